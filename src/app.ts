@@ -1,0 +1,38 @@
+// createApp(ctx): the Koa application. Order: request id and logs, metrics, security headers, static files,
+// Gatehouse's own routes (with body parsing and error pages), then oidc-provider for everything else.
+import Koa from "koa";
+import Router from "@koa/router";
+import serve from "koa-static";
+import mount from "koa-mount";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { AppContext } from "./context.ts";
+import { requestContext } from "./http/request-context.ts";
+import { errorHandler } from "./http/error-handler.ts";
+import { securityHeaders } from "./http/security-headers.ts";
+import { createMetrics } from "./http/metrics.ts";
+import { registerHealthRoutes } from "./http/routes/health.ts";
+import { registerHomeRoutes } from "./http/routes/home.ts";
+import { registerInteractionRoutes } from "./http/routes/interaction.ts";
+
+const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../public");
+
+export function createApp(app: AppContext): Koa {
+  const koa = new Koa({ proxy: app.config.trustProxy, keys: app.config.secrets.cookieKeys });
+  koa.silent = true; // errors are logged by the request logger and error handler, not Koa's default printer
+
+  const router = new Router();
+  registerHomeRoutes(router, app);
+  registerHealthRoutes(router, app);
+  registerInteractionRoutes(router, app);
+
+  koa.use(requestContext(app.log));
+  koa.use(createMetrics().middleware);
+  koa.use(securityHeaders({ production: app.config.isProduction }));
+  koa.use(errorHandler(app.views));
+  koa.use(mount("/static", serve(PUBLIC_DIR, { maxage: app.config.isProduction ? 86_400_000 : 0, gzip: false })));
+  koa.use(router.routes());
+  koa.use(router.allowedMethods());
+  koa.use(app.oidc.middleware);
+  return koa;
+}

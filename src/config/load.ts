@@ -1,0 +1,136 @@
+// Reads and validates every setting at start; a bad or missing value stops the process with a clear message.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+import { settings, type SettingName } from "./schema.ts";
+
+type Parsed = { [K in SettingName]: z.output<(typeof settings)[K]["schema"]> };
+
+export type Config = {
+  env: "development" | "production" | "test";
+  isProduction: boolean;
+  host: string;
+  port: number;
+  issuer: string;
+  dataDir: string;
+  database: { url?: string; poolSize: number };
+  redis: { url?: string; cluster: boolean; keyPrefix: string };
+  secrets: { cookieKeys: string[]; masterKey: Buffer; generatedIn?: string };
+  trustProxy: boolean;
+  logLevel: Parsed["LOG_LEVEL"];
+  bodyLimit: string;
+  tokens: {
+    signingAlg: Parsed["SIGNING_ALG"];
+    accessTokenTtl: number;
+    idTokenTtl: number;
+    codeTtl: number;
+    refreshTokenTtl: number;
+    refreshReuseGrace: number;
+    clientCredentialsTtl: number;
+  };
+  session: { ttl: number; rememberTtl: number; interactionTtl: number; grantTtl: number };
+  keys: { refreshSeconds: number };
+  resourceServers: string[];
+  argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number };
+  bootstrapAdmin?: { email: string; password: string };
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function parseSettings(env: Env): Parsed {
+  const problems: string[] = [];
+  const out: Record<string, unknown> = {};
+  for (const [name, { schema, doc }] of Object.entries(settings)) {
+    const raw = env[name] === "" ? undefined : env[name];
+    const result = (schema as z.ZodType).safeParse(raw);
+    if (result.success) out[name] = result.data;
+    else problems.push(`${name}: ${result.error.issues.map((i) => i.message).join("; ")} (${doc})`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return out as Parsed;
+}
+
+/** Development secrets: generated once into DATA_DIR/secrets.json, reused on every start. */
+function developmentSecrets(dataDir: string): { cookieKeys: string[]; masterKey: string; file: string } {
+  const file = path.join(dataDir, "secrets.json");
+  if (existsSync(file)) return { ...JSON.parse(readFileSync(file, "utf8")), file };
+  const secrets = { cookieKeys: [randomBytes(32).toString("base64url")], masterKey: randomBytes(32).toString("base64") };
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return { ...secrets, file };
+}
+
+export function decodeMasterKey(value: string): Buffer {
+  const key = Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  if (key.length !== 32) throw new ConfigError([`MASTER_KEY: must decode to 32 bytes, got ${key.length}`]);
+  return key;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const s = parseSettings(env);
+  const isProduction = s.NODE_ENV === "production";
+  const problems: string[] = [];
+  if (isProduction) {
+    for (const name of ["ISSUER", "DATABASE_URL", "REDIS_URL", "MASTER_KEY"] as const) {
+      if (!s[name]) problems.push(`${name}: required in production (${settings[name].doc})`);
+    }
+    if (!s.COOKIE_KEYS.length) problems.push(`COOKIE_KEYS: required in production (${settings.COOKIE_KEYS.doc})`);
+    if (s.ISSUER && !s.ISSUER.startsWith("https://")) problems.push("ISSUER: must be an https:// URL in production");
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(s.DATA_DIR);
+  let cookieKeys = s.COOKIE_KEYS;
+  let masterKey = s.MASTER_KEY;
+  let generatedIn: string | undefined;
+  if (!cookieKeys.length || !masterKey) {
+    const dev = developmentSecrets(dataDir);
+    cookieKeys = cookieKeys.length ? cookieKeys : dev.cookieKeys;
+    masterKey = masterKey ?? dev.masterKey;
+    generatedIn = dev.file;
+  }
+  const issuer = (s.ISSUER ?? `http://localhost:${s.PORT}`).replace(/\/+$/, "");
+
+  return {
+    env: s.NODE_ENV,
+    isProduction,
+    host: s.HOST,
+    port: s.PORT,
+    issuer,
+    dataDir,
+    database: { url: s.DATABASE_URL, poolSize: s.DATABASE_POOL_SIZE },
+    redis: { url: s.REDIS_URL, cluster: s.REDIS_CLUSTER, keyPrefix: s.REDIS_KEY_PREFIX },
+    secrets: { cookieKeys, masterKey: decodeMasterKey(masterKey), generatedIn },
+    trustProxy: s.TRUST_PROXY,
+    logLevel: s.LOG_LEVEL,
+    bodyLimit: s.BODY_LIMIT,
+    tokens: {
+      signingAlg: s.SIGNING_ALG,
+      accessTokenTtl: s.ACCESS_TOKEN_TTL,
+      idTokenTtl: s.ID_TOKEN_TTL,
+      codeTtl: s.AUTHORIZATION_CODE_TTL,
+      refreshTokenTtl: s.REFRESH_TOKEN_TTL,
+      refreshReuseGrace: s.REFRESH_REUSE_GRACE_SECONDS,
+      clientCredentialsTtl: s.CLIENT_CREDENTIALS_TTL,
+    },
+    session: { ttl: s.SESSION_TTL, rememberTtl: s.SESSION_REMEMBER_TTL, interactionTtl: s.INTERACTION_TTL, grantTtl: s.GRANT_TTL },
+    keys: { refreshSeconds: s.KEY_REFRESH_SECONDS },
+    resourceServers: s.RESOURCE_SERVERS.length ? s.RESOURCE_SERVERS : [`${issuer}/api`],
+    argon2: {
+      memoryCost: s.ARGON2_MEMORY_KIB,
+      timeCost: s.ARGON2_TIME_COST,
+      parallelism: s.ARGON2_PARALLELISM,
+      maxConcurrency: s.ARGON2_MAX_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
+    },
+    bootstrapAdmin: s.ADMIN_EMAIL && s.ADMIN_PASSWORD ? { email: s.ADMIN_EMAIL, password: s.ADMIN_PASSWORD } : undefined,
+  };
+}

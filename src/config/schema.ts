@@ -1,0 +1,47 @@
+// Every setting Gatehouse reads, with a one-line description each; docs/configuration.md is generated from here.
+import { z } from "zod";
+
+const seconds = (def: number) => z.coerce.number().int().positive().default(def);
+const bool = (def: boolean) =>
+  z.enum(["true", "false", "1", "0"]).default(def ? "true" : "false").transform((v) => v === "true" || v === "1");
+const list = z.string().default("").transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+/** One entry per environment variable: its zod type and what it is for. */
+export const settings = {
+  NODE_ENV: { schema: z.enum(["development", "production", "test"]).default("development"), doc: "development (embedded defaults allowed), production (everything external and required) or test" },
+  HOST: { schema: z.string().min(1).default("0.0.0.0"), doc: "Address the HTTP server listens on" },
+  PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), doc: "Port the HTTP server listens on (0 picks a free one)" },
+  ISSUER: { schema: z.url().optional(), doc: "Public base URL of this provider, the `iss` of every token (https required in production; default http://localhost:PORT)" },
+  DATA_DIR: { schema: z.string().min(1).default(".data"), doc: "Folder for development state: embedded Postgres files and generated development secrets" },
+  DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(), doc: "PostgreSQL connection URL; unset in development runs an embedded PGlite in DATA_DIR" },
+  DATABASE_POOL_SIZE: { schema: z.coerce.number().int().min(1).max(200).default(10), doc: "Connections in the Postgres pool of each process" },
+  REDIS_URL: { schema: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(), doc: "Redis connection URL; unset in development uses an in-process store" },
+  REDIS_CLUSTER: { schema: bool(false), doc: "Treat REDIS_URL as one seed node of a Redis Cluster" },
+  REDIS_KEY_PREFIX: { schema: z.string().default("gh:"), doc: "Prefix of every Redis key Gatehouse writes" },
+  COOKIE_KEYS: { schema: list.pipe(z.array(z.string().min(32, "each key needs at least 32 characters"))), doc: "Comma-separated keys that sign cookies, newest first (each >= 32 characters); generated into DATA_DIR in development" },
+  MASTER_KEY: { schema: z.string().regex(/^[A-Za-z0-9+/_-]{43}=?$/, "must be 32 random bytes in base64 (openssl rand -base64 32)").optional(), doc: "32 bytes (base64) that encrypt signing keys and other secrets at rest; generated into DATA_DIR in development" },
+  TRUST_PROXY: { schema: bool(false), doc: "Trust X-Forwarded-For/-Proto from a reverse proxy in front of Gatehouse" },
+  LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), doc: "Minimum level of the JSON logs" },
+  BODY_LIMIT: { schema: z.string().regex(/^\d+(b|kb|mb)$/i, "like 64kb").default("64kb"), doc: "Largest request body accepted by Gatehouse's own forms and API" },
+  SIGNING_ALG: { schema: z.enum(["ES256", "ES384", "PS256", "RS256", "EdDSA"]).default("ES256"), doc: "Algorithm of the signing keys for ID and access tokens" },
+  KEY_REFRESH_SECONDS: { schema: seconds(60), doc: "How often each process reloads signing keys from Postgres (picks up rotations made elsewhere)" },
+  ACCESS_TOKEN_TTL: { schema: seconds(900), doc: "Lifetime of access tokens, seconds" },
+  ID_TOKEN_TTL: { schema: seconds(3600), doc: "Lifetime of ID tokens, seconds" },
+  AUTHORIZATION_CODE_TTL: { schema: z.coerce.number().int().positive().max(600, "at most 600 (RFC 9700)").default(60), doc: "Lifetime of authorization codes, seconds (at most 600)" },
+  REFRESH_TOKEN_TTL: { schema: seconds(14 * 86400), doc: "Absolute lifetime of a refresh token chain, seconds (rotation does not extend it)" },
+  REFRESH_REUSE_GRACE_SECONDS: { schema: z.coerce.number().int().min(0).max(60).default(5), doc: "A rotated refresh token presented again within this many seconds is refused without revoking the grant (concurrent refresh); later reuse revokes the grant" },
+  CLIENT_CREDENTIALS_TTL: { schema: seconds(900), doc: "Lifetime of client_credentials access tokens, seconds" },
+  SESSION_TTL: { schema: seconds(86400), doc: "Lifetime of a sign-in session without Remember me, seconds" },
+  SESSION_REMEMBER_TTL: { schema: seconds(30 * 86400), doc: "Lifetime of a sign-in session with Remember me, seconds" },
+  INTERACTION_TTL: { schema: seconds(600), doc: "How long a login or consent page stays valid, seconds" },
+  GRANT_TTL: { schema: seconds(30 * 86400), doc: "Lifetime of a consent grant, seconds" },
+  RESOURCE_SERVERS: { schema: list.pipe(z.array(z.url())), doc: "Comma-separated resource indicators (API audiences) tokens may be issued for; default ISSUER/api" },
+  ARGON2_MEMORY_KIB: { schema: z.coerce.number().int().min(19456, "OWASP minimum is 19456").default(19456), doc: "argon2id memory cost in KiB (OWASP minimum 19456)" },
+  ARGON2_TIME_COST: { schema: z.coerce.number().int().min(2, "OWASP minimum is 2").default(2), doc: "argon2id iterations" },
+  ARGON2_PARALLELISM: { schema: z.coerce.number().int().min(1).max(16).default(1), doc: "argon2id lanes" },
+  ARGON2_MAX_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).optional(), doc: "Password hashes computed at once per process (default: CPU cores - 1, at least 1), so hashing never starves token signing" },
+  ADMIN_EMAIL: { schema: z.email().optional(), doc: "With ADMIN_PASSWORD: create this first admin at start if no admin exists" },
+  ADMIN_PASSWORD: { schema: z.string().min(12, "at least 12 characters").optional(), doc: "Password of ADMIN_EMAIL's account, used only when that account is created" },
+} as const;
+
+export type SettingName = keyof typeof settings;

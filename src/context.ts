@@ -1,0 +1,93 @@
+// Builds the one AppContext at start: config, stores, queries, services and the OIDC provider. Tests build
+// one too (test/helpers), with their own database, Redis prefix and issuer.
+import type { Config } from "./config/load.ts";
+import { openDatabase, type Database } from "./db/postgres.ts";
+import { openRedis, type RedisClient } from "./db/redis.ts";
+import { systemClock, type Clock } from "./lib/clock.ts";
+import { createLogger, type Logger } from "./lib/logger.ts";
+import { createQueries, type Queries } from "./queries/index.ts";
+import { createPasswordService } from "./services/passwords.ts";
+import { createAccountService } from "./services/accounts.ts";
+import { createClientService } from "./services/clients.ts";
+import { createSigningKeyService } from "./services/signing-keys.ts";
+import { createAuditService } from "./services/audit.ts";
+import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
+import { createRedisAdapterFactory } from "./oidc/redis-adapter.ts";
+import { createClientAdapterClass } from "./oidc/client-adapter.ts";
+import { createProviderHost, type ProviderHost } from "./oidc/provider-host.ts";
+import { createViews, type Views } from "./http/views.ts";
+import { createCsrf, type Csrf } from "./http/csrf.ts";
+
+export type Services = {
+  passwords: ReturnType<typeof createPasswordService>;
+  accounts: ReturnType<typeof createAccountService>;
+  clients: ReturnType<typeof createClientService>;
+  keys: ReturnType<typeof createSigningKeyService>;
+  audit: ReturnType<typeof createAuditService>;
+};
+
+export type AppContext = {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  db: Database;
+  redis: RedisClient;
+  embedded: { database: boolean; redis: boolean };
+  queries: Queries;
+  services: Services;
+  tokenClaims: TokenClaims;
+  views: Views;
+  csrf: Csrf;
+  oidc: ProviderHost;
+  close(): Promise<void>;
+};
+
+export async function createContext(config: Config, opts: { log?: Logger; clock?: Clock } = {}): Promise<AppContext> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize });
+  const redisHandle = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
+  const queries = createQueries(db.prisma);
+
+  const passwords = createPasswordService(config.argon2);
+  const services: Services = {
+    passwords,
+    accounts: createAccountService({ users: queries.users, passwords, clock }),
+    clients: createClientService({ queries: queries.clients, clock }),
+    keys: createSigningKeyService({
+      queries: queries.signingKeys,
+      masterKey: config.secrets.masterKey,
+      clock,
+      alg: config.tokens.signingAlg,
+      // every token a key signed must still verify after rotation: the longest token lifetime, plus 10 minutes
+      retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + 600,
+    }),
+    audit: createAuditService(queries.auditEvents),
+  };
+  await services.keys.ensureKeys();
+
+  const tokenClaims = createTokenClaims();
+  const views = createViews({ cache: config.env !== "development" });
+  const csrf = createCsrf({ key: config.secrets.cookieKeys[0]!, secureCookies: config.isProduction, issuer: config.issuer });
+  const RedisAdapter = createRedisAdapterFactory({
+    redis: redisHandle.redis,
+    clock,
+    refreshReuseGrace: config.tokens.refreshReuseGrace,
+    grantIndexTtl: Math.max(config.session.grantTtl, config.tokens.refreshTokenTtl, config.session.rememberTtl),
+  });
+  const ClientAdapter = createClientAdapterClass(services.clients);
+  const oidc = await createProviderHost({
+    config, accounts: services.accounts, views, tokenClaims, keys: services.keys, log,
+    adapter: (name: string) => (name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name)),
+  });
+
+  return {
+    config, log, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, csrf, oidc,
+    embedded: { database: db.embedded, redis: redisHandle.embedded },
+    async close() {
+      oidc.stop();
+      await redisHandle.close();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+// Opens Postgres through Prisma's pg adapter: DATABASE_URL when set, otherwise an embedded PGlite (Postgres in
+// WASM, development only) persisted in DATA_DIR/pglite and served on a loopback port so the same adapter is
+// used everywhere. Migrations are applied before the client is handed out.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "../generated/prisma/client.ts";
+import { migrateDeploy } from "./migrate.ts";
+
+export type Database = {
+  prisma: PrismaClient;
+  url: string;
+  embedded: boolean;
+  appliedMigrations: string[];
+  close(): Promise<void>;
+};
+
+async function startEmbedded(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  const dir = path.join(dataDir, "pglite");
+  mkdirSync(dir, { recursive: true }); // PGlite's own mkdir is not recursive
+  const pglite = await PGlite.create(dir);
+  // one real Postgres session inside; the socket server multiplexes connections onto it
+  const server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: 64 });
+  await server.start();
+  return {
+    url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres`,
+    async stop() { await server.stop(); await pglite.close(); },
+  };
+}
+
+export async function openDatabase(opts: { url?: string; dataDir: string; poolSize: number }): Promise<Database> {
+  const embedded = opts.url ? undefined : await startEmbedded(opts.dataDir);
+  const url = opts.url ?? embedded!.url;
+  const appliedMigrations = await migrateDeploy(url);
+  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: opts.poolSize }) });
+  return {
+    prisma,
+    url,
+    embedded: Boolean(embedded),
+    appliedMigrations,
+    async close() {
+      await prisma.$disconnect();
+      await embedded?.stop();
+    },
+  };
+}

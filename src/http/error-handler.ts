@@ -1,0 +1,26 @@
+// Turns errors from Gatehouse's own routes into a clear page (or JSON for API callers) with the right status.
+// Unexpected errors are logged with their stack and shown as a plain 500: no details reach the user.
+import type { Middleware } from "koa";
+import type { Views } from "./views.ts";
+import { AppError } from "./errors.ts";
+
+export function errorHandler(views: Views): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      const known = err instanceof AppError ? err : undefined;
+      const httpish = err as { status?: number; expose?: boolean; message?: string };
+      const status = known?.status ?? (httpish.expose && httpish.status && httpish.status < 500 ? httpish.status : 500);
+      const message = known?.publicMessage ?? (status < 500 ? httpish.message ?? "Bad request" : "Something went wrong on our side. Please try again.");
+      if (status >= 500) ctx.state.log?.error({ err }, "unhandled error");
+      ctx.status = status;
+      if (ctx.accepts("html", "json") === "json") {
+        ctx.body = { code: known?.code ?? (status >= 500 ? "internal_error" : "bad_request"), message, data: known?.data ?? {} };
+        return;
+      }
+      ctx.type = "html";
+      ctx.body = await views.render("pages/error", { title: status >= 500 ? "Error" : "Request problem", status, message, requestId: ctx.state.requestId, startOverUrl: known?.data?.startOverUrl });
+    }
+  };
+}

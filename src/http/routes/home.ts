@@ -1,0 +1,10 @@
+// The landing page at /.
+import type Router from "@koa/router";
+import type { AppContext } from "../../context.ts";
+
+export function registerHomeRoutes(router: Router, app: AppContext) {
+  router.get("/", async (ctx) => {
+    ctx.type = "html";
+    ctx.body = await app.views.render("pages/home", { title: "Gatehouse", issuer: app.config.issuer, signedIn: false });
+  });
+}

@@ -1,0 +1,34 @@
+// Claims added to access tokens. Core adds `sid` and `amr`; later features (teams, roles, permissions)
+// register their own contributors here instead of editing the provider configuration.
+import type { KoaContextWithOIDC } from "oidc-provider";
+
+export type TokenLike = { accountId?: string; sessionUid?: string; clientId?: string; kind?: string; scope?: string; aud?: unknown };
+export type TokenClaimContributor = (ctx: KoaContextWithOIDC, token: TokenLike) => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
+
+export function createTokenClaims() {
+  const contributors: TokenClaimContributor[] = [];
+
+  const core: TokenClaimContributor = (ctx, token) => {
+    if (!token.accountId) return undefined; // client_credentials: no user
+    const { entities, session } = ctx.oidc;
+    const source = (entities.RefreshToken ?? entities.AuthorizationCode) as { amr?: string[] } | undefined;
+    const amr = source?.amr ?? session?.amr;
+    // sid: the Gatehouse sign-in session (the same id the sessions API lists), so a service can tie a token
+    // to the session it came from
+    return { ...(token.sessionUid ? { sid: token.sessionUid } : {}), ...(amr ? { amr } : {}) };
+  };
+  contributors.push(core);
+
+  return {
+    register(contributor: TokenClaimContributor) {
+      contributors.push(contributor);
+    },
+    async collect(ctx: KoaContextWithOIDC, token: TokenLike): Promise<Record<string, unknown> | undefined> {
+      const parts = await Promise.all(contributors.map((c) => c(ctx, token)));
+      const merged = Object.assign({}, ...parts.filter(Boolean));
+      return Object.keys(merged).length ? merged : undefined;
+    },
+  };
+}
+
+export type TokenClaims = ReturnType<typeof createTokenClaims>;

@@ -1,0 +1,31 @@
+// OIDC client rows: the only Prisma access for clients.
+import type { PrismaClient, OidcClient, ClientType } from "../generated/prisma/client.ts";
+
+export type { OidcClient, ClientType };
+
+export type NewClient = {
+  id: string;
+  name: string;
+  type: ClientType;
+  secretHash: string | null;
+  tokenEndpointAuthMethod: string;
+  redirectUris: string[];
+  postLogoutRedirectUris: string[];
+  grantTypes: string[];
+  scope: string;
+  resources: string[];
+  firstParty: boolean;
+  backchannelLogoutUri: string | null;
+};
+
+export function createClientQueries(db: PrismaClient) {
+  return {
+    findById: (id: string) => db.oidcClient.findUnique({ where: { id } }),
+    list: () => db.oidcClient.findMany({ orderBy: { createdAt: "asc" } }),
+    create: (data: NewClient) => db.oidcClient.create({ data }),
+    setSecretHash: (id: string, secretHash: string, at: Date) => db.oidcClient.update({ where: { id }, data: { secretHash, secretRotatedAt: at } }),
+    delete: (id: string) => db.oidcClient.delete({ where: { id } }),
+  };
+}
+
+export type ClientQueries = ReturnType<typeof createClientQueries>;

@@ -1,0 +1,18 @@
+// All queries, built once from the Prisma client.
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import { createUserQueries } from "./users.ts";
+import { createClientQueries } from "./clients.ts";
+import { createSigningKeyQueries } from "./signing-keys.ts";
+import { createAuditEventQueries } from "./audit-events.ts";
+
+export function createQueries(db: PrismaClient) {
+  return {
+    users: createUserQueries(db),
+    clients: createClientQueries(db),
+    signingKeys: createSigningKeyQueries(db),
+    auditEvents: createAuditEventQueries(db),
+    ping: async () => { await db.$queryRaw`SELECT 1`; },
+  };
+}
+
+export type Queries = ReturnType<typeof createQueries>;

@@ -1,0 +1,19 @@
+// User rows: the only Prisma access for users.
+import type { PrismaClient, User } from "../generated/prisma/client.ts";
+
+export type { User };
+
+export function createUserQueries(db: PrismaClient) {
+  return {
+    findById: (id: string) => db.user.findUnique({ where: { id } }),
+    findByEmailNormalized: (emailNormalized: string) => db.user.findUnique({ where: { emailNormalized } }),
+    findByUsernameNormalized: (usernameNormalized: string) => db.user.findUnique({ where: { usernameNormalized } }),
+    create: (data: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean; systemRole?: string | null; name?: string | null }) =>
+      db.user.create({ data: { ...data, emailVerifiedAt: data.emailVerified ? new Date() : null } }),
+    updatePasswordHash: (id: string, passwordHash: string) => db.user.update({ where: { id }, data: { passwordHash } }),
+    recordLogin: (id: string, at: Date) => db.user.update({ where: { id }, data: { lastLoginAt: at } }),
+    countWithSystemRole: () => db.user.count({ where: { systemRole: { not: null } } }),
+  };
+}
+
+export type UserQueries = ReturnType<typeof createUserQueries>;

@@ -1,0 +1,101 @@
+// OIDC clients: registration (secret shown once, only its SHA-256 kept), and the metadata oidc-provider sees.
+// Rows are cached briefly per process; a secret is checked against its hash, so the plaintext never rests.
+import { LRUCache } from "lru-cache";
+import { z } from "zod";
+import { constantTimeEqual, randomToken, sha256 } from "../lib/crypto.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { ClientQueries, OidcClient } from "../queries/clients.ts";
+
+export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials"] as const;
+
+const redirectUri = z.url().refine((u) => !u.includes("#"), "must not contain a fragment");
+
+export const newClientSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  type: z.enum(["confidential", "public"]),
+  redirectUris: z.array(redirectUri).default([]),
+  postLogoutRedirectUris: z.array(redirectUri).default([]),
+  grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(["authorization_code", "refresh_token"]),
+  scope: z.string().trim().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, "space-separated scope tokens").default("openid profile email offline_access"),
+  resources: z.array(z.url()).default([]),
+  firstParty: z.boolean().default(false),
+  backchannelLogoutUri: z.url().nullable().default(null),
+}).refine((c) => !c.grantTypes.includes("authorization_code") || c.redirectUris.length > 0, { message: "authorization_code needs at least one redirect URI", path: ["redirectUris"] })
+  .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), { message: "public clients cannot use client_credentials", path: ["grantTypes"] });
+
+export type NewClientInput = z.input<typeof newClientSchema>;
+
+/** what oidc-provider's Client model gets for a row */
+export type ClientMetadata = Record<string, unknown> & { client_id: string };
+
+export function createClientService(deps: { queries: ClientQueries; clock: Clock; cacheSeconds?: number }) {
+  const { queries, clock } = deps;
+  const cache = new LRUCache<string, { row: OidcClient | null }>({ max: 5000, ttl: (deps.cacheSeconds ?? 5) * 1000 });
+  // oidc-provider compares client_secret itself; when the presented secret matches the stored hash we hand it
+  // the presented value, otherwise this per-process random value that nobody can present
+  const unguessable = randomToken(32);
+
+  async function row(id: string): Promise<OidcClient | null> {
+    const hit = cache.get(id);
+    if (hit) return hit.row;
+    const found = await queries.findById(id);
+    cache.set(id, { row: found });
+    return found;
+  }
+
+  return {
+    async create(input: NewClientInput): Promise<{ client: OidcClient; secret: string | null }> {
+      const c = newClientSchema.parse(input);
+      const secret = c.type === "confidential" ? randomToken(32) : null;
+      const client = await queries.create({
+        id: randomToken(16),
+        name: c.name,
+        type: c.type,
+        secretHash: secret ? sha256(secret) : null,
+        tokenEndpointAuthMethod: c.type === "confidential" ? "client_secret_basic" : "none",
+        redirectUris: c.redirectUris,
+        postLogoutRedirectUris: c.postLogoutRedirectUris,
+        grantTypes: c.grantTypes,
+        scope: c.scope,
+        resources: c.resources,
+        firstParty: c.firstParty,
+        backchannelLogoutUri: c.backchannelLogoutUri,
+      });
+      return { client, secret };
+    },
+
+    async rotateSecret(id: string): Promise<string> {
+      const secret = randomToken(32);
+      await queries.setSecretHash(id, sha256(secret), clock.now());
+      cache.delete(id);
+      return secret;
+    },
+
+    find: row,
+
+    /** oidc-provider metadata for a client, with the secret as explained above */
+    async metadata(id: string, presentedSecret: string | undefined): Promise<ClientMetadata | undefined> {
+      const c = await row(id);
+      if (!c || c.disabled) return undefined;
+      const secretMatches = Boolean(c.secretHash && presentedSecret && constantTimeEqual(sha256(presentedSecret), c.secretHash));
+      return {
+        client_id: c.id,
+        client_name: c.name,
+        ...(c.secretHash ? { client_secret: secretMatches ? presentedSecret : unguessable } : {}),
+        token_endpoint_auth_method: c.tokenEndpointAuthMethod,
+        redirect_uris: c.redirectUris,
+        post_logout_redirect_uris: c.postLogoutRedirectUris,
+        grant_types: c.grantTypes,
+        response_types: c.grantTypes.includes("authorization_code") ? ["code"] : [],
+        scope: c.scope,
+        ...(c.backchannelLogoutUri ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
+        gatehouse_first_party: c.firstParty,
+        gatehouse_resources: c.resources,
+      };
+    },
+
+    forget: (id: string) => cache.delete(id),
+  };
+}
+
+export type ClientService = ReturnType<typeof createClientService>;

@@ -1,0 +1,52 @@
+// Drives the real pages for an authorization request: login, then consent when asked, until the browser is
+// sent back to the relying party. Returns the callback URL the relying party would receive.
+import * as client from "openid-client";
+import { TestBrowser, type Page } from "./browser.ts";
+
+export type Credentials = { identifier: string; password: string; remember?: boolean };
+
+export async function signInThroughPages(browser: TestBrowser, authorizationUrl: string, redirectUri: string, creds: Credentials): Promise<{ callback: string; pages: Page[] }> {
+  const pages: Page[] = [];
+  let page = await browser.go(authorizationUrl, { stopAt: redirectUri });
+  pages.push(page);
+  if (page.url.includes("/interaction/") && page.html.includes('name="password"')) {
+    page = await browser.submit(page, "/login", { identifier: creds.identifier, password: creds.password, ...(creds.remember ? { remember: "1" } : {}) }, { stopAt: redirectUri });
+    pages.push(page);
+  }
+  if (page.url.includes("/interaction/") && page.html.includes("/confirm")) {
+    page = await browser.submit(page, "/confirm", {}, { stopAt: redirectUri });
+    pages.push(page);
+  }
+  if (!page.url.startsWith(redirectUri)) throw new Error(`expected a redirect to ${redirectUri}, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);
+  return { callback: page.url, pages };
+}
+
+export async function discover(issuer: string, clientId: string, clientSecret: string | null): Promise<client.Configuration> {
+  return client.discovery(new URL(issuer), clientId, clientSecret ?? undefined, clientSecret ? undefined : client.None(), { execute: [client.allowInsecureRequests] });
+}
+
+/** a full authorization code + PKCE login through the pages; returns the token response */
+export async function loginWithCode(
+  config: client.Configuration,
+  browser: TestBrowser,
+  redirectUri: string,
+  creds: Credentials,
+  extra: Record<string, string> = {},
+): Promise<{ tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers; pages: Page[] }> {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const nonce = client.randomNonce();
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: redirectUri,
+    scope: "openid profile email offline_access",
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+    prompt: "consent",
+    ...extra,
+  });
+  const { callback, pages } = await signInThroughPages(browser, url.toString(), redirectUri, creds);
+  const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+  return { tokens, pages };
+}

@@ -1,0 +1,74 @@
+// Starts a real Gatehouse for one test file: its own Postgres database and Redis prefix, a real HTTP server
+// on a free loopback port, and the issuer set to that address.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { randomBytes } from "node:crypto";
+import { loadConfig, type Config } from "../../src/config/load.ts";
+import { createContext, type AppContext } from "../../src/context.ts";
+import { createApp } from "../../src/app.ts";
+import type { NewClientInput } from "../../src/services/clients.ts";
+import { createTestDatabase, deleteRedisPrefix, testRedisPrefix } from "./databases.ts";
+import { TEST_REDIS_URL } from "./env.ts";
+
+export type TestApp = {
+  app: AppContext;
+  config: Config;
+  url: string;
+  createUser(input?: { email?: string; username?: string; password?: string; verified?: boolean }): Promise<{ id: string; email: string; username: string; password: string }>;
+  createClient(input: NewClientInput): Promise<{ clientId: string; clientSecret: string | null }>;
+  close(): Promise<void>;
+};
+
+let counter = 0;
+export const uniqueEmail = (tag = "user") => `${tag}-${Date.now().toString(36)}-${++counter}-${randomBytes(3).toString("hex")}@example.test`;
+
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const prefix = testRedisPrefix();
+  let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
+  const server = http.createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = loadConfig({
+    NODE_ENV: "test",
+    ISSUER: url,
+    DATABASE_URL: database.url,
+    DATABASE_POOL_SIZE: "5",
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: prefix,
+    COOKIE_KEYS: randomBytes(32).toString("base64url"),
+    MASTER_KEY: randomBytes(32).toString("base64"),
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
+    RESOURCE_SERVERS: "https://api.example.test",
+    ...env,
+  });
+  const app = await createContext(config);
+  handler = createApp(app).callback();
+
+  return {
+    app,
+    config,
+    url,
+    async createUser(input = {}) {
+      const email = input.email ?? uniqueEmail();
+      const username = input.username ?? email.split("@")[0]!.replace(/[^\w.-]/g, "").slice(0, 32);
+      const password = input.password ?? `correct horse ${randomBytes(6).toString("hex")}`;
+      const user = await app.queries.users.create({
+        email, emailNormalized: email.toLowerCase(), username, usernameNormalized: username.toLowerCase(),
+        passwordHash: await app.services.passwords.hash(password), emailVerified: input.verified ?? true,
+      });
+      return { id: user.id, email, username, password };
+    },
+    async createClient(input) {
+      const { client, secret } = await app.services.clients.create(input);
+      return { clientId: client.id, clientSecret: secret };
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      await database.drop();
+      await deleteRedisPrefix(prefix);
+    },
+  };
+}
