@@ -42,15 +42,10 @@ export type AppContext = {
   close(): Promise<void>;
 };
 
-export async function createContext(config: Config, opts: { log?: Logger; clock?: Clock } = {}): Promise<AppContext> {
-  const log = opts.log ?? createLogger(config.logLevel);
-  const clock = opts.clock ?? systemClock;
-  const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize });
-  const redisHandle = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
-  const queries = createQueries(db.prisma);
-
+/** the services, built from config and queries only (the CLI uses this without Redis or the provider) */
+export function createServices(config: Config, queries: Queries, clock: Clock): Services {
   const passwords = createPasswordService(config.argon2);
-  const services: Services = {
+  return {
     passwords,
     accounts: createAccountService({ users: queries.users, passwords, clock }),
     clients: createClientService({ queries: queries.clients, clock }),
@@ -64,6 +59,16 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     }),
     audit: createAuditService(queries.auditEvents),
   };
+}
+
+export async function createContext(config: Config, opts: { log?: Logger; clock?: Clock } = {}): Promise<AppContext> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? systemClock;
+  const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize });
+  const redisHandle = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
+  const queries = createQueries(db.prisma);
+
+  const services = createServices(config, queries, clock);
   await services.keys.ensureKeys();
 
   const tokenClaims = createTokenClaims();

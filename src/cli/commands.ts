@@ -1,0 +1,80 @@
+// The `gatehouse` commands. Each prints what an operator needs and nothing secret beyond what it creates
+// (a generated password or client secret is printed exactly once).
+import { Command, Option } from "commander";
+import { z } from "zod";
+import { randomToken } from "../lib/crypto.ts";
+import { normalizeEmail } from "../services/identifiers.ts";
+import { GRANT_TYPES, newClientSchema } from "../services/clients.ts";
+import { withCliContext, CliError } from "./context.ts";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function buildCli(out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Command {
+  const program = new Command("gatehouse").description("Gatehouse identity provider: operator commands").showHelpAfterError();
+
+  program.command("migrate").description("apply pending database migrations (DATABASE_URL, or the embedded development database)")
+    .action(() => withCliContext(async ({ db }) => {
+      out(db.appliedMigrations.length ? `Applied ${db.appliedMigrations.length} migration(s): ${db.appliedMigrations.join(", ")}` : "Database is up to date.");
+    }));
+
+  program.command("create-admin").description("create a verified account with the Super Admin system role")
+    .requiredOption("--email <email>", "the admin's email address")
+    .option("--username <username>", "username (default: the email's local part)")
+    .option("--password-env <name>", "read the password from this environment variable instead of generating one")
+    .action((opts: { email: string; username?: string; passwordEnv?: string }) => withCliContext(async ({ services }) => {
+      const email = z.email("not a valid email address").safeParse(opts.email.trim());
+      if (!email.success) throw new CliError(`--email: ${email.error.issues[0]!.message}`);
+      const given = opts.passwordEnv ? process.env[opts.passwordEnv] : undefined;
+      if (opts.passwordEnv && (!given || given.length < 12)) throw new CliError(`${opts.passwordEnv}: must hold a password of at least 12 characters`);
+      if (await services.accounts.findByIdentifier(normalizeEmail(email.data))) throw new CliError(`an account with ${email.data} already exists`);
+      const password = given ?? randomToken(18);
+      const user = await services.accounts.createAdmin({ email: email.data, username: opts.username, password });
+      await services.audit.record({ type: "user.created", outcome: "success", userId: user.id, actorId: "cli", data: { systemRole: user.systemRole } });
+      out(`Created admin ${user.email} (username ${user.username}, id ${user.id}).`);
+      if (!given) out(`Password (shown once, change it after signing in): ${password}`);
+    }));
+
+  program.command("create-client").description("register an OIDC client; prints its client_id and, once, its secret")
+    .requiredOption("--name <name>", "display name shown on the consent page")
+    .addOption(new Option("--type <type>", "confidential (has a secret) or public (SPA, mobile; PKCE only)").choices(["confidential", "public"]).default("confidential"))
+    .option("--redirect-uri <uri>", "allowed redirect URI (repeatable; exact match)", collect)
+    .option("--post-logout-redirect-uri <uri>", "allowed post-logout redirect URI (repeatable)", collect)
+    .option("--grant-type <type>", `grant type (repeatable): ${GRANT_TYPES.join(", ")}`, collect)
+    .option("--resource <uri>", "resource indicator (API audience) the client may get JWT access tokens for (repeatable)", collect)
+    .option("--scope <scope>", "space-separated scopes the client may ask for")
+    .option("--first-party", "a client of the same organisation: no consent page")
+    .option("--backchannel-logout-uri <uri>", "where Gatehouse sends logout tokens")
+    .option("--json", "print JSON")
+    .action((opts: Record<string, unknown>) => withCliContext(async ({ services }) => {
+      const parsed = newClientSchema.safeParse({
+        name: opts.name, type: opts.type,
+        redirectUris: opts.redirectUri ?? [], postLogoutRedirectUris: opts.postLogoutRedirectUri ?? [],
+        grantTypes: opts.grantType ?? (opts.type === "public" ? ["authorization_code", "refresh_token"] : undefined),
+        resources: opts.resource ?? [], scope: opts.scope, firstParty: Boolean(opts.firstParty),
+        backchannelLogoutUri: opts.backchannelLogoutUri ?? null,
+      });
+      if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join(".") || "client"}: ${i.message}`).join("\n"));
+      const { client, secret } = await services.clients.create(parsed.data);
+      await services.audit.record({ type: "client.created", outcome: "success", actorId: "cli", clientId: client.id, data: { name: client.name, type: client.type } });
+      if (opts.json) return out(JSON.stringify({ client_id: client.id, client_secret: secret, name: client.name, type: client.type, redirect_uris: client.redirectUris }));
+      out(`Created ${client.type} client "${client.name}".`);
+      out(`client_id:     ${client.id}`);
+      if (secret) out(`client_secret: ${secret}   (shown once; only its hash is stored)`);
+    }));
+
+  program.command("rotate-keys").description("promote the next signing key, keep the old one published until its tokens expire, and create a new next key")
+    .action(() => withCliContext(async ({ services }) => {
+      await services.keys.ensureKeys();
+      const current = await services.keys.rotate();
+      await services.audit.record({ type: "keys.rotated", outcome: "success", actorId: "cli", data: { current } });
+      out(`Signing key ${current} is now current. Running servers pick it up within KEY_REFRESH_SECONDS.`);
+      for (const k of await services.keys.list()) out(`  ${k.id}  ${k.alg}  ${k.state}${k.retireAfter ? `  (published until ${k.retireAfter.toISOString()})` : ""}`);
+    }));
+
+  program.command("list-keys").description("list signing keys and their states")
+    .action(() => withCliContext(async ({ services }) => {
+      for (const k of await services.keys.list()) out(`${k.id}  ${k.alg}  ${k.state}  created ${k.createdAt.toISOString()}`);
+    }));
+
+  return program;
+}

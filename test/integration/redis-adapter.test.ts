@@ -1,0 +1,287 @@
+// The oidc-provider storage adapter against the real Redis (production) and against the in-process store
+// (ioredis-mock, the development default): the same behaviour is expected of both.
+import { randomBytes } from "node:crypto";
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { Redis } from "ioredis";
+import { errors, type AdapterPayload } from "oidc-provider";
+import { createRedisAdapterFactory } from "../../src/oidc/redis-adapter.ts";
+import type { Clock } from "../../src/lib/clock.ts";
+import { TEST_REDIS_URL } from "../helpers/env.ts";
+import { deleteRedisPrefix, testRedisPrefix } from "../helpers/databases.ts";
+
+type Backend = {
+  name: string;
+  open(keyPrefix: string): Promise<Redis>;
+  close(redis: Redis, keyPrefix: string): Promise<void>;
+};
+
+const backends: Backend[] = [
+  {
+    name: "real Redis (TEST_REDIS_URL)",
+    open: async (keyPrefix) => new Redis(TEST_REDIS_URL, { keyPrefix }),
+    close: async (redis, keyPrefix) => {
+      await redis.quit().catch(() => redis.disconnect());
+      await deleteRedisPrefix(keyPrefix);
+    },
+  },
+  {
+    name: "in-process store (ioredis-mock)",
+    open: async (keyPrefix) => {
+      const { default: RedisMock } = await import("ioredis-mock");
+      return new RedisMock({ keyPrefix });
+    },
+    close: async (redis) => {
+      // ioredis-mock shares its data between instances of the process; this file's keys all carry its prefix
+      const keys = await redis.keys("*");
+      // KEYS returns full (prefixed) names while DEL prefixes again, so strip the prefix first
+      const prefix = String(redis.options.keyPrefix ?? "");
+      const own = keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+      if (own.length) await redis.del(...own);
+      redis.disconnect();
+    },
+  },
+];
+
+const id = (label: string) => `${label}-${randomBytes(6).toString("hex")}`;
+
+describe.each(backends)("RedisAdapter on $name", (backend) => {
+  const keyPrefix = testRedisPrefix();
+  let redis: Redis;
+  let t = 1_700_000_000;
+  const clock: Clock = { now: () => new Date(t * 1000), epoch: () => t };
+  let Adapter: ReturnType<typeof createRedisAdapterFactory>;
+
+  beforeAll(async () => {
+    redis = await backend.open(keyPrefix);
+    Adapter = createRedisAdapterFactory({ redis, clock, refreshReuseGrace: 5, grantIndexTtl: 3600 });
+  });
+
+  afterAll(async () => {
+    await backend.close(redis, keyPrefix);
+  });
+
+  const token = (kind: string, jti: string, grantId: string, extra: AdapterPayload = {}): AdapterPayload => ({
+    jti,
+    kind,
+    grantId,
+    clientId: "client-1",
+    accountId: "account-1",
+    exp: t + 600,
+    ...extra,
+  });
+
+  /** Stores a grant with an authorization code, an access token and a refresh token issued under it. */
+  async function grantWithTokens() {
+    const grantId = id("grant");
+    const ids = { code: id("code"), at: id("at"), rt: id("rt") };
+    await new Adapter("Grant").upsert(grantId, { jti: grantId, kind: "Grant", clientId: "client-1", accountId: "account-1", exp: t + 3600 }, 3600);
+    await new Adapter("AuthorizationCode").upsert(ids.code, token("AuthorizationCode", ids.code, grantId), 600);
+    await new Adapter("AccessToken").upsert(ids.at, token("AccessToken", ids.at, grantId), 600);
+    await new Adapter("RefreshToken").upsert(ids.rt, token("RefreshToken", ids.rt, grantId), 3600);
+    return { grantId, ...ids };
+  }
+
+  const invalidGrant = { error: "invalid_grant" };
+
+  describe("upsert, find, destroy", () => {
+    it("round-trips a payload and returns undefined for an unknown id", async () => {
+      const codes = new Adapter("AuthorizationCode");
+      const code = id("code");
+      const payload = token("AuthorizationCode", code, "g-roundtrip", { scope: "openid profile", redirectUri: "https://app.example/cb" });
+      await codes.upsert(code, payload, 600);
+
+      expect(await codes.find(code)).toEqual(payload);
+      expect(await codes.find(id("unknown"))).toBeUndefined();
+      // the model is part of the key: the same id under another model is a different record
+      expect(await new Adapter("AccessToken").find(code)).toBeUndefined();
+    });
+
+    it("sets the key's TTL to expiresIn, and none when expiresIn is undefined", async () => {
+      const sessions = new Adapter("Session");
+      const withTtl = id("sess");
+      const withoutTtl = id("sess");
+      await sessions.upsert(withTtl, { jti: withTtl, kind: "Session", exp: t + 600 }, 600);
+      await sessions.upsert(withoutTtl, { jti: withoutTtl, kind: "Session" });
+
+      const ttl = await redis.ttl(`oidc:{Session:${withTtl}}`);
+      expect(ttl).toBeGreaterThan(590);
+      expect(ttl).toBeLessThanOrEqual(600);
+      expect(await redis.ttl(`oidc:{Session:${withoutTtl}}`)).toBe(-1);
+      // the key really is stored under the prefix (ioredis applies it), so the cleanup finds it
+      expect(await redis.exists(`oidc:{Session:${withoutTtl}}`)).toBe(1);
+
+      // re-saving without expiresIn replaces the record, including its old TTL
+      await sessions.upsert(withTtl, { jti: withTtl, kind: "Session", updated: true });
+      expect(await redis.ttl(`oidc:{Session:${withTtl}}`)).toBe(-1);
+      expect(await sessions.find(withTtl)).toEqual({ jti: withTtl, kind: "Session", updated: true });
+    });
+
+    it("destroy removes the record", async () => {
+      const tokens = new Adapter("AccessToken");
+      const at = id("at");
+      await tokens.upsert(at, token("AccessToken", at, "g-destroy"), 600);
+      expect(await tokens.find(at)).toBeDefined();
+
+      await tokens.destroy(at);
+      expect(await tokens.find(at)).toBeUndefined();
+      expect(await redis.exists(`oidc:{AccessToken:${at}}`)).toBe(0);
+    });
+  });
+
+  describe("secondary lookups", () => {
+    it("findByUid finds a Session by its uid", async () => {
+      const sessions = new Adapter("Session");
+      const sid = id("sess");
+      const uid = id("uid");
+      const payload: AdapterPayload = { jti: sid, uid, kind: "Session", accountId: "account-1", exp: t + 600 };
+      await sessions.upsert(sid, payload, 600);
+
+      expect(await sessions.findByUid(uid)).toEqual(payload);
+      expect(await sessions.findByUid(id("uid"))).toBeUndefined();
+
+      await sessions.destroy(sid);
+      expect(await sessions.findByUid(uid)).toBeUndefined();
+    });
+
+    it("findByUserCode finds a DeviceCode by its user code", async () => {
+      const devices = new Adapter("DeviceCode");
+      const dc = id("dc");
+      const userCode = "BCDF-GHJK";
+      const payload: AdapterPayload = { jti: dc, userCode, kind: "DeviceCode", clientId: "client-1", exp: t + 600 };
+      await devices.upsert(dc, payload, 600);
+
+      expect(await devices.findByUserCode(userCode)).toEqual(payload);
+      expect(await devices.findByUserCode("ZZZZ-ZZZZ")).toBeUndefined();
+    });
+  });
+
+  describe("consume", () => {
+    it("marks the record consumed at the current epoch", async () => {
+      t = 1_700_000_000;
+      const { code } = await grantWithTokens();
+      const codes = new Adapter("AuthorizationCode");
+
+      await expect(codes.consume(code)).resolves.toBeUndefined();
+      t += 1;
+      const found = await codes.find(code);
+      expect(found).toMatchObject({ jti: code, kind: "AuthorizationCode", consumed: 1_700_000_000 });
+    });
+
+    it("a second consume of an authorization code is invalid_grant and revokes the whole grant", async () => {
+      t = 1_700_000_000;
+      const { grantId, code, at, rt } = await grantWithTokens();
+      const other = await grantWithTokens();
+      const codes = new Adapter("AuthorizationCode");
+
+      await codes.consume(code);
+      t += 1;
+      const second = codes.consume(code);
+      await expect(second).rejects.toBeInstanceOf(errors.InvalidGrant);
+      await expect(second).rejects.toMatchObject(invalidGrant);
+
+      expect(await new Adapter("AccessToken").find(at)).toBeUndefined();
+      expect(await new Adapter("RefreshToken").find(rt)).toBeUndefined();
+      expect(await new Adapter("Grant").find(grantId)).toBeUndefined();
+      expect(await codes.find(code)).toBeUndefined();
+      expect(await redis.exists(`oidc:{grant:${grantId}}`)).toBe(0);
+
+      // another grant is untouched
+      expect(await new Adapter("AccessToken").find(other.at)).toMatchObject({ jti: other.at });
+      expect(await new Adapter("RefreshToken").find(other.rt)).toMatchObject({ jti: other.rt });
+      expect(await new Adapter("Grant").find(other.grantId)).toMatchObject({ jti: other.grantId });
+    });
+
+    it("is atomic: of 20 parallel consumes of one code exactly one wins", async () => {
+      t = 1_700_000_000;
+      const { grantId, code, at } = await grantWithTokens();
+      const codes = new Adapter("AuthorizationCode");
+
+      const results = await Promise.allSettled(Array.from({ length: 20 }, () => codes.consume(code)));
+      const fulfilled = results.filter((r) => r.status === "fulfilled");
+      const rejected = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      expect(fulfilled).toHaveLength(1);
+      expect(rejected).toHaveLength(19);
+      for (const r of rejected) {
+        expect(r.reason).toBeInstanceOf(errors.InvalidGrant);
+        expect(r.reason).toMatchObject(invalidGrant);
+      }
+      // the losers saw a reused code and revoked its grant
+      expect(await new Adapter("Grant").find(grantId)).toBeUndefined();
+      expect(await new Adapter("AccessToken").find(at)).toBeUndefined();
+    });
+
+    it("a refresh token reused within the grace window is refused without revoking; past it, revokes", async () => {
+      t = 1_700_000_000;
+      const { grantId, at, rt } = await grantWithTokens();
+      const refreshTokens = new Adapter("RefreshToken");
+      // the rotation's winner gets a new refresh token under the same grant
+      const rotated = id("rt");
+      await refreshTokens.upsert(rotated, token("RefreshToken", rotated, grantId), 3600);
+
+      await expect(refreshTokens.consume(rt)).resolves.toBeUndefined();
+
+      // t+2: a concurrent refresh with the old token
+      t = 1_700_000_002;
+      const findInGrace = refreshTokens.find(rt);
+      await expect(findInGrace).rejects.toBeInstanceOf(errors.InvalidGrant);
+      await expect(findInGrace).rejects.toMatchObject(invalidGrant);
+      const consumeInGrace = refreshTokens.consume(rt);
+      await expect(consumeInGrace).rejects.toBeInstanceOf(errors.InvalidGrant);
+      await expect(consumeInGrace).rejects.toMatchObject(invalidGrant);
+      // nothing revoked: the winner's tokens stay valid
+      expect(await new Adapter("Grant").find(grantId)).toMatchObject({ jti: grantId });
+      expect(await new Adapter("AccessToken").find(at)).toMatchObject({ jti: at, grantId });
+      expect(await refreshTokens.find(rotated)).toMatchObject({ jti: rotated, grantId });
+      expect(await redis.exists(`oidc:{RefreshToken:${rt}}`)).toBe(1);
+
+      // t+10: past the grace window the old token is a replay
+      t = 1_700_000_010;
+      expect(await refreshTokens.find(rt)).toMatchObject({ jti: rt, grantId, consumed: 1_700_000_000 });
+      const replay = refreshTokens.consume(rt);
+      await expect(replay).rejects.toBeInstanceOf(errors.InvalidGrant);
+      await expect(replay).rejects.toMatchObject(invalidGrant);
+      expect(await new Adapter("Grant").find(grantId)).toBeUndefined();
+      expect(await new Adapter("AccessToken").find(at)).toBeUndefined();
+      expect(await refreshTokens.find(rotated)).toBeUndefined();
+      expect(await refreshTokens.find(rt)).toBeUndefined();
+    });
+
+    it("consume of a missing id is invalid_grant", async () => {
+      const code = id("missing");
+      const missing = new Adapter("AuthorizationCode").consume(code);
+      await expect(missing).rejects.toBeInstanceOf(errors.InvalidGrant);
+      await expect(missing).rejects.toMatchObject(invalidGrant);
+      // and creates nothing
+      expect(await redis.exists(`oidc:{AuthorizationCode:${code}}`)).toBe(0);
+    });
+  });
+
+  describe("revokeByGrantId", () => {
+    it("removes only this model's records of that grant", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      const g2 = id("grant");
+      const accessTokens = new Adapter("AccessToken");
+      const refreshTokens = new Adapter("RefreshToken");
+      const [at1, at2, rt, otherAt] = [id("at"), id("at"), id("rt"), id("at")];
+      await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
+      await accessTokens.upsert(at1, token("AccessToken", at1, g), 600);
+      await accessTokens.upsert(at2, token("AccessToken", at2, g), 600);
+      await refreshTokens.upsert(rt, token("RefreshToken", rt, g), 3600);
+      await accessTokens.upsert(otherAt, token("AccessToken", otherAt, g2), 600);
+
+      await accessTokens.revokeByGrantId(g);
+
+      expect(await accessTokens.find(at1)).toBeUndefined();
+      expect(await accessTokens.find(at2)).toBeUndefined();
+      expect(await refreshTokens.find(rt)).toMatchObject({ jti: rt, grantId: g });
+      expect(await accessTokens.find(otherAt)).toMatchObject({ jti: otherAt, grantId: g2 });
+      expect(await new Adapter("Grant").find(g)).toMatchObject({ jti: g });
+
+      // the refresh token is still reachable through the grant
+      await refreshTokens.revokeByGrantId(g);
+      expect(await refreshTokens.find(rt)).toBeUndefined();
+      expect(await accessTokens.find(otherAt)).toMatchObject({ jti: otherAt });
+    });
+  });
+});
