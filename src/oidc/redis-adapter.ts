@@ -3,7 +3,7 @@
 // hash tag, and nothing spans two keys atomically, so the same code runs on Redis Cluster. Consume is one
 // atomic script: of two parallel uses of a code or refresh token, one wins; the other is refused and, outside
 // the refresh grace window, the whole grant is revoked.
-import { errors, type Adapter, type AdapterPayload } from "oidc-provider";
+import Provider, { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
@@ -13,7 +13,17 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
 if redis.call('HSETNX', KEYS[1], 'c', ARGV[1]) == 1 then return 0 end
 return tonumber(redis.call('HGET', KEYS[1], 'c'))`;
 
-type ConsumeCommand = { gatehouseConsume(key: string, now: number): Promise<number> };
+// adds a key to a grant's index and only ever extends the index's lifetime (a short-lived access token must not
+// cut short the index of a long-lived refresh token); EXPIRE GT would do, but the in-process store lacks it
+const INDEX_ADD_SCRIPT = `
+redis.call('SADD', KEYS[1], ARGV[1])
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+return 1`;
+
+type Commands = {
+  gatehouseConsume(key: string, now: number): Promise<number>;
+  gatehouseIndexAdd(key: string, member: string, ttl: number): Promise<number>;
+};
 
 export type RedisAdapterOptions = {
   redis: RedisClient;
@@ -22,7 +32,11 @@ export type RedisAdapterOptions = {
   refreshReuseGrace: number;
   /** how long the grant -> keys index lives (the longest-lived thing a grant holds) */
   grantIndexTtl: number;
+  /** whether the current request is a token request (default: oidc-provider's request context says so) */
+  atTokenEndpoint?: () => boolean;
 };
+
+const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } } | undefined)?.oidc?.route === "token";
 
 const modelKey = (model: string, id: string) => `oidc:{${model}:${id}}`;
 const grantIndexKey = (grantId: string) => `oidc:{grant:${grantId}}`;
@@ -30,8 +44,10 @@ const uidKey = (uid: string) => `oidc:{uid:${uid}}`;
 const userCodeKey = (userCode: string) => `oidc:{userCode:${userCode}}`;
 
 export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
-  const redis = opts.redis as Redis & ConsumeCommand;
+  const redis = opts.redis as Redis & Commands;
   redis.defineCommand("gatehouseConsume", { numberOfKeys: 1, lua: CONSUME_SCRIPT });
+  redis.defineCommand("gatehouseIndexAdd", { numberOfKeys: 1, lua: INDEX_ADD_SCRIPT });
+  const atTokenEndpoint = opts.atTokenEndpoint ?? providerRouteIsToken;
 
   /** Deletes a grant and everything issued under it (codes, tokens), as oidc-provider's revoke does. */
   async function destroyGrant(grantId: string): Promise<void> {
@@ -53,8 +69,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       await tx.exec();
       const side: Promise<unknown>[] = [];
       if (payload.grantId && this.model !== "Grant") {
-        const index = grantIndexKey(payload.grantId);
-        side.push(redis.sadd(index, key), redis.expire(index, Math.max(expiresIn ?? 0, opts.grantIndexTtl)));
+        side.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), key, Math.max(expiresIn ?? 0, opts.grantIndexTtl)));
       }
       if (payload.uid) side.push(expiresIn ? redis.set(uidKey(payload.uid), id, "EX", expiresIn) : redis.set(uidKey(payload.uid), id));
       if (payload.userCode) side.push(expiresIn ? redis.set(userCodeKey(payload.userCode), id, "EX", expiresIn) : redis.set(userCodeKey(payload.userCode), id));
@@ -67,8 +82,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const payload = JSON.parse(found.p) as AdapterPayload;
       if (!found.c) return payload;
       const consumedAt = Number(found.c);
-      if (this.model === "RefreshToken" && opts.clock.epoch() - consumedAt < opts.refreshReuseGrace) {
-        // a concurrent refresh: refuse without revoking the grant (the winner's new tokens stay valid)
+      if (this.model === "RefreshToken" && atTokenEndpoint() && opts.clock.epoch() - consumedAt < opts.refreshReuseGrace) {
+        // a concurrent refresh: refuse without revoking the grant (the winner's new tokens stay valid);
+        // elsewhere (introspection, revocation) the token is simply reported as consumed
         throw new errors.InvalidGrant("refresh token was just rotated; use the new refresh token");
       }
       return { ...payload, consumed: consumedAt };

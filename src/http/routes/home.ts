@@ -5,6 +5,6 @@ import type { AppContext } from "../../context.ts";
 export function registerHomeRoutes(router: Router, app: AppContext) {
   router.get("/", async (ctx) => {
     ctx.type = "html";
-    ctx.body = await app.views.render("pages/home", { title: "Gatehouse", issuer: app.config.issuer, signedIn: false });
+    ctx.body = await app.views.render("pages/home", { title: "Home", issuer: app.config.issuer, signedIn: false });
   });
 }

@@ -3,6 +3,9 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { errors as oidcErrors, type InteractionResults } from "oidc-provider";
+import type Provider from "oidc-provider";
+
+type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { AppError } from "../errors.ts";
@@ -54,6 +57,20 @@ export function registerInteractionRoutes(router: Router, app: AppContext) {
     });
   }
 
+  /** grants what the consent prompt found missing and finishes the interaction */
+  async function grantConsent(ctx: Context, interaction: Interaction, opts: { firstParty: boolean }) {
+    const { prompt, params, session, grantId } = interaction;
+    const { Grant } = app.oidc.provider;
+    const grant = (grantId ? await Grant.find(grantId) : undefined) ?? new Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+    const d = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+    if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(" "));
+    if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
+    for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(" "));
+    const savedId = await grant.save();
+    await services.audit.record({ type: "consent.granted", outcome: "success", userId: session!.accountId, clientId: String(params.client_id), ip: ctx.ip, data: { scopes: d.missingOIDCScope ?? [], firstParty: opts.firstParty } });
+    return finish(ctx, { consent: { grantId: savedId } }, true);
+  }
+
   router.get("/interaction/:uid", async (ctx) => {
     const interaction = await details(ctx);
     const { uid, prompt, params } = interaction;
@@ -61,6 +78,8 @@ export function registerInteractionRoutes(router: Router, app: AppContext) {
     if (prompt.name === "login") return renderLogin(ctx, uid, String(params.client_id), {});
     if (prompt.name === "consent") {
       const client = await app.oidc.provider.Client.find(String(params.client_id));
+      // first-party clients never show a consent page, even when they ask for one (prompt=consent)
+      if (client?.gatehouse_first_party === true && interaction.session) return grantConsent(ctx, interaction, { firstParty: true });
       const d = prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
       const resourceScopes = Object.values(d.missingResourceScopes ?? {}).flat();
       ctx.type = "html";
@@ -112,15 +131,7 @@ export function registerInteractionRoutes(router: Router, app: AppContext) {
     const { uid, prompt, params, session, grantId } = interaction;
     if (prompt.name !== "consent" || !session) throw new AppError("interaction.wrong_step", 400, "This sign-in step is already done. Go back to the application and try again.");
     csrf.verify(ctx, binding(uid), (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
-    const { Grant } = app.oidc.provider;
-    const grant = (grantId ? await Grant.find(grantId) : undefined) ?? new Grant({ accountId: session.accountId, clientId: String(params.client_id) });
-    const d = prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
-    if (d.missingOIDCScope) grant.addOIDCScope(d.missingOIDCScope.join(" "));
-    if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(" "));
-    const savedId = await grant.save();
-    await services.audit.record({ type: "consent.granted", outcome: "success", userId: session.accountId, clientId: String(params.client_id), ip: ctx.ip, data: { scopes: d.missingOIDCScope ?? [] } });
-    return finish(ctx, { consent: { grantId: savedId } }, true);
+    return grantConsent(ctx, interaction, { firstParty: false });
   });
 
   router.post("/interaction/:uid/abort", body, async (ctx) => {
