@@ -1,5 +1,5 @@
-// createApp(ctx): the Koa application. Order: request id and logs, metrics, security headers, static files,
-// Gatehouse's own routes (with body parsing and error pages), then oidc-provider for everything else.
+// createApp(ctx): the Koa application. Order: request id and logs, metrics, HTTPS only (production), security
+// headers, error pages, static files, Gatehouse's own routes, then oidc-provider for everything else.
 import Koa from "koa";
 import Router from "@koa/router";
 import serve from "koa-static";
@@ -11,6 +11,7 @@ import { requestContext } from "./http/request-context.ts";
 import { errorHandler } from "./http/error-handler.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createMetrics } from "./http/metrics.ts";
+import { httpsOnly } from "./http/https-only.ts";
 import { registerHealthRoutes } from "./http/routes/health.ts";
 import { registerHomeRoutes } from "./http/routes/home.ts";
 import { registerInteractionRoutes } from "./http/routes/interaction.ts";
@@ -28,6 +29,7 @@ export function createApp(app: AppContext): Koa {
 
   koa.use(requestContext(app.log));
   koa.use(createMetrics().middleware);
+  if (app.config.isProduction) koa.use(httpsOnly(app.config.issuer));
   koa.use(securityHeaders({ production: app.config.isProduction }));
   koa.use(errorHandler(app.views));
   koa.use(mount("/static", serve(PUBLIC_DIR, { maxage: app.config.isProduction ? 86_400_000 : 0, gzip: false })));

@@ -1,0 +1,77 @@
+import { describe, it, expect } from "vitest";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { randomBytes } from "node:crypto";
+import { loadConfig, ConfigError } from "../../src/config/load.ts";
+
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), "gh-config-"));
+const production = {
+  NODE_ENV: "production",
+  ISSUER: "https://id.example.test",
+  DATABASE_URL: "postgresql://db.example.test/gatehouse",
+  REDIS_URL: "redis://cache.example.test:6379",
+  COOKIE_KEYS: "k".repeat(32),
+  MASTER_KEY: randomBytes(32).toString("base64"),
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe("loadConfig", () => {
+  it("development defaults: issuer from the port, secrets generated once into DATA_DIR and reused", () => {
+    const dir = tmp();
+    const first = loadConfig({ DATA_DIR: dir, PORT: "4321" });
+    expect(first.issuer).toBe("http://localhost:4321");
+    expect(first.database.url).toBeUndefined();
+    expect(first.redis.url).toBeUndefined();
+    expect(first.secrets.masterKey).toHaveLength(32);
+    const file = path.join(dir, "secrets.json");
+    expect(statSync(file).mode & 0o077).toBe(0); // readable by the owner only
+    const again = loadConfig({ DATA_DIR: dir, PORT: "4321" });
+    expect(again.secrets.masterKey.equals(first.secrets.masterKey)).toBe(true);
+    expect(again.secrets.cookieKeys).toEqual(first.secrets.cookieKeys);
+    expect(JSON.parse(readFileSync(file, "utf8")).cookieKeys).toEqual(first.secrets.cookieKeys);
+  });
+
+  it("a bad value stops with a message naming the setting and the problem", () => {
+    const found = problems({ DATA_DIR: tmp(), PORT: "seventy", DATABASE_URL: "mysql://x", ARGON2_MEMORY_KIB: "1024", AUTHORIZATION_CODE_TTL: "3600" });
+    expect(found.find((p) => p.startsWith("PORT:"))).toMatch(/number/i);
+    expect(found.find((p) => p.startsWith("DATABASE_URL:"))).toMatch(/postgres/);
+    expect(found.find((p) => p.startsWith("ARGON2_MEMORY_KIB:"))).toMatch(/19456/);
+    expect(found.find((p) => p.startsWith("AUTHORIZATION_CODE_TTL:"))).toMatch(/600/);
+    expect(new ConfigError(found).message).toMatch(/^Invalid configuration:\n {2}- /);
+  });
+
+  it("production requires the external services and secrets, and an https issuer", () => {
+    const found = problems({ NODE_ENV: "production", ISSUER: "http://id.example.test" });
+    for (const name of ["DATABASE_URL", "REDIS_URL", "MASTER_KEY", "COOKIE_KEYS"]) expect(found.some((p) => p.startsWith(`${name}: required in production`))).toBe(true);
+    expect(found).toContain("ISSUER: must be an https:// URL in production");
+  });
+
+  it("a complete production config loads, with no development secrets file", () => {
+    const dir = tmp();
+    const config = loadConfig({ ...production, DATA_DIR: dir });
+    expect(config.isProduction).toBe(true);
+    expect(config.secrets.generatedIn).toBeUndefined();
+    expect(config.resourceServers).toEqual(["https://id.example.test/api"]);
+  });
+
+  it("rejects short cookie keys and a master key that is not 32 bytes", () => {
+    expect(problems({ ...production, COOKIE_KEYS: "short" })[0]).toMatch(/^COOKIE_KEYS: each key needs at least 32 characters/);
+    expect(problems({ ...production, MASTER_KEY: "abc" })[0]).toMatch(/^MASTER_KEY:/);
+  });
+
+  it("caps concurrent argon2 hashes at cores - 1 by default", () => {
+    const config = loadConfig({ DATA_DIR: tmp() });
+    expect(config.argon2.maxConcurrency).toBe(Math.max(1, os.availableParallelism() - 1));
+    expect(loadConfig({ DATA_DIR: tmp(), ARGON2_MAX_CONCURRENCY: "3" }).argon2.maxConcurrency).toBe(3);
+  });
+});
