@@ -33,6 +33,7 @@ export type Config = {
   session: { ttl: number; rememberTtl: number; interactionTtl: number; grantTtl: number };
   keys: { refreshSeconds: number };
   resourceServers: string[];
+  outboundAllowPrivate: boolean;
   argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number };
   bootstrapAdmin?: { email: string; password: string };
 };
@@ -124,6 +125,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     session: { ttl: s.SESSION_TTL, rememberTtl: s.SESSION_REMEMBER_TTL, interactionTtl: s.INTERACTION_TTL, grantTtl: s.GRANT_TTL },
     keys: { refreshSeconds: s.KEY_REFRESH_SECONDS },
+    outboundAllowPrivate: s.OUTBOUND_ALLOW_PRIVATE,
     resourceServers: s.RESOURCE_SERVERS.length ? s.RESOURCE_SERVERS : [`${issuer}/api`],
     argon2: {
       memoryCost: s.ARGON2_MEMORY_KIB,

@@ -35,6 +35,7 @@ export const settings = {
   SESSION_REMEMBER_TTL: { schema: seconds(30 * 86400), doc: "Lifetime of a sign-in session with Remember me, seconds" },
   INTERACTION_TTL: { schema: seconds(600), doc: "How long a login or consent page stays valid, seconds" },
   GRANT_TTL: { schema: seconds(30 * 86400), doc: "Lifetime of a consent grant, seconds" },
+  OUTBOUND_ALLOW_PRIVATE: { schema: bool(false), doc: "Let Gatehouse's outgoing requests (back-channel logout, client JWKS) reach loopback and private addresses; off, they are refused (SSRF protection)" },
   RESOURCE_SERVERS: { schema: list.pipe(z.array(z.url())), doc: "Comma-separated resource indicators (API audiences) tokens may be issued for; default ISSUER/api" },
   ARGON2_MEMORY_KIB: { schema: z.coerce.number().int().min(19456, "OWASP minimum is 19456").default(19456), doc: "argon2id memory cost in KiB (OWASP minimum 19456)" },
   ARGON2_TIME_COST: { schema: z.coerce.number().int().min(2, "OWASP minimum is 2").default(2), doc: "argon2id iterations" },

@@ -151,5 +151,12 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     },
     renderError: (ctx, out, error) => renderProviderError(ctx as KoaContextWithOIDC, views, out, error),
     discovery: { service_documentation: `${config.issuer}/docs` },
+    // oidc-provider passes a dispatcher that refuses special-use addresses (SSRF protection); dropping it is
+    // an explicit operator choice for clients that live inside the network
+    fetch: (url, options) => {
+      if (!config.outboundAllowPrivate) return globalThis.fetch(url, options);
+      const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(url, rest);
+    },
   };
 }
