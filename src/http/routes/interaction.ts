@@ -12,9 +12,9 @@ import { AppError } from "../errors.ts";
 import { parseBody } from "../body.ts";
 
 const loginBody = z.object({
-  identifier: z.string().trim().min(1, "Enter your email or username").max(320),
+  identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
   // long passphrases are welcome; the cap only stops absurd bodies from reaching argon2
-  password: z.string().min(1, "Enter your password").max(1024),
+  password: z.string().min(1, "Enter your password").max(1024, "Passwords can be at most 1024 characters long"),
   remember: z.literal("1").optional(),
   _csrf: z.string().optional(),
 });
