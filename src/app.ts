@@ -4,9 +4,8 @@ import Koa from "koa";
 import Router from "@koa/router";
 import serve from "koa-static";
 import mount from "koa-mount";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { AppContext } from "./context.ts";
+import { fromRoot } from "./lib/paths.ts";
 import { requestContext } from "./http/request-context.ts";
 import { errorHandler } from "./http/error-handler.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -16,7 +15,7 @@ import { registerHealthRoutes } from "./http/routes/health.ts";
 import { registerHomeRoutes } from "./http/routes/home.ts";
 import { registerInteractionRoutes } from "./http/routes/interaction.ts";
 
-const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../public");
+const PUBLIC_DIR = fromRoot("public");
 
 export function createApp(app: AppContext): Koa {
   const koa = new Koa({ proxy: app.config.trustProxy, keys: app.config.secrets.cookieKeys });

@@ -5,6 +5,7 @@ import { loadConfig, ConfigError, type Config } from "./config/load.ts";
 import { createContext, type AppContext } from "./context.ts";
 import { createApp } from "./app.ts";
 import { bootstrapAdmin } from "./services/bootstrap.ts";
+import { StartupError } from "./lib/startup-error.ts";
 
 function banner(app: AppContext, url: string, adminExists: boolean): string {
   const { config, embedded } = app;
@@ -40,7 +41,16 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     }
     throw err;
   }
-  const app = await createContext(config);
+  let app: AppContext;
+  try {
+    app = await createContext(config);
+  } catch (err) {
+    if (err instanceof StartupError) {
+      console.error(`Gatehouse could not start: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
   await app.services.passwords.warmUp();
   await bootstrapAdmin(app);
   const server = http.createServer(createApp(app).callback());

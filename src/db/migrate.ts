@@ -4,11 +4,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { fromRoot } from "../lib/paths.ts";
 
 const PRISMA_ADVISORY_LOCK = 72707369;
-export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../prisma/migrations");
+export const MIGRATIONS_DIR = fromRoot("prisma", "migrations");
 
 export async function migrateDeploy(url: string, { dir = MIGRATIONS_DIR } = {}): Promise<string[]> {
   const client = new pg.Client({ connectionString: url });

@@ -1,9 +1,8 @@
 // Server-rendered pages: eta with escaping on, one Eta instance for the process.
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Eta } from "eta";
+import { fromRoot } from "../lib/paths.ts";
 
-export const VIEWS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../views");
+export const VIEWS_DIR = fromRoot("views");
 
 export type Views = { render(page: string, locals: Record<string, unknown>): Promise<string> };
 

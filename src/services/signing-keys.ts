@@ -4,6 +4,7 @@
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { decryptSecret, encryptSecret, randomToken } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
+import { StartupError } from "../lib/startup-error.ts";
 import type { NewSigningKey, SigningKey, SigningKeyQueries } from "../queries/signing-keys.ts";
 
 export type KeySet = { keys: JWK[]; fingerprint: string };
@@ -32,7 +33,12 @@ export function createSigningKeyService(deps: {
   }
 
   function toProviderJwk(key: SigningKey): JWK {
-    const jwk = JSON.parse(decryptSecret(masterKey, key.privateJwkEncrypted, purpose(key.id))) as JWK;
+    let jwk: JWK;
+    try {
+      jwk = JSON.parse(decryptSecret(masterKey, key.privateJwkEncrypted, purpose(key.id))) as JWK;
+    } catch {
+      throw new StartupError(`MASTER_KEY cannot decrypt signing key ${key.id}: it is not the key the signing keys were encrypted with. Restore the original MASTER_KEY.`);
+    }
     // only the current key may sign; the others are in the set to be published and to verify
     return key.state === "current" ? jwk : { ...jwk, key_ops: ["verify"] };
   }
