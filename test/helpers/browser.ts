@@ -24,7 +24,12 @@ export function parseForms(html: string, baseUrl: string): Form[] {
 
 export class TestBrowser {
   readonly jar = new CookieJar();
-  constructor(readonly origin: string, readonly userAgent = "Mozilla/5.0 (X11; Linux x86_64) GatehouseTest/1.0") {}
+  constructor(
+    readonly origin: string,
+    readonly userAgent = "Mozilla/5.0 (X11; Linux x86_64) GatehouseTest/1.0",
+    /** the server sits behind a TLS-terminating proxy: URLs are https, the wire is plain HTTP with X-Forwarded-Proto */
+    readonly behindTls = false,
+  ) {}
 
   async request(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
@@ -32,7 +37,9 @@ export class TestBrowser {
     if (cookie) headers.set("cookie", cookie);
     headers.set("user-agent", this.userAgent);
     headers.set("accept", headers.get("accept") ?? "text/html");
-    const res = await fetch(url, { ...init, headers, redirect: "manual" });
+    if (this.behindTls) headers.set("x-forwarded-proto", "https");
+    const wire = this.behindTls ? url.replace(/^https:/, "http:") : url;
+    const res = await fetch(wire, { ...init, headers, redirect: "manual" });
     for (const c of res.headers.getSetCookie()) await this.jar.setCookie(c, url, { ignoreError: true });
     return res;
   }

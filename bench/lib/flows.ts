@@ -1,0 +1,69 @@
+// Browser-style flows for the benchmark, through the real pages: authorize -> login -> consent -> code
+// exchange with PKCE, with the ID token verified; and a rejected login.
+import { createHash, randomBytes } from "node:crypto";
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
+import { TestBrowser } from "../../test/helpers/browser.ts";
+import { signInThroughPages } from "../../test/helpers/oidc-flow.ts";
+import { BENCH_PASSWORD, BENCH_REDIRECT, type Seeded } from "./seed.ts";
+
+export type FlowContext = { baseUrl: string; issuer: string; seeded: Seeded; jwks: ReturnType<typeof createLocalJWKSet> };
+
+export async function flowContext(baseUrl: string, issuer: string, seeded: Seeded): Promise<FlowContext> {
+  const res = await fetch(`${baseUrl}/jwks`, { headers: { "x-forwarded-proto": "https" } });
+  return { baseUrl, issuer, seeded, jwks: createLocalJWKSet((await res.json()) as JSONWebKeySet) };
+}
+
+const b64 = (n: number) => randomBytes(n).toString("base64url");
+const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+const pickUser = (ctx: FlowContext) => ctx.seeded.users[Math.floor(Math.random() * ctx.seeded.users.length)]!;
+
+function authorizationUrl(ctx: FlowContext, extra: Record<string, string> = {}) {
+  const verifier = b64(32);
+  const params = new URLSearchParams({
+    client_id: ctx.seeded.webClient.id,
+    redirect_uri: BENCH_REDIRECT,
+    response_type: "code",
+    scope: "openid profile email offline_access",
+    prompt: "consent",
+    code_challenge: createHash("sha256").update(verifier).digest("base64url"),
+    code_challenge_method: "S256",
+    state: b64(12),
+    nonce: b64(12),
+    ...extra,
+  });
+  return { url: `${ctx.issuer}/auth?${params}`, verifier, state: params.get("state")!, nonce: params.get("nonce")! };
+}
+
+export type Tokens = { access_token: string; refresh_token?: string; id_token: string };
+
+/** one complete sign-in; throws unless every step and the ID token check pass */
+export async function loginFlow(ctx: FlowContext): Promise<Tokens> {
+  const user = pickUser(ctx);
+  const browser = new TestBrowser(ctx.issuer, "Mozilla/5.0 GatehouseBench/1.0", true);
+  const auth = authorizationUrl(ctx);
+  const { callback, pages } = await signInThroughPages(browser, auth.url, BENCH_REDIRECT, { identifier: user.email, password: BENCH_PASSWORD });
+  if (!pages.some((p) => p.html.includes("/confirm"))) throw new Error("consent page not shown");
+  const params = new URL(callback).searchParams;
+  if (params.get("state") !== auth.state || params.get("iss") !== ctx.issuer) throw new Error("callback state or iss mismatch");
+  const res = await fetch(`${ctx.baseUrl}/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https", authorization: basic(ctx.seeded.webClient.id, ctx.seeded.webClient.secret) },
+    body: new URLSearchParams({ grant_type: "authorization_code", code: params.get("code")!, redirect_uri: BENCH_REDIRECT, code_verifier: auth.verifier }),
+  });
+  if (res.status !== 200) throw new Error(`token endpoint ${res.status}: ${(await res.text()).slice(0, 200)}`);
+  const tokens = (await res.json()) as Tokens;
+  const { payload } = await jwtVerify(tokens.id_token, ctx.jwks, { issuer: ctx.issuer, audience: ctx.seeded.webClient.id, algorithms: ["ES256"] });
+  if (payload.nonce !== auth.nonce || !payload.sub) throw new Error("ID token nonce or sub wrong");
+  return tokens;
+}
+
+/** a wrong password: the generic error page, nothing else */
+export async function rejectedLoginFlow(ctx: FlowContext): Promise<void> {
+  const user = pickUser(ctx);
+  const browser = new TestBrowser(ctx.issuer, "Mozilla/5.0 GatehouseBench/1.0", true);
+  const page = await browser.go(authorizationUrl(ctx).url, { stopAt: BENCH_REDIRECT });
+  const after = await browser.submit(page, "/login", { identifier: user.email, password: `${BENCH_PASSWORD} wrong` }, { stopAt: BENCH_REDIRECT });
+  if (after.status !== 401 || !after.html.includes("Invalid email or password")) throw new Error(`expected the generic 401, got ${after.status}`);
+}
+
+export { basic };

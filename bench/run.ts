@@ -1,0 +1,97 @@
+// `npm run bench [-- --quick] [--seconds N]`: builds Gatehouse, starts it in production mode on real Postgres
+// and Redis, seeds it, measures this machine's limits, runs every scenario at two concurrency levels, and prints
+// a table of ops/s, latency percentiles, errors, server CPU per op, peak RSS and the ratio to each limit. JSON
+// goes to bench/results/. Everything runs on 127.0.0.1, for a fixed time, and stops by itself. Any error in a
+// scenario makes the run exit 1 (--quick is the CI smoke test: short, same checks, no thresholds).
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Redis } from "ioredis";
+import { PROJECT_ROOT } from "../src/lib/paths.ts";
+import { build, startServer, BENCH_REDIS_URL } from "./lib/server.ts";
+import { seed } from "./lib/seed.ts";
+import { measureLimits } from "./lib/limits.ts";
+import { flowContext, loginFlow } from "./lib/flows.ts";
+import { scenarios } from "./lib/scenarios.ts";
+import { cpuMs, watchPeakRss } from "./lib/proc.ts";
+import { formatTable, type Row } from "./lib/report.ts";
+
+const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-build": { type: "boolean", default: false } } });
+const seconds = Number(args.seconds ?? (args.quick ? 1 : 10));
+const argon = { memoryCost: 19456, timeCost: 2, parallelism: 1 }; // the production defaults
+
+async function redisBytesPerSession(prefix: string): Promise<{ sessions: number; bytesPerSession: number }> {
+  const redis = new Redis(BENCH_REDIS_URL);
+  let cursor = "0";
+  let bytes = 0;
+  let sessions = 0;
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
+    cursor = next;
+    for (const key of keys) {
+      bytes += Number(await redis.memory("USAGE", key)) || 0;
+      if (key.includes("{Session:")) sessions++;
+    }
+  } while (cursor !== "0");
+  redis.disconnect();
+  return { sessions, bytesPerSession: sessions ? Math.round(bytes / sessions) : 0 };
+}
+
+async function main() {
+  if (!args["no-build"]) build();
+  const server = await startServer();
+  let failed = false;
+  try {
+    const seeded = await seed(server.databaseUrl, args.quick ? 200 : 10_000, argon);
+    console.log(`seeded ${seeded.users.length} users; measuring limits (${seconds} s each)…`);
+    const limits = await measureLimits({ seconds, httpConcurrency: 32, argon, databaseUrl: server.databaseUrl, redisUrl: BENCH_REDIS_URL, sampleEmail: seeded.users[0]!.email });
+    const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
+    const shared = await loginFlow(ctx); // an opaque access token for userinfo and introspection
+    // warm-up: JIT, connection pools, caches
+    for (let i = 0; i < (args.quick ? 3 : 20); i++) await loginFlow(ctx);
+
+    const rows: Row[] = [];
+    let redisPerSession: Awaited<ReturnType<typeof redisBytesPerSession>> | undefined;
+    for (const scenario of scenarios(ctx, shared.access_token)) {
+      for (const concurrency of scenario.levels) {
+        const cpuBefore = cpuMs(server.pid);
+        const stopRss = watchPeakRss(server.pid);
+        const summary = await scenario.run(ctx, { concurrency, seconds });
+        const cpu = cpuMs(server.pid) - cpuBefore;
+        const limit = limits[scenario.limit];
+        rows.push({
+          scenario: scenario.name, concurrency, ...summary,
+          cpuMsPerOp: summary.ops ? Math.round((cpu / summary.ops) * 100) / 100 : 0,
+          peakRssMiB: stopRss(),
+          limit: scenario.limit, limitOpsPerSec: limit.opsPerSec,
+          ratio: limit.opsPerSec ? Math.round((summary.opsPerSec / limit.opsPerSec) * 1000) / 1000 : 0,
+        });
+        console.log(`  ${scenario.name} @${concurrency}: ${summary.opsPerSec} ops/s, p99 ${summary.p99} ms, ${summary.errors} errors${summary.firstError ? ` (${summary.firstError})` : ""}`);
+        if (summary.errors || !summary.ops) failed = true;
+      }
+      if (scenario.limit === "argon2Verify" && !redisPerSession) redisPerSession = await redisBytesPerSession(server.redisPrefix);
+    }
+
+    console.log(`\n${formatTable(rows, limits)}`);
+    if (redisPerSession) console.log(`Redis: ${redisPerSession.bytesPerSession} bytes per signed-in session (${redisPerSession.sessions} sessions, all keys counted)`);
+    const result = {
+      date: new Date().toISOString(), quick: args.quick, secondsPerRun: seconds,
+      machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node },
+      limits, scenarios: rows, redis: redisPerSession,
+    };
+    const dir = path.join(PROJECT_ROOT, "bench/results");
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${result.date.replace(/[:.]/g, "-")}${args.quick ? "-quick" : ""}.json`);
+    writeFileSync(file, JSON.stringify(result, null, 2));
+    console.log(`results: ${path.relative(PROJECT_ROOT, file)}`);
+  } finally {
+    await server.stop();
+  }
+  if (failed) {
+    console.error("bench: at least one scenario had errors or completed nothing");
+    process.exit(1);
+  }
+}
+
+await main();
