@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--seconds N]`: builds Gatehouse, starts it in production mode on real Postgres
+// `npm run bench [-- --quick] [--seconds N] [--only <scenario name part>] [--no-build]`: builds Gatehouse, starts it in production mode on real Postgres
 // and Redis, seeds it, measures this machine's limits, runs every scenario at two concurrency levels, and prints
 // a table of ops/s, latency percentiles, errors, server CPU per op, peak RSS and the ratio to each limit. JSON
 // goes to bench/results/. Everything runs on 127.0.0.1, for a fixed time, and stops by itself. Any error in a
@@ -17,7 +17,7 @@ import { scenarios } from "./lib/scenarios.ts";
 import { cpuMs, watchPeakRss } from "./lib/proc.ts";
 import { formatTable, type Row } from "./lib/report.ts";
 
-const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-build": { type: "boolean", default: false } } });
+const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-build": { type: "boolean", default: false }, only: { type: "string" } } });
 const seconds = Number(args.seconds ?? (args.quick ? 1 : 10));
 const argon = { memoryCost: 19456, timeCost: 2, parallelism: 1 }; // the production defaults
 
@@ -53,7 +53,7 @@ async function main() {
 
     const rows: Row[] = [];
     let redisPerSession: Awaited<ReturnType<typeof redisBytesPerSession>> | undefined;
-    for (const scenario of scenarios(ctx, shared.access_token)) {
+    for (const scenario of scenarios(ctx, shared.access_token).filter((s) => !args.only || s.name.includes(args.only))) {
       for (const concurrency of scenario.levels) {
         const cpuBefore = cpuMs(server.pid);
         const stopRss = watchPeakRss(server.pid);

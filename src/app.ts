@@ -13,12 +13,12 @@ import { createMetrics } from "./http/metrics.ts";
 import { httpsOnly } from "./http/https-only.ts";
 import { registerHealthRoutes } from "./http/routes/health.ts";
 import { registerHomeRoutes } from "./http/routes/home.ts";
-import { registerInteractionRoutes } from "./http/routes/interaction.ts";
+import { registerInteractionRoutes } from "./http/routes/interaction/index.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
 export function createApp(app: AppContext): Koa {
-  const koa = new Koa({ proxy: app.config.trustProxy, keys: app.config.secrets.cookieKeys });
+  const koa = new Koa({ proxy: app.config.trustProxy, maxIpsCount: app.config.proxyHops, keys: app.config.secrets.cookieKeys });
   koa.silent = true; // errors are logged by the request logger and error handler, not Koa's default printer
 
   const router = new Router();

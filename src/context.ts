@@ -54,8 +54,9 @@ export function createServices(config: Config, queries: Queries, clock: Clock): 
       masterKey: config.secrets.masterKey,
       clock,
       alg: config.tokens.signingAlg,
-      // every token a key signed must still verify after rotation: the longest token lifetime, plus 10 minutes
-      retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + 600,
+      // every token a key signed must still verify after rotation: the longest token lifetime, plus the time
+      // other processes may keep signing with it before they reload keys, plus 10 minutes
+      retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + config.keys.refreshSeconds + 600,
     }),
     audit: createAuditService(queries.auditEvents),
   };
@@ -73,7 +74,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
 
   const tokenClaims = createTokenClaims();
   const views = createViews({ cache: config.env !== "development" });
-  const csrf = createCsrf({ key: config.secrets.cookieKeys[0]!, secureCookies: config.isProduction, issuer: config.issuer });
+  const csrf = createCsrf({ cookieKeys: config.secrets.cookieKeys, secureCookies: config.isProduction, issuer: config.issuer });
   const RedisAdapter = createRedisAdapterFactory({
     redis: redisHandle.redis,
     clock,
@@ -82,7 +83,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   });
   const ClientAdapter = createClientAdapterClass(services.clients);
   const oidc = await createProviderHost({
-    config, accounts: services.accounts, views, tokenClaims, keys: services.keys, log,
+    config, accounts: services.accounts, renderPage: views.render, tokenClaims, keys: services.keys, log,
     adapter: (name: string) => (name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name)),
   });
 

@@ -52,7 +52,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     throw err;
   }
   await app.services.passwords.warmUp();
-  await bootstrapAdmin(app);
+  const adminId = await bootstrapAdmin(app.services, config.bootstrapAdmin);
+  if (adminId) app.log.info({ userId: adminId }, "first admin created from ADMIN_EMAIL");
   const server = http.createServer(createApp(app).callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -72,6 +73,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.on("close", resolve));
     await app.close();
+    await new Promise<void>((resolve) => app.log.flush(() => resolve()));
     process.exit(0);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));

@@ -62,7 +62,9 @@ export async function startServer(): Promise<BenchServer> {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
   };
   const node = path.join(PROJECT_ROOT, "node_modules/.bin/node");
-  const child: ChildProcess = spawn(node, ["dist/src/main.js"], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the server under load
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child: ChildProcess = spawn(node, [...nodeArgs, "dist/src/main.js"], { cwd: PROJECT_ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "inherit"] });
   const baseUrl = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);

@@ -3,7 +3,7 @@
 import { Command, Option } from "commander";
 import { z } from "zod";
 import { randomToken } from "../lib/crypto.ts";
-import { normalizeEmail } from "../services/identifiers.ts";
+import { normalizeEmail, USERNAME_PATTERN } from "../services/identifiers.ts";
 import { GRANT_TYPES, newClientSchema } from "../services/clients.ts";
 import { withCliContext, CliError } from "./context.ts";
 
@@ -28,7 +28,10 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       if (opts.passwordEnv && (!given || given.length < 12)) throw new CliError(`${opts.passwordEnv}: must hold a password of at least 12 characters`);
       if (await services.accounts.findByIdentifier(normalizeEmail(email.data))) throw new CliError(`an account with ${email.data} already exists`);
       const password = given ?? randomToken(18);
-      const user = await services.accounts.createAdmin({ email: email.data, username: opts.username, password });
+      const username = opts.username ?? email.data.split("@")[0]!;
+      if (!USERNAME_PATTERN.test(username)) throw new CliError(`--username: "${username}" must be 3-32 letters, digits, ".", "_" or "-"`);
+      if (await services.accounts.findByIdentifier(username)) throw new CliError(`the username ${username} is taken; choose one with --username`);
+      const user = await services.accounts.createAdmin({ email: email.data, username, password });
       await services.audit.record({ type: "user.created", outcome: "success", userId: user.id, actorId: "cli", data: { systemRole: user.systemRole } });
       out(`Created admin ${user.email} (username ${user.username}, id ${user.id}).`);
       if (!given) out(`Password (shown once, change it after signing in): ${password}`);

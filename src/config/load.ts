@@ -19,6 +19,7 @@ export type Config = {
   redis: { url?: string; cluster: boolean; keyPrefix: string };
   secrets: { cookieKeys: string[]; masterKey: Buffer; generatedIn?: string };
   trustProxy: boolean;
+  proxyHops: number;
   logLevel: Parsed["LOG_LEVEL"];
   bodyLimit: string;
   tokens: {
@@ -34,7 +35,7 @@ export type Config = {
   keys: { refreshSeconds: number };
   resourceServers: string[];
   outboundAllowPrivate: boolean;
-  argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number };
+  argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number; maxQueue: number };
   bootstrapAdmin?: { email: string; password: string };
 };
 
@@ -112,6 +113,7 @@ export function loadConfig(env: Env = process.env): Config {
     redis: { url: s.REDIS_URL, cluster: s.REDIS_CLUSTER, keyPrefix: s.REDIS_KEY_PREFIX },
     secrets: { cookieKeys, masterKey: decodeMasterKey(masterKey), generatedIn },
     trustProxy: s.TRUST_PROXY,
+    proxyHops: s.PROXY_HOPS,
     logLevel: s.LOG_LEVEL,
     bodyLimit: s.BODY_LIMIT,
     tokens: {
@@ -132,6 +134,7 @@ export function loadConfig(env: Env = process.env): Config {
       timeCost: s.ARGON2_TIME_COST,
       parallelism: s.ARGON2_PARALLELISM,
       maxConcurrency: s.ARGON2_MAX_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
+      maxQueue: s.ARGON2_MAX_QUEUE,
     },
     bootstrapAdmin: s.ADMIN_EMAIL && s.ADMIN_PASSWORD ? { email: s.ADMIN_EMAIL, password: s.ADMIN_PASSWORD } : undefined,
   };

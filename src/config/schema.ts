@@ -21,6 +21,7 @@ export const settings = {
   COOKIE_KEYS: { schema: list.pipe(z.array(z.string().min(32, "each key needs at least 32 characters"))), doc: "Comma-separated keys that sign cookies, newest first (each >= 32 characters); generated into DATA_DIR in development" },
   MASTER_KEY: { schema: z.string().regex(/^[A-Za-z0-9+/_-]{43}=?$/, "must be 32 random bytes in base64 (openssl rand -base64 32)").optional(), doc: "32 bytes (base64) that encrypt signing keys and other secrets at rest; generated into DATA_DIR in development" },
   TRUST_PROXY: { schema: bool(false), doc: "Trust X-Forwarded-For/-Proto from a reverse proxy in front of Gatehouse" },
+  PROXY_HOPS: { schema: z.coerce.number().int().min(1).max(10).default(1), doc: "With TRUST_PROXY: how many proxies sit in front; the client IP is taken that many entries from the right of X-Forwarded-For, so a client cannot choose it" },
   LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), doc: "Minimum level of the JSON logs" },
   BODY_LIMIT: { schema: z.string().regex(/^\d+(b|kb|mb)$/i, "like 64kb").default("64kb"), doc: "Largest request body accepted by Gatehouse's own forms and API" },
   SIGNING_ALG: { schema: z.enum(["ES256", "ES384", "PS256", "RS256", "EdDSA"]).default("ES256"), doc: "Algorithm of the signing keys for ID and access tokens" },
@@ -41,6 +42,7 @@ export const settings = {
   ARGON2_TIME_COST: { schema: z.coerce.number().int().min(2, "OWASP minimum is 2").default(2), doc: "argon2id iterations" },
   ARGON2_PARALLELISM: { schema: z.coerce.number().int().min(1).max(16).default(1), doc: "argon2id lanes" },
   ARGON2_MAX_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).optional(), doc: "Password hashes computed at once per process (default: CPU cores - 1, at least 1), so hashing never starves token signing" },
+  ARGON2_MAX_QUEUE: { schema: z.coerce.number().int().min(1).max(100_000).default(100), doc: "Password checks allowed to wait for a free hashing slot; beyond that, sign-in answers 503 (try again) instead of queueing without bound" },
   ADMIN_EMAIL: { schema: z.email().optional(), doc: "With ADMIN_PASSWORD: create this first admin at start if no admin exists" },
   ADMIN_PASSWORD: { schema: z.string().min(12, "at least 12 characters").optional(), doc: "Password of ADMIN_EMAIL's account, used only when that account is created" },
 } as const;

@@ -14,10 +14,12 @@ export type Csrf = {
   verify(ctx: Context, binding: string, submitted: unknown): void;
 };
 
-export function createCsrf(opts: { key: string; secureCookies: boolean; issuer: string }): Csrf {
+export function createCsrf(opts: { cookieKeys: string[]; secureCookies: boolean; issuer: string }): Csrf {
   const cookieName = opts.secureCookies ? "__Host-gh.csrf" : "gh.csrf";
   const origin = new URL(opts.issuer).origin;
-  const mac = (cookie: string, binding: string) => createHmac("sha256", opts.key).update(`${cookie}|${binding}`).digest("base64url");
+  // keys of their own, derived from COOKIE_KEYS; tokens made with an older listed key stay valid after rotation
+  const keys = opts.cookieKeys.map((k) => createHmac("sha256", k).update("gatehouse csrf v1").digest());
+  const mac = (key: Buffer, cookie: string, binding: string) => createHmac("sha256", key).update(`${cookie}|${binding}`).digest("base64url");
 
   return {
     token(ctx, binding) {
@@ -26,15 +28,15 @@ export function createCsrf(opts: { key: string; secureCookies: boolean; issuer: 
         cookie = randomToken(32);
         ctx.cookies.set(cookieName, cookie, { httpOnly: true, sameSite: "lax", secure: opts.secureCookies, path: "/", overwrite: true });
       }
-      return mac(cookie, binding);
+      return mac(keys[0]!, cookie, binding);
     },
     verify(ctx, binding, submitted) {
       const requestOrigin = ctx.get("origin");
-      if (requestOrigin && requestOrigin !== "null" && requestOrigin !== origin) {
+      if (requestOrigin && requestOrigin !== origin) {
         throw new AppError("csrf.foreign_origin", 403, "This form was submitted from another site.");
       }
       const cookie = ctx.cookies.get(cookieName);
-      if (!cookie || typeof submitted !== "string" || !constantTimeEqual(mac(cookie, binding), submitted)) {
+      if (!cookie || typeof submitted !== "string" || !keys.some((key) => constantTimeEqual(mac(key, cookie, binding), submitted))) {
         throw new AppError("csrf.invalid_token", 403, "This form has expired or was not sent by this site. Please go back, reload the page and try again.");
       }
     },

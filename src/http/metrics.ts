@@ -2,6 +2,8 @@
 import type { Middleware } from "koa";
 import { Registry, collectDefaultMetrics, Histogram } from "prom-client";
 
+const KNOWN_SEGMENTS = new Set(["", "auth", "token", "me", "jwks", ".well-known", "session", "interaction", "static", "healthz", "readyz"]);
+
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -22,7 +24,9 @@ export function createMetrics() {
     try {
       await next();
     } finally {
-      end({ segment: ctx.path.split("/")[1] || "root", status: `${Math.floor(ctx.status / 100)}xx` });
+      const first = ctx.path.split("/")[1] ?? "";
+      // a fixed label set: arbitrary paths must not create new series
+      end({ segment: KNOWN_SEGMENTS.has(first) ? first || "root" : "other", status: `${Math.floor(ctx.status / 100)}xx` });
     }
   };
   return { registry, middleware };

@@ -21,7 +21,9 @@ export function securityHeaders(opts: { production: boolean }): Middleware {
       },
     },
     strictTransportSecurity: opts.production ? { maxAge: 31536000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: "no-referrer" },
+    // same-origin (not no-referrer): browsers then send our real Origin on our own form posts, so the CSRF
+    // check can refuse "null" and foreign origins; other sites still get no Referer
+    referrerPolicy: { policy: "same-origin" },
     crossOriginEmbedderPolicy: false,
   });
 }

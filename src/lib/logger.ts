@@ -9,6 +9,11 @@ const REDACT = [
   "req.headers.authorization", "req.headers.cookie", "res.headers[\"set-cookie\"]",
 ];
 
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+/** stdout, buffered (4 KiB) so a busy server is not one write syscall per log line; flushed at exit */
+export function stdoutDestination() {
+  return pino.destination({ dest: 1, sync: false, minLength: 4096 });
+}
+
+export function createLogger(level: string, destination: pino.DestinationStream = stdoutDestination()): Logger {
   return pino({ level, redact: { paths: REDACT, censor: "[redacted]" }, base: { service: "gatehouse" } }, destination);
 }

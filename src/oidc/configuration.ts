@@ -1,16 +1,15 @@
 // The oidc-provider configuration: which protocol features are on, lifetimes, storage, accounts, claims and
 // the look of the pages oidc-provider renders itself (logout, errors). Read top to bottom, it is the policy.
-import { errors, type Configuration, type KoaContextWithOIDC, type JWK } from "oidc-provider";
+import { errors, type Configuration, type JWK } from "oidc-provider";
 import type { Config } from "../config/load.ts";
 import type { AccountService } from "../services/accounts.ts";
-import type { Views } from "../http/views.ts";
 import type { TokenClaims } from "./token-claims.ts";
-import { renderProviderError } from "./provider-errors.ts";
+import { renderProviderError, type RenderPage } from "./provider-errors.ts";
 
 export type ProviderDeps = {
   config: Config;
   accounts: AccountService;
-  views: Views;
+  renderPage: RenderPage;
   tokenClaims: TokenClaims;
   adapter: NonNullable<Configuration["adapter"]>;
   jwks: JWK[];
@@ -18,53 +17,97 @@ export type ProviderDeps = {
 
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"];
 
-const isFirstParty = (client: { [k: string]: unknown } | undefined) => client?.gatehouse_first_party === true;
+type GatehouseClient = { clientId: string; gatehouse_first_party?: boolean; gatehouse_resources?: string[] };
+
+function findAccount(accounts: AccountService): Configuration["findAccount"] {
+  return async (_ctx, sub) => {
+    const user = await accounts.findActive(sub);
+    if (!user) return undefined;
+    return {
+      accountId: user.id,
+      claims: async () => ({
+        sub: user.id,
+        email: user.email,
+        email_verified: user.emailVerified,
+        preferred_username: user.username,
+        ...(user.name ? { name: user.name } : {}),
+        updated_at: Math.floor(user.updatedAt.getTime() / 1000),
+      }),
+    };
+  };
+}
+
+function cookies(config: Config): Configuration["cookies"] {
+  const secure = config.isProduction;
+  return {
+    keys: config.secrets.cookieKeys,
+    // __Host- (Secure, path=/, no Domain) where the session cookie can have it: in production, over https
+    names: { session: secure ? "__Host-gh.session" : "gh.session", interaction: "gh.interaction", resume: "gh.resume" },
+    long: { httpOnly: true, sameSite: "lax", secure, signed: true },
+    short: { httpOnly: true, sameSite: "lax", secure, signed: true },
+  };
+}
+
+function lifetimes(config: Config): Configuration["ttl"] {
+  return {
+    AccessToken: config.tokens.accessTokenTtl,
+    AuthorizationCode: config.tokens.codeTtl,
+    ClientCredentials: config.tokens.clientCredentialsTtl,
+    IdToken: config.tokens.idTokenTtl,
+    // rotation never extends a chain: the new token gets what the old one had left (absolute expiry)
+    RefreshToken: (ctx) => ctx?.oidc?.entities.RotatedRefreshToken?.remainingTTL ?? config.tokens.refreshTokenTtl,
+    Interaction: config.session.interactionTtl,
+    Session: (_ctx, session) => (session.transient ? config.session.ttl : config.session.rememberTtl),
+    Grant: config.session.grantTtl,
+  };
+}
+
+/** first-party clients never see a consent page: their grant is extended to what they ask for */
+const loadExistingGrant: Configuration["loadExistingGrant"] = async (ctx) => {
+  const { client, session, result } = ctx.oidc;
+  const grantId = result?.consent?.grantId ?? session?.grantIdFor(client!.clientId);
+  const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+  if ((client as unknown as GatehouseClient).gatehouse_first_party !== true || !session?.accountId) return existing;
+  const grant = existing ?? new ctx.oidc.provider.Grant({ clientId: client!.clientId, accountId: session.accountId });
+  grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(" "));
+  for (const [resource, server] of Object.entries(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, server.scope);
+  await grant.save();
+  return grant;
+};
+
+type ResourceIndicators = NonNullable<NonNullable<Configuration["features"]>["resourceIndicators"]>;
+
+function resourceIndicators(config: Config): ResourceIndicators {
+  return {
+    enabled: true,
+    defaultResource: async (_ctx, _client, oneOf) => oneOf,
+    useGrantedResource: async () => true,
+    getResourceServerInfo: async (_ctx, resource, client) => {
+      const allowed = (client as unknown as GatehouseClient).gatehouse_resources ?? [];
+      if (!config.resourceServers.includes(resource) || !allowed.includes(resource)) {
+        throw new errors.InvalidTarget("this client may not ask for tokens for that resource");
+      }
+      return { scope: "api", audience: resource, accessTokenFormat: "jwt", jwt: { sign: { alg: config.tokens.signingAlg } } };
+    },
+  };
+}
 
 export function providerConfiguration(deps: ProviderDeps): Configuration {
-  const { config, accounts, views, tokenClaims } = deps;
-  const secure = config.isProduction;
+  const { config, renderPage, tokenClaims } = deps;
   const alg = config.tokens.signingAlg;
-
   return {
     adapter: deps.adapter,
     jwks: { keys: deps.jwks },
     clients: [],
-    findAccount: async (_ctx, sub) => {
-      const user = await accounts.findActive(sub);
-      if (!user) return undefined;
-      return {
-        accountId: user.id,
-        claims: async () => ({
-          sub: user.id,
-          email: user.email,
-          email_verified: user.emailVerified,
-          preferred_username: user.username,
-          ...(user.name ? { name: user.name } : {}),
-          updated_at: Math.floor(user.updatedAt.getTime() / 1000),
-        }),
-      };
-    },
-    claims: {
-      acr: null,
-      auth_time: null,
-      iss: null,
-      sid: null,
-      openid: ["sub", "amr"],
-      email: ["email", "email_verified"],
-      profile: ["name", "preferred_username", "updated_at"],
-    },
+    findAccount: findAccount(deps.accounts),
+    claims: { acr: null, auth_time: null, iss: null, sid: null, openid: ["sub", "amr"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"] },
     scopes: OIDC_SCOPES,
     responseTypes: ["code"],
     // PKCE (S256 is the only method oidc-provider 9 knows) for every client, confidential ones too (RFC 9700)
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
-    clientDefaults: {
-      grant_types: ["authorization_code"],
-      response_types: ["code"],
-      token_endpoint_auth_method: "client_secret_basic",
-      id_token_signed_response_alg: alg,
-    },
+    clientDefaults: { grant_types: ["authorization_code"], response_types: ["code"], token_endpoint_auth_method: "client_secret_basic", id_token_signed_response_alg: alg },
     extraClientMetadata: { properties: ["gatehouse_first_party", "gatehouse_resources"] },
     enabledJWA: {
       idTokenSigningAlgValues: [alg],
@@ -73,44 +116,14 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
       authorizationSigningAlgValues: [alg],
       clientAuthSigningAlgValues: ["ES256", "ES384", "PS256", "RS256", "EdDSA"],
     },
-    cookies: {
-      keys: config.secrets.cookieKeys,
-      names: {
-        session: secure ? "__Host-gh.session" : "gh.session",
-        interaction: "gh.interaction",
-        resume: "gh.resume",
-      },
-      long: { httpOnly: true, sameSite: "lax", secure, signed: true },
-      short: { httpOnly: true, sameSite: "lax", secure, signed: true },
-    },
-    ttl: {
-      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? config.tokens.accessTokenTtl,
-      AuthorizationCode: config.tokens.codeTtl,
-      ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? config.tokens.clientCredentialsTtl,
-      IdToken: config.tokens.idTokenTtl,
-      // rotation never extends a chain: the new token gets what the old one had left (absolute expiry)
-      RefreshToken: (ctx) => ctx?.oidc?.entities.RotatedRefreshToken?.remainingTTL ?? config.tokens.refreshTokenTtl,
-      Interaction: config.session.interactionTtl,
-      Session: (_ctx, session) => (session.transient ? config.session.ttl : config.session.rememberTtl),
-      Grant: config.session.grantTtl,
-    },
+    cookies: cookies(config),
+    ttl: lifetimes(config),
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
     expiresWithSession: async (_ctx, code) => !code.scopes.has("offline_access"),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    // first-party clients never see a consent page: their grant is extended to what they ask for
-    loadExistingGrant: async (ctx) => {
-      const { client, session, result } = ctx.oidc;
-      const grantId = result?.consent?.grantId ?? session?.grantIdFor(client!.clientId);
-      const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
-      if (!isFirstParty(client as never) || !session?.accountId) return existing;
-      const grant = existing ?? new ctx.oidc.provider.Grant({ clientId: client!.clientId, accountId: session.accountId });
-      grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(" "));
-      for (const [resource, scope] of Object.entries(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, (scope as { scope: string }).scope);
-      await grant.save();
-      return grant;
-    },
-    extraTokenClaims: (ctx, token) => tokenClaims.collect(ctx, token as never),
+    loadExistingGrant,
+    extraTokenClaims: (ctx, token) => tokenClaims.collect(ctx, token),
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: false },
@@ -123,34 +136,16 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         enabled: true,
         logoutSource: async (ctx, form) => {
           ctx.type = "html";
-          ctx.body = await views.render("pages/logout", { title: "Sign out", form, clientName: ctx.oidc.client?.clientName });
+          ctx.body = await renderPage("pages/logout", { title: "Sign out", form, clientName: ctx.oidc.client?.clientName });
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = "html";
-          ctx.body = await views.render("pages/logged-out", { title: "Signed out", clientName: ctx.oidc.client?.clientName });
+          ctx.body = await renderPage("pages/logged-out", { title: "Signed out", clientName: ctx.oidc.client?.clientName });
         },
       },
-      resourceIndicators: {
-        enabled: true,
-        defaultResource: async (_ctx, _client, oneOf) => oneOf,
-        useGrantedResource: async () => true,
-        getResourceServerInfo: async (_ctx, resource, client) => {
-          const allowed = (client as unknown as { gatehouse_resources?: string[] }).gatehouse_resources ?? [];
-          if (!config.resourceServers.includes(resource) || !allowed.includes(resource)) {
-            throw new errors.InvalidTarget("this client may not ask for tokens for that resource");
-          }
-          return {
-            scope: "api",
-            audience: resource,
-            accessTokenTTL: config.tokens.accessTokenTtl,
-            accessTokenFormat: "jwt",
-            jwt: { sign: { alg } },
-          };
-        },
-      },
+      resourceIndicators: resourceIndicators(config),
     },
-    renderError: (ctx, out, error) => renderProviderError(ctx as KoaContextWithOIDC, views, out, error),
-    discovery: { service_documentation: `${config.issuer}/docs` },
+    renderError: (ctx, out, error) => renderProviderError(ctx, renderPage, out, error),
     // oidc-provider passes a dispatcher that refuses special-use addresses (SSRF protection); dropping it is
     // an explicit operator choice for clients that live inside the network
     fetch: (url, options) => {

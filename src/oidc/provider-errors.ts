@@ -1,7 +1,8 @@
 // oidc-provider's user-facing errors (bad client_id, bad redirect_uri, expired interaction ...) as our error
 // page: a clear message, never a redirect to an unverified URI, never a stack trace.
 import type { KoaContextWithOIDC, ErrorOut } from "oidc-provider";
-import type { Views } from "../http/views.ts";
+/** renders one of Gatehouse's pages (the http layer's views, passed in) */
+export type RenderPage = (page: string, locals: Record<string, unknown>) => Promise<string>;
 
 const MESSAGES: Record<string, string> = {
   invalid_client: "This application is not registered with Gatehouse.",
@@ -11,11 +12,11 @@ const MESSAGES: Record<string, string> = {
   invalid_target: "This application may not ask for access to that service.",
 };
 
-export async function renderProviderError(ctx: KoaContextWithOIDC, views: Views, out: ErrorOut, error: Error): Promise<void> {
+export async function renderProviderError(ctx: KoaContextWithOIDC, renderPage: RenderPage, out: ErrorOut, error: Error): Promise<void> {
   const key = out.error === "invalid_request" && /redirect_uri/.test(out.error_description ?? "") ? "invalid_redirect_uri" : out.error;
   const message = MESSAGES[key] ?? out.error_description ?? "Something went wrong with this sign-in request.";
   ctx.type = "html";
-  ctx.body = await views.render("pages/error", {
+  ctx.body = await renderPage("pages/error", {
     title: "Sign-in problem",
     status: ctx.status,
     message: (error as { expose?: boolean }).expose === false ? "Something went wrong." : message,

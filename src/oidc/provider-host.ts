@@ -7,6 +7,7 @@ import type { Middleware } from "koa";
 import type { Logger } from "../lib/logger.ts";
 import type { SigningKeyService } from "../services/signing-keys.ts";
 import { providerConfiguration, type ProviderDeps } from "./configuration.ts";
+import { logProviderEvents } from "./provider-events.ts";
 
 export type ProviderHost = {
   readonly provider: Provider;
@@ -20,7 +21,6 @@ export type ProviderHost = {
 export async function createProviderHost(deps: Omit<ProviderDeps, "jwks"> & {
   keys: SigningKeyService;
   log: Logger;
-  onBuild?: (provider: Provider) => void;
 }): Promise<ProviderHost> {
   const { config, keys, log } = deps;
   let fingerprint = "";
@@ -32,7 +32,8 @@ export async function createProviderHost(deps: Omit<ProviderDeps, "jwks"> & {
     if (set.fingerprint === fingerprint) return false;
     const next = new Provider(config.issuer, providerConfiguration({ ...deps, jwks: set.keys }));
     next.proxy = config.trustProxy;
-    deps.onBuild?.(next);
+    next.maxIpsCount = config.proxyHops;
+    logProviderEvents(next, log);
     provider = next;
     mounted = mount(next) as unknown as Middleware;
     if (fingerprint) log.info({ keys: set.fingerprint }, "signing keys changed; provider rebuilt");

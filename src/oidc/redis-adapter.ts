@@ -1,28 +1,33 @@
-// oidc-provider storage in Redis: sessions, interactions, grants, codes and tokens, each a hash
-// `oidc:{Model:id}` (p = JSON payload, c = consumed-at) that expires with the model. Every key has its own
-// hash tag, and nothing spans two keys atomically, so the same code runs on Redis Cluster. Consume is one
-// atomic script: of two parallel uses of a code or refresh token, one wins; the other is refused and, outside
-// the refresh grace window, the whole grant is revoked.
+// oidc-provider storage in Redis: sessions, interactions, grants, codes and tokens. Each record is a JSON string
+// at `oidc:{Model:id}` that expires with the model; a consumed code or token also has `oidc:{Model:id}:consumed`
+// (same hash tag, so the same slot). Indexes: `oidc:{uid:…}`, `oidc:{userCode:…}` and `oidc:{grant:…}` (a small
+// hash of what a grant issued). No command spans two hash tags, so the same code runs on Redis Cluster.
+// Consume is one atomic script: of two parallel uses of a code or refresh token, one wins; the other is refused
+// and, outside the refresh grace window, the whole grant is revoked.
 import Provider, { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
 
+// KEYS: record, consumed marker. Returns -1 (no record), 0 (consumed now) or the earlier consumption time.
 const CONSUME_SCRIPT = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if redis.call('HSETNX', KEYS[1], 'c', ARGV[1]) == 1 then return 0 end
-return tonumber(redis.call('HGET', KEYS[1], 'c'))`;
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -2 then return -1 end
+local set
+if ttl > 0 then set = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ttl) else set = redis.call('SET', KEYS[2], ARGV[1], 'NX') end
+if set then return 0 end
+return tonumber(redis.call('GET', KEYS[2]))`;
 
-// adds a key to a grant's index and only ever extends the index's lifetime (a short-lived access token must not
-// cut short the index of a long-lived refresh token); EXPIRE GT would do, but the in-process store lacks it
+// adds a record to a grant's index and only ever extends the index's lifetime (a short-lived access token must
+// not cut short the index of a long-lived refresh token); EXPIRE GT would do, but the in-process store lacks it
 const INDEX_ADD_SCRIPT = `
-redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[1], ARGV[1], '')
 if redis.call('TTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return 1`;
 
 type Commands = {
-  gatehouseConsume(key: string, now: number): Promise<number>;
-  gatehouseIndexAdd(key: string, member: string, ttl: number): Promise<number>;
+  gatehouseConsume(record: string, marker: string, now: number): Promise<number>;
+  gatehouseIndexAdd(index: string, member: string, ttl: number): Promise<number>;
 };
 
 export type RedisAdapterOptions = {
@@ -30,58 +35,64 @@ export type RedisAdapterOptions = {
   clock: Clock;
   /** seconds after rotation during which a refresh token's reuse is treated as a concurrent refresh */
   refreshReuseGrace: number;
-  /** how long the grant -> keys index lives (the longest-lived thing a grant holds) */
+  /** how long the grant -> records index lives at least (the longest-lived thing a grant holds) */
   grantIndexTtl: number;
   /** whether the current request is a token request (default: oidc-provider's request context says so) */
   atTokenEndpoint?: () => boolean;
 };
 
-const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } } | undefined)?.oidc?.route === "token";
-
-const modelKey = (model: string, id: string) => `oidc:{${model}:${id}}`;
+const recordKey = (model: string, id: string) => `oidc:{${model}:${id}}`;
+const markerKey = (model: string, id: string) => `oidc:{${model}:${id}}:consumed`;
 const grantIndexKey = (grantId: string) => `oidc:{grant:${grantId}}`;
 const uidKey = (uid: string) => `oidc:{uid:${uid}}`;
 const userCodeKey = (userCode: string) => `oidc:{userCode:${userCode}}`;
+/** index members are "Model:id" */
+const splitMember = (member: string) => {
+  const colon = member.indexOf(":");
+  return { model: member.slice(0, colon), id: member.slice(colon + 1) };
+};
+
+const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } } | undefined)?.oidc?.route === "token";
 
 export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   const redis = opts.redis as Redis & Commands;
-  redis.defineCommand("gatehouseConsume", { numberOfKeys: 1, lua: CONSUME_SCRIPT });
+  redis.defineCommand("gatehouseConsume", { numberOfKeys: 2, lua: CONSUME_SCRIPT });
   redis.defineCommand("gatehouseIndexAdd", { numberOfKeys: 1, lua: INDEX_ADD_SCRIPT });
   const atTokenEndpoint = opts.atTokenEndpoint ?? providerRouteIsToken;
 
-  /** Deletes a grant and everything issued under it (codes, tokens), as oidc-provider's revoke does. */
+  const destroyRecord = (model: string, id: string) => redis.del(recordKey(model, id), markerKey(model, id));
+
+  /** deletes a grant and everything issued under it (codes, tokens), as oidc-provider's revoke does */
   async function destroyGrant(grantId: string): Promise<void> {
-    const members = await redis.smembers(grantIndexKey(grantId));
-    await Promise.all([...members.map((k) => redis.del(k)), redis.del(grantIndexKey(grantId)), redis.del(modelKey("Grant", grantId))]);
+    const members = await redis.hkeys(grantIndexKey(grantId));
+    await Promise.all([
+      ...members.map((m) => { const { model, id } = splitMember(m); return destroyRecord(model, id); }),
+      redis.del(grantIndexKey(grantId)),
+      destroyRecord("Grant", grantId),
+    ]);
   }
 
   return class RedisAdapter implements Adapter {
     constructor(readonly model: string) {}
 
-    private key(id: string) {
-      return modelKey(this.model, id);
-    }
-
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-      const key = this.key(id);
-      const tx = redis.multi().del(key).hset(key, "p", JSON.stringify(payload));
-      if (expiresIn) tx.expire(key, expiresIn);
-      await tx.exec();
-      const side: Promise<unknown>[] = [];
+      const json = JSON.stringify(payload);
+      const writes: Promise<unknown>[] = [expiresIn ? redis.set(recordKey(this.model, id), json, "EX", expiresIn) : redis.set(recordKey(this.model, id), json)];
       if (payload.grantId && this.model !== "Grant") {
-        side.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), key, Math.max(expiresIn ?? 0, opts.grantIndexTtl)));
+        writes.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), `${this.model}:${id}`, Math.max(expiresIn ?? 0, opts.grantIndexTtl)));
       }
-      if (payload.uid) side.push(expiresIn ? redis.set(uidKey(payload.uid), id, "EX", expiresIn) : redis.set(uidKey(payload.uid), id));
-      if (payload.userCode) side.push(expiresIn ? redis.set(userCodeKey(payload.userCode), id, "EX", expiresIn) : redis.set(userCodeKey(payload.userCode), id));
-      await Promise.all(side);
+      for (const [value, key] of [[payload.uid, uidKey], [payload.userCode, userCodeKey]] as const) {
+        if (value) writes.push(expiresIn ? redis.set(key(value), id, "EX", expiresIn) : redis.set(key(value), id));
+      }
+      await Promise.all(writes);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      const found = await redis.hgetall(this.key(id));
-      if (!found.p) return undefined;
-      const payload = JSON.parse(found.p) as AdapterPayload;
-      if (!found.c) return payload;
-      const consumedAt = Number(found.c);
+      const [json, consumed] = await redis.mget(recordKey(this.model, id), markerKey(this.model, id));
+      if (!json) return undefined;
+      const payload = JSON.parse(json) as AdapterPayload;
+      if (!consumed) return payload;
+      const consumedAt = Number(consumed);
       if (this.model === "RefreshToken" && atTokenEndpoint() && opts.clock.epoch() - consumedAt < opts.refreshReuseGrace) {
         // a concurrent refresh: refuse without revoking the grant (the winner's new tokens stay valid);
         // elsewhere (introspection, revocation) the token is simply reported as consumed
@@ -102,29 +113,28 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
     async consume(id: string): Promise<void> {
       const now = opts.clock.epoch();
-      const previous = await redis.gatehouseConsume(this.key(id), now);
+      const previous = await redis.gatehouseConsume(recordKey(this.model, id), markerKey(this.model, id), now);
       if (previous === 0) return;
       if (previous === -1) throw new errors.InvalidGrant(`${this.model} not found`);
       // lost a race with a parallel use of the same code or token
       const withinGrace = this.model === "RefreshToken" && now - previous < opts.refreshReuseGrace;
       if (!withinGrace) {
-        const found = await redis.hget(this.key(id), "p");
-        const grantId = found ? (JSON.parse(found) as AdapterPayload).grantId : undefined;
+        const json = await redis.get(recordKey(this.model, id));
+        const grantId = json ? (JSON.parse(json) as AdapterPayload).grantId : undefined;
         if (grantId) await destroyGrant(grantId);
       }
       throw new errors.InvalidGrant(`${this.model === "RefreshToken" ? "refresh token" : "authorization code"} already used`);
     }
 
     async destroy(id: string): Promise<void> {
-      await redis.del(this.key(id));
+      await destroyRecord(this.model, id);
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {
       const index = grantIndexKey(grantId);
-      const prefix = `oidc:{${this.model}:`;
-      const members = (await redis.smembers(index)).filter((k) => k.startsWith(prefix));
-      if (!members.length) return;
-      await Promise.all([...members.map((k) => redis.del(k)), redis.srem(index, ...members)]);
+      const mine = (await redis.hkeys(index)).filter((m) => splitMember(m).model === this.model);
+      if (!mine.length) return;
+      await Promise.all([...mine.map((m) => destroyRecord(this.model, splitMember(m).id)), redis.hdel(index, ...mine)]);
     }
   };
 }

@@ -5,6 +5,8 @@ import type { User, UserQueries } from "../queries/users.ts";
 import { normalizeEmail, normalizeUsername, parseIdentifier } from "./identifiers.ts";
 import type { PasswordService } from "./passwords.ts";
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export type SignInResult =
   | { outcome: "ok"; user: User; amr: string[] }
   /** unknown account, wrong password or disabled account: the caller shows one generic message */
@@ -54,7 +56,8 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
 
     /** the account behind a token or session, or undefined when it is gone or disabled */
     async findActive(id: string): Promise<User | undefined> {
-      const user = await users.findById(id).catch(() => null);
+      if (!UUID.test(id)) return undefined;
+      const user = await users.findById(id);
       return user && !user.disabled ? user : undefined;
     },
   };

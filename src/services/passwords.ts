@@ -5,7 +5,7 @@ import argon2 from "argon2";
 import pLimit from "p-limit";
 import { randomToken } from "../lib/crypto.ts";
 
-export type Argon2Settings = { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number };
+export type Argon2Settings = { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number; maxQueue?: number };
 
 export function createPasswordService(settings: Argon2Settings) {
   const limit = pLimit(settings.maxConcurrency);
@@ -27,6 +27,8 @@ export function createPasswordService(settings: Argon2Settings) {
     },
     /** true when the stored hash was made with other parameters than the configured ones */
     needsRehash: (passwordHash: string) => argon2.needsRehash(passwordHash, options),
+    /** true while more password checks wait than ARGON2_MAX_QUEUE allows: callers answer "try again" */
+    saturated: () => limit.pendingCount >= (settings.maxQueue ?? Number.POSITIVE_INFINITY),
     /** warms the dummy hash at start so the first unknown-account login costs the same as the others */
     warmUp: async () => { dummyHash ??= hash(randomToken()); await dummyHash; },
   };

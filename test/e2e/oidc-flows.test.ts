@@ -86,6 +86,33 @@ describe("OIDC flows with openid-client", () => {
     expect(introspected.active).toBe(false);
   });
 
+  it("rotation never extends a refresh token chain: the new token expires when the first one would have", async () => {
+    const { tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password });
+    const first = await client.tokenIntrospection(rp, tokens.refresh_token!);
+    await new Promise((r) => setTimeout(r, 1100)); // a second later, so a sliding expiry would show
+    const rotated = await client.refreshTokenGrant(rp, tokens.refresh_token!);
+    const second = await client.tokenIntrospection(rp, rotated.refresh_token!);
+    expect(first.active).toBe(true);
+    expect(second.active).toBe(true);
+    expect(second.exp).toBe(first.exp);
+    expect(first.exp! - first.iat!).toBe(t.config.tokens.refreshTokenTtl);
+  });
+
+  it("signing in gives a new session cookie, never the one the browser had before", async () => {
+    const other = await t.createUser();
+    const browser = new TestBrowser(t.url);
+    await loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
+    const sessionCookie = async () => (await browser.jar.getCookies(t.url)).find((c) => c.key === "gh.session")?.value;
+    const before = await sessionCookie();
+    expect(before).toBeTruthy();
+    // the same browser signs in again as someone else (prompt=login)
+    const { tokens } = await loginWithCode(rp, browser, REDIRECT, { identifier: other.email, password: other.password }, { prompt: "login consent" });
+    expect(tokens.claims()?.sub).toBe(other.id);
+    const after = await sessionCookie();
+    expect(after).toBeTruthy();
+    expect(after).not.toBe(before);
+  });
+
   it("introspects and revokes tokens", async () => {
     const { tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password });
     const active = await client.tokenIntrospection(rp, tokens.access_token);

@@ -9,12 +9,17 @@ export async function signInThroughPages(browser: TestBrowser, authorizationUrl:
   const pages: Page[] = [];
   let page = await browser.go(authorizationUrl, { stopAt: redirectUri });
   pages.push(page);
-  if (page.url.includes("/interaction/") && page.html.includes('name="password"')) {
-    page = await browser.submit(page, "/login", { identifier: creds.identifier, password: creds.password, ...(creds.remember ? { remember: "1" } : {}) }, { stopAt: redirectUri });
-    pages.push(page);
-  }
-  if (page.url.includes("/interaction/") && page.html.includes("/confirm")) {
-    page = await browser.submit(page, "/confirm", {}, { stopAt: redirectUri });
+  for (let step = 0; step < 6 && !page.url.startsWith(redirectUri); step++) {
+    if (page.url.includes("/interaction/") && page.html.includes('name="password"')) {
+      page = await browser.submit(page, "/login", { identifier: creds.identifier, password: creds.password, ...(creds.remember ? { remember: "1" } : {}) }, { stopAt: redirectUri });
+    } else if (page.url.includes("/interaction/") && page.html.includes("/confirm")) {
+      page = await browser.submit(page, "/confirm", {}, { stopAt: redirectUri });
+    } else if (page.html.includes("/session/end/confirm") && page.html.includes("document.forms[0].submit()")) {
+      // signing in as someone else ends the old session first: oidc-provider's self-submitting form
+      page = await browser.submit(page, "/session/end/confirm", {}, { stopAt: redirectUri });
+    } else {
+      break;
+    }
     pages.push(page);
   }
   if (!page.url.startsWith(redirectUri)) throw new Error(`expected a redirect to ${redirectUri}, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);

@@ -252,6 +252,30 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       expect(await refreshTokens.find(rt)).toBeUndefined();
     });
 
+    it("saving a consumed record again keeps it consumed, and the marker expires with the record", async () => {
+      t = 1_700_000_000;
+      const { code, grantId } = await grantWithTokens();
+      const codes = new Adapter("AuthorizationCode");
+      await codes.consume(code);
+      await codes.upsert(code, token("AuthorizationCode", code, grantId), 600);
+      expect(await codes.find(code)).toMatchObject({ consumed: 1_700_000_000 });
+      const ttl = await redis.ttl(`oidc:{AuthorizationCode:${code}}:consumed`);
+      expect(ttl).toBeGreaterThan(590);
+      expect(ttl).toBeLessThanOrEqual(600);
+    });
+
+    it("a short-lived access token never shortens the grant index of a long-lived refresh token", async () => {
+      const grantId = id("grant");
+      const rt = id("rt");
+      const at = id("at");
+      await new Adapter("RefreshToken").upsert(rt, token("RefreshToken", rt, grantId), 1_209_600);
+      await new Adapter("AccessToken").upsert(at, token("AccessToken", at, grantId), 600);
+      expect(await redis.ttl(`oidc:{grant:${grantId}}`)).toBeGreaterThan(1_209_000);
+      await new Adapter("RefreshToken").revokeByGrantId(grantId);
+      expect(await new Adapter("RefreshToken").find(rt)).toBeUndefined();
+      expect(await new Adapter("AccessToken").find(at)).toMatchObject({ jti: at });
+    });
+
     it("consume of a missing id is invalid_grant", async () => {
       const code = id("missing");
       const missing = new Adapter("AuthorizationCode").consume(code);

@@ -101,7 +101,7 @@ describe("security headers and cookies", () => {
 
     it("nosniff, no referrer, a request id, and no HSTS outside production", () => {
       expect(page.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(page.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(page.headers.get("referrer-policy")).toBe("same-origin");
       expect(page.headers.get("x-request-id")).toMatch(/^[\w.-]{8,64}$/);
       expect(page.headers.get("strict-transport-security")).toBeNull();
     });
@@ -192,7 +192,7 @@ describe("securityHeaders in production", () => {
     expect(csp.has("upgrade-insecure-requests")).toBe(true);
     expect(csp.get("frame-ancestors")).toEqual(["'none'"]);
     expect(res.headers["x-content-type-options"]).toBe("nosniff");
-    expect(res.headers["referrer-policy"]).toBe("no-referrer");
+    expect(res.headers["referrer-policy"]).toBe("same-origin");
   });
 
   it("sends no HSTS outside production", async () => {

@@ -53,3 +53,15 @@ describe("password service", () => {
     expect(peak).toBe(1);
   });
 });
+
+describe("password queue cap", () => {
+  it("reports saturation once more checks wait than allowed, and recovers when they finish", async () => {
+    const passwords = createPasswordService({ ...owasp, maxConcurrency: 1, maxQueue: 2 });
+    expect(passwords.saturated()).toBe(false);
+    const running = Array.from({ length: 3 }, (_, i) => passwords.hash(`queued password ${i} long`));
+    await Promise.resolve();
+    expect(passwords.saturated()).toBe(true); // one hashing, two waiting
+    await Promise.all(running);
+    expect(passwords.saturated()).toBe(false);
+  });
+});

@@ -1,0 +1,26 @@
+// The pages oidc-provider sends the browser to, for one interaction (/interaction/:uid): login, then consent.
+// Every POST checks CSRF; bad input re-renders the page with a message and changes nothing.
+import type Router from "@koa/router";
+import type { AppContext } from "../../../context.ts";
+import { AppError } from "../../errors.ts";
+import { parseBody } from "../../body.ts";
+import { createInteractionHelpers } from "./shared.ts";
+import { createLoginHandlers } from "./login.ts";
+import { createConsentHandlers } from "./consent.ts";
+
+export function registerInteractionRoutes(router: Router, app: AppContext) {
+  const h = createInteractionHelpers(app);
+  const login = createLoginHandlers(app, h);
+  const consent = createConsentHandlers(app, h);
+  const body = parseBody(app.config.bodyLimit);
+
+  router.get("/interaction/:uid", async (ctx) => {
+    const interaction = await h.load(ctx);
+    if (interaction.prompt.name === "login") return login.render(ctx, interaction, {});
+    if (interaction.prompt.name === "consent") return consent.render(ctx, interaction);
+    throw new AppError("interaction.unknown_prompt", 400, "This sign-in step is not supported.");
+  });
+  router.post("/interaction/:uid/login", body, async (ctx) => login.submit(ctx, await h.load(ctx)));
+  router.post("/interaction/:uid/confirm", body, async (ctx) => consent.confirm(ctx, await h.load(ctx)));
+  router.post("/interaction/:uid/abort", body, async (ctx) => consent.deny(ctx, await h.load(ctx)));
+}

@@ -1,0 +1,70 @@
+// The login step: the page, and the password POST (generic failure, audit of every attempt).
+import type { Context } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../../context.ts";
+import { AppError } from "../../errors.ts";
+import type { Interaction, InteractionHelpers } from "./shared.ts";
+
+const loginBody = z.object({
+  identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
+  // long passphrases are welcome; the cap only stops absurd bodies from reaching argon2
+  password: z.string().min(1, "Enter your password").max(1024, "Passwords can be at most 1024 characters long"),
+  remember: z.literal("1").optional(),
+  _csrf: z.string().optional(),
+});
+
+const INVALID_CREDENTIALS = "Invalid email or password";
+
+export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
+  const { services, views } = app;
+
+  async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; status?: number }) {
+    const { uid, params } = interaction;
+    ctx.status = locals.status ?? 200;
+    ctx.set("Cache-Control", "no-store");
+    ctx.type = "html";
+    ctx.body = await views.render("pages/login", {
+      title: "Sign in",
+      uid,
+      clientName: (await h.clientName(String(params.client_id))) ?? "the application",
+      identifier: locals.identifier ?? "",
+      error: locals.error,
+      csrfToken: h.csrfToken(ctx, uid),
+      action: `/interaction/${uid}/login`,
+      links: {}, // registration and recovery pages come with the account-security feature
+    });
+  }
+
+  async function submit(ctx: Context, interaction: Interaction) {
+    const { uid, prompt, params } = interaction;
+    if (prompt.name !== "login") throw h.wrongStep();
+    h.verifyCsrf(ctx, uid);
+    const parsed = loginBody.safeParse(ctx.request.body ?? {});
+    if (!parsed.success) {
+      const typed = String((ctx.request.body as { identifier?: unknown } | undefined)?.identifier ?? "").slice(0, 320);
+      return render(ctx, interaction, { identifier: typed, error: parsed.error.issues[0]?.message, status: 400 });
+    }
+    const { identifier, password, remember } = parsed.data;
+    if (services.passwords.saturated()) {
+      ctx.set("Retry-After", "2");
+      throw new AppError("login.busy", 503, "Too many sign-ins are in progress right now. Please try again in a moment.");
+    }
+    const result = await services.accounts.signInWithPassword(identifier, password);
+    const info = h.requestInfo(ctx, String(params.client_id));
+    if (result.outcome === "ok") {
+      await services.audit.record({ type: "login.succeeded", outcome: "success", userId: result.user.id, ...info, data: { amr: result.amr } });
+      return h.finish(ctx, { login: { accountId: result.user.id, amr: result.amr, remember: remember === "1" } }, false);
+    }
+    if (result.outcome === "unverified") {
+      await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.user.id, ...info, data: { reason: "email_unverified" } });
+      ctx.status = 403;
+      ctx.type = "html";
+      ctx.body = await views.render("pages/error", { title: "Verify your email", status: 403, message: "Please verify your email address before signing in. Check your inbox for the verification link.", requestId: ctx.state.requestId });
+      return;
+    }
+    await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.userId, ...info, data: { reason: result.reason } });
+    return render(ctx, interaction, { identifier, error: INVALID_CREDENTIALS, status: 401 });
+  }
+
+  return { render, submit };
+}
