@@ -21,21 +21,33 @@ const { values: args } = parseArgs({ options: { quick: { type: "boolean", defaul
 const seconds = Number(args.seconds ?? (args.quick ? 1 : 10));
 const argon = { memoryCost: 19456, timeCost: 2, parallelism: 1 }; // the production defaults
 
-async function redisBytesPerSession(prefix: string): Promise<{ sessions: number; bytesPerSession: number }> {
+/**
+ * Redis bytes per signed-in session, from MEMORY USAGE of every key: "at rest" is what stays for the session's
+ * life (the session and its uid index, the grant and its index, the refresh token); "after login" adds what
+ * expires soon after (the used authorization code: 60 s, the access token: 15 min).
+ */
+async function redisBytesPerSession(prefix: string) {
   const redis = new Redis(BENCH_REDIS_URL);
+  const bytes: Record<string, number> = {};
   let cursor = "0";
-  let bytes = 0;
-  let sessions = 0;
   do {
     const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000);
     cursor = next;
     for (const key of keys) {
-      bytes += Number(await redis.memory("USAGE", key)) || 0;
-      if (key.includes("{Session:")) sessions++;
+      const kind = /\{(\w+):/.exec(key)?.[1] ?? "other";
+      bytes[kind] = (bytes[kind] ?? 0) + (Number(await redis.memory("USAGE", key)) || 0);
     }
   } while (cursor !== "0");
+  const sessions = (await redis.keys(`${prefix}oidc:{Session:*`)).length;
   redis.disconnect();
-  return { sessions, bytesPerSession: sessions ? Math.round(bytes / sessions) : 0 };
+  const sum = (kinds: string[]) => kinds.reduce((n, k) => n + (bytes[k] ?? 0), 0);
+  const per = (n: number) => (sessions ? Math.round(n / sessions) : 0);
+  return {
+    sessions,
+    atRestBytesPerSession: per(sum(["Session", "uid", "Grant", "grant", "RefreshToken"])),
+    afterLoginBytesPerSession: per(sum(Object.keys(bytes))),
+    bytesByKind: Object.fromEntries(Object.entries(bytes).map(([k, v]) => [k, per(v)])),
+  };
 }
 
 async function main() {
@@ -63,7 +75,7 @@ async function main() {
         rows.push({
           scenario: scenario.name, concurrency, ...summary,
           cpuMsPerOp: summary.ops ? Math.round((cpu / summary.ops) * 100) / 100 : 0,
-          peakRssMiB: stopRss(),
+          ...(({ process: peakRssMiB, total: peakRssTotalMiB }) => ({ peakRssMiB, peakRssTotalMiB }))(stopRss()),
           limit: scenario.limit, limitOpsPerSec: limit.opsPerSec,
           ratio: limit.opsPerSec ? Math.round((summary.opsPerSec / limit.opsPerSec) * 1000) / 1000 : 0,
         });
@@ -73,8 +85,12 @@ async function main() {
       if (scenario.limit === "argon2Verify" && !redisPerSession) redisPerSession = await redisBytesPerSession(server.redisPrefix);
     }
 
+    if (process.env.BENCH_SHOW_MEMORY) {
+      const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
+      console.log(metrics.split("\n").filter((l) => /^(nodejs_heap_size|nodejs_external_memory|process_resident|nodejs_heap_space_size_used_bytes)/.test(l)).join("\n"));
+    }
     console.log(`\n${formatTable(rows, limits)}`);
-    if (redisPerSession) console.log(`Redis: ${redisPerSession.bytesPerSession} bytes per signed-in session (${redisPerSession.sessions} sessions, all keys counted)`);
+    if (redisPerSession) console.log(`Redis per signed-in session: ${redisPerSession.atRestBytesPerSession} bytes at rest, ${redisPerSession.afterLoginBytesPerSession} right after login (${redisPerSession.sessions} sessions; by kind ${JSON.stringify(redisPerSession.bytesByKind)})`);
     const result = {
       date: new Date().toISOString(), quick: args.quick, secondsPerRun: seconds,
       machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node },

@@ -26,7 +26,7 @@ export function createApp(app: AppContext): Koa {
   registerHealthRoutes(router, app);
   registerInteractionRoutes(router, app);
 
-  koa.use(requestContext(app.log));
+  koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);
   if (app.config.isProduction) koa.use(httpsOnly(app.config.issuer));
   koa.use(securityHeaders({ production: app.config.isProduction }));

@@ -4,7 +4,7 @@ import type { Config } from "./config/load.ts";
 import { openDatabase, type Database } from "./db/postgres.ts";
 import { openRedis, type RedisClient } from "./db/redis.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
-import { createLogger, type Logger } from "./lib/logger.ts";
+import { createAccessLogger, createLogger, stdoutDestination, type Logger } from "./lib/logger.ts";
 import { createQueries, type Queries } from "./queries/index.ts";
 import { createPasswordService } from "./services/passwords.ts";
 import { createAccountService } from "./services/accounts.ts";
@@ -29,6 +29,8 @@ export type Services = {
 export type AppContext = {
   config: Config;
   log: Logger;
+  /** one line per request, fixed non-secret fields only (see createAccessLogger) */
+  accessLog: Logger;
   clock: Clock;
   db: Database;
   redis: RedisClient;
@@ -63,7 +65,9 @@ export function createServices(config: Config, queries: Queries, clock: Clock): 
 }
 
 export async function createContext(config: Config, opts: { log?: Logger; clock?: Clock } = {}): Promise<AppContext> {
-  const log = opts.log ?? createLogger(config.logLevel);
+  const destination = stdoutDestination();
+  const log = opts.log ?? createLogger(config.logLevel, destination);
+  const accessLog = createAccessLogger(config.logLevel, destination);
   const clock = opts.clock ?? systemClock;
   const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize });
   const redisHandle = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
@@ -79,6 +83,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     redis: redisHandle.redis,
     clock,
     refreshReuseGrace: config.tokens.refreshReuseGrace,
+    refreshReuseDetection: config.tokens.refreshReuseDetection,
     grantIndexTtl: Math.max(config.session.grantTtl, config.tokens.refreshTokenTtl, config.session.rememberTtl),
   });
   const ClientAdapter = createClientAdapterClass(services.clients);
@@ -88,7 +93,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   });
 
   return {
-    config, log, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, csrf, oidc,
+    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, csrf, oidc,
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {
       oidc.stop();

@@ -6,6 +6,9 @@ import { createContext, type AppContext } from "./context.ts";
 import { createApp } from "./app.ts";
 import { bootstrapAdmin } from "./services/bootstrap.ts";
 import { StartupError } from "./lib/startup-error.ts";
+import { createLogger } from "./lib/logger.ts";
+import { isWorker, runPrimary } from "./cluster.ts";
+import cluster from "node:cluster";
 
 function banner(app: AppContext, url: string, adminExists: boolean): string {
   const { config, embedded } = app;
@@ -41,6 +44,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     }
     throw err;
   }
+  if (config.workers > 1 && !isWorker()) return runPrimary(config, createLogger(config.logLevel));
   let app: AppContext;
   try {
     app = await createContext(config);
@@ -60,7 +64,8 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
   app.log.info({ url, issuer: config.issuer, embeddedDatabase: app.embedded.database, embeddedRedis: app.embedded.redis, env: config.env }, "listening");
-  process.stdout.write(banner(app, url, await app.services.accounts.adminExists()));
+  // with several workers, the first one prints the banner
+  if (!isWorker() || cluster.worker?.id === 1) process.stdout.write(banner(app, url, await app.services.accounts.adminExists()));
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -8,7 +8,7 @@ import { Redis } from "ioredis";
 import { openDatabase } from "../../src/db/postgres.ts";
 import { createQueries } from "../../src/queries/index.ts";
 import { PROJECT_ROOT } from "../../src/lib/paths.ts";
-import { runLoop, runRequests } from "./drivers.ts";
+import { runCannon, runLoop } from "./drivers.ts";
 import type { Summary } from "./stats.ts";
 
 export type Limits = Record<"argon2Verify" | "es256Sign" | "redisGet" | "postgresLookup" | "bareHttp", Summary & { concurrency: number }>;
@@ -64,7 +64,7 @@ async function measureBareHttp(window: { concurrency: number; seconds: number })
   const child = spawn(path.join(PROJECT_ROOT, "node_modules/.bin/node"), ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(Number(d.toString().trim()))));
   try {
-    return await runRequests(`http://127.0.0.1:${port}`, window, () => ({ path: "/" }), (status, body) => status === 200 && body === '{"ok":true}');
+    return await runCannon(`http://127.0.0.1:${port}`, window, [{ path: "/", validate: (status, body) => status === 200 && body === '{"ok":true}' }]);
   } finally {
     child.kill();
   }

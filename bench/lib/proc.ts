@@ -1,24 +1,51 @@
-// CPU time and memory of the server process, read from /proc (Linux).
+// CPU time and memory of the server, read from /proc (Linux). With WORKERS > 1 the server is a process tree
+// (the primary and its workers); CPU is summed over the tree, memory reported per process and in total.
 import { readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
-/** user + system CPU milliseconds the process has used so far */
+/** the process and all its descendants */
+export function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch { /* gone */ }
+  return [pid, ...children.flatMap(processTree)];
+}
+
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND; // utime, stime
+  } catch {
+    return 0;
+  }
+}
+
+function rssMiBOf(pid: number): number {
+  try {
+    const kib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    return kib / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** user + system CPU milliseconds the server's processes have used so far */
 export function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND; // utime, stime
+  return processTree(pid).reduce((sum, p) => sum + cpuMsOf(p), 0);
 }
 
-export function rssMiB(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return Math.round((kib / 1024) * 10) / 10;
-}
-
-/** samples RSS every 100 ms until stopped; returns the peak */
-export function watchPeakRss(pid: number): () => number {
-  let peak = rssMiB(pid);
-  const timer = setInterval(() => { try { peak = Math.max(peak, rssMiB(pid)); } catch { /* process gone */ } }, 100);
-  return () => { clearInterval(timer); return peak; };
+/** samples RSS every 100 ms until stopped; returns the peak of the largest process and of the whole tree */
+export function watchPeakRss(pid: number): () => { process: number; total: number } {
+  let peak = { process: 0, total: 0 };
+  const sample = () => {
+    const rss = processTree(pid).map(rssMiBOf);
+    peak = { process: Math.max(peak.process, ...rss), total: Math.max(peak.total, rss.reduce((a, b) => a + b, 0)) };
+  };
+  sample();
+  const timer = setInterval(sample, 100);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return () => { clearInterval(timer); sample(); return { process: round(peak.process), total: round(peak.total) }; };
 }

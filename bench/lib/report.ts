@@ -2,7 +2,7 @@
 import type { Limits } from "./limits.ts";
 import type { Summary } from "./stats.ts";
 
-export type Row = Summary & { scenario: string; concurrency: number; cpuMsPerOp: number; peakRssMiB: number; limit: keyof Limits; limitOpsPerSec: number; ratio: number };
+export type Row = Summary & { scenario: string; concurrency: number; cpuMsPerOp: number; peakRssMiB: number; peakRssTotalMiB: number; limit: keyof Limits; limitOpsPerSec: number; ratio: number };
 
 const LIMIT_NAMES: Record<keyof Limits, string> = {
   argon2Verify: "argon2id verify (2 in flight)",
@@ -21,8 +21,8 @@ function table(headers: string[], rows: (string | number)[][]): string {
 export function formatTable(rows: Row[], limits: Limits): string {
   const limitTable = table(["limit", "ops/s", "concurrency"], Object.entries(limits).map(([k, v]) => [LIMIT_NAMES[k as keyof Limits], v.opsPerSec, v.concurrency]));
   const scenarioTable = table(
-    ["scenario", "conc", "ops/s", "p50 ms", "p95 ms", "p99 ms", "errors", "server CPU ms/op", "peak RSS MiB", "limit", "ratio"],
-    rows.map((r) => [r.scenario, r.concurrency, r.opsPerSec, r.p50, r.p95, r.p99, r.errors, r.cpuMsPerOp, r.peakRssMiB, LIMIT_NAMES[r.limit], r.ratio]),
+    ["scenario", "conc", "ops/s", "p50 ms", "p95 ms", "p99 ms", "errors", "server CPU ms/op", "peak RSS MiB (process / all)", "limit", "ratio"],
+    rows.map((r) => [r.scenario, r.concurrency, r.opsPerSec, r.p50, r.p95, r.p99, r.errors, r.cpuMsPerOp, `${r.peakRssMiB} / ${r.peakRssTotalMiB}`, LIMIT_NAMES[r.limit], r.ratio]),
   );
   return `${limitTable}\n\n${scenarioTable}`;
 }

@@ -1,6 +1,6 @@
 // The benchmark scenarios. Each names the limit it is compared with and its two concurrency levels.
 import { BENCH_RESOURCE } from "./server.ts";
-import { createHttp, runLoop, runRequests, type RunWindow } from "./drivers.ts";
+import { runCannon, runLoop, type RunWindow } from "./drivers.ts";
 import { basic, loginFlow, rejectedLoginFlow, type FlowContext } from "./flows.ts";
 import type { Limits } from "./limits.ts";
 import type { Summary } from "./stats.ts";
@@ -24,32 +24,39 @@ export function scenarios(ctx: FlowContext, sharedAccessToken: string): Scenario
       run: (c, w) => runLoop(w, () => null, () => rejectedLoginFlow(c)) },
     { name: "refresh with rotation", limit: "es256Sign", levels: [8, 32],
       run: async (c, w) => {
-        const http = createHttp(c.baseUrl, w.concurrency);
-        try {
-          return await runLoop(w, async () => ({ rt: (await loginFlow(c)).refresh_token! }), async (state) => {
-            const res = await http.send({ method: "POST", path: "/token", headers: { authorization: basic(web.id, web.secret) }, body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: state.rt }).toString() });
-            const body = json<{ refresh_token?: string; access_token?: string; id_token?: string }>(res.body);
-            if (res.status !== 200 || !body?.refresh_token || !body.access_token || !body.id_token || body.refresh_token === state.rt) throw new Error(`refresh ${res.status} ${res.body.slice(0, 200)}`);
-            state.rt = body.refresh_token;
-          });
-        } finally {
-          await http.close();
-        }
+        // one refresh-token chain per connection, each starting from a real login; autocannon resets its
+        // per-connection context every request, so free chain heads wait in a queue between requests
+        const free = await Promise.all(Array.from({ length: w.concurrency }, async () => (await loginFlow(c)).refresh_token!));
+        const used = new Set<string>();
+        return runCannon(c.baseUrl, w, [{
+          method: "POST", path: "/token", headers: { authorization: basic(web.id, web.secret) },
+          setupRequest: (req) => {
+            const rt = free.shift();
+            if (!rt) throw new Error("no free refresh token chain");
+            used.add(rt);
+            return { ...req, body: `grant_type=refresh_token&refresh_token=${rt}` };
+          },
+          validate: (status, body) => {
+            const tokens = json<{ refresh_token?: string; access_token?: string; id_token?: string }>(body);
+            if (status !== 200 || !tokens?.refresh_token || !tokens.access_token || !tokens.id_token || used.has(tokens.refresh_token)) return false;
+            free.push(tokens.refresh_token);
+            return true;
+          },
+        }]);
       } },
     { name: "client_credentials (JWT access token)", limit: "es256Sign", levels: [8, 32],
-      run: (c, w) => runRequests(c.baseUrl, w, () => ({ method: "POST", path: "/token", headers: { authorization: basic(machine.id, machine.secret) }, body: `grant_type=client_credentials&resource=${encodeURIComponent(BENCH_RESOURCE)}` }),
-        (status, body) => status === 200 && (json<{ access_token?: string }>(body)?.access_token?.split(".").length === 3)) },
+      run: (c, w) => runCannon(c.baseUrl, w, [{ method: "POST", path: "/token", headers: { authorization: basic(machine.id, machine.secret) }, body: `grant_type=client_credentials&resource=${encodeURIComponent(BENCH_RESOURCE)}`,
+        validate: (status, body) => status === 200 && json<{ access_token?: string }>(body)?.access_token?.split(".").length === 3 }]) },
     { name: "introspection", limit: "bareHttp", levels: [8, 32],
-      run: (c, w) => runRequests(c.baseUrl, w, () => ({ method: "POST", path: "/token/introspection", headers: { authorization: basic(web.id, web.secret) }, body: `token=${sharedAccessToken}` }),
-        (status, body) => status === 200 && json<{ active?: boolean }>(body)?.active === true) },
+      run: (c, w) => runCannon(c.baseUrl, w, [{ method: "POST", path: "/token/introspection", headers: { authorization: basic(web.id, web.secret) }, body: `token=${sharedAccessToken}`,
+        validate: (status, body) => status === 200 && json<{ active?: boolean }>(body)?.active === true }]) },
     { name: "userinfo", limit: "bareHttp", levels: [8, 32],
-      run: (c, w) => runRequests(c.baseUrl, w, () => ({ path: "/me", headers: { authorization: `Bearer ${sharedAccessToken}` } }),
-        (status, body) => status === 200 && typeof json<{ sub?: string }>(body)?.sub === "string") },
+      run: (c, w) => runCannon(c.baseUrl, w, [{ path: "/me", headers: { authorization: `Bearer ${sharedAccessToken}` },
+        validate: (status, body) => status === 200 && typeof json<{ sub?: string }>(body)?.sub === "string" }]) },
     { name: "JWKS + discovery", limit: "bareHttp", levels: [8, 32],
-      run: (c, w) => {
-        let n = 0;
-        return runRequests(c.baseUrl, w, () => ({ path: n++ % 2 ? "/jwks" : "/.well-known/openid-configuration" }),
-          (status, body) => status === 200 && (body.includes('"keys"') || body.includes(`"issuer":"${c.issuer}"`)));
-      } },
+      run: (c, w) => runCannon(c.baseUrl, w, [
+        { path: "/jwks", validate: (status, body) => status === 200 && body.includes('"keys"') },
+        { path: "/.well-known/openid-configuration", validate: (status, body) => status === 200 && body.includes(`"issuer":"${c.issuer}"`) },
+      ]) },
   ];
 }

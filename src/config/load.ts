@@ -11,6 +11,8 @@ type Parsed = { [K in SettingName]: z.output<(typeof settings)[K]["schema"]> };
 export type Config = {
   env: "development" | "production" | "test";
   isProduction: boolean;
+  /** server processes (cluster workers) sharing the port */
+  workers: number;
   host: string;
   port: number;
   issuer: string;
@@ -29,6 +31,7 @@ export type Config = {
     codeTtl: number;
     refreshTokenTtl: number;
     refreshReuseGrace: number;
+    refreshReuseDetection: number;
     clientCredentialsTtl: number;
   };
   session: { ttl: number; rememberTtl: number; interactionTtl: number; grantTtl: number };
@@ -88,6 +91,10 @@ export function loadConfig(env: Env = process.env): Config {
     if (!s.COOKIE_KEYS.length) problems.push(`COOKIE_KEYS: required in production (${settings.COOKIE_KEYS.doc})`);
     if (s.ISSUER && !s.ISSUER.startsWith("https://")) problems.push("ISSUER: must be an https:// URL in production");
   }
+  const workers = s.WORKERS === "auto" ? os.availableParallelism() : s.WORKERS;
+  if (workers > 1 && (!s.DATABASE_URL || !s.REDIS_URL)) {
+    problems.push("WORKERS: more than one worker needs DATABASE_URL and REDIS_URL (the embedded database and in-process store live in one process)");
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(s.DATA_DIR);
@@ -105,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     env: s.NODE_ENV,
     isProduction,
+    workers,
     host: s.HOST,
     port: s.PORT,
     issuer,
@@ -123,6 +131,7 @@ export function loadConfig(env: Env = process.env): Config {
       codeTtl: s.AUTHORIZATION_CODE_TTL,
       refreshTokenTtl: s.REFRESH_TOKEN_TTL,
       refreshReuseGrace: s.REFRESH_REUSE_GRACE_SECONDS,
+      refreshReuseDetection: s.REFRESH_REUSE_DETECTION_SECONDS,
       clientCredentialsTtl: s.CLIENT_CREDENTIALS_TTL,
     },
     session: { ttl: s.SESSION_TTL, rememberTtl: s.SESSION_REMEMBER_TTL, interactionTtl: s.INTERACTION_TTL, grantTtl: s.GRANT_TTL },

@@ -9,6 +9,7 @@ const list = z.string().default("").transform((v) => v.split(",").map((s) => s.t
 /** One entry per environment variable: its zod type and what it is for. */
 export const settings = {
   NODE_ENV: { schema: z.enum(["development", "production", "test"]).default("development"), doc: "development (embedded defaults allowed), production (everything external and required) or test" },
+  WORKERS: { schema: z.union([z.literal("auto"), z.coerce.number().int().min(1).max(64)]).default(1), doc: "Server processes sharing the port (Node cluster); \"auto\" = one per CPU core. More than 1 needs DATABASE_URL and REDIS_URL" },
   HOST: { schema: z.string().min(1).default("0.0.0.0"), doc: "Address the HTTP server listens on" },
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), doc: "Port the HTTP server listens on (0 picks a free one)" },
   ISSUER: { schema: z.url().optional(), doc: "Public base URL of this provider, the `iss` of every token (https required in production; default http://localhost:PORT)" },
@@ -31,6 +32,7 @@ export const settings = {
   AUTHORIZATION_CODE_TTL: { schema: z.coerce.number().int().positive().max(600, "at most 600 (RFC 9700)").default(60), doc: "Lifetime of authorization codes, seconds (at most 600)" },
   REFRESH_TOKEN_TTL: { schema: seconds(14 * 86400), doc: "Absolute lifetime of a refresh token chain, seconds (rotation does not extend it)" },
   REFRESH_REUSE_GRACE_SECONDS: { schema: z.coerce.number().int().min(0).max(60).default(5), doc: "A rotated refresh token presented again within this many seconds is refused without revoking the grant (concurrent refresh); later reuse revokes the grant" },
+  REFRESH_REUSE_DETECTION_SECONDS: { schema: seconds(86400), doc: "How long a rotated refresh token is remembered to detect its reuse (reuse revokes the grant); older ones are simply unknown. Bounds Redis memory of long refresh chains" },
   CLIENT_CREDENTIALS_TTL: { schema: seconds(900), doc: "Lifetime of client_credentials access tokens, seconds" },
   SESSION_TTL: { schema: seconds(86400), doc: "Lifetime of a sign-in session without Remember me, seconds" },
   SESSION_REMEMBER_TTL: { schema: seconds(30 * 86400), doc: "Lifetime of a sign-in session with Remember me, seconds" },

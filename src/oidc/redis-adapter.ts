@@ -9,25 +9,40 @@ import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
 
-// KEYS: record, consumed marker. Returns -1 (no record), 0 (consumed now) or the earlier consumption time.
+// KEYS: record, consumed marker; ARGV: now, how long (ms) a consumed record is kept at most (0: until it
+// expires). Returns -1 (no record), 0 (consumed now) or the earlier consumption time.
 const CONSUME_SCRIPT = `
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl == -2 then return -1 end
+local keep = tonumber(ARGV[2])
+if keep > 0 and (ttl < 0 or ttl > keep) then ttl = keep end
 local set
 if ttl > 0 then set = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ttl) else set = redis.call('SET', KEYS[2], ARGV[1], 'NX') end
-if set then return 0 end
-return tonumber(redis.call('GET', KEYS[2]))`;
+if not set then return tonumber(redis.call('GET', KEYS[2])) end
+if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
+return 0`;
 
-// adds a record to a grant's index and only ever extends the index's lifetime (a short-lived access token must
-// not cut short the index of a long-lived refresh token); EXPIRE GT would do, but the in-process store lacks it
+// KEYS: a grant's index (member "Model:id" -> the record's expiry, 0 = none). ARGV: member, its expiry, the
+// index's TTL, now. Adds the member, drops members whose records have expired once the index has more than a
+// few (so a long refresh chain does not grow it), and only ever extends the index's lifetime (a short-lived
+// access token must not cut short the index of a long-lived refresh token; EXPIRE GT would do, but the
+// in-process store lacks it). Everything it touches is in the one hash: Cluster-safe.
 const INDEX_ADD_SCRIPT = `
-redis.call('HSET', KEYS[1], ARGV[1], '')
-if redis.call('TTL', KEYS[1]) < tonumber(ARGV[2]) then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if redis.call('HLEN', KEYS[1]) > 4 then
+  local all = redis.call('HGETALL', KEYS[1])
+  local now = tonumber(ARGV[4])
+  for i = 1, #all, 2 do
+    local expires = tonumber(all[i + 1])
+    if expires and expires > 0 and expires < now then redis.call('HDEL', KEYS[1], all[i]) end
+  end
+end
+if redis.call('TTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return 1`;
 
 type Commands = {
-  gatehouseConsume(record: string, marker: string, now: number): Promise<number>;
-  gatehouseIndexAdd(index: string, member: string, ttl: number): Promise<number>;
+  gatehouseConsume(record: string, marker: string, now: number, keepMs: number): Promise<number>;
+  gatehouseIndexAdd(index: string, member: string, expiresAt: number, ttl: number, now: number): Promise<number>;
 };
 
 export type RedisAdapterOptions = {
@@ -37,6 +52,8 @@ export type RedisAdapterOptions = {
   refreshReuseGrace: number;
   /** how long the grant -> records index lives at least (the longest-lived thing a grant holds) */
   grantIndexTtl: number;
+  /** seconds a rotated refresh token is kept to detect its reuse (bounds the memory of long refresh chains) */
+  refreshReuseDetection: number;
   /** whether the current request is a token request (default: oidc-provider's request context says so) */
   atTokenEndpoint?: () => boolean;
 };
@@ -79,7 +96,8 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const json = JSON.stringify(payload);
       const writes: Promise<unknown>[] = [expiresIn ? redis.set(recordKey(this.model, id), json, "EX", expiresIn) : redis.set(recordKey(this.model, id), json)];
       if (payload.grantId && this.model !== "Grant") {
-        writes.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), `${this.model}:${id}`, Math.max(expiresIn ?? 0, opts.grantIndexTtl)));
+        const now = opts.clock.epoch();
+        writes.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), `${this.model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
       }
       for (const [value, key] of [[payload.uid, uidKey], [payload.userCode, userCodeKey]] as const) {
         if (value) writes.push(expiresIn ? redis.set(key(value), id, "EX", expiresIn) : redis.set(key(value), id));
@@ -113,15 +131,23 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
     async consume(id: string): Promise<void> {
       const now = opts.clock.epoch();
-      const previous = await redis.gatehouseConsume(recordKey(this.model, id), markerKey(this.model, id), now);
-      if (previous === 0) return;
+      const keepMs = this.model === "RefreshToken" ? opts.refreshReuseDetection * 1000 : 0;
+      const previous = await redis.gatehouseConsume(recordKey(this.model, id), markerKey(this.model, id), now, keepMs);
+      if (previous === 0) {
+        // a used code or rotated token leaves the grant's index (it stays on its own, for reuse detection)
+        const json = await redis.get(recordKey(this.model, id));
+        const grantId = json ? (JSON.parse(json) as AdapterPayload).grantId : undefined;
+        if (grantId) await redis.hdel(grantIndexKey(grantId), `${this.model}:${id}`);
+        return;
+      }
       if (previous === -1) throw new errors.InvalidGrant(`${this.model} not found`);
       // lost a race with a parallel use of the same code or token
       const withinGrace = this.model === "RefreshToken" && now - previous < opts.refreshReuseGrace;
       if (!withinGrace) {
         const json = await redis.get(recordKey(this.model, id));
         const grantId = json ? (JSON.parse(json) as AdapterPayload).grantId : undefined;
-        if (grantId) await destroyGrant(grantId);
+        // the grant and everything it issued, and this used record too (it left the index when first used)
+        await Promise.all([grantId ? destroyGrant(grantId) : undefined, destroyRecord(this.model, id)]);
       }
       throw new errors.InvalidGrant(`${this.model === "RefreshToken" ? "refresh token" : "authorization code"} already used`);
     }

@@ -55,7 +55,7 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
 
   beforeAll(async () => {
     redis = await backend.open(keyPrefix);
-    Adapter = createRedisAdapterFactory({ redis, clock, refreshReuseGrace: 5, grantIndexTtl: 3600, atTokenEndpoint: () => atTokenEndpoint });
+    Adapter = createRedisAdapterFactory({ redis, clock, refreshReuseGrace: 5, grantIndexTtl: 3600, refreshReuseDetection: 1800, atTokenEndpoint: () => atTokenEndpoint });
   });
 
   afterAll(async () => {
@@ -274,6 +274,42 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       await new Adapter("RefreshToken").revokeByGrantId(grantId);
       expect(await new Adapter("RefreshToken").find(rt)).toBeUndefined();
       expect(await new Adapter("AccessToken").find(at)).toMatchObject({ jti: at });
+    });
+
+    it("a rotated refresh token is kept only for the reuse-detection window, and leaves the grant index", async () => {
+      t = 1_700_000_000;
+      const grantId = id("grant");
+      const rt = id("rt");
+      const refreshTokens = new Adapter("RefreshToken");
+      await refreshTokens.upsert(rt, token("RefreshToken", rt, grantId), 3600);
+      await refreshTokens.consume(rt);
+      for (const key of [`oidc:{RefreshToken:${rt}}`, `oidc:{RefreshToken:${rt}}:consumed`]) {
+        const ttl = await redis.ttl(key);
+        expect(ttl).toBeGreaterThan(1790);
+        expect(ttl).toBeLessThanOrEqual(1800); // refreshReuseDetection, not the token's 3600
+      }
+      expect(await redis.hexists(`oidc:{grant:${grantId}}`, `RefreshToken:${rt}`)).toBe(0);
+    });
+
+    it("a long refresh chain does not grow the grant index", async () => {
+      t = 1_700_000_000;
+      const grantId = id("grant");
+      const accessTokens = new Adapter("AccessToken");
+      const refreshTokens = new Adapter("RefreshToken");
+      let previous: string | undefined;
+      for (let i = 0; i < 20; i++) {
+        t += 700; // the last access token (600 s) has expired by now
+        const at = id("at");
+        const rt = id("rt");
+        await accessTokens.upsert(at, token("AccessToken", at, grantId), 600);
+        await refreshTokens.upsert(rt, token("RefreshToken", rt, grantId), 3600);
+        if (previous) await refreshTokens.consume(previous);
+        previous = rt;
+      }
+      expect(await redis.hlen(`oidc:{grant:${grantId}}`)).toBeLessThanOrEqual(5);
+      // and revoking the grant still reaches the live refresh token
+      await refreshTokens.revokeByGrantId(grantId);
+      expect(await refreshTokens.find(previous!)).toBeUndefined();
     });
 
     it("consume of a missing id is invalid_grant", async () => {

@@ -24,8 +24,10 @@ describe("login errors", () => {
     t = await startTestApp({ LOG_LEVEL: "trace" });
     // Every log line (the request logger's children inherit the root's stream) is kept here, so the test can
     // check that no password ever reaches a log. pino.symbols is pino's documented integration point.
-    const root = t.app.log as unknown as Record<symbol, unknown>; // the stream lives under a symbol the Logger type does not list
-    root[pino.symbols.streamSym] = { write: (line: string) => { logLines.push(line); } };
+    for (const logger of [t.app.log, t.app.accessLog]) {
+      const root = logger as unknown as Record<symbol, unknown>; // the stream lives under a symbol the Logger type does not list
+      root[pino.symbols.streamSym] = { write: (line: string) => { logLines.push(line); } };
+    }
     const { clientId, clientSecret } = await t.createClient({ name: "Login RP", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"], firstParty: true });
     rp = await discover(t.url, clientId, clientSecret);
   });

@@ -69,6 +69,12 @@ describe("loadConfig", () => {
     expect(problems({ ...production, MASTER_KEY: "abc" })[0]).toMatch(/^MASTER_KEY:/);
   });
 
+  it("more than one worker needs the external database and Redis", () => {
+    expect(problems({ DATA_DIR: tmp(), WORKERS: "2" })[0]).toMatch(/^WORKERS: more than one worker needs DATABASE_URL and REDIS_URL/);
+    expect(loadConfig({ ...production, WORKERS: "auto" }).workers).toBe(os.availableParallelism());
+    expect(loadConfig({ ...production, WORKERS: "3" }).workers).toBe(3);
+  });
+
   it("caps concurrent argon2 hashes at cores - 1 by default", () => {
     const config = loadConfig({ DATA_DIR: tmp() });
     expect(config.argon2.maxConcurrency).toBe(Math.max(1, os.availableParallelism() - 1));

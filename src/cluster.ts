@@ -1,0 +1,43 @@
+// WORKERS > 1: this primary process forks that many server processes sharing the port (Node cluster), restarts
+// one that dies unexpectedly (at most once per second), and on SIGTERM/SIGINT lets every worker finish its
+// requests before exiting. Workers are stateless: sessions and tokens are in Redis, everything else in Postgres.
+import cluster from "node:cluster";
+import type { Config } from "./config/load.ts";
+import type { Logger } from "./lib/logger.ts";
+
+export async function runPrimary(config: Config, log: Logger): Promise<void> {
+  let stopping = false;
+  let lastRestart = 0;
+  const fork = () => cluster.fork();
+  for (let i = 0; i < config.workers; i++) fork();
+
+  let listening = 0;
+  cluster.on("listening", () => {
+    if (++listening === config.workers) log.info({ workers: config.workers, port: config.port }, "all workers listening");
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) return;
+    log.error({ pid: worker.process.pid, code, signal }, "worker died; starting another");
+    const wait = Math.max(0, lastRestart + 1000 - Date.now());
+    lastRestart = Date.now() + wait;
+    setTimeout(fork, wait);
+  });
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, "shutting down workers");
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    cluster.on("exit", () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) {
+        log.flush(() => process.exit(0));
+      }
+    });
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+export const isWorker = () => cluster.isWorker;
