@@ -10,38 +10,42 @@ import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
 
 // KEYS: record, consumed marker; ARGV: now, how long (ms) a consumed record is kept at most (0: until it
-// expires). Returns -1 (no record), 0 (consumed now) or the earlier consumption time.
+// expires). Returns {-1} (no record), {0, record} (consumed now) or {earlier consumption time, record}.
 const CONSUME_SCRIPT = `
 local ttl = redis.call('PTTL', KEYS[1])
-if ttl == -2 then return -1 end
+if ttl == -2 then return {-1} end
 local keep = tonumber(ARGV[2])
 if keep > 0 and (ttl < 0 or ttl > keep) then ttl = keep end
 local set
 if ttl > 0 then set = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ttl) else set = redis.call('SET', KEYS[2], ARGV[1], 'NX') end
-if not set then return tonumber(redis.call('GET', KEYS[2])) end
+local record = redis.call('GET', KEYS[1])
+if not set then return {tonumber(redis.call('GET', KEYS[2])), record} end
 if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
-return 0`;
+return {0, record}`;
 
-// KEYS: a grant's index (member "Model:id" -> the record's expiry, 0 = none). ARGV: member, its expiry, the
-// index's TTL, now. Adds the member, drops members whose records have expired once the index has more than a
-// few (so a long refresh chain does not grow it), and only ever extends the index's lifetime (a short-lived
-// access token must not cut short the index of a long-lived refresh token; EXPIRE GT would do, but the
-// in-process store lacks it). Everything it touches is in the one hash: Cluster-safe.
+// KEYS: a grant's index (member "Model:id" -> the record's expiry, 0 = none; "#prune" -> the size at which
+// to prune next). ARGV: member, its expiry, the index's TTL, now. Adds the member; when the index has grown to
+// twice its size after the last pruning, drops members whose records have expired (amortised O(1), so a long
+// refresh chain does not grow it); and only ever extends the index's lifetime (a short-lived access token must
+// not cut short the index of a long-lived refresh token; EXPIRE GT would do, but the in-process store lacks
+// it). Everything it touches is in the one hash: Cluster-safe.
 const INDEX_ADD_SCRIPT = `
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-if redis.call('HLEN', KEYS[1]) > 4 then
+local pruneAt = tonumber(redis.call('HGET', KEYS[1], '#prune') or '8')
+if redis.call('HLEN', KEYS[1]) > pruneAt then
   local all = redis.call('HGETALL', KEYS[1])
   local now = tonumber(ARGV[4])
   for i = 1, #all, 2 do
     local expires = tonumber(all[i + 1])
-    if expires and expires > 0 and expires < now then redis.call('HDEL', KEYS[1], all[i]) end
+    if all[i] ~= '#prune' and expires and expires > 0 and expires < now then redis.call('HDEL', KEYS[1], all[i]) end
   end
+  redis.call('HSET', KEYS[1], '#prune', math.max(8, 2 * redis.call('HLEN', KEYS[1])))
 end
 if redis.call('TTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return 1`;
 
 type Commands = {
-  gatehouseConsume(record: string, marker: string, now: number, keepMs: number): Promise<number>;
+  gatehouseConsume(record: string, marker: string, now: number, keepMs: number): Promise<[number, string?]>;
   gatehouseIndexAdd(index: string, member: string, expiresAt: number, ttl: number, now: number): Promise<number>;
 };
 
@@ -63,7 +67,8 @@ const markerKey = (model: string, id: string) => `oidc:{${model}:${id}}:consumed
 const grantIndexKey = (grantId: string) => `oidc:{grant:${grantId}}`;
 const uidKey = (uid: string) => `oidc:{uid:${uid}}`;
 const userCodeKey = (userCode: string) => `oidc:{userCode:${userCode}}`;
-/** index members are "Model:id" */
+/** index members are "Model:id" ("#…" fields are the index's own bookkeeping) */
+const isMember = (field: string) => !field.startsWith("#");
 const splitMember = (member: string) => {
   const colon = member.indexOf(":");
   return { model: member.slice(0, colon), id: member.slice(colon + 1) };
@@ -81,7 +86,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
   /** deletes a grant and everything issued under it (codes, tokens), as oidc-provider's revoke does */
   async function destroyGrant(grantId: string): Promise<void> {
-    const members = await redis.hkeys(grantIndexKey(grantId));
+    const members = (await redis.hkeys(grantIndexKey(grantId))).filter(isMember);
     await Promise.all([
       ...members.map((m) => { const { model, id } = splitMember(m); return destroyRecord(model, id); }),
       redis.del(grantIndexKey(grantId)),
@@ -132,20 +137,18 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     async consume(id: string): Promise<void> {
       const now = opts.clock.epoch();
       const keepMs = this.model === "RefreshToken" ? opts.refreshReuseDetection * 1000 : 0;
-      const previous = await redis.gatehouseConsume(recordKey(this.model, id), markerKey(this.model, id), now, keepMs);
+      const [previous, json] = await redis.gatehouseConsume(recordKey(this.model, id), markerKey(this.model, id), now, keepMs);
+      if (previous === -1) throw new errors.InvalidGrant(`${this.model} not found`);
+      const grantId = json ? (JSON.parse(json) as AdapterPayload).grantId : undefined;
       if (previous === 0) {
-        // a used code or rotated token leaves the grant's index (it stays on its own, for reuse detection)
-        const json = await redis.get(recordKey(this.model, id));
-        const grantId = json ? (JSON.parse(json) as AdapterPayload).grantId : undefined;
-        if (grantId) await redis.hdel(grantIndexKey(grantId), `${this.model}:${id}`);
+        // a used code or rotated token leaves the grant's index (it stays on its own, for reuse detection);
+        // not awaited: a member left behind is harmless (pruned once expired), the request need not wait
+        if (grantId) redis.hdel(grantIndexKey(grantId), `${this.model}:${id}`).catch(() => {});
         return;
       }
-      if (previous === -1) throw new errors.InvalidGrant(`${this.model} not found`);
       // lost a race with a parallel use of the same code or token
       const withinGrace = this.model === "RefreshToken" && now - previous < opts.refreshReuseGrace;
       if (!withinGrace) {
-        const json = await redis.get(recordKey(this.model, id));
-        const grantId = json ? (JSON.parse(json) as AdapterPayload).grantId : undefined;
         // the grant and everything it issued, and this used record too (it left the index when first used)
         await Promise.all([grantId ? destroyGrant(grantId) : undefined, destroyRecord(this.model, id)]);
       }
