@@ -2,11 +2,9 @@
 // database) and Redis (a fresh key prefix), behind a pretend TLS proxy (TRUST_PROXY + X-Forwarded-Proto).
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import path from "node:path";
-import pg from "pg";
-import { Redis } from "ioredis";
 import { PROJECT_ROOT } from "../../src/lib/paths.ts";
+import { createTestDatabase, deleteRedisPrefix, freePort, testRedisPrefix } from "../../test/helpers/databases.ts";
 
 export const BENCH_PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -27,35 +25,21 @@ export type BenchServer = {
   stop(): Promise<void>;
 };
 
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  const { port } = srv.address() as net.AddressInfo;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 export function build(): void {
   execFileSync("npm", ["run", "-s", "build"], { cwd: PROJECT_ROOT, stdio: "inherit" });
 }
 
 export async function startServer(): Promise<BenchServer> {
-  const suffix = `${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: BENCH_PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "gh_bench_${suffix}"`);
-  await admin.end();
-  const dbUrl = new URL(BENCH_PG_ADMIN_URL);
-  dbUrl.pathname = `/gh_bench_${suffix}`;
+  const database = await createTestDatabase(BENCH_PG_ADMIN_URL, "gh_bench");
   const port = await freePort();
-  const redisPrefix = `ghbench:${suffix}:`;
+  const redisPrefix = testRedisPrefix("ghbench");
   const env = {
     NODE_ENV: "production",
     HOST: "127.0.0.1",
     PORT: String(port),
     ISSUER: `https://127.0.0.1:${port}`,
     TRUST_PROXY: "true",
-    DATABASE_URL: dbUrl.toString(),
+    DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: "10",
     REDIS_URL: BENCH_REDIS_URL,
     REDIS_KEY_PREFIX: redisPrefix,
@@ -71,12 +55,18 @@ export async function startServer(): Promise<BenchServer> {
   const extraEnv = Object.fromEntries((process.env.BENCH_SERVER_ENV ?? "").split(" ").filter(Boolean).map((kv) => kv.split("=") as [string, string]));
   const child: ChildProcess = spawn(node, [...nodeArgs, "dist/src/main.js"], { cwd: PROJECT_ROOT, env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env, ...extraEnv }, stdio: ["ignore", "ignore", "inherit"] });
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    const ok = await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (i > 300) throw new Error("server not ready after 30 s");
-    await new Promise((r) => setTimeout(r, 100));
+  const cleanUp = async () => { await database.drop(); await deleteRedisPrefix(redisPrefix, BENCH_REDIS_URL); };
+  try {
+    for (let i = 0; ; i++) {
+      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+      if (await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false)) break;
+      if (i > 300) throw new Error("server not ready after 30 s");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  } catch (err) {
+    child.kill("SIGKILL");
+    await cleanUp();
+    throw err;
   }
   return {
     pid: child.pid!,
@@ -89,18 +79,7 @@ export async function startServer(): Promise<BenchServer> {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGTERM");
       await exited;
-      const c = new pg.Client({ connectionString: BENCH_PG_ADMIN_URL });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "gh_bench_${suffix}" WITH (FORCE)`);
-      await c.end();
-      const redis = new Redis(BENCH_REDIS_URL);
-      let cursor = "0";
-      do {
-        const [next, keys] = await redis.scan(cursor, "MATCH", `${redisPrefix}*`, "COUNT", 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== "0");
-      redis.disconnect();
+      await cleanUp();
     },
   };
 }

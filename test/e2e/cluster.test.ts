@@ -2,11 +2,10 @@
 import { describe, it, expect, afterAll } from "vitest";
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
 import { promisify } from "node:util";
 import { randomBytes } from "node:crypto";
-import { createTestDatabase, deleteRedisPrefix, testRedisPrefix } from "../helpers/databases.ts";
+import { createTestDatabase, deleteRedisPrefix, freePort, testRedisPrefix } from "../helpers/databases.ts";
 import { TEST_REDIS_URL } from "../helpers/env.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
@@ -34,10 +33,7 @@ describe("WORKERS=2", () => {
   it("serves one port from two processes and stops cleanly", async () => {
     const db = await createTestDatabase();
     dropDatabase = db.drop;
-    const srv = net.createServer();
-    await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-    const port = (srv.address() as net.AddressInfo).port;
-    await new Promise((r) => srv.close(r));
+    const port = await freePort();
     const env = {
       ...process.env, NODE_ENV: "development", PORT: String(port), HOST: "127.0.0.1", ISSUER: `http://127.0.0.1:${port}`, WORKERS: "2",
       DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix,

@@ -1,21 +1,23 @@
-// A fresh Postgres database and Redis key prefix per test file, dropped afterwards.
+// A fresh Postgres database and Redis key prefix per test file (and per benchmark run), dropped afterwards;
+// and a free loopback port.
 import { randomBytes } from "node:crypto";
+import net from "node:net";
 import pg from "pg";
 import { Redis } from "ioredis";
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from "./env.ts";
 
-export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `gh_test_${randomBytes(6).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+export async function createTestDatabase(adminUrl = TEST_PG_ADMIN_URL, namePrefix = "gh_test"): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${namePrefix}_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
-  const url = new URL(TEST_PG_ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const c = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
+      const c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await c.end();
@@ -23,12 +25,12 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
   };
 }
 
-export function testRedisPrefix(): string {
-  return `ghtest:${randomBytes(6).toString("hex")}:`;
+export function testRedisPrefix(namePrefix = "ghtest"): string {
+  return `${namePrefix}:${randomBytes(6).toString("hex")}:`;
 }
 
-export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL);
+export async function deleteRedisPrefix(prefix: string, redisUrl = TEST_REDIS_URL): Promise<void> {
+  const redis = new Redis(redisUrl);
   try {
     let cursor = "0";
     do {
@@ -39,4 +41,12 @@ export async function deleteRedisPrefix(prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
+  const { port } = srv.address() as net.AddressInfo;
+  await new Promise((resolve) => srv.close(resolve));
+  return port;
 }
