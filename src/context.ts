@@ -11,16 +11,19 @@ import { createAccountService } from "./services/accounts.ts";
 import { createClientService } from "./services/clients.ts";
 import { createSigningKeyService } from "./services/signing-keys.ts";
 import { createAuditService } from "./services/audit.ts";
+import { createLockoutService } from "./services/lockout.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createRedisAdapterFactory } from "./oidc/redis-adapter.ts";
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
 import { createProviderHost, type ProviderHost } from "./oidc/provider-host.ts";
 import { createViews, type Views } from "./http/views.ts";
 import { createCsrf, type Csrf } from "./http/csrf.ts";
+import { createRateLimits, type RateLimits } from "./http/rate-limit.ts";
 
 export type Services = {
   passwords: ReturnType<typeof createPasswordService>;
   accounts: ReturnType<typeof createAccountService>;
+  lockout: ReturnType<typeof createLockoutService>;
   clients: ReturnType<typeof createClientService>;
   keys: ReturnType<typeof createSigningKeyService>;
   audit: ReturnType<typeof createAuditService>;
@@ -40,16 +43,19 @@ export type AppContext = {
   tokenClaims: TokenClaims;
   views: Views;
   csrf: Csrf;
+  rateLimits: RateLimits;
   oidc: ProviderHost;
   close(): Promise<void>;
 };
 
-/** the services, built from config and queries only (the CLI uses this without Redis or the provider) */
-export function createServices(config: Config, queries: Queries, clock: Clock): Services {
+/** the services, built from config, queries and Redis (the CLI uses this without the provider) */
+export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock): Services {
   const passwords = createPasswordService(config.argon2);
+  const lockout = createLockoutService({ redis, clock, settings: config.lockout });
   return {
     passwords,
-    accounts: createAccountService({ users: queries.users, passwords, clock }),
+    lockout,
+    accounts: createAccountService({ users: queries.users, passwords, lockout, clock }),
     clients: createClientService({ queries: queries.clients, clock }),
     keys: createSigningKeyService({
       queries: queries.signingKeys,
@@ -73,7 +79,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const redisHandle = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
   const queries = createQueries(db.prisma);
 
-  const services = createServices(config, queries, clock);
+  const services = createServices(config, queries, redisHandle.redis, clock);
   await services.keys.ensureKeys();
 
   const tokenClaims = createTokenClaims();
@@ -94,6 +100,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
 
   return {
     config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, csrf, oidc,
+    rateLimits: createRateLimits({ redis: redisHandle.redis, embedded: redisHandle.embedded, ...config.rateLimits }),
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {
       oidc.stop();

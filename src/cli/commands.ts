@@ -74,6 +74,17 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       for (const k of await services.keys.list()) out(`  ${k.id}  ${k.alg}  ${k.state}${k.retireAfter ? `  (published until ${k.retireAfter.toISOString()})` : ""}`);
     }));
 
+  program.command("unlock-user").description("clear a sign-in lockout (needs REDIS_URL: locks live in Redis)")
+    .argument("<email-or-username>", "the account")
+    .action((identifier: string) => withCliContext(async ({ services, embeddedRedis }) => {
+      if (embeddedRedis) throw new CliError("REDIS_URL is not set: without it, locks live inside the running server's memory, which this command cannot reach (restarting the server clears them)");
+      const user = await services.accounts.findByIdentifier(identifier);
+      if (!user) throw new CliError(`no account for ${identifier}`);
+      await services.lockout.reset({ userId: user.id });
+      await services.audit.record({ type: "lockout.cleared", outcome: "success", userId: user.id, actorId: "cli" });
+      out(`Unlocked ${user.email}.`);
+    }));
+
   program.command("list-keys").description("list signing keys and their states")
     .action(() => withCliContext(async ({ services }) => {
       for (const k of await services.keys.list()) out(`${k.id}  ${k.alg}  ${k.state}  created ${k.createdAt.toISOString()}`);

@@ -1,12 +1,13 @@
-// What CLI commands run against: config, the database (migrated) and the services; no Redis, no provider.
+// What CLI commands run against: config, the database (migrated), Redis and the services; no provider.
 import { loadConfig, ConfigError } from "../config/load.ts";
 import { openDatabase, type Database } from "../db/postgres.ts";
+import { openRedis } from "../db/redis.ts";
 import { createQueries } from "../queries/index.ts";
 import { createServices, type Services } from "../context.ts";
 import { systemClock } from "../lib/clock.ts";
 import type { Config } from "../config/load.ts";
 
-export type CliContext = { config: Config; db: Database; services: Services; close(): Promise<void> };
+export type CliContext = { config: Config; db: Database; services: Services; embeddedRedis: boolean };
 
 export async function withCliContext<T>(fn: (cli: CliContext) => Promise<T>, env: NodeJS.ProcessEnv = process.env): Promise<T> {
   let config: Config;
@@ -17,10 +18,12 @@ export async function withCliContext<T>(fn: (cli: CliContext) => Promise<T>, env
     throw err;
   }
   const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: 2 });
-  const services = createServices(config, createQueries(db.prisma), systemClock);
+  const redis = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
+  const services = createServices(config, createQueries(db.prisma), redis.redis, systemClock);
   try {
-    return await fn({ config, db, services, close: () => db.close() });
+    return await fn({ config, db, services, embeddedRedis: redis.embedded });
   } finally {
+    await redis.close();
     await db.close();
   }
 }

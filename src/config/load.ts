@@ -39,6 +39,8 @@ export type Config = {
   resourceServers: string[];
   outboundAllowPrivate: boolean;
   argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number; maxQueue: number };
+  lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
+  rateLimits: { loginPerIp: number; loginPerIdentifier: number };
   bootstrapAdmin?: { email: string; password: string };
 };
 
@@ -145,6 +147,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrency: s.ARGON2_MAX_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
       maxQueue: s.ARGON2_MAX_QUEUE,
     },
+    lockout: { threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS },
+    rateLimits: { loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER },
     bootstrapAdmin: s.ADMIN_EMAIL && s.ADMIN_PASSWORD ? { email: s.ADMIN_EMAIL, password: s.ADMIN_PASSWORD } : undefined,
   };
 }

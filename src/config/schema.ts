@@ -45,6 +45,11 @@ export const settings = {
   ARGON2_PARALLELISM: { schema: z.coerce.number().int().min(1).max(16).default(1), doc: "argon2id lanes" },
   ARGON2_MAX_CONCURRENCY: { schema: z.coerce.number().int().min(1).max(64).optional(), doc: "Password hashes computed at once per process (default: CPU cores - 1, at least 1), so hashing never starves token signing" },
   ARGON2_MAX_QUEUE: { schema: z.coerce.number().int().min(1).max(100_000).default(100), doc: "Password checks allowed to wait for a free hashing slot; beyond that, sign-in answers 503 (try again) instead of queueing without bound" },
+  LOCKOUT_THRESHOLD: { schema: z.coerce.number().int().min(1).max(100).default(5), doc: "Consecutive failed sign-ins (per account, or per identifier when none matches) that lock it" },
+  LOCKOUT_BASE_SECONDS: { schema: seconds(600), doc: "First lock's length; each further THRESHOLD failures doubles it" },
+  LOCKOUT_MAX_SECONDS: { schema: seconds(86400), doc: "Longest lock" },
+  RATE_LIMIT_LOGIN_PER_IP: { schema: z.coerce.number().int().min(1).default(30), doc: "Sign-in attempts per minute from one IP address (then 429)" },
+  RATE_LIMIT_LOGIN_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(10), doc: "Sign-in attempts per minute for one email or username (then 429)" },
   ADMIN_EMAIL: { schema: z.email().optional(), doc: "With ADMIN_PASSWORD: create this first admin at start if no admin exists" },
   ADMIN_PASSWORD: { schema: z.string().min(12, "at least 12 characters").optional(), doc: "Password of ADMIN_EMAIL's account, used only when that account is created" },
 } as const;

@@ -13,7 +13,8 @@ export function errorHandler(views: Views): Middleware {
       const httpish = err as { status?: number; expose?: boolean; message?: string };
       const status = known?.status ?? (httpish.expose && httpish.status && httpish.status < 500 ? httpish.status : 500);
       const message = known?.publicMessage ?? (status < 500 ? httpish.message ?? "Bad request" : "Something went wrong on our side. Please try again.");
-      if (status >= 500) ctx.state.log?.error({ err }, "unhandled error");
+      if (status >= 500) ctx.state.log?.error({ err }, known ? "service unavailable" : "unhandled error");
+      if (typeof known?.data?.retryAfter === "number") ctx.set("Retry-After", String(known.data.retryAfter));
       ctx.status = status;
       if (ctx.accepts("html", "json") === "json") {
         ctx.body = { code: known?.code ?? (status >= 500 ? "internal_error" : "bad_request"), message, data: known?.data ?? {} };

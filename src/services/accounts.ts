@@ -1,21 +1,28 @@
-// Accounts: password sign-in (generic failure, constant-ish time), the first admin, and what OIDC needs to
-// know about a subject. Outcomes are returned as unions, never thrown.
+// Accounts: password sign-in (generic failure, constant-ish time, progressive lockout), the first admin, and
+// what OIDC needs to know about a subject. Outcomes are returned as unions, never thrown.
 import type { Clock } from "../lib/clock.ts";
 import type { User, UserQueries } from "../queries/users.ts";
 import { normalizeEmail, normalizeUsername, parseIdentifier } from "./identifiers.ts";
 import type { PasswordService } from "./passwords.ts";
+import type { LockoutService, LockSubject } from "./lockout.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type SignInResult =
   | { outcome: "ok"; user: User; amr: string[] }
   /** unknown account, wrong password or disabled account: the caller shows one generic message */
-  | { outcome: "invalid"; userId: string | null; reason: "unknown" | "wrong_password" | "disabled" | "no_password" }
+  | {
+      outcome: "invalid";
+      userId: string | null;
+      reason: "unknown" | "wrong_password" | "disabled" | "no_password" | "locked";
+      /** set when this failure started a lock (the owner is told) */
+      lockedUntil?: Date;
+    }
   /** right password, but the email address is not verified yet */
   | { outcome: "unverified"; user: User };
 
-export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; clock: Clock }) {
-  const { users, passwords, clock } = deps;
+export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; lockout: LockoutService; clock: Clock }) {
+  const { users, passwords, lockout, clock } = deps;
 
   async function findByIdentifier(identifier: string): Promise<User | null> {
     const id = parseIdentifier(identifier);
@@ -26,14 +33,24 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
     findByIdentifier,
 
     async signInWithPassword(identifier: string, password: string): Promise<SignInResult> {
-      const user = await findByIdentifier(identifier);
+      const parsed = parseIdentifier(identifier);
+      const user = await (parsed.kind === "email" ? users.findByEmailNormalized(parsed.value) : users.findByUsernameNormalized(parsed.value));
+      // an account's failures count together whether it is named by email or username
+      const subject: LockSubject = user ? { userId: user.id } : { identifier: `${parsed.kind}:${parsed.value}` };
+      const locked = await lockout.lockedUntil(subject);
+      // always one verification, locked or not, known or not: the response time tells nothing
       const ok = await passwords.verify(user?.passwordHash ?? null, password);
-      if (!user) return { outcome: "invalid", userId: null, reason: "unknown" };
-      if (!user.passwordHash) return { outcome: "invalid", userId: user.id, reason: "no_password" };
-      if (!ok) return { outcome: "invalid", userId: user.id, reason: "wrong_password" };
-      if (user.disabled) return { outcome: "invalid", userId: user.id, reason: "disabled" };
+      const userId = user?.id ?? null;
+      if (locked) return { outcome: "invalid", userId, reason: "locked" };
+      if (!user || !user.passwordHash || !ok) {
+        const failure = await lockout.recordFailure(subject);
+        const reason = !user ? "unknown" : !user.passwordHash ? "no_password" : "wrong_password";
+        return { outcome: "invalid", userId, reason, ...(failure.lockedNow && failure.lockedUntil ? { lockedUntil: failure.lockedUntil } : {}) };
+      }
+      if (user.disabled) return { outcome: "invalid", userId, reason: "disabled" };
       if (!user.emailVerified) return { outcome: "unverified", user };
-      if (passwords.needsRehash(user.passwordHash)) await users.updatePasswordHash(user.id, await passwords.hash(password));
+      await lockout.reset(subject);
+      if (passwords.needsRehash(user.passwordHash!)) await users.updatePasswordHash(user.id, await passwords.hash(password));
       await users.recordLogin(user.id, clock.now());
       return { outcome: "ok", user, amr: ["pwd"] };
     },

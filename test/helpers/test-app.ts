@@ -7,6 +7,7 @@ import { loadConfig, type Config } from "../../src/config/load.ts";
 import { createContext, type AppContext } from "../../src/context.ts";
 import { createApp } from "../../src/app.ts";
 import type { NewClientInput } from "../../src/services/clients.ts";
+import type { Clock } from "../../src/lib/clock.ts";
 import { createTestDatabase, deleteRedisPrefix, testRedisPrefix } from "./databases.ts";
 import { TEST_REDIS_URL } from "./env.ts";
 
@@ -22,7 +23,7 @@ export type TestApp = {
 let counter = 0;
 export const uniqueEmail = (tag = "user") => `${tag}-${Date.now().toString(36)}-${++counter}-${randomBytes(3).toString("hex")}@example.test`;
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const prefix = testRedisPrefix();
   let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
@@ -40,9 +41,12 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     MASTER_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     RESOURCE_SERVERS: "https://api.example.test",
+    // every test talks from 127.0.0.1: the rate-limit tests set their own limits
+    RATE_LIMIT_LOGIN_PER_IP: "100000",
+    RATE_LIMIT_LOGIN_PER_IDENTIFIER: "100000",
     ...env,
   });
-  const app = await createContext(config);
+  const app = await createContext(config, { clock: opts.clock });
   handler = createApp(app).callback();
 
   return {

@@ -4,6 +4,9 @@ import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
+import { parseIdentifier } from "../../../services/identifiers.ts";
+
+const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
 
 const loginBody = z.object({
   identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
@@ -45,6 +48,8 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
       return render(ctx, interaction, { identifier: typed, error: parsed.error.issues[0]?.message, status: 400 });
     }
     const { identifier, password, remember } = parsed.data;
+    await app.rateLimits.loginPerIp.consume(ctx.ip);
+    await app.rateLimits.loginPerIdentifier.consume(normalizedIdentifier(identifier));
     if (services.passwords.saturated()) {
       ctx.set("Retry-After", "2");
       throw new AppError("login.busy", 503, "Too many sign-ins are in progress right now. Please try again in a moment.");
@@ -63,6 +68,10 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
       return;
     }
     await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.userId, ...info, data: { reason: result.reason } });
+    if (result.lockedUntil) {
+      // the owner's lockout email comes with the mailer (account-security issue)
+      await services.audit.record({ type: "login.locked", outcome: "failure", userId: result.userId, ...info, data: { until: result.lockedUntil.toISOString() } });
+    }
     return render(ctx, interaction, { identifier, error: INVALID_CREDENTIALS, status: 401 });
   }
 

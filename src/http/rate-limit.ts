@@ -1,0 +1,37 @@
+// Rate limits in front of credential endpoints (rate-limiter-flexible, in Redis so every process shares them).
+// Over the limit: 429 with Retry-After and a clear page. If the limit store fails, the request is refused
+// (fail closed), never let through unchecked.
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { RedisClient } from "../db/redis.ts";
+import { AppError } from "./errors.ts";
+
+export type RateLimit = { consume(key: string): Promise<void> };
+
+function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
+  return {
+    async consume(key) {
+      try {
+        await limiter.consume(key);
+      } catch (err) {
+        if (err instanceof RateLimiterRes) {
+          const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+          throw new AppError("rate_limited", 429, `Too many ${what}. Please wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`, { retryAfter: seconds });
+        }
+        throw Object.assign(new AppError("rate_limit_unavailable", 503, "Sign-in is briefly unavailable. Please try again in a moment."), { cause: err });
+      }
+    },
+  };
+}
+
+export function createRateLimits(opts: { redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number }) {
+  const make = (keyPrefix: string, points: number, duration: number) =>
+    opts.embedded
+      ? new RateLimiterMemory({ keyPrefix, points, duration }) // the in-process development store
+      : new RateLimiterRedis({ storeClient: opts.redis, keyPrefix, points, duration });
+  return {
+    loginPerIp: limit(make("rl:login:ip", opts.loginPerIp, 60), "sign-in attempts from your network"),
+    loginPerIdentifier: limit(make("rl:login:id", opts.loginPerIdentifier, 60), "sign-in attempts for this account"),
+  };
+}
+
+export type RateLimits = ReturnType<typeof createRateLimits>;
