@@ -14,6 +14,7 @@ import { httpsOnly } from "./http/https-only.ts";
 import { registerHealthRoutes } from "./http/routes/health.ts";
 import { registerHomeRoutes } from "./http/routes/home.ts";
 import { registerInteractionRoutes } from "./http/routes/interaction/index.ts";
+import { registerDevMailboxRoutes } from "./http/routes/dev-mailbox.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -25,6 +26,7 @@ export function createApp(app: AppContext): Koa {
   registerHomeRoutes(router, app);
   registerHealthRoutes(router, app);
   registerInteractionRoutes(router, app);
+  registerDevMailboxRoutes(router, app);
 
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);

@@ -12,6 +12,8 @@ import { createClientService } from "./services/clients.ts";
 import { createSigningKeyService } from "./services/signing-keys.ts";
 import { createAuditService } from "./services/audit.ts";
 import { createLockoutService } from "./services/lockout.ts";
+import { createMailer, type Mailer } from "./services/mail/mailer.ts";
+import { createNotifications } from "./services/notifications.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createRedisAdapterFactory } from "./oidc/redis-adapter.ts";
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
@@ -24,6 +26,7 @@ export type Services = {
   passwords: ReturnType<typeof createPasswordService>;
   accounts: ReturnType<typeof createAccountService>;
   lockout: ReturnType<typeof createLockoutService>;
+  mailer: Mailer;
   clients: ReturnType<typeof createClientService>;
   keys: ReturnType<typeof createSigningKeyService>;
   audit: ReturnType<typeof createAuditService>;
@@ -49,13 +52,15 @@ export type AppContext = {
 };
 
 /** the services, built from config, queries and Redis (the CLI uses this without the provider) */
-export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock): Services {
+export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock, mailer: Mailer): Services {
   const passwords = createPasswordService(config.argon2);
   const lockout = createLockoutService({ redis, clock, settings: config.lockout });
+  const notifications = createNotifications(mailer);
   return {
     passwords,
     lockout,
-    accounts: createAccountService({ users: queries.users, passwords, lockout, clock }),
+    mailer,
+    accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, clock }),
     clients: createClientService({ queries: queries.clients, clock }),
     keys: createSigningKeyService({
       queries: queries.signingKeys,
@@ -79,11 +84,12 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const redisHandle = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
   const queries = createQueries(db.prisma);
 
-  const services = createServices(config, queries, redisHandle.redis, clock);
+  const views = createViews({ cache: config.env !== "development" });
+  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: views.render, log });
+  const services = createServices(config, queries, redisHandle.redis, clock, mailer);
   await services.keys.ensureKeys();
 
   const tokenClaims = createTokenClaims();
-  const views = createViews({ cache: config.env !== "development" });
   const csrf = createCsrf({ cookieKeys: config.secrets.cookieKeys, secureCookies: config.isProduction, issuer: config.issuer });
   const RedisAdapter = createRedisAdapterFactory({
     redis: redisHandle.redis,
@@ -104,6 +110,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {
       oidc.stop();
+      await mailer.idle();
       await redisHandle.close();
       await db.close();
     },

@@ -21,6 +21,7 @@ function banner(app: AppContext, url: string, adminExists: boolean): string {
   if (embedded.database) lines.push(`  database:   embedded PGlite in ${config.dataDir}/pglite (development only; set DATABASE_URL for production)`);
   if (embedded.redis) lines.push("  redis:      in-process store (development only, lost on restart; set REDIS_URL for production)");
   if (config.secrets.generatedIn) lines.push(`  secrets:    generated for development in ${config.secrets.generatedIn}`);
+  if (app.services.mailer.usesMailbox) lines.push(`  mail:       no SMTP_URL: emails are kept at ${url}/dev/mailbox (development only)`);
   if (!adminExists) {
     lines.push("", "No admin account yet. Create the first admin (it prints a generated password once):",
       "  npm run create-admin -- --email you@example.com",

@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../src/lib/paths.ts";
 import { createTestDatabase, deleteRedisPrefix, freePort, testRedisPrefix } from "../../test/helpers/databases.ts";
+import { startSmtpSink } from "../../test/helpers/smtp-sink.ts";
 
 export const BENCH_PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -31,6 +32,7 @@ export function build(): void {
 
 export async function startServer(): Promise<BenchServer> {
   const database = await createTestDatabase(BENCH_PG_ADMIN_URL, "gh_bench");
+  const mail = await startSmtpSink(); // production requires SMTP; lockout notices from the rejected-login runs land here
   const port = await freePort();
   const redisPrefix = testRedisPrefix("ghbench");
   const env = {
@@ -46,6 +48,7 @@ export async function startServer(): Promise<BenchServer> {
     COOKIE_KEYS: randomBytes(32).toString("base64url"),
     MASTER_KEY: randomBytes(32).toString("base64"),
     RESOURCE_SERVERS: BENCH_RESOURCE,
+    SMTP_URL: mail.url,
     // the whole load comes from one address; the per-IP sign-in limit would (rightly) stop it
     RATE_LIMIT_LOGIN_PER_IP: "1000000",
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
@@ -57,7 +60,7 @@ export async function startServer(): Promise<BenchServer> {
   const extraEnv = Object.fromEntries((process.env.BENCH_SERVER_ENV ?? "").split(" ").filter(Boolean).map((kv) => kv.split("=") as [string, string]));
   const child: ChildProcess = spawn(node, [...nodeArgs, "dist/src/main.js"], { cwd: PROJECT_ROOT, env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env, ...extraEnv }, stdio: ["ignore", "ignore", "inherit"] });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const cleanUp = async () => { await database.drop(); await deleteRedisPrefix(redisPrefix, BENCH_REDIS_URL); };
+  const cleanUp = async () => { await database.drop(); await deleteRedisPrefix(redisPrefix, BENCH_REDIS_URL); await mail.close(); };
   try {
     for (let i = 0; ; i++) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);

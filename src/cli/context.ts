@@ -6,6 +6,9 @@ import { createQueries } from "../queries/index.ts";
 import { createServices, type Services } from "../context.ts";
 import { systemClock } from "../lib/clock.ts";
 import type { Config } from "../config/load.ts";
+import { createLogger } from "../lib/logger.ts";
+import { createMailer } from "../services/mail/mailer.ts";
+import { createViews } from "../http/views.ts";
 
 export type CliContext = { config: Config; db: Database; services: Services; embeddedRedis: boolean };
 
@@ -19,10 +22,13 @@ export async function withCliContext<T>(fn: (cli: CliContext) => Promise<T>, env
   }
   const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: 2 });
   const redis = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
-  const services = createServices(config, createQueries(db.prisma), redis.redis, systemClock);
+  const log = createLogger(config.logLevel);
+  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: createViews({ cache: true }).render, log });
+  const services = createServices(config, createQueries(db.prisma), redis.redis, systemClock, mailer);
   try {
     return await fn({ config, db, services, embeddedRedis: redis.embedded });
   } finally {
+    await mailer.idle();
     await redis.close();
     await db.close();
   }

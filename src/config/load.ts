@@ -39,6 +39,7 @@ export type Config = {
   resourceServers: string[];
   outboundAllowPrivate: boolean;
   argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number; maxQueue: number };
+  mail: { smtpUrl?: string; from: string };
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
   rateLimits: { loginPerIp: number; loginPerIdentifier: number };
   bootstrapAdmin?: { email: string; password: string };
@@ -87,7 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
   const isProduction = s.NODE_ENV === "production";
   const problems: string[] = [];
   if (isProduction) {
-    for (const name of ["ISSUER", "DATABASE_URL", "REDIS_URL", "MASTER_KEY"] as const) {
+    for (const name of ["ISSUER", "DATABASE_URL", "REDIS_URL", "MASTER_KEY", "SMTP_URL"] as const) {
       if (!s[name]) problems.push(`${name}: required in production (${settings[name].doc})`);
     }
     if (!s.COOKIE_KEYS.length) problems.push(`COOKIE_KEYS: required in production (${settings.COOKIE_KEYS.doc})`);
@@ -147,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxConcurrency: s.ARGON2_MAX_CONCURRENCY ?? Math.max(1, os.availableParallelism() - 1),
       maxQueue: s.ARGON2_MAX_QUEUE,
     },
+    mail: { smtpUrl: s.SMTP_URL, from: s.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(issuer).hostname}>` },
     lockout: { threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS },
     rateLimits: { loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER },
     bootstrapAdmin: s.ADMIN_EMAIL && s.ADMIN_PASSWORD ? { email: s.ADMIN_EMAIL, password: s.ADMIN_PASSWORD } : undefined,

@@ -50,6 +50,8 @@ export const settings = {
   LOCKOUT_MAX_SECONDS: { schema: seconds(86400), doc: "Longest lock" },
   RATE_LIMIT_LOGIN_PER_IP: { schema: z.coerce.number().int().min(1).default(30), doc: "Sign-in attempts per minute from one IP address (then 429)" },
   RATE_LIMIT_LOGIN_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(10), doc: "Sign-in attempts per minute for one email or username (then 429)" },
+  SMTP_URL: { schema: z.string().regex(/^smtps?:\/\//, "must be an smtp:// or smtps:// URL").optional(), doc: "Where mail is sent (smtp[s]://user:pass@host:port); required in production. Unset in development: mail goes to the development mailbox at /dev/mailbox" },
+  MAIL_FROM: { schema: z.string().min(3).optional(), doc: "From address of every email, e.g. \"Gatehouse <no-reply@example.com>\" (default: no-reply@ the issuer's host)" },
   ADMIN_EMAIL: { schema: z.email().optional(), doc: "With ADMIN_PASSWORD: create this first admin at start if no admin exists" },
   ADMIN_PASSWORD: { schema: z.string().min(12, "at least 12 characters").optional(), doc: "Password of ADMIN_EMAIL's account, used only when that account is created" },
 } as const;

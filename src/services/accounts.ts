@@ -5,6 +5,7 @@ import type { User, UserQueries } from "../queries/users.ts";
 import { normalizeEmail, normalizeUsername, parseIdentifier } from "./identifiers.ts";
 import type { PasswordService } from "./passwords.ts";
 import type { LockoutService, LockSubject } from "./lockout.ts";
+import type { Notifications, RequestInfo } from "./notifications.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -21,8 +22,8 @@ export type SignInResult =
   /** right password, but the email address is not verified yet */
   | { outcome: "unverified"; user: User };
 
-export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; lockout: LockoutService; clock: Clock }) {
-  const { users, passwords, lockout, clock } = deps;
+export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; lockout: LockoutService; notifications: Notifications; clock: Clock }) {
+  const { users, passwords, lockout, notifications, clock } = deps;
 
   async function findByIdentifier(identifier: string): Promise<User | null> {
     const id = parseIdentifier(identifier);
@@ -32,7 +33,7 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
   return {
     findByIdentifier,
 
-    async signInWithPassword(identifier: string, password: string): Promise<SignInResult> {
+    async signInWithPassword(identifier: string, password: string, request: RequestInfo): Promise<SignInResult> {
       const parsed = parseIdentifier(identifier);
       const user = await (parsed.kind === "email" ? users.findByEmailNormalized(parsed.value) : users.findByUsernameNormalized(parsed.value));
       // an account's failures count together whether it is named by email or username
@@ -45,6 +46,7 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       if (!user || !user.passwordHash || !ok) {
         const failure = await lockout.recordFailure(subject);
         const reason = !user ? "unknown" : !user.passwordHash ? "no_password" : "wrong_password";
+        if (user && failure.lockedNow && failure.lockedUntil) await notifications.lockedOut(user, { until: failure.lockedUntil, attempts: failure.failures }, request);
         return { outcome: "invalid", userId, reason, ...(failure.lockedNow && failure.lockedUntil ? { lockedUntil: failure.lockedUntil } : {}) };
       }
       if (user.disabled) return { outcome: "invalid", userId, reason: "disabled" };

@@ -8,6 +8,7 @@ import * as client from "openid-client";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser, parseForms, type Page } from "../helpers/browser.ts";
 import { discover } from "../helpers/oidc-flow.ts";
+import { startSmtpSink } from "../helpers/smtp-sink.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -36,12 +37,15 @@ describe("lockout through the login page", () => {
   let now = Math.floor(Date.now() / 1000);
   const clock = { now: () => new Date(now * 1000), epoch: () => now };
 
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+
   beforeAll(async () => {
-    t = await startTestApp({ LOCKOUT_THRESHOLD: "5", LOCKOUT_BASE_SECONDS: "600" }, { clock });
+    sink = await startSmtpSink();
+    t = await startTestApp({ LOCKOUT_THRESHOLD: "5", LOCKOUT_BASE_SECONDS: "600", SMTP_URL: sink.url }, { clock });
     const { clientId, clientSecret } = await t.createClient({ name: "Lock RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => { await t?.close(); await sink?.close(); });
 
   it("50 parallel wrong passwords count exactly 50 (lockout off at that level)", async () => {
     const wide = await startTestApp({ LOCKOUT_THRESHOLD: "100" });
@@ -70,6 +74,15 @@ describe("lockout through the login page", () => {
     const events = await t.app.db.prisma.auditEvent.findMany({ where: { userId: user.id }, orderBy: { id: "asc" } });
     expect(events.filter((e) => e.type === "login.locked")).toHaveLength(1);
     expect((events.at(-1)!.data as { reason: string }).reason).toBe("locked");
+    // the owner is told, once, by email with an HTML and a text part
+    const mail = await sink.waitFor((m) => m.to.includes(user.email));
+    expect(mail.subject).toBe("Your Gatehouse account was locked after failed sign-ins");
+    expect(mail.text).toContain("5 times");
+    expect(mail.text).toContain("127.0.0.1");
+    expect(mail.html).toContain("<strong>5</strong>");
+    expect(mail.html).not.toContain(user.password);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sink.messages.filter((m) => m.to.includes(user.email))).toHaveLength(1);
 
     now += 600;
     const after = await postLogin(browser, page, user.email, user.password);
@@ -113,5 +126,29 @@ describe("rate limits on the login page", () => {
     for (let i = 0; i < 6; i++) statuses.push((await postLogin(browser, page, `someone-${i}@example.test`, "whatever it is")).status);
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
     expect(statuses.slice(4)).toEqual([429, 429]);
+  });
+});
+
+describe("development mailbox", () => {
+  it("without SMTP_URL the lockout email lands in /dev/mailbox; with SMTP_URL there is no such page", async () => {
+    const t = await startTestApp({ LOCKOUT_THRESHOLD: "2" });
+    const sink = await startSmtpSink();
+    const withSmtp = await startTestApp({ SMTP_URL: sink.url });
+    try {
+      const { clientId, clientSecret } = await t.createClient({ name: "RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+      const rp = await discover(t.url, clientId, clientSecret);
+      const user = await t.createUser();
+      const { browser, page } = await openLogin(t, rp);
+      for (let i = 0; i < 2; i++) await postLogin(browser, page, user.email, "wrong wrong wrong");
+      await t.app.services.mailer.idle();
+      const mailbox = await (await fetch(`${t.url}/dev/mailbox`)).text();
+      expect(mailbox).toContain("Your Gatehouse account was locked after failed sign-ins");
+      expect(mailbox).toContain(user.email);
+      expect((await fetch(`${withSmtp.url}/dev/mailbox`)).status).toBe(404);
+    } finally {
+      await t.close();
+      await withSmtp.close();
+      await sink.close();
+    }
   });
 });

@@ -11,6 +11,7 @@ const production = {
   ISSUER: "https://id.example.test",
   DATABASE_URL: "postgresql://db.example.test/gatehouse",
   REDIS_URL: "redis://cache.example.test:6379",
+  SMTP_URL: "smtp://mail.example.test:587",
   COOKIE_KEYS: "k".repeat(32),
   MASTER_KEY: randomBytes(32).toString("base64"),
 };
@@ -52,7 +53,7 @@ describe("loadConfig", () => {
 
   it("production requires the external services and secrets, and an https issuer", () => {
     const found = problems({ NODE_ENV: "production", ISSUER: "http://id.example.test" });
-    for (const name of ["DATABASE_URL", "REDIS_URL", "MASTER_KEY", "COOKIE_KEYS"]) expect(found.some((p) => p.startsWith(`${name}: required in production`))).toBe(true);
+    for (const name of ["DATABASE_URL", "REDIS_URL", "MASTER_KEY", "COOKIE_KEYS", "SMTP_URL"]) expect(found.some((p) => p.startsWith(`${name}: required in production`))).toBe(true);
     expect(found).toContain("ISSUER: must be an https:// URL in production");
   });
 

@@ -8,7 +8,7 @@ import { createTokenClaims } from "../../src/oidc/token-claims.ts";
 import type { AccountService } from "../../src/services/accounts.ts";
 
 const production = loadConfig({
-  NODE_ENV: "production", ISSUER: "https://id.example.test", DATABASE_URL: "postgresql://db/x", REDIS_URL: "redis://cache",
+  NODE_ENV: "production", ISSUER: "https://id.example.test", DATABASE_URL: "postgresql://db/x", REDIS_URL: "redis://cache", SMTP_URL: "smtp://mail.example.test",
   COOKIE_KEYS: "k".repeat(32), MASTER_KEY: randomBytes(32).toString("base64"), CLIENT_CREDENTIALS_TTL: "300",
 });
 

@@ -54,8 +54,8 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
       ctx.set("Retry-After", "2");
       throw new AppError("login.busy", 503, "Too many sign-ins are in progress right now. Please try again in a moment.");
     }
-    const result = await services.accounts.signInWithPassword(identifier, password);
     const info = h.requestInfo(ctx, String(params.client_id));
+    const result = await services.accounts.signInWithPassword(identifier, password, info);
     if (result.outcome === "ok") {
       await services.audit.record({ type: "login.succeeded", outcome: "success", userId: result.user.id, ...info, data: { amr: result.amr } });
       return h.finish(ctx, { login: { accountId: result.user.id, amr: result.amr, remember: remember === "1" } }, false);
@@ -69,7 +69,6 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
     }
     await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.userId, ...info, data: { reason: result.reason } });
     if (result.lockedUntil) {
-      // the owner's lockout email comes with the mailer (account-security issue)
       await services.audit.record({ type: "login.locked", outcome: "failure", userId: result.userId, ...info, data: { until: result.lockedUntil.toISOString() } });
     }
     return render(ctx, interaction, { identifier, error: INVALID_CREDENTIALS, status: 401 });

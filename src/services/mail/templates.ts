@@ -1,0 +1,6 @@
+// The emails Gatehouse sends and their subjects (fixed strings: no user data in a header).
+export const EMAIL_SUBJECTS = {
+  lockout: "Your Gatehouse account was locked after failed sign-ins",
+} as const;
+
+export type EmailTemplate = keyof typeof EMAIL_SUBJECTS;
