@@ -14,6 +14,7 @@ import { createAuditService } from "./services/audit.ts";
 import { createLockoutService } from "./services/lockout.ts";
 import { createMailer, type Mailer } from "./services/mail/mailer.ts";
 import { createNotifications } from "./services/notifications.ts";
+import { createPasswordPolicy, type PasswordPolicy } from "./services/password-policy.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createRedisAdapterFactory } from "./oidc/redis-adapter.ts";
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
@@ -27,6 +28,7 @@ export type Services = {
   accounts: ReturnType<typeof createAccountService>;
   lockout: ReturnType<typeof createLockoutService>;
   mailer: Mailer;
+  passwordPolicy: PasswordPolicy;
   clients: ReturnType<typeof createClientService>;
   keys: ReturnType<typeof createSigningKeyService>;
   audit: ReturnType<typeof createAuditService>;
@@ -58,6 +60,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const notifications = createNotifications(mailer);
   return {
     passwords,
+    passwordPolicy: createPasswordPolicy(config.passwordPolicy),
     lockout,
     mailer,
     accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, clock }),

@@ -57,7 +57,12 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     throw err;
   }
   await app.services.passwords.warmUp();
-  const adminId = await bootstrapAdmin(app.services, config.bootstrapAdmin);
+  const adminId = await bootstrapAdmin(app.services, config.bootstrapAdmin).catch(async (err: unknown) => {
+    if (!(err instanceof StartupError)) throw err;
+    console.error(`Gatehouse could not start: ${err.message}`);
+    await app.close();
+    process.exit(1);
+  });
   if (adminId) app.log.info({ userId: adminId }, "first admin created from ADMIN_EMAIL");
   const server = http.createServer(createApp(app).callback());
   server.keepAliveTimeout = 65_000;

@@ -25,12 +25,16 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       const email = z.email("not a valid email address").safeParse(opts.email.trim());
       if (!email.success) throw new CliError(`--email: ${email.error.issues[0]!.message}`);
       const given = opts.passwordEnv ? process.env[opts.passwordEnv] : undefined;
-      if (opts.passwordEnv && (!given || given.length < 12)) throw new CliError(`${opts.passwordEnv}: must hold a password of at least 12 characters`);
+      if (opts.passwordEnv && !given) throw new CliError(`${opts.passwordEnv}: is empty or not set`);
       if (await services.accounts.findByIdentifier(normalizeEmail(email.data))) throw new CliError(`an account with ${email.data} already exists`);
       const password = given ?? randomToken(18);
       const username = opts.username ?? email.data.split("@")[0]!;
       if (!USERNAME_PATTERN.test(username)) throw new CliError(`--username: "${username}" must be 3-32 letters, digits, ".", "_" or "-"`);
       if (await services.accounts.findByIdentifier(username)) throw new CliError(`the username ${username} is taken; choose one with --username`);
+      if (given) {
+        const verdict = services.passwordPolicy.check(given, { email: email.data, username });
+        if (!verdict.ok) throw new CliError(`${opts.passwordEnv}: ${verdict.message}`);
+      }
       const user = await services.accounts.createAdmin({ email: email.data, username, password });
       await services.audit.record({ type: "user.created", outcome: "success", userId: user.id, actorId: "cli", data: { systemRole: user.systemRole } });
       out(`Created admin ${user.email} (username ${user.username}, id ${user.id}).`);

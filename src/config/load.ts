@@ -40,6 +40,7 @@ export type Config = {
   outboundAllowPrivate: boolean;
   argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number; maxQueue: number };
   mail: { smtpUrl?: string; from: string };
+  passwordPolicy: { minLength: number; minScore: number };
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
   rateLimits: { loginPerIp: number; loginPerIdentifier: number };
   bootstrapAdmin?: { email: string; password: string };
@@ -149,6 +150,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueue: s.ARGON2_MAX_QUEUE,
     },
     mail: { smtpUrl: s.SMTP_URL, from: s.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(issuer).hostname}>` },
+    passwordPolicy: { minLength: s.PASSWORD_MIN_LENGTH, minScore: s.PASSWORD_MIN_SCORE },
     lockout: { threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS },
     rateLimits: { loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER },
     bootstrapAdmin: s.ADMIN_EMAIL && s.ADMIN_PASSWORD ? { email: s.ADMIN_EMAIL, password: s.ADMIN_PASSWORD } : undefined,

@@ -32,7 +32,10 @@ describe("npm start on a bare machine", () => {
 
   it("runs with embedded defaults and completes a login", async () => {
     const port = await freePort();
-    const env = cleanEnv({ DATA_DIR: dataDir, PORT: String(port), ADMIN_PW: "a long admin passphrase 42" });
+    const env = cleanEnv({ DATA_DIR: dataDir, PORT: String(port), ADMIN_PW: "a long admin passphrase 42", WEAK_PW: "password1234" });
+    // the password policy applies to the CLI too: a common password is refused with a clear message
+    await expect(run("npm", ["run", "-s", "create-admin", "--", "--email", "admin@example.test", "--password-env", "WEAK_PW"], { cwd: ROOT, env }))
+      .rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("WEAK_PW: This password is too common") });
     await run("npm", ["run", "-s", "create-admin", "--", "--email", "admin@example.test", "--password-env", "ADMIN_PW"], { cwd: ROOT, env });
     const created = await run("npm", ["run", "-s", "create-client", "--", "--name", "Readme RP", "--redirect-uri", "http://localhost:8080/callback", "--post-logout-redirect-uri", "http://localhost:8080/", "--json"], { cwd: ROOT, env });
     const { client_id, client_secret } = JSON.parse(created.stdout.trim().split("\n").pop()!) as { client_id: string; client_secret: string };
