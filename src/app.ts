@@ -15,6 +15,7 @@ import { registerHealthRoutes } from "./http/routes/health.ts";
 import { registerHomeRoutes } from "./http/routes/home.ts";
 import { registerInteractionRoutes } from "./http/routes/interaction/index.ts";
 import { registerDevMailboxRoutes } from "./http/routes/dev-mailbox.ts";
+import { registerRegistrationRoutes } from "./http/routes/registration.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -27,6 +28,7 @@ export function createApp(app: AppContext): Koa {
   registerHealthRoutes(router, app);
   registerInteractionRoutes(router, app);
   registerDevMailboxRoutes(router, app);
+  registerRegistrationRoutes(router, app);
 
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);

@@ -15,6 +15,7 @@ import { createLockoutService } from "./services/lockout.ts";
 import { createMailer, type Mailer } from "./services/mail/mailer.ts";
 import { createNotifications } from "./services/notifications.ts";
 import { createPasswordPolicy, type PasswordPolicy } from "./services/password-policy.ts";
+import { createRegistrationService, type RegistrationService } from "./services/registration.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createRedisAdapterFactory } from "./oidc/redis-adapter.ts";
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
@@ -29,6 +30,7 @@ export type Services = {
   lockout: ReturnType<typeof createLockoutService>;
   mailer: Mailer;
   passwordPolicy: PasswordPolicy;
+  registration: RegistrationService;
   clients: ReturnType<typeof createClientService>;
   keys: ReturnType<typeof createSigningKeyService>;
   audit: ReturnType<typeof createAuditService>;
@@ -58,9 +60,14 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const passwords = createPasswordService(config.argon2);
   const lockout = createLockoutService({ redis, clock, settings: config.lockout });
   const notifications = createNotifications(mailer);
+  const passwordPolicy = createPasswordPolicy(config.passwordPolicy);
   return {
     passwords,
-    passwordPolicy: createPasswordPolicy(config.passwordPolicy),
+    passwordPolicy,
+    registration: createRegistrationService({
+      users: queries.users, verifications: queries.emailVerifications, passwords, policy: passwordPolicy, notifications, clock,
+      issuer: config.issuer, verificationTtlSeconds: config.emailVerificationTtl,
+    }),
     lockout,
     mailer,
     accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, clock }),

@@ -42,7 +42,8 @@ export type Config = {
   mail: { smtpUrl?: string; from: string };
   passwordPolicy: { minLength: number; minScore: number };
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
-  rateLimits: { loginPerIp: number; loginPerIdentifier: number };
+  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number };
+  emailVerificationTtl: number;
   bootstrapAdmin?: { email: string; password: string };
 };
 
@@ -152,7 +153,8 @@ export function loadConfig(env: Env = process.env): Config {
     mail: { smtpUrl: s.SMTP_URL, from: s.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(issuer).hostname}>` },
     passwordPolicy: { minLength: s.PASSWORD_MIN_LENGTH, minScore: s.PASSWORD_MIN_SCORE },
     lockout: { threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS },
-    rateLimits: { loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER },
+    rateLimits: { loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER, accountPerIp: s.RATE_LIMIT_ACCOUNT_PER_IP },
+    emailVerificationTtl: s.EMAIL_VERIFICATION_TTL,
     bootstrapAdmin: s.ADMIN_EMAIL && s.ADMIN_PASSWORD ? { email: s.ADMIN_EMAIL, password: s.ADMIN_PASSWORD } : undefined,
   };
 }

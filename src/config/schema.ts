@@ -47,6 +47,8 @@ export const settings = {
   ARGON2_MAX_QUEUE: { schema: z.coerce.number().int().min(1).max(100_000).default(100), doc: "Password checks allowed to wait for a free hashing slot; beyond that, sign-in answers 503 (try again) instead of queueing without bound" },
   PASSWORD_MIN_LENGTH: { schema: z.coerce.number().int().min(8, "at least 8 (NIST 800-63B)").max(64).default(12), doc: "Shortest password accepted, in characters (no composition rules; long passphrases welcome)" },
   PASSWORD_MIN_SCORE: { schema: z.coerce.number().int().min(0).max(4).default(3), doc: "Lowest zxcvbn strength score (0-4) a new password must reach" },
+  EMAIL_VERIFICATION_TTL: { schema: seconds(86400), doc: "Lifetime of an email verification link, seconds" },
+  RATE_LIMIT_ACCOUNT_PER_IP: { schema: z.coerce.number().int().min(1).default(20), doc: "Registrations, verification resends and confirmations per minute from one IP address (then 429)" },
   LOCKOUT_THRESHOLD: { schema: z.coerce.number().int().min(1).max(100).default(5), doc: "Consecutive failed sign-ins (per account, or per identifier when none matches) that lock it" },
   LOCKOUT_BASE_SECONDS: { schema: seconds(600), doc: "First lock's length; each further THRESHOLD failures doubles it" },
   LOCKOUT_MAX_SECONDS: { schema: seconds(86400), doc: "Longest lock" },

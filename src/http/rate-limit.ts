@@ -23,7 +23,7 @@ function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
   };
 }
 
-export function createRateLimits(opts: { redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number }) {
+export function createRateLimits(opts: { redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number; accountPerIp: number }) {
   const make = (keyPrefix: string, points: number, duration: number) =>
     opts.embedded
       ? new RateLimiterMemory({ keyPrefix, points, duration }) // the in-process development store
@@ -31,6 +31,7 @@ export function createRateLimits(opts: { redis: RedisClient; embedded: boolean; 
   return {
     loginPerIp: limit(make("rl:login:ip", opts.loginPerIp, 60), "sign-in attempts from your network"),
     loginPerIdentifier: limit(make("rl:login:id", opts.loginPerIdentifier, 60), "sign-in attempts for this account"),
+    accountPerIp: limit(make("rl:account:ip", opts.accountPerIp, 60), "requests from your network"),
   };
 }
 

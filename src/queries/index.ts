@@ -4,6 +4,7 @@ import { createUserQueries } from "./users.ts";
 import { createClientQueries } from "./clients.ts";
 import { createSigningKeyQueries } from "./signing-keys.ts";
 import { createAuditEventQueries } from "./audit-events.ts";
+import { createEmailVerificationQueries } from "./email-verifications.ts";
 
 export function createQueries(db: PrismaClient) {
   return {
@@ -11,6 +12,7 @@ export function createQueries(db: PrismaClient) {
     clients: createClientQueries(db),
     signingKeys: createSigningKeyQueries(db),
     auditEvents: createAuditEventQueries(db),
+    emailVerifications: createEmailVerificationQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

@@ -5,8 +5,14 @@ import type { Mailer } from "./mail/mailer.ts";
 
 export type RequestInfo = { ip: string | null; userAgent: string | null };
 
+type Recipient = Pick<User, "email" | "username">;
+
 export function createNotifications(mailer: Mailer) {
   return {
+    verifyEmail: (user: Recipient, link: string, ttlSeconds: number) =>
+      mailer.send({ to: user.email, template: "verify-email", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } }),
+    registrationAttempt: (user: Recipient, request: RequestInfo) =>
+      mailer.send({ to: user.email, template: "registration-attempt", locals: { username: user.username, ip: request.ip ?? "an unknown address" } }),
     lockedOut: (user: User, lock: { until: Date; attempts: number }, request: RequestInfo) =>
       mailer.send({
         to: user.email,

@@ -44,6 +44,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     // every test talks from 127.0.0.1: the rate-limit tests set their own limits
     RATE_LIMIT_LOGIN_PER_IP: "100000",
     RATE_LIMIT_LOGIN_PER_IDENTIFIER: "100000",
+    RATE_LIMIT_ACCOUNT_PER_IP: "100000",
     ...env,
   });
   const app = await createContext(config, { clock: opts.clock });

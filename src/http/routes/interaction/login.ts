@@ -34,7 +34,7 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
       error: locals.error,
       csrfToken: h.csrfToken(ctx, uid),
       action: `/interaction/${uid}/login`,
-      links: {}, // registration and recovery pages come with the account-security feature
+      links: { register: "/register", verifyEmail: "/verify-email" }, // password reset and admin registration come later
     });
   }
 
@@ -64,7 +64,7 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
       await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.user.id, ...info, data: { reason: "email_unverified" } });
       ctx.status = 403;
       ctx.type = "html";
-      ctx.body = await views.render("pages/error", { title: "Verify your email", status: 403, message: "Please verify your email address before signing in. Check your inbox for the verification link.", requestId: ctx.state.requestId });
+      ctx.body = await views.render("pages/error", { title: "Verify your email", status: 403, message: "Please verify your email address before signing in. Check your inbox for the verification link, or ask for a new one.", requestId: ctx.state.requestId, startOverUrl: "/verify-email" });
       return;
     }
     await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.userId, ...info, data: { reason: result.reason } });
