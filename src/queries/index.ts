@@ -5,6 +5,8 @@ import { createClientQueries } from "./clients.ts";
 import { createSigningKeyQueries } from "./signing-keys.ts";
 import { createAuditEventQueries } from "./audit-events.ts";
 import { createEmailVerificationQueries } from "./email-verifications.ts";
+import { createCredentialQueries } from "./credentials.ts";
+import { createEmailChangeQueries } from "./email-changes.ts";
 
 export function createQueries(db: PrismaClient) {
   return {
@@ -13,6 +15,8 @@ export function createQueries(db: PrismaClient) {
     signingKeys: createSigningKeyQueries(db),
     auditEvents: createAuditEventQueries(db),
     emailVerifications: createEmailVerificationQueries(db),
+    credentials: createCredentialQueries(db),
+    emailChanges: createEmailChangeQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

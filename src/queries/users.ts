@@ -9,12 +9,14 @@ export function createUserQueries(db: PrismaClient) {
     findByEmailNormalized: (emailNormalized: string) => db.user.findUnique({ where: { emailNormalized } }),
     findByUsernameNormalized: (usernameNormalized: string) => db.user.findUnique({ where: { usernameNormalized } }),
     create: (data: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean; systemRole?: string | null; name?: string | null }) =>
-      db.user.create({ data: { ...data, emailVerifiedAt: data.emailVerified ? new Date() : null } }),
+      // the first password starts the history (a later change may not repeat it)
+      db.user.create({ data: { ...data, emailVerifiedAt: data.emailVerified ? new Date() : null, passwordHistory: { create: { passwordHash: data.passwordHash } } } }),
     /** bulk insert (imports, benchmark seeding); existing emails or usernames are skipped */
     createMany: (rows: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean }[]) =>
       db.user.createMany({ data: rows.map((r) => ({ ...r, emailVerifiedAt: r.emailVerified ? new Date() : null })), skipDuplicates: true }),
     updatePasswordHash: (id: string, passwordHash: string) => db.user.update({ where: { id }, data: { passwordHash } }),
     recordLogin: (id: string, at: Date) => db.user.update({ where: { id }, data: { lastLoginAt: at } }),
+    updateProfile: (id: string, data: { name: string | null }) => db.user.update({ where: { id }, data }),
     countWithSystemRole: () => db.user.count({ where: { systemRole: { not: null } } }),
   };
 }

@@ -1,13 +1,22 @@
 // What Gatehouse tells a user by email about their account. One function per event; the mailer renders and
-// delivers (in the background, retried).
+// delivers (in the background, retried). Security emails say where the request came from (IP, approximate
+// location, browser, time).
 import type { User } from "../queries/users.ts";
 import type { Mailer } from "./mail/mailer.ts";
+import type { RequestDescriber } from "./request/describe.ts";
 
 export type RequestInfo = { ip: string | null; userAgent: string | null };
 
 type Recipient = Pick<User, "email" | "username">;
 
-export function createNotifications(mailer: Mailer) {
+/** "al***@example.com": enough for the owner to recognise, not enough to hand out an address */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf("@");
+  if (at < 1) return "***";
+  return `${email.slice(0, Math.min(2, at))}***${email.slice(at)}`;
+}
+
+export function createNotifications(mailer: Mailer, describe: RequestDescriber) {
   return {
     verifyEmail: (user: Recipient, link: string, ttlSeconds: number) =>
       mailer.send({ to: user.email, template: "verify-email", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } }),
@@ -25,6 +34,16 @@ export function createNotifications(mailer: Mailer) {
           userAgent: request.userAgent?.slice(0, 200) ?? null,
         },
       }),
+    passwordReset: async (user: Recipient, link: string, ttlSeconds: number, request: RequestInfo, at: Date) =>
+      mailer.send({ to: user.email, template: "password-reset", locals: { username: user.username, link, minutes: Math.round(ttlSeconds / 60), from: await describe(request, at) } }),
+    passwordChanged: async (user: Recipient, request: RequestInfo, via: "change" | "reset") =>
+      mailer.send({ to: user.email, template: "password-changed", locals: { username: user.username, via, from: await describe(request, new Date()) } }),
+    twoFactorChanged: async (user: Recipient, request: RequestInfo, change: "enabled" | "disabled" | "backup_codes_regenerated") =>
+      mailer.send({ to: user.email, template: "two-factor-changed", locals: { username: user.username, change, from: await describe(request, new Date()) } }),
+    confirmEmailChange: (user: Pick<User, "username">, newEmail: string, link: string, ttlSeconds: number) =>
+      mailer.send({ to: newEmail, template: "confirm-email-change", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } }),
+    emailChanged: async (oldEmail: string, user: Pick<User, "username">, newEmail: string, request: RequestInfo) =>
+      mailer.send({ to: oldEmail, template: "email-changed", locals: { username: user.username, newEmail: maskEmail(newEmail), from: await describe(request, new Date()) } }),
   };
 }
 

@@ -45,6 +45,10 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     RATE_LIMIT_LOGIN_PER_IP: "100000",
     RATE_LIMIT_LOGIN_PER_IDENTIFIER: "100000",
     RATE_LIMIT_ACCOUNT_PER_IP: "100000",
+    RATE_LIMIT_RESET_PER_IP: "100000",
+    RATE_LIMIT_RESET_PER_IDENTIFIER: "100000",
+    RATE_LIMIT_CODE_PER_USER: "100000",
+    RATE_LIMIT_CODE_PER_IP: "100000",
     ...env,
   });
   const app = await createContext(config, { clock: opts.clock });

@@ -3,6 +3,11 @@ export const EMAIL_SUBJECTS = {
   "verify-email": "Confirm your email address for Gatehouse",
   "registration-attempt": "Someone tried to register with your email address",
   lockout: "Your Gatehouse account was locked after failed sign-ins",
+  "password-reset": "Reset your Gatehouse password",
+  "password-changed": "Your Gatehouse password was changed",
+  "two-factor-changed": "Two-factor authentication changed on your Gatehouse account",
+  "confirm-email-change": "Confirm your new email address for Gatehouse",
+  "email-changed": "The email address of your Gatehouse account was changed",
 } as const;
 
 export type EmailTemplate = keyof typeof EMAIL_SUBJECTS;

@@ -1,0 +1,59 @@
+// The account area: /login (signs in through the provider like any app), /account/callback, and the account
+// pages (profile, security), each behind requireAccount. Every POST checks CSRF and re-renders with a message
+// on bad input.
+import type Router from "@koa/router";
+import type { Context, Next } from "koa";
+import type { AppContext } from "../../../context.ts";
+import { createAccountSessions, safeReturnPath, type AccountSession } from "../../account-session.ts";
+import { isNotice, setNotice } from "../../notices.ts";
+import { registerProfileRoutes } from "./profile.ts";
+import { registerSecurityRoutes } from "./security.ts";
+import { registerTwoFactorRoutes } from "./two-factor.ts";
+
+export type AccountRouteHelpers = {
+  /** middleware: the signed-in user in ctx.state.account, or a redirect to /login that comes back here */
+  requireAccount: (ctx: Context, next: Next) => Promise<void>;
+  account: (ctx: Context) => AccountSession;
+  render: (ctx: Context, page: string, locals: Record<string, unknown>, status?: number) => Promise<void>;
+  requestInfo: (ctx: Context) => { ip: string; userAgent: string | null };
+};
+
+export function registerAccountRoutes(router: Router, app: AppContext) {
+  const sessions = createAccountSessions(app);
+  const secure = app.config.isProduction;
+
+  const helpers: AccountRouteHelpers = {
+    async requireAccount(ctx, next) {
+      const account = await sessions.current(ctx);
+      if (!account) {
+        ctx.set("Cache-Control", "no-store");
+        return ctx.redirect(`/login?return_to=${encodeURIComponent(ctx.method === "GET" ? ctx.path : "/account")}`);
+      }
+      ctx.state.account = account;
+      await next();
+    },
+    account: (ctx) => ctx.state.account as AccountSession,
+    async render(ctx, page, locals, status = 200) {
+      const account = ctx.state.account as AccountSession | undefined;
+      ctx.status = status;
+      ctx.set("Cache-Control", "no-store");
+      ctx.type = "html";
+      ctx.body = await app.views.render(`pages/account/${page}`, { user: account?.user, section: page, ...locals });
+    },
+    requestInfo: (ctx) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
+  };
+
+  router.get("/login", async (ctx) => {
+    if (isNotice(ctx.query.notice)) setNotice(ctx, ctx.query.notice, secure);
+    const returnTo = safeReturnPath(ctx.query.return_to);
+    // already signed in: straight there (unless a notice asks for the sign-in page)
+    if (!isNotice(ctx.query.notice) && (await sessions.current(ctx))) return ctx.redirect(returnTo);
+    sessions.startLogin(ctx, returnTo, isNotice(ctx.query.notice) ? { prompt: "login" } : {});
+  });
+  router.get("/account/callback", (ctx) => ctx.redirect(sessions.finishLogin(ctx)));
+  router.get("/account", helpers.requireAccount, (ctx) => ctx.redirect("/account/profile"));
+
+  registerProfileRoutes(router, app, helpers);
+  registerSecurityRoutes(router, app, helpers);
+  registerTwoFactorRoutes(router, app, helpers);
+}

@@ -1,0 +1,76 @@
+// Forgot password. The request always gets the same answer; a known, enabled account gets an email with a
+// link (32 random bytes; only the SHA-256 is stored; single use; PASSWORD_RESET_TTL, 30 minutes by default; a
+// newer request replaces older links) and where the request came from. Users with TOTP must also give a code
+// (a reset never bypasses the second factor). The new password follows the policy and the history. Consuming
+// the link and setting the password happen in one transaction; afterwards every session ends, every refresh
+// token is revoked, the lock is lifted and a "password changed" email goes out. No automatic sign-in.
+import { randomToken, sha256 } from "../lib/crypto.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { CredentialQueries } from "../queries/credentials.ts";
+import type { User, UserQueries } from "../queries/users.ts";
+import type { CredentialService } from "./credentials.ts";
+import { parseIdentifier } from "./identifiers.ts";
+import type { Notifications, RequestInfo } from "./notifications.ts";
+import type { PasswordService } from "./passwords.ts";
+import type { TotpService } from "./totp.ts";
+
+export type ResetLink = { outcome: "valid"; user: User; needsCode: boolean } | { outcome: "invalid" };
+export type ResetResult =
+  | { outcome: "done"; userId: string }
+  | { outcome: "invalid_link" }
+  | { outcome: "invalid_code"; userId: string }
+  | { outcome: "invalid_password"; message: string };
+
+export function createPasswordResetService(deps: {
+  users: UserQueries;
+  credentials: CredentialQueries;
+  credentialService: CredentialService;
+  passwords: PasswordService;
+  totp: TotpService;
+  notifications: Notifications;
+  clock: Clock;
+  issuer: string;
+  ttlSeconds: number;
+  historySize: number;
+}) {
+  const { users, credentials, clock } = deps;
+
+  async function inspect(token: string): Promise<ResetLink> {
+    const live = await credentials.findLiveResetToken(sha256(token), clock.now());
+    if (!live || live.user.disabled) return { outcome: "invalid" };
+    return { outcome: "valid", user: live.user, needsCode: deps.totp.enabled(live.user) };
+  }
+
+  return {
+    /** emails a link when the address (or username) belongs to an enabled account; returns the user id or null, never shown */
+    async request(identifier: string, request: RequestInfo): Promise<string | null> {
+      const id = parseIdentifier(identifier);
+      const user = await (id.kind === "email" ? users.findByEmailNormalized(id.value) : users.findByUsernameNormalized(id.value));
+      if (!user || user.disabled) return null;
+      const token = randomToken(32);
+      const now = clock.now();
+      await credentials.replaceResetToken({ userId: user.id, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000), requestedIp: request.ip }, now);
+      await deps.notifications.passwordReset(user, `${deps.issuer}/reset-password?token=${token}`, deps.ttlSeconds, request, now);
+      return user.id;
+    },
+
+    /** whether a link is live and whether the form must ask for a code; changes nothing */
+    inspect,
+
+    async complete(token: string, password: string, code: string | undefined, request: RequestInfo): Promise<ResetResult> {
+      const link = await inspect(token);
+      if (link.outcome !== "valid") return { outcome: "invalid_link" };
+      const { user } = link;
+      const verdict = await deps.credentialService.checkNewPassword(user, password);
+      if (!verdict.ok) return { outcome: "invalid_password", message: verdict.message };
+      if (link.needsCode && (!code || (await deps.totp.verifyCode(user, code)).outcome !== "ok")) return { outcome: "invalid_code", userId: user.id };
+      const hash = await deps.passwords.hash(password);
+      const userId = await credentials.redeemResetToken(sha256(token), hash, clock.now(), deps.historySize);
+      if (!userId) return { outcome: "invalid_link" }; // a parallel redemption won
+      await deps.credentialService.afterChange(user, { request, via: "reset" });
+      return { outcome: "done", userId };
+    },
+  };
+}
+
+export type PasswordResetService = ReturnType<typeof createPasswordResetService>;
