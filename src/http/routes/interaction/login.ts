@@ -5,6 +5,7 @@ import type { AppContext } from "../../../context.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { parseIdentifier } from "../../../services/identifiers.ts";
+import { takeNotice } from "../../notices.ts";
 
 const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
 
@@ -32,9 +33,10 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
       clientName: (await h.clientName(String(params.client_id))) ?? "the application",
       identifier: locals.identifier ?? "",
       error: locals.error,
+      notice: locals.error ? undefined : takeNotice(ctx, app.config.isProduction),
       csrfToken: h.csrfToken(ctx, uid),
       action: `/interaction/${uid}/login`,
-      links: { register: "/register", verifyEmail: "/verify-email" }, // password reset and admin registration come later
+      links: { register: "/register", forgotPassword: "/forgot-password", verifyEmail: "/verify-email", adminRegister: "/admin-register" },
     });
   }
 
