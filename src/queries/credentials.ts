@@ -24,10 +24,12 @@ export function createCredentialQueries(db: PrismaClient) {
 
     /** a new reset token for the user; older unused ones stop working */
     replaceResetToken: (data: { userId: string; tokenHash: string; expiresAt: Date; requestedIp: string | null }, at: Date) =>
-      db.$transaction([
-        db.passwordResetToken.updateMany({ where: { userId: data.userId, usedAt: null }, data: { usedAt: at } }),
-        db.passwordResetToken.create({ data }),
-      ]),
+      db.$transaction(async (tx) => {
+        // the user's row lock orders concurrent requests, so exactly one link (the last one) stays live
+        await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${data.userId}::uuid FOR UPDATE`;
+        await tx.passwordResetToken.updateMany({ where: { userId: data.userId, usedAt: null }, data: { usedAt: at } });
+        await tx.passwordResetToken.create({ data });
+      }),
 
     /** the live (unused, unexpired) reset token with this hash, or null; changes nothing */
     findLiveResetToken: (tokenHash: string, at: Date) =>

@@ -19,7 +19,7 @@ export type ResetResult =
   | { outcome: "done"; userId: string }
   | { outcome: "invalid_link" }
   | { outcome: "invalid_code"; userId: string }
-  | { outcome: "invalid_password"; message: string };
+  | { outcome: "invalid_password"; userId: string; message: string };
 
 export function createPasswordResetService(deps: {
   users: UserQueries;
@@ -62,7 +62,7 @@ export function createPasswordResetService(deps: {
       if (link.outcome !== "valid") return { outcome: "invalid_link" };
       const { user } = link;
       const verdict = await deps.credentialService.checkNewPassword(user, password);
-      if (!verdict.ok) return { outcome: "invalid_password", message: verdict.message };
+      if (!verdict.ok) return { outcome: "invalid_password", userId: user.id, message: verdict.message };
       if (link.needsCode && (!code || (await deps.totp.verifyCode(user, code)).outcome !== "ok")) return { outcome: "invalid_code", userId: user.id };
       const hash = await deps.passwords.hash(password);
       const userId = await credentials.redeemResetToken(sha256(token), hash, clock.now(), deps.historySize);

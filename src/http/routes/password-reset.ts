@@ -1,5 +1,154 @@
-// placeholder: filled in by the password reset work
+// Forgot password: /forgot-password (the answer never says whether an account exists) and /reset-password
+// (the emailed link: a GET only shows the form, the POST sets the new password, with a code for TOTP users).
 import type Router from "@koa/router";
+import type { Context, Middleware } from "koa";
+import { z } from "zod";
 import type { AppContext } from "../../context.ts";
+import { sha256 } from "../../lib/crypto.ts";
+import { parseIdentifier } from "../../services/identifiers.ts";
+import type { RequestInfo } from "../../services/notifications.ts";
+import { parseBody } from "../body.ts";
 
-export function registerPasswordResetRoutes(_router: Router, _app: AppContext): void {}
+const requestBody = z.object({
+  identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
+  _csrf: z.string().optional(),
+});
+const tokenField = z.string().regex(/^[\w-]{20,100}$/);
+const resetBody = z.object({
+  token: tokenField,
+  password: z.string().min(1, "Choose a new password").max(1024, "Passwords can be at most 1024 characters long"),
+  code: z.string().trim().max(32, "That code is too long").optional(),
+  _csrf: z.string().optional(),
+});
+
+const INVALID_CODE = "That code is not valid. Enter the current code from your authenticator app, or an unused backup code.";
+const MISSING_CODE = "Enter the code from your authenticator app, or a backup code.";
+
+type FormLocals = { token: string; username: string; needsCode: boolean; error?: string; field?: string };
+
+type ResetRouteHelpers = ReturnType<typeof createHelpers>;
+
+function createHelpers(app: AppContext) {
+  const { views, csrf } = app;
+  const page = async (ctx: Context, name: string, locals: Record<string, unknown>, status = 200) => {
+    ctx.status = status;
+    ctx.set("Cache-Control", "no-store");
+    ctx.type = "html";
+    ctx.body = await views.render(`pages/${name}`, locals);
+  };
+  /** the reset pages carry the token in their URL or form: no Referer leaves them (overrides helmet's same-origin) */
+  const resetPage = (ctx: Context, name: string, locals: Record<string, unknown>, status = 200) => {
+    ctx.set("Referrer-Policy", "no-referrer");
+    return page(ctx, name, locals, status);
+  };
+  return {
+    page,
+    submitted: (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {},
+    requestInfo: (ctx: Context): RequestInfo & { ip: string } => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
+    renderForgot: (ctx: Context, locals: { error?: string; identifier?: string } = {}, status = 200) =>
+      page(ctx, "forgot-password", { title: "Reset your password", csrfToken: csrf.token(ctx, "forgot-password"), action: "/forgot-password", ...locals }, status),
+    renderResetForm: (ctx: Context, locals: FormLocals, status = 200) =>
+      resetPage(ctx, "reset-password", {
+        title: "Choose a new password", csrfToken: csrf.token(ctx, resetBinding(locals.token)), action: "/reset-password",
+        minLength: app.config.passwordPolicy.minLength, ...locals,
+      }, status),
+    renderInvalidLink: (ctx: Context) => resetPage(ctx, "reset-link-invalid", { title: "Link expired" }, 400),
+  };
+}
+
+// the reset form is bound to its link, so a form token only works with the link it was shown for
+const resetBinding = (token: unknown) => `reset-password:${sha256(typeof token === "string" ? token : "")}`;
+
+export function registerPasswordResetRoutes(router: Router, app: AppContext): void {
+  const h = createHelpers(app);
+  const body = parseBody(app.config.bodyLimit);
+  registerForgotPassword(router, app, h, body);
+  registerResetPassword(router, app, h, body);
+}
+
+function registerForgotPassword(router: Router, app: AppContext, h: ResetRouteHelpers, body: Middleware): void {
+  const { csrf, services, rateLimits } = app;
+
+  /** the emailing runs after the answer: known and unknown accounts then answer alike in content and in time */
+  function requestInBackground(identifier: string, info: RequestInfo): void {
+    void (async () => {
+      const userId = await services.passwordReset.request(identifier, info);
+      await services.audit.record({ type: "password_reset.requested", outcome: "success", userId, ...info });
+    })().catch((err: unknown) => app.log.error({ err: { message: (err as Error).message } }, "password reset request failed"));
+  }
+
+  router.get("/forgot-password", (ctx) => h.renderForgot(ctx));
+
+  router.post("/forgot-password", body, async (ctx) => {
+    csrf.verify(ctx, "forgot-password", h.submitted(ctx)._csrf);
+    await rateLimits.resetPerIp.consume(ctx.ip);
+    const parsed = requestBody.safeParse(h.submitted(ctx));
+    if (!parsed.success) {
+      return h.renderForgot(ctx, { error: parsed.error.issues[0]?.message, identifier: String(h.submitted(ctx).identifier ?? "").slice(0, 320) }, 400);
+    }
+    const id = parseIdentifier(parsed.data.identifier);
+    await rateLimits.resetPerIdentifier.consume(`${id.kind}:${id.value}`);
+    requestInBackground(parsed.data.identifier, h.requestInfo(ctx));
+    return h.page(ctx, "reset-sent", { title: "Check your email" });
+  });
+}
+
+function registerResetPassword(router: Router, app: AppContext, h: ResetRouteHelpers, body: Middleware): void {
+  const { csrf, services, rateLimits } = app;
+
+  router.get("/reset-password", async (ctx) => {
+    const token = tokenField.safeParse(ctx.query.token);
+    const link = token.success ? await services.passwordReset.inspect(token.data) : { outcome: "invalid" as const };
+    if (!token.success || link.outcome !== "valid") return h.renderInvalidLink(ctx);
+    return h.renderResetForm(ctx, { token: token.data, username: link.user.username, needsCode: link.needsCode });
+  });
+
+  router.post("/reset-password", body, async (ctx) => {
+    const fields = h.submitted(ctx);
+    // the emailed token is what authorizes a reset; the form token is still required (see csrf.ts)
+    csrf.verify(ctx, resetBinding(fields.token), fields._csrf, { allowNullOrigin: true });
+    await rateLimits.resetPerIp.consume(ctx.ip);
+    const info = h.requestInfo(ctx);
+    const failed = (reason: string, userId: string | null, data: Record<string, unknown> = {}) =>
+      services.audit.record({ type: "password_reset.failed", outcome: "failure", userId, ...info, data: { reason, ...data } });
+
+    const token = tokenField.safeParse(fields.token);
+    const link = token.success ? await services.passwordReset.inspect(token.data) : { outcome: "invalid" as const };
+    if (!token.success || link.outcome !== "valid") {
+      await failed("invalid_link", null);
+      return h.renderInvalidLink(ctx);
+    }
+    const { user, needsCode } = link;
+    const form = { token: token.data, username: user.username, needsCode };
+    const parsed = resetBody.safeParse(fields);
+    if (!parsed.success) {
+      return h.renderResetForm(ctx, { ...form, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    }
+    const code = parsed.data.code || undefined;
+    if (needsCode) {
+      if (!code) return h.renderResetForm(ctx, { ...form, error: MISSING_CODE, field: "code" }, 400);
+      await rateLimits.codePerUser.consume(user.id);
+    }
+
+    const result = await services.passwordReset.complete(token.data, parsed.data.password, code, info);
+    switch (result.outcome) {
+      case "done":
+        await services.audit.record({ type: "password_reset.completed", outcome: "success", userId: result.userId, ...info });
+        ctx.set("Cache-Control", "no-store");
+        ctx.status = 303;
+        return ctx.redirect("/login?notice=password_reset");
+      case "invalid_link": // a parallel redemption won, or the link died since the inspection
+        await failed("invalid_link", user.id);
+        return h.renderInvalidLink(ctx);
+      case "invalid_password":
+        await failed("invalid_password", result.userId);
+        return h.renderResetForm(ctx, { ...form, error: result.message, field: "password" }, 400);
+      case "invalid_code": {
+        // a wrong second factor counts toward the lockout exactly like one at sign-in
+        const failure = await services.lockout.recordFailure({ userId: result.userId });
+        await failed("invalid_code", result.userId, failure.lockedNow && failure.lockedUntil ? { lockedUntil: failure.lockedUntil.toISOString() } : {});
+        return h.renderResetForm(ctx, { ...form, error: INVALID_CODE, field: "code" }, 400);
+      }
+    }
+  });
+}
