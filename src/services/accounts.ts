@@ -1,11 +1,13 @@
-// Accounts: password sign-in (generic failure, constant-ish time, progressive lockout), the first admin, and
-// what OIDC needs to know about a subject. Outcomes are returned as unions, never thrown.
+// Accounts: password sign-in (generic failure, constant-ish time, progressive lockout), finishing a sign-in
+// after the second factor, the first admin, and what OIDC needs to know about a subject. Outcomes are returned
+// as unions, never thrown.
 import type { Clock } from "../lib/clock.ts";
 import type { User, UserQueries } from "../queries/users.ts";
 import { normalizeEmail, normalizeUsername, parseIdentifier } from "./identifiers.ts";
 import type { PasswordService } from "./passwords.ts";
 import type { LockoutService, LockSubject } from "./lockout.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
+import { totpEnabled } from "./totp.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -20,7 +22,12 @@ export type SignInResult =
       lockedUntil?: Date;
     }
   /** right password, but the email address is not verified yet */
-  | { outcome: "unverified"; user: User };
+  | { outcome: "unverified"; user: User }
+  /** right password, TOTP enrolled: nothing is reset or recorded until the code is right (completeSignIn) */
+  | { outcome: "second_factor"; user: User };
+
+/** a failure recorded against an account; lockedUntil is set when this failure started a lock (the owner was told) */
+export type RecordedFailure = { failures: number; lockedUntil?: Date };
 
 export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; lockout: LockoutService; notifications: Notifications; clock: Clock }) {
   const { users, passwords, lockout, notifications, clock } = deps;
@@ -30,8 +37,30 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
     return id.kind === "email" ? users.findByEmailNormalized(id.value) : users.findByUsernameNormalized(id.value);
   }
 
+  /** counts a failed credential check against the account; when it starts a lock the owner gets the lockout email */
+  async function recordFailure(user: User, request: RequestInfo): Promise<RecordedFailure> {
+    const failure = await lockout.recordFailure({ userId: user.id });
+    if (!failure.lockedNow || !failure.lockedUntil) return { failures: failure.failures };
+    await notifications.lockedOut(user, { until: failure.lockedUntil, attempts: failure.failures }, request);
+    return { failures: failure.failures, lockedUntil: failure.lockedUntil };
+  }
+
+  async function recordUnknownFailure(subject: LockSubject): Promise<RecordedFailure> {
+    const failure = await lockout.recordFailure(subject);
+    return { failures: failure.failures, ...(failure.lockedNow && failure.lockedUntil ? { lockedUntil: failure.lockedUntil } : {}) };
+  }
+
+  /** every factor passed: the lockout count starts over and the login is recorded */
+  async function completeSignIn(user: Pick<User, "id">): Promise<void> {
+    await lockout.reset({ userId: user.id });
+    await users.recordLogin(user.id, clock.now());
+  }
+
   return {
     findByIdentifier,
+    recordFailure,
+    completeSignIn,
+    isLocked: async (userId: string) => (await lockout.lockedUntil({ userId })) !== null,
 
     async signInWithPassword(identifier: string, password: string, request: RequestInfo): Promise<SignInResult> {
       const parsed = parseIdentifier(identifier);
@@ -44,17 +73,27 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       const userId = user?.id ?? null;
       if (locked) return { outcome: "invalid", userId, reason: "locked" };
       if (!user || !user.passwordHash || !ok) {
-        const failure = await lockout.recordFailure(subject);
+        const failure = user ? await recordFailure(user, request) : await recordUnknownFailure(subject);
         const reason = !user ? "unknown" : !user.passwordHash ? "no_password" : "wrong_password";
-        if (user && failure.lockedNow && failure.lockedUntil) await notifications.lockedOut(user, { until: failure.lockedUntil, attempts: failure.failures }, request);
-        return { outcome: "invalid", userId, reason, ...(failure.lockedNow && failure.lockedUntil ? { lockedUntil: failure.lockedUntil } : {}) };
+        return { outcome: "invalid", userId, reason, ...(failure.lockedUntil ? { lockedUntil: failure.lockedUntil } : {}) };
       }
       if (user.disabled) return { outcome: "invalid", userId, reason: "disabled" };
       if (!user.emailVerified) return { outcome: "unverified", user };
-      await lockout.reset(subject);
-      if (passwords.needsRehash(user.passwordHash!)) await users.updatePasswordHash(user.id, await passwords.hash(password));
-      await users.recordLogin(user.id, clock.now());
+      // the rehash needs the plaintext, which only this step has; it re-encodes a password already proven and
+      // grants nothing, so it may happen before the second factor
+      if (passwords.needsRehash(user.passwordHash)) await users.updatePasswordHash(user.id, await passwords.hash(password));
+      // with TOTP the lockout count must survive a right password: otherwise knowing the password would let
+      // an attacker reset it between guesses at the code
+      if (totpEnabled(user)) return { outcome: "second_factor", user };
+      await completeSignIn(user);
       return { outcome: "ok", user, amr: ["pwd"] };
+    },
+
+    /** the password of a signed-in user, checked for a sensitive change; a wrong one counts toward lockout */
+    async confirmPassword(user: User, password: string, request: RequestInfo): Promise<{ outcome: "ok" } | { outcome: "locked" } | ({ outcome: "wrong_password" } & RecordedFailure)> {
+      if (await lockout.lockedUntil({ userId: user.id })) return { outcome: "locked" };
+      if (await passwords.verify(user.passwordHash ?? null, password)) return { outcome: "ok" };
+      return { outcome: "wrong_password", ...(await recordFailure(user, request)) };
     },
 
     /** creates a verified account with a system role (CLI create-admin, first-run bootstrap) */

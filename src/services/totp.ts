@@ -33,6 +33,10 @@ export type CodeCheck = { outcome: "ok"; method: "totp" | "backup"; backupCodesL
 /** "123 456" -> "123456"; "ABCDE-FGHJK" -> "abcdefghjk" */
 const normalizeCode = (code: string) => code.normalize("NFKC").toLowerCase().replace(/[\s-]+/g, "");
 export const isTotpFormat = (code: string) => /^\d{6}$/.test(normalizeCode(code));
+/** whether the account has TOTP turned on (a confirmed, stored secret) */
+export const totpEnabled = (user: Pick<User, "totpSecretEncrypted">) => Boolean(user.totpSecretEncrypted);
+/** "JBSWY3DPEHPK3PXP" -> "JBSW Y3DP EHPK 3PXP": easier to read out and type into an app */
+export const groupForReading = (secret: string, size = 4) => secret.match(new RegExp(`.{1,${size}}`, "g"))?.join(" ") ?? "";
 
 function newBackupCode(): string {
   const bytes = randomBytes(10);
@@ -51,7 +55,7 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
 
   async function enrollmentFor(user: Pick<User, "id" | "email">, secret: string): Promise<Enrollment> {
     const uri = generateURI({ issuer: deps.issuer, label: user.email, secret });
-    return { secret, uri, qrSvg: await QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" }) };
+    return { secret, uri, qrSvg: await QRCode.toString(uri, { type: "svg", margin: 1, width: 200, errorCorrectionLevel: "M" }) };
   }
 
   /** checks a 6-digit code against the secret at ±1 step, then claims its step (once, atomically) */
@@ -68,7 +72,7 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
   const newBackupCodes = () => Array.from({ length: BACKUP_CODE_COUNT }, newBackupCode);
 
   return {
-    enabled: (user: Pick<User, "totpSecretEncrypted">) => Boolean(user.totpSecretEncrypted),
+    enabled: totpEnabled,
 
     /** a pending secret (kept 15 minutes, replaced by a new call), with its otpauth URI and QR code */
     async beginEnrollment(user: Pick<User, "id" | "email">): Promise<Enrollment> {

@@ -1,6 +1,125 @@
-// placeholder: filled in by the account pages work
+// /account/two-factor: turn TOTP on (QR code and secret, confirmed by a code; the backup codes are shown once),
+// regenerate backup codes (needs the password) and turn it off (needs the password and a code). Wrong passwords
+// and wrong codes on a live factor count toward lockout; every change is audited and emailed to the owner.
 import type Router from "@koa/router";
+import type { Context } from "koa";
+import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
+import type { User } from "../../../queries/users.ts";
+import { groupForReading, type Enrollment } from "../../../services/totp.ts";
+import { parseBody } from "../../body.ts";
 import type { AccountRouteHelpers } from "./index.ts";
 
-export function registerTwoFactorRoutes(_router: Router, _app: AppContext, _h: AccountRouteHelpers): void {}
+type View = "off" | "enroll" | "codes" | "on";
+type Locals = { view?: View; enrollment?: Enrollment | null; backupCodes?: string[]; error?: string; field?: string; notice?: string };
+
+const BINDING = "account-two-factor";
+const password = z.string().min(1, "Enter your current password").max(1024, "Passwords can be at most 1024 characters long");
+const code = (missing: string) => z.string().trim().min(1, missing).max(64, "That code is too long");
+const confirmBody = z.object({ code: code("Enter the 6-digit code from your authenticator app") });
+const regenerateBody = z.object({ password });
+const disableBody = z.object({ password, code: code("Enter a code from your authenticator app or a backup code") });
+
+const LOCKED = "Your account is locked after too many failed attempts. Try again later.";
+const WRONG_PASSWORD = "That is not your current password.";
+
+export function registerTwoFactorRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
+  const { csrf, services } = app;
+  const { totp } = services;
+  const body = parseBody(app.config.bodyLimit);
+  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+
+  /** the page in the given state, or in the user's current one (on, enrolling, off) */
+  async function show(ctx: Context, locals: Locals = {}, status = 200): Promise<void> {
+    const { user } = h.account(ctx);
+    const enrollment = locals.enrollment !== undefined || totp.enabled(user) ? locals.enrollment : await totp.pendingEnrollment(user);
+    const view: View = locals.view ?? (totp.enabled(user) ? "on" : enrollment ? "enroll" : "off");
+    await h.render(ctx, "two-factor", {
+      title: "Two-factor authentication",
+      csrfToken: csrf.token(ctx, BINDING),
+      ...locals,
+      view,
+      enrollment: view === "enroll" && enrollment ? { qrSvg: enrollment.qrSvg, secret: groupForReading(enrollment.secret) } : undefined,
+      backupCodesLeft: view === "on" ? await totp.remainingBackupCodes(user.id) : undefined,
+    }, status);
+  }
+
+  /** CSRF, the per-user code limit, then the body through its schema (or the page again with the message) */
+  async function accept<T extends z.ZodType>(ctx: Context, form: "confirm" | "regenerate" | "disable", schema: T): Promise<{ user: User; data: z.infer<T> } | null> {
+    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
+    const { user } = h.account(ctx);
+    await app.rateLimits.codePerUser.consume(user.id);
+    const parsed = schema.safeParse(submitted(ctx));
+    if (parsed.success) return { user, data: parsed.data };
+    const issue = parsed.error.issues[0];
+    await show(ctx, { error: issue?.message, field: `${form}-${String(issue?.path[0] ?? "")}` }, 400);
+    return null;
+  }
+
+  const audit = (ctx: Context, user: User, type: string, outcome: "success" | "failure", data: Record<string, string | number> = {}) =>
+    services.audit.record({ type, outcome, userId: user.id, ...h.requestInfo(ctx), data });
+
+  router.get("/account/two-factor", h.requireAccount, (ctx) => show(ctx));
+
+  router.post("/account/two-factor/setup", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
+    const { user } = h.account(ctx);
+    if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
+    return show(ctx, { view: "enroll", enrollment: await totp.beginEnrollment(user) });
+  });
+
+  router.post("/account/two-factor/confirm", h.requireAccount, body, async (ctx) => {
+    const input = await accept(ctx, "confirm", confirmBody);
+    if (!input) return;
+    const { user, data } = input;
+    if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
+    const result = await totp.confirmEnrollment(user, data.code);
+    if (result.outcome !== "enabled") {
+      await audit(ctx, user, "two_factor.enabled", "failure", { reason: result.outcome === "expired" ? "enrollment_expired" : "wrong_code" });
+      if (result.outcome === "expired") return show(ctx, { view: "off", error: "The setup timed out. Please start again." }, 400);
+      return show(ctx, { error: "That code is not right. Check that your device's time is correct and try the newest code.", field: "confirm-code" }, 400);
+    }
+    await audit(ctx, user, "two_factor.enabled", "success");
+    await services.notifications.twoFactorChanged(user, h.requestInfo(ctx), "enabled");
+    return show(ctx, { view: "codes", backupCodes: result.backupCodes, notice: "Two-factor authentication is on." });
+  });
+
+  router.post("/account/two-factor/backup-codes", h.requireAccount, body, async (ctx) => {
+    const input = await accept(ctx, "regenerate", regenerateBody);
+    if (!input) return;
+    const { user, data } = input;
+    if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is off, so there are no backup codes." }, 400);
+    const check = await services.accounts.confirmPassword(user, data.password, h.requestInfo(ctx));
+    if (check.outcome !== "ok") {
+      await audit(ctx, user, "two_factor.backup_codes_regenerated", "failure", { reason: check.outcome });
+      return show(ctx, { error: check.outcome === "locked" ? LOCKED : WRONG_PASSWORD, field: "regenerate-password" }, check.outcome === "locked" ? 423 : 400);
+    }
+    const backupCodes = await totp.regenerateBackupCodes(user.id);
+    await audit(ctx, user, "two_factor.backup_codes_regenerated", "success");
+    await services.notifications.twoFactorChanged(user, h.requestInfo(ctx), "backup_codes_regenerated");
+    return show(ctx, { view: "codes", backupCodes, notice: "New backup codes were created. The old ones no longer work." });
+  });
+
+  router.post("/account/two-factor/disable", h.requireAccount, body, async (ctx) => {
+    const input = await accept(ctx, "disable", disableBody);
+    if (!input) return;
+    const { user, data } = input;
+    if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already off." }, 400);
+    const info = h.requestInfo(ctx);
+    const check = await services.accounts.confirmPassword(user, data.password, info);
+    if (check.outcome !== "ok") {
+      await audit(ctx, user, "two_factor.disabled", "failure", { reason: check.outcome });
+      return show(ctx, { error: check.outcome === "locked" ? LOCKED : WRONG_PASSWORD, field: "disable-password" }, check.outcome === "locked" ? 423 : 400);
+    }
+    const verified = await totp.verifyCode(user, data.code);
+    if (verified.outcome !== "ok") {
+      await services.accounts.recordFailure(user, info);
+      await audit(ctx, user, "two_factor.disabled", "failure", { reason: "wrong_code" });
+      return show(ctx, { error: "That code is not valid. Enter the newest code from your app, or an unused backup code.", field: "disable-code" }, 400);
+    }
+    await totp.disable(user.id);
+    await audit(ctx, user, "two_factor.disabled", "success", { method: verified.method });
+    await services.notifications.twoFactorChanged(user, info, "disabled");
+    return show(ctx, { view: "off", notice: "Two-factor authentication is off." });
+  });
+}

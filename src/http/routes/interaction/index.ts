@@ -1,16 +1,21 @@
-// The pages oidc-provider sends the browser to, for one interaction (/interaction/:uid): login, then consent.
-// Every POST checks CSRF; bad input re-renders the page with a message and changes nothing.
+// The pages oidc-provider sends the browser to, for one interaction (/interaction/:uid): login (password, then
+// the second factor when the account has TOTP), then consent. Every POST checks CSRF; bad input re-renders the
+// page with a message and changes nothing.
 import type Router from "@koa/router";
 import type { AppContext } from "../../../context.ts";
 import { AppError } from "../../errors.ts";
 import { parseBody } from "../../body.ts";
+import { createLoginFlow } from "../../../flows/login-flow.ts";
 import { createInteractionHelpers } from "./shared.ts";
 import { createLoginHandlers } from "./login.ts";
+import { createSecondFactorHandlers } from "./second-factor.ts";
 import { createConsentHandlers } from "./consent.ts";
 
 export function registerInteractionRoutes(router: Router, app: AppContext) {
   const h = createInteractionHelpers(app);
-  const login = createLoginHandlers(app, h);
+  const flow = createLoginFlow({ redis: app.redis, clock: app.clock, accounts: app.services.accounts, totp: app.services.totp });
+  const login = createLoginHandlers(app, h, flow);
+  const secondFactor = createSecondFactorHandlers(app, h, flow);
   const consent = createConsentHandlers(app, h);
   const body = parseBody(app.config.bodyLimit);
 
@@ -21,6 +26,8 @@ export function registerInteractionRoutes(router: Router, app: AppContext) {
     throw new AppError("interaction.unknown_prompt", 400, "This sign-in step is not supported.");
   });
   router.post("/interaction/:uid/login", body, async (ctx) => login.submit(ctx, await h.load(ctx)));
+  router.get("/interaction/:uid/totp", async (ctx) => secondFactor.show(ctx, await h.load(ctx)));
+  router.post("/interaction/:uid/totp", body, async (ctx) => secondFactor.submit(ctx, await h.load(ctx)));
   router.post("/interaction/:uid/confirm", body, async (ctx) => consent.confirm(ctx, await h.load(ctx)));
   router.post("/interaction/:uid/abort", body, async (ctx) => consent.deny(ctx, await h.load(ctx)));
 }

@@ -1,4 +1,5 @@
-// The login step: the page, and the password POST (generic failure, audit of every attempt).
+// The login step: the page, and the password POST (generic failure, audit of every attempt). An account with
+// TOTP goes on to the code page (second-factor.ts) instead of finishing here.
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
@@ -6,6 +7,7 @@ import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { parseIdentifier } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
+import type { LoginFlow } from "../../../flows/login-flow.ts";
 
 const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
 
@@ -19,7 +21,7 @@ const loginBody = z.object({
 
 const INVALID_CREDENTIALS = "Invalid email or password";
 
-export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
+export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow) {
   const { services, views } = app;
 
   async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; status?: number }) {
@@ -57,7 +59,15 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers) {
       throw new AppError("login.busy", 503, "Too many sign-ins are in progress right now. Please try again in a moment.");
     }
     const info = h.requestInfo(ctx, String(params.client_id));
+    // a new password step replaces whatever an earlier one left pending in this interaction
+    await flow.cancel(uid);
     const result = await services.accounts.signInWithPassword(identifier, password, info);
+    if (result.outcome === "second_factor") {
+      await flow.beginSecondFactor(uid, interaction.exp, { userId: result.user.id, remember: remember === "1" });
+      await services.audit.record({ type: "login.second_factor_required", outcome: "success", userId: result.user.id, ...info, data: { method: "totp" } });
+      ctx.status = 303;
+      return ctx.redirect(`/interaction/${uid}/totp`);
+    }
     if (result.outcome === "ok") {
       await services.audit.record({ type: "login.succeeded", outcome: "success", userId: result.user.id, ...info, data: { amr: result.amr } });
       return h.finish(ctx, { login: { accountId: result.user.id, amr: result.amr, remember: remember === "1" } }, false);

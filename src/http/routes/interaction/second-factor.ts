@@ -1,0 +1,92 @@
+// The second-factor step of a login (/interaction/:uid/totp): the code page (authenticator code, or a backup
+// code through a plain link, no JavaScript needed) and its POST. Wrong, replayed and locked all get the same
+// "Invalid code"; every attempt is rate-limited and audited.
+import type { Context } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../../context.ts";
+import type { LoginFlow, SecondFactorState } from "../../../flows/login-flow.ts";
+import { AppError } from "../../errors.ts";
+import type { Interaction, InteractionHelpers } from "./shared.ts";
+
+type Method = "totp" | "backup";
+
+const codeBody = z.object({
+  code: z.string().trim().min(1).max(64, "That code is too long"),
+  method: z.string().optional(),
+  _csrf: z.string().optional(),
+});
+
+const INVALID_CODE = "Invalid code";
+const methodOf = (value: unknown): Method => (value === "backup" ? "backup" : "totp");
+
+export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow) {
+  const { services, views } = app;
+
+  const expired = (uid: string) =>
+    new AppError("login.second_factor_expired", 400, "This sign-in step has expired. Start again and enter your password.", { startOverUrl: `/interaction/${uid}` });
+
+  /** the pending state of this interaction's login, or the "start again" page */
+  async function stateOf(interaction: Interaction): Promise<SecondFactorState> {
+    if (interaction.prompt.name !== "login") throw h.wrongStep();
+    const state = await flow.pending(interaction.uid);
+    if (!state) throw expired(interaction.uid);
+    return state;
+  }
+
+  async function render(ctx: Context, interaction: Interaction, locals: { method: Method; error?: string; status?: number }) {
+    const { uid, params } = interaction;
+    const base = `/interaction/${uid}/totp`;
+    ctx.status = locals.status ?? 200;
+    ctx.set("Cache-Control", "no-store");
+    ctx.type = "html";
+    ctx.body = await views.render("pages/login-totp", {
+      title: "Two-step verification",
+      clientName: (await h.clientName(String(params.client_id))) ?? "the application",
+      method: locals.method,
+      error: locals.error,
+      csrfToken: h.csrfToken(ctx, uid),
+      action: base,
+      switchUrl: locals.method === "backup" ? base : `${base}?method=backup`,
+      startOverUrl: `/interaction/${uid}`,
+    });
+  }
+
+  async function show(ctx: Context, interaction: Interaction) {
+    await stateOf(interaction);
+    return render(ctx, interaction, { method: methodOf(ctx.query.method) });
+  }
+
+  async function submit(ctx: Context, interaction: Interaction) {
+    const { uid, params } = interaction;
+    if (interaction.prompt.name !== "login") throw h.wrongStep();
+    h.verifyCsrf(ctx, uid);
+    const state = await stateOf(interaction);
+    await app.rateLimits.codePerIp.consume(ctx.ip);
+    await app.rateLimits.codePerUser.consume(state.userId);
+    const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+    const method = methodOf(submitted.method);
+    const parsed = codeBody.safeParse(submitted);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const missing = method === "backup" ? "Enter one of your backup codes" : "Enter the 6-digit code from your authenticator app";
+      return render(ctx, interaction, { method, error: issue?.code === "too_big" ? issue.message : missing, status: 400 });
+    }
+    const info = h.requestInfo(ctx, String(params.client_id));
+    const result = await flow.submitCode(uid, state, parsed.data.code, info);
+    if (result.outcome === "expired") throw expired(uid);
+    if (result.outcome === "invalid") {
+      await services.audit.record({ type: "login.second_factor_failed", outcome: "failure", userId: result.user.id, ...info, data: { reason: result.reason, method } });
+      if (result.lockedUntil) {
+        await services.audit.record({ type: "login.locked", outcome: "failure", userId: result.user.id, ...info, data: { until: result.lockedUntil.toISOString(), factor: "second" } });
+      }
+      return render(ctx, interaction, { method, error: INVALID_CODE, status: 401 });
+    }
+    if (result.method === "backup") {
+      await services.audit.record({ type: "two_factor.backup_code_used", outcome: "success", userId: result.user.id, ...info, data: { remaining: result.backupCodesLeft ?? 0 } });
+    }
+    await services.audit.record({ type: "login.succeeded", outcome: "success", userId: result.user.id, ...info, data: { amr: result.amr, method: result.method } });
+    return h.finish(ctx, { login: { accountId: result.user.id, amr: result.amr, remember: result.remember } }, false);
+  }
+
+  return { show, submit };
+}
