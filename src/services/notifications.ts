@@ -3,6 +3,7 @@
 // location, browser, time).
 import type { User } from "../queries/users.ts";
 import type { Mailer } from "./mail/mailer.ts";
+import type { Clock } from "../lib/clock.ts";
 import type { RequestDescriber } from "./request/describe.ts";
 
 export type RequestInfo = { ip: string | null; userAgent: string | null };
@@ -16,7 +17,7 @@ export function maskEmail(email: string): string {
   return `${email.slice(0, Math.min(2, at))}***${email.slice(at)}`;
 }
 
-export function createNotifications(mailer: Mailer, describe: RequestDescriber) {
+export function createNotifications(mailer: Mailer, describe: RequestDescriber, clock: Clock) {
   return {
     verifyEmail: (user: Recipient, link: string, ttlSeconds: number) =>
       mailer.send({ to: user.email, template: "verify-email", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } }),
@@ -37,13 +38,13 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber) 
     passwordReset: async (user: Recipient, link: string, ttlSeconds: number, request: RequestInfo, at: Date) =>
       mailer.send({ to: user.email, template: "password-reset", locals: { username: user.username, link, minutes: Math.round(ttlSeconds / 60), from: await describe(request, at) } }),
     passwordChanged: async (user: Recipient, request: RequestInfo, via: "change" | "reset") =>
-      mailer.send({ to: user.email, template: "password-changed", locals: { username: user.username, via, from: await describe(request, new Date()) } }),
+      mailer.send({ to: user.email, template: "password-changed", locals: { username: user.username, via, from: await describe(request, clock.now()) } }),
     twoFactorChanged: async (user: Recipient, request: RequestInfo, change: "enabled" | "disabled" | "backup_codes_regenerated") =>
-      mailer.send({ to: user.email, template: "two-factor-changed", locals: { username: user.username, change, from: await describe(request, new Date()) } }),
+      mailer.send({ to: user.email, template: "two-factor-changed", locals: { username: user.username, change, from: await describe(request, clock.now()) } }),
     confirmEmailChange: (user: Pick<User, "username">, newEmail: string, link: string, ttlSeconds: number) =>
       mailer.send({ to: newEmail, template: "confirm-email-change", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } }),
     emailChanged: async (oldEmail: string, user: Pick<User, "username">, newEmail: string, request: RequestInfo) =>
-      mailer.send({ to: oldEmail, template: "email-changed", locals: { username: user.username, newEmail: maskEmail(newEmail), from: await describe(request, new Date()) } }),
+      mailer.send({ to: oldEmail, template: "email-changed", locals: { username: user.username, newEmail: maskEmail(newEmail), from: await describe(request, clock.now()) } }),
   };
 }
 

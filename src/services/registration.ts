@@ -14,6 +14,8 @@ import type { Notifications, RequestInfo } from "./notifications.ts";
 export type RegistrationInput = { username: string; email: string; password: string };
 export type RegistrationResult =
   | { outcome: "check_email"; userId: string | null }
+  /** administrator registration asked for after the first administrator exists */
+  | { outcome: "closed" }
   | { outcome: "invalid"; field: "username" | "password"; message: string };
 
 export function createRegistrationService(deps: {
@@ -36,7 +38,11 @@ export function createRegistrationService(deps: {
   }
 
   return {
-    async register(input: RegistrationInput, request: RequestInfo): Promise<RegistrationResult> {
+    /**
+     * A new account; with `systemRole`, the first-run administrator (only while no administrator exists).
+     * Teams come later: Door A (a new team) and Door B (an invitation) hook in after the account is created.
+     */
+    async register(input: RegistrationInput, request: RequestInfo, opts: { systemRole?: string } = {}): Promise<RegistrationResult> {
       const email = input.email.normalize("NFC").trim();
       const username = input.username.normalize("NFC").trim();
       if (!USERNAME_PATTERN.test(username)) return { outcome: "invalid", field: "username", message: "Usernames have 3 to 32 letters, digits, dots, dashes or underscores." };
@@ -55,7 +61,13 @@ export function createRegistrationService(deps: {
       const passwordHash = await passwords.hash(input.password);
       let user;
       try {
-        user = await users.create({ email, emailNormalized: normalizeEmail(email), username, usernameNormalized: normalizeUsername(username), passwordHash, emailVerified: false });
+        const row = { email, emailNormalized: normalizeEmail(email), username, usernameNormalized: normalizeUsername(username), passwordHash };
+        if (opts.systemRole) {
+          user = await users.createFirstAdmin({ ...row, systemRole: opts.systemRole });
+          if (!user) return { outcome: "closed" };
+        } else {
+          user = await users.create({ ...row, emailVerified: false });
+        }
       } catch (err) {
         // a parallel registration took the address or the username a moment ago
         if ((err as { code?: string }).code !== "P2002") throw err;

@@ -65,6 +65,8 @@ describe("registration and email verification", () => {
     const control = await register(new TestBrowser(t.url), { username: username(), email: fresh, password: PASSWORD });
     expect(page.status).toBe(control.status);
     expect(page.html.replace(owner.email, "X")).toBe(control.html.replace(fresh, "X"));
+    const cookieNames = (p: Page) => p.headers.getSetCookie().map((c) => c.split("=")[0]!).sort();
+    expect(cookieNames(page)).toEqual(cookieNames(control));
     const told = await sink.waitFor((m) => m.to.includes(owner.email));
     expect(told.subject).toBe("Someone tried to register with your email address");
     expect(await t.app.db.prisma.user.count()).toBe(before + 1); // only the fresh one
@@ -113,5 +115,33 @@ describe("registration and email verification", () => {
     expect(unknown.html).toContain("Check your email");
     await new Promise((r) => setTimeout(r, 200));
     expect(sink.messages.length).toBe(count);
+  });
+});
+
+describe("registration rate limits", () => {
+  let t: TestApp;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    t = await startTestApp({ SMTP_URL: sink.url, RATE_LIMIT_ACCOUNT_PER_IDENTIFIER: "2" });
+  });
+  afterAll(async () => { await t?.close(); await sink?.close(); });
+
+  it("limits the emails one address can be sent (registrations and resends together): 429 with Retry-After", async () => {
+    const owner = await t.createUser();
+    const attempt = async (path: string, fields: Record<string, string>) => {
+      const browser = new TestBrowser(t.url);
+      const form = await browser.go(`${t.url}${path === "/register" ? "/register" : "/verify-email"}`);
+      return browser.submit(form, path, fields);
+    };
+    const first = await attempt("/register", { username: `u${Date.now().toString(36)}a`, email: owner.email.toUpperCase(), password: PASSWORD });
+    const second = await attempt("/verify-email/resend", { email: owner.email });
+    const third = await attempt("/register", { username: `u${Date.now().toString(36)}b`, email: owner.email, password: PASSWORD });
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(third.status).toBe(429);
+    expect(third.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(third.html).toContain("Too many emails to this address");
+    await t.app.services.mailer.idle();
+    expect(sink.messages.filter((m) => m.to.includes(owner.email))).toHaveLength(1); // the registration attempt notice only
   });
 });

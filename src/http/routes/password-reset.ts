@@ -145,8 +145,8 @@ function registerResetPassword(router: Router, app: AppContext, h: ResetRouteHel
         return h.renderResetForm(ctx, { ...form, error: result.message, field: "password" }, 400);
       case "invalid_code": {
         // a wrong second factor counts toward the lockout exactly like one at sign-in
-        const failure = await services.lockout.recordFailure({ userId: result.userId });
-        await failed("invalid_code", result.userId, failure.lockedNow && failure.lockedUntil ? { lockedUntil: failure.lockedUntil.toISOString() } : {});
+        const failure = await services.accounts.recordFailure(user, info);
+        await failed("invalid_code", result.userId, failure.lockedUntil ? { lockedUntil: failure.lockedUntil.toISOString() } : {});
         return h.renderResetForm(ctx, { ...form, error: INVALID_CODE, field: "code" }, 400);
       }
     }

@@ -1,6 +1,95 @@
-// placeholder: filled in by the account pages work
+// /account/profile: the account's details, editing the display name, and changing the email address (needs
+// the password; the new address must confirm by its emailed link, /account/confirm-email, before it counts).
 import type Router from "@koa/router";
+import type { Context } from "koa";
+import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
+import { parseBody } from "../../body.ts";
+import { normalizeEmail } from "../../../services/identifiers.ts";
+import { setNotice, takeNotice } from "../../notices.ts";
 import type { AccountRouteHelpers } from "./index.ts";
 
-export function registerProfileRoutes(_router: Router, _app: AppContext, _h: AccountRouteHelpers): void {}
+const nameBody = z.object({ name: z.string().trim().max(100, "Names can be at most 100 characters long"), _csrf: z.string().optional() });
+const emailBody = z.object({
+  email: z.email("Enter a valid email address").max(320, "That email address is too long"),
+  password: z.string().min(1, "Enter your current password").max(1024),
+  _csrf: z.string().optional(),
+});
+const confirmBody = z.object({ token: z.string().min(20).max(100), _csrf: z.string().optional() });
+
+export function registerProfileRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
+  const { csrf, services } = app;
+  const body = parseBody(app.config.bodyLimit);
+  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+
+  const renderProfile = (ctx: Context, locals: { error?: string; field?: string; notice?: string; newEmail?: string } = {}, status = 200) =>
+    h.render(ctx, "profile", {
+      title: "Your profile",
+      nameCsrf: csrf.token(ctx, "account-name"),
+      emailCsrf: csrf.token(ctx, "account-email"),
+      ...locals,
+      notice: locals.notice ?? (locals.error ? undefined : takeNotice(ctx, app.config.isProduction)),
+    }, status);
+
+  router.get("/account/profile", h.requireAccount, (ctx) => renderProfile(ctx));
+
+  router.post("/account/profile/name", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, "account-name", submitted(ctx)._csrf);
+    const { user } = h.account(ctx);
+    const parsed = nameBody.safeParse(submitted(ctx));
+    if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: "name" }, 400);
+    const name = parsed.data.name.normalize("NFC") || null;
+    ctx.state.account.user = await app.queries.users.updateProfile(user.id, { name });
+    await services.audit.record({ type: "profile.updated", outcome: "success", userId: user.id, ...h.requestInfo(ctx), data: { fields: ["name"] } });
+    return renderProfile(ctx, { notice: "Your name was saved." });
+  });
+
+  router.post("/account/profile/email", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, "account-email", submitted(ctx)._csrf);
+    const { user } = h.account(ctx);
+    await app.rateLimits.accountPerIp.consume(ctx.ip);
+    const parsed = emailBody.safeParse(submitted(ctx));
+    const typed = String(submitted(ctx).email ?? "").slice(0, 320);
+    if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "email"), newEmail: typed }, 400);
+    await app.rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
+    const result = await services.emailChange.request(user, parsed.data.email, parsed.data.password);
+    if (result.outcome === "wrong_password") {
+      await services.audit.record({ type: "email.change_requested", outcome: "failure", userId: user.id, ...h.requestInfo(ctx), data: { reason: "wrong_password" } });
+      return renderProfile(ctx, { error: "That is not your current password.", field: "password", newEmail: typed }, 400);
+    }
+    if (result.outcome === "same_address") return renderProfile(ctx, { error: "That is already your email address.", field: "email", newEmail: typed }, 400);
+    await services.audit.record({ type: "email.change_requested", outcome: "success", userId: user.id, ...h.requestInfo(ctx) });
+    return renderProfile(ctx, { notice: `We sent a link to ${parsed.data.email}. Your address changes when you follow it; until then it stays ${user.email}.` });
+  });
+
+  // the link from the email: a GET only shows a button (mail scanners open links); the POST changes the address
+  router.get("/account/confirm-email", async (ctx) => {
+    const token = typeof ctx.query.token === "string" ? ctx.query.token : "";
+    ctx.set("Cache-Control", "no-store");
+    ctx.type = "html";
+    ctx.body = await app.views.render("pages/account/confirm-email", { title: "Confirm your new email address", token, csrfToken: csrf.token(ctx, "confirm-email-change"), action: "/account/confirm-email" });
+  });
+
+  router.post("/account/confirm-email", body, async (ctx) => {
+    csrf.verify(ctx, "confirm-email-change", submitted(ctx)._csrf);
+    await app.rateLimits.accountPerIp.consume(ctx.ip);
+    const parsed = confirmBody.safeParse(submitted(ctx));
+    const result = parsed.success ? await services.emailChange.confirm(parsed.data.token, h.requestInfo(ctx)) : { outcome: "invalid" as const };
+    if (result.outcome !== "changed") {
+      ctx.status = 400;
+      ctx.type = "html";
+      ctx.body = await app.views.render("pages/error", {
+        title: "Link not valid",
+        status: 400,
+        message: result.outcome === "taken" ? "That address now belongs to another account, so it cannot be used." : "This link has expired or was already used. Ask for a new one from your profile.",
+        requestId: ctx.state.requestId,
+        startOverUrl: "/account/profile",
+      });
+      return;
+    }
+    await services.audit.record({ type: "email.changed", outcome: "success", userId: result.userId, ...h.requestInfo(ctx), data: { from: result.oldEmail, to: result.newEmail } });
+    setNotice(ctx, "email_changed", app.config.isProduction);
+    ctx.status = 303;
+    ctx.redirect("/account/profile");
+  });
+}

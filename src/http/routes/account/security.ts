@@ -1,6 +1,50 @@
-// placeholder: filled in by the account pages work
+// /account/security: change the password while signed in. Needs the current password (a wrong one counts
+// toward lockout like a failed sign-in); the new one follows the policy and the history. Every other session
+// ends and every refresh token is revoked; this browser stays signed in; the owner gets an email.
 import type Router from "@koa/router";
+import type { Context } from "koa";
+import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
+import { parseBody } from "../../body.ts";
 import type { AccountRouteHelpers } from "./index.ts";
 
-export function registerSecurityRoutes(_router: Router, _app: AppContext, _h: AccountRouteHelpers): void {}
+const passwordBody = z.object({
+  current: z.string().min(1, "Enter your current password").max(1024, "Passwords can be at most 1024 characters long"),
+  password: z.string().min(1, "Choose a new password").max(1024, "Passwords can be at most 1024 characters long"),
+  _csrf: z.string().optional(),
+});
+
+export function registerSecurityRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
+  const { csrf, services } = app;
+  const body = parseBody(app.config.bodyLimit);
+
+  const renderSecurity = (ctx: Context, locals: { error?: string; field?: string; notice?: string } = {}, status = 200) =>
+    h.render(ctx, "security", { title: "Password", csrfToken: csrf.token(ctx, "account-password"), minLength: app.config.passwordPolicy.minLength, ...locals }, status);
+
+  router.get("/account/security", h.requireAccount, (ctx) => renderSecurity(ctx));
+
+  router.post("/account/security/password", h.requireAccount, body, async (ctx) => {
+    const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+    csrf.verify(ctx, "account-password", submitted._csrf);
+    const { user, sessionId } = h.account(ctx);
+    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
+    const parsed = passwordBody.safeParse(submitted);
+    if (!parsed.success) return renderSecurity(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    const info = h.requestInfo(ctx);
+    const confirmed = await services.accounts.confirmPassword(user, parsed.data.current, info);
+    if (confirmed.outcome === "locked") {
+      return renderSecurity(ctx, { error: "Your account is locked after too many wrong passwords. Try again later.", field: "current" }, 423);
+    }
+    if (confirmed.outcome === "wrong_password") {
+      await services.audit.record({ type: "password.change_failed", outcome: "failure", userId: user.id, ...info, data: { reason: "wrong_password", ...(confirmed.lockedUntil ? { lockedUntil: confirmed.lockedUntil.toISOString() } : {}) } });
+      return renderSecurity(ctx, { error: "That is not your current password.", field: "current" }, 400);
+    }
+    const result = await services.credentials.changePassword(user, parsed.data.password, { keepSessionId: sessionId, request: info });
+    if (result.outcome === "invalid") {
+      await services.audit.record({ type: "password.change_failed", outcome: "failure", userId: user.id, ...info, data: { reason: "policy" } });
+      return renderSecurity(ctx, { error: result.message, field: "password" }, 400);
+    }
+    await services.audit.record({ type: "password.changed", outcome: "success", userId: user.id, ...info });
+    return renderSecurity(ctx, { notice: "Your password was changed. Every other session was signed out." });
+  });
+}
