@@ -18,6 +18,7 @@ import { registerDevMailboxRoutes } from "./http/routes/dev-mailbox.ts";
 import { registerRegistrationRoutes } from "./http/routes/registration.ts";
 import { registerAccountRoutes } from "./http/routes/account/index.ts";
 import { registerPasswordResetRoutes } from "./http/routes/password-reset.ts";
+import { registerPasswordStrengthRoutes } from "./http/routes/password-strength.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -33,6 +34,7 @@ export function createApp(app: AppContext): Koa {
   registerRegistrationRoutes(router, app);
   registerAccountRoutes(router, app);
   registerPasswordResetRoutes(router, app);
+  registerPasswordStrengthRoutes(router, app);
 
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);

@@ -27,8 +27,16 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
   };
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
 
-  const renderRegister = (ctx: Context, locals: { error?: string; field?: string; username?: string; email?: string }, status = 200) =>
-    page(ctx, "register", { title: "Create an account", csrfToken: csrf.token(ctx, "register"), action: "/register", minLength: app.config.passwordPolicy.minLength, ...locals }, status);
+  // ?login=/interaction/<uid>: the sign-in page the Register tab was opened from, so the Login tab can go back
+  // to it; exactly that shape (a same-origin interaction path), anything else falls back to /login
+  const signInPath = (ctx: Context) => (typeof ctx.query.login === "string" && /^\/interaction\/[\w-]{1,64}$/.test(ctx.query.login) ? ctx.query.login : undefined);
+  const renderRegister = (ctx: Context, locals: { error?: string; field?: string; username?: string; email?: string }, status = 200) => {
+    const login = signInPath(ctx);
+    return page(ctx, "register", {
+      title: "Create an account", csrfToken: csrf.token(ctx, "register"), minLength: app.config.passwordPolicy.minLength,
+      action: login ? `/register?login=${login}` : "/register", loginUrl: login ?? "/login", ...locals,
+    }, status);
+  };
 
   router.get("/register", (ctx) => renderRegister(ctx, {}));
 

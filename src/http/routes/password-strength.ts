@@ -1,0 +1,58 @@
+// POST /password/strength: the live strength meter's answer, from the server's own password policy, so the page
+// and the server that finally checks the password can never disagree.
+import type Router from "@koa/router";
+import type { Context, Next } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../context.ts";
+import { AppError } from "../errors.ts";
+import { parseBody } from "../body.ts";
+import { MAX_PASSWORD_LENGTH, type PolicyResult } from "../../services/password-policy.ts";
+
+const strengthBody = z.object({
+  // the policy counts code points; the body limit bounds the rest
+  password: z.string().max(4 * MAX_PASSWORD_LENGTH),
+  username: z.string().max(64).optional(),
+  email: z.string().max(320).optional(),
+  name: z.string().max(200).optional(),
+});
+
+const LABELS = ["Very weak", "Weak", "Fair", "Good", "Strong"] as const;
+
+/** what the meter shows: the policy's own refusal, or how strong an accepted password is */
+export function strengthAnswer(result: PolicyResult): { ok: boolean; score: number; message: string } {
+  if (!result.ok) return { ok: false, score: result.score, message: result.message };
+  const label = LABELS[result.score] ?? "Strong";
+  return { ok: true, score: result.score, message: result.score >= 4 ? `${label}: this password is hard to guess.` : `${label}: this password is accepted.` };
+}
+
+/** refuses what a page's own script would never send: another site's request, or a body that is not JSON */
+function sameSiteJsonOnly(issuer: string) {
+  const origin = new URL(issuer).origin;
+  return async (ctx: Context, next: Next) => {
+    ctx.set("Cache-Control", "no-store"); // errors included: nothing about a password is ever cached
+    // The answer changes nothing, but it spends the caller's rate-limit budget: only our own pages may ask.
+    // A cross-site page cannot send a JSON body without a CORS preflight (which we never grant), and browsers
+    // name the requesting site in Origin and Sec-Fetch-Site.
+    const site = ctx.get("sec-fetch-site");
+    if ((ctx.get("origin") && ctx.get("origin") !== origin) || (site && site !== "same-origin")) {
+      throw new AppError("csrf.foreign_origin", 403, "This request was sent from another site.");
+    }
+    if (!ctx.is("application/json")) throw new AppError("password_strength.unsupported_type", 415, "Send the password as JSON (Content-Type: application/json).");
+    await next();
+  };
+}
+
+export function registerPasswordStrengthRoutes(router: Router, app: AppContext) {
+  const body = parseBody(app.config.bodyLimit);
+
+  router.post("/password/strength", sameSiteJsonOnly(app.config.issuer), body, async (ctx) => {
+    await app.rateLimits.accountPerIp.consume(ctx.ip);
+    const parsed = strengthBody.safeParse(ctx.request.body);
+    if (!parsed.success) throw new AppError("password_strength.invalid", 400, "Send {password, username?, email?, name?} as strings.");
+    const { password, ...context } = parsed.data;
+    // the forms refuse more than MAX_PASSWORD_LENGTH UTF-16 units before the policy runs; so does the meter
+    ctx.body = password.length > MAX_PASSWORD_LENGTH
+      ? { ok: false, score: 0, message: `Passwords can be at most ${MAX_PASSWORD_LENGTH} characters long.` }
+      : strengthAnswer(app.services.passwordPolicy.check(password, context));
+  });
+}
