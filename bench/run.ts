@@ -55,7 +55,7 @@ async function main() {
   const server = await startServer();
   let failed = false;
   try {
-    const seeded = await seed(server.databaseUrl, args.quick ? 200 : 10_000, argon);
+    const seeded = await seed(server.databaseUrl, args.quick ? 200 : 10_000, argon, { count: args.quick ? 400 : 2000, masterKey: server.env.MASTER_KEY! });
     console.log(`seeded ${seeded.users.length} users; measuring limits (${seconds} s each)…`);
     const limits = await measureLimits({ seconds, httpConcurrency: 32, argon, databaseUrl: server.databaseUrl, redisUrl: BENCH_REDIS_URL, sampleEmail: seeded.users[0]!.email });
     const ctx = await flowContext(server.baseUrl, server.issuer, seeded);

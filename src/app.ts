@@ -19,6 +19,7 @@ import { registerRegistrationRoutes } from "./http/routes/registration.ts";
 import { registerAccountRoutes } from "./http/routes/account/index.ts";
 import { registerPasswordResetRoutes } from "./http/routes/password-reset.ts";
 import { registerPasswordStrengthRoutes } from "./http/routes/password-strength.ts";
+import { registerAdminRegistrationRoutes } from "./http/routes/admin-register.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -35,6 +36,7 @@ export function createApp(app: AppContext): Koa {
   registerAccountRoutes(router, app);
   registerPasswordResetRoutes(router, app);
   registerPasswordStrengthRoutes(router, app);
+  registerAdminRegistrationRoutes(router, app);
 
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);

@@ -1,9 +1,10 @@
-// Browser-style flows for the benchmark, through the real pages: authorize -> login -> consent -> code
-// exchange with PKCE, with the ID token verified; and a rejected login.
+// Browser-style flows for the benchmark, through the real pages: authorize -> login [-> TOTP code] -> consent ->
+// code exchange with PKCE, with the ID token verified; and a rejected login.
 import { createHash, randomBytes } from "node:crypto";
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { TestBrowser } from "../../test/helpers/browser.ts";
 import { signInThroughPages } from "../../test/helpers/oidc-flow.ts";
+import { generate } from "otplib";
 import { BENCH_PASSWORD, BENCH_REDIRECT, type Seeded } from "./seed.ts";
 
 export type FlowContext = { baseUrl: string; issuer: string; seeded: Seeded; jwks: ReturnType<typeof createLocalJWKSet> };
@@ -43,6 +44,27 @@ export async function loginFlow(ctx: FlowContext): Promise<Tokens> {
   const auth = authorizationUrl(ctx);
   const { callback, pages } = await signInThroughPages(browser, auth.url, BENCH_REDIRECT, { identifier: user.email, password: BENCH_PASSWORD });
   if (!pages.some((p) => p.html.includes("/confirm"))) throw new Error("consent page not shown");
+  return exchange(ctx, auth, callback);
+}
+
+let nextTotpUser = 0;
+
+/** password, then a TOTP code on the code page, consent, code exchange; each user at most once per step */
+export async function totpLoginFlow(ctx: FlowContext): Promise<Tokens> {
+  const user = ctx.seeded.totpUsers[nextTotpUser++ % ctx.seeded.totpUsers.length]!;
+  const browser = new TestBrowser(ctx.issuer, "Mozilla/5.0 GatehouseBench/1.0", true);
+  const auth = authorizationUrl(ctx);
+  const login = await browser.go(auth.url, { stopAt: BENCH_REDIRECT });
+  const codePage = await browser.submit(login, "/login", { identifier: user.email, password: BENCH_PASSWORD }, { stopAt: BENCH_REDIRECT });
+  if (!codePage.html.includes("/totp")) throw new Error(`expected the code page, got ${codePage.status}`);
+  const consent = await browser.submit(codePage, "/totp", { code: await generate({ secret: user.secret }) }, { stopAt: BENCH_REDIRECT });
+  if (!consent.html.includes("/confirm")) throw new Error(`expected the consent page after the code, got ${consent.status}`);
+  const done = await browser.submit(consent, "/confirm", {}, { stopAt: BENCH_REDIRECT });
+  if (!done.url.startsWith(BENCH_REDIRECT)) throw new Error(`expected the callback, got ${done.status} ${done.url}`);
+  return exchange(ctx, auth, done.url);
+}
+
+async function exchange(ctx: FlowContext, auth: ReturnType<typeof authorizationUrl>, callback: string): Promise<Tokens> {
   const params = new URL(callback).searchParams;
   if (params.get("state") !== auth.state || params.get("iss") !== ctx.issuer) throw new Error("callback state or iss mismatch");
   const res = await fetch(`${ctx.baseUrl}/token`, {

@@ -1,7 +1,7 @@
 // The benchmark scenarios. Each names the limit it is compared with and its two concurrency levels.
 import { BENCH_RESOURCE } from "./server.ts";
 import { runCannon, runLoop, type RunWindow } from "./drivers.ts";
-import { basic, loginFlow, rejectedLoginFlow, type FlowContext } from "./flows.ts";
+import { basic, loginFlow, rejectedLoginFlow, totpLoginFlow, type FlowContext } from "./flows.ts";
 import type { Limits } from "./limits.ts";
 import type { Summary } from "./stats.ts";
 
@@ -20,6 +20,8 @@ export function scenarios(ctx: FlowContext, sharedAccessToken: string): Scenario
   return [
     { name: "password login (authorize, login, consent, code+PKCE, ID token verified)", limit: "argon2Verify", levels: [2, 8],
       run: (c, w) => runLoop(w, () => null, async () => { await loginFlow(c); }) },
+    { name: "password + TOTP login (code page, consent, code+PKCE, ID token verified)", limit: "argon2Verify", levels: [2, 8],
+      run: (c, w) => runLoop(w, () => null, async () => { await totpLoginFlow(c); }) },
     { name: "rejected login (wrong password)", limit: "argon2Verify", levels: [2, 8],
       run: (c, w) => runLoop(w, () => null, () => rejectedLoginFlow(c)) },
     { name: "refresh with rotation", limit: "es256Sign", levels: [8, 32],

@@ -1,10 +1,14 @@
 // Seeds the benchmark database in bulk: users sharing one precomputed argon2id hash (hashing each would only
-// measure the seeding), a third-party confidential client and a client_credentials client.
+// measure the seeding), some of them with TOTP turned on (secrets sealed with the server's master key, as
+// enrollment would), a third-party confidential client and a client_credentials client.
 import argon2 from "argon2";
 import { openDatabase } from "../../src/db/postgres.ts";
 import { createQueries } from "../../src/queries/index.ts";
 import { createClientService } from "../../src/services/clients.ts";
 import { systemClock } from "../../src/lib/clock.ts";
+import { decodeMasterKey } from "../../src/config/load.ts";
+import { encryptSecret } from "../../src/lib/crypto.ts";
+import { generateSecret } from "otplib";
 import { BENCH_RESOURCE } from "./server.ts";
 
 export const BENCH_PASSWORD = "correct horse battery staple 2026";
@@ -12,25 +16,36 @@ export const BENCH_REDIRECT = "https://rp.bench.test/callback";
 
 export type Seeded = {
   users: { email: string; username: string }[];
+  /** users with TOTP on: each signs in at most once per 30 s step, so the flows take them in turn */
+  totpUsers: { email: string; secret: string }[];
   webClient: { id: string; secret: string };
   machineClient: { id: string; secret: string };
 };
 
-export async function seed(databaseUrl: string, userCount: number, argon: { memoryCost: number; timeCost: number; parallelism: number }): Promise<Seeded> {
+export async function seed(databaseUrl: string, userCount: number, argon: { memoryCost: number; timeCost: number; parallelism: number }, totp: { count: number; masterKey: string }): Promise<Seeded> {
   const db = await openDatabase({ url: databaseUrl, dataDir: ".data", poolSize: 2 });
   try {
     const queries = createQueries(db.prisma);
     const passwordHash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id, ...argon });
     const users = Array.from({ length: userCount }, (_, i) => ({ email: `bench-${i}@bench.test`, username: `bench${i}` }));
+    const totpSeed = Array.from({ length: totp.count }, (_, i) => ({ email: `bench-totp-${i}@bench.test`, username: `benchtotp${i}` }));
     for (let i = 0; i < users.length; i += 5000) {
-      await queries.users.createMany(users.slice(i, i + 5000).map((u) => ({
+      await queries.users.createMany([...users.slice(i, i + 5000), ...(i === 0 ? totpSeed : [])].map((u) => ({
         email: u.email, emailNormalized: u.email, username: u.username, usernameNormalized: u.username, passwordHash, emailVerified: true,
       })));
+    }
+    const totpUsers: Seeded["totpUsers"] = [];
+    const masterKey = decodeMasterKey(totp.masterKey);
+    const totpRows = await db.prisma.user.findMany({ where: { email: { startsWith: "bench-totp-" } }, select: { id: true, email: true } });
+    for (const row of totpRows.slice(0, totp.count)) {
+      const secret = generateSecret({ length: 20 });
+      await db.prisma.user.update({ where: { id: row.id }, data: { totpSecretEncrypted: encryptSecret(masterKey, secret, `totp:${row.id}`), totpEnabledAt: new Date() } });
+      totpUsers.push({ email: row.email, secret });
     }
     const clients = createClientService({ queries: queries.clients, clock: systemClock });
     const web = await clients.create({ name: "Bench web app", type: "confidential", redirectUris: [BENCH_REDIRECT], grantTypes: ["authorization_code", "refresh_token"], resources: [BENCH_RESOURCE] });
     const machine = await clients.create({ name: "Bench service", type: "confidential", grantTypes: ["client_credentials"], resources: [BENCH_RESOURCE] });
-    return { users, webClient: { id: web.client.id, secret: web.secret! }, machineClient: { id: machine.client.id, secret: machine.secret! } };
+    return { users, totpUsers, webClient: { id: web.client.id, secret: web.secret! }, machineClient: { id: machine.client.id, secret: machine.secret! } };
   } finally {
     await db.close();
   }

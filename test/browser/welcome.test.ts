@@ -1,9 +1,8 @@
-/// <reference lib="dom" />
 // The welcome card in a real chromium against a real Gatehouse: a real authorization request from a relying
 // party, so the sign-in page is a real interaction. Tabs both ways, password visibility, the live strength meter
 // (the server's own answers), the theme switch and the system's dark scheme, no JavaScript at all, no CSP
 // violations, and screenshots at phone and desktop widths in light and dark (test-artifacts/screenshots/).
-// (The DOM types above are for the page.evaluate callbacks, which run in the browser.)
+// (test/browser/tsconfig.json adds the DOM types for the page.evaluate callbacks, which run in the browser.)
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
@@ -381,7 +380,7 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
 
 describe("POST /password/strength", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({ RATE_LIMIT_ACCOUNT_PER_IP: "5" }); });
+  beforeAll(async () => { t = await startTestApp({ RATE_LIMIT_STRENGTH_PER_IP: "5" }); });
   afterAll(async () => { await t?.close(); });
 
   const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>

@@ -33,8 +33,12 @@ function sameSiteJsonOnly(issuer: string) {
     // The answer changes nothing, but it spends the caller's rate-limit budget: only our own pages may ask.
     // A cross-site page cannot send a JSON body without a CORS preflight (which we never grant), and browsers
     // name the requesting site in Origin and Sec-Fetch-Site.
+    // (A page with Referrer-Policy no-referrer, like the reset page, makes the browser send "Origin: null";
+    // Sec-Fetch-Site, which page scripts cannot set, still says where it came from.)
     const site = ctx.get("sec-fetch-site");
-    if ((ctx.get("origin") && ctx.get("origin") !== origin) || (site && site !== "same-origin")) {
+    const sent = ctx.get("origin");
+    const nullFromHere = sent === "null" && site === "same-origin";
+    if ((sent && sent !== origin && !nullFromHere) || (site && site !== "same-origin")) {
       throw new AppError("csrf.foreign_origin", 403, "This request was sent from another site.");
     }
     if (!ctx.is("application/json")) throw new AppError("password_strength.unsupported_type", 415, "Send the password as JSON (Content-Type: application/json).");
@@ -46,7 +50,7 @@ export function registerPasswordStrengthRoutes(router: Router, app: AppContext) 
   const body = parseBody(app.config.bodyLimit);
 
   router.post("/password/strength", sameSiteJsonOnly(app.config.issuer), body, async (ctx) => {
-    await app.rateLimits.accountPerIp.consume(ctx.ip);
+    await app.rateLimits.strengthPerIp.consume(ctx.ip);
     const parsed = strengthBody.safeParse(ctx.request.body);
     if (!parsed.success) throw new AppError("password_strength.invalid", 400, "Send {password, username?, email?, name?} as strings.");
     const { password, ...context } = parsed.data;

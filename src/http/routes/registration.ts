@@ -5,6 +5,7 @@ import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { parseBody } from "../body.ts";
+import { normalizeEmail } from "../../services/identifiers.ts";
 
 const registerBody = z.object({
   username: z.string().max(64, "That username is too long"),
@@ -46,9 +47,10 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const parsed = registerBody.safeParse(submitted(ctx));
     const typed = { username: String(submitted(ctx).username ?? "").slice(0, 64), email: String(submitted(ctx).email ?? "").slice(0, 320) };
     if (!parsed.success) return renderRegister(ctx, { ...typed, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
     const result = await services.registration.register(parsed.data, requestInfo(ctx));
     if (result.outcome === "invalid") return renderRegister(ctx, { ...typed, error: result.message, field: result.field }, 400);
-    if (result.userId) await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...requestInfo(ctx) });
+    if (result.outcome === "check_email" && result.userId) await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...requestInfo(ctx) });
     return page(ctx, "check-email", { title: "Check your email", email: parsed.data.email });
   });
 
@@ -77,6 +79,7 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     if (!parsed.success) {
       return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: parsed.error.issues[0]?.message }, 400);
     }
+    await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
     await services.registration.resendVerification(parsed.data.email);
     return page(ctx, "check-email", { title: "Check your email", email: parsed.data.email });
   });
