@@ -85,6 +85,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   });
   const totp = createTotpService({ credentials: queries.credentials, redis, clock, masterKey: config.secrets.masterKey, issuer: config.totpIssuer });
   const historySize = config.passwordPolicy.history;
+  const audit = createAuditService(queries.auditEvents);
   const credentials = createCredentialService({
     users: queries.users, credentials: queries.credentials, passwords, policy: passwordPolicy, lockout, notifications, clock, historySize,
     endSessions: (userId, keep) => oidcStore.endUserSessions(userId, keep),
@@ -99,16 +100,16 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     totp,
     credentials,
     passwordReset: createPasswordResetService({
-      users: queries.users, credentials: queries.credentials, credentialService: credentials, passwords, totp, notifications, clock,
+      users: queries.users, credentials: queries.credentials, credentialService: credentials, passwords, totp, lockout, notifications, clock,
       issuer: config.issuer, ttlSeconds: config.passwordResetTtl, historySize,
     }),
-    emailChange: createEmailChangeService({ changes: queries.emailChanges, users: queries.users, passwords, notifications, clock, issuer: config.issuer, ttlSeconds: config.emailVerificationTtl }),
+    emailChange: createEmailChangeService({ changes: queries.emailChanges, users: queries.users, notifications, clock, issuer: config.issuer, ttlSeconds: config.emailVerificationTtl }),
     geo,
     notifications,
     oidcStore,
     lockout,
     mailer,
-    accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, clock }),
+    accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, audit, clock }),
     clients: createClientService({ queries: queries.clients, clock }),
     keys: createSigningKeyService({
       queries: queries.signingKeys,
@@ -119,7 +120,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       // other processes may keep signing with it before they reload keys, plus 10 minutes
       retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + config.keys.refreshSeconds + 600,
     }),
-    audit: createAuditService(queries.auditEvents),
+    audit,
   };
 }
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { loadConfig, ConfigError, type Config } from "./config/load.ts";
 import { createContext, type AppContext } from "./context.ts";
 import { createApp } from "./app.ts";
-import { bootstrapAdmin } from "./services/bootstrap.ts";
+import { bootstrapAdmin, firstRunSetupToken } from "./services/bootstrap.ts";
 import { StartupError } from "./lib/startup-error.ts";
 import { createLogger } from "./lib/logger.ts";
 import { isWorker, runPrimary } from "./cluster.ts";
@@ -23,7 +23,9 @@ function banner(app: AppContext, url: string, adminExists: boolean): string {
   if (config.secrets.generatedIn) lines.push(`  secrets:    generated for development in ${config.secrets.generatedIn}`);
   if (app.services.mailer.usesMailbox) lines.push(`  mail:       no SMTP_URL: emails are kept at ${url}/dev/mailbox (development only)`);
   if (!adminExists) {
-    lines.push("", "No admin account yet. Create the first admin (it prints a generated password once):",
+    lines.push("", "No admin account yet. Create the first admin in the browser (this link works until one exists):",
+      `  ${config.issuer}/admin-register?setup=${firstRunSetupToken(config.secrets.masterKey)}`,
+      "or on the command line (it prints a generated password once):",
       "  npm run create-admin -- --email you@example.com",
       "Then register a relying party and sign in through it with that email and password:",
       "  npm run create-client -- --name \"My app\" --redirect-uri http://localhost:8080/callback");

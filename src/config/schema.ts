@@ -54,7 +54,7 @@ export const settings = {
   EMAIL_VERIFICATION_TTL: { schema: seconds(86400), doc: "Lifetime of an email verification link, seconds" },
   RATE_LIMIT_ACCOUNT_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(5), doc: "Registrations, verification resends and email changes per hour for one email address (each can send that address an email; then 429)" },
   RATE_LIMIT_ACCOUNT_PER_IP: { schema: z.coerce.number().int().min(1).default(20), doc: "Registrations, verification resends and confirmations per minute from one IP address (then 429)" },
-  RATE_LIMIT_STRENGTH_PER_IP: { schema: z.coerce.number().int().min(1).default(120), doc: "Live password-strength checks (POST /password/strength, the meter on the pages) per minute from one IP address (then 429)" },
+  RATE_LIMIT_STRENGTH_PER_IP: { schema: z.coerce.number().int().min(1).default(60), doc: "Live password-strength checks (POST /password/strength, the meter on the pages) per minute from one IP address (then 429)" },
   RATE_LIMIT_RESET_PER_IP: { schema: z.coerce.number().int().min(1).default(10), doc: "Password reset requests and redemptions per minute from one IP address (then 429)" },
   RATE_LIMIT_RESET_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(5), doc: "Password reset emails per hour for one address" },
   RATE_LIMIT_CODE_PER_USER: { schema: z.coerce.number().int().min(1).default(10), doc: "Second-factor (TOTP or backup) code attempts per minute for one account (then 429); wrong codes also count toward lockout" },

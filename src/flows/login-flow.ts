@@ -59,7 +59,7 @@ export function createLoginFlow(deps: { redis: RedisClient; clock: Clock; accoun
       if (await accounts.isLocked(user.id)) return { outcome: "invalid", user, reason: "locked" };
       const check = await totp.verifyCode(user, code);
       if (check.outcome !== "ok") {
-        const failure = await accounts.recordFailure(user, request);
+        const failure = await accounts.recordFailure(user, request, "code");
         return { outcome: "invalid", user, reason: "wrong_code", ...(failure.lockedUntil ? { lockedUntil: failure.lockedUntil } : {}) };
       }
       // of parallel right answers (a TOTP code and a backup code, say) only the one that ends the state signs in

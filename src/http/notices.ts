@@ -1,16 +1,16 @@
 // One-time notices shown on the next page (the sign-in page after a password reset, say): a short signed
-// cookie holding one code from a fixed list, so no text from a URL ever reaches a page.
+// cookie holding one code from a fixed list, set only by our own handlers, so no other site can make a page
+// say "your password was changed" and no text from a URL ever reaches a page.
 import type { Context } from "koa";
 
 export const NOTICES = {
   password_reset: "Your password was changed and every session was signed out. Sign in with your new password.",
   email_changed: "Your email address was changed.",
-  signed_out: "You are signed out.",
 } as const;
 export type NoticeCode = keyof typeof NOTICES;
 
 const COOKIE = "gh.notice";
-export const isNotice = (value: unknown): value is NoticeCode => typeof value === "string" && Object.hasOwn(NOTICES, value);
+const isNotice = (value: unknown): value is NoticeCode => typeof value === "string" && Object.hasOwn(NOTICES, value);
 
 export function setNotice(ctx: Context, code: NoticeCode, secure: boolean): void {
   ctx.cookies.set(COOKIE, code, { httpOnly: true, sameSite: "lax", secure, signed: true, maxAge: 10 * 60 * 1000, overwrite: true });

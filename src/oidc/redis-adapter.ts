@@ -172,23 +172,16 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       await Promise.all([...mine.map((m) => destroyRecord(this.model, splitMember(m).id)), redis.hdel(index, ...mine)]);
     }
   }, {
-    /** ends every session of a user and revokes every grant (with its tokens), except the session `keepSessionId` */
+    /**
+     * ends every session of a user except `keepSessionId` and revokes every grant (so every code, access and
+     * refresh token), the kept session's too: a stolen refresh token must not outlive a password change
+     */
     async endUserSessions(accountId: string, keepSessionId?: string): Promise<{ sessions: number; grants: number }> {
       const index = userIndexKey(accountId);
       const members = (await redis.hkeys(index)).filter(isMember).map(splitMember);
-      const kept = keepSessionId ? members.find((m) => m.model === "Session" && m.id === keepSessionId) : undefined;
-      let keepGrants = new Set<string>();
-      if (kept) {
-        const json = await redis.get(recordKey("Session", kept.id));
-        const authorizations = json ? (JSON.parse(json) as { authorizations?: Record<string, { grantId?: string }> }).authorizations ?? {} : {};
-        keepGrants = new Set(Object.values(authorizations).map((a) => a.grantId).filter((g): g is string => Boolean(g)));
-      }
-      const sessions = members.filter((m) => m.model === "Session" && m !== kept);
-      const grants = members.filter((m) => m.model === "Grant" && !keepGrants.has(m.id));
-      await Promise.all([
-        ...sessions.map((m) => destroyRecord("Session", m.id)),
-        ...grants.map((m) => destroyGrant(m.id)),
-      ]);
+      const sessions = members.filter((m) => m.model === "Session" && m.id !== keepSessionId);
+      const grants = members.filter((m) => m.model === "Grant");
+      await Promise.all([...sessions.map((m) => destroyRecord("Session", m.id)), ...grants.map((m) => destroyGrant(m.id))]);
       const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);
       if (gone.length) await redis.hdel(index, ...gone);
       return { sessions: sessions.length, grants: grants.length };

@@ -7,6 +7,9 @@ import type { PrismaClient, Prisma } from "../generated/prisma/client.ts";
 /** writes a new password hash and keeps the newest `historySize` hashes in the history */
 async function writePassword(tx: Prisma.TransactionClient, userId: string, passwordHash: string, at: Date, historySize: number): Promise<void> {
   await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: at } });
+  // links sent before the change were sent on the old password's watch: none of them works afterwards
+  await tx.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: at } });
+  await tx.emailChangeToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: at } });
   if (historySize <= 0) return;
   await tx.passwordHistory.create({ data: { userId, passwordHash, createdAt: at } });
   const keep = await tx.passwordHistory.findMany({ where: { userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: historySize, select: { id: true } });
@@ -41,9 +44,7 @@ export function createCredentialQueries(db: PrismaClient) {
         const used = await tx.passwordResetToken.updateManyAndReturn({ where: { tokenHash, usedAt: null, expiresAt: { gt: at } }, data: { usedAt: at }, select: { userId: true } });
         const token = used[0];
         if (!token) return null;
-        await writePassword(tx, token.userId, passwordHash, at, historySize);
-        // every other reset link of the user dies with this one
-        await tx.passwordResetToken.updateMany({ where: { userId: token.userId, usedAt: null }, data: { usedAt: at } });
+        await writePassword(tx, token.userId, passwordHash, at, historySize); // every other link dies with it
         return token.userId;
       }),
 

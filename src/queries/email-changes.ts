@@ -22,7 +22,15 @@ export function createEmailChangeQueries(db: PrismaClient) {
         if (!user || user.disabled) return { outcome: "invalid" } as const;
         const emailNormalized = newEmailNormalized(token.newEmail);
         if (await tx.user.findUnique({ where: { emailNormalized } })) return { outcome: "taken" } as const;
-        await tx.user.update({ where: { id: user.id }, data: { email: token.newEmail, emailNormalized, emailVerified: true, emailVerifiedAt: at } });
+        try {
+          await tx.user.update({ where: { id: user.id }, data: { email: token.newEmail, emailNormalized, emailVerified: true, emailVerifiedAt: at } });
+        } catch (err) {
+          // someone registered the address between the check and the update
+          if ((err as { code?: string }).code === "P2002") return { outcome: "taken" } as const;
+          throw err;
+        }
+        // reset links went to the old address: they stop working with it
+        await tx.passwordResetToken.updateMany({ where: { userId: user.id, usedAt: null }, data: { usedAt: at } });
         return { outcome: "changed", userId: user.id, oldEmail: user.email, newEmail: token.newEmail } as const;
       }),
   };

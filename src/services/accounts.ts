@@ -7,6 +7,7 @@ import { normalizeEmail, normalizeUsername, parseIdentifier } from "./identifier
 import type { PasswordService } from "./passwords.ts";
 import type { LockoutService, LockSubject } from "./lockout.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
+import type { AuditService } from "./audit.ts";
 import { totpEnabled } from "./totp.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,8 +30,11 @@ export type SignInResult =
 /** a failure recorded against an account; lockedUntil is set when this failure started a lock (the owner was told) */
 export type RecordedFailure = { failures: number; lockedUntil?: Date };
 
-export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; lockout: LockoutService; notifications: Notifications; clock: Clock }) {
-  const { users, passwords, lockout, notifications, clock } = deps;
+export type FailedFactor = "password" | "code";
+type AuditedRequest = RequestInfo & { clientId?: string | null };
+
+export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; lockout: LockoutService; notifications: Notifications; audit: AuditService; clock: Clock }) {
+  const { users, passwords, lockout, notifications, audit, clock } = deps;
 
   async function findByIdentifier(identifier: string): Promise<User | null> {
     const id = parseIdentifier(identifier);
@@ -38,16 +42,20 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
   }
 
   /** counts a failed credential check against the account; when it starts a lock the owner gets the lockout email */
-  async function recordFailure(user: User, request: RequestInfo): Promise<RecordedFailure> {
+  /** `factor`: what was wrong; a lock from wrong codes means someone had the right password (the email says so) */
+  async function recordFailure(user: User, request: AuditedRequest, factor: FailedFactor = "password"): Promise<RecordedFailure> {
     const failure = await lockout.recordFailure({ userId: user.id });
     if (!failure.lockedNow || !failure.lockedUntil) return { failures: failure.failures };
-    await notifications.lockedOut(user, { until: failure.lockedUntil, attempts: failure.failures }, request);
+    await audit.record({ type: "login.locked", outcome: "failure", userId: user.id, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null, data: { until: failure.lockedUntil.toISOString(), factor, failures: failure.failures } });
+    await notifications.lockedOut(user, { until: failure.lockedUntil, attempts: failure.failures, factor }, request);
     return { failures: failure.failures, lockedUntil: failure.lockedUntil };
   }
 
-  async function recordUnknownFailure(subject: LockSubject): Promise<RecordedFailure> {
+  async function recordUnknownFailure(subject: LockSubject, request: AuditedRequest): Promise<RecordedFailure> {
     const failure = await lockout.recordFailure(subject);
-    return { failures: failure.failures, ...(failure.lockedNow && failure.lockedUntil ? { lockedUntil: failure.lockedUntil } : {}) };
+    if (!failure.lockedNow || !failure.lockedUntil) return { failures: failure.failures };
+    await audit.record({ type: "login.locked", outcome: "failure", userId: null, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null, data: { until: failure.lockedUntil.toISOString(), factor: "password", failures: failure.failures, knownAccount: false } });
+    return { failures: failure.failures, lockedUntil: failure.lockedUntil };
   }
 
   /** every factor passed: the lockout count starts over and the login is recorded */
@@ -73,7 +81,7 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       const userId = user?.id ?? null;
       if (locked) return { outcome: "invalid", userId, reason: "locked" };
       if (!user || !user.passwordHash || !ok) {
-        const failure = user ? await recordFailure(user, request) : await recordUnknownFailure(subject);
+        const failure = user ? await recordFailure(user, request) : await recordUnknownFailure(subject, request);
         const reason = !user ? "unknown" : !user.passwordHash ? "no_password" : "wrong_password";
         return { outcome: "invalid", userId, reason, ...(failure.lockedUntil ? { lockedUntil: failure.lockedUntil } : {}) };
       }

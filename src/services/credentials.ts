@@ -1,7 +1,9 @@
 // Setting a password: the policy (src/services/password-policy.ts) plus the history (the last PASSWORD_HISTORY
-// passwords, the current one included, may not come back), and what follows every change: every other
-// session of the user ends and their grants and refresh tokens are revoked, the lockout count starts over,
-// and the owner gets a "your password was changed" email.
+// passwords, the current one included, may not come back), and what every change brings: the user's sessions
+// end (all of them, or all but the one making a change while signed in) and every grant is revoked, so every
+// refresh token dies; the lockout count starts over; the owner gets a "your password was changed" email.
+// Sessions are ended before the new password is committed, so a Redis failure aborts the change instead of
+// leaving old sessions alive, and once more after it, for a sign-in with the old password that raced it.
 import type { Clock } from "../lib/clock.ts";
 import type { CredentialQueries } from "../queries/credentials.ts";
 import type { User, UserQueries } from "../queries/users.ts";
@@ -13,6 +15,7 @@ import type { PasswordService } from "./passwords.ts";
 export type SessionEnder = (userId: string, keepSessionId?: string) => Promise<{ sessions: number; grants: number }>;
 export type NewPasswordVerdict = { ok: true } | { ok: false; code: string; message: string };
 export type ChangeResult = { outcome: "changed" } | { outcome: "invalid"; message: string };
+type PasswordOwner = Pick<User, "id" | "email" | "username" | "name" | "passwordHash">;
 
 export function createCredentialService(deps: {
   users: UserQueries;
@@ -27,40 +30,52 @@ export function createCredentialService(deps: {
 }) {
   const { credentials, passwords, policy, clock, historySize } = deps;
 
-  /** the policy, then the history: a password used recently is refused */
-  async function checkNewPassword(user: Pick<User, "id" | "email" | "username" | "name" | "passwordHash">, password: string): Promise<NewPasswordVerdict> {
+  /** the policy alone: says nothing about the account, so it may run before a second factor */
+  function checkPolicy(user: PasswordOwner, password: string): NewPasswordVerdict {
     const verdict = policy.check(password, { email: user.email, username: user.username, name: user.name });
-    if (!verdict.ok) return { ok: false, code: verdict.code, message: verdict.message };
-    if (historySize > 0) {
-      const hashes = new Set(await credentials.recentPasswordHashes(user.id, historySize));
-      if (user.passwordHash) hashes.add(user.passwordHash);
-      for (const hash of hashes) {
-        if (await passwords.verify(hash, password)) {
-          return { ok: false, code: "reused", message: `Choose a password you have not used recently (your last ${historySize} passwords cannot be reused).` };
-        }
+    return verdict.ok ? { ok: true } : { ok: false, code: verdict.code, message: verdict.message };
+  }
+
+  /** the history: tells whether this was one of the user's passwords, so only after every factor */
+  async function checkHistory(user: PasswordOwner, password: string): Promise<NewPasswordVerdict> {
+    if (historySize <= 0) return { ok: true };
+    const hashes = new Set(await credentials.recentPasswordHashes(user.id, historySize));
+    if (user.passwordHash) hashes.add(user.passwordHash);
+    for (const hash of hashes) {
+      if (await passwords.verify(hash, password)) {
+        return { ok: false, code: "reused", message: `Choose a password you have not used recently (your last ${historySize} passwords cannot be reused).` };
       }
     }
     return { ok: true };
   }
 
-  /** after any password change: other sessions and all refresh tokens end, the lock is lifted, the owner told */
-  async function afterChange(user: Pick<User, "id" | "email" | "username">, opts: { keepSessionId?: string; request: RequestInfo; via: "change" | "reset" }) {
-    const ended = await deps.endSessions(user.id, opts.keepSessionId);
-    await deps.lockout.reset({ userId: user.id });
+  /**
+   * commits a password change with `write` (which returns null when it could not happen, e.g. a reset link a
+   * parallel request used first) between the two rounds of ending sessions, then tells the owner
+   */
+  async function commitChange<T>(user: Pick<User, "id" | "email" | "username">, write: () => Promise<T | null>, opts: { keepSessionId?: string; request: RequestInfo; via: "change" | "reset" }): Promise<T | null> {
+    await deps.endSessions(user.id, opts.keepSessionId);
+    const written = await write();
+    if (written === null) return null;
     await deps.notifications.passwordChanged(user, opts.request, opts.via);
-    return ended;
+    await deps.lockout.reset({ userId: user.id });
+    await deps.endSessions(user.id, opts.keepSessionId);
+    return written;
   }
 
   return {
-    checkNewPassword,
-    afterChange,
+    checkPolicy,
+    checkHistory,
+    commitChange,
 
     /** signed in, the current password already confirmed (accounts.confirmPassword): this session stays, every other one ends */
     async changePassword(user: User, next: string, opts: { keepSessionId?: string; request: RequestInfo }): Promise<ChangeResult> {
-      const verdict = await checkNewPassword(user, next);
+      const verdict = checkPolicy(user, next);
       if (!verdict.ok) return { outcome: "invalid", message: verdict.message };
-      await credentials.setPassword(user.id, await passwords.hash(next), clock.now(), historySize);
-      await afterChange(user, { ...opts, via: "change" });
+      const history = await checkHistory(user, next);
+      if (!history.ok) return { outcome: "invalid", message: history.message };
+      const hash = await passwords.hash(next);
+      await commitChange(user, async () => { await credentials.setPassword(user.id, hash, clock.now(), historySize); return true; }, { ...opts, via: "change" });
       return { outcome: "changed" };
     },
   };

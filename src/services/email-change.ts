@@ -1,4 +1,4 @@
-// Changing the email address while signed in: the current password is required, a single-use link (32
+// Changing the email address while signed in: the current password is required (checked by the caller), a single-use link (32
 // random bytes, SHA-256 at rest, EMAIL_VERIFICATION_TTL) goes to the new address, and only following it moves
 // the account there (verified). The old address is then told. An address that already has an account gets no
 // link and the answer is the same (no enumeration); redeeming checks again in the same transaction.
@@ -8,30 +8,29 @@ import type { EmailChangeQueries } from "../queries/email-changes.ts";
 import type { User, UserQueries } from "../queries/users.ts";
 import { normalizeEmail } from "./identifiers.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
-import type { PasswordService } from "./passwords.ts";
 
-export type EmailChangeRequestResult = { outcome: "sent" } | { outcome: "wrong_password" } | { outcome: "same_address" };
+export type EmailChangeRequestResult = { outcome: "sent" } | { outcome: "same_address" };
 
 export function createEmailChangeService(deps: {
   changes: EmailChangeQueries;
   users: UserQueries;
-  passwords: PasswordService;
   notifications: Notifications;
   clock: Clock;
   issuer: string;
   ttlSeconds: number;
 }) {
-  const { changes, users, passwords, notifications, clock } = deps;
+  const { changes, users, notifications, clock } = deps;
   return {
-    async request(user: User, newEmailInput: string, password: string): Promise<EmailChangeRequestResult> {
-      if (!(await passwords.verify(user.passwordHash, password))) return { outcome: "wrong_password" };
+    /** the caller has confirmed the current password (accounts.confirmPassword: locks and counts like a sign-in) */
+    async request(user: User, newEmailInput: string): Promise<EmailChangeRequestResult> {
       const newEmail = newEmailInput.normalize("NFC").trim();
       if (normalizeEmail(newEmail) === user.emailNormalized) return { outcome: "same_address" };
-      if (await users.findByEmailNormalized(normalizeEmail(newEmail))) return { outcome: "sent" }; // taken: say nothing
+      const taken = Boolean(await users.findByEmailNormalized(normalizeEmail(newEmail)));
+      // the same work either way (a pending change to a taken address can never be redeemed), only no email
       const token = randomToken(32);
       const now = clock.now();
       await changes.replace({ userId: user.id, tokenHash: sha256(token), newEmail, expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000) }, now);
-      await notifications.confirmEmailChange(user, newEmail, `${deps.issuer}/account/confirm-email?token=${token}`, deps.ttlSeconds);
+      if (!taken) await notifications.confirmEmailChange(user, newEmail, `${deps.issuer}/account/confirm-email?token=${token}`, deps.ttlSeconds);
       return { outcome: "sent" };
     },
 

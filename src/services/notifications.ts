@@ -23,13 +23,14 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
       mailer.send({ to: user.email, template: "verify-email", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } }),
     registrationAttempt: (user: Recipient, request: RequestInfo) =>
       mailer.send({ to: user.email, template: "registration-attempt", locals: { username: user.username, ip: request.ip ?? "an unknown address" } }),
-    lockedOut: (user: User, lock: { until: Date; attempts: number }, request: RequestInfo) =>
+    lockedOut: (user: User, lock: { until: Date; attempts: number; factor: "password" | "code" }, request: RequestInfo) =>
       mailer.send({
         to: user.email,
         template: "lockout",
         locals: {
           username: user.username,
           attempts: lock.attempts,
+          factor: lock.factor,
           until: lock.until.toISOString().replace("T", " ").slice(0, 16),
           ip: request.ip ?? "an unknown address",
           userAgent: request.userAgent?.slice(0, 200) ?? null,

@@ -13,6 +13,8 @@ export type PolicyResult =
   | { ok: false; code: "too_short" | "too_long" | "common" | "personal" | "weak"; message: string; score: number; suggestions: string[] };
 
 export const MAX_PASSWORD_LENGTH = 1024;
+/** zxcvbn looks at the first 64 characters (a longer password is strong by length alone) */
+const ANALYSED_LENGTH = 64;
 
 /** words from the user's own details that a password must not lean on */
 export function personalWords(context: PasswordContext): string[] {
@@ -38,6 +40,10 @@ export function createPasswordPolicy(settings: PasswordPolicySettings) {
     dictionary: { ...common.dictionary, ...english.dictionary },
     graphs: common.adjacencyGraphs,
     translations: english.translations,
+    // zxcvbn runs synchronously: bound its work so no password can hold the event loop (a 256-character
+    // l33t-heavy password took 1.2 s with the defaults); anything longer than this is long enough anyway
+    maxLength: ANALYSED_LENGTH,
+    l33tMaxSubstitutions: 12,
   });
 
   /** at least half the password is made of words from that dictionary */

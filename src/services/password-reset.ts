@@ -13,12 +13,15 @@ import { parseIdentifier } from "./identifiers.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
 import type { PasswordService } from "./passwords.ts";
 import type { TotpService } from "./totp.ts";
+import type { LockoutService } from "./lockout.ts";
 
-export type ResetLink = { outcome: "valid"; user: User; needsCode: boolean } | { outcome: "invalid" };
+export type ValidResetLink = { outcome: "valid"; user: User; needsCode: boolean };
+export type ResetLink = ValidResetLink | { outcome: "invalid" };
 export type ResetResult =
   | { outcome: "done"; userId: string }
   | { outcome: "invalid_link" }
-  | { outcome: "invalid_code"; userId: string }
+  /** a wrong or missing code, or the account is locked (then the code was not even looked at) */
+  | { outcome: "invalid_code"; userId: string; locked: boolean }
   | { outcome: "invalid_password"; userId: string; message: string };
 
 export function createPasswordResetService(deps: {
@@ -27,6 +30,7 @@ export function createPasswordResetService(deps: {
   credentialService: CredentialService;
   passwords: PasswordService;
   totp: TotpService;
+  lockout: LockoutService;
   notifications: Notifications;
   clock: Clock;
   issuer: string;
@@ -57,17 +61,22 @@ export function createPasswordResetService(deps: {
     /** whether a link is live and whether the form must ask for a code; changes nothing */
     inspect,
 
-    async complete(token: string, password: string, code: string | undefined, request: RequestInfo): Promise<ResetResult> {
-      const link = await inspect(token);
-      if (link.outcome !== "valid") return { outcome: "invalid_link" };
+    /** `link` is what inspect(token) said a moment ago; the redemption checks the token again atomically */
+    async complete(link: ValidResetLink, token: string, password: string, code: string | undefined, request: RequestInfo): Promise<ResetResult> {
       const { user } = link;
-      const verdict = await deps.credentialService.checkNewPassword(user, password);
-      if (!verdict.ok) return { outcome: "invalid_password", userId: user.id, message: verdict.message };
-      if (link.needsCode && (!code || (await deps.totp.verifyCode(user, code)).outcome !== "ok")) return { outcome: "invalid_code", userId: user.id };
+      // the policy says nothing about the account; the history does, so it waits for the second factor
+      const policy = deps.credentialService.checkPolicy(user, password);
+      if (!policy.ok) return { outcome: "invalid_password", userId: user.id, message: policy.message };
+      if (link.needsCode) {
+        // a locked account is refused without looking at the code: the lock must stop code guessing here too
+        if (await deps.lockout.lockedUntil({ userId: user.id })) return { outcome: "invalid_code", userId: user.id, locked: true };
+        if (!code || (await deps.totp.verifyCode(user, code)).outcome !== "ok") return { outcome: "invalid_code", userId: user.id, locked: false };
+      }
+      const history = await deps.credentialService.checkHistory(user, password);
+      if (!history.ok) return { outcome: "invalid_password", userId: user.id, message: history.message };
       const hash = await deps.passwords.hash(password);
-      const userId = await credentials.redeemResetToken(sha256(token), hash, clock.now(), deps.historySize);
+      const userId = await deps.credentialService.commitChange(user, () => credentials.redeemResetToken(sha256(token), hash, clock.now(), deps.historySize), { request, via: "reset" });
       if (!userId) return { outcome: "invalid_link" }; // a parallel redemption won
-      await deps.credentialService.afterChange(user, { request, via: "reset" });
       return { outcome: "done", userId };
     },
   };

@@ -42,12 +42,15 @@ export function createRegistrationService(deps: {
      * A new account; with `systemRole`, the first-run administrator (only while no administrator exists).
      * Teams come later: Door A (a new team) and Door B (an invitation) hook in after the account is created.
      */
-    async register(input: RegistrationInput, request: RequestInfo, opts: { systemRole?: string } = {}): Promise<RegistrationResult> {
+    async register(input: RegistrationInput, request: RequestInfo, opts: { systemRole?: string; beforeEmail?: (emailNormalized: string) => Promise<void> } = {}): Promise<RegistrationResult> {
       const email = input.email.normalize("NFC").trim();
       const username = input.username.normalize("NFC").trim();
       if (!USERNAME_PATTERN.test(username)) return { outcome: "invalid", field: "username", message: "Usernames have 3 to 32 letters, digits, dots, dashes or underscores." };
       const verdict = policy.check(input.password, { email, username });
       if (!verdict.ok) return { outcome: "invalid", field: "password", message: verdict.message };
+      // from here on an email goes out (a verification link, or a notice to the address's owner): the caller's
+      // per-address budget is spent now, not by typos and weak passwords above
+      await opts.beforeEmail?.(normalizeEmail(email));
 
       const existing = await users.findByEmailNormalized(normalizeEmail(email));
       if (existing) {

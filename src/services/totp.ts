@@ -6,10 +6,10 @@
 import type { Redis } from "ioredis";
 import { generateSecret, generateURI, verify } from "otplib";
 import QRCode from "qrcode";
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
-import { decryptSecret, encryptSecret, sha256 } from "../lib/crypto.ts";
+import { decryptSecret, encryptSecret } from "../lib/crypto.ts";
 import type { CredentialQueries } from "../queries/credentials.ts";
 import type { User } from "../queries/users.ts";
 
@@ -51,7 +51,9 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
   const purpose = (userId: string) => `totp:${userId}`;
   const pendingKey = (userId: string) => `totp:{user:${userId}}:pending`;
   const stepKey = (userId: string) => `totp:{user:${userId}}:step`;
-  const backupHash = (userId: string, code: string) => sha256(`${userId}:${normalizeCode(code)}`);
+  // keyed (HMAC with a key derived from the master key): 50-bit codes must not be brute-forced from a dump
+  const backupKey = createHmac("sha256", masterKey).update("gatehouse backup codes v1").digest();
+  const backupHash = (userId: string, code: string) => createHmac("sha256", backupKey).update(`${userId}:${normalizeCode(code)}`).digest("base64url");
 
   async function enrollmentFor(user: Pick<User, "id" | "email">, secret: string): Promise<Enrollment> {
     const uri = generateURI({ issuer: deps.issuer, label: user.email, secret });
@@ -94,8 +96,9 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
       const secret = decryptSecret(masterKey, sealed, purpose(user.id));
       if (!(await checkTotp(user.id, secret, code))) return { outcome: "invalid" };
       const backupCodes = newBackupCodes();
+      // claim the pending secret: of two parallel confirmations one turns 2FA on, the other finds it gone
+      if ((await redis.del(pendingKey(user.id))) !== 1) return { outcome: "expired" };
       await credentials.enableTotp(user.id, encryptSecret(masterKey, secret, purpose(user.id)), backupCodes.map((c) => backupHash(user.id, c)), clock.now());
-      await redis.del(pendingKey(user.id));
       return { outcome: "enabled", backupCodes };
     },
 

@@ -8,6 +8,7 @@ import { startTestApp, uniqueEmail, type TestApp } from "../helpers/test-app.ts"
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
+import { firstRunSetupToken } from "../../src/services/bootstrap.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
 const NEW_PASSWORD = "amber kettle under winter stars";
@@ -78,6 +79,7 @@ describe("account pages", () => {
     const wrong = await browser.submit(profile, "/account/profile/email", { email: target, password: "not my password at all" });
     expect(wrong.status).toBe(400);
     expect(wrong.html).toContain("not your current password");
+    expect(await t.app.services.lockout.failures({ userId: user.id })).toBe(1); // counts like a failed sign-in
 
     const sent = await browser.submit(profile, "/account/profile/email", { email: target, password: user.password });
     expect(sent.status).toBe(200);
@@ -124,6 +126,12 @@ describe("account pages", () => {
     const user = await t.createUser();
     const here = new TestBrowser(t.url);
     const security = await signIn(here, user.email, user.password, "/account/security");
+    // this browser also signed in to an application: its refresh token must die too
+    const hereTokens = (await loginWithCode(rp, here, REDIRECT, { identifier: user.email, password: user.password })).tokens;
+    // a reset link asked for before the change must not work after it
+    await here.submit(await here.go(`${t.url}/forgot-password`), "/forgot-password", { identifier: user.email });
+    const resetMail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject === "Reset your Gatehouse password");
+    const resetLink = /https?:\/\/\S+\/reset-password\?token=[\w-]+/.exec(resetMail.text)![0];
     // another browser with an application's refresh token
     const elsewhere = new TestBrowser(t.url);
     const { tokens } = await loginWithCode(rp, elsewhere, REDIRECT, { identifier: user.email, password: user.password });
@@ -151,11 +159,19 @@ describe("account pages", () => {
     const res = await elsewhere.request(`${t.url}/account/profile`);
     expect(res.status).toBe(302);
     await expect(client.refreshTokenGrant(rp, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    await expect(client.refreshTokenGrant(rp, hereTokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect((await new TestBrowser(t.url).go(resetLink)).status).toBe(400);
     // the new password works, the old one does not
     await expectRefused(user.email, user.password);
     expect((await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: NEW_PASSWORD })).tokens.access_token).toBeTruthy();
     const types = (await t.app.queries.auditEvents.listForUser(user.id)).map((e) => `${e.type}:${e.outcome}`);
     expect(types).toEqual(expect.arrayContaining(["password.changed:success", "password.change_failed:failure"]));
+  });
+
+  it("no other site can make the sign-in page show a notice", async () => {
+    const page = await new TestBrowser(t.url).go(`${t.url}/login?notice=password_reset`);
+    expect(page.url).toContain("/interaction/");
+    expect(page.html).not.toContain("Your password was changed");
   });
 
   it("signing out ends the account session", async () => {
@@ -178,14 +194,27 @@ describe("first-run administrator registration", () => {
   });
   afterAll(async () => { await t?.close(); await sink?.close(); });
 
-  it("creates exactly one Super Admin while none exists, who must verify the email; then the page is closed", async () => {
-    const form = await new TestBrowser(t.url).go(`${t.url}/admin-register`);
+  it("needs the setup link printed at start; creates exactly one Super Admin, who must verify the email; then the page is closed", async () => {
+    const setup = firstRunSetupToken(t.config.secrets.masterKey);
+    const without = await new TestBrowser(t.url).go(`${t.url}/admin-register`);
+    expect(without.status).toBe(403);
+    expect(without.html).toContain("Open the setup link");
+    expect(without.html).not.toContain('name="password"');
+    const wrong = await new TestBrowser(t.url).go(`${t.url}/admin-register?setup=${setup.slice(0, -2)}xx`);
+    expect(wrong.status).toBe(403);
+    // a forged POST without the token creates nothing
+    const forger = new TestBrowser(t.url);
+    const forged = await forger.submit(await forger.go(`${t.url}/admin-register?setup=${setup}`), "/admin-register", { setup: "guess", username: "mallory", email: uniqueEmail("mallory"), password: NEW_PASSWORD });
+    expect(forged.status).toBe(403);
+    expect(await t.app.db.prisma.user.count({ where: { systemRole: { not: null } } })).toBe(0);
+
+    const form = await new TestBrowser(t.url).go(`${t.url}/admin-register?setup=${setup}`);
     expect(form.status).toBe(200);
     expect(form.html).toContain("First-run setup");
     const emails = [uniqueEmail("admin-a"), uniqueEmail("admin-b"), uniqueEmail("admin-c")];
     const results = await Promise.all(emails.map(async (email, i) => {
       const browser = new TestBrowser(t.url);
-      return browser.submit(await browser.go(`${t.url}/admin-register`), "/admin-register", { username: `firstadmin${i}`, email, password: NEW_PASSWORD });
+      return browser.submit(await browser.go(`${t.url}/admin-register?setup=${setup}`), "/admin-register", { username: `firstadmin${i}`, email, password: NEW_PASSWORD });
     }));
     const admins = await t.app.db.prisma.user.findMany({ where: { systemRole: { not: null } } });
     expect(admins).toHaveLength(1);
@@ -193,7 +222,7 @@ describe("first-run administrator registration", () => {
     expect(admins[0]!.emailVerified).toBe(false);
     expect(results.filter((r) => r.status === 200 && r.html.includes("Check your email"))).toHaveLength(1);
     await sink.waitFor((m) => m.to.includes(admins[0]!.email) && m.subject.startsWith("Confirm your email"));
-    const closed = await new TestBrowser(t.url).go(`${t.url}/admin-register`);
+    const closed = await new TestBrowser(t.url).go(`${t.url}/admin-register?setup=${setup}`);
     expect(closed.status).toBe(403);
     expect(closed.html).toContain("already has an administrator");
     expect(closed.html).not.toContain('name="password"');

@@ -107,7 +107,7 @@ describe("password reset", () => {
 
     const done = await browser.submit(form, "/reset-password", { password: NEW_PASSWORD }, { stopAt: `${t.url}/login` });
     expect(done.status).toBe(303);
-    expect(done.url).toBe(`${t.url}/login?notice=password_reset`);
+    expect(done.url).toBe(`${t.url}/login`);
     const signIn = await browser.go(done.url, { stopAt: REDIRECT });
     expect(signIn.url).toMatch(/\/interaction\/[^/]+$/); // the sign-in page: no automatic sign-in
     expect(signIn.html).toContain('name="password"');
@@ -234,6 +234,38 @@ describe("password reset", () => {
     expect(done.status).toBe(303);
     expect(await passwordIs(user.id, NEW_PASSWORD)).toBe(true);
     expect(await t.app.services.lockout.failures({ userId: user.id })).toBe(0);
+  });
+
+  it("a locked TOTP user cannot guess codes on the reset page, and the history says nothing before the code", async () => {
+    const user = await t.createUser();
+    const enrollment = await t.app.services.totp.beginEnrollment(user);
+    expect((await t.app.services.totp.confirmEnrollment(user, await generate({ secret: enrollment.secret, epoch: clock.epoch() }))).outcome).toBe("enabled");
+    offset += 30_000;
+    const browser = new TestBrowser(t.url);
+    const link = await emailedLink(user, browser);
+    const form = await browser.go(link);
+    const valid = await Promise.all([-30, 0, 30].map((d) => generate({ secret: enrollment.secret, epoch: clock.epoch() + d })));
+    const wrong = ["000000", "111111", "222222", "333333"].find((c) => !valid.includes(c))!;
+
+    // the current password with a wrong code: "invalid code", not "used recently" (that would confirm a guess)
+    const probe = await browser.submit(form, "/reset-password", { password: user.password, code: wrong });
+    expect(probe.status).toBe(400);
+    expect(probe.html).toContain("That code is not valid");
+    expect(probe.html).not.toContain("not used recently");
+
+    for (let i = 0; i < 4; i++) await browser.submit(form, "/reset-password", { password: NEW_PASSWORD, code: wrong });
+    expect(await t.app.services.lockout.lockedUntil({ userId: user.id })).not.toBeNull();
+    // locked: even the right code is refused, with the same message, and nothing changes
+    const right = await generate({ secret: enrollment.secret, epoch: clock.epoch() });
+    const refused = await browser.submit(form, "/reset-password", { password: NEW_PASSWORD, code: right });
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain("That code is not valid");
+    expect(await passwordIs(user.id, user.password)).toBe(true);
+    const lockMail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject.startsWith("Your Gatehouse account was locked"));
+    expect(lockMail.text).toContain("right password");
+    const reasons = (await t.app.db.prisma.auditEvent.findMany({ where: { userId: user.id, type: "password_reset.failed" }, orderBy: { id: "asc" } })).map((e) => (e.data as { reason: string }).reason);
+    expect(reasons.at(-1)).toBe("locked");
+    expect(await t.app.db.prisma.auditEvent.count({ where: { userId: user.id, type: "login.locked" } })).toBe(1);
   });
 
   it("refuses a new password that breaks the policy, with a clear message, and keeps the link", async () => {

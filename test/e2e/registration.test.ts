@@ -134,6 +134,9 @@ describe("registration rate limits", () => {
       const form = await browser.go(`${t.url}${path === "/register" ? "/register" : "/verify-email"}`);
       return browser.submit(form, path, fields);
     };
+    // a weak password sends nothing, so it spends nothing
+    const weak = await attempt("/register", { username: `u${Date.now().toString(36)}w`, email: owner.email, password: "password1234" });
+    expect(weak.status).toBe(400);
     const first = await attempt("/register", { username: `u${Date.now().toString(36)}a`, email: owner.email.toUpperCase(), password: PASSWORD });
     const second = await attempt("/verify-email/resend", { email: owner.email });
     const third = await attempt("/register", { username: `u${Date.now().toString(36)}b`, email: owner.email, password: PASSWORD });

@@ -39,8 +39,8 @@ describe("the two-factor account page", () => {
   const otherThan = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 
   /** off -> set up -> confirmed with the code from the page's secret; returns the page with the backup codes */
-  async function enroll(browser: TestBrowser, page: Page) {
-    const setup = await browser.submit(page, "/account/two-factor/setup", {});
+  async function enroll(browser: TestBrowser, page: Page, password: string) {
+    const setup = await browser.submit(page, "/account/two-factor/setup", { password });
     const secret = secretOn(setup.html)!;
     const done = await browser.submit(setup, "/account/two-factor/confirm", { code: await totpCode(secret, clock.epoch()) });
     return { setup, secret, done };
@@ -53,7 +53,14 @@ describe("the two-factor account page", () => {
     expect(page.html).toMatch(/<a href="\/account\/two-factor" aria-current="page">/);
     expect(page.html).toContain("Set up two-factor authentication");
 
-    const setup = await browser.submit(page, "/account/two-factor/setup", {});
+    // setting up a second factor needs the password: a borrowed session must not lock the owner out
+    const noPassword = await browser.submit(page, "/account/two-factor/setup", { password: "not my password at all" });
+    expect(noPassword.status).toBe(400);
+    expect(noPassword.html).toContain("That is not your current password.");
+    expect(noPassword.html).not.toContain('id="totp-secret"');
+    expect(await t.app.services.lockout.failures({ userId: user.id })).toBe(1);
+
+    const setup = await browser.submit(page, "/account/two-factor/setup", { password: user.password });
     expect(setup.status).toBe(200);
     expect(setup.html).toMatch(/<div class="qr-code"[^>]*><svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(setup.html).toMatch(/id="totp-secret">([A-Z2-7]{4} ){7}[A-Z2-7]{4}</); // 32 characters in groups of 4
@@ -86,26 +93,31 @@ describe("the two-factor account page", () => {
     expect(mail.text).toContain("Two-factor authentication was turned on");
     expect(mail.html).toContain("127.0.0.1");
     expect((await audit(user.id, "two_factor.enabled")).map((e) => [e.outcome, (e.data as { reason?: string }).reason]))
-      .toEqual([["failure", "wrong_code"], ["success", undefined]]);
+      .toEqual([["failure", "wrong_password"], ["failure", "wrong_code"], ["success", undefined]]);
   });
 
-  it("new backup codes need the password; they replace the old ones and are shown once", async () => {
+  it("new backup codes need the password and a code; they replace the old ones and are shown once", async () => {
     const user = await t.createUser();
     const { browser, page } = await signedIn(user);
-    const { done } = await enroll(browser, page);
+    const { done } = await enroll(browser, page, user.password);
     const oldCodes = codesOn(done.html);
     const on = await browser.go(`${t.url}${PAGE}`);
     const hashes = async () => (await t.app.db.prisma.backupCode.findMany({ where: { userId: user.id }, orderBy: { codeHash: "asc" } })).map((c) => c.codeHash);
     const before = await hashes();
 
-    const refused = await browser.submit(on, "/account/two-factor/backup-codes", { password: "not my password at all" });
+    const refused = await browser.submit(on, "/account/two-factor/backup-codes", { password: "not my password at all", code: oldCodes[1]! });
     expect(refused.status).toBe(400);
     expect(refused.html).toContain("That is not your current password.");
     expect(codesOn(refused.html)).toEqual([]);
     expect(await hashes()).toEqual(before);
     expect(await t.app.services.lockout.failures({ userId: user.id })).toBe(1);
+    const noCode = await browser.submit(on, "/account/two-factor/backup-codes", { password: user.password, code: "aaaaa-bbbbb" });
+    expect(noCode.status).toBe(400);
+    expect(noCode.html).toContain("That code is not valid.");
+    expect(await hashes()).toEqual(before);
+    expect(await t.app.services.lockout.failures({ userId: user.id })).toBe(2);
 
-    const fresh = await browser.submit(on, "/account/two-factor/backup-codes", { password: user.password });
+    const fresh = await browser.submit(on, "/account/two-factor/backup-codes", { password: user.password, code: oldCodes[1]! });
     expect(fresh.status).toBe(200);
     const newCodes = codesOn(fresh.html);
     expect(newCodes).toHaveLength(10);
@@ -116,13 +128,13 @@ describe("the two-factor account page", () => {
     expect(codesOn((await browser.go(`${t.url}${PAGE}`)).html)).toEqual([]);
 
     await sink.waitFor((m) => m.to.includes(user.email) && m.subject === SUBJECT && m.text.includes("New backup codes were created"));
-    expect((await audit(user.id, "two_factor.backup_codes_regenerated")).map((e) => e.outcome)).toEqual(["failure", "success"]);
+    expect((await audit(user.id, "two_factor.backup_codes_regenerated")).map((e) => e.outcome)).toEqual(["failure", "failure", "success"]);
   });
 
   it("turning off needs the password and a code; a wrong one of either changes nothing", async () => {
     const user = await t.createUser();
     const { browser, page } = await signedIn(user);
-    const { secret, done } = await enroll(browser, page);
+    const { secret, done } = await enroll(browser, page, user.password);
     const backupCodes = codesOn(done.html);
     clock.advance(30); // the confirmation used this step
     const on = await browser.go(`${t.url}${PAGE}`);
@@ -160,7 +172,7 @@ describe("the two-factor account page", () => {
   it("a backup code also turns it off", async () => {
     const user = await t.createUser();
     const { browser, page } = await signedIn(user);
-    const { done } = await enroll(browser, page);
+    const { done } = await enroll(browser, page, user.password);
     const on = await browser.go(`${t.url}${PAGE}`);
     const off = await browser.submit(on, "/account/two-factor/disable", { password: user.password, code: codesOn(done.html)[5]! });
     expect(off.status).toBe(200);

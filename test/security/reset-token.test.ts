@@ -72,7 +72,7 @@ describe("reset tokens", () => {
     const form = await browser.go(link);
     const done = await post(browser, form, { password: "first new password of many" });
     expect(done.status).toBe(303);
-    expect(done.location).toBe("/login?notice=password_reset");
+    expect(done.location).toBe("/login");
 
     const reopened = await browser.go(link);
     expect(reopened.status).toBe(400);

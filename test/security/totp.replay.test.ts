@@ -54,6 +54,19 @@ describe("TOTP replay and backup codes", () => {
     expect((await verify(user, await totpCode(secret, clock.epoch()))).outcome).toBe("ok");
   });
 
+  it("two parallel confirmations of one enrollment (codes of adjacent steps): one turns 2FA on, with one set of backup codes", async () => {
+    const created = await t.createUser();
+    const { secret } = await t.app.services.totp.beginEnrollment(created);
+    const codes = await Promise.all([clock.epoch() - 30, clock.epoch()].map((epoch) => totpCode(secret, epoch)));
+    const results = await Promise.all(codes.map((code) => t.app.services.totp.confirmEnrollment(created, code)));
+    const enabled = results.filter((r) => r.outcome === "enabled");
+    expect(enabled).toHaveLength(1);
+    const shown = (enabled[0] as { backupCodes: string[] }).backupCodes;
+    const user = await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: created.id } });
+    expect(await t.app.services.totp.remainingBackupCodes(created.id)).toBe(10);
+    expect((await verify(user, shown[0]!)).outcome).toBe("ok"); // the codes shown are the codes stored
+  });
+
   it("10 parallel submissions of one valid code: exactly one is accepted", async () => {
     const { user, secret } = await enrolledUser();
     const code = await totpCode(secret, clock.epoch());

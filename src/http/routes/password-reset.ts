@@ -1,6 +1,7 @@
 // Forgot password: /forgot-password (the answer never says whether an account exists) and /reset-password
 // (the emailed link: a GET only shows the form, the POST sets the new password, with a code for TOTP users).
 import type Router from "@koa/router";
+import { setNotice } from "../notices.ts";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
@@ -130,13 +131,14 @@ function registerResetPassword(router: Router, app: AppContext, h: ResetRouteHel
       await rateLimits.codePerUser.consume(user.id);
     }
 
-    const result = await services.passwordReset.complete(token.data, parsed.data.password, code, info);
+    const result = await services.passwordReset.complete(link, token.data, parsed.data.password, code, info);
     switch (result.outcome) {
       case "done":
         await services.audit.record({ type: "password_reset.completed", outcome: "success", userId: result.userId, ...info });
         ctx.set("Cache-Control", "no-store");
+        setNotice(ctx, "password_reset", app.config.isProduction);
         ctx.status = 303;
-        return ctx.redirect("/login?notice=password_reset");
+        return ctx.redirect("/login");
       case "invalid_link": // a parallel redemption won, or the link died since the inspection
         await failed("invalid_link", user.id);
         return h.renderInvalidLink(ctx);
@@ -144,8 +146,12 @@ function registerResetPassword(router: Router, app: AppContext, h: ResetRouteHel
         await failed("invalid_password", result.userId);
         return h.renderResetForm(ctx, { ...form, error: result.message, field: "password" }, 400);
       case "invalid_code": {
-        // a wrong second factor counts toward the lockout exactly like one at sign-in
-        const failure = await services.accounts.recordFailure(user, info);
+        // a wrong second factor counts toward the lockout exactly like one at sign-in; locked, it is not even checked
+        if (result.locked) {
+          await failed("locked", result.userId);
+          return h.renderResetForm(ctx, { ...form, error: INVALID_CODE, field: "code" }, 400);
+        }
+        const failure = await services.accounts.recordFailure(user, info, "code");
         await failed("invalid_code", result.userId, failure.lockedUntil ? { lockedUntil: failure.lockedUntil.toISOString() } : {});
         return h.renderResetForm(ctx, { ...form, error: INVALID_CODE, field: "code" }, 400);
       }

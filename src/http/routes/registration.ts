@@ -47,8 +47,7 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const parsed = registerBody.safeParse(submitted(ctx));
     const typed = { username: String(submitted(ctx).username ?? "").slice(0, 64), email: String(submitted(ctx).email ?? "").slice(0, 320) };
     if (!parsed.success) return renderRegister(ctx, { ...typed, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
-    await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
-    const result = await services.registration.register(parsed.data, requestInfo(ctx));
+    const result = await services.registration.register(parsed.data, requestInfo(ctx), { beforeEmail: (email) => rateLimits.accountPerIdentifier.consume(email) });
     if (result.outcome === "invalid") return renderRegister(ctx, { ...typed, error: result.message, field: result.field }, 400);
     if (result.outcome === "check_email" && result.userId) await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...requestInfo(ctx) });
     return page(ctx, "check-email", { title: "Check your email", email: parsed.data.email });

@@ -5,7 +5,6 @@ import type Router from "@koa/router";
 import type { Context, Next } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { createAccountSessions, safeReturnPath, type AccountSession } from "../../account-session.ts";
-import { isNotice, setNotice } from "../../notices.ts";
 import { registerProfileRoutes } from "./profile.ts";
 import { registerSecurityRoutes } from "./security.ts";
 import { registerTwoFactorRoutes } from "./two-factor.ts";
@@ -20,7 +19,6 @@ export type AccountRouteHelpers = {
 
 export function registerAccountRoutes(router: Router, app: AppContext) {
   const sessions = createAccountSessions(app);
-  const secure = app.config.isProduction;
 
   const helpers: AccountRouteHelpers = {
     async requireAccount(ctx, next) {
@@ -44,11 +42,9 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
   };
 
   router.get("/login", async (ctx) => {
-    if (isNotice(ctx.query.notice)) setNotice(ctx, ctx.query.notice, secure);
     const returnTo = safeReturnPath(ctx.query.return_to);
-    // already signed in: straight there (unless a notice asks for the sign-in page)
-    if (!isNotice(ctx.query.notice) && (await sessions.current(ctx))) return ctx.redirect(returnTo);
-    sessions.startLogin(ctx, returnTo, isNotice(ctx.query.notice) ? { prompt: "login" } : {});
+    if (await sessions.current(ctx)) return ctx.redirect(returnTo); // already signed in: straight there
+    sessions.startLogin(ctx, returnTo);
   });
   router.get("/account/callback", (ctx) => ctx.redirect(sessions.finishLogin(ctx)));
   router.get("/account", helpers.requireAccount, (ctx) => ctx.redirect("/account/profile"));

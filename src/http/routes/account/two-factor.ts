@@ -1,5 +1,5 @@
-// /account/two-factor: turn TOTP on (QR code and secret, confirmed by a code; the backup codes are shown once),
-// regenerate backup codes (needs the password) and turn it off (needs the password and a code). Wrong passwords
+// /account/two-factor: turn TOTP on (needs the password; QR code and secret, confirmed by a code; the backup
+// codes are shown once), regenerate backup codes and turn it off (each needs the password and a code). Wrong passwords
 // and wrong codes on a live factor count toward lockout; every change is audited and emailed to the owner.
 import type Router from "@koa/router";
 import type { Context } from "koa";
@@ -17,11 +17,13 @@ const BINDING = "account-two-factor";
 const password = z.string().min(1, "Enter your current password").max(1024, "Passwords can be at most 1024 characters long");
 const code = (missing: string) => z.string().trim().min(1, missing).max(64, "That code is too long");
 const confirmBody = z.object({ code: code("Enter the 6-digit code from your authenticator app") });
-const regenerateBody = z.object({ password });
+const setupBody = z.object({ password });
+const regenerateBody = z.object({ password, code: code("Enter a code from your authenticator app or a backup code") });
 const disableBody = z.object({ password, code: code("Enter a code from your authenticator app or a backup code") });
 
 const LOCKED = "Your account is locked after too many failed attempts. Try again later.";
 const WRONG_PASSWORD = "That is not your current password.";
+const WRONG_CODE = "That code is not valid. Enter the newest code from your app, or an unused backup code.";
 
 export function registerTwoFactorRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
@@ -45,7 +47,7 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
   }
 
   /** CSRF, the per-user code limit, then the body through its schema (or the page again with the message) */
-  async function accept<T extends z.ZodType>(ctx: Context, form: "confirm" | "regenerate" | "disable", schema: T): Promise<{ user: User; data: z.infer<T> } | null> {
+  async function accept<T extends z.ZodType>(ctx: Context, form: "setup" | "confirm" | "regenerate" | "disable", schema: T): Promise<{ user: User; data: z.infer<T> } | null> {
     csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
     const { user } = h.account(ctx);
     await app.rateLimits.codePerUser.consume(user.id);
@@ -61,10 +63,18 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
 
   router.get("/account/two-factor", h.requireAccount, (ctx) => show(ctx));
 
+  // a second factor is a credential: whoever sets it up must know the password, or a borrowed session could
+  // lock the owner out with the thief's authenticator
   router.post("/account/two-factor/setup", h.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
-    const { user } = h.account(ctx);
+    const input = await accept(ctx, "setup", setupBody);
+    if (!input) return;
+    const { user, data } = input;
     if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
+    const check = await services.accounts.confirmPassword(user, data.password, h.requestInfo(ctx));
+    if (check.outcome !== "ok") {
+      await audit(ctx, user, "two_factor.enabled", "failure", { reason: check.outcome });
+      return show(ctx, { view: "off", error: check.outcome === "locked" ? LOCKED : WRONG_PASSWORD, field: "setup-password" }, check.outcome === "locked" ? 423 : 400);
+    }
     return show(ctx, { view: "enroll", enrollment: await totp.beginEnrollment(user) });
   });
 
@@ -89,10 +99,17 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     if (!input) return;
     const { user, data } = input;
     if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is off, so there are no backup codes." }, 400);
-    const check = await services.accounts.confirmPassword(user, data.password, h.requestInfo(ctx));
+    const info = h.requestInfo(ctx);
+    const check = await services.accounts.confirmPassword(user, data.password, info);
     if (check.outcome !== "ok") {
       await audit(ctx, user, "two_factor.backup_codes_regenerated", "failure", { reason: check.outcome });
       return show(ctx, { error: check.outcome === "locked" ? LOCKED : WRONG_PASSWORD, field: "regenerate-password" }, check.outcome === "locked" ? 423 : 400);
+    }
+    const verified = await totp.verifyCode(user, data.code);
+    if (verified.outcome !== "ok") {
+      await services.accounts.recordFailure(user, info, "code");
+      await audit(ctx, user, "two_factor.backup_codes_regenerated", "failure", { reason: "wrong_code" });
+      return show(ctx, { error: WRONG_CODE, field: "regenerate-code" }, 400);
     }
     const backupCodes = await totp.regenerateBackupCodes(user.id);
     await audit(ctx, user, "two_factor.backup_codes_regenerated", "success");
@@ -113,9 +130,9 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     }
     const verified = await totp.verifyCode(user, data.code);
     if (verified.outcome !== "ok") {
-      await services.accounts.recordFailure(user, info);
+      await services.accounts.recordFailure(user, info, "code");
       await audit(ctx, user, "two_factor.disabled", "failure", { reason: "wrong_code" });
-      return show(ctx, { error: "That code is not valid. Enter the newest code from your app, or an unused backup code.", field: "disable-code" }, 400);
+      return show(ctx, { error: WRONG_CODE, field: "disable-code" }, 400);
     }
     await totp.disable(user.id);
     await audit(ctx, user, "two_factor.disabled", "success", { method: verified.method });

@@ -80,9 +80,6 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow
       return;
     }
     await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.userId, ...info, data: { reason: result.reason } });
-    if (result.lockedUntil) {
-      await services.audit.record({ type: "login.locked", outcome: "failure", userId: result.userId, ...info, data: { until: result.lockedUntil.toISOString() } });
-    }
     return render(ctx, interaction, { identifier, error: INVALID_CREDENTIALS, status: 401 });
   }
 

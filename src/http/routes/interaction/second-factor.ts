@@ -76,9 +76,6 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
     if (result.outcome === "expired") throw expired(uid);
     if (result.outcome === "invalid") {
       await services.audit.record({ type: "login.second_factor_failed", outcome: "failure", userId: result.user.id, ...info, data: { reason: result.reason, method } });
-      if (result.lockedUntil) {
-        await services.audit.record({ type: "login.locked", outcome: "failure", userId: result.user.id, ...info, data: { until: result.lockedUntil.toISOString(), factor: "second" } });
-      }
       return render(ctx, interaction, { method, error: INVALID_CODE, status: 401 });
     }
     if (result.method === "backup") {
