@@ -7,6 +7,7 @@ import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { parseIdentifier } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
+import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import type { LoginFlow } from "../../../flows/login-flow.ts";
 
 const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
@@ -32,7 +33,8 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow
     ctx.body = await views.render("pages/login", {
       title: "Sign in",
       uid,
-      clientName: (await h.clientName(String(params.client_id))) ?? "the application",
+      // signing in to Gatehouse's own account pages names no application
+      clientName: params.client_id === ACCOUNT_CLIENT_ID ? undefined : (await h.clientName(String(params.client_id))) ?? "the application",
       identifier: locals.identifier ?? "",
       error: locals.error,
       notice: locals.error ? undefined : takeNotice(ctx, app.config.isProduction),
