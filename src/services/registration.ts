@@ -81,9 +81,12 @@ export function createRegistrationService(deps: {
     },
 
     /** "resend verification": always the same answer; only an unverified account gets a new link */
-    async resendVerification(email: string): Promise<void> {
+    /** the id of the account that got a new link, or null (never shown: the page answers the same) */
+    async resendVerification(email: string): Promise<string | null> {
       const user = await users.findByEmailNormalized(normalizeEmail(email));
-      if (user && !user.emailVerified && !user.disabled) await sendVerification(user);
+      if (!user || user.emailVerified || user.disabled) return null;
+      await sendVerification(user);
+      return user.id;
     },
 
     /** the verified user's id, or null for an unknown, used or expired link */

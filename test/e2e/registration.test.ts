@@ -94,6 +94,9 @@ describe("registration and email verification", () => {
     for (let i = 0; i < 100 && sink.messages.filter((m) => m.to.includes(email)).length < 2; i++) await new Promise((r) => setTimeout(r, 25));
     const second = linkIn(sink.messages.filter((m) => m.to.includes(email)).at(-1)!.text);
     expect(second).not.toBe(first);
+    const registered = await t.app.db.prisma.user.findFirstOrThrow({ where: { email } });
+    const types = (await t.app.queries.auditEvents.listForUser(registered.id)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["user.registered", "email.verification_resent"]));
     const old = await browser.submit(await browser.go(first), "/verify-email", {});
     expect(old.status).toBe(400);
 

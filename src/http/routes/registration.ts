@@ -79,7 +79,8 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
       return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: parsed.error.issues[0]?.message }, 400);
     }
     await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
-    await services.registration.resendVerification(parsed.data.email);
+    const resentTo = await services.registration.resendVerification(parsed.data.email);
+    if (resentTo) await services.audit.record({ type: "email.verification_resent", outcome: "success", userId: resentTo, ...requestInfo(ctx) });
     return page(ctx, "check-email", { title: "Check your email", email: parsed.data.email });
   });
 }
