@@ -61,6 +61,29 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
   const audit = (ctx: Context, user: User, type: string, outcome: "success" | "failure", data: Record<string, string | number> = {}) =>
     services.audit.record({ type, outcome, userId: user.id, ...h.requestInfo(ctx), data });
 
+  /**
+   * the current password and, when given, a code (TOTP or backup; wrong ones count toward lockout); on failure
+   * the page again with the message and the failure audited as `auditType`, and null
+   */
+  async function reauthenticate(ctx: Context, user: User, form: "setup" | "regenerate" | "disable", auditType: string, given: { password: string; code?: string }): Promise<{ method?: "totp" | "backup" } | null> {
+    const info = h.requestInfo(ctx);
+    const check = await services.accounts.confirmPassword(user, given.password, info);
+    if (check.outcome !== "ok") {
+      await audit(ctx, user, auditType, "failure", { reason: check.outcome });
+      await show(ctx, { error: check.outcome === "locked" ? LOCKED : WRONG_PASSWORD, field: `${form}-password` }, check.outcome === "locked" ? 423 : 400);
+      return null;
+    }
+    if (given.code === undefined) return {};
+    const verified = await totp.verifyCode(user, given.code);
+    if (verified.outcome !== "ok") {
+      await services.accounts.recordFailure(user, info, "code");
+      await audit(ctx, user, auditType, "failure", { reason: "wrong_code" });
+      await show(ctx, { error: WRONG_CODE, field: `${form}-code` }, 400);
+      return null;
+    }
+    return { method: verified.method };
+  }
+
   router.get("/account/two-factor", h.requireAccount, (ctx) => show(ctx));
 
   // a second factor is a credential: whoever sets it up must know the password, or a borrowed session could
@@ -70,11 +93,7 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     if (!input) return;
     const { user, data } = input;
     if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
-    const check = await services.accounts.confirmPassword(user, data.password, h.requestInfo(ctx));
-    if (check.outcome !== "ok") {
-      await audit(ctx, user, "two_factor.enabled", "failure", { reason: check.outcome });
-      return show(ctx, { view: "off", error: check.outcome === "locked" ? LOCKED : WRONG_PASSWORD, field: "setup-password" }, check.outcome === "locked" ? 423 : 400);
-    }
+    if (!(await reauthenticate(ctx, user, "setup", "two_factor.enabled", data))) return;
     return show(ctx, { view: "enroll", enrollment: await totp.beginEnrollment(user) });
   });
 
@@ -99,18 +118,7 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     if (!input) return;
     const { user, data } = input;
     if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is off, so there are no backup codes." }, 400);
-    const info = h.requestInfo(ctx);
-    const check = await services.accounts.confirmPassword(user, data.password, info);
-    if (check.outcome !== "ok") {
-      await audit(ctx, user, "two_factor.backup_codes_regenerated", "failure", { reason: check.outcome });
-      return show(ctx, { error: check.outcome === "locked" ? LOCKED : WRONG_PASSWORD, field: "regenerate-password" }, check.outcome === "locked" ? 423 : 400);
-    }
-    const verified = await totp.verifyCode(user, data.code);
-    if (verified.outcome !== "ok") {
-      await services.accounts.recordFailure(user, info, "code");
-      await audit(ctx, user, "two_factor.backup_codes_regenerated", "failure", { reason: "wrong_code" });
-      return show(ctx, { error: WRONG_CODE, field: "regenerate-code" }, 400);
-    }
+    if (!(await reauthenticate(ctx, user, "regenerate", "two_factor.backup_codes_regenerated", data))) return;
     const backupCodes = await totp.regenerateBackupCodes(user.id);
     await audit(ctx, user, "two_factor.backup_codes_regenerated", "success");
     await services.notifications.twoFactorChanged(user, h.requestInfo(ctx), "backup_codes_regenerated");
@@ -122,21 +130,11 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     if (!input) return;
     const { user, data } = input;
     if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already off." }, 400);
-    const info = h.requestInfo(ctx);
-    const check = await services.accounts.confirmPassword(user, data.password, info);
-    if (check.outcome !== "ok") {
-      await audit(ctx, user, "two_factor.disabled", "failure", { reason: check.outcome });
-      return show(ctx, { error: check.outcome === "locked" ? LOCKED : WRONG_PASSWORD, field: "disable-password" }, check.outcome === "locked" ? 423 : 400);
-    }
-    const verified = await totp.verifyCode(user, data.code);
-    if (verified.outcome !== "ok") {
-      await services.accounts.recordFailure(user, info, "code");
-      await audit(ctx, user, "two_factor.disabled", "failure", { reason: "wrong_code" });
-      return show(ctx, { error: WRONG_CODE, field: "disable-code" }, 400);
-    }
+    const verified = await reauthenticate(ctx, user, "disable", "two_factor.disabled", data);
+    if (!verified) return;
     await totp.disable(user.id);
-    await audit(ctx, user, "two_factor.disabled", "success", { method: verified.method });
-    await services.notifications.twoFactorChanged(user, info, "disabled");
+    await audit(ctx, user, "two_factor.disabled", "success", { method: verified.method ?? "totp" });
+    await services.notifications.twoFactorChanged(user, h.requestInfo(ctx), "disabled");
     return show(ctx, { view: "off", notice: "Two-factor authentication is off." });
   });
 }
