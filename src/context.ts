@@ -21,6 +21,9 @@ import { createCredentialService, type CredentialService } from "./services/cred
 import { createPasswordResetService, type PasswordResetService } from "./services/password-reset.ts";
 import { createEmailChangeService, type EmailChangeService } from "./services/email-change.ts";
 import { createGeo, type Geo } from "./services/request/geo.ts";
+import { createTeamService, type TeamService } from "./services/teams.ts";
+import { createPermissionRegistry, type PermissionRegistry } from "./authz/registry.ts";
+import { CORE_OWNER, CORE_PERMISSIONS } from "./authz/core-permissions.ts";
 import { createRequestDescriber } from "./services/request/describe.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createRedisAdapterFactory, type RedisAdapterClass } from "./oidc/redis-adapter.ts";
@@ -43,6 +46,9 @@ export type Services = {
   emailChange: EmailChangeService;
   geo: Geo;
   notifications: Notifications;
+  /** every registered permission (core at build, plugins and relying parties later) */
+  permissions: PermissionRegistry;
+  teams: TeamService;
   /** oidc-provider's storage (sessions, grants, tokens in Redis); also ends all sessions of a user */
   oidcStore: RedisAdapterClass;
   clients: ReturnType<typeof createClientService>;
@@ -86,6 +92,9 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const totp = createTotpService({ credentials: queries.credentials, redis, clock, masterKey: config.secrets.masterKey, issuer: config.totpIssuer });
   const historySize = config.passwordPolicy.history;
   const audit = createAuditService(queries.auditEvents);
+  // unknown permission codes are a bug everywhere but production, where they are simply not granted
+  const permissions = createPermissionRegistry({ strict: !config.isProduction });
+  permissions.register(CORE_OWNER, CORE_OWNER, CORE_PERMISSIONS);
   const credentials = createCredentialService({
     users: queries.users, credentials: queries.credentials, passwords, policy: passwordPolicy, lockout, notifications, clock, historySize,
     endSessions: (userId, keep) => oidcStore.endUserSessions(userId, keep),
@@ -106,6 +115,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     emailChange: createEmailChangeService({ changes: queries.emailChanges, users: queries.users, notifications, clock, issuer: config.issuer, ttlSeconds: config.emailVerificationTtl }),
     geo,
     notifications,
+    permissions,
+    teams: createTeamService({ teams: queries.teams, registry: permissions }),
     oidcStore,
     lockout,
     mailer,

@@ -172,6 +172,27 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       await Promise.all([...mine.map((m) => destroyRecord(this.model, splitMember(m).id)), redis.hdel(index, ...mine)]);
     }
   }, {
+    /** the team a grant's tokens speak for (teams: one active team per user and client), kept in the grant's index */
+    async setGrantTeam(grantId: string, teamId: string | null): Promise<void> {
+      const index = grantIndexKey(grantId);
+      if (!teamId) return void (await redis.hdel(index, "#team"));
+      await redis.hset(index, "#team", teamId);
+      // the index may not exist before the grant's first token: it must never outlive the grant
+      if ((await redis.ttl(index)) < 0) await redis.expire(index, opts.grantIndexTtl);
+    },
+    grantTeam: async (grantId: string): Promise<string | null> => (await redis.hget(grantIndexKey(grantId), "#team")) ?? null,
+
+    /** revokes the user's grants that speak for `teamId` (they left or were removed from the team) */
+    async revokeTeamGrants(accountId: string, teamId: string): Promise<number> {
+      const index = userIndexKey(accountId);
+      const grants = (await redis.hkeys(index)).filter(isMember).map(splitMember).filter((m) => m.model === "Grant");
+      const teams = await Promise.all(grants.map((g) => redis.hget(grantIndexKey(g.id), "#team")));
+      const mine = grants.filter((_, i) => teams[i] === teamId);
+      await Promise.all(mine.map((g) => destroyGrant(g.id)));
+      if (mine.length) await redis.hdel(index, ...mine.map((g) => `Grant:${g.id}`));
+      return mine.length;
+    },
+
     /**
      * ends every session of a user except `keepSessionId` and revokes every grant (so every code, access and
      * refresh token), the kept session's too: a stolen refresh token must not outlive a password change

@@ -7,6 +7,8 @@ import { createAuditEventQueries } from "./audit-events.ts";
 import { createEmailVerificationQueries } from "./email-verifications.ts";
 import { createCredentialQueries } from "./credentials.ts";
 import { createEmailChangeQueries } from "./email-changes.ts";
+import { createTeamQueries } from "./teams.ts";
+import { createPermissionQueries } from "./permissions.ts";
 
 export function createQueries(db: PrismaClient) {
   return {
@@ -17,6 +19,8 @@ export function createQueries(db: PrismaClient) {
     emailVerifications: createEmailVerificationQueries(db),
     credentials: createCredentialQueries(db),
     emailChanges: createEmailChangeQueries(db),
+    teams: createTeamQueries(db),
+    permissions: createPermissionQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

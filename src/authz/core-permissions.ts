@@ -1,0 +1,33 @@
+// Gatehouse's own permissions. Team-level codes (gatehouse.team.*) go into team roles; admin-level codes
+// (gatehouse.admin.*) into system roles. Owner holds "*" and Super Admin "*"; Manager gets the team and
+// resources but not billing, Developer the resources (plugins' and relying parties' codes default to roles).
+import type { PermissionDefinition } from "./registry.ts";
+
+export const CORE_OWNER = "gatehouse";
+
+export const CORE_PERMISSIONS: Record<string, PermissionDefinition> = {
+  "gatehouse.team.read": { label: "See the team and its members", tab: "Team", roles: ["manager", "developer"] },
+  "gatehouse.team.update": { label: "Rename the team", tab: "Team", roles: ["manager"] },
+  "gatehouse.team.members.manage": { label: "Change members' roles and remove members", tab: "Team", roles: ["manager"] },
+  "gatehouse.team.invitations.manage": { label: "Invite people, resend and revoke invitations", tab: "Team", roles: ["manager"] },
+  "gatehouse.team.roles.manage": { label: "Create, edit and delete custom roles", tab: "Team", roles: ["manager"] },
+  "gatehouse.team.billing.manage": { label: "Manage billing", tab: "Billing" },
+  "gatehouse.admin.users.read": { label: "See users", tab: "Admin: users" },
+  "gatehouse.admin.users.manage": { label: "Disable, unlock and sign out users; reset their 2FA", tab: "Admin: users" },
+  "gatehouse.admin.teams.manage": { label: "Manage every team, its members and roles", tab: "Admin: teams" },
+  "gatehouse.admin.roles.manage": { label: "Manage system roles", tab: "Admin: roles" },
+  "gatehouse.admin.clients.manage": { label: "Create, edit and delete OIDC clients", tab: "Admin: clients" },
+  "gatehouse.admin.keys.manage": { label: "Rotate signing keys", tab: "Admin: keys" },
+  "gatehouse.admin.audit.read": { label: "Read the audit log and analytics", tab: "Admin: audit" },
+  "gatehouse.admin.invitations.manage": { label: "Invite administrators", tab: "Admin: users" },
+};
+
+/** the built-in team roles a new team starts with (Owner's "*" is not editable) */
+export const BUILT_IN_TEAM_ROLES = [
+  { key: "owner", name: "Owner" },
+  { key: "manager", name: "Manager" },
+  { key: "developer", name: "Developer" },
+] as const;
+export type BuiltInTeamRole = (typeof BUILT_IN_TEAM_ROLES)[number]["key"];
+
+export const SUPER_ADMIN = "super_admin";
