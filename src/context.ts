@@ -21,6 +21,8 @@ import { createCredentialService, type CredentialService } from "./services/cred
 import { createPasswordResetService, type PasswordResetService } from "./services/password-reset.ts";
 import { createEmailChangeService, type EmailChangeService } from "./services/email-change.ts";
 import { createGeo, type Geo } from "./services/request/geo.ts";
+import { createSessionEvents, type SessionEvents } from "./services/session-events.ts";
+import { createBackchannelNotifier } from "./oidc/backchannel-notifier.ts";
 import { createTeamService, type TeamService } from "./services/teams.ts";
 import { createPermissionRegistry, type PermissionRegistry } from "./authz/registry.ts";
 import { CORE_OWNER, CORE_PERMISSIONS } from "./authz/core-permissions.ts";
@@ -46,6 +48,8 @@ export type Services = {
   emailChange: EmailChangeService;
   geo: Geo;
   notifications: Notifications;
+  /** "a user's sessions ended": the provider layer sends back-channel logouts from here */
+  sessionEvents: SessionEvents;
   /** every registered permission (core at build, plugins and relying parties later) */
   permissions: PermissionRegistry;
   teams: TeamService;
@@ -82,6 +86,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const geo = createGeo({ files: config.geoipDatabases, log });
   const notifications = createNotifications(mailer, createRequestDescriber(geo), clock);
   const passwordPolicy = createPasswordPolicy(config.passwordPolicy);
+  const sessionEvents = createSessionEvents();
   const oidcStore = createRedisAdapterFactory({
     redis,
     clock,
@@ -97,7 +102,11 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   permissions.register(CORE_OWNER, CORE_OWNER, CORE_PERMISSIONS);
   const credentials = createCredentialService({
     users: queries.users, credentials: queries.credentials, passwords, policy: passwordPolicy, lockout, notifications, clock, historySize,
-    endSessions: (userId, keep) => oidcStore.endUserSessions(userId, keep),
+    endSessions: async (userId, keep) => {
+      const ended = await oidcStore.endUserSessions(userId, keep);
+      sessionEvents.sessionsEnded(userId, ended);
+      return ended;
+    },
   });
   return {
     passwords,
@@ -115,6 +124,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     emailChange: createEmailChangeService({ changes: queries.emailChanges, users: queries.users, notifications, clock, issuer: config.issuer, ttlSeconds: config.emailVerificationTtl }),
     geo,
     notifications,
+    sessionEvents,
     permissions,
     teams: createTeamService({ teams: queries.teams, registry: permissions }),
     oidcStore,
@@ -157,6 +167,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     config, accounts: services.accounts, renderPage: views.render, tokenClaims, keys: services.keys, log,
     adapter: (name: string) => (name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name)),
   });
+  services.sessionEvents.onSessionsEnded(createBackchannelNotifier({ host: oidc, log }));
 
   return {
     config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, csrf, oidc,

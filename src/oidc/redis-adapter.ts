@@ -197,17 +197,25 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
      * ends every session of a user except `keepSessionId` and revokes every grant (so every code, access and
      * refresh token), the kept session's too: a stolen refresh token must not outlive a password change
      */
-    async endUserSessions(accountId: string, keepSessionId?: string): Promise<{ sessions: number; grants: number }> {
+    async endUserSessions(accountId: string, keepSessionId?: string): Promise<EndedSessions> {
       const index = userIndexKey(accountId);
       const members = (await redis.hkeys(index)).filter(isMember).map(splitMember);
       const sessions = members.filter((m) => m.model === "Session" && m.id !== keepSessionId);
       const grants = members.filter((m) => m.model === "Grant");
+      // what each session had signed in to, so those relying parties can be told (back-channel logout)
+      const records = sessions.length ? await redis.mget(...sessions.map((m) => recordKey("Session", m.id))) : [];
       await Promise.all([...sessions.map((m) => destroyRecord("Session", m.id)), ...grants.map((m) => destroyGrant(m.id))]);
       const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);
       if (gone.length) await redis.hdel(index, ...gone);
-      return { sessions: sessions.length, grants: grants.length };
+      const ended = records.filter((r): r is string => Boolean(r)).map((r) => {
+        const authorizations = (JSON.parse(r) as { authorizations?: Record<string, { sid?: string }> }).authorizations ?? {};
+        return { clients: Object.entries(authorizations).map(([clientId, a]) => ({ clientId, sid: a.sid ?? null })) };
+      });
+      return { sessions: sessions.length, grants: grants.length, ended };
     },
   });
 }
 
 export type RedisAdapterClass = ReturnType<typeof createRedisAdapterFactory>;
+/** sessions ended at once, with the relying parties each had signed in to (and the session's sid there) */
+export type EndedSessions = { sessions: number; grants: number; ended: { clients: { clientId: string; sid: string | null }[] }[] };

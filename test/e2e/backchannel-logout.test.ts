@@ -1,4 +1,5 @@
-// A client with a back-channel logout URI receives a signed logout token when the user signs out.
+// A client with a back-channel logout URI receives a signed logout token when the user signs out, and when a
+// password change ends the session from elsewhere.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -55,6 +56,26 @@ describe("back-channel logout", () => {
     expect(payload.sub).toBe(user.id);
     expect(payload.sid).toBe(sid);
     expect(payload.events).toEqual({ "http://schemas.openid.net/event/backchannel-logout": {} });
+  });
+
+  it("is also sent when a password change elsewhere ends the session", async () => {
+    const user = await t.createUser();
+    const rpBrowser = new TestBrowser(t.url);
+    const { tokens } = await loginWithCode(rp, rpBrowser, REDIRECT, { identifier: user.email, password: user.password });
+    const sid = tokens.claims()!.sid;
+    const before = received.length;
+    // another browser changes the password on the account page
+    const other = new TestBrowser(t.url);
+    const login = await other.go(`${t.url}/login?return_to=/account/security`);
+    const security = await other.submit(login, "/login", { identifier: user.email, password: user.password });
+    const changed = await other.submit(security, "/account/security/password", { current: user.password, password: "brand new lantern harbour words" });
+    expect(changed.html).toContain("Your password was changed");
+    for (let i = 0; i < 100 && received.length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(received.length).toBe(before + 1);
+    const jwks = createRemoteJWKSet(new URL(`${t.url}/jwks`));
+    const { payload } = await jwtVerify(received.at(-1)!, jwks, { issuer: t.url, audience: rp.clientMetadata().client_id, typ: "logout+jwt" });
+    expect(payload.sub).toBe(user.id);
+    expect(payload.sid).toBe(sid);
   });
 
   it("by default refuses to send it to a loopback address (SSRF protection)", async () => {
