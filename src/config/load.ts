@@ -49,6 +49,8 @@ export type Config = {
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
   rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number };
   emailVerificationTtl: number;
+  invitationTtl: number;
+  ownershipTransferTtl: number;
   bootstrapAdmin?: { email: string; password: string };
 };
 
@@ -174,6 +176,8 @@ export function loadConfig(env: Env = process.env): Config {
       resetPerIp: s.RATE_LIMIT_RESET_PER_IP, resetPerIdentifier: s.RATE_LIMIT_RESET_PER_IDENTIFIER, codePerUser: s.RATE_LIMIT_CODE_PER_USER, codePerIp: s.RATE_LIMIT_CODE_PER_IP,
     },
     emailVerificationTtl: s.EMAIL_VERIFICATION_TTL,
+    invitationTtl: s.INVITATION_TTL,
+    ownershipTransferTtl: s.OWNERSHIP_TRANSFER_TTL,
     bootstrapAdmin: s.ADMIN_EMAIL && s.ADMIN_PASSWORD ? { email: s.ADMIN_EMAIL, password: s.ADMIN_PASSWORD } : undefined,
   };
 }

