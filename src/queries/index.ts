@@ -9,6 +9,8 @@ import { createCredentialQueries } from "./credentials.ts";
 import { createEmailChangeQueries } from "./email-changes.ts";
 import { createTeamQueries } from "./teams.ts";
 import { createPermissionQueries } from "./permissions.ts";
+import { createInvitationQueries } from "./invitations.ts";
+import { createOwnershipTransferQueries } from "./ownership-transfers.ts";
 
 export function createQueries(db: PrismaClient) {
   return {
@@ -21,6 +23,8 @@ export function createQueries(db: PrismaClient) {
     emailChanges: createEmailChangeQueries(db),
     teams: createTeamQueries(db),
     permissions: createPermissionQueries(db),
+    invitations: createInvitationQueries(db),
+    ownershipTransfers: createOwnershipTransferQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

@@ -1,6 +1,6 @@
 // Teams, their roles and memberships: the only Prisma access for them. Changes that must hold together (a new
 // team with its roles and Owner, an ownership swap) happen in one transaction.
-import type { PrismaClient, Team, TeamRole, Membership } from "../generated/prisma/client.ts";
+import type { PrismaClient, Prisma, Team, TeamRole, Membership } from "../generated/prisma/client.ts";
 
 export type { Team, TeamRole, Membership };
 export type MembershipWithTeam = Membership & { team: Team; role: TeamRole };
@@ -48,16 +48,24 @@ export function createTeamQueries(db: PrismaClient) {
 
     /** the Owner becomes Manager and `toUserId` (a member) becomes Owner, together */
     swapOwner: (teamId: string, fromUserId: string, toUserId: string) =>
-      db.$transaction(async (tx) => {
-        const owner = await tx.teamRole.findUniqueOrThrow({ where: { teamId_key: { teamId, key: "owner" } } });
-        const manager = await tx.teamRole.findUniqueOrThrow({ where: { teamId_key: { teamId, key: "manager" } } });
-        const from = await tx.membership.findUnique({ where: { teamId_userId: { teamId, userId: fromUserId } } });
-        const to = await tx.membership.findUnique({ where: { teamId_userId: { teamId, userId: toUserId } } });
-        if (!from || from.roleId !== owner.id || !to) return false;
-        await tx.membership.update({ where: { id: from.id }, data: { roleId: manager.id } });
-        await tx.membership.update({ where: { id: to.id }, data: { roleId: owner.id } });
-        return true;
+      db.$transaction((tx) => swapOwnerIn(tx, teamId, fromUserId, toUserId)).catch((err: unknown) => {
+        if (err instanceof OwnerSwapAborted) return false;
+        throw err;
       }),
+
+    /** sets a member's role unless the member is the Owner or the role is Owner's (checked in the same statement) */
+    setNonOwnerRole: async (teamId: string, userId: string, roleId: string): Promise<boolean> => {
+      const { count } = await db.membership.updateMany({ where: { teamId, userId, role: { key: { not: OWNER_KEY } } }, data: { roleId } });
+      return count === 1;
+    },
+    /** removes a member unless they are the Owner (checked in the same statement) */
+    removeNonOwner: async (teamId: string, userId: string): Promise<boolean> => {
+      const { count } = await db.membership.deleteMany({ where: { teamId, userId, role: { key: { not: OWNER_KEY } } } });
+      return count === 1;
+    },
+    /** each role of the team with how many members hold it */
+    rolesWithCounts: (teamId: string) =>
+      db.teamRole.findMany({ where: { teamId }, include: { _count: { select: { memberships: true } } }, orderBy: [{ builtIn: "desc" }, { createdAt: "asc" }] }),
 
     /** a newly registered permission joins the built-in roles it names as defaults, in every team */
     addToBuiltInRoles: (roleKey: string, code: string) =>
@@ -66,3 +74,24 @@ export function createTeamQueries(db: PrismaClient) {
 }
 
 export type TeamQueries = ReturnType<typeof createTeamQueries>;
+
+const OWNER_KEY = "owner";
+
+/** thrown inside a swap's transaction to roll it back (callers that own the transaction catch it) */
+export class OwnerSwapAborted extends Error {
+  constructor() { super("ownership swap: the new Owner is no longer a member"); this.name = "OwnerSwapAborted"; }
+}
+
+/** the ownership swap inside a caller's transaction (an accepted transfer consumes its link in the same one) */
+export async function swapOwnerIn(tx: Prisma.TransactionClient, teamId: string, fromUserId: string, toUserId: string): Promise<boolean> {
+  const owner = await tx.teamRole.findUniqueOrThrow({ where: { teamId_key: { teamId, key: OWNER_KEY } } });
+  const manager = await tx.teamRole.findUniqueOrThrow({ where: { teamId_key: { teamId, key: "manager" } } });
+  if (fromUserId === toUserId || !(await tx.membership.findUnique({ where: { teamId_userId: { teamId, userId: toUserId } } }))) return false;
+  // the Owner's row is updated first and only while it is still Owner's: of parallel swaps one wins, the others wait and find nothing
+  const from = await tx.membership.updateMany({ where: { teamId, userId: fromUserId, roleId: owner.id }, data: { roleId: manager.id } });
+  if (from.count !== 1) return false;
+  const to = await tx.membership.updateMany({ where: { teamId, userId: toUserId }, data: { roleId: owner.id } });
+  // the new Owner left in between: throwing rolls the whole transaction back (the team keeps its Owner)
+  if (to.count !== 1) throw new OwnerSwapAborted();
+  return true;
+}
