@@ -17,6 +17,12 @@ export function maskEmail(email: string): string {
   return `${email.slice(0, Math.min(2, at))}***${email.slice(at)}`;
 }
 
+/** "7 days", "12 hours", "30 minutes": how long a link works */
+function validFor(seconds: number): string {
+  const [n, unit] = seconds >= 86400 ? [Math.round(seconds / 86400), "day"] : seconds >= 3600 ? [Math.round(seconds / 3600), "hour"] : [Math.max(1, Math.round(seconds / 60)), "minute"];
+  return `${n} ${unit}${n === 1 ? "" : "s"}`;
+}
+
 export function createNotifications(mailer: Mailer, describe: RequestDescriber, clock: Clock) {
   return {
     verifyEmail: (user: Recipient, link: string, ttlSeconds: number) =>
@@ -46,6 +52,11 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
       mailer.send({ to: newEmail, template: "confirm-email-change", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } }),
     emailChanged: async (oldEmail: string, user: Pick<User, "username">, newEmail: string, request: RequestInfo) =>
       mailer.send({ to: oldEmail, template: "email-changed", locals: { username: user.username, newEmail: maskEmail(newEmail), from: await describe(request, clock.now()) } }),
+    /** a team invitation (teamName and roleName) or an administrator invitation (systemRoleName) */
+    invitation: (to: string, invite: { teamName?: string; roleName?: string; systemRoleName?: string; inviter: string; link: string; ttlSeconds: number }) =>
+      mailer.send({ to, template: "team-invitation", locals: { ...invite, validFor: validFor(invite.ttlSeconds) } }),
+    ownershipTransfer: (user: Recipient, transfer: { teamName: string; owner: string; link: string; ttlSeconds: number }) =>
+      mailer.send({ to: user.email, template: "ownership-transfer", locals: { username: user.username, ...transfer, validFor: validFor(transfer.ttlSeconds) } }),
   };
 }
 

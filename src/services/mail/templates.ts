@@ -8,6 +8,8 @@ export const EMAIL_SUBJECTS = {
   "two-factor-changed": "Two-factor authentication changed on your Gatehouse account",
   "confirm-email-change": "Confirm your new email address for Gatehouse",
   "email-changed": "The email address of your Gatehouse account was changed",
+  "team-invitation": "You have been invited to Gatehouse",
+  "ownership-transfer": "You are asked to take over a team on Gatehouse",
 } as const;
 
 export type EmailTemplate = keyof typeof EMAIL_SUBJECTS;
