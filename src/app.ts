@@ -20,6 +20,7 @@ import { registerAccountRoutes } from "./http/routes/account/index.ts";
 import { registerPasswordResetRoutes } from "./http/routes/password-reset.ts";
 import { registerPasswordStrengthRoutes } from "./http/routes/password-strength.ts";
 import { registerAdminRegistrationRoutes } from "./http/routes/admin-register.ts";
+import { registerTeamRoutes } from "./http/routes/teams/index.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -37,6 +38,7 @@ export function createApp(app: AppContext): Koa {
   registerPasswordResetRoutes(router, app);
   registerPasswordStrengthRoutes(router, app);
   registerAdminRegistrationRoutes(router, app);
+  registerTeamRoutes(router, app);
 
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);

@@ -24,6 +24,10 @@ import { createGeo, type Geo } from "./services/request/geo.ts";
 import { createSessionEvents, type SessionEvents } from "./services/session-events.ts";
 import { createBackchannelNotifier } from "./oidc/backchannel-notifier.ts";
 import { createTeamService, type TeamService } from "./services/teams.ts";
+import { createTeamAccess, createTeamRoleService, type TeamRoleService } from "./services/team-roles.ts";
+import { createTeamMemberService, type TeamMemberService } from "./services/team-members.ts";
+import { createInvitationService, type InvitationService } from "./services/invitations.ts";
+import { createOwnershipService, type OwnershipService } from "./services/ownership.ts";
 import { createPermissionRegistry, type PermissionRegistry } from "./authz/registry.ts";
 import { CORE_OWNER, CORE_PERMISSIONS } from "./authz/core-permissions.ts";
 import { createRequestDescriber } from "./services/request/describe.ts";
@@ -53,6 +57,13 @@ export type Services = {
   /** every registered permission (core at build, plugins and relying parties later) */
   permissions: PermissionRegistry;
   teams: TeamService;
+  /** a team's custom roles and the rules on granting (team-roles.ts) */
+  teamRoles: TeamRoleService;
+  /** role changes, removal and leaving (team-members.ts) */
+  teamMembers: TeamMemberService;
+  /** team and administrator invitations; acceptForUser is Door B of registration */
+  invitations: InvitationService;
+  ownership: OwnershipService;
   /** oidc-provider's storage (sessions, grants, tokens in Redis); also ends all sessions of a user */
   oidcStore: RedisAdapterClass;
   clients: ReturnType<typeof createClientService>;
@@ -108,6 +119,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       return ended;
     },
   });
+  const teamAccess = createTeamAccess({ teams: queries.teams, registry: permissions });
+  const teamWork = { teams: queries.teams, access: teamAccess, audit, clock };
   return {
     passwords,
     passwordPolicy,
@@ -127,6 +140,13 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     sessionEvents,
     permissions,
     teams: createTeamService({ teams: queries.teams, registry: permissions }),
+    teamRoles: createTeamRoleService({ ...teamWork, registry: permissions }),
+    teamMembers: createTeamMemberService({ ...teamWork, transfers: queries.ownershipTransfers, revokeTeamGrants: (userId, teamId) => oidcStore.revokeTeamGrants(userId, teamId) }),
+    invitations: createInvitationService({
+      ...teamWork, invitations: queries.invitations, users: queries.users, permissions: queries.permissions, registry: permissions, notifications,
+      issuer: config.issuer, ttlSeconds: config.invitationTtl,
+    }),
+    ownership: createOwnershipService({ ...teamWork, transfers: queries.ownershipTransfers, users: queries.users, notifications, issuer: config.issuer, ttlSeconds: config.ownershipTransferTtl }),
     oidcStore,
     lockout,
     mailer,

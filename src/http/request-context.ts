@@ -4,6 +4,9 @@ import type { Middleware } from "koa";
 import { randomUUID } from "node:crypto";
 import type { Logger } from "../lib/logger.ts";
 
+/** emailed links carry their token in the path (/invitations/<token>): a 32-byte token segment is not logged */
+const loggedPath = (path: string) => path.replace(/\/[A-Za-z0-9_-]{43}(?=\/|$)/g, "/:token");
+
 export function requestContext(log: Logger, accessLog: Logger): Middleware {
   return async (ctx, next) => {
     const incoming = ctx.get("x-request-id");
@@ -18,7 +21,7 @@ export function requestContext(log: Logger, accessLog: Logger): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = ctx.status >= 500 ? "error" : "info";
-      accessLog[level]({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip }, "request");
+      accessLog[level]({ requestId, method: ctx.method, path: loggedPath(ctx.path), status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip }, "request");
     }
   };
 }

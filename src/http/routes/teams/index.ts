@@ -1,0 +1,22 @@
+// Team management pages under /account/teams/:slug/… (members, roles, invitations, ownership transfer), each
+// behind the account sign-in and the actor's role in that team, and the invitation links (/invitations/:token).
+// Every POST checks CSRF.
+import type Router from "@koa/router";
+import type { AppContext } from "../../../context.ts";
+import { parseBody } from "../../body.ts";
+import { createTeamPages } from "./shared.ts";
+import { registerMemberRoutes } from "./members.ts";
+import { registerRoleRoutes } from "./roles.ts";
+import { registerInvitationManagementRoutes } from "./invitations.ts";
+import { registerTransferRoutes } from "./transfer.ts";
+import { registerInvitationRoutes } from "../invitations.ts";
+
+export function registerTeamRoutes(router: Router, app: AppContext): void {
+  const pages = createTeamPages(app);
+  const body = parseBody(app.config.bodyLimit);
+  registerMemberRoutes(router, app, pages, body);
+  registerRoleRoutes(router, app, pages, body);
+  registerInvitationManagementRoutes(router, app, pages, body);
+  registerTransferRoutes(router, app, pages, body);
+  registerInvitationRoutes(router, app);
+}

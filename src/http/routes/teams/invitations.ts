@@ -1,0 +1,83 @@
+// /account/teams/:slug/invitations: invite an address with a role the actor may assign, and the pending
+// invitations (role, expiry) with resend and revoke (two steps). Each email spends the address's hourly budget.
+import type Router from "@koa/router";
+import type { Context, Middleware } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../../context.ts";
+import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
+import { UUID, type TeamPages } from "./shared.ts";
+
+const inviteBody = z.object({
+  email: z.email("Enter a valid email address.").max(320, "That email address is too long."),
+  roleId: z.string().regex(UUID, "Choose a role."),
+});
+
+export function registerInvitationManagementRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
+  const { services } = app;
+  const perAddress = (emailNormalized: string) => app.rateLimits.accountPerIdentifier.consume(emailNormalized);
+
+  async function renderInvitations(ctx: Context, actor: TeamActor, locals: { error?: string; field?: string; notice?: string; email?: string; roleId?: string } = {}, status = 200) {
+    const result = await services.invitations.list(actor.team.id, actor.userId);
+    if (result.outcome !== "ok") return pages.refuse(result);
+    const roles = await services.teamRoles.assignable(actor.team.id, actor.userId);
+    return pages.render(ctx, "invitations", actor, { title: `${actor.team.name}: invitations`, teamSection: "invitations", invitations: result.invitations, roles, now: app.clock.now(), ...locals }, status);
+  }
+
+  const invitationId = (ctx: Context) => {
+    const id = String(ctx.params.id ?? "");
+    return UUID.test(id) ? id : null;
+  };
+
+  router.get("/account/teams/:slug/invitations", pages.requireAccount, async (ctx) => renderInvitations(ctx, await pages.actor(ctx)));
+
+  router.post("/account/teams/:slug/invitations", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const fields = pages.submitted(ctx);
+    const typed = { email: String(fields.email ?? "").slice(0, 320), roleId: String(fields.roleId ?? "").slice(0, 64) };
+    const parsed = inviteBody.safeParse(fields);
+    if (!parsed.success) return renderInvitations(ctx, actor, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "email"), ...typed }, 400);
+    const result = await services.invitations.invite(actor.team.id, actor.userId, parsed.data, { request: pages.requestInfo(ctx), beforeSend: perAddress });
+    if (result.outcome === "not_found") return pages.refuse(result);
+    if (result.outcome !== "sent") {
+      // no permission at all: the page itself is not theirs
+      if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.invitations)) return pages.refuse(result);
+      return renderInvitations(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "roleId", ...typed }, result.outcome === "invalid" ? 400 : 403);
+    }
+    return renderInvitations(ctx, actor, { notice: `An invitation was sent to ${result.invitation.email}.` });
+  });
+
+  router.post("/account/teams/:slug/invitations/:id/resend", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const id = invitationId(ctx);
+    if (!id) return pages.refuse({ outcome: "not_found" });
+    const result = await services.invitations.resend(actor.team.id, actor.userId, id, { request: pages.requestInfo(ctx), beforeSend: perAddress });
+    if (result.outcome === "not_found") return pages.refuse(result);
+    if (result.outcome !== "resent") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+    return renderInvitations(ctx, actor, { notice: `A new link was sent to ${result.invitation.email}; the earlier link no longer works.` });
+  });
+
+  router.post("/account/teams/:slug/invitations/:id/revoke", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const id = invitationId(ctx);
+    const listed = await services.invitations.list(actor.team.id, actor.userId);
+    if (listed.outcome !== "ok") return pages.refuse(listed);
+    const pending = listed.invitations.find((i) => i.id === id);
+    if (!id || !pending) return pages.refuse({ outcome: "not_found" });
+    if (!pages.confirmed(ctx)) {
+      return pages.confirm(ctx, actor, {
+        title: "Revoke an invitation",
+        message: `Revoke the invitation of ${pending.email} as ${pending.role.name}? The link in their email stops working.`,
+        action: `/account/teams/${actor.team.slug}/invitations/${id}/revoke`,
+        button: "Revoke the invitation",
+        back: `/account/teams/${actor.team.slug}/invitations`,
+      });
+    }
+    const result = await services.invitations.revoke(actor.team.id, actor.userId, id, pages.requestInfo(ctx));
+    if (result.outcome === "not_found") return pages.refuse(result);
+    if (result.outcome !== "revoked") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+    return renderInvitations(ctx, actor, { notice: `The invitation of ${pending.email} was revoked.` });
+  });
+}

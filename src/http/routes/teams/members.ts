@@ -1,0 +1,70 @@
+// /account/teams/:slug: the team's members with their roles; changing a member's role and removing a member
+// (two steps) for members whose role has gatehouse.team.members.manage. Bad input re-renders with a message.
+import type Router from "@koa/router";
+import type { Context, Middleware } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../../context.ts";
+import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
+import { UUID, type TeamPages } from "./shared.ts";
+
+const roleBody = z.object({ roleId: z.string().regex(UUID, "Choose one of this team's roles.") });
+
+export function registerMemberRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
+  const { services } = app;
+
+  async function renderMembers(ctx: Context, actor: TeamActor, locals: { error?: string; notice?: string; errorFor?: string } = {}, status = 200) {
+    const result = await services.teamMembers.list(actor.team.id, actor.userId);
+    if (result.outcome !== "ok") return pages.refuse(result);
+    const canManage = services.teamRoles.may(actor, TEAM_PERMISSIONS.members);
+    const assignable = canManage ? await services.teamRoles.assignable(actor.team.id, actor.userId) : [];
+    const members = result.members.map((m) => ({
+      ...m,
+      isMe: m.userId === actor.userId,
+      // the same rule the service applies: never the Owner, never yourself (leaving is on the Teams page)
+      manageable: canManage && !m.isOwner && m.userId !== actor.userId,
+    }));
+    return pages.render(ctx, "members", actor, { title: `${actor.team.name}: members`, teamSection: "members", members, assignable, canManage, ...locals }, status);
+  }
+
+  const target = (ctx: Context) => {
+    const userId = String(ctx.params.userId ?? "");
+    return UUID.test(userId) ? userId : null;
+  };
+
+  router.get("/account/teams/:slug", pages.requireAccount, async (ctx) => renderMembers(ctx, await pages.actor(ctx)));
+
+  router.post("/account/teams/:slug/members/:userId/role", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const userId = target(ctx);
+    if (!userId) return pages.refuse({ outcome: "not_found" });
+    const parsed = roleBody.safeParse(pages.submitted(ctx));
+    if (!parsed.success) return renderMembers(ctx, actor, { error: parsed.error.issues[0]?.message, errorFor: userId }, 400);
+    const result = await services.teamMembers.changeRole(actor.team.id, actor.userId, userId, parsed.data.roleId, pages.requestInfo(ctx));
+    if (result.outcome === "not_found") return pages.refuse(result);
+    if (result.outcome === "invalid" || result.outcome === "forbidden") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
+    return renderMembers(ctx, actor, { notice: result.outcome === "changed" ? `The role was changed to ${result.role.name}.` : `That member already has the role ${result.role.name}.` });
+  });
+
+  router.post("/account/teams/:slug/members/:userId/remove", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const userId = target(ctx);
+    const listed = await services.teamMembers.list(actor.team.id, actor.userId);
+    const member = listed.outcome === "ok" ? listed.members.find((m) => m.userId === userId) : undefined;
+    if (!userId || !member) return pages.refuse({ outcome: "not_found" });
+    if (!pages.confirmed(ctx)) {
+      return pages.confirm(ctx, actor, {
+        title: "Remove a member",
+        message: `Remove ${member.username} (${member.email}) from ${actor.team.name}? They lose the role ${member.role.name}, and every application they signed in to for this team signs them out.`,
+        action: `/account/teams/${actor.team.slug}/members/${userId}/remove`,
+        button: `Remove ${member.username}`,
+        back: `/account/teams/${actor.team.slug}`,
+      });
+    }
+    const result = await services.teamMembers.remove(actor.team.id, actor.userId, userId, pages.requestInfo(ctx));
+    if (result.outcome === "not_found") return pages.refuse(result);
+    if (result.outcome !== "removed") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
+    return renderMembers(ctx, actor, { notice: `${member.username} was removed from the team.` });
+  });
+}

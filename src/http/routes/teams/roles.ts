@@ -1,0 +1,120 @@
+// /account/teams/:slug/roles: the team's roles; creating and editing custom roles with a permission matrix
+// grouped by tab (plus wildcard grants), deleting unused custom roles (two steps). Owner is shown, not editable.
+import type Router from "@koa/router";
+import type { Context, Middleware } from "koa";
+import type { AppContext } from "../../../context.ts";
+import { OWNER_ROLE, TEAM_PERMISSIONS, type RoleView, type TeamActor } from "../../../services/team-roles.ts";
+import { UUID, listOf, type TeamPages } from "./shared.ts";
+
+type RoleForm = { name: string; permissions: string[]; wildcards: string };
+type FormLocals = { error?: string; field?: string; notice?: string; form?: RoleForm };
+
+export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
+  const { services } = app;
+  const registry = services.permissions;
+
+  /** the matrix: every registered team permission by tab (administrator codes belong to system roles) */
+  function matrix(actor: TeamActor, checked: readonly string[]) {
+    const grants = new Set(checked);
+    return registry.listByTab()
+      .map(({ tab, permissions }) => ({
+        tab,
+        permissions: permissions.filter((p) => !p.code.startsWith("gatehouse.admin.")).map((p) => ({
+          code: p.code,
+          label: p.label,
+          checked: grants.has(p.code) || checked.some((g) => g.endsWith(".*") && p.code.startsWith(g.slice(0, -1))),
+          // what the actor may not grant is shown, not offered
+          grantable: services.teamRoles.beyond(actor, [p.code]).length === 0,
+        })),
+      }))
+      .filter((t) => t.permissions.length);
+  }
+
+  const formOf = (ctx: Context): RoleForm => {
+    const fields = pages.submitted(ctx);
+    return {
+      name: String(fields.name ?? "").slice(0, 200),
+      permissions: listOf(fields.permissions).slice(0, 1000),
+      wildcards: String(fields.wildcards ?? "").slice(0, 5000),
+    };
+  };
+  const grantsOf = (form: RoleForm) => [...form.permissions, ...form.wildcards.split(/[\s,]+/)].map((g) => g.trim()).filter(Boolean);
+
+  async function rolesOrRefuse(actor: TeamActor): Promise<RoleView[]> {
+    const result = await services.teamRoles.list(actor.team.id, actor.userId);
+    if (result.outcome !== "ok") return pages.refuse(result);
+    return result.roles;
+  }
+
+  async function renderList(ctx: Context, actor: TeamActor, locals: FormLocals = {}, status = 200) {
+    const roles = await rolesOrRefuse(actor);
+    const canManage = services.teamRoles.may(actor, TEAM_PERMISSIONS.roles);
+    const form = locals.form ?? { name: "", permissions: [], wildcards: "" };
+    return pages.render(ctx, "roles", actor, {
+      title: `${actor.team.name}: roles`, teamSection: "roles", roles, canManage, form,
+      tabs: canManage ? matrix(actor, grantsOf(form)) : [], labels: Object.fromEntries(registry.list().map((p) => [p.code, p.label])), ...locals,
+    }, status);
+  }
+
+  async function renderEdit(ctx: Context, actor: TeamActor, role: RoleView, locals: FormLocals = {}, status = 200) {
+    const form = locals.form ?? { name: role.name, permissions: role.permissions.filter((g) => !g.endsWith("*")), wildcards: role.permissions.filter((g) => g.endsWith("*")).join("\n") };
+    return pages.render(ctx, "role-edit", actor, { title: `${actor.team.name}: ${role.name}`, teamSection: "roles", role, form, tabs: matrix(actor, grantsOf(form)), ...locals }, status);
+  }
+
+  /** the role in the URL, for someone who may manage roles; Owner is shown read-only */
+  async function editable(ctx: Context, actor: TeamActor): Promise<RoleView> {
+    if (!services.teamRoles.may(actor, TEAM_PERMISSIONS.roles)) return pages.refuse({ outcome: "forbidden", message: "Your role does not let you manage this team's roles." });
+    const roleId = String(ctx.params.roleId ?? "");
+    const role = UUID.test(roleId) ? (await rolesOrRefuse(actor)).find((r) => r.id === roleId) : undefined;
+    if (!role) return pages.refuse({ outcome: "not_found" });
+    return role;
+  }
+
+  router.get("/account/teams/:slug/roles", pages.requireAccount, async (ctx) => renderList(ctx, await pages.actor(ctx)));
+
+  router.post("/account/teams/:slug/roles", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const form = formOf(ctx);
+    const result = await services.teamRoles.create(actor.team.id, actor.userId, { name: form.name, permissions: grantsOf(form) }, pages.requestInfo(ctx));
+    if (result.outcome === "not_found") return pages.refuse(result);
+    if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.roles)) return pages.refuse(result);
+    if (result.outcome !== "created") return renderList(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
+    return renderList(ctx, actor, { notice: `The role ${result.role.name} was created.` });
+  });
+
+  router.get("/account/teams/:slug/roles/:roleId", pages.requireAccount, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    return renderEdit(ctx, actor, await editable(ctx, actor));
+  });
+
+  router.post("/account/teams/:slug/roles/:roleId", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const role = await editable(ctx, actor);
+    const form = formOf(ctx);
+    const result = await services.teamRoles.update(actor.team.id, actor.userId, role.id, { name: form.name, permissions: grantsOf(form) }, pages.requestInfo(ctx));
+    if (result.outcome === "not_found") return pages.refuse(result);
+    if (result.outcome !== "updated") return renderEdit(ctx, actor, role, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
+    return renderList(ctx, actor, { notice: `The role ${result.role.name} was saved.` });
+  });
+
+  router.post("/account/teams/:slug/roles/:roleId/delete", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const role = await editable(ctx, actor);
+    if (role.key !== OWNER_ROLE && !role.builtIn && role.memberCount === 0 && !pages.confirmed(ctx)) {
+      return pages.confirm(ctx, actor, {
+        title: "Delete a role",
+        message: `Delete the role ${role.name}? Pending invitations with this role are withdrawn. This cannot be undone.`,
+        action: `/account/teams/${actor.team.slug}/roles/${role.id}/delete`,
+        button: `Delete ${role.name}`,
+        back: `/account/teams/${actor.team.slug}/roles/${role.id}`,
+      });
+    }
+    const result = await services.teamRoles.remove(actor.team.id, actor.userId, role.id, pages.requestInfo(ctx));
+    if (result.outcome === "not_found") return pages.refuse(result);
+    if (result.outcome !== "deleted") return renderEdit(ctx, actor, role, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+    return renderList(ctx, actor, { notice: `The role ${role.name} was deleted.` });
+  });
+}

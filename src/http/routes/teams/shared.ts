@@ -1,0 +1,100 @@
+// What every team management page shares: the signed-in account, the team from the URL (404 for anyone who is
+// not a member, so another team's existence and data never show), the page frame with the team's sections,
+// one CSRF binding per team, refusals as 403/404 pages, and the two-step confirmation of destructive actions.
+import type { Context, Next } from "koa";
+import type { AppContext } from "../../../context.ts";
+import { createAccountSessions, type AccountSession } from "../../account-session.ts";
+import { AppError } from "../../errors.ts";
+import { OWNER_ROLE, TEAM_PERMISSIONS, type TeamActor, type TeamRefusal } from "../../../services/team-roles.ts";
+
+export type TeamSection = "members" | "roles" | "invitations" | "transfer";
+export type Confirmation = { title: string; message: string; action: string; button: string; fields?: Record<string, string>; back: string };
+
+export const SLUG = /^[a-z0-9-]{1,48}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** a form value that may arrive once, many times, or (over 20 times) as an object with numeric keys */
+export function listOf(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  const values = Array.isArray(value) ? value : value && typeof value === "object" ? Object.values(value) : [];
+  return values.filter((v): v is string => typeof v === "string");
+}
+
+export function createTeamPages(app: AppContext) {
+  const sessions = createAccountSessions(app);
+  const { csrf } = app;
+
+  const notFound = () => new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.", { startOverUrl: "/account" });
+
+  const pages = {
+    async requireAccount(ctx: Context, next: Next) {
+      const account = await sessions.current(ctx);
+      if (!account) {
+        ctx.set("Cache-Control", "no-store");
+        return ctx.redirect(`/login?return_to=${encodeURIComponent(ctx.method === "GET" ? ctx.path : "/account")}`);
+      }
+      ctx.state.account = account;
+      await next();
+    },
+    account: (ctx: Context) => ctx.state.account as AccountSession,
+    requestInfo: (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
+    submitted: (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {},
+
+    /** the signed-in user's membership of the team in the URL, or a 404 page */
+    async actor(ctx: Context): Promise<TeamActor> {
+      const slug = String(ctx.params.slug ?? "");
+      const actor = SLUG.test(slug) ? await app.services.teamRoles.actorBySlug(slug, pages.account(ctx).user.id) : null;
+      if (!actor) throw notFound();
+      ctx.state.teamActor = actor;
+      return actor;
+    },
+    /** POSTs on a team's pages: one CSRF binding per team and browser */
+    verify(ctx: Context, actor: TeamActor) {
+      csrf.verify(ctx, `team:${actor.team.id}`, pages.submitted(ctx)._csrf);
+    },
+    /** a refusal from a service as a page: 404 (no such thing here), 403 (not allowed), 400 */
+    refuse(refusal: TeamRefusal): never {
+      if (refusal.outcome === "not_found") throw notFound();
+      throw new AppError(`team.${refusal.outcome}`, refusal.outcome === "forbidden" ? 403 : 400, refusal.message, { startOverUrl: "/account" });
+    },
+
+    /** which of the team's sections the actor may open */
+    sections(actor: TeamActor): TeamSection[] {
+      const may = (code: string) => app.services.permissions.can(actor.role.permissions, code);
+      return [
+        ...(may(TEAM_PERMISSIONS.read) ? (["members"] as const) : []),
+        ...(may(TEAM_PERMISSIONS.read) || may(TEAM_PERMISSIONS.roles) ? (["roles"] as const) : []),
+        ...(may(TEAM_PERMISSIONS.invitations) ? (["invitations"] as const) : []),
+        ...(actor.role.key === OWNER_ROLE ? (["transfer"] as const) : []),
+      ];
+    },
+
+    async render(ctx: Context, page: string, actor: TeamActor, locals: Record<string, unknown>, status = 200) {
+      ctx.status = status;
+      ctx.set("Cache-Control", "no-store");
+      ctx.type = "html";
+      ctx.body = await app.views.render(`pages/teams/${page}`, {
+        user: pages.account(ctx).user,
+        section: "teams",
+        team: actor.team,
+        myRole: actor.role,
+        isOwner: actor.isOwner,
+        sections: pages.sections(actor),
+        csrfToken: csrf.token(ctx, `team:${actor.team.id}`),
+        base: `/account/teams/${actor.team.slug}`,
+        ...locals,
+      });
+    },
+
+    /** the second step of a destructive action: a page that says what will happen, with one clear button */
+    confirm(ctx: Context, actor: TeamActor, c: Confirmation) {
+      return pages.render(ctx, "confirm", actor, { title: c.title, confirm: c, teamSection: "" });
+    },
+    /** whether this POST is the confirmed second step */
+    confirmed: (ctx: Context) => pages.submitted(ctx).confirm === "yes",
+  };
+
+  return pages;
+}
+
+export type TeamPages = ReturnType<typeof createTeamPages>;

@@ -1,0 +1,206 @@
+// A team's roles: listing, creating, editing and deleting custom roles, and the rules every team change shares
+// (who the actor is in the team, what they may do, and whether a role would give more than the actor has).
+// Owner ("*") is neither editable nor deletable; Manager and Developer are editable, not deletable; a role in use
+// cannot be deleted. Nobody but the Owner grants, assigns or edits beyond their own permissions.
+import type { Team, TeamQueries, TeamRole } from "../queries/teams.ts";
+import type { PermissionRegistry } from "../authz/registry.ts";
+import { PERMISSION_GRANT, grantCovers } from "../authz/wildcards.ts";
+import type { AuditService } from "./audit.ts";
+import type { RequestInfo } from "./notifications.ts";
+import { slugify } from "./teams.ts";
+
+export const OWNER_ROLE = "owner";
+/** administrator codes belong to system roles, never to a team's */
+const ADMIN_PREFIX = "gatehouse.admin.";
+
+export const TEAM_PERMISSIONS = {
+  read: "gatehouse.team.read",
+  members: "gatehouse.team.members.manage",
+  invitations: "gatehouse.team.invitations.manage",
+  roles: "gatehouse.team.roles.manage",
+} as const;
+
+export type TeamActor = { userId: string; team: Team; role: TeamRole; isOwner: boolean };
+
+/** why a team action did not happen; "not_found" also stands for "not a member" (another team's data never shows) */
+export type TeamRefusal =
+  | { outcome: "not_found" }
+  | { outcome: "forbidden"; message: string }
+  | { outcome: "invalid"; field?: string; message: string };
+
+export type RoleInput = { name: string; permissions: readonly string[] };
+export type RoleView = TeamRole & { memberCount: number; resolved: string[]; editable: boolean; deletable: boolean };
+
+export const forbidden = (message: string): TeamRefusal => ({ outcome: "forbidden", message });
+export const invalid = (message: string, field?: string): TeamRefusal => ({ outcome: "invalid", message, ...(field ? { field } : {}) });
+
+/** who the actor is in a team and what they may do: shared by roles, members, invitations and ownership */
+export function createTeamAccess(deps: { teams: TeamQueries; registry: PermissionRegistry }) {
+  const { teams, registry } = deps;
+
+  // "acme.*" holds "acme.blog.*"; only "*" holds "*"
+  const holdsWildcard = (actorGrants: readonly string[], wildcard: string) =>
+    actorGrants.some((a) => a === "*" || (a.endsWith(".*") && wildcard !== "*" && wildcard.startsWith(a.slice(0, -1))));
+
+  return {
+    async actor(teamId: string, userId: string): Promise<TeamActor | null> {
+      const m = await teams.membership(teamId, userId);
+      return m ? { userId, team: m.team, role: m.role, isOwner: m.role.key === OWNER_ROLE } : null;
+    },
+    async actorBySlug(slug: string, userId: string): Promise<TeamActor | null> {
+      const team = await teams.findBySlug(slug);
+      return team ? this.actor(team.id, userId) : null;
+    },
+    may: (actor: TeamActor, code: string) => registry.can(actor.role.permissions, code),
+
+    /**
+     * what `grants` would give beyond the actor's own permissions (empty: nothing). Resolved codes are compared;
+     * a wildcard also covers codes registered later, so it counts as beyond unless the actor holds it (or a
+     * wider one) themselves. The Owner's "*" is everything.
+     */
+    beyond(actor: TeamActor, grants: readonly string[]): string[] {
+      if (actor.isOwner) return [];
+      const own = new Set(registry.resolve(actor.role.permissions));
+      const extra = registry.resolve(grants).filter((c) => !own.has(c));
+      const wildcards = grants.filter((g) => g.endsWith("*") && !holdsWildcard(actor.role.permissions, g));
+      return [...new Set([...wildcards, ...extra])];
+    },
+    /** whether the actor may give this role to someone (a member or an invitation) */
+    canAssign(actor: TeamActor, role: TeamRole): boolean {
+      return role.key !== OWNER_ROLE && role.teamId === actor.team.id && this.beyond(actor, role.permissions).length === 0;
+    },
+  };
+}
+
+export type TeamAccess = ReturnType<typeof createTeamAccess>;
+
+export function createTeamRoleService(deps: { teams: TeamQueries; registry: PermissionRegistry; access: TeamAccess; audit: AuditService }) {
+  const { teams, registry, access, audit } = deps;
+
+  /** the actor, when they are a member and hold roles.manage */
+  async function manager(teamId: string, userId: string): Promise<TeamActor | TeamRefusal> {
+    const actor = await access.actor(teamId, userId);
+    if (!actor) return { outcome: "not_found" };
+    if (!access.may(actor, TEAM_PERMISSIONS.roles)) return forbidden("Your role does not let you manage this team's roles.");
+    return actor;
+  }
+
+  /** checks and normalizes a role's name and grants; refuses unknown codes, malformed grants, "*" and admin codes */
+  function validate(input: RoleInput): { name: string; key: string; permissions: string[] } | TeamRefusal {
+    const name = input.name.normalize("NFC").trim().replace(/\s+/g, " ");
+    if (name.length < 2 || name.length > 48) return invalid("Role names have 2 to 48 characters.", "name");
+    const key = slugify(name);
+    if (!key) return invalid("Role names need at least one letter or digit.", "name");
+    const permissions = [...new Set(input.permissions.map((p) => p.trim()).filter(Boolean))].sort();
+    if (permissions.length > 500) return invalid("A role can hold at most 500 grants.", "permissions");
+    for (const grant of permissions) {
+      if (grant === "*") return invalid("Only the Owner role holds every permission (*).", "permissions");
+      if (!registry.isValidGrant(grant)) {
+        return invalid(PERMISSION_GRANT.test(grant) ? `"${grant}" is not a registered permission.` : `"${grant}" is not a permission code or wildcard (like acme.blog.post.update or acme.blog.*).`, "permissions");
+      }
+      const admin = registry.list().find((p) => p.code.startsWith(ADMIN_PREFIX) && grantCovers(grant, p.code));
+      if (admin) return invalid(`"${grant}" includes administrator permissions (${ADMIN_PREFIX}*), which belong to system roles, not team roles.`, "permissions");
+    }
+    return { name, key, permissions };
+  }
+
+  const beyondMessage = (codes: string[]) =>
+    `You cannot grant permissions your own role does not have: ${codes.slice(0, 5).join(", ")}${codes.length > 5 ? ` and ${codes.length - 5} more` : ""}.`;
+
+  /** another role of the team has this name (any case) or, for a new role, this key */
+  async function nameTaken(teamId: string, name: string, opts: { key?: string; exceptId?: string }) {
+    const lower = name.toLowerCase();
+    return (await teams.roles(teamId)).some((r) => r.id !== opts.exceptId && (r.key === opts.key || r.name.toLowerCase() === lower));
+  }
+
+  const record = (type: string, actor: TeamActor, request: RequestInfo | undefined, data: Record<string, string | string[] | number>) =>
+    audit.record({ type, outcome: "success", userId: actor.userId, actorId: actor.userId, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null, data: { teamId: actor.team.id, ...data } });
+
+  return {
+    validate,
+    /** the user in the team with this slug, or null when there is no such team or they are not a member */
+    actorBySlug: (slug: string, userId: string) => access.actorBySlug(slug, userId),
+    /** whether the actor's role covers a permission code */
+    may: (actor: TeamActor, code: string) => access.may(actor, code),
+    /** what these grants would give beyond the actor's own permissions (empty: nothing) */
+    beyond: (actor: TeamActor, grants: readonly string[]) => access.beyond(actor, grants),
+    /** whether the actor may give this role to a member or an invitation */
+    canAssign: (actor: TeamActor, role: TeamRole) => access.canAssign(actor, role),
+
+    /** every role of the team with its member count and what it resolves to (any member with team.read) */
+    async list(teamId: string, actorId: string): Promise<{ outcome: "ok"; actor: TeamActor; roles: RoleView[] } | TeamRefusal> {
+      const actor = await access.actor(teamId, actorId);
+      if (!actor) return { outcome: "not_found" };
+      if (!access.may(actor, TEAM_PERMISSIONS.read) && !access.may(actor, TEAM_PERMISSIONS.roles)) return forbidden("Your role does not let you see this team's roles.");
+      const rows = await teams.rolesWithCounts(teamId);
+      const roles = rows.map(({ _count, ...role }) => ({
+        ...role,
+        memberCount: _count.memberships,
+        resolved: registry.resolve(role.permissions),
+        editable: role.key !== OWNER_ROLE,
+        deletable: !role.builtIn && _count.memberships === 0,
+      }));
+      return { outcome: "ok", actor, roles };
+    },
+
+    /** the roles the actor may give to a member or an invitation (never Owner, never beyond their own) */
+    async assignable(teamId: string, actorId: string): Promise<TeamRole[]> {
+      const actor = await access.actor(teamId, actorId);
+      if (!actor) return [];
+      return (await teams.roles(teamId)).filter((r) => access.canAssign(actor, r));
+    },
+
+    async create(teamId: string, actorId: string, input: RoleInput, request?: RequestInfo): Promise<{ outcome: "created"; role: TeamRole } | TeamRefusal> {
+      const actor = await manager(teamId, actorId);
+      if ("outcome" in actor) return actor;
+      const valid = validate(input);
+      if ("outcome" in valid) return valid;
+      const extra = access.beyond(actor, valid.permissions);
+      if (extra.length) return forbidden(beyondMessage(extra));
+      if (await nameTaken(teamId, valid.name, { key: valid.key })) return invalid(`This team already has a role called "${valid.name}".`, "name");
+      let role: TeamRole;
+      try {
+        role = await teams.createRole(teamId, valid);
+      } catch (err) {
+        if ((err as { code?: string }).code === "P2002") return invalid(`This team already has a role called "${valid.name}".`, "name");
+        throw err;
+      }
+      await record("team.role.created", actor, request, { roleId: role.id, role: role.key, permissions: role.permissions });
+      return { outcome: "created", role };
+    },
+
+    /** a new name and grants; Owner is refused; the key (what tokens say) stays as it was */
+    async update(teamId: string, actorId: string, roleId: string, input: RoleInput, request?: RequestInfo): Promise<{ outcome: "updated"; role: TeamRole } | TeamRefusal> {
+      const actor = await manager(teamId, actorId);
+      if ("outcome" in actor) return actor;
+      const role = await teams.role(teamId, roleId);
+      if (!role) return { outcome: "not_found" };
+      if (role.key === OWNER_ROLE) return forbidden("The Owner role always holds every permission; it cannot be renamed or edited.");
+      const valid = validate(input);
+      if ("outcome" in valid) return valid;
+      const extra = access.beyond(actor, valid.permissions);
+      if (extra.length) return forbidden(beyondMessage(extra));
+      if (await nameTaken(teamId, valid.name, { exceptId: role.id })) return invalid(`This team already has a role called "${valid.name}".`, "name");
+      const updated = await teams.updateRole(role.id, { name: valid.name, permissions: valid.permissions });
+      await record("team.role.updated", actor, request, { roleId: role.id, role: role.key, from: role.permissions, permissions: updated.permissions, name: updated.name });
+      return { outcome: "updated", role: updated };
+    },
+
+    /** custom roles only, and only while nobody holds them (their pending invitations go with them) */
+    async remove(teamId: string, actorId: string, roleId: string, request?: RequestInfo): Promise<{ outcome: "deleted"; role: TeamRole } | TeamRefusal> {
+      const actor = await manager(teamId, actorId);
+      if ("outcome" in actor) return actor;
+      const role = await teams.role(teamId, roleId);
+      if (!role) return { outcome: "not_found" };
+      if (role.builtIn) return forbidden(`${role.name} is a built-in role: it can be edited but not deleted.`);
+      if (!(await teams.deleteRoleIfUnused(role.id))) {
+        const count = await teams.roleMemberCount(role.id);
+        return forbidden(`${count} member${count === 1 ? " has" : "s have"} the role ${role.name}. Give ${count === 1 ? "them" : "each of them"} another role first.`);
+      }
+      await record("team.role.deleted", actor, request, { roleId: role.id, role: role.key });
+      return { outcome: "deleted", role };
+    },
+  };
+}
+
+export type TeamRoleService = ReturnType<typeof createTeamRoleService>;
