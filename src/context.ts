@@ -32,6 +32,8 @@ import { createPermissionRegistry, type PermissionRegistry } from "./authz/regis
 import { CORE_OWNER, CORE_PERMISSIONS } from "./authz/core-permissions.ts";
 import { createRequestDescriber } from "./services/request/describe.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
+import { createTeamClaims } from "./oidc/team-claims.ts";
+import { ACCOUNT_CLIENT_ID } from "./oidc/configuration.ts";
 import { createRedisAdapterFactory, type RedisAdapterClass } from "./oidc/redis-adapter.ts";
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
 import { createProviderHost, type ProviderHost } from "./oidc/provider-host.ts";
@@ -119,6 +121,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       return ended;
     },
   });
+  const teams = createTeamService({ teams: queries.teams, registry: permissions });
   const teamAccess = createTeamAccess({ teams: queries.teams, registry: permissions });
   const teamWork = { teams: queries.teams, access: teamAccess, audit, clock };
   return {
@@ -126,7 +129,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     passwordPolicy,
     registration: createRegistrationService({
       users: queries.users, verifications: queries.emailVerifications, passwords, policy: passwordPolicy, notifications, clock,
-      issuer: config.issuer, verificationTtlSeconds: config.emailVerificationTtl,
+      issuer: config.issuer, verificationTtlSeconds: config.emailVerificationTtl, teams, teamQueries: queries.teams, redis,
     }),
     totp,
     credentials,
@@ -139,7 +142,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     notifications,
     sessionEvents,
     permissions,
-    teams: createTeamService({ teams: queries.teams, registry: permissions }),
+    teams,
     teamRoles: createTeamRoleService({ ...teamWork, registry: permissions }),
     teamMembers: createTeamMemberService({ ...teamWork, transfers: queries.ownershipTransfers, revokeTeamGrants: (userId, teamId) => oidcStore.revokeTeamGrants(userId, teamId) }),
     invitations: createInvitationService({
@@ -180,11 +183,14 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   await services.keys.ensureKeys();
 
   const tokenClaims = createTokenClaims();
+  // the account pages sign in through their own client and never need a team
+  const teamClaims = createTeamClaims({ teams: services.teams, store: services.oidcStore, exemptClients: [ACCOUNT_CLIENT_ID] });
+  tokenClaims.register(teamClaims.accessTokenClaims);
   const csrf = createCsrf({ cookieKeys: config.secrets.cookieKeys, secureCookies: config.isProduction, issuer: config.issuer });
   const RedisAdapter = services.oidcStore;
   const ClientAdapter = createClientAdapterClass(services.clients);
   const oidc = await createProviderHost({
-    config, accounts: services.accounts, renderPage: views.render, tokenClaims, keys: services.keys, log,
+    config, accounts: services.accounts, renderPage: views.render, tokenClaims, teams: teamClaims, keys: services.keys, log,
     adapter: (name: string) => (name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name)),
   });
   services.sessionEvents.onSessionsEnded(createBackchannelNotifier({ host: oidc, log }));

@@ -14,6 +14,8 @@
                                                reuse the server's one "too short" answer instead of asking again).
        data-strength-url="…"                   another endpoint (default /password/strength).
    - <button data-theme-toggle> (in the layout): cycles the theme; theme.js applies the stored choice early.
+   - <input data-slug-from="team_name">: filled with a URL-safe form of that field as it is typed (the server
+     derives the same when it is left empty), until the user types in it themselves.
    - Every form gets a loading state on submit; an element with data-submit-lock around several forms makes one
      submit lock them all. */
 (function () {
@@ -339,7 +341,28 @@
     });
   }
 
+  /* 5. A team address suggested from the team name (the server's slugify: services/teams.ts). */
+  function slugify(name) {
+    return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "").slice(0, 48).replace(/-+$/, "");
+  }
+
+  function enhanceSlug(input) {
+    var source = input.form && input.form.elements.namedItem(input.getAttribute("data-slug-from"));
+    if (!source || !source.addEventListener || input.dataset.slugReady) return;
+    input.dataset.slugReady = "true";
+    // a value the server sent back (or the user typed) is the user's own: never overwritten
+    var suggested = !input.value || input.value === slugify(source.value);
+    input.addEventListener("input", function () {
+      suggested = !input.value;
+    });
+    source.addEventListener("input", function () {
+      if (suggested) input.value = slugify(source.value);
+    });
+  }
+
   function init() {
+    document.querySelectorAll("input[data-slug-from]").forEach(enhanceSlug);
     document.querySelectorAll('input[type="password"][data-toggle-visibility]').forEach(enhancePassword);
     document.querySelectorAll("input[data-strength-meter]").forEach(enhanceStrength);
     document.querySelectorAll("[data-theme-toggle]").forEach(enhanceThemeButton);

@@ -1,7 +1,8 @@
-// The login between the password and the second factor: a short pre-auth state in Redis keyed by the
-// interaction uid (at most 5 minutes, never longer than the interaction), and the code step that ends it.
-// Until the code is right nothing is reset or recorded: a wrong code counts toward lockout like a wrong
-// password, and a locked account is refused without looking at the code.
+// The login between the password and its end: a short pre-auth state in Redis keyed by the interaction uid
+// (each step at most 5 minutes, never longer than the interaction): the second factor, then the team choice
+// for a user with several teams. Until the code is right nothing is reset or recorded: a wrong code counts
+// toward lockout like a wrong password, and a locked account is refused without looking at the code. The team
+// step comes after every factor has passed; it only remembers who signed in and how, until a team is picked.
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { User } from "../queries/users.ts";
@@ -11,8 +12,16 @@ import type { TotpService } from "../services/totp.ts";
 
 export const PRE_AUTH_MAX_SECONDS = 300;
 
-/** the only state this flow keeps: the password was right, the code is still to come */
+/** the password was right, the code is still to come */
 export type SecondFactorState = { step: "second_factor"; userId: string; remember: boolean; expiresAt: number };
+/** every factor passed; the user picks the team to sign in with. `requested`: the relying party's `team` they are not in */
+export type TeamSelectState = {
+  step: "team_select"; userId: string; remember: boolean; amr: string[]; expiresAt: number;
+  requested?: string;
+  /** what the login.succeeded audit event says once the team is picked (how the factors were passed) */
+  audit: Record<string, string | string[]>;
+};
+type LoginState = SecondFactorState | TeamSelectState;
 
 export type CodeResult =
   | { outcome: "ok"; user: User; method: "totp" | "backup"; amr: string[]; remember: boolean; backupCodesLeft?: number }
@@ -30,24 +39,35 @@ export function createLoginFlow(deps: { redis: RedisClient; clock: Clock; accoun
   const { redis, clock, accounts, totp } = deps;
   const key = (uid: string) => `flow:login:{${uid}}`;
 
-  async function pending(uid: string): Promise<SecondFactorState | null> {
+  async function stateAt<S extends LoginState["step"]>(uid: string, step: S): Promise<Extract<LoginState, { step: S }> | null> {
     const raw = await redis.get(key(uid));
     if (!raw) return null;
-    const state = JSON.parse(raw) as SecondFactorState;
+    const state = JSON.parse(raw) as LoginState;
     // Redis expires the key on its own; this check keeps the rule with the application's clock too
-    return state.step === "second_factor" && state.expiresAt > clock.epoch() ? state : null;
+    return state.step === step && state.expiresAt > clock.epoch() ? (state as Extract<LoginState, { step: S }>) : null;
+  }
+
+  async function save<S extends LoginState>(uid: string, interactionExp: number, state: Omit<S, "expiresAt">): Promise<S> {
+    const ttl = preAuthTtl(interactionExp, clock.epoch());
+    const saved = { ...state, expiresAt: clock.epoch() + ttl } as S;
+    await redis.set(key(uid), JSON.stringify(saved), "EX", ttl);
+    return saved;
   }
 
   return {
-    pending,
+    pending: (uid: string) => stateAt(uid, "second_factor"),
+    pendingTeam: (uid: string) => stateAt(uid, "team_select"),
 
     /** the password was right for an account with TOTP: remember that (and "remember me") for the code step */
-    async beginSecondFactor(uid: string, interactionExp: number, data: { userId: string; remember: boolean }): Promise<SecondFactorState> {
-      const ttl = preAuthTtl(interactionExp, clock.epoch());
-      const state: SecondFactorState = { step: "second_factor", ...data, expiresAt: clock.epoch() + ttl };
-      await redis.set(key(uid), JSON.stringify(state), "EX", ttl);
-      return state;
-    },
+    beginSecondFactor: (uid: string, interactionExp: number, data: { userId: string; remember: boolean }) =>
+      save<SecondFactorState>(uid, interactionExp, { step: "second_factor", ...data }),
+
+    /** every factor passed and the user must pick a team: remember who and how (a fresh 5 minutes for this step) */
+    beginTeamSelect: (uid: string, interactionExp: number, data: Omit<TeamSelectState, "step" | "expiresAt">) =>
+      save<TeamSelectState>(uid, interactionExp, { step: "team_select", ...data }),
+
+    /** ends the team step once: of two parallel picks only one goes on to sign in */
+    finishTeamSelect: async (uid: string): Promise<boolean> => (await redis.del(key(uid))) === 1,
 
     /** a TOTP or backup code for the pending state; a right one ends the state (once) and completes the sign-in */
     async submitCode(uid: string, state: SecondFactorState, code: string, request: RequestInfo): Promise<CodeResult> {

@@ -1,9 +1,10 @@
 // The oidc-provider configuration: which protocol features are on, lifetimes, storage, accounts, claims and
 // the look of the pages oidc-provider renders itself (logout, errors). Read top to bottom, it is the policy.
-import { errors, type ClientMetadata, type Configuration, type JWK } from "oidc-provider";
+import { errors, interactionPolicy, type ClientMetadata, type Configuration, type JWK, type KoaContextWithOIDC } from "oidc-provider";
 import type { Config } from "../config/load.ts";
 import type { AccountService } from "../services/accounts.ts";
 import type { TokenClaims } from "./token-claims.ts";
+import type { TeamClaimsService } from "./team-claims.ts";
 import { renderProviderError, type RenderPage } from "./provider-errors.ts";
 
 export type ProviderDeps = {
@@ -11,6 +12,8 @@ export type ProviderDeps = {
   accounts: AccountService;
   renderPage: RenderPage;
   tokenClaims: TokenClaims;
+  /** teams in tokens (team-claims.ts); without it (unit tests of the bare policy) grants carry no team */
+  teams?: TeamClaimsService;
   adapter: NonNullable<Configuration["adapter"]>;
   jwks: JWK[];
 };
@@ -30,23 +33,27 @@ const accountClient = (issuer: string): ClientMetadata => ({
   gatehouse_first_party: true,
 });
 
-export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access"];
+/** `roles`: the ID token and userinfo say the grant's team and the user's role in it */
+export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access", "roles"];
 
 type GatehouseClient = { clientId: string; gatehouse_first_party?: boolean; gatehouse_resources?: string[] };
 
-function findAccount(accounts: AccountService): Configuration["findAccount"] {
-  return async (_ctx, sub) => {
+function findAccount(accounts: AccountService, teams: TeamClaimsService | undefined): Configuration["findAccount"] {
+  return async (ctx, sub, token) => {
     const user = await accounts.findActive(sub);
     if (!user) return undefined;
+    // the grant behind the code, refresh or access token being answered for: it knows the team
+    const grantId = (token as { grantId?: string } | undefined)?.grantId ?? ctx.oidc.entities.Grant?.jti;
     return {
       accountId: user.id,
-      claims: async () => ({
+      claims: async (_use, scope) => ({
         sub: user.id,
         email: user.email,
         email_verified: user.emailVerified,
         preferred_username: user.username,
         ...(user.name ? { name: user.name } : {}),
         updated_at: Math.floor(user.updatedAt.getTime() / 1000),
+        ...(teams && scope.split(" ").includes("roles") ? await teams.identityClaims(user.id, grantId) : {}),
       }),
     };
   };
@@ -77,18 +84,32 @@ function lifetimes(config: Config): Configuration["ttl"] {
   };
 }
 
-/** first-party clients never see a consent page: their grant is extended to what they ask for */
-const loadExistingGrant: Configuration["loadExistingGrant"] = async (ctx) => {
-  const { client, session, result } = ctx.oidc;
-  const grantId = result?.consent?.grantId ?? session?.grantIdFor(client!.clientId);
-  const existing = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
-  if ((client as unknown as GatehouseClient).gatehouse_first_party !== true || !session?.accountId) return existing;
-  const grant = existing ?? new ctx.oidc.provider.Grant({ clientId: client!.clientId, accountId: session.accountId });
-  grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(" "));
-  for (const [resource, server] of Object.entries(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, server.scope);
-  await grant.save();
-  return grant;
-};
+/**
+ * First-party clients never see a consent page: their grant is extended to what they ask for. Then the grant
+ * gets its team (the team page's pick, the `team` parameter, or the only team; see team-claims.ts).
+ */
+function loadExistingGrant(teams: TeamClaimsService | undefined): Configuration["loadExistingGrant"] {
+  return async (ctx) => {
+    const { client, session, result } = ctx.oidc;
+    const grantId = result?.consent?.grantId ?? session?.grantIdFor(client!.clientId);
+    let grant = grantId ? await ctx.oidc.provider.Grant.find(grantId) : undefined;
+    const newGrant = () => new ctx.oidc.provider.Grant({ clientId: client!.clientId, accountId: session!.accountId! });
+    if ((client as unknown as GatehouseClient).gatehouse_first_party === true && session?.accountId) {
+      grant ??= newGrant();
+      grant.addOIDCScope([...ctx.oidc.requestParamScopes].join(" "));
+      for (const [resource, server] of Object.entries(ctx.oidc.resourceServers ?? {})) grant.addResourceScope(resource, server.scope);
+      await grant.save();
+    }
+    return teams ? teams.applyToGrant(ctx, grant, newGrant) : grant;
+  };
+}
+
+/** login, then the team page when a live session cannot tell which team is meant, then consent */
+function interactionPolicyWith(teams: TeamClaimsService | undefined) {
+  const policy = interactionPolicy.base();
+  if (teams) policy.add(teams.prompt(), 1);
+  return policy;
+}
 
 type ResourceIndicators = NonNullable<NonNullable<Configuration["features"]>["resourceIndicators"]>;
 
@@ -114,8 +135,10 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     adapter: deps.adapter,
     jwks: { keys: deps.jwks },
     clients: [accountClient(config.issuer)],
-    findAccount: findAccount(deps.accounts),
-    claims: { acr: null, auth_time: null, iss: null, sid: null, openid: ["sub", "amr"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"] },
+    findAccount: findAccount(deps.accounts, deps.teams),
+    // team and role are listed under openid too, so the ID token carries them (not only userinfo, where an
+    // access token for userinfo sends scope claims); findAccount returns them only when `roles` was granted
+    claims: { acr: null, auth_time: null, iss: null, sid: null, openid: ["sub", "amr", "team", "role"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"], roles: ["team", "role"] },
     scopes: OIDC_SCOPES,
     responseTypes: ["code"],
     // PKCE (S256 is the only method oidc-provider 9 knows) for every client, confidential ones too (RFC 9700)
@@ -136,8 +159,10 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
     expiresWithSession: async (_ctx, code) => !code.scopes.has("offline_access"),
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    loadExistingGrant,
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: interactionPolicyWith(deps.teams) },
+    loadExistingGrant: loadExistingGrant(deps.teams),
+    // `team`: the team (slug or id) the relying party wants tokens for
+    extraParams: { team: (ctx: KoaContextWithOIDC, value: string | undefined) => deps.teams?.validateParam(ctx, value) },
     extraTokenClaims: (ctx, token) => tokenClaims.collect(ctx, token),
     features: {
       devInteractions: { enabled: false },

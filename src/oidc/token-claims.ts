@@ -1,8 +1,8 @@
-// Claims added to access tokens. Core adds `sid` and `amr`; later features (teams, roles, permissions)
-// register their own contributors here instead of editing the provider configuration.
+// Claims added to access tokens. Core adds `sid` and `amr`; features register their own contributors here
+// instead of editing the provider configuration (teams: team, role and permissions, see team-claims.ts).
 import type { KoaContextWithOIDC } from "oidc-provider";
 
-export type TokenLike = { accountId?: string; sessionUid?: string; clientId?: string; kind?: string; scope?: string; aud?: unknown };
+export type TokenLike = { accountId?: string; grantId?: string; sessionUid?: string; clientId?: string; kind?: string; scope?: string; aud?: unknown };
 export type TokenClaimContributor = (ctx: KoaContextWithOIDC, token: TokenLike) => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
 
 export function createTokenClaims() {

@@ -25,6 +25,8 @@ export function createUserQueries(db: PrismaClient) {
     recordLogin: (id: string, at: Date) => db.user.update({ where: { id }, data: { lastLoginAt: at } }),
     updateProfile: (id: string, data: { name: string | null }) => db.user.update({ where: { id }, data }),
     countWithSystemRole: () => db.user.count({ where: { systemRole: { not: null } } }),
+    /** undoes a registration that could not finish (its team address was taken a moment ago): never a verified account */
+    deleteUnverified: (id: string) => db.user.deleteMany({ where: { id, emailVerified: false } }),
   };
 }
 

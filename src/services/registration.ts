@@ -2,6 +2,10 @@
 // Registering an address that already has an account looks exactly the same to the person registering (same
 // page, a password hash computed all the same); the address's owner gets an email instead. Verification
 // links carry 32 random bytes; only their SHA-256 is stored; single use; they expire (24 h by default).
+// Door A: the registration also creates a team with the new user as its Owner; the team is checked before the
+// account exists, so a taken team address refuses the registration and leaves nothing behind. Door B: a
+// registration from an invitation link remembers the link with the pending account (in Redis, until the
+// invitation expires) so that the account joins the team once its address is verified.
 import { randomToken, sha256 } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { UserQueries } from "../queries/users.ts";
@@ -10,13 +14,19 @@ import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./identifie
 import type { PasswordService } from "./passwords.ts";
 import type { PasswordPolicy } from "./password-policy.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
+import type { TeamService } from "./teams.ts";
+import type { TeamQueries } from "../queries/teams.ts";
+import type { RedisClient } from "../db/redis.ts";
 
-export type RegistrationInput = { username: string; email: string; password: string };
+/** `team`: Door A, a new team the user will own (slug derived from the name when empty) */
+export type RegistrationInput = { username: string; email: string; password: string; team?: { name: string; slug?: string } };
 export type RegistrationResult =
-  | { outcome: "check_email"; userId: string | null }
+  | { outcome: "check_email"; userId: string | null; teamId?: string }
   /** administrator registration asked for after the first administrator exists */
   | { outcome: "closed" }
-  | { outcome: "invalid"; field: "username" | "password"; message: string };
+  | { outcome: "invalid"; field: "username" | "password" | "teamName" | "teamSlug"; message: string };
+
+const SLUG_TAKEN = "That team address is taken. Please choose another.";
 
 export function createRegistrationService(deps: {
   users: UserQueries;
@@ -27,8 +37,13 @@ export function createRegistrationService(deps: {
   clock: Clock;
   issuer: string;
   verificationTtlSeconds: number;
+  teams: Pick<TeamService, "validateTeam" | "createTeam">;
+  teamQueries: Pick<TeamQueries, "findBySlug">;
+  redis: RedisClient;
 }) {
-  const { users, verifications, passwords, policy, notifications, clock } = deps;
+  const { users, verifications, passwords, policy, notifications, clock, teams } = deps;
+
+  const invitationKey = (userId: string) => `registration:invitation:{${userId}}`;
 
   async function sendVerification(user: { id: string; email: string; username: string }): Promise<void> {
     const token = randomToken(32);
@@ -39,15 +54,27 @@ export function createRegistrationService(deps: {
 
   return {
     /**
-     * A new account; with `systemRole`, the first-run administrator (only while no administrator exists).
-     * Teams come later: Door A (a new team) and Door B (an invitation) hook in after the account is created.
+     * A new account; with `input.team`, also its team (Door A); with `systemRole`, the first-run administrator
+     * (only while no administrator exists). Checks run in the form's order, so the first message is the first
+     * field's; everything a refusal depends on (the team address too) is decided before the address is looked
+     * up, so an address that has an account gets the same answer as one that has none.
      */
-    async register(input: RegistrationInput, request: RequestInfo, opts: { systemRole?: string; beforeEmail?: (emailNormalized: string) => Promise<void> } = {}): Promise<RegistrationResult> {
+    async register(input: RegistrationInput, request: RequestInfo, opts: {
+      systemRole?: string;
+      beforeEmail?: (emailNormalized: string) => Promise<void>;
+      /** Door B: the invitation link the account came with, kept until it is verified (or the link expires) */
+      invitation?: { token: string; expiresAt: Date };
+    } = {}): Promise<RegistrationResult> {
       const email = input.email.normalize("NFC").trim();
       const username = input.username.normalize("NFC").trim();
       if (!USERNAME_PATTERN.test(username)) return { outcome: "invalid", field: "username", message: "Usernames have 3 to 32 letters, digits, dots, dashes or underscores." };
-      const verdict = policy.check(input.password, { email, username });
+      const verdict = policy.check(input.password, { email, username, extra: input.team ? [input.team.name] : [] });
       if (!verdict.ok) return { outcome: "invalid", field: "password", message: verdict.message };
+      const team = input.team ? teams.validateTeam(input.team) : undefined;
+      if (input.team && !input.team.name.trim()) return { outcome: "invalid", field: "teamName", message: "Enter a name for your team." };
+      if (team && "outcome" in team) return team;
+      // a taken team address says nothing about any account: it may be refused openly, before anything exists
+      if (team && (await deps.teamQueries.findBySlug(team.slug))) return { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN };
       // from here on an email goes out (a verification link, or a notice to the address's owner): the caller's
       // per-address budget is spent now, not by typos and weak passwords above
       await opts.beforeEmail?.(normalizeEmail(email));
@@ -76,8 +103,20 @@ export function createRegistrationService(deps: {
         if ((err as { code?: string }).code !== "P2002") throw err;
         return { outcome: "check_email", userId: null };
       }
+      let teamId: string | undefined;
+      if (team) {
+        const created = await teams.createTeam(user.id, team);
+        if (created.outcome !== "created") {
+          // another registration took the address since the check: undo the account, refuse like the check does
+          await users.deleteUnverified(user.id);
+          return created.field === "teamSlug" ? { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN } : created;
+        }
+        teamId = created.teamId;
+      }
+      const keep = opts.invitation ? Math.floor((opts.invitation.expiresAt.getTime() - clock.now().getTime()) / 1000) : 0;
+      if (opts.invitation && keep > 0) await deps.redis.set(invitationKey(user.id), opts.invitation.token, "EX", keep);
       await sendVerification(user);
-      return { outcome: "check_email", userId: user.id };
+      return { outcome: "check_email", userId: user.id, ...(teamId ? { teamId } : {}) };
     },
 
     /** "resend verification": always the same answer; only an unverified account gets a new link */
@@ -91,6 +130,13 @@ export function createRegistrationService(deps: {
 
     /** the verified user's id, or null for an unknown, used or expired link */
     verify: (token: string) => verifications.redeem(sha256(token), clock.now()),
+
+    /** the invitation link a new account registered with (once: it is forgotten as it is handed out) */
+    async takeInvitation(userId: string): Promise<string | null> {
+      const key = invitationKey(userId);
+      const [[, token]] = (await deps.redis.multi().get(key).del(key).exec()) as [[Error | null, string | null], unknown];
+      return token ?? null;
+    },
   };
 }
 

@@ -184,6 +184,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     await page.goto(`${t.url}/register`);
     await page.getByLabel("Username").fill(username);
     await page.getByLabel("Email", { exact: true }).fill(email);
+    await page.getByLabel("Team name").fill(`Team ${username}`); // Door A: the new account's own team
     await page.locator("#password").pressSequentially(PASSWORD);
     const strong = strengthAnswer(t.app.services.passwordPolicy.check(PASSWORD, { username, email }));
     expect(strong).toMatchObject({ ok: true });

@@ -24,9 +24,10 @@ describe("registration and email verification", () => {
   });
   afterAll(async () => { await t?.close(); await sink?.close(); });
 
-  const register = async (browser: TestBrowser, fields: { username: string; email: string; password: string }): Promise<Page> => {
+  // Door A: every registration brings a team name (a unique one, so teams never clash between tests)
+  const register = async (browser: TestBrowser, fields: { username: string; email: string; password: string; team_name?: string }): Promise<Page> => {
     const form = await browser.go(`${t.url}/register`);
-    return browser.submit(form, "/register", fields);
+    return browser.submit(form, "/register", { team_name: `Team ${fields.username}`, ...fields });
   };
   const linkIn = (text: string) => /https?:\/\/\S+\/verify-email\?token=[\w-]+/.exec(text)![0];
   const username = () => `u${Math.random().toString(36).slice(2, 10)}`;
@@ -140,9 +141,9 @@ describe("registration rate limits", () => {
     // a weak password sends nothing, so it spends nothing
     const weak = await attempt("/register", { username: `u${Date.now().toString(36)}w`, email: owner.email, password: "password1234" });
     expect(weak.status).toBe(400);
-    const first = await attempt("/register", { username: `u${Date.now().toString(36)}a`, email: owner.email.toUpperCase(), password: PASSWORD });
+    const first = await attempt("/register", { username: `u${Date.now().toString(36)}a`, email: owner.email.toUpperCase(), password: PASSWORD, team_name: "Rate team A" });
     const second = await attempt("/verify-email/resend", { email: owner.email });
-    const third = await attempt("/register", { username: `u${Date.now().toString(36)}b`, email: owner.email, password: PASSWORD });
+    const third = await attempt("/register", { username: `u${Date.now().toString(36)}b`, email: owner.email, password: PASSWORD, team_name: "Rate team B" });
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(third.status).toBe(429);
     expect(third.headers.get("retry-after")).toMatch(/^\d+$/);

@@ -1,18 +1,29 @@
 // Registration and email verification pages: /register, /verify-email (confirm a link, or ask for a new one).
 // A link in an email only shows a confirm button: a GET never changes anything (mail scanners open links).
+// Door A: /register asks for a team too (name, optional address) and makes the new user its Owner. Door B:
+// /register?invitation=<token> hides the team, locks the invited address, and the account joins the invited
+// team when its address is confirmed.
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { parseBody } from "../body.ts";
 import { normalizeEmail } from "../../services/identifiers.ts";
+import type { InvitationDetails } from "../../services/invitations.ts";
 
 const registerBody = z.object({
   username: z.string().max(64, "That username is too long"),
   email: z.email("Enter a valid email address").max(320),
   password: z.string().min(1, "Choose a password").max(1024, "Passwords can be at most 1024 characters long"),
+  // required for Door A, but checked after the password (the service says so), so messages follow the form's order
+  team_name: z.string().max(200, "That team name is too long").optional(),
+  team_slug: z.string().max(100, "That team address is too long").optional(),
   _csrf: z.string().optional(),
 });
+type TeamInvitation = Extract<InvitationDetails, { kind: "team" }>;
+/** the service's field names as the form's */
+const FORM_FIELD: Record<string, string> = { teamName: "team_name", teamSlug: "team_slug" };
+const INVITATION_TOKEN = /^[\w-]{20,100}$/;
 const resendBody = z.object({ email: z.email("Enter a valid email address").max(320), _csrf: z.string().optional() });
 const confirmBody = z.object({ token: z.string().min(20).max(100), _csrf: z.string().optional() });
 
@@ -31,27 +42,69 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
   // ?login=/interaction/<uid>: the sign-in page the Register tab was opened from, so the Login tab can go back
   // to it; exactly that shape (a same-origin interaction path), anything else falls back to /login
   const signInPath = (ctx: Context) => (typeof ctx.query.login === "string" && /^\/interaction\/[\w-]{1,64}$/.test(ctx.query.login) ? ctx.query.login : undefined);
-  const renderRegister = (ctx: Context, locals: { error?: string; field?: string; username?: string; email?: string }, status = 200) => {
+  /** Door B: the team invitation in ?invitation=, or why the link no longer works (undefined: no invitation asked) */
+  async function invitationOf(ctx: Context): Promise<{ invitation: TeamInvitation; token: string } | { problem: string } | undefined> {
+    const token = ctx.query.invitation;
+    if (token === undefined) return undefined;
+    const inspected = typeof token === "string" && INVITATION_TOKEN.test(token) ? await services.invitations.inspect(token) : undefined;
+    // administrator invitations register through /admin-register, never here
+    if (inspected?.outcome !== "valid" || inspected.invitation.kind !== "team") {
+      const reason = inspected?.outcome === "invalid" ? inspected.reason : "unknown";
+      return { problem: reason === "unknown" ? "This invitation link is not valid. You can still create an account with a team of your own below." : `This invitation ${reason === "used" ? "was already accepted" : reason === "revoked" ? "was withdrawn" : "has expired"}. You can still create an account with a team of your own below.` };
+    }
+    return { invitation: inspected.invitation, token: token as string };
+  }
+
+  type Typed = { username?: string; email?: string; team_name?: string; team_slug?: string };
+  const renderRegister = (ctx: Context, door: Awaited<ReturnType<typeof invitationOf>>, locals: Typed & { error?: string; field?: string }, status = 200) => {
     const login = signInPath(ctx);
+    const invited = door && "invitation" in door ? door : undefined;
+    const query = new URLSearchParams({ ...(invited ? { invitation: invited.token } : {}), ...(login ? { login } : {}) }).toString();
     return page(ctx, "register", {
       title: "Create an account", csrfToken: csrf.token(ctx, "register"), minLength: app.config.passwordPolicy.minLength,
-      action: login ? `/register?login=${login}` : "/register", loginUrl: login ?? "/login", ...locals,
+      action: query ? `/register?${query}` : "/register", loginUrl: login ?? "/login",
+      ...(door && "problem" in door ? { problem: door.problem } : {}),
+      ...locals,
+      ...(invited ? { invitation: { teamName: invited.invitation.team.name, roleName: invited.invitation.role.name }, email: invited.invitation.email } : {}),
     }, status);
   };
 
-  router.get("/register", (ctx) => renderRegister(ctx, {}));
+  router.get("/register", async (ctx) => renderRegister(ctx, await invitationOf(ctx), {}));
 
   router.post("/register", body, async (ctx) => {
     csrf.verify(ctx, "register", submitted(ctx)._csrf);
     await rateLimits.accountPerIp.consume(ctx.ip);
-    const parsed = registerBody.safeParse(submitted(ctx));
-    const typed = { username: String(submitted(ctx).username ?? "").slice(0, 64), email: String(submitted(ctx).email ?? "").slice(0, 320) };
-    if (!parsed.success) return renderRegister(ctx, { ...typed, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
-    const result = await services.registration.register(parsed.data, requestInfo(ctx), { beforeEmail: (email) => rateLimits.accountPerIdentifier.consume(email) });
-    if (result.outcome === "invalid") return renderRegister(ctx, { ...typed, error: result.message, field: result.field }, 400);
-    if (result.outcome === "check_email" && result.userId) await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...requestInfo(ctx) });
-    return page(ctx, "check-email", { title: "Check your email", email: parsed.data.email });
+    const door = await invitationOf(ctx);
+    const invited = door && "invitation" in door ? door : undefined;
+    const parsed = registerBody.safeParse(invited ? { ...submitted(ctx), email: invited.invitation.email } : submitted(ctx));
+    const text = (name: keyof Typed, max: number) => String(submitted(ctx)[name] ?? "").slice(0, max);
+    const typed: Typed = { username: text("username", 64), email: text("email", 320), team_name: text("team_name", 200), team_slug: text("team_slug", 100) };
+    if (!parsed.success) return renderRegister(ctx, door, { ...typed, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    const { username, email, password, team_name, team_slug } = parsed.data;
+    const result = await services.registration.register(
+      // Door B joins the invited team; Door A (also after a link that no longer works) brings a team of its own
+      { username, email, password, ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "" } }) },
+      requestInfo(ctx),
+      { beforeEmail: (address) => rateLimits.accountPerIdentifier.consume(address), ...(invited ? { invitation: { token: invited.token, expiresAt: invited.invitation.expiresAt } } : {}) },
+    );
+    if (result.outcome === "invalid") return renderRegister(ctx, door, { ...typed, error: result.message, field: FORM_FIELD[result.field] ?? result.field }, 400);
+    if (result.outcome === "check_email" && result.userId) {
+      await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...requestInfo(ctx), data: result.teamId ? { teamId: result.teamId } : invited ? { invitationId: invited.invitation.id } : {} });
+      if (result.teamId) await services.audit.record({ type: "team.created", outcome: "success", userId: result.userId, ...requestInfo(ctx), data: { teamId: result.teamId, slug: (await app.queries.teams.findById(result.teamId))?.slug ?? null, via: "registration" } });
+    }
+    return page(ctx, "check-email", { title: "Check your email", email });
   });
+
+  /** Door B: a newly verified account joins the team it was invited to; what the confirmation page says about it */
+  async function joinInvitedTeam(ctx: Context, userId: string): Promise<{ notice?: string; error?: string }> {
+    const token = await services.registration.takeInvitation(userId);
+    const user = token ? await services.accounts.findActive(userId) : undefined;
+    if (!token || !user) return {};
+    const joined = await services.invitations.acceptForUser(token, user, requestInfo(ctx));
+    if (joined.outcome === "joined") return { notice: `You joined ${joined.team.name} as ${joined.role.name}.` };
+    if (joined.outcome === "already_member") return { notice: `You are a member of ${joined.team.name}.` };
+    return { error: "Your address is confirmed, but the invitation could not be accepted: it was withdrawn, has expired or was already used. Ask the person who invited you for a new one." };
+  }
 
   router.get("/verify-email", async (ctx) => {
     const token = typeof ctx.query.token === "string" ? ctx.query.token : undefined;
@@ -68,7 +121,7 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
       return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: "This link has expired or was already used. Ask for a new one below." }, 400);
     }
     await services.audit.record({ type: "email.verified", outcome: "success", userId, ...requestInfo(ctx) });
-    return page(ctx, "email-verified", { title: "Email confirmed" });
+    return page(ctx, "email-verified", { title: "Email confirmed", ...(await joinInvitedTeam(ctx, userId)) });
   });
 
   router.post("/verify-email/resend", body, async (ctx) => {

@@ -8,6 +8,7 @@ import { createAccountSessions, safeReturnPath, type AccountSession } from "../.
 import { registerProfileRoutes } from "./profile.ts";
 import { registerSecurityRoutes } from "./security.ts";
 import { registerTwoFactorRoutes } from "./two-factor.ts";
+import { registerTeamsRoutes } from "./teams.ts";
 
 export type AccountRouteHelpers = {
   /** middleware: the signed-in user in ctx.state.account, or a redirect to /login that comes back here */
@@ -52,4 +53,5 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
   registerProfileRoutes(router, app, helpers);
   registerSecurityRoutes(router, app, helpers);
   registerTwoFactorRoutes(router, app, helpers);
+  registerTeamsRoutes(router, app, helpers);
 }

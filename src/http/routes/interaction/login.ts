@@ -1,5 +1,5 @@
 // The login step: the page, and the password POST (generic failure, audit of every attempt). An account with
-// TOTP goes on to the code page (second-factor.ts) instead of finishing here.
+// TOTP goes on to the code page (second-factor.ts); a user with several teams then picks one (team-select.ts).
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
@@ -9,6 +9,7 @@ import { parseIdentifier } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import type { LoginFlow } from "../../../flows/login-flow.ts";
+import type { TeamStep } from "./team-select.ts";
 
 const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
 
@@ -22,7 +23,7 @@ const loginBody = z.object({
 
 const INVALID_CREDENTIALS = "Invalid email or password";
 
-export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow) {
+export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, teamStep: TeamStep) {
   const { services, views } = app;
 
   async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; status?: number }) {
@@ -71,8 +72,7 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow
       return ctx.redirect(`/interaction/${uid}/totp`);
     }
     if (result.outcome === "ok") {
-      await services.audit.record({ type: "login.succeeded", outcome: "success", userId: result.user.id, ...info, data: { amr: result.amr } });
-      return h.finish(ctx, { login: { accountId: result.user.id, amr: result.amr, remember: remember === "1" } }, false);
+      return teamStep.proceed(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: remember === "1", audit: { amr: result.amr } });
     }
     if (result.outcome === "unverified") {
       await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.user.id, ...info, data: { reason: "email_unverified" } });

@@ -7,6 +7,7 @@ import type { AppContext } from "../../../context.ts";
 import type { LoginFlow, SecondFactorState } from "../../../flows/login-flow.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
+import type { TeamStep } from "./team-select.ts";
 
 type Method = "totp" | "backup";
 
@@ -19,7 +20,7 @@ const codeBody = z.object({
 const INVALID_CODE = "Invalid code";
 const methodOf = (value: unknown): Method => (value === "backup" ? "backup" : "totp");
 
-export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow) {
+export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, teamStep: TeamStep) {
   const { services, views } = app;
 
   const expired = (uid: string) =>
@@ -81,8 +82,8 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
     if (result.method === "backup") {
       await services.audit.record({ type: "two_factor.backup_code_used", outcome: "success", userId: result.user.id, ...info, data: { remaining: result.backupCodesLeft ?? 0 } });
     }
-    await services.audit.record({ type: "login.succeeded", outcome: "success", userId: result.user.id, ...info, data: { amr: result.amr, method: result.method } });
-    return h.finish(ctx, { login: { accountId: result.user.id, amr: result.amr, remember: result.remember } }, false);
+    // the sign-in is complete once a team is settled (at once, or after the team page)
+    return teamStep.proceed(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: result.remember, audit: { amr: result.amr, method: result.method } });
   }
 
   return { show, submit };

@@ -1,0 +1,64 @@
+// /account/teams: the user's teams (name, address, role), how applications ask for a team (the address is what
+// they pass as `team`), and leaving one: a POST that first shows a confirmation, then leaves (CSRF both
+// times). An Owner must hand the team over first; leaving revokes the grants that speak for the team.
+import type Router from "@koa/router";
+import type { Context } from "koa";
+import type { AppContext } from "../../../context.ts";
+import { parseBody } from "../../body.ts";
+import { AppError } from "../../errors.ts";
+import type { AccountRouteHelpers } from "./index.ts";
+
+const SLUG = /^[a-z0-9-]{1,48}$/;
+const CSRF_BINDING = "account-teams";
+
+export function registerTeamsRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
+  const { csrf, services } = app;
+  const body = parseBody(app.config.bodyLimit);
+
+  async function renderTeams(ctx: Context, locals: { notice?: string; error?: string; transferUrl?: string } = {}, status = 200) {
+    const { user } = h.account(ctx);
+    const memberships = await services.teams.membershipsOf(user.id);
+    return h.render(ctx, "teams", {
+      title: "Teams",
+      section: "teams",
+      csrfToken: csrf.token(ctx, CSRF_BINDING),
+      teams: memberships.map((m) => ({ name: m.team.name, slug: m.team.slug, role: m.role.name, isOwner: m.role.key === "owner" })),
+      ...locals,
+    }, status);
+  }
+
+  /** the signed-in user's membership of the team in the URL, or a 404 page */
+  async function membershipOf(ctx: Context) {
+    const slug = String(ctx.params.slug ?? "");
+    const team = SLUG.test(slug) ? await app.queries.teams.findBySlug(slug) : null;
+    const membership = team ? await app.queries.teams.membership(team.id, h.account(ctx).user.id) : null;
+    if (!membership) throw new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.", { startOverUrl: "/account/teams" });
+    return membership;
+  }
+
+  router.get("/account/teams", h.requireAccount, (ctx) => renderTeams(ctx));
+
+  router.post("/account/teams/:slug/leave", h.requireAccount, body, async (ctx) => {
+    const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+    csrf.verify(ctx, CSRF_BINDING, submitted._csrf);
+    const membership = await membershipOf(ctx);
+    const { team } = membership;
+    const transferUrl = `/account/teams/${team.slug}/transfer`;
+    if (membership.role.key === "owner") {
+      return renderTeams(ctx, { error: `You are the Owner of ${team.name}. Transfer ownership to another member before you leave.`, transferUrl }, 409);
+    }
+    if (submitted.confirm !== "yes") {
+      return h.render(ctx, "teams", {
+        title: "Leave team", section: "teams", csrfToken: csrf.token(ctx, CSRF_BINDING),
+        confirm: { name: team.name, slug: team.slug, role: membership.role.name, action: `/account/teams/${team.slug}/leave` },
+      });
+    }
+    const result = await services.teamMembers.leave(team.id, h.account(ctx).user.id, h.requestInfo(ctx));
+    if (result.outcome === "owner_must_transfer") {
+      // became the Owner since the page was shown
+      return renderTeams(ctx, { error: `You are the Owner of ${team.name}. Transfer ownership to another member before you leave.`, transferUrl }, 409);
+    }
+    if (result.outcome === "not_found") return renderTeams(ctx, { notice: `You are no longer a member of ${team.name}.` });
+    return renderTeams(ctx, { notice: `You left ${team.name}. Applications signed in with this team were signed out of it.` });
+  });
+}

@@ -1,0 +1,128 @@
+// Which team a grant speaks for, and what tokens say about it. A grant has at most one team (kept in the Redis
+// grant index); access tokens carry team, role and the role's resolved permissions, the ID token and userinfo
+// carry team and role with the `roles` scope. Everything is read at issuance, so a role change or a removal
+// shows in the next token. The `team` authorization parameter picks the team; a "team" prompt asks the user
+// when a live session cannot tell which team is meant.
+import { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
+import { TEAM_SLUG, type TeamClaims as ResolvedTeamClaims } from "../services/teams.ts";
+import type { TokenClaimContributor } from "./token-claims.ts";
+
+/** the part of a membership the choice needs */
+export type TeamOption = { team: { id: string; slug: string } };
+
+export type TeamChoice =
+  | { kind: "use"; teamId: string | null }
+  /** the user must pick: several teams and none named, or the named team is not one of theirs */
+  | { kind: "ask"; reason: "choose" | "not_member"; requested?: string };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** a `team` parameter is a team's slug or id; anything else is refused before it reaches a page */
+export const isTeamParam = (value: string) => UUID.test(value) || TEAM_SLUG.test(value.toLowerCase());
+
+/** the membership a `team` parameter names, if the user has it */
+export function findRequested<T extends TeamOption>(memberships: T[], requested: string): T | undefined {
+  const wanted = requested.toLowerCase();
+  return memberships.find((m) => m.team.id.toLowerCase() === wanted || m.team.slug === wanted);
+}
+
+/**
+ * The team for a sign-in: the one the relying party named (if the user is a member; never another one
+ * silently), else the grant's current team while the user still has it, else the only team, else none for a
+ * user without teams; several teams and nothing to go by means asking.
+ */
+export function chooseTeam(memberships: TeamOption[], requested: string | undefined, current: string | null = null): TeamChoice {
+  if (requested) {
+    const named = findRequested(memberships, requested);
+    return named ? { kind: "use", teamId: named.team.id } : { kind: "ask", reason: "not_member", requested };
+  }
+  if (current && memberships.some((m) => m.team.id === current)) return { kind: "use", teamId: current };
+  if (memberships.length === 0) return { kind: "use", teamId: null };
+  if (memberships.length === 1) return { kind: "use", teamId: memberships[0]!.team.id };
+  return { kind: "ask", reason: "choose" };
+}
+
+type GrantLike = { jti: string; save(): Promise<string> };
+type Store = { grantTeam(grantId: string): Promise<string | null>; setGrantTeam(grantId: string, teamId: string | null): Promise<void> };
+type Teams = { membershipsOf(userId: string): Promise<TeamOption[]>; claimsFor(userId: string, teamId: string): Promise<ResolvedTeamClaims | null> };
+
+/** what an interaction result may carry: the team picked on the team page (null: go on without one) */
+export type TeamResult = { gatehouse?: { teamId?: string | null } };
+
+export function createTeamClaims(deps: { teams: Teams; store: Store; exemptClients?: string[] }) {
+  const { teams, store } = deps;
+  const exempt = new Set(deps.exemptClients ?? []);
+  // the choice made while loading the grant, read again by the team prompt's checks in the same request
+  const choices = new WeakMap<object, TeamChoice>();
+
+  async function resolved(accountId: string | undefined, grantId: string | undefined): Promise<ResolvedTeamClaims | null> {
+    if (!accountId || !grantId) return null;
+    const teamId = await store.grantTeam(grantId);
+    return teamId ? teams.claimsFor(accountId, teamId) : null;
+  }
+
+  const accessTokenClaims: TokenClaimContributor = async (_ctx, token) => {
+    const claims = await resolved(token.accountId, token.grantId);
+    if (!claims) return undefined;
+    return { team: { id: claims.team.id, slug: claims.team.slug }, role: claims.role, permissions: claims.permissions };
+  };
+
+  return {
+    accessTokenClaims,
+
+    /** ID token and userinfo claims for the `roles` scope (nothing when the grant has no team the user still has) */
+    async identityClaims(accountId: string, grantId: string | undefined): Promise<Record<string, unknown>> {
+      const claims = await resolved(accountId, grantId);
+      return claims ? { team: claims.team, role: claims.role } : {};
+    },
+
+    /** refuses a malformed `team` parameter (oidc-provider's extraParams validator) */
+    validateParam(_ctx: KoaContextWithOIDC, value: string | undefined): void {
+      if (value !== undefined && (value.length > 64 || !isTeamParam(value))) throw new errors.InvalidRequest("the team parameter must be a team's slug or id");
+    },
+
+    /**
+     * Called while the authorization loads the grant: sets the grant's team from the team page's pick, the
+     * `team` parameter, or what `chooseTeam` finds. A grant that must carry a team is saved here if new.
+     */
+    async applyToGrant<G extends GrantLike>(ctx: KoaContextWithOIDC, grant: G | undefined, createGrant: () => G): Promise<G | undefined> {
+      const { session, client, params } = ctx.oidc;
+      const accountId = session?.accountId;
+      if (!accountId || !client || exempt.has(client.clientId)) return grant;
+      const memberships = await teams.membershipsOf(accountId);
+      const picked = (ctx.oidc.result as TeamResult | undefined)?.gatehouse;
+      let choice: TeamChoice;
+      if (picked && "teamId" in picked) {
+        // a pick from this very interaction; a team left in the meantime gives no team rather than another
+        const teamId = picked.teamId && memberships.some((m) => m.team.id === picked.teamId) ? picked.teamId : null;
+        choice = { kind: "use", teamId };
+      } else {
+        const current = grant ? await store.grantTeam(grant.jti) : null;
+        choice = chooseTeam(memberships, typeof params?.team === "string" ? params.team : undefined, current);
+      }
+      choices.set(ctx, choice);
+      if (choice.kind === "ask") return grant;
+      if (!grant) {
+        if (choice.teamId === null) return grant;
+        grant = createGrant();
+        await grant.save();
+      }
+      await store.setGrantTeam(grant.jti, choice.teamId);
+      return grant;
+    },
+
+    /** the "team" prompt: the team page for a live session; with prompt=none an OIDC error instead */
+    prompt(): interactionPolicy.Prompt {
+      const asked = (ctx: KoaContextWithOIDC, reason: "choose" | "not_member") => { const c = choices.get(ctx); return c?.kind === "ask" && c.reason === reason; };
+      const details = async (ctx: KoaContextWithOIDC) => { const c = choices.get(ctx); return c?.kind === "ask" && c.requested ? { requestedTeam: c.requested } : {}; };
+      return new interactionPolicy.Prompt(
+        { name: "team", requestable: false },
+        details,
+        new interactionPolicy.Check("team_not_member", "the End-User is not a member of the requested team", "access_denied", (ctx) => asked(ctx, "not_member")),
+        new interactionPolicy.Check("team_required", "the End-User has several teams and must choose one", "interaction_required", (ctx) => asked(ctx, "choose")),
+      );
+    },
+  };
+}
+
+export type TeamClaimsService = ReturnType<typeof createTeamClaims>;
