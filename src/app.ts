@@ -21,6 +21,7 @@ import { registerPasswordResetRoutes } from "./http/routes/password-reset.ts";
 import { registerPasswordStrengthRoutes } from "./http/routes/password-strength.ts";
 import { registerAdminRegistrationRoutes } from "./http/routes/admin-register.ts";
 import { registerTeamRoutes } from "./http/routes/teams/index.ts";
+import { registerApiRoutes } from "./http/routes/api/index.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -39,6 +40,7 @@ export function createApp(app: AppContext): Koa {
   registerPasswordStrengthRoutes(router, app);
   registerAdminRegistrationRoutes(router, app);
   registerTeamRoutes(router, app);
+  registerApiRoutes(router, app);
 
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);

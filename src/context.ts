@@ -30,6 +30,9 @@ import { createInvitationService, type InvitationService } from "./services/invi
 import { createOwnershipService, type OwnershipService } from "./services/ownership.ts";
 import { createPermissionRegistry, type PermissionRegistry } from "./authz/registry.ts";
 import { CORE_OWNER, CORE_PERMISSIONS } from "./authz/core-permissions.ts";
+import { importPlugins } from "./plugins/loader.ts";
+import { createPermissionSync, type PermissionSync } from "./services/permission-sync.ts";
+import { createSystemRoleService, type SystemRoleService } from "./services/system-roles.ts";
 import { createRequestDescriber } from "./services/request/describe.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createTeamClaims } from "./oidc/team-claims.ts";
@@ -58,6 +61,10 @@ export type Services = {
   sessionEvents: SessionEvents;
   /** every registered permission (core at build, plugins and relying parties later) */
   permissions: PermissionRegistry;
+  /** the registry and the permissions table in step: start sync, relying parties' registrations */
+  permissionSync: PermissionSync;
+  /** the admin area's roles, users' system role, canAdmin(user, code) */
+  systemRoles: SystemRoleService;
   teams: TeamService;
   /** a team's custom roles and the rules on granting (team-roles.ts) */
   teamRoles: TeamRoleService;
@@ -142,6 +149,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     notifications,
     sessionEvents,
     permissions,
+    permissionSync: createPermissionSync({ registry: permissions, permissions: queries.permissions, teams: queries.teams, clients: { find: (id) => queries.clients.findById(id) }, log }),
+    systemRoles: createSystemRoleService({ permissions: queries.permissions, registry: permissions, audit }),
     teams,
     teamRoles: createTeamRoleService({ ...teamWork, registry: permissions }),
     teamMembers: createTeamMemberService({ ...teamWork, transfers: queries.ownershipTransfers, revokeTeamGrants: (userId, teamId) => oidcStore.revokeTeamGrants(userId, teamId) }),
@@ -173,6 +182,8 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const log = opts.log ?? createLogger(config.logLevel, destination);
   const accessLog = createAccessLogger(config.logLevel, destination);
   const clock = opts.clock ?? systemClock;
+  // plugins are configuration: a bad one stops the start before anything is opened
+  const plugins = await importPlugins(config.plugins);
   const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize });
   const redisHandle = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
   const queries = createQueries(db.prisma);
@@ -181,6 +192,12 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: views.render, log });
   const services = createServices(config, queries, redisHandle.redis, clock, mailer, log);
   await services.keys.ensureKeys();
+  await services.permissionSync.start(plugins).catch(async (err: unknown) => { await redisHandle.close(); await db.close(); throw err; });
+  // relying parties register through any process; the others pick their codes up from the table
+  const permissionRefresh = setInterval(() => {
+    services.permissionSync.refresh().catch((err: unknown) => log.error({ err }, "reading registered permissions failed"));
+  }, config.keys.refreshSeconds * 1000);
+  permissionRefresh.unref();
 
   const tokenClaims = createTokenClaims();
   // the account pages sign in through their own client and never need a team
@@ -200,6 +217,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     rateLimits: createRateLimits({ redis: redisHandle.redis, embedded: redisHandle.embedded, ...config.rateLimits }),
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {
+      clearInterval(permissionRefresh);
       oidc.stop();
       await mailer.idle();
       await redisHandle.close();

@@ -42,6 +42,8 @@ export function createPermissionRegistry(opts: { strict: boolean }) {
     get: (code: string) => byCode.get(code),
     has: (code: string) => byCode.has(code),
     list: (): RegisteredPermission[] => [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code)),
+    /** what one owner registered (a plugin id, "gatehouse", or "client:<client_id>"), sorted */
+    listByOwner: (owner: string): RegisteredPermission[] => [...byCode.values()].filter((p) => p.owner === owner).sort((a, b) => a.code.localeCompare(b.code)),
     /** the role editor's view: tabs in order, each with its permissions */
     listByTab(): { tab: string; permissions: RegisteredPermission[] }[] {
       const tabs = new Map<string, RegisteredPermission[]>();

@@ -4,7 +4,7 @@ import { Command, Option } from "commander";
 import { z } from "zod";
 import { randomToken } from "../lib/crypto.ts";
 import { normalizeEmail, USERNAME_PATTERN } from "../services/identifiers.ts";
-import { GRANT_TYPES, newClientSchema } from "../services/clients.ts";
+import { ClientNamespaceError, GRANT_TYPES, newClientSchema } from "../services/clients.ts";
 import { withCliContext, CliError } from "./context.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -51,6 +51,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .option("--scope <scope>", "space-separated scopes the client may ask for")
     .option("--first-party", "a client of the same organisation: no consent page")
     .option("--backchannel-logout-uri <uri>", "where Gatehouse sends logout tokens")
+    .option("--permission-namespace <ns>", "namespace whose permissions the client may register through PUT /api/v1/permissions (e.g. acme.blog; needs client_credentials and the resource ISSUER/api)")
     .option("--json", "print JSON")
     .action((opts: Record<string, unknown>) => withCliContext(async ({ services }) => {
       const parsed = newClientSchema.safeParse({
@@ -59,14 +60,18 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
         grantTypes: opts.grantType ?? (opts.type === "public" ? ["authorization_code", "refresh_token"] : undefined),
         resources: opts.resource ?? [], scope: opts.scope, firstParty: Boolean(opts.firstParty),
         backchannelLogoutUri: opts.backchannelLogoutUri ?? null,
+        permissionNamespace: opts.permissionNamespace ?? null,
       });
       if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join(".") || "client"}: ${i.message}`).join("\n"));
-      const { client, secret } = await services.clients.create(parsed.data);
+      const { client, secret } = await services.clients.create(parsed.data).catch((err: unknown) => {
+        throw err instanceof ClientNamespaceError ? new CliError(`--permission-namespace: ${err.message}`) : err;
+      });
       await services.audit.record({ type: "client.created", outcome: "success", actorId: "cli", clientId: client.id, data: { name: client.name, type: client.type } });
-      if (opts.json) return out(JSON.stringify({ client_id: client.id, client_secret: secret, name: client.name, type: client.type, redirect_uris: client.redirectUris }));
+      if (opts.json) return out(JSON.stringify({ client_id: client.id, client_secret: secret, name: client.name, type: client.type, redirect_uris: client.redirectUris, permission_namespace: client.permissionNamespace }));
       out(`Created ${client.type} client "${client.name}".`);
       out(`client_id:     ${client.id}`);
       if (secret) out(`client_secret: ${secret}   (shown once; only its hash is stored)`);
+      if (client.permissionNamespace) out(`permissions:   may register ${client.permissionNamespace}.* through PUT /api/v1/permissions`);
     }));
 
   program.command("rotate-keys").description("promote the next signing key, keep the old one published until its tokens expire, and create a new next key")

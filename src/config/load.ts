@@ -38,6 +38,8 @@ export type Config = {
   session: { ttl: number; rememberTtl: number; interactionTtl: number; grantTtl: number };
   keys: { refreshSeconds: number };
   resourceServers: string[];
+  /** plugin modules (absolute paths) loaded at start */
+  plugins: string[];
   outboundAllowPrivate: boolean;
   argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number; maxQueue: number };
   mail: { smtpUrl?: string; from: string };
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     keys: { refreshSeconds: s.KEY_REFRESH_SECONDS },
     outboundAllowPrivate: s.OUTBOUND_ALLOW_PRIVATE,
     resourceServers: s.RESOURCE_SERVERS.length ? s.RESOURCE_SERVERS : [`${issuer}/api`],
+    plugins: s.PLUGINS.map((p) => (path.isAbsolute(p) ? p : fromRoot(p))),
     argon2: {
       memoryCost: s.ARGON2_MEMORY_KIB,
       timeCost: s.ARGON2_TIME_COST,

@@ -40,6 +40,7 @@ export const settings = {
   GRANT_TTL: { schema: seconds(30 * 86400), doc: "Lifetime of a consent grant, seconds" },
   OUTBOUND_ALLOW_PRIVATE: { schema: bool(false), doc: "Let Gatehouse's outgoing requests (back-channel logout, client JWKS) reach loopback and private addresses; off, they are refused (SSRF protection)" },
   RESOURCE_SERVERS: { schema: list.pipe(z.array(z.url())), doc: "Comma-separated resource indicators (API audiences) tokens may be issued for; default ISSUER/api" },
+  PLUGINS: { schema: list, doc: "Comma-separated plugin modules that register permissions (each default-exports definePlugin({...})), relative to the project root or absolute, e.g. plugins/acme-notes/index.ts" },
   ARGON2_MEMORY_KIB: { schema: z.coerce.number().int().min(19456, "OWASP minimum is 19456").default(19456), doc: "argon2id memory cost in KiB (OWASP minimum 19456)" },
   ARGON2_TIME_COST: { schema: z.coerce.number().int().min(2, "OWASP minimum is 2").default(2), doc: "argon2id iterations" },
   ARGON2_PARALLELISM: { schema: z.coerce.number().int().min(1).max(16).default(1), doc: "argon2id lanes" },

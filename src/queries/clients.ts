@@ -16,6 +16,7 @@ export type NewClient = {
   resources: string[];
   firstParty: boolean;
   backchannelLogoutUri: string | null;
+  permissionNamespace?: string | null;
 };
 
 export function createClientQueries(db: PrismaClient) {

@@ -11,7 +11,7 @@ export function createPermissionQueries(db: PrismaClient) {
       db.$transaction(async (tx) => {
         const existing = new Set((await tx.permission.findMany({ where: { code: { in: rows.map((r) => r.code) } }, select: { code: true } })).map((r) => r.code));
         for (const row of rows) {
-          await tx.permission.upsert({ where: { code: row.code }, create: row, update: { label: row.label, tab: row.tab, defaultRoles: row.defaultRoles } });
+          await tx.permission.upsert({ where: { code: row.code }, create: row, update: { label: row.label, tab: row.tab, owner: row.owner, defaultRoles: row.defaultRoles } });
         }
         return rows.filter((r) => !existing.has(r.code));
       }),
@@ -20,6 +20,21 @@ export function createPermissionQueries(db: PrismaClient) {
     systemRole: (key: string) => db.systemRole.findUnique({ where: { key } }),
     createSystemRole: (data: { key: string; name: string; permissions: string[] }) => db.systemRole.create({ data }),
     updateSystemRole: (key: string, data: { name?: string; permissions?: string[] }) => db.systemRole.update({ where: { key }, data }),
+    /**
+     * sets (or clears, with null) a user's system role, unless the user holds `keep` and would leave no other
+     * active user with it; serialized with first-run admin setup by the same advisory lock
+     */
+    setUserSystemRole: (userId: string, key: string | null, keep: string) =>
+      db.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(4711002)`;
+        const user = await tx.user.findUnique({ where: { id: userId }, select: { systemRole: true } });
+        if (!user) return { outcome: "not_found" as const };
+        if (user.systemRole === keep && key !== keep && !(await tx.user.count({ where: { systemRole: keep, disabled: false, id: { not: userId } } }))) {
+          return { outcome: "last" as const };
+        }
+        await tx.user.update({ where: { id: userId }, data: { systemRole: key } });
+        return { outcome: "updated" as const, previous: user.systemRole };
+      }),
   };
 }
 

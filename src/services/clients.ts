@@ -5,6 +5,7 @@ import { z } from "zod";
 import { constantTimeEqual, randomToken, sha256 } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { ClientQueries, OidcClient } from "../queries/clients.ts";
+import { PERMISSION_NAMESPACE, isReservedNamespace, namespacesOverlap } from "../authz/namespaces.ts";
 
 export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials"] as const;
 
@@ -20,10 +21,22 @@ export const newClientSchema = z.object({
   resources: z.array(z.url()).default([]),
   firstParty: z.boolean().default(false),
   backchannelLogoutUri: z.url().nullable().default(null),
+  /** the namespace of permissions this client may register through the API, e.g. "acme.blog" */
+  permissionNamespace: z.string().max(100).regex(PERMISSION_NAMESPACE, "lower-case dotted words, like acme.blog")
+    .refine((ns) => !isReservedNamespace(ns), "the gatehouse namespace is reserved for Gatehouse itself").nullable().default(null),
 }).refine((c) => !c.grantTypes.includes("authorization_code") || c.redirectUris.length > 0, { message: "authorization_code needs at least one redirect URI", path: ["redirectUris"] })
   .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), { message: "public clients cannot use client_credentials", path: ["grantTypes"] });
 
 export type NewClientInput = z.input<typeof newClientSchema>;
+
+/** a permission namespace that another client already has (or that contains or lies inside one) */
+export class ClientNamespaceError extends Error {
+  readonly code = "client.namespace_taken";
+  constructor(readonly namespace: string, readonly takenBy: string) {
+    super(`the permission namespace "${namespace}" overlaps the namespace of client ${takenBy}`);
+    this.name = "ClientNamespaceError";
+  }
+}
 
 /** what oidc-provider's Client model gets for a row */
 export type ClientMetadata = Record<string, unknown> & { client_id: string };
@@ -46,6 +59,11 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
   return {
     async create(input: NewClientInput): Promise<{ client: OidcClient; secret: string | null }> {
       const c = newClientSchema.parse(input);
+      if (c.permissionNamespace) {
+        // two clients never contend for one code: their namespaces may not overlap
+        const other = (await queries.list()).find((o) => o.permissionNamespace && namespacesOverlap(o.permissionNamespace, c.permissionNamespace!));
+        if (other) throw new ClientNamespaceError(c.permissionNamespace, other.id);
+      }
       const secret = c.type === "confidential" ? randomToken(32) : null;
       const client = await queries.create({
         id: randomToken(16),
@@ -60,6 +78,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
         resources: c.resources,
         firstParty: c.firstParty,
         backchannelLogoutUri: c.backchannelLogoutUri,
+        permissionNamespace: c.permissionNamespace,
       });
       return { client, secret };
     },

@@ -40,7 +40,8 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     COOKIE_KEYS: randomBytes(32).toString("base64url"),
     MASTER_KEY: randomBytes(32).toString("base64"),
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
-    RESOURCE_SERVERS: "https://api.example.test",
+    // an example API, and Gatehouse's own (its REST API accepts tokens for ISSUER/api only)
+    RESOURCE_SERVERS: `https://api.example.test,${url}/api`,
     // every test talks from 127.0.0.1: the rate-limit tests set their own limits
     RATE_LIMIT_LOGIN_PER_IP: "100000",
     RATE_LIMIT_LOGIN_PER_IDENTIFIER: "100000",
