@@ -15,7 +15,7 @@ const TOKEN = /^[\w-]{20,100}$/;
 const CSRF_BINDING = "invitation-accept";
 
 export const INVALID_INVITATION: Record<InvalidLinkReason, string> = {
-  unknown: "This invitation link is not valid. Check that you copied the whole link from the email.",
+  unknown: "This invitation link is not valid or was replaced by a newer one. Check that you copied the whole link from the latest email.",
   used: "This invitation was already accepted. If that was you, sign in to find the team on your Teams page.",
   revoked: "This invitation was withdrawn. Ask the person who invited you for a new one.",
   expired: "This invitation has expired. Ask the person who invited you to send it again.",
