@@ -65,7 +65,7 @@ export function registerInvitationRoutes(router: Router, app: AppContext): void 
     if (account.user.emailNormalized !== normalizeEmail(invitation.email)) {
       return page(ctx, "invitation", { ...base, state: "wrong_account" }, 403);
     }
-    if (invitation.kind === "team" && (await app.queries.teams.membership(invitation.team.id, account.user.id))) {
+    if (invitation.kind === "team" && (await services.teams.claimsFor(account.user.id, invitation.team.id))) {
       return page(ctx, "invitation", { ...base, state: "already_member" });
     }
     if (invitation.kind === "admin" && account.user.systemRole) return page(ctx, "invitation", { ...base, state: "already_admin" });
