@@ -21,7 +21,7 @@ import type { RedisClient } from "../db/redis.ts";
 /** `team`: Door A, a new team the user will own (slug derived from the name when empty) */
 export type RegistrationInput = { username: string; email: string; password: string; team?: { name: string; slug?: string } };
 export type RegistrationResult =
-  | { outcome: "check_email"; userId: string | null; teamId?: string }
+  | { outcome: "check_email"; userId: string | null; team?: { id: string; slug: string } }
   /** administrator registration asked for after the first administrator exists */
   | { outcome: "closed" }
   | { outcome: "invalid"; field: "username" | "password" | "teamName" | "teamSlug"; message: string };
@@ -103,20 +103,20 @@ export function createRegistrationService(deps: {
         if ((err as { code?: string }).code !== "P2002") throw err;
         return { outcome: "check_email", userId: null };
       }
-      let teamId: string | undefined;
+      let created: { id: string; slug: string } | undefined;
       if (team) {
-        const created = await teams.createTeam(user.id, team);
-        if (created.outcome !== "created") {
+        const made = await teams.createTeam(user.id, team);
+        if (made.outcome !== "created") {
           // another registration took the address since the check: undo the account, refuse like the check does
           await users.deleteUnverified(user.id);
-          return created.field === "teamSlug" ? { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN } : created;
+          return made.field === "teamSlug" ? { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN } : made;
         }
-        teamId = created.teamId;
+        created = { id: made.teamId, slug: made.slug };
       }
       const keep = opts.invitation ? Math.floor((opts.invitation.expiresAt.getTime() - clock.now().getTime()) / 1000) : 0;
       if (opts.invitation && keep > 0) await deps.redis.set(invitationKey(user.id), opts.invitation.token, "EX", keep);
       await sendVerification(user);
-      return { outcome: "check_email", userId: user.id, ...(teamId ? { teamId } : {}) };
+      return { outcome: "check_email", userId: user.id, ...(created ? { team: created } : {}) };
     },
 
     /** "resend verification": always the same answer; only an unverified account gets a new link */

@@ -89,8 +89,8 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     );
     if (result.outcome === "invalid") return renderRegister(ctx, door, { ...typed, error: result.message, field: FORM_FIELD[result.field] ?? result.field }, 400);
     if (result.outcome === "check_email" && result.userId) {
-      await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...requestInfo(ctx), data: result.teamId ? { teamId: result.teamId } : invited ? { invitationId: invited.invitation.id } : {} });
-      if (result.teamId) await services.audit.record({ type: "team.created", outcome: "success", userId: result.userId, ...requestInfo(ctx), data: { teamId: result.teamId, slug: (await app.queries.teams.findById(result.teamId))?.slug ?? null, via: "registration" } });
+      await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...requestInfo(ctx), data: result.team ? { teamId: result.team.id } : invited ? { invitationId: invited.invitation.id } : {} });
+      if (result.team) await services.audit.record({ type: "team.created", outcome: "success", userId: result.userId, ...requestInfo(ctx), data: { teamId: result.team.id, slug: result.team.slug, via: "registration" } });
     }
     return page(ctx, "check-email", { title: "Check your email", email });
   });
