@@ -137,6 +137,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     registration: createRegistrationService({
       users: queries.users, verifications: queries.emailVerifications, passwords, policy: passwordPolicy, notifications, clock,
       issuer: config.issuer, verificationTtlSeconds: config.emailVerificationTtl, teams, teamQueries: queries.teams, redis,
+      masterKey: config.secrets.masterKey,
     }),
     totp,
     credentials,

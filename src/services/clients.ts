@@ -17,7 +17,7 @@ export const newClientSchema = z.object({
   redirectUris: z.array(redirectUri).default([]),
   postLogoutRedirectUris: z.array(redirectUri).default([]),
   grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(["authorization_code", "refresh_token"]),
-  scope: z.string().trim().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, "space-separated scope tokens").default("openid profile email offline_access"),
+  scope: z.string().trim().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, "space-separated scope tokens").default("openid profile email offline_access roles"),
   resources: z.array(z.url()).default([]),
   firstParty: z.boolean().default(false),
   backchannelLogoutUri: z.url().nullable().default(null),

@@ -6,7 +6,7 @@
 // account exists, so a taken team address refuses the registration and leaves nothing behind. Door B: a
 // registration from an invitation link remembers the link with the pending account (in Redis, until the
 // invitation expires) so that the account joins the team once its address is verified.
-import { randomToken, sha256 } from "../lib/crypto.ts";
+import { randomToken, sha256, encryptSecret, decryptSecret } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { UserQueries } from "../queries/users.ts";
 import type { EmailVerificationQueries } from "../queries/email-verifications.ts";
@@ -40,6 +40,7 @@ export function createRegistrationService(deps: {
   teams: Pick<TeamService, "validateTeam" | "createTeam">;
   teamQueries: Pick<TeamQueries, "findBySlug">;
   redis: RedisClient;
+  masterKey: Buffer;
 }) {
   const { users, verifications, passwords, policy, notifications, clock, teams } = deps;
 
@@ -114,7 +115,8 @@ export function createRegistrationService(deps: {
         created = { id: made.teamId, slug: made.slug };
       }
       const keep = opts.invitation ? Math.floor((opts.invitation.expiresAt.getTime() - clock.now().getTime()) / 1000) : 0;
-      if (opts.invitation && keep > 0) await deps.redis.set(invitationKey(user.id), opts.invitation.token, "EX", keep);
+      // sealed with the master key: a token at rest is never readable from Redis alone
+      if (opts.invitation && keep > 0) await deps.redis.set(invitationKey(user.id), encryptSecret(deps.masterKey, opts.invitation.token, invitationKey(user.id)), "EX", keep);
       await sendVerification(user);
       return { outcome: "check_email", userId: user.id, ...(created ? { team: created } : {}) };
     },
@@ -134,8 +136,8 @@ export function createRegistrationService(deps: {
     /** the invitation link a new account registered with (once: it is forgotten as it is handed out) */
     async takeInvitation(userId: string): Promise<string | null> {
       const key = invitationKey(userId);
-      const [[, token]] = (await deps.redis.multi().get(key).del(key).exec()) as [[Error | null, string | null], unknown];
-      return token ?? null;
+      const [[, sealed]] = (await deps.redis.multi().get(key).del(key).exec()) as [[Error | null, string | null], unknown];
+      return sealed ? decryptSecret(deps.masterKey, sealed, key) : null;
     },
   };
 }

@@ -227,4 +227,33 @@ describe("first-run administrator registration", () => {
     expect(closed.html).toContain("already has an administrator");
     expect(closed.html).not.toContain('name="password"');
   });
+
+  it("an administrator invitation registers a new account at /admin-register that gets the role once verified", async () => {
+    // after the first-run test an administrator exists; they invite someone without an account
+    const admin = (await t.app.db.prisma.user.findFirstOrThrow({ where: { systemRole: "super_admin" } }));
+    const invitee = uniqueEmail("invited-admin");
+    const before = sink.messages.length;
+    expect((await t.app.services.invitations.inviteAdmin(admin.id, { email: invitee, systemRole: "super_admin" })).outcome).toBe("sent");
+    const mail = await sink.waitFor((m) => m.to.includes(invitee) && sink.messages.indexOf(m) >= before);
+    const link = /https?:\/\/\S+\/invitations\/[\w-]+/.exec(mail.text)![0];
+    const browser = new TestBrowser(t.url);
+    const landing = await browser.go(link);
+    const register = /href="(\/admin-register\?invitation=[\w%-]+)"/.exec(landing.html)![1]!;
+    const form = await browser.go(`${t.url}${register}`);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain("You were invited to help run this Gatehouse");
+    // the address is the invited one whatever the form says
+    const done = await browser.submit(form, "/admin-register", { username: "invitedadmin", email: uniqueEmail("someone-else"), password: NEW_PASSWORD });
+    expect(done.html).toContain("Check your email");
+    const created = await t.app.db.prisma.user.findFirstOrThrow({ where: { username: "invitedadmin" } });
+    expect(created.email).toBe(invitee);
+    expect(created.systemRole).toBeNull(); // not before the address is verified
+    const verify = await sink.waitFor((m) => m.to.includes(invitee) && m.subject.startsWith("Confirm your email"));
+    const verifyLink = /https?:\/\/\S+\/verify-email\?token=[\w-]+/.exec(verify.text)![0];
+    const confirmed = await browser.submit(await browser.go(verifyLink), "/verify-email", {});
+    expect(confirmed.html).toContain("You are now an administrator");
+    expect((await t.app.queries.users.findById(created.id))!.systemRole).toBe("super_admin");
+    // the link is used up: the form is closed now
+    expect((await new TestBrowser(t.url).go(`${t.url}${register}`)).status).toBe(403);
+  });
 });

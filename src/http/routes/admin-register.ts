@@ -1,55 +1,82 @@
-// /admin-register: "Register as Administrator". Only first-run setup: while no account has a system role, the
-// form creates the first administrator (Super Admin), who verifies the email address like anyone else. Once
-// an administrator exists the page says so; administrator invitations come with the teams and roles work.
+// /admin-register: "Register as Administrator", through one of two doors. First-run setup: while no account has
+// a system role, the setup link printed at start (?setup=<token>, services/bootstrap.ts) lets the first
+// administrator (Super Admin) register. An administrator invitation (?invitation=<token>, created by an
+// administrator): the account registers with the invited address and gets the invited system role once the
+// address is verified. Either way the address is verified like anyone's. Otherwise the page only explains.
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { parseBody } from "../body.ts";
 import { isFirstRunSetupToken } from "../../services/bootstrap.ts";
+import type { InvitationDetails } from "../../services/invitations.ts";
 
 const adminBody = z.object({
-  setup: z.string(),
   username: z.string().max(64, "That username is too long"),
   email: z.email("Enter a valid email address").max(320),
   password: z.string().min(1, "Choose a password").max(1024, "Passwords can be at most 1024 characters long"),
   _csrf: z.string().optional(),
 });
+const INVITATION_TOKEN = /^[\w-]{20,100}$/;
+
+type AdminInvitation = Extract<InvitationDetails, { kind: "admin" }>;
+type Door = { kind: "setup"; setup: string } | { kind: "invitation"; token: string; invitation: AdminInvitation } | { kind: "closed"; adminExists: boolean; problem?: string };
 
 export function registerAdminRegistrationRoutes(router: Router, app: AppContext): void {
   const { views, csrf, services } = app;
   const body = parseBody(app.config.bodyLimit);
+  const param = (ctx: Context, name: string) => (ctx.request.body as Record<string, unknown> | undefined)?.[name] ?? ctx.query[name];
 
-  const validSetup = (value: unknown) => isFirstRunSetupToken(app.config.secrets.masterKey, value);
+  async function doorOf(ctx: Context): Promise<Door> {
+    const token = param(ctx, "invitation");
+    if (typeof token === "string" && INVITATION_TOKEN.test(token)) {
+      const inspected = await services.invitations.inspect(token);
+      if (inspected.outcome === "valid" && inspected.invitation.kind === "admin") return { kind: "invitation", token, invitation: inspected.invitation };
+      return { kind: "closed", adminExists: await services.accounts.adminExists(), problem: "This administrator invitation has expired, was withdrawn or was already used. Ask for a new one." };
+    }
+    const adminExists = await services.accounts.adminExists();
+    const setup = param(ctx, "setup");
+    if (!adminExists && isFirstRunSetupToken(app.config.secrets.masterKey, setup)) return { kind: "setup", setup: setup as string };
+    return { kind: "closed", adminExists };
+  }
 
-  async function render(ctx: Context, locals: Record<string, unknown>, status = 200) {
-    const open = !(await services.accounts.adminExists());
-    const setup = (ctx.request.body as Record<string, unknown> | undefined)?.setup ?? ctx.query.setup;
-    const hasSetup = validSetup(setup);
-    ctx.status = !open ? 403 : hasSetup ? status : 403;
+  async function render(ctx: Context, door: Door, locals: Record<string, unknown>, status = 200) {
+    ctx.status = door.kind === "closed" ? 403 : status;
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
     ctx.body = await views.render("pages/admin-register", {
-      title: "Register as Administrator", open, hasSetup, setup: hasSetup ? setup : undefined, csrfToken: csrf.token(ctx, "admin-register"), action: "/admin-register",
-      minLength: app.config.passwordPolicy.minLength, ...locals,
+      title: "Register as Administrator", door: door.kind, adminExists: door.kind === "closed" && door.adminExists, problem: door.kind === "closed" ? door.problem : undefined,
+      setup: door.kind === "setup" ? door.setup : undefined,
+      invitation: door.kind === "invitation" ? { token: door.token, roleName: door.invitation.systemRole.name } : undefined,
+      csrfToken: csrf.token(ctx, "admin-register"), action: "/admin-register", minLength: app.config.passwordPolicy.minLength,
+      ...locals,
+      ...(door.kind === "invitation" ? { email: door.invitation.email } : {}),
     });
   }
 
-  router.get("/admin-register", (ctx) => render(ctx, {}));
+  router.get("/admin-register", async (ctx) => render(ctx, await doorOf(ctx), {}));
 
   router.post("/admin-register", body, async (ctx) => {
     const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
     csrf.verify(ctx, "admin-register", submitted._csrf);
     await app.rateLimits.accountPerIp.consume(ctx.ip);
+    const door = await doorOf(ctx);
     const typed = { username: String(submitted.username ?? "").slice(0, 64), email: String(submitted.email ?? "").slice(0, 320) };
-    if (!validSetup(submitted.setup) || (await services.accounts.adminExists())) return render(ctx, typed);
-    const parsed = adminBody.safeParse(submitted);
-    if (!parsed.success) return render(ctx, { ...typed, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    if (door.kind === "closed") return render(ctx, door, typed);
+    // an invitation fixes the address: the invited one, whatever the form says
+    const parsed = adminBody.safeParse(door.kind === "invitation" ? { ...submitted, email: door.invitation.email } : submitted);
+    if (!parsed.success) return render(ctx, door, { ...typed, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
     const info = { ip: ctx.ip, userAgent: ctx.get("user-agent") || null };
-    const result = await services.registration.register(parsed.data, info, { systemRole: "super_admin", beforeEmail: (email) => app.rateLimits.accountPerIdentifier.consume(email) });
-    if (result.outcome === "invalid") return render(ctx, { ...typed, error: result.message, field: result.field }, 400);
-    if (result.outcome === "closed") return render(ctx, typed);
-    if (result.userId) await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...info, data: { systemRole: "super_admin", firstRun: true } });
+    const beforeEmail = (email: string) => app.rateLimits.accountPerIdentifier.consume(email);
+    const result = door.kind === "setup"
+      ? await services.registration.register(parsed.data, info, { systemRole: "super_admin", beforeEmail })
+      : await services.registration.register(parsed.data, info, { beforeEmail, invitation: { token: door.token, expiresAt: door.invitation.expiresAt } });
+    if (result.outcome === "invalid") return render(ctx, door, { ...typed, error: result.message, field: result.field }, 400);
+    if (result.outcome === "closed") return render(ctx, await doorOf(ctx), typed);
+    if (result.userId) {
+      const data = door.kind === "setup" ? { systemRole: "super_admin", firstRun: true } : { invitationId: door.invitation.id, systemRole: door.invitation.systemRole.key };
+      await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...info, data });
+    }
     ctx.type = "html";
     ctx.set("Cache-Control", "no-store");
     ctx.body = await views.render("pages/check-email", { title: "Check your email", email: parsed.data.email });

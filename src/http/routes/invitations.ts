@@ -59,7 +59,7 @@ export function registerInvitationRoutes(router: Router, app: AppContext): void 
         ...base, state: "signed_out",
         loginUrl: `/login?return_to=${encodeURIComponent(path)}`,
         // Door B: the registration page reads ?invitation= and joins the new, verified account
-        registerUrl: invitation.kind === "team" ? `/register?invitation=${encodeURIComponent(token!)}` : null,
+        registerUrl: `${invitation.kind === "team" ? "/register" : "/admin-register"}?invitation=${encodeURIComponent(token!)}`,
       });
     }
     if (account.user.emailNormalized !== normalizeEmail(invitation.email)) {

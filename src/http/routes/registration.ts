@@ -103,6 +103,7 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const joined = await services.invitations.acceptForUser(token, user, requestInfo(ctx));
     if (joined.outcome === "joined") return { notice: `You joined ${joined.team.name} as ${joined.role.name}.` };
     if (joined.outcome === "already_member") return { notice: `You are a member of ${joined.team.name}.` };
+    if (joined.outcome === "system_role_set") return { notice: `You are now an administrator of this Gatehouse (${joined.systemRole.name}).` };
     return { error: "Your address is confirmed, but the invitation could not be accepted: it was withdrawn, has expired or was already used. Ask the person who invited you for a new one." };
   }
 
