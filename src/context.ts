@@ -202,7 +202,10 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
 
   const tokenClaims = createTokenClaims();
   // the account pages sign in through their own client and never need a team
-  const teamClaims = createTeamClaims({ teams: services.teams, store: services.oidcStore, exemptClients: [ACCOUNT_CLIENT_ID] });
+  const teamClaims = createTeamClaims({
+    teams: services.teams, store: services.oidcStore, exemptClients: [ACCOUNT_CLIENT_ID],
+    audience: { apiAudience: `${config.issuer}/api`, namespaceOf: async (clientId) => (await services.clients.find(clientId))?.permissionNamespace ?? null },
+  });
   tokenClaims.register(teamClaims.accessTokenClaims);
   const csrf = createCsrf({ cookieKeys: config.secrets.cookieKeys, secureCookies: config.isProduction, issuer: config.issuer });
   const RedisAdapter = services.oidcStore;

@@ -2,17 +2,7 @@
 
    Markup it understands:
    - <input type="password" data-toggle-visibility>: a Show/Hide button; the password is hidden again on submit.
-   - <input type="password" data-strength-meter>: a live strength meter (<meter min=0 max=4>) and a message line
-     (aria-live polite) under the field, from POST /password/strength: the server's own password policy, so the
-     meter says exactly what the server will say on submit. Optional attributes on the same input:
-       data-strength-context="username,email"  names of fields in the same form whose current values are sent
-                                               as context (the user's own words are refused). A name that is not
-                                               username, email or name maps with "key:field", e.g. "email:new_email".
-       data-strength-username="…", data-strength-email="…", data-strength-name="…"
-                                               fixed context values, for pages that know the user (change or reset).
-       minlength="…"                           must be the server's PASSWORD_MIN_LENGTH (passwords shorter than it
-                                               reuse the server's one "too short" answer instead of asking again).
-       data-strength-url="…"                   another endpoint (default /password/strength).
+   - <input type="password" data-strength-meter>: a live strength meter, in strength-meter.js.
    - <button data-theme-toggle> (in the layout): cycles the theme; theme.js applies the stored choice early.
    - <input data-slug-from="team_name">: filled with a URL-safe form of that field as it is typed (the server
      derives the same when it is left empty), until the user types in it themselves.
@@ -128,170 +118,7 @@
     });
   }
 
-  /* 3. Live password strength (see the top of this file). */
-  var STRENGTH_KEYS = ["username", "email", "name"];
-  var strengthCache = {};
-  var strengthCacheSize = 0;
-  var DEBOUNCE_MS = 250;
-
-  function codePoints(value) {
-    return Array.from(value.normalize("NFC")).length;
-  }
-
-  function contextOf(input) {
-    var context = {};
-    STRENGTH_KEYS.forEach(function (key) {
-      var fixed = input.getAttribute("data-strength-" + key);
-      if (fixed) context[key] = fixed;
-    });
-    (input.getAttribute("data-strength-context") || "").split(",").forEach(function (entry) {
-      var parts = entry.trim().split(":");
-      var key = parts[0];
-      var fieldName = parts[1] || key;
-      var field = input.form && input.form.elements.namedItem(fieldName);
-      if (STRENGTH_KEYS.indexOf(key) >= 0 && field && typeof field.value === "string" && field.value) context[key] = field.value;
-    });
-    return context;
-  }
-
-  function contextFields(input) {
-    var fields = [];
-    (input.getAttribute("data-strength-context") || "").split(",").forEach(function (entry) {
-      var parts = entry.trim().split(":");
-      var field = input.form && input.form.elements.namedItem(parts[1] || parts[0]);
-      if (field && field.addEventListener) fields.push(field);
-    });
-    return fields;
-  }
-
-  function enhanceStrength(input) {
-    if (input.dataset.strengthReady) return;
-    input.dataset.strengthReady = "true";
-    var id = "gh-strength-" + ++nextId;
-    var url = input.getAttribute("data-strength-url") || "/password/strength";
-
-    var box = document.createElement("div");
-    box.className = "strength is-empty";
-    var meter = document.createElement("meter");
-    meter.className = "strength-meter";
-    meter.min = 0;
-    meter.max = 4;
-    meter.low = 2;
-    meter.high = 3;
-    meter.optimum = 4;
-    meter.value = 0;
-    meter.id = id + "-meter";
-    meter.setAttribute("aria-label", "Password strength");
-    var text = document.createElement("p");
-    text.className = "strength-text";
-    text.id = id + "-text";
-    text.setAttribute("aria-live", "polite");
-    box.appendChild(meter);
-    box.appendChild(text);
-    var anchor = input.closest(".password-field") || input;
-    anchor.parentNode.insertBefore(box, anchor.nextSibling);
-    input.setAttribute("aria-describedby", ((input.getAttribute("aria-describedby") || "") + " " + text.id).trim());
-
-    var timer = null;
-    var lastKey = null;
-    var sequence = 0;
-    var shortAnswer = null; // the server's answer for a password shorter than minlength: the same for every one
-
-    function show(answer) {
-      if (!answer) {
-        box.className = "strength is-empty";
-        meter.value = 0;
-        text.textContent = "";
-        return;
-      }
-      var score = Math.max(0, Math.min(4, Number(answer.score) || 0));
-      meter.value = score;
-      box.className = "strength " + (answer.ok ? "is-ok" : "is-refused") + " score-" + score;
-      text.textContent = String(answer.message || "");
-    }
-
-    function unavailable(status) {
-      box.className = "strength is-unavailable";
-      meter.value = 0;
-      text.textContent = status === 429
-        ? "Too many strength checks for now. Your password is still checked when you submit."
-        : "The strength check is unavailable right now. Your password is still checked when you submit.";
-    }
-
-    function isShort(password) {
-      return input.minLength > 0 && codePoints(password) < input.minLength;
-    }
-
-    function check() {
-      timer = null;
-      var password = input.value;
-      if (!password) {
-        lastKey = null;
-        sequence++;
-        show(null);
-        return;
-      }
-      if (shortAnswer && isShort(password)) {
-        lastKey = null;
-        sequence++;
-        show(shortAnswer);
-        return;
-      }
-      var payload = contextOf(input);
-      payload.password = password;
-      var key = JSON.stringify(payload);
-      if (key === lastKey) return;
-      lastKey = key;
-      if (Object.prototype.hasOwnProperty.call(strengthCache, key)) {
-        sequence++;
-        show(strengthCache[key]);
-        return;
-      }
-      var mine = ++sequence;
-      var wasShort = isShort(password);
-      fetch(url, {
-        method: "POST",
-        headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: key,
-        credentials: "same-origin",
-        cache: "no-store",
-      })
-        .then(function (res) {
-          if (!res.ok) throw res.status;
-          return res.json();
-        })
-        .then(function (answer) {
-          if (strengthCacheSize > 100) {
-            strengthCache = {};
-            strengthCacheSize = 0;
-          }
-          strengthCache[key] = answer;
-          strengthCacheSize++;
-          if (wasShort && !answer.ok) shortAnswer = answer;
-          if (mine === sequence) show(answer);
-        })
-        .catch(function (status) {
-          if (mine !== sequence) return;
-          lastKey = null; // ask again on the next change
-          unavailable(status);
-        });
-    }
-
-    function schedule() {
-      if (timer) window.clearTimeout(timer);
-      timer = window.setTimeout(check, DEBOUNCE_MS);
-    }
-
-    input.addEventListener("input", schedule);
-    contextFields(input).forEach(function (field) {
-      field.addEventListener("input", function () {
-        if (input.value) schedule();
-      });
-    });
-    if (input.value) schedule();
-  }
-
-  /* 4. Theme switch: system -> the other scheme -> the one after -> system again; remembered in localStorage. */
+  /* 3. Theme switch: system -> the other scheme -> the one after -> system again; remembered in localStorage. */
   var THEME_KEY = "gatehouse.theme";
   var darkQuery = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
 
@@ -341,7 +168,7 @@
     });
   }
 
-  /* 5. A team address suggested from the team name (the server's slugify: services/teams.ts). */
+  /* 4. A team address suggested from the team name (the server's slugify: services/teams.ts). */
   function slugify(name) {
     return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-")
       .replace(/^-+|-+$/g, "").slice(0, 48).replace(/-+$/, "");
@@ -364,7 +191,6 @@
   function init() {
     document.querySelectorAll("input[data-slug-from]").forEach(enhanceSlug);
     document.querySelectorAll('input[type="password"][data-toggle-visibility]').forEach(enhancePassword);
-    document.querySelectorAll("input[data-strength-meter]").forEach(enhanceStrength);
     document.querySelectorAll("[data-theme-toggle]").forEach(enhanceThemeButton);
   }
 

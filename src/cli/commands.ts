@@ -94,6 +94,18 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       out(`Unlocked ${user.email}.`);
     }));
 
+  program.command("invite-admin").description("email an administrator invitation (the invitee registers at /admin-register or accepts while signed in)")
+    .requiredOption("--email <email>", "who to invite")
+    .requiredOption("--as <email-or-username>", "the inviting administrator (their system role must allow gatehouse.admin.invitations.manage)")
+    .option("--role <key>", "the system role to give", "super_admin")
+    .action((opts: { email: string; as: string; role: string }) => withCliContext(async ({ services }) => {
+      const inviter = await services.accounts.findByIdentifier(opts.as);
+      if (!inviter) throw new CliError(`--as: no account for ${opts.as}`);
+      const result = await services.invitations.inviteAdmin(inviter.id, { email: opts.email, systemRole: opts.role });
+      if (result.outcome !== "sent") throw new CliError("message" in result ? result.message : `the invitation was refused (${result.outcome})`);
+      out(`Invited ${opts.email} as ${opts.role}; the link was emailed and works for 7 days by default (INVITATION_TTL).`);
+    }));
+
   program.command("list-keys").description("list signing keys and their states")
     .action(() => withCliContext(async ({ services }) => {
       for (const k of await services.keys.list()) out(`${k.id}  ${k.alg}  ${k.state}  created ${k.createdAt.toISOString()}`);

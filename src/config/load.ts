@@ -49,7 +49,7 @@ export type Config = {
   /** .mmdb files for approximate locations; empty = locations off */
   geoipDatabases: string[];
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
-  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number };
+  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number };
   emailVerificationTtl: number;
   invitationTtl: number;
   ownershipTransferTtl: number;
@@ -175,7 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
     geoipDatabases: geoipDatabases(s.GEOIP_DATABASE),
     lockout: { threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS },
     rateLimits: {
-      loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER, accountPerIp: s.RATE_LIMIT_ACCOUNT_PER_IP, accountPerIdentifier: s.RATE_LIMIT_ACCOUNT_PER_IDENTIFIER, strengthPerIp: s.RATE_LIMIT_STRENGTH_PER_IP,
+      loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER, accountPerIp: s.RATE_LIMIT_ACCOUNT_PER_IP, accountPerIdentifier: s.RATE_LIMIT_ACCOUNT_PER_IDENTIFIER, strengthPerIp: s.RATE_LIMIT_STRENGTH_PER_IP, invitesPerUser: s.RATE_LIMIT_INVITES_PER_USER,
       resetPerIp: s.RATE_LIMIT_RESET_PER_IP, resetPerIdentifier: s.RATE_LIMIT_RESET_PER_IDENTIFIER, codePerUser: s.RATE_LIMIT_CODE_PER_USER, codePerIp: s.RATE_LIMIT_CODE_PER_IP,
     },
     emailVerificationTtl: s.EMAIL_VERIFICATION_TTL,

@@ -57,6 +57,7 @@ export const settings = {
   OWNERSHIP_TRANSFER_TTL: { schema: seconds(3 * 86400), doc: "Lifetime of an ownership transfer link, seconds (the Owner can cancel it sooner)" },
   RATE_LIMIT_ACCOUNT_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(5), doc: "Registrations, verification resends and email changes per hour for one email address (each can send that address an email; then 429)" },
   RATE_LIMIT_ACCOUNT_PER_IP: { schema: z.coerce.number().int().min(1).default(20), doc: "Registrations, verification resends and confirmations per minute from one IP address (then 429)" },
+  RATE_LIMIT_INVITES_PER_USER: { schema: z.coerce.number().int().min(1).default(50), doc: "Team invitation and ownership-transfer emails one user may send per hour (then 429); each invited address has its own limit too" },
   RATE_LIMIT_STRENGTH_PER_IP: { schema: z.coerce.number().int().min(1).default(60), doc: "Live password-strength checks (POST /password/strength, the meter on the pages) per minute from one IP address (then 429)" },
   RATE_LIMIT_RESET_PER_IP: { schema: z.coerce.number().int().min(1).default(10), doc: "Password reset requests and redemptions per minute from one IP address (then 429)" },
   RATE_LIMIT_RESET_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(5), doc: "Password reset emails per hour for one address" },

@@ -24,7 +24,7 @@ function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
 }
 
 export function createRateLimits(opts: {
-  redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number;
+  redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number;
   resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number;
 }) {
   const make = (keyPrefix: string, points: number, duration: number) =>
@@ -37,6 +37,7 @@ export function createRateLimits(opts: {
     accountPerIp: limit(make("rl:account:ip", opts.accountPerIp, 60), "requests from your network"),
     accountPerIdentifier: limit(make("rl:account:id", opts.accountPerIdentifier, 3600), "emails to this address"),
     strengthPerIp: limit(make("rl:strength:ip", opts.strengthPerIp, 60), "password checks from your network"),
+    invitesPerUser: limit(make("rl:invites:user", opts.invitesPerUser, 3600), "invitations sent from your account"),
     resetPerIp: limit(make("rl:reset:ip", opts.resetPerIp, 60), "password reset requests from your network"),
     resetPerIdentifier: limit(make("rl:reset:id", opts.resetPerIdentifier, 3600), "password reset requests for this account"),
     codePerUser: limit(make("rl:code:user", opts.codePerUser, 60), "code attempts for this account"),

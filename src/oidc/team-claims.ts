@@ -49,7 +49,22 @@ type Teams = { membershipsOf(userId: string): Promise<TeamOption[]>; claimsFor(u
 /** what an interaction result may carry: the team picked on the team page (null: go on without one) */
 export type TeamResult = { gatehouse?: { teamId?: string | null } };
 
-export function createTeamClaims(deps: { teams: Teams; store: Store; exemptClients?: string[] }) {
+/**
+ * Which of the role's codes a token for this audience carries: Gatehouse's own API gets the team-level core
+ * codes; any other resource gets the apps' codes (plugins', relying parties'), only the requesting client's
+ * namespace when it has one. So one app never learns another's permissions, nor bloats its tokens.
+ */
+export type AudienceFilter = { apiAudience: string; namespaceOf(clientId: string): Promise<string | null> };
+
+async function forAudience(filter: AudienceFilter | undefined, codes: string[], aud: unknown, clientId: string | undefined): Promise<string[]> {
+  if (!filter) return codes;
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (audiences.includes(filter.apiAudience)) return codes.filter((c) => c.startsWith("gatehouse.team."));
+  const namespace = clientId ? await filter.namespaceOf(clientId) : null;
+  return codes.filter((c) => !c.startsWith("gatehouse.") && (!namespace || c.startsWith(`${namespace}.`)));
+}
+
+export function createTeamClaims(deps: { teams: Teams; store: Store; exemptClients?: string[]; audience?: AudienceFilter }) {
   const { teams, store } = deps;
   const exempt = new Set(deps.exemptClients ?? []);
   // the choice made while loading the grant, read again by the team prompt's checks in the same request
@@ -64,7 +79,7 @@ export function createTeamClaims(deps: { teams: Teams; store: Store; exemptClien
   const accessTokenClaims: TokenClaimContributor = async (_ctx, token) => {
     const claims = await resolved(token.accountId, token.grantId);
     if (!claims) return undefined;
-    return { team: { id: claims.team.id, slug: claims.team.slug }, role: claims.role, permissions: claims.permissions };
+    return { team: { id: claims.team.id, slug: claims.team.slug }, role: claims.role, permissions: await forAudience(deps.audience, claims.permissions, token.aud, token.clientId) };
   };
 
   return {

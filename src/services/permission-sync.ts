@@ -100,6 +100,10 @@ export function createPermissionSync(deps: {
       const codes = Object.keys(definitions);
       const outside = codes.filter((c) => !inNamespace(c, namespace));
       if (outside.length) return { outcome: "outside_namespace", namespace, codes: outside };
+      // a plugin's (or core's) namespace is theirs even for codes they have not registered yet
+      const others = new Set(registry.list().map((p) => p.owner).filter((o) => !o.startsWith("client:")));
+      const intruding = codes.filter((c) => [...others].some((ns) => inNamespace(c, ns)));
+      if (intruding.length) return { outcome: "taken", codes: intruding.sort() };
 
       const owner = clientOwner(clientId);
       // the table is the arbiter between processes; this process's registry also knows plugins and core

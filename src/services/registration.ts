@@ -45,6 +45,7 @@ export function createRegistrationService(deps: {
   const { users, verifications, passwords, policy, notifications, clock, teams } = deps;
 
   const invitationKey = (userId: string) => `registration:invitation:{${userId}}`;
+  const slugReservation = (slug: string) => `registration:slug:{${slug}}`;
 
   async function sendVerification(user: { id: string; email: string; username: string }): Promise<void> {
     const token = randomToken(32);
@@ -75,13 +76,16 @@ export function createRegistrationService(deps: {
       if (input.team && !input.team.name.trim()) return { outcome: "invalid", field: "teamName", message: "Enter a name for your team." };
       if (team && "outcome" in team) return team;
       // a taken team address says nothing about any account: it may be refused openly, before anything exists
-      if (team && (await deps.teamQueries.findBySlug(team.slug))) return { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN };
+      if (team && ((await deps.teamQueries.findBySlug(team.slug)) || (await deps.redis.exists(slugReservation(team.slug))))) return { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN };
       // from here on an email goes out (a verification link, or a notice to the address's owner): the caller's
       // per-address budget is spent now, not by typos and weak passwords above
       await opts.beforeEmail?.(normalizeEmail(email));
 
       const existing = await users.findByEmailNormalized(normalizeEmail(email));
       if (existing) {
+        // a new account would have taken the team address; so does this attempt, for as long as a verification
+        // link lives, or the address's state would tell whether the email has an account
+        if (team) await deps.redis.set(slugReservation(team.slug), "1", "EX", deps.verificationTtlSeconds);
         await passwords.hash(input.password); // the same work as a new account: the answer's timing tells nothing
         await notifications.registrationAttempt(existing, request);
         return { outcome: "check_email", userId: null };

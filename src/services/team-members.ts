@@ -35,6 +35,10 @@ export function createTeamMemberService(deps: {
     if (member.role.key === OWNER_ROLE) {
       return forbidden(action === "remove" ? "The Owner cannot be removed. The Owner can hand the team to someone else first." : "The Owner's role changes only through an ownership transfer.");
     }
+    // a role that holds more than the actor's is out of their reach (or a member manager could demote a Manager)
+    if (access.beyond(actor, member.role.permissions).length) {
+      return forbidden(`${member.role.name} has permissions your role does not have, so you cannot ${action} this member.`);
+    }
     return member;
   }
 

@@ -176,6 +176,7 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
       const role = await teams.role(teamId, roleId);
       if (!role) return { outcome: "not_found" };
       if (role.key === OWNER_ROLE) return forbidden("The Owner role always holds every permission; it cannot be renamed or edited.");
+      if (access.beyond(actor, role.permissions).length) return forbidden(`${role.name} has permissions your role does not have, so you cannot edit it.`);
       const valid = validate(input);
       if ("outcome" in valid) return valid;
       const extra = access.beyond(actor, valid.permissions);
@@ -193,6 +194,7 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
       const role = await teams.role(teamId, roleId);
       if (!role) return { outcome: "not_found" };
       if (role.builtIn) return forbidden(`${role.name} is a built-in role: it can be edited but not deleted.`);
+      if (access.beyond(actor, role.permissions).length) return forbidden(`${role.name} has permissions your role does not have, so you cannot delete it.`);
       if (!(await teams.deleteRoleIfUnused(role.id))) {
         const count = await teams.roleMemberCount(role.id);
         return forbidden(`${count} member${count === 1 ? " has" : "s have"} the role ${role.name}. Give ${count === 1 ? "them" : "each of them"} another role first.`);

@@ -5,6 +5,13 @@ import type { MembershipWithTeam, TeamQueries } from "../queries/teams.ts";
 import type { PermissionRegistry } from "../authz/registry.ts";
 import { BUILT_IN_TEAM_ROLES } from "../authz/core-permissions.ts";
 
+/**
+ * what a team role's grants cover: registered codes, but never the admin area's (gatehouse.admin.*), which only
+ * a system role gives; otherwise an Owner's "*" would carry every admin permission in their tokens
+ */
+export const resolveTeamGrants = (registry: PermissionRegistry, grants: readonly string[]) =>
+  registry.resolve(grants).filter((code) => !code.startsWith("gatehouse.admin."));
+
 export const TEAM_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 
 export type TeamClaims = { team: { id: string; slug: string; name: string }; role: string; permissions: string[] };
@@ -24,7 +31,7 @@ export function createTeamService(deps: { teams: TeamQueries; registry: Permissi
   const claimsOf = (m: MembershipWithTeam): TeamClaims => ({
     team: { id: m.team.id, slug: m.team.slug, name: m.team.name },
     role: m.role.key,
-    permissions: registry.resolve(m.role.permissions),
+    permissions: resolveTeamGrants(registry, m.role.permissions),
   });
 
   return {

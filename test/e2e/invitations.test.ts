@@ -338,4 +338,25 @@ describe("invitations", () => {
       expect(statuses).toEqual([200, 410, 410, 429]);
     });
   });
+
+  describe("per-inviter limit", () => {
+    let limited: TestApp;
+    beforeAll(async () => { limited = await startTestApp({ SMTP_URL: sink.url, RATE_LIMIT_INVITES_PER_USER: "2" }); });
+    afterAll(async () => { await limited?.close(); });
+
+    it("one account cannot mail invitations to address after address: 429 after its hourly budget", async () => {
+      const owner = await limited.createUser();
+      const slug = `inviter-${Date.now().toString(36)}`;
+      const created = await limited.app.services.teams.createTeam(owner.id, { name: "Inviter", slug });
+      if (created.outcome !== "created") throw new Error("no team");
+      const browser = new TestBrowser(limited.url);
+      const login = await browser.go(`${limited.url}/login?return_to=${encodeURIComponent(`/account/teams/${slug}/invitations`)}`);
+      const page = await browser.submit(login, "/login", { identifier: owner.email, password: owner.password });
+      const developer = (await limited.app.queries.teams.roleByKey(created.teamId, "developer"))!.id;
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await browser.submit(page, "/invitations", { email: uniqueEmail(`spam${i}`), roleId: developer })).status);
+      expect(statuses).toEqual([200, 200, 429]);
+      expect(await limited.app.queries.invitations.pendingForTeam(created.teamId, new Date())).toHaveLength(2);
+    });
+  });
 });

@@ -115,17 +115,18 @@ describe("permission registration API", () => {
     expect((await json(res)).code).toBe("permissions.no_namespace");
   });
 
-  it("refuses a code someone else owns (409): here, the acme.notes plugin's", async () => {
-    // a client may hold a namespace a plugin also uses, but not the plugin's codes
+  it("refuses codes in a namespace someone else owns (409): here, the acme.notes plugin's, even codes it has not registered", async () => {
+    // a plugin's namespace is the plugin's: a client holding it could otherwise slip codes (with default roles)
+    // into every team's built-in roles under the plugin's name
     const notes = await rpFor({ name: "Notes app", type: "confidential", grantTypes: ["client_credentials"], resources: [API], permissionNamespace: "acme.notes" });
     const token = await tokenFor(notes.rp);
     const res = await put(token, { "acme.notes.note.read": { label: "Mine now", tab: "Notes" }, "acme.notes.tag.read": { label: "Tags", tab: "Notes" } });
     expect(res.status).toBe(409);
-    expect(await json(res)).toMatchObject({ code: "permissions.taken", data: { codes: ["acme.notes.note.read"] } });
+    expect(await json(res)).toMatchObject({ code: "permissions.taken", data: { codes: ["acme.notes.note.read", "acme.notes.tag.read"] } });
     expect(t.app.services.permissions.get("acme.notes.note.read")).toMatchObject({ owner: "acme.notes", label: "Read notes" });
     expect(t.app.services.permissions.has("acme.notes.tag.read")).toBe(false);
-    // the free code alone is fine
-    expect((await put(token, { "acme.notes.tag.read": { label: "Tags", tab: "Notes" } })).status).toBe(200);
+    expect((await put(token, { "acme.notes.tag.read": { label: "Tags", tab: "Notes" } })).status).toBe(409);
+    expect(t.app.services.permissions.has("acme.notes.tag.read")).toBe(false);
   });
 
   it("two clients' namespaces cannot overlap", async () => {
@@ -211,7 +212,7 @@ describe("permission registration API", () => {
     const { tabs } = (await json(res)) as Required<Answer>;
     const byTab = Object.fromEntries(tabs.map((x) => [x.tab, x.permissions.map((p) => p.code)]));
     expect(byTab.CRM).toEqual([`${ns}.deal.read`, `${ns}.lead.read`, `${ns}.lead.update`]);
-    expect(byTab.Notes).toEqual(["acme.notes.note.delete", "acme.notes.note.read", "acme.notes.note.update", "acme.notes.tag.read"]);
+    expect(byTab.Notes).toEqual(["acme.notes.note.delete", "acme.notes.note.read", "acme.notes.note.update"]);
     expect(byTab.Team).toContain("gatehouse.team.read");
     expect((await call("GET", null)).status).toBe(401);
   });

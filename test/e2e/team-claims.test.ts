@@ -18,21 +18,25 @@ describe("team, role and permissions in tokens", () => {
   let t: TestApp;
   let rp: client.Configuration;
   let jwks: ReturnType<typeof createRemoteJWKSet>;
+  // Gatehouse's own API: tokens for it carry the team-level core codes (tokens for an app's API carry the apps')
+  let GH_API: string;
 
   beforeAll(async () => {
     t = await startTestApp();
+    GH_API = `${t.url}/api`;
     const { clientId, clientSecret } = await t.createClient({
       name: "Claims RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true,
-      grantTypes: ["authorization_code", "refresh_token", "client_credentials"], resources: [API], scope: "openid profile email offline_access roles",
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"], resources: [API, GH_API], scope: "openid profile email offline_access roles",
     });
     rp = await discover(t.url, clientId, clientSecret);
     jwks = createRemoteJWKSet(new URL(rp.serverMetadata().jwks_uri!));
   });
   afterAll(async () => { await t?.close(); });
 
-  const accessClaims = async (token: string): Promise<JWTPayload> => (await jwtVerify(token, jwks, { issuer: t.url, audience: API, typ: "at+jwt", algorithms: ["ES256"] })).payload;
+  const accessClaims = async (token: string, audience = GH_API): Promise<JWTPayload> => (await jwtVerify(token, jwks, { issuer: t.url, audience, typ: "at+jwt", algorithms: ["ES256"] })).payload;
   const creds = (u: { email: string; password: string }) => ({ identifier: u.email, password: u.password });
-  const resolve = (grants: string[]) => t.app.services.permissions.resolve(grants);
+  /** what a team role's grants give in a token for Gatehouse's API: the team-level core codes they cover */
+  const resolve = (grants: string[]) => t.app.services.permissions.resolve(grants).filter((c) => c.startsWith("gatehouse.team."));
   const roleOf = async (teamId: string, key: string) => (await t.app.queries.teams.roleByKey(teamId, key))!;
 
   /** a sign-in of a two-team user with a picked team; tokens for the API (JWT) or, without resource, for userinfo */
@@ -45,7 +49,7 @@ describe("team, role and permissions in tokens", () => {
   it("the JWT access token carries the team, the role's key and its resolved permissions; the ID token team and role", async () => {
     const { user, own, other } = await twoTeamUser(t);
     const developer = await roleOf(other.id, "developer");
-    const tokens = await signIn(user, other.id, { resource: API });
+    const tokens = await signIn(user, other.id, { resource: GH_API });
     const at = await accessClaims(tokens.access_token);
     expect(at.sub).toBe(user.id);
     expect(at.team).toEqual({ id: other.id, slug: other.slug });
@@ -59,18 +63,24 @@ describe("team, role and permissions in tokens", () => {
     expect(id.role).toBe("developer");
     expect(id).not.toHaveProperty("permissions");
 
-    // the Owner's "*" is every registered code, spelled out
-    const owned = await accessClaims((await signIn(user, own.id, { resource: API })).access_token);
+    // the Owner's "*" is every team-level code, spelled out, and never an admin code (only a system role gives those)
+    const owned = await accessClaims((await signIn(user, own.id, { resource: GH_API })).access_token);
     expect(owned.role).toBe("owner");
-    expect(owned.permissions).toEqual(resolve(["*"]));
-    expect(owned.permissions).toEqual(t.app.services.permissions.list().map((p) => p.code).sort());
+    expect(owned.permissions).toEqual(t.app.services.permissions.list().map((p) => p.code).filter((c) => c.startsWith("gatehouse.team.")).sort());
+    expect((owned.permissions as string[]).some((c) => c.startsWith("gatehouse.admin."))).toBe(false);
+
+    // a token for an app's own API carries the team and role but none of Gatehouse's codes
+    const forApp = await accessClaims((await signIn(user, own.id, { resource: API })).access_token, API);
+    expect(forApp.team).toEqual({ id: own.id, slug: own.slug });
+    expect(forApp.role).toBe("owner");
+    expect(forApp.permissions).toEqual([]);
   });
 
   it("a custom role's wildcard grant is resolved to the codes it covers", async () => {
     const { user, other } = await twoTeamUser(t);
     const viewer = await t.app.queries.teams.createRole(other.id, { key: "team-admin", name: "Team admin", permissions: ["gatehouse.team.*"] });
     await t.app.queries.teams.setMemberRole(other.id, user.id, viewer.id);
-    const at = await accessClaims((await signIn(user, other.id, { resource: API })).access_token);
+    const at = await accessClaims((await signIn(user, other.id, { resource: GH_API })).access_token);
     expect(at.role).toBe("team-admin");
     const codes = at.permissions as string[];
     expect(codes).toEqual(t.app.services.permissions.list().map((p) => p.code).filter((c) => c.startsWith("gatehouse.team.")).sort());
@@ -100,7 +110,7 @@ describe("team, role and permissions in tokens", () => {
 
   it("a role change shows in the next token: the refresh carries the new role and its permissions", async () => {
     const { user, other } = await twoTeamUser(t);
-    const tokens = await signIn(user, other.id, { resource: API });
+    const tokens = await signIn(user, other.id, { resource: GH_API });
     expect((await accessClaims(tokens.access_token)).role).toBe("developer");
     const manager = await roleOf(other.id, "manager");
     await t.app.queries.teams.setMemberRole(other.id, user.id, manager.id);
@@ -119,8 +129,8 @@ describe("team, role and permissions in tokens", () => {
 
   it("removed from the team with its grants revoked: the refresh token fails; the other team's tokens live on", async () => {
     const { user, own, other } = await twoTeamUser(t);
-    const inOther = await signIn(user, other.id, { resource: API });
-    const inOwn = await signIn(user, own.id, { resource: API });
+    const inOther = await signIn(user, other.id, { resource: GH_API });
+    const inOwn = await signIn(user, own.id, { resource: GH_API });
     await t.app.queries.teams.removeMember(other.id, user.id);
     expect(await t.app.services.oidcStore.revokeTeamGrants(user.id, other.id)).toBeGreaterThanOrEqual(1);
     await expect(client.refreshTokenGrant(rp, inOther.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
@@ -131,7 +141,7 @@ describe("team, role and permissions in tokens", () => {
 
   it("no longer a member but the grant not revoked: the next tokens carry no team at all", async () => {
     const { user, other } = await twoTeamUser(t);
-    const tokens = await signIn(user, other.id, { resource: API, scope: "openid offline_access roles" });
+    const tokens = await signIn(user, other.id, { resource: GH_API, scope: "openid offline_access roles" });
     await t.app.queries.teams.removeMember(other.id, user.id);
     const refreshed = await client.refreshTokenGrant(rp, tokens.refresh_token!);
     const at = await accessClaims(refreshed.access_token);
@@ -145,7 +155,7 @@ describe("team, role and permissions in tokens", () => {
 
   it("client credentials tokens carry no team claims", async () => {
     await createTeam(t, (await t.createUser()).id);
-    const tokens = await client.clientCredentialsGrant(rp, { resource: API });
+    const tokens = await client.clientCredentialsGrant(rp, { resource: GH_API });
     const at = await accessClaims(tokens.access_token);
     expect(at.sub).toBe(rp.clientMetadata().client_id);
     expect(at).not.toHaveProperty("team");

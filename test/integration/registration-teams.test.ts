@@ -142,6 +142,14 @@ describe("registration with teams", () => {
     const normalized = (p: Page, address: string) => p.html.replaceAll(address, "X").replace(/name="_csrf" value="[^"]*"/, "");
     expect(normalized(a, existing.email)).toBe(normalized(b, other));
     expect(a.html).toContain("That team address is taken");
+
+    // the address the existing-account attempt asked for is taken afterwards too, exactly as the fresh one's is:
+    // otherwise trying it again would tell whether that email has an account
+    const shadow = slug("shadow2");
+    await register({ username: username(), email: existing.email, password: PASSWORD, team_name: "Shadow two", team_slug: shadow });
+    const probe = await register({ username: username(), email: uniqueEmail("probe"), password: PASSWORD, team_name: "Probe", team_slug: shadow });
+    expect(probe.status).toBe(400);
+    expect(probe.html).toContain("That team address is taken");
   });
 
   describe("Door B: from an invitation", () => {

@@ -75,6 +75,26 @@ describe("team members", () => {
       expect((await members().remove(teamId, manager.id, manager.id)).outcome).toBe("forbidden");
     });
 
+    it("a role that may manage members still cannot touch a member whose role holds more; nor edit or delete such a role", async () => {
+      const { teamId, owner, members: [manager, developer] } = await team("manager", "developer");
+      const recruiter = await t.app.queries.teams.createRole(teamId, { key: "recruiter", name: "Recruiter", permissions: ["gatehouse.team.read", "gatehouse.team.members.manage", "gatehouse.team.roles.manage"] });
+      const hr = await join(teamId, "recruiter");
+      expect(recruiter.key).toBe("recruiter");
+      // the Manager holds more than the Recruiter: no demotion, no removal
+      expect((await members().changeRole(teamId, hr.id, manager!.id, await roleId(teamId, "developer"), info)).outcome).toBe("forbidden");
+      expect((await members().remove(teamId, hr.id, manager!.id, info)).outcome).toBe("forbidden");
+      expect(await roleKeyOf(teamId, manager!.id)).toBe("manager");
+      // nor edit the Manager role down to nothing (which would demote every Manager at once)
+      const managerRole = await t.app.queries.teams.roleByKey(teamId, "manager");
+      expect((await t.app.services.teamRoles.update(teamId, hr.id, managerRole!.id, { name: "Manager", permissions: ["gatehouse.team.read"] }, info)).outcome).toBe("forbidden");
+      expect((await t.app.queries.teams.roleByKey(teamId, "manager"))!.permissions).toEqual(managerRole!.permissions);
+      // a member whose role is within the Recruiter's own is fine
+      const custom = await t.app.queries.teams.createRole(teamId, { key: "viewer", name: "Viewer", permissions: ["gatehouse.team.read"] });
+      expect((await members().changeRole(teamId, hr.id, developer!.id, custom.id, info)).outcome).toBe("changed");
+      // the Owner is above all of it
+      expect((await members().changeRole(teamId, owner.id, manager!.id, custom.id, info)).outcome).toBe("changed");
+    });
+
     it("removing a member revokes that team's grants and tokens; their sign-in for another team keeps working", async () => {
       const a = await team("manager");
       const b = await team();

@@ -14,7 +14,11 @@ const inviteBody = z.object({
 
 export function registerInvitationManagementRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
   const { services } = app;
-  const perAddress = (emailNormalized: string) => app.rateLimits.accountPerIdentifier.consume(emailNormalized);
+  // each email spends the invited address's budget and the inviter's own (one account cannot mail thousands)
+  const perAddress = (inviterId: string) => async (emailNormalized: string) => {
+    await app.rateLimits.invitesPerUser.consume(inviterId);
+    await app.rateLimits.accountPerIdentifier.consume(emailNormalized);
+  };
 
   async function renderInvitations(ctx: Context, actor: TeamActor, locals: { error?: string; field?: string; notice?: string; email?: string; roleId?: string } = {}, status = 200) {
     const result = await services.invitations.list(actor.team.id, actor.userId);
@@ -37,7 +41,7 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
     const typed = { email: String(fields.email ?? "").slice(0, 320), roleId: String(fields.roleId ?? "").slice(0, 64) };
     const parsed = inviteBody.safeParse(fields);
     if (!parsed.success) return renderInvitations(ctx, actor, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "email"), ...typed }, 400);
-    const result = await services.invitations.invite(actor.team.id, actor.userId, parsed.data, { request: pages.requestInfo(ctx), beforeSend: perAddress });
+    const result = await services.invitations.invite(actor.team.id, actor.userId, parsed.data, { request: pages.requestInfo(ctx), beforeSend: perAddress(actor.userId) });
     if (result.outcome === "not_found") return pages.refuse(result);
     if (result.outcome !== "sent") {
       // no permission at all: the page itself is not theirs
@@ -52,7 +56,7 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
     pages.verify(ctx, actor);
     const id = invitationId(ctx);
     if (!id) return pages.refuse({ outcome: "not_found" });
-    const result = await services.invitations.resend(actor.team.id, actor.userId, id, { request: pages.requestInfo(ctx), beforeSend: perAddress });
+    const result = await services.invitations.resend(actor.team.id, actor.userId, id, { request: pages.requestInfo(ctx), beforeSend: perAddress(actor.userId) });
     if (result.outcome === "not_found") return pages.refuse(result);
     if (result.outcome !== "resent") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
     return renderInvitations(ctx, actor, { notice: `A new link was sent to ${result.invitation.email}; the earlier link no longer works.` });

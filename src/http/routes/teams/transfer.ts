@@ -58,6 +58,7 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
         back: `/account/teams/${actor.team.slug}/transfer`,
       });
     }
+    await app.rateLimits.invitesPerUser.consume(actor.userId);
     const result = await services.ownership.start(actor.team.id, actor.userId, member.userId, pages.requestInfo(ctx));
     if (result.outcome === "not_found") return pages.refuse(result);
     if (result.outcome !== "started") return renderTransfer(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
