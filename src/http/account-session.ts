@@ -3,7 +3,7 @@
 // reset, "sign out everywhere") ends it here too. Without a session, /login starts an ordinary authorization
 // request for the built-in first-party client "gatehouse-account"; the login pages run as for any app and the
 // callback lands on the page the user wanted (same-origin paths only).
-import type { Context } from "koa";
+import type { Context, Next } from "koa";
 import { randomToken, sha256 } from "../lib/crypto.ts";
 import type { AppContext } from "../context.ts";
 import type { User } from "../queries/users.ts";
@@ -67,3 +67,16 @@ export function createAccountSessions(app: AppContext) {
 }
 
 export type AccountSessions = ReturnType<typeof createAccountSessions>;
+
+/** middleware: the signed-in user in ctx.state.account, or a redirect to /login that comes back here */
+export function requireAccountMiddleware(sessions: AccountSessions) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    const account = await sessions.current(ctx);
+    if (!account) {
+      ctx.set("Cache-Control", "no-store");
+      return ctx.redirect(`/login?return_to=${encodeURIComponent(ctx.method === "GET" ? ctx.path : "/account")}`);
+    }
+    ctx.state.account = account;
+    await next();
+  };
+}

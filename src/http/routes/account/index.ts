@@ -4,7 +4,7 @@
 import type Router from "@koa/router";
 import type { Context, Next } from "koa";
 import type { AppContext } from "../../../context.ts";
-import { createAccountSessions, safeReturnPath, type AccountSession } from "../../account-session.ts";
+import { createAccountSessions, requireAccountMiddleware, safeReturnPath, type AccountSession } from "../../account-session.ts";
 import { registerProfileRoutes } from "./profile.ts";
 import { registerSecurityRoutes } from "./security.ts";
 import { registerTwoFactorRoutes } from "./two-factor.ts";
@@ -22,15 +22,7 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
   const sessions = createAccountSessions(app);
 
   const helpers: AccountRouteHelpers = {
-    async requireAccount(ctx, next) {
-      const account = await sessions.current(ctx);
-      if (!account) {
-        ctx.set("Cache-Control", "no-store");
-        return ctx.redirect(`/login?return_to=${encodeURIComponent(ctx.method === "GET" ? ctx.path : "/account")}`);
-      }
-      ctx.state.account = account;
-      await next();
-    },
+    requireAccount: requireAccountMiddleware(sessions),
     account: (ctx) => ctx.state.account as AccountSession,
     async render(ctx, page, locals, status = 200) {
       const account = ctx.state.account as AccountSession | undefined;

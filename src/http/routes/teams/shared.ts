@@ -1,9 +1,9 @@
 // What every team management page shares: the signed-in account, the team from the URL (404 for anyone who is
 // not a member, so another team's existence and data never show), the page frame with the team's sections,
 // one CSRF binding per team, refusals as 403/404 pages, and the two-step confirmation of destructive actions.
-import type { Context, Next } from "koa";
+import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
-import { createAccountSessions, type AccountSession } from "../../account-session.ts";
+import { createAccountSessions, requireAccountMiddleware, type AccountSession } from "../../account-session.ts";
 import { AppError } from "../../errors.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type TeamActor, type TeamRefusal } from "../../../services/team-roles.ts";
 
@@ -27,15 +27,7 @@ export function createTeamPages(app: AppContext) {
   const notFound = () => new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.", { startOverUrl: "/account" });
 
   const pages = {
-    async requireAccount(ctx: Context, next: Next) {
-      const account = await sessions.current(ctx);
-      if (!account) {
-        ctx.set("Cache-Control", "no-store");
-        return ctx.redirect(`/login?return_to=${encodeURIComponent(ctx.method === "GET" ? ctx.path : "/account")}`);
-      }
-      ctx.state.account = account;
-      await next();
-    },
+    requireAccount: requireAccountMiddleware(sessions),
     account: (ctx: Context) => ctx.state.account as AccountSession,
     requestInfo: (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
     submitted: (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {},
