@@ -7,6 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, uniqueEmail, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser, parseForms, type Page } from "../helpers/browser.ts";
 import { startSmtpSink, type ReceivedMail } from "../helpers/smtp-sink.ts";
+import { teamWithMembers } from "../helpers/team-flow.ts";
 import { sha256 } from "../../src/lib/crypto.ts";
 import type { Clock } from "../../src/lib/clock.ts";
 
@@ -24,21 +25,7 @@ describe("invitations", () => {
   });
   afterAll(async () => { await t?.close(); await sink?.close(); });
 
-  let n = 0;
-  async function team(...roles: string[]) {
-    const owner = await t.createUser();
-    const name = `Invite Team ${++n}`;
-    const slug = `invite-${Date.now().toString(36)}-${n}`;
-    const created = await t.app.services.teams.createTeam(owner.id, { name, slug });
-    if (created.outcome !== "created") throw new Error("team not created");
-    const members = [];
-    for (const key of roles) {
-      const user = await t.createUser();
-      await t.app.queries.teams.addMember(created.teamId, user.id, (await t.app.queries.teams.roleByKey(created.teamId, key))!.id);
-      members.push(user);
-    }
-    return { teamId: created.teamId, slug, name, owner, members };
-  }
+  const team = (...roles: string[]) => teamWithMembers(t, "Invite", ...roles);
   const roleId = async (teamId: string, key: string) => (await t.app.queries.teams.roleByKey(teamId, key))!.id;
   async function signIn(user: { email: string; password: string }, returnTo: string, browser = new TestBrowser(t.url)): Promise<{ browser: TestBrowser; page: Page }> {
     const login = await browser.go(`${t.url}/login?return_to=${encodeURIComponent(returnTo)}`);
@@ -270,7 +257,8 @@ describe("invitations", () => {
 
   it("administrator invitations: created by an admin who may invite, accepted once by a user without a system role", async () => {
     const adminEmail = uniqueEmail("admin");
-    const admin = await t.app.queries.users.create({ email: adminEmail, emailNormalized: adminEmail, username: `adm${++n}${Date.now().toString(36)}`, usernameNormalized: `adm${n}${Date.now().toString(36)}`, passwordHash: "x", emailVerified: true, systemRole: "super_admin" });
+    const adminName = `adm${Date.now().toString(36)}`;
+    const admin = await t.app.queries.users.create({ email: adminEmail, emailNormalized: adminEmail, username: adminName, usernameNormalized: adminName, passwordHash: "x", emailVerified: true, systemRole: "super_admin" });
     const plain = await t.createUser();
     expect((await t.app.services.invitations.inviteAdmin(plain.id, { email: uniqueEmail("x"), systemRole: "super_admin" })).outcome).toBe("forbidden");
     const target = await t.createUser();

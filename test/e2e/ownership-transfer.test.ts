@@ -6,6 +6,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { startSmtpSink, type ReceivedMail } from "../helpers/smtp-sink.ts";
+import { teamWithMembers } from "../helpers/team-flow.ts";
 import { sha256 } from "../../src/lib/crypto.ts";
 import type { Clock } from "../../src/lib/clock.ts";
 
@@ -23,21 +24,7 @@ describe("ownership transfer", () => {
   });
   afterAll(async () => { await t?.close(); await sink?.close(); });
 
-  let n = 0;
-  async function team(...roles: string[]) {
-    const owner = await t.createUser();
-    const name = `Transfer Team ${++n}`;
-    const slug = `transfer-${Date.now().toString(36)}-${n}`;
-    const created = await t.app.services.teams.createTeam(owner.id, { name, slug });
-    if (created.outcome !== "created") throw new Error("team not created");
-    const members = [];
-    for (const key of roles) {
-      const user = await t.createUser();
-      await t.app.queries.teams.addMember(created.teamId, user.id, (await t.app.queries.teams.roleByKey(created.teamId, key))!.id);
-      members.push(user);
-    }
-    return { teamId: created.teamId, slug, name, owner, members };
-  }
+  const team = (...roles: string[]) => teamWithMembers(t, "Transfer", ...roles);
   const roleKeyOf = async (teamId: string, userId: string) => (await t.app.queries.teams.membership(teamId, userId))?.role.key ?? null;
   const owners = async (teamId: string) => (await t.app.queries.teams.members(teamId)).filter((m) => m.role.key === "owner").map((m) => m.userId);
   async function signIn(user: { email: string; password: string }, returnTo: string): Promise<{ browser: TestBrowser; page: Page }> {

@@ -65,3 +65,22 @@ export async function exchange(rp: client.Configuration, callback: Page | string
 
 /** the team ids a team page offers (its radio buttons) */
 export const offeredTeams = (page: Page) => [...page.html.matchAll(/<input id="team-\d+" name="team" type="radio" value="([^"]+)"/g)].map((m) => m[1]!);
+
+let teamWithMembersCounter = 0;
+
+/** a team with a fresh Owner, and a fresh member for each of the given role keys ("manager", "developer" …) */
+export async function teamWithMembers(t: TestApp, tag: string, ...roleKeys: string[]) {
+  const owner = await t.createUser();
+  const n = ++teamWithMembersCounter;
+  const name = `${tag} team ${n}`;
+  const slug = `${tag.toLowerCase()}-${Date.now().toString(36)}-${n}`;
+  const created = await t.app.services.teams.createTeam(owner.id, { name, slug });
+  if (created.outcome !== "created") throw new Error(`team not created: ${created.message}`);
+  const members = [];
+  for (const key of roleKeys) {
+    const user = await t.createUser();
+    await t.app.queries.teams.addMember(created.teamId, user.id, (await t.app.queries.teams.roleByKey(created.teamId, key))!.id);
+    members.push(user);
+  }
+  return { teamId: created.teamId, slug, name, owner, members };
+}
