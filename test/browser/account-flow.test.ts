@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestApp, uniqueEmail, type TestApp } from "../helpers/test-app.ts";
 import { startSmtpSink, type ReceivedMail } from "../helpers/smtp-sink.ts";
 import { launchChromium } from "../helpers/chromium.ts";
+import { textContrasts } from "./contrast.ts";
 import { manualClock, totpCode, type ManualClock } from "../helpers/totp-login.ts";
 import { strengthAnswer } from "../../src/http/routes/password-strength.ts";
 
@@ -90,31 +91,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     shot.push(name);
   }
 
-  /** WCAG contrast of each visible text element against the first opaque background behind it */
-  const contrasts = (p: Page) => p.evaluate(() => {
-    // computed colours come as rgb()/rgba(), or as color(srgb r g b / a) from color-mix()
-    const channels = (c: string): number[] => {
-      const n = (c.match(/[\d.]+/g) ?? []).map(Number);
-      const [r = 0, g = 0, b = 0, a = 1] = n;
-      return c.startsWith("color(") ? [r * 255, g * 255, b * 255, a] : [r, g, b, a];
-    };
-    const luminance = ([r, g, b]: number[]) => {
-      const lin = (v: number) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; };
-      return 0.2126 * lin(r!) + 0.7152 * lin(g!) + 0.0722 * lin(b!);
-    };
-    const background = (el: Element | null): string => {
-      for (; el; el = el.parentElement) {
-        const c = getComputedStyle(el).backgroundColor;
-        if (c !== "transparent" && channels(c)[3] !== 0) return c;
-      }
-      return "rgb(255, 255, 255)";
-    };
-    const selectors = ["h1", "h2", "p", "label", ".hint", ".badge", ".account-sections a", ".account-sign-out", ".btn", ".alert p", ".card-links a", "code", "dt", "dd", ".strength-text"];
-    return selectors.flatMap((sel) => Array.from(document.querySelectorAll(sel)).filter((el) => el.checkVisibility() && el.textContent!.trim()).map((el) => {
-      const [a, b] = [luminance(channels(getComputedStyle(el).color)), luminance(channels(background(el)))];
-      return { sel, text: el.textContent!.trim().slice(0, 30), ratio: Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100 };
-    }));
-  });
+  const contrasts = (p: Page) => textContrasts(p, ["h1", "h2", "p", "label", ".hint", ".badge", ".account-sections a", ".account-sign-out", ".btn", ".alert p", ".card-links a", "code", "dt", "dd", ".strength-text"]);
 
   /** the score and message the meter shows once the server answered for what is typed */
   const meterShows = async (expected: { score: number; message: string }) => {

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playw
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { discover } from "../helpers/oidc-flow.ts";
 import { launchChromium } from "../helpers/chromium.ts";
+import { textContrasts } from "./contrast.ts";
 import { twoTeamUser } from "../helpers/team-flow.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
@@ -125,24 +126,7 @@ describe("team pages in chromium", { timeout: 120_000 }, () => {
         const page = await newPage({ viewport, colorScheme: scheme });
         await toTeamStep(page, user);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
-        const low = await page.evaluate(() => {
-          const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-          const luminance = ([r, g, b]: number[]) => {
-            const lin = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
-            return 0.2126 * lin(r!) + 0.7152 * lin(g!) + 0.0722 * lin(b!);
-          };
-          const background = (el: Element | null): string => {
-            for (; el; el = el.parentElement) {
-              const c = getComputedStyle(el).backgroundColor;
-              if (rgb(c)[3] !== 0 && c !== "transparent") return c;
-            }
-            return "rgb(255, 255, 255)";
-          };
-          return ["h1", ".subtitle", "label", ".hint", "code", ".btn-primary", ".card-links a"].flatMap((sel) => Array.from(document.querySelectorAll(sel)).filter((el) => el.checkVisibility() && el.textContent!.trim()).map((el) => {
-            const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(rgb(background(el)))];
-            return { sel, ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
-          })).filter((m) => m.ratio < 4.5);
-        });
+        const low = (await textContrasts(page, ["h1", ".subtitle", "label", ".hint", "code", ".btn-primary", ".card-links a"])).filter((m) => m.ratio < 4.5);
         expect(low).toEqual([]);
         await page.screenshot({ path: `${SCREENSHOTS}team-step-${viewport.width}x${viewport.height}-${scheme}.png`, fullPage: true });
       });

@@ -11,6 +11,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playw
 import { startTestApp, uniqueEmail, type TestApp } from "../helpers/test-app.ts";
 import { discover } from "../helpers/oidc-flow.ts";
 import { launchChromium } from "../helpers/chromium.ts";
+import { textContrasts } from "./contrast.ts";
 import { strengthAnswer } from "../../src/http/routes/password-strength.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
@@ -83,26 +84,7 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
   const currentTab = (page: Page) => page.locator('nav.tabs a[aria-current="page"]').textContent();
   const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
-  /** WCAG contrast of each visible text element against the first opaque background behind it */
-  const contrasts = (page: Page) => page.evaluate(() => {
-    const rgb = (c: string) => (c.match(/[\d.]+/g) ?? []).map(Number);
-    const luminance = ([r, g, b]: number[]) => {
-      const lin = (v: number) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
-      return 0.2126 * lin(r!) + 0.7152 * lin(g!) + 0.0722 * lin(b!);
-    };
-    const background = (el: Element | null): string => {
-      for (; el; el = el.parentElement) {
-        const c = getComputedStyle(el).backgroundColor;
-        if (rgb(c)[3] !== 0 && c !== "transparent") return c;
-      }
-      return "rgb(255, 255, 255)";
-    };
-    const selectors = ["h1", ".subtitle", "label", ".tab", ".card-links a", ".btn-primary", ".hint", ".strength-text", ".alert p", ".password-toggle", ".theme-toggle", ".site-footer p", ".brand span"];
-    return selectors.flatMap((sel) => Array.from(document.querySelectorAll(sel)).filter((el) => el.checkVisibility() && el.textContent!.trim()).map((el) => {
-      const [a, b] = [luminance(rgb(getComputedStyle(el).color)), luminance(rgb(background(el)))];
-      return { sel, ratio: Math.round(((Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)) * 100) / 100 };
-    }));
-  });
+  const contrasts = (page: Page) => textContrasts(page, ["h1", ".subtitle", "label", ".tab", ".card-links a", ".btn-primary", ".hint", ".strength-text", ".alert p", ".password-toggle", ".theme-toggle", ".site-footer p", ".brand span"]);
   const expectReadable = async (page: Page) => {
     const measured = await contrasts(page);
     expect(measured.length).toBeGreaterThan(5);
