@@ -7,7 +7,6 @@ import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { parseIdentifier } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
-import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import type { LoginFlow } from "../../../flows/login-flow.ts";
 import type { TeamStep } from "./team-select.ts";
 
@@ -27,22 +26,18 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow
   const { services, views } = app;
 
   async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; status?: number }) {
-    const { uid, params } = interaction;
-    ctx.status = locals.status ?? 200;
-    ctx.set("Cache-Control", "no-store");
-    ctx.type = "html";
-    ctx.body = await views.render("pages/login", {
+    const { uid } = interaction;
+    await h.renderPage(ctx, "login", {
       title: "Sign in",
       uid,
-      // signing in to Gatehouse's own account pages names no application
-      clientName: params.client_id === ACCOUNT_CLIENT_ID ? undefined : (await h.clientName(String(params.client_id))) ?? "the application",
+      clientName: await h.appName(interaction),
       identifier: locals.identifier ?? "",
       error: locals.error,
       notice: locals.error ? undefined : takeNotice(ctx, app.config.isProduction),
       csrfToken: h.csrfToken(ctx, uid),
       action: `/interaction/${uid}/login`,
       links: { register: "/register", forgotPassword: "/forgot-password", verifyEmail: "/verify-email", adminRegister: "/admin-register" },
-    });
+    }, locals.status);
   }
 
   async function submit(ctx: Context, interaction: Interaction) {

@@ -21,7 +21,7 @@ const INVALID_CODE = "Invalid code";
 const methodOf = (value: unknown): Method => (value === "backup" ? "backup" : "totp");
 
 export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, teamStep: TeamStep) {
-  const { services, views } = app;
+  const { services } = app;
 
   const expired = (uid: string) =>
     new AppError("login.second_factor_expired", 400, "This sign-in step has expired. Start again and enter your password.", { startOverUrl: `/interaction/${uid}` });
@@ -35,21 +35,18 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
   }
 
   async function render(ctx: Context, interaction: Interaction, locals: { method: Method; error?: string; status?: number }) {
-    const { uid, params } = interaction;
+    const { uid } = interaction;
     const base = `/interaction/${uid}/totp`;
-    ctx.status = locals.status ?? 200;
-    ctx.set("Cache-Control", "no-store");
-    ctx.type = "html";
-    ctx.body = await views.render("pages/login-totp", {
+    await h.renderPage(ctx, "login-totp", {
       title: "Two-step verification",
-      clientName: (await h.clientName(String(params.client_id))) ?? "the application",
+      clientName: await h.appName(interaction),
       method: locals.method,
       error: locals.error,
       csrfToken: h.csrfToken(ctx, uid),
       action: base,
       switchUrl: locals.method === "backup" ? base : `${base}?method=backup`,
       startOverUrl: `/interaction/${uid}`,
-    });
+    }, locals.status);
   }
 
   async function show(ctx: Context, interaction: Interaction) {

@@ -17,7 +17,7 @@ export type SignedIn = { userId: string; amr: string[]; remember: boolean; audit
 const teamBody = z.object({ team: z.string().max(64).optional(), _csrf: z.string().optional() });
 
 export function createTeamSelectHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow) {
-  const { services, views } = app;
+  const { services } = app;
 
   const expired = (uid: string) =>
     new AppError("login.team_select_expired", 400, "This sign-in step has expired. Start again and enter your password.", { startOverUrl: `/interaction/${uid}` });
@@ -54,14 +54,11 @@ export function createTeamSelectHandlers(app: AppContext, h: InteractionHelpers,
   }
 
   async function render(ctx: Context, interaction: Interaction, locals: { userId: string; requested?: string; error?: string; status?: number }) {
-    const { uid, params, prompt } = interaction;
+    const { uid, prompt } = interaction;
     const memberships = await services.teams.membershipsOf(locals.userId);
-    ctx.status = locals.status ?? 200;
-    ctx.set("Cache-Control", "no-store");
-    ctx.type = "html";
-    ctx.body = await views.render("pages/login-team", {
+    await h.renderPage(ctx, "login-team", {
       title: "Choose a team",
-      clientName: (await h.clientName(String(params.client_id))) ?? "the application",
+      clientName: await h.appName(interaction),
       teams: memberships.map((m) => ({ id: m.team.id, name: m.team.name, slug: m.team.slug, role: m.role.name })),
       requested: locals.requested,
       // a team the relying party did not ask for is never chosen for the user: nothing is preselected then
@@ -70,7 +67,7 @@ export function createTeamSelectHandlers(app: AppContext, h: InteractionHelpers,
       csrfToken: h.csrfToken(ctx, uid),
       action: `/interaction/${uid}/team`,
       startOverUrl: prompt.name === "login" ? `/interaction/${uid}` : undefined,
-    });
+    }, locals.status);
   }
 
   async function show(ctx: Context, interaction: Interaction) {
