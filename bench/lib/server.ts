@@ -52,6 +52,8 @@ export async function startServer(): Promise<BenchServer> {
     // the whole load comes from one address; the per-IP sign-in limit would (rightly) stop it
     RATE_LIMIT_LOGIN_PER_IP: "1000000",
     RATE_LIMIT_CODE_PER_IP: "1000000",
+    // every simulated login is a fresh browser: with device approval each would wait for an emailed code
+    DEVICE_APPROVAL: "off",
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
   };
   const node = path.join(PROJECT_ROOT, "node_modules/.bin/node");

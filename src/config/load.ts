@@ -35,7 +35,17 @@ export type Config = {
     refreshReuseDetection: number;
     clientCredentialsTtl: number;
   };
-  session: { ttl: number; rememberTtl: number; interactionTtl: number; grantTtl: number };
+  session: {
+    ttl: number; rememberTtl: number; interactionTtl: number; grantTtl: number;
+    /** seconds; 0 = no idle timeout */
+    idleTimeout: number;
+    /** how often, at most, last-active is written (seconds) */
+    activityResolution: number;
+    singleSession: boolean;
+  };
+  deviceApproval: { policy: Parsed["DEVICE_APPROVAL"]; codeTtl: number; maxAttempts: number; resendCooldown: number; trustedTtl: number };
+  /** suspicious-login rules (empty = none) and their thresholds */
+  risk: { rules: ("new_country" | "impossible_travel" | "new_network")[]; travelMaxKmh: number; travelMinKm: number; holdTtl: number };
   keys: { refreshSeconds: number };
   resourceServers: string[];
   /** plugin modules (absolute paths) loaded at start */
@@ -49,7 +59,7 @@ export type Config = {
   /** .mmdb files for approximate locations; empty = locations off */
   geoipDatabases: string[];
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
-  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number };
+  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number };
   emailVerificationTtl: number;
   invitationTtl: number;
   ownershipTransferTtl: number;
@@ -156,7 +166,15 @@ export function loadConfig(env: Env = process.env): Config {
       refreshReuseDetection: s.REFRESH_REUSE_DETECTION_SECONDS,
       clientCredentialsTtl: s.CLIENT_CREDENTIALS_TTL,
     },
-    session: { ttl: s.SESSION_TTL, rememberTtl: s.SESSION_REMEMBER_TTL, interactionTtl: s.INTERACTION_TTL, grantTtl: s.GRANT_TTL },
+    session: {
+      ttl: s.SESSION_TTL, rememberTtl: s.SESSION_REMEMBER_TTL, interactionTtl: s.INTERACTION_TTL, grantTtl: s.GRANT_TTL,
+      idleTimeout: s.SESSION_IDLE_TIMEOUT, activityResolution: s.SESSION_ACTIVITY_RESOLUTION, singleSession: s.SINGLE_SESSION,
+    },
+    deviceApproval: { policy: s.DEVICE_APPROVAL, codeTtl: s.DEVICE_CODE_TTL, maxAttempts: s.DEVICE_CODE_MAX_ATTEMPTS, resendCooldown: s.DEVICE_CODE_RESEND_COOLDOWN, trustedTtl: s.TRUSTED_DEVICE_TTL },
+    risk: {
+      rules: s.RISK_RULES.includes("off") ? [] : s.RISK_RULES.filter((r): r is Exclude<typeof r, "off"> => r !== "off"),
+      travelMaxKmh: s.RISK_TRAVEL_MAX_KMH, travelMinKm: s.RISK_TRAVEL_MIN_KM, holdTtl: s.RISK_HOLD_TTL,
+    },
     keys: { refreshSeconds: s.KEY_REFRESH_SECONDS },
     outboundAllowPrivate: s.OUTBOUND_ALLOW_PRIVATE,
     resourceServers: s.RESOURCE_SERVERS.length ? s.RESOURCE_SERVERS : [`${issuer}/api`],
@@ -177,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: {
       loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER, accountPerIp: s.RATE_LIMIT_ACCOUNT_PER_IP, accountPerIdentifier: s.RATE_LIMIT_ACCOUNT_PER_IDENTIFIER, strengthPerIp: s.RATE_LIMIT_STRENGTH_PER_IP, invitesPerUser: s.RATE_LIMIT_INVITES_PER_USER,
       resetPerIp: s.RATE_LIMIT_RESET_PER_IP, resetPerIdentifier: s.RATE_LIMIT_RESET_PER_IDENTIFIER, codePerUser: s.RATE_LIMIT_CODE_PER_USER, codePerIp: s.RATE_LIMIT_CODE_PER_IP,
+      deviceCodePerUser: s.RATE_LIMIT_DEVICE_CODE_PER_USER, deviceCodePerIp: s.RATE_LIMIT_DEVICE_CODE_PER_IP, riskLinkPerIp: s.RATE_LIMIT_RISK_LINK_PER_IP,
     },
     emailVerificationTtl: s.EMAIL_VERIFICATION_TTL,
     invitationTtl: s.INVITATION_TTL,

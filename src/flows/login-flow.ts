@@ -1,6 +1,7 @@
 // The login between the password and its end: a short pre-auth state in Redis keyed by the interaction uid
-// (each step at most 5 minutes, never longer than the interaction): the second factor, then the team choice
-// for a user with several teams. Until the code is right nothing is reset or recorded: a wrong code counts
+// (each step at most 5 minutes unless a step asks for longer, never longer than the interaction): the second
+// factor, then the login gates (suspicious-login hold, device approval, single session; see
+// http/routes/interaction/gates.ts), then the team choice for a user with several teams. Until the code is right nothing is reset or recorded: a wrong code counts
 // toward lockout like a wrong password, and a locked account is refused without looking at the code. The team
 // step comes after every factor has passed; it only remembers who signed in and how, until a team is picked.
 import type { RedisClient } from "../db/redis.ts";
@@ -21,7 +22,13 @@ export type TeamSelectState = {
   /** what the login.succeeded audit event says once the team is picked (how the factors were passed) */
   audit: Record<string, string | string[]>;
 };
-type LoginState = SecondFactorState | TeamSelectState;
+/** who signed in and how, once every factor has passed */
+export type SignedIn = { userId: string; amr: string[]; remember: boolean; audit: Record<string, string | string[]> };
+/** the checks after the factors, in order (gates.ts) */
+export type GateName = "risk" | "device" | "single_session";
+/** the login waits at `gate` (a page of its own); `passed` are the gates already behind it */
+export type GateState = { step: "gate"; gate: GateName; who: SignedIn; passed: GateName[]; data: Record<string, string>; expiresAt: number };
+type LoginState = SecondFactorState | TeamSelectState | GateState;
 
 export type CodeResult =
   | { outcome: "ok"; user: User; method: "totp" | "backup"; amr: string[]; remember: boolean; backupCodesLeft?: number }
@@ -47,8 +54,8 @@ export function createLoginFlow(deps: { redis: RedisClient; clock: Clock; accoun
     return state.step === step && state.expiresAt > clock.epoch() ? (state as Extract<LoginState, { step: S }>) : null;
   }
 
-  async function save<S extends LoginState>(uid: string, interactionExp: number, state: Omit<S, "expiresAt">): Promise<S> {
-    const ttl = preAuthTtl(interactionExp, clock.epoch());
+  async function save<S extends LoginState>(uid: string, interactionExp: number, state: Omit<S, "expiresAt">, max = PRE_AUTH_MAX_SECONDS): Promise<S> {
+    const ttl = preAuthTtl(interactionExp, clock.epoch(), max);
     const saved = { ...state, expiresAt: clock.epoch() + ttl } as S;
     await redis.set(key(uid), JSON.stringify(saved), "EX", ttl);
     return saved;
@@ -68,6 +75,19 @@ export function createLoginFlow(deps: { redis: RedisClient; clock: Clock; accoun
 
     /** ends the team step once: of two parallel picks only one goes on to sign in */
     finishTeamSelect: async (uid: string): Promise<boolean> => (await redis.del(key(uid))) === 1,
+
+    /** the login at this gate, or null (expired, another step, or already passed) */
+    pendingGate: async (uid: string, gate: GateName): Promise<GateState | null> => {
+      const state = await stateAt(uid, "gate");
+      return state?.gate === gate ? state : null;
+    },
+
+    /** the login stops at a gate: remember who, what is behind them and the gate's data, for `ttl` seconds (default 5 minutes) */
+    beginGate: (uid: string, interactionExp: number, data: Omit<GateState, "step" | "expiresAt">, ttl = PRE_AUTH_MAX_SECONDS) =>
+      save<GateState>(uid, interactionExp, { step: "gate", ...data }, ttl),
+
+    /** ends a gate's wait once: of two parallel requests only one goes on */
+    finishGate: async (uid: string): Promise<boolean> => (await redis.del(key(uid))) === 1,
 
     /** a TOTP or backup code for the pending state; a right one ends the state (once) and completes the sign-in */
     async submitCode(uid: string, state: SecondFactorState, code: string, request: RequestInfo): Promise<CodeResult> {

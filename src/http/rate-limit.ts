@@ -25,7 +25,7 @@ function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
 
 export function createRateLimits(opts: {
   redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number;
-  resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number;
+  resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number;
 }) {
   const make = (keyPrefix: string, points: number, duration: number) =>
     opts.embedded
@@ -42,6 +42,9 @@ export function createRateLimits(opts: {
     resetPerIdentifier: limit(make("rl:reset:id", opts.resetPerIdentifier, 3600), "password reset requests for this account"),
     codePerUser: limit(make("rl:code:user", opts.codePerUser, 60), "code attempts for this account"),
     codePerIp: limit(make("rl:code:ip", opts.codePerIp, 60), "code attempts from your network"),
+    deviceCodePerUser: limit(make("rl:device:user", opts.deviceCodePerUser, 3600), "device approval emails for this account"),
+    deviceCodePerIp: limit(make("rl:device:ip", opts.deviceCodePerIp, 60), "device approval attempts from your network"),
+    riskLinkPerIp: limit(make("rl:risk:ip", opts.riskLinkPerIp, 60), "sign-in approval requests from your network"),
   };
 }
 

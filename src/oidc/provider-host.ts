@@ -21,6 +21,8 @@ export type ProviderHost = {
 export async function createProviderHost(deps: Omit<ProviderDeps, "jwks"> & {
   keys: SigningKeyService;
   log: Logger;
+  /** called with every provider built (each key change builds one): its pre/post middleware (provider.use) */
+  prepare?: (provider: Provider) => void;
 }): Promise<ProviderHost> {
   const { config, keys, log } = deps;
   let fingerprint = "";
@@ -34,6 +36,7 @@ export async function createProviderHost(deps: Omit<ProviderDeps, "jwks"> & {
     next.proxy = config.trustProxy;
     next.maxIpsCount = config.proxyHops;
     logProviderEvents(next, log);
+    deps.prepare?.(next);
     provider = next;
     mounted = mount(next) as unknown as Middleware;
     if (fingerprint) log.info({ keys: set.fingerprint }, "signing keys changed; provider rebuilt");

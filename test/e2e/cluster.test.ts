@@ -38,6 +38,8 @@ describe("WORKERS=2", () => {
       ...process.env, NODE_ENV: "development", PORT: String(port), HOST: "127.0.0.1", ISSUER: `http://127.0.0.1:${port}`, WORKERS: "2",
       DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix,
       COOKIE_KEYS: randomBytes(32).toString("base64url"), MASTER_KEY: randomBytes(32).toString("base64"), PW: "cluster passphrase 2026",
+      // this test is about the workers sharing state; device approval has its own tests
+      DEVICE_APPROVAL: "off",
     };
     await run("npm", ["run", "-s", "create-admin", "--", "--email", "cluster@example.test", "--password-env", "PW"], { cwd: ROOT, env });
     const created = await run("npm", ["run", "-s", "create-client", "--", "--name", "Cluster RP", "--redirect-uri", "https://rp.example.test/cb", "--json"], { cwd: ROOT, env });

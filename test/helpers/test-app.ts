@@ -53,6 +53,13 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     RATE_LIMIT_RESET_PER_IDENTIFIER: "100000",
     RATE_LIMIT_CODE_PER_USER: "100000",
     RATE_LIMIT_CODE_PER_IP: "100000",
+    RATE_LIMIT_DEVICE_CODE_PER_USER: "100000",
+    RATE_LIMIT_DEVICE_CODE_PER_IP: "100000",
+    RATE_LIMIT_RISK_LINK_PER_IP: "100000",
+    // most tests sign in from a fresh browser as a fresh user: the device and suspicious-login tests turn
+    // these on themselves (from loopback no location is known, so the risk rules would not fire anyway)
+    DEVICE_APPROVAL: "off",
+    RISK_RULES: "off",
     ...env,
   });
   const app = await createContext(config, { clock: opts.clock });

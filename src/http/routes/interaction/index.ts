@@ -1,6 +1,6 @@
 // The pages oidc-provider sends the browser to, for one interaction (/interaction/:uid): login (password, then
-// the second factor when the account has TOTP, then the team when there are several), the team page of a live
-// session, then consent. Every POST checks CSRF; bad input re-renders the page with a message and changes nothing.
+// the second factor when the account has TOTP, then the gates: suspicious-login hold, device approval, single
+// session; then the team when there are several), the team page of a live session, then consent. Every POST checks CSRF; bad input re-renders the page with a message and changes nothing.
 import type Router from "@koa/router";
 import type { AppContext } from "../../../context.ts";
 import { AppError } from "../../errors.ts";
@@ -11,15 +11,24 @@ import { createLoginHandlers } from "./login.ts";
 import { createSecondFactorHandlers } from "./second-factor.ts";
 import { createConsentHandlers } from "./consent.ts";
 import { createTeamSelectHandlers } from "./team-select.ts";
+import { createGateRunner, gatesSignedIn } from "./gates.ts";
+import { createRiskGate } from "./gate-risk.ts";
+import { createDeviceGate } from "./gate-device.ts";
+import { createSingleSessionGate } from "./gate-single-session.ts";
 
 export function registerInteractionRoutes(router: Router, app: AppContext) {
   const h = createInteractionHelpers(app);
   const flow = createLoginFlow({ redis: app.redis, clock: app.clock, accounts: app.services.accounts, totp: app.services.totp });
-  const teamStep = createTeamSelectHandlers(app, h, flow);
-  const login = createLoginHandlers(app, h, flow, teamStep);
-  const secondFactor = createSecondFactorHandlers(app, h, flow, teamStep);
+  // in this order: a held login is approved before a device code is sent, and the other session is only
+  // signed out once this one has passed every check
+  const gatePages = [createRiskGate(app, h), createDeviceGate(app, h), createSingleSessionGate(app, h)];
+  const teamStep = createTeamSelectHandlers(app, h, flow, gatesSignedIn(gatePages.map((p) => p.gate)));
+  const gates = createGateRunner(h, flow, gatePages.map((p) => p.gate), teamStep);
+  const login = createLoginHandlers(app, h, flow, gates);
+  const secondFactor = createSecondFactorHandlers(app, h, flow, gates);
   const consent = createConsentHandlers(app, h);
   const body = parseBody(app.config.bodyLimit);
+  for (const page of gatePages) page.register(router, gates, body);
 
   router.get("/interaction/:uid", async (ctx) => {
     const interaction = await h.load(ctx);

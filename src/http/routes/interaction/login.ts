@@ -8,7 +8,7 @@ import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { parseIdentifier } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
 import type { LoginFlow } from "../../../flows/login-flow.ts";
-import type { TeamStep } from "./team-select.ts";
+import type { GateRunner } from "./gates.ts";
 
 const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
 
@@ -22,7 +22,7 @@ const loginBody = z.object({
 
 const INVALID_CREDENTIALS = "Invalid email or password";
 
-export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, teamStep: TeamStep) {
+export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, gates: GateRunner) {
   const { services, views } = app;
 
   async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; status?: number }) {
@@ -67,7 +67,7 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow
       return ctx.redirect(`/interaction/${uid}/totp`);
     }
     if (result.outcome === "ok") {
-      return teamStep.proceed(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: remember === "1", audit: { amr: result.amr } });
+      return gates.run(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: remember === "1", audit: { amr: result.amr } });
     }
     if (result.outcome === "unverified") {
       await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.user.id, ...info, data: { reason: "email_unverified" } });

@@ -7,7 +7,7 @@ import type { AppContext } from "../../../context.ts";
 import type { LoginFlow, SecondFactorState } from "../../../flows/login-flow.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
-import type { TeamStep } from "./team-select.ts";
+import type { GateRunner } from "./gates.ts";
 
 type Method = "totp" | "backup";
 
@@ -20,7 +20,7 @@ const codeBody = z.object({
 const INVALID_CODE = "Invalid code";
 const methodOf = (value: unknown): Method => (value === "backup" ? "backup" : "totp");
 
-export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, teamStep: TeamStep) {
+export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, gates: GateRunner) {
   const { services } = app;
 
   const expired = (uid: string) =>
@@ -80,7 +80,7 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
       await services.audit.record({ type: "two_factor.backup_code_used", outcome: "success", userId: result.user.id, ...info, data: { remaining: result.backupCodesLeft ?? 0 } });
     }
     // the sign-in is complete once a team is settled (at once, or after the team page)
-    return teamStep.proceed(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: result.remember, audit: { amr: result.amr, method: result.method } });
+    return gates.run(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: result.remember, audit: { amr: result.amr, method: result.method } });
   }
 
   return { show, submit };

@@ -5,18 +5,19 @@
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
-import type { LoginFlow } from "../../../flows/login-flow.ts";
+import type { LoginFlow, SignedIn } from "../../../flows/login-flow.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import { chooseTeam } from "../../../oidc/team-claims.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 
-/** who signed in and how, once every factor has passed */
-export type SignedIn = { userId: string; amr: string[]; remember: boolean; audit: Record<string, string | string[]> };
+export type { SignedIn };
+/** after the whole sign-in is settled (team included), just before the session is made: the gates' follow-ups */
+export type SignedInHook = (ctx: Context, interaction: Interaction, who: SignedIn) => Promise<void>;
 
 const teamBody = z.object({ team: z.string().max(64).optional(), _csrf: z.string().optional() });
 
-export function createTeamSelectHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow) {
+export function createTeamSelectHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, signedIn: SignedInHook = async () => {}) {
   const { services } = app;
 
   const expired = (uid: string) =>
@@ -25,6 +26,7 @@ export function createTeamSelectHandlers(app: AppContext, h: InteractionHelpers,
   /** the finished sign-in, with the team the grant will speak for (null: none) */
   async function complete(ctx: Context, interaction: Interaction, who: SignedIn, teamId: string | null) {
     const info = h.requestInfo(ctx, String(interaction.params.client_id));
+    await signedIn(ctx, interaction, who);
     await services.audit.record({ type: "login.succeeded", outcome: "success", userId: who.userId, ...info, data: { ...who.audit, ...(teamId ? { teamId } : {}) } });
     return h.finish(ctx, { login: { accountId: who.userId, amr: who.amr, remember: who.remember }, gatehouse: { teamId } }, false);
   }
