@@ -34,6 +34,9 @@ import { importPlugins } from "./plugins/loader.ts";
 import { createPermissionSync, type PermissionSync } from "./services/permission-sync.ts";
 import { createSystemRoleService, type SystemRoleService } from "./services/system-roles.ts";
 import { createRequestDescriber } from "./services/request/describe.ts";
+import { createSessionRecords, type SessionRecords } from "./services/sessions/records.ts";
+import { createTrustedDevices, type TrustedDevices } from "./services/devices/trusted-devices.ts";
+import { createRiskService, type RiskService } from "./services/risk/index.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createTeamClaims } from "./oidc/team-claims.ts";
 import { ACCOUNT_CLIENT_ID } from "./oidc/configuration.ts";
@@ -76,6 +79,12 @@ export type Services = {
   /** oidc-provider's storage (sessions, grants, tokens in Redis); also ends all sessions of a user */
   oidcStore: RedisAdapterClass;
   clients: ReturnType<typeof createClientService>;
+  /** each SSO session's record (device, place, started, last active, clients), timeouts and revocation */
+  sessions: SessionRecords;
+  /** browsers a user approved, and the emailed device approval codes */
+  devices: TrustedDevices;
+  /** suspicious-login rules, the sign-in history they compare with, and held sign-ins */
+  risk: RiskService;
   keys: ReturnType<typeof createSigningKeyService>;
   audit: ReturnType<typeof createAuditService>;
 };
@@ -165,6 +174,9 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     mailer,
     accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, audit, clock }),
     clients: createClientService({ queries: queries.clients, clock }),
+    sessions: createSessionRecords({ queries: queries.userSessions, store: oidcStore, redis, clock, geo, sessionEvents, audit, settings: config.session, log }),
+    devices: createTrustedDevices({ queries: queries.trustedDevices, redis, clock, notifications, audit, masterKey: config.secrets.masterKey, settings: config.deviceApproval }),
+    risk: createRiskService({ queries: queries.loginLocations, redis, clock, geo, notifications, audit, settings: config.risk, issuer: config.issuer, log }),
     keys: createSigningKeyService({
       queries: queries.signingKeys,
       masterKey: config.secrets.masterKey,

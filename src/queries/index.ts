@@ -11,6 +11,9 @@ import { createTeamQueries } from "./teams.ts";
 import { createPermissionQueries } from "./permissions.ts";
 import { createInvitationQueries } from "./invitations.ts";
 import { createOwnershipTransferQueries } from "./ownership-transfers.ts";
+import { createUserSessionQueries } from "./user-sessions.ts";
+import { createTrustedDeviceQueries } from "./trusted-devices.ts";
+import { createLoginLocationQueries } from "./login-locations.ts";
 
 export function createQueries(db: PrismaClient) {
   return {
@@ -25,6 +28,9 @@ export function createQueries(db: PrismaClient) {
     permissions: createPermissionQueries(db),
     invitations: createInvitationQueries(db),
     ownershipTransfers: createOwnershipTransferQueries(db),
+    userSessions: createUserSessionQueries(db),
+    trustedDevices: createTrustedDeviceQueries(db),
+    loginLocations: createLoginLocationQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

@@ -55,6 +55,12 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
     /** a team invitation (teamName and roleName) or an administrator invitation (systemRoleName) */
     invitation: (to: string, invite: { teamName?: string; roleName?: string; systemRoleName?: string; inviter: string; link: string; ttlSeconds: number }) =>
       mailer.send({ to, template: "team-invitation", locals: { ...invite, validFor: validFor(invite.ttlSeconds) } }),
+    /** the 6-digit code that approves a browser not yet trusted (never logged; only the email carries it) */
+    deviceCode: async (user: Recipient, code: string, ttlSeconds: number, request: RequestInfo) =>
+      mailer.send({ to: user.email, template: "device-code", locals: { username: user.username, code, validFor: validFor(ttlSeconds), from: await describe(request, clock.now()) } }),
+    /** a held sign-in: approve and deny links, and why it was held (the rules' plain-words reasons) */
+    suspiciousLogin: async (user: Recipient, hold: { approveLink: string; denyLink: string; reasons: string[]; ttlSeconds: number }, request: RequestInfo) =>
+      mailer.send({ to: user.email, template: "suspicious-login", locals: { username: user.username, ...hold, validFor: validFor(hold.ttlSeconds), from: await describe(request, clock.now()) } }),
     ownershipTransfer: (user: Recipient, transfer: { teamName: string; owner: string; link: string; ttlSeconds: number }) =>
       mailer.send({ to: user.email, template: "ownership-transfer", locals: { username: user.username, ...transfer, validFor: validFor(transfer.ttlSeconds) } }),
   };

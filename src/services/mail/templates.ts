@@ -10,6 +10,8 @@ export const EMAIL_SUBJECTS = {
   "email-changed": "The email address of your Gatehouse account was changed",
   "team-invitation": "You have been invited to Gatehouse",
   "ownership-transfer": "You are asked to take over a team on Gatehouse",
+  "device-code": "Your Gatehouse sign-in code",
+  "suspicious-login": "Was this you signing in to Gatehouse?",
 } as const;
 
 export type EmailTemplate = keyof typeof EMAIL_SUBJECTS;
