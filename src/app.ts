@@ -22,6 +22,7 @@ import { registerPasswordStrengthRoutes } from "./http/routes/password-strength.
 import { registerAdminRegistrationRoutes } from "./http/routes/admin-register.ts";
 import { registerTeamRoutes } from "./http/routes/teams/index.ts";
 import { registerApiRoutes } from "./http/routes/api/index.ts";
+import { registerLoginHoldRoutes } from "./http/routes/login-holds.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -40,6 +41,7 @@ export function createApp(app: AppContext): Koa {
   registerPasswordStrengthRoutes(router, app);
   registerAdminRegistrationRoutes(router, app);
   registerTeamRoutes(router, app);
+  registerLoginHoldRoutes(router, app);
   registerApiRoutes(router, app);
 
   koa.use(requestContext(app.log, app.accessLog));

@@ -9,6 +9,8 @@ import { registerProfileRoutes } from "./profile.ts";
 import { registerSecurityRoutes } from "./security.ts";
 import { registerTwoFactorRoutes } from "./two-factor.ts";
 import { registerTeamsRoutes } from "./teams.ts";
+import { registerSessionsRoutes } from "./sessions.ts";
+import { registerDevicesRoutes } from "./devices.ts";
 
 export type AccountRouteHelpers = {
   /** middleware: the signed-in user in ctx.state.account, or a redirect to /login that comes back here */
@@ -46,4 +48,6 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
   registerSecurityRoutes(router, app, helpers);
   registerTwoFactorRoutes(router, app, helpers);
   registerTeamsRoutes(router, app, helpers);
+  registerSessionsRoutes(router, app, helpers);
+  registerDevicesRoutes(router, app, helpers);
 }
