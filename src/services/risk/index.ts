@@ -1,20 +1,102 @@
-// PLACEHOLDER (to be replaced in this change): suspicious-login rules, login history and holds.
+// Suspicious logins: the configured rules over a sign-in and the user's recent history (login.risk_evaluated),
+// holding a sign-in that trips one (login.held; the approve / deny links emailed), the links' decisions
+// (login.hold_approved / login.hold_denied, with the time from hold to decision) and a hold's expiry
+// (login.hold_expired, once, when it is seen), and recording every successful sign-in's location.
 import type { RedisClient } from "../../db/redis.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { Config } from "../../config/load.ts";
 import type { LoginLocationQueries } from "../../queries/login-locations.ts";
-import type { Geo } from "../request/geo.ts";
-import type { Notifications } from "../notifications.ts";
+import { describeLocation, type Geo } from "../request/geo.ts";
+import type { Notifications, RequestInfo } from "../notifications.ts";
 import type { AuditService } from "../audit.ts";
+import { createLoginHistory } from "./history.ts";
+import { createHolds, type Hold } from "./holds.ts";
+import { evaluateRules, type FiredRule } from "./rules/index.ts";
 
 export type RiskDeps = {
   queries: LoginLocationQueries; redis: RedisClient; clock: Clock; geo: Geo; notifications: Notifications; audit: AuditService;
   settings: Config["risk"]; issuer: string; log: Logger;
 };
 
-export function createRiskService(_deps: RiskDeps) {
-  return {};
+type Request = RequestInfo & { clientId?: string | null };
+type Recipient = { id: string; email: string; username: string };
+
+export function createRiskService(deps: RiskDeps) {
+  const { clock, audit, settings } = deps;
+  const history = createLoginHistory(deps);
+  const holds = createHolds(deps);
+  const link = (token: string) => `${deps.issuer}/login-holds/${token}`;
+  const latencyMs = (hold: Hold) => Math.max(0, clock.now().getTime() - hold.createdAt);
+  const holdAudit = (hold: Hold) => ({ holdId: hold.id, rules: hold.rules, interaction: hold.interactionUid });
+
+  /** audits a hold's expiry the first time it is seen */
+  async function expired(hold: Hold, request: Request): Promise<void> {
+    if (!(await holds.markExpired(hold))) return;
+    await audit.record({ type: "login.hold_expired", outcome: "failure", userId: hold.userId, ...request, clientId: hold.clientId, data: { ...holdAudit(hold), latencyMs: latencyMs(hold) } });
+  }
+
+  return {
+    enabled: settings.rules.length > 0,
+    holdTtl: settings.holdTtl,
+
+    /** the rules that fire for this sign-in (none when the rules are off or there is no history), audited */
+    async evaluate(userId: string, request: Request): Promise<FiredRule[]> {
+      if (!settings.rules.length) return [];
+      const started = performance.now();
+      const { attempt } = await history.attempt(request.ip ?? "");
+      const fired = evaluateRules(settings.rules, attempt, await history.recent(userId), settings);
+      await audit.record({
+        type: "login.risk_evaluated", outcome: "success", userId, ...request,
+        data: { decision: fired.length ? "hold" : "allow", rules: fired.map((f) => f.rule), latencyMs: Math.round(performance.now() - started), known: attempt.place !== null },
+      });
+      return fired;
+    },
+
+    /** holds the sign-in: the hold, the email with both links, login.held; the hold's id */
+    async hold(user: Recipient, input: { interactionUid: string; fired: FiredRule[]; ttlSeconds: number }, request: Request & { clientId: string }): Promise<string> {
+      const location = describeLocation(await history.locate(request.ip ?? ""));
+      const { hold, approveToken, denyToken } = await holds.create({
+        userId: user.id, interactionUid: input.interactionUid, clientId: request.clientId, rules: input.fired.map((f) => f.rule),
+        reasons: input.fired.map((f) => f.reason), ip: request.ip, userAgent: request.userAgent, location,
+      }, input.ttlSeconds);
+      await deps.notifications.suspiciousLogin(user, { approveLink: link(approveToken), denyLink: link(denyToken), reasons: hold.reasons, ttlSeconds: input.ttlSeconds }, request);
+      await audit.record({ type: "login.held", outcome: "success", userId: user.id, ...request, data: { ...holdAudit(hold), ttlSeconds: input.ttlSeconds } });
+      return hold.id;
+    },
+
+    /** the waiting page's question: is the hold still pending, approved, denied or expired? */
+    async status(holdId: string, request: Request) {
+      const found = await holds.status(holdId);
+      if (found?.status === "expired") await expired(found.hold, request);
+      return found;
+    },
+
+    /** what an emailed link is about, deciding nothing */
+    async inspectLink(token: string, request: Request) {
+      const found = await holds.inspect(token);
+      if (found.outcome === "expired") await expired(found.hold, request);
+      return found;
+    },
+
+    /** uses an emailed link (once): approves or denies the held sign-in, audited with the time since the hold */
+    async decide(token: string, request: Request) {
+      const result = await holds.decide(token);
+      if (result.outcome === "expired") await expired(result.hold, request);
+      if (result.outcome === "approved" || result.outcome === "denied") {
+        await audit.record({
+          type: result.outcome === "approved" ? "login.hold_approved" : "login.hold_denied", outcome: "success", userId: result.hold.userId,
+          ...request, clientId: result.hold.clientId, data: { ...holdAudit(result.hold), latencyMs: latencyMs(result.hold) },
+        });
+      }
+      return result;
+    },
+
+    /** remembers where a successful sign-in came from (held or not; also with the rules off, as a baseline) */
+    recordSignIn: (userId: string, ip: string | null) => history.record(userId, ip ?? ""),
+  };
 }
 
 export type RiskService = ReturnType<typeof createRiskService>;
+export type { Hold, HoldStatus, LinkKind } from "./holds.ts";
+export type { FiredRule, RuleName } from "./rules/index.ts";
