@@ -1,5 +1,6 @@
 // createApp(ctx): the Koa application. Order: request id and logs, metrics, HTTPS only (production), security
-// headers, error pages, static files, Gatehouse's own routes, then oidc-provider for everything else.
+// headers, error pages, static files, the session guard (idle and absolute timeouts, last active), Gatehouse's
+// own routes, then oidc-provider for everything else.
 import Koa from "koa";
 import Router from "@koa/router";
 import serve from "koa-static";
@@ -23,6 +24,7 @@ import { registerAdminRegistrationRoutes } from "./http/routes/admin-register.ts
 import { registerTeamRoutes } from "./http/routes/teams/index.ts";
 import { registerApiRoutes } from "./http/routes/api/index.ts";
 import { registerLoginHoldRoutes } from "./http/routes/login-holds.ts";
+import { sessionGuard } from "./http/session-guard.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -50,6 +52,7 @@ export function createApp(app: AppContext): Koa {
   koa.use(securityHeaders({ production: app.config.isProduction }));
   koa.use(errorHandler(app.views));
   koa.use(mount("/static", serve(PUBLIC_DIR, { maxage: app.config.isProduction ? 86_400_000 : 0, gzip: false })));
+  koa.use(sessionGuard(app));
   koa.use(router.routes());
   koa.use(router.allowedMethods());
   koa.use(app.oidc.middleware);

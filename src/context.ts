@@ -43,6 +43,7 @@ import { ACCOUNT_CLIENT_ID } from "./oidc/configuration.ts";
 import { createRedisAdapterFactory, type RedisAdapterClass } from "./oidc/redis-adapter.ts";
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
 import { createProviderHost, type ProviderHost } from "./oidc/provider-host.ts";
+import { createSessionTracking } from "./oidc/session-tracking.ts";
 import { createViews, type Views } from "./http/views.ts";
 import { createCsrf, type Csrf } from "./http/csrf.ts";
 import { createRateLimits, type RateLimits } from "./http/rate-limit.ts";
@@ -175,7 +176,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, audit, clock }),
     clients: createClientService({ queries: queries.clients, clock }),
     sessions: createSessionRecords({ queries: queries.userSessions, store: oidcStore, redis, clock, geo, sessionEvents, audit, settings: config.session, log }),
-    devices: createTrustedDevices({ queries: queries.trustedDevices, redis, clock, notifications, audit, masterKey: config.secrets.masterKey, settings: config.deviceApproval }),
+    devices: createTrustedDevices({ queries: queries.trustedDevices, redis, clock, notifications, audit, masterKey: config.secrets.masterKey, settings: config.deviceApproval, geo }),
     risk: createRiskService({ queries: queries.loginLocations, redis, clock, geo, notifications, audit, settings: config.risk, issuer: config.issuer, log }),
     keys: createSigningKeyService({
       queries: queries.signingKeys,
@@ -225,6 +226,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const oidc = await createProviderHost({
     config, accounts: services.accounts, renderPage: views.render, tokenClaims, teams: teamClaims, keys: services.keys, log,
     adapter: (name: string) => (name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name)),
+    prepare: createSessionTracking({ sessions: services.sessions, log }),
   });
   services.sessionEvents.onSessionsEnded(createBackchannelNotifier({ host: oidc, log }));
 

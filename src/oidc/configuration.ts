@@ -79,7 +79,12 @@ function lifetimes(config: Config): Configuration["ttl"] {
     // rotation never extends a chain: the new token gets what the old one had left (absolute expiry)
     RefreshToken: (ctx) => ctx?.oidc?.entities.RotatedRefreshToken?.remainingTTL ?? config.tokens.refreshTokenTtl,
     Interaction: config.session.interactionTtl,
-    Session: (_ctx, session) => (session.transient ? config.session.ttl : config.session.rememberTtl),
+    // absolute: oidc-provider saves a touched session again with this TTL, which counts from the sign-in
+    // (its own clock, like Redis'), never from now; the app-clock check of the same end is the session guard's
+    Session: (_ctx, session) => {
+      const lifetime = session.transient ? config.session.ttl : config.session.rememberTtl;
+      return session.loginTs ? Math.max(1, session.loginTs + lifetime - Math.floor(Date.now() / 1000)) : lifetime;
+    },
     Grant: config.session.grantTtl,
   };
 }

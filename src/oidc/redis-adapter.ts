@@ -4,6 +4,10 @@
 // hash of what a grant issued). No command spans two hash tags, so the same code runs on Redis Cluster.
 // Consume is one atomic script: of two parallel uses of a code or refresh token, one wins; the other is refused
 // and, outside the refresh grace window, the whole grant is revoked.
+// Sessions: a uid key says "this session is alive" (the sessions page checks that, one pipelined round of
+// GETs); ending a session (endSession, endUserSessions, logout through forgetSession) drops it.
+// `endSession(uid)` ends one session and its grants (revocation); a refresh token at the token endpoint is
+// first shown to the refresh check (idle and absolute timeouts of its session), which may refuse it.
 import Provider, { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
@@ -78,13 +82,36 @@ const splitMember = (member: string) => {
 
 const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } } | undefined)?.oidc?.route === "token";
 
+/** whether the refresh token (its stored payload) may be used now; false: "refresh token not found" */
+export type RefreshCheck = (payload: AdapterPayload) => Promise<boolean>;
+/** awaited by endUserSessions before it returns (the session records mark their rows ended) */
+export type UserSessionsEndedHook = (accountId: string, ended: EndedSessions) => Promise<void>;
+
+type StoredSession = { uid?: string; accountId?: string; authorizations?: Record<string, { sid?: string; grantId?: string }> };
+const clientsOf = (s: StoredSession) => Object.entries(s.authorizations ?? {}).map(([clientId, a]) => ({ clientId, sid: a.sid ?? null }));
+
 export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   const redis = opts.redis as Redis & Commands;
+  let refreshCheck: RefreshCheck | undefined;
+  let sessionsEndedHook: UserSessionsEndedHook | undefined;
   redis.defineCommand("gatehouseConsume", { numberOfKeys: 2, lua: CONSUME_SCRIPT });
   redis.defineCommand("gatehouseIndexAdd", { numberOfKeys: 1, lua: INDEX_ADD_SCRIPT });
   const atTokenEndpoint = opts.atTokenEndpoint ?? providerRouteIsToken;
 
   const destroyRecord = (model: string, id: string) => redis.del(recordKey(model, id), markerKey(model, id));
+
+  /** a session record and what points at it: its uid key (when it still names this record) and its index entry */
+  async function destroySession(jti: string, stored?: StoredSession | null): Promise<void> {
+    const json = stored === undefined ? await redis.get(recordKey("Session", jti)) : null;
+    const session = stored ?? (json ? (JSON.parse(json) as StoredSession) : null);
+    const writes: Promise<unknown>[] = [destroyRecord("Session", jti)];
+    if (session?.uid) {
+      const uid = session.uid;
+      writes.push(redis.get(uidKey(uid)).then((current) => (current === jti ? redis.del(uidKey(uid)) : 0)));
+    }
+    if (session?.accountId) writes.push(redis.hdel(userIndexKey(session.accountId), `Session:${jti}`));
+    await Promise.all(writes);
+  }
 
   /** deletes a grant and everything issued under it (codes, tokens), as oidc-provider's revoke does */
   async function destroyGrant(grantId: string): Promise<void> {
@@ -120,6 +147,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const [json, consumed] = await redis.mget(recordKey(this.model, id), markerKey(this.model, id));
       if (!json) return undefined;
       const payload = JSON.parse(json) as AdapterPayload;
+      if (this.model === "RefreshToken" && refreshCheck && !consumed && atTokenEndpoint() && !(await refreshCheck(payload))) return undefined;
       if (!consumed) return payload;
       const consumedAt = Number(consumed);
       if (this.model === "RefreshToken" && atTokenEndpoint() && opts.clock.epoch() - consumedAt < opts.refreshReuseGrace) {
@@ -162,6 +190,8 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     }
 
     async destroy(id: string): Promise<void> {
+      // a Session's uid key stays: oidc-provider destroys the old record just before saving it under a new id
+      // at each sign-in (the uid key must not blink); logout drops it through forgetSession
       await destroyRecord(this.model, id);
     }
 
@@ -172,6 +202,40 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       await Promise.all([...mine.map((m) => destroyRecord(this.model, splitMember(m).id)), redis.hdel(index, ...mine)]);
     }
   }, {
+    /** installs the refresh check (the session records: idle and absolute timeouts); once, at start */
+    setRefreshCheck(check: RefreshCheck): void { refreshCheck = check; },
+    /** installs what endUserSessions awaits once sessions are gone (the session records); once, at start */
+    setUserSessionsEndedHook(hook: UserSessionsEndedHook): void { sessionsEndedHook = hook; },
+
+    /** after a logout (oidc-provider destroyed the record): the uid key goes too */
+    async forgetSession(uid: string): Promise<void> { await redis.del(uidKey(uid)); },
+
+    /** for each uid, whether its session is alive (its uid key exists); one pipelined round of GETs, Cluster-safe */
+    async sessionsAlive(uids: string[]): Promise<boolean[]> {
+      return Promise.all(uids.map(async (uid) => Boolean(await redis.get(uidKey(uid)))));
+    },
+
+    /**
+     * ends one session: its record, its uid key, its index entry, and every grant it signed in with (so every
+     * code, access and refresh token those grants issued). Null when it was already gone.
+     */
+    async endSession(uid: string): Promise<{ accountId: string | null; clients: { clientId: string; sid: string | null }[]; grants: number } | null> {
+      const jti = await redis.get(uidKey(uid));
+      const json = jti ? await redis.get(recordKey("Session", jti)) : null;
+      if (!jti || !json) {
+        if (jti) await redis.del(uidKey(uid));
+        return null;
+      }
+      const session = JSON.parse(json) as StoredSession;
+      const grantIds = Object.values(session.authorizations ?? {}).map((a) => a.grantId).filter((g): g is string => Boolean(g));
+      await Promise.all([destroySession(jti, session), ...grantIds.map((g) => destroyGrant(g))]);
+      if (session.accountId && grantIds.length) await redis.hdel(userIndexKey(session.accountId), ...grantIds.map((g) => `Grant:${g}`));
+      return { accountId: session.accountId ?? null, clients: clientsOf(session), grants: grantIds.length };
+    },
+
+    /** deletes a grant and everything it issued (a refresh token refused by the refresh check takes its grant along) */
+    destroyGrant,
+
     /** the team a grant's tokens speak for (teams: one active team per user and client), kept in the grant's index */
     async setGrantTeam(grantId: string, teamId: string | null): Promise<void> {
       const index = grantIndexKey(grantId);
@@ -197,25 +261,28 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
      * ends every session of a user except `keepSessionId` and revokes every grant (so every code, access and
      * refresh token), the kept session's too: a stolen refresh token must not outlive a password change
      */
-    async endUserSessions(accountId: string, keepSessionId?: string): Promise<EndedSessions> {
+    async endUserSessions(accountId: string, keepSessionId?: string, reason = "password_changed"): Promise<EndedSessions> {
       const index = userIndexKey(accountId);
       const members = (await redis.hkeys(index)).filter(isMember).map(splitMember);
       const sessions = members.filter((m) => m.model === "Session" && m.id !== keepSessionId);
       const grants = members.filter((m) => m.model === "Grant");
       // what each session had signed in to, so those relying parties can be told (back-channel logout)
       const records = sessions.length ? await redis.mget(...sessions.map((m) => recordKey("Session", m.id))) : [];
-      await Promise.all([...sessions.map((m) => destroyRecord("Session", m.id)), ...grants.map((m) => destroyGrant(m.id))]);
+      const stored = records.map((r) => (r ? (JSON.parse(r) as StoredSession) : null));
+      await Promise.all([...sessions.map((m, i) => destroySession(m.id, stored[i] ?? null)), ...grants.map((m) => destroyGrant(m.id))]);
       const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);
       if (gone.length) await redis.hdel(index, ...gone);
-      const ended = records.filter((r): r is string => Boolean(r)).map((r) => {
-        const authorizations = (JSON.parse(r) as { authorizations?: Record<string, { sid?: string }> }).authorizations ?? {};
-        return { clients: Object.entries(authorizations).map(([clientId, a]) => ({ clientId, sid: a.sid ?? null })) };
-      });
-      return { sessions: sessions.length, grants: grants.length, ended };
+      const ended = stored.filter((r): r is StoredSession => Boolean(r)).map((r) => ({ uid: r.uid ?? null, clients: clientsOf(r) }));
+      const result = { sessions: sessions.length, grants: grants.length, ended, reason };
+      await sessionsEndedHook?.(accountId, result);
+      return result;
     },
   });
 }
 
 export type RedisAdapterClass = ReturnType<typeof createRedisAdapterFactory>;
-/** sessions ended at once, with the relying parties each had signed in to (and the session's sid there) */
-export type EndedSessions = { sessions: number; grants: number; ended: { clients: { clientId: string; sid: string | null }[] }[] };
+/**
+ * sessions ended at once, with each one's uid and the relying parties it had signed in to (and the session's
+ * sid there); `reason` as in user_sessions.end_reason (password_changed, revoked, idle, ...)
+ */
+export type EndedSessions = { sessions: number; grants: number; ended: { uid: string | null; clients: { clientId: string; sid: string | null }[] }[]; reason?: string };

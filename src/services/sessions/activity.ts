@@ -1,0 +1,52 @@
+// A session's clock in Redis, one small hash per session (`session-meta:{<uid>}`: absolute end and last
+// recorded activity, in app-clock seconds): every request and refresh of the session asks it, atomically,
+// whether the session is past its absolute end or idle too long, and whether "last active" is due a write.
+// The answer "write" comes at most once per SESSION_ACTIVITY_RESOLUTION, so Postgres sees one write per
+// session per resolution, not one per request. Times come from the app clock, never from Redis' own.
+import type { Redis } from "ioredis";
+import type { RedisClient } from "../../db/redis.ts";
+
+/** unknown: no meta (a session from before records, or one being signed in); write: activity to record now */
+export type ActivityOutcome = "ok" | "write" | "idle" | "expired" | "unknown";
+
+// KEYS: meta; ARGV: now, resolution, idle timeout (0 = none). Checks and moves `seen` in one step.
+const TOUCH_SCRIPT = `
+local meta = redis.call('HMGET', KEYS[1], 'exp', 'seen')
+local exp = tonumber(meta[1])
+if not exp then return 'unknown' end
+local now = tonumber(ARGV[1])
+if now >= exp then return 'expired' end
+local seen = tonumber(meta[2]) or 0
+local idle = tonumber(ARGV[3])
+if idle > 0 and now - seen >= idle then return 'idle' end
+if now - seen >= tonumber(ARGV[2]) then
+  redis.call('HSET', KEYS[1], 'seen', ARGV[1])
+  return 'write'
+end
+return 'ok'`;
+
+type Commands = { gatehouseSessionTouch(meta: string, now: number, resolution: number, idle: number): Promise<ActivityOutcome> };
+
+const metaKey = (uid: string) => `session-meta:{${uid}}`;
+
+export function createSessionActivity(deps: { redis: RedisClient; resolution: number; idleTimeout: number; keepAfterEnd: number }) {
+  const redis = deps.redis as Redis & Commands;
+  redis.defineCommand("gatehouseSessionTouch", { numberOfKeys: 1, lua: TOUCH_SCRIPT });
+
+  return {
+    /** a sign-in (re)starts the session's clock: ends at `exp`, active at `now` (kept a while after the end, so a late refresh is refused) */
+    async start(uid: string, now: number, exp: number): Promise<void> {
+      const key = metaKey(uid);
+      await redis.hset(key, { exp: String(exp), seen: String(now) });
+      await redis.expire(key, Math.max(exp - now, 1) + deps.keepAfterEnd);
+    },
+
+    /** a request or refresh of the session at `now` */
+    touch: (uid: string, now: number): Promise<ActivityOutcome> =>
+      redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout),
+
+    forget: async (uid: string): Promise<void> => { await redis.del(metaKey(uid)); },
+  };
+}
+
+export type SessionActivity = ReturnType<typeof createSessionActivity>;
