@@ -1,18 +1,120 @@
-// PLACEHOLDER (to be replaced in this change): trusted devices and emailed device approval codes.
+// Trusted devices and the emailed device approval codes: whether this browser (its device cookie) is trusted
+// for a user, trusting it (a random 32-byte cookie value, only its sha256 stored, a label from the user agent,
+// IP and country), the Devices page's list and revocations, and sending and checking the codes
+// (device-codes.ts). The HTTP layer owns the cookie itself and the rate limits (passed in as `spend`).
 import type { RedisClient } from "../../db/redis.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Config } from "../../config/load.ts";
-import type { TrustedDeviceQueries } from "../../queries/trusted-devices.ts";
-import type { Notifications } from "../notifications.ts";
+import { randomToken, sha256 } from "../../lib/crypto.ts";
+import type { TrustedDeviceQueries, TrustedDeviceRow } from "../../queries/trusted-devices.ts";
+import type { User } from "../../queries/users.ts";
+import type { Notifications, RequestInfo } from "../notifications.ts";
 import type { AuditService } from "../audit.ts";
+import type { NewAuditEvent } from "../../queries/audit-events.ts";
+import type { Geo } from "../request/geo.ts";
+import { describeUserAgent } from "../request/user-agent.ts";
+import { createDeviceCodes, type ResendResult, type VerifyResult } from "./device-codes.ts";
 
 export type TrustedDeviceDeps = {
   queries: TrustedDeviceQueries; redis: RedisClient; clock: Clock; notifications: Notifications; audit: AuditService;
-  masterKey: Buffer; settings: Config["deviceApproval"];
+  masterKey: Buffer; settings: Config["deviceApproval"]; geo: Geo;
 };
 
-export function createTrustedDevices(_deps: TrustedDeviceDeps) {
-  return {};
+export type TrustedDevice = Omit<TrustedDeviceRow, "tokenHash" | "userId"> & { current: boolean };
+/** how a browser came to be trusted */
+export type TrustedHow = "code" | "totp";
+type Request = RequestInfo & { clientId?: string };
+type EventData = NonNullable<NewAuditEvent["data"]>;
+
+/** the device cookie's value: 32 random bytes, base64url; anything else is ignored */
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+export const isDeviceToken = (value: unknown): value is string => typeof value === "string" && TOKEN_SHAPE.test(value);
+
+export function createTrustedDevices(deps: TrustedDeviceDeps) {
+  const { queries, clock, audit, settings } = deps;
+  const codes = createDeviceCodes({ redis: deps.redis, clock, masterKey: deps.masterKey, settings });
+  const event = (type: string, outcome: "success" | "failure", userId: string, request: Request, data: EventData) =>
+    audit.record({ type, outcome, userId, ip: request.ip, userAgent: request.userAgent, ...(request.clientId ? { clientId: request.clientId } : {}), data });
+
+  return {
+    policy: settings.policy,
+
+    /** the user's live trusted device for this browser's cookie (its last use is noted), or null */
+    async trustedFor(userId: string, token: string | undefined, request: Request): Promise<TrustedDeviceRow | null> {
+      if (!isDeviceToken(token)) return null;
+      const device = await queries.findLive(userId, sha256(token), clock.now());
+      if (device) await queries.touch(device.id, clock.now(), request.ip);
+      return device;
+    },
+
+    /** trusts this browser for the user; reuses the browser's cookie value when it has one. Returns the value to set */
+    async trust(userId: string, token: string | undefined, how: TrustedHow, request: Request, extra: Record<string, number> = {}): Promise<{ token: string; device: TrustedDeviceRow }> {
+      const value = isDeviceToken(token) ? token : randomToken(32);
+      const place = await deps.geo.lookup(request.ip).catch(() => null);
+      const ua = describeUserAgent(request.userAgent);
+      const device = await queries.upsert({
+        userId, tokenHash: sha256(value), label: request.userAgent ? ua.label : "Unknown browser", ip: request.ip, countryCode: place?.countryCode ?? null,
+        expiresAt: new Date(clock.now().getTime() + settings.trustedTtl * 1000),
+      }, clock.now());
+      await event("device.trusted", "success", userId, request, { how, deviceId: device.id, label: device.label, ...(device.countryCode ? { countryCode: device.countryCode } : {}), ...extra });
+      return { token: value, device };
+    },
+
+    /** the Devices page: the user's live devices, `current` for this browser's */
+    async list(userId: string, token: string | undefined): Promise<TrustedDevice[]> {
+      const hash = isDeviceToken(token) ? sha256(token) : null;
+      return (await queries.listLive(userId, clock.now())).map(({ tokenHash, userId: _u, ...d }) => ({ ...d, current: tokenHash === hash }));
+    },
+
+    async revoke(userId: string, deviceId: string, request: Request): Promise<boolean> {
+      const device = await queries.revoke(userId, deviceId, clock.now());
+      if (device) await event("device.revoked", "success", userId, request, { deviceId, label: device.label, all: false, count: 1 });
+      return device !== null;
+    },
+
+    async revokeAll(userId: string, request: Request): Promise<number> {
+      const count = await queries.revokeAll(userId, clock.now());
+      if (count > 0) await event("device.revoked", "success", userId, request, { all: true, count });
+      return count;
+    },
+
+    /** the first code of a sign-in: `spend` (rate limits) first, then the challenge and the email */
+    async sendCode(uid: string, user: User, request: Request, keyTtl: number, spend: () => Promise<void>): Promise<void> {
+      await spend();
+      const code = await codes.start(uid, user.id, keyTtl);
+      await deps.notifications.deviceCode(user, code, settings.codeTtl, request);
+      await event("device.code_sent", "success", user.id, request, { resend: false, ttlSeconds: settings.codeTtl });
+    },
+
+    /** "send a new code": after the cool-down, replaces the code (attempts carry over) */
+    async resendCode(uid: string, user: User, request: Request, spend: () => Promise<void>): Promise<ResendResult> {
+      const result = await codes.resend(uid, user.id, spend);
+      if (result.outcome === "sent") {
+        await deps.notifications.deviceCode(user, result.code, settings.codeTtl, request);
+        await event("device.code_sent", "success", user.id, request, { resend: true, ttlSeconds: settings.codeTtl });
+      }
+      return result;
+    },
+
+    /** one attempt at the emailed code, audited (never with the code) */
+    async checkCode(uid: string, userId: string, code: string, request: Request): Promise<VerifyResult> {
+      const result = await codes.verify(uid, userId, code);
+      if (result.outcome === "wrong") {
+        await event("device.code_failed", "failure", userId, request, { attempt: result.attempt, attemptsLeft: result.attemptsLeft, reason: "wrong_code" });
+      } else if (result.outcome === "locked" && result.lockedNow) {
+        await event("device.code_failed", "failure", userId, request, { attempt: result.attempt, attemptsLeft: 0, reason: "wrong_code" });
+        await event("device.code_locked", "failure", userId, request, { attempts: result.attempt });
+      } else if (result.outcome === "locked") {
+        await event("device.code_failed", "failure", userId, request, { reason: "locked" });
+      } else if (result.outcome === "expired") {
+        await event("device.code_failed", "failure", userId, request, { reason: "expired" });
+      }
+      return result;
+    },
+
+    codeStatus: (uid: string) => codes.status(uid),
+    dropCode: (uid: string) => codes.drop(uid),
+  };
 }
 
 export type TrustedDevices = ReturnType<typeof createTrustedDevices>;

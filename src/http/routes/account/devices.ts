@@ -1,6 +1,59 @@
-// PLACEHOLDER (to be replaced in this change): the account page /account/devices.
+// /account/devices: the browsers the user trusted for sign-in (label, trusted on, last used, IP and country,
+// "this device" when this browser's cookie matches), revoking one or all (CSRF). A revoked browser is asked
+// for an emailed code at its next sign-in.
 import type Router from "@koa/router";
+import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
+import { parseBody } from "../../body.ts";
+import { createDeviceCookie } from "../../device-cookie.ts";
 import type { AccountRouteHelpers } from "./index.ts";
 
-export function registerDevicesRoutes(_router: Router, _app: AppContext, _h: AccountRouteHelpers): void {}
+const CSRF_BINDING = "account-devices";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const regions = new Intl.DisplayNames(["en"], { type: "region" });
+
+/** "Germany" from "DE"; the code itself when the name is unknown */
+function countryName(code: string | null): string | null {
+  if (!code) return null;
+  try { return regions.of(code) ?? code; } catch { return code; }
+}
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const minute = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+
+export function registerDevicesRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
+  const { csrf, services } = app;
+  const body = parseBody(app.config.bodyLimit);
+  const cookie = createDeviceCookie(app.config);
+
+  async function renderDevices(ctx: Context, locals: { notice?: string; error?: string } = {}, status = 200) {
+    const { user } = h.account(ctx);
+    const devices = await services.devices.list(user.id, cookie.read(ctx));
+    return h.render(ctx, "devices", {
+      title: "Devices",
+      section: "devices",
+      csrfToken: csrf.token(ctx, CSRF_BINDING),
+      policy: app.config.deviceApproval.policy,
+      devices: devices.map((d) => ({
+        id: d.id, label: d.label, current: d.current, ip: d.ip, country: countryName(d.countryCode),
+        trustedOn: day(d.createdAt), lastUsed: minute(d.lastUsedAt), expires: day(d.expiresAt),
+      })),
+      ...locals,
+    }, status);
+  }
+
+  router.get("/account/devices", h.requireAccount, (ctx) => renderDevices(ctx));
+
+  router.post("/account/devices/revoke-all", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
+    const count = await services.devices.revokeAll(h.account(ctx).user.id, h.requestInfo(ctx));
+    return renderDevices(ctx, { notice: count ? `${count} device${count === 1 ? " is" : "s are"} no longer trusted. Each will be asked for a code at its next sign-in.` : "You have no trusted devices." });
+  });
+
+  router.post("/account/devices/:id/revoke", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
+    const id = String(ctx.params.id ?? "");
+    const revoked = UUID.test(id) && (await services.devices.revoke(h.account(ctx).user.id, id, h.requestInfo(ctx)));
+    if (!revoked) return renderDevices(ctx, { error: "There is no such trusted device. It may have been removed already." }, 404);
+    return renderDevices(ctx, { notice: "The device is no longer trusted. It will be asked for a code at its next sign-in." });
+  });
+}

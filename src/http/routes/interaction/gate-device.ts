@@ -1,11 +1,144 @@
-// PLACEHOLDER (to be replaced in this change): the device login gate; passes every login for now.
+// The device gate of a login (DEVICE_APPROVAL = off | without-2fa | always): a browser already trusted by the
+// user passes; a sign-in the user just approved from the suspicious-login email passes (without trusting the
+// browser); under without-2fa a passed TOTP or backup code trusts the browser; otherwise a 6-digit code is
+// emailed and the login waits at /interaction/:uid/device (code form, "send a new code" after a cool-down,
+// start over). Once the sign-in is settled, a browser approved by code or TOTP gets its device cookie.
 import type Router from "@koa/router";
-import type { Middleware } from "koa";
+import type { Context, Middleware } from "koa";
 import type { AppContext } from "../../../context.ts";
-import type { InteractionHelpers } from "./shared.ts";
+import type { GateState } from "../../../flows/login-flow.ts";
+import { maskEmail } from "../../../services/notifications.ts";
+import { createDeviceCookie } from "../../device-cookie.ts";
+import { AppError } from "../../errors.ts";
+import type { Interaction, InteractionHelpers } from "./shared.ts";
 import type { GateRunner, LoginGate } from "./gates.ts";
 
-export function createDeviceGate(_app: AppContext, _h: InteractionHelpers) {
-  const gate: LoginGate = { name: "device", check: async () => ({ pass: true }) };
-  return { gate, register(_router: Router, _gates: GateRunner, _body: Middleware): void {} };
+type PageLocals = { error?: string; notice?: string; locked?: boolean; status?: number };
+
+/** "123 456", "123-456" and " 123456 " are all the code 123456 */
+const normalizeCode = (value: unknown) => (typeof value === "string" ? value.replace(/[\s-]/g, "") : "");
+
+export function createDeviceGate(app: AppContext, h: InteractionHelpers) {
+  const { services, rateLimits } = app;
+  const devices = services.devices;
+  const settings = app.config.deviceApproval;
+  const cookie = createDeviceCookie(app.config);
+  // the login may wait at the code page longer than one code lives (a resend gives a fresh code)
+  const waitTtl = app.config.session.interactionTtl;
+  const pagePath = (uid: string) => `/interaction/${uid}/device`;
+  const request = (ctx: Context, interaction: Interaction) => h.requestInfo(ctx, String(interaction.params.client_id));
+  const gone = (uid: string) =>
+    new AppError("login.gate_expired", 400, "This sign-in step has expired. Start again and enter your password.", { startOverUrl: `/interaction/${uid}` });
+
+  async function userOf(uid: string, userId: string) {
+    const user = await services.accounts.findActive(userId);
+    if (!user) throw gone(uid);
+    return user;
+  }
+
+  /** the rate limits of a code email: per IP (with the attempts) and per user, spent only when a mail goes out */
+  const spendOnEmail = (ctx: Context, userId: string) => async () => {
+    await rateLimits.deviceCodePerIp.consume(ctx.ip);
+    await rateLimits.deviceCodePerUser.consume(userId);
+  };
+
+  const gate: LoginGate = {
+    name: "device",
+    async check(ctx, interaction, who) {
+      if (settings.policy === "off") return { pass: true, audit: { device: "off" } };
+      const info = request(ctx, interaction);
+      if (await devices.trustedFor(who.userId, cookie.read(ctx), info)) return { pass: true, audit: { device: "trusted" } };
+      // the user approved this very sign-in from the emailed link: one email proves the mailbox
+      if (who.audit.risk === "approved") return { pass: true, audit: { device: "email_approved" } };
+      if (settings.policy === "without-2fa" && who.amr.includes("otp")) return { pass: true, audit: { device: "totp" } };
+      const user = await userOf(interaction.uid, who.userId);
+      await devices.sendCode(interaction.uid, user, info, waitTtl, spendOnEmail(ctx, user.id));
+      return { pass: false, redirect: pagePath(interaction.uid), ttl: waitTtl };
+    },
+    /** the sign-in is settled: a browser approved by code or TOTP is now trusted (its cookie set or refreshed) */
+    async signedIn(ctx, interaction, who) {
+      const how = who.audit.device;
+      if (how !== "code" && how !== "totp") return;
+      const extra: Record<string, number> = typeof who.audit.deviceApprovalMs === "string" ? { latencyMs: Number(who.audit.deviceApprovalMs) } : {};
+      const { token } = await devices.trust(who.userId, cookie.read(ctx), how, request(ctx, interaction), extra);
+      cookie.write(ctx, token);
+    },
+  };
+
+  function register(router: Router, gates: GateRunner, body: Middleware): void {
+    async function render(ctx: Context, interaction: Interaction, state: GateState, locals: PageLocals = {}) {
+      const { uid } = interaction;
+      const user = await userOf(uid, state.who.userId);
+      const status = locals.locked ? null : await devices.codeStatus(uid);
+      await h.renderPage(ctx, "login-device", {
+        title: "Check your email",
+        clientName: await h.appName(interaction),
+        maskedEmail: maskEmail(user.email),
+        ttlMinutes: Math.max(1, Math.round(settings.codeTtl / 60)),
+        csrfToken: h.csrfToken(ctx, uid),
+        action: pagePath(uid),
+        resendAction: `${pagePath(uid)}/resend`,
+        resendIn: status?.resendIn ?? 0,
+        startOverUrl: `/interaction/${uid}`,
+        locked: locals.locked === true,
+        error: locals.error ?? (status?.expired ? "This code has expired. Send a new code." : undefined),
+        notice: locals.notice,
+      }, locals.status);
+    }
+
+    /** the last attempt is used: the sign-in ends here and must start again */
+    async function lockedOut(ctx: Context, interaction: Interaction, state: GateState) {
+      await gates.stop(interaction);
+      await devices.dropCode(interaction.uid);
+      return render(ctx, interaction, state, { locked: true, status: 429, error: "Too many wrong codes. For your security this sign-in was stopped: start over and enter your password again." });
+    }
+
+    router.get("/interaction/:uid/device", async (ctx) => {
+      const interaction = await h.load(ctx);
+      const state = await gates.pending(interaction, "device");
+      return render(ctx, interaction, state, ctx.query.resent === "1" ? { notice: "We sent you a new code. The old one no longer works." } : {});
+    });
+
+    router.post("/interaction/:uid/device", body, async (ctx) => {
+      const interaction = await h.load(ctx);
+      h.verifyCsrf(ctx, interaction.uid);
+      const state = await gates.pending(interaction, "device");
+      await rateLimits.deviceCodePerIp.consume(ctx.ip);
+      const code = normalizeCode((ctx.request.body as Record<string, unknown> | undefined)?.code);
+      if (!/^\d{6}$/.test(code)) return render(ctx, interaction, state, { error: "Enter the 6-digit code from the email.", status: 400 });
+      const result = await devices.checkCode(interaction.uid, state.who.userId, code, request(ctx, interaction));
+      switch (result.outcome) {
+        case "ok":
+          return gates.pass(ctx, interaction, state, { device: "code", deviceApprovalMs: String(result.waitedMs) });
+        case "wrong":
+          return render(ctx, interaction, state, { error: `That code is not right. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? "attempt" : "attempts"} left.`, status: 401 });
+        case "locked":
+          return lockedOut(ctx, interaction, state);
+        case "expired":
+          return render(ctx, interaction, state, { error: "This code has expired. Send a new code.", status: 400 });
+        case "missing":
+          throw gone(interaction.uid);
+      }
+    });
+
+    router.post("/interaction/:uid/device/resend", body, async (ctx) => {
+      const interaction = await h.load(ctx);
+      h.verifyCsrf(ctx, interaction.uid);
+      const state = await gates.pending(interaction, "device");
+      const user = await userOf(interaction.uid, state.who.userId);
+      const result = await devices.resendCode(interaction.uid, user, request(ctx, interaction), spendOnEmail(ctx, user.id));
+      if (result.outcome === "sent") {
+        ctx.status = 303;
+        return ctx.redirect(`${pagePath(interaction.uid)}?resent=1`);
+      }
+      if (result.outcome === "cooldown") {
+        ctx.set("Retry-After", String(result.retryIn));
+        return render(ctx, interaction, state, { error: `Please wait ${result.retryIn} second${result.retryIn === 1 ? "" : "s"} before asking for a new code.`, status: 429 });
+      }
+      if (result.outcome === "locked") return lockedOut(ctx, interaction, state);
+      throw gone(interaction.uid);
+    });
+  }
+
+  return { gate, register };
 }
