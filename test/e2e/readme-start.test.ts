@@ -1,7 +1,8 @@
 // Starts Gatehouse the way the README says (`npm start`, no DATABASE_URL, no REDIS_URL: embedded PGlite and
 // the in-process store), registers an admin and a client with the CLI, and completes one login with
 // openid-client. Also checks the start banner, the Node 22 runtime (no oidc-provider warning) and a clean
-// SIGTERM shutdown.
+// SIGTERM shutdown. The admin's first sign-in from a new browser asks for the device code (DEVICE_APPROVAL
+// defaults to without-2fa), read from the development mailbox page as a first-time user would.
 import { describe, it, expect, afterAll } from "vitest";
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -10,7 +11,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import * as client from "openid-client";
 import { TestBrowser } from "../helpers/browser.ts";
-import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
+import { discover } from "../helpers/oidc-flow.ts";
+import { enterDeviceCode, exchangeCode, isDevicePage, signInToDevicePage } from "../helpers/device-flow.ts";
 import { freePort } from "../helpers/databases.ts";
 
 const run = promisify(execFile);
@@ -60,7 +62,20 @@ describe("npm start on a bare machine", () => {
 
     const issuer = `http://localhost:${port}`;
     const rp = await discover(issuer, client_id, client_secret);
-    const { tokens } = await loginWithCode(rp, new TestBrowser(issuer), "http://localhost:8080/callback", { identifier: "admin@example.test", password: "a long admin passphrase 42" });
+    // the first sign-in from a new browser asks for the code emailed to the admin (DEVICE_APPROVAL=without-2fa
+    // by default): without SMTP it lands in the development mailbox
+    const browser = new TestBrowser(issuer);
+    const { req, page } = await signInToDevicePage(rp, browser, "http://localhost:8080/callback", { identifier: "admin@example.test", password: "a long admin passphrase 42" });
+    expect(isDevicePage(page), page.html.slice(0, 800)).toBe(true);
+    expect(page.html).toContain("We emailed a code to <strong>ad***@example.test</strong>");
+    let code: string | undefined;
+    for (let i = 0; i < 100 && !code; i++) {
+      const mailbox = await browser.go(`${issuer}/dev/mailbox`);
+      code = /Your Gatehouse sign-in code[\s\S]*?<pre>[\s\S]*?^\s+(\d{6})\s*$/m.exec(mailbox.html)?.[1];
+      if (!code) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(code).toMatch(/^\d{6}$/);
+    const tokens = await exchangeCode(rp, await enterDeviceCode(browser, page, "http://localhost:8080/callback", code!), req);
     expect(tokens.claims()?.email).toBeUndefined(); // email is a userinfo claim
     const info = await client.fetchUserInfo(rp, tokens.access_token, tokens.claims()!.sub);
     expect(info.email).toBe("admin@example.test");

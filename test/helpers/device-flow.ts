@@ -54,7 +54,7 @@ export async function enterDeviceCode(browser: TestBrowser, devicePage: Page, re
 
 /** the token request for a callback the relying party received */
 export function exchangeCode(rp: client.Configuration, callback: Page, req: { verifier: string; state: string; nonce: string }) {
-  if (!callback.url.startsWith("https://")) throw new Error(`expected the callback, got ${callback.status} ${callback.url}\n${callback.html.slice(0, 1500)}`);
+  if (!new URL(callback.url).searchParams.get("code")) throw new Error(`expected the callback, got ${callback.status} ${callback.url}\n${callback.html.slice(0, 1500)}`);
   return client.authorizationCodeGrant(rp, new URL(callback.url), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
 }
 
