@@ -1,0 +1,170 @@
+// The trusted-devices service and the device codes against real Postgres and Redis (app clock moved by hand):
+// which cookies count as trusted (not revoked, not expired, this user's, well formed), cookie reuse across
+// users, the list with "current"; codes bound to their sign-in and user, attempts counted exactly under
+// parallel guesses, resend keeping attempts and leaving the old code alone when the limit refuses; and the
+// device gate's order of decisions (off, trusted, approved by the suspicious-login email, TOTP, code).
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import type { Context } from "koa";
+import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { startSmtpSink } from "../helpers/smtp-sink.ts";
+import { manualClock } from "../helpers/totp-login.ts";
+import { codeMail, codeMailCount } from "../helpers/device-flow.ts";
+import { randomToken, sha256 } from "../../src/lib/crypto.ts";
+import { AppError } from "../../src/http/errors.ts";
+import { createDeviceGate } from "../../src/http/routes/interaction/gate-device.ts";
+import { createInteractionHelpers, type Interaction } from "../../src/http/routes/interaction/shared.ts";
+import type { SignedIn } from "../../src/flows/login-flow.ts";
+
+const TRUSTED_TTL = 30 * 86400;
+const request = { ip: "127.0.0.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0" };
+const noSpend = async () => {};
+let uidCounter = 0;
+const newUid = () => `test-uid-${Date.now().toString(36)}-${++uidCounter}`;
+
+describe("trusted devices and device codes", () => {
+  let t: TestApp;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  const clock = manualClock();
+  const devices = () => t.app.services.devices;
+
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    t = await startTestApp({ SMTP_URL: sink.url, DEVICE_APPROVAL: "without-2fa", TRUSTED_DEVICE_TTL: String(TRUSTED_TTL), DEVICE_CODE_MAX_ATTEMPTS: "5" }, { clock });
+  });
+  afterAll(async () => { await t?.close(); await sink?.close(); });
+
+  const userRow = async (id: string) => t.app.db.prisma.user.findUniqueOrThrow({ where: { id } });
+
+  it("a trusted cookie counts for its user only, until revoked or expired; malformed cookies never", async () => {
+    const a = await t.createUser();
+    const b = await t.createUser();
+    const { token, device } = await devices().trust(a.id, undefined, "code", request);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(device.tokenHash).toBe(sha256(token));
+    expect(device.label).toBe("Firefox 140 on Linux");
+
+    clock.advance(60);
+    const found = await devices().trustedFor(a.id, token, request);
+    expect(found?.id).toBe(device.id);
+    const touched = await t.app.db.prisma.trustedDevice.findUniqueOrThrow({ where: { id: device.id } });
+    expect(touched.lastUsedAt.getTime()).toBe(clock.now().getTime());
+
+    expect(await devices().trustedFor(b.id, token, request)).toBeNull();
+    expect(await devices().trustedFor(a.id, `${token}x`, request)).toBeNull();
+    expect(await devices().trustedFor(a.id, undefined, request)).toBeNull();
+    expect(await devices().trustedFor(a.id, randomToken(32), request)).toBeNull();
+
+    // the same browser trusted by b: the cookie value is reused, a row per user
+    const forB = await devices().trust(b.id, token, "totp", request);
+    expect(forB.token).toBe(token);
+    expect(await devices().trustedFor(b.id, token, request)).not.toBeNull();
+    // a malformed cookie is replaced by a fresh value
+    expect((await devices().trust(b.id, "not-a-token", "code", request)).token).not.toBe("not-a-token");
+
+    expect(await devices().revoke(a.id, device.id, request)).toBe(true);
+    expect(await devices().revoke(a.id, device.id, request)).toBe(false);
+    expect(await devices().trustedFor(a.id, token, request)).toBeNull();
+    expect(await devices().trustedFor(b.id, token, request)).not.toBeNull();
+    // b cannot revoke a's device by id
+    const again = await devices().trust(a.id, token, "code", request);
+    expect(await devices().revoke(b.id, again.device.id, request)).toBe(false);
+    expect(await devices().trustedFor(a.id, token, request)).not.toBeNull();
+
+    clock.advance(TRUSTED_TTL + 1);
+    expect(await devices().trustedFor(a.id, token, request)).toBeNull();
+    expect(await devices().list(a.id, token)).toEqual([]);
+  });
+
+  it("the list marks this browser's device and leaves out revoked ones", async () => {
+    const u = await t.createUser();
+    const here = await devices().trust(u.id, undefined, "code", request);
+    const there = await devices().trust(u.id, undefined, "code", { ip: "127.0.0.2", userAgent: null });
+    const list = await devices().list(u.id, here.token);
+    expect(list.map((d) => [d.id, d.current]).sort()).toEqual([[here.device.id, true], [there.device.id, false]].sort());
+    expect(list.find((d) => d.id === there.device.id)!.label).toBe("Unknown browser");
+    expect(JSON.stringify(list)).not.toContain(here.token);
+    expect(await devices().revokeAll(u.id, request)).toBe(2);
+    expect(await devices().list(u.id, here.token)).toEqual([]);
+  });
+
+  it("a code works for its own sign-in and user only, once", async () => {
+    const u = await userRow((await t.createUser()).id);
+    const uid = newUid();
+    await devices().sendCode(uid, u, request, 600, noSpend);
+    const { code } = await codeMail(sink, u.email, 1);
+    const other = newUid();
+    await devices().sendCode(other, u, request, 600, noSpend);
+    // the first code on the second sign-in: wrong there (unless both codes happen to match)
+    const second = (await codeMail(sink, u.email, 2)).code;
+    if (second !== code) expect((await devices().checkCode(other, u.id, code, request)).outcome).toBe("wrong");
+    // the right code, but for another user's sign-in
+    const stranger = await t.createUser();
+    expect((await devices().checkCode(uid, stranger.id, code, request)).outcome).toBe("wrong");
+    expect((await devices().checkCode(uid, u.id, code, request)).outcome).toBe("ok");
+    expect((await devices().checkCode(uid, u.id, code, request)).outcome).toBe("missing");
+  });
+
+  it("20 parallel wrong guesses: exactly 5 compared, the rest refused as locked", async () => {
+    const u = await userRow((await t.createUser()).id);
+    const uid = newUid();
+    await devices().sendCode(uid, u, request, 600, noSpend);
+    const { code } = await codeMail(sink, u.email, 1);
+    const wrong = code === "000000" ? "111111" : "000000";
+    const results = await Promise.all(Array.from({ length: 20 }, () => devices().checkCode(uid, u.id, wrong, request)));
+    expect(results.filter((r) => r.outcome === "wrong")).toHaveLength(4);
+    expect(results.filter((r) => r.outcome === "locked" && r.lockedNow)).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === "locked" && !r.lockedNow)).toHaveLength(15);
+    expect((await devices().checkCode(uid, u.id, code, request)).outcome).toBe("locked");
+    expect((await devices().resendCode(uid, u, request, noSpend)).outcome).toBe("locked");
+  });
+
+  it("resend: attempts carry over; a refused limit leaves the old code working and sends nothing", async () => {
+    const u = await userRow((await t.createUser()).id);
+    const uid = newUid();
+    await devices().sendCode(uid, u, request, 600, noSpend);
+    const { code } = await codeMail(sink, u.email, 1);
+    const wrong = code === "000000" ? "111111" : "000000";
+    await devices().checkCode(uid, u.id, wrong, request);
+    await devices().checkCode(uid, u.id, wrong, request);
+    expect(await devices().resendCode(uid, u, request, noSpend)).toMatchObject({ outcome: "cooldown" });
+    clock.advance(t.config.deviceApproval.resendCooldown);
+    const refused = new AppError("rate_limited", 429, "Too many");
+    await expect(devices().resendCode(uid, u, request, async () => { throw refused; })).rejects.toBe(refused);
+    expect(codeMailCount(sink, u.email)).toBe(1);
+    // the refused resend still started a cool-down; the old code is untouched
+    expect((await devices().codeStatus(uid))!.attempts).toBe(2);
+    clock.advance(t.config.deviceApproval.resendCooldown);
+    expect((await devices().resendCode(uid, u, request, noSpend)).outcome).toBe("sent");
+    const { code: fresh } = await codeMail(sink, u.email, 2);
+    const status = await devices().codeStatus(uid);
+    expect(status!.attempts).toBe(2);
+    if (fresh !== code) expect(await devices().checkCode(uid, u.id, code, request)).toMatchObject({ outcome: "wrong", attempt: 3, attemptsLeft: 2 });
+    expect((await devices().checkCode(uid, u.id, fresh, request)).outcome).toBe("ok");
+  });
+
+  describe("the gate's decisions", () => {
+    const fakeCtx = (cookie?: string) => ({
+      ip: "127.0.0.1",
+      get: (name: string) => (name.toLowerCase() === "user-agent" ? request.userAgent : ""),
+      cookies: { get: (name: string) => (name === "gh.device" ? cookie : undefined) },
+    }) as unknown as Context; // only what the gate's check reads: ip, headers, the device cookie
+    const interaction = (uid: string) => ({ uid, params: { client_id: "rp" }, prompt: { name: "login" } }) as unknown as Interaction;
+    const who = (userId: string, amr: string[], audit: Record<string, string> = {}): SignedIn => ({ userId, amr, remember: false, audit });
+    const gate = () => createDeviceGate(t.app, createInteractionHelpers(t.app)).gate;
+
+    it("trusted cookie, then an approved suspicious login, then TOTP, then a code", async () => {
+      const u = await t.createUser();
+      const { token } = await devices().trust(u.id, undefined, "code", request);
+      expect(await gate().check(fakeCtx(token), interaction(newUid()), who(u.id, ["pwd"], { risk: "approved" }))).toEqual({ pass: true, audit: { device: "trusted" } });
+      expect(await gate().check(fakeCtx(), interaction(newUid()), who(u.id, ["pwd"], { risk: "approved" }))).toEqual({ pass: true, audit: { device: "email_approved" } });
+      expect(await gate().check(fakeCtx(), interaction(newUid()), who(u.id, ["pwd", "otp"]))).toEqual({ pass: true, audit: { device: "totp" } });
+      expect(codeMailCount(sink, u.email)).toBe(0);
+      // email_approved does not trust the browser
+      expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: u.id } })).toBe(1);
+      const uid = newUid();
+      const stop = await gate().check(fakeCtx(), interaction(uid), who(u.id, ["pwd"]));
+      expect(stop).toMatchObject({ pass: false, redirect: `/interaction/${uid}/device` });
+      await codeMail(sink, u.email, 1);
+    });
+  });
+});
