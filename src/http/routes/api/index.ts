@@ -8,6 +8,7 @@ import { apiErrors } from "../../api-errors.ts";
 import { AppError } from "../../errors.ts";
 import { apiAudience, createApiAuth } from "./auth.ts";
 import { registerPermissionRoutes } from "./permissions.ts";
+import { registerSessionApiRoutes, SESSION_ROUTE_PATTERNS } from "./sessions.ts";
 
 const ROUTES: Record<string, string[]> = { "/api/v1/permissions": ["GET", "HEAD", "PUT"] };
 
@@ -21,9 +22,11 @@ export function registerApiRoutes(router: Router, app: AppContext) {
   };
 
   registerPermissionRoutes(router, app, { errors, auth, json });
+  registerSessionApiRoutes(router, app, { errors, auth });
 
   router.all("/api/{*rest}", errors, (ctx) => {
-    const allowed = ROUTES[ctx.path.replace(/\/+$/, "")];
+    const path = ctx.path.replace(/\/+$/, "");
+    const allowed = ROUTES[path] ?? SESSION_ROUTE_PATTERNS.find(([pattern]) => pattern.test(path))?.[1];
     if (!allowed) throw new AppError("not_found", 404, "There is no such API endpoint.");
     ctx.set("Allow", allowed.join(", "));
     throw new AppError("method_not_allowed", 405, `Use ${allowed.join(", ")}.`);
