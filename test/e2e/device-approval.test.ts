@@ -3,7 +3,8 @@
 // then); expiry on the app clock; resend with cool-down (the new code works, the old one does not, attempts
 // carry over); the per-user email limit; the trusted browser skips the code, a revoked one is asked again,
 // another user's trust of the same browser does not count; TOTP trusts the browser under without-2fa, not
-// under always; off never asks; the cookie's attributes and that only its hash is stored; CSRF.
+// under always; off never asks; the cookie's attributes and that only its hash is stored; CSRF; behind a
+// trusted proxy the client address (and its country) from X-Forwarded-For, and the per-IP limit.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -107,6 +108,17 @@ describe("device approval (without-2fa)", () => {
     // the code is never in an audit record
     expect(JSON.stringify(log.map((e) => e.data))).not.toContain(code);
     expect(sink.messages.filter((m) => m.to.includes(user.email))).toHaveLength(1);
+  });
+
+  it("without TRUST_PROXY, X-Forwarded-For is ignored: the device is at the loopback address", async () => {
+    const { t, sink, rp } = env;
+    const user = await t.createUser();
+    const browser = new ProxiedBrowser(t.url, "81.2.69.142");
+    const { req, page } = await signInToDevicePage(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
+    const { code, mail } = await codeMail(sink, user.email, 1);
+    expect(mail.text).not.toContain("81.2.69.142");
+    await exchangeCode(rp, await enterDeviceCode(browser, page, REDIRECT, code), req);
+    expect(await t.app.db.prisma.trustedDevice.findFirstOrThrow({ where: { userId: user.id } })).toMatchObject({ ip: "127.0.0.1", countryCode: null });
   });
 
   it("the trusted browser skips the code next time; a revoked one is asked again", async () => {
@@ -358,5 +370,54 @@ describe("device approval: off", () => {
     expect(await deviceCookie(browser, t.url)).toBeUndefined();
     expect(await t.app.db.prisma.trustedDevice.count()).toBe(0);
     expect(await loginSucceeded(t, user.id)).toEqual(["off"]);
+  });
+});
+
+/** a browser behind a trusted proxy that says the client is at `ip` */
+class ProxiedBrowser extends TestBrowser {
+  constructor(origin: string, public ip: string) { super(origin, FIREFOX_LINUX); }
+  override request(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("x-forwarded-for", this.ip);
+    return super.request(url, { ...init, headers });
+  }
+}
+
+describe("device approval behind a trusted proxy", () => {
+  let env: Env;
+  const PER_IP = 4;
+  beforeAll(async () => { env = await startEnv("without-2fa", { TRUST_PROXY: "true", RATE_LIMIT_DEVICE_CODE_PER_IP: String(PER_IP) }); });
+  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+
+  it("the device remembers the client address and its country; the Devices page names it", async () => {
+    const { t, sink, rp } = env;
+    const user = await t.createUser();
+    const browser = new ProxiedBrowser(t.url, "81.2.69.142");
+    const { req, page } = await signInToDevicePage(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
+    const { code, mail } = await codeMail(sink, user.email, 1);
+    expect(mail.text).toContain("81.2.69.142");
+    await exchangeCode(rp, await enterDeviceCode(browser, page, REDIRECT, code), req);
+    const country = (await t.app.services.geo.lookup("81.2.69.142"))?.countryCode;
+    expect(country).toMatch(/^[A-Z]{2}$/);
+    const row = await t.app.db.prisma.trustedDevice.findFirstOrThrow({ where: { userId: user.id } });
+    expect(row).toMatchObject({ ip: "81.2.69.142", countryCode: country });
+    const devices = await browser.go(`${t.url}/account/devices`);
+    expect(devices.html).toContain(`81.2.69.142 (${new Intl.DisplayNames(["en"], { type: "region" }).of(country!)})`);
+  });
+
+  it(`more than ${PER_IP} sends and attempts a minute from one address: 429, the attempt not counted; another address goes on`, async () => {
+    const { t, sink, rp } = env;
+    const user = await t.createUser();
+    const browser = new ProxiedBrowser(t.url, "203.0.113.7");
+    const { req, page } = await signInToDevicePage(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
+    const { code } = await codeMail(sink, user.email, 1);
+    const wrong = code === "000000" ? "111111" : "000000";
+    for (let n = 1; n < PER_IP; n++) expect((await post(browser, page, "/device", { code: wrong })).status).toBe(401);
+    const limited = await post(browser, page, "/device", { code });
+    expect(limited.status).toBe(429);
+    expect(limited.html).toContain("Too many device approval attempts from your network");
+    expect(await events(t, user.id, "device.code_failed")).toHaveLength(PER_IP - 1);
+    browser.ip = "198.51.100.7";
+    await exchangeCode(rp, await enterDeviceCode(browser, page, REDIRECT, code), req);
   });
 });
