@@ -90,7 +90,8 @@ describe("suspicious-login holds through the pages", () => {
     expect(waiting.headers.get("content-security-policy")).toContain("script-src 'self'");
 
     // the email: why, from where, both links (text and HTML)
-    expect(mail.text).toContain("a sign-in from a country you have not signed in from before (Japan)");
+    expect(mail.text).toContain("\n- a sign-in from a country you have not signed in from before (Japan)\n");
+    expect(mail.text).toContain(`\n${approve}\n`);
     expect(mail.text).toMatch(/faster than anyone can travel/);
     expect(mail.text).toContain(`The sign-in came from ${TOKYO} (Chiyoda City, Japan, approximately)`);
     expect(approve).toMatch(new RegExp(`^${t.url}/login-holds/[\\w-]{43}$`));

@@ -21,9 +21,10 @@ export const impossibleTravel: Rule = (attempt, history, settings) => {
   };
 };
 
-/** "3 minutes", "2 hours" */
+/** "less than a minute", "3 minutes", "2 hours" */
 function describeGap(hours: number): string {
   const minutes = Math.round(hours * 60);
+  if (minutes < 1) return "less than a minute";
   if (minutes < 120) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
   return `${Math.round(hours)} hours`;
 }
