@@ -52,7 +52,7 @@ describe("impossible_travel", () => {
   });
   it("treats no time at all (or a clock gone back) as infinitely fast once the distance counts", () => {
     const result = impossibleTravel(attempt("62.210.16.6", PARIS, T0), [past("133.242.0.1", TOKYO, later(5))], settings);
-    expect(result.fired && result.reason).toMatch(/\(Japan\) only less than a minute later/);
+    expect(result.fired && result.reason).toMatch(/\(Japan\) less than a minute later/);
   });
   it("compares with the newest sign-in that has coordinates, skipping those without", () => {
     const history = [past("127.0.0.1", null, later(50)), past("62.210.16.6", PARIS, later(40)), past("133.242.0.1", TOKYO, T0)];

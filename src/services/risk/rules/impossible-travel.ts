@@ -17,14 +17,14 @@ export const impossibleTravel: Rule = (attempt, history, settings) => {
   const from = last.countryCode ? ` (${countryName(last.countryCode)})` : "";
   return {
     fired: true,
-    reason: `a sign-in about ${Math.round(km).toLocaleString("en")} km from your previous one${from} only ${describeGap(hours)} later, faster than anyone can travel`,
+    reason: `a sign-in about ${Math.round(km).toLocaleString("en")} km from your previous one${from} ${describeGap(hours)} later, faster than anyone can travel`,
   };
 };
 
-/** "less than a minute", "3 minutes", "2 hours" */
+/** "less than a minute", "only 3 minutes", "only 2 hours" */
 function describeGap(hours: number): string {
   const minutes = Math.round(hours * 60);
   if (minutes < 1) return "less than a minute";
-  if (minutes < 120) return `${minutes} minute${minutes === 1 ? "" : "s"}`;
-  return `${Math.round(hours)} hours`;
+  if (minutes < 120) return `only ${minutes} minute${minutes === 1 ? "" : "s"}`;
+  return `only ${Math.round(hours)} hours`;
 }
