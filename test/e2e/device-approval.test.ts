@@ -4,7 +4,8 @@
 // carry over); the per-user email limit; the trusted browser skips the code, a revoked one is asked again,
 // another user's trust of the same browser does not count; TOTP trusts the browser under without-2fa, not
 // under always; off never asks; the cookie's attributes and that only its hash is stored; CSRF; behind a
-// trusted proxy the client address (and its country) from X-Forwarded-For, and the per-IP limit.
+// trusted proxy the client address (and its country) from X-Forwarded-For, and the per-IP limit; a sign-in
+// approved from the suspicious-login email needs no code and does not trust its browser.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -419,5 +420,42 @@ describe("device approval behind a trusted proxy", () => {
     expect(await events(t, user.id, "device.code_failed")).toHaveLength(PER_IP - 1);
     browser.ip = "198.51.100.7";
     await exchangeCode(rp, await enterDeviceCode(browser, page, REDIRECT, code), req);
+  });
+});
+
+describe("device approval after a suspicious-login hold", () => {
+  let env: Env;
+  const LONDON = "81.2.69.142";
+  const TOKYO = "133.242.0.1";
+  beforeAll(async () => { env = await startEnv("without-2fa", { TRUST_PROXY: "true", RISK_RULES: "new_country" }); });
+  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+
+  it("a sign-in approved from the emailed link needs no code, and its browser is not trusted by it", async () => {
+    const { t, sink, rp } = env;
+    const user = await t.createUser();
+    // first sign-in (London): nothing known yet, so no hold, but a new device: the code
+    const london = new ProxiedBrowser(t.url, LONDON);
+    const first = await signInToDevicePage(rp, london, REDIRECT, { identifier: user.email, password: user.password });
+    expect(isDevicePage(first.page)).toBe(true);
+    await exchangeCode(rp, await enterDeviceCode(london, first.page, REDIRECT, (await codeMail(sink, user.email, 1)).code), first.req);
+
+    // Tokyo, a new browser: held; approved from the email; the waiting page goes on without a device code
+    const tokyo = new ProxiedBrowser(t.url, TOKYO);
+    const held = await signInToDevicePage(rp, tokyo, REDIRECT, { identifier: user.email, password: user.password });
+    expect(held.page.url).toMatch(/\/hold$/);
+    const mail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject === "Was this you signing in to Gatehouse?");
+    const approve = /https?:\/\/\S+\/login-holds\/[\w-]+/.exec(mail.text)![0];
+    const phone = new TestBrowser(t.url);
+    await phone.submit(await phone.go(approve), "/login-holds/", {}, { origin: "null" });
+    const after = await throughConsentPage(tokyo, await tokyo.go(held.page.url, { stopAt: REDIRECT }), REDIRECT);
+    await exchangeCode(rp, after, held.req);
+    expect(codeMailCount(sink, user.email)).toBe(1);
+    expect((await events(t, user.id, "login.succeeded")).at(-1)!.data).toMatchObject({ risk: "approved", device: "email_approved" });
+    expect(await deviceCookie(tokyo, t.url)).toBeUndefined();
+    expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: user.id } })).toBe(1);
+
+    // the next sign-in from that browser (Tokyo is known now): the device code is asked
+    const next = await signInToDevicePage(rp, tokyo, REDIRECT, { identifier: user.email, password: user.password }, { prompt: "login" });
+    expect(isDevicePage(next.page), next.page.html.slice(0, 600)).toBe(true);
   });
 });
