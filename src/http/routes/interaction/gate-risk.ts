@@ -15,6 +15,11 @@ import type { GateRunner, LoginGate } from "./gates.ts";
 /** seconds between the waiting page's own refreshes */
 export const HOLD_REFRESH_SECONDS = 5;
 
+/** the waiting login already went on (its result is with oidc-provider): resume there */
+class AlreadyPassed extends Error {
+  constructor(readonly returnTo: string) { super("login already passed the risk gate"); }
+}
+
 export function createRiskGate(app: AppContext, h: InteractionHelpers) {
   const { risk, accounts, audit } = app.services;
   const info = (ctx: Context, interaction: Interaction) => h.requestInfo(ctx, String(interaction.params.client_id));
@@ -38,7 +43,11 @@ export function createRiskGate(app: AppContext, h: InteractionHelpers) {
 
   /** the waiting login and its hold; a hold that is gone, expired or not this login's ends the wait ("start again") */
   async function waiting(ctx: Context, interaction: Interaction): Promise<{ state: GateState; found: HoldStatus }> {
-    const state = await gates().pending(interaction, "risk");
+    const state = await gates().pending(interaction, "risk").catch((err: unknown) => {
+      // a parallel reload (the meta refresh and the script at once) already handed the login to oidc-provider
+      if (interaction.result?.login) throw new AlreadyPassed(interaction.returnTo);
+      throw err;
+    });
     const found = await risk.status(state.data.holdId ?? "", info(ctx, interaction));
     if (!found || found.status === "expired" || found.hold.interactionUid !== interaction.uid || found.hold.userId !== state.who.userId) {
       await gates().stop(interaction);
@@ -48,11 +57,18 @@ export function createRiskGate(app: AppContext, h: InteractionHelpers) {
   }
 
   async function show(ctx: Context, interaction: Interaction) {
-    const { state, found } = await waiting(ctx, interaction);
+    let waited: Awaited<ReturnType<typeof waiting>>;
+    try {
+      waited = await waiting(ctx, interaction);
+    } catch (err) {
+      if (!(err instanceof AlreadyPassed)) throw err;
+      ctx.status = 303;
+      return ctx.redirect(err.returnTo);
+    }
+    const { state, found } = waited;
     if (found.status === "approved") return gates().pass(ctx, interaction, state, { risk: "approved", riskRules: found.hold.rules });
     if (found.status === "denied") {
-      await gates().stop(interaction);
-      await audit.record({ type: "login.failed", outcome: "failure", userId: state.who.userId, ...info(ctx, interaction), data: { reason: "hold_denied", holdId: found.hold.id, rules: found.hold.rules } });
+      if (await gates().stop(interaction)) await audit.record({ type: "login.failed", outcome: "failure", userId: state.who.userId, ...info(ctx, interaction), data: { reason: "hold_denied", holdId: found.hold.id, rules: found.hold.rules } });
       return h.renderPage(ctx, "login-hold-blocked", { title: "This sign-in was blocked", resetUrl: "/forgot-password" }, 403);
     }
     const user = await accounts.findActive(state.who.userId);
