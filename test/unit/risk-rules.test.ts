@@ -12,10 +12,11 @@ const settings = { travelMaxKmh: 900, travelMinKm: 500 };
 const T0 = new Date("2026-11-01T12:00:00Z");
 const later = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-const LONDON: Place = { countryCode: "GB", latitude: 51.5143, longitude: -0.0912 };
-const TOKYO: Place = { countryCode: "JP", latitude: 35.694, longitude: 139.754 };
-const PARIS: Place = { countryCode: "FR", latitude: 48.8575, longitude: 2.3514 };
-const READING: Place = { countryCode: "GB", latitude: 51.4543, longitude: -0.9781 };
+type Located = Place & { latitude: number; longitude: number };
+const LONDON: Located = { countryCode: "GB", latitude: 51.5143, longitude: -0.0912 };
+const TOKYO: Located = { countryCode: "JP", latitude: 35.694, longitude: 139.754 };
+const PARIS: Located = { countryCode: "FR", latitude: 48.8575, longitude: 2.3514 };
+const READING: Located = { countryCode: "GB", latitude: 51.4543, longitude: -0.9781 };
 
 const past = (ip: string, place: Place | null, at = T0): PastSignIn => ({
   ip, network: networkOf(ip) ?? ip, countryCode: place?.countryCode ?? null, latitude: place?.latitude ?? null, longitude: place?.longitude ?? null, at,
