@@ -24,8 +24,9 @@ export function createTrustedDeviceQueries(db: PrismaClient) {
         update: { label: data.label, ip: data.ip, countryCode: data.countryCode, expiresAt: data.expiresAt, createdAt: at, lastUsedAt: at, revokedAt: null },
       }),
 
-    touch: async (id: string, at: Date, ip: string | null): Promise<void> => {
-      await db.trustedDevice.update({ where: { id }, data: { lastUsedAt: at, ...(ip ? { ip } : {}) } });
+    /** a sign-in used the device: when, and from where (the address and its country go together) */
+    touch: async (id: string, at: Date, ip: string | null, countryCode: string | null): Promise<void> => {
+      await db.trustedDevice.update({ where: { id }, data: { lastUsedAt: at, ...(ip ? { ip, countryCode } : {}) } });
     },
 
     /** the user's live devices, most recently used first */

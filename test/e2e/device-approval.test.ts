@@ -404,6 +404,14 @@ describe("device approval behind a trusted proxy", () => {
     expect(row).toMatchObject({ ip: "81.2.69.142", countryCode: country });
     const devices = await browser.go(`${t.url}/account/devices`);
     expect(devices.html).toContain(`81.2.69.142 (${new Intl.DisplayNames(["en"], { type: "region" }).of(country!)})`);
+
+    // the same browser from elsewhere: still trusted; the row follows its address and country
+    browser.ip = "133.242.0.1";
+    const moved = await signInToDevicePage(rp, browser, REDIRECT, { identifier: user.email, password: user.password }, { prompt: "login" });
+    await exchangeCode(rp, moved.page, moved.req);
+    const after = await t.app.db.prisma.trustedDevice.findUniqueOrThrow({ where: { id: row.id } });
+    expect(after).toMatchObject({ ip: "133.242.0.1", countryCode: (await t.app.services.geo.lookup("133.242.0.1"))!.countryCode });
+    expect(after.countryCode).not.toBe(country);
   });
 
   it(`more than ${PER_IP} sends and attempts a minute from one address: 429, the attempt not counted; another address goes on`, async () => {

@@ -43,7 +43,7 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
     async trustedFor(userId: string, token: string | undefined, request: Request): Promise<TrustedDeviceRow | null> {
       if (!isDeviceToken(token)) return null;
       const device = await queries.findLive(userId, sha256(token), clock.now());
-      if (device) await queries.touch(device.id, clock.now(), request.ip);
+      if (device) await queries.touch(device.id, clock.now(), request.ip, (await deps.geo.lookup(request.ip).catch(() => null))?.countryCode ?? null);
       return device;
     },
 
