@@ -119,6 +119,17 @@ describe("suspicious-login rules and holds", () => {
     expect(await rulesOf(risk, user.id, LONDON_SAME_NET)).toEqual([]);
   });
 
+  it("IPv6: Frankfurt then Fujisawa a day later fires new_country and new_network (/48); another address in the same /48 does not", async () => {
+    const FRANKFURT_V6 = "2a00:1450:4001:80b::200e";
+    const FUJISAWA_V6 = "2001:200:dff:fff1:216:3eff:feb1:44d7";
+    const user = await t.createUser();
+    await risk.recordSignIn(user.id, FRANKFURT_V6);
+    expect((await t.app.db.prisma.loginLocation.findFirstOrThrow({ where: { userId: user.id } }))).toMatchObject({ network: "2a00:1450:4001::/48", countryCode: "DE" });
+    clock.advance(24 * HOUR);
+    expect(await rulesOf(risk, user.id, FUJISAWA_V6)).toEqual(["new_country", "new_network"]);
+    expect(await rulesOf(risk, user.id, "2a00:1450:4001:ff::1")).toEqual([]);
+  });
+
   it("unknown locations (loopback, private) fire no rule, not even new_network", async () => {
     const user = await t.createUser();
     await risk.recordSignIn(user.id, LONDON);
