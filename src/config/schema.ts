@@ -47,7 +47,7 @@ export const settings = {
   RISK_RULES: { schema: z.string().default("new_country,impossible_travel,new_network").transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)).pipe(z.array(z.enum(["new_country", "impossible_travel", "new_network", "off"]))), doc: "Suspicious-login rules that hold a sign-in for approval by email: any of new_country, impossible_travel, new_network (comma-separated); \"off\" disables all. The geo rules need GEOIP_DATABASE" },
   RISK_TRAVEL_MAX_KMH: { schema: z.coerce.number().positive().default(900), doc: "impossible_travel: the speed (km/h) between the last sign-in's place and this one's above which the sign-in is held" },
   RISK_TRAVEL_MIN_KM: { schema: z.coerce.number().min(0).default(500), doc: "impossible_travel: distances shorter than this (km) never count (approximate locations are that coarse)" },
-  RISK_HOLD_TTL: { schema: seconds(900), doc: "How long a held sign-in waits for its emailed approve / deny links, seconds (the links die then)" },
+  RISK_HOLD_TTL: { schema: seconds(600), doc: "How long a held sign-in waits for its emailed approve / deny links, seconds (the links die then); never longer than what is left of INTERACTION_TTL" },
   INTERACTION_TTL: { schema: seconds(600), doc: "How long a login or consent page stays valid, seconds" },
   GRANT_TTL: { schema: seconds(30 * 86400), doc: "Lifetime of a consent grant, seconds" },
   OUTBOUND_ALLOW_PRIVATE: { schema: bool(false), doc: "Let Gatehouse's outgoing requests (back-channel logout, client JWKS) reach loopback and private addresses; off, they are refused (SSRF protection)" },
