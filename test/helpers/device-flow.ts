@@ -1,16 +1,55 @@
-// Device approval in tests: the emailed code read from the SMTP sink (the newest for an address), and a sign-in
-// driven through the real pages up to the device code page and on from it (consent when asked), with
-// openid-client for the token request.
+// Device approval in tests: a test app with a device policy, an SMTP sink and a relying party; the emailed code
+// read from the sink; a sign-in driven through the real pages up to the device code page and on from it
+// (consent when asked), with openid-client for the token request; a browser behind a trusted proxy.
 import * as client from "openid-client";
 import { TestBrowser, type Page } from "./browser.ts";
 import type { ReceivedMail } from "./smtp-sink.ts";
 import type { Credentials } from "./oidc-flow.ts";
-import { authorizationRequest } from "./totp-login.ts";
+import { authorizationRequest, manualClock, type ManualClock } from "./totp-login.ts";
+import { startTestApp, type TestApp } from "./test-app.ts";
+import { startSmtpSink } from "./smtp-sink.ts";
+import { discover } from "./oidc-flow.ts";
 
 export const DEVICE_CODE_SUBJECT = "Your Gatehouse sign-in code";
 export const FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0";
 
 type Sink = { messages: ReceivedMail[] };
+
+export const DEVICE_REDIRECT = "https://rp.example.test/callback";
+/** the device settings of startDeviceEnv (seconds, and emails per user per hour) */
+export const DEVICE_SETTINGS = { codeTtl: 300, cooldown: 60, trustedTtl: 90 * 86400, perUser: 4 };
+
+export type DeviceEnv = { t: TestApp; sink: Awaited<ReturnType<typeof startSmtpSink>>; rp: client.Configuration; clock: ManualClock };
+
+/** a Gatehouse with DEVICE_APPROVAL=`policy` on a manual clock, an SMTP sink and a confidential relying party */
+export async function startDeviceEnv(policy: string, extra: Record<string, string> = {}): Promise<DeviceEnv> {
+  const clock = manualClock();
+  const sink = await startSmtpSink();
+  const s = DEVICE_SETTINGS;
+  const t = await startTestApp({
+    SMTP_URL: sink.url, DEVICE_APPROVAL: policy, DEVICE_CODE_TTL: String(s.codeTtl), DEVICE_CODE_RESEND_COOLDOWN: String(s.cooldown),
+    TRUSTED_DEVICE_TTL: String(s.trustedTtl), RATE_LIMIT_DEVICE_CODE_PER_USER: String(s.perUser),
+    // the manual clock runs ahead of oidc-provider's as tests move it: keep the gate's wait well inside the interaction
+    INTERACTION_TTL: "7200", ...extra,
+  }, { clock });
+  const { clientId, clientSecret } = await t.createClient({ name: "Device RP", type: "confidential", redirectUris: [DEVICE_REDIRECT] });
+  return { t, sink, clock, rp: await discover(t.url, clientId, clientSecret) };
+}
+
+export const auditEvents = (t: TestApp, userId: string, type?: string) => t.app.db.prisma.auditEvent.findMany({ where: { userId, ...(type ? { type } : {}) }, orderBy: { id: "asc" } });
+/** the `device` decision of each login.succeeded of the user, in order */
+export const deviceDecisions = async (t: TestApp, userId: string) => (await auditEvents(t, userId, "login.succeeded")).map((e) => (e.data as { device?: string }).device);
+export const deviceCookie = async (browser: TestBrowser, url: string) => (await browser.jar.getCookies(url)).find((c) => c.key === "gh.device");
+
+/** a browser behind a trusted proxy that says the client is at `ip` */
+export class ProxiedBrowser extends TestBrowser {
+  constructor(origin: string, public ip: string) { super(origin, FIREFOX_LINUX); }
+  override request(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("x-forwarded-for", this.ip);
+    return super.request(url, { ...init, headers });
+  }
+}
 
 /** how many device code emails `to` has received so far */
 export const codeMailCount = (sink: Sink, to: string) => sink.messages.filter((m) => m.subject === DEVICE_CODE_SUBJECT && m.to.includes(to)).length;
@@ -59,3 +98,14 @@ export function exchangeCode(rp: client.Configuration, callback: Page, req: { ve
 }
 
 export const isDevicePage = (page: Page) => /\/interaction\/[\w-]+\/device$/.test(new URL(page.url).pathname) && page.html.includes('name="code"');
+
+/** a fresh user (or the given one) in a fresh Firefox, stopped at the device code page, with the emailed code */
+export async function atCodePage(env: DeviceEnv, user?: { id: string; email: string; password: string }) {
+  const u = user ?? (await env.t.createUser());
+  const browser = new TestBrowser(env.t.url, FIREFOX_LINUX);
+  const before = codeMailCount(env.sink, u.email);
+  const { req, page } = await signInToDevicePage(env.rp, browser, DEVICE_REDIRECT, { identifier: u.email, password: u.password });
+  if (!isDevicePage(page)) throw new Error(`expected the device code page, got ${page.status} ${page.url}\n${page.html.slice(0, 800)}`);
+  const { code, mail } = await codeMail(env.sink, u.email, before + 1);
+  return { user: u, browser, req, page, code, mail };
+}
