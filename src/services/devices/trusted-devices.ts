@@ -53,7 +53,7 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
       const place = await deps.geo.lookup(request.ip).catch(() => null);
       const ua = describeUserAgent(request.userAgent);
       const device = await queries.upsert({
-        userId, tokenHash: sha256(value), label: request.userAgent ? ua.label : "Unknown browser", ip: request.ip, countryCode: place?.countryCode ?? null,
+        userId, tokenHash: sha256(value), label: ua.browser || ua.os ? ua.label : "Unknown browser", ip: request.ip, countryCode: place?.countryCode ?? null,
         expiresAt: new Date(clock.now().getTime() + settings.trustedTtl * 1000),
       }, clock.now());
       await event("device.trusted", "success", userId, request, { how, deviceId: device.id, label: device.label, ...(device.countryCode ? { countryCode: device.countryCode } : {}), ...extra });
