@@ -98,6 +98,9 @@ describe("sessions page and revocation", () => {
     expect(row!.expiresAt.getTime() - row!.startedAt.getTime()).toBe(t.config.session.rememberTtl * 1000);
     expect(sectionOf(page.html, row!.id)).toContain("Gatehouse account");
     expect(sectionOf(page.html, row!.id)).toContain("Yes");
+    const created = (await t.app.queries.auditEvents.listByType("session.created")).filter((e) => e.userId === user.id);
+    expect(created).toHaveLength(1);
+    expect(created[0]!.data).toMatchObject({ sessionId: row!.id, remember: true, deviceType: "desktop", countryCode: "NL", lifetimeSeconds: t.config.session.rememberTtl });
   });
 
   it("revoking one session ends its cookie, its refresh tokens, and tells the relying party", async () => {

@@ -94,7 +94,13 @@ export function createSessionRecords(deps: SessionRecordDeps) {
         id: s.uid, userId: s.userId, ip: s.ip, userAgent: s.userAgent?.slice(0, 512) ?? null, ...device, remember: s.remember, clientId: s.clientId,
         startedAt, expiresAt: new Date(startedAt.getTime() + lifetime * 1000),
       }, restart);
-      if (restart) await activity.start(s.uid, clock.epoch(), Math.floor(row.expiresAt.getTime() / 1000));
+      if (restart) {
+        await activity.start(s.uid, clock.epoch(), Math.floor(row.expiresAt.getTime() / 1000));
+        await audit.record({
+          type: "session.created", outcome: "success", userId: s.userId, clientId: s.clientId, ip: s.ip, userAgent: s.userAgent,
+          data: { sessionId: s.uid, remember: s.remember, deviceType: device.deviceType, countryCode: device.countryCode, lifetimeSeconds: lifetime },
+        });
+      }
       return row;
     },
 
