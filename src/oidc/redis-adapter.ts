@@ -101,9 +101,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   const destroyRecord = (model: string, id: string) => redis.del(recordKey(model, id), markerKey(model, id));
 
   /** a session record and what points at it: its uid key (when it still names this record) and its index entry */
-  async function destroySession(jti: string, stored?: StoredSession | null): Promise<void> {
-    const json = stored === undefined ? await redis.get(recordKey("Session", jti)) : null;
-    const session = stored ?? (json ? (JSON.parse(json) as StoredSession) : null);
+  async function destroySession(jti: string, session: StoredSession | null): Promise<void> {
     const writes: Promise<unknown>[] = [destroyRecord("Session", jti)];
     if (session?.uid) {
       const uid = session.uid;
