@@ -53,6 +53,17 @@ describe("idle timeout", () => {
     expect(await t.app.queries.userSessions.find(s.sessionId)).toMatchObject({ endReason: "idle" });
   });
 
+  it("an authorization request of an idle session asks for the password again", async () => {
+    const s = await signedIn(t, rp);
+    clock.advance(300);
+    const live = await s.browser.go((await authorizationRequest(rp, REDIRECT)).url, { stopAt: REDIRECT });
+    expect(live.url.startsWith(REDIRECT)).toBe(true); // single sign-on while active
+    clock.advance(601);
+    const dead = await s.browser.go((await authorizationRequest(rp, REDIRECT)).url, { stopAt: REDIRECT });
+    expect(dead.url).toMatch(/\/interaction\//);
+    expect(dead.html).toContain('name="password"');
+  });
+
   it("requests and refreshes before the limit keep the session alive", async () => {
     const s = await signedIn(t, rp);
     clock.advance(400);
