@@ -59,7 +59,7 @@ export type Config = {
   /** .mmdb files for approximate locations; empty = locations off */
   geoipDatabases: string[];
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
-  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number };
+  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number; riskHoldPerUser: number };
   emailVerificationTtl: number;
   invitationTtl: number;
   ownershipTransferTtl: number;
@@ -195,7 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimits: {
       loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER, accountPerIp: s.RATE_LIMIT_ACCOUNT_PER_IP, accountPerIdentifier: s.RATE_LIMIT_ACCOUNT_PER_IDENTIFIER, strengthPerIp: s.RATE_LIMIT_STRENGTH_PER_IP, invitesPerUser: s.RATE_LIMIT_INVITES_PER_USER,
       resetPerIp: s.RATE_LIMIT_RESET_PER_IP, resetPerIdentifier: s.RATE_LIMIT_RESET_PER_IDENTIFIER, codePerUser: s.RATE_LIMIT_CODE_PER_USER, codePerIp: s.RATE_LIMIT_CODE_PER_IP,
-      deviceCodePerUser: s.RATE_LIMIT_DEVICE_CODE_PER_USER, deviceCodePerIp: s.RATE_LIMIT_DEVICE_CODE_PER_IP, riskLinkPerIp: s.RATE_LIMIT_RISK_LINK_PER_IP,
+      deviceCodePerUser: s.RATE_LIMIT_DEVICE_CODE_PER_USER, deviceCodePerIp: s.RATE_LIMIT_DEVICE_CODE_PER_IP, riskLinkPerIp: s.RATE_LIMIT_RISK_LINK_PER_IP, riskHoldPerUser: s.RATE_LIMIT_RISK_HOLD_PER_USER,
     },
     emailVerificationTtl: s.EMAIL_VERIFICATION_TTL,
     invitationTtl: s.INVITATION_TTL,

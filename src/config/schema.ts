@@ -78,6 +78,7 @@ export const settings = {
   RATE_LIMIT_DEVICE_CODE_PER_USER: { schema: z.coerce.number().int().min(1).default(5), doc: "Device approval code emails per hour for one account (then 429)" },
   RATE_LIMIT_DEVICE_CODE_PER_IP: { schema: z.coerce.number().int().min(1).default(30), doc: "Device approval code attempts and sends per minute from one IP address (then 429)" },
   RATE_LIMIT_RISK_LINK_PER_IP: { schema: z.coerce.number().int().min(1).default(30), doc: "Suspicious-login approve / deny link uses per minute from one IP address (then 429)" },
+  RATE_LIMIT_RISK_HOLD_PER_USER: { schema: z.coerce.number().int().min(1).default(5), doc: "Suspicious-login \"Was this you?\" emails (held sign-ins) per hour for one account (then the sign-in gets 429 and no email)" },
   LOCKOUT_THRESHOLD: { schema: z.coerce.number().int().min(1).max(100).default(5), doc: "Consecutive failed sign-ins (per account, or per identifier when none matches) that lock it" },
   LOCKOUT_BASE_SECONDS: { schema: seconds(600), doc: "First lock's length; each further THRESHOLD failures doubles it" },
   LOCKOUT_MAX_SECONDS: { schema: seconds(86400), doc: "Longest lock" },

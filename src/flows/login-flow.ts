@@ -28,7 +28,7 @@ export type SignedIn = { userId: string; amr: string[]; remember: boolean; audit
 export type GateName = "risk" | "device" | "single_session";
 /** the login waits at `gate` (a page of its own); `passed` are the gates already behind it */
 export type GateState = { step: "gate"; gate: GateName; who: SignedIn; passed: GateName[]; data: Record<string, string>; expiresAt: number };
-type LoginState = SecondFactorState | TeamSelectState | GateState;
+export type LoginState = SecondFactorState | TeamSelectState | GateState;
 
 export type CodeResult =
   | { outcome: "ok"; user: User; method: "totp" | "backup"; amr: string[]; remember: boolean; backupCodesLeft?: number }
@@ -46,12 +46,18 @@ export function createLoginFlow(deps: { redis: RedisClient; clock: Clock; accoun
   const { redis, clock, accounts, totp } = deps;
   const key = (uid: string) => `flow:login:{${uid}}`;
 
-  async function stateAt<S extends LoginState["step"]>(uid: string, step: S): Promise<Extract<LoginState, { step: S }> | null> {
+  /** the step the login waits at, whichever it is (null when none, or expired) */
+  async function current(uid: string): Promise<LoginState | null> {
     const raw = await redis.get(key(uid));
     if (!raw) return null;
     const state = JSON.parse(raw) as LoginState;
     // Redis expires the key on its own; this check keeps the rule with the application's clock too
-    return state.step === step && state.expiresAt > clock.epoch() ? (state as Extract<LoginState, { step: S }>) : null;
+    return state.expiresAt > clock.epoch() ? state : null;
+  }
+
+  async function stateAt<S extends LoginState["step"]>(uid: string, step: S): Promise<Extract<LoginState, { step: S }> | null> {
+    const state = await current(uid);
+    return state?.step === step ? (state as Extract<LoginState, { step: S }>) : null;
   }
 
   async function save<S extends LoginState>(uid: string, interactionExp: number, state: Omit<S, "expiresAt">, max = PRE_AUTH_MAX_SECONDS): Promise<S> {
@@ -62,6 +68,7 @@ export function createLoginFlow(deps: { redis: RedisClient; clock: Clock; accoun
   }
 
   return {
+    current,
     pending: (uid: string) => stateAt(uid, "second_factor"),
     pendingTeam: (uid: string) => stateAt(uid, "team_select"),
 

@@ -26,6 +26,7 @@ function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
 export function createRateLimits(opts: {
   redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number;
   resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number;
+  riskHoldPerUser: number;
 }) {
   const make = (keyPrefix: string, points: number, duration: number) =>
     opts.embedded
@@ -45,6 +46,7 @@ export function createRateLimits(opts: {
     deviceCodePerUser: limit(make("rl:device:user", opts.deviceCodePerUser, 3600), "device approval emails for this account"),
     deviceCodePerIp: limit(make("rl:device:ip", opts.deviceCodePerIp, 60), "device approval attempts from your network"),
     riskLinkPerIp: limit(make("rl:risk:ip", opts.riskLinkPerIp, 60), "sign-in approval requests from your network"),
+    riskHoldPerUser: limit(make("rl:risk:user", opts.riskHoldPerUser, 3600), "sign-in confirmation emails for this account"),
   };
 }
 

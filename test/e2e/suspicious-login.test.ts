@@ -4,6 +4,9 @@
 // approve / deny links, the waiting page waits; a link's GET decides nothing; its POST needs the CSRF token;
 // approving lets the waiting page go on to the relying party with tokens; denying blocks the login (reset
 // suggested, audited); a used link is invalid and changes nothing; past RISK_HOLD_TTL a link is expired.
+// Starting over in the same interaction supersedes the earlier hold (its links say "no longer valid"); an
+// approved login that stops at the team page is followed there by every reload of the waiting page; hold emails
+// are limited per user (RATE_LIMIT_RISK_HOLD_PER_USER: then a 429 and no email).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -11,6 +14,7 @@ import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { startSmtpSink, type ReceivedMail } from "../helpers/smtp-sink.ts";
 import { authorizationRequest, manualClock, passwordStep } from "../helpers/totp-login.ts";
+import { exchange, pickTeam, startSignIn, twoTeamUser } from "../helpers/team-flow.ts";
 
 const REDIRECT = "https://rp.example.test/callback";
 const LONDON = "81.2.69.142";
@@ -131,7 +135,8 @@ describe("suspicious-login holds through the pages", () => {
 
     // the waiting page goes on (a second reload before the browser followed the first, as the meta refresh and
     // the script may do, goes to the same place: it is not told to start again), then consent, then the relying
-    // party with tokens
+    // party with tokens. This user has one team, so the login goes straight to oidc-provider; a login that stops
+    // at a later step (the team page) is the multi-team test below
     const reloads = [await browser.request(waiting.url), await browser.request(waiting.url)];
     expect(reloads.map((r) => r.status)).toEqual([303, 303]);
     expect(reloads[0]!.headers.get("location")).toBe(reloads[1]!.headers.get("location"));
@@ -218,6 +223,85 @@ describe("suspicious-login holds through the pages", () => {
     }
   });
 
+  it("starting over in the same interaction supersedes the earlier hold: its links are no longer valid and decide nothing", async () => {
+    const user = await userSeenInLondon();
+    const first = await heldSignIn(user, TOKYO);
+    const phone = new ForwardedBrowser(t.url, LONDON);
+    const oldConfirm = await phone.go(first.deny);
+    expect(oldConfirm.html).toContain("Block this sign-in?");
+
+    // "start over" on the waiting page, the password again: a new hold, a new email
+    const again = await first.browser.go(`${first.waiting.url.replace(/\/hold$/, "")}`, { stopAt: REDIRECT });
+    expect(again.html).toContain('name="password"');
+    const waiting = await first.browser.submit(again, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT });
+    expect(waiting.url).toBe(first.waiting.url);
+    expect(waiting.html).toContain("Check your email");
+    const mails = () => sink.messages.filter((m) => m.to.includes(user.email) && m.subject === "Was this you signing in to Gatehouse?");
+    await sink.waitFor(() => mails().length === 2);
+    const second = linksIn(mails()[1]!);
+    expect(second.approve).not.toBe(first.approve);
+
+    // the earlier links: one clear page, and their POST (with a valid form token) changes nothing
+    for (const link of [first.approve, first.deny]) {
+      const old = await phone.go(link);
+      expect(old.status).toBe(400);
+      expect(old.html).toContain("This link is no longer valid");
+      expect(old.html).not.toContain("<form");
+    }
+    const oldPost = await phone.submit(oldConfirm, "/login-holds/", {}, { origin: "null" });
+    expect(oldPost.status).toBe(400);
+    expect(oldPost.html).toContain("This link is no longer valid");
+    expect(await events(user.id, "login.hold_denied")).toHaveLength(0);
+    const superseded = await events(user.id, "login.hold_superseded");
+    expect(superseded).toHaveLength(1);
+    const held = await events(user.id, "login.held");
+    expect(held).toHaveLength(2);
+    expect((superseded[0]!.data as { holdId: string }).holdId).toBe((held[0]!.data as { holdId: string }).holdId);
+    expect((await refresh(first.browser, waiting)).html).toContain("Check your email");
+
+    // the new hold's approve link lets the login go on
+    const confirm = await phone.go(second.approve);
+    expect((await phone.submit(confirm, "/login-holds/", {}, { origin: "null" })).html).toContain("Sign-in approved");
+    let page = await refresh(first.browser, waiting);
+    if (!page.url.startsWith(REDIRECT) && page.html.includes("/confirm")) page = await first.browser.submit(page, "/confirm", {}, { stopAt: REDIRECT });
+    expect(page.url.startsWith(REDIRECT)).toBe(true);
+    const tokens = await client.authorizationCodeGrant(rp, new URL(page.url), { pkceCodeVerifier: first.req.verifier, expectedState: first.req.state, expectedNonce: first.req.nonce, idTokenExpected: true });
+    expect(tokens.claims()!.sub).toBe(user.id);
+  });
+
+  it("a multi-team user's approved login goes on to the team page, and every reload of the waiting page goes there too", async () => {
+    const { user, own, other } = await twoTeamUser(t);
+    const london = new ForwardedBrowser(t.url, LONDON);
+    const firstSignIn = await startSignIn(rp, london, REDIRECT, { identifier: user.email, password: user.password });
+    const callback = await pickTeam(london, firstSignIn.page, own.id, REDIRECT);
+    expect((await exchange(rp, callback, firstSignIn.req)).claims()!.sub).toBe(user.id);
+
+    const browser = new ForwardedBrowser(t.url, TOKYO);
+    const req = await authorizationRequest(rp, REDIRECT, { scope: "openid offline_access roles", prompt: "consent" });
+    const waiting = await passwordStep(browser, req.url, REDIRECT, { identifier: user.email, password: user.password });
+    expect(waiting.url).toMatch(/\/hold$/);
+    const { approve } = linksIn(await holdMail(user.email));
+    const phone = new ForwardedBrowser(t.url, LONDON);
+    expect((await phone.submit(await phone.go(approve), "/login-holds/", {}, { origin: "null" })).html).toContain("Sign-in approved");
+
+    const teamUrl = waiting.url.replace(/\/hold$/, "/team");
+    // the first reload passes the hold and stops at the team step; the next ones (a refresh that came late, the
+    // user's own reload) are sent to the team page, not told to start again; the status endpoint says "moved"
+    for (let i = 0; i < 3; i++) {
+      const reload = await browser.request(waiting.url);
+      expect(reload.status).toBe(303);
+      expect(new URL(reload.headers.get("location")!, t.url).toString()).toBe(teamUrl);
+    }
+    const status = await browser.request(`${waiting.url}/status`, { headers: { accept: "application/json" } });
+    expect(await status.json()).toEqual({ status: "moved" });
+    const teamPage = await browser.go(waiting.url, { stopAt: REDIRECT });
+    expect(teamPage.url).toBe(teamUrl);
+    expect(teamPage.html).toContain('name="team"');
+    const done = await pickTeam(browser, teamPage, other.id, REDIRECT);
+    expect((await exchange(rp, done, req)).claims()!.sub).toBe(user.id);
+    expect((await events(user.id, "login.succeeded")).at(-1)!.data).toMatchObject({ risk: "approved" });
+  });
+
   it("past RISK_HOLD_TTL a link is expired (410) and the waiting login must start again; the expiry is audited", async () => {
     const user = await userSeenInLondon();
     const { browser, waiting, approve } = await heldSignIn(user, TOKYO);
@@ -240,6 +324,57 @@ describe("suspicious-login holds through the pages", () => {
     } finally {
       clock.advance(-HOLD_TTL);
     }
+  });
+});
+
+describe("the per-user limit on hold emails", () => {
+  let t: TestApp;
+  let sink: Awaited<ReturnType<typeof startSmtpSink>>;
+  let rp: client.Configuration;
+  beforeAll(async () => {
+    sink = await startSmtpSink();
+    t = await startTestApp({ SMTP_URL: sink.url, TRUST_PROXY: "true", RISK_RULES: RULES, RATE_LIMIT_RISK_HOLD_PER_USER: "2" });
+    const { clientId, clientSecret } = await t.createClient({ name: "Risk RP", type: "confidential", redirectUris: [REDIRECT] });
+    rp = await discover(t.url, clientId, clientSecret);
+  });
+  afterAll(async () => { await t?.close(); await sink?.close(); });
+
+  const holdMails = (email: string) => sink.messages.filter((m) => m.to.includes(email) && m.subject === "Was this you signing in to Gatehouse?");
+  const count = (userId: string, type: string) => t.app.db.prisma.auditEvent.count({ where: { userId, type } });
+
+  it("sign-ins that are not held spend nothing; past the limit the password gets a clear 429, no hold and no email", async () => {
+    const user = await t.createUser();
+    // three unheld sign-ins from London (the first is the baseline): the limit of 2 is not touched
+    for (let i = 0; i < 3; i++) await loginWithCode(rp, new ForwardedBrowser(t.url, LONDON), REDIRECT, { identifier: user.email, password: user.password });
+    const browser = new ForwardedBrowser(t.url, TOKYO);
+    const req = await authorizationRequest(rp, REDIRECT);
+    // held twice: once, then "start over" in the same interaction
+    const waiting = await passwordStep(browser, req.url, REDIRECT, { identifier: user.email, password: user.password });
+    expect(waiting.html).toContain("Check your email");
+    const startOver = waiting.url.replace(/\/hold$/, "");
+    const again = await browser.go(startOver, { stopAt: REDIRECT });
+    expect((await browser.submit(again, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT })).html).toContain("Check your email");
+    await sink.waitFor(() => holdMails(user.email).length === 2);
+
+    // the third: refused before anything is held or sent
+    const third = await browser.go(startOver, { stopAt: REDIRECT });
+    const refused = await browser.submit(third, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT });
+    expect(refused.status).toBe(429);
+    expect(refused.html).toContain("Too many sign-in confirmation emails for this account. Please wait");
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3000);
+    // a fresh authorization request is refused the same way
+    const fresh = await passwordStep(new ForwardedBrowser(t.url, TOKYO), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: user.email, password: user.password });
+    expect(fresh.status).toBe(429);
+    expect(await count(user.id, "login.held")).toBe(2);
+    expect(await t.app.db.prisma.auditEvent.count({ where: { userId: user.id, type: "login.failed", data: { path: ["reason"], equals: "hold_email_limit" } } })).toBe(2);
+    // the sink got nothing more (a later mail to this user would have arrived by the time another user's does)
+    const other = await t.createUser();
+    await loginWithCode(rp, new ForwardedBrowser(t.url, LONDON), REDIRECT, { identifier: other.email, password: other.password });
+    await passwordStep(new ForwardedBrowser(t.url, TOKYO), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: other.email, password: other.password });
+    await sink.waitFor((m) => m.to.includes(other.email));
+    expect(holdMails(user.email)).toHaveLength(2);
+    // the limit is per user: the other user's hold was emailed
+    expect(await count(other.id, "login.held")).toBe(1);
   });
 });
 

@@ -2,7 +2,8 @@
 // the test moves: each rule with real addresses (London 81.2.69.x, Tokyo 133.242.0.1 / 203.178.141.194, Paris
 // 62.210.16.6 / 212.27.48.10, Sao Paulo 200.160.2.3), no baseline and unknown locations fire nothing, a missing
 // GeoIP database turns the geo rules off without crashing, history bounded in time, holds: links hashed at rest,
-// single use, one kills the other (also in parallel), expiry by the clock, audited once.
+// single use, one kills the other (also in parallel), expiry by the clock, audited once; a new hold for the same
+// interaction supersedes the earlier (its links die); a refused email limit holds and sends nothing.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { manualClock } from "../helpers/totp-login.ts";
@@ -173,17 +174,22 @@ describe("suspicious-login rules and holds", () => {
   });
 
   describe("holds", () => {
-    const makeHold = async (ttlSeconds = 900) => {
-      const user = await t.createUser();
-      const fired = [{ rule: "new_country" as const, reason: "a sign-in from a country you have not signed in from before (Japan)" }];
-      const holdId = await risk.hold(user, { interactionUid: "uid-test", fired, ttlSeconds }, { ...req(TOKYO), clientId: "client-x" });
-      const mail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject === "Was this you signing in to Gatehouse?");
+    const fired = [{ rule: "new_country" as const, reason: "a sign-in from a country you have not signed in from before (Japan)" }];
+    const holdMails = (email: string) => sink.messages.filter((m) => m.to.includes(email) && m.subject === "Was this you signing in to Gatehouse?");
+    let interactions = 0;
+    const spend = async () => {};
+    const makeHold = async (ttlSeconds = 900, user?: { id: string; email: string; username: string }, interactionUid = `uid-test-${++interactions}`) => {
+      const who = user ?? await t.createUser();
+      const before = holdMails(who.email).length;
+      const holdId = await risk.hold(who, { interactionUid, fired, ttlSeconds, spend }, { ...req(TOKYO), clientId: "client-x" });
+      await sink.waitFor(() => holdMails(who.email).length > before);
+      const mail = holdMails(who.email).at(-1)!;
       const token = (kind: number) => [...mail.text.matchAll(/\/login-holds\/([\w-]+)/g)][kind]![1]!;
-      return { user, holdId, approve: token(0), deny: token(1), mail };
+      return { user: who, holdId, approve: token(0), deny: token(1), mail, interactionUid };
     };
 
     it("only the tokens' sha256 is in Redis; the hold knows user, interaction and rules; login.held audited", async () => {
-      const { user, holdId, approve, deny } = await makeHold();
+      const { user, holdId, approve, deny, interactionUid } = await makeHold();
       const prefix = t.config.redis.keyPrefix;
       const keys = await t.app.redis.keys(`${prefix}risk:*`); // KEYS is not prefixed by ioredis
       expect(keys.length).toBeGreaterThanOrEqual(3);
@@ -193,7 +199,7 @@ describe("suspicious-login rules and holds", () => {
       expect(everything).not.toContain(deny);
       expect(everything).toContain(sha256(approve));
       const status = await risk.status(holdId, req(TOKYO));
-      expect(status).toMatchObject({ status: "pending", hold: { userId: user.id, interactionUid: "uid-test", rules: ["new_country"], clientId: "client-x" } });
+      expect(status).toMatchObject({ status: "pending", hold: { userId: user.id, interactionUid, rules: ["new_country"], clientId: "client-x" } });
       expect((await events(user.id, "login.held"))[0]!.data).toMatchObject({ holdId, rules: ["new_country"], ttlSeconds: 900 });
     });
 
@@ -235,6 +241,39 @@ describe("suspicious-login rules and holds", () => {
       expect(await events(user.id, "login.hold_expired")).toHaveLength(1);
       expect(await events(user.id, "login.hold_approved")).toHaveLength(0);
       expect(await events(user.id, "login.hold_denied")).toHaveLength(0);
+    });
+
+    it("a new hold for the same interaction supersedes the earlier: its links are dead, its status 'superseded', audited", async () => {
+      const first = await makeHold();
+      const second = await makeHold(900, first.user, first.interactionUid);
+      expect(second.holdId).not.toBe(first.holdId);
+      expect((await risk.status(first.holdId, req(TOKYO)))!.status).toBe("superseded");
+      expect(await risk.inspectLink(first.approve, req(LONDON))).toEqual({ outcome: "invalid" });
+      expect(await risk.decide(first.approve, req(LONDON))).toEqual({ outcome: "invalid" });
+      expect(await risk.decide(first.deny, req(LONDON))).toEqual({ outcome: "invalid" });
+      expect(await events(first.user.id, "login.hold_approved")).toHaveLength(0);
+      expect(await events(first.user.id, "login.hold_denied")).toHaveLength(0);
+      expect((await events(first.user.id, "login.hold_superseded")).map((e) => (e.data as { holdId: string }).holdId)).toEqual([first.holdId]);
+      // the new hold is untouched; another interaction's hold of the same user is not superseded
+      const elsewhere = await makeHold(900, first.user);
+      expect((await risk.status(second.holdId, req(TOKYO)))!.status).toBe("pending");
+      expect(await risk.decide(second.approve, req(LONDON))).toMatchObject({ outcome: "approved" });
+      expect((await risk.status(elsewhere.holdId, req(TOKYO)))!.status).toBe("pending");
+      // a decided hold is not superseded afterwards (a third hold in the same interaction leaves "approved" alone)
+      await makeHold(900, first.user, first.interactionUid);
+      expect((await risk.status(second.holdId, req(TOKYO)))!.status).toBe("approved");
+      expect(await events(first.user.id, "login.hold_superseded")).toHaveLength(1);
+    });
+
+    it("when the email limit refuses, nothing is held or sent, the interaction's earlier hold still ends, login.failed audited", async () => {
+      const first = await makeHold();
+      const refused = async () => { throw new Error("over the limit"); };
+      await expect(risk.hold(first.user, { interactionUid: first.interactionUid, fired, ttlSeconds: 900, spend: refused }, { ...req(TOKYO), clientId: "client-x" })).rejects.toThrow("over the limit");
+      expect(holdMails(first.user.email)).toHaveLength(1);
+      expect(await events(first.user.id, "login.held")).toHaveLength(1);
+      expect((await risk.status(first.holdId, req(TOKYO)))!.status).toBe("superseded");
+      expect(await risk.inspectLink(first.approve, req(LONDON))).toEqual({ outcome: "invalid" });
+      expect((await events(first.user.id, "login.failed")).at(-1)!.data).toMatchObject({ reason: "hold_email_limit", rules: ["new_country"] });
     });
 
     it("unknown tokens are invalid", async () => {

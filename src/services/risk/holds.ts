@@ -2,14 +2,15 @@
 // sign-in came from, and has two emailed links (approve, deny) of which only the sha256 is stored. One link
 // decides once and ends the other; a decision made in parallel with the other link loses (SET NX). Keys live
 // a grace period past the hold's expiry, so a late link is told "expired" (and audited) rather than "unknown";
-// the expiry itself is judged by the application's clock.
+// the expiry itself is judged by the application's clock. An interaction has at most one live hold: a new one
+// (the user started over and was held again) supersedes the earlier, whose links die with it.
 import type { RedisClient } from "../../db/redis.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { randomToken, sha256 } from "../../lib/crypto.ts";
 import type { RuleName } from "./rules/index.ts";
 
 export type LinkKind = "approve" | "deny";
-export type HoldDecision = "approved" | "denied" | "expired";
+export type HoldDecision = "approved" | "denied" | "expired" | "superseded";
 
 export type Hold = {
   id: string;
@@ -40,6 +41,8 @@ export function createHolds(deps: { redis: RedisClient; clock: Clock }) {
   const holdKey = (id: string) => `risk:hold:{${id}}`;
   const linkKey = (hash: string) => `risk:link:{${hash}}`;
   const decisionKey = (id: string) => `risk:decision:{${id}}`;
+  /** the interaction's latest hold */
+  const interactionKey = (uid: string) => `risk:interaction:{${uid}}`;
 
   async function load(id: string): Promise<Hold | null> {
     const raw = await redis.get(holdKey(id));
@@ -58,9 +61,18 @@ export function createHolds(deps: { redis: RedisClient; clock: Clock }) {
     return hold && (kind === "approve" || kind === "deny") ? { kind, hold, hash } : null;
   }
 
+  /** ends a hold that no longer counts: decided "superseded" (unless already decided), both links deleted */
+  async function supersede(id: string | null): Promise<Hold | null> {
+    const hold = id ? await load(id) : null;
+    if (!hold) return null;
+    const won = await redis.set(decisionKey(hold.id), "superseded", "EX", keyTtl(hold), "NX");
+    if (won) await redis.del(linkKey(hold.approveHash), linkKey(hold.denyHash));
+    return won ? hold : null;
+  }
+
   return {
-    /** a new hold and its two links (the raw tokens go into the email only) */
-    async create(data: Omit<Hold, "id" | "createdAt" | "expiresAt" | "approveHash" | "denyHash">, ttlSeconds: number): Promise<{ hold: Hold; approveToken: string; denyToken: string }> {
+    /** a new hold and its two links (the raw tokens go into the email only); the interaction's earlier hold, if still open, is superseded */
+    async create(data: Omit<Hold, "id" | "createdAt" | "expiresAt" | "approveHash" | "denyHash">, ttlSeconds: number): Promise<{ hold: Hold; approveToken: string; denyToken: string; superseded: Hold | null }> {
       const approveToken = randomToken(32);
       const denyToken = randomToken(32);
       const hold: Hold = {
@@ -71,7 +83,14 @@ export function createHolds(deps: { redis: RedisClient; clock: Clock }) {
       await redis.set(holdKey(hold.id), JSON.stringify(hold), "EX", ttl);
       await redis.set(linkKey(hold.approveHash), `${hold.id}:approve`, "EX", ttl);
       await redis.set(linkKey(hold.denyHash), `${hold.id}:deny`, "EX", ttl);
-      return { hold, approveToken, denyToken };
+      // atomic swap: of two holds made in parallel for one interaction, the one swapped in first is superseded
+      const previous = await redis.set(interactionKey(hold.interactionUid), hold.id, "EX", ttl, "GET");
+      return { hold, approveToken, denyToken, superseded: await supersede(previous) };
+    },
+
+    /** the interaction gets no new hold (the user started over and was refused): its earlier one ends all the same */
+    async supersedeFor(interactionUid: string): Promise<Hold | null> {
+      return supersede(await redis.getdel(interactionKey(interactionUid)));
     },
 
     /** the hold's state now; null when it is gone altogether */

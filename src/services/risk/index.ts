@@ -1,7 +1,9 @@
 // Suspicious logins: the configured rules over a sign-in and the user's recent history (login.risk_evaluated),
 // holding a sign-in that trips one (login.held; the approve / deny links emailed), the links' decisions
 // (login.hold_approved / login.hold_denied, with the time from hold to decision) and a hold's expiry
-// (login.hold_expired, once, when it is seen), and recording every successful sign-in's location.
+// (login.hold_expired, once, when it is seen), an earlier hold of the same interaction ending when a new one is
+// made (login.hold_superseded), the per-user limit on hold emails (login.failed, reason hold_email_limit), and
+// recording every successful sign-in's location.
 import type { RedisClient } from "../../db/redis.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/logger.ts";
@@ -36,6 +38,12 @@ export function createRiskService(deps: RiskDeps) {
     await audit.record({ type: "login.hold_expired", outcome: "failure", userId: hold.userId, ...request, clientId: hold.clientId, data: { ...holdAudit(hold), latencyMs: latencyMs(hold) } });
   }
 
+  /** audits that an earlier hold of the interaction ended (its links are dead) */
+  async function superseded(hold: Hold | null, request: Request): Promise<void> {
+    if (!hold) return;
+    await audit.record({ type: "login.hold_superseded", outcome: "success", userId: hold.userId, ...request, clientId: hold.clientId, data: { ...holdAudit(hold), latencyMs: latencyMs(hold) } });
+  }
+
   return {
     enabled: settings.rules.length > 0,
     holdTtl: settings.holdTtl,
@@ -53,13 +61,25 @@ export function createRiskService(deps: RiskDeps) {
       return fired;
     },
 
-    /** holds the sign-in: the hold, the email with both links, login.held; the hold's id */
-    async hold(user: Recipient, input: { interactionUid: string; fired: FiredRule[]; ttlSeconds: number }, request: Request & { clientId: string }): Promise<string> {
+    /**
+     * holds the sign-in: the hold, the email with both links, login.held; the hold's id. `spend` (the per-user
+     * limit on these emails) runs first: when it throws, nothing is held or sent, and the interaction's earlier
+     * hold ends all the same (the login no longer waits on it)
+     */
+    async hold(user: Recipient, input: { interactionUid: string; fired: FiredRule[]; ttlSeconds: number; spend: () => Promise<void> }, request: Request & { clientId: string }): Promise<string> {
+      try {
+        await input.spend();
+      } catch (err) {
+        await superseded(await holds.supersedeFor(input.interactionUid), request);
+        await audit.record({ type: "login.failed", outcome: "failure", userId: user.id, ...request, data: { reason: "hold_email_limit", rules: input.fired.map((f) => f.rule), interaction: input.interactionUid } });
+        throw err;
+      }
       const location = describeLocation(await history.locate(request.ip ?? ""));
-      const { hold, approveToken, denyToken } = await holds.create({
+      const { hold, approveToken, denyToken, superseded: earlier } = await holds.create({
         userId: user.id, interactionUid: input.interactionUid, clientId: request.clientId, rules: input.fired.map((f) => f.rule),
         reasons: input.fired.map((f) => f.reason), ip: request.ip, userAgent: request.userAgent, location,
       }, input.ttlSeconds);
+      await superseded(earlier, request);
       await deps.notifications.suspiciousLogin(user, { approveLink: link(approveToken), denyLink: link(denyToken), reasons: hold.reasons, ttlSeconds: input.ttlSeconds }, request);
       await audit.record({ type: "login.held", outcome: "success", userId: user.id, ...request, data: { ...holdAudit(hold), ttlSeconds: input.ttlSeconds } });
       return hold.id;

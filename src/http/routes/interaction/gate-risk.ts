@@ -2,7 +2,10 @@
 // when one fires the login is held, the approve / deny links are emailed, and the browser waits at
 // /interaction/:uid/hold ("check your email"), a page that refreshes itself (meta refresh; login-hold.js polls
 // /hold/status to be quicker) and goes on once the hold is approved, shows "blocked" once it is denied, and the
-// "start again" page once it has expired. Every successful sign-in's location is recorded (signedIn).
+// "start again" page once it has expired or was superseded (the user started over and was held again). Opened
+// again after the login went on, it follows the login to where it waits now (gates.ts). Hold emails are limited
+// per user (RATE_LIMIT_RISK_HOLD_PER_USER; over it a 429 and no email). Every successful sign-in's location is
+// recorded (signedIn).
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import type { AppContext } from "../../../context.ts";
@@ -10,18 +13,14 @@ import type { GateState } from "../../../flows/login-flow.ts";
 import { maskEmail } from "../../../services/notifications.ts";
 import type { HoldStatus } from "../../../services/risk/index.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
-import type { GateRunner, LoginGate } from "./gates.ts";
+import { followMovedLogin, LoginMovedOn, type GateRunner, type LoginGate } from "./gates.ts";
 
 /** seconds between the waiting page's own refreshes */
 export const HOLD_REFRESH_SECONDS = 5;
 
-/** the waiting login already went on (its result is with oidc-provider): resume there */
-class AlreadyPassed extends Error {
-  constructor(readonly returnTo: string) { super("login already passed the risk gate"); }
-}
-
 export function createRiskGate(app: AppContext, h: InteractionHelpers) {
   const { risk, accounts, audit } = app.services;
+  const { rateLimits } = app;
   const info = (ctx: Context, interaction: Interaction) => h.requestInfo(ctx, String(interaction.params.client_id));
 
   const gate: LoginGate = {
@@ -35,21 +34,23 @@ export function createRiskGate(app: AppContext, h: InteractionHelpers) {
       if (!user) throw h.wrongStep();
       // the links die with the login they would let through: never later than the interaction itself
       const ttlSeconds = Math.max(1, Math.min(risk.holdTtl, interaction.exp - app.clock.epoch()));
-      const holdId = await risk.hold(user, { interactionUid: interaction.uid, fired, ttlSeconds }, request);
+      // the per-user limit on these emails is spent only when one goes out
+      const spend = () => rateLimits.riskHoldPerUser.consume(user.id);
+      const holdId = await risk.hold(user, { interactionUid: interaction.uid, fired, ttlSeconds, spend }, request);
       return { pass: false, redirect: `/interaction/${interaction.uid}/hold`, ttl: risk.holdTtl, data: { holdId } };
     },
     signedIn: (ctx, _interaction, who) => risk.recordSignIn(who.userId, ctx.ip),
   };
 
-  /** the waiting login and its hold; a hold that is gone, expired or not this login's ends the wait ("start again") */
+  /**
+   * the waiting login and its hold; a hold that is gone, expired, superseded or not this login's ends the wait
+   * ("start again"); a login that went on (a parallel reload, the meta refresh and the script at once, passed it
+   * to a later step or to oidc-provider) is followed there (LoginMovedOn)
+   */
   async function waiting(ctx: Context, interaction: Interaction): Promise<{ state: GateState; found: HoldStatus }> {
-    const state = await gates().pending(interaction, "risk").catch((err: unknown) => {
-      // a parallel reload (the meta refresh and the script at once) already handed the login to oidc-provider
-      if (interaction.result?.login) throw new AlreadyPassed(interaction.returnTo);
-      throw err;
-    });
+    const state = await gates().pending(interaction, "risk");
     const found = await risk.status(state.data.holdId ?? "", info(ctx, interaction));
-    if (!found || found.status === "expired" || found.hold.interactionUid !== interaction.uid || found.hold.userId !== state.who.userId) {
+    if (!found || found.status === "expired" || found.status === "superseded" || found.hold.interactionUid !== interaction.uid || found.hold.userId !== state.who.userId) {
       await gates().stop(interaction);
       throw gates().expired(interaction.uid);
     }
@@ -57,15 +58,7 @@ export function createRiskGate(app: AppContext, h: InteractionHelpers) {
   }
 
   async function show(ctx: Context, interaction: Interaction) {
-    let waited: Awaited<ReturnType<typeof waiting>>;
-    try {
-      waited = await waiting(ctx, interaction);
-    } catch (err) {
-      if (!(err instanceof AlreadyPassed)) throw err;
-      ctx.status = 303;
-      return ctx.redirect(err.returnTo);
-    }
-    const { state, found } = waited;
+    const { state, found } = await waiting(ctx, interaction);
     if (found.status === "approved") return gates().pass(ctx, interaction, state, { risk: "approved", riskRules: found.hold.rules });
     if (found.status === "denied") {
       if (await gates().stop(interaction)) await audit.record({ type: "login.failed", outcome: "failure", userId: state.who.userId, ...info(ctx, interaction), data: { reason: "hold_denied", holdId: found.hold.id, rules: found.hold.rules } });
@@ -93,8 +86,9 @@ export function createRiskGate(app: AppContext, h: InteractionHelpers) {
     let answer = "expired";
     try {
       answer = (await waiting(ctx, interaction)).found.status;
-    } catch {
-      // expired, gone or not this login: the page says which once reloaded
+    } catch (err) {
+      // moved on, expired, gone or not this login: the page says which once reloaded
+      if (err instanceof LoginMovedOn) answer = "moved";
     }
     ctx.body = { status: answer };
   }
@@ -105,7 +99,7 @@ export function createRiskGate(app: AppContext, h: InteractionHelpers) {
     gate,
     register(router: Router, gateRunner: GateRunner, _body: Middleware): void {
       runner = gateRunner;
-      router.get("/interaction/:uid/hold", async (ctx) => show(ctx, await h.load(ctx)));
+      router.get("/interaction/:uid/hold", followMovedLogin, async (ctx) => show(ctx, await h.load(ctx)));
       router.get("/interaction/:uid/hold/status", async (ctx) => status(ctx, await h.load(ctx)));
     },
   };

@@ -3,9 +3,10 @@
 // A gate either lets the login through (possibly adding to its audit record) or stops it at a page of its own
 // (/interaction/:uid/<gate page>), remembering who signed in and which gates are behind them; the page calls
 // `pass` once its condition is met, and the remaining gates run. Nothing is signed in until the last gate and
-// the team step are done; a login stopped at a gate that is left alone simply expires.
-import type { Context } from "koa";
-import type { GateName, GateState, LoginFlow, SignedIn } from "../../../flows/login-flow.ts";
+// the team step are done; a login stopped at a gate that is left alone simply expires. A gate's page opened
+// again once the login has moved on (to a later gate, the team page, or oidc-provider) sends the browser there.
+import type { Context, Middleware } from "koa";
+import type { GateName, GateState, LoginFlow, LoginState, SignedIn } from "../../../flows/login-flow.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import type { TeamStep } from "./team-select.ts";
@@ -24,14 +25,49 @@ export type LoginGate = {
   signedIn?(ctx: Context, interaction: Interaction, who: SignedIn): Promise<void>;
 };
 
+/** each gate's page, under /interaction/:uid/ */
+export const GATE_PAGES: Record<GateName, string> = { risk: "hold", device: "device", single_session: "single-session" };
+
+const EXPIRED_MESSAGE = "This sign-in step has expired. Start again and enter your password.";
+const gateExpired = (uid: string) => new AppError("login.gate_expired", 400, EXPIRED_MESSAGE, { startOverUrl: `/interaction/${uid}` });
+
+/**
+ * the login this gate page was about went on: the browser belongs at `location`. To a page that does not
+ * follow it (followMovedLogin) it is the same "start again" error as an expired step, as before
+ */
+export class LoginMovedOn extends AppError {
+  constructor(uid: string, readonly location: string) {
+    super("login.gate_expired", 400, EXPIRED_MESSAGE, { startOverUrl: `/interaction/${uid}` });
+  }
+}
+
+/** route middleware for a gate's pages: a login that moved on is a 303 to where it waits now, not an error page */
+export const followMovedLogin: Middleware = async (ctx, next) => {
+  try {
+    await next();
+  } catch (err) {
+    if (!(err instanceof LoginMovedOn)) throw err;
+    ctx.status = 303;
+    ctx.redirect(err.location);
+  }
+};
+
+/** where the login of this interaction waits now, when not at a gate page's own step; null when nowhere */
+function whereNow(interaction: Interaction, state: LoginState | null): string | null {
+  // handed to oidc-provider already (a parallel reload finished it): resume the authorization there
+  if (interaction.result?.login) return interaction.returnTo;
+  if (state?.step === "gate") return `/interaction/${interaction.uid}/${GATE_PAGES[state.gate]}`;
+  if (state?.step === "team_select") return `/interaction/${interaction.uid}/team`;
+  return null;
+}
+
 /** every gate's follow-up once the sign-in is settled (the team step's complete calls it) */
 export const gatesSignedIn = (gates: LoginGate[]) => async (ctx: Context, interaction: Interaction, who: SignedIn): Promise<void> => {
   for (const gate of gates) await gate.signedIn?.(ctx, interaction, who);
 };
 
 export function createGateRunner(h: InteractionHelpers, flow: LoginFlow, gates: LoginGate[], teamStep: TeamStep) {
-  const expired = (uid: string) =>
-    new AppError("login.gate_expired", 400, "This sign-in step has expired. Start again and enter your password.", { startOverUrl: `/interaction/${uid}` });
+  const expired = gateExpired;
 
   /** the gates not yet passed, in order; the team step after the last */
   async function run(ctx: Context, interaction: Interaction, who: SignedIn, passed: GateName[] = []): Promise<void> {
@@ -54,12 +90,17 @@ export function createGateRunner(h: InteractionHelpers, flow: LoginFlow, gates: 
   return {
     run,
 
-    /** the login waiting at `gate` in this interaction, or the "start again" page */
+    /**
+     * the login waiting at `gate` in this interaction; LoginMovedOn when it waits at another step now (or was
+     * handed to oidc-provider), else the "start again" page
+     */
     async pending(interaction: Interaction, gate: GateName): Promise<GateState> {
       if (interaction.prompt.name !== "login") throw h.wrongStep();
-      const state = await flow.pendingGate(interaction.uid, gate);
-      if (!state) throw expired(interaction.uid);
-      return state;
+      const state = await flow.current(interaction.uid);
+      if (state?.step === "gate" && state.gate === gate) return state;
+      const location = whereNow(interaction, state);
+      if (location) throw new LoginMovedOn(interaction.uid, location);
+      throw expired(interaction.uid);
     },
 
     /** the gate's condition is met: end its wait (once, even for parallel requests) and run the remaining gates */
