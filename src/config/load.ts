@@ -127,6 +127,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (workers > 1 && (!s.DATABASE_URL || !s.REDIS_URL)) {
     problems.push("WORKERS: more than one worker needs DATABASE_URL and REDIS_URL (the embedded database and in-process store live in one process)");
   }
+  if (s.SESSION_IDLE_TIMEOUT > 0 && s.SESSION_IDLE_TIMEOUT < 2 * s.SESSION_ACTIVITY_RESOLUTION) {
+    // activity is recorded at most once per resolution: a shorter idle limit would sign active users out
+    problems.push(`SESSION_IDLE_TIMEOUT: must be at least twice SESSION_ACTIVITY_RESOLUTION (${s.SESSION_IDLE_TIMEOUT} < 2 × ${s.SESSION_ACTIVITY_RESOLUTION}), or 0 for no idle timeout`);
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(s.DATA_DIR);

@@ -82,3 +82,14 @@ describe("loadConfig", () => {
     expect(loadConfig({ DATA_DIR: tmp(), ARGON2_MAX_CONCURRENCY: "3" }).argon2.maxConcurrency).toBe(3);
   });
 });
+
+describe("session idle timeout", () => {
+  it("rejects an idle timeout under twice the activity resolution, naming both settings", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "gh-config-idle-"));
+    const load = (idle: string, resolution: string) => () => loadConfig({ DATA_DIR: dir, SESSION_IDLE_TIMEOUT: idle, SESSION_ACTIVITY_RESOLUTION: resolution });
+    expect(load("60", "60")).toThrow(/SESSION_IDLE_TIMEOUT: must be at least twice SESSION_ACTIVITY_RESOLUTION \(60 < 2 × 60\)/);
+    expect(load("119", "60")).toThrow(ConfigError);
+    expect(load("120", "60")().session.idleTimeout).toBe(120);
+    expect(load("0", "60")().session.idleTimeout).toBe(0);
+  });
+});
