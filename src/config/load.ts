@@ -43,7 +43,7 @@ export type Config = {
     activityResolution: number;
     singleSession: boolean;
   };
-  deviceApproval: { policy: Parsed["DEVICE_APPROVAL"]; codeTtl: number; maxAttempts: number; resendCooldown: number; trustedTtl: number };
+  deviceApproval: { policy: Parsed["DEVICE_APPROVAL"]; codeTtl: number; maxAttempts: number; resendCooldown: number; trustedTtl: number; failuresPerUser: number };
   /** suspicious-login rules (empty = none) and their thresholds */
   risk: { rules: ("new_country" | "impossible_travel" | "new_network")[]; travelMaxKmh: number; travelMinKm: number; holdTtl: number };
   keys: { refreshSeconds: number };
@@ -174,7 +174,7 @@ export function loadConfig(env: Env = process.env): Config {
       ttl: s.SESSION_TTL, rememberTtl: s.SESSION_REMEMBER_TTL, interactionTtl: s.INTERACTION_TTL, grantTtl: s.GRANT_TTL,
       idleTimeout: s.SESSION_IDLE_TIMEOUT, activityResolution: s.SESSION_ACTIVITY_RESOLUTION, singleSession: s.SINGLE_SESSION,
     },
-    deviceApproval: { policy: s.DEVICE_APPROVAL, codeTtl: s.DEVICE_CODE_TTL, maxAttempts: s.DEVICE_CODE_MAX_ATTEMPTS, resendCooldown: s.DEVICE_CODE_RESEND_COOLDOWN, trustedTtl: s.TRUSTED_DEVICE_TTL },
+    deviceApproval: { policy: s.DEVICE_APPROVAL, codeTtl: s.DEVICE_CODE_TTL, maxAttempts: s.DEVICE_CODE_MAX_ATTEMPTS, resendCooldown: s.DEVICE_CODE_RESEND_COOLDOWN, trustedTtl: s.TRUSTED_DEVICE_TTL, failuresPerUser: s.RATE_LIMIT_DEVICE_CODE_FAILURES_PER_USER },
     risk: {
       rules: s.RISK_RULES.includes("off") ? [] : s.RISK_RULES.filter((r): r is Exclude<typeof r, "off"> => r !== "off"),
       travelMaxKmh: s.RISK_TRAVEL_MAX_KMH, travelMinKm: s.RISK_TRAVEL_MIN_KM, holdTtl: s.RISK_HOLD_TTL,

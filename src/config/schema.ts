@@ -76,6 +76,7 @@ export const settings = {
   RATE_LIMIT_CODE_PER_USER: { schema: z.coerce.number().int().min(1).default(10), doc: "Second-factor (TOTP or backup) code attempts per minute for one account (then 429); wrong codes also count toward lockout" },
   RATE_LIMIT_CODE_PER_IP: { schema: z.coerce.number().int().min(1).default(30), doc: "Second-factor code attempts per minute from one IP address (then 429)" },
   RATE_LIMIT_DEVICE_CODE_PER_USER: { schema: z.coerce.number().int().min(1).default(5), doc: "Device approval code emails per hour for one account (then 429)" },
+  RATE_LIMIT_DEVICE_CODE_FAILURES_PER_USER: { schema: z.coerce.number().int().min(1).default(10), doc: "Wrong device approval codes allowed for one account in 24 hours, across all its sign-ins (then no code is sent or accepted for it until the 24 hours pass; a right password does not reset it)" },
   RATE_LIMIT_DEVICE_CODE_PER_IP: { schema: z.coerce.number().int().min(1).default(30), doc: "Device approval code attempts and sends per minute from one IP address (then 429)" },
   RATE_LIMIT_RISK_LINK_PER_IP: { schema: z.coerce.number().int().min(1).default(30), doc: "Suspicious-login approve / deny link uses per minute from one IP address (then 429)" },
   RATE_LIMIT_RISK_HOLD_PER_USER: { schema: z.coerce.number().int().min(1).default(5), doc: "Suspicious-login \"Was this you?\" emails (held sign-ins) per hour for one account (then the sign-in gets 429 and no email)" },

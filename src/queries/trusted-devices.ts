@@ -16,12 +16,19 @@ export function createTrustedDeviceQueries(db: PrismaClient) {
     findLive: (userId: string, tokenHash: string, at: Date): Promise<TrustedDeviceRow | null> =>
       db.trustedDevice.findFirst({ where: { userId, tokenHash, ...live(at) } }),
 
-    /** trusts the browser for the user; a row left from an earlier (revoked or expired) trust starts over */
-    upsert: (data: NewTrustedDevice, at: Date): Promise<TrustedDeviceRow> =>
-      db.trustedDevice.upsert({
-        where: { userId_tokenHash: { userId: data.userId, tokenHash: data.tokenHash } },
-        create: { ...data, createdAt: at, lastUsedAt: at },
-        update: { label: data.label, ip: data.ip, countryCode: data.countryCode, expiresAt: data.expiresAt, createdAt: at, lastUsedAt: at, revokedAt: null },
+    /**
+     * trusts the browser for the user under a new cookie hash, in one transaction: every row of the browser's
+     * previous cookie hash (any user's) moves to the new hash first, so a row left from this user's earlier
+     * (revoked or expired) trust starts over, and other users' trusts of this browser carry on
+     */
+    trust: (data: NewTrustedDevice, previousHash: string | null, at: Date): Promise<TrustedDeviceRow> =>
+      db.$transaction(async (tx) => {
+        if (previousHash) await tx.trustedDevice.updateMany({ where: { tokenHash: previousHash }, data: { tokenHash: data.tokenHash } });
+        return tx.trustedDevice.upsert({
+          where: { userId_tokenHash: { userId: data.userId, tokenHash: data.tokenHash } },
+          create: { ...data, createdAt: at, lastUsedAt: at },
+          update: { label: data.label, ip: data.ip, countryCode: data.countryCode, expiresAt: data.expiresAt, createdAt: at, lastUsedAt: at, revokedAt: null },
+        });
       }),
 
     /** a sign-in used the device: when, and from where (the address and its country go together) */

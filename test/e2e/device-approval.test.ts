@@ -2,8 +2,10 @@
 // gets a 6-digit code by email (both parts) and signs in with it; the device cookie's attributes and that only
 // its hash is stored (and only an HMAC of the code); wrong codes lock the challenge after 5 (even the right code
 // is refused then, starting over sends a new one), also under parallel guesses; parallel right codes continue
-// once; expiry on the app clock; resend with cool-down (the new code works, the old one does not, attempts
-// carry over); the per-user email limit and, behind a trusted proxy, the per-IP limit.
+// exactly once and trust the device once; wrong codes add up per account across sign-ins (the 11th is refused,
+// then the right code too, and a new sign-in gets no email); expiry on the app clock; resend with cool-down
+// (the new code works, the old one does not, attempts carry over); the per-user email limit (the refused resend
+// keeps the code page and its cool-down) and, behind a trusted proxy, the per-IP limit.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { TestBrowser } from "../helpers/browser.ts";
 import { post } from "../helpers/totp-login.ts";
@@ -118,9 +120,61 @@ describe("the emailed device code", () => {
 
     const second = await atCodePage(env);
     const rights = await Promise.all(Array.from({ length: 5 }, () => post(second.browser, second.page, "/device", { code: second.code })));
-    expect(rights.filter((r) => r.status === 303)).toHaveLength(1);
+    const winners = rights.filter((r) => r.status === 303);
+    expect(winners).toHaveLength(1);
     expect(rights.filter((r) => r.status === 400)).toHaveLength(4);
-    expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: second.user.id } })).toBeLessThanOrEqual(1);
+    // the one that went on signs in (the relying party gets its tokens), and the device is trusted exactly once
+    const next = new URL(winners[0]!.location!, second.page.url).toString();
+    const callback = await throughConsentPage(second.browser, await second.browser.go(next, { stopAt: REDIRECT }), REDIRECT);
+    expect((await exchangeCode(env.rp, callback, second.req)).claims()!.sub).toBe(second.user.id);
+    expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: second.user.id } })).toBe(1);
+    expect(await auditEvents(t, second.user.id, "device.trusted")).toHaveLength(1);
+    expect(await auditEvents(t, second.user.id, "login.succeeded")).toHaveLength(1);
+  });
+
+  it("wrong codes add up across sign-ins: the 11th is refused, then the right code too, and a new sign-in gets no email", async () => {
+    const { t, sink, rp } = env;
+    const { user, browser, page, code } = await atCodePage(env);
+    const wrongFor = (c: string) => (c === "000000" ? "111111" : "000000");
+    // sign-in 1: 5 wrong codes (this sign-in's challenge locked)
+    for (let n = 1; n <= 5; n++) expect((await post(browser, page, "/device", { code: wrongFor(code) })).status).toBe(n < 5 ? 401 : 429);
+    // sign-in 2 (start over, a right password): 3 wrong, the count goes on (8)
+    const two = await atCodePage(env, user);
+    for (let n = 1; n <= 3; n++) expect((await post(two.browser, two.page, "/device", { code: wrongFor(two.code) })).status).toBe(401);
+    // sign-in 3: the 9th is wrong; the 10th uses up the account's wrong codes
+    const three = await atCodePage(env, user);
+    expect((await post(three.browser, three.page, "/device", { code: wrongFor(three.code) })).status).toBe(401);
+    const tenth = await post(three.browser, three.page, "/device", { code: wrongFor(three.code) });
+    expect(tenth.status).toBe(429);
+    expect(tenth.html).toContain("Too many wrong codes for this account; try again later or sign in from a device you have used before");
+    const eleventh = await post(three.browser, three.page, "/device", { code: wrongFor(three.code) });
+    expect(eleventh.status).toBe(429);
+    expect(eleventh.html).toContain("Too many wrong codes for this account");
+    expect(eleventh.html).not.toContain('name="code"');
+    // the right code is refused too, on this sign-in and on the one with attempts left
+    for (const at of [three, two]) {
+      const right = await post(at.browser, at.page, "/device", { code: at.code });
+      expect(right.status).toBe(429);
+      expect(right.html).toContain("Too many wrong codes for this account");
+    }
+    const failed = await auditEvents(t, user.id, "device.code_failed");
+    expect(failed.filter((e) => (e.data as { reason: string }).reason === "wrong_code")).toHaveLength(10);
+    expect(failed.filter((e) => (e.data as { reason: string }).reason === "account_locked")).toHaveLength(3);
+    // a new sign-in (right password): no email, the code page says why
+    const mails = codeMailCount(sink, user.email);
+    const fresh = await signInToDevicePage(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password });
+    expect(fresh.page.status).toBe(429);
+    expect(fresh.page.html).toContain("Too many wrong codes for this account");
+    expect(fresh.page.headers.get("retry-after")).toMatch(/^\d+$/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(codeMailCount(sink, user.email)).toBe(mails);
+    const locked = (await auditEvents(t, user.id, "device.code_locked")).map((e) => e.data as { reason: string; stage?: string });
+    expect(locked).toEqual([
+      expect.objectContaining({ reason: "attempts" }),
+      expect.objectContaining({ reason: "account_failures", stage: "verify", failures: 10 }),
+      expect.objectContaining({ reason: "account_failures", stage: "send" }),
+    ]);
+    expect(await auditEvents(t, user.id, "login.succeeded")).toHaveLength(0);
   });
 
   it("an expired code is refused; a new code then works", async () => {
@@ -177,6 +231,10 @@ describe("the emailed device code", () => {
     const over = await post(browser, page, "/device/resend", {});
     expect(over.status).toBe(429);
     expect(over.html).toContain("Too many device approval emails for this account");
+    // the refused resend shows the code page (the last code still works there) and did not restart the cool-down
+    expect(over.html).toContain('name="code"');
+    expect(over.html).not.toMatch(/<button[^>]*disabled[^>]*>Send a new code/);
+    expect((await browser.go(page.url)).html).not.toMatch(/<button[^>]*disabled[^>]*>Send a new code/);
     // a new sign-in from another browser is refused the email too
     const other = await signInToDevicePage(rp, new TestBrowser(env.t.url), REDIRECT, { identifier: user.email, password: user.password });
     expect(other.page.status).toBe(429);

@@ -1,9 +1,10 @@
 // Trusted devices through the real pages, real mail and openid-client: the trusted browser skips the code, a
-// revoked one (Devices page) is asked again, another user's trust of the same browser does not count (one
-// cookie, a row per user); a TOTP sign-in trusts the browser under without-2fa, not under always; off never
-// asks; the Devices page (this device, revoke one / all, someone else's id, CSRF on every device form); the
-// client address: ignored X-Forwarded-For without TRUST_PROXY, address and country behind a trusted proxy; a
-// sign-in approved from the suspicious-login email needs no code and does not trust its browser.
+// revoked one (Devices page) is asked again, another user's trust of the same browser does not count (a row
+// per user; each trust sets a fresh cookie value and the other users' trusts follow it); a planted cookie value
+// is never kept; a TOTP sign-in trusts the browser under without-2fa (a backup code does not), not under
+// always; off never asks; the Devices page (this device, revoke one / all, someone else's id, CSRF on every
+// device form); the client address: ignored X-Forwarded-For without TRUST_PROXY, address and country behind a
+// trusted proxy; a sign-in approved from the suspicious-login email still needs the device code.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { enableTotp, post, totpCode } from "../helpers/totp-login.ts";
@@ -56,11 +57,11 @@ describe("trusted devices (without-2fa)", () => {
     expect(isDevicePage(third.page)).toBe(true);
     const { code: second } = await codeMail(sink, user.email, 2);
     await exchangeCode(rp, await enterDeviceCode(browser, third.page, REDIRECT, second), third.req);
-    // trusted again: the same cookie value, the row revived
+    // trusted again: the row revived (under a fresh cookie value)
     expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: user.id, revokedAt: null } })).toBe(1);
   });
 
-  it("another user's trust of this browser does not make it trusted for this user (a row per user, one cookie)", async () => {
+  it("another user's trust of this browser does not make it trusted for this user; each trust sets a fresh cookie the other users' trusts follow", async () => {
     const { t, sink, rp } = env;
     const first = await atCodePage(env);
     await enterDeviceCode(first.browser, first.page, REDIRECT, first.code);
@@ -75,10 +76,47 @@ describe("trusted devices (without-2fa)", () => {
     // signing in as someone else ends the old session first: oidc-provider's self-submitting form
     if (done.html.includes("/session/end/confirm")) done = await throughConsentPage(first.browser, await first.browser.submit(done, "/session/end/confirm", {}, { stopAt: REDIRECT }), REDIRECT);
     await exchangeCode(rp, done, req.req);
-    // one cookie value, trusted by both
-    expect((await deviceCookie(first.browser, t.url))!.value).toBe(cookieBefore);
-    const rows = await t.app.db.prisma.trustedDevice.findMany({ where: { tokenHash: sha256(cookieBefore) } });
+    // a fresh cookie value, trusted by both (the first user's row moved to it); the old value matches nothing
+    const cookieAfter = (await deviceCookie(first.browser, t.url))!.value;
+    expect(cookieAfter).not.toBe(cookieBefore);
+    expect(await t.app.db.prisma.trustedDevice.count({ where: { tokenHash: sha256(cookieBefore) } })).toBe(0);
+    const rows = await t.app.db.prisma.trustedDevice.findMany({ where: { tokenHash: sha256(cookieAfter) } });
     expect(rows.map((r) => r.userId).sort()).toEqual([first.user.id, other.id].sort());
+
+    // the first user's device is revoked (from another device), then trusted again here by code: the other
+    // user's earlier trust of this browser still works with the newest cookie
+    await t.app.db.prisma.trustedDevice.updateMany({ where: { userId: first.user.id }, data: { revokedAt: new Date() } });
+    const back = await signInToDevicePage(rp, first.browser, REDIRECT, { identifier: first.user.email, password: first.user.password }, { prompt: "login" });
+    expect(isDevicePage(back.page), back.page.html.slice(0, 800)).toBe(true);
+    let backDone: Page = await enterDeviceCode(first.browser, back.page, REDIRECT, (await codeMail(sink, first.user.email, 2)).code);
+    if (backDone.html.includes("/session/end/confirm")) backDone = await throughConsentPage(first.browser, await first.browser.submit(backDone, "/session/end/confirm", {}, { stopAt: REDIRECT }), REDIRECT);
+    await exchangeCode(rp, backDone, back.req);
+    const newest = (await deviceCookie(first.browser, t.url))!.value;
+    expect(newest).not.toBe(cookieAfter);
+    const mailsBefore = codeMailCount(sink, other.email);
+    const otherAgain = await signInToDevicePage(rp, first.browser, REDIRECT, { identifier: other.email, password: other.password }, { prompt: "login" });
+    let otherDone: Page = otherAgain.page;
+    if (otherDone.html.includes("/session/end/confirm")) otherDone = await throughConsentPage(first.browser, await first.browser.submit(otherDone, "/session/end/confirm", {}, { stopAt: REDIRECT }), REDIRECT);
+    await exchangeCode(rp, otherDone, otherAgain.req);
+    expect(codeMailCount(sink, other.email)).toBe(mailsBefore);
+    expect((await deviceDecisions(t, other.id)).at(-1)).toBe("trusted");
+  });
+
+  it("a planted device cookie is never kept: the trust sets a fresh value and the planted one matches no row", async () => {
+    const { t, sink, rp } = env;
+    const user = await t.createUser();
+    const browser = new TestBrowser(t.url, FIREFOX_LINUX);
+    const planted = "A".repeat(43);
+    await browser.jar.setCookie(`gh.device=${planted}; Path=/; HttpOnly`, t.url);
+    const { req, page } = await signInToDevicePage(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
+    expect(isDevicePage(page)).toBe(true);
+    await exchangeCode(rp, await enterDeviceCode(browser, page, REDIRECT, (await codeMail(sink, user.email, 1)).code), req);
+    const cookie = (await deviceCookie(browser, t.url))!.value;
+    expect(cookie).not.toBe(planted);
+    expect(cookie).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const row = await t.app.db.prisma.trustedDevice.findFirstOrThrow({ where: { userId: user.id } });
+    expect(row.tokenHash).toBe(sha256(cookie));
+    expect(await t.app.db.prisma.trustedDevice.count({ where: { tokenHash: sha256(planted) } })).toBe(0);
   });
 
   it("a TOTP sign-in trusts the browser without a code", async () => {
@@ -96,6 +134,22 @@ describe("trusted devices (without-2fa)", () => {
     expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: user.id } })).toBe(1);
     expect((await auditEvents(t, user.id, "device.trusted"))[0]!.data).toMatchObject({ how: "totp" });
     expect(await deviceDecisions(t, user.id)).toEqual(["totp"]);
+  });
+
+  it("a backup code sign-in does not trust the browser: the emailed device code is asked", async () => {
+    const { t, sink, rp, clock } = env;
+    const user = await t.createUser();
+    const { backupCodes } = await enableTotp(t, clock, user);
+    const browser = new TestBrowser(t.url, FIREFOX_LINUX);
+    const { req, page } = await signInToDevicePage(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
+    expect(page.url).toMatch(/\/totp$/);
+    const devicePage = await throughConsentPage(browser, await browser.submit(page, "/totp", { method: "backup", code: backupCodes[0]! }, { stopAt: REDIRECT }), REDIRECT);
+    expect(isDevicePage(devicePage), devicePage.html.slice(0, 800)).toBe(true);
+    expect(await auditEvents(t, user.id, "two_factor.backup_code_used")).toHaveLength(1);
+    const { code } = await codeMail(sink, user.email, 1);
+    await exchangeCode(rp, await enterDeviceCode(browser, devicePage, REDIRECT, code), req);
+    expect((await auditEvents(t, user.id, "device.trusted"))[0]!.data).toMatchObject({ how: "code" });
+    expect(await deviceDecisions(t, user.id)).toEqual(["code"]);
   });
 
   it("revoke all on the Devices page; CSRF missing -> 403 on every device form, nothing changes", async () => {
@@ -205,7 +259,7 @@ describe("device approval after a suspicious-login hold", () => {
   beforeAll(async () => { env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true", RISK_RULES: "new_country" }); });
   afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
 
-  it("a sign-in approved from the emailed link needs no code, and its browser is not trusted by it", async () => {
+  it("a sign-in approved from the emailed link still needs the device code in a browser not yet trusted", async () => {
     const { t, sink, rp } = env;
     const user = await t.createUser();
     // first sign-in (London): nothing known yet, so no hold, but a new device: the code
@@ -214,7 +268,8 @@ describe("device approval after a suspicious-login hold", () => {
     expect(isDevicePage(first.page)).toBe(true);
     await exchangeCode(rp, await enterDeviceCode(london, first.page, REDIRECT, (await codeMail(sink, user.email, 1)).code), first.req);
 
-    // Tokyo, a new browser: held; approved from the email; the waiting page goes on without a device code
+    // Tokyo, a new browser: held; approved from the email (the link proves the mailbox owner clicked, not that
+    // the person at this browser reads the mailbox): the waiting page goes on to the device code
     const tokyo = new ProxiedBrowser(t.url, TOKYO);
     const held = await signInToDevicePage(rp, tokyo, REDIRECT, { identifier: user.email, password: user.password });
     expect(held.page.url).toMatch(/\/hold$/);
@@ -222,15 +277,14 @@ describe("device approval after a suspicious-login hold", () => {
     const approve = /https?:\/\/\S+\/login-holds\/[\w-]+/.exec(mail.text)![0];
     const phone = new TestBrowser(t.url);
     await phone.submit(await phone.go(approve), "/login-holds/", {}, { origin: "null" });
-    const after = await throughConsentPage(tokyo, await tokyo.go(held.page.url, { stopAt: REDIRECT }), REDIRECT);
-    await exchangeCode(rp, after, held.req);
-    expect(codeMailCount(sink, user.email)).toBe(1);
-    expect((await auditEvents(t, user.id, "login.succeeded")).at(-1)!.data).toMatchObject({ risk: "approved", device: "email_approved" });
+    const codePage = await throughConsentPage(tokyo, await tokyo.go(held.page.url, { stopAt: REDIRECT }), REDIRECT);
+    expect(isDevicePage(codePage), codePage.html.slice(0, 600)).toBe(true);
     expect(await deviceCookie(tokyo, t.url)).toBeUndefined();
-    expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: user.id } })).toBe(1);
-
-    // the next sign-in from that browser (Tokyo is known now): the device code is asked
-    const next = await signInToDevicePage(rp, tokyo, REDIRECT, { identifier: user.email, password: user.password }, { prompt: "login" });
-    expect(isDevicePage(next.page), next.page.html.slice(0, 600)).toBe(true);
+    const { code } = await codeMail(sink, user.email, 2);
+    await exchangeCode(rp, await enterDeviceCode(tokyo, codePage, REDIRECT, code), held.req);
+    expect((await auditEvents(t, user.id, "login.succeeded")).at(-1)!.data).toMatchObject({ risk: "approved", device: "code" });
+    // the code (not the email approval) trusted this browser
+    expect(await deviceCookie(tokyo, t.url)).toBeDefined();
+    expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: user.id } })).toBe(2);
   });
 });

@@ -1,8 +1,11 @@
 // The trusted-devices service and the device codes against real Postgres and Redis (app clock moved by hand):
-// which cookies count as trusted (not revoked, not expired, this user's, well formed), cookie reuse across
-// users, the list with "current"; codes bound to their sign-in and user, attempts counted exactly under
-// parallel guesses, resend keeping attempts and leaving the old code alone when the limit refuses; and the
-// device gate's order of decisions (off, trusted, approved by the suspicious-login email, TOTP, code).
+// which cookies count as trusted (not revoked, not expired, this user's, well formed), a fresh cookie value at
+// every trust (a planted value never kept) with other users' rows moved to it, the list with "current"; codes
+// bound to their sign-in and user, attempts counted exactly under parallel guesses, resend keeping attempts and
+// leaving the old code and its cool-down alone when the limit refuses; the per-user count of wrong codes across
+// sign-ins (exact under parallel guesses, a right code gives its place back, the window on the app clock); and
+// the device gate's order of decisions (off, trusted, TOTP, code; an email-approved sign-in and a backup code
+// still get the code).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type { Context } from "koa";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -33,6 +36,7 @@ describe("trusted devices and device codes", () => {
   });
   afterAll(async () => { await t?.close(); await sink?.close(); });
 
+  const auditEvents = (userId: string, type: string) => t.app.db.prisma.auditEvent.findMany({ where: { userId, type }, orderBy: { id: "asc" } });
   const userRow = async (id: string) => t.app.db.prisma.user.findUniqueOrThrow({ where: { id } });
 
   it("a trusted cookie counts for its user only, until revoked or expired; malformed cookies never", async () => {
@@ -54,25 +58,43 @@ describe("trusted devices and device codes", () => {
     expect(await devices().trustedFor(a.id, undefined, request)).toBeNull();
     expect(await devices().trustedFor(a.id, randomToken(32), request)).toBeNull();
 
-    // the same browser trusted by b: the cookie value is reused, a row per user
+    // the same browser trusted by b: a fresh value, a row per user, a's row moved to it (the old value is dead)
     const forB = await devices().trust(b.id, token, "totp", request);
-    expect(forB.token).toBe(token);
-    expect(await devices().trustedFor(b.id, token, request)).not.toBeNull();
+    expect(forB.token).not.toBe(token);
+    expect(await devices().trustedFor(b.id, forB.token, request)).not.toBeNull();
+    expect((await devices().trustedFor(a.id, forB.token, request))?.id).toBe(device.id);
+    expect(await devices().trustedFor(a.id, token, request)).toBeNull();
+    expect(await t.app.db.prisma.trustedDevice.count({ where: { tokenHash: sha256(token) } })).toBe(0);
+    const cookie = forB.token;
     // a malformed cookie is replaced by a fresh value
     expect((await devices().trust(b.id, "not-a-token", "code", request)).token).not.toBe("not-a-token");
 
     expect(await devices().revoke(a.id, device.id, request)).toBe(true);
     expect(await devices().revoke(a.id, device.id, request)).toBe(false);
-    expect(await devices().trustedFor(a.id, token, request)).toBeNull();
-    expect(await devices().trustedFor(b.id, token, request)).not.toBeNull();
+    expect(await devices().trustedFor(a.id, cookie, request)).toBeNull();
+    expect(await devices().trustedFor(b.id, cookie, request)).not.toBeNull();
+    // a trusts again: the revoked row revived under a fresh value, b's trust of this browser moves along
+    const again = await devices().trust(a.id, cookie, "code", request);
+    expect(again.device.id).toBe(device.id);
+    expect(await devices().trustedFor(b.id, again.token, request)).not.toBeNull();
     // b cannot revoke a's device by id
-    const again = await devices().trust(a.id, token, "code", request);
     expect(await devices().revoke(b.id, again.device.id, request)).toBe(false);
-    expect(await devices().trustedFor(a.id, token, request)).not.toBeNull();
+    expect(await devices().trustedFor(a.id, again.token, request)).not.toBeNull();
 
     clock.advance(TRUSTED_TTL + 1);
-    expect(await devices().trustedFor(a.id, token, request)).toBeNull();
-    expect(await devices().list(a.id, token)).toEqual([]);
+    expect(await devices().trustedFor(a.id, again.token, request)).toBeNull();
+    expect(await devices().list(a.id, again.token)).toEqual([]);
+  });
+
+  it("a planted cookie value is never kept: the trusted value is fresh and the planted one matches no row", async () => {
+    const victim = await t.createUser();
+    const planted = randomToken(32);
+    const { token, device } = await devices().trust(victim.id, planted, "code", request);
+    expect(token).not.toBe(planted);
+    expect(device.tokenHash).toBe(sha256(token));
+    expect(device.tokenHash).not.toBe(sha256(planted));
+    expect(await devices().trustedFor(victim.id, planted, request)).toBeNull();
+    expect(await t.app.db.prisma.trustedDevice.count({ where: { tokenHash: sha256(planted) } })).toBe(0);
   });
 
   it("the list marks this browser's device and leaves out revoked ones", async () => {
@@ -131,15 +153,56 @@ describe("trusted devices and device codes", () => {
     const refused = new AppError("rate_limited", 429, "Too many");
     await expect(devices().resendCode(uid, u, request, async () => { throw refused; })).rejects.toBe(refused);
     expect(codeMailCount(sink, u.email)).toBe(1);
-    // the refused resend still started a cool-down; the old code is untouched
-    expect((await devices().codeStatus(uid))!.attempts).toBe(2);
-    clock.advance(t.config.deviceApproval.resendCooldown);
+    // the refused resend left the challenge as it was: the same cool-down (none left now), the old code, attempts
+    expect(await devices().codeStatus(uid)).toMatchObject({ attempts: 2, resendIn: 0 });
     expect((await devices().resendCode(uid, u, request, noSpend)).outcome).toBe("sent");
     const { code: fresh } = await codeMail(sink, u.email, 2);
     const status = await devices().codeStatus(uid);
     expect(status!.attempts).toBe(2);
     if (fresh !== code) expect(await devices().checkCode(uid, u.id, code, request)).toMatchObject({ outcome: "wrong", attempt: 3, attemptsLeft: 2 });
     expect((await devices().checkCode(uid, u.id, fresh, request)).outcome).toBe("ok");
+  });
+
+  it("wrong codes add up per user across sign-ins: exact under parallel guesses, a right code gives its place back, the window passes", async () => {
+    const limit = t.config.deviceApproval.failuresPerUser;
+    expect(limit).toBe(10);
+    const u = await userRow((await t.createUser()).id);
+    const signIn = async () => {
+      const uid = newUid();
+      const before = codeMailCount(sink, u.email);
+      expect(await devices().sendCode(uid, u, request, 600, noSpend)).toBe(true);
+      return { uid, code: (await codeMail(sink, u.email, before + 1)).code };
+    };
+    const wrongFor = (code: string) => (code === "000000" ? "111111" : "000000");
+    // 4 wrong, then the right code: it takes no place in the count
+    const first = await signIn();
+    for (let n = 0; n < 4; n++) expect((await devices().checkCode(first.uid, u.id, wrongFor(first.code), request)).outcome).toBe("wrong");
+    expect((await devices().checkCode(first.uid, u.id, first.code, request)).outcome).toBe("ok");
+    expect(await devices().accountStatus(u.id)).toMatchObject({ failures: 4, locked: false });
+    // two sign-ins at once, 5 parallel wrong guesses each: only 6 more are compared (10 in all)
+    const [a, b] = [await signIn(), await signIn()];
+    const results = await Promise.all([a, b].flatMap((s) => Array.from({ length: 5 }, () => devices().checkCode(s.uid, u.id, wrongFor(s.code), request))));
+    const compared = results.filter((r) => r.outcome === "wrong" || (r.outcome === "locked" && r.lockedNow) || (r.outcome === "account_locked" && r.lockedNow));
+    expect(compared).toHaveLength(6);
+    expect(results.filter((r) => r.outcome === "account_locked" && r.lockedNow)).toHaveLength(1);
+    expect(await devices().accountStatus(u.id)).toMatchObject({ failures: limit, locked: true });
+    // now even a right code is refused (not compared), and no new code is sent
+    // (one of the two challenges has attempts left: only 6 guesses were compared, the others gave theirs back)
+    const rights = await Promise.all([a, b].map((s) => devices().checkCode(s.uid, u.id, s.code, request)));
+    expect(rights.map((r) => r.outcome)).toContain("account_locked");
+    expect(rights.map((r) => r.outcome)).not.toContain("ok");
+    const mails = codeMailCount(sink, u.email);
+    expect(await devices().sendCode(newUid(), u, request, 600, noSpend)).toBe(false);
+    expect((await devices().resendCode(a.uid, u, request, noSpend)).outcome).toBe("account_locked");
+    expect(codeMailCount(sink, u.email)).toBe(mails);
+    expect((await auditEvents(u.id, "device.code_locked")).map((e) => (e.data as { reason: string; stage?: string }))).toEqual(
+      expect.arrayContaining([expect.objectContaining({ reason: "account_failures", stage: "verify" }), expect.objectContaining({ reason: "account_failures", stage: "send" })]),
+    );
+    // the window passes on the app clock: codes again
+    clock.advance(24 * 3600);
+    expect(await devices().accountStatus(u.id)).toMatchObject({ failures: 0, locked: false });
+    const later = await signIn();
+    expect((await devices().checkCode(later.uid, u.id, later.code, request)).outcome).toBe("ok");
   });
 
   describe("the gate's decisions", () => {
@@ -152,19 +215,24 @@ describe("trusted devices and device codes", () => {
     const who = (userId: string, amr: string[], audit: Record<string, string> = {}): SignedIn => ({ userId, amr, remember: false, audit });
     const gate = () => createDeviceGate(t.app, createInteractionHelpers(t.app)).gate;
 
-    it("trusted cookie, then an approved suspicious login, then TOTP, then a code", async () => {
+    it("trusted cookie, then TOTP, then a code; an email-approved sign-in and a backup code still get the code", async () => {
       const u = await t.createUser();
       const { token } = await devices().trust(u.id, undefined, "code", request);
       expect(await gate().check(fakeCtx(token), interaction(newUid()), who(u.id, ["pwd"], { risk: "approved" }))).toEqual({ pass: true, audit: { device: "trusted" } });
-      expect(await gate().check(fakeCtx(), interaction(newUid()), who(u.id, ["pwd"], { risk: "approved" }))).toEqual({ pass: true, audit: { device: "email_approved" } });
-      expect(await gate().check(fakeCtx(), interaction(newUid()), who(u.id, ["pwd", "otp"]))).toEqual({ pass: true, audit: { device: "totp" } });
+      expect(await gate().check(fakeCtx(), interaction(newUid()), who(u.id, ["pwd", "otp"], { method: "totp" }))).toEqual({ pass: true, audit: { device: "totp" } });
       expect(codeMailCount(sink, u.email)).toBe(0);
-      // email_approved does not trust the browser
-      expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: u.id } })).toBe(1);
       const uid = newUid();
       const stop = await gate().check(fakeCtx(), interaction(uid), who(u.id, ["pwd"]));
       expect(stop).toMatchObject({ pass: false, redirect: `/interaction/${uid}/device` });
       await codeMail(sink, u.email, 1);
+      // approved from the suspicious-login email: the link proves the mailbox, not this browser
+      const approved = newUid();
+      expect(await gate().check(fakeCtx(), interaction(approved), who(u.id, ["pwd"], { risk: "approved" }))).toMatchObject({ pass: false, redirect: `/interaction/${approved}/device` });
+      await codeMail(sink, u.email, 2);
+      // a backup code is not a TOTP: the emailed code
+      const backup = newUid();
+      expect(await gate().check(fakeCtx(), interaction(backup), who(u.id, ["pwd", "otp"], { method: "backup" }))).toMatchObject({ pass: false, redirect: `/interaction/${backup}/device` });
+      await codeMail(sink, u.email, 3);
     });
   });
 });

@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import type { Context } from "koa";
 import { createDeviceCookie } from "../../src/http/device-cookie.ts";
 
-const settings = { policy: "without-2fa" as const, codeTtl: 300, maxAttempts: 5, resendCooldown: 60, trustedTtl: 86400 };
+const settings = { policy: "without-2fa" as const, codeTtl: 300, maxAttempts: 5, resendCooldown: 60, trustedTtl: 86400, failuresPerUser: 10 };
 const VALUE = "a".repeat(43);
 
 function written(isProduction: boolean): string[] {

@@ -1,7 +1,8 @@
 // Trusted devices and the emailed device approval codes: whether this browser (its device cookie) is trusted
-// for a user, trusting it (a random 32-byte cookie value, only its sha256 stored, a label from the user agent,
-// IP and country), the Devices page's list and revocations, and sending and checking the codes
-// (device-codes.ts). The HTTP layer owns the cookie itself and the rate limits (passed in as `spend`).
+// for a user, trusting it (a fresh random 32-byte cookie value at every trust, only its sha256 stored, a label
+// from the user agent, IP and country; other users' trusts of the same browser move to the new value), the
+// Devices page's list and revocations, and sending and checking the codes (device-codes.ts, with the per-user
+// count of wrong codes). The HTTP layer owns the cookie itself and the rate limits (passed in as `spend`).
 import type { RedisClient } from "../../db/redis.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Config } from "../../config/load.ts";
@@ -13,7 +14,7 @@ import type { AuditService } from "../audit.ts";
 import type { NewAuditEvent } from "../../queries/audit-events.ts";
 import type { Geo } from "../request/geo.ts";
 import { describeUserAgent } from "../request/user-agent.ts";
-import { createDeviceCodes, type ResendResult, type VerifyResult } from "./device-codes.ts";
+import { createDeviceCodes, FAILURE_WINDOW, type AccountStatus, type ResendResult, type VerifyResult } from "./device-codes.ts";
 
 export type TrustedDeviceDeps = {
   queries: TrustedDeviceQueries; redis: RedisClient; clock: Clock; notifications: Notifications; audit: AuditService;
@@ -36,6 +37,14 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
   const event = (type: string, outcome: "success" | "failure", userId: string, request: Request, data: EventData) =>
     audit.record({ type, outcome, userId, ip: request.ip, userAgent: request.userAgent, ...(request.clientId ? { clientId: request.clientId } : {}), data });
 
+  /** refuses a code send while the user's wrong codes are used up: audited with where it was refused */
+  async function refusedForAccount(userId: string, request: Request, stage: "send" | "resend", known?: AccountStatus): Promise<boolean> {
+    const account = known ?? (await codes.account(userId));
+    if (!account.locked) return false;
+    await event("device.code_locked", "failure", userId, request, { reason: "account_failures", stage, failures: account.failures, retryInSeconds: account.retryIn });
+    return true;
+  }
+
   return {
     policy: settings.policy,
 
@@ -47,15 +56,19 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
       return device;
     },
 
-    /** trusts this browser for the user; reuses the browser's cookie value when it has one. Returns the value to set */
+    /**
+     * trusts this browser for the user with a fresh cookie value (a value the browser brought is never kept: it
+     * could have been planted); the rows of the value it brought (other users who trusted this browser) move to
+     * the new one. Returns the value to set
+     */
     async trust(userId: string, token: string | undefined, how: TrustedHow, request: Request, extra: Record<string, number> = {}): Promise<{ token: string; device: TrustedDeviceRow }> {
-      const value = isDeviceToken(token) ? token : randomToken(32);
+      const value = randomToken(32);
       const place = await deps.geo.lookup(request.ip).catch(() => null);
       const ua = describeUserAgent(request.userAgent);
-      const device = await queries.upsert({
+      const device = await queries.trust({
         userId, tokenHash: sha256(value), label: ua.browser || ua.os ? ua.label : "Unknown browser", ip: request.ip, countryCode: place?.countryCode ?? null,
         expiresAt: new Date(clock.now().getTime() + settings.trustedTtl * 1000),
-      }, clock.now());
+      }, isDeviceToken(token) ? sha256(token) : null, clock.now());
       await event("device.trusted", "success", userId, request, { how, deviceId: device.id, label: device.label, ...(device.countryCode ? { countryCode: device.countryCode } : {}), ...extra });
       return { token: value, device };
     },
@@ -78,16 +91,29 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
       return count;
     },
 
-    /** the first code of a sign-in: `spend` (rate limits) first, then the challenge and the email */
-    async sendCode(uid: string, user: User, request: Request, keyTtl: number, spend: () => Promise<void>): Promise<void> {
+    /** the user's wrong codes in the last window; `locked`: no code is sent or accepted for now */
+    accountStatus: (userId: string): Promise<AccountStatus> => codes.account(userId),
+
+    /**
+     * the first code of a sign-in: none while the user's wrong codes are used up (false, audited); else
+     * `spend` (rate limits) first, then the challenge and the email (true)
+     */
+    async sendCode(uid: string, user: User, request: Request, keyTtl: number, spend: () => Promise<void>): Promise<boolean> {
+      if (await refusedForAccount(user.id, request, "send")) return false;
       await spend();
       const code = await codes.start(uid, user.id, keyTtl);
       await deps.notifications.deviceCode(user, code, settings.codeTtl, request);
       await event("device.code_sent", "success", user.id, request, { resend: false, ttlSeconds: settings.codeTtl });
+      return true;
     },
 
-    /** "send a new code": after the cool-down, replaces the code (attempts carry over) */
-    async resendCode(uid: string, user: User, request: Request, spend: () => Promise<void>): Promise<ResendResult> {
+    /** "send a new code": after the cool-down, replaces the code (attempts carry over); none while the user is locked */
+    async resendCode(uid: string, user: User, request: Request, spend: () => Promise<void>): Promise<ResendResult | { outcome: "account_locked"; retryIn: number }> {
+      const account = await codes.account(user.id);
+      if (account.locked) {
+        await refusedForAccount(user.id, request, "resend", account);
+        return { outcome: "account_locked", retryIn: account.retryIn };
+      }
       const result = await codes.resend(uid, user.id, spend);
       if (result.outcome === "sent") {
         await deps.notifications.deviceCode(user, result.code, settings.codeTtl, request);
@@ -103,7 +129,12 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
         await event("device.code_failed", "failure", userId, request, { attempt: result.attempt, attemptsLeft: result.attemptsLeft, reason: "wrong_code" });
       } else if (result.outcome === "locked" && result.lockedNow) {
         await event("device.code_failed", "failure", userId, request, { attempt: result.attempt, attemptsLeft: 0, reason: "wrong_code" });
-        await event("device.code_locked", "failure", userId, request, { attempts: result.attempt });
+        await event("device.code_locked", "failure", userId, request, { reason: "attempts", attempts: result.attempt });
+      } else if (result.outcome === "account_locked" && result.lockedNow) {
+        await event("device.code_failed", "failure", userId, request, { reason: "wrong_code", failures: result.failures });
+        await event("device.code_locked", "failure", userId, request, { reason: "account_failures", stage: "verify", failures: result.failures, windowSeconds: FAILURE_WINDOW });
+      } else if (result.outcome === "account_locked") {
+        await event("device.code_failed", "failure", userId, request, { reason: "account_locked", retryInSeconds: result.retryIn });
       } else if (result.outcome === "locked") {
         await event("device.code_failed", "failure", userId, request, { reason: "locked" });
       } else if (result.outcome === "expired") {

@@ -1,8 +1,10 @@
 // The device gate of a login (DEVICE_APPROVAL = off | without-2fa | always): a browser already trusted by the
-// user passes; a sign-in the user just approved from the suspicious-login email passes (without trusting the
-// browser); under without-2fa a passed TOTP or backup code trusts the browser; otherwise a 6-digit code is
-// emailed and the login waits at /interaction/:uid/device (code form, "send a new code" after a cool-down,
-// start over). Once the sign-in is settled, a browser approved by code or TOTP gets its device cookie.
+// user passes; under without-2fa a passed TOTP code (not a backup code) trusts the browser; otherwise a 6-digit
+// code is emailed and the login waits at /interaction/:uid/device (code form, "send a new code" after a
+// cool-down, start over). A sign-in approved from the suspicious-login email still needs the code here: the
+// link proves that the mailbox owner clicked, not that the person at this browser reads the mailbox. While the
+// user's wrong codes of the last 24 hours are used up, no code is sent or accepted (the page answers 429).
+// Once the sign-in is settled, a browser approved by code or TOTP gets its device cookie (a fresh value).
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import type { AppContext } from "../../../context.ts";
@@ -13,7 +15,9 @@ import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import type { GateRunner, LoginGate } from "./gates.ts";
 
-type PageLocals = { error?: string; notice?: string; locked?: boolean; status?: number };
+type PageLocals = { error?: string; notice?: string; locked?: boolean; accountLocked?: boolean; status?: number; retryAfter?: number };
+
+const ACCOUNT_LOCKED = "Too many wrong codes for this account; try again later or sign in from a device you have used before.";
 
 /** "123 456", "123-456" and " 123456 " are all the code 123456 */
 const normalizeCode = (value: unknown) => (typeof value === "string" ? value.replace(/[\s-]/g, "") : "");
@@ -48,10 +52,10 @@ export function createDeviceGate(app: AppContext, h: InteractionHelpers) {
       if (settings.policy === "off") return { pass: true, audit: { device: "off" } };
       const info = request(ctx, interaction);
       if (await devices.trustedFor(who.userId, cookie.read(ctx), info)) return { pass: true, audit: { device: "trusted" } };
-      // the user approved this very sign-in from the emailed link: one email proves the mailbox
-      if (who.audit.risk === "approved") return { pass: true, audit: { device: "email_approved" } };
-      if (settings.policy === "without-2fa" && who.amr.includes("otp")) return { pass: true, audit: { device: "totp" } };
+      // only an authenticator app code proves a second factor held at hand; a backup code gets the email code
+      if (settings.policy === "without-2fa" && who.audit.method === "totp") return { pass: true, audit: { device: "totp" } };
       const user = await userOf(interaction.uid, who.userId);
+      // while the user's wrong codes are used up no code is sent: the page then says so (429)
       await devices.sendCode(interaction.uid, user, info, waitTtl, spendOnEmail(ctx, user.id));
       return { pass: false, redirect: pagePath(interaction.uid), ttl: waitTtl };
     },
@@ -69,6 +73,9 @@ export function createDeviceGate(app: AppContext, h: InteractionHelpers) {
     async function render(ctx: Context, interaction: Interaction, state: GateState, locals: PageLocals = {}) {
       const { uid } = interaction;
       const user = await userOf(uid, state.who.userId);
+      const account = await devices.accountStatus(user.id);
+      if (account.locked && !locals.locked) locals = { locked: true, accountLocked: true, status: 429, error: ACCOUNT_LOCKED, retryAfter: account.retryIn };
+      if (locals.retryAfter) ctx.set("Retry-After", String(locals.retryAfter));
       const status = locals.locked ? null : await devices.codeStatus(uid);
       await h.renderPage(ctx, "login-device", {
         title: "Check your email",
@@ -81,6 +88,7 @@ export function createDeviceGate(app: AppContext, h: InteractionHelpers) {
         resendIn: status?.resendIn ?? 0,
         startOverUrl: `/interaction/${uid}`,
         locked: locals.locked === true,
+        accountLocked: locals.accountLocked === true,
         error: locals.error ?? (status?.expired ? "This code has expired. Send a new code." : undefined),
         notice: locals.notice,
       }, locals.status);
@@ -114,9 +122,13 @@ export function createDeviceGate(app: AppContext, h: InteractionHelpers) {
           return render(ctx, interaction, state, { error: `That code is not right. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? "attempt" : "attempts"} left.`, status: 401 });
         case "locked":
           return lockedOut(ctx, interaction, state);
+        case "account_locked":
+          return render(ctx, interaction, state, { locked: true, accountLocked: true, status: 429, error: ACCOUNT_LOCKED, retryAfter: result.retryIn });
         case "expired":
           return render(ctx, interaction, state, { error: "This code has expired. Send a new code.", status: 400 });
         case "missing":
+          // no code was sent to this sign-in because the account's wrong codes are used up: say so
+          if ((await devices.accountStatus(state.who.userId)).locked) return render(ctx, interaction, state);
           throw gone(interaction.uid);
       }
     });
@@ -126,7 +138,14 @@ export function createDeviceGate(app: AppContext, h: InteractionHelpers) {
       h.verifyCsrf(ctx, interaction.uid);
       const state = await gates.pending(interaction, "device");
       const user = await userOf(interaction.uid, state.who.userId);
-      const result = await devices.resendCode(interaction.uid, user, request(ctx, interaction), spendOnEmail(ctx, user.id));
+      let result: Awaited<ReturnType<typeof devices.resendCode>>;
+      try {
+        result = await devices.resendCode(interaction.uid, user, request(ctx, interaction), spendOnEmail(ctx, user.id));
+      } catch (err) {
+        // a rate limit refused the email: the code page says so (the old code and its cool-down stay as they were)
+        if (!(err instanceof AppError) || err.status !== 429) throw err;
+        return render(ctx, interaction, state, { error: err.publicMessage, status: 429, retryAfter: Number(err.data?.retryAfter) || undefined });
+      }
       if (result.outcome === "sent") {
         ctx.status = 303;
         return ctx.redirect(`${pagePath(interaction.uid)}?resent=1`);
@@ -136,6 +155,7 @@ export function createDeviceGate(app: AppContext, h: InteractionHelpers) {
         return render(ctx, interaction, state, { error: `Please wait ${result.retryIn} second${result.retryIn === 1 ? "" : "s"} before asking for a new code.`, status: 429 });
       }
       if (result.outcome === "locked") return lockedOut(ctx, interaction, state);
+      if (result.outcome === "account_locked") return render(ctx, interaction, state, { locked: true, accountLocked: true, status: 429, error: ACCOUNT_LOCKED, retryAfter: result.retryIn });
       throw gone(interaction.uid);
     });
   }
