@@ -269,6 +269,19 @@ describe("suspicious-login holds through the pages", () => {
     expect(tokens.claims()!.sub).toBe(user.id);
   });
 
+  it("starting over and signing in unheld (now from London) also ends the earlier hold's links", async () => {
+    const user = await userSeenInLondon();
+    const first = await heldSignIn(user, TOKYO);
+    first.browser.ip = LONDON;
+    const again = await first.browser.go(first.waiting.url.replace(/\/hold$/, ""), { stopAt: REDIRECT });
+    let page = await first.browser.submit(again, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT });
+    if (!page.url.startsWith(REDIRECT) && page.html.includes("/confirm")) page = await first.browser.submit(page, "/confirm", {}, { stopAt: REDIRECT });
+    expect(page.url.startsWith(REDIRECT)).toBe(true);
+    const phone = new TestBrowser(t.url);
+    for (const link of [first.approve, first.deny]) expect((await phone.go(link)).html).toContain("This link is no longer valid");
+    expect(await events(user.id, "login.hold_superseded")).toHaveLength(1);
+  });
+
   it("a multi-team user's approved login goes on to the team page, and every reload of the waiting page goes there too", async () => {
     const { user, own, other } = await twoTeamUser(t);
     const london = new ForwardedBrowser(t.url, LONDON);

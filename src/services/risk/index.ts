@@ -85,6 +85,11 @@ export function createRiskService(deps: RiskDeps) {
       return hold.id;
     },
 
+    /** this interaction's sign-in went on without a hold: an earlier hold of it (the user started over) ends */
+    async endEarlierHold(interactionUid: string, request: Request): Promise<void> {
+      await superseded(await holds.supersedeFor(interactionUid), request);
+    },
+
     /** the waiting page's question: is the hold still pending, approved, denied or expired? */
     async status(holdId: string, request: Request) {
       const found = await holds.status(holdId);

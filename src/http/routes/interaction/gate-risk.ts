@@ -29,7 +29,10 @@ export function createRiskGate(app: AppContext, h: InteractionHelpers) {
       if (!risk.enabled) return { pass: true };
       const request = info(ctx, interaction);
       const fired = await risk.evaluate(who.userId, request);
-      if (!fired.length) return { pass: true, audit: { risk: "allow" } };
+      if (!fired.length) {
+        await risk.endEarlierHold(interaction.uid, request);
+        return { pass: true, audit: { risk: "allow" } };
+      }
       const user = await accounts.findActive(who.userId);
       if (!user) throw h.wrongStep();
       // the links die with the login they would let through: never later than the interaction itself
