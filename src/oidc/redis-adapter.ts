@@ -6,6 +6,10 @@
 // and, outside the refresh grace window, the whole grant is revoked.
 // Sessions: a uid key says "this session is alive" (the sessions page checks that, one pipelined round of
 // GETs); ending a session (endSession, endUserSessions, logout through forgetSession) drops it.
+// An ended session leaves a tombstone in its uid's slot (`oidc:{uid:…}:ended`, as long as the longest session
+// lives): a request in flight on that session must not bring it back when oidc-provider saves it at the end
+// of the request, so a Session upsert checks the tombstone before writing and again after (and deletes what it
+// wrote if the tombstone appeared meanwhile), and `find` of a tombstoned session's record finds nothing.
 // `endSession(uid)` ends one session and its grants (revocation); a refresh token at the token endpoint is
 // first shown to the refresh check (idle and absolute timeouts of its session), which may refuse it.
 import Provider, { errors, type Adapter, type AdapterPayload } from "oidc-provider";
@@ -64,12 +68,16 @@ export type RedisAdapterOptions = {
   refreshReuseDetection: number;
   /** whether the current request is a token request (default: oidc-provider's request context says so) */
   atTokenEndpoint?: () => boolean;
+  /** how long an ended session's tombstone is kept: the longest a session lives (default: grantIndexTtl, which is at least that) */
+  endedSessionTtl?: number;
 };
 
 const recordKey = (model: string, id: string) => `oidc:{${model}:${id}}`;
 const markerKey = (model: string, id: string) => `oidc:{${model}:${id}}:consumed`;
 const grantIndexKey = (grantId: string) => `oidc:{grant:${grantId}}`;
 const uidKey = (uid: string) => `oidc:{uid:${uid}}`;
+/** "this session was ended": same hash tag as the uid key */
+const tombstoneKey = (uid: string) => `oidc:{uid:${uid}}:ended`;
 /** a user's sessions and grants (members "Session:id" and "Grant:id" -> expiry), to end them all at once */
 export const userIndexKey = (accountId: string) => `oidc:{user:${accountId}}`;
 const userCodeKey = (userCode: string) => `oidc:{userCode:${userCode}}`;
@@ -99,6 +107,8 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   const atTokenEndpoint = opts.atTokenEndpoint ?? providerRouteIsToken;
 
   const destroyRecord = (model: string, id: string) => redis.del(recordKey(model, id), markerKey(model, id));
+  const isEnded = async (uid: string) => Boolean(await redis.exists(tombstoneKey(uid)));
+  const markSessionEnded = (uid: string) => redis.set(tombstoneKey(uid), "1", "EX", Math.max(1, opts.endedSessionTtl ?? opts.grantIndexTtl));
 
   /** a session record and what points at it: its uid key (when it still names this record) and its index entry */
   async function destroySession(jti: string, session: StoredSession | null): Promise<void> {
@@ -121,30 +131,41 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     ]);
   }
 
+  /** a record and its indexes (grant, user, uid, user code) */
+  async function writeRecord(model: string, id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const json = JSON.stringify(payload);
+    const writes: Promise<unknown>[] = [expiresIn ? redis.set(recordKey(model, id), json, "EX", expiresIn) : redis.set(recordKey(model, id), json)];
+    if (payload.grantId && model !== "Grant") {
+      const now = opts.clock.epoch();
+      writes.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
+    }
+    if ((model === "Session" || model === "Grant") && payload.accountId) {
+      const now = opts.clock.epoch();
+      writes.push(redis.gatehouseIndexAdd(userIndexKey(payload.accountId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
+    }
+    for (const [value, key] of [[payload.uid, uidKey], [payload.userCode, userCodeKey]] as const) {
+      if (value) writes.push(expiresIn ? redis.set(key(value), id, "EX", expiresIn) : redis.set(key(value), id));
+    }
+    await Promise.all(writes);
+  }
+
   return Object.assign(class RedisAdapter implements Adapter {
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-      const json = JSON.stringify(payload);
-      const writes: Promise<unknown>[] = [expiresIn ? redis.set(recordKey(this.model, id), json, "EX", expiresIn) : redis.set(recordKey(this.model, id), json)];
-      if (payload.grantId && this.model !== "Grant") {
-        const now = opts.clock.epoch();
-        writes.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), `${this.model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
-      }
-      if ((this.model === "Session" || this.model === "Grant") && payload.accountId) {
-        const now = opts.clock.epoch();
-        writes.push(redis.gatehouseIndexAdd(userIndexKey(payload.accountId), `${this.model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
-      }
-      for (const [value, key] of [[payload.uid, uidKey], [payload.userCode, userCodeKey]] as const) {
-        if (value) writes.push(expiresIn ? redis.set(key(value), id, "EX", expiresIn) : redis.set(key(value), id));
-      }
-      await Promise.all(writes);
+      const endedUid = this.model === "Session" && typeof payload.uid === "string" ? payload.uid : undefined;
+      // an ended session is never written again (a request in flight on it saves it in its finally)
+      if (endedUid && (await isEnded(endedUid))) return;
+      await writeRecord(this.model, id, payload, expiresIn);
+      // ended between the check and the write: take back what was written
+      if (endedUid && (await isEnded(endedUid))) await destroySession(id, payload as StoredSession);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       const [json, consumed] = await redis.mget(recordKey(this.model, id), markerKey(this.model, id));
       if (!json) return undefined;
       const payload = JSON.parse(json) as AdapterPayload;
+      if (this.model === "Session" && typeof payload.uid === "string" && (await isEnded(payload.uid))) return undefined;
       if (this.model === "RefreshToken" && refreshCheck && !consumed && atTokenEndpoint() && !(await refreshCheck(payload))) return undefined;
       if (!consumed) return payload;
       const consumedAt = Number(consumed);
@@ -208,6 +229,17 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     /** after a logout (oidc-provider destroyed the record): the uid key goes too */
     async forgetSession(uid: string): Promise<void> { await redis.del(uidKey(uid)); },
 
+    /** whether the session of this uid was ended (its tombstone is there): it must not be recorded again */
+    sessionEnded: isEnded,
+
+    /** the uids of the user's sessions in Redis (from the user index; one GET per record, pipelined) */
+    async userSessionUids(accountId: string): Promise<string[]> {
+      const jtis = (await redis.hkeys(userIndexKey(accountId))).filter(isMember).map(splitMember).filter((m) => m.model === "Session").map((m) => m.id);
+      const records = await Promise.all(jtis.map((jti) => redis.get(recordKey("Session", jti))));
+      const uids = records.map((r) => (r ? (JSON.parse(r) as StoredSession) : null)).filter((r) => r?.accountId === accountId).map((r) => r!.uid);
+      return [...new Set(uids.filter((u): u is string => Boolean(u)))];
+    },
+
     /** for each uid, whether its session is alive (its uid key exists); one pipelined round of GETs, Cluster-safe */
     async sessionsAlive(uids: string[]): Promise<boolean[]> {
       return Promise.all(uids.map(async (uid) => Boolean(await redis.get(uidKey(uid)))));
@@ -218,6 +250,8 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
      * code, access and refresh token those grants issued). Null when it was already gone.
      */
     async endSession(uid: string): Promise<{ accountId: string | null; clients: { clientId: string; sid: string | null }[]; grants: number } | null> {
+      // the tombstone first: from now on no save of this session sticks
+      await markSessionEnded(uid);
       const jti = await redis.get(uidKey(uid));
       const json = jti ? await redis.get(recordKey("Session", jti)) : null;
       if (!jti || !json) {
@@ -265,8 +299,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const sessions = members.filter((m) => m.model === "Session" && m.id !== keepSessionId);
       const grants = members.filter((m) => m.model === "Grant");
       // what each session had signed in to, so those relying parties can be told (back-channel logout)
-      const records = sessions.length ? await redis.mget(...sessions.map((m) => recordKey("Session", m.id))) : [];
+      // one GET per record (each its own hash tag: no MGET across slots), pipelined
+      const records = await Promise.all(sessions.map((m) => redis.get(recordKey("Session", m.id))));
       const stored = records.map((r) => (r ? (JSON.parse(r) as StoredSession) : null));
+      await Promise.all(stored.map((r) => (r?.uid ? markSessionEnded(r.uid) : undefined)));
       await Promise.all([...sessions.map((m, i) => destroySession(m.id, stored[i] ?? null)), ...grants.map((m) => destroyGrant(m.id))]);
       const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);
       if (gone.length) await redis.hdel(index, ...gone);

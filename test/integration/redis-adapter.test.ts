@@ -1,7 +1,7 @@
 // The oidc-provider storage adapter against the real Redis (production) and against the in-process store
 // (ioredis-mock, the development default): the same behaviour is expected of both.
 import { randomBytes } from "node:crypto";
-import { describe, it, expect, beforeAll, afterAll } from "vitest";
+import { describe, it, expect, beforeAll, afterAll, vi } from "vitest";
 import { Redis } from "ioredis";
 import { errors, type AdapterPayload } from "oidc-provider";
 import { createRedisAdapterFactory } from "../../src/oidc/redis-adapter.ts";
@@ -319,6 +319,72 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       await expect(missing).rejects.toMatchObject(invalidGrant);
       // and creates nothing
       expect(await redis.exists(`oidc:{AuthorizationCode:${code}}`)).toBe(0);
+    });
+  });
+
+  describe("ended sessions", () => {
+    const session = (uid: string, jti: string, accountId: string): AdapterPayload => ({ jti, uid, kind: "Session", accountId, loginTs: t, exp: t + 3600 });
+    const hashTag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1] ?? key;
+
+    it("a session ended by endSession is never written again (a request in flight saving it) nor found", async () => {
+      const [uid, jti, account] = [id("uid"), id("jti"), id("account")];
+      const sessions = new Adapter("Session");
+      await sessions.upsert(jti, session(uid, jti, account), 3600);
+      expect(await Adapter.endSession(uid)).toMatchObject({ accountId: account });
+      // oidc-provider's session middleware saves the session it loaded before the end, in its finally
+      await sessions.upsert(jti, session(uid, jti, account), 3600);
+      expect(await sessions.find(jti)).toBeUndefined();
+      expect(await sessions.findByUid(uid)).toBeUndefined();
+      expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
+      expect(await redis.hkeys(`oidc:{user:${account}}`)).not.toContain(`Session:${jti}`);
+      expect(await Adapter.sessionEnded(uid)).toBe(true);
+      expect(await redis.ttl(`oidc:{uid:${uid}}:ended`)).toBeGreaterThan(3500);
+    });
+
+    it("an end that lands between the check and the write takes the write back", async () => {
+      const [uid, jti, account] = [id("uid"), id("jti"), id("account")];
+      const sessions = new Adapter("Session");
+      const set = redis.set.bind(redis);
+      // the end comes right after the record was written (its tombstone appears in the uid's slot)
+      const spy = vi.spyOn(redis, "set").mockImplementation((async (...args: Parameters<typeof redis.set>) => {
+        const result = await (set as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (args[0] === `oidc:{Session:${jti}}`) await set(`oidc:{uid:${uid}}:ended`, "1", "EX", 60);
+        return result;
+      }) as unknown as typeof redis.set);
+      try {
+        await sessions.upsert(jti, session(uid, jti, account), 3600);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await redis.get(`oidc:{Session:${jti}}`)).toBeNull();
+      expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
+      expect(await redis.hkeys(`oidc:{user:${account}}`)).not.toContain(`Session:${jti}`);
+    });
+
+    it("endUserSessions reads each session with its own GET (no multi-key command across hash tags) and tombstones them", async () => {
+      const account = id("account");
+      const sessions = new Adapter("Session");
+      const made = [[id("uid"), id("jti")], [id("uid"), id("jti")], [id("uid"), id("jti")]] as const;
+      for (const [uid, jti] of made) await sessions.upsert(jti, session(uid, jti, account), 3600);
+      // what Redis Cluster refuses (CROSSSLOT): one command over keys of different hash tags
+      const crossSlot: string[][] = [];
+      const mget = vi.spyOn(redis, "mget");
+      const del = vi.spyOn(redis, "del");
+      const ended = await Adapter.endUserSessions(account, made[0][1]);
+      for (const call of [...mget.mock.calls, ...del.mock.calls]) {
+        const keys = call.flat().map(String);
+        if (new Set(keys.map(hashTag)).size > 1) crossSlot.push(keys);
+      }
+      mget.mockRestore();
+      del.mockRestore();
+      expect(crossSlot).toEqual([]);
+      expect(ended.sessions).toBe(2);
+      expect(ended.ended.map((e) => e.uid).sort()).toEqual([made[1][0], made[2][0]].sort());
+      // a request in flight on an ended session cannot bring it back; the kept one lives on
+      await sessions.upsert(made[1][1], session(made[1][0], made[1][1], account), 3600);
+      expect(await sessions.find(made[1][1])).toBeUndefined();
+      expect(await sessions.find(made[0][1])).toMatchObject({ uid: made[0][0] });
+      expect(await Adapter.userSessionUids(account)).toEqual([made[0][0]]);
     });
   });
 
