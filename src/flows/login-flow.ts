@@ -14,16 +14,16 @@ import type { TotpService } from "../services/totp.ts";
 export const PRE_AUTH_MAX_SECONDS = 300;
 
 /** the password was right, the code is still to come */
-export type SecondFactorState = { step: "second_factor"; userId: string; remember: boolean; expiresAt: number };
+export type SecondFactorState = { step: "second_factor"; userId: string; remember: boolean; authAt: number; expiresAt: number };
 /** every factor passed; the user picks the team to sign in with. `requested`: the relying party's `team` they are not in */
 export type TeamSelectState = {
-  step: "team_select"; userId: string; remember: boolean; amr: string[]; expiresAt: number;
+  step: "team_select"; userId: string; remember: boolean; amr: string[]; authAt: number; expiresAt: number;
   requested?: string;
   /** what the login.succeeded audit event says once the team is picked (how the factors were passed) */
   audit: Record<string, string | string[]>;
 };
-/** who signed in and how, once every factor has passed */
-export type SignedIn = { userId: string; amr: string[]; remember: boolean; audit: Record<string, string | string[]> };
+/** who signed in and how, once every factor has passed; authAt: when the password was checked (ms, app clock) */
+export type SignedIn = { userId: string; amr: string[]; remember: boolean; authAt: number; audit: Record<string, string | string[]> };
 /** the checks after the factors, in order (gates.ts) */
 export type GateName = "risk" | "device" | "single_session";
 /** the login waits at `gate` (a page of its own); `passed` are the gates already behind it */
@@ -73,7 +73,7 @@ export function createLoginFlow(deps: { redis: RedisClient; clock: Clock; accoun
     pendingTeam: (uid: string) => stateAt(uid, "team_select"),
 
     /** the password was right for an account with TOTP: remember that (and "remember me") for the code step */
-    beginSecondFactor: (uid: string, interactionExp: number, data: { userId: string; remember: boolean }) =>
+    beginSecondFactor: (uid: string, interactionExp: number, data: { userId: string; remember: boolean; authAt: number }) =>
       save<SecondFactorState>(uid, interactionExp, { step: "second_factor", ...data }),
 
     /** every factor passed and the user must pick a team: remember who and how (a fresh 5 minutes for this step) */
@@ -113,6 +113,16 @@ export function createLoginFlow(deps: { redis: RedisClient; clock: Clock; accoun
       if ((await redis.del(key(uid))) !== 1) return { outcome: "expired" };
       await accounts.completeSignIn(user);
       return { outcome: "ok", user, method: check.method, amr: ["pwd", "otp"], remember: state.remember, ...(check.backupCodesLeft !== undefined ? { backupCodesLeft: check.backupCodesLeft } : {}) };
+    },
+
+    /**
+     * whether a login that waited (at a gate or the team page) may still go on: the account is still active and
+     * its password has not changed since this login checked it (a reset while a login waits ends that login)
+     */
+    async stillValid(who: Pick<SignedIn, "userId" | "authAt">): Promise<boolean> {
+      const user = await accounts.findActive(who.userId);
+      if (!user) return false;
+      return !user.passwordChangedAt || user.passwordChangedAt.getTime() <= (who.authAt ?? 0);
     },
 
     /** a new password step (or leaving the flow) drops any pending state */

@@ -212,7 +212,7 @@ describe("trusted devices and device codes", () => {
       cookies: { get: (name: string) => (name === "gh.device" ? cookie : undefined) },
     }) as unknown as Context; // only what the gate's check reads: ip, headers, the device cookie
     const interaction = (uid: string) => ({ uid, params: { client_id: "rp" }, prompt: { name: "login" } }) as unknown as Interaction;
-    const who = (userId: string, amr: string[], audit: Record<string, string> = {}): SignedIn => ({ userId, amr, remember: false, audit });
+    const who = (userId: string, amr: string[], audit: Record<string, string> = {}): SignedIn => ({ userId, amr, remember: false, authAt: Date.now(), audit });
     const gate = () => createDeviceGate(t.app, createInteractionHelpers(t.app)).gate;
 
     it("trusted cookie, then TOTP, then a code; an email-approved sign-in and a backup code still get the code", async () => {

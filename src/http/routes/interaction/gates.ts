@@ -106,6 +106,8 @@ export function createGateRunner(h: InteractionHelpers, flow: LoginFlow, gates: 
     /** the gate's condition is met: end its wait (once, even for parallel requests) and run the remaining gates */
     async pass(ctx: Context, interaction: Interaction, state: GateState, audit: Record<string, string | string[]> = {}): Promise<void> {
       if (!(await flow.finishGate(interaction.uid))) throw expired(interaction.uid);
+      // the account was disabled or its password changed while the login waited: it must start again
+      if (!(await flow.stillValid(state.who))) throw expired(interaction.uid);
       const who = { ...state.who, audit: { ...state.who.audit, ...audit } };
       return run(ctx, interaction, who, [...state.passed, state.gate]);
     },

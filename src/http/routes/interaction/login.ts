@@ -59,15 +59,16 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow
     const info = h.requestInfo(ctx, String(params.client_id));
     // a new password step replaces whatever an earlier one left pending in this interaction
     await flow.cancel(uid);
+    const authAt = app.clock.now().getTime();
     const result = await services.accounts.signInWithPassword(identifier, password, info);
     if (result.outcome === "second_factor") {
-      await flow.beginSecondFactor(uid, interaction.exp, { userId: result.user.id, remember: remember === "1" });
+      await flow.beginSecondFactor(uid, interaction.exp, { userId: result.user.id, remember: remember === "1", authAt });
       await services.audit.record({ type: "login.second_factor_required", outcome: "success", userId: result.user.id, ...info, data: { method: "totp" } });
       ctx.status = 303;
       return ctx.redirect(`/interaction/${uid}/totp`);
     }
     if (result.outcome === "ok") {
-      return gates.run(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: remember === "1", audit: { amr: result.amr } });
+      return gates.run(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: remember === "1", authAt, audit: { amr: result.amr } });
     }
     if (result.outcome === "unverified") {
       await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.user.id, ...info, data: { reason: "email_unverified" } });

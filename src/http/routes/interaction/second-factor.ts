@@ -80,7 +80,7 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
       await services.audit.record({ type: "two_factor.backup_code_used", outcome: "success", userId: result.user.id, ...info, data: { remaining: result.backupCodesLeft ?? 0 } });
     }
     // the sign-in is complete once a team is settled (at once, or after the team page)
-    return gates.run(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: result.remember, audit: { amr: result.amr, method: result.method } });
+    return gates.run(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: result.remember, authAt: state.authAt, audit: { amr: result.amr, method: result.method } });
   }
 
   return { show, submit };

@@ -26,6 +26,9 @@ export function createTeamSelectHandlers(app: AppContext, h: InteractionHelpers,
   /** the finished sign-in, with the team the grant will speak for (null: none) */
   async function complete(ctx: Context, interaction: Interaction, who: SignedIn, teamId: string | null) {
     const info = h.requestInfo(ctx, String(interaction.params.client_id));
+    // the last check before the session is made: the account is still active, the password unchanged since
+    // this login checked it (a login may have waited at a gate or here for minutes)
+    if (!(await flow.stillValid(who))) throw expired(interaction.uid);
     await signedIn(ctx, interaction, who);
     await services.audit.record({ type: "login.succeeded", outcome: "success", userId: who.userId, ...info, data: { ...who.audit, ...(teamId ? { teamId } : {}) } });
     return h.finish(ctx, { login: { accountId: who.userId, amr: who.amr, remember: who.remember }, gatehouse: { teamId } }, false);
