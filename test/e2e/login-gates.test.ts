@@ -3,6 +3,7 @@
 // or disabling the account, while it waits ends that login (it must start again), even with the right code.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { atCodePage, enterDeviceCode, startDeviceEnv, type DeviceEnv } from "../helpers/device-flow.ts";
+import { twoTeamUser } from "../helpers/team-flow.ts";
 
 describe("a login waiting at a gate", () => {
   let env: DeviceEnv;
@@ -13,6 +14,16 @@ describe("a login waiting at a gate", () => {
     const { browser, page, code } = await atCodePage(env);
     const after = await enterDeviceCode(browser, page, "https://rp.example.test/callback", code);
     expect(new URL(after.url).searchParams.get("code")).toBeTruthy();
+  });
+
+  it("a gate page opened again once the login moved on sends the browser where it waits now", async () => {
+    const { user } = await twoTeamUser(env.t);
+    const { browser, page, code } = await atCodePage(env, user);
+    const teamPage = await enterDeviceCode(browser, page, "https://rp.example.test/callback", code);
+    expect(new URL(teamPage.url).pathname).toMatch(/\/interaction\/[\w-]+\/team$/);
+    const again = await browser.go(page.url);
+    expect(again.url).toBe(teamPage.url);
+    expect(again.html).toContain('name="team"');
   });
 
   it("must start again when the password changed while it waited", async () => {

@@ -13,7 +13,7 @@ import { maskEmail } from "../../../services/notifications.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
-import type { GateRunner, LoginGate } from "./gates.ts";
+import { followMovedLogin, type GateRunner, type LoginGate } from "./gates.ts";
 
 type PageLocals = { error?: string; notice?: string; locked?: boolean; accountLocked?: boolean; status?: number; retryAfter?: number };
 
@@ -101,7 +101,7 @@ export function createDeviceGate(app: AppContext, h: InteractionHelpers) {
       return render(ctx, interaction, state, { locked: true, status: 429, error: "Too many wrong codes. For your security this sign-in was stopped: start over and enter your password again." });
     }
 
-    router.get("/interaction/:uid/device", async (ctx) => {
+    router.get("/interaction/:uid/device", followMovedLogin, async (ctx) => {
       const interaction = await h.load(ctx);
       const state = await gates.pending(interaction, "device");
       return render(ctx, interaction, state, ctx.query.resent === "1" ? { notice: "We sent you a new code. The old one no longer works." } : {});
