@@ -1,6 +1,9 @@
 // oidc-provider middleware (installed on every provider through createProviderHost's `prepare`) that keeps
 // the session records in step with the provider: an authorization that issued a code records the session
-// (a new login, or one more client for a live session), and a logout that destroyed the session ends its row.
+// (a new login, or one more client for a live session), so does a resume that applied a login without a code
+// (it stopped at consent: the session is signed in all the same and must be listed and timed), and a logout
+// that destroyed the session ends its row. A code issued by a request in flight on a session ended meanwhile
+// (revoked while the request ran) is destroyed before the answer leaves: it can never be exchanged.
 // Runs after the provider's own handling (the session is saved by then), and is awaited, so a page listing
 // sessions right after a sign-in sees it.
 import type Provider from "oidc-provider";
@@ -17,11 +20,14 @@ export function createSessionTracking(deps: { sessions: SessionRecords; log: Log
       if (!oidc) return;
       const session = oidc.session;
       const request = { ip: ctx.ip, userAgent: ctx.get("user-agent") || null };
-      if ((oidc.route === "authorization" || oidc.route === "resume") && oidc.entities.AuthorizationCode && session?.accountId && oidc.client) {
-        await deps.sessions.recordSignIn({
-          uid: session.uid, userId: session.accountId, clientId: oidc.client.clientId, remember: !session.transient,
-          ...request, fresh: Boolean(oidc.result?.login),
+      const code = Boolean(oidc.entities.AuthorizationCode);
+      const login = oidc.route === "resume" && Boolean(oidc.result?.login);
+      if ((oidc.route === "authorization" || oidc.route === "resume") && (code || login) && session?.accountId && oidc.client && !(session as { destroyed?: boolean }).destroyed) {
+        const recorded = await deps.sessions.recordSignIn({
+          uid: session.uid, userId: session.accountId, clientId: code ? oidc.client.clientId : null, remember: !session.transient,
+          ...request, fresh: login,
         });
+        if (!recorded && code) await oidc.entities.AuthorizationCode!.destroy();
       } else if (oidc.route === "end_session_confirm" && session?.accountId && (session as { destroyed?: boolean }).destroyed) {
         await deps.sessions.loggedOut(session.uid, session.accountId, request);
       }

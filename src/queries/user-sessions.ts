@@ -3,34 +3,33 @@ import type { PrismaClient, UserSession } from "../generated/prisma/client.ts";
 
 export type { UserSession };
 
-/** what a sign-in writes: the device, place and lifetime of the session as it is now */
+/** what a sign-in writes: the device, place and lifetime of the session as it is now; the client it signed in to, if any */
 export type SessionSignIn = {
   id: string; userId: string; ip: string | null; userAgent: string | null; browser: string | null; os: string | null; deviceType: string | null;
-  countryCode: string | null; city: string | null; remember: boolean; clientId: string; startedAt: Date; expiresAt: Date;
+  countryCode: string | null; city: string | null; remember: boolean; clientId: string | null; startedAt: Date; expiresAt: Date;
 };
+/** add: one more client for the row as it is; restart: new device details and lifetime (keepClients: same user's row) */
+export type SignInMode = { restart: false } | { restart: true; keepClients: boolean };
 
 export function createUserSessionQueries(db: PrismaClient) {
   return {
     find: (id: string) => db.userSession.findUnique({ where: { id } }),
 
     /**
-     * a sign-in: a new row, or (`fresh`: a new login in the same browser) new device details and lifetime; a
-     * session signing in to one more client only adds it to `clients`
+     * a sign-in, race-free: one upsert (INSERT ... ON CONFLICT, so parallel first sign-ins of one session both
+     * succeed) and the client appended in SQL when not there yet (parallel SSO to two clients keeps both)
      */
-    async recordSignIn(row: SessionSignIn, fresh: boolean): Promise<UserSession> {
-      const { clientId, ...fields } = row;
-      const existing = await db.userSession.findUnique({ where: { id: row.id }, select: { clients: true, userId: true } });
-      if (!existing) {
-        return db.userSession.create({ data: { ...fields, clients: [clientId], lastActiveAt: row.startedAt } });
-      }
-      const clients = existing.clients.includes(clientId) ? existing.clients : [...existing.clients, clientId];
-      const { id: _id, ...update } = fields;
-      return db.userSession.update({
-        where: { id: row.id },
-        data: fresh || existing.userId !== row.userId
-          ? { ...update, clients: existing.userId === row.userId ? clients : [clientId], lastActiveAt: row.startedAt, endedAt: null, endReason: null }
-          : { clients },
+    async recordSignIn(row: SessionSignIn, mode: SignInMode): Promise<UserSession> {
+      const { clientId, id, ...fields } = row;
+      const restart = { ...fields, lastActiveAt: row.startedAt, endedAt: null, endReason: null };
+      const saved = await db.userSession.upsert({
+        where: { id },
+        create: { id, ...fields, clients: clientId ? [clientId] : [], lastActiveAt: row.startedAt },
+        update: mode.restart ? (mode.keepClients ? restart : { ...restart, clients: [] }) : {},
       });
+      if (!clientId || saved.clients.includes(clientId)) return saved;
+      await db.$executeRaw`UPDATE user_sessions SET clients = array_append(clients, ${clientId}) WHERE id = ${id} AND NOT (${clientId} = ANY(clients))`;
+      return (await db.userSession.findUnique({ where: { id } })) ?? saved;
     },
 
     /** a user's sessions that are neither ended nor past their absolute end, newest first */

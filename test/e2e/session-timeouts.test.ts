@@ -1,7 +1,8 @@
 // Idle and absolute session timeouts against the app clock (moved by hand): a session idle longer than
 // SESSION_IDLE_TIMEOUT, or past SESSION_TTL (SESSION_REMEMBER_TTL with remember me), is dead at its next
-// request (the account page asks to sign in) and at its next refresh (invalid_grant); activity (requests and
-// refreshes) before the idle limit keeps it alive; "last active" is written at most once per resolution.
+// request (the account page asks to sign in) and at its next refresh (invalid_grant); requests carrying the
+// session cookie before the idle limit keep it alive, a relying party's refreshes do not (they are checked, not
+// activity); "last active" is written at most once per resolution.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import type * as client from "openid-client";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -64,18 +65,24 @@ describe("idle timeout", () => {
     expect(dead.html).toContain('name="password"');
   });
 
-  it("requests and refreshes before the limit keep the session alive", async () => {
+  it("requests carrying the session cookie keep it alive; the relying party's refreshes do not", async () => {
     const s = await signedIn(t, rp);
     clock.advance(400);
     expect(await asksToSignIn(s.browser, t.url)).toBe(false); // 400 s after sign-in: activity
     clock.advance(400);
-    const refreshed = await tryRefresh(rp, s.refreshToken); // 800 s after sign-in, 400 s after the last activity
-    expect(refreshed.ok).toBe(true);
-    clock.advance(400);
-    expect(await asksToSignIn(s.browser, t.url)).toBe(false); // the refresh counted as activity
-    clock.advance(601);
+    expect(await asksToSignIn(s.browser, t.url)).toBe(false); // 800 s after sign-in, 400 s after the last activity
+    // from now on only background refreshes, no request of the user's
+    clock.advance(300);
+    const first = await tryRefresh(rp, s.refreshToken); // 300 s idle
+    expect(first.ok).toBe(true);
+    clock.advance(299);
+    const second = await tryRefresh(rp, (first as { refreshToken: string }).refreshToken); // 599 s idle: still alive
+    expect(second.ok).toBe(true);
+    clock.advance(2);
+    // 601 s since the last request: the refreshes did not count, the session is dead
+    expect(await tryRefresh(rp, (second as { refreshToken: string }).refreshToken)).toEqual({ ok: false, error: "invalid_grant" });
     expect(await asksToSignIn(s.browser, t.url)).toBe(true);
-    expect(await tryRefresh(rp, (refreshed as { refreshToken: string }).refreshToken)).toEqual({ ok: false, error: "invalid_grant" });
+    expect(await t.app.queries.userSessions.find(s.sessionId)).toMatchObject({ endReason: "idle" });
   });
 
   it("writes last active at most once per resolution", async () => {

@@ -1,6 +1,8 @@
 // A session's clock in Redis, one small hash per session (`session-meta:{<uid>}`: absolute end and last
-// recorded activity, in app-clock seconds): every request and refresh of the session asks it, atomically,
+// recorded activity, in app-clock seconds): every request carrying the session cookie asks it, atomically,
 // whether the session is past its absolute end or idle too long, and whether "last active" is due a write.
+// A refresh of the session's tokens, and the listing of sessions, only check (a relying party's background
+// refreshes are not the user's activity: they must not keep an idle session alive).
 // The answer "write" comes at most once per SESSION_ACTIVITY_RESOLUTION, so Postgres sees one write per
 // session per resolution, not one per request. Times come from the app clock, never from Redis' own.
 import type { Redis } from "ioredis";
@@ -9,7 +11,8 @@ import type { RedisClient } from "../../db/redis.ts";
 /** unknown: no meta (a session from before records, or one being signed in); write: activity to record now */
 export type ActivityOutcome = "ok" | "write" | "idle" | "expired" | "unknown";
 
-// KEYS: meta; ARGV: now, resolution, idle timeout (0 = none). Checks and moves `seen` in one step.
+// KEYS: meta; ARGV: now, resolution, idle timeout (0 = none), mode ("touch", or "check": never moves `seen`).
+// Checks and moves `seen` in one step.
 const TOUCH_SCRIPT = `
 local meta = redis.call('HMGET', KEYS[1], 'exp', 'seen')
 local exp = tonumber(meta[1])
@@ -19,13 +22,13 @@ if now >= exp then return 'expired' end
 local seen = tonumber(meta[2]) or 0
 local idle = tonumber(ARGV[3])
 if idle > 0 and now - seen >= idle then return 'idle' end
-if now - seen >= tonumber(ARGV[2]) then
+if ARGV[4] ~= 'check' and now - seen >= tonumber(ARGV[2]) then
   redis.call('HSET', KEYS[1], 'seen', ARGV[1])
   return 'write'
 end
 return 'ok'`;
 
-type Commands = { gatehouseSessionTouch(meta: string, now: number, resolution: number, idle: number): Promise<ActivityOutcome> };
+type Commands = { gatehouseSessionTouch(meta: string, now: number, resolution: number, idle: number, mode: "touch" | "check"): Promise<ActivityOutcome> };
 
 const metaKey = (uid: string) => `session-meta:{${uid}}`;
 
@@ -37,13 +40,19 @@ export function createSessionActivity(deps: { redis: RedisClient; resolution: nu
     /** a sign-in (re)starts the session's clock: ends at `exp`, active at `now` (kept a while after the end, so a late refresh is refused) */
     async start(uid: string, now: number, exp: number): Promise<void> {
       const key = metaKey(uid);
-      await redis.hset(key, { exp: String(exp), seen: String(now) });
-      await redis.expire(key, Math.max(exp - now, 1) + deps.keepAfterEnd);
+      // one transaction: never a meta without its expiry
+      const results = await redis.multi().hset(key, { exp: String(exp), seen: String(now) }).expire(key, Math.max(exp - now, 1) + deps.keepAfterEnd).exec();
+      const failed = results?.find(([err]) => err)?.[0];
+      if (failed) throw failed;
     },
 
-    /** a request or refresh of the session at `now` */
+    /** a request carrying the session cookie at `now`: its activity */
     touch: (uid: string, now: number): Promise<ActivityOutcome> =>
-      redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout),
+      redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout, "touch"),
+
+    /** whether the session is idle or past its end at `now`, without counting as activity ("ok" or "unknown" otherwise) */
+    check: (uid: string, now: number): Promise<ActivityOutcome> =>
+      redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout, "check"),
 
     forget: async (uid: string): Promise<void> => { await redis.del(metaKey(uid)); },
   };

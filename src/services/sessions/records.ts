@@ -3,7 +3,10 @@
 // keys), and ended in one place (revoke, revoke by an admin, idle or absolute timeout, single-session policy,
 // password change, logout): the Redis session and its grants go, the row gets endedAt + endReason, relying
 // parties hear it through back-channel logout, and the end is audited. Timeouts use the app clock
-// (activity.ts): checked at each request carrying the session cookie and at each refresh of its tokens.
+// (activity.ts): checked at each request carrying the session cookie (which is the session's activity), at
+// each refresh of its tokens and at each listing (which only check). An end is claimed on the row first, so of
+// two parallel ends of one session only one acts (one audit, one back-channel logout). A signed-in session
+// without a clock (a login that issued no code) gets one from its login time, never a pass.
 import type { RedisClient } from "../../db/redis.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/logger.ts";
@@ -23,7 +26,7 @@ export type SessionRecordDeps = {
 
 export type EndReason = "revoked" | "revoked_by_admin" | "idle" | "expired" | "single_session" | "logout" | "password_changed";
 export type { UserSession };
-export type SignIn = { uid: string; userId: string; clientId: string; remember: boolean; ip: string | null; userAgent: string | null; fresh: boolean };
+export type SignIn = { uid: string; userId: string; clientId: string | null; remember: boolean; ip: string | null; userAgent: string | null; fresh: boolean };
 export type EndOptions = { reason: EndReason; actorId?: string | null; request?: AuditContext };
 
 const AUDIT_TYPE: Record<EndReason, string> = {
@@ -36,24 +39,56 @@ export function createSessionRecords(deps: SessionRecordDeps) {
   const activity = createSessionActivity({ redis: deps.redis, resolution: settings.activityResolution, idleTimeout: settings.idleTimeout, keepAfterEnd: settings.grantTtl });
   const sessions = new store("Session");
 
-  /** ends one session everywhere; the row must belong to `userId` (checked by the callers) */
-  async function endOne(row: Pick<UserSession, "id" | "userId" | "startedAt">, opts: EndOptions): Promise<void> {
+  const lifetimeOf = (remember: boolean) => (remember ? settings.rememberTtl : settings.ttl);
+
+  /** ends one session everywhere; the row must belong to `userId` (checked by the callers); false: another call ended it */
+  async function endOne(row: Pick<UserSession, "id" | "userId" | "startedAt">, opts: EndOptions): Promise<boolean> {
     const now = clock.now();
-    const ended = await store.endSession(row.id);
-    await activity.forget(row.id);
-    await queries.markEnded([row.id], opts.reason, now, row.userId);
+    // the claim: only the call that marks the row ended goes on
+    if (!(await queries.markEnded([row.id], opts.reason, now, row.userId))) return false;
+    return endInRedis(row.id, row.userId, row.startedAt, opts);
+  }
+
+  /** the Redis side of an end (the session, its grants, its clock), back-channel logout and the audit */
+  async function endInRedis(uid: string, userId: string, startedAt: Date | null, opts: EndOptions): Promise<boolean> {
+    const now = clock.now();
+    const ended = await store.endSession(uid);
+    await activity.forget(uid);
+    if (!ended && startedAt === null) return false; // no row and nothing left in Redis: nothing was ended
+    const row = { id: uid, userId };
     if (ended?.clients.length) {
       deps.sessionEvents.sessionsEnded(row.userId, { sessions: 1, grants: ended.grants, ended: [{ uid: row.id, clients: ended.clients }], reason: opts.reason });
     }
     await audit.record({
       type: AUDIT_TYPE[opts.reason], outcome: "success", userId: row.userId, actorId: opts.actorId ?? null, ...opts.request,
-      data: { sessionId: row.id, reason: opts.reason, durationSeconds: Math.max(0, Math.round((now.getTime() - row.startedAt.getTime()) / 1000)) },
+      data: {
+        sessionId: row.id, reason: opts.reason, recorded: startedAt !== null,
+        ...(startedAt ? { durationSeconds: Math.max(0, Math.round((now.getTime() - startedAt.getTime()) / 1000)) } : {}),
+      },
     });
+    return true;
   }
 
-  /** after a request or refresh of a live session: dead sessions end, due activity is written */
-  async function onActivity(uid: string, request?: AuditContext): Promise<ActivityOutcome> {
-    const outcome = await activity.touch(uid, clock.epoch());
+  type Stored = { accountId?: unknown; loginTs?: unknown; transient?: unknown } | undefined;
+
+  /** a signed-in session without a clock: started from its login time (so an idle one is idle now), or expired */
+  async function startClock(uid: string, mode: "touch" | "check", stored?: Stored): Promise<ActivityOutcome> {
+    const session: Stored = stored ?? (await sessions.findByUid(uid));
+    if (!session?.accountId || typeof session.loginTs !== "number") return "unknown"; // nobody signed in: nothing to time
+    const now = clock.epoch();
+    const exp = session.loginTs + lifetimeOf(!session.transient);
+    if (now >= exp) return "expired";
+    await activity.start(uid, Math.min(session.loginTs, now), exp);
+    return mode === "touch" ? activity.touch(uid, now) : activity.check(uid, now);
+  }
+
+  /**
+   * a request carrying the session cookie (touch: activity) or a refresh or listing (check: not activity) of a
+   * session: dead sessions end, due activity is written
+   */
+  async function onActivity(uid: string, mode: "touch" | "check", request?: AuditContext, stored?: Stored): Promise<ActivityOutcome> {
+    let outcome = mode === "touch" ? await activity.touch(uid, clock.epoch()) : await activity.check(uid, clock.epoch());
+    if (outcome === "unknown") outcome = await startClock(uid, mode, stored);
     if (outcome === "write") await queries.touch(uid, clock.now());
     if (outcome === "idle" || outcome === "expired") {
       const row = await queries.find(uid);
@@ -70,11 +105,11 @@ export function createSessionRecords(deps: SessionRecordDeps) {
     await queries.markEnded(uids, ended.reason ?? "password_changed", clock.now(), accountId);
   });
 
-  /** a refresh grant: a token of an idle or expired session fails (and takes its grant along); a refresh is activity */
+  /** a refresh grant: a token of an idle or expired session fails (and takes its grant along); a refresh is NOT activity */
   store.setRefreshCheck(async (payload) => {
     const uid = typeof payload.sessionUid === "string" ? payload.sessionUid : undefined;
     if (!uid) return true;
-    const outcome = await onActivity(uid);
+    const outcome = await onActivity(uid, "check");
     if (outcome !== "idle" && outcome !== "expired") return true;
     if (payload.grantId) await store.destroyGrant(payload.grantId);
     return false;
@@ -83,17 +118,24 @@ export function createSessionRecords(deps: SessionRecordDeps) {
   return {
     settings,
 
-    /** a session signed a user in to a client (a new login, or SSO to one more client) */
-    async recordSignIn(s: SignIn): Promise<UserSession> {
+    /**
+     * a session signed a user in (`fresh`: a login; else SSO), to a client when a code was issued (`clientId`);
+     * null when the session was ended meanwhile: an ended row is never revived, except by a fresh login
+     */
+    async recordSignIn(s: SignIn): Promise<UserSession | null> {
+      if (await store.sessionEnded(s.uid)) return null; // revoked while this request was in flight
       const startedAt = clock.now();
-      const lifetime = s.remember ? settings.rememberTtl : settings.ttl;
-      const existing = s.fresh ? null : await queries.find(s.uid);
-      const restart = !existing || existing.userId !== s.userId || existing.endedAt !== null;
+      const lifetime = lifetimeOf(s.remember);
+      const existing = await queries.find(s.uid);
+      if (existing?.endedAt && !s.fresh) return null;
+      const sameUser = existing?.userId === s.userId;
+      const restart = s.fresh || !existing || !sameUser;
       const device = await describeSessionDevice(deps.geo, s.ip, s.userAgent);
       const row = await queries.recordSignIn({
         id: s.uid, userId: s.userId, ip: s.ip, userAgent: s.userAgent?.slice(0, 512) ?? null, ...device, remember: s.remember, clientId: s.clientId,
         startedAt, expiresAt: new Date(startedAt.getTime() + lifetime * 1000),
-      }, restart);
+        // no row seen: one created meanwhile is this same session's (a parallel sign-in), its clients stay
+      }, restart ? { restart: true, keepClients: !existing || (sameUser && !existing.endedAt) } : { restart: false });
       if (restart) {
         await activity.start(s.uid, clock.epoch(), Math.floor(row.expiresAt.getTime() / 1000));
         await audit.record({
@@ -108,7 +150,7 @@ export function createSessionRecords(deps: SessionRecordDeps) {
     async onRequest(jti: string, request: AuditContext): Promise<ActivityOutcome> {
       const stored = await sessions.find(jti);
       const uid = typeof stored?.uid === "string" && stored.accountId ? stored.uid : undefined;
-      return uid ? onActivity(uid, request) : "unknown";
+      return uid ? onActivity(uid, "touch", request, stored) : "unknown";
     },
 
     /** oidc-provider's logout destroyed the session: its uid key and clock go, the row ends */
@@ -121,7 +163,10 @@ export function createSessionRecords(deps: SessionRecordDeps) {
       await audit.record({ type: "session.logout", outcome: "success", userId, ...request, data: { sessionId: uid, reason: "logout", durationSeconds: Math.round((clock.now().getTime() - row.startedAt.getTime()) / 1000) } });
     },
 
-    /** the user's live sessions, newest first; rows whose Redis session is gone are marked ended on the way */
+    /**
+     * the user's live sessions, newest first; rows whose Redis session is gone are marked ended on the way, and
+     * idle or expired ones (app clock, checked in one pipelined round, not activity) are ended
+     */
     async listActive(userId: string): Promise<UserSession[]> {
       const now = clock.now();
       const rows = await queries.listActive(userId, now);
@@ -129,22 +174,36 @@ export function createSessionRecords(deps: SessionRecordDeps) {
       const alive = await store.sessionsAlive(rows.map((r) => r.id));
       const gone = rows.filter((_, i) => !alive[i]).map((r) => r.id);
       if (gone.length) await queries.markEnded(gone, "expired", now, userId);
-      return rows.filter((_, i) => alive[i]);
+      const live = rows.filter((_, i) => alive[i]);
+      const outcomes = await Promise.all(live.map((r) => activity.check(r.id, clock.epoch())));
+      const dead = live.filter((_, i) => outcomes[i] === "idle" || outcomes[i] === "expired");
+      for (const row of dead) await endOne(row, { reason: outcomes[live.indexOf(row)] as "idle" | "expired" });
+      return live.filter((r) => !dead.includes(r));
     },
 
     /** ends one of the user's sessions; another user's (or an unknown, or an ended) session is not_found */
     async revoke(userId: string, sessionId: string, opts: EndOptions): Promise<{ outcome: "revoked" } | { outcome: "not_found" }> {
       const row = await queries.find(sessionId);
       if (!row || row.userId !== userId || row.endedAt) return { outcome: "not_found" };
-      await endOne(row, opts);
-      return { outcome: "revoked" };
+      return (await endOne(row, opts)) ? { outcome: "revoked" } : { outcome: "not_found" };
     },
 
-    /** ends every live session of the user except `keepUid` (none: all of them); returns the ended ids */
+    /**
+     * ends every live session of the user except `keepUid` (none: all of them), those with a row and those the
+     * Redis user index knows without one (or with a row already ended); returns the ended ids
+     */
     async revokeAll(userId: string, opts: EndOptions & { keepUid?: string }): Promise<string[]> {
-      const others = (await this.listActive(userId)).filter((r) => r.id !== opts.keepUid);
-      for (const row of others) await endOne(row, opts);
-      return others.map((r) => r.id);
+      const listed = (await this.listActive(userId)).filter((r) => r.id !== opts.keepUid);
+      const ended: string[] = [];
+      for (const row of listed) if (await endOne(row, opts)) ended.push(row.id);
+      const seen = new Set([...listed.map((r) => r.id), opts.keepUid]);
+      for (const uid of (await store.userSessionUids(userId)).filter((u) => !seen.has(u))) {
+        const row = await queries.find(uid);
+        if (row && row.userId !== userId) continue;
+        const done = row && !row.endedAt ? await endOne(row, opts) : await endInRedis(uid, userId, null, opts);
+        if (done) ended.push(uid);
+      }
+      return ended;
     },
   };
 }
