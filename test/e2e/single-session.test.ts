@@ -2,6 +2,8 @@
 // at a page listing it. "Sign the other session out and continue" ends the old session (its browser must sign
 // in again, its refresh token fails) and finishes the login; "Cancel" sends access_denied to the relying party
 // and leaves the old session alive. The same browser signing in again is not asked. Both buttons need CSRF.
+// The old session ends only once the whole sign-in is through (not while a later step, the team page, waits),
+// and parallel "continue" POSTs end it once.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -9,6 +11,7 @@ import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { authorizationRequest, passwordStep } from "../helpers/totp-login.ts";
 import { CHROME_ANDROID, FIREFOX_LINUX, asksToSignIn, tryRefresh } from "../helpers/sessions.ts";
+import { addMember, createTeam, throughConsent } from "../helpers/team-flow.ts";
 
 const REDIRECT = "https://rp.example.test/callback";
 
@@ -87,6 +90,31 @@ describe("single-session policy", () => {
     expect((await tryRefresh(rp, s.laptopRefresh)).ok).toBe(true);
     // the login still waits at the page
     expect((await s.phone.go(s.page.url)).html).toContain("Sign the other session out and continue");
+  });
+
+  it("continue ends the other session only once the sign-in is through: not while the team page waits", async () => {
+    const s = await secondSignIn();
+    // a user in two teams: after this gate the login stops at the team page
+    const [own, other] = [await createTeam(t, s.user.id), await createTeam(t, (await t.createUser()).id)];
+    await addMember(t, other, s.user.id, "developer");
+    const teamPage = await s.phone.submit(s.page, "/single-session/continue", {}, { stopAt: REDIRECT });
+    expect(teamPage.url).toMatch(/\/interaction\/[^/]+\/team$/);
+    expect(await t.app.services.sessions.listActive(s.user.id)).toHaveLength(1);
+    expect((await tryRefresh(rp, s.laptopRefresh)).ok).toBe(true);
+    const done = await throughConsent(s.phone, await s.phone.submit(teamPage, "/team", { team: own.id }, { stopAt: REDIRECT }), REDIRECT);
+    expect(done.url.startsWith(REDIRECT)).toBe(true);
+    expect(await asksToSignIn(s.laptop, t.url)).toBe(true);
+    const live = await t.app.services.sessions.listActive(s.user.id);
+    expect(live.map((x) => x.browser)).toEqual(["Chrome 126"]);
+  });
+
+  it("parallel continue POSTs end the other session once (one audit)", async () => {
+    const s = await secondSignIn();
+    const [old] = await t.app.services.sessions.listActive(s.user.id);
+    await Promise.all([1, 2, 3].map(() => s.phone.submit(s.page, "/single-session/continue", {}, { stopAt: REDIRECT })));
+    expect(await asksToSignIn(s.laptop, t.url)).toBe(true);
+    const replaced = (await t.app.queries.auditEvents.listByType("session.single_session_replaced")).filter((e) => e.userId === s.user.id);
+    expect(replaced.map((e) => (e.data as { sessionId?: string }).sessionId)).toEqual([old!.id]);
   });
 
   it("the same browser signing in again is not asked", async () => {

@@ -1,8 +1,10 @@
 // The single-session gate of a login (SINGLE_SESSION=true; off by default): when the user already has another
 // live session (not this browser's own), the login waits at /interaction/:uid/single-session, which lists the
 // other session(s) and offers two POST buttons (CSRF, no JavaScript needed): "Sign the other session out and
-// continue" ends them (their grants and refresh tokens, back-channel logout; audited) and goes on with the
-// login; "Cancel" stops the login and tells the relying party access_denied, leaving the other session alive.
+// continue" passes the gate (once, even for parallel POSTs) and goes on with the login; the other sessions
+// are ended (their grants and refresh tokens, back-channel logout; audited) only once the sign-in is settled
+// (the gate's signedIn hook), so a login abandoned at a later step leaves them alone. "Cancel" stops the login
+// and tells the relying party access_denied, leaving the other session alive.
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import type { AppContext } from "../../../context.ts";
@@ -27,6 +29,14 @@ export function createSingleSessionGate(app: AppContext, h: InteractionHelpers) 
       if (!others.length) return { pass: true, audit: { singleSession: "none" } };
       return { pass: false, redirect: pagePath(interaction.uid), data: { shownAt: String(app.clock.now().getTime()) } };
     },
+
+    /** the user chose "sign the other session out": now that the sign-in is settled, end them */
+    async signedIn(ctx, interaction, who) {
+      if (who.audit.singleSession !== "replaced") return;
+      for (const other of await othersOf(who.userId, interaction)) {
+        await services.sessions.revoke(who.userId, other.id, { reason: "single_session", actorId: who.userId, request: request(ctx, interaction) });
+      }
+    },
   };
 
   function register(router: Router, gates: GateRunner, body: Middleware): void {
@@ -48,14 +58,10 @@ export function createSingleSessionGate(app: AppContext, h: InteractionHelpers) 
       const interaction = await h.load(ctx);
       h.verifyCsrf(ctx, interaction.uid);
       const state = await gates.pending(interaction, "single_session");
-      const { userId } = state.who;
-      const ended = [];
-      for (const other of await othersOf(userId, interaction)) {
-        const result = await services.sessions.revoke(userId, other.id, { reason: "single_session", actorId: userId, request: request(ctx, interaction) });
-        if (result.outcome === "revoked") ended.push(other.id);
-      }
+      const others = (await othersOf(state.who.userId, interaction)).map((s) => s.id);
       const waitedMs = Math.max(0, app.clock.now().getTime() - Number(state.data.shownAt ?? app.clock.now().getTime()));
-      return gates.pass(ctx, interaction, state, { singleSession: "replaced", replacedSessions: ended, singleSessionDecisionMs: String(waitedMs) });
+      // the sessions end in signedIn, once the whole sign-in is through (pass is once-only: one revocation)
+      return gates.pass(ctx, interaction, state, { singleSession: "replaced", replacedSessions: others, singleSessionDecisionMs: String(waitedMs) });
     });
 
     router.post("/interaction/:uid/single-session/cancel", body, async (ctx) => {
