@@ -226,8 +226,11 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     /** installs what endUserSessions awaits once sessions are gone (the session records); once, at start */
     setUserSessionsEndedHook(hook: UserSessionsEndedHook): void { sessionsEndedHook = hook; },
 
-    /** after a logout (oidc-provider destroyed the record): the uid key goes too */
-    async forgetSession(uid: string): Promise<void> { await redis.del(uidKey(uid)); },
+    /** after a logout (oidc-provider destroyed the record): the uid key goes too, and a tombstone stays */
+    async forgetSession(uid: string): Promise<void> {
+      await markSessionEnded(uid);
+      await redis.del(uidKey(uid));
+    },
 
     /** whether the session of this uid was ended (its tombstone is there): it must not be recorded again */
     sessionEnded: isEnded,

@@ -57,6 +57,8 @@ describe("session records", () => {
     expect(done.url).toBe(LOGOUT);
     expect(await t.app.queries.userSessions.find(s.uid)).toMatchObject({ endReason: "logout" });
     expect(await t.app.redis.get(`oidc:{uid:${s.uid}}`)).toBeNull();
+    // and a request in flight on it cannot save it back
+    expect(await t.app.services.oidcStore.sessionEnded(s.uid)).toBe(true);
     expect(await t.app.services.sessions.listActive(user.id)).toEqual([]);
   });
 
