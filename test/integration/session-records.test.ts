@@ -13,7 +13,7 @@ import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { authorizationRequest, manualClock, passwordStep, type ManualClock } from "../helpers/totp-login.ts";
-import { asksToSignIn } from "../helpers/sessions.ts";
+import { asksToSignIn, tryRefresh } from "../helpers/sessions.ts";
 
 const REDIRECT = "https://rp.example.test/callback";
 const LOGOUT = "https://rp.example.test/bye";
@@ -189,15 +189,17 @@ describe("session ends that stick", () => {
     expect(audits.map((e) => (e.data as { sessionId: string }).sessionId).sort()).toEqual([withRow.uid, withoutRow.uid].sort());
   });
 
-  it("a signed-in session without a clock gets one from its login time, never a pass", async () => {
+  it("a signed-in session without a clock gets one from its login time, never a pass (request or refresh)", async () => {
     const user = await t.createUser();
-    const browser = new TestBrowser(t.url);
-    await loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
-    const uid = await uidOf(browser);
-    await t.app.redis.del(`session-meta:{${uid}}`);
+    const [byRequest, byRefresh] = [new TestBrowser(t.url), new TestBrowser(t.url)];
+    await loginWithCode(rp, byRequest, REDIRECT, { identifier: user.email, password: user.password });
+    const { tokens } = await loginWithCode(rp, byRefresh, REDIRECT, { identifier: user.email, password: user.password });
+    const uids = [await uidOf(byRequest), await uidOf(byRefresh)];
+    for (const uid of uids) await t.app.redis.del(`session-meta:{${uid}}`);
     clock.advance(601);
-    expect(await asksToSignIn(browser, t.url, "/account/profile")).toBe(true);
-    expect(await t.app.queries.userSessions.find(uid)).toMatchObject({ endReason: "idle" });
+    expect(await asksToSignIn(byRequest, t.url, "/account/profile")).toBe(true);
+    expect(await tryRefresh(rp, tokens.refresh_token!)).toEqual({ ok: false, error: "invalid_grant" });
+    for (const uid of uids) expect(await t.app.queries.userSessions.find(uid)).toMatchObject({ endReason: "idle" });
   });
 
   it("an idle session is not listed (it is ended on the way), with no request of its own", async () => {

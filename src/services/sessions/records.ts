@@ -136,6 +136,11 @@ export function createSessionRecords(deps: SessionRecordDeps) {
         startedAt, expiresAt: new Date(startedAt.getTime() + lifetime * 1000),
         // no row seen: one created meanwhile is this same session's (a parallel sign-in), its clients stay
       }, restart ? { restart: true, keepClients: !existing || (sameUser && !existing.endedAt) } : { restart: false });
+      // ended between the check and the write (a restart cleared endedAt): the row ends again
+      if (restart && (await store.sessionEnded(s.uid))) {
+        await queries.markEnded([s.uid], "revoked", clock.now(), s.userId);
+        return null;
+      }
       if (restart) {
         await activity.start(s.uid, clock.epoch(), Math.floor(row.expiresAt.getTime() / 1000));
         await audit.record({
