@@ -37,7 +37,7 @@ export const settings = {
   SESSION_TTL: { schema: seconds(86400), doc: "Lifetime of a sign-in session without Remember me, seconds" },
   SESSION_REMEMBER_TTL: { schema: seconds(30 * 86400), doc: "Lifetime of a sign-in session with Remember me, seconds" },
   SESSION_IDLE_TIMEOUT: { schema: z.coerce.number().int().min(0).default(0), doc: "Seconds without activity after which a session is dead at its next request or refresh (0 = no idle timeout; e.g. 3600)" },
-  SESSION_ACTIVITY_RESOLUTION: { schema: seconds(60), doc: "How often, at most, a session's \"last active\" is written, seconds (activity in between is not recorded; keep it well under SESSION_IDLE_TIMEOUT)" },
+  SESSION_ACTIVITY_RESOLUTION: { schema: seconds(60), doc: "How often, at most, a session's \"last active\" is written, seconds (activity in between is not recorded; at most half of SESSION_IDLE_TIMEOUT, which start refuses otherwise)" },
   SINGLE_SESSION: { schema: bool(false), doc: "One session per user: a new sign-in while another session is active asks the new device to sign the other out and continue, or cancel" },
   DEVICE_APPROVAL: { schema: z.enum(["off", "without-2fa", "always"]).default("without-2fa"), doc: "Sign-ins from a browser not yet trusted: off (never asked), without-2fa (an emailed 6-digit code unless a TOTP code was given, which trusts the browser too) or always (the emailed code every time a browser is new)" },
   DEVICE_CODE_TTL: { schema: seconds(300), doc: "Lifetime of an emailed device approval code, seconds" },

@@ -10,7 +10,7 @@ import type { Context, Middleware } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { sessionView } from "../account/sessions.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
-import type { GateRunner, LoginGate } from "./gates.ts";
+import { followMovedLogin, type GateRunner, type LoginGate } from "./gates.ts";
 
 export function createSingleSessionGate(app: AppContext, h: InteractionHelpers) {
   const { services } = app;
@@ -40,7 +40,7 @@ export function createSingleSessionGate(app: AppContext, h: InteractionHelpers) 
   };
 
   function register(router: Router, gates: GateRunner, body: Middleware): void {
-    router.get("/interaction/:uid/single-session", async (ctx) => {
+    router.get("/interaction/:uid/single-session", followMovedLogin, async (ctx) => {
       const interaction = await h.load(ctx);
       const state = await gates.pending(interaction, "single_session");
       const others = await Promise.all((await othersOf(state.who.userId, interaction)).map((s) => sessionView(app, s)));
