@@ -37,6 +37,7 @@ import { createRequestDescriber } from "./services/request/describe.ts";
 import { createSessionRecords, type SessionRecords } from "./services/sessions/records.ts";
 import { createTrustedDevices, type TrustedDevices } from "./services/devices/trusted-devices.ts";
 import { createRiskService, type RiskService } from "./services/risk/index.ts";
+import { userAdminFor, type UserAdmin } from "./services/user-admin.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createTeamClaims } from "./oidc/team-claims.ts";
 import { ACCOUNT_CLIENT_ID } from "./oidc/configuration.ts";
@@ -88,6 +89,8 @@ export type Services = {
   risk: RiskService;
   keys: ReturnType<typeof createSigningKeyService>;
   audit: ReturnType<typeof createAuditService>;
+  /** provider admins' user search, details and actions, and CSV import (user-admin.ts); made on first use */
+  userAdmin: UserAdmin;
 };
 
 export type AppContext = {
@@ -188,6 +191,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + config.keys.refreshSeconds + 600,
     }),
     audit,
+    get userAdmin(): UserAdmin { return userAdminFor(this, { queries, clock }); },
   };
 }
 

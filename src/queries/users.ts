@@ -1,7 +1,20 @@
 // User rows: the only Prisma access for users.
-import type { PrismaClient, User } from "../generated/prisma/client.ts";
+import type { PrismaClient, Prisma, User } from "../generated/prisma/client.ts";
 
 export type { User };
+
+/** what the admin area may show about a user: no password hash, no TOTP secret */
+export const SAFE_USER_FIELDS = {
+  id: true, email: true, username: true, name: true, emailVerified: true, disabled: true, disabledAt: true,
+  systemRole: true, lastLoginAt: true, createdAt: true, totpEnabledAt: true, passwordChangedAt: true,
+} as const satisfies Prisma.UserSelect;
+export type SafeUser = Prisma.UserGetPayload<{ select: typeof SAFE_USER_FIELDS }>;
+
+/** the admin search: `query` (already lower-cased) is contained in the normalized email or username */
+export type UserSearch = { query?: string; teamId?: string; disabled?: boolean; after?: { createdAt: Date; id: string }; take: number };
+
+/** an imported account: verified, no password (its owner sets one through a reset link), maybe a membership */
+export type ImportedUser = { email: string; emailNormalized: string; username: string; usernameNormalized: string; name: string | null; membership: { teamId: string; roleId: string } | null };
 
 export function createUserQueries(db: PrismaClient) {
   return {
@@ -25,6 +38,44 @@ export function createUserQueries(db: PrismaClient) {
     recordLogin: (id: string, at: Date) => db.user.update({ where: { id }, data: { lastLoginAt: at } }),
     updateProfile: (id: string, data: { name: string | null }) => db.user.update({ where: { id }, data }),
     countWithSystemRole: () => db.user.count({ where: { systemRole: { not: null } } }),
+    /** newest first (created_at, then id, descending); `after` is the last row of the previous page */
+    search: (s: UserSearch): Promise<SafeUser[]> => {
+      const where: Prisma.UserWhereInput[] = [];
+      if (s.query) where.push({ OR: [{ emailNormalized: { contains: s.query } }, { usernameNormalized: { contains: s.query } }] });
+      if (s.teamId) where.push({ memberships: { some: { teamId: s.teamId } } });
+      if (s.disabled !== undefined) where.push({ disabled: s.disabled });
+      if (s.after) where.push({ OR: [{ createdAt: { lt: s.after.createdAt } }, { createdAt: s.after.createdAt, id: { lt: s.after.id } }] });
+      return db.user.findMany({ where: { AND: where }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: s.take, select: SAFE_USER_FIELDS });
+    },
+    findSafe: (id: string): Promise<SafeUser | null> => db.user.findUnique({ where: { id }, select: SAFE_USER_FIELDS }),
+    /**
+     * disables or enables the account. Under the system-role lock (as setUserSystemRole), so parallel disables
+     * and demotions cannot leave no active `keepRole` holder: "last" when this user is the only one
+     */
+    setDisabled: (userId: string, disabled: boolean, at: Date, keepRole: string) =>
+      db.$transaction(async (tx) => {
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(4711002)`;
+        const user = await tx.user.findUnique({ where: { id: userId }, select: { systemRole: true, disabled: true } });
+        if (!user) return { outcome: "not_found" as const };
+        if (user.disabled === disabled) return { outcome: "unchanged" as const };
+        if (disabled && user.systemRole === keepRole && !(await tx.user.count({ where: { systemRole: keepRole, disabled: false, id: { not: userId } } }))) {
+          return { outcome: "last" as const };
+        }
+        await tx.user.update({ where: { id: userId }, data: { disabled, disabledAt: disabled ? at : null } });
+        return { outcome: "updated" as const };
+      }),
+    /** all rows or none (one transaction); a unique email or username taken meanwhile throws P2002 */
+    createImported: (rows: ImportedUser[], at: Date) =>
+      db.$transaction(async (tx) => {
+        const created: { id: string; email: string; username: string }[] = [];
+        for (const { membership, ...r } of rows) {
+          created.push(await tx.user.create({
+            data: { ...r, passwordHash: null, emailVerified: true, emailVerifiedAt: at, ...(membership ? { memberships: { create: membership } } : {}) },
+            select: { id: true, email: true, username: true },
+          }));
+        }
+        return created;
+      }, { timeout: 60_000 }),
     /** undoes a registration that could not finish (its team address was taken a moment ago): never a verified account */
     deleteUnverified: (id: string) => db.user.deleteMany({ where: { id, emailVerified: false } }),
   };

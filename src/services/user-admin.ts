@@ -1,0 +1,196 @@
+// The provider admins' user administration, one service for every admin surface (the CLI now; the admin pages
+// and the REST API later): search with cursor pages, one user's whole picture, and the actions (disable and
+// enable, unlock, reset two-factor, sign out everywhere, send a password reset, change the system role, import
+// from CSV rows: user-import.ts). Each call names the acting admin (`actorId`: a user id, or "cli") and the
+// request it came from, and is audited as user.<action> with that actor. Outcomes are unions, never thrown.
+// Fields that leave here are safe to show an admin (never a password hash, TOTP secret or token).
+// Built lazily from the other services (see userAdminFor): context.ts wires it as a getter.
+import type { Services } from "../context.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Queries } from "../queries/index.ts";
+import type { SafeUser } from "../queries/users.ts";
+import type { UserSession } from "./sessions/records.ts";
+import type { TrustedDevice } from "./devices/trusted-devices.ts";
+import type { EndedSessions } from "../oidc/redis-adapter.ts";
+import { SUPER_ADMIN } from "../authz/core-permissions.ts";
+import { createUserImport, type UserImport } from "./user-import.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const MAX_PAGE = 100;
+
+/** who acts (a user id, or "cli") and from where: every action is audited with it */
+export type AdminActor = { actorId: string; ip?: string | null; userAgent?: string | null };
+export type UserSearchInput = { query?: string; teamId?: string; disabled?: boolean; cursor?: string; limit: number };
+export type UserSearchResult = { outcome: "ok"; users: SafeUser[]; nextCursor: string | null } | { outcome: "invalid"; field: "cursor" | "limit" | "query"; message: string };
+export type UserTeam = { teamId: string; slug: string; name: string; role: { id: string; key: string; name: string } };
+export type AuditEntry = { id: string; type: string; outcome: string; actorId: string | null; clientId: string | null; ip: string | null; userAgent: string | null; data: unknown; createdAt: Date };
+export type UserDetails = {
+  user: SafeUser;
+  teams: UserTeam[];
+  twoFactor: { enabled: boolean; enabledAt: Date | null; backupCodesLeft: number };
+  sessions: UserSession[];
+  trustedDevices: Omit<TrustedDevice, "current">[];
+  lock: { lockedUntil: Date | null; failures: number };
+  recentEvents: AuditEntry[];
+};
+type NotFound = { outcome: "not_found" };
+export type DisableResult = { outcome: "disabled"; changed: boolean; sessions: number; grants: number } | NotFound | { outcome: "last_super_admin" } | { outcome: "self" };
+export type SessionsEndResult = { outcome: "signed_out"; sessions: number; grants: number } | NotFound;
+
+export type UserAdminDeps = {
+  queries: Pick<Queries, "users" | "auditEvents" | "teams">;
+  clock: Clock;
+  services: Pick<Services, "accounts" | "teams" | "sessions" | "devices" | "lockout" | "totp" | "passwordReset" | "systemRoles" | "oidcStore" | "sessionEvents" | "notifications" | "audit">;
+};
+
+const encodeCursor = (u: SafeUser) => Buffer.from(JSON.stringify([u.createdAt.toISOString(), u.id])).toString("base64url");
+function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+    const createdAt = new Date(String(at));
+    return typeof id === "string" && UUID.test(id) && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
+  } catch {
+    return null;
+  }
+}
+
+export function createUserAdmin(deps: UserAdminDeps) {
+  const { queries, clock, services } = deps;
+  const users = queries.users;
+  const record = (type: string, outcome: "success" | "failure", userId: string | null, actor: AdminActor, data: Record<string, string | number | boolean | null> = {}) =>
+    services.audit.record({ type, outcome, userId, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data });
+  const requestOf = (actor: AdminActor) => ({ ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
+
+  /** ends every session and revokes every grant (so refresh tokens), then tells the relying parties */
+  async function endEverything(userId: string, reason: string): Promise<EndedSessions> {
+    const ended = await services.oidcStore.endUserSessions(userId, undefined, reason);
+    services.sessionEvents.sessionsEnded(userId, ended);
+    return ended;
+  }
+
+  return {
+    /** the account named by id, email or username (safe fields), or null */
+    async find(identifier: string): Promise<SafeUser | null> {
+      const value = identifier.trim();
+      if (UUID.test(value)) return users.findSafe(value.toLowerCase());
+      const user = await services.accounts.findByIdentifier(value);
+      return user ? users.findSafe(user.id) : null;
+    },
+
+    /** users whose email or username contains `query` (any case), in a team, disabled or not; newest first */
+    async search(input: UserSearchInput, actor: AdminActor): Promise<UserSearchResult> {
+      if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_PAGE) return { outcome: "invalid", field: "limit", message: `The page size is a whole number from 1 to ${MAX_PAGE}.` };
+      const query = input.query?.normalize("NFC").trim().toLowerCase() || undefined;
+      if (query && query.length > 254) return { outcome: "invalid", field: "query", message: "The search text has at most 254 characters." };
+      const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+      if (after === null) return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
+      const rows = await users.search({ query, teamId: input.teamId, disabled: input.disabled, after, take: input.limit + 1 });
+      const page = rows.slice(0, input.limit);
+      await record("user.searched", "success", null, actor, { query: query ?? null, teamId: input.teamId ?? null, disabled: input.disabled ?? null, count: page.length, paged: Boolean(after) });
+      return { outcome: "ok", users: page, nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!) : null };
+    },
+
+    /** profile, teams and roles, 2FA state, live sessions, trusted devices, lock, the 20 newest audit events */
+    async view(userId: string, actor: AdminActor): Promise<({ outcome: "ok" } & UserDetails) | NotFound> {
+      const user = UUID.test(userId) ? await users.findSafe(userId) : null;
+      if (!user) return { outcome: "not_found" };
+      const [memberships, sessions, devices, lockedUntil, failures, backupCodesLeft, events] = await Promise.all([
+        services.teams.membershipsOf(userId), services.sessions.listActive(userId), services.devices.list(userId, undefined),
+        services.lockout.lockedUntil({ userId }), services.lockout.failures({ userId }), services.totp.remainingBackupCodes(userId),
+        queries.auditEvents.listForUser(userId, 20),
+      ]);
+      await record("user.viewed", "success", userId, actor);
+      return {
+        outcome: "ok",
+        user,
+        teams: memberships.map((m) => ({ teamId: m.teamId, slug: m.team.slug, name: m.team.name, role: { id: m.role.id, key: m.role.key, name: m.role.name } })),
+        twoFactor: { enabled: user.totpEnabledAt !== null, enabledAt: user.totpEnabledAt, backupCodesLeft: user.totpEnabledAt ? backupCodesLeft : 0 },
+        sessions,
+        trustedDevices: devices.map(({ current: _c, ...d }) => d),
+        lock: { lockedUntil, failures },
+        recentEvents: events.map((e) => ({ id: e.id.toString(), type: e.type, outcome: e.outcome, actorId: e.actorId, clientId: e.clientId, ip: e.ip, userAgent: e.userAgent, data: e.data, createdAt: e.createdAt })),
+      };
+    },
+
+    /** the account can no longer sign in; every session ends, every grant and refresh token is revoked */
+    async disable(userId: string, actor: AdminActor): Promise<DisableResult> {
+      if (!UUID.test(userId)) return { outcome: "not_found" };
+      if (userId === actor.actorId) {
+        await record("user.disabled", "failure", userId, actor, { reason: "self" });
+        return { outcome: "self" };
+      }
+      const result = await users.setDisabled(userId, true, clock.now(), SUPER_ADMIN);
+      if (result.outcome === "not_found") return result;
+      if (result.outcome === "last") {
+        await record("user.disabled", "failure", userId, actor, { reason: "last_super_admin" });
+        return { outcome: "last_super_admin" };
+      }
+      // also when it was disabled already: whatever signed in meanwhile ends too
+      const ended = await endEverything(userId, "disabled");
+      await record("user.disabled", "success", userId, actor, { changed: result.outcome === "updated", sessions: ended.sessions, grants: ended.grants });
+      return { outcome: "disabled", changed: result.outcome === "updated", sessions: ended.sessions, grants: ended.grants };
+    },
+
+    async enable(userId: string, actor: AdminActor): Promise<{ outcome: "enabled"; changed: boolean } | NotFound> {
+      if (!UUID.test(userId)) return { outcome: "not_found" };
+      const result = await users.setDisabled(userId, false, clock.now(), SUPER_ADMIN);
+      if (result.outcome === "not_found") return { outcome: "not_found" };
+      await record("user.enabled", "success", userId, actor, { changed: result.outcome === "updated" });
+      return { outcome: "enabled", changed: result.outcome === "updated" };
+    },
+
+    /** lifts a sign-in lock and starts the failure count over */
+    async unlock(userId: string, actor: AdminActor): Promise<{ outcome: "unlocked"; wasLocked: boolean } | NotFound> {
+      if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
+      const lockedUntil = await services.lockout.lockedUntil({ userId });
+      await services.lockout.reset({ userId });
+      await record("user.unlocked", "success", userId, actor, { wasLockedUntil: lockedUntil?.toISOString() ?? null });
+      return { outcome: "unlocked", wasLocked: lockedUntil !== null };
+    },
+
+    /** TOTP off and backup codes gone (the password alone signs in); the user is told by email */
+    async resetTwoFactor(userId: string, actor: AdminActor): Promise<{ outcome: "reset"; wasEnabled: boolean } | NotFound> {
+      const user = UUID.test(userId) ? await users.findById(userId) : null;
+      if (!user) return { outcome: "not_found" };
+      const wasEnabled = user.totpSecretEncrypted !== null;
+      await services.totp.disable(userId);
+      await record("user.two_factor_reset", "success", userId, actor, { wasEnabled });
+      if (wasEnabled) await services.notifications.twoFactorChanged(user, requestOf(actor), "disabled");
+      return { outcome: "reset", wasEnabled };
+    },
+
+    /** every session ends and every grant (refresh tokens too) is revoked; the account stays usable */
+    async signOutEverywhere(userId: string, actor: AdminActor): Promise<SessionsEndResult> {
+      if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
+      const ended = await endEverything(userId, "revoked_by_admin");
+      await record("user.signed_out_everywhere", "success", userId, actor, { sessions: ended.sessions, grants: ended.grants });
+      return { outcome: "signed_out", sessions: ended.sessions, grants: ended.grants };
+    },
+
+    /** emails the user a reset link (the admin never sees it); a disabled account gets none */
+    async sendPasswordReset(userId: string, actor: AdminActor): Promise<{ outcome: "sent" } | { outcome: "disabled" } | NotFound> {
+      const user = UUID.test(userId) ? await users.findSafe(userId) : null;
+      if (!user) return { outcome: "not_found" };
+      const sent = user.disabled ? null : await services.passwordReset.request(user.email, requestOf(actor));
+      await record("user.password_reset_sent", sent ? "success" : "failure", userId, actor, sent ? {} : { reason: "disabled" });
+      return sent ? { outcome: "sent" } : { outcome: "disabled" };
+    },
+
+    /** gives or takes the system role (systemRoles rules: the last active Super Admin keeps theirs); audited there as user.system_role_changed */
+    setSystemRole: (userId: string, role: string | null, actor: AdminActor) =>
+      UUID.test(userId) ? services.systemRoles.setUserRole(userId, role, { actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null }) : Promise.resolve({ outcome: "not_found" as const }),
+
+    /** CSV import rows: checked all together, then created all or none (user-import.ts) */
+    import: createUserImport({ queries, clock, services }) satisfies UserImport,
+  };
+}
+
+export type UserAdmin = ReturnType<typeof createUserAdmin>;
+
+const built = new WeakMap<object, UserAdmin>();
+/** the services object's one UserAdmin, made on first use (it needs services built in the same object literal) */
+export function userAdminFor(services: UserAdminDeps["services"], deps: Omit<UserAdminDeps, "services">): UserAdmin {
+  let admin = built.get(services);
+  if (!admin) built.set(services, (admin = createUserAdmin({ ...deps, services })));
+  return admin;
+}
