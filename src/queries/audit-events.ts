@@ -1,5 +1,10 @@
-// Audit event rows: append and read back.
-import type { PrismaClient, Prisma } from "../generated/prisma/client.ts";
+// Audit event rows: append, read back, and the audit log's filtered keyset pages (newest first by
+// (created_at, id), with the user's email joined). Filters are SQL fragments built with Prisma.sql (values are
+// always bound parameters, never spliced text). Indexes (migration 20261201115925_audit_query_indexes):
+// (created_at, id) for unfiltered pages, (user_id, created_at), (type, created_at), and an expression index on
+// ((data->>'teamId'), created_at, id) for the team filter: events carry their team in data (team-members.ts,
+// ownership.ts, login.succeeded), so a team_id column would need every writer changed.
+import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 
 export type NewAuditEvent = {
   type: string;
@@ -12,11 +17,72 @@ export type NewAuditEvent = {
   data?: Prisma.InputJsonObject;
 };
 
+/** a validated filter (src/services/audit-log.ts validates what callers send) */
+export type AuditFilter = {
+  userId?: string;
+  teamId?: string;
+  /** exact type, or every type starting with `prefix` ("login.") */
+  type?: { exact: string } | { prefix: string };
+  outcome?: "success" | "failure";
+  /** [from, to) */
+  from?: Date;
+  to?: Date;
+};
+
+/** the keyset position: rows strictly older than this (created_at, id) */
+export type AuditPosition = { createdAt: Date; id: bigint };
+
+export type AuditRow = {
+  id: bigint;
+  createdAt: Date;
+  type: string;
+  outcome: string;
+  userId: string | null;
+  userEmail: string | null;
+  actorId: string | null;
+  clientId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: unknown;
+};
+
+/** LIKE pattern for "starts with": the prefix's own % _ \ are matched literally */
+const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+function whereOf(filter: AuditFilter, after: AuditPosition | null): Prisma.Sql {
+  const conds: Prisma.Sql[] = [];
+  if (filter.userId) conds.push(Prisma.sql`e.user_id = ${filter.userId}::uuid`);
+  if (filter.teamId) conds.push(Prisma.sql`(e.data->>'teamId') = ${filter.teamId}`);
+  if (filter.type && "exact" in filter.type) conds.push(Prisma.sql`e.type = ${filter.type.exact}`);
+  if (filter.type && "prefix" in filter.type) conds.push(Prisma.sql`e.type LIKE ${likePrefix(filter.type.prefix)}`);
+  if (filter.outcome) conds.push(Prisma.sql`e.outcome = ${filter.outcome}`);
+  if (filter.from) conds.push(Prisma.sql`e.created_at >= ${filter.from}::timestamp`);
+  if (filter.to) conds.push(Prisma.sql`e.created_at < ${filter.to}::timestamp`);
+  if (after) conds.push(Prisma.sql`(e.created_at, e.id) < (${after.createdAt}::timestamp, ${after.id}::bigint)`);
+  return conds.length ? Prisma.sql`WHERE ${Prisma.join(conds, " AND ")}` : Prisma.empty;
+}
+
 export function createAuditEventQueries(db: PrismaClient) {
   return {
     insert: (event: NewAuditEvent) => db.auditEvent.create({ data: { ...event, data: event.data ?? {} } }),
     listForUser: (userId: string, take = 50) => db.auditEvent.findMany({ where: { userId }, orderBy: { id: "desc" }, take }),
     listByType: (type: string, take = 50) => db.auditEvent.findMany({ where: { type }, orderBy: { id: "desc" }, take }),
+
+    /** up to `take` rows matching `filter`, older than `after`, newest first (ties on created_at by id) */
+    page: (filter: AuditFilter, after: AuditPosition | null, take: number) => db.$queryRaw<AuditRow[]>`
+      SELECT e.id, e.created_at AS "createdAt", e.type, e.outcome, e.user_id AS "userId", u.email AS "userEmail",
+             e.actor_id AS "actorId", e.client_id AS "clientId", e.ip, e.user_agent AS "userAgent", e.data
+      FROM audit_events e LEFT JOIN users u ON u.id = e.user_id
+      ${whereOf(filter, after)}
+      ORDER BY e.created_at DESC, e.id DESC
+      LIMIT ${take}`,
+
+    /** how many rows match, counting no further than `cap` (for "the export stops at N rows") */
+    countUpTo: async (filter: AuditFilter, cap: number) => {
+      const [row] = await db.$queryRaw<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events e ${whereOf(filter, null)} LIMIT ${cap}) AS capped`;
+      return row?.n ?? 0;
+    },
   };
 }
 
