@@ -3,12 +3,16 @@
 // it as text instead of running it; the full-width ＝ ＋ － ＠ some spreadsheets also accept are treated alike),
 // then quoted by csv-stringify (RFC 4180: a cell with a comma, quote, CR or LF is quoted, quotes doubled).
 // Lines end with CRLF; a file starts with a UTF-8 byte-order mark so Excel reads non-ASCII text correctly.
-import { stringify } from "csv-stringify/sync";
+import { stringify, type Options } from "csv-stringify/sync";
 
 export type CsvValue = string | number | boolean | Date | null | undefined;
 
 /** the UTF-8 byte-order mark a CSV file starts with */
 export const CSV_BOM = "\uFEFF";
+
+// quote_record_delimiter: with a custom record_delimiter csv-stringify would otherwise leave a cell's own CR or LF
+// unquoted (the row would split in two when read back)
+const OPTIONS: Options = { record_delimiter: "\r\n", quote_record_delimiter: true, quoted_match: /^\s|\s$/ };
 
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
@@ -21,11 +25,11 @@ export function safeCell(value: CsvValue): string {
 
 /** one CSV line (CRLF-terminated) of formula-safe, quoted cells */
 export function csvLine(cells: readonly CsvValue[]): string {
-  return stringify([cells.map(safeCell)], { record_delimiter: "\r\n", quoted_match: /^\s|\s$/ });
+  return stringify([cells.map(safeCell)], OPTIONS);
 }
 
 /** several lines at once (one csv-stringify call: cheaper for batches) */
 export function csvLines(rows: readonly (readonly CsvValue[])[]): string {
   if (rows.length === 0) return "";
-  return stringify(rows.map((r) => r.map(safeCell)), { record_delimiter: "\r\n", quoted_match: /^\s|\s$/ });
+  return stringify(rows.map((r) => r.map(safeCell)), OPTIONS);
 }
