@@ -6,6 +6,7 @@ import { randomToken } from "../lib/crypto.ts";
 import { normalizeEmail, USERNAME_PATTERN } from "../services/identifiers.ts";
 import { ClientNamespaceError, GRANT_TYPES, newClientSchema } from "../services/clients.ts";
 import { withCliContext, CliError } from "./context.ts";
+import { registerUserCommands } from "./user-commands.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -110,6 +111,8 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .action(() => withCliContext(async ({ services }) => {
       for (const k of await services.keys.list()) out(`${k.id}  ${k.alg}  ${k.state}  created ${k.createdAt.toISOString()}`);
     }));
+
+  registerUserCommands(program, out);
 
   return program;
 }

@@ -77,6 +77,12 @@ export function createUserAdmin(deps: UserAdminDeps) {
       return user ? users.findSafe(user.id) : null;
     },
 
+    /** a team by its slug, for the team filter (id, slug, name), or null */
+    async teamBySlug(slug: string): Promise<{ id: string; slug: string; name: string } | null> {
+      const team = await queries.teams.findBySlug(slug.trim().toLowerCase());
+      return team ? { id: team.id, slug: team.slug, name: team.name } : null;
+    },
+
     /** users whose email or username contains `query` (any case), in a team, disabled or not; newest first */
     async search(input: UserSearchInput, actor: AdminActor): Promise<UserSearchResult> {
       if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_PAGE) return { outcome: "invalid", field: "limit", message: `The page size is a whole number from 1 to ${MAX_PAGE}.` };
