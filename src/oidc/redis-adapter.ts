@@ -16,46 +16,7 @@ import Provider, { errors, type Adapter, type AdapterPayload } from "oidc-provid
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
-
-// KEYS: record, consumed marker; ARGV: now, how long (ms) a consumed record is kept at most (0: until it
-// expires). Returns {-1} (no record), {0, record} (consumed now) or {earlier consumption time, record}.
-const CONSUME_SCRIPT = `
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl == -2 then return {-1} end
-local keep = tonumber(ARGV[2])
-if keep > 0 and (ttl < 0 or ttl > keep) then ttl = keep end
-local set
-if ttl > 0 then set = redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ttl) else set = redis.call('SET', KEYS[2], ARGV[1], 'NX') end
-local record = redis.call('GET', KEYS[1])
-if not set then return {tonumber(redis.call('GET', KEYS[2])), record} end
-if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
-return {0, record}`;
-
-// KEYS: a grant's index (member "Model:id" -> the record's expiry, 0 = none; "#prune" -> the size at which
-// to prune next). ARGV: member, its expiry, the index's TTL, now. Adds the member; when the index has grown to
-// twice its size after the last pruning, drops members whose records have expired (amortised O(1), so a long
-// refresh chain does not grow it); and only ever extends the index's lifetime (a short-lived access token must
-// not cut short the index of a long-lived refresh token; EXPIRE GT would do, but the in-process store lacks
-// it). Everything it touches is in the one hash: Cluster-safe.
-const INDEX_ADD_SCRIPT = `
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-local pruneAt = tonumber(redis.call('HGET', KEYS[1], '#prune') or '8')
-if redis.call('HLEN', KEYS[1]) > pruneAt then
-  local all = redis.call('HGETALL', KEYS[1])
-  local now = tonumber(ARGV[4])
-  for i = 1, #all, 2 do
-    local expires = tonumber(all[i + 1])
-    if all[i] ~= '#prune' and expires and expires > 0 and expires < now then redis.call('HDEL', KEYS[1], all[i]) end
-  end
-  redis.call('HSET', KEYS[1], '#prune', math.max(8, 2 * redis.call('HLEN', KEYS[1])))
-end
-if redis.call('TTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
-return 1`;
-
-type Commands = {
-  gatehouseConsume(record: string, marker: string, now: number, keepMs: number): Promise<[number, string?]>;
-  gatehouseIndexAdd(index: string, member: string, expiresAt: number, ttl: number, now: number): Promise<number>;
-};
+import { CONSUME_SCRIPT, INDEX_ADD_SCRIPT, type AdapterCommands as Commands } from "./redis-adapter-scripts.ts";
 
 export type RedisAdapterOptions = {
   redis: RedisClient;
