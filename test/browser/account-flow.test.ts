@@ -6,7 +6,6 @@
 // (test-artifacts/screenshots/account-*), none scrolls sideways at 360 px, and no CSP violation happens.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestApp, uniqueEmail, type TestApp } from "../helpers/test-app.ts";
 import { startSmtpSink, type ReceivedMail } from "../helpers/smtp-sink.ts";
@@ -14,12 +13,10 @@ import { launchChromium } from "../helpers/chromium.ts";
 import { textContrasts } from "./contrast.ts";
 import { manualClock, totpCode, type ManualClock } from "../helpers/totp-login.ts";
 import { strengthAnswer } from "../../src/http/routes/password-strength.ts";
+import { SCREENSHOTS, VIEWPORTS, SCHEMES } from "./screens.ts";
 
-const SCREENSHOTS = fileURLToPath(new URL("../../test-artifacts/screenshots/", import.meta.url));
 const PASSWORD = "violet harbour juggles seventeen quiet lanterns";
 const NEW_PASSWORD = "copper meadow whistles under nine slow moons";
-const VIEWPORTS = [{ width: 360, height: 740 }, { width: 1280, height: 800 }];
-const SCHEMES = ["light", "dark"] as const;
 
 describe("a person's account life in chromium", { timeout: 240_000 }, () => {
   let t: TestApp;

@@ -6,7 +6,6 @@
 // no CSP violation happens.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
@@ -14,10 +13,8 @@ import { launchChromium } from "../helpers/chromium.ts";
 import { textContrasts } from "./contrast.ts";
 import { manualClock } from "../helpers/totp-login.ts";
 import { codeMail } from "../helpers/device-flow.ts";
+import { SCREENSHOTS, VIEWPORTS, SCHEMES } from "./screens.ts";
 
-const SCREENSHOTS = fileURLToPath(new URL("../../test-artifacts/screenshots/", import.meta.url));
-const VIEWPORTS = [{ width: 360, height: 740 }, { width: 1280, height: 800 }];
-const SCHEMES = ["light", "dark"] as const;
 
 describe("device approval pages in chromium", { timeout: 180_000 }, () => {
   let t: TestApp;

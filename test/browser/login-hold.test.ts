@@ -5,7 +5,6 @@
 // the page being no-referrer). With JavaScript the poll gets there too, with no CSP violation.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import * as client from "openid-client";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -13,9 +12,9 @@ import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { discover } from "../helpers/oidc-flow.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 import { textContrasts } from "./contrast.ts";
+import { SCREENSHOTS } from "./screens.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
-const SCREENSHOTS = fileURLToPath(new URL("../../test-artifacts/screenshots/", import.meta.url));
 const LONDON = "81.2.69.142";
 const TOKYO = "133.242.0.1";
 

@@ -5,7 +5,6 @@
 // the account's Teams page and its leave confirmation at both widths.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import * as client from "openid-client";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -13,9 +12,9 @@ import { discover } from "../helpers/oidc-flow.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 import { textContrasts } from "./contrast.ts";
 import { twoTeamUser } from "../helpers/team-flow.ts";
+import { SCREENSHOTS } from "./screens.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
-const SCREENSHOTS = fileURLToPath(new URL("../../test-artifacts/screenshots/", import.meta.url));
 
 describe("team pages in chromium", { timeout: 120_000 }, () => {
   let t: TestApp;

@@ -5,7 +5,6 @@
 // (test/browser/tsconfig.json adds the DOM types for the page.evaluate callbacks, which run in the browser.)
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import { mkdir } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import * as client from "openid-client";
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
 import { startTestApp, uniqueEmail, type TestApp } from "../helpers/test-app.ts";
@@ -13,9 +12,9 @@ import { discover } from "../helpers/oidc-flow.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 import { textContrasts } from "./contrast.ts";
 import { strengthAnswer } from "../../src/http/routes/password-strength.ts";
+import { SCREENSHOTS } from "./screens.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
-const SCREENSHOTS = fileURLToPath(new URL("../../test-artifacts/screenshots/", import.meta.url));
 const PASSPHRASE = "violet harbour juggles seventeen quiet lanterns";
 const LIGHT_BG = "rgb(243, 244, 247)";
 const DARK_BG = "rgb(14, 17, 22)";
