@@ -1,16 +1,37 @@
 // Gatehouse's REST API under /api/v1: bearer JWTs from this provider, JSON in and out, errors as
-// {code, message, data}. Unknown API paths answer JSON too, never the HTML pages.
+// {code, message, data}. Unknown API paths answer JSON too, never the HTML pages. The routes are declared in
+// the registry (openapi.ts): `apiRoutes` lists every declaration, the router mounts those with a handler, the
+// OpenAPI document (/api/v1/openapi.json) and the 405 table come from all of them. The admin sessions routes
+// are still registered by sessions.ts itself and only described in sessions-doc.ts.
+import { readFileSync } from "node:fs";
 import type Router from "@koa/router";
 import { bodyParser } from "@koa/bodyparser";
 import type { Context, Next } from "koa";
 import type { AppContext } from "../../../context.ts";
+import { fromRoot } from "../../../lib/paths.ts";
 import { apiErrors } from "../../api-errors.ts";
 import { AppError } from "../../errors.ts";
 import { apiAudience, createApiAuth } from "./auth.ts";
-import { registerPermissionRoutes } from "./permissions.ts";
-import { registerSessionApiRoutes, SESSION_ROUTE_PATTERNS } from "./sessions.ts";
+import { permissionRoutes } from "./permissions.ts";
+import { registerSessionApiRoutes } from "./sessions.ts";
+import { adminSessionRoutes } from "./sessions-doc.ts";
+import { meRoutes } from "./me.ts";
+import { docsRoutes, registerDocsPages } from "./docs.ts";
+import { allowedMethods, buildOpenApiDocument, mountApiRoutes, type ApiRoute, type OpenApiDocument } from "./openapi.ts";
 
-const ROUTES: Record<string, string[]> = { "/api/v1/permissions": ["GET", "HEAD", "PUT"] };
+const VERSION = (JSON.parse(readFileSync(fromRoot("package.json"), "utf8")) as { version: string }).version;
+
+/** every declared API route (those of sessions.ts without a handler) */
+export function apiRoutes(app: AppContext): ApiRoute[] {
+  let document: OpenApiDocument | undefined;
+  const routes: ApiRoute[] = [
+    ...docsRoutes(() => (document ??= buildOpenApiDocument(routes, { issuer: app.config.issuer, version: VERSION }))),
+    ...meRoutes(app),
+    ...permissionRoutes(app),
+    ...adminSessionRoutes,
+  ];
+  return routes;
+}
 
 export function registerApiRoutes(router: Router, app: AppContext) {
   const errors = apiErrors(apiAudience(app.config.issuer));
@@ -21,14 +42,17 @@ export function registerApiRoutes(router: Router, app: AppContext) {
     await parse(ctx, next);
   };
 
-  registerPermissionRoutes(router, app, { errors, auth, json });
+  const routes = apiRoutes(app);
+  mountApiRoutes(router, app, routes, { errors, auth, json });
   registerSessionApiRoutes(router, app, { errors, auth });
+  registerDocsPages(router, { production: app.config.isProduction });
 
+  const allowed = allowedMethods(routes);
   router.all("/api/{*rest}", errors, (ctx) => {
     const path = ctx.path.replace(/\/+$/, "");
-    const allowed = ROUTES[path] ?? SESSION_ROUTE_PATTERNS.find(([pattern]) => pattern.test(path))?.[1];
-    if (!allowed) throw new AppError("not_found", 404, "There is no such API endpoint.");
-    ctx.set("Allow", allowed.join(", "));
-    throw new AppError("method_not_allowed", 405, `Use ${allowed.join(", ")}.`);
+    const methods = allowed.find(([pattern]) => pattern.test(path))?.[1];
+    if (!methods) throw new AppError("not_found", 404, "There is no such API endpoint.");
+    ctx.set("Allow", methods.join(", "));
+    throw new AppError("method_not_allowed", 405, `Use ${methods.join(", ")}.`);
   });
 }

@@ -1,7 +1,7 @@
 // PUT /api/v1/permissions: a relying party registers the permissions of its own namespace (client_credentials
-// token; idempotent; audited). GET /api/v1/permissions: every registered permission, grouped by tab.
-import type Router from "@koa/router";
-import type { Context, Middleware } from "koa";
+// token; idempotent; audited). GET /api/v1/permissions: every registered permission, grouped by tab. Declared
+// in the API registry (openapi.ts): the router and the OpenAPI document come from these declarations.
+import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
 import type { RegisteredPermission } from "../../../authz/registry.ts";
@@ -9,7 +9,8 @@ import { PERMISSION_CODE } from "../../../authz/wildcards.ts";
 import type { ClientRegistration } from "../../../services/permission-sync.ts";
 import { AppError } from "../../errors.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
-import { tokenOf, type ApiAuth } from "./auth.ts";
+import { tokenOf } from "./auth.ts";
+import { defineRoute, type ApiRoute } from "./openapi.ts";
 
 /** codes in one request; the namespace's total is bounded by the sync service */
 const MAX_PER_REQUEST = 200;
@@ -40,29 +41,50 @@ function refusal(r: Refused): Error {
   }
 }
 
-export function registerPermissionRoutes(router: Router, app: AppContext, deps: { errors: Middleware; auth: ApiAuth; json: Middleware }) {
-  const { errors, auth, json } = deps;
+export const permissionView = z.object({
+  code: z.string().meta({ example: "acme.crm.lead.read" }),
+  label: z.string(),
+  tab: z.string().meta({ description: "the tab of the role editor's permission matrix" }),
+  roles: z.array(z.string()).meta({ description: "built-in team roles that get it by default (manager, developer)" }),
+}).meta({ id: "Permission" });
+
+const registered = z.object({
+  namespace: z.string(), added: z.array(z.string()).meta({ description: "codes that were not registered before" }), permissions: z.array(permissionView),
+}).meta({ id: "PermissionRegistration" });
+const byTab = z.object({ tabs: z.array(z.object({ tab: z.string(), permissions: z.array(permissionView) })) }).meta({ id: "PermissionsByTab" });
+
+export function permissionRoutes(app: AppContext): ApiRoute[] {
   const audit = (ctx: Context, outcome: "success" | "failure", clientId: string, data: Record<string, unknown>) =>
     app.services.audit.record({ type: "permission.registered", outcome, clientId, ip: ctx.ip, userAgent: ctx.get("user-agent") || null, data: data as never });
 
-  router.put("/api/v1/permissions", errors, auth.clientToken, json, async (ctx) => {
-    const clientId = tokenOf(ctx).client_id;
-    const parsed = registerPermissionsBody.safeParse(ctx.request.body);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
-      throw new AppError("request.invalid", 400, "Send {\"permissions\": {\"<code>\": {\"label\", \"tab\", \"roles\"?}}}.", { problems });
-    }
-    const result = await app.services.permissionSync.registerForClient(clientId, parsed.data.permissions);
-    const codes = Object.keys(parsed.data.permissions).sort();
-    if (result.outcome !== "registered") {
-      await audit(ctx, "failure", clientId, { reason: result.outcome, codes });
-      throw refusal(result);
-    }
-    await audit(ctx, "success", clientId, { namespace: result.namespace, codes, added: result.added });
-    ctx.body = { namespace: result.namespace, added: result.added, permissions: result.permissions.map(view) };
-  });
+  return [
+    defineRoute({
+      method: "put", path: "/api/v1/permissions", tags: ["Permissions"], access: { token: "client" }, body: registerPermissionsBody,
+      summary: "Register the permissions of the client's namespace",
+      description: `Idempotent: codes already registered by this client are updated, new ones added. At most ${MAX_PER_REQUEST} codes per request. Audited (permission.registered).`,
+      response: { status: 200, description: "the namespace, the codes added, and every permission the client now has", schema: registered },
+      errors: [
+        { status: 403, description: "token.client_credentials_required, permissions.no_namespace (the client has none) or permissions.outside_namespace" },
+        { status: 409, description: "permissions.taken: codes registered by someone else" },
+      ],
+      handle: async (ctx, { body }) => {
+        const clientId = tokenOf(ctx).client_id;
+        const result = await app.services.permissionSync.registerForClient(clientId, body.permissions);
+        const codes = Object.keys(body.permissions).sort();
+        if (result.outcome !== "registered") {
+          await audit(ctx, "failure", clientId, { reason: result.outcome, codes });
+          throw refusal(result);
+        }
+        await audit(ctx, "success", clientId, { namespace: result.namespace, codes, added: result.added });
+        return { namespace: result.namespace, added: result.added, permissions: result.permissions.map(view) };
+      },
+    }),
 
-  router.get("/api/v1/permissions", errors, auth.token, (ctx) => {
-    ctx.body = { tabs: app.services.permissions.listByTab().map(({ tab, permissions }) => ({ tab, permissions: permissions.map(view) })) };
-  });
+    defineRoute({
+      method: "get", path: "/api/v1/permissions", tags: ["Permissions"], access: { token: "any" }, query: z.strictObject({}),
+      summary: "Every registered permission, grouped by tab",
+      response: { status: 200, description: "the tabs and their permissions", schema: byTab },
+      handle: () => ({ tabs: app.services.permissions.listByTab().map(({ tab, permissions }) => ({ tab, permissions: permissions.map(view) })) }),
+    }),
+  ];
 }

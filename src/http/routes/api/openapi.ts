@@ -1,0 +1,211 @@
+// The REST API's route registry: each route is declared once (method, path, summary, tags, who may call it,
+// zod schemas for params, query, body and the success response, the error statuses it can answer) and both
+// the Koa router and the OpenAPI 3.1 document are built from those declarations, so the two cannot drift.
+// `mountApiRoutes` registers a declaration as: JSON errors, the token check for its access, the body parser,
+// params/query/body through their schemas (400 request.invalid with the zod issues in data), the handler, and
+// the handler's result through the response schema (which strips any field the schema does not list: a
+// caller never sees one the document does not promise). Declarations without a handler (`mountedElsewhere`)
+// describe routes another file registers itself (the admin sessions routes in sessions.ts) for the document
+// and the 405 table only.
+import type Router from "@koa/router";
+import type { Context, Middleware } from "koa";
+import { z } from "zod";
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
+import type { AppContext } from "../../../context.ts";
+import type { User } from "../../../queries/users.ts";
+import { InvalidTokenError } from "../../../resource-server/index.ts";
+import { AppError } from "../../errors.ts";
+import { tokenOf, type ApiAuth } from "./auth.ts";
+
+type Method = "get" | "put" | "post" | "delete" | "patch";
+type AnyObject = z.ZodObject;
+
+/**
+ * who may call a route: `public` (no token), `any` valid API token, a `client` (client_credentials) token, or
+ * a `user`'s token (a client token gets 403 token.user_required); `permission`: the user's system role must
+ * have this core permission (403 permission.denied otherwise)
+ */
+export type RouteAccess = { token: "public" | "any" | "client" | "user"; permission?: string };
+
+type Input<P, Q, B> = {
+  params: P extends AnyObject ? z.output<P> : Record<string, never>;
+  query: Q extends AnyObject ? z.output<Q> : Record<string, never>;
+  body: B extends z.ZodType ? z.output<B> : undefined;
+};
+
+export type RouteDefinition<P, Q, B, R> = {
+  method: Method;
+  /** Koa style: /api/v1/me/sessions/:sessionId */
+  path: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  access: RouteAccess;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** the success answer: 204 has no schema */
+  response: { status: 200 | 201 | 204; description: string; schema?: R };
+  /** error statuses beyond those the access and the schemas imply (401, 403, 400, 415) */
+  errors?: { status: number; description: string }[];
+} & (
+  | { mountedElsewhere: true; handle?: undefined }
+  | { mountedElsewhere?: false; handle: (ctx: Context, input: Input<P, Q, B>) => Promise<R extends z.ZodType ? z.input<R> : void> | (R extends z.ZodType ? z.input<R> : void) }
+);
+
+/** a declaration with its types erased, as the router and the document builder see it */
+export type ApiRoute = Omit<RouteDefinition<AnyObject | undefined, AnyObject | undefined, z.ZodType | undefined, z.ZodType | undefined>, "handle" | "mountedElsewhere"> & {
+  mountedElsewhere: boolean;
+  handle?: (ctx: Context, input: { params: unknown; query: unknown; body: unknown }) => unknown;
+};
+
+/** declares a route (types the handler from its schemas) */
+export function defineRoute<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined, R extends z.ZodType | undefined = undefined>(
+  def: RouteDefinition<P, Q, B, R>,
+): ApiRoute {
+  const handle = def.handle;
+  return { ...def, mountedElsewhere: def.mountedElsewhere === true, handle: handle ? (ctx, input) => handle(ctx, input as Input<P, Q, B>) : undefined } as ApiRoute;
+}
+
+/** the error body of every API error */
+export const apiError = z.object({
+  code: z.string().meta({ description: "a stable, dotted error code (request.invalid, invalid_token, permission.denied ...)", example: "request.invalid" }),
+  message: z.string().meta({ description: "for people; may change" }),
+  data: z.record(z.string(), z.unknown()).meta({ description: "details; for request.invalid: issues (the zod issues: code, path, message)" }),
+}).meta({ id: "Error" });
+
+/** the user behind a `user` route's token (loaded and active) */
+export const userOf = (ctx: Context) => ctx.state.apiUser as User;
+
+const openApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
+
+/** the zod issues of a failed parse, as the 400 answer's data.issues */
+function invalid(where: "params" | "query" | "body", error: z.ZodError): AppError {
+  const issues = error.issues.map((i) => ({ code: i.code, path: [where, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))], message: i.message }));
+  const problems = issues.map((i) => `${i.path.slice(1).join(".") || where}: ${i.message}`);
+  return new AppError("request.invalid", 400, `The request's ${where} is not valid: ${problems.join("; ")}.`, { issues, problems });
+}
+
+type MountDeps = { errors: Middleware; auth: ApiAuth; json: Middleware };
+
+/** the token checks of a route's access */
+function accessMiddleware(app: AppContext, auth: ApiAuth, access: RouteAccess): Middleware[] {
+  if (access.token === "public") return [];
+  if (access.token === "any") return [auth.token];
+  if (access.token === "client") return [auth.clientToken];
+  return [auth.token, async (ctx, next) => {
+    const claims = tokenOf(ctx);
+    // oidc-provider makes a client_credentials token's sub the client itself
+    if (claims.sub === claims.client_id) throw new AppError("token.user_required", 403, "This needs a user's access token: a client acting for itself has no account.");
+    const user = await app.services.accounts.findActive(claims.sub);
+    if (!user) throw new InvalidTokenError("The token's user no longer exists or is disabled.");
+    if (access.permission && !(await app.services.systemRoles.canAdmin(user, access.permission))) {
+      throw new AppError("permission.denied", 403, `This needs the ${access.permission} permission.`, { permission: access.permission });
+    }
+    ctx.state.apiUser = user;
+    await next();
+  }];
+}
+
+/** registers every declaration that has a handler on the router */
+export function mountApiRoutes(router: Router, app: AppContext, routes: ApiRoute[], deps: MountDeps): void {
+  for (const route of routes) {
+    if (route.mountedElsewhere || !route.handle) continue;
+    const handle = route.handle;
+    const chain: Middleware[] = [deps.errors, ...accessMiddleware(app, deps.auth, route.access), ...(route.body ? [deps.json] : [])];
+    chain.push(async (ctx) => {
+      const parse = <T extends z.ZodType>(where: "params" | "query" | "body", schema: T | undefined, value: unknown) => {
+        if (!schema) return where === "body" ? undefined : {};
+        const parsed = schema.safeParse(value);
+        if (!parsed.success) throw invalid(where, parsed.error);
+        return parsed.data;
+      };
+      const input = {
+        params: parse("params", route.params, { ...ctx.params }),
+        query: parse("query", route.query, { ...ctx.query }),
+        body: parse("body", route.body, ctx.request.body),
+      };
+      const result = await handle(ctx, input);
+      ctx.status = route.response.status;
+      if (route.response.schema) ctx.body = route.response.schema.parse(result);
+    });
+    router[route.method](route.path, ...chain);
+  }
+}
+
+/** the paths and methods the declarations serve, as patterns for the API's 405 answers (GET brings HEAD) */
+export function allowedMethods(routes: ApiRoute[]): [RegExp, string[]][] {
+  const byPath = new Map<string, Set<string>>();
+  for (const r of routes) {
+    const methods = byPath.get(r.path) ?? new Set<string>();
+    methods.add(r.method.toUpperCase());
+    if (r.method === "get") methods.add("HEAD");
+    byPath.set(r.path, methods);
+  }
+  return [...byPath].map(([path, methods]) => [
+    new RegExp(`^${path.split("/").map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("/")}$`),
+    [...methods].sort(),
+  ]);
+}
+
+const errorContent = { "application/json": { schema: apiError } };
+
+/** the documented answers of a route: its success, then the errors its access and schemas imply, then its own */
+function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
+  const { response } = route;
+  const responses: Record<string, ResponseConfig> = {
+    [response.status]: { description: response.description, ...(response.schema ? { content: { "application/json": { schema: response.schema } } } : {}) },
+  };
+  const add = (status: number, description: string) => { responses[status] ??= { description, content: errorContent }; };
+  // (routes mounted elsewhere check their own input: sessions.ts answers 404 for a malformed id)
+  if (!route.mountedElsewhere && (route.params || route.query || route.body)) add(400, "request.invalid: the params, query or body do not match their schema (data.issues has the zod issues)");
+  if (route.access.token !== "public") add(401, "invalid_token: no bearer token, or not a valid access token for this API (WWW-Authenticate says why)");
+  if (route.access.token === "client") add(403, "token.client_credentials_required: this needs the client's own client_credentials token");
+  if (route.access.token === "user") add(403, route.access.permission ? `token.user_required (a client token) or permission.denied (the user's system role lacks ${route.access.permission})` : "token.user_required: this needs a user's access token, not a client's");
+  for (const e of route.errors ?? []) add(e.status, e.description);
+  if (route.body) {
+    add(413, "request.too_large: the body is larger than the server accepts");
+    add(415, "request.unsupported_type: send JSON (Content-Type: application/json)");
+  }
+  return responses;
+}
+
+export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]>;
+
+/** the OpenAPI 3.1 document of the declarations */
+export function buildOpenApiDocument(routes: ApiRoute[], opts: { issuer: string; version: string }): OpenApiDocument {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent("securitySchemes", "bearer", {
+    type: "http", scheme: "bearer", bearerFormat: "JWT",
+    description: `An access token from this provider for the resource ${opts.issuer}/api (authorization code flow with resource=${opts.issuer}/api, or client_credentials).`,
+  });
+  for (const route of routes) {
+    const config: RouteConfig = {
+      method: route.method,
+      path: openApiPath(route.path),
+      operationId: `${route.method}${route.path.replace(/^\/api\/v1/, "").replace(/[/:]+(\w)/g, (_, c: string) => c.toUpperCase())}`,
+      summary: route.summary,
+      ...(route.description ? { description: route.description } : {}),
+      tags: route.tags,
+      security: route.access.token === "public" ? [] : [{ bearer: [] }],
+      "x-gatehouse-access": route.access.token,
+      ...(route.access.permission ? { "x-gatehouse-permission": route.access.permission } : {}),
+      request: {
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.query ? { query: route.query } : {}),
+        ...(route.body ? { body: { required: true, content: { "application/json": { schema: route.body } } } } : {}),
+      },
+      responses: responsesOf(route),
+    };
+    registry.registerPath(config);
+  }
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Gatehouse REST API",
+      version: opts.version,
+      description: "Bearer access tokens from this provider for the resource ISSUER/api. JSON in and out; every error is {code, message, data} with its HTTP status (an unknown path is 404 not_found, a known path with another method 405 method_not_allowed with an Allow header). Lists are paged by cursor: pass the answer's nextCursor as ?cursor= (limit 1-100, default 50) until it is null.",
+    },
+    servers: [{ url: opts.issuer }],
+  });
+}
