@@ -41,7 +41,9 @@ export function createUserQueries(db: PrismaClient) {
     /** newest first (created_at, then id, descending); `after` is the last row of the previous page */
     search: (s: UserSearch): Promise<SafeUser[]> => {
       const where: Prisma.UserWhereInput[] = [];
-      if (s.query) where.push({ OR: [{ emailNormalized: { contains: s.query } }, { usernameNormalized: { contains: s.query } }] });
+      // Prisma hands `contains` to LIKE as is: the wildcards and the escape character are plain characters here
+      const text = s.query?.replace(/[\\%_]/g, "\\$&");
+      if (text) where.push({ OR: [{ emailNormalized: { contains: text } }, { usernameNormalized: { contains: text } }] });
       if (s.teamId) where.push({ memberships: { some: { teamId: s.teamId } } });
       if (s.disabled !== undefined) where.push({ disabled: s.disabled });
       if (s.after) where.push({ OR: [{ createdAt: { lt: s.after.createdAt } }, { createdAt: s.after.createdAt, id: { lt: s.after.id } }] });

@@ -62,10 +62,11 @@ export function createUserAdmin(deps: UserAdminDeps) {
   const requestOf = (actor: AdminActor) => ({ ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
 
   /** ends every session and revokes every grant (so refresh tokens), then tells the relying parties */
-  async function endEverything(userId: string, reason: string): Promise<EndedSessions> {
-    const ended = await services.oidcStore.endUserSessions(userId, undefined, reason);
+  async function endEverything(userId: string, reason: string): Promise<{ sessions: number; grants: number }> {
+    const ended: EndedSessions = await services.oidcStore.endUserSessions(userId, undefined, reason);
     services.sessionEvents.sessionsEnded(userId, ended);
-    return ended;
+    // `ended.sessions` counts index entries (a session's storage id changes at each sign-in): count the records found
+    return { sessions: ended.ended.length, grants: ended.grants };
   }
 
   return {
