@@ -14,6 +14,7 @@ import { seed } from "./lib/seed.ts";
 import { measureLimits } from "./lib/limits.ts";
 import { flowContext, loginFlow } from "./lib/flows.ts";
 import { scenarios } from "./lib/scenarios.ts";
+import { measureAggregates, seedAuditEvents, type AggregateTiming } from "./lib/analytics.ts";
 import { cpuMs, watchPeakRss } from "./lib/proc.ts";
 import { formatTable, type Row } from "./lib/report.ts";
 
@@ -56,7 +57,8 @@ async function main() {
   let failed = false;
   try {
     const seeded = await seed(server.databaseUrl, args.quick ? 200 : 10_000, argon, { count: args.quick ? 400 : 2000, masterKey: server.env.MASTER_KEY! });
-    console.log(`seeded ${seeded.users.length} users; measuring limits (${seconds} s each)…`);
+    const audit = await seedAuditEvents(server.databaseUrl, args.quick ? 20_000 : 1_000_000);
+    console.log(`seeded ${seeded.users.length} users, ${audit.events} audit events and ${audit.sessions} sessions (${audit.ms} ms); measuring limits (${seconds} s each)…`);
     const limits = await measureLimits({ seconds, httpConcurrency: 32, argon, databaseUrl: server.databaseUrl, redisUrl: BENCH_REDIS_URL, sampleEmail: seeded.users[0]!.email });
     const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
     const shared = await loginFlow(ctx); // an opaque access token for userinfo and introspection
@@ -65,7 +67,8 @@ async function main() {
 
     const rows: Row[] = [];
     let redisPerSession: Awaited<ReturnType<typeof redisBytesPerSession>> | undefined;
-    for (const scenario of scenarios(ctx, shared.access_token).filter((s) => !args.only || s.name.includes(args.only))) {
+    let aggregates: AggregateTiming[] | undefined;
+    for (const scenario of scenarios(ctx, shared.access_token, server.databaseUrl).filter((s) => !args.only || s.name.includes(args.only))) {
       for (const concurrency of scenario.levels) {
         const cpuBefore = cpuMs(server.pid);
         const stopRss = watchPeakRss(server.pid);
@@ -83,6 +86,7 @@ async function main() {
         if (summary.errors || !summary.ops) failed = true;
       }
       if (scenario.limit === "argon2Verify" && !redisPerSession) redisPerSession = await redisBytesPerSession(server.redisPrefix);
+      if (scenario.limit === "auditSeqCount") aggregates = await measureAggregates(server.databaseUrl);
     }
 
     if (process.env.BENCH_SHOW_MEMORY) {
@@ -90,11 +94,12 @@ async function main() {
       console.log(metrics.split("\n").filter((l) => /^(nodejs_heap_size|nodejs_external_memory|process_resident|nodejs_heap_space_size_used_bytes)/.test(l)).join("\n"));
     }
     console.log(`\n${formatTable(rows, limits)}`);
+    if (aggregates) console.log(`Analytics aggregates over ${audit.events} audit events, 30 days (median of 5 ms): ${aggregates.map((a) => `${a.name} ${a.medianMs}`).join(", ")}${process.env.BENCH_SHOW_PLANS ? `\n${aggregates.map((a) => `-- ${a.name}\n${a.plan}`).join("\n")}` : ""}`);
     if (redisPerSession) console.log(`Redis per signed-in session: ${redisPerSession.atRestBytesPerSession} bytes at rest, ${redisPerSession.afterLoginBytesPerSession} right after login (${redisPerSession.sessions} sessions; by kind ${JSON.stringify(redisPerSession.bytesByKind)})`);
     const result = {
       date: new Date().toISOString(), quick: args.quick, secondsPerRun: seconds,
       machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node },
-      limits, scenarios: rows, redis: redisPerSession,
+      limits, scenarios: rows, redis: redisPerSession, analytics: aggregates && { auditEvents: audit.events, sessions: audit.sessions, seedMs: audit.ms, aggregates },
     };
     const dir = path.join(PROJECT_ROOT, "bench/results");
     mkdirSync(dir, { recursive: true });

@@ -1,5 +1,6 @@
 // The ceilings each scenario is compared with, measured on this machine in the same run: argon2id verify,
-// ES256 signing, Redis GETs, Postgres lookups by email, and a bare Node HTTP server under the same driver.
+// ES256 signing, Redis GETs, Postgres lookups by email, a bare Node HTTP server under the same driver, and a
+// sequential count(*) over the seeded audit_events (bench/lib/analytics.ts).
 import { spawn } from "node:child_process";
 import path from "node:path";
 import argon2 from "argon2";
@@ -9,9 +10,10 @@ import { openDatabase } from "../../src/db/postgres.ts";
 import { createQueries } from "../../src/queries/index.ts";
 import { PROJECT_ROOT } from "../../src/lib/paths.ts";
 import { runCannon, runLoop } from "./drivers.ts";
+import { measureAuditSeqCount } from "./analytics.ts";
 import type { Summary } from "./stats.ts";
 
-export type Limits = Record<"argon2Verify" | "es256Sign" | "redisGet" | "postgresLookup" | "bareHttp", Summary & { concurrency: number }>;
+export type Limits = Record<"argon2Verify" | "es256Sign" | "redisGet" | "postgresLookup" | "bareHttp" | "auditSeqCount", Summary & { concurrency: number }>;
 
 export async function measureLimits(opts: {
   seconds: number;
@@ -48,6 +50,7 @@ export async function measureLimits(opts: {
   await db.close();
 
   const bareHttp = await measureBareHttp(w(opts.httpConcurrency));
+  const auditSeqCount = await measureAuditSeqCount(opts.databaseUrl, w(1));
   const tag = <T extends Summary>(s: T, concurrency: number) => ({ ...s, concurrency });
   return {
     argon2Verify: tag(argon2Verify, 2),
@@ -55,6 +58,7 @@ export async function measureLimits(opts: {
     redisGet: tag(redisGet, 16),
     postgresLookup: tag(postgresLookup, 10),
     bareHttp: tag(bareHttp, opts.httpConcurrency),
+    auditSeqCount: tag(auditSeqCount, 1),
   };
 }
 

@@ -10,6 +10,7 @@ const LIMIT_NAMES: Record<keyof Limits, string> = {
   redisGet: "Redis GET",
   postgresLookup: "Postgres lookup by email",
   bareHttp: "bare Node HTTP, same driver",
+  auditSeqCount: "seq count(*) of audit_events",
 };
 
 function table(headers: string[], rows: (string | number)[][]): string {

@@ -3,6 +3,7 @@ import { BENCH_RESOURCE } from "./server.ts";
 import { runCannon, runLoop, type RunWindow } from "./drivers.ts";
 import { basic, loginFlow, rejectedLoginFlow, totpLoginFlow, type FlowContext } from "./flows.ts";
 import type { Limits } from "./limits.ts";
+import { analyticsScenario } from "./analytics.ts";
 import type { Summary } from "./stats.ts";
 
 export type Scenario = {
@@ -14,7 +15,7 @@ export type Scenario = {
 
 const json = <T>(body: string): T | undefined => { try { return JSON.parse(body) as T; } catch { return undefined; } };
 
-export function scenarios(ctx: FlowContext, sharedAccessToken: string): Scenario[] {
+export function scenarios(ctx: FlowContext, sharedAccessToken: string, databaseUrl: string): Scenario[] {
   const web = ctx.seeded.webClient;
   const machine = ctx.seeded.machineClient;
   return [
@@ -60,5 +61,8 @@ export function scenarios(ctx: FlowContext, sharedAccessToken: string): Scenario
         { path: "/jwks", validate: (status, body) => status === 200 && body.includes('"keys"') },
         { path: "/.well-known/openid-configuration", validate: (status, body) => status === 200 && body.includes(`"issuer":"${c.issuer}"`) },
       ]) },
+    // straight on the database through the analytics service (no API route yet): one op = the whole dashboard
+    { name: "login analytics, 30 days (every aggregate)", limit: "auditSeqCount", levels: [1, 2],
+      run: (_c, w) => analyticsScenario(databaseUrl, w) },
   ];
 }
