@@ -111,7 +111,7 @@ export async function measureAggregates(databaseUrl: string): Promise<AggregateT
   // the same statements as src/services/analytics/aggregates.ts (and two audit-log pages), for EXPLAIN: text
   // built here from constants and our own timestamps only, never from input (bench code, not the product)
   const plans: Record<string, string> = {
-    countEvents: `SELECT type, count(*)::int FROM audit_events WHERE type IN ('login.succeeded','login.failed','login.second_factor_failed','login.risk_evaluated','login.held','device.code_sent','password_reset.requested') AND created_at >= '${f}' AND created_at < '${t}' GROUP BY type`,
+    countEvents: `SELECT type, count(*)::int FROM audit_events WHERE type IN ('login.risk_evaluated','login.held','device.code_sent','password_reset.requested') AND created_at >= '${f}' AND created_at < '${t}' GROUP BY type`,
     countDeviceCodeLogins: `SELECT count(*)::int FROM audit_events WHERE type = 'login.succeeded' AND (data->>'device') = 'code' AND created_at >= '${f}' AND created_at < '${t}'`,
     sessionDurations: `SELECT count(*)::int, avg(extract(epoch FROM least(coalesce(ended_at, expires_at), expires_at) - started_at))::float8 FROM user_sessions WHERE started_at >= '${f}' AND started_at < '${t}' AND (ended_at IS NOT NULL OR expires_at <= now() AT TIME ZONE 'UTC')`,
     loginSeries: `SELECT date_bin(interval '1 day', created_at, '${f}'::timestamp) AS start, count(*) FILTER (WHERE type = 'login.succeeded'), count(*) FILTER (WHERE type <> 'login.succeeded') FROM audit_events WHERE type IN ('login.succeeded','login.failed','login.second_factor_failed') AND created_at >= '${f}' AND created_at < '${t}' GROUP BY 1`,

@@ -69,8 +69,9 @@ export function createAnalytics(deps: { db: PrismaClient; clock: Clock }) {
         countEvents(db, from, to), countDeviceCodeLogins(db, from, to), sessionDurations(db, from, to, clock.now()), loginSeries(db, from, to, bucket),
       ]);
       const count = (type: string) => counts[type] ?? 0;
-      const succeeded = count("login.succeeded");
-      const failed = count("login.failed") + count("login.second_factor_failed");
+      // the series covers [from, to) bucket by bucket: its sums are the range's totals
+      const succeeded = series.reduce((n, b) => n + b.succeeded, 0);
+      const failed = series.reduce((n, b) => n + b.failed, 0);
       const attempts = succeeded + failed;
       return {
         from: from.toISOString(), to: to.toISOString(), bucket,
