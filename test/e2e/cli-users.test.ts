@@ -134,6 +134,15 @@ describe("gatehouse user commands", () => {
     const rp = await discover(t.url, clientId, clientSecret);
     const refused = await passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: ann!.email, password: "anything at all 123" });
     expect(refused.status).toBe(401);
+    // the emailed link sets the first password, which then signs in
+    const annMail = await sink.waitFor((m) => m.to.includes(ann!.email));
+    const token = annMail.text.match(/token=([\w-]+)/)![1]!;
+    const link = await t.app.services.passwordReset.inspect(token);
+    if (link.outcome !== "valid") throw new Error("the reset link is not valid");
+    const password = `a first password for ${tag}`;
+    expect((await t.app.services.passwordReset.complete(link, token, password, undefined, { ip: null, userAgent: null })).outcome).toBe("done");
+    const signedIn = await passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: ann!.username, password });
+    expect(signedIn.url).toContain(REDIRECT);
 
     const again = await gatehouse("import-users", file);
     expect(again.code).toBe(2);
@@ -161,8 +170,12 @@ describe("gatehouse user commands", () => {
     expect(listed.users.every((u) => !("passwordHash" in u) && !("totpSecretEncrypted" in u))).toBe(true);
 
     const off = await gatehouse("disable-user", `${tag}-ANN@example.test`);
-    expect(off).toMatchObject({ code: 0, stdout: expect.stringContaining(`Disabled ${tag}-ann@example.test; ended 0 session(s)`) });
-    expect((await byEmail(`${tag}-ann@example.test`))!.disabled).toBe(true);
+    // Ann signed in in the test before: the CLI reaches her session in Redis and ends it
+    expect(off).toMatchObject({ code: 0, stdout: expect.stringContaining(`Disabled ${tag}-ann@example.test; ended 1 session(s) and revoked 1 grant(s).`) });
+    const annRow = (await byEmail(`${tag}-ann@example.test`))!;
+    expect(annRow.disabled).toBe(true);
+    expect((await t.app.db.prisma.userSession.findMany({ where: { userId: annRow.id } })).map((r) => r.endReason)).toEqual(["disabled"]);
+    expect(await t.app.services.sessions.listActive(annRow.id)).toEqual([]);
     const disabled = JSON.parse((await gatehouse("list-users", "--disabled", "--json")).stdout) as { users: { email: string }[] };
     expect(disabled.users.map((u) => u.email)).toContain(`${tag}-ann@example.test`);
     expect(disabled.users.map((u) => u.email)).not.toContain(`${tag}-ben@example.test`);
