@@ -21,7 +21,7 @@ export const MAX_PAGE = 100;
 /** who acts (a user id, or "cli") and from where: every action is audited with it */
 export type AdminActor = { actorId: string; ip?: string | null; userAgent?: string | null };
 export type UserSearchInput = { query?: string; teamId?: string; disabled?: boolean; cursor?: string; limit: number };
-export type UserSearchResult = { outcome: "ok"; users: SafeUser[]; nextCursor: string | null } | { outcome: "invalid"; field: "cursor" | "limit" | "query"; message: string };
+export type UserSearchResult = { outcome: "ok"; users: SafeUser[]; nextCursor: string | null } | { outcome: "invalid"; field: "cursor" | "limit" | "query" | "teamId"; message: string };
 export type UserTeam = { teamId: string; slug: string; name: string; role: { id: string; key: string; name: string } };
 export type AuditEntry = { id: string; type: string; outcome: string; actorId: string | null; clientId: string | null; ip: string | null; userAgent: string | null; data: unknown; createdAt: Date };
 export type UserDetails = {
@@ -89,6 +89,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
       if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_PAGE) return { outcome: "invalid", field: "limit", message: `The page size is a whole number from 1 to ${MAX_PAGE}.` };
       const query = input.query?.normalize("NFC").trim().toLowerCase() || undefined;
       if (query && query.length > 254) return { outcome: "invalid", field: "query", message: "The search text has at most 254 characters." };
+      if (input.teamId !== undefined && !UUID.test(input.teamId)) return { outcome: "invalid", field: "teamId", message: "No such team." };
       const after = input.cursor ? decodeCursor(input.cursor) : undefined;
       if (after === null) return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
       const rows = await users.search({ query, teamId: input.teamId, disabled: input.disabled, after, take: input.limit + 1 });

@@ -96,6 +96,7 @@ describe("user administration service", () => {
     expect(await ua().search({ limit: 0 }, actor)).toMatchObject({ outcome: "invalid", field: "limit" });
     expect(await ua().search({ limit: 101 }, actor)).toMatchObject({ outcome: "invalid", field: "limit" });
     expect(await ua().search({ limit: 5, cursor: "not-a-cursor" }, actor)).toMatchObject({ outcome: "invalid", field: "cursor" });
+    expect(await ua().search({ limit: 5, teamId: "core" }, actor)).toMatchObject({ outcome: "invalid", field: "teamId" });
     // a LIKE wildcard is a plain character
     for (const query of ["%", `${tag}_`, "\\", `${tag}%`]) {
       const wild = await ua().search({ query, limit: 5 }, actor);
