@@ -144,13 +144,13 @@ describe("OpenAPI document and API docs pages", () => {
     expect(assets).toEqual(["/api/docs/assets/swagger-ui.css", "/api/docs/assets/swagger-ui-bundle.js", "/static/js/api-docs.js"]);
     expect(html).toContain('data-spec-url="/api/v1/openapi.json"');
     expect(directives["script-src"]).toEqual(["'self'"]);
-    expect(directives["style-src"]).toEqual(["'self'", "'unsafe-inline'"]);
+    expect(directives["style-src"]).toEqual(["'self'"]);
     expect(directives["connect-src"]).toEqual(["'self'"]);
     expect(directives["frame-ancestors"]).toEqual(["'none'"]);
     expect(directives["worker-src"]).toEqual(["'none'"]);
   });
 
-  it("ReDoc at /api/redoc: redoc's standalone bundle from this server, a blob: worker allowed on this page only", async () => {
+  it("ReDoc at /api/redoc: redoc's standalone bundle from this server, inline styles and a blob: worker allowed on this page only", async () => {
     const { html, directives, assets } = await loadPage("/api/redoc");
     expect(assets).toEqual(["/api/docs/assets/redoc.standalone.js"]);
     expect(html).toContain('<redoc spec-url="/api/v1/openapi.json"></redoc>');

@@ -4,10 +4,13 @@
 // node_modules under /api/docs/assets/ by a fixed list of files (never a CDN, never a path from the URL);
 // Swagger UI is started by public/js/api-docs.js (no inline script), ReDoc starts itself from its <redoc
 // spec-url> element.
-// CSP: both pages keep the site's strict policy except for what these two viewers need, set here on these
-// two pages only: style-src 'unsafe-inline' (ReDoc's styled-components inject <style> elements and Swagger UI
-// renders style attributes; neither page shows user content besides the document, which we generate) and,
-// for ReDoc, worker-src blob: (its search index runs in a worker built from a Blob URL).
+// CSP: Swagger UI runs under the site's strict policy (its styles come from swagger-ui.css; React sets style
+// properties through the CSSOM, which style-src does not govern). ReDoc needs two relaxations, set here on
+// /api/redoc only: style-src 'unsafe-inline' (its styled-components inject <style> elements; the page shows
+// nothing but the document, which we generate) and worker-src blob: (its search index runs in a worker built
+// from a Blob URL). Scripts stay 'self' on both pages. ReDoc's sidebar
+// footer always asks for its vendor's logo at https://cdn.redoc.ly: img-src blocks it on purpose (no CDN),
+// and ReDoc drops the image when it fails to load (test/browser/api-docs.test.ts checks both).
 import { createReadStream } from "node:fs";
 import { createRequire } from "node:module";
 import type Router from "@koa/router";
@@ -30,8 +33,11 @@ export const SPEC_PATH = "/api/v1/openapi.json";
 const BASE_CSP = ["default-src 'self'", "script-src 'self'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"];
 /** the docs pages' CSP (see the top of this file for why each relaxation) */
 export const docsCsp = (production: boolean) => {
-  const base = [...BASE_CSP, "style-src 'self' 'unsafe-inline'", ...(production ? ["upgrade-insecure-requests"] : [])];
-  return { swagger: [...base, "worker-src 'none'"].join("; "), redoc: [...base, "worker-src 'self' blob:"].join("; ") };
+  const base = [...BASE_CSP, ...(production ? ["upgrade-insecure-requests"] : [])];
+  return {
+    swagger: [...base, "style-src 'self'", "worker-src 'none'"].join("; "),
+    redoc: [...base, "style-src 'self' 'unsafe-inline'", "worker-src 'self' blob:"].join("; "),
+  };
 };
 
 /** the openapi.json route, answering the document `document()` builds (once) */
