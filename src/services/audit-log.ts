@@ -64,7 +64,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 function toFilter(input: z.output<typeof auditFilterSchema>): AuditFilter {
   const filter: AuditFilter = {};
   if (input.userId) filter.userId = input.userId;
-  if (input.teamId) filter.teamId = input.teamId;
+  if (input.teamId) filter.teamId = input.teamId.toLowerCase(); // as the events store it (the id's canonical text)
   if (input.type) filter.type = input.type.endsWith(".*") ? { prefix: input.type.slice(0, -1) } : input.type.endsWith(".") ? { prefix: input.type } : { exact: input.type };
   if (input.outcome) filter.outcome = input.outcome;
   if (input.from) filter.from = new Date(input.from);
@@ -73,6 +73,8 @@ function toFilter(input: z.output<typeof auditFilterSchema>): AuditFilter {
   return filter;
 }
 
+const MAX_BIGINT = 2n ** 63n - 1n;
+
 export function encodeCursor(row: { createdAt: Date; id: bigint }): string {
   return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
 }
@@ -80,7 +82,7 @@ export function encodeCursor(row: { createdAt: Date; id: bigint }): string {
 export function decodeCursor(cursor: string): AuditPosition {
   const [time, id, extra] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(time ?? "");
-  if (extra !== undefined || !id || !/^\d{1,19}$/.test(id) || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== time) {
+  if (extra !== undefined || !id || !/^\d{1,19}$/.test(id) || BigInt(id) > MAX_BIGINT || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== time) {
     throw new AuditQueryError("cursor is not valid: use the nextCursor of a previous page", [{ path: "cursor", message: "not a cursor from this API" }]);
   }
   return { createdAt, id: BigInt(id) };

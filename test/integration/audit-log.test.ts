@@ -60,6 +60,7 @@ describe("audit log query", () => {
     expect(await types({ ...nov, teamId: teamA })).toEqual(["team.member.role_changed@00:03", "login.succeeded@00:00"]);
     expect(await types({ ...nov, teamId: teamB })).toEqual(["team.member.removed@00:04"]);
     expect(await types({ ...nov, teamId: randomUUID() })).toEqual([]);
+    expect(await types({ ...nov, teamId: teamB.toUpperCase() })).toEqual(["team.member.removed@00:04"]);
   });
 
   it("filters by exact type and by prefix (login. matches login.* but not loginx.*)", async () => {
@@ -103,6 +104,7 @@ describe("audit log query", () => {
     [{ limit: "ten" }, "limit"],
     [{ cursor: "garbage" }, "cursor"],
     [{ cursor: Buffer.from("2026-11-01T00:00:00.000Z|1|2").toString("base64url") }, "cursor"],
+    [{ cursor: Buffer.from("2026-11-01T00:00:00.000Z|9999999999999999999").toString("base64url") }, "cursor"],
     [{ sort: "asc" }, ""],
     [{ from: "2026-11-02T00:00:00Z", to: "2026-11-01T00:00:00Z" }, "to"],
   ])("refuses %j with an AuditQueryError naming the field", async (input, field) => {
