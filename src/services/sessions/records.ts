@@ -24,7 +24,8 @@ export type SessionRecordDeps = {
   sessionEvents: SessionEvents; audit: AuditService; settings: Config["session"]; log: Logger;
 };
 
-export type EndReason = "revoked" | "revoked_by_admin" | "idle" | "expired" | "single_session" | "logout" | "password_changed";
+/** why a session ended (user_sessions.end_reason); "disabled": the account was disabled (user-admin.ts, through endUserSessions) */
+export type EndReason = "revoked" | "revoked_by_admin" | "idle" | "expired" | "single_session" | "logout" | "password_changed" | "disabled";
 export type { UserSession };
 export type SignIn = { uid: string; userId: string; clientId: string | null; remember: boolean; ip: string | null; userAgent: string | null; fresh: boolean };
 export type EndOptions = { reason: EndReason; actorId?: string | null; request?: AuditContext };
@@ -32,6 +33,7 @@ export type EndOptions = { reason: EndReason; actorId?: string | null; request?:
 const AUDIT_TYPE: Record<EndReason, string> = {
   revoked: "session.revoked", revoked_by_admin: "session.revoked", idle: "session.idle_timeout", expired: "session.expired",
   single_session: "session.single_session_replaced", logout: "session.logout", password_changed: "session.ended",
+  disabled: "session.ended",
 };
 
 export function createSessionRecords(deps: SessionRecordDeps) {
