@@ -62,7 +62,7 @@ function compareDesc(a: CursorKey, b: CursorKey): number {
  * one page of a whole list: sorted by `keyOf` descending (keys must be unique: end them with the id), the
  * items after the cursor's key, at most `limit`; nextCursor when more follow
  */
-export function pageOf<T>(items: readonly T[], keyOf: (item: T) => CursorKey, query: PageQuery): { items: T[]; nextCursor: string | null } {
+export function pageOf<T>(items: readonly T[], keyOf: (item: T) => CursorKey, query: { limit: number; cursor?: CursorKey | undefined }): { items: T[]; nextCursor: string | null } {
   const keyed = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compareDesc(a.key, b.key));
   const after = query.cursor;
   const rest = after ? keyed.filter((k) => compareDesc(k.key, after) > 0) : keyed;
