@@ -104,7 +104,7 @@ export function meRoutes(app: AppContext): ApiRoute[] {
     defineRoute({
       method: "delete", path: "/api/v1/me/sessions/:sessionId", tags: TAGS, access: ME, params: sessionParams,
       summary: "Sign one of the caller's sessions out",
-      description: "Ends the session everywhere (its tokens stop refreshing, relying parties hear it by back-channel logout). Revoking the token's own session is allowed.",
+      description: "Ends the session everywhere (its tokens stop refreshing, relying parties hear it by back-channel logout). Revoking the token's own session is allowed: its refresh token stops working, while the access token itself (a JWT, checked offline) stays valid until it expires.",
       response: { status: 204, description: "ended" },
       errors: [{ status: 404, description: "session.not_found: the caller has no such live session" }],
       handle: async (ctx, { params }) => {
