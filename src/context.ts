@@ -37,6 +37,8 @@ import { createRequestDescriber } from "./services/request/describe.ts";
 import { createSessionRecords, type SessionRecords } from "./services/sessions/records.ts";
 import { createTrustedDevices, type TrustedDevices } from "./services/devices/trusted-devices.ts";
 import { createRiskService, type RiskService } from "./services/risk/index.ts";
+import { createAuditLog, type AuditLog } from "./services/audit-log.ts";
+import { createAnalytics, type Analytics } from "./services/analytics.ts";
 import { userAdminFor, type UserAdmin } from "./services/user-admin.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createTeamClaims } from "./oidc/team-claims.ts";

@@ -7,8 +7,8 @@
 import pg from "pg";
 import { openDatabase } from "../../src/db/postgres.ts";
 import { systemClock } from "../../src/lib/clock.ts";
-import { createAnalytics } from "../../src/services/analytics/index.ts";
-import { countDeviceCodeLogins, countEvents, loginSeries, sessionDurations } from "../../src/services/analytics/aggregates.ts";
+import { createAnalytics } from "../../src/services/analytics.ts";
+import { countDeviceCodeLogins, countEvents, createLoginAnalyticsQueries, loginSeries, sessionDurations } from "../../src/queries/login-analytics.ts";
 import { runLoop, type RunWindow } from "./drivers.ts";
 import type { Summary } from "./stats.ts";
 
@@ -87,7 +87,7 @@ export async function measureAuditSeqCount(databaseUrl: string, window: RunWindo
 /** the scenario's op: the whole dashboard for the last 30 days, checked to have counted something */
 export async function analyticsScenario(databaseUrl: string, window: RunWindow): Promise<Summary> {
   const db = await openDatabase({ url: databaseUrl, dataDir: ".data", poolSize: 4 * window.concurrency });
-  const analytics = createAnalytics({ db: db.prisma, clock: systemClock });
+  const analytics = createAnalytics({ queries: createLoginAnalyticsQueries(db.prisma), clock: systemClock });
   try {
     return await runLoop(window, () => null, async () => {
       const { from, to } = analyticsRange();
@@ -108,7 +108,7 @@ export async function measureAggregates(databaseUrl: string): Promise<AggregateT
   const p = db.prisma;
   const f = from.toISOString().replace("T", " ").replace("Z", "");
   const t = to.toISOString().replace("T", " ").replace("Z", "");
-  // the same statements as src/services/analytics/aggregates.ts (and two audit-log pages), for EXPLAIN: text
+  // the same statements as src/queries/login-analytics.ts (and two audit-log pages), for EXPLAIN: text
   // built here from constants and our own timestamps only, never from input (bench code, not the product)
   const plans: Record<string, string> = {
     countEvents: `SELECT type, count(*)::int FROM audit_events WHERE type IN ('login.risk_evaluated','login.held','device.code_sent','password_reset.requested') AND created_at >= '${f}' AND created_at < '${t}' GROUP BY type`,

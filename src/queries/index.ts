@@ -14,6 +14,7 @@ import { createOwnershipTransferQueries } from "./ownership-transfers.ts";
 import { createUserSessionQueries } from "./user-sessions.ts";
 import { createTrustedDeviceQueries } from "./trusted-devices.ts";
 import { createLoginLocationQueries } from "./login-locations.ts";
+import { createLoginAnalyticsQueries } from "./login-analytics.ts";
 
 export function createQueries(db: PrismaClient) {
   return {
@@ -31,6 +32,7 @@ export function createQueries(db: PrismaClient) {
     userSessions: createUserSessionQueries(db),
     trustedDevices: createTrustedDeviceQueries(db),
     loginLocations: createLoginLocationQueries(db),
+    loginAnalytics: createLoginAnalyticsQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

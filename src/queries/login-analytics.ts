@@ -1,10 +1,10 @@
-// The SQL behind login analytics (the query layer of src/services/analytics): aggregates over audit_events and
+// The SQL behind login analytics (src/services/analytics.ts): aggregates over audit_events and
 // user_sessions for [from, to), through Prisma's $queryRaw tagged templates (values are bound parameters; the
 // event names and intervals are constants of this file). Indexes they rely on: (type, created_at) for the
 // counts and the series (index-only scans), the partial audit_events_login_device_code_idx for the device-code
 // count (its predicate is repeated here word for word so the planner can use it), user_sessions (started_at).
 // Timestamps are `timestamp(3)` in UTC, as Prisma writes them.
-import { Prisma, type PrismaClient } from "../../generated/prisma/client.ts";
+import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 
 export type Bucket = "hour" | "day";
 export type EventCounts = Record<string, number>;
@@ -68,3 +68,15 @@ export async function loginSeries(db: PrismaClient, from: Date, to: Date, bucket
     WHERE b.start < ${to}::timestamp
     ORDER BY b.start`;
 }
+
+/** the aggregates bound to one Prisma client (what the analytics service uses) */
+export function createLoginAnalyticsQueries(db: PrismaClient) {
+  return {
+    countEvents: (from: Date, to: Date) => countEvents(db, from, to),
+    countDeviceCodeLogins: (from: Date, to: Date) => countDeviceCodeLogins(db, from, to),
+    sessionDurations: (from: Date, to: Date, now: Date) => sessionDurations(db, from, to, now),
+    loginSeries: (from: Date, to: Date, bucket: Bucket) => loginSeries(db, from, to, bucket),
+  };
+}
+
+export type LoginAnalyticsQueries = ReturnType<typeof createLoginAnalyticsQueries>;

@@ -1,4 +1,4 @@
-// Login analytics for a chosen range [from, to), computed in SQL (./aggregates.ts) from the audit events and the
+// Login analytics for a chosen range [from, to), computed in SQL (queries/login-analytics.ts) from the audit events and the
 // session records, returned as numbers plus a series, ready for a chart and a table. Definitions:
 // - attempts = login.succeeded + login.failed + login.second_factor_failed; successRate = succeeded / attempts,
 //   failureRate = failed (both failure types) / attempts. (login.locked is a consequence of failures, not counted.)
@@ -12,9 +12,8 @@
 //   present (zeros when empty); the last one may be cut short by `to`.
 // A rate whose denominator is 0 is null (no data: "n/a"), never 0 or NaN. Bad ranges throw AnalyticsQueryError.
 import { z } from "zod";
-import type { PrismaClient } from "../../generated/prisma/client.ts";
-import type { Clock } from "../../lib/clock.ts";
-import { countDeviceCodeLogins, countEvents, loginSeries, sessionDurations, type Bucket } from "./aggregates.ts";
+import type { Clock } from "../lib/clock.ts";
+import type { Bucket, LoginAnalyticsQueries } from "../queries/login-analytics.ts";
 
 export const HOURLY_MAX_HOURS = 48;
 export const RANGE_MAX_DAYS = 400;
@@ -58,15 +57,15 @@ export function parseRange(input: unknown): { from: Date; to: Date } {
   return { from, to };
 }
 
-export function createAnalytics(deps: { db: PrismaClient; clock: Clock }) {
-  const { db, clock } = deps;
+export function createAnalytics(deps: { queries: LoginAnalyticsQueries; clock: Clock }) {
+  const { queries: q, clock } = deps;
   return {
     /** every figure for [from, to) (ISO 8601 strings, as from a query string) */
     async logins(input: { from: string; to: string }): Promise<LoginAnalytics> {
       const { from, to } = parseRange(input);
       const bucket = bucketFor(from, to);
       const [counts, withCode, sessions, series] = await Promise.all([
-        countEvents(db, from, to), countDeviceCodeLogins(db, from, to), sessionDurations(db, from, to, clock.now()), loginSeries(db, from, to, bucket),
+        q.countEvents(from, to), q.countDeviceCodeLogins(from, to), q.sessionDurations(from, to, clock.now()), q.loginSeries(from, to, bucket),
       ]);
       const count = (type: string) => counts[type] ?? 0;
       // the series covers [from, to) bucket by bucket: its sums are the range's totals

@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { randomUUID } from "node:crypto";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-import { createAnalytics, bucketFor, AnalyticsQueryError, type Analytics } from "../../src/services/analytics/index.ts";
+import { createAnalytics, bucketFor, AnalyticsQueryError, type Analytics } from "../../src/services/analytics.ts";
 
 const iso = (s: string) => new Date(s);
 const NOW = iso("2026-10-20T00:00:00Z");
@@ -16,7 +16,7 @@ describe("login analytics", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    analytics = createAnalytics({ db: t.app.db.prisma, clock: { now: () => NOW, epoch: () => Math.floor(NOW.getTime() / 1000) } });
+    analytics = createAnalytics({ queries: t.app.queries.loginAnalytics, clock: { now: () => NOW, epoch: () => Math.floor(NOW.getTime() / 1000) } });
     const user = await t.createUser();
     const ev = (type: string, when: string, data: Record<string, string> = {}, userId: string | null = user.id) =>
       t.app.db.prisma.auditEvent.create({ data: { type, outcome: type.includes("fail") ? "failure" : "success", userId, createdAt: iso(when), data } });
