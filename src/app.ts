@@ -24,6 +24,7 @@ import { registerAdminRegistrationRoutes } from "./http/routes/admin-register.ts
 import { registerTeamRoutes } from "./http/routes/teams/index.ts";
 import { registerApiRoutes } from "./http/routes/api/index.ts";
 import { registerLoginHoldRoutes } from "./http/routes/login-holds.ts";
+import { registerAdminRoutes } from "./http/routes/admin/index.ts";
 import { sessionGuard } from "./http/session-guard.ts";
 
 const PUBLIC_DIR = fromRoot("public");
@@ -44,6 +45,7 @@ export function createApp(app: AppContext): Koa {
   registerAdminRegistrationRoutes(router, app);
   registerTeamRoutes(router, app);
   registerLoginHoldRoutes(router, app);
+  registerAdminRoutes(router, app);
   registerApiRoutes(router, app);
 
   koa.use(requestContext(app.log, app.accessLog));

@@ -1,0 +1,6 @@
+// PLACEHOLDER (to be replaced in this change): the admin audit screen(s).
+import type Router from "@koa/router";
+import type { AppContext } from "../../../context.ts";
+import type { AdminRouteHelpers } from "./shared.ts";
+
+export function registerAdminAuditRoutes(_router: Router, _app: AppContext, _h: AdminRouteHelpers): void {}

@@ -1,0 +1,61 @@
+// What the admin area's screens share: its sections (each guarded by a core permission of the signed-in user's
+// system role), the guard, and rendering an admin page with the nav of the sections this admin may open.
+import type { Context, Next } from "koa";
+import type { AppContext } from "../../../context.ts";
+import type { AccountSession } from "../../account-session.ts";
+import { AppError } from "../../errors.ts";
+
+/** the admin area's sections, in nav order, and the permission each needs */
+export const ADMIN_SECTIONS = [
+  { key: "dashboard", label: "Dashboard", path: "/admin/dashboard", permission: "gatehouse.admin.audit.read" },
+  { key: "users", label: "Users", path: "/admin/users", permission: "gatehouse.admin.users.read" },
+  { key: "teams", label: "Teams", path: "/admin/teams", permission: "gatehouse.admin.teams.manage" },
+  { key: "roles", label: "Roles", path: "/admin/roles", permission: "gatehouse.admin.roles.manage" },
+  { key: "clients", label: "Clients", path: "/admin/clients", permission: "gatehouse.admin.clients.manage" },
+  { key: "keys", label: "Signing keys", path: "/admin/keys", permission: "gatehouse.admin.keys.manage" },
+  { key: "audit", label: "Audit log", path: "/admin/audit", permission: "gatehouse.admin.audit.read" },
+] as const;
+export type AdminSection = (typeof ADMIN_SECTIONS)[number]["key"];
+
+export type AdminRouteHelpers = {
+  /** route middleware: the signed-in user (else /login and back) whose system role has `permission` (else 403) */
+  requireAdmin(permission: string): (ctx: Context, next: Next) => Promise<void>;
+  /** the admin behind this request (after requireAdmin) */
+  admin(ctx: Context): AccountSession;
+  /** whether the admin of this request also has `permission` (to show or hide an action) */
+  can(ctx: Context, permission: string): Promise<boolean>;
+  /** views/pages/admin/<page> with the admin nav (`section` marks the current one); never cached */
+  render(ctx: Context, page: string, locals: Record<string, unknown> & { section: AdminSection }, status?: number): Promise<void>;
+  /** for the audit record of an admin's action: who acted and from where */
+  actor(ctx: Context): { actorId: string; ip: string; userAgent: string | null };
+};
+
+export function createAdminHelpers(app: AppContext, requireAccount: (ctx: Context, next: Next) => Promise<void>): AdminRouteHelpers {
+  const { systemRoles } = app.services;
+  const admin = (ctx: Context) => ctx.state.account as AccountSession;
+  const can = (ctx: Context, permission: string) => systemRoles.canAdmin(admin(ctx).user, permission);
+
+  return {
+    requireAdmin: (permission) => async (ctx, next) =>
+      requireAccount(ctx, async () => {
+        if (!(await can(ctx, permission))) {
+          throw new AppError("admin.forbidden", 403, "Your account does not have access to this part of the admin area.", { startOverUrl: "/account" });
+        }
+        await next();
+      }),
+    admin,
+    can,
+    async render(ctx, page, locals, status = 200) {
+      const allowed = await Promise.all(ADMIN_SECTIONS.map((s) => can(ctx, s.permission)));
+      ctx.status = status;
+      ctx.set("Cache-Control", "no-store");
+      ctx.type = "html";
+      ctx.body = await app.views.render(`pages/admin/${page}`, {
+        user: admin(ctx).user,
+        adminSections: ADMIN_SECTIONS.filter((_, i) => allowed[i]),
+        ...locals,
+      });
+    },
+    actor: (ctx) => ({ actorId: admin(ctx).user.id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
+  };
+}
