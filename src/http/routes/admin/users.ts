@@ -1,6 +1,74 @@
-// PLACEHOLDER (to be replaced in this change): the admin users screen(s).
+// /admin/users: the provider admins' user screens. The list (search by part of the email or username, filter by
+// team slug, newest first, cursor pages) and one user's page (profile, teams and roles, 2FA, live sessions,
+// trusted devices, lock, recent audit events) need gatehouse.admin.users.read; the actions (users-actions.ts)
+// need gatehouse.admin.users.manage. Everything goes through services.userAdmin, audited with the acting admin.
 import type Router from "@koa/router";
+import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
+import { registerAdminUserActions } from "./users-actions.ts";
+import { notFound, ROLES_MANAGE, USERS_CSRF, USERS_MANAGE, USERS_READ, userDetailsView, when, type UserPages } from "./users-view.ts";
 
-export function registerAdminUserRoutes(_router: Router, _app: AppContext, _h: AdminRouteHelpers): void {}
+const PAGE_SIZE = 25;
+
+const queryValue = (ctx: Context, name: string) => {
+  const v = ctx.query[name];
+  return (Array.isArray(v) ? v[0] : v)?.trim() ?? "";
+};
+
+export function registerAdminUserRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
+  const { services, csrf } = app;
+
+  router.get("/admin/users", h.requireAdmin(USERS_READ), async (ctx) => {
+    const q = queryValue(ctx, "q").slice(0, 300);
+    const team = queryValue(ctx, "team").slice(0, 100);
+    const cursor = queryValue(ctx, "cursor");
+    const filter = { q, team };
+    const render = (locals: Record<string, unknown>, status = 200) =>
+      h.render(ctx, "users", { section: "users", title: "Users", filter, users: [], nextUrl: null, ...locals }, status);
+
+    let teamId: string | undefined;
+    if (team) {
+      const found = await services.userAdmin.teamBySlug(team);
+      if (!found) return render({ error: `There is no team with the slug "${team}".`, errorField: "team" }, 400);
+      teamId = found.id;
+    }
+    const result = await services.userAdmin.search({ query: q || undefined, teamId, cursor: cursor || undefined, limit: PAGE_SIZE }, h.actor(ctx));
+    if (result.outcome !== "ok") return render({ error: result.message, errorField: result.field === "query" ? "q" : result.field }, 400);
+
+    const next = result.nextCursor ? new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}), cursor: result.nextCursor }) : null;
+    return render({
+      paged: Boolean(cursor),
+      nextUrl: next ? `/admin/users?${next.toString()}` : null,
+      firstUrl: `/admin/users${q || team ? `?${new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}) }).toString()}` : ""}`,
+      users: result.users.map((u) => ({
+        id: u.id, username: u.username, name: u.name, email: u.email, verified: u.emailVerified,
+        twoFactor: u.totpEnabledAt !== null, disabled: u.disabled, systemRole: u.systemRole, created: when(u.createdAt),
+      })),
+    });
+  });
+
+  const pages: UserPages = {
+    async renderUser(ctx, userId, locals = {}, status = 200) {
+      const result = await services.userAdmin.view(userId, h.actor(ctx));
+      if (result.outcome !== "ok") throw notFound();
+      const [canManage, canRoles, roles] = await Promise.all([h.can(ctx, USERS_MANAGE), h.can(ctx, ROLES_MANAGE), services.systemRoles.list()]);
+      const view = await userDetailsView(app, result);
+      return h.render(ctx, "users-detail", {
+        section: "users",
+        title: `User ${result.user.username}`,
+        ...view,
+        isSelf: result.user.id === h.admin(ctx).user.id,
+        canManage,
+        canRoles: canManage && canRoles,
+        systemRoles: roles.map((r) => ({ key: r.key, name: r.name })),
+        csrfToken: canManage ? csrf.token(ctx, USERS_CSRF) : "",
+        ...locals,
+      }, status);
+    },
+  };
+
+  router.get("/admin/users/:id", h.requireAdmin(USERS_READ), (ctx) => pages.renderUser(ctx, String(ctx.params.id ?? "")));
+
+  registerAdminUserActions(router, app, h, pages);
+}

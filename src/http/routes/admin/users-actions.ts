@@ -1,0 +1,156 @@
+// The admin user actions: POST /admin/users/:id/<action> (gatehouse.admin.users.manage, CSRF on every one;
+// changing the system role needs gatehouse.admin.roles.manage too). Destructive ones (disable, reset 2FA, sign
+// out everywhere, change the system role) answer the first POST with a confirmation page and act on the
+// confirmed second one. Each ends on the user's page with a notice, or the service's refusal as an error.
+// The service audits every action with the acting admin (h.actor).
+import type Router from "@koa/router";
+import type { Context } from "koa";
+import type { AppContext } from "../../../context.ts";
+import { parseBody } from "../../body.ts";
+import { AppError } from "../../errors.ts";
+import type { AdminRouteHelpers } from "./shared.ts";
+import { notFound, ROLES_MANAGE, USERS_CSRF, USERS_MANAGE, type UserPages } from "./users-view.ts";
+
+type Outcome = { notice: string } | { error: string; status: number };
+type Target = { id: string; username: string; email: string };
+type Action = {
+  /** the confirmation page's text and button, for destructive actions */
+  confirm?: (user: Target, body: Record<string, unknown>) => Promise<{ title: string; message: string; button: string; fields?: Record<string, string> } | Outcome>;
+  run: (user: Target, body: Record<string, unknown>, ctx: Context) => Promise<Outcome>;
+};
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function registerAdminUserActions(router: Router, app: AppContext, h: AdminRouteHelpers, pages: UserPages): void {
+  const { services, csrf } = app;
+  const ua = services.userAdmin;
+  const body = parseBody(app.config.bodyLimit);
+  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+  const gone = { error: "There is no such user.", status: 404 };
+
+  /** the system role a form names ("" = none), or undefined when it is not one of the system roles */
+  async function chosenRole(b: Record<string, unknown>): Promise<{ key: string | null; name: string } | undefined> {
+    const value = typeof b.role === "string" ? b.role : undefined;
+    if (value === "") return { key: null, name: "none" };
+    const role = value ? (await services.systemRoles.list()).find((r) => r.key === value) : undefined;
+    return role ? { key: role.key, name: role.name } : undefined;
+  }
+
+  const actions: Record<string, Action> = {
+    disable: {
+      confirm: async (u) => ({
+        title: "Disable a user",
+        message: `Disable ${u.username} (${u.email})? They can no longer sign in; every session ends and every token is revoked. You can enable them again later.`,
+        button: `Disable ${u.username}`,
+      }),
+      async run(u, _b, ctx) {
+        const r = await ua.disable(u.id, h.actor(ctx));
+        if (r.outcome === "not_found") return gone;
+        if (r.outcome === "self") return { error: "You cannot disable your own account.", status: 400 };
+        if (r.outcome === "last_super_admin") return { error: "The last Super Admin cannot be disabled.", status: 409 };
+        return { notice: `${r.changed ? "User disabled" : "The user was already disabled"}; ${plural(r.sessions, "session")} ended.` };
+      },
+    },
+    enable: {
+      async run(u, _b, ctx) {
+        const r = await ua.enable(u.id, h.actor(ctx));
+        if (r.outcome === "not_found") return gone;
+        return { notice: r.changed ? "User enabled; they can sign in again." : "The user was not disabled." };
+      },
+    },
+    unlock: {
+      async run(u, _b, ctx) {
+        const r = await ua.unlock(u.id, h.actor(ctx));
+        if (r.outcome === "not_found") return gone;
+        return { notice: r.wasLocked ? "User unlocked; the failed sign-in count starts over." : "The user was not locked; the failed sign-in count starts over." };
+      },
+    },
+    "reset-2fa": {
+      confirm: async (u) => ({
+        title: "Reset two-factor authentication",
+        message: `Turn off two-factor authentication for ${u.username} (${u.email}) and delete their backup codes? Their password alone signs them in until they set it up again. They are told by email.`,
+        button: "Reset two-factor authentication",
+      }),
+      async run(u, _b, ctx) {
+        const r = await ua.resetTwoFactor(u.id, h.actor(ctx));
+        if (r.outcome === "not_found") return gone;
+        return { notice: r.wasEnabled ? "Two-factor authentication reset; the user was told by email." : "The user had no two-factor authentication." };
+      },
+    },
+    "sign-out": {
+      confirm: async (u) => ({
+        title: "Sign out everywhere",
+        message: `End every session of ${u.username} (${u.email}) and revoke every token? Applications they signed in to are told. The account stays usable.`,
+        button: "Sign out everywhere",
+      }),
+      async run(u, _b, ctx) {
+        const r = await ua.signOutEverywhere(u.id, h.actor(ctx));
+        if (r.outcome === "not_found") return gone;
+        return { notice: `Signed out everywhere; ${plural(r.sessions, "session")} ended.` };
+      },
+    },
+    "password-reset": {
+      async run(u, _b, ctx) {
+        const r = await ua.sendPasswordReset(u.id, h.actor(ctx));
+        if (r.outcome === "not_found") return gone;
+        if (r.outcome === "disabled") return { error: "A disabled account gets no password reset; enable it first.", status: 409 };
+        return { notice: `A password-reset email was sent to ${u.email}.` };
+      },
+    },
+    role: {
+      async confirm(u, b) {
+        const role = await chosenRole(b);
+        if (!role) return { error: "Choose one of the system roles, or none.", status: 400 };
+        return {
+          title: "Change the system role",
+          message: role.key
+            ? `Give ${u.username} (${u.email}) the system role ${role.name}? It decides what they may do in the admin area.`
+            : `Take the system role away from ${u.username} (${u.email})? They lose access to the admin area.`,
+          button: role.key ? `Make ${u.username} ${role.name}` : "Remove the system role",
+          fields: { role: role.key ?? "" },
+        };
+      },
+      async run(u, b, ctx) {
+        const role = await chosenRole(b);
+        if (!role) return { error: "Choose one of the system roles, or none.", status: 400 };
+        const r = await ua.setSystemRole(u.id, role.key, h.actor(ctx));
+        if (r.outcome === "not_found") return gone;
+        if (r.outcome === "unknown_role") return { error: "Choose one of the system roles, or none.", status: 400 };
+        if (r.outcome === "last_super_admin") return { error: "The last Super Admin keeps the Super Admin role.", status: 409 };
+        return { notice: role.key ? `System role changed to ${role.name}.` : "System role removed." };
+      },
+    },
+  };
+
+  router.post("/admin/users/:id/:action", h.requireAdmin(USERS_MANAGE), body, async (ctx) => {
+    const b = submitted(ctx);
+    csrf.verify(ctx, USERS_CSRF, b._csrf);
+    const name = String(ctx.params.action ?? "");
+    const action = Object.hasOwn(actions, name) ? actions[name]! : undefined;
+    if (!action) throw new AppError("admin.no_such_action", 404, "There is no such action.", { startOverUrl: "/admin/users" });
+    if (name === "role" && !(await h.can(ctx, ROLES_MANAGE))) {
+      throw new AppError("admin.forbidden", 403, "Changing a system role needs the permission to manage roles.", { startOverUrl: "/admin/users" });
+    }
+    const id = String(ctx.params.id ?? "");
+    const user = await ua.find(id);
+    if (!user || user.id !== id.toLowerCase()) throw notFound();
+
+    let outcome: Outcome;
+    if (action.confirm && b.confirm !== "yes") {
+      const c = await action.confirm(user, b);
+      if ("title" in c) {
+        return h.render(ctx, "users-confirm", {
+          section: "users", title: c.title,
+          confirm: { ...c, action: `/admin/users/${user.id}/${name}`, back: `/admin/users/${user.id}` },
+          csrfToken: csrf.token(ctx, USERS_CSRF),
+        });
+      }
+      outcome = c;
+    } else {
+      outcome = await action.run(user, b, ctx);
+    }
+    if ("notice" in outcome) return pages.renderUser(ctx, user.id, { notice: outcome.notice });
+    if (outcome.status === 404) throw notFound();
+    return pages.renderUser(ctx, user.id, { error: outcome.error }, outcome.status);
+  });
+}
