@@ -1,6 +1,116 @@
-// PLACEHOLDER (to be replaced in this change): the admin audit screen(s).
+// The admin audit log (/admin/audit, permission gatehouse.admin.audit.read): a GET form of filters (user id or
+// email, team slug or id, event type exact or "prefix.", outcome, from/to dates), the events newest first with a
+// "Next page" cursor link, and /admin/audit/export.csv with the same filters: the CSV streamed from
+// auditLog.exportCsv (formula-safe cells), X-Export-Truncated when it stops at the export limit; every export is
+// itself audited (audit.exported: the filter, the row count, the admin). Bad filters: the page with the message, 400.
 import type Router from "@koa/router";
+import { Readable } from "node:stream";
+import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
+import { normalizeEmail } from "../../../services/identifiers.ts";
+import { AuditQueryError, EXPORT_MAX_ROWS } from "../../../services/audit-log.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
+import { adminAuditServices } from "./audit-services.ts";
+import { parseDateInput, RangeInputError } from "./dashboard-range.ts";
 
-export function registerAdminAuditRoutes(_router: Router, _app: AppContext, _h: AdminRouteHelpers): void {}
+const PERMISSION = "gatehouse.admin.audit.read";
+const PAGE_SIZE = 50;
+const FIELDS = ["user", "team", "type", "outcome", "from", "to"] as const;
+type FormValues = Record<(typeof FIELDS)[number], string>;
+
+class FilterError extends Error {}
+
+function formValues(query: Record<string, unknown>): FormValues {
+  const one = (k: string) => { const v = query[k]; return (typeof v === "string" ? v : Array.isArray(v) ? String(v[0] ?? "") : "").trim(); };
+  return Object.fromEntries(FIELDS.map((f) => [f, one(f)])) as FormValues;
+}
+
+/** the form's values as the audit log's filter: an email or a team slug resolved to its id */
+async function toFilter(app: AppContext, v: FormValues): Promise<Record<string, string>> {
+  const filter: Record<string, string> = {};
+  if (v.user) {
+    if (v.user.includes("@")) {
+      const user = await app.queries.users.findByEmailNormalized(normalizeEmail(v.user));
+      if (!user) throw new FilterError(`No user has the email address ${v.user}.`);
+      filter.userId = user.id;
+    } else filter.userId = v.user;
+  }
+  if (v.team) {
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.team)) filter.teamId = v.team;
+    else {
+      const team = await app.queries.teams.findBySlug(v.team.toLowerCase());
+      if (!team) throw new FilterError(`No team has the address ${v.team}.`);
+      filter.teamId = team.id;
+    }
+  }
+  if (v.type) filter.type = v.type;
+  if (v.outcome) filter.outcome = v.outcome;
+  try {
+    if (v.from) filter.from = parseDateInput("from", v.from, false).toISOString();
+    if (v.to) filter.to = parseDateInput("to", v.to, true).toISOString();
+  } catch (err) {
+    if (err instanceof RangeInputError) throw new FilterError(err.message);
+    throw err;
+  }
+  return filter;
+}
+
+const query = (v: Partial<FormValues> & { cursor?: string }) => {
+  const q = new URLSearchParams();
+  for (const [k, val] of Object.entries(v)) if (val) q.set(k, val);
+  const s = q.toString();
+  return s ? `?${s}` : "";
+};
+
+const compact = (data: unknown) => {
+  const text = JSON.stringify(data ?? {});
+  return text === "{}" ? "" : text;
+};
+
+export function registerAdminAuditRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
+  const { auditLog } = adminAuditServices(app);
+
+  const badFilter = (ctx: Context, values: FormValues, err: Error) =>
+    h.render(ctx, "audit", { section: "audit", title: "Audit log", values, events: [], error: `Those filters cannot be used: ${err.message}` }, 400);
+
+  router.get("/admin/audit", h.requireAdmin(PERMISSION), async (ctx) => {
+    const values = formValues(ctx.query);
+    const cursor = typeof ctx.query.cursor === "string" ? ctx.query.cursor : undefined;
+    let page, size;
+    try {
+      const filter = await toFilter(app, values);
+      [page, size] = await Promise.all([auditLog.list({ ...filter, cursor, limit: PAGE_SIZE }), auditLog.exportSize(filter)]);
+    } catch (err) {
+      if (err instanceof FilterError || err instanceof AuditQueryError) return badFilter(ctx, values, err);
+      throw err;
+    }
+    await h.render(ctx, "audit", {
+      section: "audit", title: "Audit log", values, filtered: FIELDS.some((f) => values[f]), firstPage: !cursor,
+      events: page.events.map((e) => ({ ...e, time: `${e.createdAt.slice(0, 19).replace("T", " ")} UTC`, dataText: compact(e.data) })),
+      nextUrl: page.nextCursor ? `/admin/audit${query({ ...values, cursor: page.nextCursor })}` : null,
+      exportUrl: `/admin/audit/export.csv${query(values)}`,
+      exportRows: size.rows, exportTruncated: size.truncated, exportMax: EXPORT_MAX_ROWS,
+    });
+  });
+
+  router.get("/admin/audit/export.csv", h.requireAdmin(PERMISSION), async (ctx) => {
+    const values = formValues(ctx.query);
+    let filter: Record<string, string>, size, chunks: AsyncGenerator<string>;
+    try {
+      filter = await toFilter(app, values);
+      size = await auditLog.exportSize(filter);
+      chunks = auditLog.exportCsv(filter);
+    } catch (err) {
+      if (err instanceof FilterError || err instanceof AuditQueryError) return badFilter(ctx, values, err);
+      throw err;
+    }
+    await app.services.audit.record({ type: "audit.exported", outcome: "success", userId: null, ...h.actor(ctx), data: { filter, rows: size.rows, truncated: size.truncated } });
+    const day = app.clock.now().toISOString().slice(0, 10);
+    ctx.status = 200;
+    ctx.set("Content-Type", "text/csv; charset=utf-8");
+    ctx.set("Content-Disposition", `attachment; filename="gatehouse-audit-${day}.csv"`);
+    ctx.set("Cache-Control", "no-store");
+    if (size.truncated) ctx.set("X-Export-Truncated", "true");
+    ctx.body = Readable.from(chunks);
+  });
+}

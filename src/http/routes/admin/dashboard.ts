@@ -1,6 +1,74 @@
-// PLACEHOLDER (to be replaced in this change): the admin dashboard screen(s).
+// The admin dashboard (/admin/dashboard, permission gatehouse.admin.audit.read): headline counts (users, teams,
+// live sessions) and the login analytics of a chosen range (services.analytics.logins): the rates, the average
+// session duration, and logins over time as a server-rendered SVG chart (chart-svg.ts + partials/admin-chart.eta)
+// with the same numbers in a table. The range is a preset or from/to dates (dashboard-range.ts) sent by a GET
+// form; a bad range shows the page with the message (400) and no figures.
 import type Router from "@koa/router";
+import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
+import { createAdminCountQueries } from "../../../queries/admin-counts.ts";
+import { adminAuditServices } from "./audit-services.ts";
+import { AnalyticsQueryError, type LoginAnalytics } from "../../../services/analytics.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
+import { layoutLoginChart } from "./chart-svg.ts";
+import { dashboardRange, RangeInputError, RANGE_PRESETS, type DashboardRange } from "./dashboard-range.ts";
 
-export function registerAdminDashboardRoutes(_router: Router, _app: AppContext, _h: AdminRouteHelpers): void {}
+const PERMISSION = "gatehouse.admin.audit.read";
+
+/** a rate as a percentage with one decimal, or "n/a" when there was nothing to divide by */
+export const percent = (rate: number | null) => (rate === null ? "n/a" : `${(rate * 100).toFixed(1)}%`);
+
+/** seconds as "1 h 10 min", "4 min 5 s", "n/a" */
+export function duration(seconds: number | null): string {
+  if (seconds === null) return "n/a";
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return m ? `${h} h ${m} min` : `${h} h`;
+  if (m > 0) return s % 60 ? `${m} min ${s % 60} s` : `${m} min`;
+  return `${s} s`;
+}
+
+const utc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
+
+function rates(a: LoginAnalytics) {
+  return [
+    { key: "success", label: "Successful sign-ins", value: percent(a.logins.successRate), detail: `${a.logins.succeeded} of ${a.logins.attempts} attempts` },
+    { key: "failure", label: "Failed sign-ins", value: percent(a.logins.failureRate), detail: `${a.logins.failed} of ${a.logins.attempts} attempts` },
+    { key: "suspicious", label: "Held as suspicious", value: percent(a.suspicious.rate), detail: `${a.suspicious.held} of ${a.suspicious.evaluated} evaluated` },
+    { key: "device", label: "Needed device approval", value: percent(a.deviceApproval.rate), detail: `${a.deviceApproval.withEmailedCode} of ${a.deviceApproval.succeeded} sign-ins; ${a.deviceApproval.codesSent} codes sent` },
+    { key: "session", label: "Average session", value: duration(a.sessions.averageSeconds), detail: `${a.sessions.measured} ended sessions` },
+    { key: "reset", label: "Password resets per attempt", value: percent(a.passwordResets.rate), detail: `${a.passwordResets.requested} requested` },
+  ];
+}
+
+export function registerAdminDashboardRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
+  const counts = createAdminCountQueries(app.db.prisma);
+  const { analytics: loginAnalytics } = adminAuditServices(app);
+
+  router.get("/admin/dashboard", h.requireAdmin(PERMISSION), async (ctx: Context) => {
+    const now = app.clock.now();
+    const base = { section: "dashboard" as const, title: "Dashboard", presets: RANGE_PRESETS, counts: await counts.counts(now) };
+    let range: DashboardRange;
+    let analytics: LoginAnalytics;
+    try {
+      range = dashboardRange(ctx.query, now);
+      analytics = await loginAnalytics.logins({ from: range.from.toISOString(), to: range.to.toISOString() });
+    } catch (err) {
+      if (!(err instanceof RangeInputError || err instanceof AnalyticsQueryError)) throw err;
+      const q = ctx.query;
+      const keep = (k: string) => (typeof q[k] === "string" ? (q[k] as string) : "");
+      return h.render(ctx, "dashboard", { ...base, error: `That range cannot be shown: ${err.message}`, range: { preset: null, fromInput: keep("from"), toInput: keep("to") } }, 400);
+    }
+    const chart = layoutLoginChart(analytics.series, analytics.bucket, { from: utc(analytics.from), to: utc(analytics.to) });
+    await h.render(ctx, "dashboard", {
+      ...base,
+      range,
+      period: { from: utc(analytics.from), to: utc(analytics.to), bucket: analytics.bucket },
+      rates: rates(analytics),
+      logins: analytics.logins,
+      chart,
+      rows: analytics.series.map((b) => ({ start: utc(b.start), succeeded: b.succeeded, failed: b.failed })),
+    });
+  });
+}

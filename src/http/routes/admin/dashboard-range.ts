@@ -1,0 +1,56 @@
+// The date ranges the admin screens accept from a GET form: dashboard presets (last 24 hours, 7 or 30 days, ending
+// now) or from/to dates. A date is a whole UTC day: "from" starts at its 00:00, "to" includes its day (ends at the
+// next day's 00:00). A full ISO 8601 date-time with an offset is taken as it is. Bad input -> RangeInputError.
+
+export class RangeInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RangeInputError";
+  }
+}
+
+export const RANGE_PRESETS = [
+  { key: "24h", label: "Last 24 hours", ms: 24 * 3_600_000 },
+  { key: "7d", label: "Last 7 days", ms: 7 * 86_400_000 },
+  { key: "30d", label: "Last 30 days", ms: 30 * 86_400_000 },
+] as const;
+export type RangePreset = (typeof RANGE_PRESETS)[number]["key"];
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** a form's date (or date-time) as an instant; `end` makes a date mean the end of its day */
+export function parseDateInput(field: string, value: string, end: boolean): Date {
+  const v = value.trim();
+  if (DATE.test(v)) {
+    const d = new Date(`${v}T00:00:00.000Z`);
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new RangeInputError(`${field} is not a real date: ${v}`);
+    return end ? new Date(d.getTime() + 86_400_000) : d;
+  }
+  if (DATE_TIME.test(v) && !Number.isNaN(new Date(v).getTime())) return new Date(v);
+  throw new RangeInputError(`${field} must be a date (YYYY-MM-DD)`);
+}
+
+const one = (q: Record<string, unknown>, key: string): string => {
+  const v = q[key];
+  return typeof v === "string" ? v.trim() : Array.isArray(v) ? String(v[0] ?? "").trim() : "";
+};
+
+export type DashboardRange = { preset: RangePreset | null; from: Date; to: Date; fromInput: string; toInput: string };
+
+/** the dashboard's range from its query string: ?range=24h|7d|30d (default 7d), or ?from=&to= dates */
+export function dashboardRange(query: Record<string, unknown>, now: Date): DashboardRange {
+  const fromInput = one(query, "from");
+  const toInput = one(query, "to");
+  const range = one(query, "range");
+  if (fromInput || toInput) {
+    if (!fromInput || !toInput) throw new RangeInputError("Give both a from and a to date, or pick a preset range.");
+    const from = parseDateInput("from", fromInput, false);
+    const to = parseDateInput("to", toInput, true);
+    if (from >= to) throw new RangeInputError("The from date must be before the to date.");
+    return { preset: null, from, to, fromInput, toInput };
+  }
+  const preset = RANGE_PRESETS.find((p) => p.key === (range || "7d"));
+  if (!preset) throw new RangeInputError(`Unknown range "${range}": pick last 24 hours, 7 days or 30 days.`);
+  return { preset: preset.key, from: new Date(now.getTime() - preset.ms), to: now, fromInput: "", toInput: "" };
+}
