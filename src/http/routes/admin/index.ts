@@ -10,6 +10,8 @@ import { ADMIN_SECTIONS, createAdminHelpers } from "./shared.ts";
 import { registerAdminUserRoutes } from "./users.ts";
 import { registerAdminDashboardRoutes } from "./dashboard.ts";
 import { registerAdminAuditRoutes } from "./audit.ts";
+import { registerAdminClientRoutes } from "./clients.ts";
+import { registerAdminKeyRoutes } from "./keys.ts";
 
 export function registerAdminRoutes(router: Router, app: AppContext): void {
   const requireAccount = requireAccountMiddleware(createAccountSessions(app));
@@ -26,4 +28,6 @@ export function registerAdminRoutes(router: Router, app: AppContext): void {
   registerAdminDashboardRoutes(router, app, h);
   registerAdminUserRoutes(router, app, h);
   registerAdminAuditRoutes(router, app, h);
+  registerAdminClientRoutes(router, app, h);
+  registerAdminKeyRoutes(router, app, h);
 }
