@@ -19,13 +19,18 @@ export type NewClient = {
   permissionNamespace?: string | null;
 };
 
+/** what an admin may change on a client (not its id, type or secret) */
+export type ClientChanges = Pick<NewClient, "name" | "redirectUris" | "postLogoutRedirectUris" | "grantTypes" | "scope" | "resources" | "firstParty" | "backchannelLogoutUri"> & { permissionNamespace: string | null };
+
 export function createClientQueries(db: PrismaClient) {
   return {
     findById: (id: string) => db.oidcClient.findUnique({ where: { id } }),
     list: () => db.oidcClient.findMany({ orderBy: { createdAt: "asc" } }),
     create: (data: NewClient) => db.oidcClient.create({ data }),
     setSecretHash: (id: string, secretHash: string, at: Date) => db.oidcClient.update({ where: { id }, data: { secretHash, secretRotatedAt: at } }),
-    delete: (id: string) => db.oidcClient.delete({ where: { id } }),
+    update: (id: string, data: ClientChanges) => db.oidcClient.update({ where: { id }, data }),
+    /** deletes the row; the number deleted (0 when it was already gone) */
+    delete: async (id: string) => (await db.oidcClient.deleteMany({ where: { id } })).count,
   };
 }
 

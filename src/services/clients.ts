@@ -1,5 +1,8 @@
 // OIDC clients: registration (secret shown once, only its SHA-256 kept), and the metadata oidc-provider sees.
-// Rows are cached briefly per process; a secret is checked against its hash, so the plaintext never rests.
+// Rows are cached briefly per process (cacheSeconds): an update, secret rotation or delete clears this process's
+// entry at once; other processes see it within cacheSeconds. A secret is checked against its hash, so the
+// plaintext never rests. A deleted client is unknown to oidc-provider: it can no longer authenticate, start a
+// login or refresh a token.
 import { LRUCache } from "lru-cache";
 import { z } from "zod";
 import { constantTimeEqual, randomToken, sha256 } from "../lib/crypto.ts";
@@ -28,6 +31,8 @@ export const newClientSchema = z.object({
   .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), { message: "public clients cannot use client_credentials", path: ["grantTypes"] });
 
 export type NewClientInput = z.input<typeof newClientSchema>;
+/** an edit: every field of a new client except its type (a confidential client stays confidential) */
+export type ClientEditInput = Omit<NewClientInput, "type">;
 
 /** a permission namespace that another client already has (or that contains or lies inside one) */
 export class ClientNamespaceError extends Error {
@@ -56,14 +61,17 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
     return found;
   }
 
+  /** two clients never contend for one code: their namespaces may not overlap */
+  async function checkNamespace(namespace: string | null, self: string | null): Promise<void> {
+    if (!namespace) return;
+    const other = (await queries.list()).find((o) => o.id !== self && o.permissionNamespace && namespacesOverlap(o.permissionNamespace, namespace));
+    if (other) throw new ClientNamespaceError(namespace, other.id);
+  }
+
   return {
     async create(input: NewClientInput): Promise<{ client: OidcClient; secret: string | null }> {
       const c = newClientSchema.parse(input);
-      if (c.permissionNamespace) {
-        // two clients never contend for one code: their namespaces may not overlap
-        const other = (await queries.list()).find((o) => o.permissionNamespace && namespacesOverlap(o.permissionNamespace, c.permissionNamespace!));
-        if (other) throw new ClientNamespaceError(c.permissionNamespace, other.id);
-      }
+      await checkNamespace(c.permissionNamespace, null);
       const secret = c.type === "confidential" ? randomToken(32) : null;
       const client = await queries.create({
         id: randomToken(16),
@@ -89,6 +97,34 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
       cache.delete(id);
       return secret;
     },
+
+    /**
+     * changes a client's settings, validated like a new client of its type (ZodError on bad input); undefined
+     * when there is no such client. The change is visible to oidc-provider in this process at once.
+     */
+    async update(id: string, input: ClientEditInput): Promise<OidcClient | undefined> {
+      const existing = await queries.findById(id);
+      if (!existing) return undefined;
+      const c = newClientSchema.parse({ ...input, type: existing.type });
+      await checkNamespace(c.permissionNamespace, id);
+      const updated = await queries.update(id, {
+        name: c.name, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes,
+        scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri,
+        permissionNamespace: c.permissionNamespace,
+      });
+      cache.delete(id);
+      return updated;
+    },
+
+    /** deletes a client (false when there was none): it can no longer authenticate, start logins or refresh tokens */
+    async remove(id: string): Promise<boolean> {
+      const deleted = await queries.delete(id);
+      cache.delete(id);
+      return deleted > 0;
+    },
+
+    /** every registered client, oldest first */
+    list: () => queries.list(),
 
     find: row,
 

@@ -1,6 +1,207 @@
-// PLACEHOLDER (to be replaced in this change): the admin clients screen(s).
+// The admin Clients screens (gatehouse.admin.clients.manage): the list, registering a client (validated with the
+// client service's newClientSchema; errors inline, 400; a confidential client's secret shown once on the answer
+// to the POST, never stored or logged), a client's page, editing it (every field but its type), rotating its
+// secret (confirmation, then the new secret once; the old one stops working at once) and deleting it
+// (confirmation naming it: it can no longer authenticate, start logins or refresh tokens). CSRF on every POST;
+// every change audited with the acting admin (client.created / updated / secret_rotated / deleted).
 import type Router from "@koa/router";
+import type { Context } from "koa";
+import { ZodError } from "zod";
 import type { AppContext } from "../../../context.ts";
+import { ClientNamespaceError, GRANT_TYPES, type ClientEditInput } from "../../../services/clients.ts";
+import type { OidcClient } from "../../../queries/clients.ts";
+import { parseBody } from "../../body.ts";
+import { AppError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 
-export function registerAdminClientRoutes(_router: Router, _app: AppContext, _h: AdminRouteHelpers): void {}
+const CLIENTS_MANAGE = "gatehouse.admin.clients.manage";
+const CSRF = "admin-clients";
+
+type FormValues = {
+  name: string; type: string; redirectUris: string; postLogoutRedirectUris: string; grantTypes: string[];
+  resources: string[]; firstParty: boolean; backchannelLogoutUri: string; permissionNamespace: string;
+};
+
+const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "never");
+const text = (v: unknown) => (typeof v === "string" ? v : "");
+/** a form field that may be sent several times (checkboxes) */
+const many = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === "string" ? [v] : []);
+const lines = (v: string) => v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+
+function formOf(b: Record<string, unknown>): FormValues {
+  return {
+    name: text(b.name), type: text(b.type), redirectUris: text(b.redirectUris), postLogoutRedirectUris: text(b.postLogoutRedirectUris),
+    grantTypes: many(b.grantTypes), resources: many(b.resources), firstParty: b.firstParty === "yes",
+    backchannelLogoutUri: text(b.backchannelLogoutUri).trim(), permissionNamespace: text(b.permissionNamespace).trim(),
+  };
+}
+
+function formFromClient(c: OidcClient): FormValues {
+  return {
+    name: c.name, type: c.type, redirectUris: c.redirectUris.join("\n"), postLogoutRedirectUris: c.postLogoutRedirectUris.join("\n"),
+    grantTypes: c.grantTypes, resources: c.resources, firstParty: c.firstParty,
+    backchannelLogoutUri: c.backchannelLogoutUri ?? "", permissionNamespace: c.permissionNamespace ?? "",
+  };
+}
+
+/** the service's input for a form (validation is the service's newClientSchema) */
+function inputOf(f: FormValues): ClientEditInput {
+  return {
+    name: f.name, redirectUris: lines(f.redirectUris), postLogoutRedirectUris: lines(f.postLogoutRedirectUris),
+    grantTypes: f.grantTypes as ClientEditInput["grantTypes"], resources: f.resources, firstParty: f.firstParty,
+    backchannelLogoutUri: f.backchannelLogoutUri || null, permissionNamespace: f.permissionNamespace || null,
+  };
+}
+
+/** field -> message for a refused form */
+function errorsOf(err: unknown): Record<string, string> | undefined {
+  if (err instanceof ZodError) {
+    const out: Record<string, string> = {};
+    for (const i of err.issues) {
+      const field = String(i.path[0] ?? "name");
+      const line = typeof i.path[1] === "number" ? ` (line ${i.path[1] + 1})` : "";
+      out[field] ??= `${i.message}${line}`;
+    }
+    return out;
+  }
+  if (err instanceof ClientNamespaceError) return { permissionNamespace: `overlaps the namespace of another client (${err.takenBy})` };
+  return undefined;
+}
+
+export function registerAdminClientRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
+  const { services, csrf, config } = app;
+  const body = parseBody(config.bodyLimit);
+  const guard = h.requireAdmin(CLIENTS_MANAGE);
+  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+  const tokenTtlMinutes = Math.ceil(Math.max(config.tokens.accessTokenTtl, config.tokens.clientCredentialsTtl) / 60);
+  const audit = (ctx: Context, type: string, client: OidcClient, data: Record<string, unknown> = {}) =>
+    services.audit.record({ type, outcome: "success", clientId: client.id, ...h.actor(ctx), data: { name: client.name, ...data } });
+
+  async function clientOr404(ctx: Context): Promise<OidcClient> {
+    const c = await services.clients.find(String(ctx.params.id ?? ""));
+    if (!c) throw new AppError("admin.client_not_found", 404, "There is no such client.", { startOverUrl: "/admin/clients" });
+    return c;
+  }
+  const view = (c: OidcClient) => ({
+    id: c.id, name: c.name, type: c.type, firstParty: c.firstParty, grantTypes: c.grantTypes, redirectUris: c.redirectUris,
+    postLogoutRedirectUris: c.postLogoutRedirectUris, resources: c.resources, scope: c.scope, backchannelLogoutUri: c.backchannelLogoutUri,
+    permissionNamespace: c.permissionNamespace, created: when(c.createdAt), updated: when(c.updatedAt), secretRotated: c.secretHash ? when(c.secretRotatedAt) : null,
+  });
+
+  function renderForm(ctx: Context, mode: "new" | "edit", values: FormValues, opts: { client?: OidcClient; errors?: Record<string, string> } = {}, status = 200) {
+    const errors = opts.errors ?? {};
+    return h.render(ctx, "clients-form", {
+      section: "clients", title: mode === "new" ? "New client" : `Edit ${values.name}`, mode, values, errors,
+      error: Object.keys(errors).length ? "The client was not saved: correct the fields marked below." : undefined,
+      client: opts.client ? view(opts.client) : undefined, grantTypes: GRANT_TYPES, resourceServers: config.resourceServers,
+      csrfToken: csrf.token(ctx, CSRF),
+    }, status);
+  }
+
+  /** the form's values checked against the configured resource servers, then the service's input */
+  function checked(f: FormValues): ClientEditInput | Record<string, string> {
+    const unknown = f.resources.find((r) => !config.resourceServers.includes(r));
+    if (unknown !== undefined) return { resources: "choose among the configured resource servers" };
+    return inputOf(f);
+  }
+  const isErrors = (v: ClientEditInput | Record<string, string>): v is Record<string, string> => !("redirectUris" in v);
+
+  async function renderList(ctx: Context, notice?: string) {
+    const clients = (await services.clients.list()).map(view);
+    return h.render(ctx, "clients", { section: "clients", title: "Clients", clients, notice });
+  }
+
+  router.get("/admin/clients", guard, (ctx) => renderList(ctx));
+
+  router.get("/admin/clients/new", guard, (ctx) =>
+    renderForm(ctx, "new", { ...formOf({}), type: "confidential", grantTypes: ["authorization_code", "refresh_token"] }));
+
+  router.post("/admin/clients/new", guard, body, async (ctx) => {
+    const b = submitted(ctx);
+    csrf.verify(ctx, CSRF, b._csrf);
+    const f = formOf(b);
+    const input = checked(f);
+    if (isErrors(input)) return renderForm(ctx, "new", f, { errors: input }, 400);
+    try {
+      const { client, secret } = await services.clients.create({ ...input, type: f.type as "confidential" | "public" });
+      await audit(ctx, "client.created", client, { type: client.type });
+      return h.render(ctx, "clients-secret", {
+        section: "clients", title: `Client ${client.name} registered`, client: view(client), secret, created: true,
+      });
+    } catch (err) {
+      const errors = errorsOf(err);
+      if (!errors) throw err;
+      return renderForm(ctx, "new", f, { errors }, 400);
+    }
+  });
+
+  router.get("/admin/clients/:id", guard, async (ctx) => {
+    const c = await clientOr404(ctx);
+    return h.render(ctx, "clients-detail", { section: "clients", title: c.name, client: view(c) });
+  });
+
+  router.get("/admin/clients/:id/edit", guard, async (ctx) => {
+    const c = await clientOr404(ctx);
+    return renderForm(ctx, "edit", formFromClient(c), { client: c });
+  });
+
+  router.post("/admin/clients/:id/edit", guard, body, async (ctx) => {
+    const b = submitted(ctx);
+    csrf.verify(ctx, CSRF, b._csrf);
+    const c = await clientOr404(ctx);
+    const f = { ...formOf(b), type: c.type };
+    const input = checked(f);
+    if (isErrors(input)) return renderForm(ctx, "edit", f, { client: c, errors: input }, 400);
+    try {
+      const updated = await services.clients.update(c.id, input);
+      if (!updated) throw new AppError("admin.client_not_found", 404, "There is no such client.", { startOverUrl: "/admin/clients" });
+      await audit(ctx, "client.updated", updated, {
+        redirectUris: updated.redirectUris, grantTypes: updated.grantTypes, resources: updated.resources, firstParty: updated.firstParty,
+      });
+      return h.render(ctx, "clients-detail", { section: "clients", title: updated.name, client: view(updated), notice: "Client saved; sign-ins use the new settings now." });
+    } catch (err) {
+      const errors = errorsOf(err);
+      if (!errors) throw err;
+      return renderForm(ctx, "edit", f, { client: c, errors }, 400);
+    }
+  });
+
+  const confirmations = {
+    "rotate-secret": (c: OidcClient) => ({
+      title: "Rotate the client secret",
+      message: `Give ${c.name} (${c.id}) a new secret? The current secret stops working at once: the application must be given the new one, which is shown once.`,
+      button: "Rotate the secret",
+    }),
+    delete: (c: OidcClient) => ({
+      title: "Delete a client",
+      message: `Delete ${c.name} (${c.id})? It can no longer authenticate, start sign-ins or refresh tokens, and its refresh tokens and userinfo access tokens stop working at once. JWT access tokens it already holds for APIs stay valid until they expire (at most ${tokenTtlMinutes} minutes). This cannot be undone.`,
+      button: `Delete ${c.name}`,
+    }),
+  };
+
+  for (const action of ["rotate-secret", "delete"] as const) router.get(`/admin/clients/:id/${action}`, guard, async (ctx) => {
+    const c = await clientOr404(ctx);
+    if (action === "rotate-secret" && c.type !== "confidential") throw new AppError("admin.client_public", 400, "A public client has no secret.", { startOverUrl: `/admin/clients/${c.id}` });
+    return h.render(ctx, "clients-confirm", {
+      section: "clients", title: confirmations[action](c).title,
+      confirm: { ...confirmations[action](c), action: `/admin/clients/${c.id}/${action}`, back: `/admin/clients/${c.id}` },
+      csrfToken: csrf.token(ctx, CSRF),
+    });
+  });
+
+  router.post("/admin/clients/:id/rotate-secret", guard, body, async (ctx) => {
+    csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
+    const c = await clientOr404(ctx);
+    if (c.type !== "confidential") throw new AppError("admin.client_public", 400, "A public client has no secret.", { startOverUrl: `/admin/clients/${c.id}` });
+    const secret = await services.clients.rotateSecret(c.id);
+    await audit(ctx, "client.secret_rotated", c);
+    return h.render(ctx, "clients-secret", { section: "clients", title: `New secret for ${c.name}`, client: view(c), secret, created: false });
+  });
+
+  router.post("/admin/clients/:id/delete", guard, body, async (ctx) => {
+    csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
+    const c = await clientOr404(ctx);
+    if (await services.clients.remove(c.id)) await audit(ctx, "client.deleted", c, { type: c.type });
+    return renderList(ctx, `Client ${c.name} deleted.`);
+  });
+}

@@ -1,6 +1,41 @@
-// PLACEHOLDER (to be replaced in this change): the admin keys screen(s).
+// The admin Signing keys screen (gatehouse.admin.keys.manage): every key's kid, algorithm, state (next, current,
+// previous, retired) and dates, and "rotate now" (confirmation page, CSRF): services.keys.rotate() promotes the
+// next key, then app.oidc.refreshKeys() rebuilds this process's provider so it signs with the new key at once
+// (other processes follow within KEY_REFRESH_SECONDS). The old key stays in the JWKS, so tokens it signed still
+// verify. Audited as keys.rotated with the acting admin.
 import type Router from "@koa/router";
+import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
+import { parseBody } from "../../body.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 
-export function registerAdminKeyRoutes(_router: Router, _app: AppContext, _h: AdminRouteHelpers): void {}
+const KEYS_MANAGE = "gatehouse.admin.keys.manage";
+const CSRF = "admin-keys";
+const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "");
+const ORDER: Record<string, number> = { next: 0, current: 1, previous: 2, retired: 3 };
+
+export function registerAdminKeyRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
+  const { services, csrf } = app;
+  const guard = h.requireAdmin(KEYS_MANAGE);
+
+  async function renderList(ctx: Context, notice?: string) {
+    const keys = (await services.keys.list())
+      .map((k) => ({ kid: k.id, alg: k.alg, state: k.state, created: when(k.createdAt), activated: when(k.activatedAt), retireAfter: when(k.retireAfter), createdAt: k.createdAt }))
+      .sort((a, b) => (ORDER[a.state]! - ORDER[b.state]!) || b.createdAt.getTime() - a.createdAt.getTime());
+    return h.render(ctx, "keys", { section: "keys", title: "Signing keys", keys, notice, refreshSeconds: app.config.keys.refreshSeconds });
+  }
+
+  router.get("/admin/keys", guard, (ctx) => renderList(ctx));
+
+  router.get("/admin/keys/rotate", guard, (ctx) => h.render(ctx, "keys-confirm", {
+    section: "keys", title: "Rotate the signing keys", csrfToken: csrf.token(ctx, CSRF), refreshSeconds: app.config.keys.refreshSeconds,
+  }));
+
+  router.post("/admin/keys/rotate", guard, parseBody(app.config.bodyLimit), async (ctx) => {
+    csrf.verify(ctx, CSRF, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
+    const current = await services.keys.rotate();
+    await app.oidc.refreshKeys();
+    await services.audit.record({ type: "keys.rotated", outcome: "success", ...h.actor(ctx), data: { current } });
+    return renderList(ctx, `Key ${current} now signs new tokens; the previous key stays published until the tokens it signed have expired.`);
+  });
+}
