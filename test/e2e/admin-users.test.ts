@@ -119,11 +119,12 @@ describe("admin users pages", () => {
     await signedIn(user, "/account");
     await enableTotp(t, clock, user);
     await passwordOnly(user.email, "wrong password one");
+    await t.app.queries.trustedDevices.trust({ userId: user.id, tokenHash: "a".repeat(64), label: "Firefox on Ubuntu", ip: "198.51.100.7", countryCode: "DE", expiresAt: new Date(Date.now() + 86_400_000) }, null, new Date());
 
     const page = await userPage(adminBrowser, user.id);
     expect(page.status).toBe(200);
     const text = decode(page.html);
-    for (const part of [user.username, user.email, "Dora Display", "verified", team.name, `(${team.slug}): Owner`, "on since", "10 backup codes left", "1 recent failed sign-ins", "not locked", "127.0.0.1", "unknown location", "Gatehouse account", "login.failed"]) {
+    for (const part of [user.username, user.email, "Dora Display", "verified", team.name, `(${team.slug}): Owner`, "on since", "10 backup codes left", "1 recent failed sign-ins", "not locked", "127.0.0.1", "unknown location", "Gatehouse account", "login.failed", "Firefox on Ubuntu", "198.51.100.7 (DE)"]) {
       expect(text).toContain(part);
     }
     expect(page.html).toMatch(/data-session="[^"]+"/);
@@ -158,6 +159,8 @@ describe("admin users pages", () => {
     expect(done.html).toContain("User disabled; 2 sessions ended.");
     expect(done.html).toContain("Enable</button>");
     expect((await row(user.id)).disabled).toBe(true);
+    const listed = await adminBrowser.go(`${t.url}/admin/users?q=${encodeURIComponent(user.email)}`);
+    expect(listed.html).toMatch(new RegExp(`<tr data-user="${user.id}">[\\s\\S]*?>disabled</span>`));
     for (const tokens of [laptop, phone]) expect(await tryRefresh(rp, tokens.refresh_token!)).toEqual({ ok: false, error: "invalid_grant" });
     const refused = await passwordOnly(user.email, user.password);
     expect(refused.status).toBe(401);
