@@ -93,6 +93,10 @@ export type Services = {
   audit: ReturnType<typeof createAuditService>;
   /** provider admins' user search, details and actions, and CSV import (user-admin.ts); made on first use */
   userAdmin: UserAdmin;
+  /** the audit log read back: filters, pages, CSV export */
+  auditLog: AuditLog;
+  /** login analytics from the audit events and session records */
+  analytics: Analytics;
 };
 
 export type AppContext = {
@@ -194,6 +198,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     }),
     audit,
     get userAdmin(): UserAdmin { return userAdminFor(this, { queries, clock }); },
+    auditLog: createAuditLog(queries.auditEvents),
+    analytics: createAnalytics({ queries: queries.loginAnalytics, clock }),
   };
 }
 

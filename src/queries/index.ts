@@ -15,6 +15,7 @@ import { createUserSessionQueries } from "./user-sessions.ts";
 import { createTrustedDeviceQueries } from "./trusted-devices.ts";
 import { createLoginLocationQueries } from "./login-locations.ts";
 import { createLoginAnalyticsQueries } from "./login-analytics.ts";
+import { createAdminCountQueries } from "./admin-counts.ts";
 
 export function createQueries(db: PrismaClient) {
   return {
@@ -33,6 +34,7 @@ export function createQueries(db: PrismaClient) {
     trustedDevices: createTrustedDeviceQueries(db),
     loginLocations: createLoginLocationQueries(db),
     loginAnalytics: createLoginAnalyticsQueries(db),
+    adminCounts: createAdminCountQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

@@ -10,7 +10,6 @@ import type { AppContext } from "../../../context.ts";
 import { normalizeEmail } from "../../../services/identifiers.ts";
 import { AuditQueryError, EXPORT_MAX_ROWS } from "../../../services/audit-log.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
-import { adminAuditServices } from "./audit-services.ts";
 import { parseDateInput, RangeInputError } from "./dashboard-range.ts";
 
 const PERMISSION = "gatehouse.admin.audit.read";
@@ -68,7 +67,7 @@ const compact = (data: unknown) => {
 };
 
 export function registerAdminAuditRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
-  const { auditLog } = adminAuditServices(app);
+  const { auditLog } = app.services;
 
   const badFilter = (ctx: Context, values: FormValues, err: Error) =>
     h.render(ctx, "audit", { section: "audit", title: "Audit log", values, events: [], error: `Those filters cannot be used: ${err.message}` }, 400);

@@ -6,8 +6,6 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
-import { createAdminCountQueries } from "../../../queries/admin-counts.ts";
-import { adminAuditServices } from "./audit-services.ts";
 import { AnalyticsQueryError, type LoginAnalytics } from "../../../services/analytics.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { layoutLoginChart } from "./chart-svg.ts";
@@ -43,8 +41,8 @@ function rates(a: LoginAnalytics) {
 }
 
 export function registerAdminDashboardRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
-  const counts = createAdminCountQueries(app.db.prisma);
-  const { analytics: loginAnalytics } = adminAuditServices(app);
+  const counts = app.queries.adminCounts;
+  const { analytics: loginAnalytics } = app.services;
 
   router.get("/admin/dashboard", h.requireAdmin(PERMISSION), async (ctx: Context) => {
     const now = app.clock.now();
