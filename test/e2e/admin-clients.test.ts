@@ -150,6 +150,22 @@ describe("admin clients pages", () => {
     expect((await events("client.deleted")).find((e) => e.clientId === clientId)).toMatchObject({ actorId: admin.id });
   });
 
+  it("registers a public client without a secret; it has nothing to rotate", async () => {
+    const form = await browser.go(`${t.url}/admin/clients/new`);
+    const fields = clientForm("Phone app").filter(([k, v]) => k !== "type" && v !== "client_credentials" && k !== "resources").concat([["type", "public"]]);
+    const page = await post(browser, form, "/admin/clients/new", fields);
+    expect(page.status).toBe(200);
+    expect(page.html).not.toContain("data-client-secret");
+    expect(page.html).toContain("A public client has no secret");
+    const clientId = /data-client-id>([^<]+)</.exec(page.html)![1]!;
+    expect(await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).toMatchObject({ type: "public", secretHash: null, tokenEndpointAuthMethod: "none" });
+    const detail = await browser.go(`${t.url}/admin/clients/${clientId}`);
+    expect(detail.html).not.toContain("/rotate-secret");
+    expect((await browser.go(`${t.url}/admin/clients/${clientId}/rotate-secret`)).status).toBe(400);
+    const { tokens } = await loginWithCode(await discover(t.url, clientId, null), new TestBrowser(t.url), REDIRECT, creds());
+    expect(tokens.access_token).toBeTruthy();
+  });
+
   it("refuses invalid forms with 400 and the messages inline, and creates nothing", async () => {
     const before = await t.app.db.prisma.oidcClient.count();
     const form = await browser.go(`${t.url}/admin/clients/new`);
