@@ -4,71 +4,21 @@
 // scroll), rotates the signing keys through the confirmation page; and the XSS check: a client named
 // `"><svg onload=alert(1)>` in the list and on its page runs no script (no dialog, no CSP violation, no injected
 // element) and shows the name as text.
-import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
-import { mkdir } from "node:fs/promises";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-import { launchChromium } from "../helpers/chromium.ts";
+import { describe, it, expect, beforeAll } from "vitest";
+
+import type { TestApp } from "../helpers/test-app.ts";
+import { useAdminBrowser, type AdminBrowser } from "./admin-harness.ts";
 import { SCREENSHOTS, VIEWPORTS } from "./screens.ts";
 
 const XSS_NAME = `"><svg onload=alert(1)>`;
 
 describe("admin clients and keys pages in chromium", { timeout: 120_000 }, () => {
+  const h = useAdminBrowser();
   let t: TestApp;
-  let browser: Browser;
-  let admin: { id: string; email: string; password: string };
-  const contexts: BrowserContext[] = [];
-  const pages: Page[] = [];
-  let violations: string[] = [];
-  let dialogs: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    t = await startTestApp();
-    admin = await t.createUser();
-    await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
-    await mkdir(SCREENSHOTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-  afterEach(async () => {
-    for (const p of pages.splice(0)) {
-      if (!p.isClosed()) violations.push(...(await p.evaluate(() => (window as unknown as { __cspViolations?: string[] }).__cspViolations ?? [])));
-    }
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-    const seen = { violations, dialogs };
-    violations = [];
-    dialogs = [];
-    expect(seen, "Content-Security-Policy violations and dialogs").toEqual({ violations: [], dialogs: [] });
-  });
-
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    pages.push(page);
-    // a securitypolicyviolation listener in every document (init scripts run outside the page's CSP)
-    await page.addInitScript(() => {
-      const w = window as unknown as { __cspViolations: string[] };
-      w.__cspViolations = [];
-      document.addEventListener("securitypolicyviolation", (e) => w.__cspViolations.push(`${e.violatedDirective}: ${e.blockedURI}`));
-    });
-    page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
-    page.on("dialog", (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
-    return page;
-  }
-  const collectViolations = async (page: Page) => violations.push(...(await page.evaluate(() => (window as unknown as { __cspViolations: string[] }).__cspViolations)));
-
-  async function signInAsAdmin(page: Page, path: string) {
-    await page.goto(`${t.url}${path}`);
-    await page.waitForURL(/\/interaction\/[\w-]+$/);
-    await page.getByLabel("Email or username").fill(admin.email);
-    await page.locator("#password").fill(admin.password);
-    await page.getByRole("button", { name: "Login", exact: true }).click();
-    await page.waitForURL((u) => u.pathname === path);
-  }
+  let admin: AdminBrowser["admin"];
+  beforeAll(() => { t = h.t; admin = h.admin; });
+  const { newPage } = h;
+  const { signInAsAdmin } = h;
 
   it("registers a client through the form and shows its secret once, at phone and desktop widths", async () => {
     for (const viewport of VIEWPORTS) {
@@ -85,7 +35,6 @@ describe("admin clients and keys pages in chromium", { timeout: 120_000 }, () =>
       expect(secret.length).toBeGreaterThan(30);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       await page.screenshot({ path: `${SCREENSHOTS}admin-clients-secret-${viewport.width}.png`, fullPage: true });
-      await collectViolations(page);
 
       await page.getByRole("link", { name: "Done" }).click();
       await page.waitForURL((u) => u.pathname === `/admin/clients/${clientId}`);
@@ -114,18 +63,15 @@ describe("admin clients and keys pages in chromium", { timeout: 120_000 }, () =>
     const row = page.locator(`tr[data-client="${clientId}"]`);
     expect(await row.getByRole("link").textContent()).toBe(XSS_NAME);
     expect(await page.locator("main svg[onload]").count()).toBe(0);
-    await collectViolations(page);
 
     await row.getByRole("link").click();
     await page.waitForURL((u) => u.pathname === `/admin/clients/${clientId}`);
     expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe(XSS_NAME);
     expect(await page.locator("svg[onload]").count()).toBe(0);
-    await collectViolations(page);
     for (const path of [`/admin/clients/${clientId}/edit`, `/admin/clients/${clientId}/delete`]) {
       await page.goto(`${t.url}${path}`);
       expect(await page.locator("svg[onload]").count()).toBe(0);
       expect(await page.content()).toContain("&lt;svg onload=alert(1)&gt;");
-      await collectViolations(page);
     }
   });
 });

@@ -4,74 +4,30 @@
 // test-artifacts/screenshots/admin-dashboard-*.png); the audit log's filter form narrows the list; and events whose
 // user agent, data and client id hold `"><svg onload=alert(1)>` render as text: no dialog, no CSP violation, no
 // injected element.
-import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
-import { mkdir } from "node:fs/promises";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-import { launchChromium } from "../helpers/chromium.ts";
+import { describe, it, expect, beforeAll } from "vitest";
+
+import type { TestApp } from "../helpers/test-app.ts";
+import { useAdminBrowser, type AdminBrowser } from "./admin-harness.ts";
 import { SCREENSHOTS, VIEWPORTS, SCHEMES } from "./screens.ts";
 
 const XSS = '"><svg onload=alert(1)>';
 
 describe("admin dashboard and audit log in chromium", { timeout: 120_000 }, () => {
+  const h = useAdminBrowser();
   let t: TestApp;
-  let browser: Browser;
-  let admin: { id: string; email: string; password: string };
-  const contexts: BrowserContext[] = [];
-  let violations: string[] = [];
-  let dialogs: string[] = [];
+  let admin: AdminBrowser["admin"];
+  beforeAll(() => { t = h.t; admin = h.admin; });
+  const { newPage } = h;
+  const { signInAsAdmin } = h;
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    t = await startTestApp();
-    admin = await t.createUser();
-    await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
     const user = await t.createUser();
     const now = Date.now();
     for (let i = 0; i < 40; i++) {
       const type = i % 3 === 0 ? "login.failed" : "login.succeeded";
       await t.app.db.prisma.auditEvent.create({ data: { type, outcome: type === "login.failed" ? "failure" : "success", userId: user.id, createdAt: new Date(now - (i * 37 + 5) * 60_000), data: {} } });
     }
-    await mkdir(SCREENSHOTS, { recursive: true });
   });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-    const seen = { violations, dialogs };
-    violations = [];
-    dialogs = [];
-    expect(seen, "Content-Security-Policy violations and dialogs").toEqual({ violations: [], dialogs: [] });
-  });
-
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
-    contexts.push(context);
-    await context.exposeFunction("__ghCspViolation", (v: string) => { violations.push(v); });
-    await context.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => {
-        (window as unknown as { __ghCspViolation(v: string): void }).__ghCspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`);
-      });
-    });
-    const page = await context.newPage();
-    page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
-    page.on("dialog", (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
-    return page;
-  }
-
-  async function signInAsAdmin(page: Page, path: string) {
-    await page.goto(`${t.url}${path}`);
-    await page.waitForURL((u) => u.pathname.startsWith("/interaction/")); // the real login page
-    await page.getByLabel("Email or username").fill(admin.email);
-    await page.locator("#password").fill(admin.password);
-    await page.getByRole("button", { name: "Login", exact: true }).click();
-    await page.waitForURL((u) => u.pathname === new URL(path, t.url).pathname);
-    await page.waitForLoadState();
-    // the login's return_to keeps the path only: open the page asked for
-    if (page.url() !== `${t.url}${path}`) await page.goto(`${t.url}${path}`);
-  }
 
   for (const scheme of SCHEMES) {
     for (const viewport of VIEWPORTS) {

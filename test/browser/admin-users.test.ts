@@ -4,13 +4,12 @@
 // screenshots/admin-users-*.png), no sideways scroll, readable contrast in light and dark; and the XSS check: a
 // user whose display name and email hold `"><svg onload=alert(1)>`-style markup, shown in the list, a search and
 // the user's page, runs no script (no dialog, no CSP violation, no injected element) and shows the text as text.
-import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
-import { mkdir } from "node:fs/promises";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
-import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { describe, it, expect, beforeAll } from "vitest";
+import type { Page } from "playwright-core";
+import type { TestApp } from "../helpers/test-app.ts";
+import { useAdminBrowser, type AdminBrowser } from "./admin-harness.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { openAccountPage, asksToSignIn } from "../helpers/sessions.ts";
-import { launchChromium } from "../helpers/chromium.ts";
 import { textContrasts } from "./contrast.ts";
 import { SCHEMES, SCREENSHOTS, VIEWPORTS } from "./screens.ts";
 
@@ -18,50 +17,13 @@ const XSS_NAME = `"><svg onload=alert(1)>`;
 const XSS_EMAIL = `"x\\"><svg/onload=alert(2)>"@xss.example.test`;
 
 describe("admin users pages in chromium", { timeout: 120_000 }, () => {
+  const h = useAdminBrowser();
   let t: TestApp;
-  let browser: Browser;
-  let admin: { id: string; email: string; password: string };
-  const contexts: BrowserContext[] = [];
-  let violations: string[] = [];
-  let dialogs: string[] = [];
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    t = await startTestApp();
-    admin = await t.createUser();
-    await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
-    await mkdir(SCREENSHOTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-    const seen = { violations, dialogs };
-    violations = [];
-    dialogs = [];
-    expect(seen, "Content-Security-Policy violations and dialogs").toEqual({ violations: [], dialogs: [] });
-  });
-
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
-    page.on("dialog", (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
-    return page;
-  }
-
+  let admin: AdminBrowser["admin"];
+  beforeAll(() => { t = h.t; admin = h.admin; });
+  const { newPage } = h;
   /** the real login page, reached by opening an admin page */
-  async function signInAsAdmin(page: Page, path = "/admin/users") {
-    await page.goto(`${t.url}${path}`);
-    await page.waitForURL(/\/interaction\/[\w-]+$/);
-    await page.getByLabel("Email or username").fill(admin.email);
-    await page.locator("#password").fill(admin.password);
-    await page.getByRole("button", { name: "Login", exact: true }).click();
-    await page.waitForURL((u) => u.pathname === path);
-  }
+  const signInAsAdmin = (page: Page, path = "/admin/users") => h.signInAsAdmin(page, path);
 
   const noSideways = async (page: Page, width: number) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
