@@ -29,7 +29,7 @@ describe("admin clients and keys pages in chromium", { timeout: 120_000 }, () =>
       await page.getByLabel("Redirect URIs", { exact: true }).fill("https://shop.example.test/cb");
       await page.getByLabel("First-party", { exact: false }).check();
       await page.getByRole("button", { name: "Register the client" }).click();
-      await expect(page.getByRole("heading", { name: "Client registered" }).isVisible()).resolves.toBe(true);
+      await page.getByRole("heading", { name: "Client registered" }).waitFor(); // the form posts and navigates: wait for the new page
       const secret = (await page.locator("[data-client-secret]").textContent())!.trim();
       const clientId = (await page.locator("[data-client-id]").textContent())!.trim();
       expect(secret.length).toBeGreaterThan(30);
@@ -51,7 +51,7 @@ describe("admin clients and keys pages in chromium", { timeout: 120_000 }, () =>
     await page.getByRole("link", { name: "Rotate now" }).click();
     await page.waitForURL((u) => u.pathname === "/admin/keys/rotate");
     await page.getByRole("button", { name: "Rotate now" }).click();
-    await expect(page.getByText(`Key ${next.id} now signs new tokens`).isVisible()).resolves.toBe(true);
+    await page.getByText(`Key ${next.id} now signs new tokens`).waitFor();
     expect(await page.locator(`tr[data-kid="${next.id}"] .badge`).textContent()).toBe("current");
     expect((await t.app.services.keys.list()).find((k) => k.id === next.id)!.state).toBe("current");
   });
