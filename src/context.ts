@@ -40,6 +40,7 @@ import { createRiskService, type RiskService } from "./services/risk/index.ts";
 import { createAuditLog, type AuditLog } from "./services/audit-log.ts";
 import { createAnalytics, type Analytics } from "./services/analytics.ts";
 import { userAdminFor, type UserAdmin } from "./services/user-admin.ts";
+import { createTeamAdmin, type TeamAdmin } from "./services/team-admin.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createTeamClaims } from "./oidc/team-claims.ts";
 import { ACCOUNT_CLIENT_ID } from "./oidc/configuration.ts";
@@ -93,6 +94,8 @@ export type Services = {
   audit: ReturnType<typeof createAuditService>;
   /** provider admins' user search, details and actions, and CSV import (user-admin.ts); made on first use */
   userAdmin: UserAdmin;
+  /** provider admins' team search; acting on a team goes through the team services with asAdmin(id) (team-admin.ts) */
+  teamAdmin: TeamAdmin;
   /** the audit log read back: filters, pages, CSV export */
   auditLog: AuditLog;
   /** login analytics from the audit events and session records */
@@ -198,6 +201,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     }),
     audit,
     get userAdmin(): UserAdmin { return userAdminFor(this, { queries, clock }); },
+    teamAdmin: createTeamAdmin({ directory: queries.teamDirectory, teams: queries.teams }),
     auditLog: createAuditLog(queries.auditEvents),
     analytics: createAnalytics({ queries: queries.loginAnalytics, clock }),
   };

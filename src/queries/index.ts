@@ -16,6 +16,7 @@ import { createTrustedDeviceQueries } from "./trusted-devices.ts";
 import { createLoginLocationQueries } from "./login-locations.ts";
 import { createLoginAnalyticsQueries } from "./login-analytics.ts";
 import { createAdminCountQueries } from "./admin-counts.ts";
+import { createTeamDirectoryQueries } from "./team-directory.ts";
 
 export function createQueries(db: PrismaClient) {
   return {
@@ -35,6 +36,7 @@ export function createQueries(db: PrismaClient) {
     loginLocations: createLoginLocationQueries(db),
     loginAnalytics: createLoginAnalyticsQueries(db),
     adminCounts: createAdminCountQueries(db),
+    teamDirectory: createTeamDirectoryQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

@@ -29,6 +29,9 @@ export function createTeamQueries(db: PrismaClient) {
     addMember: (teamId: string, userId: string, roleId: string) => db.membership.create({ data: { teamId, userId, roleId } }),
     setMemberRole: (teamId: string, userId: string, roleId: string) =>
       db.membership.update({ where: { teamId_userId: { teamId, userId } }, data: { roleId } }),
+    /** the team's Owner's membership (with the user), or null */
+    ownerOf: (teamId: string) =>
+      db.membership.findFirst({ where: { teamId, role: { key: OWNER_KEY } }, include: { user: true, role: true } }),
     removeMember: (teamId: string, userId: string) => db.membership.delete({ where: { teamId_userId: { teamId, userId } } }),
 
     roles: (teamId: string) => db.teamRole.findMany({ where: { teamId }, orderBy: [{ builtIn: "desc" }, { createdAt: "asc" }] }),

@@ -12,7 +12,7 @@ import type { PermissionRegistry } from "../authz/registry.ts";
 import type { AuditService } from "./audit.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
 import { normalizeEmail } from "./identifiers.ts";
-import { TEAM_PERMISSIONS, forbidden, invalid, type TeamAccess, type TeamActor, type TeamRefusal } from "./team-roles.ts";
+import { TEAM_PERMISSIONS, forbidden, invalid, type TeamAccess, type TeamActor, type TeamActorRef, type TeamRefusal } from "./team-roles.ts";
 
 const ADMIN_INVITATIONS = "gatehouse.admin.invitations.manage";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -66,8 +66,8 @@ export function createInvitationService(deps: {
   const displayName = (u: Pick<User, "name" | "username"> | null | undefined) => (u ? (u.name?.trim() || u.username) : null);
   const inviterName = async (id: string | null) => displayName(id ? await users.findById(id) : null);
 
-  async function inviter(teamId: string, actorId: string): Promise<TeamActor | TeamRefusal> {
-    const actor = await access.actor(teamId, actorId);
+  async function inviter(teamId: string, by: TeamActorRef): Promise<TeamActor | TeamRefusal> {
+    const actor = await access.actor(teamId, by);
     if (!actor) return { outcome: "not_found" };
     if (!access.may(actor, TEAM_PERMISSIONS.invitations)) return forbidden("Your role does not let you invite people to this team.");
     return actor;
@@ -97,8 +97,8 @@ export function createInvitationService(deps: {
 
   return {
     /** invites an address to the team with a role the actor may assign; one pending invitation per address */
-    async invite(teamId: string, actorId: string, input: { email: string; roleId: string }, opts: SendOptions = {}): Promise<{ outcome: "sent"; invitation: Invitation } | TeamRefusal> {
-      const actor = await inviter(teamId, actorId);
+    async invite(teamId: string, by: TeamActorRef, input: { email: string; roleId: string }, opts: SendOptions = {}): Promise<{ outcome: "sent"; invitation: Invitation } | TeamRefusal> {
+      const actor = await inviter(teamId, by);
       if ("outcome" in actor) return actor;
       const email = input.email.normalize("NFC").trim();
       if (!EMAIL.test(email) || email.length > 320) return invalid("Enter a valid email address.", "email");
@@ -120,8 +120,8 @@ export function createInvitationService(deps: {
     },
 
     /** the team's pending invitations, newest first */
-    async list(teamId: string, actorId: string): Promise<{ outcome: "ok"; actor: TeamActor; invitations: PendingInvitation[] } | TeamRefusal> {
-      const actor = await inviter(teamId, actorId);
+    async list(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; actor: TeamActor; invitations: PendingInvitation[] } | TeamRefusal> {
+      const actor = await inviter(teamId, by);
       if ("outcome" in actor) return actor;
       const rows = await invitations.pendingForTeam(teamId, clock.now());
       const names = new Map<string, string | null>();
@@ -134,8 +134,8 @@ export function createInvitationService(deps: {
     },
 
     /** a new link (and a new expiry) for a pending invitation; the old link stops working */
-    async resend(teamId: string, actorId: string, invitationId: string, opts: SendOptions = {}): Promise<{ outcome: "resent"; invitation: Invitation } | TeamRefusal> {
-      const actor = await inviter(teamId, actorId);
+    async resend(teamId: string, by: TeamActorRef, invitationId: string, opts: SendOptions = {}): Promise<{ outcome: "resent"; invitation: Invitation } | TeamRefusal> {
+      const actor = await inviter(teamId, by);
       if ("outcome" in actor) return actor;
       const pending = await invitations.pendingById(teamId, invitationId, clock.now());
       if (!pending?.role) return { outcome: "not_found" };
@@ -149,8 +149,8 @@ export function createInvitationService(deps: {
       return { outcome: "resent", invitation };
     },
 
-    async revoke(teamId: string, actorId: string, invitationId: string, request?: RequestInfo): Promise<{ outcome: "revoked" } | TeamRefusal> {
-      const actor = await inviter(teamId, actorId);
+    async revoke(teamId: string, by: TeamActorRef, invitationId: string, request?: RequestInfo): Promise<{ outcome: "revoked" } | TeamRefusal> {
+      const actor = await inviter(teamId, by);
       if ("outcome" in actor) return actor;
       const pending = await invitations.pendingById(teamId, invitationId, clock.now());
       if (!pending || !(await invitations.revoke(pending.id, clock.now()))) return { outcome: "not_found" };

@@ -1,7 +1,9 @@
 // Ownership transfer: the Owner picks a member, who gets an emailed link (32 random bytes, SHA-256 at rest,
 // single use, OWNERSHIP_TRANSFER_TTL). Accepting, signed in as that member, swaps the roles in one transaction
 // (the old Owner becomes Manager). One pending transfer per team: a new one cancels the old; the Owner can
-// cancel. Started, accepted and cancelled transfers are audited.
+// cancel. A provider admin (the admin area, the admin API) can start and cancel a team's transfer for its
+// Owner: the member still accepts by the emailed link. Started, accepted and cancelled transfers are audited
+// with who acted.
 import { randomToken, sha256 } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { OwnershipTransfer, OwnershipTransferQueries } from "../queries/ownership-transfers.ts";
@@ -9,7 +11,7 @@ import type { Team, TeamQueries } from "../queries/teams.ts";
 import type { User, UserQueries } from "../queries/users.ts";
 import type { AuditService } from "./audit.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
-import { forbidden, invalid, type TeamAccess, type TeamActor, type TeamRefusal } from "./team-roles.ts";
+import { forbidden, invalid, type TeamAccess, type TeamActor, type TeamActorRef, type TeamRefusal } from "./team-roles.ts";
 
 export type TransferLinkReason = "unknown" | "used" | "cancelled" | "expired";
 export type PendingTransfer = { transfer: OwnershipTransfer; to: Pick<User, "id" | "username" | "email" | "name"> };
@@ -29,11 +31,14 @@ export function createOwnershipService(deps: {
   const { transfers, teams, users, access, audit, notifications, clock } = deps;
   const displayName = (u: Pick<User, "name" | "username">) => u.name?.trim() || u.username;
 
-  async function owner(teamId: string, actorId: string): Promise<TeamActor | TeamRefusal> {
-    const actor = await access.actor(teamId, actorId);
+  /** the Owner, or an admin acting for the team; `ownerId` is the Owner's id either way */
+  async function owner(teamId: string, by: TeamActorRef): Promise<(TeamActor & { ownerId: string }) | TeamRefusal> {
+    const actor = await access.actor(teamId, by);
     if (!actor) return { outcome: "not_found" };
-    if (!actor.isOwner) return forbidden("Only the team's Owner can transfer ownership.");
-    return actor;
+    if (actor.isOwner) return { ...actor, ownerId: actor.userId };
+    if (!actor.viaAdmin) return forbidden("Only the team's Owner can transfer ownership.");
+    const current = await teams.ownerOf(teamId);
+    return current ? { ...actor, ownerId: current.userId } : { outcome: "not_found" };
   }
 
   const record = (type: string, userId: string, actorId: string, request: RequestInfo | undefined, data: Record<string, string | number>) =>
@@ -49,37 +54,38 @@ export function createOwnershipService(deps: {
 
   return {
     /** the Owner asks a member to take over; an earlier pending transfer of the team is cancelled */
-    async start(teamId: string, actorId: string, toUserId: string, request?: RequestInfo): Promise<{ outcome: "started"; transfer: OwnershipTransfer; replaced: number } | TeamRefusal> {
-      const actor = await owner(teamId, actorId);
+    async start(teamId: string, by: TeamActorRef, toUserId: string, request?: RequestInfo): Promise<{ outcome: "started"; transfer: OwnershipTransfer; replaced: number } | TeamRefusal> {
+      const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
-      if (toUserId === actorId) return invalid("You are already the Owner. Choose another member.", "toUserId");
+      if (toUserId === actor.ownerId) return invalid(actor.viaAdmin ? "That member is already the Owner. Choose another member." : "You are already the Owner. Choose another member.", "toUserId");
       const member = await teams.membership(teamId, toUserId);
       const user = member ? await users.findById(toUserId) : null;
       if (!member || !user || user.disabled) return invalid("Choose a member of this team.", "toUserId");
       const token = randomToken(32);
       const now = clock.now();
-      const { transfer, cancelled } = await transfers.start({ teamId, fromUserId: actorId, toUserId, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000) }, now);
-      const from = await users.findById(actorId);
-      await notifications.ownershipTransfer(user, { teamName: actor.team.name, owner: from ? displayName(from) : "The Owner", link: `${deps.issuer}/account/teams/${actor.team.slug}/transfer/accept/${token}`, ttlSeconds: deps.ttlSeconds });
-      await record("team.ownership.transfer_started", toUserId, actorId, request, { teamId, transferId: transfer.id, replaced: cancelled });
+      const { transfer, cancelled } = await transfers.start({ teamId, fromUserId: actor.ownerId, toUserId, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000) }, now);
+      const from = await users.findById(actor.userId);
+      const asker = from ? displayName(from) : "The Owner";
+      await notifications.ownershipTransfer(user, { teamName: actor.team.name, owner: actor.viaAdmin ? `${asker} (an administrator)` : asker, link: `${deps.issuer}/account/teams/${actor.team.slug}/transfer/accept/${token}`, ttlSeconds: deps.ttlSeconds });
+      await record("team.ownership.transfer_started", toUserId, actor.userId, request, { teamId, transferId: transfer.id, replaced: cancelled, from: actor.ownerId, ...(actor.viaAdmin ? { viaAdmin: 1 } : {}) });
       return { outcome: "started", transfer, replaced: cancelled };
     },
 
     /** the team's pending transfer (Owner only), or null */
-    async pending(teamId: string, actorId: string): Promise<{ outcome: "ok"; actor: TeamActor; pending: PendingTransfer | null } | TeamRefusal> {
-      const actor = await owner(teamId, actorId);
+    async pending(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; actor: TeamActor; pending: PendingTransfer | null } | TeamRefusal> {
+      const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
       const transfer = await transfers.pendingForTeam(teamId, clock.now());
       const to = transfer ? await users.findById(transfer.toUserId) : null;
       return { outcome: "ok", actor, pending: transfer && to ? { transfer, to } : null };
     },
 
-    async cancel(teamId: string, actorId: string, request?: RequestInfo): Promise<{ outcome: "cancelled" } | { outcome: "none_pending" } | TeamRefusal> {
-      const actor = await owner(teamId, actorId);
+    async cancel(teamId: string, by: TeamActorRef, request?: RequestInfo): Promise<{ outcome: "cancelled" } | { outcome: "none_pending" } | TeamRefusal> {
+      const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
       const pending = await transfers.pendingForTeam(teamId, clock.now());
       if (!pending || !(await transfers.cancel(teamId, clock.now()))) return { outcome: "none_pending" };
-      await record("team.ownership.transfer_cancelled", pending.toUserId, actorId, request, { teamId, transferId: pending.id });
+      await record("team.ownership.transfer_cancelled", pending.toUserId, actor.userId, request, { teamId, transferId: pending.id });
       return { outcome: "cancelled" };
     },
 

@@ -6,7 +6,7 @@ import type { OwnershipTransferQueries } from "../queries/ownership-transfers.ts
 import type { Clock } from "../lib/clock.ts";
 import type { AuditService } from "./audit.ts";
 import type { RequestInfo } from "./notifications.ts";
-import { OWNER_ROLE, TEAM_PERMISSIONS, forbidden, type TeamAccess, type TeamActor, type TeamRefusal } from "./team-roles.ts";
+import { OWNER_ROLE, TEAM_PERMISSIONS, forbidden, type TeamAccess, type TeamActor, type TeamActorRef, type TeamRefusal } from "./team-roles.ts";
 
 export type MemberView = { userId: string; username: string; email: string; name: string | null; role: TeamRole; isOwner: boolean; joinedAt: Date };
 
@@ -21,8 +21,8 @@ export function createTeamMemberService(deps: {
 }) {
   const { teams, transfers, access, audit, clock } = deps;
 
-  async function membersManager(teamId: string, actorId: string): Promise<TeamActor | TeamRefusal> {
-    const actor = await access.actor(teamId, actorId);
+  async function membersManager(teamId: string, by: TeamActorRef): Promise<TeamActor | TeamRefusal> {
+    const actor = await access.actor(teamId, by);
     if (!actor) return { outcome: "not_found" };
     if (!access.may(actor, TEAM_PERMISSIONS.members)) return forbidden("Your role does not let you manage this team's members.");
     return actor;
@@ -47,8 +47,8 @@ export function createTeamMemberService(deps: {
 
   return {
     /** the members with their roles (members whose role has gatehouse.team.read) */
-    async list(teamId: string, actorId: string): Promise<{ outcome: "ok"; actor: TeamActor; members: MemberView[] } | TeamRefusal> {
-      const actor = await access.actor(teamId, actorId);
+    async list(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; actor: TeamActor; members: MemberView[] } | TeamRefusal> {
+      const actor = await access.actor(teamId, by);
       if (!actor) return { outcome: "not_found" };
       if (!access.may(actor, TEAM_PERMISSIONS.read)) return forbidden("Your role does not let you see this team's members.");
       const rows = await teams.members(teamId);
@@ -57,8 +57,8 @@ export function createTeamMemberService(deps: {
     },
 
     /** gives a member another role: never Owner, never to the Owner, never beyond the actor's own permissions */
-    async changeRole(teamId: string, actorId: string, userId: string, roleId: string, request?: RequestInfo): Promise<{ outcome: "changed" | "unchanged"; role: TeamRole } | TeamRefusal> {
-      const actor = await membersManager(teamId, actorId);
+    async changeRole(teamId: string, by: TeamActorRef, userId: string, roleId: string, request?: RequestInfo): Promise<{ outcome: "changed" | "unchanged"; role: TeamRole } | TeamRefusal> {
+      const actor = await membersManager(teamId, by);
       if ("outcome" in actor) return actor;
       const member = await target(actor, userId, "change the role of");
       if ("outcome" in member) return member;
@@ -74,10 +74,10 @@ export function createTeamMemberService(deps: {
     },
 
     /** removes a member (not the Owner) and revokes every grant and token they hold for this team */
-    async remove(teamId: string, actorId: string, userId: string, request?: RequestInfo): Promise<{ outcome: "removed"; revokedGrants: number } | TeamRefusal> {
-      const actor = await membersManager(teamId, actorId);
+    async remove(teamId: string, by: TeamActorRef, userId: string, request?: RequestInfo): Promise<{ outcome: "removed"; revokedGrants: number } | TeamRefusal> {
+      const actor = await membersManager(teamId, by);
       if ("outcome" in actor) return actor;
-      if (userId === actorId) return forbidden("To leave the team yourself, use Leave on your Teams page.");
+      if (userId === actor.userId && !actor.viaAdmin) return forbidden("To leave the team yourself, use Leave on your Teams page.");
       const member = await target(actor, userId, "remove");
       if ("outcome" in member) return member;
       if (!(await teams.removeNonOwner(teamId, userId))) return { outcome: "not_found" };

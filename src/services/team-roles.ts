@@ -20,7 +20,17 @@ export const TEAM_PERMISSIONS = {
   roles: "gatehouse.team.roles.manage",
 } as const;
 
-export type TeamActor = { userId: string; team: Team; role: TeamRole; isOwner: boolean };
+/**
+ * who acts on a team: the actor's role decides what they may do. `viaAdmin`: a provider administrator acting
+ * on a team they need not belong to (the admin area and the admin API); they act with the Owner role's
+ * permissions but are not the Owner (an ownership transfer still asks the new Owner to accept).
+ */
+export type TeamActor = { userId: string; team: Team; role: TeamRole; isOwner: boolean; viaAdmin?: true };
+/**
+ * a member's user id, or a provider admin acting on the team. Only the admin area and the admin API make
+ * `{ adminId }`, after checking the admin's system role (gatehouse.admin.teams.manage or roles.manage).
+ */
+export type TeamActorRef = string | { adminId: string };
 
 /** why a team action did not happen; "not_found" also stands for "not a member" (another team's data never shows) */
 export type TeamRefusal =
@@ -43,9 +53,13 @@ export function createTeamAccess(deps: { teams: TeamQueries; registry: Permissio
     actorGrants.some((a) => a === "*" || (a.endsWith(".*") && wildcard !== "*" && wildcard.startsWith(a.slice(0, -1))));
 
   return {
-    async actor(teamId: string, userId: string): Promise<TeamActor | null> {
-      const m = await teams.membership(teamId, userId);
-      return m ? { userId, team: m.team, role: m.role, isOwner: m.role.key === OWNER_ROLE } : null;
+    async actor(teamId: string, by: TeamActorRef): Promise<TeamActor | null> {
+      if (typeof by !== "string") {
+        const [team, owner] = await Promise.all([teams.findById(teamId), teams.roleByKey(teamId, OWNER_ROLE)]);
+        return team && owner ? { userId: by.adminId, team, role: owner, isOwner: false, viaAdmin: true } : null;
+      }
+      const m = await teams.membership(teamId, by);
+      return m ? { userId: by, team: m.team, role: m.role, isOwner: m.role.key === OWNER_ROLE } : null;
     },
     async actorBySlug(slug: string, userId: string): Promise<TeamActor | null> {
       const team = await teams.findBySlug(slug);
@@ -78,8 +92,8 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
   const { teams, registry, access, audit } = deps;
 
   /** the actor, when they are a member and hold roles.manage */
-  async function manager(teamId: string, userId: string): Promise<TeamActor | TeamRefusal> {
-    const actor = await access.actor(teamId, userId);
+  async function manager(teamId: string, by: TeamActorRef): Promise<TeamActor | TeamRefusal> {
+    const actor = await access.actor(teamId, by);
     if (!actor) return { outcome: "not_found" };
     if (!access.may(actor, TEAM_PERMISSIONS.roles)) return forbidden("Your role does not let you manage this team's roles.");
     return actor;
@@ -128,8 +142,8 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
     canAssign: (actor: TeamActor, role: TeamRole) => access.canAssign(actor, role),
 
     /** every role of the team with its member count and what it resolves to (any member with team.read) */
-    async list(teamId: string, actorId: string): Promise<{ outcome: "ok"; actor: TeamActor; roles: RoleView[] } | TeamRefusal> {
-      const actor = await access.actor(teamId, actorId);
+    async list(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; actor: TeamActor; roles: RoleView[] } | TeamRefusal> {
+      const actor = await access.actor(teamId, by);
       if (!actor) return { outcome: "not_found" };
       if (!access.may(actor, TEAM_PERMISSIONS.read) && !access.may(actor, TEAM_PERMISSIONS.roles)) return forbidden("Your role does not let you see this team's roles.");
       const rows = await teams.rolesWithCounts(teamId);
@@ -144,14 +158,14 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
     },
 
     /** the roles the actor may give to a member or an invitation (never Owner, never beyond their own) */
-    async assignable(teamId: string, actorId: string): Promise<TeamRole[]> {
-      const actor = await access.actor(teamId, actorId);
+    async assignable(teamId: string, by: TeamActorRef): Promise<TeamRole[]> {
+      const actor = await access.actor(teamId, by);
       if (!actor) return [];
       return (await teams.roles(teamId)).filter((r) => access.canAssign(actor, r));
     },
 
-    async create(teamId: string, actorId: string, input: RoleInput, request?: RequestInfo): Promise<{ outcome: "created"; role: TeamRole } | TeamRefusal> {
-      const actor = await manager(teamId, actorId);
+    async create(teamId: string, by: TeamActorRef, input: RoleInput, request?: RequestInfo): Promise<{ outcome: "created"; role: TeamRole } | TeamRefusal> {
+      const actor = await manager(teamId, by);
       if ("outcome" in actor) return actor;
       const valid = validate(input);
       if ("outcome" in valid) return valid;
@@ -170,8 +184,8 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
     },
 
     /** a new name and grants; Owner is refused; the key (what tokens say) stays as it was */
-    async update(teamId: string, actorId: string, roleId: string, input: RoleInput, request?: RequestInfo): Promise<{ outcome: "updated"; role: TeamRole } | TeamRefusal> {
-      const actor = await manager(teamId, actorId);
+    async update(teamId: string, by: TeamActorRef, roleId: string, input: RoleInput, request?: RequestInfo): Promise<{ outcome: "updated"; role: TeamRole } | TeamRefusal> {
+      const actor = await manager(teamId, by);
       if ("outcome" in actor) return actor;
       const role = await teams.role(teamId, roleId);
       if (!role) return { outcome: "not_found" };
@@ -188,8 +202,8 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
     },
 
     /** custom roles only, and only while nobody holds them (their pending invitations go with them) */
-    async remove(teamId: string, actorId: string, roleId: string, request?: RequestInfo): Promise<{ outcome: "deleted"; role: TeamRole } | TeamRefusal> {
-      const actor = await manager(teamId, actorId);
+    async remove(teamId: string, by: TeamActorRef, roleId: string, request?: RequestInfo): Promise<{ outcome: "deleted"; role: TeamRole } | TeamRefusal> {
+      const actor = await manager(teamId, by);
       if ("outcome" in actor) return actor;
       const role = await teams.role(teamId, roleId);
       if (!role) return { outcome: "not_found" };
