@@ -12,6 +12,8 @@ import { registerAdminDashboardRoutes } from "./dashboard.ts";
 import { registerAdminAuditRoutes } from "./audit.ts";
 import { registerAdminClientRoutes } from "./clients.ts";
 import { registerAdminKeyRoutes } from "./keys.ts";
+import { registerAdminTeamRoutes } from "./teams.ts";
+import { registerAdminRoleRoutes } from "./roles.ts";
 
 export function registerAdminRoutes(router: Router, app: AppContext): void {
   const requireAccount = requireAccountMiddleware(createAccountSessions(app));
@@ -27,6 +29,8 @@ export function registerAdminRoutes(router: Router, app: AppContext): void {
 
   registerAdminDashboardRoutes(router, app, h);
   registerAdminUserRoutes(router, app, h);
+  registerAdminTeamRoutes(router, app, h);
+  registerAdminRoleRoutes(router, app, h);
   registerAdminAuditRoutes(router, app, h);
   registerAdminClientRoutes(router, app, h);
   registerAdminKeyRoutes(router, app, h);

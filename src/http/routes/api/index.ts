@@ -16,6 +16,8 @@ import { permissionRoutes } from "./permissions.ts";
 import { registerSessionApiRoutes } from "./sessions.ts";
 import { adminSessionRoutes } from "./sessions-doc.ts";
 import { meRoutes } from "./me.ts";
+import { teamRoutes } from "./teams.ts";
+import { adminApiRoutes } from "./admin/index.ts";
 import { docsRoutes, registerDocsPages } from "./docs.ts";
 import { allowedMethods, buildOpenApiDocument, mountApiRoutes, type ApiRoute, type OpenApiDocument } from "./openapi.ts";
 
@@ -28,6 +30,8 @@ export function apiRoutes(app: AppContext): ApiRoute[] {
     ...docsRoutes(() => (document ??= buildOpenApiDocument(routes, { issuer: app.config.issuer, version: VERSION }))),
     ...meRoutes(app),
     ...permissionRoutes(app),
+    ...teamRoutes(app),
+    ...adminApiRoutes(app),
     ...adminSessionRoutes,
   ];
   return routes;
