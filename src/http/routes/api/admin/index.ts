@@ -1,5 +1,12 @@
-// PLACEHOLDER (being built): the provider admin API routes.
+// The provider admin API (/api/v1/users, /clients, /keys, /audit-events, /analytics ...): routes for the users
+// behind access tokens whose system role has the route's core gatehouse.admin.* permission.
 import type { AppContext } from "../../../../context.ts";
 import type { ApiRoute } from "../openapi.ts";
+import { adminUserRoutes } from "./users.ts";
+import { adminClientRoutes } from "./clients.ts";
+import { adminKeyRoutes } from "./keys.ts";
+import { adminAuditRoutes } from "./audit.ts";
 
-export function adminApiRoutes(_app: AppContext): ApiRoute[] { return []; }
+export function adminApiRoutes(app: AppContext): ApiRoute[] {
+  return [...adminUserRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app)];
+}
