@@ -1,0 +1,73 @@
+// What the admin team screens share: their permission and CSRF binding, the 404 pages, the fixed notices a
+// redirect after an action names by code (never text from the URL), and the team page's view model: the team,
+// its members (the Owner marked, each other member with the roles the admin may give), the pending ownership
+// transfer. Everything is read through the team services acting as the admin (asAdmin).
+import type { Context } from "koa";
+import type { AppContext } from "../../../context.ts";
+import { AppError } from "../../errors.ts";
+import { asAdmin } from "../../../services/team-admin.ts";
+import type { Team } from "../../../queries/teams.ts";
+import type { TeamRefusal } from "../../../services/team-roles.ts";
+import { when } from "./users-view.ts";
+
+export const TEAMS_MANAGE = "gatehouse.admin.teams.manage";
+/** one CSRF binding for every form on the team screens */
+export const TEAMS_CSRF = "admin-teams";
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** what a redirect after a successful action may say: ?notice=<code> */
+export const TEAM_NOTICES = {
+  role_changed: "The member's role was changed.",
+  role_unchanged: "The member already had that role; nothing changed.",
+  member_removed: "The member was removed. Their sign-ins for this team were revoked.",
+  transfer_started: "The ownership transfer was sent. The member becomes the Owner only after accepting from the email.",
+  transfer_replaced: "The ownership transfer was sent and the earlier one cancelled. The member becomes the Owner only after accepting from the email.",
+  transfer_cancelled: "The ownership transfer was cancelled; its link no longer works.",
+} as const;
+export type TeamNotice = keyof typeof TEAM_NOTICES;
+
+export const noticeText = (code: unknown): string | undefined =>
+  typeof code === "string" && Object.hasOwn(TEAM_NOTICES, code) ? TEAM_NOTICES[code as TeamNotice] : undefined;
+
+export const teamNotFound = () => new AppError("admin.team_not_found", 404, "There is no such team.", { startOverUrl: "/admin/teams" });
+export const memberNotFound = (teamId: string) => new AppError("admin.member_not_found", 404, "There is no such member of this team.", { startOverUrl: `/admin/teams/${teamId}` });
+
+/** a refusal of a team service: 404 pages for not_found; the rest as an error on the team page with its status */
+export function refusalOutcome(refusal: TeamRefusal): { error: string; status: number } {
+  if (refusal.outcome === "not_found") throw teamNotFound();
+  return { error: refusal.message, status: refusal.outcome === "forbidden" ? 403 : 400 };
+}
+
+/** the team in the URL (a malformed or unknown id is a 404 page) */
+export async function teamFromUrl(app: AppContext, ctx: Context): Promise<Team> {
+  const team = await app.services.teamAdmin.find(String(ctx.params.teamId ?? ""));
+  if (!team) throw teamNotFound();
+  return team;
+}
+
+export type MemberRow = {
+  userId: string; username: string; email: string; name: string | null;
+  role: { id: string; name: string }; isOwner: boolean; joined: string;
+};
+
+/** the team page's data, as the admin sees it */
+export async function teamDetailsView(app: AppContext, team: Team, adminId: string) {
+  const { teamMembers, teamRoles, ownership } = app.services;
+  const by = asAdmin(adminId);
+  const [listed, assignable, pending] = await Promise.all([teamMembers.list(team.id, by), teamRoles.assignable(team.id, by), ownership.pending(team.id, by)]);
+  if (listed.outcome !== "ok" || pending.outcome !== "ok") throw teamNotFound();
+  const members: MemberRow[] = listed.members.map((m) => ({
+    userId: m.userId, username: m.username, email: m.email, name: m.name,
+    role: { id: m.role.id, name: m.role.name }, isOwner: m.isOwner, joined: when(m.joinedAt),
+  }));
+  const owner = members.find((m) => m.isOwner) ?? null;
+  const p = pending.pending;
+  return {
+    team: { id: team.id, name: team.name, slug: team.slug, created: when(team.createdAt) },
+    members,
+    owner,
+    assignable: assignable.map((r) => ({ id: r.id, name: r.name })),
+    candidates: members.filter((m) => !m.isOwner),
+    pending: p ? { username: p.to.username, email: p.to.email, name: p.to.name, started: when(p.transfer.createdAt), expires: when(p.transfer.expiresAt) } : null,
+  };
+}
