@@ -1,7 +1,8 @@
 // The admin API for users' sessions: an administrator (system role with gatehouse.admin.users.read / .manage,
 // signed in through a relying party for ISSUER/api) lists a user's sessions, revokes one or all (the user's
-// refresh tokens then fail, audited with the admin as actor); no token is 401; a client_credentials token, a
-// user without a system role, and a reader trying DELETE are 403 and change nothing.
+// refresh tokens then fail, audited with the admin as actor); an unknown user is 404, a malformed id 400; no
+// token is 401; a client_credentials token, a user without a system role, and a reader trying DELETE are 403
+// and change nothing.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -10,7 +11,7 @@ import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { FIREFOX_LINUX, asksToSignIn, tryRefresh } from "../helpers/sessions.ts";
 
 const REDIRECT = "https://admin.example.test/callback";
-type Answer = { code?: string; message?: string; sessions?: { id: string; userId: string; browser: string | null; location: string; clients: string[] }[]; ended?: string[] };
+type Answer = { code?: string; message?: string; sessions?: { id: string; userId: string; browser: string | null; location: string; clients: string[] }[]; nextCursor?: string | null; ended?: string[] };
 
 describe("admin sessions API", () => {
   let t: TestApp;
@@ -66,6 +67,7 @@ describe("admin sessions API", () => {
       expect(res.status).toBe(200);
       expect(res.headers.get("cache-control")).toBe("no-store");
       expect(res.body.sessions).toHaveLength(2);
+      expect(res.body.nextCursor).toBeNull();
       expect(res.body.sessions!.map((x) => x.browser)).toContain("Firefox 128");
       expect(res.body.sessions![0]).toMatchObject({ userId: s.user.id, location: "unknown location", clients: [rp.clientMetadata().client_id] });
     }
@@ -93,7 +95,7 @@ describe("admin sessions API", () => {
     expect((await call("GET", `/api/v1/users/${s.user.id}/sessions`, adminToken)).body.sessions).toEqual([]);
   });
 
-  it("a session of another user is a 404 and stays alive", async () => {
+  it("a session of another user is a 404 and stays alive; an unknown user 404, a malformed id 400", async () => {
     const a = await userWithSessions();
     const b = await t.createUser();
     const session = (await t.app.services.sessions.listActive(a.user.id))[0]!;
@@ -101,7 +103,16 @@ describe("admin sessions API", () => {
     expect(res.status).toBe(404);
     expect(res.body.code).toBe("session.not_found");
     expect(await t.app.services.sessions.listActive(a.user.id)).toHaveLength(2);
-    expect((await call("GET", "/api/v1/users/not-a-uuid/sessions", adminToken)).status).toBe(404);
+    // an unknown user is a 404; a malformed id is the registry's 400 (it was a 404 before the routes were declared)
+    const unknown = await call("GET", "/api/v1/users/00000000-0000-4000-8000-000000000000/sessions", adminToken);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe("user.not_found");
+    for (const path of ["/api/v1/users/not-a-uuid/sessions", `/api/v1/users/${a.user.id}/sessions/not%20a%20session`]) {
+      const malformed = await call(path.endsWith("sessions") ? "GET" : "DELETE", path, adminToken);
+      expect(malformed.status, path).toBe(400);
+      expect(malformed.body.code).toBe("request.invalid");
+    }
+    expect(await t.app.services.sessions.listActive(a.user.id)).toHaveLength(2);
   });
 
   it("refuses every lower role: no token 401; client token, user without a role, reader deleting 403", async () => {

@@ -1,8 +1,7 @@
 // Gatehouse's REST API under /api/v1: bearer JWTs from this provider, JSON in and out, errors as
 // {code, message, data}. Unknown API paths answer JSON too, never the HTML pages. The routes are declared in
-// the registry (openapi.ts): `apiRoutes` lists every declaration, the router mounts those with a handler, the
-// OpenAPI document (/api/v1/openapi.json) and the 405 table come from all of them. The admin sessions routes
-// are still registered by sessions.ts itself and only described in sessions-doc.ts.
+// the registry (openapi.ts): `apiRoutes` lists every declaration, the router mounts them, and the OpenAPI
+// document (/api/v1/openapi.json) and the 405 table come from the same list.
 import { readFileSync } from "node:fs";
 import type Router from "@koa/router";
 import { bodyParser } from "@koa/bodyparser";
@@ -13,8 +12,6 @@ import { apiErrors } from "../../api-errors.ts";
 import { AppError } from "../../errors.ts";
 import { apiAudience, createApiAuth } from "./auth.ts";
 import { permissionRoutes } from "./permissions.ts";
-import { registerSessionApiRoutes } from "./sessions.ts";
-import { adminSessionRoutes } from "./sessions-doc.ts";
 import { meRoutes } from "./me.ts";
 import { teamRoutes } from "./teams.ts";
 import { adminApiRoutes } from "./admin/index.ts";
@@ -23,7 +20,7 @@ import { allowedMethods, buildOpenApiDocument, mountApiRoutes, type ApiRoute, ty
 
 const VERSION = (JSON.parse(readFileSync(fromRoot("package.json"), "utf8")) as { version: string }).version;
 
-/** every declared API route (those of sessions.ts without a handler) */
+/** every declared API route */
 export function apiRoutes(app: AppContext): ApiRoute[] {
   let document: OpenApiDocument | undefined;
   const routes: ApiRoute[] = [
@@ -32,7 +29,6 @@ export function apiRoutes(app: AppContext): ApiRoute[] {
     ...permissionRoutes(app),
     ...teamRoutes(app),
     ...adminApiRoutes(app),
-    ...adminSessionRoutes,
   ];
   return routes;
 }
@@ -48,7 +44,6 @@ export function registerApiRoutes(router: Router, app: AppContext) {
 
   const routes = apiRoutes(app);
   mountApiRoutes(router, app, routes, { errors, auth, json });
-  registerSessionApiRoutes(router, app, { errors, auth });
   registerDocsPages(router, { production: app.config.isProduction });
 
   const allowed = allowedMethods(routes);

@@ -1,0 +1,70 @@
+// Admin API for any user's sessions: GET /api/v1/users/:userId/sessions (gatehouse.admin.users.read, paged by
+// cursor), DELETE one (/:sessionId) or all of them (gatehouse.admin.users.manage). Revocations end the
+// sessions like the user's own Sessions page does (their refresh tokens stop working, relying parties hear it
+// by back-channel logout); audited by the sessions service as session.revoked (reason revoked_by_admin) with
+// the admin as actorId. A malformed user or session id is a 400 request.invalid (the params schemas), an
+// unknown user 404 user.not_found.
+import type { Context } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../../../context.ts";
+import { AppError } from "../../../errors.ts";
+import { defineRoute, type ApiRoute } from "../openapi.ts";
+import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
+import { actorOf, adminSession, sessionView, userNotFound, userParams } from "./users-views.ts";
+
+const READ = { token: "user", permission: "gatehouse.admin.users.read" } as const;
+const MANAGE = { token: "user", permission: "gatehouse.admin.users.manage" } as const;
+const TAGS = ["Admin: sessions"];
+
+const sessionParams = userParams.extend({ sessionId: z.string().regex(/^[\w-]{1,64}$/, "is not a session id").meta({ description: "the session's id (its uid)" }) });
+
+export function adminSessionRoutes(app: AppContext): ApiRoute[] {
+  const { services } = app;
+  /** the user in the path exists (404 otherwise) */
+  const ensureUser = async (userId: string) => {
+    if (!(await services.userAdmin.find(userId))) throw userNotFound();
+  };
+  const ending = (ctx: Context) => {
+    const { actorId, ip, userAgent } = actorOf(ctx);
+    return { reason: "revoked_by_admin" as const, actorId, request: { ip, userAgent } };
+  };
+
+  return [
+    defineRoute({
+      method: "get", path: "/api/v1/users/:userId/sessions", tags: TAGS, access: READ, params: userParams, query: pageQuery,
+      summary: "A user's live sessions, newest first (admin)",
+      response: { status: 200, description: "a page of the user's live sessions", schema: z.object({ sessions: z.array(adminSession), nextCursor }).meta({ id: "UserSessionPage" }) },
+      errors: [{ status: 404, description: "user.not_found" }],
+      handle: async (_ctx, { params, query }) => {
+        await ensureUser(params.userId);
+        const page = pageOf(await services.sessions.listActive(params.userId), (s) => [s.startedAt.toISOString(), s.id], query);
+        return { sessions: page.items.map(sessionView), nextCursor: page.nextCursor };
+      },
+    }),
+
+    defineRoute({
+      method: "delete", path: "/api/v1/users/:userId/sessions/:sessionId", tags: TAGS, access: MANAGE, params: sessionParams,
+      summary: "End one of a user's sessions (admin)",
+      description: "Audited as session.revoked (reason revoked_by_admin) with the admin as actorId.",
+      response: { status: 204, description: "ended" },
+      errors: [{ status: 404, description: "user.not_found, or session.not_found: the user has no such live session" }],
+      handle: async (ctx, { params }) => {
+        await ensureUser(params.userId);
+        const result = await services.sessions.revoke(params.userId, params.sessionId, ending(ctx));
+        if (result.outcome === "not_found") throw new AppError("session.not_found", 404, "This user has no such live session.");
+      },
+    }),
+
+    defineRoute({
+      method: "delete", path: "/api/v1/users/:userId/sessions", tags: TAGS, access: MANAGE, params: userParams,
+      summary: "End every session of a user (admin)",
+      description: "Each is audited as session.revoked (reason revoked_by_admin) with the admin as actorId. POST /api/v1/users/{userId}/sign-out-everywhere also revokes the user's grants.",
+      response: { status: 200, description: "the ids of the sessions ended", schema: z.object({ ended: z.array(z.string()) }).meta({ id: "EndedSessions" }) },
+      errors: [{ status: 404, description: "user.not_found" }],
+      handle: async (ctx, { params }) => {
+        await ensureUser(params.userId);
+        return { ended: await services.sessions.revokeAll(params.userId, ending(ctx)) };
+      },
+    }),
+  ];
+}
