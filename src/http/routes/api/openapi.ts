@@ -23,9 +23,11 @@ type AnyObject = z.ZodObject;
 /**
  * who may call a route: `public` (no token), `any` valid API token, a `client` (client_credentials) token, or
  * a `user`'s token (a client token gets 403 token.user_required); `permission`: the user's system role must
- * have this core permission (403 permission.denied otherwise)
+ * have this core permission (403 permission.denied otherwise); `team`: documents the team permission the
+ * caller's role in the team must have ("*": the Owner's role), checked by the team services in the handler
+ * (provider admins whose system role has gatehouse.admin.teams.manage pass on every team)
  */
-export type RouteAccess = { token: "public" | "any" | "client" | "user"; permission?: string };
+export type RouteAccess = { token: "public" | "any" | "client" | "user"; permission?: string; team?: string };
 
 type Input<P, Q, B> = {
   params: P extends AnyObject ? z.output<P> : Record<string, never>;
@@ -150,6 +152,9 @@ export function allowedMethods(routes: ApiRoute[]): [RegExp, string[]][] {
 
 const errorContent = { "application/json": { schema: apiError } };
 
+const teamForbidden = (team: string) =>
+  `token.user_required (a client token) or permission.denied (${team === "*" ? "the caller is not the team's Owner" : `the caller's role in the team lacks ${team}`}; a provider admin whose system role has gatehouse.admin.teams.manage acts on every team with the Owner role's permissions)`;
+
 /** the documented answers of a route: its success, then the errors its access and schemas imply, then its own */
 function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
   const { response } = route;
@@ -161,8 +166,13 @@ function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
   if (!route.mountedElsewhere && (route.params || route.query || route.body)) add(400, "request.invalid: the params, query or body do not match their schema (data.issues has the zod issues)");
   if (route.access.token !== "public") add(401, "invalid_token: no bearer token, or not a valid access token for this API (WWW-Authenticate says why)");
   if (route.access.token === "client") add(403, "token.client_credentials_required: this needs the client's own client_credentials token");
-  if (route.access.token === "user") add(403, route.access.permission ? `token.user_required (a client token) or permission.denied (the user's system role lacks ${route.access.permission})` : "token.user_required: this needs a user's access token, not a client's");
-  for (const e of route.errors ?? []) add(e.status, e.description);
+  if (route.access.token === "user") add(403, route.access.permission ? `token.user_required (a client token) or permission.denied (the user's system role lacks ${route.access.permission})` : route.access.team ? teamForbidden(route.access.team) : "token.user_required: this needs a user's access token, not a client's");
+  // a route's own reasons for a status already listed join its description
+  for (const e of route.errors ?? []) {
+    const listed = responses[e.status];
+    if (listed) listed.description += `; ${e.description}`;
+    else add(e.status, e.description);
+  }
   if (route.body) {
     add(413, "request.too_large: the body is larger than the server accepts");
     add(415, "request.unsupported_type: send JSON (Content-Type: application/json)");
@@ -190,6 +200,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], opts: { issuer: string;
       security: route.access.token === "public" ? [] : [{ bearer: [] }],
       "x-gatehouse-access": route.access.token,
       ...(route.access.permission ? { "x-gatehouse-permission": route.access.permission } : {}),
+      ...(route.access.team ? { "x-gatehouse-team-permission": route.access.team } : {}),
       request: {
         ...(route.params ? { params: route.params } : {}),
         ...(route.query ? { query: route.query } : {}),

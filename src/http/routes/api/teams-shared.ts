@@ -1,0 +1,99 @@
+// What the team admin API's routes share: who the caller acts as on a team (a provider admin whose system role
+// has gatehouse.admin.teams.manage acts as `asAdmin` on any team; anyone else as themselves, a member, so the
+// team services decide by their role in the team), the UUID params, the refusals of the team services as API
+// errors (not a member: 404 team.not_found, never revealing the team exists; forbidden: 403 permission.denied
+// with the service's message; invalid: 400 request.invalid with data.field), and the request info the
+// services audit.
+import type { Context } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../../context.ts";
+import { asAdmin } from "../../../services/team-admin.ts";
+import type { TeamActorRef, TeamRefusal } from "../../../services/team-roles.ts";
+import { AppError } from "../../errors.ts";
+import { userOf } from "./openapi.ts";
+
+export const ADMIN_TEAMS = "gatehouse.admin.teams.manage";
+export const TAGS = ["Teams"];
+
+export const when = z.string().meta({ format: "date-time", example: "2026-12-01T12:00:00.000Z" });
+
+/** a UUID path segment, lower-cased (the services compare ids as strings) */
+const uuidParam = (what: string) => z.uuid(`is not a ${what} id`).transform((id) => id.toLowerCase());
+export const teamParams = z.strictObject({ teamId: uuidParam("team") });
+export const memberParams = z.strictObject({ teamId: uuidParam("team"), userId: uuidParam("user") });
+export const roleParams = z.strictObject({ teamId: uuidParam("team"), roleId: uuidParam("role") });
+export const invitationParams = z.strictObject({ teamId: uuidParam("team"), invitationId: uuidParam("invitation") });
+/** a UUID in a body, lower-cased */
+export const uuidField = (what: string) => uuidParam(what).meta({ description: `the ${what}'s id` });
+
+export const roleRef = z.object({ id: z.uuid(), key: z.string(), name: z.string() }).meta({ id: "TeamRoleRef" });
+
+export type TeamApiError = "member" | "role" | "invitation" | "transfer";
+const MISSING: Record<TeamApiError, string> = {
+  member: "This team has no such member.",
+  role: "This team has no such role.",
+  invitation: "This team has no such pending invitation.",
+  transfer: "This team has no pending ownership transfer.",
+};
+
+const TEAM_NOT_FOUND = "team.not_found: there is no such team, or the caller is not one of its members (and is not a provider admin with gatehouse.admin.teams.manage)";
+/** the documented 404 of a team route, with what else it can be missing */
+export const notFoundDoc = (...also: string[]) => ({ status: 404, description: [TEAM_NOT_FOUND, ...also].join("; ") });
+
+const REFUSALS = new Set(["not_found", "forbidden", "invalid"]);
+const isRefusal = (result: { outcome: string }): result is TeamRefusal => REFUSALS.has(result.outcome);
+
+export function createTeamApi(app: AppContext) {
+  const { services } = app;
+
+  /** who the caller acts as on a team */
+  async function actorOf(ctx: Context): Promise<TeamActorRef> {
+    const user = userOf(ctx);
+    return (await services.systemRoles.canAdmin(user, ADMIN_TEAMS)) ? asAdmin(user.id) : user.id;
+  }
+
+  /** whether the caller sees the team at all (any member, whatever their role; an admin: it exists) */
+  async function teamVisible(teamId: string, by: TeamActorRef): Promise<boolean> {
+    return (await services.teamRoles.list(teamId, by)).outcome !== "not_found";
+  }
+
+  /** a team service's refusal as the API's error; `missing` names what a not_found is once the team is visible */
+  async function refusalError(teamId: string, by: TeamActorRef, refusal: TeamRefusal, missing?: TeamApiError): Promise<AppError> {
+    switch (refusal.outcome) {
+      case "not_found":
+        if (missing && (await teamVisible(teamId, by))) return new AppError(`${missing}.not_found`, 404, MISSING[missing]);
+        return new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.");
+      case "forbidden":
+        return new AppError("permission.denied", 403, refusal.message);
+      case "invalid": {
+        const field = refusal.field;
+        const issues = [{ code: "custom", path: field ? ["body", field] : ["body"], message: refusal.message }];
+        return new AppError("request.invalid", 400, refusal.message, { ...(field ? { field } : {}), issues });
+      }
+    }
+  }
+
+  return {
+    actorOf,
+    /** the service's answer when it is not a refusal; the refusal as an API error otherwise */
+    async settle<R extends { outcome: string }>(teamId: string, by: TeamActorRef, result: R | TeamRefusal, missing?: TeamApiError): Promise<Exclude<R, TeamRefusal>> {
+      if (isRefusal(result)) throw await refusalError(teamId, by, result, missing);
+      return result as Exclude<R, TeamRefusal>;
+    },
+    request: (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
+    /** runs `work`, answering a rate limit's 429 with Retry-After too */
+    async withRetryAfter<T>(ctx: Context, work: () => Promise<T>): Promise<T> {
+      try {
+        return await work();
+      } catch (err) {
+        if (err instanceof AppError && err.code === "rate_limited" && typeof err.data?.retryAfter === "number") ctx.set("Retry-After", String(err.data.retryAfter));
+        throw err;
+      }
+    },
+  };
+}
+
+export type TeamApi = ReturnType<typeof createTeamApi>;
+
+/** ISO time of a date */
+export const iso = (d: Date) => d.toISOString();
