@@ -1,0 +1,87 @@
+// The admin clients API's schemas: what an admin sees of a client (never its secret hash; the one-time secret only
+// in the answers to registering and rotating), and the bodies of registering and changing one. The body fields
+// are the client service's own field rules (newClientSchema's fields: redirect URIs without fragments, grant
+// types, back-channel logout URI, permission namespace outside gatehouse.*); its rules across fields (a code
+// flow needs a redirect URI, a public client no client_credentials) and the namespace overlap are checked by
+// the service itself, and the resources against the configured resource servers by the route, as the admin
+// Clients screen does. The scope is not set through the API (nor on the screen): a change keeps the client's.
+import { z } from "zod";
+import { GRANT_TYPES, newClientSchema } from "../../../../services/clients.ts";
+import type { OidcClient } from "../../../../queries/clients.ts";
+
+const when = z.string().meta({ format: "date-time", example: "2026-12-01T12:00:00.000Z" });
+const field = newClientSchema.shape;
+
+export const adminClient = z.object({
+  id: z.string().meta({ description: "the OAuth client_id" }),
+  name: z.string(),
+  type: z.enum(["confidential", "public"]),
+  tokenEndpointAuthMethod: z.string().meta({ example: "client_secret_basic" }),
+  hasSecret: z.boolean().meta({ description: "a confidential client's secret exists (it is never shown again after the answer that made it)" }),
+  secretRotatedAt: when.nullable().meta({ description: "when the secret was last rotated; null if never" }),
+  redirectUris: z.array(z.string()),
+  postLogoutRedirectUris: z.array(z.string()),
+  grantTypes: z.array(z.string()),
+  scope: z.string().meta({ description: "the space-separated scopes the client may ask for" }),
+  resources: z.array(z.string()).meta({ description: "resource indicators (APIs) the client may get access tokens for" }),
+  firstParty: z.boolean().meta({ description: "no consent page" }),
+  backchannelLogoutUri: z.string().nullable(),
+  permissionNamespace: z.string().nullable().meta({ description: "the namespace whose permissions the client may register (PUT /api/v1/permissions)" }),
+  disabled: z.boolean(),
+  createdAt: when,
+  updatedAt: when,
+}).meta({ id: "AdminClient" });
+
+export const clientView = (c: OidcClient): z.input<typeof adminClient> => ({
+  id: c.id, name: c.name, type: c.type, tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, hasSecret: c.secretHash !== null,
+  secretRotatedAt: c.secretRotatedAt?.toISOString() ?? null, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris,
+  grantTypes: c.grantTypes, scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri,
+  permissionNamespace: c.permissionNamespace, disabled: c.disabled, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+});
+
+const secret = z.string().meta({ description: "the client secret: shown in this answer only (only its hash is kept)" });
+
+export const createdClient = z.object({
+  client: adminClient,
+  secret: secret.nullable().meta({ description: "a confidential client's secret, shown in this answer only; null for a public client" }),
+}).meta({ id: "AdminClientCreated" });
+
+export const rotatedSecret = z.object({ clientId: z.string(), secret }).meta({ id: "AdminClientSecret" });
+
+export const clientParams = z.strictObject({ clientId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "is not a client id") });
+
+const fields = {
+  redirectUris: field.redirectUris.unwrap().max(50).meta({ description: "where the code flow may return (no fragments); needed with authorization_code" }),
+  postLogoutRedirectUris: field.postLogoutRedirectUris.unwrap().max(50),
+  grantTypes: field.grantTypes.unwrap().meta({ description: `some of ${GRANT_TYPES.join(", ")}; a public client cannot use client_credentials` }),
+  resources: z.array(z.url()).max(20).meta({ description: "resource servers the client may get access tokens for: among the provider's configured ones (RESOURCE_SERVERS)" }),
+  firstParty: field.firstParty.unwrap(),
+  backchannelLogoutUri: field.backchannelLogoutUri.unwrap(),
+  permissionNamespace: field.permissionNamespace.unwrap().meta({ description: "lower-case dotted words (acme.blog); not gatehouse; may not overlap another client's" }),
+};
+
+export const newClientBody = z.strictObject({
+  name: field.name,
+  type: field.type.meta({ description: "confidential (has a secret) or public (a browser or phone app); cannot be changed later" }),
+  redirectUris: fields.redirectUris.default([]),
+  postLogoutRedirectUris: fields.postLogoutRedirectUris.default([]),
+  grantTypes: fields.grantTypes.default(["authorization_code", "refresh_token"]),
+  resources: fields.resources.default([]),
+  firstParty: fields.firstParty.default(false),
+  backchannelLogoutUri: fields.backchannelLogoutUri.default(null),
+  permissionNamespace: fields.permissionNamespace.default(null),
+}).meta({ id: "AdminNewClient" });
+
+export const clientChangesBody = z.strictObject({
+  name: field.name.optional(),
+  redirectUris: fields.redirectUris.optional(),
+  postLogoutRedirectUris: fields.postLogoutRedirectUris.optional(),
+  grantTypes: fields.grantTypes.optional(),
+  resources: fields.resources.optional(),
+  firstParty: fields.firstParty.optional(),
+  backchannelLogoutUri: fields.backchannelLogoutUri.optional(),
+  permissionNamespace: fields.permissionNamespace.optional(),
+}).refine((b) => Object.keys(b).length > 0, "send at least one field to change").meta({
+  id: "AdminClientChanges",
+  description: "the fields to change; the others keep their values (the type cannot change; null clears the back-channel logout URI or the namespace)",
+});
