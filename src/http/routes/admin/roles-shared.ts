@@ -1,0 +1,75 @@
+// What the admin Roles screens share (roles-system.ts, roles-team.ts): their permissions and CSRF binding, the
+// role form as submitted (name, ticked codes, wildcard grants), the permission matrix's view model (the codes
+// on offer grouped by the registry's tabs, ticked when a grant covers them), the fixed notices shown after a
+// redirect (`?done=<code>`: only a code from these lists, never text from the URL) and the 404.
+import type { Context } from "koa";
+import type { RegisteredPermission } from "../../../authz/registry.ts";
+import { grantCovers } from "../../../authz/wildcards.ts";
+import { AppError } from "../../errors.ts";
+import { listOf } from "../teams/shared.ts";
+
+export const ROLES_MANAGE = "gatehouse.admin.roles.manage";
+export const TEAMS_MANAGE = "gatehouse.admin.teams.manage";
+/** one CSRF binding for every form on the roles screens */
+export const ROLES_CSRF = "admin-roles";
+export const ADMIN_PREFIX = "gatehouse.admin.";
+
+export type RoleForm = { key: string; name: string; permissions: string[]; wildcards: string };
+/** field -> message for a refused form */
+export type FieldErrors = Partial<Record<"key" | "name" | "permissions", string>>;
+export type MatrixTab = { tab: string; permissions: { code: string; label: string; checked: boolean }[] };
+
+export const emptyForm = (): RoleForm => ({ key: "", name: "", permissions: [], wildcards: "" });
+
+/** the role form as posted (lengths capped before any validation; the services validate) */
+export function formOf(body: Record<string, unknown>): RoleForm {
+  const text = (v: unknown, max: number) => (typeof v === "string" ? v.slice(0, max) : "");
+  return {
+    key: text(body.key, 100).trim(),
+    name: text(body.name, 200),
+    permissions: listOf(body.permissions).slice(0, 1000),
+    wildcards: text(body.wildcards, 5000),
+  };
+}
+
+/** a saved role's grants as the form shows them: codes ticked, wildcards in the textarea */
+export function formFromGrants(name: string, grants: readonly string[], key = ""): RoleForm {
+  return { key, name, permissions: grants.filter((g) => !g.endsWith("*")), wildcards: grants.filter((g) => g.endsWith("*")).join("\n") };
+}
+
+/** every grant the form names: the ticked codes and the wildcard lines */
+export const grantsOf = (form: RoleForm): string[] =>
+  [...form.permissions, ...form.wildcards.split(/[\s,]+/)].map((g) => g.trim()).filter(Boolean);
+
+/** the matrix: `tabs` as offered, each code ticked when one of the form's grants covers it */
+export function matrixOf(tabs: readonly { tab: string; permissions: readonly RegisteredPermission[] }[], form: RoleForm): MatrixTab[] {
+  const grants = grantsOf(form);
+  return tabs
+    .map(({ tab, permissions }) => ({
+      tab,
+      permissions: permissions.map((p) => ({ code: p.code, label: p.label, checked: grants.some((g) => g !== "*" && grantCovers(g, p.code)) })),
+    }))
+    .filter((t) => t.permissions.length);
+}
+
+const NOTICES = {
+  system: { created: "System role created.", saved: "System role saved." },
+  team: { created: "Role created.", saved: "Role saved.", deleted: "Role deleted." },
+} as const;
+
+/** the fixed notice a redirect asked for with ?done=<code>, if it is one of `kind`'s */
+export function noticeOf(ctx: Context, kind: keyof typeof NOTICES): string | undefined {
+  const done = ctx.query.done;
+  const list: Record<string, string> = NOTICES[kind];
+  return typeof done === "string" && Object.hasOwn(list, done) ? list[done] : undefined;
+}
+
+/** a redirect after a POST (303: the browser GETs the page) */
+export function seeOther(ctx: Context, url: string): void {
+  ctx.status = 303;
+  ctx.redirect(url);
+}
+
+export function notFound(what: string, back: string): AppError {
+  return new AppError("admin.role_not_found", 404, `There is no such ${what}.`, { startOverUrl: back });
+}
