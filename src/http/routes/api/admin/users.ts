@@ -83,6 +83,7 @@ function userRoutes(app: AppContext): ApiRoute[] {
       description: `Needs ${ROLES_MANAGE} as well (403 permission.denied without it). The last active Super Admin keeps the role. Audited as user.system_role_changed.`,
       response: { status: 200, description: "the user's system role now and before", schema: roleSet },
       errors: [
+        { status: 403, description: `permission.denied: the caller's system role lacks ${ROLES_MANAGE}` },
         { status: 404, description: "user.not_found" },
         { status: 409, description: "user.last_super_admin: the last active Super Admin keeps the role" },
       ],
@@ -108,6 +109,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       description: "They can no longer sign in; every session ends and every grant (so every refresh token) is revoked, and their access tokens stop working on this API. An admin cannot disable themselves (403 user.cannot_disable_self). Audited as user.disabled.",
       response: disabled,
       errors: [
+        { status: 403, description: "user.cannot_disable_self: an admin cannot disable their own account" },
         { status: 409, description: "user.last_super_admin: the last active Super Admin cannot be disabled" },
       ],
       run: async (ctx, id) => {
