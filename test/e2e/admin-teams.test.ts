@@ -16,7 +16,7 @@ const REDIRECT = "https://rp.example.test/cb";
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
 const decode = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 const csrfOf = (page: Page) => /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!;
-const cells = (html: string) => [...html.matchAll(/<td>([\s\S]*?)<\/td>/g)].map((c) => decode(c[1]!.replace(/<br>/g, " ").replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim()));
+const cells = (html: string) => [...html.matchAll(/<td\b[^>]*>([\s\S]*?)<\/td>/g)].map((c) => decode(c[1]!.replace(/<br>/g, " ").replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim()));
 
 describe("admin teams pages", () => {
   let t: TestApp;

@@ -25,6 +25,8 @@ type Confirmation = { title: string; message: string; button: string; action: st
 
 const OWNER_REMOVE = "The Owner cannot be removed. The Owner can hand the team to someone else first.";
 const CHOOSE_MEMBER = "Choose a member of this team other than the Owner.";
+/** a member as the confirmation pages name them: display name (when set), username and email */
+const who = (m: MemberView) => (m.name ? `${m.name} (${m.username}, ${m.email})` : `${m.username} (${m.email})`);
 
 export function registerAdminTeamActions(router: Router, app: AppContext, h: AdminRouteHelpers, renderTeam: RenderTeam): void {
   const { services, csrf } = app;
@@ -91,7 +93,7 @@ export function registerAdminTeamActions(router: Router, app: AppContext, h: Adm
     if (!confirmed(ctx)) {
       return showConfirmation(ctx, team, {
         title: "Remove a member",
-        message: `Remove ${member.username} (${member.email}) from ${team.name}? Their role (${member.role.name}) goes, and every sign-in and token they hold for this team is revoked. Their account stays.`,
+        message: `Remove ${who(member)} from ${team.name}? Their role (${member.role.name}) goes, and every sign-in and token they hold for this team is revoked. Their account stays.`,
         button: `Remove ${member.username}`,
         action: `/admin/teams/${team.id}/members/${member.userId}/remove`,
       });
@@ -109,7 +111,7 @@ export function registerAdminTeamActions(router: Router, app: AppContext, h: Adm
     if (!confirmed(ctx)) {
       return showConfirmation(ctx, team, {
         title: "Transfer ownership",
-        message: `Ask ${member.username} (${member.email}) to become the Owner of ${team.name}? We email them a link; only when they accept, signed in as themselves, do they become the Owner and the current Owner a Manager. Until then nothing changes, and you can cancel the transfer.`,
+        message: `Ask ${who(member)} to become the Owner of ${team.name}? We email them a link; only when they accept, signed in as themselves, do they become the Owner and the current Owner a Manager. Until then nothing changes, and you can cancel the transfer.`,
         button: `Send the transfer to ${member.username}`,
         action: `/admin/teams/${team.id}/transfer`,
         fields: { toUserId: member.userId },
