@@ -28,6 +28,24 @@ describe("team admin API", () => {
     return (method: string, path: string, body?: unknown) => h.call(method, path, token, body);
   };
 
+  it("the OpenAPI document says which team permission each route needs, and lists only fields a caller may see", async () => {
+    type Op = { "x-gatehouse-access"?: string; "x-gatehouse-permission"?: string; "x-gatehouse-team-permission"?: string; responses: Record<string, { description: string }> };
+    const doc = (await (await fetch(`${h.t.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { properties?: object }> } };
+    const ops = Object.entries(doc.paths).filter(([path]) => path.startsWith("/api/v1/teams")).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([m, op]) => [`${m} ${path}`, op] as const));
+    expect(ops).toHaveLength(16);
+    expect(doc.paths["/api/v1/teams"]!.get!["x-gatehouse-permission"]).toBe(ADMIN_TEAMS);
+    for (const [name, op] of ops.filter(([name]) => name !== "get /api/v1/teams")) {
+      expect(op["x-gatehouse-access"], name).toBe("user");
+      expect(op["x-gatehouse-team-permission"], name).toMatch(/^(gatehouse\.team\.[a-z.]+|\*)$/);
+      expect(op.responses["403"]!.description, name).toContain("permission.denied");
+      expect(op.responses["404"]!.description, name).toContain("team.not_found");
+    }
+    expect(doc.paths["/api/v1/teams/{teamId}/members/{userId}"]!.patch!["x-gatehouse-team-permission"]).toBe("gatehouse.team.members.manage");
+    expect(doc.paths["/api/v1/teams/{teamId}/ownership-transfer"]!.post!.responses["403"]!.description).toContain("not the team's Owner");
+    expect(Object.keys(doc.components.schemas.TeamInvitation!.properties!).sort()).toEqual(["createdAt", "email", "expiresAt", "id", "invitedBy", "role"]);
+    expect(Object.keys(doc.components.schemas.TeamOwnershipTransfer!.properties!).sort()).toEqual(["createdAt", "expiresAt", "fromUserId", "id", "to"]);
+  });
+
   it("no token: 401 with WWW-Authenticate; a client_credentials token: 403 token.user_required, on every route", async () => {
     const { teamId, members: [developer] } = await team("developer");
     const before = await h.rolesInDb(teamId);
