@@ -88,6 +88,12 @@ describe("admin clients pages", () => {
 
   it("edits the redirect URIs: the provider refuses the old one and accepts the new one at once", async () => {
     const { clientId, secret } = await register("Edited app");
+    // a scope set elsewhere (the API, the CLI) survives the form, which has no scope field
+    const made = (await t.app.services.clients.find(clientId))!;
+    await t.app.services.clients.update(clientId, {
+      name: made.name, redirectUris: made.redirectUris, postLogoutRedirectUris: made.postLogoutRedirectUris, grantTypes: made.grantTypes as ["authorization_code"],
+      resources: made.resources, firstParty: made.firstParty, backchannelLogoutUri: made.backchannelLogoutUri, permissionNamespace: made.permissionNamespace, scope: "openid profile email offline_access",
+    });
     const rp = await discover(t.url, clientId, secret);
     const edit = await browser.go(`${t.url}/admin/clients/${clientId}/edit`);
     expect(edit.html).toContain(REDIRECT);
@@ -98,6 +104,7 @@ describe("admin clients pages", () => {
     const row = await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } });
     expect(row.redirectUris).toEqual([REDIRECT2]);
     expect(row.type).toBe("confidential");
+    expect(row.scope).toBe("openid profile email offline_access"); // not reset to the default (which adds roles)
 
     const old = await new TestBrowser(t.url).go((await authorizationRequest(rp, REDIRECT)).url);
     expect(old.status).toBe(400);

@@ -153,7 +153,8 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
     const input = checked(f);
     if (isErrors(input)) return renderForm(ctx, "edit", f, { client: c, errors: input }, 400);
     try {
-      const updated = await services.clients.update(c.id, input);
+      // the form has no scope field: the client keeps its own (a client made through the API or CLI may differ)
+      const updated = await services.clients.update(c.id, { ...input, scope: c.scope });
       if (!updated) throw new AppError("admin.client_not_found", 404, "There is no such client.", { startOverUrl: "/admin/clients" });
       await audit(ctx, "client.updated", updated, {
         redirectUris: updated.redirectUris, grantTypes: updated.grantTypes, resources: updated.resources, firstParty: updated.firstParty,
