@@ -128,6 +128,7 @@ describe("admin users pages", () => {
       expect(text).toContain(part);
     }
     expect(page.html).toMatch(/data-session="[^"]+"/);
+    expect(page.html).toContain(`<a href="/admin/teams/${team.id}">`); // a Super Admin may open the team
     expect(page.html).toContain("Disable…");
     expect(page.html).toContain("Reset two-factor…");
     expect(page.html).toContain('<option value="super_admin">');

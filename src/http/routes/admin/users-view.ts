@@ -36,7 +36,7 @@ export async function userDetailsView(app: AppContext, details: UserDetails) {
       created: when(user.createdAt), lastLogin: user.lastLoginAt ? when(user.lastLoginAt) : null,
       passwordChanged: user.passwordChangedAt ? when(user.passwordChangedAt) : null,
     },
-    teams: teams.map((t) => ({ slug: t.slug, name: t.name, role: t.role.name })),
+    teams: teams.map((t) => ({ id: t.teamId, slug: t.slug, name: t.name, role: t.role.name })),
     twoFactor: { enabled: twoFactor.enabled, enabledAt: twoFactor.enabledAt ? when(twoFactor.enabledAt) : null, backupCodesLeft: twoFactor.backupCodesLeft },
     sessions: await Promise.all(details.sessions.map((s) => sessionView(app, s))),
     devices: details.trustedDevices.map((d) => ({

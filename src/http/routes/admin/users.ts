@@ -8,6 +8,7 @@ import type { AppContext } from "../../../context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminUserActions } from "./users-actions.ts";
 import { notFound, ROLES_MANAGE, USERS_CSRF, USERS_MANAGE, USERS_READ, userDetailsView, when, type UserPages } from "./users-view.ts";
+import { TEAMS_MANAGE } from "./teams-view.ts";
 
 const PAGE_SIZE = 25;
 
@@ -52,7 +53,7 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
     async renderUser(ctx, userId, locals = {}, status = 200) {
       const result = await services.userAdmin.view(userId, h.actor(ctx));
       if (result.outcome !== "ok") throw notFound();
-      const [canManage, canRoles, roles] = await Promise.all([h.can(ctx, USERS_MANAGE), h.can(ctx, ROLES_MANAGE), services.systemRoles.list()]);
+      const [canManage, canRoles, canTeams, roles] = await Promise.all([h.can(ctx, USERS_MANAGE), h.can(ctx, ROLES_MANAGE), h.can(ctx, TEAMS_MANAGE), services.systemRoles.list()]);
       const view = await userDetailsView(app, result);
       return h.render(ctx, "users-detail", {
         section: "users",
@@ -61,6 +62,7 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
         isSelf: result.user.id === h.admin(ctx).user.id,
         canManage,
         canRoles: canManage && canRoles,
+        canTeams,
         systemRoles: roles.map((r) => ({ key: r.key, name: r.name })),
         csrfToken: canManage ? csrf.token(ctx, USERS_CSRF) : "",
         ...locals,
