@@ -4,9 +4,7 @@
 // `mountApiRoutes` registers a declaration as: JSON errors, the token check for its access, the body parser,
 // params/query/body through their schemas (400 request.invalid with the zod issues in data), the handler, and
 // the handler's result through the response schema (which strips any field the schema does not list: a
-// caller never sees one the document does not promise). Declarations without a handler (`mountedElsewhere`)
-// describe routes another file registers itself (the admin sessions routes in sessions.ts) for the document
-// and the 405 table only.
+// caller never sees one the document does not promise).
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
@@ -16,6 +14,7 @@ import type { User } from "../../../queries/users.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
 import { AppError } from "../../errors.ts";
 import { tokenOf, type ApiAuth } from "./auth.ts";
+import { zodInvalid } from "./request-invalid.ts";
 
 type Method = "get" | "put" | "post" | "delete" | "patch";
 type AnyObject = z.ZodObject;
@@ -50,15 +49,12 @@ export type RouteDefinition<P, Q, B, R> = {
   response: { status: 200 | 201 | 204; description: string; schema?: R };
   /** error statuses beyond those the access and the schemas imply (401, 403, 400, 415) */
   errors?: { status: number; description: string }[];
-} & (
-  | { mountedElsewhere: true; handle?: undefined }
-  | { mountedElsewhere?: false; handle: (ctx: Context, input: Input<P, Q, B>) => Promise<R extends z.ZodType ? z.input<R> : void> | (R extends z.ZodType ? z.input<R> : void) }
-);
+  handle: (ctx: Context, input: Input<P, Q, B>) => Promise<R extends z.ZodType ? z.input<R> : void> | (R extends z.ZodType ? z.input<R> : void);
+};
 
 /** a declaration with its types erased, as the router and the document builder see it */
-export type ApiRoute = Omit<RouteDefinition<AnyObject | undefined, AnyObject | undefined, z.ZodType | undefined, z.ZodType | undefined>, "handle" | "mountedElsewhere"> & {
-  mountedElsewhere: boolean;
-  handle?: (ctx: Context, input: { params: unknown; query: unknown; body: unknown }) => unknown;
+export type ApiRoute = Omit<RouteDefinition<AnyObject | undefined, AnyObject | undefined, z.ZodType | undefined, z.ZodType | undefined>, "handle"> & {
+  handle: (ctx: Context, input: { params: unknown; query: unknown; body: unknown }) => unknown;
 };
 
 /** declares a route (types the handler from its schemas) */
@@ -66,7 +62,7 @@ export function defineRoute<P extends AnyObject | undefined = undefined, Q exten
   def: RouteDefinition<P, Q, B, R>,
 ): ApiRoute {
   const handle = def.handle;
-  return { ...def, mountedElsewhere: def.mountedElsewhere === true, handle: handle ? (ctx, input) => handle(ctx, input as Input<P, Q, B>) : undefined } as ApiRoute;
+  return { ...def, handle: (ctx, input) => handle(ctx, input as Input<P, Q, B>) } as ApiRoute;
 }
 
 /** the error body of every API error */
@@ -82,11 +78,6 @@ export const userOf = (ctx: Context) => ctx.state.apiUser as User;
 const openApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 
 /** the zod issues of a failed parse, as the 400 answer's data.issues */
-function invalid(where: "params" | "query" | "body", error: z.ZodError): AppError {
-  const issues = error.issues.map((i) => ({ code: i.code, path: [where, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))], message: i.message }));
-  const problems = issues.map((i) => `${i.path.slice(1).join(".") || where}: ${i.message}`);
-  return new AppError("request.invalid", 400, `The request's ${where} is not valid: ${problems.join("; ")}.`, { issues, problems });
-}
 
 type MountDeps = { errors: Middleware; auth: ApiAuth; json: Middleware };
 
@@ -109,17 +100,16 @@ function accessMiddleware(app: AppContext, auth: ApiAuth, access: RouteAccess): 
   }];
 }
 
-/** registers every declaration that has a handler on the router */
+/** registers every declaration on the router */
 export function mountApiRoutes(router: Router, app: AppContext, routes: ApiRoute[], deps: MountDeps): void {
   for (const route of routes) {
-    if (route.mountedElsewhere || !route.handle) continue;
     const handle = route.handle;
     const chain: Middleware[] = [deps.errors, ...accessMiddleware(app, deps.auth, route.access), ...(route.body ? [deps.json] : [])];
     chain.push(async (ctx) => {
       const parse = <T extends z.ZodType>(where: "params" | "query" | "body", schema: T | undefined, value: unknown) => {
         if (!schema) return where === "body" ? undefined : {};
         const parsed = schema.safeParse(value);
-        if (!parsed.success) throw invalid(where, parsed.error);
+        if (!parsed.success) throw zodInvalid(where, parsed.error);
         return parsed.data;
       };
       const input = {
@@ -162,8 +152,7 @@ function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
     [response.status]: { description: response.description, ...(response.schema ? { content: { "application/json": { schema: response.schema } } } : {}) },
   };
   const add = (status: number, description: string) => { responses[status] ??= { description, content: errorContent }; };
-  // (routes mounted elsewhere check their own input: sessions.ts answers 404 for a malformed id)
-  if (!route.mountedElsewhere && (route.params || route.query || route.body)) add(400, "request.invalid: the params, query or body do not match their schema (data.issues has the zod issues)");
+  if (route.params || route.query || route.body) add(400, "request.invalid: the params, query or body do not match their schema (data.issues has the zod issues)");
   if (route.access.token !== "public") add(401, "invalid_token: no bearer token, or not a valid access token for this API (WWW-Authenticate says why)");
   if (route.access.token === "client") add(403, "token.client_credentials_required: this needs the client's own client_credentials token");
   if (route.access.token === "user") add(403, route.access.permission ? `token.user_required (a client token) or permission.denied (the user's system role lacks ${route.access.permission})` : route.access.team ? teamForbidden(route.access.team) : "token.user_required: this needs a user's access token, not a client's");

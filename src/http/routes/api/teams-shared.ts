@@ -11,6 +11,7 @@ import { asAdmin } from "../../../services/team-admin.ts";
 import type { TeamActorRef, TeamRefusal } from "../../../services/team-roles.ts";
 import { AppError } from "../../errors.ts";
 import { userOf } from "./openapi.ts";
+import { fieldInvalid } from "./request-invalid.ts";
 
 export const ADMIN_TEAMS = "gatehouse.admin.teams.manage";
 export const TAGS = ["Teams"];
@@ -65,11 +66,8 @@ export function createTeamApi(app: AppContext) {
         return new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.");
       case "forbidden":
         return new AppError("permission.denied", 403, refusal.message);
-      case "invalid": {
-        const field = refusal.field;
-        const issues = [{ code: "custom", path: field ? ["body", field] : ["body"], message: refusal.message }];
-        return new AppError("request.invalid", 400, refusal.message, { ...(field ? { field } : {}), issues });
-      }
+      case "invalid":
+        return fieldInvalid("body", refusal.field, refusal.message);
     }
   }
 

@@ -13,7 +13,7 @@ import { AnalyticsQueryError } from "../../../../services/analytics.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageQuery } from "../pagination.ts";
 import { auditEvent, loginAnalytics } from "./audit-schema.ts";
-import { requestInvalid } from "./request-invalid.ts";
+import { requestInvalid } from "../request-invalid.ts";
 
 const ACCESS = { token: "user", permission: "gatehouse.admin.audit.read" } as const;
 const DEFAULT_RANGE_MS = 7 * 86_400_000;

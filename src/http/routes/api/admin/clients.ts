@@ -16,7 +16,7 @@ import { tokenOf } from "../auth.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
 import { adminClient, clientChangesBody, clientParams, clientView, createdClient, newClientBody, rotatedSecret } from "./clients-schema.ts";
-import { requestInvalid, zodInvalid } from "./request-invalid.ts";
+import { requestInvalid, zodInvalid } from "../request-invalid.ts";
 
 const ACCESS = { token: "user", permission: "gatehouse.admin.clients.manage" } as const;
 const TAGS = ["Admin: clients"];

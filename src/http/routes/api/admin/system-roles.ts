@@ -10,7 +10,8 @@ import { SYSTEM_ROLE_KEY } from "../../../../services/system-roles.ts";
 import { AppError } from "../../../errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
-import { actorOf, fieldInvalid, roleView, systemRoleView } from "./users-views.ts";
+import { actorOf, roleView, systemRoleView } from "./users-views.ts";
+import { fieldInvalid } from "../request-invalid.ts";
 
 const MANAGE = { token: "user", permission: "gatehouse.admin.roles.manage" } as const;
 const TAGS = ["Admin: system roles"];

@@ -111,8 +111,3 @@ export const actorOf = (ctx: Context): AdminActor => ({ actorId: userOf(ctx).id,
 
 export const userNotFound = () => new AppError("user.not_found", 404, "There is no such user.");
 
-/** a 400 request.invalid for a field a service refused, in the registry's shape (data.issues, data.problems) */
-export function fieldInvalid(where: "query" | "body", field: string, message: string): AppError {
-  const issues = [{ code: "custom", path: [where, field], message }];
-  return new AppError("request.invalid", 400, `The request's ${where} is not valid: ${field}: ${message}`, { issues, problems: [`${field}: ${message}`] });
-}

@@ -11,9 +11,10 @@ import type { AppContext } from "../../../../context.ts";
 import { AppError } from "../../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT, nextCursor } from "../pagination.ts";
-import { actorOf, adminUser, adminUserDetails, detailsView, fieldInvalid, userNotFound, userParams, userView } from "./users-views.ts";
+import { actorOf, adminUser, adminUserDetails, detailsView, userNotFound, userParams, userView } from "./users-views.ts";
 import { adminSessionRoutes } from "./users-sessions.ts";
 import { systemRoleRoutes } from "./system-roles.ts";
+import { fieldInvalid } from "../request-invalid.ts";
 
 const READ = { token: "user", permission: "gatehouse.admin.users.read" } as const;
 const MANAGE = { token: "user", permission: "gatehouse.admin.users.manage" } as const;

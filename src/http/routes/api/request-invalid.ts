@@ -1,0 +1,26 @@
+// The API's one 400 request.invalid: for input a route's schema refused (the registry, openapi.ts) and for input
+// it let through but a service refused (a ZodError from the service's schema, or a rule the service checks
+// itself). data.issues (code, path starting with "params", "query" or "body", message), data.problems for
+// people, and data.field when one field is at fault.
+import type { ZodError } from "zod";
+import { AppError } from "../../errors.ts";
+
+export type Where = "params" | "query" | "body";
+export type Issue = { code: string; path: (string | number)[]; message: string };
+
+export function requestInvalid(where: Where, issues: Issue[], extra: Record<string, unknown> = {}): AppError {
+  const problems = issues.map((i) => `${i.path.slice(1).join(".") || where}: ${i.message}`);
+  return new AppError("request.invalid", 400, `The request's ${where} is not valid: ${problems.join("; ")}.`, { issues, problems, ...extra });
+}
+
+/** the issues of a service's ZodError, their paths under `where` */
+export function zodInvalid(where: Where, error: ZodError): AppError {
+  return requestInvalid(where, error.issues.map((i) => ({
+    code: i.code, path: [where, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))], message: i.message,
+  })));
+}
+
+/** one field a service refused (a rule it checks itself), with the service's message */
+export function fieldInvalid(where: Where, field: string | undefined, message: string): AppError {
+  return requestInvalid(where, [{ code: "custom", path: field ? [where, field] : [where], message }], field ? { field } : {});
+}
