@@ -22,6 +22,18 @@ export const CORE_PERMISSIONS: Record<string, PermissionDefinition> = {
   "gatehouse.admin.invitations.manage": { label: "Invite administrators", tab: "Admin: users" },
 };
 
+/** the admin permissions by name, for the code that checks them (the admin area, the admin API) */
+export const ADMIN_PERMISSIONS = {
+  usersRead: "gatehouse.admin.users.read",
+  usersManage: "gatehouse.admin.users.manage",
+  teamsManage: "gatehouse.admin.teams.manage",
+  rolesManage: "gatehouse.admin.roles.manage",
+  clientsManage: "gatehouse.admin.clients.manage",
+  keysManage: "gatehouse.admin.keys.manage",
+  auditRead: "gatehouse.admin.audit.read",
+  invitationsManage: "gatehouse.admin.invitations.manage",
+} as const;
+
 /** the built-in team roles a new team starts with (Owner's "*" is not editable) */
 export const BUILT_IN_TEAM_ROLES = [
   { key: "owner", name: "Owner" },

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createPermissionRegistry, PermissionError, type PermissionDefinition } from "../../src/authz/registry.ts";
-import { CORE_OWNER, CORE_PERMISSIONS } from "../../src/authz/core-permissions.ts";
+import { ADMIN_PERMISSIONS, CORE_OWNER, CORE_PERMISSIONS } from "../../src/authz/core-permissions.ts";
 import { grantCovers } from "../../src/authz/wildcards.ts";
 import { namespacesOverlap } from "../../src/authz/namespaces.ts";
 import { definePlugin } from "../../src/plugins/define-plugin.ts";
@@ -35,6 +35,11 @@ function refusal(fn: () => unknown): string {
 }
 
 describe("permission registry", () => {
+  it("names every admin permission the code checks by a registered core gatehouse.admin.* code, and every one of those", () => {
+    const admin = Object.keys(CORE_PERMISSIONS).filter((c) => c.startsWith("gatehouse.admin."));
+    expect(Object.values(ADMIN_PERMISSIONS).sort()).toEqual(admin.sort());
+  });
+
   it("registers idempotently: the same owner may register the same codes again", () => {
     const r = registry();
     expect(() => r.register("acme.blog", "acme.blog", blog)).not.toThrow();

@@ -11,8 +11,8 @@ import { normalizeEmail } from "../../../services/identifiers.ts";
 import { AuditQueryError, EXPORT_MAX_ROWS } from "../../../services/audit-log.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { parseDateInput, RangeInputError } from "./dashboard-range.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
-const PERMISSION = "gatehouse.admin.audit.read";
 const PAGE_SIZE = 50;
 const FIELDS = ["user", "team", "type", "outcome", "from", "to"] as const;
 type FormValues = Record<(typeof FIELDS)[number], string>;
@@ -72,7 +72,7 @@ export function registerAdminAuditRoutes(router: Router, app: AppContext, h: Adm
   const badFilter = (ctx: Context, values: FormValues, err: Error) =>
     h.render(ctx, "audit", { section: "audit", title: "Audit log", values, events: [], error: `Those filters cannot be used: ${err.message}` }, 400);
 
-  router.get("/admin/audit", h.requireAdmin(PERMISSION), async (ctx) => {
+  router.get("/admin/audit", h.requireAdmin(ADMIN_PERMISSIONS.auditRead), async (ctx) => {
     const values = formValues(ctx.query);
     const cursor = typeof ctx.query.cursor === "string" ? ctx.query.cursor : undefined;
     let page, size;
@@ -92,7 +92,7 @@ export function registerAdminAuditRoutes(router: Router, app: AppContext, h: Adm
     });
   });
 
-  router.get("/admin/audit/export.csv", h.requireAdmin(PERMISSION), async (ctx) => {
+  router.get("/admin/audit/export.csv", h.requireAdmin(ADMIN_PERMISSIONS.auditRead), async (ctx) => {
     const values = formValues(ctx.query);
     let filter: Record<string, string>, size, chunks: AsyncGenerator<string>;
     try {

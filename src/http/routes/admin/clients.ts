@@ -13,8 +13,8 @@ import type { OidcClient } from "../../../queries/clients.ts";
 import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
-const CLIENTS_MANAGE = "gatehouse.admin.clients.manage";
 const CSRF = "admin-clients";
 
 type FormValues = {
@@ -71,7 +71,7 @@ function errorsOf(err: unknown): Record<string, string> | undefined {
 export function registerAdminClientRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { services, csrf, config } = app;
   const body = parseBody(config.bodyLimit);
-  const guard = h.requireAdmin(CLIENTS_MANAGE);
+  const guard = h.requireAdmin(ADMIN_PERMISSIONS.clientsManage);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
   const tokenTtlMinutes = Math.ceil(Math.max(config.tokens.accessTokenTtl, config.tokens.clientCredentialsTtl) / 60);
   const audit = (ctx: Context, type: string, client: OidcClient, data: Record<string, unknown> = {}) =>

@@ -10,8 +10,8 @@ import { AnalyticsQueryError, type LoginAnalytics } from "../../../services/anal
 import type { AdminRouteHelpers } from "./shared.ts";
 import { layoutLoginChart } from "./chart-svg.ts";
 import { dashboardRange, RangeInputError, RANGE_PRESETS, type DashboardRange } from "./dashboard-range.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
-const PERMISSION = "gatehouse.admin.audit.read";
 
 /** a rate as a percentage with one decimal, or "n/a" when there was nothing to divide by */
 export const percent = (rate: number | null) => (rate === null ? "n/a" : `${(rate * 100).toFixed(1)}%`);
@@ -44,7 +44,7 @@ export function registerAdminDashboardRoutes(router: Router, app: AppContext, h:
   const counts = app.queries.adminCounts;
   const { analytics: loginAnalytics } = app.services;
 
-  router.get("/admin/dashboard", h.requireAdmin(PERMISSION), async (ctx: Context) => {
+  router.get("/admin/dashboard", h.requireAdmin(ADMIN_PERMISSIONS.auditRead), async (ctx: Context) => {
     const now = app.clock.now();
     const base = { section: "dashboard" as const, title: "Dashboard", presets: RANGE_PRESETS, counts: await counts.counts(now) };
     let range: DashboardRange;

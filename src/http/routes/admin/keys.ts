@@ -8,15 +8,15 @@ import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { parseBody } from "../../body.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
-const KEYS_MANAGE = "gatehouse.admin.keys.manage";
 const CSRF = "admin-keys";
 const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "");
 const ORDER: Record<string, number> = { next: 0, current: 1, previous: 2, retired: 3 };
 
 export function registerAdminKeyRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { services, csrf } = app;
-  const guard = h.requireAdmin(KEYS_MANAGE);
+  const guard = h.requireAdmin(ADMIN_PERMISSIONS.keysManage);
 
   async function renderList(ctx: Context, notice?: string) {
     const keys = (await services.keys.list())

@@ -8,8 +8,6 @@ import { grantCovers } from "../../../authz/wildcards.ts";
 import { AppError } from "../../errors.ts";
 import { listOf } from "../teams/shared.ts";
 
-export const ROLES_MANAGE = "gatehouse.admin.roles.manage";
-export const TEAMS_MANAGE = "gatehouse.admin.teams.manage";
 /** one CSRF binding for every form on the roles screens */
 export const ROLES_CSRF = "admin-roles";
 export const ADMIN_PREFIX = "gatehouse.admin.";

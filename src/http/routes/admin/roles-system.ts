@@ -11,8 +11,9 @@ import type { AppContext } from "../../../context.ts";
 import type { SystemRole } from "../../../queries/permissions.ts";
 import { parseBody } from "../../body.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import {
-  ROLES_CSRF, ROLES_MANAGE, TEAMS_MANAGE, emptyForm, formFromGrants, formOf, grantsOf, matrixOf, noticeOf, notFound, seeOther,
+  ROLES_CSRF, emptyForm, formFromGrants, formOf, grantsOf, matrixOf, noticeOf, notFound, seeOther,
   type FieldErrors, type RoleForm,
 } from "./roles-shared.ts";
 
@@ -21,7 +22,7 @@ const SUMMARY = "The role was not saved: correct the field marked below.";
 export function registerSystemRoleRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { services, csrf } = app;
   const systemRoles = services.systemRoles;
-  const guard = h.requireAdmin(ROLES_MANAGE);
+  const guard = h.requireAdmin(ADMIN_PERMISSIONS.rolesManage);
   const body = parseBody(app.config.bodyLimit);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
 
@@ -34,7 +35,7 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
   async function renderIndex(ctx: Context, locals: { form?: RoleForm; errors?: FieldErrors } = {}, status = 200) {
     const form = locals.form ?? emptyForm();
     const errors = locals.errors ?? {};
-    const [roles, canTeams] = await Promise.all([systemRoles.list(), h.can(ctx, TEAMS_MANAGE)]);
+    const [roles, canTeams] = await Promise.all([systemRoles.list(), h.can(ctx, ADMIN_PERMISSIONS.teamsManage)]);
     return h.render(ctx, "roles", {
       section: "roles", title: "Roles", roles: roles.map(view), canTeams, form, errors,
       tabs: matrixOf(systemRoles.assignable(), form), notice: noticeOf(ctx, "system"),

@@ -13,8 +13,9 @@ import { asAdmin } from "../../../services/team-admin.ts";
 import { OWNER_ROLE, type RoleView, type TeamRefusal } from "../../../services/team-roles.ts";
 import { parseBody } from "../../body.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import {
-  ADMIN_PREFIX, ROLES_CSRF, TEAMS_MANAGE, emptyForm, formFromGrants, formOf, grantsOf, matrixOf, noticeOf, notFound, seeOther,
+  ADMIN_PREFIX, ROLES_CSRF, emptyForm, formFromGrants, formOf, grantsOf, matrixOf, noticeOf, notFound, seeOther,
   type FieldErrors, type RoleForm,
 } from "./roles-shared.ts";
 
@@ -25,7 +26,7 @@ type Locals = { form?: RoleForm; errors?: FieldErrors; error?: string };
 export function registerTeamRoleRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { services, csrf } = app;
   const { teamRoles, teamAdmin } = services;
-  const guard = h.requireAdmin(TEAMS_MANAGE);
+  const guard = h.requireAdmin(ADMIN_PERMISSIONS.teamsManage);
   const body = parseBody(app.config.bodyLimit);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
   const by = (ctx: Context) => asAdmin(h.admin(ctx).user.id);

@@ -4,16 +4,17 @@ import type { Context, Next } from "koa";
 import type { AppContext } from "../../../context.ts";
 import type { AccountSession } from "../../account-session.ts";
 import { AppError } from "../../errors.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 /** the admin area's sections, in nav order, and the permission each needs */
 export const ADMIN_SECTIONS = [
-  { key: "dashboard", label: "Dashboard", path: "/admin/dashboard", permission: "gatehouse.admin.audit.read" },
-  { key: "users", label: "Users", path: "/admin/users", permission: "gatehouse.admin.users.read" },
-  { key: "teams", label: "Teams", path: "/admin/teams", permission: "gatehouse.admin.teams.manage" },
-  { key: "roles", label: "Roles", path: "/admin/roles", permission: "gatehouse.admin.roles.manage" },
-  { key: "clients", label: "Clients", path: "/admin/clients", permission: "gatehouse.admin.clients.manage" },
-  { key: "keys", label: "Signing keys", path: "/admin/keys", permission: "gatehouse.admin.keys.manage" },
-  { key: "audit", label: "Audit log", path: "/admin/audit", permission: "gatehouse.admin.audit.read" },
+  { key: "dashboard", label: "Dashboard", path: "/admin/dashboard", permission: ADMIN_PERMISSIONS.auditRead },
+  { key: "users", label: "Users", path: "/admin/users", permission: ADMIN_PERMISSIONS.usersRead },
+  { key: "teams", label: "Teams", path: "/admin/teams", permission: ADMIN_PERMISSIONS.teamsManage },
+  { key: "roles", label: "Roles", path: "/admin/roles", permission: ADMIN_PERMISSIONS.rolesManage },
+  { key: "clients", label: "Clients", path: "/admin/clients", permission: ADMIN_PERMISSIONS.clientsManage },
+  { key: "keys", label: "Signing keys", path: "/admin/keys", permission: ADMIN_PERMISSIONS.keysManage },
+  { key: "audit", label: "Audit log", path: "/admin/audit", permission: ADMIN_PERMISSIONS.auditRead },
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["key"];
 

@@ -16,7 +16,8 @@ import { asAdmin } from "../../../services/team-admin.ts";
 import type { Team } from "../../../queries/teams.ts";
 import type { MemberView } from "../../../services/team-members.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
-import { memberNotFound, refusalOutcome, teamFromUrl, TEAMS_CSRF, TEAMS_MANAGE, UUID, type TeamNotice } from "./teams-view.ts";
+import { memberNotFound, refusalOutcome, teamFromUrl, TEAMS_CSRF, UUID, type TeamNotice } from "./teams-view.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 export type TeamPageLocals = { notice?: string; error?: string; errorFor?: string };
 export type RenderTeam = (ctx: Context, locals?: TeamPageLocals, status?: number) => Promise<void>;
@@ -31,7 +32,7 @@ const who = (m: MemberView) => (m.name ? `${m.name} (${m.username}, ${m.email})`
 export function registerAdminTeamActions(router: Router, app: AppContext, h: AdminRouteHelpers, renderTeam: RenderTeam): void {
   const { services, csrf } = app;
   const body = parseBody(app.config.bodyLimit);
-  const guard = h.requireAdmin(TEAMS_MANAGE);
+  const guard = h.requireAdmin(ADMIN_PERMISSIONS.teamsManage);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
   const field = (ctx: Context, name: string) => {
     const v = submitted(ctx)[name];

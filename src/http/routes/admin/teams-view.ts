@@ -10,7 +10,6 @@ import type { Team } from "../../../queries/teams.ts";
 import type { TeamRefusal } from "../../../services/team-roles.ts";
 import { when } from "./users-view.ts";
 
-export const TEAMS_MANAGE = "gatehouse.admin.teams.manage";
 /** one CSRF binding for every form on the team screens */
 export const TEAMS_CSRF = "admin-teams";
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -8,8 +8,9 @@ import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminTeamActions, type TeamPageLocals } from "./teams-actions.ts";
-import { noticeText, teamDetailsView, teamFromUrl, TEAMS_CSRF, TEAMS_MANAGE } from "./teams-view.ts";
+import { noticeText, teamDetailsView, teamFromUrl, TEAMS_CSRF } from "./teams-view.ts";
 import { when } from "./users-view.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 const PAGE_SIZE = 25;
 
@@ -21,7 +22,7 @@ const queryValue = (ctx: Context, name: string) => {
 export function registerAdminTeamRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { services, csrf } = app;
 
-  router.get("/admin/teams", h.requireAdmin(TEAMS_MANAGE), async (ctx) => {
+  router.get("/admin/teams", h.requireAdmin(ADMIN_PERMISSIONS.teamsManage), async (ctx) => {
     const q = queryValue(ctx, "q").slice(0, 300);
     const cursor = queryValue(ctx, "cursor");
     const render = (locals: Record<string, unknown>, status = 200) =>
@@ -55,7 +56,7 @@ export function registerAdminTeamRoutes(router: Router, app: AppContext, h: Admi
     }, status);
   }
 
-  router.get("/admin/teams/:teamId", h.requireAdmin(TEAMS_MANAGE), (ctx) => renderTeam(ctx, { notice: noticeText(ctx.query.notice) }));
+  router.get("/admin/teams/:teamId", h.requireAdmin(ADMIN_PERMISSIONS.teamsManage), (ctx) => renderTeam(ctx, { notice: noticeText(ctx.query.notice) }));
 
   registerAdminTeamActions(router, app, h, renderTeam);
 }

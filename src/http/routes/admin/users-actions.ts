@@ -9,7 +9,8 @@ import type { AppContext } from "../../../context.ts";
 import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
-import { notFound, ROLES_MANAGE, USERS_CSRF, USERS_MANAGE, type UserPages } from "./users-view.ts";
+import { notFound, USERS_CSRF, type UserPages } from "./users-view.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 type Outcome = { notice: string } | { error: string; status: number };
 type Target = { id: string; username: string; email: string };
@@ -122,13 +123,13 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
     },
   };
 
-  router.post("/admin/users/:id/:action", h.requireAdmin(USERS_MANAGE), body, async (ctx) => {
+  router.post("/admin/users/:id/:action", h.requireAdmin(ADMIN_PERMISSIONS.usersManage), body, async (ctx) => {
     const b = submitted(ctx);
     csrf.verify(ctx, USERS_CSRF, b._csrf);
     const name = String(ctx.params.action ?? "");
     const action = Object.hasOwn(actions, name) ? actions[name]! : undefined;
     if (!action) throw new AppError("admin.no_such_action", 404, "There is no such action.", { startOverUrl: "/admin/users" });
-    if (name === "role" && !(await h.can(ctx, ROLES_MANAGE))) {
+    if (name === "role" && !(await h.can(ctx, ADMIN_PERMISSIONS.rolesManage))) {
       throw new AppError("admin.forbidden", 403, "Changing a system role needs the permission to manage roles.", { startOverUrl: "/admin/users" });
     }
     const id = String(ctx.params.id ?? "");

@@ -7,9 +7,6 @@ import { AppError } from "../../errors.ts";
 import type { UserDetails } from "../../../services/user-admin.ts";
 import { sessionView } from "../account/sessions.ts";
 
-export const USERS_READ = "gatehouse.admin.users.read";
-export const USERS_MANAGE = "gatehouse.admin.users.manage";
-export const ROLES_MANAGE = "gatehouse.admin.roles.manage";
 /** one CSRF binding for every form on the user screens */
 export const USERS_CSRF = "admin-users";
 

@@ -7,8 +7,8 @@ import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminUserActions } from "./users-actions.ts";
-import { notFound, ROLES_MANAGE, USERS_CSRF, USERS_MANAGE, USERS_READ, userDetailsView, when, type UserPages } from "./users-view.ts";
-import { TEAMS_MANAGE } from "./teams-view.ts";
+import { notFound, USERS_CSRF, userDetailsView, when, type UserPages } from "./users-view.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 const PAGE_SIZE = 25;
 
@@ -20,7 +20,7 @@ const queryValue = (ctx: Context, name: string) => {
 export function registerAdminUserRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { services, csrf } = app;
 
-  router.get("/admin/users", h.requireAdmin(USERS_READ), async (ctx) => {
+  router.get("/admin/users", h.requireAdmin(ADMIN_PERMISSIONS.usersRead), async (ctx) => {
     const q = queryValue(ctx, "q").slice(0, 300);
     const team = queryValue(ctx, "team").slice(0, 100);
     const cursor = queryValue(ctx, "cursor");
@@ -53,7 +53,7 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
     async renderUser(ctx, userId, locals = {}, status = 200) {
       const result = await services.userAdmin.view(userId, h.actor(ctx));
       if (result.outcome !== "ok") throw notFound();
-      const [canManage, canRoles, canTeams, roles] = await Promise.all([h.can(ctx, USERS_MANAGE), h.can(ctx, ROLES_MANAGE), h.can(ctx, TEAMS_MANAGE), services.systemRoles.list()]);
+      const [canManage, canRoles, canTeams, roles] = await Promise.all([h.can(ctx, ADMIN_PERMISSIONS.usersManage), h.can(ctx, ADMIN_PERMISSIONS.rolesManage), h.can(ctx, ADMIN_PERMISSIONS.teamsManage), services.systemRoles.list()]);
       const view = await userDetailsView(app, result);
       return h.render(ctx, "users-detail", {
         section: "users",
@@ -70,7 +70,7 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
     },
   };
 
-  router.get("/admin/users/:id", h.requireAdmin(USERS_READ), (ctx) => pages.renderUser(ctx, String(ctx.params.id ?? "")));
+  router.get("/admin/users/:id", h.requireAdmin(ADMIN_PERMISSIONS.usersRead), (ctx) => pages.renderUser(ctx, String(ctx.params.id ?? "")));
 
   registerAdminUserActions(router, app, h, pages);
 }

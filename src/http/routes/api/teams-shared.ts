@@ -12,8 +12,8 @@ import type { TeamActorRef, TeamRefusal } from "../../../services/team-roles.ts"
 import { AppError } from "../../errors.ts";
 import { userOf } from "./openapi.ts";
 import { fieldInvalid } from "./request-invalid.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
-export const ADMIN_TEAMS = "gatehouse.admin.teams.manage";
 export const TAGS = ["Teams"];
 
 export const when = z.string().meta({ format: "date-time", example: "2026-12-01T12:00:00.000Z" });
@@ -50,7 +50,7 @@ export function createTeamApi(app: AppContext) {
   /** who the caller acts as on a team */
   async function actorOf(ctx: Context): Promise<TeamActorRef> {
     const user = userOf(ctx);
-    return (await services.systemRoles.canAdmin(user, ADMIN_TEAMS)) ? asAdmin(user.id) : user.id;
+    return (await services.systemRoles.canAdmin(user, ADMIN_PERMISSIONS.teamsManage)) ? asAdmin(user.id) : user.id;
   }
 
   /** whether the caller sees the team at all (any member, whatever their role; an admin: it exists) */

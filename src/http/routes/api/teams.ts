@@ -12,11 +12,12 @@ import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
 import { AppError } from "../../errors.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
 import { DEFAULT_LIMIT, nextCursor } from "./pagination.ts";
-import { ADMIN_TEAMS, TAGS, createTeamApi, iso, notFoundDoc, teamParams, when } from "./teams-shared.ts";
+import { TAGS, createTeamApi, iso, notFoundDoc, teamParams, when } from "./teams-shared.ts";
 import { teamMemberRoutes } from "./teams-members.ts";
 import { teamRoleRoutes } from "./teams-roles.ts";
 import { teamInvitationRoutes } from "./teams-invitations.ts";
 import { teamTransferRoutes } from "./teams-transfer.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 export const teamView = z.object({
   id: z.uuid(), slug: z.string(), name: z.string(), createdAt: when, memberCount: z.number().int(),
@@ -39,7 +40,7 @@ export function teamRoutes(app: AppContext): ApiRoute[] {
 
   return [
     defineRoute({
-      method: "get", path: "/api/v1/teams", tags: TAGS, access: { token: "user", permission: ADMIN_TEAMS }, query: searchQuery,
+      method: "get", path: "/api/v1/teams", tags: TAGS, access: { token: "user", permission: ADMIN_PERMISSIONS.teamsManage }, query: searchQuery,
       summary: "Every team (provider admins), newest first",
       description: "Members see their own teams at /api/v1/me/teams.",
       response: { status: 200, description: "a page of teams with member counts and Owners", schema: z.object({ teams: z.array(teamListing), nextCursor }).meta({ id: "TeamListingPage" }) },

@@ -15,10 +15,10 @@ import { actorOf, adminUser, adminUserDetails, detailsView, userNotFound, userPa
 import { adminSessionRoutes } from "./users-sessions.ts";
 import { systemRoleRoutes } from "./system-roles.ts";
 import { fieldInvalid } from "../request-invalid.ts";
+import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 
 const READ = { token: "user", permission: "gatehouse.admin.users.read" } as const;
 const MANAGE = { token: "user", permission: "gatehouse.admin.users.manage" } as const;
-const ROLES_MANAGE = "gatehouse.admin.roles.manage";
 const TAGS = ["Admin: users"];
 
 const searchQuery = z.strictObject({
@@ -81,16 +81,16 @@ function userRoutes(app: AppContext): ApiRoute[] {
     defineRoute({
       method: "put", path: "/api/v1/users/:userId/system-role", tags: TAGS, access: MANAGE, params: userParams, body: systemRoleBody,
       summary: "Give a user a system role, or take it away (null)",
-      description: `Needs ${ROLES_MANAGE} as well (403 permission.denied without it). The last active Super Admin keeps the role. Audited as user.system_role_changed.`,
+      description: `Needs ${ADMIN_PERMISSIONS.rolesManage} as well (403 permission.denied without it). The last active Super Admin keeps the role. Audited as user.system_role_changed.`,
       response: { status: 200, description: "the user's system role now and before", schema: roleSet },
       errors: [
-        { status: 403, description: `permission.denied: the caller's system role lacks ${ROLES_MANAGE}` },
+        { status: 403, description: `permission.denied: the caller's system role lacks ${ADMIN_PERMISSIONS.rolesManage}` },
         { status: 404, description: "user.not_found" },
         { status: 409, description: "user.last_super_admin: the last active Super Admin keeps the role" },
       ],
       handle: async (ctx, { params, body }) => {
-        if (!(await app.services.systemRoles.canAdmin(userOf(ctx), ROLES_MANAGE))) {
-          throw new AppError("permission.denied", 403, `Changing a system role needs the ${ROLES_MANAGE} permission too.`, { permission: ROLES_MANAGE });
+        if (!(await app.services.systemRoles.canAdmin(userOf(ctx), ADMIN_PERMISSIONS.rolesManage))) {
+          throw new AppError("permission.denied", 403, `Changing a system role needs the ${ADMIN_PERMISSIONS.rolesManage} permission too.`, { permission: ADMIN_PERMISSIONS.rolesManage });
         }
         const result = await ua.setSystemRole(params.userId, body.role, actorOf(ctx));
         if (result.outcome === "not_found") throw userNotFound();
