@@ -9,10 +9,41 @@ import { constantTimeEqual, randomToken, sha256 } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { ClientQueries, OidcClient } from "../queries/clients.ts";
 import { PERMISSION_NAMESPACE, isReservedNamespace, namespacesOverlap } from "../authz/namespaces.ts";
+import { clientUriProblem, isHttpsLoopback, isPrivateUseUri, type UriKind } from "./client-uris.ts";
 
 export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials"] as const;
 
-const redirectUri = z.url().refine((u) => !u.includes("#"), "must not contain a fragment");
+/** a client URI checked by client-uris.ts (https, loopback http; private-use schemes for redirects) */
+const clientUri = (kind: UriKind) => z.string().max(2000).superRefine((uri, ctx) => {
+  const problem = clientUriProblem(uri, kind);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+}).meta({ format: "uri" });
+const redirectUri = clientUri("redirect");
+
+type UriLists = { type: "confidential" | "public"; redirectUris: string[]; postLogoutRedirectUris: string[] };
+
+/**
+ * private-use schemes (com.example.app:/cb) only for public clients; such a client is native to oidc-provider,
+ * which then refuses https on loopback hosts (RFC 8252 8.4), so those are refused here with a clear message
+ */
+function checkNativeUris(c: UriLists, ctx: z.RefinementCtx): void {
+  const lists = [["redirectUris", c.redirectUris], ["postLogoutRedirectUris", c.postLogoutRedirectUris]] as const;
+  const native = lists.some(([, uris]) => uris.some(isPrivateUseUri));
+  for (const [field, uris] of lists) {
+    uris.forEach((uri, i) => {
+      if (c.type === "confidential" && isPrivateUseUri(uri)) {
+        ctx.addIssue({ code: "custom", path: [field, i], message: "a private-use scheme (com.example.app:/...) is for public (native) clients only" });
+      } else if (c.type === "public" && native && isHttpsLoopback(uri)) {
+        ctx.addIssue({ code: "custom", path: [field, i], message: "an app with a private-use scheme may not also use https on a loopback host (use http there)" });
+      }
+    });
+  }
+}
+
+/** oidc-provider's application_type: native when a public client uses a private-use scheme, web otherwise */
+export function applicationTypeOf(c: UriLists): "native" | "web" {
+  return c.type === "public" && [...c.redirectUris, ...c.postLogoutRedirectUris].some(isPrivateUseUri) ? "native" : "web";
+}
 
 export const newClientSchema = z.object({
   name: z.string().trim().min(1).max(100),
@@ -23,12 +54,13 @@ export const newClientSchema = z.object({
   scope: z.string().trim().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, "space-separated scope tokens").default("openid profile email offline_access roles"),
   resources: z.array(z.url()).default([]),
   firstParty: z.boolean().default(false),
-  backchannelLogoutUri: z.url().nullable().default(null),
+  backchannelLogoutUri: clientUri("backchannel").nullable().default(null),
   /** the namespace of permissions this client may register through the API, e.g. "acme.blog" */
   permissionNamespace: z.string().max(100).regex(PERMISSION_NAMESPACE, "lower-case dotted words, like acme.blog")
     .refine((ns) => !isReservedNamespace(ns), "the gatehouse namespace is reserved for Gatehouse itself").nullable().default(null),
 }).refine((c) => !c.grantTypes.includes("authorization_code") || c.redirectUris.length > 0, { message: "authorization_code needs at least one redirect URI", path: ["redirectUris"] })
-  .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), { message: "public clients cannot use client_credentials", path: ["grantTypes"] });
+  .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), { message: "public clients cannot use client_credentials", path: ["grantTypes"] })
+  .superRefine(checkNativeUris);
 
 export type NewClientInput = z.input<typeof newClientSchema>;
 /** an edit: every field of a new client except its type (a confidential client stays confidential) */
@@ -136,6 +168,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
       return {
         client_id: c.id,
         client_name: c.name,
+        application_type: applicationTypeOf(c),
         ...(c.secretHash ? { client_secret: secretMatches ? presentedSecret : unguessable } : {}),
         token_endpoint_auth_method: c.tokenEndpointAuthMethod,
         redirect_uris: c.redirectUris,

@@ -86,6 +86,19 @@ describe("admin clients API", () => {
     expect(tokens.access_token).toBeTruthy();
   });
 
+  it("registers a public app with a private-use scheme and a loopback http redirect (RFC 8252); users sign in through both", async () => {
+    const app = "com.example.phone:/oauth2/cb";
+    const loopback = "http://127.0.0.1:7357/cb";
+    const res = await a.call("POST", "/api/v1/clients", a.admin.token, { name: "Native app", type: "public", redirectUris: [app, loopback], postLogoutRedirectUris: ["com.example.phone:/signed-out"] });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const created = res.body.client as Client;
+    expect(created.redirectUris).toEqual([app, loopback]);
+    const rp = await discover(t.url, created.id, null);
+    for (const uri of [app, loopback]) {
+      expect((await loginWithCode(rp, new TestBrowser(t.url), uri, creds())).tokens.access_token, uri).toBeTruthy();
+    }
+  });
+
   it("lists clients newest first, paged by cursor without repeats", async () => {
     for (const n of [1, 2, 3]) await register(`Paged app ${n}`);
     const whole = (await a.call("GET", "/api/v1/clients?limit=100", a.admin.token)).body.clients as Client[];
@@ -168,6 +181,19 @@ describe("admin clients API", () => {
       [{ ...base, name: "  " }, "name"],
       [{ ...base, redirectUris: ["https://app.example.test/cb#frag"] }, "redirectUris"],
       [{ ...base, redirectUris: ["not a url"] }, "redirectUris"],
+      [{ ...base, redirectUris: ["javascript:alert(1)"] }, "redirectUris"],
+      [{ ...base, redirectUris: ["http://evil.example/cb"] }, "redirectUris"],
+      [{ ...base, redirectUris: [REDIRECT, "data:text/html,<script>alert(1)</script>"] }, "redirectUris"],
+      [{ ...base, redirectUris: ["file:///etc/passwd"] }, "redirectUris"],
+      [{ ...base, redirectUris: ["https://user:pw@app.example.test/cb"] }, "redirectUris"],
+      [{ ...base, redirectUris: ["com.example.app:/cb"] }, "redirectUris"],
+      [{ ...base, type: "public", redirectUris: ["javascript:alert(1)"] }, "redirectUris"],
+      [{ ...base, type: "public", redirectUris: ["com.example.app:/cb", "https://localhost/cb"] }, "redirectUris"],
+      [{ ...base, postLogoutRedirectUris: ["javascript:alert(1)"] }, "postLogoutRedirectUris"],
+      [{ ...base, postLogoutRedirectUris: ["http://evil.example/"] }, "postLogoutRedirectUris"],
+      [{ ...base, postLogoutRedirectUris: ["https://app.example.test/#x"] }, "postLogoutRedirectUris"],
+      [{ ...base, backchannelLogoutUri: "http://evil.example/bcl" }, "backchannelLogoutUri"],
+      [{ ...base, backchannelLogoutUri: "com.example.app:/bcl" }, "backchannelLogoutUri"],
       [{ ...base, redirectUris: [] }, "redirectUris"],
       [{ ...base, type: "public", grantTypes: ["client_credentials"] }, "grantTypes"],
       [{ ...base, grantTypes: ["password"] }, "grantTypes"],
@@ -186,7 +212,11 @@ describe("admin clients API", () => {
       const paths = (res.body.data!.issues as { path: (string | number)[] }[]).map((i) => i.path);
       expect(paths.some((p) => p[0] === "body" && (field === "" || p[1] === field)), `${field}: ${JSON.stringify(paths)}`).toBe(true);
     }
-    const patches: Record<string, unknown>[] = [{}, { type: "public" }, { redirectUris: [] }, { grantTypes: [] }, { name: "" }, { resources: ["https://elsewhere.example/api"] }, { permissionNamespace: "gatehouse.x" }];
+    const script = await a.call("POST", "/api/v1/clients", a.admin.token, { ...base, redirectUris: ["javascript:alert(1)"] });
+    expect(script.body.data!.problems).toEqual([expect.stringMatching(/^redirectUris\.0: must use https \(http only on 127\.0\.0\.1, \[::1\] or localhost\)/)]);
+    const patches: Record<string, unknown>[] = [{}, { type: "public" }, { redirectUris: [] }, { grantTypes: [] }, { name: "" }, { resources: ["https://elsewhere.example/api"] }, { permissionNamespace: "gatehouse.x" },
+      { redirectUris: ["javascript:alert(1)"] }, { redirectUris: ["http://evil.example/cb"] }, { redirectUris: ["com.example.app:/cb"] }, { postLogoutRedirectUris: ["data:,x"] },
+      { backchannelLogoutUri: "http://evil.example/bcl" }];
     for (const body of patches) {
       const res = await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
