@@ -173,7 +173,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     sessionEvents,
     permissions,
     permissionSync: createPermissionSync({ registry: permissions, permissions: queries.permissions, teams: queries.teams, clients: { find: (id) => queries.clients.findById(id) }, log }),
-    systemRoles: createSystemRoleService({ permissions: queries.permissions, registry: permissions, audit }),
+    systemRoles: createSystemRoleService({ permissions: queries.permissions, registry: permissions, audit, users: queries.users }),
     teams,
     teamRoles: createTeamRoleService({ ...teamWork, registry: permissions }),
     teamMembers: createTeamMemberService({ ...teamWork, transfers: queries.ownershipTransfers, revokeTeamGrants: (userId, teamId) => oidcStore.revokeTeamGrants(userId, teamId) }),

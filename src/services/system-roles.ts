@@ -1,7 +1,12 @@
 // System roles: the provider's own admin area, one level above teams. A user has at most one; "super_admin"
 // ("*", built in, not editable) exists from the start; others are made from core gatehouse.admin.* permissions
 // only. There is always at least one active Super Admin. canAdmin(user, code) is the admin area's check.
+// As with team roles, nobody hands out more than they hold: an acting admin (a user; the CLI and start-up act
+// with no such limit) creates or edits only roles within their own role's permissions, never edits their own
+// role or one wider than theirs, and gives or takes a system role only within theirs (so Super Admin is given
+// and taken only by Super Admins).
 import type { PermissionQueries, SystemRole } from "../queries/permissions.ts";
+import type { UserQueries } from "../queries/users.ts";
 import type { PermissionRegistry } from "../authz/registry.ts";
 import type { AuditContext, AuditService } from "./audit.ts";
 import { CORE_OWNER, SUPER_ADMIN } from "../authz/core-permissions.ts";
@@ -11,21 +16,50 @@ export const SYSTEM_ROLE_KEY = /^[a-z][a-z0-9_]{1,39}$/;
 const ADMIN_PREFIX = "gatehouse.admin.";
 
 type Invalid = { outcome: "invalid"; field: "key" | "name" | "permissions"; message: string };
-export type CreateSystemRoleResult = { outcome: "created"; role: SystemRole } | Invalid;
-export type UpdateSystemRoleResult = { outcome: "updated"; role: SystemRole } | { outcome: "not_found" } | { outcome: "built_in" } | Invalid;
+/** the acting admin would give, edit or take more than their own role holds */
+export type Beyond = { outcome: "forbidden"; message: string };
+export type CreateSystemRoleResult = { outcome: "created"; role: SystemRole } | Invalid | Beyond;
+export type UpdateSystemRoleResult = { outcome: "updated"; role: SystemRole } | { outcome: "not_found" } | { outcome: "built_in" } | Invalid | Beyond;
 export type SetUserSystemRoleResult =
   | { outcome: "set"; previous: string | null }
   | { outcome: "not_found" }
   | { outcome: "unknown_role" }
-  | { outcome: "last_super_admin" };
+  | { outcome: "last_super_admin" }
+  | Beyond;
 
-export function createSystemRoleService(deps: { permissions: PermissionQueries; registry: PermissionRegistry; audit: AuditService }) {
+/** who acts without a user behind them: the CLI ("cli") and start-up (no actor) */
+const unlimited = (actor: AuditContext) => !actor.actorId || actor.actorId === "cli";
+// control characters (NUL and the like) never belong in a role's name
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export function createSystemRoleService(deps: { permissions: PermissionQueries; registry: PermissionRegistry; audit: AuditService; users: Pick<UserQueries, "findById"> }) {
   const { permissions, registry, audit } = deps;
+
+  /** the acting admin's own grants: ["*"] when unlimited, [] for a user without a (live) system role */
+  async function authorityOf(actor: AuditContext): Promise<{ key: string | null; grants: readonly string[] }> {
+    if (unlimited(actor)) return { key: null, grants: ["*"] };
+    const user = UUID.test(actor.actorId!) ? await deps.users.findById(actor.actorId!) : null;
+    const role = user && !user.disabled && user.systemRole ? await permissions.systemRole(user.systemRole) : null;
+    return { key: role?.key ?? null, grants: role?.permissions ?? [] };
+  }
+
+  /** what `grants` would give beyond `own` (empty: nothing); a wildcard counts unless `own` holds it or a wider one */
+  function beyond(own: readonly string[], grants: readonly string[]): string[] {
+    if (own.includes("*")) return [];
+    const held = new Set(registry.resolve(own));
+    const extra = registry.resolve(grants).filter((c) => !held.has(c));
+    const wildcards = grants.filter((g) => g.endsWith("*") && !own.some((o) => o.endsWith(".*") && g.startsWith(o.slice(0, -1))));
+    return [...new Set([...wildcards, ...extra])];
+  }
+  const beyondMessage = (what: string, codes: string[]) =>
+    ({ outcome: "forbidden" as const, message: `${what}: ${codes.slice(0, 5).join(", ")}${codes.length > 5 ? ` and ${codes.length - 5} more` : ""} ${codes.length === 1 ? "is" : "are"} not in your own system role.` });
 
   const invalid = (field: Invalid["field"], message: string): Invalid => ({ outcome: "invalid", field, message });
 
   function checkName(name: string): string | Invalid {
     const clean = name.normalize("NFC").trim();
+    if (CONTROL.test(clean)) return invalid("name", "Role names cannot contain control characters.");
     return clean.length >= 1 && clean.length <= 64 ? clean : invalid("name", "Role names have 1 to 64 characters.");
   }
 
@@ -58,6 +92,8 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
       if (typeof name !== "string") return name;
       const grants = checkGrants(input.permissions);
       if (!Array.isArray(grants)) return grants;
+      const extra = beyond((await authorityOf(actor)).grants, grants);
+      if (extra.length) return beyondMessage("You cannot create a role with permissions you do not have", extra);
       try {
         const role = await permissions.createSystemRole({ key, name, permissions: grants });
         await audit.record({ type: "system_role.created", outcome: "success", ...actor, data: { key, name, permissions: grants } });
@@ -72,6 +108,10 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
       const existing = await permissions.systemRole(key);
       if (!existing) return { outcome: "not_found" };
       if (existing.builtIn || key === SUPER_ADMIN) return { outcome: "built_in" };
+      const authority = await authorityOf(actor);
+      if (!authority.grants.includes("*") && authority.key === key) return { outcome: "forbidden", message: "You cannot change your own system role; another administrator can." };
+      const wider = beyond(authority.grants, existing.permissions);
+      if (wider.length) return beyondMessage(`${existing.name} holds more than your role, so you cannot edit it`, wider);
       const data: { name?: string; permissions?: string[] } = {};
       if (input.name !== undefined) {
         const name = checkName(input.name);
@@ -81,6 +121,8 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
       if (input.permissions !== undefined) {
         const grants = checkGrants(input.permissions);
         if (!Array.isArray(grants)) return grants;
+        const extra = beyond(authority.grants, grants);
+        if (extra.length) return beyondMessage("You cannot give a role permissions you do not have", extra);
         data.permissions = grants;
       }
       const role = await permissions.updateSystemRole(key, data);
@@ -90,7 +132,20 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
 
     /** gives a user a system role, or takes it away with null; the last active Super Admin keeps theirs */
     async setUserRole(userId: string, key: string | null, actor: AuditContext = {}): Promise<SetUserSystemRoleResult> {
-      if (key !== null && !(await permissions.systemRole(key))) return { outcome: "unknown_role" };
+      const role = key !== null ? await permissions.systemRole(key) : null;
+      if (key !== null && !role) return { outcome: "unknown_role" };
+      const authority = await authorityOf(actor);
+      if (role) {
+        const extra = beyond(authority.grants, role.permissions);
+        if (extra.length) return beyondMessage(`You cannot give the role ${role.name}: it holds more than yours`, extra);
+      }
+      // taking or changing a role wider than the actor's own is out of reach too (a Super Admin's, for instance)
+      const target = UUID.test(userId) ? await deps.users.findById(userId) : null;
+      const current = target?.systemRole ? await permissions.systemRole(target.systemRole) : null;
+      if (current && current.key !== key) {
+        const wider = beyond(authority.grants, current.permissions);
+        if (wider.length) return beyondMessage(`This user's role ${current.name} holds more than yours, so you cannot change it`, wider);
+      }
       const result = await permissions.setUserSystemRole(userId, key, SUPER_ADMIN);
       if (result.outcome === "not_found") return result;
       if (result.outcome === "last") {

@@ -203,9 +203,13 @@ describe("admin users pages", () => {
     const last = await act(browser, admin.id, "disable");
     expect(last.status).toBe(409);
     expect(last.html).toContain("The last Super Admin cannot be disabled.");
+    // a role holding less than Super Admin cannot take it away at all; the last Super Admin cannot drop it either
     const demote = await act(browser, admin.id, "role", { role: "" });
-    expect(demote.status).toBe(409);
-    expect(demote.html).toContain("The last Super Admin keeps the Super Admin role.");
+    expect(demote.status).toBe(403);
+    expect(demote.html).toContain("holds more than yours, so you cannot change it");
+    const selfDemote = await post(`/admin/users/${admin.id}/role`, { role: "", confirm: "yes" });
+    expect(selfDemote.status).toBe(409);
+    expect(selfDemote.html).toContain("The last Super Admin keeps the Super Admin role.");
     expect((await row(admin.id))).toMatchObject({ disabled: false, systemRole: "super_admin" });
     const unknown = await post(`/admin/users/${manager.id}/role`, { role: "no_such_role", confirm: "yes" });
     expect(unknown.status).toBe(400);

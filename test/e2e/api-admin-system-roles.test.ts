@@ -2,7 +2,8 @@
 // list (paged) and read, create (its holder then has exactly its codes on the API), edit (the change applies at
 // the holders' next call), audited with the admin as actor; Super Admin is built in (409), a key taken 409,
 // bad input (key, name, a non-admin or "*" grant, unknown fields) 400 and nothing changes. No token 401, a
-// client token, no system role, and a system role without gatehouse.admin.roles.manage 403.
+// client token, no system role, and a system role without gatehouse.admin.roles.manage 403; nobody creates,
+// edits or gives a role holding more than their own (403).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startAdminApi, type AdminApi, type TestUser } from "../helpers/admin-users-api.ts";
 
@@ -162,5 +163,18 @@ describe("admin system roles API", () => {
     for (const [path, method] of [["/api/v1/system-roles", "get"], ["/api/v1/system-roles", "post"], ["/api/v1/system-roles/{key}", "get"], ["/api/v1/system-roles/{key}", "patch"]] as const) {
       expect(doc.paths[path]?.[method]?.["x-gatehouse-permission"], `${method} ${path}`).toBe("gatehouse.admin.roles.manage");
     }
+  });
+
+  it("a roles.manage-only admin cannot widen their own role, nor then make themselves Super Admin (403, nothing changes)", async () => {
+    const limited = await api.roleUser(["gatehouse.admin.roles.manage"]);
+    const widen = await call("PATCH", `/api/v1/system-roles/${limited.role}`, limited.token, { permissions: ["gatehouse.admin.*"] });
+    expect([widen.status, widen.body.code]).toEqual([403, "permission.denied"]);
+    const wide = await call("POST", "/api/v1/system-roles", limited.token, { key: key(), name: "Wide", permissions: ["gatehouse.admin.users.manage"] });
+    expect([wide.status, wide.body.code]).toEqual([403, "permission.denied"]);
+    expect((await call("PUT", `/api/v1/users/${limited.id}/system-role`, limited.token, { role: "super_admin" })).status).toBe(403);
+    expect(await stored(limited.role)).toMatchObject({ permissions: ["gatehouse.admin.roles.manage"] });
+    expect((await api.t.app.queries.users.findById(limited.id))!.systemRole).toBe(limited.role);
+    // a Super Admin may widen it
+    expect((await call("PATCH", `/api/v1/system-roles/${limited.role}`, admin.token, { permissions: ["gatehouse.admin.*"] })).status).toBe(200);
   });
 });

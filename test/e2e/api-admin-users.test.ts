@@ -170,8 +170,11 @@ describe("admin users API", () => {
     const manager = await api.roleUser(["gatehouse.admin.users.*", "gatehouse.admin.roles.manage"]);
     const last = await call("POST", `/api/v1/users/${admin.id}/disable`, manager.token);
     expect([last.status, last.body.code]).toEqual([409, "user.last_super_admin"]);
+    // a role holding less than Super Admin cannot take it away at all; the last Super Admin cannot drop it either
     const demote = await call("PUT", `/api/v1/users/${admin.id}/system-role`, manager.token, { role: null });
-    expect([demote.status, demote.body.code]).toEqual([409, "user.last_super_admin"]);
+    expect([demote.status, demote.body.code]).toEqual([403, "permission.denied"]);
+    const selfDemote = await call("PUT", `/api/v1/users/${admin.id}/system-role`, admin.token, { role: null });
+    expect([selfDemote.status, selfDemote.body.code]).toEqual([409, "user.last_super_admin"]);
     expect(await row(admin.id)).toMatchObject({ disabled: false, systemRole: "super_admin" });
     expect((await eventsOf(admin.id, "user.disabled")).map((e) => [e.outcome, e.actorId])).toEqual([["failure", manager.id], ["failure", admin.id]]);
     expect((await call("GET", "/api/v1/users?limit=1", admin.token)).status).toBe(200);

@@ -1,6 +1,8 @@
 // System roles: Super Admin is built in and not editable, other roles hold core admin permissions only, a user
 // has at most one, the last active Super Admin cannot lose theirs (not even to two parallel demotions), and
-// canAdmin answers from the user's role.
+// canAdmin answers from the user's role. An acting admin hands out nothing beyond their own role: no wider role
+// created or edited, not their own role, no wider role given or taken (Super Admin only by Super Admins); the
+// CLI acts without that limit.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { PermissionError } from "../../src/authz/registry.ts";
@@ -55,7 +57,7 @@ describe("system roles", () => {
     const k = key("reader");
     await roles().create({ key: k, name: "Reader", permissions: ["gatehouse.admin.users.read"] });
     expect(await roles().setUserRole(u.id, "no_such_role")).toEqual({ outcome: "unknown_role" });
-    expect(await roles().setUserRole(u.id, k, { actorId: "test" })).toEqual({ outcome: "set", previous: null });
+    expect(await roles().setUserRole(u.id, k, { actorId: "cli" })).toEqual({ outcome: "set", previous: null });
     expect((await user(u.id)).systemRole).toBe(k);
     expect(await roles().setUserRole(u.id, null)).toEqual({ outcome: "set", previous: k });
     expect((await user(u.id)).systemRole).toBeNull();
@@ -104,5 +106,58 @@ describe("system roles", () => {
     // tests run strict: an unknown code is a bug, whoever asks
     await expect(roles().canAdmin(h, "gatehouse.admin.userz.read")).rejects.toBeInstanceOf(PermissionError);
     await expect(roles().canAdmin({ systemRole: null }, "gatehouse.admin.userz.read")).rejects.toBeInstanceOf(PermissionError);
+  });
+
+  describe("nobody hands out more than their own role holds", () => {
+    const as = (u: { id: string }) => ({ actorId: u.id, ip: "203.0.113.5", userAgent: "system-roles-test" });
+    async function adminWith(...permissions: string[]) {
+      const k = key("lim");
+      const made = await roles().create({ key: k, name: `Limited ${k}`, permissions });
+      if (made.outcome !== "created") throw new Error(JSON.stringify(made));
+      const u = await t.createUser();
+      expect((await roles().setUserRole(u.id, k)).outcome).toBe("set");
+      return { user: u, key: k };
+    }
+
+    it("a roles.manage-only admin cannot widen their own role, create a wider one or make themselves Super Admin", async () => {
+      const { user: admin, key: own } = await adminWith("gatehouse.admin.roles.manage");
+      expect(await roles().update(own, { permissions: ["gatehouse.admin.*"] }, as(admin))).toMatchObject({ outcome: "forbidden" });
+      expect(await roles().update(own, { name: "Renamed" }, as(admin))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("your own system role") });
+      expect(await roles().create({ key: key("wide"), name: "Wide", permissions: ["gatehouse.admin.*"] }, as(admin))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("gatehouse.admin.*") });
+      expect(await roles().create({ key: key("users"), name: "Users", permissions: ["gatehouse.admin.users.manage"] }, as(admin))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("gatehouse.admin.users.manage") });
+      expect(await roles().setUserRole(admin.id, "super_admin", as(admin))).toMatchObject({ outcome: "forbidden" });
+      // within their own: allowed
+      expect(await roles().create({ key: key("narrow"), name: "Narrow", permissions: ["gatehouse.admin.roles.manage"] }, as(admin))).toMatchObject({ outcome: "created" });
+      expect((await user(admin.id)).systemRole).toBe(own);
+      expect((await roles().get(own))!.permissions).toEqual(["gatehouse.admin.roles.manage"]);
+    });
+
+    it("cannot edit a role that holds more than theirs, nor give or take one", async () => {
+      const { user: admin } = await adminWith("gatehouse.admin.roles.manage", "gatehouse.admin.users.manage");
+      const { user: wider, key: widerKey } = await adminWith("gatehouse.admin.*");
+      expect(await roles().update(widerKey, { permissions: ["gatehouse.admin.audit.read"] }, as(admin))).toMatchObject({ outcome: "forbidden" });
+      expect(await roles().setUserRole(wider.id, null, as(admin))).toMatchObject({ outcome: "forbidden" });
+      const superAdmin = await t.createUser();
+      await roles().setUserRole(superAdmin.id, "super_admin");
+      expect(await roles().setUserRole(superAdmin.id, null, as(admin))).toMatchObject({ outcome: "forbidden" });
+      const plain = await t.createUser();
+      expect(await roles().setUserRole(plain.id, widerKey, as(admin))).toMatchObject({ outcome: "forbidden" });
+      expect((await user(plain.id)).systemRole).toBeNull();
+      expect((await user(superAdmin.id)).systemRole).toBe("super_admin");
+      expect((await roles().get(widerKey))!.permissions).toEqual(["gatehouse.admin.*"]);
+      // a Super Admin may; so may the CLI
+      expect(await roles().setUserRole(plain.id, widerKey, as(superAdmin))).toMatchObject({ outcome: "set" });
+      expect(await roles().setUserRole(plain.id, null, { actorId: "cli" })).toMatchObject({ outcome: "set" });
+    });
+
+    it("a disabled admin's authority is none", async () => {
+      const { user: admin } = await adminWith("gatehouse.admin.roles.manage");
+      await t.app.db.prisma.user.update({ where: { id: admin.id }, data: { disabled: true } });
+      expect(await roles().create({ key: key("late"), name: "Late", permissions: ["gatehouse.admin.roles.manage"] }, as(admin))).toMatchObject({ outcome: "forbidden" });
+    });
+
+    it("refuses control characters in a role's name", async () => {
+      expect(await roles().create({ key: key("nul"), name: "a\u0000b", permissions: ["gatehouse.admin.users.read"] })).toMatchObject({ outcome: "invalid", field: "name" });
+    });
   });
 });

@@ -68,6 +68,7 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
     const form = formOf(b);
     const result = await systemRoles.create({ key: form.key, name: form.name, permissions: grantsOf(form) }, h.actor(ctx));
     if (result.outcome === "invalid") return renderIndex(ctx, { form, errors: { [result.field]: result.message } }, 400);
+    if (result.outcome === "forbidden") return renderIndex(ctx, { form, errors: { permissions: result.message } }, 403);
     return seeOther(ctx, `/admin/roles/system/${encodeURIComponent(result.role.key)}?done=created`);
   });
 
@@ -82,6 +83,7 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
     if (result.outcome === "not_found") throw notFound("system role", "/admin/roles");
     if (result.outcome === "built_in") return renderEdit(ctx, role, { error: `${role.name} is built in and cannot be edited.` }, 403);
     if (result.outcome === "invalid") return renderEdit(ctx, role, { form, errors: { [result.field]: result.message } }, 400);
+    if (result.outcome === "forbidden") return renderEdit(ctx, role, { form, errors: { permissions: result.message } }, 403);
     return seeOther(ctx, `/admin/roles/system/${encodeURIComponent(role.key)}?done=saved`);
   });
 }

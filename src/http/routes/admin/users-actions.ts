@@ -118,6 +118,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         if (r.outcome === "not_found") return gone;
         if (r.outcome === "unknown_role") return { error: "Choose one of the system roles, or none.", status: 400 };
         if (r.outcome === "last_super_admin") return { error: "The last Super Admin keeps the Super Admin role.", status: 409 };
+        if (r.outcome === "forbidden") return { error: r.message, status: 403 };
         return { notice: role.key ? `System role changed to ${role.name}.` : "System role removed." };
       },
     },

@@ -60,11 +60,15 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
       summary: "Create a system role",
       description: "Audited as system_role.created.",
       response: { status: 201, description: "the new system role", schema: systemRoleView },
-      errors: [{ status: 409, description: "system_role.exists: a system role has that key" }],
+      errors: [
+        { status: 403, description: "permission.denied: the new role would hold permissions the caller's own system role does not" },
+        { status: 409, description: "system_role.exists: a system role has that key" },
+      ],
       handle: async (ctx, { body }) => {
         if (await roles.get(body.key)) throw new AppError("system_role.exists", 409, `A system role with the key "${body.key}" exists.`, { key: body.key });
         const result = await roles.create(body, actorOf(ctx));
         if (result.outcome === "invalid") throw fieldInvalid("body", result.field, result.message);
+        if (result.outcome === "forbidden") throw new AppError("permission.denied", 403, result.message);
         return roleView(result.role);
       },
     }),
@@ -75,12 +79,14 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
       description: "The new permissions apply to its holders' next API call or admin page. Audited as system_role.updated (before and after).",
       response: { status: 200, description: "the system role as it is now", schema: systemRoleView },
       errors: [
+        { status: 403, description: "permission.denied: the caller's own role, a role holding more than the caller's, or permissions the caller's role does not hold" },
         { status: 404, description: "system_role.not_found" },
         { status: 409, description: "system_role.built_in: Super Admin is built in and not editable" },
       ],
       handle: async (ctx, { params, body }) => {
         const result = await roles.update(params.key, body, actorOf(ctx));
         if (result.outcome === "not_found") throw notFound();
+        if (result.outcome === "forbidden") throw new AppError("permission.denied", 403, result.message);
         if (result.outcome === "built_in") throw new AppError("system_role.built_in", 409, "This system role is built in and cannot be changed.");
         if (result.outcome === "invalid") throw fieldInvalid("body", result.field, result.message);
         return roleView(result.role);

@@ -84,7 +84,7 @@ function userRoutes(app: AppContext): ApiRoute[] {
       description: `Needs ${ADMIN_PERMISSIONS.rolesManage} as well (403 permission.denied without it). The last active Super Admin keeps the role. Audited as user.system_role_changed.`,
       response: { status: 200, description: "the user's system role now and before", schema: roleSet },
       errors: [
-        { status: 403, description: `permission.denied: the caller's system role lacks ${ADMIN_PERMISSIONS.rolesManage}` },
+        { status: 403, description: `permission.denied: the caller's system role lacks ${ADMIN_PERMISSIONS.rolesManage}, or the role given or taken holds more than the caller's own` },
         { status: 404, description: "user.not_found" },
         { status: 409, description: "user.last_super_admin: the last active Super Admin keeps the role" },
       ],
@@ -96,6 +96,7 @@ function userRoutes(app: AppContext): ApiRoute[] {
         if (result.outcome === "not_found") throw userNotFound();
         if (result.outcome === "unknown_role") throw fieldInvalid("body", "role", "is not a system role's key (GET /api/v1/system-roles lists them)");
         if (result.outcome === "last_super_admin") throw new AppError("user.last_super_admin", 409, "The last active Super Admin keeps the Super Admin role.");
+        if (result.outcome === "forbidden") throw new AppError("permission.denied", 403, result.message);
         return { systemRole: body.role, previous: result.previous };
       },
     }),
