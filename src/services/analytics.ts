@@ -20,7 +20,8 @@ export const RANGE_MAX_DAYS = 400;
 
 export class AnalyticsQueryError extends Error {
   readonly code = "analytics.invalid_range";
-  constructor(message: string) {
+  /** the range end at fault */
+  constructor(message: string, readonly field: "from" | "to" = "from") {
     super(message);
     this.name = "AnalyticsQueryError";
   }
@@ -49,7 +50,10 @@ export function bucketFor(from: Date, to: Date): Bucket {
 
 export function parseRange(input: unknown): { from: Date; to: Date } {
   const result = analyticsRangeSchema.safeParse(input ?? {});
-  if (!result.success) throw new AnalyticsQueryError(result.error.issues.map((i) => `${i.path.join(".") || "range"}: ${i.message}`).join("; "));
+  if (!result.success) {
+    const field = result.error.issues[0]?.path[0] === "to" ? "to" : "from";
+    throw new AnalyticsQueryError(result.error.issues.map((i) => `${i.path.join(".") || "range"}: ${i.message}`).join("; "), field);
+  }
   const from = new Date(result.data.from);
   const to = new Date(result.data.to);
   if (from >= to) throw new AnalyticsQueryError("from must be before to");

@@ -167,12 +167,16 @@ describe("admin audit and analytics API", () => {
     expect(to).toBeGreaterThanOrEqual(before - 1000);
     expect(res.body.bucket).toBe("day");
     expect((res.body.logins as { succeeded: number }).succeeded).toBeGreaterThan(0); // the test users' own sign-ins
-    for (const query of ["from=2025-01-01T00:00:00Z", "to=2025-01-01T00:00:00Z", "from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z",
-      "from=2020-01-01T00:00:00Z&to=2025-01-01T00:00:00Z", "from=monday&to=tuesday", "from=2025-01-01&to=2025-01-02", "range=7d"]) {
+    const badRanges: [string, (string | number)[]][] = [["from=2025-01-01T00:00:00Z", ["query", "to"]], ["to=2025-01-01T00:00:00Z", ["query", "from"]],
+      ["from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z", ["query", "from"]], ["from=2020-01-01T00:00:00Z&to=2025-01-01T00:00:00Z", ["query", "from"]],
+      ["from=monday&to=2025-01-01T00:00:00Z", ["query", "from"]], ["from=2025-01-01T00:00:00Z&to=tuesday", ["query", "to"]], ["from=2025-01-01&to=2025-01-02", ["query", "from"]],
+      ["range=7d", ["query"]]]; // an unknown parameter: zod names it in the message, not the path
+    for (const [query, path] of badRanges) {
       const bad = await a.call("GET", `/api/v1/analytics?${query}`, a.admin.token);
       expect(bad.status, query).toBe(400);
       expect(bad.body.code, query).toBe("request.invalid");
       expect(bad.body.message, query).toMatch(/query/);
+      expect((bad.body.data!.issues as { path: (string | number)[] }[])[0]!.path, query).toEqual(path);
     }
   });
 

@@ -85,6 +85,9 @@ describe("team admin API", () => {
       expect(bad.body.code).toBe("request.invalid");
       expect(issuesOf(bad.body)[0]!.path[0]).toBe("query");
     }
+    const badCursor = await admin("GET", "/api/v1/teams?cursor=not-ours");
+    expect(badCursor.body).toMatchObject({ message: "The request's query is not valid: cursor: This page link is not valid; start from the first page.", data: { field: "cursor" } });
+    expect(issuesOf(badCursor.body)).toEqual([{ code: "custom", path: ["query", "cursor"], message: "This page link is not valid; start from the first page." }]);
     for (const user of [owner, await h.admin(["gatehouse.admin.users.read"])]) {
       const refused = await (await as(user))("GET", "/api/v1/teams");
       expect(refused.status).toBe(403);

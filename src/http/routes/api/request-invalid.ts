@@ -10,8 +10,11 @@ export type Issue = { code: string; path: (string | number)[]; message: string }
 
 export function requestInvalid(where: Where, issues: Issue[], extra: Record<string, unknown> = {}): AppError {
   const problems = issues.map((i) => `${i.path.slice(1).join(".") || where}: ${i.message}`);
-  return new AppError("request.invalid", 400, `The request's ${where} is not valid: ${problems.join("; ")}.`, { issues, problems, ...extra });
+  return new AppError("request.invalid", 400, sentence(`The request's ${where} is not valid: ${problems.join("; ")}`), { issues, problems, ...extra });
 }
+
+/** the text as a sentence: a full stop added unless it already ends in . ! or ? */
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 /** the issues of a service's ZodError, their paths under `where` */
 export function zodInvalid(where: Where, error: ZodError): AppError {

@@ -9,8 +9,8 @@ import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
 import { MAX_TEAM_PAGE } from "../../../services/team-admin.ts";
 import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
-import { AppError } from "../../errors.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
+import { fieldInvalid } from "./request-invalid.ts";
 import { DEFAULT_LIMIT, nextCursor } from "./pagination.ts";
 import { TAGS, createTeamApi, iso, notFoundDoc, teamParams, when } from "./teams-shared.ts";
 import { teamMemberRoutes } from "./teams-members.ts";
@@ -47,7 +47,7 @@ export function teamRoutes(app: AppContext): ApiRoute[] {
       handle: async (_ctx, { query }) => {
         const found = await services.teamAdmin.search(query);
         if (found.outcome === "invalid") {
-          throw new AppError("request.invalid", 400, found.message, { field: found.field, issues: [{ code: "custom", path: ["query", found.field], message: found.message }] });
+          throw fieldInvalid("query", found.field, found.message);
         }
         return {
           teams: found.teams.map((t) => ({ id: t.id, slug: t.slug, name: t.name, createdAt: iso(t.createdAt), memberCount: t.memberCount, owner: t.owner })),

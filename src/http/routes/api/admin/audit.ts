@@ -13,7 +13,7 @@ import { AnalyticsQueryError } from "../../../../services/analytics.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageQuery } from "../pagination.ts";
 import { auditEvent, loginAnalytics } from "./audit-schema.ts";
-import { requestInvalid } from "../request-invalid.ts";
+import { fieldInvalid, requestInvalid } from "../request-invalid.ts";
 
 const ACCESS = { token: "user", permission: "gatehouse.admin.audit.read" } as const;
 const DEFAULT_RANGE_MS = 7 * 86_400_000;
@@ -30,9 +30,11 @@ const auditQuery = z.strictObject({
   cursor: z.string().max(200).optional().meta({ description: "the previous page's nextCursor (send the same filters with it); leave out for the first page" }),
 });
 
+const rangeEnd = (what: string) => z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T00:00:00Z" }).optional()
+  .meta({ description: `${what} (ISO 8601 date-time with an offset, e.g. 2026-12-01T00:00:00Z)` });
 const rangeQuery = z.strictObject({
-  from: instant("the range's start; give both from and to, or neither for the last 7 days"),
-  to: instant("the range's end (exclusive)"),
+  from: rangeEnd("the range's start; give both from and to, or neither for the last 7 days"),
+  to: rangeEnd("the range's end (exclusive)"),
 });
 
 export function adminAuditRoutes(app: AppContext): ApiRoute[] {
@@ -62,7 +64,7 @@ export function adminAuditRoutes(app: AppContext): ApiRoute[] {
       handle: async (_ctx, { query }) => {
         if ((query.from === undefined) !== (query.to === undefined)) {
           const missing = query.from === undefined ? "from" : "to";
-          throw requestInvalid("query", [{ code: "custom", path: ["query", missing], message: "give both from and to, or neither (the last 7 days)" }]);
+          throw fieldInvalid("query", missing, "give both from and to, or neither (the last 7 days)");
         }
         const now = app.clock.now();
         const range = query.from !== undefined && query.to !== undefined ? { from: query.from, to: query.to }
@@ -72,7 +74,7 @@ export function adminAuditRoutes(app: AppContext): ApiRoute[] {
           return { ...figures, counts };
         } catch (err) {
           if (!(err instanceof AnalyticsQueryError)) throw err;
-          throw requestInvalid("query", [{ code: "custom", path: ["query"], message: err.message }]);
+          throw fieldInvalid("query", err.field, err.message);
         }
       },
     }),
