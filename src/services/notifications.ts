@@ -63,6 +63,9 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
       mailer.send({ to: user.email, template: "suspicious-login", locals: { username: user.username, ...hold, validFor: validFor(hold.ttlSeconds), from: await describe(request, clock.now()) } }),
     ownershipTransfer: (user: Recipient, transfer: { teamName: string; owner: string; link: string; ttlSeconds: number }) =>
       mailer.send({ to: user.email, template: "ownership-transfer", locals: { username: user.username, ...transfer, validFor: validFor(transfer.ttlSeconds) } }),
+    /** to a team's Owner: an administrator started (or cancelled) a transfer of the team to `member` */
+    ownershipTransferByAdmin: (owner: Recipient, notice: { change: "started" | "cancelled"; teamName: string; admin: string; member: string }) =>
+      mailer.send({ to: owner.email, template: "ownership-transfer-admin", locals: { username: owner.username, ...notice } }),
   };
 }
 

@@ -2,8 +2,8 @@
 // single use, OWNERSHIP_TRANSFER_TTL). Accepting, signed in as that member, swaps the roles in one transaction
 // (the old Owner becomes Manager). One pending transfer per team: a new one cancels the old; the Owner can
 // cancel. A provider admin (the admin area, the admin API) can start and cancel a team's transfer for its
-// Owner: the member still accepts by the emailed link. Started, accepted and cancelled transfers are audited
-// with who acted.
+// Owner, never to themselves: the member still accepts by the emailed link, and the Owner is emailed that an
+// administrator started (or cancelled) it. Started, accepted and cancelled transfers are audited with who acted.
 import { randomToken, sha256 } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { OwnershipTransfer, OwnershipTransferQueries } from "../queries/ownership-transfers.ts";
@@ -30,6 +30,15 @@ export function createOwnershipService(deps: {
 }) {
   const { transfers, teams, users, access, audit, notifications, clock } = deps;
   const displayName = (u: Pick<User, "name" | "username">) => u.name?.trim() || u.username;
+  /** a person as the Owner's notice names them: display name and username, or the username alone */
+  const named = (u: Pick<User, "name" | "username">) => (u.name?.trim() ? `${u.name.trim()} (${u.username})` : u.username);
+
+  /** an admin started or cancelled a transfer: the Owner hears who did it and for which member */
+  async function tellOwner(actor: TeamActor & { ownerId: string }, memberId: string, change: "started" | "cancelled"): Promise<void> {
+    const [owner, admin, member] = await Promise.all([users.findById(actor.ownerId), users.findById(actor.userId), users.findById(memberId)]);
+    if (!owner || !member) return;
+    await notifications.ownershipTransferByAdmin(owner, { change, teamName: actor.team.name, admin: admin ? named(admin) : "An administrator", member: named(member) });
+  }
 
   /** the Owner, or an admin acting for the team; `ownerId` is the Owner's id either way */
   async function owner(teamId: string, by: TeamActorRef): Promise<(TeamActor & { ownerId: string }) | TeamRefusal> {
@@ -58,6 +67,7 @@ export function createOwnershipService(deps: {
       const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
       if (toUserId === actor.ownerId) return invalid(actor.viaAdmin ? "That member is already the Owner. Choose another member." : "You are already the Owner. Choose another member.", "toUserId");
+      if (actor.viaAdmin && toUserId === actor.userId) return forbidden("An administrator cannot transfer a team to themselves.");
       const member = await teams.membership(teamId, toUserId);
       const user = member ? await users.findById(toUserId) : null;
       if (!member || !user || user.disabled) return invalid("Choose a member of this team.", "toUserId");
@@ -67,6 +77,7 @@ export function createOwnershipService(deps: {
       const from = await users.findById(actor.userId);
       const asker = from ? displayName(from) : "The Owner";
       await notifications.ownershipTransfer(user, { teamName: actor.team.name, owner: actor.viaAdmin ? `${asker} (an administrator)` : asker, link: `${deps.issuer}/account/teams/${actor.team.slug}/transfer/accept/${token}`, ttlSeconds: deps.ttlSeconds });
+      if (actor.viaAdmin) await tellOwner(actor, toUserId, "started");
       await record("team.ownership.transfer_started", toUserId, actor.userId, request, { teamId, transferId: transfer.id, replaced: cancelled, from: actor.ownerId, ...(actor.viaAdmin ? { viaAdmin: 1 } : {}) });
       return { outcome: "started", transfer, replaced: cancelled };
     },
@@ -85,6 +96,7 @@ export function createOwnershipService(deps: {
       if ("outcome" in actor) return actor;
       const pending = await transfers.pendingForTeam(teamId, clock.now());
       if (!pending || !(await transfers.cancel(teamId, clock.now()))) return { outcome: "none_pending" };
+      if (actor.viaAdmin) await tellOwner(actor, pending.toUserId, "cancelled");
       await record("team.ownership.transfer_cancelled", pending.toUserId, actor.userId, request, { teamId, transferId: pending.id });
       return { outcome: "cancelled" };
     },

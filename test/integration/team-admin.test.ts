@@ -1,7 +1,8 @@
 // A provider admin acting on a team through the team services (asAdmin): the team directory's search and
 // cursor pages; role changes and removals with the admin as the audited actor and no membership needed; the
 // Owner never demoted or removed; admin codes never in a team role; an ownership transfer started by an admin
-// for the Owner still needs the member to accept by the emailed link (then the old Owner is Manager).
+// for the Owner still needs the member to accept by the emailed link (then the old Owner is Manager), is never
+// to the admin themselves, and the Owner is emailed who started or cancelled it.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
@@ -38,8 +39,22 @@ describe("provider admins acting on teams", () => {
     if (second.outcome !== "ok") throw new Error(JSON.stringify(second));
     expect(second.teams.map((x) => x.id)).toEqual([made[0]!.teamId]);
     expect(second.nextCursor).toBeNull();
-    // LIKE wildcards are plain characters; bad cursors and sizes are refused
-    expect(await t.app.services.teamAdmin.search({ query: "%", limit: 5 })).toMatchObject({ outcome: "ok", teams: [] });
+    // LIKE wildcards are plain characters: "%" and "_" match only themselves, "%" alone matches no team without one
+    const owner = (await t.createUser()).id;
+    const percent = await t.app.services.teams.createTeam(owner, { name: `50% off ${tag}` });
+    const snake = await t.app.services.teams.createTeam(owner, { name: `snake_case${tag}` });
+    const lookalike = await t.app.services.teams.createTeam(owner, { name: `snakeXcase${tag} 500 off` });
+    if (percent.outcome !== "created" || snake.outcome !== "created" || lookalike.outcome !== "created") throw new Error("teams not created");
+    const ids = async (query: string) => {
+      const found = await t.app.services.teamAdmin.search({ query, limit: 100 });
+      if (found.outcome !== "ok") throw new Error(JSON.stringify(found));
+      return found.teams.map((x) => x.id);
+    };
+    expect(await ids("50%")).toEqual([percent.teamId]);
+    expect(await ids(`e_c`)).toEqual([snake.teamId]);
+    expect(await ids(`50% off ${tag}`)).toEqual([percent.teamId]);
+    expect(await ids("%")).toEqual([percent.teamId]);
+    expect(await ids("_")).toEqual([snake.teamId]);
     expect(await t.app.services.teamAdmin.search({ cursor: "nope", limit: 5 })).toMatchObject({ outcome: "invalid", field: "cursor" });
     expect(await t.app.services.teamAdmin.search({ limit: 0 })).toMatchObject({ outcome: "invalid", field: "limit" });
   });
@@ -103,6 +118,43 @@ describe("provider admins acting on teams", () => {
     expect(await roleOf(teamId, developer!.id)).toBe("owner");
     expect(await roleOf(teamId, owner.id)).toBe("manager");
     expect((await t.app.queries.auditEvents.listForUser(developer!.id)).find((e) => e.type === "team.ownership.transfer_started")).toMatchObject({ actorId: admin.id, data: { teamId, from: owner.id, viaAdmin: 1 } });
+  });
+
+  it("refuses an admin's transfer to themselves after joining the team; the Owner is emailed who started and cancelled one", async () => {
+    const { teamId, owner, members: [developer] } = await team("developer");
+    const named = await t.createUser();
+    await t.app.services.systemRoles.setUserRole(named.id, "super_admin");
+    await t.app.db.prisma.user.update({ where: { id: named.id }, data: { name: "Ada <b>Admin</b>" } });
+    await t.app.db.prisma.user.update({ where: { id: developer!.id }, data: { name: "Dev & Co" } });
+    await t.app.queries.teams.addMember(teamId, named.id, await roleId(teamId, "developer"));
+    const before = sink.messages.length;
+
+    const self = await t.app.services.ownership.start(teamId, asAdmin(named.id), named.id, info);
+    expect(self).toEqual({ outcome: "forbidden", message: "An administrator cannot transfer a team to themselves." });
+    expect(await t.app.services.ownership.pending(teamId, asAdmin(named.id))).toMatchObject({ outcome: "ok", pending: null });
+    expect(await roleOf(teamId, named.id)).toBe("developer");
+    expect((await t.app.queries.auditEvents.listForUser(named.id)).filter((e) => e.type.startsWith("team.ownership."))).toEqual([]);
+
+    const subject = "An administrator acted on the ownership of your team on Gatehouse";
+    const toOwner = (m: { to: string[]; subject: string }) => m.to.includes(owner.email) && m.subject === subject;
+    expect((await t.app.services.ownership.start(teamId, asAdmin(named.id), developer!.id, info)).outcome).toBe("started");
+    const started = await sink.waitFor((m) => toOwner(m) && sink.messages.indexOf(m) >= before);
+    expect(started.text).toContain(`Ada &lt;b&gt;Admin&lt;/b&gt; (${named.username}), an administrator of Gatehouse, asked Dev &amp; Co (${developer!.username}) to take over your team`);
+    expect(started.html).toContain(`<strong>Ada &lt;b&gt;Admin&lt;/b&gt; (${named.username})</strong>, an administrator of Gatehouse, asked <strong>Dev &amp; Co (${developer!.username})</strong>`);
+    expect(started.html).not.toContain("<b>Admin</b>");
+    expect(started.text).not.toContain("<b>");
+
+    expect((await t.app.services.ownership.cancel(teamId, asAdmin(named.id), info)).outcome).toBe("cancelled");
+    const cancelled = await sink.waitFor((m) => toOwner(m) && m !== started && sink.messages.indexOf(m) >= before);
+    expect(cancelled.text).toContain(`Ada &lt;b&gt;Admin&lt;/b&gt; (${named.username}), an administrator of Gatehouse, cancelled the transfer of your team`);
+    expect(cancelled.text).toContain(`to Dev &amp; Co (${developer!.username}). The link we sent them no longer works`);
+    // the Owner starting and cancelling their own transfer gets no such notice
+    const quiet = sink.messages.length;
+    expect((await t.app.services.ownership.start(teamId, owner.id, developer!.id, info)).outcome).toBe("started");
+    expect((await t.app.services.ownership.cancel(teamId, owner.id, info)).outcome).toBe("cancelled");
+    await sink.waitFor((m) => m.to.includes(developer!.email) && sink.messages.indexOf(m) >= quiet);
+    await t.app.services.mailer.idle();
+    expect(sink.messages.slice(quiet).filter(toOwner)).toEqual([]);
   });
 
   it("cancels a pending transfer for the team", async () => {

@@ -10,6 +10,7 @@ export const EMAIL_SUBJECTS = {
   "email-changed": "The email address of your Gatehouse account was changed",
   "team-invitation": "You have been invited to Gatehouse",
   "ownership-transfer": "You are asked to take over a team on Gatehouse",
+  "ownership-transfer-admin": "An administrator acted on the ownership of your team on Gatehouse",
   "device-code": "Your Gatehouse sign-in code",
   "suspicious-login": "Was this you signing in to Gatehouse?",
 } as const;
