@@ -26,6 +26,7 @@ import { registerApiRoutes } from "./http/routes/api/index.ts";
 import { registerLoginHoldRoutes } from "./http/routes/login-holds.ts";
 import { registerAdminRoutes } from "./http/routes/admin/index.ts";
 import { sessionGuard } from "./http/session-guard.ts";
+import { refuseNulInUrl } from "./http/nul-characters.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 
@@ -53,6 +54,7 @@ export function createApp(app: AppContext): Koa {
   if (app.config.isProduction) koa.use(httpsOnly(app.config.issuer));
   koa.use(securityHeaders({ production: app.config.isProduction }));
   koa.use(errorHandler(app.views));
+  koa.use(refuseNulInUrl());
   koa.use(mount("/static", serve(PUBLIC_DIR, { maxage: app.config.isProduction ? 86_400_000 : 0, gzip: false })));
   koa.use(sessionGuard(app));
   koa.use(router.routes());

@@ -4,12 +4,12 @@
 // document (/api/v1/openapi.json) and the 405 table come from the same list.
 import { readFileSync } from "node:fs";
 import type Router from "@koa/router";
-import { bodyParser } from "@koa/bodyparser";
 import type { Context, Next } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { fromRoot } from "../../../lib/paths.ts";
 import { apiErrors } from "../../api-errors.ts";
 import { AppError } from "../../errors.ts";
+import { parseJsonBody } from "../../body.ts";
 import { apiAudience, createApiAuth } from "./auth.ts";
 import { permissionRoutes } from "./permissions.ts";
 import { meRoutes } from "./me.ts";
@@ -36,7 +36,7 @@ export function apiRoutes(app: AppContext): ApiRoute[] {
 export function registerApiRoutes(router: Router, app: AppContext) {
   const errors = apiErrors(apiAudience(app.config.issuer));
   const auth = createApiAuth(app);
-  const parse = bodyParser({ enableTypes: ["json"], jsonLimit: app.config.bodyLimit });
+  const parse = parseJsonBody(app.config.bodyLimit);
   const json = async (ctx: Context, next: Next) => {
     if (!ctx.is("application/json")) throw new AppError("request.unsupported_type", 415, "Send JSON (Content-Type: application/json).");
     await parse(ctx, next);

@@ -1,0 +1,38 @@
+// NUL characters have no place in any of Gatehouse's inputs, and Postgres refuses them in text (a 500 deep in a
+// query otherwise). They are refused at the edge with one 400: in the path and query string of every request
+// (refuseNulInUrl, before any route or oidc-provider sees them) and in every body Gatehouse parses itself
+// (hasNul, used by body.ts).
+import type { Middleware } from "koa";
+import { AppError } from "./errors.ts";
+
+const ENCODED_NUL = /%00/;
+
+export const nulRefused = (where: string) =>
+  new AppError("request.invalid_characters", 400, `The request's ${where} contains a NUL character, which no field accepts.`, { where });
+
+/** whether any string (or object key) inside a parsed body holds a NUL; iterative, so deep nesting is fine */
+export function hasNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === "string") {
+      if (v.includes("\0")) return true;
+    } else if (Array.isArray(v)) {
+      stack.push(...v);
+    } else if (v && typeof v === "object") {
+      for (const [k, inner] of Object.entries(v)) {
+        if (k.includes("\0")) return true;
+        stack.push(inner);
+      }
+    }
+  }
+  return false;
+}
+
+export function refuseNulInUrl(): Middleware {
+  return async (ctx, next) => {
+    if (ENCODED_NUL.test(ctx.path) || ctx.path.includes("\0")) throw nulRefused("path");
+    if (ENCODED_NUL.test(ctx.querystring) || ctx.querystring.includes("\0")) throw nulRefused("query string");
+    await next();
+  };
+}
