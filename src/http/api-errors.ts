@@ -1,5 +1,6 @@
 // Errors of the REST API (/api/*) as JSON {code, message, data} with the right status, never an HTML page: a
-// missing or bad bearer token answers 401 with WWW-Authenticate, a missing permission 403.
+// missing or bad bearer token answers 401 with WWW-Authenticate, a missing permission 403, a rate limit 429 with
+// Retry-After.
 import type { Middleware } from "koa";
 import { AppError } from "./errors.ts";
 import { ResourceServerError, wwwAuthenticate } from "../resource-server/index.ts";
@@ -19,6 +20,7 @@ export function apiErrors(realm: string): Middleware {
       }
       if (err instanceof AppError) {
         ctx.status = err.status;
+        if (typeof err.data?.retryAfter === "number") ctx.set("Retry-After", String(err.data.retryAfter));
         ctx.body = { code: err.code, message: err.publicMessage, data: err.data ?? {} };
         return;
       }

@@ -14,6 +14,7 @@ import type { TrustedDevice } from "./devices/trusted-devices.ts";
 import type { EndedSessions } from "../oidc/redis-adapter.ts";
 import { SUPER_ADMIN } from "../authz/core-permissions.ts";
 import { createUserImport, type UserImport } from "./user-import.ts";
+import { normalizeEmail } from "./identifiers.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_PAGE = 100;
@@ -175,10 +176,14 @@ export function createUserAdmin(deps: UserAdminDeps) {
       return { outcome: "signed_out", sessions: ended.sessions, grants: ended.grants };
     },
 
-    /** emails the user a reset link (the admin never sees it); a disabled account gets none */
-    async sendPasswordReset(userId: string, actor: AdminActor): Promise<{ outcome: "sent" } | { outcome: "disabled" } | NotFound> {
+    /**
+     * emails the user a reset link (the admin never sees it); a disabled account gets none. `beforeSend` spends
+     * the address's budget first (the same one /forgot-password spends: "email:<normalized address>")
+     */
+    async sendPasswordReset(userId: string, actor: AdminActor, opts: { beforeSend?: (budgetKey: string) => Promise<void> } = {}): Promise<{ outcome: "sent" } | { outcome: "disabled" } | NotFound> {
       const user = UUID.test(userId) ? await users.findSafe(userId) : null;
       if (!user) return { outcome: "not_found" };
+      if (!user.disabled) await opts.beforeSend?.(`email:${normalizeEmail(user.email)}`);
       const sent = user.disabled ? null : await services.passwordReset.request(user.email, requestOf(actor));
       await record("user.password_reset_sent", sent ? "success" : "failure", userId, actor, sent ? {} : { reason: "disabled" });
       return sent ? { outcome: "sent" } : { outcome: "disabled" };

@@ -92,7 +92,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
     },
     "password-reset": {
       async run(u, _b, ctx) {
-        const r = await ua.sendPasswordReset(u.id, h.actor(ctx));
+        const r = await ua.sendPasswordReset(u.id, h.actor(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
         if (r.outcome === "not_found") return gone;
         if (r.outcome === "disabled") return { error: "A disabled account gets no password reset; enable it first.", status: 409 };
         return { notice: `A password-reset email was sent to ${u.email}.` };

@@ -164,9 +164,12 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       path: "password-reset", summary: "Email a user a password-reset link",
       description: "The link goes to the user's email only (the answer never has it). Audited as user.password_reset_sent.",
       response: changed("UserPasswordResetSent", "always true", "sent"),
-      errors: [{ status: 409, description: "user.disabled: a disabled account gets no password reset" }],
+      errors: [
+        { status: 409, description: "user.disabled: a disabled account gets no password reset" },
+        { status: 429, description: "rate_limited: the address's hourly reset budget (RATE_LIMIT_RESET_PER_IDENTIFIER, shared with /forgot-password) is spent; Retry-After says when" },
+      ],
       run: async (ctx, id) => {
-        const r = await ua.sendPasswordReset(id, actorOf(ctx));
+        const r = await ua.sendPasswordReset(id, actorOf(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
         if (r.outcome === "not_found") throw userNotFound();
         if (r.outcome === "disabled") throw new AppError("user.disabled", 409, "A disabled account gets no password reset; enable it first.");
         return { sent: true };
