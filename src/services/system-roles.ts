@@ -156,6 +156,16 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
       return { outcome: "set", previous: result.previous };
     },
 
+    /**
+     * whether the user `targetId`'s system role holds more than the acting admin's own (then the admin may not
+     * disable them, reset their two-factor or sign them out: a user manager cannot lock out a Super Admin)
+     */
+    async outranks(targetId: string, actor: AuditContext): Promise<boolean> {
+      const target = UUID.test(targetId) ? await deps.users.findById(targetId) : null;
+      const role = target?.systemRole ? await permissions.systemRole(target.systemRole) : null;
+      return role ? beyond((await authorityOf(actor)).grants, role.permissions).length > 0 : false;
+    },
+
     /** whether the user's system role covers the admin permission (unknown codes throw outside production) */
     async canAdmin(user: { systemRole: string | null; disabled?: boolean }, code: string): Promise<boolean> {
       if (!user.systemRole || user.disabled) {

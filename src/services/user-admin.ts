@@ -35,8 +35,10 @@ export type UserDetails = {
   recentEvents: AuditEntry[];
 };
 type NotFound = { outcome: "not_found" };
-export type DisableResult = { outcome: "disabled"; changed: boolean; sessions: number; grants: number } | NotFound | { outcome: "last_super_admin" } | { outcome: "self" };
-export type SessionsEndResult = { outcome: "signed_out"; sessions: number; grants: number } | NotFound;
+/** the target's system role holds more than the acting admin's */
+export type Outranked = { outcome: "outranked" };
+export type DisableResult = { outcome: "disabled"; changed: boolean; sessions: number; grants: number } | NotFound | { outcome: "last_super_admin" } | { outcome: "self" } | Outranked;
+export type SessionsEndResult = { outcome: "signed_out"; sessions: number; grants: number } | NotFound | Outranked;
 
 export type UserAdminDeps = {
   queries: Pick<Queries, "users" | "auditEvents" | "teams">;
@@ -61,6 +63,12 @@ export function createUserAdmin(deps: UserAdminDeps) {
   const record = (type: string, outcome: "success" | "failure", userId: string | null, actor: AdminActor, data: Record<string, string | number | boolean | null> = {}) =>
     services.audit.record({ type, outcome, userId, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data });
   const requestOf = (actor: AdminActor) => ({ ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
+  /** the target holds a wider system role than the actor: refused and audited as a failure */
+  async function outranked(type: string, userId: string, actor: AdminActor): Promise<boolean> {
+    if (!(await services.systemRoles.outranks(userId, { actorId: actor.actorId }))) return false;
+    await record(type, "failure", userId, actor, { reason: "outranked" });
+    return true;
+  }
 
   /** ends every session and revokes every grant (so refresh tokens), then tells the relying parties */
   async function endEverything(userId: string, reason: string): Promise<{ sessions: number; grants: number }> {
@@ -128,6 +136,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
         await record("user.disabled", "failure", userId, actor, { reason: "self" });
         return { outcome: "self" };
       }
+      if (await outranked("user.disabled", userId, actor)) return { outcome: "outranked" };
       const result = await users.setDisabled(userId, true, clock.now(), SUPER_ADMIN);
       if (result.outcome === "not_found") return result;
       if (result.outcome === "last") {
@@ -158,9 +167,10 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** TOTP off and backup codes gone (the password alone signs in); the user is told by email */
-    async resetTwoFactor(userId: string, actor: AdminActor): Promise<{ outcome: "reset"; wasEnabled: boolean } | NotFound> {
+    async resetTwoFactor(userId: string, actor: AdminActor): Promise<{ outcome: "reset"; wasEnabled: boolean } | NotFound | Outranked> {
       const user = UUID.test(userId) ? await users.findById(userId) : null;
       if (!user) return { outcome: "not_found" };
+      if (await outranked("user.two_factor_reset", userId, actor)) return { outcome: "outranked" };
       const wasEnabled = user.totpSecretEncrypted !== null;
       await services.totp.disable(userId);
       await record("user.two_factor_reset", "success", userId, actor, { wasEnabled });
@@ -171,6 +181,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
     /** every session ends and every grant (refresh tokens too) is revoked; the account stays usable */
     async signOutEverywhere(userId: string, actor: AdminActor): Promise<SessionsEndResult> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
+      if (await outranked("user.signed_out_everywhere", userId, actor)) return { outcome: "outranked" };
       const ended = await endEverything(userId, "revoked_by_admin");
       await record("user.signed_out_everywhere", "success", userId, actor, { sessions: ended.sessions, grants: ended.grants });
       return { outcome: "signed_out", sessions: ended.sessions, grants: ended.grants };

@@ -150,6 +150,24 @@ describe("system roles", () => {
       expect(await roles().setUserRole(plain.id, null, { actorId: "cli" })).toMatchObject({ outcome: "set" });
     });
 
+    it("a user manager cannot disable, reset the two-factor of or sign out an admin whose role holds more", async () => {
+      const { user: manager } = await adminWith("gatehouse.admin.users.*");
+      const superAdmin = await t.createUser();
+      await roles().setUserRole(superAdmin.id, "super_admin");
+      const ua = t.app.services.userAdmin;
+      expect(await ua.disable(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
+      expect(await ua.resetTwoFactor(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
+      expect(await ua.signOutEverywhere(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
+      expect((await user(superAdmin.id)).disabled).toBe(false);
+      const refusals = (await t.app.queries.auditEvents.listForUser(superAdmin.id)).filter((e) => e.outcome === "failure" && (e.data as { reason?: string }).reason === "outranked");
+      expect(refusals.map((e) => e.type).sort()).toEqual(["user.disabled", "user.signed_out_everywhere", "user.two_factor_reset"]);
+      // an account with no system role, or one within the manager's own, is in reach
+      const plain = await t.createUser();
+      expect((await ua.disable(plain.id, { actorId: manager.id })).outcome).toBe("disabled");
+      const { user: peer } = await adminWith("gatehouse.admin.users.read");
+      expect((await ua.signOutEverywhere(peer.id, { actorId: manager.id })).outcome).toBe("signed_out");
+    });
+
     it("a disabled admin's authority is none", async () => {
       const { user: admin } = await adminWith("gatehouse.admin.roles.manage");
       await t.app.db.prisma.user.update({ where: { id: admin.id }, data: { disabled: true } });

@@ -21,6 +21,7 @@ type Action = {
 };
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+const OUTRANKED = "This user's system role holds more than yours, so you cannot do this to their account.";
 
 export function registerAdminUserActions(router: Router, app: AppContext, h: AdminRouteHelpers, pages: UserPages): void {
   const { services, csrf } = app;
@@ -49,6 +50,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         if (r.outcome === "not_found") return gone;
         if (r.outcome === "self") return { error: "You cannot disable your own account.", status: 400 };
         if (r.outcome === "last_super_admin") return { error: "The last Super Admin cannot be disabled.", status: 409 };
+        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
         return { notice: `${r.changed ? "User disabled" : "The user was already disabled"}; ${plural(r.sessions, "session")} ended.` };
       },
     },
@@ -75,6 +77,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       async run(u, _b, ctx) {
         const r = await ua.resetTwoFactor(u.id, h.actor(ctx));
         if (r.outcome === "not_found") return gone;
+        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
         return { notice: r.wasEnabled ? "Two-factor authentication reset; the user was told by email." : "The user had no two-factor authentication." };
       },
     },
@@ -87,6 +90,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       async run(u, _b, ctx) {
         const r = await ua.signOutEverywhere(u.id, h.actor(ctx));
         if (r.outcome === "not_found") return gone;
+        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
         return { notice: `Signed out everywhere; ${plural(r.sessions, "session")} ended.` };
       },
     },

@@ -103,6 +103,9 @@ function userRoutes(app: AppContext): ApiRoute[] {
   ];
 }
 
+const OUTRANKED_DOC = { status: 403, description: "user.outranked: the user's system role holds more than the caller's" };
+const outranked = () => new AppError("user.outranked", 403, "This user's system role holds more than yours, so you cannot do this to their account.");
+
 function actionRoutes(app: AppContext): ApiRoute[] {
   const ua = app.services.userAdmin;
   const actions: ActionRoute[] = [
@@ -111,7 +114,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       description: "They can no longer sign in; every session ends and every grant (so every refresh token) is revoked, and their access tokens stop working on this API. An admin cannot disable themselves (403 user.cannot_disable_self). Audited as user.disabled.",
       response: disabled,
       errors: [
-        { status: 403, description: "user.cannot_disable_self: an admin cannot disable their own account" },
+        { status: 403, description: "user.cannot_disable_self: an admin cannot disable their own account; user.outranked: the user's system role holds more than the caller's" },
         { status: 409, description: "user.last_super_admin: the last active Super Admin cannot be disabled" },
       ],
       run: async (ctx, id) => {
@@ -119,6 +122,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
         if (r.outcome === "not_found") throw userNotFound();
         if (r.outcome === "self") throw new AppError("user.cannot_disable_self", 403, "You cannot disable your own account.");
         if (r.outcome === "last_super_admin") throw new AppError("user.last_super_admin", 409, "The last active Super Admin cannot be disabled.");
+        if (r.outcome === "outranked") throw outranked();
         return { changed: r.changed, sessionsEnded: r.sessions, grantsRevoked: r.grants };
       },
     },
@@ -144,9 +148,11 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       path: "reset-two-factor", summary: "Turn a user's two-factor authentication off",
       description: "The TOTP secret and backup codes are deleted; the password alone signs in until they set it up again. The user is told by email. Audited as user.two_factor_reset.",
       response: changed("UserTwoFactorReset", "whether two-factor authentication was on", "wasEnabled"),
+      errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
         const r = await ua.resetTwoFactor(id, actorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
+        if (r.outcome === "outranked") throw outranked();
         return { wasEnabled: r.wasEnabled };
       },
     },
@@ -154,9 +160,11 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       path: "sign-out-everywhere", summary: "End every session of a user and revoke every grant",
       description: "Relying parties are told by back-channel logout; the account stays usable. Audited as user.signed_out_everywhere.",
       response: signedOut,
+      errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
         const r = await ua.signOutEverywhere(id, actorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
+        if (r.outcome === "outranked") throw outranked();
         return { sessionsEnded: r.sessions, grantsRevoked: r.grants };
       },
     },
