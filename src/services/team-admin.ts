@@ -5,8 +5,8 @@
 // caller (the admin area, the admin API) has checked the admin's system role.
 import type { TeamDirectoryQueries, TeamListing } from "../queries/team-directory.ts";
 import type { TeamQueries, Team } from "../queries/teams.ts";
+import { UUID } from "../lib/ids.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_TEAM_PAGE = 100;
 
 export type TeamSearchInput = { query?: string; cursor?: string; limit: number };

@@ -12,7 +12,6 @@ import { when } from "./users-view.ts";
 
 /** one CSRF binding for every form on the team screens */
 export const TEAMS_CSRF = "admin-teams";
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** what a redirect after a successful action may say: ?notice=<code> */
 export const TEAM_NOTICES = {
@@ -66,7 +65,8 @@ export async function teamDetailsView(app: AppContext, team: Team, adminId: stri
     members,
     owner,
     assignable: assignable.map((r) => ({ id: r.id, name: r.name })),
-    candidates: members.filter((m) => !m.isOwner),
+    // never the admin themselves (after joining the team): the service refuses that transfer too
+    candidates: members.filter((m) => !m.isOwner && m.userId !== adminId),
     pending: p ? { username: p.to.username, email: p.to.email, name: p.to.name, started: when(p.transfer.createdAt), expires: when(p.transfer.expiresAt) } : null,
   };
 }

@@ -1,46 +1,23 @@
 // /admin/teams: the provider admins' team screens (every route needs gatehouse.admin.teams.manage). The list
-// searches by part of a team's name or slug, newest first, in cursor pages; a team's page shows its members
-// (the Owner marked and out of reach), the pending ownership transfer and the actions (teams-actions.ts):
-// change a member's role, remove a member, start or cancel an ownership transfer. The admin acts through the
-// team services as `asAdmin(adminId)`, which audit every change with the admin as the actor.
+// searches by part of a team's name or slug, newest first, in cursor pages (team-search.ts); a team's page shows
+// its members (the Owner marked and out of reach), the pending ownership transfer and the actions
+// (teams-actions.ts): change a member's role, remove a member, start or cancel an ownership transfer. The admin
+// acts through the team services as `asAdmin(adminId)`, which audit every change with the admin as the actor.
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminTeamActions, type TeamPageLocals } from "./teams-actions.ts";
 import { noticeText, teamDetailsView, teamFromUrl, TEAMS_CSRF } from "./teams-view.ts";
-import { when } from "./users-view.ts";
+import { searchTeams } from "./team-search.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
-const PAGE_SIZE = 25;
-
-const queryValue = (ctx: Context, name: string) => {
-  const v = ctx.query[name];
-  return (Array.isArray(v) ? v[0] : v)?.trim() ?? "";
-};
-
 export function registerAdminTeamRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
-  const { services, csrf } = app;
+  const { csrf } = app;
 
   router.get("/admin/teams", h.requireAdmin(ADMIN_PERMISSIONS.teamsManage), async (ctx) => {
-    const q = queryValue(ctx, "q").slice(0, 300);
-    const cursor = queryValue(ctx, "cursor");
-    const render = (locals: Record<string, unknown>, status = 200) =>
-      h.render(ctx, "teams", { section: "teams", title: "Teams", filter: { q }, teams: [], nextUrl: null, ...locals }, status);
-
-    const result = await services.teamAdmin.search({ query: q || undefined, cursor: cursor || undefined, limit: PAGE_SIZE });
-    if (result.outcome !== "ok") return render({ error: result.message, errorField: result.field === "query" ? "q" : result.field }, 400);
-    const first = q ? `/admin/teams?${new URLSearchParams({ q }).toString()}` : "/admin/teams";
-    const next = result.nextCursor ? new URLSearchParams({ ...(q ? { q } : {}), cursor: result.nextCursor }) : null;
-    return render({
-      paged: Boolean(cursor),
-      firstUrl: first,
-      nextUrl: next ? `/admin/teams?${next.toString()}` : null,
-      teams: result.teams.map((t) => ({
-        id: t.id, name: t.name, slug: t.slug, members: t.memberCount, created: when(t.createdAt),
-        owner: t.owner ? { username: t.owner.username, email: t.owner.email } : null,
-      })),
-    });
+    const { status, search, error } = await searchTeams(app, ctx, "/admin/teams");
+    return h.render(ctx, "teams", { section: "teams", title: "Teams", search, error }, status);
   });
 
   /** the team's page (404 for an unknown or malformed id) with a notice or an error from an action */
@@ -51,6 +28,8 @@ export function registerAdminTeamRoutes(router: Router, app: AppContext, h: Admi
       section: "teams",
       title: `Team ${team.name}`,
       ...view,
+      // members link to their admin user page only for admins who may open it
+      canUsers: await h.can(ctx, ADMIN_PERMISSIONS.usersRead),
       csrfToken: csrf.token(ctx, TEAMS_CSRF),
       ...locals,
     }, status);

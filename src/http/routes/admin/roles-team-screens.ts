@@ -1,0 +1,79 @@
+// What the admin team-role routes (roles-team.ts) share: the team and the role in the URL (404 pages
+// otherwise), the admin as the team actor (asAdmin), a service refusal as the form's errors, and the two
+// screens: a team's roles with the new-role form, and one role's editor (Owner read only).
+import type { Context } from "koa";
+import type { AppContext } from "../../../context.ts";
+import type { Team } from "../../../queries/teams.ts";
+import { asAdmin } from "../../../services/team-admin.ts";
+import type { RoleView, TeamRefusal } from "../../../services/team-roles.ts";
+import type { AdminRouteHelpers } from "./shared.ts";
+import { UUID } from "../../../lib/ids.ts";
+import { ADMIN_PREFIX, ROLES_CSRF, emptyForm, formFromGrants, matrixOf, noticeOf, notFound, type FieldErrors, type RoleForm } from "./roles-shared.ts";
+
+export type TeamRoleLocals = { form?: RoleForm; errors?: FieldErrors; error?: string };
+
+type Registry = AppContext["services"]["permissions"];
+/** every registered code a team role may hold, by tab (administrator codes belong to system roles) */
+const teamTabs = (registry: Registry) => registry.listByTab().map(({ tab, permissions }) => ({ tab, permissions: permissions.filter((p) => !p.code.startsWith(ADMIN_PREFIX)) }));
+const labelsOf = (registry: Registry) => Object.fromEntries(registry.list().map((p) => [p.code, p.label]));
+const formError = (errors: FieldErrors, what: string) => (Object.keys(errors).length ? `The role was not ${what}: correct the field marked below.` : undefined);
+
+export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
+  const { services, csrf } = app;
+  const { teamRoles, teamAdmin, permissions: registry } = services;
+  const by = (ctx: Context) => asAdmin(h.admin(ctx).user.id);
+  const base = (team: Team) => `/admin/roles/teams/${team.id}`;
+
+  async function rolesOf(team: Team, ctx: Context): Promise<RoleView[]> {
+    const result = await teamRoles.list(team.id, by(ctx));
+    if (result.outcome !== "ok") throw notFound("team", "/admin/roles/teams");
+    return result.roles;
+  }
+
+  return {
+    by,
+    base,
+    request: (ctx: Context) => { const a = h.actor(ctx); return { ip: a.ip, userAgent: a.userAgent }; },
+    async teamOr404(ctx: Context): Promise<Team> {
+      const team = await teamAdmin.find(String(ctx.params.teamId ?? ""));
+      if (!team) throw notFound("team", "/admin/roles/teams");
+      return team;
+    },
+    async roleOr404(ctx: Context, team: Team): Promise<RoleView> {
+      const roleId = String(ctx.params.roleId ?? "");
+      const role = UUID.test(roleId) ? (await rolesOf(team, ctx)).find((r) => r.id === roleId.toLowerCase()) : undefined;
+      if (!role) throw notFound("role in this team", base(team));
+      return role;
+    },
+    /** a refusal's locals and status (not_found is thrown: another team's role never shows) */
+    refusal(r: TeamRefusal, team: Team, form: RoleForm): { locals: TeamRoleLocals; status: number } {
+      if (r.outcome === "not_found") throw notFound("role in this team", base(team));
+      if (r.outcome === "invalid") return { locals: { form, errors: { [r.field === "name" ? "name" : "permissions"]: r.message } }, status: 400 };
+      return { locals: { form, error: r.message }, status: 403 };
+    },
+    /** the team's roles with the new-role form */
+    async renderTeam(ctx: Context, team: Team, locals: TeamRoleLocals = {}, status = 200) {
+      const form = locals.form ?? emptyForm();
+      const errors = locals.errors ?? {};
+      return h.render(ctx, "roles-team", {
+        section: "roles", title: `${team.name}: roles`, team, base: base(team), roles: await rolesOf(team, ctx), labels: labelsOf(registry),
+        form, errors, tabs: matrixOf(teamTabs(registry), form), notice: noticeOf(ctx, "team"),
+        error: locals.error ?? formError(errors, "created"), csrfToken: csrf.token(ctx, ROLES_CSRF),
+      }, status);
+    },
+    /** one role's editor (the matrix only for an editable role) */
+    renderEdit(ctx: Context, team: Team, role: RoleView, locals: TeamRoleLocals = {}, status = 200) {
+      const form = locals.form ?? formFromGrants(role.name, role.permissions);
+      const errors = locals.errors ?? {};
+      return h.render(ctx, "roles-team-edit", {
+        section: "roles", title: `${team.name}: ${role.name}`, team, base: base(team), role, labels: labelsOf(registry), form, errors,
+        tabs: role.editable ? matrixOf(teamTabs(registry), form) : [], notice: noticeOf(ctx, "team"),
+        error: locals.error ?? formError(errors, "saved"), csrfToken: csrf.token(ctx, ROLES_CSRF),
+      }, status);
+    },
+    showConfirmation: (ctx: Context, confirm: { title: string; message: string; button: string; action: string; back: string }) =>
+      h.render(ctx, "confirm", { section: "roles", title: confirm.title, cardClass: "admin-roles", confirm, csrfToken: csrf.token(ctx, ROLES_CSRF) }),
+  };
+}
+
+export type TeamRoleScreens = ReturnType<typeof createTeamRoleScreens>;

@@ -1,0 +1,41 @@
+// The team finder that /admin/teams and /admin/roles/teams share (both need gatehouse.admin.teams.manage): part
+// of a team's name or slug (?q=), newest first, in cursor pages (?cursor=). The view model goes to the partial
+// views/partials/admin-team-search.eta; a bad search text or page link is a 400 with the service's message.
+import type { Context } from "koa";
+import type { AppContext } from "../../../context.ts";
+import { when } from "./users-view.ts";
+
+const PAGE_SIZE = 25;
+
+export type TeamSearchView = {
+  q: string;
+  teams: { id: string; name: string; slug: string; members: number; created: string; owner: { username: string; email: string } | null }[];
+  paged: boolean;
+  firstUrl: string;
+  nextUrl: string | null;
+  /** the refused field ("q", "cursor"), with `error` on the page */
+  errorField?: string;
+};
+export type TeamSearchOutcome = { status: number; search: TeamSearchView; error?: string };
+
+const queryValue = (ctx: Context, name: string) => {
+  const v = ctx.query[name];
+  return (Array.isArray(v) ? v[0] : v)?.trim() ?? "";
+};
+
+/** one page of the teams matching the request's ?q= and ?cursor=, with the links of `path` (the page's own) */
+export async function searchTeams(app: AppContext, ctx: Context, path: string): Promise<TeamSearchOutcome> {
+  const q = queryValue(ctx, "q").slice(0, 300);
+  const cursor = queryValue(ctx, "cursor");
+  const firstUrl = q ? `${path}?${new URLSearchParams({ q }).toString()}` : path;
+  const search: TeamSearchView = { q, teams: [], paged: Boolean(cursor), firstUrl, nextUrl: null };
+  const result = await app.services.teamAdmin.search({ query: q || undefined, cursor: cursor || undefined, limit: PAGE_SIZE });
+  if (result.outcome !== "ok") return { status: 400, search: { ...search, errorField: result.field === "query" ? "q" : result.field }, error: result.message };
+  const next = result.nextCursor ? new URLSearchParams({ ...(q ? { q } : {}), cursor: result.nextCursor }) : null;
+  search.nextUrl = next ? `${path}?${next.toString()}` : null;
+  search.teams = result.teams.map((t) => ({
+    id: t.id, name: t.name, slug: t.slug, members: t.memberCount, created: when(t.createdAt),
+    owner: t.owner ? { username: t.owner.username, email: t.owner.email } : null,
+  }));
+  return { status: 200, search };
+}

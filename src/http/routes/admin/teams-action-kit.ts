@@ -1,0 +1,70 @@
+// What every admin team action (teams-actions.ts) does around its own step: the submitted form's fields, the
+// CSRF check then the team in the URL, the member named in the URL or the form, the admin as the team actor
+// (asAdmin) and where the request came from, the redirect with a notice code, and the confirmation page.
+import type { Context } from "koa";
+import type { AppContext } from "../../../context.ts";
+import { AppError } from "../../errors.ts";
+import { asAdmin } from "../../../services/team-admin.ts";
+import type { Team } from "../../../queries/teams.ts";
+import type { MemberView } from "../../../services/team-members.ts";
+import type { AdminRouteHelpers } from "./shared.ts";
+import { memberNotFound, refusalOutcome, teamFromUrl, TEAMS_CSRF, type TeamNotice } from "./teams-view.ts";
+import { UUID } from "../../../lib/ids.ts";
+
+export type Confirmation = { title: string; message: string; button: string; action: string; fields?: Record<string, string> };
+
+/** a member as the confirmation pages name them: display name (when set), username and email */
+export const who = (m: MemberView) => (m.name ? `${m.name} (${m.username}, ${m.email})` : `${m.username} (${m.email})`);
+
+export function createTeamActionKit(app: AppContext, h: AdminRouteHelpers) {
+  const { services, csrf } = app;
+  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+  const adminId = (ctx: Context) => h.admin(ctx).user.id;
+  const by = (ctx: Context) => asAdmin(adminId(ctx));
+
+  /** a member of the team by id (a malformed or unknown id, or no member: undefined) */
+  async function memberOf(ctx: Context, team: Team, userId: string): Promise<MemberView | undefined> {
+    if (!UUID.test(userId)) return undefined;
+    const listed = await services.teamMembers.list(team.id, by(ctx));
+    if (listed.outcome !== "ok") {
+      const { error, status } = refusalOutcome(listed);
+      throw new AppError("admin.team_refused", status, error, { startOverUrl: `/admin/teams/${team.id}` });
+    }
+    return listed.members.find((m) => m.userId === userId.toLowerCase());
+  }
+
+  return {
+    services,
+    adminId,
+    by,
+    memberOf,
+    field(ctx: Context, name: string): string {
+      const v = submitted(ctx)[name];
+      return typeof v === "string" ? v.trim() : "";
+    },
+    confirmed: (ctx: Context) => submitted(ctx).confirm === "yes",
+    request(ctx: Context) {
+      const { ip, userAgent } = h.actor(ctx);
+      return { ip, userAgent };
+    },
+    /** the CSRF check, then the team in the URL (404 otherwise) */
+    async start(ctx: Context): Promise<Team> {
+      csrf.verify(ctx, TEAMS_CSRF, submitted(ctx)._csrf);
+      return teamFromUrl(app, ctx);
+    },
+    /** the member in the URL, or a 404 page */
+    async memberFromUrl(ctx: Context, team: Team): Promise<MemberView> {
+      const member = await memberOf(ctx, team, String(ctx.params.userId ?? ""));
+      if (!member) throw memberNotFound(team.id);
+      return member;
+    },
+    done(ctx: Context, team: Team, notice: TeamNotice): void {
+      ctx.status = 303;
+      ctx.redirect(`/admin/teams/${team.id}?notice=${notice}`);
+    },
+    showConfirmation: (ctx: Context, team: Team, c: Confirmation) =>
+      h.render(ctx, "confirm", { section: "teams", title: c.title, cardClass: "admin-teams", confirm: { ...c, back: `/admin/teams/${team.id}` }, csrfToken: csrf.token(ctx, TEAMS_CSRF) }),
+  };
+}
+
+export type TeamActionKit = ReturnType<typeof createTeamActionKit>;
