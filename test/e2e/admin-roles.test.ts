@@ -4,12 +4,14 @@
 // found, created, edited (DB and audit), Owner read-only (403 on a POST), admin codes refused, an unused custom
 // role deleted after its confirmation page, an in-use or built-in one kept; CSRF missing -> 403, unchanged; and
 // forbidden access: no system role, a system role without roles.manage, one without teams.manage, a team's own
-// Owner without a system role.
+// Owner or Manager without a system role (each with a valid CSRF token of its own: the guard refuses).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
 import { addMember, createTeam, type TestTeam } from "../helpers/team-flow.ts";
+import { csrfTokenFor } from "../helpers/admin-csrf.ts";
+import { ROLES_CSRF } from "../../src/http/routes/admin/roles-shared.ts";
 
 const decode = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 const GUARD = "Your account does not have access to this part of the admin area.";
@@ -278,7 +280,7 @@ describe("admin roles pages", () => {
     expect((await teamRoles(team.id)).find((r) => r.id === made.role.id)).toMatchObject({ permissions: ["gatehouse.team.read"] });
   });
 
-  it("forbidden: no system role, no roles.manage, no teams.manage, a team's own Owner: 403 on the routes they lack, nothing changed", async () => {
+  it("forbidden: no system role, no roles.manage, no teams.manage, a team's own Owner or Manager: the guard's 403 on the routes they lack, nothing changed", async () => {
     const ownerUser = await t.createUser();
     const own: TestTeam = await createTeam(t, ownerUser.id, `Own ${tag()}`);
     const other = await createTeam(t, (await t.createUser()).id, `Foreign ${tag()}`);
@@ -301,16 +303,24 @@ describe("admin roles pages", () => {
       }
       for (const [path, fields] of posts) {
         const res = await post(browser, path, fields, csrf);
+        expect(res.url, path).toBe(`${t.url}${path}`); // the POST's own answer, not a page it redirected to
         expect(res.status, path).toBe(403);
         expect(res.html, path).toContain(GUARD);
       }
     }
 
-    // a team's own Owner (and anyone without a system role): 403 on every route, their own team's too
-    const ownerBrowser = await signedIn(ownerUser);
-    expect((await ownerBrowser.go(`${t.url}/account/teams/${own.slug}/roles`)).status).toBe(200);
-    await refused(ownerBrowser, systemGets, systemPosts, "x");
-    for (const r of teamRoutes) await refused(ownerBrowser, r.gets, r.posts, "x");
+    // a team's own Owner and Manager (and anyone without a system role): 403 on every route, their own team's
+    // too, from the guard: each posts a valid token of its own browser, so the CSRF check would let it through
+    expect(await csrfTokenFor(t, adminBrowser, ROLES_CSRF)).toBe(csrfOf(await adminBrowser.go(`${t.url}/admin/roles/teams/${own.id}`)));
+    const managerUser = await t.createUser();
+    await addMember(t, own, managerUser.id, "manager");
+    for (const user of [ownerUser, managerUser]) {
+      const browser = await signedIn(user);
+      expect((await browser.go(`${t.url}/account/teams/${own.slug}/roles`)).status).toBe(200);
+      const csrf = await csrfTokenFor(t, browser, ROLES_CSRF);
+      await refused(browser, systemGets, systemPosts, csrf);
+      for (const r of teamRoutes) await refused(browser, r.gets, r.posts, csrf);
+    }
 
     // teams.manage without roles.manage: the team routes, not the system ones (with a valid token of its own)
     const teamsOnly = await adminWith(["gatehouse.admin.teams.manage"]);

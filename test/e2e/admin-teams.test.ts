@@ -11,11 +11,14 @@ import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { openAccountPage, tryRefresh } from "../helpers/sessions.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { createTeam, teamWithMembers } from "../helpers/team-flow.ts";
+import { csrfTokenFor } from "../helpers/admin-csrf.ts";
+import { TEAMS_CSRF } from "../../src/http/routes/admin/teams-view.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
 const decode = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 const csrfOf = (page: Page) => /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!;
+const GUARD = "Your account does not have access to this part of the admin area.";
 const cells = (html: string) => [...html.matchAll(/<td\b[^>]*>([\s\S]*?)<\/td>/g)].map((c) => decode(c[1]!.replace(/<br>/g, " ").replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim()));
 
 describe("admin teams pages", () => {
@@ -243,6 +246,9 @@ describe("admin teams pages", () => {
 
     const mail = await sink.waitFor((m) => m.to.includes(developer!.email) && sink.messages.indexOf(m) >= before);
     expect(mail.text).toContain("(an administrator)");
+    // the Owner hears that an administrator, and which one, asked whom
+    const notice = await sink.waitFor((m) => m.to.includes(owner.email) && sink.messages.indexOf(m) >= before);
+    expect(notice.text).toContain(`${admin.username}, an administrator of Gatehouse, asked ${developer!.username} to take over your team ${name}.`);
     const link = new RegExp(`/account/teams/${slug}/transfer/accept/[\\w-]{43}`).exec(mail.text)![0];
     const memberBrowser = new TestBrowser(t.url);
     const acceptPage = await openAccountPage(memberBrowser, t.url, link, { identifier: developer!.email, password: developer!.password });
@@ -253,6 +259,41 @@ describe("admin teams pages", () => {
     const after = await teamPage(adminBrowser, teamId);
     expect(after.html).not.toContain("Cancel the transfer");
     expect(after.html).not.toContain(`/members/${developer!.id}/`);
+  });
+
+  it("an admin who joined a team is no transfer candidate and cannot transfer it to themselves; members link to user pages only with users.read", async () => {
+    const { teamId, owner, members: [developer] } = await team("developer");
+    const role = await t.app.services.systemRoles.create({ key: `tm${Date.now().toString(36)}`, name: "Team keeper", permissions: ["gatehouse.admin.teams.manage"] });
+    if (role.outcome !== "created") throw new Error(role.outcome);
+    const keeper = await t.createUser();
+    await t.app.services.systemRoles.setUserRole(keeper.id, role.role.key);
+    await t.app.queries.teams.addMember(teamId, keeper.id, await roleId(teamId, "developer"));
+    const keeperBrowser = await signedIn(keeper);
+    const before = sink.messages.length;
+
+    const page = await teamPage(keeperBrowser, teamId);
+    expect(page.status).toBe(200);
+    const candidates = (html: string) => [.../<select id="toUserId"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1]!.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+    expect(candidates(page.html)).toEqual([developer!.id]);
+    // no users.read: every member (the Owner too) is plain text, never a link the admin could not open
+    expect(page.html).not.toContain('href="/admin/users/');
+    const firstCell = (html: string, userId: string) => cells(new RegExp(`<tr data-member="${userId}">([\\s\\S]*?)</tr>`).exec(html)![1]!)[0];
+    expect(firstCell(page.html, developer!.id)).toBe(developer!.username);
+    expect(firstCell(page.html, owner.id)).toBe(owner.username);
+    const superPage = await teamPage(adminBrowser, teamId);
+    for (const id of [owner.id, developer!.id, keeper.id]) expect(superPage.html).toContain(`<a href="/admin/users/${id}">`);
+    expect(candidates(superPage.html).sort()).toEqual([developer!.id, keeper.id].sort());
+
+    for (const fields of [{}, { confirm: "yes" }] as Record<string, string>[]) {
+      const self = await post(keeperBrowser, `/admin/teams/${teamId}/transfer`, { _csrf: csrfOf(page), toUserId: keeper.id, ...fields });
+      expect(self.status).toBe(403);
+      expect(self.html).toContain("An administrator cannot transfer a team to themselves.");
+      expect(self.html).not.toContain('name="confirm" value="yes"');
+    }
+    expect(await t.app.services.ownership.pending(teamId, owner.id)).toMatchObject({ outcome: "ok", pending: null });
+    expect(await eventsOf(keeper.id, "team.ownership.transfer_started")).toEqual([]);
+    await t.app.services.mailer.idle();
+    expect(sink.messages.length).toBe(before);
   });
 
   it("cancels a pending transfer: its link stops working; cancelling again is a 400", async () => {
@@ -301,10 +342,11 @@ describe("admin teams pages", () => {
     expect(sink.messages.length).toBe(before);
   });
 
-  it("forbidden: no system role, a system role without teams.manage, and a team's own Owner or Manager get 403 everywhere", async () => {
+  it("forbidden: no system role, a system role without teams.manage, and a team's own Owner, Manager or Developer get the guard's 403 everywhere", async () => {
     const { teamId, owner, members: [manager, developer] } = await team("manager", "developer");
     const other = await team("developer");
-    const adminCsrf = csrfOf(await teamPage(adminBrowser, teamId));
+    // the helper makes the very token the team page would give (so the refused browsers' tokens are valid ones)
+    expect(await csrfTokenFor(t, adminBrowser, TEAMS_CSRF)).toBe(csrfOf(await teamPage(adminBrowser, teamId)));
     const gets = (id: string) => ["/admin/teams", "/admin/teams?q=a", `/admin/teams/${id}`];
     const posts = (id: string, memberId: string) => [
       [`/admin/teams/${id}/members/${memberId}/role`, { roleId: UNKNOWN }],
@@ -323,17 +365,24 @@ describe("admin teams pages", () => {
       await signedIn(readerUser, "/admin/users"),
       await signedIn(owner, "/account"),
       await signedIn(manager!, "/account"),
+      await signedIn(developer!, "/account"),
     ];
     expect((await browsers[1]!.go(`${t.url}/admin/users`)).status).toBe(200); // the reader is an admin, just not for teams
     for (const browser of browsers) {
+      // a valid token of this browser's own: only the permission guard can refuse these POSTs
+      const csrf = await csrfTokenFor(t, browser, TEAMS_CSRF);
       for (const [id, memberId] of [[teamId, developer!.id], [other.teamId, other.members[0]!.id]] as const) {
         for (const path of gets(id)) {
           const res = await browser.go(`${t.url}${path}`);
           expect(res.status, path).toBe(403);
+          expect(res.html, path).toContain(GUARD);
           expect(res.html).not.toContain(developer!.email);
         }
         for (const [path, fields] of posts(id, memberId)) {
-          expect((await post(browser, path, { ...fields, _csrf: adminCsrf })).status, path).toBe(403);
+          const res = await post(browser, path, { ...fields, _csrf: csrf });
+          expect(res.url, path).toBe(`${t.url}${path}`); // the POST's own answer, not a page it redirected to
+          expect(res.status, path).toBe(403);
+          expect(res.html, path).toContain(GUARD);
         }
       }
     }
