@@ -9,7 +9,7 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { randomUUID } from "node:crypto";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/provider-admin-api.ts";
+import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/api.ts";
 
 const FIELDS = ["actorId", "clientId", "createdAt", "data", "id", "ip", "outcome", "type", "userAgent", "userEmail", "userId"];
 type Event = Json & { id: string; type: string };

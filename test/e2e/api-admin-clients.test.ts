@@ -13,7 +13,7 @@ import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { tryRefresh } from "../helpers/sessions.ts";
 import { authorizationRequest } from "../helpers/totp-login.ts";
-import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/provider-admin-api.ts";
+import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/api.ts";
 
 const REDIRECT = "https://app.example.test/cb";
 const REDIRECT2 = "https://app.example.test/new-cb";

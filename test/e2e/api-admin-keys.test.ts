@@ -7,7 +7,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/provider-admin-api.ts";
+import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/api.ts";
 
 type Key = Json & { kid: string; state: string; alg: string };
 const FIELDS = ["activatedAt", "alg", "createdAt", "deactivatedAt", "kid", "published", "retireAfter", "state"];

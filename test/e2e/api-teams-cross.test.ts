@@ -6,7 +6,7 @@
 // to B's invitee (checked after a later email to A's invitee arrived), and no audit event names B.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { teamWithMembers } from "../helpers/team-flow.ts";
-import { startTeamApi, type ApiUser, type TeamApiHarness } from "../helpers/team-api.ts";
+import { startTeamApi, type TeamApiHarness } from "../helpers/api.ts";
 
 const uniqueEmail = (tag: string) => `${tag.toLowerCase()}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`;
 
@@ -15,10 +15,6 @@ describe("team admin API: another team's ids in one's own team's URLs", () => {
   beforeAll(async () => { h = await startTeamApi(); });
   afterAll(async () => { await h?.close(); });
 
-  const as = async (user: ApiUser) => {
-    const token = await h.tokenFor(user);
-    return (method: string, path: string, body?: unknown) => h.call(method, path, token, body);
-  };
   /** everything of a team the calls could change, from the database */
   const snapshot = async (teamId: string) => {
     const { prisma } = h.t.app.db;
@@ -36,7 +32,7 @@ describe("team admin API: another team's ids in one's own team's URLs", () => {
     const b = await teamWithMembers(h.t, "CrossB", "manager", "developer");
     const [managerA, developerA] = a.members;
     const [managerB, developerB] = b.members;
-    const mgrB = await as(managerB!);
+    const mgrB = await h.as(managerB!);
     const customB = await mgrB("POST", `/api/v1/teams/${b.teamId}/roles`, { name: "B support", permissions: ["gatehouse.team.read"] });
     expect(customB.status, JSON.stringify(customB.body)).toBe(201);
     const inviteeB = uniqueEmail("InviteeB");
@@ -51,7 +47,7 @@ describe("team admin API: another team's ids in one's own team's URLs", () => {
     const beforeA = await snapshot(a.teamId);
     const lastEvent = (await h.t.app.db.prisma.auditEvent.findFirst({ orderBy: { id: "desc" } }))?.id ?? 0n;
 
-    const mgrA = await as(managerA!);
+    const mgrA = await h.as(managerA!);
     const base = `/api/v1/teams/${a.teamId}`;
     const developerRoleA = await h.roleId(a.teamId, "developer");
     const notFound: [string, string, unknown, string][] = [

@@ -9,7 +9,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { uniqueEmail } from "../helpers/test-app.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { teamWithMembers } from "../helpers/team-flow.ts";
-import { startTeamApi, UA, type ApiUser, type TeamApiHarness } from "../helpers/team-api.ts";
+import { startTeamApi, UA, type ApiUser, type TeamApiHarness } from "../helpers/api.ts";
 import type { ReceivedMail } from "../helpers/smtp-sink.ts";
 import { sha256 } from "../../src/lib/crypto.ts";
 
@@ -23,10 +23,7 @@ function harness(env: Record<string, string> = {}) {
   afterAll(async () => { await ctx.h?.close(); });
   return ctx;
 }
-const as = async (h: TeamApiHarness, user: ApiUser) => {
-  const token = await h.tokenFor(user);
-  return (method: string, path: string, body?: unknown) => h.call(method, path, token, body);
-};
+const as = (h: TeamApiHarness, user: ApiUser) => h.as(user);
 const mailTo = (h: TeamApiHarness, address: string, after: number) =>
   h.sink.waitFor((m) => m.to.some((to) => to.toLowerCase() === address.toLowerCase()) && h.sink.messages.indexOf(m) >= after);
 

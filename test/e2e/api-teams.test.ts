@@ -10,7 +10,7 @@
 // transfers: api-teams-mail.test.ts.)
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { teamWithMembers } from "../helpers/team-flow.ts";
-import { startTeamApi, teamRouteCalls, UA, type TeamApiHarness } from "../helpers/team-api.ts";
+import { startTeamApi, teamRouteCalls, UA, type ApiUser, type TeamApiHarness } from "../helpers/api.ts";
 
 const ADMIN_TEAMS = "gatehouse.admin.teams.manage";
 const NO_SUCH_ID = "00000000-0000-4000-8000-000000000000";
@@ -23,10 +23,7 @@ describe("team admin API", () => {
   afterAll(async () => { await h?.close(); });
 
   const team = (...roles: string[]) => teamWithMembers(h.t, "Api", ...roles);
-  const as = async (user: { id: string; email: string; username: string; password: string }) => {
-    const token = await h.tokenFor(user);
-    return (method: string, path: string, body?: unknown) => h.call(method, path, token, body);
-  };
+  const as = (user: ApiUser) => h.as(user);
 
   it("the OpenAPI document says which team permission each route needs, and lists only fields a caller may see", async () => {
     type Op = { "x-gatehouse-access"?: string; "x-gatehouse-permission"?: string; "x-gatehouse-team-permission"?: string; responses: Record<string, { description: string }> };
