@@ -12,6 +12,7 @@ import type { SystemRole } from "../../../queries/permissions.ts";
 import { parseBody } from "../../body.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { SYSTEM_ROLE_KEY } from "../../../services/system-roles.ts";
 import {
   ROLES_CSRF, emptyForm, formFromGrants, formOf, grantsOf, matrixOf, noticeOf, notFound, seeOther,
   type FieldErrors, type RoleForm,
@@ -19,12 +20,12 @@ import {
 
 const SUMMARY = "The role was not saved: correct the field marked below.";
 
-export function registerSystemRoleRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
+type EditLocals = { form?: RoleForm; errors?: FieldErrors; error?: string };
+
+/** the system-role pages: the index (list and the new-role form) and one role's editor */
+function systemRolePages(app: AppContext, h: AdminRouteHelpers) {
   const { services, csrf } = app;
   const systemRoles = services.systemRoles;
-  const guard = h.requireAdmin(ADMIN_PERMISSIONS.rolesManage);
-  const body = parseBody(app.config.bodyLimit);
-  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
 
   const view = (r: SystemRole) => ({
     key: r.key, name: r.name, builtIn: r.builtIn, everything: r.permissions.includes("*"),
@@ -45,12 +46,12 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
 
   async function roleOr404(ctx: Context): Promise<SystemRole> {
     const key = String(ctx.params.key ?? "");
-    const role = key.length <= 100 ? await systemRoles.get(key) : null;
+    const role = SYSTEM_ROLE_KEY.test(key) ? await systemRoles.get(key) : null;
     if (!role) throw notFound("system role", "/admin/roles");
     return role;
   }
 
-  function renderEdit(ctx: Context, role: SystemRole, locals: { form?: RoleForm; errors?: FieldErrors; error?: string } = {}, status = 200) {
+  function renderEdit(ctx: Context, role: SystemRole, locals: EditLocals = {}, status = 200) {
     const form = locals.form ?? formFromGrants(role.name, role.permissions, role.key);
     const errors = locals.errors ?? {};
     return h.render(ctx, "roles-system-edit", {
@@ -59,6 +60,17 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
       error: locals.error ?? (Object.keys(errors).length ? SUMMARY : undefined), csrfToken: csrf.token(ctx, ROLES_CSRF),
     }, status);
   }
+
+  return { renderIndex, roleOr404, renderEdit };
+}
+
+export function registerSystemRoleRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
+  const { services, csrf } = app;
+  const systemRoles = services.systemRoles;
+  const guard = h.requireAdmin(ADMIN_PERMISSIONS.rolesManage);
+  const body = parseBody(app.config.bodyLimit);
+  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+  const { renderIndex, roleOr404, renderEdit } = systemRolePages(app, h);
 
   router.get("/admin/roles", guard, (ctx) => renderIndex(ctx));
 
