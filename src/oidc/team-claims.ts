@@ -6,6 +6,7 @@
 import { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
 import { TEAM_SLUG, type TeamClaims as ResolvedTeamClaims } from "../services/teams.ts";
 import type { TokenClaimContributor } from "./token-claims.ts";
+import { UUID } from "../lib/ids.ts";
 
 /** the part of a membership the choice needs */
 export type TeamOption = { team: { id: string; slug: string } };
@@ -15,7 +16,6 @@ export type TeamChoice =
   /** the user must pick: several teams and none named, or the named team is not one of theirs */
   | { kind: "ask"; reason: "choose" | "not_member"; requested?: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** a `team` parameter is a team's slug or id; anything else is refused before it reaches a page */
 export const isTeamParam = (value: string) => UUID.test(value) || TEAM_SLUG.test(value.toLowerCase());

@@ -9,8 +9,8 @@ import type { LockoutService, LockSubject } from "./lockout.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
 import type { AuditService } from "./audit.ts";
 import { totpEnabled } from "./totp.ts";
+import { UUID } from "../lib/ids.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type SignInResult =
   | { outcome: "ok"; user: User; amr: string[] }

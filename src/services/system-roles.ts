@@ -11,6 +11,7 @@ import type { PermissionRegistry } from "../authz/registry.ts";
 import type { AuditContext, AuditService } from "./audit.ts";
 import { CORE_OWNER, SUPER_ADMIN } from "../authz/core-permissions.ts";
 import { PERMISSION_GRANT } from "../authz/wildcards.ts";
+import { UUID } from "../lib/ids.ts";
 
 export const SYSTEM_ROLE_KEY = /^[a-z][a-z0-9_]{1,39}$/;
 const ADMIN_PREFIX = "gatehouse.admin.";
@@ -30,7 +31,6 @@ export type SetUserSystemRoleResult =
 /** who acts without a user behind them: the CLI ("cli") and start-up (no actor) */
 const unlimited = (actor: AuditContext) => !actor.actorId || actor.actorId === "cli";
 // control characters (NUL and the like) never belong in a role's name
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function createSystemRoleService(deps: { permissions: PermissionQueries; registry: PermissionRegistry; audit: AuditService; users: Pick<UserQueries, "findById"> }) {

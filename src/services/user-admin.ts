@@ -15,8 +15,8 @@ import type { EndedSessions } from "../oidc/redis-adapter.ts";
 import { SUPER_ADMIN } from "../authz/core-permissions.ts";
 import { createUserImport, type UserImport } from "./user-import.ts";
 import { normalizeEmail } from "./identifiers.ts";
+import { UUID } from "../lib/ids.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const MAX_PAGE = 100;
 
 /** who acts (a user id, or "cli") and from where: every action is audited with it */

@@ -7,9 +7,9 @@ import type { AppContext } from "../../../context.ts";
 import { parseBody } from "../../body.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";
 import type { AccountRouteHelpers } from "./index.ts";
+import { UUID } from "../../../lib/ids.ts";
 
 const CSRF_BINDING = "account-devices";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const regions = new Intl.DisplayNames(["en"], { type: "region" });
 
 /** "Germany" from "DE"; the code itself when the name is unknown */

@@ -5,7 +5,8 @@ import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
 import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
-import { UUID, type TeamPages } from "./shared.ts";
+import { type TeamPages } from "./shared.ts";
+import { UUID } from "../../../lib/ids.ts";
 
 const roleBody = z.object({ roleId: z.string().regex(UUID, "Choose one of this team's roles.") });
 

@@ -4,7 +4,8 @@ import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type RoleView, type TeamActor } from "../../../services/team-roles.ts";
-import { UUID, listOf, type TeamPages } from "./shared.ts";
+import { listOf, type TeamPages } from "./shared.ts";
+import { UUID } from "../../../lib/ids.ts";
 
 type RoleForm = { name: string; permissions: string[]; wildcards: string };
 type FormLocals = { error?: string; field?: string; notice?: string; form?: RoleForm };

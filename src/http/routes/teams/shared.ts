@@ -11,7 +11,6 @@ export type TeamSection = "members" | "roles" | "invitations" | "transfer";
 export type Confirmation = { title: string; message: string; action: string; button: string; fields?: Record<string, string>; back: string };
 
 export const SLUG = /^[a-z0-9-]{1,48}$/;
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** a form value that may arrive once, many times, or (over 20 times) as an object with numeric keys */
 export function listOf(value: unknown): string[] {

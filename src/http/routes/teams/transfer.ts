@@ -6,7 +6,8 @@ import type { Context, Middleware } from "koa";
 import type { AppContext } from "../../../context.ts";
 import type { TeamActor } from "../../../services/team-roles.ts";
 import type { TransferLinkReason } from "../../../services/ownership.ts";
-import { UUID, type TeamPages } from "./shared.ts";
+import { type TeamPages } from "./shared.ts";
+import { UUID } from "../../../lib/ids.ts";
 
 const TOKEN = /^[\w-]{20,100}$/;
 const LINK_PROBLEMS: Record<TransferLinkReason, string> = {
