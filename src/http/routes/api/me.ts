@@ -7,6 +7,7 @@
 // not have is a 404, audited as a failure.
 import type { Context } from "koa";
 import { z } from "zod";
+import { when } from "./schemas.ts";
 import type { AppContext } from "../../../context.ts";
 import type { UserSession } from "../../../services/sessions/records.ts";
 import type { TrustedDevice } from "../../../services/devices/trusted-devices.ts";
@@ -16,7 +17,6 @@ import { tokenOf } from "./auth.ts";
 import { defineRoute, userOf, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
 
-const when = z.string().meta({ format: "date-time", example: "2026-12-01T12:00:00.000Z" });
 const ME = { token: "user" } as const;
 const TAGS = ["Me"];
 

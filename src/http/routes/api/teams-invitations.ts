@@ -11,7 +11,8 @@ import { TEAM_PERMISSIONS, type TeamActorRef } from "../../../services/team-role
 import { AppError } from "../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
-import { TAGS, invitationParams, iso, notFoundDoc, roleRef, teamParams, uuidField, when, type TeamApi } from "./teams-shared.ts";
+import { TAGS, invitationParams, notFoundDoc, roleRef, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
+import { iso, when } from "./schemas.ts";
 
 export const teamInvitation = z.object({
   id: z.uuid(),

@@ -8,7 +8,8 @@ import type { MemberView } from "../../../services/team-members.ts";
 import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
-import { TAGS, iso, memberParams, notFoundDoc, roleRef, teamParams, uuidField, when, type TeamApi } from "./teams-shared.ts";
+import { TAGS, memberParams, notFoundDoc, roleRef, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
+import { iso, when } from "./schemas.ts";
 
 export const teamMember = z.object({
   userId: z.uuid(),

@@ -10,7 +10,8 @@ import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
 import { AppError } from "../../errors.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
-import { TAGS, iso, notFoundDoc, roleParams, teamParams, when, type TeamApi } from "./teams-shared.ts";
+import { TAGS, notFoundDoc, roleParams, teamParams, type TeamApi } from "./teams-shared.ts";
+import { iso, when } from "./schemas.ts";
 
 export const teamRole = z.object({
   id: z.uuid(),

@@ -16,8 +16,6 @@ import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 export const TAGS = ["Teams"];
 
-export const when = z.string().meta({ format: "date-time", example: "2026-12-01T12:00:00.000Z" });
-
 /** a UUID path segment, lower-cased (the services compare ids as strings) */
 const uuidParam = (what: string) => z.uuid(`is not a ${what} id`).transform((id) => id.toLowerCase());
 export const teamParams = z.strictObject({ teamId: uuidParam("team") });
@@ -92,6 +90,3 @@ export function createTeamApi(app: AppContext) {
 }
 
 export type TeamApi = ReturnType<typeof createTeamApi>;
-
-/** ISO time of a date */
-export const iso = (d: Date) => d.toISOString();

@@ -9,7 +9,8 @@ import type { PendingTransfer } from "../../../services/ownership.ts";
 import type { TeamActorRef } from "../../../services/team-roles.ts";
 import { AppError } from "../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "./openapi.ts";
-import { TAGS, iso, notFoundDoc, teamParams, uuidField, when, type TeamApi } from "./teams-shared.ts";
+import { TAGS, notFoundDoc, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
+import { iso, when } from "./schemas.ts";
 
 const OWNER = "*";
 

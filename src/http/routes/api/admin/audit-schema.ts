@@ -1,8 +1,8 @@
 // The answers of the admin audit and analytics API: one audit event as the admin Audit log page shows it, and
 // the login analytics of a range (services/analytics.ts defines every figure) with the dashboard's counts.
 import { z } from "zod";
+import { when } from "../schemas.ts";
 
-const when = z.string().meta({ format: "date-time", example: "2026-12-01T12:00:00.000Z" });
 const rate = z.number().nullable().meta({ description: "0-1; null when there was nothing to divide by" });
 const count = z.number().int();
 

@@ -8,6 +8,7 @@
 // The CSV export stays on the admin page (/admin/audit/export.csv): the registry answers JSON only.
 import { z } from "zod";
 import type { AppContext } from "../../../../context.ts";
+import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { AuditQueryError } from "../../../../services/audit-log.ts";
 import { AnalyticsQueryError } from "../../../../services/analytics.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
@@ -15,7 +16,7 @@ import { nextCursor, pageQuery } from "../pagination.ts";
 import { auditEvent, loginAnalytics } from "./audit-schema.ts";
 import { fieldInvalid, requestInvalid } from "../request-invalid.ts";
 
-const ACCESS = { token: "user", permission: "gatehouse.admin.audit.read" } as const;
+const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.auditRead } as const;
 const DEFAULT_RANGE_MS = 7 * 86_400_000;
 const instant = (what: string) => z.string().max(40).optional().meta({ description: `${what} (ISO 8601 date-time with an offset, e.g. 2026-12-01T00:00:00Z)` });
 

@@ -1,16 +1,17 @@
 // The admin clients API's schemas: what an admin sees of a client (never its secret hash; the one-time secret only
 // in the answers to registering and rotating), and the bodies of registering and changing one. The body fields
-// are the client service's own field rules (newClientSchema's fields: redirect URIs without fragments, grant
+// are the client service's own field rules (newClientSchema's fields: redirect URIs as client-uris.ts allows, grant
 // types, back-channel logout URI, permission namespace outside gatehouse.*); its rules across fields (a code
 // flow needs a redirect URI, a public client no client_credentials) and the namespace overlap are checked by
 // the service itself, and the resources against the configured resource servers by the route, as the admin
 // Clients screen does. The scope is not set through the API (nor on the screen): a change keeps the client's.
 import { z } from "zod";
+import { when } from "../schemas.ts";
 import { GRANT_TYPES, newClientSchema } from "../../../../services/clients.ts";
 import type { OidcClient } from "../../../../queries/clients.ts";
 
-const when = z.string().meta({ format: "date-time", example: "2026-12-01T12:00:00.000Z" });
 const field = newClientSchema.shape;
+const URI_RULE = "Each https, or http on 127.0.0.1, [::1] or localhost, or for a public (native) client a private-use scheme like com.example.app:/callback; no fragment, no user name or password.";
 
 export const adminClient = z.object({
   id: z.string().meta({ description: "the OAuth client_id" }),
@@ -51,12 +52,12 @@ export const rotatedSecret = z.object({ clientId: z.string(), secret }).meta({ i
 export const clientParams = z.strictObject({ clientId: z.string().regex(/^[A-Za-z0-9_-]{1,128}$/, "is not a client id") });
 
 const fields = {
-  redirectUris: field.redirectUris.unwrap().max(50).meta({ description: "where the code flow may return (no fragments); needed with authorization_code" }),
-  postLogoutRedirectUris: field.postLogoutRedirectUris.unwrap().max(50),
+  redirectUris: field.redirectUris.unwrap().max(50).meta({ description: `where the code flow may return; needed with authorization_code. ${URI_RULE}` }),
+  postLogoutRedirectUris: field.postLogoutRedirectUris.unwrap().max(50).meta({ description: `where a sign-out may return. ${URI_RULE}` }),
   grantTypes: field.grantTypes.unwrap().meta({ description: `some of ${GRANT_TYPES.join(", ")}; a public client cannot use client_credentials` }),
   resources: z.array(z.url()).max(20).meta({ description: "resource servers the client may get access tokens for: among the provider's configured ones (RESOURCE_SERVERS)" }),
   firstParty: field.firstParty.unwrap(),
-  backchannelLogoutUri: field.backchannelLogoutUri.unwrap(),
+  backchannelLogoutUri: field.backchannelLogoutUri.unwrap().meta({ description: "where Gatehouse posts logout tokens: https, or http on 127.0.0.1, [::1] or localhost; null for none" }),
   permissionNamespace: field.permissionNamespace.unwrap().meta({ description: "lower-case dotted words (acme.blog); not gatehouse; may not overlap another client's" }),
 };
 

@@ -9,6 +9,7 @@
 import type { Context } from "koa";
 import { z, ZodError } from "zod";
 import type { AppContext } from "../../../../context.ts";
+import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { ClientNamespaceError, type ClientEditInput } from "../../../../services/clients.ts";
 import type { OidcClient } from "../../../../queries/clients.ts";
 import { AppError } from "../../../errors.ts";
@@ -18,7 +19,7 @@ import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
 import { adminClient, clientChangesBody, clientParams, clientView, createdClient, newClientBody, rotatedSecret } from "./clients-schema.ts";
 import { requestInvalid, zodInvalid } from "../request-invalid.ts";
 
-const ACCESS = { token: "user", permission: "gatehouse.admin.clients.manage" } as const;
+const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.clientsManage } as const;
 const TAGS = ["Admin: clients"];
 const NOT_FOUND = { status: 404, description: "client.not_found: there is no such client" };
 const noQuery = z.strictObject({});

@@ -4,15 +4,16 @@
 // it signs with the new key at once (other processes follow within KEY_REFRESH_SECONDS). The old key stays in
 // the JWKS until the tokens it signed have expired. Audited as keys.rotated with the acting admin (data.via = "api").
 import { z } from "zod";
+import { when } from "../schemas.ts";
 import type { AppContext } from "../../../../context.ts";
+import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import type { SigningKey } from "../../../../queries/signing-keys.ts";
 import { tokenOf } from "../auth.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
 
-const ACCESS = { token: "user", permission: "gatehouse.admin.keys.manage" } as const;
+const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.keysManage } as const;
 const TAGS = ["Admin: signing keys"];
-const when = z.string().meta({ format: "date-time", example: "2026-12-01T12:00:00.000Z" });
 
 export const signingKey = z.object({
   kid: z.string().meta({ description: "the key id (the kid of the JWKS entry and of the tokens it signs)" }),

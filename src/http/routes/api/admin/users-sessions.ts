@@ -7,13 +7,14 @@
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../../context.ts";
+import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { AppError } from "../../../errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
 import { actorOf, adminSession, sessionView, userNotFound, userParams } from "./users-views.ts";
 
-const READ = { token: "user", permission: "gatehouse.admin.users.read" } as const;
-const MANAGE = { token: "user", permission: "gatehouse.admin.users.manage" } as const;
+const READ = { token: "user", permission: ADMIN_PERMISSIONS.usersRead } as const;
+const MANAGE = { token: "user", permission: ADMIN_PERMISSIONS.usersManage } as const;
 const TAGS = ["Admin: sessions"];
 
 const sessionParams = userParams.extend({ sessionId: z.string().regex(/^[\w-]{1,64}$/, "is not a session id").meta({ description: "the session's id (its uid)" }) });

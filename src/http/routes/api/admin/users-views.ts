@@ -4,6 +4,7 @@
 // are listed without their data (reading it needs the audit log's own permission, gatehouse.admin.audit.read).
 import type { Context } from "koa";
 import { z } from "zod";
+import { iso, when } from "../schemas.ts";
 import type { SafeUser } from "../../../../queries/users.ts";
 import type { SystemRole } from "../../../../queries/permissions.ts";
 import type { AdminActor, UserDetails } from "../../../../services/user-admin.ts";
@@ -12,8 +13,6 @@ import { describeLocation } from "../../../../services/request/geo.ts";
 import { AppError } from "../../../errors.ts";
 import { userOf } from "../openapi.ts";
 
-const when = z.string().meta({ format: "date-time", example: "2026-12-01T12:00:00.000Z" });
-const iso = (d: Date) => d.toISOString();
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** the path's user id (a UUID, lower-cased: ids are stored that way) */
