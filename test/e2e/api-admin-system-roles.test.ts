@@ -5,14 +5,14 @@
 // client token, no system role, and a system role without gatehouse.admin.roles.manage 403; nobody creates,
 // edits or gives a role holding more than their own (403).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { startAdminApi, type AdminApi, type TestUser } from "../helpers/admin-users-api.ts";
+import { startAdminApi, type AdminUsersApi, type ApiUser } from "../helpers/api.ts";
 
 type Role = { key: string; name: string; permissions: string[]; builtIn: boolean; createdAt: string; updatedAt: string };
 const ROLE_FIELDS = ["builtIn", "createdAt", "key", "name", "permissions", "updatedAt"];
 
 describe("admin system roles API", () => {
-  let api: AdminApi;
-  let admin: TestUser & { token: string };
+  let api: AdminUsersApi;
+  let admin: ApiUser & { token: string };
   let n = 0;
   const key = () => `api_role_${Date.now().toString(36)}_${++n}`;
   const call = (method: string, path: string, token: string | null, body?: unknown) => api.call(method, path, token, body);

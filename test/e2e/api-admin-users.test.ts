@@ -12,14 +12,14 @@ import { tryRefresh } from "../helpers/sessions.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { authorizationRequest, enableTotp, manualClock, passwordStep } from "../helpers/totp-login.ts";
 import { addMember, createTeam } from "../helpers/team-flow.ts";
-import { ADMIN_REDIRECT, startAdminApi, type AdminApi, type TestUser } from "../helpers/admin-users-api.ts";
+import { API_REDIRECT, startAdminApi, type AdminUsersApi, type ApiUser as TestUser } from "../helpers/api.ts";
 
 type ApiUser = Record<string, unknown> & { id: string };
 const USER_FIELDS = ["createdAt", "disabled", "disabledAt", "email", "emailVerified", "id", "lastLoginAt", "name", "passwordChangedAt", "systemRole", "twoFactorEnabled", "username"];
 const NO_SUCH_USER = "00000000-0000-4000-8000-000000000000";
 
 describe("admin users API", () => {
-  let api: AdminApi;
+  let api: AdminUsersApi;
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
   const clock = manualClock();
   let admin: TestUser & { token: string };
@@ -27,7 +27,7 @@ describe("admin users API", () => {
   const t = () => api.t;
   const call = (method: string, path: string, token: string | null, body?: unknown) => api.call(method, path, token, body);
   const passwordOnly = async (identifier: string, password: string) =>
-    passwordStep(new TestBrowser(t().url), (await authorizationRequest(api.rp, ADMIN_REDIRECT)).url, ADMIN_REDIRECT, { identifier, password });
+    passwordStep(new TestBrowser(t().url), (await authorizationRequest(api.rp, API_REDIRECT)).url, API_REDIRECT, { identifier, password });
   const eventsOf = async (userId: string, type: string) => (await t().app.queries.auditEvents.listForUser(userId)).filter((e) => e.type === type);
   const row = (id: string) => t().app.db.prisma.user.findUniqueOrThrow({ where: { id } });
   const usersOf = (body: Record<string, unknown>) => body.users as ApiUser[];
@@ -201,13 +201,13 @@ describe("admin users API", () => {
     expect(await t().app.services.lockout.lockedUntil({ userId: user.id })).not.toBeNull();
     expect((await call("POST", `/api/v1/users/${user.id}/unlock`, admin.token)).body).toEqual({ wasLocked: true });
     expect(await t().app.services.lockout.lockedUntil({ userId: user.id })).toBeNull();
-    expect((await passwordOnly(user.email, user.password)).url).toContain(ADMIN_REDIRECT);
+    expect((await passwordOnly(user.email, user.password)).url).toContain(API_REDIRECT);
 
     await enableTotp(t(), clock, user);
     expect((await passwordOnly(user.email, user.password)).html).toContain('name="code"');
     expect((await call("POST", `/api/v1/users/${user.id}/reset-two-factor`, admin.token)).body).toEqual({ wasEnabled: true });
     expect(await row(user.id)).toMatchObject({ totpEnabledAt: null, totpSecretEncrypted: null });
-    expect((await passwordOnly(user.email, user.password)).url).toContain(ADMIN_REDIRECT);
+    expect((await passwordOnly(user.email, user.password)).url).toContain(API_REDIRECT);
     await sink.waitFor((m) => m.to.includes(user.email) && m.subject.startsWith("Two-factor authentication changed"));
 
     const tokens = await api.appTokens(user);
