@@ -74,7 +74,7 @@ export function teamInvitationRoutes(app: AppContext, api: TeamApi): ApiRoute[] 
       ],
       handle: async (ctx, { params, body }) => {
         const by = await api.actorOf(ctx);
-        const sent = await api.withRetryAfter(ctx, () => services.invitations.invite(params.teamId, by, body, { request: api.request(ctx), beforeSend: beforeSend(ctx) }));
+        const sent = await services.invitations.invite(params.teamId, by, body, { request: api.request(ctx), beforeSend: beforeSend(ctx) });
         const { invitation } = await api.settle(params.teamId, by, sent);
         return listed(params.teamId, by, invitation.id);
       },
@@ -92,7 +92,7 @@ export function teamInvitationRoutes(app: AppContext, api: TeamApi): ApiRoute[] 
       ],
       handle: async (ctx, { params }) => {
         const by = await api.actorOf(ctx);
-        const sent = await api.withRetryAfter(ctx, () => services.invitations.resend(params.teamId, by, params.invitationId, { request: api.request(ctx), beforeSend: beforeSend(ctx) }));
+        const sent = await services.invitations.resend(params.teamId, by, params.invitationId, { request: api.request(ctx), beforeSend: beforeSend(ctx) });
         const { invitation } = await api.settle(params.teamId, by, sent, "invitation");
         return listed(params.teamId, by, invitation.id);
       },

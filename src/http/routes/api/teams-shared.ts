@@ -77,15 +77,6 @@ export function createTeamApi(app: AppContext) {
       return result as Exclude<R, TeamRefusal>;
     },
     request: (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
-    /** runs `work`, answering a rate limit's 429 with Retry-After too */
-    async withRetryAfter<T>(ctx: Context, work: () => Promise<T>): Promise<T> {
-      try {
-        return await work();
-      } catch (err) {
-        if (err instanceof AppError && err.code === "rate_limited" && typeof err.data?.retryAfter === "number") ctx.set("Retry-After", String(err.data.retryAfter));
-        throw err;
-      }
-    },
   };
 }
 

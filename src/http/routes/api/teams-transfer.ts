@@ -59,7 +59,7 @@ export function teamTransferRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
         const by = await api.actorOf(ctx);
         // as the page: the Owner (or admin) is known before the budget is spent
         await pendingOf(params.teamId, by);
-        await api.withRetryAfter(ctx, () => app.rateLimits.invitesPerUser.consume(userOf(ctx).id));
+        await app.rateLimits.invitesPerUser.consume(userOf(ctx).id);
         const started = await api.settle(params.teamId, by, await services.ownership.start(params.teamId, by, body.toUserId, api.request(ctx)));
         const pending = await pendingOf(params.teamId, by);
         if (!pending || pending.transfer.id !== started.transfer.id) throw new AppError("transfer.not_found", 404, "The transfer was cancelled or replaced in the meantime.");
