@@ -18,7 +18,7 @@ export function hasNul(value: unknown): boolean {
     if (typeof v === "string") {
       if (v.includes("\0")) return true;
     } else if (Array.isArray(v)) {
-      stack.push(...v);
+      for (const item of v) stack.push(item); // not push(...v): a huge array would overflow the call's arguments
     } else if (v && typeof v === "object") {
       for (const [k, inner] of Object.entries(v)) {
         if (k.includes("\0")) return true;

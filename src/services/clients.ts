@@ -78,6 +78,9 @@ export class ClientNamespaceError extends Error {
 /** what oidc-provider's Client model gets for a row */
 export type ClientMetadata = Record<string, unknown> & { client_id: string };
 
+/** the shape of the client ids Gatehouse hands out (randomToken: base64url), with room for unreserved characters */
+const CLIENT_ID = /^[\w.~-]{1,128}$/;
+
 export function createClientService(deps: { queries: ClientQueries; clock: Clock; cacheSeconds?: number }) {
   const { queries, clock } = deps;
   const cache = new LRUCache<string, { row: OidcClient | null }>({ max: 5000, ttl: (deps.cacheSeconds ?? 5) * 1000 });
@@ -86,6 +89,9 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
   const unguessable = randomToken(32);
 
   async function row(id: string): Promise<OidcClient | null> {
+    // an id that Gatehouse never hands out is unknown without a query (and fills no cache entry): a NUL or other
+    // odd character from a token request's body never reaches Postgres
+    if (!CLIENT_ID.test(id)) return null;
     const hit = cache.get(id);
     if (hit) return hit.row;
     const found = await queries.findById(id);

@@ -149,8 +149,10 @@ export function createUserAdmin(deps: UserAdminDeps) {
       return { outcome: "disabled", changed: result.outcome === "updated", sessions: ended.sessions, grants: ended.grants };
     },
 
-    async enable(userId: string, actor: AdminActor): Promise<{ outcome: "enabled"; changed: boolean } | NotFound> {
-      if (!UUID.test(userId)) return { outcome: "not_found" };
+    async enable(userId: string, actor: AdminActor): Promise<{ outcome: "enabled"; changed: boolean } | NotFound | Outranked> {
+      if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
+      // a Super Admin disabled by another Super Admin stays disabled for a user manager
+      if (await outranked("user.enabled", userId, actor)) return { outcome: "outranked" };
       const result = await users.setDisabled(userId, false, clock.now(), SUPER_ADMIN);
       if (result.outcome === "not_found") return { outcome: "not_found" };
       await record("user.enabled", "success", userId, actor, { changed: result.outcome === "updated" });
@@ -158,8 +160,10 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** lifts a sign-in lock and starts the failure count over */
-    async unlock(userId: string, actor: AdminActor): Promise<{ outcome: "unlocked"; wasLocked: boolean } | NotFound> {
+    async unlock(userId: string, actor: AdminActor): Promise<{ outcome: "unlocked"; wasLocked: boolean } | NotFound | Outranked> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
+      // lifting a wider admin's lock would let password guessing on that account go on
+      if (await outranked("user.unlocked", userId, actor)) return { outcome: "outranked" };
       const lockedUntil = await services.lockout.lockedUntil({ userId });
       await services.lockout.reset({ userId });
       await record("user.unlocked", "success", userId, actor, { wasLockedUntil: lockedUntil?.toISOString() ?? null });
@@ -185,6 +189,20 @@ export function createUserAdmin(deps: UserAdminDeps) {
       const ended = await endEverything(userId, "revoked_by_admin");
       await record("user.signed_out_everywhere", "success", userId, actor, { sessions: ended.sessions, grants: ended.grants });
       return { outcome: "signed_out", sessions: ended.sessions, grants: ended.grants };
+    },
+
+    /** ends one of the user's sessions (its refresh tokens die, relying parties are told); audited as session.revoked */
+    async endSession(userId: string, sessionId: string, actor: AdminActor): Promise<{ outcome: "revoked" } | NotFound | Outranked> {
+      if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
+      if (await outranked("session.revoked", userId, actor)) return { outcome: "outranked" };
+      return services.sessions.revoke(userId, sessionId, { reason: "revoked_by_admin", actorId: actor.actorId, request: requestOf(actor) });
+    },
+
+    /** ends every session of the user (their grants stay: signOutEverywhere also revokes those) */
+    async endSessions(userId: string, actor: AdminActor): Promise<{ outcome: "ended"; ended: string[] } | NotFound | Outranked> {
+      if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
+      if (await outranked("session.revoked", userId, actor)) return { outcome: "outranked" };
+      return { outcome: "ended", ended: await services.sessions.revokeAll(userId, { reason: "revoked_by_admin", actorId: actor.actorId, request: requestOf(actor) }) };
     },
 
     /**

@@ -171,6 +171,11 @@ describe("admin users API", () => {
     // a user manager cannot disable a Super Admin at all (the last one is kept from the CLI too: integration/user-admin.test.ts)
     const last = await call("POST", `/api/v1/users/${admin.id}/disable`, manager.token);
     expect([last.status, last.body.code]).toEqual([403, "user.outranked"]);
+    // nor end their sessions, lift their lock or enable them, by any route
+    for (const [method, path] of [["DELETE", `/api/v1/users/${admin.id}/sessions`], ["DELETE", `/api/v1/users/${admin.id}/sessions/some-session`], ["POST", `/api/v1/users/${admin.id}/unlock`], ["POST", `/api/v1/users/${admin.id}/enable`]] as const) {
+      const refused = await call(method, path, manager.token);
+      expect([refused.status, refused.body.code], `${method} ${path}`).toEqual([403, "user.outranked"]);
+    }
     // a role holding less than Super Admin cannot take it away at all; the last Super Admin cannot drop it either
     const demote = await call("PUT", `/api/v1/users/${admin.id}/system-role`, manager.token, { role: null });
     expect([demote.status, demote.body.code]).toEqual([403, "permission.denied"]);

@@ -158,9 +158,13 @@ describe("system roles", () => {
       expect(await ua.disable(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
       expect(await ua.resetTwoFactor(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
       expect(await ua.signOutEverywhere(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
+      expect(await ua.endSessions(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
+      expect(await ua.endSession(superAdmin.id, "any-session", { actorId: manager.id })).toEqual({ outcome: "outranked" });
+      expect(await ua.unlock(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
+      expect(await ua.enable(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
       expect((await user(superAdmin.id)).disabled).toBe(false);
       const refusals = (await t.app.queries.auditEvents.listForUser(superAdmin.id)).filter((e) => e.outcome === "failure" && (e.data as { reason?: string }).reason === "outranked");
-      expect(refusals.map((e) => e.type).sort()).toEqual(["user.disabled", "user.signed_out_everywhere", "user.two_factor_reset"]);
+      expect(refusals.map((e) => e.type).sort()).toEqual(["session.revoked", "session.revoked", "user.disabled", "user.enabled", "user.signed_out_everywhere", "user.two_factor_reset", "user.unlocked"]);
       // an account with no system role, or one within the manager's own, is in reach
       const plain = await t.createUser();
       expect((await ua.disable(plain.id, { actorId: manager.id })).outcome).toBe("disabled");

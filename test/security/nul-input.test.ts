@@ -25,6 +25,15 @@ describe("NUL characters in input", () => {
     expect((await send("/forgot-password?email=a%01b")).status).toBe(200);
   });
 
+  it("a NUL in a client id posted to the provider's endpoints is an unknown client, never a 500", async () => {
+    for (const path of ["/token", "/token/introspection", "/token/revocation", "/request"]) {
+      const res = await fetch(`${t.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" }, body: "grant_type=client_credentials&token=x&client_id=x%00y&client_secret=s&response_type=code&redirect_uri=https%3A%2F%2Fa.example.test%2Fcb" });
+      expect(res.status, path).toBeGreaterThanOrEqual(400);
+      expect(res.status, path).toBeLessThan(500);
+      expect(await res.json(), path).toMatchObject({ error: "invalid_client" });
+    }
+  });
+
   it("refuses a NUL inside form and JSON bodies before any work is done", async () => {
     const before = await t.app.db.prisma.user.count();
     const form = await send("/register", { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: "username=nul%00user&email=a%40example.test&password=x" });

@@ -58,6 +58,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       async run(u, _b, ctx) {
         const r = await ua.enable(u.id, h.actor(ctx));
         if (r.outcome === "not_found") return gone;
+        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
         return { notice: r.changed ? "User enabled; they can sign in again." : "The user was not disabled." };
       },
     },
@@ -65,6 +66,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       async run(u, _b, ctx) {
         const r = await ua.unlock(u.id, h.actor(ctx));
         if (r.outcome === "not_found") return gone;
+        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
         return { notice: r.wasLocked ? "User unlocked; the failed sign-in count starts over." : "The user was not locked; the failed sign-in count starts over." };
       },
     },

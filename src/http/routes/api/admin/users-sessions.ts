@@ -2,16 +2,16 @@
 // cursor), DELETE one (/:sessionId) or all of them (gatehouse.admin.users.manage). Revocations end the
 // sessions like the user's own Sessions page does (their refresh tokens stop working, relying parties hear it
 // by back-channel logout); audited by the sessions service as session.revoked (reason revoked_by_admin) with
-// the admin as actorId. A malformed user or session id is a 400 request.invalid (the params schemas), an
+// the admin as actorId; a user whose system role holds more than the caller's is out of reach (403
+// user.outranked). A malformed user or session id is a 400 request.invalid (the params schemas), an
 // unknown user 404 user.not_found.
-import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../../context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { AppError } from "../../../errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
-import { actorOf, adminSession, sessionView, userNotFound, userParams } from "./users-views.ts";
+import { actorOf, OUTRANKED_DOC, outranked, adminSession, sessionView, userNotFound, userParams } from "./users-views.ts";
 
 const READ = { token: "user", permission: ADMIN_PERMISSIONS.usersRead } as const;
 const MANAGE = { token: "user", permission: ADMIN_PERMISSIONS.usersManage } as const;
@@ -24,10 +24,6 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
   /** the user in the path exists (404 otherwise) */
   const ensureUser = async (userId: string) => {
     if (!(await services.userAdmin.find(userId))) throw userNotFound();
-  };
-  const ending = (ctx: Context) => {
-    const { actorId, ip, userAgent } = actorOf(ctx);
-    return { reason: "revoked_by_admin" as const, actorId, request: { ip, userAgent } };
   };
 
   return [
@@ -48,11 +44,14 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
       summary: "End one of a user's sessions (admin)",
       description: "Audited as session.revoked (reason revoked_by_admin) with the admin as actorId.",
       response: { status: 204, description: "ended" },
-      errors: [{ status: 404, description: "user.not_found, or session.not_found: the user has no such live session" }],
+      errors: [OUTRANKED_DOC, { status: 404, description: "user.not_found, or session.not_found: the user has no such live session" }],
       handle: async (ctx, { params }) => {
-        await ensureUser(params.userId);
-        const result = await services.sessions.revoke(params.userId, params.sessionId, ending(ctx));
-        if (result.outcome === "not_found") throw new AppError("session.not_found", 404, "This user has no such live session.");
+        const result = await services.userAdmin.endSession(params.userId, params.sessionId, actorOf(ctx));
+        if (result.outcome === "outranked") throw outranked();
+        if (result.outcome === "not_found") {
+          await ensureUser(params.userId);
+          throw new AppError("session.not_found", 404, "This user has no such live session.");
+        }
       },
     }),
 
@@ -61,10 +60,12 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
       summary: "End every session of a user (admin)",
       description: "Each is audited as session.revoked (reason revoked_by_admin) with the admin as actorId. POST /api/v1/users/{userId}/sign-out-everywhere also revokes the user's grants.",
       response: { status: 200, description: "the ids of the sessions ended", schema: z.object({ ended: z.array(z.string()) }).meta({ id: "EndedSessions" }) },
-      errors: [{ status: 404, description: "user.not_found" }],
+      errors: [OUTRANKED_DOC, { status: 404, description: "user.not_found" }],
       handle: async (ctx, { params }) => {
-        await ensureUser(params.userId);
-        return { ended: await services.sessions.revokeAll(params.userId, ending(ctx)) };
+        const result = await services.userAdmin.endSessions(params.userId, actorOf(ctx));
+        if (result.outcome === "outranked") throw outranked();
+        if (result.outcome === "not_found") throw userNotFound();
+        return { ended: result.ended };
       },
     }),
   ];

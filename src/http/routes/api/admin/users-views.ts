@@ -108,5 +108,8 @@ export const roleView = (r: SystemRole): z.input<typeof systemRoleView> => ({
 /** the admin behind the token as the services' actor (audited with it) */
 export const actorOf = (ctx: Context): AdminActor => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
 
+/** the user's system role holds more than the caller's (services.userAdmin refused) */
+export const OUTRANKED_DOC = { status: 403, description: "user.outranked: the user's system role holds more than the caller's" };
+export const outranked = () => new AppError("user.outranked", 403, "This user's system role holds more than yours, so you cannot do this to their account.");
 export const userNotFound = () => new AppError("user.not_found", 404, "There is no such user.");
 

@@ -11,7 +11,7 @@ import type { AppContext } from "../../../../context.ts";
 import { AppError } from "../../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT, nextCursor } from "../pagination.ts";
-import { actorOf, adminUser, adminUserDetails, detailsView, userNotFound, userParams, userView } from "./users-views.ts";
+import { actorOf, OUTRANKED_DOC, outranked, adminUser, adminUserDetails, detailsView, userNotFound, userParams, userView } from "./users-views.ts";
 import { adminSessionRoutes } from "./users-sessions.ts";
 import { systemRoleRoutes } from "./system-roles.ts";
 import { fieldInvalid } from "../request-invalid.ts";
@@ -103,8 +103,6 @@ function userRoutes(app: AppContext): ApiRoute[] {
   ];
 }
 
-const OUTRANKED_DOC = { status: 403, description: "user.outranked: the user's system role holds more than the caller's" };
-const outranked = () => new AppError("user.outranked", 403, "This user's system role holds more than yours, so you cannot do this to their account.");
 
 function actionRoutes(app: AppContext): ApiRoute[] {
   const ua = app.services.userAdmin;
@@ -129,18 +127,22 @@ function actionRoutes(app: AppContext): ApiRoute[] {
     {
       path: "enable", summary: "Enable a disabled user", description: "They can sign in again. Audited as user.enabled.",
       response: changed("UserEnabled", "false when the user was not disabled", "changed"),
+      errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
         const r = await ua.enable(id, actorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
+        if (r.outcome === "outranked") throw outranked();
         return { changed: r.changed };
       },
     },
     {
       path: "unlock", summary: "Lift a user's sign-in lock", description: "The failed sign-in count starts over. Audited as user.unlocked.",
       response: changed("UserUnlocked", "whether the user was locked", "wasLocked"),
+      errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
         const r = await ua.unlock(id, actorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
+        if (r.outcome === "outranked") throw outranked();
         return { wasLocked: r.wasLocked };
       },
     },
