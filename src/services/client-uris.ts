@@ -2,7 +2,9 @@
 // https, or http on a loopback host (127.0.0.1, [::1], localhost: an app on the user's own machine), or, for a
 // public (native) client only, a private-use scheme named after a domain the app's owner controls
 // (com.example.app:/cb). Never a fragment, user info in the address, or another scheme (javascript:, data:,
-// file: ...). The back-channel logout URI is server to server: https, or http on a loopback host.
+// file: ...). The back-channel logout URI is server to server: https, or http on a loopback host. The URI is
+// judged as written, not only as WHATWG URL reads it: no spaces, backslashes or control characters, and an
+// http(s) URI is written scheme://host (other parsers read `https://a.com\@b.com` or `https:/x` otherwise).
 // Pure functions: each answers the problem with a URI for people, or null when it is fine.
 
 export const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["127.0.0.1", "[::1]", "localhost"]);
@@ -34,9 +36,15 @@ export function isHttpsLoopback(uri: string): boolean {
  * use one, being public, is the caller's rule across fields); "backchannel" only https and loopback http.
  */
 export function clientUriProblem(uri: string, kind: UriKind): string | null {
+  if (/[\s\\\u0000-\u001f\u007f]/.test(uri)) return "must not contain spaces, backslashes or control characters";
   const url = parse(uri);
   if (!url) return "must be an absolute URI, like https://app.example.com/callback";
   if (uri.includes("#")) return "must not contain a fragment (#)";
+  if (url.protocol === "https:" || url.protocol === "http:") {
+    const written = uri.slice(url.protocol.length);
+    if (!written.startsWith("//") || written.startsWith("///")) return `must be written ${url.protocol}//host/path`;
+    if (/^[^/?]*@/.test(written.slice(2))) return "must not contain a user name or password";
+  }
   if (url.username || url.password) return "must not contain a user name or password";
   if (url.protocol === "https:") return url.hostname ? null : "needs a host name";
   if (url.protocol === "http:") {
