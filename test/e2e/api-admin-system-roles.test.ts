@@ -88,7 +88,9 @@ describe("admin system roles API", () => {
     ]);
     const wild = await call("PATCH", `/api/v1/system-roles/${k}`, admin.token, { permissions: ["gatehouse.admin.users.*"] });
     expect(wild.status).toBe(200);
-    expect((await call("POST", `/api/v1/users/${admin.id}/unlock`, token)).status).toBe(200);
+    const plain = await api.t.createUser(); // (a Super Admin is out of a users.* role's reach: user.outranked)
+    expect((await call("POST", `/api/v1/users/${plain.id}/unlock`, token)).status).toBe(200);
+    expect((await call("POST", `/api/v1/users/${admin.id}/unlock`, token)).body.code).toBe("user.outranked");
   });
 
   it("refuses Super Admin's edit (409), a taken key (409), unknown roles (404) and bad input (400); nothing changes", async () => {
