@@ -6,6 +6,7 @@
 import type { TeamDirectoryQueries, TeamListing } from "../queries/team-directory.ts";
 import type { TeamQueries, Team } from "../queries/teams.ts";
 import { UUID } from "../lib/ids.ts";
+import { decodeKeysetCursor, encodeKeysetCursor } from "../lib/keyset-cursor.ts";
 
 export const MAX_TEAM_PAGE = 100;
 
@@ -17,16 +18,6 @@ export type TeamSearchResult =
 /** a provider admin as a team actor */
 export const asAdmin = (adminId: string) => ({ adminId });
 
-const encodeCursor = (t: TeamListing) => Buffer.from(JSON.stringify([t.createdAt.toISOString(), t.id])).toString("base64url");
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const createdAt = new Date(String(at));
-    return typeof id === "string" && UUID.test(id) && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
-  } catch {
-    return null;
-  }
-}
 
 export function createTeamAdmin(deps: { directory: TeamDirectoryQueries; teams: TeamQueries }) {
   const { directory, teams } = deps;
@@ -36,11 +27,11 @@ export function createTeamAdmin(deps: { directory: TeamDirectoryQueries; teams: 
       if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_TEAM_PAGE) return { outcome: "invalid", field: "limit", message: `The page size is a whole number from 1 to ${MAX_TEAM_PAGE}.` };
       const query = input.query?.normalize("NFC").trim().toLowerCase() || undefined;
       if (query && query.length > 100) return { outcome: "invalid", field: "query", message: "The search text has at most 100 characters." };
-      const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+      const after = input.cursor ? decodeKeysetCursor(input.cursor) : undefined;
       if (after === null) return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
       const rows = await directory.search({ query, after, take: input.limit + 1 });
       const page = rows.slice(0, input.limit);
-      return { outcome: "ok", teams: page, nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!) : null };
+      return { outcome: "ok", teams: page, nextCursor: rows.length > input.limit ? encodeKeysetCursor(page.at(-1)!) : null };
     },
     /** a team by id (a malformed id is simply not found) */
     find: (teamId: string): Promise<Team | null> => (UUID.test(teamId) ? teams.findById(teamId.toLowerCase()) : Promise.resolve(null)),

@@ -16,6 +16,7 @@ import { SUPER_ADMIN } from "../authz/core-permissions.ts";
 import { createUserImport, type UserImport } from "./user-import.ts";
 import { normalizeEmail } from "./identifiers.ts";
 import { UUID } from "../lib/ids.ts";
+import { decodeKeysetCursor, encodeKeysetCursor } from "../lib/keyset-cursor.ts";
 
 export const MAX_PAGE = 100;
 
@@ -46,16 +47,6 @@ export type UserAdminDeps = {
   services: Pick<Services, "accounts" | "teams" | "sessions" | "devices" | "lockout" | "totp" | "passwordReset" | "systemRoles" | "oidcStore" | "sessionEvents" | "notifications" | "audit">;
 };
 
-const encodeCursor = (u: SafeUser) => Buffer.from(JSON.stringify([u.createdAt.toISOString(), u.id])).toString("base64url");
-function decodeCursor(cursor: string): { createdAt: Date; id: string } | null {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
-    const createdAt = new Date(String(at));
-    return typeof id === "string" && UUID.test(id) && !Number.isNaN(createdAt.getTime()) ? { createdAt, id } : null;
-  } catch {
-    return null;
-  }
-}
 
 export function createUserAdmin(deps: UserAdminDeps) {
   const { queries, clock, services } = deps;
@@ -99,12 +90,12 @@ export function createUserAdmin(deps: UserAdminDeps) {
       const query = input.query?.normalize("NFC").trim().toLowerCase() || undefined;
       if (query && query.length > 254) return { outcome: "invalid", field: "query", message: "The search text has at most 254 characters." };
       if (input.teamId !== undefined && !UUID.test(input.teamId)) return { outcome: "invalid", field: "teamId", message: "No such team." };
-      const after = input.cursor ? decodeCursor(input.cursor) : undefined;
+      const after = input.cursor ? decodeKeysetCursor(input.cursor) : undefined;
       if (after === null) return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
       const rows = await users.search({ query, teamId: input.teamId, disabled: input.disabled, after, take: input.limit + 1 });
       const page = rows.slice(0, input.limit);
       await record("user.searched", "success", null, actor, { query: query ?? null, teamId: input.teamId ?? null, disabled: input.disabled ?? null, count: page.length, paged: Boolean(after) });
-      return { outcome: "ok", users: page, nextCursor: rows.length > input.limit ? encodeCursor(page.at(-1)!) : null };
+      return { outcome: "ok", users: page, nextCursor: rows.length > input.limit ? encodeKeysetCursor(page.at(-1)!) : null };
     },
 
     /** profile, teams and roles, 2FA state, live sessions, trusted devices, lock, the 20 newest audit events */

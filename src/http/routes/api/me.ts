@@ -7,7 +7,7 @@
 // not have is a 404, audited as a failure.
 import type { Context } from "koa";
 import { z } from "zod";
-import { when } from "./schemas.ts";
+import { sessionFields, when } from "./schemas.ts";
 import type { AppContext } from "../../../context.ts";
 import type { UserSession } from "../../../services/sessions/records.ts";
 import type { TrustedDevice } from "../../../services/devices/trusted-devices.ts";
@@ -33,12 +33,7 @@ export const meProfile = z.object({
 export const meSession = z.object({
   id: z.string().meta({ description: "the session's id (its uid); an access token's sid claim names it" }),
   current: z.boolean().meta({ description: "the session this access token was issued in" }),
-  browser: z.string().nullable(), os: z.string().nullable(), deviceType: z.string().nullable(),
-  ip: z.string().nullable(), countryCode: z.string().nullable(), city: z.string().nullable(),
-  location: z.string().meta({ description: "city and country for people, or \"unknown location\"" }),
-  remember: z.boolean(),
-  clients: z.array(z.string()).meta({ description: "client ids of the applications this session signed in to" }),
-  startedAt: when, lastActiveAt: when, expiresAt: when,
+  ...sessionFields,
 }).meta({ id: "MeSession" });
 
 export const meDevice = z.object({

@@ -1,4 +1,5 @@
-// Small schemas every API route file shares: an instant in an answer (ISO 8601, as Date#toISOString writes it).
+// Small schemas the API route files share: an instant in an answer (ISO 8601, as Date#toISOString writes it) and
+// what a session record shows (the self-service and the admin session lists add their own fields).
 import { z } from "zod";
 
 /** an instant in an answer: an ISO 8601 date-time in UTC */
@@ -6,3 +7,13 @@ export const when = z.string().meta({ format: "date-time", example: "2026-12-01T
 
 /** a Date as `when` has it */
 export const iso = (d: Date): string => d.toISOString();
+
+/** a session record's fields as both session lists show them */
+export const sessionFields = {
+  browser: z.string().nullable(), os: z.string().nullable(), deviceType: z.string().nullable(),
+  ip: z.string().nullable(), countryCode: z.string().nullable(), city: z.string().nullable(),
+  location: z.string().meta({ description: "city and country for people, or \"unknown location\"" }),
+  remember: z.boolean(),
+  clients: z.array(z.string()).meta({ description: "client ids of the applications this session signed in to" }),
+  startedAt: when, lastActiveAt: when, expiresAt: when,
+};

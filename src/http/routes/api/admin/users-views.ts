@@ -4,7 +4,7 @@
 // are listed without their data (reading it needs the audit log's own permission, gatehouse.admin.audit.read).
 import type { Context } from "koa";
 import { z } from "zod";
-import { iso, when } from "../schemas.ts";
+import { iso, sessionFields, when } from "../schemas.ts";
 import type { SafeUser } from "../../../../queries/users.ts";
 import type { SystemRole } from "../../../../queries/permissions.ts";
 import type { AdminActor, UserDetails } from "../../../../services/user-admin.ts";
@@ -38,12 +38,7 @@ export const adminUser = z.object({
 export const adminSession = z.object({
   id: z.string().meta({ description: "the session's id (its uid)" }),
   userId: z.uuid(),
-  browser: z.string().nullable(), os: z.string().nullable(), deviceType: z.string().nullable(),
-  ip: z.string().nullable(), countryCode: z.string().nullable(), city: z.string().nullable(),
-  location: z.string().meta({ description: "city and country for people, or \"unknown location\"" }),
-  remember: z.boolean(),
-  clients: z.array(z.string()).meta({ description: "client ids of the applications this session signed in to" }),
-  startedAt: when, lastActiveAt: when, expiresAt: when,
+  ...sessionFields,
 }).meta({ id: "UserSession" });
 
 const adminDevice = z.object({
