@@ -31,6 +31,7 @@ export type SetUserSystemRoleResult =
 /** who acts without a user behind them: the CLI ("cli") and start-up (no actor) */
 const unlimited = (actor: AuditContext) => !actor.actorId || actor.actorId === "cli";
 // control characters (NUL and the like) never belong in a role's name
+const CHANGED = "Someone changed this role or account meanwhile; open it again and check before you retry.";
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function createSystemRoleService(deps: { permissions: PermissionQueries; registry: PermissionRegistry; audit: AuditService; users: Pick<UserQueries, "findById"> }) {
@@ -125,7 +126,11 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
         if (extra.length) return beyondMessage("You cannot give a role permissions you do not have", extra);
         data.permissions = grants;
       }
-      const role = await permissions.updateSystemRole(key, data);
+      // written only if nobody changed the role since it was checked (a limited admin must not undo a widening)
+      const written = await permissions.updateSystemRole(key, data, existing.permissions);
+      if (written.outcome === "not_found") return written;
+      if (written.outcome === "changed") return { outcome: "forbidden", message: CHANGED };
+      const role = written.role;
       await audit.record({ type: "system_role.updated", outcome: "success", ...actor, data: { key, before: { name: existing.name, permissions: existing.permissions }, after: { name: role.name, permissions: role.permissions } } });
       return { outcome: "updated", role };
     },
@@ -146,8 +151,10 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
         const wider = beyond(authority.grants, current.permissions);
         if (wider.length) return beyondMessage(`This user's role ${current.name} holds more than yours, so you cannot change it`, wider);
       }
-      const result = await permissions.setUserSystemRole(userId, key, SUPER_ADMIN);
+      // written only if the user's role and the new role's grants are still what was checked
+      const result = await permissions.setUserSystemRole(userId, key, SUPER_ADMIN, { current: target?.systemRole ?? null, grants: role?.permissions ?? null });
       if (result.outcome === "not_found") return result;
+      if (result.outcome === "changed") return { outcome: "forbidden", message: CHANGED };
       if (result.outcome === "last") {
         await audit.record({ type: "user.system_role_changed", outcome: "failure", userId, ...actor, data: { to: key, reason: "last_super_admin" } });
         return { outcome: "last_super_admin" };

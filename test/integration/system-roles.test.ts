@@ -172,6 +172,21 @@ describe("system roles", () => {
       expect((await ua.signOutEverywhere(peer.id, { actorId: manager.id })).outcome).toBe("signed_out");
     });
 
+    it("writes nothing when the role or the account changed after the checks (a limited admin cannot undo a Super Admin's change)", async () => {
+      const { user: holder, key: k } = await adminWith("gatehouse.admin.audit.read");
+      const q = t.app.queries.permissions;
+      // the role was widened since the caller read it: its edit is refused and the widening stays
+      await roles().update(k, { permissions: ["gatehouse.admin.audit.read", "gatehouse.admin.users.read"] });
+      expect(await q.updateSystemRole(k, { permissions: ["gatehouse.admin.audit.read"] }, ["gatehouse.admin.audit.read"])).toEqual({ outcome: "changed" });
+      expect((await roles().get(k))!.permissions).toEqual(["gatehouse.admin.audit.read", "gatehouse.admin.users.read"]);
+      // the account's role, or the new role's grants, moved since the check: nothing is written
+      expect(await q.setUserSystemRole(holder.id, null, "super_admin", { current: "super_admin", grants: null })).toEqual({ outcome: "changed" });
+      expect(await q.setUserSystemRole(holder.id, k, "super_admin", { current: k, grants: ["gatehouse.admin.audit.read"] })).toEqual({ outcome: "changed" });
+      expect((await user(holder.id)).systemRole).toBe(k);
+      // as checked: written
+      expect(await q.setUserSystemRole(holder.id, null, "super_admin", { current: k, grants: null })).toMatchObject({ outcome: "updated", previous: k });
+    });
+
     it("a disabled admin's authority is none", async () => {
       const { user: admin } = await adminWith("gatehouse.admin.roles.manage");
       await t.app.db.prisma.user.update({ where: { id: admin.id }, data: { disabled: true } });
