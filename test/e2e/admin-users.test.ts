@@ -139,8 +139,17 @@ describe("admin users pages", () => {
       expect(missing.status).toBe(404);
       expect(missing.html).toContain("There is no such user.");
     }
+    // a done action redirects to the user's page with a fixed notice code, so a reload repeats nothing
+    const redirect = await adminBrowser.submit(page, `/admin/users/${user.id}/unlock`, {}, { stopAt: `${t.url}/admin/users/${user.id}?` });
+    expect([redirect.status, redirect.url]).toEqual([303, `${t.url}/admin/users/${user.id}?done=not_locked`]);
     const post = await adminBrowser.submit(page, `/admin/users/${user.id}/unlock`, {});
-    expect(post.status).toBe(200);
+    expect([post.status, post.url]).toEqual([200, `${t.url}/admin/users/${user.id}?done=not_locked`]);
+    expect(decode(post.html)).toContain("The user was not locked; the failed sign-in count starts over.");
+    // only known codes and digits show anything; no text from the URL reaches the page
+    const forged = await adminBrowser.go(`${t.url}/admin/users/${user.id}?done=%3Cb%3Ehi&n=%3Cscript%3E`);
+    expect(forged.html).not.toContain("<b>hi");
+    expect(forged.html).not.toContain("<script>");
+    expect((await adminBrowser.go(`${t.url}/admin/users/${user.id}?done=signed_out&n=7x`)).html).toContain("Signed out everywhere; 0 sessions ended.");
     const unknownPost = await adminBrowser.go(`${t.url}/admin/users/00000000-0000-4000-8000-000000000000/unlock`, {
       init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]! }).toString() },
     });

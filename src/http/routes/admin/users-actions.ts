@@ -1,7 +1,8 @@
 // The admin user actions: POST /admin/users/:id/<action> (gatehouse.admin.users.manage, CSRF on every one;
 // changing the system role needs gatehouse.admin.roles.manage too). Destructive ones (disable, reset 2FA, sign
 // out everywhere, change the system role) answer the first POST with a confirmation page and act on the
-// confirmed second one. Each ends on the user's page with a notice, or the service's refusal as an error.
+// confirmed second one. A done action redirects (303) to the user's page with a fixed notice code (so a reload
+// repeats nothing); a refusal renders the user's page with the service's message at its status.
 // The service audits every action with the acting admin (h.actor).
 import type Router from "@koa/router";
 import type { Context } from "koa";
@@ -9,10 +10,10 @@ import type { AppContext } from "../../../context.ts";
 import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
-import { notFound, USERS_CSRF, type UserPages } from "./users-view.ts";
+import { notFound, USERS_CSRF, type UserNotice, type UserPages } from "./users-view.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
-type Outcome = { notice: string } | { error: string; status: number };
+type Outcome = { done: UserNotice; n?: number } | { error: string; status: number };
 type Target = { id: string; username: string; email: string };
 type Action = {
   /** the confirmation page's text and button, for destructive actions */
@@ -20,7 +21,6 @@ type Action = {
   run: (user: Target, body: Record<string, unknown>, ctx: Context) => Promise<Outcome>;
 };
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const OUTRANKED = "This user's system role holds more than yours, so you cannot do this to their account.";
 
 export function registerAdminUserActions(router: Router, app: AppContext, h: AdminRouteHelpers, pages: UserPages): void {
@@ -51,7 +51,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         if (r.outcome === "self") return { error: "You cannot disable your own account.", status: 400 };
         if (r.outcome === "last_super_admin") return { error: "The last Super Admin cannot be disabled.", status: 409 };
         if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
-        return { notice: `${r.changed ? "User disabled" : "The user was already disabled"}; ${plural(r.sessions, "session")} ended.` };
+        return { done: r.changed ? "disabled" : "already_disabled", n: r.sessions };
       },
     },
     enable: {
@@ -59,7 +59,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         const r = await ua.enable(u.id, h.actor(ctx));
         if (r.outcome === "not_found") return gone;
         if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
-        return { notice: r.changed ? "User enabled; they can sign in again." : "The user was not disabled." };
+        return { done: r.changed ? "enabled" : "not_disabled" };
       },
     },
     unlock: {
@@ -67,7 +67,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         const r = await ua.unlock(u.id, h.actor(ctx));
         if (r.outcome === "not_found") return gone;
         if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
-        return { notice: r.wasLocked ? "User unlocked; the failed sign-in count starts over." : "The user was not locked; the failed sign-in count starts over." };
+        return { done: r.wasLocked ? "unlocked" : "not_locked" };
       },
     },
     "reset-2fa": {
@@ -80,7 +80,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         const r = await ua.resetTwoFactor(u.id, h.actor(ctx));
         if (r.outcome === "not_found") return gone;
         if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
-        return { notice: r.wasEnabled ? "Two-factor authentication reset; the user was told by email." : "The user had no two-factor authentication." };
+        return { done: r.wasEnabled ? "two_factor_reset" : "no_two_factor" };
       },
     },
     "sign-out": {
@@ -93,7 +93,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         const r = await ua.signOutEverywhere(u.id, h.actor(ctx));
         if (r.outcome === "not_found") return gone;
         if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
-        return { notice: `Signed out everywhere; ${plural(r.sessions, "session")} ended.` };
+        return { done: "signed_out", n: r.sessions };
       },
     },
     "password-reset": {
@@ -101,7 +101,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         const r = await ua.sendPasswordReset(u.id, h.actor(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
         if (r.outcome === "not_found") return gone;
         if (r.outcome === "disabled") return { error: "A disabled account gets no password reset; enable it first.", status: 409 };
-        return { notice: `A password-reset email was sent to ${u.email}.` };
+        return { done: "reset_sent" };
       },
     },
     role: {
@@ -125,7 +125,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         if (r.outcome === "unknown_role") return { error: "Choose one of the system roles, or none.", status: 400 };
         if (r.outcome === "last_super_admin") return { error: "The last Super Admin keeps the Super Admin role.", status: 409 };
         if (r.outcome === "forbidden") return { error: r.message, status: 403 };
-        return { notice: role.key ? `System role changed to ${role.name}.` : "System role removed." };
+        return { done: role.key ? "role_changed" : "role_removed" };
       },
     },
   };
@@ -157,7 +157,10 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
     } else {
       outcome = await action.run(user, b, ctx);
     }
-    if ("notice" in outcome) return pages.renderUser(ctx, user.id, { notice: outcome.notice });
+    if ("done" in outcome) {
+      ctx.status = 303;
+      return ctx.redirect(`/admin/users/${user.id}?done=${outcome.done}${outcome.n === undefined ? "" : `&n=${outcome.n}`}`);
+    }
     if (outcome.status === 404) throw notFound();
     return pages.renderUser(ctx, user.id, { error: outcome.error }, outcome.status);
   });

@@ -11,6 +11,33 @@ import { sessionView } from "../account/sessions.ts";
 export const USERS_CSRF = "admin-users";
 
 export type UserPageLocals = { notice?: string; error?: string };
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** what a done action says on the user's page, by the fixed code its redirect carries (n: a count, digits only) */
+export const USER_NOTICES = {
+  disabled: (n: number) => `User disabled; ${plural(n, "session")} ended.`,
+  already_disabled: (n: number) => `The user was already disabled; ${plural(n, "session")} ended.`,
+  enabled: () => "User enabled; they can sign in again.",
+  not_disabled: () => "The user was not disabled.",
+  unlocked: () => "User unlocked; the failed sign-in count starts over.",
+  not_locked: () => "The user was not locked; the failed sign-in count starts over.",
+  two_factor_reset: () => "Two-factor authentication reset; the user was told by email.",
+  no_two_factor: () => "The user had no two-factor authentication.",
+  signed_out: (n: number) => `Signed out everywhere; ${plural(n, "session")} ended.`,
+  reset_sent: (_n: number, u: { email: string }) => `A password-reset email was sent to ${u.email}.`,
+  role_changed: (_n: number, u: { roleName: string | null }) => `System role changed to ${u.roleName ?? "none"}.`,
+  role_removed: () => "System role removed.",
+} as const satisfies Record<string, (n: number, u: { email: string; roleName: string | null }) => string>;
+export type UserNotice = keyof typeof USER_NOTICES;
+
+/** the notice of ?done=<code>&n=<digits>, or undefined for anything else */
+export function userNoticeOf(query: Record<string, unknown>, u: { email: string; roleName: string | null }): string | undefined {
+  const code = typeof query.done === "string" && Object.hasOwn(USER_NOTICES, query.done) ? (query.done as UserNotice) : undefined;
+  if (!code) return undefined;
+  const n = typeof query.n === "string" && /^\d{1,6}$/.test(query.n) ? Number(query.n) : 0;
+  return USER_NOTICES[code](n, u);
+}
+
 export type UserPages = {
   /** the user's page (404 for an unknown id), with a notice or an error from an action */
   renderUser(ctx: Context, userId: string, locals?: UserPageLocals, status?: number): Promise<void>;

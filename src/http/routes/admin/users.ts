@@ -7,7 +7,7 @@ import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminUserActions } from "./users-actions.ts";
-import { notFound, USERS_CSRF, userDetailsView, when, type UserPages } from "./users-view.ts";
+import { notFound, USERS_CSRF, userDetailsView, userNoticeOf, when, type UserPages } from "./users-view.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 const PAGE_SIZE = 25;
@@ -64,6 +64,7 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
         canRoles: canManage && canRoles,
         canTeams,
         systemRoles: roles.map((r) => ({ key: r.key, name: r.name })),
+        notice: userNoticeOf(ctx.query, { email: result.user.email, roleName: roles.find((r) => r.key === result.user.systemRole)?.name ?? null }),
         csrfToken: canManage ? csrf.token(ctx, USERS_CSRF) : "",
         ...locals,
       }, status);
