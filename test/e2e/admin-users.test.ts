@@ -6,7 +6,7 @@
 // nothing, roles.manage missing -> no role change, CSRF missing -> 403.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
-import { startTestApp, uniqueEmail, type TestApp } from "../helpers/test-app.ts";
+import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { openAccountPage, tryRefresh } from "../helpers/sessions.ts";

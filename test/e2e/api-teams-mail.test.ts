@@ -170,7 +170,7 @@ describe("team admin API: ownership transfer", () => {
 
   it("the Owner starts a transfer (emailed, nothing moves), sees it, cancels it; a Manager 403; bad member 400; none pending 404", async () => {
     const { h } = ctx;
-    const { teamId, name, owner, members: [manager, developer] } = await teamWithMembers(h.t, "Transfer", "manager", "developer");
+    const { teamId, owner, members: [manager, developer] } = await teamWithMembers(h.t, "Transfer", "manager", "developer");
     const path = `/api/v1/teams/${teamId}/ownership-transfer`;
     const own = await as(h, owner);
     expect((await own("GET", path)).body).toEqual({ transfer: null });
