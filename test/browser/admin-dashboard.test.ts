@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 
 import type { TestApp } from "../helpers/test-app.ts";
-import { useAdminBrowser, type AdminBrowser } from "./admin-harness.ts";
+import { useAdminBrowser } from "./admin-harness.ts";
 import { SCREENSHOTS, VIEWPORTS, SCHEMES } from "./screens.ts";
 
 const XSS = '"><svg onload=alert(1)>';
@@ -15,8 +15,7 @@ const XSS = '"><svg onload=alert(1)>';
 describe("admin dashboard and audit log in chromium", { timeout: 120_000 }, () => {
   const h = useAdminBrowser();
   let t: TestApp;
-  let admin: AdminBrowser["admin"];
-  beforeAll(() => { t = h.t; admin = h.admin; });
+  beforeAll(() => { t = h.t; });
   const { newPage } = h;
   const { signInAsAdmin } = h;
 
