@@ -14,6 +14,7 @@ import { textContrasts } from "./contrast.ts";
 import { manualClock, totpCode, type ManualClock } from "../helpers/totp-login.ts";
 import { strengthAnswer } from "../../src/http/routes/password-strength.ts";
 import { SCREENSHOTS, VIEWPORTS, SCHEMES } from "./screens.ts";
+import { watchedPage } from "./csp-watch.ts";
 
 const PASSWORD = "violet harbour juggles seventeen quiet lanterns";
 const NEW_PASSWORD = "copper meadow whistles under nine slow moons";
@@ -35,7 +36,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     t = await startTestApp({ SMTP_URL: sink.url }, { clock });
     await mkdir(SCREENSHOTS, { recursive: true });
     context = await browser.newContext({ viewport: VIEWPORTS[1], colorScheme: "light" });
-    page = await watchedPage(context, violations);
+    page = await watchedPage(context, (v) => { violations.push(v); });
   });
   afterAll(async () => {
     await context?.close();
@@ -43,19 +44,6 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     await t?.close();
     await sink?.close();
   });
-
-  /** a page of `context` that reports every CSP violation (event or console message) into `list` */
-  async function watchedPage(ctx: BrowserContext, list: string[]): Promise<Page> {
-    await ctx.exposeFunction("__ghCspViolation", (v: string) => { list.push(v); });
-    await ctx.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => {
-        (window as unknown as { __ghCspViolation(v: string): void }).__ghCspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-      });
-    });
-    const p = await ctx.newPage();
-    p.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) list.push(`${p.url()}: ${msg.text()}`); });
-    return p;
-  }
 
   const path = () => new URL(page.url()).pathname;
   const heading = () => page.locator("h1").textContent();
@@ -135,7 +123,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     const seen: string[] = [];
     const other = await browser.newContext();
     try {
-      const probe = await watchedPage(other, seen);
+      const probe = await watchedPage(other, (v) => { seen.push(v); });
       await probe.goto(`${t.url}/forgot-password`);
       await probe.evaluate(() => {
         const s = document.createElement("style");

@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playw
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 import { SCREENSHOTS } from "./screens.ts";
+import { watchedPage } from "./csp-watch.ts";
 
 export type AdminBrowser = {
   /** the Gatehouse under test and its Super Admin (set in beforeAll) */
@@ -53,15 +54,7 @@ export function useAdminBrowser(): AdminBrowser {
     async newPage(options = {}) {
       const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
       contexts.push(context);
-      // init scripts run outside the page's CSP, in every document the context opens
-      await context.exposeFunction("__ghCspViolation", (v: string) => { violations.push(v); });
-      await context.addInitScript(() => {
-        document.addEventListener("securitypolicyviolation", (e) => {
-          (window as unknown as { __ghCspViolation(v: string): void }).__ghCspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`);
-        });
-      });
-      const page = await context.newPage();
-      page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
+      const page = await watchedPage(context, (v) => { violations.push(v); });
       page.on("dialog", (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
       return page;
     },

@@ -12,6 +12,7 @@ import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { launchChromium } from "../helpers/chromium.ts";
+import { watchedPage } from "./csp-watch.ts";
 
 const REDIRECT = "https://docs.example.test/callback";
 const SCREENSHOTS = fileURLToPath(new URL("../../test-artifacts/screenshots/", import.meta.url));
@@ -47,14 +48,7 @@ describe("API docs pages in chromium", { timeout: 120_000 }, () => {
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
-    await context.exposeFunction("__ghCspViolation", (v: string) => { violations.push(v); });
-    await context.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => {
-        (window as unknown as { __ghCspViolation(v: string): void }).__ghCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-      });
-    });
-    const page = await context.newPage();
-    page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
+    const page = await watchedPage(context, (v) => { violations.push(v); });
     // what the browser actually got from elsewhere (a request the CSP blocks gets no response)
     page.on("response", (res) => {
       const url = res.url();

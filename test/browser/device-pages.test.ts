@@ -14,6 +14,7 @@ import { textContrasts } from "./contrast.ts";
 import { manualClock } from "../helpers/totp-login.ts";
 import { codeMail } from "../helpers/device-flow.ts";
 import { SCREENSHOTS, VIEWPORTS, SCHEMES } from "./screens.ts";
+import { watchedPage } from "./csp-watch.ts";
 
 
 describe("device approval pages in chromium", { timeout: 180_000 }, () => {
@@ -31,14 +32,7 @@ describe("device approval pages in chromium", { timeout: 180_000 }, () => {
     t = await startTestApp({ SMTP_URL: sink.url, DEVICE_APPROVAL: "always" }, { clock });
     await mkdir(SCREENSHOTS, { recursive: true });
     context = await browser.newContext({ viewport: VIEWPORTS[1], colorScheme: "light" });
-    await context.exposeFunction("__ghCspViolation", (v: string) => { violations.push(v); });
-    await context.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => {
-        (window as unknown as { __ghCspViolation(v: string): void }).__ghCspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`);
-      });
-    });
-    page = await context.newPage();
-    page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(`${page.url()}: ${msg.text()}`); });
+    page = await watchedPage(context, (v) => { violations.push(v); });
   });
   afterAll(async () => {
     await context?.close();

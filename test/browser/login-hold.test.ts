@@ -13,6 +13,7 @@ import { discover } from "../helpers/oidc-flow.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 import { textContrasts } from "./contrast.ts";
 import { SCREENSHOTS } from "./screens.ts";
+import { watchedPage } from "./csp-watch.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
 const LONDON = "81.2.69.142";
@@ -54,17 +55,7 @@ describe("the held sign-in's waiting page in chromium", { timeout: 120_000 }, ()
   async function newPage(ip: string, options: BrowserContextOptions = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", extraHTTPHeaders: { "x-forwarded-for": ip }, ...options });
     contexts.push(context);
-    if (options.javaScriptEnabled !== false) {
-      await context.exposeFunction("__ghCspViolation", (v: string) => { violations.push(v); });
-      await context.addInitScript(() => {
-        document.addEventListener("securitypolicyviolation", (e) => {
-          (window as unknown as { __ghCspViolation(v: string): void }).__ghCspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI}`);
-        });
-      });
-    }
-    const page = await context.newPage();
-    page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
-    return page;
+    return watchedPage(context, (v) => { violations.push(v); }, { javaScript: options.javaScriptEnabled !== false });
   }
 
   /** a user whose last sign-in was in London, signing in from Tokyo: the page lands on the waiting page */

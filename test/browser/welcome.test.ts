@@ -13,6 +13,7 @@ import { launchChromium } from "../helpers/chromium.ts";
 import { textContrasts } from "./contrast.ts";
 import { strengthAnswer } from "../../src/http/routes/password-strength.ts";
 import { SCREENSHOTS } from "./screens.ts";
+import { watchContextCsp, watchPageCsp } from "./csp-watch.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
 const PASSPHRASE = "violet harbour juggles seventeen quiet lanterns";
@@ -50,21 +51,14 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
   async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
     contexts.push(context);
-    await context.exposeFunction("__ghCspViolation", (v: string) => { violations.push(v); });
-    if (options.javaScriptEnabled !== false) {
-      await context.addInitScript(() => {
-        document.addEventListener("securitypolicyviolation", (e) => {
-          (window as unknown as { __ghCspViolation(v: string): void }).__ghCspViolation(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
-        });
-      });
-    }
+    await watchContextCsp(context, (v) => { violations.push(v); }, { javaScript: options.javaScriptEnabled !== false });
     await context.route(`${new URL(REDIRECT).origin}/**`, (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "relying party callback" }));
     return context;
   }
 
   async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
     const page = await (await newContext(options)).newPage();
-    page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
+    watchPageCsp(page, (v) => { violations.push(v); });
     return page;
   }
 
