@@ -65,6 +65,8 @@ function whereOf(filter: AuditFilter, after: AuditPosition | null): Prisma.Sql {
 export function createAuditEventQueries(db: PrismaClient) {
   return {
     insert: (event: NewAuditEvent) => db.auditEvent.create({ data: { ...event, data: event.data ?? {} } }),
+    /** several events in one statement, in this order */
+    insertMany: (events: NewAuditEvent[]) => db.auditEvent.createMany({ data: events.map((e) => ({ ...e, data: e.data ?? {} })) }),
     listForUser: (userId: string, take = 50) => db.auditEvent.findMany({ where: { userId }, orderBy: { id: "desc" }, take }),
     listByType: (type: string, take = 50) => db.auditEvent.findMany({ where: { type }, orderBy: { id: "desc" }, take }),
 

@@ -17,6 +17,7 @@ import { createLoginLocationQueries } from "./login-locations.ts";
 import { createLoginAnalyticsQueries } from "./login-analytics.ts";
 import { createAdminCountQueries } from "./admin-counts.ts";
 import { createTeamDirectoryQueries } from "./team-directory.ts";
+import { createSignInQueries } from "./sign-ins.ts";
 
 export function createQueries(db: PrismaClient) {
   return {
@@ -37,6 +38,7 @@ export function createQueries(db: PrismaClient) {
     loginAnalytics: createLoginAnalyticsQueries(db),
     adminCounts: createAdminCountQueries(db),
     teamDirectory: createTeamDirectoryQueries(db),
+    signIns: createSignInQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

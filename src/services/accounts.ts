@@ -24,7 +24,7 @@ export type SignInResult =
     }
   /** right password, but the email address is not verified yet */
   | { outcome: "unverified"; user: User }
-  /** right password, TOTP enrolled: nothing is reset or recorded until the code is right (completeSignIn) */
+  /** right password, a second factor enrolled: nothing is reset until that factor is right (completeSignIn) */
   | { outcome: "second_factor"; user: User };
 
 /** a failure recorded against an account; lockedUntil is set when this failure started a lock (the owner was told) */
@@ -34,7 +34,7 @@ export type FailedFactor = "password" | "code";
 type AuditedRequest = RequestInfo & { clientId?: string | null };
 
 export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; lockout: LockoutService; notifications: Notifications; audit: AuditService; clock: Clock }) {
-  const { users, passwords, lockout, notifications, audit, clock } = deps;
+  const { users, passwords, lockout, notifications, audit } = deps;
 
   async function findByIdentifier(identifier: string): Promise<User | null> {
     const id = parseIdentifier(identifier);
@@ -58,10 +58,9 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
     return { failures: failure.failures, lockedUntil: failure.lockedUntil };
   }
 
-  /** every factor passed: the lockout count starts over and the login is recorded */
+  /** every factor passed: the lockout count starts over (the login time is written when the sign-in finishes) */
   async function completeSignIn(user: Pick<User, "id">): Promise<void> {
     await lockout.reset({ userId: user.id });
-    await users.recordLogin(user.id, clock.now());
   }
 
   return {

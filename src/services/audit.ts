@@ -4,9 +4,15 @@ import type { AuditEventQueries, NewAuditEvent } from "../queries/audit-events.t
 export type AuditContext = { ip?: string | null; userAgent?: string | null; actorId?: string | null };
 
 export function createAuditService(queries: AuditEventQueries) {
+  const trimmed = (event: NewAuditEvent): NewAuditEvent => ({ ...event, userAgent: event.userAgent?.slice(0, 512) ?? null });
   return {
     record: async (event: NewAuditEvent) => {
-      await queries.insert({ ...event, userAgent: event.userAgent?.slice(0, 512) ?? null });
+      await queries.insert(trimmed(event));
+    },
+    /** several events of one action in one write (all or none) */
+    recordMany: async (events: NewAuditEvent[]) => {
+      if (events.length === 1) await queries.insert(trimmed(events[0]!));
+      else if (events.length) await queries.insertMany(events.map(trimmed));
     },
   };
 }

@@ -7,16 +7,16 @@
 // the device gate's order of decisions (off, trusted, TOTP, code; an email-approved sign-in and a backup code
 // still get the code).
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import type { Context } from "koa";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { manualClock } from "../helpers/totp-login.ts";
 import { codeMail, codeMailCount } from "../helpers/device-flow.ts";
 import { randomToken, sha256 } from "../../src/lib/crypto.ts";
 import { AppError } from "../../src/http/errors.ts";
-import { createDeviceGate } from "../../src/http/routes/interaction/gate-device.ts";
-import { createInteractionHelpers, type Interaction } from "../../src/http/routes/interaction/shared.ts";
-import type { SignedIn } from "../../src/flows/login-flow.ts";
+import { createDeviceGate } from "../../src/flows/login/gate-device.ts";
+import { createTrail } from "../../src/flows/login/trail.ts";
+import type { Facts, SignedIn } from "../../src/flows/login/types.ts";
+import type { User } from "../../src/queries/users.ts";
 
 const TRUSTED_TTL = 30 * 86400;
 const request = { ip: "127.0.0.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0" };
@@ -206,32 +206,35 @@ describe("trusted devices and device codes", () => {
   });
 
   describe("the gate's decisions", () => {
-    const fakeCtx = (cookie?: string) => ({
-      ip: "127.0.0.1",
-      get: (name: string) => (name.toLowerCase() === "user-agent" ? request.userAgent : ""),
-      cookies: { get: (name: string) => (name === "gh.device" ? cookie : undefined) },
-    }) as unknown as Context; // only what the gate's check reads: ip, headers, the device cookie
-    const interaction = (uid: string) => ({ uid, params: { client_id: "rp" }, prompt: { name: "login" } }) as unknown as Interaction;
+    const facts = (uid: string, deviceToken?: string): Facts => ({
+      uid, interactionExp: Math.floor(Date.now() / 1000) + 600, clientId: "rp", ip: request.ip, userAgent: request.userAgent, deviceToken,
+      browserSessionUid: undefined, requestedTeam: undefined, accountClient: false, handedOver: false,
+    });
     const who = (userId: string, amr: string[], audit: Record<string, string> = {}): SignedIn => ({ userId, amr, remember: false, authAt: Date.now(), audit });
-    const gate = () => createDeviceGate(t.app, createInteractionHelpers(t.app)).gate;
+    const gate = () => createDeviceGate({
+      devices: devices(), accounts: t.app.services.accounts, settings: t.app.config.deviceApproval, waitTtl: 600,
+      limits: { perIp: t.app.rateLimits.deviceCodePerIp, perUser: t.app.rateLimits.deviceCodePerUser },
+    }).gate;
+    const check = (f: Facts, w: SignedIn, u: User) => gate().check(f, w, u, createTrail(t.app.services.audit, f));
 
     it("trusted cookie, then TOTP, then a code; an email-approved sign-in and a backup code still get the code", async () => {
       const u = await t.createUser();
+      const user = (await t.app.services.accounts.findActive(u.id))!;
       const { token } = await devices().trust(u.id, undefined, "code", request);
-      expect(await gate().check(fakeCtx(token), interaction(newUid()), who(u.id, ["pwd"], { risk: "approved" }))).toEqual({ pass: true, audit: { device: "trusted" } });
-      expect(await gate().check(fakeCtx(), interaction(newUid()), who(u.id, ["pwd", "otp"], { method: "totp" }))).toEqual({ pass: true, audit: { device: "totp" } });
+      expect(await check(facts(newUid(), token), who(u.id, ["pwd"], { risk: "approved" }), user)).toEqual({ pass: true, audit: { device: "trusted" } });
+      expect(await check(facts(newUid()), who(u.id, ["pwd", "otp"], { method: "totp" }), user)).toEqual({ pass: true, audit: { device: "totp" } });
       expect(codeMailCount(sink, u.email)).toBe(0);
       const uid = newUid();
-      const stop = await gate().check(fakeCtx(), interaction(uid), who(u.id, ["pwd"]));
-      expect(stop).toMatchObject({ pass: false, redirect: `/interaction/${uid}/device` });
+      const stop = await check(facts(uid), who(u.id, ["pwd"]), user);
+      expect(stop).toMatchObject({ pass: false, page: "device" });
       await codeMail(sink, u.email, 1);
       // approved from the suspicious-login email: the link proves the mailbox, not this browser
       const approved = newUid();
-      expect(await gate().check(fakeCtx(), interaction(approved), who(u.id, ["pwd"], { risk: "approved" }))).toMatchObject({ pass: false, redirect: `/interaction/${approved}/device` });
+      expect(await check(facts(approved), who(u.id, ["pwd"], { risk: "approved" }), user)).toMatchObject({ pass: false, page: "device" });
       await codeMail(sink, u.email, 2);
       // a backup code is not a TOTP: the emailed code
       const backup = newUid();
-      expect(await gate().check(fakeCtx(), interaction(backup), who(u.id, ["pwd", "otp"], { method: "backup" }))).toMatchObject({ pass: false, redirect: `/interaction/${backup}/device` });
+      expect(await check(facts(backup), who(u.id, ["pwd", "otp"], { method: "backup" }), user)).toMatchObject({ pass: false, page: "device" });
       await codeMail(sink, u.email, 3);
     });
   });

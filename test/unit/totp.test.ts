@@ -2,7 +2,7 @@
 // pre-auth state between password and code may live.
 import { describe, it, expect } from "vitest";
 import { groupForReading, isTotpFormat, totpEnabled } from "../../src/services/totp.ts";
-import { PRE_AUTH_MAX_SECONDS, preAuthTtl } from "../../src/flows/login-flow.ts";
+import { PRE_AUTH_MAX_SECONDS, preAuthTtl } from "../../src/flows/login/store.ts";
 
 describe("TOTP helpers", () => {
   it("recognises 6-digit codes, with the spaces people type", () => {

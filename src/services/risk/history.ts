@@ -3,7 +3,7 @@
 // indexed range scan. Each successful sign-in is recorded, held or not; rows past the keep window are pruned then.
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/logger.ts";
-import type { LoginLocationQueries } from "../../queries/login-locations.ts";
+import type { LoginLocationQueries, LoginLocationRow } from "../../queries/login-locations.ts";
 import type { Geo, GeoLocation } from "../request/geo.ts";
 import { networkOf, type PastSignIn, type SignInAttempt } from "./rules/index.ts";
 
@@ -27,8 +27,22 @@ export function createLoginHistory(deps: { queries: LoginLocationQueries; clock:
     }
   }
 
+  /** what record writes, for a caller that writes it with other rows in one statement */
+  async function row(userId: string, ip: string): Promise<{ row: { userId: string } & LoginLocationRow; pruneBefore: Date }> {
+    const location = await locate(ip);
+    const now = clock.now();
+    return {
+      row: {
+        userId, ip, network: networkOf(ip) ?? ip, countryCode: location?.countryCode ?? null,
+        latitude: location?.latitude ?? null, longitude: location?.longitude ?? null, createdAt: now,
+      },
+      pruneBefore: new Date(now.getTime() - KEEP_DAYS * DAY_MS),
+    };
+  }
+
   return {
     locate,
+    row,
 
     /** the sign-in being checked, now */
     async attempt(ip: string): Promise<{ attempt: SignInAttempt; location: GeoLocation | null }> {
@@ -45,13 +59,9 @@ export function createLoginHistory(deps: { queries: LoginLocationQueries; clock:
 
     /** remembers a successful sign-in (special-use addresses keep the address itself as their "network") */
     async record(userId: string, ip: string): Promise<void> {
-      const location = await locate(ip);
-      const now = clock.now();
-      await queries.record({
-        userId, ip, network: networkOf(ip) ?? ip, countryCode: location?.countryCode ?? null,
-        latitude: location?.latitude ?? null, longitude: location?.longitude ?? null, createdAt: now,
-      });
-      await queries.pruneBefore(userId, new Date(now.getTime() - KEEP_DAYS * DAY_MS));
+      const next = await row(userId, ip);
+      await queries.record(next.row);
+      await queries.pruneBefore(userId, next.pruneBefore);
     },
   };
 }

@@ -12,6 +12,7 @@ import type { LoginLocationQueries } from "../../queries/login-locations.ts";
 import { describeLocation, type Geo } from "../request/geo.ts";
 import type { Notifications, RequestInfo } from "../notifications.ts";
 import type { AuditService } from "../audit.ts";
+import type { NewAuditEvent } from "../../queries/audit-events.ts";
 import { createLoginHistory } from "./history.ts";
 import { createHolds, type Hold } from "./holds.ts";
 import { evaluateRules, type FiredRule } from "./rules/index.ts";
@@ -44,20 +45,34 @@ export function createRiskService(deps: RiskDeps) {
     await audit.record({ type: "login.hold_superseded", outcome: "success", userId: hold.userId, ...request, clientId: hold.clientId, data: { ...holdAudit(hold), latencyMs: latencyMs(hold) } });
   }
 
+  /**
+   * the rules that fire for this sign-in (none when the rules are off or there is no history) and the
+   * login.risk_evaluated event saying so, for the caller to write with the sign-in's other events
+   */
+  async function assess(userId: string, request: Request): Promise<{ fired: FiredRule[]; event: NewAuditEvent | null }> {
+    if (!settings.rules.length) return { fired: [], event: null };
+    const started = performance.now();
+    const { attempt } = await history.attempt(request.ip ?? "");
+    const fired = evaluateRules(settings.rules, attempt, await history.recent(userId), settings);
+    return {
+      fired,
+      event: {
+        type: "login.risk_evaluated", outcome: "success", userId, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null,
+        data: { decision: fired.length ? "hold" : "allow", rules: fired.map((f) => f.rule), latencyMs: Math.round(performance.now() - started), known: attempt.place !== null },
+      },
+    };
+  }
+
   return {
     enabled: settings.rules.length > 0,
     holdTtl: settings.holdTtl,
 
-    /** the rules that fire for this sign-in (none when the rules are off or there is no history), audited */
+    assess,
+
+    /** assess, with its event written at once */
     async evaluate(userId: string, request: Request): Promise<FiredRule[]> {
-      if (!settings.rules.length) return [];
-      const started = performance.now();
-      const { attempt } = await history.attempt(request.ip ?? "");
-      const fired = evaluateRules(settings.rules, attempt, await history.recent(userId), settings);
-      await audit.record({
-        type: "login.risk_evaluated", outcome: "success", userId, ...request,
-        data: { decision: fired.length ? "hold" : "allow", rules: fired.map((f) => f.rule), latencyMs: Math.round(performance.now() - started), known: attempt.place !== null },
-      });
+      const { fired, event } = await assess(userId, request);
+      if (event) await audit.record(event);
       return fired;
     },
 
@@ -119,6 +134,8 @@ export function createRiskService(deps: RiskDeps) {
 
     /** remembers where a successful sign-in came from (held or not; also with the rules off, as a baseline) */
     recordSignIn: (userId: string, ip: string | null) => history.record(userId, ip ?? ""),
+    /** the login_locations row of a successful sign-in, and the age before which the user's older rows go, for a batched write */
+    signInLocation: (userId: string, ip: string | null) => history.row(userId, ip ?? ""),
   };
 }
 

@@ -1,14 +1,14 @@
-// The login step: the page, and the password POST (generic failure, audit of every attempt). An account with
-// TOTP goes on to the code page (second-factor.ts); a user with several teams then picks one (team-select.ts).
+// The sign-in page and its POST: parse, rate-limit, hand the first factor to the login flow, answer. Every
+// wrong answer (unknown, wrong password, locked, disabled) is the same "Invalid email or password".
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
+import type { LoginEngine } from "../../../flows/login/engine.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { parseIdentifier } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
-import type { LoginFlow } from "../../../flows/login-flow.ts";
-import type { GateRunner } from "./gates.ts";
+import { wording } from "./messages.ts";
 
 const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
 
@@ -20,11 +20,7 @@ const loginBody = z.object({
   _csrf: z.string().optional(),
 });
 
-const INVALID_CREDENTIALS = "Invalid email or password";
-
-export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, gates: GateRunner) {
-  const { services, views } = app;
-
+export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
   async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; status?: number }) {
     const { uid } = interaction;
     await h.renderPage(ctx, "login", {
@@ -41,9 +37,8 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow
   }
 
   async function submit(ctx: Context, interaction: Interaction) {
-    const { uid, prompt, params } = interaction;
-    if (prompt.name !== "login") throw h.wrongStep();
-    h.verifyCsrf(ctx, uid);
+    h.requireLogin(interaction);
+    h.verifyCsrf(ctx, interaction.uid);
     const parsed = loginBody.safeParse(ctx.request.body ?? {});
     if (!parsed.success) {
       const typed = String((ctx.request.body as { identifier?: unknown } | undefined)?.identifier ?? "").slice(0, 320);
@@ -52,33 +47,20 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, flow
     const { identifier, password, remember } = parsed.data;
     await app.rateLimits.loginPerIp.consume(ctx.ip);
     await app.rateLimits.loginPerIdentifier.consume(normalizedIdentifier(identifier));
-    if (services.passwords.saturated()) {
-      ctx.set("Retry-After", "2");
-      throw new AppError("login.busy", 503, "Too many sign-ins are in progress right now. Please try again in a moment.");
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "password", identifier, password, remember: remember === "1" });
+    if (outcome.kind !== "refused") return h.answer(ctx, interaction, outcome);
+    const { status, message } = wording(outcome);
+    if (outcome.code === "login.busy") {
+      ctx.set("Retry-After", String(outcome.retryAfter ?? 2));
+      throw new AppError(outcome.code, status, message);
     }
-    const info = h.requestInfo(ctx, String(params.client_id));
-    // a new password step replaces whatever an earlier one left pending in this interaction
-    await flow.cancel(uid);
-    const authAt = app.clock.now().getTime();
-    const result = await services.accounts.signInWithPassword(identifier, password, info);
-    if (result.outcome === "second_factor") {
-      await flow.beginSecondFactor(uid, interaction.exp, { userId: result.user.id, remember: remember === "1", authAt });
-      await services.audit.record({ type: "login.second_factor_required", outcome: "success", userId: result.user.id, ...info, data: { method: "totp" } });
-      ctx.status = 303;
-      return ctx.redirect(`/interaction/${uid}/totp`);
-    }
-    if (result.outcome === "ok") {
-      return gates.run(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: remember === "1", authAt, audit: { amr: result.amr } });
-    }
-    if (result.outcome === "unverified") {
-      await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.user.id, ...info, data: { reason: "email_unverified" } });
-      ctx.status = 403;
+    if (outcome.code === "login.unverified") {
+      ctx.status = status;
       ctx.type = "html";
-      ctx.body = await views.render("pages/error", { title: "Verify your email", status: 403, message: "Please verify your email address before signing in. Check your inbox for the verification link, or ask for a new one.", requestId: ctx.state.requestId, startOverUrl: "/verify-email" });
+      ctx.body = await app.views.render("pages/error", { title: "Verify your email", status, message, requestId: ctx.state.requestId, startOverUrl: "/verify-email" });
       return;
     }
-    await services.audit.record({ type: "login.failed", outcome: "failure", userId: result.userId, ...info, data: { reason: result.reason } });
-    return render(ctx, interaction, { identifier, error: INVALID_CREDENTIALS, status: 401 });
+    return render(ctx, interaction, { identifier, error: message, status });
   }
 
   return { render, submit };

@@ -1,13 +1,12 @@
-// The second-factor step of a login (/interaction/:uid/totp): the code page (authenticator code, or a backup
-// code through a plain link, no JavaScript needed) and its POST. Wrong, replayed and locked all get the same
-// "Invalid code"; every attempt is rate-limited and audited.
+// The second-factor page of a login (/interaction/:uid/totp): the authenticator code, or a backup code through
+// a plain link (no JavaScript needed), and its POST. Wrong, replayed and locked all get the same "Invalid code";
+// every attempt is rate-limited.
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
-import type { LoginFlow, SecondFactorState } from "../../../flows/login-flow.ts";
-import { AppError } from "../../errors.ts";
+import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
-import type { GateRunner } from "./gates.ts";
+import { wording } from "./messages.ts";
 
 type Method = "totp" | "backup";
 
@@ -17,21 +16,15 @@ const codeBody = z.object({
   _csrf: z.string().optional(),
 });
 
-const INVALID_CODE = "Invalid code";
 const methodOf = (value: unknown): Method => (value === "backup" ? "backup" : "totp");
 
-export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, flow: LoginFlow, gates: GateRunner) {
-  const { services } = app;
-
-  const expired = (uid: string) =>
-    new AppError("login.second_factor_expired", 400, "This sign-in step has expired. Start again and enter your password.", { startOverUrl: `/interaction/${uid}` });
-
-  /** the pending state of this interaction's login, or the "start again" page */
-  async function stateOf(interaction: Interaction): Promise<SecondFactorState> {
-    if (interaction.prompt.name !== "login") throw h.wrongStep();
-    const state = await flow.pending(interaction.uid);
-    if (!state) throw expired(interaction.uid);
-    return state;
+export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
+  /** the waiting login's user id, or the "start again" page */
+  async function waiting(ctx: Context, interaction: Interaction): Promise<string> {
+    h.requireLogin(interaction);
+    const state = await engine.secondFactor.waiting(h.facts(ctx, interaction));
+    if (!state) throw h.expired(interaction.uid);
+    return state.userId;
   }
 
   async function render(ctx: Context, interaction: Interaction, locals: { method: Method; error?: string; status?: number }) {
@@ -50,17 +43,16 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
   }
 
   async function show(ctx: Context, interaction: Interaction) {
-    await stateOf(interaction);
+    await waiting(ctx, interaction);
     return render(ctx, interaction, { method: methodOf(ctx.query.method) });
   }
 
   async function submit(ctx: Context, interaction: Interaction) {
-    const { uid, params } = interaction;
-    if (interaction.prompt.name !== "login") throw h.wrongStep();
-    h.verifyCsrf(ctx, uid);
-    const state = await stateOf(interaction);
+    h.requireLogin(interaction);
+    h.verifyCsrf(ctx, interaction.uid);
+    const userId = await waiting(ctx, interaction);
     await app.rateLimits.codePerIp.consume(ctx.ip);
-    await app.rateLimits.codePerUser.consume(state.userId);
+    await app.rateLimits.codePerUser.consume(userId);
     const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
     const method = methodOf(submitted.method);
     const parsed = codeBody.safeParse(submitted);
@@ -69,18 +61,9 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
       const missing = method === "backup" ? "Enter one of your backup codes" : "Enter the 6-digit code from your authenticator app";
       return render(ctx, interaction, { method, error: issue?.code === "too_big" ? issue.message : missing, status: 400 });
     }
-    const info = h.requestInfo(ctx, String(params.client_id));
-    const result = await flow.submitCode(uid, state, parsed.data.code, info);
-    if (result.outcome === "expired") throw expired(uid);
-    if (result.outcome === "invalid") {
-      await services.audit.record({ type: "login.second_factor_failed", outcome: "failure", userId: result.user.id, ...info, data: { reason: result.reason, method } });
-      return render(ctx, interaction, { method, error: INVALID_CODE, status: 401 });
-    }
-    if (result.method === "backup") {
-      await services.audit.record({ type: "two_factor.backup_code_used", outcome: "success", userId: result.user.id, ...info, data: { remaining: result.backupCodesLeft ?? 0 } });
-    }
-    // the sign-in is complete once a team is settled (at once, or after the team page)
-    return gates.run(ctx, interaction, { userId: result.user.id, amr: result.amr, remember: result.remember, authAt: state.authAt, audit: { amr: result.amr, method: result.method } });
+    const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: parsed.data.code });
+    if (outcome.kind === "refused" && outcome.code === "login.invalid_code") return render(ctx, interaction, { method, error: wording(outcome).message, status: wording(outcome).status });
+    return h.answer(ctx, interaction, outcome);
   }
 
   return { show, submit };

@@ -1,16 +1,43 @@
-// What the login and consent handlers share: loading the interaction (a clear page when it has expired),
-// finishing it with a 303, CSRF bound to the interaction, rendering a sign-in page, and the typed prompt details.
+// What the interaction pages share: loading the interaction (a clear page when it has expired), the request's
+// facts for the login flow, answering a flow outcome (redirect to the next page, hand the finished login to
+// oidc-provider, the error page for an expired step), CSRF bound to the interaction, and rendering a page.
 import type { Context } from "koa";
 import Provider, { errors as oidcErrors, type InteractionResults } from "oidc-provider";
 import type { AppContext } from "../../../context.ts";
+import type { Facts, Outcome, Refusal } from "../../../flows/login/types.ts";
 import { AppError } from "../../errors.ts";
+import { createDeviceCookie } from "../../device-cookie.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
+import { wording } from "./messages.ts";
 
 export type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
 export type ConsentDetails = { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
 
 export function createInteractionHelpers(app: AppContext) {
   const binding = (uid: string) => `interaction:${uid}`;
+  const deviceCookie = createDeviceCookie(app.config);
+
+  async function finish(ctx: Context, result: InteractionResults, merge: boolean): Promise<void> {
+    const redirectTo = await app.oidc.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
+    ctx.status = 303;
+    ctx.redirect(redirectTo);
+  }
+
+  /** one of the sign-in pages: HTML that is never cached, with the given status */
+  async function renderPage(ctx: Context, page: string, locals: Record<string, unknown>, status = 200): Promise<void> {
+    ctx.status = status;
+    ctx.set("Cache-Control", "no-store");
+    ctx.type = "html";
+    ctx.body = await app.views.render(`pages/${page}`, locals);
+  }
+  const wrongStep = () => new AppError("interaction.wrong_step", 400, "This sign-in step is already done. Go back to the application and try again.");
+
+  /** the error page for a refusal that ends the step (start again) */
+  const failure = (uid: string, refusal: Refusal) => {
+    const { status, message } = wording(refusal);
+    return new AppError(refusal.code, status, message, { startOverUrl: `/interaction/${uid}` });
+  };
+
   return {
     async load(ctx: Context): Promise<Interaction> {
       try {
@@ -22,32 +49,64 @@ export function createInteractionHelpers(app: AppContext) {
         throw err;
       }
     },
-    async finish(ctx: Context, result: InteractionResults, merge: boolean): Promise<void> {
-      const redirectTo = await app.oidc.provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
-      ctx.status = 303;
-      ctx.redirect(redirectTo);
+
+    /** what the login flow may know of this request */
+    facts(ctx: Context, interaction: Interaction): Facts {
+      const clientId = String(interaction.params.client_id);
+      return {
+        uid: interaction.uid, interactionExp: interaction.exp, clientId, ip: ctx.ip, userAgent: ctx.get("user-agent") || null,
+        deviceToken: deviceCookie.read(ctx), browserSessionUid: interaction.session?.uid,
+        requestedTeam: typeof interaction.params.team === "string" ? interaction.params.team : undefined,
+        accountClient: clientId === ACCOUNT_CLIENT_ID, handedOver: Boolean(interaction.result?.login),
+      };
     },
+
+    /**
+     * answers a flow outcome that leaves this page: the next page, the finished login, the relying party's
+     * access_denied, the blocked page; a refusal here ends the step (the page's own refusals are rendered by it)
+     */
+    async answer(ctx: Context, interaction: Interaction, outcome: Outcome): Promise<void> {
+      const { uid } = interaction;
+      switch (outcome.kind) {
+        case "continue":
+          ctx.status = 303;
+          return ctx.redirect(outcome.page === "resume" ? interaction.returnTo : `/interaction/${uid}/${outcome.page}${outcome.notice ? `?${outcome.notice}=1` : ""}`);
+        case "done": {
+          const f = outcome.finished;
+          if (f.deviceCookie) deviceCookie.write(ctx, f.deviceCookie);
+          return finish(ctx, { login: { accountId: f.accountId, amr: f.amr, remember: f.remember }, gatehouse: { teamId: f.teamId } }, false);
+        }
+        case "cancelled":
+          return finish(ctx, { error: "access_denied", error_description: outcome.description }, false);
+        case "blocked":
+          return renderPage(ctx, "login-hold-blocked", { title: "This sign-in was blocked", resetUrl: "/forgot-password" }, 403);
+        case "refused":
+          if (outcome.retryAfter) ctx.set("Retry-After", String(outcome.retryAfter));
+          throw failure(uid, outcome);
+      }
+    },
+
+    finish,
+    /** the "start again" error page of a login step that is gone */
+    expired: (uid: string) => failure(uid, { code: "login.expired" }),
     csrfToken: (ctx: Context, uid: string) => app.csrf.token(ctx, binding(uid)),
     /** throws a 403 unless the POST carries this interaction's CSRF token from this browser */
     verifyCsrf(ctx: Context, uid: string): void {
       app.csrf.verify(ctx, binding(uid), (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
     },
-    wrongStep: () => new AppError("interaction.wrong_step", 400, "This sign-in step is already done. Go back to the application and try again."),
+    wrongStep,
+    /** a login step's page needs the login prompt */
+    requireLogin(interaction: Interaction): void {
+      if (interaction.prompt.name !== "login") throw wrongStep();
+    },
     requestInfo: (ctx: Context, clientId: string) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null, clientId }),
-    clientName: async (clientId: string) => (await app.oidc.provider.Client.find(clientId))?.clientName,
     /** the application a sign-in page names; none when signing in to Gatehouse's own account pages */
     async appName(interaction: Interaction): Promise<string | undefined> {
       const clientId = String(interaction.params.client_id);
       if (clientId === ACCOUNT_CLIENT_ID) return undefined;
       return (await app.oidc.provider.Client.find(clientId))?.clientName ?? "the application";
     },
-    /** one of the sign-in pages: HTML that is never cached, with the given status */
-    async renderPage(ctx: Context, page: string, locals: Record<string, unknown>, status = 200): Promise<void> {
-      ctx.status = status;
-      ctx.set("Cache-Control", "no-store");
-      ctx.type = "html";
-      ctx.body = await app.views.render(`pages/${page}`, locals);
-    },
+    renderPage,
   };
 }
 

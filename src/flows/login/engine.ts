@@ -1,0 +1,106 @@
+// The sign-in as one flow: identify and first factor -> second factor (when the account has one) -> gates
+// (suspicious-login hold, device approval, single session, in this order) -> team -> finish. Each step is its
+// own file here; this one declares the strategies and the gate order and wires the steps together. Routes give
+// it the request's facts and parsed input and render what it returns (an Outcome); it never sees Koa.
+import type { RedisClient } from "../../db/redis.ts";
+import type { SignInQueries } from "../../queries/sign-ins.ts";
+import type { AccountService } from "../../services/accounts.ts";
+import type { TrustedDevices } from "../../services/devices/trusted-devices.ts";
+import type { PasswordService } from "../../services/passwords.ts";
+import type { RiskService } from "../../services/risk/index.ts";
+import type { SessionRecords } from "../../services/sessions/records.ts";
+import type { TeamService } from "../../services/teams.ts";
+import type { TotpService } from "../../services/totp.ts";
+import { strategyFor, type FirstFactorInput, type FirstFactorStrategy } from "./first-factor.ts";
+import { createPasswordStrategy } from "./password.ts";
+import { createSecondFactorStep, type SecondFactorStrategy } from "./second-factor.ts";
+import { createTotpStrategy } from "./totp.ts";
+import { createGateRunner, type Gate } from "./gates.ts";
+import { createRiskGate, type Limit } from "./gate-risk.ts";
+import { createDeviceGate, type DeviceSettings } from "./gate-device.ts";
+import { createSingleSessionGate } from "./gate-single-session.ts";
+import { createTeamStep } from "./team.ts";
+import { createFinish } from "./finish.ts";
+import { createLoginStore } from "./store.ts";
+import { createTrail, type AuditWriter, type Trail } from "./trail.ts";
+import type { Facts, FlowClock, Outcome } from "./types.ts";
+
+export type LoginEngineDeps = {
+  redis: RedisClient;
+  clock: FlowClock;
+  accounts: AccountService;
+  passwords: Pick<PasswordService, "saturated">;
+  totp: Pick<TotpService, "verifyCode">;
+  teams: Pick<TeamService, "membershipsOf">;
+  risk: RiskService;
+  devices: TrustedDevices;
+  sessions: SessionRecords;
+  audit: AuditWriter;
+  signIns: SignInQueries;
+  settings: { device: DeviceSettings; singleSession: boolean; interactionTtl: number };
+  limits: { holdEmailsPerUser: Limit; deviceCodesPerIp: Limit; deviceCodesPerUser: Limit };
+};
+
+export function createLoginEngine(deps: LoginEngineDeps) {
+  const { clock } = deps;
+  const store = createLoginStore(deps.redis, clock);
+
+  const firstFactors: FirstFactorStrategy[] = [createPasswordStrategy(deps)];
+  const secondFactors: SecondFactorStrategy[] = [createTotpStrategy(deps.totp)];
+
+  const risk = createRiskGate({ risk: deps.risk, accounts: deps.accounts, clock, holdEmails: deps.limits.holdEmailsPerUser });
+  const device = createDeviceGate({
+    devices: deps.devices, accounts: deps.accounts, settings: deps.settings.device, waitTtl: deps.settings.interactionTtl,
+    limits: { perIp: deps.limits.deviceCodesPerIp, perUser: deps.limits.deviceCodesPerUser },
+  });
+  const singleSession = createSingleSessionGate({ sessions: deps.sessions, clock, enabled: deps.settings.singleSession });
+  // in this order: a held login is approved before a device code is sent, and the other session is only
+  // signed out once this one has passed every check
+  const gateOrder: Gate[] = [risk.gate, device.gate, singleSession.gate];
+
+  // wired back to front: each step is handed the one after it
+  let team: ReturnType<typeof createTeamStep> | undefined;
+  const gates = createGateRunner({ store, accounts: deps.accounts, gates: gateOrder }, (facts, who, trail, user) => team!.proceed(facts, who, trail, user));
+  const finish = createFinish({ signIns: deps.signIns, clock, settle: gates.settleAll });
+  team = createTeamStep({ store, teams: deps.teams, finish, stillValid: gates.stillValid });
+  const secondFactor = createSecondFactorStep({ store, accounts: deps.accounts, strategies: secondFactors }, gates.run);
+
+  /** the trail of one request's audit events */
+  const trailOf = (facts: Facts): Trail => createTrail(deps.audit, facts);
+
+  return {
+    trailOf,
+
+    /** the first factor: whatever waited in this interaction is dropped, then the strategy decides */
+    async firstFactor(facts: Facts, input: FirstFactorInput): Promise<Outcome> {
+      const trail = trailOf(facts);
+      await store.drop(facts.uid);
+      const authAt = clock.now().getTime();
+      const result = await strategyFor(firstFactors, input).authenticate(input, facts);
+      if (result.outcome === "refused") {
+        if (result.event) trail.addFull(result.event);
+        await trail.flush();
+        return result.refusal;
+      }
+      const { user, amr } = result;
+      if (!result.multiFactor && secondFactor.required(user)) return secondFactor.begin(facts, user, amr, input.remember, authAt, trail);
+      return gates.run(facts, { userId: user.id, amr, remember: input.remember, authAt, audit: { amr } }, trail, user);
+    },
+
+    secondFactor: {
+      waiting: (facts: Facts) => secondFactor.waiting(facts.uid),
+      submit: (facts: Facts, input: { method: string; code: string }) => secondFactor.submit(facts, input, trailOf(facts)),
+    },
+
+    hold: ((a) => ({ visit: (facts: Facts) => a.visit(facts, trailOf(facts)), poll: a.poll }))(risk.actions(gates)),
+    device: ((a) => ({ show: a.show, submit: (facts: Facts, code: string) => a.submit(facts, code, trailOf(facts)), resend: a.resend }))(device.actions(gates)),
+    singleSession: ((a) => ({ show: a.show, replace: (facts: Facts) => a.replace(facts, trailOf(facts)), cancel: (facts: Facts) => a.cancel(facts, trailOf(facts)) }))(singleSession.actions(gates)),
+    team: {
+      show: (facts: Facts) => team!.show(facts),
+      choose: (facts: Facts, pick: string | undefined) => team!.choose(facts, pick, trailOf(facts)),
+      forSession: team.forSession,
+    },
+  };
+}
+
+export type LoginEngine = ReturnType<typeof createLoginEngine>;

@@ -1,0 +1,22 @@
+// The end of a sign-in, done exactly once: the gates settle (the browser trusted, the other session ended, the
+// place looked up), then one statement writes the login time, the place and every audit event the sign-in
+// still holds (login.succeeded last). What oidc-provider needs is handed over in the outcome, the team included,
+// so nothing is computed again when the authorization resumes.
+import type { SignInQueries } from "../../queries/sign-ins.ts";
+import type { GateRunner } from "./gates.ts";
+import type { Trail } from "./trail.ts";
+import type { Facts, FlowClock, Outcome, SignedIn } from "./types.ts";
+
+export type Finish = (facts: Facts, who: SignedIn, teamId: string | null, trail: Trail) => Promise<Outcome>;
+
+export function createFinish(deps: { signIns: SignInQueries; clock: FlowClock; settle: GateRunner["settleAll"] }): Finish {
+  return async (facts, who, teamId, trail) => {
+    const settled = await deps.settle(facts, who, trail);
+    trail.add({ type: "login.succeeded", outcome: "success", userId: who.userId, data: { ...who.audit, ...(teamId ? { teamId } : {}) } });
+    await deps.signIns.finish({ userId: who.userId, at: deps.clock.now(), ...(settled.location ? { location: settled.location } : {}), events: trail.drain() });
+    return {
+      kind: "done",
+      finished: { accountId: who.userId, amr: who.amr, remember: who.remember, teamId, ...(settled.deviceCookie ? { deviceCookie: settled.deviceCookie } : {}) },
+    };
+  };
+}

@@ -1,0 +1,29 @@
+// The first-factor step: the ways a user proves who they are first, as a list of strategies (the password
+// today; a passkey, a magic link or an upstream identity provider plug in here as further strategies). The
+// step gives the input to the strategy whose method it names; the strategy says who passed, or why not, with
+// the same refusal for every kind of wrong. Then the login goes to the second factor when the account has one
+// and the first factor did not already prove two, else to the gates.
+import type { User } from "../../queries/users.ts";
+import type { NewAuditEvent } from "../../queries/audit-events.ts";
+import type { Facts, Outcome } from "./types.ts";
+
+/** what a first-factor form sends; `method` picks the strategy */
+export type FirstFactorInput = { method: "password"; identifier: string; password: string; remember: boolean };
+
+export type FirstFactorResult =
+  /** `amr`: how the user proved it; `multiFactor`: the method proved two factors by itself (a passkey with user verification) */
+  | { outcome: "passed"; user: User; amr: string[]; multiFactor: boolean }
+  /** the login stops here; `event` is audited */
+  | { outcome: "refused"; refusal: Outcome; event?: NewAuditEvent };
+
+export type FirstFactorStrategy = {
+  method: FirstFactorInput["method"];
+  authenticate(input: FirstFactorInput, facts: Facts): Promise<FirstFactorResult>;
+};
+
+/** the strategy for this input's method (a method nobody serves is a programming error) */
+export function strategyFor(strategies: FirstFactorStrategy[], input: FirstFactorInput): FirstFactorStrategy {
+  const found = strategies.find((s) => s.method === input.method);
+  if (!found) throw new Error(`no first-factor strategy for ${input.method}`);
+  return found;
+}

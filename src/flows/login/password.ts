@@ -1,0 +1,29 @@
+// The password strategy of the first factor: one argon2id verification whatever the account's state (unknown,
+// locked, wrong, disabled all answer alike and take as long), failures counted toward the lockout, an
+// unverified address told apart only once the password is right. A full hashing pool answers "busy" first.
+import type { AccountService } from "../../services/accounts.ts";
+import type { PasswordService } from "../../services/passwords.ts";
+import type { FirstFactorStrategy } from "./first-factor.ts";
+import { refused } from "./types.ts";
+
+export function createPasswordStrategy(deps: { accounts: AccountService; passwords: Pick<PasswordService, "saturated"> }): FirstFactorStrategy {
+  const { accounts, passwords } = deps;
+  return {
+    method: "password",
+    async authenticate(input, facts) {
+      if (passwords.saturated()) return { outcome: "refused", refusal: refused("login.busy", { retryAfter: 2 }) };
+      const request = { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId };
+      const result = await accounts.signInWithPassword(input.identifier, input.password, request);
+      const failed = (userId: string | null, reason: string) => ({ type: "login.failed", outcome: "failure" as const, userId, ...request, data: { reason } });
+      switch (result.outcome) {
+        case "ok":
+        case "second_factor":
+          return { outcome: "passed", user: result.user, amr: ["pwd"], multiFactor: false };
+        case "unverified":
+          return { outcome: "refused", refusal: refused("login.unverified"), event: failed(result.user.id, "email_unverified") };
+        case "invalid":
+          return { outcome: "refused", refusal: refused("login.invalid_credentials"), event: failed(result.userId, result.reason) };
+      }
+    },
+  };
+}

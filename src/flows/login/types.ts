@@ -1,0 +1,74 @@
+// The login flow's vocabulary: the request facts a step may use, who has signed in so far, the states a login
+// waits in between requests, and the outcome every step returns. Nothing here knows Koa or oidc-provider.
+
+/** what a step may know of the request it runs in (the route reads these; a test writes them) */
+export type Facts = {
+  /** the oidc-provider interaction this login belongs to, and when it expires (epoch seconds) */
+  uid: string;
+  interactionExp: number;
+  clientId: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** the browser's trusted-device cookie, as sent */
+  deviceToken: string | undefined;
+  /** the browser's own live SSO session, if any (the single-session gate leaves it alone) */
+  browserSessionUid: string | undefined;
+  /** the relying party's `team` parameter */
+  requestedTeam: string | undefined;
+  /** signing in to Gatehouse's own account pages: no team is ever asked for */
+  accountClient: boolean;
+  /** the interaction already carries a finished login (a parallel request handed it to oidc-provider) */
+  handedOver: boolean;
+};
+
+export type AuditData = Record<string, string | string[]>;
+
+/** who signed in and how, once every factor has passed; authAt: when the first factor was checked (ms, app clock) */
+export type SignedIn = { userId: string; amr: string[]; remember: boolean; authAt: number; audit: AuditData };
+
+/** the checks after the factors (gates.ts), in the order the engine declares */
+export type GateName = "risk" | "device" | "single_session";
+
+/** the first factor passed; a second one is still to come */
+export type SecondFactorState = { step: "second_factor"; userId: string; remember: boolean; authAt: number; amr: string[]; expiresAt: number };
+/** the login waits at `gate` (a page of its own); `passed` are the gates already behind it */
+export type GateState = { step: "gate"; gate: GateName; who: SignedIn; passed: GateName[]; data: Record<string, string>; expiresAt: number };
+/** every factor and gate passed; the user picks the team. `requested`: the relying party's `team` they are not in */
+export type TeamState = { step: "team"; who: SignedIn; requested?: string; expiresAt: number };
+export type LoginState = SecondFactorState | GateState | TeamState;
+
+/** the pages a login can wait at, under /interaction/:uid/; "resume": oidc-provider has the finished login already */
+export type LoginPage = "totp" | "hold" | "device" | "single-session" | "team" | "resume";
+
+/** why a step said no; the route picks the words (login-messages.ts) */
+export type RefusalCode =
+  | "login.invalid_credentials" | "login.unverified" | "login.busy" | "login.invalid_code" | "login.expired"
+  | "login.team_required" | "device.wrong_code" | "device.code_expired" | "device.attempts_used" | "device.account_locked"
+  | "device.cooldown" | "device.email_limited" | "device.code_format";
+
+export type Refusal = { code: RefusalCode; attemptsLeft?: number; retryAfter?: number; message?: string };
+
+/** the finished login, handed to oidc-provider once */
+export type Finished = {
+  accountId: string; amr: string[]; remember: boolean; teamId: string | null;
+  /** a fresh trusted-device cookie value to set on this browser */
+  deviceCookie?: string;
+};
+
+export type Outcome =
+  /** the login goes on at this page; `notice`: what the page says first */
+  | { kind: "continue"; page: LoginPage; notice?: "resent" }
+  /** this step said no; the login stays where it was (unless the refusal ended it: login.expired, device.attempts_used) */
+  | ({ kind: "refused" } & Refusal)
+  /** the whole sign-in is done */
+  | { kind: "done"; finished: Finished }
+  /** the relying party is told access_denied */
+  | { kind: "cancelled"; description: string }
+  /** a held sign-in the user denied from the email */
+  | { kind: "blocked" };
+
+export const refused = (code: RefusalCode, extra: Omit<Refusal, "code"> = {}): Outcome => ({ kind: "refused", code, ...extra });
+export const goTo = (page: LoginPage): Outcome => ({ kind: "continue", page });
+
+/** the clock every step reads */
+export type FlowClock = { now(): Date; epoch(): number };

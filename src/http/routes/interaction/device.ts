@@ -1,0 +1,69 @@
+// The device approval page (/interaction/:uid/device): the code emailed to this sign-in, "send a new code"
+// after a cool-down, start over. The flow's device gate decides; this page parses and renders.
+import type Router from "@koa/router";
+import type { Context, Middleware } from "koa";
+import type { AppContext } from "../../../context.ts";
+import type { DeviceAnswer } from "../../../flows/login/gate-device.ts";
+import type { LoginEngine } from "../../../flows/login/engine.ts";
+import { maskEmail } from "../../../services/notifications.ts";
+import type { Interaction, InteractionHelpers } from "./shared.ts";
+import { wording } from "./messages.ts";
+
+/** "123 456", "123-456" and " 123456 " are all the code 123456 */
+const normalizeCode = (value: unknown) => (typeof value === "string" ? value.replace(/[\s-]/g, "") : "");
+
+export function registerDevicePage(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware): void {
+  const pagePath = (uid: string) => `/interaction/${uid}/device`;
+
+  async function render(ctx: Context, interaction: Interaction, answer: DeviceAnswer, notice?: string) {
+    if (answer.kind !== "page") return h.answer(ctx, interaction, answer);
+    const { uid } = interaction;
+    const { view } = answer;
+    const said = view.refusal ? wording(view.refusal) : undefined;
+    const accountLocked = view.refusal?.code === "device.account_locked";
+    if (view.refusal?.retryAfter) ctx.set("Retry-After", String(view.refusal.retryAfter));
+    await h.renderPage(ctx, "login-device", {
+      title: "Check your email",
+      clientName: await h.appName(interaction),
+      maskedEmail: maskEmail(view.email),
+      ttlMinutes: Math.max(1, Math.round(app.config.deviceApproval.codeTtl / 60)),
+      csrfToken: h.csrfToken(ctx, uid),
+      action: pagePath(uid),
+      resendAction: `${pagePath(uid)}/resend`,
+      resendIn: view.resendIn,
+      startOverUrl: `/interaction/${uid}`,
+      locked: accountLocked || view.refusal?.code === "device.attempts_used",
+      accountLocked,
+      error: said?.message ?? (view.codeExpired ? wording({ code: "device.code_expired" }).message : undefined),
+      notice,
+    }, said?.status);
+  }
+
+  async function post(ctx: Context): Promise<Interaction> {
+    const interaction = await h.load(ctx);
+    h.verifyCsrf(ctx, interaction.uid);
+    h.requireLogin(interaction);
+    return interaction;
+  }
+
+  router.get("/interaction/:uid/device", async (ctx) => {
+    const interaction = await h.load(ctx);
+    h.requireLogin(interaction);
+    const answer = await engine.device.show(h.facts(ctx, interaction));
+    return render(ctx, interaction, answer, ctx.query.resent === "1" ? "We sent you a new code. The old one no longer works." : undefined);
+  });
+
+  router.post("/interaction/:uid/device", body, async (ctx) => {
+    const interaction = await post(ctx);
+    const facts = h.facts(ctx, interaction);
+    await app.rateLimits.deviceCodePerIp.consume(ctx.ip);
+    const code = normalizeCode((ctx.request.body as Record<string, unknown> | undefined)?.code);
+    if (!/^\d{6}$/.test(code)) return render(ctx, interaction, await engine.device.show(facts, { code: "device.code_format" }));
+    return render(ctx, interaction, await engine.device.submit(facts, code));
+  });
+
+  router.post("/interaction/:uid/device/resend", body, async (ctx) => {
+    const interaction = await post(ctx);
+    return render(ctx, interaction, await engine.device.resend(h.facts(ctx, interaction)));
+  });
+}

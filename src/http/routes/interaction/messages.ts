@@ -1,0 +1,26 @@
+// What each refusal of the login flow says and which status it answers with (the flow names the reason,
+// only this file words it).
+import type { Refusal, RefusalCode } from "../../../flows/login/types.ts";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export const ACCOUNT_LOCKED = "Too many wrong codes for this account; try again later or sign in from a device you have used before.";
+export const START_AGAIN = "This sign-in step has expired. Start again and enter your password.";
+
+const CATALOGUE: Record<RefusalCode, { status: number; message: (r: Refusal) => string }> = {
+  "login.invalid_credentials": { status: 401, message: () => "Invalid email or password" },
+  "login.unverified": { status: 403, message: () => "Please verify your email address before signing in. Check your inbox for the verification link, or ask for a new one." },
+  "login.busy": { status: 503, message: () => "Too many sign-ins are in progress right now. Please try again in a moment." },
+  "login.invalid_code": { status: 401, message: () => "Invalid code" },
+  "login.expired": { status: 400, message: () => START_AGAIN },
+  "login.team_required": { status: 400, message: () => "Choose one of your teams." },
+  "device.wrong_code": { status: 401, message: (r) => `That code is not right. ${plural(r.attemptsLeft ?? 0, "attempt")} left.` },
+  "device.code_expired": { status: 400, message: () => "This code has expired. Send a new code." },
+  "device.attempts_used": { status: 429, message: () => "Too many wrong codes. For your security this sign-in was stopped: start over and enter your password again." },
+  "device.account_locked": { status: 429, message: () => ACCOUNT_LOCKED },
+  "device.cooldown": { status: 429, message: (r) => `Please wait ${plural(r.retryAfter ?? 1, "second")} before asking for a new code.` },
+  "device.email_limited": { status: 429, message: (r) => r.message ?? "Too many device approval emails. Please try again later." },
+  "device.code_format": { status: 400, message: () => "Enter the 6-digit code from the email." },
+};
+
+export const wording = (r: Refusal) => ({ status: CATALOGUE[r.code].status, message: CATALOGUE[r.code].message(r) });
