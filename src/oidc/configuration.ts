@@ -39,8 +39,17 @@ export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access", "rol
 type GatehouseClient = { clientId: string; gatehouse_first_party?: boolean; gatehouse_resources?: string[] };
 
 function findAccount(accounts: AccountService, teams: TeamClaimsService | undefined): Configuration["findAccount"] {
+  // one read of the account per request, however often the provider asks (resume, token, ID token, userinfo)
+  const seen = new WeakMap<object, Map<string, ReturnType<AccountService["findActive"]>>>();
+  const findActive = (ctx: object, sub: string) => {
+    let users = seen.get(ctx);
+    if (!users) seen.set(ctx, (users = new Map()));
+    let found = users.get(sub);
+    if (!found) users.set(sub, (found = accounts.findActive(sub)));
+    return found;
+  };
   return async (ctx, sub, token) => {
-    const user = await accounts.findActive(sub);
+    const user = await findActive(ctx, sub);
     if (!user) return undefined;
     // the grant behind the code, refresh or access token being answered for: it knows the team
     const grantId = (token as { grantId?: string } | undefined)?.grantId ?? ctx.oidc.entities.Grant?.jti;

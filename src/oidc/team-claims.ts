@@ -104,16 +104,16 @@ export function createTeamClaims(deps: { teams: Teams; store: Store; exemptClien
       const { session, client, params } = ctx.oidc;
       const accountId = session?.accountId;
       if (!accountId || !client || exempt.has(client.clientId)) return grant;
-      const memberships = await teams.membershipsOf(accountId);
       const picked = (ctx.oidc.result as TeamResult | undefined)?.gatehouse;
       let choice: TeamChoice;
       if (picked && "teamId" in picked) {
-        // a pick from this very interaction; a team left in the meantime gives no team rather than another
-        const teamId = picked.teamId && memberships.some((m) => m.team.id === picked.teamId) ? picked.teamId : null;
-        choice = { kind: "use", teamId };
+        // the login flow or the team page of this very interaction settled it (a membership it checked moments
+        // ago): carried, not looked up again; a team left in the meantime gives tokens no team claims, since
+        // claimsFor checks the membership at every issuance
+        choice = { kind: "use", teamId: picked.teamId ?? null };
       } else {
         const current = grant ? await store.grantTeam(grant.jti) : null;
-        choice = chooseTeam(memberships, typeof params?.team === "string" ? params.team : undefined, current);
+        choice = chooseTeam(await teams.membershipsOf(accountId), typeof params?.team === "string" ? params.team : undefined, current);
       }
       choices.set(ctx, choice);
       if (choice.kind === "ask") return grant;

@@ -32,6 +32,37 @@ export function createUserSessionQueries(db: PrismaClient) {
       return (await db.userSession.findUnique({ where: { id } })) ?? saved;
     },
 
+    /** one more client for the user's live row (one statement); false when there is no such row */
+    async addClient(id: string, userId: string, clientId: string): Promise<boolean> {
+      const updated = await db.$executeRaw`
+        UPDATE user_sessions SET clients = CASE WHEN ${clientId} = ANY(clients) THEN clients ELSE array_append(clients, ${clientId}) END
+        WHERE id = ${id} AND user_id = ${userId}::uuid AND ended_at IS NULL`;
+      return updated === 1;
+    },
+
+    /**
+     * a fresh sign-in of this session (one statement, race-free): the row is (re)started with the device, place
+     * and lifetime as they are now; the clients of the same user's live row stay (the new one added), any other
+     * row's clients are replaced by the new one
+     */
+    async startSignIn(row: SessionSignIn): Promise<Date> {
+      const first = row.clientId ? [row.clientId] : [];
+      const [saved] = await db.$queryRaw<{ expiresAt: Date }[]>`
+        INSERT INTO user_sessions (id, user_id, ip, user_agent, browser, os, device_type, country_code, city, remember, clients, started_at, last_active_at, expires_at)
+        VALUES (${row.id}, ${row.userId}::uuid, ${row.ip}, ${row.userAgent}, ${row.browser}, ${row.os}, ${row.deviceType}, ${row.countryCode}, ${row.city},
+          ${row.remember}, ${first}::text[], ${row.startedAt}::timestamp, ${row.startedAt}::timestamp, ${row.expiresAt}::timestamp)
+        ON CONFLICT (id) DO UPDATE SET
+          clients = CASE
+            WHEN user_sessions.user_id <> EXCLUDED.user_id OR user_sessions.ended_at IS NOT NULL THEN EXCLUDED.clients
+            WHEN ${row.clientId}::text IS NULL OR ${row.clientId}::text = ANY(user_sessions.clients) THEN user_sessions.clients
+            ELSE array_append(user_sessions.clients, ${row.clientId}::text) END,
+          user_id = EXCLUDED.user_id, ip = EXCLUDED.ip, user_agent = EXCLUDED.user_agent, browser = EXCLUDED.browser, os = EXCLUDED.os,
+          device_type = EXCLUDED.device_type, country_code = EXCLUDED.country_code, city = EXCLUDED.city, remember = EXCLUDED.remember,
+          started_at = EXCLUDED.started_at, last_active_at = EXCLUDED.last_active_at, expires_at = EXCLUDED.expires_at, ended_at = NULL, end_reason = NULL
+        RETURNING expires_at AS "expiresAt"`;
+      return saved!.expiresAt;
+    },
+
     /** a user's sessions that are neither ended nor past their absolute end, newest first */
     listActive: (userId: string, now: Date) =>
       db.userSession.findMany({ where: { userId, endedAt: null, expiresAt: { gt: now } }, orderBy: { startedAt: "desc" } }),

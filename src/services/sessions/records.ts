@@ -122,35 +122,40 @@ export function createSessionRecords(deps: SessionRecordDeps) {
 
     /**
      * a session signed a user in (`fresh`: a login; else SSO), to a client when a code was issued (`clientId`);
-     * null when the session was ended meanwhile: an ended row is never revived, except by a fresh login
+     * false when the session was ended meanwhile: an ended row is never revived, except by a fresh login
      */
-    async recordSignIn(s: SignIn): Promise<UserSession | null> {
-      if (await store.sessionEnded(s.uid)) return null; // revoked while this request was in flight
+    async recordSignIn(s: SignIn): Promise<boolean> {
+      if (await store.sessionEnded(s.uid)) return false; // revoked while this request was in flight
+      // SSO (or the code after a login's consent): one more client for the user's live row, one statement
+      if (!s.fresh && s.clientId && (await queries.addClient(s.uid, s.userId, s.clientId))) return true;
       const startedAt = clock.now();
       const lifetime = lifetimeOf(s.remember);
-      const existing = await queries.find(s.uid);
-      if (existing?.endedAt && !s.fresh) return null;
-      const sameUser = existing?.userId === s.userId;
-      const restart = s.fresh || !existing || !sameUser;
       const device = await describeSessionDevice(deps.geo, s.ip, s.userAgent);
-      const row = await queries.recordSignIn({
+      const row = {
         id: s.uid, userId: s.userId, ip: s.ip, userAgent: s.userAgent?.slice(0, 512) ?? null, ...device, remember: s.remember, clientId: s.clientId,
         startedAt, expiresAt: new Date(startedAt.getTime() + lifetime * 1000),
-        // no row seen: one created meanwhile is this same session's (a parallel sign-in), its clients stay
-      }, restart ? { restart: true, keepClients: !existing || (sameUser && !existing.endedAt) } : { restart: false });
+      };
+      let expiresAt: Date;
+      if (s.fresh) {
+        expiresAt = await queries.startSignIn(row);
+      } else {
+        // no live row of this user: an ended row is never revived but by a fresh login; another user's is restarted
+        const existing = await queries.find(s.uid);
+        if (existing?.endedAt) return false;
+        if (existing?.userId === s.userId) return (await queries.recordSignIn(row, { restart: false }), true);
+        expiresAt = await queries.startSignIn(row);
+      }
       // ended between the check and the write (a restart cleared endedAt): the row ends again
-      if (restart && (await store.sessionEnded(s.uid))) {
+      if (await store.sessionEnded(s.uid)) {
         await queries.markEnded([s.uid], "revoked", clock.now(), s.userId);
-        return null;
+        return false;
       }
-      if (restart) {
-        await activity.start(s.uid, clock.epoch(), Math.floor(row.expiresAt.getTime() / 1000));
-        await audit.record({
-          type: "session.created", outcome: "success", userId: s.userId, clientId: s.clientId, ip: s.ip, userAgent: s.userAgent,
-          data: { sessionId: s.uid, remember: s.remember, deviceType: device.deviceType, countryCode: device.countryCode, lifetimeSeconds: lifetime },
-        });
-      }
-      return row;
+      await activity.start(s.uid, clock.epoch(), Math.floor(expiresAt.getTime() / 1000));
+      await audit.record({
+        type: "session.created", outcome: "success", userId: s.userId, clientId: s.clientId, ip: s.ip, userAgent: s.userAgent,
+        data: { sessionId: s.uid, remember: s.remember, deviceType: device.deviceType, countryCode: device.countryCode, lifetimeSeconds: lifetime },
+      });
+      return true;
     },
 
     /** a request carrying the session cookie (session-guard.ts): the session's stored record by its cookie id */
