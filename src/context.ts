@@ -4,6 +4,7 @@ import type { Config } from "./config/load.ts";
 import { openDatabase, type Database } from "./db/postgres.ts";
 import { openRedis, type RedisClient } from "./db/redis.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
+import { cryptoRandom, type RandomSource } from "./lib/crypto.ts";
 import { createAccessLogger, createLogger, stdoutDestination, type Logger } from "./lib/logger.ts";
 import { createQueries, type Queries } from "./queries/index.ts";
 import { createPasswordService } from "./services/passwords.ts";
@@ -122,7 +123,7 @@ export type AppContext = {
 };
 
 /** the services, built from config, queries and Redis (the CLI uses this without the provider) */
-export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock, mailer: Mailer, log: Logger): Services {
+export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock, mailer: Mailer, log: Logger, random: RandomSource = cryptoRandom): Services {
   const passwords = createPasswordService(config.argon2);
   const lockout = createLockoutService({ redis, clock, settings: config.lockout });
   const geo = createGeo({ files: config.geoipDatabases, log });
@@ -188,7 +189,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, audit, clock }),
     clients: createClientService({ queries: queries.clients, clock }),
     sessions: createSessionRecords({ queries: queries.userSessions, store: oidcStore, redis, clock, geo, sessionEvents, audit, settings: config.session, log }),
-    devices: createTrustedDevices({ queries: queries.trustedDevices, redis, clock, notifications, audit, masterKey: config.secrets.masterKey, settings: config.deviceApproval, geo }),
+    devices: createTrustedDevices({ queries: queries.trustedDevices, redis, clock, notifications, audit, masterKey: config.secrets.masterKey, settings: config.deviceApproval, geo, random }),
     risk: createRiskService({ queries: queries.loginLocations, redis, clock, geo, notifications, audit, settings: config.risk, issuer: config.issuer, log }),
     keys: createSigningKeyService({
       queries: queries.signingKeys,
@@ -207,7 +208,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   };
 }
 
-export async function createContext(config: Config, opts: { log?: Logger; clock?: Clock } = {}): Promise<AppContext> {
+/** `clock` and `random`: tests move time and choose the codes people would type */
+export async function createContext(config: Config, opts: { log?: Logger; clock?: Clock; random?: RandomSource } = {}): Promise<AppContext> {
   const destination = stdoutDestination();
   const log = opts.log ?? createLogger(config.logLevel, destination);
   const accessLog = createAccessLogger(config.logLevel, destination);
@@ -220,7 +222,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
 
   const views = createViews({ cache: config.env !== "development" });
   const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: views.render, log });
-  const services = createServices(config, queries, redisHandle.redis, clock, mailer, log);
+  const services = createServices(config, queries, redisHandle.redis, clock, mailer, log, opts.random);
   await services.keys.ensureKeys();
   await services.permissionSync.start(plugins).catch(async (err: unknown) => { await redisHandle.close(); await db.close(); throw err; });
   // relying parties register through any process; the others pick their codes up from the table

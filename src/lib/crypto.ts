@@ -1,5 +1,9 @@
 // The one place randomness, hashing and at-rest encryption come from (tests can rely on their formats).
-import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+
+/** where short random numbers come from (codes people type); the CSPRNG, or a test's own sequence */
+export type RandomSource = { int(min: number, max: number): number };
+export const cryptoRandom: RandomSource = { int: (min, max) => randomInt(min, max) };
 
 /** A random token: 32 bytes (256 bits) from the CSPRNG, base64url. */
 export function randomToken(bytes = 32): string {

@@ -7,6 +7,7 @@ import type { ReceivedMail } from "./smtp-sink.ts";
 import type { Credentials } from "./oidc-flow.ts";
 import { authorizationRequest, manualClock, type ManualClock } from "./totp-login.ts";
 import { startTestApp, type TestApp } from "./test-app.ts";
+import { sequenceRandom } from "./random.ts";
 import { startSmtpSink } from "./smtp-sink.ts";
 import { discover } from "./oidc-flow.ts";
 
@@ -21,7 +22,7 @@ export const DEVICE_SETTINGS = { codeTtl: 300, cooldown: 60, trustedTtl: 90 * 86
 
 export type DeviceEnv = { t: TestApp; sink: Awaited<ReturnType<typeof startSmtpSink>>; rp: client.Configuration; clock: ManualClock };
 
-/** a Gatehouse with DEVICE_APPROVAL=`policy` on a manual clock, an SMTP sink and a confidential relying party */
+/** a Gatehouse with DEVICE_APPROVAL=`policy` on a manual clock, codes from a sequence (never two alike), an SMTP sink and a confidential relying party */
 export async function startDeviceEnv(policy: string, extra: Record<string, string> = {}): Promise<DeviceEnv> {
   const clock = manualClock();
   const sink = await startSmtpSink();
@@ -31,7 +32,7 @@ export async function startDeviceEnv(policy: string, extra: Record<string, strin
     TRUSTED_DEVICE_TTL: String(s.trustedTtl), RATE_LIMIT_DEVICE_CODE_PER_USER: String(s.perUser),
     // the manual clock runs ahead of oidc-provider's as tests move it: keep the gate's wait well inside the interaction
     INTERACTION_TTL: "7200", ...extra,
-  }, { clock });
+  }, { clock, random: sequenceRandom() });
   const { clientId, clientSecret } = await t.createClient({ name: "Device RP", type: "confidential", redirectUris: [DEVICE_REDIRECT] });
   return { t, sink, clock, rp: await discover(t.url, clientId, clientSecret) };
 }

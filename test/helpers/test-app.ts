@@ -8,6 +8,7 @@ import { createContext, type AppContext } from "../../src/context.ts";
 import { createApp } from "../../src/app.ts";
 import type { NewClientInput } from "../../src/services/clients.ts";
 import type { Clock } from "../../src/lib/clock.ts";
+import type { RandomSource } from "../../src/lib/crypto.ts";
 import { createTestDatabase, deleteRedisPrefix, testRedisPrefix } from "./databases.ts";
 import { TEST_REDIS_URL } from "./env.ts";
 
@@ -23,7 +24,7 @@ export type TestApp = {
 let counter = 0;
 export const uniqueEmail = (tag = "user") => `${tag}-${Date.now().toString(36)}-${++counter}-${randomBytes(3).toString("hex")}@example.test`;
 
-export async function startTestApp(env: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, opts: { clock?: Clock; random?: RandomSource } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const prefix = testRedisPrefix();
   let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
@@ -62,7 +63,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     RISK_RULES: "off",
     ...env,
   });
-  const app = await createContext(config, { clock: opts.clock });
+  const app = await createContext(config, { clock: opts.clock, random: opts.random });
   handler = createApp(app).callback();
 
   return {

@@ -9,7 +9,8 @@
 // app clock from the first wrong code): each compared guess first takes a place in that count atomically, so
 // even parallel guesses never get more than `failuresPerUser` compared in a window; a right code gives its
 // place back. Once the count is full no code is sent or accepted for the user until the window passes.
-import { createHmac, randomInt, timingSafeEqual } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { cryptoRandom, type RandomSource } from "../../lib/crypto.ts";
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../../db/redis.ts";
 import type { Clock } from "../../lib/clock.ts";
@@ -95,9 +96,9 @@ export type ResendResult = { outcome: "sent"; code: string } | { outcome: "coold
 export type AccountStatus = { failures: number; locked: boolean; retryIn: number };
 
 /** a uniformly random 6-digit code */
-export const newDeviceCode = (): string => randomInt(0, 1_000_000).toString().padStart(6, "0");
+export const newDeviceCode = (random: RandomSource = cryptoRandom): string => random.int(0, 1_000_000).toString().padStart(6, "0");
 
-export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; masterKey: Buffer; settings: DeviceCodeSettings }) {
+export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; masterKey: Buffer; settings: DeviceCodeSettings; random?: RandomSource }) {
   const redis = deps.redis as Redis & Commands;
   redis.defineCommand("gatehouseDeviceTakeAttempt", { numberOfKeys: 1, lua: TAKE_ATTEMPT });
   redis.defineCommand("gatehouseDeviceResend", { numberOfKeys: 1, lua: RESEND });
@@ -113,7 +114,7 @@ export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; mast
   return {
     /** a new challenge for this sign-in (any earlier one is replaced, attempts start at 0); the code to email */
     async start(uid: string, userId: string, keyTtl: number): Promise<string> {
-      const code = newDeviceCode();
+      const code = newDeviceCode(deps.random);
       const now = deps.clock.epoch();
       await redis.multi()
         .del(key(uid))
@@ -185,7 +186,7 @@ export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; mast
       const checked = refused(await redis.gatehouseDeviceResend(key(uid), deps.clock.epoch(), resendCooldown, maxAttempts));
       if (checked) return checked;
       await spend();
-      const code = newDeviceCode();
+      const code = newDeviceCode(deps.random);
       const now = deps.clock.epoch();
       const claimed = await redis.gatehouseDeviceResend(key(uid), now, resendCooldown, maxAttempts, userId, digest(uid, userId, code).toString("base64url"), now + codeTtl);
       return refused(claimed) ?? { outcome: "sent", code };

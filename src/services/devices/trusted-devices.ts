@@ -14,11 +14,14 @@ import type { AuditService } from "../audit.ts";
 import type { NewAuditEvent } from "../../queries/audit-events.ts";
 import type { Geo } from "../request/geo.ts";
 import { describeUserAgent } from "../request/user-agent.ts";
+import type { RandomSource } from "../../lib/crypto.ts";
 import { createDeviceCodes, FAILURE_WINDOW, type AccountStatus, type ResendResult, type VerifyResult } from "./device-codes.ts";
 
 export type TrustedDeviceDeps = {
   queries: TrustedDeviceQueries; redis: RedisClient; clock: Clock; notifications: Notifications; audit: AuditService;
   masterKey: Buffer; settings: Config["deviceApproval"]; geo: Geo;
+  /** where the emailed codes come from (default: the CSPRNG) */
+  random?: RandomSource;
 };
 
 export type TrustedDevice = Omit<TrustedDeviceRow, "tokenHash" | "userId"> & { current: boolean };
@@ -33,7 +36,7 @@ export const isDeviceToken = (value: unknown): value is string => typeof value =
 
 export function createTrustedDevices(deps: TrustedDeviceDeps) {
   const { queries, clock, audit, settings } = deps;
-  const codes = createDeviceCodes({ redis: deps.redis, clock, masterKey: deps.masterKey, settings });
+  const codes = createDeviceCodes({ redis: deps.redis, clock, masterKey: deps.masterKey, settings, ...(deps.random ? { random: deps.random } : {}) });
   const event = (type: string, outcome: "success" | "failure", userId: string, request: Request, data: EventData) =>
     audit.record({ type, outcome, userId, ip: request.ip, userAgent: request.userAgent, ...(request.clientId ? { clientId: request.clientId } : {}), data });
 
