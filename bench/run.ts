@@ -2,7 +2,9 @@
 // and Redis, seeds it, measures this machine's limits, runs every scenario at two concurrency levels, and prints
 // a table of ops/s, latency percentiles, errors, server CPU per op, peak RSS and the ratio to each limit. JSON
 // goes to bench/results/. Everything runs on 127.0.0.1, for a fixed time, and stops by itself. Any error in a
-// scenario makes the run exit 1 (--quick is the CI smoke test: short, same checks, no thresholds).
+// scenario makes the run exit 1 (--quick is the CI smoke test: short, same checks, no thresholds). The password
+// login also runs against a bare oidc-provider (bench/lib/bare-provider.ts), alternating with Gatehouse's level by
+// level; every scenario reports server CPU per op by thread and the Postgres queries and Redis commands per op.
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -15,8 +17,10 @@ import { measureLimits } from "./lib/limits.ts";
 import { flowContext, loginFlow } from "./lib/flows.ts";
 import { scenarios } from "./lib/scenarios.ts";
 import { measureAggregates, seedAuditEvents, type AggregateTiming } from "./lib/analytics.ts";
-import { cpuMs, watchPeakRss } from "./lib/proc.ts";
-import { formatTable, type Row } from "./lib/report.ts";
+import { cpuMs, threadCpuMs, threadCpuPerOp, watchPeakRss } from "./lib/proc.ts";
+import { compareWithBare, formatTable, type Row } from "./lib/report.ts";
+import { startBareServer, type BareServer } from "./lib/bare-server.ts";
+import { countsPerOp, readCounters } from "./lib/counters.ts";
 
 const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-build": { type: "boolean", default: false }, only: { type: "string" } } });
 const seconds = Number(args.seconds ?? (args.quick ? 1 : 10));
@@ -54,6 +58,7 @@ async function redisBytesPerSession(prefix: string) {
 async function main() {
   if (!args["no-build"]) build();
   const server = await startServer();
+  let bare: BareServer | undefined;
   let failed = false;
   try {
     const seeded = await seed(server.databaseUrl, args.quick ? 200 : 10_000, argon, { count: args.quick ? 400 : 2000, masterKey: server.env.MASTER_KEY! });
@@ -65,28 +70,48 @@ async function main() {
     // warm-up: JIT, connection pools, caches
     for (let i = 0; i < (args.quick ? 3 : 20); i++) await loginFlow(ctx);
 
+    const selected = scenarios(ctx, shared.access_token, server.databaseUrl).filter((s) => !args.only || s.name.includes(args.only));
+    // the bare oidc-provider, only when a scenario needs it: same client, same seeded users, warmed up the same way
+    if (selected.some((s) => s.target === "bare")) bare = await startBareServer(server.databaseUrl, seeded.webClient);
+    const bareCtx = bare && await flowContext(bare.baseUrl, bare.issuer, seeded);
+    if (bareCtx) for (let i = 0; i < (args.quick ? 3 : 20); i++) await loginFlow(bareCtx);
+    const targetOf = (s: (typeof selected)[number]) => (s.target === "bare" ? { pid: bare!.pid, baseUrl: bare!.baseUrl, ctx: bareCtx!, kind: "bare" as const } : { pid: server.pid, baseUrl: server.baseUrl, ctx, kind: "gatehouse" as const });
+    // each scenario at each level; a group's scenarios alternate level by level (Gatehouse, bare, Gatehouse, bare)
+    const runs = selected.flatMap((s) => {
+      if (s.group && selected.find((t) => t.group === s.group) !== s) return [];
+      const members = s.group ? selected.filter((t) => t.group === s.group) : [s];
+      return s.levels.flatMap((concurrency) => members.map((scenario) => ({ scenario, concurrency })));
+    });
+
     const rows: Row[] = [];
     let redisPerSession: Awaited<ReturnType<typeof redisBytesPerSession>> | undefined;
     let aggregates: AggregateTiming[] | undefined;
-    for (const scenario of scenarios(ctx, shared.access_token, server.databaseUrl).filter((s) => !args.only || s.name.includes(args.only))) {
-      for (const concurrency of scenario.levels) {
-        const cpuBefore = cpuMs(server.pid);
-        const stopRss = watchPeakRss(server.pid);
-        const summary = await scenario.run(ctx, { concurrency, seconds });
-        const cpu = cpuMs(server.pid) - cpuBefore;
-        const limit = limits[scenario.limit];
-        rows.push({
-          scenario: scenario.name, concurrency, ...summary,
-          cpuMsPerOp: summary.ops ? Math.round((cpu / summary.ops) * 100) / 100 : 0,
-          ...(({ process: peakRssMiB, total: peakRssTotalMiB }) => ({ peakRssMiB, peakRssTotalMiB }))(stopRss()),
-          limit: scenario.limit, limitOpsPerSec: limit.opsPerSec,
-          ratio: limit.opsPerSec ? Math.round((summary.opsPerSec / limit.opsPerSec) * 1000) / 1000 : 0,
-        });
-        console.log(`  ${scenario.name} @${concurrency}: ${summary.opsPerSec} ops/s, p99 ${summary.p99} ms, ${summary.errors} errors${summary.firstError ? ` (${summary.firstError})` : ""}`);
-        if (summary.errors || !summary.ops) failed = true;
-      }
-      if (scenario.limit === "argon2Verify" && !redisPerSession) redisPerSession = await redisBytesPerSession(server.redisPrefix);
-      if (scenario.limit === "auditSeqCount") aggregates = await measureAggregates(server.databaseUrl);
+    for (const [i, { scenario, concurrency }] of runs.entries()) {
+      const target = targetOf(scenario);
+      const countsBefore = await readCounters(target.kind, target.baseUrl);
+      const threadsBefore = threadCpuMs(target.pid);
+      const cpuBefore = cpuMs(target.pid);
+      const stopRss = watchPeakRss(target.pid);
+      const summary = await scenario.run(target.ctx, { concurrency, seconds });
+      const cpu = cpuMs(target.pid) - cpuBefore;
+      const threads = threadCpuMs(target.pid);
+      const countsAfter = await readCounters(target.kind, target.baseUrl);
+      const limit = limits[scenario.limit];
+      rows.push({
+        scenario: scenario.name, concurrency, ...summary,
+        cpuMsPerOp: summary.ops ? Math.round((cpu / summary.ops) * 100) / 100 : 0,
+        ...(({ process: peakRssMiB, total: peakRssTotalMiB }) => ({ peakRssMiB, peakRssTotalMiB }))(stopRss()),
+        limit: scenario.limit, limitOpsPerSec: limit.opsPerSec,
+        ratio: limit.opsPerSec ? Math.round((summary.opsPerSec / limit.opsPerSec) * 1000) / 1000 : 0,
+        target: target.kind, ...(scenario.group ? { group: scenario.group } : {}),
+        cpuByThreadMsPerOp: threadCpuPerOp(threadsBefore, threads, summary.ops),
+        perOp: countsPerOp(countsBefore, countsAfter, summary.ops),
+      });
+      console.log(`  ${scenario.name} @${concurrency}: ${summary.opsPerSec} ops/s, p99 ${summary.p99} ms, ${summary.errors} errors${summary.firstError ? ` (${summary.firstError})` : ""}`);
+      if (summary.errors || !summary.ops) failed = true;
+      const lastRunOfScenario = runs.findLastIndex((r) => r.scenario === scenario) === i;
+      if (lastRunOfScenario && scenario.limit === "argon2Verify" && target.kind === "gatehouse" && !redisPerSession) redisPerSession = await redisBytesPerSession(server.redisPrefix);
+      if (lastRunOfScenario && scenario.limit === "auditSeqCount") aggregates = await measureAggregates(server.databaseUrl);
     }
 
     if (process.env.BENCH_SHOW_MEMORY) {
@@ -99,7 +124,7 @@ async function main() {
     const result = {
       date: new Date().toISOString(), quick: args.quick, secondsPerRun: seconds,
       machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node },
-      limits, scenarios: rows, redis: redisPerSession, analytics: aggregates && { auditEvents: audit.events, sessions: audit.sessions, seedMs: audit.ms, aggregates },
+      limits, scenarios: rows, vsBare: compareWithBare(rows).map(({ gatehouse: _g, bare: _b, ...v }) => v), redis: redisPerSession, analytics: aggregates && { auditEvents: audit.events, sessions: audit.sessions, seedMs: audit.ms, aggregates },
     };
     const dir = path.join(PROJECT_ROOT, "bench/results");
     mkdirSync(dir, { recursive: true });
@@ -107,6 +132,7 @@ async function main() {
     writeFileSync(file, JSON.stringify(result, null, 2));
     console.log(`results: ${path.relative(PROJECT_ROOT, file)}`);
   } finally {
+    await bare?.stop();
     await server.stop();
   }
   if (failed) {

@@ -1,6 +1,8 @@
 // CPU time and memory of the server, read from /proc (Linux). With WORKERS > 1 the server is a process tree
-// (the primary and its workers); CPU is summed over the tree, memory reported per process and in total.
-import { readFileSync } from "node:fs";
+// (the primary and its workers); CPU is summed over the tree, memory reported per process and in total. CPU is
+// also split by thread: the main (JavaScript) thread, libuv's pool (argon2, crypto, fs) and the rest (V8's
+// platform workers: GC and compilation).
+import { readdirSync, readFileSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100; // getconf CLK_TCK on Linux
 
@@ -13,14 +15,38 @@ export function processTree(pid: number): number[] {
   return [pid, ...children.flatMap(processTree)];
 }
 
-function cpuMsOf(pid: number): number {
+function cpuMsOf(pid: number, statPath = `/proc/${pid}/stat`): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(statPath, "utf8");
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND; // utime, stime
   } catch {
     return 0;
   }
+}
+
+export type ThreadCpu = { main: number; pool: number; other: number };
+
+/** CPU milliseconds so far of the server's threads by kind (a thread that ended in between is not counted) */
+export function threadCpuMs(pid: number): ThreadCpu {
+  const sum: ThreadCpu = { main: 0, pool: 0, other: 0 };
+  for (const p of processTree(pid)) {
+    let tids: string[] = [];
+    try { tids = readdirSync(`/proc/${p}/task`); } catch { /* gone */ }
+    for (const tid of tids) {
+      let name = "";
+      try { name = readFileSync(`/proc/${p}/task/${tid}/comm`, "utf8").trim(); } catch { continue; }
+      const kind = Number(tid) === p ? "main" : name === "libuv-worker" ? "pool" : "other";
+      sum[kind] += cpuMsOf(p, `/proc/${p}/task/${tid}/stat`);
+    }
+  }
+  return sum;
+}
+
+/** after - before, per op, to one decimal */
+export function threadCpuPerOp(before: ThreadCpu, after: ThreadCpu, ops: number): ThreadCpu {
+  const per = (k: keyof ThreadCpu) => (ops ? Math.round(((after[k] - before[k]) / ops) * 10) / 10 : 0);
+  return { main: per("main"), pool: per("pool"), other: per("other") };
 }
 
 function rssMiBOf(pid: number): number {

@@ -1,4 +1,6 @@
-// The benchmark scenarios. Each names the limit it is compared with and its two concurrency levels.
+// The benchmark scenarios. Each names the limit it is compared with and its two concurrency levels. The bare
+// oidc-provider's password login (target "bare") shares a group with Gatehouse's, so the two alternate level by
+// level and the report shows Gatehouse ÷ bare.
 import { BENCH_RESOURCE } from "./server.ts";
 import { runCannon, runLoop, type RunWindow } from "./drivers.ts";
 import { basic, loginFlow, rejectedLoginFlow, totpLoginFlow, type FlowContext } from "./flows.ts";
@@ -10,6 +12,10 @@ export type Scenario = {
   name: string;
   limit: keyof Limits;
   levels: [number, number];
+  /** which server it loads (default Gatehouse); the context passed to run is that server's */
+  target?: "gatehouse" | "bare";
+  /** scenarios of one group run alternately at each level and are compared in the report */
+  group?: string;
   run(ctx: FlowContext, window: RunWindow): Promise<Summary>;
 };
 
@@ -19,7 +25,9 @@ export function scenarios(ctx: FlowContext, sharedAccessToken: string, databaseU
   const web = ctx.seeded.webClient;
   const machine = ctx.seeded.machineClient;
   return [
-    { name: "password login (authorize, login, consent, code+PKCE, ID token verified)", limit: "argon2Verify", levels: [2, 8],
+    { name: "password login (authorize, login, consent, code+PKCE, ID token verified)", limit: "argon2Verify", levels: [2, 8], group: "password login",
+      run: (c, w) => runLoop(w, () => null, async () => { await loginFlow(c); }) },
+    { name: "password login, bare oidc-provider (same walker and steps)", limit: "argon2Verify", levels: [2, 8], group: "password login", target: "bare",
       run: (c, w) => runLoop(w, () => null, async () => { await loginFlow(c); }) },
     { name: "password + TOTP login (code page, consent, code+PKCE, ID token verified)", limit: "argon2Verify", levels: [2, 8],
       run: (c, w) => runLoop(w, () => null, async () => { await totpLoginFlow(c); }) },

@@ -11,8 +11,8 @@ export const BENCH_PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql:
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const BENCH_RESOURCE = "https://api.bench.test";
 /** as in the Dockerfile: cheaper async context on Node 22 (Node 24's default), fewer malloc arenas (RSS) */
-const PRODUCTION_NODE_ARGS = ["--experimental-async-context-frame"];
-const PRODUCTION_RUNTIME_ENV = { MALLOC_ARENA_MAX: "2" };
+export const PRODUCTION_NODE_ARGS = ["--experimental-async-context-frame"];
+export const PRODUCTION_RUNTIME_ENV = { MALLOC_ARENA_MAX: "2" };
 
 export type BenchServer = {
   pid: number;
@@ -55,6 +55,8 @@ export async function startServer(): Promise<BenchServer> {
     // every simulated login is a fresh browser: with device approval each would wait for an emailed code
     DEVICE_APPROVAL: "off",
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+    // SQL statements and Redis commands counted on /metrics (src/db/bench-counters.ts)
+    GATEHOUSE_BENCH_COUNTERS: "1",
   };
   const node = path.join(PROJECT_ROOT, "node_modules/.bin/node");
   // the production runtime of the Dockerfile (see docs/performance.md); BENCH_NODE_ARGS adds flags, e.g.

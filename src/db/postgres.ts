@@ -6,6 +6,7 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrateDeploy } from "./migrate.ts";
+import { benchCountersOn, countingPgPool } from "./bench-counters.ts";
 
 export type Database = {
   prisma: PrismaClient;
@@ -34,7 +35,8 @@ export async function openDatabase(opts: { url?: string; dataDir: string; poolSi
   const embedded = opts.url ? undefined : await startEmbedded(opts.dataDir);
   const url = opts.url ?? embedded!.url;
   const appliedMigrations = await migrateDeploy(url);
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: opts.poolSize }) });
+  const adapter = benchCountersOn ? new PrismaPg(countingPgPool(url, opts.poolSize), { disposeExternalPool: true }) : new PrismaPg({ connectionString: url, max: opts.poolSize });
+  const prisma = new PrismaClient({ adapter });
   return {
     prisma,
     url,

@@ -1,6 +1,7 @@
 // Opens Redis: REDIS_URL (standalone or cluster) when set, otherwise an in-process store with the same API
 // (ioredis-mock; development only, nothing survives a restart and nothing is shared between processes).
 import { Redis, Cluster } from "ioredis";
+import { benchCountersOn, countRedisCommands } from "./bench-counters.ts";
 
 export type RedisClient = Redis | Cluster;
 
@@ -21,7 +22,8 @@ export async function openRedis(opts: { url?: string; cluster: boolean; keyPrefi
     });
   } else {
     redis = new Redis(opts.url, { ...common, lazyConnect: true });
-    await redis.connect();
   }
+  if (benchCountersOn) countRedisCommands(redis);
+  if (redis instanceof Redis) await redis.connect();
   return { redis, embedded: false, close: async () => { await redis.quit().catch(() => redis.disconnect()); } };
 }

@@ -1,12 +1,14 @@
 // Prometheus metrics at /metrics: process defaults and a request-duration histogram by route kind.
 import type { Middleware } from "koa";
 import { Registry, collectDefaultMetrics, Histogram } from "prom-client";
+import { registerBenchCounters } from "../db/bench-counters.ts";
 
 const KNOWN_SEGMENTS = new Set(["", "auth", "token", "me", "jwks", ".well-known", "session", "interaction", "static", "healthz", "readyz"]);
 
 export function createMetrics() {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerBenchCounters(registry); // GATEHOUSE_BENCH_COUNTERS=1 only
   const duration = new Histogram({
     name: "gatehouse_http_request_duration_seconds",
     help: "HTTP request duration by first path segment and status class",

@@ -1,0 +1,103 @@
+// A bare oidc-provider for the benchmark's baseline (its own process, run by bench/lib/bare-server.ts): production
+// settings, an ES256 key made at start, PKCE required, the bench's Redis through a plain adapter, and minimal
+// login (one argon2id verify against the seeded users, loaded from the bench database at start) and consent pages
+// with Gatehouse's paths and field names, so the bench's page walker signs in unchanged. GET /__counters gives the
+// Redis commands sent so far.
+import http from "node:http";
+import { randomBytes } from "node:crypto";
+import argon2 from "argon2";
+import { Redis } from "ioredis";
+import { exportJWK, generateKeyPair } from "jose";
+import Provider, { type Configuration } from "oidc-provider";
+import pg from "pg";
+import { bareRedisAdapter } from "./bare-redis-adapter.ts";
+
+const env = (name: string) => process.env[name] ?? (() => { throw new Error(`${name} is required`); })();
+const port = Number(env("PORT"));
+const issuer = env("ISSUER");
+const argonOptions = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+// the seeded users: email -> id and argon2id hash, and id -> email
+const users = new Map<string, { id: string; hash: string }>();
+const emails = new Map<string, string>();
+const db = new pg.Client({ connectionString: env("DATABASE_URL") });
+await db.connect();
+for (const row of (await db.query<{ id: string; email: string; hash: string }>("SELECT id, email_normalized AS email, password_hash AS hash FROM users WHERE password_hash IS NOT NULL")).rows) {
+  users.set(row.email, { id: row.id, hash: row.hash });
+  emails.set(row.id, row.email);
+}
+await db.end();
+const unknownUserHash = await argon2.hash(randomBytes(16).toString("hex"), argonOptions); // an unknown email costs one verify too
+
+let redisCommands = 0;
+const redis = new Redis(env("REDIS_URL"), { keyPrefix: env("REDIS_KEY_PREFIX"), enableAutoPipelining: true, lazyConnect: true });
+const send = redis.sendCommand;
+redis.sendCommand = function (this: Redis, ...args: unknown[]) { redisCommands++; return (send as (...a: unknown[]) => unknown).apply(this, args); } as typeof redis.sendCommand;
+await redis.connect();
+
+const { privateKey } = await generateKeyPair("ES256", { extractable: true });
+const configuration: Configuration = {
+  adapter: bareRedisAdapter(redis),
+  clients: [{
+    client_id: env("CLIENT_ID"), client_secret: env("CLIENT_SECRET"), redirect_uris: [env("REDIRECT_URI")],
+    grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "client_secret_basic",
+  }],
+  clientDefaults: { id_token_signed_response_alg: "ES256" },
+  jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: "ES256", use: "sig", kid: randomBytes(8).toString("hex") }] },
+  cookies: { keys: [randomBytes(32).toString("base64url")] },
+  findAccount: async (_ctx, id) => {
+    const email = emails.get(id);
+    return email ? { accountId: id, claims: async () => ({ sub: id, email, email_verified: true }) } : undefined;
+  },
+  claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+  scopes: ["openid", "offline_access", "profile", "email"],
+  pkce: { required: () => true },
+  responseTypes: ["code"],
+  features: { devInteractions: { enabled: false }, resourceIndicators: { enabled: false } },
+  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  ttl: { AccessToken: 900, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 14 * 86400, Interaction: 3600, Session: 86400, Grant: 14 * 86400 },
+  rotateRefreshToken: true,
+};
+const provider = new Provider(issuer, configuration);
+provider.proxy = true; // behind the same pretend TLS proxy as Gatehouse (X-Forwarded-Proto)
+provider.on("server_error", (_ctx, err) => console.error("bare provider:", err));
+
+const page = (title: string, body: string) => `<!doctype html><html><head><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`;
+const loginForm = (uid: string, error = "") => page("Sign in", `${error ? `<p>${error}</p>` : ""}<form method="post" action="/interaction/${uid}/login"><input name="identifier" type="email"><input name="password" type="password"><button>Sign in</button></form>`);
+const consentForm = (uid: string, client: string) => page("Allow access", `<p>${client} asks for access.</p><form method="post" action="/interaction/${uid}/confirm"><button>Allow</button></form>`);
+
+async function formBody(req: http.IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+provider.use(async (ctx, next) => {
+  if (ctx.path === "/__counters") { ctx.body = { redisCommands }; return; }
+  const match = /^\/interaction\/([\w-]+)(?:\/(login|confirm))?$/.exec(ctx.path);
+  if (!match) return next();
+  const [, uid, action] = match as unknown as [string, string, string | undefined];
+  const details = await provider.interactionDetails(ctx.req, ctx.res);
+  ctx.type = "html";
+  if (ctx.method === "GET" && !action) {
+    ctx.body = details.prompt.name === "login" ? loginForm(uid) : consentForm(uid, String(details.params.client_id));
+  } else if (ctx.method === "POST" && action === "login" && details.prompt.name === "login") {
+    const form = await formBody(ctx.req);
+    const user = users.get((form.get("identifier") ?? "").trim().toLowerCase());
+    const ok = await argon2.verify(user?.hash ?? unknownUserHash, form.get("password") ?? "");
+    if (!ok || !user) { ctx.status = 401; ctx.body = loginForm(uid, "Invalid email or password"); return; }
+    await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
+  } else if (ctx.method === "POST" && action === "confirm" && details.prompt.name === "consent") {
+    await formBody(ctx.req);
+    const { session, params, grantId } = details;
+    const grant = grantId ? (await provider.Grant.find(grantId))! : new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+    grant.addOIDCScope(`openid ${String(params.scope ?? "")}`.trim());
+    await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
+  } else {
+    ctx.status = 400;
+    ctx.body = page("Bad request", "");
+  }
+});
+
+const server = http.createServer(provider.callback()).listen(port, "127.0.0.1");
+process.once("SIGTERM", () => { server.close(); redis.disconnect(); setTimeout(() => process.exit(0), 200).unref(); });

@@ -1,0 +1,32 @@
+// Benchmark only (GATEHOUSE_BENCH_COUNTERS=1): counts the SQL statements this process sends to Postgres and the
+// commands it sends to Redis, for bench/ to read on /metrics. Off (and nothing wrapped or registered) otherwise.
+import pg from "pg";
+import type { Redis, Cluster } from "ioredis";
+import { Counter, type Registry } from "prom-client";
+
+export const benchCountersOn = process.env.GATEHOUSE_BENCH_COUNTERS === "1";
+const counts = { pg: 0, redis: 0 };
+
+/** a pg pool whose connections count every query() call: each is one statement sent (BEGIN and COMMIT too) */
+export function countingPgPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on("connect", (client) => {
+    const query = client.query;
+    client.query = function (this: pg.PoolClient, ...args: unknown[]) { counts.pg++; return (query as (...a: unknown[]) => unknown).apply(this, args); } as typeof client.query;
+  });
+  return pool;
+}
+
+/** counts every command the client sends (each command of a pipeline or MULTI, MULTI and EXEC included) */
+export function countRedisCommands(redis: Redis | Cluster): void {
+  const send = redis.sendCommand;
+  redis.sendCommand = function (this: Redis | Cluster, ...args: unknown[]) { counts.redis++; return (send as (...a: unknown[]) => unknown).apply(this, args); } as typeof redis.sendCommand;
+}
+
+export function registerBenchCounters(registry: Registry): void {
+  if (!benchCountersOn) return;
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
+  counter("gatehouse_bench_pg_queries_total", "SQL statements sent to Postgres (bench mode only)", () => counts.pg);
+  counter("gatehouse_bench_redis_commands_total", "Commands sent to Redis (bench mode only)", () => counts.redis);
+}
