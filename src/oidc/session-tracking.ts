@@ -1,6 +1,6 @@
 // oidc-provider middleware (installed on every provider through createProviderHost's `prepare`) that keeps
 // the session records in step with the provider: an authorization that issued a code records the session
-// (a new login, or one more client for a live session), so does a resume that applied a login without a code
+// (a new login once, or one more client for a live session), so does a resume that applied a login without a code
 // (it stopped at consent: the session is signed in all the same and must be listed and timed), and a logout
 // that destroyed the session ends its row. A code issued by a request in flight on a session ended meanwhile
 // (revoked while the request ran) is destroyed before the answer leaves: it can never be exchanged.
@@ -21,7 +21,9 @@ export function createSessionTracking(deps: { sessions: SessionRecords; log: Log
       const session = oidc.session;
       const request = { ip: ctx.ip, userAgent: ctx.get("user-agent") || null };
       const code = Boolean(oidc.entities.AuthorizationCode);
-      const login = oidc.route === "resume" && Boolean(oidc.result?.login);
+      // a resume whose result also holds a consent applied its login at the resume before (the consent result is
+      // merged with the login's): that sign-in was recorded then, this one only adds the client
+      const login = oidc.route === "resume" && Boolean(oidc.result?.login) && !oidc.result?.consent;
       if ((oidc.route === "authorization" || oidc.route === "resume") && (code || login) && session?.accountId && oidc.client && !(session as { destroyed?: boolean }).destroyed) {
         const recorded = await deps.sessions.recordSignIn({
           uid: session.uid, userId: session.accountId, clientId: code ? oidc.client.clientId : null, remember: !session.transient,

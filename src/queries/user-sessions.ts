@@ -1,5 +1,6 @@
 // user_sessions rows: one per SSO session (id = oidc-provider's Session uid). The only Prisma access for them.
 import type { PrismaClient, UserSession } from "../generated/prisma/client.ts";
+import type { NewAuditEvent } from "./audit-events.ts";
 
 export type { UserSession };
 
@@ -41,13 +42,14 @@ export function createUserSessionQueries(db: PrismaClient) {
     },
 
     /**
-     * a fresh sign-in of this session (one statement, race-free): the row is (re)started with the device, place
-     * and lifetime as they are now; the clients of the same user's live row stay (the new one added), any other
-     * row's clients are replaced by the new one
+     * a fresh sign-in of this session (one statement, race-free), audited by `event` in the same statement: the row
+     * is (re)started with the device, place and lifetime as they are now; the clients of the same user's live row
+     * stay (the new one added), any other row's clients are replaced by the new one
      */
-    async startSignIn(row: SessionSignIn): Promise<Date> {
+    async startSignIn(row: SessionSignIn, event: NewAuditEvent): Promise<Date> {
       const first = row.clientId ? [row.clientId] : [];
       const [saved] = await db.$queryRaw<{ expiresAt: Date }[]>`
+        WITH saved AS (
         INSERT INTO user_sessions (id, user_id, ip, user_agent, browser, os, device_type, country_code, city, remember, clients, started_at, last_active_at, expires_at)
         VALUES (${row.id}, ${row.userId}::uuid, ${row.ip}, ${row.userAgent}, ${row.browser}, ${row.os}, ${row.deviceType}, ${row.countryCode}, ${row.city},
           ${row.remember}, ${first}::text[], ${row.startedAt}::timestamp, ${row.startedAt}::timestamp, ${row.expiresAt}::timestamp)
@@ -59,7 +61,13 @@ export function createUserSessionQueries(db: PrismaClient) {
           user_id = EXCLUDED.user_id, ip = EXCLUDED.ip, user_agent = EXCLUDED.user_agent, browser = EXCLUDED.browser, os = EXCLUDED.os,
           device_type = EXCLUDED.device_type, country_code = EXCLUDED.country_code, city = EXCLUDED.city, remember = EXCLUDED.remember,
           started_at = EXCLUDED.started_at, last_active_at = EXCLUDED.last_active_at, expires_at = EXCLUDED.expires_at, ended_at = NULL, end_reason = NULL
-        RETURNING expires_at AS "expiresAt"`;
+        RETURNING expires_at
+        ), audited AS (
+          INSERT INTO audit_events (type, outcome, user_id, client_id, ip, user_agent, data, created_at)
+          SELECT ${event.type}, ${event.outcome}, ${event.userId ?? null}::uuid, ${event.clientId ?? null}, ${event.ip ?? null}, ${event.userAgent?.slice(0, 512) ?? null},
+            ${JSON.stringify(event.data ?? {})}::jsonb, ${new Date()}::timestamp FROM saved
+        )
+        SELECT expires_at AS "expiresAt" FROM saved`;
       return saved!.expiresAt;
     },
 

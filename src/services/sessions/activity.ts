@@ -28,22 +28,28 @@ if ARGV[4] ~= 'check' and now - seen >= tonumber(ARGV[2]) then
 end
 return 'ok'`;
 
-type Commands = { gatehouseSessionTouch(meta: string, now: number, resolution: number, idle: number, mode: "touch" | "check"): Promise<ActivityOutcome> };
+// KEYS: meta; ARGV: exp, now, seconds to keep. A clock and its expiry in one step: never a meta without one.
+const START_SCRIPT = `
+redis.call('HSET', KEYS[1], 'exp', ARGV[1], 'seen', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+type Commands = {
+  gatehouseSessionTouch(meta: string, now: number, resolution: number, idle: number, mode: "touch" | "check"): Promise<ActivityOutcome>;
+  gatehouseSessionStart(meta: string, exp: number, now: number, keep: number): Promise<number>;
+};
 
 const metaKey = (uid: string) => `session-meta:{${uid}}`;
 
 export function createSessionActivity(deps: { redis: RedisClient; resolution: number; idleTimeout: number; keepAfterEnd: number }) {
   const redis = deps.redis as Redis & Commands;
   redis.defineCommand("gatehouseSessionTouch", { numberOfKeys: 1, lua: TOUCH_SCRIPT });
+  redis.defineCommand("gatehouseSessionStart", { numberOfKeys: 1, lua: START_SCRIPT });
 
   return {
     /** a sign-in (re)starts the session's clock: ends at `exp`, active at `now` (kept a while after the end, so a late refresh is refused) */
     async start(uid: string, now: number, exp: number): Promise<void> {
-      const key = metaKey(uid);
-      // one transaction: never a meta without its expiry
-      const results = await redis.multi().hset(key, { exp: String(exp), seen: String(now) }).expire(key, Math.max(exp - now, 1) + deps.keepAfterEnd).exec();
-      const failed = results?.find(([err]) => err)?.[0];
-      if (failed) throw failed;
+      await redis.gatehouseSessionStart(metaKey(uid), exp, now, Math.max(exp - now, 1) + deps.keepAfterEnd);
     },
 
     /** a request carrying the session cookie at `now`: its activity */

@@ -125,9 +125,8 @@ export function createSessionRecords(deps: SessionRecordDeps) {
      * false when the session was ended meanwhile: an ended row is never revived, except by a fresh login
      */
     async recordSignIn(s: SignIn): Promise<boolean> {
-      if (await store.sessionEnded(s.uid)) return false; // revoked while this request was in flight
       // SSO (or the code after a login's consent): one more client for the user's live row, one statement
-      if (!s.fresh && s.clientId && (await queries.addClient(s.uid, s.userId, s.clientId))) return true;
+      if (!s.fresh && s.clientId && (await queries.addClient(s.uid, s.userId, s.clientId))) return !(await store.sessionEnded(s.uid));
       const startedAt = clock.now();
       const lifetime = lifetimeOf(s.remember);
       const device = await describeSessionDevice(deps.geo, s.ip, s.userAgent);
@@ -135,26 +134,25 @@ export function createSessionRecords(deps: SessionRecordDeps) {
         id: s.uid, userId: s.userId, ip: s.ip, userAgent: s.userAgent?.slice(0, 512) ?? null, ...device, remember: s.remember, clientId: s.clientId,
         startedAt, expiresAt: new Date(startedAt.getTime() + lifetime * 1000),
       };
-      let expiresAt: Date;
-      if (s.fresh) {
-        expiresAt = await queries.startSignIn(row);
-      } else {
+      if (!s.fresh) {
         // no live row of this user: an ended row is never revived but by a fresh login; another user's is restarted
         const existing = await queries.find(s.uid);
         if (existing?.endedAt) return false;
-        if (existing?.userId === s.userId) return (await queries.recordSignIn(row, { restart: false }), true);
-        expiresAt = await queries.startSignIn(row);
+        if (existing?.userId === s.userId) {
+          await queries.recordSignIn(row, { restart: false });
+          return !(await store.sessionEnded(s.uid));
+        }
       }
-      // ended between the check and the write (a restart cleared endedAt): the row ends again
+      const expiresAt = await queries.startSignIn(row, {
+        type: "session.created", outcome: "success", userId: s.userId, clientId: s.clientId, ip: s.ip, userAgent: s.userAgent,
+        data: { sessionId: s.uid, remember: s.remember, deviceType: device.deviceType, countryCode: device.countryCode, lifetimeSeconds: lifetime },
+      });
+      // ended before or while the row was written (a restart cleared endedAt): the row ends again, no clock starts
       if (await store.sessionEnded(s.uid)) {
         await queries.markEnded([s.uid], "revoked", clock.now(), s.userId);
         return false;
       }
       await activity.start(s.uid, clock.epoch(), Math.floor(expiresAt.getTime() / 1000));
-      await audit.record({
-        type: "session.created", outcome: "success", userId: s.userId, clientId: s.clientId, ip: s.ip, userAgent: s.userAgent,
-        data: { sessionId: s.uid, remember: s.remember, deviceType: device.deviceType, countryCode: device.countryCode, lifetimeSeconds: lifetime },
-      });
       return true;
     },
 

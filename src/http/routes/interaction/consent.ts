@@ -2,7 +2,6 @@
 import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import type { ConsentDetails, Interaction, InteractionHelpers } from "./shared.ts";
-import type { TeamResult } from "../../../oidc/team-claims.ts";
 
 export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
   const { services, views } = app;
@@ -19,10 +18,9 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
     for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) g.addResourceScope(indicator, scopes.join(" "));
     const savedId = await g.save();
     await services.audit.record({ type: "consent.granted", outcome: "success", userId: session!.accountId, ...h.requestInfo(ctx, clientId), data: { scopes: d.missingOIDCScope ?? [], firstParty: opts.firstParty } });
-    // the login was applied at the previous resume: only the consent and the team it settled go on (merging the
-    // whole earlier result would make oidc-provider apply the login again: a new session id, a second record)
-    const team = (interaction.lastSubmission as TeamResult | undefined)?.gatehouse;
-    return h.finish(ctx, { consent: { grantId: savedId }, ...(team ? { gatehouse: team } : {}) }, false);
+    // merged with the login's result: oidc-provider checks a requested prompt=login against this interaction's
+    // result, and the team the login settled rides along (session-tracking.ts records the login once)
+    return h.finish(ctx, { consent: { grantId: savedId } }, true);
   }
 
   async function render(ctx: Context, interaction: Interaction) {
