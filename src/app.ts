@@ -1,6 +1,7 @@
 // createApp(ctx): the Koa application. Order: request id and logs, metrics, HTTPS only (production), security
 // headers, error pages, static files, the session guard (idle and absolute timeouts, last active), Gatehouse's
 // own routes, then oidc-provider for everything else.
+import { withRequestMemo } from "./lib/request-memo.ts";
 import Koa from "koa";
 import Router from "@koa/router";
 import serve from "koa-static";
@@ -49,6 +50,7 @@ export function createApp(app: AppContext): Koa {
   registerAdminRoutes(router, app);
   registerApiRoutes(router, app);
 
+  koa.use((_ctx, next) => withRequestMemo(next));
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);
   if (app.config.isProduction) koa.use(httpsOnly(app.config.issuer));

@@ -12,6 +12,7 @@
 // wrote if the tombstone appeared meanwhile), and `find` of a tombstoned session's record finds nothing.
 // `endSession(uid)` ends one session and its grants (revocation); a refresh token at the token endpoint is
 // first shown to the refresh check (idle and absolute timeouts of its session), which may refuse it.
+import { requestMemo } from "../lib/request-memo.ts";
 import Provider, { errors, type Adapter, type AdapterPayload } from "oidc-provider";
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
@@ -49,6 +50,9 @@ const splitMember = (member: string) => {
   return { model: member.slice(0, colon), id: member.slice(colon + 1) };
 };
 
+/** the models a request reads several times and that only this request changes in its course */
+const MEMOISED = new Set(["Session", "Interaction"]);
+
 const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } } | undefined)?.oidc?.route === "token";
 
 /** whether the refresh token (its stored payload) may be used now; false: "refresh token not found" */
@@ -59,6 +63,13 @@ export type UserSessionsEndedHook = (accountId: string, ended: EndedSessions) =>
 type StoredSession = { uid?: string; accountId?: string; authorizations?: Record<string, { sid?: string; grantId?: string }> };
 const clientsOf = (s: StoredSession) => Object.entries(s.authorizations ?? {}).map(([clientId, a]) => ({ clientId, sid: a.sid ?? null }));
 
+/** a session ended in this request: none of the sessions it read may be taken as live any more */
+function forgetSessionsRead(): true {
+  const memo = requestMemo();
+  for (const key of memo?.keys() ?? []) if (key.startsWith("Session:")) memo!.delete(key);
+  return true;
+}
+
 export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   const redis = opts.redis as Redis & Commands;
   let refreshCheck: RefreshCheck | undefined;
@@ -67,9 +78,12 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   redis.defineCommand("gatehouseIndexAdd", { numberOfKeys: 1, lua: INDEX_ADD_SCRIPT });
   const atTokenEndpoint = opts.atTokenEndpoint ?? providerRouteIsToken;
 
-  const destroyRecord = (model: string, id: string) => redis.del(recordKey(model, id), markerKey(model, id));
+  const destroyRecord = (model: string, id: string) => {
+    requestMemo()?.delete(`${model}:${id}`);
+    return redis.del(recordKey(model, id), markerKey(model, id));
+  };
   const isEnded = async (uid: string) => Boolean(await redis.exists(tombstoneKey(uid)));
-  const markSessionEnded = (uid: string) => redis.set(tombstoneKey(uid), "1", "EX", Math.max(1, opts.endedSessionTtl ?? opts.grantIndexTtl));
+  const markSessionEnded = (uid: string) => forgetSessionsRead() && redis.set(tombstoneKey(uid), "1", "EX", Math.max(1, opts.endedSessionTtl ?? opts.grantIndexTtl));
 
   /** a session record and what points at it: its uid key (when it still names this record) and its index entry */
   async function destroySession(jti: string, session: StoredSession | null): Promise<void> {
@@ -114,6 +128,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+      requestMemo()?.delete(`${this.model}:${id}`);
       const endedUid = this.model === "Session" && typeof payload.uid === "string" ? payload.uid : undefined;
       // an ended session is never written again (a request in flight on it saves it in its finally)
       if (endedUid && (await isEnded(endedUid))) return;
@@ -123,6 +138,19 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
+      if (!MEMOISED.has(this.model)) return this.read(id);
+      // a session or interaction read once per request (the session guard, the pages and the provider all ask)
+      const memo = requestMemo();
+      const key = `${this.model}:${id}`;
+      if (memo?.has(key)) return structuredClone(await (memo.get(key) as Promise<AdapterPayload | undefined>));
+      const found = this.read(id);
+      memo?.set(key, found);
+      found.catch(() => memo?.delete(key));
+      return structuredClone(await found);
+    }
+
+    /** the record as stored now (an ended session, a refused refresh: undefined) */
+    async read(id: string): Promise<AdapterPayload | undefined> {
       const [json, consumed] = await redis.mget(recordKey(this.model, id), markerKey(this.model, id));
       if (!json) return undefined;
       const payload = JSON.parse(json) as AdapterPayload;
@@ -170,6 +198,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     }
 
     async destroy(id: string): Promise<void> {
+      requestMemo()?.delete(`${this.model}:${id}`);
       // a Session's uid key stays: oidc-provider destroys the old record just before saving it under a new id
       // at each sign-in (the uid key must not blink); logout drops it through forgetSession
       await destroyRecord(this.model, id);
