@@ -130,10 +130,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       requestMemo()?.delete(`${this.model}:${id}`);
       const endedUid = this.model === "Session" && typeof payload.uid === "string" ? payload.uid : undefined;
-      // an ended session is never written again (a request in flight on it saves it in its finally)
-      if (endedUid && (await isEnded(endedUid))) return;
       await writeRecord(this.model, id, payload, expiresIn);
-      // ended between the check and the write: take back what was written
+      // an ended session is never written again (a request in flight on it saves it in its finally): checked
+      // after the write, so an end landing at any moment takes the write back; until then find refuses it too
       if (endedUid && (await isEnded(endedUid))) await destroySession(id, payload as StoredSession);
     }
 
