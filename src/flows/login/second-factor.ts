@@ -1,5 +1,5 @@
 // The second-factor step: after a first factor that proved one factor, for an account with a second one
-// enrolled. Its ways are a list of strategies (the authenticator app with backup codes today; a security key or
+// enrolled (a password reset while it waits ends the login). Its ways are a list of strategies (the authenticator app with backup codes today; a security key or
 // passkey plugs in here). Wrong, replayed and locked all answer "invalid code"; a wrong code counts toward the
 // lockout like a wrong password, and a locked account is refused without looking at the code. Of parallel right
 // answers only the one that takes the waiting state goes on.
@@ -52,7 +52,8 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
       const state = await waiting(facts.uid);
       if (!state) return refused("login.expired");
       const user = await accounts.findActive(state.userId);
-      if (!user) {
+      // gone, disabled, or its password changed (a reset) since the first factor: this login must start again
+      if (!user || (user.passwordChangedAt && user.passwordChangedAt.getTime() > state.authAt)) {
         await store.drop(facts.uid);
         return refused("login.expired");
       }

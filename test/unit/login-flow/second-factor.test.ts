@@ -29,6 +29,16 @@ describe("login flow: second factor", () => {
     expect(await h.engine.secondFactor.waiting(h.facts())).toBeNull();
   });
 
+  it("a password reset while the code page waits ends that login: even the right code is login.expired, nothing written", async () => {
+    const { h, user } = await atCodePage();
+    h.clock.advance(30);
+    h.accounts.changePassword(user.id, h.clock.now());
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual(expired);
+    expect(await h.engine.secondFactor.waiting(h.facts())).toBeNull();
+    expect(h.accounts.completed).toEqual([]);
+    expect(h.signIns.finished).toEqual([]);
+  });
+
   it("a backup code -> done, two_factor.backup_code_used (remaining) written with the sign-in", async () => {
     const { h, user } = await atCodePage();
     expect(await h.engine.secondFactor.submit(h.facts(), { method: "backup", code: BACKUP_CODES[0] })).toEqual(h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }));
