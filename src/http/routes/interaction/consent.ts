@@ -1,40 +1,40 @@
-// The consent step: the page, allow (grant what is missing) and deny. First-party clients never see it.
+// The consent page: allow and deny through the consent flow (flows/consent.ts). First-party clients never see it.
 import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
-import type { ConsentDetails, Interaction, InteractionHelpers } from "./shared.ts";
+import { createConsentFlow, type ConsentDetails, type ConsentRequest } from "../../../flows/consent.ts";
+import type { Interaction, InteractionHelpers } from "./shared.ts";
 
 export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
-  const { services, views } = app;
+  const flow = createConsentFlow({
+    audit: app.services.audit,
+    grants: {
+      find: (id) => app.oidc.provider.Grant.find(id),
+      create: (accountId, clientId) => new app.oidc.provider.Grant({ accountId, clientId }),
+    },
+  });
 
-  /** grants what the consent prompt found missing and finishes the interaction */
-  async function grant(ctx: Context, interaction: Interaction, opts: { firstParty: boolean }) {
-    const { prompt, params, session, grantId } = interaction;
-    const { Grant } = app.oidc.provider;
-    const clientId = String(params.client_id);
-    const g = (grantId ? await Grant.find(grantId) : undefined) ?? new Grant({ accountId: session!.accountId, clientId });
-    const d = prompt.details as ConsentDetails;
-    if (d.missingOIDCScope) g.addOIDCScope(d.missingOIDCScope.join(" "));
-    if (d.missingOIDCClaims) g.addOIDCClaims(d.missingOIDCClaims);
-    for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) g.addResourceScope(indicator, scopes.join(" "));
-    const savedId = await g.save();
-    await services.audit.record({ type: "consent.granted", outcome: "success", userId: session!.accountId, ...h.requestInfo(ctx, clientId), data: { scopes: d.missingOIDCScope ?? [], firstParty: opts.firstParty } });
+  const consentRequest = (ctx: Context, interaction: Interaction): ConsentRequest => ({
+    accountId: interaction.session!.accountId, clientId: String(interaction.params.client_id), ...(interaction.grantId ? { grantId: interaction.grantId } : {}),
+    details: interaction.prompt.details as ConsentDetails, ip: ctx.ip, userAgent: ctx.get("user-agent") || null,
+  });
+
+  /** grants what is missing and finishes the interaction */
+  async function grant(ctx: Context, interaction: Interaction, firstParty: boolean) {
+    const grantId = await flow.allow(consentRequest(ctx, interaction), firstParty);
     // merged with the login's result: oidc-provider checks a requested prompt=login against this interaction's
     // result, and the team the login settled rides along (session-tracking.ts records the login once)
-    return h.finish(ctx, { consent: { grantId: savedId } }, true);
+    return h.finish(ctx, { consent: { grantId } }, true);
   }
 
   async function render(ctx: Context, interaction: Interaction) {
     const { uid, prompt, params, session } = interaction;
     const client = await app.oidc.provider.Client.find(String(params.client_id));
     // first-party clients never show a consent page, even when they ask for one (prompt=consent)
-    if (client?.gatehouse_first_party === true && session) return grant(ctx, interaction, { firstParty: true });
-    const d = prompt.details as ConsentDetails;
-    ctx.set("Cache-Control", "no-store");
-    ctx.type = "html";
-    ctx.body = await views.render("pages/consent", {
+    if (client?.gatehouse_first_party === true && session) return grant(ctx, interaction, true);
+    await h.renderPage(ctx, "consent", {
       title: "Allow access",
       clientName: client?.clientName ?? "The application",
-      scopes: [...new Set([...(d.missingOIDCScope ?? []), ...Object.values(d.missingResourceScopes ?? {}).flat()])],
+      scopes: flow.scopesOf(prompt.details as ConsentDetails),
       csrfToken: h.csrfToken(ctx, uid),
       action: `/interaction/${uid}/confirm`,
       abortAction: `/interaction/${uid}/abort`,
@@ -44,13 +44,12 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
   async function confirm(ctx: Context, interaction: Interaction) {
     if (interaction.prompt.name !== "consent" || !interaction.session) throw h.wrongStep();
     h.verifyCsrf(ctx, interaction.uid);
-    return grant(ctx, interaction, { firstParty: false });
+    return grant(ctx, interaction, false);
   }
 
   async function deny(ctx: Context, interaction: Interaction) {
     h.verifyCsrf(ctx, interaction.uid);
-    const clientId = String(interaction.params.client_id);
-    await services.audit.record({ type: "consent.denied", outcome: "failure", userId: interaction.session?.accountId ?? null, ...h.requestInfo(ctx, clientId) });
+    await flow.deny({ accountId: interaction.session?.accountId ?? null, clientId: String(interaction.params.client_id), ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
     return h.finish(ctx, { error: "access_denied", error_description: "End-User aborted interaction" }, false);
   }
 

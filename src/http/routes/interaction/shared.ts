@@ -11,7 +11,6 @@ import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import { wording } from "./messages.ts";
 
 export type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
-export type ConsentDetails = { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
 
 export function createInteractionHelpers(app: AppContext) {
   const binding = (uid: string) => `interaction:${uid}`;
@@ -99,7 +98,6 @@ export function createInteractionHelpers(app: AppContext) {
     requireLogin(interaction: Interaction): void {
       if (interaction.prompt.name !== "login") throw wrongStep();
     },
-    requestInfo: (ctx: Context, clientId: string) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null, clientId }),
     /** the application a sign-in page names; none when signing in to Gatehouse's own account pages */
     async appName(interaction: Interaction): Promise<string | undefined> {
       const clientId = String(interaction.params.client_id);
