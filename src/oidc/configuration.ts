@@ -40,12 +40,12 @@ type GatehouseClient = { clientId: string; gatehouse_first_party?: boolean; gate
 
 function findAccount(accounts: AccountService, teams: TeamClaimsService | undefined): Configuration["findAccount"] {
   // one read of the account per request, however often the provider asks (resume, token, ID token, userinfo)
-  const seen = new WeakMap<object, Map<string, ReturnType<AccountService["findActive"]>>>();
-  const findActive = (ctx: object, sub: string) => {
+  const seen = new WeakMap<object, Map<string, ReturnType<AccountService["findActiveForTokens"]>>>();
+  const findActive = (ctx: object, sub: string): ReturnType<AccountService["findActiveForTokens"]> => {
     let users = seen.get(ctx);
     if (!users) seen.set(ctx, (users = new Map()));
     let found = users.get(sub);
-    if (!found) users.set(sub, (found = accounts.findActive(sub)));
+    if (!found) users.set(sub, (found = accounts.findActiveForTokens(sub)));
     return found;
   };
   return async (ctx, sub, token) => {

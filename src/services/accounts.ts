@@ -10,6 +10,15 @@ import type { Notifications, RequestInfo } from "./notifications.ts";
 import type { AuditService } from "./audit.ts";
 import { totpEnabled } from "./totp.ts";
 import { UUID } from "../lib/ids.ts";
+import { LRUCache } from "lru-cache";
+
+/**
+ * how long oidc-provider may reuse an account it read (ms): a sign-in reads the same row at each resume and at
+ * the code exchange within a second. A change shows in the next tokens at most this much later (a disable also
+ * ends the sessions and grants at once, so nothing new is issued on them); the sign-in flow, the pages and the
+ * API always read afresh
+ */
+export const TOKEN_ACCOUNT_TTL_MS = 2000;
 
 
 export type SignInResult =
@@ -35,6 +44,15 @@ type AuditedRequest = RequestInfo & { clientId?: string | null };
 
 export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; lockout: LockoutService; notifications: Notifications; audit: AuditService; clock: Clock }) {
   const { users, passwords, lockout, notifications, audit } = deps;
+
+  const recentlyRead = new LRUCache<string, User>({ max: 10_000, ttl: TOKEN_ACCOUNT_TTL_MS });
+
+  /** the account behind a token or session, or undefined when it is gone or disabled */
+  async function findActive(id: string): Promise<User | undefined> {
+    if (!UUID.test(id)) return undefined;
+    const user = await users.findById(id);
+    return user && !user.disabled ? user : undefined;
+  }
 
   async function findByIdentifier(identifier: string): Promise<User | null> {
     const id = parseIdentifier(identifier);
@@ -91,6 +109,8 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       if (passwords.needsRehash(user.passwordHash)) await users.updatePasswordHash(user.id, await passwords.hash(password));
       // with TOTP the lockout count must survive a right password: otherwise knowing the password would let
       // an attacker reset it between guesses at the code
+      // the row just read serves the authorization's resumes and the code exchange that follow (findActiveForTokens)
+      recentlyRead.set(user.id, user);
       if (totpEnabled(user)) return { outcome: "second_factor", user };
       await completeSignIn(user);
       return { outcome: "ok", user, amr: ["pwd"] };
@@ -119,11 +139,15 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
 
     adminExists: async () => (await users.countWithSystemRole()) > 0,
 
-    /** the account behind a token or session, or undefined when it is gone or disabled */
-    async findActive(id: string): Promise<User | undefined> {
-      if (!UUID.test(id)) return undefined;
-      const user = await users.findById(id);
-      return user && !user.disabled ? user : undefined;
+    findActive,
+
+    /** findActive for oidc-provider's findAccount: a read of the last TOKEN_ACCOUNT_TTL_MS is reused */
+    async findActiveForTokens(id: string): Promise<User | undefined> {
+      const seen = recentlyRead.get(id);
+      if (seen) return seen;
+      const user = await findActive(id);
+      if (user) recentlyRead.set(id, user);
+      return user;
     },
   };
 }
