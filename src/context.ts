@@ -218,7 +218,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const plugins = await importPlugins(config.plugins);
   const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize });
   const redisHandle = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
-  const queries = createQueries(db.prisma);
+  const queries = createQueries(db.prisma, db.sql);
 
   const views = createViews({ cache: config.env !== "development" });
   const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: views.render, log });

@@ -43,7 +43,7 @@ export async function measureLimits(opts: {
   redis.disconnect();
 
   const db = await openDatabase({ url: opts.databaseUrl, dataDir: ".data", poolSize: 10 });
-  const users = createQueries(db.prisma).users;
+  const users = createQueries(db.prisma, db.sql).users;
   const postgresLookup = await runLoop(w(10), () => null, async () => {
     if (!(await users.findByEmailNormalized(opts.sampleEmail))) throw new Error("user not found");
   });

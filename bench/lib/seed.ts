@@ -25,7 +25,7 @@ export type Seeded = {
 export async function seed(databaseUrl: string, userCount: number, argon: { memoryCost: number; timeCost: number; parallelism: number }, totp: { count: number; masterKey: string }): Promise<Seeded> {
   const db = await openDatabase({ url: databaseUrl, dataDir: ".data", poolSize: 2 });
   try {
-    const queries = createQueries(db.prisma);
+    const queries = createQueries(db.prisma, db.sql);
     const passwordHash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id, ...argon });
     const users = Array.from({ length: userCount }, (_, i) => ({ email: `bench-${i}@bench.test`, username: `bench${i}` }));
     const totpSeed = Array.from({ length: totp.count }, (_, i) => ({ email: `bench-totp-${i}@bench.test`, username: `benchtotp${i}` }));

@@ -24,7 +24,7 @@ export async function withCliContext<T>(fn: (cli: CliContext) => Promise<T>, env
   const redis = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
   const log = createLogger(config.logLevel);
   const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: createViews({ cache: true }).render, log });
-  const services = createServices(config, createQueries(db.prisma), redis.redis, systemClock, mailer, log);
+  const services = createServices(config, createQueries(db.prisma, db.sql), redis.redis, systemClock, mailer, log);
   try {
     return await fn({ config, db, services, embeddedRedis: redis.embedded });
   } finally {

@@ -1,21 +1,13 @@
 // Benchmark only (GATEHOUSE_BENCH_COUNTERS=1): counts the SQL statements this process sends to Postgres and the
 // commands it sends to Redis, for bench/ to read on /metrics. Off (and nothing wrapped or registered) otherwise.
-import pg from "pg";
 import type { Redis, Cluster } from "ioredis";
 import { Counter, type Registry } from "prom-client";
 
 export const benchCountersOn = process.env.GATEHOUSE_BENCH_COUNTERS === "1";
 const counts = { pg: 0, redis: 0 };
 
-/** a pg pool whose connections count every query() call: each is one statement sent (BEGIN and COMMIT too) */
-export function countingPgPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
-  pool.on("connect", (client) => {
-    const query = client.query;
-    client.query = function (this: pg.PoolClient, ...args: unknown[]) { counts.pg++; return (query as (...a: unknown[]) => unknown).apply(this, args); } as typeof client.query;
-  });
-  return pool;
-}
+/** counts one SQL statement sent (BEGIN and COMMIT too): the pool's `onQuery` in bench mode (db/sql.ts) */
+export const countPgQuery = (): void => { counts.pg++; };
 
 /** counts every command the client sends (each command of a pipeline or MULTI, MULTI and EXEC included) */
 export function countRedisCommands(redis: Redis | Cluster): void {

@@ -1,4 +1,4 @@
-// Opens Postgres through Prisma's pg adapter: DATABASE_URL when set, otherwise an embedded PGlite (Postgres in
+// Opens Postgres through Prisma's pg adapter (and plain SQL over the same pool, db/sql.ts): DATABASE_URL when set, otherwise an embedded PGlite (Postgres in
 // WASM, development only) persisted in DATA_DIR/pglite and served on a loopback port so the same adapter is
 // used everywhere. Migrations are applied before the client is handed out.
 import { mkdirSync } from "node:fs";
@@ -6,10 +6,13 @@ import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "../generated/prisma/client.ts";
 import { migrateDeploy } from "./migrate.ts";
-import { benchCountersOn, countingPgPool } from "./bench-counters.ts";
+import { benchCountersOn, countPgQuery } from "./bench-counters.ts";
+import { createPool, sqlOver, type Sql } from "./sql.ts";
 
 export type Database = {
   prisma: PrismaClient;
+  /** plain SQL over the same pool (queries/ only, for the hottest statements) */
+  sql: Sql;
   url: string;
   embedded: boolean;
   appliedMigrations: string[];
@@ -35,10 +38,11 @@ export async function openDatabase(opts: { url?: string; dataDir: string; poolSi
   const embedded = opts.url ? undefined : await startEmbedded(opts.dataDir);
   const url = opts.url ?? embedded!.url;
   const appliedMigrations = await migrateDeploy(url);
-  const adapter = benchCountersOn ? new PrismaPg(countingPgPool(url, opts.poolSize), { disposeExternalPool: true }) : new PrismaPg({ connectionString: url, max: opts.poolSize });
-  const prisma = new PrismaClient({ adapter });
+  const pool = createPool(url, opts.poolSize, benchCountersOn ? countPgQuery : undefined);
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   return {
     prisma,
+    sql: sqlOver(pool, { named: !embedded }),
     url,
     embedded: Boolean(embedded),
     appliedMigrations,

@@ -5,6 +5,7 @@
 // ((data->>'teamId'), created_at, id) for the team filter: events carry their team in data (team-members.ts,
 // ownership.ts, login.succeeded), so a team_id column would need every writer changed.
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
+import type { Sql } from "../db/sql.ts";
 
 export type NewAuditEvent = {
   type: string;
@@ -62,11 +63,25 @@ function whereOf(filter: AuditFilter, after: AuditPosition | null): Prisma.Sql {
   return conds.length ? Prisma.sql`WHERE ${Prisma.join(conds, " AND ")}` : Prisma.empty;
 }
 
-export function createAuditEventQueries(db: PrismaClient) {
+/** the columns of an audit row, and its values for a statement whose parameters so far are `offset` */
+export const AUDIT_COLUMNS = "type, outcome, user_id, actor_id, client_id, ip, user_agent, data, created_at";
+export const auditValues = (offset: number) =>
+  `($${offset + 1}, $${offset + 2}, $${offset + 3}::uuid, $${offset + 4}, $${offset + 5}, $${offset + 6}, $${offset + 7}, $${offset + 8}::jsonb, $${offset + 9}::timestamp)`;
+export const auditParams = (e: NewAuditEvent, at: string) =>
+  [e.type, e.outcome, e.userId ?? null, e.actorId ?? null, e.clientId ?? null, e.ip ?? null, e.userAgent?.slice(0, 512) ?? null, JSON.stringify(e.data ?? {}), at];
+
+export function createAuditEventQueries(db: PrismaClient, sql: Sql) {
   return {
-    insert: (event: NewAuditEvent) => db.auditEvent.create({ data: { ...event, data: event.data ?? {} } }),
+    /** one event (a prepared statement: every action writes some) */
+    insert: async (event: NewAuditEvent): Promise<{ id: bigint }> => {
+      const [row] = await sql.rows<{ id: string }>("audit-insert", `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${auditValues(0)} RETURNING id`, auditParams(event, new Date().toISOString()));
+      return { id: BigInt(row!.id) };
+    },
     /** several events in one statement, in this order */
-    insertMany: (events: NewAuditEvent[]) => db.auditEvent.createMany({ data: events.map((e) => ({ ...e, data: e.data ?? {} })) }),
+    insertMany: async (events: NewAuditEvent[]): Promise<void> => {
+      const now = new Date().toISOString();
+      await sql.run(`audit-insert-${events.length}`, `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${events.map((_, i) => auditValues(i * 9)).join(", ")}`, events.flatMap((e) => auditParams(e, now)));
+    },
     listForUser: (userId: string, take = 50) => db.auditEvent.findMany({ where: { userId }, orderBy: { id: "desc" }, take }),
     listByType: (type: string, take = 50) => db.auditEvent.findMany({ where: { type }, orderBy: { id: "desc" }, take }),
 

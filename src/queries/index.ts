@@ -1,5 +1,6 @@
 // All queries, built once from the Prisma client.
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Sql } from "../db/sql.ts";
 import { createUserQueries } from "./users.ts";
 import { createClientQueries } from "./clients.ts";
 import { createSigningKeyQueries } from "./signing-keys.ts";
@@ -19,26 +20,27 @@ import { createAdminCountQueries } from "./admin-counts.ts";
 import { createTeamDirectoryQueries } from "./team-directory.ts";
 import { createSignInQueries } from "./sign-ins.ts";
 
-export function createQueries(db: PrismaClient) {
+/** `sql`: plain prepared statements over the same pool, for the statements every sign-in and token runs */
+export function createQueries(db: PrismaClient, sql: Sql) {
   return {
-    users: createUserQueries(db),
+    users: createUserQueries(db, sql),
     clients: createClientQueries(db),
     signingKeys: createSigningKeyQueries(db),
-    auditEvents: createAuditEventQueries(db),
+    auditEvents: createAuditEventQueries(db, sql),
     emailVerifications: createEmailVerificationQueries(db),
     credentials: createCredentialQueries(db),
     emailChanges: createEmailChangeQueries(db),
-    teams: createTeamQueries(db),
+    teams: createTeamQueries(db, sql),
     permissions: createPermissionQueries(db),
     invitations: createInvitationQueries(db),
     ownershipTransfers: createOwnershipTransferQueries(db),
-    userSessions: createUserSessionQueries(db),
+    userSessions: createUserSessionQueries(db, sql),
     trustedDevices: createTrustedDeviceQueries(db),
-    loginLocations: createLoginLocationQueries(db),
+    loginLocations: createLoginLocationQueries(db, sql),
     loginAnalytics: createLoginAnalyticsQueries(db),
     adminCounts: createAdminCountQueries(db),
     teamDirectory: createTeamDirectoryQueries(db),
-    signIns: createSignInQueries(db),
+    signIns: createSignInQueries(sql),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

@@ -1,8 +1,8 @@
 // A finished sign-in written in one statement (one round trip, all or nothing): the user's last login time,
 // the place it came from (login_locations, with the user's rows past the keep window pruned) and the sign-in's
-// audit events, in order.
-import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
-import type { NewAuditEvent } from "./audit-events.ts";
+// audit events, in order. A prepared statement per shape (how many events, with or without a place).
+import type { Sql } from "../db/sql.ts";
+import { AUDIT_COLUMNS, auditParams, auditValues, type NewAuditEvent } from "./audit-events.ts";
 import type { LoginLocationRow } from "./login-locations.ts";
 
 export type FinishedSignIn = {
@@ -12,28 +12,25 @@ export type FinishedSignIn = {
   events: NewAuditEvent[];
 };
 
-const eventRow = (e: NewAuditEvent, at: Date) => Prisma.sql`(
-  ${e.type}, ${e.outcome}, ${e.userId ?? null}::uuid, ${e.actorId ?? null}, ${e.clientId ?? null}, ${e.ip ?? null},
-  ${e.userAgent?.slice(0, 512) ?? null}, ${JSON.stringify(e.data ?? {})}::jsonb, ${at}::timestamp)`;
-
-export function createSignInQueries(db: PrismaClient) {
+export function createSignInQueries(sql: Sql) {
   return {
     async finish(s: FinishedSignIn): Promise<void> {
       if (!s.events.length) throw new Error("a finished sign-in has at least its login.succeeded event");
-      const now = new Date();
+      const now = new Date().toISOString();
+      const params: unknown[] = [s.at.toISOString(), s.userId];
+      let placed = "";
       const loc = s.location?.row;
-      const location = loc
-        ? Prisma.sql`, placed AS (
+      if (loc) {
+        params.push(loc.ip, loc.network, loc.countryCode, loc.latitude, loc.longitude, loc.createdAt.toISOString(), s.location!.pruneBefore.toISOString());
+        placed = `, placed AS (
             INSERT INTO login_locations (user_id, ip, network, country_code, latitude, longitude, created_at)
-            VALUES (${loc.userId}::uuid, ${loc.ip}, ${loc.network}, ${loc.countryCode}, ${loc.latitude}::float8, ${loc.longitude}::float8, ${loc.createdAt}::timestamp)
-          ), pruned AS (
-            DELETE FROM login_locations WHERE user_id = ${loc.userId}::uuid AND created_at < ${s.location!.pruneBefore}::timestamp
-          )`
-        : Prisma.empty;
-      await db.$executeRaw`
-        WITH signed_in AS (UPDATE users SET last_login_at = ${s.at}::timestamp WHERE id = ${s.userId}::uuid)${location}
-        INSERT INTO audit_events (type, outcome, user_id, actor_id, client_id, ip, user_agent, data, created_at)
-        VALUES ${Prisma.join(s.events.map((e) => eventRow(e, now)))}`;
+            VALUES ($2::uuid, $3, $4, $5, $6::float8, $7::float8, $8::timestamp)
+          ), pruned AS (DELETE FROM login_locations WHERE user_id = $2::uuid AND created_at < $9::timestamp)`;
+      }
+      const rows = s.events.map((e) => { const v = auditValues(params.length); params.push(...auditParams(e, now)); return v; });
+      await sql.run(`finish-sign-in-${s.events.length}${loc ? "-placed" : ""}`, `
+        WITH signed_in AS (UPDATE users SET last_login_at = $1::timestamp WHERE id = $2::uuid)${placed}
+        INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${rows.join(", ")}`, params);
     },
   };
 }

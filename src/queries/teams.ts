@@ -1,6 +1,7 @@
 // Teams, their roles and memberships: the only Prisma access for them. Changes that must hold together (a new
 // team with its roles and Owner, an ownership swap) happen in one transaction.
-import { Prisma, type PrismaClient, type Team, type TeamRole, type Membership } from "../generated/prisma/client.ts";
+import type { PrismaClient, Prisma, Team, TeamRole, Membership } from "../generated/prisma/client.ts";
+import type { Sql } from "../db/sql.ts";
 
 export type { Team, TeamRole, Membership };
 export type MembershipWithTeam = Membership & { team: Team; role: TeamRole };
@@ -11,7 +12,7 @@ type JoinedRow = {
   t_name: string; t_slug: string; t_created_at: Date; t_updated_at: Date;
   r_key: string; r_name: string; r_permissions: string[]; r_built_in: boolean; r_created_at: Date; r_updated_at: Date;
 };
-const MEMBERSHIP_SELECT = Prisma.sql`
+const MEMBERSHIP_SELECT = `
   SELECT m.id AS m_id, m.team_id AS m_team_id, m.user_id AS m_user_id, m.role_id AS m_role_id, m.created_at AS m_created_at, m.updated_at AS m_updated_at,
     t.name AS t_name, t.slug AS t_slug, t.created_at AS t_created_at, t.updated_at AS t_updated_at,
     r.key AS r_key, r.name AS r_name, r.permissions AS r_permissions, r.built_in AS r_built_in, r.created_at AS r_created_at, r.updated_at AS r_updated_at
@@ -22,7 +23,7 @@ const fromJoined = (r: JoinedRow): MembershipWithTeam => ({
   role: { id: r.m_role_id, teamId: r.m_team_id, key: r.r_key, name: r.r_name, permissions: r.r_permissions, builtIn: r.r_built_in, createdAt: r.r_created_at, updatedAt: r.r_updated_at },
 });
 
-export function createTeamQueries(db: PrismaClient) {
+export function createTeamQueries(db: PrismaClient, sql: Sql) {
   return {
     /** a team with its built-in roles, and `ownerId` as its Owner */
     createWithOwner: (data: { name: string; slug: string; ownerId: string; roles: { key: string; name: string; permissions: string[] }[] }) =>
@@ -37,11 +38,11 @@ export function createTeamQueries(db: PrismaClient) {
     findBySlug: (slug: string) => db.team.findUnique({ where: { slug } }),
     rename: (id: string, name: string) => db.team.update({ where: { id }, data: { name } }),
 
-    // the two lookups every sign-in and token makes: one joined statement each (Prisma's include sends three)
+    // the two lookups every sign-in and token makes: one joined prepared statement each (Prisma's include sends three)
     membershipsOf: async (userId: string): Promise<MembershipWithTeam[]> =>
-      (await db.$queryRaw<JoinedRow[]>`${MEMBERSHIP_SELECT} WHERE m.user_id = ${userId}::uuid ORDER BY m.created_at ASC`).map(fromJoined),
+      (await sql.rows<JoinedRow>("memberships-of-user", `${MEMBERSHIP_SELECT} WHERE m.user_id = $1::uuid ORDER BY m.created_at ASC`, [userId])).map(fromJoined),
     membership: async (teamId: string, userId: string): Promise<MembershipWithTeam | null> => {
-      const [row] = await db.$queryRaw<JoinedRow[]>`${MEMBERSHIP_SELECT} WHERE m.team_id = ${teamId}::uuid AND m.user_id = ${userId}::uuid`;
+      const [row] = await sql.rows<JoinedRow>("membership", `${MEMBERSHIP_SELECT} WHERE m.team_id = $1::uuid AND m.user_id = $2::uuid`, [teamId, userId]);
       return row ? fromJoined(row) : null;
     },
     members: (teamId: string) =>

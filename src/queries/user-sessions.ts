@@ -1,6 +1,7 @@
 // user_sessions rows: one per SSO session (id = oidc-provider's Session uid). The only Prisma access for them.
 import type { PrismaClient, UserSession } from "../generated/prisma/client.ts";
-import type { NewAuditEvent } from "./audit-events.ts";
+import { AUDIT_COLUMNS, auditParams, auditValues, type NewAuditEvent } from "./audit-events.ts";
+import type { Sql } from "../db/sql.ts";
 
 export type { UserSession };
 
@@ -12,7 +13,7 @@ export type SessionSignIn = {
 /** add: one more client for the row as it is; restart: new device details and lifetime (keepClients: same user's row) */
 export type SignInMode = { restart: false } | { restart: true; keepClients: boolean };
 
-export function createUserSessionQueries(db: PrismaClient) {
+export function createUserSessionQueries(db: PrismaClient, sql: Sql) {
   return {
     find: (id: string) => db.userSession.findUnique({ where: { id } }),
 
@@ -34,12 +35,10 @@ export function createUserSessionQueries(db: PrismaClient) {
     },
 
     /** one more client for the user's live row (one statement); false when there is no such row */
-    async addClient(id: string, userId: string, clientId: string): Promise<boolean> {
-      const updated = await db.$executeRaw`
-        UPDATE user_sessions SET clients = CASE WHEN ${clientId} = ANY(clients) THEN clients ELSE array_append(clients, ${clientId}) END
-        WHERE id = ${id} AND user_id = ${userId}::uuid AND ended_at IS NULL`;
-      return updated === 1;
-    },
+    addClient: async (id: string, userId: string, clientId: string): Promise<boolean> =>
+      (await sql.run("session-add-client", `
+        UPDATE user_sessions SET clients = CASE WHEN $3 = ANY(clients) THEN clients ELSE array_append(clients, $3) END
+        WHERE id = $1 AND user_id = $2::uuid AND ended_at IS NULL`, [id, userId, clientId])) === 1,
 
     /**
      * a fresh sign-in of this session (one statement, race-free), audited by `event` in the same statement: the row
@@ -47,27 +46,26 @@ export function createUserSessionQueries(db: PrismaClient) {
      * stay (the new one added), any other row's clients are replaced by the new one
      */
     async startSignIn(row: SessionSignIn, event: NewAuditEvent): Promise<Date> {
-      const first = row.clientId ? [row.clientId] : [];
-      const [saved] = await db.$queryRaw<{ expiresAt: Date }[]>`
+      const [saved] = await sql.rows<{ expiresAt: Date }>("session-start", `
         WITH saved AS (
-        INSERT INTO user_sessions (id, user_id, ip, user_agent, browser, os, device_type, country_code, city, remember, clients, started_at, last_active_at, expires_at)
-        VALUES (${row.id}, ${row.userId}::uuid, ${row.ip}, ${row.userAgent}, ${row.browser}, ${row.os}, ${row.deviceType}, ${row.countryCode}, ${row.city},
-          ${row.remember}, ${first}::text[], ${row.startedAt}::timestamp, ${row.startedAt}::timestamp, ${row.expiresAt}::timestamp)
-        ON CONFLICT (id) DO UPDATE SET
-          clients = CASE
-            WHEN user_sessions.user_id <> EXCLUDED.user_id OR user_sessions.ended_at IS NOT NULL THEN EXCLUDED.clients
-            WHEN ${row.clientId}::text IS NULL OR ${row.clientId}::text = ANY(user_sessions.clients) THEN user_sessions.clients
-            ELSE array_append(user_sessions.clients, ${row.clientId}::text) END,
-          user_id = EXCLUDED.user_id, ip = EXCLUDED.ip, user_agent = EXCLUDED.user_agent, browser = EXCLUDED.browser, os = EXCLUDED.os,
-          device_type = EXCLUDED.device_type, country_code = EXCLUDED.country_code, city = EXCLUDED.city, remember = EXCLUDED.remember,
-          started_at = EXCLUDED.started_at, last_active_at = EXCLUDED.last_active_at, expires_at = EXCLUDED.expires_at, ended_at = NULL, end_reason = NULL
-        RETURNING expires_at
+          INSERT INTO user_sessions (id, user_id, ip, user_agent, browser, os, device_type, country_code, city, remember, clients, started_at, last_active_at, expires_at)
+          VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $11::text IS NULL THEN '{}'::text[] ELSE ARRAY[$11::text] END, $12::timestamp, $12::timestamp, $13::timestamp)
+          ON CONFLICT (id) DO UPDATE SET
+            clients = CASE
+              WHEN user_sessions.user_id <> EXCLUDED.user_id OR user_sessions.ended_at IS NOT NULL THEN EXCLUDED.clients
+              WHEN $11::text IS NULL OR $11::text = ANY(user_sessions.clients) THEN user_sessions.clients
+              ELSE array_append(user_sessions.clients, $11::text) END,
+            user_id = EXCLUDED.user_id, ip = EXCLUDED.ip, user_agent = EXCLUDED.user_agent, browser = EXCLUDED.browser, os = EXCLUDED.os,
+            device_type = EXCLUDED.device_type, country_code = EXCLUDED.country_code, city = EXCLUDED.city, remember = EXCLUDED.remember,
+            started_at = EXCLUDED.started_at, last_active_at = EXCLUDED.last_active_at, expires_at = EXCLUDED.expires_at, ended_at = NULL, end_reason = NULL
+          RETURNING expires_at
         ), audited AS (
-          INSERT INTO audit_events (type, outcome, user_id, client_id, ip, user_agent, data, created_at)
-          SELECT ${event.type}, ${event.outcome}, ${event.userId ?? null}::uuid, ${event.clientId ?? null}, ${event.ip ?? null}, ${event.userAgent?.slice(0, 512) ?? null},
-            ${JSON.stringify(event.data ?? {})}::jsonb, ${new Date()}::timestamp FROM saved
+          INSERT INTO audit_events (${AUDIT_COLUMNS}) SELECT ${auditValues(13).slice(1, -1)} FROM saved
         )
-        SELECT expires_at AS "expiresAt" FROM saved`;
+        SELECT expires_at AS "expiresAt" FROM saved`, [
+        row.id, row.userId, row.ip, row.userAgent, row.browser, row.os, row.deviceType, row.countryCode, row.city, row.remember, row.clientId,
+        row.startedAt.toISOString(), row.expiresAt.toISOString(), ...auditParams(event, new Date().toISOString()),
+      ]);
       return saved!.expiresAt;
     },
 

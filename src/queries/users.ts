@@ -1,5 +1,7 @@
 // User rows: the only Prisma access for users.
 import type { PrismaClient, Prisma, User } from "../generated/prisma/client.ts";
+import type { Sql } from "../db/sql.ts";
+import { UUID } from "../lib/ids.ts";
 
 export type { User };
 
@@ -16,11 +18,20 @@ export type UserSearch = { query?: string; teamId?: string; disabled?: boolean; 
 /** an imported account: verified, no password (its owner sets one through a reset link), maybe a membership */
 export type ImportedUser = { email: string; emailNormalized: string; username: string; usernameNormalized: string; name: string | null; membership: { teamId: string; roleId: string } | null };
 
-export function createUserQueries(db: PrismaClient) {
+/** every column of a user row, named as Prisma names them (the sign-in's lookups run as plain prepared SQL) */
+const USER_COLUMNS = `id, email, email_normalized AS "emailNormalized", email_verified AS "emailVerified", email_verified_at AS "emailVerifiedAt",
+  username, username_normalized AS "usernameNormalized", name, password_hash AS "passwordHash", password_changed_at AS "passwordChangedAt",
+  disabled, disabled_at AS "disabledAt", system_role AS "systemRole", last_login_at AS "lastLoginAt", created_at AS "createdAt",
+  updated_at AS "updatedAt", totp_secret_encrypted AS "totpSecretEncrypted", totp_enabled_at AS "totpEnabledAt"`;
+
+export function createUserQueries(db: PrismaClient, sql: Sql) {
+  const one = async (name: string, column: string, value: string): Promise<User | null> =>
+    (await sql.rows<User>(name, `SELECT ${USER_COLUMNS} FROM users WHERE ${column} = $1`, [value]))[0] ?? null;
   return {
-    findById: (id: string) => db.user.findUnique({ where: { id } }),
-    findByEmailNormalized: (emailNormalized: string) => db.user.findUnique({ where: { emailNormalized } }),
-    findByUsernameNormalized: (usernameNormalized: string) => db.user.findUnique({ where: { usernameNormalized } }),
+    // by id only a UUID can match (the column is uuid: anything else would be a Postgres error, not "none")
+    findById: (id: string) => (UUID.test(id) ? one("user-by-id", "id", id) : Promise.resolve(null)),
+    findByEmailNormalized: (emailNormalized: string) => one("user-by-email", "email_normalized", emailNormalized),
+    findByUsernameNormalized: (usernameNormalized: string) => one("user-by-username", "username_normalized", usernameNormalized),
     create: (data: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean; systemRole?: string | null; name?: string | null }) =>
       // the first password starts the history (a later change may not repeat it)
       db.user.create({ data: { ...data, emailVerifiedAt: data.emailVerified ? new Date() : null, passwordHistory: { create: { passwordHash: data.passwordHash } } } }),

@@ -1,12 +1,25 @@
-// The two membership lookups of every sign-in and token are one joined SQL statement each (queries/teams.ts):
-// they must return exactly what Prisma's include of team and role returns, for one team and for several.
+// The lookups every sign-in and token makes run as plain prepared SQL (db/sql.ts): the user by email, username
+// and id, and the memberships (one joined statement each, queries/teams.ts). They must return exactly what
+// Prisma returns (every column, timestamps in UTC), for one team and for several.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 
-describe("membership queries", () => {
+describe("sign-in lookups as plain SQL", () => {
   let t: TestApp;
   beforeAll(async () => { t = await startTestApp({}); });
   afterAll(async () => { await t.close(); });
+
+  it("the user by email, username and id equals Prisma's row; a non-UUID id is none", async () => {
+    const u = await t.createUser();
+    await t.app.db.prisma.user.update({ where: { id: u.id }, data: { name: "Zoë", passwordChangedAt: new Date("2026-03-29T01:30:00.123Z"), lastLoginAt: new Date() } });
+    const viaPrisma = await t.app.db.prisma.user.findUnique({ where: { id: u.id } });
+    const users = t.app.queries.users;
+    expect(await users.findById(u.id)).toEqual(viaPrisma);
+    expect(await users.findByEmailNormalized(viaPrisma!.emailNormalized)).toEqual(viaPrisma);
+    expect(await users.findByUsernameNormalized(viaPrisma!.usernameNormalized)).toEqual(viaPrisma);
+    expect(await users.findById("not-a-uuid")).toBeNull();
+    expect(await users.findByEmailNormalized("nobody@example.test")).toBeNull();
+  });
 
   it("membership and membershipsOf equal Prisma's include, in join order", async () => {
     const u = await t.createUser();
