@@ -66,7 +66,7 @@ const clientsOf = (s: StoredSession) => Object.entries(s.authorizations ?? {}).m
 /** a session ended in this request: none of the sessions it read may be taken as live any more */
 function forgetSessionsRead(): true {
   const memo = requestMemo();
-  for (const key of memo?.keys() ?? []) if (key.startsWith("Session:")) memo!.delete(key);
+  for (const key of memo?.keys() ?? []) if (key.startsWith("Session:") || key.startsWith("uid:")) memo!.delete(key);
   return true;
 }
 
@@ -90,6 +90,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     const writes: Promise<unknown>[] = [destroyRecord("Session", jti)];
     if (session?.uid) {
       const uid = session.uid;
+      requestMemo()?.delete(`uid:${uid}`);
       writes.push(redis.get(uidKey(uid)).then((current) => (current === jti ? redis.del(uidKey(uid)) : 0)));
     }
     if (session?.accountId) writes.push(redis.hdel(userIndexKey(session.accountId), `Session:${jti}`));
@@ -118,6 +119,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const now = opts.clock.epoch();
       writes.push(redis.gatehouseIndexAdd(userIndexKey(payload.accountId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
     }
+    if (model === "Session" && payload.uid) requestMemo()?.set(`uid:${payload.uid}`, id);
     for (const [value, key] of [[payload.uid, uidKey], [payload.userCode, userCodeKey]] as const) {
       if (value) writes.push(expiresIn ? redis.set(key(value), id, "EX", expiresIn) : redis.set(key(value), id));
     }
@@ -153,7 +155,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const [json, consumed] = await redis.mget(recordKey(this.model, id), markerKey(this.model, id));
       if (!json) return undefined;
       const payload = JSON.parse(json) as AdapterPayload;
-      if (this.model === "Session" && typeof payload.uid === "string" && (await isEnded(payload.uid))) return undefined;
+      if (this.model === "Session" && typeof payload.uid === "string") {
+        if (await isEnded(payload.uid)) return undefined;
+        requestMemo()?.set(`uid:${payload.uid}`, id);
+      }
       if (this.model === "RefreshToken" && refreshCheck && !consumed && atTokenEndpoint() && !(await refreshCheck(payload))) return undefined;
       if (!consumed) return payload;
       const consumedAt = Number(consumed);
@@ -166,7 +171,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-      const id = await redis.get(uidKey(uid));
+      // the session this request already read under that uid (the guard read it by its cookie)
+      const known = requestMemo()?.get(`uid:${uid}`) as string | undefined;
+      const id = known ?? (await redis.get(uidKey(uid)));
       return id ? this.find(id) : undefined;
     }
 

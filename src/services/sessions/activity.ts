@@ -7,6 +7,7 @@
 // session per resolution, not one per request. Times come from the app clock, never from Redis' own.
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../../db/redis.ts";
+import { LRUCache } from "lru-cache";
 
 /** unknown: no meta (a session from before records, or one being signed in); write: activity to record now */
 export type ActivityOutcome = "ok" | "write" | "idle" | "expired" | "unknown";
@@ -42,6 +43,15 @@ type Commands = {
 const metaKey = (uid: string) => `session-meta:{${uid}}`;
 
 export function createSessionActivity(deps: { redis: RedisClient; resolution: number; idleTimeout: number; keepAfterEnd: number }) {
+  // clocks this process started less than one resolution ago: nothing can be due on them yet (no write: "seen"
+  // is that recent; not idle: the idle timeout is at least twice the resolution; not past an end of hours), so
+  // the requests right after a sign-in (consent, the code) need not ask Redis. An end forgets it here; another
+  // process's end is seen first by the session read (the guard) or the grant gone (a refresh).
+  const startedHere = new LRUCache<string, number>({ max: 100_000, ttl: Math.max(1, deps.resolution) * 1000 });
+  const fresh = (uid: string, now: number) => {
+    const started = startedHere.get(uid);
+    return started !== undefined && now >= started && now - started < deps.resolution;
+  };
   const redis = deps.redis as Redis & Commands;
   redis.defineCommand("gatehouseSessionTouch", { numberOfKeys: 1, lua: TOUCH_SCRIPT });
   redis.defineCommand("gatehouseSessionStart", { numberOfKeys: 1, lua: START_SCRIPT });
@@ -50,17 +60,21 @@ export function createSessionActivity(deps: { redis: RedisClient; resolution: nu
     /** a sign-in (re)starts the session's clock: ends at `exp`, active at `now` (kept a while after the end, so a late refresh is refused) */
     async start(uid: string, now: number, exp: number): Promise<void> {
       await redis.gatehouseSessionStart(metaKey(uid), exp, now, Math.max(exp - now, 1) + deps.keepAfterEnd);
+      startedHere.set(uid, now);
     },
 
     /** a request carrying the session cookie at `now`: its activity */
-    touch: (uid: string, now: number): Promise<ActivityOutcome> =>
-      redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout, "touch"),
+    touch: async (uid: string, now: number): Promise<ActivityOutcome> =>
+      fresh(uid, now) ? "ok" : redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout, "touch"),
 
     /** whether the session is idle or past its end at `now`, without counting as activity ("ok" or "unknown" otherwise) */
-    check: (uid: string, now: number): Promise<ActivityOutcome> =>
-      redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout, "check"),
+    check: async (uid: string, now: number): Promise<ActivityOutcome> =>
+      fresh(uid, now) ? "ok" : redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout, "check"),
 
-    forget: async (uid: string): Promise<void> => { await redis.del(metaKey(uid)); },
+    forget: async (uid: string): Promise<void> => {
+      startedHere.delete(uid);
+      await redis.del(metaKey(uid));
+    },
   };
 }
 

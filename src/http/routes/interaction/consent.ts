@@ -3,6 +3,7 @@ import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { createConsentFlow, type ConsentDetails, type ConsentRequest } from "../../../flows/consent.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
+import type { TeamResult } from "../../../oidc/team-claims.ts";
 
 export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
   const flow = createConsentFlow({
@@ -21,9 +22,13 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
   /** grants what is missing and finishes the interaction */
   async function grant(ctx: Context, interaction: Interaction, firstParty: boolean) {
     const grantId = await flow.allow(consentRequest(ctx, interaction), firstParty);
-    // merged with the login's result: oidc-provider checks a requested prompt=login against this interaction's
-    // result, and the team the login settled rides along (session-tracking.ts records the login once)
-    return h.finish(ctx, { consent: { grantId } }, true);
+    // The login was applied at the resume before: handing it over again would make oidc-provider apply it anew (a
+    // new session id, its record again). Only a requested prompt=login is checked against this interaction's
+    // result, so only then is the login's result merged in; the team the login settled always rides along.
+    const requested = String(interaction.params.prompt ?? "").split(" ");
+    if (requested.includes("login")) return h.finish(ctx, { consent: { grantId } }, true);
+    const team = (interaction.lastSubmission as TeamResult | undefined)?.gatehouse;
+    return h.finish(ctx, { consent: { grantId }, ...(team ? { gatehouse: team } : {}) }, false);
   }
 
   async function render(ctx: Context, interaction: Interaction) {
