@@ -1,6 +1,6 @@
 // One request's memory of what it already read from the stores (AsyncLocalStorage): the OIDC adapter keeps the
-// sessions and interactions it found here, so the session guard, Gatehouse's pages and oidc-provider, all
-// asking for the same record in one request, read it once. Outside a request there is none and nothing is kept.
+// sessions it found here, so the session guard, Gatehouse's pages and oidc-provider, all asking for the same
+// session in one request, read it once. Outside a request there is none and nothing is kept.
 import { AsyncLocalStorage } from "node:async_hooks";
 
 const storage = new AsyncLocalStorage<Map<string, unknown>>();

@@ -50,8 +50,12 @@ const splitMember = (member: string) => {
   return { model: member.slice(0, colon), id: member.slice(colon + 1) };
 };
 
-/** the models a request reads several times and that only this request changes in its course */
-const MEMOISED = new Set(["Session", "Interaction"]);
+/**
+ * the models a request may read once: the session (the guard, the pages and the provider each ask for it; any
+ * end clears what was read). Not interactions: one must never be saved back from a copy read before a parallel
+ * request consumed it
+ */
+const MEMOISED = new Set(["Session"]);
 
 const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } } | undefined)?.oidc?.route === "token";
 
@@ -140,7 +144,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
     async find(id: string): Promise<AdapterPayload | undefined> {
       if (!MEMOISED.has(this.model)) return this.read(id);
-      // a session or interaction read once per request (the session guard, the pages and the provider all ask)
+      // a session read once per request (the session guard, the pages and the provider all ask)
       const memo = requestMemo();
       const key = `${this.model}:${id}`;
       if (memo?.has(key)) return structuredClone(await (memo.get(key) as Promise<AdapterPayload | undefined>));

@@ -14,9 +14,10 @@ import { LRUCache } from "lru-cache";
 
 /**
  * how long oidc-provider may reuse an account it read (ms): a sign-in reads the same row at each resume and at
- * the code exchange within a second. A change shows in the next tokens at most this much later (a disable also
- * ends the sessions and grants at once, so nothing new is issued on them); the sign-in flow, the pages and the
- * API always read afresh
+ * the code exchange within a second. Filled only by findAccount itself, so the resume that makes the session
+ * always reads afresh; a disable after that ends the session and its grants (with their codes and tokens), so
+ * nothing new is issued on a reused row. A change of name or email shows in tokens at most this much later;
+ * the sign-in flow, the pages and the API always read afresh
  */
 export const TOKEN_ACCOUNT_TTL_MS = 2000;
 
@@ -109,8 +110,6 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       if (passwords.needsRehash(user.passwordHash)) await users.updatePasswordHash(user.id, await passwords.hash(password));
       // with TOTP the lockout count must survive a right password: otherwise knowing the password would let
       // an attacker reset it between guesses at the code
-      // the row just read serves the authorization's resumes and the code exchange that follow (findActiveForTokens)
-      recentlyRead.set(user.id, user);
       if (totpEnabled(user)) return { outcome: "second_factor", user };
       await completeSignIn(user);
       return { outcome: "ok", user, amr: ["pwd"] };

@@ -47,4 +47,21 @@ describe("a sign-in is finished once", () => {
       expect(refreshed.access_token).toBeTruthy();
     });
   }
+
+  it("max_age: a user who takes longer than max_age on the consent page is not asked to sign in again", async () => {
+    const user = await t.createUser();
+    const browser = new TestBrowser(t.url);
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+      state: client.randomState(), prompt: "consent", max_age: "1",
+    });
+    const login = await browser.go(url.toString(), { stopAt: REDIRECT });
+    const consent = await browser.submit(login, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT });
+    expect(consent.html).toContain("/confirm");
+    await new Promise((r) => setTimeout(r, 2100)); // past max_age since the sign-in
+    const back = await browser.submit(consent, "/confirm", {}, { stopAt: REDIRECT });
+    expect(back.url.startsWith(REDIRECT)).toBe(true);
+    expect(await eventsOf(user.id, "session.created")).toHaveLength(1);
+  });
 });

@@ -67,13 +67,22 @@ export function createLoginEngine(deps: LoginEngineDeps) {
 
   /** the trail of one request's audit events */
   const trailOf = (facts: Facts): Trail => createTrail(deps.audit, facts);
+  /** one request's step with its trail: what it collected is written even when a later part throws (a refused email, a store down) */
+  async function step<T>(facts: Facts, act: (trail: Trail) => Promise<T>): Promise<T> {
+    const trail = trailOf(facts);
+    try {
+      return await act(trail);
+    } catch (err) {
+      await trail.flush().catch(() => {});
+      throw err;
+    }
+  }
 
   return {
     trailOf,
 
     /** the first factor: whatever waited in this interaction is dropped, then the strategy decides */
-    async firstFactor(facts: Facts, input: FirstFactorInput): Promise<Outcome> {
-      const trail = trailOf(facts);
+    firstFactor: (facts: Facts, input: FirstFactorInput): Promise<Outcome> => step(facts, async (trail) => {
       await store.drop(facts.uid);
       const authAt = clock.now().getTime();
       const result = await strategyFor(firstFactors, input).authenticate(input, facts);
@@ -85,19 +94,23 @@ export function createLoginEngine(deps: LoginEngineDeps) {
       const { user, amr } = result;
       if (!result.multiFactor && secondFactor.required(user)) return secondFactor.begin(facts, user, amr, input.remember, authAt, trail);
       return gates.run(facts, { userId: user.id, amr, remember: input.remember, authAt, audit: { amr } }, trail, user);
-    },
+    }),
 
     secondFactor: {
       waiting: (facts: Facts) => secondFactor.waiting(facts.uid),
-      submit: (facts: Facts, input: { method: string; code: string }) => secondFactor.submit(facts, input, trailOf(facts)),
+      submit: (facts: Facts, input: { method: string; code: string }) => step(facts, (trail) => secondFactor.submit(facts, input, trail)),
     },
 
-    hold: ((a) => ({ visit: (facts: Facts) => a.visit(facts, trailOf(facts)), poll: a.poll }))(risk.actions(gates)),
-    device: ((a) => ({ show: a.show, submit: (facts: Facts, code: string) => a.submit(facts, code, trailOf(facts)), resend: a.resend }))(device.actions(gates)),
-    singleSession: ((a) => ({ show: a.show, replace: (facts: Facts) => a.replace(facts, trailOf(facts)), cancel: (facts: Facts) => a.cancel(facts, trailOf(facts)) }))(singleSession.actions(gates)),
+    hold: ((a) => ({ visit: (facts: Facts) => step(facts, (trail) => a.visit(facts, trail)), poll: a.poll }))(risk.actions(gates)),
+    device: ((a) => ({ show: a.show, submit: (facts: Facts, code: string) => step(facts, (trail) => a.submit(facts, code, trail)), resend: a.resend }))(device.actions(gates)),
+    singleSession: ((a) => ({
+      show: a.show,
+      replace: (facts: Facts) => step(facts, (trail) => a.replace(facts, trail)),
+      cancel: (facts: Facts) => step(facts, (trail) => a.cancel(facts, trail)),
+    }))(singleSession.actions(gates)),
     team: {
       show: (facts: Facts) => team!.show(facts),
-      choose: (facts: Facts, pick: string | undefined) => team!.choose(facts, pick, trailOf(facts)),
+      choose: (facts: Facts, pick: string | undefined) => step(facts, (trail) => team!.choose(facts, pick, trail)),
       forSession: team.forSession,
     },
   };

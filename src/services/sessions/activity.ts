@@ -47,10 +47,10 @@ export function createSessionActivity(deps: { redis: RedisClient; resolution: nu
   // is that recent; not idle: the idle timeout is at least twice the resolution; not past an end of hours), so
   // the requests right after a sign-in (consent, the code) need not ask Redis. An end forgets it here; another
   // process's end is seen first by the session read (the guard) or the grant gone (a refresh).
-  const startedHere = new LRUCache<string, number>({ max: 100_000, ttl: Math.max(1, deps.resolution) * 1000 });
+  const startedHere = new LRUCache<string, { at: number; exp: number }>({ max: 100_000, ttl: Math.max(1, deps.resolution) * 1000 });
   const fresh = (uid: string, now: number) => {
     const started = startedHere.get(uid);
-    return started !== undefined && now >= started && now - started < deps.resolution;
+    return started !== undefined && now >= started.at && now - started.at < deps.resolution && now < started.exp;
   };
   const redis = deps.redis as Redis & Commands;
   redis.defineCommand("gatehouseSessionTouch", { numberOfKeys: 1, lua: TOUCH_SCRIPT });
@@ -60,7 +60,7 @@ export function createSessionActivity(deps: { redis: RedisClient; resolution: nu
     /** a sign-in (re)starts the session's clock: ends at `exp`, active at `now` (kept a while after the end, so a late refresh is refused) */
     async start(uid: string, now: number, exp: number): Promise<void> {
       await redis.gatehouseSessionStart(metaKey(uid), exp, now, Math.max(exp - now, 1) + deps.keepAfterEnd);
-      startedHere.set(uid, now);
+      startedHere.set(uid, { at: now, exp });
     },
 
     /** a request carrying the session cookie at `now`: its activity */

@@ -93,6 +93,18 @@ describe("login flow: device gate", () => {
     expect(h.signIns.finished).toEqual([]);
   });
 
+  it("a backup code, then the code email over a rate limit: the error propagates and the backup code's use is still audited", async () => {
+    const h = await createHarness({ devicePolicy: "without-2fa" });
+    const user = h.addUser("dev", { totp: true, teams: [TEAM_A] });
+    expect(await h.password("dev")).toEqual({ kind: "continue", page: "totp" });
+    const limited = new AppError("rate_limited", 429, "Too many codes. Please wait 30 seconds and try again.", { retryAfter: 30 });
+    h.limits.deviceCodesPerIp.error = limited;
+    await expect(h.engine.secondFactor.submit(h.facts(), { method: "backup", code: BACKUP_CODES[0] })).rejects.toBe(limited);
+    expect(h.audit.batches.flat().map((e) => e.type)).toEqual(["login.second_factor_required", "two_factor.backup_code_used"]);
+    expect(h.audit.batches.flat()[1]).toEqual(h.event("two_factor.backup_code_used", "success", user.id, { remaining: 2 }));
+    expect(h.signIns.finished).toEqual([]);
+  });
+
   it("the page: where the code went and the resend cool-down; the login waits the interaction's TTL", async () => {
     const { h } = await atDevicePage();
     expect(await h.engine.device.show(h.facts())).toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 60, codeExpired: false } });

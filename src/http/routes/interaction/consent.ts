@@ -23,10 +23,11 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
   async function grant(ctx: Context, interaction: Interaction, firstParty: boolean) {
     const grantId = await flow.allow(consentRequest(ctx, interaction), firstParty);
     // The login was applied at the resume before: handing it over again would make oidc-provider apply it anew (a
-    // new session id, its record again). Only a requested prompt=login is checked against this interaction's
-    // result, so only then is the login's result merged in; the team the login settled always rides along.
+    // new session id, its record again). Only a requested prompt=login and max_age are checked against this
+    // interaction's result (a login in it satisfies them), so only then is the login's result merged in; the team
+    // the login settled always rides along.
     const requested = String(interaction.params.prompt ?? "").split(" ");
-    if (requested.includes("login")) return h.finish(ctx, { consent: { grantId } }, true);
+    if (requested.includes("login") || interaction.params.max_age !== undefined) return h.finish(ctx, { consent: { grantId } }, true);
     const team = (interaction.lastSubmission as TeamResult | undefined)?.gatehouse;
     return h.finish(ctx, { consent: { grantId }, ...(team ? { gatehouse: team } : {}) }, false);
   }
