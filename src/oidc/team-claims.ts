@@ -4,43 +4,9 @@
 // shows in the next token. The `team` authorization parameter picks the team; a "team" prompt asks the user
 // when a live session cannot tell which team is meant.
 import { errors, interactionPolicy, type KoaContextWithOIDC } from "oidc-provider";
-import { TEAM_SLUG, type TeamClaims as ResolvedTeamClaims } from "../services/teams.ts";
+import type { TeamClaims as ResolvedTeamClaims } from "../services/teams.ts";
+import { chooseTeam, isTeamParam, type TeamChoice, type TeamOption } from "../services/team-choice.ts";
 import type { TokenClaimContributor } from "./token-claims.ts";
-import { UUID } from "../lib/ids.ts";
-
-/** the part of a membership the choice needs */
-export type TeamOption = { team: { id: string; slug: string } };
-
-export type TeamChoice =
-  | { kind: "use"; teamId: string | null }
-  /** the user must pick: several teams and none named, or the named team is not one of theirs */
-  | { kind: "ask"; reason: "choose" | "not_member"; requested?: string };
-
-
-/** a `team` parameter is a team's slug or id; anything else is refused before it reaches a page */
-export const isTeamParam = (value: string) => UUID.test(value) || TEAM_SLUG.test(value.toLowerCase());
-
-/** the membership a `team` parameter names, if the user has it */
-export function findRequested<T extends TeamOption>(memberships: T[], requested: string): T | undefined {
-  const wanted = requested.toLowerCase();
-  return memberships.find((m) => m.team.id.toLowerCase() === wanted || m.team.slug === wanted);
-}
-
-/**
- * The team for a sign-in: the one the relying party named (if the user is a member; never another one
- * silently), else the grant's current team while the user still has it, else the only team, else none for a
- * user without teams; several teams and nothing to go by means asking.
- */
-export function chooseTeam(memberships: TeamOption[], requested: string | undefined, current: string | null = null): TeamChoice {
-  if (requested) {
-    const named = findRequested(memberships, requested);
-    return named ? { kind: "use", teamId: named.team.id } : { kind: "ask", reason: "not_member", requested };
-  }
-  if (current && memberships.some((m) => m.team.id === current)) return { kind: "use", teamId: current };
-  if (memberships.length === 0) return { kind: "use", teamId: null };
-  if (memberships.length === 1) return { kind: "use", teamId: memberships[0]!.team.id };
-  return { kind: "ask", reason: "choose" };
-}
 
 type GrantLike = { jti: string; save(): Promise<string> };
 type Store = { grantTeam(grantId: string): Promise<string | null>; setGrantTeam(grantId: string, teamId: string | null): Promise<void> };

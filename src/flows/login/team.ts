@@ -4,7 +4,7 @@
 // prompt of oidc-provider (a signed-in user, a new authorization) uses the same page through `forSession`.
 import type { User } from "../../queries/users.ts";
 import type { TeamService } from "../../services/teams.ts";
-import { chooseTeam } from "../../oidc/team-claims.ts";
+import { chooseTeam } from "../../services/team-choice.ts";
 import type { Finish } from "./finish.ts";
 import type { GateRunner } from "./gates.ts";
 import type { LoginStore } from "./store.ts";
