@@ -85,9 +85,16 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     server.close();
     server.closeIdleConnections();
     await new Promise<void>((resolve) => server.on("close", resolve));
-    await app.close();
+    let code = 0;
+    try {
+      await app.close();
+    } catch (err) {
+      // still flush the logs and exit: a failure to close must not lose them or leave the process half-stopped
+      app.log.error({ err }, "closing the stores failed");
+      code = 1;
+    }
     await new Promise<void>((resolve) => app.log.flush(() => resolve()));
-    process.exit(0);
+    process.exit(code);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));

@@ -39,7 +39,7 @@ export async function openDatabase(opts: { url?: string; dataDir: string; poolSi
   const url = opts.url ?? embedded!.url;
   const appliedMigrations = await migrateDeploy(url);
   const pool = createPool(url, opts.poolSize, benchCountersOn ? countPgQuery : undefined);
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,
     sql: sqlOver(pool, { named: !embedded }),
@@ -48,6 +48,8 @@ export async function openDatabase(opts: { url?: string; dataDir: string; poolSi
     appliedMigrations,
     async close() {
       await prisma.$disconnect();
+      // the pool is ours (Prisma's adapter and db/sql.ts share it): every connection closed before the embedded server stops
+      await pool.end();
       await embedded?.stop();
     },
   };

@@ -11,6 +11,9 @@ const utcTimestamp = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
 export function createPool(connectionString: string, max: number, onQuery?: () => void): pg.Pool {
   const types = { getTypeParser: ((oid: number, format?: string) => (oid === TIMESTAMP_WITHOUT_TZ ? utcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser };
   const pool = new pg.Pool({ connectionString, max, types });
+  // an idle connection that breaks (Postgres restarted, the embedded server stopping) leaves the pool by itself and
+  // the next query reconnects or fails with its own error: never an unhandled 'error' event that ends the process
+  pool.on("error", () => {});
   if (onQuery) {
     pool.on("connect", (client) => {
       const query = client.query;

@@ -86,7 +86,7 @@ describe("npm start on a bare machine", () => {
     await exited;
     // npm exits at once; the server finishes in its own time (logs are flushed as it exits)
     for (let i = 0; i < 100 && !stdout.includes("shutting down"); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(stdout, stdout).toContain("shutting down");
+    expect(stdout, `${stdout}\n--- stderr ---\n${stderr}`).toContain("shutting down");
     expect(stdout).not.toContain("forced shutdown");
     let closed = false;
     for (let i = 0; i < 100 && !closed; i++) {
