@@ -39,17 +39,9 @@ export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access", "rol
 type GatehouseClient = { clientId: string; gatehouse_first_party?: boolean; gatehouse_resources?: string[] };
 
 function findAccount(accounts: AccountService, teams: TeamClaimsService | undefined): Configuration["findAccount"] {
-  // one read of the account per request, however often the provider asks (resume, token, ID token, userinfo)
-  const seen = new WeakMap<object, Map<string, ReturnType<AccountService["findActiveForTokens"]>>>();
-  const findActive = (ctx: object, sub: string): ReturnType<AccountService["findActiveForTokens"]> => {
-    let users = seen.get(ctx);
-    if (!users) seen.set(ctx, (users = new Map()));
-    let found = users.get(sub);
-    if (!found) users.set(sub, (found = accounts.findActiveForTokens(sub)));
-    return found;
-  };
   return async (ctx, sub, token) => {
-    const user = await findActive(ctx, sub);
+    // however often the provider asks in a request or a sign-in (resume, token, ID token, userinfo): one read
+    const user = await accounts.findActiveForTokens(sub);
     if (!user) return undefined;
     // the grant behind the code, refresh or access token being answered for: it knows the team
     const grantId = (token as { grantId?: string } | undefined)?.grantId ?? ctx.oidc.entities.Grant?.jti;

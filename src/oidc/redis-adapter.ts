@@ -50,13 +50,6 @@ const splitMember = (member: string) => {
   return { model: member.slice(0, colon), id: member.slice(colon + 1) };
 };
 
-/**
- * the models a request may read once: the session (the guard, the pages and the provider each ask for it; any
- * end clears what was read). Not interactions: one must never be saved back from a copy read before a parallel
- * request consumed it
- */
-const MEMOISED = new Set(["Session"]);
-
 const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } } | undefined)?.oidc?.route === "token";
 
 /** whether the refresh token (its stored payload) may be used now; false: "refresh token not found" */
@@ -143,8 +136,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (!MEMOISED.has(this.model)) return this.read(id);
-      // a session read once per request (the session guard, the pages and the provider all ask)
+      // a session is read once per request (the session guard, the pages and the provider each ask for it; any
+      // end clears what was read). Not interactions: one must never be saved back from a copy read before a
+      // parallel request consumed it
+      if (this.model !== "Session") return this.read(id);
       const memo = requestMemo();
       const key = `${this.model}:${id}`;
       if (memo?.has(key)) return structuredClone(await (memo.get(key) as Promise<AdapterPayload | undefined>));

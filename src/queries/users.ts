@@ -46,7 +46,6 @@ export function createUserQueries(db: PrismaClient, sql: Sql) {
     createMany: (rows: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean }[]) =>
       db.user.createMany({ data: rows.map((r) => ({ ...r, emailVerifiedAt: r.emailVerified ? new Date() : null })), skipDuplicates: true }),
     updatePasswordHash: (id: string, passwordHash: string) => db.user.update({ where: { id }, data: { passwordHash } }),
-    recordLogin: (id: string, at: Date) => db.user.update({ where: { id }, data: { lastLoginAt: at } }),
     updateProfile: (id: string, data: { name: string | null }) => db.user.update({ where: { id }, data }),
     countWithSystemRole: () => db.user.count({ where: { systemRole: { not: null } } }),
     /** newest first (created_at, then id, descending); `after` is the last row of the previous page */

@@ -11,8 +11,7 @@ export function createAuditService(queries: AuditEventQueries) {
     },
     /** several events of one action in one write (all or none) */
     recordMany: async (events: NewAuditEvent[]) => {
-      if (events.length === 1) await queries.insert(trimmed(events[0]!));
-      else if (events.length) await queries.insertMany(events.map(trimmed));
+      if (events.length) await queries.insertMany(events.map(trimmed));
     },
   };
 }

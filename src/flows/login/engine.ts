@@ -60,7 +60,7 @@ export function createLoginEngine(deps: LoginEngineDeps) {
 
   // wired back to front: each step is handed the one after it
   let team: ReturnType<typeof createTeamStep> | undefined;
-  const gates = createGateRunner({ store, accounts: deps.accounts, gates: gateOrder }, (facts, who, trail, user) => team!.proceed(facts, who, trail, user));
+  const gates = createGateRunner({ store, accounts: deps.accounts, gates: gateOrder }, (facts, who, trail) => team!.proceed(facts, who, trail));
   const finish = createFinish({ signIns: deps.signIns, clock, settle: gates.settleAll });
   team = createTeamStep({ store, teams: deps.teams, finish, stillValid: gates.stillValid });
   const secondFactor = createSecondFactorStep({ store, accounts: deps.accounts, strategies: secondFactors }, gates.run);

@@ -6,7 +6,7 @@
 // code is sent or accepted. Once the sign-in settles, a browser approved by code or TOTP gets a fresh cookie.
 import type { AccountService } from "../../services/accounts.ts";
 import type { TrustedDevices } from "../../services/devices/trusted-devices.ts";
-import type { Gate, GateRunner } from "./gates.ts";
+import { isWaiting, type Gate, type GateRunner } from "./gates.ts";
 import type { Limit } from "./gate-risk.ts";
 import type { Trail } from "./trail.ts";
 import { refused, type Facts, type GateState, type Outcome, type Refusal } from "./types.ts";
@@ -70,23 +70,16 @@ export function createDeviceGate(deps: {
       return page(facts, state, { code: "device.attempts_used" }, true);
     }
 
-    async function waiting(facts: Facts): Promise<GateState | Outcome> {
-      const located = await gates.locate(facts, "device");
-      if ("at" in located) return located.at;
-      return "moved" in located ? { kind: "continue", page: located.moved } : refused("login.expired");
-    }
-    const isState = (w: GateState | Outcome): w is GateState => "step" in w;
-
     return {
       /** the code page; `refusal`: an input the route refused (the code's format) */
       async show(facts: Facts, refusal?: Refusal): Promise<DeviceAnswer> {
-        const w = await waiting(facts);
-        return isState(w) ? page(facts, w, refusal) : w;
+        const w = await gates.waitingAt(facts, "device");
+        return isWaiting(w) ? page(facts, w, refusal) : w;
       },
 
       async submit(facts: Facts, code: string, trail: Trail): Promise<DeviceAnswer> {
-        const state = await waiting(facts);
-        if (!isState(state)) return state.kind === "continue" ? refused("login.expired") : state;
+        const state = await gates.waitingAt(facts, "device");
+        if (!isWaiting(state)) return refused("login.expired");
         const result = await devices.checkCode(facts.uid, state.who.userId, code, request(facts));
         switch (result.outcome) {
           case "ok":
@@ -107,8 +100,8 @@ export function createDeviceGate(deps: {
       },
 
       async resend(facts: Facts): Promise<DeviceAnswer> {
-        const state = await waiting(facts);
-        if (!isState(state)) return state.kind === "continue" ? refused("login.expired") : state;
+        const state = await gates.waitingAt(facts, "device");
+        if (!isWaiting(state)) return refused("login.expired");
         const user = await accounts.findActive(state.who.userId);
         if (!user) return refused("login.expired");
         let result: Awaited<ReturnType<typeof devices.resendCode>>;

@@ -6,7 +6,7 @@
 import type { User } from "../../queries/users.ts";
 import type { AccountService } from "../../services/accounts.ts";
 import type { HoldStatus, RiskService } from "../../services/risk/index.ts";
-import type { Gate, GateRunner } from "./gates.ts";
+import { isWaiting, type Gate, type GateRunner } from "./gates.ts";
 import type { Trail } from "./trail.ts";
 import { refused, type Facts, type FlowClock, type GateState, type Outcome } from "./types.ts";
 
@@ -43,14 +43,12 @@ export function createRiskGate(deps: { risk: RiskService; accounts: AccountServi
 
   /** bound to the runner by the engine */
   function actions(gates: GateRunner) {
-    type Waiting = { state: GateState; found: HoldStatus } | { outcome: Outcome } | { moved: true; outcome: Outcome };
+    type Waiting = { state: GateState; found: HoldStatus } | { outcome: Outcome };
 
     /** the waiting login and its hold; a hold gone, expired, superseded or not this login's ends the wait */
     async function waiting(facts: Facts): Promise<Waiting> {
-      const located = await gates.locate(facts, "risk");
-      if ("moved" in located) return { moved: true, outcome: { kind: "continue", page: located.moved } };
-      if ("gone" in located) return { outcome: refused("login.expired") };
-      const state = located.at;
+      const state = await gates.waitingAt(facts, "risk");
+      if (!isWaiting(state)) return { outcome: state };
       const found = await risk.status(state.data.holdId ?? "", request(facts));
       if (!found || found.status === "expired" || found.status === "superseded" || found.hold.interactionUid !== facts.uid || found.hold.userId !== state.who.userId) {
         await gates.stop(facts);
@@ -84,9 +82,8 @@ export function createRiskGate(deps: { risk: RiskService; accounts: AccountServi
       /** for the page's script; decides nothing */
       async poll(facts: Facts): Promise<HoldPoll> {
         const w = await waiting(facts);
-        if ("moved" in w) return "moved";
-        if (!("state" in w)) return "expired";
-        return w.found.status as HoldPoll;
+        if ("state" in w) return w.found.status as HoldPoll;
+        return w.outcome.kind === "continue" ? "moved" : "expired";
       },
     };
   }

@@ -4,7 +4,7 @@
 // settled (settle), so a login abandoned at a later step leaves them alone. "Cancel" stops the login and the
 // relying party is told access_denied, leaving the other session alive.
 import type { SessionRecords, UserSession } from "../../services/sessions/records.ts";
-import type { Gate, GateRunner } from "./gates.ts";
+import { isWaiting, type Gate, type GateRunner } from "./gates.ts";
 import type { Trail } from "./trail.ts";
 import { refused, type Facts, type FlowClock, type GateState, type Outcome } from "./types.ts";
 
@@ -34,33 +34,27 @@ export function createSingleSessionGate(deps: { sessions: SessionRecords; clock:
   };
 
   function actions(gates: GateRunner) {
-    async function waiting(facts: Facts): Promise<GateState | Outcome> {
-      const located = await gates.locate(facts, "single_session");
-      if ("at" in located) return located.at;
-      return "moved" in located ? { kind: "continue", page: located.moved } : refused("login.expired");
-    }
-    const isState = (w: GateState | Outcome): w is GateState => "step" in w;
     const waitedMs = (state: GateState) => Math.max(0, clock.now().getTime() - Number(state.data.shownAt ?? clock.now().getTime()));
 
     return {
       /** the page: the other sessions */
       async show(facts: Facts): Promise<Outcome | { kind: "page"; sessions: UserSession[] }> {
-        const w = await waiting(facts);
-        return isState(w) ? { kind: "page", sessions: await othersOf(w.who.userId, facts) } : w;
+        const w = await gates.waitingAt(facts, "single_session");
+        return isWaiting(w) ? { kind: "page", sessions: await othersOf(w.who.userId, facts) } : w;
       },
 
       /** "sign the other session out and continue" (they end in settle, once the whole sign-in is through) */
       async replace(facts: Facts, trail: Trail): Promise<Outcome> {
-        const state = await waiting(facts);
-        if (!isState(state)) return refused("login.expired");
+        const state = await gates.waitingAt(facts, "single_session");
+        if (!isWaiting(state)) return refused("login.expired");
         const others = (await othersOf(state.who.userId, facts)).map((s) => s.id);
         return gates.pass(facts, state, trail, { singleSession: "replaced", replacedSessions: others, singleSessionDecisionMs: String(waitedMs(state)) });
       },
 
       /** "cancel": the login ends, the relying party hears access_denied */
       async cancel(facts: Facts, trail: Trail): Promise<Outcome> {
-        const state = await waiting(facts);
-        if (!isState(state)) return refused("login.expired");
+        const state = await gates.waitingAt(facts, "single_session");
+        if (!isWaiting(state)) return refused("login.expired");
         const others = await othersOf(state.who.userId, facts);
         await gates.stop(facts);
         trail.add({

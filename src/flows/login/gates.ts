@@ -28,12 +28,13 @@ export type Gate = {
   settle?(facts: Facts, who: SignedIn, trail: Trail, out: Settled): Promise<void>;
 };
 
-/** where a gate page finds its login: waiting there, moved on to another page (or handed over), or gone */
-export type Located = { at: GateState } | { moved: LoginPage } | { gone: true };
+/** whether a gate's action found its login waiting (else it holds the outcome to answer with) */
+export const isWaiting = (w: GateState | Outcome): w is GateState => "step" in w;
 
 export type SignInLocation = Awaited<ReturnType<RiskService["signInLocation"]>>;
 
-type Next = (facts: Facts, who: SignedIn, trail: Trail, user: User) => Promise<Outcome>;
+/** what follows the last gate (the team step) */
+type Next = (facts: Facts, who: SignedIn, trail: Trail) => Promise<Outcome>;
 
 export function createGateRunner(deps: { store: LoginStore; accounts: AccountService; gates: Gate[] }, next: Next) {
   const { store, accounts, gates } = deps;
@@ -54,7 +55,7 @@ export function createGateRunner(deps: { store: LoginStore; accounts: AccountSer
       if (outcome.audit) current = { ...current, audit: { ...current.audit, ...outcome.audit } };
       behind.push(gate.name);
     }
-    return next(facts, current, trail, user);
+    return next(facts, current, trail);
   }
 
   /**
@@ -76,14 +77,17 @@ export function createGateRunner(deps: { store: LoginStore; accounts: AccountSer
       return out;
     },
 
-    /** the login waiting at `gate`, or where it went */
-    async locate(facts: Facts, gate: GateName): Promise<Located> {
-      if (facts.handedOver) return { moved: "resume" };
+    /**
+     * the login waiting at `gate`; else where a page opened again should send the browser (the page the login
+     * waits at now, or oidc-provider's resume once it was handed over), or "start again" when it is gone
+     */
+    async waitingAt(facts: Facts, gate: GateName): Promise<GateState | Outcome> {
+      if (facts.handedOver) return { kind: "continue", page: "resume" };
       const state = await store.current(facts.uid);
-      if (state?.step === "gate" && state.gate === gate) return { at: state };
-      if (state?.step === "gate") return { moved: pageOf(state.gate) };
-      if (state?.step === "team") return { moved: "team" };
-      return { gone: true };
+      if (state?.step === "gate" && state.gate === gate) return state;
+      if (state?.step === "gate") return { kind: "continue", page: pageOf(state.gate) };
+      if (state?.step === "team") return { kind: "continue", page: "team" };
+      return refused("login.expired");
     },
 
     /** the gate's condition is met: its wait ends (once, even for parallel requests) and the remaining gates run */

@@ -2,7 +2,6 @@
 // else the only team, else none for a user without teams; a user with several teams and nothing to go by, or
 // named a team they are not in, picks on the team page (never another team silently). The live-session "team"
 // prompt of oidc-provider (a signed-in user, a new authorization) uses the same page through `forSession`.
-import type { User } from "../../queries/users.ts";
 import type { TeamService } from "../../services/teams.ts";
 import { chooseTeam } from "../../services/team-choice.ts";
 import type { Finish } from "./finish.ts";
@@ -33,7 +32,7 @@ export function createTeamStep(deps: { store: LoginStore; teams: Pick<TeamServic
 
   return {
     /** after the last gate: finish, or first ask for the team when it is not clear which one is meant */
-    async proceed(facts: Facts, who: SignedIn, trail: Trail, _user: User): Promise<Outcome> {
+    async proceed(facts: Facts, who: SignedIn, trail: Trail): Promise<Outcome> {
       if (facts.accountClient) return finish(facts, who, null, trail);
       const choice = chooseTeam(await teams.membershipsOf(who.userId), facts.requestedTeam);
       if (choice.kind === "use") return finish(facts, who, choice.teamId, trail);
