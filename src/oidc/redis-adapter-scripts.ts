@@ -36,7 +36,16 @@ end
 if redis.call('TTL', KEYS[1]) < tonumber(ARGV[3]) then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 return 1`;
 
+// KEYS: a session's uid key, its uid's tombstone (one hash tag). ARGV: the session record's id, TTL seconds (0: none).
+// Points the uid at the record unless the session was ended; returns 1 when it was (the caller takes the
+// record back), else 0.
+export const SESSION_UID_SCRIPT = `
+if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
+if tonumber(ARGV[2]) > 0 then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) else redis.call('SET', KEYS[1], ARGV[1]) end
+return 0`;
+
 export type AdapterCommands = {
+  gatehouseSessionUid(uidKey: string, tombstone: string, jti: string, ttl: number): Promise<number>;
   gatehouseConsume(record: string, marker: string, now: number, keepMs: number): Promise<[number, string?]>;
   gatehouseIndexAdd(index: string, member: string, expiresAt: number, ttl: number, now: number): Promise<number>;
 };

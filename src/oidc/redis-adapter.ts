@@ -7,9 +7,11 @@
 // Sessions: a uid key says "this session is alive" (the sessions page checks that, one pipelined round of
 // GETs); ending a session (endSession, endUserSessions, logout through forgetSession) drops it.
 // An ended session leaves a tombstone in its uid's slot (`oidc:{uid:…}:ended`, as long as the longest session
-// lives): a request in flight on that session must not bring it back when oidc-provider saves it at the end
-// of the request, so a Session upsert checks the tombstone before writing and again after (and deletes what it
-// wrote if the tombstone appeared meanwhile), and `find` of a tombstoned session's record finds nothing.
+// lives) and a marker beside its record (`oidc:{Session:jti}:ended`): a request in flight on that session must
+// not bring it back when oidc-provider saves it at the end of the request, so a Session upsert points the uid at
+// the record in one script that checks the tombstone (and takes back what it wrote if the session was ended),
+// and `find` reads the record with its marker in one MGET (a marked record finds nothing).
+// Authorization codes are not in their grant's index: they live a minute, and exchanging one needs its grant.
 // `endSession(uid)` ends one session and its grants (revocation); a refresh token at the token endpoint is
 // first shown to the refresh check (idle and absolute timeouts of its session), which may refuse it.
 import { requestMemo } from "../lib/request-memo.ts";
@@ -17,7 +19,7 @@ import Provider, { errors, type Adapter, type AdapterPayload } from "oidc-provid
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
-import { CONSUME_SCRIPT, INDEX_ADD_SCRIPT, type AdapterCommands as Commands } from "./redis-adapter-scripts.ts";
+import { CONSUME_SCRIPT, INDEX_ADD_SCRIPT, SESSION_UID_SCRIPT, type AdapterCommands as Commands } from "./redis-adapter-scripts.ts";
 
 export type RedisAdapterOptions = {
   redis: RedisClient;
@@ -40,6 +42,10 @@ const grantIndexKey = (grantId: string) => `oidc:{grant:${grantId}}`;
 const uidKey = (uid: string) => `oidc:{uid:${uid}}`;
 /** "this session was ended": same hash tag as the uid key */
 const tombstoneKey = (uid: string) => `oidc:{uid:${uid}}:ended`;
+/** "this session record belongs to an ended session": same hash tag as the record, read with it */
+const sessionEndedKey = (jti: string) => `oidc:{Session:${jti}}:ended`;
+/** the key read with a record: a Session's ended marker, any other model's consumed marker */
+const secondKey = (model: string, id: string) => (model === "Session" ? sessionEndedKey(id) : markerKey(model, id));
 /** a user's sessions and grants (members "Session:id" and "Grant:id" -> expiry), to end them all at once */
 export const userIndexKey = (accountId: string) => `oidc:{user:${accountId}}`;
 const userCodeKey = (userCode: string) => `oidc:{userCode:${userCode}}`;
@@ -73,6 +79,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   let sessionsEndedHook: UserSessionsEndedHook | undefined;
   redis.defineCommand("gatehouseConsume", { numberOfKeys: 2, lua: CONSUME_SCRIPT });
   redis.defineCommand("gatehouseIndexAdd", { numberOfKeys: 1, lua: INDEX_ADD_SCRIPT });
+  redis.defineCommand("gatehouseSessionUid", { numberOfKeys: 2, lua: SESSION_UID_SCRIPT });
   const atTokenEndpoint = opts.atTokenEndpoint ?? providerRouteIsToken;
 
   const destroyRecord = (model: string, id: string) => {
@@ -80,7 +87,11 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     return redis.del(recordKey(model, id), markerKey(model, id));
   };
   const isEnded = async (uid: string) => Boolean(await redis.exists(tombstoneKey(uid)));
-  const markSessionEnded = (uid: string) => forgetSessionsRead() && redis.set(tombstoneKey(uid), "1", "EX", Math.max(1, opts.endedSessionTtl ?? opts.grantIndexTtl));
+  const endedTtl = Math.max(1, opts.endedSessionTtl ?? opts.grantIndexTtl);
+  /** the session's records (by id) are marked ended: a save of one by a request in flight is never found */
+  const markRecordsEnded = (jtis: string[]) => Promise.all(jtis.map((jti) => redis.set(sessionEndedKey(jti), "1", "EX", endedTtl)));
+  /** the tombstone: from now on no save of this session sticks (and what this request read of sessions is forgotten) */
+  const markSessionEnded = (uid: string) => forgetSessionsRead() && redis.set(tombstoneKey(uid), "1", "EX", endedTtl);
 
   /** a session record and what points at it: its uid key (when it still names this record) and its index entry */
   async function destroySession(jti: string, session: StoredSession | null): Promise<void> {
@@ -107,8 +118,14 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   /** a record and its indexes (grant, user, uid, user code) */
   async function writeRecord(model: string, id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const json = JSON.stringify(payload);
-    const writes: Promise<unknown>[] = [expiresIn ? redis.set(recordKey(model, id), json, "EX", expiresIn) : redis.set(recordKey(model, id), json)];
-    if (payload.grantId && model !== "Grant") {
+    // a result is only ever written onto a live interaction: never one a parallel request has consumed
+    const onlyIfLive = model === "Interaction" && payload.result !== undefined;
+    const key = recordKey(model, id);
+    const write = expiresIn
+      ? (onlyIfLive ? redis.set(key, json, "EX", expiresIn, "XX") : redis.set(key, json, "EX", expiresIn))
+      : (onlyIfLive ? redis.set(key, json, "XX") : redis.set(key, json));
+    const writes: Promise<unknown>[] = [write];
+    if (payload.grantId && model !== "Grant" && model !== "AuthorizationCode") {
       const now = opts.clock.epoch();
       writes.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
     }
@@ -116,10 +133,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const now = opts.clock.epoch();
       writes.push(redis.gatehouseIndexAdd(userIndexKey(payload.accountId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
     }
-    if (model === "Session" && payload.uid) requestMemo()?.set(`uid:${payload.uid}`, id);
-    for (const [value, key] of [[payload.uid, uidKey], [payload.userCode, userCodeKey]] as const) {
-      if (value) writes.push(expiresIn ? redis.set(key(value), id, "EX", expiresIn) : redis.set(key(value), id));
-    }
+    if (payload.userCode) writes.push(expiresIn ? redis.set(userCodeKey(payload.userCode), id, "EX", expiresIn) : redis.set(userCodeKey(payload.userCode), id));
     await Promise.all(writes);
   }
 
@@ -127,19 +141,26 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-      requestMemo()?.delete(`${this.model}:${id}`);
-      const endedUid = this.model === "Session" && typeof payload.uid === "string" ? payload.uid : undefined;
-      await writeRecord(this.model, id, payload, expiresIn);
-      // an ended session is never written again (a request in flight on it saves it in its finally): checked
-      // after the write, so an end landing at any moment takes the write back; until then find refuses it too
-      if (endedUid && (await isEnded(endedUid))) await destroySession(id, payload as StoredSession);
+      const memo = requestMemo();
+      memo?.delete(`${this.model}:${id}`);
+      const sessionUid = this.model === "Session" && typeof payload.uid === "string" ? payload.uid : undefined;
+      // an ended session is never written again (a request in flight on it saves it in its finally): the uid
+      // is pointed at the record after the record is written, by a script that checks the tombstone, so an end
+      // landing at any moment either finds this record through the uid (and ends it) or makes us take it back
+      const [, ended] = await Promise.all([
+        writeRecord(this.model, id, payload, expiresIn),
+        sessionUid ? redis.gatehouseSessionUid(uidKey(sessionUid), tombstoneKey(sessionUid), id, expiresIn ?? 0) : 0,
+      ]);
+      if (ended) await destroySession(id, payload as StoredSession);
+      else if (sessionUid) memo?.set(`uid:${sessionUid}`, id);
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      // a session is read once per request (the session guard, the pages and the provider each ask for it; any
-      // end clears what was read). Not interactions: one must never be saved back from a copy read before a
-      // parallel request consumed it
-      if (this.model !== "Session") return this.read(id);
+      // a session or an interaction is read once per request (the session guard, the pages and the provider each
+      // ask for the session, the page and oidc-provider's interactionResult for the interaction; a write or an
+      // end clears what was read). A copy read earlier never brings back an interaction a parallel request
+      // consumed meanwhile: a result is only written onto a live one (writeRecord)
+      if (this.model !== "Session" && this.model !== "Interaction") return this.read(id);
       const memo = requestMemo();
       const key = `${this.model}:${id}`;
       if (memo?.has(key)) return structuredClone(await (memo.get(key) as Promise<AdapterPayload | undefined>));
@@ -151,12 +172,13 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
     /** the record as stored now (an ended session, a refused refresh: undefined) */
     async read(id: string): Promise<AdapterPayload | undefined> {
-      const [json, consumed] = await redis.mget(recordKey(this.model, id), markerKey(this.model, id));
+      const [json, consumed] = await redis.mget(recordKey(this.model, id), secondKey(this.model, id));
       if (!json) return undefined;
       const payload = JSON.parse(json) as AdapterPayload;
-      if (this.model === "Session" && typeof payload.uid === "string") {
-        if (await isEnded(payload.uid)) return undefined;
-        requestMemo()?.set(`uid:${payload.uid}`, id);
+      if (this.model === "Session") {
+        if (consumed) return undefined; // the session was ended
+        if (typeof payload.uid === "string") requestMemo()?.set(`uid:${payload.uid}`, id);
+        return payload;
       }
       if (this.model === "RefreshToken" && refreshCheck && !consumed && atTokenEndpoint() && !(await refreshCheck(payload))) return undefined;
       if (!consumed) return payload;
@@ -188,9 +210,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       if (previous === -1) throw new errors.InvalidGrant(`${this.model} not found`);
       const grantId = json ? (JSON.parse(json) as AdapterPayload).grantId : undefined;
       if (previous === 0) {
-        // a used code or rotated token leaves the grant's index (it stays on its own, for reuse detection);
-        // not awaited: a member left behind is harmless (pruned once expired), the request need not wait
-        if (grantId) redis.hdel(grantIndexKey(grantId), `${this.model}:${id}`).catch(() => {});
+        // a rotated token leaves the grant's index (it stays on its own, for reuse detection; codes are not in
+        // it); not awaited: a member left behind is harmless (pruned once expired), the request need not wait
+        if (grantId && this.model !== "AuthorizationCode") redis.hdel(grantIndexKey(grantId), `${this.model}:${id}`).catch(() => {});
         return;
       }
       // lost a race with a parallel use of the same code or token
@@ -224,7 +246,8 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     /** after a logout (oidc-provider destroyed the record): the uid key goes too, and a tombstone stays */
     async forgetSession(uid: string): Promise<void> {
       await markSessionEnded(uid);
-      await redis.del(uidKey(uid));
+      const jti = await redis.getdel(uidKey(uid));
+      if (jti) await markRecordsEnded([jti]);
     },
 
     /** whether the session of this uid was ended (its tombstone is there): it must not be recorded again */
@@ -251,7 +274,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       // the tombstone first: from now on no save of this session sticks
       await markSessionEnded(uid);
       const jti = await redis.get(uidKey(uid));
-      const json = jti ? await redis.get(recordKey("Session", jti)) : null;
+      const [json] = jti ? await Promise.all([redis.get(recordKey("Session", jti)), markRecordsEnded([jti])]) : [null];
       if (!jti || !json) {
         if (jti) await redis.del(uidKey(uid));
         return null;
@@ -300,7 +323,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       // one GET per record (each its own hash tag: no MGET across slots), pipelined
       const records = await Promise.all(sessions.map((m) => redis.get(recordKey("Session", m.id))));
       const stored = records.map((r) => (r ? (JSON.parse(r) as StoredSession) : null));
-      await Promise.all(stored.map((r) => (r?.uid ? markSessionEnded(r.uid) : undefined)));
+      await Promise.all([...stored.map((r) => (r?.uid ? markSessionEnded(r.uid) : undefined)), markRecordsEnded(sessions.map((m) => m.id))]);
       await Promise.all([...sessions.map((m, i) => destroySession(m.id, stored[i] ?? null)), ...grants.map((m) => destroyGrant(m.id))]);
       const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);
       if (gone.length) await redis.hdel(index, ...gone);

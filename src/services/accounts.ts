@@ -93,7 +93,7 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       const user = await (parsed.kind === "email" ? users.findByEmailNormalized(parsed.value) : users.findByUsernameNormalized(parsed.value));
       // an account's failures count together whether it is named by email or username
       const subject: LockSubject = user ? { userId: user.id } : { identifier: `${parsed.kind}:${parsed.value}` };
-      const locked = await lockout.lockedUntil(subject);
+      const { lockedUntil: locked, failures } = await lockout.status(subject);
       // always one verification, locked or not, known or not: the response time tells nothing
       const ok = await passwords.verify(user?.passwordHash ?? null, password);
       const userId = user?.id ?? null;
@@ -111,7 +111,8 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       // with TOTP the lockout count must survive a right password: otherwise knowing the password would let
       // an attacker reset it between guesses at the code
       if (totpEnabled(user)) return { outcome: "second_factor", user };
-      await completeSignIn(user);
+      // nothing to start over when nothing was counted (a failure counted meanwhile stays counted)
+      if (failures > 0) await completeSignIn(user);
       return { outcome: "ok", user, amr: ["pwd"] };
     },
 

@@ -45,6 +45,12 @@ export function createLockoutService(deps: { redis: RedisClient; clock: Clock; s
       return until > deps.clock.epoch() ? new Date(until * 1000) : null;
     },
 
+    /** the time the subject is locked until (or null) and its failures counted so far, in one read */
+    async status(subject: LockSubject): Promise<{ lockedUntil: Date | null; failures: number }> {
+      const [until, n] = await redis.hmget(key(subject), "until", "n");
+      return { lockedUntil: Number(until) > deps.clock.epoch() ? new Date(Number(until) * 1000) : null, failures: Number(n) || 0 };
+    },
+
     async recordFailure(subject: LockSubject): Promise<FailureResult> {
       const now = deps.clock.epoch();
       const [failures, until, counted] = await redis.gatehouseLockoutFailure(key(subject), now, threshold, baseSeconds, maxSeconds, keyTtl);

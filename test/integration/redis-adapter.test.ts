@@ -5,6 +5,7 @@ import { describe, it, expect, beforeAll, afterAll, vi } from "vitest";
 import { Redis } from "ioredis";
 import { errors, type AdapterPayload } from "oidc-provider";
 import { createRedisAdapterFactory } from "../../src/oidc/redis-adapter.ts";
+import type { AdapterCommands } from "../../src/oidc/redis-adapter-scripts.ts";
 import type { Clock } from "../../src/lib/clock.ts";
 import { TEST_REDIS_URL } from "../helpers/env.ts";
 import { deleteRedisPrefix, testRedisPrefix } from "../helpers/databases.ts";
@@ -43,6 +44,8 @@ const backends: Backend[] = [
 ];
 
 const id = (label: string) => `${label}-${randomBytes(6).toString("hex")}`;
+/** the client with the adapter's scripts (defined on it by the adapter factory) */
+const scripted = (redis: unknown) => redis as AdapterCommands;
 
 describe.each(backends)("RedisAdapter on $name", (backend) => {
   const keyPrefix = testRedisPrefix();
@@ -341,16 +344,17 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       expect(await redis.ttl(`oidc:{uid:${uid}}:ended`)).toBeGreaterThan(3500);
     });
 
-    it("an end that lands between the check and the write takes the write back", async () => {
+    it("an end that lands between the record's write and the uid's takes the write back", async () => {
       const [uid, jti, account] = [id("uid"), id("jti"), id("account")];
       const sessions = new Adapter("Session");
-      const set = redis.set.bind(redis);
-      // the end comes right after the record was written (its tombstone appears in the uid's slot)
-      const spy = vi.spyOn(redis, "set").mockImplementation((async (...args: Parameters<typeof redis.set>) => {
-        const result = await (set as (...a: unknown[]) => Promise<unknown>)(...args);
-        if (args[0] === `oidc:{Session:${jti}}`) await set(`oidc:{uid:${uid}}:ended`, "1", "EX", 60);
-        return result;
-      }) as unknown as typeof redis.set);
+      await sessions.upsert(jti, session(uid, jti, account), 3600);
+      const script = scripted(redis);
+      const pointUid = script.gatehouseSessionUid.bind(redis);
+      // the end's tombstone appears after the record was saved again, before the uid is pointed at it
+      const spy = vi.spyOn(script, "gatehouseSessionUid").mockImplementation(async (...args) => {
+        await redis.set(`oidc:{uid:${uid}}:ended`, "1", "EX", 60);
+        return pointUid(...args);
+      });
       try {
         await sessions.upsert(jti, session(uid, jti, account), 3600);
       } finally {
@@ -359,6 +363,29 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       expect(await redis.get(`oidc:{Session:${jti}}`)).toBeNull();
       expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
       expect(await redis.hkeys(`oidc:{user:${account}}`)).not.toContain(`Session:${jti}`);
+    });
+
+    it("an end that lands right after the uid was pointed at the record finds it and ends it; a save of it after that is never found", async () => {
+      const [uid, jti, account] = [id("uid"), id("jti"), id("account")];
+      const sessions = new Adapter("Session");
+      const script = scripted(redis);
+      const pointUid = script.gatehouseSessionUid.bind(redis);
+      // the end comes right after the uid was pointed at the record
+      const spy = vi.spyOn(script, "gatehouseSessionUid").mockImplementation(async (...args) => {
+        const result = await pointUid(...args);
+        await Adapter.endSession(uid);
+        return result;
+      });
+      try {
+        await sessions.upsert(jti, session(uid, jti, account), 3600);
+      } finally {
+        spy.mockRestore();
+      }
+      expect(await redis.get(`oidc:{Session:${jti}}`)).toBeNull();
+      expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
+      // a request still in flight on it writes the record back without the adapter (as a stale save would)
+      await redis.set(`oidc:{Session:${jti}}`, JSON.stringify(session(uid, jti, account)), "EX", 3600);
+      expect(await sessions.find(jti)).toBeUndefined();
     });
 
     it("endUserSessions reads each session with its own GET (no multi-key command across hash tags) and tombstones them", async () => {
