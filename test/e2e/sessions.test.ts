@@ -6,11 +6,11 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type * as client from "openid-client";
+import * as client from "openid-client";
 import { decodeJwt } from "jose";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser, parseForms } from "../helpers/browser.ts";
-import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
+import { discover, loginWithCode, signInThroughPages } from "../helpers/oidc-flow.ts";
 import { CHROME_ANDROID, FIREFOX_LINUX, SAFARI_MAC, ProxiedBrowser, asksToSignIn, openAccountPage, tryRefresh, waitUntil } from "../helpers/sessions.ts";
 
 const REDIRECT = "https://rp.example.test/callback";
@@ -134,6 +134,25 @@ describe("sessions page and revocation", () => {
     const audit = (await t.app.queries.auditEvents.listByType("session.revoked")).find((e) => e.userId === user.id)!;
     expect(audit.actorId).toBe(user.id);
     expect(audit.data).toMatchObject({ sessionId: phoneRow.id, reason: "revoked" });
+  });
+
+  it("a code not yet exchanged dies with its session: revoked before the exchange, the exchange is invalid_grant", async () => {
+    const user = await t.createUser();
+    const laptop = new ProxiedBrowser(t.url, FIREFOX_LINUX, LONDON);
+    const phone = new ProxiedBrowser(t.url, CHROME_ANDROID, AMSTERDAM);
+    await signInEverywhere(user, [laptop]);
+    const verifier = client.randomPKCECodeVerifier();
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT, scope: "openid offline_access", prompt: "consent", state: "s1",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+    });
+    const { callback } = await signInThroughPages(phone, url.toString(), REDIRECT, { identifier: user.email, password: user.password });
+    const phoneRow = (await t.app.services.sessions.listActive(user.id)).find((r) => r.ip === AMSTERDAM)!;
+    const page = await openAccountPage(laptop, t.url, "/account/sessions");
+    expect((await laptop.submit(page, `/account/sessions/${phoneRow.id}/revoke`, {})).status).toBe(200);
+
+    const exchange = client.authorizationCodeGrant(rp, new URL(callback), { pkceCodeVerifier: verifier, expectedState: "s1" });
+    await expect(exchange).rejects.toMatchObject({ error: "invalid_grant" });
   });
 
   it("signing out all other sessions keeps this one and kills the others' refresh tokens", async () => {

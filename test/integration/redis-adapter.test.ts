@@ -133,6 +133,24 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
     });
   });
 
+  describe("interactions", () => {
+    it("a result is never written onto an interaction a parallel request consumed (a stale copy cannot bring it back)", async () => {
+      const interactions = new Adapter("Interaction");
+      const uid = id("interaction");
+      await interactions.upsert(uid, { jti: uid, kind: "Interaction", exp: t + 600 }, 600);
+      const copy = await interactions.find(uid);
+      await interactions.destroy(uid); // the parallel request resumed it
+      await interactions.upsert(uid, { ...copy, result: { login: { accountId: "someone" } } }, 600);
+      expect(await interactions.find(uid)).toBeUndefined();
+      expect(await redis.exists(`oidc:{Interaction:${uid}}`)).toBe(0);
+      // on a live one the result is written
+      const live = id("interaction");
+      await interactions.upsert(live, { jti: live, kind: "Interaction", exp: t + 600 }, 600);
+      await interactions.upsert(live, { jti: live, kind: "Interaction", exp: t + 600, result: { login: { accountId: "someone" } } }, 600);
+      expect(await interactions.find(live)).toMatchObject({ result: { login: { accountId: "someone" } } });
+    });
+  });
+
   describe("secondary lookups", () => {
     it("findByUid finds a Session by its uid", async () => {
       const sessions = new Adapter("Session");
