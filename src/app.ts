@@ -1,6 +1,7 @@
-// createApp(ctx): the Koa application. Order: request id and logs, metrics, HTTPS only (production), security
-// headers, error pages, static files, the session guard (idle and absolute timeouts, last active), Gatehouse's
-// own routes, then oidc-provider for everything else.
+// createApp(ctx): the Koa application. Order: request id and logs, metrics, HTTPS only (production), the issuer's
+// host only (http/issuer-host.ts), security headers, error pages, static files, the session guard (idle and
+// absolute timeouts, last active), Gatehouse's own routes, then oidc-provider for everything else (discovery and
+// JWKS marked cacheable).
 import { withRequestMemo } from "./lib/request-memo.ts";
 import Koa from "koa";
 import Router from "@koa/router";
@@ -13,6 +14,8 @@ import { errorHandler } from "./http/error-handler.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { createMetrics } from "./http/metrics.ts";
 import { httpsOnly } from "./http/https-only.ts";
+import { issuerHostOnly } from "./http/issuer-host.ts";
+import { publicCaching } from "./http/public-caching.ts";
 import { registerHealthRoutes } from "./http/routes/health.ts";
 import { registerHomeRoutes } from "./http/routes/home.ts";
 import { registerInteractionRoutes } from "./http/routes/interaction/index.ts";
@@ -54,6 +57,7 @@ export function createApp(app: AppContext): Koa {
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(createMetrics().middleware);
   if (app.config.isProduction) koa.use(httpsOnly(app.config.issuer));
+  koa.use(issuerHostOnly({ issuer: app.config.issuer, production: app.config.isProduction, allowedHosts: app.config.allowedHosts }));
   koa.use(securityHeaders({ production: app.config.isProduction }));
   koa.use(errorHandler(app.views));
   koa.use(refuseNulInUrl());
@@ -61,6 +65,7 @@ export function createApp(app: AppContext): Koa {
   koa.use(sessionGuard(app));
   koa.use(router.routes());
   koa.use(router.allowedMethods());
+  koa.use(publicCaching());
   koa.use(app.oidc.middleware);
   return koa;
 }

@@ -23,6 +23,8 @@ export type Config = {
   secrets: { cookieKeys: string[]; masterKey: Buffer; generatedIn?: string };
   trustProxy: boolean;
   proxyHops: number;
+  /** hosts besides the issuer's that production answers (http/issuer-host.ts) */
+  allowedHosts: string[];
   logLevel: Parsed["LOG_LEVEL"];
   bodyLimit: string;
   tokens: {
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     secrets: { cookieKeys, masterKey: decodeMasterKey(masterKey), generatedIn },
     trustProxy: s.TRUST_PROXY,
     proxyHops: s.PROXY_HOPS,
+    allowedHosts: s.ALLOWED_HOSTS,
     logLevel: s.LOG_LEVEL,
     bodyLimit: s.BODY_LIMIT,
     tokens: {

@@ -1,0 +1,29 @@
+// Every absolute URL Gatehouse gives out (discovery, JWKS, redirects, links) is built from ISSUER alone: a request
+// is served as if it named the issuer's host, whatever its Host or X-Forwarded-Host said, so a forged header can
+// never turn discovery's endpoints into another origin. In production a request for any other host is refused
+// with 400 (it is not for this server, and DNS rebinding needs exactly that), except the hosts in ALLOWED_HOSTS
+// (e.g. an in-cluster service name relying parties call the token endpoint on) and the probe paths, which
+// kubelets and scrapers call by pod address. In development another host is served under the issuer's name.
+import type { Middleware } from "koa";
+
+const PROBE_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+
+export function issuerHostOnly(opts: { issuer: string; production: boolean; allowedHosts: string[] }): Middleware {
+  const issuerHost = new URL(opts.issuer).host.toLowerCase();
+  const accepted = new Set([issuerHost, ...opts.allowedHosts.map((h) => h.toLowerCase())]);
+  return async (ctx, next) => {
+    if (PROBE_PATHS.has(ctx.path)) return next();
+    // koa's host: X-Forwarded-Host when the proxy is trusted, else Host (":authority" on HTTP/2)
+    const asked = ctx.host.toLowerCase();
+    if (opts.production && !accepted.has(asked)) {
+      ctx.status = 400;
+      ctx.set("Cache-Control", "no-store");
+      ctx.type = "text/plain";
+      ctx.body = "This server does not answer for that host name.";
+      return;
+    }
+    ctx.request.header.host = issuerHost;
+    delete ctx.request.header["x-forwarded-host"];
+    return next();
+  };
+}
