@@ -76,6 +76,14 @@ describe("team, role and permissions in tokens", () => {
     expect(forApp.permissions).toEqual([]);
   });
 
+  it("the JWT access token carries `scope` when the client asked for the API's scope, and none otherwise (as the README says)", async () => {
+    const { user, other } = await twoTeamUser(t);
+    const asked = await accessClaims((await signIn(user, other.id, { resource: GH_API, scope: "openid offline_access roles api" })).access_token);
+    expect(asked.scope).toBe("api");
+    const notAsked = await accessClaims((await signIn(user, other.id, { resource: GH_API })).access_token);
+    expect(notAsked).not.toHaveProperty("scope");
+  });
+
   it("a custom role's wildcard grant is resolved to the codes it covers", async () => {
     const { user, other } = await twoTeamUser(t);
     const viewer = await t.app.queries.teams.createRole(other.id, { key: "team-admin", name: "Team admin", permissions: ["gatehouse.team.*"] });
