@@ -10,6 +10,7 @@ import type { Clock } from "../lib/clock.ts";
 import type { ClientQueries, OidcClient } from "../queries/clients.ts";
 import { PERMISSION_NAMESPACE, isReservedNamespace, namespacesOverlap } from "../authz/namespaces.ts";
 import { clientUriProblem, isHttpsLoopback, isPrivateUseUri, type UriKind } from "./client-uris.ts";
+import { nameText } from "./names.ts";
 
 export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials"] as const;
 
@@ -46,7 +47,7 @@ export function applicationTypeOf(c: UriLists): "native" | "web" {
 }
 
 export const newClientSchema = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: nameText("Client names").trim().min(1).max(100),
   type: z.enum(["confidential", "public"]),
   redirectUris: z.array(redirectUri).default([]),
   postLogoutRedirectUris: z.array(redirectUri).default([]),

@@ -12,6 +12,7 @@ import type { AuditContext, AuditService } from "./audit.ts";
 import { CORE_OWNER, SUPER_ADMIN } from "../authz/core-permissions.ts";
 import { PERMISSION_GRANT } from "../authz/wildcards.ts";
 import { UUID } from "../lib/ids.ts";
+import { nameCharactersProblem } from "./names.ts";
 
 export const SYSTEM_ROLE_KEY = /^[a-z][a-z0-9_]{1,39}$/;
 const ADMIN_PREFIX = "gatehouse.admin.";
@@ -32,7 +33,6 @@ export type SetUserSystemRoleResult =
 const unlimited = (actor: AuditContext) => !actor.actorId || actor.actorId === "cli";
 // control characters (NUL and the like) never belong in a role's name
 const CHANGED = "Someone changed this role or account meanwhile; open it again and check before you retry.";
-const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function createSystemRoleService(deps: { permissions: PermissionQueries; registry: PermissionRegistry; audit: AuditService; users: Pick<UserQueries, "findById"> }) {
   const { permissions, registry, audit } = deps;
@@ -59,8 +59,9 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
   const invalid = (field: Invalid["field"], message: string): Invalid => ({ outcome: "invalid", field, message });
 
   function checkName(name: string): string | Invalid {
+    const hidden = nameCharactersProblem(name, "Role names");
+    if (hidden) return invalid("name", hidden);
     const clean = name.normalize("NFC").trim();
-    if (CONTROL.test(clean)) return invalid("name", "Role names cannot contain control characters.");
     return clean.length >= 1 && clean.length <= 64 ? clean : invalid("name", "Role names have 1 to 64 characters.");
   }
 

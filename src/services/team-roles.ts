@@ -8,6 +8,7 @@ import { PERMISSION_GRANT, grantCovers } from "../authz/wildcards.ts";
 import type { AuditService } from "./audit.ts";
 import type { RequestInfo } from "./notifications.ts";
 import { slugify } from "./teams.ts";
+import { nameCharactersProblem } from "./names.ts";
 
 export const OWNER_ROLE = "owner";
 /** administrator codes belong to system roles, never to a team's */
@@ -101,6 +102,8 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
 
   /** checks and normalizes a role's name and grants; refuses unknown codes, malformed grants, "*" and admin codes */
   function validate(input: RoleInput): { name: string; key: string; permissions: string[] } | TeamRefusal {
+    const hidden = nameCharactersProblem(input.name, "Role names");
+    if (hidden) return invalid(hidden, "name");
     const name = input.name.normalize("NFC").trim().replace(/\s+/g, " ");
     if (name.length < 2 || name.length > 48) return invalid("Role names have 2 to 48 characters.", "name");
     const key = slugify(name);

@@ -4,6 +4,7 @@
 import type { MembershipWithTeam, TeamQueries } from "../queries/teams.ts";
 import type { PermissionRegistry } from "../authz/registry.ts";
 import { BUILT_IN_TEAM_ROLES } from "../authz/core-permissions.ts";
+import { nameCharactersProblem } from "./names.ts";
 
 /**
  * what a team role's grants cover: registered codes, but never the admin area's (gatehouse.admin.*), which only
@@ -38,6 +39,8 @@ export function createTeamService(deps: { teams: TeamQueries; registry: Permissi
     defaultsFor,
 
     validateTeam(input: { name: string; slug?: string }): { name: string; slug: string } | Extract<CreateTeamResult, { outcome: "invalid" }> {
+      const hidden = nameCharactersProblem(input.name, "Team names");
+      if (hidden) return { outcome: "invalid", field: "teamName", message: hidden };
       const name = input.name.normalize("NFC").trim();
       if (name.length < 2 || name.length > 64) return { outcome: "invalid", field: "teamName", message: "Team names have 2 to 64 characters." };
       const slug = (input.slug?.trim() || slugify(name)).toLowerCase();

@@ -12,6 +12,7 @@ import type { Services } from "../context.ts";
 import type { AdminActor } from "./user-admin.ts";
 import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./identifiers.ts";
 import { OWNER_ROLE } from "./team-roles.ts";
+import { hasHiddenCharacter, NAME_CHARACTERS_RULE } from "./names.ts";
 
 export const DEFAULT_IMPORT_ROLE = "developer";
 export const IMPORT_COLUMNS = ["email", "username", "name", "team", "role"] as const;
@@ -64,7 +65,8 @@ export function createUserImport(deps: Deps) {
         else if (await queries.users.findByUsernameNormalized(key)) fail("username", `the username ${username} is taken`);
         seenUsername.set(key, earlier ?? row.line);
       }
-      if (name && name.length > 100) fail("name", "has more than 100 characters");
+      if (row.name && hasHiddenCharacter(row.name)) fail("name", NAME_CHARACTERS_RULE);
+      else if (name && name.length > 100) fail("name", "has more than 100 characters");
       const slug = row.team?.trim().toLowerCase() || null;
       const roleKey = row.role?.trim() || null;
       let team: PlannedUser["team"] = null;

@@ -1,5 +1,5 @@
-// The mailer against a real SMTP server: both parts sent, a failed delivery retried, a dead server logged
-// (without the message) and never thrown at the caller.
+// The mailer against a real SMTP server: both parts sent, names that carry line breaks printed on one line, a
+// failed delivery retried, a dead server logged (without the message) and never thrown at the caller.
 import { describe, it, expect } from "vitest";
 import { Writable } from "node:stream";
 import { SMTPServer } from "smtp-server";
@@ -32,6 +32,24 @@ describe("mailer", () => {
     expect(mail.text).toContain("203.0.113.9");
     expect(mail.html).toContain("Firefox&lt;script&gt;");
     expect(mail.html).not.toContain("Firefox<script>");
+    await sink.close();
+  });
+
+  it("prints every local on one line: a name stored with CR/LF cannot forge Bcc: or Subject: lines in the body", async () => {
+    const sink = await startSmtpSink();
+    const { log } = collectingLogger();
+    const mailer = createMailer({ smtpUrl: sink.url, from: "g@id.example.test", render: views.render, log });
+    await mailer.send({
+      to: "dana@example.test", template: "team-invitation",
+      locals: { inviter: "Mallory\r\nBcc: x@evil.test\r\nSubject: Urgent", teamName: "Acme\u202Etset.live", roleName: "Dev\u0085Bcc: y@evil.test", link: "https://id.example.test/invitations/abc", ttlSeconds: 3600, validFor: "1 hour" },
+    });
+    await mailer.idle();
+    const mail = await sink.waitFor(() => true);
+    expect(mail.to).toEqual(["dana@example.test"]);
+    expect(mail.subject).toBe("You have been invited to Gatehouse");
+    expect(mail.text).not.toMatch(/^(Bcc|Subject):/m);
+    expect(mail.text).not.toMatch(/[\u0085\u202E]/);
+    expect(mail.text).toContain("Mallory Bcc: x@evil.test Subject: Urgent invited you to join the team Acme tset.live on Gatehouse as Dev Bcc: y@evil.test.");
     await sink.close();
   });
 

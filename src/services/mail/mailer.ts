@@ -4,6 +4,7 @@
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Logger } from "../../lib/logger.ts";
 import { EMAIL_SUBJECTS, type EmailTemplate } from "./templates.ts";
+import { replaceHiddenCharacters } from "../names.ts";
 
 export type RenderPage = (page: string, locals: Record<string, unknown>) => Promise<string>;
 export type SentMail = { to: string; subject: string; text: string; html: string; at: Date };
@@ -11,6 +12,17 @@ export type MailMessage = { to: string; template: EmailTemplate; locals: Record<
 
 /** no CR or LF may reach a header from data a user typed */
 const headerSafe = (value: string) => value.replace(/[\r\n]+/g, " ").trim();
+
+/**
+ * the locals' text as single lines without hidden characters: a name stored before names were checked
+ * (services/names.ts) cannot start a line of its own ("Bcc: ...") in the text part, which prints locals raw
+ */
+const plainText = (value: unknown): unknown =>
+  typeof value === "string" ? replaceHiddenCharacters(value, " ")
+    : Array.isArray(value) ? value.map(plainText)
+      : value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype
+        ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainText(v)]))
+        : value;
 
 export function createMailer(deps: {
   smtpUrl?: string;
@@ -46,7 +58,7 @@ export function createMailer(deps: {
     /** renders now (a template error is a bug and throws), delivers in the background */
     async send(message: MailMessage): Promise<void> {
       const subject = EMAIL_SUBJECTS[message.template];
-      const locals = { ...message.locals, subject };
+      const locals = { ...(plainText(message.locals) as Record<string, unknown>), subject };
       const [html, text] = await Promise.all([
         deps.render(`emails/${message.template}/html`, locals),
         deps.render(`emails/${message.template}/text`, locals),

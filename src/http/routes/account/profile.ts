@@ -6,10 +6,11 @@ import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
 import { parseBody } from "../../body.ts";
 import { normalizeEmail } from "../../../services/identifiers.ts";
+import { nameText } from "../../../services/names.ts";
 import { setNotice, takeNotice } from "../../notices.ts";
 import type { AccountRouteHelpers } from "./index.ts";
 
-const nameBody = z.object({ name: z.string().trim().max(100, "Names can be at most 100 characters long"), _csrf: z.string().optional() });
+const nameBody = z.object({ name: nameText("Your name").trim().max(100, "Names can be at most 100 characters long"), _csrf: z.string().optional() });
 const emailBody = z.object({
   email: z.email("Enter a valid email address").max(320, "That email address is too long"),
   password: z.string().min(1, "Enter your current password").max(1024),
