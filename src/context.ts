@@ -2,7 +2,7 @@
 // one too (test/helpers), with their own database, Redis prefix and issuer.
 import type { Config } from "./config/load.ts";
 import { openDatabase, type Database } from "./db/postgres.ts";
-import { openRedis, type RedisClient } from "./db/redis.ts";
+import { openRedis, throttled, type RedisClient } from "./db/redis.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { cryptoRandom, type RandomSource } from "./lib/crypto.ts";
 import { createAccessLogger, createLogger, stdoutDestination, type Logger } from "./lib/logger.ts";
@@ -48,6 +48,7 @@ import { ACCOUNT_CLIENT_ID } from "./oidc/configuration.ts";
 import { createRedisAdapterFactory, type RedisAdapterClass } from "./oidc/redis-adapter.ts";
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
 import { createProviderHost, type ProviderHost } from "./oidc/provider-host.ts";
+import { createUnavailableGuard } from "./oidc/unavailable.ts";
 import { createSessionTracking } from "./oidc/session-tracking.ts";
 import { createViews, type Views } from "./http/views.ts";
 import { createCsrf, type Csrf } from "./http/csrf.ts";
@@ -216,8 +217,8 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const clock = opts.clock ?? systemClock;
   // plugins are configuration: a bad one stops the start before anything is opened
   const plugins = await importPlugins(config.plugins);
-  const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize });
-  const redisHandle = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
+  const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize, connectTimeoutMs: config.database.connectTimeoutMs, queryTimeoutMs: config.database.queryTimeoutMs });
+  const redisHandle = await openRedis({ ...config.redis, onError: throttled((err) => log.warn({ err: { message: err.message } }, "redis connection error; reconnecting")) }).catch(async (err: unknown) => { await db.close(); throw err; });
   const queries = createQueries(db.prisma, db.sql);
 
   const views = createViews({ cache: config.env !== "development" });
@@ -241,10 +242,16 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const csrf = createCsrf({ cookieKeys: config.secrets.cookieKeys, secureCookies: config.isProduction, issuer: config.issuer });
   const RedisAdapter = services.oidcStore;
   const ClientAdapter = createClientAdapterClass(services.clients);
+  const unavailable = createUnavailableGuard(log);
+  const trackSessions = createSessionTracking({ sessions: services.sessions, log });
   const oidc = await createProviderHost({
     config, accounts: services.accounts, renderPage: views.render, tokenClaims, teams: teamClaims, keys: services.keys, log,
-    adapter: (name: string) => (name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name)),
-    prepare: createSessionTracking({ sessions: services.sessions, log }),
+    adapter: (name: string) => unavailable.adapter(name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name), name),
+    unavailable,
+    prepare: (provider) => {
+      provider.use(unavailable.retryAfter);
+      trackSessions(provider);
+    },
   });
   services.sessionEvents.onSessionsEnded(createBackchannelNotifier({ host: oidc, log }));
 

@@ -18,8 +18,8 @@ export type Config = {
   port: number;
   issuer: string;
   dataDir: string;
-  database: { url?: string; poolSize: number };
-  redis: { url?: string; cluster: boolean; keyPrefix: string };
+  database: { url?: string; poolSize: number; connectTimeoutMs: number; queryTimeoutMs: number };
+  redis: { url?: string; cluster: boolean; keyPrefix: string; commandTimeoutMs: number; connectTimeoutMs: number };
   secrets: { cookieKeys: string[]; masterKey: Buffer; generatedIn?: string };
   trustProxy: boolean;
   proxyHops: number;
@@ -155,8 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: s.PORT,
     issuer,
     dataDir,
-    database: { url: s.DATABASE_URL, poolSize: s.DATABASE_POOL_SIZE },
-    redis: { url: s.REDIS_URL, cluster: s.REDIS_CLUSTER, keyPrefix: s.REDIS_KEY_PREFIX },
+    database: { url: s.DATABASE_URL, poolSize: s.DATABASE_POOL_SIZE, connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS },
+    redis: { url: s.REDIS_URL, cluster: s.REDIS_CLUSTER, keyPrefix: s.REDIS_KEY_PREFIX, commandTimeoutMs: s.REDIS_COMMAND_TIMEOUT_MS, connectTimeoutMs: s.REDIS_CONNECT_TIMEOUT_MS },
     secrets: { cookieKeys, masterKey: decodeMasterKey(masterKey), generatedIn },
     trustProxy: s.TRUST_PROXY,
     proxyHops: s.PROXY_HOPS,

@@ -34,11 +34,11 @@ async function startEmbedded(dataDir: string): Promise<{ url: string; stop(): Pr
   };
 }
 
-export async function openDatabase(opts: { url?: string; dataDir: string; poolSize: number }): Promise<Database> {
+export async function openDatabase(opts: { url?: string; dataDir: string; poolSize: number; connectTimeoutMs?: number; queryTimeoutMs?: number }): Promise<Database> {
   const embedded = opts.url ? undefined : await startEmbedded(opts.dataDir);
   const url = opts.url ?? embedded!.url;
   const appliedMigrations = await migrateDeploy(url);
-  const pool = createPool(url, opts.poolSize, benchCountersOn ? countPgQuery : undefined);
+  const pool = createPool(url, { max: opts.poolSize, connectTimeoutMs: opts.connectTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs, onQuery: benchCountersOn ? countPgQuery : undefined });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -7,10 +7,21 @@ import pg from "pg";
 const TIMESTAMP_WITHOUT_TZ = 1114;
 const utcTimestamp = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
 
-/** a connection pool whose timestamps are UTC; `onQuery` (bench counters) sees each statement sent */
-export function createPool(connectionString: string, max: number, onQuery?: () => void): pg.Pool {
+export type PoolOptions = { max: number; connectTimeoutMs?: number; queryTimeoutMs?: number; onQuery?: () => void };
+
+/**
+ * a connection pool whose timestamps are UTC; waiting for a connection and each statement are bounded (a stalled
+ * or unreachable Postgres fails the request with 503, db/unavailable.ts; a timed-out connection is dropped);
+ * `onQuery` (bench counters) sees each statement sent
+ */
+export function createPool(connectionString: string, opts: PoolOptions): pg.Pool {
+  const { max, onQuery } = opts;
   const types = { getTypeParser: ((oid: number, format?: string) => (oid === TIMESTAMP_WITHOUT_TZ ? utcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser };
-  const pool = new pg.Pool({ connectionString, max, types });
+  const pool = new pg.Pool({
+    connectionString, max, types,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
+    ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}),
+  });
   // an idle connection that breaks (Postgres restarted, the embedded server stopping) leaves the pool by itself and
   // the next query reconnects or fails with its own error: never an unhandled 'error' event that ends the process
   pool.on("error", () => {});

@@ -1,8 +1,9 @@
 // Errors of the REST API (/api/*) as JSON {code, message, data} with the right status, never an HTML page: a
 // missing or bad bearer token answers 401 with WWW-Authenticate, a missing permission 403, a rate limit 429 with
-// Retry-After.
+// Retry-After, Postgres or Redis not there 503 with Retry-After (db/unavailable.ts).
 import type { Middleware } from "koa";
 import { AppError } from "./errors.ts";
+import { isDependencyUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
 import { ResourceServerError, wwwAuthenticate } from "../resource-server/index.ts";
 
 export function apiErrors(realm: string): Middleware {
@@ -32,6 +33,13 @@ export function apiErrors(realm: string): Middleware {
         ctx.body = status === 413 ? { code: "request.too_large", message: "The request body is too large.", data: {} }
           : status === 415 ? { code: "request.unsupported_type", message: "Send JSON in UTF-8.", data: {} }
           : { code: "request.invalid_json", message: "The request body is not valid JSON.", data: {} };
+        return;
+      }
+      if (isDependencyUnavailable(err)) {
+        ctx.state.log?.error({ err }, "service unavailable");
+        ctx.status = 503;
+        ctx.set("Retry-After", String(RETRY_AFTER_SECONDS));
+        ctx.body = { code: "service_unavailable", message: "Gatehouse cannot reach its database right now. Please try again in a few seconds.", data: {} };
         return;
       }
       ctx.state.log?.error({ err }, "unhandled API error");

@@ -1,15 +1,19 @@
 // Turns errors from Gatehouse's own routes into a clear page (or JSON for API callers) with the right status.
-// Unexpected errors are logged with their stack and shown as a plain 500: no details reach the user.
+// Postgres or Redis not there (db/unavailable.ts) is a 503 with Retry-After. Unexpected errors are logged with
+// their stack and shown as a plain 500: no details reach the user.
 import type { Middleware } from "koa";
 import type { Views } from "./views.ts";
 import { AppError } from "./errors.ts";
+import { isDependencyUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
+
+const unavailable = () => new AppError("service_unavailable", 503, "Gatehouse cannot reach its database right now. Please try again in a few seconds.", { retryAfter: RETRY_AFTER_SECONDS });
 
 export function errorHandler(views: Views): Middleware {
   return async (ctx, next) => {
     try {
       await next();
     } catch (err) {
-      const known = err instanceof AppError ? err : undefined;
+      const known = err instanceof AppError ? err : isDependencyUnavailable(err) ? unavailable() : undefined;
       const httpish = err as { status?: number; expose?: boolean; message?: string };
       const status = known?.status ?? (httpish.expose && httpish.status && httpish.status < 500 ? httpish.status : 500);
       const message = known?.publicMessage ?? (status < 500 ? httpish.message ?? "Bad request" : "Something went wrong on our side. Please try again.");

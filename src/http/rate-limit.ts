@@ -3,6 +3,7 @@
 // (fail closed), never let through unchecked.
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { RedisClient } from "../db/redis.ts";
+import { RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
 import { AppError } from "./errors.ts";
 
 export type RateLimit = { consume(key: string): Promise<void> };
@@ -17,7 +18,7 @@ function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
           const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
           throw new AppError("rate_limited", 429, `Too many ${what}. Please wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`, { retryAfter: seconds });
         }
-        throw Object.assign(new AppError("rate_limit_unavailable", 503, "Sign-in is briefly unavailable. Please try again in a moment."), { cause: err });
+        throw Object.assign(new AppError("rate_limit_unavailable", 503, "Sign-in is briefly unavailable. Please try again in a moment.", { retryAfter: RETRY_AFTER_SECONDS }), { cause: err });
       }
     },
   };

@@ -6,6 +6,7 @@ import type { AccountService } from "../services/accounts.ts";
 import type { TokenClaims } from "./token-claims.ts";
 import type { TeamClaimsService } from "./team-claims.ts";
 import { renderProviderError, type RenderPage } from "./provider-errors.ts";
+import type { UnavailableGuard } from "./unavailable.ts";
 
 export type ProviderDeps = {
   config: Config;
@@ -16,7 +17,11 @@ export type ProviderDeps = {
   teams?: TeamClaimsService;
   adapter: NonNullable<Configuration["adapter"]>;
   jwks: JWK[];
+  /** a dependency failure in findAccount, grant loading or token claims becomes temporarily_unavailable (503) */
+  unavailable?: UnavailableGuard;
 };
+
+const unguarded: UnavailableGuard = { call: (_where, fn) => fn() };
 
 /** Gatehouse's own account pages sign in through the provider like any app: a public, first-party client */
 export const ACCOUNT_CLIENT_ID = "gatehouse-account";
@@ -37,6 +42,17 @@ const accountClient = (issuer: string): ClientMetadata => ({
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access", "roles"];
 
 type GatehouseClient = { clientId: string; gatehouse_first_party?: boolean; gatehouse_resources?: string[] };
+
+function guardedFindAccount(find: Configuration["findAccount"], guard: UnavailableGuard): Configuration["findAccount"] {
+  return async (ctx, sub, token) => {
+    const account = await guard.call("findAccount", async () => find!(ctx, sub, token));
+    return account && { ...account, claims: (use, scope, claims, rejected) => guard.call("findAccount.claims", async () => account.claims(use, scope, claims, rejected)) };
+  };
+}
+
+function guardedLoadExistingGrant(load: Configuration["loadExistingGrant"], guard: UnavailableGuard): Configuration["loadExistingGrant"] {
+  return (ctx) => guard.call("loadExistingGrant", async () => load!(ctx));
+}
 
 function findAccount(accounts: AccountService, teams: TeamClaimsService | undefined): Configuration["findAccount"] {
   return async (ctx, sub, token) => {
@@ -136,12 +152,13 @@ function resourceIndicators(config: Config): ResourceIndicators {
 
 export function providerConfiguration(deps: ProviderDeps): Configuration {
   const { config, renderPage, tokenClaims } = deps;
+  const guard = deps.unavailable ?? unguarded;
   const alg = config.tokens.signingAlg;
   return {
     adapter: deps.adapter,
     jwks: { keys: deps.jwks },
     clients: [accountClient(config.issuer)],
-    findAccount: findAccount(deps.accounts, deps.teams),
+    findAccount: guardedFindAccount(findAccount(deps.accounts, deps.teams), guard),
     // team and role are listed under openid too, so the ID token carries them (not only userinfo, where an
     // access token for userinfo sends scope claims); findAccount returns them only when `roles` was granted
     claims: { acr: null, auth_time: null, iss: null, sid: null, openid: ["sub", "amr", "team", "role"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"], roles: ["team", "role"] },
@@ -166,10 +183,10 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
     expiresWithSession: async (_ctx, code) => !code.scopes.has("offline_access"),
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: interactionPolicyWith(deps.teams) },
-    loadExistingGrant: loadExistingGrant(deps.teams),
+    loadExistingGrant: guardedLoadExistingGrant(loadExistingGrant(deps.teams), guard),
     // `team`: the team (slug or id) the relying party wants tokens for
     extraParams: { team: (ctx: KoaContextWithOIDC, value: string | undefined) => deps.teams?.validateParam(ctx, value) },
-    extraTokenClaims: (ctx, token) => tokenClaims.collect(ctx, token),
+    extraTokenClaims: (ctx, token) => guard.call("extraTokenClaims", () => tokenClaims.collect(ctx, token)),
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: false },
