@@ -2,6 +2,7 @@
 // one too (test/helpers), with their own database, Redis prefix and issuer.
 import type { Config } from "./config/load.ts";
 import { openDatabase, type Database } from "./db/postgres.ts";
+import { persistenceWarning, redisPersistence } from "./db/redis-persistence.ts";
 import { openRedis, throttled, type RedisClient } from "./db/redis.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
 import { cryptoRandom, type RandomSource } from "./lib/crypto.ts";
@@ -219,6 +220,10 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const plugins = await importPlugins(config.plugins);
   const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize, connectTimeoutMs: config.database.connectTimeoutMs, queryTimeoutMs: config.database.queryTimeoutMs });
   const redisHandle = await openRedis({ ...config.redis, onError: throttled((err) => log.warn({ err: { message: err.message } }, "redis connection error; reconnecting")) }).catch(async (err: unknown) => { await db.close(); throw err; });
+  if (config.isProduction && !redisHandle.embedded) {
+    const warning = persistenceWarning(await redisPersistence(redisHandle.redis));
+    if (warning) log.warn(warning);
+  }
   const queries = createQueries(db.prisma, db.sql);
 
   const views = createViews({ cache: config.env !== "development" });
