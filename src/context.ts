@@ -5,6 +5,7 @@ import { openDatabase, type Database } from "./db/postgres.ts";
 import { persistenceWarning, redisPersistence } from "./db/redis-persistence.ts";
 import { openRedis, throttled, type RedisClient } from "./db/redis.ts";
 import { systemClock, type Clock } from "./lib/clock.ts";
+import { createRedisClock } from "./lib/redis-clock.ts";
 import { cryptoRandom, type RandomSource } from "./lib/crypto.ts";
 import { createAccessLogger, createLogger, stdoutDestination, type Logger } from "./lib/logger.ts";
 import { createQueries, type Queries } from "./queries/index.ts";
@@ -215,7 +216,6 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const destination = stdoutDestination();
   const log = opts.log ?? createLogger(config.logLevel, destination);
   const accessLog = createAccessLogger(config.logLevel, destination);
-  const clock = opts.clock ?? systemClock;
   // plugins are configuration: a bad one stops the start before anything is opened
   const plugins = await importPlugins(config.plugins);
   const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize, connectTimeoutMs: config.database.connectTimeoutMs, queryTimeoutMs: config.database.queryTimeoutMs });
@@ -224,6 +224,9 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     const warning = persistenceWarning(await redisPersistence(redisHandle.redis));
     if (warning) log.warn(warning);
   }
+  // one clock for every process on this Redis (lib/redis-clock.ts); the in-process store has only this process
+  const redisClock = opts.clock || redisHandle.embedded ? undefined : await createRedisClock(redisHandle.redis, { log });
+  const clock: Clock = opts.clock ?? redisClock ?? systemClock;
   const queries = createQueries(db.prisma, db.sql);
 
   const views = createViews({ cache: config.env !== "development" });
@@ -267,6 +270,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     async close() {
       clearInterval(permissionRefresh);
       oidc.stop();
+      redisClock?.stop();
       await mailer.idle();
       await redisHandle.close();
       await db.close();

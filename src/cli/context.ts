@@ -5,6 +5,7 @@ import { openRedis } from "../db/redis.ts";
 import { createQueries } from "../queries/index.ts";
 import { createServices, type Services } from "../context.ts";
 import { systemClock } from "../lib/clock.ts";
+import { createRedisClock } from "../lib/redis-clock.ts";
 import type { Config } from "../config/load.ts";
 import { createLogger } from "../lib/logger.ts";
 import { createMailer } from "../services/mail/mailer.ts";
@@ -24,7 +25,9 @@ export async function withCliContext<T>(fn: (cli: CliContext) => Promise<T>, env
   const redis = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
   const log = createLogger(config.logLevel);
   const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: createViews({ cache: true }).render, log });
-  const services = createServices(config, createQueries(db.prisma, db.sql), redis.redis, systemClock, mailer, log);
+  const clock = redis.embedded ? systemClock
+    : await createRedisClock(redis.redis, { log, refreshMs: 0 }).catch(async (err: unknown) => { await redis.close(); await db.close(); throw err; });
+  const services = createServices(config, createQueries(db.prisma, db.sql), redis.redis, clock, mailer, log);
   try {
     return await fn({ config, db, services, embeddedRedis: redis.embedded });
   } finally {
