@@ -30,7 +30,7 @@ export const settings = {
   PROXY_HOPS: { schema: z.coerce.number().int().min(1).max(10).default(1), doc: "With TRUST_PROXY: how many proxies sit in front; the client IP is taken that many entries from the right of X-Forwarded-For, so a client cannot choose it" },
   LOG_LEVEL: { schema: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"), doc: "Minimum level of the JSON logs" },
   BODY_LIMIT: { schema: z.string().regex(/^\d+(b|kb|mb)$/i, "like 64kb").default("64kb"), doc: "Largest request body accepted by Gatehouse's own forms and API" },
-  SIGNING_ALG: { schema: z.enum(["ES256", "ES384", "PS256", "RS256", "EdDSA"]).default("ES256"), doc: "Algorithm of the signing keys for ID and access tokens" },
+  SIGNING_ALG: { schema: z.enum(["ES256", "ES384", "PS256", "RS256", "EdDSA"]).default("ES256"), doc: "Algorithm of the signing keys for access tokens and, by default, ID tokens. RS256 keys are kept beside them for clients that ask RS256 ID tokens (id_token_signed_response_alg)" },
   KEY_REFRESH_SECONDS: { schema: seconds(60), doc: "How often each process reloads signing keys from Postgres (picks up rotations made elsewhere)" },
   ACCESS_TOKEN_TTL: { schema: seconds(900), doc: "Lifetime of access tokens, seconds" },
   ID_TOKEN_TTL: { schema: seconds(3600), doc: "Lifetime of ID tokens, seconds" },

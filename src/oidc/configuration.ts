@@ -7,6 +7,7 @@ import type { TokenClaims } from "./token-claims.ts";
 import type { TeamClaimsService } from "./team-claims.ts";
 import { renderProviderError, type RenderPage } from "./provider-errors.ts";
 import type { UnavailableGuard } from "./unavailable.ts";
+import { signingAlgs } from "../services/signing-keys.ts";
 
 export type ProviderDeps = {
   config: Config;
@@ -171,7 +172,8 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     clientDefaults: { grant_types: ["authorization_code"], response_types: ["code"], token_endpoint_auth_method: "client_secret_basic", id_token_signed_response_alg: alg },
     extraClientMetadata: { properties: ["gatehouse_first_party", "gatehouse_resources"] },
     enabledJWA: {
-      idTokenSigningAlgValues: [alg],
+      // SIGNING_ALG is every client's default; RS256 for a client that asks (OpenID Connect requires it offered)
+      idTokenSigningAlgValues: signingAlgs(alg) as (typeof alg)[],
       userinfoSigningAlgValues: [alg],
       introspectionSigningAlgValues: [alg],
       authorizationSigningAlgValues: [alg],

@@ -17,10 +17,11 @@ export type NewClient = {
   firstParty: boolean;
   backchannelLogoutUri: string | null;
   permissionNamespace?: string | null;
+  idTokenSigningAlg?: string | null;
 };
 
 /** what an admin may change on a client (not its id, type or secret) */
-export type ClientChanges = Pick<NewClient, "name" | "redirectUris" | "postLogoutRedirectUris" | "grantTypes" | "scope" | "resources" | "firstParty" | "backchannelLogoutUri"> & { permissionNamespace: string | null };
+export type ClientChanges = Pick<NewClient, "name" | "redirectUris" | "postLogoutRedirectUris" | "grantTypes" | "scope" | "resources" | "firstParty" | "backchannelLogoutUri"> & { permissionNamespace: string | null; idTokenSigningAlg: string | null };
 
 export function createClientQueries(db: PrismaClient) {
   return {

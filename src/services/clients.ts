@@ -46,6 +46,9 @@ export function applicationTypeOf(c: UriLists): "native" | "web" {
   return c.type === "public" && [...c.redirectUris, ...c.postLogoutRedirectUris].some(isPrivateUseUri) ? "native" : "web";
 }
 
+/** the ID token algorithms a client may ask besides the default (SIGNING_ALG): services/signing-keys.ts keeps RS256 keys */
+export const ID_TOKEN_ALGS = ["RS256"] as const;
+
 export const newClientSchema = z.object({
   name: nameText("Client names").trim().min(1).max(100),
   type: z.enum(["confidential", "public"]),
@@ -59,6 +62,8 @@ export const newClientSchema = z.object({
   /** the namespace of permissions this client may register through the API, e.g. "acme.blog" */
   permissionNamespace: z.string().max(100).regex(PERMISSION_NAMESPACE, "lower-case dotted words, like acme.blog")
     .refine((ns) => !isReservedNamespace(ns), "the gatehouse namespace is reserved for Gatehouse itself").nullable().default(null),
+  /** ID tokens signed with RS256 for a relying party that accepts nothing else; null: SIGNING_ALG */
+  idTokenSigningAlg: z.enum(ID_TOKEN_ALGS).nullable().default(null),
 }).refine((c) => !c.grantTypes.includes("authorization_code") || c.redirectUris.length > 0, { message: "authorization_code needs at least one redirect URI", path: ["redirectUris"] })
   .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), { message: "public clients cannot use client_credentials", path: ["grantTypes"] })
   .superRefine(checkNativeUris);
@@ -126,6 +131,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
         firstParty: c.firstParty,
         backchannelLogoutUri: c.backchannelLogoutUri,
         permissionNamespace: c.permissionNamespace,
+        idTokenSigningAlg: c.idTokenSigningAlg,
       });
       return { client, secret };
     },
@@ -149,7 +155,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
       const updated = await queries.update(id, {
         name: c.name, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes,
         scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri,
-        permissionNamespace: c.permissionNamespace,
+        permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg,
       });
       cache.delete(id);
       return updated;
@@ -184,6 +190,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
         response_types: c.grantTypes.includes("authorization_code") ? ["code"] : [],
         scope: c.scope,
         ...(c.backchannelLogoutUri ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
+        ...(c.idTokenSigningAlg ? { id_token_signed_response_alg: c.idTokenSigningAlg } : {}),
         gatehouse_first_party: c.firstParty,
         gatehouse_resources: c.resources,
       };

@@ -1,6 +1,8 @@
 // Signing keys: generated here, kept in Postgres with the private half encrypted by the master key.
 // States: next (published in the JWKS, not yet signing) -> current (signs) -> previous (published until every
-// token it signed has expired) -> retired (gone from the JWKS).
+// token it signed has expired) -> retired (gone from the JWKS). Two algorithms sign: SIGNING_ALG (ES256 by
+// default) signs access tokens and every ID token unless a client asks RS256, which OpenID Connect requires a
+// provider to offer and some relying parties accept alone; each has its own keys, rotated together.
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { decryptSecret, encryptSecret, randomToken } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
@@ -10,6 +12,10 @@ import type { NewSigningKey, SigningKey, SigningKeyQueries } from "../queries/si
 export type KeySet = { keys: JWK[]; fingerprint: string };
 
 const CURVES: Record<string, string | undefined> = { ES256: "P-256", ES384: "P-384", EdDSA: "Ed25519" };
+/** the algorithm every provider must offer for ID tokens (OpenID Connect Discovery, id_token_signing_alg_values_supported) */
+export const REQUIRED_ID_TOKEN_ALG = "RS256";
+/** the algorithms that sign: SIGNING_ALG first, then RS256 */
+export const signingAlgs = (alg: string): string[] => (alg === REQUIRED_ID_TOKEN_ALG ? [alg] : [alg, REQUIRED_ID_TOKEN_ALG]);
 
 export function createSigningKeyService(deps: {
   queries: SigningKeyQueries;
@@ -20,12 +26,13 @@ export function createSigningKeyService(deps: {
   retireAfterSeconds: number;
 }) {
   const { queries, masterKey, clock, alg } = deps;
+  const algs = signingAlgs(alg);
   const purpose = (kid: string) => `signing-key:${kid}`;
 
-  async function generate(): Promise<NewSigningKey> {
+  async function generate(alg: string): Promise<NewSigningKey> {
     const kid = randomToken(12);
     const crv = CURVES[alg];
-    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(crv && alg === "EdDSA" ? { crv } : {}) });
+    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(crv && alg === "EdDSA" ? { crv } : {}), ...(alg.startsWith("RS") || alg.startsWith("PS") ? { modulusLength: 2048 } : {}) });
     const base = { kid, alg, use: "sig" };
     const privateJwk = { ...(await exportJWK(privateKey)), ...base };
     const publicJwk = { ...(await exportJWK(publicKey)), ...base };
@@ -46,24 +53,36 @@ export function createSigningKeyService(deps: {
   const order = { current: 0, next: 1, previous: 2, retired: 3 } as const;
 
   return {
-    /** first start: create a current and a next key (no-op when keys exist) */
+    /** first start of each algorithm: a current and a next key (no-op for an algorithm that has keys) */
     async ensureKeys(): Promise<boolean> {
-      if ((await queries.listPublished()).length) return false;
-      return queries.createInitial(await generate(), await generate(), clock.now());
+      const published = await queries.listPublished();
+      let created = false;
+      for (const a of algs) {
+        if (published.some((k) => k.alg === a)) continue;
+        if (await queries.createInitial(await generate(a), await generate(a), clock.now())) created = true;
+      }
+      return created;
     },
 
-    /** promotes next to current now; the old current stays published until its tokens have expired */
+    /**
+     * promotes each algorithm's next key to current now; the old current keys stay published until their tokens
+     * have expired. Returns the new current key of SIGNING_ALG.
+     */
     async rotate(): Promise<string> {
       const now = clock.now();
-      return queries.rotate(await generate(), now, new Date(now.getTime() + deps.retireAfterSeconds * 1000));
+      const retireAfter = new Date(now.getTime() + deps.retireAfterSeconds * 1000);
+      const [primary] = await Promise.all(algs.map(async (a) => queries.rotate(await generate(a), now, retireAfter)));
+      return primary!;
     },
 
-    /** the private key set for oidc-provider, current key first */
+    /** the private key set for oidc-provider, current keys first (SIGNING_ALG's before RS256's) */
     async load(): Promise<KeySet> {
       await queries.retireExpired(clock.now());
-      const published = (await queries.listPublished()).filter((k) => k.alg === alg || k.state !== "current");
-      published.sort((a, b) => order[a.state] - order[b.state]);
-      if (!published.some((k) => k.state === "current")) throw new Error("no current signing key (run `gatehouse rotate-keys`)");
+      // a current key of an algorithm no longer configured only verifies what it signed
+      const published = (await queries.listPublished()).map((k) => (k.state === "current" && !algs.includes(k.alg) ? { ...k, state: "previous" as const } : k));
+      const rank = (a: string) => (algs.includes(a) ? algs.indexOf(a) : algs.length);
+      published.sort((a, b) => order[a.state] - order[b.state] || rank(a.alg) - rank(b.alg));
+      for (const a of algs) if (!published.some((k) => k.state === "current" && k.alg === a)) throw new Error(`no current ${a} signing key (run \`gatehouse rotate-keys\`)`);
       return { keys: published.map(toProviderJwk), fingerprint: published.map((k) => `${k.id}:${k.state}`).join(",") };
     },
 

@@ -114,6 +114,22 @@ describe("admin clients pages", () => {
     expect((await events("client.updated")).find((e) => e.clientId === clientId)).toMatchObject({ actorId: admin.id });
   });
 
+  it("the edit page sets the ID token signature to RS256 and back; a value not offered is refused inline", async () => {
+    const { clientId } = await register("Signature app");
+    const edit = await browser.go(`${t.url}/admin/clients/${clientId}/edit`);
+    expect(edit.html).toContain('name="idTokenSigningAlg"');
+    const keep = clientForm("Signature app").filter(([k]) => k !== "type");
+    const saved = await post(browser, edit, "/edit", keep.concat([["idTokenSigningAlg", "RS256"]]));
+    expect(saved.status).toBe(200);
+    expect((await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).idTokenSigningAlg).toBe("RS256");
+    expect((await browser.go(`${t.url}/admin/clients/${clientId}`)).html).toMatch(/ID token signature<\/dt><dd>RS256/);
+    const refused = await post(browser, await browser.go(`${t.url}/admin/clients/${clientId}/edit`), "/edit", keep.concat([["idTokenSigningAlg", "HS256"]]));
+    expect(refused.status).toBe(400);
+    expect((await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).idTokenSigningAlg).toBe("RS256");
+    await post(browser, await browser.go(`${t.url}/admin/clients/${clientId}/edit`), "/edit", keep.concat([["idTokenSigningAlg", ""]]));
+    expect((await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).idTokenSigningAlg).toBeNull();
+  });
+
   it("rotates the secret after a confirmation: the old secret is refused, the new one works", async () => {
     const { clientId, secret } = await register("Rotated app");
     const confirm = await browser.go(`${t.url}/admin/clients/${clientId}/rotate-secret`);

@@ -18,7 +18,7 @@ import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/ap
 const REDIRECT = "https://app.example.test/cb";
 const REDIRECT2 = "https://app.example.test/new-cb";
 const PERMISSION = "gatehouse.admin.clients.manage";
-const FIELDS = ["backchannelLogoutUri", "createdAt", "disabled", "firstParty", "grantTypes", "hasSecret", "id", "name", "permissionNamespace",
+const FIELDS = ["backchannelLogoutUri", "createdAt", "disabled", "firstParty", "grantTypes", "hasSecret", "id", "idTokenSigningAlg", "name", "permissionNamespace",
   "postLogoutRedirectUris", "redirectUris", "resources", "scope", "secretRotatedAt", "tokenEndpointAuthMethod", "type", "updatedAt"];
 type Client = Json & { id: string; name: string; redirectUris: string[] };
 

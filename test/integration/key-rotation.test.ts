@@ -1,6 +1,7 @@
 // Signing-key rotation: the next key is published before it signs, tokens signed by the old key still verify
 // after rotation, other processes pick the change up, and a previous key leaves the JWKS once its tokens
-// have expired.
+// have expired. Each algorithm (ES256, and RS256 for the clients that ask RS256 ID tokens) has its own keys,
+// rotated together.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, type JSONWebKeySet } from "jose";
@@ -22,11 +23,16 @@ describe("signing key rotation", () => {
   });
   afterAll(async () => { await t?.close(); });
 
-  it("starts with a current key and a published next key; only the current one signs", async () => {
-    const keys = await t.app.services.keys.list();
-    expect(keys.map((k) => k.state).sort()).toEqual(["current", "next"]);
+  const es256 = async () => (await t.app.services.keys.list()).filter((k) => k.alg === "ES256");
+
+  it("starts with a current key and a published next key per algorithm; only the current ES256 key signs access tokens", async () => {
+    const all = await t.app.services.keys.list();
+    for (const alg of ["ES256", "RS256"]) expect(all.filter((k) => k.alg === alg).map((k) => k.state).sort(), alg).toEqual(["current", "next"]);
+    expect(all).toHaveLength(4);
+    const keys = await es256();
     const published = (await jwks()).keys.map((k) => k.kid);
-    expect(published.sort()).toEqual(keys.map((k) => k.id).sort());
+    expect(published.sort()).toEqual(all.map((k) => k.id).sort());
+    expect((await jwks()).keys.filter((k) => k.kty === "RSA").map((k) => k.alg)).toEqual(["RS256", "RS256"]);
     for (const k of (await jwks()).keys) expect(k).not.toHaveProperty("d"); // public halves only
     const { access_token } = await client.clientCredentialsGrant(rp, { resource: API });
     expect(decodeProtectedHeader(access_token).kid).toBe(keys.find((k) => k.state === "current")!.id);
@@ -35,7 +41,8 @@ describe("signing key rotation", () => {
   it("after rotation the next key signs and tokens from the old key still verify", async () => {
     const before = await client.clientCredentialsGrant(rp, { resource: API });
     const oldKid = decodeProtectedHeader(before.access_token).kid;
-    const nextKid = (await t.app.services.keys.list()).find((k) => k.state === "next")!.id;
+    const nextKid = (await es256()).find((k) => k.state === "next")!.id;
+    const nextRsaKid = (await t.app.services.keys.list()).find((k) => k.state === "next" && k.alg === "RS256")!.id;
 
     // a second process sharing the database, e.g. another replica, rotates
     const other = await createContext(t.config);
@@ -52,11 +59,13 @@ describe("signing key rotation", () => {
     const states = Object.fromEntries((await t.app.services.keys.list()).map((k) => [k.id, k.state]));
     expect(states[oldKid!]).toBe("previous");
     expect(states[nextKid]).toBe("current");
-    expect(Object.values(states).filter((s) => s === "next")).toHaveLength(1);
+    expect(states[nextRsaKid]).toBe("current"); // the RS256 keys rotated with them
+    expect(Object.values(states).filter((s) => s === "next")).toHaveLength(2);
+    expect(Object.values(states).filter((s) => s === "current")).toHaveLength(2);
   });
 
   it("a previous key is retired from the JWKS once every token it signed has expired", async () => {
-    const previous = (await t.app.services.keys.list()).find((k) => k.state === "previous")!;
+    const previous = (await es256()).find((k) => k.state === "previous")!;
     expect(previous.retireAfter!.getTime()).toBeGreaterThan(Date.now() + t.config.tokens.accessTokenTtl * 1000);
     await t.app.db.prisma.signingKey.update({ where: { id: previous.id }, data: { retireAfter: new Date(Date.now() - 1000) } });
     expect(await t.app.oidc.refreshKeys()).toBe(true);

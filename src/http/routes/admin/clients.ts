@@ -19,7 +19,7 @@ const CSRF = "admin-clients";
 
 type FormValues = {
   name: string; type: string; redirectUris: string; postLogoutRedirectUris: string; grantTypes: string[];
-  resources: string[]; firstParty: boolean; backchannelLogoutUri: string; permissionNamespace: string;
+  resources: string[]; firstParty: boolean; backchannelLogoutUri: string; permissionNamespace: string; idTokenSigningAlg: string;
 };
 
 const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "never");
@@ -33,6 +33,7 @@ function formOf(b: Record<string, unknown>): FormValues {
     name: text(b.name), type: text(b.type), redirectUris: text(b.redirectUris), postLogoutRedirectUris: text(b.postLogoutRedirectUris),
     grantTypes: many(b.grantTypes), resources: many(b.resources), firstParty: b.firstParty === "yes",
     backchannelLogoutUri: text(b.backchannelLogoutUri).trim(), permissionNamespace: text(b.permissionNamespace).trim(),
+    idTokenSigningAlg: text(b.idTokenSigningAlg),
   };
 }
 
@@ -41,6 +42,7 @@ function formFromClient(c: OidcClient): FormValues {
     name: c.name, type: c.type, redirectUris: c.redirectUris.join("\n"), postLogoutRedirectUris: c.postLogoutRedirectUris.join("\n"),
     grantTypes: c.grantTypes, resources: c.resources, firstParty: c.firstParty,
     backchannelLogoutUri: c.backchannelLogoutUri ?? "", permissionNamespace: c.permissionNamespace ?? "",
+    idTokenSigningAlg: c.idTokenSigningAlg ?? "",
   };
 }
 
@@ -50,6 +52,8 @@ function inputOf(f: FormValues): ClientEditInput {
     name: f.name, redirectUris: lines(f.redirectUris), postLogoutRedirectUris: lines(f.postLogoutRedirectUris),
     grantTypes: f.grantTypes as ClientEditInput["grantTypes"], resources: f.resources, firstParty: f.firstParty,
     backchannelLogoutUri: f.backchannelLogoutUri || null, permissionNamespace: f.permissionNamespace || null,
+    // anything but the listed algorithms is refused by the service's schema
+    idTokenSigningAlg: (f.idTokenSigningAlg || null) as ClientEditInput["idTokenSigningAlg"],
   };
 }
 
@@ -85,7 +89,7 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
   const view = (c: OidcClient) => ({
     id: c.id, name: c.name, type: c.type, firstParty: c.firstParty, grantTypes: c.grantTypes, redirectUris: c.redirectUris,
     postLogoutRedirectUris: c.postLogoutRedirectUris, resources: c.resources, scope: c.scope, backchannelLogoutUri: c.backchannelLogoutUri,
-    permissionNamespace: c.permissionNamespace, created: when(c.createdAt), updated: when(c.updatedAt), secretRotated: c.secretHash ? when(c.secretRotatedAt) : null,
+    permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg, created: when(c.createdAt), updated: when(c.updatedAt), secretRotated: c.secretHash ? when(c.secretRotatedAt) : null,
   });
 
   function renderForm(ctx: Context, mode: "new" | "edit", values: FormValues, opts: { client?: OidcClient; errors?: Record<string, string> } = {}, status = 200) {
@@ -93,7 +97,7 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
     return h.render(ctx, "clients-form", {
       section: "clients", title: mode === "new" ? "New client" : `Edit ${values.name}`, mode, values, errors,
       error: Object.keys(errors).length ? "The client was not saved: correct the fields marked below." : undefined,
-      client: opts.client ? view(opts.client) : undefined, grantTypes: GRANT_TYPES, resourceServers: config.resourceServers,
+      client: opts.client ? view(opts.client) : undefined, grantTypes: GRANT_TYPES, resourceServers: config.resourceServers, signingAlg: config.tokens.signingAlg,
       csrfToken: csrf.token(ctx, CSRF),
     }, status);
   }
