@@ -53,6 +53,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .option("--first-party", "a client of the same organisation: no consent page")
     .option("--backchannel-logout-uri <uri>", "where Gatehouse sends logout tokens")
     .option("--permission-namespace <ns>", "namespace whose permissions the client may register through PUT /api/v1/permissions (e.g. acme.blog; needs client_credentials and the resource ISSUER/api)")
+    .option("--ends-with-session", "sign-out (and any end of the session) ends the client's refresh tokens, offline_access too")
     .option("--id-token-alg <alg>", "RS256: sign this client's ID tokens with RS256, for a relying party that accepts nothing else (default: SIGNING_ALG)")
     .option("--json", "print JSON")
     .action((opts: Record<string, unknown>) => withCliContext(async ({ services }) => {
@@ -64,6 +65,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
         backchannelLogoutUri: opts.backchannelLogoutUri ?? null,
         permissionNamespace: opts.permissionNamespace ?? null,
         idTokenSigningAlg: opts.idTokenAlg ?? null,
+        endsWithSession: Boolean(opts.endsWithSession),
       });
       if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join(".") || "client"}: ${i.message}`).join("\n"));
       const { client, secret } = await services.clients.create(parsed.data).catch((err: unknown) => {

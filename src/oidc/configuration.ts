@@ -42,7 +42,7 @@ const accountClient = (issuer: string): ClientMetadata => ({
 /** `roles`: the ID token and userinfo say the grant's team and the user's role in it */
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access", "roles"];
 
-type GatehouseClient = { clientId: string; gatehouse_first_party?: boolean; gatehouse_resources?: string[] };
+type GatehouseClient = { clientId: string; gatehouse_first_party?: boolean; gatehouse_resources?: string[]; gatehouse_ends_with_session?: boolean };
 
 function guardedFindAccount(find: Configuration["findAccount"], guard: UnavailableGuard): Configuration["findAccount"] {
   return async (ctx, sub, token) => {
@@ -170,7 +170,7 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
     clientDefaults: { grant_types: ["authorization_code"], response_types: ["code"], token_endpoint_auth_method: "client_secret_basic", id_token_signed_response_alg: alg },
-    extraClientMetadata: { properties: ["gatehouse_first_party", "gatehouse_resources"] },
+    extraClientMetadata: { properties: ["gatehouse_first_party", "gatehouse_resources", "gatehouse_ends_with_session"] },
     enabledJWA: {
       // SIGNING_ALG is every client's default; RS256 for a client that asks (OpenID Connect requires it offered)
       idTokenSigningAlgValues: signingAlgs(alg) as (typeof alg)[],
@@ -183,7 +183,9 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     ttl: lifetimes(config),
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
-    expiresWithSession: async (_ctx, code) => !code.scopes.has("offline_access"),
+    // offline_access outlives the session (sign-out, revoke, expiry) unless the client is set to end with it; then
+    // oidc-provider also revokes the grant at sign-out
+    expiresWithSession: async (ctx, code) => !code.scopes.has("offline_access") || (ctx.oidc.client as unknown as GatehouseClient | undefined)?.gatehouse_ends_with_session === true,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: interactionPolicyWith(deps.teams) },
     loadExistingGrant: guardedLoadExistingGrant(loadExistingGrant(deps.teams), guard),
     // `team`: the team (slug or id) the relying party wants tokens for

@@ -18,10 +18,11 @@ export type NewClient = {
   backchannelLogoutUri: string | null;
   permissionNamespace?: string | null;
   idTokenSigningAlg?: string | null;
+  endsWithSession?: boolean;
 };
 
 /** what an admin may change on a client (not its id, type or secret) */
-export type ClientChanges = Pick<NewClient, "name" | "redirectUris" | "postLogoutRedirectUris" | "grantTypes" | "scope" | "resources" | "firstParty" | "backchannelLogoutUri"> & { permissionNamespace: string | null; idTokenSigningAlg: string | null };
+export type ClientChanges = Pick<NewClient, "name" | "redirectUris" | "postLogoutRedirectUris" | "grantTypes" | "scope" | "resources" | "firstParty" | "backchannelLogoutUri"> & { permissionNamespace: string | null; idTokenSigningAlg: string | null; endsWithSession: boolean };
 
 export function createClientQueries(db: PrismaClient) {
   return {

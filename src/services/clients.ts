@@ -64,6 +64,8 @@ export const newClientSchema = z.object({
     .refine((ns) => !isReservedNamespace(ns), "the gatehouse namespace is reserved for Gatehouse itself").nullable().default(null),
   /** ID tokens signed with RS256 for a relying party that accepts nothing else; null: SIGNING_ALG */
   idTokenSigningAlg: z.enum(ID_TOKEN_ALGS).nullable().default(null),
+  /** sign-out (and any end of the session) ends this client's tokens, offline_access included; by default they outlive it */
+  endsWithSession: z.boolean().default(false),
 }).refine((c) => !c.grantTypes.includes("authorization_code") || c.redirectUris.length > 0, { message: "authorization_code needs at least one redirect URI", path: ["redirectUris"] })
   .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), { message: "public clients cannot use client_credentials", path: ["grantTypes"] })
   .superRefine(checkNativeUris);
@@ -132,6 +134,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
         backchannelLogoutUri: c.backchannelLogoutUri,
         permissionNamespace: c.permissionNamespace,
         idTokenSigningAlg: c.idTokenSigningAlg,
+        endsWithSession: c.endsWithSession,
       });
       return { client, secret };
     },
@@ -155,7 +158,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
       const updated = await queries.update(id, {
         name: c.name, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes,
         scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri,
-        permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg,
+        permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg, endsWithSession: c.endsWithSession,
       });
       cache.delete(id);
       return updated;
@@ -192,6 +195,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
         ...(c.backchannelLogoutUri ? { backchannel_logout_uri: c.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
         ...(c.idTokenSigningAlg ? { id_token_signed_response_alg: c.idTokenSigningAlg } : {}),
         gatehouse_first_party: c.firstParty,
+        gatehouse_ends_with_session: c.endsWithSession,
         gatehouse_resources: c.resources,
       };
     },

@@ -18,7 +18,7 @@ import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/ap
 const REDIRECT = "https://app.example.test/cb";
 const REDIRECT2 = "https://app.example.test/new-cb";
 const PERMISSION = "gatehouse.admin.clients.manage";
-const FIELDS = ["backchannelLogoutUri", "createdAt", "disabled", "firstParty", "grantTypes", "hasSecret", "id", "idTokenSigningAlg", "name", "permissionNamespace",
+const FIELDS = ["backchannelLogoutUri", "createdAt", "disabled", "endsWithSession", "firstParty", "grantTypes", "hasSecret", "id", "idTokenSigningAlg", "name", "permissionNamespace",
   "postLogoutRedirectUris", "redirectUris", "resources", "scope", "secretRotatedAt", "tokenEndpointAuthMethod", "type", "updatedAt"];
 type Client = Json & { id: string; name: string; redirectUris: string[] };
 
@@ -114,6 +114,15 @@ describe("admin clients API", () => {
       expect(seen.length).toBeLessThan(50);
     } while (cursor);
     expect(seen).toEqual(dbOrder);
+  });
+
+  it("PATCH sets whether sign-out ends the client's refresh tokens; other changes keep it; a non-boolean is 400", async () => {
+    const { client: c } = await register("Session-bound app");
+    expect(c.endsWithSession).toBe(false);
+    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { endsWithSession: true })).body.endsWithSession).toBe(true);
+    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { name: "Renamed session-bound app" })).body.endsWithSession).toBe(true);
+    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { endsWithSession: "yes" })).status).toBe(400);
+    expect((await row(c.id)).endsWithSession).toBe(true);
   });
 
   it("PATCH changes only the fields sent: the provider refuses the old redirect URI and accepts the new one at once; audited", async () => {
