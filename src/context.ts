@@ -51,6 +51,7 @@ import { createRedisAdapterFactory, type RedisAdapterClass } from "./oidc/redis-
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
 import { createProviderHost, type ProviderHost } from "./oidc/provider-host.ts";
 import { createUnavailableGuard } from "./oidc/unavailable.ts";
+import { offlineAccessForFirstParty } from "./oidc/offline-access.ts";
 import { createSessionTracking } from "./oidc/session-tracking.ts";
 import { createViews, type Views } from "./http/views.ts";
 import { createCsrf, type Csrf } from "./http/csrf.ts";
@@ -252,6 +253,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const ClientAdapter = createClientAdapterClass(services.clients);
   const unavailable = createUnavailableGuard(log);
   const trackSessions = createSessionTracking({ sessions: services.sessions, log });
+  const offlineAccess = offlineAccessForFirstParty((clientId) => services.clients.find(clientId));
   const oidc = await createProviderHost({
     config, accounts: services.accounts, renderPage: views.render, tokenClaims, teams: teamClaims, keys: services.keys, log,
     adapter: (name: string) => unavailable.adapter(name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name), name),
@@ -259,6 +261,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     prepare: (provider) => {
       provider.use(unavailable.retryAfter);
       trackSessions(provider);
+      offlineAccess(provider);
     },
   });
   services.sessionEvents.onSessionsEnded(createBackchannelNotifier({ host: oidc, log }));
