@@ -19,6 +19,7 @@ import { createLoginAnalyticsQueries } from "./login-analytics.ts";
 import { createAdminCountQueries } from "./admin-counts.ts";
 import { createTeamDirectoryQueries } from "./team-directory.ts";
 import { createSignInQueries } from "./sign-ins.ts";
+import { createRegistrationQueries } from "./registrations.ts";
 
 /** `sql`: plain prepared statements over the same pool, for the statements every sign-in and token runs */
 export function createQueries(db: PrismaClient, sql: Sql) {
@@ -28,6 +29,7 @@ export function createQueries(db: PrismaClient, sql: Sql) {
     signingKeys: createSigningKeyQueries(db),
     auditEvents: createAuditEventQueries(db, sql),
     emailVerifications: createEmailVerificationQueries(db),
+    registrations: createRegistrationQueries(db),
     credentials: createCredentialQueries(db),
     emailChanges: createEmailChangeQueries(db),
     teams: createTeamQueries(db, sql),

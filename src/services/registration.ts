@@ -5,11 +5,14 @@
 // Door A: the registration also creates a team with the new user as its Owner; the team is checked before the
 // account exists, so a taken team address refuses the registration and leaves nothing behind. Door B: a
 // registration from an invitation link remembers the link with the pending account (in Redis, until the
-// invitation expires) so that the account joins the team once its address is verified.
+// invitation expires) so that the account joins the team once its address is verified. The account, its team, its
+// verification link and the registration's audit events are one transaction (queries/registrations.ts); the
+// email goes out after the commit.
 import { randomToken, sha256, encryptSecret, decryptSecret } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { UserQueries } from "../queries/users.ts";
 import type { EmailVerificationQueries } from "../queries/email-verifications.ts";
+import type { RegistrationQueries } from "../queries/registrations.ts";
 import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./identifiers.ts";
 import type { PasswordService } from "./passwords.ts";
 import type { PasswordPolicy } from "./password-policy.ts";
@@ -31,13 +34,14 @@ const SLUG_TAKEN = "That team address is taken. Please choose another.";
 export function createRegistrationService(deps: {
   users: UserQueries;
   verifications: EmailVerificationQueries;
+  registrations: RegistrationQueries;
   passwords: PasswordService;
   policy: PasswordPolicy;
   notifications: Notifications;
   clock: Clock;
   issuer: string;
   verificationTtlSeconds: number;
-  teams: Pick<TeamService, "validateTeam" | "createTeam">;
+  teams: Pick<TeamService, "validateTeam" | "builtInRoles">;
   teamQueries: Pick<TeamQueries, "findBySlug">;
   redis: RedisClient;
   masterKey: Buffer;
@@ -47,11 +51,17 @@ export function createRegistrationService(deps: {
   const invitationKey = (userId: string) => `registration:invitation:{${userId}}`;
   const slugReservation = (slug: string) => `registration:slug:{${slug}}`;
 
-  async function sendVerification(user: { id: string; email: string; username: string }): Promise<void> {
+  /** a new verification link (its hash to store, the link to send) */
+  function newLink() {
     const token = randomToken(32);
-    const now = clock.now();
-    await verifications.replace({ userId: user.id, tokenHash: sha256(token), email: user.email, expiresAt: new Date(now.getTime() + deps.verificationTtlSeconds * 1000) }, now);
-    await notifications.verifyEmail(user, `${deps.issuer}/verify-email?token=${token}`, deps.verificationTtlSeconds);
+    return { tokenHash: sha256(token), expiresAt: new Date(clock.now().getTime() + deps.verificationTtlSeconds * 1000), url: `${deps.issuer}/verify-email?token=${token}` };
+  }
+  const isSlugConflict = (err: unknown) => /slug/.test(JSON.stringify((err as { meta?: unknown }).meta ?? {}));
+
+  async function sendVerification(user: { id: string; email: string; username: string }): Promise<void> {
+    const link = newLink();
+    await verifications.replace({ userId: user.id, tokenHash: link.tokenHash, email: user.email, expiresAt: link.expiresAt }, clock.now());
+    await notifications.verifyEmail(user, link.url, deps.verificationTtlSeconds);
   }
 
   return {
@@ -66,6 +76,8 @@ export function createRegistrationService(deps: {
       beforeEmail?: (emailNormalized: string) => Promise<void>;
       /** Door B: the invitation link the account came with, kept until it is verified (or the link expires) */
       invitation?: { token: string; expiresAt: Date };
+      /** what the `user.registered` event says besides the team (the invitation, the first run) */
+      auditData?: Record<string, string | boolean>;
     } = {}): Promise<RegistrationResult> {
       const email = input.email.normalize("NFC").trim();
       const username = input.username.normalize("NFC").trim();
@@ -94,34 +106,33 @@ export function createRegistrationService(deps: {
         return { outcome: "invalid", field: "username", message: "That username is taken. Please choose another." };
       }
       const passwordHash = await passwords.hash(input.password);
-      let user;
+      const link = newLink();
+      const row = { email, emailNormalized: normalizeEmail(email), username, usernameNormalized: normalizeUsername(username), passwordHash };
+      let made;
       try {
-        const row = { email, emailNormalized: normalizeEmail(email), username, usernameNormalized: normalizeUsername(username), passwordHash };
-        if (opts.systemRole) {
-          user = await users.createFirstAdmin({ ...row, systemRole: opts.systemRole });
-          if (!user) return { outcome: "closed" };
-        } else {
-          user = await users.create({ ...row, emailVerified: false });
-        }
+        made = await deps.registrations.create({
+          user: row, systemRole: opts.systemRole,
+          team: team ? { ...team, roles: teams.builtInRoles() } : undefined,
+          verification: { tokenHash: link.tokenHash, expiresAt: link.expiresAt },
+          events: ({ userId, teamId }) => [
+            { type: "user.registered", outcome: "success", userId, ...request, data: { ...(teamId ? { teamId } : {}), ...(opts.auditData ?? {}) } },
+            ...(teamId && team ? [{ type: "team.created", outcome: "success" as const, userId, ...request, data: { teamId, slug: team.slug, via: "registration" } }] : []),
+          ],
+        });
       } catch (err) {
-        // a parallel registration took the address or the username a moment ago
         if ((err as { code?: string }).code !== "P2002") throw err;
+        // another registration took the team address since the check: refuse like the check does (nothing was made)
+        if (team && isSlugConflict(err)) return { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN };
+        // a parallel registration took the address or the username a moment ago
         return { outcome: "check_email", userId: null };
       }
-      let created: { id: string; slug: string } | undefined;
-      if (team) {
-        const made = await teams.createTeam(user.id, team);
-        if (made.outcome !== "created") {
-          // another registration took the address since the check: undo the account, refuse like the check does
-          await users.deleteUnverified(user.id);
-          return made.field === "teamSlug" ? { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN } : made;
-        }
-        created = { id: made.teamId, slug: made.slug };
-      }
+      if (!made) return { outcome: "closed" };
+      const user = { id: made.userId, email, username };
+      const created = made.team ?? undefined;
       const keep = opts.invitation ? Math.floor((opts.invitation.expiresAt.getTime() - clock.now().getTime()) / 1000) : 0;
       // sealed with the master key: a token at rest is never readable from Redis alone
       if (opts.invitation && keep > 0) await deps.redis.set(invitationKey(user.id), encryptSecret(deps.masterKey, opts.invitation.token, invitationKey(user.id)), "EX", keep);
-      await sendVerification(user);
+      await notifications.verifyEmail(user, link.url, deps.verificationTtlSeconds);
       return { outcome: "check_email", userId: user.id, ...(created ? { team: created } : {}) };
     },
 

@@ -38,6 +38,9 @@ export function createTeamService(deps: { teams: TeamQueries; registry: Permissi
   return {
     defaultsFor,
 
+    /** a new team's built-in roles with their starting permissions */
+    builtInRoles: () => BUILT_IN_TEAM_ROLES.map((r) => ({ ...r, permissions: defaultsFor(r.key) })),
+
     validateTeam(input: { name: string; slug?: string }): { name: string; slug: string } | Extract<CreateTeamResult, { outcome: "invalid" }> {
       const hidden = nameCharactersProblem(input.name, "Team names");
       if (hidden) return { outcome: "invalid", field: "teamName", message: hidden };
@@ -54,7 +57,7 @@ export function createTeamService(deps: { teams: TeamQueries; registry: Permissi
       if ("outcome" in valid) return valid;
       if (await teams.findBySlug(valid.slug)) return { outcome: "invalid", field: "teamSlug", message: "That team address is taken. Please choose another." };
       try {
-        const { team } = await teams.createWithOwner({ ...valid, ownerId, roles: BUILT_IN_TEAM_ROLES.map((r) => ({ ...r, permissions: defaultsFor(r.key) })) });
+        const { team } = await teams.createWithOwner({ ...valid, ownerId, roles: this.builtInRoles() });
         return { outcome: "created", teamId: team.id, slug: team.slug };
       } catch (err) {
         if ((err as { code?: string }).code !== "P2002") throw err;

@@ -109,6 +109,38 @@ describe("registration with teams", () => {
     expect((await register({ username: name, email, password: PASSWORD, team_name: "Another team", team_slug: slug("free") })).status).toBe(200);
   });
 
+  it("a registration is one transaction with its audit events: a failure at the last event leaves no account, team, link or email", async () => {
+    // Postgres refuses the registration's last write (its team.created event), as a restart at that moment would
+    const db = t.app.db.prisma;
+    await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION gh_test_refuse_team_created() RETURNS trigger AS $$ BEGIN
+      IF NEW.type = 'team.created' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.$executeRawUnsafe(`CREATE TRIGGER gh_test_refuse BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION gh_test_refuse_team_created()`);
+    const email = uniqueEmail("atomic");
+    const teamSlug = slug("atomic");
+    const before = { users: await users(), teams: await teams(), mails: sink.messages.length, events: await db.auditEvent.count() };
+    try {
+      const failed = await register({ username: username(), email, password: PASSWORD, team_name: "Atomic team", team_slug: teamSlug });
+      expect(failed.status).toBe(500);
+    } finally {
+      await db.$executeRawUnsafe("DROP TRIGGER gh_test_refuse ON audit_events");
+      await db.$executeRawUnsafe("DROP FUNCTION gh_test_refuse_team_created()");
+    }
+    expect(await db.user.findFirst({ where: { email } })).toBeNull();
+    expect(await db.team.findUnique({ where: { slug: teamSlug } })).toBeNull();
+    expect({ users: await users(), teams: await teams(), events: await db.auditEvent.count() }).toEqual({ users: before.users, teams: before.teams, events: before.events });
+    await new Promise((r) => setTimeout(r, 300)); // a mail would be on its way by now
+    expect(sink.messages.slice(before.mails).filter((m) => m.to.includes(email))).toEqual([]);
+
+    // the same registration again succeeds whole: the account, its team, the link, both events, the email
+    const done = await register({ username: username(), email, password: PASSWORD, team_name: "Atomic team", team_slug: teamSlug });
+    expect(done.status).toBe(200);
+    const user = await db.user.findFirstOrThrow({ where: { email } });
+    const events = await db.auditEvent.findMany({ where: { userId: user.id }, orderBy: { id: "asc" } });
+    expect(events.map((e) => e.type)).toEqual(["user.registered", "team.created"]);
+    expect(events[1]!.data).toMatchObject({ slug: teamSlug, via: "registration" });
+    await sink.waitFor((m) => m.to.includes(email) && m.subject.startsWith("Confirm your email"));
+  });
+
   it("parallel registrations for one team address: exactly one account and one team; the others are refused", async () => {
     const wanted = slug("race");
     const before = await users();

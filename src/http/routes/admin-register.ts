@@ -69,14 +69,13 @@ export function registerAdminRegistrationRoutes(router: Router, app: AppContext)
     const info = { ip: ctx.ip, userAgent: ctx.get("user-agent") || null };
     const beforeEmail = (email: string) => app.rateLimits.accountPerIdentifier.consume(email);
     const result = door.kind === "setup"
-      ? await services.registration.register(parsed.data, info, { systemRole: "super_admin", beforeEmail })
-      : await services.registration.register(parsed.data, info, { beforeEmail, invitation: { token: door.token, expiresAt: door.invitation.expiresAt } });
+      ? await services.registration.register(parsed.data, info, { systemRole: "super_admin", beforeEmail, auditData: { systemRole: "super_admin", firstRun: true } })
+      : await services.registration.register(parsed.data, info, {
+        beforeEmail, invitation: { token: door.token, expiresAt: door.invitation.expiresAt },
+        auditData: { invitationId: door.invitation.id, systemRole: door.invitation.systemRole.key },
+      });
     if (result.outcome === "invalid") return render(ctx, door, { ...typed, error: result.message, field: result.field }, 400);
     if (result.outcome === "closed") return render(ctx, await doorOf(ctx), typed);
-    if (result.userId) {
-      const data = door.kind === "setup" ? { systemRole: "super_admin", firstRun: true } : { invitationId: door.invitation.id, systemRole: door.invitation.systemRole.key };
-      await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...info, data });
-    }
     ctx.type = "html";
     ctx.set("Cache-Control", "no-store");
     ctx.body = await views.render("pages/check-email", { title: "Check your email", email: parsed.data.email });

@@ -85,13 +85,12 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
       // Door B joins the invited team; Door A (also after a link that no longer works) brings a team of its own
       { username, email, password, ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "" } }) },
       requestInfo(ctx),
-      { beforeEmail: (address) => rateLimits.accountPerIdentifier.consume(address), ...(invited ? { invitation: { token: invited.token, expiresAt: invited.invitation.expiresAt } } : {}) },
+      {
+        beforeEmail: (address) => rateLimits.accountPerIdentifier.consume(address),
+        ...(invited ? { invitation: { token: invited.token, expiresAt: invited.invitation.expiresAt }, auditData: { invitationId: invited.invitation.id } } : {}),
+      },
     );
     if (result.outcome === "invalid") return renderRegister(ctx, door, { ...typed, error: result.message, field: FORM_FIELD[result.field] ?? result.field }, 400);
-    if (result.outcome === "check_email" && result.userId) {
-      await services.audit.record({ type: "user.registered", outcome: "success", userId: result.userId, ...requestInfo(ctx), data: result.team ? { teamId: result.team.id } : invited ? { invitationId: invited.invitation.id } : {} });
-      if (result.team) await services.audit.record({ type: "team.created", outcome: "success", userId: result.userId, ...requestInfo(ctx), data: { teamId: result.team.id, slug: result.team.slug, via: "registration" } });
-    }
     return page(ctx, "check-email", { title: "Check your email", email });
   });
 

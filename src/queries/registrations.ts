@@ -1,0 +1,50 @@
+// A registration as one transaction: the account (with its first password in the history), Door A's team with its
+// built-in roles and the new user as Owner, the verification link's hash, and the registration's audit events.
+// All or nothing: a failure anywhere (a taken address, Postgres going away) leaves no account, no team and no
+// events, and the verification email is sent only after the commit (services/registration.ts).
+import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { NewAuditEvent } from "./audit-events.ts";
+
+export type NewRegistration = {
+  user: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string };
+  /** the first-run administrator: created only while no account has a system role (one wins a race) */
+  systemRole?: string;
+  team?: { name: string; slug: string; roles: { key: string; name: string; permissions: string[] }[] };
+  verification: { tokenHash: string; expiresAt: Date };
+  /** the registration's audit events, given the ids the transaction made */
+  events: (ids: { userId: string; teamId: string | null }) => NewAuditEvent[];
+};
+
+export type CreatedRegistration = { userId: string; team: { id: string; slug: string } | null } | null;
+
+export function createRegistrationQueries(db: PrismaClient) {
+  return {
+    /** null when a first-run administrator already exists; throws P2002 when the address, username or team slug is taken */
+    create: (r: NewRegistration): Promise<CreatedRegistration> =>
+      db.$transaction(async (tx) => {
+        if (r.systemRole) {
+          await tx.$executeRaw`SELECT pg_advisory_xact_lock(4711002)`;
+          if (await tx.user.count({ where: { systemRole: { not: null } } })) return null;
+        }
+        const user = await tx.user.create({
+          data: { ...r.user, emailVerified: false, systemRole: r.systemRole ?? null, passwordHistory: { create: { passwordHash: r.user.passwordHash } } },
+          select: { id: true, email: true },
+        });
+        let team: { id: string; slug: string } | null = null;
+        if (r.team) {
+          const made = await tx.team.create({ data: { name: r.team.name, slug: r.team.slug }, select: { id: true, slug: true } });
+          const roles = await Promise.all(r.team.roles.map((role) => tx.teamRole.create({ data: { teamId: made.id, key: role.key, name: role.name, permissions: role.permissions, builtIn: true }, select: { id: true, key: true } })));
+          await tx.membership.create({ data: { teamId: made.id, userId: user.id, roleId: roles.find((role) => role.key === "owner")!.id } });
+          team = made;
+        }
+        await tx.emailVerificationToken.create({ data: { userId: user.id, email: user.email, ...r.verification } });
+        const events = r.events({ userId: user.id, teamId: team?.id ?? null });
+        if (events.length) {
+          await tx.auditEvent.createMany({ data: events.map((e) => ({ ...e, userAgent: e.userAgent?.slice(0, 512) ?? null })) });
+        }
+        return { userId: user.id, team };
+      }),
+  };
+}
+
+export type RegistrationQueries = ReturnType<typeof createRegistrationQueries>;
