@@ -17,7 +17,8 @@ describe("admin signing keys API", () => {
   let a: AdminApi;
   const jwks = async () => (await (await fetch(`${t.url}/jwks`)).json()) as JSONWebKeySet;
   const clientToken = async () => (await client.clientCredentialsGrant(a.rp, { resource: a.api })).access_token;
-  const stateOf = (keys: Key[]) => Object.fromEntries(keys.map((k) => [k.kid, k.state]));
+  // the states of the ES256 keys (access tokens, the default ID tokens); the RS256 keys rotate with them
+  const stateOf = (keys: Key[]) => Object.fromEntries(keys.filter((k) => k.alg === "ES256").map((k) => [k.kid, k.state]));
   const fingerprint = async () => (await t.app.services.keys.list()).map((k) => `${k.id}:${k.state}`).sort().join(",");
 
   beforeAll(async () => {
@@ -33,9 +34,10 @@ describe("admin signing keys API", () => {
     const keys = res.body.keys as Key[];
     const rows = await t.app.services.keys.list();
     expect(keys.map((k) => k.kid)).toEqual(rows.map((k) => k.id));
-    expect(keys.map((k) => k.state).sort()).toEqual(["current", "next"]);
+    for (const alg of ["ES256", "RS256"]) expect(keys.filter((k) => k.alg === alg).map((k) => k.state).sort(), alg).toEqual(["current", "next"]);
+    expect(keys).toHaveLength(4);
     for (const k of keys) expect(Object.keys(k).sort()).toEqual(FIELDS);
-    expect(keys.find((k) => k.state === "current")).toMatchObject({ alg: rows[0]!.alg, published: true, activatedAt: expect.any(String), deactivatedAt: null });
+    expect(keys.find((k) => k.state === "current" && k.alg === "ES256")).toMatchObject({ published: true, activatedAt: expect.any(String), deactivatedAt: null });
     const text = JSON.stringify(res.body);
     for (const r of rows) expect(text).not.toContain(r.privateJwkEncrypted);
     expect(text).not.toMatch(/"(d|p|q|dp|dq|qi|x|y|n|k)":/);
@@ -65,7 +67,9 @@ describe("admin signing keys API", () => {
     expect(before[fresh]).toBeUndefined();
 
     const set = await jwks();
-    expect(set.keys.map((k) => k.kid).sort()).toEqual([current, next, fresh].sort());
+    expect(set.keys.filter((k) => k.alg === "ES256").map((k) => k.kid).sort()).toEqual([current, next, fresh].sort());
+    const rsa = (res.body.keys as Key[]).filter((k) => k.alg === "RS256");
+    expect(rsa.map((k) => k.state).sort()).toEqual(["current", "next", "previous"]); // rotated together
     const newToken = await clientToken();
     expect(decodeProtectedHeader(newToken).kid).toBe(next);
     const keySet = createLocalJWKSet(set);

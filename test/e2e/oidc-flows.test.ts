@@ -41,7 +41,8 @@ describe("OIDC flows with openid-client", () => {
     expect(meta.authorization_response_iss_parameter_supported).toBe(true);
     expect(meta.grant_types_supported).not.toContain("implicit");
     expect(meta.grant_types_supported).not.toContain("password");
-    expect(meta.id_token_signing_alg_values_supported).toEqual(["ES256"]);
+    // ES256 every client's default; RS256 offered, as OpenID Connect Discovery requires, for the clients set to it
+    expect(meta.id_token_signing_alg_values_supported).toEqual(["ES256", "RS256"]);
   });
 
   it("signs in through the login and consent pages; ID token, userinfo and amr are right", async () => {

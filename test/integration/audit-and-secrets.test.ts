@@ -35,12 +35,14 @@ describe("secrets at rest", () => {
 
   it("signing keys: the public JWK has no private part; the private JWK is only stored encrypted", async () => {
     const rows = await t.app.db.prisma.signingKey.findMany();
-    expect(rows.length).toBeGreaterThanOrEqual(2); // current + next on first start
+    expect(rows.length).toBeGreaterThanOrEqual(4); // current + next on first start, for ES256 and RS256
+    expect(new Set(rows.map((r) => r.alg))).toEqual(new Set(["ES256", "RS256"]));
     for (const row of rows) {
       const publicJwk = row.publicJwk as Record<string, unknown>;
       expect(publicJwk.kid).toBe(row.id);
-      expect(publicJwk).not.toHaveProperty("d");
-      expect(publicJwk).toHaveProperty("x");
+      // no private part of either key type (EC: d; RSA: d, p, q, dp, dq, qi)
+      for (const part of ["d", "p", "q", "dp", "dq", "qi"]) expect(publicJwk).not.toHaveProperty(part);
+      expect(publicJwk).toHaveProperty(row.alg === "RS256" ? "n" : "x");
 
       const stored = row.privateJwkEncrypted;
       expect(stored.startsWith("v1.")).toBe(true);
