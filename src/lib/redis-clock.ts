@@ -3,15 +3,16 @@
 // token's "consumed at" and the refresh grace window agree between processes whose hosts' clocks drift apart.
 // What oidc-provider stamps itself (token iat/exp, code expiry) still uses the host clock: hosts need NTP
 // (docs/operations.md); a host found more than 2 s off Redis is logged.
-import type { RedisClient } from "../db/redis.ts";
 import type { Logger } from "./logger.ts";
 import type { Clock } from "./clock.ts";
 
 export type RedisClock = Clock & { /** ms Redis is ahead of this host */ offsetMs(): number; stop(): void };
 
 const WARN_OFFSET_MS = 2000;
+/** what the clock needs of a Redis client: TIME (seconds, microseconds) */
+type TimeSource = { time(): Promise<(string | number)[]> };
 
-export async function createRedisClock(redis: RedisClient, opts: { log?: Logger; refreshMs?: number; hostMs?: () => number } = {}): Promise<RedisClock> {
+export async function createRedisClock(redis: TimeSource, opts: { log?: Logger; refreshMs?: number; hostMs?: () => number } = {}): Promise<RedisClock> {
   const hostMs = opts.hostMs ?? Date.now;
   let offset = 0;
   let warned = false;
