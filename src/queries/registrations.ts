@@ -1,8 +1,10 @@
 // A registration as one transaction: the account (with its first password in the history), Door A's team with its
 // built-in roles and the new user as Owner, the verification link's hash, and the registration's audit events.
 // All or nothing: a failure anywhere (a taken address, Postgres going away) leaves no account, no team and no
-// events, and the verification email is sent only after the commit (services/registration.ts).
-import type { PrismaClient } from "../generated/prisma/client.ts";
+// events, and the verification email is sent only after the commit (services/registration.ts). `rehearse` runs the
+// same statements for a registration that must not happen (the address has an account) and rolls them back, so
+// both answers cost the database the same work and take as long.
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import type { NewAuditEvent } from "./audit-events.ts";
 
 export type NewRegistration = {
@@ -17,33 +19,45 @@ export type NewRegistration = {
 
 export type CreatedRegistration = { userId: string; team: { id: string; slug: string } | null } | null;
 
+/** thrown to roll a rehearsal back */
+class Rehearsal extends Error {}
+
+/** the registration's statements, in a transaction */
+
+async function write(tx: Prisma.TransactionClient, r: NewRegistration): Promise<CreatedRegistration> {
+  if (r.systemRole) {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(4711002)`;
+    if (await tx.user.count({ where: { systemRole: { not: null } } })) return null;
+  }
+  const user = await tx.user.create({
+    data: { ...r.user, emailVerified: false, systemRole: r.systemRole ?? null, passwordHistory: { create: { passwordHash: r.user.passwordHash } } },
+    select: { id: true, email: true },
+  });
+  let team: { id: string; slug: string } | null = null;
+  if (r.team) {
+    const made = await tx.team.create({ data: { name: r.team.name, slug: r.team.slug }, select: { id: true, slug: true } });
+    const roles = await Promise.all(r.team.roles.map((role) => tx.teamRole.create({ data: { teamId: made.id, key: role.key, name: role.name, permissions: role.permissions, builtIn: true }, select: { id: true, key: true } })));
+    await tx.membership.create({ data: { teamId: made.id, userId: user.id, roleId: roles.find((role) => role.key === "owner")!.id } });
+    team = made;
+  }
+  await tx.emailVerificationToken.create({ data: { userId: user.id, email: user.email, ...r.verification } });
+  const events = r.events({ userId: user.id, teamId: team?.id ?? null });
+  if (events.length) {
+    await tx.auditEvent.createMany({ data: events.map((e) => ({ ...e, userAgent: e.userAgent?.slice(0, 512) ?? null })) });
+  }
+  return { userId: user.id, team };
+}
+
 export function createRegistrationQueries(db: PrismaClient) {
   return {
     /** null when a first-run administrator already exists; throws P2002 when the address, username or team slug is taken */
-    create: (r: NewRegistration): Promise<CreatedRegistration> =>
-      db.$transaction(async (tx) => {
-        if (r.systemRole) {
-          await tx.$executeRaw`SELECT pg_advisory_xact_lock(4711002)`;
-          if (await tx.user.count({ where: { systemRole: { not: null } } })) return null;
-        }
-        const user = await tx.user.create({
-          data: { ...r.user, emailVerified: false, systemRole: r.systemRole ?? null, passwordHistory: { create: { passwordHash: r.user.passwordHash } } },
-          select: { id: true, email: true },
-        });
-        let team: { id: string; slug: string } | null = null;
-        if (r.team) {
-          const made = await tx.team.create({ data: { name: r.team.name, slug: r.team.slug }, select: { id: true, slug: true } });
-          const roles = await Promise.all(r.team.roles.map((role) => tx.teamRole.create({ data: { teamId: made.id, key: role.key, name: role.name, permissions: role.permissions, builtIn: true }, select: { id: true, key: true } })));
-          await tx.membership.create({ data: { teamId: made.id, userId: user.id, roleId: roles.find((role) => role.key === "owner")!.id } });
-          team = made;
-        }
-        await tx.emailVerificationToken.create({ data: { userId: user.id, email: user.email, ...r.verification } });
-        const events = r.events({ userId: user.id, teamId: team?.id ?? null });
-        if (events.length) {
-          await tx.auditEvent.createMany({ data: events.map((e) => ({ ...e, userAgent: e.userAgent?.slice(0, 512) ?? null })) });
-        }
-        return { userId: user.id, team };
-      }),
+    create: (r: NewRegistration): Promise<CreatedRegistration> => db.$transaction((tx) => write(tx, r)),
+    /** the same statements as `create`, rolled back (give it an address, username and team slug no one has) */
+    async rehearse(r: NewRegistration): Promise<void> {
+      await db.$transaction(async (tx) => { await write(tx, r); throw new Rehearsal(); }).catch((err: unknown) => {
+        if (!(err instanceof Rehearsal)) throw err;
+      });
+    },
   };
 }
 

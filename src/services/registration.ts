@@ -1,6 +1,7 @@
 // Registration and email verification. A new account must verify its email before the first sign-in.
 // Registering an address that already has an account looks exactly the same to the person registering (same
-// page, a password hash computed all the same); the address's owner gets an email instead. Verification
+// page, a password hash computed all the same, the same database statements rehearsed and rolled back, so the
+// answer takes as long); the address's owner gets an email instead. Verification
 // links carry 32 random bytes; only their SHA-256 is stored; single use; they expire (24 h by default).
 // Door A: the registration also creates a team with the new user as its Owner; the team is checked before the
 // account exists, so a taken team address refuses the registration and leaves nothing behind. Door B: a
@@ -12,7 +13,7 @@ import { randomToken, sha256, encryptSecret, decryptSecret } from "../lib/crypto
 import type { Clock } from "../lib/clock.ts";
 import type { UserQueries } from "../queries/users.ts";
 import type { EmailVerificationQueries } from "../queries/email-verifications.ts";
-import type { RegistrationQueries } from "../queries/registrations.ts";
+import type { NewRegistration, RegistrationQueries } from "../queries/registrations.ts";
 import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./identifiers.ts";
 import type { PasswordService } from "./passwords.ts";
 import type { PasswordPolicy } from "./password-policy.ts";
@@ -93,32 +94,36 @@ export function createRegistrationService(deps: {
       // per-address budget is spent now, not by typos and weak passwords above
       await opts.beforeEmail?.(normalizeEmail(email));
 
+      // a taken username says nothing about the address either: both paths ask it, before the address is looked up
+      if (await users.findByUsernameNormalized(normalizeUsername(username))) {
+        return { outcome: "invalid", field: "username", message: "That username is taken. Please choose another." };
+      }
       const existing = await users.findByEmailNormalized(normalizeEmail(email));
+      const passwordHash = await passwords.hash(input.password);
+      const link = newLink();
+      const registration = (row: { email: string; username: string; slug?: string }): NewRegistration => ({
+        user: { email: row.email, emailNormalized: normalizeEmail(row.email), username: row.username, usernameNormalized: normalizeUsername(row.username), passwordHash },
+        systemRole: opts.systemRole,
+        team: team ? { name: team.name, slug: row.slug ?? team.slug, roles: teams.builtInRoles() } : undefined,
+        verification: { tokenHash: link.tokenHash, expiresAt: link.expiresAt },
+        events: ({ userId, teamId }) => [
+          { type: "user.registered", outcome: "success", userId, ...request, data: { ...(teamId ? { teamId } : {}), ...(opts.auditData ?? {}) } },
+          ...(teamId && team ? [{ type: "team.created", outcome: "success" as const, userId, ...request, data: { teamId, slug: row.slug ?? team.slug, via: "registration" } }] : []),
+        ],
+      });
       if (existing) {
         // a new account would have taken the team address; so does this attempt, for as long as a verification
         // link lives, or the address's state would tell whether the email has an account
         if (team) await deps.redis.set(slugReservation(team.slug), "1", "EX", deps.verificationTtlSeconds);
-        await passwords.hash(input.password); // the same work as a new account: the answer's timing tells nothing
+        // the same work as a new account, rolled back (names no one has): the answer's timing tells nothing
+        const stand = randomToken(9).toLowerCase().replace(/[^a-z0-9]/g, "0");
+        await deps.registrations.rehearse(registration({ email: `rehearsal-${stand}@gatehouse.invalid`, username: `rehearsal_${stand}`, slug: `rehearsal-${stand}` }));
         await notifications.registrationAttempt(existing, request);
         return { outcome: "check_email", userId: null };
       }
-      if (await users.findByUsernameNormalized(normalizeUsername(username))) {
-        return { outcome: "invalid", field: "username", message: "That username is taken. Please choose another." };
-      }
-      const passwordHash = await passwords.hash(input.password);
-      const link = newLink();
-      const row = { email, emailNormalized: normalizeEmail(email), username, usernameNormalized: normalizeUsername(username), passwordHash };
       let made;
       try {
-        made = await deps.registrations.create({
-          user: row, systemRole: opts.systemRole,
-          team: team ? { ...team, roles: teams.builtInRoles() } : undefined,
-          verification: { tokenHash: link.tokenHash, expiresAt: link.expiresAt },
-          events: ({ userId, teamId }) => [
-            { type: "user.registered", outcome: "success", userId, ...request, data: { ...(teamId ? { teamId } : {}), ...(opts.auditData ?? {}) } },
-            ...(teamId && team ? [{ type: "team.created", outcome: "success" as const, userId, ...request, data: { teamId, slug: team.slug, via: "registration" } }] : []),
-          ],
-        });
+        made = await deps.registrations.create(registration({ email, username }));
       } catch (err) {
         if ((err as { code?: string }).code !== "P2002") throw err;
         // another registration took the team address since the check: refuse like the check does (nothing was made)

@@ -141,6 +141,28 @@ describe("registration with teams", () => {
     await sink.waitFor((m) => m.to.includes(email) && m.subject.startsWith("Confirm your email"));
   });
 
+  it("an address that has an account costs the database the same inserts, rolled back: nothing of them remains", async () => {
+    // sequences move on whether a transaction commits or not: the same number of audit rows was written both ways
+    const db = t.app.db.prisma;
+    const auditSeq = async () => Number((await db.$queryRawUnsafe<{ last_value: bigint }[]>("SELECT last_value FROM audit_events_id_seq"))[0]!.last_value);
+    const fields = (email: string) => ({ username: username(), email, password: PASSWORD, team_name: "Same work", team_slug: slug("same") });
+    const fresh = uniqueEmail("same-new");
+    let at = await auditSeq();
+    expect((await register(fields(fresh))).status).toBe(200);
+    const newAccountEvents = (await auditSeq()) - at;
+    expect(newAccountEvents).toBe(2); // user.registered, team.created
+
+    const counts = async () => ({ users: await users(), teams: await teams(), links: await db.emailVerificationToken.count(), events: await db.auditEvent.count() });
+    const before = await counts();
+    at = await auditSeq();
+    const again = await register(fields(fresh)); // the address has an account now
+    expect(again.status).toBe(200);
+    expect(again.html).toContain("Check your email");
+    expect((await auditSeq()) - at).toBe(newAccountEvents);
+    expect(await counts()).toEqual(before);
+    expect(await db.user.count({ where: { email: { endsWith: "@gatehouse.invalid" } } })).toBe(0);
+  });
+
   it("parallel registrations for one team address: exactly one account and one team; the others are refused", async () => {
     const wanted = slug("race");
     const before = await users();
