@@ -1,15 +1,28 @@
 // Turns errors from Gatehouse's own routes into a clear page (or JSON for API callers) with the right status.
 // Postgres or Redis not there (db/unavailable.ts) is a 503 with Retry-After. Unexpected errors are logged with
-// their stack and shown as a plain 500: no details reach the user.
+// their stack and shown as a plain 500: no details reach the user. Every path under /api answers the REST API's
+// JSON errors (api-errors.ts) whatever the Accept header says, also for refusals made before the API's router runs
+// and for an error status nothing answered.
 import type { Middleware } from "koa";
 import type { Views } from "./views.ts";
 import { AppError } from "./errors.ts";
+import { answerApiError, answerEmptyApiError, isApiPath } from "./api-errors.ts";
 import { isDependencyUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
 
 const unavailable = () => new AppError("service_unavailable", 503, "Gatehouse cannot reach its database right now. Please try again in a few seconds.", { retryAfter: RETRY_AFTER_SECONDS });
 
 export function errorHandler(views: Views): Middleware {
   return async (ctx, next) => {
+    if (isApiPath(ctx.path)) {
+      try {
+        await next();
+      } catch (err) {
+        answerApiError(ctx, err);
+        return;
+      }
+      answerEmptyApiError(ctx);
+      return;
+    }
     try {
       await next();
     } catch (err) {

@@ -1,5 +1,6 @@
 // Gatehouse's REST API under /api/v1: bearer JWTs from this provider, JSON in and out, errors as
-// {code, message, data}. Unknown API paths answer JSON too, never the HTML pages. The routes are declared in
+// {code, message, data}. Unknown API paths answer JSON too, never the HTML pages (and the global error handler
+// answers this JSON for every path under /api, error-handler.ts). The routes are declared in
 // the registry (openapi.ts): `apiRoutes` lists every declaration, the router mounts them, and the OpenAPI
 // document (/api/v1/openapi.json) and the 405 table come from the same list.
 import { readFileSync } from "node:fs";
@@ -47,7 +48,7 @@ export function registerApiRoutes(router: Router, app: AppContext) {
   registerDocsPages(router, { production: app.config.isProduction });
 
   const allowed = allowedMethods(routes);
-  router.all("/api/{*rest}", errors, (ctx) => {
+  router.all(["/api", "/api/{*rest}"], errors, (ctx) => {
     const path = ctx.path.replace(/\/+$/, "");
     const methods = allowed.find(([pattern]) => pattern.test(path))?.[1];
     if (!methods) throw new AppError("not_found", 404, "There is no such API endpoint.");

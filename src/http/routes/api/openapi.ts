@@ -1,10 +1,10 @@
 // The REST API's route registry: each route is declared once (method, path, summary, tags, who may call it,
 // zod schemas for params, query, body and the success response, the error statuses it can answer) and both
 // the Koa router and the OpenAPI 3.1 document are built from those declarations, so the two cannot drift.
-// `mountApiRoutes` registers a declaration as: JSON errors, the token check for its access, the body parser,
-// params/query/body through their schemas (400 request.invalid with the zod issues in data), the handler, and
-// the handler's result through the response schema (which strips any field the schema does not list: a
-// caller never sees one the document does not promise).
+// `mountApiRoutes` registers a declaration as: JSON errors, a well-encoded URL (400 request.invalid for bad
+// percent-encoding), the token check for its access, the body parser, params/query/body through their schemas
+// (400 request.invalid with the zod issues in data), the handler, and the handler's result through the response
+// schema (which strips any field the schema does not list: a caller never sees one the document does not promise).
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
@@ -14,7 +14,7 @@ import type { User } from "../../../queries/users.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
 import { AppError } from "../../errors.ts";
 import { tokenOf, type ApiAuth } from "./auth.ts";
-import { zodInvalid } from "./request-invalid.ts";
+import { urlEncodingInvalid, zodInvalid } from "./request-invalid.ts";
 
 type Method = "get" | "put" | "post" | "delete" | "patch";
 type AnyObject = z.ZodObject;
@@ -100,11 +100,18 @@ function accessMiddleware(app: AppContext, auth: ApiAuth, access: RouteAccess): 
   }];
 }
 
+/** a URL whose path or query string is not well-formed percent-encoding is a 400 before anything else */
+const wellEncodedUrl: Middleware = async (ctx, next) => {
+  const invalid = urlEncodingInvalid(ctx.path, ctx.querystring);
+  if (invalid) throw invalid;
+  await next();
+};
+
 /** registers every declaration on the router */
 export function mountApiRoutes(router: Router, app: AppContext, routes: ApiRoute[], deps: MountDeps): void {
   for (const route of routes) {
     const handle = route.handle;
-    const chain: Middleware[] = [deps.errors, ...accessMiddleware(app, deps.auth, route.access), ...(route.body ? [deps.json] : [])];
+    const chain: Middleware[] = [deps.errors, wellEncodedUrl, ...accessMiddleware(app, deps.auth, route.access), ...(route.body ? [deps.json] : [])];
     chain.push(async (ctx) => {
       const parse = <T extends z.ZodType>(where: "params" | "query" | "body", schema: T | undefined, value: unknown) => {
         if (!schema) return where === "body" ? undefined : {};
@@ -163,8 +170,10 @@ function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
     else add(e.status, e.description);
   }
   if (route.body) {
+    // the 400 is listed already (a route with a body has a schema for it)
+    responses[400]!.description += "; request.invalid_json: the body is not a JSON object or array; request.invalid_body: the body cannot be read or decompressed";
     add(413, "request.too_large: the body is larger than the server accepts");
-    add(415, "request.unsupported_type: send JSON (Content-Type: application/json)");
+    add(415, "request.unsupported_type: send JSON (Content-Type: application/json) in UTF-8, with no Content-Encoding or gzip, deflate or br");
   }
   return responses;
 }
@@ -204,7 +213,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], opts: { issuer: string;
     info: {
       title: "Gatehouse REST API",
       version: opts.version,
-      description: "Bearer access tokens from this provider for the resource ISSUER/api. JSON in and out; every error is {code, message, data} with its HTTP status (an unknown path is 404 not_found, a known path with another method 405 method_not_allowed with an Allow header). Lists are paged by cursor: pass the answer's nextCursor as ?cursor= (limit 1-100, default 50) until it is null.",
+      description: "Bearer access tokens from this provider for the resource ISSUER/api. JSON in and out; every error under /api is {code, message, data} with its HTTP status, whatever the Accept header says (an unknown path is 404 not_found, a known path with another method 405 method_not_allowed with an Allow header; on every route a NUL character in the path, query string or body is 400 request.invalid_characters, and a path or query string that is not valid percent-encoded UTF-8 is 400 request.invalid). Lists are paged by cursor: pass the answer's nextCursor as ?cursor= (limit 1-100, default 50) until it is null.",
     },
     servers: [{ url: opts.issuer }],
   });

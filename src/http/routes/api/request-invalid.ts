@@ -27,3 +27,29 @@ export function zodInvalid(where: Where, error: ZodError): AppError {
 export function fieldInvalid(where: Where, field: string | undefined, message: string): AppError {
   return requestInvalid(where, [{ code: "custom", path: field ? [where, field] : [where], message }], field ? { field } : {});
 }
+
+const decodes = (text: string) => {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * a 400 request.invalid when the URL's path or query string is not well-formed percent-encoded UTF-8 (`%E0%A4%A`,
+ * a lone `%`, `%FF`), which Koa and the router would otherwise decode leniently (U+FFFD for the bad bytes, a stray
+ * `%` kept as it is) into a value nobody sent; undefined when both decode
+ */
+export function urlEncodingInvalid(path: string, querystring: string): AppError | undefined {
+  const message = "is not valid percent-encoded UTF-8";
+  if (!decodes(path)) return requestInvalid("params", [{ code: "invalid_encoding", path: ["params"], message: `the URL path ${message}` }]);
+  const issues: Issue[] = [];
+  for (const pair of querystring ? querystring.split("&") : []) {
+    if (decodes(pair.replace(/\+/g, " "))) continue;
+    const name = pair.split("=")[0]!.replace(/\+/g, " ");
+    issues.push({ code: "invalid_encoding", path: decodes(name) ? ["query", decodeURIComponent(name)] : ["query"], message });
+  }
+  return issues.length ? requestInvalid("query", issues) : undefined;
+}
