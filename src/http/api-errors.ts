@@ -7,8 +7,8 @@
 // path no route serves) are the API's JSON too.
 import { STATUS_CODES } from "node:http";
 import type { Context, Middleware } from "koa";
-import { AppError } from "./errors.ts";
-import { isDependencyUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
+import { AppError, serviceUnavailable } from "./errors.ts";
+import { isDependencyUnavailable } from "../db/unavailable.ts";
 import { ResourceServerError, wwwAuthenticate } from "../resource-server/index.ts";
 
 /** whether a request's path is the REST API's: /api or below it (any case, as the router matches; %2F counts) */
@@ -68,9 +68,10 @@ export function answerApiError(ctx: Context, err: unknown, realm?: string): void
   }
   if (isDependencyUnavailable(err)) {
     ctx.state.log?.error({ err }, "service unavailable");
-    ctx.status = 503;
-    ctx.set("Retry-After", String(RETRY_AFTER_SECONDS));
-    ctx.body = { code: "service_unavailable", message: "Gatehouse cannot reach its database right now. Please try again in a few seconds.", data: {} };
+    const unavailable = serviceUnavailable();
+    ctx.status = unavailable.status;
+    ctx.set("Retry-After", String(unavailable.data!.retryAfter));
+    ctx.body = { code: unavailable.code, message: unavailable.publicMessage, data: {} };
     return;
   }
   const e = (err ?? {}) as { status?: unknown };

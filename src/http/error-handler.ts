@@ -5,11 +5,9 @@
 // and for an error status nothing answered.
 import type { Middleware } from "koa";
 import type { Views } from "./views.ts";
-import { AppError } from "./errors.ts";
+import { AppError, serviceUnavailable } from "./errors.ts";
 import { answerApiError, answerEmptyApiError, isApiPath } from "./api-errors.ts";
-import { isDependencyUnavailable, RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
-
-const unavailable = () => new AppError("service_unavailable", 503, "Gatehouse cannot reach its database right now. Please try again in a few seconds.", { retryAfter: RETRY_AFTER_SECONDS });
+import { isDependencyUnavailable } from "../db/unavailable.ts";
 
 export function errorHandler(views: Views): Middleware {
   return async (ctx, next) => {
@@ -26,7 +24,7 @@ export function errorHandler(views: Views): Middleware {
     try {
       await next();
     } catch (err) {
-      const known = err instanceof AppError ? err : isDependencyUnavailable(err) ? unavailable() : undefined;
+      const known = err instanceof AppError ? err : isDependencyUnavailable(err) ? serviceUnavailable() : undefined;
       const httpish = err as { status?: number; expose?: boolean; message?: string };
       const status = known?.status ?? (httpish.expose && httpish.status && httpish.status < 500 ? httpish.status : 500);
       const message = known?.publicMessage ?? (status < 500 ? httpish.message ?? "Bad request" : "Something went wrong on our side. Please try again.");

@@ -1,4 +1,6 @@
 // Errors the HTTP layer turns into clear 4xx pages or JSON; anything else is a 500 with no details.
+import { RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
+
 export class AppError extends Error {
   constructor(
     readonly code: string,
@@ -11,6 +13,10 @@ export class AppError extends Error {
     this.name = "AppError";
   }
 }
+
+/** Postgres or Redis not there (db/unavailable.ts): the 503 pages and the REST API answer, with Retry-After */
+export const serviceUnavailable = () =>
+  new AppError("service_unavailable", 503, "Gatehouse cannot reach its database right now. Please try again in a few seconds.", { retryAfter: RETRY_AFTER_SECONDS });
 
 export function assertThat(condition: unknown, error: () => AppError): asserts condition {
   if (!condition) throw error();

@@ -5,8 +5,7 @@
 // (e.g. an in-cluster service name relying parties call the token endpoint on) and the probe paths, which
 // kubelets and scrapers call by pod address. In development another host is served under the issuer's name.
 import type { Middleware } from "koa";
-
-const PROBE_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);
+import { PROBE_PATHS } from "./https-only.ts";
 
 export function issuerHostOnly(opts: { issuer: string; production: boolean; allowedHosts: string[] }): Middleware {
   const issuerHost = new URL(opts.issuer).host.toLowerCase();

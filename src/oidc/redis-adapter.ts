@@ -42,6 +42,8 @@ const grantIndexKey = (grantId: string) => `oidc:{grant:${grantId}}`;
 const uidKey = (uid: string) => `oidc:{uid:${uid}}`;
 /** "this session was ended": same hash tag as the uid key */
 const tombstoneKey = (uid: string) => `oidc:{uid:${uid}}:ended`;
+/** whether a model's records are listed in their grant's index (codes are not: they live a minute, and an exchange needs its grant) */
+const inGrantIndex = (model: string) => model !== "Grant" && model !== "AuthorizationCode";
 /** "this session record belongs to an ended session": same hash tag as the record, read with it */
 const sessionEndedKey = (jti: string) => `oidc:{Session:${jti}}:ended`;
 /** the key read with a record: a Session's ended marker, any other model's consumed marker */
@@ -125,7 +127,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       ? (onlyIfLive ? redis.set(key, json, "EX", expiresIn, "XX") : redis.set(key, json, "EX", expiresIn))
       : (onlyIfLive ? redis.set(key, json, "XX") : redis.set(key, json));
     const writes: Promise<unknown>[] = [write];
-    if (payload.grantId && model !== "Grant" && model !== "AuthorizationCode") {
+    if (payload.grantId && inGrantIndex(model)) {
       const now = opts.clock.epoch();
       writes.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
     }
@@ -212,7 +214,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       if (previous === 0) {
         // a rotated token leaves the grant's index (it stays on its own, for reuse detection; codes are not in
         // it); not awaited: a member left behind is harmless (pruned once expired), the request need not wait
-        if (grantId && this.model !== "AuthorizationCode") redis.hdel(grantIndexKey(grantId), `${this.model}:${id}`).catch(() => {});
+        if (grantId && inGrantIndex(this.model)) redis.hdel(grantIndexKey(grantId), `${this.model}:${id}`).catch(() => {});
         return;
       }
       // lost a race with a parallel use of the same code or token

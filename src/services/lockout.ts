@@ -38,18 +38,16 @@ export function createLockoutService(deps: { redis: RedisClient; clock: Clock; s
   const keyTtl = maxSeconds + 86_400;
   const key = (s: LockSubject) => ("userId" in s ? `lockout:{user:${s.userId}}` : `lockout:{id:${sha256(s.identifier)}}`);
 
-  return {
-    /** the time the subject is locked until, or null */
-    async lockedUntil(subject: LockSubject): Promise<Date | null> {
-      const until = Number(await redis.hget(key(subject), "until"));
-      return until > deps.clock.epoch() ? new Date(until * 1000) : null;
-    },
+  /** the time the subject is locked until (or null) and its failures counted so far, in one read */
+  async function status(subject: LockSubject): Promise<{ lockedUntil: Date | null; failures: number }> {
+    const [until, n] = await redis.hmget(key(subject), "until", "n");
+    return { lockedUntil: Number(until) > deps.clock.epoch() ? new Date(Number(until) * 1000) : null, failures: Number(n) || 0 };
+  }
 
-    /** the time the subject is locked until (or null) and its failures counted so far, in one read */
-    async status(subject: LockSubject): Promise<{ lockedUntil: Date | null; failures: number }> {
-      const [until, n] = await redis.hmget(key(subject), "until", "n");
-      return { lockedUntil: Number(until) > deps.clock.epoch() ? new Date(Number(until) * 1000) : null, failures: Number(n) || 0 };
-    },
+  return {
+    status,
+    /** the time the subject is locked until, or null */
+    lockedUntil: async (subject: LockSubject): Promise<Date | null> => (await status(subject)).lockedUntil,
 
     async recordFailure(subject: LockSubject): Promise<FailureResult> {
       const now = deps.clock.epoch();
@@ -63,7 +61,7 @@ export function createLockoutService(deps: { redis: RedisClient; clock: Clock; s
       await redis.del(key(subject));
     },
 
-    failures: async (subject: LockSubject) => Number(await redis.hget(key(subject), "n")),
+    failures: async (subject: LockSubject) => (await status(subject)).failures,
   };
 }
 

@@ -362,22 +362,27 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       expect(await redis.ttl(`oidc:{uid:${uid}}:ended`)).toBeGreaterThan(3500);
     });
 
+    /** saves the session while `around` wraps the script that points its uid at the record (where an end may land) */
+    async function saveAround(sessions: InstanceType<typeof Adapter>, jti: string, payload: AdapterPayload, around: (pointUid: () => Promise<number>) => Promise<number>) {
+      const script = scripted(redis);
+      const pointUid = script.gatehouseSessionUid.bind(redis);
+      const spy = vi.spyOn(script, "gatehouseSessionUid").mockImplementation((...args) => around(() => pointUid(...args)));
+      try {
+        await sessions.upsert(jti, payload, 3600);
+      } finally {
+        spy.mockRestore();
+      }
+    }
+
     it("an end that lands between the record's write and the uid's takes the write back", async () => {
       const [uid, jti, account] = [id("uid"), id("jti"), id("account")];
       const sessions = new Adapter("Session");
       await sessions.upsert(jti, session(uid, jti, account), 3600);
-      const script = scripted(redis);
-      const pointUid = script.gatehouseSessionUid.bind(redis);
       // the end's tombstone appears after the record was saved again, before the uid is pointed at it
-      const spy = vi.spyOn(script, "gatehouseSessionUid").mockImplementation(async (...args) => {
+      await saveAround(sessions, jti, session(uid, jti, account), async (pointUid) => {
         await redis.set(`oidc:{uid:${uid}}:ended`, "1", "EX", 60);
-        return pointUid(...args);
+        return pointUid();
       });
-      try {
-        await sessions.upsert(jti, session(uid, jti, account), 3600);
-      } finally {
-        spy.mockRestore();
-      }
       expect(await redis.get(`oidc:{Session:${jti}}`)).toBeNull();
       expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
       expect(await redis.hkeys(`oidc:{user:${account}}`)).not.toContain(`Session:${jti}`);
@@ -386,19 +391,12 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
     it("an end that lands right after the uid was pointed at the record finds it and ends it; a save of it after that is never found", async () => {
       const [uid, jti, account] = [id("uid"), id("jti"), id("account")];
       const sessions = new Adapter("Session");
-      const script = scripted(redis);
-      const pointUid = script.gatehouseSessionUid.bind(redis);
       // the end comes right after the uid was pointed at the record
-      const spy = vi.spyOn(script, "gatehouseSessionUid").mockImplementation(async (...args) => {
-        const result = await pointUid(...args);
+      await saveAround(sessions, jti, session(uid, jti, account), async (pointUid) => {
+        const result = await pointUid();
         await Adapter.endSession(uid);
         return result;
       });
-      try {
-        await sessions.upsert(jti, session(uid, jti, account), 3600);
-      } finally {
-        spy.mockRestore();
-      }
       expect(await redis.get(`oidc:{Session:${jti}}`)).toBeNull();
       expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
       // a request still in flight on it writes the record back without the adapter (as a stale save would)
