@@ -18,6 +18,9 @@ export type NewAuditEvent = {
   data?: Prisma.InputJsonObject;
 };
 
+/** an event as stored: the user agent cut to 512 characters */
+export const trimmedAudit = (event: NewAuditEvent): NewAuditEvent => ({ ...event, userAgent: event.userAgent?.slice(0, 512) ?? null });
+
 /** a validated filter (src/services/audit-log.ts validates what callers send) */
 export type AuditFilter = {
   userId?: string;

@@ -5,7 +5,9 @@
 // same statements for a registration that must not happen (the address has an account) and rolls them back, so
 // both answers cost the database the same work and take as long.
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
-import type { NewAuditEvent } from "./audit-events.ts";
+import { trimmedAudit, type NewAuditEvent } from "./audit-events.ts";
+import { insertTeamWithOwner } from "./teams.ts";
+import { insertUser } from "./users.ts";
 
 export type NewRegistration = {
   user: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string };
@@ -23,27 +25,21 @@ export type CreatedRegistration = { userId: string; team: { id: string; slug: st
 class Rehearsal extends Error {}
 
 /** the registration's statements, in a transaction */
-
 async function write(tx: Prisma.TransactionClient, r: NewRegistration): Promise<CreatedRegistration> {
   if (r.systemRole) {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(4711002)`;
     if (await tx.user.count({ where: { systemRole: { not: null } } })) return null;
   }
-  const user = await tx.user.create({
-    data: { ...r.user, emailVerified: false, systemRole: r.systemRole ?? null, passwordHistory: { create: { passwordHash: r.user.passwordHash } } },
-    select: { id: true, email: true },
-  });
+  const user = await insertUser(tx, { ...r.user, emailVerified: false, systemRole: r.systemRole ?? null });
   let team: { id: string; slug: string } | null = null;
   if (r.team) {
-    const made = await tx.team.create({ data: { name: r.team.name, slug: r.team.slug }, select: { id: true, slug: true } });
-    const roles = await Promise.all(r.team.roles.map((role) => tx.teamRole.create({ data: { teamId: made.id, key: role.key, name: role.name, permissions: role.permissions, builtIn: true }, select: { id: true, key: true } })));
-    await tx.membership.create({ data: { teamId: made.id, userId: user.id, roleId: roles.find((role) => role.key === "owner")!.id } });
-    team = made;
+    const made = (await insertTeamWithOwner(tx, { ...r.team, ownerId: user.id })).team;
+    team = { id: made.id, slug: made.slug };
   }
   await tx.emailVerificationToken.create({ data: { userId: user.id, email: user.email, ...r.verification } });
   const events = r.events({ userId: user.id, teamId: team?.id ?? null });
   if (events.length) {
-    await tx.auditEvent.createMany({ data: events.map((e) => ({ ...e, userAgent: e.userAgent?.slice(0, 512) ?? null })) });
+    await tx.auditEvent.createMany({ data: events.map(trimmedAudit) });
   }
   return { userId: user.id, team };
 }

@@ -23,17 +23,21 @@ const fromJoined = (r: JoinedRow): MembershipWithTeam => ({
   role: { id: r.m_role_id, teamId: r.m_team_id, key: r.r_key, name: r.r_name, permissions: r.r_permissions, builtIn: r.r_built_in, createdAt: r.r_created_at, updatedAt: r.r_updated_at },
 });
 
+export type NewTeam = { name: string; slug: string; ownerId: string; roles: { key: string; name: string; permissions: string[] }[] };
+
+/** a team with its built-in roles and `ownerId` as its Owner, inside the caller's transaction (a registration's too) */
+export async function insertTeamWithOwner(tx: Prisma.TransactionClient, data: NewTeam): Promise<{ team: Team; roles: TeamRole[] }> {
+  const team = await tx.team.create({ data: { name: data.name, slug: data.slug } });
+  const roles = await Promise.all(data.roles.map((r) => tx.teamRole.create({ data: { teamId: team.id, key: r.key, name: r.name, permissions: r.permissions, builtIn: true } })));
+  const owner = roles.find((r) => r.key === "owner")!;
+  await tx.membership.create({ data: { teamId: team.id, userId: data.ownerId, roleId: owner.id } });
+  return { team, roles };
+}
+
 export function createTeamQueries(db: PrismaClient, sql: Sql) {
   return {
     /** a team with its built-in roles, and `ownerId` as its Owner */
-    createWithOwner: (data: { name: string; slug: string; ownerId: string; roles: { key: string; name: string; permissions: string[] }[] }) =>
-      db.$transaction(async (tx) => {
-        const team = await tx.team.create({ data: { name: data.name, slug: data.slug } });
-        const roles = await Promise.all(data.roles.map((r) => tx.teamRole.create({ data: { teamId: team.id, key: r.key, name: r.name, permissions: r.permissions, builtIn: true } })));
-        const owner = roles.find((r) => r.key === "owner")!;
-        await tx.membership.create({ data: { teamId: team.id, userId: data.ownerId, roleId: owner.id } });
-        return { team, roles };
-      }),
+    createWithOwner: (data: NewTeam) => db.$transaction((tx) => insertTeamWithOwner(tx, data)),
     findById: (id: string) => db.team.findUnique({ where: { id } }),
     findBySlug: (slug: string) => db.team.findUnique({ where: { slug } }),
     rename: (id: string, name: string) => db.team.update({ where: { id }, data: { name } }),

@@ -15,6 +15,12 @@ export type SafeUser = Prisma.UserGetPayload<{ select: typeof SAFE_USER_FIELDS }
 /** the admin search: `query` (already lower-cased) is contained in the normalized email or username */
 export type UserSearch = { query?: string; teamId?: string; disabled?: boolean; after?: { createdAt: Date; id: string }; take: number };
 
+export type NewUser = { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean; systemRole?: string | null; name?: string | null };
+
+/** a new account, inside the caller's transaction (a registration's) or not; the first password starts the history (a later change may not repeat it) */
+export const insertUser = (db: Prisma.TransactionClient, data: NewUser) =>
+  db.user.create({ data: { ...data, emailVerifiedAt: data.emailVerified ? new Date() : null, passwordHistory: { create: { passwordHash: data.passwordHash } } } });
+
 /** an imported account: verified, no password (its owner sets one through a reset link), maybe a membership */
 export type ImportedUser = { email: string; emailNormalized: string; username: string; usernameNormalized: string; name: string | null; membership: { teamId: string; roleId: string } | null };
 
@@ -32,9 +38,7 @@ export function createUserQueries(db: PrismaClient, sql: Sql) {
     findById: (id: string) => (UUID.test(id) ? one("user-by-id", "id", id) : Promise.resolve(null)),
     findByEmailNormalized: (emailNormalized: string) => one("user-by-email", "email_normalized", emailNormalized),
     findByUsernameNormalized: (usernameNormalized: string) => one("user-by-username", "username_normalized", usernameNormalized),
-    create: (data: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean; systemRole?: string | null; name?: string | null }) =>
-      // the first password starts the history (a later change may not repeat it)
-      db.user.create({ data: { ...data, emailVerifiedAt: data.emailVerified ? new Date() : null, passwordHistory: { create: { passwordHash: data.passwordHash } } } }),
+    create: (data: NewUser) => insertUser(db, data),
     /** bulk insert (imports, benchmark seeding); existing emails or usernames are skipped */
     createMany: (rows: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean }[]) =>
       db.user.createMany({ data: rows.map((r) => ({ ...r, emailVerifiedAt: r.emailVerified ? new Date() : null })), skipDuplicates: true }),

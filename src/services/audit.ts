@@ -1,10 +1,9 @@
 // Records audit events. Writes are awaited: an event that cannot be recorded fails the action (fail closed).
-import type { AuditEventQueries, NewAuditEvent } from "../queries/audit-events.ts";
+import { trimmedAudit as trimmed, type AuditEventQueries, type NewAuditEvent } from "../queries/audit-events.ts";
 
 export type AuditContext = { ip?: string | null; userAgent?: string | null; actorId?: string | null };
 
 export function createAuditService(queries: AuditEventQueries) {
-  const trimmed = (event: NewAuditEvent): NewAuditEvent => ({ ...event, userAgent: event.userAgent?.slice(0, 512) ?? null });
   return {
     record: async (event: NewAuditEvent) => {
       await queries.insert(trimmed(event));

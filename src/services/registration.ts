@@ -101,16 +101,19 @@ export function createRegistrationService(deps: {
       const existing = await users.findByEmailNormalized(normalizeEmail(email));
       const passwordHash = await passwords.hash(input.password);
       const link = newLink();
-      const registration = (row: { email: string; username: string; slug?: string }): NewRegistration => ({
-        user: { email: row.email, emailNormalized: normalizeEmail(row.email), username: row.username, usernameNormalized: normalizeUsername(row.username), passwordHash },
-        systemRole: opts.systemRole,
-        team: team ? { name: team.name, slug: row.slug ?? team.slug, roles: teams.builtInRoles() } : undefined,
-        verification: { tokenHash: link.tokenHash, expiresAt: link.expiresAt },
-        events: ({ userId, teamId }) => [
-          { type: "user.registered", outcome: "success", userId, ...request, data: { ...(teamId ? { teamId } : {}), ...(opts.auditData ?? {}) } },
-          ...(teamId && team ? [{ type: "team.created", outcome: "success" as const, userId, ...request, data: { teamId, slug: row.slug ?? team.slug, via: "registration" } }] : []),
-        ],
-      });
+      const registration = (row: { email: string; username: string; slug?: string }): NewRegistration => {
+        const slug = row.slug ?? team?.slug;
+        return {
+          user: { email: row.email, emailNormalized: normalizeEmail(row.email), username: row.username, usernameNormalized: normalizeUsername(row.username), passwordHash },
+          systemRole: opts.systemRole,
+          team: team && slug ? { name: team.name, slug, roles: teams.builtInRoles() } : undefined,
+          verification: { tokenHash: link.tokenHash, expiresAt: link.expiresAt },
+          events: ({ userId, teamId }) => [
+            { type: "user.registered", outcome: "success", userId, ...request, data: { ...(teamId ? { teamId } : {}), ...(opts.auditData ?? {}) } },
+            ...(teamId && slug ? [{ type: "team.created", outcome: "success" as const, userId, ...request, data: { teamId, slug, via: "registration" } }] : []),
+          ],
+        };
+      };
       if (existing) {
         // a new account would have taken the team address; so does this attempt, for as long as a verification
         // link lives, or the address's state would tell whether the email has an account
