@@ -12,6 +12,7 @@
 // the record in one script that checks the tombstone (and takes back what it wrote if the session was ended),
 // and `find` reads the record with its marker in one MGET (a marked record finds nothing).
 // Authorization codes are not in their grant's index: they live a minute, and exchanging one needs its grant.
+// A grant's team sits beside its record and is read with it (grant-team.ts). Key names: redis-keys.ts.
 // `endSession(uid)` ends one session and its grants (revocation); a refresh token at the token endpoint is
 // first shown to the refresh check (idle and absolute timeouts of its session), which may refuse it.
 import { requestMemo } from "../lib/request-memo.ts";
@@ -20,6 +21,10 @@ import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
 import { CONSUME_SCRIPT, INDEX_ADD_SCRIPT, SESSION_UID_SCRIPT, type AdapterCommands as Commands } from "./redis-adapter-scripts.ts";
+import {
+  companionKey, grantIndexKey, inGrantIndex, isMember, markerKey, recordKey, secondKey, sessionEndedKey, splitMember, tombstoneKey, uidKey, userCodeKey, userIndexKey,
+} from "./redis-keys.ts";
+import { createGrantTeamStore, forgetGrantTeam, rememberGrantTeam } from "./grant-team.ts";
 
 export type RedisAdapterOptions = {
   redis: RedisClient;
@@ -36,28 +41,6 @@ export type RedisAdapterOptions = {
   endedSessionTtl?: number;
 };
 
-const recordKey = (model: string, id: string) => `oidc:{${model}:${id}}`;
-const markerKey = (model: string, id: string) => `oidc:{${model}:${id}}:consumed`;
-const grantIndexKey = (grantId: string) => `oidc:{grant:${grantId}}`;
-const uidKey = (uid: string) => `oidc:{uid:${uid}}`;
-/** "this session was ended": same hash tag as the uid key */
-const tombstoneKey = (uid: string) => `oidc:{uid:${uid}}:ended`;
-/** whether a model's records are listed in their grant's index (codes are not: they live a minute, and an exchange needs its grant) */
-const inGrantIndex = (model: string) => model !== "Grant" && model !== "AuthorizationCode";
-/** "this session record belongs to an ended session": same hash tag as the record, read with it */
-const sessionEndedKey = (jti: string) => `oidc:{Session:${jti}}:ended`;
-/** the key read with a record: a Session's ended marker, any other model's consumed marker */
-const secondKey = (model: string, id: string) => (model === "Session" ? sessionEndedKey(id) : markerKey(model, id));
-/** a user's sessions and grants (members "Session:id" and "Grant:id" -> expiry), to end them all at once */
-export const userIndexKey = (accountId: string) => `oidc:{user:${accountId}}`;
-const userCodeKey = (userCode: string) => `oidc:{userCode:${userCode}}`;
-/** index members are "Model:id" ("#…" fields are the index's own bookkeeping) */
-const isMember = (field: string) => !field.startsWith("#");
-const splitMember = (member: string) => {
-  const colon = member.indexOf(":");
-  return { model: member.slice(0, colon), id: member.slice(colon + 1) };
-};
-
 const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } } | undefined)?.oidc?.route === "token";
 
 /** whether the refresh token (its stored payload) may be used now; false: "refresh token not found" */
@@ -71,7 +54,7 @@ const clientsOf = (s: StoredSession) => Object.entries(s.authorizations ?? {}).m
 /** a session ended in this request: none of the sessions it read may be taken as live any more */
 function forgetSessionsRead(): true {
   const memo = requestMemo();
-  for (const key of memo?.keys() ?? []) if (key.startsWith("Session:") || key.startsWith("uid:")) memo!.delete(key);
+  for (const key of memo?.keys() ?? []) if (key.startsWith("Session:") || key.startsWith("uid:") || key.startsWith("saved:")) memo!.delete(key);
   return true;
 }
 
@@ -84,9 +67,11 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   redis.defineCommand("gatehouseSessionUid", { numberOfKeys: 2, lua: SESSION_UID_SCRIPT });
   const atTokenEndpoint = opts.atTokenEndpoint ?? providerRouteIsToken;
 
+  const grantTeams = createGrantTeamStore(redis, opts);
   const destroyRecord = (model: string, id: string) => {
     requestMemo()?.delete(`${model}:${id}`);
-    return redis.del(recordKey(model, id), markerKey(model, id));
+    if (model === "Grant") forgetGrantTeam(id);
+    return redis.del(recordKey(model, id), companionKey(model, id));
   };
   const isEnded = async (uid: string) => Boolean(await redis.exists(tombstoneKey(uid)));
   const endedTtl = Math.max(1, opts.endedSessionTtl ?? opts.grantIndexTtl);
@@ -154,7 +139,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
         sessionUid ? redis.gatehouseSessionUid(uidKey(sessionUid), tombstoneKey(sessionUid), id, expiresIn ?? 0) : 0,
       ]);
       if (ended) await destroySession(id, payload as StoredSession);
-      else if (sessionUid) memo?.set(`uid:${sessionUid}`, id);
+      else if (sessionUid) {
+        memo?.set(`uid:${sessionUid}`, id);
+        memo?.set(`saved:${sessionUid}`, id); // the script found no tombstone (savedLive)
+      }
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -177,6 +165,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const [json, consumed] = await redis.mget(recordKey(this.model, id), secondKey(this.model, id));
       if (!json) return undefined;
       const payload = JSON.parse(json) as AdapterPayload;
+      if (this.model === "Grant") {
+        rememberGrantTeam(id, consumed ?? null); // a grant is never consumed: its second key is its team
+        return payload;
+      }
       if (this.model === "Session") {
         if (consumed) return undefined; // the session was ended
         if (typeof payload.uid === "string") requestMemo()?.set(`uid:${payload.uid}`, id);
@@ -255,6 +247,15 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     /** whether the session of this uid was ended (its tombstone is there): it must not be recorded again */
     sessionEnded: isEnded,
 
+    /**
+     * whether the session was ended before this request saved it: the save's own tombstone check answers when
+     * this request saved it (no round trip), else the tombstone. An end after that save finds the saved record
+     * through the uid and revokes every grant it names, this client's too, so nothing issued on it survives.
+     */
+    async endedBeforeSave(uid: string): Promise<boolean> {
+      return requestMemo()?.has(`saved:${uid}`) ? false : isEnded(uid);
+    },
+
     /** the uids of the user's sessions in Redis (from the user index; one GET per record, pipelined) */
     async userSessionUids(accountId: string): Promise<string[]> {
       const jtis = (await redis.hkeys(userIndexKey(accountId))).filter(isMember).map(splitMember).filter((m) => m.model === "Session").map((m) => m.id);
@@ -291,21 +292,15 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     /** deletes a grant and everything it issued (a refresh token refused by the refresh check takes its grant along) */
     destroyGrant,
 
-    /** the team a grant's tokens speak for (teams: one active team per user and client), kept in the grant's index */
-    async setGrantTeam(grantId: string, teamId: string | null): Promise<void> {
-      const index = grantIndexKey(grantId);
-      if (!teamId) return void (await redis.hdel(index, "#team"));
-      await redis.hset(index, "#team", teamId);
-      // the index may not exist before the grant's first token: it must never outlive the grant
-      if ((await redis.ttl(index)) < 0) await redis.expire(index, opts.grantIndexTtl);
-    },
-    grantTeam: async (grantId: string): Promise<string | null> => (await redis.hget(grantIndexKey(grantId), "#team")) ?? null,
+    /** the team a grant's tokens speak for, and setting it (grant-team.ts) */
+    grantTeam: grantTeams.grantTeam,
+    setGrantTeam: grantTeams.setGrantTeam,
 
     /** revokes the user's grants that speak for `teamId` (they left or were removed from the team) */
     async revokeTeamGrants(accountId: string, teamId: string): Promise<number> {
       const index = userIndexKey(accountId);
       const grants = (await redis.hkeys(index)).filter(isMember).map(splitMember).filter((m) => m.model === "Grant");
-      const teams = await Promise.all(grants.map((g) => redis.hget(grantIndexKey(g.id), "#team")));
+      const teams = await Promise.all(grants.map((g) => grantTeams.grantTeam(g.id)));
       const mine = grants.filter((_, i) => teams[i] === teamId);
       await Promise.all(mine.map((g) => destroyGrant(g.id)));
       if (mine.length) await redis.hdel(index, ...mine.map((g) => `Grant:${g.id}`));

@@ -1,5 +1,5 @@
-// Which team a grant speaks for, and what tokens say about it. A grant has at most one team (kept in the Redis
-// grant index); access tokens carry team, role and the role's resolved permissions, the ID token and userinfo
+// Which team a grant speaks for, and what tokens say about it. A grant has at most one team (kept in Redis beside
+// the grant, grant-team.ts); access tokens carry team, role and the role's resolved permissions, the ID token and userinfo
 // carry team and role with the `roles` scope. Everything is read at issuance, so a role change or a removal
 // shows in the next token. The `team` authorization parameter picks the team; a "team" prompt asks the user
 // when a live session cannot tell which team is meant.
@@ -8,8 +8,8 @@ import type { TeamClaims as ResolvedTeamClaims } from "../services/teams.ts";
 import { chooseTeam, isTeamParam, type TeamChoice, type TeamOption } from "../services/team-choice.ts";
 import type { TokenClaimContributor } from "./token-claims.ts";
 
-type GrantLike = { jti: string; save(): Promise<string> };
-type Store = { grantTeam(grantId: string): Promise<string | null>; setGrantTeam(grantId: string, teamId: string | null): Promise<void> };
+type GrantLike = { jti: string; exp?: number; save(): Promise<string> };
+type Store = { grantTeam(grantId: string): Promise<string | null>; setGrantTeam(grantId: string, teamId: string | null, grantExp?: number): Promise<void> };
 type Teams = { membershipsOf(userId: string): Promise<TeamOption[]>; claimsFor(userId: string, teamId: string): Promise<ResolvedTeamClaims | null> };
 
 /** what an interaction result may carry: the team picked on the team page (null: go on without one) */
@@ -88,7 +88,7 @@ export function createTeamClaims(deps: { teams: Teams; store: Store; exemptClien
         grant = createGrant();
         await grant.save();
       }
-      await store.setGrantTeam(grant.jti, choice.teamId);
+      await store.setGrantTeam(grant.jti, choice.teamId, grant.exp);
       return grant;
     },
 

@@ -8,6 +8,7 @@ import { createRedisAdapterFactory } from "../../src/oidc/redis-adapter.ts";
 import type { AdapterCommands } from "../../src/oidc/redis-adapter-scripts.ts";
 import type { Clock } from "../../src/lib/clock.ts";
 import { TEST_REDIS_URL } from "../helpers/env.ts";
+import { withRequestMemo } from "../../src/lib/request-memo.ts";
 import { deleteRedisPrefix, testRedisPrefix } from "../helpers/databases.ts";
 
 type Backend = {
@@ -428,6 +429,69 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       expect(await sessions.find(made[1][1])).toBeUndefined();
       expect(await sessions.find(made[0][1])).toMatchObject({ uid: made[0][0] });
       expect(await Adapter.userSessionUids(account)).toEqual([made[0][0]]);
+    });
+  });
+
+  describe("a grant's team", () => {
+    /** the commands a function sends (MONITOR on the real Redis; counted per command the client sends) */
+    async function commandsOf(fn: () => Promise<unknown>): Promise<string[]> {
+      if (!backend.name.startsWith("real")) { await fn(); return []; }
+      const monitor = await new Redis(TEST_REDIS_URL, { enableReadyCheck: false, lazyConnect: true }).monitor();
+      const seen: string[] = [];
+      monitor.on("monitor", (_time: string, args: string[], source: string) => {
+        if (!source.includes("lua") && args.some((a) => a.startsWith(keyPrefix))) seen.push(args.map((a) => a.replace(keyPrefix, "")).join(" "));
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      try { await fn(); await new Promise((r) => setTimeout(r, 100)); } finally { monitor.disconnect(); }
+      return seen;
+    }
+
+    it("is read with the grant's record: the tokens issued in that request ask Redis nothing more", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
+      await Adapter.setGrantTeam(g, "team-1", t + 3600);
+      const sent = await commandsOf(() => withRequestMemo(async () => {
+        expect(await new Adapter("Grant").find(g)).toMatchObject({ jti: g });
+        expect(await Adapter.grantTeam(g)).toBe("team-1");
+        expect(await Adapter.grantTeam(g)).toBe("team-1");
+        // the same team again (a sign-in that settles the team the grant has): nothing written
+        await Adapter.setGrantTeam(g, "team-1", t + 3600);
+      }));
+      if (backend.name.startsWith("real")) expect(sent).toEqual([`mget oidc:{Grant:${g}} oidc:{Grant:${g}}:team`]);
+    });
+
+    it("none is stored as such, lives no longer than the grant, and goes with it", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
+      await Adapter.setGrantTeam(g, "team-1", t + 3600);
+      await withRequestMemo(async () => {
+        await new Adapter("Grant").find(g);
+        await Adapter.setGrantTeam(g, null, t + 3600);
+        expect(await Adapter.grantTeam(g)).toBeNull();
+      });
+      expect(await Adapter.grantTeam(g)).toBeNull();
+      expect(await redis.get(`oidc:{Grant:${g}}:team`)).toBe("");
+      const ttl = await redis.ttl(`oidc:{Grant:${g}}:team`);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(3600);
+      await Adapter.setGrantTeam(g, "team-2", t + 3600);
+      expect(await Adapter.grantTeam(g)).toBe("team-2");
+      await Adapter.destroyGrant(g);
+      expect(await redis.exists(`oidc:{Grant:${g}}:team`)).toBe(0);
+      expect(await Adapter.grantTeam(g)).toBeNull();
+    });
+
+    it("a grant stored before the team moved beside it keeps the team its index names, until a sign-in sets it", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
+      await redis.hset(`oidc:{grant:${g}}`, "#team", "team-old");
+      expect(await withRequestMemo(async () => { await new Adapter("Grant").find(g); return Adapter.grantTeam(g); })).toBe("team-old");
+      expect(await Adapter.revokeTeamGrants("account-legacy", "team-old")).toBe(0); // not in that user's index
+      await Adapter.setGrantTeam(g, "team-new", t + 3600);
+      expect(await Adapter.grantTeam(g)).toBe("team-new");
     });
   });
 

@@ -126,7 +126,8 @@ export function createSessionRecords(deps: SessionRecordDeps) {
      */
     async recordSignIn(s: SignIn): Promise<boolean> {
       // SSO (or the code after a login's consent): one more client for the user's live row, one statement
-      if (!s.fresh && s.clientId && (await queries.addClient(s.uid, s.userId, s.clientId))) return !(await store.sessionEnded(s.uid));
+      // (an end after this request saved the session revoked the grant behind the code: the save's check suffices)
+      if (!s.fresh && s.clientId && (await queries.addClient(s.uid, s.userId, s.clientId))) return !(await store.endedBeforeSave(s.uid));
       const startedAt = clock.now();
       const lifetime = lifetimeOf(s.remember);
       const device = await describeSessionDevice(deps.geo, s.ip, s.userAgent);
