@@ -25,6 +25,7 @@ import {
   companionKey, grantIndexKey, inGrantIndex, isMember, markerKey, recordKey, secondKey, sessionEndedKey, splitMember, tombstoneKey, uidKey, userCodeKey, userIndexKey,
 } from "./redis-keys.ts";
 import { createGrantTeamStore, forgetGrantTeam, rememberGrantTeam } from "./grant-team.ts";
+import { createRotatedRefreshTokens } from "./rotated-refresh-tokens.ts";
 
 export type RedisAdapterOptions = {
   redis: RedisClient;
@@ -68,6 +69,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   const atTokenEndpoint = opts.atTokenEndpoint ?? providerRouteIsToken;
 
   const grantTeams = createGrantTeamStore(redis, opts);
+  const rotated = createRotatedRefreshTokens(redis, { clock: opts.clock, detectionSeconds: opts.refreshReuseDetection });
+  /** a rotated refresh token's record and marker stay this long (parallel uses, the grace window); then only its rotated entry */
+  const rotatedRecordMs = Math.max(opts.refreshReuseGrace + 1, 10) * 1000;
   const destroyRecord = (model: string, id: string) => {
     requestMemo()?.delete(`${model}:${id}`);
     if (model === "Grant") forgetGrantTeam(id);
@@ -124,6 +128,15 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     await Promise.all(writes);
   }
 
+  /** a rotated refresh token presented again at the token endpoint within the grace window: a concurrent refresh */
+  const refuseWithinGrace = (consumedAt: number): void => {
+    // refused without revoking the grant (the winner's new tokens stay valid); elsewhere (introspection,
+    // revocation) the token is simply reported as consumed
+    if (atTokenEndpoint() && opts.clock.epoch() - consumedAt < opts.refreshReuseGrace) {
+      throw new errors.InvalidGrant("refresh token was just rotated; use the new refresh token");
+    }
+  };
+
   return Object.assign(class RedisAdapter implements Adapter {
     constructor(readonly model: string) {}
 
@@ -163,7 +176,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     /** the record as stored now (an ended session, a refused refresh: undefined) */
     async read(id: string): Promise<AdapterPayload | undefined> {
       const [json, consumed] = await redis.mget(recordKey(this.model, id), secondKey(this.model, id));
-      if (!json) return undefined;
+      if (!json) return this.model === "RefreshToken" ? this.rotatedToken(id) : undefined;
       const payload = JSON.parse(json) as AdapterPayload;
       if (this.model === "Grant") {
         rememberGrantTeam(id, consumed ?? null); // a grant is never consumed: its second key is its team
@@ -177,12 +190,26 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       if (this.model === "RefreshToken" && refreshCheck && !consumed && atTokenEndpoint() && !(await refreshCheck(payload))) return undefined;
       if (!consumed) return payload;
       const consumedAt = Number(consumed);
-      if (this.model === "RefreshToken" && atTokenEndpoint() && opts.clock.epoch() - consumedAt < opts.refreshReuseGrace) {
-        // a concurrent refresh: refuse without revoking the grant (the winner's new tokens stay valid);
-        // elsewhere (introspection, revocation) the token is simply reported as consumed
-        throw new errors.InvalidGrant("refresh token was just rotated; use the new refresh token");
-      }
+      if (this.model === "RefreshToken") refuseWithinGrace(consumedAt);
       return { ...payload, consumed: consumedAt };
+    }
+
+    /**
+     * a refresh token rotated earlier (only its rotated entry is left): what oidc-provider needs to see a reuse
+     * and revoke the grant, its account and client taken from the grant (gone with the grant: simply unknown).
+     * The client is the grant's, so a replay by any client of the grant revokes it.
+     */
+    async rotatedToken(id: string): Promise<AdapterPayload | undefined> {
+      const token = await rotated.find(id);
+      if (!token) return undefined;
+      const grantJson = await redis.get(recordKey("Grant", token.grantId));
+      if (!grantJson) return undefined;
+      refuseWithinGrace(token.consumedAt);
+      const grant = JSON.parse(grantJson) as { accountId?: string; clientId?: string; openid?: { scope?: string } };
+      return {
+        jti: id, kind: "RefreshToken", grantId: token.grantId, accountId: grant.accountId, clientId: grant.clientId,
+        scope: grant.openid?.scope, iat: token.consumedAt, exp: token.exp, consumed: token.consumedAt,
+      };
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -199,14 +226,17 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
     async consume(id: string): Promise<void> {
       const now = opts.clock.epoch();
-      const keepMs = this.model === "RefreshToken" ? opts.refreshReuseDetection * 1000 : 0;
+      const keepMs = this.model === "RefreshToken" ? rotatedRecordMs : 0;
       const [previous, json] = await redis.gatehouseConsume(recordKey(this.model, id), markerKey(this.model, id), now, keepMs);
       if (previous === -1) throw new errors.InvalidGrant(`${this.model} not found`);
-      const grantId = json ? (JSON.parse(json) as AdapterPayload).grantId : undefined;
+      const stored = json ? (JSON.parse(json) as AdapterPayload) : undefined;
+      const grantId = stored?.grantId;
       if (previous === 0) {
-        // a rotated token leaves the grant's index (it stays on its own, for reuse detection; codes are not in
-        // it); not awaited: a member left behind is harmless (pruned once expired), the request need not wait
+        // a rotated token leaves the grant's index (codes are not in it); not awaited: a member left behind is
+        // harmless (pruned once expired), the request need not wait. Its reuse is detected through its
+        // rotated entry (its record goes in seconds)
         if (grantId && inGrantIndex(this.model)) redis.hdel(grantIndexKey(grantId), `${this.model}:${id}`).catch(() => {});
+        if (this.model === "RefreshToken" && grantId) await rotated.remember(id, { grantId, consumedAt: now, exp: Number(stored?.exp ?? now) });
         return;
       }
       // lost a race with a parallel use of the same code or token

@@ -87,6 +87,22 @@ describe("OIDC flows with openid-client", () => {
     expect(introspected.active).toBe(false);
   });
 
+  it("a rotated refresh token's record goes within seconds; a reuse after that is still caught and revokes the grant", async () => {
+    const { tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password });
+    const first = tokens.refresh_token!;
+    const second = await client.refreshTokenGrant(rp, first);
+    const record = `oidc:{RefreshToken:${first}}`;
+    // the full record is kept only for parallel uses and the grace window (at least 10 s), never the detection window
+    const pttl = await t.app.redis.pttl(record);
+    expect(pttl).toBeGreaterThan(0);
+    expect(pttl).toBeLessThanOrEqual(10_000);
+    // those seconds pass: only the small rotated entry is left
+    await t.app.redis.del(record, `${record}:consumed`);
+    await expect(client.refreshTokenGrant(rp, first)).rejects.toMatchObject({ error: "invalid_grant" });
+    await expect(client.refreshTokenGrant(rp, second.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
+    expect((await client.tokenIntrospection(rp, second.access_token)).active).toBe(false);
+  });
+
   it("rotation never extends a refresh token chain: the new token expires when the first one would have", async () => {
     const { tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password });
     const first = await client.tokenIntrospection(rp, tokens.refresh_token!);
