@@ -1,9 +1,13 @@
 // What makes a password acceptable (NIST 800-63B, OWASP ASVS 6.2): long enough, no composition rules, not a
 // common password (zxcvbn's offline list), not built from the user's own email, username or name, and strong
 // enough by zxcvbn's estimate. The same rules drive the live strength meter on the pages.
-import { ZxcvbnFactory, type ZxcvbnResult } from "@zxcvbn-ts/core";
-import * as common from "@zxcvbn-ts/language-common";
-import * as english from "@zxcvbn-ts/language-en";
+// The dictionaries take ~27 MB of heap once loaded and ranked, so they are loaded at the first check (a
+// registration, a password change or the strength meter), synchronously; a server that only signs people in never
+// holds them.
+import { createRequire } from "node:module";
+import type { ZxcvbnFactory, ZxcvbnResult } from "@zxcvbn-ts/core";
+
+const require = createRequire(import.meta.url);
 
 export type PasswordPolicySettings = { minLength: number; minScore: number };
 export type PasswordContext = { email?: string | null; username?: string | null; name?: string | null; extra?: string[] };
@@ -35,8 +39,11 @@ export function personalWords(context: PasswordContext): string[] {
   return [...words];
 }
 
-export function createPasswordPolicy(settings: PasswordPolicySettings) {
-  const zxcvbn = new ZxcvbnFactory({
+function loadZxcvbn(): ZxcvbnFactory {
+  const { ZxcvbnFactory: Factory } = require("@zxcvbn-ts/core") as typeof import("@zxcvbn-ts/core");
+  const common = require("@zxcvbn-ts/language-common") as typeof import("@zxcvbn-ts/language-common");
+  const english = require("@zxcvbn-ts/language-en") as typeof import("@zxcvbn-ts/language-en");
+  return new Factory({
     dictionary: { ...common.dictionary, ...english.dictionary },
     graphs: common.adjacencyGraphs,
     translations: english.translations,
@@ -45,6 +52,11 @@ export function createPasswordPolicy(settings: PasswordPolicySettings) {
     maxLength: ANALYSED_LENGTH,
     l33tMaxSubstitutions: 12,
   });
+}
+
+export function createPasswordPolicy(settings: PasswordPolicySettings) {
+  let loaded: ZxcvbnFactory | undefined;
+  const zxcvbn = (): ZxcvbnFactory => (loaded ??= loadZxcvbn());
 
   /** at least half the password is made of words from that dictionary */
   const coversMostOf = (result: ZxcvbnResult, dictionaryName: string, length: number) =>
@@ -61,7 +73,7 @@ export function createPasswordPolicy(settings: PasswordPolicySettings) {
       });
       if (length < settings.minLength) return fail("too_short", `Use at least ${settings.minLength} characters. A few unrelated words make a good password.`);
       if (length > MAX_PASSWORD_LENGTH) return fail("too_long", `Passwords can be at most ${MAX_PASSWORD_LENGTH} characters long.`);
-      const result = zxcvbn.check(candidate, personalWords(context));
+      const result = zxcvbn().check(candidate, personalWords(context));
       if (coversMostOf(result, "passwords-common", length)) return fail("common", "This password is too common. Choose something less predictable.", result);
       if (coversMostOf(result, "userInputs", length)) return fail("personal", "Don't build your password from your name, username or email address.", result);
       if (result.score < settings.minScore) return fail("weak", result.feedback.warning || "This password is too easy to guess. Add another word or two.", result);

@@ -1,10 +1,25 @@
+import { createRequire } from "node:module";
 import { describe, it, expect } from "vitest";
 import { createPasswordPolicy, personalWords } from "../../src/services/password-policy.ts";
 
+const require = createRequire(import.meta.url);
+/** whether zxcvbn's English dictionary module has been loaded in this process */
+const dictionaryLoaded = () => Object.keys(require.cache).some((path) => path.includes("@zxcvbn-ts/language-en"));
+const loadedBeforeAnyCheck = dictionaryLoaded();
 const policy = createPasswordPolicy({ minLength: 12, minScore: 3 });
+const loadedByCreating = dictionaryLoaded();
 const alice = { email: "alice.walker@example.com", username: "awalker", name: "Alice Walker" };
 
 describe("password policy", () => {
+  it("loads its dictionaries (~27 MB of heap) at the first check, not when the policy is made", () => {
+    expect(loadedBeforeAnyCheck).toBe(false);
+    expect(loadedByCreating).toBe(false);
+    expect(policy.check("short").ok).toBe(false); // too short: decided before zxcvbn is asked
+    expect(dictionaryLoaded()).toBe(false);
+    policy.check("lamp orbit canyon");
+    expect(dictionaryLoaded()).toBe(true);
+  });
+
   it("7 characters are refused, a 15-character passphrase is accepted (ASVS 6.2.1)", () => {
     expect(policy.check("x7#Kp2q")).toMatchObject({ ok: false, code: "too_short" });
     expect(policy.check("lamp orbit canyon", alice)).toMatchObject({ ok: true });
