@@ -1,10 +1,11 @@
-// `npm run bench [-- --quick] [--seconds N] [--only <scenario name part>] [--no-build]`: builds Gatehouse, starts it in production mode on real Postgres
+// `npm run bench [-- --quick] [--seconds N] [--only <scenario name part>] [--soak <minutes>] [--no-build]`: builds Gatehouse, starts it in production mode on real Postgres
 // and Redis, seeds it, measures this machine's limits, runs every scenario at two concurrency levels, and prints
 // a table of ops/s, latency percentiles, errors, server CPU per op, peak RSS and the ratio to each limit. JSON
 // goes to bench/results/. Everything runs on 127.0.0.1, for a fixed time, and stops by itself. Any error in a
 // scenario makes the run exit 1 (--quick is the CI smoke test: short, same checks, no thresholds). The password
 // login also runs against a bare oidc-provider (bench/lib/bare-provider.ts), alternating with Gatehouse's level by
 // level; every scenario reports server CPU per op by thread and the Postgres queries and Redis commands per op.
+// `--soak <minutes>` runs a bounded mixed load instead of the scenarios and reports memory over time (lib/soak.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,8 +22,9 @@ import { cpuMs, threadCpuMs, threadCpuPerOp, watchPeakRss } from "./lib/proc.ts"
 import { compareWithBare, formatTable, type Row } from "./lib/report.ts";
 import { startBareServer, type BareServer } from "./lib/bare-server.ts";
 import { countsPerOp, readCounters } from "./lib/counters.ts";
+import { soak } from "./lib/soak.ts";
 
-const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, "no-build": { type: "boolean", default: false }, only: { type: "string" } } });
+const { values: args } = parseArgs({ options: { quick: { type: "boolean", default: false }, seconds: { type: "string" }, soak: { type: "string" }, "no-build": { type: "boolean", default: false }, only: { type: "string" } } });
 const seconds = Number(args.seconds ?? (args.quick ? 1 : 10));
 const argon = { memoryCost: 19456, timeCost: 2, parallelism: 1 }; // the production defaults
 
@@ -62,11 +64,21 @@ async function main() {
   let failed = false;
   try {
     const seeded = await seed(server.databaseUrl, args.quick ? 200 : 10_000, argon, { count: args.quick ? 400 : 2000, masterKey: server.env.MASTER_KEY! });
+    const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
+    const shared = await loginFlow(ctx); // an opaque access token for userinfo and introspection
+    if (args.soak) {
+      const summary = await soak({ ctx, pid: server.pid, baseUrl: server.baseUrl, redisPrefix: server.redisPrefix, minutes: Number(args.soak), sharedAccessToken: shared.access_token });
+      const dir = path.join(PROJECT_ROOT, "bench/results");
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, `${new Date().toISOString().replace(/[:.]/g, "-")}-soak.json`);
+      writeFileSync(file, JSON.stringify(summary, null, 2));
+      console.log(`results: ${path.relative(PROJECT_ROOT, file)}`);
+      if (summary.errors) process.exitCode = 1; // (the servers stop in `finally`)
+      return;
+    }
     const audit = await seedAuditEvents(server.databaseUrl, args.quick ? 20_000 : 1_000_000);
     console.log(`seeded ${seeded.users.length} users, ${audit.events} audit events and ${audit.sessions} sessions (${audit.ms} ms); measuring limits (${seconds} s each)…`);
     const limits = await measureLimits({ seconds, httpConcurrency: 32, argon, databaseUrl: server.databaseUrl, redisUrl: BENCH_REDIS_URL, sampleEmail: seeded.users[0]!.email });
-    const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
-    const shared = await loginFlow(ctx); // an opaque access token for userinfo and introspection
     // warm-up: JIT, connection pools, caches
     for (let i = 0; i < (args.quick ? 3 : 20); i++) await loginFlow(ctx);
 
