@@ -16,12 +16,14 @@ if ttl > 0 then redis.call('PEXPIRE', KEYS[1], ttl) end
 return {0, record}`;
 
 // KEYS: a grant's index (member "Model:id" -> the record's expiry, 0 = none; "#prune" -> the size at which
-// to prune next). ARGV: member, its expiry, the index's TTL, now. Adds the member; when the index has grown to
+// to prune next). ARGV: member, its expiry, the index's TTL, now, and optionally a member to drop (the refresh
+// token this one replaces: its removal rides along instead of a command of its own). Adds the member; when the index has grown to
 // twice its size after the last pruning, drops members whose records have expired (amortised O(1), so a long
 // refresh chain does not grow it); and only ever extends the index's lifetime (a short-lived access token must
 // not cut short the index of a long-lived refresh token; EXPIRE GT would do, but the in-process store lacks
 // it). Everything it touches is in the one hash: Cluster-safe.
 export const INDEX_ADD_SCRIPT = `
+if ARGV[5] then redis.call('HDEL', KEYS[1], ARGV[5]) end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 local pruneAt = tonumber(redis.call('HGET', KEYS[1], '#prune') or '8')
 if redis.call('HLEN', KEYS[1]) > pruneAt then
@@ -47,5 +49,5 @@ return 0`;
 export type AdapterCommands = {
   gatehouseSessionUid(uidKey: string, tombstone: string, jti: string, ttl: number): Promise<number>;
   gatehouseConsume(record: string, marker: string, now: number, keepMs: number): Promise<[number, string?]>;
-  gatehouseIndexAdd(index: string, member: string, expiresAt: number, ttl: number, now: number): Promise<number>;
+  gatehouseIndexAdd(index: string, member: string, expiresAt: number, ttl: number, now: number, drop?: string): Promise<number>;
 };

@@ -118,7 +118,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     const writes: Promise<unknown>[] = [write];
     if (payload.grantId && inGrantIndex(model)) {
       const now = opts.clock.epoch();
-      writes.push(redis.gatehouseIndexAdd(grantIndexKey(payload.grantId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
+      const replaced = model === "RefreshToken" ? takeReplacedMember(payload.grantId) : undefined;
+      const args = [grantIndexKey(payload.grantId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now] as const;
+      writes.push(replaced ? redis.gatehouseIndexAdd(...args, replaced) : redis.gatehouseIndexAdd(...args));
     }
     if ((model === "Session" || model === "Grant") && payload.accountId) {
       const now = opts.clock.epoch();
@@ -127,6 +129,23 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     if (payload.userCode) writes.push(expiresIn ? redis.set(userCodeKey(payload.userCode), id, "EX", expiresIn) : redis.set(userCodeKey(payload.userCode), id));
     await Promise.all(writes);
   }
+
+  /**
+   * a consumed code or token leaves its grant's index. A refresh token consumed in a request (a refresh) leaves
+   * with its successor's index entry, written later in the same request (takeReplacedMember); a refresh that
+   * fails before saving one leaves the member behind, harmless (pruned once its token's expiry has passed)
+   */
+  const leaveGrantIndex = (grantId: string, member: string): void => {
+    const memo = requestMemo();
+    if (member.startsWith("RefreshToken:") && memo) memo.set(`replaced:${grantId}`, member);
+    else redis.hdel(grantIndexKey(grantId), member).catch(() => {});
+  };
+  const takeReplacedMember = (grantId: string): string | undefined => {
+    const memo = requestMemo();
+    const member = memo?.get(`replaced:${grantId}`) as string | undefined;
+    if (member) memo!.delete(`replaced:${grantId}`);
+    return member;
+  };
 
   /** a rotated refresh token presented again at the token endpoint within the grace window: a concurrent refresh */
   const refuseWithinGrace = (consumedAt: number): void => {
@@ -232,10 +251,11 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const stored = json ? (JSON.parse(json) as AdapterPayload) : undefined;
       const grantId = stored?.grantId;
       if (previous === 0) {
-        // a rotated token leaves the grant's index (codes are not in it); not awaited: a member left behind is
-        // harmless (pruned once expired), the request need not wait. Its reuse is detected through its
-        // rotated entry (its record goes in seconds)
-        if (grantId && inGrantIndex(this.model)) redis.hdel(grantIndexKey(grantId), `${this.model}:${id}`).catch(() => {});
+        // a rotated token leaves the grant's index (codes are not in it): with its successor's index entry when
+        // this request saves one under the same grant (a refresh), else on its own, not awaited (a member left
+        // behind is harmless, pruned once expired). Its reuse is detected through its rotated entry (its record
+        // goes in seconds)
+        if (grantId && inGrantIndex(this.model)) leaveGrantIndex(grantId, `${this.model}:${id}`);
         if (this.model === "RefreshToken" && grantId) await rotated.remember(id, { grantId, consumedAt: now, exp: Number(stored?.exp ?? now) });
         return;
       }

@@ -89,6 +89,19 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
 
   const invalidGrant = { error: "invalid_grant" };
 
+  /** the commands the adapter's client sends while `fn` runs (name and keys, without the key prefix) */
+  async function commandsOf(fn: () => Promise<unknown>): Promise<string[]> {
+    const seen: string[] = [];
+    const send = redis.sendCommand;
+    redis.sendCommand = function (this: Redis, ...args: Parameters<Redis["sendCommand"]>) {
+      const command = args[0] as unknown as { name: string; args: unknown[] };
+      seen.push([command.name, ...command.args.map(String)].join(" ").replaceAll(keyPrefix, ""));
+      return send.apply(this, args);
+    } as Redis["sendCommand"];
+    try { await fn(); } finally { redis.sendCommand = send; }
+    return seen;
+  }
+
   describe("upsert, find, destroy", () => {
     it("round-trips a payload and returns undefined for an unknown id", async () => {
       const codes = new Adapter("AuthorizationCode");
@@ -355,6 +368,22 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       expect(await redis.hexists(`oidc:{grant:${grantId}}`, `RefreshToken:${rt}`)).toBe(0);
     });
 
+    it("a refresh's rotated token leaves the grant index with its successor's entry, in one command", async () => {
+      t = Math.floor(Date.now() / 1000);
+      const grantId = id("grant");
+      const refreshTokens = new Adapter("RefreshToken");
+      const [old, next] = [`${id("rt")}${randomBytes(8).toString("hex")}`, `${id("rt")}${randomBytes(8).toString("hex")}`];
+      await refreshTokens.upsert(old, token("RefreshToken", old, grantId), 3600);
+      const sent = await commandsOf(() => withRequestMemo(async () => {
+        await refreshTokens.consume(old);
+        await refreshTokens.upsert(next, token("RefreshToken", next, grantId), 3600);
+      }));
+      expect(await redis.hexists(`oidc:{grant:${grantId}}`, `RefreshToken:${old}`)).toBe(0);
+      expect(await redis.hexists(`oidc:{grant:${grantId}}`, `RefreshToken:${next}`)).toBe(1);
+      // (the in-process store answers without sendCommand: the count is the real Redis's)
+      if (backend.name.startsWith("real")) expect(sent.filter((c) => c.includes(`oidc:{grant:${grantId}}`))).toHaveLength(1);
+    });
+
     it("a long refresh chain does not grow the grant index", async () => {
       t = 1_700_000_000;
       const grantId = id("grant");
@@ -475,19 +504,6 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
   });
 
   describe("a grant's team", () => {
-    /** the commands the adapter's client sends while `fn` runs (name and keys, without the key prefix) */
-    async function commandsOf(fn: () => Promise<unknown>): Promise<string[]> {
-      const seen: string[] = [];
-      const send = redis.sendCommand;
-      redis.sendCommand = function (this: Redis, ...args: Parameters<Redis["sendCommand"]>) {
-        const command = args[0] as unknown as { name: string; args: unknown[] };
-        seen.push([command.name, ...command.args.map(String)].join(" ").replaceAll(keyPrefix, ""));
-        return send.apply(this, args);
-      } as Redis["sendCommand"];
-      try { await fn(); } finally { redis.sendCommand = send; }
-      return seen;
-    }
-
     it("is read with the grant's record: the tokens issued in that request ask Redis nothing more", async () => {
       t = 1_700_000_000;
       const g = id("grant");
