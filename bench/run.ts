@@ -66,6 +66,7 @@ async function main() {
     const seeded = await seed(server.databaseUrl, args.quick ? 200 : 10_000, argon, { count: args.quick ? 400 : 2000, masterKey: server.env.MASTER_KEY! });
     const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
     const shared = await loginFlow(ctx); // an opaque access token for userinfo and introspection
+    ctx.accessToken = shared.access_token;
     if (args.soak) {
       const summary = await soak({ ctx, pid: server.pid, baseUrl: server.baseUrl, redisPrefix: server.redisPrefix, minutes: Number(args.soak), sharedAccessToken: shared.access_token });
       const dir = path.join(PROJECT_ROOT, "bench/results");
@@ -82,11 +83,14 @@ async function main() {
     // warm-up: JIT, connection pools, caches
     for (let i = 0; i < (args.quick ? 3 : 20); i++) await loginFlow(ctx);
 
-    const selected = scenarios(ctx, shared.access_token, server.databaseUrl).filter((s) => !args.only || s.name.includes(args.only));
+    const selected = scenarios(ctx, server.databaseUrl).filter((s) => !args.only || s.name.includes(args.only));
     // the bare oidc-provider, only when a scenario needs it: same client, same seeded users, warmed up the same way
-    if (selected.some((s) => s.target === "bare")) bare = await startBareServer(server.databaseUrl, seeded.webClient);
+    if (selected.some((s) => s.target === "bare")) bare = await startBareServer(server.databaseUrl, seeded.webClient, seeded.machineClient);
     const bareCtx = bare && await flowContext(bare.baseUrl, bare.issuer, seeded);
-    if (bareCtx) for (let i = 0; i < (args.quick ? 3 : 20); i++) await loginFlow(bareCtx);
+    if (bareCtx) {
+      bareCtx.accessToken = (await loginFlow(bareCtx)).access_token;
+      for (let i = 0; i < (args.quick ? 3 : 20); i++) await loginFlow(bareCtx);
+    }
     const targetOf = (s: (typeof selected)[number]) => (s.target === "bare" ? { pid: bare!.pid, baseUrl: bare!.baseUrl, ctx: bareCtx!, kind: "bare" as const } : { pid: server.pid, baseUrl: server.baseUrl, ctx, kind: "gatehouse" as const });
     // each scenario at each level; a group's scenarios alternate level by level (Gatehouse, bare, Gatehouse, bare)
     const runs = selected.flatMap((s) => {

@@ -1,8 +1,9 @@
 // A bare oidc-provider for the benchmark's baseline (its own process, run by bench/lib/bare-server.ts): production
 // settings, an ES256 key made at start, PKCE required, the bench's Redis through a plain adapter, and minimal
 // login (one argon2id verify against the seeded users, loaded from the bench database at start) and consent pages
-// with Gatehouse's paths and field names, so the bench's page walker signs in unchanged. GET /__counters gives the
-// Redis commands sent so far.
+// with Gatehouse's paths and field names, so the bench's page walker signs in unchanged. Like Gatehouse it serves
+// the bench's service client (client_credentials for the bench resource: an ES256 JWT access token), userinfo and
+// introspection, so the token endpoints compare too. GET /__counters gives the Redis commands sent so far.
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import argon2 from "argon2";
@@ -41,6 +42,9 @@ const configuration: Configuration = {
   clients: [{
     client_id: env("CLIENT_ID"), client_secret: env("CLIENT_SECRET"), redirect_uris: [env("REDIRECT_URI")],
     grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "client_secret_basic",
+  }, {
+    client_id: env("MACHINE_CLIENT_ID"), client_secret: env("MACHINE_CLIENT_SECRET"), redirect_uris: [],
+    grant_types: ["client_credentials"], response_types: [], token_endpoint_auth_method: "client_secret_basic",
   }],
   clientDefaults: { id_token_signed_response_alg: "ES256" },
   jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: "ES256", use: "sig", kid: randomBytes(8).toString("hex") }] },
@@ -53,7 +57,22 @@ const configuration: Configuration = {
   scopes: ["openid", "offline_access", "profile", "email"],
   pkce: { required: () => true },
   responseTypes: ["code"],
-  features: { devInteractions: { enabled: false }, resourceIndicators: { enabled: false } },
+  features: {
+    devInteractions: { enabled: false },
+    clientCredentials: { enabled: true },
+    introspection: { enabled: true },
+    userinfo: { enabled: true },
+    // the bench resource gets ES256 JWT access tokens, as at Gatehouse; without a resource, opaque ones for userinfo
+    resourceIndicators: {
+      enabled: true,
+      defaultResource: () => undefined,
+      useGrantedResource: () => false,
+      getResourceServerInfo: (_ctx, resource) => {
+        if (resource !== env("RESOURCE")) throw new Error("unknown resource");
+        return { scope: "", audience: resource, accessTokenTTL: 900, accessTokenFormat: "jwt", jwt: { sign: { alg: "ES256" } } };
+      },
+    },
+  },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   ttl: { AccessToken: 900, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 14 * 86400, Interaction: 3600, Session: 86400, Grant: 14 * 86400 },
   rotateRefreshToken: true,

@@ -1,21 +1,22 @@
 // Starts the bare oidc-provider (bench/lib/bare-provider.ts) in its own process with the Gatehouse bench server's
 // runtime (production, the same Node flags and malloc setting), on the bench's Redis under its own key prefix,
-// serving the bench's web client (same id, secret and redirect URI) to the bench's seeded users.
+// serving the bench's web and service clients (same ids and secrets) to the bench's seeded users.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../src/lib/paths.ts";
 import { deleteRedisPrefix, freePort, testRedisPrefix } from "../../test/helpers/databases.ts";
-import { BENCH_REDIS_URL, PRODUCTION_NODE_ARGS, PRODUCTION_RUNTIME_ENV } from "./server.ts";
+import { BENCH_REDIS_URL, BENCH_RESOURCE, PRODUCTION_NODE_ARGS, PRODUCTION_RUNTIME_ENV } from "./server.ts";
 import { BENCH_REDIRECT } from "./seed.ts";
 
 export type BareServer = { pid: number; baseUrl: string; issuer: string; stop(): Promise<void> };
 
-export async function startBareServer(databaseUrl: string, client: { id: string; secret: string }): Promise<BareServer> {
+export async function startBareServer(databaseUrl: string, client: { id: string; secret: string }, machine: { id: string; secret: string }): Promise<BareServer> {
   const port = await freePort();
   const redisPrefix = testRedisPrefix("ghbench-bare");
   const env = {
     NODE_ENV: "production", PORT: String(port), ISSUER: `https://127.0.0.1:${port}`, DATABASE_URL: databaseUrl,
     REDIS_URL: BENCH_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, CLIENT_ID: client.id, CLIENT_SECRET: client.secret, REDIRECT_URI: BENCH_REDIRECT,
+    MACHINE_CLIENT_ID: machine.id, MACHINE_CLIENT_SECRET: machine.secret, RESOURCE: BENCH_RESOURCE,
   };
   const node = path.join(PROJECT_ROOT, "node_modules/.bin/node");
   // Node 22.18+ runs the TypeScript file itself (type stripping): no loader in the measured process

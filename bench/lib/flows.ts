@@ -7,7 +7,11 @@ import { signInThroughPages } from "../../test/helpers/oidc-flow.ts";
 import { generate } from "otplib";
 import { BENCH_PASSWORD, BENCH_REDIRECT, type Seeded } from "./seed.ts";
 
-export type FlowContext = { baseUrl: string; issuer: string; seeded: Seeded; jwks: ReturnType<typeof createLocalJWKSet> };
+export type FlowContext = {
+  baseUrl: string; issuer: string; seeded: Seeded; jwks: ReturnType<typeof createLocalJWKSet>;
+  /** an opaque access token of one sign-in at this server, for the userinfo and introspection scenarios */
+  accessToken?: string;
+};
 
 export async function flowContext(baseUrl: string, issuer: string, seeded: Seeded): Promise<FlowContext> {
   const res = await fetch(`${baseUrl}/jwks`, { headers: { "x-forwarded-proto": "https" } });
