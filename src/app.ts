@@ -28,6 +28,7 @@ import { registerAdminRegistrationRoutes } from "./http/routes/admin-register.ts
 import { registerTeamRoutes } from "./http/routes/teams/index.ts";
 import { registerApiRoutes } from "./http/routes/api/index.ts";
 import { registerLoginHoldRoutes } from "./http/routes/login-holds.ts";
+import { registerUnlockRoutes } from "./http/routes/unlock.ts";
 import { registerAdminRoutes } from "./http/routes/admin/index.ts";
 import { sessionGuard } from "./http/session-guard.ts";
 import { refuseNulInUrl } from "./http/nul-characters.ts";
@@ -50,12 +51,13 @@ export function createApp(app: AppContext): Koa {
   registerAdminRegistrationRoutes(router, app);
   registerTeamRoutes(router, app);
   registerLoginHoldRoutes(router, app);
+  registerUnlockRoutes(router, app);
   registerAdminRoutes(router, app);
   registerApiRoutes(router, app);
 
   koa.use((_ctx, next) => withRequestMemo(next));
   koa.use(requestContext(app.log, app.accessLog));
-  koa.use(createMetrics().middleware);
+  koa.use(createMetrics({ outboxDepth: () => app.services.outbox.depth(), now: () => app.clock.now() }).middleware);
   if (app.config.isProduction) koa.use(httpsOnly(app.config.issuer));
   koa.use(issuerHostOnly({ issuer: app.config.issuer, production: app.config.isProduction, allowedHosts: app.config.allowedHosts }));
   koa.use(securityHeaders({ production: app.config.isProduction }));

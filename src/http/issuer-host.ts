@@ -4,8 +4,13 @@
 // with 400 (it is not for this server, and DNS rebinding needs exactly that), except the hosts in ALLOWED_HOSTS
 // (e.g. an in-cluster service name relying parties call the token endpoint on) and the probe paths, which
 // kubelets and scrapers call by pod address. In development another host is served under the issuer's name.
+// Under /api the refusal is the API's JSON error (api-errors.ts), like everything else there.
 import type { Middleware } from "koa";
 import { PROBE_PATHS } from "./https-only.ts";
+import { answerApiError, isApiPath } from "./api-errors.ts";
+import { AppError } from "./errors.ts";
+
+const REFUSAL = "This server does not answer for that host name.";
 
 export function issuerHostOnly(opts: { issuer: string; production: boolean; allowedHosts: string[] }): Middleware {
   const issuerHost = new URL(opts.issuer).host.toLowerCase();
@@ -15,10 +20,11 @@ export function issuerHostOnly(opts: { issuer: string; production: boolean; allo
     // koa's host: X-Forwarded-Host when the proxy is trusted, else Host (":authority" on HTTP/2)
     const asked = ctx.host.toLowerCase();
     if (opts.production && !accepted.has(asked)) {
+      if (isApiPath(ctx.path)) return answerApiError(ctx, new AppError("request.unknown_host", 400, REFUSAL));
       ctx.status = 400;
       ctx.set("Cache-Control", "no-store");
       ctx.type = "text/plain";
-      ctx.body = "This server does not answer for that host name.";
+      ctx.body = REFUSAL;
       return;
     }
     ctx.request.header.host = issuerHost;

@@ -1,5 +1,5 @@
 // The one place randomness, hashing and at-rest encryption come from (tests can rely on their formats).
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
 
 /** where short random numbers come from (codes people type); the CSPRNG, or a test's own sequence */
 export type RandomSource = { int(min: number, max: number): number };
@@ -8,6 +8,11 @@ export const cryptoRandom: RandomSource = { int: (min, max) => randomInt(min, ma
 /** A random token: 32 bytes (256 bits) from the CSPRNG, base64url. */
 export function randomToken(bytes = 32): string {
   return randomBytes(bytes).toString("base64url");
+}
+
+/** A random UUID (v4) for a row the application names itself (an outbox message, whose id is also its Message-ID). */
+export function randomUuid(): string {
+  return randomUUID();
 }
 
 export function sha256(value: string): string {

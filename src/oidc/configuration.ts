@@ -88,11 +88,14 @@ function cookies(config: Config): Configuration["cookies"] {
   };
 }
 
+const shorter = (own: number | undefined, lifetime: number) => Math.min(own ?? lifetime, lifetime);
+
 function lifetimes(config: Config): Configuration["ttl"] {
   return {
-    AccessToken: config.tokens.accessTokenTtl,
+    // a resource server may have a shorter lifetime of its own (RESOURCE_ACCESS_TOKEN_TTL, see resourceIndicators)
+    AccessToken: (_ctx, token) => shorter(token.resourceServer?.accessTokenTTL, config.tokens.accessTokenTtl),
     AuthorizationCode: config.tokens.codeTtl,
-    ClientCredentials: config.tokens.clientCredentialsTtl,
+    ClientCredentials: (_ctx, token) => shorter(token.resourceServer?.accessTokenTTL, config.tokens.clientCredentialsTtl),
     IdToken: config.tokens.idTokenTtl,
     // rotation never extends a chain: the new token gets what the old one had left (absolute expiry)
     RefreshToken: (ctx) => ctx?.oidc?.entities.RotatedRefreshToken?.remainingTTL ?? config.tokens.refreshTokenTtl,
@@ -146,7 +149,8 @@ function resourceIndicators(config: Config): ResourceIndicators {
       if (!config.resourceServers.includes(resource) || !allowed.includes(resource)) {
         throw new errors.InvalidTarget("this client may not ask for tokens for that resource");
       }
-      return { scope: "api", audience: resource, accessTokenFormat: "jwt", jwt: { sign: { alg: config.tokens.signingAlg } } };
+      const accessTokenTTL = config.tokens.resourceAccessTokenTtl[resource];
+      return { scope: "api", audience: resource, accessTokenFormat: "jwt", jwt: { sign: { alg: config.tokens.signingAlg } }, ...(accessTokenTTL ? { accessTokenTTL } : {}) };
     },
   };
 }

@@ -1,5 +1,5 @@
-// Claims added to access tokens. Core adds `sid` and `amr`; features register their own contributors here
-// instead of editing the provider configuration (teams: team, role and permissions, see team-claims.ts).
+// Claims added to access tokens. Core adds `sid`, `amr` and `grant_id`; features register their own contributors
+// here instead of editing the provider configuration (teams: team, role and permissions, see team-claims.ts).
 import type { KoaContextWithOIDC } from "oidc-provider";
 
 export type TokenLike = { accountId?: string; grantId?: string; sessionUid?: string; clientId?: string; kind?: string; scope?: string; aud?: unknown };
@@ -14,8 +14,9 @@ export function createTokenClaims() {
     const source = (entities.RefreshToken ?? entities.AuthorizationCode) as { amr?: string[] } | undefined;
     const amr = source?.amr ?? session?.amr;
     // sid: the Gatehouse sign-in session (the same id the sessions API lists), so a service can tie a token
-    // to the session it came from
-    return { ...(token.sessionUid ? { sid: token.sessionUid } : {}), ...(amr ? { amr } : {}) };
+    // to the session it came from; grant_id: the grant behind the token, which JWT introspection looks up (a
+    // JWT access token is not stored: jwt-introspection.ts). An identifier, not a credential: nothing accepts it
+    return { ...(token.sessionUid ? { sid: token.sessionUid } : {}), ...(amr ? { amr } : {}), ...(token.grantId ? { grant_id: token.grantId } : {}) };
   };
   contributors.push(core);
 

@@ -19,10 +19,13 @@ export type NewClient = {
   permissionNamespace?: string | null;
   idTokenSigningAlg?: string | null;
   endsWithSession?: boolean;
+  offlineAccessWithoutPrompt?: boolean;
 };
 
 /** what an admin may change on a client (not its id, type or secret) */
-export type ClientChanges = Pick<NewClient, "name" | "redirectUris" | "postLogoutRedirectUris" | "grantTypes" | "scope" | "resources" | "firstParty" | "backchannelLogoutUri"> & { permissionNamespace: string | null; idTokenSigningAlg: string | null; endsWithSession: boolean };
+export type ClientChanges = Pick<NewClient, "name" | "redirectUris" | "postLogoutRedirectUris" | "grantTypes" | "scope" | "resources" | "firstParty" | "backchannelLogoutUri"> & {
+  permissionNamespace: string | null; idTokenSigningAlg: string | null; endsWithSession: boolean; offlineAccessWithoutPrompt: boolean;
+};
 
 export function createClientQueries(db: PrismaClient) {
   return {

@@ -3,6 +3,7 @@
 // same transaction, so a crash leaves either the old password and a live token or the new password and a used
 // token, never half of each.
 import type { PrismaClient, Prisma } from "../generated/prisma/client.ts";
+import { insertOutbox, type NewOutboxMessage } from "./outbox.ts";
 
 /** writes a new password hash and keeps the newest `historySize` hashes in the history */
 async function writePassword(tx: Prisma.TransactionClient, userId: string, passwordHash: string, at: Date, historySize: number): Promise<void> {
@@ -25,13 +26,14 @@ export function createCredentialQueries(db: PrismaClient) {
     setPassword: (userId: string, passwordHash: string, at: Date, historySize: number) =>
       db.$transaction((tx) => writePassword(tx, userId, passwordHash, at, historySize)),
 
-    /** a new reset token for the user; older unused ones stop working */
-    replaceResetToken: (data: { userId: string; tokenHash: string; expiresAt: Date; requestedIp: string | null }, at: Date) =>
+    /** a new reset token for the user; older unused ones stop working; `outbox`: its email, written with it */
+    replaceResetToken: (data: { userId: string; tokenHash: string; expiresAt: Date; requestedIp: string | null }, at: Date, outbox: NewOutboxMessage[] = []) =>
       db.$transaction(async (tx) => {
         // the user's row lock orders concurrent requests, so exactly one link (the last one) stays live
         await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${data.userId}::uuid FOR UPDATE`;
         await tx.passwordResetToken.updateMany({ where: { userId: data.userId, usedAt: null }, data: { usedAt: at } });
         await tx.passwordResetToken.create({ data });
+        await insertOutbox(tx, outbox); // the link's email: committed with the link, or neither
       }),
 
     /** the live (unused, unexpired) reset token with this hash, or null; changes nothing */

@@ -20,6 +20,7 @@ import { createAdminCountQueries } from "./admin-counts.ts";
 import { createTeamDirectoryQueries } from "./team-directory.ts";
 import { createSignInQueries } from "./sign-ins.ts";
 import { createRegistrationQueries } from "./registrations.ts";
+import { createOutboxQueries } from "./outbox.ts";
 
 /** `sql`: plain prepared statements over the same pool, for the statements every sign-in and token runs */
 export function createQueries(db: PrismaClient, sql: Sql) {
@@ -43,6 +44,7 @@ export function createQueries(db: PrismaClient, sql: Sql) {
     adminCounts: createAdminCountQueries(db),
     teamDirectory: createTeamDirectoryQueries(db),
     signIns: createSignInQueries(sql),
+    outbox: createOutboxQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

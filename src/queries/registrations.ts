@@ -1,13 +1,15 @@
 // A registration as one transaction: the account (with its first password in the history), Door A's team with its
 // built-in roles and the new user as Owner, the verification link's hash, and the registration's audit events.
 // All or nothing: a failure anywhere (a taken address, Postgres going away) leaves no account, no team and no
-// events, and the verification email is sent only after the commit (services/registration.ts). `rehearse` runs the
+// events; the verification email is an outbox row of the same transaction (queries/outbox.ts), so it is exactly as
+// durable as the account and is sent once the transaction commits (services/outbox/). `rehearse` runs the
 // same statements for a registration that must not happen (the address has an account) and rolls them back, so
 // both answers cost the database the same work and take as long.
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { trimmedAudit, type NewAuditEvent } from "./audit-events.ts";
 import { insertTeamWithOwner } from "./teams.ts";
 import { insertUser } from "./users.ts";
+import { insertOutbox, type NewOutboxMessage } from "./outbox.ts";
 
 export type NewRegistration = {
   user: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string };
@@ -17,6 +19,8 @@ export type NewRegistration = {
   verification: { tokenHash: string; expiresAt: Date };
   /** the registration's audit events, given the ids the transaction made */
   events: (ids: { userId: string; teamId: string | null }) => NewAuditEvent[];
+  /** the emails it sends (the verification link), written with it */
+  outbox?: NewOutboxMessage[];
 };
 
 export type CreatedRegistration = { userId: string; team: { id: string; slug: string } | null } | null;
@@ -41,6 +45,7 @@ async function write(tx: Prisma.TransactionClient, r: NewRegistration): Promise<
   if (events.length) {
     await tx.auditEvent.createMany({ data: events.map(trimmedAudit) });
   }
+  await insertOutbox(tx, r.outbox ?? []);
   return { userId: user.id, team };
 }
 

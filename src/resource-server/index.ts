@@ -26,6 +26,8 @@ export type AccessTokenClaims = JWTPayload & {
   amr?: string[];
   /** the Gatehouse sign-in session */
   sid?: string;
+  /** the grant the token was issued from: an identifier Gatehouse's introspection looks up, not a credential */
+  grant_id?: string;
 };
 
 export type ResourceServerOptions = {
@@ -59,6 +61,7 @@ function claimsOf(payload: JWTPayload): AccessTokenClaims {
     p.amr !== undefined && !isStringArray(p.amr) ? "amr" :
     p.role !== undefined && typeof p.role !== "string" ? "role" :
     p.sid !== undefined && typeof p.sid !== "string" ? "sid" :
+    p.grant_id !== undefined && typeof p.grant_id !== "string" ? "grant_id" :
     team !== undefined && (typeof team !== "object" || team === null || typeof team.id !== "string" || typeof team.slug !== "string") ? "team" :
     undefined;
   if (problem) throw new InvalidTokenError(`The access token's "${problem}" claim is missing or malformed.`);

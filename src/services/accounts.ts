@@ -5,9 +5,8 @@ import type { Clock } from "../lib/clock.ts";
 import type { User, UserQueries } from "../queries/users.ts";
 import { normalizeEmail, normalizeUsername, parseIdentifier } from "./identifiers.ts";
 import type { PasswordService } from "./passwords.ts";
-import type { LockoutService, LockSubject } from "./lockout.ts";
-import type { Notifications, RequestInfo } from "./notifications.ts";
-import type { AuditService } from "./audit.ts";
+import type { LockSubject } from "./lockout.ts";
+import type { FailedFactor, LockRequest, RecordedFailure, SignInLocks } from "./sign-in-locks.ts";
 import { totpEnabled } from "./totp.ts";
 import { UUID } from "../lib/ids.ts";
 import { LRUCache } from "lru-cache";
@@ -28,7 +27,8 @@ export type SignInResult =
   | {
       outcome: "invalid";
       userId: string | null;
-      reason: "unknown" | "wrong_password" | "disabled" | "no_password" | "locked";
+      /** locked: the account's lock (browsers it does not trust); device_locked / network_locked: this browser's own, or its network's */
+      reason: "unknown" | "wrong_password" | "disabled" | "no_password" | "locked" | "device_locked" | "network_locked";
       /** set when this failure started a lock (the owner is told) */
       lockedUntil?: Date;
     }
@@ -37,14 +37,10 @@ export type SignInResult =
   /** right password, a second factor enrolled: nothing is reset until that factor is right (completeSignIn) */
   | { outcome: "second_factor"; user: User };
 
-/** a failure recorded against an account; lockedUntil is set when this failure started a lock (the owner was told) */
-export type RecordedFailure = { failures: number; lockedUntil?: Date };
+export type { FailedFactor, RecordedFailure } from "./sign-in-locks.ts";
 
-export type FailedFactor = "password" | "code";
-type AuditedRequest = RequestInfo & { clientId?: string | null };
-
-export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; lockout: LockoutService; notifications: Notifications; audit: AuditService; clock: Clock }) {
-  const { users, passwords, lockout, notifications, audit } = deps;
+export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; locks: SignInLocks; clock: Clock }) {
+  const { users, passwords, locks } = deps;
 
   const recentlyRead = new LRUCache<string, User>({ max: 10_000, ttl: TOKEN_ACCOUNT_TTL_MS });
 
@@ -60,46 +56,45 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
     return id.kind === "email" ? users.findByEmailNormalized(id.value) : users.findByUsernameNormalized(id.value);
   }
 
-  /** counts a failed credential check against the account; when it starts a lock the owner gets the lockout email */
-  /** `factor`: what was wrong; a lock from wrong codes means someone had the right password (the email says so) */
-  async function recordFailure(user: User, request: AuditedRequest, factor: FailedFactor = "password"): Promise<RecordedFailure> {
-    const failure = await lockout.recordFailure({ userId: user.id });
-    if (!failure.lockedNow || !failure.lockedUntil) return { failures: failure.failures };
-    await audit.record({ type: "login.locked", outcome: "failure", userId: user.id, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null, data: { until: failure.lockedUntil.toISOString(), factor, failures: failure.failures } });
-    await notifications.lockedOut(user, { until: failure.lockedUntil, attempts: failure.failures, factor }, request);
-    return { failures: failure.failures, lockedUntil: failure.lockedUntil };
+  /**
+   * counts a failed credential check against the account (or, from a browser it trusts, against that device);
+   * when it starts a lock of the account the owner gets the lockout email. `factor`: what was wrong; a lock from
+   * wrong codes means someone had the right password (the email says so)
+   */
+  async function recordFailure(user: User, request: LockRequest, factor: FailedFactor = "password"): Promise<RecordedFailure> {
+    return locks.recordFailure(await locks.scope(user.id, { userId: user.id }, request, false), user, request, factor);
   }
 
-  async function recordUnknownFailure(subject: LockSubject, request: AuditedRequest): Promise<RecordedFailure> {
-    const failure = await lockout.recordFailure(subject);
-    if (!failure.lockedNow || !failure.lockedUntil) return { failures: failure.failures };
-    await audit.record({ type: "login.locked", outcome: "failure", userId: null, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null, data: { until: failure.lockedUntil.toISOString(), factor: "password", failures: failure.failures, knownAccount: false } });
-    return { failures: failure.failures, lockedUntil: failure.lockedUntil };
+  /** every factor passed: the lockout count starts over (this browser's own when the user trusts it; the login time is written when the sign-in finishes) */
+  async function completeSignIn(user: Pick<User, "id">, request: LockRequest = { ip: null, userAgent: null }): Promise<void> {
+    await locks.succeeded(await locks.scope(user.id, { userId: user.id }, request, false));
   }
 
-  /** every factor passed: the lockout count starts over (the login time is written when the sign-in finishes) */
-  async function completeSignIn(user: Pick<User, "id">): Promise<void> {
-    await lockout.reset({ userId: user.id });
+  /** whether a second factor or a password confirmation is refused: the account's lock, or this trusted browser's own */
+  async function isLocked(userId: string, request: LockRequest = { ip: null, userAgent: null }): Promise<boolean> {
+    return (await locks.check(await locks.scope(userId, { userId }, request, false))).lockedBy !== null;
   }
 
   return {
     findByIdentifier,
     recordFailure,
     completeSignIn,
-    isLocked: async (userId: string) => (await lockout.lockedUntil({ userId })) !== null,
+    isLocked,
 
-    async signInWithPassword(identifier: string, password: string, request: RequestInfo): Promise<SignInResult> {
+    /** `request.deviceToken`: the browser's trusted-device cookie (its own count then judges the attempt) */
+    async signInWithPassword(identifier: string, password: string, request: LockRequest): Promise<SignInResult> {
       const parsed = parseIdentifier(identifier);
       const user = await (parsed.kind === "email" ? users.findByEmailNormalized(parsed.value) : users.findByUsernameNormalized(parsed.value));
       // an account's failures count together whether it is named by email or username
       const subject: LockSubject = user ? { userId: user.id } : { identifier: `${parsed.kind}:${parsed.value}` };
-      const { lockedUntil: locked, failures } = await lockout.status(subject);
+      const scope = await locks.scope(user?.id ?? null, subject, request, true);
+      const { lockedBy, failures } = await locks.check(scope);
       // always one verification, locked or not, known or not: the response time tells nothing
       const ok = await passwords.verify(user?.passwordHash ?? null, password);
       const userId = user?.id ?? null;
-      if (locked) return { outcome: "invalid", userId, reason: "locked" };
+      if (lockedBy) return { outcome: "invalid", userId, reason: lockedBy === "account" ? "locked" : `${lockedBy}_locked` };
       if (!user || !user.passwordHash || !ok) {
-        const failure = user ? await recordFailure(user, request) : await recordUnknownFailure(subject, request);
+        const failure = await locks.recordFailure(scope, user, request, "password");
         const reason = !user ? "unknown" : !user.passwordHash ? "no_password" : "wrong_password";
         return { outcome: "invalid", userId, reason, ...(failure.lockedUntil ? { lockedUntil: failure.lockedUntil } : {}) };
       }
@@ -112,15 +107,16 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       // an attacker reset it between guesses at the code
       if (totpEnabled(user)) return { outcome: "second_factor", user };
       // nothing to start over when nothing was counted (a failure counted meanwhile stays counted)
-      if (failures > 0) await completeSignIn(user);
+      if (failures > 0) await locks.succeeded(scope);
       return { outcome: "ok", user, amr: ["pwd"] };
     },
 
     /** the password of a signed-in user, checked for a sensitive change; a wrong one counts toward lockout */
-    async confirmPassword(user: User, password: string, request: RequestInfo): Promise<{ outcome: "ok" } | { outcome: "locked" } | ({ outcome: "wrong_password" } & RecordedFailure)> {
-      if (await lockout.lockedUntil({ userId: user.id })) return { outcome: "locked" };
+    async confirmPassword(user: User, password: string, request: LockRequest): Promise<{ outcome: "ok" } | { outcome: "locked" } | ({ outcome: "wrong_password" } & RecordedFailure)> {
+      const scope = await locks.scope(user.id, { userId: user.id }, request, false);
+      if ((await locks.check(scope)).lockedBy) return { outcome: "locked" };
       if (await passwords.verify(user.passwordHash ?? null, password)) return { outcome: "ok" };
-      return { outcome: "wrong_password", ...(await recordFailure(user, request)) };
+      return { outcome: "wrong_password", ...(await locks.recordFailure(scope, user, request, "password")) };
     },
 
     /** creates a verified account with a system role (CLI create-admin, first-run bootstrap) */

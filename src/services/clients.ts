@@ -66,6 +66,8 @@ export const newClientSchema = z.object({
   idTokenSigningAlg: z.enum(ID_TOKEN_ALGS).nullable().default(null),
   /** sign-out (and any end of the session) ends this client's tokens, offline_access included; by default they outlive it */
   endsWithSession: z.boolean().default(false),
+  /** asking offline_access counts as asking consent: a refresh token without prompt=consent (first-party clients always) */
+  offlineAccessWithoutPrompt: z.boolean().default(false),
 }).refine((c) => !c.grantTypes.includes("authorization_code") || c.redirectUris.length > 0, { message: "authorization_code needs at least one redirect URI", path: ["redirectUris"] })
   .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), { message: "public clients cannot use client_credentials", path: ["grantTypes"] })
   .superRefine(checkNativeUris);
@@ -135,6 +137,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
         permissionNamespace: c.permissionNamespace,
         idTokenSigningAlg: c.idTokenSigningAlg,
         endsWithSession: c.endsWithSession,
+        offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt,
       });
       return { client, secret };
     },
@@ -159,6 +162,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
         name: c.name, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes,
         scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri,
         permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg, endsWithSession: c.endsWithSession,
+        offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt,
       });
       cache.delete(id);
       return updated;

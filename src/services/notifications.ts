@@ -1,8 +1,10 @@
 // What Gatehouse tells a user by email about their account. One function per event; the mailer renders and
-// delivers (in the background, retried). Security emails say where the request came from (IP, approximate
-// location, browser, time).
+// queues it in the outbox (delivered in the background, retried). Security emails say where the request came from
+// (IP, approximate location, browser, time). `prepare` renders the emails whose event is one transaction
+// (registration, verification resend, reset request) as outbox rows for that transaction to write.
 import type { User } from "../queries/users.ts";
-import type { Mailer } from "./mail/mailer.ts";
+import type { Mailer, MailMessage } from "./mail/mailer.ts";
+import type { NewOutboxMessage } from "../queries/outbox.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { RequestDescriber } from "./request/describe.ts";
 
@@ -24,12 +26,23 @@ function validFor(seconds: number): string {
 }
 
 export function createNotifications(mailer: Mailer, describe: RequestDescriber, clock: Clock) {
+  const verifyEmail = (user: Recipient, link: string, ttlSeconds: number): MailMessage =>
+    ({ to: user.email, template: "verify-email", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } });
+  const passwordReset = async (user: Recipient, link: string, ttlSeconds: number, request: RequestInfo, at: Date): Promise<MailMessage> =>
+    ({ to: user.email, template: "password-reset", locals: { username: user.username, link, minutes: Math.round(ttlSeconds / 60), from: await describe(request, at) } });
   return {
-    verifyEmail: (user: Recipient, link: string, ttlSeconds: number) =>
-      mailer.send({ to: user.email, template: "verify-email", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } }),
+    /** these emails as outbox rows, for the caller's transaction to write; then `wake()` */
+    prepare: {
+      verifyEmail: (user: Recipient, link: string, ttlSeconds: number): Promise<NewOutboxMessage> => mailer.compose(verifyEmail(user, link, ttlSeconds)),
+      passwordReset: async (user: Recipient, link: string, ttlSeconds: number, request: RequestInfo, at: Date): Promise<NewOutboxMessage> =>
+        mailer.compose(await passwordReset(user, link, ttlSeconds, request, at)),
+    },
+    /** prepared rows were committed: send them now rather than at the outbox's next poll */
+    wake: () => mailer.wake(),
     registrationAttempt: (user: Recipient, request: RequestInfo) =>
       mailer.send({ to: user.email, template: "registration-attempt", locals: { username: user.username, ip: request.ip ?? "an unknown address" } }),
-    lockedOut: (user: User, lock: { until: Date; attempts: number; factor: "password" | "code" }, request: RequestInfo) =>
+    /** `unlockLink`: the single-use link that lifts the lock (locks by wrong passwords), valid `unlockTtl` seconds */
+    lockedOut: (user: User, lock: { until: Date; attempts: number; factor: "password" | "code"; unlockLink?: string; unlockTtl?: number }, request: RequestInfo) =>
       mailer.send({
         to: user.email,
         template: "lockout",
@@ -40,10 +53,10 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
           until: lock.until.toISOString().replace("T", " ").slice(0, 16),
           ip: request.ip ?? "an unknown address",
           userAgent: request.userAgent?.slice(0, 200) ?? null,
+          unlockLink: lock.unlockLink ?? null,
+          unlockValidFor: lock.unlockTtl ? validFor(lock.unlockTtl) : null,
         },
       }),
-    passwordReset: async (user: Recipient, link: string, ttlSeconds: number, request: RequestInfo, at: Date) =>
-      mailer.send({ to: user.email, template: "password-reset", locals: { username: user.username, link, minutes: Math.round(ttlSeconds / 60), from: await describe(request, at) } }),
     passwordChanged: async (user: Recipient, request: RequestInfo, via: "change" | "reset") =>
       mailer.send({ to: user.email, template: "password-changed", locals: { username: user.username, via, from: await describe(request, clock.now()) } }),
     twoFactorChanged: async (user: Recipient, request: RequestInfo, change: "enabled" | "disabled" | "backup_codes_regenerated") =>

@@ -53,8 +53,10 @@ export function createPasswordResetService(deps: {
       if (!user || user.disabled) return null;
       const token = randomToken(32);
       const now = clock.now();
-      await credentials.replaceResetToken({ userId: user.id, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000), requestedIp: request.ip }, now);
-      await deps.notifications.passwordReset(user, `${deps.issuer}/reset-password?token=${token}`, deps.ttlSeconds, request, now);
+      // the link and its email are one transaction: a crash leaves both or neither
+      const mail = await deps.notifications.prepare.passwordReset(user, `${deps.issuer}/reset-password?token=${token}`, deps.ttlSeconds, request, now);
+      await credentials.replaceResetToken({ userId: user.id, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000), requestedIp: request.ip }, now, [mail]);
+      deps.notifications.wake();
       return user.id;
     },
 

@@ -7,8 +7,8 @@
 // account exists, so a taken team address refuses the registration and leaves nothing behind. Door B: a
 // registration from an invitation link remembers the link with the pending account (in Redis, until the
 // invitation expires) so that the account joins the team once its address is verified. The account, its team, its
-// verification link and the registration's audit events are one transaction (queries/registrations.ts); the
-// email goes out after the commit.
+// verification link, the registration's audit events and the verification email (an outbox row) are one
+// transaction (queries/registrations.ts); the email goes out after the commit, and a crash cannot lose it.
 import { randomToken, sha256, encryptSecret, decryptSecret } from "../lib/crypto.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { UserQueries } from "../queries/users.ts";
@@ -61,8 +61,9 @@ export function createRegistrationService(deps: {
 
   async function sendVerification(user: { id: string; email: string; username: string }): Promise<void> {
     const link = newLink();
-    await verifications.replace({ userId: user.id, tokenHash: link.tokenHash, email: user.email, expiresAt: link.expiresAt }, clock.now());
-    await notifications.verifyEmail(user, link.url, deps.verificationTtlSeconds);
+    const mail = await notifications.prepare.verifyEmail(user, link.url, deps.verificationTtlSeconds);
+    await verifications.replace({ userId: user.id, tokenHash: link.tokenHash, email: user.email, expiresAt: link.expiresAt }, clock.now(), [mail]);
+    notifications.wake();
   }
 
   return {
@@ -126,7 +127,8 @@ export function createRegistrationService(deps: {
       }
       let made;
       try {
-        made = await deps.registrations.create(registration({ email, username }));
+        const mail = await notifications.prepare.verifyEmail({ email, username }, link.url, deps.verificationTtlSeconds);
+        made = await deps.registrations.create({ ...registration({ email, username }), outbox: [mail] });
       } catch (err) {
         if ((err as { code?: string }).code !== "P2002") throw err;
         // another registration took the team address since the check: refuse like the check does (nothing was made)
@@ -140,7 +142,7 @@ export function createRegistrationService(deps: {
       const keep = opts.invitation ? Math.floor((opts.invitation.expiresAt.getTime() - clock.now().getTime()) / 1000) : 0;
       // sealed with the master key: a token at rest is never readable from Redis alone
       if (opts.invitation && keep > 0) await deps.redis.set(invitationKey(user.id), encryptSecret(deps.masterKey, opts.invitation.token, invitationKey(user.id)), "EX", keep);
-      await notifications.verifyEmail(user, link.url, deps.verificationTtlSeconds);
+      notifications.wake(); // the verification email was committed with the account
       return { outcome: "check_email", userId: user.id, ...(created ? { team: created } : {}) };
     },
 

@@ -26,7 +26,7 @@ describe("admin clients and keys pages in chromium", { timeout: 120_000 }, () =>
       await page.getByRole("link", { name: "New client" }).click();
       await page.getByLabel("Name", { exact: true }).fill(`Shop ${viewport.width}`);
       await page.getByLabel("Redirect URIs", { exact: true }).fill("https://shop.example.test/cb");
-      await page.getByLabel("First-party", { exact: false }).check();
+      await page.getByRole("checkbox", { name: /^First-party/ }).check();
       await page.getByRole("button", { name: "Register the client" }).click();
       await page.getByRole("heading", { name: "Client registered" }).waitFor(); // the form posts and navigates: wait for the new page
       const secret = (await page.locator("[data-client-secret]").textContent())!.trim();

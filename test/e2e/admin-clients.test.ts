@@ -130,6 +130,20 @@ describe("admin clients pages", () => {
     expect((await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).idTokenSigningAlg).toBeNull();
   });
 
+  it("the edit page sets offline access without prompt=consent and clears it", async () => {
+    const { clientId } = await register("Partner app");
+    const keep = clientForm("Partner app").filter(([k, v]) => k !== "type" && !(k === "firstParty" && v === "yes"));
+    const row = async () => t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } });
+    const edit = await browser.go(`${t.url}/admin/clients/${clientId}/edit`);
+    expect(edit.html).toContain('name="offlineAccessWithoutPrompt"');
+    expect((await post(browser, edit, "/edit", keep.concat([["offlineAccessWithoutPrompt", "yes"]]))).status).toBe(200);
+    expect(await row()).toMatchObject({ firstParty: false, offlineAccessWithoutPrompt: true });
+    expect((await browser.go(`${t.url}/admin/clients/${clientId}`)).html).toMatch(/Offline access<\/dt><dd>asking offline_access is enough/);
+    await post(browser, await browser.go(`${t.url}/admin/clients/${clientId}/edit`), "/edit", keep);
+    expect((await row()).offlineAccessWithoutPrompt).toBe(false);
+    expect((await browser.go(`${t.url}/admin/clients/${clientId}`)).html).toMatch(/Offline access<\/dt><dd>needs prompt=consent/);
+  });
+
   it("rotates the secret after a confirmation: the old secret is refused, the new one works", async () => {
     const { clientId, secret } = await register("Rotated app");
     const confirm = await browser.go(`${t.url}/admin/clients/${clientId}/rotate-secret`);

@@ -18,7 +18,7 @@ import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/ap
 const REDIRECT = "https://app.example.test/cb";
 const REDIRECT2 = "https://app.example.test/new-cb";
 const PERMISSION = "gatehouse.admin.clients.manage";
-const FIELDS = ["backchannelLogoutUri", "createdAt", "disabled", "endsWithSession", "firstParty", "grantTypes", "hasSecret", "id", "idTokenSigningAlg", "name", "permissionNamespace",
+const FIELDS = ["backchannelLogoutUri", "createdAt", "disabled", "endsWithSession", "firstParty", "grantTypes", "hasSecret", "id", "idTokenSigningAlg", "name", "offlineAccessWithoutPrompt", "permissionNamespace",
   "postLogoutRedirectUris", "redirectUris", "resources", "scope", "secretRotatedAt", "tokenEndpointAuthMethod", "type", "updatedAt"];
 type Client = Json & { id: string; name: string; redirectUris: string[] };
 
@@ -123,6 +123,15 @@ describe("admin clients API", () => {
     expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { name: "Renamed session-bound app" })).body.endsWithSession).toBe(true);
     expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { endsWithSession: "yes" })).status).toBe(400);
     expect((await row(c.id)).endsWithSession).toBe(true);
+  });
+
+  it("PATCH sets offline access without prompt=consent; other changes keep it; a non-boolean is 400", async () => {
+    const { client: c } = await register("Partner with offline access");
+    expect(c.offlineAccessWithoutPrompt).toBe(false);
+    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { offlineAccessWithoutPrompt: true })).body.offlineAccessWithoutPrompt).toBe(true);
+    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { name: "Renamed partner" })).body.offlineAccessWithoutPrompt).toBe(true);
+    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { offlineAccessWithoutPrompt: 1 })).status).toBe(400);
+    expect((await row(c.id)).offlineAccessWithoutPrompt).toBe(true);
   });
 
   it("PATCH changes only the fields sent: the provider refuses the old redirect URI and accepts the new one at once; audited", async () => {

@@ -60,6 +60,16 @@ describe("the issuer's host only (production)", () => {
     expect(auth.headers.location).toBeUndefined();
   });
 
+  it("a foreign Host under /api gets the API's JSON error", async () => {
+    for (const path of ["/api/v1/me", "/api", "/API/v1/clients"]) {
+      const res = await get(t.url, path, { host: "evil.test", accept: "text/html", ...proxied });
+      expect(res.status, path).toBe(400);
+      expect(res.headers["content-type"]).toMatch(/^application\/json/);
+      expect(res.headers["cache-control"]).toBe("no-store");
+      expect(JSON.parse(res.body)).toEqual({ code: "request.unknown_host", message: "This server does not answer for that host name.", data: {} });
+    }
+  });
+
   it("an allowed internal host is answered, with URLs still built from ISSUER", async () => {
     const res = await get(t.url, "/.well-known/openid-configuration", { host: "gatehouse.internal:3000", ...proxied });
     expect(res.status).toBe(200);

@@ -5,9 +5,17 @@ import { TestBrowser, type Page } from "./browser.ts";
 
 export type Credentials = { identifier: string; password: string; remember?: boolean };
 
-export async function signInThroughPages(browser: TestBrowser, authorizationUrl: string, redirectUri: string, creds: Credentials): Promise<{ callback: string; pages: Page[] }> {
+/** the authorization request as a GET of the URL, or (post) as a form POST of its parameters to the endpoint */
+function startAuthorization(browser: TestBrowser, authorizationUrl: string, stopAt: string, post: boolean): Promise<Page> {
+  if (!post) return browser.go(authorizationUrl, { stopAt });
+  const url = new URL(authorizationUrl);
+  const init = { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: url.searchParams.toString() };
+  return browser.go(`${url.origin}${url.pathname}`, { init, stopAt });
+}
+
+export async function signInThroughPages(browser: TestBrowser, authorizationUrl: string, redirectUri: string, creds: Credentials, opts: { post?: boolean } = {}): Promise<{ callback: string; pages: Page[] }> {
   const pages: Page[] = [];
-  let page = await browser.go(authorizationUrl, { stopAt: redirectUri });
+  let page = await startAuthorization(browser, authorizationUrl, redirectUri, opts.post === true);
   pages.push(page);
   for (let step = 0; step < 6 && !page.url.startsWith(redirectUri); step++) {
     if (page.url.includes("/interaction/") && page.html.includes('name="password"')) {

@@ -1,5 +1,5 @@
 // Progressive lockout in Redis with a controllable clock: the lock schedule, no counting while locked, reset,
-// exact counting under parallel failures.
+// exact counting under parallel failures; trusted devices, the unlock link's unlock, and networks' draining buckets.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Redis } from "ioredis";
 import { createLockoutService, type LockoutService } from "../../src/services/lockout.ts";
@@ -53,6 +53,44 @@ describe("lockout service", () => {
     const who = subject();
     await Promise.all(Array.from({ length: 50 }, () => lockout.recordFailure(who)));
     expect(await lockout.failures(who)).toBe(50);
+  });
+
+  it("a trusted device counts on its own; the unlock link's unlock ends the lock but keeps the count", async () => {
+    const lockout = make(5);
+    const device = { deviceId: `device-${++n}` };
+    t = 1_700_000_000;
+    for (let i = 0; i < 5; i++) await lockout.recordFailure(device);
+    expect(await lockout.lockedUntil(device)).not.toBeNull();
+    const account = subject();
+    expect(await lockout.failures(account)).toBe(0);
+    for (let i = 0; i < 5; i++) await lockout.recordFailure(account);
+    expect(await lockout.unlock(account)).toEqual(new Date((t + 600) * 1000));
+    expect(await lockout.lockedUntil(account)).toBeNull();
+    expect(await lockout.failures(account)).toBe(5);
+    for (let i = 0; i < 5; i++) await lockout.recordFailure(account);
+    expect((await lockout.lockedUntil(account))!.getTime() / 1000 - t).toBe(1200);
+  });
+
+  it("a network's bucket: its threshold within an hour locks it (doubling per lock), it drains over time, 50 parallel failures count 50", async () => {
+    const lockout = createLockoutService({ redis, clock, settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: 10 } });
+    const net = `198.51.${++n}.0/24`;
+    t = 1_700_000_000;
+    for (let i = 0; i < 9; i++) expect((await lockout.recordNetworkFailure(net)).lockedUntil).toBeNull();
+    t += 360; // drains one failure's worth (10 an hour)
+    expect((await lockout.recordNetworkFailure(net)).lockedUntil).toBeNull();
+    const locking = await lockout.recordNetworkFailure(net);
+    expect(locking).toMatchObject({ lockedNow: true, lockedUntil: new Date((t + 600) * 1000) });
+    expect((await lockout.recordNetworkFailure(net)).lockedNow).toBe(false); // not counted while locked
+    t += 600;
+    expect(await lockout.networkLockedUntil(net)).toBeNull();
+    for (let i = 0; i < 10; i++) await lockout.recordNetworkFailure(net);
+    expect((await lockout.networkLockedUntil(net))!.getTime() / 1000 - t).toBe(1200);
+
+    const wide = createLockoutService({ redis, clock, settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: 51 } });
+    const other = `203.0.${++n}.0/24`;
+    const results = await Promise.all(Array.from({ length: 50 }, () => wide.recordNetworkFailure(other)));
+    expect(Math.max(...results.map((r) => r.failures))).toBe(50);
+    expect((await wide.recordNetworkFailure(other)).lockedNow).toBe(true);
   });
 
   it("unknown identifiers are counted and locked the same way", async () => {

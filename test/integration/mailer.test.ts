@@ -1,13 +1,20 @@
-// The mailer against a real SMTP server: both parts sent, names that carry line breaks printed on one line, a
-// failed delivery retried, a dead server logged (without the message) and never thrown at the caller.
-import { describe, it, expect } from "vitest";
+// The mailer over the outbox against a real SMTP server and a real Postgres: both parts sent with a Message-ID
+// made from the outbox row, names that carry line breaks printed on one line, a refused delivery retried, a dead
+// server ending in a dead letter that is logged (without the message) and never thrown at the caller, and the
+// payload sealed at rest (the link in an email is not readable from the table).
+import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { Writable } from "node:stream";
+import { randomBytes } from "node:crypto";
 import { SMTPServer } from "smtp-server";
 import type { AddressInfo } from "node:net";
 import { createMailer } from "../../src/services/mail/mailer.ts";
+import { createOutbox, type OutboxSettings } from "../../src/services/outbox/outbox.ts";
+import { createOutboxQueries } from "../../src/queries/outbox.ts";
+import { openDatabase, type Database } from "../../src/db/postgres.ts";
+import { systemClock } from "../../src/lib/clock.ts";
 import { createViews } from "../../src/http/views.ts";
 import { createLogger } from "../../src/lib/logger.ts";
-import { freePort } from "../helpers/databases.ts";
+import { createTestDatabase, freePort } from "../helpers/databases.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 
 const views = createViews({ cache: false });
@@ -19,11 +26,45 @@ function collectingLogger() {
   return { log, lines };
 }
 
+async function until(check: () => boolean | Promise<boolean>, ms = 5000): Promise<void> {
+  for (const end = Date.now() + ms; !(await check());) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe("mailer", () => {
-  it("sends an HTML and a text part, escaping what users typed in the HTML", async () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let db: Database;
+  const stops: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = await openDatabase({ url: database.url, dataDir: "/tmp", poolSize: 4 });
+  });
+  afterAll(async () => {
+    for (const stop of stops) await stop();
+    await db?.close();
+    await database?.drop();
+  });
+
+  /** a mailer on its own outbox (started) against `smtpUrl`; the one before stops (it would take these rows too) */
+  async function mailerOn(smtpUrl: string, settings: Partial<OutboxSettings> = {}) {
+    for (const stop of stops.splice(0)) await stop();
+    const { log, lines } = collectingLogger();
+    const outbox = createOutbox({ queries: createOutboxQueries(db.prisma), clock: systemClock, masterKey: randomBytes(32), log, settings: { maxAttempts: 3, retryBaseMs: 20, pollMs: 25, ...settings } });
+    const mailer = createMailer({ smtpUrl, from: "Gatehouse <no-reply@id.example.test>", render: views.render, log, outbox, messageIdHost: "id.example.test" });
+    outbox.start();
+    stops.push(() => outbox.stop());
+    return { mailer, outbox, lines };
+  }
+  const rowsTo = (to: string) => db.prisma.outboxMessage.findMany({ where: { recipient: to } });
+
+  it("sends an HTML and a text part, escaping what users typed in the HTML, with a Message-ID of its outbox row", async () => {
     const sink = await startSmtpSink();
-    const { log } = collectingLogger();
-    const mailer = createMailer({ smtpUrl: sink.url, from: "Gatehouse <no-reply@id.example.test>", render: views.render, log });
+    const { mailer } = await mailerOn(sink.url);
+    const row = await mailer.compose({ to: "alice@example.test", template: "lockout", locals });
+    expect(row.payload).not.toContain("203.0.113.9"); // sealed at rest
     await mailer.send({ to: "alice@example.test", template: "lockout", locals });
     await mailer.idle();
     const mail = await sink.waitFor(() => true);
@@ -32,13 +73,14 @@ describe("mailer", () => {
     expect(mail.text).toContain("203.0.113.9");
     expect(mail.html).toContain("Firefox&lt;script&gt;");
     expect(mail.html).not.toContain("Firefox<script>");
+    expect(mail.headers["message-id"]).toMatch(/^<[0-9a-f-]{36}@id\.example\.test>$/);
+    expect(await rowsTo("alice@example.test")).toEqual([]); // sent: the row is gone
     await sink.close();
   });
 
   it("prints every local on one line: a name stored with CR/LF cannot forge Bcc: or Subject: lines in the body", async () => {
     const sink = await startSmtpSink();
-    const { log } = collectingLogger();
-    const mailer = createMailer({ smtpUrl: sink.url, from: "g@id.example.test", render: views.render, log });
+    const { mailer } = await mailerOn(sink.url);
     await mailer.send({
       to: "dana@example.test", template: "team-invitation",
       locals: { inviter: "Mallory\r\nBcc: x@evil.test\r\nSubject: Urgent", teamName: "Acme\u202Etset.live", roleName: "Dev\u0085Bcc: y@evil.test", link: "https://id.example.test/invitations/abc", ttlSeconds: 3600, validFor: "1 hour" },
@@ -53,34 +95,41 @@ describe("mailer", () => {
     await sink.close();
   });
 
-  it("retries a delivery the server refused, and gives up quietly on a dead server", async () => {
+  it("retries a delivery the server refused (same Message-ID), and keeps a dead server's email as a logged dead letter", async () => {
     let refusals = 1;
-    const received: string[] = [];
+    const received: { to: string; messageId: string }[] = [];
+    const tried: string[] = []; // every attempt's Message-ID, refused or not
     const flaky = new SMTPServer({
       authOptional: true, disabledCommands: ["STARTTLS"], logger: false,
       onData(stream, session, callback) {
-        stream.resume();
+        let raw = "";
+        stream.on("data", (d: Buffer) => { raw += d.toString(); });
         stream.on("end", () => {
+          const messageId = /^Message-ID: (.*)$/im.exec(raw)![1]!.trim();
+          tried.push(messageId);
           if (refusals-- > 0) return callback(Object.assign(new Error("try later"), { responseCode: 451 }));
-          received.push(session.envelope.rcptTo[0]!.address);
+          received.push({ to: session.envelope.rcptTo[0]!.address, messageId });
           callback();
         });
       },
     });
     await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", r));
-    const { log, lines } = collectingLogger();
-    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${(flaky.server.address() as AddressInfo).port}`, from: "g@id.example.test", render: views.render, log, retryDelaysMs: [20, 20] });
+    const { mailer, lines } = await mailerOn(`smtp://127.0.0.1:${(flaky.server.address() as AddressInfo).port}`);
     await mailer.send({ to: "bob@example.test", template: "lockout", locals });
-    await mailer.idle();
-    expect(received).toEqual(["bob@example.test"]);
-    expect(lines.join("")).not.toContain("could not be sent");
+    await until(async () => received.length === 1 && (await rowsTo("bob@example.test")).length === 0);
+    expect(received[0]!.to).toBe("bob@example.test");
+    expect(tried).toEqual([received[0]!.messageId, received[0]!.messageId]); // the retry is the same message
+    expect(lines.join("")).toContain("delivery failed; it will be retried");
+    expect(lines.join("")).not.toContain("dead letter");
     await new Promise<void>((r) => flaky.close(() => r()));
 
-    const dead = createMailer({ smtpUrl: `smtp://127.0.0.1:${await freePort()}`, from: "g@id.example.test", render: views.render, log, retryDelaysMs: [10, 10] });
-    await expect(dead.send({ to: "carol@example.test", template: "lockout", locals })).resolves.toBeUndefined();
-    await dead.idle();
-    const logged = lines.join("");
-    expect(logged).toContain("email could not be sent");
+    const dead = await mailerOn(`smtp://127.0.0.1:${await freePort()}`);
+    await expect(dead.mailer.send({ to: "carol@example.test", template: "lockout", locals })).resolves.toBeUndefined();
+    await until(async () => (await rowsTo("carol@example.test"))[0]?.status === "dead");
+    const [row] = await rowsTo("carol@example.test");
+    expect(row).toMatchObject({ attempts: 3, kind: "email", topic: "lockout", lastError: expect.stringMatching(/ECONNREFUSED|connect/) });
+    const logged = dead.lines.join("");
+    expect(logged).toContain("kept as a dead letter");
     expect(logged).not.toContain("203.0.113.9"); // the message itself is never logged
   });
 });

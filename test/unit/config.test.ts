@@ -93,3 +93,19 @@ describe("session idle timeout", () => {
     expect(load("0", "60")().session.idleTimeout).toBe(0);
   });
 });
+
+describe("per-resource access-token lifetimes", () => {
+  const resources = { ...production, RESOURCE_SERVERS: "https://id.example.test/api,https://billing.example.test" };
+  it("reads resource=seconds pairs for configured resource servers", () => {
+    const config = loadConfig({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test=300" });
+    expect(config.tokens.resourceAccessTokenTtl).toEqual({ "https://billing.example.test": 300 });
+    expect(loadConfig(production).tokens.resourceAccessTokenTtl).toEqual({});
+  });
+
+  it("refuses an unknown resource, a lifetime longer than ACCESS_TOKEN_TTL and a malformed pair", () => {
+    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://other.example.test=300" })[0]).toMatch(/^RESOURCE_ACCESS_TOKEN_TTL: https:\/\/other.example.test is not one of RESOURCE_SERVERS/);
+    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test=901" })[0]).toMatch(/longer than ACCESS_TOKEN_TTL \(900\)/);
+    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test" })[0]).toMatch(/^RESOURCE_ACCESS_TOKEN_TTL: resource=seconds/);
+    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test=0" })[0]).toMatch(/^RESOURCE_ACCESS_TOKEN_TTL:/);
+  });
+});

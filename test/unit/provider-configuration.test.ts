@@ -23,10 +23,16 @@ describe("provider configuration", () => {
     for (const kind of [cookies!.long!, cookies!.short!]) expect(kind).toMatchObject({ secure: true, httpOnly: true, sameSite: "lax", signed: true });
   });
 
-  it("uses the configured lifetimes, CLIENT_CREDENTIALS_TTL included", () => {
+  it("uses the configured lifetimes, CLIENT_CREDENTIALS_TTL included; a resource's own lifetime only shortens them", () => {
     const { ttl } = configure();
-    expect(ttl!.ClientCredentials).toBe(300);
-    expect(ttl!.AccessToken).toBe(production.tokens.accessTokenTtl);
+    type Lifetime = (ctx: unknown, token: { resourceServer?: { accessTokenTTL?: number } }) => number;
+    const [clientCredentials, accessToken] = [ttl!.ClientCredentials as unknown as Lifetime, ttl!.AccessToken as unknown as Lifetime];
+    expect(clientCredentials(undefined, {})).toBe(300);
+    expect(accessToken(undefined, {})).toBe(production.tokens.accessTokenTtl);
+    expect(accessToken(undefined, { resourceServer: {} })).toBe(production.tokens.accessTokenTtl);
+    expect(accessToken(undefined, { resourceServer: { accessTokenTTL: 120 } })).toBe(120);
+    expect(clientCredentials(undefined, { resourceServer: { accessTokenTTL: 120 } })).toBe(120);
+    expect(clientCredentials(undefined, { resourceServer: { accessTokenTTL: 600 } })).toBe(300);
     expect(ttl!.AuthorizationCode).toBe(60);
   });
 

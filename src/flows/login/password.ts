@@ -13,7 +13,8 @@ export function createPasswordStrategy(deps: { accounts: AccountService; passwor
     async authenticate(input, facts) {
       if (passwords.saturated()) return { outcome: "refused", refusal: refused("login.busy", { retryAfter: 2 }) };
       const request = { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId };
-      const result = await accounts.signInWithPassword(input.identifier, input.password, request);
+      // the browser's trusted-device cookie: a browser the user trusts is judged by its own lockout count
+      const result = await accounts.signInWithPassword(input.identifier, input.password, { ...request, deviceToken: facts.deviceToken });
       const failed = (userId: string | null, reason: string) => ({ type: "login.failed", outcome: "failure" as const, userId, ...request, data: { reason } });
       switch (result.outcome) {
         case "ok":

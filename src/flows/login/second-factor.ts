@@ -58,20 +58,21 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
         return refused("login.expired");
       }
       const strategy = strategies.find((s) => s.methods.includes(input.method) && s.enrolled(user));
-      const request = { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId };
+      // a browser the user trusts is judged by its own lockout count (services/sign-in-locks.ts)
+      const request = { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId, deviceToken: facts.deviceToken };
       const failed = async (reason: string): Promise<Outcome> => {
         trail.add({ type: "login.second_factor_failed", outcome: "failure", userId: user.id, data: { reason, method: input.method } });
         await trail.flush();
         return refused("login.invalid_code");
       };
-      if (await accounts.isLocked(user.id)) return failed("locked");
+      if (await accounts.isLocked(user.id, request)) return failed("locked");
       const check = strategy ? await strategy.verify(user, input) : { ok: false as const };
       if (!check.ok) {
         await accounts.recordFailure(user, request, "code");
         return failed("wrong_code");
       }
       if (!(await store.take(facts.uid))) return refused("login.expired");
-      await accounts.completeSignIn(user);
+      await accounts.completeSignIn(user, request);
       if (check.event) trail.add({ ...check.event, outcome: "success", userId: user.id });
       const amr = [...state.amr, ...check.amr.filter((a) => !state.amr.includes(a))];
       const audit: AuditData = { amr, method: check.method };

@@ -1,14 +1,20 @@
-// Sends Gatehouse's emails: each an HTML and a text part rendered from eta templates (escaping on), through
-// SMTP_URL, or, in development without SMTP, into the development mailbox. Sending happens after the request:
-// a failure is retried with backoff and logged (never with the message), and never changes what the user sees.
+// Gatehouse's emails: each an HTML and a text part rendered from eta templates (escaping on) when the event
+// happens, then written to the outbox (services/outbox/), whose worker sends it through SMTP_URL or, in
+// development without SMTP, into the development mailbox. A send failure is retried with backoff and, after the
+// last attempt, kept as a dead letter for administrators; it never changes what the user sees. Each email's
+// Message-ID is derived from its outbox row, so a resend after a crash is the same message, not a second one.
 import nodemailer, { type Transporter } from "nodemailer";
 import type { Logger } from "../../lib/logger.ts";
+import type { NewOutboxMessage } from "../../queries/outbox.ts";
+import type { Outbox } from "../outbox/outbox.ts";
 import { EMAIL_SUBJECTS, type EmailTemplate } from "./templates.ts";
 import { replaceHiddenCharacters } from "../names.ts";
 
 export type RenderPage = (page: string, locals: Record<string, unknown>) => Promise<string>;
 export type SentMail = { to: string; subject: string; text: string; html: string; at: Date };
 export type MailMessage = { to: string; template: EmailTemplate; locals: Record<string, unknown> };
+/** what an outbox row of kind "email" carries (sealed); the recipient is the row's */
+type RenderedMail = { subject: string; text: string; html: string };
 
 /** no CR or LF may reach a header from data a user typed */
 const headerSafe = (value: string) => value.replace(/[\r\n]+/g, " ").trim();
@@ -29,48 +35,48 @@ export function createMailer(deps: {
   from: string;
   render: RenderPage;
   log: Logger;
-  retryDelaysMs?: number[];
+  outbox: Outbox;
+  /** the host of every Message-ID (<outbox row id@host>): the issuer's */
+  messageIdHost: string;
 }) {
+  // bounded waits: a hung SMTP server fails the attempt (and it is retried) well within the outbox lease
+  const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
   const transport: Transporter = deps.smtpUrl
-    ? nodemailer.createTransport(deps.smtpUrl)
+    ? nodemailer.createTransport({ url: deps.smtpUrl, ...timeouts }) // the URL's own ?options win
     : nodemailer.createTransport({ jsonTransport: true });
   const mailbox: SentMail[] = []; // development mailbox (no SMTP configured): the last 100 messages
-  const delays = deps.retryDelaysMs ?? [1_000, 5_000, 30_000];
-  const pending = new Set<Promise<void>>();
 
-  async function deliver(mail: SentMail): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await transport.sendMail({ from: deps.from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
-        if (!deps.smtpUrl) mailbox.unshift(mail), mailbox.splice(100);
-        return;
-      } catch (err) {
-        if (attempt >= delays.length) {
-          deps.log.error({ err: { message: (err as Error).message }, subject: mail.subject }, "email could not be sent");
-          return;
-        }
-        await new Promise((resolve) => setTimeout(resolve, delays[attempt]).unref());
-      }
-    }
+  deps.outbox.handle("email", async ({ id, recipient, payload }) => {
+    const mail = payload as RenderedMail;
+    await transport.sendMail({ from: deps.from, to: recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${id}@${deps.messageIdHost}>` });
+    if (!deps.smtpUrl) mailbox.unshift({ to: recipient, ...mail, at: new Date() }), mailbox.splice(100);
+  });
+
+  /** renders now (a template error is a bug and throws) into a sealed outbox row */
+  async function compose(message: MailMessage): Promise<NewOutboxMessage> {
+    const subject = EMAIL_SUBJECTS[message.template];
+    const locals = { ...(plainText(message.locals) as Record<string, unknown>), subject };
+    const [html, text] = await Promise.all([
+      deps.render(`emails/${message.template}/html`, locals),
+      deps.render(`emails/${message.template}/text`, locals),
+    ]);
+    const mail: RenderedMail = { subject: headerSafe(subject), text, html };
+    return deps.outbox.message("email", headerSafe(message.to), message.template, mail);
   }
 
   return {
-    /** renders now (a template error is a bug and throws), delivers in the background */
+    compose,
+    /** renders now and queues the email; a queue that does not take it is logged, never thrown at the caller */
     async send(message: MailMessage): Promise<void> {
-      const subject = EMAIL_SUBJECTS[message.template];
-      const locals = { ...(plainText(message.locals) as Record<string, unknown>), subject };
-      const [html, text] = await Promise.all([
-        deps.render(`emails/${message.template}/html`, locals),
-        deps.render(`emails/${message.template}/text`, locals),
-      ]);
-      const job = deliver({ to: headerSafe(message.to), subject: headerSafe(subject), text, html, at: new Date() });
-      pending.add(job);
-      void job.finally(() => pending.delete(job));
+      const row = await compose(message);
+      await deps.outbox.enqueue([row]).catch((err: unknown) => {
+        deps.log.error({ err: { message: (err as Error).message }, template: message.template }, "email could not be queued");
+      });
     },
-    /** resolves when every queued message was sent or given up (tests, shutdown) */
-    async idle(): Promise<void> {
-      while (pending.size) await Promise.all([...pending]);
-    },
+    /** rows composed into a caller's own transaction are committed: send them now */
+    wake: () => deps.outbox.wake(),
+    /** resolves when no email (or other delivery) is due any more: sent, or waiting for a retry (tests) */
+    idle: () => deps.outbox.idle(),
     /** the development mailbox, newest first; empty when SMTP is configured */
     mailbox: (): readonly SentMail[] => mailbox,
     usesMailbox: !deps.smtpUrl,

@@ -5,6 +5,7 @@ import type Router from "@koa/router";
 import type { Context, Next } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { createAccountSessions, requireAccountMiddleware, safeReturnPath, type AccountSession } from "../../account-session.ts";
+import { createDeviceCookie } from "../../device-cookie.ts";
 import { registerProfileRoutes } from "./profile.ts";
 import { registerSecurityRoutes } from "./security.ts";
 import { registerTwoFactorRoutes } from "./two-factor.ts";
@@ -18,10 +19,13 @@ export type AccountRouteHelpers = {
   account: (ctx: Context) => AccountSession;
   render: (ctx: Context, page: string, locals: Record<string, unknown>, status?: number) => Promise<void>;
   requestInfo: (ctx: Context) => { ip: string; userAgent: string | null };
+  /** requestInfo and the browser's trusted-device cookie, for a password or code check (lockout: services/sign-in-locks.ts); never for audit records */
+  credentialRequest: (ctx: Context) => { ip: string; userAgent: string | null; deviceToken: string | undefined };
 };
 
 export function registerAccountRoutes(router: Router, app: AppContext) {
   const sessions = createAccountSessions(app);
+  const deviceCookie = createDeviceCookie(app.config);
 
   const helpers: AccountRouteHelpers = {
     requireAccount: requireAccountMiddleware(sessions),
@@ -34,6 +38,7 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
       ctx.body = await app.views.render(`pages/account/${page}`, { user: account?.user, section: page, ...locals });
     },
     requestInfo: (ctx) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
+    credentialRequest: (ctx) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null, deviceToken: deviceCookie.read(ctx) }),
   };
 
   router.get("/login", async (ctx) => {

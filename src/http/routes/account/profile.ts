@@ -52,7 +52,7 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     const parsed = emailBody.safeParse(submitted(ctx));
     const typed = String(submitted(ctx).email ?? "").slice(0, 320);
     if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "email"), newEmail: typed }, 400);
-    const confirmed = await services.accounts.confirmPassword(user, parsed.data.password, h.requestInfo(ctx));
+    const confirmed = await services.accounts.confirmPassword(user, parsed.data.password, h.credentialRequest(ctx));
     if (confirmed.outcome !== "ok") {
       await services.audit.record({ type: "email.change_requested", outcome: "failure", userId: user.id, ...h.requestInfo(ctx), data: { reason: confirmed.outcome } });
       const locked = confirmed.outcome === "locked";

@@ -31,7 +31,7 @@ export function registerSecurityRoutes(router: Router, app: AppContext, h: Accou
     const parsed = passwordBody.safeParse(submitted);
     if (!parsed.success) return renderSecurity(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
     const info = h.requestInfo(ctx);
-    const confirmed = await services.accounts.confirmPassword(user, parsed.data.current, info);
+    const confirmed = await services.accounts.confirmPassword(user, parsed.data.current, h.credentialRequest(ctx));
     if (confirmed.outcome === "locked") {
       return renderSecurity(ctx, { error: "Your account is locked after too many wrong passwords. Try again later.", field: "current" }, 423);
     }

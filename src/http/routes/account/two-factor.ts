@@ -66,7 +66,8 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
    * the page again with the message and the failure audited as `auditType`, and null
    */
   async function reauthenticate(ctx: Context, user: User, form: "setup" | "regenerate" | "disable", auditType: string, given: { password: string; code?: string }): Promise<{ method?: "totp" | "backup" } | null> {
-    const info = h.requestInfo(ctx);
+    // a browser the user trusts is judged by its own lockout count
+    const info = h.credentialRequest(ctx);
     const check = await services.accounts.confirmPassword(user, given.password, info);
     if (check.outcome !== "ok") {
       await audit(ctx, user, auditType, "failure", { reason: check.outcome });

@@ -20,6 +20,7 @@ const CSRF = "admin-clients";
 type FormValues = {
   name: string; type: string; redirectUris: string; postLogoutRedirectUris: string; grantTypes: string[];
   resources: string[]; firstParty: boolean; backchannelLogoutUri: string; permissionNamespace: string; idTokenSigningAlg: string; endsWithSession: boolean;
+  offlineAccessWithoutPrompt: boolean;
 };
 
 const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "never");
@@ -33,7 +34,7 @@ function formOf(b: Record<string, unknown>): FormValues {
     name: text(b.name), type: text(b.type), redirectUris: text(b.redirectUris), postLogoutRedirectUris: text(b.postLogoutRedirectUris),
     grantTypes: many(b.grantTypes), resources: many(b.resources), firstParty: b.firstParty === "yes",
     backchannelLogoutUri: text(b.backchannelLogoutUri).trim(), permissionNamespace: text(b.permissionNamespace).trim(),
-    idTokenSigningAlg: text(b.idTokenSigningAlg), endsWithSession: b.endsWithSession === "yes",
+    idTokenSigningAlg: text(b.idTokenSigningAlg), endsWithSession: b.endsWithSession === "yes", offlineAccessWithoutPrompt: b.offlineAccessWithoutPrompt === "yes",
   };
 }
 
@@ -42,7 +43,7 @@ function formFromClient(c: OidcClient): FormValues {
     name: c.name, type: c.type, redirectUris: c.redirectUris.join("\n"), postLogoutRedirectUris: c.postLogoutRedirectUris.join("\n"),
     grantTypes: c.grantTypes, resources: c.resources, firstParty: c.firstParty,
     backchannelLogoutUri: c.backchannelLogoutUri ?? "", permissionNamespace: c.permissionNamespace ?? "",
-    idTokenSigningAlg: c.idTokenSigningAlg ?? "", endsWithSession: c.endsWithSession,
+    idTokenSigningAlg: c.idTokenSigningAlg ?? "", endsWithSession: c.endsWithSession, offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt,
   };
 }
 
@@ -55,6 +56,7 @@ function inputOf(f: FormValues): ClientEditInput {
     // anything but the listed algorithms is refused by the service's schema
     idTokenSigningAlg: (f.idTokenSigningAlg || null) as ClientEditInput["idTokenSigningAlg"],
     endsWithSession: f.endsWithSession,
+    offlineAccessWithoutPrompt: f.offlineAccessWithoutPrompt,
   };
 }
 
@@ -90,7 +92,8 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
   const view = (c: OidcClient) => ({
     id: c.id, name: c.name, type: c.type, firstParty: c.firstParty, grantTypes: c.grantTypes, redirectUris: c.redirectUris,
     postLogoutRedirectUris: c.postLogoutRedirectUris, resources: c.resources, scope: c.scope, backchannelLogoutUri: c.backchannelLogoutUri,
-    permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg, endsWithSession: c.endsWithSession, created: when(c.createdAt), updated: when(c.updatedAt), secretRotated: c.secretHash ? when(c.secretRotatedAt) : null,
+    permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg, endsWithSession: c.endsWithSession,
+    offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt, created: when(c.createdAt), updated: when(c.updatedAt), secretRotated: c.secretHash ? when(c.secretRotatedAt) : null,
   });
 
   function renderForm(ctx: Context, mode: "new" | "edit", values: FormValues, opts: { client?: OidcClient; errors?: Record<string, string> } = {}, status = 200) {

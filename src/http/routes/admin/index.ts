@@ -14,6 +14,7 @@ import { registerAdminClientRoutes } from "./clients.ts";
 import { registerAdminKeyRoutes } from "./keys.ts";
 import { registerAdminTeamRoutes } from "./teams.ts";
 import { registerAdminRoleRoutes } from "./roles.ts";
+import { registerAdminOutboxRoutes } from "./outbox.ts";
 
 export function registerAdminRoutes(router: Router, app: AppContext): void {
   const requireAccount = requireAccountMiddleware(createAccountSessions(app));
@@ -34,4 +35,5 @@ export function registerAdminRoutes(router: Router, app: AppContext): void {
   registerAdminAuditRoutes(router, app, h);
   registerAdminClientRoutes(router, app, h);
   registerAdminKeyRoutes(router, app, h);
+  registerAdminOutboxRoutes(router, app, h);
 }

@@ -15,6 +15,7 @@ export const ADMIN_SECTIONS = [
   { key: "clients", label: "Clients", path: "/admin/clients", permission: ADMIN_PERMISSIONS.clientsManage },
   { key: "keys", label: "Signing keys", path: "/admin/keys", permission: ADMIN_PERMISSIONS.keysManage },
   { key: "audit", label: "Audit log", path: "/admin/audit", permission: ADMIN_PERMISSIONS.auditRead },
+  { key: "outbox", label: "Outbox", path: "/admin/outbox", permission: ADMIN_PERMISSIONS.outboxManage },
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["key"];
 

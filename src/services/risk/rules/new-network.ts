@@ -19,7 +19,7 @@ export function networkOf(ip: string): string | null {
 }
 
 /** the eight 16-bit groups of an IPv6 address (an embedded IPv4 tail included) */
-function expandIpv6(ip: string): number[] | null {
+export function expandIpv6(ip: string): number[] | null {
   let text = ip.split("%")[0]!;
   const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
   if (v4) {

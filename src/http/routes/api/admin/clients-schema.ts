@@ -30,6 +30,7 @@ export const adminClient = z.object({
   permissionNamespace: z.string().nullable().meta({ description: "the namespace whose permissions the client may register (PUT /api/v1/permissions)" }),
   endsWithSession: z.boolean().meta({ description: "sign-out (or any end of the user's session) ends the client's tokens, refresh tokens with offline_access too; false: offline_access outlives the session" }),
   idTokenSigningAlg: z.enum(["RS256"]).nullable().meta({ description: "RS256: the client's ID tokens are signed with RS256; null: with the provider's SIGNING_ALG (ES256 by default)" }),
+  offlineAccessWithoutPrompt: z.boolean().meta({ description: "asking offline_access is enough for a refresh token (the user confirms on the consent page), without prompt=consent; first-party clients always may" }),
   disabled: z.boolean(),
   createdAt: when,
   updatedAt: when,
@@ -39,7 +40,8 @@ export const clientView = (c: OidcClient): z.input<typeof adminClient> => ({
   id: c.id, name: c.name, type: c.type, tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, hasSecret: c.secretHash !== null,
   secretRotatedAt: c.secretRotatedAt?.toISOString() ?? null, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris,
   grantTypes: c.grantTypes, scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri,
-  permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg === "RS256" ? "RS256" : null, endsWithSession: c.endsWithSession, disabled: c.disabled, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
+  permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg === "RS256" ? "RS256" : null, endsWithSession: c.endsWithSession,
+  offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt, disabled: c.disabled, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
 });
 
 const secret = z.string().meta({ description: "the client secret: shown in this answer only (only its hash is kept)" });
@@ -63,6 +65,7 @@ const fields = {
   permissionNamespace: field.permissionNamespace.unwrap().meta({ description: "lower-case dotted words (acme.blog); not gatehouse; may not overlap another client's" }),
   endsWithSession: field.endsWithSession.unwrap().meta({ description: "true: sign-out ends the client's refresh tokens, offline_access included" }),
   idTokenSigningAlg: field.idTokenSigningAlg.unwrap().meta({ description: "RS256 for a relying party that accepts only RS256 ID tokens; null: the provider's SIGNING_ALG" }),
+  offlineAccessWithoutPrompt: field.offlineAccessWithoutPrompt.unwrap().meta({ description: "true: a third-party client gets a refresh token for offline_access without prompt=consent (its user confirms on the consent page)" }),
 };
 
 export const newClientBody = z.strictObject({
@@ -77,6 +80,7 @@ export const newClientBody = z.strictObject({
   permissionNamespace: fields.permissionNamespace.default(null),
   idTokenSigningAlg: fields.idTokenSigningAlg.default(null),
   endsWithSession: fields.endsWithSession.default(false),
+  offlineAccessWithoutPrompt: fields.offlineAccessWithoutPrompt.default(false),
 }).meta({ id: "AdminNewClient" });
 
 export const clientChangesBody = z.strictObject({
@@ -90,6 +94,7 @@ export const clientChangesBody = z.strictObject({
   permissionNamespace: fields.permissionNamespace.optional(),
   idTokenSigningAlg: fields.idTokenSigningAlg.optional(),
   endsWithSession: fields.endsWithSession.optional(),
+  offlineAccessWithoutPrompt: fields.offlineAccessWithoutPrompt.optional(),
 }).refine((b) => Object.keys(b).length > 0, "send at least one field to change").meta({
   id: "AdminClientChanges",
   description: "the fields to change; the others keep their values (the type cannot change; null clears the back-channel logout URI, the namespace or the ID token algorithm)",

@@ -100,6 +100,7 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
           name: c.name, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes as ClientEditInput["grantTypes"],
           scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri, permissionNamespace: c.permissionNamespace,
           idTokenSigningAlg: c.idTokenSigningAlg as ClientEditInput["idTokenSigningAlg"], endsWithSession: c.endsWithSession,
+          offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt,
         };
         for (const [key, value] of Object.entries(body)) if (value !== undefined) Object.assign(merged, { [key]: value });
         const updated = await services.clients.update(c.id, merged).catch((err: unknown) => Promise.reject(refusal(err)));

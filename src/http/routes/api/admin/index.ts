@@ -1,4 +1,4 @@
-// The provider admin API (/api/v1/users, /clients, /keys, /audit-events, /analytics ...): routes for the users
+// The provider admin API (/api/v1/users, /clients, /keys, /audit-events, /analytics, /outbox ...): routes for the users
 // behind access tokens whose system role has the route's core gatehouse.admin.* permission.
 import type { AppContext } from "../../../../context.ts";
 import type { ApiRoute } from "../openapi.ts";
@@ -6,7 +6,8 @@ import { adminUserRoutes } from "./users.ts";
 import { adminClientRoutes } from "./clients.ts";
 import { adminKeyRoutes } from "./keys.ts";
 import { adminAuditRoutes } from "./audit.ts";
+import { adminOutboxRoutes } from "./outbox.ts";
 
 export function adminApiRoutes(app: AppContext): ApiRoute[] {
-  return [...adminUserRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app)];
+  return [...adminUserRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app), ...adminOutboxRoutes(app)];
 }

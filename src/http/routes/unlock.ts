@@ -1,0 +1,56 @@
+// The unlock link of the lockout email (/unlock?token=…). A GET only shows what the link does, with one button
+// (mail scanners open links and must not use it up); the POST (CSRF bound to the link; the page is sent with no
+// Referer, so browsers post Origin: null) lifts the account's lock, once, and says so with the ways on: sign in,
+// or reset the password. A used, unknown or expired link gets one "no longer valid" page and changes nothing.
+import type Router from "@koa/router";
+import type { Context } from "koa";
+import type { AppContext } from "../../context.ts";
+import { sha256 } from "../../lib/crypto.ts";
+import { parseBody } from "../body.ts";
+
+// the form is bound to its link: a form token only works with the link it was shown for
+const binding = (token: string) => `unlock:${sha256(token)}`;
+const utc = (at: Date) => `${at.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+
+export function registerUnlockRoutes(router: Router, app: AppContext): void {
+  const { csrf, services, rateLimits, views } = app;
+  const body = parseBody(app.config.bodyLimit);
+  const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
+
+  /** the token is in the URL: no Referer leaves these pages, nothing is cached */
+  async function page(ctx: Context, name: string, locals: Record<string, unknown>, status = 200) {
+    ctx.set("Referrer-Policy", "no-referrer");
+    ctx.set("Cache-Control", "no-store");
+    ctx.status = status;
+    ctx.type = "html";
+    ctx.body = await views.render(`pages/${name}`, locals);
+  }
+  const invalid = (ctx: Context, expired: boolean) =>
+    page(ctx, "unlock-invalid", { title: "This link is no longer valid", expired }, expired ? 410 : 400);
+
+  router.get("/unlock", async (ctx) => {
+    await rateLimits.riskLinkPerIp.consume(ctx.ip);
+    const token = typeof ctx.query.token === "string" ? ctx.query.token : "";
+    const link = await services.unlockLinks.inspect(token);
+    if (link.outcome !== "valid") return invalid(ctx, link.outcome === "expired");
+    return page(ctx, "unlock", {
+      title: "Unlock your account",
+      username: link.user.username,
+      lockedUntil: link.lockedUntil ? utc(link.lockedUntil) : null,
+      csrfToken: csrf.token(ctx, binding(token)),
+      action: "/unlock",
+      token,
+    });
+  });
+
+  router.post("/unlock", body, async (ctx) => {
+    const fields = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+    const token = typeof fields.token === "string" ? fields.token : "";
+    // the emailed token is what authorizes the unlock; the form token is still required (see csrf.ts)
+    csrf.verify(ctx, binding(token), fields._csrf, { allowNullOrigin: true });
+    await rateLimits.riskLinkPerIp.consume(ctx.ip);
+    const result = await services.unlockLinks.redeem(token, requestInfo(ctx));
+    if (result.outcome !== "unlocked") return invalid(ctx, result.outcome === "expired");
+    return page(ctx, "unlock-done", { title: "Your account is unlocked", username: result.user.username, wasLocked: result.wasLockedUntil !== null });
+  });
+}

@@ -1,0 +1,268 @@
+// The lockout rules (services/sign-in-locks.ts, lockout.ts, unlock-links.ts) through the account service, on a
+// fake clock over ioredis-mock: an attacker's wrong passwords lock the account for untrusted browsers only; a
+// trusted browser's wrong passwords lock that browser only; networks count untrusted failures across accounts
+// and drain; the unlock link is issued once per lock, works once, expires, and keeps the count.
+import { describe, it, expect, beforeEach } from "vitest";
+import type { RedisClient } from "../../src/db/redis.ts";
+import type { User, UserQueries } from "../../src/queries/users.ts";
+import type { TrustedDeviceQueries, TrustedDeviceRow } from "../../src/queries/trusted-devices.ts";
+import type { PasswordService } from "../../src/services/passwords.ts";
+import type { AuditService } from "../../src/services/audit.ts";
+import type { NewAuditEvent } from "../../src/queries/audit-events.ts";
+import { createLockoutService, type LockoutService } from "../../src/services/lockout.ts";
+import { createSignInLocks, lockoutNetworkOf, type LockRequest } from "../../src/services/sign-in-locks.ts";
+import { createUnlockLinks, type UnlockLinks } from "../../src/services/unlock-links.ts";
+import { createAccountService, type AccountService } from "../../src/services/accounts.ts";
+import { sha256 } from "../../src/lib/crypto.ts";
+
+const START = 1_800_000_000;
+const PASSWORD = "correct horse battery staple";
+const token = (c: string) => c.repeat(43);
+const OWNER_COOKIE = token("o");
+const ATTACKER = { ip: "81.2.69.66", userAgent: "attacker" };
+const OWNER_HOME = { ip: "203.0.113.10", userAgent: "owner", deviceToken: OWNER_COOKIE };
+
+let n = 0;
+function makeUser(name: string): User {
+  n += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, email: `${name}@example.test`, emailNormalized: `${name}@example.test`,
+    username: name, usernameNormalized: name, name: null, passwordHash: `hash:${PASSWORD}`, passwordChangedAt: null, disabled: false,
+    disabledAt: null, systemRole: null, lastLoginAt: null, createdAt: new Date(0), updatedAt: new Date(0), totpSecretEncrypted: null,
+    totpEnabledAt: null, emailVerified: true,
+  } as User;
+}
+
+async function setup(settings: { networkThreshold?: number } = {}) {
+  let t = START;
+  const clock = { now: () => new Date(t * 1000), epoch: () => t, advance: (s: number) => { t += s; } };
+  const { default: RedisMock } = await import("ioredis-mock");
+  const redis = new RedisMock({ keyPrefix: `lockout-rules-${++n}:` }) as unknown as RedisClient;
+  const users = new Map<string, User>();
+  const userQueries = {
+    findByEmailNormalized: async (v: string) => [...users.values()].find((u) => u.emailNormalized === v) ?? null,
+    findByUsernameNormalized: async (v: string) => [...users.values()].find((u) => u.usernameNormalized === v) ?? null,
+    findById: async (id: string) => users.get(id) ?? null,
+  } as unknown as UserQueries;
+  const passwords = { verify: async (hash: string | null, pw: string) => hash === `hash:${pw}`, needsRehash: () => false } as unknown as PasswordService;
+  const trusted: TrustedDeviceRow[] = [];
+  const devices: Pick<TrustedDeviceQueries, "findLive"> = {
+    findLive: async (userId, tokenHash, at) => trusted.find((d) => d.userId === userId && d.tokenHash === tokenHash && d.expiresAt > at && !d.revokedAt) ?? null,
+  };
+  const events: NewAuditEvent[] = [];
+  const audit = { record: async (e: NewAuditEvent) => { events.push(e); }, recordMany: async (es: NewAuditEvent[]) => { events.push(...es); } } as AuditService;
+  const mails: { to: string; attempts: number; factor: string; unlockLink?: string }[] = [];
+  const notifications = { lockedOut: async (user: User, lock: { attempts: number; factor: string; unlockLink?: string }) => { mails.push({ to: user.email, ...lock }); } };
+  const lockout: LockoutService = createLockoutService({ redis, clock, settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: settings.networkThreshold ?? 8 } });
+  const unlockLinks: UnlockLinks = createUnlockLinks({ redis, clock, users: userQueries, lockout, audit, issuer: "https://id.example.test", ttlSeconds: 3600 });
+  const locks = createSignInLocks({ lockout, devices, audit, notifications: notifications as never, unlockLinks, clock });
+  const accounts: AccountService = createAccountService({ users: userQueries, passwords, locks, clock });
+
+  return {
+    clock, lockout, unlockLinks, accounts, events, mails, locks,
+    add(name: string): User {
+      const user = makeUser(name);
+      users.set(user.id, user);
+      return user;
+    },
+    trust(user: User, cookie: string) {
+      trusted.push({ id: `device-${user.username}-${cookie[0]}`, userId: user.id, tokenHash: sha256(cookie), label: "Firefox", ip: null, countryCode: null, createdAt: new Date(0), lastUsedAt: new Date(0), expiresAt: new Date((START + 86_400 * 365) * 1000), revokedAt: null });
+    },
+    changeEmail(user: User, email: string) { users.set(user.id, { ...user, email, emailNormalized: email }); },
+    signIn: (who: string, password: string, request: LockRequest) => accounts.signInWithPassword(who, password, request),
+    lockEvents: (scope: string) => events.filter((e) => e.type === "login.locked" && (e.data as { scope: string }).scope === scope),
+  };
+}
+
+type Env = Awaited<ReturnType<typeof setup>>;
+const reasonOf = (r: Awaited<ReturnType<Env["signIn"]>>) => (r.outcome === "invalid" ? r.reason : r.outcome);
+async function wrong(env: Env, who: string, request: LockRequest, times: number) {
+  for (let i = 0; i < times; i++) expect(reasonOf(await env.signIn(who, `wrong ${i}`, request))).toBe("wrong_password");
+}
+
+describe("lockout rules: trusted devices (OWASP device cookies)", () => {
+  let env: Env;
+  beforeEach(async () => { env = await setup(); });
+
+  it("an attacker's 5 wrong passwords lock the account for every untrusted browser, not for the owner's trusted one", async () => {
+    const alice = env.add("alice");
+    env.trust(alice, OWNER_COOKIE);
+    await wrong(env, "alice", ATTACKER, 5);
+    expect(reasonOf(await env.signIn("alice", PASSWORD, ATTACKER))).toBe("locked");
+    expect(reasonOf(await env.signIn("alice", PASSWORD, { ip: "192.0.2.1", userAgent: "another browser" }))).toBe("locked");
+    // a cookie value the account does not trust is no help (another user's, or made up)
+    expect(reasonOf(await env.signIn("alice", PASSWORD, { ...ATTACKER, deviceToken: token("x") }))).toBe("locked");
+    expect(reasonOf(await env.signIn("alice", PASSWORD, OWNER_HOME))).toBe("ok");
+    // the owner's success does not lift the untrusted lock (the attacker would go on guessing)
+    expect(reasonOf(await env.signIn("alice", PASSWORD, ATTACKER))).toBe("locked");
+    expect(env.lockEvents("account")).toHaveLength(1);
+    expect(env.lockEvents("account")[0]).toMatchObject({ userId: alice.id, ip: ATTACKER.ip, data: { factor: "password", failures: 5 } });
+    env.clock.advance(600);
+    expect(reasonOf(await env.signIn("alice", PASSWORD, ATTACKER))).toBe("ok");
+    expect(await env.lockout.failures({ userId: alice.id })).toBe(0);
+  });
+
+  it("a trusted browser's wrong passwords lock that browser only, with the same progressive schedule", async () => {
+    const bob = env.add("bob");
+    env.trust(bob, OWNER_COOKIE);
+    await wrong(env, "bob", OWNER_HOME, 5);
+    expect(reasonOf(await env.signIn("bob", PASSWORD, OWNER_HOME))).toBe("device_locked");
+    expect(await env.lockout.failures({ userId: bob.id })).toBe(0);
+    expect(env.lockEvents("device")).toHaveLength(1);
+    expect(env.lockEvents("account")).toHaveLength(0);
+    expect(env.mails).toEqual([]); // only the owner's own browser is locked: no email
+    // everyone else (the owner elsewhere too) is unaffected
+    expect(reasonOf(await env.signIn("bob", PASSWORD, ATTACKER))).toBe("ok");
+    env.clock.advance(599);
+    expect(reasonOf(await env.signIn("bob", PASSWORD, OWNER_HOME))).toBe("device_locked");
+    env.clock.advance(1);
+    await wrong(env, "bob", OWNER_HOME, 5);
+    const until = await env.lockout.lockedUntil({ deviceId: `device-bob-o` });
+    expect(until!.getTime() / 1000 - env.clock.epoch()).toBe(1200);
+    env.clock.advance(1200);
+    expect(reasonOf(await env.signIn("bob", PASSWORD, OWNER_HOME))).toBe("ok");
+    expect(await env.lockout.failures({ deviceId: "device-bob-o" })).toBe(0);
+  });
+
+  it("second factor: the account's lock refuses codes from untrusted browsers, not from the trusted one; code failures count where passwords do", async () => {
+    const carol = env.add("carol");
+    env.trust(carol, OWNER_COOKIE);
+    await wrong(env, "carol", ATTACKER, 5);
+    expect(await env.accounts.isLocked(carol.id, ATTACKER)).toBe(true);
+    expect(await env.accounts.isLocked(carol.id, OWNER_HOME)).toBe(false);
+    await env.accounts.recordFailure(carol, OWNER_HOME, "code");
+    expect(await env.lockout.failures({ deviceId: "device-carol-o" })).toBe(1);
+    await env.accounts.completeSignIn(carol, OWNER_HOME);
+    expect(await env.lockout.failures({ deviceId: "device-carol-o" })).toBe(0);
+    expect(await env.accounts.isLocked(carol.id, ATTACKER)).toBe(true); // the trusted success left the account's lock alone
+    expect(await env.accounts.confirmPassword(carol, PASSWORD, OWNER_HOME)).toEqual({ outcome: "ok" });
+    expect(await env.accounts.confirmPassword(carol, PASSWORD, ATTACKER)).toEqual({ outcome: "locked" });
+  });
+
+  it("failures while locked are not counted, and the owner is emailed once per lock", async () => {
+    const dan = env.add("dan");
+    await wrong(env, "dan", ATTACKER, 5);
+    for (let i = 0; i < 20; i++) expect(reasonOf(await env.signIn("dan", `still wrong ${i}`, ATTACKER))).toBe("locked");
+    expect(await env.lockout.failures({ userId: dan.id })).toBe(5);
+    expect(env.mails).toHaveLength(1);
+    expect(env.mails[0]).toMatchObject({ to: dan.email, attempts: 5, factor: "password" });
+    expect(env.mails[0]!.unlockLink).toMatch(/^https:\/\/id\.example\.test\/unlock\?token=[\w-]{43}$/);
+  });
+});
+
+describe("lockout rules: networks", () => {
+  it("untrusted failures across accounts lock the /24 for untrusted browsers; other networks and trusted browsers go on", async () => {
+    const env = await setup({ networkThreshold: 8 });
+    const erin = env.add("erin");
+    env.trust(erin, OWNER_COOKIE);
+    for (let i = 0; i < 8; i++) expect(reasonOf(await env.signIn(`nobody-${i}@example.test`, "guess", { ip: `81.2.69.${i + 1}`, userAgent: "spray" }))).toBe("unknown");
+    expect(env.lockEvents("network")).toEqual([expect.objectContaining({ userId: null, data: expect.objectContaining({ network: "81.2.69.0/24", failures: 8 }) })]);
+    // erin's right password from that network, in a browser she never approved: refused like any failure, and not counted against her
+    expect(reasonOf(await env.signIn("erin", PASSWORD, { ip: "81.2.69.200", userAgent: "new laptop" }))).toBe("network_locked");
+    expect(await env.lockout.failures({ userId: erin.id })).toBe(0);
+    expect(reasonOf(await env.signIn("erin", PASSWORD, { ...OWNER_HOME, ip: "81.2.69.7" }))).toBe("ok");
+    expect(reasonOf(await env.signIn("erin", PASSWORD, { ip: "81.2.70.1", userAgent: "next door" }))).toBe("ok");
+    env.clock.advance(600);
+    expect(reasonOf(await env.signIn("erin", PASSWORD, { ip: "81.2.69.200", userAgent: "new laptop" }))).toBe("ok");
+    // the next lock of the network is twice as long
+    for (let i = 0; i < 8; i++) await env.signIn(`nobody-${i}@example.test`, "guess", { ip: "81.2.69.9", userAgent: "spray" });
+    expect((await env.lockout.networkLockedUntil("81.2.69.0/24"))!.getTime() / 1000 - env.clock.epoch()).toBe(1200);
+  });
+
+  it("the bucket drains: the threshold per hour, not in total; a trusted browser's failures do not count; 0 turns it off", async () => {
+    const env = await setup({ networkThreshold: 8 });
+    const fay = env.add("fay");
+    env.trust(fay, OWNER_COOKIE);
+    const from = { ip: "2a02:6b8:5:6::1", userAgent: "spray" };
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 7; i++) await env.signIn(`x${round}-${i}@example.test`, "guess", { ...from, ip: `2a02:6b8:5:6::${i + 10}` });
+      env.clock.advance(3600);
+    }
+    for (let i = 0; i < 10; i++) await env.signIn("fay", `wrong ${i}`, { ...OWNER_HOME, ip: "2a02:6b8:5:6::99" });
+    expect(await env.lockout.networkLockedUntil("2a02:6b8:5:6::/64")).toBeNull();
+    expect(env.lockEvents("network")).toEqual([]);
+
+    const off = await setup({ networkThreshold: 0 });
+    for (let i = 0; i < 30; i++) await off.signIn(`y${i}@example.test`, "guess", from);
+    expect(off.lockout.countsNetworks).toBe(false);
+    expect(off.lockEvents("network")).toEqual([]);
+  });
+
+  it("networks: IPv4 /24 (also IPv4-mapped), IPv6 /64; none for loopback, private and other special-use addresses", () => {
+    expect(lockoutNetworkOf("81.2.69.77")).toBe("81.2.69.0/24");
+    expect(lockoutNetworkOf("::ffff:81.2.69.77")).toBe("81.2.69.0/24");
+    expect(lockoutNetworkOf("2a02:6b8:aa:bb:1:2:3:4")).toBe("2a02:6b8:aa:bb::/64");
+    expect(lockoutNetworkOf("2a02:6b8::1")).toBe("2a02:6b8:0:0::/64");
+    // behind a proxy without TRUST_PROXY everyone would share one of these: one attacker would lock everyone out
+    for (const ip of ["127.0.0.1", "::ffff:127.0.0.1", "10.1.2.3", "192.168.0.9", "172.20.0.5", "::1", "fd00::5", "203.0.113.7", "2001:db8::1"]) {
+      expect(lockoutNetworkOf(ip), ip).toBeNull();
+    }
+    expect(lockoutNetworkOf(null)).toBeNull();
+    expect(lockoutNetworkOf("not an address")).toBeNull();
+  });
+
+  it("a sign-in from a special-use address counts toward no network", async () => {
+    const env = await setup({ networkThreshold: 3 });
+    for (let i = 0; i < 10; i++) await env.signIn(`z${i}@example.test`, "guess", { ip: "10.0.0.5", userAgent: "behind a proxy" });
+    expect(env.lockEvents("network")).toEqual([]);
+  });
+});
+
+describe("lockout rules: the unlock link", () => {
+  let env: Env;
+  // every attempt here comes from one network: its own lock stays out of the way
+  beforeEach(async () => { env = await setup({ networkThreshold: 1000 }); });
+  const tokenOf = (link: string) => new URL(link).searchParams.get("token")!;
+
+  it("lifts the lock once and keeps the count: the next lock is the next, longer step", async () => {
+    const gus = env.add("gus");
+    await wrong(env, "gus", ATTACKER, 5);
+    const link = tokenOf(env.mails[0]!.unlockLink!);
+    expect(await env.unlockLinks.inspect(link)).toMatchObject({ outcome: "valid", user: { id: gus.id }, lockedUntil: new Date((START + 600) * 1000) });
+    expect(await env.unlockLinks.redeem(link, ATTACKER)).toMatchObject({ outcome: "unlocked", wasLockedUntil: new Date((START + 600) * 1000) });
+    expect(reasonOf(await env.signIn("gus", PASSWORD, ATTACKER))).toBe("ok");
+    expect(await env.unlockLinks.redeem(link, ATTACKER)).toEqual({ outcome: "invalid" });
+    expect(await env.unlockLinks.inspect(link)).toEqual({ outcome: "invalid" });
+    expect(env.events.filter((e) => e.type.startsWith("lockout."))).toEqual([
+      expect.objectContaining({ type: "lockout.cleared", outcome: "success", userId: gus.id, data: { via: "unlock_link", wasLockedUntil: new Date((START + 600) * 1000).toISOString() } }),
+      expect.objectContaining({ type: "lockout.unlock_failed", outcome: "failure", userId: null, data: { reason: "invalid" } }),
+    ]);
+
+    // without the success in between, the count goes on: the next lock is 20 minutes, with a new link
+    const hal = env.add("hal");
+    await wrong(env, "hal", ATTACKER, 5);
+    expect((await env.unlockLinks.redeem(tokenOf(env.mails[1]!.unlockLink!), ATTACKER)).outcome).toBe("unlocked");
+    await wrong(env, "hal", ATTACKER, 5);
+    expect((await env.lockout.lockedUntil({ userId: hal.id }))!.getTime() / 1000 - env.clock.epoch()).toBe(1200);
+    expect(env.mails.filter((m) => m.to === hal.email)).toHaveLength(2);
+  });
+
+  it("expires by the app clock, and dies when the address changes; unknown tokens are refused", async () => {
+    const ivy = env.add("ivy");
+    await wrong(env, "ivy", ATTACKER, 5);
+    const link = tokenOf(env.mails[0]!.unlockLink!);
+    env.clock.advance(3600);
+    expect(await env.unlockLinks.inspect(link)).toEqual({ outcome: "expired" });
+    expect(await env.unlockLinks.redeem(link, ATTACKER)).toEqual({ outcome: "expired" });
+    expect(await env.lockout.lockedUntil({ userId: ivy.id })).toBeNull(); // (the 10-minute lock ended by itself)
+
+    const jay = env.add("jay");
+    await wrong(env, "jay", ATTACKER, 5);
+    env.changeEmail(jay, "jay-new@example.test");
+    expect(await env.unlockLinks.redeem(tokenOf(env.mails[1]!.unlockLink!), ATTACKER)).toEqual({ outcome: "invalid" });
+    expect(await env.lockout.lockedUntil({ userId: jay.id })).not.toBeNull();
+    expect(await env.unlockLinks.redeem("not-a-token", ATTACKER)).toEqual({ outcome: "invalid" });
+    expect(await env.unlockLinks.redeem(token("z"), ATTACKER)).toEqual({ outcome: "invalid" });
+  });
+
+  it("a lock by wrong codes (someone has the password) gets no unlock link; unknown identifiers get no email", async () => {
+    const kim = env.add("kim");
+    for (let i = 0; i < 5; i++) await env.accounts.recordFailure(kim, ATTACKER, "code");
+    expect(env.mails).toEqual([expect.objectContaining({ to: kim.email, factor: "code" })]);
+    expect(env.mails[0]!.unlockLink).toBeUndefined();
+    for (let i = 0; i < 5; i++) expect(reasonOf(await env.signIn("nobody@example.test", "guess", ATTACKER))).toBe("unknown");
+    expect(reasonOf(await env.signIn("nobody@example.test", "guess", ATTACKER))).toBe("locked");
+    expect(env.mails).toHaveLength(1);
+    expect(env.lockEvents("account").at(-1)).toMatchObject({ userId: null, data: { knownAccount: false } });
+  });
+});
