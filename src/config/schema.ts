@@ -92,7 +92,7 @@ export const settings = {
   LOCKOUT_THRESHOLD: { schema: z.coerce.number().int().min(1).max(100).default(5), doc: "Consecutive failed sign-ins (per account, or per identifier when none matches) that lock it" },
   LOCKOUT_BASE_SECONDS: { schema: seconds(600), doc: "First lock's length; each further THRESHOLD failures doubles it" },
   LOCKOUT_MAX_SECONDS: { schema: seconds(86400), doc: "Longest lock" },
-  LOCKOUT_NETWORK_THRESHOLD: { schema: z.coerce.number().int().min(0).max(100_000).default(50), doc: "Failed sign-ins per hour from one network (IPv4 /24, IPv6 /64; public addresses only) by browsers the tried account does not trust that lock that network's untrusted sign-ins (LOCKOUT_BASE_SECONDS, doubling per further lock up to LOCKOUT_MAX_SECONDS; trusted browsers keep working); 0 turns it off" },
+  LOCKOUT_NETWORK_THRESHOLD: { schema: z.coerce.number().int().min(0).max(100_000).default(50), doc: "Failed sign-ins per hour from one network (IPv4 /24, IPv6 /64; public addresses only) by browsers the tried account does not trust that lock that network's untrusted sign-ins (LOCKOUT_BASE_SECONDS, doubling per further lock up to LOCKOUT_MAX_SECONDS): wrong passwords are refused, a right one needs the emailed device code, trusted browsers keep working; 0 turns it off" },
   LOCKOUT_UNLOCK_TTL: { schema: seconds(3600), doc: "Lifetime of the single-use unlock link in the lockout email, seconds (the owner lifts the lock at once)" },
   RATE_LIMIT_LOGIN_PER_IP: { schema: z.coerce.number().int().min(1).default(30), doc: "Sign-in attempts per minute from one IP address (then 429)" },
   RATE_LIMIT_LOGIN_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(10), doc: "Sign-in attempts per minute for one email or username (then 429)" },

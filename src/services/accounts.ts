@@ -21,8 +21,14 @@ import { LRUCache } from "lru-cache";
 export const TOKEN_ACCOUNT_TTL_MS = 2000;
 
 
+/**
+ * `stepUp` "network": the right password from a browser the account does not trust, in a network locked for too
+ * many failures across accounts: the sign-in goes on only through the emailed device code (flows/login/gate-device.ts),
+ * so a noisy neighbour cannot lock everyone on a shared network out, and a sprayer's right guess still stops
+ */
+export type StepUp = "network";
 export type SignInResult =
-  | { outcome: "ok"; user: User; amr: string[] }
+  | { outcome: "ok"; user: User; amr: string[]; stepUp?: StepUp }
   /** unknown account, wrong password or disabled account: the caller shows one generic message */
   | {
       outcome: "invalid";
@@ -35,7 +41,7 @@ export type SignInResult =
   /** right password, but the email address is not verified yet */
   | { outcome: "unverified"; user: User }
   /** right password, a second factor enrolled: nothing is reset until that factor is right (completeSignIn) */
-  | { outcome: "second_factor"; user: User };
+  | { outcome: "second_factor"; user: User; stepUp?: StepUp };
 
 export type { FailedFactor, RecordedFailure } from "./sign-in-locks.ts";
 
@@ -92,7 +98,9 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       // always one verification, locked or not, known or not: the response time tells nothing
       const ok = await passwords.verify(user?.passwordHash ?? null, password);
       const userId = user?.id ?? null;
-      if (lockedBy) return { outcome: "invalid", userId, reason: lockedBy === "account" ? "locked" : `${lockedBy}_locked` };
+      // a network's lock stops wrong passwords only; the right one goes on to the emailed code (stepUp)
+      const stepUp = lockedBy === "network" && ok && user?.passwordHash && !user.disabled ? { stepUp: "network" as const } : {};
+      if (lockedBy && !("stepUp" in stepUp)) return { outcome: "invalid", userId, reason: lockedBy === "account" ? "locked" : `${lockedBy}_locked` };
       if (!user || !user.passwordHash || !ok) {
         const failure = await locks.recordFailure(scope, user, request, "password");
         const reason = !user ? "unknown" : !user.passwordHash ? "no_password" : "wrong_password";
@@ -105,10 +113,10 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       if (passwords.needsRehash(user.passwordHash)) await users.updatePasswordHash(user.id, await passwords.hash(password));
       // with TOTP the lockout count must survive a right password: otherwise knowing the password would let
       // an attacker reset it between guesses at the code
-      if (totpEnabled(user)) return { outcome: "second_factor", user };
+      if (totpEnabled(user)) return { outcome: "second_factor", user, ...stepUp };
       // nothing to start over when nothing was counted (a failure counted meanwhile stays counted)
       if (failures > 0) await locks.succeeded(scope);
-      return { outcome: "ok", user, amr: ["pwd"] };
+      return { outcome: "ok", user, amr: ["pwd"], ...stepUp };
     },
 
     /** the password of a signed-in user, checked for a sensitive change; a wrong one counts toward lockout */

@@ -232,6 +232,35 @@ describe("the unlock link in the lockout email", () => {
   });
 });
 
+describe("a locked network with device approval off", () => {
+  let env: DeviceEnv;
+  beforeAll(async () => { env = await startDeviceEnv("off", { TRUST_PROXY: "true", LOCKOUT_THRESHOLD: "5", LOCKOUT_NETWORK_THRESHOLD: "3" }); });
+  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+
+  it("the right password from that network asks for the emailed code; with it the user signs in, and the browser is trusted", async () => {
+    const { t, rp } = env;
+    const owner = await t.createUser();
+    const sprayer = new ProxiedBrowser(t.url, "81.2.70.1");
+    for (let i = 0; i < 3; i++) await typePasswords(env, sprayer, (await t.createUser()).email, ["a guess at the password"]);
+    expect(await lockEvents(t, "network")).toHaveLength(1);
+    // elsewhere the owner signs in with the password alone (approval is off)
+    const { req: okReq, page: ok } = await signInToDevicePage(rp, new ProxiedBrowser(t.url, "89.160.20.9"), REDIRECT, { identifier: owner.email, password: owner.password });
+    expect(ok.url.startsWith(REDIRECT), ok.html.slice(0, 500)).toBe(true);
+    await exchangeCode(rp, ok, okReq);
+    // from the locked network: the code page, then in with the emailed code
+    const browser = new ProxiedBrowser(t.url, "81.2.70.9");
+    const before = codeMailCount(env.sink, owner.email);
+    const { req, page } = await signInToDevicePage(rp, browser, REDIRECT, { identifier: owner.email, password: owner.password });
+    expect(isDevicePage(page), page.html.slice(0, 500)).toBe(true);
+    const { code } = await codeMail(env.sink, owner.email, before + 1);
+    await exchangeCode(rp, await enterDeviceCode(browser, page, REDIRECT, code), req);
+    expect((await auditEvents(t, owner.id, "login.succeeded")).at(-1)!.data).toMatchObject({ device: "code", stepUp: "network" });
+    // that browser is trusted now: its next sign-in passes the network's lock without a code
+    const again = await signInToDevicePage(rp, browser, REDIRECT, { identifier: owner.email, password: owner.password }, { prompt: "login" });
+    expect(again.page.url.startsWith(REDIRECT), again.page.html.slice(0, 500)).toBe(true);
+  });
+});
+
 describe("per-network counting (behind a trusted proxy)", () => {
   let env: DeviceEnv;
   beforeAll(async () => { env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true", LOCKOUT_THRESHOLD: "5", LOCKOUT_NETWORK_THRESHOLD: "6" }); });
@@ -257,11 +286,14 @@ describe("per-network counting (behind a trusted proxy)", () => {
     expect(networkLock).toMatchObject({ userId: null, ip: "81.2.69.25" });
     expect(networkLock!.data).toMatchObject({ network: "81.2.69.0/24", failures: 6 });
 
-    // the owner's right password from a new browser in that network: refused like a wrong password, not counted
-    const [refused] = await typePasswords(env, new ProxiedBrowser(t.url, "81.2.69.200"), owner.email, [owner.password]);
+    // a wrong password from a new browser in that network: refused like any other, not counted against the account
+    const [refused] = await typePasswords(env, new ProxiedBrowser(t.url, "81.2.69.200"), owner.email, ["not it"]);
     expectRefusedLikeWrongPassword(refused!, last!);
     expect((await auditEvents(t, owner.id, "login.failed")).at(-1)!.data).toMatchObject({ reason: "network_locked" });
     expect(await t.app.services.lockout.failures({ userId: owner.id })).toBe(0);
+    // the owner's right password there goes on only through the emailed code (so a noisy network locks no one out)
+    const stepUp = await rightPassword(env, owner, new ProxiedBrowser(t.url, "81.2.69.201"));
+    expect(isDevicePage(stepUp), stepUp.html.slice(0, 500)).toBe(true);
 
     // the trusted laptop in the same network signs in; so does a new browser on another network
     const { req, page } = await signInToDevicePage(rp, laptop, REDIRECT, { identifier: owner.email, password: owner.password }, { prompt: "login" });

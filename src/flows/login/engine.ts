@@ -92,8 +92,9 @@ export function createLoginEngine(deps: LoginEngineDeps) {
         return result.refusal;
       }
       const { user, amr } = result;
-      if (!result.multiFactor && secondFactor.required(user)) return secondFactor.begin(facts, user, amr, input.remember, authAt, trail);
-      return gates.run(facts, { userId: user.id, amr, remember: input.remember, authAt, audit: { amr } }, trail, user);
+      const stepUp: { stepUp?: "network" } = result.stepUp ? { stepUp: result.stepUp } : {};
+      if (!result.multiFactor && secondFactor.required(user)) return secondFactor.begin(facts, user, amr, input.remember, authAt, trail, stepUp);
+      return gates.run(facts, { userId: user.id, amr, remember: input.remember, authAt, audit: result.stepUp ? { amr, stepUp: result.stepUp } : { amr } }, trail, user);
     }),
 
     secondFactor: {

@@ -5,14 +5,18 @@
 // and the first factor did not already prove two, else to the gates.
 import type { User } from "../../queries/users.ts";
 import type { NewAuditEvent } from "../../queries/audit-events.ts";
+import type { StepUp } from "../../services/accounts.ts";
 import type { Facts, Outcome } from "./types.ts";
 
-/** what a first-factor form sends; `method` picks the strategy */
+/**
+ * what a first-factor form sends; `method` picks the strategy. A passed result's `stepUp`: the login must also
+ * pass the emailed device code, whatever DEVICE_APPROVAL says (a right password from a locked network)
+ */
 export type FirstFactorInput = { method: "password"; identifier: string; password: string; remember: boolean };
 
 export type FirstFactorResult =
   /** `amr`: how the user proved it; `multiFactor`: the method proved two factors by itself (a passkey with user verification) */
-  | { outcome: "passed"; user: User; amr: string[]; multiFactor: boolean }
+  | { outcome: "passed"; user: User; amr: string[]; multiFactor: boolean; stepUp?: StepUp }
   /** the login stops here; `event` is audited */
   | { outcome: "refused"; refusal: Outcome; event?: NewAuditEvent };
 

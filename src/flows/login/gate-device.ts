@@ -4,6 +4,8 @@
 // approved from the suspicious-login email still needs the code: the link proves the mailbox owner clicked,
 // not that this browser reads the mailbox. While the user's wrong codes of the last 24 hours are used up, no
 // code is sent or accepted. Once the sign-in settles, a browser approved by code or TOTP gets a fresh cookie.
+// A right password from a network locked for failures across accounts (services/accounts.ts, stepUp) needs the
+// code whatever the policy (a TOTP code passes it unless the policy is always).
 import type { AccountService } from "../../services/accounts.ts";
 import type { TrustedDevices } from "../../services/devices/trusted-devices.ts";
 import { isWaiting, type Gate, type GateRunner } from "./gates.ts";
@@ -32,10 +34,12 @@ export function createDeviceGate(deps: {
     name: "device",
     page: "device",
     async check(facts, who, user) {
-      if (settings.policy === "off") return { pass: true, audit: { device: "off" } };
+      // a right password from a locked network (accounts.ts, stepUp) needs the code even when approval is off
+      const forced = who.audit.stepUp === "network";
+      if (settings.policy === "off" && !forced) return { pass: true, audit: { device: "off" } };
       if (await devices.trustedFor(who.userId, facts.deviceToken, request(facts))) return { pass: true, audit: { device: "trusted" } };
       // only an authenticator app code proves a second factor held at hand; a backup code gets the email code
-      if (settings.policy === "without-2fa" && who.audit.method === "totp") return { pass: true, audit: { device: "totp" } };
+      if ((settings.policy === "without-2fa" || (forced && settings.policy === "off")) && who.audit.method === "totp") return { pass: true, audit: { device: "totp" } };
       // while the user's wrong codes are used up no code is sent: the page then says so
       await devices.sendCode(facts.uid, user, request(facts), waitTtl, spendOnEmail(facts, user.id));
       return { pass: false, page: "device", ttl: waitTtl };

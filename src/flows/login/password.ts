@@ -19,7 +19,7 @@ export function createPasswordStrategy(deps: { accounts: AccountService; passwor
       switch (result.outcome) {
         case "ok":
         case "second_factor":
-          return { outcome: "passed", user: result.user, amr: ["pwd"], multiFactor: false };
+          return { outcome: "passed", user: result.user, amr: ["pwd"], multiFactor: false, ...(result.stepUp ? { stepUp: result.stepUp } : {}) };
         case "unverified":
           return { outcome: "refused", refusal: refused("login.unverified"), event: failed(result.user.id, "email_unverified") };
         case "invalid":

@@ -40,8 +40,8 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
     required: (user: User) => strategies.some((s) => s.enrolled(user)),
 
     /** the first factor passed: wait for the second */
-    async begin(facts: Facts, user: User, amr: string[], remember: boolean, authAt: number, trail: Trail): Promise<Outcome> {
-      await store.save<SecondFactorState>(facts.uid, facts.interactionExp, { step: "second_factor", userId: user.id, remember, authAt, amr });
+    async begin(facts: Facts, user: User, amr: string[], remember: boolean, authAt: number, trail: Trail, stepUp: { stepUp?: "network" } = {}): Promise<Outcome> {
+      await store.save<SecondFactorState>(facts.uid, facts.interactionExp, { step: "second_factor", userId: user.id, remember, authAt, amr, ...stepUp });
       const methods = strategies.filter((s) => s.enrolled(user)).flatMap((s) => s.methods);
       trail.add({ type: "login.second_factor_required", outcome: "success", userId: user.id, data: { method: methods[0] ?? "totp" } });
       await trail.flush();
@@ -75,7 +75,7 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
       await accounts.completeSignIn(user, request);
       if (check.event) trail.add({ ...check.event, outcome: "success", userId: user.id });
       const amr = [...state.amr, ...check.amr.filter((a) => !state.amr.includes(a))];
-      const audit: AuditData = { amr, method: check.method };
+      const audit: AuditData = { amr, method: check.method, ...(state.stepUp ? { stepUp: state.stepUp } : {}) };
       return next(facts, { userId: user.id, amr, remember: state.remember, authAt: state.authAt, audit }, trail, user);
     },
   };

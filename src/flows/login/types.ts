@@ -30,7 +30,7 @@ export type SignedIn = { userId: string; amr: string[]; remember: boolean; authA
 export type GateName = "risk" | "device" | "single_session";
 
 /** the first factor passed; a second one is still to come */
-export type SecondFactorState = { step: "second_factor"; userId: string; remember: boolean; authAt: number; amr: string[]; expiresAt: number };
+export type SecondFactorState = { step: "second_factor"; userId: string; remember: boolean; authAt: number; amr: string[]; stepUp?: "network"; expiresAt: number };
 /** the login waits at `gate` (a page of its own); `passed` are the gates already behind it */
 export type GateState = { step: "gate"; gate: GateName; who: SignedIn; passed: GateName[]; data: Record<string, string>; expiresAt: number };
 /** every factor and gate passed; the user picks the team. `requested`: the relying party's `team` they are not in */
