@@ -54,8 +54,17 @@ redis.call('HSET', KEYS[1], 'fill', fill, 'at', now)
 redis.call('EXPIRE', KEYS[1], ARGV[6])
 return {math.floor(fill / window), 0, 1}`;
 
+// The unlock link's use: only the link issued for the lock in place (its hash in the counter's `link` field; a
+// success or reset deletes the hash, a new lock replaces it) ends the lock, and the field and the lock go in one
+// step. KEYS: the counter hash. ARGV: the link's hash. Returns -1 (not this lock's link) or the lock's end (0: none).
+const UNLOCK_WITH_LINK = `
+if redis.call('HGET', KEYS[1], 'link') ~= ARGV[1] then return -1 end
+local lockedUntil = tonumber(redis.call('HGET', KEYS[1], 'until') or '0')
+redis.call('HDEL', KEYS[1], 'until', 'link')
+return lockedUntil`;
+
 type Script = (key: string, ...args: number[]) => Promise<[number, number, number]>;
-type Commands = { gatehouseLockoutFailure: Script; gatehouseNetworkFailure: Script };
+type Commands = { gatehouseLockoutFailure: Script; gatehouseNetworkFailure: Script; gatehouseUnlockWithLink(key: string, linkHash: string): Promise<number> };
 
 export type LockoutSettings = {
   threshold: number; baseSeconds: number; maxSeconds: number;
@@ -74,6 +83,7 @@ export function createLockoutService(deps: { redis: RedisClient; clock: Clock; s
   const redis = deps.redis as Redis & Commands;
   redis.defineCommand("gatehouseLockoutFailure", { numberOfKeys: 1, lua: RECORD_FAILURE });
   redis.defineCommand("gatehouseNetworkFailure", { numberOfKeys: 1, lua: RECORD_NETWORK_FAILURE });
+  redis.defineCommand("gatehouseUnlockWithLink", { numberOfKeys: 1, lua: UNLOCK_WITH_LINK });
   const { threshold, baseSeconds, maxSeconds } = deps.settings;
   const networkThreshold = deps.settings.networkThreshold ?? 0;
   // the count survives a quiet day past the longest lock, then starts over
@@ -108,11 +118,22 @@ export function createLockoutService(deps: { redis: RedisClient; clock: Clock; s
       await redis.del(key(subject));
     },
 
-    /** the emailed unlock link: the lock ends, the count stays (the next lock is the next, longer step) */
-    async unlock(subject: LockSubject): Promise<Date | null> {
-      const lockedUntil = await redis.hget(key(subject), "until");
-      await redis.hdel(key(subject), "until");
-      return until(lockedUntil);
+    /** an unlock link was issued for the subject's lock now in place (its SHA-256): it alone may end that lock */
+    async bindUnlockLink(subject: LockSubject, linkHash: string): Promise<void> {
+      await redis.hset(key(subject), "link", linkHash);
+    },
+
+    /** whether `linkHash` is the link of the subject's lock in place */
+    isCurrentUnlockLink: async (subject: LockSubject, linkHash: string): Promise<boolean> => (await redis.hget(key(subject), "link")) === linkHash,
+
+    /**
+     * the emailed unlock link: the lock ends, the count stays (the next lock is the next, longer step); "stale"
+     * when the link is not the one of the lock in place (an earlier lock's, or the count started over since)
+     */
+    async unlock(subject: LockSubject, linkHash: string): Promise<{ outcome: "unlocked"; wasLockedUntil: Date | null } | { outcome: "stale" }> {
+      const lockedUntil = await redis.gatehouseUnlockWithLink(key(subject), linkHash);
+      if (lockedUntil === -1) return { outcome: "stale" };
+      return { outcome: "unlocked", wasLockedUntil: until(String(lockedUntil)) };
     },
 
     failures: async (subject: LockSubject) => (await status(subject)).failures,

@@ -1,8 +1,9 @@
 // The unlock link in the lockout email: lets the owner of an account locked by wrong passwords lift the lock
 // at once. 32 random bytes; only the SHA-256 is kept, in Redis (`unlock:link:{<hash>}`: the user, their
 // address and the expiry, LOCKOUT_UNLOCK_TTL by the app clock); single use (taken with GETDEL); bound to the
-// address it was mailed to. One link goes out per lock, because only the failure that starts a lock emails
-// (services/sign-in-locks.ts). Following it ends the lock but keeps the count, so an attacker who goes on reaches
+// address it was mailed to, and to the lock it was issued for (its hash is kept with the lock: a link of an earlier
+// lock, or one issued before a success or a reset, ends nothing). One link goes out per lock, because only the
+// failure that starts a lock emails (services/sign-in-locks.ts). Following it ends the lock but keeps the count, so an attacker who goes on reaches
 // the next, longer lock; every use and refusal is audited.
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
@@ -20,7 +21,7 @@ export type UnlockResult = { outcome: "unlocked"; user: User; wasLockedUntil: Da
 export const UNLOCK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function createUnlockLinks(deps: {
-  redis: RedisClient; clock: Clock; users: Pick<UserQueries, "findById">; lockout: Pick<LockoutService, "lockedUntil" | "unlock">;
+  redis: RedisClient; clock: Clock; users: Pick<UserQueries, "findById">; lockout: Pick<LockoutService, "lockedUntil" | "unlock" | "bindUnlockLink" | "isCurrentUnlockLink">;
   audit: AuditService; issuer: string; ttlSeconds: number;
 }) {
   const { redis, clock } = deps;
@@ -53,6 +54,7 @@ export function createUnlockLinks(deps: {
       const stored: Stored = { userId: user.id, email: user.emailNormalized, exp: clock.epoch() + deps.ttlSeconds };
       // Redis forgets it a minute after the app clock says it expired (the clock follows Redis's TIME)
       await redis.set(key(token), JSON.stringify(stored), "EX", deps.ttlSeconds + 60);
+      await deps.lockout.bindUnlockLink({ userId: user.id }, sha256(token));
       return { link: `${deps.issuer}/unlock?token=${token}`, ttlSeconds: deps.ttlSeconds };
     },
 
@@ -61,6 +63,7 @@ export function createUnlockLinks(deps: {
       if (!UNLOCK_TOKEN.test(token)) return { outcome: "invalid" };
       const found = await accountOf(parse(await redis.get(key(token))));
       if (found.outcome !== "valid") return found;
+      if (!(await deps.lockout.isCurrentUnlockLink({ userId: found.user.id }, sha256(token)))) return { outcome: "invalid" };
       return { ...found, lockedUntil: await deps.lockout.lockedUntil({ userId: found.user.id }) };
     },
 
@@ -73,7 +76,12 @@ export function createUnlockLinks(deps: {
         await deps.audit.record({ type: "lockout.unlock_failed", outcome: "failure", userId: null, ...request, data: { reason: found.outcome } });
         return found;
       }
-      const wasLockedUntil = await deps.lockout.unlock({ userId: found.user.id });
+      const unlocked = await deps.lockout.unlock({ userId: found.user.id }, sha256(token));
+      if (unlocked.outcome === "stale") {
+        await deps.audit.record({ type: "lockout.unlock_failed", outcome: "failure", userId: found.user.id, ...request, data: { reason: "superseded" } });
+        return { outcome: "invalid" };
+      }
+      const { wasLockedUntil } = unlocked;
       await deps.audit.record({
         type: "lockout.cleared", outcome: "success", userId: found.user.id, ...request,
         data: { via: "unlock_link", wasLockedUntil: wasLockedUntil?.toISOString() ?? null },

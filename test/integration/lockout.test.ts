@@ -64,11 +64,21 @@ describe("lockout service", () => {
     const account = subject();
     expect(await lockout.failures(account)).toBe(0);
     for (let i = 0; i < 5; i++) await lockout.recordFailure(account);
-    expect(await lockout.unlock(account)).toEqual(new Date((t + 600) * 1000));
+    // only the link bound to the lock in place unlocks it
+    expect(await lockout.unlock(account, "hash-of-no-link")).toEqual({ outcome: "stale" });
+    await lockout.bindUnlockLink(account, "hash-1");
+    expect(await lockout.unlock(account, "hash-1")).toEqual({ outcome: "unlocked", wasLockedUntil: new Date((t + 600) * 1000) });
     expect(await lockout.lockedUntil(account)).toBeNull();
     expect(await lockout.failures(account)).toBe(5);
+    expect(await lockout.unlock(account, "hash-1")).toEqual({ outcome: "stale" }); // used: unbound with the lock
     for (let i = 0; i < 5; i++) await lockout.recordFailure(account);
     expect((await lockout.lockedUntil(account))!.getTime() / 1000 - t).toBe(1200);
+    // a new lock's link replaces the old one; a reset (a success) unbinds it
+    await lockout.bindUnlockLink(account, "hash-2");
+    await lockout.bindUnlockLink(account, "hash-3");
+    expect(await lockout.unlock(account, "hash-2")).toEqual({ outcome: "stale" });
+    await lockout.reset(account);
+    expect(await lockout.unlock(account, "hash-3")).toEqual({ outcome: "stale" });
   });
 
   it("a network's bucket: its threshold within an hour locks it (doubling per lock), it drains over time, 50 parallel failures count 50", async () => {

@@ -241,6 +241,26 @@ describe("lockout rules: the unlock link", () => {
     expect(env.mails.filter((m) => m.to === hal.email)).toHaveLength(2);
   });
 
+  it("only the link of the lock in place unlocks: an earlier lock's link, or one from before a sign-in, ends nothing", async () => {
+    const jo = env.add("jo");
+    await wrong(env, "jo", ATTACKER, 5);
+    const first = tokenOf(env.mails[0]!.unlockLink!);
+    env.clock.advance(600); // the first lock runs out unused; the attacker goes on to the second
+    await wrong(env, "jo", ATTACKER, 5);
+    const second = tokenOf(env.mails[1]!.unlockLink!);
+    expect(await env.unlockLinks.inspect(first)).toEqual({ outcome: "invalid" });
+    expect(await env.unlockLinks.redeem(first, ATTACKER)).toEqual({ outcome: "invalid" });
+    expect(await env.lockout.lockedUntil({ userId: jo.id })).not.toBeNull();
+    expect(env.events.filter((e) => e.type === "lockout.unlock_failed").at(-1)).toMatchObject({ userId: jo.id, data: { reason: "superseded" } });
+    expect(await env.unlockLinks.redeem(second, ATTACKER)).toMatchObject({ outcome: "unlocked" });
+    // a third lock, then the owner signs in once it ran out (the count starts over): its link ends nothing later
+    await wrong(env, "jo", ATTACKER, 5);
+    const third = tokenOf(env.mails[2]!.unlockLink!);
+    env.clock.advance(2400);
+    expect(reasonOf(await env.signIn("jo", PASSWORD, ATTACKER))).toBe("ok");
+    expect(await env.unlockLinks.redeem(third, ATTACKER)).toEqual({ outcome: "invalid" });
+  });
+
   it("expires by the app clock, and dies when the address changes; unknown tokens are refused", async () => {
     const ivy = env.add("ivy");
     await wrong(env, "ivy", ATTACKER, 5);
