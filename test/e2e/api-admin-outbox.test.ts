@@ -91,7 +91,9 @@ describe("outbox: retries, dead letters and the admin API", () => {
 
   it("discards a dead letter; refuses unknown (404), malformed (400) and still waiting (409) ones; pages by cursor", async () => {
     const row = (to: string) => t.app.outbox.message("email", to, "lockout", { subject: "s", text: "t", html: "h" });
+    // d1 a second older than d2 (made in the same millisecond, their order would be the random ids')
     const [d1, d2] = [row("d1@example.test"), row("d2@example.test")];
+    d1.createdAt = new Date(d2.createdAt.getTime() - 1000);
     for (const d of [d1, d2]) await t.app.db.prisma.outboxMessage.create({ data: { ...d, nextAttemptAt: d.createdAt, status: "dead", attempts: 3, deadAt: new Date(), lastError: "451" } });
     const waiting = { ...row("w@example.test"), nextAttemptAt: new Date(Date.now() + 3_600_000) };
     await t.app.queries.outbox.insert([waiting]);
