@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [--seconds N] [--only <scenario name part>] [--soak <minutes>] [--no-build]`: builds Gatehouse, starts it in production mode on real Postgres
+// `npm run bench [-- --quick] [--seconds N] [--only <scenario name part>[,<part>…]] [--soak <minutes>] [--no-build]`: builds Gatehouse, starts it in production mode on real Postgres
 // and Redis, seeds it, measures this machine's limits, runs every scenario at two concurrency levels, and prints
 // a table of ops/s, latency percentiles, errors, server CPU per op, peak RSS and the ratio to each limit. JSON
 // goes to bench/results/. Everything runs on 127.0.0.1, for a fixed time, and stops by itself. Any error in a
@@ -83,7 +83,7 @@ async function main() {
     // warm-up: JIT, connection pools, caches
     for (let i = 0; i < (args.quick ? 3 : 20); i++) await loginFlow(ctx);
 
-    const selected = scenarios(ctx, server.databaseUrl).filter((s) => !args.only || s.name.includes(args.only));
+    const selected = scenarios(ctx, server.databaseUrl).filter((s) => !args.only || args.only.split(",").some((part) => s.name.includes(part)));
     // the bare oidc-provider, only when a scenario needs it: same client, same seeded users, warmed up the same way
     if (selected.some((s) => s.target === "bare")) bare = await startBareServer(server.databaseUrl, seeded.webClient, seeded.machineClient);
     const bareCtx = bare && await flowContext(bare.baseUrl, bare.issuer, seeded);

@@ -1,7 +1,8 @@
 // createApp(ctx): the Koa application. Order: request id and logs, metrics, HTTPS only (production), the issuer's
-// host only (http/issuer-host.ts), security headers, error pages, static files, the session guard (idle and
-// absolute timeouts, last active), Gatehouse's own routes, then oidc-provider for everything else (discovery and
-// JWKS marked cacheable).
+// host only (http/issuer-host.ts), security headers, error pages, NUL refusal; then oidc-provider's machine-facing
+// endpoints (token, introspection, revocation, userinfo, JWKS, discovery) straight to the provider; for the rest
+// static files, the session guard (idle and absolute timeouts, last active), Gatehouse's own routes, then
+// oidc-provider for everything else (discovery and JWKS marked cacheable).
 import { withRequestMemo } from "./lib/request-memo.ts";
 import Koa from "koa";
 import Router from "@koa/router";
@@ -34,6 +35,11 @@ import { sessionGuard } from "./http/session-guard.ts";
 import { refuseNulInUrl } from "./http/nul-characters.ts";
 
 const PUBLIC_DIR = fromRoot("public");
+/** oidc-provider's endpoints (its default routes) that no Gatehouse route or page shares */
+const PROVIDER_LANE = new Set([
+  "/token", "/token/introspection", "/token/revocation", "/me", "/jwks",
+  "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server",
+]);
 
 export function createApp(app: AppContext): Koa {
   const koa = new Koa({ proxy: app.config.trustProxy, maxIpsCount: app.config.proxyHops, keys: app.config.secrets.cookieKeys });
@@ -63,11 +69,15 @@ export function createApp(app: AppContext): Koa {
   koa.use(securityHeaders({ production: app.config.isProduction }));
   koa.use(errorHandler(app.views));
   koa.use(refuseNulInUrl());
+  // the provider's machine-facing endpoints (relying parties and services call them far more often than people
+  // sign in) go straight to it: no static files, session guard or router matching in between
+  const caching = publicCaching();
+  koa.use((ctx, next) => (PROVIDER_LANE.has(ctx.path) ? caching(ctx, () => app.oidc.middleware(ctx, next)) : next()));
   koa.use(mount("/static", serve(PUBLIC_DIR, { maxage: app.config.isProduction ? 86_400_000 : 0, gzip: false })));
   koa.use(sessionGuard(app));
   koa.use(router.routes());
   koa.use(router.allowedMethods());
-  koa.use(publicCaching());
+  koa.use(caching);
   koa.use(app.oidc.middleware);
   return koa;
 }

@@ -107,6 +107,25 @@ describe("security headers and cookies", () => {
     });
   });
 
+  it("the provider's machine-facing endpoints (served before the router) carry the same headers, request ids and caching", async () => {
+    const answers = await Promise.all([
+      fetch(`${t.url}/jwks`), fetch(`${t.url}/.well-known/openid-configuration`),
+      fetch(`${t.url}/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" }),
+      fetch(`${t.url}/me`), fetch(`${t.url}/token/introspection`, { method: "POST" }),
+    ]);
+    for (const res of answers) {
+      expect(res.headers.get("x-content-type-options"), res.url).toBe("nosniff");
+      expect(res.headers.get("referrer-policy"), res.url).toBe("same-origin");
+      expect(res.headers.get("x-request-id"), res.url).toMatch(/^[\w.-]{8,64}$/);
+      expect(res.status, res.url).toBeLessThan(500);
+    }
+    expect(answers[0]!.headers.get("cache-control")).toBe("public, max-age=300");
+    expect(answers[1]!.headers.get("cache-control")).toBe("public, max-age=300");
+    expect(answers[2]!.headers.get("cache-control")).toBe("no-store");
+    // every URL in discovery comes from ISSUER (issuer-host.ts runs before the lane)
+    expect(((await answers[1]!.json()) as { jwks_uri: string }).jwks_uri).toBe(`${t.url}/jwks`);
+  });
+
   it("echoes a valid incoming X-Request-Id and replaces an invalid one", async () => {
     const mine = "test-request-0123456789";
     const echoed = await fetch(`${t.url}/`, { headers: { "x-request-id": mine } });
