@@ -13,7 +13,10 @@ import { createResourceServer, type AccessTokenClaims } from "../resource-server
 import type { Logger } from "../lib/logger.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Config } from "../config/load.ts";
-import type { Services } from "../context.ts";
+import type { AccountService } from "../services/accounts.ts";
+import type { ClientService } from "../services/clients.ts";
+import type { SigningKeyService } from "../services/signing-keys.ts";
+import type { RedisAdapterClass } from "./redis-adapter.ts";
 import { isDependencyUnavailable } from "../db/unavailable.ts";
 import { publishedKeys, SIGNING_ALGORITHMS } from "./published-keys.ts";
 
@@ -86,7 +89,9 @@ export function jwtIntrospection(deps: JwtIntrospectionDeps) {
 }
 
 /** the middleware with Gatehouse's own pieces: its published keys and resource servers, accounts, clients, sessions */
-export function jwtIntrospectionFor(app: { config: Config; clock: Clock; log: Logger; services: Pick<Services, "keys" | "accounts" | "clients" | "oidcStore"> }) {
+export function jwtIntrospectionFor(app: { config: Config; clock: Clock; log: Logger; services: {
+  keys: Pick<SigningKeyService, "list">; accounts: Pick<AccountService, "findActive">; clients: Pick<ClientService, "find">; oidcStore: Pick<RedisAdapterClass, "sessionsAlive">;
+} }) {
   const { config, services } = app;
   const server = createResourceServer({
     issuer: config.issuer,

@@ -12,7 +12,8 @@
 // the record in one script that checks the tombstone (and takes back what it wrote if the session was ended),
 // and `find` reads the record with its marker in one MGET (a marked record finds nothing).
 // Authorization codes are not in their grant's index: they live a minute, and exchanging one needs its grant.
-// A grant's team sits beside its record and is read with it (grant-team.ts). Key names: redis-keys.ts.
+// A grant's team sits beside its record and is read with it (grant-team.ts). Key names: redis-keys.ts; ending
+// sessions and grants: redis-session-ends.ts; what is kept of a rotated refresh token: rotated-refresh-tokens.ts.
 // `endSession(uid)` ends one session and its grants (revocation); a refresh token at the token endpoint is
 // first shown to the refresh check (idle and absolute timeouts of its session), which may refuse it.
 import { requestMemo } from "../lib/request-memo.ts";
@@ -26,6 +27,7 @@ import {
 } from "./redis-keys.ts";
 import { createGrantTeamStore, forgetGrantTeam, rememberGrantTeam } from "./grant-team.ts";
 import { createRotatedRefreshTokens } from "./rotated-refresh-tokens.ts";
+import { createSessionEnds, type StoredSession, type UserSessionsEndedHook } from "./redis-session-ends.ts";
 
 export type RedisAdapterOptions = {
   redis: RedisClient;
@@ -46,11 +48,6 @@ const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } 
 
 /** whether the refresh token (its stored payload) may be used now; false: "refresh token not found" */
 export type RefreshCheck = (payload: AdapterPayload) => Promise<boolean>;
-/** awaited by endUserSessions before it returns (the session records mark their rows ended) */
-export type UserSessionsEndedHook = (accountId: string, ended: EndedSessions) => Promise<void>;
-
-type StoredSession = { uid?: string; accountId?: string; authorizations?: Record<string, { sid?: string; grantId?: string }> };
-const clientsOf = (s: StoredSession) => Object.entries(s.authorizations ?? {}).map(([clientId, a]) => ({ clientId, sid: a.sid ?? null }));
 
 /** a session ended in this request: none of the sessions it read may be taken as live any more */
 function forgetSessionsRead(): true {
@@ -287,104 +284,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     /** installs what endUserSessions awaits once sessions are gone (the session records); once, at start */
     setUserSessionsEndedHook(hook: UserSessionsEndedHook): void { sessionsEndedHook = hook; },
 
-    /** after a logout (oidc-provider destroyed the record): the uid key goes too, and a tombstone stays */
-    async forgetSession(uid: string): Promise<void> {
-      await markSessionEnded(uid);
-      const jti = await redis.getdel(uidKey(uid));
-      if (jti) await markRecordsEnded([jti]);
-    },
-
-    /** whether the session of this uid was ended (its tombstone is there): it must not be recorded again */
-    sessionEnded: isEnded,
-
-    /**
-     * whether the session was ended before this request saved it: the save's own tombstone check answers when
-     * this request saved it (no round trip), else the tombstone. An end after that save finds the saved record
-     * through the uid and revokes every grant it names, this client's too, so nothing issued on it survives.
-     */
-    async endedBeforeSave(uid: string): Promise<boolean> {
-      return requestMemo()?.has(`saved:${uid}`) ? false : isEnded(uid);
-    },
-
-    /** the uids of the user's sessions in Redis (from the user index; one GET per record, pipelined) */
-    async userSessionUids(accountId: string): Promise<string[]> {
-      const jtis = (await redis.hkeys(userIndexKey(accountId))).filter(isMember).map(splitMember).filter((m) => m.model === "Session").map((m) => m.id);
-      const records = await Promise.all(jtis.map((jti) => redis.get(recordKey("Session", jti))));
-      const uids = records.map((r) => (r ? (JSON.parse(r) as StoredSession) : null)).filter((r) => r?.accountId === accountId).map((r) => r!.uid);
-      return [...new Set(uids.filter((u): u is string => Boolean(u)))];
-    },
-
-    /** for each uid, whether its session is alive (its uid key exists); one pipelined round of GETs, Cluster-safe */
-    async sessionsAlive(uids: string[]): Promise<boolean[]> {
-      return Promise.all(uids.map(async (uid) => Boolean(await redis.get(uidKey(uid)))));
-    },
-
-    /**
-     * ends one session: its record, its uid key, its index entry, and every grant it signed in with (so every
-     * code, access and refresh token those grants issued). Null when it was already gone.
-     */
-    async endSession(uid: string): Promise<{ accountId: string | null; clients: { clientId: string; sid: string | null }[]; grants: number } | null> {
-      // the tombstone first: from now on no save of this session sticks
-      await markSessionEnded(uid);
-      const jti = await redis.get(uidKey(uid));
-      const [json] = jti ? await Promise.all([redis.get(recordKey("Session", jti)), markRecordsEnded([jti])]) : [null];
-      if (!jti || !json) {
-        if (jti) await redis.del(uidKey(uid));
-        return null;
-      }
-      const session = JSON.parse(json) as StoredSession;
-      const grantIds = Object.values(session.authorizations ?? {}).map((a) => a.grantId).filter((g): g is string => Boolean(g));
-      await Promise.all([destroySession(jti, session), ...grantIds.map((g) => destroyGrant(g))]);
-      if (session.accountId && grantIds.length) await redis.hdel(userIndexKey(session.accountId), ...grantIds.map((g) => `Grant:${g}`));
-      return { accountId: session.accountId ?? null, clients: clientsOf(session), grants: grantIds.length };
-    },
-
-    /** deletes a grant and everything it issued (a refresh token refused by the refresh check takes its grant along) */
-    destroyGrant,
-
-    /** the team a grant's tokens speak for, and setting it (grant-team.ts) */
-    grantTeam: grantTeams.grantTeam,
-    setGrantTeam: grantTeams.setGrantTeam,
-
-    /** revokes the user's grants that speak for `teamId` (they left or were removed from the team) */
-    async revokeTeamGrants(accountId: string, teamId: string): Promise<number> {
-      const index = userIndexKey(accountId);
-      const grants = (await redis.hkeys(index)).filter(isMember).map(splitMember).filter((m) => m.model === "Grant");
-      const teams = await Promise.all(grants.map((g) => grantTeams.grantTeam(g.id)));
-      const mine = grants.filter((_, i) => teams[i] === teamId);
-      await Promise.all(mine.map((g) => destroyGrant(g.id)));
-      if (mine.length) await redis.hdel(index, ...mine.map((g) => `Grant:${g.id}`));
-      return mine.length;
-    },
-
-    /**
-     * ends every session of a user except `keepSessionId` and revokes every grant (so every code, access and
-     * refresh token), the kept session's too: a stolen refresh token must not outlive a password change
-     */
-    async endUserSessions(accountId: string, keepSessionId?: string, reason = "password_changed"): Promise<EndedSessions> {
-      const index = userIndexKey(accountId);
-      const members = (await redis.hkeys(index)).filter(isMember).map(splitMember);
-      const sessions = members.filter((m) => m.model === "Session" && m.id !== keepSessionId);
-      const grants = members.filter((m) => m.model === "Grant");
-      // what each session had signed in to, so those relying parties can be told (back-channel logout)
-      // one GET per record (each its own hash tag: no MGET across slots), pipelined
-      const records = await Promise.all(sessions.map((m) => redis.get(recordKey("Session", m.id))));
-      const stored = records.map((r) => (r ? (JSON.parse(r) as StoredSession) : null));
-      await Promise.all([...stored.map((r) => (r?.uid ? markSessionEnded(r.uid) : undefined)), markRecordsEnded(sessions.map((m) => m.id))]);
-      await Promise.all([...sessions.map((m, i) => destroySession(m.id, stored[i] ?? null)), ...grants.map((m) => destroyGrant(m.id))]);
-      const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);
-      if (gone.length) await redis.hdel(index, ...gone);
-      const ended = stored.filter((r): r is StoredSession => Boolean(r)).map((r) => ({ uid: r.uid ?? null, clients: clientsOf(r) }));
-      const result = { sessions: sessions.length, grants: grants.length, ended, reason };
-      await sessionsEndedHook?.(accountId, result);
-      return result;
-    },
+    // ending sessions and grants, the grant's team (redis-session-ends.ts)
+    ...createSessionEnds({ redis, grantTeams, isEnded, markSessionEnded, markRecordsEnded, destroySession, destroyGrant, endedHook: () => sessionsEndedHook }),
   });
 }
 
 export type RedisAdapterClass = ReturnType<typeof createRedisAdapterFactory>;
-/**
- * sessions ended at once, with each one's uid and the relying parties it had signed in to (and the session's
- * sid there); `reason` as in user_sessions.end_reason (password_changed, revoked, idle, ...)
- */
-export type EndedSessions = { sessions: number; grants: number; ended: { uid: string | null; clients: { clientId: string; sid: string | null }[] }[]; reason?: string };
+export type { EndedSessions, UserSessionsEndedHook } from "./redis-session-ends.ts";
