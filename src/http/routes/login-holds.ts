@@ -6,31 +6,21 @@ import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
-import { sha256 } from "../../lib/crypto.ts";
 import { ACCOUNT_CLIENT_ID } from "../../oidc/configuration.ts";
 import { describeUserAgent } from "../../services/request/user-agent.ts";
 import type { Hold } from "../../services/risk/index.ts";
 import { parseBody } from "../body.ts";
+import { emailedLinkPages, linkBinding } from "../emailed-link-pages.ts";
 
 const tokenParam = z.string().regex(/^[\w-]{40,64}$/);
-// the form is bound to its link: a form token only works with the link it was shown for
-const binding = (token: string) => `login-hold:${sha256(token)}`;
+const binding = (token: string) => linkBinding("login-hold", token);
 
 export function registerLoginHoldRoutes(router: Router, app: AppContext): void {
   const { csrf, services, rateLimits, views } = app;
   const body = parseBody(app.config.bodyLimit);
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
 
-  /** the token is in the URL: no Referer leaves these pages, nothing is cached */
-  async function page(ctx: Context, name: string, locals: Record<string, unknown>, status = 200) {
-    ctx.set("Referrer-Policy", "no-referrer");
-    ctx.set("Cache-Control", "no-store");
-    ctx.status = status;
-    ctx.type = "html";
-    ctx.body = await views.render(`pages/${name}`, locals);
-  }
-  const invalid = (ctx: Context, expired: boolean) =>
-    page(ctx, "login-hold-invalid", { title: "This link is no longer valid", expired }, expired ? 410 : 400);
+  const { page, invalid } = emailedLinkPages(views, "login-hold-invalid");
 
   /** what the confirmation page says about the held sign-in */
   async function describe(hold: Hold) {

@@ -5,11 +5,10 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../context.ts";
-import { sha256 } from "../../lib/crypto.ts";
 import { parseBody } from "../body.ts";
+import { emailedLinkPages, linkBinding } from "../emailed-link-pages.ts";
 
-// the form is bound to its link: a form token only works with the link it was shown for
-const binding = (token: string) => `unlock:${sha256(token)}`;
+const binding = (token: string) => linkBinding("unlock", token);
 const utc = (at: Date) => `${at.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 export function registerUnlockRoutes(router: Router, app: AppContext): void {
@@ -17,16 +16,7 @@ export function registerUnlockRoutes(router: Router, app: AppContext): void {
   const body = parseBody(app.config.bodyLimit);
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
 
-  /** the token is in the URL: no Referer leaves these pages, nothing is cached */
-  async function page(ctx: Context, name: string, locals: Record<string, unknown>, status = 200) {
-    ctx.set("Referrer-Policy", "no-referrer");
-    ctx.set("Cache-Control", "no-store");
-    ctx.status = status;
-    ctx.type = "html";
-    ctx.body = await views.render(`pages/${name}`, locals);
-  }
-  const invalid = (ctx: Context, expired: boolean) =>
-    page(ctx, "unlock-invalid", { title: "This link is no longer valid", expired }, expired ? 410 : 400);
+  const { page, invalid } = emailedLinkPages(views, "unlock-invalid");
 
   router.get("/unlock", async (ctx) => {
     await rateLimits.riskLinkPerIp.consume(ctx.ip);
