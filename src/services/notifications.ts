@@ -6,9 +6,9 @@ import type { User } from "../queries/users.ts";
 import type { Mailer, MailMessage } from "./mail/mailer.ts";
 import type { NewOutboxMessage } from "../queries/outbox.ts";
 import type { Clock } from "../lib/clock.ts";
-import type { RequestDescriber } from "./request/describe.ts";
+import type { RequestDescriber, RequestInfo } from "./request/describe.ts";
 
-export type RequestInfo = { ip: string | null; userAgent: string | null };
+export type { RequestInfo } from "./request/describe.ts";
 
 type Recipient = Pick<User, "email" | "username">;
 

@@ -5,12 +5,21 @@
 // request it came from, and is audited as user.<action> with that actor. Outcomes are unions, never thrown.
 // Fields that leave here are safe to show an admin (never a password hash, TOTP secret or token).
 // Built lazily from the other services (see userAdminFor): context.ts wires it as a getter.
-import type { Services } from "../context.ts";
+import type { AccountService } from "./accounts.ts";
+import type { TeamService } from "./teams.ts";
+import type { LockoutService } from "./lockout.ts";
+import type { TotpService } from "./totp.ts";
+import type { PasswordResetService } from "./password-reset.ts";
+import type { SystemRoleService } from "./system-roles.ts";
+import type { SessionEvents } from "./session-events.ts";
+import type { Notifications } from "./notifications.ts";
+import type { AuditService } from "./audit.ts";
+import type { RedisAdapterClass } from "../oidc/redis-adapter.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Queries } from "../queries/index.ts";
 import type { SafeUser } from "../queries/users.ts";
-import type { UserSession } from "./sessions/records.ts";
-import type { TrustedDevice } from "./devices/trusted-devices.ts";
+import type { SessionRecords, UserSession } from "./sessions/records.ts";
+import type { TrustedDevice, TrustedDevices } from "./devices/trusted-devices.ts";
 import type { EndedSessions } from "../oidc/redis-adapter.ts";
 import { SUPER_ADMIN } from "../authz/core-permissions.ts";
 import { createUserImport, type UserImport } from "./user-import.ts";
@@ -20,8 +29,8 @@ import { decodeKeysetCursor, encodeKeysetCursor } from "../lib/keyset-cursor.ts"
 
 export const MAX_PAGE = 100;
 
-/** who acts (a user id, or "cli") and from where: every action is audited with it */
-export type AdminActor = { actorId: string; ip?: string | null; userAgent?: string | null };
+import type { AdminActor } from "./admin-actor.ts";
+export type { AdminActor };
 export type UserSearchInput = { query?: string; teamId?: string; disabled?: boolean; cursor?: string; limit: number };
 export type UserSearchResult = { outcome: "ok"; users: SafeUser[]; nextCursor: string | null } | { outcome: "invalid"; field: "cursor" | "limit" | "query" | "teamId"; message: string };
 export type UserTeam = { teamId: string; slug: string; name: string; role: { id: string; key: string; name: string } };
@@ -44,7 +53,11 @@ export type SessionsEndResult = { outcome: "signed_out"; sessions: number; grant
 export type UserAdminDeps = {
   queries: Pick<Queries, "users" | "auditEvents" | "teams">;
   clock: Clock;
-  services: Pick<Services, "accounts" | "teams" | "sessions" | "devices" | "lockout" | "totp" | "passwordReset" | "systemRoles" | "oidcStore" | "sessionEvents" | "notifications" | "audit">;
+  services: {
+    accounts: AccountService; teams: TeamService; sessions: SessionRecords; devices: TrustedDevices; lockout: LockoutService; totp: TotpService;
+    passwordReset: PasswordResetService; systemRoles: SystemRoleService; oidcStore: RedisAdapterClass; sessionEvents: SessionEvents;
+    notifications: Notifications; audit: AuditService;
+  };
 };
 
 

@@ -8,8 +8,9 @@ import { z } from "zod";
 import type { Clock } from "../lib/clock.ts";
 import type { Queries } from "../queries/index.ts";
 import type { ImportedUser } from "../queries/users.ts";
-import type { Services } from "../context.ts";
-import type { AdminActor } from "./user-admin.ts";
+import type { AuditService } from "./audit.ts";
+import type { PasswordResetService } from "./password-reset.ts";
+import type { AdminActor } from "./admin-actor.ts";
 import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./identifiers.ts";
 import { OWNER_ROLE } from "./team-roles.ts";
 import { hasHiddenCharacter, NAME_CHARACTERS_RULE } from "./names.ts";
@@ -28,7 +29,7 @@ export type ImportResult =
   /** every row was valid, but an email or username was taken while importing: nothing was created */
   | { outcome: "conflict"; message: string };
 
-type Deps = { queries: Pick<Queries, "users" | "teams">; clock: Clock; services: Pick<Services, "audit" | "passwordReset"> };
+type Deps = { queries: Pick<Queries, "users" | "teams">; clock: Clock; services: { audit: AuditService; passwordReset: PasswordResetService } };
 const emailFormat = z.email().max(320);
 
 export function createUserImport(deps: Deps) {

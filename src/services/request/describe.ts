@@ -2,7 +2,8 @@
 import type { Geo } from "./geo.ts";
 import { describeLocation } from "./geo.ts";
 import { describeUserAgent } from "./user-agent.ts";
-import type { RequestInfo } from "../notifications.ts";
+/** the request something happened in, as emails and audit events describe it */
+export type RequestInfo = { ip: string | null; userAgent: string | null };
 
 export type RequestDescription = { ip: string; location: string; browser: string; time: string };
 

@@ -6,7 +6,7 @@ import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { parseBody } from "../../body.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";
-import type { AccountRouteHelpers } from "./index.ts";
+import type { AccountRouteHelpers } from "./helpers.ts";
 import { UUID } from "../../../lib/ids.ts";
 
 const CSRF_BINDING = "account-devices";

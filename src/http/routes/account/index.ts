@@ -2,7 +2,6 @@
 // pages (profile, security), each behind requireAccount. Every POST checks CSRF and re-renders with a message
 // on bad input.
 import type Router from "@koa/router";
-import type { Context, Next } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { createAccountSessions, requireAccountMiddleware, safeReturnPath, type AccountSession } from "../../account-session.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";
@@ -12,16 +11,8 @@ import { registerTwoFactorRoutes } from "./two-factor.ts";
 import { registerTeamsRoutes } from "./teams.ts";
 import { registerSessionsRoutes } from "./sessions.ts";
 import { registerDevicesRoutes } from "./devices.ts";
+import type { AccountRouteHelpers } from "./helpers.ts";
 
-export type AccountRouteHelpers = {
-  /** middleware: the signed-in user in ctx.state.account, or a redirect to /login that comes back here */
-  requireAccount: (ctx: Context, next: Next) => Promise<void>;
-  account: (ctx: Context) => AccountSession;
-  render: (ctx: Context, page: string, locals: Record<string, unknown>, status?: number) => Promise<void>;
-  requestInfo: (ctx: Context) => { ip: string; userAgent: string | null };
-  /** requestInfo and the browser's trusted-device cookie, for a password or code check (lockout: services/sign-in-locks.ts); never for audit records */
-  credentialRequest: (ctx: Context) => { ip: string; userAgent: string | null; deviceToken: string | undefined };
-};
 
 export function registerAccountRoutes(router: Router, app: AppContext) {
   const sessions = createAccountSessions(app);

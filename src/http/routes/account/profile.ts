@@ -8,7 +8,7 @@ import { parseBody } from "../../body.ts";
 import { normalizeEmail } from "../../../services/identifiers.ts";
 import { nameText } from "../../../services/names.ts";
 import { setNotice, takeNotice } from "../../notices.ts";
-import type { AccountRouteHelpers } from "./index.ts";
+import type { AccountRouteHelpers } from "./helpers.ts";
 
 const nameBody = z.object({ name: nameText("Your name").trim().max(100, "Names can be at most 100 characters long"), _csrf: z.string().optional() });
 const emailBody = z.object({

@@ -6,7 +6,7 @@ import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../context.ts";
 import { parseBody } from "../../body.ts";
-import type { AccountRouteHelpers } from "./index.ts";
+import type { AccountRouteHelpers } from "./helpers.ts";
 
 const passwordBody = z.object({
   current: z.string().min(1, "Enter your current password").max(1024, "Passwords can be at most 1024 characters long"),

@@ -11,7 +11,7 @@ import { describeLocation } from "../../../services/request/geo.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
-import type { AccountRouteHelpers } from "./index.ts";
+import type { AccountRouteHelpers } from "./helpers.ts";
 
 const CSRF_BINDING = "account-sessions";
 const SESSION_ID = /^[\w-]{1,64}$/;

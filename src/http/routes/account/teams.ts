@@ -6,7 +6,7 @@ import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
 import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
-import type { AccountRouteHelpers } from "./index.ts";
+import type { AccountRouteHelpers } from "./helpers.ts";
 
 const SLUG = /^[a-z0-9-]{1,48}$/;
 const CSRF_BINDING = "account-teams";

@@ -8,7 +8,7 @@ import type { AppContext } from "../../../context.ts";
 import type { User } from "../../../queries/users.ts";
 import { groupForReading, type Enrollment } from "../../../services/totp.ts";
 import { parseBody } from "../../body.ts";
-import type { AccountRouteHelpers } from "./index.ts";
+import type { AccountRouteHelpers } from "./helpers.ts";
 
 type View = "off" | "enroll" | "codes" | "on";
 type Locals = { view?: View; enrollment?: Enrollment | null; backupCodes?: string[]; error?: string; field?: string; notice?: string };
