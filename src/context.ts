@@ -12,6 +12,7 @@ import { createQueries, type Queries } from "./queries/index.ts";
 import { createPasswordService } from "./services/passwords.ts";
 import { createAccountService } from "./services/accounts.ts";
 import { createClientService } from "./services/clients.ts";
+import { createKeyRotation, type KeyRotation } from "./services/key-rotation.ts";
 import { createSigningKeyService } from "./services/signing-keys.ts";
 import { createAuditService } from "./services/audit.ts";
 import { createLockoutService } from "./services/lockout.ts";
@@ -110,6 +111,8 @@ export type Services = {
   /** suspicious-login rules, the sign-in history they compare with, and held sign-ins */
   risk: RiskService;
   keys: ReturnType<typeof createSigningKeyService>;
+  /** "rotate the signing keys now" for the admin page, the API and the CLI (key-rotation.ts) */
+  keyRotation: KeyRotation;
   audit: ReturnType<typeof createAuditService>;
   /** provider admins' user search, details and actions, and CSV import (user-admin.ts); made on first use */
   userAdmin: UserAdmin;
@@ -180,6 +183,15 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const teamWork = { teams: queries.teams, access: teamAccess, audit, clock };
   const unlockLinks = createUnlockLinks({ redis, clock, users: queries.users, lockout, audit, issuer: config.issuer, ttlSeconds: config.lockout.unlockTtl });
   const locks = createSignInLocks({ lockout, devices: queries.trustedDevices, audit, notifications, unlockLinks, clock });
+  const keys = createSigningKeyService({
+    queries: queries.signingKeys,
+    masterKey: config.secrets.masterKey,
+    clock,
+    alg: config.tokens.signingAlg,
+    // every token a key signed must still verify after rotation: the longest token lifetime, plus the time
+    // other processes may keep signing with it before they reload keys, plus 10 minutes
+    retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + config.keys.refreshSeconds + 600,
+  });
   return {
     passwords,
     passwordPolicy,
@@ -220,15 +232,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     sessions: createSessionRecords({ queries: queries.userSessions, store: oidcStore, redis, clock, geo, sessionEvents, audit, settings: config.session, log }),
     devices: createTrustedDevices({ queries: queries.trustedDevices, redis, clock, notifications, audit, masterKey: config.secrets.masterKey, settings: config.deviceApproval, geo, random }),
     risk: createRiskService({ queries: queries.loginLocations, redis, clock, geo, notifications, audit, settings: config.risk, issuer: config.issuer, log }),
-    keys: createSigningKeyService({
-      queries: queries.signingKeys,
-      masterKey: config.secrets.masterKey,
-      clock,
-      alg: config.tokens.signingAlg,
-      // every token a key signed must still verify after rotation: the longest token lifetime, plus the time
-      // other processes may keep signing with it before they reload keys, plus 10 minutes
-      retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + config.keys.refreshSeconds + 600,
-    }),
+    keys,
+    keyRotation: createKeyRotation({ keys, audit }),
     audit,
     get userAdmin(): UserAdmin { return userAdminFor(this, { queries, clock }); },
     teamAdmin: createTeamAdmin({ directory: queries.teamDirectory, teams: queries.teams }),
@@ -293,6 +298,8 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
       retryFailedBackchannelLogouts(services.backchannelLogouts)(provider);
     },
   });
+  // a rotation through this process (page or API) makes its provider sign with the new key at once
+  services.keyRotation.onRotated(() => oidc.refreshKeys());
   // this process delivers both kinds: emails (the mailer's handler) and back-channel logouts (through the provider)
   delivery.outbox.handle("backchannel_logout", createBackchannelDelivery({ host: oidc, log }));
   delivery.outbox.start();

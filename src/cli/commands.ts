@@ -84,9 +84,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
 
   program.command("rotate-keys").description("promote the next signing key, keep the old one published until its tokens expire, and create a new next key")
     .action(() => withCliContext(async ({ services }) => {
-      await services.keys.ensureKeys();
-      const current = await services.keys.rotate();
-      await services.audit.record({ type: "keys.rotated", outcome: "success", actorId: "cli", data: { current } });
+      const { current } = await services.keyRotation.rotate({ actorId: "cli" }, "cli");
       out(`Signing key ${current} is now current. Running servers pick it up within KEY_REFRESH_SECONDS.`);
       for (const k of await services.keys.list()) out(`  ${k.id}  ${k.alg}  ${k.state}${k.retireAfter ? `  (published until ${k.retireAfter.toISOString()})` : ""}`);
     }));

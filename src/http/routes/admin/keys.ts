@@ -1,8 +1,7 @@
 // The admin Signing keys screen (gatehouse.admin.keys.manage): every key's kid, algorithm, state (next, current,
-// previous, retired) and dates, and "rotate now" (confirmation page, CSRF): services.keys.rotate() promotes the
-// next key, then app.oidc.refreshKeys() rebuilds this process's provider so it signs with the new key at once
-// (other processes follow within KEY_REFRESH_SECONDS). The old key stays in the JWKS, so tokens it signed still
-// verify. Audited as keys.rotated with the acting admin.
+// previous, retired) and dates, and "rotate now" (confirmation page, CSRF) through the one rotation use case
+// (services/key-rotation.ts: this process's provider signs with the new key at once, the old key stays in the
+// JWKS so tokens it signed still verify, audited as keys.rotated with the acting admin, via "admin_page").
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../../context.ts";
@@ -33,9 +32,7 @@ export function registerAdminKeyRoutes(router: Router, app: AppContext, h: Admin
 
   router.post("/admin/keys/rotate", guard, parseBody(app.config.bodyLimit), async (ctx) => {
     csrf.verify(ctx, CSRF, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
-    const current = await services.keys.rotate();
-    await app.oidc.refreshKeys();
-    await services.audit.record({ type: "keys.rotated", outcome: "success", ...h.actor(ctx), data: { current } });
+    const { current } = await services.keyRotation.rotate(h.actor(ctx), "admin_page");
     return renderList(ctx, `Key ${current} now signs new tokens; the previous key stays published until the tokens it signed have expired.`);
   });
 }

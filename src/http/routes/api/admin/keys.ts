@@ -1,8 +1,6 @@
 // The provider admin API for signing keys (gatehouse.admin.keys.manage): the keys (kid, algorithm, state and
-// dates: public facts only, never key material) and "rotate now", as on the admin Signing keys screen:
-// services.keys.rotate() promotes the next key, then app.oidc.refreshKeys() rebuilds this process's provider so
-// it signs with the new key at once (other processes follow within KEY_REFRESH_SECONDS). The old key stays in
-// the JWKS until the tokens it signed have expired. Audited as keys.rotated with the acting admin (data.via = "api").
+// dates: public facts only, never key material) and "rotate now", the same use case as the admin Signing keys
+// screen and the CLI (services/key-rotation.ts). Audited as keys.rotated with the acting admin (data.via = "api").
 import { z } from "zod";
 import { when } from "../schemas.ts";
 import type { AppContext } from "../../../../context.ts";
@@ -56,13 +54,8 @@ export function adminKeyRoutes(app: AppContext): ApiRoute[] {
         }).meta({ id: "SigningKeyRotation" }),
       },
       handle: async (ctx) => {
-        const current = await services.keys.rotate();
-        await app.oidc.refreshKeys();
-        await services.audit.record({
-          type: "keys.rotated", outcome: "success", actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null,
-          data: { current, via: "api", apiClientId: tokenOf(ctx).client_id },
-        });
-        const published = (await services.keys.list()).filter((k) => k.state !== "retired");
+        const actor = { actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null };
+        const { current, published } = await services.keyRotation.rotate(actor, "api", { apiClientId: tokenOf(ctx).client_id });
         return { current, keys: published.map(keyView) };
       },
     }),
