@@ -1,6 +1,8 @@
 // The operators' user commands: import-users (CSV, all rows or none, with a dry run), list-users, disable-user
 // and enable-user. Everything goes through services.userAdmin with the actor "cli", so it is checked and
 // audited exactly as the admin pages will be.
+import { CATALOGUE } from "../lib/error-catalogue.ts";
+import { refusalCode } from "../services/user-admin.ts";
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { parse, CsvError } from "csv-parse/sync";
@@ -97,8 +99,8 @@ export function registerUserCommands(program: Command, out: (line: string) => vo
     .action((identifier: string) => withCliContext(async ({ services, embeddedRedis }) => {
       const user = await findUser(services, identifier);
       const result = await services.userAdmin.disable(user.id, CLI);
-      if (result.outcome === "last_super_admin") throw new CliError(`${user.email} is the last active Super Admin; give another account the super_admin role first`);
-      if (result.outcome !== "disabled") throw new CliError(`no account for ${identifier}`);
+      // the catalogue's words, as on the admin page and in the API (the CLI acts as "cli": never "self" or outranked)
+      if (result.outcome !== "disabled") throw new CliError(result.outcome === "not_found" ? `no account for ${identifier}` : `${user.email}: ${CATALOGUE[refusalCode(result.outcome)!].message}`);
       out(`${result.changed ? "Disabled" : "Already disabled:"} ${user.email}; ended ${result.sessions} session(s) and revoked ${result.grants} grant(s).`);
       // without REDIS_URL sessions live in the server's memory only: none survives its restart, none is reachable from here
       if (embeddedRedis) out("REDIS_URL is not set: sessions live only in the server's memory, which this command cannot reach; restart the server to end them.");

@@ -22,12 +22,19 @@ import type { SessionRecords, UserSession } from "./sessions/records.ts";
 import type { TrustedDevice, TrustedDevices } from "./devices/trusted-devices.ts";
 import type { EndedSessions } from "../oidc/redis-adapter.ts";
 import { SUPER_ADMIN } from "../authz/core-permissions.ts";
+import type { ErrorCode } from "../lib/error-catalogue.ts";
 import { createUserImport, type UserImport } from "./user-import.ts";
 import { normalizeEmail } from "./identifiers.ts";
 import { UUID } from "../lib/ids.ts";
 import { decodeKeysetCursor, encodeKeysetCursor } from "../lib/keyset-cursor.ts";
 
 export const MAX_PAGE = 100;
+
+/** the catalogue code of a refusal every user action may answer (lib/error-catalogue.ts); null for a success */
+export function refusalCode(outcome: string): ErrorCode | null {
+  const codes: Record<string, ErrorCode> = { not_found: "user.not_found", self: "user.cannot_disable_self", last_super_admin: "user.last_super_admin", outranked: "user.outranked" };
+  return codes[outcome] ?? null;
+}
 
 import type { AdminActor } from "./admin-actor.ts";
 export type { AdminActor };

@@ -6,6 +6,7 @@
 // nothing, roles.manage missing -> no role change, CSRF missing -> 403.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
+import { CATALOGUE } from "../../src/lib/error-catalogue.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
@@ -200,9 +201,10 @@ describe("admin users pages", () => {
     const post = (path: string, fields: Record<string, string>) => adminBrowser.go(`${t.url}${path}`, {
       init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: csrf, ...fields }).toString() },
     });
+    // the catalogue's status and words, as the API answers them (lib/error-catalogue.ts)
     const mine = await post(`/admin/users/${admin.id}/disable`, { confirm: "yes" });
-    expect(mine.status).toBe(400);
-    expect(mine.html).toContain("You cannot disable your own account.");
+    expect(mine.status).toBe(CATALOGUE["user.cannot_disable_self"].status);
+    expect(mine.html).toContain(CATALOGUE["user.cannot_disable_self"].message);
     // the only Super Admin is kept (as a second admin with users.manage and roles.manage but not Super Admin)
     const role = await t.app.services.systemRoles.create({ key: `mgr${Date.now().toString(36)}`, name: "User manager", permissions: ["gatehouse.admin.users.*", "gatehouse.admin.roles.manage"] });
     if (role.outcome !== "created") throw new Error(role.outcome);
@@ -219,7 +221,7 @@ describe("admin users pages", () => {
     expect(demote.html).toContain("holds more than yours, so you cannot change it");
     const selfDemote = await post(`/admin/users/${admin.id}/role`, { role: "", confirm: "yes" });
     expect(selfDemote.status).toBe(409);
-    expect(selfDemote.html).toContain("The last Super Admin keeps the Super Admin role.");
+    expect(selfDemote.html).toContain(CATALOGUE["user.last_super_admin"].message);
     expect((await row(admin.id))).toMatchObject({ disabled: false, systemRole: "super_admin" });
     const unknown = await post(`/admin/users/${manager.id}/role`, { role: "no_such_role", confirm: "yes" });
     expect(unknown.status).toBe(400);

@@ -6,6 +6,7 @@
 // (yourself, the last Super Admin, a disabled account's reset) have their own codes and change nothing; each
 // action is audited with the admin as actor. No token 401; a client token, no system role, a system role
 // without the code 403, and nothing changes; bad input 400 with the zod issues.
+import { CATALOGUE } from "../../src/lib/error-catalogue.ts";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { TestBrowser } from "../helpers/browser.ts";
 import { tryRefresh } from "../helpers/sessions.ts";
@@ -167,6 +168,7 @@ describe("admin users API", () => {
   it("refuses yourself, the last Super Admin, a disabled account's reset, unknown users; nothing changes", async () => {
     const self = await call("POST", `/api/v1/users/${admin.id}/disable`, admin.token);
     expect([self.status, self.body.code]).toEqual([403, "user.cannot_disable_self"]);
+    expect(self.body.message).toBe(CATALOGUE["user.cannot_disable_self"].message); // the admin page's words too
     const manager = await api.roleUser(["gatehouse.admin.users.*", "gatehouse.admin.roles.manage"]);
     // a user manager cannot disable a Super Admin at all (the last one is kept from the CLI too: integration/user-admin.test.ts)
     const last = await call("POST", `/api/v1/users/${admin.id}/disable`, manager.token);
@@ -181,6 +183,7 @@ describe("admin users API", () => {
     expect([demote.status, demote.body.code]).toEqual([403, "permission.denied"]);
     const selfDemote = await call("PUT", `/api/v1/users/${admin.id}/system-role`, admin.token, { role: null });
     expect([selfDemote.status, selfDemote.body.code]).toEqual([409, "user.last_super_admin"]);
+    expect(selfDemote.body.message).toBe(CATALOGUE["user.last_super_admin"].message);
     expect(await row(admin.id)).toMatchObject({ disabled: false, systemRole: "super_admin" });
     expect((await eventsOf(admin.id, "user.disabled")).map((e) => [e.outcome, e.actorId])).toEqual([["failure", manager.id], ["failure", admin.id]]);
     expect((await call("GET", "/api/v1/users?limit=1", admin.token)).status).toBe(200);

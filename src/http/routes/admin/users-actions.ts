@@ -12,6 +12,8 @@ import { AppError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { notFound, USERS_CSRF, type UserNotice, type UserPages } from "./users-view.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { CATALOGUE, type ErrorCode } from "../../../lib/error-catalogue.ts";
+import { refusalCode } from "../../../services/user-admin.ts";
 
 type Outcome = { done: UserNotice; n?: number } | { error: string; status: number };
 type Target = { id: string; username: string; email: string };
@@ -21,14 +23,16 @@ type Action = {
   run: (user: Target, body: Record<string, unknown>, ctx: Context) => Promise<Outcome>;
 };
 
-const OUTRANKED = "This user's system role holds more than yours, so you cannot do this to their account.";
+/** a refusal as the page shows it: the catalogue's words and status (lib/error-catalogue.ts) */
+const refused = (code: ErrorCode) => ({ error: CATALOGUE[code].message, status: CATALOGUE[code].status });
+/** the refusal of a user action's outcome, when it is one */
+const refusalOf = (outcome: string) => { const code = refusalCode(outcome); return code ? refused(code) : null; };
 
 export function registerAdminUserActions(router: Router, app: AppContext, h: AdminRouteHelpers, pages: UserPages): void {
   const { services, csrf } = app;
   const ua = services.userAdmin;
   const body = parseBody(app.config.bodyLimit);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
-  const gone = { error: "There is no such user.", status: 404 };
 
   /** the system role a form names ("" = none), or undefined when it is not one of the system roles */
   async function chosenRole(b: Record<string, unknown>): Promise<{ key: string | null; name: string } | undefined> {
@@ -47,26 +51,21 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       }),
       async run(u, _b, ctx) {
         const r = await ua.disable(u.id, h.actor(ctx));
-        if (r.outcome === "not_found") return gone;
-        if (r.outcome === "self") return { error: "You cannot disable your own account.", status: 400 };
-        if (r.outcome === "last_super_admin") return { error: "The last Super Admin cannot be disabled.", status: 409 };
-        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
+        if (r.outcome !== "disabled") return refusalOf(r.outcome)!;
         return { done: r.changed ? "disabled" : "already_disabled", n: r.sessions };
       },
     },
     enable: {
       async run(u, _b, ctx) {
         const r = await ua.enable(u.id, h.actor(ctx));
-        if (r.outcome === "not_found") return gone;
-        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
+        if (r.outcome !== "enabled") return refusalOf(r.outcome)!;
         return { done: r.changed ? "enabled" : "not_disabled" };
       },
     },
     unlock: {
       async run(u, _b, ctx) {
         const r = await ua.unlock(u.id, h.actor(ctx));
-        if (r.outcome === "not_found") return gone;
-        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
+        if (r.outcome !== "unlocked") return refusalOf(r.outcome)!;
         return { done: r.wasLocked ? "unlocked" : "not_locked" };
       },
     },
@@ -78,8 +77,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       }),
       async run(u, _b, ctx) {
         const r = await ua.resetTwoFactor(u.id, h.actor(ctx));
-        if (r.outcome === "not_found") return gone;
-        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
+        if (r.outcome !== "reset") return refusalOf(r.outcome)!;
         return { done: r.wasEnabled ? "two_factor_reset" : "no_two_factor" };
       },
     },
@@ -91,16 +89,15 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       }),
       async run(u, _b, ctx) {
         const r = await ua.signOutEverywhere(u.id, h.actor(ctx));
-        if (r.outcome === "not_found") return gone;
-        if (r.outcome === "outranked") return { error: OUTRANKED, status: 403 };
+        if (r.outcome !== "signed_out") return refusalOf(r.outcome)!;
         return { done: "signed_out", n: r.sessions };
       },
     },
     "password-reset": {
       async run(u, _b, ctx) {
         const r = await ua.sendPasswordReset(u.id, h.actor(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
-        if (r.outcome === "not_found") return gone;
-        if (r.outcome === "disabled") return { error: "A disabled account gets no password reset; enable it first.", status: 409 };
+        if (r.outcome === "not_found") return refused("user.not_found");
+        if (r.outcome === "disabled") return refused("user.disabled");
         return { done: "reset_sent" };
       },
     },
@@ -121,9 +118,9 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         const role = await chosenRole(b);
         if (!role) return { error: "Choose one of the system roles, or none.", status: 400 };
         const r = await ua.setSystemRole(u.id, role.key, h.actor(ctx));
-        if (r.outcome === "not_found") return gone;
+        if (r.outcome === "not_found") return refused("user.not_found");
         if (r.outcome === "unknown_role") return { error: "Choose one of the system roles, or none.", status: 400 };
-        if (r.outcome === "last_super_admin") return { error: "The last Super Admin keeps the Super Admin role.", status: 409 };
+        if (r.outcome === "last_super_admin") return refused("user.last_super_admin");
         if (r.outcome === "forbidden") return { error: r.message, status: 403 };
         return { done: role.key ? "role_changed" : "role_removed" };
       },

@@ -10,7 +10,7 @@ import type { SystemRole } from "../../../../queries/permissions.ts";
 import type { AdminActor, UserDetails } from "../../../../services/user-admin.ts";
 import type { UserSession } from "../../../../services/sessions/records.ts";
 import { describeLocation } from "../../../../services/request/geo.ts";
-import { AppError } from "../../../errors.ts";
+import { catalogueError } from "../../../errors.ts";
 import { userOf } from "../openapi.ts";
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
@@ -105,6 +105,6 @@ export const actorOf = (ctx: Context): AdminActor => ({ actorId: userOf(ctx).id,
 
 /** the user's system role holds more than the caller's (services.userAdmin refused) */
 export const OUTRANKED_DOC = { status: 403, description: "user.outranked: the user's system role holds more than the caller's" };
-export const outranked = () => new AppError("user.outranked", 403, "This user's system role holds more than yours, so you cannot do this to their account.");
-export const userNotFound = () => new AppError("user.not_found", 404, "There is no such user.");
+export const outranked = () => catalogueError("user.outranked");
+export const userNotFound = () => catalogueError("user.not_found");
 

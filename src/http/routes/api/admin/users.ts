@@ -8,7 +8,7 @@
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../../context.ts";
-import { AppError } from "../../../errors.ts";
+import { AppError, catalogueError } from "../../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT, nextCursor } from "../pagination.ts";
 import { actorOf, OUTRANKED_DOC, outranked, adminUser, adminUserDetails, detailsView, userNotFound, userParams, userView } from "./users-views.ts";
@@ -95,7 +95,7 @@ function userRoutes(app: AppContext): ApiRoute[] {
         const result = await ua.setSystemRole(params.userId, body.role, actorOf(ctx));
         if (result.outcome === "not_found") throw userNotFound();
         if (result.outcome === "unknown_role") throw fieldInvalid("body", "role", "is not a system role's key (GET /api/v1/system-roles lists them)");
-        if (result.outcome === "last_super_admin") throw new AppError("user.last_super_admin", 409, "The last active Super Admin keeps the Super Admin role.");
+        if (result.outcome === "last_super_admin") throw catalogueError("user.last_super_admin");
         if (result.outcome === "forbidden") throw new AppError("permission.denied", 403, result.message);
         return { systemRole: body.role, previous: result.previous };
       },
@@ -118,8 +118,8 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       run: async (ctx, id) => {
         const r = await ua.disable(id, actorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
-        if (r.outcome === "self") throw new AppError("user.cannot_disable_self", 403, "You cannot disable your own account.");
-        if (r.outcome === "last_super_admin") throw new AppError("user.last_super_admin", 409, "The last active Super Admin cannot be disabled.");
+        if (r.outcome === "self") throw catalogueError("user.cannot_disable_self");
+        if (r.outcome === "last_super_admin") throw catalogueError("user.last_super_admin");
         if (r.outcome === "outranked") throw outranked();
         return { changed: r.changed, sessionsEnded: r.sessions, grantsRevoked: r.grants };
       },
@@ -181,7 +181,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       run: async (ctx, id) => {
         const r = await ua.sendPasswordReset(id, actorOf(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
         if (r.outcome === "not_found") throw userNotFound();
-        if (r.outcome === "disabled") throw new AppError("user.disabled", 409, "A disabled account gets no password reset; enable it first.");
+        if (r.outcome === "disabled") throw catalogueError("user.disabled");
         return { sent: true };
       },
     },
