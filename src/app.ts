@@ -8,7 +8,7 @@ import Koa from "koa";
 import Router from "@koa/router";
 import serve from "koa-static";
 import mount from "koa-mount";
-import type { AppContext } from "./context.ts";
+import type { AppContext } from "./http/web-context.ts";
 import { fromRoot } from "./lib/paths.ts";
 import { requestContext } from "./http/request-context.ts";
 import { errorHandler } from "./http/error-handler.ts";

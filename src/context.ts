@@ -1,4 +1,4 @@
-// Builds the one AppContext at start: config, stores, queries, services and the OIDC provider. Tests build
+// Builds the one CoreContext at start: config, stores, queries, services and the OIDC provider. Tests build
 // one too (test/helpers), with their own database, Redis prefix and issuer.
 import type { Config } from "./config/load.ts";
 import { openDatabase, type Database } from "./db/postgres.ts";
@@ -62,9 +62,7 @@ import { offlineAccessWithoutPrompt } from "./oidc/offline-access.ts";
 import { authorizationPostAsGet } from "./oidc/authorization-post.ts";
 import { jwtIntrospectionFor } from "./oidc/jwt-introspection.ts";
 import { createSessionTracking } from "./oidc/session-tracking.ts";
-import { createViews, type Views } from "./http/views.ts";
-import { createCsrf, type Csrf } from "./http/csrf.ts";
-import { createRateLimits, type RateLimits } from "./http/rate-limit.ts";
+import { createViews, type Views } from "./lib/views.ts";
 
 export type Services = {
   passwords: ReturnType<typeof createPasswordService>;
@@ -124,7 +122,7 @@ export type Services = {
   analytics: Analytics;
 };
 
-export type AppContext = {
+export type CoreContext = {
   config: Config;
   log: Logger;
   /** one line per request, fixed non-secret fields only (see createAccessLogger) */
@@ -137,8 +135,6 @@ export type AppContext = {
   services: Services;
   tokenClaims: TokenClaims;
   views: Views;
-  csrf: Csrf;
-  rateLimits: RateLimits;
   oidc: ProviderHost;
   /** the outbox's queue and worker (started here, stopped by close) */
   outbox: Outbox;
@@ -243,7 +239,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
 }
 
 /** `clock` and `random`: tests move time and choose the codes people would type */
-export async function createContext(config: Config, opts: { log?: Logger; clock?: Clock; random?: RandomSource } = {}): Promise<AppContext> {
+export async function createContext(config: Config, opts: { log?: Logger; clock?: Clock; random?: RandomSource } = {}): Promise<CoreContext> {
   const destination = stdoutDestination();
   const log = opts.log ?? createLogger(config.logLevel, destination);
   const accessLog = createAccessLogger(config.logLevel, destination);
@@ -278,7 +274,6 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     audience: { apiAudience: `${config.issuer}/api`, namespaceOf: async (clientId) => (await services.clients.find(clientId))?.permissionNamespace ?? null },
   });
   tokenClaims.register(teamClaims.accessTokenClaims);
-  const csrf = createCsrf({ cookieKeys: config.secrets.cookieKeys, secureCookies: config.isProduction, issuer: config.issuer });
   const RedisAdapter = services.oidcStore;
   const ClientAdapter = createClientAdapterClass(services.clients);
   const unavailable = createUnavailableGuard(log);
@@ -305,8 +300,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   delivery.outbox.start();
 
   return {
-    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, csrf, oidc, outbox: delivery.outbox,
-    rateLimits: createRateLimits({ redis: redisHandle.redis, embedded: redisHandle.embedded, ...config.rateLimits }),
+    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, oidc, outbox: delivery.outbox,
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {
       clearInterval(permissionRefresh);

@@ -2,7 +2,8 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { loadConfig, ConfigError, type Config } from "./config/load.ts";
-import { createContext, type AppContext } from "./context.ts";
+import { createContext, type CoreContext } from "./context.ts";
+import { createWebContext } from "./http/web-context.ts";
 import { createApp } from "./app.ts";
 import { bootstrapAdmin, firstRunSetupToken } from "./services/bootstrap.ts";
 import { StartupError } from "./lib/startup-error.ts";
@@ -10,7 +11,7 @@ import { createLogger } from "./lib/logger.ts";
 import { isWorker, runPrimary } from "./cluster.ts";
 import cluster from "node:cluster";
 
-function banner(app: AppContext, url: string, adminExists: boolean): string {
+function banner(app: CoreContext, url: string, adminExists: boolean): string {
   const { config, embedded } = app;
   const lines = [
     "",
@@ -48,7 +49,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     throw err;
   }
   if (config.workers > 1 && !isWorker()) return runPrimary(config, createLogger(config.logLevel));
-  let app: AppContext;
+  let app: CoreContext;
   try {
     app = await createContext(config);
   } catch (err) {
@@ -66,7 +67,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     process.exit(1);
   });
   if (adminId) app.log.info({ userId: adminId }, "first admin created from ADMIN_EMAIL");
-  const server = http.createServer(createApp(app).callback());
+  const server = http.createServer(createApp(createWebContext(app)).callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;

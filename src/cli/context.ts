@@ -9,7 +9,7 @@ import { systemClock } from "../lib/clock.ts";
 import { createRedisClock } from "../lib/redis-clock.ts";
 import type { Config } from "../config/load.ts";
 import { createLogger } from "../lib/logger.ts";
-import { createViews } from "../http/views.ts";
+import { createViews } from "../lib/views.ts";
 
 export type CliContext = { config: Config; db: Database; services: Services; embeddedRedis: boolean };
 

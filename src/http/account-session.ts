@@ -5,7 +5,7 @@
 // callback lands on the page the user wanted (same-origin paths only).
 import type { Context, Next } from "koa";
 import { randomToken, sha256 } from "../lib/crypto.ts";
-import type { AppContext } from "../context.ts";
+import type { AppContext } from "./web-context.ts";
 import type { User } from "../queries/users.ts";
 import { ACCOUNT_CLIENT_ID, accountCallbackUrl } from "../oidc/configuration.ts";
 import { AppError } from "./errors.ts";

@@ -3,7 +3,7 @@
 // longer valid" page (410 when it expired, else 400). The confirmation form is bound to its link (`binding`).
 import type { Context } from "koa";
 import { sha256 } from "../lib/crypto.ts";
-import type { Views } from "./views.ts";
+import type { Views } from "../lib/views.ts";
 
 export function emailedLinkPages(views: Views, invalidPage: string) {
   async function page(ctx: Context, name: string, locals: Record<string, unknown>, status = 200): Promise<void> {

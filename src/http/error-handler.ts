@@ -4,7 +4,7 @@
 // JSON errors (api-errors.ts) whatever the Accept header says, also for refusals made before the API's router runs
 // and for an error status nothing answered.
 import type { Middleware } from "koa";
-import type { Views } from "./views.ts";
+import type { Views } from "../lib/views.ts";
 import { AppError, serviceUnavailable } from "./errors.ts";
 import { answerApiError, answerEmptyApiError, isApiPath } from "./api-errors.ts";
 import { isDependencyUnavailable } from "../db/unavailable.ts";

@@ -3,7 +3,7 @@
 // same way as a revocation, so the account pages and the provider then find no session and ask for a login.
 // "Last active" is written at most once per SESSION_ACTIVITY_RESOLUTION (services/sessions/activity.ts).
 import type { Middleware } from "koa";
-import type { AppContext } from "../context.ts";
+import type { AppContext } from "./web-context.ts";
 
 export function sessionGuard(app: AppContext): Middleware {
   return async (ctx, next) => {

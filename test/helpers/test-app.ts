@@ -4,7 +4,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "../../src/config/load.ts";
-import { createContext, type AppContext } from "../../src/context.ts";
+import { createContext } from "../../src/context.ts";
+import { createWebContext, type AppContext } from "../../src/http/web-context.ts";
 import { createApp } from "../../src/app.ts";
 import type { NewClientInput } from "../../src/services/clients.ts";
 import type { Clock } from "../../src/lib/clock.ts";
@@ -63,7 +64,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     RISK_RULES: "off",
     ...env,
   });
-  const app = await createContext(config, { clock: opts.clock, random: opts.random });
+  const app = createWebContext(await createContext(config, { clock: opts.clock, random: opts.random }));
   handler = createApp(app).callback();
 
   return {

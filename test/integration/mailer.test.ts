@@ -12,7 +12,7 @@ import { createOutbox, type OutboxSettings } from "../../src/services/outbox/out
 import { createOutboxQueries } from "../../src/queries/outbox.ts";
 import { openDatabase, type Database } from "../../src/db/postgres.ts";
 import { systemClock } from "../../src/lib/clock.ts";
-import { createViews } from "../../src/http/views.ts";
+import { createViews } from "../../src/lib/views.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import { createTestDatabase, freePort } from "../helpers/databases.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-import { createContext, type AppContext } from "../../src/context.ts";
+import { createContext, type CoreContext as AppContext } from "../../src/context.ts";
 import { loadConfig } from "../../src/config/load.ts";
 import { fromRoot } from "../../src/lib/paths.ts";
 import { StartupError } from "../../src/lib/startup-error.ts";

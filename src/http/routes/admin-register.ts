@@ -6,7 +6,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../context.ts";
+import type { AppContext } from "../web-context.ts";
 import { parseBody } from "../body.ts";
 import { isFirstRunSetupToken } from "../../services/bootstrap.ts";
 import type { InvitationDetails } from "../../services/invitations.ts";

@@ -1,7 +1,7 @@
 // /dev/mailbox: the emails Gatehouse would have sent, for development without SMTP. Never in production, and
 // not registered at all when SMTP_URL is set.
 import type Router from "@koa/router";
-import type { AppContext } from "../../context.ts";
+import type { AppContext } from "../web-context.ts";
 
 export function registerDevMailboxRoutes(router: Router, app: AppContext) {
   const { mailer } = app.services;

@@ -1,7 +1,7 @@
 // Liveness (/healthz: the process answers) and readiness (/readyz: Postgres and Redis answer in time; it also
 // says whether Redis persists its data).
 import type Router from "@koa/router";
-import type { AppContext } from "../../context.ts";
+import type { AppContext } from "../web-context.ts";
 import { redisPersistence as redisPersistenceOf } from "../../db/redis-persistence.ts";
 
 const withTimeout = <T>(p: Promise<T>, ms: number) =>

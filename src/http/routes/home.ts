@@ -1,6 +1,6 @@
 // The landing page at /.
 import type Router from "@koa/router";
-import type { AppContext } from "../../context.ts";
+import type { AppContext } from "../web-context.ts";
 
 export function registerHomeRoutes(router: Router, app: AppContext) {
   router.get("/", async (ctx) => {

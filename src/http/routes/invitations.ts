@@ -4,7 +4,7 @@
 // limit). Used, expired and revoked links, and invitations to a team the user is already in, get clear pages.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../context.ts";
+import type { AppContext } from "../web-context.ts";
 import { parseBody } from "../body.ts";
 import { createAccountSessions, type AccountSession } from "../account-session.ts";
 import { maskEmail } from "../../services/notifications.ts";

@@ -5,7 +5,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../context.ts";
+import type { AppContext } from "../web-context.ts";
 import { ACCOUNT_CLIENT_ID } from "../../oidc/configuration.ts";
 import { describeUserAgent } from "../../services/request/user-agent.ts";
 import type { Hold } from "../../services/risk/index.ts";

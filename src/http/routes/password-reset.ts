@@ -4,7 +4,7 @@ import type Router from "@koa/router";
 import { setNotice } from "../notices.ts";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../context.ts";
+import type { AppContext } from "../web-context.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import { parseIdentifier } from "../../services/identifiers.ts";
 import type { RequestInfo } from "../../services/notifications.ts";

@@ -3,7 +3,7 @@
 import type Router from "@koa/router";
 import type { Context, Next } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../context.ts";
+import type { AppContext } from "../web-context.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../body.ts";
 import { MAX_PASSWORD_LENGTH, type PolicyResult } from "../../services/password-policy.ts";

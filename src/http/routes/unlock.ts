@@ -4,7 +4,7 @@
 // or reset the password. A used, unknown or expired link gets one "no longer valid" page and changes nothing.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../context.ts";
+import type { AppContext } from "../web-context.ts";
 import { parseBody } from "../body.ts";
 import { emailedLinkPages, linkBinding } from "../emailed-link-pages.ts";
 

@@ -3,7 +3,7 @@
 // for an emailed code at its next sign-in.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";

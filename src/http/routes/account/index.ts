@@ -2,7 +2,7 @@
 // pages (profile, security), each behind requireAccount. Every POST checks CSRF and re-renders with a message
 // on bad input.
 import type Router from "@koa/router";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { createAccountSessions, requireAccountMiddleware, safeReturnPath, type AccountSession } from "../../account-session.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";
 import { registerProfileRoutes } from "./profile.ts";

@@ -4,7 +4,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 

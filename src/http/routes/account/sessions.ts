@@ -5,7 +5,7 @@
 // nothing. sessionView is shared with the single-session sign-in page.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { UserSession } from "../../../services/sessions/records.ts";
 import { describeLocation } from "../../../services/request/geo.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";

@@ -3,7 +3,7 @@
 // times). An Owner must hand the team over first; leaving revokes the grants that speak for the team.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";

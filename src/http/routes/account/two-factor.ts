@@ -4,7 +4,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { User } from "../../../queries/users.ts";
 import { groupForReading, type Enrollment } from "../../../services/totp.ts";
 import { parseBody } from "../../body.ts";

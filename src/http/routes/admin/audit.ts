@@ -6,7 +6,7 @@
 import type Router from "@koa/router";
 import { Readable } from "node:stream";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { normalizeEmail } from "../../../services/identifiers.ts";
 import { AuditQueryError, EXPORT_MAX_ROWS } from "../../../services/audit-log.ts";
 import type { AdminRouteHelpers } from "./shared.ts";

@@ -7,7 +7,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { ZodError } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { ClientNamespaceError, GRANT_TYPES, type ClientEditInput } from "../../../services/clients.ts";
 import type { OidcClient } from "../../../queries/clients.ts";
 import { parseBody } from "../../body.ts";

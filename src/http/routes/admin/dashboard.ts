@@ -5,7 +5,7 @@
 // form; a bad range shows the page with the message (400) and no figures.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { AnalyticsQueryError, type LoginAnalytics } from "../../../services/analytics.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { layoutLoginChart } from "./chart-svg.ts";

@@ -3,7 +3,7 @@
 // without the permission gets a 403 page. Every POST checks CSRF; destructive actions ask for a confirmation
 // first; every action is audited with the acting admin.
 import type Router from "@koa/router";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { createAccountSessions, requireAccountMiddleware } from "../../account-session.ts";
 import { AppError } from "../../errors.ts";
 import { ADMIN_SECTIONS, createAdminHelpers } from "./shared.ts";

@@ -4,7 +4,7 @@
 // JWKS so tokens it signed still verify, audited as keys.rotated with the acting admin, via "admin_page").
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";

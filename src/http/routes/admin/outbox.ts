@@ -4,7 +4,7 @@
 // still waiting. Every POST checks CSRF and redirects with a fixed notice code; services.outbox audits with the admin.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";

@@ -7,7 +7,7 @@
 // form is a 400 with the message beside its field and the form kept; a saved one redirects with a fixed notice.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { SystemRole } from "../../../queries/permissions.ts";
 import { parseBody } from "../../body.ts";
 import type { AdminRouteHelpers } from "./shared.ts";

@@ -2,7 +2,7 @@
 // otherwise), the admin as the team actor (asAdmin), a service refusal as the form's errors, and the two
 // screens: a team's roles with the new-role form, and one role's editor (Owner read only).
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { Team } from "../../../queries/teams.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { RoleView, TeamRefusal } from "../../../services/team-roles.ts";

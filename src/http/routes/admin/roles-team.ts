@@ -8,7 +8,7 @@
 // allowed, 409 in use).
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { OWNER_ROLE, type RoleView } from "../../../services/team-roles.ts";
 import { parseBody } from "../../body.ts";
 import type { AdminRouteHelpers } from "./shared.ts";

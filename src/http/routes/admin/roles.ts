@@ -2,7 +2,7 @@
 // (roles-team.ts, gatehouse.admin.teams.manage), each edited in a permission matrix grouped by the registry's
 // tabs (views/pages/admin/roles-matrix.eta).
 import type Router from "@koa/router";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerSystemRoleRoutes } from "./roles-system.ts";
 import { registerTeamRoleRoutes } from "./roles-team.ts";

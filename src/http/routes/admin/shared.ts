@@ -1,7 +1,7 @@
 // What the admin area's screens share: its sections (each guarded by a core permission of the signed-in user's
 // system role), the guard, and rendering an admin page with the nav of the sections this admin may open.
 import type { Context, Next } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { AccountSession } from "../../account-session.ts";
 import { AppError } from "../../errors.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";

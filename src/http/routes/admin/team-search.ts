@@ -2,7 +2,7 @@
 // of a team's name or slug (?q=), newest first, in cursor pages (?cursor=). The view model goes to the partial
 // views/partials/admin-team-search.eta; a bad search text or page link is a 400 with the service's message.
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { when } from "./users-view.ts";
 
 const PAGE_SIZE = 25;

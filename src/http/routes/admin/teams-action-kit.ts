@@ -2,7 +2,7 @@
 // CSRF check then the team in the URL, the member named in the URL or the form, the admin as the team actor
 // (asAdmin) and where the request came from, the redirect with a notice code, and the confirmation page.
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { AppError } from "../../errors.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { Team } from "../../../queries/teams.ts";

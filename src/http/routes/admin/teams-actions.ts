@@ -9,7 +9,7 @@
 // never touched here: the services refuse it, and the pages offer no action on the Owner.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { refusalOutcome } from "./teams-view.ts";

@@ -3,7 +3,7 @@
 // its members (the Owner marked, each other member with the roles the admin may give), the pending ownership
 // transfer. Everything is read through the team services acting as the admin (asAdmin).
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { AppError } from "../../errors.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { Team } from "../../../queries/teams.ts";

@@ -5,7 +5,7 @@
 // acts through the team services as `asAdmin(adminId)`, which audit every change with the admin as the actor.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminTeamActions, type TeamPageLocals } from "./teams-actions.ts";
 import { noticeText, teamDetailsView, teamFromUrl, TEAMS_CSRF } from "./teams-view.ts";

@@ -6,7 +6,7 @@
 // The service audits every action with the acting admin (h.actor).
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";

@@ -2,7 +2,7 @@
 // model: services.userAdmin.view's result as users-detail.eta shows it (dates as UTC text, sessions through the
 // account pages' sessionView, devices and audit events as plain rows).
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { AppError } from "../../errors.ts";
 import type { UserDetails } from "../../../services/user-admin.ts";
 import { sessionView } from "../account/sessions.ts";

@@ -4,7 +4,7 @@
 // need gatehouse.admin.users.manage. Everything goes through services.userAdmin, audited with the acting admin.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminUserActions } from "./users-actions.ts";
 import { notFound, USERS_CSRF, userDetailsView, userNoticeOf, when, type UserPages } from "./users-view.ts";

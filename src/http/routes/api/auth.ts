@@ -2,7 +2,7 @@
 // ISSUER/api, checked by the same resource-server helper services use, against the provider's own published
 // keys read locally (never over HTTP from itself).
 import type { Context, Middleware, Next } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { publishedKeys, SIGNING_ALGORITHMS } from "../../../oidc/published-keys.ts";
 import { createResourceServer, type AccessTokenClaims } from "../../../resource-server/index.ts";
 import { AppError } from "../../errors.ts";

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type Router from "@koa/router";
 import type { Context, Next } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { fromRoot } from "../../../lib/paths.ts";
 import { apiErrors } from "../../api-errors.ts";
 import { AppError } from "../../errors.ts";

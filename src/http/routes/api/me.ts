@@ -8,7 +8,7 @@
 import type { Context } from "koa";
 import { z } from "zod";
 import { sessionFields, when } from "./schemas.ts";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { UserSession } from "../../../services/sessions/records.ts";
 import type { TrustedDevice } from "../../../services/devices/trusted-devices.ts";
 import { describeLocation } from "../../../services/request/geo.ts";

@@ -9,7 +9,7 @@ import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig, type ResponseConfig } from "@asteasolutions/zod-to-openapi";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { User } from "../../../queries/users.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
 import { AppError } from "../../errors.ts";

@@ -3,7 +3,7 @@
 // in the API registry (openapi.ts): the router and the OpenAPI document come from these declarations.
 import type { Context } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { RegisteredPermission } from "../../../authz/registry.ts";
 import { PERMISSION_CODE } from "../../../authz/wildcards.ts";
 import type { ClientRegistration } from "../../../services/permission-sync.ts";

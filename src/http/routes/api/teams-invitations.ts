@@ -5,7 +5,7 @@
 // or sent). The invitation service decides and audits; the link's token is only ever in the email.
 import type { Context } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { PendingInvitation } from "../../../services/invitations.ts";
 import { TEAM_PERMISSIONS, type TeamActorRef } from "../../../services/team-roles.ts";
 import { AppError } from "../../errors.ts";

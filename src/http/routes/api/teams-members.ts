@@ -3,7 +3,7 @@
 // demoted or removed (only an ownership transfer moves it), nobody gives or touches a role with more than
 // their own, a removed member's tokens for the team are revoked.
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { MemberView } from "../../../services/team-members.ts";
 import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";

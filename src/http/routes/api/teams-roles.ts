@@ -4,7 +4,7 @@
 // deletable, built-in roles are not deletable, a role in use is not deleted, and nobody grants or edits beyond
 // their own permissions.
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { TeamActorRef, RoleView } from "../../../services/team-roles.ts";
 import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
 import { AppError } from "../../errors.ts";

@@ -6,7 +6,7 @@
 // services audit.
 import type { Context } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { TeamActorRef, TeamRefusal } from "../../../services/team-roles.ts";
 import { AppError } from "../../errors.ts";

@@ -4,7 +4,7 @@
 // API never accepts for them. Starting spends the caller's hourly invitation budget, as the page does. The
 // ownership service decides and audits.
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { PendingTransfer } from "../../../services/ownership.ts";
 import type { TeamActorRef } from "../../../services/team-roles.ts";
 import { AppError } from "../../errors.ts";

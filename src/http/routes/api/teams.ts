@@ -6,7 +6,7 @@
 // the route's team permission (x-gatehouse-team-permission in the document) 403 permission.denied. The
 // services audit every change with the caller as actor and the request's IP and user agent.
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { MAX_TEAM_PAGE } from "../../../services/team-admin.ts";
 import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";

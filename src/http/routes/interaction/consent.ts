@@ -1,6 +1,6 @@
 // The consent page: allow and deny through the consent flow (flows/consent.ts). First-party clients never see it.
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { createConsentFlow, type ConsentDetails, type ConsentRequest } from "../../../flows/consent.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import type { TeamResult } from "../../../oidc/team-claims.ts";

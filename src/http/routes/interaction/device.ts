@@ -2,7 +2,7 @@
 // after a cool-down, start over. The flow's device gate decides; this page parses and renders.
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { DeviceAnswer } from "../../../flows/login/gate-device.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import { maskEmail } from "../../../services/notifications.ts";

@@ -3,7 +3,7 @@
 // "blocked" once it is denied, and "start again" once it expired or was superseded. Opened again after the
 // login went on, it follows the login to where it waits now.
 import type Router from "@koa/router";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import { maskEmail } from "../../../services/notifications.ts";
 import type { InteractionHelpers } from "./shared.ts";

@@ -4,7 +4,7 @@
 // consent. The login itself is the flow engine in flows/login/; these routes parse, call it and render. Every
 // POST checks CSRF; bad input re-renders the page with a message and changes nothing.
 import type Router from "@koa/router";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { AppError } from "../../errors.ts";
 import { parseBody } from "../../body.ts";
 import { createLoginEngine, type LoginEngine } from "../../../flows/login/engine.ts";

@@ -3,7 +3,7 @@
 // every attempt is rate-limited.
 import type { Context } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";

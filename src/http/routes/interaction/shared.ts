@@ -3,7 +3,7 @@
 // oidc-provider, the error page for an expired step), CSRF bound to the interaction, and rendering a page.
 import type { Context } from "koa";
 import Provider, { errors as oidcErrors, type InteractionResults } from "oidc-provider";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { Facts, Outcome, Refusal } from "../../../flows/login/types.ts";
 import { AppError } from "../../errors.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";

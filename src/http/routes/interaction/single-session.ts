@@ -2,7 +2,7 @@
 // sessions and two POST buttons (CSRF, no JavaScript needed): sign the other out and continue, or cancel.
 import type Router from "@koa/router";
 import type { Middleware } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import { sessionView } from "../account/sessions.ts";
 import type { InteractionHelpers } from "./shared.ts";

@@ -2,7 +2,7 @@
 // behind the account sign-in and the actor's role in that team, and the invitation links (/invitations/:token).
 // Every POST checks CSRF.
 import type Router from "@koa/router";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import { createTeamPages } from "./shared.ts";
 import { registerMemberRoutes } from "./members.ts";

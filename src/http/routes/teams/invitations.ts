@@ -3,7 +3,7 @@
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
 import { type TeamPages } from "./shared.ts";
 import { UUID } from "../../../lib/ids.ts";

@@ -2,7 +2,7 @@
 // grouped by tab (plus wildcard grants), deleting unused custom roles (two steps). Owner is shown, not editable.
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type RoleView, type TeamActor } from "../../../services/team-roles.ts";
 import { listOf, type TeamPages } from "./shared.ts";
 import { UUID } from "../../../lib/ids.ts";

@@ -2,7 +2,7 @@
 // not a member, so another team's existence and data never show), the page frame with the team's sections,
 // one CSRF binding per team, refusals as 403/404 pages, and the two-step confirmation of destructive actions.
 import type { Context } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import { createAccountSessions, requireAccountMiddleware, type AccountSession } from "../../account-session.ts";
 import { AppError } from "../../errors.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type TeamActor, type TeamRefusal } from "../../../services/team-roles.ts";

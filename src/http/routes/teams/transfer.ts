@@ -3,7 +3,7 @@
 // button accepts and the roles swap.
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
-import type { AppContext } from "../../../context.ts";
+import type { AppContext } from "../../web-context.ts";
 import type { TeamActor } from "../../../services/team-roles.ts";
 import type { TransferLinkReason } from "../../../services/ownership.ts";
 import { type TeamPages } from "./shared.ts";

@@ -7,7 +7,7 @@
 //   dashboard's default) and the dashboard's headline counts; bad ranges are 400 request.invalid.
 // The CSV export stays on the admin page (/admin/audit/export.csv): the registry answers JSON only.
 import { z } from "zod";
-import type { AppContext } from "../../../../context.ts";
+import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { AuditQueryError } from "../../../../services/audit-log.ts";
 import { AnalyticsQueryError } from "../../../../services/analytics.ts";

@@ -8,7 +8,7 @@
 // deleted, the admin as actor, the affected client as clientId), with data.via = "api".
 import type { Context } from "koa";
 import { z, ZodError } from "zod";
-import type { AppContext } from "../../../../context.ts";
+import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { ClientNamespaceError, type ClientEditInput } from "../../../../services/clients.ts";
 import type { OidcClient } from "../../../../queries/clients.ts";

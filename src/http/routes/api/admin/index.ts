@@ -1,6 +1,6 @@
 // The provider admin API (/api/v1/users, /clients, /keys, /audit-events, /analytics, /outbox ...): routes for the users
 // behind access tokens whose system role has the route's core gatehouse.admin.* permission.
-import type { AppContext } from "../../../../context.ts";
+import type { AppContext } from "../../../web-context.ts";
 import type { ApiRoute } from "../openapi.ts";
 import { adminUserRoutes } from "./users.ts";
 import { adminClientRoutes } from "./clients.ts";

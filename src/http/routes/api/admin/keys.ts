@@ -3,7 +3,7 @@
 // screen and the CLI (services/key-rotation.ts). Audited as keys.rotated with the acting admin (data.via = "api").
 import { z } from "zod";
 import { when } from "../schemas.ts";
-import type { AppContext } from "../../../../context.ts";
+import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import type { SigningKey } from "../../../../queries/signing-keys.ts";
 import { tokenOf } from "../auth.ts";

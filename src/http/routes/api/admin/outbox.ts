@@ -5,7 +5,7 @@
 // 404 outbox.not_found, a row that is not a dead letter a 409 outbox.not_dead.
 import { z } from "zod";
 import type { Context } from "koa";
-import type { AppContext } from "../../../../context.ts";
+import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import type { OutboxAction } from "../../../../services/outbox/admin.ts";
 import type { OutboxEntry } from "../../../../queries/outbox.ts";

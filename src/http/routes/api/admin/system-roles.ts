@@ -5,7 +5,7 @@
 // and system_role.updated with the admin behind the token as actor. Who holds a role: PUT
 // /api/v1/users/{userId}/system-role (users.ts).
 import { z } from "zod";
-import type { AppContext } from "../../../../context.ts";
+import type { AppContext } from "../../../web-context.ts";
 import { SYSTEM_ROLE_KEY } from "../../../../services/system-roles.ts";
 import { AppError } from "../../../errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";

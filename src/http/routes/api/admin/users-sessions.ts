@@ -6,7 +6,7 @@
 // user.outranked). A malformed user or session id is a 400 request.invalid (the params schemas), an
 // unknown user 404 user.not_found.
 import { z } from "zod";
-import type { AppContext } from "../../../../context.ts";
+import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { AppError } from "../../../errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";

@@ -7,7 +7,7 @@
 // (system-roles.ts), which are the users' provider-level roles.
 import type { Context } from "koa";
 import { z } from "zod";
-import type { AppContext } from "../../../../context.ts";
+import type { AppContext } from "../../../web-context.ts";
 import { AppError, catalogueError } from "../../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT, nextCursor } from "../pagination.ts";

@@ -1,6 +1,7 @@
-// Server-rendered pages: eta with escaping on, one Eta instance for the process.
+// The templates of pages and emails (views/): eta with escaping on, one Eta instance for the process. Here, not in
+// http/, because emails are rendered by services (the outbox) as well as pages by routes.
 import { Eta } from "eta";
-import { fromRoot } from "../lib/paths.ts";
+import { fromRoot } from "./paths.ts";
 
 export const VIEWS_DIR = fromRoot("views");
 
