@@ -1,13 +1,12 @@
 // The house's shape, checked in CI (`npm run lint:layers`, dependency-cruiser): no import circles, and layers
 // that only point down: http (routes, pages) -> flows / oidc -> services -> queries -> db / lib; the core context
-// (context.ts) builds no web pieces. Known debt, not yet a rule (#13): services take the OIDC adapter's types
-// (oidc/redis-adapter.ts).
+// (context.ts) builds no web pieces; services reach the OIDC layer only through ports they own.
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     { name: "no-circular", severity: "error", comment: "files that import each other in a loop", from: {}, to: { circular: true } },
     { name: "core-not-web", severity: "error", comment: "the core context knows nothing of requests: CSRF and rate limits are built in http/web-context.ts", from: { path: "^src/context\\.ts$" }, to: { path: "^src/http/" } },
-    { name: "services-not-up", severity: "error", comment: "services hold business rules without Koa, pages or the sign-in flow", from: { path: "^src/services/" }, to: { path: "^src/(http|flows|cli|app\\.ts|server\\.ts|context\\.ts)" } },
+    { name: "services-not-up", severity: "error", comment: "services hold business rules without Koa, pages, the sign-in flow or the OIDC layer (they reach it through ports they own, e.g. sessions/session-store.ts)", from: { path: "^src/services/" }, to: { path: "^src/(http|flows|oidc|cli|app\\.ts|server\\.ts|context\\.ts)" } },
     { name: "flows-not-http", severity: "error", comment: "the sign-in flow knows no Koa context, routes or pages", from: { path: "^src/flows/" }, to: { path: "^src/(http|cli|app\\.ts|server\\.ts|context\\.ts)" } },
     { name: "oidc-not-http", severity: "error", comment: "the protocol layer does not reach into routes or pages", from: { path: "^src/oidc/" }, to: { path: "^src/(http|flows|cli|app\\.ts|server\\.ts)" } },
     { name: "queries-down", severity: "error", comment: "queries only touch the database", from: { path: "^src/queries/" }, to: { path: "^src/(http|flows|oidc|services|cli|context\\.ts|app\\.ts)" } },

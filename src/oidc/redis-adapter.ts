@@ -153,7 +153,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     }
   };
 
-  return Object.assign(class RedisAdapter implements Adapter {
+  const RedisAdapter = class RedisAdapter implements Adapter {
     constructor(readonly model: string) {}
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
@@ -278,7 +278,11 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       if (!mine.length) return;
       await Promise.all([...mine.map((m) => destroyRecord(this.model, splitMember(m).id)), redis.hdel(index, ...mine)]);
     }
-  }, {
+  };
+  return Object.assign(RedisAdapter, {
+    /** a live session record by its id, or by its uid (the session store port: services/sessions/session-store.ts) */
+    findSession: (jti: string) => new RedisAdapter("Session").find(jti),
+    findSessionByUid: (uid: string) => new RedisAdapter("Session").findByUid(uid),
     /** installs the refresh check (the session records: idle and absolute timeouts); once, at start */
     setRefreshCheck(check: RefreshCheck): void { refreshCheck = check; },
     /** installs what endUserSessions awaits once sessions are gone (the session records); once, at start */

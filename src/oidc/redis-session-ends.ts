@@ -6,18 +6,13 @@
 import type { Redis } from "ioredis";
 import { requestMemo } from "../lib/request-memo.ts";
 import type { createGrantTeamStore } from "./grant-team.ts";
+import type { EndedSessions, UserSessionsEndedHook } from "../services/sessions/session-store.ts";
 import { isMember, recordKey, splitMember, uidKey, userIndexKey } from "./redis-keys.ts";
 
 export type StoredSession = { uid?: string; accountId?: string; authorizations?: Record<string, { sid?: string; grantId?: string }> };
 const clientsOf = (s: StoredSession) => Object.entries(s.authorizations ?? {}).map(([clientId, a]) => ({ clientId, sid: a.sid ?? null }));
 
-/**
- * sessions ended at once, with each one's uid and the relying parties it had signed in to (and the session's
- * sid there); `reason` as in user_sessions.end_reason (password_changed, revoked, idle, ...)
- */
-export type EndedSessions = { sessions: number; grants: number; ended: { uid: string | null; clients: { clientId: string; sid: string | null }[] }[]; reason?: string };
-/** awaited by endUserSessions before it returns (the session records mark their rows ended) */
-export type UserSessionsEndedHook = (accountId: string, ended: EndedSessions) => Promise<void>;
+export type { EndedSessions, UserSessionsEndedHook } from "../services/sessions/session-store.ts";
 
 export function createSessionEnds(deps: {
   redis: Redis;

@@ -1,6 +1,6 @@
 // "These sessions of this user just ended": the one place that hears about it, so the provider layer can tell
 // the relying parties (back-channel logout) without the services knowing about the provider.
-import type { EndedSessions } from "../oidc/redis-adapter.ts";
+import type { EndedSessions } from "./sessions/session-store.ts";
 
 export type SessionsEndedListener = (userId: string, ended: EndedSessions) => void;
 

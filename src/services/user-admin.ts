@@ -14,13 +14,12 @@ import type { SystemRoleService } from "./system-roles.ts";
 import type { SessionEvents } from "./session-events.ts";
 import type { Notifications } from "./notifications.ts";
 import type { AuditService } from "./audit.ts";
-import type { RedisAdapterClass } from "../oidc/redis-adapter.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Queries } from "../queries/index.ts";
 import type { SafeUser } from "../queries/users.ts";
 import type { SessionRecords, UserSession } from "./sessions/records.ts";
 import type { TrustedDevice, TrustedDevices } from "./devices/trusted-devices.ts";
-import type { EndedSessions } from "../oidc/redis-adapter.ts";
+import type { EndedSessions, SessionStore } from "./sessions/session-store.ts";
 import { SUPER_ADMIN } from "../authz/core-permissions.ts";
 import type { ErrorCode } from "../lib/error-catalogue.ts";
 import { createUserImport, type UserImport } from "./user-import.ts";
@@ -62,7 +61,7 @@ export type UserAdminDeps = {
   clock: Clock;
   services: {
     accounts: AccountService; teams: TeamService; sessions: SessionRecords; devices: TrustedDevices; lockout: LockoutService; totp: TotpService;
-    passwordReset: PasswordResetService; systemRoles: SystemRoleService; oidcStore: RedisAdapterClass; sessionEvents: SessionEvents;
+    passwordReset: PasswordResetService; systemRoles: SystemRoleService; oidcStore: SessionStore; sessionEvents: SessionEvents;
     notifications: Notifications; audit: AuditService;
   };
 };

@@ -4,7 +4,7 @@
 // for retry. The oidc layer delivers them (oidc/backchannel-notifier.ts). A logout is idempotent at the relying
 // party, and one waiting row per client and session (the dedupe key) keeps a repeated end from queuing it twice.
 import type { Logger } from "../../lib/logger.ts";
-import type { EndedSessions } from "../../oidc/redis-adapter.ts";
+import type { EndedSessions } from "../sessions/session-store.ts";
 import type { Outbox } from "./outbox.ts";
 
 /** what a back-channel logout row carries (sealed) */

@@ -12,7 +12,7 @@ import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { Config } from "../../config/load.ts";
 import type { UserSession, UserSessionQueries } from "../../queries/user-sessions.ts";
-import type { EndedSessions, RedisAdapterClass } from "../../oidc/redis-adapter.ts";
+import type { EndedSessions, SessionStore } from "./session-store.ts";
 import type { Geo } from "../request/geo.ts";
 import type { SessionEvents } from "../session-events.ts";
 import type { AuditContext, AuditService } from "../audit.ts";
@@ -20,7 +20,7 @@ import { createSessionActivity, type ActivityOutcome } from "./activity.ts";
 import { describeSessionDevice } from "./device.ts";
 
 export type SessionRecordDeps = {
-  queries: UserSessionQueries; store: RedisAdapterClass; redis: RedisClient; clock: Clock; geo: Geo;
+  queries: UserSessionQueries; store: SessionStore; redis: RedisClient; clock: Clock; geo: Geo;
   sessionEvents: SessionEvents; audit: AuditService; settings: Config["session"]; log: Logger;
 };
 
@@ -39,7 +39,6 @@ const AUDIT_TYPE: Record<EndReason, string> = {
 export function createSessionRecords(deps: SessionRecordDeps) {
   const { queries, store, clock, settings, audit } = deps;
   const activity = createSessionActivity({ redis: deps.redis, resolution: settings.activityResolution, idleTimeout: settings.idleTimeout, keepAfterEnd: settings.grantTtl });
-  const sessions = new store("Session");
 
   const lifetimeOf = (remember: boolean) => (remember ? settings.rememberTtl : settings.ttl);
 
@@ -75,7 +74,7 @@ export function createSessionRecords(deps: SessionRecordDeps) {
 
   /** a signed-in session without a clock: started from its login time (so an idle one is idle now), or expired */
   async function startClock(uid: string, mode: "touch" | "check", stored?: Stored): Promise<ActivityOutcome> {
-    const session: Stored = stored ?? (await sessions.findByUid(uid));
+    const session: Stored = stored ?? (await store.findSessionByUid(uid));
     if (!session?.accountId || typeof session.loginTs !== "number") return "unknown"; // nobody signed in: nothing to time
     const now = clock.epoch();
     const exp = session.loginTs + lifetimeOf(!session.transient);
@@ -113,7 +112,7 @@ export function createSessionRecords(deps: SessionRecordDeps) {
     if (!uid) return true;
     const outcome = await onActivity(uid, "check");
     if (outcome !== "idle" && outcome !== "expired") return true;
-    if (payload.grantId) await store.destroyGrant(payload.grantId);
+    if (typeof payload.grantId === "string") await store.destroyGrant(payload.grantId);
     return false;
   });
 
@@ -159,7 +158,7 @@ export function createSessionRecords(deps: SessionRecordDeps) {
 
     /** a request carrying the session cookie (session-guard.ts): the session's stored record by its cookie id */
     async onRequest(jti: string, request: AuditContext): Promise<ActivityOutcome> {
-      const stored = await sessions.find(jti);
+      const stored = await store.findSession(jti);
       const uid = typeof stored?.uid === "string" && stored.accountId ? stored.uid : undefined;
       return uid ? onActivity(uid, "touch", request, stored) : "unknown";
     },
