@@ -63,6 +63,7 @@ import { authorizationPostAsGet } from "./oidc/authorization-post.ts";
 import { jwtIntrospectionFor } from "./oidc/jwt-introspection.ts";
 import { createSessionTracking } from "./oidc/session-tracking.ts";
 import { createViews, type Views } from "./lib/views.ts";
+import { createReadiness, type Readiness } from "./db/readiness.ts";
 
 export type Services = {
   passwords: ReturnType<typeof createPasswordService>;
@@ -135,6 +136,8 @@ export type CoreContext = {
   services: Services;
   tokenClaims: TokenClaims;
   views: Views;
+  /** whether Postgres and Redis answer (and whether Redis persists its data): what /readyz reports */
+  readiness: () => Promise<Readiness>;
   oidc: ProviderHost;
   /** the outbox's queue and worker (started here, stopped by close) */
   outbox: Outbox;
@@ -234,7 +237,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     get userAdmin(): UserAdmin { return userAdminFor(this, { queries, clock }); },
     teamAdmin: createTeamAdmin({ directory: queries.teamDirectory, teams: queries.teams }),
     auditLog: createAuditLog(queries.auditEvents),
-    analytics: createAnalytics({ queries: queries.loginAnalytics, clock }),
+    analytics: createAnalytics({ queries: queries.loginAnalytics, counts: queries.adminCounts, clock }),
   };
 }
 
@@ -301,6 +304,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
 
   return {
     config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, oidc, outbox: delivery.outbox,
+    readiness: createReadiness({ pingDatabase: () => queries.ping(), redis: redisHandle.redis, embeddedRedis: redisHandle.embedded }),
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {
       clearInterval(permissionRefresh);

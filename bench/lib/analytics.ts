@@ -9,6 +9,7 @@ import { openDatabase } from "../../src/db/postgres.ts";
 import { systemClock } from "../../src/lib/clock.ts";
 import { createAnalytics } from "../../src/services/analytics.ts";
 import { countDeviceCodeLogins, countEvents, createLoginAnalyticsQueries, loginSeries, sessionDurations } from "../../src/queries/login-analytics.ts";
+import { createAdminCountQueries } from "../../src/queries/admin-counts.ts";
 import { runLoop, type RunWindow } from "./drivers.ts";
 import type { Summary } from "./stats.ts";
 
@@ -87,7 +88,7 @@ export async function measureAuditSeqCount(databaseUrl: string, window: RunWindo
 /** the scenario's op: the whole dashboard for the last 30 days, checked to have counted something */
 export async function analyticsScenario(databaseUrl: string, window: RunWindow): Promise<Summary> {
   const db = await openDatabase({ url: databaseUrl, dataDir: ".data", poolSize: 4 * window.concurrency });
-  const analytics = createAnalytics({ queries: createLoginAnalyticsQueries(db.prisma), clock: systemClock });
+  const analytics = createAnalytics({ queries: createLoginAnalyticsQueries(db.prisma), counts: createAdminCountQueries(db.prisma), clock: systemClock });
   try {
     return await runLoop(window, () => null, async () => {
       const { from, to } = analyticsRange();

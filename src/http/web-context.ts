@@ -1,17 +1,30 @@
-// What the web layer adds to the application's core (context.ts): CSRF tokens and the rate limits in front of
-// credential endpoints. Built here, above the core, so the core knows nothing of requests; routes and pages take
-// this AppContext.
+// What the web layer adds to the application's core (context.ts): CSRF tokens, the rate limits in front of
+// credential endpoints, and the sign-in flow engine over the services. Built here, above the core, so the core
+// knows nothing of requests. Routes and pages take AppContext, which has no queries: they reach data only
+// through services and flows.
 import type { CoreContext } from "../context.ts";
 import { createCsrf, type Csrf } from "./csrf.ts";
 import { createRateLimits, type RateLimits } from "./rate-limit.ts";
+import { createLoginEngine, type LoginEngine } from "../flows/login/engine.ts";
 
-export type AppContext = CoreContext & { csrf: Csrf; rateLimits: RateLimits };
+/** the whole context the web layer is built from (what the test app holds too) */
+export type WebContext = CoreContext & { csrf: Csrf; rateLimits: RateLimits; loginEngine: LoginEngine };
+/** what routes and pages take: everything but the queries (routes reach data through services and flows only) */
+export type AppContext = Omit<WebContext, "queries">;
 
-export function createWebContext(core: CoreContext): AppContext {
-  const { config } = core;
+export function createWebContext(core: CoreContext): WebContext {
+  const { config, services } = core;
+  const rateLimits = createRateLimits({ redis: core.redis, embedded: core.embedded.redis, ...config.rateLimits });
   return {
     ...core,
     csrf: createCsrf({ cookieKeys: config.secrets.cookieKeys, secureCookies: config.isProduction, issuer: config.issuer }),
-    rateLimits: createRateLimits({ redis: core.redis, embedded: core.embedded.redis, ...config.rateLimits }),
+    rateLimits,
+    // the sign-in flow over this app's services (its rate limits are the web's)
+    loginEngine: createLoginEngine({
+      redis: core.redis, clock: core.clock, accounts: services.accounts, passwords: services.passwords, totp: services.totp, teams: services.teams,
+      risk: services.risk, devices: services.devices, sessions: services.sessions, audit: services.audit, signIns: core.queries.signIns,
+      settings: { device: config.deviceApproval, singleSession: config.session.singleSession, interactionTtl: config.session.interactionTtl },
+      limits: { holdEmailsPerUser: rateLimits.riskHoldPerUser, deviceCodesPerIp: rateLimits.deviceCodePerIp, deviceCodesPerUser: rateLimits.deviceCodePerUser },
+    }),
   };
 }

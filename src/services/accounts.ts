@@ -83,6 +83,9 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
 
   return {
     findByIdentifier,
+
+    /** the user's display name (null: none), as given (the route has checked its characters); the updated user */
+    updateName: (userId: string, name: string | null): Promise<User> => users.updateProfile(userId, { name }),
     recordFailure,
     completeSignIn,
     isLocked,

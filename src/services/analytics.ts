@@ -11,6 +11,7 @@
 // - series: hour buckets when the range is at most 48 hours, else day buckets, starting at `from`; every bucket
 //   present (zeros when empty); the last one may be cut short by `to`.
 // A rate whose denominator is 0 is null (no data: "n/a"), never 0 or NaN. Bad ranges throw AnalyticsQueryError.
+import type { AdminCountQueries } from "../queries/admin-counts.ts";
 import { z } from "zod";
 import type { Clock } from "../lib/clock.ts";
 import type { Bucket, LoginAnalyticsQueries } from "../queries/login-analytics.ts";
@@ -61,9 +62,12 @@ export function parseRange(input: unknown): { from: Date; to: Date } {
   return { from, to };
 }
 
-export function createAnalytics(deps: { queries: LoginAnalyticsQueries; clock: Clock }) {
+export function createAnalytics(deps: { queries: LoginAnalyticsQueries; counts: AdminCountQueries; clock: Clock }) {
   const { queries: q, clock } = deps;
   return {
+    /** the dashboard's totals at `now` (users, teams, clients, sessions, ...) */
+    counts: (now: Date) => deps.counts.counts(now),
+
     /** every figure for [from, to) (ISO 8601 strings, as from a query string) */
     async logins(input: { from: string; to: string }): Promise<LoginAnalytics> {
       const { from, to } = parseRange(input);

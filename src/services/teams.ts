@@ -67,6 +67,12 @@ export function createTeamService(deps: { teams: TeamQueries; registry: Permissi
 
     membershipsOf: (userId: string) => teams.membershipsOf(userId),
 
+    /** the user's membership of the team at this address (slug), or null: no such team, or not a member */
+    async membershipBySlug(slug: string, userId: string) {
+      const team = await teams.findBySlug(slug);
+      return team ? teams.membership(team.id, userId) : null;
+    },
+
     /** what tokens say for this user in this team, or null when they are not a member */
     async claimsFor(userId: string, teamId: string): Promise<TeamClaims | null> {
       const m = await teams.membership(teamId, userId);

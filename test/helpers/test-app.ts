@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { loadConfig, type Config } from "../../src/config/load.ts";
 import { createContext } from "../../src/context.ts";
-import { createWebContext, type AppContext } from "../../src/http/web-context.ts";
+import { createWebContext, type WebContext } from "../../src/http/web-context.ts";
 import { createApp } from "../../src/app.ts";
 import type { NewClientInput } from "../../src/services/clients.ts";
 import type { Clock } from "../../src/lib/clock.ts";
@@ -14,7 +14,7 @@ import { createTestDatabase, deleteRedisPrefix, testRedisPrefix } from "./databa
 import { TEST_REDIS_URL } from "./env.ts";
 
 export type TestApp = {
-  app: AppContext;
+  app: WebContext;
   config: Config;
   url: string;
   createUser(input?: { email?: string; username?: string; password?: string; verified?: boolean }): Promise<{ id: string; email: string; username: string; password: string }>;

@@ -16,7 +16,7 @@ describe("login analytics", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    analytics = createAnalytics({ queries: t.app.queries.loginAnalytics, clock: { now: () => NOW, epoch: () => Math.floor(NOW.getTime() / 1000) } });
+    analytics = createAnalytics({ queries: t.app.queries.loginAnalytics, counts: t.app.queries.adminCounts, clock: { now: () => NOW, epoch: () => Math.floor(NOW.getTime() / 1000) } });
     const user = await t.createUser();
     const ev = (type: string, when: string, data: Record<string, string> = {}, userId: string | null = user.id) =>
       t.app.db.prisma.auditEvent.create({ data: { type, outcome: type.includes("fail") ? "failure" : "success", userId, createdAt: iso(when), data } });

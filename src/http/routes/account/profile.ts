@@ -40,7 +40,7 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     const parsed = nameBody.safeParse(submitted(ctx));
     if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: "name" }, 400);
     const name = parsed.data.name.normalize("NFC") || null;
-    ctx.state.account.user = await app.queries.users.updateProfile(user.id, { name });
+    ctx.state.account.user = await services.accounts.updateName(user.id, name);
     await services.audit.record({ type: "profile.updated", outcome: "success", userId: user.id, ...h.requestInfo(ctx), data: { fields: ["name"] } });
     return renderProfile(ctx, { notice: "Your name was saved." });
   });

@@ -30,8 +30,7 @@ export function registerTeamsRoutes(router: Router, app: AppContext, h: AccountR
   /** the signed-in user's membership of the team in the URL, or a 404 page */
   async function membershipOf(ctx: Context) {
     const slug = String(ctx.params.slug ?? "");
-    const team = SLUG.test(slug) ? await app.queries.teams.findBySlug(slug) : null;
-    const membership = team ? await app.queries.teams.membership(team.id, h.account(ctx).user.id) : null;
+    const membership = SLUG.test(slug) ? await app.services.teams.membershipBySlug(slug, h.account(ctx).user.id) : null;
     if (!membership) throw new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.", { startOverUrl: "/account/teams" });
     return membership;
   }

@@ -29,7 +29,7 @@ async function toFilter(app: AppContext, v: FormValues): Promise<Record<string, 
   const filter: Record<string, string> = {};
   if (v.user) {
     if (v.user.includes("@")) {
-      const user = await app.queries.users.findByEmailNormalized(normalizeEmail(v.user));
+      const user = await app.services.accounts.findByIdentifier(normalizeEmail(v.user));
       if (!user) throw new FilterError(`No user has the email address ${v.user}.`);
       filter.userId = user.id;
     } else filter.userId = v.user;
@@ -37,7 +37,7 @@ async function toFilter(app: AppContext, v: FormValues): Promise<Record<string, 
   if (v.team) {
     if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.team)) filter.teamId = v.team;
     else {
-      const team = await app.queries.teams.findBySlug(v.team.toLowerCase());
+      const team = await app.services.userAdmin.teamBySlug(v.team.toLowerCase());
       if (!team) throw new FilterError(`No team has the address ${v.team}.`);
       filter.teamId = team.id;
     }

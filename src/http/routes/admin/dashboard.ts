@@ -41,12 +41,11 @@ function rates(a: LoginAnalytics) {
 }
 
 export function registerAdminDashboardRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
-  const counts = app.queries.adminCounts;
   const { analytics: loginAnalytics } = app.services;
 
   router.get("/admin/dashboard", h.requireAdmin(ADMIN_PERMISSIONS.auditRead), async (ctx: Context) => {
     const now = app.clock.now();
-    const base = { section: "dashboard" as const, title: "Dashboard", presets: RANGE_PRESETS, counts: await counts.counts(now) };
+    const base = { section: "dashboard" as const, title: "Dashboard", presets: RANGE_PRESETS, counts: await loginAnalytics.counts(now) };
     let range: DashboardRange;
     let analytics: LoginAnalytics;
     try {

@@ -7,7 +7,6 @@ import type Router from "@koa/router";
 import type { AppContext } from "../../web-context.ts";
 import { AppError } from "../../errors.ts";
 import { parseBody } from "../../body.ts";
-import { createLoginEngine, type LoginEngine } from "../../../flows/login/engine.ts";
 import { createInteractionHelpers } from "./shared.ts";
 import { createLoginHandlers } from "./login.ts";
 import { createSecondFactorHandlers } from "./second-factor.ts";
@@ -17,20 +16,9 @@ import { registerHoldPage } from "./hold.ts";
 import { registerDevicePage } from "./device.ts";
 import { registerSingleSessionPage } from "./single-session.ts";
 
-/** the login flow over this app's services */
-export function loginEngineOf(app: AppContext): LoginEngine {
-  const { services, rateLimits, config } = app;
-  return createLoginEngine({
-    redis: app.redis, clock: app.clock, accounts: services.accounts, passwords: services.passwords, totp: services.totp, teams: services.teams,
-    risk: services.risk, devices: services.devices, sessions: services.sessions, audit: services.audit, signIns: app.queries.signIns,
-    settings: { device: config.deviceApproval, singleSession: config.session.singleSession, interactionTtl: config.session.interactionTtl },
-    limits: { holdEmailsPerUser: rateLimits.riskHoldPerUser, deviceCodesPerIp: rateLimits.deviceCodePerIp, deviceCodesPerUser: rateLimits.deviceCodePerUser },
-  });
-}
-
 export function registerInteractionRoutes(router: Router, app: AppContext) {
   const h = createInteractionHelpers(app);
-  const engine = loginEngineOf(app);
+  const engine = app.loginEngine;
   const login = createLoginHandlers(app, h, engine);
   const secondFactor = createSecondFactorHandlers(app, h, engine);
   const consent = createConsentHandlers(app, h);

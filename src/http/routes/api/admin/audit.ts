@@ -71,7 +71,7 @@ export function adminAuditRoutes(app: AppContext): ApiRoute[] {
         const range = query.from !== undefined && query.to !== undefined ? { from: query.from, to: query.to }
           : { from: new Date(now.getTime() - DEFAULT_RANGE_MS).toISOString(), to: now.toISOString() };
         try {
-          const [figures, counts] = await Promise.all([analytics.logins(range), app.queries.adminCounts.counts(now)]);
+          const [figures, counts] = await Promise.all([analytics.logins(range), analytics.counts(now)]);
           return { ...figures, counts };
         } catch (err) {
           if (!(err instanceof AnalyticsQueryError)) throw err;
