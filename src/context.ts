@@ -13,6 +13,7 @@ import { createPasswordService } from "./services/passwords.ts";
 import { createAccountService } from "./services/accounts.ts";
 import { createClientService } from "./services/clients.ts";
 import { createKeyRotation, type KeyRotation } from "./services/key-rotation.ts";
+import { createPasswordChange, type PasswordChange } from "./services/password-change.ts";
 import { createSigningKeyService } from "./services/signing-keys.ts";
 import { createAuditService } from "./services/audit.ts";
 import { createLockoutService } from "./services/lockout.ts";
@@ -112,6 +113,8 @@ export type Services = {
   keys: ReturnType<typeof createSigningKeyService>;
   /** "rotate the signing keys now" for the admin page, the API and the CLI (key-rotation.ts) */
   keyRotation: KeyRotation;
+  /** "change my password" (password-change.ts) */
+  passwordChange: PasswordChange;
   audit: ReturnType<typeof createAuditService>;
   /** provider admins' user search, details and actions, and CSV import (user-admin.ts); made on first use */
   userAdmin: UserAdmin;
@@ -182,6 +185,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const teamWork = { teams: queries.teams, access: teamAccess, audit, clock };
   const unlockLinks = createUnlockLinks({ redis, clock, users: queries.users, lockout, audit, issuer: config.issuer, ttlSeconds: config.lockout.unlockTtl });
   const locks = createSignInLocks({ lockout, devices: queries.trustedDevices, audit, notifications, unlockLinks, clock });
+  const accounts = createAccountService({ users: queries.users, passwords, locks, clock });
   const keys = createSigningKeyService({
     queries: queries.signingKeys,
     masterKey: config.secrets.masterKey,
@@ -226,7 +230,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     lockout,
     unlockLinks,
     mailer,
-    accounts: createAccountService({ users: queries.users, passwords, locks, clock }),
+    accounts,
+    passwordChange: createPasswordChange({ accounts, credentials, audit }),
     clients,
     sessions: createSessionRecords({ queries: queries.userSessions, store: oidcStore, redis, clock, geo, sessionEvents, audit, settings: config.session, log }),
     devices: createTrustedDevices({ queries: queries.trustedDevices, redis, clock, notifications, audit, masterKey: config.secrets.masterKey, settings: config.deviceApproval, geo, random }),

@@ -30,21 +30,12 @@ export function registerSecurityRoutes(router: Router, app: AppContext, h: Accou
     await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
     const parsed = passwordBody.safeParse(submitted);
     if (!parsed.success) return renderSecurity(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
-    const info = h.requestInfo(ctx);
-    const confirmed = await services.accounts.confirmPassword(user, parsed.data.current, h.credentialRequest(ctx));
-    if (confirmed.outcome === "locked") {
+    const result = await services.passwordChange.changeOwn(user, { current: parsed.data.current, next: parsed.data.password }, h.credentialRequest(ctx), sessionId);
+    if (result.outcome === "locked") {
       return renderSecurity(ctx, { error: "Your account is locked after too many wrong passwords. Try again later.", field: "current" }, 423);
     }
-    if (confirmed.outcome === "wrong_password") {
-      await services.audit.record({ type: "password.change_failed", outcome: "failure", userId: user.id, ...info, data: { reason: "wrong_password", ...(confirmed.lockedUntil ? { lockedUntil: confirmed.lockedUntil.toISOString() } : {}) } });
-      return renderSecurity(ctx, { error: "That is not your current password.", field: "current" }, 400);
-    }
-    const result = await services.credentials.changePassword(user, parsed.data.password, { keepSessionId: sessionId, request: info });
-    if (result.outcome === "invalid") {
-      await services.audit.record({ type: "password.change_failed", outcome: "failure", userId: user.id, ...info, data: { reason: "policy" } });
-      return renderSecurity(ctx, { error: result.message, field: "password" }, 400);
-    }
-    await services.audit.record({ type: "password.changed", outcome: "success", userId: user.id, ...info });
+    if (result.outcome === "wrong_password") return renderSecurity(ctx, { error: "That is not your current password.", field: "current" }, 400);
+    if (result.outcome === "invalid") return renderSecurity(ctx, { error: result.message, field: "password" }, 400);
     return renderSecurity(ctx, { notice: "Your password was changed. Every other session was signed out." });
   });
 }
