@@ -185,7 +185,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const teamWork = { teams: queries.teams, access: teamAccess, audit, clock };
   const unlockLinks = createUnlockLinks({ redis, clock, users: queries.users, lockout, audit, issuer: config.issuer, ttlSeconds: config.lockout.unlockTtl });
   const locks = createSignInLocks({ lockout, devices: queries.trustedDevices, audit, notifications, unlockLinks, clock });
-  const accounts = createAccountService({ users: queries.users, passwords, locks, clock });
+  const accounts = createAccountService({ users: queries.users, passwords, locks, audit, clock });
   const keys = createSigningKeyService({
     queries: queries.signingKeys,
     masterKey: config.secrets.masterKey,
@@ -209,7 +209,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       users: queries.users, credentials: queries.credentials, credentialService: credentials, passwords, totp, lockout, notifications, clock,
       issuer: config.issuer, ttlSeconds: config.passwordResetTtl, historySize,
     }),
-    emailChange: createEmailChangeService({ changes: queries.emailChanges, users: queries.users, notifications, clock, issuer: config.issuer, ttlSeconds: config.emailVerificationTtl }),
+    emailChange: createEmailChangeService({ changes: queries.emailChanges, users: queries.users, notifications, accounts, audit, clock, issuer: config.issuer, ttlSeconds: config.emailVerificationTtl }),
     geo,
     notifications,
     sessionEvents,

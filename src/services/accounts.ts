@@ -1,6 +1,7 @@
 // Accounts: password sign-in (generic failure, constant-ish time, progressive lockout), finishing a sign-in
 // after the second factor, the first admin, and what OIDC needs to know about a subject. Outcomes are returned
 // as unions, never thrown.
+import type { AuditService } from "./audit.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { User, UserQueries } from "../queries/users.ts";
 import { normalizeEmail, normalizeUsername, parseIdentifier } from "./identifiers.ts";
@@ -45,7 +46,7 @@ export type SignInResult =
 
 export type { FailedFactor, RecordedFailure } from "./sign-in-locks.ts";
 
-export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; locks: SignInLocks; clock: Clock }) {
+export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; locks: SignInLocks; audit: AuditService; clock: Clock }) {
   const { users, passwords, locks } = deps;
 
   const recentlyRead = new LRUCache<string, User>({ max: 10_000, ttl: TOKEN_ACCOUNT_TTL_MS });
@@ -84,8 +85,12 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
   return {
     findByIdentifier,
 
-    /** the user's display name (null: none), as given (the route has checked its characters); the updated user */
-    updateName: (userId: string, name: string | null): Promise<User> => users.updateProfile(userId, { name }),
+    /** the user's display name (null: none), as given (the route has checked its characters), audited as profile.updated; the updated user */
+    async updateName(userId: string, name: string | null, request: { ip: string | null; userAgent: string | null }): Promise<User> {
+      const updated = await users.updateProfile(userId, { name });
+      await deps.audit.record({ type: "profile.updated", outcome: "success", userId, ...request, data: { fields: ["name"] } });
+      return updated;
+    },
     recordFailure,
     completeSignIn,
     isLocked,

@@ -107,6 +107,12 @@ describe("account pages", () => {
     const { tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: target, password: user.password });
     expect(tokens.access_token).toBeTruthy();
     await expectRefused(user.email, user.password);
+    // each step audited by the use case (services/email-change.ts): the wrong password, the request, the change
+    const events = (await t.app.queries.auditEvents.listForUser(user.id)).filter((e) => e.type.startsWith("email.change"));
+    expect(events.map((e) => [e.type, e.outcome, (e.data as { reason?: string } | null)?.reason ?? null]).sort()).toEqual([
+      ["email.change_requested", "failure", "wrong_password"], ["email.change_requested", "success", null], ["email.changed", "success", null],
+    ]);
+    expect(events.find((e) => e.type === "email.changed")!.data).toEqual({ from: user.email, to: target });
   });
 
   it("an address that belongs to another account gets the same answer and no link", async () => {

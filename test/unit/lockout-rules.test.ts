@@ -56,7 +56,7 @@ async function setup(settings: { networkThreshold?: number } = {}) {
   const lockout: LockoutService = createLockoutService({ redis, clock, settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: settings.networkThreshold ?? 8 } });
   const unlockLinks: UnlockLinks = createUnlockLinks({ redis, clock, users: userQueries, lockout, audit, issuer: "https://id.example.test", ttlSeconds: 3600 });
   const locks = createSignInLocks({ lockout, devices, audit, notifications: notifications as never, unlockLinks, clock });
-  const accounts: AccountService = createAccountService({ users: userQueries, passwords, locks, clock });
+  const accounts: AccountService = createAccountService({ users: userQueries, passwords, locks, audit, clock });
 
   return {
     clock, lockout, unlockLinks, accounts, events, mails, locks,

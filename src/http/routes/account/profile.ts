@@ -40,8 +40,7 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     const parsed = nameBody.safeParse(submitted(ctx));
     if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: "name" }, 400);
     const name = parsed.data.name.normalize("NFC") || null;
-    ctx.state.account.user = await services.accounts.updateName(user.id, name);
-    await services.audit.record({ type: "profile.updated", outcome: "success", userId: user.id, ...h.requestInfo(ctx), data: { fields: ["name"] } });
+    ctx.state.account.user = await services.accounts.updateName(user.id, name, h.requestInfo(ctx));
     return renderProfile(ctx, { notice: "Your name was saved." });
   });
 
@@ -52,17 +51,15 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     const parsed = emailBody.safeParse(submitted(ctx));
     const typed = String(submitted(ctx).email ?? "").slice(0, 320);
     if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "email"), newEmail: typed }, 400);
-    const confirmed = await services.accounts.confirmPassword(user, parsed.data.password, h.credentialRequest(ctx));
-    if (confirmed.outcome !== "ok") {
-      await services.audit.record({ type: "email.change_requested", outcome: "failure", userId: user.id, ...h.requestInfo(ctx), data: { reason: confirmed.outcome } });
-      const locked = confirmed.outcome === "locked";
+    // only a request that can send an email (the right password) spends the address's email budget
+    const result = await services.emailChange.request(user, parsed.data, h.credentialRequest(ctx), {
+      beforeSend: () => app.rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email)),
+    });
+    if (result.outcome === "wrong_password" || result.outcome === "locked") {
+      const locked = result.outcome === "locked";
       return renderProfile(ctx, { error: locked ? "Your account is locked after too many wrong passwords. Try again later." : "That is not your current password.", field: "password", newEmail: typed }, locked ? 423 : 400);
     }
-    // only a request that can send an email spends the address's email budget
-    await app.rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
-    const result = await services.emailChange.request(user, parsed.data.email);
     if (result.outcome === "same_address") return renderProfile(ctx, { error: "That is already your email address.", field: "email", newEmail: typed }, 400);
-    await services.audit.record({ type: "email.change_requested", outcome: "success", userId: user.id, ...h.requestInfo(ctx) });
     return renderProfile(ctx, { notice: `We sent a link to ${parsed.data.email}. Your address changes when you follow it; until then it stays ${user.email}.` });
   });
 
@@ -91,7 +88,6 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
       });
       return;
     }
-    await services.audit.record({ type: "email.changed", outcome: "success", userId: result.userId, ...h.requestInfo(ctx), data: { from: result.oldEmail, to: result.newEmail } });
     setNotice(ctx, "email_changed", app.config.isProduction);
     ctx.status = 303;
     ctx.redirect("/account/profile");
