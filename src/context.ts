@@ -206,7 +206,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     totp,
     credentials,
     passwordReset: createPasswordResetService({
-      users: queries.users, credentials: queries.credentials, credentialService: credentials, passwords, totp, lockout, notifications, clock,
+      users: queries.users, credentials: queries.credentials, credentialService: credentials, passwords, totp, lockout, notifications, accounts, audit, clock,
       issuer: config.issuer, ttlSeconds: config.passwordResetTtl, historySize,
     }),
     emailChange: createEmailChangeService({ changes: queries.emailChanges, users: queries.users, notifications, accounts, audit, clock, issuer: config.issuer, ttlSeconds: config.emailVerificationTtl }),

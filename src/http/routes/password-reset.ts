@@ -72,10 +72,7 @@ function registerForgotPassword(router: Router, app: AppContext, h: ResetRouteHe
 
   /** the emailing runs after the answer: known and unknown accounts then answer alike in content and in time */
   function requestInBackground(identifier: string, info: RequestInfo): void {
-    void (async () => {
-      const userId = await services.passwordReset.request(identifier, info);
-      await services.audit.record({ type: "password_reset.requested", outcome: "success", userId, ...info });
-    })().catch((err: unknown) => app.log.error({ err: { message: (err as Error).message } }, "password reset request failed"));
+    services.passwordReset.requestByUser(identifier, info).catch((err: unknown) => app.log.error({ err: { message: (err as Error).message } }, "password reset request failed"));
   }
 
   router.get("/forgot-password", (ctx) => h.renderForgot(ctx));
@@ -110,13 +107,11 @@ function registerResetPassword(router: Router, app: AppContext, h: ResetRouteHel
     csrf.verify(ctx, resetBinding(fields.token), fields._csrf, { allowNullOrigin: true });
     await rateLimits.resetPerIp.consume(ctx.ip);
     const info = h.requestInfo(ctx);
-    const failed = (reason: string, userId: string | null, data: Record<string, unknown> = {}) =>
-      services.audit.record({ type: "password_reset.failed", outcome: "failure", userId, ...info, data: { reason, ...data } });
 
     const token = tokenField.safeParse(fields.token);
     const link = token.success ? await services.passwordReset.inspect(token.data) : { outcome: "invalid" as const };
     if (!token.success || link.outcome !== "valid") {
-      await failed("invalid_link", null);
+      await services.passwordReset.refuseLink(info);
       return h.renderInvalidLink(ctx);
     }
     const { user, needsCode } = link;
@@ -131,30 +126,20 @@ function registerResetPassword(router: Router, app: AppContext, h: ResetRouteHel
       await rateLimits.codePerUser.consume(user.id);
     }
 
+    // every outcome is audited by the use case (services/password-reset.ts); a wrong code counts toward the lockout there
     const result = await services.passwordReset.complete(link, token.data, parsed.data.password, code, info);
     switch (result.outcome) {
       case "done":
-        await services.audit.record({ type: "password_reset.completed", outcome: "success", userId: result.userId, ...info });
         ctx.set("Cache-Control", "no-store");
         setNotice(ctx, "password_reset", app.config.isProduction);
         ctx.status = 303;
         return ctx.redirect("/login");
       case "invalid_link": // a parallel redemption won, or the link died since the inspection
-        await failed("invalid_link", user.id);
         return h.renderInvalidLink(ctx);
       case "invalid_password":
-        await failed("invalid_password", result.userId);
         return h.renderResetForm(ctx, { ...form, error: result.message, field: "password" }, 400);
-      case "invalid_code": {
-        // a wrong second factor counts toward the lockout exactly like one at sign-in; locked, it is not even checked
-        if (result.locked) {
-          await failed("locked", result.userId);
-          return h.renderResetForm(ctx, { ...form, error: INVALID_CODE, field: "code" }, 400);
-        }
-        const failure = await services.accounts.recordFailure(user, info, "code");
-        await failed("invalid_code", result.userId, failure.lockedUntil ? { lockedUntil: failure.lockedUntil.toISOString() } : {});
+      case "invalid_code":
         return h.renderResetForm(ctx, { ...form, error: INVALID_CODE, field: "code" }, 400);
-      }
     }
   });
 }
