@@ -199,7 +199,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     passwords,
     passwordPolicy,
     registration: createRegistrationService({
-      users: queries.users, verifications: queries.emailVerifications, registrations: queries.registrations, passwords, policy: passwordPolicy, notifications, clock,
+      users: queries.users, verifications: queries.emailVerifications, registrations: queries.registrations, passwords, policy: passwordPolicy, notifications, audit, clock,
       issuer: config.issuer, verificationTtlSeconds: config.emailVerificationTtl, teams, teamQueries: queries.teams, redis,
       masterKey: config.secrets.masterKey,
     }),

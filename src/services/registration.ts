@@ -19,6 +19,7 @@ import type { PasswordService } from "./passwords.ts";
 import type { PasswordPolicy } from "./password-policy.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
 import type { TeamService } from "./teams.ts";
+import type { AuditService } from "./audit.ts";
 import type { TeamQueries } from "../queries/teams.ts";
 import type { RedisClient } from "../db/redis.ts";
 
@@ -39,6 +40,7 @@ export function createRegistrationService(deps: {
   passwords: PasswordService;
   policy: PasswordPolicy;
   notifications: Notifications;
+  audit: AuditService;
   clock: Clock;
   issuer: string;
   verificationTtlSeconds: number;
@@ -146,17 +148,24 @@ export function createRegistrationService(deps: {
       return { outcome: "check_email", userId: user.id, ...(created ? { team: created } : {}) };
     },
 
-    /** "resend verification": always the same answer; only an unverified account gets a new link */
-    /** the id of the account that got a new link, or null (never shown: the page answers the same) */
-    async resendVerification(email: string): Promise<string | null> {
+    /**
+     * "resend verification": always the same answer; only an unverified account gets a new link (audited as
+     * email.verification_resent). The id of the account that got one, or null (never shown: the page answers the same)
+     */
+    async resendVerification(email: string, request: RequestInfo): Promise<string | null> {
       const user = await users.findByEmailNormalized(normalizeEmail(email));
       if (!user || user.emailVerified || user.disabled) return null;
       await sendVerification(user);
+      await deps.audit.record({ type: "email.verification_resent", outcome: "success", userId: user.id, ...request });
       return user.id;
     },
 
-    /** the verified user's id, or null for an unknown, used or expired link */
-    verify: (token: string) => verifications.redeem(sha256(token), clock.now()),
+    /** the verified user's id (audited as email.verified), or null for an unknown, used or expired link */
+    async verify(token: string, request: RequestInfo): Promise<string | null> {
+      const userId = await verifications.redeem(sha256(token), clock.now());
+      if (userId) await deps.audit.record({ type: "email.verified", outcome: "success", userId, ...request });
+      return userId;
+    },
 
     /** the invitation link a new account registered with (once: it is forgotten as it is handed out) */
     async takeInvitation(userId: string): Promise<string | null> {

@@ -116,11 +116,10 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     csrf.verify(ctx, "verify-email", submitted(ctx)._csrf);
     await rateLimits.accountPerIp.consume(ctx.ip);
     const parsed = confirmBody.safeParse(submitted(ctx));
-    const userId = parsed.success ? await services.registration.verify(parsed.data.token) : null;
+    const userId = parsed.success ? await services.registration.verify(parsed.data.token, requestInfo(ctx)) : null;
     if (!userId) {
       return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: "This link has expired or was already used. Ask for a new one below." }, 400);
     }
-    await services.audit.record({ type: "email.verified", outcome: "success", userId, ...requestInfo(ctx) });
     return page(ctx, "email-verified", { title: "Email confirmed", ...(await joinInvitedTeam(ctx, userId)) });
   });
 
@@ -132,8 +131,7 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
       return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: parsed.error.issues[0]?.message }, 400);
     }
     await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
-    const resentTo = await services.registration.resendVerification(parsed.data.email);
-    if (resentTo) await services.audit.record({ type: "email.verification_resent", outcome: "success", userId: resentTo, ...requestInfo(ctx) });
+    await services.registration.resendVerification(parsed.data.email, requestInfo(ctx));
     return page(ctx, "check-email", { title: "Check your email", email: parsed.data.email });
   });
 }
