@@ -228,12 +228,14 @@ describe("admin teams pages", () => {
 
   it("starts an ownership transfer after a confirmation; the member accepts from the email and the roles swap", async () => {
     const { teamId, slug, name, owner, members: [developer] } = await team("developer");
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const page = await teamPage(adminBrowser, teamId);
     const confirm = await adminBrowser.submit(page, `/admin/teams/${teamId}/transfer`, { toUserId: developer!.id });
     expect(confirm.status).toBe(200);
     expect(decode(confirm.html)).toContain(`Ask ${developer!.username} (${developer!.email}) to become the Owner of ${name}?`);
     expect(confirm.html).toContain("only when they accept");
+    await t.app.outbox.idle(); // anything wrongly queued is sent by now
     expect(sink.messages.length).toBe(before);
 
     const started = await adminBrowser.submit(confirm, `/admin/teams/${teamId}/transfer`, {});
@@ -269,6 +271,7 @@ describe("admin teams pages", () => {
     await t.app.services.systemRoles.setUserRole(keeper.id, role.role.key);
     await t.app.queries.teams.addMember(teamId, keeper.id, await roleId(teamId, "developer"));
     const keeperBrowser = await signedIn(keeper);
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
 
     const page = await teamPage(keeperBrowser, teamId);
@@ -293,11 +296,13 @@ describe("admin teams pages", () => {
     expect(await t.app.services.ownership.pending(teamId, owner.id)).toMatchObject({ outcome: "ok", pending: null });
     expect(await eventsOf(keeper.id, "team.ownership.transfer_started")).toEqual([]);
     await t.app.services.mailer.idle();
+    await t.app.outbox.idle(); // anything wrongly queued is sent by now
     expect(sink.messages.length).toBe(before);
   });
 
   it("cancels a pending transfer: its link stops working; cancelling again is a 400", async () => {
     const { teamId, slug, members: [developer] } = await team("developer");
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const confirm = await adminBrowser.submit(await teamPage(adminBrowser, teamId), `/admin/teams/${teamId}/transfer`, { toUserId: developer!.id });
     const started = await adminBrowser.submit(confirm, `/admin/teams/${teamId}/transfer`, {});
@@ -321,6 +326,7 @@ describe("admin teams pages", () => {
   it("every POST without a valid CSRF token is a 403 and changes nothing; GET never acts", async () => {
     const { teamId, owner, members: [developer] } = await team("developer");
     const manager = await roleId(teamId, "manager");
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const posts = [
       [`/admin/teams/${teamId}/members/${developer!.id}/role`, { roleId: manager }],
@@ -339,6 +345,7 @@ describe("admin teams pages", () => {
     expect(await roleOf(teamId, owner.id)).toBe("owner");
     expect((await t.app.services.ownership.pending(teamId, owner.id))).toMatchObject({ outcome: "ok", pending: null });
     expect((await t.app.queries.auditEvents.listForUser(developer!.id)).filter((e) => e.type.startsWith("team."))).toEqual([]);
+    await t.app.outbox.idle(); // anything wrongly queued is sent by now
     expect(sink.messages.length).toBe(before);
   });
 

@@ -35,6 +35,7 @@ describe("invitations", () => {
   const mailTo = (address: string, after = 0) => sink.waitFor((m) => m.to.some((to) => to.toLowerCase() === address.toLowerCase()) && sink.messages.indexOf(m) >= after);
   /** invites through the service (the pages are tested on their own below) and returns the emailed token */
   async function invited(teamId: string, actorId: string, email: string, key = "developer") {
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const result = await t.app.services.invitations.invite(teamId, actorId, { email, roleId: await roleId(teamId, key) });
     if (result.outcome !== "sent") throw new Error(`not sent: ${JSON.stringify(result)}`);
@@ -53,6 +54,7 @@ describe("invitations", () => {
     expect(options.sort()).toEqual(["Developer", "Manager"]);
 
     const email = uniqueEmail("Invitee").replace("invitee", "InVitee");
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const sent = await browser.submit(page, "/invitations", { email, roleId: await roleId(teamId, "developer") });
     expect(sent.status).toBe(200);
@@ -87,6 +89,7 @@ describe("invitations", () => {
     const pending = uniqueEmail("pending");
     await invited(teamId, owner.id, pending);
     const { browser, page } = await signIn(manager!, `/account/teams/${slug}/invitations`);
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const rowsBefore = (await t.app.queries.invitations.pendingForTeam(teamId, clock.now())).length;
     const cases: [Record<string, string>, number, string][] = [
@@ -104,6 +107,7 @@ describe("invitations", () => {
     }
     expect((await t.app.queries.invitations.pendingForTeam(teamId, clock.now())).length).toBe(rowsBefore);
     await t.app.services.mailer.idle();
+    await t.app.outbox.idle(); // anything wrongly queued is sent by now
     expect(sink.messages.length).toBe(before);
 
     // a Developer may not open the page; someone from another team sees no team at all
@@ -189,6 +193,7 @@ describe("invitations", () => {
     const first = await invited(teamId, owner.id, email);
     const { browser, page } = await signIn(owner, `/account/teams/${slug}/invitations`);
     const id = (await t.app.queries.invitations.findByTokenHash(sha256(first)))!.id;
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const resent = await browser.submit(page, `/invitations/${id}/resend`, {});
     expect(resent.html).toContain(`A new link was sent to ${email}; the earlier link no longer works.`);
@@ -262,6 +267,7 @@ describe("invitations", () => {
     const plain = await t.createUser();
     expect((await t.app.services.invitations.inviteAdmin(plain.id, { email: uniqueEmail("x"), systemRole: "super_admin" })).outcome).toBe("forbidden");
     const target = await t.createUser();
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const sent = await t.app.services.invitations.inviteAdmin(admin.id, { email: target.email, systemRole: "super_admin" });
     expect(sent.outcome).toBe("sent");

@@ -35,6 +35,7 @@ describe("ownership transfer", () => {
   const linkIn = (mail: ReceivedMail) => /https?:\/\/\S+\/account\/teams\/[\w-]+\/transfer\/accept\/[\w-]{43}/.exec(mail.text)![0];
   const mailTo = (address: string, after: number) => sink.waitFor((m) => m.to.includes(address) && sink.messages.indexOf(m) >= after);
   async function started(teamId: string, ownerId: string, toUserId: string, email: string) {
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const result = await t.app.services.ownership.start(teamId, ownerId, toUserId);
     if (result.outcome !== "started") throw new Error(JSON.stringify(result));
@@ -49,8 +50,10 @@ describe("ownership transfer", () => {
     expect(page.html).toContain(developer!.email);
     const confirm = await browser.submit(page, "/transfer", { toUserId: developer!.id });
     expect(confirm.html).toContain(`Ask ${developer!.username}`);
+    await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     await t.app.services.mailer.idle();
+    await t.app.outbox.idle(); // anything wrongly queued is sent by now
     expect(sink.messages.length).toBe(before); // the first step sends nothing
     const done = await browser.submit(confirm, "/transfer", {});
     expect(done.html).toContain(`We emailed ${developer!.username} a link to accept.`);
