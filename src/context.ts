@@ -216,7 +216,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     backchannelLogouts,
     outbox: createOutboxAdmin({ queries: queries.outbox, audit, clock, wake: delivery.outbox.wake }),
     permissions,
-    permissionSync: createPermissionSync({ registry: permissions, permissions: queries.permissions, teams: queries.teams, clients: { find: (id) => queries.clients.findById(id) }, log }),
+    permissionSync: createPermissionSync({ registry: permissions, audit, permissions: queries.permissions, teams: queries.teams, clients: { find: (id) => queries.clients.findById(id) }, log }),
     systemRoles: createSystemRoleService({ permissions: queries.permissions, registry: permissions, audit, users: queries.users }),
     teams,
     teamRoles: createTeamRoleService({ ...teamWork, registry: permissions }),

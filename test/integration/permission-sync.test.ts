@@ -14,6 +14,9 @@ import { StartupError } from "../../src/lib/startup-error.ts";
 const NOTES = fromRoot("plugins/acme-notes/index.ts");
 const NOTES_CODES = ["acme.notes.note.delete", "acme.notes.note.read", "acme.notes.note.update"];
 
+/** where a registration came from (audited with it) */
+const SOMEWHERE = { ip: "127.0.0.1", userAgent: "test" };
+
 describe("permission sync at start", () => {
   let t: TestApp;
   const restarted: AppContext[] = [];
@@ -70,7 +73,7 @@ describe("permission sync at start", () => {
     const { clientId } = await t.createClient({ name: "Billing", type: "confidential", grantTypes: ["client_credentials"], permissionNamespace: `billing${Date.now()}` });
     const ns = (await t.app.services.clients.find(clientId))!.permissionNamespace!;
     const other = await restart([]); // a second process, already running
-    const result = await t.app.services.permissionSync.registerForClient(clientId, { [`${ns}.invoice.read`]: { label: "Read invoices", tab: "Billing", roles: ["developer"] } });
+    const result = await t.app.services.permissionSync.registerForClient(clientId, { [`${ns}.invoice.read`]: { label: "Read invoices", tab: "Billing", roles: ["developer"] } }, SOMEWHERE);
     expect(result).toMatchObject({ outcome: "registered", namespace: ns, added: [`${ns}.invoice.read`] });
 
     const fresh = await restart([]);
@@ -84,7 +87,7 @@ describe("permission sync at start", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "gh-sync-"));
     const ns = `crm${Date.now()}`;
     const { clientId } = await t.createClient({ name: "CRM", type: "confidential", grantTypes: ["client_credentials"], permissionNamespace: ns });
-    expect((await t.app.services.permissionSync.registerForClient(clientId, { [`${ns}.lead.read`]: { label: "Leads", tab: "CRM" } })).outcome).toBe("registered");
+    expect((await t.app.services.permissionSync.registerForClient(clientId, { [`${ns}.lead.read`]: { label: "Leads", tab: "CRM" } }, SOMEWHERE)).outcome).toBe("registered");
     const plugin = path.join(dir, "crm.mjs");
     writeFileSync(plugin, `export default { id: "${ns}", permissions: { "${ns}.lead.read": { label: "Leads", tab: "CRM" } } };`);
     const err = await createContext({ ...t.config, plugins: [plugin] }).then((ctx) => { restarted.push(ctx); }, (e: unknown) => e);

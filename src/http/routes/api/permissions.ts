@@ -1,7 +1,6 @@
 // PUT /api/v1/permissions: a relying party registers the permissions of its own namespace (client_credentials
 // token; idempotent; audited). GET /api/v1/permissions: every registered permission, grouped by tab. Declared
 // in the API registry (openapi.ts): the router and the OpenAPI document come from these declarations.
-import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { RegisteredPermission } from "../../../authz/registry.ts";
@@ -54,9 +53,6 @@ const registered = z.object({
 const byTab = z.object({ tabs: z.array(z.object({ tab: z.string(), permissions: z.array(permissionView) })) }).meta({ id: "PermissionsByTab" });
 
 export function permissionRoutes(app: AppContext): ApiRoute[] {
-  const audit = (ctx: Context, outcome: "success" | "failure", clientId: string, data: Record<string, unknown>) =>
-    app.services.audit.record({ type: "permission.registered", outcome, clientId, ip: ctx.ip, userAgent: ctx.get("user-agent") || null, data: data as never });
-
   return [
     defineRoute({
       method: "put", path: "/api/v1/permissions", tags: ["Permissions"], access: { token: "client" }, body: registerPermissionsBody,
@@ -69,13 +65,8 @@ export function permissionRoutes(app: AppContext): ApiRoute[] {
       ],
       handle: async (ctx, { body }) => {
         const clientId = tokenOf(ctx).client_id;
-        const result = await app.services.permissionSync.registerForClient(clientId, body.permissions);
-        const codes = Object.keys(body.permissions).sort();
-        if (result.outcome !== "registered") {
-          await audit(ctx, "failure", clientId, { reason: result.outcome, codes });
-          throw refusal(result);
-        }
-        await audit(ctx, "success", clientId, { namespace: result.namespace, codes, added: result.added });
+        const result = await app.services.permissionSync.registerForClient(clientId, body.permissions, { ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
+        if (result.outcome !== "registered") throw refusal(result);
         return { namespace: result.namespace, added: result.added, permissions: result.permissions.map(view) };
       },
     }),
