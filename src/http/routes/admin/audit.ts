@@ -94,16 +94,14 @@ export function registerAdminAuditRoutes(router: Router, app: AppContext, h: Adm
 
   router.get("/admin/audit/export.csv", h.requireAdmin(ADMIN_PERMISSIONS.auditRead), async (ctx) => {
     const values = formValues(ctx.query);
-    let filter: Record<string, string>, size, chunks: AsyncGenerator<string>;
+    let exported: Awaited<ReturnType<typeof auditLog.exportFor>>;
     try {
-      filter = await toFilter(app, values);
-      size = await auditLog.exportSize(filter);
-      chunks = auditLog.exportCsv(filter);
+      exported = await auditLog.exportFor(await toFilter(app, values), h.actor(ctx));
     } catch (err) {
       if (err instanceof FilterError || err instanceof AuditQueryError) return badFilter(ctx, values, err);
       throw err;
     }
-    await app.services.audit.record({ type: "audit.exported", outcome: "success", userId: null, ...h.actor(ctx), data: { filter, rows: size.rows, truncated: size.truncated } });
+    const { size, chunks } = exported;
     const day = app.clock.now().toISOString().slice(0, 10);
     ctx.status = 200;
     ctx.set("Content-Type", "text/csv; charset=utf-8");
