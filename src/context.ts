@@ -13,6 +13,7 @@ import { createPasswordService } from "./services/passwords.ts";
 import { createAccountService } from "./services/accounts.ts";
 import { createClientService } from "./services/clients.ts";
 import { createKeyRotation, type KeyRotation } from "./services/key-rotation.ts";
+import { createClientAdmin, type ClientAdmin } from "./services/client-admin.ts";
 import { createPasswordChange, type PasswordChange } from "./services/password-change.ts";
 import { createSigningKeyService } from "./services/signing-keys.ts";
 import { createAuditService } from "./services/audit.ts";
@@ -113,6 +114,8 @@ export type Services = {
   keys: ReturnType<typeof createSigningKeyService>;
   /** "rotate the signing keys now" for the admin page, the API and the CLI (key-rotation.ts) */
   keyRotation: KeyRotation;
+  /** the admins' client actions for page, API and CLI (client-admin.ts) */
+  clientAdmin: ClientAdmin;
   /** "change my password" (password-change.ts) */
   passwordChange: PasswordChange;
   audit: ReturnType<typeof createAuditService>;
@@ -238,6 +241,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     risk: createRiskService({ queries: queries.loginLocations, redis, clock, geo, notifications, audit, settings: config.risk, issuer: config.issuer, log }),
     keys,
     keyRotation: createKeyRotation({ keys, audit }),
+    clientAdmin: createClientAdmin({ clients, audit }),
     audit,
     get userAdmin(): UserAdmin { return userAdminFor(this, { queries, clock }); },
     teamAdmin: createTeamAdmin({ directory: queries.teamDirectory, teams: queries.teams }),

@@ -71,10 +71,9 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
         offlineAccessWithoutPrompt: Boolean(opts.offlineAccessWithoutPrompt),
       });
       if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join(".") || "client"}: ${i.message}`).join("\n"));
-      const { client, secret } = await services.clients.create(parsed.data).catch((err: unknown) => {
+      const { client, secret } = await services.clientAdmin.create(parsed.data, { actorId: "cli", via: "cli" }).catch((err: unknown) => {
         throw err instanceof ClientNamespaceError ? new CliError(`--permission-namespace: ${err.message}`) : err;
       });
-      await services.audit.record({ type: "client.created", outcome: "success", actorId: "cli", clientId: client.id, data: { name: client.name, type: client.type } });
       if (opts.json) return out(JSON.stringify({ client_id: client.id, client_secret: secret, name: client.name, type: client.type, redirect_uris: client.redirectUris, permission_namespace: client.permissionNamespace }));
       out(`Created ${client.type} client "${client.name}".`);
       out(`client_id:     ${client.id}`);

@@ -81,8 +81,7 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
   const guard = h.requireAdmin(ADMIN_PERMISSIONS.clientsManage);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
   const tokenTtlMinutes = Math.ceil(Math.max(config.tokens.accessTokenTtl, config.tokens.clientCredentialsTtl) / 60);
-  const audit = (ctx: Context, type: string, client: OidcClient, data: Record<string, unknown> = {}) =>
-    services.audit.record({ type, outcome: "success", clientId: client.id, ...h.actor(ctx), data: { name: client.name, ...data } });
+  const actor = (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const });
 
   async function clientOr404(ctx: Context): Promise<OidcClient> {
     const c = await services.clients.find(String(ctx.params.id ?? ""));
@@ -131,8 +130,7 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
     const input = checked(f);
     if (isErrors(input)) return renderForm(ctx, "new", f, { errors: input }, 400);
     try {
-      const { client, secret } = await services.clients.create({ ...input, type: f.type as "confidential" | "public" });
-      await audit(ctx, "client.created", client, { type: client.type });
+      const { client, secret } = await services.clientAdmin.create({ ...input, type: f.type as "confidential" | "public" }, actor(ctx));
       return h.render(ctx, "clients-secret", {
         section: "clients", title: `Client ${client.name} registered`, client: view(client), secret, created: true,
       });
@@ -162,11 +160,9 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
     if (isErrors(input)) return renderForm(ctx, "edit", f, { client: c, errors: input }, 400);
     try {
       // the form has no scope field: the client keeps its own (a client made through the API or CLI may differ)
-      const updated = await services.clients.update(c.id, { ...input, scope: c.scope });
-      if (!updated) throw new AppError("admin.client_not_found", 404, "There is no such client.", { startOverUrl: "/admin/clients" });
-      await audit(ctx, "client.updated", updated, {
-        redirectUris: updated.redirectUris, grantTypes: updated.grantTypes, resources: updated.resources, firstParty: updated.firstParty,
-      });
+      const result = await services.clientAdmin.update(c.id, { ...input, scope: undefined }, actor(ctx));
+      if (result.outcome === "not_found") throw new AppError("admin.client_not_found", 404, "There is no such client.", { startOverUrl: "/admin/clients" });
+      const updated = result.client;
       return h.render(ctx, "clients-detail", { section: "clients", title: updated.name, client: view(updated), notice: "Client saved; sign-ins use the new settings now." });
     } catch (err) {
       const errors = errorsOf(err);
@@ -201,16 +197,17 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
   router.post("/admin/clients/:id/rotate-secret", guard, body, async (ctx) => {
     csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
     const c = await clientOr404(ctx);
-    if (c.type !== "confidential") throw new AppError("admin.client_public", 400, "A public client has no secret.", { startOverUrl: `/admin/clients/${c.id}` });
-    const secret = await services.clients.rotateSecret(c.id);
-    await audit(ctx, "client.secret_rotated", c);
+    const rotated = await services.clientAdmin.rotateSecret(c.id, actor(ctx));
+    if (rotated.outcome === "public") throw new AppError("admin.client_public", 400, "A public client has no secret.", { startOverUrl: `/admin/clients/${c.id}` });
+    if (rotated.outcome === "not_found") throw new AppError("admin.client_not_found", 404, "There is no such client.", { startOverUrl: "/admin/clients" });
+    const { secret } = rotated;
     return h.render(ctx, "clients-secret", { section: "clients", title: `New secret for ${c.name}`, client: view(c), secret, created: false });
   });
 
   router.post("/admin/clients/:id/delete", guard, body, async (ctx) => {
     csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
     const c = await clientOr404(ctx);
-    if (await services.clients.remove(c.id)) await audit(ctx, "client.deleted", c, { type: c.type });
+    await services.clientAdmin.remove(c.id, actor(ctx));
     return renderList(ctx, `Client ${c.name} deleted.`);
   });
 }

@@ -10,7 +10,7 @@ import type { Context } from "koa";
 import { z, ZodError } from "zod";
 import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
-import { ClientNamespaceError, type ClientEditInput } from "../../../../services/clients.ts";
+import { ClientNamespaceError } from "../../../../services/clients.ts";
 import type { OidcClient } from "../../../../queries/clients.ts";
 import { AppError } from "../../../errors.ts";
 import { tokenOf } from "../auth.ts";
@@ -41,11 +41,7 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
     if (!c) throw notFound();
     return c;
   }
-  const audit = (ctx: Context, type: string, client: OidcClient, data: Record<string, unknown> = {}) =>
-    services.audit.record({
-      type, outcome: "success", clientId: client.id, actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null,
-      data: { name: client.name, ...data, via: "api", apiClientId: tokenOf(ctx).client_id },
-    });
+  const actor = (ctx: Context) => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null, via: "api" as const, apiClientId: tokenOf(ctx).client_id });
   /** the resources must be among the configured resource servers, as on the screen */
   const checkResources = (resources: string[] | undefined) => {
     const issues = (resources ?? []).flatMap((r, i) => (config.resourceServers.includes(r) ? [] : [{
@@ -73,8 +69,7 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
       errors: [{ status: 409, description: "client.namespace_taken: the permission namespace overlaps another client's" }],
       handle: async (ctx, { body }) => {
         checkResources(body.resources);
-        const { client, secret } = await services.clients.create(body).catch((err: unknown) => Promise.reject(refusal(err)));
-        await audit(ctx, "client.created", client, { type: client.type });
+        const { client, secret } = await services.clientAdmin.create(body, actor(ctx)).catch((err: unknown) => Promise.reject(refusal(err)));
         return { client: clientView(client), secret };
       },
     }),
@@ -94,21 +89,11 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
       response: { status: 200, description: "the changed client", schema: adminClient },
       errors: [NOT_FOUND, { status: 409, description: "client.namespace_taken: the permission namespace overlaps another client's" }],
       handle: async (ctx, { params, body }) => {
-        const c = await find(params.clientId);
+        await find(params.clientId);
         checkResources(body.resources);
-        const merged: ClientEditInput = {
-          name: c.name, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes as ClientEditInput["grantTypes"],
-          scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri, permissionNamespace: c.permissionNamespace,
-          idTokenSigningAlg: c.idTokenSigningAlg as ClientEditInput["idTokenSigningAlg"], endsWithSession: c.endsWithSession,
-          offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt,
-        };
-        for (const [key, value] of Object.entries(body)) if (value !== undefined) Object.assign(merged, { [key]: value });
-        const updated = await services.clients.update(c.id, merged).catch((err: unknown) => Promise.reject(refusal(err)));
-        if (!updated) throw notFound();
-        await audit(ctx, "client.updated", updated, {
-          changed: Object.keys(body).sort(), redirectUris: updated.redirectUris, grantTypes: updated.grantTypes, resources: updated.resources, firstParty: updated.firstParty,
-        });
-        return clientView(updated);
+        const result = await services.clientAdmin.update(params.clientId, body, actor(ctx)).catch((err: unknown) => Promise.reject(refusal(err)));
+        if (result.outcome === "not_found") throw notFound();
+        return clientView(result.client);
       },
     }),
 
@@ -119,11 +104,10 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
       response: { status: 200, description: "the new secret", schema: rotatedSecret },
       errors: [NOT_FOUND, { status: 409, description: "client.public: a public client has no secret" }],
       handle: async (ctx, { params }) => {
-        const c = await find(params.clientId);
-        if (c.type !== "confidential") throw new AppError("client.public", 409, "A public client has no secret to rotate.");
-        const secret = await services.clients.rotateSecret(c.id);
-        await audit(ctx, "client.secret_rotated", c);
-        return { clientId: c.id, secret };
+        const rotated = await services.clientAdmin.rotateSecret(params.clientId, actor(ctx));
+        if (rotated.outcome === "not_found") throw notFound();
+        if (rotated.outcome === "public") throw new AppError("client.public", 409, "A public client has no secret to rotate.");
+        return { clientId: rotated.client.id, secret: rotated.secret };
       },
     }),
 
@@ -134,9 +118,7 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
       response: { status: 204, description: "deleted" },
       errors: [NOT_FOUND],
       handle: async (ctx, { params }) => {
-        const c = await find(params.clientId);
-        if (!(await services.clients.remove(c.id))) throw notFound();
-        await audit(ctx, "client.deleted", c, { type: c.type });
+        if ((await services.clientAdmin.remove(params.clientId, actor(ctx))).outcome === "not_found") throw notFound();
       },
     }),
   ];
