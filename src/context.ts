@@ -187,7 +187,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const teamAccess = createTeamAccess({ teams: queries.teams, registry: permissions });
   const teamWork = { teams: queries.teams, access: teamAccess, audit, clock };
   const unlockLinks = createUnlockLinks({ redis, clock, users: queries.users, lockout, audit, issuer: config.issuer, ttlSeconds: config.lockout.unlockTtl });
-  const locks = createSignInLocks({ lockout, devices: queries.trustedDevices, audit, notifications, unlockLinks, clock });
+  const locks = createSignInLocks({ lockout, devices: queries.trustedDevices, audit, notifications, unlockLinks, clock, log });
   const accounts = createAccountService({ users: queries.users, passwords, locks, audit, clock });
   const keys = createSigningKeyService({
     queries: queries.signingKeys,
@@ -320,6 +320,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
       oidc.stop();
       redisClock?.stop();
       await services.backchannelLogouts.settled();
+      await services.accounts.settled(); // lockout emails started just before (sign-in-locks.ts) reach the outbox
       await delivery.outbox.stop(); // sends in flight finish; the rest waits in Postgres for the next start
       await redisHandle.close();
       await db.close();

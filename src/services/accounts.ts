@@ -65,7 +65,7 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
 
   /**
    * counts a failed credential check against the account (or, from a browser it trusts, against that device);
-   * when it starts a lock of the account the owner gets the lockout email. `factor`: what was wrong; a lock from
+   * when it starts a lock of the account (or of that browser) the owner gets the lockout email, just after. `factor`: what was wrong; a lock from
    * wrong codes means someone had the right password (the email says so)
    */
   async function recordFailure(user: User, request: LockRequest, factor: FailedFactor = "password"): Promise<RecordedFailure> {
@@ -94,6 +94,8 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
     recordFailure,
     completeSignIn,
     isLocked,
+    /** resolves when the lockout emails of failures so far are handed over (they follow the answer): shutdown, tests */
+    settled: () => locks.settled(),
 
     /** `request.deviceToken`: the browser's trusted-device cookie (its own count then judges the attempt) */
     async signInWithPassword(identifier: string, password: string, request: LockRequest): Promise<SignInResult> {

@@ -41,8 +41,11 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
     wake: () => mailer.wake(),
     registrationAttempt: (user: Recipient, request: RequestInfo) =>
       mailer.send({ to: user.email, template: "registration-attempt", locals: { username: user.username, ip: request.ip ?? "an unknown address" } }),
-    /** `unlockLink`: the single-use link that lifts the lock (locks by wrong passwords), valid `unlockTtl` seconds */
-    lockedOut: (user: User, lock: { until: Date; attempts: number; factor: "password" | "code"; unlockLink?: string; unlockTtl?: number }, request: RequestInfo) =>
+    /**
+     * `unlockLink`: the single-use link that lifts the lock (locks of the account by wrong passwords), valid
+     * `unlockTtl` seconds; `device`: only this trusted browser of the owner's is locked (it is named; no link)
+     */
+    lockedOut: (user: User, lock: { until: Date; attempts: number; factor: "password" | "code"; unlockLink?: string; unlockTtl?: number; device?: { label: string; trustedSince: Date } }, request: RequestInfo) =>
       mailer.send({
         to: user.email,
         template: "lockout",
@@ -53,8 +56,9 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
           until: lock.until.toISOString().replace("T", " ").slice(0, 16),
           ip: request.ip ?? "an unknown address",
           userAgent: request.userAgent?.slice(0, 200) ?? null,
-          unlockLink: lock.unlockLink ?? null,
-          unlockValidFor: lock.unlockTtl ? validFor(lock.unlockTtl) : null,
+          unlockLink: lock.device ? null : (lock.unlockLink ?? null),
+          unlockValidFor: lock.unlockTtl && !lock.device ? validFor(lock.unlockTtl) : null,
+          device: lock.device ? { label: lock.device.label.slice(0, 200), trustedOn: lock.device.trustedSince.toISOString().slice(0, 10) } : null,
         },
       }),
     passwordChanged: async (user: Recipient, request: RequestInfo, via: "change" | "reset") =>

@@ -140,6 +140,7 @@ describe("development mailbox", () => {
       const user = await t.createUser();
       const { browser, page } = await openLogin(t, rp);
       for (let i = 0; i < 2; i++) await postLogin(browser, page, user.email, "wrong wrong wrong");
+      await t.app.services.accounts.settled(); // the lockout email is queued just after the answer
       await t.app.services.mailer.idle();
       const mailbox = await (await fetch(`${t.url}/dev/mailbox`)).text();
       expect(mailbox).toContain("Your Gatehouse account was locked after failed sign-ins");

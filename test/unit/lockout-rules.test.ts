@@ -1,84 +1,11 @@
 // The lockout rules (services/sign-in-locks.ts, lockout.ts, unlock-links.ts) through the account service, on a
 // fake clock over ioredis-mock: an attacker's wrong passwords lock the account for untrusted browsers only; a
-// trusted browser's wrong passwords lock that browser only; networks count untrusted failures across accounts
-// and drain; the unlock link is issued once per lock, works once, expires, and keeps the count.
+// trusted browser's wrong passwords lock that browser only (and its owner is told); networks count first-factor
+// failures across accounts (a trusted browser's too) and drain; the unlock link is issued once per lock, works once,
+// expires, and keeps the count. (The bench: test/helpers/lockout-rules-env.ts.)
 import { describe, it, expect, beforeEach } from "vitest";
-import type { RedisClient } from "../../src/db/redis.ts";
-import type { User, UserQueries } from "../../src/queries/users.ts";
-import type { TrustedDeviceQueries, TrustedDeviceRow } from "../../src/queries/trusted-devices.ts";
-import type { PasswordService } from "../../src/services/passwords.ts";
-import type { AuditService } from "../../src/services/audit.ts";
-import type { NewAuditEvent } from "../../src/queries/audit-events.ts";
-import { createLockoutService, type LockoutService } from "../../src/services/lockout.ts";
-import { createSignInLocks, lockoutNetworkOf, type LockRequest } from "../../src/services/sign-in-locks.ts";
-import { createUnlockLinks, type UnlockLinks } from "../../src/services/unlock-links.ts";
-import { createAccountService, type AccountService } from "../../src/services/accounts.ts";
-import { sha256 } from "../../src/lib/crypto.ts";
-
-const START = 1_800_000_000;
-const PASSWORD = "correct horse battery staple";
-const token = (c: string) => c.repeat(43);
-const OWNER_COOKIE = token("o");
-const ATTACKER = { ip: "81.2.69.66", userAgent: "attacker" };
-const OWNER_HOME = { ip: "203.0.113.10", userAgent: "owner", deviceToken: OWNER_COOKIE };
-
-let n = 0;
-function makeUser(name: string): User {
-  n += 1;
-  return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, email: `${name}@example.test`, emailNormalized: `${name}@example.test`,
-    username: name, usernameNormalized: name, name: null, passwordHash: `hash:${PASSWORD}`, passwordChangedAt: null, disabled: false,
-    disabledAt: null, systemRole: null, lastLoginAt: null, createdAt: new Date(0), updatedAt: new Date(0), totpSecretEncrypted: null,
-    totpEnabledAt: null, emailVerified: true,
-  } as User;
-}
-
-async function setup(settings: { networkThreshold?: number } = {}) {
-  let t = START;
-  const clock = { now: () => new Date(t * 1000), epoch: () => t, advance: (s: number) => { t += s; } };
-  const { default: RedisMock } = await import("ioredis-mock");
-  const redis = new RedisMock({ keyPrefix: `lockout-rules-${++n}:` }) as unknown as RedisClient;
-  const users = new Map<string, User>();
-  const userQueries = {
-    findByEmailNormalized: async (v: string) => [...users.values()].find((u) => u.emailNormalized === v) ?? null,
-    findByUsernameNormalized: async (v: string) => [...users.values()].find((u) => u.usernameNormalized === v) ?? null,
-    findById: async (id: string) => users.get(id) ?? null,
-  } as unknown as UserQueries;
-  const passwords = { verify: async (hash: string | null, pw: string) => hash === `hash:${pw}`, needsRehash: () => false } as unknown as PasswordService;
-  const trusted: TrustedDeviceRow[] = [];
-  const devices: Pick<TrustedDeviceQueries, "findLive"> = {
-    findLive: async (userId, tokenHash, at) => trusted.find((d) => d.userId === userId && d.tokenHash === tokenHash && d.expiresAt > at && !d.revokedAt) ?? null,
-  };
-  const events: NewAuditEvent[] = [];
-  const audit = { record: async (e: NewAuditEvent) => { events.push(e); }, recordMany: async (es: NewAuditEvent[]) => { events.push(...es); } } as AuditService;
-  const mails: { to: string; attempts: number; factor: string; unlockLink?: string }[] = [];
-  const notifications = { lockedOut: async (user: User, lock: { attempts: number; factor: string; unlockLink?: string }) => { mails.push({ to: user.email, ...lock }); } };
-  const lockout: LockoutService = createLockoutService({ redis, clock, settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: settings.networkThreshold ?? 8 } });
-  const unlockLinks: UnlockLinks = createUnlockLinks({ redis, clock, users: userQueries, lockout, audit, issuer: "https://id.example.test", ttlSeconds: 3600 });
-  const locks = createSignInLocks({ lockout, devices, audit, notifications: notifications as never, unlockLinks, clock });
-  const accounts: AccountService = createAccountService({ users: userQueries, passwords, locks, audit, clock });
-
-  return {
-    clock, lockout, unlockLinks, accounts, events, mails, locks,
-    add(name: string): User {
-      const user = makeUser(name);
-      users.set(user.id, user);
-      return user;
-    },
-    trust(user: User, cookie: string) {
-      trusted.push({ id: `device-${user.username}-${cookie[0]}`, userId: user.id, tokenHash: sha256(cookie), label: "Firefox", ip: null, countryCode: null, createdAt: new Date(0), lastUsedAt: new Date(0), expiresAt: new Date((START + 86_400 * 365) * 1000), revokedAt: null });
-    },
-    changeEmail(user: User, email: string) { users.set(user.id, { ...user, email, emailNormalized: email }); },
-    signIn: (who: string, password: string, request: LockRequest) => accounts.signInWithPassword(who, password, request),
-    lockEvents: (scope: string) => events.filter((e) => e.type === "login.locked" && (e.data as { scope: string }).scope === scope),
-  };
-}
-
-type Env = Awaited<ReturnType<typeof setup>>;
-const reasonOf = (r: Awaited<ReturnType<Env["signIn"]>>) => (r.outcome === "invalid" ? r.reason : r.outcome);
-async function wrong(env: Env, who: string, request: LockRequest, times: number) {
-  for (let i = 0; i < times; i++) expect(reasonOf(await env.signIn(who, `wrong ${i}`, request))).toBe("wrong_password");
-}
+import { lockoutNetworkOf } from "../../src/services/sign-in-locks.ts";
+import { ATTACKER, OWNER_COOKIE, OWNER_HOME, PASSWORD, START, reasonOf, setup, token, wrong, type Env } from "../helpers/lockout-rules-env.ts";
 
 describe("lockout rules: trusted devices (OWASP device cookies)", () => {
   let env: Env;
@@ -102,7 +29,7 @@ describe("lockout rules: trusted devices (OWASP device cookies)", () => {
     expect(await env.lockout.failures({ userId: alice.id })).toBe(0);
   });
 
-  it("a trusted browser's wrong passwords lock that browser only, with the same progressive schedule", async () => {
+  it("a trusted browser's wrong passwords lock that browser only, with the same progressive schedule; the owner is told which browser", async () => {
     const bob = env.add("bob");
     env.trust(bob, OWNER_COOKIE);
     await wrong(env, "bob", OWNER_HOME, 5);
@@ -110,7 +37,9 @@ describe("lockout rules: trusted devices (OWASP device cookies)", () => {
     expect(await env.lockout.failures({ userId: bob.id })).toBe(0);
     expect(env.lockEvents("device")).toHaveLength(1);
     expect(env.lockEvents("account")).toHaveLength(0);
-    expect(env.mails).toEqual([]); // only the owner's own browser is locked: no email
+    // a trusted browser may be a shared computer where someone guesses the owner's password: the owner hears of
+    // it, about that browser, with no unlock link (their other browsers are not locked)
+    expect(env.mails).toEqual([{ to: bob.email, attempts: 5, factor: "password", until: new Date((START + 600) * 1000), device: { label: "Firefox", trustedSince: new Date(0) } }]);
     // everyone else (the owner elsewhere too) is unaffected
     expect(reasonOf(await env.signIn("bob", PASSWORD, ATTACKER))).toBe("ok");
     env.clock.advance(599);
@@ -119,6 +48,7 @@ describe("lockout rules: trusted devices (OWASP device cookies)", () => {
     await wrong(env, "bob", OWNER_HOME, 5);
     const until = await env.lockout.lockedUntil({ deviceId: `device-bob-o` });
     expect(until!.getTime() / 1000 - env.clock.epoch()).toBe(1200);
+    expect(env.mails).toHaveLength(2); // one email per lock
     env.clock.advance(1200);
     expect(reasonOf(await env.signIn("bob", PASSWORD, OWNER_HOME))).toBe("ok");
     expect(await env.lockout.failures({ deviceId: "device-bob-o" })).toBe(0);
@@ -173,16 +103,13 @@ describe("lockout rules: networks", () => {
     expect((await env.lockout.networkLockedUntil("81.2.69.0/24"))!.getTime() / 1000 - env.clock.epoch()).toBe(1200);
   });
 
-  it("the bucket drains: the threshold per hour, not in total; a trusted browser's failures do not count; 0 turns it off", async () => {
+  it("the bucket drains: the threshold per hour, not in total; 0 turns it off", async () => {
     const env = await setup({ networkThreshold: 8 });
-    const fay = env.add("fay");
-    env.trust(fay, OWNER_COOKIE);
     const from = { ip: "2a02:6b8:5:6::1", userAgent: "spray" };
     for (let round = 0; round < 3; round++) {
       for (let i = 0; i < 7; i++) await env.signIn(`x${round}-${i}@example.test`, "guess", { ...from, ip: `2a02:6b8:5:6::${i + 10}` });
       env.clock.advance(3600);
     }
-    for (let i = 0; i < 10; i++) await env.signIn("fay", `wrong ${i}`, { ...OWNER_HOME, ip: "2a02:6b8:5:6::99" });
     expect(await env.lockout.networkLockedUntil("2a02:6b8:5:6::/64")).toBeNull();
     expect(env.lockEvents("network")).toEqual([]);
 
@@ -190,6 +117,28 @@ describe("lockout rules: networks", () => {
     for (let i = 0; i < 30; i++) await off.signIn(`y${i}@example.test`, "guess", from);
     expect(off.lockout.countsNetworks).toBe(false);
     expect(off.lockEvents("network")).toEqual([]);
+  });
+
+  it("a trusted browser's wrong passwords count toward its network too: a shared computer guessing the accounts that trust it is seen", async () => {
+    const env = await setup({ networkThreshold: 8 });
+    // a library computer that four people approved: one cookie, a trusted row for each
+    const shared = { ip: "81.2.69.50", userAgent: "library pc", deviceToken: token("s") };
+    const people = ["lea", "max", "nia", "oli"].map((name) => { const user = env.add(name); env.trust(user, shared.deviceToken); return user; });
+    // second-factor failures say nothing about the network (someone had the password)
+    for (let i = 0; i < 3; i++) await env.accounts.recordFailure(people[3]!, shared, "code");
+    expect(await env.lockout.failures({ deviceId: "device-oli-s" })).toBe(3);
+    for (const person of people.slice(0, 3)) await wrong(env, person.username, shared, 2);
+    expect(await env.lockout.networkLockedUntil("81.2.69.0/24")).toBeNull();
+    await wrong(env, "oli", shared, 2);
+    expect(env.lockEvents("network")).toEqual([expect.objectContaining({ userId: null, ip: shared.ip, data: expect.objectContaining({ network: "81.2.69.0/24", failures: 8 }) })]);
+    // still each browser's own count only (and one lock: oli's, at the fifth), never an account's
+    for (const person of people) expect(await env.lockout.failures({ userId: person.id })).toBe(0);
+    expect(await env.lockout.failures({ deviceId: "device-lea-s" })).toBe(2);
+    expect(env.lockEvents("device")).toEqual([expect.objectContaining({ userId: people[3]!.id })]);
+    // the network's lock judges the untrusted browsers there; a trusted one still goes by its own count
+    expect(reasonOf(await env.signIn("lea", "not it", { ip: "81.2.69.60", userAgent: "another pc" }))).toBe("network_locked");
+    expect(reasonOf(await env.signIn("lea", PASSWORD, shared))).toBe("ok");
+    expect(await env.lockout.failures({ deviceId: "device-lea-s" })).toBe(0);
   });
 
   it("networks: IPv4 /24 (also IPv4-mapped), IPv6 /64; none for loopback, private and other special-use addresses", () => {
@@ -282,6 +231,7 @@ describe("lockout rules: the unlock link", () => {
   it("a lock by wrong codes (someone has the password) gets no unlock link; unknown identifiers get no email", async () => {
     const kim = env.add("kim");
     for (let i = 0; i < 5; i++) await env.accounts.recordFailure(kim, ATTACKER, "code");
+    await env.settled();
     expect(env.mails).toEqual([expect.objectContaining({ to: kim.email, factor: "code" })]);
     expect(env.mails[0]!.unlockLink).toBeUndefined();
     for (let i = 0; i < 5; i++) expect(reasonOf(await env.signIn("nobody@example.test", "guess", ATTACKER))).toBe("unknown");
