@@ -265,6 +265,19 @@ describe("a locked network with device approval off", () => {
     const again = await signInToDevicePage(rp, browser, REDIRECT, { identifier: owner.email, password: owner.password }, { prompt: "login" });
     expect(again.page.url.startsWith(REDIRECT), again.page.html.slice(0, 500)).toBe(true);
   });
+
+  it("a TOTP user's right password there goes on to the code page, and the TOTP code is the step-up: no email", async () => {
+    const { t, rp, clock } = env;
+    const owner = await t.createUser();
+    const { secret } = await enableTotp(t, clock, owner);
+    expect(await lockEvents(t, "network")).toHaveLength(1); // the network 81.2.70.0/24 is still locked from the test above
+    const before = codeMailCount(env.sink, owner.email);
+    const { tokens, codePage } = await loginWithTotp(rp, new ProxiedBrowser(t.url, "81.2.70.11"), REDIRECT, { identifier: owner.email, password: owner.password }, () => totpCode(secret, clock.epoch()));
+    expect(codePage.url).toMatch(/\/totp$/);
+    expect(tokens.access_token).toBeTruthy();
+    expect(codeMailCount(env.sink, owner.email)).toBe(before);
+    expect((await auditEvents(t, owner.id, "login.succeeded")).at(-1)!.data).toMatchObject({ device: "totp", stepUp: "network" });
+  });
 });
 
 describe("per-network counting (behind a trusted proxy)", () => {
