@@ -14,7 +14,7 @@ import type { Clock } from "../lib/clock.ts";
 import { sha256 } from "../lib/crypto.ts";
 import type { TrustedDeviceQueries } from "../queries/trusted-devices.ts";
 import type { User } from "../queries/users.ts";
-import { createLogger, type Logger } from "../lib/logger.ts";
+import type { Logger } from "../lib/logger.ts";
 import type { AuditService } from "./audit.ts";
 import { isDeviceToken } from "./devices/trusted-devices.ts";
 import type { LockoutService, LockSubject } from "./lockout.ts";
@@ -64,14 +64,13 @@ const RETRY_DELAYS_MS = [1000, 5000];
 export function createSignInLocks(deps: {
   lockout: LockoutService; devices: Pick<TrustedDeviceQueries, "findLive">; audit: AuditService;
   notifications: Pick<Notifications, "lockedOut">; unlockLinks: Pick<UnlockLinks, "issue">; clock: Clock;
-  /** where an email that could not be handed over is reported (src/context.ts passes the app's) */
-  log?: Pick<Logger, "warn" | "error">;
+  /** where an email that could not be handed over is reported */
+  log: Pick<Logger, "warn" | "error">;
   /** the waits between tries of a lockout email (tests: none) */
   retryDelaysMs?: readonly number[];
 }) {
   const { lockout, audit } = deps;
-  let fallbackLog: Pick<Logger, "warn" | "error"> | undefined;
-  const log = () => deps.log ?? (fallbackLog ??= createLogger("warn"));
+  const { log } = deps;
   const retryDelays = deps.retryDelaysMs ?? RETRY_DELAYS_MS;
   const pending = new Set<Promise<void>>();
   const locked = (type: "account" | "device" | "network", userId: string | null, until: Date, failures: number, request: LockRequest, data: Record<string, string | number | boolean>) =>
@@ -99,8 +98,8 @@ export function createSignInLocks(deps: {
           return await send();
         } catch (err) {
           const facts = { userId, scope, attempt: attempt + 1, err: { message: String((err as Error)?.message ?? err) } };
-          if (attempt >= retryDelays.length) return log().error(facts, "lockout email could not be queued: the owner was not told");
-          log().warn(facts, "lockout email could not be queued; it will be retried");
+          if (attempt >= retryDelays.length) return log.error(facts, "lockout email could not be queued: the owner was not told");
+          log.warn(facts, "lockout email could not be queued; it will be retried");
           await new Promise((resolve) => setTimeout(resolve, retryDelays[attempt]));
         }
       }

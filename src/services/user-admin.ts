@@ -29,11 +29,9 @@ import { decodeKeysetCursor, encodeKeysetCursor } from "../lib/keyset-cursor.ts"
 
 export const MAX_PAGE = 100;
 
+const REFUSAL_CODES: Record<string, ErrorCode> = { not_found: "user.not_found", self: "user.cannot_disable_self", last_super_admin: "user.last_super_admin", outranked: "user.outranked" };
 /** the catalogue code of a refusal every user action may answer (lib/error-catalogue.ts); null for a success */
-export function refusalCode(outcome: string): ErrorCode | null {
-  const codes: Record<string, ErrorCode> = { not_found: "user.not_found", self: "user.cannot_disable_self", last_super_admin: "user.last_super_admin", outranked: "user.outranked" };
-  return codes[outcome] ?? null;
-}
+export const refusalCode = (outcome: string): ErrorCode | null => REFUSAL_CODES[outcome] ?? null;
 
 import type { AdminActor } from "./admin-actor.ts";
 export type { AdminActor };

@@ -7,7 +7,6 @@ import type Router from "@koa/router";
 import { Readable } from "node:stream";
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { normalizeEmail } from "../../../services/identifiers.ts";
 import { AuditQueryError, EXPORT_MAX_ROWS } from "../../../services/audit-log.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { parseDateInput, RangeInputError } from "./dashboard-range.ts";
@@ -29,7 +28,7 @@ async function toFilter(app: AppContext, v: FormValues): Promise<Record<string, 
   const filter: Record<string, string> = {};
   if (v.user) {
     if (v.user.includes("@")) {
-      const user = await app.services.accounts.findByIdentifier(normalizeEmail(v.user));
+      const user = await app.services.accounts.findByIdentifier(v.user); // an email (it has an @): normalized there
       if (!user) throw new FilterError(`No user has the email address ${v.user}.`);
       filter.userId = user.id;
     } else filter.userId = v.user;
