@@ -15,6 +15,7 @@ import { sha256 } from "../lib/crypto.ts";
 import type { TrustedDeviceQueries } from "../queries/trusted-devices.ts";
 import type { User } from "../queries/users.ts";
 import type { Logger } from "../lib/logger.ts";
+import { createTrackedJobs } from "../lib/tracked-jobs.ts";
 import type { AuditService } from "./audit.ts";
 import { isDeviceToken } from "./devices/trusted-devices.ts";
 import type { LockoutService, LockSubject } from "./lockout.ts";
@@ -72,7 +73,7 @@ export function createSignInLocks(deps: {
   const { lockout, audit } = deps;
   const { log } = deps;
   const retryDelays = deps.retryDelaysMs ?? RETRY_DELAYS_MS;
-  const pending = new Set<Promise<void>>();
+  const pending = createTrackedJobs();
   const locked = (type: "account" | "device" | "network", userId: string | null, until: Date, failures: number, request: LockRequest, data: Record<string, string | number | boolean>) =>
     audit.record({
       type: "login.locked", outcome: "failure", userId, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null,
@@ -104,8 +105,7 @@ export function createSignInLocks(deps: {
         }
       }
     });
-    pending.add(job);
-    void job.finally(() => pending.delete(job));
+    pending.track(job);
   }
 
   /** the account is locked now: audited, and its owner emailed (with an unlock link when passwords did it) */
@@ -174,9 +174,7 @@ export function createSignInLocks(deps: {
     },
 
     /** resolves when every lockout email started so far is handed over (or given up and logged): shutdown, tests */
-    async settled(): Promise<void> {
-      while (pending.size) await Promise.all([...pending]);
-    },
+    settled: pending.settled,
   };
 }
 

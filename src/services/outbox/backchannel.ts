@@ -4,6 +4,7 @@
 // for retry. The oidc layer delivers them (oidc/backchannel-notifier.ts). A logout is idempotent at the relying
 // party, and one waiting row per client and session (the dedupe key) keeps a repeated end from queuing it twice.
 import type { Logger } from "../../lib/logger.ts";
+import { createTrackedJobs } from "../../lib/tracked-jobs.ts";
 import type { EndedSessions } from "../sessions/session-store.ts";
 import type { Outbox } from "./outbox.ts";
 
@@ -20,7 +21,7 @@ export function createBackchannelQueue(deps: { outbox: Outbox; hasLogoutUri: (cl
     });
   const enqueue = (rows: ReturnType<typeof row>[]) =>
     deps.outbox.enqueue(rows).catch((err: unknown) => deps.log.error({ err: { message: (err as Error).message } }, "back-channel logouts could not be queued"));
-  const writing = new Set<Promise<void>>();
+  const writing = createTrackedJobs();
 
   return {
     /** the sessionEvents listener: queues a logout for each client (with a URI) each ended session signed in to */
@@ -32,13 +33,10 @@ export function createBackchannelQueue(deps: { outbox: Outbox; hasLogoutUri: (cl
         const rows = told.filter((r) => r !== null);
         if (rows.length) await enqueue(rows);
       })().catch((err: unknown) => deps.log.error({ err: { message: (err as Error).message } }, "back-channel logouts could not be queued"));
-      writing.add(job);
-      void job.finally(() => writing.delete(job));
+      writing.track(job);
     },
     /** resolves when every logout of ended sessions is written (the CLI and shutdown wait for it) */
-    async settled(): Promise<void> {
-      while (writing.size) await Promise.all([...writing]);
-    },
+    settled: writing.settled,
     /** a logout oidc-provider sent itself (at sign-out) that failed: queued for its next attempt after the backoff */
     async retryFailed(logout: BackchannelLogout, error: unknown): Promise<void> {
       await enqueue([row(logout, { attempts: 1, error: String((error as Error)?.message ?? error) })]);
