@@ -1,9 +1,12 @@
-// Runs once before the suite: the real Postgres and Redis must answer, or the run stops with a clear message.
+// Runs once before the suite: the real Postgres and Redis must answer, or the run stops with a clear message; Debian's
+// chromium for the browser tests is installed when missing and this user may (ensure-chromium.ts).
 import pg from "pg";
 import { Redis } from "ioredis";
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from "./env.ts";
+import { ensureChromium } from "./ensure-chromium.ts";
 
 export default async function setup() {
+  ensureChromium();
   const client = new pg.Client({ connectionString: TEST_PG_ADMIN_URL });
   try {
     await client.connect();
