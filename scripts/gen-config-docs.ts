@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
 import { settings } from "../src/config/schema.ts";
+import { SECRET_SETTINGS } from "../src/config/secret-files.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CONFIGURATION_DOC = path.resolve(here, "../docs/configuration.md");
@@ -51,6 +52,10 @@ export function renderConfigurationDoc(): string {
     "",
     "In production (`NODE_ENV=production`) nothing is generated or embedded, and these settings are required:",
     `${PRODUCTION_REQUIRED.map((n) => (n === "ISSUER" ? "`ISSUER` (an `https://` URL)" : `\`${n}\``)).join(", ")}.`,
+    "",
+    `Secrets can come from files instead (a mounted Kubernetes or Docker secret): ${SECRET_SETTINGS.map((n) => `\`${n}_FILE\``).join(", ")}`,
+    "name a file whose content (without its trailing line break) is the setting's value. Setting both `NAME` and",
+    "`NAME_FILE`, or naming a file that cannot be read, stops the process with a message.",
     "",
     "`config/example.env` lists every setting with a production example value.",
     "",

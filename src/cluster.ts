@@ -28,7 +28,8 @@ export async function runPrimary(config: Config, log: Logger): Promise<void> {
     stopping = true;
     log.info({ signal }, "shutting down workers");
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
-    const force = setTimeout(() => process.exit(1), 15_000);
+    // each worker reports draining for SHUTDOWN_DELAY_SECONDS (SIGTERM), then gets 10 s to finish
+    const force = setTimeout(() => process.exit(1), (signal === "SIGTERM" ? config.shutdownDelaySeconds * 1000 : 0) + 15_000);
     force.unref();
     cluster.on("exit", () => {
       if (Object.keys(cluster.workers ?? {}).length === 0) {

@@ -89,7 +89,8 @@ describe("npm start on a bare machine", () => {
     expect(stdout, `${stdout}\n--- stderr ---\n${stderr}`).toContain("shutting down");
     expect(stdout).not.toContain("forced shutdown");
     let closed = false;
-    for (let i = 0; i < 100 && !closed; i++) {
+    // it keeps serving for SHUTDOWN_DELAY_SECONDS (5) with /readyz draining, then stops listening
+    for (let i = 0; i < 250 && !closed; i++) {
       closed = await fetch(`${issuer}/healthz`).then(() => false, () => true);
       if (!closed) await new Promise((r) => setTimeout(r, 100));
     }

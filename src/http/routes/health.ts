@@ -1,5 +1,5 @@
 // Liveness (/healthz: the process answers) and readiness (/readyz: Postgres and Redis answer in time; it also
-// says whether Redis persists its data).
+// says whether Redis persists its data; "draining" once shutdown has begun).
 import type Router from "@koa/router";
 import type { AppContext } from "../web-context.ts";
 
@@ -8,8 +8,8 @@ export function registerHealthRoutes(router: Router, app: AppContext) {
     ctx.body = { status: "ok" };
   });
   router.get("/readyz", async (ctx) => {
-    const { ready, checks, redisPersistence } = await app.readiness();
+    const { ready, draining, checks, redisPersistence } = await app.readiness();
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? "ready" : "not_ready", checks, ...(redisPersistence ? { redisPersistence } : {}) };
+    ctx.body = { status: ready ? "ready" : draining ? "draining" : "not_ready", checks, ...(redisPersistence ? { redisPersistence } : {}) };
   });
 }

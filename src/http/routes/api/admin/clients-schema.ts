@@ -9,6 +9,7 @@ import { z } from "zod";
 import { when } from "../schemas.ts";
 import { GRANT_TYPES, newClientSchema } from "../../../../services/clients.ts";
 import type { OidcClient } from "../../../../queries/clients.ts";
+import { clientView as view } from "../../../../services/client-view.ts";
 
 const field = newClientSchema.shape;
 const URI_RULE = "Each https, or http on 127.0.0.1, [::1] or localhost, or for a public (native) client a private-use scheme like com.example.app:/callback; no fragment, no user name or password.";
@@ -36,13 +37,8 @@ export const adminClient = z.object({
   updatedAt: when,
 }).meta({ id: "AdminClient" });
 
-export const clientView = (c: OidcClient): z.input<typeof adminClient> => ({
-  id: c.id, name: c.name, type: c.type, tokenEndpointAuthMethod: c.tokenEndpointAuthMethod, hasSecret: c.secretHash !== null,
-  secretRotatedAt: c.secretRotatedAt?.toISOString() ?? null, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris,
-  grantTypes: c.grantTypes, scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri,
-  permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg === "RS256" ? "RS256" : null, endsWithSession: c.endsWithSession,
-  offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt, disabled: c.disabled, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
-});
+/** the AdminClient answer: the one view of a client that every surface shows (services/client-view.ts) */
+export const clientView = (c: OidcClient): z.input<typeof adminClient> => view(c);
 
 const secret = z.string().meta({ description: "the client secret: shown in this answer only (only its hash is kept)" });
 
