@@ -1,8 +1,8 @@
-// Prometheus metrics at /metrics: process defaults, a request-duration histogram by route kind, and the outbox's
+// Prometheus metrics at /metrics: process defaults, a request-duration histogram by route kind, the outbox's
 // depth (emails and back-channel logouts waiting, dead letters), read from Postgres when scraped (at most once a
-// second).
+// second), and the retention job's removed rows per table and its last pass's time.
 import type { Middleware } from "koa";
-import { Registry, collectDefaultMetrics, Gauge, Histogram } from "prom-client";
+import { Registry, collectDefaultMetrics, Counter, Gauge, Histogram } from "prom-client";
 import { registerBenchCounters } from "../db/bench-counters.ts";
 
 const KNOWN_SEGMENTS = new Set(["", "auth", "token", "me", "jwks", ".well-known", "session", "interaction", "static", "healthz", "readyz"]);
@@ -43,12 +43,38 @@ function registerOutboxGauges(registry: Registry, depth: OutboxDepth, now: () =>
   });
 }
 
-/** `outboxDepth`: the outbox's rows per kind and status (services.outbox.depth); `now`: the app clock */
-export function createMetrics(deps: { outboxDepth?: OutboxDepth; now?: () => Date } = {}) {
+/** what the retention job tells the metrics (services.retention) */
+export type RetentionMetrics = { removedTotals(): Record<string, number>; lastRun(): Promise<Date | null> };
+
+/**
+ * gatehouse_retention_removed_total{table}: rows this process's passes removed; the last pass's end (any
+ * process's: read from Redis when scraped), left out while unknown (never ran, or Redis fails)
+ */
+function registerRetentionMetrics(registry: Registry, retention: RetentionMetrics): void {
+  new Counter({
+    name: "gatehouse_retention_removed_total", help: "Rows the retention job removed (this process's passes), by table", labelNames: ["table"], registers: [registry],
+    collect() {
+      this.reset();
+      for (const [table, n] of Object.entries(retention.removedTotals())) this.inc({ table }, n);
+    },
+  });
+  new Gauge({
+    name: "gatehouse_retention_last_run_timestamp_seconds", help: "When the last retention pass (by any process) finished, Unix time in seconds", registers: [registry],
+    async collect() {
+      this.reset();
+      const last = await retention.lastRun().catch(() => null);
+      if (last) this.set(last.getTime() / 1000);
+    },
+  });
+}
+
+/** `outboxDepth`: the outbox's rows per kind and status (services.outbox.depth); `now`: the app clock; `retention`: services.retention */
+export function createMetrics(deps: { outboxDepth?: OutboxDepth; now?: () => Date; retention?: RetentionMetrics } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   registerBenchCounters(registry); // GATEHOUSE_BENCH_COUNTERS=1 only
   if (deps.outboxDepth) registerOutboxGauges(registry, deps.outboxDepth, deps.now ?? (() => new Date()));
+  if (deps.retention) registerRetentionMetrics(registry, deps.retention);
   const duration = new Histogram({
     name: "gatehouse_http_request_duration_seconds",
     help: "HTTP request duration by first path segment and status class",

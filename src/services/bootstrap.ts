@@ -23,7 +23,7 @@ export async function bootstrapAdmin(
   wanted: { email: string; password: string } | undefined,
 ): Promise<string | undefined> {
   if (!wanted || (await deps.accounts.adminExists())) return undefined;
-  const verdict = deps.passwordPolicy.check(wanted.password, { email: wanted.email });
+  const verdict = await deps.passwordPolicy.check(wanted.password, { email: wanted.email });
   if (!verdict.ok) throw new StartupError(`ADMIN_PASSWORD: ${verdict.message}`);
   const user = await deps.accounts.createAdmin({ email: wanted.email, password: wanted.password });
   await deps.audit.record({ type: "user.created", outcome: "success", userId: user.id, actorId: "bootstrap", data: { systemRole: user.systemRole } });

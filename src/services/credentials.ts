@@ -31,8 +31,8 @@ export function createCredentialService(deps: {
   const { credentials, passwords, policy, clock, historySize } = deps;
 
   /** the policy alone: says nothing about the account, so it may run before a second factor */
-  function checkPolicy(user: PasswordOwner, password: string): NewPasswordVerdict {
-    const verdict = policy.check(password, { email: user.email, username: user.username, name: user.name });
+  async function checkPolicy(user: PasswordOwner, password: string): Promise<NewPasswordVerdict> {
+    const verdict = await policy.check(password, { email: user.email, username: user.username, name: user.name });
     return verdict.ok ? { ok: true } : { ok: false, code: verdict.code, message: verdict.message };
   }
 
@@ -70,7 +70,7 @@ export function createCredentialService(deps: {
 
     /** signed in, the current password already confirmed (accounts.confirmPassword): this session stays, every other one ends */
     async changePassword(user: User, next: string, opts: { keepSessionId?: string; request: RequestInfo }): Promise<ChangeResult> {
-      const verdict = checkPolicy(user, next);
+      const verdict = await checkPolicy(user, next);
       if (!verdict.ok) return { outcome: "invalid", message: verdict.message };
       const history = await checkHistory(user, next);
       if (!history.ok) return { outcome: "invalid", message: history.message };

@@ -1,24 +1,47 @@
 // What makes a password acceptable (NIST 800-63B, OWASP ASVS 6.2): long enough, no composition rules, not a
-// common password (zxcvbn's offline list), not built from the user's own email, username or name, and strong
-// enough by zxcvbn's estimate. The same rules drive the live strength meter on the pages.
+// common password, not built from the user's own email, username or name, strong enough by zxcvbn's estimate, and,
+// with PASSWORD_BREACH_CHECK=hibp, not in Have I Been Pwned's breached passwords. The common check looks at the
+// password as a whole and at its near-whole variants (password-patterns.ts: one common word or password with
+// case changes, look-alike characters, digits or symbols around it), never word by word, so a passphrase of
+// ordinary words passes and "Summer2024!!" does not. `check` is the one function that decides: registration,
+// password change and reset, the CLI, the first admin and the live strength meter (/password/strength) all ask it,
+// and the pages' hint (PASSWORD_HINT) describes it.
 // The dictionaries take ~27 MB of heap once loaded and ranked, so they are loaded at the first check (a
 // registration, a password change or the strength meter), synchronously; a server that only signs people in never
 // holds them.
 import { createRequire } from "node:module";
 import type { ZxcvbnFactory, ZxcvbnResult } from "@zxcvbn-ts/core";
+import type { BreachCheck } from "./password-breach.ts";
+import { containsIdentifier, wholeWord } from "./password-patterns.ts";
 
 const require = createRequire(import.meta.url);
 
 export type PasswordPolicySettings = { minLength: number; minScore: number };
 export type PasswordContext = { email?: string | null; username?: string | null; name?: string | null; extra?: string[] };
+export type RefusalCode = "too_short" | "too_long" | "common" | "personal" | "weak" | "breached";
 
 export type PolicyResult =
   | { ok: true; score: number }
-  | { ok: false; code: "too_short" | "too_long" | "common" | "personal" | "weak"; message: string; score: number; suggestions: string[] };
+  | { ok: false; code: RefusalCode; message: string; score: number; suggestions: string[] };
 
 export const MAX_PASSWORD_LENGTH = 1024;
 /** zxcvbn looks at the first 64 characters (a longer password is strong by length alone) */
 const ANALYSED_LENGTH = 64;
+
+export const MESSAGES = {
+  tooLong: `Passwords can be at most ${MAX_PASSWORD_LENGTH} characters long.`,
+  commonPassword: "This password is too common: it is on the lists attackers try first, also with capitals, look-alike characters, digits or symbols added. A few unrelated words make a strong password.",
+  commonWord: "This password is too common: one word with digits or symbols around it is among the first things attackers try. A few unrelated words make a strong password.",
+  personal: "Don't build your password from your name, username or email address.",
+  weak: "This password is too easy to guess. Add another word or two.",
+  breached: "This password has appeared in a data breach, so attackers try it first. Choose a different one.",
+} as const;
+
+/** what the pages say under a new-password field: the rule `check` applies, in one sentence each */
+export function passwordHint(minLength: number): string {
+  return `At least ${minLength} characters; no special characters needed. A few unrelated words make a strong password. `
+    + "Common passwords (also with digits, symbols or look-alike letters added) and passwords built from your name, username or email are refused.";
+}
 
 /** words from the user's own details that a password must not lean on */
 export function personalWords(context: PasswordContext): string[] {
@@ -54,30 +77,47 @@ function loadZxcvbn(): ZxcvbnFactory {
   });
 }
 
-export function createPasswordPolicy(settings: PasswordPolicySettings) {
+/** at least half the password is made of words from that dictionary */
+const coversMostOf = (result: ZxcvbnResult, dictionaryName: string, length: number) =>
+  result.sequence
+    .filter((m) => m.pattern === "dictionary" && "dictionaryName" in m && m.dictionaryName === dictionaryName)
+    .reduce((sum, m) => sum + [...m.token].length, 0) * 2 >= length;
+
+type Refusal = Exclude<PolicyResult, { ok: true }>;
+const refusal = (code: RefusalCode, message: string, result?: ZxcvbnResult): Refusal => ({
+  ok: false, code, message, score: result?.score ?? 0, suggestions: result?.feedback.suggestions ?? [],
+});
+
+/** `breachCheck`: the online check (password-breach.ts), asked last and only about an otherwise accepted password */
+export function createPasswordPolicy(settings: PasswordPolicySettings, deps: { breachCheck?: BreachCheck } = {}) {
   let loaded: ZxcvbnFactory | undefined;
   const zxcvbn = (): ZxcvbnFactory => (loaded ??= loadZxcvbn());
 
-  /** at least half the password is made of words from that dictionary */
-  const coversMostOf = (result: ZxcvbnResult, dictionaryName: string, length: number) =>
-    result.sequence
-      .filter((m) => m.pattern === "dictionary" && "dictionaryName" in m && m.dictionaryName === dictionaryName)
-      .reduce((sum, m) => sum + [...m.token].length, 0) * 2 >= length;
+  /** everything but the online check: length, common (whole and near-whole), personal, zxcvbn's score */
+  function offline(candidate: string, context: PasswordContext): PolicyResult {
+    const length = [...candidate].length; // code points, so "é" is one character either way it was typed
+    if (length < settings.minLength) return refusal("too_short", `Use at least ${settings.minLength} characters. A few unrelated words make a good password.`);
+    if (length > MAX_PASSWORD_LENGTH) return refusal("too_long", MESSAGES.tooLong);
+    const inputs = personalWords(context);
+    const result = zxcvbn().check(candidate, inputs);
+    const whole = wholeWord(result, (text) => zxcvbn().check(text, inputs), inputs);
+    if (whole?.kind === "common-password") return refusal("common", MESSAGES.commonPassword, result);
+    if (whole?.kind === "personal" || coversMostOf(result, "userInputs", length)
+      || containsIdentifier(candidate, { email: context.email, name: context.name })) {
+      return refusal("personal", MESSAGES.personal, result);
+    }
+    if (whole?.kind === "word") return refusal("common", MESSAGES.commonWord, result);
+    if (result.score < settings.minScore) return refusal("weak", result.feedback.warning || MESSAGES.weak, result);
+    return { ok: true, score: result.score };
+  }
 
   return {
-    check(password: string, context: PasswordContext = {}): PolicyResult {
+    /** the verdict on a new password: every rule, the online breach check last (an outage leaves the offline verdict) */
+    async check(password: string, context: PasswordContext = {}): Promise<PolicyResult> {
       const candidate = password.normalize("NFC");
-      const length = [...candidate].length; // code points, so "é" is one character either way it was typed
-      const fail = (code: Exclude<PolicyResult, { ok: true }>["code"], message: string, result?: ZxcvbnResult): PolicyResult => ({
-        ok: false, code, message, score: result?.score ?? 0, suggestions: result?.feedback.suggestions ?? [],
-      });
-      if (length < settings.minLength) return fail("too_short", `Use at least ${settings.minLength} characters. A few unrelated words make a good password.`);
-      if (length > MAX_PASSWORD_LENGTH) return fail("too_long", `Passwords can be at most ${MAX_PASSWORD_LENGTH} characters long.`);
-      const result = zxcvbn().check(candidate, personalWords(context));
-      if (coversMostOf(result, "passwords-common", length)) return fail("common", "This password is too common. Choose something less predictable.", result);
-      if (coversMostOf(result, "userInputs", length)) return fail("personal", "Don't build your password from your name, username or email address.", result);
-      if (result.score < settings.minScore) return fail("weak", result.feedback.warning || "This password is too easy to guess. Add another word or two.", result);
-      return { ok: true, score: result.score };
+      const verdict = offline(candidate, context);
+      if (!verdict.ok || !deps.breachCheck) return verdict;
+      return (await deps.breachCheck(candidate)) === true ? refusal("breached", MESSAGES.breached) : verdict;
     },
   };
 }

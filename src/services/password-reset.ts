@@ -69,7 +69,7 @@ export function createPasswordResetService(deps: {
   async function redeem(link: ValidResetLink, token: string, password: string, code: string | undefined, request: RequestInfo): Promise<ResetResult> {
     const { user } = link;
     // the policy says nothing about the account; the history does, so it waits for the second factor
-    const policy = deps.credentialService.checkPolicy(user, password);
+    const policy = await deps.credentialService.checkPolicy(user, password);
     if (!policy.ok) return { outcome: "invalid_password", userId: user.id, message: policy.message };
     if (link.needsCode) {
       // a locked account is refused without looking at the code: the lock must stop code guessing here too

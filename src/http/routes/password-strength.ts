@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
 import { AppError } from "../errors.ts";
 import { parseBody } from "../body.ts";
-import { MAX_PASSWORD_LENGTH, type PolicyResult } from "../../services/password-policy.ts";
+import { MAX_PASSWORD_LENGTH, MESSAGES, type PolicyResult } from "../../services/password-policy.ts";
 
 const strengthBody = z.object({
   // the policy counts code points; the body limit bounds the rest
@@ -56,7 +56,7 @@ export function registerPasswordStrengthRoutes(router: Router, app: AppContext) 
     const { password, ...context } = parsed.data;
     // the forms refuse more than MAX_PASSWORD_LENGTH UTF-16 units before the policy runs; so does the meter
     ctx.body = password.length > MAX_PASSWORD_LENGTH
-      ? { ok: false, score: 0, message: `Passwords can be at most ${MAX_PASSWORD_LENGTH} characters long.` }
-      : strengthAnswer(app.services.passwordPolicy.check(password, context));
+      ? { ok: false, score: 0, message: MESSAGES.tooLong }
+      : strengthAnswer(await app.services.passwordPolicy.check(password, context));
   });
 }

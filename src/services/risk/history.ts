@@ -10,12 +10,14 @@ import { networkOf, type PastSignIn, type SignInAttempt } from "./rules/index.ts
 /** the rules look this far back, at most this many sign-ins */
 export const HISTORY_DAYS = 90;
 export const HISTORY_LIMIT = 100;
-/** rows older than this are deleted when the user signs in again */
+/** rows older than this are deleted when the user signs in again (and by the retention job); RETENTION_LOGIN_LOCATIONS_DAYS */
 export const KEEP_DAYS = 365;
 const DAY_MS = 86_400_000;
 
-export function createLoginHistory(deps: { queries: LoginLocationQueries; clock: Clock; geo: Geo; log: Logger }) {
+/** `settings.keepDays`: how long rows are kept (0 = forever; default KEEP_DAYS) */
+export function createLoginHistory(deps: { queries: LoginLocationQueries; clock: Clock; geo: Geo; log: Logger; settings?: { keepDays?: number } }) {
   const { queries, clock, geo, log } = deps;
+  const keepDays = deps.settings?.keepDays ?? KEEP_DAYS;
 
   /** the approximate place of an address; a failing lookup is an unknown location, never an error */
   async function locate(ip: string): Promise<GeoLocation | null> {
@@ -36,7 +38,7 @@ export function createLoginHistory(deps: { queries: LoginLocationQueries; clock:
         userId, ip, network: networkOf(ip) ?? ip, countryCode: location?.countryCode ?? null,
         latitude: location?.latitude ?? null, longitude: location?.longitude ?? null, createdAt: now,
       },
-      pruneBefore: new Date(now.getTime() - KEEP_DAYS * DAY_MS),
+      pruneBefore: keepDays > 0 ? new Date(now.getTime() - keepDays * DAY_MS) : new Date(0),
     };
   }
 
