@@ -1,8 +1,9 @@
-// The operators' user commands: import-users (CSV, all rows or none, with a dry run), list-users, disable-user
-// and enable-user. Everything goes through services.userAdmin with the actor "cli", so it is checked and
+// The operators' user commands: import-users (CSV, all rows or none, with a dry run), list-users, disable-user,
+// enable-user, delete-user and erase-due-accounts (services.accountDeletion). Everything goes through services.userAdmin with the actor "cli", so it is checked and
 // audited exactly as the admin pages will be.
 import { CATALOGUE } from "../lib/error-catalogue.ts";
 import { refusalCode } from "../services/user-admin.ts";
+import { adminDeletionRefusal } from "../services/account-deletion.ts";
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { parse, CsvError } from "csv-parse/sync";
@@ -104,6 +105,28 @@ export function registerUserCommands(program: Command, out: (line: string) => vo
       out(`${result.changed ? "Disabled" : "Already disabled:"} ${user.email}; ended ${result.sessions} session(s) and revoked ${result.grants} grant(s).`);
       // without REDIS_URL sessions live in the server's memory only: none survives its restart, none is reachable from here
       if (embeddedRedis) out("REDIS_URL is not set: sessions live only in the server's memory, which this command cannot reach; restart the server to end them.");
+    }));
+
+  program.command("delete-user").description("delete an account for good: sessions end, tokens are revoked, teams where it is alone go, its audit events are pseudonymised, it is emailed")
+    .argument("<user>", "email, username or id")
+    .action((identifier: string) => withCliContext(async ({ services, embeddedRedis }) => {
+      const user = await findUser(services, identifier);
+      const result = await services.accountDeletion.deleteUser(user.id, { ...CLI, via: "cli" });
+      if (result.outcome !== "deleted") {
+        const code = adminDeletionRefusal(result.outcome)!;
+        const teams = result.outcome === "owns_teams" ? ` (${result.teams.map((t) => t.slug).join(", ")})` : "";
+        throw new CliError(result.outcome === "not_found" ? `no account for ${identifier}` : `${user.email}: ${CATALOGUE[code].message}${teams}`);
+      }
+      out(`Deleted ${user.email}${result.teamsDeleted ? ` and ${result.teamsDeleted} team(s) where it was the only member` : ""}.`);
+      if (embeddedRedis) out("REDIS_URL is not set: sessions live only in the server's memory, which this command cannot reach; restart the server to end them.");
+    }));
+
+  program.command("erase-due-accounts").description("erase the accounts whose deletion grace period (ACCOUNT_DELETION_GRACE_DAYS) has ended; the retention job does this too")
+    .action(() => withCliContext(async ({ services }) => {
+      const result = await services.accountDeletion.eraseDue();
+      out(`Erased ${result.erased} account(s) whose grace period ended.`);
+      for (const f of result.failed) out(`  not erased: ${f.userId}: ${f.reason}`);
+      if (result.failed.length) throw new CliError(`${result.failed.length} account(s) could not be erased`);
     }));
 
   program.command("enable-user").description("enable a disabled account (it signs in again; ended sessions stay ended)")

@@ -17,7 +17,7 @@ export function parseBody(limit: string): Middleware {
   return refusingNul(bodyParser({ enableTypes: ["form", "json"], formLimit: limit, jsonLimit: limit }));
 }
 
-/** JSON bodies only (the REST API) */
+/** JSON bodies only (the REST API; DELETE too: DELETE /api/v1/me carries the password) */
 export function parseJsonBody(limit: string): Middleware {
-  return refusingNul(bodyParser({ enableTypes: ["json"], jsonLimit: limit }));
+  return refusingNul(bodyParser({ enableTypes: ["json"], jsonLimit: limit, parsedMethods: ["POST", "PUT", "PATCH", "DELETE"] }));
 }

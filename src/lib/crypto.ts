@@ -1,5 +1,5 @@
 // The one place randomness, hashing and at-rest encryption come from (tests can rely on their formats).
-import { createCipheriv, createDecipheriv, createHash, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
 
 /** where short random numbers come from (codes people type); the CSPRNG, or a test's own sequence */
 export type RandomSource = { int(min: number, max: number): number };
@@ -17,6 +17,12 @@ export function randomUuid(): string {
 
 export function sha256(value: string): string {
   return createHash("sha256").update(value).digest("base64url");
+}
+
+/** HMAC-SHA-256 of `value` under a key derived from the master key for `purpose`: stable, and not reversible or linkable without the key */
+export function keyedDigest(masterKey: Buffer, purpose: string, value: string): string {
+  const key = createHmac("sha256", masterKey).update(purpose).digest();
+  return createHmac("sha256", key).update(value).digest("base64url");
 }
 
 export function constantTimeEqual(a: string, b: string): boolean {

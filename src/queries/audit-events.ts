@@ -90,7 +90,7 @@ export function createAuditEventQueries(db: PrismaClient, sql: Sql) {
 
     /** up to `take` rows matching `filter`, older than `after`, newest first (ties on created_at by id) */
     page: (filter: AuditFilter, after: AuditPosition | null, take: number) => db.$queryRaw<AuditRow[]>`
-      SELECT e.id, e.created_at AS "createdAt", e.type, e.outcome, e.user_id AS "userId", u.email AS "userEmail",
+      SELECT e.id, e.created_at AS "createdAt", e.type, e.outcome, COALESCE(e.user_id::text, e.user_pseudonym) AS "userId", u.email AS "userEmail",
              e.actor_id AS "actorId", e.client_id AS "clientId", e.ip, e.user_agent AS "userAgent", e.data
       FROM audit_events e LEFT JOIN users u ON u.id = e.user_id
       ${whereOf(filter, after)}

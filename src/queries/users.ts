@@ -28,7 +28,7 @@ export type ImportedUser = { email: string; emailNormalized: string; username: s
 const USER_COLUMNS = `id, email, email_normalized AS "emailNormalized", email_verified AS "emailVerified", email_verified_at AS "emailVerifiedAt",
   username, username_normalized AS "usernameNormalized", name, password_hash AS "passwordHash", password_changed_at AS "passwordChangedAt",
   disabled, disabled_at AS "disabledAt", system_role AS "systemRole", last_login_at AS "lastLoginAt", created_at AS "createdAt",
-  updated_at AS "updatedAt", totp_secret_encrypted AS "totpSecretEncrypted", totp_enabled_at AS "totpEnabledAt"`;
+  updated_at AS "updatedAt", totp_secret_encrypted AS "totpSecretEncrypted", totp_enabled_at AS "totpEnabledAt", deletion_due_at AS "deletionDueAt"`;
 
 export function createUserQueries(db: PrismaClient, sql: Sql) {
   const one = async (name: string, column: string, value: string): Promise<User | null> =>
@@ -70,7 +70,8 @@ export function createUserQueries(db: PrismaClient, sql: Sql) {
         if (disabled && user.systemRole === keepRole && !(await tx.user.count({ where: { systemRole: keepRole, disabled: false, id: { not: userId } } }))) {
           return { outcome: "last" as const };
         }
-        await tx.user.update({ where: { id: userId }, data: { disabled, disabledAt: disabled ? at : null } });
+        // enabling an account pending deletion (services/account-deletion.ts) calls the deletion off
+        await tx.user.update({ where: { id: userId }, data: { disabled, disabledAt: disabled ? at : null, ...(disabled ? {} : { deletionDueAt: null }) } });
         return { outcome: "updated" as const };
       }),
     /** all rows or none (one transaction); a unique email or username taken meanwhile throws P2002 */

@@ -124,7 +124,7 @@ describe("OpenAPI document and API docs pages", () => {
 
   it("answers 405 with Allow from the declarations, 404 for unknown paths", async () => {
     const cases: [string, string, string][] = [
-      ["POST", "/api/v1/me", "GET, HEAD"],
+      ["POST", "/api/v1/me", "DELETE, GET, HEAD"], // DELETE: delete my account (#21)
       ["GET", "/api/v1/me/sessions/abc", "DELETE"],
       ["PUT", "/api/v1/me/devices", "GET, HEAD"],
       ["DELETE", "/api/v1/openapi.json", "GET, HEAD"],

@@ -1,0 +1,71 @@
+// /account/data: "Download my data" (a JSON attachment, services.accountExport, RATE_LIMIT_EXPORT_PER_USER) and
+// "Delete my account" (services.accountDeletion.deleteOwn: the current password, or a code without one). Both are
+// POSTs with a CSRF token bound to the signed-in user, so a token from another browser or another account's page
+// is refused. A refusal re-renders the page with the catalogue's words at its status; nothing changed.
+import type Router from "@koa/router";
+import type { Context } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../web-context.ts";
+import { parseBody } from "../../body.ts";
+import { CATALOGUE } from "../../../lib/error-catalogue.ts";
+import { ownDeletionRefusal } from "../../../services/account-deletion.ts";
+import type { AccountRouteHelpers } from "./helpers.ts";
+
+const deleteBody = z.object({
+  password: z.string().max(1024, "Passwords can be at most 1024 characters long").optional(),
+  code: z.string().max(64, "That is not a code").optional(),
+  _csrf: z.string().optional(),
+  username: z.string().optional(),
+});
+
+const utc = (at: Date) => `${at.toISOString().replace("T", " ").slice(0, 16)} UTC`;
+
+export function registerDataRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
+  const { csrf, services } = app;
+  const body = parseBody(app.config.bodyLimit);
+  const bindings = (userId: string) => ({ remove: `account-delete:${userId}`, export: `account-export:${userId}` });
+
+  async function show(ctx: Context, locals: { error?: string; field?: string; notice?: string } = {}, status = 200) {
+    const { user } = h.account(ctx);
+    const b = bindings(user.id);
+    return h.render(ctx, "data", {
+      title: "Your data",
+      blockingTeams: await services.accountDeletion.blockingTeams(user.id),
+      hasPassword: Boolean(user.passwordHash), hasTotp: services.totp.enabled(user), graceDays: services.accountDeletion.graceDays,
+      csrfToken: csrf.token(ctx, b.remove), exportCsrf: csrf.token(ctx, b.export), ...locals,
+    }, status);
+  }
+
+  router.get("/account/data", h.requireAccount, (ctx) => show(ctx));
+
+  router.post("/account/data/export", h.requireAccount, body, async (ctx) => {
+    const { user } = h.account(ctx);
+    csrf.verify(ctx, bindings(user.id).export, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
+    await app.rateLimits.exportPerUser.consume(user.id);
+    const document = await services.accountExport.exportFor(user.id, { ...h.requestInfo(ctx), via: "account_page" });
+    ctx.set("Cache-Control", "no-store");
+    ctx.set("Content-Disposition", `attachment; filename="gatehouse-${user.username.replace(/[^\w.-]/g, "_")}-data.json"`);
+    ctx.type = "application/json";
+    ctx.body = JSON.stringify(document, null, 2);
+  });
+
+  router.post("/account/delete", h.requireAccount, body, async (ctx) => {
+    const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+    const { user } = h.account(ctx);
+    csrf.verify(ctx, bindings(user.id).remove, submitted._csrf);
+    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
+    const parsed = deleteBody.safeParse(submitted);
+    if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    const result = await services.accountDeletion.deleteOwn(user, { password: parsed.data.password || undefined, code: parsed.data.code || undefined }, { ...h.credentialRequest(ctx), via: "account_page" });
+    if (result.outcome === "deleted" || result.outcome === "scheduled") {
+      ctx.set("Cache-Control", "no-store");
+      ctx.type = "html";
+      ctx.body = await app.views.render("pages/account-deleted", { title: result.outcome === "deleted" ? "Account deleted" : "Account deletion scheduled", scheduled: result.outcome === "scheduled", until: result.outcome === "scheduled" ? utc(result.dueAt) : null });
+      return;
+    }
+    if (result.outcome === "not_found") return ctx.redirect("/login");
+    const code = ownDeletionRefusal(result.outcome)!;
+    const field = result.outcome === "wrong_code" ? "code" : result.outcome === "wrong_password" || result.outcome === "reauth_required" ? (user.passwordHash ? "password" : "code") : undefined;
+    return show(ctx, { error: CATALOGUE[code].message, field }, CATALOGUE[code].status);
+  });
+}
