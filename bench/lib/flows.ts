@@ -68,6 +68,30 @@ export async function totpLoginFlow(ctx: FlowContext): Promise<Tokens> {
   return exchange(ctx, auth, done.url);
 }
 
+let nextPasskeyUser = 0;
+
+/** a passkey as the only factor (the "Sign in with a passkey" button): options, assertion, consent, code exchange */
+export async function passkeyLoginFlow(ctx: FlowContext): Promise<Tokens> {
+  const user = ctx.seeded.passkeyUsers[nextPasskeyUser++ % ctx.seeded.passkeyUsers.length]!;
+  const browser = new TestBrowser(ctx.issuer, "Mozilla/5.0 GatehouseBench/1.0", true);
+  const auth = authorizationUrl(ctx);
+  const login = await browser.go(auth.url, { stopAt: BENCH_REDIRECT });
+  const uid = /\/interaction\/([\w-]+)/.exec(login.url)?.[1];
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(login.html)?.[1];
+  if (!uid || !csrf) throw new Error(`expected the sign-in page, got ${login.status} ${login.url}`);
+  const res = await browser.request(`${ctx.issuer}/interaction/${uid}/passkey/options`, {
+    method: "POST", headers: { "content-type": "application/json", accept: "application/json", origin: ctx.issuer }, body: JSON.stringify({ _csrf: csrf, factor: "first" }),
+  });
+  if (res.status !== 200) throw new Error(`passkey options ${res.status}`);
+  const options = (await res.json()) as { challenge: string };
+  const answer = user.key.get(options, { origin: ctx.issuer, rpId: new URL(ctx.issuer).hostname });
+  const consent = await browser.submit(login, "/passkey", { response: JSON.stringify(answer) }, { stopAt: BENCH_REDIRECT });
+  if (!consent.html.includes("/confirm")) throw new Error(`expected the consent page after the passkey, got ${consent.status}`);
+  const done = await browser.submit(consent, "/confirm", {}, { stopAt: BENCH_REDIRECT });
+  if (!done.url.startsWith(BENCH_REDIRECT)) throw new Error(`expected the callback, got ${done.status} ${done.url}`);
+  return exchange(ctx, auth, done.url);
+}
+
 async function exchange(ctx: FlowContext, auth: ReturnType<typeof authorizationUrl>, callback: string): Promise<Tokens> {
   const params = new URL(callback).searchParams;
   if (params.get("state") !== auth.state || params.get("iss") !== ctx.issuer) throw new Error("callback state or iss mismatch");

@@ -3,7 +3,7 @@
 // Gatehouse's, so the two alternate level by level and the report shows Gatehouse ÷ bare.
 import { BENCH_RESOURCE } from "./server.ts";
 import { runCannon, runLoop, type RunWindow } from "./drivers.ts";
-import { basic, loginFlow, rejectedLoginFlow, totpLoginFlow, type FlowContext } from "./flows.ts";
+import { basic, loginFlow, passkeyLoginFlow, rejectedLoginFlow, totpLoginFlow, type FlowContext } from "./flows.ts";
 import type { Limits } from "./limits.ts";
 import { analyticsScenario } from "./analytics.ts";
 import type { Summary } from "./stats.ts";
@@ -36,6 +36,8 @@ export function scenarios(ctx: FlowContext, databaseUrl: string): Scenario[] {
       run: (c, w) => runLoop(w, () => null, async () => { await loginFlow(c); }) },
     { name: "password + TOTP login (code page, consent, code+PKCE, ID token verified)", limit: "argon2Verify", levels: [2, 8],
       run: (c, w) => runLoop(w, () => null, async () => { await totpLoginFlow(c); }) },
+    { name: "passkey login (authorize, passkey options and assertion, consent, code+PKCE, ID token verified)", limit: "es256Sign", levels: [2, 8],
+      run: (c, w) => runLoop(w, () => null, async () => { await passkeyLoginFlow(c); }) },
     { name: "rejected login (wrong password)", limit: "argon2Verify", levels: [2, 8],
       run: (c, w) => runLoop(w, () => null, () => rejectedLoginFlow(c)) },
     ...againstBare("refresh with rotation", "es256Sign", [8, 32], async (c, w) => {

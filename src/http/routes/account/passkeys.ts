@@ -1,0 +1,139 @@
+// /account/passkeys: the user's passkeys and security keys (name, kind, created, last used), add one (a name and
+// the current password first; then the browser makes the key: public/js/passkeys.js), rename, remove (the
+// password again), and remove the password (passkeys only, while one is left). An account without a password
+// confirms with a passkey sign-in of the last 5 minutes instead, and cannot remove its last passkey. The options
+// are JSON for the script; the browser's answer comes back in an ordinary form. Wrong passwords count toward
+// lockout; adding and removing are audited (by the service) and emailed.
+import type Router from "@koa/router";
+import type { Context } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../web-context.ts";
+import type { User } from "../../../queries/users.ts";
+import { AppError } from "../../errors.ts";
+import { parseBody } from "../../body.ts";
+import { cleanName } from "../../../services/passkeys/management.ts";
+import { MAX_RESPONSE_CHARS } from "../../../services/passkeys/responses.ts";
+import { CATALOGUE } from "../../../lib/error-catalogue.ts";
+import type { AccountRouteHelpers } from "./helpers.ts";
+
+const BINDING = "account-passkeys";
+const password = z.string().min(1, "Enter your current password").max(1024, "Passwords can be at most 1024 characters long");
+const name = z.string().max(200, "Give the passkey a shorter name (at most 64 characters)");
+const optionsBody = z.object({ name, password: password.optional(), _csrf: z.string().optional() });
+const finishBody = z.object({ response: z.string().min(2, "The passkey did not answer. Try again.").max(MAX_RESPONSE_CHARS, "That passkey answer is too large."), _csrf: z.string().optional() });
+const renameBody = z.object({ name, _csrf: z.string().optional() });
+const removeBody = z.object({ password: password.optional(), _csrf: z.string().optional() });
+const removePasswordBody = z.object({ password, _csrf: z.string().optional() });
+/** an account without a password confirms with a passkey sign-in this recent instead (seconds) */
+export const FRESH_PASSKEY_SECONDS = 300;
+
+const LOCKED = "Your account is locked after too many failed attempts. Try again later.";
+const WRONG_PASSWORD = "That is not your current password.";
+const SIGN_IN_AGAIN = "Your account has no password: sign out, sign in again with a passkey, and do this within 5 minutes.";
+const BAD_NAME = "Give the passkey a name of 1 to 64 characters (for example \"Work laptop\" or \"Blue key\").";
+
+const fmt = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "never");
+
+export function registerPasskeyRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
+  const { csrf, services } = app;
+  const { passkeys } = services;
+  const body = parseBody(app.config.bodyLimit);
+  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+
+  async function show(ctx: Context, locals: { error?: string; notice?: string; field?: string; hasPassword?: boolean } = {}, status = 200): Promise<void> {
+    const { user } = h.account(ctx);
+    const list = (await passkeys.list(user.id)).map((p) => ({
+      id: p.id, name: p.name, kind: p.kind === "hwk" ? "Security key" : p.backedUp ? "Synced passkey" : "Passkey on this device",
+      created: fmt(p.createdAt), lastUsed: fmt(p.lastUsedAt),
+    }));
+    await h.render(ctx, "passkeys", {
+      title: "Passkeys", csrfToken: csrf.token(ctx, BINDING), passkeys: list, hasPassword: Boolean(user.passwordHash),
+      optionsUrl: "/account/passkeys/options", ...locals,
+    }, status);
+  }
+
+  /**
+   * the current password (a wrong one counts toward lockout and is audited as `auditType`), or for an account
+   * without one a passkey sign-in of the last 5 minutes; the words of a refusal, or null
+   */
+  async function confirm(ctx: Context, user: User, given: string | undefined, auditType: string): Promise<{ message: string; status: number } | null> {
+    if (!user.passwordHash) {
+      const { amr, loginTs } = h.account(ctx);
+      const fresh = amr.some((a) => a === "hwk" || a === "swk") && loginTs !== null && app.clock.now().getTime() / 1000 - loginTs <= FRESH_PASSKEY_SECONDS;
+      if (fresh) return null;
+      await services.audit.record({ type: auditType, outcome: "failure", userId: user.id, ...h.requestInfo(ctx), data: { reason: "no_recent_passkey" } });
+      return { message: SIGN_IN_AGAIN, status: 403 };
+    }
+    if (!given) return { message: "Enter your current password", status: 400 };
+    const check = await services.accounts.confirmPassword(user, given, h.credentialRequest(ctx));
+    if (check.outcome === "ok") return null;
+    await services.audit.record({ type: auditType, outcome: "failure", userId: user.id, ...h.requestInfo(ctx), data: { reason: check.outcome } });
+    return check.outcome === "locked" ? { message: LOCKED, status: 423 } : { message: WRONG_PASSWORD, status: 400 };
+  }
+
+  router.get("/account/passkeys", h.requireAccount, (ctx) => show(ctx));
+
+  // step 1 (JSON, for the script): the name and the password, then the options for navigator.credentials.create
+  router.post("/account/passkeys/options", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
+    const { user, sessionUid } = h.account(ctx);
+    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
+    const parsed = optionsBody.safeParse(submitted(ctx));
+    if (!parsed.success) throw new AppError("passkey.bad_request", 400, parsed.error.issues[0]?.message ?? "Enter a name and your password.");
+    const clean = cleanName(parsed.data.name);
+    if (!clean) throw new AppError("passkey.bad_name", 400, BAD_NAME);
+    const refused = await confirm(ctx, user, parsed.data.password, "passkey.added");
+    if (refused) throw new AppError("passkey.reauthentication", refused.status, refused.message);
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = await passkeys.registration.begin(user, sessionUid, clean);
+  });
+
+  // step 2: the browser's answer, verified and stored
+  router.post("/account/passkeys", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
+    const { user, sessionUid } = h.account(ctx);
+    const parsed = finishBody.safeParse(submitted(ctx));
+    if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message }, 400);
+    const result = await passkeys.registration.finish(user, sessionUid, parsed.data.response, h.requestInfo(ctx));
+    if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
+    return show(ctx, { notice: `The passkey "${result.passkey.name}" was added. You can sign in with it now.` });
+  });
+
+  // passkeys only from now on: the password goes (it needs the password, and a passkey left to sign in with)
+  router.post("/account/passkeys/remove-password", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
+    const { user } = h.account(ctx);
+    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
+    if (!user.passwordHash) return show(ctx, { error: "Your account has no password." }, 400);
+    const parsed = removePasswordBody.safeParse(submitted(ctx));
+    if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message }, 400);
+    const refused = await confirm(ctx, user, parsed.data.password, "password.removed");
+    if (refused) return show(ctx, { error: refused.message }, refused.status);
+    const result = await passkeys.removePassword(user, h.requestInfo(ctx));
+    if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
+    return show(ctx, { hasPassword: false, notice: "Your password was removed. You sign in with your passkeys now; \"Forgot your password?\" sets a new one." });
+  });
+
+  router.post("/account/passkeys/:id/rename", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
+    const { user } = h.account(ctx);
+    const parsed = renameBody.safeParse(submitted(ctx));
+    if (!parsed.success) return show(ctx, { error: BAD_NAME }, 400);
+    const result = await passkeys.rename(user, ctx.params.id ?? "", parsed.data.name, h.requestInfo(ctx));
+    if (result.outcome === "refused") return show(ctx, { error: result.code === "passkey.bad_name" ? BAD_NAME : CATALOGUE[result.code].message }, result.code === "passkey.bad_name" ? 400 : 404);
+    return show(ctx, { notice: `Renamed to "${result.passkey.name}".` });
+  });
+
+  router.post("/account/passkeys/:id/delete", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
+    const { user } = h.account(ctx);
+    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
+    const parsed = removeBody.safeParse(submitted(ctx));
+    if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message }, 400);
+    const refused = await confirm(ctx, user, parsed.data.password, "passkey.removed");
+    if (refused) return show(ctx, { error: refused.message }, refused.status);
+    const result = await passkeys.remove(user.id, ctx.params.id ?? "", { via: "account_page" }, h.requestInfo(ctx));
+    if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
+    return show(ctx, { notice: `The passkey "${result.passkey.name}" was removed.` });
+  });
+}

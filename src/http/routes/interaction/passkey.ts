@@ -1,0 +1,36 @@
+// Passkeys on the sign-in pages: POST /interaction/:uid/passkey/options answers the options for
+// navigator.credentials.get as JSON (`factor` first: any discoverable passkey, for the identifier field's
+// autofill and the "Sign in with a passkey" button; second: the keys of the user waiting at the code page),
+// with a challenge bound to this interaction. The browser's answer then goes in an ordinary form POST
+// (/interaction/:uid/passkey for the first factor; the code page's form for the second), so the rest of the
+// sign-in (gates, team, consent) is the same redirects as after a password. CSRF on both; the answers are
+// rate-limited per IP like passwords.
+import type Router from "@koa/router";
+import type { Middleware } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../web-context.ts";
+import type { LoginEngine } from "../../../flows/login/engine.ts";
+import { AppError } from "../../errors.ts";
+import { MAX_RESPONSE_CHARS } from "../../../services/passkeys/responses.ts";
+import type { InteractionHelpers } from "./shared.ts";
+
+const optionsBody = z.object({ factor: z.enum(["first", "second"]), _csrf: z.string().optional() });
+
+/** the form field carrying the browser's answer (JSON text); its shape is checked by the passkey service */
+export const passkeyResponse = z.string().min(2, "The passkey did not answer. Try again.").max(MAX_RESPONSE_CHARS, "That passkey answer is too large.");
+
+export function registerPasskeyOptions(router: Router, _app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware) {
+  router.post("/interaction/:uid/passkey/options", body, async (ctx) => {
+    const interaction = await h.load(ctx);
+    h.requireLogin(interaction);
+    h.verifyCsrf(ctx, interaction.uid);
+    const parsed = optionsBody.safeParse(ctx.request.body ?? {});
+    if (!parsed.success) throw new AppError("passkey.bad_request", 400, "Say which factor the passkey is for (first or second).");
+    // not rate-limited: one challenge per interaction and factor (a new one replaces the old), and the answers
+    // are (the sign-in form's limits); the page asks on every load for the autofill
+    const options = await engine.passkeyOptions(h.facts(ctx, interaction), parsed.data.factor === "first" ? "first_factor" : "second_factor");
+    if (!options) throw h.expired(interaction.uid);
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = options;
+  });
+}
