@@ -1,0 +1,118 @@
+// "Email me a sign-in link" (MAGIC_LINKS; services/magic-links/, flows/login/magic-link.ts). Off: every route
+// here is a 404 and the sign-in page shows no such form.
+//   POST /interaction/:uid/magic-link         the address: rate-limited per IP and per address, the same page
+//                                             whatever the address; sets the browser's nonce cookie (gh.magic)
+//   GET  /interaction/:uid/magic/:token       the emailed link: a page with one button, changing nothing
+//                                             (mail scanners open links)
+//   POST /interaction/:uid/magic/:token       in the browser that asked (its interaction and nonce): the first
+//                                             factor; anywhere else: the link is spent and shows a 6-digit code
+//   POST /interaction/:uid/magic-link/code    that code, typed in the browser that asked
+import type { Context, Middleware } from "koa";
+import type Router from "@koa/router";
+import { z } from "zod";
+import type { AppContext } from "../../web-context.ts";
+import type { LoginEngine } from "../../../flows/login/engine.ts";
+import type { Outcome } from "../../../flows/login/types.ts";
+import { AppError } from "../../errors.ts";
+import { normalizeEmail } from "../../../services/identifiers.ts";
+import { MAGIC_CODE_TTL, MAGIC_LINK_TTL } from "../../../services/magic-links/index.ts";
+import type { Interaction, InteractionHelpers } from "./shared.ts";
+import { wording } from "./messages.ts";
+import { emailedLinkPages, linkBinding } from "../../emailed-link-pages.ts";
+
+const requestBody = z.object({
+  email: z.string().trim().min(1, "Enter your email address").max(320, "That email address is too long").pipe(z.email("Enter a valid email address")),
+  remember: z.literal("1").optional(),
+  _csrf: z.string().optional(),
+});
+const codeBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code the link showed"), _csrf: z.string().optional() });
+
+export function registerMagicLinkRoutes(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware) {
+  const cookieName = app.config.isProduction ? "__Host-gh.magic" : "gh.magic";
+  // the link's own pages: no Referer leaves them (the token is in the URL), nothing cached
+  const linkPages = emailedLinkPages(app.views, "magic-link-invalid");
+  const binding = (token: string) => linkBinding("magic", token);
+  const invalid = (ctx: Context) => linkPages.page(ctx, "magic-link-invalid", { title: "This link is no longer valid" }, 400);
+  const enabled = () => {
+    if (!app.config.magicLinks.enabled) throw new AppError("not_found", 404, "Not found");
+  };
+  const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
+  const browserOf = (ctx: Context) => ctx.cookies.get(cookieName) ?? undefined;
+  function setBrowser(ctx: Context, value: string) {
+    // written by hand for Max-Age (Koa's cookies send Expires only), like the device cookie
+    const attributes = [`${cookieName}=${value}`, "Path=/", `Max-Age=${MAGIC_LINK_TTL}`, "HttpOnly", "SameSite=Lax", ...(app.config.isProduction ? ["Secure"] : [])];
+    ctx.append("Set-Cookie", attributes.join("; "));
+  }
+
+  async function sentPage(ctx: Context, interaction: Interaction, email: string, error?: { message: string; status: number }) {
+    const { uid } = interaction;
+    await h.renderPage(ctx, "magic-link-sent", {
+      title: "Check your email", clientName: await h.appName(interaction), email, error: error?.message,
+      csrfToken: h.csrfToken(ctx, uid), codeAction: `/interaction/${uid}/magic-link/code`, startOverUrl: `/interaction/${uid}`,
+    }, error?.status ?? 200);
+  }
+
+  /** a refused link or code: its page; anything else goes on like any first factor */
+  async function answer(ctx: Context, interaction: Interaction, outcome: Outcome, onCodeRefused: () => Promise<void>) {
+    if (outcome.kind === "refused" && outcome.code === "login.magic_code_invalid") return onCodeRefused();
+    if (outcome.kind === "refused" && outcome.code === "login.magic_link_invalid") return invalid(ctx);
+    if (outcome.kind === "refused" && outcome.code === "login.unverified") {
+      throw new AppError(outcome.code, wording(outcome).status, wording(outcome).message, { startOverUrl: `/interaction/${interaction.uid}` });
+    }
+    return h.answer(ctx, interaction, outcome);
+  }
+
+  router.post("/interaction/:uid/magic-link", body, async (ctx) => {
+    enabled();
+    const interaction = await h.load(ctx);
+    h.requireLogin(interaction);
+    h.verifyCsrf(ctx, interaction.uid);
+    const parsed = requestBody.safeParse(ctx.request.body ?? {});
+    if (!parsed.success) throw new AppError("magic_link.bad_request", 400, parsed.error.issues[0]?.message ?? "Enter your email address", { startOverUrl: `/interaction/${interaction.uid}` });
+    const { email, remember } = parsed.data;
+    await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
+    await app.rateLimits.magicLinkPerIdentifier.consume(normalizeEmail(email));
+    const { browser } = await app.services.magicLinks.request({ uid: interaction.uid, email, remember: remember === "1", request: requestInfo(ctx) });
+    setBrowser(ctx, browser);
+    return sentPage(ctx, interaction, email);
+  });
+
+  router.get("/interaction/:uid/magic/:token", async (ctx) => {
+    enabled();
+    const token = String(ctx.params.token);
+    await linkPages.page(ctx, "magic-link-open", {
+      title: "Sign in with your link", csrfToken: app.csrf.token(ctx, binding(token)), action: `/interaction/${encodeURIComponent(String(ctx.params.uid))}/magic/${encodeURIComponent(token)}`,
+    });
+  });
+
+  router.post("/interaction/:uid/magic/:token", body, async (ctx) => {
+    enabled();
+    const uid = String(ctx.params.uid);
+    const token = String(ctx.params.token);
+    // the emailed token is what authorizes this; the form token is still required (see csrf.ts)
+    app.csrf.verify(ctx, binding(token), (ctx.request.body as Record<string, unknown> | undefined)?._csrf, { allowNullOrigin: true });
+    await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
+    // this browser's own interaction (its cookie) and the nonce it was given: the same browser
+    const interaction = await h.load(ctx).catch(() => null);
+    const browser = browserOf(ctx);
+    if (interaction?.uid === uid && interaction.prompt.name === "login" && (await app.services.magicLinks.sameBrowser(token, browser))) {
+      const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "magic_link", token, browser, remember: false });
+      return answer(ctx, interaction, outcome, () => invalid(ctx));
+    }
+    const handed = await app.services.magicLinks.handOff(uid, token, requestInfo(ctx));
+    if (handed.outcome !== "code") return invalid(ctx);
+    return linkPages.page(ctx, "magic-link-code", { title: "Your sign-in code", code: handed.code, minutes: Math.round(MAGIC_CODE_TTL / 60) });
+  });
+
+  router.post("/interaction/:uid/magic-link/code", body, async (ctx) => {
+    enabled();
+    const interaction = await h.load(ctx);
+    h.requireLogin(interaction);
+    h.verifyCsrf(ctx, interaction.uid);
+    await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
+    const parsed = codeBody.safeParse(ctx.request.body ?? {});
+    if (!parsed.success) return sentPage(ctx, interaction, "your address", { message: parsed.error.issues[0]?.message ?? "Enter the code", status: 400 });
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "magic_link", code: parsed.data.code, browser: browserOf(ctx), remember: false });
+    return answer(ctx, interaction, outcome, async () => sentPage(ctx, interaction, "your address", wording({ code: "login.magic_code_invalid" })));
+  });
+}
