@@ -30,10 +30,13 @@ export function createAccountSessions(app: AppContext) {
       return { user, sessionId: session.jti, sessionUid: session.uid, amr: session.amr ?? [], loginTs: session.loginTs ?? null };
     },
 
-    /** redirects to the provider's authorization endpoint for the account client; returns to `returnTo` afterwards */
-    startLogin(ctx: Context, returnTo: string, extra: Record<string, string> = {}): void {
+    /**
+     * redirects to the provider's authorization endpoint for the account client; returns to `returnTo` afterwards
+     * (undefined: no page was asked for, the callback picks the landing page)
+     */
+    startLogin(ctx: Context, returnTo: string | undefined, extra: Record<string, string> = {}): void {
       const state = randomToken(16);
-      ctx.cookies.set(STATE_COOKIE, JSON.stringify({ state, returnTo: safeReturnPath(returnTo) }), { httpOnly: true, sameSite: "lax", secure, signed: true, maxAge: app.config.session.interactionTtl * 1000, overwrite: true });
+      ctx.cookies.set(STATE_COOKIE, JSON.stringify({ state, returnTo: returnTo === undefined ? undefined : safeReturnPath(returnTo) }), { httpOnly: true, sameSite: "lax", secure, signed: true, maxAge: app.config.session.interactionTtl * 1000, overwrite: true });
       const url = new URL(`${app.config.issuer}/auth`);
       url.search = new URLSearchParams({
         client_id: ACCOUNT_CLIENT_ID,
@@ -49,8 +52,8 @@ export function createAccountSessions(app: AppContext) {
       ctx.redirect(url.toString());
     },
 
-    /** the callback: checks the state against this browser's cookie and returns where to go */
-    finishLogin(ctx: Context): string {
+    /** the callback: checks the state against this browser's cookie and returns where to go (undefined: no page was asked for) */
+    finishLogin(ctx: Context): string | undefined {
       const raw = ctx.cookies.get(STATE_COOKIE, { signed: true });
       ctx.cookies.set(STATE_COOKIE, null, { httpOnly: true, sameSite: "lax", secure, signed: true, overwrite: true });
       let saved: { state?: string; returnTo?: string } = {};
@@ -61,7 +64,7 @@ export function createAccountSessions(app: AppContext) {
       if (typeof ctx.query.error === "string") {
         throw new AppError("account.login_failed", 400, "Sign-in was cancelled.", { startOverUrl: "/login" });
       }
-      return safeReturnPath(saved.returnTo);
+      return saved.returnTo === undefined ? undefined : safeReturnPath(saved.returnTo);
     },
   };
 }

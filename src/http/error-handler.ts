@@ -2,12 +2,24 @@
 // Postgres or Redis not there (db/unavailable.ts) is a 503 with Retry-After. Unexpected errors are logged with
 // their stack and shown as a plain 500: no details reach the user. Every path under /api answers the REST API's
 // JSON errors (api-errors.ts) whatever the Accept header says, also for refusals made before the API's router runs
-// and for an error status nothing answered.
+// and for an error status nothing answered. A URL nothing answered outside /api gets the styled 404 page.
 import type { Middleware } from "koa";
 import type { Views } from "../lib/views.ts";
 import { AppError, serviceUnavailable } from "./errors.ts";
 import { answerApiError, answerEmptyApiError, isApiPath } from "./api-errors.ts";
 import { isDependencyUnavailable } from "../db/unavailable.ts";
+
+/** a URL nothing answered: the styled page (JSON for a JSON caller), never Koa's plain-text "Not Found" */
+async function notFound(ctx: Parameters<Middleware>[0], views: Views): Promise<void> {
+  const message = "There is no page at this address. Check the link, or go to the start page.";
+  ctx.status = 404;
+  if (ctx.accepts("html", "json") === "json") {
+    ctx.body = { code: "not_found", message, data: {} };
+    return;
+  }
+  ctx.type = "html";
+  ctx.body = await views.render("pages/error", { title: "Page not found", status: 404, message, requestId: ctx.state.requestId, homeUrl: "/" });
+}
 
 export function errorHandler(views: Views): Middleware {
   return async (ctx, next) => {
@@ -23,6 +35,7 @@ export function errorHandler(views: Views): Middleware {
     }
     try {
       await next();
+      if (ctx.status === 404 && ctx.body == null) await notFound(ctx, views);
     } catch (err) {
       const known = err instanceof AppError ? err : isDependencyUnavailable(err) ? serviceUnavailable() : undefined;
       const httpish = err as { status?: number; expose?: boolean; message?: string };

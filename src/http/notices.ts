@@ -6,6 +6,7 @@ import type { Context } from "koa";
 export const NOTICES = {
   password_reset: "Your password was changed and every session was signed out. Sign in with your new password.",
   email_changed: "Your email address was changed.",
+  email_verified: "Your email address is confirmed. Sign in to continue.",
 } as const;
 export type NoticeCode = keyof typeof NOTICES;
 

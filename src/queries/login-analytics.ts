@@ -69,6 +69,24 @@ export async function loginSeries(db: PrismaClient, from: Date, to: Date, bucket
     ORDER BY b.start`;
 }
 
+/**
+ * sign-ins per bucket [edges[i], edges[i + 1]) for ascending `edges` (the buckets the caller chose: calendar days in
+ * a time zone, say); one row per bucket, empty ones with zeros; counted as loginSeries counts
+ */
+export async function loginSeriesAt(db: PrismaClient, edges: Date[]): Promise<{ succeeded: number; failed: number }[]> {
+  if (edges.length < 2) return [];
+  const rows = await db.$queryRaw<{ i: number; succeeded: number; failed: number }[]>`
+    SELECT width_bucket(created_at, ${edges.map((d) => d.toISOString())}::timestamp[])::int AS i,
+           count(*) FILTER (WHERE type = 'login.succeeded')::int AS succeeded,
+           count(*) FILTER (WHERE type <> 'login.succeeded')::int AS failed
+    FROM audit_events
+    WHERE type IN ('login.succeeded', 'login.failed', 'login.second_factor_failed')
+      AND created_at >= ${edges[0]}::timestamp AND created_at < ${edges[edges.length - 1]}::timestamp
+    GROUP BY 1`;
+  const byBucket = new Map(rows.map((r) => [r.i, r]));
+  return edges.slice(0, -1).map((_, i) => ({ succeeded: byBucket.get(i + 1)?.succeeded ?? 0, failed: byBucket.get(i + 1)?.failed ?? 0 }));
+}
+
 /** the aggregates bound to one Prisma client (what the analytics service uses) */
 export function createLoginAnalyticsQueries(db: PrismaClient) {
   return {
@@ -76,6 +94,7 @@ export function createLoginAnalyticsQueries(db: PrismaClient) {
     countDeviceCodeLogins: (from: Date, to: Date) => countDeviceCodeLogins(db, from, to),
     sessionDurations: (from: Date, to: Date, now: Date) => sessionDurations(db, from, to, now),
     loginSeries: (from: Date, to: Date, bucket: Bucket) => loginSeries(db, from, to, bucket),
+    loginSeriesAt: (edges: Date[]) => loginSeriesAt(db, edges),
   };
 }
 

@@ -9,12 +9,15 @@
 //   with no end recorded; never past expires_at); sessions still alive are left out.
 // - passwordResetRate = password_reset.requested (unknown addresses included) / attempts: resets per sign-in attempt.
 // - series: hour buckets when the range is at most 48 hours, else day buckets, starting at `from`; every bucket
-//   present (zeros when empty); the last one may be cut short by `to`.
+//   present (zeros when empty); the last one may be cut short by `to`. With a time zone (the dashboard's
+//   DASHBOARD_TIME_ZONE) the buckets are that zone's calendar days or clock hours instead (the first one cut short
+//   by `from` when it starts mid-day), each with its local start as `local` ("YYYY-MM-DD HH:MM").
 // A rate whose denominator is 0 is null (no data: "n/a"), never 0 or NaN. Bad ranges throw AnalyticsQueryError.
 import type { AdminCountQueries } from "../queries/admin-counts.ts";
 import { z } from "zod";
 import type { Clock } from "../lib/clock.ts";
 import type { Bucket, LoginAnalyticsQueries } from "../queries/login-analytics.ts";
+import { fromWallClock, localText, startOfLocal, zoneOffset } from "../lib/time-zone.ts";
 
 export const HOURLY_MAX_HOURS = 48;
 export const RANGE_MAX_DAYS = 400;
@@ -40,8 +43,23 @@ export type LoginAnalytics = {
   deviceApproval: { succeeded: number; withEmailedCode: number; codesSent: number; rate: number | null };
   sessions: { measured: number; averageSeconds: number | null };
   passwordResets: { requested: number; rate: number | null };
-  series: { start: string; succeeded: number; failed: number }[];
+  series: { start: string; succeeded: number; failed: number; local?: string }[];
 };
+
+/** the bucket edges of [from, to) on the zone's calendar days or clock hours: from, each boundary inside, to */
+export function localEdges(from: Date, to: Date, bucket: Bucket, zone: string): Date[] {
+  const step = bucket === "day" ? 86_400_000 : 3_600_000;
+  const first = startOfLocal(zone, from, bucket);
+  const wall = first.getTime() + zoneOffset(zone, first.getTime());
+  const edges = [from];
+  for (let k = 1; ; k++) {
+    const edge = new Date(fromWallClock(zone, wall + k * step));
+    if (edge >= to) break;
+    if (edge > edges[edges.length - 1]!) edges.push(edge);
+  }
+  edges.push(to);
+  return edges;
+}
 
 const ratio = (n: number, d: number) => (d === 0 ? null : n / d);
 
@@ -64,16 +82,21 @@ export function parseRange(input: unknown): { from: Date; to: Date } {
 
 export function createAnalytics(deps: { queries: LoginAnalyticsQueries; counts: AdminCountQueries; clock: Clock }) {
   const { queries: q, clock } = deps;
+  async function seriesOf(from: Date, to: Date, bucket: Bucket, timeZone?: string) {
+    if (!timeZone) return q.loginSeries(from, to, bucket);
+    const edges = localEdges(from, to, bucket, timeZone);
+    return (await q.loginSeriesAt(edges)).map((b, i) => ({ start: edges[i]!, ...b }));
+  }
   return {
     /** the dashboard's totals at `now` (users, teams, clients, sessions, ...) */
     counts: (now: Date) => deps.counts.counts(now),
 
     /** every figure for [from, to) (ISO 8601 strings, as from a query string) */
-    async logins(input: { from: string; to: string }): Promise<LoginAnalytics> {
+    async logins(input: { from: string; to: string }, timeZone?: string): Promise<LoginAnalytics> {
       const { from, to } = parseRange(input);
       const bucket = bucketFor(from, to);
       const [counts, withCode, sessions, series] = await Promise.all([
-        q.countEvents(from, to), q.countDeviceCodeLogins(from, to), q.sessionDurations(from, to, clock.now()), q.loginSeries(from, to, bucket),
+        q.countEvents(from, to), q.countDeviceCodeLogins(from, to), q.sessionDurations(from, to, clock.now()), seriesOf(from, to, bucket, timeZone),
       ]);
       const count = (type: string) => counts[type] ?? 0;
       // the series covers [from, to) bucket by bucket: its sums are the range's totals
@@ -87,7 +110,7 @@ export function createAnalytics(deps: { queries: LoginAnalyticsQueries; counts: 
         deviceApproval: { succeeded, withEmailedCode: withCode, codesSent: count("device.code_sent"), rate: ratio(withCode, succeeded) },
         sessions: { measured: sessions.sessions, averageSeconds: sessions.averageSeconds },
         passwordResets: { requested: count("password_reset.requested"), rate: ratio(count("password_reset.requested"), attempts) },
-        series: series.map((b) => ({ start: b.start.toISOString(), succeeded: b.succeeded, failed: b.failed })),
+        series: series.map((b) => ({ start: b.start.toISOString(), succeeded: b.succeeded, failed: b.failed, ...(timeZone ? { local: localText(timeZone, b.start) } : {}) })),
       };
     },
   };

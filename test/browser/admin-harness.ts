@@ -64,7 +64,7 @@ export function useAdminBrowser(): AdminBrowser {
       await page.waitForURL(/\/interaction\/[\w-]+$/); // the real login page
       await page.getByLabel("Email or username").fill(admin!.email);
       await page.locator("#password").fill(admin!.password);
-      await page.getByRole("button", { name: "Login", exact: true }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await page.waitForURL((u) => u.pathname === new URL(path, t!.url).pathname);
       await page.waitForLoadState();
       // the login's return_to keeps the path only: open the page asked for

@@ -66,7 +66,7 @@ describe("device approval pages in chromium", { timeout: 180_000 }, () => {
     await page.goto(`${t.url}/login?return_to=/account/devices`);
     await page.getByLabel("Email or username").fill(user.email);
     await page.locator("#password").fill(user.password);
-    await page.getByRole("button", { name: "Login", exact: true }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(/\/interaction\/[\w-]+\/device$/);
     expect(await page.locator("h1").textContent()).toBe("Check your email");
     expect(await page.getByRole("button", { name: "Send a new code" }).isDisabled()).toBe(true);

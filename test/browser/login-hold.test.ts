@@ -69,7 +69,7 @@ describe("the held sign-in's waiting page in chromium", { timeout: 120_000 }, ()
     await page.goto(url.toString());
     await page.getByLabel("Email or username").fill(user.email);
     await page.getByLabel("Password", { exact: true }).fill(user.password);
-    await page.getByRole("button", { name: "Login" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(/\/interaction\/[\w-]+\/hold$/);
     const mail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject === "Was this you signing in to Gatehouse?");
     const approve = /https?:\/\/\S+\/login-holds\/[\w-]+/.exec(mail.text)![0];

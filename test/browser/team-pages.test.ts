@@ -60,7 +60,7 @@ describe("team pages in chromium", { timeout: 120_000 }, () => {
     await page.waitForURL(/\/interaction\/[\w-]+$/);
     await page.getByLabel("Email or username").fill(user.email);
     await page.locator("#password").fill(user.password);
-    await page.getByRole("button", { name: "Login", exact: true }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForURL(/\/interaction\/[\w-]+\/team$/);
   }
 
@@ -103,7 +103,7 @@ describe("team pages in chromium", { timeout: 120_000 }, () => {
       await page.goto(`${t.url}/account/teams`);
       await page.getByLabel("Email or username").fill(user.email);
       await page.locator("#password").fill(user.password);
-      await page.getByRole("button", { name: "Login", exact: true }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await page.waitForURL((u) => u.pathname === "/account/teams");
       expect(await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Teams" }).getAttribute("aria-current")).toBe("page");
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);

@@ -6,7 +6,6 @@ import * as client from "openid-client";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { discover } from "../helpers/oidc-flow.ts";
-import { post } from "../helpers/totp-login.ts";
 import { createTeam, exchange, pickTeam, startSignIn, twoTeamUser } from "../helpers/team-flow.ts";
 
 const REDIRECT = "https://rp.example.test/callback";
@@ -42,8 +41,11 @@ describe("account page: teams", () => {
     for (const team of [own, other]) {
       expect(page.html).toContain(`<a href="/account/teams/${team.slug}">${team.name}</a>`);
       expect(page.html).toContain(`<code>${team.slug}</code>`);
-      expect(page.html).toContain(`action="${leaveForm(team.slug)}"`);
     }
+    // a member may leave; the Owner sees the button inactive, with the way out beside it (#18 item 11)
+    expect(page.html).toContain(`action="${leaveForm(other.slug)}"`);
+    expect(page.html).not.toContain(`action="${leaveForm(own.slug)}"`);
+    expect(page.html).toContain(`<button class="btn btn-secondary" type="button" disabled aria-describedby="owner-hint-${own.slug}">Leave ${own.name}</button>`);
     expect(page.html).toContain('<span class="badge">Owner</span>');
     expect(page.html).toContain('<span class="badge">Developer</span>');
     expect(page.html).toContain("sent as <code>team</code>");
@@ -90,7 +92,7 @@ describe("account page: teams", () => {
     expect(kept.claims()!.team).toMatchObject({ id: own.id });
 
     // once gone, the team is a 404 here
-    const gone = await browser.request(`${t.url}${leaveForm(other.slug)}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin }, body: new URLSearchParams({ _csrf: csrfOf(left), confirm: "yes" }).toString() });
+    const gone = await browser.request(`${t.url}${leaveForm(other.slug)}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin }, body: new URLSearchParams({ _csrf: csrfOf(confirm), confirm: "yes" }).toString() }); // (the page after leaving has no form left: the Owner's team offers none)
     expect(gone.status).toBe(404);
   });
 
@@ -98,7 +100,9 @@ describe("account page: teams", () => {
     const { user, own } = await twoTeamUser(t);
     const { browser, page } = await accountPage(user);
     expect(page.html).toContain(`<a href="/account/teams/${own.slug}/transfer">transfer ownership</a>`);
-    const refused = await post(browser, page, leaveForm(own.slug), { confirm: "yes" });
+    // the page offers no leave form to the Owner; a hand-made POST is still refused by the server
+    const ownerPost = await browser.request(`${t.url}${leaveForm(own.slug)}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin }, body: new URLSearchParams({ _csrf: csrfOf(page), confirm: "yes" }).toString() });
+    const refused = { status: ownerPost.status, html: await ownerPost.text() };
     expect(refused.status).toBe(409);
     expect(refused.html).toContain(`You are the Owner of ${own.name}. Transfer ownership to another member before you leave.`);
     expect(refused.html).toContain(`<a href="/account/teams/${own.slug}/transfer">Transfer ownership</a>`);

@@ -3,7 +3,8 @@
 // title and description. Pure: numbers and strings only; views/partials/admin-chart.eta draws it as inline SVG
 // (escaped, no script, colours from CSS custom properties so light and dark themes both work).
 
-export type ChartPoint = { start: string; succeeded: number; failed: number };
+/** `local`: the bucket's start on the dashboard's clock ("YYYY-MM-DD HH:MM"), what the axis labels show */
+export type ChartPoint = { start: string; succeeded: number; failed: number; local?: string };
 export type ChartBar = { x: number; y: number; width: number; height: number; kind: "succeeded" | "failed"; label: string };
 export type ChartLayout = {
   width: number; height: number;
@@ -30,7 +31,7 @@ export function niceStep(max: number, ticks = 4): number {
   return 10 * magnitude;
 }
 
-/** a bucket's short label: "HH:00" for hours, "MM-DD" for days (UTC) */
+/** a bucket's short label from its start ("YYYY-MM-DD?HH:MM…"): "HH:00" for hours, "MM-DD" for days */
 export function bucketLabel(start: string, bucket: "hour" | "day"): string {
   return bucket === "hour" ? `${start.slice(11, 13)}:00` : start.slice(5, 10);
 }
@@ -62,7 +63,7 @@ export function layoutLoginChart(series: ChartPoint[], bucket: "hour" | "day", r
 
   const every = Math.max(1, Math.ceil(series.length / MAX_X_LABELS));
   const xLabels = series
-    .map((p, i) => ({ i, x: round(plot.left + i * slot + slot / 2), label: bucketLabel(p.start, bucket) }))
+    .map((p, i) => ({ i, x: round(plot.left + i * slot + slot / 2), label: bucketLabel(p.local ?? p.start, bucket) }))
     .filter((l) => l.i % every === 0)
     .map(({ x, label }) => ({ x, label }));
 

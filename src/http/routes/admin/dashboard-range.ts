@@ -1,6 +1,9 @@
-// The date ranges the admin screens accept from a GET form: dashboard presets (last 24 hours, 7 or 30 days, ending
-// now) or from/to dates. A date is a whole UTC day: "from" starts at its 00:00, "to" includes its day (ends at the
-// next day's 00:00). A full ISO 8601 date-time with an offset is taken as it is. Bad input -> RangeInputError.
+// The date ranges the admin screens accept from a GET form: dashboard presets (the last 24 clock hours, 7 or 30
+// calendar days, ending now, in the dashboard's time zone, so each bar is a whole hour or day, the current one
+// last) or from/to dates. A date is a whole day (UTC unless a zone is given): "from" starts at its 00:00, "to"
+// includes its day (ends at the next day's 00:00). A full ISO 8601 date-time with an offset is taken as it is.
+// Bad input -> RangeInputError.
+import { localMidnight, startOfLocal } from "../../../lib/time-zone.ts";
 
 export class RangeInputError extends Error {
   constructor(message: string) {
@@ -10,22 +13,22 @@ export class RangeInputError extends Error {
 }
 
 export const RANGE_PRESETS = [
-  { key: "24h", label: "Last 24 hours", ms: 24 * 3_600_000 },
-  { key: "7d", label: "Last 7 days", ms: 7 * 86_400_000 },
-  { key: "30d", label: "Last 30 days", ms: 30 * 86_400_000 },
+  { key: "24h", label: "Last 24 hours", unit: "hour", count: 24 },
+  { key: "7d", label: "Last 7 days", unit: "day", count: 7 },
+  { key: "30d", label: "Last 30 days", unit: "day", count: 30 },
 ] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number]["key"];
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** a form's date (or date-time) as an instant; `end` makes a date mean the end of its day */
-export function parseDateInput(field: string, value: string, end: boolean): Date {
+/** a form's date (or date-time) as an instant; `end` makes a date mean the end of its day (in `zone`) */
+export function parseDateInput(field: string, value: string, end: boolean, zone = "UTC"): Date {
   const v = value.trim();
   if (DATE.test(v)) {
     const d = new Date(`${v}T00:00:00.000Z`);
     if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new RangeInputError(`${field} is not a real date: ${v}`);
-    return end ? new Date(d.getTime() + 86_400_000) : d;
+    return localMidnight(zone, end ? new Date(d.getTime() + 86_400_000).toISOString().slice(0, 10) : v);
   }
   if (DATE_TIME.test(v) && !Number.isNaN(new Date(v).getTime())) return new Date(v);
   throw new RangeInputError(`${field} must be a date (YYYY-MM-DD)`);
@@ -38,19 +41,19 @@ const one = (q: Record<string, unknown>, key: string): string => {
 
 export type DashboardRange = { preset: RangePreset | null; from: Date; to: Date; fromInput: string; toInput: string };
 
-/** the dashboard's range from its query string: ?range=24h|7d|30d (default 7d), or ?from=&to= dates */
-export function dashboardRange(query: Record<string, unknown>, now: Date): DashboardRange {
+/** the dashboard's range from its query string: ?range=24h|7d|30d (default 7d), or ?from=&to= dates (days in `zone`) */
+export function dashboardRange(query: Record<string, unknown>, now: Date, zone = "UTC"): DashboardRange {
   const fromInput = one(query, "from");
   const toInput = one(query, "to");
   const range = one(query, "range");
   if (fromInput || toInput) {
     if (!fromInput || !toInput) throw new RangeInputError("Give both a from and a to date, or pick a preset range.");
-    const from = parseDateInput("from", fromInput, false);
-    const to = parseDateInput("to", toInput, true);
+    const from = parseDateInput("from", fromInput, false, zone);
+    const to = parseDateInput("to", toInput, true, zone);
     if (from >= to) throw new RangeInputError("The from date must be before the to date.");
     return { preset: null, from, to, fromInput, toInput };
   }
   const preset = RANGE_PRESETS.find((p) => p.key === (range || "7d"));
   if (!preset) throw new RangeInputError(`Unknown range "${range}": pick last 24 hours, 7 days or 30 days.`);
-  return { preset: preset.key, from: new Date(now.getTime() - preset.ms), to: now, fromInput: "", toInput: "" };
+  return { preset: preset.key, from: startOfLocal(zone, now, preset.unit, preset.count - 1), to: now, fromInput: "", toInput: "" };
 }

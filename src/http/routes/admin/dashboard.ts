@@ -11,6 +11,7 @@ import type { AdminRouteHelpers } from "./shared.ts";
 import { layoutLoginChart } from "./chart-svg.ts";
 import { dashboardRange, RangeInputError, RANGE_PRESETS, type DashboardRange } from "./dashboard-range.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { localText } from "../../../lib/time-zone.ts";
 
 
 /** a rate as a percentage with one decimal, or "n/a" when there was nothing to divide by */
@@ -27,7 +28,6 @@ export function duration(seconds: number | null): string {
   return `${s} s`;
 }
 
-const utc = (iso: string) => `${iso.slice(0, 16).replace("T", " ")} UTC`;
 
 function rates(a: LoginAnalytics) {
   return [
@@ -45,27 +45,30 @@ export function registerAdminDashboardRoutes(router: Router, app: AppContext, h:
 
   router.get("/admin/dashboard", h.requireAdmin(ADMIN_PERMISSIONS.auditRead), async (ctx: Context) => {
     const now = app.clock.now();
+    const zone = app.config.dashboardTimeZone;
+    const clockText = (iso: string) => `${localText(zone, new Date(iso))} ${zone}`;
     const base = { section: "dashboard" as const, title: "Dashboard", presets: RANGE_PRESETS, counts: await loginAnalytics.counts(now) };
     let range: DashboardRange;
     let analytics: LoginAnalytics;
     try {
-      range = dashboardRange(ctx.query, now);
-      analytics = await loginAnalytics.logins({ from: range.from.toISOString(), to: range.to.toISOString() });
+      range = dashboardRange(ctx.query, now, zone);
+      analytics = await loginAnalytics.logins({ from: range.from.toISOString(), to: range.to.toISOString() }, zone);
     } catch (err) {
       if (!(err instanceof RangeInputError || err instanceof AnalyticsQueryError)) throw err;
       const q = ctx.query;
       const keep = (k: string) => (typeof q[k] === "string" ? (q[k] as string) : "");
       return h.render(ctx, "dashboard", { ...base, error: `That range cannot be shown: ${err.message}`, range: { preset: null, fromInput: keep("from"), toInput: keep("to") } }, 400);
     }
-    const chart = layoutLoginChart(analytics.series, analytics.bucket, { from: utc(analytics.from), to: utc(analytics.to) });
+    const chart = layoutLoginChart(analytics.series, analytics.bucket, { from: clockText(analytics.from), to: clockText(analytics.to) });
     await h.render(ctx, "dashboard", {
       ...base,
       range,
-      period: { from: utc(analytics.from), to: utc(analytics.to), bucket: analytics.bucket },
+      period: { from: clockText(analytics.from), to: clockText(analytics.to), bucket: analytics.bucket, zone },
       rates: rates(analytics),
       logins: analytics.logins,
       chart,
-      rows: analytics.series.map((b) => ({ start: utc(b.start), succeeded: b.succeeded, failed: b.failed })),
+      // a day row is its calendar date, an hour row its clock hour (both on the dashboard's clock)
+      rows: analytics.series.map((b) => ({ start: analytics.bucket === "day" ? (b.local ?? b.start).slice(0, 10) : clockText(b.start), succeeded: b.succeeded, failed: b.failed })),
     });
   });
 }
