@@ -87,6 +87,17 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
       .map(({ tab, permissions: list }) => ({ tab, permissions: list.filter((p) => p.owner === CORE_OWNER && p.code.startsWith(ADMIN_PREFIX)) }))
       .filter((t) => t.permissions.length),
 
+    /** create's checks of a role's key, name and grants, without writing (a configuration import checks a whole file first) */
+    validate(input: { key: string; name: string; permissions: readonly string[] }): { key: string; name: string; permissions: string[] } | Invalid {
+      const key = input.key.trim();
+      if (!SYSTEM_ROLE_KEY.test(key)) return invalid("key", "Role keys have 2 to 40 lower-case letters, digits or underscores, starting with a letter.");
+      if (key === SUPER_ADMIN) return invalid("key", "Super Admin is built in and cannot be changed.");
+      const name = checkName(input.name);
+      if (typeof name !== "string") return name;
+      const grants = checkGrants(input.permissions);
+      return Array.isArray(grants) ? { key, name, permissions: grants } : grants;
+    },
+
     async create(input: { key: string; name: string; permissions: readonly string[] }, actor: AuditContext = {}): Promise<CreateSystemRoleResult> {
       const key = input.key.trim();
       if (!SYSTEM_ROLE_KEY.test(key)) return invalid("key", "Role keys have 2 to 40 lower-case letters, digits or underscores, starting with a letter.");
