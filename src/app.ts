@@ -30,9 +30,11 @@ import { registerTeamRoutes } from "./http/routes/teams/index.ts";
 import { registerApiRoutes } from "./http/routes/api/index.ts";
 import { registerLoginHoldRoutes } from "./http/routes/login-holds.ts";
 import { registerUnlockRoutes } from "./http/routes/unlock.ts";
+import { registerAccountRestoreRoutes } from "./http/routes/account-restore.ts";
 import { registerAdminRoutes } from "./http/routes/admin/index.ts";
 import { sessionGuard } from "./http/session-guard.ts";
 import { refuseNulInUrl } from "./http/nul-characters.ts";
+import { registerVendorAssets } from "./http/routes/vendor-assets.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 /** oidc-provider's endpoints (its default routes) that no Gatehouse route or page shares */
@@ -48,6 +50,7 @@ export function createApp(app: AppContext): Koa {
   const router = new Router();
   registerHomeRoutes(router, app);
   registerHealthRoutes(router, app);
+  registerVendorAssets(router, { production: app.config.isProduction });
   registerInteractionRoutes(router, app);
   registerDevMailboxRoutes(router, app);
   registerRegistrationRoutes(router, app);
@@ -58,12 +61,13 @@ export function createApp(app: AppContext): Koa {
   registerTeamRoutes(router, app);
   registerLoginHoldRoutes(router, app);
   registerUnlockRoutes(router, app);
+  registerAccountRestoreRoutes(router, app);
   registerAdminRoutes(router, app);
   registerApiRoutes(router, app);
 
   koa.use((_ctx, next) => withRequestMemo(next));
   koa.use(requestContext(app.log, app.accessLog));
-  koa.use(createMetrics({ outboxDepth: () => app.services.outbox.depth(), now: () => app.clock.now() }).middleware);
+  koa.use(createMetrics({ outboxDepth: () => app.services.outbox.depth(), now: () => app.clock.now(), retention: app.services.retention }).middleware);
   if (app.config.isProduction) koa.use(httpsOnly(app.config.issuer));
   koa.use(issuerHostOnly({ issuer: app.config.issuer, production: app.config.isProduction, allowedHosts: app.config.allowedHosts }));
   koa.use(securityHeaders({ production: app.config.isProduction }));

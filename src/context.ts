@@ -20,9 +20,12 @@ import { createAuditService } from "./services/audit.ts";
 import { createLockoutService } from "./services/lockout.ts";
 import { createSignInLocks } from "./services/sign-in-locks.ts";
 import { createUnlockLinks, type UnlockLinks } from "./services/unlock-links.ts";
+import { createMagicLinks, type MagicLinks } from "./services/magic-links/index.ts";
+import { createMfaRequirements, type MfaRequirements } from "./services/mfa-requirements.ts";
 import type { Mailer } from "./services/mail/mailer.ts";
 import { createNotifications, type Notifications } from "./services/notifications.ts";
 import { createPasswordPolicy, type PasswordPolicy } from "./services/password-policy.ts";
+import { createBreachCheck } from "./services/password-breach.ts";
 import { createRegistrationService, type RegistrationService } from "./services/registration.ts";
 import { createTotpService, type TotpService } from "./services/totp.ts";
 import { createCredentialService, type CredentialService } from "./services/credentials.ts";
@@ -51,8 +54,11 @@ import { createTrustedDevices, type TrustedDevices } from "./services/devices/tr
 import { createRiskService, type RiskService } from "./services/risk/index.ts";
 import { createAuditLog, type AuditLog } from "./services/audit-log.ts";
 import { createAnalytics, type Analytics } from "./services/analytics.ts";
+import { createRetention, type Retention } from "./services/retention/index.ts";
 import { userAdminFor, type UserAdmin } from "./services/user-admin.ts";
 import { createTeamAdmin, type TeamAdmin } from "./services/team-admin.ts";
+import { createAccountDeletion, type AccountDeletion } from "./services/account-deletion.ts";
+import { createAccountExport, type AccountExport } from "./services/account-export.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createTeamClaims } from "./oidc/team-claims.ts";
 import { ACCOUNT_CLIENT_ID } from "./oidc/configuration.ts";
@@ -65,7 +71,8 @@ import { authorizationPostAsGet } from "./oidc/authorization-post.ts";
 import { jwtIntrospectionFor } from "./oidc/jwt-introspection.ts";
 import { createSessionTracking } from "./oidc/session-tracking.ts";
 import { createViews, type Views } from "./lib/views.ts";
-import { createReadiness, type Readiness } from "./db/readiness.ts";
+import { createReadiness, type ReadinessCheck } from "./db/readiness.ts";
+import { createPasskeys, type Passkeys } from "./services/passkeys/index.ts";
 
 export type Services = {
   passwords: ReturnType<typeof createPasswordService>;
@@ -73,10 +80,14 @@ export type Services = {
   lockout: ReturnType<typeof createLockoutService>;
   /** the unlock links of lockout emails (issued when a lock starts, used at /unlock) */
   unlockLinks: UnlockLinks;
+  magicLinks: MagicLinks;
+  mfaRequirements: MfaRequirements;
   mailer: Mailer;
   passwordPolicy: PasswordPolicy;
   registration: RegistrationService;
   totp: TotpService;
+  /** passkeys and security keys (WebAuthn): registration, sign-in assertions, list/rename/remove */
+  passkeys: Passkeys;
   credentials: CredentialService;
   passwordReset: PasswordResetService;
   emailChange: EmailChangeService;
@@ -125,8 +136,14 @@ export type Services = {
   teamAdmin: TeamAdmin;
   /** the audit log read back: filters, pages, CSV export */
   auditLog: AuditLog;
+  /** the retention job: removes rows past their period (services/retention/); createContext starts its schedule, the CLI runs single passes */
+  retention: Retention;
   /** login analytics from the audit events and session records */
   analytics: Analytics;
+  /** deleting an account: the user's own, an admin's, the grace period's restore links and eraseDue (account-deletion.ts) */
+  accountDeletion: AccountDeletion;
+  /** "export my data" (account-export.ts) */
+  accountExport: AccountExport;
 };
 
 export type CoreContext = {
@@ -143,7 +160,7 @@ export type CoreContext = {
   tokenClaims: TokenClaims;
   views: Views;
   /** whether Postgres and Redis answer (and whether Redis persists its data): what /readyz reports */
-  readiness: () => Promise<Readiness>;
+  readiness: ReadinessCheck;
   oidc: ProviderHost;
   /** the outbox's queue and worker (started here, stopped by close) */
   outbox: Outbox;
@@ -157,7 +174,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const lockout = createLockoutService({ redis, clock, settings: config.lockout });
   const geo = createGeo({ files: config.geoipDatabases, log });
   const notifications = createNotifications(mailer, createRequestDescriber(geo), clock);
-  const passwordPolicy = createPasswordPolicy(config.passwordPolicy);
+  const passwordPolicy = createPasswordPolicy(config.passwordPolicy, { breachCheck: createBreachCheck(config.passwordPolicy.breachCheck, log) });
   const sessionEvents = createSessionEvents();
   const clients = createClientService({ queries: queries.clients, clock });
   const backchannelLogouts = createBackchannelQueue({ outbox: delivery.outbox, hasLogoutUri: async (id) => Boolean((await clients.find(id))?.backchannelLogoutUri), log });
@@ -189,6 +206,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const unlockLinks = createUnlockLinks({ redis, clock, users: queries.users, lockout, audit, issuer: config.issuer, ttlSeconds: config.lockout.unlockTtl });
   const locks = createSignInLocks({ lockout, devices: queries.trustedDevices, audit, notifications, unlockLinks, clock, log });
   const accounts = createAccountService({ users: queries.users, passwords, locks, audit, clock });
+  let deletion: AccountDeletion | undefined;
   const keys = createSigningKeyService({
     queries: queries.signingKeys,
     masterKey: config.secrets.masterKey,
@@ -198,7 +216,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     // other processes may keep signing with it before they reload keys, plus 10 minutes
     retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + config.keys.refreshSeconds + 600,
   });
-  return {
+  const services: Services = {
     passwords,
     passwordPolicy,
     registration: createRegistrationService({
@@ -207,6 +225,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       masterKey: config.secrets.masterKey,
     }),
     totp,
+    passkeys: createPasskeys({ passkeys: queries.passkeys, users: queries.users, redis, audit, notifications, clock, issuer: config.issuer, rpName: config.passkeyRpName }),
     credentials,
     passwordReset: createPasswordResetService({
       users: queries.users, credentials: queries.credentials, credentialService: credentials, passwords, totp, lockout, notifications, accounts, audit, clock,
@@ -232,6 +251,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     oidcStore,
     lockout,
     unlockLinks,
+    mfaRequirements: createMfaRequirements({ queries: queries.mfaRequirements }),
+    magicLinks: createMagicLinks({ redis, clock, random, issuer: config.issuer, audit, users: queries.users, notifications }),
     mailer,
     accounts,
     passwordChange: createPasswordChange({ accounts, credentials, audit }),
@@ -246,8 +267,23 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     get userAdmin(): UserAdmin { return userAdminFor(this, { queries, clock }); },
     teamAdmin: createTeamAdmin({ directory: queries.teamDirectory, teams: queries.teams }),
     auditLog: createAuditLog(queries.auditEvents, audit),
+    retention: createRetention({
+      queries: queries.retention, redis, clock, log, settings: config.retention,
+      // on the same schedule and lock: erasing the accounts whose deletion grace period has ended (#21 item 1;
+      // at most ERASE_BATCH a call, so one call a pass: the next pass takes the rest)
+      extraTasks: [{ name: "deleted_accounts", removeBatch: async (now) => (await services.accountDeletion.eraseDue(now)).erased }],
+    }),
     analytics: createAnalytics({ queries: queries.loginAnalytics, counts: queries.adminCounts, clock }),
+    get accountDeletion(): AccountDeletion {
+      const self = this as Services;
+      return (deletion ??= createAccountDeletion({
+        queries, clock, settings: { graceDays: config.accountDeletion.graceDays, issuer: config.issuer, masterKey: config.secrets.masterKey },
+        services: { accounts, totp, oidcStore, sessionEvents, notifications, audit, systemRoles: self.systemRoles, lockout },
+      }));
+    },
+    accountExport: createAccountExport({ queries: queries.accountExport, audit, clock, issuer: config.issuer }),
   };
+  return services;
 }
 
 /** `clock` and `random`: tests move time and choose the codes people would type */
@@ -310,6 +346,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   // this process delivers both kinds: emails (the mailer's handler) and back-channel logouts (through the provider)
   delivery.outbox.handle("backchannel_logout", createBackchannelDelivery({ host: oidc, log }));
   delivery.outbox.start();
+  services.retention.start(); // the CLI never starts it (`gatehouse retention run` is one pass)
 
   return {
     config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, oidc, outbox: delivery.outbox,
@@ -321,6 +358,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
       redisClock?.stop();
       await services.backchannelLogouts.settled();
       await services.accounts.settled(); // lockout emails started just before (sign-in-locks.ts) reach the outbox
+      await services.retention.stop(); // a pass in progress ends after its current batch
       await delivery.outbox.stop(); // sends in flight finish; the rest waits in Postgres for the next start
       await redisHandle.close();
       await db.close();

@@ -7,34 +7,18 @@ import { createWebContext } from "./http/web-context.ts";
 import { createApp } from "./app.ts";
 import { bootstrapAdmin, firstRunSetupToken } from "./services/bootstrap.ts";
 import { StartupError } from "./lib/startup-error.ts";
+import { startBanner } from "./lib/start-banner.ts";
 import { createLogger } from "./lib/logger.ts";
 import { isWorker, runPrimary } from "./cluster.ts";
 import cluster from "node:cluster";
 
 function banner(app: CoreContext, url: string, adminExists: boolean): string {
   const { config, embedded } = app;
-  const lines = [
-    "",
-    `Gatehouse is running at ${url}`,
-    `  issuer:     ${config.issuer}`,
-    `  discovery:  ${config.issuer}/.well-known/openid-configuration`,
-  ];
-  if (embedded.database) lines.push(`  database:   embedded PGlite in ${config.dataDir}/pglite (development only; set DATABASE_URL for production)`);
-  if (embedded.redis) lines.push("  redis:      in-process store (development only, lost on restart; set REDIS_URL for production)");
-  if (config.secrets.generatedIn) lines.push(`  secrets:    generated for development in ${config.secrets.generatedIn}`);
-  if (app.services.mailer.usesMailbox) lines.push(`  mail:       no SMTP_URL: emails are kept at ${url}/dev/mailbox (development only)`);
-  if (!adminExists) {
-    lines.push("", "No admin account yet. Create the first admin in the browser (this link works until one exists):",
-      `  ${config.issuer}/admin-register?setup=${firstRunSetupToken(config.secrets.masterKey)}`,
-      "or on the command line (it prints a generated password once):",
-      "  npm run create-admin -- --email you@example.com",
-      "Then register a relying party and sign in through it with that email and password:",
-      "  npm run create-client -- --name \"My app\" --redirect-uri http://localhost:8080/callback");
-  } else {
-    lines.push("", "Sign in through any registered client with an account's email or username and password.",
-      "Register a client: npm run create-client -- --name \"My app\" --redirect-uri http://localhost:8080/callback");
-  }
-  return lines.join("\n") + "\n";
+  return startBanner({
+    url, issuer: config.issuer, production: config.isProduction, embeddedDatabaseIn: embedded.database ? `${config.dataDir}/pglite` : undefined,
+    embeddedRedis: embedded.redis, secretsGeneratedIn: config.secrets.generatedIn ?? undefined, mailbox: app.services.mailer.usesMailbox,
+    adminExists, setupToken: firstRunSetupToken(config.secrets.masterKey),
+  });
 }
 
 export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -80,6 +64,13 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // readiness goes red first, so a load balancer stops sending new requests while this process still serves them
+    app.readiness.drain();
+    const delayMs = signal === "SIGTERM" ? config.shutdownDelaySeconds * 1000 : 0;
+    if (delayMs) {
+      app.log.info({ signal, seconds: config.shutdownDelaySeconds }, "shutting down: /readyz reports draining; still serving");
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
     app.log.info({ signal }, "shutting down: no new connections, finishing requests in flight");
     const force = setTimeout(() => { app.log.warn("forced shutdown after 10 s"); process.exit(1); }, 10_000);
     force.unref();

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { settings, type SettingName } from "./schema.ts";
+import { readSecretFiles } from "./secret-files.ts";
 import { fromRoot } from "../lib/paths.ts";
 
 type Parsed = { [K in SettingName]: z.output<(typeof settings)[K]["schema"]> };
@@ -14,6 +15,8 @@ export type Config = {
   isProduction: boolean;
   /** server processes (cluster workers) sharing the port */
   workers: number;
+  /** seconds /readyz reports draining before a SIGTERM stops the listener */
+  shutdownDelaySeconds: number;
   host: string;
   port: number;
   issuer: string;
@@ -49,7 +52,7 @@ export type Config = {
   };
   deviceApproval: { policy: Parsed["DEVICE_APPROVAL"]; codeTtl: number; maxAttempts: number; resendCooldown: number; trustedTtl: number; failuresPerUser: number };
   /** suspicious-login rules (empty = none) and their thresholds */
-  risk: { rules: ("new_country" | "impossible_travel" | "new_network")[]; travelMaxKmh: number; travelMinKm: number; holdTtl: number };
+  risk: { /** RISK_ACTION: hold, or let a sign-in with a second factor through (flows/login/gate-risk.ts) */ action: "hold" | "second_factor"; rules: ("new_country" | "impossible_travel" | "new_network")[]; travelMaxKmh: number; travelMinKm: number; holdTtl: number; /** days sign-in places are kept (RETENTION_LOGIN_LOCATIONS_DAYS; 0 = forever) */ keepDays: number };
   keys: { refreshSeconds: number };
   resourceServers: string[];
   /** plugin modules (absolute paths) loaded at start */
@@ -59,13 +62,24 @@ export type Config = {
   mail: { smtpUrl?: string; from: string };
   /** the outbox of emails and back-channel logouts (services/outbox/) */
   outbox: { maxAttempts: number; retryBaseMs: number; pollMs: number };
-  passwordPolicy: { minLength: number; minScore: number; history: number };
+  /** breachCheck: the optional online check (services/password-breach.ts) */
+  passwordPolicy: { minLength: number; minScore: number; history: number; breachCheck: { mode: "off" | "hibp"; url: string; timeoutMs: number } };
+  /** the retention job (services/retention/): every period in days, 0 = keep forever; intervalMinutes 0 = no scheduled passes */
+  retention: { intervalMinutes: number; sessionsDays: number; loginLocationsDays: number; expiredTokensDays: number; outboxDeadDays: number; auditDays: number; batchSize: number };
   passwordResetTtl: number;
+  /** account deletion (#21): days a deleted account stays restorable; 0 = erased at once */
+  accountDeletion: { graceDays: number };
   totpIssuer: string;
+  /** the WebAuthn relying party name (RP ID and origin come from the issuer) */
+  passkeyRpName: string;
+  /** MAGIC_LINKS: "Email me a sign-in link" (services/magic-links/) */
+  magicLinks: { enabled: boolean };
   /** .mmdb files for approximate locations; empty = locations off */
   geoipDatabases: string[];
+  /** DASHBOARD_TIME_ZONE: the zone of the admin dashboard's calendar days */
+  dashboardTimeZone: string;
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number; networkThreshold: number; unlockTtl: number };
-  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number; riskHoldPerUser: number };
+  rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number; riskHoldPerUser: number; exportPerUser: number; magicLinkPerIp: number; magicLinkPerIdentifier: number };
   emailVerificationTtl: number;
   invitationTtl: number;
   ownershipTransferTtl: number;
@@ -126,7 +140,9 @@ function resourceTtlProblems(s: Parsed, servers: string[]): string[] {
   ]);
 }
 
-export function loadConfig(env: Env = process.env): Config {
+export function loadConfig(given: Env = process.env): Config {
+  const { env, problems: fileProblems } = readSecretFiles(given);
+  if (fileProblems.length) throw new ConfigError(fileProblems);
   const s = parseSettings(env);
   const isProduction = s.NODE_ENV === "production";
   const problems: string[] = [];
@@ -176,6 +192,7 @@ export function loadConfig(env: Env = process.env): Config {
     proxyHops: s.PROXY_HOPS,
     allowedHosts: s.ALLOWED_HOSTS,
     logLevel: s.LOG_LEVEL,
+    shutdownDelaySeconds: s.SHUTDOWN_DELAY_SECONDS,
     bodyLimit: s.BODY_LIMIT,
     tokens: {
       signingAlg: s.SIGNING_ALG,
@@ -195,7 +212,8 @@ export function loadConfig(env: Env = process.env): Config {
     deviceApproval: { policy: s.DEVICE_APPROVAL, codeTtl: s.DEVICE_CODE_TTL, maxAttempts: s.DEVICE_CODE_MAX_ATTEMPTS, resendCooldown: s.DEVICE_CODE_RESEND_COOLDOWN, trustedTtl: s.TRUSTED_DEVICE_TTL, failuresPerUser: s.RATE_LIMIT_DEVICE_CODE_FAILURES_PER_USER },
     risk: {
       rules: s.RISK_RULES.includes("off") ? [] : s.RISK_RULES.filter((r): r is Exclude<typeof r, "off"> => r !== "off"),
-      travelMaxKmh: s.RISK_TRAVEL_MAX_KMH, travelMinKm: s.RISK_TRAVEL_MIN_KM, holdTtl: s.RISK_HOLD_TTL,
+      travelMaxKmh: s.RISK_TRAVEL_MAX_KMH, travelMinKm: s.RISK_TRAVEL_MIN_KM, holdTtl: s.RISK_HOLD_TTL, keepDays: s.RETENTION_LOGIN_LOCATIONS_DAYS,
+      action: s.RISK_ACTION,
     },
     keys: { refreshSeconds: s.KEY_REFRESH_SECONDS },
     outboundAllowPrivate: s.OUTBOUND_ALLOW_PRIVATE,
@@ -210,10 +228,21 @@ export function loadConfig(env: Env = process.env): Config {
     },
     mail: { smtpUrl: s.SMTP_URL, from: s.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(issuer).hostname}>` },
     outbox: { maxAttempts: s.OUTBOX_MAX_ATTEMPTS, retryBaseMs: s.OUTBOX_RETRY_BASE_MS, pollMs: s.OUTBOX_POLL_MS },
-    passwordPolicy: { minLength: s.PASSWORD_MIN_LENGTH, minScore: s.PASSWORD_MIN_SCORE, history: s.PASSWORD_HISTORY },
+    passwordPolicy: {
+      minLength: s.PASSWORD_MIN_LENGTH, minScore: s.PASSWORD_MIN_SCORE, history: s.PASSWORD_HISTORY,
+      breachCheck: { mode: s.PASSWORD_BREACH_CHECK, url: s.PASSWORD_BREACH_CHECK_URL, timeoutMs: s.PASSWORD_BREACH_CHECK_TIMEOUT_MS },
+    },
+    retention: {
+      intervalMinutes: s.RETENTION_INTERVAL_MINUTES, sessionsDays: s.RETENTION_SESSIONS_DAYS, loginLocationsDays: s.RETENTION_LOGIN_LOCATIONS_DAYS,
+      expiredTokensDays: s.RETENTION_EXPIRED_TOKENS_DAYS, outboxDeadDays: s.RETENTION_OUTBOX_DEAD_DAYS, auditDays: s.AUDIT_RETENTION_DAYS, batchSize: s.RETENTION_BATCH_SIZE,
+    },
     passwordResetTtl: s.PASSWORD_RESET_TTL,
+    accountDeletion: { graceDays: s.ACCOUNT_DELETION_GRACE_DAYS },
     totpIssuer: s.TOTP_ISSUER,
+    passkeyRpName: s.PASSKEY_RP_NAME,
+    magicLinks: { enabled: s.MAGIC_LINKS },
     geoipDatabases: geoipDatabases(s.GEOIP_DATABASE),
+    dashboardTimeZone: s.DASHBOARD_TIME_ZONE,
     lockout: {
       threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS,
       networkThreshold: s.LOCKOUT_NETWORK_THRESHOLD, unlockTtl: s.LOCKOUT_UNLOCK_TTL,
@@ -222,6 +251,7 @@ export function loadConfig(env: Env = process.env): Config {
       loginPerIp: s.RATE_LIMIT_LOGIN_PER_IP, loginPerIdentifier: s.RATE_LIMIT_LOGIN_PER_IDENTIFIER, accountPerIp: s.RATE_LIMIT_ACCOUNT_PER_IP, accountPerIdentifier: s.RATE_LIMIT_ACCOUNT_PER_IDENTIFIER, strengthPerIp: s.RATE_LIMIT_STRENGTH_PER_IP, invitesPerUser: s.RATE_LIMIT_INVITES_PER_USER,
       resetPerIp: s.RATE_LIMIT_RESET_PER_IP, resetPerIdentifier: s.RATE_LIMIT_RESET_PER_IDENTIFIER, codePerUser: s.RATE_LIMIT_CODE_PER_USER, codePerIp: s.RATE_LIMIT_CODE_PER_IP,
       deviceCodePerUser: s.RATE_LIMIT_DEVICE_CODE_PER_USER, deviceCodePerIp: s.RATE_LIMIT_DEVICE_CODE_PER_IP, riskLinkPerIp: s.RATE_LIMIT_RISK_LINK_PER_IP, riskHoldPerUser: s.RATE_LIMIT_RISK_HOLD_PER_USER,
+      exportPerUser: s.RATE_LIMIT_EXPORT_PER_USER, magicLinkPerIp: s.RATE_LIMIT_MAGIC_LINK_PER_IP, magicLinkPerIdentifier: s.RATE_LIMIT_MAGIC_LINK_PER_IDENTIFIER,
     },
     emailVerificationTtl: s.EMAIL_VERIFICATION_TTL,
     invitationTtl: s.INVITATION_TTL,

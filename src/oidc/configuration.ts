@@ -8,6 +8,8 @@ import type { TeamClaimsService } from "./team-claims.ts";
 import { renderProviderError, type RenderPage } from "./provider-errors.ts";
 import type { UnavailableGuard } from "./unavailable.ts";
 import { signingAlgs } from "../services/signing-keys.ts";
+import { ACR_VALUES } from "../lib/acr.ts";
+import { withAcrCheck } from "./acr-policy.ts";
 
 export type ProviderDeps = {
   config: Config;
@@ -132,7 +134,8 @@ function loadExistingGrant(teams: TeamClaimsService | undefined): Configuration[
 
 /** login, then the team page when a live session cannot tell which team is meant, then consent */
 function interactionPolicyWith(teams: TeamClaimsService | undefined) {
-  const policy = interactionPolicy.base();
+  // acr_values are a requirement: a weaker session signs in again for what is missing (acr-policy.ts)
+  const policy = withAcrCheck(interactionPolicy.base());
   if (teams) policy.add(teams.prompt(), 1);
   return policy;
 }
@@ -166,8 +169,11 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     findAccount: guardedFindAccount(findAccount(deps.accounts, deps.teams), guard),
     // team and role are listed under openid too, so the ID token carries them (not only userinfo, where an
     // access token for userinfo sends scope claims); findAccount returns them only when `roles` was granted
-    claims: { acr: null, auth_time: null, iss: null, sid: null, openid: ["sub", "amr", "team", "role"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"], roles: ["team", "role"] },
+    // acr and auth_time under openid too: every ID token says when and how strongly the user signed in (lib/acr.ts)
+    claims: { iss: null, sid: null, openid: ["sub", "amr", "acr", "auth_time", "team", "role"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"], roles: ["team", "role"] },
     scopes: OIDC_SCOPES,
+    // the levels a sign-in earns and a relying party may ask for with acr_values (lib/acr.ts)
+    acrValues: ACR_VALUES,
     responseTypes: ["code"],
     // PKCE (S256 is the only method oidc-provider 9 knows) for every client, confidential ones too (RFC 9700)
     pkce: { required: () => true },

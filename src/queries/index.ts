@@ -21,6 +21,11 @@ import { createTeamDirectoryQueries } from "./team-directory.ts";
 import { createSignInQueries } from "./sign-ins.ts";
 import { createRegistrationQueries } from "./registrations.ts";
 import { createOutboxQueries } from "./outbox.ts";
+import { createRetentionQueries } from "./retention.ts";
+import { createAccountDeletionQueries } from "./account-deletion.ts";
+import { createAccountExportQueries } from "./account-export.ts";
+import { createPasskeyQueries } from "./passkeys.ts";
+import { createMfaRequirementQueries } from "./mfa-requirements.ts";
 
 /** `sql`: plain prepared statements over the same pool, for the statements every sign-in and token runs */
 export function createQueries(db: PrismaClient, sql: Sql) {
@@ -45,6 +50,11 @@ export function createQueries(db: PrismaClient, sql: Sql) {
     teamDirectory: createTeamDirectoryQueries(db),
     signIns: createSignInQueries(sql),
     outbox: createOutboxQueries(db),
+    retention: createRetentionQueries(db),
+    accountDeletion: createAccountDeletionQueries(db),
+    accountExport: createAccountExportQueries(db),
+    passkeys: createPasskeyQueries(db),
+    mfaRequirements: createMfaRequirementQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

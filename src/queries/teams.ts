@@ -9,17 +9,17 @@ export type MembershipWithTeam = Membership & { team: Team; role: TeamRole };
 /** a membership joined with its team and role, the columns prefixed by table */
 type JoinedRow = {
   m_id: string; m_team_id: string; m_user_id: string; m_role_id: string; m_created_at: Date; m_updated_at: Date;
-  t_name: string; t_slug: string; t_created_at: Date; t_updated_at: Date;
+  t_name: string; t_slug: string; t_require_mfa: boolean; t_created_at: Date; t_updated_at: Date;
   r_key: string; r_name: string; r_permissions: string[]; r_built_in: boolean; r_created_at: Date; r_updated_at: Date;
 };
 const MEMBERSHIP_SELECT = `
   SELECT m.id AS m_id, m.team_id AS m_team_id, m.user_id AS m_user_id, m.role_id AS m_role_id, m.created_at AS m_created_at, m.updated_at AS m_updated_at,
-    t.name AS t_name, t.slug AS t_slug, t.created_at AS t_created_at, t.updated_at AS t_updated_at,
+    t.name AS t_name, t.slug AS t_slug, t.require_mfa AS t_require_mfa, t.created_at AS t_created_at, t.updated_at AS t_updated_at,
     r.key AS r_key, r.name AS r_name, r.permissions AS r_permissions, r.built_in AS r_built_in, r.created_at AS r_created_at, r.updated_at AS r_updated_at
   FROM memberships m JOIN teams t ON t.id = m.team_id JOIN team_roles r ON r.id = m.role_id`;
 const fromJoined = (r: JoinedRow): MembershipWithTeam => ({
   id: r.m_id, teamId: r.m_team_id, userId: r.m_user_id, roleId: r.m_role_id, createdAt: r.m_created_at, updatedAt: r.m_updated_at,
-  team: { id: r.m_team_id, name: r.t_name, slug: r.t_slug, createdAt: r.t_created_at, updatedAt: r.t_updated_at },
+  team: { id: r.m_team_id, name: r.t_name, slug: r.t_slug, requireMfa: r.t_require_mfa, createdAt: r.t_created_at, updatedAt: r.t_updated_at },
   role: { id: r.m_role_id, teamId: r.m_team_id, key: r.r_key, name: r.r_name, permissions: r.r_permissions, builtIn: r.r_built_in, createdAt: r.r_created_at, updatedAt: r.r_updated_at },
 });
 

@@ -36,6 +36,12 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
       verifyEmail: (user: Recipient, link: string, ttlSeconds: number): Promise<NewOutboxMessage> => mailer.compose(verifyEmail(user, link, ttlSeconds)),
       passwordReset: async (user: Recipient, link: string, ttlSeconds: number, request: RequestInfo, at: Date): Promise<NewOutboxMessage> =>
         mailer.compose(await passwordReset(user, link, ttlSeconds, request, at)),
+      /** the account was erased (`how`: the user's request, an administrator's, or the end of a grace period), written with the erasure */
+      accountDeleted: async (user: Recipient, request: RequestInfo, how: "self" | "admin" | "grace_period_ended"): Promise<NewOutboxMessage> =>
+        mailer.compose({ to: user.email, template: "account-deleted", locals: { username: user.username, how, from: await describe(request, clock.now()) } }),
+      /** the account is disabled until `dueAt`, then erased; `link` restores it until then */
+      accountDeletionScheduled: async (user: Recipient, link: string, dueAt: Date, request: RequestInfo): Promise<NewOutboxMessage> =>
+        mailer.compose({ to: user.email, template: "account-deletion-scheduled", locals: { username: user.username, link, until: `${dueAt.toISOString().replace("T", " ").slice(0, 16)} UTC`, from: await describe(request, clock.now()) } }),
     },
     /** prepared rows were committed: send them now rather than at the outbox's next poll */
     wake: () => mailer.wake(),
@@ -65,6 +71,9 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
       mailer.send({ to: user.email, template: "password-changed", locals: { username: user.username, via, from: await describe(request, clock.now()) } }),
     twoFactorChanged: async (user: Recipient, request: RequestInfo, change: "enabled" | "disabled" | "backup_codes_regenerated") =>
       mailer.send({ to: user.email, template: "two-factor-changed", locals: { username: user.username, change, from: await describe(request, clock.now()) } }),
+    /** a passkey or security key was added or removed (`byAdmin`: by an administrator), or refused as a likely clone; or the password was removed (passkeys only from now on) */
+    passkeyChanged: async (user: Recipient, request: RequestInfo, change: "added" | "removed" | "cloned" | "password_removed", name: string, byAdmin = false) =>
+      mailer.send({ to: user.email, template: "passkey-changed", locals: { username: user.username, change, name, byAdmin, from: await describe(request, clock.now()) } }),
     confirmEmailChange: (user: Pick<User, "username">, newEmail: string, link: string, ttlSeconds: number) =>
       mailer.send({ to: newEmail, template: "confirm-email-change", locals: { username: user.username, link, hours: Math.round(ttlSeconds / 3600) } }),
     emailChanged: async (oldEmail: string, user: Pick<User, "username">, newEmail: string, request: RequestInfo) =>
@@ -73,6 +82,9 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
     invitation: (to: string, invite: { teamName?: string; roleName?: string; systemRoleName?: string; inviter: string; link: string; ttlSeconds: number }) =>
       mailer.send({ to, template: "team-invitation", locals: { ...invite, validFor: validFor(invite.ttlSeconds) } }),
     /** the 6-digit code that approves a browser not yet trusted (never logged; only the email carries it) */
+    /** "Email me a sign-in link" (services/magic-links/) */
+    magicLink: async (user: Recipient, link: string, ttlSeconds: number, request: RequestInfo) =>
+      mailer.send({ to: user.email, template: "magic-link", locals: { username: user.username, link, validFor: validFor(ttlSeconds), from: await describe(request, clock.now()) } }),
     deviceCode: async (user: Recipient, code: string, ttlSeconds: number, request: RequestInfo) =>
       mailer.send({ to: user.email, template: "device-code", locals: { username: user.username, code, validFor: validFor(ttlSeconds), from: await describe(request, clock.now()) } }),
     /** a held sign-in: approve and deny links, and why it was held (the rules' plain-words reasons) */

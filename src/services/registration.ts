@@ -52,6 +52,7 @@ export function createRegistrationService(deps: {
   const { users, verifications, passwords, policy, notifications, clock, teams } = deps;
 
   const invitationKey = (userId: string) => `registration:invitation:{${userId}}`;
+  const returnKey = (userId: string) => `registration:return:{${userId}}`;
   const slugReservation = (slug: string) => `registration:slug:{${slug}}`;
 
   /** a new verification link (its hash to store, the link to send) */
@@ -86,7 +87,7 @@ export function createRegistrationService(deps: {
       const email = input.email.normalize("NFC").trim();
       const username = input.username.normalize("NFC").trim();
       if (!USERNAME_PATTERN.test(username)) return { outcome: "invalid", field: "username", message: "Usernames have 3 to 32 letters, digits, dots, dashes or underscores." };
-      const verdict = policy.check(input.password, { email, username, extra: input.team ? [input.team.name] : [] });
+      const verdict = await policy.check(input.password, { email, username, extra: input.team ? [input.team.name] : [] });
       if (!verdict.ok) return { outcome: "invalid", field: "password", message: verdict.message };
       const team = input.team ? teams.validateTeam(input.team) : undefined;
       if (input.team && !input.team.name.trim()) return { outcome: "invalid", field: "teamName", message: "Enter a name for your team." };
@@ -165,6 +166,25 @@ export function createRegistrationService(deps: {
       const userId = await verifications.redeem(sha256(token), clock.now());
       if (userId) await deps.audit.record({ type: "email.verified", outcome: "success", userId, ...request });
       return userId;
+    },
+
+    /**
+     * A registration (or a resent link) that began at a relying party's sign-in: the app's authorization request
+     * parameters, kept sealed with the account until its address is verified (at most as long as a link lives),
+     * so that the verification can send the browser back to that request (takeReturn).
+     */
+    async keepReturn(userId: string, params: Record<string, string>): Promise<void> {
+      const key = returnKey(userId);
+      await deps.redis.set(key, encryptSecret(deps.masterKey, JSON.stringify(params), key), "EX", deps.verificationTtlSeconds);
+    },
+
+    /** the authorization request kept by keepReturn (once: it is forgotten as it is handed out) */
+    async takeReturn(userId: string): Promise<Record<string, string> | null> {
+      const key = returnKey(userId);
+      const [[, sealed]] = (await deps.redis.multi().get(key).del(key).exec()) as [[Error | null, string | null], unknown];
+      if (!sealed) return null;
+      const parsed: unknown = JSON.parse(decryptSecret(deps.masterKey, sealed, key));
+      return parsed && typeof parsed === "object" ? (parsed as Record<string, string>) : null;
     },
 
     /** the invitation link a new account registered with (once: it is forgotten as it is handed out) */

@@ -19,6 +19,7 @@ import type { Queries } from "../queries/index.ts";
 import type { SafeUser } from "../queries/users.ts";
 import type { SessionRecords, UserSession } from "./sessions/records.ts";
 import type { TrustedDevice, TrustedDevices } from "./devices/trusted-devices.ts";
+import type { Passkeys, PasskeyView } from "./passkeys/index.ts";
 import type { EndedSessions, SessionStore } from "./sessions/session-store.ts";
 import { SUPER_ADMIN } from "../authz/core-permissions.ts";
 import type { ErrorCode } from "../lib/error-catalogue.ts";
@@ -45,6 +46,7 @@ export type UserDetails = {
   twoFactor: { enabled: boolean; enabledAt: Date | null; backupCodesLeft: number };
   sessions: UserSession[];
   trustedDevices: Omit<TrustedDevice, "current">[];
+  passkeys: PasskeyView[];
   lock: { lockedUntil: Date | null; failures: number };
   recentEvents: AuditEntry[];
 };
@@ -60,7 +62,7 @@ export type UserAdminDeps = {
   services: {
     accounts: AccountService; teams: TeamService; sessions: SessionRecords; devices: TrustedDevices; lockout: LockoutService; totp: TotpService;
     passwordReset: PasswordResetService; systemRoles: SystemRoleService; oidcStore: SessionStore; sessionEvents: SessionEvents;
-    notifications: Notifications; audit: AuditService;
+    notifications: Notifications; audit: AuditService; passkeys: Passkeys;
   };
 };
 
@@ -119,10 +121,10 @@ export function createUserAdmin(deps: UserAdminDeps) {
     async view(userId: string, actor: AdminActor): Promise<({ outcome: "ok" } & UserDetails) | NotFound> {
       const user = UUID.test(userId) ? await users.findSafe(userId) : null;
       if (!user) return { outcome: "not_found" };
-      const [memberships, sessions, devices, lockedUntil, failures, backupCodesLeft, events] = await Promise.all([
+      const [memberships, sessions, devices, lockedUntil, failures, backupCodesLeft, events, passkeys] = await Promise.all([
         services.teams.membershipsOf(userId), services.sessions.listActive(userId), services.devices.list(userId, undefined),
         services.lockout.lockedUntil({ userId }), services.lockout.failures({ userId }), services.totp.remainingBackupCodes(userId),
-        queries.auditEvents.listForUser(userId, 20),
+        queries.auditEvents.listForUser(userId, 20), services.passkeys.list(userId),
       ]);
       await record("user.viewed", "success", userId, actor);
       return {
@@ -132,6 +134,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
         twoFactor: { enabled: user.totpEnabledAt !== null, enabledAt: user.totpEnabledAt, backupCodesLeft: user.totpEnabledAt ? backupCodesLeft : 0 },
         sessions,
         trustedDevices: devices.map(({ current: _c, ...d }) => d),
+        passkeys,
         lock: { lockedUntil, failures },
         recentEvents: events.map((e) => ({ id: e.id.toString(), type: e.type, outcome: e.outcome, actorId: e.actorId, clientId: e.clientId, ip: e.ip, userAgent: e.userAgent, data: e.data, createdAt: e.createdAt })),
       };
@@ -204,6 +207,20 @@ export function createUserAdmin(deps: UserAdminDeps) {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       if (await outranked("session.revoked", userId, actor)) return { outcome: "outranked" };
       return services.sessions.revoke(userId, sessionId, { reason: "revoked_by_admin", actorId: actor.actorId, request: requestOf(actor) });
+    },
+
+    /** the user's passkeys and security keys (never the keys themselves) */
+    async passkeys(userId: string): Promise<{ outcome: "ok"; passkeys: PasskeyView[] } | NotFound> {
+      if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
+      return { outcome: "ok", passkeys: await services.passkeys.list(userId) };
+    },
+
+    /** removes one of the user's passkeys (passkeys/management.ts: audited as passkey.removed with the admin, the owner emailed) */
+    async removePasskey(userId: string, passkeyId: string, actor: AdminActor, via: "admin_page" | "api" | "cli"): Promise<{ outcome: "removed"; passkey: PasskeyView } | NotFound | Outranked | { outcome: "passkey_not_found" }> {
+      if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
+      if (await outranked("passkey.removed", userId, actor)) return { outcome: "outranked" };
+      const result = await services.passkeys.remove(userId, passkeyId, { actorId: actor.actorId, via }, requestOf(actor));
+      return result.outcome === "removed" ? result : { outcome: "passkey_not_found" };
     },
 
     /** ends every session of the user (their grants stay: signOutEverywhere also revokes those) */

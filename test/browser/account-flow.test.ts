@@ -92,7 +92,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     expect(await heading()).toBe("Welcome");
     await page.getByLabel("Email or username").fill(identifier);
     await page.locator("#password").fill(password);
-    await page.getByRole("button", { name: "Login", exact: true }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.waitForLoadState();
   }
 
@@ -148,7 +148,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     await page.getByLabel("Email", { exact: true }).fill(email);
     await page.getByLabel("Team name").fill(`Team ${username}`); // Door A: the new account's own team
     await page.locator("#password").pressSequentially(PASSWORD);
-    const strong = strengthAnswer(t.app.services.passwordPolicy.check(PASSWORD, { username, email }));
+    const strong = strengthAnswer(await t.app.services.passwordPolicy.check(PASSWORD, { username, email }));
     expect(strong).toMatchObject({ ok: true });
     expect(strong.score).toBeGreaterThanOrEqual(3);
     await meterShows(strong);
@@ -177,7 +177,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Password" }).click();
     await page.waitForURL((u) => u.pathname === "/account/security");
     await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
-    await meterShows(strengthAnswer(t.app.services.passwordPolicy.check(NEW_PASSWORD, { username, email })));
+    await meterShows(strengthAnswer(await t.app.services.passwordPolicy.check(NEW_PASSWORD, { username, email })));
     await photograph("security");
 
     // two-factor: off, set up (QR code and secret), confirm with a code, the 10 backup codes, then on
@@ -219,7 +219,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     // 5. password, then the code page: a wrong code is refused, the next step's code signs in
     await passwordStep(username, PASSWORD);
     await page.waitForURL(/\/interaction\/[\w-]+\/totp$/);
-    expect(await heading()).toBe("Two-step verification");
+    expect(await heading()).toBe("Two-factor authentication");
     clock.advance(30); // the step used to confirm the set-up is spent
     await page.getByLabel("Authentication code").fill(await wrongCode(secret));
     await photograph("code-page");
@@ -250,7 +250,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     expect(await heading()).toBe("Choose a new password");
     expect(await page.getByLabel("Two-factor code").count()).toBe(1); // a TOTP user: the reset asks for a code
     await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
-    await meterShows(strengthAnswer(t.app.services.passwordPolicy.check(NEW_PASSWORD, { username })));
+    await meterShows(strengthAnswer(await t.app.services.passwordPolicy.check(NEW_PASSWORD, { username })));
     clock.advance(30);
     await page.getByLabel("Two-factor code").fill(await totpCode(secret, clock.epoch()));
     await photograph("reset-password");

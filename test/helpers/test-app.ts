@@ -25,13 +25,14 @@ export type TestApp = {
 let counter = 0;
 export const uniqueEmail = (tag = "user") => `${tag}-${Date.now().toString(36)}-${++counter}-${randomBytes(3).toString("hex")}@example.test`;
 
-export async function startTestApp(env: Record<string, string> = {}, opts: { clock?: Clock; random?: RandomSource } = {}): Promise<TestApp> {
+/** `hostname`: the issuer's host name ("localhost" for WebAuthn, whose RP ID cannot be an IP address) */
+export async function startTestApp(env: Record<string, string> = {}, opts: { clock?: Clock; random?: RandomSource; hostname?: string } = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const prefix = testRedisPrefix();
   let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
   const server = http.createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = `http://${opts.hostname ?? "127.0.0.1"}:${(server.address() as AddressInfo).port}`;
   const config = loadConfig({
     NODE_ENV: "test",
     ISSUER: url,
@@ -62,6 +63,8 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     // these on themselves (from loopback no location is known, so the risk rules would not fire anyway)
     DEVICE_APPROVAL: "off",
     RISK_RULES: "off",
+    // no background retention pass under a test's rows (its clock may be far ahead): the retention tests turn it on
+    RETENTION_INTERVAL_MINUTES: "0",
     ...env,
   });
   const app = createWebContext(await createContext(config, { clock: opts.clock, random: opts.random }));

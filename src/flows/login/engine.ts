@@ -15,11 +15,15 @@ import { strategyFor, type FirstFactorInput, type FirstFactorStrategy } from "./
 import { createPasswordStrategy } from "./password.ts";
 import { createSecondFactorStep, type SecondFactorStrategy } from "./second-factor.ts";
 import { createTotpStrategy } from "./totp.ts";
+import { createPasskeyFirstFactor, createPasskeySecondFactor, type PasskeyPort } from "./passkey.ts";
 import { createGateRunner, type Gate } from "./gates.ts";
-import { createRiskGate, type Limit } from "./gate-risk.ts";
+import { createRiskGate, type Limit, type RiskAction } from "./gate-risk.ts";
 import { createDeviceGate, type DeviceSettings } from "./gate-device.ts";
 import { createSingleSessionGate } from "./gate-single-session.ts";
 import { createTeamStep } from "./team.ts";
+import { createEnrolStep, type EnrolmentPort } from "./enrol.ts";
+import { createMagicLinkStrategy, type MagicLinkPort } from "./magic-link.ts";
+import { createStepUp, planAfter, unmet, type LiveSession } from "./step-up.ts";
 import { createFinish } from "./finish.ts";
 import { createLoginStore } from "./store.ts";
 import { createTrail, type AuditWriter, type Trail } from "./trail.ts";
@@ -31,13 +35,16 @@ export type LoginEngineDeps = {
   accounts: AccountService;
   passwords: Pick<PasswordService, "saturated">;
   totp: Pick<TotpService, "verifyCode">;
+  passkeys: PasskeyPort;
+  magicLinks: MagicLinkPort;
+  enrolment: EnrolmentPort;
   teams: Pick<TeamService, "membershipsOf">;
   risk: RiskService;
   devices: TrustedDevices;
   sessions: SessionRecords;
   audit: AuditWriter;
   signIns: SignInQueries;
-  settings: { device: DeviceSettings; singleSession: boolean; interactionTtl: number };
+  settings: { device: DeviceSettings; singleSession: boolean; interactionTtl: number; riskAction?: RiskAction };
   limits: { holdEmailsPerUser: Limit; deviceCodesPerIp: Limit; deviceCodesPerUser: Limit };
 };
 
@@ -45,10 +52,12 @@ export function createLoginEngine(deps: LoginEngineDeps) {
   const { clock } = deps;
   const store = createLoginStore(deps.redis, clock);
 
-  const firstFactors: FirstFactorStrategy[] = [createPasswordStrategy(deps)];
-  const secondFactors: SecondFactorStrategy[] = [createTotpStrategy(deps.totp)];
+  const firstFactors: FirstFactorStrategy[] = [
+    createPasswordStrategy(deps), createPasskeyFirstFactor(deps.passkeys), createMagicLinkStrategy({ magicLinks: deps.magicLinks, accounts: deps.accounts }),
+  ];
+  const secondFactors: SecondFactorStrategy[] = [createTotpStrategy(deps.totp), createPasskeySecondFactor(deps.passkeys)];
 
-  const risk = createRiskGate({ risk: deps.risk, accounts: deps.accounts, clock, holdEmails: deps.limits.holdEmailsPerUser });
+  const risk = createRiskGate({ risk: deps.risk, accounts: deps.accounts, clock, holdEmails: deps.limits.holdEmailsPerUser, action: deps.settings.riskAction ?? "hold" });
   const device = createDeviceGate({
     devices: deps.devices, accounts: deps.accounts, settings: deps.settings.device, waitTtl: deps.settings.interactionTtl,
     limits: { perIp: deps.limits.deviceCodesPerIp, perUser: deps.limits.deviceCodesPerUser },
@@ -64,6 +73,8 @@ export function createLoginEngine(deps: LoginEngineDeps) {
   const finish = createFinish({ signIns: deps.signIns, clock, settle: gates.settleAll });
   team = createTeamStep({ store, teams: deps.teams, finish, stillValid: gates.stillValid });
   const secondFactor = createSecondFactorStep({ store, accounts: deps.accounts, strategies: secondFactors }, gates.run);
+  const enrol = createEnrolStep({ store, accounts: deps.accounts, port: deps.enrolment }, gates.run);
+  const stepUp = createStepUp({ accounts: deps.accounts, secondFactor, nowMs: () => clock.now().getTime() });
 
   /** the trail of one request's audit events */
   const trailOf = (facts: Facts): Trail => createTrail(deps.audit, facts);
@@ -92,13 +103,49 @@ export function createLoginEngine(deps: LoginEngineDeps) {
         return result.refusal;
       }
       const { user, amr } = result;
+      const remember = result.remember ?? input.remember;
       const stepUp: { stepUp?: "network" } = result.stepUp ? { stepUp: result.stepUp } : {};
-      if (!result.multiFactor && secondFactor.required(user)) return secondFactor.begin(facts, user, amr, input.remember, authAt, trail, stepUp);
-      return gates.run(facts, { userId: user.id, amr, remember: input.remember, authAt, audit: result.stepUp ? { amr, stepUp: result.stepUp } : { amr } }, trail, user);
+      // what the acr level asked for still needs (step-up.ts): a second factor, nothing more, or out of reach
+      const plan = planAfter(amr, result.multiFactor, result.multiFactor ? [] : await secondFactor.enrolled(user), facts.requiredAcr);
+      if (plan.next === "unmet") return unmet(facts, user, amr, trail);
+      if (plan.next === "second_factor") return secondFactor.begin(facts, user, amr, remember, authAt, trail, { ...stepUp, ...(plan.only ? { only: plan.only } : {}) });
+      // a method that proved two factors (a passkey) is judged by the device gate like a second factor
+      if (result.multiFactor) await deps.accounts.completeSignIn(user, { ip: facts.ip, userAgent: facts.userAgent, deviceToken: facts.deviceToken });
+      const audit = { amr, ...(result.method ? { method: result.method } : {}), ...(result.stepUp ? { stepUp: result.stepUp } : {}) };
+      const who = { userId: user.id, amr, remember, authAt, audit };
+      // an administrator requires a second factor and this user has none: set one up first (enrol.ts)
+      const requiredBy = result.multiFactor ? [] : await enrol.needed(user);
+      if (requiredBy.length) return enrol.begin(facts, who, requiredBy, trail);
+      return gates.run(facts, who, trail, user);
     }),
+
+    /** a live session weaker than the acr level asked for: straight to the missing second factor (step-up.ts) */
+    stepUp: (facts: Facts, session: LiveSession): Promise<Outcome> => step(facts, async (trail) => {
+      await store.drop(facts.uid);
+      return stepUp(facts, session, trail);
+    }),
+
+    /**
+     * the options for navigator.credentials.get in this interaction: any discoverable passkey (first factor), or
+     * the keys of the user waiting for a second factor (null: nobody waits)
+     */
+    async passkeyOptions(facts: Facts, factor: "first_factor" | "second_factor") {
+      if (factor === "first_factor") return deps.passkeys.authentication.options("first_factor", facts.uid);
+      const state = await secondFactor.waiting(facts.uid);
+      const user = state ? await deps.accounts.findActive(state.userId) : undefined;
+      return user ? deps.passkeys.authentication.options("second_factor", facts.uid, user) : null;
+    },
+
+    /** the forced TOTP setup (enrol.ts) */
+    enrol: {
+      show: (facts: Facts) => enrol.show(facts),
+      confirm: (facts: Facts, code: string) => step(facts, (trail) => enrol.confirm(facts, code, trail)),
+      proceed: (facts: Facts) => step(facts, (trail) => enrol.proceed(facts, trail)),
+    },
 
     secondFactor: {
       waiting: (facts: Facts) => secondFactor.waiting(facts.uid),
+      methods: (facts: Facts) => secondFactor.methods(facts.uid),
       submit: (facts: Facts, input: { method: string; code: string }) => step(facts, (trail) => secondFactor.submit(facts, input, trail)),
     },
 

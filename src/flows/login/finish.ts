@@ -6,6 +6,7 @@ import type { SignInQueries } from "../../queries/sign-ins.ts";
 import type { GateRunner } from "./gates.ts";
 import type { Trail } from "./trail.ts";
 import type { Facts, FlowClock, Outcome, SignedIn } from "./types.ts";
+import { acrFor } from "../../lib/acr.ts";
 
 export type Finish = (facts: Facts, who: SignedIn, teamId: string | null, trail: Trail) => Promise<Outcome>;
 
@@ -14,9 +15,10 @@ export function createFinish(deps: { signIns: SignInQueries; clock: FlowClock; s
     const settled = await deps.settle(facts, who, trail);
     trail.add({ type: "login.succeeded", outcome: "success", userId: who.userId, data: { ...who.audit, ...(teamId ? { teamId } : {}) } });
     await deps.signIns.finish({ userId: who.userId, at: deps.clock.now(), ...(settled.location ? { location: settled.location } : {}), events: trail.drain() });
+    const acr = acrFor(who.amr);
     return {
       kind: "done",
-      finished: { accountId: who.userId, amr: who.amr, remember: who.remember, teamId, ...(settled.deviceCookie ? { deviceCookie: settled.deviceCookie } : {}) },
+      finished: { accountId: who.userId, amr: who.amr, remember: who.remember, teamId, ...(acr ? { acr } : {}), ...(settled.deviceCookie ? { deviceCookie: settled.deviceCookie } : {}) },
     };
   };
 }

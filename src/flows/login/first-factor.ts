@@ -1,5 +1,5 @@
 // The first-factor step: the ways a user proves who they are first, as a list of strategies (the password
-// today; a passkey, a magic link or an upstream identity provider plug in here as further strategies). The
+// and a passkey today; a magic link or an upstream identity provider plug in here as further strategies). The
 // step gives the input to the strategy whose method it names; the strategy says who passed, or why not, with
 // the same refusal for every kind of wrong. Then the login goes to the second factor when the account has one
 // and the first factor did not already prove two, else to the gates.
@@ -12,11 +12,16 @@ import type { Facts, Outcome } from "./types.ts";
  * what a first-factor form sends; `method` picks the strategy. A passed result's `stepUp`: the login must also
  * pass the emailed device code, whatever DEVICE_APPROVAL says (a right password from a locked network)
  */
-export type FirstFactorInput = { method: "password"; identifier: string; password: string; remember: boolean };
+export type FirstFactorInput =
+  | { method: "password"; identifier: string; password: string; remember: boolean }
+  /** `response`: the browser's assertion (JSON), answering the challenge this interaction was given */
+  | { method: "passkey"; response: unknown; remember: boolean }
+  /** the emailed link (its token) or the code it showed elsewhere, with the asking browser's nonce (magic-link.ts) */
+  | ({ method: "magic_link"; browser: string | undefined; remember: boolean } & ({ token: string } | { code: string }));
 
 export type FirstFactorResult =
   /** `amr`: how the user proved it; `multiFactor`: the method proved two factors by itself (a passkey with user verification) */
-  | { outcome: "passed"; user: User; amr: string[]; multiFactor: boolean; stepUp?: StepUp }
+  | { outcome: "passed"; user: User; amr: string[]; multiFactor: boolean; stepUp?: StepUp; method?: string; /** what the method chose, over the input's */ remember?: boolean }
   /** the login stops here; `event` is audited */
   | { outcome: "refused"; refusal: Outcome; event?: NewAuditEvent };
 

@@ -1,5 +1,5 @@
 // The device gate (DEVICE_APPROVAL = off | without-2fa | always): a browser the user already trusts passes;
-// under without-2fa a TOTP code (not a backup code) passes and trusts the browser; otherwise a 6-digit code is
+// under without-2fa a TOTP code (not a backup code) or a passkey passes and trusts the browser; otherwise a 6-digit code is
 // emailed and the login waits at the code page (enter it, or ask for a new one after a cool-down). A sign-in
 // approved from the suspicious-login email still needs the code: the link proves the mailbox owner clicked,
 // not that this browser reads the mailbox. While the user's wrong codes of the last 24 hours are used up, no
@@ -38,15 +38,16 @@ export function createDeviceGate(deps: {
       const forced = who.audit.stepUp === "network";
       if (settings.policy === "off" && !forced) return { pass: true, audit: { device: "off" } };
       if (await devices.trustedFor(who.userId, facts.deviceToken, request(facts))) return { pass: true, audit: { device: "trusted" } };
-      // only an authenticator app code proves a second factor held at hand; a backup code gets the email code
-      if ((settings.policy === "without-2fa" || (forced && settings.policy === "off")) && who.audit.method === "totp") return { pass: true, audit: { device: "totp" } };
+      // only an authenticator app code or a passkey proves a second factor held at hand; a backup code gets the email code
+      const held = who.audit.method === "totp" || who.audit.method === "passkey" ? who.audit.method : null;
+      if ((settings.policy === "without-2fa" || (forced && settings.policy === "off")) && held) return { pass: true, audit: { device: held } };
       // while the user's wrong codes are used up no code is sent: the page then says so
       await devices.sendCode(facts.uid, user, request(facts), waitTtl, spendOnEmail(facts, user.id));
       return { pass: false, page: "device", ttl: waitTtl };
     },
     async settle(facts, who, _trail, out) {
       const how = who.audit.device;
-      if (how !== "code" && how !== "totp") return;
+      if (how !== "code" && how !== "totp" && how !== "passkey") return;
       const extra: Record<string, number> = typeof who.audit.deviceApprovalMs === "string" ? { latencyMs: Number(who.audit.deviceApprovalMs) } : {};
       out.deviceCookie = (await devices.trust(who.userId, facts.deviceToken, how, request(facts), extra)).token;
     },

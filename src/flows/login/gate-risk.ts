@@ -7,15 +7,23 @@ import type { User } from "../../queries/users.ts";
 import type { AccountService } from "../../services/accounts.ts";
 import type { HoldStatus, RiskService } from "../../services/risk/index.ts";
 import { isWaiting, type Gate, type GateRunner } from "./gates.ts";
+import { ACR_MFA, acrFor, meets } from "../../lib/acr.ts";
 import type { Trail } from "./trail.ts";
-import { refused, type Facts, type FlowClock, type GateState, type Outcome } from "./types.ts";
+import { refused, type AuditData, type Facts, type FlowClock, type GateState, type Outcome } from "./types.ts";
 
 export type Limit = { consume(key: string): Promise<void> };
 export type HoldView = { email: string; expiresAt: number };
 /** what the waiting page's script asks: would a reload show something else? */
 export type HoldPoll = "pending" | "approved" | "denied" | "expired" | "moved";
 
-export function createRiskGate(deps: { risk: RiskService; accounts: AccountService; clock: FlowClock; holdEmails: Limit }) {
+/**
+ * what a fired rule does (RISK_ACTION): `hold` the login for the emailed approve / deny; `second_factor`: a login
+ * that showed a second factor (TOTP, a passkey; acr mfa or more) goes on, its factor being the step-up, and only
+ * a login without one is held
+ */
+export type RiskAction = "hold" | "second_factor";
+
+export function createRiskGate(deps: { risk: RiskService; accounts: AccountService; clock: FlowClock; holdEmails: Limit; action?: RiskAction }) {
   const { risk, accounts, clock } = deps;
   const request = (facts: Facts) => ({ ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId });
 
@@ -25,7 +33,9 @@ export function createRiskGate(deps: { risk: RiskService; accounts: AccountServi
     async check(facts, who, user, trail) {
       if (!risk.enabled) return { pass: true };
       const { fired, event } = await risk.assess(who.userId, request(facts));
-      if (event) trail.addFull(event);
+      const byFactor = fired.length > 0 && deps.action === "second_factor" && meets(acrFor(who.amr), ACR_MFA);
+      if (event) trail.addFull(byFactor ? { ...event, data: { ...(event.data as object), decision: "second_factor" } } : event);
+      if (byFactor) return { pass: true, audit: { risk: "second_factor", riskRules: fired.map((f): string => f.rule) } as AuditData };
       if (!fired.length) {
         await risk.endEarlierHold(facts.uid, request(facts));
         return { pass: true, audit: { risk: "allow" } };

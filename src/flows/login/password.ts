@@ -11,6 +11,7 @@ export function createPasswordStrategy(deps: { accounts: AccountService; passwor
   return {
     method: "password",
     async authenticate(input, facts) {
+      if (input.method !== "password") throw new Error("not a password input");
       if (passwords.saturated()) return { outcome: "refused", refusal: refused("login.busy", { retryAfter: 2 }) };
       const request = { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId };
       // the browser's trusted-device cookie: a browser the user trusts is judged by its own lockout count

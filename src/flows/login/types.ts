@@ -19,6 +19,8 @@ export type Facts = {
   accountClient: boolean;
   /** the interaction already carries a finished login (a parallel request handed it to oidc-provider) */
   handedOver: boolean;
+  /** the weakest acr level the relying party's acr_values ask for (lib/acr.ts); none: any sign-in will do */
+  requiredAcr?: string;
 };
 
 export type AuditData = Record<string, string | string[]>;
@@ -30,27 +32,35 @@ export type SignedIn = { userId: string; amr: string[]; remember: boolean; authA
 export type GateName = "risk" | "device" | "single_session";
 
 /** the first factor passed; a second one is still to come */
-export type SecondFactorState = { step: "second_factor"; userId: string; remember: boolean; authAt: number; amr: string[]; stepUp?: "network"; expiresAt: number };
+export type SecondFactorState = {
+  step: "second_factor"; userId: string; remember: boolean; authAt: number; amr: string[]; stepUp?: "network"; expiresAt: number;
+  /** only these second-factor methods will do (a phishing-resistant level asked for: a passkey); none: any */
+  only?: string[];
+};
 /** the login waits at `gate` (a page of its own); `passed` are the gates already behind it */
 export type GateState = { step: "gate"; gate: GateName; who: SignedIn; passed: GateName[]; data: Record<string, string>; expiresAt: number };
 /** every factor and gate passed; the user picks the team. `requested`: the relying party's `team` they are not in */
 export type TeamState = { step: "team"; who: SignedIn; requested?: string; expiresAt: number };
-export type LoginState = SecondFactorState | GateState | TeamState;
+/** an administrator requires a second factor of this user, who has none: TOTP is set up before the gates (enrol.ts) */
+export type EnrolState = { step: "enrol"; who: SignedIn; requiredBy: string[]; enrolled: boolean; expiresAt: number };
+export type LoginState = SecondFactorState | GateState | TeamState | EnrolState;
 
 /** the pages a login can wait at, under /interaction/:uid/; "resume": oidc-provider has the finished login already */
-export type LoginPage = "totp" | "hold" | "device" | "single-session" | "team" | "resume";
+export type LoginPage = "totp" | "hold" | "device" | "single-session" | "team" | "resume" | "enrol";
 
 /** why a step said no; the route picks the words (login-messages.ts) */
 export type RefusalCode =
   | "login.invalid_credentials" | "login.unverified" | "login.busy" | "login.invalid_code" | "login.expired"
   | "login.team_required" | "device.wrong_code" | "device.code_expired" | "device.attempts_used" | "device.account_locked"
-  | "device.cooldown" | "device.email_limited" | "device.code_format";
+  | "device.cooldown" | "device.email_limited" | "device.code_format" | "login.passkey_refused" | "login.magic_link_invalid" | "login.magic_code_invalid";
 
 export type Refusal = { code: RefusalCode; attemptsLeft?: number; retryAfter?: number; message?: string };
 
 /** the finished login, handed to oidc-provider once */
 export type Finished = {
   accountId: string; amr: string[]; remember: boolean; teamId: string | null;
+  /** the authentication context class the sign-in earned (lib/acr.ts) */
+  acr?: string;
   /** a fresh trusted-device cookie value to set on this browser */
   deviceCookie?: string;
 };
@@ -64,6 +74,8 @@ export type Outcome =
   | { kind: "done"; finished: Finished }
   /** the relying party is told access_denied */
   | { kind: "cancelled"; description: string }
+  /** the user cannot reach the acr level the relying party asked for: it is told unmet_authentication_requirements */
+  | { kind: "unmet"; description: string }
   /** a held sign-in the user denied from the email */
   | { kind: "blocked" };
 

@@ -8,6 +8,7 @@ import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
 import { parseBody } from "../body.ts";
+import { passwordHint } from "../../services/password-policy.ts";
 import { isFirstRunSetupToken } from "../../services/bootstrap.ts";
 import type { InvitationDetails } from "../../services/invitations.ts";
 
@@ -48,7 +49,7 @@ export function registerAdminRegistrationRoutes(router: Router, app: AppContext)
       title: "Register as Administrator", door: door.kind, adminExists: door.kind === "closed" && door.adminExists, problem: door.kind === "closed" ? door.problem : undefined,
       setup: door.kind === "setup" ? door.setup : undefined,
       invitation: door.kind === "invitation" ? { token: door.token, roleName: door.invitation.systemRole.name } : undefined,
-      csrfToken: csrf.token(ctx, "admin-register"), action: "/admin-register", minLength: app.config.passwordPolicy.minLength,
+      csrfToken: csrf.token(ctx, "admin-register"), action: "/admin-register", minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength),
       ...locals,
       ...(door.kind === "invitation" ? { email: door.invitation.email } : {}),
     });

@@ -9,6 +9,7 @@ import { sha256 } from "../../lib/crypto.ts";
 import { parseIdentifier } from "../../services/identifiers.ts";
 import type { RequestInfo } from "../../services/notifications.ts";
 import { parseBody } from "../body.ts";
+import { passwordHint } from "../../services/password-policy.ts";
 
 const requestBody = z.object({
   identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
@@ -51,7 +52,7 @@ function createHelpers(app: AppContext) {
     renderResetForm: (ctx: Context, locals: FormLocals, status = 200) =>
       resetPage(ctx, "reset-password", {
         title: "Choose a new password", csrfToken: csrf.token(ctx, resetBinding(locals.token)), action: "/reset-password",
-        minLength: app.config.passwordPolicy.minLength, ...locals,
+        minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength), ...locals,
       }, status),
     renderInvalidLink: (ctx: Context) => resetPage(ctx, "reset-link-invalid", { title: "Link expired" }, 400),
   };

@@ -8,8 +8,11 @@ import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
 import { parseBody } from "../body.ts";
+import { passwordHint } from "../../services/password-policy.ts";
 import { normalizeEmail } from "../../services/identifiers.ts";
 import type { InvitationDetails } from "../../services/invitations.ts";
+import { setNotice } from "../notices.ts";
+import { createRegistrationReturn } from "./registration-return.ts";
 
 const registerBody = z.object({
   username: z.string().max(64, "That username is too long"),
@@ -38,6 +41,7 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     ctx.body = await views.render(`pages/${name}`, locals);
   };
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
+  const appReturn = createRegistrationReturn(app);
 
   // ?login=/interaction/<uid>: the sign-in page the Register tab was opened from, so the Login tab can go back
   // to it; exactly that shape (a same-origin interaction path), anything else falls back to /login
@@ -56,13 +60,15 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
   }
 
   type Typed = { username?: string; email?: string; team_name?: string; team_slug?: string };
-  const renderRegister = (ctx: Context, door: Awaited<ReturnType<typeof invitationOf>>, locals: Typed & { error?: string; field?: string }, status = 200) => {
+  const renderRegister = async (ctx: Context, door: Awaited<ReturnType<typeof invitationOf>>, locals: Typed & { error?: string; field?: string }, status = 200) => {
     const login = signInPath(ctx);
+    // "Register as Administrator": only while no administrator exists, and never from an app's sign-in
+    const adminRegister = !(await services.accounts.adminExists()) && !(await appReturn.paramsOf(login));
     const invited = door && "invitation" in door ? door : undefined;
     const query = new URLSearchParams({ ...(invited ? { invitation: invited.token } : {}), ...(login ? { login } : {}) }).toString();
     return page(ctx, "register", {
-      title: "Create an account", csrfToken: csrf.token(ctx, "register"), minLength: app.config.passwordPolicy.minLength,
-      action: query ? `/register?${query}` : "/register", loginUrl: login ?? "/login",
+      title: "Create an account", csrfToken: csrf.token(ctx, "register"), minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength),
+      action: query ? `/register?${query}` : "/register", loginUrl: login ?? "/login", adminRegister,
       ...(door && "problem" in door ? { problem: door.problem } : {}),
       ...locals,
       ...(invited ? { invitation: { teamName: invited.invitation.team.name, roleName: invited.invitation.role.name }, email: invited.invitation.email } : {}),
@@ -91,8 +97,15 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
       },
     );
     if (result.outcome === "invalid") return renderRegister(ctx, door, { ...typed, error: result.message, field: FORM_FIELD[result.field] ?? result.field }, 400);
+    await keepAppReturn(ctx, result.outcome === "check_email" ? result.userId : null);
     return page(ctx, "check-email", { title: "Check your email", email });
   });
+
+  /** registering (or asking for a new link) from an app's sign-in: that app's request resumes after verification */
+  async function keepAppReturn(ctx: Context, userId: string | null): Promise<void> {
+    const params = userId ? await appReturn.paramsOf(signInPath(ctx)) : undefined;
+    if (userId && params) await services.registration.keepReturn(userId, params);
+  }
 
   /** Door B: a newly verified account joins the team it was invited to; what the confirmation page says about it */
   async function joinInvitedTeam(ctx: Context, userId: string): Promise<{ notice?: string; error?: string }> {
@@ -120,7 +133,15 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     if (!userId) {
       return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: "This link has expired or was already used. Ask for a new one below." }, 400);
     }
-    return page(ctx, "email-verified", { title: "Email confirmed", ...(await joinInvitedTeam(ctx, userId)) });
+    const joined = await joinInvitedTeam(ctx, userId);
+    const resume = await appReturn.resume(await services.registration.takeReturn(userId));
+    // registered from an app's sign-in: straight back to it (the sign-in page says the address is confirmed)
+    if (resume && !joined.notice && !joined.error) {
+      setNotice(ctx, "email_verified", app.config.isProduction);
+      ctx.status = 303;
+      return ctx.redirect(resume.url);
+    }
+    return page(ctx, "email-verified", { title: "Email confirmed", ...joined, ...(resume ? { continueUrl: resume.url, appName: resume.appName } : {}) });
   });
 
   router.post("/verify-email/resend", body, async (ctx) => {
@@ -128,10 +149,12 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     await rateLimits.accountPerIp.consume(ctx.ip);
     const parsed = resendBody.safeParse(submitted(ctx));
     if (!parsed.success) {
-      return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: parsed.error.issues[0]?.message }, 400);
+      const login = signInPath(ctx);
+      const action = login ? `/verify-email/resend?login=${encodeURIComponent(login)}` : "/verify-email/resend";
+      return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action, signInUrl: login, error: parsed.error.issues[0]?.message }, 400);
     }
     await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
-    await services.registration.resendVerification(parsed.data.email, requestInfo(ctx));
+    await keepAppReturn(ctx, await services.registration.resendVerification(parsed.data.email, requestInfo(ctx)));
     return page(ctx, "check-email", { title: "Check your email", email: parsed.data.email });
   });
 }

@@ -26,7 +26,7 @@ export type TrustedDeviceDeps = {
 
 export type TrustedDevice = Omit<TrustedDeviceRow, "tokenHash" | "userId"> & { current: boolean };
 /** how a browser came to be trusted */
-export type TrustedHow = "code" | "totp";
+export type TrustedHow = "code" | "totp" | "passkey";
 type Request = RequestInfo & { clientId?: string };
 type EventData = NonNullable<NewAuditEvent["data"]>;
 

@@ -13,6 +13,10 @@ export const EMAIL_SUBJECTS = {
   "ownership-transfer-admin": "An administrator acted on the ownership of your team on Gatehouse",
   "device-code": "Your Gatehouse sign-in code",
   "suspicious-login": "Was this you signing in to Gatehouse?",
+  "account-deleted": "Your Gatehouse account was deleted",
+  "account-deletion-scheduled": "Your Gatehouse account will be deleted",
+  "passkey-changed": "The passkeys of your Gatehouse account changed",
+  "magic-link": "Your Gatehouse sign-in link",
 } as const;
 
 export type EmailTemplate = keyof typeof EMAIL_SUBJECTS;

@@ -16,6 +16,7 @@ import type { EndOptions, SessionRecords, UserSession } from "../../../src/servi
 import type { TeamService } from "../../../src/services/teams.ts";
 import type { CodeCheck, TotpService } from "../../../src/services/totp.ts";
 import { totpEnabled } from "../../../src/services/totp.ts";
+import { acrFor } from "../../../src/lib/acr.ts";
 
 export const PASSWORD = "correct horse battery";
 export const TOTP_CODE = "123456";
@@ -59,7 +60,7 @@ export function makeUser(over: Partial<User> & { username: string }): User {
     id, email, emailNormalized: email.toLowerCase(), emailVerified: true, emailVerifiedAt: new Date(START_MS - 86_400_000),
     usernameNormalized: over.username.toLowerCase(), name: null, passwordHash: "$argon2id$fake",
     passwordChangedAt: null, disabled: false, disabledAt: null, systemRole: null, lastLoginAt: null,
-    createdAt: new Date(START_MS - 30 * 86_400_000), updatedAt: new Date(START_MS - 86_400_000), totpSecretEncrypted: null, totpEnabledAt: null,
+    createdAt: new Date(START_MS - 30 * 86_400_000), updatedAt: new Date(START_MS - 86_400_000), totpSecretEncrypted: null, totpEnabledAt: null, deletionDueAt: null,
     ...over,
   };
 }
@@ -428,6 +429,8 @@ export type HarnessOptions = {
   devicePolicy?: "off" | "without-2fa" | "always";
   singleSession?: boolean;
   risk?: boolean;
+  /** RISK_ACTION (gate-risk.ts): hold, or let a login with a second factor through */
+  riskAction?: "hold" | "second_factor";
   /** seconds the interaction lives (Facts.interactionExp) and the device gate waits */
   interactionTtl?: number;
 };
@@ -459,13 +462,19 @@ export async function createHarness(opts: HarnessOptions = {}) {
     accounts: accounts as unknown as AccountService,
     passwords,
     totp: totp as unknown as Pick<TotpService, "verifyCode">,
+    // no passkeys in these tests (test/e2e/passkeys*.test.ts drive the passkey strategies against the real service)
+    passkeys: { enrolled: async () => false, authentication: { options: async () => { throw new Error("no passkeys here"); }, verify: async () => ({ outcome: "refused", code: "passkey.unknown", reason: "unknown_credential", userId: null }) } },
+    // no administrator requires a second factor here (test/e2e/mfa-required.test.ts covers the enrolment)
+    enrolment: { requiredBy: async () => [], totp: { beginEnrollment: async () => { throw new Error("no enrolment here"); }, pendingEnrollment: async () => null, confirmEnrollment: async () => ({ outcome: "expired" }) }, enabled: async () => undefined },
+    // no magic links either (test/e2e/magic-links.test.ts drives them against Redis and the SMTP sink)
+    magicLinks: { redeemLink: async () => ({ outcome: "refused", reason: "unknown_or_used", userId: null }), redeemCode: async () => ({ outcome: "refused", reason: "no_code", userId: null }) },
     teams: teams as unknown as Pick<TeamService, "membershipsOf">,
     risk: risk as unknown as RiskService,
     devices: devices as unknown as TrustedDevices,
     sessions: sessions as unknown as SessionRecords,
     audit,
     signIns: signIns as unknown as SignInQueries,
-    settings: { device: { policy: opts.devicePolicy ?? "off", codeTtl: devices.codeTtl }, singleSession: opts.singleSession ?? false, interactionTtl },
+    settings: { device: { policy: opts.devicePolicy ?? "off", codeTtl: devices.codeTtl }, singleSession: opts.singleSession ?? false, interactionTtl, ...(opts.riskAction ? { riskAction: opts.riskAction } : {}) },
     limits,
   };
   const engine = createLoginEngine(deps);
@@ -495,7 +504,8 @@ export async function createHarness(opts: HarnessOptions = {}) {
   /** the expected `done` outcome */
   const done = (user: User, o: { amr?: string[]; remember?: boolean; teamId?: string | null; deviceCookie?: string } = {}): Outcome => ({
     kind: "done",
-    finished: { accountId: user.id, amr: o.amr ?? ["pwd"], remember: o.remember ?? false, teamId: o.teamId ?? null, ...(o.deviceCookie ? { deviceCookie: o.deviceCookie } : {}) },
+    // every finished login names the acr level its amr earned (lib/acr.ts)
+    finished: { accountId: user.id, amr: o.amr ?? ["pwd"], remember: o.remember ?? false, teamId: o.teamId ?? null, acr: acrFor(o.amr ?? ["pwd"]), ...(o.deviceCookie ? { deviceCookie: o.deviceCookie } : {}) },
   });
 
   /** the location the fake risk service gives a sign-in now */

@@ -11,7 +11,10 @@ import { registerTwoFactorRoutes } from "./two-factor.ts";
 import { registerTeamsRoutes } from "./teams.ts";
 import { registerSessionsRoutes } from "./sessions.ts";
 import { registerDevicesRoutes } from "./devices.ts";
+import { registerPasskeyRoutes } from "./passkeys.ts";
+import { registerDataRoutes } from "./data.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
+import { isAdministrator } from "../admin/shared.ts";
 
 
 export function registerAccountRoutes(router: Router, app: AppContext) {
@@ -26,18 +29,26 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
       ctx.status = status;
       ctx.set("Cache-Control", "no-store");
       ctx.type = "html";
-      ctx.body = await app.views.render(`pages/account/${page}`, { user: account?.user, section: page, ...locals });
+      const adminLink = account ? await isAdministrator(app, account.user) : false;
+      ctx.body = await app.views.render(`pages/account/${page}`, { user: account?.user, section: page, adminLink, ...locals });
     },
     requestInfo: (ctx) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
     credentialRequest: (ctx) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null, deviceToken: deviceCookie.read(ctx) }),
   };
 
+  // no return_to asked: administrators land on /admin, everyone else on their account
+  const landing = async (user: AccountSession["user"]) => ((await isAdministrator(app, user)) ? "/admin" : "/account");
   router.get("/login", async (ctx) => {
-    const returnTo = safeReturnPath(ctx.query.return_to);
-    if (await sessions.current(ctx)) return ctx.redirect(returnTo); // already signed in: straight there
-    sessions.startLogin(ctx, returnTo);
+    const asked = ctx.query.return_to === undefined ? undefined : safeReturnPath(ctx.query.return_to);
+    const current = await sessions.current(ctx);
+    if (current) return ctx.redirect(asked ?? (await landing(current.user))); // already signed in: straight there
+    sessions.startLogin(ctx, asked);
   });
-  router.get("/account/callback", (ctx) => ctx.redirect(sessions.finishLogin(ctx)));
+  router.get("/account/callback", async (ctx) => {
+    const asked = sessions.finishLogin(ctx);
+    const current = asked === undefined ? await sessions.current(ctx) : null;
+    ctx.redirect(asked ?? (current ? await landing(current.user) : "/account"));
+  });
   router.get("/account", helpers.requireAccount, (ctx) => ctx.redirect("/account/profile"));
 
   registerProfileRoutes(router, app, helpers);
@@ -46,4 +57,6 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
   registerTeamsRoutes(router, app, helpers);
   registerSessionsRoutes(router, app, helpers);
   registerDevicesRoutes(router, app, helpers);
+  registerPasskeyRoutes(router, app, helpers);
+  registerDataRoutes(router, app, helpers);
 }

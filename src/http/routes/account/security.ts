@@ -6,6 +6,7 @@ import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
+import { passwordHint } from "../../../services/password-policy.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
 const passwordBody = z.object({
@@ -19,7 +20,7 @@ export function registerSecurityRoutes(router: Router, app: AppContext, h: Accou
   const body = parseBody(app.config.bodyLimit);
 
   const renderSecurity = (ctx: Context, locals: { error?: string; field?: string; notice?: string } = {}, status = 200) =>
-    h.render(ctx, "security", { title: "Password", csrfToken: csrf.token(ctx, "account-password"), minLength: app.config.passwordPolicy.minLength, ...locals }, status);
+    h.render(ctx, "security", { title: "Password", csrfToken: csrf.token(ctx, "account-password"), minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength), ...locals }, status);
 
   router.get("/account/security", h.requireAccount, (ctx) => renderSecurity(ctx));
 

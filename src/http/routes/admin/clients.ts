@@ -60,15 +60,33 @@ function inputOf(f: FormValues): ClientEditInput {
   };
 }
 
+/** how the form names each field in a message */
+const FIELD_NAMES: Record<string, string> = {
+  name: "a name for the client", redirectUris: "a redirect URI", postLogoutRedirectUris: "a post-logout redirect URI",
+  grantTypes: "a grant type", resources: "a resource server", backchannelLogoutUri: "the back-channel logout URI",
+  permissionNamespace: "the permission namespace", idTokenSigningAlg: "an ID token algorithm", type: "a client type",
+};
+/** the validator's own words ("Too small: expected string to have >=1 characters") are not for people */
+const VALIDATOR_WORDS = /^(Invalid|Too (small|big)|Expected)\b/;
+
+/** one refusal in the form's words */
+export function friendlyIssue(i: { code: string; message: string; path: PropertyKey[]; maximum?: unknown; origin?: unknown }): string {
+  const field = String(i.path[0] ?? "name");
+  const what = FIELD_NAMES[field] ?? "this field";
+  const line = typeof i.path[1] === "number" ? ` (line ${i.path[1] + 1})` : "";
+  // the schema's own words are for people already; a sentence starts upper-case unless it starts with a code word
+  if (!VALIDATOR_WORDS.test(i.message)) return `${/^[a-z]+\s/.test(i.message) ? i.message.charAt(0).toUpperCase() + i.message.slice(1) : i.message}${line}`;
+  if (i.code === "too_small") return i.origin === "array" ? `Choose at least ${what.replace(/^(a|an|the) /, "one ")}.` : `Enter ${what}.`;
+  if (i.code === "too_big") return `That is too long: at most ${String(i.maximum)} characters${line}.`;
+  if (i.code === "invalid_format") return `Enter a valid URL for ${what.replace(/^(a|an) /, "the ")}${line}.`;
+  return `Choose or enter ${what} from the options given${line}.`;
+}
+
 /** field -> message for a refused form */
 function errorsOf(err: unknown): Record<string, string> | undefined {
   if (err instanceof ZodError) {
     const out: Record<string, string> = {};
-    for (const i of err.issues) {
-      const field = String(i.path[0] ?? "name");
-      const line = typeof i.path[1] === "number" ? ` (line ${i.path[1] + 1})` : "";
-      out[field] ??= `${i.message}${line}`;
-    }
+    for (const i of err.issues) out[String(i.path[0] ?? "name")] ??= friendlyIssue(i as Parameters<typeof friendlyIssue>[0]);
     return out;
   }
   if (err instanceof ClientNamespaceError) return { permissionNamespace: `overlaps the namespace of another client (${err.takenBy})` };
@@ -132,7 +150,7 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
     try {
       const { client, secret } = await services.clientAdmin.create({ ...input, type: f.type as "confidential" | "public" }, actor(ctx));
       return h.render(ctx, "clients-secret", {
-        section: "clients", title: `Client ${client.name} registered`, client: view(client), secret, created: true,
+        section: "clients", title: `Client ${client.name} registered`, client: view(client), secret, created: true, issuer: config.issuer,
       });
     } catch (err) {
       const errors = errorsOf(err);
@@ -201,7 +219,7 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
     if (rotated.outcome === "public") throw new AppError("admin.client_public", 400, "A public client has no secret.", { startOverUrl: `/admin/clients/${c.id}` });
     if (rotated.outcome === "not_found") throw new AppError("admin.client_not_found", 404, "There is no such client.", { startOverUrl: "/admin/clients" });
     const { secret } = rotated;
-    return h.render(ctx, "clients-secret", { section: "clients", title: `New secret for ${c.name}`, client: view(c), secret, created: false });
+    return h.render(ctx, "clients-secret", { section: "clients", title: `New secret for ${c.name}`, client: view(c), secret, created: false, issuer: config.issuer });
   });
 
   router.post("/admin/clients/:id/delete", guard, body, async (ctx) => {

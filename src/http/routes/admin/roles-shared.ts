@@ -51,7 +51,7 @@ export function matrixOf(tabs: readonly { tab: string; permissions: readonly Reg
 }
 
 const NOTICES = {
-  system: { created: "System role created.", saved: "System role saved." },
+  system: { created: "System role created.", saved: "System role saved.", mfa_on: "Holders of this role must now have a second factor.", mfa_off: "This role no longer requires a second factor." },
   team: { created: "Role created.", saved: "Role saved.", deleted: "Role deleted." },
 } as const;
 

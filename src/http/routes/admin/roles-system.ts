@@ -29,7 +29,7 @@ function systemRolePages(app: AppContext, h: AdminRouteHelpers) {
 
   const view = (r: SystemRole) => ({
     key: r.key, name: r.name, builtIn: r.builtIn, everything: r.permissions.includes("*"),
-    permissions: r.permissions, count: r.permissions.length, editable: !r.builtIn,
+    permissions: r.permissions, count: r.permissions.length, editable: !r.builtIn, requireMfa: r.requireMfa,
   });
   const labels = () => Object.fromEntries(services.permissions.list().map((p) => [p.code, p.label]));
 
@@ -85,6 +85,17 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
   });
 
   router.get("/admin/roles/system/:key", guard, async (ctx) => renderEdit(ctx, await roleOr404(ctx)));
+
+  // "Require a second factor" of every holder, or not (services.mfaRequirements; audited); built-in roles too
+  router.post("/admin/roles/system/:key/mfa-required", guard, body, async (ctx) => {
+    const b = submitted(ctx);
+    csrf.verify(ctx, ROLES_CSRF, b._csrf);
+    const role = await roleOr404(ctx);
+    const on = b.required === "1";
+    const { actorId, ip, userAgent } = h.actor(ctx);
+    await services.mfaRequirements.setForSystemRole(actorId, role.key, on, { ip: ip ?? null, userAgent: userAgent ?? null });
+    return seeOther(ctx, `/admin/roles/system/${encodeURIComponent(role.key)}?done=${on ? "mfa_on" : "mfa_off"}`);
+  });
 
   router.post("/admin/roles/system/:key", guard, body, async (ctx) => {
     const b = submitted(ctx);

@@ -19,6 +19,13 @@ export const ADMIN_SECTIONS = [
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["key"];
 
+/** whether `user` may open any section of the admin area (the header's Admin link, the landing page after /login) */
+export async function isAdministrator(app: AppContext, user: { systemRole: string | null; disabled?: boolean }): Promise<boolean> {
+  if (!user.systemRole) return false;
+  for (const s of ADMIN_SECTIONS) if (await app.services.systemRoles.canAdmin(user, s.permission)) return true;
+  return false;
+}
+
 export type AdminRouteHelpers = {
   /** route middleware: the signed-in user (else /login and back) whose system role has `permission` (else 403) */
   requireAdmin(permission: string): (ctx: Context, next: Next) => Promise<void>;
@@ -54,6 +61,7 @@ export function createAdminHelpers(app: AppContext, requireAccount: (ctx: Contex
       ctx.type = "html";
       ctx.body = await app.views.render(`pages/admin/${page}`, {
         user: admin(ctx).user,
+        adminLink: true,
         adminSections: ADMIN_SECTIONS.filter((_, i) => allowed[i]),
         ...locals,
       });

@@ -4,6 +4,7 @@
 //   POST /admin/teams/:teamId/members/:userId/remove  a confirmation page first, then the removal
 //   POST /admin/teams/:teamId/transfer                a confirmation page first, then the emailed transfer
 //   POST /admin/teams/:teamId/transfer/cancel         cancels the pending transfer
+//   POST /admin/teams/:teamId/mfa-required            require a second factor of every member, or not (required=1)
 // Success redirects to the team page with a notice code (a reload does not repeat the action); a refusal
 // shows on the team page (403 forbidden, 400 invalid); an unknown team or member is a 404 page. The Owner is
 // never touched here: the services refuse it, and the pages offer no action on the Owner.
@@ -93,6 +94,16 @@ function cancelTransfer(k: TeamActionKit, renderTeam: RenderTeam): Handler {
   };
 }
 
+/** "Require a second factor" on or off (services.mfaRequirements; audited as team.mfa_required_changed) */
+function setMfaRequired(k: TeamActionKit, app: AppContext): Handler {
+  return async (ctx) => {
+    const team = await k.start(ctx);
+    const on = k.field(ctx, "required") === "1";
+    await app.services.mfaRequirements.setForTeam(k.adminId(ctx), team.id, on, k.request(ctx));
+    return k.done(ctx, team, on ? "mfa_required_on" : "mfa_required_off");
+  };
+}
+
 export function registerAdminTeamActions(router: Router, app: AppContext, h: AdminRouteHelpers, renderTeam: RenderTeam): void {
   const k = createTeamActionKit(app, h);
   const body = parseBody(app.config.bodyLimit);
@@ -101,4 +112,5 @@ export function registerAdminTeamActions(router: Router, app: AppContext, h: Adm
   router.post("/admin/teams/:teamId/members/:userId/remove", guard, body, removeMember(k, renderTeam));
   router.post("/admin/teams/:teamId/transfer", guard, body, startTransfer(k, app, renderTeam));
   router.post("/admin/teams/:teamId/transfer/cancel", guard, body, cancelTransfer(k, renderTeam));
+  router.post("/admin/teams/:teamId/mfa-required", guard, body, setMfaRequired(k, app));
 }

@@ -21,6 +21,8 @@ export const TEAM_NOTICES = {
   transfer_started: "The ownership transfer was sent. The member becomes the Owner only after accepting from the email.",
   transfer_replaced: "The ownership transfer was sent and the earlier one cancelled. The member becomes the Owner only after accepting from the email.",
   transfer_cancelled: "The ownership transfer was cancelled; its link no longer works.",
+  mfa_required_on: "Members of this team must now have a second factor: those without one set it up at their next sign-in.",
+  mfa_required_off: "This team no longer requires a second factor.",
 } as const;
 export type TeamNotice = keyof typeof TEAM_NOTICES;
 
@@ -61,7 +63,7 @@ export async function teamDetailsView(app: AppContext, team: Team, adminId: stri
   const owner = members.find((m) => m.isOwner) ?? null;
   const p = pending.pending;
   return {
-    team: { id: team.id, name: team.name, slug: team.slug, created: when(team.createdAt) },
+    team: { id: team.id, name: team.name, slug: team.slug, created: when(team.createdAt), requireMfa: team.requireMfa },
     members,
     owner,
     assignable: assignable.map((r) => ({ id: r.id, name: r.name })),

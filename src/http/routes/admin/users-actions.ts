@@ -14,8 +14,10 @@ import { notFound, USERS_CSRF, type UserNotice, type UserPages } from "./users-v
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { CATALOGUE, type ErrorCode } from "../../../lib/error-catalogue.ts";
 import { refusalCode } from "../../../services/user-admin.ts";
+import { adminDeletionRefusal } from "../../../services/account-deletion.ts";
 
-type Outcome = { done: UserNotice; n?: number } | { error: string; status: number };
+/** `to`: where a done action goes instead of the user's page (a deleted user has none) */
+type Outcome = { done: UserNotice; n?: number; to?: string } | { error: string; status: number };
 type Target = { id: string; username: string; email: string };
 type Action = {
   /** the confirmation page's text and button, for destructive actions */
@@ -101,6 +103,38 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         return { done: "reset_sent" };
       },
     },
+    delete: {
+      confirm: async (u) => ({
+        title: "Delete a user",
+        message: `Delete ${u.username} (${u.email}) for good? Every session ends, every token is revoked, teams where they are the only member are deleted, and the audit log keeps their events under a pseudonym. This cannot be undone. They are told by email.`,
+        button: `Delete ${u.username}`,
+      }),
+      async run(u, _b, ctx) {
+        const r = await services.accountDeletion.deleteUser(u.id, { ...h.actor(ctx), via: "admin_page" });
+        if (r.outcome !== "deleted") return { error: CATALOGUE[adminDeletionRefusal(r.outcome)!].message, status: CATALOGUE[adminDeletionRefusal(r.outcome)!].status };
+        return { done: "deleted", to: "/admin/users" };
+      },
+    },
+    "remove-passkey": {
+      async confirm(u, b) {
+        const passkeyId = typeof b.passkeyId === "string" ? b.passkeyId : "";
+        const details = await ua.passkeys(u.id);
+        const key = details.outcome === "ok" ? details.passkeys.find((p) => p.id === passkeyId) : undefined;
+        if (!key) return refused("passkey.not_found");
+        return {
+          title: "Remove a passkey",
+          message: `Remove the passkey "${key.name}" of ${u.username} (${u.email})? It no longer signs them in. They are told by email.`,
+          button: "Remove the passkey",
+          fields: { passkeyId },
+        };
+      },
+      async run(u, b, ctx) {
+        const r = await ua.removePasskey(u.id, typeof b.passkeyId === "string" ? b.passkeyId : "", h.actor(ctx), "admin_page");
+        if (r.outcome === "passkey_not_found") return refused("passkey.not_found");
+        if (r.outcome !== "removed") return refusalOf(r.outcome)!;
+        return { done: "passkey_removed" };
+      },
+    },
     role: {
       async confirm(u, b) {
         const role = await chosenRole(b);
@@ -156,7 +190,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
     }
     if ("done" in outcome) {
       ctx.status = 303;
-      return ctx.redirect(`/admin/users/${user.id}?done=${outcome.done}${outcome.n === undefined ? "" : `&n=${outcome.n}`}`);
+      return ctx.redirect(`${outcome.to ?? `/admin/users/${user.id}`}?done=${outcome.done}${outcome.n === undefined ? "" : `&n=${outcome.n}`}`);
     }
     if (outcome.status === 404) throw notFound();
     return pages.renderUser(ctx, user.id, { error: outcome.error }, outcome.status);

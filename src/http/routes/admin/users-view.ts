@@ -27,6 +27,8 @@ export const USER_NOTICES = {
   reset_sent: (_n: number, u: { email: string }) => `A password-reset email was sent to ${u.email}.`,
   role_changed: (_n: number, u: { roleName: string | null }) => `System role changed to ${u.roleName ?? "none"}.`,
   role_removed: () => "System role removed.",
+  deleted: () => "User deleted; every session ended and they were told by email.",
+  passkey_removed: () => "Passkey removed; the user was told by email.",
 } as const satisfies Record<string, (n: number, u: { email: string; roleName: string | null }) => string>;
 export type UserNotice = keyof typeof USER_NOTICES;
 
@@ -65,6 +67,9 @@ export async function userDetailsView(app: AppContext, details: UserDetails) {
     sessions: await Promise.all(details.sessions.map((s) => sessionView(app, s))),
     devices: details.trustedDevices.map((d) => ({
       label: d.label, ip: d.ip ?? "unknown address", country: d.countryCode, trustedOn: when(d.createdAt), lastUsed: when(d.lastUsedAt), expires: when(d.expiresAt),
+    })),
+    passkeys: details.passkeys.map((p) => ({
+      id: p.id, name: p.name, kind: p.kind === "hwk" ? "security key" : "passkey", synced: p.backedUp, created: when(p.createdAt), lastUsed: p.lastUsedAt ? when(p.lastUsedAt) : "never",
     })),
     lock: { locked, lockedUntil: locked ? when(lock.lockedUntil!) : null, failures: lock.failures },
     events: details.recentEvents.map((e) => ({

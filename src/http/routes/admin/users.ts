@@ -7,7 +7,7 @@ import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminUserActions } from "./users-actions.ts";
-import { notFound, USERS_CSRF, userDetailsView, userNoticeOf, when, type UserPages } from "./users-view.ts";
+import { notFound, USER_NOTICES, USERS_CSRF, userDetailsView, userNoticeOf, when, type UserPages } from "./users-view.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 const PAGE_SIZE = 25;
@@ -26,7 +26,7 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
     const cursor = queryValue(ctx, "cursor");
     const filter = { q, team };
     const render = (locals: Record<string, unknown>, status = 200) =>
-      h.render(ctx, "users", { section: "users", title: "Users", filter, users: [], nextUrl: null, ...locals }, status);
+      h.render(ctx, "users", { section: "users", title: "Users", filter, users: [], nextUrl: null, notice: ctx.query.done === "deleted" ? USER_NOTICES.deleted() : undefined, ...locals }, status);
 
     let teamId: string | undefined;
     if (team) {

@@ -14,6 +14,7 @@ import { parseJsonBody } from "../../body.ts";
 import { apiAudience, createApiAuth } from "./auth.ts";
 import { permissionRoutes } from "./permissions.ts";
 import { meRoutes } from "./me.ts";
+import { meDataRoutes } from "./me-data.ts";
 import { teamRoutes } from "./teams.ts";
 import { adminApiRoutes } from "./admin/index.ts";
 import { docsRoutes, registerDocsPages } from "./docs.ts";
@@ -27,6 +28,7 @@ export function apiRoutes(app: AppContext): ApiRoute[] {
   const routes: ApiRoute[] = [
     ...docsRoutes(() => (document ??= buildOpenApiDocument(routes, { issuer: app.config.issuer, version: VERSION }))),
     ...meRoutes(app),
+    ...meDataRoutes(app),
     ...permissionRoutes(app),
     ...teamRoutes(app),
     ...adminApiRoutes(app),

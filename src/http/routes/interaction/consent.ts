@@ -4,6 +4,7 @@ import type { AppContext } from "../../web-context.ts";
 import { createConsentFlow, type ConsentDetails, type ConsentRequest } from "../../../flows/consent.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import type { TeamResult } from "../../../oidc/team-claims.ts";
+import { authorizationRequestUrl } from "../registration-return.ts";
 
 export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
   const flow = createConsentFlow({
@@ -37,7 +38,11 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
     const client = await app.oidc.provider.Client.find(String(params.client_id));
     // first-party clients never show a consent page, even when they ask for one (prompt=consent)
     if (client?.gatehouse_first_party === true && session) return grant(ctx, interaction, true);
+    const user = session?.accountId ? await app.services.accounts.findActive(session.accountId) : null;
     await h.renderPage(ctx, "consent", {
+      // "Signed in as … · Not you?": the same request again with prompt=login, to sign in as someone else
+      signedInAs: user ? { name: user.name || user.username, email: user.email } : undefined,
+      switchAccountUrl: authorizationRequestUrl(params, { prompt: "login" }),
       title: "Allow access",
       clientName: client?.clientName ?? "The application",
       scopes: flow.scopesOf(prompt.details as ConsentDetails),

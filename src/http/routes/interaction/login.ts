@@ -4,11 +4,13 @@ import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
+import type { Outcome } from "../../../flows/login/types.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { parseIdentifier } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
 import { wording } from "./messages.ts";
+import { passkeyResponse } from "./passkey.ts";
 
 const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
 
@@ -19,6 +21,8 @@ const loginBody = z.object({
   remember: z.literal("1").optional(),
   _csrf: z.string().optional(),
 });
+
+const passkeyBody = z.object({ response: passkeyResponse, remember: z.enum(["1", ""]).optional(), _csrf: z.string().optional() });
 
 export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
   async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; status?: number }) {
@@ -32,7 +36,14 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
       notice: locals.error ? undefined : takeNotice(ctx, app.config.isProduction),
       csrfToken: h.csrfToken(ctx, uid),
       action: `/interaction/${uid}/login`,
-      links: { register: "/register", forgotPassword: "/forgot-password", verifyEmail: "/verify-email", adminRegister: "/admin-register" },
+      passkey: { action: `/interaction/${uid}/passkey`, options: `/interaction/${uid}/passkey/options` },
+      // "Email me a sign-in link" (MAGIC_LINKS; magic-link.ts)
+      magicLink: app.config.magicLinks.enabled ? { action: `/interaction/${uid}/magic-link` } : undefined,
+      links: {
+        register: "/register", forgotPassword: "/forgot-password", verifyEmail: "/verify-email",
+        // only on Gatehouse's own sign-in, and only while the first administrator is still to come
+        ...(h.facts(ctx, interaction).accountClient && !(await app.services.accounts.adminExists()) ? { adminRegister: "/admin-register" } : {}),
+      },
     }, locals.status);
   }
 
@@ -48,6 +59,22 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
     await app.rateLimits.loginPerIp.consume(ctx.ip);
     await app.rateLimits.loginPerIdentifier.consume(normalizedIdentifier(identifier));
     const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "password", identifier, password, remember: remember === "1" });
+    return refusedOrOn(ctx, interaction, outcome, identifier);
+  }
+
+  /** the "Sign in with a passkey" form (or the autofill's): the browser's assertion as JSON text */
+  async function submitPasskey(ctx: Context, interaction: Interaction) {
+    h.requireLogin(interaction);
+    h.verifyCsrf(ctx, interaction.uid);
+    const parsed = passkeyBody.safeParse(ctx.request.body ?? {});
+    if (!parsed.success) return render(ctx, interaction, { error: parsed.error.issues[0]?.message, status: 400 });
+    await app.rateLimits.loginPerIp.consume(ctx.ip);
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "passkey", response: parsed.data.response, remember: parsed.data.remember === "1" });
+    return refusedOrOn(ctx, interaction, outcome, "");
+  }
+
+  /** the next page, or this one again with the refusal's words (busy and unverified have their own pages) */
+  async function refusedOrOn(ctx: Context, interaction: Interaction, outcome: Outcome, identifier: string) {
     if (outcome.kind !== "refused") return h.answer(ctx, interaction, outcome);
     const { status, message } = wording(outcome);
     if (outcome.code === "login.busy") {
@@ -55,13 +82,15 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
       throw new AppError(outcome.code, status, message);
     }
     if (outcome.code === "login.unverified") {
-      ctx.status = status;
-      ctx.type = "html";
-      ctx.body = await app.views.render("pages/error", { title: "Verify your email", status, message, requestId: ctx.state.requestId, startOverUrl: "/verify-email" });
-      return;
+      // not a dead end: a new link can be sent from here (it resumes this sign-in), or the user goes back to it
+      const signIn = `/interaction/${interaction.uid}`;
+      return h.renderPage(ctx, "verify-email-resend", {
+        title: "Verify your email", error: message, email: identifier.includes("@") ? identifier : "", signInUrl: signIn,
+        csrfToken: app.csrf.token(ctx, "resend-verification"), action: `/verify-email/resend?login=${encodeURIComponent(signIn)}`,
+      }, status);
     }
     return render(ctx, interaction, { identifier, error: message, status });
   }
 
-  return { render, submit };
+  return { render, submit, submitPasskey };
 }

@@ -21,6 +21,9 @@ const CATALOGUE: Record<RefusalCode, { status: number; message: (r: Refusal) => 
   "device.cooldown": { status: 429, message: (r) => `Please wait ${plural(r.retryAfter ?? 1, "second")} before asking for a new code.` },
   "device.email_limited": { status: 429, message: (r) => r.message ?? "Too many device approval emails. Please try again later." },
   "device.code_format": { status: 400, message: () => "Enter the 6-digit code from the email." },
+  "login.magic_link_invalid": { status: 400, message: () => "This sign-in link is no longer valid: it was used, replaced by a newer one, or has expired. Ask for a new one on the sign-in page." },
+  "login.magic_code_invalid": { status: 401, message: () => "That code is not right, or no longer valid. Ask for a new sign-in link if it keeps failing." },
+  "login.passkey_refused": { status: 401, message: () => "That passkey was not accepted. Try again, or use another way to sign in." },
 };
 
 export const wording = (r: Refusal) => ({ status: CATALOGUE[r.code].status, message: CATALOGUE[r.code].message(r) });

@@ -1,5 +1,5 @@
 // The second-factor page of a login (/interaction/:uid/totp): the authenticator code, or a backup code through
-// a plain link (no JavaScript needed), and its POST. Wrong, replayed and locked all get the same "Invalid code";
+// a plain link (no JavaScript needed), or a passkey / security key (public/js/passkeys.js), and its POST. Wrong, replayed and locked all get the same "Invalid code";
 // every attempt is rate-limited.
 import type { Context } from "koa";
 import { z } from "zod";
@@ -7,8 +7,9 @@ import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";
+import { passkeyResponse } from "./passkey.ts";
 
-type Method = "totp" | "backup";
+type Method = "totp" | "backup" | "passkey";
 
 const codeBody = z.object({
   code: z.string().trim().min(1).max(64, "That code is too long"),
@@ -16,7 +17,8 @@ const codeBody = z.object({
   _csrf: z.string().optional(),
 });
 
-const methodOf = (value: unknown): Method => (value === "backup" ? "backup" : "totp");
+const methodOf = (value: unknown): Method => (value === "backup" ? "backup" : value === "passkey" ? "passkey" : "totp");
+const passkeyBody = z.object({ response: passkeyResponse, _csrf: z.string().optional() });
 
 export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
   /** the waiting login's user id, or the "start again" page */
@@ -30,14 +32,22 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
   async function render(ctx: Context, interaction: Interaction, locals: { method: Method; error?: string; status?: number }) {
     const { uid } = interaction;
     const base = `/interaction/${uid}/totp`;
+    // the methods this user has: a passkey-only user sees the passkey, a TOTP-only user the code
+    const methods = await engine.secondFactor.methods(h.facts(ctx, interaction));
+    const hasTotp = methods.includes("totp");
+    const hasPasskey = methods.includes("passkey");
+    const method: Method = locals.method === "passkey" || !hasTotp ? (hasPasskey ? "passkey" : locals.method) : locals.method;
     await h.renderPage(ctx, "login-totp", {
-      title: "Two-step verification",
+      title: "Two-factor authentication",
       clientName: await h.appName(interaction),
-      method: locals.method,
+      method,
+      hasTotp,
+      passkey: hasPasskey ? { options: `/interaction/${uid}/passkey/options`, url: `${base}?method=passkey` } : undefined,
+      totpUrl: base,
       error: locals.error,
       csrfToken: h.csrfToken(ctx, uid),
       action: base,
-      switchUrl: locals.method === "backup" ? base : `${base}?method=backup`,
+      switchUrl: method === "backup" ? base : `${base}?method=backup`,
       startOverUrl: `/interaction/${uid}`,
     }, locals.status);
   }
@@ -55,6 +65,13 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
     await app.rateLimits.codePerUser.consume(userId);
     const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
     const method = methodOf(submitted.method);
+    if (method === "passkey") {
+      const answer = passkeyBody.safeParse(submitted);
+      if (!answer.success) return render(ctx, interaction, { method, error: answer.error.issues[0]?.message, status: 400 });
+      const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: answer.data.response });
+      if (outcome.kind === "refused" && outcome.code === "login.passkey_refused") return render(ctx, interaction, { method, error: wording(outcome).message, status: wording(outcome).status });
+      return h.answer(ctx, interaction, outcome);
+    }
     const parsed = codeBody.safeParse(submitted);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -8,6 +8,7 @@ import type { Facts, Outcome, Refusal } from "../../../flows/login/types.ts";
 import { AppError } from "../../errors.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
+import { requiredAcr } from "../../../lib/acr.ts";
 import { wording } from "./messages.ts";
 
 export type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
@@ -57,6 +58,7 @@ export function createInteractionHelpers(app: AppContext) {
         deviceToken: deviceCookie.read(ctx), browserSessionUid: interaction.session?.uid,
         requestedTeam: typeof interaction.params.team === "string" ? interaction.params.team : undefined,
         accountClient: clientId === ACCOUNT_CLIENT_ID, handedOver: Boolean(interaction.result?.login),
+        ...((acr) => (acr ? { requiredAcr: acr } : {}))(requiredAcr(interaction.params.acr_values)),
       };
     },
 
@@ -73,10 +75,12 @@ export function createInteractionHelpers(app: AppContext) {
         case "done": {
           const f = outcome.finished;
           if (f.deviceCookie) deviceCookie.write(ctx, f.deviceCookie);
-          return finish(ctx, { login: { accountId: f.accountId, amr: f.amr, remember: f.remember }, gatehouse: { teamId: f.teamId } }, false);
+          return finish(ctx, { login: { accountId: f.accountId, amr: f.amr, remember: f.remember, ...(f.acr ? { acr: f.acr } : {}) }, gatehouse: { teamId: f.teamId } }, false);
         }
         case "cancelled":
           return finish(ctx, { error: "access_denied", error_description: outcome.description }, false);
+        case "unmet":
+          return finish(ctx, { error: "unmet_authentication_requirements", error_description: outcome.description }, false);
         case "blocked":
           return renderPage(ctx, "login-hold-blocked", { title: "This sign-in was blocked", resetUrl: "/forgot-password" }, 403);
         case "refused":

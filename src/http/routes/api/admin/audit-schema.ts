@@ -11,7 +11,7 @@ export const auditEvent = z.object({
   createdAt: when,
   type: z.string().meta({ example: "login.failed" }),
   outcome: z.string().meta({ description: "success or failure", example: "failure" }),
-  userId: z.string().nullable().meta({ description: "the user the event is about" }),
+  userId: z.string().nullable().meta({ description: "the user the event is about: their id, or deleted:<pseudonym> once the account was deleted" }),
   userEmail: z.string().nullable().meta({ description: "that user's email address now (null when the user is gone)" }),
   actorId: z.string().nullable().meta({ description: "who acted: a user id, or cli; null when the user acted for themself without a session" }),
   clientId: z.string().nullable().meta({ description: "the client involved (the relying party, or the client an admin changed)" }),

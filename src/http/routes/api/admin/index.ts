@@ -7,7 +7,9 @@ import { adminClientRoutes } from "./clients.ts";
 import { adminKeyRoutes } from "./keys.ts";
 import { adminAuditRoutes } from "./audit.ts";
 import { adminOutboxRoutes } from "./outbox.ts";
+import { adminUserDeleteRoutes } from "./users-delete.ts";
+import { mfaRequiredRoutes } from "./mfa-required.ts";
 
 export function adminApiRoutes(app: AppContext): ApiRoute[] {
-  return [...adminUserRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app), ...adminOutboxRoutes(app)];
+  return [...adminUserRoutes(app), ...adminUserDeleteRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app), ...adminOutboxRoutes(app), ...mfaRequiredRoutes(app)];
 }

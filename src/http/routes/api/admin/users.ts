@@ -13,6 +13,7 @@ import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT, nextCursor } from "../pagination.ts";
 import { actorOf, OUTRANKED_DOC, outranked, adminUser, adminUserDetails, detailsView, userNotFound, userParams, userView } from "./users-views.ts";
 import { adminSessionRoutes } from "./users-sessions.ts";
+import { adminPasskeyRoutes } from "./users-passkeys.ts";
 import { systemRoleRoutes } from "./system-roles.ts";
 import { fieldInvalid } from "../request-invalid.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
@@ -49,7 +50,7 @@ type ActionRoute = {
 };
 
 export function adminUserRoutes(app: AppContext): ApiRoute[] {
-  return [...userRoutes(app), ...actionRoutes(app), ...adminSessionRoutes(app), ...systemRoleRoutes(app)];
+  return [...userRoutes(app), ...actionRoutes(app), ...adminSessionRoutes(app), ...adminPasskeyRoutes(app), ...systemRoleRoutes(app)];
 }
 
 function userRoutes(app: AppContext): ApiRoute[] {
