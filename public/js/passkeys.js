@@ -3,7 +3,8 @@
 // - the sign-in page ([data-passkey-login]): the identifier field's autofill offers passkeys (conditional UI,
 //   when the browser supports it) and the "Sign in with a passkey" button asks for one;
 // - the second-factor page ([data-passkey-second]): "Use your passkey or security key";
-// - the account's Passkeys page ([data-passkey-register]): name + current password, then the new passkey.
+// - the account's Passkeys page ([data-passkey-register]): name + current password, then the new passkey;
+// - the account's data page ([data-passkey-reauth]): "Delete my account with a passkey" (re-authentication).
 // Each asks the server for options (JSON, with the page's CSRF token), lets the browser talk to the
 // authenticator, and posts the answer in an ordinary form, so the server's redirects and pages do the rest.
 // Without JavaScript or WebAuthn the passkey controls stay hidden and the password form works as before.
@@ -100,6 +101,25 @@
       authenticate(second, "second", false, secondStatus).catch(function (err) {
         secondButton.disabled = false;
         say(secondStatus, browserError(err));
+      });
+    });
+  }
+
+  // ------------------------------------------------------------------ account data page: delete with a passkey
+  var reauth = document.querySelector("[data-passkey-reauth]");
+  if (reauth) {
+    var reauthStatus = reauth.querySelector("[data-passkey-status]");
+    var reauthButton = reauth.querySelector('button[type="submit"]');
+    reauth.hidden = false;
+    var reauthUnsupported = document.querySelector("[data-passkey-unsupported]");
+    if (reauthUnsupported) reauthUnsupported.hidden = true;
+    reauth.addEventListener("submit", function (event) {
+      event.preventDefault();
+      say(reauthStatus, "");
+      reauthButton.disabled = true;
+      authenticate(reauth, "reauthenticate", false, reauthStatus).catch(function (err) {
+        reauthButton.disabled = false;
+        say(reauthStatus, browserError(err));
       });
     });
   }

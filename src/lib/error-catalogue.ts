@@ -17,6 +17,8 @@ export const CATALOGUE = {
   "account.wrong_code": { status: 400, message: "That code is not right. Nothing was deleted." },
   "account.locked": { status: 423, message: "Your account is locked after too many wrong attempts. Try again later; nothing was deleted." },
   "account.no_factor": { status: 409, message: "Your account has no password or second factor to confirm with: set a password first (\"Forgot your password?\" on the sign-in page)." },
+  "account.passkey_refused": { status: 400, message: "That passkey was not accepted (not one of yours, already used, or expired). Try again; nothing was deleted." },
+  "account.passkey_required": { status: 409, message: "Your account signs in with passkeys only: confirm the deletion with a passkey on your account's \"Your data\" page (/account/data)." },
   "account.owns_teams": { status: 409, message: "You are the Owner of a team with other members: hand it over first (an ownership transfer on the team's page), then delete your account." },
   "account.last_super_admin": { status: 409, message: "You are the last active Super Admin: give another account the Super Admin role first, then delete yours." },
   "account.deletion_pending": { status: 409, message: "This account is already waiting to be deleted." },

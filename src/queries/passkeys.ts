@@ -1,6 +1,9 @@
 // passkeys rows: the WebAuthn credentials (passkeys and security keys) of each user. The public key is not a
 // secret; the credential id is unique across every user. The sign counter only moves forward, in one statement.
-import type { PrismaClient } from "../generated/prisma/client.ts";
+// The "last way in" changes (removing the password, removing a passkey) first lock the user's row, as account
+// deletion does (queries/account-deletion.ts): two of them at the same moment run one after the other, so the
+// second sees what the first left and an account without a password always keeps a passkey.
+import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { trimmedAudit, type NewAuditEvent } from "./audit-events.ts";
 
 export type PasskeyRow = {
@@ -9,6 +12,9 @@ export type PasskeyRow = {
 };
 
 export type NewPasskey = Omit<PasskeyRow, "id" | "createdAt" | "lastUsedAt">;
+
+/** the user's row lock (`SELECT … FOR UPDATE`) for the rest of the transaction */
+const lockUser = (tx: Prisma.TransactionClient, userId: string) => tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
 
 export function createPasskeyQueries(db: PrismaClient) {
   return {
@@ -39,6 +45,7 @@ export function createPasskeyQueries(db: PrismaClient) {
      */
     remove: async (userId: string, id: string, event: (row: PasskeyRow) => NewAuditEvent, keepAFactor = false): Promise<PasskeyRow | "last_factor" | null> =>
       db.$transaction(async (tx) => {
+        await lockUser(tx, userId);
         const row = await tx.passkey.findFirst({ where: { id, userId } });
         if (!row) return null;
         if (keepAFactor) {
@@ -51,12 +58,13 @@ export function createPasskeyQueries(db: PrismaClient) {
       }),
 
     /**
-     * takes the user's password away (the account then signs in with its passkeys), with its audit event, in one
-     * statement's condition: only while the account has a password and at least one passkey. false: it had none
-     * of one or the other
+     * takes the user's password away (the account then signs in with its passkeys), with its audit event, under
+     * the user's row lock: only while the account has a password and at least one passkey. false: it had none of
+     * one or the other
      */
     removePassword: async (userId: string, at: Date, event: NewAuditEvent): Promise<boolean> =>
       db.$transaction(async (tx) => {
+        await lockUser(tx, userId);
         const changed = await tx.user.updateMany({ where: { id: userId, passwordHash: { not: null }, passkeys: { some: {} } }, data: { passwordHash: null, passwordChangedAt: at } });
         if (changed.count !== 1) return false;
         await tx.auditEvent.create({ data: trimmedAudit(event) });

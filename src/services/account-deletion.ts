@@ -2,8 +2,11 @@
 // pages, the admin API (`DELETE /api/v1/users/:id`) and the CLI (`delete-user`, `erase-due-accounts`).
 //
 // The user deletes their own account after proving it is them again: the password, or without one a current
-// second factor (a TOTP or backup code); wrong ones count toward the lockout like a sign-in. An administrator
-// deletes a user whose system role is not wider than theirs, never themselves (their own account has its page).
+// second factor (a TOTP or backup code), wrong ones counting toward the lockout like a sign-in; or, for a user
+// with passkeys, a passkey assertion (user verification required) to a challenge bound to their account session,
+// taken once (the account page runs the ceremony; the REST API cannot, so a passkey-only account is sent there).
+// An administrator deletes a user whose system role is not wider than theirs, never themselves (their own account
+// has its page).
 // Refused, changing nothing: the last active Super Admin, and the Owner of a team that has other members (the
 // team is handed over first); a team where they are alone goes with them.
 //
@@ -32,12 +35,16 @@ import type { SessionStore } from "./sessions/session-store.ts";
 import type { SystemRoleService } from "./system-roles.ts";
 import type { TotpService } from "./totp.ts";
 import type { AdminActor } from "./admin-actor.ts";
+import type { Passkeys } from "./passkeys/index.ts";
 import type { LockRequest } from "./sign-in-locks.ts";
 
 export type { OwnedTeam };
 
-/** what proves it is the user: their password, or (without a password) a TOTP or backup code */
-export type DeletionProof = { password?: string; code?: string };
+/**
+ * what proves it is the user: their password, or (without a password) a TOTP or backup code, or a passkey's
+ * answer (`response`, the browser's JSON) to the challenge issued for the account session `binding`
+ */
+export type DeletionProof = { password?: string; code?: string; passkey?: { response: string; binding: string } };
 /** where the request came from and through which surface ("account_page", "api", "admin_page", "cli") */
 export type DeletionRequest = LockRequest & { via: string };
 
@@ -48,7 +55,7 @@ type Refused =
 export type OwnDeletionResult =
   | { outcome: "deleted" }
   | { outcome: "scheduled"; dueAt: Date }
-  | { outcome: "reauth_required" | "wrong_password" | "wrong_code" | "locked" | "no_factor" | "deletion_pending" }
+  | { outcome: "reauth_required" | "wrong_password" | "wrong_code" | "locked" | "no_factor" | "deletion_pending" | "passkey_refused" | "passkey_required" }
   | Refused;
 export type AdminDeletionResult = { outcome: "deleted"; teamsDeleted: number } | { outcome: "self" } | { outcome: "outranked" } | Refused;
 export type RestoreResult = { outcome: "restored"; user: { id: string; username: string; email: string } } | { outcome: "invalid" | "expired" };
@@ -56,7 +63,7 @@ export type EraseDueResult = { erased: number; failed: { userId: string; reason:
 
 const OWN_REFUSALS: Record<string, ErrorCode> = {
   reauth_required: "account.reauth_required", wrong_password: "account.wrong_password", wrong_code: "account.wrong_code", locked: "account.locked",
-  no_factor: "account.no_factor", deletion_pending: "account.deletion_pending", owns_teams: "account.owns_teams", last_super_admin: "account.last_super_admin",
+  no_factor: "account.no_factor", passkey_refused: "account.passkey_refused", passkey_required: "account.passkey_required", deletion_pending: "account.deletion_pending", owns_teams: "account.owns_teams", last_super_admin: "account.last_super_admin",
 };
 const ADMIN_REFUSALS: Record<string, ErrorCode> = {
   not_found: "user.not_found", self: "user.cannot_delete_self", outranked: "user.outranked", owns_teams: "user.owns_teams", last_super_admin: "user.last_super_admin",
@@ -77,6 +84,7 @@ export type AccountDeletionDeps = {
     accounts: Pick<AccountService, "confirmPassword" | "recordFailure" | "isLocked">; totp: Pick<TotpService, "verifyCode">;
     oidcStore: Pick<SessionStore, "endUserSessions">; sessionEvents: SessionEvents; notifications: Notifications; audit: AuditService;
     systemRoles: Pick<SystemRoleService, "outranks">; lockout: Pick<LockoutService, "reset">;
+    passkeys: Pick<Passkeys, "authentication" | "enrolled">;
   };
 };
 
@@ -122,9 +130,18 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
     return { ...result, sessions: sessionsBefore };
   }
 
-  /** the password, or a code when the account has none; wrong ones count toward the lockout */
+  /**
+   * the password, or a code when the account has none (wrong ones count toward the lockout), or a passkey of the
+   * user's own; a passkey-only account without one is told to use the passkey (the API: the account page)
+   */
   async function reauthenticate(user: User, proof: DeletionProof, request: DeletionRequest): Promise<OwnDeletionResult | null> {
     const failed = (reason: string) => record("account.deletion_failed", "failure", user.id, user.id, request, { reason, via: request.via });
+    if (proof.passkey) {
+      const info = { ip: request.ip ?? null, userAgent: request.userAgent ?? null, clientId: request.clientId ?? null };
+      const result = await services.passkeys.authentication.verify("reauthenticate", proof.passkey.binding, proof.passkey.response, info, user.id);
+      if (result.outcome === "ok") return null;
+      return (await failed(`passkey_${result.reason}`), { outcome: "passkey_refused" });
+    }
     if (user.passwordHash) {
       if (!proof.password) return (await failed("reauth_required"), { outcome: "reauth_required" });
       const check = await services.accounts.confirmPassword(user, proof.password, request);
@@ -132,7 +149,10 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
       await failed(check.outcome);
       return { outcome: check.outcome };
     }
-    if (!user.totpSecretEncrypted) return (await failed("no_factor"), { outcome: "no_factor" });
+    if (!user.totpSecretEncrypted) {
+      if (await services.passkeys.enrolled(user.id)) return (await failed("passkey_required"), { outcome: "passkey_required" });
+      return (await failed("no_factor"), { outcome: "no_factor" });
+    }
     if (!proof.code) return (await failed("reauth_required"), { outcome: "reauth_required" });
     if (await services.accounts.isLocked(user.id, request)) return (await failed("locked"), { outcome: "locked" });
     if ((await services.totp.verifyCode(user, proof.code)).outcome === "ok") return null;

@@ -2,8 +2,8 @@
 // ISSUER is http://localhost:<port> (an RP ID cannot be an IP address). A platform authenticator (internal,
 // user verification) is registered on the account page and then signs in alone, from the "Sign in with a
 // passkey" button; a cross-platform security key (usb) is registered and used as the second factor after the
-// password. openid-client, the relying party, checks the ID token's amr, acr and auth_time each time. No CSP
-// violation happens on any page.
+// password. openid-client, the relying party, checks the ID token's amr, acr and auth_time each time. A
+// passkey-only account deletes itself with its passkey on /account/data. No CSP violation happens on any page.
 import { describe, it, expect, beforeAll, afterAll, afterEach } from "vitest";
 import * as client from "openid-client";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -159,6 +159,21 @@ describe("passkeys in chromium", { timeout: 120_000 }, () => {
     expect(claims.amr).toEqual(["pwd"]);
     expect(claims.acr).not.toBe(ACR_PHISHING_RESISTANT);
   });
+  it("a passkey-only account deletes itself on /account/data with its passkey (#21)", async () => {
+    const { page } = await pageWithAuthenticator("internal");
+    const user = await t.createUser();
+    await addPasskey(page, user, "Only way in");
+    await t.app.db.prisma.user.update({ where: { id: user.id }, data: { passwordHash: null } });
+    await page.goto(`${t.url}/account/data`);
+    expect(await page.getByLabel("Your current password").count()).toBe(0);
+    expect(await page.locator("[data-passkey-unsupported]").isVisible()).toBe(false);
+    const optionsAsked = page.waitForRequest((r) => r.url().endsWith("/account/data/passkey-options") && r.method() === "POST");
+    await page.getByRole("button", { name: "Delete my account with a passkey" }).click();
+    await optionsAsked;
+    await expect.poll(() => page.locator("h1").textContent(), { timeout: 15_000 }).toContain("Your account was deleted");
+    expect(await t.app.queries.users.findById(user.id)).toBeNull();
+  });
+
   it("the passkey pages fit a phone and read well, light and dark; without JavaScript the controls stay hidden", async () => {
     const { page } = await pageWithAuthenticator("internal");
     const user = await t.createUser();

@@ -29,9 +29,15 @@ describe("team admin API", () => {
     type Op = { "x-gatehouse-access"?: string; "x-gatehouse-permission"?: string; "x-gatehouse-team-permission"?: string; responses: Record<string, { description: string }> };
     const doc = (await (await fetch(`${h.t.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { properties?: object }> } };
     const ops = Object.entries(doc.paths).filter(([path]) => path.startsWith("/api/v1/teams")).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([m, op]) => [`${m} ${path}`, op] as const));
-    expect(ops).toHaveLength(16);
-    expect(doc.paths["/api/v1/teams"]!.get!["x-gatehouse-permission"]).toBe(ADMIN_TEAMS);
-    for (const [name, op] of ops.filter(([name]) => name !== "get /api/v1/teams")) {
+    expect(ops).toHaveLength(18);
+    // the team list and the MFA requirement are the provider admins' (gatehouse.admin.teams.manage), not a team's
+    const adminOnly = ["get /api/v1/teams", "get /api/v1/teams/{teamId}/mfa-required", "put /api/v1/teams/{teamId}/mfa-required"];
+    for (const name of adminOnly) {
+      const [method, path] = name.split(" ") as [string, string];
+      expect(doc.paths[path]![method]!["x-gatehouse-permission"], name).toBe(ADMIN_TEAMS);
+      expect(doc.paths[path]![method]!["x-gatehouse-team-permission"], name).toBeUndefined();
+    }
+    for (const [name, op] of ops.filter(([name]) => !adminOnly.includes(name))) {
       expect(op["x-gatehouse-access"], name).toBe("user");
       expect(op["x-gatehouse-team-permission"], name).toMatch(/^(gatehouse\.team\.[a-z.]+|\*)$/);
       expect(op.responses["403"]!.description, name).toContain("permission.denied");

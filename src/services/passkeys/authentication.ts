@@ -13,7 +13,8 @@ import { CHALLENGE_TTL_SECONDS } from "./relying-party.ts";
 import { amrOf } from "./kinds.ts";
 import { reasonOf } from "./registration.ts";
 
-export type Factor = "first_factor" | "second_factor";
+/** `reauthenticate`: a signed-in user proves it is them again (deleting the account), their own keys, user verification required */
+export type Factor = "first_factor" | "second_factor" | "reauthenticate";
 export type AssertionOutcome =
   | { outcome: "ok"; user: User; passkey: PasskeyRow; amr: string[]; userVerified: boolean }
   | { outcome: "refused"; code: PasskeyRefusal; reason: string; userId: string | null };
@@ -32,18 +33,18 @@ export function createPasskeyAuthentication(deps: PasskeyDeps) {
   return {
     /**
      * the options for navigator.credentials.get in the flow `binding`: any discoverable passkey for the first
-     * factor; the user's own keys for the second
+     * factor; the user's own keys for the second and for re-authentication
      */
     async options(factor: Factor, binding: string, user?: User): Promise<PublicKeyCredentialRequestOptionsJSON> {
       const allow = user ? (await passkeys.listFor(user.id)).map((p) => ({ id: p.credentialId, transports: p.transports })) : [];
       const challenge = await challenges.issue(factor, binding, user ? { userId: user.id } : {});
       return generateAuthenticationOptions({
         rpID: rp.id, challenge: new Uint8Array(Buffer.from(challenge, "base64url")), timeout: CHALLENGE_TTL_SECONDS * 1000,
-        allowCredentials: allow, userVerification: factor === "first_factor" ? "required" : "preferred",
+        allowCredentials: allow, userVerification: factor === "second_factor" ? "preferred" : "required",
       });
     },
 
-    /** the browser's assertion for the flow `binding`; `expectedUserId`: the user waiting for a second factor */
+    /** the browser's assertion for the flow `binding`; `expectedUserId`: the user waiting for a second factor (or re-authenticating) */
     async verify(factor: Factor, binding: string, raw: unknown, request: RequestInfo, expectedUserId?: string): Promise<AssertionOutcome> {
       const response = parseAuthentication(raw);
       if (!response) return refused("passkey.malformed", "malformed", expectedUserId ?? null);
@@ -62,7 +63,7 @@ export function createPasskeyAuthentication(deps: PasskeyDeps) {
         const verified = await verifyAuthenticationResponse({
           response, expectedChallenge: issued.challenge, expectedOrigin: rp.origin, expectedRPID: rp.id,
           credential: { id: row.credentialId, publicKey: new Uint8Array(row.publicKey), counter: 0, transports: row.transports },
-          requireUserVerification: factor === "first_factor",
+          requireUserVerification: factor !== "second_factor",
         });
         // the library answers "not verified" (rather than throwing) only when the signature does not check out
         if (!verified.verified) return refused("passkey.rejected", "signature", user.id);

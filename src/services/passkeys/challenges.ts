@@ -1,12 +1,12 @@
 // WebAuthn challenges: 32 random bytes, single use, short lived, one per purpose and binding (a login
-// interaction's uid, or an account session's uid for registration). Taking one deletes it (GETDEL) whatever the
+// interaction's uid, or an account session's uid for registration and re-authentication). Taking one deletes it (GETDEL) whatever the
 // answer: a refused attempt asks for new options. A challenge issued for one flow is never found under another.
 import type { RedisClient } from "../../db/redis.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { randomToken } from "../../lib/crypto.ts";
 import { CHALLENGE_TTL_SECONDS } from "./relying-party.ts";
 
-export type ChallengePurpose = "register" | "first_factor" | "second_factor";
+export type ChallengePurpose = "register" | "first_factor" | "second_factor" | "reauthenticate";
 export type IssuedChallenge = { challenge: string; expiresAt: number; userId?: string; name?: string };
 
 export function createChallenges(redis: RedisClient, clock: Pick<Clock, "epoch">) {

@@ -1,19 +1,24 @@
 // /account/data: "Download my data" (a JSON attachment, services.accountExport, RATE_LIMIT_EXPORT_PER_USER) and
-// "Delete my account" (services.accountDeletion.deleteOwn: the current password, or a code without one). Both are
-// POSTs with a CSRF token bound to the signed-in user, so a token from another browser or another account's page
-// is refused. A refusal re-renders the page with the catalogue's words at its status; nothing changed.
+// "Delete my account" (services.accountDeletion.deleteOwn: the current password, or a code without one, or with a
+// passkey: /account/data/passkey-options gives public/js/passkeys.js the options of an assertion bound to this
+// account session, whose answer comes back in the deletion form's `response`). All are POSTs with a CSRF token
+// bound to the signed-in user, so a token from another browser or another account's page is refused. A refusal
+// re-renders the page with the catalogue's words at its status; nothing changed.
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import { CATALOGUE } from "../../../lib/error-catalogue.ts";
+import { AppError } from "../../errors.ts";
+import { MAX_RESPONSE_CHARS } from "../../../services/passkeys/responses.ts";
 import { ownDeletionRefusal } from "../../../services/account-deletion.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
 const deleteBody = z.object({
   password: z.string().max(1024, "Passwords can be at most 1024 characters long").optional(),
   code: z.string().max(64, "That is not a code").optional(),
+  response: z.string().max(MAX_RESPONSE_CHARS, "That passkey answer is too large.").optional(),
   _csrf: z.string().optional(),
   username: z.string().optional(),
 });
@@ -31,7 +36,8 @@ export function registerDataRoutes(router: Router, app: AppContext, h: AccountRo
     return h.render(ctx, "data", {
       title: "Your data",
       blockingTeams: await services.accountDeletion.blockingTeams(user.id),
-      hasPassword: Boolean(user.passwordHash), hasTotp: services.totp.enabled(user), graceDays: services.accountDeletion.graceDays,
+      hasPassword: Boolean(user.passwordHash), hasTotp: services.totp.enabled(user), hasPasskey: await services.passkeys.enrolled(user.id),
+      passkeyOptionsUrl: "/account/data/passkey-options", graceDays: services.accountDeletion.graceDays,
       csrfToken: csrf.token(ctx, b.remove), exportCsrf: csrf.token(ctx, b.export), ...locals,
     }, status);
   }
@@ -49,14 +55,26 @@ export function registerDataRoutes(router: Router, app: AppContext, h: AccountRo
     ctx.body = JSON.stringify(document, null, 2);
   });
 
+  // JSON, for the script: the options of a passkey assertion (the user's own keys) bound to this account session
+  router.post("/account/data/passkey-options", h.requireAccount, body, async (ctx) => {
+    const { user, sessionUid } = h.account(ctx);
+    csrf.verify(ctx, bindings(user.id).remove, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
+    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
+    if (!(await services.passkeys.enrolled(user.id))) throw new AppError("account.no_passkey", 409, "Your account has no passkey to confirm with.");
+    ctx.set("Cache-Control", "no-store");
+    ctx.body = await services.passkeys.authentication.options("reauthenticate", sessionUid, user);
+  });
+
   router.post("/account/delete", h.requireAccount, body, async (ctx) => {
     const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
-    const { user } = h.account(ctx);
+    const { user, sessionUid } = h.account(ctx);
     csrf.verify(ctx, bindings(user.id).remove, submitted._csrf);
     await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
     const parsed = deleteBody.safeParse(submitted);
     if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
-    const result = await services.accountDeletion.deleteOwn(user, { password: parsed.data.password || undefined, code: parsed.data.code || undefined }, { ...h.credentialRequest(ctx), via: "account_page" });
+    const given = parsed.data;
+    const proof = { password: given.password || undefined, code: given.code || undefined, passkey: given.response ? { response: given.response, binding: sessionUid } : undefined };
+    const result = await services.accountDeletion.deleteOwn(user, proof, { ...h.credentialRequest(ctx), via: "account_page" });
     if (result.outcome === "deleted" || result.outcome === "scheduled") {
       ctx.set("Cache-Control", "no-store");
       ctx.type = "html";

@@ -1,7 +1,8 @@
 // The self-service API's data routes: `GET /api/v1/me/export` (the caller's own data as JSON; no parameter can
 // name another user; RATE_LIMIT_EXPORT_PER_USER, shared with the account page) and `DELETE /api/v1/me` (delete
 // the caller's account after re-authentication: the password, or without one a TOTP or backup code; wrong ones
-// count toward the lockout). Both go through the same services as the account page; refusals come from the
+// count toward the lockout. A passkey ceremony needs a browser, so an account with passkeys only is refused with
+// account.passkey_required, pointing at /account/data, rather than accepting a token's earlier sign-in). Both go through the same services as the account page; refusals come from the
 // error catalogue.
 import type { Context } from "koa";
 import { z } from "zod";
@@ -61,11 +62,11 @@ export function meDataRoutes(app: AppContext): ApiRoute[] {
     defineRoute({
       method: "delete", path: "/api/v1/me", tags: TAGS, access: ME, body: deleteBody,
       summary: "Delete the caller's account",
-      description: "Needs the current password (or, for an account without one, a TOTP or backup code). Refused while the caller is the Owner of a team with other members (transfer it first) and for the last active Super Admin. Every session ends, every grant and token is revoked, relying parties get back-channel logouts, and a confirmation is emailed. With ACCOUNT_DELETION_GRACE_DAYS the account is disabled and restorable by an emailed link until then.",
+      description: "Needs the current password (or, for an account without one, a TOTP or backup code). An account that signs in with passkeys only (no password, no authenticator app) is refused with account.passkey_required: a passkey needs a browser, so it deletes on the account page /account/data. Refused while the caller is the Owner of a team with other members (transfer it first) and for the last active Super Admin. Every session ends, every grant and token is revoked, relying parties get back-channel logouts, and a confirmation is emailed. With ACCOUNT_DELETION_GRACE_DAYS the account is disabled and restorable by an emailed link until then.",
       response: { status: 200, description: "deleted or scheduled", schema: deleted },
       errors: [
         { status: 400, description: "account.reauth_required, account.wrong_password, account.wrong_code" },
-        { status: 409, description: "account.owns_teams (data.teams lists them), account.last_super_admin, account.no_factor, account.deletion_pending" },
+        { status: 409, description: "account.owns_teams (data.teams lists them), account.last_super_admin, account.no_factor, account.passkey_required (passkeys only: use /account/data), account.deletion_pending" },
         { status: 423, description: "account.locked" },
       ],
       handle: async (ctx, { body }) => {
