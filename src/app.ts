@@ -13,7 +13,6 @@ import { fromRoot } from "./lib/paths.ts";
 import { requestContext } from "./http/request-context.ts";
 import { errorHandler } from "./http/error-handler.ts";
 import { securityHeaders } from "./http/security-headers.ts";
-import { createMetrics } from "./http/metrics.ts";
 import { httpsOnly } from "./http/https-only.ts";
 import { issuerHostOnly } from "./http/issuer-host.ts";
 import { publicCaching } from "./http/public-caching.ts";
@@ -67,7 +66,7 @@ export function createApp(app: AppContext): Koa {
 
   koa.use((_ctx, next) => withRequestMemo(next));
   koa.use(requestContext(app.log, app.accessLog));
-  koa.use(createMetrics({ outboxDepth: () => app.services.outbox.depth(), now: () => app.clock.now(), retention: app.services.retention }).middleware);
+  koa.use(app.metrics.middleware);
   if (app.config.isProduction) koa.use(httpsOnly(app.config.issuer));
   koa.use(issuerHostOnly({ issuer: app.config.issuer, production: app.config.isProduction, allowedHosts: app.config.allowedHosts }));
   koa.use(securityHeaders({ production: app.config.isProduction }));

@@ -1,13 +1,22 @@
 // WORKERS > 1: this primary process forks that many server processes sharing the port (Node cluster), restarts
 // one that dies unexpectedly (at most once per second), and on SIGTERM/SIGINT lets every worker finish its
 // requests before exiting. Workers are stateless: sessions and tokens are in Redis, everything else in Postgres.
+// The primary sums the workers' metrics for /metrics (lib/cluster-metrics.ts) and serves METRICS_PORT when set.
 import cluster from "node:cluster";
 import type { Config } from "./config/load.ts";
 import type { Logger } from "./lib/logger.ts";
+import { aggregateWorkerMetrics } from "./lib/cluster-metrics.ts";
+import { serveMetricsPort } from "./lib/metrics-server.ts";
 
 export async function runPrimary(config: Config, log: Logger): Promise<void> {
   let stopping = false;
   let lastRestart = 0;
+  // /metrics on any worker (or METRICS_PORT here) reports the sum over all workers
+  const metrics = aggregateWorkerMetrics();
+  if (config.metricsPort !== undefined) {
+    await serveMetricsPort({ port: config.metricsPort, host: config.host, ...metrics });
+    log.info({ port: config.metricsPort }, "metrics of all workers served on the management port");
+  }
   const fork = () => cluster.fork();
   for (let i = 0; i < config.workers; i++) fork();
 

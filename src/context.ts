@@ -17,6 +17,9 @@ import { createClientAdmin, type ClientAdmin } from "./services/client-admin.ts"
 import { createPasswordChange, type PasswordChange } from "./services/password-change.ts";
 import { createSigningKeyService } from "./services/signing-keys.ts";
 import { createAuditService } from "./services/audit.ts";
+import { countAuditWrites } from "./services/audit-metrics.ts";
+import { createTelemetry, type Telemetry } from "./lib/telemetry.ts";
+import { countIssuedTokens } from "./oidc/token-metrics.ts";
 import { createLockoutService } from "./services/lockout.ts";
 import { createSignInLocks } from "./services/sign-in-locks.ts";
 import { createUnlockLinks, type UnlockLinks } from "./services/unlock-links.ts";
@@ -164,6 +167,8 @@ export type CoreContext = {
   oidc: ProviderHost;
   /** the outbox's queue and worker (started here, stopped by close) */
   outbox: Outbox;
+  /** this process's counters for /metrics (lib/telemetry.ts) */
+  telemetry: Telemetry;
   close(): Promise<void>;
 };
 
@@ -278,7 +283,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       const self = this as Services;
       return (deletion ??= createAccountDeletion({
         queries, clock, settings: { graceDays: config.accountDeletion.graceDays, issuer: config.issuer, masterKey: config.secrets.masterKey },
-        services: { accounts, totp, oidcStore, sessionEvents, notifications, audit, systemRoles: self.systemRoles, lockout },
+        services: { accounts, totp, oidcStore, sessionEvents, notifications, audit, systemRoles: self.systemRoles, lockout, passkeys: self.passkeys },
       }));
     },
     accountExport: createAccountExport({ queries: queries.accountExport, audit, clock, issuer: config.issuer }),
@@ -302,10 +307,12 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   // one clock for every process on this Redis (lib/redis-clock.ts); the in-process store has only this process
   const redisClock = opts.clock || redisHandle.embedded ? undefined : await createRedisClock(redisHandle.redis, { log });
   const clock: Clock = opts.clock ?? redisClock ?? systemClock;
-  const queries = createQueries(db.prisma, db.sql);
+  const telemetry = createTelemetry();
+  // audit events are counted for /metrics as they are written (services/audit-metrics.ts)
+  const queries = countAuditWrites(createQueries(db.prisma, db.sql), telemetry);
 
   const views = createViews({ cache: config.env !== "development" });
-  const delivery = createDelivery(config, queries.outbox, clock, log, views.render);
+  const delivery = createDelivery(config, queries.outbox, clock, log, views.render, telemetry);
   const services = createServices(config, queries, redisHandle.redis, clock, delivery, log, opts.random);
   await services.keys.ensureKeys();
   await services.permissionSync.start(plugins).catch(async (err: unknown) => { await redisHandle.close(); await db.close(); throw err; });
@@ -339,6 +346,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
       offlineAccess(provider);
       introspectJwts(provider);
       retryFailedBackchannelLogouts(services.backchannelLogouts)(provider);
+      countIssuedTokens(telemetry)(provider);
     },
   });
   // a rotation through this process (page or API) makes its provider sign with the new key at once
@@ -349,7 +357,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   services.retention.start(); // the CLI never starts it (`gatehouse retention run` is one pass)
 
   return {
-    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, oidc, outbox: delivery.outbox,
+    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, oidc, outbox: delivery.outbox, telemetry,
     readiness: createReadiness({ pingDatabase: () => queries.ping(), redis: redisHandle.redis, embeddedRedis: redisHandle.embedded }),
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {

@@ -11,6 +11,7 @@ import { startBanner } from "./lib/start-banner.ts";
 import { createLogger } from "./lib/logger.ts";
 import { isWorker, runPrimary } from "./cluster.ts";
 import cluster from "node:cluster";
+import { serveMetricsPort } from "./lib/metrics-server.ts";
 
 function banner(app: CoreContext, url: string, adminExists: boolean): string {
   const { config, embedded } = app;
@@ -51,11 +52,17 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     process.exit(1);
   });
   if (adminId) app.log.info({ userId: adminId }, "first admin created from ADMIN_EMAIL");
-  const server = http.createServer(createApp(createWebContext(app)).callback());
+  const web = createWebContext(app);
+  const server = http.createServer(createApp(web).callback());
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
+  // METRICS_PORT: a single process serves its own; with several workers the primary serves the sum (cluster.ts)
+  const metricsServer = config.metricsPort !== undefined && !isWorker()
+    ? await serveMetricsPort({ port: config.metricsPort, host: config.host, text: web.metrics.text, contentType: web.metrics.contentType })
+    : undefined;
+  if (metricsServer) app.log.info({ port: (metricsServer.address() as AddressInfo).port }, "metrics served on the management port");
   app.log.info({ url, issuer: config.issuer, embeddedDatabase: app.embedded.database, embeddedRedis: app.embedded.redis, env: config.env }, "listening");
   // with several workers, the first one prints the banner
   if (!isWorker() || cluster.worker?.id === 1) process.stdout.write(banner(app, url, await app.services.accounts.adminExists()));
@@ -76,6 +83,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
     force.unref();
     server.close();
     server.closeIdleConnections();
+    metricsServer?.close();
     await new Promise<void>((resolve) => server.on("close", resolve));
     let code = 0;
     try {

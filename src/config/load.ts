@@ -19,6 +19,8 @@ export type Config = {
   shutdownDelaySeconds: number;
   host: string;
   port: number;
+  /** the management port serving /metrics alone; undefined = /metrics on `port` */
+  metricsPort: number | undefined;
   issuer: string;
   dataDir: string;
   database: { url?: string; poolSize: number; connectTimeoutMs: number; queryTimeoutMs: number };
@@ -153,6 +155,7 @@ export function loadConfig(given: Env = process.env): Config {
     if (!s.COOKIE_KEYS.length) problems.push(`COOKIE_KEYS: required in production (${settings.COOKIE_KEYS.doc})`);
     if (s.ISSUER && !s.ISSUER.startsWith("https://")) problems.push("ISSUER: must be an https:// URL in production");
   }
+  if (s.METRICS_PORT !== undefined && s.METRICS_PORT !== 0 && s.METRICS_PORT === s.PORT) problems.push("METRICS_PORT: must differ from PORT (unset it to serve /metrics on PORT)");
   const workers = s.WORKERS === "auto" ? os.availableParallelism() : s.WORKERS;
   if (workers > 1 && (!s.DATABASE_URL || !s.REDIS_URL)) {
     problems.push("WORKERS: more than one worker needs DATABASE_URL and REDIS_URL (the embedded database and in-process store live in one process)");
@@ -183,6 +186,7 @@ export function loadConfig(given: Env = process.env): Config {
     workers,
     host: s.HOST,
     port: s.PORT,
+    metricsPort: s.METRICS_PORT,
     issuer,
     dataDir,
     database: { url: s.DATABASE_URL, poolSize: s.DATABASE_POOL_SIZE, connectTimeoutMs: s.DATABASE_CONNECT_TIMEOUT_MS, queryTimeoutMs: s.DATABASE_QUERY_TIMEOUT_MS },

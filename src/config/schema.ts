@@ -13,6 +13,7 @@ export const settings = {
   WORKERS: { schema: z.union([z.literal("auto"), z.coerce.number().int().min(1).max(64)]).default(1), doc: "Server processes sharing the port (Node cluster); \"auto\" = one per CPU core. More than 1 needs DATABASE_URL and REDIS_URL" },
   HOST: { schema: z.string().min(1).default("0.0.0.0"), doc: "Address the HTTP server listens on" },
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), doc: "Port the HTTP server listens on (0 picks a free one)" },
+  METRICS_PORT: { schema: z.coerce.number().int().min(0).max(65535).optional(), doc: "A separate management port for GET /metrics (on HOST; with WORKERS > 1 the primary process serves it); unset = /metrics is served on PORT. When set, PORT no longer answers /metrics" },
   SHUTDOWN_DELAY_SECONDS: { schema: z.coerce.number().min(0).max(120).default(5), doc: "On SIGTERM, /readyz answers 503 \"draining\" for this long while requests are still served (so a load balancer stops sending new ones), then the server stops taking connections and finishes those in flight (at most 10 s more). SIGINT (Ctrl-C) skips the delay" },
   ISSUER: { schema: z.url().optional(), doc: "Public base URL of this provider, the `iss` of every token (https required in production; default http://localhost:PORT)" },
   DATA_DIR: { schema: z.string().min(1).default(".data"), doc: "Folder for development state: embedded Postgres files and generated development secrets" },

@@ -1,11 +1,15 @@
-// Prometheus metrics at /metrics: process defaults, a request-duration histogram by route kind, the outbox's
-// depth (emails and back-channel logouts waiting, dead letters), read from Postgres when scraped (at most once a
-// second), and the retention job's removed rows per table and its last pass's time.
+// Prometheus metrics at /metrics (or only on METRICS_PORT when set): process defaults, a request-duration
+// histogram by route template (route-label.ts), the counters of what Gatehouse did (lib/telemetry.ts: sign-ins,
+// tokens, lockouts, holds, device codes, outbox deliveries), the outbox's depth (emails and back-channel logouts
+// waiting, dead letters), read from Postgres when scraped (at most once a second), and the retention job's removed
+// rows per table and its last pass's time. In a cluster worker (WORKERS > 1) /metrics answers the sum over all
+// workers (lib/cluster-metrics.ts).
+import cluster from "node:cluster";
 import type { Middleware } from "koa";
 import { Registry, collectDefaultMetrics, Counter, Gauge, Histogram } from "prom-client";
 import { registerBenchCounters } from "../db/bench-counters.ts";
-
-const KNOWN_SEGMENTS = new Set(["", "auth", "token", "me", "jwks", ".well-known", "session", "interaction", "static", "healthz", "readyz"]);
+import { workerMetrics } from "../lib/cluster-metrics.ts";
+import { methodLabel, routeLabel } from "./route-label.ts";
 
 export type OutboxDepth = () => Promise<{ kind: string; status: string; count: number; oldest: Date }[]>;
 
@@ -25,7 +29,7 @@ function registerOutboxGauges(registry: Registry, depth: OutboxDepth, now: () =>
     return last.rows;
   };
   const gauge = (name: string, help: string, value: (rows: Awaited<ReturnType<OutboxDepth>>, kind: string) => number) => new Gauge({
-    name, help, labelNames: ["kind"], registers: [registry],
+    name, help, labelNames: ["kind"], registers: [registry], aggregator: "max", // every worker reads the same table
     async collect() {
       this.reset();
       const rows = await snapshot().catch(() => null);
@@ -59,7 +63,7 @@ function registerRetentionMetrics(registry: Registry, retention: RetentionMetric
     },
   });
   new Gauge({
-    name: "gatehouse_retention_last_run_timestamp_seconds", help: "When the last retention pass (by any process) finished, Unix time in seconds", registers: [registry],
+    name: "gatehouse_retention_last_run_timestamp_seconds", help: "When the last retention pass (by any process) finished, Unix time in seconds", registers: [registry], aggregator: "max",
     async collect() {
       this.reset();
       const last = await retention.lastRun().catch(() => null);
@@ -68,34 +72,66 @@ function registerRetentionMetrics(registry: Registry, retention: RetentionMetric
   });
 }
 
-/** `outboxDepth`: the outbox's rows per kind and status (services.outbox.depth); `now`: the app clock; `retention`: services.retention */
-export function createMetrics(deps: { outboxDepth?: OutboxDepth; now?: () => Date; retention?: RetentionMetrics } = {}) {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  registerBenchCounters(registry); // GATEHOUSE_BENCH_COUNTERS=1 only
-  if (deps.outboxDepth) registerOutboxGauges(registry, deps.outboxDepth, deps.now ?? (() => new Date()));
-  if (deps.retention) registerRetentionMetrics(registry, deps.retention);
+export type MetricsDeps = {
+  /** the process's counters (CoreContext.telemetry.registry) */
+  counters?: Registry;
+  /** the outbox's rows per kind and status (services.outbox.depth) */
+  outboxDepth?: OutboxDepth;
+  /** the app clock */
+  now?: () => Date;
+  /** services.retention */
+  retention?: RetentionMetrics;
+  /** false: /metrics is served on METRICS_PORT only (the main port answers it like any unknown path) */
+  onMainPort?: boolean;
+};
+
+export type Metrics = {
+  registry: Registry;
+  /** the request histogram, and /metrics when served on the main port */
+  middleware: Middleware;
+  /** the text a scrape gets: this process's series, or in a cluster worker every worker's summed */
+  text(): Promise<string>;
+  contentType: string;
+};
+
+export function createMetrics(deps: MetricsDeps = {}): Metrics {
+  const own = new Registry();
+  collectDefaultMetrics({ register: own });
+  registerBenchCounters(own); // GATEHOUSE_BENCH_COUNTERS=1 only
+  if (deps.outboxDepth) registerOutboxGauges(own, deps.outboxDepth, deps.now ?? (() => new Date()));
+  if (deps.retention) registerRetentionMetrics(own, deps.retention);
   const duration = new Histogram({
     name: "gatehouse_http_request_duration_seconds",
-    help: "HTTP request duration by first path segment and status class",
-    labelNames: ["segment", "status"],
+    help: "HTTP request duration by route template (oidc:<endpoint> for the provider's, \"other\" for unknown paths), method and status class",
+    labelNames: ["route", "method", "status"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
+    registers: [own],
   });
+  const registry = deps.counters ? Registry.merge([own, deps.counters]) : own;
+  const text = cluster.isWorker ? workerMetrics(registry) : () => registry.metrics();
+  const onMainPort = deps.onMainPort ?? true;
   const middleware: Middleware = async (ctx, next) => {
-    if (ctx.path === "/metrics") {
-      ctx.type = registry.contentType;
-      ctx.body = await registry.metrics();
+    if (onMainPort && ctx.path === "/metrics") {
+      await answerMetrics(ctx, text, registry.contentType);
       return;
     }
     const end = duration.startTimer();
     try {
       await next();
     } finally {
-      const first = ctx.path.split("/")[1] ?? "";
-      // a fixed label set: arbitrary paths must not create new series
-      end({ segment: KNOWN_SEGMENTS.has(first) ? first || "root" : "other", status: `${Math.floor(ctx.status / 100)}xx` });
+      // fixed label sets: arbitrary paths and methods must not create new series
+      end({ route: routeLabel(ctx), method: methodLabel(ctx.method), status: `${Math.floor(ctx.status / 100)}xx` });
     }
   };
-  return { registry, middleware };
+  return { registry, middleware, text, contentType: registry.contentType };
+}
+
+async function answerMetrics(ctx: Parameters<Middleware>[0], text: () => Promise<string>, contentType: string): Promise<void> {
+  try {
+    ctx.body = await text();
+    ctx.type = contentType;
+  } catch {
+    ctx.status = 503;
+    ctx.body = "metrics unavailable: the other workers did not answer in time\n";
+  }
 }

@@ -6,9 +6,10 @@ import type { CoreContext } from "../context.ts";
 import { createCsrf, type Csrf } from "./csrf.ts";
 import { createRateLimits, type RateLimits } from "./rate-limit.ts";
 import { createLoginEngine, type LoginEngine } from "../flows/login/engine.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
 
 /** the whole context the web layer is built from (what the test app holds too) */
-export type WebContext = CoreContext & { csrf: Csrf; rateLimits: RateLimits; loginEngine: LoginEngine };
+export type WebContext = CoreContext & { csrf: Csrf; rateLimits: RateLimits; loginEngine: LoginEngine; metrics: Metrics };
 /** what routes and pages take: everything but the queries (routes reach data through services and flows only) */
 export type AppContext = Omit<WebContext, "queries">;
 
@@ -19,6 +20,11 @@ export function createWebContext(core: CoreContext): WebContext {
     ...core,
     csrf: createCsrf({ cookieKeys: config.secrets.cookieKeys, secureCookies: config.isProduction, issuer: config.issuer }),
     rateLimits,
+    // /metrics: the request histogram and gauges over the core's counters (served on METRICS_PORT instead when set)
+    metrics: createMetrics({
+      counters: core.telemetry.registry, outboxDepth: () => services.outbox.depth(), now: () => core.clock.now(), retention: services.retention,
+      onMainPort: config.metricsPort === undefined,
+    }),
     // the sign-in flow over this app's services (its rate limits are the web's)
     loginEngine: createLoginEngine({
       redis: core.redis, clock: core.clock, accounts: services.accounts, passwords: services.passwords, totp: services.totp, passkeys: services.passkeys, magicLinks: services.magicLinks, teams: services.teams,

@@ -11,6 +11,7 @@ import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/ap
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
+import { parseMetrics } from "../helpers/metrics.ts";
 
 const FIELDS = ["attempts", "createdAt", "deadAt", "id", "kind", "lastError", "nextAttemptAt", "recipient", "status", "topic"];
 const REDIRECT = "https://rp.example.test/cb";
@@ -138,6 +139,7 @@ describe("outbox: retries, dead letters and the admin API", () => {
 
     answer = 503; // down for the first attempt
     const before = logouts.length;
+    const metricsBefore = parseMetrics(await (await fetch(`${t.url}/metrics`)).text());
     await signOut();
     await until(async () => logouts.length > before);
     answer = 200;
@@ -146,6 +148,12 @@ describe("outbox: retries, dead letters and the admin API", () => {
     expect(attempts.filter((l) => l.status === 200)).toHaveLength(1);
     expect(attempts[0]!.status).toBe(503);
     await until(async () => (await t.app.db.prisma.outboxMessage.count({ where: { kind: "backchannel_logout" } })) === 0);
+    // /metrics counted the logout queued once, its failed attempt and its delivery
+    const metricsAfter = parseMetrics(await (await fetch(`${t.url}/metrics`)).text());
+    const moved = (series: string) => (metricsAfter.get(series) ?? 0) - (metricsBefore.get(series) ?? 0);
+    expect(moved('gatehouse_outbox_queued_total{kind="backchannel_logout"}')).toBe(1);
+    expect(moved('gatehouse_outbox_deliveries_total{kind="backchannel_logout",result="failed"}')).toBe(1);
+    expect(moved('gatehouse_outbox_deliveries_total{kind="backchannel_logout",result="delivered"}')).toBe(1);
 
     answer = 500;
     await signOut();

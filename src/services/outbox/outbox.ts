@@ -10,6 +10,7 @@
 import { decryptSecret, encryptSecret, randomUuid } from "../../lib/crypto.ts";
 import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/logger.ts";
+import type { Telemetry } from "../../lib/telemetry.ts";
 import type { ClaimedMessage, NewOutboxMessage, OutboxKind, OutboxQueries } from "../../queries/outbox.ts";
 
 export type OutboxSettings = { maxAttempts: number; retryBaseMs: number; pollMs: number };
@@ -27,7 +28,8 @@ export const retryDelayMs = (attempt: number, baseMs: number) => Math.min(MAX_DE
 
 const errorText = (err: unknown) => String((err as Error)?.message ?? err).replace(/\s+/g, " ").slice(0, 500);
 
-export function createOutbox(deps: { queries: OutboxQueries; clock: Clock; masterKey: Buffer; log: Logger; settings: OutboxSettings }) {
+/** `counts`: /metrics' counters of rows queued and delivery attempts (lib/telemetry.ts) */
+export function createOutbox(deps: { queries: OutboxQueries; clock: Clock; masterKey: Buffer; log: Logger; settings: OutboxSettings; counts?: Pick<Telemetry, "queued" | "delivery"> }) {
   const { queries, clock, log, settings } = deps;
   const handlers = new Map<OutboxKind, OutboxHandler>();
   const purpose = (id: string) => `outbox:${id}`;
@@ -46,9 +48,13 @@ export function createOutbox(deps: { queries: OutboxQueries; clock: Clock; maste
     } catch (err) {
       failure = errorText(err);
     }
-    if (failure === null) return queries.delivered(m.id);
+    if (failure === null) {
+      deps.counts?.delivery(m.kind, "delivered");
+      return queries.delivered(m.id);
+    }
     const now = clock.now();
     const dead = m.attempts >= settings.maxAttempts;
+    deps.counts?.delivery(m.kind, dead ? "dead" : "failed");
     await queries.failed(m.id, m.attempts, failure, dead ? null : new Date(now.getTime() + retryDelayMs(m.attempts, settings.retryBaseMs)), now);
     const facts = { outboxId: m.id, kind: m.kind, topic: m.topic, attempt: m.attempts, err: { message: failure } };
     if (dead) log.error(facts, "delivery failed for the last time: kept as a dead letter");
@@ -100,6 +106,7 @@ export function createOutbox(deps: { queries: OutboxQueries; clock: Clock; maste
     /** writes the rows and starts sending them (throws when Postgres does not take them) */
     async enqueue(messages: NewOutboxMessage[]): Promise<void> {
       await queries.insert(messages);
+      for (const m of messages) deps.counts?.queued(m.kind);
       wake();
     },
     /** who delivers a kind (this process only takes rows of kinds it can deliver) */
