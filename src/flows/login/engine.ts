@@ -69,11 +69,15 @@ export function createLoginEngine(deps: LoginEngineDeps) {
 
   // wired back to front: each step is handed the one after it
   let team: ReturnType<typeof createTeamStep> | undefined;
-  const gates = createGateRunner({ store, accounts: deps.accounts, gates: gateOrder }, (facts, who, trail) => team!.proceed(facts, who, trail));
+  // a forced enrolment comes after every gate: a password alone (perhaps phished) must not set up a second factor
+  // before the risk hold, device approval and single-session checks have let the sign-in through
+  let enrol: ReturnType<typeof createEnrolStep> | undefined;
+  const gates = createGateRunner({ store, accounts: deps.accounts, gates: gateOrder }, (facts, who, trail) =>
+    who.enrolFor?.length ? enrol!.begin(facts, who, who.enrolFor, trail) : team!.proceed(facts, who, trail));
   const finish = createFinish({ signIns: deps.signIns, clock, settle: gates.settleAll });
   team = createTeamStep({ store, teams: deps.teams, finish, stillValid: gates.stillValid });
   const secondFactor = createSecondFactorStep({ store, accounts: deps.accounts, strategies: secondFactors }, gates.run);
-  const enrol = createEnrolStep({ store, accounts: deps.accounts, port: deps.enrolment }, gates.run);
+  enrol = createEnrolStep({ store, accounts: deps.accounts, port: deps.enrolment }, (facts, who, trail) => team!.proceed(facts, who, trail));
   const stepUp = createStepUp({ accounts: deps.accounts, secondFactor, nowMs: () => clock.now().getTime() });
 
   /** the trail of one request's audit events */
@@ -112,10 +116,9 @@ export function createLoginEngine(deps: LoginEngineDeps) {
       // a method that proved two factors (a passkey) is judged by the device gate like a second factor
       if (result.multiFactor) await deps.accounts.completeSignIn(user, { ip: facts.ip, userAgent: facts.userAgent, deviceToken: facts.deviceToken });
       const audit = { amr, ...(result.method ? { method: result.method } : {}), ...(result.stepUp ? { stepUp: result.stepUp } : {}) };
-      const who = { userId: user.id, amr, remember, authAt, audit };
-      // an administrator requires a second factor and this user has none: set one up first (enrol.ts)
-      const requiredBy = result.multiFactor ? [] : await enrol.needed(user);
-      if (requiredBy.length) return enrol.begin(facts, who, requiredBy, trail);
+      // an administrator requires a second factor and this user has none: set one up once the gates pass (enrol.ts)
+      const requiredBy = result.multiFactor ? [] : await enrol!.needed(user);
+      const who = { userId: user.id, amr, remember, authAt, audit, ...(requiredBy.length ? { enrolFor: requiredBy } : {}) };
       return gates.run(facts, who, trail, user);
     }),
 
@@ -138,9 +141,9 @@ export function createLoginEngine(deps: LoginEngineDeps) {
 
     /** the forced TOTP setup (enrol.ts) */
     enrol: {
-      show: (facts: Facts) => enrol.show(facts),
-      confirm: (facts: Facts, code: string) => step(facts, (trail) => enrol.confirm(facts, code, trail)),
-      proceed: (facts: Facts) => step(facts, (trail) => enrol.proceed(facts, trail)),
+      show: (facts: Facts) => enrol!.show(facts),
+      confirm: (facts: Facts, code: string) => step(facts, (trail) => enrol!.confirm(facts, code, trail)),
+      proceed: (facts: Facts) => step(facts, (trail) => enrol!.proceed(facts, trail)),
     },
 
     secondFactor: {

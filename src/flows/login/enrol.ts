@@ -1,8 +1,10 @@
 // The forced enrolment step: an administrator requires a second factor of a system role or a team
-// (services/mfa-requirements.ts) and this user, past their first factor, has none (no TOTP, no passkey). Before
-// the gates, the login waits at /interaction/:uid/enrol: the authenticator app is set up there (the pending
-// secret is the account page's, so a half-done setup carries over), a right code turns TOTP on (audited,
-// emailed like on the account page), the backup codes are shown once, and "Continue" goes on to the gates.
+// (services/mfa-requirements.ts) and this user, past their first factor, has none (no TOTP, no passkey). After
+// the gates (risk hold, device approval, single session: a password alone, perhaps phished, must not set up a
+// factor the owner does not have), the login waits at /interaction/:uid/enrol: the authenticator app is set up
+// there (the pending secret is the account page's, so a half-done setup carries over), a right code turns TOTP
+// on (audited, emailed like on the account page), the backup codes are shown once, and "Continue" goes on to
+// the team step.
 // Setting a factor up proves nothing more than the first factor did, so the sign-in keeps its amr (pwd) and
 // acr; the next sign-in asks for the code. A password change meanwhile, or a disabled account, ends the login.
 import type { User } from "../../queries/users.ts";
@@ -20,7 +22,7 @@ export type EnrolmentPort = {
   enabled(user: User, request: { ip: string | null; userAgent: string | null }): Promise<unknown>;
 };
 
-type Next = (facts: Facts, who: SignedIn, trail: Trail, user: User) => Promise<Outcome>;
+type Next = (facts: Facts, who: SignedIn, trail: Trail) => Promise<Outcome>;
 export type EnrolView = { kind: "setup"; qrSvg: string; secret: string } | { kind: "codes"; backupCodes: string[] };
 
 export function createEnrolStep(deps: { store: LoginStore; accounts: Pick<AccountService, "findActive">; port: EnrolmentPort }, next: Next) {
@@ -76,12 +78,12 @@ export function createEnrolStep(deps: { store: LoginStore; accounts: Pick<Accoun
       return { kind: "codes", backupCodes: result.backupCodes };
     },
 
-    /** "Continue" once TOTP is on: the gates */
+    /** "Continue" once TOTP is on: the team step (the gates are behind) */
     async proceed(facts: Facts, trail: Trail): Promise<Outcome> {
       const w = await waiting(facts);
       if (!w || !w.state.enrolled || !(await store.take(facts.uid))) return refused("login.expired");
-      const who: SignedIn = { ...w.state.who, audit: { ...w.state.who.audit, enrolled: "totp" } };
-      return next(facts, who, trail, w.user);
+      const { enrolFor: _done, ...who } = w.state.who;
+      return next(facts, { ...who, audit: { ...who.audit, enrolled: "totp" } }, trail);
     },
   };
 }

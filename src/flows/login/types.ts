@@ -26,7 +26,11 @@ export type Facts = {
 export type AuditData = Record<string, string | string[]>;
 
 /** who signed in and how, once every factor has passed; authAt: when the first factor was checked (ms, app clock) */
-export type SignedIn = { userId: string; amr: string[]; remember: boolean; authAt: number; audit: AuditData };
+export type SignedIn = {
+  userId: string; amr: string[]; remember: boolean; authAt: number; audit: AuditData;
+  /** an administrator requires a second factor and the user has none: set one up once every gate has passed (enrol.ts) */
+  enrolFor?: string[];
+};
 
 /** the checks after the factors (gates.ts), in the order the engine declares */
 export type GateName = "risk" | "device" | "single_session";
