@@ -64,8 +64,14 @@ export function createUserQueries(db: PrismaClient, sql: Sql) {
     setDisabled: (userId: string, disabled: boolean, at: Date, keepRole: string) =>
       db.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(4711002)`;
-        const user = await tx.user.findUnique({ where: { id: userId }, select: { systemRole: true, disabled: true } });
+        const user = await tx.user.findUnique({ where: { id: userId }, select: { systemRole: true, disabled: true, deletionDueAt: true } });
         if (!user) return { outcome: "not_found" as const };
+        if (disabled && user.disabled && user.deletionDueAt) {
+          // disabled while its deletion waits out the grace period: an admin disabling it too takes the emailed
+          // restore link away, so the owner cannot undo the admin's disable (the deletion still happens when due)
+          const revoked = await tx.accountRestoreToken.deleteMany({ where: { userId } });
+          return { outcome: revoked.count ? ("updated" as const) : ("unchanged" as const) };
+        }
         if (user.disabled === disabled) return { outcome: "unchanged" as const };
         if (disabled && user.systemRole === keepRole && !(await tx.user.count({ where: { systemRole: keepRole, disabled: false, id: { not: userId } } }))) {
           return { outcome: "last" as const };

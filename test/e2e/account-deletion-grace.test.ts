@@ -104,6 +104,18 @@ describe("account deletion with a grace period", () => {
     expect(await row(late.id)).toBeNull();
   });
 
+  it("an administrator disabling an account pending deletion takes the restore link away (the owner cannot undo it); the deletion stays due", async () => {
+    const user = await t.createUser();
+    await deleteOnPage(user);
+    const link = await restoreLink(user.email);
+    expect((await t.app.services.userAdmin.disable(user.id, { actorId: "cli" })).outcome).toBe("disabled");
+    expect(await t.app.db.prisma.accountRestoreToken.count({ where: { userId: user.id } })).toBe(0);
+    const browser = new TestBrowser(t.url);
+    const page = await browser.go(link);
+    expect(page.html).not.toContain("Restore my account");
+    expect(await row(user.id)).toMatchObject({ disabled: true, deletionDueAt: expect.any(Date) });
+  });
+
   it("an administrator enabling an account pending deletion calls the deletion off", async () => {
     const user = await t.createUser();
     await deleteOnPage(user);
