@@ -119,6 +119,33 @@ describe("registering from an app's sign-in resumes the app after email verifica
     expect(tokens.claims()!.sub).toBe((await t.app.db.prisma.user.findFirstOrThrow({ where: { email } })).id);
   });
 
+  it("a resend for someone else's address does not carry the sender's sign-in: the proof binds the interaction to the address the right password revealed", async () => {
+    // the victim registered but has not verified yet
+    const victim = uniqueEmail("victim");
+    const reg = new TestBrowser(t.url);
+    const form = await reg.go(`${t.url}/register`);
+    await reg.submit(form, "/register", { username: username(), email: victim, password: PASSWORD, team_name: `Team ${username()}` });
+    await verifyLink(victim, 1);
+    // a stranger with an unverified account of their own reaches the resend form on their own app sign-in
+    const strangerEmail = uniqueEmail("stranger");
+    const sreg = new TestBrowser(t.url);
+    const sform = await sreg.go(`${t.url}/register`);
+    await sreg.submit(sform, "/register", { username: username(), email: strangerEmail, password: PASSWORD, team_name: `Team ${username()}` });
+    const stranger = new TestBrowser(t.url);
+    const { login } = await appSignIn(stranger);
+    const early = await stranger.submit(login, "/login", { identifier: strangerEmail, password: PASSWORD }, { stopAt: REDIRECT });
+    expect(early.html).toContain('name="return_proof"');
+    // ... and asks a new link for the victim's address with their own form (and proof)
+    const resent = await stranger.submit(early, "/verify-email/resend", { email: victim });
+    expect(resent.html).toContain("Check your email");
+    // the victim's new link verifies and lands on Gatehouse's own confirmation, not in the stranger's request
+    const victimBrowser = new TestBrowser(t.url);
+    const confirm = await victimBrowser.go(await verifyLink(victim, 2));
+    const done = await victimBrowser.submit(confirm, "/verify-email", {}, { stopAt: REDIRECT });
+    expect(done.url).not.toContain("/auth?");
+    expect(done.html).toContain("Email confirmed");
+  });
+
   it("only the app's request kept on the server is resumed: a forged ?login= or a plain registration carries nothing", async () => {
     for (const login of ["/interaction/not-a-real-uid", "https://evil.example/auth", "//evil.example"]) {
       const email = uniqueEmail("forged");

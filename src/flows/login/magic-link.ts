@@ -27,7 +27,7 @@ export function createMagicLinkStrategy(deps: { magicLinks: MagicLinkPort; accou
       // findActive: no disabled account
       const user = await deps.accounts.findActive(result.userId);
       if (!user) return { outcome: "refused", refusal: refused(code), event: failed(result.userId, "disabled") };
-      if (!user.emailVerified) return { outcome: "refused", refusal: refused("login.unverified"), event: failed(user.id, "email_unverified") };
+      if (!user.emailVerified) return { outcome: "refused", refusal: refused("login.unverified", { email: user.email }), event: failed(user.id, "email_unverified") };
       return { outcome: "passed", user, amr: ["email"], multiFactor: false, method: "magic_link", remember: result.remember };
     },
   };

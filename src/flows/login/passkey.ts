@@ -24,7 +24,7 @@ export function createPasskeyFirstFactor(passkeys: PasskeyPort): FirstFactorStra
       }
       const { user } = result;
       if (user.disabled) return { outcome: "refused", refusal: refused("login.passkey_refused"), event: failed(user.id, "disabled") };
-      if (!user.emailVerified) return { outcome: "refused", refusal: refused("login.unverified"), event: failed(user.id, "email_unverified") };
+      if (!user.emailVerified) return { outcome: "refused", refusal: refused("login.unverified", { email: user.email }), event: failed(user.id, "email_unverified") };
       return { outcome: "passed", user, amr: result.amr, multiFactor: result.userVerified, method: "passkey" };
     },
   };

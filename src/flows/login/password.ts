@@ -22,7 +22,7 @@ export function createPasswordStrategy(deps: { accounts: AccountService; passwor
         case "second_factor":
           return { outcome: "passed", user: result.user, amr: ["pwd"], multiFactor: false, ...(result.stepUp ? { stepUp: result.stepUp } : {}) };
         case "unverified":
-          return { outcome: "refused", refusal: refused("login.unverified"), event: failed(result.user.id, "email_unverified") };
+          return { outcome: "refused", refusal: refused("login.unverified", { email: result.user.email }), event: failed(result.user.id, "email_unverified") };
         case "invalid":
           return { outcome: "refused", refusal: refused("login.invalid_credentials"), event: failed(result.userId, result.reason) };
       }

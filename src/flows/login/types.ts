@@ -58,7 +58,11 @@ export type RefusalCode =
   | "login.team_required" | "device.wrong_code" | "device.code_expired" | "device.attempts_used" | "device.account_locked"
   | "device.cooldown" | "device.email_limited" | "device.code_format" | "login.passkey_refused" | "login.magic_link_invalid" | "login.magic_code_invalid";
 
-export type Refusal = { code: RefusalCode; attemptsLeft?: number; retryAfter?: number; message?: string };
+export type Refusal = {
+  code: RefusalCode; attemptsLeft?: number; retryAfter?: number; message?: string;
+  /** login.unverified: the account's address (told only after the right password), for the resend form */
+  email?: string;
+};
 
 /** the finished login, handed to oidc-provider once */
 export type Finished = {

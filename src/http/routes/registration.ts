@@ -27,7 +27,7 @@ type TeamInvitation = Extract<InvitationDetails, { kind: "team" }>;
 /** the service's field names as the form's */
 const FORM_FIELD: Record<string, string> = { teamName: "team_name", teamSlug: "team_slug" };
 const INVITATION_TOKEN = /^[\w-]{20,100}$/;
-const resendBody = z.object({ email: z.email("Enter a valid email address").max(320), _csrf: z.string().optional() });
+const resendBody = z.object({ email: z.email("Enter a valid email address").max(320), _csrf: z.string().optional(), return_proof: z.string().max(128).optional() });
 const confirmBody = z.object({ token: z.string().min(20).max(100), _csrf: z.string().optional() });
 
 export function registerRegistrationRoutes(router: Router, app: AppContext) {
@@ -154,7 +154,9 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
       return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action, signInUrl: login, error: parsed.error.issues[0]?.message }, 400);
     }
     await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
-    await keepAppReturn(ctx, await services.registration.resendVerification(parsed.data.email, requestInfo(ctx)));
+    const resent = await services.registration.resendVerification(parsed.data.email, requestInfo(ctx));
+    // the app's request resumes only for the address the unverified sign-in proved (registration-return.ts)
+    if (appReturn.proves(signInPath(ctx), parsed.data.email, parsed.data.return_proof)) await keepAppReturn(ctx, resent);
     return page(ctx, "check-email", { title: "Check your email", email: parsed.data.email });
   });
 }

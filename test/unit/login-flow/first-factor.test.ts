@@ -72,10 +72,10 @@ describe("login flow: first factor", () => {
     expect(h.signIns.finished).toEqual([]);
   });
 
-  it("unverified address (right password): login.unverified, reason email_unverified", async () => {
+  it("unverified address (right password): login.unverified with the account's address (for the resend form), reason email_unverified", async () => {
     const h = await createHarness();
     const gus = h.addUser("gus", { over: { emailVerified: false, emailVerifiedAt: null } });
-    expect(await h.password("gus")).toEqual({ kind: "refused", code: "login.unverified" });
+    expect(await h.password("gus")).toEqual({ kind: "refused", code: "login.unverified", email: gus.email });
     expect(h.audit.batches).toEqual([[h.event("login.failed", "failure", gus.id, { reason: "email_unverified" })]]);
     expect(h.signIns.finished).toEqual([]);
   });

@@ -11,6 +11,7 @@ import { parseIdentifier } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
 import { wording } from "./messages.ts";
 import { passkeyResponse } from "./passkey.ts";
+import { createRegistrationReturn } from "../registration-return.ts";
 
 const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
 
@@ -25,6 +26,7 @@ const loginBody = z.object({
 const passkeyBody = z.object({ response: passkeyResponse, remember: z.enum(["1", ""]).optional(), _csrf: z.string().optional() });
 
 export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
+  const appReturn = createRegistrationReturn(app);
   async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; status?: number }) {
     const { uid } = interaction;
     await h.renderPage(ctx, "login", {
@@ -84,9 +86,11 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
     if (outcome.code === "login.unverified") {
       // not a dead end: a new link can be sent from here (it resumes this sign-in), or the user goes back to it
       const signIn = `/interaction/${interaction.uid}`;
+      const email = outcome.email ?? (identifier.includes("@") ? identifier : "");
       return h.renderPage(ctx, "verify-email-resend", {
-        title: "Verify your email", error: message, email: identifier.includes("@") ? identifier : "", signInUrl: signIn,
+        title: "Verify your email", error: message, email, signInUrl: signIn,
         csrfToken: app.csrf.token(ctx, "resend-verification"), action: `/verify-email/resend?login=${encodeURIComponent(signIn)}`,
+        ...(outcome.email ? { returnProof: appReturn.proofFor(signIn, outcome.email) } : {}),
       }, status);
     }
     return render(ctx, interaction, { identifier, error: message, status });
