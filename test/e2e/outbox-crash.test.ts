@@ -76,6 +76,19 @@ describe("emails survive a SIGKILL", () => {
     // both were tried and refused by SMTP; then the server dies without any chance to clean up
     const refusedOf = (subject: RegExp) => sink!.refused.find((m) => m.to.includes(email) && subject.test(m.subject));
     await until(() => Boolean(refusedOf(/^Confirm your email/) && refusedOf(/^Reset your/)), 15_000, "both emails to be refused once");
+    // kill between attempts: a row taken by an attempt in flight at the kill keeps its lease (LEASE_MS, 60 s) and
+    // is only taken again after it, by design; retries back off (0.4 s, 0.8 s, …), so a moment with no lease comes
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const leased = async () => (await client.query("SELECT count(*)::int AS n FROM outbox WHERE next_attempt_at > (now() AT TIME ZONE 'UTC') + interval '30 seconds'")).rows[0].n as number;
+    try {
+      for (const end = Date.now() + 15_000; (await leased()) > 0;) {
+        if (Date.now() > end) throw new Error("an outbox row stayed leased");
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    } finally {
+      await client.end();
+    }
     const died = new Promise((r) => server!.once("exit", r));
     server.kill("SIGKILL");
     await died;
@@ -83,8 +96,9 @@ describe("emails survive a SIGKILL", () => {
     const refusedBeforeRestart = sink.refused.length;
 
     ({ child: server } = await startServer(env));
-    const verification = await sink.waitFor((m) => m.to.includes(email) && m.subject.startsWith("Confirm your email"), 15_000);
-    const reset = await sink.waitFor((m) => m.to.includes(email) && m.subject.startsWith("Reset your"), 15_000);
+    // within 75 s: should an attempt still have started between the check and the kill, its row waits out the lease
+    const verification = await sink.waitFor((m) => m.to.includes(email) && m.subject.startsWith("Confirm your email"), 75_000);
+    const reset = await sink.waitFor((m) => m.to.includes(email) && m.subject.startsWith("Reset your"), 75_000);
     expect(verification.text).toMatch(/\/verify-email\?token=[\w-]{43}/);
     expect(reset.text).toMatch(/\/reset-password\?token=[\w-]{43}/);
     // the same messages that were refused (their Message-IDs come from their outbox rows), not new ones
@@ -96,17 +110,17 @@ describe("emails survive a SIGKILL", () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(sink.messages.filter((m) => m.to.includes(email)).map((m) => m.subject).sort()).toEqual(["Confirm your email address for Gatehouse", "Reset your Gatehouse password"]);
     expect(sink.refused.length).toBe(refusedBeforeRestart);
-    const client = new pg.Client({ connectionString: db.url });
-    await client.connect();
+    const after = new pg.Client({ connectionString: db.url });
+    await after.connect();
     try {
-      expect((await client.query("SELECT count(*)::int AS n FROM outbox")).rows[0].n).toBe(0);
+      expect((await after.query("SELECT count(*)::int AS n FROM outbox")).rows[0].n).toBe(0);
     } finally {
-      await client.end();
+      await after.end();
     }
 
     const exited = new Promise<number | null>((r) => server!.once("exit", (code) => r(code)));
     server.kill("SIGTERM");
     expect(await exited).toBe(0);
     server = undefined;
-  }, 120_000);
+  }, 240_000);
 });
