@@ -257,7 +257,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     lockout,
     unlockLinks,
     mfaRequirements: createMfaRequirements({ queries: queries.mfaRequirements }),
-    magicLinks: createMagicLinks({ redis, clock, random, issuer: config.issuer, audit, users: queries.users, notifications }),
+    magicLinks: createMagicLinks({ redis, clock, random, issuer: config.issuer, audit, users: queries.users, notifications, log }),
     mailer,
     accounts,
     passwordChange: createPasswordChange({ accounts, credentials, audit }),
@@ -366,6 +366,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
       redisClock?.stop();
       await services.backchannelLogouts.settled();
       await services.accounts.settled(); // lockout emails started just before (sign-in-locks.ts) reach the outbox
+      await services.magicLinks.settled(); // and magic-link emails
       await services.retention.stop(); // a pass in progress ends after its current batch
       await delivery.outbox.stop(); // sends in flight finish; the rest waits in Postgres for the next start
       await redisHandle.close();

@@ -18,6 +18,8 @@ import type { User } from "../../queries/users.ts";
 import type { AuditService } from "../audit.ts";
 import { normalizeEmail } from "../identifiers.ts";
 import type { RequestInfo } from "../notifications.ts";
+import { createTrackedJobs } from "../../lib/tracked-jobs.ts";
+import type { Logger } from "../../lib/logger.ts";
 
 export const MAGIC_LINK_TTL = 600;
 export const MAGIC_CODE_TTL = 300;
@@ -33,6 +35,7 @@ export type MagicLinkDeps = {
   redis: RedisClient; clock: Clock; random: RandomSource; issuer: string; audit: AuditService;
   users: { findByEmailNormalized(email: string): Promise<User | null> };
   notifications: { magicLink(user: User, link: string, ttlSeconds: number, request: RequestInfo): Promise<unknown> };
+  log: Pick<Logger, "warn">;
 };
 
 const parse = <T>(raw: string | null): T | null => {
@@ -42,6 +45,9 @@ const parse = <T>(raw: string | null): T | null => {
 
 export function createMagicLinks(deps: MagicLinkDeps) {
   const { redis, clock } = deps;
+  // the email of an existing account is prepared and queued after the answer, so asking for a link takes as
+  // long whether or not the address has an account (the page is the same either way)
+  const mails = createTrackedJobs();
   const linkKey = (hash: string) => `magic:link:{${hash}}`;
   const uidKey = (uid: string) => `magic:uid:{${uid}}`;
   const codeKey = (uid: string) => `magic:code:{${uid}}`;
@@ -52,6 +58,9 @@ export function createMagicLinks(deps: MagicLinkDeps) {
   };
 
   return {
+    /** resolves once every link email started so far is queued (shutdown and tests) */
+    settled: () => mails.settled(),
+
     /**
      * a new link for this interaction (the older one ends); mailed only when the address has an enabled
      * account. Returns the browser nonce for the asking browser's cookie, the same way in every case
@@ -67,9 +76,13 @@ export function createMagicLinks(deps: MagicLinkDeps) {
       if (previous) await redis.del(linkKey(previous));
       await redis.del(codeKey(input.uid), triesKey(input.uid));
       if (account) {
-        const link: Link = { uid: input.uid, userId: account.id, browser: sha256(browser), remember: input.remember, exp: clock.epoch() + MAGIC_LINK_TTL };
-        await redis.set(linkKey(hash), JSON.stringify(link), "EX", MAGIC_LINK_TTL + 60);
-        await deps.notifications.magicLink(account, `${deps.issuer}/interaction/${input.uid}/magic/${token}`, MAGIC_LINK_TTL, input.request);
+        const record: Link = { uid: input.uid, userId: account.id, browser: sha256(browser), remember: input.remember, exp: clock.epoch() + MAGIC_LINK_TTL };
+        await redis.set(linkKey(hash), JSON.stringify(record), "EX", MAGIC_LINK_TTL + 60);
+        const link = `${deps.issuer}/interaction/${input.uid}/magic/${token}`;
+        mails.track(deps.notifications.magicLink(account, link, MAGIC_LINK_TTL, input.request).then(
+          () => undefined,
+          (err: unknown) => deps.log.warn({ err: { message: (err as Error).message }, userId: account.id }, "magic link: the email could not be queued"),
+        ));
       }
       await deps.audit.record({
         type: "magic_link.requested", outcome: "success", userId: account?.id ?? null, ...input.request,
