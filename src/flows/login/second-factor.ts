@@ -42,8 +42,6 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
 
   return {
     waiting,
-    /** whether a user passing a one-factor method must show a second */
-    required: async (user: User) => (await methodsOf(user)).length > 0,
     /** the second-factor methods the user has set up */
     enrolled: (user: User) => methodsOf(user),
     /** the methods the user waiting in this interaction may use (empty: none waits) */
