@@ -6,8 +6,18 @@ import { Counter, type Registry } from "prom-client";
 export const benchCountersOn = process.env.GATEHOUSE_BENCH_COUNTERS === "1";
 const counts = { pg: 0, redis: 0 };
 
-/** counts one SQL statement sent (BEGIN and COMMIT too): the pool's `onQuery` in bench mode (db/sql.ts) */
-export const countPgQuery = (): void => { counts.pg++; };
+const traceSql = benchCountersOn && process.env.GATEHOUSE_BENCH_TRACE_SQL === "1";
+
+/**
+ * counts one SQL statement sent (BEGIN and COMMIT too): the pool's `onQuery` in bench mode (db/sql.ts); with
+ * GATEHOUSE_BENCH_TRACE_SQL=1 also writes its text to stderr (bench/trace-login.ts sql)
+ */
+export const countPgQuery = (query: unknown): void => {
+  counts.pg++;
+  if (!traceSql) return;
+  const text = typeof query === "string" ? query : (query as { text?: string } | undefined)?.text ?? "?";
+  process.stderr.write(`[sql] ${text.replace(/\s+/g, " ").slice(0, 160)}\n`);
+};
 
 /** counts every command the client sends (each command of a pipeline or MULTI, MULTI and EXEC included) */
 export function countRedisCommands(redis: Redis | Cluster): void {

@@ -7,7 +7,7 @@ import pg from "pg";
 const TIMESTAMP_WITHOUT_TZ = 1114;
 const utcTimestamp = (value: string) => new Date(`${value.replace(" ", "T")}Z`);
 
-export type PoolOptions = { max: number; connectTimeoutMs?: number; queryTimeoutMs?: number; onQuery?: () => void };
+export type PoolOptions = { max: number; connectTimeoutMs?: number; queryTimeoutMs?: number; onQuery?: (query: unknown) => void };
 
 /**
  * a connection pool whose timestamps are UTC; waiting for a connection and each statement are bounded (a stalled
@@ -28,7 +28,7 @@ export function createPool(connectionString: string, opts: PoolOptions): pg.Pool
   if (onQuery) {
     pool.on("connect", (client) => {
       const query = client.query;
-      client.query = function (this: pg.PoolClient, ...args: unknown[]) { onQuery(); return (query as (...a: unknown[]) => unknown).apply(this, args); } as typeof client.query;
+      client.query = function (this: pg.PoolClient, ...args: unknown[]) { onQuery(args[0]); return (query as (...a: unknown[]) => unknown).apply(this, args); } as typeof client.query;
     });
   }
   return pool;

@@ -54,7 +54,7 @@ export function createQueries(db: PrismaClient, sql: Sql) {
     accountDeletion: createAccountDeletionQueries(db),
     accountExport: createAccountExportQueries(db),
     passkeys: createPasskeyQueries(db),
-    mfaRequirements: createMfaRequirementQueries(db),
+    mfaRequirements: createMfaRequirementQueries(db, sql),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

@@ -2,18 +2,24 @@
 // teams.require_mfa), and why a given user must have one. The flag changes are written with their audit event in
 // one transaction.
 import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Sql } from "../db/sql.ts";
 import { trimmedAudit, type NewAuditEvent } from "./audit-events.ts";
 
-export function createMfaRequirementQueries(db: PrismaClient) {
+/**
+ * why the user row `u` must have a second factor, as a SQL array expression: "role:<key>" when its system role
+ * requires one, then "team:<slug>" for each of its teams that does (by slug). The sign-in reads it with the user
+ * row (queries/users.ts findForSignIn); requiredBy below reads it alone
+ */
+export const MFA_REQUIRED_BY_SQL = (u: string) => `ARRAY(
+  SELECT 'role:' || r.key FROM system_roles r WHERE r.key = ${u}.system_role AND r.require_mfa
+  UNION ALL SELECT why FROM (SELECT 'team:' || t.slug AS why FROM memberships m JOIN teams t ON t.id = m.team_id WHERE m.user_id = ${u}.id AND t.require_mfa ORDER BY t.slug) teams)`;
+
+export function createMfaRequirementQueries(db: PrismaClient, sql: Sql) {
   return {
     /** why this user must have a second factor: "role:<key>", "team:<slug>" (empty: nothing requires one) */
     async requiredBy(userId: string): Promise<string[]> {
-      const user = await db.user.findUnique({
-        where: { id: userId },
-        select: { systemRoleRef: { select: { key: true, requireMfa: true } }, memberships: { where: { team: { requireMfa: true } }, select: { team: { select: { slug: true } } } } },
-      });
-      if (!user) return [];
-      return [...(user.systemRoleRef?.requireMfa ? [`role:${user.systemRoleRef.key}`] : []), ...user.memberships.map((m) => `team:${m.team.slug}`)];
+      const rows = await sql.rows<{ requiredBy: string[] }>("mfa-required-by", `SELECT ${MFA_REQUIRED_BY_SQL("u")} AS "requiredBy" FROM users u WHERE u.id = $1::uuid`, [userId]);
+      return rows[0]?.requiredBy ?? [];
     },
 
     /** sets a system role's flag with its audit event; false: no such role */

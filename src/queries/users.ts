@@ -2,8 +2,17 @@
 import type { PrismaClient, Prisma, User } from "../generated/prisma/client.ts";
 import type { Sql } from "../db/sql.ts";
 import { UUID } from "../lib/ids.ts";
+import { MFA_REQUIRED_BY_SQL } from "./mfa-requirements.ts";
 
 export type { User };
+
+/**
+ * a user row with what the sign-in decides on besides it, read in the same statement (findForSignIn): whether a
+ * passkey is registered (a second factor beside TOTP) and why a second factor is required (an administrator's
+ * "require MFA" on the system role or a team; empty: nothing requires one)
+ */
+export type SignInUser = User & { hasPasskey: boolean; mfaRequiredBy: string[] };
+export const isSignInUser = (user: User): user is SignInUser => "hasPasskey" in user && "mfaRequiredBy" in user;
 
 /** what the admin area may show about a user: no password hash, no TOTP secret */
 export const SAFE_USER_FIELDS = {
@@ -30,10 +39,18 @@ const USER_COLUMNS = `id, email, email_normalized AS "emailNormalized", email_ve
   disabled, disabled_at AS "disabledAt", system_role AS "systemRole", last_login_at AS "lastLoginAt", created_at AS "createdAt",
   updated_at AS "updatedAt", totp_secret_encrypted AS "totpSecretEncrypted", totp_enabled_at AS "totpEnabledAt", deletion_due_at AS "deletionDueAt"`;
 
+const SIGN_IN_COLUMNS = `${USER_COLUMNS}, EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = users.id) AS "hasPasskey",
+  ${MFA_REQUIRED_BY_SQL("users")} AS "mfaRequiredBy"`;
+const SIGN_IN_BY = { id: "id", email: "email_normalized", username: "username_normalized" } as const;
+
 export function createUserQueries(db: PrismaClient, sql: Sql) {
   const one = async (name: string, column: string, value: string): Promise<User | null> =>
     (await sql.rows<User>(name, `SELECT ${USER_COLUMNS} FROM users WHERE ${column} = $1`, [value]))[0] ?? null;
   return {
+    /** the account a sign-in names (by id: only a UUID can match), with its sign-in facts in the same statement */
+    findForSignIn: async (by: keyof typeof SIGN_IN_BY, value: string): Promise<SignInUser | null> =>
+      by === "id" && !UUID.test(value) ? null
+        : (await sql.rows<SignInUser>(`user-for-sign-in-by-${by}`, `SELECT ${SIGN_IN_COLUMNS} FROM users WHERE ${SIGN_IN_BY[by]} = $1`, [value]))[0] ?? null,
     // by id only a UUID can match (the column is uuid: anything else would be a Postgres error, not "none")
     findById: (id: string) => (UUID.test(id) ? one("user-by-id", "id", id) : Promise.resolve(null)),
     findByEmailNormalized: (emailNormalized: string) => one("user-by-email", "email_normalized", emailNormalized),

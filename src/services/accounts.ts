@@ -3,7 +3,7 @@
 // as unions, never thrown.
 import type { AuditService } from "./audit.ts";
 import type { Clock } from "../lib/clock.ts";
-import type { User, UserQueries } from "../queries/users.ts";
+import type { SignInUser, User, UserQueries } from "../queries/users.ts";
 import { normalizeEmail, normalizeUsername, parseIdentifier } from "./identifiers.ts";
 import type { PasswordService } from "./passwords.ts";
 import type { LockSubject } from "./lockout.ts";
@@ -16,8 +16,8 @@ import { LRUCache } from "lru-cache";
  * how long oidc-provider may reuse an account it read (ms): a sign-in reads the same row at each resume and at
  * the code exchange within a second. Filled only by findAccount itself, so the resume that makes the session
  * always reads afresh; a disable after that ends the session and its grants (with their codes and tokens), so
- * nothing new is issued on a reused row. A change of name or email shows in tokens at most this much later;
- * the sign-in flow, the pages and the API always read afresh
+ * nothing new is issued on a reused row. A change of name or email shows in tokens (and in the consent page's
+ * "Signed in as") at most this much later; the sign-in flow, the other pages and the API always read afresh
  */
 export const TOKEN_ACCOUNT_TTL_MS = 2000;
 
@@ -29,7 +29,7 @@ export const TOKEN_ACCOUNT_TTL_MS = 2000;
  */
 export type StepUp = "network";
 export type SignInResult =
-  | { outcome: "ok"; user: User; amr: string[]; stepUp?: StepUp }
+  | { outcome: "ok"; user: SignInUser; amr: string[]; stepUp?: StepUp }
   /** unknown account, wrong password or disabled account: the caller shows one generic message */
   | {
       outcome: "invalid";
@@ -42,7 +42,7 @@ export type SignInResult =
   /** right password, but the email address is not verified yet */
   | { outcome: "unverified"; user: User }
   /** right password, a second factor enrolled: nothing is reset until that factor is right (completeSignIn) */
-  | { outcome: "second_factor"; user: User; stepUp?: StepUp };
+  | { outcome: "second_factor"; user: SignInUser; stepUp?: StepUp };
 
 export type { FailedFactor, RecordedFailure } from "./sign-in-locks.ts";
 
@@ -100,7 +100,8 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
     /** `request.deviceToken`: the browser's trusted-device cookie (its own count then judges the attempt) */
     async signInWithPassword(identifier: string, password: string, request: LockRequest): Promise<SignInResult> {
       const parsed = parseIdentifier(identifier);
-      const user = await (parsed.kind === "email" ? users.findByEmailNormalized(parsed.value) : users.findByUsernameNormalized(parsed.value));
+      // with its sign-in facts (passkey? MFA required?), so the flow asks nothing more of Postgres about it
+      const user = await users.findForSignIn(parsed.kind, parsed.value);
       // an account's failures count together whether it is named by email or username
       const subject: LockSubject = user ? { userId: user.id } : { identifier: `${parsed.kind}:${parsed.value}` };
       const scope = await locks.scope(user?.id ?? null, subject, request, true);
@@ -154,6 +155,12 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
     adminExists: async () => (await users.countWithSystemRole()) > 0,
 
     findActive,
+
+    /** findActive with the account's sign-in facts read in the same statement (a sign-in's first factor, a step-up) */
+    async findActiveForSignIn(id: string): Promise<SignInUser | undefined> {
+      const user = await users.findForSignIn("id", id);
+      return user && !user.disabled ? user : undefined;
+    },
 
     /** findActive for oidc-provider's findAccount: a read of the last TOKEN_ACCOUNT_TTL_MS is reused */
     async findActiveForTokens(id: string): Promise<User | undefined> {

@@ -7,7 +7,7 @@
 // the team step.
 // Setting a factor up proves nothing more than the first factor did, so the sign-in keeps its amr (pwd) and
 // acr; the next sign-in asks for the code. A password change meanwhile, or a disabled account, ends the login.
-import type { User } from "../../queries/users.ts";
+import { isSignInUser, type User } from "../../queries/users.ts";
 import type { AccountService } from "../../services/accounts.ts";
 import type { TotpService } from "../../services/totp.ts";
 import type { LoginStore } from "./store.ts";
@@ -43,7 +43,8 @@ export function createEnrolStep(deps: { store: LoginStore; accounts: Pick<Accoun
 
   return {
     /** the reasons this user must enrol now (empty: go on) */
-    needed: (user: User) => port.requiredBy(user.id),
+    // a sign-in's user row says so already (queries/users.ts findForSignIn)
+    needed: (user: User): Promise<string[]> => (isSignInUser(user) ? Promise.resolve(user.mfaRequiredBy) : port.requiredBy(user.id)),
 
     async begin(facts: Facts, who: SignedIn, requiredBy: string[], trail: Trail): Promise<Outcome> {
       await store.save<EnrolState>(facts.uid, facts.interactionExp, { step: "enrol", who, requiredBy, enrolled: false }, 900);

@@ -12,7 +12,7 @@ import { refused } from "./types.ts";
 
 export type MagicLinkPort = Pick<MagicLinks, "redeemLink" | "redeemCode">;
 
-export function createMagicLinkStrategy(deps: { magicLinks: MagicLinkPort; accounts: Pick<AccountService, "findActive"> }): FirstFactorStrategy {
+export function createMagicLinkStrategy(deps: { magicLinks: MagicLinkPort; accounts: Pick<AccountService, "findActiveForSignIn"> }): FirstFactorStrategy {
   return {
     method: "magic_link",
     async authenticate(input, facts) {
@@ -24,8 +24,8 @@ export function createMagicLinkStrategy(deps: { magicLinks: MagicLinkPort; accou
       const code = "token" in input ? "login.magic_link_invalid" : "login.magic_code_invalid";
       if (result.outcome === "refused") return { outcome: "refused", refusal: refused(code) };
       const failed = (userId: string, reason: string) => ({ type: "login.failed", outcome: "failure" as const, userId, ...request, clientId: facts.clientId, data: { reason, method: "magic_link" } });
-      // findActive: no disabled account
-      const user = await deps.accounts.findActive(result.userId);
+      // no disabled account; with its sign-in facts (flows/login asks nothing more about it)
+      const user = await deps.accounts.findActiveForSignIn(result.userId);
       if (!user) return { outcome: "refused", refusal: refused(code), event: failed(result.userId, "disabled") };
       if (!user.emailVerified) return { outcome: "refused", refusal: refused("login.unverified", { email: user.email }), event: failed(user.id, "email_unverified") };
       return { outcome: "passed", user, amr: ["email"], multiFactor: false, method: "magic_link", remember: result.remember };

@@ -7,6 +7,7 @@ import type { Passkeys } from "../../services/passkeys/index.ts";
 import type { FirstFactorStrategy } from "./first-factor.ts";
 import type { SecondFactorStrategy } from "./second-factor.ts";
 import { refused } from "./types.ts";
+import { isSignInUser } from "../../queries/users.ts";
 
 export type PasskeyPort = Pick<Passkeys, "authentication" | "enrolled">;
 
@@ -33,7 +34,8 @@ export function createPasskeyFirstFactor(passkeys: PasskeyPort): FirstFactorStra
 export function createPasskeySecondFactor(passkeys: PasskeyPort): SecondFactorStrategy {
   return {
     methods: ["passkey"],
-    enrolled: (user) => passkeys.enrolled(user.id),
+    // a sign-in's user row says so already (queries/users.ts findForSignIn)
+    enrolled: (user) => (isSignInUser(user) ? user.hasPasskey : passkeys.enrolled(user.id)),
     async verify(user, input, facts) {
       const request = { ip: facts.ip, userAgent: facts.userAgent };
       const result = await passkeys.authentication.verify("second_factor", facts.uid, input.code, request, user.id);

@@ -47,7 +47,7 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
     /** the methods the user waiting in this interaction may use (empty: none waits) */
     async methods(uid: string): Promise<string[]> {
       const state = await waiting(uid);
-      const user = state ? await accounts.findActive(state.userId) : undefined;
+      const user = state ? await accounts.findActiveForSignIn(state.userId) : undefined;
       return user ? methodsOf(user, state?.only) : [];
     },
 
@@ -63,7 +63,8 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
     async submit(facts: Facts, input: SecondFactorInput, trail: Trail): Promise<Outcome> {
       const state = await waiting(facts.uid);
       if (!state) return refused("login.expired");
-      const user = await accounts.findActive(state.userId);
+      // with its sign-in facts: whether a passkey is enrolled comes with the row
+      const user = await accounts.findActiveForSignIn(state.userId);
       // gone, disabled, or its password changed (a reset) since the first factor: this login must start again
       if (!user || (user.passwordChangedAt && user.passwordChangedAt.getTime() > state.authAt)) {
         await store.drop(facts.uid);

@@ -43,9 +43,9 @@ export type LiveSession = { accountId: string; amr: string[]; loginTs: number | 
 /** the amr values each second-factor method shows */
 const AMR_OF_METHOD: Record<string, string[]> = { totp: ["otp"], backup: ["otp"], passkey: ["hwk", "swk"] };
 
-export function createStepUp(deps: { accounts: Pick<AccountService, "findActive">; secondFactor: SecondFactorStep; nowMs: () => number }) {
+export function createStepUp(deps: { accounts: Pick<AccountService, "findActiveForSignIn">; secondFactor: SecondFactorStep; nowMs: () => number }) {
   return async (facts: Facts, session: LiveSession, trail: Trail): Promise<Outcome> => {
-    const user = await deps.accounts.findActive(session.accountId);
+    const user = await deps.accounts.findActiveForSignIn(session.accountId);
     if (!user) return refused("login.expired");
     const enrolled = await deps.secondFactor.enrolled(user);
     // only what the session has not shown already counts as another factor

@@ -102,15 +102,23 @@ export class FakeAccounts {
     }
     if (user.disabled) return { outcome: "invalid", userId: user.id, reason: "disabled" };
     if (!user.emailVerified) return { outcome: "unverified", user };
-    if (totpEnabled(user)) return { outcome: "second_factor", user };
+    // the sign-in facts the real lookup reads with the row: as the harness's ports say, no passkeys, nothing requires MFA
+    const signInUser = { ...user, hasPasskey: false, mfaRequiredBy: [] };
+    if (totpEnabled(user)) return { outcome: "second_factor", user: signInUser };
     await this.completeSignIn(user);
-    return { outcome: "ok", user, amr: ["pwd"] };
+    return { outcome: "ok", user: signInUser, amr: ["pwd"] };
   }
 
   async findActive(id: string): Promise<User | undefined> {
     this.findActiveCalls += 1;
     const user = this.users.get(id);
     return user && !user.disabled ? user : undefined;
+  }
+
+  /** findActive with the sign-in facts: as the harness's ports say, no passkeys, nothing requires MFA */
+  async findActiveForSignIn(id: string): Promise<(User & { hasPasskey: boolean; mfaRequiredBy: string[] }) | undefined> {
+    const user = await this.findActive(id);
+    return user && { ...user, hasPasskey: false, mfaRequiredBy: [] };
   }
 
   async isLocked(userId: string): Promise<boolean> { return this.locked.has(userId); }

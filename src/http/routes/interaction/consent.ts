@@ -38,7 +38,9 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
     const client = await app.oidc.provider.Client.find(String(params.client_id));
     // first-party clients never show a consent page, even when they ask for one (prompt=consent)
     if (client?.gatehouse_first_party === true && session) return grant(ctx, interaction, true);
-    const user = session?.accountId ? await app.services.accounts.findActive(session.accountId) : null;
+    // only the name shown beside "Not you?": the row oidc-provider's findAccount read at this sign-in's resume
+    // (at most TOKEN_ACCOUNT_TTL_MS old) does; the grant itself is checked by the provider
+    const user = session?.accountId ? await app.services.accounts.findActiveForTokens(session.accountId) : null;
     await h.renderPage(ctx, "consent", {
       // "Signed in as … · Not you?": the same request again with prompt=login, to sign in as someone else
       signedInAs: user ? { name: user.name || user.username, email: user.email } : undefined,
