@@ -1,7 +1,6 @@
 // The device a session runs on, from its User-Agent (ua-parser-js 1.x) and its IP (offline GeoIP): what a
 // user_sessions row keeps and the Sessions page shows.
-import { UAParser } from "ua-parser-js";
-import { describeUserAgent } from "../request/user-agent.ts";
+import { describeUserAgent, parseUserAgent } from "../request/user-agent.ts";
 import type { Geo } from "../request/geo.ts";
 
 export type SessionDevice = { browser: string | null; os: string | null; deviceType: string | null; countryCode: string | null; city: string | null };
@@ -9,7 +8,7 @@ export type SessionDevice = { browser: string | null; os: string | null; deviceT
 /** "mobile", "tablet", ... as ua-parser-js says; an unnamed device of a known browser is a desktop */
 export function deviceTypeOf(userAgent: string | null): string | null {
   if (!userAgent) return null;
-  const r = new UAParser(userAgent.slice(0, 512)).getResult();
+  const r = parseUserAgent(userAgent);
   return r.device.type ?? (r.browser.name ? "desktop" : null);
 }
 

@@ -1,0 +1,63 @@
+// A CPU profile of the server's main thread over sign-ins only: starts the built server as the bench does with the
+// inspector on a loopback port, seeds, warms up, then starts the V8 profiler through the inspector protocol, runs
+// `count` sign-ins (`password`, `totp` or `passkey`) with `concurrency` browsers, stops it, and prints where the main
+// thread spent its time per sign-in: by package or file (self time), by function (self), and our own code (inclusive).
+// The profile is written to /tmp/gatehouse-login.cpuprofile (open it in Chrome DevTools). Start-up and seeding are not
+// in it. `node_modules/.bin/node --import tsx bench/profile-login.ts [password|totp|passkey] [count] [concurrency]`
+// after `npm run build` (Node 22: it needs the global WebSocket); see docs/performance.md.
+import { writeFileSync } from "node:fs";
+import { startServer } from "./lib/server.ts";
+import { freePort } from "../test/helpers/databases.ts";
+import { seed } from "./lib/seed.ts";
+import { flowContext, loginFlow, passkeyLoginFlow, totpLoginFlow, type FlowContext } from "./lib/flows.ts";
+import { summarize } from "./lib/cpu-profile.ts";
+
+const kind = process.argv[2] ?? "password";
+const count = Number(process.argv[3] ?? 200);
+const concurrency = Number(process.argv[4] ?? 4);
+const flow = { password: loginFlow, totp: totpLoginFlow, passkey: passkeyLoginFlow }[kind];
+if (!flow) throw new Error(`unknown sign-in kind ${kind}: password, totp or passkey`);
+
+const inspectPort = await freePort();
+process.env.BENCH_NODE_ARGS = `${process.env.BENCH_NODE_ARGS ?? ""} --inspect=127.0.0.1:${inspectPort}`;
+const server = await startServer();
+
+/** the inspector protocol over the server's WebSocket: one method call at a time */
+async function inspector() {
+  const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const ws = new WebSocket(target!.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+  let next = 0;
+  const waiting = new Map<number, (result: unknown) => void>();
+  ws.onmessage = (m) => { const msg = JSON.parse(String(m.data)) as { id?: number; result?: unknown }; if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result); };
+  return {
+    call: <T>(method: string, params: Record<string, unknown> = {}) => new Promise<T>((resolve) => { const id = ++next; waiting.set(id, resolve as (r: unknown) => void); ws.send(JSON.stringify({ id, method, params })); }),
+    close: () => ws.close(),
+  };
+}
+
+async function run(ctx: FlowContext, n: number): Promise<void> {
+  let left = n;
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (left-- > 0) await flow!(ctx); }));
+}
+
+let cdp: Awaited<ReturnType<typeof inspector>> | undefined;
+try {
+  const seeded = await seed(server.databaseUrl, 400, { memoryCost: 19456, timeCost: 2, parallelism: 1 }, { count: 40, masterKey: server.env.MASTER_KEY! });
+  const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
+  await run(ctx, 30); // warm: the JIT, prepared statements, pools
+  cdp = await inspector();
+  await cdp.call("Profiler.enable");
+  await cdp.call("Profiler.setSamplingInterval", { interval: 200 });
+  await cdp.call("Profiler.start");
+  const started = performance.now();
+  await run(ctx, count);
+  const seconds = (performance.now() - started) / 1000;
+  const { profile } = await cdp.call<{ profile: Parameters<typeof summarize>[0] }>("Profiler.stop");
+  writeFileSync("/tmp/gatehouse-login.cpuprofile", JSON.stringify(profile));
+  console.log(`${count} ${kind} sign-ins, ${concurrency} at a time, in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)}/s)`);
+  console.log(summarize(profile, count));
+} finally {
+  cdp?.close(); // the server waits for its debugger to leave before it exits
+  await server.stop();
+}
