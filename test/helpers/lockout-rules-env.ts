@@ -42,6 +42,11 @@ export async function setup(settings: { networkThreshold?: number; beforeMail?: 
     findByEmailNormalized: async (v: string) => [...users.values()].find((u) => u.emailNormalized === v) ?? null,
     findByUsernameNormalized: async (v: string) => [...users.values()].find((u) => u.usernameNormalized === v) ?? null,
     findById: async (id: string) => users.get(id) ?? null,
+    // the sign-in's lookup (with its sign-in facts: no passkeys, nothing requires MFA in these rules)
+    findForSignIn: async (by: "id" | "email" | "username", v: string) => {
+      const user = [...users.values()].find((u) => (by === "id" ? u.id : by === "email" ? u.emailNormalized : u.usernameNormalized) === v);
+      return user ? { ...user, hasPasskey: false, mfaRequiredBy: [] } : null;
+    },
   } as unknown as UserQueries;
   const passwords = { verify: async (hash: string | null, pw: string) => hash === `hash:${pw}`, needsRehash: () => false } as unknown as PasswordService;
   const trusted: TrustedDeviceRow[] = [];

@@ -21,6 +21,30 @@ describe("sign-in lookups as plain SQL", () => {
     expect(await users.findByEmailNormalized("nobody@example.test")).toBeNull();
   });
 
+  it("the sign-in's lookup is the same row with its sign-in facts: a passkey or not, and why MFA is required", async () => {
+    const u = await t.createUser();
+    const viaPrisma = await t.app.db.prisma.user.findUnique({ where: { id: u.id } });
+    const users = t.app.queries.users;
+    expect(await users.findForSignIn("email", viaPrisma!.emailNormalized)).toEqual({ ...viaPrisma, hasPasskey: false, mfaRequiredBy: [] });
+    expect(await users.findForSignIn("id", "not-a-uuid")).toBeNull();
+    expect(await users.findForSignIn("username", "nobody-here")).toBeNull();
+    // a passkey, a system role and two teams that require a second factor (and one that does not)
+    await t.app.db.prisma.passkey.create({ data: { userId: u.id, credentialId: `cred-${u.id}`, publicKey: Buffer.from([1]), deviceType: "singleDevice", aaguid: "00000000-0000-0000-0000-000000000000", name: "Key" } });
+    await t.app.db.prisma.user.update({ where: { id: u.id }, data: { systemRole: "super_admin" } });
+    await t.app.db.prisma.systemRole.update({ where: { key: "super_admin" }, data: { requireMfa: true } });
+    const roles = [{ key: "owner", name: "Owner", permissions: ["*"] }];
+    const stamp = Date.now();
+    for (const [slug, requireMfa] of [[`zeta-${stamp}`, true], [`alpha-${stamp}`, true], [`mid-${stamp}`, false]] as const) {
+      const { team } = await t.app.queries.teams.createWithOwner({ name: slug, slug, ownerId: u.id, roles });
+      await t.app.db.prisma.team.update({ where: { id: team.id }, data: { requireMfa } });
+    }
+    const expected = ["role:super_admin", `team:alpha-${stamp}`, `team:zeta-${stamp}`];
+    expect(await users.findForSignIn("username", viaPrisma!.usernameNormalized)).toMatchObject({ id: u.id, hasPasskey: true, mfaRequiredBy: expected });
+    expect(await users.findForSignIn("id", u.id)).toMatchObject({ hasPasskey: true, mfaRequiredBy: expected });
+    expect(await t.app.queries.mfaRequirements.requiredBy(u.id)).toEqual(expected);
+    await t.app.db.prisma.systemRole.update({ where: { key: "super_admin" }, data: { requireMfa: false } });
+  });
+
   it("membership and membershipsOf equal Prisma's include, in join order", async () => {
     const u = await t.createUser();
     const other = await t.createUser();
