@@ -1,0 +1,112 @@
+// `gatehouse connectors list|create|update|delete`: the provider admins' upstream identity providers (#17,
+// services/federation/connectors.ts) from the command line, audited with the actor "cli". The client secret is
+// read from an environment variable (never an argument: it would sit in the shell history and `ps`) and never
+// printed. Every command prints JSON with --json.
+import { Command, Option } from "commander";
+import { connectorChangesSchema, connectorView, newConnectorSchema, type ConnectorView } from "../services/federation/connectors.ts";
+import { PRESETS } from "../services/federation/presets.ts";
+import { withCliContext, CliError } from "./context.ts";
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+const ACTOR = { actorId: "cli", via: "cli" as const };
+
+function secretFrom(name: string | undefined): string | undefined {
+  if (!name) return undefined;
+  const value = process.env[name];
+  if (!value) throw new CliError(`${name}: is empty or not set`);
+  return value;
+}
+
+function mappingFrom(pairs: string[] | undefined): Record<string, string> | undefined {
+  if (!pairs) return undefined;
+  return Object.fromEntries(pairs.map((p) => {
+    const [key, value] = p.split("=", 2);
+    if (!key || !value) throw new CliError(`--claim ${p}: write field=claim, e.g. subject=id`);
+    return [key, value];
+  }));
+}
+
+/** the options both create and update know, as the use case's field names (undefined: not given) */
+function settingsFrom(opts: Record<string, unknown>) {
+  return {
+    name: opts.name, kind: opts.kind, issuer: opts.issuer, authorizationEndpoint: opts.authorizationEndpoint, tokenEndpoint: opts.tokenEndpoint,
+    userinfoEndpoint: opts.userinfoEndpoint, emailsEndpoint: opts.emailsEndpoint, clientId: opts.clientId, clientSecret: secretFrom(opts.clientSecretEnv as string | undefined),
+    scopes: opts.scope, claimsMapping: mappingFrom(opts.claim as string[] | undefined), trustEmailVerified: opts.trustEmailVerified, enabled: opts.enabled,
+  };
+}
+
+function print(v: ConnectorView, redirectUri: string, out: (line: string) => void) {
+  out(`${v.name}  (${v.slug}, ${v.kind}${v.preset ? `, preset ${v.preset}` : ""}${v.enabled ? "" : ", disabled"})`);
+  out(`id:            ${v.id}`);
+  out(`redirect URI:  ${redirectUri}   (register this at the upstream)`);
+  if (v.issuer) out(`issuer:        ${v.issuer}`);
+  out(`client_id:     ${v.clientId}`);
+  out(`scopes:        ${v.scopes.join(" ")}`);
+}
+
+const withSettings = (cmd: Command) => cmd
+  .option("--name <name>", "the button's label")
+  .addOption(new Option("--kind <kind>", "oidc (discovery) or oauth2 (explicit endpoints)").choices(["oidc", "oauth2"]))
+  .option("--issuer <url>", "oidc: the issuer (discovery at issuer/.well-known/openid-configuration)")
+  .option("--authorization-endpoint <url>").option("--token-endpoint <url>").option("--userinfo-endpoint <url>")
+  .option("--emails-endpoint <url>", "oauth2: a GitHub-shaped list of the user's addresses with verified flags")
+  .option("--client-id <id>", "the client id the upstream gave")
+  .option("--client-secret-env <name>", "read the client secret from this environment variable")
+  .option("--scope <scope>", "a scope to ask for (repeatable; replaces the list)", collect)
+  .option("--claim <field=claim>", "claims mapping: subject, email, emailVerified, name or username = the upstream's claim (repeatable)", collect)
+  .option("--trust-email-verified", "believe the upstream's email_verified").option("--no-trust-email-verified")
+  .option("--json", "print JSON");
+
+export function registerConnectorCommands(program: Command, out: (line: string) => void) {
+  const connectors = program.command("connectors").description("upstream identity providers users may sign in through (Google, Microsoft, GitLab, GitHub, any OpenID Connect or OAuth 2.0 provider)");
+
+  connectors.command("list").description("every connector, oldest first (never a secret)").option("--json", "print JSON: { connectors }")
+    .action((opts: { json?: boolean }) => withCliContext(async ({ services }) => {
+      const all = await services.connectors.list();
+      if (opts.json) return out(JSON.stringify({ connectors: all.map((c) => ({ ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug) })) }));
+      if (!all.length) return out("No sign-in providers configured.");
+      for (const c of all) out(`${c.id}  ${c.slug.padEnd(16)} ${c.kind.padEnd(6)} ${c.enabled ? "" : "disabled  "}${c.name}`);
+    }));
+
+  withSettings(connectors.command("create").description("add a connector; with --preset only --client-id and --client-secret-env are needed (microsoft: also --issuer)")
+    .requiredOption("--slug <slug>", "in the callback URL and the idp claim (2-40 lowercase letters, digits, -)")
+    .addOption(new Option("--preset <preset>", "fill everything but the client id and secret").choices([...PRESETS]))
+    .option("--disabled", "create it disabled (no button yet)"))
+    .action((opts: Record<string, unknown>) => withCliContext(async ({ services }) => {
+      const parsed = newConnectorSchema.safeParse({ ...settingsFrom(opts), slug: opts.slug, preset: opts.preset, enabled: opts.disabled ? false : undefined });
+      if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join(".") || "connector"}: ${i.message}`).join("\n"));
+      const made = await services.connectors.create(parsed.data, ACTOR);
+      if (made.outcome === "invalid") throw new CliError(`${made.field}: ${made.message}`);
+      if (made.outcome === "slug_taken") throw new CliError(`--slug: another connector already uses "${String(opts.slug)}"`);
+      const v = connectorView(made.connector);
+      if (opts.json) return out(JSON.stringify({ ...v, redirectUri: services.upstream.redirectUri(v.slug) }));
+      out(`Created sign-in provider "${v.name}".`);
+      print(v, services.upstream.redirectUri(v.slug), out);
+    }));
+
+  withSettings(connectors.command("update").description("change what the options name; the rest (and the secret) stays").argument("<connector-id>")
+    .option("--enable", "show its button and accept sign-ins").option("--disable", "hide its button and refuse sign-ins through it"))
+    .action((id: string, opts: Record<string, unknown>) => withCliContext(async ({ services }) => {
+      const enabled = opts.enable ? true : opts.disable ? false : undefined;
+      const parsed = connectorChangesSchema.safeParse({ ...settingsFrom(opts), enabled });
+      if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join(".") || "connector"}: ${i.message}`).join("\n"));
+      if (Object.values(parsed.data).every((v) => v === undefined)) throw new CliError("nothing to change: name at least one setting (see --help)");
+      const result = await services.connectors.update(id, parsed.data, ACTOR);
+      if (result.outcome === "not_found") throw new CliError(`no connector ${id}`);
+      if (result.outcome === "invalid") throw new CliError(`${result.field}: ${result.message}`);
+      const v = connectorView(result.connector);
+      if (opts.json) return out(JSON.stringify(v));
+      out(`Updated sign-in provider "${v.name}".`);
+    }));
+
+  connectors.command("delete").description("delete a connector (refused while accounts sign in through it: disable it instead)")
+    .argument("<connector-id>").option("--yes", "confirm (required)").option("--json", "print JSON")
+    .action((id: string, opts: { yes?: boolean; json?: boolean }) => withCliContext(async ({ services }) => {
+      if (!opts.yes) throw new CliError(`deleting ${id} cannot be undone: run again with --yes`);
+      const result = await services.connectors.remove(id, ACTOR);
+      if (result.outcome === "not_found") throw new CliError(`no connector ${id}`);
+      if (result.outcome === "in_use") throw new CliError(`${result.linked} account(s) sign in through ${id}: disable it instead (connectors update ${id} --disable)`);
+      if (opts.json) return out(JSON.stringify({ deleted: id }));
+      out(`Deleted sign-in provider ${id}.`);
+    }));
+}

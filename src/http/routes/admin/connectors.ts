@@ -1,0 +1,120 @@
+// The admin "Sign-in providers" screens (gatehouse.admin.connectors.manage; #17): the list, adding one (from a
+// preset: only the client id and secret to fill; or custom OpenID Connect / OAuth 2.0), editing (the secret
+// field left empty keeps the secret, which is never shown back), enable/disable, delete (confirmation; refused
+// while accounts sign in through it). The same use case as the API and the CLI (services/federation/connectors.ts).
+// CSRF on every POST; each change audited with the acting admin.
+import type Router from "@koa/router";
+import type { Context } from "koa";
+import type { AppContext } from "../../web-context.ts";
+import type { ConnectorRow } from "../../../queries/upstream-connectors.ts";
+import { connectorChangesSchema, connectorView, newConnectorSchema } from "../../../services/federation/connectors.ts";
+import { PRESET_SETTINGS, PRESETS } from "../../../services/federation/presets.ts";
+import { parseBody } from "../../body.ts";
+import { AppError } from "../../errors.ts";
+import type { AdminRouteHelpers } from "./shared.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+
+const CSRF = "admin-connectors";
+const URL_FIELDS = ["issuer", "authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint", "emailsEndpoint"] as const;
+type Form = Record<string, string>;
+
+const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
+const FORM_FIELDS = ["slug", "preset", "name", "kind", ...URL_FIELDS, "clientId", "clientSecret", "scopes", "trustEmailVerified", "claimSubject", "claimEmail", "claimUsername"];
+const formOf = (b: Record<string, unknown>): Form => Object.fromEntries(FORM_FIELDS.map((f) => [f, f === "clientSecret" ? (typeof b[f] === "string" ? b[f] : "") : text(b[f])]));
+const formFrom = (c: ConnectorRow): Form => ({
+  slug: c.slug, preset: c.preset ?? "", name: c.name, kind: c.kind, issuer: c.issuer ?? "", authorizationEndpoint: c.authorizationEndpoint ?? "",
+  tokenEndpoint: c.tokenEndpoint ?? "", userinfoEndpoint: c.userinfoEndpoint ?? "", emailsEndpoint: c.emailsEndpoint ?? "", clientId: c.clientId, clientSecret: "",
+  scopes: c.scopes.join(" "), trustEmailVerified: c.trustEmailVerified ? "yes" : "", claimSubject: c.claimsMapping.subject ?? "", claimEmail: c.claimsMapping.email ?? "", claimUsername: c.claimsMapping.username ?? "",
+});
+
+/** the form as the use case's input: an empty field is "not given" (the preset's or the connector's value stays) */
+function inputOf(f: Form) {
+  const given = (v: string | undefined) => (v ? v : undefined);
+  const mapping = Object.fromEntries(([["subject", f.claimSubject], ["email", f.claimEmail], ["username", f.claimUsername]] as const).filter(([, v]) => v)) as Record<string, string>;
+  return {
+    name: given(f.name), kind: given(f.kind), ...Object.fromEntries(URL_FIELDS.map((k) => [k, given(f[k])])), clientId: given(f.clientId), clientSecret: given(f.clientSecret),
+    scopes: f.scopes ? f.scopes.split(/\s+/).filter(Boolean) : undefined, trustEmailVerified: f.trustEmailVerified === "yes",
+    claimsMapping: Object.keys(mapping).length ? mapping : undefined,
+  };
+}
+const issuesOf = (issues: { path: PropertyKey[]; message: string }[]) => Object.fromEntries(issues.map((i) => [String(i.path[0] ?? "name"), i.message]));
+
+export function registerAdminConnectorRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
+  const { services, csrf, config } = app;
+  const body = parseBody(config.bodyLimit);
+  const guard = h.requireAdmin(ADMIN_PERMISSIONS.connectorsManage);
+  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+  const actor = (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const });
+  const view = (c: ConnectorRow) => ({ ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug) });
+  const presets = PRESETS.map((p) => ({ key: p, name: PRESET_SETTINGS[p].name }));
+
+  async function connectorOr404(ctx: Context): Promise<ConnectorRow> {
+    const c = await services.connectors.find(String(ctx.params.id ?? "")).catch(() => null);
+    if (!c) throw new AppError("admin.connector_not_found", 404, "There is no such sign-in provider.", { startOverUrl: "/admin/connectors" });
+    return c;
+  }
+  const renderList = async (ctx: Context, notice?: string, error?: string, status = 200) =>
+    h.render(ctx, "connectors", { section: "connectors", title: "Sign-in providers", connectors: (await services.connectors.list()).map(view), notice, error, csrfToken: csrf.token(ctx, CSRF) }, status);
+  const renderForm = (ctx: Context, mode: "new" | "edit", values: Form, opts: { connector?: ConnectorRow; errors?: Record<string, string> } = {}, status = 200) =>
+    h.render(ctx, "connectors-form", {
+      section: "connectors", title: mode === "new" ? "New sign-in provider" : `Edit ${values.name}`, mode, values, errors: opts.errors ?? {}, presets,
+      error: opts.errors && Object.keys(opts.errors).length ? "The sign-in provider was not saved: correct the fields marked below." : undefined,
+      connector: opts.connector ? view(opts.connector) : undefined, callbackBase: `${config.issuer}/federation/`, csrfToken: csrf.token(ctx, CSRF),
+    }, status);
+
+  router.get("/admin/connectors", guard, (ctx) => renderList(ctx));
+  router.get("/admin/connectors/new", guard, (ctx) => renderForm(ctx, "new", formOf({ kind: "oidc" })));
+
+  router.post("/admin/connectors/new", guard, body, async (ctx) => {
+    const b = submitted(ctx);
+    csrf.verify(ctx, CSRF, b._csrf);
+    const f = formOf(b);
+    const parsed = newConnectorSchema.safeParse({ ...inputOf(f), slug: f.slug, preset: f.preset || undefined, ...(f.preset ? { kind: undefined, trustEmailVerified: undefined } : {}) });
+    if (!parsed.success) return renderForm(ctx, "new", f, { errors: issuesOf(parsed.error.issues) }, 400);
+    const made = await services.connectors.create(parsed.data, actor(ctx));
+    if (made.outcome === "invalid") return renderForm(ctx, "new", f, { errors: { [made.field]: made.message } }, 400);
+    if (made.outcome === "slug_taken") return renderForm(ctx, "new", f, { errors: { slug: "another sign-in provider already uses this slug" } }, 400);
+    return renderList(ctx, `Sign-in provider ${made.connector.name} added. Register ${services.upstream.redirectUri(made.connector.slug)} as its redirect URI at the provider.`);
+  });
+
+  router.get("/admin/connectors/:id/edit", guard, async (ctx) => {
+    const c = await connectorOr404(ctx);
+    return renderForm(ctx, "edit", formFrom(c), { connector: c });
+  });
+
+  router.post("/admin/connectors/:id/edit", guard, body, async (ctx) => {
+    const b = submitted(ctx);
+    csrf.verify(ctx, CSRF, b._csrf);
+    const c = await connectorOr404(ctx);
+    const f = { ...formOf(b), slug: c.slug, preset: c.preset ?? "" };
+    const parsed = connectorChangesSchema.safeParse(inputOf(f));
+    if (!parsed.success) return renderForm(ctx, "edit", f, { connector: c, errors: issuesOf(parsed.error.issues) }, 400);
+    const result = await services.connectors.update(c.id, parsed.data, actor(ctx));
+    if (result.outcome === "not_found") throw new AppError("admin.connector_not_found", 404, "There is no such sign-in provider.", { startOverUrl: "/admin/connectors" });
+    if (result.outcome === "invalid") return renderForm(ctx, "edit", f, { connector: c, errors: { [result.field]: result.message } }, 400);
+    return renderList(ctx, `Sign-in provider ${result.connector.name} saved.`);
+  });
+
+  for (const [action, enabled] of [["enable", true], ["disable", false]] as const) router.post(`/admin/connectors/:id/${action}`, guard, body, async (ctx) => {
+    csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
+    const c = await connectorOr404(ctx);
+    await services.connectors.update(c.id, { enabled }, actor(ctx));
+    return renderList(ctx, `Sign-in provider ${c.name} ${enabled ? "enabled" : "disabled"}.`);
+  });
+
+  router.get("/admin/connectors/:id/delete", guard, async (ctx) => {
+    const c = await connectorOr404(ctx);
+    return h.render(ctx, "clients-confirm", {
+      section: "connectors", title: "Delete a sign-in provider", csrfToken: csrf.token(ctx, CSRF),
+      confirm: { title: "Delete a sign-in provider", message: `Delete ${c.name} (${c.slug})? Its button disappears from the sign-in page. This cannot be undone.`, button: `Delete ${c.name}`, action: `/admin/connectors/${c.id}/delete`, back: "/admin/connectors" },
+    });
+  });
+
+  router.post("/admin/connectors/:id/delete", guard, body, async (ctx) => {
+    csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
+    const c = await connectorOr404(ctx);
+    const result = await services.connectors.remove(c.id, actor(ctx));
+    if (result.outcome === "in_use") return renderList(ctx, undefined, `${c.name} was not deleted: ${result.linked} account(s) sign in through it. Disable it instead.`, 409);
+    return renderList(ctx, `Sign-in provider ${c.name} deleted.`);
+  });
+}

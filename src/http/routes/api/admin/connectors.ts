@@ -1,0 +1,105 @@
+// The provider admin API for upstream identity providers (gatehouse.admin.connectors.manage; #17): list, view,
+// create (from a preset: only name/slug, client id and secret needed), change (only the fields sent; no
+// clientSecret: the secret is kept), delete (409 connector.in_use while accounts are linked: disable it). The
+// client secret is never in an answer. The same use case as the admin screen and the CLI
+// (services/federation/connectors.ts), audited as connector.* with data.via = "api".
+import type { Context } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../../web-context.ts";
+import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
+import { connectorChangesSchema, connectorView, newConnectorSchema, type Invalid } from "../../../../services/federation/connectors.ts";
+import { PRESETS } from "../../../../services/federation/presets.ts";
+import { AppError } from "../../../errors.ts";
+import { tokenOf } from "../auth.ts";
+import { when } from "../schemas.ts";
+import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
+import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
+import { requestInvalid } from "../request-invalid.ts";
+
+const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.connectorsManage } as const;
+const TAGS = ["Admin: sign-in providers"];
+const NOT_FOUND = { status: 404, description: "connector.not_found: there is no such connector" };
+const params = z.strictObject({ connectorId: z.uuid().meta({ description: "the connector's id" }) });
+
+export const adminConnector = z.object({
+  id: z.string(), slug: z.string().meta({ description: "in the callback URL and the `idp` claim" }), name: z.string(),
+  kind: z.enum(["oidc", "oauth2"]), preset: z.enum(PRESETS).nullable(), enabled: z.boolean(),
+  issuer: z.string().nullable(), authorizationEndpoint: z.string().nullable(), tokenEndpoint: z.string().nullable(),
+  userinfoEndpoint: z.string().nullable(), emailsEndpoint: z.string().nullable(), clientId: z.string(),
+  hasSecret: z.boolean().meta({ description: "the secret is set (it is never shown back)" }),
+  scopes: z.array(z.string()), claimsMapping: z.record(z.string(), z.string()), trustEmailVerified: z.boolean(),
+  redirectUri: z.string().meta({ description: "register this redirect URI at the upstream" }),
+  createdAt: when, updatedAt: when,
+}).meta({ id: "AdminConnector" });
+
+export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
+  const { services } = app;
+  const notFound = () => new AppError("connector.not_found", 404, "There is no such sign-in provider.");
+  const view = (c: Parameters<typeof connectorView>[0]) => ({ ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug) }) as z.input<typeof adminConnector>;
+  const actor = (ctx: Context) => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null, via: "api" as const, apiClientId: tokenOf(ctx).client_id });
+  const invalid = (r: Invalid) => requestInvalid("body", [{ code: "custom", path: ["body", r.field], message: r.message }], { field: r.field });
+
+  return [
+    defineRoute({
+      method: "get", path: "/api/v1/connectors", tags: TAGS, access: ACCESS, query: pageQuery,
+      summary: "Upstream identity providers, newest first",
+      response: { status: 200, description: "a page of connectors (never a secret)", schema: z.object({ connectors: z.array(adminConnector), nextCursor }).meta({ id: "AdminConnectorPage" }) },
+      handle: async (_ctx, { query }) => {
+        const page = pageOf(await services.connectors.list(), (c) => [c.createdAt.toISOString(), c.id], query);
+        return { connectors: page.items.map(view), nextCursor: page.nextCursor };
+      },
+    }),
+
+    defineRoute({
+      method: "post", path: "/api/v1/connectors", tags: TAGS, access: ACCESS, body: newConnectorSchema,
+      summary: "Add an upstream identity provider",
+      description: "With `preset` (google, microsoft, gitlab, github) only slug, clientId and clientSecret are needed (microsoft: also issuer, the tenant's). Custom: kind oidc needs issuer; kind oauth2 needs the authorization, token and user-info endpoints and claimsMapping.subject.",
+      response: { status: 201, description: "added", schema: adminConnector },
+      errors: [{ status: 409, description: "connector.slug_taken: another connector has this slug" }],
+      handle: async (ctx, { body }) => {
+        const made = await services.connectors.create(body, actor(ctx));
+        if (made.outcome === "invalid") throw invalid(made);
+        if (made.outcome === "slug_taken") throw new AppError("connector.slug_taken", 409, `Another sign-in provider already uses the slug "${body.slug}".`);
+        return view(made.connector);
+      },
+    }),
+
+    defineRoute({
+      method: "get", path: "/api/v1/connectors/:connectorId", tags: TAGS, access: ACCESS, params, query: z.strictObject({}),
+      summary: "One upstream identity provider",
+      response: { status: 200, description: "the connector (never its secret)", schema: adminConnector },
+      errors: [NOT_FOUND],
+      handle: async (_ctx, { params: p }) => {
+        const c = await services.connectors.find(p.connectorId);
+        if (!c) throw notFound();
+        return view(c);
+      },
+    }),
+
+    defineRoute({
+      method: "patch", path: "/api/v1/connectors/:connectorId", tags: TAGS, access: ACCESS, params, body: connectorChangesSchema,
+      summary: "Change an upstream identity provider",
+      description: "Only the fields sent change; without clientSecret the secret is kept. enabled: false hides its button and refuses sign-ins through it.",
+      response: { status: 200, description: "the changed connector", schema: adminConnector },
+      errors: [NOT_FOUND],
+      handle: async (ctx, { params: p, body }) => {
+        const result = await services.connectors.update(p.connectorId, body, actor(ctx));
+        if (result.outcome === "not_found") throw notFound();
+        if (result.outcome === "invalid") throw invalid(result);
+        return view(result.connector);
+      },
+    }),
+
+    defineRoute({
+      method: "delete", path: "/api/v1/connectors/:connectorId", tags: TAGS, access: ACCESS, params,
+      summary: "Delete an upstream identity provider",
+      response: { status: 204, description: "deleted" },
+      errors: [NOT_FOUND, { status: 409, description: "connector.in_use: accounts are linked through it (disable it instead)" }],
+      handle: async (ctx, { params: p }) => {
+        const result = await services.connectors.remove(p.connectorId, actor(ctx));
+        if (result.outcome === "not_found") throw notFound();
+        if (result.outcome === "in_use") throw new AppError("connector.in_use", 409, `${result.linked} account(s) sign in through this provider: disable it instead of deleting it.`, { linked: result.linked });
+      },
+    }),
+  ];
+}

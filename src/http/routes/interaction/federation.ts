@@ -1,0 +1,120 @@
+// Sign-in through an upstream identity provider (#17; services/federation/, flows/login/upstream.ts):
+//   POST /interaction/:uid/federation/:slug            the login page's button (CSRF): the browser goes to the
+//                                                      upstream with state, nonce and PKCE bound to this interaction
+//   GET  /federation/:slug/callback                    the redirect URI registered at the upstream: it only sends
+//                                                      the browser on to its interaction's own path (where the
+//                                                      interaction cookie is sent), the query unchanged
+//   GET  /interaction/:uid/federation/:slug/callback   the first factor: the upstream's answer, taken once
+//   GET|POST /interaction/:uid/federation-link         an account has the upstream's verified address: its
+//                                                      password links the two, then the sign-in goes on
+// Refusals are the sign-in's error page with a way to start again; an upstream that is down or slow is a 503
+// with Retry-After, after FEDERATION_UPSTREAM_TIMEOUT at most.
+import type Router from "@koa/router";
+import type { Context, Middleware } from "koa";
+import { z } from "zod";
+import type { AppContext } from "../../web-context.ts";
+import type { LoginEngine } from "../../../flows/login/engine.ts";
+import type { Outcome } from "../../../flows/login/types.ts";
+import { AppError } from "../../errors.ts";
+import { SLUG_PATTERN } from "../../../services/federation/connectors.ts";
+import type { Interaction, InteractionHelpers } from "./shared.ts";
+import { wording } from "./messages.ts";
+import { passkeyResponse } from "./passkey.ts";
+import { normalizeEmail } from "../../../services/identifiers.ts";
+
+const MAX_QUERY = 8192;
+/** the account's password, or (the passkey form, public/js/passkeys.js) a passkey's answer as JSON text */
+const linkBody = z.union([
+  z.object({ response: passkeyResponse, remember: z.string().optional(), _csrf: z.string().optional() }),
+  z.object({ password: z.string().min(1, "Enter your password").max(1024, "Passwords can be at most 1024 characters long"), username: z.string().optional(), _csrf: z.string().optional() }),
+]);
+
+/** the login page's answer to a refusal (login.ts): an unverified address gets its page with "send a new link" */
+type RefusalPage = (ctx: Context, interaction: Interaction, outcome: Outcome, identifier: string) => Promise<void>;
+
+export function registerFederationRoutes(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware, refusalPage: RefusalPage) {
+  const { services } = app;
+  const slugOf = (raw: unknown) => {
+    const slug = String(raw ?? "");
+    if (!SLUG_PATTERN.test(slug)) throw new AppError("federation.unknown_provider", 404, "There is no such sign-in provider.");
+    return slug;
+  };
+
+  router.post("/interaction/:uid/federation/:slug", body, async (ctx) => {
+    const interaction = await h.load(ctx);
+    h.requireLogin(interaction);
+    h.verifyCsrf(ctx, interaction.uid);
+    await app.rateLimits.loginPerIp.consume(ctx.ip);
+    const connector = await services.connectors.findBySlug(slugOf(ctx.params.slug));
+    if (!connector?.enabled) throw new AppError("federation.unknown_provider", 404, "There is no such sign-in provider.", { startOverUrl: `/interaction/${interaction.uid}` });
+    const started = await services.upstream.start(connector, interaction.uid);
+    if (started.outcome === "unavailable") {
+      ctx.set("Retry-After", "30");
+      throw new AppError("login.upstream_unavailable", 503, `${connector.name} did not answer in time. Try again in a moment, or use another way to sign in.`, { startOverUrl: `/interaction/${interaction.uid}` });
+    }
+    ctx.status = 303;
+    ctx.redirect(started.url);
+  });
+
+  router.get("/federation/:slug/callback", async (ctx) => {
+    const slug = slugOf(ctx.params.slug);
+    const state = typeof ctx.query.state === "string" ? ctx.query.state : "";
+    const uid = state && ctx.querystring.length <= MAX_QUERY ? await services.upstream.interactionOf(state) : null;
+    if (!uid) {
+      // anyone can call this: limited per IP before anything is written
+      await app.rateLimits.loginPerIp.consume(ctx.ip);
+      await services.upstream.strayCallback(slug, { ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
+      throw new AppError("login.upstream_failed", 400, "This sign-in through another provider has expired or was already used. Go back to the application and sign in again.");
+    }
+    ctx.status = 303;
+    ctx.redirect(`/interaction/${encodeURIComponent(uid)}/federation/${slug}/callback?${ctx.querystring}`);
+  });
+
+  router.get("/interaction/:uid/federation/:slug/callback", async (ctx) => {
+    const slug = slugOf(ctx.params.slug);
+    const interaction = await h.load(ctx);
+    h.requireLogin(interaction);
+    if (ctx.querystring.length > MAX_QUERY) throw new AppError("login.upstream_failed", 400, "That answer from the sign-in provider is too large.", { startOverUrl: `/interaction/${interaction.uid}` });
+    await app.rateLimits.loginPerIp.consume(ctx.ip);
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream", slug, query: ctx.querystring, remember: false });
+    // an account has the upstream's verified address: its password may link the two (upstream-link.ts)
+    if (outcome.kind === "refused" && outcome.code === "login.upstream_link_required") {
+      ctx.status = 303;
+      return ctx.redirect(`/interaction/${interaction.uid}/federation-link`);
+    }
+    // an address not verified yet: the verification page, which can send a new link (as after a password)
+    if (outcome.kind === "refused" && outcome.code === "login.unverified") return refusalPage(ctx, interaction, outcome, "");
+    return h.answer(ctx, interaction, outcome);
+  });
+
+  async function linkPage(ctx: Context, interaction: Interaction, error?: { message: string; status: number }) {
+    const offer = await services.federatedLinking.peek(interaction.uid);
+    if (!offer) throw h.expired(interaction.uid);
+    return h.renderPage(ctx, "federation-link", {
+      title: `Link ${offer.name}`, provider: offer.name, email: offer.email, action: `/interaction/${interaction.uid}/federation-link`,
+      csrfToken: h.csrfToken(ctx, interaction.uid), startOverUrl: `/interaction/${interaction.uid}`, error: error?.message,
+      passkeyOptions: `/interaction/${interaction.uid}/passkey/options`,
+    }, error?.status);
+  }
+
+  router.get("/interaction/:uid/federation-link", async (ctx) => {
+    const interaction = await h.load(ctx);
+    h.requireLogin(interaction);
+    return linkPage(ctx, interaction);
+  });
+
+  router.post("/interaction/:uid/federation-link", body, async (ctx) => {
+    const interaction = await h.load(ctx);
+    h.requireLogin(interaction);
+    h.verifyCsrf(ctx, interaction.uid);
+    const parsed = linkBody.safeParse(ctx.request.body ?? {});
+    if (!parsed.success) return linkPage(ctx, interaction, { message: parsed.error.issues[0]?.message ?? "Enter your password", status: 400 });
+    await app.rateLimits.loginPerIp.consume(ctx.ip);
+    const offer = await services.federatedLinking.peek(interaction.uid);
+    if (offer) await app.rateLimits.loginPerIdentifier.consume(`email:${normalizeEmail(offer.email)}`);
+    const proof = "response" in parsed.data ? { passkey: parsed.data.response } : { password: parsed.data.password };
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream_link", proof, remember: false });
+    if (outcome.kind === "refused" && (outcome.code === "login.invalid_credentials" || outcome.code === "login.passkey_refused")) return linkPage(ctx, interaction, wording(outcome));
+    return h.answer(ctx, interaction, outcome);
+  });
+}

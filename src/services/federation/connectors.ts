@@ -1,0 +1,192 @@
+// The provider admins' upstream-connector actions (#17), one use case for the admin pages, the REST API and the
+// CLI: list, create (from a preset or custom), change (a change names only what it changes; no secret: keep
+// it), delete (refused while accounts are linked: disable it instead). The client secret is encrypted with the
+// master key (bound to the connector's id) and never shown back. Each action is audited as connector.<action>
+// with the admin and the surface (`via`). Outcomes are unions, worded for every surface alike.
+import { z } from "zod";
+import type { AdminActor } from "../admin-actor.ts";
+import type { AuditService } from "../audit.ts";
+import { decryptSecret, encryptSecret, randomUuid } from "../../lib/crypto.ts";
+import { isRestricted, isUniqueViolation, type ConnectorData, type ConnectorRow, type UpstreamConnectorQueries } from "../../queries/upstream-connectors.ts";
+import { PRESET_SETTINGS, PRESETS, type ConnectorSettings } from "./presets.ts";
+import { upstreamAddressProblem } from "./outbound.ts";
+
+export type ConnectorActor = AdminActor & { via: "admin_page" | "api" | "cli"; apiClientId?: string };
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+/** an upstream's URL: https, or http on a loopback host (development and tests) */
+export const upstreamUrl = z.string().trim().max(2000).refine((value) => {
+  try {
+    const url = new URL(value);
+    return url.protocol === "https:" || (url.protocol === "http:" && LOOPBACK.has(url.hostname));
+  } catch {
+    return false;
+  }
+}, "must be an https URL (http only on a loopback host)");
+const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "a scope is one token without spaces or quotes").max(200);
+const claimName = z.string().trim().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "a claim name (letters, digits, _ . : -)");
+export const claimsMappingSchema = z.object({
+  subject: claimName.optional(), email: claimName.optional(), emailVerified: claimName.optional(), name: claimName.optional(), username: claimName.optional(),
+}).strict();
+
+const settingsFields = {
+  name: z.string().trim().min(1, "a name is required").max(80),
+  enabled: z.boolean(),
+  kind: z.enum(["oidc", "oauth2"]),
+  issuer: upstreamUrl.nullable(),
+  authorizationEndpoint: upstreamUrl.nullable(),
+  tokenEndpoint: upstreamUrl.nullable(),
+  userinfoEndpoint: upstreamUrl.nullable(),
+  emailsEndpoint: upstreamUrl.nullable(),
+  clientId: z.string().trim().min(1, "a client id is required").max(500),
+  clientSecret: z.string().min(1, "a client secret is required").max(2000),
+  scopes: z.array(scopeToken).max(30),
+  claimsMapping: claimsMappingSchema,
+  trustEmailVerified: z.boolean(),
+};
+export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,39}$/;
+export const newConnectorSchema = z.object({
+  slug: z.string().trim().regex(SLUG_PATTERN, "2-40 lowercase letters, digits or -"),
+  preset: z.enum(PRESETS).optional(),
+  ...Object.fromEntries(Object.entries(settingsFields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof settingsFields]: z.ZodOptional<(typeof settingsFields)[K]> },
+});
+export const connectorChangesSchema = z.object(settingsFields).partial();
+export type NewConnectorInput = z.infer<typeof newConnectorSchema>;
+export type ConnectorChanges = z.infer<typeof connectorChangesSchema>;
+
+export type Invalid = { outcome: "invalid"; field: string; message: string };
+const invalid = (field: string, message: string): Invalid => ({ outcome: "invalid", field, message });
+
+const URL_FIELDS = ["issuer", "authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint", "emailsEndpoint"] as const;
+
+/** what a connector must have to be used: an issuer (oidc) or its endpoints (oauth2); oidc always asks for openid */
+function complete(s: ConnectorSettings, allowPrivate: boolean): ConnectorSettings | Invalid {
+  // SSRF (outbound.ts): in production no upstream URL may name a loopback, private or special-use host
+  for (const f of allowPrivate ? [] : URL_FIELDS) {
+    const problem = s[f] ? upstreamAddressProblem(s[f]) : null;
+    if (problem) return invalid(f, `${f} ${problem}`);
+  }
+  if (s.kind === "oidc" && !s.issuer) return invalid("issuer", "an OpenID Connect connector needs its issuer (discovery at issuer/.well-known/openid-configuration)");
+  if (s.kind === "oauth2") {
+    for (const f of ["authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint"] as const) if (!s[f]) return invalid(f, "an OAuth 2.0 connector needs its authorization, token and user-info endpoints");
+    if (!s.claimsMapping.subject) return invalid("claimsMapping", "an OAuth 2.0 connector needs claimsMapping.subject (the user-info field that identifies the user, e.g. id)");
+  }
+  const scopes = s.kind === "oidc" && !s.scopes.includes("openid") ? ["openid", ...s.scopes] : s.scopes;
+  return { ...s, issuer: s.issuer ?? (s.authorizationEndpoint ? new URL(s.authorizationEndpoint).origin : null), scopes };
+}
+
+/** what a connector shows: everything but the secret */
+export const connectorView = (c: ConnectorRow) => {
+  const { clientSecretEncrypted: _secret, ...rest } = c;
+  return { ...rest, hasSecret: true, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+};
+export type ConnectorView = ReturnType<typeof connectorView>;
+
+const settingsOf = (c: ConnectorRow): ConnectorSettings => ({
+  kind: c.kind as ConnectorSettings["kind"], issuer: c.issuer, authorizationEndpoint: c.authorizationEndpoint, tokenEndpoint: c.tokenEndpoint,
+  userinfoEndpoint: c.userinfoEndpoint, emailsEndpoint: c.emailsEndpoint, scopes: c.scopes, claimsMapping: c.claimsMapping, trustEmailVerified: c.trustEmailVerified,
+});
+const secretPurpose = (id: string) => `upstream-connector:${id}`;
+const ENABLED_CACHE_MS = 5000;
+
+/** `allowPrivate`: upstream URLs may name loopback or private hosts (outside production, or OUTBOUND_ALLOW_PRIVATE) */
+export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; audit: AuditService; masterKey: Buffer; clock: { now(): Date }; allowPrivate: boolean }) {
+  const { queries } = deps;
+  const audited = (type: string, c: Pick<ConnectorRow, "id" | "slug" | "name">, actor: ConnectorActor, data: Record<string, unknown> = {}) =>
+    deps.audit.record({
+      type, outcome: "success", actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null,
+      data: { connectorId: c.id, slug: c.slug, name: c.name, ...data, via: actor.via, ...(actor.apiClientId ? { apiClientId: actor.apiClientId } : {}) },
+    });
+
+  // the sign-in page's buttons: read at most every ENABLED_CACHE_MS per process (a change shows within that)
+  let enabledCache: { at: number; rows: Promise<ConnectorRow[]> } | undefined;
+  const forget = () => { enabledCache = undefined; };
+
+  return {
+    list: () => queries.list(),
+    /** the enabled connectors, by name (cached for a few seconds: every sign-in page shows them) */
+    enabled(): Promise<ConnectorRow[]> {
+      const now = deps.clock.now().getTime();
+      if (!enabledCache || now - enabledCache.at > ENABLED_CACHE_MS) {
+        const rows = queries.listEnabled();
+        enabledCache = { at: now, rows };
+        rows.catch(forget);
+      }
+      return enabledCache.rows;
+    },
+    find: (id: string) => queries.find(id),
+    findBySlug: (slug: string) => queries.findBySlug(slug),
+    /** the decrypted client secret, for the upstream exchange only (never shown) */
+    secretOf: (c: ConnectorRow) => decryptSecret(deps.masterKey, c.clientSecretEncrypted, secretPurpose(c.id)),
+
+    async create(input: NewConnectorInput, actor: ConnectorActor): Promise<{ outcome: "created"; connector: ConnectorRow } | Invalid | { outcome: "slug_taken" }> {
+      const preset = input.preset ? PRESET_SETTINGS[input.preset] : undefined;
+      const kind = input.kind ?? "oidc";
+      // a custom OpenID Connect upstream asks for the standard scopes unless told otherwise
+      const base: ConnectorSettings = preset?.settings ?? { kind, issuer: null, authorizationEndpoint: null, tokenEndpoint: null, userinfoEndpoint: null, emailsEndpoint: null, scopes: kind === "oidc" ? ["openid", "email", "profile"] : [], claimsMapping: {}, trustEmailVerified: false };
+      if (preset && input.kind && input.kind !== base.kind) return invalid("kind", `the ${input.preset} preset is ${base.kind}`);
+      const name = input.name ?? preset?.name;
+      if (!name) return invalid("name", "a name is required");
+      if (!input.clientId) return invalid("clientId", "a client id is required");
+      if (!input.clientSecret) return invalid("clientSecret", "a client secret is required");
+      const merged = { ...base } as ConnectorSettings;
+      for (const key of Object.keys(base) as (keyof ConnectorSettings)[]) if (input[key] !== undefined) Object.assign(merged, { [key]: input[key] });
+      const settings = complete(merged, deps.allowPrivate);
+      if ("outcome" in settings) return settings;
+      const id = randomUuid();
+      const data: ConnectorData = {
+        ...settings, slug: input.slug, name, preset: input.preset ?? null, enabled: input.enabled ?? true, clientId: input.clientId,
+        clientSecretEncrypted: encryptSecret(deps.masterKey, input.clientSecret, secretPurpose(id)),
+      };
+      try {
+        const connector = await queries.create(id, data);
+        forget();
+        await audited("connector.created", connector, actor, { kind: connector.kind, preset: connector.preset ?? "custom" });
+        return { outcome: "created", connector };
+      } catch (err) {
+        if (isUniqueViolation(err)) return { outcome: "slug_taken" };
+        throw err;
+      }
+    },
+
+    /** changes what `changes` names (undefined: keep; no clientSecret: keep the secret) */
+    async update(id: string, changes: ConnectorChanges, actor: ConnectorActor): Promise<{ outcome: "updated"; connector: ConnectorRow } | Invalid | { outcome: "not_found" }> {
+      const current = await queries.find(id);
+      if (!current) return { outcome: "not_found" };
+      const merged = settingsOf(current);
+      for (const key of Object.keys(merged) as (keyof ConnectorSettings)[]) if (changes[key] !== undefined) Object.assign(merged, { [key]: changes[key] });
+      const settings = complete(merged, deps.allowPrivate);
+      if ("outcome" in settings) return settings;
+      const updated = await queries.update(id, {
+        ...settings, ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
+        ...(changes.clientId !== undefined ? { clientId: changes.clientId } : {}),
+        ...(changes.clientSecret !== undefined ? { clientSecretEncrypted: encryptSecret(deps.masterKey, changes.clientSecret, secretPurpose(id)) } : {}),
+      });
+      if (!updated) return { outcome: "not_found" };
+      forget();
+      const changed = Object.keys(changes).filter((k) => changes[k as keyof ConnectorChanges] !== undefined).sort();
+      await audited(changes.enabled === false ? "connector.disabled" : "connector.updated", updated, actor, { changed, enabled: updated.enabled });
+      return { outcome: "updated", connector: updated };
+    },
+
+    /** refused while accounts are linked through it (they would lose that way in): disable it instead */
+    async remove(id: string, actor: ConnectorActor): Promise<{ outcome: "deleted" } | { outcome: "not_found" } | { outcome: "in_use"; linked: number }> {
+      const connector = await queries.find(id);
+      if (!connector) return { outcome: "not_found" };
+      const linked = await queries.countLinked(id);
+      if (linked > 0) return { outcome: "in_use", linked };
+      // a link made since the count: the foreign key refuses the delete
+      const removed = await queries.remove(id).catch(async (err: unknown) => {
+        if (isRestricted(err)) return "in_use" as const;
+        throw err;
+      });
+      if (removed === "in_use") return { outcome: "in_use", linked: await queries.countLinked(id) };
+      if (!removed) return { outcome: "not_found" };
+      forget();
+      await audited("connector.deleted", connector, actor, { kind: connector.kind });
+      return { outcome: "deleted" };
+    },
+  };
+}
+
+export type ConnectorAdmin = ReturnType<typeof createConnectorAdmin>;
