@@ -1,0 +1,84 @@
+// /account/teams/:slug/virtuozzo (the Virtuozzo plugin, only while it is on): the team's platform link. Everyone
+// with the page (the Owner, roles with virtuozzo.link.manage) sees the link's state; the Owner links or re-links
+// with the platform login and password (checked against the platform), confirms a link suspended by an ownership
+// transfer, unlinks (two steps), revokes the cached session and sets the relying parties (client ids) whose
+// client_credentials tokens may get the team's session (shown to everyone with the page, so a new Owner sees the
+// clients they inherit before confirming). services/virtuozzo/ decides and audits.
+import type Router from "@koa/router";
+import type { Context, Middleware } from "koa";
+import type { AppContext } from "../../web-context.ts";
+import type { TeamActor } from "../../../services/team-roles.ts";
+import type { VirtuozzoRefusal } from "../../../services/virtuozzo/index.ts";
+import type { TeamPages } from "./shared.ts";
+
+const STATUS: Record<VirtuozzoRefusal["outcome"], number> = {
+  forbidden: 403, invalid: 400, not_linked: 404, suspended: 409, credentials_refused: 400, group_refused: 403, unavailable: 503, malformed: 502,
+};
+
+export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
+  if (!app.config.virtuozzo.enabled) return;
+  const vz = app.services.virtuozzo;
+
+  async function render(ctx: Context, actor: TeamActor, locals: { error?: string; notice?: string; login?: string } = {}, status = 200) {
+    const state = await vz.linkStatus(actor.team.id, actor.userId);
+    if (state.outcome !== "ok") return pages.refuse({ outcome: "forbidden", message: "message" in state ? state.message : "Not allowed." });
+    if (status === 503 || status === 502) ctx.set("Retry-After", "5");
+    return pages.render(ctx, "virtuozzo", actor, { title: `${actor.team.name}: Virtuozzo platform`, teamSection: "virtuozzo", view: state.view, platforms: vz.platformUrls, ...locals }, status);
+  }
+  const refused = (ctx: Context, actor: TeamActor, r: VirtuozzoRefusal, login?: string) =>
+    r.outcome === "forbidden" ? pages.refuse(r) : render(ctx, actor, { error: r.message, login }, STATUS[r.outcome]);
+  const text = (ctx: Context, name: string, max: number) => String(pages.submitted(ctx)[name] ?? "").slice(0, max);
+
+  router.get("/account/teams/:slug/virtuozzo", pages.requireAccount, async (ctx) => render(ctx, await pages.actor(ctx)));
+
+  router.post("/account/teams/:slug/virtuozzo/link", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const login = text(ctx, "login", 320).trim();
+    const password = text(ctx, "password", 1024);
+    const platformUrl = text(ctx, "platformUrl", 2048) || undefined;
+    if (!login || !password) return render(ctx, actor, { error: "Enter the platform login and password.", login }, 400);
+    const r = await vz.link(actor.team.id, actor.userId, { login, password, platformUrl }, pages.requestInfo(ctx));
+    if (r.outcome !== "linked") return refused(ctx, actor, r, login);
+    return render(ctx, actor, { notice: `The team is linked to ${r.view.link.login} (group type ${r.view.link.groupType}).` });
+  });
+
+  router.post("/account/teams/:slug/virtuozzo/confirm", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const r = await vz.confirm(actor.team.id, actor.userId, pages.requestInfo(ctx));
+    if (r.outcome !== "confirmed") return refused(ctx, actor, r);
+    return render(ctx, actor, { notice: "The link is yours now; the team's apps get platform sessions again." });
+  });
+
+  router.post("/account/teams/:slug/virtuozzo/unlink", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    if (!pages.confirmed(ctx)) {
+      return pages.confirm(ctx, actor, {
+        title: "Unlink the platform account", back: `/account/teams/${actor.team.slug}/virtuozzo`, action: `/account/teams/${actor.team.slug}/virtuozzo/unlink`, button: "Unlink",
+        message: `Remove ${actor.team.name}'s link to its Virtuozzo platform account? The stored credentials are deleted and the team's apps get no platform sessions until it is linked again.`,
+      });
+    }
+    const r = await vz.unlink(actor.team.id, actor.userId, pages.requestInfo(ctx));
+    if (r.outcome !== "unlinked") return refused(ctx, actor, r);
+    return render(ctx, actor, { notice: "The platform account was unlinked." });
+  });
+
+  router.post("/account/teams/:slug/virtuozzo/clients", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const ids = text(ctx, "clientIds", 4096).split(/[\s,]+/).filter(Boolean);
+    const r = await vz.setClients(actor.team.id, actor.userId, ids, pages.requestInfo(ctx));
+    if (r.outcome !== "set") return refused(ctx, actor, r);
+    return render(ctx, actor, { notice: r.clientIds.length ? `Authorized clients: ${r.clientIds.join(", ")}.` : "No client is authorized for the team's platform sessions." });
+  });
+
+  router.post("/account/teams/:slug/virtuozzo/revoke", pages.requireAccount, body, async (ctx) => {
+    const actor = await pages.actor(ctx);
+    pages.verify(ctx, actor);
+    const r = await vz.revoke(actor.team.id, actor.userId, pages.requestInfo(ctx));
+    if (r.outcome !== "revoked") return refused(ctx, actor, r);
+    return render(ctx, actor, { notice: r.hadSession ? "The cached platform session was revoked; the next request signs in anew." : "There was no cached platform session." });
+  });
+}
