@@ -1,0 +1,46 @@
+// How the admin audit page shows one event: a compact row (time, event, actor by name or email with a link,
+// target, IP, short device) and the details behind a <details> (full user agent, client, event number, data).
+import type { AuditEventView } from "../../../services/audit-log.ts";
+import { describeUserAgent } from "../../../services/request/user-agent.ts";
+
+export type Party = { label: string; href: string | null; title: string | null };
+
+export type AuditRowView = AuditEventView & {
+  time: string;
+  actor: Party | null;
+  target: Party | null;
+  device: string | null;
+  dataText: string;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** a user shown by name (email as title) or email, linking to their admin page; ids that are not users as text */
+function party(id: string | null, email: string | null, name: string | null): Party | null {
+  if (!id) return null;
+  if (email) return { label: name || email, href: `/admin/users/${id}`, title: name ? email : null };
+  if (UUID.test(id)) return { label: "a deleted user", href: null, title: id };
+  if (id.startsWith("deleted:")) return { label: "a deleted user", href: null, title: id };
+  return { label: id, href: null, title: null };
+}
+
+const teamOf = (data: unknown): string | null => {
+  const team = (data as { teamId?: unknown } | null)?.teamId;
+  return typeof team === "string" && team ? team : null;
+};
+
+export function auditRow(e: AuditEventView): AuditRowView {
+  const user = party(e.userId, e.userEmail, e.userName);
+  const team = teamOf(e.data);
+  const target = user ?? (team ? { label: "a team", href: `/admin/teams/${team}`, title: team } : e.clientId ? { label: e.clientId, href: null, title: "client" } : null);
+  const data = JSON.stringify(e.data ?? {}, null, 2);
+  return {
+    ...e,
+    time: `${e.createdAt.slice(0, 19).replace("T", " ")} UTC`,
+    // the actor is worth a column only when someone else acted (an admin, the CLI)
+    actor: e.actorId && e.actorId !== e.userId ? party(e.actorId, e.actorEmail, e.actorName) : null,
+    target,
+    device: e.userAgent ? describeUserAgent(e.userAgent).label : null,
+    dataText: data === "{}" ? "" : data,
+  };
+}
