@@ -34,6 +34,7 @@ import { registerAdminRoutes } from "./http/routes/admin/index.ts";
 import { sessionGuard } from "./http/session-guard.ts";
 import { refuseNulInUrl } from "./http/nul-characters.ts";
 import { registerVendorAssets } from "./http/routes/vendor-assets.ts";
+import { registerBrandAssets } from "./http/routes/brand-assets.ts";
 
 const PUBLIC_DIR = fromRoot("public");
 /** oidc-provider's endpoints (its default routes) that no Gatehouse route or page shares */
@@ -50,6 +51,7 @@ export function createApp(app: AppContext): Koa {
   registerHomeRoutes(router, app);
   registerHealthRoutes(router, app);
   registerVendorAssets(router, { production: app.config.isProduction });
+  registerBrandAssets(router, app.config.brand);
   registerInteractionRoutes(router, app);
   registerDevMailboxRoutes(router, app);
   registerRegistrationRoutes(router, app);
@@ -70,7 +72,7 @@ export function createApp(app: AppContext): Koa {
   if (app.config.isProduction) koa.use(httpsOnly(app.config.issuer));
   koa.use(issuerHostOnly({ issuer: app.config.issuer, production: app.config.isProduction, allowedHosts: app.config.allowedHosts }));
   koa.use(securityHeaders({ production: app.config.isProduction }));
-  koa.use(errorHandler(app.views));
+  koa.use(errorHandler(app.views, app.config.defaultLocale));
   koa.use(refuseNulInUrl());
   // the provider's machine-facing endpoints (relying parties and services call them far more often than people
   // sign in) go straight to it: no static files, session guard or router matching in between

@@ -41,6 +41,7 @@ import type { Outbox } from "./services/outbox/outbox.ts";
 import { createDelivery, type Delivery } from "./services/outbox/delivery.ts";
 import { createOutboxAdmin, type OutboxAdmin } from "./services/outbox/admin.ts";
 import { createBackchannelQueue, type BackchannelQueue } from "./services/outbox/backchannel.ts";
+import { startWebhookWorker, webhookEndpointsFor, type WebhookDispatcher, type WebhookEndpoints } from "./services/webhooks/index.ts";
 import { createTeamService, type TeamService } from "./services/teams.ts";
 import { createTeamAccess, createTeamRoleService, type TeamRoleService } from "./services/team-roles.ts";
 import { createTeamMemberService, type TeamMemberService } from "./services/team-members.ts";
@@ -64,6 +65,7 @@ import { createAccountDeletion, type AccountDeletion } from "./services/account-
 import { createAccountExport, type AccountExport } from "./services/account-export.ts";
 import { createTokenClaims, type TokenClaims } from "./oidc/token-claims.ts";
 import { createTeamClaims } from "./oidc/team-claims.ts";
+import { createIdpClaim } from "./oidc/idp-claim.ts";
 import { ACCOUNT_CLIENT_ID } from "./oidc/configuration.ts";
 import { createRedisAdapterFactory, type RedisAdapterClass } from "./oidc/redis-adapter.ts";
 import { createClientAdapterClass } from "./oidc/client-adapter.ts";
@@ -76,6 +78,11 @@ import { createSessionTracking } from "./oidc/session-tracking.ts";
 import { createViews, type Views } from "./lib/views.ts";
 import { createReadiness, type ReadinessCheck } from "./db/readiness.ts";
 import { createPasskeys, type Passkeys } from "./services/passkeys/index.ts";
+import { createVirtuozzo, type Virtuozzo } from "./services/virtuozzo/index.ts";
+import { createConnectorAdmin, type ConnectorAdmin } from "./services/federation/connectors.ts";
+import { createUpstream, type Upstream } from "./services/federation/upstream.ts";
+import { createFederatedAccounts, type FederatedAccounts } from "./services/federation/identities.ts";
+import { createFederatedLinking, type FederatedLinking } from "./services/federation/linking.ts";
 
 export type Services = {
   passwords: ReturnType<typeof createPasswordService>;
@@ -102,6 +109,8 @@ export type Services = {
   backchannelLogouts: BackchannelQueue;
   /** the outbox for administrators: what waits, dead letters, retry and discard (services/outbox/admin.ts) */
   outbox: OutboxAdmin;
+  /** webhook endpoints for administrators (services/webhooks/) */
+  webhooks: WebhookEndpoints;
   /** every registered permission (core at build, plugins and relying parties later) */
   permissions: PermissionRegistry;
   /** the registry and the permissions table in step: start sync, relying parties' registrations */
@@ -147,6 +156,16 @@ export type Services = {
   accountDeletion: AccountDeletion;
   /** "export my data" (account-export.ts) */
   accountExport: AccountExport;
+  /** the Virtuozzo plugin (#19): team links, team-scoped platform sessions, the Door A group-type check (services/virtuozzo/) */
+  virtuozzo: Virtuozzo;
+  /** upstream identity providers: the admins' connector actions for page, API and CLI (services/federation/connectors.ts) */
+  connectors: ConnectorAdmin;
+  /** the protocol with upstream identity providers (services/federation/upstream.ts) */
+  upstream: Upstream;
+  /** whose account an upstream sign-in is: known identity, just-in-time account, or a link that needs proof (services/federation/identities.ts) */
+  federatedAccounts: FederatedAccounts;
+  /** linking an upstream identity to an existing account once the account proves itself (services/federation/linking.ts) */
+  federatedLinking: FederatedLinking;
 };
 
 export type CoreContext = {
@@ -167,6 +186,8 @@ export type CoreContext = {
   oidc: ProviderHost;
   /** the outbox's queue and worker (started here, stopped by close) */
   outbox: Outbox;
+  /** turns audit events into webhook messages (started here, stopped by close) */
+  webhookDispatcher: WebhookDispatcher;
   /** this process's counters for /metrics (lib/telemetry.ts) */
   telemetry: Telemetry;
   close(): Promise<void>;
@@ -221,6 +242,13 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     // other processes may keep signing with it before they reload keys, plus 10 minutes
     retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + config.keys.refreshSeconds + 600,
   });
+  // upstream identity providers on loopback or private addresses: outside production, or OUTBOUND_ALLOW_PRIVATE (SSRF)
+  const upstreamAllowPrivate = !config.isProduction || config.outboundAllowPrivate;
+  const connectors = createConnectorAdmin({ queries: queries.upstreamConnectors, audit, masterKey: config.secrets.masterKey, clock, allowPrivate: upstreamAllowPrivate });
+  const virtuozzo = createVirtuozzo({
+    links: queries.virtuozzoLinks, teams: queries.teams, access: teamAccess, audit, redis, clock, log, masterKey: config.secrets.masterKey,
+    settings: config.virtuozzo, clientExists: async (id) => Boolean(await clients.find(id)),
+  });
   const services: Services = {
     passwords,
     passwordPolicy,
@@ -228,6 +256,8 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       users: queries.users, verifications: queries.emailVerifications, registrations: queries.registrations, passwords, policy: passwordPolicy, notifications, audit, clock,
       issuer: config.issuer, verificationTtlSeconds: config.emailVerificationTtl, teams, teamQueries: queries.teams, redis,
       masterKey: config.secrets.masterKey,
+      // the Virtuozzo plugin's billing check at Door A (#19): off with the plugin
+      ...(config.virtuozzo.enabled ? { doorA: virtuozzo.doorA } : {}),
     }),
     totp,
     passkeys: createPasskeys({ passkeys: queries.passkeys, users: queries.users, redis, audit, notifications, clock, issuer: config.issuer, rpName: config.passkeyRpName }),
@@ -242,6 +272,7 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
     sessionEvents,
     backchannelLogouts,
     outbox: createOutboxAdmin({ queries: queries.outbox, audit, clock, wake: delivery.outbox.wake }),
+    webhooks: webhookEndpointsFor(config, queries.webhooks, audit, clock),
     permissions,
     permissionSync: createPermissionSync({ registry: permissions, audit, permissions: queries.permissions, teams: queries.teams, clients: { find: (id) => queries.clients.findById(id) }, log }),
     systemRoles: createSystemRoleService({ permissions: queries.permissions, registry: permissions, audit, users: queries.users }),
@@ -252,7 +283,11 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       ...teamWork, invitations: queries.invitations, users: queries.users, permissions: queries.permissions, registry: permissions, notifications,
       issuer: config.issuer, ttlSeconds: config.invitationTtl,
     }),
-    ownership: createOwnershipService({ ...teamWork, transfers: queries.ownershipTransfers, users: queries.users, notifications, issuer: config.issuer, ttlSeconds: config.ownershipTransferTtl }),
+    ownership: createOwnershipService({
+      ...teamWork, transfers: queries.ownershipTransfers, users: queries.users, notifications, issuer: config.issuer, ttlSeconds: config.ownershipTransferTtl,
+      // the Virtuozzo plugin (#19): a new Owner's team has no platform session until they confirm the link
+      ...(config.virtuozzo.enabled ? { onOwnerChanged: (teamId: string) => virtuozzo.ownerChanged(teamId) } : {}),
+    }),
     oidcStore,
     lockout,
     unlockLinks,
@@ -287,6 +322,11 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
       }));
     },
     accountExport: createAccountExport({ queries: queries.accountExport, audit, clock, issuer: config.issuer }),
+    virtuozzo,
+    connectors,
+    upstream: createUpstream({ redis, connectors, audit, issuer: config.issuer, timeoutSeconds: config.federationTimeout, allowPrivate: upstreamAllowPrivate }),
+    federatedLinking: createFederatedLinking({ redis, queries: queries.upstreamConnectors, audit, clock }),
+    federatedAccounts: createFederatedAccounts({ queries: queries.upstreamConnectors, users: queries.users, clock, random: () => String(random.int(1000, 10000)) }),
   };
   return services;
 }
@@ -311,7 +351,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   // audit events are counted for /metrics as they are written (services/audit-metrics.ts)
   const queries = countAuditWrites(createQueries(db.prisma, db.sql), telemetry);
 
-  const views = createViews({ cache: config.env !== "development" });
+  const views = createViews({ cache: config.env !== "development", brand: config.brand });
   const delivery = createDelivery(config, queries.outbox, clock, log, views.render, telemetry);
   const services = createServices(config, queries, redisHandle.redis, clock, delivery, log, opts.random);
   await services.keys.ensureKeys();
@@ -329,6 +369,9 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
     audience: { apiAudience: `${config.issuer}/api`, namespaceOf: async (clientId) => (await services.clients.find(clientId))?.permissionNamespace ?? null },
   });
   tokenClaims.register(teamClaims.accessTokenClaims);
+  // the upstream identity provider a session signed in through, in its tokens (oidc/idp-claim.ts)
+  const idpClaim = createIdpClaim(redisHandle.redis, Math.max(config.session.rememberTtl, config.session.grantTtl));
+  tokenClaims.register(idpClaim.contributor);
   const RedisAdapter = services.oidcStore;
   const ClientAdapter = createClientAdapterClass(services.clients);
   const unavailable = createUnavailableGuard(log);
@@ -336,12 +379,13 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const offlineAccess = offlineAccessWithoutPrompt((clientId) => services.clients.find(clientId));
   const introspectJwts = jwtIntrospectionFor({ config, clock, log, services });
   const oidc = await createProviderHost({
-    config, accounts: services.accounts, renderPage: views.render, tokenClaims, teams: teamClaims, keys: services.keys, log,
+    config, accounts: services.accounts, renderPage: views.render, tokenClaims, teams: teamClaims, idp: idpClaim, keys: services.keys, log,
     adapter: (name: string) => unavailable.adapter(name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name), name),
     unavailable,
     prepare: (provider) => {
       provider.use(unavailable.retryAfter);
       trackSessions(provider);
+      idpClaim.install(provider);
       authorizationPostAsGet()(provider);
       offlineAccess(provider);
       introspectJwts(provider);
@@ -353,11 +397,12 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   services.keyRotation.onRotated(() => oidc.refreshKeys());
   // this process delivers both kinds: emails (the mailer's handler) and back-channel logouts (through the provider)
   delivery.outbox.handle("backchannel_logout", createBackchannelDelivery({ host: oidc, log }));
+  const webhookDispatcher = startWebhookWorker({ config, queries: queries.webhooks, endpoints: services.webhooks, clock, log, outbox: delivery.outbox, telemetry });
   delivery.outbox.start();
   services.retention.start(); // the CLI never starts it (`gatehouse retention run` is one pass)
 
   return {
-    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, oidc, outbox: delivery.outbox, telemetry,
+    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, oidc, outbox: delivery.outbox, telemetry, webhookDispatcher,
     readiness: createReadiness({ pingDatabase: () => queries.ping(), redis: redisHandle.redis, embeddedRedis: redisHandle.embedded }),
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {
@@ -368,6 +413,7 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
       await services.accounts.settled(); // lockout emails started just before (sign-in-locks.ts) reach the outbox
       await services.magicLinks.settled(); // and magic-link emails
       await services.retention.stop(); // a pass in progress ends after its current batch
+      await webhookDispatcher.stop(); // staged audit events wait in Postgres for the next start
       await delivery.outbox.stop(); // sends in flight finish; the rest waits in Postgres for the next start
       await redisHandle.close();
       await db.close();

@@ -8,5 +8,9 @@ if (problem) {
   process.exit(1);
 }
 
+// tracing (lib/tracing.ts) only with an OTLP endpoint, and before the server's modules: it patches them as they load
+const { startTracing } = await import("./lib/tracing.ts");
+const tracing = await startTracing(process.env);
+
 const { startServer } = await import("./server.ts");
-await startServer();
+await startServer(process.env, tracing ? { flush: tracing.shutdown } : {});

@@ -22,7 +22,8 @@ function banner(app: CoreContext, url: string, adminExists: boolean): string {
   });
 }
 
-export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** `flush`: runs last before the process exits after a signal (main.ts: the traces still batched) */
+export async function startServer(env: NodeJS.ProcessEnv = process.env, hooks: { flush?: () => Promise<void> } = {}): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -93,6 +94,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env): Promise
       app.log.error({ err }, "closing the stores failed");
       code = 1;
     }
+    await hooks.flush?.().catch(() => {});
     await new Promise<void>((resolve) => app.log.flush(() => resolve()));
     process.exit(code);
   };

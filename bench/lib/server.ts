@@ -10,9 +10,12 @@ import { startSmtpSink } from "../../test/helpers/smtp-sink.ts";
 export const BENCH_PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const BENCH_RESOURCE = "https://api.bench.test";
-/** as in the Dockerfile: cheaper async context on Node 22 (Node 24's default), fewer malloc arenas (RSS) */
+/**
+ * as in the Dockerfile: cheaper async context on Node 22 (Node 24's default), fewer malloc arenas, and glibc giving
+ * freed memory at the top of its heap back at 128 KiB instead of its self-raised threshold (RSS; docs/performance.md)
+ */
 export const PRODUCTION_NODE_ARGS = ["--experimental-async-context-frame"];
-export const PRODUCTION_RUNTIME_ENV = { MALLOC_ARENA_MAX: "2" };
+export const PRODUCTION_RUNTIME_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072" };
 
 export type BenchServer = {
   pid: number;

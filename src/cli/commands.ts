@@ -7,10 +7,13 @@ import { normalizeEmail, USERNAME_PATTERN } from "../services/identifiers.ts";
 import { withCliContext, CliError } from "./context.ts";
 import { registerUserCommands } from "./user-commands.ts";
 import { registerOutboxCommands } from "./outbox-commands.ts";
+import { registerWebhookCommands } from "./webhook-commands.ts";
 import { registerPasskeyCommands } from "./passkey-commands.ts";
 import { registerMfaCommands } from "./mfa-commands.ts";
+import { registerVirtuozzoCommands } from "./virtuozzo-commands.ts";
 import { registerRetentionCommands } from "./retention-commands.ts";
 import { registerClientCommands } from "./client-commands.ts";
+import { registerConnectorCommands } from "./connector-commands.ts";
 import { registerConfigCommands } from "./config-commands.ts";
 import { packageVersion } from "./version.ts";
 
@@ -98,10 +101,13 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     }));
 
   registerClientCommands(program, out);
+  registerConnectorCommands(program, out);
   registerUserCommands(program, out);
   registerOutboxCommands(program, out);
+  registerWebhookCommands(program, out);
   registerPasskeyCommands(program, out);
   registerMfaCommands(program, out);
+  registerVirtuozzoCommands(program, out);
   registerRetentionCommands(program, out);
   registerConfigCommands(program, out);
 

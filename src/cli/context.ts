@@ -28,7 +28,7 @@ export async function withCliContext<T>(fn: (cli: CliContext) => Promise<T>, env
     : await createRedisClock(redis.redis, { log, refreshMs: 0 }).catch(async (err: unknown) => { await redis.close(); await db.close(); throw err; });
   const queries = createQueries(db.prisma, db.sql);
   // emails and back-channel logouts are queued in the outbox; the running server sends them (this process has no worker)
-  const services = createServices(config, queries, redis.redis, clock, createDelivery(config, queries.outbox, clock, log, createViews({ cache: true }).render), log);
+  const services = createServices(config, queries, redis.redis, clock, createDelivery(config, queries.outbox, clock, log, createViews({ cache: true, brand: config.brand }).render), log);
   try {
     return await fn({ config, db, services, embeddedRedis: redis.embedded });
   } finally {

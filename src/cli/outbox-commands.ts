@@ -7,7 +7,7 @@ import type { OutboxAction } from "../services/outbox/admin.ts";
 import { withCliContext, CliError } from "./context.ts";
 
 const CLI = { actorId: "cli", via: "cli" } as const;
-const KINDS = ["email", "backchannel_logout"];
+const KINDS = ["email", "backchannel_logout", "webhook"];
 
 function printEntries(out: (line: string) => void, entries: OutboxEntry[]): void {
   if (!entries.length) return out("The outbox is empty.");

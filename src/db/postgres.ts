@@ -20,8 +20,10 @@ export type Database = {
 };
 
 async function startEmbedded(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const { PGlite } = await import("@electric-sql/pglite");
-  const { PGLiteSocketServer } = await import("@electric-sql/pglite-socket");
+  // development dependencies (a production install has neither): say what to do instead of a module error
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-socket")]).catch(() => {
+    throw new Error("DATABASE_URL is not set and the embedded Postgres (PGlite, a development dependency) is not installed: set DATABASE_URL, or run `npm install` with development dependencies");
+  });
   const dir = path.join(dataDir, "pglite");
   mkdirSync(dir, { recursive: true }); // PGlite's own mkdir is not recursive
   const pglite = await PGlite.create(dir);

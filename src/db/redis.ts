@@ -22,7 +22,10 @@ export function throttled(report: (err: Error) => void, intervalMs = 10_000): (e
 // offline queue holds a command that long at most). Either way the request answers 503 (db/unavailable.ts).
 export async function openRedis(opts: RedisOptions & { onError?: (err: Error) => void }): Promise<{ redis: RedisClient; embedded: boolean; close(): Promise<void> }> {
   if (!opts.url) {
-    const { default: RedisMock } = await import("ioredis-mock");
+    // a development dependency (a production install has none): say what to do instead of a module error
+    const { default: RedisMock } = await import("ioredis-mock").catch(() => {
+      throw new Error("REDIS_URL is not set and the in-process store (ioredis-mock, a development dependency) is not installed: set REDIS_URL, or run `npm install` with development dependencies");
+    });
     const redis = new RedisMock({ keyPrefix: opts.keyPrefix }) as unknown as Redis;
     return { redis, embedded: true, close: async () => { redis.disconnect(); } };
   }

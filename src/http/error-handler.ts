@@ -8,9 +8,11 @@ import type { Views } from "../lib/views.ts";
 import { AppError, serviceUnavailable } from "./errors.ts";
 import { answerApiError, answerEmptyApiError, isApiPath } from "./api-errors.ts";
 import { isDependencyUnavailable } from "../db/unavailable.ts";
+import { localeOf } from "./locale.ts";
+import type { Locale } from "../lib/i18n/index.ts";
 
 /** a URL nothing answered: the styled page (JSON for a JSON caller), never Koa's plain-text "Not Found" */
-async function notFound(ctx: Parameters<Middleware>[0], views: Views): Promise<void> {
+async function notFound(ctx: Parameters<Middleware>[0], views: Views, defaultLocale: Locale): Promise<void> {
   const message = "There is no page at this address. Check the link, or go to the start page.";
   ctx.status = 404;
   if (ctx.accepts("html", "json") === "json") {
@@ -18,10 +20,11 @@ async function notFound(ctx: Parameters<Middleware>[0], views: Views): Promise<v
     return;
   }
   ctx.type = "html";
-  ctx.body = await views.render("pages/error", { title: "Page not found", status: 404, message, requestId: ctx.state.requestId, homeUrl: "/" });
+  // in the visitor's language (http/locale.ts); other errors' messages come from the code in English, and so does their page
+  ctx.body = await views.render("pages/error", { title: "Page not found", titleKey: "error.notFound", messageKey: "error.notFoundMessage", status: 404, message, requestId: ctx.state.requestId, homeUrl: "/", locale: localeOf(ctx, defaultLocale) });
 }
 
-export function errorHandler(views: Views): Middleware {
+export function errorHandler(views: Views, defaultLocale: Locale = "en"): Middleware {
   return async (ctx, next) => {
     if (isApiPath(ctx.path)) {
       try {
@@ -35,7 +38,7 @@ export function errorHandler(views: Views): Middleware {
     }
     try {
       await next();
-      if (ctx.status === 404 && ctx.body == null) await notFound(ctx, views);
+      if (ctx.status === 404 && ctx.body == null) await notFound(ctx, views, defaultLocale);
     } catch (err) {
       const known = err instanceof AppError ? err : isDependencyUnavailable(err) ? serviceUnavailable() : undefined;
       const httpish = err as { status?: number; expose?: boolean; message?: string };

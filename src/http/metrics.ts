@@ -10,10 +10,11 @@ import { Registry, collectDefaultMetrics, Counter, Gauge, Histogram } from "prom
 import { registerBenchCounters } from "../db/bench-counters.ts";
 import { workerMetrics } from "../lib/cluster-metrics.ts";
 import { methodLabel, routeLabel } from "./route-label.ts";
+import { nameActiveSpan } from "../lib/spans.ts";
 
 export type OutboxDepth = () => Promise<{ kind: string; status: string; count: number; oldest: Date }[]>;
 
-const OUTBOX_KINDS = ["email", "backchannel_logout"];
+const OUTBOX_KINDS = ["email", "backchannel_logout", "webhook"];
 
 /** gatehouse_outbox_pending / _dead / _oldest_pending_seconds per kind; left out of a scrape while Postgres fails */
 function registerOutboxGauges(registry: Registry, depth: OutboxDepth, now: () => Date): void {
@@ -120,7 +121,10 @@ export function createMetrics(deps: MetricsDeps = {}): Metrics {
       await next();
     } finally {
       // fixed label sets: arbitrary paths and methods must not create new series
-      end({ route: routeLabel(ctx), method: methodLabel(ctx.method), status: `${Math.floor(ctx.status / 100)}xx` });
+      const route = routeLabel(ctx);
+      const method = methodLabel(ctx.method);
+      end({ route, method, status: `${Math.floor(ctx.status / 100)}xx` });
+      nameActiveSpan(method, route); // the request's trace span, when tracing is on (lib/tracing.ts)
     }
   };
   return { registry, middleware, text, contentType: registry.contentType };

@@ -2,10 +2,15 @@
 // access-log line. Only the path is logged, never the query string (it can hold codes and tokens).
 import type { Middleware } from "koa";
 import { randomUUID } from "node:crypto";
+import { trace } from "@opentelemetry/api";
 import type { Logger } from "../lib/logger.ts";
+import { redactedPath as loggedPath } from "../lib/redact-path.ts";
 
-/** emailed links carry their token in the path (/invitations/<token>): a 32-byte token segment is not logged */
-const loggedPath = (path: string) => path.replace(/\/[A-Za-z0-9_-]{43}(?=\/|$)/g, "/:token");
+/** the request's trace id when tracing is on (lib/tracing.ts), so a log line leads to its trace */
+const traceIdOf = (): { traceId?: string } => {
+  const context = trace.getActiveSpan()?.spanContext();
+  return context && context.traceId !== "00000000000000000000000000000000" ? { traceId: context.traceId } : {};
+};
 
 export function requestContext(log: Logger, accessLog: Logger): Middleware {
   return async (ctx, next) => {
@@ -21,7 +26,7 @@ export function requestContext(log: Logger, accessLog: Logger): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = ctx.status >= 500 ? "error" : "info";
-      accessLog[level]({ requestId, method: ctx.method, path: loggedPath(ctx.path), status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip }, "request");
+      accessLog[level]({ requestId, ...traceIdOf(), method: ctx.method, path: loggedPath(ctx.path), status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip }, "request");
     }
   };
 }

@@ -19,9 +19,15 @@ const rank = (acr: string | undefined): number => (acr === undefined ? -1 : ACR_
 /** the methods (amr values) that are a key answering an origin-bound challenge */
 const KEY_AMR = ["hwk", "swk"];
 
-/** the level a sign-in with these amr values earns: two distinct methods are two factors */
+/**
+ * methods of one kind, counted once: a sign-in at an upstream identity provider (`fed`, #17) tells us nothing of
+ * how it was made (most often a password there), so with our password it is still something the user knows
+ */
+const SAME_KIND: Record<string, string> = { fed: "pwd" };
+
+/** the level a sign-in with these amr values earns: two distinct kinds of method are two factors */
 export function acrFor(amr: string[]): string {
-  const distinct = new Set(amr);
+  const distinct = new Set(amr.map((a) => SAME_KIND[a] ?? a));
   const multi = distinct.has("mfa") || distinct.size >= 2;
   if (!multi) return ACR_ONE_FACTOR;
   return amr.some((a) => KEY_AMR.includes(a)) ? ACR_PHISHING_RESISTANT : ACR_MFA;

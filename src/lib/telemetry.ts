@@ -17,7 +17,7 @@ const GRANTS = new Set([
   "urn:openid:params:grant-type:ciba", "urn:ietf:params:oauth:grant-type:token-exchange",
 ]);
 const LOCK_SCOPES = new Set(["account", "device", "network"]);
-const OUTBOX_KINDS = new Set(["email", "backchannel_logout"]);
+const OUTBOX_KINDS = new Set(["email", "backchannel_logout", "webhook"]);
 
 const fixed = (allowed: Set<string>, value: unknown) => (typeof value === "string" && allowed.has(value) ? value : "other");
 const field = (data: unknown, key: string): unknown => (data && typeof data === "object" ? (data as Record<string, unknown>)[key] : undefined);
@@ -72,7 +72,7 @@ export function createTelemetry() {
   const holds = counter("gatehouse_risk_holds_total", "Sign-ins held by the suspicious-login rules (an approve/deny email sent)", []);
   const deviceCodes = counter("gatehouse_device_codes_total", "Device approval codes by result (sent, verified, failed, locked)", ["result"]);
   const tokens = counter("gatehouse_tokens_issued_total", "Token endpoint grants that succeeded, by grant type", ["grant_type"]);
-  const queued = counter("gatehouse_outbox_queued_total", "Messages this process queued in the outbox, by kind (email, backchannel_logout)", ["kind"]);
+  const queued = counter("gatehouse_outbox_queued_total", "Messages this process queued in the outbox, by kind (email, backchannel_logout, webhook)", ["kind"]);
   const deliveries = counter("gatehouse_outbox_deliveries_total", "Outbox delivery attempts by kind and result (delivered; failed: retried later; dead: the last attempt failed)", ["kind", "result"]);
 
   return {

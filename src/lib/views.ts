@@ -2,12 +2,25 @@
 // http/, because emails are rendered by services (the outbox) as well as pages by routes.
 import { Eta } from "eta";
 import { fromRoot } from "./paths.ts";
+import { brandOf, type Brand } from "./brand.ts";
+import { isLocale, LOCALES, translator, type Locale, type Translate } from "./i18n/index.ts";
 
 export const VIEWS_DIR = fromRoot("views");
 
 export type Views = { render(page: string, locals: Record<string, unknown>): Promise<string> };
 
-export function createViews(opts: { cache: boolean }): Views {
+/**
+ * `brand`: the instance's branding (lib/brand.ts), given to every page and email as it.brand. A page whose locals
+ * carry `locale` (lib/i18n) gets `t` (its messages, English where one is missing) and `lang`; others English
+ */
+export function createViews(opts: { cache: boolean; brand?: Brand }): Views {
   const eta = new Eta({ views: VIEWS_DIR, autoEscape: true, cache: opts.cache });
-  return { render: (page, locals) => eta.renderAsync(page, locals) };
+  const brand = opts.brand ?? brandOf({});
+  const translators = Object.fromEntries(LOCALES.map((l) => [l, translator(l)])) as Record<Locale, Translate>;
+  return {
+    render: (page, locals) => {
+      const lang = isLocale(locals.locale) ? locals.locale : "en";
+      return eta.renderAsync(page, { brand, lang, t: translators[lang], ...locals });
+    },
+  };
 }

@@ -5,6 +5,7 @@ import type { Config } from "../config/load.ts";
 import type { AccountService } from "../services/accounts.ts";
 import type { TokenClaims } from "./token-claims.ts";
 import type { TeamClaimsService } from "./team-claims.ts";
+import type { IdpClaim } from "./idp-claim.ts";
 import { renderProviderError, type RenderPage } from "./provider-errors.ts";
 import type { UnavailableGuard } from "./unavailable.ts";
 import { signingAlgs } from "../services/signing-keys.ts";
@@ -18,6 +19,8 @@ export type ProviderDeps = {
   tokenClaims: TokenClaims;
   /** teams in tokens (team-claims.ts); without it (unit tests of the bare policy) grants carry no team */
   teams?: TeamClaimsService;
+  /** the `idp` claim of sign-ins through an upstream identity provider (idp-claim.ts) */
+  idp?: Pick<IdpClaim, "forToken">;
   adapter: NonNullable<Configuration["adapter"]>;
   jwks: JWK[];
   /** a dependency failure in findAccount, grant loading or token claims becomes temporarily_unavailable (503) */
@@ -57,7 +60,7 @@ function guardedLoadExistingGrant(load: Configuration["loadExistingGrant"], guar
   return (ctx) => guard.call("loadExistingGrant", async () => load!(ctx));
 }
 
-function findAccount(accounts: AccountService, teams: TeamClaimsService | undefined): Configuration["findAccount"] {
+function findAccount(accounts: AccountService, teams: TeamClaimsService | undefined, idp?: Pick<IdpClaim, "forToken">): Configuration["findAccount"] {
   return async (ctx, sub, token) => {
     // however often the provider asks in a request or a sign-in (resume, token, ID token, userinfo): one read
     const user = await accounts.findActiveForTokens(sub);
@@ -74,6 +77,7 @@ function findAccount(accounts: AccountService, teams: TeamClaimsService | undefi
         ...(user.name ? { name: user.name } : {}),
         updated_at: Math.floor(user.updatedAt.getTime() / 1000),
         ...(teams && scope.split(" ").includes("roles") ? await teams.identityClaims(user.id, grantId) : {}),
+        ...(idp && _use === "id_token" ? await idp.forToken(token) : {}),
       }),
     };
   };
@@ -166,11 +170,11 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     adapter: deps.adapter,
     jwks: { keys: deps.jwks },
     clients: [accountClient(config.issuer)],
-    findAccount: guardedFindAccount(findAccount(deps.accounts, deps.teams), guard),
+    findAccount: guardedFindAccount(findAccount(deps.accounts, deps.teams, deps.idp), guard),
     // team and role are listed under openid too, so the ID token carries them (not only userinfo, where an
     // access token for userinfo sends scope claims); findAccount returns them only when `roles` was granted
     // acr and auth_time under openid too: every ID token says when and how strongly the user signed in (lib/acr.ts)
-    claims: { iss: null, sid: null, openid: ["sub", "amr", "acr", "auth_time", "team", "role"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"], roles: ["team", "role"] },
+    claims: { iss: null, sid: null, openid: ["sub", "amr", "acr", "auth_time", "team", "role", "idp"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"], roles: ["team", "role"] },
     scopes: OIDC_SCOPES,
     // the levels a sign-in earns and a relying party may ask for with acr_values (lib/acr.ts)
     acrValues: ACR_VALUES,

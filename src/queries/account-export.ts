@@ -40,6 +40,11 @@ export function createAccountExportQueries(db: PrismaClient) {
       where: { userId }, orderBy: { createdAt: "asc" },
       select: { id: true, name: true, deviceType: true, backedUp: true, attachment: true, transports: true, aaguid: true, createdAt: true, lastUsedAt: true },
     }),
+    /** identities at upstream identity providers (#17): the provider, the upstream subject, the address at link time */
+    linkedIdentities: (userId: string) => db.linkedIdentity.findMany({
+      where: { userId }, orderBy: { createdAt: "asc" },
+      select: { subject: true, email: true, createdAt: true, lastUsedAt: true, connector: { select: { slug: true, name: true } } },
+    }),
     loginLocations: (userId: string) => db.loginLocation.findMany({
       where: { userId }, orderBy: { createdAt: "desc" },
       select: { ip: true, network: true, countryCode: true, latitude: true, longitude: true, createdAt: true },

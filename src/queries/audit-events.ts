@@ -24,6 +24,8 @@ export const trimmedAudit = (event: NewAuditEvent): NewAuditEvent => ({ ...event
 /** a validated filter (src/services/audit-log.ts validates what callers send) */
 export type AuditFilter = {
   userId?: string;
+  /** who acted (a user id, "cli", "bootstrap", ...) */
+  actorId?: string;
   teamId?: string;
   /** exact type, or every type starting with `prefix` ("login.") */
   type?: { exact: string } | { prefix: string };
@@ -31,6 +33,8 @@ export type AuditFilter = {
   /** [from, to) */
   from?: Date;
   to?: Date;
+  /** types left out (the audit page hides read access unless asked) */
+  excludeTypes?: string[];
 };
 
 /** the keyset position: rows strictly older than this (created_at, id) */
@@ -43,12 +47,19 @@ export type AuditRow = {
   outcome: string;
   userId: string | null;
   userEmail: string | null;
+  userName: string | null;
   actorId: string | null;
+  /** the acting user's email and name, when the actor is a user that still exists */
+  actorEmail: string | null;
+  actorName: string | null;
   clientId: string | null;
   ip: string | null;
   userAgent: string | null;
   data: unknown;
 };
+
+/** actor ids that are user ids (the others: "cli", "bootstrap", a deleted user's pseudonym) */
+const UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
 /** LIKE pattern for "starts with": the prefix's own % _ \ are matched literally */
 const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -56,6 +67,8 @@ const likePrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${
 function whereOf(filter: AuditFilter, after: AuditPosition | null): Prisma.Sql {
   const conds: Prisma.Sql[] = [];
   if (filter.userId) conds.push(Prisma.sql`e.user_id = ${filter.userId}::uuid`);
+  if (filter.actorId) conds.push(Prisma.sql`e.actor_id = ${filter.actorId}`);
+  if (filter.excludeTypes?.length) conds.push(Prisma.sql`e.type NOT IN (${Prisma.join(filter.excludeTypes)})`);
   if (filter.teamId) conds.push(Prisma.sql`(e.data->>'teamId') = ${filter.teamId}`);
   if (filter.type && "exact" in filter.type) conds.push(Prisma.sql`e.type = ${filter.type.exact}`);
   if (filter.type && "prefix" in filter.type) conds.push(Prisma.sql`e.type LIKE ${likePrefix(filter.type.prefix)}`);
@@ -85,14 +98,17 @@ export function createAuditEventQueries(db: PrismaClient, sql: Sql) {
       const now = new Date().toISOString();
       await sql.run(`audit-insert-${events.length}`, `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${events.map((_, i) => auditValues(i * 9)).join(", ")}`, events.flatMap((e) => auditParams(e, now)));
     },
-    listForUser: (userId: string, take = 50) => db.auditEvent.findMany({ where: { userId }, orderBy: { id: "desc" }, take }),
+    listForUser: (userId: string, take = 50, excludeTypes: readonly string[] = []) =>
+      db.auditEvent.findMany({ where: { userId, ...(excludeTypes.length ? { type: { notIn: [...excludeTypes] } } : {}) }, orderBy: { id: "desc" }, take }),
     listByType: (type: string, take = 50) => db.auditEvent.findMany({ where: { type }, orderBy: { id: "desc" }, take }),
 
     /** up to `take` rows matching `filter`, older than `after`, newest first (ties on created_at by id) */
     page: (filter: AuditFilter, after: AuditPosition | null, take: number) => db.$queryRaw<AuditRow[]>`
       SELECT e.id, e.created_at AS "createdAt", e.type, e.outcome, COALESCE(e.user_id::text, e.user_pseudonym) AS "userId", u.email AS "userEmail",
-             e.actor_id AS "actorId", e.client_id AS "clientId", e.ip, e.user_agent AS "userAgent", e.data
+             u.name AS "userName", e.actor_id AS "actorId", a.email AS "actorEmail", a.name AS "actorName",
+             e.client_id AS "clientId", e.ip, e.user_agent AS "userAgent", e.data
       FROM audit_events e LEFT JOIN users u ON u.id = e.user_id
+      LEFT JOIN LATERAL (SELECT email, name FROM users WHERE id = CASE WHEN e.actor_id ~* ${UUID_PATTERN} THEN e.actor_id::uuid END) a ON true
       ${whereOf(filter, after)}
       ORDER BY e.created_at DESC, e.id DESC
       LIMIT ${take}`,

@@ -12,6 +12,7 @@ import { createTeamQueries } from "./teams.ts";
 import { createPermissionQueries } from "./permissions.ts";
 import { createInvitationQueries } from "./invitations.ts";
 import { createOwnershipTransferQueries } from "./ownership-transfers.ts";
+import { createVirtuozzoLinkQueries } from "./virtuozzo-links.ts";
 import { createUserSessionQueries } from "./user-sessions.ts";
 import { createTrustedDeviceQueries } from "./trusted-devices.ts";
 import { createLoginLocationQueries } from "./login-locations.ts";
@@ -21,11 +22,13 @@ import { createTeamDirectoryQueries } from "./team-directory.ts";
 import { createSignInQueries } from "./sign-ins.ts";
 import { createRegistrationQueries } from "./registrations.ts";
 import { createOutboxQueries } from "./outbox.ts";
+import { createWebhookQueries } from "./webhooks.ts";
 import { createRetentionQueries } from "./retention.ts";
 import { createAccountDeletionQueries } from "./account-deletion.ts";
 import { createAccountExportQueries } from "./account-export.ts";
 import { createPasskeyQueries } from "./passkeys.ts";
 import { createMfaRequirementQueries } from "./mfa-requirements.ts";
+import { createUpstreamConnectorQueries } from "./upstream-connectors.ts";
 
 /** `sql`: plain prepared statements over the same pool, for the statements every sign-in and token runs */
 export function createQueries(db: PrismaClient, sql: Sql) {
@@ -42,6 +45,7 @@ export function createQueries(db: PrismaClient, sql: Sql) {
     permissions: createPermissionQueries(db),
     invitations: createInvitationQueries(db),
     ownershipTransfers: createOwnershipTransferQueries(db),
+    virtuozzoLinks: createVirtuozzoLinkQueries(db),
     userSessions: createUserSessionQueries(db, sql),
     trustedDevices: createTrustedDeviceQueries(db),
     loginLocations: createLoginLocationQueries(db, sql),
@@ -50,11 +54,13 @@ export function createQueries(db: PrismaClient, sql: Sql) {
     teamDirectory: createTeamDirectoryQueries(db),
     signIns: createSignInQueries(sql),
     outbox: createOutboxQueries(db),
+    webhooks: createWebhookQueries(db),
     retention: createRetentionQueries(db),
     accountDeletion: createAccountDeletionQueries(db),
     accountExport: createAccountExportQueries(db),
     passkeys: createPasskeyQueries(db),
     mfaRequirements: createMfaRequirementQueries(db, sql),
+    upstreamConnectors: createUpstreamConnectorQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

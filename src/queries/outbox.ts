@@ -4,7 +4,7 @@
 // after the last attempt a row stays as a dead letter. Timestamps are `timestamp(3)` in UTC, as Prisma writes them.
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 
-export type OutboxKind = "email" | "backchannel_logout";
+export type OutboxKind = "email" | "backchannel_logout" | "webhook";
 export type OutboxStatus = "pending" | "dead";
 
 export type NewOutboxMessage = {

@@ -1,5 +1,5 @@
 // A registration as one transaction: the account (with its first password in the history), Door A's team with its
-// built-in roles and the new user as Owner, the verification link's hash, and the registration's audit events.
+// built-in roles and the new user as Owner (with the Virtuozzo plugin, its platform link), the verification link's hash, and the registration's audit events.
 // All or nothing: a failure anywhere (a taken address, Postgres going away) leaves no account, no team and no
 // events; the verification email is an outbox row of the same transaction (queries/outbox.ts), so it is exactly as
 // durable as the account and is sent once the transaction commits (services/outbox/). `rehearse` runs the
@@ -10,6 +10,7 @@ import { trimmedAudit, type NewAuditEvent } from "./audit-events.ts";
 import { insertTeamWithOwner } from "./teams.ts";
 import { insertUser } from "./users.ts";
 import { insertOutbox, type NewOutboxMessage } from "./outbox.ts";
+import type { NewVirtuozzoLink } from "./virtuozzo-links.ts";
 
 export type NewRegistration = {
   user: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string };
@@ -17,6 +18,8 @@ export type NewRegistration = {
   systemRole?: string;
   team?: { name: string; slug: string; roles: { key: string; name: string; permissions: string[] }[] };
   verification: { tokenHash: string; expiresAt: Date };
+  /** Door A with the Virtuozzo plugin: the new team's platform link (services/virtuozzo/), given the ids made */
+  teamLink?: (ids: { teamId: string; userId: string }) => NewVirtuozzoLink;
   /** the registration's audit events, given the ids the transaction made */
   events: (ids: { userId: string; teamId: string | null }) => NewAuditEvent[];
   /** the emails it sends (the verification link), written with it */
@@ -39,6 +42,7 @@ async function write(tx: Prisma.TransactionClient, r: NewRegistration): Promise<
   if (r.team) {
     const made = (await insertTeamWithOwner(tx, { ...r.team, ownerId: user.id })).team;
     team = { id: made.id, slug: made.slug };
+    if (r.teamLink) await tx.virtuozzoLink.create({ data: r.teamLink({ teamId: made.id, userId: user.id }) });
   }
   await tx.emailVerificationToken.create({ data: { userId: user.id, email: user.email, ...r.verification } });
   const events = r.events({ userId: user.id, teamId: team?.id ?? null });

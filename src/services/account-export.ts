@@ -19,8 +19,9 @@ export function createAccountExport(deps: { queries: AccountExportQueries; audit
     async exportFor(userId: string, request: { ip: string | null; userAgent: string | null; clientId?: string | null; via: string }) {
       const profile = await q.profile(userId);
       if (!profile) return null;
-      const [hasPassword, memberships, sessions, devices, backupCodes, passkeys, locations, events] = await Promise.all([
+      const [hasPassword, memberships, sessions, devices, backupCodes, passkeys, locations, events, identities] = await Promise.all([
         q.hasPassword(userId), q.memberships(userId), q.sessions(userId), q.trustedDevices(userId), q.backupCodes(userId), q.passkeys(userId), q.loginLocations(userId), q.auditEvents(userId),
+        q.linkedIdentities(userId),
       ]);
       const document = {
         format: EXPORT_FORMAT as typeof EXPORT_FORMAT,
@@ -35,6 +36,8 @@ export function createAccountExport(deps: { queries: AccountExportQueries; audit
           password: { set: hasPassword, changedAt: iso(profile.passwordChangedAt) },
           twoFactor: { totp: { enabled: profile.totpEnabledAt !== null, enabledAt: iso(profile.totpEnabledAt) }, backupCodes: profile.totpEnabledAt ? backupCodes : { total: 0, unused: 0 } },
           passkeys: passkeys.map((k) => ({ ...k, createdAt: iso(k.createdAt), lastUsedAt: iso(k.lastUsedAt) })),
+          /** sign-in providers (#17) this account is linked to */
+          linkedIdentities: identities.map((i) => ({ provider: i.connector.slug, providerName: i.connector.name, subject: i.subject, email: i.email, linkedAt: iso(i.createdAt), lastUsedAt: iso(i.lastUsedAt) })),
         },
         teams: memberships.map((m) => ({ team: m.team, role: m.role, joinedAt: iso(m.createdAt) })),
         sessions: sessions.map((s) => ({ ...s, startedAt: iso(s.startedAt), lastActiveAt: iso(s.lastActiveAt), expiresAt: iso(s.expiresAt), endedAt: iso(s.endedAt) })),

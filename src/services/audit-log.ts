@@ -16,6 +16,11 @@ export const AUDIT_PAGE_MAX = 200;
 export const AUDIT_PAGE_DEFAULT = 50;
 export const EXPORT_MAX_ROWS = 100_000;
 export const EXPORT_BATCH = 1000;
+/**
+ * read access: an admin listed or opened users. Still recorded (who looked at whose personal data), but the admin
+ * page hides them unless asked (`includeReads`), so they do not bury the events that change something
+ */
+export const READ_ACCESS_TYPES = ["user.searched", "user.viewed"] as const;
 
 /** a filter or cursor the caller sent is not valid: `issues` say which field and why */
 export class AuditQueryError extends Error {
@@ -33,6 +38,7 @@ const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefin
 /** the filter fields, as strings from a query string or JSON body */
 export const auditFilterSchema = z.object({
   userId: optional(z.uuid({ message: "userId must be a user id (UUID)" })),
+  actorId: optional(z.string().max(100, { message: "actorId has at most 100 characters" })),
   teamId: optional(z.uuid({ message: "teamId must be a team id (UUID)" })),
   type: optional(z.string().max(100).regex(TYPE, { message: 'type must be an event type ("login.failed") or a prefix ending in "." ("login.")' })),
   outcome: optional(z.enum(["success", "failure"], { message: 'outcome must be "success" or "failure"' })),
@@ -52,7 +58,11 @@ export type AuditPageInput = z.input<typeof auditPageSchema>;
 export type AuditEventView = {
   id: string; createdAt: string; type: string; outcome: string; userId: string | null; userEmail: string | null;
   actorId: string | null; clientId: string | null; ip: string | null; userAgent: string | null; data: unknown;
+  userName: string | null; actorEmail: string | null; actorName: string | null;
 };
+
+/** what a caller may add to a filter besides its fields: leave out read access (READ_ACCESS_TYPES) */
+export type AuditListOptions = { hideReads?: boolean };
 
 export const EXPORT_COLUMNS = ["time", "type", "outcome", "user_id", "user_email", "actor", "client", "ip", "user_agent", "data"] as const;
 
@@ -63,9 +73,12 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   throw new AuditQueryError(issues.map((i) => (i.path === "(query)" ? i.message : `${i.path}: ${i.message}`)).join("; "), issues);
 }
 
-function toFilter(input: z.output<typeof auditFilterSchema>): AuditFilter {
+function toFilter(input: z.output<typeof auditFilterSchema>, opts: AuditListOptions = {}): AuditFilter {
   const filter: AuditFilter = {};
   if (input.userId) filter.userId = input.userId;
+  if (input.actorId) filter.actorId = input.actorId;
+  // a type filter that names a read-access type exactly shows it anyway
+  if (opts.hideReads && !(READ_ACCESS_TYPES as readonly string[]).includes(input.type ?? "")) filter.excludeTypes = [...READ_ACCESS_TYPES];
   if (input.teamId) filter.teamId = input.teamId.toLowerCase(); // as the events store it (the id's canonical text)
   if (input.type) filter.type = input.type.endsWith(".*") ? { prefix: input.type.slice(0, -1) } : input.type.endsWith(".") ? { prefix: input.type } : { exact: input.type };
   if (input.outcome) filter.outcome = input.outcome;
@@ -93,6 +106,7 @@ export function decodeCursor(cursor: string): AuditPosition {
 const view = (r: AuditRow): AuditEventView => ({
   id: r.id.toString(), createdAt: r.createdAt.toISOString(), type: r.type, outcome: r.outcome, userId: r.userId, userEmail: r.userEmail,
   actorId: r.actorId, clientId: r.clientId, ip: r.ip, userAgent: r.userAgent, data: r.data,
+  userName: r.userName, actorEmail: r.actorEmail, actorName: r.actorName,
 });
 
 const csvCells = (r: AuditRow): CsvValue[] => [r.createdAt, r.type, r.outcome, r.userId, r.userEmail, r.actorId, r.clientId, r.ip, r.userAgent, JSON.stringify(r.data ?? {})];
@@ -103,27 +117,28 @@ export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "countU
      * an admin's export: its size, then the CSV itself as it streams; the export is audited first (audit.exported:
      * the filter, the rows, whether it was cut, and who). Bad input throws AuditQueryError before anything is recorded
      */
-    async exportFor(input: Record<string, string>, actor: AdminActor): Promise<{ size: { rows: number; truncated: boolean }; chunks: AsyncGenerator<string> }> {
-      const size = await this.exportSize(input);
-      const chunks = this.exportCsv(input);
-      await audit.record({ type: "audit.exported", outcome: "success", userId: null, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data: { filter: input, rows: size.rows, truncated: size.truncated } });
+    async exportFor(input: Record<string, string>, actor: AdminActor, opts: AuditListOptions = {}): Promise<{ size: { rows: number; truncated: boolean }; chunks: AsyncGenerator<string> }> {
+      const size = await this.exportSize(input, opts);
+      const chunks = this.exportCsv(input, opts);
+      const filter = opts.hideReads ? { ...input, hideReads: true } : input;
+      await audit.record({ type: "audit.exported", outcome: "success", userId: null, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data: { filter, rows: size.rows, truncated: size.truncated } });
       return { size, chunks };
     },
 
     /** one page, newest first; nextCursor is null on the last page */
-    async list(input: AuditPageInput): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
+    async list(input: AuditPageInput, opts: AuditListOptions = {}): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
       const parsed = parse(auditPageSchema, input);
       const after = parsed.cursor ? decodeCursor(parsed.cursor) : null;
       const limit = parsed.limit ?? AUDIT_PAGE_DEFAULT;
-      const rows = await queries.page(toFilter(parsed), after, limit + 1);
+      const rows = await queries.page(toFilter(parsed, opts), after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return { events: page.map(view), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
     },
 
     /** how many rows an export of `input` would have, and whether it would be cut at EXPORT_MAX_ROWS */
-    async exportSize(input: AuditFilterInput): Promise<{ rows: number; truncated: boolean }> {
-      const n = await queries.countUpTo(toFilter(parse(auditFilterSchema, input)), EXPORT_MAX_ROWS + 1);
+    async exportSize(input: AuditFilterInput, opts: AuditListOptions = {}): Promise<{ rows: number; truncated: boolean }> {
+      const n = await queries.countUpTo(toFilter(parse(auditFilterSchema, input), opts), EXPORT_MAX_ROWS + 1);
       return { rows: Math.min(n, EXPORT_MAX_ROWS), truncated: n > EXPORT_MAX_ROWS };
     },
 
@@ -131,8 +146,8 @@ export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "countU
      * the CSV text of a filtered range, in chunks (BOM + header, then one chunk per batch): validation happens
      * here, before the first chunk, so a bad filter throws before any response is started
      */
-    exportCsv(input: AuditFilterInput, opts: { maxRows?: number; batch?: number } = {}): AsyncGenerator<string> {
-      const filter = toFilter(parse(auditFilterSchema, input));
+    exportCsv(input: AuditFilterInput, opts: AuditListOptions & { maxRows?: number; batch?: number } = {}): AsyncGenerator<string> {
+      const filter = toFilter(parse(auditFilterSchema, input), opts);
       const maxRows = Math.min(opts.maxRows ?? EXPORT_MAX_ROWS, EXPORT_MAX_ROWS);
       const batch = opts.batch ?? EXPORT_BATCH;
       return (async function* () {

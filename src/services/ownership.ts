@@ -27,6 +27,11 @@ export function createOwnershipService(deps: {
   clock: Clock;
   issuer: string;
   ttlSeconds: number;
+  /**
+   * after the Owner changed (a transfer accepted): e.g. the Virtuozzo plugin purges the team's platform session and
+   * signs it out (wired in context.ts while the plugin is on). Its failure does not undo the accepted transfer
+   */
+  onOwnerChanged?: (teamId: string) => Promise<void>;
 }) {
   const { transfers, teams, users, access, audit, notifications, clock } = deps;
   const displayName = (u: Pick<User, "name" | "username">) => u.name?.trim() || u.username;
@@ -126,6 +131,7 @@ export function createOwnershipService(deps: {
         return { outcome: "invalid", reason: reasonOf(again, clock.now()) ?? "unknown" };
       }
       await record("team.ownership.transfer_accepted", user.id, user.id, request, { teamId: team.id, transferId: transfer.id, from: transfer.fromUserId });
+      await deps.onOwnerChanged?.(team.id);
       return { outcome: "accepted", team };
     },
   };

@@ -22,14 +22,25 @@ import type { TeamService } from "./teams.ts";
 import type { AuditService } from "./audit.ts";
 import type { TeamQueries } from "../queries/teams.ts";
 import type { RedisClient } from "../db/redis.ts";
+import type { NewVirtuozzoLink } from "../queries/virtuozzo-links.ts";
 
-/** `team`: Door A, a new team the user will own (slug derived from the name when empty) */
-export type RegistrationInput = { username: string; email: string; password: string; team?: { name: string; slug?: string } };
+/** `team`: Door A, a new team the user will own (slug derived from the name when empty); `platform`: its Virtuozzo account (with the plugin on) */
+export type RegistrationInput = { username: string; email: string; password: string; team?: { name: string; slug?: string; platform?: DoorAPlatform } };
+export type DoorAPlatform = { login: string; password: string; platformUrl?: string };
+/**
+ * Door A's billing check (the Virtuozzo plugin, services/virtuozzo/): the platform account's group type must be
+ * allowed before a team is made (a refusal's message, or what passed); `teamLink` gives the new team's link row (its
+ * password sealed for that team), written in the registration's own transaction (so is its `virtuozzo.linked` event)
+ */
+export type DoorACheck = {
+  check(platform: DoorAPlatform | undefined, request: RequestInfo): Promise<{ ok: true; groupType: string; platformUrl: string } | { ok: false; message: string }>;
+  teamLink(platform: DoorAPlatform, checked: { groupType: string; platformUrl: string }): (ids: { teamId: string; userId: string }) => NewVirtuozzoLink;
+};
 export type RegistrationResult =
   | { outcome: "check_email"; userId: string | null; team?: { id: string; slug: string } }
   /** administrator registration asked for after the first administrator exists */
   | { outcome: "closed" }
-  | { outcome: "invalid"; field: "username" | "password" | "teamName" | "teamSlug"; message: string };
+  | { outcome: "invalid"; field: "username" | "password" | "teamName" | "teamSlug" | "platform"; message: string };
 
 const SLUG_TAKEN = "That team address is taken. Please choose another.";
 
@@ -48,6 +59,8 @@ export function createRegistrationService(deps: {
   teamQueries: Pick<TeamQueries, "findBySlug">;
   redis: RedisClient;
   masterKey: Buffer;
+  /** Door A's billing check, when the Virtuozzo plugin is on */
+  doorA?: DoorACheck;
 }) {
   const { users, verifications, passwords, policy, notifications, clock, teams } = deps;
 
@@ -94,6 +107,9 @@ export function createRegistrationService(deps: {
       if (team && "outcome" in team) return team;
       // a taken team address says nothing about any account: it may be refused openly, before anything exists
       if (team && ((await deps.teamQueries.findBySlug(team.slug)) || (await deps.redis.exists(slugReservation(team.slug))))) return { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN };
+      // Door A's billing check depends on the platform account alone, never on the address: refused openly, nothing made
+      const billing = team && deps.doorA ? await deps.doorA.check(input.team?.platform, request) : undefined;
+      if (billing && !billing.ok) return { outcome: "invalid", field: "platform", message: billing.message };
       // from here on an email goes out (a verification link, or a notice to the address's owner): the caller's
       // per-address budget is spent now, not by typos and weak passwords above
       await opts.beforeEmail?.(normalizeEmail(email));
@@ -105,6 +121,8 @@ export function createRegistrationService(deps: {
       const existing = await users.findByEmailNormalized(normalizeEmail(email));
       const passwordHash = await passwords.hash(input.password);
       const link = newLink();
+      // Door A with the Virtuozzo plugin: the team's link is part of the registration (also when rehearsed)
+      const linkOf = team && billing?.ok && input.team?.platform ? deps.doorA!.teamLink(input.team.platform, billing) : undefined;
       const registration = (row: { email: string; username: string; slug?: string }): NewRegistration => {
         const slug = row.slug ?? team?.slug;
         return {
@@ -112,9 +130,11 @@ export function createRegistrationService(deps: {
           systemRole: opts.systemRole,
           team: team && slug ? { name: team.name, slug, roles: teams.builtInRoles() } : undefined,
           verification: { tokenHash: link.tokenHash, expiresAt: link.expiresAt },
+          ...(linkOf && slug ? { teamLink: linkOf } : {}),
           events: ({ userId, teamId }) => [
             { type: "user.registered", outcome: "success", userId, ...request, data: { ...(teamId ? { teamId } : {}), ...(opts.auditData ?? {}) } },
             ...(teamId && slug ? [{ type: "team.created", outcome: "success" as const, userId, ...request, data: { teamId, slug, via: "registration" } }] : []),
+            ...(teamId && linkOf && billing?.ok ? [{ type: "virtuozzo.linked", outcome: "success" as const, userId, actorId: userId, ...request, data: { teamId, platformUrl: billing.platformUrl, groupType: billing.groupType, via: "registration" } }] : []),
           ],
         };
       };

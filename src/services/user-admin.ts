@@ -35,6 +35,7 @@ const REFUSAL_CODES: Record<string, ErrorCode> = { not_found: "user.not_found", 
 export const refusalCode = (outcome: string): ErrorCode | null => REFUSAL_CODES[outcome] ?? null;
 
 import type { AdminActor } from "./admin-actor.ts";
+import { READ_ACCESS_TYPES } from "./audit-log.ts";
 export type { AdminActor };
 export type UserSearchInput = { query?: string; teamId?: string; disabled?: boolean; cursor?: string; limit: number };
 export type UserSearchResult = { outcome: "ok"; users: SafeUser[]; nextCursor: string | null } | { outcome: "invalid"; field: "cursor" | "limit" | "query" | "teamId"; message: string };
@@ -117,14 +118,14 @@ export function createUserAdmin(deps: UserAdminDeps) {
       return { outcome: "ok", users: page, nextCursor: rows.length > input.limit ? encodeKeysetCursor(page.at(-1)!) : null };
     },
 
-    /** profile, teams and roles, 2FA state, live sessions, trusted devices, lock, the 20 newest audit events */
+    /** profile, teams and roles, 2FA state, live sessions, trusted devices, lock, the 20 newest audit events (read access left out) */
     async view(userId: string, actor: AdminActor): Promise<({ outcome: "ok" } & UserDetails) | NotFound> {
       const user = UUID.test(userId) ? await users.findSafe(userId) : null;
       if (!user) return { outcome: "not_found" };
       const [memberships, sessions, devices, lockedUntil, failures, backupCodesLeft, events, passkeys] = await Promise.all([
         services.teams.membershipsOf(userId), services.sessions.listActive(userId), services.devices.list(userId, undefined),
         services.lockout.lockedUntil({ userId }), services.lockout.failures({ userId }), services.totp.remainingBackupCodes(userId),
-        queries.auditEvents.listForUser(userId, 20), services.passkeys.list(userId),
+        queries.auditEvents.listForUser(userId, 20, READ_ACCESS_TYPES), services.passkeys.list(userId),
       ]);
       await record("user.viewed", "success", userId, actor);
       return {

@@ -4,7 +4,7 @@
 // checked to be none after each test, and signing in as the admin through the real login page.
 import { beforeAll, afterAll, afterEach, expect } from "vitest";
 import { mkdir } from "node:fs/promises";
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from "playwright-core";
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from "playwright-core";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { launchChromium } from "../helpers/chromium.ts";
 import { SCREENSHOTS } from "./screens.ts";
@@ -18,6 +18,13 @@ export type AdminBrowser = {
   /** opens `path`, signs in as the admin on the real login page, and lands on `path` */
   signInAsAdmin(page: Page, path: string): Promise<void>;
 };
+
+/** the console's sidebar navigation; on a phone its Menu is opened first (a <details>, closed on every page) */
+export async function adminNav(page: Page): Promise<Locator> {
+  const menu = page.locator("summary.console-menu-toggle");
+  if (await menu.isVisible() && (await page.locator("details.console-menu[open]").count()) === 0) await menu.click();
+  return page.getByRole("navigation", { name: "Admin" });
+}
 
 /** call inside a describe block: its hooks start and stop everything, and assert no violation or dialog per test */
 export function useAdminBrowser(): AdminBrowser {

@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import type { Page } from "playwright-core";
 import type { TestApp } from "../helpers/test-app.ts";
-import { useAdminBrowser } from "./admin-harness.ts";
+import { adminNav, useAdminBrowser } from "./admin-harness.ts";
 import { SCREENSHOTS, VIEWPORTS } from "./screens.ts";
 
 const XSS = `"><svg onload=alert(1)>`;
@@ -42,7 +42,7 @@ describe("admin roles pages in chromium", { timeout: 120_000 }, () => {
       const sys = await systemRole(`Walkers ${viewport.width}`);
       const page = await h.newPage({ viewport });
       await h.signInAsAdmin(page, "/admin/roles");
-      expect(await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Roles" }).getAttribute("aria-current")).toBe("page");
+      expect(await (await adminNav(page)).getByRole("link", { name: "Roles" }).getAttribute("aria-current")).toBe("page");
       await noSideways(page, viewport.width);
       await page.screenshot({ path: `${SCREENSHOTS}admin-roles-${viewport.width}x${viewport.height}-light.png`, fullPage: true });
 
@@ -76,9 +76,9 @@ describe("admin roles pages in chromium", { timeout: 120_000 }, () => {
       expect(await page.locator("#role-support .permission-summary").textContent()).toContain("Manage billing");
 
       // a system role, the same way
-      await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Roles" }).click();
+      await (await adminNav(page)).getByRole("link", { name: "Roles" }).click();
       await page.waitForURL((u) => u.pathname === "/admin/roles");
-      await page.getByRole("link", { name: sys.name }).click();
+      await page.getByRole("region", { name: "System roles", exact: true }).getByRole("link", { name: sys.name }).click(); // (the matrix's column heads link too)
       await page.waitForURL((u) => u.pathname === `/admin/roles/system/${sys.key}`);
       expect(await legends(page).allTextContents()).toEqual(expect.arrayContaining(["Admin: users", "Admin: keys", "Admin: roles"]));
       expect(await page.locator('input[value="gatehouse.team.read"]').count()).toBe(0);

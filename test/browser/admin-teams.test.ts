@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import type { Page } from "playwright-core";
 import type { TestApp } from "../helpers/test-app.ts";
 import { teamWithMembers } from "../helpers/team-flow.ts";
-import { useAdminBrowser } from "./admin-harness.ts";
+import { adminNav, useAdminBrowser } from "./admin-harness.ts";
 import { SCREENSHOTS, VIEWPORTS } from "./screens.ts";
 
 const XSS = `"><svg onload=alert(1)>`;
@@ -28,7 +28,7 @@ describe("admin teams pages in chromium", { timeout: 120_000 }, () => {
       const size = `${viewport.width}x${viewport.height}`;
       const page = await h.newPage({ viewport });
       await h.signInAsAdmin(page, "/admin/teams");
-      expect(await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Teams" }).getAttribute("aria-current")).toBe("page");
+      expect(await (await adminNav(page)).getByRole("link", { name: "Teams" }).getAttribute("aria-current")).toBe("page");
       await page.getByLabel("Name or slug").fill(tag);
       await page.getByRole("button", { name: "Search" }).click();
       await page.waitForURL((u) => u.searchParams.get("q") === tag);

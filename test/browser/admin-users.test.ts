@@ -7,7 +7,7 @@
 import { describe, it, expect, beforeAll } from "vitest";
 import type { Page } from "playwright-core";
 import type { TestApp } from "../helpers/test-app.ts";
-import { useAdminBrowser, type AdminBrowser } from "./admin-harness.ts";
+import { adminNav, useAdminBrowser, type AdminBrowser } from "./admin-harness.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { openAccountPage, asksToSignIn } from "../helpers/sessions.ts";
 import { textContrasts } from "./contrast.ts";
@@ -37,7 +37,7 @@ describe("admin users pages in chromium", { timeout: 120_000 }, () => {
 
       const page = await newPage({ viewport });
       await signInAsAdmin(page);
-      expect(await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Users" }).getAttribute("aria-current")).toBe("page");
+      expect(await (await adminNav(page)).getByRole("link", { name: "Users" }).getAttribute("aria-current")).toBe("page");
       await page.getByLabel("Email or username").fill(tag);
       await page.getByRole("button", { name: "Search" }).click();
       await page.waitForURL((u) => u.searchParams.get("q") === tag);

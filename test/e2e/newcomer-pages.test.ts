@@ -189,6 +189,10 @@ describe("the newcomer path", () => {
     expect(pages[0]!.html).toContain('<button class="btn btn-primary btn-block" type="submit">Sign in</button>');
     const views = ["login-totp.eta", "login.eta", "register.eta"].map((f) => readFileSync(new URL(`../../views/pages/${f}`, import.meta.url), "utf8"));
     for (const v of views) expect(v).not.toMatch(/two-step|Two-step|>Login</);
-    expect(views[0]).toContain("Two-factor authentication");
+    // the sign-in pages' English words live in the message catalogue (src/lib/i18n/en.ts)
+    const english = readFileSync(new URL("../../src/lib/i18n/en.ts", import.meta.url), "utf8");
+    expect(english).not.toMatch(/two-step|Two-step|"Login"/);
+    expect(views[0]).toContain("it.t('totp.title')");
+    expect(english).toContain('"totp.title": "Two-factor authentication"');
   });
 });

@@ -23,11 +23,14 @@ import { createSingleSessionGate } from "./gate-single-session.ts";
 import { createTeamStep } from "./team.ts";
 import { createEnrolStep, type EnrolmentPort } from "./enrol.ts";
 import { createMagicLinkStrategy, type MagicLinkPort } from "./magic-link.ts";
+import { createUpstreamStrategy, type UpstreamPort } from "./upstream.ts";
+import { createUpstreamLinkStrategy } from "./upstream-link.ts";
 import { createStepUp, planAfter, unmet, type LiveSession } from "./step-up.ts";
 import { createFinish } from "./finish.ts";
 import { createLoginStore } from "./store.ts";
 import { createTrail, type AuditWriter, type Trail } from "./trail.ts";
-import type { Facts, FlowClock, Outcome } from "./types.ts";
+import type { Facts, FlowClock, LinkProof, Outcome } from "./types.ts";
+import { inSpan } from "../../lib/spans.ts";
 
 export type LoginEngineDeps = {
   redis: RedisClient;
@@ -37,6 +40,8 @@ export type LoginEngineDeps = {
   totp: Pick<TotpService, "verifyCode">;
   passkeys: PasskeyPort;
   magicLinks: MagicLinkPort;
+  /** upstream identity providers (services/federation/); none: no sign-in through them (unit tests of other steps) */
+  federation?: UpstreamPort;
   enrolment: EnrolmentPort;
   teams: Pick<TeamService, "membershipsOf">;
   risk: RiskService;
@@ -48,12 +53,22 @@ export type LoginEngineDeps = {
   limits: { holdEmailsPerUser: Limit; deviceCodesPerIp: Limit; deviceCodesPerUser: Limit };
 };
 
+/** a step's outcome as span attributes: its kind, and the page or refusal code (fixed words, never input) */
+const outcomeAttributes = (o: { kind: string }): Record<string, string> => {
+  const out = o as Outcome;
+  return {
+    "gatehouse.login.outcome": o.kind,
+    ...(out.kind === "continue" ? { "gatehouse.login.page": out.page } : out.kind === "refused" ? { "gatehouse.login.refusal": out.code } : {}),
+  };
+};
+
 export function createLoginEngine(deps: LoginEngineDeps) {
   const { clock } = deps;
   const store = createLoginStore(deps.redis, clock);
 
   const firstFactors: FirstFactorStrategy[] = [
     createPasswordStrategy(deps), createPasskeyFirstFactor(deps.passkeys), createMagicLinkStrategy({ magicLinks: deps.magicLinks, accounts: deps.accounts }),
+    ...(deps.federation ? [createUpstreamStrategy(deps.federation), createUpstreamLinkStrategy({ links: deps.federation.links, accounts: deps.accounts, passkeys: deps.passkeys })] : []),
   ];
   const secondFactors: SecondFactorStrategy[] = [createTotpStrategy(deps.totp), createPasskeySecondFactor(deps.passkeys)];
 
@@ -74,7 +89,12 @@ export function createLoginEngine(deps: LoginEngineDeps) {
   let enrol: ReturnType<typeof createEnrolStep> | undefined;
   const gates = createGateRunner({ store, accounts: deps.accounts, gates: gateOrder }, (facts, who, trail) =>
     who.enrolFor?.length ? enrol!.begin(facts, who, who.enrolFor, trail) : team!.proceed(facts, who, trail));
-  const finish = createFinish({ signIns: deps.signIns, clock, settle: gates.settleAll });
+  // a pending upstream link (upstream-link.ts) is made only here, once every factor and gate has passed
+  const links = deps.federation?.links;
+  const completeLink = links
+    ? async (facts: Facts, userId: string, proof: LinkProof) => Boolean(await links.complete(facts.uid, userId, { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId }, proof))
+    : undefined;
+  const finish = createFinish({ signIns: deps.signIns, clock, settle: gates.settleAll, completeLink });
   team = createTeamStep({ store, teams: deps.teams, finish, stillValid: gates.stillValid });
   const secondFactor = createSecondFactorStep({ store, accounts: deps.accounts, strategies: secondFactors }, gates.run);
   enrol = createEnrolStep({ store, accounts: deps.accounts, port: deps.enrolment }, (facts, who, trail) => team!.proceed(facts, who, trail));
@@ -82,22 +102,27 @@ export function createLoginEngine(deps: LoginEngineDeps) {
 
   /** the trail of one request's audit events */
   const trailOf = (facts: Facts): Trail => createTrail(deps.audit, facts);
-  /** one request's step with its trail: what it collected is written even when a later part throws (a refused email, a store down) */
-  async function step<T>(facts: Facts, act: (trail: Trail) => Promise<T>): Promise<T> {
-    const trail = trailOf(facts);
-    try {
-      return await act(trail);
-    } catch (err) {
-      await trail.flush().catch(() => {});
-      throw err;
-    }
+  /**
+   * one request's step with its trail: what it collected is written even when a later part throws (a refused email,
+   * a store down); traced as the span login.<name> with its outcome (lib/spans.ts)
+   */
+  function step<T extends { kind: string }>(name: string, facts: Facts, act: (trail: Trail) => Promise<T>): Promise<T> {
+    return inSpan(`login.${name}`, { "gatehouse.login.step": name }, async () => {
+      const trail = trailOf(facts);
+      try {
+        return await act(trail);
+      } catch (err) {
+        await trail.flush().catch(() => {});
+        throw err;
+      }
+    }, outcomeAttributes);
   }
 
   return {
     trailOf,
 
     /** the first factor: whatever waited in this interaction is dropped, then the strategy decides */
-    firstFactor: (facts: Facts, input: FirstFactorInput): Promise<Outcome> => step(facts, async (trail) => {
+    firstFactor: (facts: Facts, input: FirstFactorInput): Promise<Outcome> => step(`first_factor.${input.method}`, facts, async (trail) => {
       await store.drop(facts.uid);
       const authAt = clock.now().getTime();
       const result = await strategyFor(firstFactors, input).authenticate(input, facts);
@@ -112,18 +137,18 @@ export function createLoginEngine(deps: LoginEngineDeps) {
       // what the acr level asked for still needs (step-up.ts): a second factor, nothing more, or out of reach
       const plan = planAfter(amr, result.multiFactor, result.multiFactor ? [] : await secondFactor.enrolled(user), facts.requiredAcr);
       if (plan.next === "unmet") return unmet(facts, user, amr, trail);
-      if (plan.next === "second_factor") return secondFactor.begin(facts, user, amr, remember, authAt, trail, { ...stepUp, ...(plan.only ? { only: plan.only } : {}) });
+      if (plan.next === "second_factor") return secondFactor.begin(facts, user, amr, remember, authAt, trail, { ...stepUp, ...(plan.only ? { only: plan.only } : {}), ...(result.idp ? { idp: result.idp, audit: result.audit } : {}), ...(result.link ? { link: result.link } : {}) });
       // a method that proved two factors (a passkey) is judged by the device gate like a second factor
       if (result.multiFactor) await deps.accounts.completeSignIn(user, { ip: facts.ip, userAgent: facts.userAgent, deviceToken: facts.deviceToken });
-      const audit = { amr, ...(result.method ? { method: result.method } : {}), ...(result.stepUp ? { stepUp: result.stepUp } : {}) };
+      const audit = { amr, ...(result.method ? { method: result.method } : {}), ...(result.stepUp ? { stepUp: result.stepUp } : {}), ...result.audit };
       // an administrator requires a second factor and this user has none: set one up once the gates pass (enrol.ts)
       const requiredBy = result.multiFactor ? [] : await enrol!.needed(user);
-      const who = { userId: user.id, amr, remember, authAt, audit, ...(requiredBy.length ? { enrolFor: requiredBy } : {}) };
+      const who = { userId: user.id, amr, remember, authAt, audit, ...(result.idp ? { idp: result.idp } : {}), ...(result.link ? { link: result.link } : {}), ...(requiredBy.length ? { enrolFor: requiredBy } : {}) };
       return gates.run(facts, who, trail, user);
     }),
 
     /** a live session weaker than the acr level asked for: straight to the missing second factor (step-up.ts) */
-    stepUp: (facts: Facts, session: LiveSession): Promise<Outcome> => step(facts, async (trail) => {
+    stepUp: (facts: Facts, session: LiveSession): Promise<Outcome> => step("step_up", facts, async (trail) => {
       await store.drop(facts.uid);
       return stepUp(facts, session, trail);
     }),
@@ -142,26 +167,26 @@ export function createLoginEngine(deps: LoginEngineDeps) {
     /** the forced TOTP setup (enrol.ts) */
     enrol: {
       show: (facts: Facts) => enrol!.show(facts),
-      confirm: (facts: Facts, code: string) => step(facts, (trail) => enrol!.confirm(facts, code, trail)),
-      proceed: (facts: Facts) => step(facts, (trail) => enrol!.proceed(facts, trail)),
+      confirm: (facts: Facts, code: string) => step("enrol.confirm", facts, (trail) => enrol!.confirm(facts, code, trail)),
+      proceed: (facts: Facts) => step("enrol.proceed", facts, (trail) => enrol!.proceed(facts, trail)),
     },
 
     secondFactor: {
       waiting: (facts: Facts) => secondFactor.waiting(facts.uid),
       methods: (facts: Facts) => secondFactor.methods(facts.uid),
-      submit: (facts: Facts, input: { method: string; code: string }) => step(facts, (trail) => secondFactor.submit(facts, input, trail)),
+      submit: (facts: Facts, input: { method: string; code: string }) => step("second_factor", facts, (trail) => secondFactor.submit(facts, input, trail)),
     },
 
-    hold: ((a) => ({ visit: (facts: Facts) => step(facts, (trail) => a.visit(facts, trail)), poll: a.poll }))(risk.actions(gates)),
-    device: ((a) => ({ show: a.show, submit: (facts: Facts, code: string) => step(facts, (trail) => a.submit(facts, code, trail)), resend: a.resend }))(device.actions(gates)),
+    hold: ((a) => ({ visit: (facts: Facts) => step("hold.visit", facts, (trail) => a.visit(facts, trail)), poll: a.poll }))(risk.actions(gates)),
+    device: ((a) => ({ show: a.show, submit: (facts: Facts, code: string) => step("device.submit", facts, (trail) => a.submit(facts, code, trail)), resend: a.resend }))(device.actions(gates)),
     singleSession: ((a) => ({
       show: a.show,
-      replace: (facts: Facts) => step(facts, (trail) => a.replace(facts, trail)),
-      cancel: (facts: Facts) => step(facts, (trail) => a.cancel(facts, trail)),
+      replace: (facts: Facts) => step("single_session.replace", facts, (trail) => a.replace(facts, trail)),
+      cancel: (facts: Facts) => step("single_session.cancel", facts, (trail) => a.cancel(facts, trail)),
     }))(singleSession.actions(gates)),
     team: {
       show: (facts: Facts) => team!.show(facts),
-      choose: (facts: Facts, pick: string | undefined) => step(facts, (trail) => team!.choose(facts, pick, trail)),
+      choose: (facts: Facts, pick: string | undefined) => step("team.choose", facts, (trail) => team!.choose(facts, pick, trail)),
       forSession: team.forSession,
     },
   };

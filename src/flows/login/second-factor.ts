@@ -7,7 +7,7 @@ import type { User } from "../../queries/users.ts";
 import type { AccountService } from "../../services/accounts.ts";
 import type { LoginStore } from "./store.ts";
 import type { Trail } from "./trail.ts";
-import { refused, type AuditData, type Facts, type Outcome, type SecondFactorState, type SignedIn } from "./types.ts";
+import { refused, type AuditData, type Facts, type LinkProof, type Outcome, type SecondFactorState, type SignedIn } from "./types.ts";
 
 export type SecondFactorInput = { method: string; code: string };
 
@@ -52,7 +52,7 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
     },
 
     /** the first factor passed: wait for the second */
-    async begin(facts: Facts, user: User, amr: string[], remember: boolean, authAt: number, trail: Trail, stepUp: { stepUp?: "network"; only?: string[] } = {}): Promise<Outcome> {
+    async begin(facts: Facts, user: User, amr: string[], remember: boolean, authAt: number, trail: Trail, stepUp: { stepUp?: "network"; only?: string[]; idp?: string; audit?: AuditData; link?: LinkProof } = {}): Promise<Outcome> {
       await store.save<SecondFactorState>(facts.uid, facts.interactionExp, { step: "second_factor", userId: user.id, remember, authAt, amr, ...stepUp });
       const methods = await methodsOf(user, stepUp.only);
       trail.add({ type: "login.second_factor_required", outcome: "success", userId: user.id, data: { method: methods[0] ?? "totp" } });
@@ -90,8 +90,8 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
       await accounts.completeSignIn(user, request);
       if (check.event) trail.add({ ...check.event, outcome: "success", userId: user.id });
       const amr = [...state.amr, ...check.amr.filter((a) => !state.amr.includes(a))];
-      const audit: AuditData = { amr, method: check.method, ...(state.stepUp ? { stepUp: state.stepUp } : {}) };
-      return next(facts, { userId: user.id, amr, remember: state.remember, authAt: state.authAt, audit }, trail, user);
+      const audit: AuditData = { amr, method: check.method, ...(state.stepUp ? { stepUp: state.stepUp } : {}), ...state.audit };
+      return next(facts, { userId: user.id, amr, remember: state.remember, authAt: state.authAt, audit, ...(state.idp ? { idp: state.idp } : {}), ...(state.link ? { link: state.link } : {}) }, trail, user);
     },
   };
 }

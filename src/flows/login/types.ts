@@ -25,9 +25,16 @@ export type Facts = {
 
 export type AuditData = Record<string, string | string[]>;
 
+/** how the account proved itself for a pending upstream link (upstream-link.ts) */
+export type LinkProof = "password" | "passkey";
+
 /** who signed in and how, once every factor has passed; authAt: when the first factor was checked (ms, app clock) */
 export type SignedIn = {
   userId: string; amr: string[]; remember: boolean; authAt: number; audit: AuditData;
+  /** the upstream identity provider signed in through (its connector slug): the tokens' `idp` claim */
+  idp?: string;
+  /** an upstream identity waits to be linked to this account, made only when the whole sign-in finishes (upstream-link.ts) */
+  link?: LinkProof;
   /** an administrator requires a second factor and the user has none: set one up once every gate has passed (enrol.ts) */
   enrolFor?: string[];
 };
@@ -40,6 +47,8 @@ export type SecondFactorState = {
   step: "second_factor"; userId: string; remember: boolean; authAt: number; amr: string[]; stepUp?: "network"; expiresAt: number;
   /** only these second-factor methods will do (a phishing-resistant level asked for: a passkey); none: any */
   only?: string[];
+  /** the first factor was an upstream identity provider (its slug) and what it adds to the audit */
+  idp?: string; audit?: AuditData; link?: LinkProof;
 };
 /** the login waits at `gate` (a page of its own); `passed` are the gates already behind it */
 export type GateState = { step: "gate"; gate: GateName; who: SignedIn; passed: GateName[]; data: Record<string, string>; expiresAt: number };
@@ -56,7 +65,8 @@ export type LoginPage = "totp" | "hold" | "device" | "single-session" | "team" |
 export type RefusalCode =
   | "login.invalid_credentials" | "login.unverified" | "login.busy" | "login.invalid_code" | "login.expired"
   | "login.team_required" | "device.wrong_code" | "device.code_expired" | "device.attempts_used" | "device.account_locked"
-  | "device.cooldown" | "device.email_limited" | "device.code_format" | "login.passkey_refused" | "login.magic_link_invalid" | "login.magic_code_invalid";
+  | "device.cooldown" | "device.email_limited" | "device.code_format" | "login.passkey_refused" | "login.magic_link_invalid" | "login.magic_code_invalid"
+  | "login.upstream_failed" | "login.upstream_cancelled" | "login.upstream_unavailable" | "login.upstream_no_email" | "login.upstream_email_taken" | "login.upstream_link_required";
 
 export type Refusal = {
   code: RefusalCode; attemptsLeft?: number; retryAfter?: number; message?: string;
@@ -67,6 +77,8 @@ export type Refusal = {
 /** the finished login, handed to oidc-provider once */
 export type Finished = {
   accountId: string; amr: string[]; remember: boolean; teamId: string | null;
+  /** the upstream identity provider signed in through (connector slug), for the `idp` claim */
+  idp?: string;
   /** the authentication context class the sign-in earned (lib/acr.ts) */
   acr?: string;
   /** a fresh trusted-device cookie value to set on this browser */

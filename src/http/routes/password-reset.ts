@@ -10,6 +10,7 @@ import { parseIdentifier } from "../../services/identifiers.ts";
 import type { RequestInfo } from "../../services/notifications.ts";
 import { parseBody } from "../body.ts";
 import { passwordHint } from "../../services/password-policy.ts";
+import { localeLocals } from "../locale.ts";
 
 const requestBody = z.object({
   identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
@@ -36,7 +37,7 @@ function createHelpers(app: AppContext) {
     ctx.status = status;
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
-    ctx.body = await views.render(`pages/${name}`, locals);
+    ctx.body = await views.render(`pages/${name}`, { ...localeLocals(ctx, name, app.config.defaultLocale), ...locals });
   };
   /** the reset pages carry the token in their URL or form: no Referer leaves them (overrides helmet's same-origin) */
   const resetPage = (ctx: Context, name: string, locals: Record<string, unknown>, status = 200) => {

@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
 import { parseBody } from "../body.ts";
 import { passwordHint } from "../../services/password-policy.ts";
+import { localeLocals } from "../locale.ts";
 import { normalizeEmail } from "../../services/identifiers.ts";
 import type { InvitationDetails } from "../../services/invitations.ts";
 import { setNotice } from "../notices.ts";
@@ -21,11 +22,15 @@ const registerBody = z.object({
   // required for Door A, but checked after the password (the service says so), so messages follow the form's order
   team_name: z.string().max(200, "That team name is too long").optional(),
   team_slug: z.string().max(100, "That team address is too long").optional(),
+  // Door A with the Virtuozzo plugin on: the platform account the new team is billed through (checked by the service)
+  platform_login: z.string().max(320, "That platform login is too long").optional(),
+  platform_password: z.string().max(1024, "That platform password is too long").optional(),
+  platform_url: z.string().max(2048).optional(),
   _csrf: z.string().optional(),
 });
 type TeamInvitation = Extract<InvitationDetails, { kind: "team" }>;
 /** the service's field names as the form's */
-const FORM_FIELD: Record<string, string> = { teamName: "team_name", teamSlug: "team_slug" };
+const FORM_FIELD: Record<string, string> = { teamName: "team_name", teamSlug: "team_slug", platform: "platform_login" };
 const INVITATION_TOKEN = /^[\w-]{20,100}$/;
 const resendBody = z.object({ email: z.email("Enter a valid email address").max(320), _csrf: z.string().optional(), return_proof: z.string().max(128).optional() });
 const confirmBody = z.object({ token: z.string().min(20).max(100), _csrf: z.string().optional() });
@@ -38,7 +43,7 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     ctx.status = status;
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
-    ctx.body = await views.render(`pages/${name}`, locals);
+    ctx.body = await views.render(`pages/${name}`, { ...localeLocals(ctx, name, app.config.defaultLocale), ...locals });
   };
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
   const appReturn = createRegistrationReturn(app);
@@ -59,17 +64,21 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     return { invitation: inspected.invitation, token: token as string };
   }
 
-  type Typed = { username?: string; email?: string; team_name?: string; team_slug?: string };
+  type Typed = { username?: string; email?: string; team_name?: string; team_slug?: string; platform_login?: string; platform_url?: string };
   const renderRegister = async (ctx: Context, door: Awaited<ReturnType<typeof invitationOf>>, locals: Typed & { error?: string; field?: string }, status = 200) => {
     const login = signInPath(ctx);
     // "Register as Administrator": only while no administrator exists, and never from an app's sign-in
-    const adminRegister = !(await services.accounts.adminExists()) && !(await appReturn.paramsOf(login));
+    const appParams = await appReturn.paramsOf(login);
+    const adminRegister = !(await services.accounts.adminExists()) && !appParams;
+    ctx.state.uiLocales = appParams?.ui_locales; // the app's language choice comes first here too (http/locale.ts)
     const invited = door && "invitation" in door ? door : undefined;
     const query = new URLSearchParams({ ...(invited ? { invitation: invited.token } : {}), ...(login ? { login } : {}) }).toString();
     return page(ctx, "register", {
       title: "Create an account", csrfToken: csrf.token(ctx, "register"), minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength),
       action: query ? `/register?${query}` : "/register", loginUrl: login ?? "/login", adminRegister,
       ...(door && "problem" in door ? { problem: door.problem } : {}),
+      // Door A asks for the team's Virtuozzo platform account while the plugin is on (never with an invitation)
+      ...(app.config.virtuozzo.enabled && !invited ? { virtuozzo: { platforms: app.config.virtuozzo.platformUrls } } : {}),
       ...locals,
       ...(invited ? { invitation: { teamName: invited.invitation.team.name, roleName: invited.invitation.role.name }, email: invited.invitation.email } : {}),
     }, status);
@@ -84,12 +93,13 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const invited = door && "invitation" in door ? door : undefined;
     const parsed = registerBody.safeParse(invited ? { ...submitted(ctx), email: invited.invitation.email } : submitted(ctx));
     const text = (name: keyof Typed, max: number) => String(submitted(ctx)[name] ?? "").slice(0, max);
-    const typed: Typed = { username: text("username", 64), email: text("email", 320), team_name: text("team_name", 200), team_slug: text("team_slug", 100) };
+    const typed: Typed = { username: text("username", 64), email: text("email", 320), team_name: text("team_name", 200), team_slug: text("team_slug", 100), platform_login: text("platform_login", 320), platform_url: text("platform_url", 2048) };
     if (!parsed.success) return renderRegister(ctx, door, { ...typed, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
-    const { username, email, password, team_name, team_slug } = parsed.data;
+    const { username, email, password, team_name, team_slug, platform_login, platform_password, platform_url } = parsed.data;
+    const platform = app.config.virtuozzo.enabled ? { platform: { login: platform_login ?? "", password: platform_password ?? "", ...(platform_url ? { platformUrl: platform_url } : {}) } } : {};
     const result = await services.registration.register(
       // Door B joins the invited team; Door A (also after a link that no longer works) brings a team of its own
-      { username, email, password, ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "" } }) },
+      { username, email, password, ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "", ...platform } }) },
       requestInfo(ctx),
       {
         beforeEmail: (address) => rateLimits.accountPerIdentifier.consume(address),

@@ -38,6 +38,8 @@ export function createMailer(deps: {
   outbox: Outbox;
   /** the host of every Message-ID (<outbox row id@host>): the issuer's */
   messageIdHost: string;
+  /** BRAND_NAME: said in the subjects instead of "Gatehouse" */
+  productName?: string;
 }) {
   // bounded waits: a hung SMTP server fails the attempt (and it is retried) well within the outbox lease
   const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
@@ -54,7 +56,7 @@ export function createMailer(deps: {
 
   /** renders now (a template error is a bug and throws) into a sealed outbox row */
   async function compose(message: MailMessage): Promise<NewOutboxMessage> {
-    const subject = EMAIL_SUBJECTS[message.template];
+    const subject = EMAIL_SUBJECTS[message.template].replaceAll("Gatehouse", deps.productName ?? "Gatehouse");
     const locals = { ...(plainText(message.locals) as Record<string, unknown>), subject };
     const [html, text] = await Promise.all([
       deps.render(`emails/${message.template}/html`, locals),

@@ -12,6 +12,6 @@ export type Delivery = { outbox: Outbox; mailer: Mailer };
 
 export function createDelivery(config: Config, queries: OutboxQueries, clock: Clock, log: Logger, render: RenderPage, telemetry?: Telemetry): Delivery {
   const outbox = createOutbox({ queries, clock, masterKey: config.secrets.masterKey, log, settings: config.outbox, ...(telemetry ? { counts: telemetry } : {}) });
-  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render, log, outbox, messageIdHost: new URL(config.issuer).hostname });
+  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render, log, outbox, messageIdHost: new URL(config.issuer).hostname, productName: config.brand.name });
   return { outbox, mailer };
 }

@@ -13,6 +13,7 @@ import { registerSessionsRoutes } from "./sessions.ts";
 import { registerDevicesRoutes } from "./devices.ts";
 import { registerPasskeyRoutes } from "./passkeys.ts";
 import { registerDataRoutes } from "./data.ts";
+import { registerProviderRoutes } from "./providers.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 import { isAdministrator } from "../admin/shared.ts";
 
@@ -59,4 +60,5 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
   registerDevicesRoutes(router, app, helpers);
   registerPasskeyRoutes(router, app, helpers);
   registerDataRoutes(router, app, helpers);
+  registerProviderRoutes(router, app, helpers);
 }

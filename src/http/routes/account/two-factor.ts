@@ -24,6 +24,8 @@ const disableBody = z.object({ password, code: code("Enter a code from your auth
 const LOCKED = "Your account is locked after too many failed attempts. Try again later.";
 const WRONG_PASSWORD = "That is not your current password.";
 const WRONG_CODE = "That code is not valid. Enter the newest code from your app, or an unused backup code.";
+/** an account made through a sign-in provider (#17) has no password to confirm with: it sets one first */
+const NO_PASSWORD = "Your account has no password to confirm this with (you sign in through another provider). Set a password first with \"Forgot your password?\" on the sign-in page, then come back here.";
 
 export function registerTwoFactorRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
@@ -39,6 +41,7 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     await h.render(ctx, "two-factor", {
       title: "Two-factor authentication",
       csrfToken: csrf.token(ctx, BINDING),
+      hasPassword: Boolean(user.passwordHash),
       ...locals,
       view,
       enrollment: view === "enroll" && enrollment ? { qrSvg: enrollment.qrSvg, secret: groupForReading(enrollment.secret) } : undefined,
@@ -68,6 +71,12 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
   async function reauthenticate(ctx: Context, user: User, form: "setup" | "regenerate" | "disable", auditType: string, given: { password: string; code?: string }): Promise<{ method?: "totp" | "backup" } | null> {
     // a browser the user trusts is judged by its own lockout count
     const info = h.credentialRequest(ctx);
+    // nothing to check a password against: refused clearly, and no failure counts toward the lockout
+    if (!user.passwordHash) {
+      await audit(ctx, user, auditType, "failure", { reason: "no_password" });
+      await show(ctx, { error: NO_PASSWORD, field: `${form}-password` }, 409);
+      return null;
+    }
     const check = await services.accounts.confirmPassword(user, given.password, info);
     if (check.outcome !== "ok") {
       await audit(ctx, user, auditType, "failure", { reason: check.outcome });

@@ -1,6 +1,8 @@
-// The admin audit log (/admin/audit, permission gatehouse.admin.audit.read): a GET form of filters (user id or
-// email, team slug or id, event type exact or "prefix.", outcome, from/to dates), the events newest first with a
-// "Next page" cursor link, and /admin/audit/export.csv with the same filters: the CSV streamed from
+// The admin audit log (/admin/audit, permission gatehouse.admin.audit.read): a GET form of filters kept in the URL
+// (user and actor by id or email, team slug or id, event type exact or "prefix.", outcome, from/to dates, and
+// whether to include read access: user.searched/user.viewed are hidden unless asked), the events newest first as
+// compact rows with their details in a <details> (audit-rows.ts), "Next page" / "Newest" cursor links, and
+// /admin/audit/export.csv with the same filters: the CSV streamed from
 // auditLog.exportCsv (formula-safe cells), X-Export-Truncated when it stops at the export limit; every export is
 // itself audited (audit.exported: the filter, the row count, the admin). Bad filters: the page with the message, 400.
 import type Router from "@koa/router";
@@ -11,9 +13,12 @@ import { AuditQueryError, EXPORT_MAX_ROWS } from "../../../services/audit-log.ts
 import type { AdminRouteHelpers } from "./shared.ts";
 import { parseDateInput, RangeInputError } from "./dashboard-range.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { auditRow } from "./audit-rows.ts";
 
 const PAGE_SIZE = 50;
-const FIELDS = ["user", "team", "type", "outcome", "from", "to"] as const;
+const FIELDS = ["user", "actor", "team", "type", "outcome", "from", "to", "reads"] as const;
+/** common event families for the type field's suggestions (any type or prefix may be typed) */
+const TYPE_SUGGESTIONS = ["login.", "login.failed", "login.succeeded", "lockout.", "user.", "team.", "client.", "keys.", "session.", "password.", "password_reset.", "two_factor.", "passkey.", "email.", "account.", "system_role.", "audit.exported", "user.viewed", "user.searched"];
 type FormValues = Record<(typeof FIELDS)[number], string>;
 
 class FilterError extends Error {}
@@ -23,16 +28,19 @@ function formValues(query: Record<string, unknown>): FormValues {
   return Object.fromEntries(FIELDS.map((f) => [f, one(f)])) as FormValues;
 }
 
+/** a user id as typed, or the id of the account with that email (it has an @: normalized there) */
+async function userIdOf(app: AppContext, value: string): Promise<string> {
+  if (!value.includes("@")) return value;
+  const user = await app.services.accounts.findByIdentifier(value);
+  if (!user) throw new FilterError(`No user has the email address ${value}.`);
+  return user.id;
+}
+
 /** the form's values as the audit log's filter: an email or a team slug resolved to its id */
 async function toFilter(app: AppContext, v: FormValues): Promise<Record<string, string>> {
   const filter: Record<string, string> = {};
-  if (v.user) {
-    if (v.user.includes("@")) {
-      const user = await app.services.accounts.findByIdentifier(v.user); // an email (it has an @): normalized there
-      if (!user) throw new FilterError(`No user has the email address ${v.user}.`);
-      filter.userId = user.id;
-    } else filter.userId = v.user;
-  }
+  if (v.user) filter.userId = await userIdOf(app, v.user);
+  if (v.actor) filter.actorId = await userIdOf(app, v.actor);
   if (v.team) {
     if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v.team)) filter.teamId = v.team;
     else {
@@ -60,16 +68,12 @@ const query = (v: Partial<FormValues> & { cursor?: string }) => {
   return s ? `?${s}` : "";
 };
 
-const compact = (data: unknown) => {
-  const text = JSON.stringify(data ?? {});
-  return text === "{}" ? "" : text;
-};
-
 export function registerAdminAuditRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { auditLog } = app.services;
 
   const badFilter = (ctx: Context, values: FormValues, err: Error) =>
-    h.render(ctx, "audit", { section: "audit", title: "Audit log", values, events: [], error: `Those filters cannot be used: ${err.message}` }, 400);
+    h.render(ctx, "audit", { section: "audit", title: "Audit log", values, typeSuggestions: TYPE_SUGGESTIONS, events: [], error: `Those filters cannot be used: ${err.message}` }, 400);
+  const hideReads = (values: FormValues) => ({ hideReads: values.reads !== "1" });
 
   router.get("/admin/audit", h.requireAdmin(ADMIN_PERMISSIONS.auditRead), async (ctx) => {
     const values = formValues(ctx.query);
@@ -77,15 +81,16 @@ export function registerAdminAuditRoutes(router: Router, app: AppContext, h: Adm
     let page, size;
     try {
       const filter = await toFilter(app, values);
-      [page, size] = await Promise.all([auditLog.list({ ...filter, cursor, limit: PAGE_SIZE }), auditLog.exportSize(filter)]);
+      [page, size] = await Promise.all([auditLog.list({ ...filter, cursor, limit: PAGE_SIZE }, hideReads(values)), auditLog.exportSize(filter, hideReads(values))]);
     } catch (err) {
       if (err instanceof FilterError || err instanceof AuditQueryError) return badFilter(ctx, values, err);
       throw err;
     }
     await h.render(ctx, "audit", {
-      section: "audit", title: "Audit log", values, filtered: FIELDS.some((f) => values[f]), firstPage: !cursor,
-      events: page.events.map((e) => ({ ...e, time: `${e.createdAt.slice(0, 19).replace("T", " ")} UTC`, dataText: compact(e.data) })),
+      section: "audit", title: "Audit log", values, typeSuggestions: TYPE_SUGGESTIONS, filtered: FIELDS.some((f) => values[f]), firstPage: !cursor,
+      events: page.events.map(auditRow),
       nextUrl: page.nextCursor ? `/admin/audit${query({ ...values, cursor: page.nextCursor })}` : null,
+      newestUrl: cursor ? `/admin/audit${query(values)}` : null,
       exportUrl: `/admin/audit/export.csv${query(values)}`,
       exportRows: size.rows, exportTruncated: size.truncated, exportMax: EXPORT_MAX_ROWS,
     });
@@ -95,7 +100,7 @@ export function registerAdminAuditRoutes(router: Router, app: AppContext, h: Adm
     const values = formValues(ctx.query);
     let exported: Awaited<ReturnType<typeof auditLog.exportFor>>;
     try {
-      exported = await auditLog.exportFor(await toFilter(app, values), h.actor(ctx));
+      exported = await auditLog.exportFor(await toFilter(app, values), h.actor(ctx), hideReads(values));
     } catch (err) {
       if (err instanceof FilterError || err instanceof AuditQueryError) return badFilter(ctx, values, err);
       throw err;

@@ -15,6 +15,8 @@ import { registerAdminKeyRoutes } from "./keys.ts";
 import { registerAdminTeamRoutes } from "./teams.ts";
 import { registerAdminRoleRoutes } from "./roles.ts";
 import { registerAdminOutboxRoutes } from "./outbox.ts";
+import { registerAdminWebhookRoutes } from "./webhooks.ts";
+import { registerAdminConnectorRoutes } from "./connectors.ts";
 
 export function registerAdminRoutes(router: Router, app: AppContext): void {
   const requireAccount = requireAccountMiddleware(createAccountSessions(app));
@@ -36,4 +38,6 @@ export function registerAdminRoutes(router: Router, app: AppContext): void {
   registerAdminClientRoutes(router, app, h);
   registerAdminKeyRoutes(router, app, h);
   registerAdminOutboxRoutes(router, app, h);
+  registerAdminWebhookRoutes(router, app, h);
+  registerAdminConnectorRoutes(router, app, h);
 }

@@ -21,13 +21,14 @@ export function registerAdminKeyRoutes(router: Router, app: AppContext, h: Admin
     const keys = (await services.keys.list())
       .map((k) => ({ kid: k.id, alg: k.alg, state: k.state, created: when(k.createdAt), activated: when(k.activatedAt), retireAfter: when(k.retireAfter), createdAt: k.createdAt }))
       .sort((a, b) => (ORDER[a.state]! - ORDER[b.state]!) || b.createdAt.getTime() - a.createdAt.getTime());
-    return h.render(ctx, "keys", { section: "keys", title: "Signing keys", keys, notice, refreshSeconds: app.config.keys.refreshSeconds });
+    // no timed refresh (WCAG 2.2.1, axe meta-refresh): the page says when it was read and offers a reload
+    return h.render(ctx, "keys", { section: "keys", title: "Signing keys", keys, notice, shownAt: when(app.clock.now()) });
   }
 
   router.get("/admin/keys", guard, (ctx) => renderList(ctx));
 
   router.get("/admin/keys/rotate", guard, (ctx) => h.render(ctx, "keys-confirm", {
-    section: "keys", title: "Rotate the signing keys", csrfToken: csrf.token(ctx, CSRF), refreshSeconds: app.config.keys.refreshSeconds,
+    section: "keys", title: "Rotate the signing keys", csrfToken: csrf.token(ctx, CSRF),
   }));
 
   router.post("/admin/keys/rotate", guard, parseBody(app.config.bodyLimit), async (ctx) => {

@@ -24,7 +24,7 @@ type Notice = keyof typeof NOTICES;
 
 const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "");
 const row = (e: OutboxEntry) => ({
-  id: e.id, kind: e.kind === "email" ? "Email" : "Back-channel logout", topic: e.topic, recipient: e.recipient, attempts: e.attempts,
+  id: e.id, kind: e.kind === "email" ? "Email" : e.kind === "webhook" ? "Webhook" : "Back-channel logout", topic: e.topic, recipient: e.recipient, attempts: e.attempts,
   lastError: e.lastError ?? "", created: when(e.createdAt), next: when(e.nextAttemptAt), dead: when(e.deadAt),
 });
 
@@ -74,7 +74,7 @@ export function registerAdminOutboxRoutes(router: Router, app: AppContext, h: Ad
         section: "outbox", title: "Discard this message", csrfToken: csrf.token(ctx, CSRF),
         confirm: {
           title: "Discard this message", button: "Discard", action: `/admin/outbox/${entry!.id}/discard`, back: "/admin/outbox",
-          message: `The ${entry!.kind === "email" ? `email "${entry!.topic}"` : "back-channel logout"} to ${entry!.recipient} will never be sent. Discard it?`,
+          message: `The ${entry!.kind === "email" ? `email "${entry!.topic}"` : entry!.kind === "webhook" ? `webhook "${entry!.topic}"` : "back-channel logout"} to ${entry!.recipient} will never be sent. Discard it?`,
         },
       });
     }

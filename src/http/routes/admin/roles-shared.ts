@@ -71,3 +71,24 @@ export function seeOther(ctx: Context, url: string): void {
 export function notFound(what: string, back: string): AppError {
   return new AppError("admin.role_not_found", 404, `There is no such ${what}.`, { startOverUrl: back });
 }
+
+/** the read-only matrix of roles × permissions: a row per permission on offer, grouped by tab; a cell per role */
+export type PermissionGrid = {
+  roles: { key: string; name: string; href: string | null }[];
+  tabs: { tab: string; rows: { code: string; label: string; granted: boolean[] }[] }[];
+};
+
+export function permissionGrid(
+  tabs: readonly { tab: string; permissions: readonly RegisteredPermission[] }[],
+  roles: readonly { key: string; name: string; href: string | null; grants: readonly string[] }[],
+): PermissionGrid {
+  return {
+    roles: roles.map(({ key, name, href }) => ({ key, name, href })),
+    tabs: tabs
+      .map(({ tab, permissions }) => ({
+        tab,
+        rows: permissions.map((p) => ({ code: p.code, label: p.label, granted: roles.map((r) => r.grants.some((g) => grantCovers(g, p.code))) })),
+      }))
+      .filter((t) => t.rows.length),
+  };
+}

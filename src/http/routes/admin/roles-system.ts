@@ -14,7 +14,7 @@ import type { AdminRouteHelpers } from "./shared.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { SYSTEM_ROLE_KEY } from "../../../services/system-roles.ts";
 import {
-  ROLES_CSRF, emptyForm, formFromGrants, formOf, grantsOf, matrixOf, noticeOf, notFound, seeOther,
+  ROLES_CSRF, emptyForm, formFromGrants, formOf, grantsOf, matrixOf, noticeOf, notFound, permissionGrid, seeOther,
   type FieldErrors, type RoleForm,
 } from "./roles-shared.ts";
 
@@ -39,6 +39,7 @@ function systemRolePages(app: AppContext, h: AdminRouteHelpers) {
     const [roles, canTeams] = await Promise.all([systemRoles.list(), h.can(ctx, ADMIN_PERMISSIONS.teamsManage)]);
     return h.render(ctx, "roles", {
       section: "roles", title: "Roles", roles: roles.map(view), canTeams, form, errors,
+      grid: permissionGrid(systemRoles.assignable(), roles.map((r) => ({ key: r.key, name: r.name, href: `/admin/roles/system/${r.key}`, grants: r.permissions }))),
       tabs: matrixOf(systemRoles.assignable(), form), notice: noticeOf(ctx, "system"),
       error: Object.keys(errors).length ? SUMMARY : undefined, csrfToken: csrf.token(ctx, ROLES_CSRF),
     }, status);

@@ -8,7 +8,7 @@ import { asAdmin } from "../../../services/team-admin.ts";
 import type { RoleView, TeamRefusal } from "../../../services/team-roles.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { UUID } from "../../../lib/ids.ts";
-import { ADMIN_PREFIX, ROLES_CSRF, emptyForm, formFromGrants, matrixOf, noticeOf, notFound, type FieldErrors, type RoleForm } from "./roles-shared.ts";
+import { ADMIN_PREFIX, ROLES_CSRF, emptyForm, formFromGrants, matrixOf, noticeOf, notFound, permissionGrid, type FieldErrors, type RoleForm } from "./roles-shared.ts";
 
 export type TeamRoleLocals = { form?: RoleForm; errors?: FieldErrors; error?: string };
 
@@ -55,8 +55,11 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
     async renderTeam(ctx: Context, team: Team, locals: TeamRoleLocals = {}, status = 200) {
       const form = locals.form ?? emptyForm();
       const errors = locals.errors ?? {};
+      const roles = await rolesOf(team, ctx);
+      // Owner holds every permission whatever it stores
+      const grid = permissionGrid(teamTabs(registry), roles.map((r) => ({ key: r.key, name: r.name, href: r.key === "owner" ? null : `${base(team)}/${r.id}`, grants: r.key === "owner" ? ["*"] : r.permissions })));
       return h.render(ctx, "roles-team", {
-        section: "roles", title: `${team.name}: roles`, team, base: base(team), roles: await rolesOf(team, ctx), labels: labelsOf(registry),
+        section: "roles", title: `${team.name}: roles`, team, base: base(team), roles, grid, labels: labelsOf(registry),
         form, errors, tabs: matrixOf(teamTabs(registry), form), notice: noticeOf(ctx, "team"),
         error: locals.error ?? formError(errors, "created"), csrfToken: csrf.token(ctx, ROLES_CSRF),
       }, status);

@@ -13,9 +13,11 @@ export const ADMIN_SECTIONS = [
   { key: "teams", label: "Teams", path: "/admin/teams", permission: ADMIN_PERMISSIONS.teamsManage },
   { key: "roles", label: "Roles", path: "/admin/roles", permission: ADMIN_PERMISSIONS.rolesManage },
   { key: "clients", label: "Clients", path: "/admin/clients", permission: ADMIN_PERMISSIONS.clientsManage },
+  { key: "connectors", label: "Sign-in providers", path: "/admin/connectors", permission: ADMIN_PERMISSIONS.connectorsManage },
   { key: "keys", label: "Signing keys", path: "/admin/keys", permission: ADMIN_PERMISSIONS.keysManage },
   { key: "audit", label: "Audit log", path: "/admin/audit", permission: ADMIN_PERMISSIONS.auditRead },
   { key: "outbox", label: "Outbox", path: "/admin/outbox", permission: ADMIN_PERMISSIONS.outboxManage },
+  { key: "webhooks", label: "Webhooks", path: "/admin/webhooks", permission: ADMIN_PERMISSIONS.webhooksManage },
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["key"];
 
@@ -24,6 +26,13 @@ export async function isAdministrator(app: AppContext, user: { systemRole: strin
   if (!user.systemRole) return false;
   for (const s of ADMIN_SECTIONS) if (await app.services.systemRoles.canAdmin(user, s.permission)) return true;
   return false;
+}
+
+/** Admin › section › page: the page's own crumb only when its title is not the section's name */
+export function breadcrumbs(section: AdminSection, title: string | null): { label: string; href: string }[] {
+  const s = ADMIN_SECTIONS.find((x) => x.key === section)!;
+  const crumbs = [{ label: "Admin", href: "/admin" }, { label: s.label, href: s.path }];
+  return title && title !== s.label ? [...crumbs, { label: title, href: "" }] : crumbs;
 }
 
 export type AdminRouteHelpers = {
@@ -63,6 +72,7 @@ export function createAdminHelpers(app: AppContext, requireAccount: (ctx: Contex
         user: admin(ctx).user,
         adminLink: true,
         adminSections: ADMIN_SECTIONS.filter((_, i) => allowed[i]),
+        breadcrumbs: breadcrumbs(locals.section, typeof locals.title === "string" ? locals.title : null),
         ...locals,
       });
     },

@@ -1,16 +1,10 @@
 // The API's documentation: GET /api/v1/openapi.json (the OpenAPI 3.1 document, declared in the registry like
-// every other route), and two pages that browse it: /api/docs (Swagger UI) and /api/redoc (ReDoc). Their
-// scripts and styles come from the npm packages (swagger-ui-dist, redoc's standalone bundle), served from
-// node_modules under /api/docs/assets/ by a fixed list of files (never a CDN, never a path from the URL);
-// Swagger UI is started by public/js/api-docs.js (no inline script), ReDoc starts itself from its <redoc
-// spec-url> element.
-// CSP: Swagger UI runs under the site's strict policy (its styles come from swagger-ui.css; React sets style
-// properties through the CSSOM, which style-src does not govern). ReDoc needs two relaxations, set here on
-// /api/redoc only: style-src 'unsafe-inline' (its styled-components inject <style> elements; the page shows
-// nothing but the document, which we generate) and worker-src blob: (its search index runs in a worker built
-// from a Blob URL). Scripts stay 'self' on both pages. ReDoc's sidebar
-// footer always asks for its vendor's logo at https://cdn.redoc.ly: img-src blocks it on purpose (no CDN),
-// and ReDoc drops the image when it fails to load (test/browser/api-docs.test.ts checks both).
+// every other route), and /api/docs, Swagger UI browsing it. Its script and styles come from the swagger-ui-dist
+// package, served from node_modules under /api/docs/assets/ by a fixed list of files (never a CDN, never a path
+// from the URL); it is started by public/js/api-docs.js (no inline script) and runs under the site's strict CSP
+// (its styles come from swagger-ui.css; React sets style properties through the CSSOM, which style-src does not
+// govern). One viewer only (#20, the lean image): /api/redoc, the ReDoc page of earlier versions (redoc pulled
+// 108 packages into production), now redirects to /api/docs.
 import { createReadStream } from "node:fs";
 import { createRequire } from "node:module";
 import type Router from "@koa/router";
@@ -24,21 +18,16 @@ const require = createRequire(import.meta.url);
 const ASSETS: Record<string, { file: string; type: string }> = {
   "swagger-ui.css": { file: require.resolve("swagger-ui-dist/swagger-ui.css"), type: "text/css; charset=utf-8" },
   "swagger-ui-bundle.js": { file: require.resolve("swagger-ui-dist/swagger-ui-bundle.js"), type: "text/javascript; charset=utf-8" },
-  "redoc.standalone.js": { file: require.resolve("redoc/bundles/redoc.standalone.js"), type: "text/javascript; charset=utf-8" },
 };
 
 export const ASSET_BASE = "/api/docs/assets";
 export const SPEC_PATH = "/api/v1/openapi.json";
 
 const BASE_CSP = ["default-src 'self'", "script-src 'self'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"];
-/** the docs pages' CSP (see the top of this file for why each relaxation) */
-export const docsCsp = (production: boolean) => {
-  const base = [...BASE_CSP, ...(production ? ["upgrade-insecure-requests"] : [])];
-  return {
-    swagger: [...base, "style-src 'self'", "worker-src 'none'"].join("; "),
-    redoc: [...base, "style-src 'self' 'unsafe-inline'", "worker-src 'self' blob:"].join("; "),
-  };
-};
+/** the docs page's CSP: the site's strict policy */
+export const docsCsp = (production: boolean) => ({
+  swagger: [...BASE_CSP, ...(production ? ["upgrade-insecure-requests"] : []), "style-src 'self'", "worker-src 'none'"].join("; "),
+});
 
 /** the openapi.json route, answering the document `document()` builds (once) */
 export function docsRoutes(document: () => OpenApiDocument): ApiRoute[] {
@@ -46,7 +35,7 @@ export function docsRoutes(document: () => OpenApiDocument): ApiRoute[] {
     defineRoute({
       method: "get", path: SPEC_PATH, tags: ["Docs"], access: { token: "public" },
       summary: "This document",
-      description: "The OpenAPI 3.1 document of the API, built from the same zod schemas that validate requests. Browse it at /api/docs (Swagger UI) or /api/redoc (ReDoc).",
+      description: "The OpenAPI 3.1 document of the API, built from the same zod schemas that validate requests. Browse it at /api/docs (Swagger UI).",
       response: { status: 200, description: "the OpenAPI document", schema: z.record(z.string(), z.unknown()).meta({ description: "an OpenAPI 3.1 document" }) },
       handle: () => document() as unknown as Record<string, unknown>,
     }),
@@ -74,11 +63,7 @@ const SWAGGER_PAGE = page("Gatehouse API: Swagger UI",
 <script src="${ASSET_BASE}/swagger-ui-bundle.js"></script>
 <script src="/static/js/api-docs.js"></script>`);
 
-const REDOC_PAGE = page("Gatehouse API: ReDoc", "",
-  `<redoc spec-url="${SPEC_PATH}"></redoc>
-<script src="${ASSET_BASE}/redoc.standalone.js"></script>`);
-
-/** /api/docs, /api/redoc and their assets */
+/** /api/docs and its assets; /api/redoc (gone) redirects there */
 export function registerDocsPages(router: Router, opts: { production: boolean }): void {
   const html = (body: string, csp: string) => (ctx: Context) => {
     ctx.set("Content-Security-Policy", csp);
@@ -88,7 +73,10 @@ export function registerDocsPages(router: Router, opts: { production: boolean })
   };
   const csp = docsCsp(opts.production);
   router.get("/api/docs", html(SWAGGER_PAGE, csp.swagger));
-  router.get("/api/redoc", html(REDOC_PAGE, csp.redoc));
+  router.get("/api/redoc", (ctx) => {
+    ctx.status = 301;
+    ctx.redirect("/api/docs");
+  });
   router.get(`${ASSET_BASE}/:file`, (ctx, next) => {
     const asset = Object.hasOwn(ASSETS, ctx.params.file ?? "") ? ASSETS[ctx.params.file!] : undefined;
     if (!asset) return next(); // the API's JSON 404

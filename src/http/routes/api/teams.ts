@@ -18,6 +18,7 @@ import { teamMemberRoutes } from "./teams-members.ts";
 import { teamRoleRoutes } from "./teams-roles.ts";
 import { teamInvitationRoutes } from "./teams-invitations.ts";
 import { teamTransferRoutes } from "./teams-transfer.ts";
+import { teamVirtuozzoRoutes } from "./teams-virtuozzo.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 export const teamView = z.object({
@@ -74,5 +75,7 @@ export function teamRoutes(app: AppContext): ApiRoute[] {
     ...teamRoleRoutes(app, api),
     ...teamInvitationRoutes(app, api),
     ...teamTransferRoutes(app, api),
+    // the Virtuozzo plugin (#19): only when it is turned on
+    ...(app.config.virtuozzo.enabled ? teamVirtuozzoRoutes(app, api) : []),
   ];
 }

@@ -19,6 +19,7 @@ import { registerHoldPage } from "./hold.ts";
 import { registerDevicePage } from "./device.ts";
 import { registerSingleSessionPage } from "./single-session.ts";
 import { registerPasskeyOptions } from "./passkey.ts";
+import { registerFederationRoutes } from "./federation.ts";
 
 export function registerInteractionRoutes(router: Router, app: AppContext) {
   const h = createInteractionHelpers(app);
@@ -35,6 +36,7 @@ export function registerInteractionRoutes(router: Router, app: AppContext) {
   registerPasskeyOptions(router, app, h, engine, body);
   registerMagicLinkRoutes(router, app, h, engine, body);
   registerEnrolPage(router, app, h, engine, body);
+  registerFederationRoutes(router, app, h, engine, body, login.refusedOrOn);
 
   router.get("/interaction/:uid", async (ctx) => {
     const interaction = await h.load(ctx);

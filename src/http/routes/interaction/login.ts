@@ -27,7 +27,7 @@ const passkeyBody = z.object({ response: passkeyResponse, remember: z.enum(["1",
 
 export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
   const appReturn = createRegistrationReturn(app);
-  async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; status?: number }) {
+  async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; errorKey?: string; status?: number }) {
     const { uid } = interaction;
     await h.renderPage(ctx, "login", {
       title: "Sign in",
@@ -35,12 +35,15 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
       clientName: await h.appName(interaction),
       identifier: locals.identifier ?? "",
       error: locals.error,
+      errorKey: locals.errorKey,
       notice: locals.error ? undefined : takeNotice(ctx, app.config.isProduction),
       csrfToken: h.csrfToken(ctx, uid),
       action: `/interaction/${uid}/login`,
       passkey: { action: `/interaction/${uid}/passkey`, options: `/interaction/${uid}/passkey/options` },
       // "Email me a sign-in link" (MAGIC_LINKS; magic-link.ts)
       magicLink: app.config.magicLinks.enabled ? { action: `/interaction/${uid}/magic-link` } : undefined,
+      // "Sign in with …" for each enabled upstream identity provider (federation.ts)
+      upstreams: (await app.services.connectors.enabled()).map((c) => ({ slug: c.slug, name: c.name, action: `/interaction/${uid}/federation/${c.slug}` })),
       links: {
         register: "/register", forgotPassword: "/forgot-password", verifyEmail: "/verify-email",
         // only on Gatehouse's own sign-in, and only while the first administrator is still to come
@@ -78,7 +81,7 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
   /** the next page, or this one again with the refusal's words (busy and unverified have their own pages) */
   async function refusedOrOn(ctx: Context, interaction: Interaction, outcome: Outcome, identifier: string) {
     if (outcome.kind !== "refused") return h.answer(ctx, interaction, outcome);
-    const { status, message } = wording(outcome);
+    const { status, message, key } = wording(outcome);
     if (outcome.code === "login.busy") {
       ctx.set("Retry-After", String(outcome.retryAfter ?? 2));
       throw new AppError(outcome.code, status, message);
@@ -93,8 +96,8 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
         ...(outcome.email ? { returnProof: appReturn.proofFor(signIn, outcome.email) } : {}),
       }, status);
     }
-    return render(ctx, interaction, { identifier, error: message, status });
+    return render(ctx, interaction, { identifier, error: message, errorKey: key, status });
   }
 
-  return { render, submit, submitPasskey };
+  return { render, submit, submitPasskey, refusedOrOn };
 }

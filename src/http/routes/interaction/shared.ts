@@ -10,6 +10,7 @@ import { createDeviceCookie } from "../../device-cookie.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import { requiredAcr } from "../../../lib/acr.ts";
 import { wording } from "./messages.ts";
+import { localeLocals } from "../../locale.ts";
 
 export type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
 
@@ -28,7 +29,7 @@ export function createInteractionHelpers(app: AppContext) {
     ctx.status = status;
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
-    ctx.body = await app.views.render(`pages/${page}`, locals);
+    ctx.body = await app.views.render(`pages/${page}`, { ...localeLocals(ctx, page, app.config.defaultLocale), ...locals });
   }
   const wrongStep = () => new AppError("interaction.wrong_step", 400, "This sign-in step is already done. Go back to the application and try again.");
 
@@ -41,7 +42,9 @@ export function createInteractionHelpers(app: AppContext) {
   return {
     async load(ctx: Context): Promise<Interaction> {
       try {
-        return await app.oidc.provider.interactionDetails(ctx.req, ctx.res);
+        const interaction = await app.oidc.provider.interactionDetails(ctx.req, ctx.res);
+        ctx.state.uiLocales = interaction.params.ui_locales; // the pages' language (http/locale.ts)
+        return interaction;
       } catch (err) {
         if (err instanceof oidcErrors.SessionNotFound) {
           throw new AppError("interaction.expired", 400, "This sign-in page has expired or was opened in another browser. Go back to the application and sign in again.");
@@ -75,7 +78,7 @@ export function createInteractionHelpers(app: AppContext) {
         case "done": {
           const f = outcome.finished;
           if (f.deviceCookie) deviceCookie.write(ctx, f.deviceCookie);
-          return finish(ctx, { login: { accountId: f.accountId, amr: f.amr, remember: f.remember, ...(f.acr ? { acr: f.acr } : {}) }, gatehouse: { teamId: f.teamId } }, false);
+          return finish(ctx, { login: { accountId: f.accountId, amr: f.amr, remember: f.remember, ...(f.acr ? { acr: f.acr } : {}) }, gatehouse: { teamId: f.teamId, ...(f.idp ? { idp: f.idp } : {}) } }, false);
         }
         case "cancelled":
           return finish(ctx, { error: "access_denied", error_description: outcome.description }, false);

@@ -9,6 +9,7 @@ import { registerMemberRoutes } from "./members.ts";
 import { registerRoleRoutes } from "./roles.ts";
 import { registerInvitationManagementRoutes } from "./invitations.ts";
 import { registerTransferRoutes } from "./transfer.ts";
+import { registerVirtuozzoRoutes } from "./virtuozzo.ts";
 import { registerInvitationRoutes } from "../invitations.ts";
 
 export function registerTeamRoutes(router: Router, app: AppContext): void {
@@ -18,5 +19,6 @@ export function registerTeamRoutes(router: Router, app: AppContext): void {
   registerRoleRoutes(router, app, pages, body);
   registerInvitationManagementRoutes(router, app, pages, body);
   registerTransferRoutes(router, app, pages, body);
+  registerVirtuozzoRoutes(router, app, pages, body); // only with VIRTUOZZO_ENABLED
   registerInvitationRoutes(router, app);
 }

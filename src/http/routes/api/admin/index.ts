@@ -7,9 +7,11 @@ import { adminClientRoutes } from "./clients.ts";
 import { adminKeyRoutes } from "./keys.ts";
 import { adminAuditRoutes } from "./audit.ts";
 import { adminOutboxRoutes } from "./outbox.ts";
+import { adminWebhookRoutes } from "./webhooks.ts";
 import { adminUserDeleteRoutes } from "./users-delete.ts";
 import { mfaRequiredRoutes } from "./mfa-required.ts";
+import { adminConnectorRoutes } from "./connectors.ts";
 
 export function adminApiRoutes(app: AppContext): ApiRoute[] {
-  return [...adminUserRoutes(app), ...adminUserDeleteRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app), ...adminOutboxRoutes(app), ...mfaRequiredRoutes(app)];
+  return [...adminUserRoutes(app), ...adminUserDeleteRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app), ...adminOutboxRoutes(app), ...adminWebhookRoutes(app), ...mfaRequiredRoutes(app), ...adminConnectorRoutes(app)];
 }

@@ -18,13 +18,13 @@ import { encodeCursor, nextCursor, pageQuery } from "../pagination.ts";
 
 const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.outboxManage } as const;
 const TAGS = ["Admin: outbox"];
-const KINDS = ["email", "backchannel_logout"] as const;
+const KINDS = ["email", "backchannel_logout", "webhook"] as const;
 
 export const outboxEntry = z.object({
   id: z.uuid().meta({ description: "the row's id (an email's Message-ID is <id@issuer host>)" }),
   kind: z.enum(KINDS),
-  recipient: z.string().meta({ description: "the email address, or the relying party's client id" }),
-  topic: z.string().meta({ description: 'the email template ("verify-email", "password-reset" ...), or "logout"' }),
+  recipient: z.string().meta({ description: "the email address, the relying party's client id, or the webhook endpoint's id" }),
+  topic: z.string().meta({ description: 'the email template ("verify-email", "password-reset" ...), "logout", or the webhook event type ("user.created")' }),
   status: z.enum(["pending", "dead"]).meta({ description: "pending: waiting, being sent, or waiting for its next attempt; dead: gave up" }),
   attempts: z.number().int(),
   nextAttemptAt: when.meta({ description: "when a worker may take it next (pending)" }),
