@@ -3,7 +3,7 @@ import { loadConfig, ConfigError } from "../config/load.ts";
 import { openDatabase, type Database } from "../db/postgres.ts";
 import { openRedis } from "../db/redis.ts";
 import { createQueries } from "../queries/index.ts";
-import { createServices, type Services } from "../context.ts";
+import { createServices, type Services } from "../wiring/services.ts";
 import { createDelivery } from "../services/outbox/delivery.ts";
 import { systemClock } from "../lib/clock.ts";
 import { createRedisClock } from "../lib/redis-clock.ts";

@@ -5,7 +5,7 @@
 // an argument (so it stays out of shell history and the process list); it is checked against the platform first.
 import type { Command } from "commander";
 import { CATALOGUE } from "../lib/error-catalogue.ts";
-import type { Services } from "../context.ts";
+import type { Services } from "../wiring/services.ts";
 import { withCliContext, CliError } from "./context.ts";
 
 const CLI_REQUEST = { ip: null, userAgent: "gatehouse-cli", actorId: "cli", via: "cli" };

@@ -1,10 +1,10 @@
-// The provider admins' user administration, one service for every admin surface (the CLI now; the admin pages
-// and the REST API later): search with cursor pages, one user's whole picture, and the actions (disable and
-// enable, unlock, reset two-factor, sign out everywhere, send a password reset, change the system role, import
-// from CSV rows: user-import.ts). Each call names the acting admin (`actorId`: a user id, or "cli") and the
+// The provider admins' user administration, one service for every admin surface (admin pages, REST API, CLI):
+// search with cursor pages, one user's whole picture, and the actions (disable and enable, unlock, reset
+// two-factor, sign out everywhere, send a password reset, change the system role, import from CSV rows:
+// user-import.ts). Each call names the acting admin (`actorId`: a user id, or "cli") and the
 // request it came from, and is audited as user.<action> with that actor. Outcomes are unions, never thrown.
 // Fields that leave here are safe to show an admin (never a password hash, TOTP secret or token).
-// Built lazily from the other services (see userAdminFor): context.ts wires it as a getter.
+// Built last, over the other services it uses (wiring/services.ts).
 import type { AccountService } from "./accounts.ts";
 import type { TeamService } from "./teams.ts";
 import type { LockoutService } from "./lockout.ts";
@@ -255,10 +255,3 @@ export function createUserAdmin(deps: UserAdminDeps) {
 
 export type UserAdmin = ReturnType<typeof createUserAdmin>;
 
-const built = new WeakMap<object, UserAdmin>();
-/** the services object's one UserAdmin, made on first use (it needs services built in the same object literal) */
-export function userAdminFor(services: UserAdminDeps["services"], deps: Omit<UserAdminDeps, "services">): UserAdmin {
-  let admin = built.get(services);
-  if (!admin) built.set(services, (admin = createUserAdmin({ ...deps, services })));
-  return admin;
-}

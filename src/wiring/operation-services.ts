@@ -1,0 +1,51 @@
+// What administrators and operators run: key rotation, client actions, the audit log and analytics, retention,
+// webhooks, and the upstream identity providers of federation (#17).
+import { createKeyRotation } from "../services/key-rotation.ts";
+import { createClientAdmin } from "../services/client-admin.ts";
+import { createAuditLog } from "../services/audit-log.ts";
+import { createAnalytics } from "../services/analytics.ts";
+import { createRetention } from "../services/retention/index.ts";
+import { webhookEndpointsFor } from "../services/webhooks/index.ts";
+import { createConnectorAdmin } from "../services/federation/connectors.ts";
+import { createUpstream } from "../services/federation/upstream.ts";
+import { createFederatedAccounts } from "../services/federation/identities.ts";
+import { createFederatedLinking } from "../services/federation/linking.ts";
+import type { AccountServices } from "./account-services.ts";
+import type { CoreServices } from "./core-services.ts";
+import type { ServiceInputs } from "./inputs.ts";
+
+export function createOperationServices({ config, queries, redis, clock, log, random }: ServiceInputs, core: CoreServices, accounts: AccountServices) {
+  const { audit, keys, clients } = core;
+  // upstream identity providers on loopback or private addresses: outside production, or OUTBOUND_ALLOW_PRIVATE (SSRF)
+  const allowPrivate = !config.isProduction || config.outboundAllowPrivate;
+  const connectors = createConnectorAdmin({ queries: queries.upstreamConnectors, audit, masterKey: config.secrets.masterKey, clock, allowPrivate });
+  return {
+    /** "rotate the signing keys now" for the admin page, the API and the CLI (key-rotation.ts) */
+    keyRotation: createKeyRotation({ keys, audit }),
+    /** the admins' client actions for page, API and CLI (client-admin.ts) */
+    clientAdmin: createClientAdmin({ clients, audit }),
+    /** the audit log read back: filters, pages, CSV export */
+    auditLog: createAuditLog(queries.auditEvents, audit),
+    /** login analytics from the audit events and session records */
+    analytics: createAnalytics({ queries: queries.loginAnalytics, counts: queries.adminCounts, clock }),
+    /** the retention job: removes rows past their period (services/retention/); createContext starts its schedule, the CLI runs single passes */
+    retention: createRetention({
+      queries: queries.retention, redis, clock, log, settings: config.retention,
+      // on the same schedule and lock: erasing the accounts whose deletion grace period has ended (#21 item 1;
+      // at most ERASE_BATCH a call, so one call a pass: the next pass takes the rest)
+      extraTasks: [{ name: "deleted_accounts", removeBatch: async (now) => (await accounts.accountDeletion.eraseDue(now)).erased }],
+    }),
+    /** webhook endpoints for administrators (services/webhooks/) */
+    webhooks: webhookEndpointsFor(config, queries.webhooks, audit, clock),
+    /** upstream identity providers: the admins' connector actions for page, API and CLI (services/federation/connectors.ts) */
+    connectors,
+    /** the protocol with upstream identity providers (services/federation/upstream.ts) */
+    upstream: createUpstream({ redis, connectors, audit, issuer: config.issuer, timeoutSeconds: config.federationTimeout, allowPrivate }),
+    /** linking an upstream identity to an existing account once the account proves itself (services/federation/linking.ts) */
+    federatedLinking: createFederatedLinking({ redis, queries: queries.upstreamConnectors, audit, clock }),
+    /** whose account an upstream sign-in is: known identity, just-in-time account, or a link that needs proof (services/federation/identities.ts) */
+    federatedAccounts: createFederatedAccounts({ queries: queries.upstreamConnectors, users: queries.users, clock, random: () => String(random.int(1000, 10000)) }),
+  };
+}
+
+export type OperationServices = ReturnType<typeof createOperationServices>;
