@@ -3,7 +3,7 @@
 import { Eta } from "eta";
 import { fromRoot } from "./paths.ts";
 import { brandOf, type Brand } from "./brand.ts";
-import { isLocale, LOCALES, translator, type Locale, type Translate } from "./i18n/index.ts";
+import { emphasised, isLocale, LOCALES, translator, type Locale, type MessageKey, type Translate } from "./i18n/index.ts";
 
 export const VIEWS_DIR = fromRoot("views");
 
@@ -20,7 +20,10 @@ export function createViews(opts: { cache: boolean; brand?: Brand }): Views {
   return {
     render: (page, locals) => {
       const lang = isLocale(locals.locale) ? locals.locale : "en";
-      return eta.renderAsync(page, { brand, lang, t: translators[lang], ...locals });
+      const t = translators[lang];
+      // tStrong: the message as HTML with the `strong` values in <strong>, everything escaped (for <%~ %>)
+      const tStrong = (key: MessageKey, strong: Record<string, string | number>, plain?: Record<string, string | number>) => emphasised(t, key, strong, plain);
+      return eta.renderAsync(page, { brand, lang, t, tStrong, ...locals });
     },
   };
 }

@@ -53,3 +53,15 @@ export function translator(locale: Locale): Translate {
     return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (Object.hasOwn(vars, name) ? String(vars[name]) : m)) : text;
   };
 }
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+/**
+ * a message as HTML with the `strong` values in <strong> (e.g. the team of an invitation) and the `plain` ones as
+ * text: the message and every value are escaped, only the <strong> around a value is markup; for `<%~ %>` in a page
+ */
+export function emphasised(t: Translate, key: MessageKey, strong: Record<string, string | number>, plain: Record<string, string | number> = {}): string {
+  const marks = Object.fromEntries(Object.keys(strong).map((name) => [name, `\u0000${name}\u0000`]));
+  return escapeHtml(t(key, { ...plain, ...marks })).replace(/\u0000(\w+)\u0000/g, (_, name: string) => `<strong>${escapeHtml(String(strong[name]))}</strong>`);
+}
