@@ -11,6 +11,7 @@ import type { UnavailableGuard } from "./unavailable.ts";
 import { signingAlgs } from "../services/signing-keys.ts";
 import { ACR_VALUES } from "../lib/acr.ts";
 import { withAcrCheck } from "./acr-policy.ts";
+import { fetch as undiciFetch, type Dispatcher } from "undici";
 
 export type ProviderDeps = {
   config: Config;
@@ -228,11 +229,14 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     },
     renderError: (ctx, out, error) => renderProviderError(ctx, renderPage, out, error),
     // oidc-provider passes a dispatcher that refuses special-use addresses (SSRF protection); dropping it is
-    // an explicit operator choice for clients that live inside the network
+    // an explicit operator choice for clients that live inside the network. It builds that dispatcher from the
+    // newest undici loaded in the process, which is the undici package (imported here, and by federation's
+    // outbound guard), not Node's own: so its requests go through that package's fetch, which takes its
+    // dispatchers (Node's fetch refuses them: "invalid onRequest")
     fetch: (url, options) => {
-      if (!config.outboundAllowPrivate) return globalThis.fetch(url, options);
-      const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & { dispatcher?: unknown };
-      return globalThis.fetch(url, rest);
+      const { dispatcher, ...rest } = options as RequestInit & { dispatcher?: Dispatcher };
+      const guarded = config.outboundAllowPrivate || !dispatcher ? rest : { ...rest, dispatcher };
+      return undiciFetch(url as Parameters<typeof undiciFetch>[0], guarded as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
     },
   };
 }
