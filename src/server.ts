@@ -7,7 +7,7 @@ import { createWebContext } from "./http/web-context.ts";
 import { createApp } from "./app.ts";
 import { bootstrapAdmin, firstRunSetupToken } from "./services/bootstrap.ts";
 import { StartupError } from "./lib/startup-error.ts";
-import { startBanner } from "./lib/start-banner.ts";
+import { startBanner, startLogFields } from "./lib/start-banner.ts";
 import { createLogger } from "./lib/logger.ts";
 import { isWorker, runPrimary } from "./cluster.ts";
 import cluster from "node:cluster";
@@ -65,8 +65,14 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, hooks: {
     : undefined;
   if (metricsServer) app.log.info({ port: (metricsServer.address() as AddressInfo).port }, "metrics served on the management port");
   app.log.info({ url, issuer: config.issuer, embeddedDatabase: app.embedded.database, embeddedRedis: app.embedded.redis, env: config.env }, "listening");
-  // with several workers, the first one prints the banner
-  if (!isWorker() || cluster.worker?.id === 1) process.stdout.write(banner(app, url, await app.services.accounts.adminExists()));
+  // with several workers, the first one prints the banner; production logs its start notice as one JSON line
+  if (!isWorker() || cluster.worker?.id === 1) {
+    const adminExists = await app.services.accounts.adminExists();
+    if (config.isProduction) {
+      const fields = startLogFields({ issuer: config.issuer, adminExists, setupToken: firstRunSetupToken(config.secrets.masterKey) });
+      app.log.info(fields, fields.firstAdministrator ? "ready; no administrator yet: register the first at firstAdministrator" : "ready");
+    } else process.stdout.write(banner(app, url, adminExists));
+  }
 
   let stopping = false;
   const stop = async (signal: string) => {

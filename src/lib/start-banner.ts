@@ -1,6 +1,7 @@
 // What `npm start` prints once Gatehouse listens: where it runs, the pages a newcomer needs (sign-in, the admin
 // console, in development the mailbox), the development defaults in use, and how the first administrator gets in.
-// Pure: server.ts gathers the facts.
+// Production prints no banner (its output is a stream of JSON log lines): startLogFields are the fields of one
+// log line instead. Pure: server.ts gathers the facts.
 
 export type BannerFacts = {
   url: string;
@@ -41,4 +42,16 @@ export function startBanner(f: BannerFacts): string {
   }
   if (!f.production) lines.push("", "Register a relying party at /admin/clients, or: npm run create-client -- --name \"My app\" --redirect-uri http://localhost:8080/callback");
   return lines.join("\n") + "\n";
+}
+
+/**
+ * production's start notice as log fields: the sign-in and admin pages and, only until an administrator exists,
+ * the first-run setup link (derived from MASTER_KEY: whoever reads the server's output may use it, as before)
+ */
+export function startLogFields(f: Pick<BannerFacts, "issuer" | "adminExists" | "setupToken">): { signIn: string; admin: string; firstAdministrator?: string } {
+  return {
+    signIn: `${f.issuer}/login`,
+    admin: `${f.issuer}/admin`,
+    ...(f.adminExists ? {} : { firstAdministrator: `${f.issuer}/admin-register?setup=${f.setupToken}` }),
+  };
 }

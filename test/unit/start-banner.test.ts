@@ -32,4 +32,12 @@ describe("start banner", () => {
     // even a production process with no SMTP never advertises the mailbox
     expect(startBanner(facts({ production: true, mailbox: true }))).not.toContain("/dev/mailbox");
   });
+
+  it("production logs its start notice instead: the pages, and the setup link only until an admin exists", async () => {
+    const { startLogFields } = await import("../../src/lib/start-banner.ts");
+    expect(startLogFields({ issuer: "https://id.example.com", adminExists: false, setupToken: "SETUP" })).toEqual({
+      signIn: "https://id.example.com/login", admin: "https://id.example.com/admin", firstAdministrator: "https://id.example.com/admin-register?setup=SETUP",
+    });
+    expect(startLogFields({ issuer: "https://id.example.com", adminExists: true, setupToken: "SETUP" })).toEqual({ signIn: "https://id.example.com/login", admin: "https://id.example.com/admin" });
+  });
 });
