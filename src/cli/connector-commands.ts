@@ -2,6 +2,7 @@
 // services/federation/connectors.ts) from the command line, audited with the actor "cli". The client secret is
 // read from an environment variable (never an argument: it would sit in the shell history and `ps`) and never
 // printed. Every command prints JSON with --json.
+import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
 import { connectorChangesSchema, connectorView, newConnectorSchema, type ConnectorView } from "../services/federation/connectors.ts";
 import { PRESETS } from "../services/federation/presets.ts";
@@ -15,6 +16,16 @@ function secretFrom(name: string | undefined): string | undefined {
   const value = process.env[name];
   if (!value) throw new CliError(`${name}: is empty or not set`);
   return value;
+}
+
+/** a file's text (--idp-metadata, --saml-certificate) */
+function fileText(path: unknown): string | undefined {
+  if (typeof path !== "string") return undefined;
+  try {
+    return readFileSync(path, "utf8");
+  } catch (err) {
+    throw new CliError(`${path}: ${(err as Error).message}`);
+  }
 }
 
 function mappingFrom(pairs: string[] | undefined): Record<string, string> | undefined {
@@ -32,21 +43,25 @@ function settingsFrom(opts: Record<string, unknown>) {
     name: opts.name, kind: opts.kind, issuer: opts.issuer, authorizationEndpoint: opts.authorizationEndpoint, tokenEndpoint: opts.tokenEndpoint,
     userinfoEndpoint: opts.userinfoEndpoint, emailsEndpoint: opts.emailsEndpoint, clientId: opts.clientId, clientSecret: secretFrom(opts.clientSecretEnv as string | undefined),
     scopes: opts.scope, claimsMapping: mappingFrom(opts.claim as string[] | undefined), trustEmailVerified: opts.trustEmailVerified, enabled: opts.enabled,
+    idpMetadata: fileText(opts.idpMetadata), idpEntityId: opts.idpEntityId, samlCertificates: (opts.samlCertificate as string[] | undefined)?.map((f) => fileText(f)!),
   };
 }
 
 function print(v: ConnectorView, redirectUri: string, out: (line: string) => void) {
   out(`${v.name}  (${v.slug}, ${v.kind}${v.preset ? `, preset ${v.preset}` : ""}${v.enabled ? "" : ", disabled"})`);
   out(`id:            ${v.id}`);
-  out(`redirect URI:  ${redirectUri}   (register this at the upstream)`);
+  out(v.kind === "saml" ? `SP metadata:   ${redirectUri}   (give this to the IdP; its URL is our entity id)` : `redirect URI:  ${redirectUri}   (register this at the upstream)`);
   if (v.issuer) out(`issuer:        ${v.issuer}`);
-  out(`client_id:     ${v.clientId}`);
-  out(`scopes:        ${v.scopes.join(" ")}`);
+  if (v.kind !== "saml") out(`client_id:     ${v.clientId}`);
+  if (v.kind !== "saml") out(`scopes:        ${v.scopes.join(" ")}`);
 }
 
 const withSettings = (cmd: Command) => cmd
   .option("--name <name>", "the button's label")
-  .addOption(new Option("--kind <kind>", "oidc (discovery) or oauth2 (explicit endpoints)").choices(["oidc", "oauth2"]))
+  .addOption(new Option("--kind <kind>", "oidc (discovery), oauth2 (explicit endpoints) or saml (SAML 2.0 IdP)").choices(["oidc", "oauth2", "saml"]))
+  .option("--idp-metadata <file>", "saml: the IdP's metadata XML (entity id, sign-on URL, signing certificates)")
+  .option("--idp-entity-id <id>", "saml, by hand: the IdP's entity id (with --authorization-endpoint = its HTTP-Redirect SSO URL)")
+  .option("--saml-certificate <file>", "saml, by hand: a PEM file of the IdP's signing certificate (repeatable)", collect)
   .option("--issuer <url>", "oidc: the issuer (discovery at issuer/.well-known/openid-configuration)")
   .option("--authorization-endpoint <url>").option("--token-endpoint <url>").option("--userinfo-endpoint <url>")
   .option("--emails-endpoint <url>", "oauth2: a GitHub-shaped list of the user's addresses with verified flags")
@@ -58,7 +73,7 @@ const withSettings = (cmd: Command) => cmd
   .option("--json", "print JSON");
 
 export function registerConnectorCommands(program: Command, out: (line: string) => void) {
-  const connectors = program.command("connectors").description("upstream identity providers users may sign in through (Google, Microsoft, GitLab, GitHub, any OpenID Connect or OAuth 2.0 provider)");
+  const connectors = program.command("connectors").description("upstream identity providers users may sign in through (Google, Microsoft, GitLab, GitHub, any OpenID Connect, OAuth 2.0 or SAML 2.0 provider)");
 
   connectors.command("list").description("every connector, oldest first (never a secret)").option("--json", "print JSON: { connectors }")
     .action((opts: { json?: boolean }) => withCliContext(async ({ services }) => {
@@ -79,9 +94,10 @@ export function registerConnectorCommands(program: Command, out: (line: string) 
       if (made.outcome === "invalid") throw new CliError(`${made.field}: ${made.message}`);
       if (made.outcome === "slug_taken") throw new CliError(`--slug: another connector already uses "${String(opts.slug)}"`);
       const v = connectorView(made.connector);
-      if (opts.json) return out(JSON.stringify({ ...v, redirectUri: services.upstream.redirectUri(v.slug) }));
+      const saml = v.kind === "saml" ? { spMetadataUrl: services.saml.entityId(v.slug), acsUrl: services.saml.acsUrl(v.slug) } : {};
+      if (opts.json) return out(JSON.stringify({ ...v, redirectUri: services.upstream.redirectUri(v.slug), ...saml }));
       out(`Created sign-in provider "${v.name}".`);
-      print(v, services.upstream.redirectUri(v.slug), out);
+      print(v, saml.spMetadataUrl ?? services.upstream.redirectUri(v.slug), out);
     }));
 
   withSettings(connectors.command("update").description("change what the options name; the rest (and the secret) stays").argument("<connector-id>")

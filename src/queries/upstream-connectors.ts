@@ -10,6 +10,8 @@ export type ConnectorRow = {
   id: string; kind: string; slug: string; name: string; preset: string | null; enabled: boolean; issuer: string | null;
   authorizationEndpoint: string | null; tokenEndpoint: string | null; userinfoEndpoint: string | null; emailsEndpoint: string | null;
   clientId: string; clientSecretEncrypted: string; scopes: string[]; claimsMapping: ClaimsMapping; trustEmailVerified: boolean;
+  /** saml: the IdP's signing certificates */
+  samlCertificates: string[];
   createdAt: Date; updatedAt: Date;
 };
 export type ConnectorData = Omit<ConnectorRow, "id" | "createdAt" | "updatedAt">;

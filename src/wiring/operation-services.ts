@@ -8,6 +8,7 @@ import { createRetention } from "../services/retention/index.ts";
 import { webhookEndpointsFor } from "../services/webhooks/index.ts";
 import { createConnectorAdmin } from "../services/federation/connectors.ts";
 import { createUpstream } from "../services/federation/upstream.ts";
+import { createSamlUpstream, withSaml } from "../services/federation/saml.ts";
 import { createFederatedAccounts } from "../services/federation/identities.ts";
 import { createFederatedLinking } from "../services/federation/linking.ts";
 import type { AccountServices } from "./account-services.ts";
@@ -19,6 +20,7 @@ export function createOperationServices({ config, queries, redis, clock, log, ra
   // upstream identity providers on loopback or private addresses: outside production, or OUTBOUND_ALLOW_PRIVATE (SSRF)
   const allowPrivate = !config.isProduction || config.outboundAllowPrivate;
   const connectors = createConnectorAdmin({ queries: queries.upstreamConnectors, audit, masterKey: config.secrets.masterKey, clock, allowPrivate });
+  const saml = createSamlUpstream({ redis, connectors, issuer: config.issuer });
   return {
     /** "rotate the signing keys now" for the admin page, the API and the CLI (key-rotation.ts) */
     keyRotation: createKeyRotation({ keys, audit }),
@@ -40,7 +42,9 @@ export function createOperationServices({ config, queries, redis, clock, log, ra
     /** upstream identity providers: the admins' connector actions for page, API and CLI (services/federation/connectors.ts) */
     connectors,
     /** the protocol with upstream identity providers (services/federation/upstream.ts) */
-    upstream: createUpstream({ redis, connectors, audit, issuer: config.issuer, timeoutSeconds: config.federationTimeout, allowPrivate }),
+    upstream: withSaml(createUpstream({ redis, connectors, audit, issuer: config.issuer, timeoutSeconds: config.federationTimeout, allowPrivate }), saml),
+    /** the SAML 2.0 service provider of saml connectors (services/federation/saml.ts): SP metadata, ACS */
+    saml,
     /** linking an upstream identity to an existing account once the account proves itself (services/federation/linking.ts) */
     federatedLinking: createFederatedLinking({ redis, queries: queries.upstreamConnectors, audit, clock }),
     /** whose account an upstream sign-in is: known identity, just-in-time account, or a link that needs proof (services/federation/identities.ts) */

@@ -10,6 +10,7 @@ import { decryptSecret, encryptSecret, randomUuid } from "../../lib/crypto.ts";
 import { isRestricted, isUniqueViolation, type ConnectorData, type ConnectorRow, type UpstreamConnectorQueries } from "../../queries/upstream-connectors.ts";
 import { PRESET_SETTINGS, PRESETS, type ConnectorSettings } from "./presets.ts";
 import { upstreamAddressProblem } from "./outbound.ts";
+import { completeSaml, samlFields, samlSettingsOf } from "./saml-settings.ts";
 
 export type ConnectorActor = AdminActor & { via: "admin_page" | "api" | "cli"; apiClientId?: string };
 
@@ -32,7 +33,7 @@ export const claimsMappingSchema = z.object({
 const settingsFields = {
   name: z.string().trim().min(1, "a name is required").max(80),
   enabled: z.boolean(),
-  kind: z.enum(["oidc", "oauth2"]),
+  kind: z.enum(["oidc", "oauth2", "saml"]),
   issuer: upstreamUrl.nullable(),
   authorizationEndpoint: upstreamUrl.nullable(),
   tokenEndpoint: upstreamUrl.nullable(),
@@ -43,14 +44,16 @@ const settingsFields = {
   scopes: z.array(scopeToken).max(30),
   claimsMapping: claimsMappingSchema,
   trustEmailVerified: z.boolean(),
+  samlCertificates: samlFields.samlCertificates.unwrap(),
 };
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,39}$/;
 export const newConnectorSchema = z.object({
   slug: z.string().trim().regex(SLUG_PATTERN, "2-40 lowercase letters, digits or -"),
   preset: z.enum(PRESETS).optional(),
   ...Object.fromEntries(Object.entries(settingsFields).map(([k, v]) => [k, v.optional()])) as { [K in keyof typeof settingsFields]: z.ZodOptional<(typeof settingsFields)[K]> },
+  idpMetadata: samlFields.idpMetadata, idpEntityId: samlFields.idpEntityId,
 });
-export const connectorChangesSchema = z.object(settingsFields).partial();
+export const connectorChangesSchema = z.object(settingsFields).partial().extend({ idpMetadata: samlFields.idpMetadata, idpEntityId: samlFields.idpEntityId });
 export type NewConnectorInput = z.infer<typeof newConnectorSchema>;
 export type ConnectorChanges = z.infer<typeof connectorChangesSchema>;
 
@@ -62,10 +65,11 @@ const URL_FIELDS = ["issuer", "authorizationEndpoint", "tokenEndpoint", "userinf
 /** what a connector must have to be used: an issuer (oidc) or its endpoints (oauth2); oidc always asks for openid */
 function complete(s: ConnectorSettings, allowPrivate: boolean): ConnectorSettings | Invalid {
   // SSRF (outbound.ts): in production no upstream URL may name a loopback, private or special-use host
-  for (const f of allowPrivate ? [] : URL_FIELDS) {
+  for (const f of allowPrivate ? [] : URL_FIELDS.filter((f) => s.kind !== "saml" || f === "authorizationEndpoint")) {
     const problem = s[f] ? upstreamAddressProblem(s[f]) : null;
     if (problem) return invalid(f, `${f} ${problem}`);
   }
+  if (s.kind === "saml") return completeSaml(s);
   if (s.kind === "oidc" && !s.issuer) return invalid("issuer", "an OpenID Connect connector needs its issuer (discovery at issuer/.well-known/openid-configuration)");
   if (s.kind === "oauth2") {
     for (const f of ["authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint"] as const) if (!s[f]) return invalid(f, "an OAuth 2.0 connector needs its authorization, token and user-info endpoints");
@@ -78,13 +82,14 @@ function complete(s: ConnectorSettings, allowPrivate: boolean): ConnectorSetting
 /** what a connector shows: everything but the secret */
 export const connectorView = (c: ConnectorRow) => {
   const { clientSecretEncrypted: _secret, ...rest } = c;
-  return { ...rest, hasSecret: true, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+  return { ...rest, hasSecret: Boolean(c.clientSecretEncrypted), createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
 };
 export type ConnectorView = ReturnType<typeof connectorView>;
 
 const settingsOf = (c: ConnectorRow): ConnectorSettings => ({
   kind: c.kind as ConnectorSettings["kind"], issuer: c.issuer, authorizationEndpoint: c.authorizationEndpoint, tokenEndpoint: c.tokenEndpoint,
   userinfoEndpoint: c.userinfoEndpoint, emailsEndpoint: c.emailsEndpoint, scopes: c.scopes, claimsMapping: c.claimsMapping, trustEmailVerified: c.trustEmailVerified,
+  samlCertificates: c.samlCertificates,
 });
 const secretPurpose = (id: string) => `upstream-connector:${id}`;
 const ENABLED_CACHE_MS = 5000;
@@ -123,20 +128,24 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
       const preset = input.preset ? PRESET_SETTINGS[input.preset] : undefined;
       const kind = input.kind ?? "oidc";
       // a custom OpenID Connect upstream asks for the standard scopes unless told otherwise
-      const base: ConnectorSettings = preset?.settings ?? { kind, issuer: null, authorizationEndpoint: null, tokenEndpoint: null, userinfoEndpoint: null, emailsEndpoint: null, scopes: kind === "oidc" ? ["openid", "email", "profile"] : [], claimsMapping: {}, trustEmailVerified: false };
+      const base: ConnectorSettings = preset?.settings ?? { kind, issuer: null, authorizationEndpoint: null, tokenEndpoint: null, userinfoEndpoint: null, emailsEndpoint: null, scopes: kind === "oidc" ? ["openid", "email", "profile"] : [], claimsMapping: {}, trustEmailVerified: false, samlCertificates: [] };
       if (preset && input.kind && input.kind !== base.kind) return invalid("kind", `the ${input.preset} preset is ${base.kind}`);
       const name = input.name ?? preset?.name;
       if (!name) return invalid("name", "a name is required");
-      if (!input.clientId) return invalid("clientId", "a client id is required");
-      if (!input.clientSecret) return invalid("clientSecret", "a client secret is required");
+      const saml = kind === "saml" ? samlSettingsOf(input, upstreamUrl) : {};
+      if ("outcome" in saml) return saml;
+      if (kind !== "saml" && !input.clientId) return invalid("clientId", "a client id is required");
+      if (kind !== "saml" && !input.clientSecret) return invalid("clientSecret", "a client secret is required");
       const merged = { ...base } as ConnectorSettings;
       for (const key of Object.keys(base) as (keyof ConnectorSettings)[]) if (input[key] !== undefined) Object.assign(merged, { [key]: input[key] });
+      Object.assign(merged, saml);
       const settings = complete(merged, deps.allowPrivate);
       if ("outcome" in settings) return settings;
       const id = randomUuid();
       const data: ConnectorData = {
-        ...settings, slug: input.slug, name, preset: input.preset ?? null, enabled: input.enabled ?? true, clientId: input.clientId,
-        clientSecretEncrypted: encryptSecret(deps.masterKey, input.clientSecret, secretPurpose(id)),
+        ...settings, slug: input.slug, name, preset: input.preset ?? null, enabled: input.enabled ?? true, clientId: input.clientId ?? "",
+        // a SAML connector has no secret
+        clientSecretEncrypted: input.clientSecret ? encryptSecret(deps.masterKey, input.clientSecret, secretPurpose(id)) : "",
       };
       try {
         const connector = await queries.create(id, data);
@@ -155,6 +164,11 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
       if (!current) return { outcome: "not_found" };
       const merged = settingsOf(current);
       for (const key of Object.keys(merged) as (keyof ConnectorSettings)[]) if (changes[key] !== undefined) Object.assign(merged, { [key]: changes[key] });
+      if (merged.kind === "saml") {
+        const saml = samlSettingsOf(changes, upstreamUrl);
+        if ("outcome" in saml) return saml;
+        Object.assign(merged, saml);
+      }
       const settings = complete(merged, deps.allowPrivate);
       if ("outcome" in settings) return settings;
       const updated = await queries.update(id, {

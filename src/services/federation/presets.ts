@@ -7,7 +7,8 @@ export type PresetName = "google" | "microsoft" | "gitlab" | "github";
 export const PRESETS: readonly PresetName[] = ["google", "microsoft", "gitlab", "github"];
 
 export type ConnectorSettings = {
-  kind: "oidc" | "oauth2";
+  kind: "oidc" | "oauth2" | "saml";
+  /** saml: the IdP's entity id */
   issuer: string | null;
   authorizationEndpoint: string | null;
   tokenEndpoint: string | null;
@@ -16,12 +17,14 @@ export type ConnectorSettings = {
   scopes: string[];
   claimsMapping: ClaimsMapping;
   trustEmailVerified: boolean;
+  /** saml: the IdP's signing certificates (base64 DER) */
+  samlCertificates: string[];
 };
 
 const OIDC_SCOPES = ["openid", "email", "profile"];
 const oidc = (issuer: string | null, trust: boolean): ConnectorSettings => ({
   kind: "oidc", issuer, authorizationEndpoint: null, tokenEndpoint: null, userinfoEndpoint: null, emailsEndpoint: null,
-  scopes: OIDC_SCOPES, claimsMapping: {}, trustEmailVerified: trust,
+  scopes: OIDC_SCOPES, claimsMapping: {}, trustEmailVerified: trust, samlCertificates: [],
 });
 
 export const PRESET_SETTINGS: Record<PresetName, { name: string; settings: ConnectorSettings }> = {
@@ -38,6 +41,7 @@ export const PRESET_SETTINGS: Record<PresetName, { name: string; settings: Conne
       scopes: ["read:user", "user:email"], claimsMapping: { subject: "id", email: "email", name: "name", username: "login" },
       // the /user/emails list says which addresses GitHub verified
       trustEmailVerified: true,
+      samlCertificates: [],
     },
   },
 };

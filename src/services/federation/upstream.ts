@@ -16,7 +16,7 @@ export const UPSTREAM_STATE_TTL = 600;
 const CONFIG_CACHE_MS = 10 * 60 * 1000;
 
 export type Started = { outcome: "redirect"; url: string } | { outcome: "unavailable"; detail: string };
-export type FinishFailure = { outcome: "failed"; reason: "state" | "disabled" | "cancelled" | "upstream_error" | "token_invalid" | "unavailable" | "profile"; detail: string; connector?: ConnectorRow };
+export type FinishFailure = { outcome: "failed"; reason: "state" | "disabled" | "cancelled" | "upstream_error" | "token_invalid" | "unavailable" | "profile" | "assertion_invalid" | "replayed" | "malformed"; detail: string; connector?: ConnectorRow };
 export type Finished = { outcome: "ok"; connector: ConnectorRow; profile: UpstreamProfile };
 type StateRecord = { uid: string; connectorId: string; verifier: string; nonce?: string };
 

@@ -19,12 +19,13 @@ const URL_FIELDS = ["issuer", "authorizationEndpoint", "tokenEndpoint", "userinf
 type Form = Record<string, string>;
 
 const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
-const FORM_FIELDS = ["slug", "preset", "name", "kind", ...URL_FIELDS, "clientId", "clientSecret", "scopes", "trustEmailVerified", "claimSubject", "claimEmail", "claimUsername"];
+const FORM_FIELDS = ["slug", "preset", "name", "kind", ...URL_FIELDS, "clientId", "clientSecret", "scopes", "trustEmailVerified", "claimSubject", "claimEmail", "claimUsername", "idpMetadata"];
 const formOf = (b: Record<string, unknown>): Form => Object.fromEntries(FORM_FIELDS.map((f) => [f, f === "clientSecret" ? (typeof b[f] === "string" ? b[f] : "") : text(b[f])]));
 const formFrom = (c: ConnectorRow): Form => ({
   slug: c.slug, preset: c.preset ?? "", name: c.name, kind: c.kind, issuer: c.issuer ?? "", authorizationEndpoint: c.authorizationEndpoint ?? "",
   tokenEndpoint: c.tokenEndpoint ?? "", userinfoEndpoint: c.userinfoEndpoint ?? "", emailsEndpoint: c.emailsEndpoint ?? "", clientId: c.clientId, clientSecret: "",
   scopes: c.scopes.join(" "), trustEmailVerified: c.trustEmailVerified ? "yes" : "", claimSubject: c.claimsMapping.subject ?? "", claimEmail: c.claimsMapping.email ?? "", claimUsername: c.claimsMapping.username ?? "",
+  idpMetadata: "",
 });
 
 /** the form as the use case's input: an empty field is "not given" (the preset's or the connector's value stays) */
@@ -34,7 +35,9 @@ function inputOf(f: Form) {
   return {
     name: given(f.name), kind: given(f.kind), ...Object.fromEntries(URL_FIELDS.map((k) => [k, given(f[k])])), clientId: given(f.clientId), clientSecret: given(f.clientSecret),
     scopes: f.scopes ? f.scopes.split(/\s+/).filter(Boolean) : undefined, trustEmailVerified: f.trustEmailVerified === "yes",
-    claimsMapping: Object.keys(mapping).length ? mapping : undefined,
+    claimsMapping: Object.keys(mapping).length ? mapping : undefined, idpMetadata: given(f.idpMetadata),
+    // SAML: the issuer field holds the IdP's entity id (which need not be a URL)
+    ...(f.kind === "saml" ? { issuer: undefined, idpEntityId: given(f.issuer) } : {}),
   };
 }
 const issuesOf = (issues: { path: PropertyKey[]; message: string }[]) => Object.fromEntries(issues.map((i) => [String(i.path[0] ?? "name"), i.message]));
@@ -45,7 +48,10 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
   const guard = h.requireAdmin(ADMIN_PERMISSIONS.connectorsManage);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
   const actor = (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const });
-  const view = (c: ConnectorRow) => ({ ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug) });
+  const view = (c: ConnectorRow) => ({
+    ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug),
+    spMetadataUrl: c.kind === "saml" ? services.saml.entityId(c.slug) : null, acsUrl: c.kind === "saml" ? services.saml.acsUrl(c.slug) : null,
+  });
   const presets = PRESETS.map((p) => ({ key: p, name: PRESET_SETTINGS[p].name }));
 
   async function connectorOr404(ctx: Context): Promise<ConnectorRow> {
@@ -74,7 +80,10 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
     const made = await services.connectors.create(parsed.data, actor(ctx));
     if (made.outcome === "invalid") return renderForm(ctx, "new", f, { errors: { [made.field]: made.message } }, 400);
     if (made.outcome === "slug_taken") return renderForm(ctx, "new", f, { errors: { slug: "another sign-in provider already uses this slug" } }, 400);
-    return renderList(ctx, `Sign-in provider ${made.connector.name} added. Register ${services.upstream.redirectUri(made.connector.slug)} as its redirect URI at the provider.`);
+    const c = made.connector;
+    return renderList(ctx, c.kind === "saml"
+      ? `Sign-in provider ${c.name} added. Give the IdP our SP metadata: ${services.saml.entityId(c.slug)} (ACS ${services.saml.acsUrl(c.slug)}).`
+      : `Sign-in provider ${c.name} added. Register ${services.upstream.redirectUri(c.slug)} as its redirect URI at the provider.`);
   });
 
   router.get("/admin/connectors/:id/edit", guard, async (ctx) => {
@@ -86,8 +95,8 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
     const b = submitted(ctx);
     csrf.verify(ctx, CSRF, b._csrf);
     const c = await connectorOr404(ctx);
-    const f = { ...formOf(b), slug: c.slug, preset: c.preset ?? "" };
-    const parsed = connectorChangesSchema.safeParse(inputOf(f));
+    const f = { ...formOf(b), slug: c.slug, preset: c.preset ?? "", kind: c.kind };
+    const parsed = connectorChangesSchema.safeParse({ ...inputOf(f), kind: undefined });
     if (!parsed.success) return renderForm(ctx, "edit", f, { connector: c, errors: issuesOf(parsed.error.issues) }, 400);
     const result = await services.connectors.update(c.id, parsed.data, actor(ctx));
     if (result.outcome === "not_found") throw new AppError("admin.connector_not_found", 404, "There is no such sign-in provider.", { startOverUrl: "/admin/connectors" });

@@ -5,6 +5,7 @@
 //                                                      the browser on to its interaction's own path (where the
 //                                                      interaction cookie is sent), the query unchanged
 //   GET  /interaction/:uid/federation/:slug/callback   the first factor: the upstream's answer, taken once
+//   /federation/saml/:slug/metadata|acs, /interaction/:uid/federation/:slug/saml: SAML connectors (saml.ts)
 //   GET|POST /interaction/:uid/federation-link         an account has the upstream's verified address: its
 //                                                      password links the two, then the sign-in goes on
 // Refusals are the sign-in's error page with a way to start again; an upstream that is down or slow is a 503
@@ -21,6 +22,7 @@ import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";
 import { passkeyResponse } from "./passkey.ts";
 import { normalizeEmail } from "../../../services/identifiers.ts";
+import { registerSamlRoutes } from "./saml.ts";
 
 const MAX_QUERY = 8192;
 /** the account's password, or (the passkey form, public/js/passkeys.js) a passkey's answer as JSON text */
@@ -77,6 +79,11 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
     if (ctx.querystring.length > MAX_QUERY) throw new AppError("login.upstream_failed", 400, "That answer from the sign-in provider is too large.", { startOverUrl: `/interaction/${interaction.uid}` });
     await app.rateLimits.loginPerIp.consume(ctx.ip);
     const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream", slug, query: ctx.querystring, remember: false });
+    return answerUpstream(ctx, interaction, outcome);
+  });
+
+  /** the first factor's outcome at an upstream's answer (the OIDC callback above, the SAML continue route in saml.ts) */
+  async function answerUpstream(ctx: Context, interaction: Interaction, outcome: Outcome) {
     // an account has the upstream's verified address: its password may link the two (upstream-link.ts)
     if (outcome.kind === "refused" && outcome.code === "login.upstream_link_required") {
       ctx.status = 303;
@@ -85,7 +92,8 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
     // an address not verified yet: the verification page, which can send a new link (as after a password)
     if (outcome.kind === "refused" && outcome.code === "login.unverified") return refusalPage(ctx, interaction, outcome, "");
     return h.answer(ctx, interaction, outcome);
-  });
+  }
+  registerSamlRoutes(router, app, h, engine, answerUpstream);
 
   async function linkPage(ctx: Context, interaction: Interaction, error?: { message: string; status: number }) {
     const offer = await services.federatedLinking.peek(interaction.uid);

@@ -23,19 +23,25 @@ const params = z.strictObject({ connectorId: z.uuid().meta({ description: "the c
 
 export const adminConnector = z.object({
   id: z.string(), slug: z.string().meta({ description: "in the callback URL and the `idp` claim" }), name: z.string(),
-  kind: z.enum(["oidc", "oauth2"]), preset: z.enum(PRESETS).nullable(), enabled: z.boolean(),
+  kind: z.enum(["oidc", "oauth2", "saml"]), preset: z.enum(PRESETS).nullable(), enabled: z.boolean(),
   issuer: z.string().nullable(), authorizationEndpoint: z.string().nullable(), tokenEndpoint: z.string().nullable(),
   userinfoEndpoint: z.string().nullable(), emailsEndpoint: z.string().nullable(), clientId: z.string(),
   hasSecret: z.boolean().meta({ description: "the secret is set (it is never shown back)" }),
   scopes: z.array(z.string()), claimsMapping: z.record(z.string(), z.string()), trustEmailVerified: z.boolean(),
-  redirectUri: z.string().meta({ description: "register this redirect URI at the upstream" }),
+  redirectUri: z.string().meta({ description: "register this redirect URI at the upstream (oidc, oauth2)" }),
+  samlCertificates: z.array(z.string()).meta({ description: "saml: the IdP's signing certificates (base64 DER)" }),
+  spMetadataUrl: z.string().nullable().meta({ description: "saml: our SP metadata (its URL is our entity id): give it to the IdP" }),
+  acsUrl: z.string().nullable().meta({ description: "saml: our Assertion Consumer Service URL (HTTP-POST)" }),
   createdAt: when, updatedAt: when,
 }).meta({ id: "AdminConnector" });
 
 export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
   const { services } = app;
   const notFound = () => new AppError("connector.not_found", 404, "There is no such sign-in provider.");
-  const view = (c: Parameters<typeof connectorView>[0]) => ({ ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug) }) as z.input<typeof adminConnector>;
+  const view = (c: Parameters<typeof connectorView>[0]) => ({
+    ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug),
+    spMetadataUrl: c.kind === "saml" ? services.saml.entityId(c.slug) : null, acsUrl: c.kind === "saml" ? services.saml.acsUrl(c.slug) : null,
+  }) as z.input<typeof adminConnector>;
   const actor = (ctx: Context) => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null, via: "api" as const, apiClientId: tokenOf(ctx).client_id });
   const invalid = (r: Invalid) => requestInvalid("body", [{ code: "custom", path: ["body", r.field], message: r.message }], { field: r.field });
 
@@ -53,7 +59,7 @@ export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
     defineRoute({
       method: "post", path: "/api/v1/connectors", tags: TAGS, access: ACCESS, body: newConnectorSchema,
       summary: "Add an upstream identity provider",
-      description: "With `preset` (google, microsoft, gitlab, github) only slug, clientId and clientSecret are needed (microsoft: also issuer, the tenant's). Custom: kind oidc needs issuer; kind oauth2 needs the authorization, token and user-info endpoints and claimsMapping.subject.",
+      description: "With `preset` (google, microsoft, gitlab, github) only slug, clientId and clientSecret are needed (microsoft: also issuer, the tenant's). Custom: kind oidc needs issuer; kind oauth2 needs the authorization, token and user-info endpoints and claimsMapping.subject; kind saml needs idpMetadata (the IdP's metadata XML) or idpEntityId, authorizationEndpoint (its HTTP-Redirect SSO URL) and samlCertificates, and no client id or secret.",
       response: { status: 201, description: "added", schema: adminConnector },
       errors: [{ status: 409, description: "connector.slug_taken: another connector has this slug" }],
       handle: async (ctx, { body }) => {
