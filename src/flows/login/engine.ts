@@ -135,9 +135,10 @@ export function createLoginEngine(deps: LoginEngineDeps) {
       const remember = result.remember ?? input.remember;
       const stepUp: { stepUp?: "network" } = result.stepUp ? { stepUp: result.stepUp } : {};
       // what the acr level asked for still needs (step-up.ts): a second factor, nothing more, or out of reach
-      const plan = planAfter(amr, result.multiFactor, result.multiFactor ? [] : await secondFactor.enrolled(user), facts.requiredAcr);
+      const enrolled = result.multiFactor ? [] : await secondFactor.enrolled(user);
+      const plan = planAfter(amr, result.multiFactor, enrolled, facts.requiredAcr);
       if (plan.next === "unmet") return unmet(facts, user, amr, trail);
-      if (plan.next === "second_factor") return secondFactor.begin(facts, user, amr, remember, authAt, trail, { ...stepUp, ...(plan.only ? { only: plan.only } : {}), ...(result.idp ? { idp: result.idp, audit: result.audit } : {}), ...(result.link ? { link: result.link } : {}) });
+      if (plan.next === "second_factor") return secondFactor.begin(facts, user, enrolled, amr, remember, authAt, trail, { ...stepUp, ...(plan.only ? { only: plan.only } : {}), ...(result.idp ? { idp: result.idp, audit: result.audit } : {}), ...(result.link ? { link: result.link } : {}) });
       // a method that proved two factors (a passkey) is judged by the device gate like a second factor
       if (result.multiFactor) await deps.accounts.completeSignIn(user, { ip: facts.ip, userAgent: facts.userAgent, deviceToken: facts.deviceToken });
       const audit = { amr, ...(result.method ? { method: result.method } : {}), ...(result.stepUp ? { stepUp: result.stepUp } : {}), ...result.audit };

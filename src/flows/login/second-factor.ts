@@ -25,13 +25,16 @@ export type SecondFactorStrategy = {
 
 type Next = (facts: Facts, who: SignedIn, trail: Trail, user: User) => Promise<Outcome>;
 
+/** of `methods`, those `only` allows (see SecondFactorState; no `only`: all) */
+const allowed = (methods: string[], only?: string[]) => methods.filter((m) => !only || only.includes(m));
+
 export function createSecondFactorStep(deps: { store: LoginStore; accounts: AccountService; strategies: SecondFactorStrategy[] }, next: Next) {
   const { store, accounts, strategies } = deps;
 
   /** the second-factor methods this user has set up, in the strategies' order (`only`: of these; see SecondFactorState) */
   async function methodsOf(user: User, only?: string[]): Promise<string[]> {
     const enrolled = await Promise.all(strategies.map(async (s) => ((await s.enrolled(user)) ? s.methods : [])));
-    return enrolled.flat().filter((m) => !only || only.includes(m));
+    return allowed(enrolled.flat(), only);
   }
 
   /** the login waiting for its second factor (null: none, expired, or at another step) */
@@ -51,10 +54,10 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
       return user ? methodsOf(user, state?.only) : [];
     },
 
-    /** the first factor passed: wait for the second */
-    async begin(facts: Facts, user: User, amr: string[], remember: boolean, authAt: number, trail: Trail, stepUp: { stepUp?: "network"; only?: string[]; idp?: string; audit?: AuditData; link?: LinkProof } = {}): Promise<Outcome> {
+    /** the first factor passed: wait for the second; `enrolled`: the user's methods, as the caller found them (enrolled()) */
+    async begin(facts: Facts, user: User, enrolled: string[], amr: string[], remember: boolean, authAt: number, trail: Trail, stepUp: { stepUp?: "network"; only?: string[]; idp?: string; audit?: AuditData; link?: LinkProof } = {}): Promise<Outcome> {
       await store.save<SecondFactorState>(facts.uid, facts.interactionExp, { step: "second_factor", userId: user.id, remember, authAt, amr, ...stepUp });
-      const methods = await methodsOf(user, stepUp.only);
+      const methods = allowed(enrolled, stepUp.only);
       trail.add({ type: "login.second_factor_required", outcome: "success", userId: user.id, data: { method: methods[0] ?? "totp" } });
       await trail.flush();
       return { kind: "continue", page: "totp" };

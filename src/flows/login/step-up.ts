@@ -57,6 +57,6 @@ export function createStepUp(deps: { accounts: Pick<AccountService, "findActiveF
     const authAt = session.loginTs ? session.loginTs * 1000 : deps.nowMs();
     // only the fresh methods the level allows: a code already shown is no step up
     const only = plan.only ?? (fresh.length < enrolled.length ? fresh : undefined);
-    return deps.secondFactor.begin(facts, user, session.amr, session.remember, authAt, trail, only ? { only } : {});
+    return deps.secondFactor.begin(facts, user, enrolled, session.amr, session.remember, authAt, trail, only ? { only } : {});
   };
 }
