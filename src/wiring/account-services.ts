@@ -1,11 +1,10 @@
 // An account's life around its sign-ins: registration (Doors A and B), password reset, email change, deletion
-// and export, and the provider admins' user actions.
+// and export (the provider admins' user actions are built over every group: wiring/services.ts).
 import { createRegistrationService } from "../services/registration.ts";
 import { createPasswordResetService } from "../services/password-reset.ts";
 import { createEmailChangeService } from "../services/email-change.ts";
 import { createAccountDeletion } from "../services/account-deletion.ts";
 import { createAccountExport } from "../services/account-export.ts";
-import { createUserAdmin } from "../services/user-admin.ts";
 import type { CoreServices } from "./core-services.ts";
 import type { ServiceInputs } from "./inputs.ts";
 import type { SignInServices } from "./sign-in-services.ts";
@@ -35,11 +34,6 @@ export function createAccountServices({ config, queries, redis, clock }: Service
     /** "export my data" (account-export.ts) */
     accountExport: createAccountExport({ queries: queries.accountExport, audit, clock, issuer: config.issuer }),
   };
-}
-
-/** provider admins' user search, details and actions, and CSV import (user-admin.ts), over the other groups' services */
-export function createUserAdminService({ queries, clock }: ServiceInputs, services: Parameters<typeof createUserAdmin>[0]["services"]) {
-  return createUserAdmin({ queries, clock, services });
 }
 
 export type AccountServices = ReturnType<typeof createAccountServices>;

@@ -9,8 +9,8 @@ import { cryptoRandom, type RandomSource } from "../lib/crypto.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Queries } from "../queries/index.ts";
 import type { Delivery } from "../services/outbox/delivery.ts";
-import type { UserAdmin } from "../services/user-admin.ts";
-import { createAccountServices, createUserAdminService, type AccountServices } from "./account-services.ts";
+import { createUserAdmin, type UserAdmin } from "../services/user-admin.ts";
+import { createAccountServices, type AccountServices } from "./account-services.ts";
 import { createCoreServices, type CoreServices } from "./core-services.ts";
 import { createOperationServices, type OperationServices } from "./operation-services.ts";
 import { createSignInServices, type SignInServices } from "./sign-in-services.ts";
@@ -29,5 +29,5 @@ export function createServices(config: Config, queries: Queries, redis: RedisCli
   const signIn = createSignInServices(inputs, core);
   const accounts = createAccountServices(inputs, core, teams, signIn);
   const built = { ...core, ...teams, ...signIn, ...accounts, ...createOperationServices(inputs, core, accounts) };
-  return { ...built, userAdmin: createUserAdminService(inputs, built) };
+  return { ...built, userAdmin: createUserAdmin({ queries, clock, services: built }) };
 }
