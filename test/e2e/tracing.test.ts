@@ -119,8 +119,10 @@ describe("OpenTelemetry traces", () => {
     const exported = bodies.join("\n");
     expect(exported).not.toContain(linkToken);
     expect(exported).toContain("/invitations/:token");
-    // the access log line of the sign-in's request names its trace
-    expect(stdout).toMatch(new RegExp(`"traceId":"${login!.traceId}"[^\\n]*"path":"/interaction/[^"]+/login"`));
+    // the access log line of the sign-in's request names its trace (stdout is buffered, flushed every 250 ms)
+    const logLine = new RegExp(`"traceId":"${login!.traceId}"[^\\n]*"path":"/interaction/[^"]+/login"`);
+    for (let i = 0; i < 50 && !logLine.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(stdout).toMatch(logLine);
     const cookies = (await browser.jar.getCookies(base)).map((c) => c.value).filter((v) => v.length >= 16);
     expect(cookies.length).toBeGreaterThan(0);
     for (const secret of [password, code, clientSecret, tokens.access_token, tokens.id_token!, tokens.refresh_token!, ...cookies]) {
