@@ -1,5 +1,5 @@
-// oidc-provider storage in Redis: sessions, interactions, grants, codes and tokens. Each record is a JSON string
-// at `oidc:{Model:id}` that expires with the model; a consumed code or token also has `oidc:{Model:id}:consumed`
+// oidc-provider storage in Redis: sessions, interactions, grants, codes and tokens. Each record is a compact JSON
+// string (record-codec.ts) at `oidc:{Model:id}` that expires with the model; a consumed code or token also has `oidc:{Model:id}:consumed`
 // (same hash tag, so the same slot). Indexes: `oidc:{uid:…}`, `oidc:{userCode:…}` and `oidc:{grant:…}` (a small
 // hash of what a grant issued). No command spans two hash tags, so the same code runs on Redis Cluster.
 // Consume is one atomic script: of two parallel uses of a code or refresh token, one wins; the other is refused
@@ -27,6 +27,7 @@ import {
 } from "./redis-keys.ts";
 import { createGrantTeamStore, forgetGrantTeam, rememberGrantTeam } from "./grant-team.ts";
 import { createRotatedRefreshTokens } from "./rotated-refresh-tokens.ts";
+import { decodeRecord, encodeRecord } from "./record-codec.ts";
 import { createSessionEnds, type StoredSession, type UserSessionsEndedHook } from "./redis-session-ends.ts";
 
 export type RedisAdapterOptions = {
@@ -105,7 +106,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
   /** a record and its indexes (grant, user, uid, user code) */
   async function writeRecord(model: string, id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const json = JSON.stringify(payload);
+    const json = encodeRecord(model, id, payload);
     // a result is only ever written onto a live interaction: never one a parallel request has consumed
     const onlyIfLive = model === "Interaction" && payload.result !== undefined;
     const key = recordKey(model, id);
@@ -193,7 +194,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     async read(id: string): Promise<AdapterPayload | undefined> {
       const [json, consumed] = await redis.mget(recordKey(this.model, id), secondKey(this.model, id));
       if (!json) return this.model === "RefreshToken" ? this.rotatedToken(id) : undefined;
-      const payload = JSON.parse(json) as AdapterPayload;
+      const payload = decodeRecord(this.model, id, json);
       if (this.model === "Grant") {
         rememberGrantTeam(id, consumed ?? null); // a grant is never consumed: its second key is its team
         return payload;
@@ -221,7 +222,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const grantJson = await redis.get(recordKey("Grant", token.grantId));
       if (!grantJson) return undefined;
       refuseWithinGrace(token.consumedAt);
-      const grant = JSON.parse(grantJson) as { accountId?: string; clientId?: string; openid?: { scope?: string } };
+      const grant = decodeRecord("Grant", token.grantId, grantJson) as { accountId?: string; clientId?: string; openid?: { scope?: string } };
       return {
         jti: id, kind: "RefreshToken", grantId: token.grantId, accountId: grant.accountId, clientId: grant.clientId,
         scope: grant.openid?.scope, iat: token.consumedAt, exp: token.exp, consumed: token.consumedAt,
@@ -245,7 +246,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const keepMs = this.model === "RefreshToken" ? rotatedRecordMs : 0;
       const [previous, json] = await redis.gatehouseConsume(recordKey(this.model, id), markerKey(this.model, id), now, keepMs);
       if (previous === -1) throw new errors.InvalidGrant(`${this.model} not found`);
-      const stored = json ? (JSON.parse(json) as AdapterPayload) : undefined;
+      const stored = json ? decodeRecord(this.model, id, json) : undefined;
       const grantId = stored?.grantId;
       if (previous === 0) {
         // a rotated token leaves the grant's index (codes are not in it): with its successor's index entry when

@@ -3,6 +3,7 @@
 // out everywhere"), the grants of a team a user left; and the lookups these need (a user's session uids, whether
 // sessions are alive, whether a session was ended before this request saved it). Every command touches one hash
 // tag (Redis Cluster); the tombstone goes first, so a request in flight on an ended session cannot bring it back.
+import { decodeRecord } from "./record-codec.ts";
 import type { Redis } from "ioredis";
 import { requestMemo } from "../lib/request-memo.ts";
 import type { createGrantTeamStore } from "./grant-team.ts";
@@ -49,7 +50,7 @@ export function createSessionEnds(deps: {
     async userSessionUids(accountId: string): Promise<string[]> {
       const jtis = (await redis.hkeys(userIndexKey(accountId))).filter(isMember).map(splitMember).filter((m) => m.model === "Session").map((m) => m.id);
       const records = await Promise.all(jtis.map((jti) => redis.get(recordKey("Session", jti))));
-      const uids = records.map((r) => (r ? (JSON.parse(r) as StoredSession) : null)).filter((r) => r?.accountId === accountId).map((r) => r!.uid);
+      const uids = records.map((r, i) => (r ? (decodeRecord("Session", jtis[i]!, r) as StoredSession) : null)).filter((r) => r?.accountId === accountId).map((r) => r!.uid);
       return [...new Set(uids.filter((u): u is string => Boolean(u)))];
     },
 
@@ -71,7 +72,7 @@ export function createSessionEnds(deps: {
         if (jti) await redis.del(uidKey(uid));
         return null;
       }
-      const session = JSON.parse(json) as StoredSession;
+      const session = decodeRecord("Session", jti, json) as StoredSession;
       const grantIds = Object.values(session.authorizations ?? {}).map((a) => a.grantId).filter((g): g is string => Boolean(g));
       await Promise.all([destroySession(jti, session), ...grantIds.map((g) => destroyGrant(g))]);
       if (session.accountId && grantIds.length) await redis.hdel(userIndexKey(session.accountId), ...grantIds.map((g) => `Grant:${g}`));
@@ -108,7 +109,7 @@ export function createSessionEnds(deps: {
       // what each session had signed in to, so those relying parties can be told (back-channel logout)
       // one GET per record (each its own hash tag: no MGET across slots), pipelined
       const records = await Promise.all(sessions.map((m) => redis.get(recordKey("Session", m.id))));
-      const stored = records.map((r) => (r ? (JSON.parse(r) as StoredSession) : null));
+      const stored = records.map((r, i) => (r ? (decodeRecord("Session", sessions[i]!.id, r) as StoredSession) : null));
       await Promise.all([...stored.map((r) => (r?.uid ? markSessionEnded(r.uid) : undefined)), markRecordsEnded(sessions.map((m) => m.id))]);
       await Promise.all([...sessions.map((m, i) => destroySession(m.id, stored[i] ?? null)), ...grants.map((m) => destroyGrant(m.id))]);
       const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);

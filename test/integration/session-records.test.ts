@@ -14,6 +14,7 @@ import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { authorizationRequest, manualClock, passwordStep, type ManualClock } from "../helpers/totp-login.ts";
 import { asksToSignIn, tryRefresh } from "../helpers/sessions.ts";
+import { decodeRecord } from "../../src/oidc/record-codec.ts";
 
 const REDIRECT = "https://rp.example.test/callback";
 const LOGOUT = "https://rp.example.test/bye";
@@ -34,7 +35,7 @@ describe("session records", () => {
     const browser = new TestBrowser(t.url);
     const { tokens } = await loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
     const jti = (await browser.jar.getCookies(t.url)).find((c) => c.key === "gh.session")!.value;
-    const stored = JSON.parse((await t.app.redis.get(`oidc:{Session:${jti}}`))!) as { uid: string };
+    const stored = decodeRecord("Session", jti, (await t.app.redis.get(`oidc:{Session:${jti}}`))!) as { uid: string };
     return { browser, tokens, jti, uid: stored.uid };
   }
 
@@ -109,7 +110,7 @@ describe("session ends that stick", () => {
 
   const uidOf = async (browser: TestBrowser) => {
     const jti = (await browser.jar.getCookies(t.url)).find((c) => c.key === "gh.session")!.value;
-    return (JSON.parse((await t.app.redis.get(`oidc:{Session:${jti}}`))!) as { uid: string }).uid;
+    return (decodeRecord("Session", jti, (await t.app.redis.get(`oidc:{Session:${jti}}`))!) as { uid: string }).uid;
   };
   /** a browser whose login stopped at the consent page of the third-party client (no code issued) */
   async function stoppedAtConsent(user: { email: string; password: string }) {

@@ -1,0 +1,47 @@
+// Redis bytes per signed-in session, by kind of key, with one sample value of each kind: starts the built server
+// as the bench does, signs in `n` times (default 40, each a fresh browser), waits for the code and the short-lived
+// records to matter as they would, and prints MEMORY USAGE per session by kind. `node --import tsx
+// bench/redis-bytes.ts [n]` after `npm run build`; see docs/performance.md.
+import { Redis } from "ioredis";
+import { startServer, BENCH_REDIS_URL } from "./lib/server.ts";
+import { seed } from "./lib/seed.ts";
+import { flowContext, loginFlow } from "./lib/flows.ts";
+
+const n = Number(process.argv[2] ?? 40);
+const server = await startServer();
+try {
+  const seeded = await seed(server.databaseUrl, 20, { memoryCost: 19456, timeCost: 2, parallelism: 1 }, { count: 4, masterKey: server.env.MASTER_KEY! });
+  const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
+  for (let i = 0; i < n; i++) await loginFlow(ctx);
+  await new Promise((r) => setTimeout(r, 500));
+  const redis = new Redis(BENCH_REDIS_URL);
+  const bytes = new Map<string, { total: number; keys: number; sample: string; sampleBytes: number }>();
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", `${server.redisPrefix}*`, "COUNT", 1000);
+    cursor = next;
+    for (const key of keys) {
+      const rest = key.slice(server.redisPrefix.length);
+      const kind = rest.replace(/[A-Za-z0-9_-]{20,}/g, "…").replace(/:[0-9a-f-]{36}/g, ":…");
+      const usage = Number(await redis.memory("USAGE", key)) || 0;
+      const entry = bytes.get(kind) ?? { total: 0, keys: 0, sample: key, sampleBytes: usage };
+      entry.total += usage;
+      entry.keys += 1;
+      bytes.set(kind, entry);
+    }
+  } while (cursor !== "0");
+  const sessions = (await redis.keys(`${server.redisPrefix}oidc:{Session:*`)).filter((k) => !k.endsWith(":ended")).length;
+  console.log(`prefix ${JSON.stringify(server.redisPrefix)} (${server.redisPrefix.length} chars), ${sessions} sessions`);
+  let sum = 0;
+  for (const [kind, e] of [...bytes].sort((a, b) => b[1].total - a[1].total)) {
+    sum += e.total;
+    const type = await redis.type(e.sample);
+    const value = type === "string" ? (await redis.get(e.sample)) ?? "" : type === "hash" ? JSON.stringify(await redis.hgetall(e.sample)) : type === "zset" ? JSON.stringify(await redis.zrange(e.sample, 0, -1, "WITHSCORES")) : type;
+    console.log(`${String(Math.round(e.total / sessions)).padStart(6)} B/session  ${String(e.keys).padStart(4)} keys  ${kind} [${type}, sample ${e.sampleBytes} B, value ${value.length} chars]`);
+    if (process.argv.includes("values")) console.log(`        ${value.slice(0, 1200)}`);
+  }
+  console.log(`total ${Math.round(sum / sessions)} B/session`);
+  redis.disconnect();
+} finally {
+  await server.stop();
+}
