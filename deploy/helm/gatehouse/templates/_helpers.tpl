@@ -16,6 +16,13 @@ app.kubernetes.io/name: {{ include "gatehouse.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
+{{/* the server pods only: the migration Job's pods share the selector labels but not this component, so the
+Service (and the PDB) never count them */}}
+{{- define "gatehouse.serverSelectorLabels" -}}
+{{ include "gatehouse.selectorLabels" . }}
+app.kubernetes.io/component: server
+{{- end -}}
+
 {{- define "gatehouse.labels" -}}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{ include "gatehouse.selectorLabels" . }}
