@@ -4,14 +4,17 @@
 // older ones, so a replay in the same step, or parallel replays, fail. Ten backup codes are shown once, stored
 // as SHA-256, each usable once. Enrollment: a pending secret in Redis (15 minutes) until a valid code confirms it.
 import type { Redis } from "ioredis";
-import { generateSecret, generateURI, verify } from "otplib";
-import QRCode from "qrcode";
+import { lazyModule } from "../lib/lazy-module.ts";
 import { createHmac, randomBytes } from "node:crypto";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
 import { decryptSecret, encryptSecret } from "../lib/crypto.ts";
 import type { CredentialQueries } from "../queries/credentials.ts";
 import type { User } from "../queries/users.ts";
+
+/** otplib and the QR code maker, loaded when a second factor is first checked or enrolled */
+const otp = lazyModule(() => import("otplib"));
+const qrCode = lazyModule(() => import("qrcode"));
 
 const PERIOD = 30;
 const PENDING_TTL = 900;
@@ -56,6 +59,7 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
   const backupHash = (userId: string, code: string) => createHmac("sha256", backupKey).update(`${userId}:${normalizeCode(code)}`).digest("base64url");
 
   async function enrollmentFor(user: Pick<User, "id" | "email">, secret: string): Promise<Enrollment> {
+    const [{ generateURI }, { default: QRCode }] = await Promise.all([otp(), qrCode()]);
     const uri = generateURI({ issuer: deps.issuer, label: user.email, secret });
     return { secret, uri, qrSvg: await QRCode.toString(uri, { type: "svg", margin: 1, width: 200, errorCorrectionLevel: "M" }) };
   }
@@ -65,7 +69,7 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
     const token = normalizeCode(code);
     if (!/^\d{6}$/.test(token)) return false;
     const epoch = clock.epoch();
-    const result = await verify({ secret, token, epoch, period: PERIOD, epochTolerance: PERIOD });
+    const result = await (await otp()).verify({ secret, token, epoch, period: PERIOD, epochTolerance: PERIOD });
     if (!result.valid) return false;
     const step = Math.floor(epoch / PERIOD) + result.delta;
     return (await redis.gatehouseTotpUseStep(stepKey(userId), step, PERIOD * 4)) === 1;
@@ -78,7 +82,7 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
 
     /** a pending secret (kept 15 minutes, replaced by a new call), with its otpauth URI and QR code */
     async beginEnrollment(user: Pick<User, "id" | "email">): Promise<Enrollment> {
-      const secret = generateSecret({ length: 20 });
+      const secret = (await otp()).generateSecret({ length: 20 });
       await redis.set(pendingKey(user.id), encryptSecret(masterKey, secret, purpose(user.id)), "EX", PENDING_TTL);
       return enrollmentFor(user, secret);
     },

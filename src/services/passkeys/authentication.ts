@@ -4,12 +4,12 @@
 // checked against ISSUER's origin and RP ID; a sign counter that does not move forward (when either side keeps
 // one) refuses the sign-in as a likely cloned key, audits it and emails the owner. Refusals carry a reason for
 // the caller's audit record.
-import { generateAuthenticationOptions, verifyAuthenticationResponse, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import type { verifyAuthenticationResponse, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { User } from "../../queries/users.ts";
 import type { PasskeyRow } from "../../queries/passkeys.ts";
 import type { PasskeyDeps, PasskeyRefusal, RequestInfo } from "./types.ts";
 import { parseAuthentication } from "./responses.ts";
-import { CHALLENGE_TTL_SECONDS } from "./relying-party.ts";
+import { CHALLENGE_TTL_SECONDS, webAuthnLibrary } from "./relying-party.ts";
 import { amrOf } from "./kinds.ts";
 import { reasonOf } from "./registration.ts";
 
@@ -38,6 +38,7 @@ export function createPasskeyAuthentication(deps: PasskeyDeps) {
     async options(factor: Factor, binding: string, user?: User): Promise<PublicKeyCredentialRequestOptionsJSON> {
       const allow = user ? (await passkeys.listFor(user.id)).map((p) => ({ id: p.credentialId, transports: p.transports })) : [];
       const challenge = await challenges.issue(factor, binding, user ? { userId: user.id } : {});
+      const { generateAuthenticationOptions } = await webAuthnLibrary();
       return generateAuthenticationOptions({
         rpID: rp.id, challenge: new Uint8Array(Buffer.from(challenge, "base64url")), timeout: CHALLENGE_TTL_SECONDS * 1000,
         allowCredentials: allow, userVerification: factor === "second_factor" ? "preferred" : "required",
@@ -60,7 +61,7 @@ export function createPasskeyAuthentication(deps: PasskeyDeps) {
       let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>["authenticationInfo"];
       try {
         // the counter is compared below, once the signature is known to be right
-        const verified = await verifyAuthenticationResponse({
+        const verified = await (await webAuthnLibrary()).verifyAuthenticationResponse({
           response, expectedChallenge: issued.challenge, expectedOrigin: rp.origin, expectedRPID: rp.id,
           credential: { id: row.credentialId, publicKey: new Uint8Array(row.publicKey), counter: 0, transports: row.transports },
           requireUserVerification: factor !== "second_factor",

@@ -2,12 +2,12 @@
 // the user's existing keys excluded, a discoverable credential with user verification, attestation "none"),
 // then the browser's answer verified against ISSUER's origin and RP ID. The row and its audit event are one
 // transaction; the owner is emailed. Whoever calls `begin` has already checked the password (the route).
-import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import type { verifyRegistrationResponse, PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import type { User } from "../../queries/users.ts";
 import type { PasskeyRow } from "../../queries/passkeys.ts";
 import type { PasskeyDeps, PasskeyRefusal, RequestInfo } from "./types.ts";
 import { parseRegistration } from "./responses.ts";
-import { CHALLENGE_TTL_SECONDS } from "./relying-party.ts";
+import { CHALLENGE_TTL_SECONDS, webAuthnLibrary } from "./relying-party.ts";
 
 export type RegistrationOutcome = { outcome: "added"; passkey: PasskeyRow } | { outcome: "refused"; code: PasskeyRefusal };
 
@@ -26,6 +26,7 @@ export function createPasskeyRegistration(deps: PasskeyDeps) {
     async begin(user: User, binding: string, name: string): Promise<PublicKeyCredentialCreationOptionsJSON> {
       const existing = await passkeys.listFor(user.id);
       const challenge = await challenges.issue("register", binding, { userId: user.id, name });
+      const { generateRegistrationOptions } = await webAuthnLibrary();
       return generateRegistrationOptions({
         rpName: rp.name, rpID: rp.id, userName: user.username, userDisplayName: user.name ?? user.username,
         userID: new TextEncoder().encode(user.id), challenge: new Uint8Array(Buffer.from(challenge, "base64url")), timeout: CHALLENGE_TTL_SECONDS * 1000,
@@ -43,7 +44,7 @@ export function createPasskeyRegistration(deps: PasskeyDeps) {
       if (!issued || issued.userId !== user.id) return refuse(user, request, "passkey.challenge", "challenge");
       let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
       try {
-        verified = await verifyRegistrationResponse({
+        verified = await (await webAuthnLibrary()).verifyRegistrationResponse({
           response, expectedChallenge: issued.challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: true,
         });
       } catch (err) {
