@@ -34,6 +34,12 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --omit=optional --ignore-scripts --no-audit --no-fund \
  && npm cache clean --force \
  && rm -rf /root/.npm
+# jemalloc for the runtime (LD_PRELOAD below): Debian's build, copied as one file (it needs only libc, libm and
+# libstdc++, which the node image has), so the runtime stages keep running no package manager
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libjemalloc2 \
+ && cp "$(dpkg -L libjemalloc2 | grep '/libjemalloc\.so\.2$')" /opt/libjemalloc.so.2 \
+ && rm -rf /var/lib/apt/lists/*
 
 # ---- runtime without GeoIP (docker build --target slim) ----
 FROM ${NODE_IMAGE}${NODE_DIGEST:+@}${NODE_DIGEST} AS slim
@@ -50,17 +56,22 @@ LABEL org.opencontainers.image.title="Gatehouse" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
       org.opencontainers.image.base.name="${NODE_IMAGE}"
-# MALLOC_ARENA_MAX=2: argon2id's 19 MiB blocks, freed on several threadpool threads, otherwise leave glibc
-# arenas holding memory (peak RSS measured 433 -> ~250 MiB; docs/performance.md). MALLOC_TRIM_THRESHOLD_=131072:
-# glibc returns freed memory at the top of its heap from 128 KiB on, instead of raising that threshold itself
-# (the start-up's parsing leaves ~60 MiB there: RSS after start 265 -> 247 MiB, after 300 sign-ins 308 -> 267)
+# Memory allocation: jemalloc (LD_PRELOAD) with its background thread giving freed memory back after a second
+# (MALLOC_CONF): glibc's malloc kept 40-90 MiB of the start-up's and argon2id's freed memory, run to run (RSS
+# after start 220-260 -> 157-177 MiB, 30 s into the soak 295-309 -> 223-262 MiB; docs/performance.md). The glibc
+# settings stay for a deployment that drops LD_PRELOAD: MALLOC_ARENA_MAX=2 (argon2id's 19 MiB blocks, freed on
+# several threadpool threads, otherwise leave arenas holding memory) and MALLOC_TRIM_THRESHOLD_=131072 (freed
+# memory at the top of the heap is returned from 128 KiB on).
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \
+    LD_PRELOAD=/usr/local/lib/libjemalloc.so.2 \
+    MALLOC_CONF=background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0 \
     MALLOC_ARENA_MAX=2 \
     MALLOC_TRIM_THRESHOLD_=131072 \
     GEOIP_DATABASE=off
 WORKDIR /app
+COPY --from=prod-deps /opt/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/dist ./dist

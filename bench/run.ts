@@ -12,7 +12,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Redis } from "ioredis";
 import { PROJECT_ROOT } from "../src/lib/paths.ts";
-import { build, startServer, BENCH_REDIS_URL } from "./lib/server.ts";
+import { build, startServer, BENCH_ALLOCATOR, BENCH_REDIS_URL } from "./lib/server.ts";
 import { seed } from "./lib/seed.ts";
 import { measureLimits } from "./lib/limits.ts";
 import { flowContext, loginFlow } from "./lib/flows.ts";
@@ -135,12 +135,12 @@ async function main() {
       const metrics = await (await fetch(`${server.baseUrl}/metrics`)).text();
       console.log(metrics.split("\n").filter((l) => /^(nodejs_heap_size|nodejs_external_memory|process_resident|nodejs_heap_space_size_used_bytes)/.test(l)).join("\n"));
     }
-    console.log(`\n${formatTable(rows, limits)}`);
+    console.log(`\n${formatTable(rows, limits)}\n(servers run with ${BENCH_ALLOCATOR}'s malloc)`);
     if (aggregates) console.log(`Analytics aggregates over ${audit.events} audit events, 30 days (median of 5 ms): ${aggregates.map((a) => `${a.name} ${a.medianMs}`).join(", ")}${process.env.BENCH_SHOW_PLANS ? `\n${aggregates.map((a) => `-- ${a.name}\n${a.plan}`).join("\n")}` : ""}`);
     if (redisPerSession) console.log(`Redis per signed-in session: ${redisPerSession.atRestBytesPerSession} bytes at rest, ${redisPerSession.afterLoginBytesPerSession} right after login (${redisPerSession.sessions} sessions; by kind ${JSON.stringify(redisPerSession.bytesByKind)})`);
     const result = {
       date: new Date().toISOString(), quick: args.quick, secondsPerRun: seconds,
-      machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node },
+      machine: { cpus: os.availableParallelism(), model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.versions.node, malloc: BENCH_ALLOCATOR },
       limits, scenarios: rows, vsBare: compareWithBare(rows).map(({ gatehouse: _g, bare: _b, ...v }) => v), redis: redisPerSession, analytics: aggregates && { auditEvents: audit.events, sessions: audit.sessions, seedMs: audit.ms, aggregates },
     };
     const dir = path.join(PROJECT_ROOT, "bench/results");

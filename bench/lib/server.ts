@@ -1,6 +1,7 @@
 // Starts the real server for the benchmark: the compiled build, production mode, real Postgres (a fresh
 // database) and Redis (a fresh key prefix), behind a pretend TLS proxy (TRUST_PROXY + X-Forwarded-Proto).
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { PROJECT_ROOT } from "../../src/lib/paths.ts";
@@ -10,12 +11,20 @@ import { startSmtpSink } from "../../test/helpers/smtp-sink.ts";
 export const BENCH_PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const BENCH_RESOURCE = "https://api.bench.test";
+/** Debian's jemalloc, which the Docker image preloads (the bench runs with glibc's malloc where it is missing) */
+const JEMALLOC = ["/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2", "/usr/local/lib/libjemalloc.so.2"].find((p) => existsSync(p));
+/** which malloc the servers run with, for the report */
+export const BENCH_ALLOCATOR = JEMALLOC ? "jemalloc" : "glibc";
 /**
- * as in the Dockerfile: cheaper async context on Node 22 (Node 24's default), fewer malloc arenas, and glibc giving
- * freed memory at the top of its heap back at 128 KiB instead of its self-raised threshold (RSS; docs/performance.md)
+ * as in the Dockerfile: cheaper async context on Node 22 (Node 24's default), jemalloc returning freed memory
+ * after a second, and (for glibc's malloc, when jemalloc is missing) fewer arenas and a fixed trim threshold
+ * (RSS; docs/performance.md)
  */
 export const PRODUCTION_NODE_ARGS = ["--experimental-async-context-frame"];
-export const PRODUCTION_RUNTIME_ENV = { MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072" };
+export const PRODUCTION_RUNTIME_ENV: Record<string, string> = {
+  MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072",
+  ...(JEMALLOC ? { LD_PRELOAD: JEMALLOC, MALLOC_CONF: "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0" } : {}),
+};
 
 export type BenchServer = {
   pid: number;

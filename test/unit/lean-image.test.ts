@@ -105,6 +105,11 @@ describe("Dockerfile", () => {
     const env = slim.find((l) => l.startsWith("ENV"))!;
     expect(env).toMatch(/\bNODE_ENV=production\b/);
     expect(env).toMatch(/\bGEOIP_DATABASE=off\b/); // slim has no databases; the runtime stage points at its layer
+    // jemalloc, preloaded: the one file copied from the stage that installed it (the runtime stages run no apt)
+    expect(env).toMatch(/\bLD_PRELOAD=\/usr\/local\/lib\/libjemalloc\.so\.2\b/);
+    expect(env).toMatch(/\bMALLOC_CONF=background_thread:true,/);
+    expect(slim).toContain("COPY --from=prod-deps /opt/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2");
+    expect(stage("prod-deps").lines.join("\n")).toMatch(/apt-get install -y --no-install-recommends libjemalloc2/);
     expect(stage("runtime").lines.find((l) => l.startsWith("ENV"))).toMatch(/GEOIP_DATABASE=\/opt\/gatehouse\/geoip\/dbip-city-ipv4\.mmdb,/);
   });
 
