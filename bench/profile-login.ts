@@ -2,6 +2,7 @@
 // inspector on a loopback port, seeds, warms up, then starts the V8 profiler through the inspector protocol, runs
 // `count` sign-ins (`password`, `totp` or `passkey`) with `concurrency` browsers, stops it, and prints where the main
 // thread spent its time per sign-in: by package or file (self time), by function (self), and our own code (inclusive).
+// `introspection` and `userinfo` profile those token-endpoint requests instead (one opaque access token, as the bench).
 // The profile is written to /tmp/gatehouse-login.cpuprofile (open it in Chrome DevTools). Start-up and seeding are not
 // in it. `node_modules/.bin/node --import tsx bench/profile-login.ts [password|totp|passkey] [count] [concurrency]`
 // after `npm run build` (Node 22: it needs the global WebSocket); see docs/performance.md.
@@ -9,14 +10,26 @@ import { writeFileSync } from "node:fs";
 import { startServer } from "./lib/server.ts";
 import { freePort } from "../test/helpers/databases.ts";
 import { seed } from "./lib/seed.ts";
-import { flowContext, loginFlow, passkeyLoginFlow, totpLoginFlow, type FlowContext } from "./lib/flows.ts";
+import { basic, flowContext, loginFlow, passkeyLoginFlow, totpLoginFlow, type FlowContext } from "./lib/flows.ts";
 import { summarize } from "./lib/cpu-profile.ts";
 
 const kind = process.argv[2] ?? "password";
 const count = Number(process.argv[3] ?? 200);
 const concurrency = Number(process.argv[4] ?? 4);
-const flow = { password: loginFlow, totp: totpLoginFlow, passkey: passkeyLoginFlow }[kind];
-if (!flow) throw new Error(`unknown sign-in kind ${kind}: password, totp or passkey`);
+const https = { "x-forwarded-proto": "https" };
+const tokenRequests: Record<string, (ctx: FlowContext) => Promise<void>> = {
+  introspection: async (ctx) => {
+    const res = await fetch(`${ctx.baseUrl}/token/introspection`, { method: "POST", body: `token=${ctx.accessToken}`, headers: { ...https, "content-type": "application/x-www-form-urlencoded", authorization: basic(ctx.seeded.webClient.id, ctx.seeded.webClient.secret) } });
+    if (res.status !== 200 || !((await res.json()) as { active?: boolean }).active) throw new Error(`introspection ${res.status}`);
+  },
+  userinfo: async (ctx) => {
+    const res = await fetch(`${ctx.baseUrl}/me`, { headers: { ...https, authorization: `Bearer ${ctx.accessToken}` } });
+    if (res.status !== 200) throw new Error(`userinfo ${res.status}`);
+    await res.arrayBuffer();
+  },
+};
+const flow = { password: loginFlow, totp: totpLoginFlow, passkey: passkeyLoginFlow, ...tokenRequests }[kind];
+if (!flow) throw new Error(`unknown kind ${kind}: password, totp, passkey, introspection or userinfo`);
 
 const inspectPort = await freePort();
 process.env.BENCH_NODE_ARGS = `${process.env.BENCH_NODE_ARGS ?? ""} --inspect=127.0.0.1:${inspectPort}`;
@@ -45,7 +58,8 @@ let cdp: Awaited<ReturnType<typeof inspector>> | undefined;
 try {
   const seeded = await seed(server.databaseUrl, 400, { memoryCost: 19456, timeCost: 2, parallelism: 1 }, { count: 40, masterKey: server.env.MASTER_KEY! });
   const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
-  await run(ctx, 30); // warm: the JIT, prepared statements, pools
+  if (kind in tokenRequests) ctx.accessToken = (await loginFlow(ctx)).access_token;
+  await run(ctx, kind in tokenRequests ? 2000 : 30); // warm: the JIT, prepared statements, pools
   cdp = await inspector();
   await cdp.call("Profiler.enable");
   await cdp.call("Profiler.setSamplingInterval", { interval: 200 });
@@ -55,7 +69,7 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const { profile } = await cdp.call<{ profile: Parameters<typeof summarize>[0] }>("Profiler.stop");
   writeFileSync("/tmp/gatehouse-login.cpuprofile", JSON.stringify(profile));
-  console.log(`${count} ${kind} sign-ins, ${concurrency} at a time, in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)}/s)`);
+  console.log(`${count} ${kind} ${kind in tokenRequests ? "requests" : "sign-ins"}, ${concurrency} at a time, in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)}/s)`);
   console.log(summarize(profile, count));
 } finally {
   cdp?.close(); // the server waits for its debugger to leave before it exits

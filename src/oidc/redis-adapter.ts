@@ -193,8 +193,11 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     /** the record as stored now (an ended session, a refused refresh: undefined) */
     async read(id: string): Promise<AdapterPayload | undefined> {
       const [json, consumed] = await redis.mget(recordKey(this.model, id), secondKey(this.model, id));
-      if (!json) return this.model === "RefreshToken" ? this.rotatedToken(id) : undefined;
+      if (!json) return this.model === "RefreshToken" && !requestMemo()?.has(`token:${id}`) ? this.rotatedToken(id) : undefined;
       const payload = decodeRecord(this.model, id, json);
+      // introspection and revocation without a type hint look the value up as every kind at once: once it is
+      // found as an access token, its lookup as a refresh token needs no rotated-token read (ids are random)
+      if (this.model === "AccessToken" || this.model === "ClientCredentials") requestMemo()?.set(`token:${id}`, true);
       if (this.model === "Grant") {
         rememberGrantTeam(id, consumed ?? null); // a grant is never consumed: its second key is its team
         return payload;
