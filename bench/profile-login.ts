@@ -2,7 +2,7 @@
 // inspector on a loopback port, seeds, warms up, then starts the V8 profiler through the inspector protocol, runs
 // `count` sign-ins (`password`, `totp` or `passkey`) with `concurrency` browsers, stops it, and prints where the main
 // thread spent its time per sign-in: by package or file (self time), by function (self), and our own code (inclusive).
-// `introspection` and `userinfo` profile those token-endpoint requests instead (one opaque access token, as the bench).
+// `introspection`, `userinfo` and `jwks` profile those requests instead (one opaque access token, as the bench).
 // The profile is written to /tmp/gatehouse-login.cpuprofile (open it in Chrome DevTools). Start-up and seeding are not
 // in it. `node_modules/.bin/node --import tsx bench/profile-login.ts [password|totp|passkey] [count] [concurrency]`
 // after `npm run build` (Node 22: it needs the global WebSocket); see docs/performance.md.
@@ -22,6 +22,11 @@ const tokenRequests: Record<string, (ctx: FlowContext) => Promise<void>> = {
     const res = await fetch(`${ctx.baseUrl}/token/introspection`, { method: "POST", body: `token=${ctx.accessToken}`, headers: { ...https, "content-type": "application/x-www-form-urlencoded", authorization: basic(ctx.seeded.webClient.id, ctx.seeded.webClient.secret) } });
     if (res.status !== 200 || !((await res.json()) as { active?: boolean }).active) throw new Error(`introspection ${res.status}`);
   },
+  jwks: async (ctx) => {
+    const res = await fetch(`${ctx.baseUrl}/jwks`, { headers: https });
+    if (res.status !== 200) throw new Error(`jwks ${res.status}`);
+    await res.arrayBuffer();
+  },
   userinfo: async (ctx) => {
     const res = await fetch(`${ctx.baseUrl}/me`, { headers: { ...https, authorization: `Bearer ${ctx.accessToken}` } });
     if (res.status !== 200) throw new Error(`userinfo ${res.status}`);
@@ -29,7 +34,7 @@ const tokenRequests: Record<string, (ctx: FlowContext) => Promise<void>> = {
   },
 };
 const flow = { password: loginFlow, totp: totpLoginFlow, passkey: passkeyLoginFlow, ...tokenRequests }[kind];
-if (!flow) throw new Error(`unknown kind ${kind}: password, totp, passkey, introspection or userinfo`);
+if (!flow) throw new Error(`unknown kind ${kind}: password, totp, passkey, introspection, userinfo or jwks`);
 
 const inspectPort = await freePort();
 process.env.BENCH_NODE_ARGS = `${process.env.BENCH_NODE_ARGS ?? ""} --inspect=127.0.0.1:${inspectPort}`;
