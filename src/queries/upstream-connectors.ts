@@ -4,7 +4,7 @@
 import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { trimmedAudit, type NewAuditEvent } from "./audit-events.ts";
 
-export type ClaimsMapping = { subject?: string; email?: string; emailVerified?: string; name?: string; username?: string };
+export type ClaimsMapping = { subject?: string; email?: string; emailVerified?: string; name?: string; username?: string; groups?: string };
 
 export type ConnectorRow = {
   id: string; kind: string; slug: string; name: string; preset: string | null; enabled: boolean; issuer: string | null;

@@ -29,7 +29,8 @@ describe("team admin API", () => {
     type Op = { "x-gatehouse-access"?: string; "x-gatehouse-permission"?: string; "x-gatehouse-team-permission"?: string; responses: Record<string, { description: string }> };
     const doc = (await (await fetch(`${h.t.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { properties?: object }> } };
     const ops = Object.entries(doc.paths).filter(([path]) => path.startsWith("/api/v1/teams")).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([m, op]) => [`${m} ${path}`, op] as const));
-    expect(ops).toHaveLength(18);
+    // 24: the team routes, the Virtuozzo link and the domains & SSO routes (api/teams-sso.ts, #17)
+    expect(ops).toHaveLength(24);
     // the team list and the MFA requirement are the provider admins' (gatehouse.admin.teams.manage), not a team's
     const adminOnly = ["get /api/v1/teams", "get /api/v1/teams/{teamId}/mfa-required", "put /api/v1/teams/{teamId}/mfa-required"];
     for (const name of adminOnly) {

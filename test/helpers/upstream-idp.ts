@@ -5,7 +5,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
 
-export type UpstreamUser = { sub: string; email: string; email_verified: boolean; name?: string; preferred_username?: string };
+/** `groups`: sent with the scope "groups" (the team SSO tests map them to team roles) */
+export type UpstreamUser = { sub: string; email: string; email_verified: boolean; name?: string; preferred_username?: string; groups?: string[] };
 export type UpstreamIdp = { issuer: string; clientId: string; clientSecret: string; user: UpstreamUser; close(): Promise<void> };
 
 export async function startUpstreamIdp(redirectUris: string[], user: UpstreamUser): Promise<UpstreamIdp> {
@@ -17,7 +18,7 @@ export async function startUpstreamIdp(redirectUris: string[], user: UpstreamUse
   const idp: UpstreamIdp = { issuer, clientId, clientSecret, user, close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); } };
   const provider = new Provider(issuer, {
     clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris, token_endpoint_auth_method: "client_secret_post", response_types: ["code"], grant_types: ["authorization_code"] }],
-    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "preferred_username"] },
+    claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "preferred_username"], groups: ["groups"] },
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
     cookies: { keys: ["upstream-test-cookie-key"] },

@@ -67,7 +67,7 @@ export function createLoginEngine(deps: LoginEngineDeps) {
   const store = createLoginStore(deps.redis, clock);
 
   const firstFactors: FirstFactorStrategy[] = [
-    createPasswordStrategy(deps), createPasskeyFirstFactor(deps.passkeys), createMagicLinkStrategy({ magicLinks: deps.magicLinks, accounts: deps.accounts }),
+    createPasswordStrategy(deps), createPasskeyFirstFactor(deps.passkeys), createMagicLinkStrategy({ magicLinks: deps.magicLinks, accounts: deps.accounts, federation: deps.federation }),
     ...(deps.federation ? [createUpstreamStrategy(deps.federation), createUpstreamLinkStrategy({ links: deps.federation.links, accounts: deps.accounts, passkeys: deps.passkeys })] : []),
   ];
   const secondFactors: SecondFactorStrategy[] = [createTotpStrategy(deps.totp), createPasskeySecondFactor(deps.passkeys)];

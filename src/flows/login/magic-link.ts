@@ -8,11 +8,13 @@
 import type { AccountService } from "../../services/accounts.ts";
 import type { MagicLinks } from "../../services/magic-links/index.ts";
 import type { FirstFactorStrategy } from "./first-factor.ts";
+import { ssoRequiredMessage, type UpstreamPort } from "./upstream.ts";
 import { refused } from "./types.ts";
 
 export type MagicLinkPort = Pick<MagicLinks, "redeemLink" | "redeemCode">;
 
-export function createMagicLinkStrategy(deps: { magicLinks: MagicLinkPort; accounts: Pick<AccountService, "findActiveForSignIn"> }): FirstFactorStrategy {
+/** `federation.realm`: a domain that requires its team's single sign-on refuses links too (#17 item 3; the Owner excepted) */
+export function createMagicLinkStrategy(deps: { magicLinks: MagicLinkPort; accounts: Pick<AccountService, "findActiveForSignIn">; federation?: Pick<UpstreamPort, "realm"> }): FirstFactorStrategy {
   return {
     method: "magic_link",
     async authenticate(input, facts) {
@@ -28,6 +30,8 @@ export function createMagicLinkStrategy(deps: { magicLinks: MagicLinkPort; accou
       const user = await deps.accounts.findActiveForSignIn(result.userId);
       if (!user) return { outcome: "refused", refusal: refused(code), event: failed(result.userId, "disabled") };
       if (!user.emailVerified) return { outcome: "refused", refusal: refused("login.unverified", { email: user.email }), event: failed(user.id, "email_unverified") };
+      const required = await deps.federation?.realm?.blocks(user);
+      if (required) return { outcome: "refused", refusal: refused("login.sso_required", { message: ssoRequiredMessage(required) }), event: failed(user.id, "sso_required") };
       return { outcome: "passed", user, amr: ["email"], multiFactor: false, method: "magic_link", remember: result.remember };
     },
   };

@@ -66,7 +66,9 @@ export type RefusalCode =
   | "login.invalid_credentials" | "login.unverified" | "login.busy" | "login.invalid_code" | "login.expired"
   | "login.team_required" | "device.wrong_code" | "device.code_expired" | "device.attempts_used" | "device.account_locked"
   | "device.cooldown" | "device.email_limited" | "device.code_format" | "login.passkey_refused" | "login.magic_link_invalid" | "login.magic_code_invalid"
-  | "login.upstream_failed" | "login.upstream_cancelled" | "login.upstream_unavailable" | "login.upstream_no_email" | "login.upstream_email_taken" | "login.upstream_link_required";
+  | "login.upstream_failed" | "login.upstream_cancelled" | "login.upstream_unavailable" | "login.upstream_no_email" | "login.upstream_email_taken" | "login.upstream_link_required"
+  /** the address's domain requires its team's single sign-on (#17 item 3; the message names the domain and team) */
+  | "login.sso_required";
 
 export type Refusal = {
   code: RefusalCode; attemptsLeft?: number; retryAfter?: number; message?: string;

@@ -6,13 +6,27 @@
 // password. An account whose address is not verified (the upstream did not verify it, or the connector does not
 // trust it) must verify it by its emailed link first, as after a password (login.unverified). An account with the upstream's verified address is offered a link, made only once its password is
 // given (upstream-link.ts). Every refusal is audited (login.failed, method upstream, the connector and the reason).
+// Enterprise SSO per team (#17 item 3): an account whose address's domain requires its team's provider is refused
+// through any other one (the team's Owner excepted); a sign-in through the domain's own provider makes the account
+// a member of the team just in time, with the role its upstream groups map to (services/federation/group-roles.ts).
 import type { Upstream } from "../../services/federation/upstream.ts";
 import type { FederatedAccounts } from "../../services/federation/identities.ts";
 import type { FederatedLinking } from "../../services/federation/linking.ts";
+import type { HomeRealm, SsoRequirement } from "../../services/federation/home-realm.ts";
+import type { GroupRoles } from "../../services/federation/group-roles.ts";
 import type { FirstFactorStrategy } from "./first-factor.ts";
 import { refused, type RefusalCode } from "./types.ts";
 
-export type UpstreamPort = { upstream: Pick<Upstream, "finish">; accounts: Pick<FederatedAccounts, "resolve">; links: Pick<FederatedLinking, "offer" | "peek" | "complete"> };
+export type UpstreamPort = {
+  upstream: Pick<Upstream, "finish">; accounts: Pick<FederatedAccounts, "resolve">; links: Pick<FederatedLinking, "offer" | "peek" | "complete">;
+  /** enterprise SSO per team (#17 item 3): "SSO required" for password, magic link and other providers; JIT team membership */
+  realm?: Pick<HomeRealm, "blocks" | "blocksUpstream" | "requiredForAddress">;
+  groupRoles?: Pick<GroupRoles, "afterUpstreamSignIn">;
+};
+
+/** the refusal's words when a domain requires its team's single sign-on */
+export const ssoRequiredMessage = (r: SsoRequirement) =>
+  `${r.teamName} requires single sign-on for ${r.domain} addresses: use \u201cContinue with single sign-on\u201d${r.connectorName ? ` (${r.connectorName})` : ""} instead.`;
 
 export function createUpstreamStrategy(port: UpstreamPort): FirstFactorStrategy {
   return {
@@ -35,10 +49,14 @@ export function createUpstreamStrategy(port: UpstreamPort): FirstFactorStrategy 
       switch (resolved.outcome) {
         case "no_email": return no("login.upstream_no_email", null, "upstream.no_email");
         case "email_taken": return no("login.upstream_email_taken", null, "upstream.email_taken");
-        case "link_required":
+        case "link_required": {
+          // an account whose domain requires another provider (its team's) gets no link to this one either
+          const required = await port.realm?.blocksUpstream(resolved.user, connector.id);
+          if (required) return { outcome: "refused" as const, refusal: refused("login.sso_required", { message: ssoRequiredMessage(required) }), event: failed(resolved.user.id, "sso_required") };
           // the account may prove itself on the link page of this sign-in (upstream-link.ts); nothing is linked yet
           await port.links.offer(facts.uid, facts.interactionExp, { userId: resolved.user.id, email: resolved.user.email, connectorId: connector.id, slug: connector.slug, name: connector.name, subject: profile.subject });
           return no("login.upstream_link_required", resolved.user.id, "upstream.link_required");
+        }
         case "existing":
         case "created": {
           const { user } = resolved;
@@ -46,6 +64,11 @@ export function createUpstreamStrategy(port: UpstreamPort): FirstFactorStrategy 
           // PRODUCT.md 2: an address must be verified before the first sign-in, whatever proved the person; an
           // address the upstream did not verify (or the connector does not trust) is verified by its emailed link
           if (!user.emailVerified) return { outcome: "refused" as const, refusal: refused("login.unverified", { email: user.email }), event: failed(user.id, "email_unverified") };
+          // the address's domain requires another provider (its team's): this one will not do (Owner excepted)
+          const required = await port.realm?.blocksUpstream(user, connector.id);
+          if (required) return { outcome: "refused" as const, refusal: refused("login.sso_required", { message: ssoRequiredMessage(required) }), event: failed(user.id, "sso_required") };
+          // the domain's team: membership just in time, the role from the upstream's groups (group-roles.ts)
+          await port.groupRoles?.afterUpstreamSignIn(connector, profile, user.id, request);
           return {
             outcome: "passed", user, amr: ["fed"], multiFactor: false, method: "upstream", idp: connector.slug,
             audit: { connector: connector.slug, ...(resolved.outcome === "created" ? { justInTime: "true" } : {}) },

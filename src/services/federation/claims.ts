@@ -5,7 +5,17 @@ import * as client from "openid-client";
 import { z } from "zod";
 import type { ConnectorRow } from "../../queries/upstream-connectors.ts";
 
-export type UpstreamProfile = { subject: string; email: string | null; emailVerified: boolean; name: string | null; username: string | null };
+export type UpstreamProfile = {
+  subject: string; email: string | null; emailVerified: boolean; name: string | null; username: string | null;
+  /** the upstream groups the user is in (team roles: group-roles.ts); none when the upstream says none */
+  groups?: string[];
+};
+
+/** a groups claim or attribute: a list of names (or one name), each kept to 256 characters, at most 200 */
+export function groupNames(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+  return [...new Set(list.filter((g): g is string => typeof g === "string" && g.trim().length > 0).map((g) => g.trim().slice(0, 256)))].slice(0, 200);
+}
 
 type Claims = Record<string, unknown>;
 const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim().slice(0, 320) : typeof v === "number" ? String(v) : null);
@@ -65,5 +75,6 @@ export async function profileFrom(c: ConnectorRow, config: client.Configuration,
     emailVerified: verifiedFromList ?? (verifiedClaim === true || verifiedClaim === "true"),
     name: text(claims[m.name ?? "name"]),
     username: text(claims[m.username ?? "preferred_username"]),
+    ...((groups) => (groups.length ? { groups } : {}))(groupNames(claims[m.groups ?? "groups"])),
   };
 }

@@ -28,6 +28,8 @@ const scopeToken = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, "a scope is o
 const claimName = z.string().trim().regex(/^[A-Za-z0-9_.:-]{1,100}$/, "a claim name (letters, digits, _ . : -)");
 export const claimsMappingSchema = z.object({
   subject: claimName.optional(), email: claimName.optional(), emailVerified: claimName.optional(), name: claimName.optional(), username: claimName.optional(),
+  /** the upstream groups for team roles (#17 item 3, group-roles.ts): OIDC claim or SAML attribute */
+  groups: claimName.optional(),
 }).strict();
 
 const settingsFields = {

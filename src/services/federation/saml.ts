@@ -6,13 +6,17 @@
 // no DTD (XXE), every SubjectConfirmationData Recipient = our ACS URL, and a replay cache of assertion ids kept in
 // Redis until the assertion expires. The identity (subject, email, name, verified) goes to the same account
 // machinery as OpenID Connect (identities.ts, linking.ts).
-import { SAML, ValidateInResponseTo, type CacheProvider, type Profile } from "@node-saml/node-saml";
+import type { CacheProvider, Profile } from "@node-saml/node-saml";
+import { lazyModule } from "../../lib/lazy-module.ts";
 import type { RedisClient } from "../../db/redis.ts";
 import { randomToken, sha256 } from "../../lib/crypto.ts";
 import type { ConnectorRow } from "../../queries/upstream-connectors.ts";
-import { upstreamEmail, type UpstreamProfile } from "./claims.ts";
+import { groupNames, upstreamEmail, type UpstreamProfile } from "./claims.ts";
 import { UPSTREAM_STATE_TTL, type Finished, type FinishFailure, type Started, type Upstream } from "./upstream.ts";
 import { assertionFacts, hasDtd } from "./saml-xml.ts";
+
+/** node-saml (with its XML signature stack), loaded at the first SAML request */
+const nodeSaml = lazyModule(() => import("@node-saml/node-saml"));
 
 /** the largest SAMLResponse taken (base64 characters) */
 export const MAX_SAML_RESPONSE = 256 * 1024;
@@ -24,6 +28,13 @@ type RelayRecord = { uid: string; connectorId: string; requestId: string; reques
 const pem = (body: string) => `-----BEGIN CERTIFICATE-----\n${body.match(/.{1,64}/g)!.join("\n")}\n-----END CERTIFICATE-----`;
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err)).slice(0, 300);
+
+/** every value of the groups attribute (its mapping, or the common names); none: no `groups` at all */
+function groupsOf(attrs: Record<string, unknown>, mapped: string | undefined): { groups?: string[] } {
+  const names = mapped ? [mapped] : ["groups", "memberOf", "http://schemas.microsoft.com/ws/2008/06/identity/claims/groups"];
+  const groups = groupNames(names.map((n) => attrs[n]).find((v) => v !== undefined));
+  return groups.length ? { groups } : {};
+}
 
 /** who the assertion says the user is, through the connector's attribute mapping (defaults: common attribute names) */
 export function samlProfile(c: Pick<ConnectorRow, "claimsMapping" | "trustEmailVerified">, p: Profile): UpstreamProfile | null {
@@ -46,6 +57,7 @@ export function samlProfile(c: Pick<ConnectorRow, "claimsMapping" | "trustEmailV
     subject, email, emailVerified: Boolean(email) && c.trustEmailVerified && verifiedAttr === "true",
     name: pick([m.name, "displayName", "name", "urn:oid:2.16.840.1.113730.3.1.241", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"]),
     username: m.username ? pick([m.username]) : null,
+    ...groupsOf(attrs, m.groups),
   };
 }
 
@@ -58,20 +70,23 @@ export function createSamlUpstream(deps: { redis: RedisClient; connectors: { fin
   /** the Assertion Consumer Service URL (HTTP-POST binding): the Recipient the IdP must name */
   const acsUrl = (slug: string) => `${deps.issuer}/federation/saml/${slug}/acs`;
 
-  const samlFor = (c: ConnectorRow, cacheProvider: CacheProvider) => new SAML({
-    callbackUrl: acsUrl(c.slug), entryPoint: c.authorizationEndpoint ?? undefined, issuer: entityId(c.slug), audience: entityId(c.slug),
-    idpCert: c.samlCertificates.map(pem), idpIssuer: c.issuer ?? undefined,
-    wantAssertionsSigned: true, wantAuthnResponseSigned: false, acceptedClockSkewMs: CLOCK_SKEW_MS,
-    validateInResponseTo: ValidateInResponseTo.always, requestIdExpirationPeriodMs: UPSTREAM_STATE_TTL * 1000, cacheProvider,
-    disableRequestedAuthnContext: true, identifierFormat: null,
-  });
+  async function samlFor(c: ConnectorRow, cacheProvider: CacheProvider) {
+    const { SAML, ValidateInResponseTo } = await nodeSaml();
+    return new SAML({
+      callbackUrl: acsUrl(c.slug), entryPoint: c.authorizationEndpoint ?? undefined, issuer: entityId(c.slug), audience: entityId(c.slug),
+      idpCert: c.samlCertificates.map(pem), idpIssuer: c.issuer ?? undefined,
+      wantAssertionsSigned: true, wantAuthnResponseSigned: false, acceptedClockSkewMs: CLOCK_SKEW_MS,
+      validateInResponseTo: ValidateInResponseTo.always, requestIdExpirationPeriodMs: UPSTREAM_STATE_TTL * 1000, cacheProvider,
+      disableRequestedAuthnContext: true, identifierFormat: null,
+    });
+  }
   const noCache: CacheProvider = { saveAsync: async () => null, getAsync: async () => null, removeAsync: async () => null };
 
   return {
     entityId, acsUrl,
 
     /** the SP metadata to give the IdP (entity id, ACS URL, WantAssertionsSigned) */
-    metadata: (c: ConnectorRow) => samlFor(c, noCache).generateServiceProviderMetadata(null, null),
+    metadata: async (c: ConnectorRow) => (await samlFor(c, noCache)).generateServiceProviderMetadata(null, null),
 
     /** the IdP's SSO URL with an AuthnRequest; its id and this interaction are kept under the RelayState */
     async start(c: ConnectorRow, uid: string): Promise<Started> {
@@ -80,7 +95,7 @@ export function createSamlUpstream(deps: { redis: RedisClient; connectors: { fin
       const capture: CacheProvider = { ...noCache, saveAsync: async (key, value) => { requestId = key; requestedAt = value; return { value, createdAt: Date.now() }; } };
       const relay = randomToken(32);
       try {
-        const url = await samlFor(c, capture).getAuthorizeUrlAsync(relay, undefined, {});
+        const url = await (await samlFor(c, capture)).getAuthorizeUrlAsync(relay, undefined, {});
         const record: RelayRecord = { uid, connectorId: c.id, requestId, requestedAt };
         await redis.set(relayKey(relay), JSON.stringify(record), "EX", UPSTREAM_STATE_TTL);
         return { outcome: "redirect", url };
@@ -115,7 +130,7 @@ export function createSamlUpstream(deps: { redis: RedisClient; connectors: { fin
       const expected: CacheProvider = { ...noCache, getAsync: async (key) => (key === record.requestId ? record.requestedAt : null) };
       let profile: Profile | null;
       try {
-        profile = (await samlFor(c, expected).validatePostResponseAsync({ SAMLResponse: response, RelayState: relay })).profile;
+        profile = (await (await samlFor(c, expected)).validatePostResponseAsync({ SAMLResponse: response, RelayState: relay })).profile;
       } catch (err) {
         return fail(/not valid XML|malformed|unclosed|parse/i.test(describe(err)) ? "malformed" : "assertion_invalid", describe(err));
       }

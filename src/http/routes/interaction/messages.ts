@@ -30,6 +30,7 @@ const CATALOGUE: Record<RefusalCode, { status: number; message: (r: Refusal) => 
   "login.upstream_unavailable": { status: 503, message: () => "That sign-in provider did not answer in time. Try again in a moment, or use another way to sign in." },
   "login.upstream_no_email": { status: 400, message: () => "That sign-in provider did not share your email address, so no account could be made. Allow sharing your email there, or use another way to sign in." },
   "login.upstream_email_taken": { status: 409, message: () => "An account with that email address already exists, and the provider has not verified the address. Sign in with your password or passkey instead." },
+  "login.sso_required": { status: 403, message: (r) => r.message ?? "Your organization requires single sign-on for this address: use \u201cContinue with single sign-on\u201d." },
   "login.upstream_link_required": { status: 409, message: () => "An account with that email address already exists. Sign in with your password or passkey first; then you can link the provider to your account." },
 };
 

@@ -49,7 +49,7 @@ export function registerSamlRoutes(router: Router, app: AppContext, h: Interacti
     const c = await samlConnector(ctx.params.slug);
     ctx.type = "application/samlmetadata+xml";
     ctx.set("Content-Disposition", `inline; filename="${c.slug}-sp-metadata.xml"`);
-    ctx.body = services.saml.metadata(c);
+    ctx.body = await services.saml.metadata(c);
   });
 
   router.post("/federation/saml/:slug/acs", body, async (ctx) => {
