@@ -1,5 +1,5 @@
 // Errors the HTTP layer turns into clear 4xx pages or JSON; anything else is a 500 with no details.
-import { CATALOGUE, type ErrorCode } from "../lib/error-catalogue.ts";
+import { CATALOGUE, fillMessage, type ErrorCode } from "../lib/error-catalogue.ts";
 import { RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
 
 export class AppError extends Error {
@@ -16,8 +16,12 @@ export class AppError extends Error {
 }
 
 /** Postgres or Redis not there (db/unavailable.ts): the 503 pages and the REST API answer, with Retry-After */
-/** the catalogue's error for `code` (its status and words: lib/error-catalogue.ts) */
-export const catalogueError = (code: ErrorCode, data?: Record<string, unknown>) => new AppError(code, CATALOGUE[code].status, CATALOGUE[code].message, data);
+/**
+ * the catalogue's error for `code` (its status and words: lib/error-catalogue.ts); the message's {name}
+ * placeholders come from `vars`, by default the error's data
+ */
+export const catalogueError = (code: ErrorCode, data?: Record<string, unknown>, vars: Record<string, unknown> | undefined = data) =>
+  new AppError(code, CATALOGUE[code].status, fillMessage(CATALOGUE[code].message, vars), data);
 
 export const serviceUnavailable = () =>
   new AppError("service_unavailable", 503, "Gatehouse cannot reach its database right now. Please try again in a few seconds.", { retryAfter: RETRY_AFTER_SECONDS });

@@ -6,7 +6,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../web-context.ts";
-import { parseBody } from "../body.ts";
+import { defineForms, linkTokenBody, stringOr } from "../forms.ts";
 import { emailedLinkPages, linkBinding } from "../emailed-link-pages.ts";
 
 const binding = (token: string) => linkBinding("account-restore", token);
@@ -14,9 +14,9 @@ const utc = (at: Date) => `${at.toISOString().replace("T", " ").slice(0, 16)} UT
 
 export function registerAccountRestoreRoutes(router: Router, app: AppContext): void {
   const { csrf, services, rateLimits, views } = app;
-  const body = parseBody(app.config.bodyLimit);
+  const forms = defineForms(router, app);
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
-  const { page, invalid } = emailedLinkPages(views, "account-restore-invalid");
+  const { page, invalid } = emailedLinkPages(views, "account-restore-invalid", app.config.defaultLocale);
 
   router.get("/account/restore", async (ctx) => {
     await rateLimits.riskLinkPerIp.consume(ctx.ip);
@@ -26,13 +26,16 @@ export function registerAccountRestoreRoutes(router: Router, app: AppContext): v
     return page(ctx, "account-restore", { title: "Restore your account", username: link.username, until: utc(link.dueAt), csrfToken: csrf.token(ctx, binding(token)), token });
   });
 
-  router.post("/account/restore", body, async (ctx) => {
-    const fields = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
-    const token = typeof fields.token === "string" ? fields.token : "";
-    csrf.verify(ctx, binding(token), fields._csrf, { allowNullOrigin: true });
-    await rateLimits.riskLinkPerIp.consume(ctx.ip);
-    const result = await services.accountDeletion.restore(token, requestInfo(ctx));
-    if (result.outcome !== "restored") return invalid(ctx, result.outcome === "expired");
-    return page(ctx, "account-restore-done", { title: "Your account is restored", username: result.user.username });
+  forms.post({
+    path: "/account/restore",
+    // the emailed token is what authorizes the restore; the form token is still required (see csrf.ts)
+    csrf: (_ctx, { submitted }) => ({ binding: binding(stringOr(submitted.token)), allowNullOrigin: true }),
+    rateLimit: { limit: "riskLinkPerIp" },
+    body: linkTokenBody,
+    async handle(ctx, { body: { token } }) {
+      const result = await services.accountDeletion.restore(token, requestInfo(ctx));
+      if (result.outcome !== "restored") return invalid(ctx, result.outcome === "expired");
+      return page(ctx, "account-restore-done", { title: "Your account is restored", username: result.user.username });
+    },
   });
 }

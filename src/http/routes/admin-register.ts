@@ -7,7 +7,7 @@ import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
-import { parseBody } from "../body.ts";
+import { defineForms } from "../forms.ts";
 import { passwordHint } from "../../services/password-policy.ts";
 import { isFirstRunSetupToken } from "../../services/bootstrap.ts";
 import type { InvitationDetails } from "../../services/invitations.ts";
@@ -16,7 +16,6 @@ const adminBody = z.object({
   username: z.string().max(64, "That username is too long"),
   email: z.email("Enter a valid email address").max(320),
   password: z.string().min(1, "Choose a password").max(1024, "Passwords can be at most 1024 characters long"),
-  _csrf: z.string().optional(),
 });
 const INVITATION_TOKEN = /^[\w-]{20,100}$/;
 
@@ -25,7 +24,7 @@ type Door = { kind: "setup"; setup: string } | { kind: "invitation"; token: stri
 
 export function registerAdminRegistrationRoutes(router: Router, app: AppContext): void {
   const { views, csrf, services } = app;
-  const body = parseBody(app.config.bodyLimit);
+  const forms = defineForms(router, app);
   const param = (ctx: Context, name: string) => (ctx.request.body as Record<string, unknown> | undefined)?.[name] ?? ctx.query[name];
 
   async function doorOf(ctx: Context): Promise<Door> {
@@ -57,28 +56,35 @@ export function registerAdminRegistrationRoutes(router: Router, app: AppContext)
 
   router.get("/admin-register", async (ctx) => render(ctx, await doorOf(ctx), {}));
 
-  router.post("/admin-register", body, async (ctx) => {
-    const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
-    csrf.verify(ctx, "admin-register", submitted._csrf);
-    await app.rateLimits.accountPerIp.consume(ctx.ip);
-    const door = await doorOf(ctx);
-    const typed = { username: String(submitted.username ?? "").slice(0, 64), email: String(submitted.email ?? "").slice(0, 320) };
-    if (door.kind === "closed") return render(ctx, door, typed);
+  /** what the person typed, shown again with a refusal */
+  const typedOf = (fields: Record<string, unknown>) => ({ username: String(fields.username ?? "").slice(0, 64), email: String(fields.email ?? "").slice(0, 320) });
+
+  forms.post({
+    path: "/admin-register",
+    csrf: "admin-register",
+    rateLimit: { limit: "accountPerIp" },
+    load: (ctx) => doorOf(ctx),
     // an invitation fixes the address: the invited one, whatever the form says
-    const parsed = adminBody.safeParse(door.kind === "invitation" ? { ...submitted, email: door.invitation.email } : submitted);
-    if (!parsed.success) return render(ctx, door, { ...typed, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
-    const info = { ip: ctx.ip, userAgent: ctx.get("user-agent") || null };
-    const beforeEmail = (email: string) => app.rateLimits.accountPerIdentifier.consume(email);
-    const result = door.kind === "setup"
-      ? await services.registration.register(parsed.data, info, { systemRole: "super_admin", beforeEmail, auditData: { systemRole: "super_admin", firstRun: true } })
-      : await services.registration.register(parsed.data, info, {
-        beforeEmail, invitation: { token: door.token, expiresAt: door.invitation.expiresAt },
-        auditData: { invitationId: door.invitation.id, systemRole: door.invitation.systemRole.key },
-      });
-    if (result.outcome === "invalid") return render(ctx, door, { ...typed, error: result.message, field: result.field }, 400);
-    if (result.outcome === "closed") return render(ctx, await doorOf(ctx), typed);
-    ctx.type = "html";
-    ctx.set("Cache-Control", "no-store");
-    ctx.body = await views.render("pages/check-email", { title: "Check your email", email: parsed.data.email });
+    input: ({ loaded: door, submitted }) => (door.kind === "invitation" ? { ...submitted, email: door.invitation.email } : submitted),
+    body: adminBody,
+    // a closed door answers its 403 page whatever was typed
+    invalid: (ctx, problem, { loaded: door, submitted }) => render(ctx, door, door.kind === "closed" ? typedOf(submitted) : { ...typedOf(submitted), error: problem.message, field: problem.field }, 400),
+    async handle(ctx, { loaded: door, submitted, body: account }) {
+      const typed = typedOf(submitted);
+      if (door.kind === "closed") return render(ctx, door, typed);
+      const info = { ip: ctx.ip, userAgent: ctx.get("user-agent") || null };
+      const beforeEmail = (email: string) => app.rateLimits.accountPerIdentifier.consume(email);
+      const result = door.kind === "setup"
+        ? await services.registration.register(account, info, { systemRole: "super_admin", beforeEmail, auditData: { systemRole: "super_admin", firstRun: true } })
+        : await services.registration.register(account, info, {
+          beforeEmail, invitation: { token: door.token, expiresAt: door.invitation.expiresAt },
+          auditData: { invitationId: door.invitation.id, systemRole: door.invitation.systemRole.key },
+        });
+      if (result.outcome === "invalid") return render(ctx, door, { ...typed, error: result.message, field: result.field }, 400);
+      if (result.outcome === "closed") return render(ctx, await doorOf(ctx), typed);
+      ctx.type = "html";
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = await views.render("pages/check-email", { title: "Check your email", email: account.email });
+    },
   });
 }

@@ -5,7 +5,9 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../web-context.ts";
-import { parseBody } from "../body.ts";
+import { z } from "zod";
+import { defineForms } from "../forms.ts";
+import { localeLocals } from "../locale.ts";
 import { createAccountSessions, type AccountSession } from "../account-session.ts";
 import { maskEmail } from "../../services/notifications.ts";
 import { normalizeEmail } from "../../services/identifiers.ts";
@@ -23,14 +25,14 @@ export const INVALID_INVITATION: Record<InvalidLinkReason, string> = {
 
 export function registerInvitationRoutes(router: Router, app: AppContext): void {
   const sessions = createAccountSessions(app);
-  const body = parseBody(app.config.bodyLimit);
+  const forms = defineForms(router, app);
   const { services, csrf } = app;
 
   async function page(ctx: Context, name: "invitation" | "invitation-result", locals: Record<string, unknown>, status = 200) {
     ctx.status = status;
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
-    ctx.body = await app.views.render(`pages/${name}`, { title: "Invitation", ...locals });
+    ctx.body = await app.views.render(`pages/${name}`, { ...localeLocals(ctx, name, app.config.defaultLocale), title: "Invitation", ...locals });
   }
   const problem = (ctx: Context, message: string, status: number, extra: Record<string, unknown> = {}) =>
     page(ctx, "invitation-result", { problem: message, ...extra }, status);
@@ -72,9 +74,16 @@ export function registerInvitationRoutes(router: Router, app: AppContext): void 
     return page(ctx, "invitation", { ...base, state: "ready", action: path, csrfToken: csrf.token(ctx, CSRF_BINDING) });
   });
 
-  router.post("/invitations/:token", body, async (ctx) => {
-    csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
-    await app.rateLimits.accountPerIp.consume(ctx.ip);
+  forms.post({
+    path: "/invitations/:token",
+    csrf: CSRF_BINDING,
+    rateLimit: { limit: "accountPerIp" },
+    body: z.object({}),
+    handle: (ctx) => accept(ctx),
+  });
+
+  /** accepts for the signed-in user (signed out: sign in first, then back to the link) */
+  async function accept(ctx: Context) {
     const token = tokenOf(ctx);
     if (!token) return problem(ctx, INVALID_INVITATION.unknown, 404);
     const account = await sessions.current(ctx);
@@ -100,5 +109,5 @@ export function registerInvitationRoutes(router: Router, app: AppContext): void 
       default:
         return problem(ctx, INVALID_INVITATION[result.reason], result.reason === "unknown" ? 404 : 410, { user });
     }
-  });
+  }
 }

@@ -9,7 +9,7 @@ import type { AppContext } from "../web-context.ts";
 import { ACCOUNT_CLIENT_ID } from "../../oidc/configuration.ts";
 import { describeUserAgent } from "../../services/request/user-agent.ts";
 import type { Hold } from "../../services/risk/index.ts";
-import { parseBody } from "../body.ts";
+import { defineForms, stringOr } from "../forms.ts";
 import { emailedLinkPages, linkBinding } from "../emailed-link-pages.ts";
 
 const tokenParam = z.string().regex(/^[\w-]{40,64}$/);
@@ -17,7 +17,7 @@ const binding = (token: string) => linkBinding("login-hold", token);
 
 export function registerLoginHoldRoutes(router: Router, app: AppContext): void {
   const { csrf, services, rateLimits, views } = app;
-  const body = parseBody(app.config.bodyLimit);
+  const forms = defineForms(router, app);
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
 
   const { page, invalid } = emailedLinkPages(views, "login-hold-invalid");
@@ -51,16 +51,19 @@ export function registerLoginHoldRoutes(router: Router, app: AppContext): void {
     });
   });
 
-  router.post("/login-holds/:token", body, async (ctx) => {
-    const raw = typeof ctx.params.token === "string" ? ctx.params.token : "";
+  forms.post({
+    path: "/login-holds/:token",
     // the emailed token is what authorizes the decision; the form token is still required (see csrf.ts)
-    csrf.verify(ctx, binding(raw), (ctx.request.body as Record<string, unknown> | undefined)?._csrf, { allowNullOrigin: true });
-    await rateLimits.riskLinkPerIp.consume(ctx.ip);
-    const token = tokenParam.safeParse(raw);
-    if (!token.success) return invalid(ctx, false);
-    const result = await services.risk.decide(token.data, requestInfo(ctx));
-    if (result.outcome === "invalid" || result.outcome === "expired") return invalid(ctx, result.outcome === "expired");
-    const approved = result.outcome === "approved";
-    return page(ctx, "login-hold-decided", { title: approved ? "Sign-in approved" : "Sign-in blocked", approved, resetUrl: "/forgot-password" });
+    csrf: (ctx) => ({ binding: binding(stringOr(ctx.params.token)), allowNullOrigin: true }),
+    rateLimit: { limit: "riskLinkPerIp" },
+    params: z.object({ token: tokenParam }),
+    body: z.object({}),
+    invalid: (ctx) => invalid(ctx, false),
+    async handle(ctx, { params: { token } }) {
+      const result = await services.risk.decide(token, requestInfo(ctx));
+      if (result.outcome === "invalid" || result.outcome === "expired") return invalid(ctx, result.outcome === "expired");
+      const approved = result.outcome === "approved";
+      return page(ctx, "login-hold-decided", { title: approved ? "Sign-in approved" : "Sign-in blocked", approved, resetUrl: "/forgot-password" });
+    },
   });
 }

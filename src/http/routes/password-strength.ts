@@ -4,7 +4,7 @@ import type Router from "@koa/router";
 import type { Context, Next } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
-import { AppError } from "../errors.ts";
+import { catalogueError } from "../errors.ts";
 import { parseBody } from "../body.ts";
 import { MAX_PASSWORD_LENGTH, MESSAGES, type PolicyResult } from "../../services/password-policy.ts";
 
@@ -39,9 +39,9 @@ function sameSiteJsonOnly(issuer: string) {
     const sent = ctx.get("origin");
     const nullFromHere = sent === "null" && site === "same-origin";
     if ((sent && sent !== origin && !nullFromHere) || (site && site !== "same-origin")) {
-      throw new AppError("csrf.foreign_origin", 403, "This request was sent from another site.");
+      throw catalogueError("csrf.foreign_origin");
     }
-    if (!ctx.is("application/json")) throw new AppError("password_strength.unsupported_type", 415, "Send the password as JSON (Content-Type: application/json).");
+    if (!ctx.is("application/json")) throw catalogueError("password_strength.unsupported_type");
     await next();
   };
 }
@@ -52,7 +52,7 @@ export function registerPasswordStrengthRoutes(router: Router, app: AppContext) 
   router.post("/password/strength", sameSiteJsonOnly(app.config.issuer), body, async (ctx) => {
     await app.rateLimits.strengthPerIp.consume(ctx.ip);
     const parsed = strengthBody.safeParse(ctx.request.body);
-    if (!parsed.success) throw new AppError("password_strength.invalid", 400, "Send {password, username?, email?, name?} as strings.");
+    if (!parsed.success) throw catalogueError("password_strength.invalid");
     const { password, ...context } = parsed.data;
     // the forms refuse more than MAX_PASSWORD_LENGTH UTF-16 units before the policy runs; so does the meter
     ctx.body = password.length > MAX_PASSWORD_LENGTH

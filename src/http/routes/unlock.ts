@@ -5,7 +5,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../web-context.ts";
-import { parseBody } from "../body.ts";
+import { defineForms, linkTokenBody, stringOr } from "../forms.ts";
 import { emailedLinkPages, linkBinding } from "../emailed-link-pages.ts";
 
 const binding = (token: string) => linkBinding("unlock", token);
@@ -13,10 +13,10 @@ const utc = (at: Date) => `${at.toISOString().replace("T", " ").slice(0, 16)} UT
 
 export function registerUnlockRoutes(router: Router, app: AppContext): void {
   const { csrf, services, rateLimits, views } = app;
-  const body = parseBody(app.config.bodyLimit);
+  const forms = defineForms(router, app);
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
 
-  const { page, invalid } = emailedLinkPages(views, "unlock-invalid");
+  const { page, invalid } = emailedLinkPages(views, "unlock-invalid", app.config.defaultLocale);
 
   router.get("/unlock", async (ctx) => {
     await rateLimits.riskLinkPerIp.consume(ctx.ip);
@@ -33,14 +33,16 @@ export function registerUnlockRoutes(router: Router, app: AppContext): void {
     });
   });
 
-  router.post("/unlock", body, async (ctx) => {
-    const fields = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
-    const token = typeof fields.token === "string" ? fields.token : "";
+  forms.post({
+    path: "/unlock",
     // the emailed token is what authorizes the unlock; the form token is still required (see csrf.ts)
-    csrf.verify(ctx, binding(token), fields._csrf, { allowNullOrigin: true });
-    await rateLimits.riskLinkPerIp.consume(ctx.ip);
-    const result = await services.unlockLinks.redeem(token, requestInfo(ctx));
-    if (result.outcome !== "unlocked") return invalid(ctx, result.outcome === "expired");
-    return page(ctx, "unlock-done", { title: "Your account is unlocked", username: result.user.username, wasLocked: result.wasLockedUntil !== null });
+    csrf: (_ctx, { submitted }) => ({ binding: binding(stringOr(submitted.token)), allowNullOrigin: true }),
+    rateLimit: { limit: "riskLinkPerIp" },
+    body: linkTokenBody,
+    async handle(ctx, { body: { token } }) {
+      const result = await services.unlockLinks.redeem(token, requestInfo(ctx));
+      if (result.outcome !== "unlocked") return invalid(ctx, result.outcome === "expired");
+      return page(ctx, "unlock-done", { title: "Your account is unlocked", username: result.user.username, wasLocked: result.wasLockedUntil !== null });
+    },
   });
 }

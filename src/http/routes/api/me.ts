@@ -12,7 +12,8 @@ import type { AppContext } from "../../web-context.ts";
 import type { UserSession } from "../../../services/sessions/records.ts";
 import type { TrustedDevice } from "../../../services/devices/trusted-devices.ts";
 import { describeLocation } from "../../../services/request/geo.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
+import { documented } from "./declared-errors.ts";
 import { tokenOf } from "./auth.ts";
 import { defineRoute, userOf, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
@@ -101,13 +102,13 @@ export function meRoutes(app: AppContext): ApiRoute[] {
       summary: "Sign one of the caller's sessions out",
       description: "Ends the session everywhere (its tokens stop refreshing, relying parties hear it by back-channel logout). Revoking the token's own session is allowed: its refresh token stops working, while the access token itself (a JWT, checked offline) stays valid until it expires.",
       response: { status: 204, description: "ended" },
-      errors: [{ status: 404, description: "session.not_found: the caller has no such live session" }],
+      errors: [documented("session.not_found", "the caller has no such live session")],
       handle: async (ctx, { params }) => {
         const user = userOf(ctx);
         const result = await services.sessions.revoke(user.id, params.sessionId, { reason: "revoked", actorId: user.id, request: request(ctx) });
         if (result.outcome === "not_found") {
           await failed(ctx, "session.revoked", { sessionId: params.sessionId });
-          throw new AppError("session.not_found", 404, "You have no such live session.");
+          throw catalogueError("session.not_found");
         }
       },
     }),
@@ -127,12 +128,12 @@ export function meRoutes(app: AppContext): ApiRoute[] {
       summary: "Stop trusting one of the caller's devices",
       description: "The next sign-in from that browser asks for device approval again (when DEVICE_APPROVAL is on).",
       response: { status: 204, description: "revoked" },
-      errors: [{ status: 404, description: "device.not_found: the caller has no such live trusted device" }],
+      errors: [documented("device.not_found", "the caller has no such live trusted device")],
       handle: async (ctx, { params }) => {
         const user = userOf(ctx);
         if (!(await services.devices.revoke(user.id, params.deviceId, { ...request(ctx), clientId: tokenOf(ctx).client_id }))) {
           await failed(ctx, "device.revoked", { deviceId: params.deviceId });
-          throw new AppError("device.not_found", 404, "You have no such trusted device.");
+          throw catalogueError("device.not_found");
         }
       },
     }),

@@ -15,6 +15,7 @@ import { InvalidTokenError } from "../../../resource-server/index.ts";
 import { AppError } from "../../errors.ts";
 import { tokenOf, type ApiAuth } from "./auth.ts";
 import { urlEncodingInvalid, zodInvalid } from "./request-invalid.ts";
+import { undeclaredError, type DocumentedError } from "./declared-errors.ts";
 
 type Method = "get" | "put" | "post" | "delete" | "patch";
 type AnyObject = z.ZodObject;
@@ -47,8 +48,12 @@ export type RouteDefinition<P, Q, B, R> = {
   body?: B;
   /** the success answer: 204 has no schema */
   response: { status: 200 | 201 | 204; description: string; schema?: R };
-  /** error statuses beyond those the access and the schemas imply (401, 403, 400, 415) */
-  errors?: { status: number; description: string }[];
+  /**
+   * error statuses beyond those the access and the schemas imply (401, 403, 400, 415), each description naming
+   * its codes first; `documented(code)` (declared-errors.ts) takes a catalogue code's status from the catalogue.
+   * An error a handler throws that these do not name is logged as a warning (mountApiRoutes)
+   */
+  errors?: DocumentedError[];
   handle: (ctx: Context, input: Input<P, Q, B>) => Promise<R extends z.ZodType ? z.input<R> : void> | (R extends z.ZodType ? z.input<R> : void);
 };
 
@@ -111,6 +116,7 @@ const wellEncodedUrl: Middleware = async (ctx, next) => {
 export function mountApiRoutes(router: Router, app: AppContext, routes: ApiRoute[], deps: MountDeps): void {
   for (const route of routes) {
     const handle = route.handle;
+    const documentedAnswers = responsesOf(route);
     const chain: Middleware[] = [deps.errors, wellEncodedUrl, ...accessMiddleware(app, deps.auth, route.access), ...(route.body ? [deps.json] : [])];
     chain.push(async (ctx) => {
       const parse = <T extends z.ZodType>(where: "params" | "query" | "body", schema: T | undefined, value: unknown) => {
@@ -124,7 +130,14 @@ export function mountApiRoutes(router: Router, app: AppContext, routes: ApiRoute
         query: parse("query", route.query, { ...ctx.query }),
         body: parse("body", route.body, ctx.request.body),
       };
-      const result = await handle(ctx, input);
+      let result: unknown;
+      try {
+        result = await handle(ctx, input);
+      } catch (err) {
+        const undeclared = undeclaredError(documentedAnswers, err);
+        if (undeclared) app.log.warn({ method: route.method, path: route.path, undeclared }, "an API route answered an error its declaration does not document");
+        throw err;
+      }
       ctx.status = route.response.status;
       if (route.response.schema) ctx.body = route.response.schema.parse(result);
     });
@@ -153,7 +166,7 @@ const teamForbidden = (team: string) =>
   `token.user_required (a client token) or permission.denied (${team === "*" ? "the caller is not the team's Owner" : `the caller's role in the team lacks ${team}`}; a provider admin whose system role has gatehouse.admin.teams.manage acts on every team with the Owner role's permissions)`;
 
 /** the documented answers of a route: its success, then the errors its access and schemas imply, then its own */
-function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
+export function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
   const { response } = route;
   const responses: Record<string, ResponseConfig> = {
     [response.status]: { description: response.description, ...(response.schema ? { content: { "application/json": { schema: response.schema } } } : {}) },

@@ -6,7 +6,8 @@ import type { AppContext } from "../../web-context.ts";
 import type { RegisteredPermission } from "../../../authz/registry.ts";
 import { PERMISSION_CODE } from "../../../authz/wildcards.ts";
 import type { ClientRegistration } from "../../../services/permission-sync.ts";
-import { AppError } from "../../errors.ts";
+import { AppError, catalogueError } from "../../errors.ts";
+import { documented } from "./declared-errors.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
 import { tokenOf } from "./auth.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
@@ -32,10 +33,10 @@ type Refused = Exclude<ClientRegistration, { outcome: "registered" }>;
 function refusal(r: Refused): Error {
   switch (r.outcome) {
     case "unknown_client": return new InvalidTokenError("The token's client no longer exists or is disabled.");
-    case "no_namespace": return new AppError("permissions.no_namespace", 403, "This client has no permission namespace: an administrator must give it one.");
-    case "outside_namespace": return new AppError("permissions.outside_namespace", 403, `These codes are outside the client's namespace "${r.namespace}.".`, { namespace: r.namespace, codes: r.codes });
-    case "taken": return new AppError("permissions.taken", 409, "These codes are registered by someone else.", { codes: r.codes });
-    case "too_many": return new AppError("permissions.too_many", 400, `A client may register at most ${r.limit} permissions.`, { limit: r.limit });
+    case "no_namespace": return catalogueError("permissions.no_namespace");
+    case "outside_namespace": return catalogueError("permissions.outside_namespace", { namespace: r.namespace, codes: r.codes });
+    case "taken": return catalogueError("permissions.taken", { codes: r.codes });
+    case "too_many": return catalogueError("permissions.too_many", { limit: r.limit });
     case "invalid": return new AppError("request.invalid", 400, r.message);
   }
 }
@@ -61,7 +62,8 @@ export function permissionRoutes(app: AppContext): ApiRoute[] {
       response: { status: 200, description: "the namespace, the codes added, and every permission the client now has", schema: registered },
       errors: [
         { status: 403, description: "token.client_credentials_required, permissions.no_namespace (the client has none) or permissions.outside_namespace" },
-        { status: 409, description: "permissions.taken: codes registered by someone else" },
+        documented("permissions.taken", "codes registered by someone else"),
+        documented("permissions.too_many", "the client would hold more permissions than it may register"),
       ],
       handle: async (ctx, { body }) => {
         const clientId = tokenOf(ctx).client_id;

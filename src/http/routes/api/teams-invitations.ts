@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { PendingInvitation } from "../../../services/invitations.ts";
 import { TEAM_PERMISSIONS, type TeamActorRef } from "../../../services/team-roles.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
 import { TAGS, invitationParams, notFoundDoc, roleRef, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
@@ -45,7 +45,7 @@ export function teamInvitationRoutes(app: AppContext, api: TeamApi): ApiRoute[] 
   /** the invitation as listed (after a send: with its role and inviter) */
   async function listed(teamId: string, by: TeamActorRef, invitationId: string) {
     const found = (await pending(teamId, by)).find((i) => i.id === invitationId);
-    if (!found) throw new AppError("invitation.not_found", 404, "This team has no such pending invitation.");
+    if (!found) throw catalogueError("invitation.not_found");
     return invitationView(found);
   }
 

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { TeamActorRef, RoleView } from "../../../services/team-roles.ts";
 import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
 import { TAGS, notFoundDoc, roleParams, teamParams, type TeamApi } from "./teams-shared.ts";
@@ -46,7 +46,7 @@ export function teamRoleRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
   /** one role of the team, as listed (after a change: its counts and resolved codes) */
   async function listed(teamId: string, by: TeamActorRef, roleId: string) {
     const role = (await roles(teamId, by)).find((r) => r.id === roleId);
-    if (!role) throw new AppError("role.not_found", 404, "This team has no such role.");
+    if (!role) throw catalogueError("role.not_found");
     return roleView(role);
   }
 

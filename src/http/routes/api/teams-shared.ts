@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { TeamActorRef, TeamRefusal } from "../../../services/team-roles.ts";
-import { AppError } from "../../errors.ts";
+import { AppError, catalogueError } from "../../errors.ts";
 import { userOf } from "./openapi.ts";
 import { fieldInvalid } from "./request-invalid.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
@@ -28,12 +28,6 @@ export const uuidField = (what: string) => uuidParam(what).meta({ description: `
 export const roleRef = z.object({ id: z.uuid(), key: z.string(), name: z.string() }).meta({ id: "TeamRoleRef" });
 
 export type TeamApiError = "member" | "role" | "invitation" | "transfer";
-const MISSING: Record<TeamApiError, string> = {
-  member: "This team has no such member.",
-  role: "This team has no such role.",
-  invitation: "This team has no such pending invitation.",
-  transfer: "This team has no pending ownership transfer.",
-};
 
 const TEAM_NOT_FOUND = "team.not_found: there is no such team, or the caller is not one of its members (and is not a provider admin with gatehouse.admin.teams.manage)";
 /** the documented 404 of a team route, with what else it can be missing */
@@ -60,7 +54,8 @@ export function createTeamApi(app: AppContext) {
   async function refusalError(teamId: string, by: TeamActorRef, refusal: TeamRefusal, missing?: TeamApiError): Promise<AppError> {
     switch (refusal.outcome) {
       case "not_found":
-        if (missing && (await teamVisible(teamId, by))) return new AppError(`${missing}.not_found`, 404, MISSING[missing]);
+        if (missing && (await teamVisible(teamId, by))) return catalogueError(`${missing}.not_found`);
+        // not the catalogue's team.not_found words (the admin area's "There is no such team."): a member's view
         return new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.");
       case "forbidden":
         return new AppError("permission.denied", 403, refusal.message);

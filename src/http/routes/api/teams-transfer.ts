@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { PendingTransfer } from "../../../services/ownership.ts";
 import type { TeamActorRef } from "../../../services/team-roles.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "./openapi.ts";
 import { TAGS, notFoundDoc, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
 import { iso, when } from "./schemas.ts";
@@ -62,7 +62,7 @@ export function teamTransferRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
         await app.rateLimits.invitesPerUser.consume(userOf(ctx).id);
         const started = await api.settle(params.teamId, by, await services.ownership.start(params.teamId, by, body.toUserId, api.request(ctx)));
         const pending = await pendingOf(params.teamId, by);
-        if (!pending || pending.transfer.id !== started.transfer.id) throw new AppError("transfer.not_found", 404, "The transfer was cancelled or replaced in the meantime.");
+        if (!pending || pending.transfer.id !== started.transfer.id) throw catalogueError("transfer.not_found");
         return { transfer: transferView(pending), replaced: started.replaced };
       },
     }),
@@ -76,7 +76,7 @@ export function teamTransferRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       handle: async (ctx, { params }) => {
         const by = await api.actorOf(ctx);
         const result = await api.settle(params.teamId, by, await services.ownership.cancel(params.teamId, by, api.request(ctx)));
-        if (result.outcome === "none_pending") throw new AppError("transfer.not_found", 404, "This team has no pending ownership transfer.");
+        if (result.outcome === "none_pending") throw catalogueError("transfer.not_found");
       },
     }),
   ];

@@ -6,6 +6,8 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
 import { type TeamPages } from "./shared.ts";
+import { confirmBody, teamForm } from "./form-access.ts";
+import { defineForms } from "../../forms.ts";
 import { UUID } from "../../../lib/ids.ts";
 
 const inviteBody = z.object({
@@ -32,57 +34,68 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
     const id = String(ctx.params.id ?? "");
     return UUID.test(id) ? id : null;
   };
+  const invitationIdOrRefuse = async (ctx: Context) => invitationId(ctx) ?? pages.refuse({ outcome: "not_found" });
 
   router.get("/account/teams/:slug/invitations", pages.requireAccount, async (ctx) => renderInvitations(ctx, await pages.actor(ctx)));
 
-  router.post("/account/teams/:slug/invitations", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const fields = pages.submitted(ctx);
-    const typed = { email: String(fields.email ?? "").slice(0, 320), roleId: String(fields.roleId ?? "").slice(0, 64) };
-    const parsed = inviteBody.safeParse(fields);
-    if (!parsed.success) return renderInvitations(ctx, actor, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "email"), ...typed }, 400);
-    const result = await services.invitations.invite(actor.team.id, actor.userId, parsed.data, { request: pages.requestInfo(ctx), beforeSend: perAddress(actor.userId) });
-    if (result.outcome === "not_found") return pages.refuse(result);
-    if (result.outcome !== "sent") {
-      // no permission at all: the page itself is not theirs
-      if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.invitations)) return pages.refuse(result);
-      return renderInvitations(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "roleId", ...typed }, result.outcome === "invalid" ? 400 : 403);
-    }
-    return renderInvitations(ctx, actor, { notice: `An invitation was sent to ${result.invitation.email}.` });
+  const forms = defineForms(router, app, body);
+  const team = teamForm(pages);
+  /** what the inviter typed, shown again with a refusal */
+  const typedOf = (fields: Record<string, unknown>) => ({ email: String(fields.email ?? "").slice(0, 320), roleId: String(fields.roleId ?? "").slice(0, 64) });
+
+  forms.post({
+    path: "/account/teams/:slug/invitations",
+    ...team,
+    body: inviteBody,
+    invalid: (ctx, problem, { scope, submitted }) => renderInvitations(ctx, scope, { error: problem.message, field: problem.field || "email", ...typedOf(submitted) }, 400),
+    async handle(ctx, { scope: actor, body: invite, submitted }) {
+      const result = await services.invitations.invite(actor.team.id, actor.userId, invite, { request: pages.requestInfo(ctx), beforeSend: perAddress(actor.userId) });
+      if (result.outcome === "not_found") return pages.refuse(result);
+      if (result.outcome !== "sent") {
+        // no permission at all: the page itself is not theirs
+        if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.invitations)) return pages.refuse(result);
+        return renderInvitations(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "roleId", ...typedOf(submitted) }, result.outcome === "invalid" ? 400 : 403);
+      }
+      return renderInvitations(ctx, actor, { notice: `An invitation was sent to ${result.invitation.email}.` });
+    },
   });
 
-  router.post("/account/teams/:slug/invitations/:id/resend", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const id = invitationId(ctx);
-    if (!id) return pages.refuse({ outcome: "not_found" });
-    const result = await services.invitations.resend(actor.team.id, actor.userId, id, { request: pages.requestInfo(ctx), beforeSend: perAddress(actor.userId) });
-    if (result.outcome === "not_found") return pages.refuse(result);
-    if (result.outcome !== "resent") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-    return renderInvitations(ctx, actor, { notice: `A new link was sent to ${result.invitation.email}; the earlier link no longer works.` });
+  forms.post({
+    path: "/account/teams/:slug/invitations/:id/resend",
+    ...team,
+    load: (ctx) => invitationIdOrRefuse(ctx),
+    body: z.object({}),
+    async handle(ctx, { scope: actor, loaded: id }) {
+      const result = await services.invitations.resend(actor.team.id, actor.userId, id, { request: pages.requestInfo(ctx), beforeSend: perAddress(actor.userId) });
+      if (result.outcome === "not_found") return pages.refuse(result);
+      if (result.outcome !== "resent") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      return renderInvitations(ctx, actor, { notice: `A new link was sent to ${result.invitation.email}; the earlier link no longer works.` });
+    },
   });
 
-  router.post("/account/teams/:slug/invitations/:id/revoke", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const id = invitationId(ctx);
-    const listed = await services.invitations.list(actor.team.id, actor.userId);
-    if (listed.outcome !== "ok") return pages.refuse(listed);
-    const pending = listed.invitations.find((i) => i.id === id);
-    if (!id || !pending) return pages.refuse({ outcome: "not_found" });
-    if (!pages.confirmed(ctx)) {
-      return pages.confirm(ctx, actor, {
-        title: "Revoke an invitation",
-        message: `Revoke the invitation of ${pending.email} as ${pending.role.name}? The link in their email stops working.`,
-        action: `/account/teams/${actor.team.slug}/invitations/${id}/revoke`,
-        button: "Revoke the invitation",
-        back: `/account/teams/${actor.team.slug}/invitations`,
-      });
-    }
-    const result = await services.invitations.revoke(actor.team.id, actor.userId, id, pages.requestInfo(ctx));
-    if (result.outcome === "not_found") return pages.refuse(result);
-    if (result.outcome !== "revoked") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-    return renderInvitations(ctx, actor, { notice: `The invitation of ${pending.email} was revoked.` });
+  forms.post({
+    path: "/account/teams/:slug/invitations/:id/revoke",
+    ...team,
+    body: confirmBody,
+    async handle(ctx, { scope: actor, body: { confirm } }) {
+      const id = invitationId(ctx);
+      const listed = await services.invitations.list(actor.team.id, actor.userId);
+      if (listed.outcome !== "ok") return pages.refuse(listed);
+      const pending = listed.invitations.find((i) => i.id === id);
+      if (!id || !pending) return pages.refuse({ outcome: "not_found" });
+      if (!confirm) {
+        return pages.confirm(ctx, actor, {
+          title: "Revoke an invitation",
+          message: `Revoke the invitation of ${pending.email} as ${pending.role.name}? The link in their email stops working.`,
+          action: `/account/teams/${actor.team.slug}/invitations/${id}/revoke`,
+          button: "Revoke the invitation",
+          back: `/account/teams/${actor.team.slug}/invitations`,
+        });
+      }
+      const result = await services.invitations.revoke(actor.team.id, actor.userId, id, pages.requestInfo(ctx));
+      if (result.outcome === "not_found") return pages.refuse(result);
+      if (result.outcome !== "revoked") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      return renderInvitations(ctx, actor, { notice: `The invitation of ${pending.email} was revoked.` });
+    },
   });
 }

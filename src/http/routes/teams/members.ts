@@ -6,6 +6,8 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
 import { type TeamPages } from "./shared.ts";
+import { confirmBody, teamForm } from "./form-access.ts";
+import { defineForms } from "../../forms.ts";
 import { UUID } from "../../../lib/ids.ts";
 
 const roleBody = z.object({ roleId: z.string().regex(UUID, "Choose one of this team's roles.") });
@@ -34,38 +36,47 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
 
   router.get("/account/teams/:slug", pages.requireAccount, async (ctx) => renderMembers(ctx, await pages.actor(ctx)));
 
-  router.post("/account/teams/:slug/members/:userId/role", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const userId = target(ctx);
-    if (!userId) return pages.refuse({ outcome: "not_found" });
-    const parsed = roleBody.safeParse(pages.submitted(ctx));
-    if (!parsed.success) return renderMembers(ctx, actor, { error: parsed.error.issues[0]?.message, errorFor: userId }, 400);
-    const result = await services.teamMembers.changeRole(actor.team.id, actor.userId, userId, parsed.data.roleId, pages.requestInfo(ctx));
-    if (result.outcome === "not_found") return pages.refuse(result);
-    if (result.outcome === "invalid" || result.outcome === "forbidden") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
-    return renderMembers(ctx, actor, { notice: result.outcome === "changed" ? `The role was changed to ${result.role.name}.` : `That member already has the role ${result.role.name}.` });
+  const forms = defineForms(router, app, body);
+  const team = teamForm(pages);
+  /** the member in the URL (checked after CSRF, as every refusal of a team POST) */
+  const targetOrRefuse = async (ctx: Context) => target(ctx) ?? pages.refuse({ outcome: "not_found" });
+
+  forms.post({
+    path: "/account/teams/:slug/members/:userId/role",
+    ...team,
+    load: targetOrRefuse,
+    body: roleBody,
+    invalid: (ctx, problem, { scope, loaded }) => renderMembers(ctx, scope, { error: problem.message, errorFor: loaded }, 400),
+    async handle(ctx, { scope: actor, loaded: userId, body: { roleId } }) {
+      const result = await services.teamMembers.changeRole(actor.team.id, actor.userId, userId, roleId, pages.requestInfo(ctx));
+      if (result.outcome === "not_found") return pages.refuse(result);
+      if (result.outcome === "invalid" || result.outcome === "forbidden") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
+      return renderMembers(ctx, actor, { notice: result.outcome === "changed" ? `The role was changed to ${result.role.name}.` : `That member already has the role ${result.role.name}.` });
+    },
   });
 
-  router.post("/account/teams/:slug/members/:userId/remove", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const userId = target(ctx);
-    const listed = await services.teamMembers.list(actor.team.id, actor.userId);
-    const member = listed.outcome === "ok" ? listed.members.find((m) => m.userId === userId) : undefined;
-    if (!userId || !member) return pages.refuse({ outcome: "not_found" });
-    if (!pages.confirmed(ctx)) {
-      return pages.confirm(ctx, actor, {
-        title: "Remove a member",
-        message: `Remove ${member.username} (${member.email}) from ${actor.team.name}? They lose the role ${member.role.name}, and every application they signed in to for this team signs them out.`,
-        action: `/account/teams/${actor.team.slug}/members/${userId}/remove`,
-        button: `Remove ${member.username}`,
-        back: `/account/teams/${actor.team.slug}`,
-      });
-    }
-    const result = await services.teamMembers.remove(actor.team.id, actor.userId, userId, pages.requestInfo(ctx));
-    if (result.outcome === "not_found") return pages.refuse(result);
-    if (result.outcome !== "removed") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
-    return renderMembers(ctx, actor, { notice: `${member.username} was removed from the team.` });
+  forms.post({
+    path: "/account/teams/:slug/members/:userId/remove",
+    ...team,
+    body: confirmBody,
+    async handle(ctx, { scope: actor, body: { confirm } }) {
+      const userId = target(ctx);
+      const listed = await services.teamMembers.list(actor.team.id, actor.userId);
+      const member = listed.outcome === "ok" ? listed.members.find((m) => m.userId === userId) : undefined;
+      if (!userId || !member) return pages.refuse({ outcome: "not_found" });
+      if (!confirm) {
+        return pages.confirm(ctx, actor, {
+          title: "Remove a member",
+          message: `Remove ${member.username} (${member.email}) from ${actor.team.name}? They lose the role ${member.role.name}, and every application they signed in to for this team signs them out.`,
+          action: `/account/teams/${actor.team.slug}/members/${userId}/remove`,
+          button: `Remove ${member.username}`,
+          back: `/account/teams/${actor.team.slug}`,
+        });
+      }
+      const result = await services.teamMembers.remove(actor.team.id, actor.userId, userId, pages.requestInfo(ctx));
+      if (result.outcome === "not_found") return pages.refuse(result);
+      if (result.outcome !== "removed") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
+      return renderMembers(ctx, actor, { notice: `${member.username} was removed from the team.` });
+    },
   });
 }

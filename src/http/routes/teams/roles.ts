@@ -2,12 +2,19 @@
 // grouped by tab (plus wildcard grants), deleting unused custom roles (two steps). Owner is shown, not editable.
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
+import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type RoleView, type TeamActor } from "../../../services/team-roles.ts";
 import { listOf, type TeamPages } from "./shared.ts";
+import { confirmBody, teamForm } from "./form-access.ts";
+import { defineForms, formField } from "../../forms.ts";
 import { UUID } from "../../../lib/ids.ts";
 
-type RoleForm = { name: string; permissions: string[]; wildcards: string };
+// what the service checks (names, grants) it refuses with its own words; the form only bounds the sizes, so
+// this schema takes any body
+const text = (max: number) => formField((v) => String(v ?? "").slice(0, max));
+const roleForm = z.object({ name: text(200), permissions: formField((v) => listOf(v).slice(0, 1000)), wildcards: text(5000) });
+type RoleForm = z.output<typeof roleForm>;
 type FormLocals = { error?: string; field?: string; notice?: string; form?: RoleForm };
 
 export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
@@ -31,14 +38,6 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
       .filter((t) => t.permissions.length);
   }
 
-  const formOf = (ctx: Context): RoleForm => {
-    const fields = pages.submitted(ctx);
-    return {
-      name: String(fields.name ?? "").slice(0, 200),
-      permissions: listOf(fields.permissions).slice(0, 1000),
-      wildcards: String(fields.wildcards ?? "").slice(0, 5000),
-    };
-  };
   const grantsOf = (form: RoleForm) => [...form.permissions, ...form.wildcards.split(/[\s,]+/)].map((g) => g.trim()).filter(Boolean);
 
   async function rolesOrRefuse(actor: TeamActor): Promise<RoleView[]> {
@@ -73,15 +72,22 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
 
   router.get("/account/teams/:slug/roles", pages.requireAccount, async (ctx) => renderList(ctx, await pages.actor(ctx)));
 
-  router.post("/account/teams/:slug/roles", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const form = formOf(ctx);
-    const result = await services.teamRoles.create(actor.team.id, actor.userId, { name: form.name, permissions: grantsOf(form) }, pages.requestInfo(ctx));
-    if (result.outcome === "not_found") return pages.refuse(result);
-    if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.roles)) return pages.refuse(result);
-    if (result.outcome !== "created") return renderList(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
-    return renderList(ctx, actor, { notice: `The role ${result.role.name} was created.` });
+  const forms = defineForms(router, app, body);
+  const team = teamForm(pages);
+  /** the role in the URL, checked after CSRF */
+  const load = (ctx: Context, { scope }: { scope: TeamActor }) => editable(ctx, scope);
+
+  forms.post({
+    path: "/account/teams/:slug/roles",
+    ...team,
+    body: roleForm,
+    async handle(ctx, { scope: actor, body: form }) {
+      const result = await services.teamRoles.create(actor.team.id, actor.userId, { name: form.name, permissions: grantsOf(form) }, pages.requestInfo(ctx));
+      if (result.outcome === "not_found") return pages.refuse(result);
+      if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.roles)) return pages.refuse(result);
+      if (result.outcome !== "created") return renderList(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
+      return renderList(ctx, actor, { notice: `The role ${result.role.name} was created.` });
+    },
   });
 
   router.get("/account/teams/:slug/roles/:roleId", pages.requireAccount, async (ctx) => {
@@ -89,33 +95,38 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
     return renderEdit(ctx, actor, await editable(ctx, actor));
   });
 
-  router.post("/account/teams/:slug/roles/:roleId", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const role = await editable(ctx, actor);
-    const form = formOf(ctx);
-    const result = await services.teamRoles.update(actor.team.id, actor.userId, role.id, { name: form.name, permissions: grantsOf(form) }, pages.requestInfo(ctx));
-    if (result.outcome === "not_found") return pages.refuse(result);
-    if (result.outcome !== "updated") return renderEdit(ctx, actor, role, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
-    return renderList(ctx, actor, { notice: `The role ${result.role.name} was saved.` });
+  forms.post({
+    path: "/account/teams/:slug/roles/:roleId",
+    ...team,
+    load,
+    body: roleForm,
+    async handle(ctx, { scope: actor, loaded: role, body: form }) {
+      const result = await services.teamRoles.update(actor.team.id, actor.userId, role.id, { name: form.name, permissions: grantsOf(form) }, pages.requestInfo(ctx));
+      if (result.outcome === "not_found") return pages.refuse(result);
+      if (result.outcome !== "updated") return renderEdit(ctx, actor, role, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
+      return renderList(ctx, actor, { notice: `The role ${result.role.name} was saved.` });
+    },
   });
 
-  router.post("/account/teams/:slug/roles/:roleId/delete", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const role = await editable(ctx, actor);
-    if (role.key !== OWNER_ROLE && !role.builtIn && role.memberCount === 0 && !pages.confirmed(ctx)) {
-      return pages.confirm(ctx, actor, {
-        title: "Delete a role",
-        message: `Delete the role ${role.name}? Pending invitations with this role are withdrawn. This cannot be undone.`,
-        action: `/account/teams/${actor.team.slug}/roles/${role.id}/delete`,
-        button: `Delete ${role.name}`,
-        back: `/account/teams/${actor.team.slug}/roles/${role.id}`,
-      });
-    }
-    const result = await services.teamRoles.remove(actor.team.id, actor.userId, role.id, pages.requestInfo(ctx));
-    if (result.outcome === "not_found") return pages.refuse(result);
-    if (result.outcome !== "deleted") return renderEdit(ctx, actor, role, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-    return renderList(ctx, actor, { notice: `The role ${role.name} was deleted.` });
+  forms.post({
+    path: "/account/teams/:slug/roles/:roleId/delete",
+    ...team,
+    load,
+    body: confirmBody,
+    async handle(ctx, { scope: actor, loaded: role, body: { confirm } }) {
+      if (role.key !== OWNER_ROLE && !role.builtIn && role.memberCount === 0 && !confirm) {
+        return pages.confirm(ctx, actor, {
+          title: "Delete a role",
+          message: `Delete the role ${role.name}? Pending invitations with this role are withdrawn. This cannot be undone.`,
+          action: `/account/teams/${actor.team.slug}/roles/${role.id}/delete`,
+          button: `Delete ${role.name}`,
+          back: `/account/teams/${actor.team.slug}/roles/${role.id}`,
+        });
+      }
+      const result = await services.teamRoles.remove(actor.team.id, actor.userId, role.id, pages.requestInfo(ctx));
+      if (result.outcome === "not_found") return pages.refuse(result);
+      if (result.outcome !== "deleted") return renderEdit(ctx, actor, role, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      return renderList(ctx, actor, { notice: `The role ${role.name} was deleted.` });
+    },
   });
 }

@@ -3,13 +3,18 @@
 // button accepts and the roles swap.
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
+import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { TeamActor } from "../../../services/team-roles.ts";
 import type { TransferLinkReason } from "../../../services/ownership.ts";
 import { type TeamPages } from "./shared.ts";
+import { confirmBody, teamForm } from "./form-access.ts";
+import { defineForms, formField } from "../../forms.ts";
 import { UUID } from "../../../lib/ids.ts";
 
 const TOKEN = /^[\w-]{20,100}$/;
+// the member to hand the team to (checked against the members by the handler) and whether this is the confirmed step
+const transferBody = confirmBody.extend({ toUserId: formField((v) => String(v ?? "")) });
 const LINK_PROBLEMS: Record<TransferLinkReason, string> = {
   unknown: "This ownership transfer link is not valid. Check that you copied the whole link from the email.",
   used: "This ownership transfer was already accepted.",
@@ -41,38 +46,50 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
 
   router.get("/account/teams/:slug/transfer", pages.requireAccount, async (ctx) => renderTransfer(ctx, await pages.actor(ctx)));
 
-  router.post("/account/teams/:slug/transfer", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    if (!actor.isOwner) return pages.refuse({ outcome: "forbidden", message: "Only the team's Owner can transfer ownership." });
-    const toUserId = String(pages.submitted(ctx).toUserId ?? "");
-    const listed = await services.teamMembers.list(actor.team.id, actor.userId);
-    const member = UUID.test(toUserId) && listed.outcome === "ok" ? listed.members.find((m) => m.userId === toUserId && !m.isOwner) : undefined;
-    if (!member) return renderTransfer(ctx, actor, { error: "Choose a member of this team." }, 400);
-    if (!pages.confirmed(ctx)) {
-      return pages.confirm(ctx, actor, {
-        title: "Transfer ownership",
-        message: `Ask ${member.username} (${member.email}) to become the Owner of ${actor.team.name}? When they accept from the email we send them, they get every permission and you become a Manager. Until then nothing changes, and you can cancel.`,
-        action: `/account/teams/${actor.team.slug}/transfer`,
-        button: `Send the transfer to ${member.username}`,
-        fields: { toUserId: member.userId },
-        back: `/account/teams/${actor.team.slug}/transfer`,
-      });
-    }
-    await app.rateLimits.invitesPerUser.consume(actor.userId);
-    const result = await services.ownership.start(actor.team.id, actor.userId, member.userId, pages.requestInfo(ctx));
-    if (result.outcome === "not_found") return pages.refuse(result);
-    if (result.outcome !== "started") return renderTransfer(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-    return renderTransfer(ctx, actor, { notice: `We emailed ${member.username} a link to accept.${result.replaced ? " The earlier transfer was cancelled." : ""}` });
+  const forms = defineForms(router, app, body);
+  const team = teamForm(pages);
+
+  forms.post({
+    path: "/account/teams/:slug/transfer",
+    ...team,
+    // only the Owner; refused after the CSRF check like every team POST's refusals
+    load: async (_ctx, { scope: actor }) => {
+      if (!actor.isOwner) pages.refuse({ outcome: "forbidden", message: "Only the team's Owner can transfer ownership." });
+    },
+    body: transferBody,
+    async handle(ctx, { scope: actor, body: { toUserId, confirm } }) {
+      const listed = await services.teamMembers.list(actor.team.id, actor.userId);
+      const member = UUID.test(toUserId) && listed.outcome === "ok" ? listed.members.find((m) => m.userId === toUserId && !m.isOwner) : undefined;
+      if (!member) return renderTransfer(ctx, actor, { error: "Choose a member of this team." }, 400);
+      if (!confirm) {
+        return pages.confirm(ctx, actor, {
+          title: "Transfer ownership",
+          message: `Ask ${member.username} (${member.email}) to become the Owner of ${actor.team.name}? When they accept from the email we send them, they get every permission and you become a Manager. Until then nothing changes, and you can cancel.`,
+          action: `/account/teams/${actor.team.slug}/transfer`,
+          button: `Send the transfer to ${member.username}`,
+          fields: { toUserId: member.userId },
+          back: `/account/teams/${actor.team.slug}/transfer`,
+        });
+      }
+      // spent only by the confirmed step (it sends the email), not by the confirmation page
+      await app.rateLimits.invitesPerUser.consume(actor.userId);
+      const result = await services.ownership.start(actor.team.id, actor.userId, member.userId, pages.requestInfo(ctx));
+      if (result.outcome === "not_found") return pages.refuse(result);
+      if (result.outcome !== "started") return renderTransfer(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      return renderTransfer(ctx, actor, { notice: `We emailed ${member.username} a link to accept.${result.replaced ? " The earlier transfer was cancelled." : ""}` });
+    },
   });
 
-  router.post("/account/teams/:slug/transfer/cancel", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const result = await services.ownership.cancel(actor.team.id, actor.userId, pages.requestInfo(ctx));
-    if (result.outcome === "not_found" || result.outcome === "forbidden") return pages.refuse(result);
-    if (result.outcome === "invalid") return renderTransfer(ctx, actor, { error: result.message }, 400);
-    return renderTransfer(ctx, actor, result.outcome === "cancelled" ? { notice: "The transfer was cancelled; its link no longer works." } : { error: "There is no pending transfer to cancel." }, result.outcome === "cancelled" ? 200 : 400);
+  forms.post({
+    path: "/account/teams/:slug/transfer/cancel",
+    ...team,
+    body: z.object({}),
+    async handle(ctx, { scope: actor }) {
+      const result = await services.ownership.cancel(actor.team.id, actor.userId, pages.requestInfo(ctx));
+      if (result.outcome === "not_found" || result.outcome === "forbidden") return pages.refuse(result);
+      if (result.outcome === "invalid") return renderTransfer(ctx, actor, { error: result.message }, 400);
+      return renderTransfer(ctx, actor, result.outcome === "cancelled" ? { notice: "The transfer was cancelled; its link no longer works." } : { error: "There is no pending transfer to cancel." }, result.outcome === "cancelled" ? 200 : 400);
+    },
   });
 
   router.get("/account/teams/:slug/transfer/accept/:token", pages.requireAccount, async (ctx) => {
@@ -87,13 +104,18 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     return linkPage(ctx, { details, action: ctx.path, csrfToken: csrf.token(ctx, "transfer-accept") });
   });
 
-  router.post("/account/teams/:slug/transfer/accept/:token", pages.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, "transfer-accept", pages.submitted(ctx)._csrf);
-    await app.rateLimits.accountPerIp.consume(ctx.ip);
-    const value = token(ctx);
-    const result = value ? await services.ownership.accept(String(ctx.params.slug), value, pages.account(ctx).user, pages.requestInfo(ctx)) : ({ outcome: "invalid", reason: "unknown" } as const);
-    if (result.outcome === "wrong_account") return linkPage(ctx, { problem: "This ownership transfer is for another account. Sign out, then sign in as the member it was sent to." }, 403);
-    if (result.outcome === "invalid") return linkPage(ctx, { problem: LINK_PROBLEMS[result.reason] }, 400);
-    return linkPage(ctx, { accepted: result.team });
+  forms.post({
+    path: "/account/teams/:slug/transfer/accept/:token",
+    guard: pages.requireAccount,
+    csrf: "transfer-accept",
+    rateLimit: { limit: "accountPerIp" },
+    body: z.object({}),
+    async handle(ctx) {
+      const value = token(ctx);
+      const result = value ? await services.ownership.accept(String(ctx.params.slug), value, pages.account(ctx).user, pages.requestInfo(ctx)) : ({ outcome: "invalid", reason: "unknown" } as const);
+      if (result.outcome === "wrong_account") return linkPage(ctx, { problem: "This ownership transfer is for another account. Sign out, then sign in as the member it was sent to." }, 403);
+      if (result.outcome === "invalid") return linkPage(ctx, { problem: LINK_PROBLEMS[result.reason] }, 400);
+      return linkPage(ctx, { accepted: result.team });
+    },
   });
 }

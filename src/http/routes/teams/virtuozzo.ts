@@ -6,14 +6,25 @@
 // clients they inherit before confirming). services/virtuozzo/ decides and audits.
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
+import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { TeamActor } from "../../../services/team-roles.ts";
 import type { VirtuozzoRefusal } from "../../../services/virtuozzo/index.ts";
 import type { TeamPages } from "./shared.ts";
+import { confirmBody, teamForm } from "./form-access.ts";
+import { defineForms, formField } from "../../forms.ts";
 
 const STATUS: Record<VirtuozzoRefusal["outcome"], number> = {
   forbidden: 403, invalid: 400, not_linked: 404, suspended: 409, credentials_refused: 400, group_refused: 403, unavailable: 503, malformed: 502,
 };
+
+const text = (value: unknown, max: number) => String(value ?? "").slice(0, max);
+const field = (max: number) => formField((v) => text(v, max));
+const linkBody = z.object({
+  login: field(320).pipe(z.string().trim().min(1, "Enter the platform login and password.")),
+  password: field(1024).pipe(z.string().min(1, "Enter the platform login and password.")),
+  platformUrl: field(2048).transform((v) => v || undefined),
+});
 
 export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
   if (!app.config.virtuozzo.enabled) return;
@@ -27,58 +38,72 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
   }
   const refused = (ctx: Context, actor: TeamActor, r: VirtuozzoRefusal, login?: string) =>
     r.outcome === "forbidden" ? pages.refuse(r) : render(ctx, actor, { error: r.message, login }, STATUS[r.outcome]);
-  const text = (ctx: Context, name: string, max: number) => String(pages.submitted(ctx)[name] ?? "").slice(0, max);
 
   router.get("/account/teams/:slug/virtuozzo", pages.requireAccount, async (ctx) => render(ctx, await pages.actor(ctx)));
 
-  router.post("/account/teams/:slug/virtuozzo/link", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const login = text(ctx, "login", 320).trim();
-    const password = text(ctx, "password", 1024);
-    const platformUrl = text(ctx, "platformUrl", 2048) || undefined;
-    if (!login || !password) return render(ctx, actor, { error: "Enter the platform login and password.", login }, 400);
-    const r = await vz.link(actor.team.id, actor.userId, { login, password, platformUrl }, pages.requestInfo(ctx));
-    if (r.outcome !== "linked") return refused(ctx, actor, r, login);
-    return render(ctx, actor, { notice: `The team is linked to ${r.view.link.login} (group type ${r.view.link.groupType}).` });
+  const forms = defineForms(router, app, body);
+  const team = teamForm(pages);
+  const nothing = z.object({});
+
+  forms.post({
+    path: "/account/teams/:slug/virtuozzo/link",
+    ...team,
+    body: linkBody,
+    invalid: (ctx, problem, { scope, submitted }) => render(ctx, scope, { error: problem.message, login: text(submitted.login, 320).trim() }, 400),
+    async handle(ctx, { scope: actor, body: { login, password, platformUrl } }) {
+      const r = await vz.link(actor.team.id, actor.userId, { login, password, platformUrl }, pages.requestInfo(ctx));
+      if (r.outcome !== "linked") return refused(ctx, actor, r, login);
+      return render(ctx, actor, { notice: `The team is linked to ${r.view.link.login} (group type ${r.view.link.groupType}).` });
+    },
   });
 
-  router.post("/account/teams/:slug/virtuozzo/confirm", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const r = await vz.confirm(actor.team.id, actor.userId, pages.requestInfo(ctx));
-    if (r.outcome !== "confirmed") return refused(ctx, actor, r);
-    return render(ctx, actor, { notice: "The link is yours now; the team's apps get platform sessions again." });
+  forms.post({
+    path: "/account/teams/:slug/virtuozzo/confirm",
+    ...team,
+    body: nothing,
+    async handle(ctx, { scope: actor }) {
+      const r = await vz.confirm(actor.team.id, actor.userId, pages.requestInfo(ctx));
+      if (r.outcome !== "confirmed") return refused(ctx, actor, r);
+      return render(ctx, actor, { notice: "The link is yours now; the team's apps get platform sessions again." });
+    },
   });
 
-  router.post("/account/teams/:slug/virtuozzo/unlink", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    if (!pages.confirmed(ctx)) {
-      return pages.confirm(ctx, actor, {
-        title: "Unlink the platform account", back: `/account/teams/${actor.team.slug}/virtuozzo`, action: `/account/teams/${actor.team.slug}/virtuozzo/unlink`, button: "Unlink",
-        message: `Remove ${actor.team.name}'s link to its Virtuozzo platform account? The stored credentials are deleted and the team's apps get no platform sessions until it is linked again.`,
-      });
-    }
-    const r = await vz.unlink(actor.team.id, actor.userId, pages.requestInfo(ctx));
-    if (r.outcome !== "unlinked") return refused(ctx, actor, r);
-    return render(ctx, actor, { notice: "The platform account was unlinked." });
+  forms.post({
+    path: "/account/teams/:slug/virtuozzo/unlink",
+    ...team,
+    body: confirmBody,
+    async handle(ctx, { scope: actor, body: { confirm } }) {
+      if (!confirm) {
+        return pages.confirm(ctx, actor, {
+          title: "Unlink the platform account", back: `/account/teams/${actor.team.slug}/virtuozzo`, action: `/account/teams/${actor.team.slug}/virtuozzo/unlink`, button: "Unlink",
+          message: `Remove ${actor.team.name}'s link to its Virtuozzo platform account? The stored credentials are deleted and the team's apps get no platform sessions until it is linked again.`,
+        });
+      }
+      const r = await vz.unlink(actor.team.id, actor.userId, pages.requestInfo(ctx));
+      if (r.outcome !== "unlinked") return refused(ctx, actor, r);
+      return render(ctx, actor, { notice: "The platform account was unlinked." });
+    },
   });
 
-  router.post("/account/teams/:slug/virtuozzo/clients", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const ids = text(ctx, "clientIds", 4096).split(/[\s,]+/).filter(Boolean);
-    const r = await vz.setClients(actor.team.id, actor.userId, ids, pages.requestInfo(ctx));
-    if (r.outcome !== "set") return refused(ctx, actor, r);
-    return render(ctx, actor, { notice: r.clientIds.length ? `Authorized clients: ${r.clientIds.join(", ")}.` : "No client is authorized for the team's platform sessions." });
+  forms.post({
+    path: "/account/teams/:slug/virtuozzo/clients",
+    ...team,
+    body: z.object({ clientIds: formField((v) => text(v, 4096).split(/[\s,]+/).filter(Boolean)) }),
+    async handle(ctx, { scope: actor, body: { clientIds } }) {
+      const r = await vz.setClients(actor.team.id, actor.userId, clientIds, pages.requestInfo(ctx));
+      if (r.outcome !== "set") return refused(ctx, actor, r);
+      return render(ctx, actor, { notice: r.clientIds.length ? `Authorized clients: ${r.clientIds.join(", ")}.` : "No client is authorized for the team's platform sessions." });
+    },
   });
 
-  router.post("/account/teams/:slug/virtuozzo/revoke", pages.requireAccount, body, async (ctx) => {
-    const actor = await pages.actor(ctx);
-    pages.verify(ctx, actor);
-    const r = await vz.revoke(actor.team.id, actor.userId, pages.requestInfo(ctx));
-    if (r.outcome !== "revoked") return refused(ctx, actor, r);
-    return render(ctx, actor, { notice: r.hadSession ? "The cached platform session was revoked; the next request signs in anew." : "There was no cached platform session." });
+  forms.post({
+    path: "/account/teams/:slug/virtuozzo/revoke",
+    ...team,
+    body: nothing,
+    async handle(ctx, { scope: actor }) {
+      const r = await vz.revoke(actor.team.id, actor.userId, pages.requestInfo(ctx));
+      if (r.outcome !== "revoked") return refused(ctx, actor, r);
+      return render(ctx, actor, { notice: r.hadSession ? "The cached platform session was revoked; the next request signs in anew." : "There was no cached platform session." });
+    },
   });
 }

@@ -9,7 +9,8 @@ import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import type { OutboxAction } from "../../../../services/outbox/admin.ts";
 import type { OutboxEntry } from "../../../../queries/outbox.ts";
-import { AppError } from "../../../errors.ts";
+import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { UUID } from "../../../../lib/ids.ts";
 import { fieldInvalid } from "../request-invalid.ts";
 import { when } from "../schemas.ts";
@@ -44,12 +45,12 @@ const view = (e: OutboxEntry): z.input<typeof outboxEntry> => ({
   nextAttemptAt: e.nextAttemptAt.toISOString(), lastError: e.lastError, createdAt: e.createdAt.toISOString(), deadAt: e.deadAt?.toISOString() ?? null,
 });
 
-const ERRORS = [{ status: 404, description: "outbox.not_found" }, { status: 409, description: "outbox.not_dead: only a dead letter can be retried or discarded" }];
+const ERRORS = [documented("outbox.not_found"), documented("outbox.not_dead", "only a dead letter can be retried or discarded")];
 
 /** the entry of a done action, or the error of a refused one */
 function entryOf(result: OutboxAction): OutboxEntry {
-  if (result.outcome === "not_found") throw new AppError("outbox.not_found", 404, "There is no such message in the outbox.");
-  if (result.outcome === "not_dead") throw new AppError("outbox.not_dead", 409, "This message is not a dead letter: it is still waiting to be delivered.");
+  if (result.outcome === "not_found") throw catalogueError("outbox.not_found");
+  if (result.outcome === "not_dead") throw catalogueError("outbox.not_dead");
   return result.entry;
 }
 

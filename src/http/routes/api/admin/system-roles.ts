@@ -7,7 +7,8 @@
 import { z } from "zod";
 import type { AppContext } from "../../../web-context.ts";
 import { SYSTEM_ROLE_KEY } from "../../../../services/system-roles.ts";
-import { AppError } from "../../../errors.ts";
+import { AppError, catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
 import { actorOf, roleView, systemRoleView } from "./users-views.ts";
@@ -28,7 +29,7 @@ const createBody = z.strictObject({ key: roleKey, name, permissions: grants });
 const updateBody = z.strictObject({ name: name.optional(), permissions: grants.optional() })
   .refine((b) => b.name !== undefined || b.permissions !== undefined, "change the name, the permissions or both");
 
-const notFound = () => new AppError("system_role.not_found", 404, "There is no such system role.");
+const notFound = () => catalogueError("system_role.not_found");
 
 export function systemRoleRoutes(app: AppContext): ApiRoute[] {
   const roles = app.services.systemRoles;
@@ -47,7 +48,7 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
       method: "get", path: "/api/v1/system-roles/:key", tags: TAGS, access: MANAGE, params: roleParams, query: z.strictObject({}),
       summary: "One system role",
       response: { status: 200, description: "the system role", schema: systemRoleView },
-      errors: [{ status: 404, description: "system_role.not_found" }],
+      errors: [documented("system_role.not_found")],
       handle: async (_ctx, { params }) => {
         const role = await roles.get(params.key);
         if (!role) throw notFound();
@@ -62,10 +63,10 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
       response: { status: 201, description: "the new system role", schema: systemRoleView },
       errors: [
         { status: 403, description: "permission.denied: the new role would hold permissions the caller's own system role does not" },
-        { status: 409, description: "system_role.exists: a system role has that key" },
+        documented("system_role.exists", "a system role has that key"),
       ],
       handle: async (ctx, { body }) => {
-        if (await roles.get(body.key)) throw new AppError("system_role.exists", 409, `A system role with the key "${body.key}" exists.`, { key: body.key });
+        if (await roles.get(body.key)) throw catalogueError("system_role.exists", { key: body.key });
         const result = await roles.create(body, actorOf(ctx));
         if (result.outcome === "invalid") throw fieldInvalid("body", result.field, result.message);
         if (result.outcome === "forbidden") throw new AppError("permission.denied", 403, result.message);
@@ -80,14 +81,14 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
       response: { status: 200, description: "the system role as it is now", schema: systemRoleView },
       errors: [
         { status: 403, description: "permission.denied: the caller's own role, a role holding more than the caller's, or permissions the caller's role does not hold" },
-        { status: 404, description: "system_role.not_found" },
-        { status: 409, description: "system_role.built_in: Super Admin is built in and not editable" },
+        documented("system_role.not_found"),
+        documented("system_role.built_in", "Super Admin is built in and not editable"),
       ],
       handle: async (ctx, { params, body }) => {
         const result = await roles.update(params.key, body, actorOf(ctx));
         if (result.outcome === "not_found") throw notFound();
         if (result.outcome === "forbidden") throw new AppError("permission.denied", 403, result.message);
-        if (result.outcome === "built_in") throw new AppError("system_role.built_in", 409, "This system role is built in and cannot be changed.");
+        if (result.outcome === "built_in") throw catalogueError("system_role.built_in");
         if (result.outcome === "invalid") throw fieldInvalid("body", result.field, result.message);
         return roleView(result.role);
       },
