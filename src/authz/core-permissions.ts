@@ -23,6 +23,7 @@ export const CORE_PERMISSIONS: Record<string, PermissionDefinition> = {
   "gatehouse.admin.invitations.manage": { label: "Invite administrators", tab: "Admin: users" },
   "gatehouse.admin.outbox.manage": { label: "See undelivered emails and back-channel logouts; retry or discard them", tab: "Admin: outbox" },
   "gatehouse.admin.webhooks.manage": { label: "Register, change and delete webhook endpoints", tab: "Admin: webhooks" },
+  "gatehouse.admin.branding.manage": { label: "Change the branding: product name, logo, colour and links, and clients' own", tab: "Admin: branding" },
 };
 
 /** the admin permissions by name, for the code that checks them (the admin area, the admin API) */
@@ -38,6 +39,7 @@ export const ADMIN_PERMISSIONS = {
   invitationsManage: "gatehouse.admin.invitations.manage",
   outboxManage: "gatehouse.admin.outbox.manage",
   webhooksManage: "gatehouse.admin.webhooks.manage",
+  brandingManage: "gatehouse.admin.branding.manage",
 } as const;
 
 /** the built-in team roles a new team starts with (Owner's "*" is not editable) */

@@ -14,6 +14,7 @@ import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { sortRows, type SortSpec } from "./sorting.ts";
 
 const CSRF = "admin-clients";
 
@@ -131,9 +132,20 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
   }
   const isErrors = (v: ClientEditInput | Record<string, string>): v is Record<string, string> => !("redirectUris" in v);
 
+  type ClientRow = ReturnType<typeof view>;
+  // the sortable columns (sorting.ts): a whitelist, the default the registration order
+  const SORT: SortSpec<ClientRow> = {
+    columns: {
+      name: { label: "Name", key: (c) => c.name }, id: { label: "client_id", key: (c) => c.id }, type: { label: "Type", key: (c) => c.type },
+      firstParty: { label: "First-party", key: (c) => c.firstParty }, redirectUris: { label: "Redirect URIs", key: (c) => c.redirectUris.length },
+      created: { label: "Created", key: (c) => c.created },
+    },
+    default: { col: "created", dir: "asc" },
+  };
+
   async function renderList(ctx: Context, notice?: string) {
-    const clients = (await services.clients.list()).map(view);
-    return h.render(ctx, "clients", { section: "clients", title: "Clients", clients, notice });
+    const { rows: clients, headers } = sortRows(ctx, (await services.clients.list()).map(view), SORT, "/admin/clients");
+    return h.render(ctx, "clients", { section: "clients", title: "Clients", clients, headers, notice });
   }
 
   router.get("/admin/clients", guard, (ctx) => renderList(ctx));

@@ -13,6 +13,7 @@ import { parseBody } from "../../body.ts";
 import { AppError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { sortRows, type SortSpec } from "./sorting.ts";
 
 const CSRF = "admin-connectors";
 const URL_FIELDS = ["issuer", "authorizationEndpoint", "tokenEndpoint", "userinfoEndpoint", "emailsEndpoint"] as const;
@@ -59,8 +60,15 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
     if (!c) throw new AppError("admin.connector_not_found", 404, "There is no such sign-in provider.", { startOverUrl: "/admin/connectors" });
     return c;
   }
-  const renderList = async (ctx: Context, notice?: string, error?: string, status = 200) =>
-    h.render(ctx, "connectors", { section: "connectors", title: "Sign-in providers", connectors: (await services.connectors.list()).map(view), notice, error, csrfToken: csrf.token(ctx, CSRF) }, status);
+  // the sortable columns (sorting.ts): a whitelist; by default the order they were added in
+  const SORT: SortSpec<ReturnType<typeof view>> = {
+    columns: { name: { label: "Name", key: (c) => c.name }, slug: { label: "Slug", key: (c) => c.slug }, kind: { label: "Kind", key: (c) => c.kind }, state: { label: "State", key: (c) => (c.enabled ? "enabled" : "disabled") } },
+    default: { col: null, dir: "asc" },
+  };
+  const renderList = async (ctx: Context, notice?: string, error?: string, status = 200) => {
+    const { rows: connectors, headers } = sortRows(ctx, (await services.connectors.list()).map(view), SORT, "/admin/connectors");
+    return h.render(ctx, "connectors", { section: "connectors", title: "Sign-in providers", connectors, headers, notice, error, csrfToken: csrf.token(ctx, CSRF) }, status);
+  };
   const renderForm = (ctx: Context, mode: "new" | "edit", values: Form, opts: { connector?: ConnectorRow; errors?: Record<string, string> } = {}, status = 200) =>
     h.render(ctx, "connectors-form", {
       section: "connectors", title: mode === "new" ? "New sign-in provider" : `Edit ${values.name}`, mode, values, errors: opts.errors ?? {}, presets,

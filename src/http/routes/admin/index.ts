@@ -17,6 +17,7 @@ import { registerAdminRoleRoutes } from "./roles.ts";
 import { registerAdminOutboxRoutes } from "./outbox.ts";
 import { registerAdminWebhookRoutes } from "./webhooks.ts";
 import { registerAdminConnectorRoutes } from "./connectors.ts";
+import { registerAdminBrandingRoutes } from "./branding.ts";
 
 export function registerAdminRoutes(router: Router, app: AppContext): void {
   const requireAccount = requireAccountMiddleware(createAccountSessions(app));
@@ -40,4 +41,5 @@ export function registerAdminRoutes(router: Router, app: AppContext): void {
   registerAdminOutboxRoutes(router, app, h);
   registerAdminWebhookRoutes(router, app, h);
   registerAdminConnectorRoutes(router, app, h);
+  registerAdminBrandingRoutes(router, app, h);
 }

@@ -18,6 +18,7 @@ export const ADMIN_SECTIONS = [
   { key: "audit", label: "Audit log", path: "/admin/audit", permission: ADMIN_PERMISSIONS.auditRead },
   { key: "outbox", label: "Outbox", path: "/admin/outbox", permission: ADMIN_PERMISSIONS.outboxManage },
   { key: "webhooks", label: "Webhooks", path: "/admin/webhooks", permission: ADMIN_PERMISSIONS.webhooksManage },
+  { key: "branding", label: "Branding", path: "/admin/branding", permission: ADMIN_PERMISSIONS.brandingManage },
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["key"];
 

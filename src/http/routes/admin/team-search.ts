@@ -4,6 +4,8 @@
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import { when } from "./users-view.ts";
+import { sortHeaders, sortOf, type SortHeader, type SortSpec } from "./sorting.ts";
+import type { TeamSortColumn } from "../../../services/team-list.ts";
 
 const PAGE_SIZE = 25;
 
@@ -15,6 +17,15 @@ export type TeamSearchView = {
   nextUrl: string | null;
   /** the refused field ("q", "cursor"), with `error` on the page */
   errorField?: string;
+  /** the column headers' sort links (sorting.ts), and the order a header chose (kept by the search form) */
+  headers: Record<string, SortHeader>;
+  sortChosen: { sort: string; dir: string } | null;
+};
+
+/** the teams table's sortable columns (a whitelist: queries/admin-lists.ts TEAM_SORT); newest first by default */
+const TEAMS_SORT: SortSpec<unknown> = {
+  columns: { name: { label: "Name" }, slug: { label: "Slug" }, members: { label: "Members" }, created: { label: "Created" } } satisfies Record<TeamSortColumn, { label: string }>,
+  default: { col: "created", dir: "desc" },
 };
 export type TeamSearchOutcome = { status: number; search: TeamSearchView; error?: string };
 
@@ -27,11 +38,15 @@ const queryValue = (ctx: Context, name: string) => {
 export async function searchTeams(app: AppContext, ctx: Context, path: string): Promise<TeamSearchOutcome> {
   const q = queryValue(ctx, "q").slice(0, 300);
   const cursor = queryValue(ctx, "cursor");
-  const firstUrl = q ? `${path}?${new URLSearchParams({ q }).toString()}` : path;
-  const search: TeamSearchView = { q, teams: [], paged: Boolean(cursor), firstUrl, nextUrl: null };
-  const result = await app.services.teamAdmin.search({ query: q || undefined, cursor: cursor || undefined, limit: PAGE_SIZE });
+  // a column header chose the order (the database sorts: queries/admin-lists.ts); else newest first
+  const sort = sortOf(ctx, TEAMS_SORT);
+  const chosen = Object.hasOwn(TEAMS_SORT.columns, queryValue(ctx, "sort")) ? { sort: String(sort.col), dir: sort.dir } : null;
+  const firstUrl = q || chosen ? `${path}?${new URLSearchParams({ ...(q ? { q } : {}), ...(chosen ?? {}) }).toString()}` : path;
+  const search: TeamSearchView = { q, teams: [], paged: Boolean(cursor), firstUrl, nextUrl: null, headers: sortHeaders(ctx, TEAMS_SORT, sort, path), sortChosen: chosen };
+  const input = { query: q || undefined, cursor: cursor || undefined, limit: PAGE_SIZE };
+  const result = chosen ? await app.services.teamList.search({ ...input, sort: { col: chosen.sort as TeamSortColumn, dir: chosen.dir } }) : await app.services.teamAdmin.search(input);
   if (result.outcome !== "ok") return { status: 400, search: { ...search, errorField: result.field === "query" ? "q" : result.field }, error: result.message };
-  const next = result.nextCursor ? new URLSearchParams({ ...(q ? { q } : {}), cursor: result.nextCursor }) : null;
+  const next = result.nextCursor ? new URLSearchParams({ ...(q ? { q } : {}), ...(chosen ?? {}), cursor: result.nextCursor }) : null;
   search.nextUrl = next ? `${path}?${next.toString()}` : null;
   search.teams = result.teams.map((t) => ({
     id: t.id, name: t.name, slug: t.slug, members: t.memberCount, created: when(t.createdAt),

@@ -9,12 +9,23 @@ import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminUserActions } from "./users-actions.ts";
 import { notFound, USER_NOTICES, USERS_CSRF, userDetailsView, userNoticeOf, when, type UserPages } from "./users-view.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { sortHeaders, sortOf, type SortSpec } from "./sorting.ts";
+import type { UserSortColumn } from "../../../services/user-list.ts";
 
 const PAGE_SIZE = 25;
 
 const queryValue = (ctx: Context, name: string) => {
   const v = ctx.query[name];
   return (Array.isArray(v) ? v[0] : v)?.trim() ?? "";
+};
+
+/** the users table's sortable columns (a whitelist: queries/admin-lists.ts USER_SORT); newest first by default */
+const USERS_SORT: SortSpec<unknown> = {
+  columns: {
+    username: { label: "Username" }, email: { label: "Email" }, verified: { label: "Verified" }, twoFactor: { label: "2FA" },
+    disabled: { label: "Disabled" }, systemRole: { label: "System role" }, created: { label: "Created" },
+  } satisfies Record<UserSortColumn, { label: string }>,
+  default: { col: "created", dir: "desc" },
 };
 
 export function registerAdminUserRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
@@ -34,14 +45,21 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
       if (!found) return render({ error: `There is no team with the slug "${team}".`, errorField: "team" }, 400);
       teamId = found.id;
     }
-    const result = await services.userAdmin.search({ query: q || undefined, teamId, cursor: cursor || undefined, limit: PAGE_SIZE }, h.actor(ctx));
+    // a column header chose the order (sorting.ts; the database sorts, queries/admin-lists.ts); else newest first
+    const sort = sortOf(ctx, USERS_SORT);
+    const chosen = Object.hasOwn(USERS_SORT.columns, queryValue(ctx, "sort")) ? { sort: String(sort.col), dir: sort.dir } : null;
+    const search = { query: q || undefined, teamId, cursor: cursor || undefined, limit: PAGE_SIZE };
+    const result = chosen ? await services.userList.search({ ...search, sort: { col: chosen.sort as UserSortColumn, dir: chosen.dir } }, h.actor(ctx))
+      : await services.userAdmin.search(search, h.actor(ctx));
     if (result.outcome !== "ok") return render({ error: result.message, errorField: result.field === "query" ? "q" : result.field }, 400);
 
-    const next = result.nextCursor ? new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}), cursor: result.nextCursor }) : null;
+    const next = result.nextCursor ? new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}), ...(chosen ?? {}), cursor: result.nextCursor }) : null;
     return render({
+      headers: sortHeaders(ctx, USERS_SORT, sort, "/admin/users"),
+      sortChosen: chosen,
       paged: Boolean(cursor),
       nextUrl: next ? `/admin/users?${next.toString()}` : null,
-      firstUrl: `/admin/users${q || team ? `?${new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}) }).toString()}` : ""}`,
+      firstUrl: `/admin/users${q || team || chosen ? `?${new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}), ...(chosen ?? {}) }).toString()}` : ""}`,
       users: result.users.map((u) => ({
         id: u.id, username: u.username, name: u.name, email: u.email, verified: u.emailVerified,
         twoFactor: u.totpEnabledAt !== null, disabled: u.disabled, systemRole: u.systemRole, created: when(u.createdAt),

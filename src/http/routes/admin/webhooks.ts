@@ -12,6 +12,7 @@ import type { AdminRouteHelpers } from "./shared.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { WEBHOOK_EVENT_TYPES } from "../../../services/webhooks/catalogue.ts";
 import type { WebhookEndpointView } from "../../../services/webhooks/endpoints.ts";
+import { sortRows, type SortSpec } from "./sorting.ts";
 
 const CSRF = "admin-webhooks";
 const NOTICES = { enabled: "The endpoint is enabled.", disabled: "The endpoint is disabled; its waiting messages are dead letters on the Outbox screen.", deleted: "The endpoint was deleted." } as const;
@@ -23,6 +24,11 @@ const row = (e: WebhookEndpointView) => ({
   id: e.id, url: e.url, description: e.description, events: e.eventTypes.length ? e.eventTypes.join(", ") : "every event", enabled: e.enabled,
   state: e.enabled ? "Enabled" : e.disabledReason === "failures" ? "Disabled after repeated failures" : "Disabled", failures: e.failureCount, created: when(e.createdAt),
 });
+// the sortable columns (sorting.ts): a whitelist; by default the order they were registered in
+const SORT: SortSpec<ReturnType<typeof row>> = {
+  columns: { url: { label: "URL", key: (e) => e.url }, state: { label: "State", key: (e) => e.state }, failures: { label: "Failures in a row", key: (e) => e.failures }, created: { label: "Registered", key: (e) => e.created } },
+  default: { col: null, dir: "asc" },
+};
 /** the form's checkboxes: one field name repeated, or absent */
 const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : typeof value === "string" && value ? [value] : []);
 
@@ -35,9 +41,10 @@ export function registerAdminWebhookRoutes(router: Router, app: AppContext, h: A
   const notFound = () => new AppError("webhook.not_found", 404, "There is no such webhook endpoint.", { startOverUrl: "/admin/webhooks" });
   const page = async (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
     const notice = typeof ctx.query.notice === "string" && Object.hasOwn(NOTICES, ctx.query.notice) ? NOTICES[ctx.query.notice as Notice] : undefined;
+    const { rows: endpoints, headers } = sortRows(ctx, (await services.webhooks.list()).map(row), SORT, "/admin/webhooks");
     return h.render(ctx, "webhooks", {
       section: "webhooks", title: "Webhooks", notice, csrfToken: csrf.token(ctx, CSRF), types: TYPES,
-      endpoints: (await services.webhooks.list()).map(row), form: { url: "", description: "", eventTypes: [] as string[] }, ...extra,
+      endpoints, headers, form: { url: "", description: "", eventTypes: [] as string[] }, ...extra,
     }, status);
   };
 

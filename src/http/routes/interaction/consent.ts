@@ -5,6 +5,7 @@ import { createConsentFlow, type ConsentDetails, type ConsentRequest } from "../
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import type { TeamResult } from "../../../oidc/team-claims.ts";
 import { authorizationRequestUrl } from "../registration-return.ts";
+import { clientBrandLocals } from "./client-brand.ts";
 
 export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
   const flow = createConsentFlow({
@@ -46,7 +47,7 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
       signedInAs: user ? { name: user.name || user.username, email: user.email } : undefined,
       switchAccountUrl: authorizationRequestUrl(params, { prompt: "login" }),
       title: "Allow access",
-      clientName: client?.clientName ?? "The application",
+      ...(await clientBrandLocals(app, String(params.client_id), client?.clientName ?? "The application")),
       scopes: flow.scopesOf(prompt.details as ConsentDetails),
       csrfToken: h.csrfToken(ctx, uid),
       action: `/interaction/${uid}/confirm`,

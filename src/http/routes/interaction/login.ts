@@ -1,5 +1,7 @@
 // The sign-in page and its POST: parse, rate-limit, hand the first factor to the login flow, answer. Every
 // wrong answer (unknown, wrong password, locked, disabled) is the same "Invalid email or password".
+// Home-realm discovery (#17 item 3): "Continue with single sign-on" (or no password) with an address whose domain a
+// team verified and routed to a provider goes to that provider; the answer depends on the domain only.
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
@@ -12,14 +14,18 @@ import { takeNotice } from "../../notices.ts";
 import { wording } from "./messages.ts";
 import { passkeyResponse } from "./passkey.ts";
 import { createRegistrationReturn } from "../registration-return.ts";
+import { clientBrandLocals } from "./client-brand.ts";
 
 const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
 
 const loginBody = z.object({
   identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
   // long passphrases are welcome; the cap only stops absurd bodies from reaching argon2
-  password: z.string().min(1, "Enter your password").max(1024, "Passwords can be at most 1024 characters long"),
+  // empty: home-realm discovery, or "Enter your password" when the address's domain has no single sign-on
+  password: z.string().max(1024, "Passwords can be at most 1024 characters long").default(""),
   remember: z.literal("1").optional(),
+  /** the "Continue with single sign-on" button */
+  sso: z.literal("1").optional(),
   _csrf: z.string().optional(),
 });
 
@@ -29,10 +35,12 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
   const appReturn = createRegistrationReturn(app);
   async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; errorKey?: string; status?: number }) {
     const { uid } = interaction;
+    const enabled = await app.services.connectors.enabled();
     await h.renderPage(ctx, "login", {
       title: "Sign in",
       uid,
-      clientName: await h.appName(interaction),
+      // the client's display name, logo and colour when an admin set them (client-brand.ts)
+      ...(await clientBrandLocals(app, String(interaction.params.client_id), await h.appName(interaction))),
       identifier: locals.identifier ?? "",
       error: locals.error,
       errorKey: locals.errorKey,
@@ -43,7 +51,9 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
       // "Email me a sign-in link" (MAGIC_LINKS; magic-link.ts)
       magicLink: app.config.magicLinks.enabled ? { action: `/interaction/${uid}/magic-link` } : undefined,
       // "Sign in with …" for each enabled upstream identity provider (federation.ts)
-      upstreams: (await app.services.connectors.enabled()).map((c) => ({ slug: c.slug, name: c.name, action: `/interaction/${uid}/federation/${c.slug}` })),
+      // "Continue with single sign-on" (home-realm discovery) once a team routed a domain to an enabled provider
+      sso: enabled.length > 0 && (await app.services.homeRealm.offered()),
+      upstreams: enabled.map((c) => ({ slug: c.slug, name: c.name, action: `/interaction/${uid}/federation/${c.slug}` })),
       links: {
         register: "/register", forgotPassword: "/forgot-password", verifyEmail: "/verify-email",
         // only on Gatehouse's own sign-in, and only while the first administrator is still to come
@@ -62,9 +72,26 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
     }
     const { identifier, password, remember } = parsed.data;
     await app.rateLimits.loginPerIp.consume(ctx.ip);
+    if (parsed.data.sso === "1" || !password) return homeRealm(ctx, interaction, identifier, parsed.data.sso === "1");
     await app.rateLimits.loginPerIdentifier.consume(normalizedIdentifier(identifier));
     const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "password", identifier, password, remember: remember === "1" });
     return refusedOrOn(ctx, interaction, outcome, identifier);
+  }
+
+  /** the address's provider (its domain's team routed it there), or this page again saying what to do */
+  async function homeRealm(ctx: Context, interaction: Interaction, identifier: string, asked: boolean) {
+    const connector = await app.services.homeRealm.discover(identifier);
+    if (!connector) {
+      const error = asked ? "There is no single sign-on for that address. Enter your password, or use another way to sign in." : "Enter your password";
+      return render(ctx, interaction, { identifier, error, status: 400 });
+    }
+    const started = await app.services.upstream.start(connector, interaction.uid);
+    if (started.outcome === "unavailable") {
+      ctx.set("Retry-After", "30");
+      throw new AppError("login.upstream_unavailable", 503, `${connector.name} did not answer in time. Try again in a moment, or use another way to sign in.`, { startOverUrl: `/interaction/${interaction.uid}` });
+    }
+    ctx.status = 303;
+    ctx.redirect(started.url);
   }
 
   /** the "Sign in with a passkey" form (or the autofill's): the browser's assertion as JSON text */

@@ -12,7 +12,8 @@ import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { ClientNamespaceError } from "../../../../services/clients.ts";
 import type { OidcClient } from "../../../../queries/clients.ts";
-import { AppError } from "../../../errors.ts";
+import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { tokenOf } from "../auth.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
@@ -21,21 +22,21 @@ import { requestInvalid, zodInvalid } from "../request-invalid.ts";
 
 const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.clientsManage } as const;
 const TAGS = ["Admin: clients"];
-const NOT_FOUND = { status: 404, description: "client.not_found: there is no such client" };
+const NOT_FOUND = documented("client.not_found", "there is no such client");
 const noQuery = z.strictObject({});
 
 /** a refusal of the service as the API's error: a field rule (400) or an overlapping namespace (409) */
 function refusal(err: unknown): unknown {
   if (err instanceof ZodError) return zodInvalid("body", err);
   if (err instanceof ClientNamespaceError) {
-    return new AppError("client.namespace_taken", 409, `The permission namespace "${err.namespace}" overlaps the namespace of client ${err.takenBy}.`, { namespace: err.namespace, takenBy: err.takenBy });
+    return catalogueError("client.namespace_taken", { namespace: err.namespace, takenBy: err.takenBy });
   }
   return err;
 }
 
 export function adminClientRoutes(app: AppContext): ApiRoute[] {
   const { services, config } = app;
-  const notFound = () => new AppError("client.not_found", 404, "There is no such client.");
+  const notFound = () => catalogueError("client.not_found");
   async function find(id: string): Promise<OidcClient> {
     const c = await services.clients.find(id);
     if (!c) throw notFound();
@@ -66,7 +67,7 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
       summary: "Register a client",
       description: "A confidential client gets a secret, returned in this answer only: store it now. Only its hash is kept.",
       response: { status: 201, description: "registered", schema: createdClient },
-      errors: [{ status: 409, description: "client.namespace_taken: the permission namespace overlaps another client's" }],
+      errors: [documented("client.namespace_taken", "the permission namespace overlaps another client's")],
       handle: async (ctx, { body }) => {
         checkResources(body.resources);
         const { client, secret } = await services.clientAdmin.create(body, actor(ctx)).catch((err: unknown) => Promise.reject(refusal(err)));
@@ -87,7 +88,7 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
       summary: "Change a client's settings",
       description: "Only the fields sent change; the result is validated like a new client of its type. Sign-ins use the new settings at once.",
       response: { status: 200, description: "the changed client", schema: adminClient },
-      errors: [NOT_FOUND, { status: 409, description: "client.namespace_taken: the permission namespace overlaps another client's" }],
+      errors: [NOT_FOUND, documented("client.namespace_taken", "the permission namespace overlaps another client's")],
       handle: async (ctx, { params, body }) => {
         await find(params.clientId);
         checkResources(body.resources);
@@ -102,11 +103,11 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
       summary: "Rotate a confidential client's secret",
       description: "The current secret stops working at once; the new one is in this answer only.",
       response: { status: 200, description: "the new secret", schema: rotatedSecret },
-      errors: [NOT_FOUND, { status: 409, description: "client.public: a public client has no secret" }],
+      errors: [NOT_FOUND, documented("client.public", "a public client has no secret")],
       handle: async (ctx, { params }) => {
         const rotated = await services.clientAdmin.rotateSecret(params.clientId, actor(ctx));
         if (rotated.outcome === "not_found") throw notFound();
-        if (rotated.outcome === "public") throw new AppError("client.public", 409, "A public client has no secret to rotate.");
+        if (rotated.outcome === "public") throw catalogueError("client.public");
         return { clientId: rotated.client.id, secret: rotated.secret };
       },
     }),

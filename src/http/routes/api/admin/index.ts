@@ -11,7 +11,8 @@ import { adminWebhookRoutes } from "./webhooks.ts";
 import { adminUserDeleteRoutes } from "./users-delete.ts";
 import { mfaRequiredRoutes } from "./mfa-required.ts";
 import { adminConnectorRoutes } from "./connectors.ts";
+import { adminBrandingRoutes } from "./branding.ts";
 
 export function adminApiRoutes(app: AppContext): ApiRoute[] {
-  return [...adminUserRoutes(app), ...adminUserDeleteRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app), ...adminOutboxRoutes(app), ...adminWebhookRoutes(app), ...mfaRequiredRoutes(app), ...adminConnectorRoutes(app)];
+  return [...adminUserRoutes(app), ...adminUserDeleteRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app), ...adminOutboxRoutes(app), ...adminWebhookRoutes(app), ...mfaRequiredRoutes(app), ...adminConnectorRoutes(app), ...adminBrandingRoutes(app)];
 }
