@@ -4,14 +4,17 @@
 import type { Context } from "koa";
 import { sha256 } from "../lib/crypto.ts";
 import type { Views } from "../lib/views.ts";
+import type { Locale } from "../lib/i18n/index.ts";
+import { localeLocals } from "./locale.ts";
 
-export function emailedLinkPages(views: Views, invalidPage: string) {
+/** `defaultLocale`: DEFAULT_LOCALE, for the pages translated (http/locale.ts) when the request names no language we have */
+export function emailedLinkPages(views: Views, invalidPage: string, defaultLocale: Locale = "en") {
   async function page(ctx: Context, name: string, locals: Record<string, unknown>, status = 200): Promise<void> {
     ctx.set("Referrer-Policy", "no-referrer");
     ctx.set("Cache-Control", "no-store");
     ctx.status = status;
     ctx.type = "html";
-    ctx.body = await views.render(`pages/${name}`, locals);
+    ctx.body = await views.render(`pages/${name}`, { ...localeLocals(ctx, name, defaultLocale), ...locals });
   }
   return {
     page,

@@ -1,18 +1,40 @@
 // The language of a page for this request (lib/i18n): the authorization request's ui_locales when the page belongs
-// to one (the interaction routes put it in ctx.state.uiLocales), then Accept-Language, then DEFAULT_LOCALE. Only
-// the pages whose every text goes through the catalogues are translated; the others stay English as a whole (a
-// page half in another language would carry a wrong lang attribute for screen readers).
+// to one (the interaction routes put it in ctx.state.uiLocales), then the language switcher's `lang` cookie, then
+// the signed-in account's own language, then Accept-Language, then DEFAULT_LOCALE. Only the pages whose every text
+// goes through the catalogues are translated; the others stay English as a whole (a page half in another language
+// would carry a wrong lang attribute for screen readers).
 import type { Context } from "koa";
-import { negotiateLocale, type Locale } from "../lib/i18n/index.ts";
+import { isLocale, LANG_COOKIE, negotiateLocale, translateText, translator, type Locale } from "../lib/i18n/index.ts";
 
 export const TRANSLATED_PAGES: ReadonlySet<string> = new Set([
   "login", "login-totp", "consent", "register", "forgot-password", "reset-sent", "reset-link-invalid", "reset-password", "error",
+  "check-email", "email-verified", "verify-email-confirm", "verify-email-resend", "unlock", "unlock-done", "unlock-invalid",
+  "account-restore", "account-restore-done", "account-restore-invalid", "account-deleted", "logged-out", "logout", "home",
+  "invitation", "invitation-result", "account/confirm-email",
 ]);
 
+export { LANG_COOKIE };
+
+type AccountState = { user?: { locale?: string | null; timeZone?: string | null } } | undefined;
+
 export function localeOf(ctx: Context, fallback: Locale): Locale {
-  return negotiateLocale({ uiLocales: ctx.state.uiLocales, acceptLanguage: ctx.get("accept-language") || undefined, fallback });
+  const cookie = ctx.cookies.get(LANG_COOKIE);
+  const account = (ctx.state.account as AccountState)?.user?.locale;
+  return negotiateLocale({ uiLocales: ctx.state.uiLocales, chosen: [isLocale(cookie) ? cookie : undefined, account], acceptLanguage: ctx.get("accept-language") || undefined, fallback });
 }
 
+/** the signed-in account's time zone for dates on its pages (null: UTC, which the pages name) */
+export const timeZoneOf = (ctx: Context): string | null => (ctx.state.account as AccountState)?.user?.timeZone ?? null;
+
 /** `{ locale }` for a translated page (views give it `t` and `lang`), else nothing (English) */
-export const localeLocals = (ctx: Context, page: string, fallback: Locale): { locale?: Locale } =>
-  (TRANSLATED_PAGES.has(page) ? { locale: localeOf(ctx, fallback) } : {});
+export const localeLocals = (ctx: Context, page: string, fallback: Locale): { locale?: Locale; timeZone?: string | null } =>
+  (TRANSLATED_PAGES.has(page) ? { locale: localeOf(ctx, fallback), timeZone: timeZoneOf(ctx) } : {});
+
+/**
+ * the request's messages for a route: `say("form.email")` or `say(serviceMessage)` (a fixed English text the
+ * catalogue has) in the page's language; any other text stays as it is
+ */
+export function sayer(ctx: Context, fallback: Locale): (text: string, vars?: Record<string, string | number>) => string {
+  const t = translator(localeOf(ctx, fallback));
+  return (text, vars) => translateText(t, text, vars);
+}

@@ -13,7 +13,7 @@ import { insertOutbox, type NewOutboxMessage } from "./outbox.ts";
 import type { NewVirtuozzoLink } from "./virtuozzo-links.ts";
 
 export type NewRegistration = {
-  user: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string };
+  user: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; locale?: string | null };
   /** the first-run administrator: created only while no account has a system role (one wins a race) */
   systemRole?: string;
   team?: { name: string; slug: string; roles: { key: string; name: string; permissions: string[] }[] };

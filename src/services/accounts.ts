@@ -91,6 +91,12 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       await deps.audit.record({ type: "profile.updated", outcome: "success", userId, ...request, data: { fields: ["name"] } });
       return updated;
     },
+    /** the account's language (lib/i18n; null: the browser's) and time zone (IANA; null: UTC), checked by the caller; audited as profile.updated */
+    async updatePreferences(userId: string, preferences: { locale: string | null; timeZone: string | null }, request: { ip: string | null; userAgent: string | null }): Promise<User> {
+      const updated = await users.updateProfile(userId, preferences);
+      await deps.audit.record({ type: "profile.updated", outcome: "success", userId, ...request, data: { fields: ["locale", "timeZone"] } });
+      return updated;
+    },
     recordFailure,
     completeSignIn,
     isLocked,

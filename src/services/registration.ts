@@ -25,7 +25,8 @@ import type { RedisClient } from "../db/redis.ts";
 import type { NewVirtuozzoLink } from "../queries/virtuozzo-links.ts";
 
 /** `team`: Door A, a new team the user will own (slug derived from the name when empty); `platform`: its Virtuozzo account (with the plugin on) */
-export type RegistrationInput = { username: string; email: string; password: string; team?: { name: string; slug?: string; platform?: DoorAPlatform } };
+/** `locale`: the language the sign-up page was shown in (lib/i18n), kept as the account's for its pages and emails */
+export type RegistrationInput = { username: string; email: string; password: string; locale?: string; team?: { name: string; slug?: string; platform?: DoorAPlatform } };
 export type DoorAPlatform = { login: string; password: string; platformUrl?: string };
 /**
  * Door A's billing check (the Virtuozzo plugin, services/virtuozzo/): the platform account's group type must be
@@ -75,7 +76,7 @@ export function createRegistrationService(deps: {
   }
   const isSlugConflict = (err: unknown) => /slug/.test(JSON.stringify((err as { meta?: unknown }).meta ?? {}));
 
-  async function sendVerification(user: { id: string; email: string; username: string }): Promise<void> {
+  async function sendVerification(user: { id: string; email: string; username: string; locale?: string | null }): Promise<void> {
     const link = newLink();
     const mail = await notifications.prepare.verifyEmail(user, link.url, deps.verificationTtlSeconds);
     await verifications.replace({ userId: user.id, tokenHash: link.tokenHash, email: user.email, expiresAt: link.expiresAt }, clock.now(), [mail]);
@@ -126,7 +127,7 @@ export function createRegistrationService(deps: {
       const registration = (row: { email: string; username: string; slug?: string }): NewRegistration => {
         const slug = row.slug ?? team?.slug;
         return {
-          user: { email: row.email, emailNormalized: normalizeEmail(row.email), username: row.username, usernameNormalized: normalizeUsername(row.username), passwordHash },
+          user: { email: row.email, emailNormalized: normalizeEmail(row.email), username: row.username, usernameNormalized: normalizeUsername(row.username), passwordHash, locale: input.locale ?? null },
           systemRole: opts.systemRole,
           team: team && slug ? { name: team.name, slug, roles: teams.builtInRoles() } : undefined,
           verification: { tokenHash: link.tokenHash, expiresAt: link.expiresAt },
@@ -150,7 +151,7 @@ export function createRegistrationService(deps: {
       }
       let made;
       try {
-        const mail = await notifications.prepare.verifyEmail({ email, username }, link.url, deps.verificationTtlSeconds);
+        const mail = await notifications.prepare.verifyEmail({ email, username, locale: input.locale ?? null }, link.url, deps.verificationTtlSeconds);
         made = await deps.registrations.create({ ...registration({ email, username }), outbox: [mail] });
       } catch (err) {
         if ((err as { code?: string }).code !== "P2002") throw err;

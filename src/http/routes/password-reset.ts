@@ -10,7 +10,7 @@ import { parseIdentifier } from "../../services/identifiers.ts";
 import type { RequestInfo } from "../../services/notifications.ts";
 import { parseBody } from "../body.ts";
 import { passwordHint } from "../../services/password-policy.ts";
-import { localeLocals } from "../locale.ts";
+import { localeLocals, sayer } from "../locale.ts";
 
 const requestBody = z.object({
   identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
@@ -44,16 +44,18 @@ function createHelpers(app: AppContext) {
     ctx.set("Referrer-Policy", "no-referrer");
     return page(ctx, name, locals, status);
   };
+  const translatedError = (ctx: Context, error: string | undefined) => (error ? { error: sayer(ctx, app.config.defaultLocale)(error) } : {});
   return {
     page,
     submitted: (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {},
     requestInfo: (ctx: Context): RequestInfo & { ip: string } => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
+    // an error is a fixed English text of this file or the policy: in the page's language when the catalogue has it
     renderForgot: (ctx: Context, locals: { error?: string; identifier?: string } = {}, status = 200) =>
-      page(ctx, "forgot-password", { title: "Reset your password", csrfToken: csrf.token(ctx, "forgot-password"), action: "/forgot-password", ...locals }, status),
+      page(ctx, "forgot-password", { title: "Reset your password", csrfToken: csrf.token(ctx, "forgot-password"), action: "/forgot-password", ...locals, ...translatedError(ctx, locals.error) }, status),
     renderResetForm: (ctx: Context, locals: FormLocals, status = 200) =>
       resetPage(ctx, "reset-password", {
         title: "Choose a new password", csrfToken: csrf.token(ctx, resetBinding(locals.token)), action: "/reset-password",
-        minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength), ...locals,
+        minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength), ...locals, ...translatedError(ctx, locals.error),
       }, status),
     renderInvalidLink: (ctx: Context) => resetPage(ctx, "reset-link-invalid", { title: "Link expired" }, 400),
   };

@@ -9,19 +9,19 @@ import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
 import { parseBody } from "../body.ts";
 import { passwordHint } from "../../services/password-policy.ts";
-import { localeLocals } from "../locale.ts";
+import { localeLocals, localeOf, sayer } from "../locale.ts";
 import { normalizeEmail } from "../../services/identifiers.ts";
 import type { InvitationDetails } from "../../services/invitations.ts";
 import { setNotice } from "../notices.ts";
 import { createRegistrationReturn } from "./registration-return.ts";
 
 const registerBody = z.object({
-  username: z.string().max(64, "That username is too long"),
-  email: z.email("Enter a valid email address").max(320),
-  password: z.string().min(1, "Choose a password").max(1024, "Passwords can be at most 1024 characters long"),
+  username: z.string().max(64, "form.usernameTooLong"),
+  email: z.email("form.email").max(320),
+  password: z.string().min(1, "form.choosePassword").max(1024, "form.passwordTooLong"),
   // required for Door A, but checked after the password (the service says so), so messages follow the form's order
-  team_name: z.string().max(200, "That team name is too long").optional(),
-  team_slug: z.string().max(100, "That team address is too long").optional(),
+  team_name: z.string().max(200, "form.teamNameTooLong").optional(),
+  team_slug: z.string().max(100, "form.teamSlugTooLong").optional(),
   // Door A with the Virtuozzo plugin on: the platform account the new team is billed through (checked by the service)
   platform_login: z.string().max(320, "That platform login is too long").optional(),
   platform_password: z.string().max(1024, "That platform password is too long").optional(),
@@ -32,7 +32,7 @@ type TeamInvitation = Extract<InvitationDetails, { kind: "team" }>;
 /** the service's field names as the form's */
 const FORM_FIELD: Record<string, string> = { teamName: "team_name", teamSlug: "team_slug", platform: "platform_login" };
 const INVITATION_TOKEN = /^[\w-]{20,100}$/;
-const resendBody = z.object({ email: z.email("Enter a valid email address").max(320), _csrf: z.string().optional(), return_proof: z.string().max(128).optional() });
+const resendBody = z.object({ email: z.email("form.email").max(320), _csrf: z.string().optional(), return_proof: z.string().max(128).optional() });
 const confirmBody = z.object({ token: z.string().min(20).max(100), _csrf: z.string().optional() });
 
 export function registerRegistrationRoutes(router: Router, app: AppContext) {
@@ -59,7 +59,8 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     // administrator invitations register through /admin-register, never here
     if (inspected?.outcome !== "valid" || inspected.invitation.kind !== "team") {
       const reason = inspected?.outcome === "invalid" ? inspected.reason : "unknown";
-      return { problem: reason === "unknown" ? "This invitation link is not valid. You can still create an account with a team of your own below." : `This invitation ${reason === "used" ? "was already accepted" : reason === "revoked" ? "was withdrawn" : "has expired"}. You can still create an account with a team of your own below.` };
+      const say = sayer(ctx, app.config.defaultLocale);
+      return { problem: say(reason === "unknown" ? "registration.invitationInvalid" : reason === "used" ? "registration.invitationUsed" : reason === "revoked" ? "registration.invitationRevoked" : "registration.invitationExpired") };
     }
     return { invitation: inspected.invitation, token: token as string };
   }
@@ -94,19 +95,20 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const parsed = registerBody.safeParse(invited ? { ...submitted(ctx), email: invited.invitation.email } : submitted(ctx));
     const text = (name: keyof Typed, max: number) => String(submitted(ctx)[name] ?? "").slice(0, max);
     const typed: Typed = { username: text("username", 64), email: text("email", 320), team_name: text("team_name", 200), team_slug: text("team_slug", 100), platform_login: text("platform_login", 320), platform_url: text("platform_url", 2048) };
-    if (!parsed.success) return renderRegister(ctx, door, { ...typed, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    const say = sayer(ctx, app.config.defaultLocale);
+    if (!parsed.success) return renderRegister(ctx, door, { ...typed, error: say(parsed.error.issues[0]?.message ?? ""), field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
     const { username, email, password, team_name, team_slug, platform_login, platform_password, platform_url } = parsed.data;
     const platform = app.config.virtuozzo.enabled ? { platform: { login: platform_login ?? "", password: platform_password ?? "", ...(platform_url ? { platformUrl: platform_url } : {}) } } : {};
     const result = await services.registration.register(
       // Door B joins the invited team; Door A (also after a link that no longer works) brings a team of its own
-      { username, email, password, ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "", ...platform } }) },
+      { username, email, password, locale: localeOf(ctx, app.config.defaultLocale), ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "", ...platform } }) },
       requestInfo(ctx),
       {
         beforeEmail: (address) => rateLimits.accountPerIdentifier.consume(address),
         ...(invited ? { invitation: { token: invited.token, expiresAt: invited.invitation.expiresAt }, auditData: { invitationId: invited.invitation.id } } : {}),
       },
     );
-    if (result.outcome === "invalid") return renderRegister(ctx, door, { ...typed, error: result.message, field: FORM_FIELD[result.field] ?? result.field }, 400);
+    if (result.outcome === "invalid") return renderRegister(ctx, door, { ...typed, error: say(result.message), field: FORM_FIELD[result.field] ?? result.field }, 400);
     await keepAppReturn(ctx, result.outcome === "check_email" ? result.userId : null);
     return page(ctx, "check-email", { title: "Check your email", email });
   });
@@ -123,10 +125,11 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const user = token ? await services.accounts.findActive(userId) : undefined;
     if (!token || !user) return {};
     const joined = await services.invitations.acceptForUser(token, user, requestInfo(ctx));
-    if (joined.outcome === "joined") return { notice: `You joined ${joined.team.name} as ${joined.role.name}.` };
-    if (joined.outcome === "already_member") return { notice: `You are a member of ${joined.team.name}.` };
-    if (joined.outcome === "system_role_set") return { notice: `You are now an administrator of this Gatehouse (${joined.systemRole.name}).` };
-    return { error: "Your address is confirmed, but the invitation could not be accepted: it was withdrawn, has expired or was already used. Ask the person who invited you for a new one." };
+    const say = sayer(ctx, app.config.defaultLocale);
+    if (joined.outcome === "joined") return { notice: say("registration.joined", { team: joined.team.name, role: joined.role.name }) };
+    if (joined.outcome === "already_member") return { notice: say("registration.member", { team: joined.team.name }) };
+    if (joined.outcome === "system_role_set") return { notice: say("registration.admin", { product: app.config.brand.name, role: joined.systemRole.name }) };
+    return { error: say("registration.invitationFailed") };
   }
 
   router.get("/verify-email", async (ctx) => {
@@ -141,7 +144,7 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const parsed = confirmBody.safeParse(submitted(ctx));
     const userId = parsed.success ? await services.registration.verify(parsed.data.token, requestInfo(ctx)) : null;
     if (!userId) {
-      return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: "This link has expired or was already used. Ask for a new one below." }, 400);
+      return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: sayer(ctx, app.config.defaultLocale)("verifyResend.linkInvalid") }, 400);
     }
     const joined = await joinInvitedTeam(ctx, userId);
     const resume = await appReturn.resume(await services.registration.takeReturn(userId));
@@ -161,7 +164,7 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     if (!parsed.success) {
       const login = signInPath(ctx);
       const action = login ? `/verify-email/resend?login=${encodeURIComponent(login)}` : "/verify-email/resend";
-      return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action, signInUrl: login, error: parsed.error.issues[0]?.message }, 400);
+      return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action, signInUrl: login, error: sayer(ctx, app.config.defaultLocale)(parsed.error.issues[0]?.message ?? "") }, 400);
     }
     await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
     const resent = await services.registration.resendVerification(parsed.data.email, requestInfo(ctx));

@@ -1,5 +1,8 @@
 // Deutsch: the sign-in pages (keys and {placeholders} as in en.ts).
 import type { MessageKey } from "./en.ts";
+import { dePages } from "./de-pages.ts";
+import { deAccount } from "./de-account.ts";
+import { deMail } from "./de-mail.ts";
 
 export const de: Record<MessageKey, string> = {
   "layout.skip": "Zum Inhalt springen",
@@ -25,6 +28,7 @@ export const de: Record<MessageKey, string> = {
   "login.magicSubmit": "Anmeldelink per E-Mail senden",
   "login.upstreams": "Oder anmelden mit",
   "login.upstream": "Mit {name} anmelden",
+  "login.sso": "Weiter mit Single Sign-on",
   "login.forgot": "Passwort vergessen?",
   "login.verify": "E-Mail-Adresse noch nicht bestätigt?",
   "login.adminRegister": "Als Administrator registrieren",
@@ -106,4 +110,7 @@ export const de: Record<MessageKey, string> = {
   "error.startAgain": "Neu beginnen",
   "error.home": "Zur Startseite",
   "error.reference": "Referenz:",
+  ...dePages,
+  ...deAccount,
+  ...deMail,
 };

@@ -1,5 +1,10 @@
-// English: the source catalogue of the sign-in pages (lib/i18n/index.ts). Every other catalogue has exactly these
-// keys (the type says so, and test/unit/i18n.test.ts checks it at run time with the {placeholders}).
+// English: the source catalogue of the pages and emails (lib/i18n/index.ts): the sign-in pages here, the others in
+// en-pages.ts, en-account.ts and en-mail.ts. Every other catalogue has exactly these keys (the type says so, and
+// test/unit/i18n.test.ts checks it at run time with the {placeholders}).
+import { enPages } from "./en-pages.ts";
+import { enAccount } from "./en-account.ts";
+import { enMail } from "./en-mail.ts";
+
 export const en = {
   "layout.skip": "Skip to content",
   "layout.theme": "Theme:",
@@ -24,6 +29,7 @@ export const en = {
   "login.magicSubmit": "Email me a sign-in link",
   "login.upstreams": "Or sign in with",
   "login.upstream": "Sign in with {name}",
+  "login.sso": "Continue with single sign-on",
   "login.forgot": "Forgot your password?",
   "login.verify": "Need to verify your email?",
   "login.adminRegister": "Register as Administrator",
@@ -105,6 +111,9 @@ export const en = {
   "error.startAgain": "Start again",
   "error.home": "Go to the start page",
   "error.reference": "Reference:",
+  ...enPages,
+  ...enAccount,
+  ...enMail,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,5 +1,8 @@
 // Français : the sign-in pages (keys and {placeholders} as in en.ts).
 import type { MessageKey } from "./en.ts";
+import { frPages } from "./fr-pages.ts";
+import { frAccount } from "./fr-account.ts";
+import { frMail } from "./fr-mail.ts";
 
 export const fr: Record<MessageKey, string> = {
   "layout.skip": "Aller au contenu",
@@ -25,6 +28,7 @@ export const fr: Record<MessageKey, string> = {
   "login.magicSubmit": "M’envoyer un lien de connexion",
   "login.upstreams": "Ou se connecter avec",
   "login.upstream": "Se connecter avec {name}",
+  "login.sso": "Continuer avec l’authentification unique (SSO)",
   "login.forgot": "Mot de passe oublié ?",
   "login.verify": "Adresse e-mail à confirmer ?",
   "login.adminRegister": "S’inscrire comme administrateur",
@@ -106,4 +110,7 @@ export const fr: Record<MessageKey, string> = {
   "error.startAgain": "Recommencer",
   "error.home": "Aller à la page d’accueil",
   "error.reference": "Référence :",
+  ...frPages,
+  ...frAccount,
+  ...frMail,
 };

@@ -1,6 +1,7 @@
-// Languages of the sign-in pages: English, German and French message catalogues (en.ts is the source), the
-// choice of a language for a request (the authorization request's ui_locales first, then Accept-Language, then
-// DEFAULT_LOCALE), and a translator that falls back to English for a key a catalogue lacks. Pages get `t` and
+// Languages of the pages and emails: English, German and French message catalogues (en.ts is the source), the
+// choice of a language for a request (the authorization request's ui_locales first, then the switcher's cookie and
+// the account's language, then Accept-Language, then DEFAULT_LOCALE), a translator that falls back to English for a
+// key a catalogue lacks, and dates and durations in a language's own words (Intl). Pages get `t` and
 // `lang` through lib/views.ts when their route passes `locale`; eta escapes what `t` returns like any text.
 import { en, type MessageKey } from "./en.ts";
 import { de } from "./de.ts";
@@ -10,6 +11,9 @@ export const LOCALES = ["en", "de", "fr"] as const;
 export type Locale = (typeof LOCALES)[number];
 export type { MessageKey };
 export const CATALOGUES: Record<Locale, Partial<Record<MessageKey, string>>> = { en, de, fr };
+
+/** the language switcher's cookie (http/routes/language.ts): a supported language's code, nothing else */
+export const LANG_COOKIE = "lang";
 
 export const isLocale = (v: unknown): v is Locale => typeof v === "string" && (LOCALES as readonly string[]).includes(v);
 
@@ -33,14 +37,53 @@ export function acceptedLanguages(header: string | undefined): string[] {
     .map((x) => x.tag);
 }
 
-/** ui_locales (space-separated, in order of preference), then Accept-Language, then the default */
-export function negotiateLocale(input: { uiLocales?: unknown; acceptLanguage?: string; fallback: Locale }): Locale {
+/**
+ * ui_locales (space-separated, in order of preference), then the `chosen` languages in their order (the switcher's
+ * cookie, the account's own), then Accept-Language, then the default
+ */
+export function negotiateLocale(input: { uiLocales?: unknown; chosen?: unknown[]; acceptLanguage?: string; fallback: Locale }): Locale {
   const asked = typeof input.uiLocales === "string" ? input.uiLocales.split(/\s+/).slice(0, 10) : [];
-  for (const tag of [...asked, ...acceptedLanguages(input.acceptLanguage)]) {
+  const chosen = (input.chosen ?? []).filter((c): c is string => typeof c === "string");
+  for (const tag of [...asked, ...chosen, ...acceptedLanguages(input.acceptLanguage)]) {
     const found = supported(tag);
     if (found) return found;
   }
   return input.fallback;
+}
+
+/** the writing direction of a language (every one we ship is left to right; the pages use CSS logical properties) */
+const RTL = new Set(["ar", "fa", "he", "ur", "ps", "yi"]);
+export const textDirection = (locale: string): "ltr" | "rtl" => (RTL.has(locale.split("-")[0]!) ? "rtl" : "ltr");
+
+/** the names of the languages in themselves, for the switcher */
+export const LANGUAGE_NAMES: Record<Locale, string> = { en: "English", de: "Deutsch", fr: "Français" };
+
+/** a valid IANA time zone name, or null */
+export function timeZoneOrNull(zone: unknown): string | null {
+  if (typeof zone !== "string" || zone.length > 64 || !zone) return null;
+  try {
+    return new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+/** a date and time in `locale`'s words, in `timeZone` (UTC when none), its zone named ("6. Dez. 2026, 14:05 UTC") */
+export function formatDateTime(value: Date | string | number | null | undefined, locale: Locale, timeZone?: string | null, dateOnly = false): string {
+  if (value === null || value === undefined) return "";
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) return "";
+  const zone = timeZoneOrNull(timeZone) ?? "UTC";
+  const options: Intl.DateTimeFormatOptions = dateOnly ? { year: "numeric", month: "short", day: "numeric", timeZone: zone }
+    : { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone, timeZoneName: "short" };
+  return new Intl.DateTimeFormat(locale, options).format(date);
+}
+
+/** "7 days", "7 Tage", "7 jours": how long a link works, in whole days, hours or minutes */
+export function formatDuration(seconds: number, locale: Locale): string {
+  const [value, unit] = seconds >= 86400 ? [Math.round(seconds / 86400), "day"] as const
+    : seconds >= 3600 ? [Math.round(seconds / 3600), "hour"] as const : [Math.max(1, Math.round(seconds / 60)), "minute"] as const;
+  return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(value);
 }
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
@@ -52,6 +95,18 @@ export function translator(locale: Locale): Translate {
     const text = own[key] ?? en[key] ?? key;
     return vars ? text.replace(/\{(\w+)\}/g, (m, name: string) => (Object.hasOwn(vars, name) ? String(vars[name]) : m)) : text;
   };
+}
+
+let englishKeys: Map<string, MessageKey> | undefined;
+/**
+ * a message key, or a fixed English text a service returned (a refusal's message), in `t`'s language: the key's
+ * text, the English text's own key's text when the catalogue has that text, else the text unchanged (English)
+ */
+export function translateText(t: Translate, text: string, vars?: Record<string, string | number>): string {
+  if (Object.hasOwn(en, text)) return t(text as MessageKey, vars);
+  englishKeys ??= new Map(Object.entries(en).reverse().map(([key, value]) => [value, key as MessageKey]));
+  const key = englishKeys.get(text);
+  return key ? t(key, vars) : text;
 }
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };

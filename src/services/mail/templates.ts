@@ -1,22 +1,25 @@
-// The emails Gatehouse sends and their subjects (fixed strings: no user data in a header).
+// The emails Gatehouse sends and their subjects: each subject is a message key (lib/i18n), translated into the
+// recipient's language when the email is composed (fixed strings: no user data in a header).
+import type { MessageKey } from "../../lib/i18n/index.ts";
+
 export const EMAIL_SUBJECTS = {
-  "verify-email": "Confirm your email address for Gatehouse",
-  "registration-attempt": "Someone tried to register with your email address",
-  lockout: "Your Gatehouse account was locked after failed sign-ins",
-  "password-reset": "Reset your Gatehouse password",
-  "password-changed": "Your Gatehouse password was changed",
-  "two-factor-changed": "Two-factor authentication changed on your Gatehouse account",
-  "confirm-email-change": "Confirm your new email address for Gatehouse",
-  "email-changed": "The email address of your Gatehouse account was changed",
-  "team-invitation": "You have been invited to Gatehouse",
-  "ownership-transfer": "You are asked to take over a team on Gatehouse",
-  "ownership-transfer-admin": "An administrator acted on the ownership of your team on Gatehouse",
-  "device-code": "Your Gatehouse sign-in code",
-  "suspicious-login": "Was this you signing in to Gatehouse?",
-  "account-deleted": "Your Gatehouse account was deleted",
-  "account-deletion-scheduled": "Your Gatehouse account will be deleted",
-  "passkey-changed": "The passkeys of your Gatehouse account changed",
-  "magic-link": "Your Gatehouse sign-in link",
-} as const;
+  "verify-email": "mail.subject.verify-email",
+  "registration-attempt": "mail.subject.registration-attempt",
+  lockout: "mail.subject.lockout",
+  "password-reset": "mail.subject.password-reset",
+  "password-changed": "mail.subject.password-changed",
+  "two-factor-changed": "mail.subject.two-factor-changed",
+  "confirm-email-change": "mail.subject.confirm-email-change",
+  "email-changed": "mail.subject.email-changed",
+  "team-invitation": "mail.subject.team-invitation",
+  "ownership-transfer": "mail.subject.ownership-transfer",
+  "ownership-transfer-admin": "mail.subject.ownership-transfer-admin",
+  "device-code": "mail.subject.device-code",
+  "suspicious-login": "mail.subject.suspicious-login",
+  "account-deleted": "mail.subject.account-deleted",
+  "account-deletion-scheduled": "mail.subject.account-deletion-scheduled",
+  "passkey-changed": "mail.subject.passkey-changed",
+  "magic-link": "mail.subject.magic-link",
+} as const satisfies Record<string, MessageKey>;
 
 export type EmailTemplate = keyof typeof EMAIL_SUBJECTS;

@@ -60,7 +60,7 @@ export function makeUser(over: Partial<User> & { username: string }): User {
     id, email, emailNormalized: email.toLowerCase(), emailVerified: true, emailVerifiedAt: new Date(START_MS - 86_400_000),
     usernameNormalized: over.username.toLowerCase(), name: null, passwordHash: "$argon2id$fake",
     passwordChangedAt: null, disabled: false, disabledAt: null, systemRole: null, lastLoginAt: null,
-    createdAt: new Date(START_MS - 30 * 86_400_000), updatedAt: new Date(START_MS - 86_400_000), totpSecretEncrypted: null, totpEnabledAt: null, deletionDueAt: null,
+    createdAt: new Date(START_MS - 30 * 86_400_000), updatedAt: new Date(START_MS - 86_400_000), totpSecretEncrypted: null, totpEnabledAt: null, deletionDueAt: null, locale: null, timeZone: null,
     ...over,
   };
 }

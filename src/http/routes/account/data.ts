@@ -14,6 +14,7 @@ import { AppError } from "../../errors.ts";
 import { MAX_RESPONSE_CHARS } from "../../../services/passkeys/responses.ts";
 import { ownDeletionRefusal } from "../../../services/account-deletion.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
+import { localeLocals } from "../../locale.ts";
 
 const deleteBody = z.object({
   password: z.string().max(1024, "Passwords can be at most 1024 characters long").optional(),
@@ -78,7 +79,11 @@ export function registerDataRoutes(router: Router, app: AppContext, h: AccountRo
     if (result.outcome === "deleted" || result.outcome === "scheduled") {
       ctx.set("Cache-Control", "no-store");
       ctx.type = "html";
-      ctx.body = await app.views.render("pages/account-deleted", { title: result.outcome === "deleted" ? "Account deleted" : "Account deletion scheduled", scheduled: result.outcome === "scheduled", until: result.outcome === "scheduled" ? utc(result.dueAt) : null });
+      ctx.body = await app.views.render("pages/account-deleted", {
+        ...localeLocals(ctx, "account-deleted", app.config.defaultLocale),
+        title: result.outcome === "deleted" ? "Account deleted" : "Account deletion scheduled", scheduled: result.outcome === "scheduled",
+        until: result.outcome === "scheduled" ? utc(result.dueAt) : null, untilAt: result.outcome === "scheduled" ? result.dueAt : null,
+      });
       return;
     }
     if (result.outcome === "not_found") return ctx.redirect("/login");

@@ -17,8 +17,6 @@ function countryName(code: string | null): string | null {
   if (!code) return null;
   try { return regions.of(code) ?? code; } catch { return code; }
 }
-const day = (d: Date) => d.toISOString().slice(0, 10);
-const minute = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 export function registerDevicesRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
@@ -35,7 +33,8 @@ export function registerDevicesRoutes(router: Router, app: AppContext, h: Accoun
       policy: app.config.deviceApproval.policy,
       devices: devices.map((d) => ({
         id: d.id, label: d.label, current: d.current, ip: d.ip, country: countryName(d.countryCode),
-        trustedOn: day(d.createdAt), lastUsed: minute(d.lastUsedAt), expires: day(d.expiresAt),
+        // dates as dates: the page writes them in its language and the account's time zone
+        trustedAt: d.createdAt, lastUsedAt: d.lastUsedAt, expiresAt: d.expiresAt,
       })),
       ...locals,
     }, status);
@@ -46,14 +45,14 @@ export function registerDevicesRoutes(router: Router, app: AppContext, h: Accoun
   router.post("/account/devices/revoke-all", h.requireAccount, body, async (ctx) => {
     csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
     const count = await services.devices.revokeAll(h.account(ctx).user.id, h.requestInfo(ctx));
-    return renderDevices(ctx, { notice: count ? `${count} device${count === 1 ? " is" : "s are"} no longer trusted. Each will be asked for a code at its next sign-in.` : "You have no trusted devices." });
+    return renderDevices(ctx, { notice: h.say(ctx)(count === 0 ? "devices.noneTrusted" : count === 1 ? "devices.oneStopped" : "devices.allStopped", { count }) });
   });
 
   router.post("/account/devices/:id/revoke", h.requireAccount, body, async (ctx) => {
     csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
     const id = String(ctx.params.id ?? "");
     const revoked = UUID.test(id) && (await services.devices.revoke(h.account(ctx).user.id, id, h.requestInfo(ctx)));
-    if (!revoked) return renderDevices(ctx, { error: "There is no such trusted device. It may have been removed already." }, 404);
-    return renderDevices(ctx, { notice: "The device is no longer trusted. It will be asked for a code at its next sign-in." });
+    if (!revoked) return renderDevices(ctx, { error: "devices.notFound" }, 404);
+    return renderDevices(ctx, { notice: "devices.stopped" });
   });
 }

@@ -16,6 +16,7 @@ import { registerDataRoutes } from "./data.ts";
 import { registerProviderRoutes } from "./providers.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 import { isAdministrator } from "../admin/shared.ts";
+import { localeOf, sayer, timeZoneOf } from "../../locale.ts";
 
 
 export function registerAccountRoutes(router: Router, app: AppContext) {
@@ -31,8 +32,13 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
       ctx.set("Cache-Control", "no-store");
       ctx.type = "html";
       const adminLink = account ? await isAdministrator(app, account.user) : false;
-      ctx.body = await app.views.render(`pages/account/${page}`, { user: account?.user, section: page, adminLink, ...locals });
+      // every account page is translated: its language (http/locale.ts), its dates in the account's time zone, and a
+      // route's fixed English message in that language when the catalogue has it
+      const say = sayer(ctx, app.config.defaultLocale);
+      const messages = { ...(typeof locals.error === "string" ? { error: say(locals.error) } : {}), ...(typeof locals.notice === "string" ? { notice: say(locals.notice) } : {}) };
+      ctx.body = await app.views.render(`pages/account/${page}`, { user: account?.user, section: page, adminLink, locale: localeOf(ctx, app.config.defaultLocale), timeZone: timeZoneOf(ctx), ...locals, ...messages });
     },
+    say: (ctx) => sayer(ctx, app.config.defaultLocale),
     requestInfo: (ctx) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
     credentialRequest: (ctx) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null, deviceToken: deviceCookie.read(ctx) }),
   };

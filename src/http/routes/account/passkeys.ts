@@ -32,7 +32,6 @@ const WRONG_PASSWORD = "That is not your current password.";
 const SIGN_IN_AGAIN = "Your account has no password: sign out, sign in again with a passkey, and do this within 5 minutes.";
 const BAD_NAME = "Give the passkey a name of 1 to 64 characters (for example \"Work laptop\" or \"Blue key\").";
 
-const fmt = (d: Date | null) => (d ? d.toISOString().replace("T", " ").slice(0, 16) + " UTC" : "never");
 
 export function registerPasskeyRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
@@ -42,9 +41,10 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
 
   async function show(ctx: Context, locals: { error?: string; notice?: string; field?: string; hasPassword?: boolean } = {}, status = 200): Promise<void> {
     const { user } = h.account(ctx);
+    const say = h.say(ctx);
     const list = (await passkeys.list(user.id)).map((p) => ({
-      id: p.id, name: p.name, kind: p.kind === "hwk" ? "Security key" : p.backedUp ? "Synced passkey" : "Passkey on this device",
-      created: fmt(p.createdAt), lastUsed: fmt(p.lastUsedAt),
+      id: p.id, name: p.name, kind: say(p.kind === "hwk" ? "passkeys.kindKey" : p.backedUp ? "passkeys.kindSynced" : "passkeys.kindDevice"),
+      createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, // the page writes them in its language and time zone
     }));
     await h.render(ctx, "passkeys", {
       title: "Passkeys", csrfToken: csrf.token(ctx, BINDING), passkeys: list, hasPassword: Boolean(user.passwordHash),
@@ -96,7 +96,7 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
     if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message }, 400);
     const result = await passkeys.registration.finish(user, sessionUid, parsed.data.response, h.requestInfo(ctx));
     if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
-    return show(ctx, { notice: `The passkey "${result.passkey.name}" was added. You can sign in with it now.` });
+    return show(ctx, { notice: h.say(ctx)("passkeys.addedNotice", { name: result.passkey.name }) });
   });
 
   // passkeys only from now on: the password goes (it needs the password, and a passkey left to sign in with)
@@ -121,7 +121,7 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
     if (!parsed.success) return show(ctx, { error: BAD_NAME }, 400);
     const result = await passkeys.rename(user, ctx.params.id ?? "", parsed.data.name, h.requestInfo(ctx));
     if (result.outcome === "refused") return show(ctx, { error: result.code === "passkey.bad_name" ? BAD_NAME : CATALOGUE[result.code].message }, result.code === "passkey.bad_name" ? 400 : 404);
-    return show(ctx, { notice: `Renamed to "${result.passkey.name}".` });
+    return show(ctx, { notice: h.say(ctx)("passkeys.renamed", { name: result.passkey.name }) });
   });
 
   router.post("/account/passkeys/:id/delete", h.requireAccount, body, async (ctx) => {
@@ -134,6 +134,6 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
     if (refused) return show(ctx, { error: refused.message }, refused.status);
     const result = await passkeys.remove(user.id, ctx.params.id ?? "", { via: "account_page" }, h.requestInfo(ctx));
     if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
-    return show(ctx, { notice: `The passkey "${result.passkey.name}" was removed.` });
+    return show(ctx, { notice: h.say(ctx)("passkeys.removed", { name: result.passkey.name }) });
   });
 }

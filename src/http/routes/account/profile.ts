@@ -9,11 +9,21 @@ import { normalizeEmail } from "../../../services/identifiers.ts";
 import { nameText } from "../../../services/names.ts";
 import { setNotice, takeNotice } from "../../notices.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
+import { isLocale, timeZoneOrNull } from "../../../lib/i18n/index.ts";
+import { localeLocals } from "../../locale.ts";
 
-const nameBody = z.object({ name: nameText("Your name").trim().max(100, "Names can be at most 100 characters long"), _csrf: z.string().optional() });
+/** the time zones the profile offers: every IANA name this runtime knows (UTC first) */
+const TIME_ZONES = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")];
+const preferencesBody = z.object({
+  locale: z.string().refine((v) => v === "" || isLocale(v), "profile.badLanguage"),
+  time_zone: z.string().max(64).refine((v) => timeZoneOrNull(v) !== null, "profile.badTimeZone"),
+  _csrf: z.string().optional(),
+});
+
+const nameBody = z.object({ name: nameText("Your name").trim().max(100, "profile.nameTooLong"), _csrf: z.string().optional() });
 const emailBody = z.object({
-  email: z.email("Enter a valid email address").max(320, "That email address is too long"),
-  password: z.string().min(1, "Enter your current password").max(1024),
+  email: z.email("form.email").max(320, "profile.emailTooLong"),
+  password: z.string().min(1, "profile.enterPassword").max(1024),
   _csrf: z.string().optional(),
 });
 const confirmBody = z.object({ token: z.string().min(20).max(100), _csrf: z.string().optional() });
@@ -28,6 +38,8 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
       title: "Your profile",
       nameCsrf: csrf.token(ctx, "account-name"),
       emailCsrf: csrf.token(ctx, "account-email"),
+      preferencesCsrf: csrf.token(ctx, "account-preferences"),
+      timeZones: TIME_ZONES,
       ...locals,
       notice: locals.notice ?? (locals.error ? undefined : takeNotice(ctx, app.config.isProduction)),
     }, status);
@@ -41,7 +53,19 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: "name" }, 400);
     const name = parsed.data.name.normalize("NFC") || null;
     ctx.state.account.user = await services.accounts.updateName(user.id, name, h.requestInfo(ctx));
-    return renderProfile(ctx, { notice: "Your name was saved." });
+    return renderProfile(ctx, { notice: "profile.nameSaved" });
+  });
+
+  // the account's language and time zone: its pages and emails follow them (http/locale.ts, services/mail)
+  router.post("/account/profile/preferences", h.requireAccount, body, async (ctx) => {
+    csrf.verify(ctx, "account-preferences", submitted(ctx)._csrf);
+    const { user } = h.account(ctx);
+    const parsed = preferencesBody.safeParse(submitted(ctx));
+    if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "locale") }, 400);
+    const zone = timeZoneOrNull(parsed.data.time_zone);
+    const preferences = { locale: parsed.data.locale || null, timeZone: zone === "UTC" ? null : zone };
+    ctx.state.account.user = await services.accounts.updatePreferences(user.id, preferences, h.requestInfo(ctx));
+    return renderProfile(ctx, { notice: "profile.preferencesSaved" });
   });
 
   router.post("/account/profile/email", h.requireAccount, body, async (ctx) => {
@@ -60,7 +84,7 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
       return renderProfile(ctx, { error: locked ? "Your account is locked after too many wrong passwords. Try again later." : "That is not your current password.", field: "password", newEmail: typed }, locked ? 423 : 400);
     }
     if (result.outcome === "same_address") return renderProfile(ctx, { error: "That is already your email address.", field: "email", newEmail: typed }, 400);
-    return renderProfile(ctx, { notice: `We sent a link to ${parsed.data.email}. Your address changes when you follow it; until then it stays ${user.email}.` });
+    return renderProfile(ctx, { notice: h.say(ctx)("profile.linkSent", { email: parsed.data.email, current: user.email }) });
   });
 
   // the link from the email: a GET only shows a button (mail scanners open links); the POST changes the address
@@ -68,7 +92,7 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     const token = typeof ctx.query.token === "string" ? ctx.query.token : "";
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
-    ctx.body = await app.views.render("pages/account/confirm-email", { title: "Confirm your new email address", token, csrfToken: csrf.token(ctx, "confirm-email-change"), action: "/account/confirm-email" });
+    ctx.body = await app.views.render("pages/account/confirm-email", { ...localeLocals(ctx, "account/confirm-email", app.config.defaultLocale), title: "Confirm your new email address", token, csrfToken: csrf.token(ctx, "confirm-email-change"), action: "/account/confirm-email" });
   });
 
   router.post("/account/confirm-email", body, async (ctx) => {
@@ -79,10 +103,12 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     if (result.outcome !== "changed") {
       ctx.status = 400;
       ctx.type = "html";
+      const say = h.say(ctx);
       ctx.body = await app.views.render("pages/error", {
-        title: "Link not valid",
+        ...localeLocals(ctx, "error", app.config.defaultLocale),
+        title: say("confirmEmail.invalidTitle"),
         status: 400,
-        message: result.outcome === "taken" ? "That address now belongs to another account, so it cannot be used." : "This link has expired or was already used. Ask for a new one from your profile.",
+        message: say(result.outcome === "taken" ? "confirmEmail.taken" : "confirmEmail.expired"),
         requestId: ctx.state.requestId,
         startOverUrl: "/account/profile",
       });

@@ -9,7 +9,6 @@ import type { AccountRouteHelpers } from "./helpers.ts";
 import { UUID } from "../../../lib/ids.ts";
 
 const CSRF_BINDING = "account-providers";
-const minute = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "never");
 
 export function registerProviderRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
@@ -20,7 +19,7 @@ export function registerProviderRoutes(router: Router, app: AppContext, h: Accou
     const identities = await services.federatedAccounts.identitiesOf(user.id);
     return h.render(ctx, "providers", {
       title: "Sign-in providers", section: "providers", csrfToken: csrf.token(ctx, CSRF_BINDING),
-      identities: identities.map((i) => ({ id: i.id, provider: i.connector.name, slug: i.connector.slug, email: i.email, linked: minute(i.createdAt), lastUsed: minute(i.lastUsedAt) })),
+      identities: identities.map((i) => ({ id: i.id, provider: i.connector.name, slug: i.connector.slug, email: i.email, linkedAt: i.createdAt, lastUsedAt: i.lastUsedAt })),
       ...locals,
     }, status);
   }

@@ -19,7 +19,7 @@ const when = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC
 
 export type SessionView = {
   id: string; current: boolean; device: string; browser: string; os: string; ip: string; location: string;
-  started: string; lastActive: string; remember: boolean; clients: string[];
+  started: string; lastActive: string; startedAt: Date; lastActiveAt: Date; remember: boolean; clients: string[];
 };
 
 /** a session row as the pages show it; client ids become application names */
@@ -36,6 +36,8 @@ export async function sessionView(app: AppContext, row: UserSession, currentUid?
     location: describeLocation(row.countryCode ? { city: row.city, countryCode: row.countryCode, region: null, latitude: null, longitude: null } : null),
     started: when(row.startedAt),
     lastActive: when(row.lastActiveAt),
+    startedAt: row.startedAt,
+    lastActiveAt: row.lastActiveAt,
     remember: row.remember,
     clients,
   };
@@ -62,20 +64,21 @@ export function registerSessionsRoutes(router: Router, app: AppContext, h: Accou
     verify(ctx);
     const { user, sessionUid } = h.account(ctx);
     const id = String(ctx.params.id ?? "");
-    if (id === sessionUid) return renderSessions(ctx, { error: "This is the session you are using. To end it, sign out." }, 400);
+    if (id === sessionUid) return renderSessions(ctx, { error: "sessions.current" }, 400);
     const result = SESSION_ID.test(id)
       ? await services.sessions.revoke(user.id, id, { reason: "revoked", actorId: user.id, request: h.requestInfo(ctx) })
       : { outcome: "not_found" as const };
     if (result.outcome === "not_found") {
       throw new AppError("session.not_found", 404, "There is no such session among yours: it may have ended already.", { startOverUrl: "/account/sessions" });
     }
-    return renderSessions(ctx, { notice: "The session was signed out. Its applications must sign in again." });
+    return renderSessions(ctx, { notice: "sessions.signedOut" });
   });
 
   router.post("/account/sessions/revoke-others", h.requireAccount, body, async (ctx) => {
     verify(ctx);
     const { user, sessionUid } = h.account(ctx);
     const ended = await services.sessions.revokeAll(user.id, { reason: "revoked", actorId: user.id, request: h.requestInfo(ctx), keepUid: sessionUid });
-    return renderSessions(ctx, { notice: ended.length ? `${ended.length === 1 ? "1 other session was" : `${ended.length} other sessions were`} signed out.` : "There were no other sessions." });
+    const notice = ended.length === 0 ? "sessions.noOthers" : ended.length === 1 ? "sessions.oneOtherSignedOut" : "sessions.othersSignedOut";
+    return renderSessions(ctx, { notice: h.say(ctx)(notice, { count: ended.length }) });
   });
 }

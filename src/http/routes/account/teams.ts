@@ -44,7 +44,7 @@ export function registerTeamsRoutes(router: Router, app: AppContext, h: AccountR
     const { team } = membership;
     const transferUrl = `/account/teams/${team.slug}/transfer`;
     if (membership.role.key === "owner") {
-      return renderTeams(ctx, { error: `You are the Owner of ${team.name}. Transfer ownership to another member before you leave.`, transferUrl }, 409);
+      return renderTeams(ctx, { error: h.say(ctx)("teams.ownerCannotLeave", { team: team.name }), transferUrl }, 409);
     }
     if (submitted.confirm !== "yes") {
       return h.render(ctx, "teams", {
@@ -55,9 +55,9 @@ export function registerTeamsRoutes(router: Router, app: AppContext, h: AccountR
     const result = await services.teamMembers.leave(team.id, h.account(ctx).user.id, h.requestInfo(ctx));
     if (result.outcome === "owner_must_transfer") {
       // became the Owner since the page was shown
-      return renderTeams(ctx, { error: `You are the Owner of ${team.name}. Transfer ownership to another member before you leave.`, transferUrl }, 409);
+      return renderTeams(ctx, { error: h.say(ctx)("teams.ownerCannotLeave", { team: team.name }), transferUrl }, 409);
     }
-    if (result.outcome === "not_found") return renderTeams(ctx, { notice: `You are no longer a member of ${team.name}.` });
-    return renderTeams(ctx, { notice: `You left ${team.name}. Applications signed in with this team were signed out of it.` });
+    if (result.outcome === "not_found") return renderTeams(ctx, { notice: h.say(ctx)("teams.noLongerMember", { team: team.name }) });
+    return renderTeams(ctx, { notice: h.say(ctx)("teams.left", { team: team.name }) });
   });
 }
