@@ -51,7 +51,7 @@ export function createApp(app: AppContext): Koa {
   registerHomeRoutes(router, app);
   registerHealthRoutes(router, app);
   registerVendorAssets(router, { production: app.config.isProduction });
-  registerBrandAssets(router, app.config.brand);
+  registerBrandAssets(router, app.services.brand);
   registerInteractionRoutes(router, app);
   registerDevMailboxRoutes(router, app);
   registerRegistrationRoutes(router, app);

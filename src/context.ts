@@ -31,6 +31,7 @@ import { authorizationPostAsGet } from "./oidc/authorization-post.ts";
 import { jwtIntrospectionFor } from "./oidc/jwt-introspection.ts";
 import { createSessionTracking } from "./oidc/session-tracking.ts";
 import { createServices, type Services } from "./wiring/services.ts";
+import { createBrandStore } from "./services/branding.ts";
 
 export type { Services } from "./wiring/services.ts";
 
@@ -79,9 +80,11 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   // audit events are counted for /metrics as they are written (services/audit-metrics.ts)
   const queries = countAuditWrites(createQueries(db.prisma, db.sql), telemetry);
 
-  const views = createViews({ cache: config.env !== "development", brand: config.brand });
-  const delivery = createDelivery(config, queries.outbox, clock, log, views.render, telemetry);
-  const services = createServices(config, queries, redisHandle.redis, clock, delivery, log, opts.random);
+  // the branding administrators set (else BRAND_*), for pages and emails alike (services/branding.ts)
+  const brand = createBrandStore({ queries: queries.branding, defaults: config.brand, issuer: config.issuer, clock, log });
+  const views = createViews({ cache: config.env !== "development", brand: brand.current });
+  const delivery = createDelivery(config, queries.outbox, clock, log, views.render, telemetry, async () => (await brand.current()).name);
+  const services = createServices(config, queries, redisHandle.redis, clock, delivery, log, opts.random, brand);
   await services.keys.ensureKeys();
   await services.permissionSync.start(plugins).catch(async (err: unknown) => { await redisHandle.close(); await db.close(); throw err; });
   // relying parties register through any process; the others pick their codes up from the table

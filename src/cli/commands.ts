@@ -14,7 +14,9 @@ import { registerVirtuozzoCommands } from "./virtuozzo-commands.ts";
 import { registerRetentionCommands } from "./retention-commands.ts";
 import { registerClientCommands } from "./client-commands.ts";
 import { registerConnectorCommands } from "./connector-commands.ts";
+import { registerTeamSsoCommands } from "./team-sso-commands.ts";
 import { registerConfigCommands } from "./config-commands.ts";
+import { registerBrandingCommands } from "./branding-commands.ts";
 import { packageVersion } from "./version.ts";
 
 type ListedKey = { id: string; alg: string; state: string; createdAt: Date; retireAfter: Date | null };
@@ -102,6 +104,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
 
   registerClientCommands(program, out);
   registerConnectorCommands(program, out);
+  registerTeamSsoCommands(program, out);
   registerUserCommands(program, out);
   registerOutboxCommands(program, out);
   registerWebhookCommands(program, out);
@@ -110,6 +113,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
   registerVirtuozzoCommands(program, out);
   registerRetentionCommands(program, out);
   registerConfigCommands(program, out);
+  registerBrandingCommands(program, out);
 
   return program;
 }

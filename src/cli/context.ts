@@ -10,6 +10,7 @@ import { createRedisClock } from "../lib/redis-clock.ts";
 import type { Config } from "../config/load.ts";
 import { createLogger } from "../lib/logger.ts";
 import { createViews } from "../lib/views.ts";
+import { createBrandStore } from "../services/branding.ts";
 
 export type CliContext = { config: Config; db: Database; services: Services; embeddedRedis: boolean };
 
@@ -28,7 +29,9 @@ export async function withCliContext<T>(fn: (cli: CliContext) => Promise<T>, env
     : await createRedisClock(redis.redis, { log, refreshMs: 0 }).catch(async (err: unknown) => { await redis.close(); await db.close(); throw err; });
   const queries = createQueries(db.prisma, db.sql);
   // emails and back-channel logouts are queued in the outbox; the running server sends them (this process has no worker)
-  const services = createServices(config, queries, redis.redis, clock, createDelivery(config, queries.outbox, clock, log, createViews({ cache: true, brand: config.brand }).render), log);
+  const brand = createBrandStore({ queries: queries.branding, defaults: config.brand, issuer: config.issuer, clock, log });
+  const delivery = createDelivery(config, queries.outbox, clock, log, createViews({ cache: true, brand: brand.current }).render, undefined, async () => (await brand.current()).name);
+  const services = createServices(config, queries, redis.redis, clock, delivery, log, undefined, brand);
   try {
     return await fn({ config, db, services, embeddedRedis: redis.embedded });
   } finally {

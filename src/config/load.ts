@@ -84,6 +84,8 @@ export type Config = {
   passkeyRpName: string;
   /** seconds to wait for an upstream identity provider (services/federation/) */
   federationTimeout: number;
+  /** DNS_SERVERS: where team domain verification looks up TXT records (empty: the system's; services/federation/team-domains.ts) */
+  dnsServers: string[];
   /** the Virtuozzo plugin (plugins/virtuozzo, services/virtuozzo/): off unless VIRTUOZZO_ENABLED */
   virtuozzo: { enabled: boolean; platformUrls: string[]; allowedGroupTypes: string[]; safetyWindowSeconds: number; sessionTtlSeconds: number; timeoutMs: number };
   /** MAGIC_LINKS: "Email me a sign-in link" (services/magic-links/) */
@@ -285,6 +287,7 @@ export function loadConfig(given: Env = process.env): Config {
     totpIssuer: s.TOTP_ISSUER,
     passkeyRpName: s.PASSKEY_RP_NAME,
     federationTimeout: s.FEDERATION_UPSTREAM_TIMEOUT,
+    dnsServers: s.DNS_SERVERS,
     magicLinks: { enabled: s.MAGIC_LINKS },
     geoipDatabases: geoipDatabases(s.GEOIP_DATABASE),
     dashboardTimeZone: s.DASHBOARD_TIME_ZONE,

@@ -28,7 +28,7 @@ export function createWebContext(core: CoreContext): WebContext {
     // the sign-in flow over this app's services (its rate limits are the web's)
     loginEngine: createLoginEngine({
       redis: core.redis, clock: core.clock, accounts: services.accounts, passwords: services.passwords, totp: services.totp, passkeys: services.passkeys, magicLinks: services.magicLinks, teams: services.teams,
-      federation: { upstream: services.upstream, accounts: services.federatedAccounts, links: services.federatedLinking },
+      federation: { upstream: services.upstream, accounts: services.federatedAccounts, links: services.federatedLinking, realm: services.homeRealm, groupRoles: services.groupRoles },
       enrolment: {
         requiredBy: services.mfaRequirements.requiredBy, totp: services.totp,
         enabled: (user, request) => services.notifications.twoFactorChanged(user, request, "enabled"),

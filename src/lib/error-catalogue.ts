@@ -33,10 +33,43 @@ export const CATALOGUE = {
   "passkey.last_factor": { status: 409, message: "This is your last passkey and your account has no password: add another passkey (or set a password with \"Forgot your password?\") before removing it." },
   "system_role.not_found": { status: 404, message: "There is no such system role." },
   "team.not_found": { status: 404, message: "There is no such team." },
+  "branding.invalid": { status: 400, message: "That branding setting is not valid. Nothing was changed." },
+  "branding.logo_empty": { status: 400, message: "Choose a logo file to upload. Nothing was changed." },
+  "branding.logo_too_large": { status: 413, message: "The logo is larger than 256 KB. Nothing was changed." },
+  "branding.logo_type": { status: 415, message: "The logo must be a PNG, JPEG or WebP image (SVG is not accepted). Nothing was changed." },
+  "branding.client_not_found": { status: 404, message: "There is no such client." },
   "passkey.none_left": { status: 409, message: "Add a passkey first: without a password, a passkey is how you sign in." },
+  // the REST API's refusals (#13 item 2); {name} in a message is filled from the error's data (catalogueError)
+  "request.unsupported_type": { status: 415, message: "Send JSON (Content-Type: application/json)." },
+  "not_found": { status: 404, message: "There is no such API endpoint." },
+  "method_not_allowed": { status: 405, message: "Use {methods}." },
+  "permissions.no_namespace": { status: 403, message: "This client has no permission namespace: an administrator must give it one." },
+  "permissions.outside_namespace": { status: 403, message: "These codes are outside the client's namespace \"{namespace}.\"." },
+  "permissions.taken": { status: 409, message: "These codes are registered by someone else." },
+  "permissions.too_many": { status: 400, message: "A client may register at most {limit} permissions." },
+  "member.not_found": { status: 404, message: "This team has no such member." },
+  "role.not_found": { status: 404, message: "This team has no such role." },
+  "invitation.not_found": { status: 404, message: "This team has no such pending invitation." },
+  "transfer.not_found": { status: 404, message: "This team has no pending ownership transfer." },
+  "session.not_found": { status: 404, message: "You have no such live session." },
+  "device.not_found": { status: 404, message: "You have no such trusted device." },
+  "system_role.exists": { status: 409, message: "A system role with the key \"{key}\" exists." },
+  "system_role.built_in": { status: 409, message: "This system role is built in and cannot be changed." },
+  "outbox.not_found": { status: 404, message: "There is no such message in the outbox." },
+  "outbox.not_dead": { status: 409, message: "This message is not a dead letter: it is still waiting to be delivered." },
+  "client.not_found": { status: 404, message: "There is no such client." },
+  "client.public": { status: 409, message: "A public client has no secret to rotate." },
+  "client.namespace_taken": { status: 409, message: "The permission namespace \"{namespace}\" overlaps the namespace of client {takenBy}." },
+  "csrf.foreign_origin": { status: 403, message: "This request was submitted from another site." },
+  "password_strength.unsupported_type": { status: 415, message: "Send the password as JSON (Content-Type: application/json)." },
+  "password_strength.invalid": { status: 400, message: "Send {password, username?, email?, name?} as strings." },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;
+
+/** a message with its {name} placeholders filled from `vars` (a placeholder `vars` lacks stays as it is) */
+export const fillMessage = (message: string, vars?: Record<string, unknown>): string =>
+  vars ? message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole)) : message;
 
 /** the code with its status and words */
 export const catalogued = (code: ErrorCode): { code: ErrorCode } & CatalogueEntry => ({ code, ...CATALOGUE[code] });

@@ -3,7 +3,7 @@
 import { Eta } from "eta";
 import { fromRoot } from "./paths.ts";
 import { brandOf, type Brand } from "./brand.ts";
-import { emphasised, isLocale, LOCALES, translator, type Locale, type MessageKey, type Translate } from "./i18n/index.ts";
+import { emphasised, formatDateTime, formatDuration, isLocale, LANGUAGE_NAMES, LOCALES, textDirection, translator, type Locale, type MessageKey, type Translate } from "./i18n/index.ts";
 
 export const VIEWS_DIR = fromRoot("views");
 
@@ -11,19 +11,26 @@ export type Views = { render(page: string, locals: Record<string, unknown>): Pro
 
 /**
  * `brand`: the instance's branding (lib/brand.ts), given to every page and email as it.brand. A page whose locals
- * carry `locale` (lib/i18n) gets `t` (its messages, English where one is missing) and `lang`; others English
+ * carry `locale` (lib/i18n) gets `t` (its messages, English where one is missing), `lang`, `dir`, and `tDate` /
+ * `tDuration` (dates in its words, in locals.timeZone or UTC); others English
  */
-export function createViews(opts: { cache: boolean; brand?: Brand }): Views {
+export function createViews(opts: { cache: boolean; brand?: Brand | (() => Promise<Brand>) }): Views {
   const eta = new Eta({ views: VIEWS_DIR, autoEscape: true, cache: opts.cache });
-  const brand = opts.brand ?? brandOf({});
+  // a function: the brand administrators set (services/branding.ts), read (from its cache) at each render
+  const fixed = typeof opts.brand === "function" ? null : (opts.brand ?? brandOf({}));
+  const brandNow = typeof opts.brand === "function" ? opts.brand : async () => fixed!;
   const translators = Object.fromEntries(LOCALES.map((l) => [l, translator(l)])) as Record<Locale, Translate>;
   return {
-    render: (page, locals) => {
+    render: async (page, locals) => {
       const lang = isLocale(locals.locale) ? locals.locale : "en";
       const t = translators[lang];
       // tStrong: the message as HTML with the `strong` values in <strong>, everything escaped (for <%~ %>)
       const tStrong = (key: MessageKey, strong: Record<string, string | number>, plain?: Record<string, string | number>) => emphasised(t, key, strong, plain);
-      return eta.renderAsync(page, { brand, lang, t, tStrong, ...locals });
+      // dates in the page's language and the viewer's time zone (locals.timeZone: the account's; else UTC, named)
+      const zone = typeof locals.timeZone === "string" ? locals.timeZone : null;
+      const tDate = (value: Date | string | null | undefined, dateOnly = false) => formatDateTime(value, lang, zone, dateOnly);
+      const tDuration = (seconds: number) => formatDuration(seconds, lang);
+      return eta.renderAsync(page, { brand: await brandNow(), lang, dir: textDirection(lang), languages: LANGUAGE_NAMES, t, tStrong, tDate, tDuration, ...locals });
     },
   };
 }

@@ -10,6 +10,7 @@ import { renderProviderError, type RenderPage } from "./provider-errors.ts";
 import type { UnavailableGuard } from "./unavailable.ts";
 import { signingAlgs } from "../services/signing-keys.ts";
 import { ACR_VALUES } from "../lib/acr.ts";
+import { LANG_COOKIE, negotiateLocale } from "../lib/i18n/index.ts";
 import { withAcrCheck } from "./acr-policy.ts";
 import { fetch as undiciFetch, type Dispatcher } from "undici";
 
@@ -165,6 +166,9 @@ function resourceIndicators(config: Config): ResourceIndicators {
 
 export function providerConfiguration(deps: ProviderDeps): Configuration {
   const { config, renderPage, tokenClaims } = deps;
+  // the sign-out pages' language: the switcher's cookie, then Accept-Language, then DEFAULT_LOCALE (lib/i18n)
+  const pageLocale = (ctx: { cookies: { get(name: string): string | undefined }; get(field: string): string }) =>
+    negotiateLocale({ chosen: [ctx.cookies.get(LANG_COOKIE)], acceptLanguage: ctx.get("accept-language") || undefined, fallback: config.defaultLocale });
   const guard = deps.unavailable ?? unguarded;
   const alg = config.tokens.signingAlg;
   return {
@@ -218,11 +222,11 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         enabled: true,
         logoutSource: async (ctx, form) => {
           ctx.type = "html";
-          ctx.body = await renderPage("pages/logout", { title: "Sign out", form, clientName: ctx.oidc.client?.clientName });
+          ctx.body = await renderPage("pages/logout", { title: "Sign out", form, clientName: ctx.oidc.client?.clientName, locale: pageLocale(ctx) });
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = "html";
-          ctx.body = await renderPage("pages/logged-out", { title: "Signed out", clientName: ctx.oidc.client?.clientName });
+          ctx.body = await renderPage("pages/logged-out", { title: "Signed out", clientName: ctx.oidc.client?.clientName, locale: pageLocale(ctx) });
         },
       },
       resourceIndicators: resourceIndicators(config),

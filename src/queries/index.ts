@@ -29,6 +29,9 @@ import { createAccountExportQueries } from "./account-export.ts";
 import { createPasskeyQueries } from "./passkeys.ts";
 import { createMfaRequirementQueries } from "./mfa-requirements.ts";
 import { createUpstreamConnectorQueries } from "./upstream-connectors.ts";
+import { createTeamDomainQueries } from "./team-domains.ts";
+import { createBrandingQueries } from "./branding.ts";
+import { createAdminListQueries } from "./admin-lists.ts";
 
 /** `sql`: plain prepared statements over the same pool, for the statements every sign-in and token runs */
 export function createQueries(db: PrismaClient, sql: Sql) {
@@ -61,6 +64,9 @@ export function createQueries(db: PrismaClient, sql: Sql) {
     passkeys: createPasskeyQueries(db),
     mfaRequirements: createMfaRequirementQueries(db, sql),
     upstreamConnectors: createUpstreamConnectorQueries(db),
+    teamDomains: createTeamDomainQueries(db),
+    branding: createBrandingQueries(db),
+    adminLists: createAdminListQueries(db),
     ping: async () => { await db.$queryRaw`SELECT 1`; },
   };
 }

@@ -24,7 +24,7 @@ export type SafeUser = Prisma.UserGetPayload<{ select: typeof SAFE_USER_FIELDS }
 /** the admin search: `query` (already lower-cased) is contained in the normalized email or username */
 export type UserSearch = { query?: string; teamId?: string; disabled?: boolean; after?: { createdAt: Date; id: string }; take: number };
 
-export type NewUser = { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean; systemRole?: string | null; name?: string | null };
+export type NewUser = { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean; systemRole?: string | null; name?: string | null; locale?: string | null };
 
 /** a new account, inside the caller's transaction (a registration's) or not; the first password starts the history (a later change may not repeat it) */
 export const insertUser = (db: Prisma.TransactionClient, data: NewUser) =>
@@ -37,7 +37,8 @@ export type ImportedUser = { email: string; emailNormalized: string; username: s
 const USER_COLUMNS = `id, email, email_normalized AS "emailNormalized", email_verified AS "emailVerified", email_verified_at AS "emailVerifiedAt",
   username, username_normalized AS "usernameNormalized", name, password_hash AS "passwordHash", password_changed_at AS "passwordChangedAt",
   disabled, disabled_at AS "disabledAt", system_role AS "systemRole", last_login_at AS "lastLoginAt", created_at AS "createdAt",
-  updated_at AS "updatedAt", totp_secret_encrypted AS "totpSecretEncrypted", totp_enabled_at AS "totpEnabledAt", deletion_due_at AS "deletionDueAt"`;
+  updated_at AS "updatedAt", totp_secret_encrypted AS "totpSecretEncrypted", totp_enabled_at AS "totpEnabledAt", deletion_due_at AS "deletionDueAt",
+  locale, time_zone AS "timeZone"`;
 
 const SIGN_IN_COLUMNS = `${USER_COLUMNS}, EXISTS (SELECT 1 FROM passkeys p WHERE p.user_id = users.id) AS "hasPasskey",
   ${MFA_REQUIRED_BY_SQL("users")} AS "mfaRequiredBy"`;
@@ -60,7 +61,7 @@ export function createUserQueries(db: PrismaClient, sql: Sql) {
     createMany: (rows: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean }[]) =>
       db.user.createMany({ data: rows.map((r) => ({ ...r, emailVerifiedAt: r.emailVerified ? new Date() : null })), skipDuplicates: true }),
     updatePasswordHash: (id: string, passwordHash: string) => db.user.update({ where: { id }, data: { passwordHash } }),
-    updateProfile: (id: string, data: { name: string | null }) => db.user.update({ where: { id }, data }),
+    updateProfile: (id: string, data: { name?: string | null; locale?: string | null; timeZone?: string | null }) => db.user.update({ where: { id }, data }),
     countWithSystemRole: () => db.user.count({ where: { systemRole: { not: null } } }),
     /** newest first (created_at, then id, descending); `after` is the last row of the previous page */
     search: (s: UserSearch): Promise<SafeUser[]> => {

@@ -15,12 +15,15 @@ import { createOutboxAdmin } from "../services/outbox/admin.ts";
 import { createAuditService } from "../services/audit.ts";
 import { createSigningKeyService } from "../services/signing-keys.ts";
 import { createTotpService } from "../services/totp.ts";
+import { createBrandingAdmin } from "../services/branding.ts";
+import { createUserList } from "../services/user-list.ts";
+import { createTeamList } from "../services/team-list.ts";
 import { createPermissionRegistry } from "../authz/registry.ts";
 import { CORE_OWNER, CORE_PERMISSIONS } from "../authz/core-permissions.ts";
 import { createRedisAdapterFactory } from "../oidc/redis-adapter.ts";
 import type { ServiceInputs } from "./inputs.ts";
 
-export function createCoreServices({ config, queries, redis, clock, delivery, log }: ServiceInputs) {
+export function createCoreServices({ config, queries, redis, clock, delivery, log, brand }: ServiceInputs) {
   const geo = createGeo({ files: config.geoipDatabases, log });
   const sessionEvents = createSessionEvents();
   const audit = createAuditService(queries.auditEvents);
@@ -47,6 +50,14 @@ export function createCoreServices({ config, queries, redis, clock, delivery, lo
     /** every registered permission (core at build, plugins and relying parties later) */
     permissions,
     clients,
+    /** the instance's and clients' branding as pages and emails show it (cached; services/branding.ts) */
+    brand,
+    /** administrators' branding use case (page, API, CLI) */
+    branding: createBrandingAdmin({ store: brand, queries: queries.branding, audit, clock, clientExists: async (id) => Boolean(await clients.find(id)) }),
+    /** the admin user list in a chosen order (sortable table; services/user-list.ts) */
+    userList: createUserList({ queries: queries.adminLists, audit }),
+    /** the admin teams list in a chosen order (sortable table; services/team-list.ts) */
+    teamList: createTeamList({ queries: queries.adminLists }),
     /** oidc-provider's storage (sessions, grants, tokens in Redis); also ends all sessions of a user */
     oidcStore: createRedisAdapterFactory({
       redis, clock,

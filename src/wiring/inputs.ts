@@ -7,5 +7,6 @@ import type { RandomSource } from "../lib/crypto.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { Queries } from "../queries/index.ts";
 import type { Delivery } from "../services/outbox/delivery.ts";
+import type { BrandStore } from "../services/branding.ts";
 
-export type ServiceInputs = { config: Config; queries: Queries; redis: RedisClient; clock: Clock; delivery: Delivery; log: Logger; random: RandomSource };
+export type ServiceInputs = { config: Config; queries: Queries; redis: RedisClient; clock: Clock; delivery: Delivery; log: Logger; random: RandomSource; brand: BrandStore };

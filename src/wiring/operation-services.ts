@@ -11,6 +11,10 @@ import { createUpstream } from "../services/federation/upstream.ts";
 import { createSamlUpstream, withSaml } from "../services/federation/saml.ts";
 import { createFederatedAccounts } from "../services/federation/identities.ts";
 import { createFederatedLinking } from "../services/federation/linking.ts";
+import { createTeamDomains, dnsTxtLookup } from "../services/federation/team-domains.ts";
+import { createHomeRealm } from "../services/federation/home-realm.ts";
+import { createGroupRoles } from "../services/federation/group-roles.ts";
+import { createTeamAccess } from "../services/team-roles.ts";
 import type { AccountServices } from "./account-services.ts";
 import type { CoreServices } from "./core-services.ts";
 import type { ServiceInputs } from "./inputs.ts";
@@ -21,6 +25,9 @@ export function createOperationServices({ config, queries, redis, clock, log, ra
   const allowPrivate = !config.isProduction || config.outboundAllowPrivate;
   const connectors = createConnectorAdmin({ queries: queries.upstreamConnectors, audit, masterKey: config.secrets.masterKey, clock, allowPrivate });
   const saml = createSamlUpstream({ redis, connectors, issuer: config.issuer });
+  // enterprise SSO per team (#17 item 3): who may change a team's domains is decided as for its other settings
+  const teamAccess = createTeamAccess({ teams: queries.teams, registry: core.permissions });
+  const homeRealm = createHomeRealm({ domains: queries.teamDomains, teams: queries.teams, connectors });
   return {
     /** "rotate the signing keys now" for the admin page, the API and the CLI (key-rotation.ts) */
     keyRotation: createKeyRotation({ keys, audit }),
@@ -49,6 +56,12 @@ export function createOperationServices({ config, queries, redis, clock, log, ra
     federatedLinking: createFederatedLinking({ redis, queries: queries.upstreamConnectors, audit, clock }),
     /** whose account an upstream sign-in is: known identity, just-in-time account, or a link that needs proof (services/federation/identities.ts) */
     federatedAccounts: createFederatedAccounts({ queries: queries.upstreamConnectors, users: queries.users, clock, random: () => String(random.int(1000, 10000)) }),
+    /** a team's email domains: DNS TXT verification, the connector they route to, SSO required, group -> role (services/federation/team-domains.ts) */
+    teamDomains: createTeamDomains({ domains: queries.teamDomains, teams: queries.teams, access: teamAccess, connectors, audit, clock, lookup: dnsTxtLookup(config.dnsServers), onChange: homeRealm.forget }),
+    /** home-realm discovery and "SSO required" at sign-in (services/federation/home-realm.ts) */
+    homeRealm,
+    /** just-in-time team membership from upstream groups (services/federation/group-roles.ts) */
+    groupRoles: createGroupRoles({ domains: queries.teamDomains, audit }),
   };
 }
 

@@ -8,11 +8,13 @@ import type { Logger } from "../../lib/logger.ts";
 import type { NewOutboxMessage } from "../../queries/outbox.ts";
 import type { Outbox } from "../outbox/outbox.ts";
 import { EMAIL_SUBJECTS, type EmailTemplate } from "./templates.ts";
+import { isLocale, translator, type Locale } from "../../lib/i18n/index.ts";
 import { replaceHiddenCharacters } from "../names.ts";
 
 export type RenderPage = (page: string, locals: Record<string, unknown>) => Promise<string>;
 export type SentMail = { to: string; subject: string; text: string; html: string; at: Date };
-export type MailMessage = { to: string; template: EmailTemplate; locals: Record<string, unknown> };
+/** `locale`: the recipient's language (the account's; lib/i18n), else DEFAULT_LOCALE; `timeZone`: its time zone for dates */
+export type MailMessage = { to: string; template: EmailTemplate; locals: Record<string, unknown>; locale?: string | null; timeZone?: string | null };
 /** what an outbox row of kind "email" carries (sealed); the recipient is the row's */
 type RenderedMail = { subject: string; text: string; html: string };
 
@@ -38,8 +40,10 @@ export function createMailer(deps: {
   outbox: Outbox;
   /** the host of every Message-ID (<outbox row id@host>): the issuer's */
   messageIdHost: string;
-  /** BRAND_NAME: said in the subjects instead of "Gatehouse" */
-  productName?: string;
+  /** the product name (BRAND_NAME, or the one administrators set: services/branding.ts), said in the subjects instead of "Gatehouse" */
+  productName?: string | (() => Promise<string>);
+  /** DEFAULT_LOCALE: the language of an email whose recipient has none */
+  defaultLocale?: Locale;
 }) {
   // bounded waits: a hung SMTP server fails the attempt (and it is retried) well within the outbox lease
   const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
@@ -56,8 +60,9 @@ export function createMailer(deps: {
 
   /** renders now (a template error is a bug and throws) into a sealed outbox row */
   async function compose(message: MailMessage): Promise<NewOutboxMessage> {
-    const subject = EMAIL_SUBJECTS[message.template].replaceAll("Gatehouse", deps.productName ?? "Gatehouse");
-    const locals = { ...(plainText(message.locals) as Record<string, unknown>), subject };
+    const locale = isLocale(message.locale) ? message.locale : (deps.defaultLocale ?? "en");
+    const subject = translator(locale)(EMAIL_SUBJECTS[message.template]).replaceAll("Gatehouse", (typeof deps.productName === "function" ? await deps.productName() : deps.productName) ?? "Gatehouse");
+    const locals = { ...(plainText(message.locals) as Record<string, unknown>), subject, locale, timeZone: message.timeZone ?? null };
     const [html, text] = await Promise.all([
       deps.render(`emails/${message.template}/html`, locals),
       deps.render(`emails/${message.template}/text`, locals),

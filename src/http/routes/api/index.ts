@@ -9,7 +9,7 @@ import type { Context, Next } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import { fromRoot } from "../../../lib/paths.ts";
 import { apiErrors } from "../../api-errors.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { parseJsonBody } from "../../body.ts";
 import { apiAudience, createApiAuth } from "./auth.ts";
 import { permissionRoutes } from "./permissions.ts";
@@ -41,7 +41,7 @@ export function registerApiRoutes(router: Router, app: AppContext) {
   const auth = createApiAuth(app);
   const parse = parseJsonBody(app.config.bodyLimit);
   const json = async (ctx: Context, next: Next) => {
-    if (!ctx.is("application/json")) throw new AppError("request.unsupported_type", 415, "Send JSON (Content-Type: application/json).");
+    if (!ctx.is("application/json")) throw catalogueError("request.unsupported_type");
     await parse(ctx, next);
   };
 
@@ -53,8 +53,8 @@ export function registerApiRoutes(router: Router, app: AppContext) {
   router.all(["/api", "/api/{*rest}"], errors, (ctx) => {
     const path = ctx.path.replace(/\/+$/, "");
     const methods = allowed.find(([pattern]) => pattern.test(path))?.[1];
-    if (!methods) throw new AppError("not_found", 404, "There is no such API endpoint.");
+    if (!methods) throw catalogueError("not_found");
     ctx.set("Allow", methods.join(", "));
-    throw new AppError("method_not_allowed", 405, `Use ${methods.join(", ")}.`);
+    throw catalogueError("method_not_allowed", undefined, { methods: methods.join(", ") });
   });
 }

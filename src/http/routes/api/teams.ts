@@ -19,6 +19,7 @@ import { teamRoleRoutes } from "./teams-roles.ts";
 import { teamInvitationRoutes } from "./teams-invitations.ts";
 import { teamTransferRoutes } from "./teams-transfer.ts";
 import { teamVirtuozzoRoutes } from "./teams-virtuozzo.ts";
+import { teamSsoRoutes } from "./teams-sso.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 export const teamView = z.object({
@@ -75,6 +76,8 @@ export function teamRoutes(app: AppContext): ApiRoute[] {
     ...teamRoleRoutes(app, api),
     ...teamInvitationRoutes(app, api),
     ...teamTransferRoutes(app, api),
+    // email domains and single sign-on (#17 item 3)
+    ...teamSsoRoutes(app, api),
     // the Virtuozzo plugin (#19): only when it is turned on
     ...(app.config.virtuozzo.enabled ? teamVirtuozzoRoutes(app, api) : []),
   ];

@@ -10,6 +10,7 @@ import { registerRoleRoutes } from "./roles.ts";
 import { registerInvitationManagementRoutes } from "./invitations.ts";
 import { registerTransferRoutes } from "./transfer.ts";
 import { registerVirtuozzoRoutes } from "./virtuozzo.ts";
+import { registerSsoRoutes } from "./sso.ts";
 import { registerInvitationRoutes } from "../invitations.ts";
 
 export function registerTeamRoutes(router: Router, app: AppContext): void {
@@ -20,5 +21,6 @@ export function registerTeamRoutes(router: Router, app: AppContext): void {
   registerInvitationManagementRoutes(router, app, pages, body);
   registerTransferRoutes(router, app, pages, body);
   registerVirtuozzoRoutes(router, app, pages, body); // only with VIRTUOZZO_ENABLED
+  registerSsoRoutes(router, app, pages, body); // email domains and single sign-on (#17 item 3)
   registerInvitationRoutes(router, app);
 }

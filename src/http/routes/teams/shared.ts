@@ -7,7 +7,7 @@ import { createAccountSessions, requireAccountMiddleware, type AccountSession } 
 import { AppError } from "../../errors.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type TeamActor, type TeamRefusal } from "../../../services/team-roles.ts";
 
-export type TeamSection = "members" | "roles" | "invitations" | "transfer" | "virtuozzo";
+export type TeamSection = "members" | "roles" | "invitations" | "transfer" | "virtuozzo" | "sso";
 export type Confirmation = { title: string; message: string; action: string; button: string; fields?: Record<string, string>; back: string };
 
 export const SLUG = /^[a-z0-9-]{1,48}$/;
@@ -57,6 +57,8 @@ export function createTeamPages(app: AppContext) {
         ...(may(TEAM_PERMISSIONS.read) || may(TEAM_PERMISSIONS.roles) ? (["roles"] as const) : []),
         ...(may(TEAM_PERMISSIONS.invitations) ? (["invitations"] as const) : []),
         ...(actor.role.key === OWNER_ROLE ? (["transfer"] as const) : []),
+        // email domains and single sign-on (#17 item 3; sso.ts): the Owner's
+        ...(actor.role.key === OWNER_ROLE ? (["sso"] as const) : []),
         // the Virtuozzo plugin's link page (#19), only while the plugin is on (its codes exist only then)
         ...(app.config.virtuozzo.enabled && (actor.role.key === OWNER_ROLE || may("virtuozzo.link.manage")) ? (["virtuozzo"] as const) : []),
       ];
