@@ -1,4 +1,4 @@
-// `gatehouse connectors list|create|update|delete`: the provider admins' upstream identity providers (#17,
+// `gatehouse connectors list|create|update|delete|rotate-key|remove-old-keys`: the provider admins' upstream identity providers (#17,
 // services/federation/connectors.ts) from the command line, audited with the actor "cli". The client secret is
 // read from an environment variable (never an argument: it would sit in the shell history and `ps`) and never
 // printed. Every command prints JSON with --json.
@@ -42,18 +42,25 @@ function settingsFrom(opts: Record<string, unknown>) {
   return {
     name: opts.name, kind: opts.kind, issuer: opts.issuer, authorizationEndpoint: opts.authorizationEndpoint, tokenEndpoint: opts.tokenEndpoint,
     userinfoEndpoint: opts.userinfoEndpoint, emailsEndpoint: opts.emailsEndpoint, clientId: opts.clientId, clientSecret: secretFrom(opts.clientSecretEnv as string | undefined),
+    tokenAuthMethod: opts.tokenAuthMethod,
     scopes: opts.scope, claimsMapping: mappingFrom(opts.claim as string[] | undefined), trustEmailVerified: opts.trustEmailVerified, enabled: opts.enabled,
     idpMetadata: fileText(opts.idpMetadata), idpEntityId: opts.idpEntityId, samlCertificates: (opts.samlCertificate as string[] | undefined)?.map((f) => fileText(f)!),
   };
 }
 
-function print(v: ConnectorView, redirectUri: string, out: (line: string) => void) {
+/** private_key_jwt: where the connector's public keys are (register it at the upstream as jwks_uri) */
+const jwksUriOf = (v: ConnectorView, upstream: { jwksUri(slug: string): string }) => (v.tokenAuthMethod === "private_key_jwt" ? upstream.jwksUri(v.slug) : null);
+
+function print(v: ConnectorView, redirectUri: string, out: (line: string) => void, jwksUri: string | null = null) {
   out(`${v.name}  (${v.slug}, ${v.kind}${v.preset ? `, preset ${v.preset}` : ""}${v.enabled ? "" : ", disabled"})`);
   out(`id:            ${v.id}`);
   out(v.kind === "saml" ? `SP metadata:   ${redirectUri}   (give this to the IdP; its URL is our entity id)` : `redirect URI:  ${redirectUri}   (register this at the upstream)`);
   if (v.issuer) out(`issuer:        ${v.issuer}`);
   if (v.kind !== "saml") out(`client_id:     ${v.clientId}`);
   if (v.kind !== "saml") out(`scopes:        ${v.scopes.join(" ")}`);
+  if (v.kind !== "saml") out(`token auth:    ${v.tokenAuthMethod}`);
+  if (jwksUri) out(`JWKS URL:      ${jwksUri}   (private_key_jwt: register this as jwks_uri at the upstream)`);
+  for (const k of v.signingKeys) out(`signing key:   ${k.kid}  ${k.createdAt}${k.current ? "  (signs now)" : k.signsFrom ? `  (published; signs from ${k.signsFrom})` : "  (older, still published)"}`);
 }
 
 const withSettings = (cmd: Command) => cmd
@@ -67,6 +74,8 @@ const withSettings = (cmd: Command) => cmd
   .option("--emails-endpoint <url>", "oauth2: a GitHub-shaped list of the user's addresses with verified flags")
   .option("--client-id <id>", "the client id the upstream gave")
   .option("--client-secret-env <name>", "read the client secret from this environment variable")
+  .addOption(new Option("--token-auth-method <method>", "how Gatehouse authenticates at the token endpoint (private_key_jwt: oidc only, no secret; a key pair is made)")
+    .choices(["client_secret_post", "client_secret_basic", "private_key_jwt"]))
   .option("--scope <scope>", "a scope to ask for (repeatable; replaces the list)", collect)
   .option("--claim <field=claim>", "claims mapping: subject, email, emailVerified, name or username = the upstream's claim (repeatable)", collect)
   .option("--trust-email-verified", "believe the upstream's email_verified").option("--no-trust-email-verified")
@@ -78,7 +87,7 @@ export function registerConnectorCommands(program: Command, out: (line: string) 
   connectors.command("list").description("every connector, oldest first (never a secret)").option("--json", "print JSON: { connectors }")
     .action((opts: { json?: boolean }) => withCliContext(async ({ services }) => {
       const all = await services.connectors.list();
-      if (opts.json) return out(JSON.stringify({ connectors: all.map((c) => ({ ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug) })) }));
+      if (opts.json) return out(JSON.stringify({ connectors: all.map((c) => ({ ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug), jwksUri: jwksUriOf(connectorView(c), services.upstream) })) }));
       if (!all.length) return out("No sign-in providers configured.");
       for (const c of all) out(`${c.id}  ${c.slug.padEnd(16)} ${c.kind.padEnd(6)} ${c.enabled ? "" : "disabled  "}${c.name}`);
     }));
@@ -95,9 +104,9 @@ export function registerConnectorCommands(program: Command, out: (line: string) 
       if (made.outcome === "slug_taken") throw new CliError(`--slug: another connector already uses "${String(opts.slug)}"`);
       const v = connectorView(made.connector);
       const saml = v.kind === "saml" ? { spMetadataUrl: services.saml.entityId(v.slug), acsUrl: services.saml.acsUrl(v.slug) } : {};
-      if (opts.json) return out(JSON.stringify({ ...v, redirectUri: services.upstream.redirectUri(v.slug), ...saml }));
+      if (opts.json) return out(JSON.stringify({ ...v, redirectUri: services.upstream.redirectUri(v.slug), jwksUri: jwksUriOf(v, services.upstream), ...saml }));
       out(`Created sign-in provider "${v.name}".`);
-      print(v, saml.spMetadataUrl ?? services.upstream.redirectUri(v.slug), out);
+      print(v, saml.spMetadataUrl ?? services.upstream.redirectUri(v.slug), out, jwksUriOf(v, services.upstream));
     }));
 
   withSettings(connectors.command("update").description("change what the options name; the rest (and the secret) stays").argument("<connector-id>")
@@ -111,9 +120,26 @@ export function registerConnectorCommands(program: Command, out: (line: string) 
       if (result.outcome === "not_found") throw new CliError(`no connector ${id}`);
       if (result.outcome === "invalid") throw new CliError(`${result.field}: ${result.message}`);
       const v = connectorView(result.connector);
-      if (opts.json) return out(JSON.stringify(v));
+      if (opts.json) return out(JSON.stringify({ ...v, jwksUri: jwksUriOf(v, services.upstream) }));
       out(`Updated sign-in provider "${v.name}".`);
+      if (v.tokenAuthMethod === "private_key_jwt") print(v, services.upstream.redirectUri(v.slug), out, jwksUriOf(v, services.upstream));
     }));
+
+  for (const [name, description] of [
+    ["rotate-key", "private_key_jwt: a new key, published now, signing 10 minutes later; the old ones stay published until remove-old-keys"],
+    ["remove-old-keys", "private_key_jwt: stop publishing the keys older than the one signing now"],
+  ] as const) {
+    connectors.command(name).description(description).argument("<connector-id>").option("--json", "print JSON")
+      .action((id: string, opts: { json?: boolean }) => withCliContext(async ({ services }) => {
+        const result = name === "rotate-key" ? await services.connectors.rotateKey(id, ACTOR) : await services.connectors.removeOldKeys(id, ACTOR);
+        if (result.outcome === "not_found") throw new CliError(`no connector ${id}`);
+        if (result.outcome === "invalid") throw new CliError(`${result.field}: ${result.message}`);
+        const v = connectorView(result.connector);
+        if (opts.json) return out(JSON.stringify({ ...v, jwksUri: jwksUriOf(v, services.upstream) }));
+        out(name === "rotate-key" ? `New signing key for "${v.name}".` : `Old signing keys of "${v.name}" removed.`);
+        print(v, services.upstream.redirectUri(v.slug), out, jwksUriOf(v, services.upstream));
+      }));
+  }
 
   connectors.command("delete").description("delete a connector (refused while accounts sign in through it: disable it instead)")
     .argument("<connector-id>").option("--yes", "confirm (required)").option("--json", "print JSON")

@@ -12,14 +12,19 @@ export type ConnectorRow = {
   clientId: string; clientSecretEncrypted: string; scopes: string[]; claimsMapping: ClaimsMapping; trustEmailVerified: boolean;
   /** saml: the IdP's signing certificates */
   samlCertificates: string[];
+  /** how Gatehouse authenticates at the token endpoint; private_key_jwt signs with the first of clientKeys */
+  tokenAuthMethod: string; clientKeys: ConnectorKey[];
   createdAt: Date; updatedAt: Date;
 };
+/** a private_key_jwt signing key: the private JWK only encrypted with the master key (services/federation/connector-keys.ts) */
+export type ConnectorKey = { kid: string; alg: string; publicJwk: Record<string, string>; privateEncrypted: string; createdAt: string };
 export type ConnectorData = Omit<ConnectorRow, "id" | "createdAt" | "updatedAt">;
 
 export type LinkedIdentityRow = { id: string; userId: string; connectorId: string; subject: string; email: string | null; createdAt: Date; lastUsedAt: Date | null };
 export type LinkedIdentityView = LinkedIdentityRow & { connector: { slug: string; name: string } };
 
-const asRow = (r: Omit<ConnectorRow, "claimsMapping"> & { claimsMapping: unknown }): ConnectorRow => ({ ...r, claimsMapping: (r.claimsMapping ?? {}) as ClaimsMapping });
+const asRow = (r: Omit<ConnectorRow, "claimsMapping" | "clientKeys"> & { claimsMapping: unknown; clientKeys: unknown }): ConnectorRow =>
+  ({ ...r, claimsMapping: (r.claimsMapping ?? {}) as ClaimsMapping, clientKeys: (Array.isArray(r.clientKeys) ? r.clientKeys : []) as ConnectorKey[] });
 
 /** a unique constraint refused the write (a slug or an upstream subject already taken) */
 export const isUniqueViolation = (err: unknown) => (err as { code?: string }).code === "P2002";
@@ -34,10 +39,12 @@ export function createUpstreamConnectorQueries(db: PrismaClient) {
     findBySlug: async (slug: string): Promise<ConnectorRow | null> => ((r) => (r ? asRow(r) : null))(await db.upstreamConnector.findUnique({ where: { slug } })),
     /** `id` is chosen by the caller: the secret's envelope is bound to it */
     create: async (id: string, data: ConnectorData): Promise<ConnectorRow> =>
-      asRow(await db.upstreamConnector.create({ data: { id, ...data, claimsMapping: data.claimsMapping as Prisma.InputJsonValue } })),
+      asRow(await db.upstreamConnector.create({ data: { id, ...data, claimsMapping: data.claimsMapping as Prisma.InputJsonValue, clientKeys: data.clientKeys as Prisma.InputJsonValue } })),
     update: async (id: string, data: Partial<ConnectorData>): Promise<ConnectorRow | null> => {
-      const { claimsMapping, ...rest } = data;
-      const rows = await db.upstreamConnector.updateManyAndReturn({ where: { id }, data: { ...rest, ...(claimsMapping ? { claimsMapping: claimsMapping as Prisma.InputJsonValue } : {}) } });
+      const { claimsMapping, clientKeys, ...rest } = data;
+      const rows = await db.upstreamConnector.updateManyAndReturn({ where: { id }, data: {
+        ...rest, ...(claimsMapping ? { claimsMapping: claimsMapping as Prisma.InputJsonValue } : {}), ...(clientKeys ? { clientKeys: clientKeys as Prisma.InputJsonValue } : {}),
+      } });
       return rows[0] ? asRow(rows[0]) : null;
     },
     remove: async (id: string): Promise<boolean> => (await db.upstreamConnector.deleteMany({ where: { id } })).count > 0,

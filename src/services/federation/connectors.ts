@@ -1,8 +1,9 @@
 // The provider admins' upstream-connector actions (#17), one use case for the admin pages, the REST API and the
 // CLI: list, create (from a preset or custom), change (a change names only what it changes; no secret: keep
 // it), delete (refused while accounts are linked: disable it instead). The client secret is encrypted with the
-// master key (bound to the connector's id) and never shown back. Each action is audited as connector.<action>
-// with the admin and the surface (`via`). Outcomes are unions, worded for every surface alike.
+// master key (bound to the connector's id) and never shown back; a private_key_jwt connector (oidc) needs none:
+// it gets a signing key pair instead (connector-keys.ts), rotated with rotateKey / removeOldKeys. Each action is
+// audited as connector.<action> with the admin and the surface (`via`). Outcomes are unions, worded for every surface alike.
 import { z } from "zod";
 import type { AdminActor } from "../admin-actor.ts";
 import type { AuditService } from "../audit.ts";
@@ -11,6 +12,7 @@ import { isRestricted, isUniqueViolation, type ConnectorData, type ConnectorRow,
 import { PRESET_SETTINGS, PRESETS, type ConnectorSettings } from "./presets.ts";
 import { upstreamAddressProblem } from "./outbound.ts";
 import { completeSaml, samlFields, samlSettingsOf } from "./saml-settings.ts";
+import { currentKeyOf, keySummaryOf, newConnectorKey, signingKeyOf, withoutOldKeys } from "./connector-keys.ts";
 
 export type ConnectorActor = AdminActor & { via: "admin_page" | "api" | "cli"; apiClientId?: string };
 
@@ -47,6 +49,8 @@ const settingsFields = {
   claimsMapping: claimsMappingSchema,
   trustEmailVerified: z.boolean(),
   samlCertificates: samlFields.samlCertificates.unwrap(),
+  /** how Gatehouse authenticates at the upstream's token endpoint; private_key_jwt (oidc only) needs no secret */
+  tokenAuthMethod: z.enum(["client_secret_post", "client_secret_basic", "private_key_jwt"]),
 };
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,39}$/;
 export const newConnectorSchema = z.object({
@@ -81,11 +85,19 @@ function complete(s: ConnectorSettings, allowPrivate: boolean): ConnectorSetting
   return { ...s, issuer: s.issuer ?? (s.authorizationEndpoint ? new URL(s.authorizationEndpoint).origin : null), scopes };
 }
 
-/** what a connector shows: everything but the secret */
-export const connectorView = (c: ConnectorRow) => {
-  const { clientSecretEncrypted: _secret, ...rest } = c;
-  return { ...rest, hasSecret: Boolean(c.clientSecretEncrypted), createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+/** what a connector shows: everything but the secret and the private keys (of those only ids and dates) */
+export const connectorView = (c: ConnectorRow, now = new Date()) => {
+  const { clientSecretEncrypted: _secret, clientKeys: _keys, ...rest } = c;
+  return { ...rest, hasSecret: Boolean(c.clientSecretEncrypted), signingKeys: keySummaryOf(c, now), createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
 };
+
+type TokenAuthMethod = z.infer<typeof settingsFields.tokenAuthMethod>;
+/** the token endpoint's authentication as asked, checked against the kind and what the connector already has */
+function tokenAuthProblem(kind: string, method: TokenAuthMethod, hasSecret: boolean): Invalid | null {
+  if (method === "private_key_jwt" && kind !== "oidc") return invalid("tokenAuthMethod", "private_key_jwt is for OpenID Connect connectors only");
+  if (kind !== "saml" && method !== "private_key_jwt" && !hasSecret) return invalid("clientSecret", "a client secret is required (or choose private_key_jwt)");
+  return null;
+}
 export type ConnectorView = ReturnType<typeof connectorView>;
 
 const settingsOf = (c: ConnectorRow): ConnectorSettings => ({
@@ -109,6 +121,18 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
   let enabledCache: { at: number; rows: Promise<ConnectorRow[]> } | undefined;
   const forget = () => { enabledCache = undefined; };
 
+  async function changeKeys(id: string, actor: ConnectorActor, type: string, next: (c: ConnectorRow) => ConnectorRow["clientKeys"]):
+    Promise<{ outcome: "updated"; connector: ConnectorRow } | { outcome: "not_found" } | Invalid> {
+    const current = await queries.find(id);
+    if (!current) return { outcome: "not_found" };
+    if (current.tokenAuthMethod !== "private_key_jwt") return invalid("tokenAuthMethod", "this connector does not use private_key_jwt: it has no signing keys");
+    const clientKeys = next(current);
+    const updated = await queries.update(id, { clientKeys });
+    if (!updated) return { outcome: "not_found" };
+    await audited(type, updated, actor, { kids: clientKeys.map((k) => k.kid), removed: current.clientKeys.filter((k) => !clientKeys.includes(k)).map((k) => k.kid) });
+    return { outcome: "updated", connector: updated };
+  }
+
   return {
     list: () => queries.list(),
     /** the enabled connectors, by name (cached for a few seconds: every sign-in page shows them) */
@@ -124,7 +148,11 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
     find: (id: string) => queries.find(id),
     findBySlug: (slug: string) => queries.findBySlug(slug),
     /** the decrypted client secret, for the upstream exchange only (never shown) */
-    secretOf: (c: ConnectorRow) => decryptSecret(deps.masterKey, c.clientSecretEncrypted, secretPurpose(c.id)),
+    secretOf: (c: ConnectorRow) => (c.clientSecretEncrypted ? decryptSecret(deps.masterKey, c.clientSecretEncrypted, secretPurpose(c.id)) : ""),
+    /** private_key_jwt: the current private key, for the client assertion at the upstream's token endpoint only */
+    signingKeyOf: (c: ConnectorRow) => signingKeyOf(deps.masterKey, c, deps.clock.now()),
+    /** private_key_jwt: the id of the key that signs now (it changes PUBLISH_LEAD_MS after a rotation) */
+    signingKidOf: (c: ConnectorRow) => currentKeyOf(c, deps.clock.now())?.kid ?? null,
 
     async create(input: NewConnectorInput, actor: ConnectorActor): Promise<{ outcome: "created"; connector: ConnectorRow } | Invalid | { outcome: "slug_taken" }> {
       const preset = input.preset ? PRESET_SETTINGS[input.preset] : undefined;
@@ -137,7 +165,9 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
       const saml = kind === "saml" ? samlSettingsOf(input, upstreamUrl) : {};
       if ("outcome" in saml) return saml;
       if (kind !== "saml" && !input.clientId) return invalid("clientId", "a client id is required");
-      if (kind !== "saml" && !input.clientSecret) return invalid("clientSecret", "a client secret is required");
+      const tokenAuthMethod = input.tokenAuthMethod ?? "client_secret_post";
+      const authProblem = tokenAuthProblem(kind, tokenAuthMethod, Boolean(input.clientSecret));
+      if (authProblem) return authProblem;
       const merged = { ...base } as ConnectorSettings;
       for (const key of Object.keys(base) as (keyof ConnectorSettings)[]) if (input[key] !== undefined) Object.assign(merged, { [key]: input[key] });
       Object.assign(merged, saml);
@@ -148,6 +178,7 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
         ...settings, slug: input.slug, name, preset: input.preset ?? null, enabled: input.enabled ?? true, clientId: input.clientId ?? "",
         // a SAML connector has no secret
         clientSecretEncrypted: input.clientSecret ? encryptSecret(deps.masterKey, input.clientSecret, secretPurpose(id)) : "",
+        tokenAuthMethod, clientKeys: tokenAuthMethod === "private_key_jwt" ? [newConnectorKey(deps.masterKey, id, deps.clock.now())] : [],
       };
       try {
         const connector = await queries.create(id, data);
@@ -173,7 +204,13 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
       }
       const settings = complete(merged, deps.allowPrivate);
       if ("outcome" in settings) return settings;
+      const tokenAuthMethod = changes.tokenAuthMethod ?? (current.tokenAuthMethod as TokenAuthMethod);
+      const authProblem = tokenAuthProblem(merged.kind, tokenAuthMethod, Boolean(changes.clientSecret || current.clientSecretEncrypted));
+      if (authProblem) return authProblem;
+      // switched to private_key_jwt: its first key pair (the admin registers the JWKS URL at the upstream)
+      const firstKey = tokenAuthMethod === "private_key_jwt" && !current.clientKeys.length ? { clientKeys: [newConnectorKey(deps.masterKey, id, deps.clock.now())] } : {};
       const updated = await queries.update(id, {
+        ...firstKey, ...(changes.tokenAuthMethod !== undefined ? { tokenAuthMethod } : {}),
         ...settings, ...(changes.name !== undefined ? { name: changes.name } : {}), ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}),
         ...(changes.clientId !== undefined ? { clientId: changes.clientId } : {}),
         ...(changes.clientSecret !== undefined ? { clientSecretEncrypted: encryptSecret(deps.masterKey, changes.clientSecret, secretPurpose(id)) } : {}),
@@ -184,6 +221,11 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
       await audited(changes.enabled === false ? "connector.disabled" : "connector.updated", updated, actor, { changed, enabled: updated.enabled });
       return { outcome: "updated", connector: updated };
     },
+
+    /** private_key_jwt: a new key, published now, signing once published PUBLISH_LEAD_MS; the older ones stay published until removeOldKeys */
+    rotateKey: (id: string, actor: ConnectorActor) => changeKeys(id, actor, "connector.key_rotated", (c) => [newConnectorKey(deps.masterKey, c.id, deps.clock.now()), ...c.clientKeys]),
+    /** private_key_jwt: the keys older than the one signing now are no longer published */
+    removeOldKeys: (id: string, actor: ConnectorActor) => changeKeys(id, actor, "connector.keys_removed", (c) => withoutOldKeys(c, deps.clock.now())),
 
     /** refused while accounts are linked through it (they would lose that way in): disable it instead */
     async remove(id: string, actor: ConnectorActor): Promise<{ outcome: "deleted" } | { outcome: "not_found" } | { outcome: "in_use"; linked: number }> {

@@ -20,7 +20,10 @@ export type FinishFailure = { outcome: "failed"; reason: "state" | "disabled" | 
 export type Finished = { outcome: "ok"; connector: ConnectorRow; profile: UpstreamProfile };
 type StateRecord = { uid: string; connectorId: string; verifier: string; nonce?: string };
 
-export type ConnectorSource = { find(id: string): Promise<ConnectorRow | null>; secretOf(c: ConnectorRow): string };
+export type ConnectorSource = {
+  find(id: string): Promise<ConnectorRow | null>; secretOf(c: ConnectorRow): string;
+  signingKeyOf(c: ConnectorRow): Promise<{ key: client.CryptoKey; kid: string }>; signingKidOf(c: ConnectorRow): string | null;
+};
 
 const insecure = (url: string | null) => Boolean(url && new URL(url).protocol === "http:");
 /** the upstream did not answer (timeout, refused connection, network error), as opposed to answering wrongly */
@@ -36,6 +39,8 @@ function isUnreachable(err: unknown): boolean {
 /** what went wrong, for the audit log: openid-client's own words and the check that failed (its cause) */
 function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err).slice(0, 300);
+  // the upstream's own OAuth error code (invalid_client, invalid_grant...): what the admin needs to act on
+  if (err instanceof client.ResponseBodyError) return `${err.message}: ${err.error}${err.error_description ? `: ${err.error_description}` : ""}`.slice(0, 300);
   const cause = err.cause instanceof Error ? `: ${err.cause.message}` : "";
   return `${err.message}${cause}`.slice(0, 300);
 }
@@ -52,14 +57,25 @@ export function createUpstream(deps: { redis: RedisClient; connectors: Connector
   /** where the upstream sends the browser back: register this at the upstream */
   const redirectUri = (slug: string) => `${deps.issuer}/federation/${slug}/callback`;
 
+  /** how the token endpoint learns it is Gatehouse: the client secret (in the body or Basic) or a signed assertion */
+  async function clientAuthOf(c: ConnectorRow): Promise<{ metadata: Partial<client.ClientMetadata>; auth: client.ClientAuth }> {
+    if (c.tokenAuthMethod === "private_key_jwt") {
+      return { metadata: { token_endpoint_auth_method: "private_key_jwt" }, auth: client.PrivateKeyJwt(await deps.connectors.signingKeyOf(c)) };
+    }
+    const secret = deps.connectors.secretOf(c);
+    const basic = c.tokenAuthMethod === "client_secret_basic";
+    return { metadata: { client_secret: secret, token_endpoint_auth_method: c.tokenAuthMethod }, auth: basic ? client.ClientSecretBasic(secret) : client.ClientSecretPost(secret) };
+  }
+
   async function configurationFor(c: ConnectorRow): Promise<client.Configuration> {
-    const key = `${c.id}:${c.updatedAt.getTime()}`;
+    // the signing key changes some minutes after a rotation, with no change to the row
+    const key = `${c.id}:${c.updatedAt.getTime()}:${c.tokenAuthMethod === "private_key_jwt" ? deps.connectors.signingKidOf(c) : ""}`;
     const hit = cache.get(key);
     if (hit && now() - hit.at < CONFIG_CACHE_MS) return hit.config;
-    const secret = deps.connectors.secretOf(c);
+    const { metadata, auth } = await clientAuthOf(c);
     let config: client.Configuration;
     if (c.kind === "oidc") {
-      config = await client.discovery(new URL(c.issuer!), c.clientId, secret, client.ClientSecretPost(secret), {
+      config = await client.discovery(new URL(c.issuer!), c.clientId, metadata, auth, {
         timeout: deps.timeoutSeconds, ...fetchOption, ...(insecure(c.issuer) ? { execute: [client.allowInsecureRequests] } : {}),
       });
       // the ID token's signature is checked against the upstream's JWKS too (openid-client skips it by default for
@@ -68,7 +84,7 @@ export function createUpstream(deps: { redis: RedisClient; connectors: Connector
     } else {
       config = new client.Configuration(
         { issuer: c.issuer ?? new URL(c.authorizationEndpoint!).origin, authorization_endpoint: c.authorizationEndpoint!, token_endpoint: c.tokenEndpoint!, ...(c.userinfoEndpoint ? { userinfo_endpoint: c.userinfoEndpoint } : {}) },
-        c.clientId, secret, client.ClientSecretPost(secret),
+        c.clientId, metadata, auth,
       );
       if (insecure(c.tokenEndpoint)) client.allowInsecureRequests(config);
     }
@@ -80,6 +96,8 @@ export function createUpstream(deps: { redis: RedisClient; connectors: Connector
 
   return {
     redirectUri,
+    /** private_key_jwt: the connector's public keys (register this as the client's jwks_uri at the upstream) */
+    jwksUri: (slug: string) => `${deps.issuer}/federation/${slug}/jwks`,
 
     /** the upstream's authorization URL for this interaction; the state record is kept UPSTREAM_STATE_TTL */
     async start(c: ConnectorRow, uid: string): Promise<Started> {

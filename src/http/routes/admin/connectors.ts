@@ -1,7 +1,9 @@
 // The admin "Sign-in providers" screens (gatehouse.admin.connectors.manage; #17): the list, adding one (from a
 // preset: only the client id and secret to fill; or custom OpenID Connect / OAuth 2.0), editing (the secret
 // field left empty keeps the secret, which is never shown back), enable/disable, delete (confirmation; refused
-// while accounts sign in through it). The same use case as the API and the CLI (services/federation/connectors.ts).
+// while accounts sign in through it). private_key_jwt connectors show their JWKS URL and keys on the edit page,
+// with "make a new signing key" and "remove the old keys". The same use case as the API and the CLI
+// (services/federation/connectors.ts).
 // CSRF on every POST; each change audited with the acting admin.
 import type Router from "@koa/router";
 import type { Context } from "koa";
@@ -20,11 +22,11 @@ const URL_FIELDS = ["issuer", "authorizationEndpoint", "tokenEndpoint", "userinf
 type Form = Record<string, string>;
 
 const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
-const FORM_FIELDS = ["slug", "preset", "name", "kind", ...URL_FIELDS, "clientId", "clientSecret", "scopes", "trustEmailVerified", "claimSubject", "claimEmail", "claimUsername", "idpMetadata"];
+const FORM_FIELDS = ["slug", "preset", "name", "kind", ...URL_FIELDS, "clientId", "clientSecret", "tokenAuthMethod", "scopes", "trustEmailVerified", "claimSubject", "claimEmail", "claimUsername", "idpMetadata"];
 const formOf = (b: Record<string, unknown>): Form => Object.fromEntries(FORM_FIELDS.map((f) => [f, f === "clientSecret" ? (typeof b[f] === "string" ? b[f] : "") : text(b[f])]));
 const formFrom = (c: ConnectorRow): Form => ({
   slug: c.slug, preset: c.preset ?? "", name: c.name, kind: c.kind, issuer: c.issuer ?? "", authorizationEndpoint: c.authorizationEndpoint ?? "",
-  tokenEndpoint: c.tokenEndpoint ?? "", userinfoEndpoint: c.userinfoEndpoint ?? "", emailsEndpoint: c.emailsEndpoint ?? "", clientId: c.clientId, clientSecret: "",
+  tokenEndpoint: c.tokenEndpoint ?? "", userinfoEndpoint: c.userinfoEndpoint ?? "", emailsEndpoint: c.emailsEndpoint ?? "", clientId: c.clientId, clientSecret: "", tokenAuthMethod: c.tokenAuthMethod,
   scopes: c.scopes.join(" "), trustEmailVerified: c.trustEmailVerified ? "yes" : "", claimSubject: c.claimsMapping.subject ?? "", claimEmail: c.claimsMapping.email ?? "", claimUsername: c.claimsMapping.username ?? "",
   idpMetadata: "",
 });
@@ -34,7 +36,7 @@ function inputOf(f: Form) {
   const given = (v: string | undefined) => (v ? v : undefined);
   const mapping = Object.fromEntries(([["subject", f.claimSubject], ["email", f.claimEmail], ["username", f.claimUsername]] as const).filter(([, v]) => v)) as Record<string, string>;
   return {
-    name: given(f.name), kind: given(f.kind), ...Object.fromEntries(URL_FIELDS.map((k) => [k, given(f[k])])), clientId: given(f.clientId), clientSecret: given(f.clientSecret),
+    name: given(f.name), kind: given(f.kind), ...Object.fromEntries(URL_FIELDS.map((k) => [k, given(f[k])])), clientId: given(f.clientId), clientSecret: given(f.clientSecret), tokenAuthMethod: given(f.tokenAuthMethod),
     scopes: f.scopes ? f.scopes.split(/\s+/).filter(Boolean) : undefined, trustEmailVerified: f.trustEmailVerified === "yes",
     claimsMapping: Object.keys(mapping).length ? mapping : undefined, idpMetadata: given(f.idpMetadata),
     // SAML: the issuer field holds the IdP's entity id (which need not be a URL)
@@ -50,7 +52,7 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
   const actor = (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const });
   const view = (c: ConnectorRow) => ({
-    ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug),
+    ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug), jwksUri: c.tokenAuthMethod === "private_key_jwt" ? services.upstream.jwksUri(c.slug) : null,
     spMetadataUrl: c.kind === "saml" ? services.saml.entityId(c.slug) : null, acsUrl: c.kind === "saml" ? services.saml.acsUrl(c.slug) : null,
   });
   const presets = PRESETS.map((p) => ({ key: p, name: PRESET_SETTINGS[p].name }));
@@ -91,7 +93,8 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
     const c = made.connector;
     return renderList(ctx, c.kind === "saml"
       ? `Sign-in provider ${c.name} added. Give the IdP our SP metadata: ${services.saml.entityId(c.slug)} (ACS ${services.saml.acsUrl(c.slug)}).`
-      : `Sign-in provider ${c.name} added. Register ${services.upstream.redirectUri(c.slug)} as its redirect URI at the provider.`);
+      : `Sign-in provider ${c.name} added. Register ${services.upstream.redirectUri(c.slug)} as its redirect URI at the provider${
+        c.tokenAuthMethod === "private_key_jwt" ? ` and ${services.upstream.jwksUri(c.slug)} as its JWKS URL (private_key_jwt)` : ""}.`);
   });
 
   router.get("/admin/connectors/:id/edit", guard, async (ctx) => {
@@ -118,6 +121,18 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
     await services.connectors.update(c.id, { enabled }, actor(ctx));
     return renderList(ctx, `Sign-in provider ${c.name} ${enabled ? "enabled" : "disabled"}.`);
   });
+
+  // private_key_jwt: a new signing key (the old one stays published), then the old ones removed (the edit page)
+  for (const [action, done] of [["rotate-key", "has a new signing key, published now and signing in 10 minutes; the old one stays published until you remove it"], ["remove-old-keys", "no longer publishes the keys older than the one signing now"]] as const) {
+    router.post(`/admin/connectors/:id/${action}`, guard, body, async (ctx) => {
+      csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
+      const c = await connectorOr404(ctx);
+      const result = action === "rotate-key" ? await services.connectors.rotateKey(c.id, actor(ctx)) : await services.connectors.removeOldKeys(c.id, actor(ctx));
+      if (result.outcome === "not_found") throw new AppError("admin.connector_not_found", 404, "There is no such sign-in provider.", { startOverUrl: "/admin/connectors" });
+      if (result.outcome === "invalid") return renderList(ctx, undefined, `${c.name}: ${result.message}`, 400);
+      return renderList(ctx, `Sign-in provider ${c.name} ${done}.`);
+    });
+  }
 
   router.get("/admin/connectors/:id/delete", guard, async (ctx) => {
     const c = await connectorOr404(ctx);

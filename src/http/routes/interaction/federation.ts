@@ -5,6 +5,8 @@
 //                                                      the browser on to its interaction's own path (where the
 //                                                      interaction cookie is sent), the query unchanged
 //   GET  /interaction/:uid/federation/:slug/callback   the first factor: the upstream's answer, taken once
+//   GET  /federation/:slug/jwks                        private_key_jwt: the connector's public keys (its jwks_uri
+//                                                      at the upstream); public, cacheable, never a private part
 //   /federation/saml/:slug/metadata|acs, /interaction/:uid/federation/:slug/saml: SAML connectors (saml.ts)
 //   GET|POST /interaction/:uid/federation-link         an account has the upstream's verified address: its
 //                                                      password links the two, then the sign-in goes on
@@ -23,6 +25,7 @@ import { wording } from "./messages.ts";
 import { passkeyResponse } from "./passkey.ts";
 import { normalizeEmail } from "../../../services/identifiers.ts";
 import { registerSamlRoutes } from "./saml.ts";
+import { JWKS_MAX_AGE, publicJwksOf } from "../../../services/federation/connector-keys.ts";
 
 const MAX_QUERY = 8192;
 /** the account's password, or (the passkey form, public/js/passkeys.js) a passkey's answer as JSON text */
@@ -70,6 +73,16 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
     }
     ctx.status = 303;
     ctx.redirect(`/interaction/${encodeURIComponent(uid)}/federation/${slug}/callback?${ctx.querystring}`);
+  });
+
+  router.get("/federation/:slug/jwks", async (ctx) => {
+    const connector = await services.connectors.findBySlug(slugOf(ctx.params.slug));
+    // published while the connector has keys (also disabled: the upstream may check the set at any time)
+    if (!connector?.clientKeys.length) throw new AppError("federation.unknown_provider", 404, "There is no such sign-in provider.");
+    ctx.type = "application/jwk-set+json";
+    // a rotated key signs only after twice this (connector-keys.ts): the upstream has fetched it by then
+    ctx.set("Cache-Control", `public, max-age=${JWKS_MAX_AGE}`);
+    ctx.body = publicJwksOf(connector);
   });
 
   router.get("/interaction/:uid/federation/:slug/callback", async (ctx) => {

@@ -1,7 +1,8 @@
 // The provider admin API for upstream identity providers (gatehouse.admin.connectors.manage; #17): list, view,
 // create (from a preset: only name/slug, client id and secret needed), change (only the fields sent; no
 // clientSecret: the secret is kept), delete (409 connector.in_use while accounts are linked: disable it). The
-// client secret is never in an answer. The same use case as the admin screen and the CLI
+// client secret is never in an answer; a private_key_jwt connector answers its jwksUri and key ids (never a
+// private part) and has rotate-key / remove-old-keys. The same use case as the admin screen and the CLI
 // (services/federation/connectors.ts), audited as connector.* with data.via = "api".
 import type { Context } from "koa";
 import { z } from "zod";
@@ -32,6 +33,10 @@ export const adminConnector = z.object({
   samlCertificates: z.array(z.string()).meta({ description: "saml: the IdP's signing certificates (base64 DER)" }),
   spMetadataUrl: z.string().nullable().meta({ description: "saml: our SP metadata (its URL is our entity id): give it to the IdP" }),
   acsUrl: z.string().nullable().meta({ description: "saml: our Assertion Consumer Service URL (HTTP-POST)" }),
+  tokenAuthMethod: z.enum(["client_secret_post", "client_secret_basic", "private_key_jwt"]).meta({ description: "how Gatehouse authenticates at the upstream's token endpoint" }),
+  jwksUri: z.string().nullable().meta({ description: "private_key_jwt: our public keys; register this as the client's jwks_uri at the upstream" }),
+  signingKeys: z.array(z.object({ kid: z.string(), createdAt: z.string(), current: z.boolean(), signsFrom: z.string().nullable() }))
+    .meta({ description: "private_key_jwt: the published keys (ids only), newest first; `current` signs now; a newer key signs from `signsFrom` (10 minutes after its rotation, once upstreams have fetched it)" }),
   createdAt: when, updatedAt: when,
 }).meta({ id: "AdminConnector" });
 
@@ -39,7 +44,7 @@ export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
   const { services } = app;
   const notFound = () => new AppError("connector.not_found", 404, "There is no such sign-in provider.");
   const view = (c: Parameters<typeof connectorView>[0]) => ({
-    ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug),
+    ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug), jwksUri: c.tokenAuthMethod === "private_key_jwt" ? services.upstream.jwksUri(c.slug) : null,
     spMetadataUrl: c.kind === "saml" ? services.saml.entityId(c.slug) : null, acsUrl: c.kind === "saml" ? services.saml.acsUrl(c.slug) : null,
   }) as z.input<typeof adminConnector>;
   const actor = (ctx: Context) => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null, via: "api" as const, apiClientId: tokenOf(ctx).client_id });
@@ -95,6 +100,22 @@ export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
         return view(result.connector);
       },
     }),
+
+    ...(["rotate-key", "remove-old-keys"] as const).map((action) => defineRoute({
+      method: "post", path: `/api/v1/connectors/:connectorId/${action}`, tags: TAGS, access: ACCESS, params,
+      summary: action === "rotate-key" ? "private_key_jwt: make a new signing key" : "private_key_jwt: remove the old signing keys",
+      description: action === "rotate-key"
+        ? "The new key is published in the JWKS (jwksUri) at once and signs 10 minutes later (twice the JWKS cache time), so the upstream has fetched it first; the older ones stay published until removed."
+        : "The keys older than the one signing now are no longer published (a newer key still waiting stays).",
+      response: { status: 200, description: "the connector with its keys (ids only)", schema: adminConnector },
+      errors: [NOT_FOUND, { status: 400, description: "request.invalid: the connector does not use private_key_jwt" }],
+      handle: async (ctx, { params: p }) => {
+        const result = action === "rotate-key" ? await services.connectors.rotateKey(p.connectorId, actor(ctx)) : await services.connectors.removeOldKeys(p.connectorId, actor(ctx));
+        if (result.outcome === "not_found") throw notFound();
+        if (result.outcome === "invalid") throw invalid(result);
+        return view(result.connector);
+      },
+    })),
 
     defineRoute({
       method: "delete", path: "/api/v1/connectors/:connectorId", tags: TAGS, access: ACCESS, params,
