@@ -125,9 +125,12 @@ export function createUpstream(deps: { redis: RedisClient; connectors: Connector
       return raw ? (JSON.parse(raw) as StateRecord).uid : null;
     },
 
-    /** a callback whose state names no started sign-in (forged, spent or expired): audited, nothing else happens */
-    async strayCallback(slug: string, request: { ip: string | null; userAgent: string | null }): Promise<void> {
-      await deps.audit.record({ type: "login.failed", outcome: "failure", ip: request.ip, userAgent: request.userAgent, data: { method: "upstream", connector: slug.slice(0, 40), reason: "upstream.state" } });
+    /**
+     * a callback refused before it reached a sign-in: its state (or a SAML RelayState) names no started sign-in
+     * (forged, spent or expired), or the answer is malformed. Audited; nothing else happens
+     */
+    async strayCallback(slug: string, request: { ip: string | null; userAgent: string | null }, reason = "upstream.state", detail?: string): Promise<void> {
+      await deps.audit.record({ type: "login.failed", outcome: "failure", ip: request.ip, userAgent: request.userAgent, data: { method: "upstream", connector: slug.slice(0, 40), reason, ...(detail ? { detail } : {}) } });
     },
 
     /**

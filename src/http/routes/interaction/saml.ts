@@ -42,7 +42,7 @@ export function registerSamlRoutes(router: Router, app: AppContext, h: Interacti
   };
   const refusedAtAcs = async (ctx: Context, slug: string, reason: string, detail: string) => {
     await app.rateLimits.loginPerIp.consume(ctx.ip);
-    await services.audit.record({ type: "login.failed", outcome: "failure", ip: ctx.ip, userAgent: ctx.get("user-agent") || null, data: { method: "upstream", connector: slug, reason, detail } });
+    await services.upstream.strayCallback(slug, { ip: ctx.ip, userAgent: ctx.get("user-agent") || null }, reason, detail);
   };
 
   router.get("/federation/saml/:slug/metadata", async (ctx) => {
