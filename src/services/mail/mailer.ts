@@ -3,7 +3,8 @@
 // development without SMTP, into the development mailbox. A send failure is retried with backoff and, after the
 // last attempt, kept as a dead letter for administrators; it never changes what the user sees. Each email's
 // Message-ID is derived from its outbox row, so a resend after a crash is the same message, not a second one.
-import nodemailer, { type Transporter } from "nodemailer";
+import type { Transporter } from "nodemailer";
+import { lazyModule } from "../../lib/lazy-module.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { NewOutboxMessage } from "../../queries/outbox.ts";
 import type { Outbox } from "../outbox/outbox.ts";
@@ -47,14 +48,18 @@ export function createMailer(deps: {
 }) {
   // bounded waits: a hung SMTP server fails the attempt (and it is retried) well within the outbox lease
   const timeouts = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
-  const transport: Transporter = deps.smtpUrl
-    ? nodemailer.createTransport({ url: deps.smtpUrl, ...timeouts }) // the URL's own ?options win
-    : nodemailer.createTransport({ jsonTransport: true });
+  // nodemailer loads with the first email this process sends
+  const transport = lazyModule(async (): Promise<Transporter> => {
+    const { default: nodemailer } = await import("nodemailer");
+    return deps.smtpUrl
+      ? nodemailer.createTransport({ url: deps.smtpUrl, ...timeouts }) // the URL's own ?options win
+      : nodemailer.createTransport({ jsonTransport: true });
+  });
   const mailbox: SentMail[] = []; // development mailbox (no SMTP configured): the last 100 messages
 
   deps.outbox.handle("email", async ({ id, recipient, payload }) => {
     const mail = payload as RenderedMail;
-    await transport.sendMail({ from: deps.from, to: recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${id}@${deps.messageIdHost}>` });
+    await (await transport()).sendMail({ from: deps.from, to: recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${id}@${deps.messageIdHost}>` });
     if (!deps.smtpUrl) mailbox.unshift({ to: recipient, ...mail, at: new Date() }), mailbox.splice(100);
   });
 
