@@ -77,7 +77,7 @@ const withSettings = (cmd: Command) => cmd
   .addOption(new Option("--token-auth-method <method>", "how Gatehouse authenticates at the token endpoint (private_key_jwt: oidc only, no secret; a key pair is made)")
     .choices(["client_secret_post", "client_secret_basic", "private_key_jwt"]))
   .option("--scope <scope>", "a scope to ask for (repeatable; replaces the list)", collect)
-  .option("--claim <field=claim>", "claims mapping: subject, email, emailVerified, name or username = the upstream's claim (repeatable)", collect)
+  .option("--claim <field=claim>", "claims mapping: subject, email, emailVerified, name, username or groups = the upstream's claim (SAML: attribute), e.g. groups=roles (repeatable)", collect)
   .option("--trust-email-verified", "believe the upstream's email_verified").option("--no-trust-email-verified")
   .option("--json", "print JSON");
 

@@ -18,9 +18,11 @@ export const WEBHOOK_EVENT_TYPES = {
   "session.ended": { from: ["session.logout", "session.revoked", "user.signed_out_everywhere"], description: "a user signed out, or sessions were ended by the user or an administrator" },
   "team.created": { from: ["team.created"], description: "a team was created" },
   "team.updated": { from: ["team.renamed", "team.mfa_required_changed"], description: "a team was renamed or its MFA requirement changed" },
-  "team.member_added": { from: ["team.invitation.accepted"], description: "someone joined a team (an accepted invitation)" },
+  // team.member.joined: a just-in-time membership from a sign-in through the provider a team's domain is routed to
+  // (federation/group-roles.ts, details.via "sso"); its role changes from groups are team.member.role_changed too
+  "team.member_added": { from: ["team.invitation.accepted", "team.member.joined"], description: "someone joined a team (an accepted invitation, or a first single sign-on through the team's domain)" },
   "team.member_removed": { from: ["team.member.removed", "team.member.left"], description: "a member left or was removed from a team" },
-  "team.member_role_changed": { from: ["team.member.role_changed", "team.ownership.transfer_accepted"], description: "a member's role changed (including an ownership transfer)" },
+  "team.member_role_changed": { from: ["team.member.role_changed", "team.ownership.transfer_accepted"], description: "a member's role changed (including an ownership transfer, and one that follows the provider's groups)" },
   "team.role_changed": { from: ["team.role.created", "team.role.updated", "team.role.deleted"], description: "a team role was created, changed or deleted" },
   "system_role.changed": { from: ["system_role.created", "system_role.updated"], description: "a system role was created or changed" },
   "client.created": { from: ["client.created"], description: "an OIDC client was registered" },

@@ -22,19 +22,24 @@ const URL_FIELDS = ["issuer", "authorizationEndpoint", "tokenEndpoint", "userinf
 type Form = Record<string, string>;
 
 const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
-const FORM_FIELDS = ["slug", "preset", "name", "kind", ...URL_FIELDS, "clientId", "clientSecret", "tokenAuthMethod", "scopes", "trustEmailVerified", "claimSubject", "claimEmail", "claimUsername", "idpMetadata"];
+const FORM_FIELDS = ["slug", "preset", "name", "kind", ...URL_FIELDS, "clientId", "clientSecret", "tokenAuthMethod", "scopes", "trustEmailVerified", "claimSubject", "claimEmail", "claimUsername", "claimGroups", "idpMetadata"];
 const formOf = (b: Record<string, unknown>): Form => Object.fromEntries(FORM_FIELDS.map((f) => [f, f === "clientSecret" ? (typeof b[f] === "string" ? b[f] : "") : text(b[f])]));
 const formFrom = (c: ConnectorRow): Form => ({
   slug: c.slug, preset: c.preset ?? "", name: c.name, kind: c.kind, issuer: c.issuer ?? "", authorizationEndpoint: c.authorizationEndpoint ?? "",
   tokenEndpoint: c.tokenEndpoint ?? "", userinfoEndpoint: c.userinfoEndpoint ?? "", emailsEndpoint: c.emailsEndpoint ?? "", clientId: c.clientId, clientSecret: "", tokenAuthMethod: c.tokenAuthMethod,
   scopes: c.scopes.join(" "), trustEmailVerified: c.trustEmailVerified ? "yes" : "", claimSubject: c.claimsMapping.subject ?? "", claimEmail: c.claimsMapping.email ?? "", claimUsername: c.claimsMapping.username ?? "",
-  idpMetadata: "",
+  claimGroups: c.claimsMapping.groups ?? "", idpMetadata: "",
 });
 
-/** the form as the use case's input: an empty field is "not given" (the preset's or the connector's value stays) */
-function inputOf(f: Form) {
+/**
+ * the form as the use case's input: an empty field is "not given" (the preset's or the connector's value stays).
+ * The claims mapping is one value: `kept` holds what the form does not show (the preset's whole mapping when
+ * adding; emailVerified and name when editing), so giving one claim does not drop the others
+ */
+function inputOf(f: Form, kept: Record<string, string> = {}) {
   const given = (v: string | undefined) => (v ? v : undefined);
-  const mapping = Object.fromEntries(([["subject", f.claimSubject], ["email", f.claimEmail], ["username", f.claimUsername]] as const).filter(([, v]) => v)) as Record<string, string>;
+  const shown = Object.fromEntries(([["subject", f.claimSubject], ["email", f.claimEmail], ["username", f.claimUsername], ["groups", f.claimGroups]] as const).filter(([, v]) => v)) as Record<string, string>;
+  const mapping = Object.keys(shown).length ? { ...kept, ...shown } : {};
   return {
     name: given(f.name), kind: given(f.kind), ...Object.fromEntries(URL_FIELDS.map((k) => [k, given(f[k])])), clientId: given(f.clientId), clientSecret: given(f.clientSecret), tokenAuthMethod: given(f.tokenAuthMethod),
     scopes: f.scopes ? f.scopes.split(/\s+/).filter(Boolean) : undefined, trustEmailVerified: f.trustEmailVerified === "yes",
@@ -85,7 +90,8 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
     const b = submitted(ctx);
     csrf.verify(ctx, CSRF, b._csrf);
     const f = formOf(b);
-    const parsed = newConnectorSchema.safeParse({ ...inputOf(f), slug: f.slug, preset: f.preset || undefined, ...(f.preset ? { kind: undefined, trustEmailVerified: undefined } : {}) });
+    const preset = PRESETS.find((p) => p === f.preset);
+    const parsed = newConnectorSchema.safeParse({ ...inputOf(f, preset ? PRESET_SETTINGS[preset].settings.claimsMapping : {}), slug: f.slug, preset: f.preset || undefined, ...(f.preset ? { kind: undefined, trustEmailVerified: undefined } : {}) });
     if (!parsed.success) return renderForm(ctx, "new", f, { errors: issuesOf(parsed.error.issues) }, 400);
     const made = await services.connectors.create(parsed.data, actor(ctx));
     if (made.outcome === "invalid") return renderForm(ctx, "new", f, { errors: { [made.field]: made.message } }, 400);
@@ -107,7 +113,8 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
     csrf.verify(ctx, CSRF, b._csrf);
     const c = await connectorOr404(ctx);
     const f = { ...formOf(b), slug: c.slug, preset: c.preset ?? "", kind: c.kind };
-    const parsed = connectorChangesSchema.safeParse({ ...inputOf(f), kind: undefined });
+    const { emailVerified, name } = c.claimsMapping;
+    const parsed = connectorChangesSchema.safeParse({ ...inputOf(f, { ...(emailVerified ? { emailVerified } : {}), ...(name ? { name } : {}) }), kind: undefined });
     if (!parsed.success) return renderForm(ctx, "edit", f, { connector: c, errors: issuesOf(parsed.error.issues) }, 400);
     const result = await services.connectors.update(c.id, parsed.data, actor(ctx));
     if (result.outcome === "not_found") throw new AppError("admin.connector_not_found", 404, "There is no such sign-in provider.", { startOverUrl: "/admin/connectors" });

@@ -9,7 +9,7 @@ import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Outcome } from "../../../flows/login/types.ts";
 import { AppError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
-import { parseIdentifier } from "../../../services/identifiers.ts";
+import { parseIdentifier, USERNAME_PATTERN } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
 import { wording } from "./messages.ts";
 import { passkeyResponse } from "./passkey.ts";
@@ -29,6 +29,20 @@ const loginBody = z.object({
   _csrf: z.string().optional(),
 });
 
+/**
+ * the authorization request's login_hint (OIDC Core 3.1.2.1) when it is an address or a username, else nothing:
+ * it only pre-fills the identifier field (escaped by the view), so anything longer, with spaces or control
+ * characters, or of another shape (a phone number, an opaque token) is ignored rather than shown
+ */
+export function loginHintOf(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const hint = value.normalize("NFC").trim();
+  if (hint.length === 0 || hint.length > LOGIN_HINT_MAX || /[\s\p{C}]/u.test(hint)) return undefined;
+  return EMAIL_HINT.test(hint) || USERNAME_PATTERN.test(hint) ? hint : undefined;
+}
+const LOGIN_HINT_MAX = 254;
+const EMAIL_HINT = /^[^@]{1,64}@[^@]{1,189}$/u;
+
 const passkeyBody = z.object({ response: passkeyResponse, remember: z.enum(["1", ""]).optional(), _csrf: z.string().optional() });
 
 export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
@@ -36,12 +50,15 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
   async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; errorKey?: string; status?: number }) {
     const { uid } = interaction;
     const enabled = await app.services.connectors.enabled();
+    const sso = enabled.length > 0 && (await app.services.homeRealm.offered());
+    // the first showing of the page: the client's login_hint, if any, in the identifier field
+    const hint = locals.identifier === undefined ? loginHintOf(interaction.params.login_hint) : undefined;
     await h.renderPage(ctx, "login", {
       title: "Sign in",
       uid,
       // the client's display name, logo and colour when an admin set them (client-brand.ts)
       ...(await clientBrandLocals(app, String(interaction.params.client_id), await h.appName(interaction))),
-      identifier: locals.identifier ?? "",
+      identifier: locals.identifier ?? hint ?? "",
       error: locals.error,
       errorKey: locals.errorKey,
       notice: locals.error ? undefined : takeNotice(ctx, app.config.isProduction),
@@ -52,7 +69,9 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
       magicLink: app.config.magicLinks.enabled ? { action: `/interaction/${uid}/magic-link` } : undefined,
       // "Sign in with …" for each enabled upstream identity provider (federation.ts)
       // "Continue with single sign-on" (home-realm discovery) once a team routed a domain to an enabled provider
-      sso: enabled.length > 0 && (await app.services.homeRealm.offered()),
+      sso,
+      // a hinted address whose domain is routed to a provider: that button first in line (never an automatic redirect)
+      ssoSuggested: sso && hint !== undefined && hint.includes("@") && (await app.services.homeRealm.discover(hint)) !== null,
       upstreams: enabled.map((c) => ({ slug: c.slug, name: c.name, action: `/interaction/${uid}/federation/${c.slug}` })),
       links: {
         register: "/register", forgotPassword: "/forgot-password", verifyEmail: "/verify-email",
