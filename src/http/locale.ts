@@ -11,6 +11,11 @@ export const TRANSLATED_PAGES: ReadonlySet<string> = new Set([
   "check-email", "email-verified", "verify-email-confirm", "verify-email-resend", "unlock", "unlock-done", "unlock-invalid",
   "account-restore", "account-restore-done", "account-restore-invalid", "account-deleted", "logged-out", "logout", "home",
   "invitation", "invitation-result", "account/confirm-email",
+  // the later sign-in steps (lib/i18n/en-signin.ts); login-hold-confirm stays English: its reasons and names come
+  // from services/risk in English
+  "login-device", "login-enrol", "login-hold", "login-hold-blocked", "login-hold-decided", "login-hold-invalid",
+  "login-single-session", "login-team", "magic-link-sent", "magic-link-open", "magic-link-code", "magic-link-invalid",
+  "federation-link", "federation-saml-continue",
 ]);
 
 export { LANG_COOKIE };

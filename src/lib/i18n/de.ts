@@ -3,6 +3,7 @@ import type { MessageKey } from "./en.ts";
 import { dePages } from "./de-pages.ts";
 import { deAccount } from "./de-account.ts";
 import { deMail } from "./de-mail.ts";
+import { deSignIn } from "./de-signin.ts";
 
 export const de: Record<MessageKey, string> = {
   "layout.skip": "Zum Inhalt springen",
@@ -113,4 +114,5 @@ export const de: Record<MessageKey, string> = {
   ...dePages,
   ...deAccount,
   ...deMail,
+  ...deSignIn,
 };

@@ -4,6 +4,7 @@
 import { enPages } from "./en-pages.ts";
 import { enAccount } from "./en-account.ts";
 import { enMail } from "./en-mail.ts";
+import { enSignIn } from "./en-signin.ts";
 
 export const en = {
   "layout.skip": "Skip to content",
@@ -114,6 +115,7 @@ export const en = {
   ...enPages,
   ...enAccount,
   ...enMail,
+  ...enSignIn,
 } as const;
 
 export type MessageKey = keyof typeof en;

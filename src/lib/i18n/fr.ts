@@ -3,6 +3,7 @@ import type { MessageKey } from "./en.ts";
 import { frPages } from "./fr-pages.ts";
 import { frAccount } from "./fr-account.ts";
 import { frMail } from "./fr-mail.ts";
+import { frSignIn } from "./fr-signin.ts";
 
 export const fr: Record<MessageKey, string> = {
   "layout.skip": "Aller au contenu",
@@ -113,4 +114,5 @@ export const fr: Record<MessageKey, string> = {
   ...frPages,
   ...frAccount,
   ...frMail,
+  ...frSignIn,
 };

@@ -8,6 +8,8 @@ import type { LoginEngine } from "../../../flows/login/engine.ts";
 import { maskEmail } from "../../../services/notifications.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";
+import { localeOf, sayer } from "../../locale.ts";
+import { translator } from "../../../lib/i18n/index.ts";
 
 /** "123 456", "123-456" and " 123456 " are all the code 123456 */
 const normalizeCode = (value: unknown) => (typeof value === "string" ? value.replace(/[\s-]/g, "") : "");
@@ -20,6 +22,7 @@ export function registerDevicePage(router: Router, app: AppContext, h: Interacti
     const { uid } = interaction;
     const { view } = answer;
     const said = view.refusal ? wording(view.refusal) : undefined;
+    const t = translator(localeOf(ctx, app.config.defaultLocale)); // the page's language (http/locale.ts)
     const accountLocked = view.refusal?.code === "device.account_locked";
     if (view.refusal?.retryAfter) ctx.set("Retry-After", String(view.refusal.retryAfter));
     await h.renderPage(ctx, "login-device", {
@@ -34,8 +37,8 @@ export function registerDevicePage(router: Router, app: AppContext, h: Interacti
       startOverUrl: `/interaction/${uid}`,
       locked: accountLocked || view.refusal?.code === "device.attempts_used",
       accountLocked,
-      error: said?.message ?? (view.codeExpired ? wording({ code: "device.code_expired" }).message : undefined),
-      notice,
+      error: said?.say(t) ?? (view.codeExpired ? wording({ code: "device.code_expired" }).say(t) : undefined),
+      notice: notice && sayer(ctx, app.config.defaultLocale)(notice),
     }, said?.status);
   }
 

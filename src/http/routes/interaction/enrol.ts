@@ -8,6 +8,7 @@ import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import { groupForReading } from "../../../services/totp.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
+import { sayer } from "../../locale.ts";
 
 const codeBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code from your authenticator app"), _csrf: z.string().optional() });
 
@@ -18,7 +19,8 @@ export function registerEnrolPage(router: Router, app: AppContext, h: Interactio
     if (!locals.backupCodes && !shown) throw h.expired(uid);
     const setup = shown?.view?.kind === "setup" ? shown.view : null;
     await h.renderPage(ctx, "login-enrol", {
-      title: "Set up two-factor authentication", clientName: await h.appName(interaction), error: locals.error,
+      title: "Set up two-factor authentication", clientName: await h.appName(interaction),
+      error: locals.error && sayer(ctx, app.config.defaultLocale)(locals.error), // the catalogue's words where it has them
       csrfToken: h.csrfToken(ctx, uid), action: `/interaction/${uid}/enrol`, continueAction: `/interaction/${uid}/enrol/continue`,
       enrollment: setup ? { qrSvg: setup.qrSvg, secret: groupForReading(setup.secret) } : null,
       backupCodes: locals.backupCodes ?? null, startOverUrl: `/interaction/${uid}`,

@@ -108,12 +108,12 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
   }
   registerSamlRoutes(router, app, h, engine, answerUpstream);
 
-  async function linkPage(ctx: Context, interaction: Interaction, error?: { message: string; status: number }) {
+  async function linkPage(ctx: Context, interaction: Interaction, error?: { message: string; status: number; key?: string }) {
     const offer = await services.federatedLinking.peek(interaction.uid);
     if (!offer) throw h.expired(interaction.uid);
     return h.renderPage(ctx, "federation-link", {
       title: `Link ${offer.name}`, provider: offer.name, email: offer.email, action: `/interaction/${interaction.uid}/federation-link`,
-      csrfToken: h.csrfToken(ctx, interaction.uid), startOverUrl: `/interaction/${interaction.uid}`, error: error?.message,
+      csrfToken: h.csrfToken(ctx, interaction.uid), startOverUrl: `/interaction/${interaction.uid}`, error: error?.message, errorKey: error?.key,
       passkeyOptions: `/interaction/${interaction.uid}/passkey/options`,
     }, error?.status);
   }

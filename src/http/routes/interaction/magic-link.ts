@@ -18,6 +18,7 @@ import { normalizeEmail } from "../../../services/identifiers.ts";
 import { MAGIC_CODE_TTL, MAGIC_LINK_TTL } from "../../../services/magic-links/index.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";
+import { sayer } from "../../locale.ts";
 import { emailedLinkPages, linkBinding } from "../../emailed-link-pages.ts";
 
 const requestBody = z.object({
@@ -44,10 +45,12 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     ctx.append("Set-Cookie", attributes.join("; "));
   }
 
+  /** the page's words for an address it does not repeat (a code typed after the page was left) */
+  const yourAddress = (ctx: Context) => sayer(ctx, app.config.defaultLocale)("signin.magic.yourAddress");
   async function sentPage(ctx: Context, interaction: Interaction, email: string, error?: { message: string; status: number }) {
     const { uid } = interaction;
     await h.renderPage(ctx, "magic-link-sent", {
-      title: "Check your email", clientName: await h.appName(interaction), email, error: error?.message,
+      title: "Check your email", clientName: await h.appName(interaction), email, error: error && sayer(ctx, app.config.defaultLocale)(error.message),
       csrfToken: h.csrfToken(ctx, uid), codeAction: `/interaction/${uid}/magic-link/code`, startOverUrl: `/interaction/${uid}`,
     }, error?.status ?? 200);
   }
@@ -111,8 +114,8 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     h.verifyCsrf(ctx, interaction.uid);
     await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
     const parsed = codeBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) return sentPage(ctx, interaction, "your address", { message: parsed.error.issues[0]?.message ?? "Enter the code", status: 400 });
+    if (!parsed.success) return sentPage(ctx, interaction, yourAddress(ctx), { message: parsed.error.issues[0]?.message ?? "Enter the code", status: 400 });
     const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "magic_link", code: parsed.data.code, browser: browserOf(ctx), remember: false });
-    return answer(ctx, interaction, outcome, async () => sentPage(ctx, interaction, "your address", wording({ code: "login.magic_code_invalid" })));
+    return answer(ctx, interaction, outcome, async () => sentPage(ctx, interaction, yourAddress(ctx), wording({ code: "login.magic_code_invalid" })));
   });
 }

@@ -1,7 +1,7 @@
 // What each refusal of the login flow says and which status it answers with (the flow names the reason,
 // only this file words it).
 import type { Refusal, RefusalCode } from "../../../flows/login/types.ts";
-import type { MessageKey } from "../../../lib/i18n/index.ts";
+import type { MessageKey, Translate } from "../../../lib/i18n/index.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -34,9 +34,39 @@ const CATALOGUE: Record<RefusalCode, { status: number; message: (r: Refusal) => 
   "login.upstream_link_required": { status: 409, message: () => "An account with that email address already exists. Sign in with your password or passkey first; then you can link the provider to your account." },
 };
 
-/** the translated words (lib/i18n) of the refusals the translated sign-in pages show; the rest stay English */
-const KEYS: Partial<Record<RefusalCode, MessageKey>> = {
-  "login.invalid_credentials": "refusal.invalidCredentials", "login.invalid_code": "refusal.invalidCode", "login.passkey_refused": "refusal.passkeyRefused",
+/**
+ * each refusal's words in the catalogues (lib/i18n, en-signin.ts; the English texts above are the same words): a
+ * key, or a key and its {count}. A refusal that brings its own text (`r.message`: the SSO requirement naming the
+ * team and domain, a rate limit's wording) stays in that English text.
+ */
+const KEYS: Record<RefusalCode, MessageKey | ((r: Refusal) => [MessageKey, Record<string, number>])> = {
+  "login.invalid_credentials": "refusal.invalidCredentials", "login.unverified": "refusal.unverified", "login.busy": "refusal.busy",
+  "login.invalid_code": "refusal.invalidCode", "login.expired": "refusal.startAgain", "login.team_required": "refusal.teamRequired",
+  "device.wrong_code": (r) => [r.attemptsLeft === 1 ? "refusal.deviceWrongCode.one" : "refusal.deviceWrongCode.other", { count: r.attemptsLeft ?? 0 }],
+  "device.code_expired": "refusal.deviceCodeExpired", "device.attempts_used": "refusal.deviceAttemptsUsed", "device.account_locked": "refusal.accountLocked",
+  "device.cooldown": (r) => [(r.retryAfter ?? 1) === 1 ? "refusal.deviceCooldown.one" : "refusal.deviceCooldown.other", { count: r.retryAfter ?? 1 }],
+  "device.email_limited": "refusal.deviceEmailLimited", "device.code_format": "refusal.deviceCodeFormat",
+  "login.magic_link_invalid": "refusal.magicLinkInvalid", "login.magic_code_invalid": "refusal.magicCodeInvalid", "login.passkey_refused": "refusal.passkeyRefused",
+  "login.upstream_failed": "refusal.upstreamFailed", "login.upstream_cancelled": "refusal.upstreamCancelled", "login.upstream_unavailable": "refusal.upstreamUnavailable",
+  "login.upstream_no_email": "refusal.upstreamNoEmail", "login.upstream_email_taken": "refusal.upstreamEmailTaken", "login.sso_required": "refusal.ssoRequired",
+  "login.upstream_link_required": "refusal.upstreamLinkRequired",
 };
 
-export const wording = (r: Refusal) => ({ status: CATALOGUE[r.code].status, message: CATALOGUE[r.code].message(r), key: KEYS[r.code] });
+const keyOf = (r: Refusal): [MessageKey, Record<string, number>?] | undefined => {
+  if (r.message) return undefined;
+  const k = KEYS[r.code];
+  return typeof k === "function" ? k(r) : [k];
+};
+
+/**
+ * status and English message of a refusal; `key`: its catalogue key when it needs no values (flash-error's
+ * errorKey); `say(t)`: the message in `t`'s language
+ */
+export const wording = (r: Refusal) => {
+  const found = keyOf(r);
+  const message = CATALOGUE[r.code].message(r);
+  return {
+    status: CATALOGUE[r.code].status, message, key: found && !found[1] ? found[0] : undefined,
+    say: (t: Translate) => (found ? t(found[0], found[1]) : message),
+  };
+};

@@ -25,7 +25,7 @@ export function createTeamPage(h: InteractionHelpers, engine: LoginEngine) {
       requested: answer.requested,
       // a team the relying party did not ask for is never chosen for the user: nothing is preselected then
       preselect: !answer.requested,
-      error: said?.message,
+      error: said?.message, errorKey: said?.key,
       csrfToken: h.csrfToken(ctx, uid),
       action: `/interaction/${uid}/team`,
       startOverUrl: prompt.name === "login" ? `/interaction/${uid}` : undefined,
