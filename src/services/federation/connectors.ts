@@ -4,6 +4,7 @@
 // master key (bound to the connector's id) and never shown back; a private_key_jwt connector (oidc) needs none:
 // it gets a signing key pair instead (connector-keys.ts), rotated with rotateKey / removeOldKeys. Each action is
 // audited as connector.<action> with the admin and the surface (`via`). Outcomes are unions, worded for every surface alike.
+import { shortLived } from "../../lib/short-lived.ts";
 import { z } from "zod";
 import type { AdminActor } from "../admin-actor.ts";
 import type { AuditService } from "../audit.ts";
@@ -118,8 +119,8 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
     });
 
   // the sign-in page's buttons: read at most every ENABLED_CACHE_MS per process (a change shows within that)
-  let enabledCache: { at: number; rows: Promise<ConnectorRow[]> } | undefined;
-  const forget = () => { enabledCache = undefined; };
+  const enabledRows = shortLived(() => queries.listEnabled(), ENABLED_CACHE_MS, () => deps.clock.now().getTime());
+  const forget = enabledRows.forget;
 
   async function changeKeys(id: string, actor: ConnectorActor, type: string, next: (c: ConnectorRow) => ConnectorRow["clientKeys"]):
     Promise<{ outcome: "updated"; connector: ConnectorRow } | { outcome: "not_found" } | Invalid> {
@@ -136,15 +137,7 @@ export function createConnectorAdmin(deps: { queries: UpstreamConnectorQueries; 
   return {
     list: () => queries.list(),
     /** the enabled connectors, by name (cached for a few seconds: every sign-in page shows them) */
-    enabled(): Promise<ConnectorRow[]> {
-      const now = deps.clock.now().getTime();
-      if (!enabledCache || now - enabledCache.at > ENABLED_CACHE_MS) {
-        const rows = queries.listEnabled();
-        enabledCache = { at: now, rows };
-        rows.catch(forget);
-      }
-      return enabledCache.rows;
-    },
+    enabled: (): Promise<ConnectorRow[]> => enabledRows.get(),
     find: (id: string) => queries.find(id),
     findBySlug: (slug: string) => queries.findBySlug(slug),
     /** the decrypted client secret, for the upstream exchange only (never shown) */

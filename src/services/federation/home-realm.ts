@@ -3,6 +3,7 @@
 // password), and a domain that requires SSO refuses password and magic-link sign-in for its addresses, except for
 // the team's Owner (break-glass). What this says about an address depends on its domain only, never on whether an
 // account exists: the domain's own settings are all it reveals.
+import { shortLived } from "../../lib/short-lived.ts";
 import type { ConnectorRow } from "../../queries/upstream-connectors.ts";
 import type { TeamDomainQueries } from "../../queries/team-domains.ts";
 import type { TeamQueries } from "../../queries/teams.ts";
@@ -22,17 +23,14 @@ export function createHomeRealm(deps: {
   domains: Pick<TeamDomainQueries, "findVerified" | "routedDomains">; teams: Pick<TeamQueries, "findById" | "ownerOf">; connectors: { find(id: string): Promise<ConnectorRow | null> };
   now?: () => number;
 }) {
-  const now = deps.now ?? Date.now;
-  let routed: { at: number; list: Promise<{ any: boolean; ssoRequired: Set<string> }> } | undefined;
-  const routedDomains = () => {
-    if (!routed || now() - routed.at >= ROUTED_DOMAINS_TTL_MS) {
-      const list = deps.domains.routedDomains().then((rows) => ({ any: rows.some((r) => r.connectorId !== null), ssoRequired: new Set(rows.filter((r) => r.ssoRequired).map((r) => r.domain)) }));
-      const entry = { at: now(), list };
-      routed = entry;
-      list.catch(() => { if (routed === entry) routed = undefined; });
-    }
-    return routed.list;
-  };
+  const routed = shortLived(
+    async () => {
+      const rows = await deps.domains.routedDomains();
+      return { any: rows.some((r) => r.connectorId !== null), ssoRequired: new Set(rows.filter((r) => r.ssoRequired).map((r) => r.domain)) };
+    },
+    ROUTED_DOMAINS_TTL_MS, deps.now ?? Date.now,
+  );
+  const routedDomains = routed.get;
   const domainOf = (email: string) => (email.includes("@") ? domainOfEmail(email) : null);
   const verifiedRow = async (email: string) => {
     const domain = domainOf(email);
@@ -57,7 +55,7 @@ export function createHomeRealm(deps: {
     offered: async (): Promise<boolean> => (await routedDomains()).any,
 
     /** a domain's routing or requirement changed through this process: the next sign-in reads the list again */
-    forget(): void { routed = undefined; },
+    forget: routed.forget,
 
     /** the enabled connector an address's domain is routed to, or null (not an address, no verified domain, none attached) */
     async discover(identifier: string): Promise<ConnectorRow | null> {
