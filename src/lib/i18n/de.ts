@@ -4,6 +4,9 @@ import { dePages } from "./de-pages.ts";
 import { deAccount } from "./de-account.ts";
 import { deMail } from "./de-mail.ts";
 import { deSignIn } from "./de-signin.ts";
+import { deAdmin } from "./de-admin.ts";
+import { deAdminConfig } from "./de-admin-config.ts";
+import { deTeams } from "./de-teams.ts";
 
 export const de: Record<MessageKey, string> = {
   "layout.skip": "Zum Inhalt springen",
@@ -115,4 +118,7 @@ export const de: Record<MessageKey, string> = {
   ...deAccount,
   ...deMail,
   ...deSignIn,
+  ...deAdmin,
+  ...deAdminConfig,
+  ...deTeams,
 };

@@ -5,6 +5,9 @@ import { enPages } from "./en-pages.ts";
 import { enAccount } from "./en-account.ts";
 import { enMail } from "./en-mail.ts";
 import { enSignIn } from "./en-signin.ts";
+import { enAdmin } from "./en-admin.ts";
+import { enAdminConfig } from "./en-admin-config.ts";
+import { enTeams } from "./en-teams.ts";
 
 export const en = {
   "layout.skip": "Skip to content",
@@ -116,6 +119,9 @@ export const en = {
   ...enAccount,
   ...enMail,
   ...enSignIn,
+  ...enAdmin,
+  ...enAdminConfig,
+  ...enTeams,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -4,6 +4,9 @@ import { frPages } from "./fr-pages.ts";
 import { frAccount } from "./fr-account.ts";
 import { frMail } from "./fr-mail.ts";
 import { frSignIn } from "./fr-signin.ts";
+import { frAdmin } from "./fr-admin.ts";
+import { frAdminConfig } from "./fr-admin-config.ts";
+import { frTeams } from "./fr-teams.ts";
 
 export const fr: Record<MessageKey, string> = {
   "layout.skip": "Aller au contenu",
@@ -115,4 +118,7 @@ export const fr: Record<MessageKey, string> = {
   ...frAccount,
   ...frMail,
   ...frSignIn,
+  ...frAdmin,
+  ...frAdminConfig,
+  ...frTeams,
 };

@@ -5,6 +5,7 @@ import type { AppContext } from "../../web-context.ts";
 import type { AccountSession } from "../../account-session.ts";
 import { AppError } from "../../errors.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { localeLocals, sayer } from "../../locale.ts";
 
 /** the admin area's sections, in nav order, and the permission each needs */
 export const ADMIN_SECTIONS = [
@@ -69,12 +70,19 @@ export function createAdminHelpers(app: AppContext, requireAccount: (ctx: Contex
       ctx.status = status;
       ctx.set("Cache-Control", "no-store");
       ctx.type = "html";
+      // a translated page (http/locale.ts's TRANSLATED_PAGES, "admin/<page>") gets its language, the admin's time
+      // zone, and its title, error and notice (a message key or a fixed English text) in that language
+      const language = localeLocals(ctx, `admin/${page}`, app.config.defaultLocale);
+      const say = language.locale ? sayer(ctx, app.config.defaultLocale) : (text: string) => text;
+      const texts = Object.fromEntries((["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, say(locals[k])]] : [])));
       ctx.body = await app.views.render(`pages/admin/${page}`, {
         user: admin(ctx).user,
         adminLink: true,
         adminSections: ADMIN_SECTIONS.filter((_, i) => allowed[i]),
-        breadcrumbs: breadcrumbs(locals.section, typeof locals.title === "string" ? locals.title : null),
+        breadcrumbs: breadcrumbs(locals.section, typeof texts.title === "string" ? texts.title : null),
+        ...language,
         ...locals,
+        ...texts,
       });
     },
     actor: (ctx) => ({ actorId: admin(ctx).user.id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),

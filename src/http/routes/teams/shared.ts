@@ -5,6 +5,7 @@ import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import { createAccountSessions, requireAccountMiddleware, type AccountSession } from "../../account-session.ts";
 import { AppError } from "../../errors.ts";
+import { localeLocals, sayer } from "../../locale.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type TeamActor, type TeamRefusal } from "../../../services/team-roles.ts";
 
 export type TeamSection = "members" | "roles" | "invitations" | "transfer" | "virtuozzo" | "sso";
@@ -68,6 +69,11 @@ export function createTeamPages(app: AppContext) {
       ctx.status = status;
       ctx.set("Cache-Control", "no-store");
       ctx.type = "html";
+      // a translated page (http/locale.ts's TRANSLATED_PAGES, "teams/<page>") gets its language, the account's time
+      // zone, and its title, error and notice (a message key or a fixed English text) in that language
+      const language = localeLocals(ctx, `teams/${page}`, app.config.defaultLocale);
+      const say = language.locale ? sayer(ctx, app.config.defaultLocale) : (text: string) => text;
+      const texts = Object.fromEntries((["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, say(locals[k])]] : [])));
       ctx.body = await app.views.render(`pages/teams/${page}`, {
         user: pages.account(ctx).user,
         section: "teams",
@@ -77,7 +83,9 @@ export function createTeamPages(app: AppContext) {
         sections: pages.sections(actor),
         csrfToken: csrf.token(ctx, `team:${actor.team.id}`),
         base: `/account/teams/${actor.team.slug}`,
+        ...language,
         ...locals,
+        ...texts,
       });
     },
 

@@ -1,0 +1,5 @@
+// Français: the admin console's configuration screens: clients, sign-in providers, signing keys, webhooks, outbox, branding, roles (keys and {placeholders} as in en-admin-config.ts).
+import type { enAdminConfig } from "./en-admin-config.ts";
+
+export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
+};
