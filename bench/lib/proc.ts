@@ -34,7 +34,7 @@ export function threadCpuMs(pid: number): ThreadCpu {
     let tids: string[] = [];
     try { tids = readdirSync(`/proc/${p}/task`); } catch { /* gone */ }
     for (const tid of tids) {
-      let name = "";
+      let name: string;
       try { name = readFileSync(`/proc/${p}/task/${tid}/comm`, "utf8").trim(); } catch { continue; }
       const kind = Number(tid) === p ? "main" : name === "libuv-worker" ? "pool" : "other";
       sum[kind] += cpuMsOf(p, `/proc/${p}/task/${tid}/stat`);

@@ -45,7 +45,7 @@
   }
 
   /** asks options for `factor`, runs the ceremony, and posts the answer with `form` */
-  function authenticate(form, factor, autofill, status) {
+  function authenticate(form, factor, autofill, _status) {
     var optionsUrl = form.getAttribute("data-options-url");
     return postJson(optionsUrl, { _csrf: csrfOf(form), factor: factor })
       .then(function (options) { return lib.startAuthentication({ optionsJSON: options, useBrowserAutofill: autofill }); })

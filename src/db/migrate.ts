@@ -36,7 +36,7 @@ export async function migrateDeploy(url: string, { dir = MIGRATIONS_DIR } = {}):
         await client.query(sql); // simple query protocol: the whole script runs as one implicit transaction
       } catch (e) {
         await client.query(`UPDATE "_prisma_migrations" SET logs = $2 WHERE id = $1`, [id, (e as Error).message]);
-        throw new Error(`Migration ${name} failed: ${(e as Error).message}`);
+        throw new Error(`Migration ${name} failed: ${(e as Error).message}`, { cause: e });
       }
       await client.query(`UPDATE "_prisma_migrations" SET finished_at = now(), applied_steps_count = 1 WHERE id = $1`, [id]);
       done.push(name);

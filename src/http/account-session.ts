@@ -15,7 +15,7 @@ export type AccountSession = { user: User; sessionId: string; sessionUid: string
 const STATE_COOKIE = "gh.account-login";
 /** only our own pages: "/account/security", never "//evil.example" or "https://…" */
 export const safeReturnPath = (value: unknown, fallback = "/account") =>
-  typeof value === "string" && /^\/(?![\/\\])[\w\-./?=&%]*$/.test(value) && value.length <= 200 ? value : fallback;
+  typeof value === "string" && /^\/(?![/\\])[\w\-./?=&%]*$/.test(value) && value.length <= 200 ? value : fallback;
 
 export function createAccountSessions(app: AppContext) {
   const secure = app.config.isProduction;

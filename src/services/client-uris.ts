@@ -36,6 +36,7 @@ export function isHttpsLoopback(uri: string): boolean {
  * use one, being public, is the caller's rule across fields); "backchannel" only https and loopback http.
  */
 export function clientUriProblem(uri: string, kind: UriKind): string | null {
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\s\\\u0000-\u001f\u007f]/.test(uri)) return "must not contain spaces, backslashes or control characters";
   const url = parse(uri);
   if (!url) return "must be an absolute URI, like https://app.example.com/callback";

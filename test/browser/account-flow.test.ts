@@ -140,7 +140,6 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
   it("register, confirm, sign in, two-factor on, sign out, sign in with a code, reset the password with a code, sign in again", async () => {
     const username = `life${Date.now().toString(36)}`;
     const email = uniqueEmail("life");
-    let secret = "";
 
     // 1. register, with the live meter showing the server's score
     await page.goto(`${t.url}/register`);
@@ -192,7 +191,7 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     expect(await qr.locator("svg").isVisible()).toBe(true);
     const qrBox = await qr.locator("svg").boundingBox();
     expect(qrBox!.width).toBeGreaterThanOrEqual(150); // big enough to scan from a screen
-    secret = (await page.locator("#totp-secret").textContent())!.replace(/\s+/g, "");
+    const secret = (await page.locator("#totp-secret").textContent())!.replace(/\s+/g, "");
     expect(secret).toMatch(/^[A-Z2-7]{16,}$/);
     await photograph("two-factor-enroll");
     await page.getByLabel("Authentication code").fill(await totpCode(secret, clock.epoch()));

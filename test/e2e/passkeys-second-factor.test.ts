@@ -87,7 +87,7 @@ describe("passkeys as the second factor and without a password", { timeout: 120_
     const keyBrowser = new TestBrowser(t.url);
     const login = await keyBrowser.go(`${t.url}/login?return_to=/account/passkeys`);
     const uid = /\/interaction\/([\w-]+)/.exec(login.url)![1]!;
-    let account = await keyBrowser.submit(login, "/passkey", { response: JSON.stringify(auth.get(await p.loginOptions({ browser: keyBrowser, page: login, uid }))) });
+    const account = await keyBrowser.submit(login, "/passkey", { response: JSON.stringify(auth.get(await p.loginOptions({ browser: keyBrowser, page: login, uid }))) });
     expect(account.url).toMatch(/\/account\/passkeys$/);
     expect(account.html).not.toContain('name="password"');
     const id = (await p.stored(user.id)).id;

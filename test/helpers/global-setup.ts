@@ -12,7 +12,7 @@ export default async function setup() {
     await client.connect();
     await client.query("SELECT 1");
   } catch (err) {
-    throw new Error(`Tests need PostgreSQL at ${TEST_PG_ADMIN_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`);
+    throw new Error(`Tests need PostgreSQL at ${TEST_PG_ADMIN_URL} (set TEST_DATABASE_URL): ${(err as Error).message}`, { cause: err });
   } finally {
     await client.end().catch(() => {});
   }
@@ -21,7 +21,7 @@ export default async function setup() {
     await redis.connect();
     await redis.ping();
   } catch (err) {
-    throw new Error(`Tests need Redis at ${TEST_REDIS_URL} (set TEST_REDIS_URL): ${(err as Error).message}`);
+    throw new Error(`Tests need Redis at ${TEST_REDIS_URL} (set TEST_REDIS_URL): ${(err as Error).message}`, { cause: err });
   } finally {
     redis.disconnect();
   }

@@ -13,6 +13,7 @@ import { parseAllDocuments } from "yaml";
 import { helmBinary } from "../helpers/helm.ts";
 
 const CHART = path.resolve(import.meta.dirname, "../../deploy/helm/gatehouse");
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered YAML: each test reads the fields it checks
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, any> };
 
 const BASE = ["--set", "issuer=https://id.example.com", "--set", "existingSecret=gatehouse-secrets"];
@@ -58,7 +59,7 @@ describe("Helm chart", { timeout: 60_000 }, () => {
     expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "http" });
     expect(container.ports).toEqual([{ name: "http", containerPort: 3000, protocol: "TCP" }]);
-    const env = Object.fromEntries((container.env as { name: string; value?: string; valueFrom?: any }[]).map((e) => [e.name, e]));
+    const env = Object.fromEntries((container.env as { name: string; value?: string; valueFrom?: Record<string, Record<string, string>> }[]).map((e) => [e.name, e]));
     expect(env.ISSUER?.value).toBe("https://id.example.com");
     expect(env.NODE_ENV?.value).toBe("production");
     for (const name of ["DATABASE_URL", "REDIS_URL", "SMTP_URL", "COOKIE_KEYS", "MASTER_KEY"]) {

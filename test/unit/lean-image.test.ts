@@ -119,6 +119,7 @@ describe("Dockerfile", () => {
 });
 
 describe("compose.yaml (production mode behind a TLS proxy)", () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML: each test reads the fields it checks
   const compose = parse(readFileSync(path.join(ROOT, "compose.yaml"), "utf8")) as { services: Record<string, Record<string, any>> };
   const caddyfile = readFileSync(path.join(ROOT, "deploy/compose/Caddyfile"), "utf8");
 

@@ -35,7 +35,7 @@ export function createUpstreamLinkStrategy(port: UpstreamLinkPort): FirstFactorS
       let user: User;
       let stepUp: StepUp | undefined;
       // a passkey with user verification is two factors by itself (as when signing in with it): no second step
-      let proved: { amr: string[]; multiFactor: boolean } = { amr: [], multiFactor: false };
+      let proved: { amr: string[]; multiFactor: boolean };
       if ("passkey" in input.proof) {
         // any discoverable key answers this interaction's first-factor challenge; only the offered account's will do (below)
         const result = await port.passkeys.authentication.verify("first_factor", facts.uid, input.proof.passkey, request);

@@ -51,7 +51,7 @@ export function primaryAddress(list: unknown): { email: string; verified: boolea
 
 export async function profileFrom(c: ConnectorRow, config: client.Configuration, tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): Promise<UpstreamProfile | null> {
   const m = c.claimsMapping;
-  let claims: Claims = {};
+  let claims: Claims;
   let verifiedFromList: boolean | undefined;
   if (c.kind === "oidc") {
     claims = { ...(tokens.claims() ?? {}) };

@@ -60,7 +60,10 @@ export function createMailer(deps: {
   deps.outbox.handle("email", async ({ id, recipient, payload }) => {
     const mail = payload as RenderedMail;
     await (await transport()).sendMail({ from: deps.from, to: recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${id}@${deps.messageIdHost}>` });
-    if (!deps.smtpUrl) mailbox.unshift({ to: recipient, ...mail, at: new Date() }), mailbox.splice(100);
+    if (!deps.smtpUrl) {
+      mailbox.unshift({ to: recipient, ...mail, at: new Date() });
+      mailbox.splice(100);
+    }
   });
 
   /** renders now (a template error is a bug and throws) into a sealed outbox row */

@@ -120,7 +120,7 @@ export function createWebhookDelivery(deps: {
       if (await deps.queries.failed(endpoint.id, deps.disableAfterFailures, deps.clock.now(), disabled)) {
         deps.log.warn({ endpointId: endpoint.id, url: endpoint.url }, "webhook endpoint disabled after repeated failures (audited as webhook.disabled)");
       }
-      throw new Error(`${topic} to ${endpoint.url}: ${(err as Error).message}`);
+      throw new Error(`${topic} to ${endpoint.url}: ${(err as Error).message}`, { cause: err });
     }
     await deps.queries.succeeded(endpoint.id);
   };
