@@ -8,7 +8,7 @@ import { randomToken, sha256 } from "../lib/crypto.ts";
 import type { AppContext } from "./web-context.ts";
 import type { User } from "../queries/users.ts";
 import { ACCOUNT_CLIENT_ID, accountCallbackUrl } from "../oidc/configuration.ts";
-import { AppError } from "./errors.ts";
+import { catalogueError } from "./errors.ts";
 
 export type AccountSession = { user: User; sessionId: string; sessionUid: string; amr: string[]; loginTs: number | null };
 
@@ -59,10 +59,10 @@ export function createAccountSessions(app: AppContext) {
       let saved: { state?: string; returnTo?: string } = {};
       try { saved = raw ? JSON.parse(raw) : {}; } catch { /* tampered cookies fail the signature check first */ }
       if (!saved.state || saved.state !== ctx.query.state) {
-        throw new AppError("account.login_state", 400, "This sign-in could not be completed. Please start again.", { startOverUrl: "/login" });
+        throw catalogueError("account.login_state", { startOverUrl: "/login" });
       }
       if (typeof ctx.query.error === "string") {
-        throw new AppError("account.login_failed", 400, "Sign-in was cancelled.", { startOverUrl: "/login" });
+        throw catalogueError("account.login_failed", { startOverUrl: "/login" });
       }
       return saved.returnTo === undefined ? undefined : safeReturnPath(saved.returnTo);
     },

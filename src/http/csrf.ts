@@ -5,7 +5,7 @@
 import { createHmac } from "node:crypto";
 import type { Context } from "koa";
 import { constantTimeEqual, randomToken } from "../lib/crypto.ts";
-import { AppError } from "./errors.ts";
+import { catalogueError } from "./errors.ts";
 
 export type Csrf = {
   /** the token to put in a form about `binding`; sets the cookie when the browser has none */
@@ -44,11 +44,11 @@ export function createCsrf(opts: { cookieKeys: string[]; secureCookies: boolean;
       const fetchSite = ctx.get("sec-fetch-site");
       const nullFromHere = verifyOpts.allowNullOrigin === true && requestOrigin === "null" && (fetchSite === "" || fetchSite === "same-origin");
       if (requestOrigin && requestOrigin !== origin && !nullFromHere) {
-        throw new AppError("csrf.foreign_origin", 403, "This form was submitted from another site.");
+        throw catalogueError("csrf.foreign_origin#form");
       }
       const cookie = ctx.cookies.get(cookieName);
       if (!cookie || typeof submitted !== "string" || !keys.some((key) => constantTimeEqual(mac(key, cookie, binding), submitted))) {
-        throw new AppError("csrf.invalid_token", 403, "This form has expired or was not sent by this site. Please go back, reload the page and try again.");
+        throw catalogueError("csrf.invalid_token");
       }
     },
   };

@@ -1,5 +1,5 @@
 // Errors the HTTP layer turns into clear 4xx pages or JSON; anything else is a 500 with no details.
-import { CATALOGUE, fillMessage, type ErrorCode } from "../lib/error-catalogue.ts";
+import { CATALOGUE, fillMessage, wireCode, type ErrorCode } from "../lib/error-catalogue.ts";
 import { RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
 
 export class AppError extends Error {
@@ -15,14 +15,14 @@ export class AppError extends Error {
   }
 }
 
-/** Postgres or Redis not there (db/unavailable.ts): the 503 pages and the REST API answer, with Retry-After */
 /**
- * the catalogue's error for `code` (its status and words: lib/error-catalogue.ts); the message's {name}
- * placeholders come from `vars`, by default the error's data
+ * the catalogue's error for `key` (its status and words: lib/error-catalogue.ts; a "code#variant" key answers
+ * its code); the message's {name} placeholders come from `vars`, by default the error's data
  */
-export const catalogueError = (code: ErrorCode, data?: Record<string, unknown>, vars: Record<string, unknown> | undefined = data) =>
-  new AppError(code, CATALOGUE[code].status, fillMessage(CATALOGUE[code].message, vars), data);
+export const catalogueError = (key: ErrorCode, data?: Record<string, unknown>, vars: Record<string, unknown> | undefined = data) =>
+  new AppError(wireCode(key), CATALOGUE[key].status, fillMessage(CATALOGUE[key].message, vars), data);
 
+/** Postgres or Redis not there (db/unavailable.ts): the 503 pages and the REST API answer, with Retry-After */
 export const serviceUnavailable = () =>
   new AppError("service_unavailable", 503, "Gatehouse cannot reach its database right now. Please try again in a few seconds.", { retryAfter: RETRY_AFTER_SECONDS });
 

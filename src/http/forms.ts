@@ -12,7 +12,7 @@ import { z } from "zod";
 import type { Csrf, VerifyOptions } from "./csrf.ts";
 import type { RateLimits } from "./rate-limit.ts";
 import { parseBody } from "./body.ts";
-import { AppError } from "./errors.ts";
+import { catalogueError } from "./errors.ts";
 
 /** the first refused field of a form, for the page to show next to it */
 export type FormProblem = { message: string; field: string };
@@ -82,7 +82,7 @@ export function defineForms(router: Router, deps: FormDeps, body: Middleware = p
         const parsed = params.success ? spec.body.safeParse(spec.input ? spec.input(state) : submitted) : params;
         if (!parsed.success) {
           const problem = firstProblem(parsed.error);
-          if (!spec.invalid) throw new AppError("form.invalid", 400, problem.message);
+          if (!spec.invalid) throw catalogueError("form.invalid", undefined, { message: problem.message });
           await spec.invalid(ctx, problem, state);
           if (ctx.status < 400) ctx.status = 400;
           return;

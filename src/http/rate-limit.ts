@@ -4,7 +4,7 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { RedisClient } from "../db/redis.ts";
 import { RETRY_AFTER_SECONDS } from "../db/unavailable.ts";
-import { AppError } from "./errors.ts";
+import { catalogueError } from "./errors.ts";
 
 export type RateLimit = { consume(key: string): Promise<void> };
 
@@ -16,9 +16,9 @@ function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
       } catch (err) {
         if (err instanceof RateLimiterRes) {
           const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
-          throw new AppError("rate_limited", 429, `Too many ${what}. Please wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`, { retryAfter: seconds });
+          throw catalogueError("rate_limited", { retryAfter: seconds }, { what, wait: `${seconds} second${seconds === 1 ? "" : "s"}` });
         }
-        throw Object.assign(new AppError("rate_limit_unavailable", 503, "Sign-in is briefly unavailable. Please try again in a moment.", { retryAfter: RETRY_AFTER_SECONDS }), { cause: err });
+        throw Object.assign(catalogueError("rate_limit_unavailable", { retryAfter: RETRY_AFTER_SECONDS }), { cause: err });
       }
     },
   };

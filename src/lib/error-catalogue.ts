@@ -63,6 +63,84 @@ export const CATALOGUE = {
   "csrf.foreign_origin": { status: 403, message: "This request was submitted from another site." },
   "password_strength.unsupported_type": { status: 415, message: "Send the password as JSON (Content-Type: application/json)." },
   "password_strength.invalid": { status: 400, message: "Send {password, username?, email?, name?} as strings." },
+  // team pages (teams helper): a member's view never says whether another team exists; the team services'
+  // refusals keep their own words (one of their fixed texts, translated on the pages through lib/i18n)
+  "team.not_member": { status: 404, message: "There is no such team, or you are not one of its members." },
+  "team.forbidden": { status: 403, message: "{message}" },
+  "team.invalid": { status: 400, message: "{message}" },
+  // (api-errors helper) the REST API's, the CSRF check's, the rate limits' and the sign-in pages' refusals. A key
+  // "code#variant" is another wording of the same outcome: the answer carries the code before "#" (wireCode).
+  // "{message}" is a refusal whose words are the refusing service's own (team, system role, Virtuozzo, domain).
+  "token.user_required": { status: 403, message: "This needs a user's access token: a client acting for itself has no account." },
+  "token.client_credentials_required": { status: 403, message: "This needs a client_credentials access token of the client itself, not a user's token." },
+  "permission.denied": { status: 403, message: "This needs the {permission} permission." },
+  "permission.denied#roles_manage": { status: 403, message: "Changing a system role needs the {permission} permission too." },
+  "permission.denied#refused": { status: 403, message: "{message}" },
+  "request.invalid": { status: 400, message: "The request's {where} is not valid: {problems}" },
+  "request.invalid#refused": { status: 400, message: "{message}" },
+  "team.not_found#member": { status: 404, message: "There is no such team, or you are not one of its members." },
+  "virtuozzo.not_linked": { status: 404, message: "{message}" },
+  "virtuozzo.link_suspended": { status: 409, message: "{message}" },
+  "virtuozzo.credentials_refused": { status: 400, message: "{message}" },
+  "virtuozzo.credentials_refused#stored": { status: 409, message: "{message}" },
+  "virtuozzo.group_type_refused": { status: 403, message: "{message}" },
+  "virtuozzo.unavailable": { status: 503, message: "{message}" },
+  "virtuozzo.bad_answer": { status: 502, message: "{message}" },
+  "domain.taken": { status: 409, message: "{message}" },
+  "domain.unverified": { status: 400, message: "{message}" },
+  "domain.dns_unavailable": { status: 503, message: "{message}" },
+  "domain.not_found": { status: 404, message: "This team has no such domain." },
+  "connector.not_found": { status: 404, message: "There is no such sign-in provider." },
+  "connector.slug_taken": { status: 409, message: "Another sign-in provider already uses the slug \"{slug}\"." },
+  "connector.in_use": { status: 409, message: "{linked} account(s) sign in through this provider: disable it instead of deleting it." },
+  "webhook.not_found": { status: 404, message: "There is no such webhook endpoint." },
+  "session.not_found#user": { status: 404, message: "This user has no such live session." },
+  "session.not_found#account": { status: 404, message: "There is no such session among yours: it may have ended already." },
+  "rate_limited": { status: 429, message: "Too many {what}. Please wait {wait} and try again." },
+  "rate_limit_unavailable": { status: 503, message: "Sign-in is briefly unavailable. Please try again in a moment." },
+  "csrf.foreign_origin#form": { status: 403, message: "This form was submitted from another site." },
+  "csrf.invalid_token": { status: 403, message: "This form has expired or was not sent by this site. Please go back, reload the page and try again." },
+  "account.login_state": { status: 400, message: "This sign-in could not be completed. Please start again." },
+  "account.login_failed": { status: 400, message: "Sign-in was cancelled." },
+  "account.no_passkey": { status: 409, message: "Your account has no passkey to confirm with." },
+  "form.invalid": { status: 400, message: "{message}" },
+  "interaction.unknown_prompt": { status: 400, message: "This sign-in step is not supported." },
+  "interaction.wrong_step": { status: 400, message: "This sign-in step is already done. Go back to the application and try again." },
+  "interaction.expired": { status: 400, message: "This sign-in page has expired or was opened in another browser. Go back to the application and sign in again." },
+  "federation.unknown_provider": { status: 404, message: "There is no such sign-in provider." },
+  "federation.unknown_provider#saml": { status: 404, message: "There is no such SAML sign-in provider." },
+  "login.upstream_unavailable": { status: 503, message: "{connector} did not answer in time. Try again in a moment, or use another way to sign in." },
+  "login.upstream_failed": { status: 400, message: "This sign-in through another provider has expired or was already used. Go back to the application and sign in again." },
+  "login.upstream_failed#long_query": { status: 400, message: "That answer from the sign-in provider is too large." },
+  "login.upstream_failed#too_large": { status: 413, message: "That answer from the sign-in provider is too large." },
+  "not_found#page": { status: 404, message: "Not found" },
+  "magic_link.bad_request": { status: 400, message: "{message}" },
+  "passkey.bad_request": { status: 400, message: "Say which factor the passkey is for (first or second)." },
+  "passkey.bad_request#account": { status: 400, message: "{message}" },
+  "passkey.bad_name#example": { status: 400, message: "Give the passkey a name of 1 to 64 characters (for example \"Work laptop\" or \"Blue key\")." },
+  "passkey.reauthentication": { status: 400, message: "That is not your current password." },
+  "passkey.reauthentication#no_password": { status: 400, message: "Enter your current password" },
+  "passkey.reauthentication#locked": { status: 423, message: "Your account is locked after too many failed attempts. Try again later." },
+  "passkey.reauthentication#sign_in_again": { status: 403, message: "Your account has no password: sign out, sign in again with a passkey, and do this within 5 minutes." },
+  // admin configuration screens (admin-config helper): a "#variant" key answers with the code before "#" (wireCode)
+  "admin.client_not_found": { status: 404, message: "There is no such client." },
+  "admin.client_public": { status: 400, message: "A public client has no secret." },
+  "admin.connector_not_found": { status: 404, message: "There is no such sign-in provider." },
+  "admin.role_not_found#system_role": { status: 404, message: "There is no such system role." },
+  "admin.role_not_found#team": { status: 404, message: "There is no such team." },
+  "admin.role_not_found#team_role": { status: 404, message: "There is no such role in this team." },
+  "request.too_large#logo_upload": { status: 413, message: "The upload is too large (a logo may be at most 256 KB)." },
+  "request.invalid_body#upload_type": { status: 400, message: "This form must be sent as multipart/form-data." },
+  "request.invalid_body#upload_unreadable": { status: 400, message: "The form could not be read." },
+  "request.invalid_body#upload_nul": { status: 400, message: "The form holds a NUL character." },
+  // admin people screens (admin-people helper): the admin area's guard, the user and team screens' 404 pages
+  "admin.forbidden": { status: 403, message: "Your account does not have access to this part of the admin area." },
+  "admin.forbidden#area": { status: 403, message: "Your account does not have access to the admin area." },
+  "admin.forbidden#roles": { status: 403, message: "Changing a system role needs the permission to manage roles." },
+  "admin.no_such_action": { status: 404, message: "There is no such action." },
+  "admin.user_not_found": { status: 404, message: "There is no such user." },
+  "admin.team_not_found": { status: 404, message: "There is no such team." },
+  "admin.member_not_found": { status: 404, message: "There is no such member of this team." },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;
@@ -70,6 +148,9 @@ export type ErrorCode = keyof typeof CATALOGUE;
 /** a message with its {name} placeholders filled from `vars` (a placeholder `vars` lacks stays as it is) */
 export const fillMessage = (message: string, vars?: Record<string, unknown>): string =>
   vars ? message.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole)) : message;
+
+/** the code an answer carries for a catalogue key: the key, or for "code#variant" (another wording) the code */
+export const wireCode = (key: ErrorCode): string => key.split("#")[0]!;
 
 /** the code with its status and words */
 export const catalogued = (code: ErrorCode): { code: ErrorCode } & CatalogueEntry => ({ code, ...CATALOGUE[code] });

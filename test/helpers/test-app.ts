@@ -1,5 +1,7 @@
 // Starts a real Gatehouse for one test file: its own Postgres database and Redis prefix, a real HTTP server
-// on a free loopback port, and the issuer set to that address.
+// on a free loopback port, and the issuer set to that address. Closing it fails (after cleaning up) when a REST
+// API route answered an error its declaration does not document (routes/api/declared-errors.ts), so no API
+// test passes while a route answers an undeclared refusal.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
@@ -12,6 +14,7 @@ import type { Clock } from "../../src/lib/clock.ts";
 import type { RandomSource } from "../../src/lib/crypto.ts";
 import { createTestDatabase, deleteRedisPrefix, testRedisPrefix } from "./databases.ts";
 import { TEST_REDIS_URL } from "./env.ts";
+import { undeclaredAnswersOf } from "../../src/http/routes/api/declared-errors.ts";
 
 export type TestApp = {
   app: WebContext;
@@ -94,6 +97,10 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
       await app.close();
       await database.drop();
       await deleteRedisPrefix(prefix);
+      const undeclared = undeclaredAnswersOf(app);
+      if (undeclared.length) {
+        throw new Error(`REST API routes answered errors their declarations do not document (declare each with documented(code, when)):\n${[...new Set(undeclared)].join("\n")}`);
+      }
     },
   };
 }

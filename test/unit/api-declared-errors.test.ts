@@ -63,4 +63,21 @@ describe("declared errors", () => {
     // braces that are not a placeholder stay as they are
     expect(catalogueError("password_strength.invalid").publicMessage).toBe("Send {password, username?, email?, name?} as strings.");
   });
+
+  it("a \"code#variant\" key is another wording of the code: the error and the declaration carry the code", () => {
+    const member = catalogueError("team.not_found#member");
+    expect({ code: member.code, status: member.status, message: member.publicMessage }).toEqual({ code: "team.not_found", status: 404, message: "There is no such team, or you are not one of its members." });
+    const refused = catalogueError("permission.denied#refused", undefined, { message: "Your role in this team lacks x.y." });
+    expect({ code: refused.code, message: refused.publicMessage, data: refused.data }).toEqual({ code: "permission.denied", message: "Your role in this team lacks x.y.", data: undefined });
+    const declared = documented("permission.denied#refused", "a role beyond the caller's own");
+    expect(declared).toEqual({ status: 403, description: "permission.denied: a role beyond the caller's own" });
+    expect(undeclaredError({ "403": declared }, refused)).toBeNull();
+    expect(undeclaredError({ "404": documented("team.not_found#member") }, catalogueError("team.not_found"))).toBeNull();
+  });
+
+  it("keeps the words the pages translate by their exact English text", () => {
+    expect(catalogueError("rate_limited", { retryAfter: 1 }, { what: "sign-in attempts", wait: "1 second" }).publicMessage).toBe("Too many sign-in attempts. Please wait 1 second and try again.");
+    expect(catalogueError("csrf.foreign_origin#form").publicMessage).toBe("This form was submitted from another site.");
+    expect(catalogueError("login.upstream_unavailable", undefined, { connector: "Acme" }).publicMessage).toBe("Acme did not answer in time. Try again in a moment, or use another way to sign in.");
+  });
 });

@@ -8,7 +8,7 @@
 import type { AccountService } from "../../services/accounts.ts";
 import type { MagicLinks } from "../../services/magic-links/index.ts";
 import type { FirstFactorStrategy } from "./first-factor.ts";
-import { ssoRequiredMessage, type UpstreamPort } from "./upstream.ts";
+import { ssoRequired, type UpstreamPort } from "./upstream.ts";
 import { refused } from "./types.ts";
 
 export type MagicLinkPort = Pick<MagicLinks, "redeemLink" | "redeemCode">;
@@ -31,7 +31,7 @@ export function createMagicLinkStrategy(deps: { magicLinks: MagicLinkPort; accou
       if (!user) return { outcome: "refused", refusal: refused(code), event: failed(result.userId, "disabled") };
       if (!user.emailVerified) return { outcome: "refused", refusal: refused("login.unverified", { email: user.email }), event: failed(user.id, "email_unverified") };
       const required = await deps.federation?.realm?.blocks(user);
-      if (required) return { outcome: "refused", refusal: refused("login.sso_required", { message: ssoRequiredMessage(required) }), event: failed(user.id, "sso_required") };
+      if (required) return { outcome: "refused", refusal: refused("login.sso_required", ssoRequired(required)), event: failed(user.id, "sso_required") };
       return { outcome: "passed", user, amr: ["email"], multiFactor: false, method: "magic_link", remember: result.remember };
     },
   };

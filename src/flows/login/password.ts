@@ -7,7 +7,7 @@
 import type { AccountService } from "../../services/accounts.ts";
 import type { PasswordService } from "../../services/passwords.ts";
 import type { FirstFactorStrategy } from "./first-factor.ts";
-import { ssoRequiredMessage, type UpstreamPort } from "./upstream.ts";
+import { ssoRequired, type UpstreamPort } from "./upstream.ts";
 import { refused } from "./types.ts";
 
 export function createPasswordStrategy(deps: { accounts: AccountService; passwords: Pick<PasswordService, "saturated">; federation?: Pick<UpstreamPort, "realm"> }): FirstFactorStrategy {
@@ -25,7 +25,7 @@ export function createPasswordStrategy(deps: { accounts: AccountService; passwor
       const required = !realm ? null : result.outcome === "invalid" ? await realm.requiredForAddress(input.identifier) : await realm.blocks(result.user);
       if (required) {
         const reason = result.outcome === "invalid" ? result.reason : "sso_required";
-        return { outcome: "refused", refusal: refused("login.sso_required", { message: ssoRequiredMessage(required) }), event: failed(result.outcome === "invalid" ? result.userId : result.user.id, reason) };
+        return { outcome: "refused", refusal: refused("login.sso_required", ssoRequired(required)), event: failed(result.outcome === "invalid" ? result.userId : result.user.id, reason) };
       }
       switch (result.outcome) {
         case "ok":

@@ -74,6 +74,8 @@ export type Refusal = {
   code: RefusalCode; attemptsLeft?: number; retryAfter?: number; message?: string;
   /** login.unverified: the account's address (told only after the right password), for the resend form */
   email?: string;
+  /** login.sso_required: the team, the domain and the team's provider, for the pages to say `message` in their language */
+  sso?: { team: string; domain: string; connector: string | null };
 };
 
 /** the finished login, handed to oidc-provider once */

@@ -27,6 +27,8 @@ export type UpstreamPort = {
 /** the refusal's words when a domain requires its team's single sign-on */
 export const ssoRequiredMessage = (r: SsoRequirement) =>
   `${r.teamName} requires single sign-on for ${r.domain} addresses: use \u201cContinue with single sign-on\u201d${r.connectorName ? ` (${r.connectorName})` : ""} instead.`;
+/** that refusal's English words and its values (the pages say it in their language: http/routes/interaction/messages.ts) */
+export const ssoRequired = (r: SsoRequirement) => ({ message: ssoRequiredMessage(r), sso: { team: r.teamName, domain: r.domain, connector: r.connectorName } });
 
 export function createUpstreamStrategy(port: UpstreamPort): FirstFactorStrategy {
   return {
@@ -52,7 +54,7 @@ export function createUpstreamStrategy(port: UpstreamPort): FirstFactorStrategy 
         case "link_required": {
           // an account whose domain requires another provider (its team's) gets no link to this one either
           const required = await port.realm?.blocksUpstream(resolved.user, connector.id);
-          if (required) return { outcome: "refused" as const, refusal: refused("login.sso_required", { message: ssoRequiredMessage(required) }), event: failed(resolved.user.id, "sso_required") };
+          if (required) return { outcome: "refused" as const, refusal: refused("login.sso_required", ssoRequired(required)), event: failed(resolved.user.id, "sso_required") };
           // the account may prove itself on the link page of this sign-in (upstream-link.ts); nothing is linked yet
           await port.links.offer(facts.uid, facts.interactionExp, { userId: resolved.user.id, email: resolved.user.email, connectorId: connector.id, slug: connector.slug, name: connector.name, subject: profile.subject });
           return no("login.upstream_link_required", resolved.user.id, "upstream.link_required");
@@ -66,7 +68,7 @@ export function createUpstreamStrategy(port: UpstreamPort): FirstFactorStrategy 
           if (!user.emailVerified) return { outcome: "refused" as const, refusal: refused("login.unverified", { email: user.email }), event: failed(user.id, "email_unverified") };
           // the address's domain requires another provider (its team's): this one will not do (Owner excepted)
           const required = await port.realm?.blocksUpstream(user, connector.id);
-          if (required) return { outcome: "refused" as const, refusal: refused("login.sso_required", { message: ssoRequiredMessage(required) }), event: failed(user.id, "sso_required") };
+          if (required) return { outcome: "refused" as const, refusal: refused("login.sso_required", ssoRequired(required)), event: failed(user.id, "sso_required") };
           // the domain's team: membership just in time, the role from the upstream's groups (group-roles.ts)
           await port.groupRoles?.afterUpstreamSignIn(connector, profile, user.id, request);
           return {

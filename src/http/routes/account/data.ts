@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
 import { CATALOGUE } from "../../../lib/error-catalogue.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { MAX_RESPONSE_CHARS } from "../../../services/passkeys/responses.ts";
 import { ownDeletionRefusal } from "../../../services/account-deletion.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
@@ -61,7 +61,7 @@ export function registerDataRoutes(router: Router, app: AppContext, h: AccountRo
     const { user, sessionUid } = h.account(ctx);
     csrf.verify(ctx, bindings(user.id).remove, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
     await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
-    if (!(await services.passkeys.enrolled(user.id))) throw new AppError("account.no_passkey", 409, "Your account has no passkey to confirm with.");
+    if (!(await services.passkeys.enrolled(user.id))) throw catalogueError("account.no_passkey");
     ctx.set("Cache-Control", "no-store");
     ctx.body = await services.passkeys.authentication.options("reauthenticate", sessionUid, user);
   });

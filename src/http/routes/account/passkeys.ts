@@ -9,11 +9,11 @@ import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { User } from "../../../queries/users.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { parseBody } from "../../body.ts";
 import { cleanName } from "../../../services/passkeys/management.ts";
 import { MAX_RESPONSE_CHARS } from "../../../services/passkeys/responses.ts";
-import { CATALOGUE } from "../../../lib/error-catalogue.ts";
+import { CATALOGUE, type ErrorCode } from "../../../lib/error-catalogue.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
 const BINDING = "account-passkeys";
@@ -27,10 +27,9 @@ const removePasswordBody = z.object({ password, _csrf: z.string().optional() });
 /** an account without a password confirms with a passkey sign-in this recent instead (seconds) */
 export const FRESH_PASSKEY_SECONDS = 300;
 
-const LOCKED = "Your account is locked after too many failed attempts. Try again later.";
-const WRONG_PASSWORD = "That is not your current password.";
-const SIGN_IN_AGAIN = "Your account has no password: sign out, sign in again with a passkey, and do this within 5 minutes.";
-const BAD_NAME = "Give the passkey a name of 1 to 64 characters (for example \"Work laptop\" or \"Blue key\").";
+const BAD_NAME = CATALOGUE["passkey.bad_name#example"].message;
+/** a refusal of the confirmation: its catalogue key, words and status */
+const refusal = (key: ErrorCode) => ({ key, message: CATALOGUE[key].message, status: CATALOGUE[key].status });
 
 
 export function registerPasskeyRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
@@ -56,19 +55,19 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
    * the current password (a wrong one counts toward lockout and is audited as `auditType`), or for an account
    * without one a passkey sign-in of the last 5 minutes; the words of a refusal, or null
    */
-  async function confirm(ctx: Context, user: User, given: string | undefined, auditType: string): Promise<{ message: string; status: number } | null> {
+  async function confirm(ctx: Context, user: User, given: string | undefined, auditType: string): Promise<{ key: ErrorCode; message: string; status: number } | null> {
     if (!user.passwordHash) {
       const { amr, loginTs } = h.account(ctx);
       const fresh = amr.some((a) => a === "hwk" || a === "swk") && loginTs !== null && app.clock.now().getTime() / 1000 - loginTs <= FRESH_PASSKEY_SECONDS;
       if (fresh) return null;
       await services.audit.record({ type: auditType, outcome: "failure", userId: user.id, ...h.requestInfo(ctx), data: { reason: "no_recent_passkey" } });
-      return { message: SIGN_IN_AGAIN, status: 403 };
+      return refusal("passkey.reauthentication#sign_in_again");
     }
-    if (!given) return { message: "Enter your current password", status: 400 };
+    if (!given) return refusal("passkey.reauthentication#no_password");
     const check = await services.accounts.confirmPassword(user, given, h.credentialRequest(ctx));
     if (check.outcome === "ok") return null;
     await services.audit.record({ type: auditType, outcome: "failure", userId: user.id, ...h.requestInfo(ctx), data: { reason: check.outcome } });
-    return check.outcome === "locked" ? { message: LOCKED, status: 423 } : { message: WRONG_PASSWORD, status: 400 };
+    return refusal(check.outcome === "locked" ? "passkey.reauthentication#locked" : "passkey.reauthentication");
   }
 
   router.get("/account/passkeys", h.requireAccount, (ctx) => show(ctx));
@@ -79,11 +78,11 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
     const { user, sessionUid } = h.account(ctx);
     await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
     const parsed = optionsBody.safeParse(submitted(ctx));
-    if (!parsed.success) throw new AppError("passkey.bad_request", 400, parsed.error.issues[0]?.message ?? "Enter a name and your password.");
+    if (!parsed.success) throw catalogueError("passkey.bad_request#account", undefined, { message: parsed.error.issues[0]?.message ?? "Enter a name and your password." });
     const clean = cleanName(parsed.data.name);
-    if (!clean) throw new AppError("passkey.bad_name", 400, BAD_NAME);
+    if (!clean) throw catalogueError("passkey.bad_name#example");
     const refused = await confirm(ctx, user, parsed.data.password, "passkey.added");
-    if (refused) throw new AppError("passkey.reauthentication", refused.status, refused.message);
+    if (refused) throw catalogueError(refused.key);
     ctx.set("Cache-Control", "no-store");
     ctx.body = await passkeys.registration.begin(user, sessionUid, clean);
   });

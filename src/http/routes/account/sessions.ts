@@ -10,7 +10,7 @@ import type { UserSession } from "../../../services/sessions/records.ts";
 import { describeLocation } from "../../../services/request/geo.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import { parseBody } from "../../body.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
 const CSRF_BINDING = "account-sessions";
@@ -69,7 +69,7 @@ export function registerSessionsRoutes(router: Router, app: AppContext, h: Accou
       ? await services.sessions.revoke(user.id, id, { reason: "revoked", actorId: user.id, request: h.requestInfo(ctx) })
       : { outcome: "not_found" as const };
     if (result.outcome === "not_found") {
-      throw new AppError("session.not_found", 404, "There is no such session among yours: it may have ended already.", { startOverUrl: "/account/sessions" });
+      throw catalogueError("session.not_found#account", { startOverUrl: "/account/sessions" });
     }
     return renderSessions(ctx, { notice: "sessions.signedOut" });
   });

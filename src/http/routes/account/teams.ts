@@ -5,7 +5,7 @@ import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import { parseBody } from "../../body.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
 const SLUG = /^[a-z0-9-]{1,48}$/;
@@ -31,7 +31,7 @@ export function registerTeamsRoutes(router: Router, app: AppContext, h: AccountR
   async function membershipOf(ctx: Context) {
     const slug = String(ctx.params.slug ?? "");
     const membership = SLUG.test(slug) ? await app.services.teams.membershipBySlug(slug, h.account(ctx).user.id) : null;
-    if (!membership) throw new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.", { startOverUrl: "/account/teams" });
+    if (!membership) throw catalogueError("team.not_found#member", { startOverUrl: "/account/teams" });
     return membership;
   }
 

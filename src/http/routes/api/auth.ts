@@ -5,7 +5,7 @@ import type { Context, Middleware, Next } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import { publishedKeys, SIGNING_ALGORITHMS } from "../../../oidc/published-keys.ts";
 import { createResourceServer, type AccessTokenClaims } from "../../../resource-server/index.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 
 /** the audience (resource indicator) of Gatehouse's own API */
 export const apiAudience = (issuer: string) => `${issuer}/api`;
@@ -35,7 +35,7 @@ export function createApiAuth(app: AppContext): ApiAuth {
     clientToken: async (ctx, next) => token(ctx, async () => {
       const claims = tokenOf(ctx);
       // oidc-provider makes a client_credentials token's sub the client itself; a user's token has the user's id
-      if (claims.sub !== claims.client_id) throw new AppError("token.client_credentials_required", 403, "This needs a client_credentials access token of the client itself, not a user's token.");
+      if (claims.sub !== claims.client_id) throw catalogueError("token.client_credentials_required");
       await next();
     }),
   };

@@ -1,14 +1,16 @@
 // A REST API route's documented errors (defineRoute's `errors`) as the OpenAPI document lists them, and the
 // check that an error a route answered is one of them. `documented(code)` declares a catalogue code with the
 // catalogue's status (lib/error-catalogue.ts), so the document and the answer cannot disagree on it; a
-// description still written by hand names its codes first ("code: when"), which the check reads.
-import { CATALOGUE, type ErrorCode } from "../../../lib/error-catalogue.ts";
+// description still written by hand names its codes first ("code: when"), which the check reads. Every answer a
+// route gives is checked (mountApiRoutes): an undeclared one is logged, and under NODE_ENV=test also recorded
+// for the app, so the test harness fails the test file that provoked it (test/helpers/test-app.ts).
+import { CATALOGUE, wireCode, type ErrorCode } from "../../../lib/error-catalogue.ts";
 import { AppError } from "../../errors.ts";
 
 export type DocumentedError = { status: number; description: string };
 
-/** a catalogue code the route can answer, with its status from the catalogue; `when` says in which case */
-export const documented = (code: ErrorCode, when?: string): DocumentedError => ({ status: CATALOGUE[code].status, description: `${code}: ${when ?? CATALOGUE[code].message}` });
+/** a catalogue code the route can answer (a "code#variant" key: its code), with its status from the catalogue; `when` says in which case */
+export const documented = (key: ErrorCode, when?: string): DocumentedError => ({ status: CATALOGUE[key].status, description: `${wireCode(key)}: ${when ?? CATALOGUE[key].message}` });
 
 /** codes any route under /api can answer whatever it declares (the document's introduction lists them) */
 const EVERY_ROUTE = new Set(["request.invalid_characters", "request.invalid", "rate_limit_unavailable", "service_unavailable"]);
@@ -33,3 +35,16 @@ export function undeclaredAnswer(responses: Record<string, { description?: strin
 /** the same for an error a handler threw (what is not an AppError becomes a 500, not the route's to declare) */
 export const undeclaredError = (responses: Record<string, { description?: string | undefined }>, err: unknown): string | null =>
   err instanceof AppError ? undeclaredAnswer(responses, err) : null;
+
+/** the undeclared answers recorded per app context while NODE_ENV=test (recordUndeclared) */
+const recorded = new WeakMap<object, string[]>();
+
+/** records an undeclared answer an app gave (only under NODE_ENV=test: production only logs it) */
+export function recordUndeclared(app: object, answer: string): void {
+  const list = recorded.get(app) ?? [];
+  list.push(answer);
+  recorded.set(app, list);
+}
+
+/** the undeclared answers `app` gave so far, each as "METHOD path: why" */
+export const undeclaredAnswersOf = (app: object): readonly string[] => recorded.get(app) ?? [];

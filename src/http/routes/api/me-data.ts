@@ -8,6 +8,7 @@ import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { catalogueError } from "../../errors.ts";
+import { documented } from "./declared-errors.ts";
 import { ownDeletionRefusal } from "../../../services/account-deletion.ts";
 import { tokenOf } from "./auth.ts";
 import { defineRoute, userOf, type ApiRoute } from "./openapi.ts";
@@ -49,7 +50,7 @@ export function meDataRoutes(app: AppContext): ApiRoute[] {
       summary: "Export the caller's data",
       description: "Profile, teams and roles, sessions, trusted devices, second-factor metadata (never secrets), login locations and the audit events about the caller. Only the caller's own data: the route takes no user id. Audited as account.exported.",
       response: { status: 200, description: "the export", schema: meExport },
-      errors: [{ status: 429, description: "rate_limited: RATE_LIMIT_EXPORT_PER_USER exports an hour" }],
+      errors: [documented("rate_limited", "RATE_LIMIT_EXPORT_PER_USER exports an hour"), documented("user.not_found", "the caller's account was deleted meanwhile")],
       handle: async (ctx) => {
         const user = userOf(ctx);
         await app.rateLimits.exportPerUser.consume(user.id);
@@ -65,9 +66,11 @@ export function meDataRoutes(app: AppContext): ApiRoute[] {
       description: "Needs the current password (or, for an account without one, a TOTP or backup code). An account that signs in with passkeys only (no password, no authenticator app) is refused with account.passkey_required: a passkey needs a browser, so it deletes on the account page /account/data. Refused while the caller is the Owner of a team with other members (transfer it first) and for the last active Super Admin. Every session ends, every grant and token is revoked, relying parties get back-channel logouts, and a confirmation is emailed. With ACCOUNT_DELETION_GRACE_DAYS the account is disabled and restorable by an emailed link until then.",
       response: { status: 200, description: "deleted or scheduled", schema: deleted },
       errors: [
-        { status: 400, description: "account.reauth_required, account.wrong_password, account.wrong_code" },
-        { status: 409, description: "account.owns_teams (data.teams lists them), account.last_super_admin, account.no_factor, account.passkey_required (passkeys only: use /account/data), account.deletion_pending" },
-        { status: 423, description: "account.locked" },
+        documented("account.reauth_required", "no password or code given"), documented("account.wrong_password"), documented("account.wrong_code"),
+        documented("account.owns_teams", "the caller owns a team with other members (data.teams lists them)"), documented("account.last_super_admin"),
+        documented("account.no_factor"), documented("account.passkey_required", "passkeys only: use /account/data"), documented("account.deletion_pending"),
+        documented("user.not_found", "the caller's account was deleted meanwhile (two deletions at once: one of them finds it gone)"),
+        documented("account.locked"), documented("rate_limited", "too many deletion attempts for this account (Retry-After says when)"),
       ],
       handle: async (ctx, { body }) => {
         const user = userOf(ctx);

@@ -5,6 +5,8 @@
 // percent-encoding), the token check for its access, the body parser, params/query/body through their schemas
 // (400 request.invalid with the zod issues in data), the handler, and the handler's result through the response
 // schema (which strips any field the schema does not list: a caller never sees one the document does not promise).
+// Every answer is checked against the route's documented errors (declaredAnswers): an undeclared 4xx is logged,
+// and under NODE_ENV=test it fails the test file that provoked it (declared-errors.ts, test/helpers/test-app.ts).
 import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
@@ -12,10 +14,10 @@ import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig, type ResponseCo
 import type { AppContext } from "../../web-context.ts";
 import type { User } from "../../../queries/users.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { tokenOf, type ApiAuth } from "./auth.ts";
 import { urlEncodingInvalid, zodInvalid } from "./request-invalid.ts";
-import { undeclaredError, type DocumentedError } from "./declared-errors.ts";
+import { recordUndeclared, undeclaredAnswer, type DocumentedError } from "./declared-errors.ts";
 
 type Method = "get" | "put" | "post" | "delete" | "patch";
 type AnyObject = z.ZodObject;
@@ -51,7 +53,7 @@ export type RouteDefinition<P, Q, B, R> = {
   /**
    * error statuses beyond those the access and the schemas imply (401, 403, 400, 415), each description naming
    * its codes first; `documented(code)` (declared-errors.ts) takes a catalogue code's status from the catalogue.
-   * An error a handler throws that these do not name is logged as a warning (mountApiRoutes)
+   * An error answer these do not name is logged, and fails the tests (mountApiRoutes)
    */
   errors?: DocumentedError[];
   handle: (ctx: Context, input: Input<P, Q, B>) => Promise<R extends z.ZodType ? z.input<R> : void> | (R extends z.ZodType ? z.input<R> : void);
@@ -94,11 +96,11 @@ function accessMiddleware(app: AppContext, auth: ApiAuth, access: RouteAccess): 
   return [auth.token, async (ctx, next) => {
     const claims = tokenOf(ctx);
     // oidc-provider makes a client_credentials token's sub the client itself
-    if (claims.sub === claims.client_id) throw new AppError("token.user_required", 403, "This needs a user's access token: a client acting for itself has no account.");
+    if (claims.sub === claims.client_id) throw catalogueError("token.user_required");
     const user = await app.services.accounts.findActive(claims.sub);
     if (!user) throw new InvalidTokenError("The token's user no longer exists or is disabled.");
     if (access.permission && !(await app.services.systemRoles.canAdmin(user, access.permission))) {
-      throw new AppError("permission.denied", 403, `This needs the ${access.permission} permission.`, { permission: access.permission });
+      throw catalogueError("permission.denied", { permission: access.permission });
     }
     ctx.state.apiUser = user;
     await next();
@@ -112,12 +114,28 @@ const wellEncodedUrl: Middleware = async (ctx, next) => {
   await next();
 };
 
+/**
+ * checks the answer a route gave, whoever refused (its access, the body parser, the schemas, the handler),
+ * against its documented answers: an undeclared 4xx is logged, and recorded under NODE_ENV=test so the test
+ * that provoked it fails (declared-errors.ts); production answers as it would have
+ */
+function declaredAnswers(app: AppContext, route: ApiRoute, documentedAnswers: Record<string, ResponseConfig>): Middleware {
+  return async (ctx, next) => {
+    await next();
+    const code = (ctx.body as { code?: unknown } | null)?.code;
+    const undeclared = undeclaredAnswer(documentedAnswers, { status: ctx.status, code: typeof code === "string" ? code : "" });
+    if (!undeclared) return;
+    app.log.warn({ method: route.method, path: route.path, undeclared }, "an API route answered an error its declaration does not document");
+    if (app.config.env === "test") recordUndeclared(app, `${route.method.toUpperCase()} ${route.path}: ${undeclared}`);
+  };
+}
+
 /** registers every declaration on the router */
 export function mountApiRoutes(router: Router, app: AppContext, routes: ApiRoute[], deps: MountDeps): void {
   for (const route of routes) {
     const handle = route.handle;
     const documentedAnswers = responsesOf(route);
-    const chain: Middleware[] = [deps.errors, wellEncodedUrl, ...accessMiddleware(app, deps.auth, route.access), ...(route.body ? [deps.json] : [])];
+    const chain: Middleware[] = [declaredAnswers(app, route, documentedAnswers), deps.errors, wellEncodedUrl, ...accessMiddleware(app, deps.auth, route.access), ...(route.body ? [deps.json] : [])];
     chain.push(async (ctx) => {
       const parse = <T extends z.ZodType>(where: "params" | "query" | "body", schema: T | undefined, value: unknown) => {
         if (!schema) return where === "body" ? undefined : {};
@@ -130,14 +148,7 @@ export function mountApiRoutes(router: Router, app: AppContext, routes: ApiRoute
         query: parse("query", route.query, { ...ctx.query }),
         body: parse("body", route.body, ctx.request.body),
       };
-      let result: unknown;
-      try {
-        result = await handle(ctx, input);
-      } catch (err) {
-        const undeclared = undeclaredError(documentedAnswers, err);
-        if (undeclared) app.log.warn({ method: route.method, path: route.path, undeclared }, "an API route answered an error its declaration does not document");
-        throw err;
-      }
+      const result = await handle(ctx, input);
       ctx.status = route.response.status;
       if (route.response.schema) ctx.body = route.response.schema.parse(result);
     });

@@ -6,7 +6,7 @@ import type { AppContext } from "../../web-context.ts";
 import type { RegisteredPermission } from "../../../authz/registry.ts";
 import { PERMISSION_CODE } from "../../../authz/wildcards.ts";
 import type { ClientRegistration } from "../../../services/permission-sync.ts";
-import { AppError, catalogueError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { documented } from "./declared-errors.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
 import { tokenOf } from "./auth.ts";
@@ -37,7 +37,7 @@ function refusal(r: Refused): Error {
     case "outside_namespace": return catalogueError("permissions.outside_namespace", { namespace: r.namespace, codes: r.codes });
     case "taken": return catalogueError("permissions.taken", { codes: r.codes });
     case "too_many": return catalogueError("permissions.too_many", { limit: r.limit });
-    case "invalid": return new AppError("request.invalid", 400, r.message);
+    case "invalid": return catalogueError("request.invalid#refused", undefined, { message: r.message });
   }
 }
 
@@ -61,7 +61,7 @@ export function permissionRoutes(app: AppContext): ApiRoute[] {
       description: `Idempotent: codes already registered by this client are updated, new ones added. At most ${MAX_PER_REQUEST} codes per request. Audited (permission.registered).`,
       response: { status: 200, description: "the namespace, the codes added, and every permission the client now has", schema: registered },
       errors: [
-        { status: 403, description: "token.client_credentials_required, permissions.no_namespace (the client has none) or permissions.outside_namespace" },
+        documented("permissions.no_namespace", "the client has none"), documented("permissions.outside_namespace", "codes outside the client's namespace (data.codes)"),
         documented("permissions.taken", "codes registered by someone else"),
         documented("permissions.too_many", "the client would hold more permissions than it may register"),
       ],

@@ -3,14 +3,15 @@
 // itself). data.issues (code, path starting with "params", "query" or "body", message), data.problems for
 // people, and data.field when one field is at fault.
 import type { ZodError } from "zod";
-import { AppError } from "../../errors.ts";
+import { catalogueError, type AppError } from "../../errors.ts";
 
 export type Where = "params" | "query" | "body";
 export type Issue = { code: string; path: (string | number)[]; message: string };
 
 export function requestInvalid(where: Where, issues: Issue[], extra: Record<string, unknown> = {}): AppError {
   const problems = issues.map((i) => `${i.path.slice(1).join(".") || where}: ${i.message}`);
-  return new AppError("request.invalid", 400, sentence(`The request's ${where} is not valid: ${problems.join("; ")}`), { issues, problems, ...extra });
+  // the whole message ends with the problems: a full stop after them makes it a sentence
+  return catalogueError("request.invalid", { issues, problems, ...extra }, { where, problems: sentence(problems.join("; ")) });
 }
 
 /** the text as a sentence: a full stop added unless it already ends in . ! or ? */

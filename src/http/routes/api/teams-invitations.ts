@@ -11,7 +11,8 @@ import { TEAM_PERMISSIONS, type TeamActorRef } from "../../../services/team-role
 import { catalogueError } from "../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
-import { TAGS, invitationParams, notFoundDoc, roleRef, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
+import { TAGS, forbiddenDoc, invalidDoc, invitationParams, notFoundDoc, roleRef, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
+import { documented } from "./declared-errors.ts";
 import { iso, when } from "./schemas.ts";
 
 export const teamInvitation = z.object({
@@ -28,7 +29,7 @@ const inviteBody = z.strictObject({
   roleId: uuidField("role"),
 });
 
-const RATE_LIMITED = { status: 429, description: "rate_limited: the caller's hourly invitations or the address's hourly emails are spent (Retry-After says when to try again); nothing was sent" };
+const RATE_LIMITED = documented("rate_limited", "the caller's hourly invitations or the address's hourly emails are spent (Retry-After says when to try again); nothing was sent");
 
 const invitationView = (i: PendingInvitation): z.input<typeof teamInvitation> => ({
   id: i.id, email: i.email, role: { id: i.role.id, key: i.role.key, name: i.role.name }, invitedBy: i.invitedBy, expiresAt: iso(i.expiresAt), createdAt: iso(i.createdAt),
@@ -67,8 +68,8 @@ export function teamInvitationRoutes(app: AppContext, api: TeamApi): ApiRoute[] 
       description: "Emails a single-use link (INVITATION_TTL). Never as Owner, never as a role beyond the caller's own; one pending invitation per address; not to a member. Audited (team.invitation.created) with the caller as actor.",
       response: { status: 201, description: "the pending invitation", schema: teamInvitation },
       errors: [
-        { status: 400, description: "request.invalid with data.field email (not valid, already a member, already invited) or roleId (not one of this team's roles)" },
-        { status: 403, description: "permission.denied: the Owner role or a role beyond the caller's own permissions" },
+        invalidDoc("data.field email (not valid, already a member, already invited) or roleId (not one of this team's roles)"),
+        forbiddenDoc("the Owner role or a role beyond the caller's own permissions"),
         notFoundDoc(),
         RATE_LIMITED,
       ],
@@ -86,8 +87,8 @@ export function teamInvitationRoutes(app: AppContext, api: TeamApi): ApiRoute[] 
       description: "The earlier link stops working and the expiry starts again. Audited (team.invitation.resent) with the caller as actor.",
       response: { status: 200, description: "the pending invitation with its new expiry", schema: teamInvitation },
       errors: [
-        { status: 403, description: "permission.denied: the invitation's role is beyond the caller's own permissions" },
-        notFoundDoc("invitation.not_found: the team has no such pending invitation"),
+        forbiddenDoc("the invitation's role is beyond the caller's own permissions"),
+        notFoundDoc(documented("invitation.not_found", "the team has no such pending invitation")),
         RATE_LIMITED,
       ],
       handle: async (ctx, { params }) => {
@@ -103,7 +104,7 @@ export function teamInvitationRoutes(app: AppContext, api: TeamApi): ApiRoute[] 
       summary: "Revoke a pending invitation",
       description: "Its link stops working. Audited (team.invitation.revoked) with the caller as actor.",
       response: { status: 204, description: "revoked" },
-      errors: [notFoundDoc("invitation.not_found: the team has no such pending invitation")],
+      errors: [notFoundDoc(documented("invitation.not_found", "the team has no such pending invitation"))],
       handle: async (ctx, { params }) => {
         const by = await api.actorOf(ctx);
         await api.settle(params.teamId, by, await services.invitations.revoke(params.teamId, by, params.invitationId, api.request(ctx)), "invitation");

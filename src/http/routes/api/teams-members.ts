@@ -8,7 +8,8 @@ import type { MemberView } from "../../../services/team-members.ts";
 import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
-import { TAGS, memberParams, notFoundDoc, roleRef, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
+import { TAGS, forbiddenDoc, invalidDoc, memberParams, notFoundDoc, roleRef, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
+import { documented } from "./declared-errors.ts";
 import { iso, when } from "./schemas.ts";
 
 export const teamMember = z.object({
@@ -55,9 +56,9 @@ export function teamMemberRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       description: "Never the Owner role (a team has one Owner; it moves only by an ownership transfer), never to the Owner, and never a role with permissions the caller's own role lacks, nor to a member whose role has such permissions. Audited (team.member.role_changed) with the caller as actor.",
       response: { status: 200, description: "the member's role now", schema: roleChange },
       errors: [
-        { status: 400, description: "request.invalid with data.field roleId: not one of this team's roles" },
-        { status: 403, description: "permission.denied: the member is the Owner, the role is Owner, or a role beyond the caller's own" },
-        notFoundDoc("member.not_found: the team has no such member"),
+        invalidDoc("data.field roleId: not one of this team's roles"),
+        forbiddenDoc("the member is the Owner, the role is Owner, or a role beyond the caller's own"),
+        notFoundDoc(documented("member.not_found", "the team has no such member")),
       ],
       handle: async (ctx, { params, body }) => {
         const by = await api.actorOf(ctx);
@@ -72,8 +73,8 @@ export function teamMemberRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       description: "Every grant and token the member holds for this team is revoked, and a pending ownership transfer to them is cancelled. The Owner is never removed; a member leaves on their own Teams page, not here. Audited (team.member.removed) with the caller as actor.",
       response: { status: 204, description: "removed" },
       errors: [
-        { status: 403, description: "permission.denied: the member is the Owner, the caller themselves, or has a role beyond the caller's own" },
-        notFoundDoc("member.not_found: the team has no such member"),
+        forbiddenDoc("the member is the Owner, the caller themselves, or has a role beyond the caller's own"),
+        notFoundDoc(documented("member.not_found", "the team has no such member")),
       ],
       handle: async (ctx, { params }) => {
         const by = await api.actorOf(ctx);

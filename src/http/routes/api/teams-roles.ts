@@ -10,7 +10,8 @@ import { TEAM_PERMISSIONS } from "../../../services/team-roles.ts";
 import { catalogueError } from "../../errors.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
-import { TAGS, notFoundDoc, roleParams, teamParams, type TeamApi } from "./teams-shared.ts";
+import { TAGS, forbiddenDoc, invalidDoc, notFoundDoc, roleParams, teamParams, type TeamApi } from "./teams-shared.ts";
+import { documented } from "./declared-errors.ts";
 import { iso, when } from "./schemas.ts";
 
 export const teamRole = z.object({
@@ -69,8 +70,8 @@ export function teamRoleRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       description: "Its key comes from the name. Audited (team.role.created) with the caller as actor.",
       response: { status: 201, description: "the new role", schema: teamRole },
       errors: [
-        { status: 400, description: "request.invalid with data.field name (length, taken) or permissions (unknown code, \"*\", admin codes)" },
-        { status: 403, description: "permission.denied: grants beyond the caller's own permissions" },
+        invalidDoc("data.field name (length, taken) or permissions (unknown code, \"*\", admin codes)"),
+        forbiddenDoc("grants beyond the caller's own permissions"),
         notFoundDoc(),
       ],
       handle: async (ctx, { params, body }) => {
@@ -86,9 +87,9 @@ export function teamRoleRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       description: "What is left out stays as it is; the key (what tokens say) never changes. Owner is not editable. Audited (team.role.updated) with the caller as actor.",
       response: { status: 200, description: "the role now", schema: teamRole },
       errors: [
-        { status: 400, description: "request.invalid with data.field name or permissions" },
-        { status: 403, description: "permission.denied: the Owner role, or a role or grants beyond the caller's own permissions" },
-        notFoundDoc("role.not_found: the team has no such role"),
+        invalidDoc("data.field name or permissions"),
+        forbiddenDoc("the Owner role, or a role or grants beyond the caller's own permissions"),
+        notFoundDoc(documented("role.not_found", "the team has no such role")),
       ],
       handle: async (ctx, { params, body }) => {
         const by = await api.actorOf(ctx);
@@ -105,8 +106,8 @@ export function teamRoleRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       description: "Its pending invitations go with it. Audited (team.role.deleted) with the caller as actor.",
       response: { status: 204, description: "deleted" },
       errors: [
-        { status: 403, description: "permission.denied: a built-in role, a role members hold, or one beyond the caller's own permissions" },
-        notFoundDoc("role.not_found: the team has no such role"),
+        forbiddenDoc("a built-in role, a role members hold, or one beyond the caller's own permissions"),
+        notFoundDoc(documented("role.not_found", "the team has no such role")),
       ],
       handle: async (ctx, { params }) => {
         const by = await api.actorOf(ctx);

@@ -9,9 +9,10 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { TeamActorRef, TeamRefusal } from "../../../services/team-roles.ts";
-import { AppError, catalogueError } from "../../errors.ts";
+import { catalogueError, type AppError } from "../../errors.ts";
 import { userOf } from "./openapi.ts";
 import { fieldInvalid } from "./request-invalid.ts";
+import { documented, type DocumentedError } from "./declared-errors.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
 export const TAGS = ["Teams"];
@@ -29,9 +30,13 @@ export const roleRef = z.object({ id: z.uuid(), key: z.string(), name: z.string(
 
 export type TeamApiError = "member" | "role" | "invitation" | "transfer";
 
-const TEAM_NOT_FOUND = "team.not_found: there is no such team, or the caller is not one of its members (and is not a provider admin with gatehouse.admin.teams.manage)";
-/** the documented 404 of a team route, with what else it can be missing */
-export const notFoundDoc = (...also: string[]) => ({ status: 404, description: [TEAM_NOT_FOUND, ...also].join("; ") });
+const TEAM_NOT_FOUND = documented("team.not_found#member", "there is no such team, or the caller is not one of its members (and is not a provider admin with gatehouse.admin.teams.manage)");
+/** the documented 404 of a team route, with what else it can be missing (each documented(code, when)) */
+export const notFoundDoc = (...also: DocumentedError[]) => ({ status: 404, description: [TEAM_NOT_FOUND, ...also].map((d) => d.description).join("; ") });
+/** a team service's refusal of the caller's role (permission.denied with the service's words), `when` */
+export const forbiddenDoc = (when: string) => documented("permission.denied#refused", when);
+/** a field the team service refused (400 request.invalid with data.field), `when` */
+export const invalidDoc = (when: string) => documented("request.invalid", when);
 
 const REFUSALS = new Set(["not_found", "forbidden", "invalid"]);
 const isRefusal = (result: { outcome: string }): result is TeamRefusal => REFUSALS.has(result.outcome);
@@ -55,10 +60,10 @@ export function createTeamApi(app: AppContext) {
     switch (refusal.outcome) {
       case "not_found":
         if (missing && (await teamVisible(teamId, by))) return catalogueError(`${missing}.not_found`);
-        // not the catalogue's team.not_found words (the admin area's "There is no such team."): a member's view
-        return new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.");
+        // not the admin area's words ("There is no such team."): a member's view
+        return catalogueError("team.not_found#member");
       case "forbidden":
-        return new AppError("permission.denied", 403, refusal.message);
+        return catalogueError("permission.denied#refused", undefined, { message: refusal.message });
       case "invalid":
         return fieldInvalid("body", refusal.field, refusal.message);
     }

@@ -8,9 +8,10 @@ import type { AppContext } from "../../web-context.ts";
 import type { DomainRefusal, DomainView } from "../../../services/federation/team-domains.ts";
 import { MAX_GROUP_ROLES } from "../../../services/federation/team-domains.ts";
 import type { TeamActorRef } from "../../../services/team-roles.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
+import { documented } from "./declared-errors.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
-import { notFoundDoc, teamParams, type TeamApi } from "./teams-shared.ts";
+import { invalidDoc, notFoundDoc, teamParams, type TeamApi } from "./teams-shared.ts";
 import { iso, when } from "./schemas.ts";
 
 const TAGS = ["Team SSO"];
@@ -50,12 +51,12 @@ export function teamSsoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
   /** the answer, or the refusal as the API's error (a missing domain of a visible team: domain.not_found) */
   async function settle<R extends { outcome: string }>(teamId: string, by: TeamActorRef, r: R | DomainRefusal): Promise<R> {
     switch (r.outcome) {
-      case "conflict": throw new AppError("domain.taken", 409, (r as { message: string }).message);
-      case "unverified": throw new AppError("domain.unverified", 400, (r as { message: string }).message);
-      case "dns_unavailable": throw new AppError("domain.dns_unavailable", 503, (r as { message: string }).message, { retryAfter: 30 });
+      case "conflict": throw catalogueError("domain.taken", undefined, { message: (r as { message: string }).message });
+      case "unverified": throw catalogueError("domain.unverified", undefined, { message: (r as { message: string }).message });
+      case "dns_unavailable": throw catalogueError("domain.dns_unavailable", { retryAfter: 30 }, { message: (r as { message: string }).message });
       case "not_found": {
         const listed = await domains.list(teamId, by);
-        if (listed.outcome === "ok") throw new AppError("domain.not_found", 404, "This team has no such domain.");
+        if (listed.outcome === "ok") throw catalogueError("domain.not_found");
         return api.settle(teamId, by, listed) as never;
       }
       default: return api.settle(teamId, by, r as R) as Promise<R>;
@@ -66,7 +67,7 @@ export function teamSsoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
     return settle(teamId, by, await act(by));
   };
   const access = { token: "user", team: OWNER } as const;
-  const errors = [{ status: 400, description: "request.invalid (data.field domain, connector, defaultRole, groupRoles, ssoRequired)" }];
+  const errors = [invalidDoc("data.field domain, connector, defaultRole, groupRoles, ssoRequired")];
 
   return [
     defineRoute({
@@ -80,13 +81,13 @@ export function teamSsoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       summary: "Add an email domain (unverified; publish its TXT record, then verify)",
       description: "Audited (team.domain.added). A domain another team verified is refused (409 domain.taken).",
       response: { status: 201, description: "the new domain with its TXT record", schema: teamDomain },
-      errors: [...errors, { status: 409, description: "domain.taken: verified by another team, or already this team's" }, notFoundDoc()],
+      errors: [...errors, documented("domain.taken", "verified by another team, or already this team's"), notFoundDoc()],
       handle: async (ctx, { params, body }) => viewOf((await call(ctx, params.teamId, (by) => domains.add(params.teamId, by, body.domain, api.request(ctx)))).domain),
     }),
     defineRoute({
       method: "get", path: "/api/v1/teams/:teamId/domains/:domainId", tags: TAGS, access, params: domainParams, query: z.strictObject({}),
       summary: "One of the team's email domains", response: { status: 200, description: "the domain", schema: teamDomain },
-      errors: [notFoundDoc("domain.not_found")],
+      errors: [notFoundDoc(documented("domain.not_found"))],
       handle: async (ctx, { params }) => viewOf((await call(ctx, params.teamId, (by) => domains.get(params.teamId, by, params.domainId))).domain),
     }),
     defineRoute({
@@ -95,8 +96,8 @@ export function teamSsoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       description: "Looks up the TXT record `_gatehouse.<domain>` (DNS_SERVERS); verified when one of its values is exactly `gatehouse-domain-verification=<token>`. Audited (team.domain.verified, or team.domain.verification_failed with the reason).",
       response: { status: 200, description: "the verified domain", schema: teamDomain },
       errors: [
-        { status: 400, description: "domain.unverified: no TXT record, or not the expected value (the message says which)" },
-        { status: 409, description: "domain.taken: another team verified it first" }, { status: 503, description: "domain.dns_unavailable: DNS did not answer" }, notFoundDoc("domain.not_found"),
+        documented("domain.unverified", "no TXT record, or not the expected value (the message says which)"),
+        documented("domain.taken", "another team verified it first"), documented("domain.dns_unavailable", "DNS did not answer"), notFoundDoc(documented("domain.not_found")),
       ],
       handle: async (ctx, { params }) => viewOf((await call(ctx, params.teamId, (by) => domains.verify(params.teamId, by, params.domainId, api.request(ctx)))).domain),
     }),
@@ -105,13 +106,13 @@ export function teamSsoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       summary: "Route the domain to a provider, require SSO, map groups to roles",
       description: "A provider or SSO required need a verified domain; SSO required needs a provider. Audited (team.domain.updated).",
       response: { status: 200, description: "the domain as saved", schema: teamDomain },
-      errors: [...errors, notFoundDoc("domain.not_found")],
+      errors: [...errors, notFoundDoc(documented("domain.not_found"))],
       handle: async (ctx, { params, body }) => viewOf((await call(ctx, params.teamId, (by) => domains.update(params.teamId, by, params.domainId, body, api.request(ctx)))).domain),
     }),
     defineRoute({
       method: "delete", path: "/api/v1/teams/:teamId/domains/:domainId", tags: TAGS, access, params: domainParams,
       summary: "Remove a domain (its routing and SSO requirement go with it; memberships stay)",
-      response: { status: 204, description: "removed" }, errors: [notFoundDoc("domain.not_found")],
+      response: { status: 204, description: "removed" }, errors: [notFoundDoc(documented("domain.not_found"))],
       handle: async (ctx, { params }) => { await call(ctx, params.teamId, (by) => domains.remove(params.teamId, by, params.domainId, api.request(ctx))); },
     }),
   ];

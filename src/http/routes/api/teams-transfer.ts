@@ -9,7 +9,8 @@ import type { PendingTransfer } from "../../../services/ownership.ts";
 import type { TeamActorRef } from "../../../services/team-roles.ts";
 import { catalogueError } from "../../errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "./openapi.ts";
-import { TAGS, notFoundDoc, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
+import { TAGS, invalidDoc, notFoundDoc, teamParams, uuidField, type TeamApi } from "./teams-shared.ts";
+import { documented } from "./declared-errors.ts";
 import { iso, when } from "./schemas.ts";
 
 const OWNER = "*";
@@ -51,9 +52,9 @@ export function teamTransferRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       description: "Emails the member a single-use link (OWNERSHIP_TRANSFER_TTL). When they accept, signed in, they become Owner and the Owner a Manager, together; until then nothing changes. An earlier pending transfer is cancelled. Audited (team.ownership.transfer_started) with the caller as actor.",
       response: { status: 201, description: "the pending transfer, and how many earlier ones it replaced", schema: z.object({ transfer: ownershipTransfer, replaced: z.number().int() }).meta({ id: "TeamOwnershipTransferStarted" }) },
       errors: [
-        { status: 400, description: "request.invalid with data.field toUserId: not a member of this team (or disabled), or already the Owner" },
+        invalidDoc("data.field toUserId: not a member of this team (or disabled), or already the Owner"),
         notFoundDoc(),
-        { status: 429, description: "rate_limited: the caller's hourly invitations and transfers are spent (Retry-After says when to try again); nothing was sent" },
+        documented("rate_limited", "the caller's hourly invitations and transfers are spent (Retry-After says when to try again); nothing was sent"),
       ],
       handle: async (ctx, { params, body }) => {
         const by = await api.actorOf(ctx);
@@ -72,7 +73,7 @@ export function teamTransferRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       summary: "Cancel the team's pending ownership transfer",
       description: "Its link stops working. Audited (team.ownership.transfer_cancelled) with the caller as actor.",
       response: { status: 204, description: "cancelled" },
-      errors: [notFoundDoc("transfer.not_found: the team has no pending transfer")],
+      errors: [notFoundDoc(documented("transfer.not_found", "the team has no pending transfer"))],
       handle: async (ctx, { params }) => {
         const by = await api.actorOf(ctx);
         const result = await api.settle(params.teamId, by, await services.ownership.cancel(params.teamId, by, api.request(ctx)));

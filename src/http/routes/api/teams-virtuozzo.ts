@@ -12,7 +12,8 @@ import { asAdmin } from "../../../services/team-admin.ts";
 import type { TeamActorRef } from "../../../services/team-roles.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError, type AppError } from "../../errors.ts";
+import { documented } from "./declared-errors.ts";
 import { tokenOf } from "./auth.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
 import { fieldInvalid } from "./request-invalid.ts";
@@ -47,20 +48,22 @@ const viewOf = (v: View): z.input<typeof linkView> => v
 /** a refusal as the API's error; `storedCredentials`: the platform refused the team's stored credentials (not the caller's) */
 export function virtuozzoError(r: VirtuozzoRefusal, storedCredentials = false): AppError {
   switch (r.outcome) {
-    case "forbidden": return new AppError("permission.denied", 403, r.message);
+    case "forbidden": return catalogueError("permission.denied#refused", undefined, { message: r.message });
     case "invalid": return fieldInvalid("body", r.field, r.message);
-    case "not_linked": return new AppError("virtuozzo.not_linked", 404, r.message);
-    case "suspended": return new AppError("virtuozzo.link_suspended", 409, r.message);
-    case "credentials_refused": return new AppError("virtuozzo.credentials_refused", storedCredentials ? 409 : 400, r.message);
-    case "group_refused": return new AppError("virtuozzo.group_type_refused", 403, r.message, { groupType: r.groupType });
-    case "unavailable": return new AppError("virtuozzo.unavailable", 503, r.message, { retryAfter: RETRY_AFTER });
-    case "malformed": return new AppError("virtuozzo.bad_answer", 502, r.message, { retryAfter: RETRY_AFTER });
+    case "not_linked": return catalogueError("virtuozzo.not_linked", undefined, { message: r.message });
+    case "suspended": return catalogueError("virtuozzo.link_suspended", undefined, { message: r.message });
+    case "credentials_refused": return catalogueError(storedCredentials ? "virtuozzo.credentials_refused#stored" : "virtuozzo.credentials_refused", undefined, { message: r.message });
+    case "group_refused": return catalogueError("virtuozzo.group_type_refused", { groupType: r.groupType }, { message: r.message });
+    case "unavailable": return catalogueError("virtuozzo.unavailable", { retryAfter: RETRY_AFTER }, { message: r.message });
+    case "malformed": return catalogueError("virtuozzo.bad_answer", { retryAfter: RETRY_AFTER }, { message: r.message });
   }
 }
 
+const NOT_LINKED = documented("virtuozzo.not_linked", "the team has no platform link");
+const SUSPENDED = documented("virtuozzo.link_suspended", "the Owner changed; the new Owner confirms the link");
 const PLATFORM_ERRORS = [
-  { status: 502, description: "virtuozzo.bad_answer: the platform's answer did not have the documented shape (Retry-After)" },
-  { status: 503, description: "virtuozzo.unavailable: the platform did not answer in time (VIRTUOZZO_REQUEST_TIMEOUT_MS) or failed (Retry-After); nothing was changed" },
+  documented("virtuozzo.bad_answer", "the platform's answer did not have the documented shape (Retry-After)"),
+  documented("virtuozzo.unavailable", "the platform did not answer in time (VIRTUOZZO_REQUEST_TIMEOUT_MS) or failed (Retry-After); nothing was changed"),
 ];
 
 export function teamVirtuozzoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
@@ -93,8 +96,9 @@ export function teamVirtuozzoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       description: "Owner only. Gatehouse signs in to the platform with these credentials, reads the account's user info and group type, and signs out; the group type must be one of VIRTUOZZO_ALLOWED_GROUP_TYPES. Then the password is stored encrypted with the master key and the team's cached session is purged. Audited (virtuozzo.linked, or virtuozzo.link.refused); the password is never logged or audited.",
       response: { status: 200, description: "the link", schema: linkView },
       errors: [
-        { status: 400, description: "virtuozzo.credentials_refused: the platform refused the login or password (nothing stored); request.invalid with data.field platformUrl: not a configured platform" },
-        { status: 403, description: "virtuozzo.group_type_refused: the account's group type is not allowed (data.groupType)" },
+        documented("virtuozzo.credentials_refused", "the platform refused the login or password (nothing stored)"),
+        documented("request.invalid", "data.field platformUrl: not a configured platform"),
+        documented("virtuozzo.group_type_refused", "the account's group type is not allowed (data.groupType)"),
         ...PLATFORM_ERRORS,
       ],
       handle: async (ctx, { params, body }) => viewOf(settle(await vz.link(params.teamId, await api.actorOf(ctx), body, api.request(ctx))).view),
@@ -104,7 +108,7 @@ export function teamVirtuozzoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       summary: "The new Owner takes over the team's suspended platform link",
       description: "After an ownership transfer the link is suspended (no sessions) until the new Owner confirms it: the stored credentials are checked against the platform again. Audited (virtuozzo.link.confirmed).",
       response: { status: 200, description: "the link, active", schema: linkView },
-      errors: [{ status: 404, description: "virtuozzo.not_linked" }, { status: 400, description: "virtuozzo.credentials_refused: the stored credentials no longer work; link again" }, { status: 403, description: "virtuozzo.group_type_refused" }, ...PLATFORM_ERRORS],
+      errors: [NOT_LINKED, documented("virtuozzo.credentials_refused", "the stored credentials no longer work; link again"), documented("virtuozzo.group_type_refused", "the account's group type is no longer allowed (data.groupType)"), ...PLATFORM_ERRORS],
       handle: async (ctx, { params }) => viewOf(settle(await vz.confirm(params.teamId, await api.actorOf(ctx), api.request(ctx))).view),
     }),
     defineRoute({
@@ -112,7 +116,7 @@ export function teamVirtuozzoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       summary: "Unlink the team's platform account",
       description: "The Owner or a provider admin. The stored credentials are deleted and the cached session purged and signed out. Audited (virtuozzo.unlinked).",
       response: { status: 204, description: "unlinked" },
-      errors: [{ status: 404, description: "virtuozzo.not_linked" }],
+      errors: [NOT_LINKED],
       handle: async (ctx, { params }) => { settle(await vz.unlink(params.teamId, await api.actorOf(ctx), api.request(ctx))); },
     }),
     defineRoute({
@@ -120,7 +124,7 @@ export function teamVirtuozzoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       body: z.strictObject({ clientIds: z.array(z.string().min(1).max(200)).max(50) }).meta({ id: "VirtuozzoClients" }),
       summary: "Which relying parties may get the team's platform session with their client_credentials token",
       response: { status: 200, description: "the authorized clients", schema: z.object({ clientIds: z.array(z.string()) }) },
-      errors: [{ status: 404, description: "virtuozzo.not_linked" }],
+      errors: [NOT_LINKED],
       handle: async (ctx, { params, body }) => ({ clientIds: settle(await vz.setClients(params.teamId, await api.actorOf(ctx), body.clientIds, api.request(ctx))).clientIds }),
     }),
     defineRoute({
@@ -129,9 +133,9 @@ export function teamVirtuozzoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       description: "For a member whose team role has virtuozzo.session.read (or the Owner, or a provider admin), or a relying party's client_credentials token when the Owner authorized that client. Cached in Redis per team; a request finding less than VIRTUOZZO_SAFETY_WINDOW_SECONDS left signs in anew, once across all processes. Sessions come only from the current Owner's link. Refusals are audited (virtuozzo.session.denied).",
       response: { status: 200, description: "the session and its expiry", schema: sessionView },
       errors: [
-        { status: 403, description: "permission.denied: not a member with virtuozzo.session.read, or a client the Owner did not authorize" },
-        { status: 404, description: "virtuozzo.not_linked" },
-        { status: 409, description: "virtuozzo.link_suspended (the Owner changed; the new Owner confirms the link); virtuozzo.credentials_refused (the platform refused the stored credentials; the cache was purged)" },
+        documented("permission.denied#refused", "not a member with virtuozzo.session.read, or a client the Owner did not authorize"),
+        NOT_LINKED,
+        SUSPENDED, documented("virtuozzo.credentials_refused#stored", "the platform refused the stored credentials; the cache was purged"),
         ...PLATFORM_ERRORS,
       ],
       handle: async (ctx, { params }) => {
@@ -144,7 +148,7 @@ export function teamVirtuozzoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       method: "post", path: "/api/v1/teams/:teamId/virtuozzo/session/refresh", tags: TAGS, access: owner, params: teamParams,
       summary: "Force a new platform session (Owner or provider admin)",
       response: { status: 200, description: "the new session", schema: sessionView },
-      errors: [{ status: 404, description: "virtuozzo.not_linked" }, { status: 409, description: "virtuozzo.link_suspended; virtuozzo.credentials_refused" }, ...PLATFORM_ERRORS],
+      errors: [NOT_LINKED, SUSPENDED, documented("virtuozzo.credentials_refused#stored", "the platform refused the stored credentials; the cache was purged"), ...PLATFORM_ERRORS],
       handle: async (ctx, { params }) => {
         const got = settle(await vz.refresh(params.teamId, await api.actorOf(ctx), api.request(ctx)), true);
         ctx.set("Cache-Control", "no-store");

@@ -18,7 +18,7 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Outcome } from "../../../flows/login/types.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { SLUG_PATTERN } from "../../../services/federation/connectors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";
@@ -41,7 +41,7 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
   const { services } = app;
   const slugOf = (raw: unknown) => {
     const slug = String(raw ?? "");
-    if (!SLUG_PATTERN.test(slug)) throw new AppError("federation.unknown_provider", 404, "There is no such sign-in provider.");
+    if (!SLUG_PATTERN.test(slug)) throw catalogueError("federation.unknown_provider");
     return slug;
   };
 
@@ -51,11 +51,11 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
     h.verifyCsrf(ctx, interaction.uid);
     await app.rateLimits.loginPerIp.consume(ctx.ip);
     const connector = await services.connectors.findBySlug(slugOf(ctx.params.slug));
-    if (!connector?.enabled) throw new AppError("federation.unknown_provider", 404, "There is no such sign-in provider.", { startOverUrl: `/interaction/${interaction.uid}` });
+    if (!connector?.enabled) throw catalogueError("federation.unknown_provider", { startOverUrl: `/interaction/${interaction.uid}` });
     const started = await services.upstream.start(connector, interaction.uid);
     if (started.outcome === "unavailable") {
       ctx.set("Retry-After", "30");
-      throw new AppError("login.upstream_unavailable", 503, `${connector.name} did not answer in time. Try again in a moment, or use another way to sign in.`, { startOverUrl: `/interaction/${interaction.uid}` });
+      throw catalogueError("login.upstream_unavailable", { startOverUrl: `/interaction/${interaction.uid}` }, { connector: connector.name });
     }
     ctx.status = 303;
     ctx.redirect(started.url);
@@ -69,7 +69,7 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
       // anyone can call this: limited per IP before anything is written
       await app.rateLimits.loginPerIp.consume(ctx.ip);
       await services.upstream.strayCallback(slug, { ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
-      throw new AppError("login.upstream_failed", 400, "This sign-in through another provider has expired or was already used. Go back to the application and sign in again.");
+      throw catalogueError("login.upstream_failed");
     }
     ctx.status = 303;
     ctx.redirect(`/interaction/${encodeURIComponent(uid)}/federation/${slug}/callback?${ctx.querystring}`);
@@ -78,7 +78,7 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
   router.get("/federation/:slug/jwks", async (ctx) => {
     const connector = await services.connectors.findBySlug(slugOf(ctx.params.slug));
     // published while the connector has keys (also disabled: the upstream may check the set at any time)
-    if (!connector?.clientKeys.length) throw new AppError("federation.unknown_provider", 404, "There is no such sign-in provider.");
+    if (!connector?.clientKeys.length) throw catalogueError("federation.unknown_provider");
     ctx.type = "application/jwk-set+json";
     // a rotated key signs only after twice this (connector-keys.ts): the upstream has fetched it by then
     ctx.set("Cache-Control", `public, max-age=${JWKS_MAX_AGE}`);
@@ -89,7 +89,7 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
     const slug = slugOf(ctx.params.slug);
     const interaction = await h.load(ctx);
     h.requireLogin(interaction);
-    if (ctx.querystring.length > MAX_QUERY) throw new AppError("login.upstream_failed", 400, "That answer from the sign-in provider is too large.", { startOverUrl: `/interaction/${interaction.uid}` });
+    if (ctx.querystring.length > MAX_QUERY) throw catalogueError("login.upstream_failed#long_query", { startOverUrl: `/interaction/${interaction.uid}` });
     await app.rateLimits.loginPerIp.consume(ctx.ip);
     const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream", slug, query: ctx.querystring, remember: false });
     return answerUpstream(ctx, interaction, outcome);

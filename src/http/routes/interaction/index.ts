@@ -5,7 +5,7 @@
 // POST checks CSRF; bad input re-renders the page with a message and changes nothing.
 import type Router from "@koa/router";
 import type { AppContext } from "../../web-context.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { parseBody } from "../../body.ts";
 import { createInteractionHelpers } from "./shared.ts";
 import { createLoginHandlers } from "./login.ts";
@@ -43,7 +43,7 @@ export function registerInteractionRoutes(router: Router, app: AppContext) {
     if (interaction.prompt.name === "login") return (await stepUp(ctx, interaction)) ? undefined : login.render(ctx, interaction, {});
     if (interaction.prompt.name === "team") return team.show(ctx, interaction);
     if (interaction.prompt.name === "consent") return consent.render(ctx, interaction);
-    throw new AppError("interaction.unknown_prompt", 400, "This sign-in step is not supported.");
+    throw catalogueError("interaction.unknown_prompt");
   });
   router.post("/interaction/:uid/login", body, async (ctx) => login.submit(ctx, await h.load(ctx)));
   router.post("/interaction/:uid/passkey", body, async (ctx) => login.submitPasskey(ctx, await h.load(ctx)));

@@ -7,11 +7,13 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Outcome } from "../../../flows/login/types.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { parseIdentifier, USERNAME_PATTERN } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
-import { wording } from "./messages.ts";
+import { refusalError, wording } from "./messages.ts";
+import { localeOf } from "../../locale.ts";
+import { translator } from "../../../lib/i18n/index.ts";
 import { passkeyResponse } from "./passkey.ts";
 import { createRegistrationReturn } from "../registration-return.ts";
 import { clientBrandLocals } from "./client-brand.ts";
@@ -107,7 +109,7 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
     const started = await app.services.upstream.start(connector, interaction.uid);
     if (started.outcome === "unavailable") {
       ctx.set("Retry-After", "30");
-      throw new AppError("login.upstream_unavailable", 503, `${connector.name} did not answer in time. Try again in a moment, or use another way to sign in.`, { startOverUrl: `/interaction/${interaction.uid}` });
+      throw catalogueError("login.upstream_unavailable", { startOverUrl: `/interaction/${interaction.uid}` }, { connector: connector.name });
     }
     ctx.status = 303;
     ctx.redirect(started.url);
@@ -130,7 +132,7 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
     const { status, message, key } = wording(outcome);
     if (outcome.code === "login.busy") {
       ctx.set("Retry-After", String(outcome.retryAfter ?? 2));
-      throw new AppError(outcome.code, status, message);
+      throw refusalError(outcome);
     }
     if (outcome.code === "login.unverified") {
       // not a dead end: a new link can be sent from here (it resumes this sign-in), or the user goes back to it
@@ -142,7 +144,8 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
         ...(outcome.email ? { returnProof: appReturn.proofFor(signIn, outcome.email) } : {}),
       }, status);
     }
-    return render(ctx, interaction, { identifier, error: message, errorKey: key, status });
+    // in the page's language, values included (the SSO requirement names its team and domain: messages.ts)
+    return render(ctx, interaction, { identifier, error: wording(outcome).say(translator(localeOf(ctx, app.config.defaultLocale))), errorKey: key, status });
   }
 
   return { render, submit, submitPasskey, refusedOrOn };

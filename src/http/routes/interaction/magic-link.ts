@@ -13,11 +13,11 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Outcome } from "../../../flows/login/types.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { normalizeEmail } from "../../../services/identifiers.ts";
 import { MAGIC_CODE_TTL, MAGIC_LINK_TTL } from "../../../services/magic-links/index.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
-import { wording } from "./messages.ts";
+import { refusalError, wording } from "./messages.ts";
 import { sayer } from "../../locale.ts";
 import { emailedLinkPages, linkBinding } from "../../emailed-link-pages.ts";
 
@@ -35,7 +35,7 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
   const binding = (token: string) => linkBinding("magic", token);
   const invalid = (ctx: Context) => linkPages.page(ctx, "magic-link-invalid", { title: "This link is no longer valid" }, 400);
   const enabled = () => {
-    if (!app.config.magicLinks.enabled) throw new AppError("not_found", 404, "Not found");
+    if (!app.config.magicLinks.enabled) throw catalogueError("not_found#page");
   };
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
   const browserOf = (ctx: Context) => ctx.cookies.get(cookieName) ?? undefined;
@@ -60,7 +60,7 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     if (outcome.kind === "refused" && outcome.code === "login.magic_code_invalid") return onCodeRefused();
     if (outcome.kind === "refused" && outcome.code === "login.magic_link_invalid") return invalid(ctx);
     if (outcome.kind === "refused" && outcome.code === "login.unverified") {
-      throw new AppError(outcome.code, wording(outcome).status, wording(outcome).message, { startOverUrl: `/interaction/${interaction.uid}` });
+      throw refusalError(outcome, { startOverUrl: `/interaction/${interaction.uid}` });
     }
     return h.answer(ctx, interaction, outcome);
   }
@@ -71,7 +71,7 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     h.requireLogin(interaction);
     h.verifyCsrf(ctx, interaction.uid);
     const parsed = requestBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) throw new AppError("magic_link.bad_request", 400, parsed.error.issues[0]?.message ?? "Enter your email address", { startOverUrl: `/interaction/${interaction.uid}` });
+    if (!parsed.success) throw catalogueError("magic_link.bad_request", { startOverUrl: `/interaction/${interaction.uid}` }, { message: parsed.error.issues[0]?.message ?? "Enter your email address" });
     const { email, remember } = parsed.data;
     await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
     await app.rateLimits.magicLinkPerIdentifier.consume(normalizeEmail(email));

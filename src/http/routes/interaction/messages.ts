@@ -2,6 +2,7 @@
 // only this file words it).
 import type { Refusal, RefusalCode } from "../../../flows/login/types.ts";
 import type { MessageKey, Translate } from "../../../lib/i18n/index.ts";
+import { AppError } from "../../errors.ts";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -36,10 +37,10 @@ const CATALOGUE: Record<RefusalCode, { status: number; message: (r: Refusal) => 
 
 /**
  * each refusal's words in the catalogues (lib/i18n, en-signin.ts; the English texts above are the same words): a
- * key, or a key and its {count}. A refusal that brings its own text (`r.message`: the SSO requirement naming the
- * team and domain, a rate limit's wording) stays in that English text.
+ * key, or a key and its values. A refusal that brings its own text (`r.message`: a rate limit's wording) stays in
+ * that English text; the SSO requirement brings its team, domain and provider too and is said with them.
  */
-const KEYS: Record<RefusalCode, MessageKey | ((r: Refusal) => [MessageKey, Record<string, number>])> = {
+const KEYS: Record<RefusalCode, MessageKey | ((r: Refusal) => [MessageKey, Record<string, string | number>])> = {
   "login.invalid_credentials": "refusal.invalidCredentials", "login.unverified": "refusal.unverified", "login.busy": "refusal.busy",
   "login.invalid_code": "refusal.invalidCode", "login.expired": "refusal.startAgain", "login.team_required": "refusal.teamRequired",
   "device.wrong_code": (r) => [r.attemptsLeft === 1 ? "refusal.deviceWrongCode.one" : "refusal.deviceWrongCode.other", { count: r.attemptsLeft ?? 0 }],
@@ -52,7 +53,12 @@ const KEYS: Record<RefusalCode, MessageKey | ((r: Refusal) => [MessageKey, Recor
   "login.upstream_link_required": "refusal.upstreamLinkRequired",
 };
 
-const keyOf = (r: Refusal): [MessageKey, Record<string, number>?] | undefined => {
+const keyOf = (r: Refusal): [MessageKey, Record<string, string | number>?] | undefined => {
+  // the SSO requirement's text with its team, domain and provider (lib/i18n/en-teams.ts)
+  if (r.code === "login.sso_required" && r.sso) {
+    const { team, domain, connector } = r.sso;
+    return connector ? ["teamSso.requiredVia", { team, domain, connector }] : ["teamSso.required", { team, domain }];
+  }
   if (r.message) return undefined;
   const k = KEYS[r.code];
   return typeof k === "function" ? k(r) : [k];
@@ -70,3 +76,6 @@ export const wording = (r: Refusal) => {
     say: (t: Translate) => (found ? t(found[0], found[1]) : message),
   };
 };
+
+/** a refusal that ends the step as the error page's error: its code, with its status and words from here */
+export const refusalError = (r: Refusal, data?: Record<string, unknown>) => new AppError(r.code, CATALOGUE[r.code].status, CATALOGUE[r.code].message(r), data);

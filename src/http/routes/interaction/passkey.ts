@@ -10,7 +10,7 @@ import type { Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { MAX_RESPONSE_CHARS } from "../../../services/passkeys/responses.ts";
 import type { InteractionHelpers } from "./shared.ts";
 
@@ -25,7 +25,7 @@ export function registerPasskeyOptions(router: Router, _app: AppContext, h: Inte
     h.requireLogin(interaction);
     h.verifyCsrf(ctx, interaction.uid);
     const parsed = optionsBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) throw new AppError("passkey.bad_request", 400, "Say which factor the passkey is for (first or second).");
+    if (!parsed.success) throw catalogueError("passkey.bad_request");
     // not rate-limited: one challenge per interaction and factor (a new one replaces the old), and the answers
     // are (the sign-in form's limits); the page asks on every load for the autofill
     const options = await engine.passkeyOptions(h.facts(ctx, interaction), parsed.data.factor === "first" ? "first_factor" : "second_factor");

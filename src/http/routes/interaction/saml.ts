@@ -18,7 +18,7 @@ import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Outcome } from "../../../flows/login/types.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { parseBody } from "../../body.ts";
 import { SLUG_PATTERN } from "../../../services/federation/connectors.ts";
 import { MAX_SAML_RESPONSE } from "../../../services/federation/saml.ts";
@@ -37,7 +37,7 @@ export function registerSamlRoutes(router: Router, app: AppContext, h: Interacti
   const samlConnector = async (raw: unknown) => {
     const slug = String(raw ?? "");
     const c = SLUG_PATTERN.test(slug) ? await services.connectors.findBySlug(slug) : null;
-    if (!c || c.kind !== "saml") throw new AppError("federation.unknown_provider", 404, "There is no such SAML sign-in provider.");
+    if (!c || c.kind !== "saml") throw catalogueError("federation.unknown_provider#saml");
     return c;
   };
   const refusedAtAcs = async (ctx: Context, slug: string, reason: string, detail: string) => {
@@ -58,12 +58,12 @@ export function registerSamlRoutes(router: Router, app: AppContext, h: Interacti
     const relay = field(ctx, "RelayState");
     if (response.length > MAX_SAML_RESPONSE) {
       await refusedAtAcs(ctx, c.slug, "upstream.malformed", "SAMLResponse too large");
-      throw new AppError("login.upstream_failed", 413, "That answer from the sign-in provider is too large.");
+      throw catalogueError("login.upstream_failed#too_large");
     }
     const uid = relay && relay.length <= 200 ? await services.saml.interactionOf(relay) : null;
     if (!uid || !response) {
       await refusedAtAcs(ctx, c.slug, "upstream.state", relay ? "unknown or used RelayState" : "no RelayState");
-      throw new AppError("login.upstream_failed", 400, "This sign-in through another provider has expired or was already used. Go back to the application and sign in again.");
+      throw catalogueError("login.upstream_failed");
     }
     await h.renderPage(ctx, "federation-saml-continue", {
       title: `Signing in with ${c.name}`, provider: c.name, action: `/interaction/${encodeURIComponent(uid)}/federation/${c.slug}/saml`, samlResponse: response, relayState: relay,
@@ -75,7 +75,7 @@ export function registerSamlRoutes(router: Router, app: AppContext, h: Interacti
     const interaction = await h.load(ctx);
     h.requireLogin(interaction);
     const origin = ctx.get("origin");
-    if (origin && origin !== new URL(app.config.issuer).origin) throw new AppError("csrf.foreign_origin", 403, "This form was submitted from another site.");
+    if (origin && origin !== new URL(app.config.issuer).origin) throw catalogueError("csrf.foreign_origin#form");
     await app.rateLimits.loginPerIp.consume(ctx.ip);
     const fields = new URLSearchParams({ SAMLResponse: field(ctx, "SAMLResponse"), RelayState: field(ctx, "RelayState") });
     const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream", slug: c.slug, query: fields.toString(), remember: false });

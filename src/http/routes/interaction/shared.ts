@@ -5,11 +5,11 @@ import type { Context } from "koa";
 import Provider, { errors as oidcErrors, type InteractionResults } from "oidc-provider";
 import type { AppContext } from "../../web-context.ts";
 import type { Facts, Outcome, Refusal } from "../../../flows/login/types.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import { requiredAcr } from "../../../lib/acr.ts";
-import { wording } from "./messages.ts";
+import { refusalError } from "./messages.ts";
 import { localeLocals } from "../../locale.ts";
 
 export type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
@@ -31,13 +31,10 @@ export function createInteractionHelpers(app: AppContext) {
     ctx.type = "html";
     ctx.body = await app.views.render(`pages/${page}`, { ...localeLocals(ctx, page, app.config.defaultLocale), ...locals });
   }
-  const wrongStep = () => new AppError("interaction.wrong_step", 400, "This sign-in step is already done. Go back to the application and try again.");
+  const wrongStep = () => catalogueError("interaction.wrong_step");
 
   /** the error page for a refusal that ends the step (start again) */
-  const failure = (uid: string, refusal: Refusal) => {
-    const { status, message } = wording(refusal);
-    return new AppError(refusal.code, status, message, { startOverUrl: `/interaction/${uid}` });
-  };
+  const failure = (uid: string, refusal: Refusal) => refusalError(refusal, { startOverUrl: `/interaction/${uid}` });
 
   return {
     async load(ctx: Context): Promise<Interaction> {
@@ -47,7 +44,7 @@ export function createInteractionHelpers(app: AppContext) {
         return interaction;
       } catch (err) {
         if (err instanceof oidcErrors.SessionNotFound) {
-          throw new AppError("interaction.expired", 400, "This sign-in page has expired or was opened in another browser. Go back to the application and sign in again.");
+          throw catalogueError("interaction.expired");
         }
         throw err;
       }

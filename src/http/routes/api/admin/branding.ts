@@ -9,6 +9,7 @@ import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { brandingInput, clientBrandingInput, type BrandingRefusal } from "../../../../services/branding.ts";
 import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { readLimited } from "../../admin/branding-upload.ts";
 import { LOGO_MAX_BYTES } from "../../../../services/brand-logo.ts";
@@ -42,8 +43,9 @@ const clientParams = z.strictObject({ clientId: z.string().min(1).max(200) });
 const actorOf = (ctx: Context) => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
 const refused = (r: BrandingRefusal) => catalogueError(r.code, r.message ? { problem: r.message } : undefined);
 const LOGO_ERRORS = [
-  { status: 413, description: "branding.logo_too_large: more than 256 KB" },
-  { status: 415, description: "branding.logo_type: not a PNG, JPEG or WebP image (by its bytes; SVG is refused)" },
+  documented("branding.logo_too_large", "more than 256 KB"),
+  documented("request.too_large#logo_upload", "the body is larger than 256 KB (by its Content-Length, or while it is read)"),
+  documented("branding.logo_type", "not a PNG, JPEG or WebP image (by its bytes; SVG is refused)"),
 ];
 const LOGO_DESCRIPTION = `The request body is the image itself (Content-Type image/png, image/jpeg or image/webp), at most ${LOGO_MAX_BYTES / 1024} KB; its type is read from its bytes, never from the name or header. SVG is refused: an SVG file can carry scripts.`;
 
@@ -61,7 +63,7 @@ export function adminBrandingRoutes(app: AppContext): ApiRoute[] {
       summary: "Change the instance's branding",
       description: "Shown at once by this server process, by others within 30 seconds.",
       response: { status: 200, description: "the branding after the change", schema: branding },
-      errors: [{ status: 400, description: "branding.invalid: a value is not valid (data.problem says which)" }],
+      errors: [documented("branding.invalid", "a value is not valid (data.problem says which)")],
       handle: async (ctx, { body }) => {
         const r = await use.update(actorOf(ctx), "api", body);
         if (!r.ok) throw refused(r);
@@ -83,7 +85,7 @@ export function adminBrandingRoutes(app: AppContext): ApiRoute[] {
       method: "get", path: "/api/v1/admin/clients/:clientId/branding", tags: TAGS, access: ACCESS, params: clientParams,
       summary: "A client's own branding on its sign-in and consent pages",
       response: { status: 200, description: "its values (null: the instance's applies)", schema: clientBranding },
-      errors: [{ status: 404, description: "branding.client_not_found" }],
+      errors: [documented("branding.client_not_found")],
       handle: async (_ctx, { params }) => {
         const view = await use.clientView(params.clientId);
         if (!view) throw catalogueError("branding.client_not_found");
@@ -94,7 +96,7 @@ export function adminBrandingRoutes(app: AppContext): ApiRoute[] {
       method: "put", path: "/api/v1/admin/clients/:clientId/branding", tags: TAGS, access: ACCESS, params: clientParams, body: clientBrandingBody,
       summary: "Change a client's own branding",
       response: { status: 200, description: "its branding after the change", schema: clientBranding },
-      errors: [{ status: 404, description: "branding.client_not_found" }],
+      errors: [documented("branding.client_not_found")],
       handle: async (ctx, { params, body }) => {
         const r = await use.updateClient(actorOf(ctx), "api", params.clientId, body);
         if (!r.ok) throw refused(r);
@@ -105,7 +107,7 @@ export function adminBrandingRoutes(app: AppContext): ApiRoute[] {
       method: "put", path: "/api/v1/admin/clients/:clientId/branding/logo", tags: TAGS, access: ACCESS, params: clientParams,
       summary: "Upload a client's logo", description: LOGO_DESCRIPTION,
       response: { status: 200, description: "its branding with the new logo", schema: clientBranding },
-      errors: [...LOGO_ERRORS, { status: 404, description: "branding.client_not_found" }],
+      errors: [...LOGO_ERRORS, documented("branding.client_not_found")],
       handle: async (ctx, { params }) => {
         const r = await use.updateClient(actorOf(ctx), "api", params.clientId, { logo: await readLimited(ctx, LOGO_MAX_BYTES + 1) });
         if (!r.ok) throw refused(r);

@@ -10,7 +10,8 @@ import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { connectorChangesSchema, connectorView, newConnectorSchema, type Invalid } from "../../../../services/federation/connectors.ts";
 import { PRESETS } from "../../../../services/federation/presets.ts";
-import { AppError } from "../../../errors.ts";
+import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { tokenOf } from "../auth.ts";
 import { when } from "../schemas.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
@@ -19,7 +20,7 @@ import { requestInvalid } from "../request-invalid.ts";
 
 const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.connectorsManage } as const;
 const TAGS = ["Admin: sign-in providers"];
-const NOT_FOUND = { status: 404, description: "connector.not_found: there is no such connector" };
+const NOT_FOUND = documented("connector.not_found", "there is no such connector");
 const params = z.strictObject({ connectorId: z.uuid().meta({ description: "the connector's id" }) });
 
 export const adminConnector = z.object({
@@ -42,7 +43,7 @@ export const adminConnector = z.object({
 
 export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
   const { services } = app;
-  const notFound = () => new AppError("connector.not_found", 404, "There is no such sign-in provider.");
+  const notFound = () => catalogueError("connector.not_found");
   const view = (c: Parameters<typeof connectorView>[0]) => ({
     ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug), jwksUri: c.tokenAuthMethod === "private_key_jwt" ? services.upstream.jwksUri(c.slug) : null,
     spMetadataUrl: c.kind === "saml" ? services.saml.entityId(c.slug) : null, acsUrl: c.kind === "saml" ? services.saml.acsUrl(c.slug) : null,
@@ -66,11 +67,11 @@ export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
       summary: "Add an upstream identity provider",
       description: "With `preset` (google, microsoft, gitlab, github) only slug, clientId and clientSecret are needed (microsoft: also issuer, the tenant's). Custom: kind oidc needs issuer; kind oauth2 needs the authorization, token and user-info endpoints and claimsMapping.subject; kind saml needs idpMetadata (the IdP's metadata XML) or idpEntityId, authorizationEndpoint (its HTTP-Redirect SSO URL) and samlCertificates, and no client id or secret.",
       response: { status: 201, description: "added", schema: adminConnector },
-      errors: [{ status: 409, description: "connector.slug_taken: another connector has this slug" }],
+      errors: [documented("connector.slug_taken", "another connector has this slug")],
       handle: async (ctx, { body }) => {
         const made = await services.connectors.create(body, actor(ctx));
         if (made.outcome === "invalid") throw invalid(made);
-        if (made.outcome === "slug_taken") throw new AppError("connector.slug_taken", 409, `Another sign-in provider already uses the slug "${body.slug}".`);
+        if (made.outcome === "slug_taken") throw catalogueError("connector.slug_taken", undefined, { slug: body.slug });
         return view(made.connector);
       },
     }),
@@ -108,7 +109,7 @@ export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
         ? "The new key is published in the JWKS (jwksUri) at once and signs 10 minutes later (twice the JWKS cache time), so the upstream has fetched it first; the older ones stay published until removed."
         : "The keys older than the one signing now are no longer published (a newer key still waiting stays).",
       response: { status: 200, description: "the connector with its keys (ids only)", schema: adminConnector },
-      errors: [NOT_FOUND, { status: 400, description: "request.invalid: the connector does not use private_key_jwt" }],
+      errors: [NOT_FOUND, documented("request.invalid", "the connector does not use private_key_jwt")],
       handle: async (ctx, { params: p }) => {
         const result = action === "rotate-key" ? await services.connectors.rotateKey(p.connectorId, actor(ctx)) : await services.connectors.removeOldKeys(p.connectorId, actor(ctx));
         if (result.outcome === "not_found") throw notFound();
@@ -121,11 +122,11 @@ export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
       method: "delete", path: "/api/v1/connectors/:connectorId", tags: TAGS, access: ACCESS, params,
       summary: "Delete an upstream identity provider",
       response: { status: 204, description: "deleted" },
-      errors: [NOT_FOUND, { status: 409, description: "connector.in_use: accounts are linked through it (disable it instead)" }],
+      errors: [NOT_FOUND, documented("connector.in_use", "accounts are linked through it (disable it instead)")],
       handle: async (ctx, { params: p }) => {
         const result = await services.connectors.remove(p.connectorId, actor(ctx));
         if (result.outcome === "not_found") throw notFound();
-        if (result.outcome === "in_use") throw new AppError("connector.in_use", 409, `${result.linked} account(s) sign in through this provider: disable it instead of deleting it.`, { linked: result.linked });
+        if (result.outcome === "in_use") throw catalogueError("connector.in_use", { linked: result.linked });
       },
     }),
   ];

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { AppContext } from "../../../web-context.ts";
 import { SYSTEM_ROLE_KEY } from "../../../../services/system-roles.ts";
-import { AppError, catalogueError } from "../../../errors.ts";
+import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
@@ -62,14 +62,14 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
       description: "Audited as system_role.created.",
       response: { status: 201, description: "the new system role", schema: systemRoleView },
       errors: [
-        { status: 403, description: "permission.denied: the new role would hold permissions the caller's own system role does not" },
+        documented("permission.denied#refused", "the new role would hold permissions the caller's own system role does not"),
         documented("system_role.exists", "a system role has that key"),
       ],
       handle: async (ctx, { body }) => {
         if (await roles.get(body.key)) throw catalogueError("system_role.exists", { key: body.key });
         const result = await roles.create(body, actorOf(ctx));
         if (result.outcome === "invalid") throw fieldInvalid("body", result.field, result.message);
-        if (result.outcome === "forbidden") throw new AppError("permission.denied", 403, result.message);
+        if (result.outcome === "forbidden") throw catalogueError("permission.denied#refused", undefined, { message: result.message });
         return roleView(result.role);
       },
     }),
@@ -80,14 +80,14 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
       description: "The new permissions apply to its holders' next API call or admin page. Audited as system_role.updated (before and after).",
       response: { status: 200, description: "the system role as it is now", schema: systemRoleView },
       errors: [
-        { status: 403, description: "permission.denied: the caller's own role, a role holding more than the caller's, or permissions the caller's role does not hold" },
+        documented("permission.denied#refused", "the caller's own role, a role holding more than the caller's, or permissions the caller's role does not hold"),
         documented("system_role.not_found"),
         documented("system_role.built_in", "Super Admin is built in and not editable"),
       ],
       handle: async (ctx, { params, body }) => {
         const result = await roles.update(params.key, body, actorOf(ctx));
         if (result.outcome === "not_found") throw notFound();
-        if (result.outcome === "forbidden") throw new AppError("permission.denied", 403, result.message);
+        if (result.outcome === "forbidden") throw catalogueError("permission.denied#refused", undefined, { message: result.message });
         if (result.outcome === "built_in") throw catalogueError("system_role.built_in");
         if (result.outcome === "invalid") throw fieldInvalid("body", result.field, result.message);
         return roleView(result.role);

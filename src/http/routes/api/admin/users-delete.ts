@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { AppContext } from "../../../web-context.ts";
 import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { adminDeletionRefusal } from "../../../../services/account-deletion.ts";
 import { tokenOf } from "../auth.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
@@ -20,10 +21,10 @@ export function adminUserDeleteRoutes(app: AppContext): ApiRoute[] {
       description: "Erases the account at once (whatever ACCOUNT_DELETION_GRACE_DAYS says): every session ends, every grant and token is revoked, relying parties get back-channel logouts, teams where the user is alone are deleted, the audit events about them are pseudonymised and they are emailed. Audited as user.deleted.",
       response: { status: 200, description: "deleted", schema: z.object({ deleted: z.literal(true), teamsDeleted: z.number().int() }).meta({ id: "UserDeleted" }) },
       errors: [
-        { status: 404, description: "user.not_found" },
-        { status: 403, description: "user.cannot_delete_self: your own account is deleted from its account page or DELETE /api/v1/me" },
+        documented("user.not_found"),
+        documented("user.cannot_delete_self", "your own account is deleted from its account page or DELETE /api/v1/me"),
         OUTRANKED_DOC,
-        { status: 409, description: "user.last_super_admin; user.owns_teams: the user owns a team with other members (data.teams)" },
+        documented("user.last_super_admin"), documented("user.owns_teams", "the user owns a team with other members (data.teams)"),
       ],
       handle: async (ctx, { params }) => {
         const result = await app.services.accountDeletion.deleteUser(params.userId, { ...actorOf(ctx), via: "api", clientId: tokenOf(ctx).client_id ?? null });

@@ -7,6 +7,7 @@ import { z } from "zod";
 import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { actorOf, OUTRANKED_DOC, outranked, userNotFound, userParams } from "./users-views.ts";
 import type { PasskeyView } from "../../../../services/passkeys/index.ts";
@@ -41,7 +42,7 @@ export function adminPasskeyRoutes(app: AppContext): ApiRoute[] {
       method: "get", path: "/api/v1/users/:userId/passkeys", tags: TAGS, access: READ, params: userParams,
       summary: "A user's passkeys and security keys (admin)",
       response: { status: 200, description: "the user's passkeys, oldest first", schema: z.object({ passkeys: z.array(adminPasskey) }).meta({ id: "AdminPasskeyList" }) },
-      errors: [{ status: 404, description: "user.not_found" }],
+      errors: [documented("user.not_found")],
       handle: async (_ctx, { params }) => {
         const result = await ua().passkeys(params.userId);
         if (result.outcome === "not_found") throw userNotFound();
@@ -54,7 +55,7 @@ export function adminPasskeyRoutes(app: AppContext): ApiRoute[] {
       summary: "Remove one of a user's passkeys (admin)",
       description: "Audited as passkey.removed with the admin as actorId (via api); the user is told by email.",
       response: { status: 204, description: "removed" },
-      errors: [OUTRANKED_DOC, { status: 404, description: "user.not_found, or passkey.not_found: the user has no such passkey" }],
+      errors: [OUTRANKED_DOC, documented("user.not_found"), documented("passkey.not_found", "the user has no such passkey")],
       handle: async (ctx, { params }) => {
         const result = await ua().removePasskey(params.userId, params.passkeyId, actorOf(ctx), "api");
         if (result.outcome === "outranked") throw outranked();

@@ -8,7 +8,8 @@
 import { z } from "zod";
 import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
-import { AppError } from "../../../errors.ts";
+import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
 import { actorOf, OUTRANKED_DOC, outranked, adminSession, sessionView, userNotFound, userParams } from "./users-views.ts";
@@ -31,7 +32,7 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
       method: "get", path: "/api/v1/users/:userId/sessions", tags: TAGS, access: READ, params: userParams, query: pageQuery,
       summary: "A user's live sessions, newest first (admin)",
       response: { status: 200, description: "a page of the user's live sessions", schema: z.object({ sessions: z.array(adminSession), nextCursor }).meta({ id: "UserSessionPage" }) },
-      errors: [{ status: 404, description: "user.not_found" }],
+      errors: [documented("user.not_found")],
       handle: async (_ctx, { params, query }) => {
         await ensureUser(params.userId);
         const page = pageOf(await services.sessions.listActive(params.userId), (s) => [s.startedAt.toISOString(), s.id], query);
@@ -44,13 +45,13 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
       summary: "End one of a user's sessions (admin)",
       description: "Audited as session.revoked (reason revoked_by_admin) with the admin as actorId.",
       response: { status: 204, description: "ended" },
-      errors: [OUTRANKED_DOC, { status: 404, description: "user.not_found, or session.not_found: the user has no such live session" }],
+      errors: [OUTRANKED_DOC, documented("user.not_found"), documented("session.not_found#user", "the user has no such live session")],
       handle: async (ctx, { params }) => {
         const result = await services.userAdmin.endSession(params.userId, params.sessionId, actorOf(ctx));
         if (result.outcome === "outranked") throw outranked();
         if (result.outcome === "not_found") {
           await ensureUser(params.userId);
-          throw new AppError("session.not_found", 404, "This user has no such live session.");
+          throw catalogueError("session.not_found#user");
         }
       },
     }),
@@ -60,7 +61,7 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
       summary: "End every session of a user (admin)",
       description: "Each is audited as session.revoked (reason revoked_by_admin) with the admin as actorId. POST /api/v1/users/{userId}/sign-out-everywhere also revokes the user's grants.",
       response: { status: 200, description: "the ids of the sessions ended", schema: z.object({ ended: z.array(z.string()) }).meta({ id: "EndedSessions" }) },
-      errors: [OUTRANKED_DOC, { status: 404, description: "user.not_found" }],
+      errors: [OUTRANKED_DOC, documented("user.not_found")],
       handle: async (ctx, { params }) => {
         const result = await services.userAdmin.endSessions(params.userId, actorOf(ctx));
         if (result.outcome === "outranked") throw outranked();

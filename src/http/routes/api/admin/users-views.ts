@@ -11,6 +11,7 @@ import type { AdminActor, UserDetails } from "../../../../services/user-admin.ts
 import type { UserSession } from "../../../../services/sessions/records.ts";
 import { describeLocation } from "../../../../services/request/geo.ts";
 import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { userOf } from "../openapi.ts";
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
@@ -104,7 +105,7 @@ export const roleView = (r: SystemRole): z.input<typeof systemRoleView> => ({
 export const actorOf = (ctx: Context): AdminActor => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
 
 /** the user's system role holds more than the caller's (services.userAdmin refused) */
-export const OUTRANKED_DOC = { status: 403, description: "user.outranked: the user's system role holds more than the caller's" };
+export const OUTRANKED_DOC = documented("user.outranked", "the user's system role holds more than the caller's");
 export const outranked = () => catalogueError("user.outranked");
 export const userNotFound = () => catalogueError("user.not_found");
 

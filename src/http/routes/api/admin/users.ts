@@ -8,7 +8,8 @@
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../web-context.ts";
-import { AppError, catalogueError } from "../../../errors.ts";
+import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT, nextCursor } from "../pagination.ts";
 import { actorOf, OUTRANKED_DOC, outranked, adminUser, adminUserDetails, detailsView, userNotFound, userParams, userView } from "./users-views.ts";
@@ -72,7 +73,7 @@ function userRoutes(app: AppContext): ApiRoute[] {
       summary: "One user: profile, teams and roles, two-factor state, sessions, trusted devices, lock, recent events",
       description: "Audited as user.viewed.",
       response: { status: 200, description: "the user", schema: adminUserDetails },
-      errors: [{ status: 404, description: "user.not_found" }],
+      errors: [documented("user.not_found")],
       handle: async (ctx, { params }) => {
         const result = await ua.view(params.userId, actorOf(ctx));
         if (result.outcome === "not_found") throw userNotFound();
@@ -85,19 +86,20 @@ function userRoutes(app: AppContext): ApiRoute[] {
       description: `Needs ${ADMIN_PERMISSIONS.rolesManage} as well (403 permission.denied without it). The last active Super Admin keeps the role. Audited as user.system_role_changed.`,
       response: { status: 200, description: "the user's system role now and before", schema: roleSet },
       errors: [
-        { status: 403, description: `permission.denied: the caller's system role lacks ${ADMIN_PERMISSIONS.rolesManage}, or the role given or taken holds more than the caller's own` },
-        { status: 404, description: "user.not_found" },
-        { status: 409, description: "user.last_super_admin: the last active Super Admin keeps the role" },
+        documented("permission.denied#roles_manage", `the caller's system role lacks ${ADMIN_PERMISSIONS.rolesManage}`),
+        documented("permission.denied#refused", "the role given or taken holds more than the caller's own"),
+        documented("user.not_found"),
+        documented("user.last_super_admin", "the last active Super Admin keeps the role"),
       ],
       handle: async (ctx, { params, body }) => {
         if (!(await app.services.systemRoles.canAdmin(userOf(ctx), ADMIN_PERMISSIONS.rolesManage))) {
-          throw new AppError("permission.denied", 403, `Changing a system role needs the ${ADMIN_PERMISSIONS.rolesManage} permission too.`, { permission: ADMIN_PERMISSIONS.rolesManage });
+          throw catalogueError("permission.denied#roles_manage", { permission: ADMIN_PERMISSIONS.rolesManage });
         }
         const result = await ua.setSystemRole(params.userId, body.role, actorOf(ctx));
         if (result.outcome === "not_found") throw userNotFound();
         if (result.outcome === "unknown_role") throw fieldInvalid("body", "role", "is not a system role's key (GET /api/v1/system-roles lists them)");
         if (result.outcome === "last_super_admin") throw catalogueError("user.last_super_admin");
-        if (result.outcome === "forbidden") throw new AppError("permission.denied", 403, result.message);
+        if (result.outcome === "forbidden") throw catalogueError("permission.denied#refused", undefined, { message: result.message });
         return { systemRole: body.role, previous: result.previous };
       },
     }),
@@ -113,8 +115,8 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       description: "They can no longer sign in; every session ends and every grant (so every refresh token) is revoked, and their access tokens stop working on this API. An admin cannot disable themselves (403 user.cannot_disable_self). Audited as user.disabled.",
       response: disabled,
       errors: [
-        { status: 403, description: "user.cannot_disable_self: an admin cannot disable their own account; user.outranked: the user's system role holds more than the caller's" },
-        { status: 409, description: "user.last_super_admin: the last active Super Admin cannot be disabled" },
+        documented("user.cannot_disable_self", "an admin cannot disable their own account"), OUTRANKED_DOC,
+        documented("user.last_super_admin", "the last active Super Admin cannot be disabled"),
       ],
       run: async (ctx, id) => {
         const r = await ua.disable(id, actorOf(ctx));
@@ -176,8 +178,8 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       description: "The link goes to the user's email only (the answer never has it). Audited as user.password_reset_sent.",
       response: changed("UserPasswordResetSent", "always true", "sent"),
       errors: [
-        { status: 409, description: "user.disabled: a disabled account gets no password reset" },
-        { status: 429, description: "rate_limited: the address's hourly reset budget (RATE_LIMIT_RESET_PER_IDENTIFIER, shared with /forgot-password) is spent; Retry-After says when" },
+        documented("user.disabled", "a disabled account gets no password reset"),
+        documented("rate_limited", "the address's hourly reset budget (RATE_LIMIT_RESET_PER_IDENTIFIER, shared with /forgot-password) is spent; Retry-After says when"),
       ],
       run: async (ctx, id) => {
         const r = await ua.sendPasswordReset(id, actorOf(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
@@ -191,7 +193,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
     method: "post", path: `/api/v1/users/:userId/${a.path}`, tags: TAGS, access: MANAGE, params: userParams,
     summary: a.summary, description: a.description,
     response: { status: 200, description: "done", schema: a.response },
-    errors: [{ status: 404, description: "user.not_found" }, ...(a.errors ?? [])],
+    errors: [documented("user.not_found"), ...(a.errors ?? [])],
     handle: (ctx, { params }) => a.run(ctx, params.userId),
   }));
 }

@@ -9,14 +9,15 @@ import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_TYPES } from "../../../../services/webhooks/catalogue.ts";
 import type { Invalid, WebhookEndpointView } from "../../../../services/webhooks/endpoints.ts";
-import { AppError } from "../../../errors.ts";
+import { catalogueError } from "../../../errors.ts";
+import { documented } from "../declared-errors.ts";
 import { fieldInvalid } from "../request-invalid.ts";
 import { when } from "../schemas.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 
 const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.webhooksManage } as const;
 const TAGS = ["Admin: webhooks"];
-const NOT_FOUND = { status: 404, description: "webhook.not_found: there is no such endpoint" };
+const NOT_FOUND = documented("webhook.not_found", "there is no such endpoint");
 
 const endpoint = z.object({
   id: z.uuid(),
@@ -43,7 +44,7 @@ const changeBody = newBody.partial().refine((b) => Object.keys(b).length > 0, { 
 const idParams = z.strictObject({ id: z.uuid("is not a webhook endpoint id").transform((id) => id.toLowerCase()) });
 
 const view = (e: WebhookEndpointView): z.input<typeof endpoint> => ({ ...e, createdAt: e.createdAt.toISOString(), updatedAt: e.updatedAt.toISOString() });
-const notFound = () => new AppError("webhook.not_found", 404, "There is no such webhook endpoint.");
+const notFound = () => catalogueError("webhook.not_found");
 
 /** a service result as the API's answer or error */
 function settled<T extends { outcome: string }>(result: T | Invalid | { outcome: "not_found" }): Exclude<T, Invalid | { outcome: "not_found" }> {
