@@ -23,6 +23,27 @@
   var strengthCacheSize = 0;
   var DEBOUNCE_MS = 250;
 
+  // the meter's own words (the server's answers come in the page's language: POST /password/strength gets its
+  // lang); the page's <html lang> picks them, English otherwise
+  var WORDS = {
+    en: {
+      label: "Password strength",
+      busy: "Too many strength checks for now. Your password is still checked when you submit.",
+      unavailable: "The strength check is unavailable right now. Your password is still checked when you submit.",
+    },
+    de: {
+      label: "Passwortstärke",
+      busy: "Zu viele Stärkeprüfungen im Moment. Ihr Passwort wird beim Absenden trotzdem geprüft.",
+      unavailable: "Die Stärkeprüfung ist gerade nicht verfügbar. Ihr Passwort wird beim Absenden trotzdem geprüft.",
+    },
+    fr: {
+      label: "Robustesse du mot de passe",
+      busy: "Trop de vérifications de robustesse pour le moment. Votre mot de passe sera tout de même vérifié à l’envoi.",
+      unavailable: "La vérification de robustesse est indisponible pour le moment. Votre mot de passe sera tout de même vérifié à l’envoi.",
+    },
+  };
+  var words = WORDS[(document.documentElement.lang || "en").split("-")[0]] || WORDS.en;
+
   function codePoints(value) {
     return Array.from(value.normalize("NFC")).length;
   }
@@ -70,7 +91,7 @@
     meter.optimum = 4;
     meter.value = 0;
     meter.id = id + "-meter";
-    meter.setAttribute("aria-label", "Password strength");
+    meter.setAttribute("aria-label", words.label);
     var text = document.createElement("p");
     text.className = "strength-text";
     text.id = id + "-text";
@@ -102,9 +123,7 @@
     function unavailable(status) {
       box.className = "strength is-unavailable";
       meter.value = 0;
-      text.textContent = status === 429
-        ? "Too many strength checks for now. Your password is still checked when you submit."
-        : "The strength check is unavailable right now. Your password is still checked when you submit.";
+      text.textContent = status === 429 ? words.busy : words.unavailable;
     }
 
     function isShort(password) {
@@ -128,6 +147,8 @@
       }
       var payload = contextOf(input);
       payload.password = password;
+      // the answer's words in the page's own language
+      if (document.documentElement.lang) payload.lang = document.documentElement.lang;
       var key = JSON.stringify(payload);
       if (key === lastKey) return;
       lastKey = key;

@@ -9,7 +9,7 @@ import { AppError, serviceUnavailable } from "./errors.ts";
 import { answerApiError, answerEmptyApiError, isApiPath } from "./api-errors.ts";
 import { isDependencyUnavailable } from "../db/unavailable.ts";
 import { localeOf } from "./locale.ts";
-import type { Locale } from "../lib/i18n/index.ts";
+import { translateText, translator, type Locale } from "../lib/i18n/index.ts";
 
 /** a URL nothing answered: the styled page (JSON for a JSON caller), never Koa's plain-text "Not Found" */
 async function notFound(ctx: Parameters<Middleware>[0], views: Views, defaultLocale: Locale): Promise<void> {
@@ -52,7 +52,12 @@ export function errorHandler(views: Views, defaultLocale: Locale = "en"): Middle
         return;
       }
       ctx.type = "html";
-      ctx.body = await views.render("pages/error", { title: status >= 500 ? "Error" : "Request problem", status, message, requestId: ctx.state.requestId, startOverUrl: known?.data?.startOverUrl });
+      // a message some catalogue has (lib/i18n) shows in the visitor's language, and so does its page; any other
+      // message stays English with its page (never a page half in another language)
+      const locale = localeOf(ctx, defaultLocale);
+      const said = translateText(translator(locale), message);
+      const inLanguage = said !== message ? { locale, message: said, titleKey: status >= 500 ? "error.server" : "error.requestProblem" } : {};
+      ctx.body = await views.render("pages/error", { title: status >= 500 ? "Error" : "Request problem", status, message, requestId: ctx.state.requestId, startOverUrl: known?.data?.startOverUrl, ...inLanguage });
     }
   };
 }

@@ -11,11 +11,18 @@ export const TRANSLATED_PAGES: ReadonlySet<string> = new Set([
   "check-email", "email-verified", "verify-email-confirm", "verify-email-resend", "unlock", "unlock-done", "unlock-invalid",
   "account-restore", "account-restore-done", "account-restore-invalid", "account-deleted", "logged-out", "logout", "home",
   "invitation", "invitation-result", "account/confirm-email",
-  // the later sign-in steps (lib/i18n/en-signin.ts); login-hold-confirm stays English: its reasons and names come
-  // from services/risk in English
+  // the later sign-in steps (lib/i18n/en-signin.ts)
   "login-device", "login-enrol", "login-hold", "login-hold-blocked", "login-hold-decided", "login-hold-invalid",
   "login-single-session", "login-team", "magic-link-sent", "magic-link-open", "magic-link-code", "magic-link-invalid",
   "federation-link", "federation-saml-continue",
+  // the admin console's people screens and the shared confirmation page (lib/i18n/en-admin.ts; admin-people helper)
+  ...["dashboard", "users", "users-detail", "users-confirm", "teams", "teams-detail", "audit", "confirm"].map((page) => `admin/${page}`),
+  // the admin configuration screens (lib/i18n/en-admin-config.ts; admin-config helper)
+  ...["clients", "clients-detail", "clients-form", "clients-secret", "clients-confirm", "client-branding", "connectors", "connectors-form", "keys", "keys-confirm", "webhooks", "outbox", "branding", "roles", "roles-system-edit", "roles-team", "roles-team-edit", "roles-teams"].map((page) => `admin/${page}`),
+  // a team's own pages and the emailed ownership transfer link (lib/i18n/en-teams.ts; teams helper)
+  ...["members", "roles", "role-edit", "invitations", "transfer", "transfer-accept", "sso", "virtuozzo", "confirm"].map((page) => `teams/${page}`),
+  // a held sign-in's emailed approval page: services/risk's English reasons said again by rule (routes/login-hold-words.ts)
+  "login-hold-confirm",
 ]);
 
 export { LANG_COOKIE };

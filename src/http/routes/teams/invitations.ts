@@ -5,14 +5,14 @@ import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
-import { type TeamPages } from "./shared.ts";
+import { roleNameIn, type TeamPages } from "./shared.ts";
 import { confirmBody, teamForm } from "./form-access.ts";
 import { defineForms } from "../../forms.ts";
 import { UUID } from "../../../lib/ids.ts";
 
 const inviteBody = z.object({
-  email: z.email("Enter a valid email address.").max(320, "That email address is too long."),
-  roleId: z.string().regex(UUID, "Choose a role."),
+  email: z.email("team.invitations.emailInvalid").max(320, "team.invitations.emailTooLong"),
+  roleId: z.string().regex(UUID, "team.invitations.chooseRole"),
 });
 
 export function registerInvitationManagementRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
@@ -27,7 +27,7 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
     const result = await services.invitations.list(actor.team.id, actor.userId);
     if (result.outcome !== "ok") return pages.refuse(result);
     const roles = await services.teamRoles.assignable(actor.team.id, actor.userId);
-    return pages.render(ctx, "invitations", actor, { title: `${actor.team.name}: invitations`, teamSection: "invitations", invitations: result.invitations, roles, now: app.clock.now(), ...locals }, status);
+    return pages.render(ctx, "invitations", actor, { title: pages.say(ctx, "invitations")("team.title.invitations", { team: actor.team.name }), teamSection: "invitations", invitations: result.invitations, roles, now: app.clock.now(), ...locals }, status);
   }
 
   const invitationId = (ctx: Context) => {
@@ -56,7 +56,7 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
         if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.invitations)) return pages.refuse(result);
         return renderInvitations(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "roleId", ...typedOf(submitted) }, result.outcome === "invalid" ? 400 : 403);
       }
-      return renderInvitations(ctx, actor, { notice: `An invitation was sent to ${result.invitation.email}.` });
+      return renderInvitations(ctx, actor, { notice: pages.say(ctx, "invitations")("team.invitations.sent", { email: result.invitation.email }) });
     },
   });
 
@@ -69,7 +69,7 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
       const result = await services.invitations.resend(actor.team.id, actor.userId, id, { request: pages.requestInfo(ctx), beforeSend: perAddress(actor.userId) });
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome !== "resent") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-      return renderInvitations(ctx, actor, { notice: `A new link was sent to ${result.invitation.email}; the earlier link no longer works.` });
+      return renderInvitations(ctx, actor, { notice: pages.say(ctx, "invitations")("team.invitations.resent", { email: result.invitation.email }) });
     },
   });
 
@@ -84,18 +84,19 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
       const pending = listed.invitations.find((i) => i.id === id);
       if (!id || !pending) return pages.refuse({ outcome: "not_found" });
       if (!confirm) {
+        const say = pages.say(ctx, "confirm");
         return pages.confirm(ctx, actor, {
-          title: "Revoke an invitation",
-          message: `Revoke the invitation of ${pending.email} as ${pending.role.name}? The link in their email stops working.`,
+          title: say("team.invitations.revokeTitle"),
+          message: say("team.invitations.revokeQuestion", { email: pending.email, role: roleNameIn(say)(pending.role) }),
           action: `/account/teams/${actor.team.slug}/invitations/${id}/revoke`,
-          button: "Revoke the invitation",
+          button: say("team.invitations.revokeButton"),
           back: `/account/teams/${actor.team.slug}/invitations`,
         });
       }
       const result = await services.invitations.revoke(actor.team.id, actor.userId, id, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome !== "revoked") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-      return renderInvitations(ctx, actor, { notice: `The invitation of ${pending.email} was revoked.` });
+      return renderInvitations(ctx, actor, { notice: pages.say(ctx, "invitations")("team.invitations.revoked", { email: pending.email }) });
     },
   });
 }

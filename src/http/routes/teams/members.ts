@@ -5,12 +5,12 @@ import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
-import { type TeamPages } from "./shared.ts";
+import { roleNameIn, type TeamPages } from "./shared.ts";
 import { confirmBody, teamForm } from "./form-access.ts";
 import { defineForms } from "../../forms.ts";
 import { UUID } from "../../../lib/ids.ts";
 
-const roleBody = z.object({ roleId: z.string().regex(UUID, "Choose one of this team's roles.") });
+const roleBody = z.object({ roleId: z.string().regex(UUID, "team.refusal.chooseTeamRole") });
 
 export function registerMemberRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
   const { services } = app;
@@ -26,7 +26,7 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
       // the same rule the service applies: never the Owner, never yourself (leaving is on the Teams page)
       manageable: canManage && !m.isOwner && m.userId !== actor.userId,
     }));
-    return pages.render(ctx, "members", actor, { title: `${actor.team.name}: members`, teamSection: "members", members, assignable, canManage, ...locals }, status);
+    return pages.render(ctx, "members", actor, { title: pages.say(ctx, "members")("team.title.members", { team: actor.team.name }), teamSection: "members", members, assignable, canManage, ...locals }, status);
   }
 
   const target = (ctx: Context) => {
@@ -51,7 +51,8 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
       const result = await services.teamMembers.changeRole(actor.team.id, actor.userId, userId, roleId, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome === "invalid" || result.outcome === "forbidden") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
-      return renderMembers(ctx, actor, { notice: result.outcome === "changed" ? `The role was changed to ${result.role.name}.` : `That member already has the role ${result.role.name}.` });
+      const say = pages.say(ctx, "members");
+      return renderMembers(ctx, actor, { notice: say(result.outcome === "changed" ? "team.members.roleChanged" : "team.members.roleSame", { role: roleNameIn(say)(result.role) }) });
     },
   });
 
@@ -65,18 +66,19 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
       const member = listed.outcome === "ok" ? listed.members.find((m) => m.userId === userId) : undefined;
       if (!userId || !member) return pages.refuse({ outcome: "not_found" });
       if (!confirm) {
+        const say = pages.say(ctx, "confirm");
         return pages.confirm(ctx, actor, {
-          title: "Remove a member",
-          message: `Remove ${member.username} (${member.email}) from ${actor.team.name}? They lose the role ${member.role.name}, and every application they signed in to for this team signs them out.`,
+          title: say("team.members.removeTitle"),
+          message: say("team.members.removeQuestion", { username: member.username, email: member.email, team: actor.team.name, role: roleNameIn(say)(member.role) }),
           action: `/account/teams/${actor.team.slug}/members/${userId}/remove`,
-          button: `Remove ${member.username}`,
+          button: say("team.members.removeButton", { username: member.username }),
           back: `/account/teams/${actor.team.slug}`,
         });
       }
       const result = await services.teamMembers.remove(actor.team.id, actor.userId, userId, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome !== "removed") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
-      return renderMembers(ctx, actor, { notice: `${member.username} was removed from the team.` });
+      return renderMembers(ctx, actor, { notice: pages.say(ctx, "members")("team.members.removed", { username: member.username }) });
     },
   });
 }

@@ -5,7 +5,7 @@ import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type RoleView, type TeamActor } from "../../../services/team-roles.ts";
-import { listOf, type TeamPages } from "./shared.ts";
+import { listOf, roleNameIn, type Say, type TeamPages } from "./shared.ts";
 import { confirmBody, teamForm } from "./form-access.ts";
 import { defineForms, formField } from "../../forms.ts";
 import { UUID } from "../../../lib/ids.ts";
@@ -21,15 +21,18 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
   const { services } = app;
   const registry = services.permissions;
 
-  /** the matrix: every registered team permission by tab (administrator codes belong to system roles) */
-  function matrix(actor: TeamActor, checked: readonly string[]) {
+  /**
+   * the matrix: every registered team permission by tab (administrator codes belong to system roles); Gatehouse's
+   * own tabs and labels in the page's language (lib/i18n/en-teams.ts has their English words), others as registered
+   */
+  function matrix(actor: TeamActor, checked: readonly string[], say: Say) {
     const grants = new Set(checked);
     return registry.listByTab()
       .map(({ tab, permissions }) => ({
-        tab,
+        tab: say(tab),
         permissions: permissions.filter((p) => !p.code.startsWith("gatehouse.admin.")).map((p) => ({
           code: p.code,
-          label: p.label,
+          label: say(p.label),
           checked: grants.has(p.code) || checked.some((g) => g.endsWith(".*") && p.code.startsWith(g.slice(0, -1))),
           // what the actor may not grant is shown, not offered
           grantable: services.teamRoles.beyond(actor, [p.code]).length === 0,
@@ -50,15 +53,17 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
     const roles = await rolesOrRefuse(actor);
     const canManage = services.teamRoles.may(actor, TEAM_PERMISSIONS.roles);
     const form = locals.form ?? { name: "", permissions: [], wildcards: "" };
+    const say = pages.say(ctx, "roles");
     return pages.render(ctx, "roles", actor, {
-      title: `${actor.team.name}: roles`, teamSection: "roles", roles, canManage, form,
-      tabs: canManage ? matrix(actor, grantsOf(form)) : [], labels: Object.fromEntries(registry.list().map((p) => [p.code, p.label])), ...locals,
+      title: say("team.title.roles", { team: actor.team.name }), teamSection: "roles", roles, canManage, form,
+      tabs: canManage ? matrix(actor, grantsOf(form), say) : [], labels: Object.fromEntries(registry.list().map((p) => [p.code, say(p.label)])), ...locals,
     }, status);
   }
 
   async function renderEdit(ctx: Context, actor: TeamActor, role: RoleView, locals: FormLocals = {}, status = 200) {
     const form = locals.form ?? { name: role.name, permissions: role.permissions.filter((g) => !g.endsWith("*")), wildcards: role.permissions.filter((g) => g.endsWith("*")).join("\n") };
-    return pages.render(ctx, "role-edit", actor, { title: `${actor.team.name}: ${role.name}`, teamSection: "roles", role, form, tabs: matrix(actor, grantsOf(form)), ...locals }, status);
+    const say = pages.say(ctx, "role-edit");
+    return pages.render(ctx, "role-edit", actor, { title: say("team.title.role", { team: actor.team.name, role: roleNameIn(say)(role) }), teamSection: "roles", role, form, tabs: matrix(actor, grantsOf(form), say), ...locals }, status);
   }
 
   /** the role in the URL, for someone who may manage roles; Owner is shown read-only */
@@ -86,7 +91,7 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.roles)) return pages.refuse(result);
       if (result.outcome !== "created") return renderList(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
-      return renderList(ctx, actor, { notice: `The role ${result.role.name} was created.` });
+      return renderList(ctx, actor, { notice: pages.say(ctx, "roles")("team.roles.created", { role: result.role.name }) });
     },
   });
 
@@ -104,7 +109,8 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
       const result = await services.teamRoles.update(actor.team.id, actor.userId, role.id, { name: form.name, permissions: grantsOf(form) }, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome !== "updated") return renderEdit(ctx, actor, role, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
-      return renderList(ctx, actor, { notice: `The role ${result.role.name} was saved.` });
+      const say = pages.say(ctx, "roles");
+      return renderList(ctx, actor, { notice: say("team.roles.saved", { role: roleNameIn(say)(result.role) }) });
     },
   });
 
@@ -115,18 +121,19 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
     body: confirmBody,
     async handle(ctx, { scope: actor, loaded: role, body: { confirm } }) {
       if (role.key !== OWNER_ROLE && !role.builtIn && role.memberCount === 0 && !confirm) {
+        const say = pages.say(ctx, "confirm");
         return pages.confirm(ctx, actor, {
-          title: "Delete a role",
-          message: `Delete the role ${role.name}? Pending invitations with this role are withdrawn. This cannot be undone.`,
+          title: say("team.roles.deleteTitle"),
+          message: say("team.roles.deleteQuestion", { role: role.name }),
           action: `/account/teams/${actor.team.slug}/roles/${role.id}/delete`,
-          button: `Delete ${role.name}`,
+          button: say("team.roles.deleteButton", { role: role.name }),
           back: `/account/teams/${actor.team.slug}/roles/${role.id}`,
         });
       }
       const result = await services.teamRoles.remove(actor.team.id, actor.userId, role.id, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome !== "deleted") return renderEdit(ctx, actor, role, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-      return renderList(ctx, actor, { notice: `The role ${role.name} was deleted.` });
+      return renderList(ctx, actor, { notice: pages.say(ctx, "roles")("team.roles.deleted", { role: role.name }) });
     },
   });
 }

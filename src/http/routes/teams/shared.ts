@@ -1,17 +1,33 @@
 // What every team management page shares: the signed-in account, the team from the URL (404 for anyone who is
 // not a member, so another team's existence and data never show), the page frame with the team's sections,
-// one CSRF binding per team, refusals as 403/404 pages, and the two-step confirmation of destructive actions.
+// one CSRF binding per team, refusals as 403/404 pages (lib/error-catalogue.ts's team.* codes), the two-step
+// confirmation of destructive actions, and the pages' words in the request's language (lib/i18n/en-teams.ts).
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import { createAccountSessions, requireAccountMiddleware, type AccountSession } from "../../account-session.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { localeLocals, sayer } from "../../locale.ts";
+import { translateText, translator, type MessageKey } from "../../../lib/i18n/index.ts";
+import { BUILT_IN_TEAM_ROLES } from "../../../authz/core-permissions.ts";
+import { sayRefusal } from "./refusal-words.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type TeamActor, type TeamRefusal } from "../../../services/team-roles.ts";
 
 export type TeamSection = "members" | "roles" | "invitations" | "transfer" | "virtuozzo" | "sso";
 export type Confirmation = { title: string; message: string; action: string; button: string; fields?: Record<string, string>; back: string };
 
 export const SLUG = /^[a-z0-9-]{1,48}$/;
+
+export type Say = (text: string, vars?: Record<string, string | number>) => string;
+const english = translator("en");
+const inEnglish: Say = (text, vars) => translateText(english, text, vars);
+
+const BUILT_IN_NAMES: ReadonlyMap<string, string> = new Map(BUILT_IN_TEAM_ROLES.map((r) => [r.key, r.name]));
+/**
+ * a role's name in the page's language: a built-in role (Owner, Manager, Developer) still under its own name is
+ * translated; a renamed or custom role keeps the name its team typed
+ */
+export const roleNameIn = (say: Say) => (role: { key: string; name: string }): string =>
+  (BUILT_IN_NAMES.get(role.key) === role.name ? say(`team.role.${role.key}` as MessageKey) : role.name);
 
 /** a form value that may arrive once, many times, or (over 20 times) as an object with numeric keys */
 export function listOf(value: unknown): string[] {
@@ -24,7 +40,7 @@ export function createTeamPages(app: AppContext) {
   const sessions = createAccountSessions(app);
   const { csrf } = app;
 
-  const notFound = () => new AppError("team.not_found", 404, "There is no such team, or you are not one of its members.", { startOverUrl: "/account" });
+  const notFound = () => catalogueError("team.not_member", { startOverUrl: "/account" });
 
   const pages = {
     requireAccount: requireAccountMiddleware(sessions),
@@ -47,7 +63,15 @@ export function createTeamPages(app: AppContext) {
     /** a refusal from a service as a page: 404 (no such thing here), 403 (not allowed), 400 */
     refuse(refusal: TeamRefusal): never {
       if (refusal.outcome === "not_found") throw notFound();
-      throw new AppError(`team.${refusal.outcome}`, refusal.outcome === "forbidden" ? 403 : 400, refusal.message, { startOverUrl: "/account" });
+      throw catalogueError(refusal.outcome === "forbidden" ? "team.forbidden" : "team.invalid", { startOverUrl: "/account" }, { message: refusal.message });
+    },
+
+    /**
+     * the request's words for a team page (`say("team.members.removed", { username })`, or a service's fixed
+     * English text): in the page's language when that page is translated (http/locale.ts), else English
+     */
+    say(ctx: Context, page: string): Say {
+      return localeLocals(ctx, `teams/${page}`, app.config.defaultLocale).locale ? sayer(ctx, app.config.defaultLocale) : inEnglish;
     },
 
     /** which of the team's sections the actor may open */
@@ -72,8 +96,10 @@ export function createTeamPages(app: AppContext) {
       // a translated page (http/locale.ts's TRANSLATED_PAGES, "teams/<page>") gets its language, the account's time
       // zone, and its title, error and notice (a message key or a fixed English text) in that language
       const language = localeLocals(ctx, `teams/${page}`, app.config.defaultLocale);
-      const say = language.locale ? sayer(ctx, app.config.defaultLocale) : (text: string) => text;
-      const texts = Object.fromEntries((["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, say(locals[k])]] : [])));
+      const say = language.locale ? sayer(ctx, app.config.defaultLocale) : inEnglish;
+      const roleName = roleNameIn(say);
+      // (an error may be a service's refusal with values: refusal-words.ts says it again)
+      const texts = Object.fromEntries((["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, k === "error" ? sayRefusal(say, locals[k]) : say(locals[k])]] : [])));
       ctx.body = await app.views.render(`pages/teams/${page}`, {
         user: pages.account(ctx).user,
         section: "teams",
@@ -83,6 +109,7 @@ export function createTeamPages(app: AppContext) {
         sections: pages.sections(actor),
         csrfToken: csrf.token(ctx, `team:${actor.team.id}`),
         base: `/account/teams/${actor.team.slug}`,
+        roleName,
         ...language,
         ...locals,
         ...texts,

@@ -36,7 +36,7 @@ export function registerSsoRoutes(router: Router, app: AppContext, pages: TeamPa
     const r = await domains.list(actor.team.id, actor.userId);
     if (r.outcome !== "ok") return pages.refuse(r);
     if (status === 503) ctx.set("Retry-After", "30");
-    return pages.render(ctx, "sso", actor, { title: `${actor.team.name}: domains and single sign-on`, teamSection: "sso", domains: r.domains, choices: r.choices, ...locals }, status);
+    return pages.render(ctx, "sso", actor, { title: pages.say(ctx, "sso")("team.title.sso", { team: actor.team.name }), teamSection: "sso", domains: r.domains, choices: r.choices, ...locals }, status);
   }
   const refused = (ctx: Context, actor: TeamActor, r: DomainRefusal, domain?: string) =>
     r.outcome === "not_found" || r.outcome === "forbidden" ? pages.refuse(r) : render(ctx, actor, { error: r.message, domain }, STATUS[r.outcome] ?? 400);
@@ -54,7 +54,7 @@ export function registerSsoRoutes(router: Router, app: AppContext, pages: TeamPa
     const domain = text(ctx, "domain", 300);
     const r = await domains.add(actor.team.id, actor.userId, domain, pages.requestInfo(ctx));
     if (r.outcome !== "added") return refused(ctx, actor, r, domain);
-    return render(ctx, actor, { notice: `Publish the TXT record shown for ${r.domain.domain}, then choose Verify.` }, 201);
+    return render(ctx, actor, { notice: pages.say(ctx, "sso")("team.sso.added", { domain: r.domain.domain }) }, 201);
   });
 
   router.post("/account/teams/:slug/sso/domains/:id/verify", pages.requireAccount, body, async (ctx) => {
@@ -62,20 +62,20 @@ export function registerSsoRoutes(router: Router, app: AppContext, pages: TeamPa
     pages.verify(ctx, actor);
     const r = await domains.verify(actor.team.id, actor.userId, idOf(ctx), pages.requestInfo(ctx));
     if (r.outcome !== "verified") return refused(ctx, actor, r);
-    return render(ctx, actor, { notice: `${r.domain.domain} is verified.` });
+    return render(ctx, actor, { notice: pages.say(ctx, "sso")("team.sso.isVerified", { domain: r.domain.domain }) });
   });
 
   router.post("/account/teams/:slug/sso/domains/:id", pages.requireAccount, body, async (ctx) => {
     const actor = await pages.actor(ctx);
     pages.verify(ctx, actor);
     const mapping = parseGroupRoles(text(ctx, "groupRoles", 20_000));
-    if ("line" in mapping) return render(ctx, actor, { error: `Group mappings: line ${mapping.line} is not "group = role".` }, 400);
+    if ("line" in mapping) return render(ctx, actor, { error: pages.say(ctx, "sso")("team.sso.badMapping", { line: mapping.line }) }, 400);
     const connector = text(ctx, "connector", 40);
     const defaultRole = text(ctx, "defaultRole", 48);
     const change: DomainChange = { connector: connector || null, ssoRequired: text(ctx, "ssoRequired", 4) === "1", defaultRole: defaultRole || null, groupRoles: mapping };
     const r = await domains.update(actor.team.id, actor.userId, idOf(ctx), change, pages.requestInfo(ctx));
     if (r.outcome !== "updated") return refused(ctx, actor, r);
-    return render(ctx, actor, { notice: `The settings of ${r.domain.domain} were saved.` });
+    return render(ctx, actor, { notice: pages.say(ctx, "sso")("team.sso.saved", { domain: r.domain.domain }) });
   });
 
   router.post("/account/teams/:slug/sso/domains/:id/remove", pages.requireAccount, body, async (ctx) => {
@@ -85,13 +85,14 @@ export function registerSsoRoutes(router: Router, app: AppContext, pages: TeamPa
     if (!pages.confirmed(ctx)) {
       const found = await domains.get(actor.team.id, actor.userId, id);
       if (found.outcome !== "ok") return pages.refuse(found);
+      const say = pages.say(ctx, "confirm");
       return pages.confirm(ctx, actor, {
-        title: "Remove the domain", back: base(actor), action: `${base(actor)}/domains/${id}/remove`, button: "Remove",
-        message: `Remove ${found.domain.domain}? Its addresses are no longer routed to the team's provider, single sign-on is no longer required for them, and members keep their membership.`,
+        title: say("team.sso.removeTitle"), back: base(actor), action: `${base(actor)}/domains/${id}/remove`, button: say("team.sso.removeButton"),
+        message: say("team.sso.removeQuestion", { domain: found.domain.domain }),
       });
     }
     const r = await domains.remove(actor.team.id, actor.userId, id, pages.requestInfo(ctx));
     if (r.outcome !== "removed") return pages.refuse(r);
-    return render(ctx, actor, { notice: "The domain was removed." });
+    return render(ctx, actor, { notice: "team.sso.removed" });
   });
 }

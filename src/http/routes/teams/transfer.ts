@@ -7,6 +7,8 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { TeamActor } from "../../../services/team-roles.ts";
 import type { TransferLinkReason } from "../../../services/ownership.ts";
+import type { MessageKey } from "../../../lib/i18n/index.ts";
+import { localeLocals } from "../../locale.ts";
 import { type TeamPages } from "./shared.ts";
 import { confirmBody, teamForm } from "./form-access.ts";
 import { defineForms, formField } from "../../forms.ts";
@@ -15,11 +17,12 @@ import { UUID } from "../../../lib/ids.ts";
 const TOKEN = /^[\w-]{20,100}$/;
 // the member to hand the team to (checked against the members by the handler) and whether this is the confirmed step
 const transferBody = confirmBody.extend({ toUserId: formField((v) => String(v ?? "")) });
-const LINK_PROBLEMS: Record<TransferLinkReason, string> = {
-  unknown: "This ownership transfer link is not valid. Check that you copied the whole link from the email.",
-  used: "This ownership transfer was already accepted.",
-  cancelled: "The Owner cancelled this ownership transfer (or started another one).",
-  expired: "This ownership transfer link has expired. The Owner can start a new transfer.",
+// what is wrong with an emailed link, as message keys (lib/i18n/en-teams.ts)
+const LINK_PROBLEMS: Record<TransferLinkReason, MessageKey> = {
+  unknown: "team.accept.unknown",
+  used: "team.accept.used",
+  cancelled: "team.accept.cancelled",
+  expired: "team.accept.expired",
 };
 
 export function registerTransferRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
@@ -30,14 +33,20 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     if (pending.outcome !== "ok") return pages.refuse(pending);
     const listed = await services.teamMembers.list(actor.team.id, actor.userId);
     const candidates = listed.outcome === "ok" ? listed.members.filter((m) => !m.isOwner) : [];
-    return pages.render(ctx, "transfer", actor, { title: `${actor.team.name}: transfer ownership`, teamSection: "transfer", pending: pending.pending, candidates, ...locals }, status);
+    return pages.render(ctx, "transfer", actor, { title: pages.say(ctx, "transfer")("team.title.transfer", { team: actor.team.name }), teamSection: "transfer", pending: pending.pending, candidates, ...locals }, status);
   }
 
-  async function linkPage(ctx: Context, locals: Record<string, unknown>, status = 200) {
+  /** the emailed link's page; `problem`: a message key (LINK_PROBLEMS, team.accept.otherAccount) */
+  async function linkPage(ctx: Context, locals: { problem?: MessageKey } & Record<string, unknown>, status = 200) {
     ctx.status = status;
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
-    ctx.body = await app.views.render("pages/teams/transfer-accept", { title: "Ownership transfer", user: pages.account(ctx).user, section: "teams", ...locals });
+    const say = pages.say(ctx, "transfer-accept");
+    const problem = locals.problem ? { problem: say(locals.problem) } : {};
+    ctx.body = await app.views.render("pages/teams/transfer-accept", {
+      title: say("team.accept.title"), user: pages.account(ctx).user, section: "teams",
+      ...localeLocals(ctx, "teams/transfer-accept", app.config.defaultLocale), ...locals, ...problem,
+    });
   }
   const token = (ctx: Context) => {
     const value = String(ctx.params.token ?? "");
@@ -60,13 +69,14 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     async handle(ctx, { scope: actor, body: { toUserId, confirm } }) {
       const listed = await services.teamMembers.list(actor.team.id, actor.userId);
       const member = UUID.test(toUserId) && listed.outcome === "ok" ? listed.members.find((m) => m.userId === toUserId && !m.isOwner) : undefined;
-      if (!member) return renderTransfer(ctx, actor, { error: "Choose a member of this team." }, 400);
+      if (!member) return renderTransfer(ctx, actor, { error: "team.refusal.chooseMember" }, 400);
       if (!confirm) {
+        const say = pages.say(ctx, "confirm");
         return pages.confirm(ctx, actor, {
-          title: "Transfer ownership",
-          message: `Ask ${member.username} (${member.email}) to become the Owner of ${actor.team.name}? When they accept from the email we send them, they get every permission and you become a Manager. Until then nothing changes, and you can cancel.`,
+          title: say("team.transfer.heading"),
+          message: say("team.transfer.question", { username: member.username, email: member.email, team: actor.team.name }),
           action: `/account/teams/${actor.team.slug}/transfer`,
-          button: `Send the transfer to ${member.username}`,
+          button: say("team.transfer.send", { username: member.username }),
           fields: { toUserId: member.userId },
           back: `/account/teams/${actor.team.slug}/transfer`,
         });
@@ -76,7 +86,7 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
       const result = await services.ownership.start(actor.team.id, actor.userId, member.userId, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome !== "started") return renderTransfer(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-      return renderTransfer(ctx, actor, { notice: `We emailed ${member.username} a link to accept.${result.replaced ? " The earlier transfer was cancelled." : ""}` });
+      return renderTransfer(ctx, actor, { notice: pages.say(ctx, "transfer")(result.replaced ? "team.transfer.sentReplaced" : "team.transfer.sent", { username: member.username }) });
     },
   });
 
@@ -88,7 +98,7 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
       const result = await services.ownership.cancel(actor.team.id, actor.userId, pages.requestInfo(ctx));
       if (result.outcome === "not_found" || result.outcome === "forbidden") return pages.refuse(result);
       if (result.outcome === "invalid") return renderTransfer(ctx, actor, { error: result.message }, 400);
-      return renderTransfer(ctx, actor, result.outcome === "cancelled" ? { notice: "The transfer was cancelled; its link no longer works." } : { error: "There is no pending transfer to cancel." }, result.outcome === "cancelled" ? 200 : 400);
+      return renderTransfer(ctx, actor, result.outcome === "cancelled" ? { notice: "team.transfer.cancelled" } : { error: "team.transfer.nothingPending" }, result.outcome === "cancelled" ? 200 : 400);
     },
   });
 
@@ -99,7 +109,7 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     if (inspected.outcome !== "valid") return linkPage(ctx, { problem: LINK_PROBLEMS[inspected.reason] }, 400);
     const { details } = inspected;
     if (details.to.id !== pages.account(ctx).user.id) {
-      return linkPage(ctx, { problem: "This ownership transfer is for another account. Sign out, then sign in as the member it was sent to." }, 403);
+      return linkPage(ctx, { problem: "team.accept.otherAccount" }, 403);
     }
     return linkPage(ctx, { details, action: ctx.path, csrfToken: csrf.token(ctx, "transfer-accept") });
   });
@@ -113,7 +123,7 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     async handle(ctx) {
       const value = token(ctx);
       const result = value ? await services.ownership.accept(String(ctx.params.slug), value, pages.account(ctx).user, pages.requestInfo(ctx)) : ({ outcome: "invalid", reason: "unknown" } as const);
-      if (result.outcome === "wrong_account") return linkPage(ctx, { problem: "This ownership transfer is for another account. Sign out, then sign in as the member it was sent to." }, 403);
+      if (result.outcome === "wrong_account") return linkPage(ctx, { problem: "team.accept.otherAccount" }, 403);
       if (result.outcome === "invalid") return linkPage(ctx, { problem: LINK_PROBLEMS[result.reason] }, 400);
       return linkPage(ctx, { accepted: result.team });
     },

@@ -21,8 +21,8 @@ const STATUS: Record<VirtuozzoRefusal["outcome"], number> = {
 const text = (value: unknown, max: number) => String(value ?? "").slice(0, max);
 const field = (max: number) => formField((v) => text(v, max));
 const linkBody = z.object({
-  login: field(320).pipe(z.string().trim().min(1, "Enter the platform login and password.")),
-  password: field(1024).pipe(z.string().min(1, "Enter the platform login and password.")),
+  login: field(320).pipe(z.string().trim().min(1, "team.vz.enterLogin")),
+  password: field(1024).pipe(z.string().min(1, "team.vz.enterLogin")),
   platformUrl: field(2048).transform((v) => v || undefined),
 });
 
@@ -33,8 +33,9 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
   async function render(ctx: Context, actor: TeamActor, locals: { error?: string; notice?: string; login?: string } = {}, status = 200) {
     const state = await vz.linkStatus(actor.team.id, actor.userId);
     if (state.outcome !== "ok") return pages.refuse({ outcome: "forbidden", message: "message" in state ? state.message : "Not allowed." });
+    const say = pages.say(ctx, "virtuozzo");
     if (status === 503 || status === 502) ctx.set("Retry-After", "5");
-    return pages.render(ctx, "virtuozzo", actor, { title: `${actor.team.name}: Virtuozzo platform`, teamSection: "virtuozzo", view: state.view, platforms: vz.platformUrls, ...locals }, status);
+    return pages.render(ctx, "virtuozzo", actor, { title: say("team.title.virtuozzo", { team: actor.team.name }), teamSection: "virtuozzo", view: state.view, platforms: vz.platformUrls, ...locals }, status);
   }
   const refused = (ctx: Context, actor: TeamActor, r: VirtuozzoRefusal, login?: string) =>
     r.outcome === "forbidden" ? pages.refuse(r) : render(ctx, actor, { error: r.message, login }, STATUS[r.outcome]);
@@ -53,7 +54,7 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
     async handle(ctx, { scope: actor, body: { login, password, platformUrl } }) {
       const r = await vz.link(actor.team.id, actor.userId, { login, password, platformUrl }, pages.requestInfo(ctx));
       if (r.outcome !== "linked") return refused(ctx, actor, r, login);
-      return render(ctx, actor, { notice: `The team is linked to ${r.view.link.login} (group type ${r.view.link.groupType}).` });
+      return render(ctx, actor, { notice: pages.say(ctx, "virtuozzo")("team.vz.linked", { login: r.view.link.login, groupType: r.view.link.groupType }) });
     },
   });
 
@@ -64,7 +65,7 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
     async handle(ctx, { scope: actor }) {
       const r = await vz.confirm(actor.team.id, actor.userId, pages.requestInfo(ctx));
       if (r.outcome !== "confirmed") return refused(ctx, actor, r);
-      return render(ctx, actor, { notice: "The link is yours now; the team's apps get platform sessions again." });
+      return render(ctx, actor, { notice: "team.vz.confirmed" });
     },
   });
 
@@ -74,14 +75,15 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
     body: confirmBody,
     async handle(ctx, { scope: actor, body: { confirm } }) {
       if (!confirm) {
+        const say = pages.say(ctx, "confirm");
         return pages.confirm(ctx, actor, {
-          title: "Unlink the platform account", back: `/account/teams/${actor.team.slug}/virtuozzo`, action: `/account/teams/${actor.team.slug}/virtuozzo/unlink`, button: "Unlink",
-          message: `Remove ${actor.team.name}'s link to its Virtuozzo platform account? The stored credentials are deleted and the team's apps get no platform sessions until it is linked again.`,
+          title: say("team.vz.unlinkTitle"), back: `/account/teams/${actor.team.slug}/virtuozzo`, action: `/account/teams/${actor.team.slug}/virtuozzo/unlink`, button: say("team.vz.unlinkButton"),
+          message: say("team.vz.unlinkQuestion", { team: actor.team.name }),
         });
       }
       const r = await vz.unlink(actor.team.id, actor.userId, pages.requestInfo(ctx));
       if (r.outcome !== "unlinked") return refused(ctx, actor, r);
-      return render(ctx, actor, { notice: "The platform account was unlinked." });
+      return render(ctx, actor, { notice: "team.vz.unlinked" });
     },
   });
 
@@ -92,7 +94,7 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
     async handle(ctx, { scope: actor, body: { clientIds } }) {
       const r = await vz.setClients(actor.team.id, actor.userId, clientIds, pages.requestInfo(ctx));
       if (r.outcome !== "set") return refused(ctx, actor, r);
-      return render(ctx, actor, { notice: r.clientIds.length ? `Authorized clients: ${r.clientIds.join(", ")}.` : "No client is authorized for the team's platform sessions." });
+      return render(ctx, actor, { notice: r.clientIds.length ? pages.say(ctx, "virtuozzo")("team.vz.clientsSet", { clients: r.clientIds.join(", ") }) : "team.vz.noClients" });
     },
   });
 
@@ -103,7 +105,7 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
     async handle(ctx, { scope: actor }) {
       const r = await vz.revoke(actor.team.id, actor.userId, pages.requestInfo(ctx));
       if (r.outcome !== "revoked") return refused(ctx, actor, r);
-      return render(ctx, actor, { notice: r.hadSession ? "The cached platform session was revoked; the next request signs in anew." : "There was no cached platform session." });
+      return render(ctx, actor, { notice: r.hadSession ? "team.vz.revoked" : "team.vz.noSession" });
     },
   });
 }
