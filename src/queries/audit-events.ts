@@ -4,6 +4,9 @@
 // (created_at, id) for unfiltered pages, (user_id, created_at), (type, created_at), and an expression index on
 // ((data->>'teamId'), created_at, id) for the team filter: events carry their team in data (team-members.ts,
 // ownership.ts, login.succeeded), so a team_id column would need every writer changed.
+// The admin page may choose another order (sortedPage: by event type or by actor, each then newest first, or oldest
+// first): a whitelist of constant sort expressions, paged by a keyset over the expressions' values and (created_at,
+// id); those orders sort the filtered rows in the database (no index serves the actor order).
 import { Prisma, type PrismaClient } from "../generated/prisma/client.ts";
 import type { Sql } from "../db/sql.ts";
 
@@ -58,6 +61,13 @@ export type AuditRow = {
   data: unknown;
 };
 
+/** the orders the admin page may choose besides newest first (`time desc`, page()) */
+export type AuditSortColumn = "time" | "type" | "actor";
+export type AuditOrder = { col: AuditSortColumn; dir: "asc" | "desc" };
+/** a sorted page's keyset position: the sort keys' values (text, in ORDER BY's order), then created_at and id */
+export type AuditSortPosition = AuditPosition & { keys: string[] };
+export type SortedAuditRow = AuditRow & { sortKeys: string[] };
+
 /** actor ids that are user ids (the others: "cli", "bootstrap", a deleted user's pseudonym) */
 const UUID_PATTERN = "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$";
 
@@ -77,6 +87,38 @@ function whereOf(filter: AuditFilter, after: AuditPosition | null): Prisma.Sql {
   if (filter.to) conds.push(Prisma.sql`e.created_at < ${filter.to}::timestamp`);
   if (after) conds.push(Prisma.sql`(e.created_at, e.id) < (${after.createdAt}::timestamp, ${after.id}::bigint)`);
   return conds.length ? Prisma.sql`WHERE ${Prisma.join(conds, " AND ")}` : Prisma.empty;
+}
+
+/**
+ * the sort keys before (created_at, id) of each order, all text: the event type; for the actor, first whether the
+ * event has an actor of its own (the page shows none when the user acted: those rows come last either way), then
+ * the actor's display name or email as the page shows it, else the actor id ("cli", a deleted user's)
+ */
+const SORT_KEYS: Record<AuditSortColumn, { expr: Prisma.Sql; fixedDir?: "asc" }[]> = {
+  time: [],
+  type: [{ expr: Prisma.sql`e.type` }],
+  actor: [
+    { expr: Prisma.sql`(CASE WHEN e.actor_id IS NULL OR e.actor_id IS NOT DISTINCT FROM COALESCE(e.user_id::text, e.user_pseudonym) THEN '1' ELSE '0' END)`, fixedDir: "asc" },
+    { expr: Prisma.sql`lower(COALESCE(NULLIF(a.name, ''), a.email, e.actor_id, ''))` },
+  ],
+};
+
+/** the ORDER BY terms of an order: its keys, then created_at and id (newest first within equal keys, except by time) */
+function sortTerms(order: AuditOrder): { expr: Prisma.Sql; dir: "asc" | "desc" }[] {
+  const keys = SORT_KEYS[order.col].map((k) => ({ expr: k.expr, dir: k.fixedDir ?? order.dir }));
+  const timeDir = order.col === "time" ? order.dir : "desc";
+  return [...keys, { expr: Prisma.sql`e.created_at`, dir: timeDir }, { expr: Prisma.sql`e.id`, dir: timeDir }];
+}
+
+/** rows after `p` in the order of `terms`: (t1 past v1) OR (t1 = v1 AND t2 past v2) OR ... */
+function afterSorted(terms: { expr: Prisma.Sql; dir: "asc" | "desc" }[], p: AuditSortPosition): Prisma.Sql {
+  const values = [...p.keys.map((k) => Prisma.sql`${k}::text`), Prisma.sql`${p.createdAt}::timestamp`, Prisma.sql`${p.id}::bigint`];
+  const ors = terms.map((term, i) => {
+    const equal = terms.slice(0, i).map((t, j) => Prisma.sql`${t.expr} = ${values[j]!}`);
+    const past = term.dir === "asc" ? Prisma.sql`${term.expr} > ${values[i]!}` : Prisma.sql`${term.expr} < ${values[i]!}`;
+    return Prisma.sql`(${Prisma.join([...equal, past], " AND ")})`;
+  });
+  return Prisma.sql`(${Prisma.join(ors, " OR ")})`;
 }
 
 /** the columns of an audit row, and its values for a statement whose parameters so far are `offset` */
@@ -112,6 +154,25 @@ export function createAuditEventQueries(db: PrismaClient, sql: Sql) {
       ${whereOf(filter, after)}
       ORDER BY e.created_at DESC, e.id DESC
       LIMIT ${take}`,
+
+    /** up to `take` rows matching `filter` in `order`, after the position `after` (its keys from a row's sortKeys) */
+    sortedPage: (filter: AuditFilter, order: AuditOrder, after: AuditSortPosition | null, take: number) => {
+      const terms = sortTerms(order);
+      const keys = SORT_KEYS[order.col].map((k) => k.expr);
+      const where = whereOf(filter, null);
+      const past = after ? afterSorted(terms, after) : null;
+      const conditions = past ? (where === Prisma.empty ? Prisma.sql`WHERE ${past}` : Prisma.sql`${where} AND ${past}`) : where;
+      return db.$queryRaw<SortedAuditRow[]>`
+      SELECT e.id, e.created_at AS "createdAt", e.type, e.outcome, COALESCE(e.user_id::text, e.user_pseudonym) AS "userId", u.email AS "userEmail",
+             u.name AS "userName", e.actor_id AS "actorId", a.email AS "actorEmail", a.name AS "actorName",
+             e.client_id AS "clientId", e.ip, e.user_agent AS "userAgent", e.data,
+             ARRAY[${keys.length ? Prisma.join(keys) : Prisma.empty}]::text[] AS "sortKeys"
+      FROM audit_events e LEFT JOIN users u ON u.id = e.user_id
+      LEFT JOIN LATERAL (SELECT email, name FROM users WHERE id = CASE WHEN e.actor_id ~* ${UUID_PATTERN} THEN e.actor_id::uuid END) a ON true
+      ${conditions}
+      ORDER BY ${Prisma.join(terms.map((t) => Prisma.sql`${t.expr} ${t.dir === "asc" ? Prisma.sql`ASC` : Prisma.sql`DESC`}`))}
+      LIMIT ${take}`;
+    },
 
     /** how many rows match, counting no further than `cap` (for "the export stops at N rows") */
     countUpTo: async (filter: AuditFilter, cap: number) => {

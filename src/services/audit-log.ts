@@ -6,11 +6,15 @@
 // carry the filter: send the same filter with it. Export: at most EXPORT_MAX_ROWS rows (newest first; narrow the
 // range for more; `exportSize` tells beforehand whether an export will be cut), read in batches of EXPORT_BATCH
 // rows by the same keyset, every cell formula-safe (src/lib/csv.ts). Bad input throws AuditQueryError (-> 400).
+// The admin page may ask for another order (`sort`: oldest first, by event type, by actor; queries/audit-events.ts
+// sortedPage): its cursor carries the order and the last row's sort keys, and a cursor of another order is refused.
 import type { AuditService } from "./audit.ts";
 import type { AdminActor } from "./admin-actor.ts";
 import { z } from "zod";
 import { csvLine, csvLines, CSV_BOM, type CsvValue } from "../lib/csv.ts";
-import type { AuditEventQueries, AuditFilter, AuditPosition, AuditRow } from "../queries/audit-events.ts";
+import type { AuditEventQueries, AuditFilter, AuditOrder, AuditPosition, AuditRow, AuditSortPosition } from "../queries/audit-events.ts";
+
+export type { AuditOrder };
 
 export const AUDIT_PAGE_MAX = 200;
 export const AUDIT_PAGE_DEFAULT = 50;
@@ -63,6 +67,8 @@ export type AuditEventView = {
 
 /** what a caller may add to a filter besides its fields: leave out read access (READ_ACCESS_TYPES) */
 export type AuditListOptions = { hideReads?: boolean };
+/** a page's options: besides the filter's, the order (default newest first) */
+export type AuditPageOptions = AuditListOptions & { sort?: AuditOrder };
 
 export const EXPORT_COLUMNS = ["time", "type", "outcome", "user_id", "user_email", "actor", "client", "ip", "user_agent", "data"] as const;
 
@@ -103,6 +109,31 @@ export function decodeCursor(cursor: string): AuditPosition {
   return { createdAt, id: BigInt(id) };
 }
 
+const BAD_CURSOR = () => new AuditQueryError("cursor is not valid: use the nextCursor of a previous page", [{ path: "cursor", message: "not a cursor from this API" }]);
+const orderName = (o: AuditOrder) => `${o.col}:${o.dir}`;
+
+/** a sorted page's cursor: the order, the last row's sort keys, created_at and id (base64url JSON) */
+export function encodeSortedCursor(order: AuditOrder, row: { createdAt: Date; id: bigint; sortKeys: string[] }): string {
+  return Buffer.from(JSON.stringify({ o: orderName(order), k: row.sortKeys, t: row.createdAt.toISOString(), i: row.id.toString() })).toString("base64url");
+}
+
+export function decodeSortedCursor(order: AuditOrder, cursor: string): AuditSortPosition {
+  let v: { o?: unknown; k?: unknown; t?: unknown; i?: unknown };
+  try {
+    v = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as typeof v;
+  } catch {
+    throw BAD_CURSOR();
+  }
+  const keys = Array.isArray(v?.k) && v.k.length <= 2 && v.k.every((k) => typeof k === "string" && k.length <= 600) ? (v.k as string[]) : null;
+  const createdAt = new Date(typeof v?.t === "string" ? v.t : "");
+  const id = typeof v?.i === "string" && /^\d{1,19}$/.test(v.i) ? BigInt(v.i) : null;
+  if (v?.o !== orderName(order) || !keys || id === null || id > MAX_BIGINT || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== v.t) throw BAD_CURSOR();
+  return { keys, createdAt, id };
+}
+
+/** newest first: the plain keyset page (page()), whose cursors the API also uses */
+const isNewestFirst = (o: AuditOrder | undefined) => !o || (o.col === "time" && o.dir === "desc");
+
 const view = (r: AuditRow): AuditEventView => ({
   id: r.id.toString(), createdAt: r.createdAt.toISOString(), type: r.type, outcome: r.outcome, userId: r.userId, userEmail: r.userEmail,
   actorId: r.actorId, clientId: r.clientId, ip: r.ip, userAgent: r.userAgent, data: r.data,
@@ -111,7 +142,7 @@ const view = (r: AuditRow): AuditEventView => ({
 
 const csvCells = (r: AuditRow): CsvValue[] => [r.createdAt, r.type, r.outcome, r.userId, r.userEmail, r.actorId, r.clientId, r.ip, r.userAgent, JSON.stringify(r.data ?? {})];
 
-export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "countUpTo">, audit: AuditService) {
+export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "sortedPage" | "countUpTo">, audit: AuditService) {
   return {
     /**
      * an admin's export: its size, then the CSV itself as it streams; the export is audited first (audit.exported:
@@ -125,11 +156,19 @@ export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "countU
       return { size, chunks };
     },
 
-    /** one page, newest first; nextCursor is null on the last page */
-    async list(input: AuditPageInput, opts: AuditListOptions = {}): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
+    /** one page, newest first unless `opts.sort` says otherwise; nextCursor is null on the last page */
+    async list(input: AuditPageInput, opts: AuditPageOptions = {}): Promise<{ events: AuditEventView[]; nextCursor: string | null }> {
       const parsed = parse(auditPageSchema, input);
-      const after = parsed.cursor ? decodeCursor(parsed.cursor) : null;
       const limit = parsed.limit ?? AUDIT_PAGE_DEFAULT;
+      const sort = opts.sort;
+      if (sort && !isNewestFirst(sort)) {
+        const position = parsed.cursor ? decodeSortedCursor(sort, parsed.cursor) : null;
+        const rows = await queries.sortedPage(toFilter(parsed, opts), sort, position, limit + 1);
+        const page = rows.slice(0, limit);
+        const last = page.at(-1);
+        return { events: page.map(view), nextCursor: rows.length > limit && last ? encodeSortedCursor(sort, last) : null };
+      }
+      const after = parsed.cursor ? decodeCursor(parsed.cursor) : null;
       const rows = await queries.page(toFilter(parsed, opts), after, limit + 1);
       const page = rows.slice(0, limit);
       const last = page.at(-1);

@@ -10,14 +10,15 @@ import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { CATALOGUE } from "../../../lib/error-catalogue.ts";
 import { LOGO_MAX_BYTES } from "../../../services/brand-logo.ts";
 import type { BrandingRefusal } from "../../../services/branding.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { readUploadForm } from "./branding-upload.ts";
+import { sayFor, type Say } from "./config-words.ts";
 
 const CSRF = "admin-branding";
 const LIMITS = { logoKb: LOGO_MAX_BYTES / 1024 };
 
-/** the refusal's words: the catalogue's, with the field's problem for an invalid value */
-const refusalText = (r: BrandingRefusal) => (r.message ? `${CATALOGUE[r.code].message} (${r.message})` : CATALOGUE[r.code].message);
+/** the refusal's words: the catalogue's (in the page's language), with the field's problem for an invalid value */
+const refusalText = (r: BrandingRefusal, say: Say) => (r.message ? `${say(CATALOGUE[r.code].message)} (${r.message})` : say(CATALOGUE[r.code].message));
 const checked = (v: string | undefined) => v === "1";
 
 export function registerAdminBrandingRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
@@ -30,7 +31,7 @@ export function registerAdminBrandingRoutes(router: Router, app: AppContext, h: 
       productName: branding.productName ?? "", primaryColor: branding.primaryColor ?? "",
       supportUrl: branding.supportUrl ?? "", termsUrl: branding.termsUrl ?? "", privacyUrl: branding.privacyUrl ?? "",
     };
-    return h.render(ctx, "branding", { section: "branding", title: "Branding", branding, values, limits: LIMITS, csrfToken: csrf.token(ctx, CSRF), notice: extra.notice, error: extra.error }, status);
+    return h.render(ctx, "branding", { section: "branding", title: "adminCfg.branding.title", branding, values, limits: LIMITS, csrfToken: csrf.token(ctx, CSRF), notice: extra.notice, error: extra.error }, status);
   }
 
   router.get("/admin/branding", guard, (ctx) => renderInstance(ctx));
@@ -43,16 +44,16 @@ export function registerAdminBrandingRoutes(router: Router, app: AppContext, h: 
       supportUrl: fields.supportUrl ?? "", termsUrl: fields.termsUrl ?? "", privacyUrl: fields.privacyUrl ?? "",
       removeLogo: checked(fields.removeLogo), ...(file ? { logo: file } : {}),
     });
-    if (!result.ok) return renderInstance(ctx, { error: refusalText(result), values: fields }, CATALOGUE[result.code].status);
-    return renderInstance(ctx, { notice: "The branding was saved. Other server processes show it within 30 seconds." });
+    if (!result.ok) return renderInstance(ctx, { error: refusalText(result, sayFor(ctx, "branding", app.config.defaultLocale)), values: fields }, CATALOGUE[result.code].status);
+    return renderInstance(ctx, { notice: "adminCfg.branding.saved" });
   });
 
   async function renderClient(ctx: Context, clientId: string, extra: { notice?: string; error?: string; values?: Record<string, string> } = {}, status = 200) {
     const [client, branding] = await Promise.all([services.clients.find(clientId), services.branding.clientView(clientId)]);
-    if (!client || !branding) throw new AppError("client.not_found", 404, CATALOGUE["branding.client_not_found"].message, { startOverUrl: "/admin/clients" });
+    if (!client || !branding) throw catalogueError("client.not_found", { startOverUrl: "/admin/clients" });
     const values = extra.values ?? { displayName: branding.displayName ?? "", primaryColor: branding.primaryColor ?? "" };
     return h.render(ctx, "client-branding", {
-      section: "clients", title: `Branding of ${client.name}`, client: { id: client.id, name: client.name }, branding, values, limits: LIMITS,
+      section: "clients", title: sayFor(ctx, "client-branding", app.config.defaultLocale)("adminCfg.clientBranding.title", { name: client.name }), client: { id: client.id, name: client.name }, branding, values, limits: LIMITS,
       csrfToken: csrf.token(ctx, `${CSRF}:${client.id}`), notice: extra.notice, error: extra.error,
     }, status);
   }
@@ -68,9 +69,9 @@ export function registerAdminBrandingRoutes(router: Router, app: AppContext, h: 
       removeLogo: checked(fields.removeLogo), ...(file ? { logo: file } : {}),
     });
     if (!result.ok) {
-      if (result.code === "branding.client_not_found") throw new AppError("client.not_found", 404, CATALOGUE[result.code].message, { startOverUrl: "/admin/clients" });
-      return renderClient(ctx, clientId, { error: refusalText(result), values: fields }, CATALOGUE[result.code].status);
+      if (result.code === "branding.client_not_found") throw catalogueError("client.not_found", { startOverUrl: "/admin/clients" });
+      return renderClient(ctx, clientId, { error: refusalText(result, sayFor(ctx, "client-branding", app.config.defaultLocale)), values: fields }, CATALOGUE[result.code].status);
     }
-    return renderClient(ctx, clientId, { notice: "The client's branding was saved. Its sign-in and consent pages show it within 30 seconds." });
+    return renderClient(ctx, clientId, { notice: "adminCfg.branding.clientSaved" });
   });
 }

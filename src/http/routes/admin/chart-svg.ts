@@ -1,6 +1,7 @@
 // The layout of the dashboard's "logins over time" chart: stacked bars (succeeded below, failed above) per bucket
 // of the analytics series, y-axis ticks at round numbers, a readable subset of x-axis labels, and the chart's
-// title and description. Pure: numbers and strings only; views/partials/admin-chart.eta draws it as inline SVG
+// title and description (in the words of `say`, lib/i18n's admin.chart.* messages; English by default). Pure:
+// numbers and strings only; views/partials/admin-chart.eta draws it as inline SVG
 // (escaped, no script, colours from CSS custom properties so light and dark themes both work).
 
 /** `local`: the bucket's start on the dashboard's clock ("YYYY-MM-DD HH:MM"), what the axis labels show */
@@ -19,6 +20,12 @@ export type ChartLayout = {
 
 export const CHART_WIDTH = 640;
 export const CHART_HEIGHT = 240;
+import { translator } from "../../../lib/i18n/index.ts";
+
+/** a message of lib/i18n/en-admin.ts with its {placeholders}, in the page's language */
+export type ChartSay = (key: "admin.chart.bar.succeeded" | "admin.chart.bar.failed" | "admin.chart.titleHour" | "admin.chart.titleDay" | "admin.chart.descHour" | "admin.chart.descDay" | "admin.chart.busiestHour" | "admin.chart.busiestDay" | "admin.chart.none", vars?: Record<string, string | number>) => string;
+const english: ChartSay = translator("en");
+
 const MARGIN = { left: 40, right: 8, top: 10, bottom: 28 };
 const MAX_X_LABELS = 8;
 
@@ -38,7 +45,7 @@ export function bucketLabel(start: string, bucket: "hour" | "day"): string {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function layoutLoginChart(series: ChartPoint[], bucket: "hour" | "day", range: { from: string; to: string }): ChartLayout {
+export function layoutLoginChart(series: ChartPoint[], bucket: "hour" | "day", range: { from: string; to: string }, say: ChartSay = english): ChartLayout {
   const plot = { left: MARGIN.left, top: MARGIN.top, right: CHART_WIDTH - MARGIN.right, bottom: CHART_HEIGHT - MARGIN.bottom };
   const plotW = plot.right - plot.left;
   const plotH = plot.bottom - plot.top;
@@ -54,8 +61,8 @@ export function layoutLoginChart(series: ChartPoint[], bucket: "hour" | "day", r
     const x = round(plot.left + i * slot + (slot - barW) / 2);
     const okH = scale(p.succeeded);
     const failH = scale(p.failed);
-    if (p.succeeded > 0) bars.push({ x, y: round(plot.bottom - okH), width: round(barW), height: round(okH), kind: "succeeded", label: `${p.start}: ${p.succeeded} succeeded` });
-    if (p.failed > 0) bars.push({ x, y: round(plot.bottom - okH - failH), width: round(barW), height: round(failH), kind: "failed", label: `${p.start}: ${p.failed} failed` });
+    if (p.succeeded > 0) bars.push({ x, y: round(plot.bottom - okH), width: round(barW), height: round(okH), kind: "succeeded", label: say("admin.chart.bar.succeeded", { start: p.start, n: p.succeeded }) });
+    if (p.failed > 0) bars.push({ x, y: round(plot.bottom - okH - failH), width: round(barW), height: round(failH), kind: "failed", label: say("admin.chart.bar.failed", { start: p.start, n: p.failed }) });
   });
 
   const yTicks = [];
@@ -70,8 +77,8 @@ export function layoutLoginChart(series: ChartPoint[], bucket: "hour" | "day", r
   const succeeded = series.reduce((n, p) => n + p.succeeded, 0);
   const failed = series.reduce((n, p) => n + p.failed, 0);
   const busiest = series.reduce<ChartPoint | null>((b, p) => (p.succeeded + p.failed > (b ? b.succeeded + b.failed : 0) ? p : b), null);
-  const unit = bucket === "hour" ? "hour" : "day";
-  const desc = `Sign-ins per ${unit} from ${range.from} to ${range.to}: ${succeeded} succeeded and ${failed} failed in ${series.length} ${unit}s` +
-    (busiest ? `; the busiest ${unit} began ${busiest.start} with ${busiest.succeeded + busiest.failed}.` : "; no sign-ins.");
-  return { width: CHART_WIDTH, height: CHART_HEIGHT, plot, bars, yTicks, xLabels, max, title: `Sign-ins per ${unit}`, desc };
+  const hourly = bucket === "hour";
+  const desc = say(hourly ? "admin.chart.descHour" : "admin.chart.descDay", { from: range.from, to: range.to, succeeded, failed, count: series.length }) +
+    (busiest ? say(hourly ? "admin.chart.busiestHour" : "admin.chart.busiestDay", { start: busiest.start, n: busiest.succeeded + busiest.failed }) : say("admin.chart.none"));
+  return { width: CHART_WIDTH, height: CHART_HEIGHT, plot, bars, yTicks, xLabels, max, title: say(hourly ? "admin.chart.titleHour" : "admin.chart.titleDay"), desc };
 }

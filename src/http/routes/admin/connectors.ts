@@ -11,9 +11,11 @@ import type { AppContext } from "../../web-context.ts";
 import type { ConnectorRow } from "../../../queries/upstream-connectors.ts";
 import { connectorChangesSchema, connectorView, newConnectorSchema } from "../../../services/federation/connectors.ts";
 import { PRESET_SETTINGS, PRESETS } from "../../../services/federation/presets.ts";
-import { parseBody } from "../../body.ts";
-import { AppError } from "../../errors.ts";
+import { z } from "zod";
+import { defineForms } from "../../forms.ts";
+import { catalogueError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
+import { saidHeaders, sayFor, type Say } from "./config-words.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { sortRows, type SortSpec } from "./sorting.ts";
 
@@ -48,13 +50,16 @@ function inputOf(f: Form, kept: Record<string, string> = {}) {
     ...(f.kind === "saml" ? { issuer: undefined, idpEntityId: given(f.issuer) } : {}),
   };
 }
-const issuesOf = (issues: { path: PropertyKey[]; message: string }[]) => Object.fromEntries(issues.map((i) => [String(i.path[0] ?? "name"), i.message]));
+/** field -> the schema's words (said in the page's language where a catalogue has them) */
+const issuesOf = (issues: { path: PropertyKey[]; message: string }[], say: Say) => Object.fromEntries(issues.map((i) => [String(i.path[0] ?? "name"), say(i.message)]));
 
 export function registerAdminConnectorRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { services, csrf, config } = app;
-  const body = parseBody(config.bodyLimit);
+  // every POST through defineForms (http/forms.ts): the guard, CSRF, then the sign-in provider in the URL (404);
+  // the fields are read by formOf and judged by the use case's schemas
+  const forms = defineForms(router, app);
+  const fields = z.object({});
   const guard = h.requireAdmin(ADMIN_PERMISSIONS.connectorsManage);
-  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
   const actor = (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const });
   const view = (c: ConnectorRow) => ({
     ...connectorView(c), redirectUri: services.upstream.redirectUri(c.slug), jwksUri: c.tokenAuthMethod === "private_key_jwt" ? services.upstream.jwksUri(c.slug) : null,
@@ -64,96 +69,95 @@ export function registerAdminConnectorRoutes(router: Router, app: AppContext, h:
 
   async function connectorOr404(ctx: Context): Promise<ConnectorRow> {
     const c = await services.connectors.find(String(ctx.params.id ?? "")).catch(() => null);
-    if (!c) throw new AppError("admin.connector_not_found", 404, "There is no such sign-in provider.", { startOverUrl: "/admin/connectors" });
+    if (!c) throw notFound();
     return c;
   }
+  const notFound = () => catalogueError("admin.connector_not_found", { startOverUrl: "/admin/connectors" });
+  const sayList = (ctx: Context) => sayFor(ctx, "connectors", config.defaultLocale);
+  const sayForm = (ctx: Context) => sayFor(ctx, "connectors-form", config.defaultLocale);
   // the sortable columns (sorting.ts): a whitelist; by default the order they were added in
   const SORT: SortSpec<ReturnType<typeof view>> = {
-    columns: { name: { label: "Name", key: (c) => c.name }, slug: { label: "Slug", key: (c) => c.slug }, kind: { label: "Kind", key: (c) => c.kind }, state: { label: "State", key: (c) => (c.enabled ? "enabled" : "disabled") } },
+    columns: { name: { label: "adminCfg.col.name", key: (c) => c.name }, slug: { label: "adminCfg.col.slug", key: (c) => c.slug }, kind: { label: "adminCfg.col.kind", key: (c) => c.kind }, state: { label: "adminCfg.col.state", key: (c) => (c.enabled ? "enabled" : "disabled") } },
     default: { col: null, dir: "asc" },
   };
   const renderList = async (ctx: Context, notice?: string, error?: string, status = 200) => {
     const { rows: connectors, headers } = sortRows(ctx, (await services.connectors.list()).map(view), SORT, "/admin/connectors");
-    return h.render(ctx, "connectors", { section: "connectors", title: "Sign-in providers", connectors, headers, notice, error, csrfToken: csrf.token(ctx, CSRF) }, status);
+    return h.render(ctx, "connectors", { section: "connectors", title: "adminCfg.connectors.title", connectors, headers: saidHeaders(headers, sayList(ctx)), notice, error, csrfToken: csrf.token(ctx, CSRF) }, status);
   };
   const renderForm = (ctx: Context, mode: "new" | "edit", values: Form, opts: { connector?: ConnectorRow; errors?: Record<string, string> } = {}, status = 200) =>
     h.render(ctx, "connectors-form", {
-      section: "connectors", title: mode === "new" ? "New sign-in provider" : `Edit ${values.name}`, mode, values, errors: opts.errors ?? {}, presets,
-      error: opts.errors && Object.keys(opts.errors).length ? "The sign-in provider was not saved: correct the fields marked below." : undefined,
+      section: "connectors", title: mode === "new" ? "adminCfg.connectors.new" : sayForm(ctx)("adminCfg.clients.editTitle", { name: values.name ?? "" }), mode, values,
+      errors: Object.fromEntries(Object.entries(opts.errors ?? {}).map(([k, v]) => [k, sayForm(ctx)(v)])), presets,
+      error: opts.errors && Object.keys(opts.errors).length ? "adminCfg.connectors.notSaved" : undefined,
       connector: opts.connector ? view(opts.connector) : undefined, callbackBase: `${config.issuer}/federation/`, csrfToken: csrf.token(ctx, CSRF),
     }, status);
 
   router.get("/admin/connectors", guard, (ctx) => renderList(ctx));
   router.get("/admin/connectors/new", guard, (ctx) => renderForm(ctx, "new", formOf({ kind: "oidc" })));
 
-  router.post("/admin/connectors/new", guard, body, async (ctx) => {
-    const b = submitted(ctx);
-    csrf.verify(ctx, CSRF, b._csrf);
+  forms.post({ path: "/admin/connectors/new", guard, csrf: CSRF, body: fields, handle: async (ctx, { submitted: b }) => {
     const f = formOf(b);
     const preset = PRESETS.find((p) => p === f.preset);
     const parsed = newConnectorSchema.safeParse({ ...inputOf(f, preset ? PRESET_SETTINGS[preset].settings.claimsMapping : {}), slug: f.slug, preset: f.preset || undefined, ...(f.preset ? { kind: undefined, trustEmailVerified: undefined } : {}) });
-    if (!parsed.success) return renderForm(ctx, "new", f, { errors: issuesOf(parsed.error.issues) }, 400);
+    if (!parsed.success) return renderForm(ctx, "new", f, { errors: issuesOf(parsed.error.issues, sayForm(ctx)) }, 400);
     const made = await services.connectors.create(parsed.data, actor(ctx));
     if (made.outcome === "invalid") return renderForm(ctx, "new", f, { errors: { [made.field]: made.message } }, 400);
-    if (made.outcome === "slug_taken") return renderForm(ctx, "new", f, { errors: { slug: "another sign-in provider already uses this slug" } }, 400);
+    if (made.outcome === "slug_taken") return renderForm(ctx, "new", f, { errors: { slug: "adminCfg.connectors.slugTaken" } }, 400);
     const c = made.connector;
+    const say = sayList(ctx);
     return renderList(ctx, c.kind === "saml"
-      ? `Sign-in provider ${c.name} added. Give the IdP our SP metadata: ${services.saml.entityId(c.slug)} (ACS ${services.saml.acsUrl(c.slug)}).`
-      : `Sign-in provider ${c.name} added. Register ${services.upstream.redirectUri(c.slug)} as its redirect URI at the provider${
-        c.tokenAuthMethod === "private_key_jwt" ? ` and ${services.upstream.jwksUri(c.slug)} as its JWKS URL (private_key_jwt)` : ""}.`);
-  });
+      ? say("adminCfg.connectors.addedSaml", { name: c.name, metadata: services.saml.entityId(c.slug), acs: services.saml.acsUrl(c.slug) })
+      : c.tokenAuthMethod === "private_key_jwt"
+        ? say("adminCfg.connectors.addedJwt", { name: c.name, uri: services.upstream.redirectUri(c.slug), jwks: services.upstream.jwksUri(c.slug) })
+        : say("adminCfg.connectors.added", { name: c.name, uri: services.upstream.redirectUri(c.slug) }));
+  } });
 
   router.get("/admin/connectors/:id/edit", guard, async (ctx) => {
     const c = await connectorOr404(ctx);
     return renderForm(ctx, "edit", formFrom(c), { connector: c });
   });
 
-  router.post("/admin/connectors/:id/edit", guard, body, async (ctx) => {
-    const b = submitted(ctx);
-    csrf.verify(ctx, CSRF, b._csrf);
-    const c = await connectorOr404(ctx);
+  forms.post({ path: "/admin/connectors/:id/edit", guard, csrf: CSRF, load: connectorOr404, body: fields, handle: async (ctx, { loaded: c, submitted: b }) => {
     const f = { ...formOf(b), slug: c.slug, preset: c.preset ?? "", kind: c.kind };
     const { emailVerified, name } = c.claimsMapping;
     const parsed = connectorChangesSchema.safeParse({ ...inputOf(f, { ...(emailVerified ? { emailVerified } : {}), ...(name ? { name } : {}) }), kind: undefined });
-    if (!parsed.success) return renderForm(ctx, "edit", f, { connector: c, errors: issuesOf(parsed.error.issues) }, 400);
+    if (!parsed.success) return renderForm(ctx, "edit", f, { connector: c, errors: issuesOf(parsed.error.issues, sayForm(ctx)) }, 400);
     const result = await services.connectors.update(c.id, parsed.data, actor(ctx));
-    if (result.outcome === "not_found") throw new AppError("admin.connector_not_found", 404, "There is no such sign-in provider.", { startOverUrl: "/admin/connectors" });
+    if (result.outcome === "not_found") throw notFound();
     if (result.outcome === "invalid") return renderForm(ctx, "edit", f, { connector: c, errors: { [result.field]: result.message } }, 400);
-    return renderList(ctx, `Sign-in provider ${result.connector.name} saved.`);
-  });
+    return renderList(ctx, sayList(ctx)("adminCfg.connectors.saved", { name: result.connector.name }));
+  } });
 
-  for (const [action, enabled] of [["enable", true], ["disable", false]] as const) router.post(`/admin/connectors/:id/${action}`, guard, body, async (ctx) => {
-    csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
-    const c = await connectorOr404(ctx);
+  for (const [action, enabled] of [["enable", true], ["disable", false]] as const) forms.post({ path: `/admin/connectors/:id/${action}`, guard, csrf: CSRF, load: connectorOr404, body: fields, handle: async (ctx, { loaded: c }) => {
     await services.connectors.update(c.id, { enabled }, actor(ctx));
-    return renderList(ctx, `Sign-in provider ${c.name} ${enabled ? "enabled" : "disabled"}.`);
-  });
+    return renderList(ctx, sayList(ctx)(enabled ? "adminCfg.connectors.enabled" : "adminCfg.connectors.disabled", { name: c.name }));
+  } });
 
   // private_key_jwt: a new signing key (the old one stays published), then the old ones removed (the edit page)
-  for (const [action, done] of [["rotate-key", "has a new signing key, published now and signing in 10 minutes; the old one stays published until you remove it"], ["remove-old-keys", "no longer publishes the keys older than the one signing now"]] as const) {
-    router.post(`/admin/connectors/:id/${action}`, guard, body, async (ctx) => {
-      csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
-      const c = await connectorOr404(ctx);
+  for (const [action, done] of [["rotate-key", "adminCfg.connectors.keyRotated"], ["remove-old-keys", "adminCfg.connectors.keysRemoved"]] as const) {
+    forms.post({ path: `/admin/connectors/:id/${action}`, guard, csrf: CSRF, load: connectorOr404, body: fields, handle: async (ctx, { loaded: c }) => {
       const result = action === "rotate-key" ? await services.connectors.rotateKey(c.id, actor(ctx)) : await services.connectors.removeOldKeys(c.id, actor(ctx));
-      if (result.outcome === "not_found") throw new AppError("admin.connector_not_found", 404, "There is no such sign-in provider.", { startOverUrl: "/admin/connectors" });
-      if (result.outcome === "invalid") return renderList(ctx, undefined, `${c.name}: ${result.message}`, 400);
-      return renderList(ctx, `Sign-in provider ${c.name} ${done}.`);
-    });
+      if (result.outcome === "not_found") throw notFound();
+      if (result.outcome === "invalid") return renderList(ctx, undefined, `${c.name}: ${sayList(ctx)(result.message)}`, 400);
+      return renderList(ctx, sayList(ctx)(done, { name: c.name }));
+    } });
   }
 
   router.get("/admin/connectors/:id/delete", guard, async (ctx) => {
     const c = await connectorOr404(ctx);
+    const say = sayFor(ctx, "clients-confirm", config.defaultLocale);
     return h.render(ctx, "clients-confirm", {
-      section: "connectors", title: "Delete a sign-in provider", csrfToken: csrf.token(ctx, CSRF),
-      confirm: { title: "Delete a sign-in provider", message: `Delete ${c.name} (${c.slug})? Its button disappears from the sign-in page. This cannot be undone.`, button: `Delete ${c.name}`, action: `/admin/connectors/${c.id}/delete`, back: "/admin/connectors" },
+      section: "connectors", title: "adminCfg.connectors.deleteTitle", csrfToken: csrf.token(ctx, CSRF),
+      confirm: {
+        title: say("adminCfg.connectors.deleteTitle"), message: say("adminCfg.connectors.deleteBody", { name: c.name, slug: c.slug }), button: say("adminCfg.deleteNamed", { name: c.name }),
+        action: `/admin/connectors/${c.id}/delete`, back: "/admin/connectors",
+      },
     });
   });
 
-  router.post("/admin/connectors/:id/delete", guard, body, async (ctx) => {
-    csrf.verify(ctx, CSRF, submitted(ctx)._csrf);
-    const c = await connectorOr404(ctx);
+  forms.post({ path: "/admin/connectors/:id/delete", guard, csrf: CSRF, load: connectorOr404, body: fields, handle: async (ctx, { loaded: c }) => {
     const result = await services.connectors.remove(c.id, actor(ctx));
-    if (result.outcome === "in_use") return renderList(ctx, undefined, `${c.name} was not deleted: ${result.linked} account(s) sign in through it. Disable it instead.`, 409);
-    return renderList(ctx, `Sign-in provider ${c.name} deleted.`);
-  });
+    if (result.outcome === "in_use") return renderList(ctx, undefined, sayList(ctx)("adminCfg.connectors.inUse", { name: c.name, n: result.linked }), 409);
+    return renderList(ctx, sayList(ctx)("adminCfg.connectors.deleted", { name: c.name }));
+  } });
 }

@@ -12,14 +12,15 @@ import { layoutLoginChart } from "./chart-svg.ts";
 import { dashboardRange, RangeInputError, RANGE_PRESETS, type DashboardRange } from "./dashboard-range.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { localText } from "../../../lib/time-zone.ts";
+import { sayFor, type Say } from "./config-words.ts";
 
 
-/** a rate as a percentage with one decimal, or "n/a" when there was nothing to divide by */
-export const percent = (rate: number | null) => (rate === null ? "n/a" : `${(rate * 100).toFixed(1)}%`);
+/** a rate as a percentage with one decimal, or null ("n/a" in the page's words) when there was nothing to divide by */
+export const percent = (rate: number | null) => (rate === null ? null : `${(rate * 100).toFixed(1)}%`);
 
-/** seconds as "1 h 10 min", "4 min 5 s", "n/a" */
-export function duration(seconds: number | null): string {
-  if (seconds === null) return "n/a";
+/** seconds as "1 h 10 min", "4 min 5 s" (the same units in English, German and French), or null (n/a) */
+export function duration(seconds: number | null): string | null {
+  if (seconds === null) return null;
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -29,15 +30,23 @@ export function duration(seconds: number | null): string {
 }
 
 
+/** the rates as the page shows them: label and detail are message keys (lib/i18n/en-admin.ts), the detail with its vars */
 function rates(a: LoginAnalytics) {
   return [
-    { key: "success", label: "Successful sign-ins", value: percent(a.logins.successRate), detail: `${a.logins.succeeded} of ${a.logins.attempts} attempts` },
-    { key: "failure", label: "Failed sign-ins", value: percent(a.logins.failureRate), detail: `${a.logins.failed} of ${a.logins.attempts} attempts` },
-    { key: "suspicious", label: "Held as suspicious", value: percent(a.suspicious.rate), detail: `${a.suspicious.held} of ${a.suspicious.evaluated} evaluated` },
-    { key: "device", label: "Needed device approval", value: percent(a.deviceApproval.rate), detail: `${a.deviceApproval.withEmailedCode} of ${a.deviceApproval.succeeded} sign-ins; ${a.deviceApproval.codesSent} codes sent` },
-    { key: "session", label: "Average session", value: duration(a.sessions.averageSeconds), detail: `${a.sessions.measured} ended sessions` },
-    { key: "reset", label: "Password resets per attempt", value: percent(a.passwordResets.rate), detail: `${a.passwordResets.requested} requested` },
+    { key: "success", label: "admin.rate.success", value: percent(a.logins.successRate), detail: "admin.rate.ofAttempts", vars: { n: a.logins.succeeded, of: a.logins.attempts } },
+    { key: "failure", label: "admin.rate.failure", value: percent(a.logins.failureRate), detail: "admin.rate.ofAttempts", vars: { n: a.logins.failed, of: a.logins.attempts } },
+    { key: "suspicious", label: "admin.rate.suspicious", value: percent(a.suspicious.rate), detail: "admin.rate.ofEvaluated", vars: { n: a.suspicious.held, of: a.suspicious.evaluated } },
+    { key: "device", label: "admin.rate.device", value: percent(a.deviceApproval.rate), detail: "admin.rate.deviceDetail", vars: { n: a.deviceApproval.withEmailedCode, of: a.deviceApproval.succeeded, codes: a.deviceApproval.codesSent } },
+    { key: "session", label: "admin.rate.session", value: duration(a.sessions.averageSeconds), detail: "admin.rate.sessionDetail", vars: { n: a.sessions.measured } },
+    { key: "reset", label: "admin.rate.reset", value: percent(a.passwordResets.rate), detail: "admin.rate.resetDetail", vars: { n: a.passwordResets.requested } },
   ];
+}
+
+/** why a range was refused, in the page's words (the analytics service's refusals are English texts) */
+function reasonOf(err: RangeInputError | AnalyticsQueryError, say: Say): string {
+  if (err instanceof RangeInputError) return say(err.key, err.vars);
+  const tooLong = /^the range may be at most (\d+) days$/.exec(err.message);
+  return tooLong ? say("admin.range.tooLong", { days: tooLong[1]! }) : say(err.message);
 }
 
 export function registerAdminDashboardRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
@@ -47,7 +56,8 @@ export function registerAdminDashboardRoutes(router: Router, app: AppContext, h:
     const now = app.clock.now();
     const zone = app.config.dashboardTimeZone;
     const clockText = (iso: string) => `${localText(zone, new Date(iso))} ${zone}`;
-    const base = { section: "dashboard" as const, title: "Dashboard", presets: RANGE_PRESETS, counts: await loginAnalytics.counts(now) };
+    const say = sayFor(ctx, "dashboard", app.config.defaultLocale);
+    const base = { section: "dashboard" as const, title: "admin.section.dashboard", presets: RANGE_PRESETS, counts: await loginAnalytics.counts(now) };
     let range: DashboardRange;
     let analytics: LoginAnalytics;
     try {
@@ -57,9 +67,9 @@ export function registerAdminDashboardRoutes(router: Router, app: AppContext, h:
       if (!(err instanceof RangeInputError || err instanceof AnalyticsQueryError)) throw err;
       const q = ctx.query;
       const keep = (k: string) => (typeof q[k] === "string" ? (q[k] as string) : "");
-      return h.render(ctx, "dashboard", { ...base, error: `That range cannot be shown: ${err.message}`, range: { preset: null, fromInput: keep("from"), toInput: keep("to") } }, 400);
+      return h.render(ctx, "dashboard", { ...base, error: say("admin.dashboard.badRange", { reason: reasonOf(err, say) }), range: { preset: null, fromInput: keep("from"), toInput: keep("to") } }, 400);
     }
-    const chart = layoutLoginChart(analytics.series, analytics.bucket, { from: clockText(analytics.from), to: clockText(analytics.to) });
+    const chart = layoutLoginChart(analytics.series, analytics.bucket, { from: clockText(analytics.from), to: clockText(analytics.to) }, say);
     await h.render(ctx, "dashboard", {
       ...base,
       range,

@@ -5,7 +5,7 @@
 import type Router from "@koa/router";
 import type { AppContext } from "../../web-context.ts";
 import { createAccountSessions, requireAccountMiddleware } from "../../account-session.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { ADMIN_SECTIONS, createAdminHelpers } from "./shared.ts";
 import { registerAdminUserRoutes } from "./users.ts";
 import { registerAdminDashboardRoutes } from "./dashboard.ts";
@@ -28,7 +28,7 @@ export function registerAdminRoutes(router: Router, app: AppContext): void {
     for (const section of ADMIN_SECTIONS) {
       if (await h.can(ctx, section.permission)) return ctx.redirect(section.path);
     }
-    throw new AppError("admin.forbidden", 403, "Your account does not have access to the admin area.", { startOverUrl: "/account" });
+    throw catalogueError("admin.forbidden#area", { startOverUrl: "/account" });
   });
 
   registerAdminDashboardRoutes(router, app, h);

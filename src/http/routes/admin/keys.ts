@@ -5,12 +5,13 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { parseBody } from "../../body.ts";
+import { z } from "zod";
+import { defineForms } from "../../forms.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { sayFor } from "./config-words.ts";
 
 const CSRF = "admin-keys";
-const when = (d: Date | null) => (d ? `${d.toISOString().replace("T", " ").slice(0, 16)} UTC` : "");
 const ORDER: Record<string, number> = { next: 0, current: 1, previous: 2, retired: 3 };
 
 export function registerAdminKeyRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
@@ -19,21 +20,25 @@ export function registerAdminKeyRoutes(router: Router, app: AppContext, h: Admin
 
   async function renderList(ctx: Context, notice?: string) {
     const keys = (await services.keys.list())
-      .map((k) => ({ kid: k.id, alg: k.alg, state: k.state, created: when(k.createdAt), activated: when(k.activatedAt), retireAfter: when(k.retireAfter), createdAt: k.createdAt }))
+      // dates as Date (null: none yet), in the page's words (views' tDate)
+      .map((k) => ({ kid: k.id, alg: k.alg, state: k.state, created: k.createdAt, activated: k.activatedAt, retireAfter: k.retireAfter, createdAt: k.createdAt }))
       .sort((a, b) => (ORDER[a.state]! - ORDER[b.state]!) || b.createdAt.getTime() - a.createdAt.getTime());
     // no timed refresh (WCAG 2.2.1, axe meta-refresh): the page says when it was read and offers a reload
-    return h.render(ctx, "keys", { section: "keys", title: "Signing keys", keys, notice, shownAt: when(app.clock.now()) });
+    return h.render(ctx, "keys", { section: "keys", title: "adminCfg.keys.title", keys, notice, shownAt: app.clock.now() });
   }
 
   router.get("/admin/keys", guard, (ctx) => renderList(ctx));
 
   router.get("/admin/keys/rotate", guard, (ctx) => h.render(ctx, "keys-confirm", {
-    section: "keys", title: "Rotate the signing keys", csrfToken: csrf.token(ctx, CSRF),
+    section: "keys", title: "adminCfg.keys.confirmTitle", refreshSeconds: app.config.keys.refreshSeconds, csrfToken: csrf.token(ctx, CSRF),
   }));
 
-  router.post("/admin/keys/rotate", guard, parseBody(app.config.bodyLimit), async (ctx) => {
-    csrf.verify(ctx, CSRF, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
-    const { current } = await services.keyRotation.rotate(h.actor(ctx), "admin_page");
-    return renderList(ctx, `Key ${current} now signs new tokens; the previous key stays published until the tokens it signed have expired.`);
+  // through defineForms (http/forms.ts): the guard, then CSRF; the form has no fields of its own
+  defineForms(router, app).post({
+    path: "/admin/keys/rotate", guard, csrf: CSRF, body: z.object({}),
+    async handle(ctx) {
+      const { current } = await services.keyRotation.rotate(h.actor(ctx), "admin_page");
+      return renderList(ctx, sayFor(ctx, "keys", app.config.defaultLocale)("adminCfg.keys.rotated", { kid: current }));
+    },
   });
 }

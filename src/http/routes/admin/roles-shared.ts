@@ -5,8 +5,9 @@
 import type { Context } from "koa";
 import type { RegisteredPermission } from "../../../authz/registry.ts";
 import { grantCovers } from "../../../authz/wildcards.ts";
-import { AppError } from "../../errors.ts";
+import type { AppError } from "../../errors.ts";
 import { listOf } from "../teams/shared.ts";
+import { refusal, type Say } from "./config-words.ts";
 
 /** one CSRF binding for every form on the roles screens */
 export const ROLES_CSRF = "admin-roles";
@@ -39,13 +40,18 @@ export function formFromGrants(name: string, grants: readonly string[], key = ""
 export const grantsOf = (form: RoleForm): string[] =>
   [...form.permissions, ...form.wildcards.split(/[\s,]+/)].map((g) => g.trim()).filter(Boolean);
 
-/** the matrix: `tabs` as offered, each code ticked when one of the form's grants covers it */
-export function matrixOf(tabs: readonly { tab: string; permissions: readonly RegisteredPermission[] }[], form: RoleForm): MatrixTab[] {
+const unsaid: Say = (text) => text;
+
+/**
+ * the matrix: `tabs` as offered, each code ticked when one of the form's grants covers it; tab names and labels
+ * said in the page's language (the core permissions' are in the catalogues; a client's own stay as registered)
+ */
+export function matrixOf(tabs: readonly { tab: string; permissions: readonly RegisteredPermission[] }[], form: RoleForm, say: Say = unsaid): MatrixTab[] {
   const grants = grantsOf(form);
   return tabs
     .map(({ tab, permissions }) => ({
-      tab,
-      permissions: permissions.map((p) => ({ code: p.code, label: p.label, checked: grants.some((g) => g !== "*" && grantCovers(g, p.code)) })),
+      tab: say(tab),
+      permissions: permissions.map((p) => ({ code: p.code, label: say(p.label), checked: grants.some((g) => g !== "*" && grantCovers(g, p.code)) })),
     }))
     .filter((t) => t.permissions.length);
 }
@@ -68,8 +74,9 @@ export function seeOther(ctx: Context, url: string): void {
   ctx.redirect(url);
 }
 
-export function notFound(what: string, back: string): AppError {
-  return new AppError("admin.role_not_found", 404, `There is no such ${what}.`, { startOverUrl: back });
+/** the 404 of a system role, a team or a team's role that is not there (code admin.role_not_found) */
+export function notFound(what: "system_role" | "team" | "team_role", back: string): AppError {
+  return refusal(`admin.role_not_found#${what}`, { startOverUrl: back });
 }
 
 /** the read-only matrix of roles × permissions: a row per permission on offer, grouped by tab; a cell per role */
@@ -81,13 +88,14 @@ export type PermissionGrid = {
 export function permissionGrid(
   tabs: readonly { tab: string; permissions: readonly RegisteredPermission[] }[],
   roles: readonly { key: string; name: string; href: string | null; grants: readonly string[] }[],
+  say: Say = unsaid,
 ): PermissionGrid {
   return {
     roles: roles.map(({ key, name, href }) => ({ key, name, href })),
     tabs: tabs
       .map(({ tab, permissions }) => ({
-        tab,
-        rows: permissions.map((p) => ({ code: p.code, label: p.label, granted: roles.map((r) => r.grants.some((g) => grantCovers(g, p.code))) })),
+        tab: say(tab),
+        rows: permissions.map((p) => ({ code: p.code, label: say(p.label), granted: roles.map((r) => r.grants.some((g) => grantCovers(g, p.code))) })),
       }))
       .filter((t) => t.rows.length),
   };

@@ -8,6 +8,7 @@ import { asAdmin } from "../../../services/team-admin.ts";
 import type { RoleView, TeamRefusal } from "../../../services/team-roles.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { UUID } from "../../../lib/ids.ts";
+import { sayFor, type Say } from "./config-words.ts";
 import { ADMIN_PREFIX, ROLES_CSRF, emptyForm, formFromGrants, matrixOf, noticeOf, notFound, permissionGrid, type FieldErrors, type RoleForm } from "./roles-shared.ts";
 
 export type TeamRoleLocals = { form?: RoleForm; errors?: FieldErrors; error?: string };
@@ -15,8 +16,11 @@ export type TeamRoleLocals = { form?: RoleForm; errors?: FieldErrors; error?: st
 type Registry = AppContext["services"]["permissions"];
 /** every registered code a team role may hold, by tab (administrator codes belong to system roles) */
 const teamTabs = (registry: Registry) => registry.listByTab().map(({ tab, permissions }) => ({ tab, permissions: permissions.filter((p) => !p.code.startsWith(ADMIN_PREFIX)) }));
-const labelsOf = (registry: Registry) => Object.fromEntries(registry.list().map((p) => [p.code, p.label]));
-const formError = (errors: FieldErrors, what: string) => (Object.keys(errors).length ? `The role was not ${what}: correct the field marked below.` : undefined);
+const labelsOf = (registry: Registry, say: Say) => Object.fromEntries(registry.list().map((p) => [p.code, say(p.label)]));
+const formError = (errors: FieldErrors, what: "created" | "saved") =>
+  (Object.keys(errors).length ? (what === "created" ? "adminCfg.roles.notCreated" : "adminCfg.roles.notSaved") : undefined);
+/** a refused field's words (a service's fixed text) in the page's language */
+const said = (errors: FieldErrors, say: Say): FieldErrors => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, say(v)]));
 
 export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
   const { services, csrf } = app;
@@ -42,12 +46,12 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
     async roleOr404(ctx: Context, team: Team): Promise<RoleView> {
       const roleId = String(ctx.params.roleId ?? "");
       const role = UUID.test(roleId) ? (await rolesOf(team, ctx)).find((r) => r.id === roleId.toLowerCase()) : undefined;
-      if (!role) throw notFound("role in this team", base(team));
+      if (!role) throw notFound("team_role", base(team));
       return role;
     },
     /** a refusal's locals and status (not_found is thrown: another team's role never shows) */
     refusal(r: TeamRefusal, team: Team, form: RoleForm): { locals: TeamRoleLocals; status: number } {
-      if (r.outcome === "not_found") throw notFound("role in this team", base(team));
+      if (r.outcome === "not_found") throw notFound("team_role", base(team));
       if (r.outcome === "invalid") return { locals: { form, errors: { [r.field === "name" ? "name" : "permissions"]: r.message } }, status: 400 };
       return { locals: { form, error: r.message }, status: 403 };
     },
@@ -56,11 +60,12 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
       const form = locals.form ?? emptyForm();
       const errors = locals.errors ?? {};
       const roles = await rolesOf(team, ctx);
+      const say = sayFor(ctx, "roles-team", app.config.defaultLocale);
       // Owner holds every permission whatever it stores
-      const grid = permissionGrid(teamTabs(registry), roles.map((r) => ({ key: r.key, name: r.name, href: r.key === "owner" ? null : `${base(team)}/${r.id}`, grants: r.key === "owner" ? ["*"] : r.permissions })));
+      const grid = permissionGrid(teamTabs(registry), roles.map((r) => ({ key: r.key, name: r.name, href: r.key === "owner" ? null : `${base(team)}/${r.id}`, grants: r.key === "owner" ? ["*"] : r.permissions })), say);
       return h.render(ctx, "roles-team", {
-        section: "roles", title: `${team.name}: roles`, team, base: base(team), roles, grid, labels: labelsOf(registry),
-        form, errors, tabs: matrixOf(teamTabs(registry), form), notice: noticeOf(ctx, "team"),
+        section: "roles", title: say("adminCfg.teamRoles.pageTitle", { team: team.name }), team, base: base(team), roles, grid, labels: labelsOf(registry, say),
+        form, errors: said(errors, say), tabs: matrixOf(teamTabs(registry), form, say), notice: noticeOf(ctx, "team"),
         error: locals.error ?? formError(errors, "created"), csrfToken: csrf.token(ctx, ROLES_CSRF),
       }, status);
     },
@@ -68,9 +73,10 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
     renderEdit(ctx: Context, team: Team, role: RoleView, locals: TeamRoleLocals = {}, status = 200) {
       const form = locals.form ?? formFromGrants(role.name, role.permissions);
       const errors = locals.errors ?? {};
+      const say = sayFor(ctx, "roles-team-edit", app.config.defaultLocale);
       return h.render(ctx, "roles-team-edit", {
-        section: "roles", title: `${team.name}: ${role.name}`, team, base: base(team), role, labels: labelsOf(registry), form, errors,
-        tabs: role.editable ? matrixOf(teamTabs(registry), form) : [], notice: noticeOf(ctx, "team"),
+        section: "roles", title: say("adminCfg.teamRoles.editTitle", { team: team.name, name: role.name }), team, base: base(team), role, labels: labelsOf(registry, say), form,
+        errors: said(errors, say), tabs: role.editable ? matrixOf(teamTabs(registry), form, say) : [], notice: noticeOf(ctx, "team"),
         error: locals.error ?? formError(errors, "saved"), csrfToken: csrf.token(ctx, ROLES_CSRF),
       }, status);
     },

@@ -3,23 +3,24 @@
 import type { Context, Next } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import type { AccountSession } from "../../account-session.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
-import { localeLocals, sayer } from "../../locale.ts";
+import { localeLocals } from "../../locale.ts";
+import { translateText, translator } from "../../../lib/i18n/index.ts";
 
-/** the admin area's sections, in nav order, and the permission each needs */
+/** the admin area's sections, in nav order, and the permission each needs; `label` is a message key (lib/i18n/en-admin.ts) */
 export const ADMIN_SECTIONS = [
-  { key: "dashboard", label: "Dashboard", path: "/admin/dashboard", permission: ADMIN_PERMISSIONS.auditRead },
-  { key: "users", label: "Users", path: "/admin/users", permission: ADMIN_PERMISSIONS.usersRead },
-  { key: "teams", label: "Teams", path: "/admin/teams", permission: ADMIN_PERMISSIONS.teamsManage },
-  { key: "roles", label: "Roles", path: "/admin/roles", permission: ADMIN_PERMISSIONS.rolesManage },
-  { key: "clients", label: "Clients", path: "/admin/clients", permission: ADMIN_PERMISSIONS.clientsManage },
-  { key: "connectors", label: "Sign-in providers", path: "/admin/connectors", permission: ADMIN_PERMISSIONS.connectorsManage },
-  { key: "keys", label: "Signing keys", path: "/admin/keys", permission: ADMIN_PERMISSIONS.keysManage },
-  { key: "audit", label: "Audit log", path: "/admin/audit", permission: ADMIN_PERMISSIONS.auditRead },
-  { key: "outbox", label: "Outbox", path: "/admin/outbox", permission: ADMIN_PERMISSIONS.outboxManage },
-  { key: "webhooks", label: "Webhooks", path: "/admin/webhooks", permission: ADMIN_PERMISSIONS.webhooksManage },
-  { key: "branding", label: "Branding", path: "/admin/branding", permission: ADMIN_PERMISSIONS.brandingManage },
+  { key: "dashboard", label: "admin.section.dashboard", path: "/admin/dashboard", permission: ADMIN_PERMISSIONS.auditRead },
+  { key: "users", label: "admin.section.users", path: "/admin/users", permission: ADMIN_PERMISSIONS.usersRead },
+  { key: "teams", label: "admin.section.teams", path: "/admin/teams", permission: ADMIN_PERMISSIONS.teamsManage },
+  { key: "roles", label: "admin.section.roles", path: "/admin/roles", permission: ADMIN_PERMISSIONS.rolesManage },
+  { key: "clients", label: "admin.section.clients", path: "/admin/clients", permission: ADMIN_PERMISSIONS.clientsManage },
+  { key: "connectors", label: "admin.section.connectors", path: "/admin/connectors", permission: ADMIN_PERMISSIONS.connectorsManage },
+  { key: "keys", label: "admin.section.keys", path: "/admin/keys", permission: ADMIN_PERMISSIONS.keysManage },
+  { key: "audit", label: "admin.section.audit", path: "/admin/audit", permission: ADMIN_PERMISSIONS.auditRead },
+  { key: "outbox", label: "admin.section.outbox", path: "/admin/outbox", permission: ADMIN_PERMISSIONS.outboxManage },
+  { key: "webhooks", label: "admin.section.webhooks", path: "/admin/webhooks", permission: ADMIN_PERMISSIONS.webhooksManage },
+  { key: "branding", label: "admin.section.branding", path: "/admin/branding", permission: ADMIN_PERMISSIONS.brandingManage },
 ] as const;
 export type AdminSection = (typeof ADMIN_SECTIONS)[number]["key"];
 
@@ -30,11 +31,14 @@ export async function isAdministrator(app: AppContext, user: { systemRole: strin
   return false;
 }
 
-/** Admin › section › page: the page's own crumb only when its title is not the section's name */
-export function breadcrumbs(section: AdminSection, title: string | null): { label: string; href: string }[] {
+/**
+ * Admin › section › page in the page's words (`say`: a message key or an English text the catalogue has, in the
+ * page's language): the page's own crumb (its title, already said) only when it is not the section's name
+ */
+export function breadcrumbs(section: AdminSection, title: string | null, say: (text: string) => string = (text) => text): { label: string; href: string }[] {
   const s = ADMIN_SECTIONS.find((x) => x.key === section)!;
-  const crumbs = [{ label: "Admin", href: "/admin" }, { label: s.label, href: s.path }];
-  return title && title !== s.label ? [...crumbs, { label: title, href: "" }] : crumbs;
+  const crumbs = [{ label: say("admin.crumb.admin"), href: "/admin" }, { label: say(s.label), href: s.path }];
+  return title && title !== crumbs[1]!.label ? [...crumbs, { label: title, href: "" }] : crumbs;
 }
 
 export type AdminRouteHelpers = {
@@ -59,7 +63,7 @@ export function createAdminHelpers(app: AppContext, requireAccount: (ctx: Contex
     requireAdmin: (permission) => async (ctx, next) =>
       requireAccount(ctx, async () => {
         if (!(await can(ctx, permission))) {
-          throw new AppError("admin.forbidden", 403, "Your account does not have access to this part of the admin area.", { startOverUrl: "/account" });
+          throw catalogueError("admin.forbidden", { startOverUrl: "/account" });
         }
         await next();
       }),
@@ -71,15 +75,17 @@ export function createAdminHelpers(app: AppContext, requireAccount: (ctx: Contex
       ctx.set("Cache-Control", "no-store");
       ctx.type = "html";
       // a translated page (http/locale.ts's TRANSLATED_PAGES, "admin/<page>") gets its language, the admin's time
-      // zone, and its title, error and notice (a message key or a fixed English text) in that language
+      // zone, and its title, error and notice (a message key or a fixed English text) in that language; the others
+      // say the same keys in English. The sidebar's sections and the breadcrumbs are in the page's words too
       const language = localeLocals(ctx, `admin/${page}`, app.config.defaultLocale);
-      const say = language.locale ? sayer(ctx, app.config.defaultLocale) : (text: string) => text;
+      const t = translator(language.locale ?? "en");
+      const say = (text: string) => translateText(t, text);
       const texts = Object.fromEntries((["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, say(locals[k])]] : [])));
       ctx.body = await app.views.render(`pages/admin/${page}`, {
         user: admin(ctx).user,
         adminLink: true,
-        adminSections: ADMIN_SECTIONS.filter((_, i) => allowed[i]),
-        breadcrumbs: breadcrumbs(locals.section, typeof texts.title === "string" ? texts.title : null),
+        adminSections: ADMIN_SECTIONS.filter((_, i) => allowed[i]).map((s) => ({ ...s, label: say(s.label) })),
+        breadcrumbs: breadcrumbs(locals.section, typeof texts.title === "string" ? texts.title : null, say),
         ...language,
         ...locals,
         ...texts,

@@ -1,7 +1,8 @@
 // Sortable admin tables without JavaScript (#18 item 1): `?sort=<column>&dir=asc|desc` in the URL, links in the
 // column headers with aria-sort on the sorted one. The columns are a whitelist per table: an unknown column or
 // direction is ignored (the table's default order), and no value from the URL ever reaches a query; a list
-// loaded whole is sorted by the whitelist's own key functions.
+// loaded whole is sorted by the whitelist's own key functions. A column's label is a message key (or an English
+// text), said in the page's words by the `say` the route passes (else shown as it is).
 import type { Context } from "koa";
 
 export type SortDir = "asc" | "desc";
@@ -47,13 +48,13 @@ export function sortRows<T>(ctx: Context, rows: T[], spec: SortSpec<T>, path: st
   return { rows: sorted, sort, headers: sortHeaders(ctx, spec, sort, path) };
 }
 
-/** each column's header: a link to sort by it (the other direction when it is the sorted one) and its aria-sort */
-export function sortHeaders<T>(ctx: Context, spec: SortSpec<T>, sort: Order, path: string): Record<string, SortHeader> {
+/** each column's header: a link to sort by it (the other direction when it is the sorted one), its aria-sort, its label said */
+export function sortHeaders<T>(ctx: Context, spec: SortSpec<T>, sort: Order, path: string, say: (label: string) => string = (label) => label): Record<string, SortHeader> {
   const keep = Object.entries(ctx.query).filter(([k, v]) => !["sort", "dir", "cursor", "notice"].includes(k) && typeof v === "string") as [string, string][];
   return Object.fromEntries(Object.entries(spec.columns).map(([col, c]) => {
     const current = sort.col === col;
     const dir: SortDir = current && sort.dir === "asc" ? "desc" : "asc";
     const query = new URLSearchParams([...keep, ["sort", col], ["dir", dir]]);
-    return [col, { col, label: c.label, href: `${path}?${query.toString()}`, ariaSort: current ? (sort.dir === "asc" ? "ascending" : "descending") : "none", dir: current ? sort.dir : null }];
+    return [col, { col, label: say(c.label), href: `${path}?${query.toString()}`, ariaSort: current ? (sort.dir === "asc" ? "ascending" : "descending") : "none", dir: current ? sort.dir : null }];
   }));
 }

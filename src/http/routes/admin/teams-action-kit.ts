@@ -1,15 +1,25 @@
-// What every admin team action (teams-actions.ts) does around its own step: the submitted form's fields, the
-// CSRF check then the team in the URL, the member named in the URL or the form, the admin as the team actor
-// (asAdmin) and where the request came from, the redirect with a notice code, and the confirmation page.
+// What every admin team action (teams-actions.ts) does around its own step: the form declaration's parts
+// (http/forms.ts: the guard, CSRF, then the team in the URL, the fields), the member named in the URL or the form,
+// the admin as the team actor (asAdmin) and where the request came from, the redirect with a notice code, and the
+// confirmation page (its texts said by `say` in the confirmation page's language).
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { Team } from "../../../queries/teams.ts";
 import type { MemberView } from "../../../services/team-members.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { memberNotFound, refusalOutcome, teamFromUrl, TEAMS_CSRF, type TeamNotice } from "./teams-view.ts";
 import { UUID } from "../../../lib/ids.ts";
+import { z } from "zod";
+import { formField } from "../../forms.ts";
+import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { sayFor } from "./config-words.ts";
+
+/** the fields of the team action forms, trimmed ("" when missing or sent twice); each action reads its own */
+const trimmed = formField((v) => (typeof v === "string" ? v.trim() : ""));
+export const teamActionBody = z.object({ roleId: trimmed, toUserId: trimmed, required: trimmed, confirm: trimmed });
+export type TeamActionForm = z.output<typeof teamActionBody>;
 
 export type Confirmation = { title: string; message: string; button: string; action: string; fields?: Record<string, string> };
 
@@ -18,7 +28,6 @@ export const who = (m: MemberView) => (m.name ? `${m.name} (${m.username}, ${m.e
 
 export function createTeamActionKit(app: AppContext, h: AdminRouteHelpers) {
   const { services, csrf } = app;
-  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
   const adminId = (ctx: Context) => h.admin(ctx).user.id;
   const by = (ctx: Context) => asAdmin(adminId(ctx));
 
@@ -28,7 +37,7 @@ export function createTeamActionKit(app: AppContext, h: AdminRouteHelpers) {
     const listed = await services.teamMembers.list(team.id, by(ctx));
     if (listed.outcome !== "ok") {
       const { error, status } = refusalOutcome(listed);
-      throw new AppError("admin.team_refused", status, error, { startOverUrl: `/admin/teams/${team.id}` });
+      throw catalogueError(status === 403 ? "team.forbidden" : "team.invalid", { startOverUrl: `/admin/teams/${team.id}` }, { message: error });
     }
     return listed.members.find((m) => m.userId === userId.toLowerCase());
   }
@@ -38,19 +47,18 @@ export function createTeamActionKit(app: AppContext, h: AdminRouteHelpers) {
     adminId,
     by,
     memberOf,
-    field(ctx: Context, name: string): string {
-      const v = submitted(ctx)[name];
-      return typeof v === "string" ? v.trim() : "";
+    /** what every team action form declares (defineForms): the admin's permission, CSRF, then the team in the URL (404) */
+    form: {
+      guard: h.requireAdmin(ADMIN_PERMISSIONS.teamsManage),
+      csrf: TEAMS_CSRF,
+      load: (ctx: Context): Promise<Team> => teamFromUrl(app, ctx),
+      body: teamActionBody,
     },
-    confirmed: (ctx: Context) => submitted(ctx).confirm === "yes",
+    /** the confirmation page's words for this request */
+    say: (ctx: Context) => sayFor(ctx, "confirm", app.config.defaultLocale),
     request(ctx: Context) {
       const { ip, userAgent } = h.actor(ctx);
       return { ip, userAgent };
-    },
-    /** the CSRF check, then the team in the URL (404 otherwise) */
-    async start(ctx: Context): Promise<Team> {
-      csrf.verify(ctx, TEAMS_CSRF, submitted(ctx)._csrf);
-      return teamFromUrl(app, ctx);
     },
     /** the member in the URL, or a 404 page */
     async memberFromUrl(ctx: Context, team: Team): Promise<MemberView> {

@@ -7,32 +7,34 @@
 //   POST /admin/teams/:teamId/mfa-required            require a second factor of every member, or not (required=1)
 // Success redirects to the team page with a notice code (a reload does not repeat the action); a refusal
 // shows on the team page (403 forbidden, 400 invalid); an unknown team or member is a 404 page. The Owner is
-// never touched here: the services refuse it, and the pages offer no action on the Owner.
+// never touched here: the services refuse it, and the pages offer no action on the Owner. Each route is one form
+// declaration (http/forms.ts defineForms: the guard, CSRF, then the team in the URL, then the fields).
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { parseBody } from "../../body.ts";
+import { defineForms } from "../../forms.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { refusalOutcome } from "./teams-view.ts";
-import { createTeamActionKit, who, type TeamActionKit } from "./teams-action-kit.ts";
+import { createTeamActionKit, who, type TeamActionForm, type TeamActionKit } from "./teams-action-kit.ts";
+import type { Team } from "../../../queries/teams.ts";
 import { UUID } from "../../../lib/ids.ts";
-import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { roleNameIn } from "../teams/shared.ts";
 
 export type TeamPageLocals = { notice?: string; error?: string; errorFor?: string };
 export type RenderTeam = (ctx: Context, locals?: TeamPageLocals, status?: number) => Promise<void>;
-type Handler = (ctx: Context) => Promise<void>;
+/** an action after the form's checks: the team in the URL (`loaded`) and the form's fields */
+type Handler = (ctx: Context, input: { loaded: Team; body: TeamActionForm }) => Promise<void>;
 
-const OWNER_REMOVE = "The Owner cannot be removed. The Owner can hand the team to someone else first.";
-const CHOOSE_MEMBER = "Choose a member of this team other than the Owner.";
+// refusals as message keys (lib/i18n/en-admin.ts; the page render says them)
+const OWNER_REMOVE = "admin.team.ownerRemove";
+const CHOOSE_MEMBER = "admin.team.chooseMember";
 /** before the confirmation page; the ownership service refuses it too */
-const SELF_TRANSFER = "An administrator cannot transfer a team to themselves.";
+const SELF_TRANSFER = "admin.team.selfTransfer";
 
 function changeRole(k: TeamActionKit, renderTeam: RenderTeam): Handler {
-  return async (ctx) => {
-    const team = await k.start(ctx);
+  return async (ctx, { loaded: team, body: { roleId } }) => {
     const member = await k.memberFromUrl(ctx, team);
-    const roleId = k.field(ctx, "roleId");
-    if (!UUID.test(roleId)) return renderTeam(ctx, { error: "Choose one of this team's roles.", errorFor: member.userId }, 400);
+    if (!UUID.test(roleId)) return renderTeam(ctx, { error: "admin.team.chooseRole", errorFor: member.userId }, 400);
     const result = await k.services.teamMembers.changeRole(team.id, k.by(ctx), member.userId, roleId.toLowerCase(), k.request(ctx));
     if ("role" in result) return k.done(ctx, team, result.outcome === "changed" ? "role_changed" : "role_unchanged");
     const { error, status } = refusalOutcome(result);
@@ -41,15 +43,15 @@ function changeRole(k: TeamActionKit, renderTeam: RenderTeam): Handler {
 }
 
 function removeMember(k: TeamActionKit, renderTeam: RenderTeam): Handler {
-  return async (ctx) => {
-    const team = await k.start(ctx);
+  return async (ctx, { loaded: team, body: { confirm } }) => {
     const member = await k.memberFromUrl(ctx, team);
     if (member.isOwner) return renderTeam(ctx, { error: OWNER_REMOVE, errorFor: member.userId }, 403);
-    if (!k.confirmed(ctx)) {
+    if (confirm !== "yes") {
+      const say = k.say(ctx);
       return k.showConfirmation(ctx, team, {
-        title: "Remove a member",
-        message: `Remove ${who(member)} from ${team.name}? Their role (${member.role.name}) goes, and every sign-in and token they hold for this team is revoked. Their account stays.`,
-        button: `Remove ${member.username}`,
+        title: say("admin.confirm.removeMember.title"),
+        message: say("admin.confirm.removeMember.message", { member: who(member), team: team.name, role: roleNameIn(say)(member.role) }),
+        button: say("admin.confirm.removeMember.button", { username: member.username }),
         action: `/admin/teams/${team.id}/members/${member.userId}/remove`,
       });
     }
@@ -61,16 +63,16 @@ function removeMember(k: TeamActionKit, renderTeam: RenderTeam): Handler {
 }
 
 function startTransfer(k: TeamActionKit, app: AppContext, renderTeam: RenderTeam): Handler {
-  return async (ctx) => {
-    const team = await k.start(ctx);
-    const member = await k.memberOf(ctx, team, k.field(ctx, "toUserId"));
+  return async (ctx, { loaded: team, body: { toUserId, confirm } }) => {
+    const member = await k.memberOf(ctx, team, toUserId);
     if (!member || member.isOwner) return renderTeam(ctx, { error: CHOOSE_MEMBER, errorFor: "transfer" }, 400);
     if (member.userId === k.adminId(ctx)) return renderTeam(ctx, { error: SELF_TRANSFER, errorFor: "transfer" }, 403);
-    if (!k.confirmed(ctx)) {
+    if (confirm !== "yes") {
+      const say = k.say(ctx);
       return k.showConfirmation(ctx, team, {
-        title: "Transfer ownership",
-        message: `Ask ${who(member)} to become the Owner of ${team.name}? We email them a link; only when they accept, signed in as themselves, do they become the Owner and the current Owner a Manager. Until then nothing changes, and you can cancel the transfer.`,
-        button: `Send the transfer to ${member.username}`,
+        title: say("admin.confirm.transfer.title"),
+        message: say("admin.confirm.transfer.message", { member: who(member), team: team.name }),
+        button: say("admin.confirm.transfer.button", { username: member.username }),
         action: `/admin/teams/${team.id}/transfer`,
         fields: { toUserId: member.userId },
       });
@@ -84,11 +86,10 @@ function startTransfer(k: TeamActionKit, app: AppContext, renderTeam: RenderTeam
 }
 
 function cancelTransfer(k: TeamActionKit, renderTeam: RenderTeam): Handler {
-  return async (ctx) => {
-    const team = await k.start(ctx);
+  return async (ctx, { loaded: team }) => {
     const result = await k.services.ownership.cancel(team.id, k.by(ctx), k.request(ctx));
     if (result.outcome === "cancelled") return k.done(ctx, team, "transfer_cancelled");
-    if (result.outcome === "none_pending") return renderTeam(ctx, { error: "There is no pending ownership transfer to cancel." }, 400);
+    if (result.outcome === "none_pending") return renderTeam(ctx, { error: "admin.team.noTransfer" }, 400);
     const { error, status } = refusalOutcome(result);
     return renderTeam(ctx, { error }, status);
   };
@@ -96,9 +97,8 @@ function cancelTransfer(k: TeamActionKit, renderTeam: RenderTeam): Handler {
 
 /** "Require a second factor" on or off (services.mfaRequirements; audited as team.mfa_required_changed) */
 function setMfaRequired(k: TeamActionKit, app: AppContext): Handler {
-  return async (ctx) => {
-    const team = await k.start(ctx);
-    const on = k.field(ctx, "required") === "1";
+  return async (ctx, { loaded: team, body: { required } }) => {
+    const on = required === "1";
     await app.services.mfaRequirements.setForTeam(k.adminId(ctx), team.id, on, k.request(ctx));
     return k.done(ctx, team, on ? "mfa_required_on" : "mfa_required_off");
   };
@@ -106,11 +106,10 @@ function setMfaRequired(k: TeamActionKit, app: AppContext): Handler {
 
 export function registerAdminTeamActions(router: Router, app: AppContext, h: AdminRouteHelpers, renderTeam: RenderTeam): void {
   const k = createTeamActionKit(app, h);
-  const body = parseBody(app.config.bodyLimit);
-  const guard = h.requireAdmin(ADMIN_PERMISSIONS.teamsManage);
-  router.post("/admin/teams/:teamId/members/:userId/role", guard, body, changeRole(k, renderTeam));
-  router.post("/admin/teams/:teamId/members/:userId/remove", guard, body, removeMember(k, renderTeam));
-  router.post("/admin/teams/:teamId/transfer", guard, body, startTransfer(k, app, renderTeam));
-  router.post("/admin/teams/:teamId/transfer/cancel", guard, body, cancelTransfer(k, renderTeam));
-  router.post("/admin/teams/:teamId/mfa-required", guard, body, setMfaRequired(k, app));
+  const forms = defineForms(router, app);
+  forms.post({ path: "/admin/teams/:teamId/members/:userId/role", ...k.form, handle: changeRole(k, renderTeam) });
+  forms.post({ path: "/admin/teams/:teamId/members/:userId/remove", ...k.form, handle: removeMember(k, renderTeam) });
+  forms.post({ path: "/admin/teams/:teamId/transfer", ...k.form, handle: startTransfer(k, app, renderTeam) });
+  forms.post({ path: "/admin/teams/:teamId/transfer/cancel", ...k.form, handle: cancelTransfer(k, renderTeam) });
+  forms.post({ path: "/admin/teams/:teamId/mfa-required", ...k.form, handle: setMfaRequired(k, app) });
 }

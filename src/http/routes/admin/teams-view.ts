@@ -4,33 +4,34 @@
 // transfer. Everything is read through the team services acting as the admin (asAdmin).
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { AppError } from "../../errors.ts";
+import { catalogueError } from "../../errors.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { Team } from "../../../queries/teams.ts";
 import type { TeamRefusal } from "../../../services/team-roles.ts";
-import { when } from "./users-view.ts";
+import { stamp, type Stamp } from "./users-view.ts";
+import { roleNameIn } from "../teams/shared.ts";
 
 /** one CSRF binding for every form on the team screens */
 export const TEAMS_CSRF = "admin-teams";
 
-/** what a redirect after a successful action may say: ?notice=<code> */
+/** what a redirect after a successful action may say: ?notice=<code>, a message key (lib/i18n/en-admin.ts) */
 export const TEAM_NOTICES = {
-  role_changed: "The member's role was changed.",
-  role_unchanged: "The member already had that role; nothing changed.",
-  member_removed: "The member was removed. Their sign-ins for this team were revoked.",
-  transfer_started: "The ownership transfer was sent. The member becomes the Owner only after accepting from the email.",
-  transfer_replaced: "The ownership transfer was sent and the earlier one cancelled. The member becomes the Owner only after accepting from the email.",
-  transfer_cancelled: "The ownership transfer was cancelled; its link no longer works.",
-  mfa_required_on: "Members of this team must now have a second factor: those without one set it up at their next sign-in.",
-  mfa_required_off: "This team no longer requires a second factor.",
+  role_changed: "admin.notice.team.roleChanged",
+  role_unchanged: "admin.notice.team.roleUnchanged",
+  member_removed: "admin.notice.team.memberRemoved",
+  transfer_started: "admin.notice.team.transferStarted",
+  transfer_replaced: "admin.notice.team.transferReplaced",
+  transfer_cancelled: "admin.notice.team.transferCancelled",
+  mfa_required_on: "admin.notice.team.mfaOn",
+  mfa_required_off: "admin.notice.team.mfaOff",
 } as const;
 export type TeamNotice = keyof typeof TEAM_NOTICES;
 
 export const noticeText = (code: unknown): string | undefined =>
   typeof code === "string" && Object.hasOwn(TEAM_NOTICES, code) ? TEAM_NOTICES[code as TeamNotice] : undefined;
 
-export const teamNotFound = () => new AppError("admin.team_not_found", 404, "There is no such team.", { startOverUrl: "/admin/teams" });
-export const memberNotFound = (teamId: string) => new AppError("admin.member_not_found", 404, "There is no such member of this team.", { startOverUrl: `/admin/teams/${teamId}` });
+export const teamNotFound = () => catalogueError("admin.team_not_found", { startOverUrl: "/admin/teams" });
+export const memberNotFound = (teamId: string) => catalogueError("admin.member_not_found", { startOverUrl: `/admin/teams/${teamId}` });
 
 /** a refusal of a team service: 404 pages for not_found; the rest as an error on the team page with its status */
 export function refusalOutcome(refusal: TeamRefusal): { error: string; status: number } {
@@ -47,28 +48,29 @@ export async function teamFromUrl(app: AppContext, ctx: Context): Promise<Team> 
 
 export type MemberRow = {
   userId: string; username: string; email: string; name: string | null;
-  role: { id: string; name: string }; isOwner: boolean; joined: string;
+  role: { id: string; name: string }; isOwner: boolean; joined: Stamp;
 };
 
-/** the team page's data, as the admin sees it */
-export async function teamDetailsView(app: AppContext, team: Team, adminId: string) {
+/** the team page's data, as the admin sees it; built-in role names said by `say` (the page's language) */
+export async function teamDetailsView(app: AppContext, team: Team, adminId: string, say: (text: string) => string) {
+  const roleName = roleNameIn(say);
   const { teamMembers, teamRoles, ownership } = app.services;
   const by = asAdmin(adminId);
   const [listed, assignable, pending] = await Promise.all([teamMembers.list(team.id, by), teamRoles.assignable(team.id, by), ownership.pending(team.id, by)]);
   if (listed.outcome !== "ok" || pending.outcome !== "ok") throw teamNotFound();
   const members: MemberRow[] = listed.members.map((m) => ({
     userId: m.userId, username: m.username, email: m.email, name: m.name,
-    role: { id: m.role.id, name: m.role.name }, isOwner: m.isOwner, joined: when(m.joinedAt),
+    role: { id: m.role.id, name: roleName(m.role) }, isOwner: m.isOwner, joined: stamp(m.joinedAt),
   }));
   const owner = members.find((m) => m.isOwner) ?? null;
   const p = pending.pending;
   return {
-    team: { id: team.id, name: team.name, slug: team.slug, created: when(team.createdAt), requireMfa: team.requireMfa },
+    team: { id: team.id, name: team.name, slug: team.slug, created: stamp(team.createdAt), requireMfa: team.requireMfa },
     members,
     owner,
-    assignable: assignable.map((r) => ({ id: r.id, name: r.name })),
+    assignable: assignable.map((r) => ({ id: r.id, name: roleName(r) })),
     // never the admin themselves (after joining the team): the service refuses that transfer too
     candidates: members.filter((m) => !m.isOwner && m.userId !== adminId),
-    pending: p ? { username: p.to.username, email: p.to.email, name: p.to.name, started: when(p.transfer.createdAt), expires: when(p.transfer.expiresAt) } : null,
+    pending: p ? { username: p.to.username, email: p.to.email, name: p.to.name, started: stamp(p.transfer.createdAt), expires: stamp(p.transfer.expiresAt) } : null,
   };
 }

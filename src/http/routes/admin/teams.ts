@@ -11,22 +11,24 @@ import { registerAdminTeamActions, type TeamPageLocals } from "./teams-actions.t
 import { noticeText, teamDetailsView, teamFromUrl, TEAMS_CSRF } from "./teams-view.ts";
 import { searchTeams } from "./team-search.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
+import { sayFor } from "./config-words.ts";
 
 export function registerAdminTeamRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { csrf } = app;
 
   router.get("/admin/teams", h.requireAdmin(ADMIN_PERMISSIONS.teamsManage), async (ctx) => {
-    const { status, search, error } = await searchTeams(app, ctx, "/admin/teams");
-    return h.render(ctx, "teams", { section: "teams", title: "Teams", search, error }, status);
+    const { status, search, error } = await searchTeams(app, ctx, "/admin/teams", sayFor(ctx, "teams", app.config.defaultLocale));
+    return h.render(ctx, "teams", { section: "teams", title: "admin.section.teams", search, error }, status);
   });
 
   /** the team's page (404 for an unknown or malformed id) with a notice or an error from an action */
   async function renderTeam(ctx: Context, locals: TeamPageLocals = {}, status = 200) {
     const team = await teamFromUrl(app, ctx);
-    const view = await teamDetailsView(app, team, h.admin(ctx).user.id);
+    const say = sayFor(ctx, "teams-detail", app.config.defaultLocale);
+    const view = await teamDetailsView(app, team, h.admin(ctx).user.id, say);
     return h.render(ctx, "teams-detail", {
       section: "teams",
-      title: `Team ${team.name}`,
+      title: say("admin.team.title", { name: team.name }),
       ...view,
       // members link to their admin user page only for admins who may open it
       canUsers: await h.can(ctx, ADMIN_PERMISSIONS.usersRead),

@@ -3,26 +3,39 @@
 // out everywhere, change the system role) answer the first POST with a confirmation page and act on the
 // confirmed second one. A done action redirects (303) to the user's page with a fixed notice code (so a reload
 // repeats nothing); a refusal renders the user's page with the service's message at its status.
-// The service audits every action with the acting admin (h.actor).
+// The service audits every action with the acting admin (h.actor). The confirmation pages' texts are said in the
+// page's language (lib/i18n/en-admin.ts); a refusal's catalogue text is translated by the page render.
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { parseBody } from "../../body.ts";
-import { AppError } from "../../errors.ts";
+import { z } from "zod";
+import { defineForms, formField, stringOr } from "../../forms.ts";
+import { catalogueError } from "../../errors.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { notFound, USERS_CSRF, type UserNotice, type UserPages } from "./users-view.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { CATALOGUE, type ErrorCode } from "../../../lib/error-catalogue.ts";
 import { refusalCode } from "../../../services/user-admin.ts";
 import { adminDeletionRefusal } from "../../../services/account-deletion.ts";
+import { sayFor, type Say } from "./config-words.ts";
+
+/** the refusal of a role that is not one of the system roles (a message key: the page says it) */
+const CHOOSE_ROLE = "admin.user.chooseRole";
 
 /** `to`: where a done action goes instead of the user's page (a deleted user has none) */
 type Outcome = { done: UserNotice; n?: number; to?: string } | { error: string; status: number };
 type Target = { id: string; username: string; email: string };
+/** the fields an action form may carry: the confirmation, a passkey, a system role (undefined: none sent, or sent twice) */
+const actionBody = z.object({
+  confirm: formField((v) => stringOr(v)),
+  passkeyId: formField((v) => stringOr(v)),
+  role: formField((v) => (typeof v === "string" ? v : undefined)),
+});
+type ActionForm = z.output<typeof actionBody>;
 type Action = {
   /** the confirmation page's text and button, for destructive actions */
-  confirm?: (user: Target, body: Record<string, unknown>) => Promise<{ title: string; message: string; button: string; fields?: Record<string, string> } | Outcome>;
-  run: (user: Target, body: Record<string, unknown>, ctx: Context) => Promise<Outcome>;
+  confirm?: (user: Target, body: ActionForm, say: Say) => Promise<{ title: string; message: string; button: string; fields?: Record<string, string> } | Outcome>;
+  run: (user: Target, body: ActionForm, ctx: Context) => Promise<Outcome>;
 };
 
 /** a refusal as the page shows it: the catalogue's words and status (lib/error-catalogue.ts) */
@@ -33,12 +46,10 @@ const refusalOf = (outcome: string) => { const code = refusalCode(outcome); retu
 export function registerAdminUserActions(router: Router, app: AppContext, h: AdminRouteHelpers, pages: UserPages): void {
   const { services, csrf } = app;
   const ua = services.userAdmin;
-  const body = parseBody(app.config.bodyLimit);
-  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
 
   /** the system role a form names ("" = none), or undefined when it is not one of the system roles */
-  async function chosenRole(b: Record<string, unknown>): Promise<{ key: string | null; name: string } | undefined> {
-    const value = typeof b.role === "string" ? b.role : undefined;
+  async function chosenRole(b: ActionForm): Promise<{ key: string | null; name: string } | undefined> {
+    const value = b.role;
     if (value === "") return { key: null, name: "none" };
     const role = value ? (await services.systemRoles.list()).find((r) => r.key === value) : undefined;
     return role ? { key: role.key, name: role.name } : undefined;
@@ -46,10 +57,10 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
 
   const actions: Record<string, Action> = {
     disable: {
-      confirm: async (u) => ({
-        title: "Disable a user",
-        message: `Disable ${u.username} (${u.email})? They can no longer sign in; every session ends and every token is revoked. You can enable them again later.`,
-        button: `Disable ${u.username}`,
+      confirm: async (u, _b, say) => ({
+        title: say("admin.confirm.disable.title"),
+        message: say("admin.confirm.disable.message", { username: u.username, email: u.email }),
+        button: say("admin.confirm.disable.button", { username: u.username }),
       }),
       async run(u, _b, ctx) {
         const r = await ua.disable(u.id, h.actor(ctx));
@@ -72,10 +83,10 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       },
     },
     "reset-2fa": {
-      confirm: async (u) => ({
-        title: "Reset two-factor authentication",
-        message: `Turn off two-factor authentication for ${u.username} (${u.email}) and delete their backup codes? Their password alone signs them in until they set it up again. They are told by email.`,
-        button: "Reset two-factor authentication",
+      confirm: async (u, _b, say) => ({
+        title: say("admin.confirm.reset2fa.title"),
+        message: say("admin.confirm.reset2fa.message", { username: u.username, email: u.email }),
+        button: say("admin.confirm.reset2fa.title"),
       }),
       async run(u, _b, ctx) {
         const r = await ua.resetTwoFactor(u.id, h.actor(ctx));
@@ -84,10 +95,10 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       },
     },
     "sign-out": {
-      confirm: async (u) => ({
-        title: "Sign out everywhere",
-        message: `End every session of ${u.username} (${u.email}) and revoke every token? Applications they signed in to are told. The account stays usable.`,
-        button: "Sign out everywhere",
+      confirm: async (u, _b, say) => ({
+        title: say("admin.confirm.signOut.title"),
+        message: say("admin.confirm.signOut.message", { username: u.username, email: u.email }),
+        button: say("admin.confirm.signOut.title"),
       }),
       async run(u, _b, ctx) {
         const r = await ua.signOutEverywhere(u.id, h.actor(ctx));
@@ -104,10 +115,10 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       },
     },
     delete: {
-      confirm: async (u) => ({
-        title: "Delete a user",
-        message: `Delete ${u.username} (${u.email}) for good? Every session ends, every token is revoked, teams where they are the only member are deleted, and the audit log keeps their events under a pseudonym. This cannot be undone. They are told by email.`,
-        button: `Delete ${u.username}`,
+      confirm: async (u, _b, say) => ({
+        title: say("admin.confirm.delete.title"),
+        message: say("admin.confirm.delete.message", { username: u.username, email: u.email }),
+        button: say("admin.confirm.delete.button", { username: u.username }),
       }),
       async run(u, _b, ctx) {
         const r = await services.accountDeletion.deleteUser(u.id, { ...h.actor(ctx), via: "admin_page" });
@@ -116,44 +127,43 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       },
     },
     "remove-passkey": {
-      async confirm(u, b) {
-        const passkeyId = typeof b.passkeyId === "string" ? b.passkeyId : "";
+      async confirm(u, b, say) {
+        const passkeyId = b.passkeyId;
         const details = await ua.passkeys(u.id);
         const key = details.outcome === "ok" ? details.passkeys.find((p) => p.id === passkeyId) : undefined;
         if (!key) return refused("passkey.not_found");
         return {
-          title: "Remove a passkey",
-          message: `Remove the passkey "${key.name}" of ${u.username} (${u.email})? It no longer signs them in. They are told by email.`,
-          button: "Remove the passkey",
+          title: say("admin.confirm.passkey.title"),
+          message: say("admin.confirm.passkey.message", { name: key.name, username: u.username, email: u.email }),
+          button: say("admin.confirm.passkey.button"),
           fields: { passkeyId },
         };
       },
       async run(u, b, ctx) {
-        const r = await ua.removePasskey(u.id, typeof b.passkeyId === "string" ? b.passkeyId : "", h.actor(ctx), "admin_page");
+        const r = await ua.removePasskey(u.id, b.passkeyId, h.actor(ctx), "admin_page");
         if (r.outcome === "passkey_not_found") return refused("passkey.not_found");
         if (r.outcome !== "removed") return refusalOf(r.outcome)!;
         return { done: "passkey_removed" };
       },
     },
     role: {
-      async confirm(u, b) {
+      async confirm(u, b, say) {
         const role = await chosenRole(b);
-        if (!role) return { error: "Choose one of the system roles, or none.", status: 400 };
+        if (!role) return { error: CHOOSE_ROLE, status: 400 };
+        const vars = { username: u.username, email: u.email, role: role.name };
         return {
-          title: "Change the system role",
-          message: role.key
-            ? `Give ${u.username} (${u.email}) the system role ${role.name}? It decides what they may do in the admin area.`
-            : `Take the system role away from ${u.username} (${u.email})? They lose access to the admin area.`,
-          button: role.key ? `Make ${u.username} ${role.name}` : "Remove the system role",
+          title: say("admin.confirm.role.title"),
+          message: say(role.key ? "admin.confirm.role.message" : "admin.confirm.role.removeMessage", vars),
+          button: say(role.key ? "admin.confirm.role.button" : "admin.confirm.role.removeButton", vars),
           fields: { role: role.key ?? "" },
         };
       },
       async run(u, b, ctx) {
         const role = await chosenRole(b);
-        if (!role) return { error: "Choose one of the system roles, or none.", status: 400 };
+        if (!role) return { error: CHOOSE_ROLE, status: 400 };
         const r = await ua.setSystemRole(u.id, role.key, h.actor(ctx));
         if (r.outcome === "not_found") return refused("user.not_found");
-        if (r.outcome === "unknown_role") return { error: "Choose one of the system roles, or none.", status: 400 };
+        if (r.outcome === "unknown_role") return { error: CHOOSE_ROLE, status: 400 };
         if (r.outcome === "last_super_admin") return refused("user.last_super_admin");
         if (r.outcome === "forbidden") return { error: r.message, status: 403 };
         return { done: role.key ? "role_changed" : "role_removed" };
@@ -161,22 +171,31 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
     },
   };
 
-  router.post("/admin/users/:id/:action", h.requireAdmin(ADMIN_PERMISSIONS.usersManage), body, async (ctx) => {
-    const b = submitted(ctx);
-    csrf.verify(ctx, USERS_CSRF, b._csrf);
+  /** after the CSRF check: the action in the URL (404), the roles permission for "role" (403), the user (404) */
+  async function load(ctx: Context): Promise<{ name: string; action: Action; user: Target }> {
     const name = String(ctx.params.action ?? "");
     const action = Object.hasOwn(actions, name) ? actions[name]! : undefined;
-    if (!action) throw new AppError("admin.no_such_action", 404, "There is no such action.", { startOverUrl: "/admin/users" });
-    if (name === "role" && !(await h.can(ctx, ADMIN_PERMISSIONS.rolesManage))) {
-      throw new AppError("admin.forbidden", 403, "Changing a system role needs the permission to manage roles.", { startOverUrl: "/admin/users" });
-    }
+    if (!action) throw catalogueError("admin.no_such_action", { startOverUrl: "/admin/users" });
+    if (name === "role" && !(await h.can(ctx, ADMIN_PERMISSIONS.rolesManage))) throw catalogueError("admin.forbidden#roles", { startOverUrl: "/admin/users" });
     const id = String(ctx.params.id ?? "");
     const user = await ua.find(id);
     if (!user || user.id !== id.toLowerCase()) throw notFound();
+    return { name, action, user };
+  }
 
+  defineForms(router, app).post({
+    path: "/admin/users/:id/:action",
+    guard: h.requireAdmin(ADMIN_PERMISSIONS.usersManage),
+    csrf: USERS_CSRF,
+    load,
+    body: actionBody,
+    handle: (ctx, { loaded, body }) => act(ctx, loaded, body),
+  });
+
+  async function act(ctx: Context, { name, action, user }: { name: string; action: Action; user: Target }, b: ActionForm): Promise<void> {
     let outcome: Outcome;
     if (action.confirm && b.confirm !== "yes") {
-      const c = await action.confirm(user, b);
+      const c = await action.confirm(user, b, sayFor(ctx, "users-confirm", app.config.defaultLocale));
       if ("title" in c) {
         return h.render(ctx, "users-confirm", {
           section: "users", title: c.title,
@@ -194,5 +213,5 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
     }
     if (outcome.status === 404) throw notFound();
     return pages.renderUser(ctx, user.id, { error: outcome.error }, outcome.status);
-  });
+  }
 }

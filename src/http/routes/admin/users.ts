@@ -7,9 +7,10 @@ import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { registerAdminUserActions } from "./users-actions.ts";
-import { notFound, USER_NOTICES, USERS_CSRF, userDetailsView, userNoticeOf, when, type UserPages } from "./users-view.ts";
+import { notFound, USERS_CSRF, userDetailsView, userNoticeOf, stamp, type UserPages } from "./users-view.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { sortHeaders, sortOf, type SortSpec } from "./sorting.ts";
+import { sayFor } from "./config-words.ts";
 import type { UserSortColumn } from "../../../services/user-list.ts";
 
 const PAGE_SIZE = 25;
@@ -19,11 +20,11 @@ const queryValue = (ctx: Context, name: string) => {
   return (Array.isArray(v) ? v[0] : v)?.trim() ?? "";
 };
 
-/** the users table's sortable columns (a whitelist: queries/admin-lists.ts USER_SORT); newest first by default */
+/** the users table's sortable columns (a whitelist: queries/admin-lists.ts USER_SORT; labels are message keys); newest first by default */
 const USERS_SORT: SortSpec<unknown> = {
   columns: {
-    username: { label: "Username" }, email: { label: "Email" }, verified: { label: "Verified" }, twoFactor: { label: "2FA" },
-    disabled: { label: "Disabled" }, systemRole: { label: "System role" }, created: { label: "Created" },
+    username: { label: "admin.col.username" }, email: { label: "admin.col.email" }, verified: { label: "admin.col.verified" }, twoFactor: { label: "admin.col.twoFactor" },
+    disabled: { label: "admin.col.disabled" }, systemRole: { label: "admin.col.systemRole" }, created: { label: "admin.col.created" },
   } satisfies Record<UserSortColumn, { label: string }>,
   default: { col: "created", dir: "desc" },
 };
@@ -36,13 +37,14 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
     const team = queryValue(ctx, "team").slice(0, 100);
     const cursor = queryValue(ctx, "cursor");
     const filter = { q, team };
+    const say = sayFor(ctx, "users", app.config.defaultLocale);
     const render = (locals: Record<string, unknown>, status = 200) =>
-      h.render(ctx, "users", { section: "users", title: "Users", filter, users: [], nextUrl: null, notice: ctx.query.done === "deleted" ? USER_NOTICES.deleted() : undefined, ...locals }, status);
+      h.render(ctx, "users", { section: "users", title: "admin.section.users", filter, users: [], nextUrl: null, notice: ctx.query.done === "deleted" ? "admin.notice.user.deleted" : undefined, ...locals }, status);
 
     let teamId: string | undefined;
     if (team) {
       const found = await services.userAdmin.teamBySlug(team);
-      if (!found) return render({ error: `There is no team with the slug "${team}".`, errorField: "team" }, 400);
+      if (!found) return render({ error: say("admin.users.noTeam", { slug: team }), errorField: "team" }, 400);
       teamId = found.id;
     }
     // a column header chose the order (sorting.ts; the database sorts, queries/admin-lists.ts); else newest first
@@ -55,14 +57,14 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
 
     const next = result.nextCursor ? new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}), ...(chosen ?? {}), cursor: result.nextCursor }) : null;
     return render({
-      headers: sortHeaders(ctx, USERS_SORT, sort, "/admin/users"),
+      headers: sortHeaders(ctx, USERS_SORT, sort, "/admin/users", say),
       sortChosen: chosen,
       paged: Boolean(cursor),
       nextUrl: next ? `/admin/users?${next.toString()}` : null,
       firstUrl: `/admin/users${q || team || chosen ? `?${new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}), ...(chosen ?? {}) }).toString()}` : ""}`,
       users: result.users.map((u) => ({
         id: u.id, username: u.username, name: u.name, email: u.email, verified: u.emailVerified,
-        twoFactor: u.totpEnabledAt !== null, disabled: u.disabled, systemRole: u.systemRole, created: when(u.createdAt),
+        twoFactor: u.totpEnabledAt !== null, disabled: u.disabled, systemRole: u.systemRole, created: stamp(u.createdAt),
       })),
     });
   });
@@ -72,17 +74,18 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
       const result = await services.userAdmin.view(userId, h.actor(ctx));
       if (result.outcome !== "ok") throw notFound();
       const [canManage, canRoles, canTeams, roles] = await Promise.all([h.can(ctx, ADMIN_PERMISSIONS.usersManage), h.can(ctx, ADMIN_PERMISSIONS.rolesManage), h.can(ctx, ADMIN_PERMISSIONS.teamsManage), services.systemRoles.list()]);
-      const view = await userDetailsView(app, result);
+      const say = sayFor(ctx, "users-detail", app.config.defaultLocale);
+      const view = await userDetailsView(app, result, say);
       return h.render(ctx, "users-detail", {
         section: "users",
-        title: `User ${result.user.username}`,
+        title: say("admin.user.title", { username: result.user.username }),
         ...view,
         isSelf: result.user.id === h.admin(ctx).user.id,
         canManage,
         canRoles: canManage && canRoles,
         canTeams,
         systemRoles: roles.map((r) => ({ key: r.key, name: r.name })),
-        notice: userNoticeOf(ctx.query, { email: result.user.email, roleName: roles.find((r) => r.key === result.user.systemRole)?.name ?? null }),
+        notice: userNoticeOf(ctx.query, { email: result.user.email, roleName: roles.find((r) => r.key === result.user.systemRole)?.name ?? null }, say),
         csrfToken: canManage ? csrf.token(ctx, USERS_CSRF) : "",
         ...locals,
       }, status);

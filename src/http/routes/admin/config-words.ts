@@ -1,0 +1,31 @@
+// The words of the admin configuration screens (clients, sign-in providers, keys, webhooks, outbox, branding,
+// roles; lib/i18n/en-admin-config.ts) as their routes say them: titles, notices, refusals and confirmation texts in
+// the page's language when http/locale.ts translates that page, else in English (a half-translated page would
+// carry a wrong lang attribute), the sort headers' labels (sorting.ts) in the same words, and their refusals from
+// the error catalogue (lib/error-catalogue.ts; a "#variant" key keeps the outcome's code on the wire).
+import type { Context } from "koa";
+import { AppError, catalogueError } from "../../errors.ts";
+import { wireCode, type ErrorCode } from "../../../lib/error-catalogue.ts";
+import { TRANSLATED_PAGES, localeOf } from "../../locale.ts";
+import { translateText, translator, type Locale } from "../../../lib/i18n/index.ts";
+import type { SortHeader } from "./sorting.ts";
+
+/** a message key or a fixed English text (one a catalogue has), with its {placeholders} filled in */
+export type Say = (text: string, vars?: Record<string, string | number>) => string;
+
+/** the translator for admin page `page` ("clients", "confirm"...) of this request */
+export function sayFor(ctx: Context, page: string, fallback: Locale): Say {
+  const t = translator(TRANSLATED_PAGES.has(`admin/${page}`) ? localeOf(ctx, fallback) : "en");
+  return (text, vars) => translateText(t, text, vars);
+}
+
+/** the sort headers with their labels (message keys) said */
+export function saidHeaders(headers: Record<string, SortHeader>, say: Say): Record<string, SortHeader> {
+  return Object.fromEntries(Object.entries(headers).map(([col, h]) => [col, { ...h, label: say(h.label) }]));
+}
+
+/** the catalogue's error for `key` (its status and words), its code the one before "#" */
+export function refusal(key: ErrorCode, data?: Record<string, unknown>): AppError {
+  const error = catalogueError(key, data);
+  return error.code === wireCode(key) ? error : new AppError(wireCode(key), error.status, error.publicMessage, error.data);
+}
