@@ -16,6 +16,10 @@ export const de: Record<MessageKey, string> = {
   "layout.theme.dark": "Dunkel",
   "layout.footer": "OpenID-Connect-Identitätsanbieter",
   "layout.poweredBy": "betrieben mit Gatehouse",
+  "layout.admin": "Verwaltung",
+  "layout.support": "Hilfe",
+  "layout.terms": "Nutzungsbedingungen",
+  "layout.privacy": "Datenschutz",
 
   "login.title": "Willkommen",
   "login.subtitle": "Melden Sie sich an oder erstellen Sie ein neues Konto.",

@@ -17,6 +17,10 @@ export const en = {
   "layout.theme.dark": "Dark",
   "layout.footer": "OpenID Connect identity provider",
   "layout.poweredBy": "powered by Gatehouse",
+  "layout.admin": "Admin",
+  "layout.support": "Support",
+  "layout.terms": "Terms",
+  "layout.privacy": "Privacy",
 
   "login.title": "Welcome",
   "login.subtitle": "Sign in to your account or create a new one.",

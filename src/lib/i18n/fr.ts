@@ -16,6 +16,10 @@ export const fr: Record<MessageKey, string> = {
   "layout.theme.dark": "Sombre",
   "layout.footer": "Fournisseur d’identité OpenID Connect",
   "layout.poweredBy": "propulsé par Gatehouse",
+  "layout.admin": "Administration",
+  "layout.support": "Assistance",
+  "layout.terms": "Conditions d'utilisation",
+  "layout.privacy": "Confidentialité",
 
   "login.title": "Bienvenue",
   "login.subtitle": "Connectez-vous à votre compte ou créez-en un nouveau.",
