@@ -1,11 +1,8 @@
 // The words of the admin configuration screens (clients, sign-in providers, keys, webhooks, outbox, branding,
 // roles; lib/i18n/en-admin-config.ts) as their routes say them: titles, notices, refusals and confirmation texts in
 // the page's language when http/locale.ts translates that page, else in English (a half-translated page would
-// carry a wrong lang attribute), the sort headers' labels (sorting.ts) in the same words, and their refusals from
-// the error catalogue (lib/error-catalogue.ts; a "#variant" key keeps the outcome's code on the wire).
+// carry a wrong lang attribute), and the sort headers' labels (sorting.ts) in the same words.
 import type { Context } from "koa";
-import { AppError, catalogueError } from "../../errors.ts";
-import { wireCode, type ErrorCode } from "../../../lib/error-catalogue.ts";
 import { TRANSLATED_PAGES, localeOf } from "../../locale.ts";
 import { translateText, translator, type Locale } from "../../../lib/i18n/index.ts";
 import type { SortHeader } from "./sorting.ts";
@@ -22,10 +19,4 @@ export function sayFor(ctx: Context, page: string, fallback: Locale): Say {
 /** the sort headers with their labels (message keys) said */
 export function saidHeaders(headers: Record<string, SortHeader>, say: Say): Record<string, SortHeader> {
   return Object.fromEntries(Object.entries(headers).map(([col, h]) => [col, { ...h, label: say(h.label) }]));
-}
-
-/** the catalogue's error for `key` (its status and words), its code the one before "#" */
-export function refusal(key: ErrorCode, data?: Record<string, unknown>): AppError {
-  const error = catalogueError(key, data);
-  return error.code === wireCode(key) ? error : new AppError(wireCode(key), error.status, error.publicMessage, error.data);
 }

@@ -5,9 +5,9 @@
 import type { Context } from "koa";
 import type { RegisteredPermission } from "../../../authz/registry.ts";
 import { grantCovers } from "../../../authz/wildcards.ts";
-import type { AppError } from "../../errors.ts";
+import { catalogueError, type AppError } from "../../errors.ts";
 import { listOf } from "../teams/shared.ts";
-import { refusal, type Say } from "./config-words.ts";
+import type { Say } from "./config-words.ts";
 
 /** one CSRF binding for every form on the roles screens */
 export const ROLES_CSRF = "admin-roles";
@@ -76,7 +76,7 @@ export function seeOther(ctx: Context, url: string): void {
 
 /** the 404 of a system role, a team or a team's role that is not there (code admin.role_not_found) */
 export function notFound(what: "system_role" | "team" | "team_role", back: string): AppError {
-  return refusal(`admin.role_not_found#${what}`, { startOverUrl: back });
+  return catalogueError(`admin.role_not_found#${what}`, { startOverUrl: back });
 }
 
 /** the read-only matrix of roles × permissions: a row per permission on offer, grouped by tab; a cell per role */
