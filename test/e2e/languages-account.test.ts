@@ -6,23 +6,13 @@
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
 import { startTestApp, uniqueEmail, type TestApp } from "../helpers/test-app.ts";
-import { TestBrowser, type Page } from "../helpers/browser.ts";
+import { TestBrowser, LanguageBrowser, type Page } from "../helpers/browser.ts";
 import { discover } from "../helpers/oidc-flow.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
 const PASSWORD = "quiet lantern over the marsh";
-
-/** a browser whose every request says Accept-Language: `language` */
-class LanguageBrowser extends TestBrowser {
-  constructor(origin: string, readonly language: string) { super(origin); }
-  override request(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("accept-language", this.language);
-    return super.request(url, { ...init, headers });
-  }
-}
 
 const lang = (html: string) => /<html lang="([a-z]+)" dir="(ltr|rtl)">/.exec(html)?.slice(1, 3).join(" ");
 

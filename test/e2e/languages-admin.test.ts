@@ -5,19 +5,9 @@
 // switcher) gives French; an English browser still gets English.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-import { TestBrowser, type Page } from "../helpers/browser.ts";
+import { TestBrowser, LanguageBrowser, type Page } from "../helpers/browser.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
 import { addMember, createTeam, type TestTeam } from "../helpers/team-flow.ts";
-
-/** a browser whose every request says Accept-Language: `language` */
-class LanguageBrowser extends TestBrowser {
-  constructor(origin: string, readonly language: string) { super(origin); }
-  override request(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("accept-language", this.language);
-    return super.request(url, { ...init, headers });
-  }
-}
 
 const lang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
 /** the page's visible text (tags, scripts and comments out, entities of quotes decoded) */

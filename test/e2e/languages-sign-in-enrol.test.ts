@@ -3,21 +3,11 @@
 // wrong code) and the backup-code page are German; with Accept-Language fr the setup page is French.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startAdminApi, API_REDIRECT } from "../helpers/api.ts";
-import { TestBrowser, type Page } from "../helpers/browser.ts";
+import { TestBrowser, LanguageBrowser, type Page } from "../helpers/browser.ts";
 import { authorizationRequest, manualClock, totpCode, type ManualClock } from "../helpers/totp-login.ts";
 import { addMember, createTeam } from "../helpers/team-flow.ts";
 
 type Admin = Awaited<ReturnType<typeof startAdminApi>>;
-
-/** a browser whose every request says Accept-Language: `language` */
-class LanguageBrowser extends TestBrowser {
-  constructor(origin: string, readonly language: string) { super(origin); }
-  override request(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("accept-language", this.language);
-    return super.request(url, { ...init, headers });
-  }
-}
 
 const lang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
 

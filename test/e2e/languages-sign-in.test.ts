@@ -4,20 +4,10 @@
 // link's own page, and a held sign-in's "no longer valid" link page come out German / French (`<html lang>`,
 // heading, title); English stays English.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { TestBrowser, type Page } from "../helpers/browser.ts";
+import { TestBrowser, LanguageBrowser, type Page } from "../helpers/browser.ts";
 import { authorizationRequest } from "../helpers/totp-login.ts";
 import { DEVICE_REDIRECT as REDIRECT, codeMail, codeMailCount, enterDeviceCode, isDevicePage, startDeviceEnv, type DeviceEnv } from "../helpers/device-flow.ts";
 import { twoTeamUser } from "../helpers/team-flow.ts";
-
-/** a browser whose every request says Accept-Language: `language` */
-class LanguageBrowser extends TestBrowser {
-  constructor(origin: string, readonly language: string) { super(origin); }
-  override request(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("accept-language", this.language);
-    return super.request(url, { ...init, headers });
-  }
-}
 
 const lang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
 const title = (html: string) => /<title>([^<]*)<\/title>/.exec(html)?.[1];

@@ -5,21 +5,11 @@
 // browser gets French; an English browser still gets the English pages, a custom role's name stays as typed.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, uniqueEmail, type TestApp } from "../helpers/test-app.ts";
-import { TestBrowser, type Page } from "../helpers/browser.ts";
+import { TestBrowser, LanguageBrowser, type Page } from "../helpers/browser.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
 import { en } from "../../src/lib/i18n/en.ts";
 import { translateText, translator } from "../../src/lib/i18n/index.ts";
 import { REFUSAL_PATTERNS, sayRefusal } from "../../src/http/routes/teams/refusal-words.ts";
-
-/** a browser whose every request says Accept-Language: `language` */
-class LanguageBrowser extends TestBrowser {
-  constructor(origin: string, readonly language: string) { super(origin); }
-  override request(url: string, init: RequestInit = {}): Promise<Response> {
-    const headers = new Headers(init.headers);
-    headers.set("accept-language", this.language);
-    return super.request(url, { ...init, headers });
-  }
-}
 
 const lang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
 /** the visible English of the team pages that must not show on a German or French one */

@@ -66,3 +66,13 @@ export class TestBrowser {
     return this.go(form.action, { init: { method: "POST", headers, body }, stopAt: opts.stopAt });
   }
 }
+
+/** a TestBrowser whose every request says Accept-Language: `language` (the languages tests) */
+export class LanguageBrowser extends TestBrowser {
+  constructor(origin: string, readonly language: string) { super(origin); }
+  override request(url: string, init: RequestInit = {}): Promise<Response> {
+    const headers = new Headers(init.headers);
+    headers.set("accept-language", this.language);
+    return super.request(url, { ...init, headers });
+  }
+}
