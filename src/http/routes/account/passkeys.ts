@@ -3,7 +3,7 @@
 // password again), and remove the password (passkeys only, while one is left). An account without a password
 // confirms with a passkey sign-in of the last 5 minutes instead, and cannot remove its last passkey. The options
 // are JSON for the script; the browser's answer comes back in an ordinary form. Wrong passwords count toward
-// lockout; adding and removing are audited (by the service) and emailed.
+// lockout; adding and removing, and a refused confirmation, are audited (by the services) and emailed.
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
@@ -24,8 +24,6 @@ const finishBody = z.object({ response: z.string().min(2, "The passkey did not a
 const renameBody = z.object({ name, _csrf: z.string().optional() });
 const removeBody = z.object({ password: password.optional(), _csrf: z.string().optional() });
 const removePasswordBody = z.object({ password, _csrf: z.string().optional() });
-/** an account without a password confirms with a passkey sign-in this recent instead (seconds) */
-export const FRESH_PASSKEY_SECONDS = 300;
 
 const BAD_NAME = CATALOGUE["passkey.bad_name#example"].message;
 /** a refusal of the confirmation: its catalogue key, words and status */
@@ -34,7 +32,7 @@ const refusal = (key: ErrorCode) => ({ key, message: CATALOGUE[key].message, sta
 
 export function registerPasskeyRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
-  const { passkeys } = services;
+  const { passkeys, passkeyReauthentication } = services;
   const body = parseBody(app.config.bodyLimit);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
 
@@ -52,22 +50,18 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
   }
 
   /**
-   * the current password (a wrong one counts toward lockout and is audited as `auditType`), or for an account
-   * without one a passkey sign-in of the last 5 minutes; the words of a refusal, or null
+   * the current password, or for an account without one a recent passkey sign-in (checked and a refusal audited
+   * as `auditType` by the service); the words of a refusal, or null
    */
   async function confirm(ctx: Context, user: User, given: string | undefined, auditType: string): Promise<{ key: ErrorCode; message: string; status: number } | null> {
-    if (!user.passwordHash) {
-      const { amr, loginTs } = h.account(ctx);
-      const fresh = amr.some((a) => a === "hwk" || a === "swk") && loginTs !== null && app.clock.now().getTime() / 1000 - loginTs <= FRESH_PASSKEY_SECONDS;
-      if (fresh) return null;
-      await services.audit.record({ type: auditType, outcome: "failure", userId: user.id, ...h.requestInfo(ctx), data: { reason: "no_recent_passkey" } });
-      return refusal("passkey.reauthentication#sign_in_again");
+    const check = await passkeyReauthentication.confirm(user, given, h.account(ctx), auditType, h.credentialRequest(ctx));
+    switch (check.outcome) {
+      case "ok": return null;
+      case "sign_in_again": return refusal("passkey.reauthentication#sign_in_again");
+      case "no_password": return refusal("passkey.reauthentication#no_password");
+      case "locked": return refusal("passkey.reauthentication#locked");
+      case "wrong_password": return refusal("passkey.reauthentication");
     }
-    if (!given) return refusal("passkey.reauthentication#no_password");
-    const check = await services.accounts.confirmPassword(user, given, h.credentialRequest(ctx));
-    if (check.outcome === "ok") return null;
-    await services.audit.record({ type: auditType, outcome: "failure", userId: user.id, ...h.requestInfo(ctx), data: { reason: check.outcome } });
-    return refusal(check.outcome === "locked" ? "passkey.reauthentication#locked" : "passkey.reauthentication");
   }
 
   router.get("/account/passkeys", h.requireAccount, (ctx) => show(ctx));

@@ -1,12 +1,14 @@
 // /account/two-factor: turn TOTP on (needs the password; QR code and secret, confirmed by a code; the backup
 // codes are shown once), regenerate backup codes and turn it off (each needs the password and a code). Wrong passwords
-// and wrong codes on a live factor count toward lockout; every change is audited and emailed to the owner.
+// and wrong codes on a live factor count toward lockout; every change is audited and emailed to the owner (by the
+// service: services/two-factor-settings.ts), the page only shows the outcome.
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { User } from "../../../queries/users.ts";
 import { groupForReading, type Enrollment } from "../../../services/totp.ts";
+import type { TwoFactorRefusal } from "../../../services/two-factor-settings.ts";
 import { parseBody } from "../../body.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
@@ -29,7 +31,7 @@ const NO_PASSWORD = "Your account has no password to confirm this with (you sign
 
 export function registerTwoFactorRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
-  const { totp } = services;
+  const { totp, twoFactorSettings } = services;
   const body = parseBody(app.config.bodyLimit);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
 
@@ -61,37 +63,14 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     return null;
   }
 
-  const audit = (ctx: Context, user: User, type: string, outcome: "success" | "failure", data: Record<string, string | number> = {}) =>
-    services.audit.record({ type, outcome, userId: user.id, ...h.requestInfo(ctx), data });
-
-  /**
-   * the current password and, when given, a code (TOTP or backup; wrong ones count toward lockout); on failure
-   * the page again with the message and the failure audited as `auditType`, and null
-   */
-  async function reauthenticate(ctx: Context, user: User, form: "setup" | "regenerate" | "disable", auditType: string, given: { password: string; code?: string }): Promise<{ method?: "totp" | "backup" } | null> {
-    // a browser the user trusts is judged by its own lockout count
-    const info = h.credentialRequest(ctx);
-    // nothing to check a password against: refused clearly, and no failure counts toward the lockout
-    if (!user.passwordHash) {
-      await audit(ctx, user, auditType, "failure", { reason: "no_password" });
-      await show(ctx, { error: NO_PASSWORD, field: `${form}-password` }, 409);
-      return null;
+  /** a refused re-authentication (audited by the service) as the page again with the message */
+  function refused(ctx: Context, form: "setup" | "regenerate" | "disable", refusal: TwoFactorRefusal): Promise<void> {
+    switch (refusal.outcome) {
+      case "no_password": return show(ctx, { error: NO_PASSWORD, field: `${form}-password` }, 409);
+      case "locked": return show(ctx, { error: LOCKED, field: `${form}-password` }, 423);
+      case "wrong_password": return show(ctx, { error: WRONG_PASSWORD, field: `${form}-password` }, 400);
+      case "wrong_code": return show(ctx, { error: WRONG_CODE, field: `${form}-code` }, 400);
     }
-    const check = await services.accounts.confirmPassword(user, given.password, info);
-    if (check.outcome !== "ok") {
-      await audit(ctx, user, auditType, "failure", { reason: check.outcome });
-      await show(ctx, { error: check.outcome === "locked" ? LOCKED : WRONG_PASSWORD, field: `${form}-password` }, check.outcome === "locked" ? 423 : 400);
-      return null;
-    }
-    if (given.code === undefined) return {};
-    const verified = await totp.verifyCode(user, given.code);
-    if (verified.outcome !== "ok") {
-      await services.accounts.recordFailure(user, info, "code");
-      await audit(ctx, user, auditType, "failure", { reason: "wrong_code" });
-      await show(ctx, { error: WRONG_CODE, field: `${form}-code` }, 400);
-      return null;
-    }
-    return { method: verified.method };
   }
 
   router.get("/account/two-factor", h.requireAccount, (ctx) => show(ctx));
@@ -103,8 +82,9 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     if (!input) return;
     const { user, data } = input;
     if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
-    if (!(await reauthenticate(ctx, user, "setup", "two_factor.enabled", data))) return;
-    return show(ctx, { view: "enroll", enrollment: await totp.beginEnrollment(user) });
+    const result = await twoFactorSettings.beginSetup(user, data, h.credentialRequest(ctx));
+    if (result.outcome !== "enroll") return refused(ctx, "setup", result);
+    return show(ctx, { view: "enroll", enrollment: result.enrollment });
   });
 
   router.post("/account/two-factor/confirm", h.requireAccount, body, async (ctx) => {
@@ -112,14 +92,11 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     if (!input) return;
     const { user, data } = input;
     if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
-    const result = await totp.confirmEnrollment(user, data.code);
+    const result = await twoFactorSettings.confirmSetup(user, data.code, h.requestInfo(ctx));
     if (result.outcome !== "enabled") {
-      await audit(ctx, user, "two_factor.enabled", "failure", { reason: result.outcome === "expired" ? "enrollment_expired" : "wrong_code" });
       if (result.outcome === "expired") return show(ctx, { view: "off", error: "The setup timed out. Please start again." }, 400);
       return show(ctx, { error: "That code is not right. Check that your device's time is correct and try the newest code.", field: "confirm-code" }, 400);
     }
-    await audit(ctx, user, "two_factor.enabled", "success");
-    await services.notifications.twoFactorChanged(user, h.requestInfo(ctx), "enabled");
     return show(ctx, { view: "codes", backupCodes: result.backupCodes, notice: "Two-factor authentication is on." });
   });
 
@@ -128,11 +105,9 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     if (!input) return;
     const { user, data } = input;
     if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is off, so there are no backup codes." }, 400);
-    if (!(await reauthenticate(ctx, user, "regenerate", "two_factor.backup_codes_regenerated", data))) return;
-    const backupCodes = await totp.regenerateBackupCodes(user.id);
-    await audit(ctx, user, "two_factor.backup_codes_regenerated", "success");
-    await services.notifications.twoFactorChanged(user, h.requestInfo(ctx), "backup_codes_regenerated");
-    return show(ctx, { view: "codes", backupCodes, notice: "New backup codes were created. The old ones no longer work." });
+    const result = await twoFactorSettings.regenerateBackupCodes(user, data, h.credentialRequest(ctx));
+    if (result.outcome !== "regenerated") return refused(ctx, "regenerate", result);
+    return show(ctx, { view: "codes", backupCodes: result.backupCodes, notice: "New backup codes were created. The old ones no longer work." });
   });
 
   router.post("/account/two-factor/disable", h.requireAccount, body, async (ctx) => {
@@ -140,11 +115,8 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     if (!input) return;
     const { user, data } = input;
     if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already off." }, 400);
-    const verified = await reauthenticate(ctx, user, "disable", "two_factor.disabled", data);
-    if (!verified) return;
-    await totp.disable(user.id);
-    await audit(ctx, user, "two_factor.disabled", "success", { method: verified.method ?? "totp" });
-    await services.notifications.twoFactorChanged(user, h.requestInfo(ctx), "disabled");
+    const result = await twoFactorSettings.disable(user, data, h.credentialRequest(ctx));
+    if (result.outcome !== "disabled") return refused(ctx, "disable", result);
     return show(ctx, { view: "off", notice: "Two-factor authentication is off." });
   });
 }

@@ -4,7 +4,7 @@
 // token's `sid` claim is the Gatehouse session uid (src/oidc/token-claims.ts), the same id the list shows.
 // Devices have no `current`: an API call carries no device cookie. Revocations are audited by the services
 // (session.revoked / device.revoked, the user as actor); a revocation of a session or device the user does
-// not have is a 404, audited as a failure.
+// not have is a 404, audited as a failure (services/own-revocations.ts).
 import type { Context } from "koa";
 import { z } from "zod";
 import { sessionFields, when } from "./schemas.ts";
@@ -71,9 +71,8 @@ const deviceView = (d: TrustedDevice): z.input<typeof meDevice> => ({
 
 export function meRoutes(app: AppContext): ApiRoute[] {
   const { services } = app;
-  const request = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
-  const failed = (ctx: Context, type: string, data: Record<string, string>) =>
-    services.audit.record({ type, outcome: "failure", userId: userOf(ctx).id, actorId: userOf(ctx).id, clientId: tokenOf(ctx).client_id, ...request(ctx), data: { ...data, reason: "not_found", via: "api" } });
+  /** where from, and the client of the token: the revocation's audit events (services/own-revocations.ts) */
+  const caller = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null, clientId: tokenOf(ctx).client_id });
 
   return [
     defineRoute({
@@ -104,12 +103,8 @@ export function meRoutes(app: AppContext): ApiRoute[] {
       response: { status: 204, description: "ended" },
       errors: [documented("session.not_found", "the caller has no such live session")],
       handle: async (ctx, { params }) => {
-        const user = userOf(ctx);
-        const result = await services.sessions.revoke(user.id, params.sessionId, { reason: "revoked", actorId: user.id, request: request(ctx) });
-        if (result.outcome === "not_found") {
-          await failed(ctx, "session.revoked", { sessionId: params.sessionId });
-          throw catalogueError("session.not_found");
-        }
+        const result = await services.ownRevocations.revokeSession(userOf(ctx).id, params.sessionId, caller(ctx));
+        if (result.outcome === "not_found") throw catalogueError("session.not_found");
       },
     }),
 
@@ -130,11 +125,8 @@ export function meRoutes(app: AppContext): ApiRoute[] {
       response: { status: 204, description: "revoked" },
       errors: [documented("device.not_found", "the caller has no such live trusted device")],
       handle: async (ctx, { params }) => {
-        const user = userOf(ctx);
-        if (!(await services.devices.revoke(user.id, params.deviceId, { ...request(ctx), clientId: tokenOf(ctx).client_id }))) {
-          await failed(ctx, "device.revoked", { deviceId: params.deviceId });
-          throw catalogueError("device.not_found");
-        }
+        const result = await services.ownRevocations.revokeDevice(userOf(ctx).id, params.deviceId, caller(ctx));
+        if (result.outcome === "not_found") throw catalogueError("device.not_found");
       },
     }),
 
