@@ -6,7 +6,18 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["dist/", "**/node_modules/", "src/generated/", "coverage/", "test-artifacts/", "examples/**/.next/", "public/vendor/", "bench/results/"] },
+  {
+    ignores: [
+      "dist/",
+      "**/node_modules/",
+      "src/generated/",
+      "coverage/",
+      "test-artifacts/",
+      "examples/**/.next/",
+      "public/vendor/",
+      "bench/results/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -14,7 +25,16 @@ export default tseslint.config(
       // a leading underscore marks a value left out on purpose (a destructured field dropped, a callback's unused argument)
       // a variable wired before its first assignment (the login engine wires its steps back to front) stays `let`
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        {
+          argsIgnorePattern: "^_",
+          varsIgnorePattern: "^_",
+          destructuredArrayIgnorePattern: "^_",
+          caughtErrors: "none",
+          ignoreRestSiblings: true,
+        },
+      ],
     },
   },
   // TypeScript itself checks names (typescript-eslint's advice: no-undef off for .ts)

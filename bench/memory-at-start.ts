@@ -8,7 +8,12 @@ const server = await startServer();
 try {
   await new Promise((r) => setTimeout(r, 3000));
   const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
-  console.log(status.split("\n").filter((l) => /VmRSS|RssAnon|RssFile|VmHWM/.test(l)).join("\n"));
+  console.log(
+    status
+      .split("\n")
+      .filter((l) => /VmRSS|RssAnon|RssFile|VmHWM/.test(l))
+      .join("\n"),
+  );
   const smaps = readFileSync(`/proc/${server.pid}/smaps`, "utf8").split("\n");
   const maps: { name: string; rss: number }[] = [];
   let cur = "";
@@ -18,7 +23,19 @@ try {
   }
   const by = new Map<string, number>();
   for (const m of maps) by.set(m.name, (by.get(m.name) ?? 0) + m.rss);
-  console.log([...by].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([n, kb]) => `${(kb / 1024).toFixed(1).padStart(7)} MiB ${n}`).join("\n"));
-  const big = maps.filter((m) => m.name === "[anon]").sort((a, b) => b.rss - a.rss).slice(0, 10).map((m) => (m.rss / 1024).toFixed(1));
+  console.log(
+    [...by]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([n, kb]) => `${(kb / 1024).toFixed(1).padStart(7)} MiB ${n}`)
+      .join("\n"),
+  );
+  const big = maps
+    .filter((m) => m.name === "[anon]")
+    .sort((a, b) => b.rss - a.rss)
+    .slice(0, 10)
+    .map((m) => (m.rss / 1024).toFixed(1));
   console.log("largest anon maps MiB:", big.join(" "));
-} finally { await server.stop(); }
+} finally {
+  await server.stop();
+}

@@ -19,7 +19,15 @@ const concurrency = Number(process.argv[4] ?? 4);
 const https = { "x-forwarded-proto": "https" };
 const tokenRequests: Record<string, (ctx: FlowContext) => Promise<void>> = {
   introspection: async (ctx) => {
-    const res = await fetch(`${ctx.baseUrl}/token/introspection`, { method: "POST", body: `token=${ctx.accessToken}`, headers: { ...https, "content-type": "application/x-www-form-urlencoded", authorization: basic(ctx.seeded.webClient.id, ctx.seeded.webClient.secret) } });
+    const res = await fetch(`${ctx.baseUrl}/token/introspection`, {
+      method: "POST",
+      body: `token=${ctx.accessToken}`,
+      headers: {
+        ...https,
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: basic(ctx.seeded.webClient.id, ctx.seeded.webClient.secret),
+      },
+    });
     if (res.status !== 200 || !((await res.json()) as { active?: boolean }).active) throw new Error(`introspection ${res.status}`);
   },
   jwks: async (ctx) => {
@@ -44,24 +52,44 @@ const server = await startServer();
 async function inspector() {
   const [target] = (await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
   const ws = new WebSocket(target!.webSocketDebuggerUrl);
-  await new Promise((resolve, reject) => { ws.onopen = resolve; ws.onerror = reject; });
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
   let next = 0;
   const waiting = new Map<number, (result: unknown) => void>();
-  ws.onmessage = (m) => { const msg = JSON.parse(String(m.data)) as { id?: number; result?: unknown }; if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result); };
+  ws.onmessage = (m) => {
+    const msg = JSON.parse(String(m.data)) as { id?: number; result?: unknown };
+    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result);
+  };
   return {
-    call: <T>(method: string, params: Record<string, unknown> = {}) => new Promise<T>((resolve) => { const id = ++next; waiting.set(id, resolve as (r: unknown) => void); ws.send(JSON.stringify({ id, method, params })); }),
+    call: <T>(method: string, params: Record<string, unknown> = {}) =>
+      new Promise<T>((resolve) => {
+        const id = ++next;
+        waiting.set(id, resolve as (r: unknown) => void);
+        ws.send(JSON.stringify({ id, method, params }));
+      }),
     close: () => ws.close(),
   };
 }
 
 async function run(ctx: FlowContext, n: number): Promise<void> {
   let left = n;
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (left-- > 0) await flow!(ctx); }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) await flow!(ctx);
+    }),
+  );
 }
 
 let cdp: Awaited<ReturnType<typeof inspector>> | undefined;
 try {
-  const seeded = await seed(server.databaseUrl, 400, { memoryCost: 19456, timeCost: 2, parallelism: 1 }, { count: 40, masterKey: server.env.MASTER_KEY! });
+  const seeded = await seed(
+    server.databaseUrl,
+    400,
+    { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    { count: 40, masterKey: server.env.MASTER_KEY! },
+  );
   const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
   if (kind in tokenRequests) ctx.accessToken = (await loginFlow(ctx)).access_token;
   await run(ctx, kind in tokenRequests ? 2000 : 30); // warm: the JIT, prepared statements, pools
@@ -74,7 +102,9 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const { profile } = await cdp.call<{ profile: Parameters<typeof summarize>[0] }>("Profiler.stop");
   writeFileSync("/tmp/gatehouse-login.cpuprofile", JSON.stringify(profile));
-  console.log(`${count} ${kind} ${kind in tokenRequests ? "requests" : "sign-ins"}, ${concurrency} at a time, in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)}/s)`);
+  console.log(
+    `${count} ${kind} ${kind in tokenRequests ? "requests" : "sign-ins"}, ${concurrency} at a time, in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)}/s)`,
+  );
   console.log(summarize(profile, count));
 } finally {
   cdp?.close(); // the server waits for its debugger to leave before it exits

@@ -10,7 +10,12 @@ import { flowContext, loginFlow } from "./lib/flows.ts";
 const n = Number(process.argv[2] ?? 40);
 const server = await startServer();
 try {
-  const seeded = await seed(server.databaseUrl, 20, { memoryCost: 19456, timeCost: 2, parallelism: 1 }, { count: 4, masterKey: server.env.MASTER_KEY! });
+  const seeded = await seed(
+    server.databaseUrl,
+    20,
+    { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    { count: 4, masterKey: server.env.MASTER_KEY! },
+  );
   const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
   for (let i = 0; i < n; i++) await loginFlow(ctx);
   await new Promise((r) => setTimeout(r, 500));
@@ -36,8 +41,17 @@ try {
   for (const [kind, e] of [...bytes].sort((a, b) => b[1].total - a[1].total)) {
     sum += e.total;
     const type = await redis.type(e.sample);
-    const value = type === "string" ? (await redis.get(e.sample)) ?? "" : type === "hash" ? JSON.stringify(await redis.hgetall(e.sample)) : type === "zset" ? JSON.stringify(await redis.zrange(e.sample, 0, -1, "WITHSCORES")) : type;
-    console.log(`${String(Math.round(e.total / sessions)).padStart(6)} B/session  ${String(e.keys).padStart(4)} keys  ${kind} [${type}, sample ${e.sampleBytes} B, value ${value.length} chars]`);
+    const value =
+      type === "string"
+        ? ((await redis.get(e.sample)) ?? "")
+        : type === "hash"
+          ? JSON.stringify(await redis.hgetall(e.sample))
+          : type === "zset"
+            ? JSON.stringify(await redis.zrange(e.sample, 0, -1, "WITHSCORES"))
+            : type;
+    console.log(
+      `${String(Math.round(e.total / sessions)).padStart(6)} B/session  ${String(e.keys).padStart(4)} keys  ${kind} [${type}, sample ${e.sampleBytes} B, value ${value.length} chars]`,
+    );
     if (process.argv.includes("values")) console.log(`        ${value.slice(0, 1200)}`);
   }
   console.log(`total ${Math.round(sum / sessions)} B/session`);

@@ -12,12 +12,25 @@ const traceSql = process.argv.includes("sql");
 if (traceSql) process.env.BENCH_SERVER_ENV = `${process.env.BENCH_SERVER_ENV ?? ""} GATEHOUSE_BENCH_TRACE_SQL=1`;
 const server = await startServer();
 try {
-  const seeded = await seed(server.databaseUrl, 20, { memoryCost: 19456, timeCost: 2, parallelism: 1 }, { count: 4, masterKey: server.env.MASTER_KEY! });
+  const seeded = await seed(
+    server.databaseUrl,
+    20,
+    { memoryCost: 19456, timeCost: 2, parallelism: 1 },
+    { count: 4, masterKey: server.env.MASTER_KEY! },
+  );
   const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
   await loginFlow(ctx); // warm
   const mon = await new Redis(BENCH_REDIS_URL, { enableReadyCheck: false, lazyConnect: true }).monitor();
   const lines: string[] = [];
-  mon.on("monitor", (_t: string, args: string[], source: string) => { if (!source.includes("lua") && args.some((a) => a.includes(server.redisPrefix))) lines.push(args.map((a) => a.replace(server.redisPrefix, "")).map((a) => a.length > 90 ? a.slice(0, 90) + "…" : a).join(" ")); });
+  mon.on("monitor", (_t: string, args: string[], source: string) => {
+    if (!source.includes("lua") && args.some((a) => a.includes(server.redisPrefix)))
+      lines.push(
+        args
+          .map((a) => a.replace(server.redisPrefix, ""))
+          .map((a) => (a.length > 90 ? a.slice(0, 90) + "…" : a))
+          .join(" "),
+      );
+  });
   await new Promise((r) => setTimeout(r, 300));
   if (traceSql) process.stderr.write("----- traced sign-in: SQL from here -----\n");
   const refreshToken = process.argv[2] === "refresh" ? (await loginFlow(ctx)).refresh_token! : undefined;
@@ -25,8 +38,13 @@ try {
     await new Promise((r) => setTimeout(r, 300));
     lines.length = 0;
     const res = await fetch(`${ctx.baseUrl}/token`, {
-      method: "POST", body: `grant_type=refresh_token&refresh_token=${refreshToken}`,
-      headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https", authorization: basic(seeded.webClient.id, seeded.webClient.secret) },
+      method: "POST",
+      body: `grant_type=refresh_token&refresh_token=${refreshToken}`,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-forwarded-proto": "https",
+        authorization: basic(seeded.webClient.id, seeded.webClient.secret),
+      },
     });
     if (res.status !== 200) throw new Error(`refresh ${res.status}`);
   } else if (process.argv[2] === "totp") await totpLoginFlow(ctx);

@@ -80,7 +80,9 @@ function main(argv: string[]): number {
       console.log(`${relative} is up to date.`);
       return 0;
     }
-    console.error(`${relative} is ${current === undefined ? "missing" : "out of date"} (settings are defined in src/config/schema.ts). Run: npm run docs:config`);
+    console.error(
+      `${relative} is ${current === undefined ? "missing" : "out of date"} (settings are defined in src/config/schema.ts). Run: npm run docs:config`,
+    );
     return 1;
   }
   writeFileSync(CONFIGURATION_DOC, expected);

@@ -39,8 +39,13 @@ import { registerBrandAssets } from "./http/routes/brand-assets.ts";
 const PUBLIC_DIR = fromRoot("public");
 /** oidc-provider's endpoints (its default routes) that no Gatehouse route or page shares */
 const PROVIDER_LANE = new Set([
-  "/token", "/token/introspection", "/token/revocation", "/me", "/jwks",
-  "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server",
+  "/token",
+  "/token/introspection",
+  "/token/revocation",
+  "/me",
+  "/jwks",
+  "/.well-known/openid-configuration",
+  "/.well-known/oauth-authorization-server",
 ]);
 
 export function createApp(app: AppContext): Koa {

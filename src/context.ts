@@ -61,14 +61,29 @@ export type CoreContext = {
 };
 
 /** `clock` and `random`: tests move time and choose the codes people would type */
-export async function createContext(config: Config, opts: { log?: Logger; clock?: Clock; random?: RandomSource } = {}): Promise<CoreContext> {
+export async function createContext(
+  config: Config,
+  opts: { log?: Logger; clock?: Clock; random?: RandomSource } = {},
+): Promise<CoreContext> {
   const destination = stdoutDestination();
   const log = opts.log ?? createLogger(config.logLevel, destination);
   const accessLog = createAccessLogger(config.logLevel, destination);
   // plugins are configuration: a bad one stops the start before anything is opened
   const plugins = await importPlugins(config.plugins);
-  const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: config.database.poolSize, connectTimeoutMs: config.database.connectTimeoutMs, queryTimeoutMs: config.database.queryTimeoutMs });
-  const redisHandle = await openRedis({ ...config.redis, onError: throttled((err) => log.warn({ err: { message: err.message } }, "redis connection error; reconnecting")) }).catch(async (err: unknown) => { await db.close(); throw err; });
+  const db = await openDatabase({
+    url: config.database.url,
+    dataDir: config.dataDir,
+    poolSize: config.database.poolSize,
+    connectTimeoutMs: config.database.connectTimeoutMs,
+    queryTimeoutMs: config.database.queryTimeoutMs,
+  });
+  const redisHandle = await openRedis({
+    ...config.redis,
+    onError: throttled((err) => log.warn({ err: { message: err.message } }, "redis connection error; reconnecting")),
+  }).catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
   if (config.isProduction && !redisHandle.embedded) {
     const warning = persistenceWarning(await redisPersistence(redisHandle.redis));
     if (warning) log.warn(warning);
@@ -86,7 +101,11 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const delivery = createDelivery(config, queries.outbox, clock, log, views.render, telemetry, async () => (await brand.current()).name);
   const services = createServices(config, queries, redisHandle.redis, clock, delivery, log, opts.random, brand);
   await services.keys.ensureKeys();
-  await services.permissionSync.start(plugins).catch(async (err: unknown) => { await redisHandle.close(); await db.close(); throw err; });
+  await services.permissionSync.start(plugins).catch(async (err: unknown) => {
+    await redisHandle.close();
+    await db.close();
+    throw err;
+  });
   // relying parties register through any process; the others pick their codes up from the table
   const permissionRefresh = setInterval(() => {
     services.permissionSync.refresh().catch((err: unknown) => log.error({ err }, "reading registered permissions failed"));
@@ -96,8 +115,13 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const tokenClaims = createTokenClaims();
   // the account pages sign in through their own client and never need a team
   const teamClaims = createTeamClaims({
-    teams: services.teams, store: services.oidcStore, exemptClients: [ACCOUNT_CLIENT_ID],
-    audience: { apiAudience: `${config.issuer}/api`, namespaceOf: async (clientId) => (await services.clients.find(clientId))?.permissionNamespace ?? null },
+    teams: services.teams,
+    store: services.oidcStore,
+    exemptClients: [ACCOUNT_CLIENT_ID],
+    audience: {
+      apiAudience: `${config.issuer}/api`,
+      namespaceOf: async (clientId) => (await services.clients.find(clientId))?.permissionNamespace ?? null,
+    },
   });
   tokenClaims.register(teamClaims.accessTokenClaims);
   // the upstream identity provider a session signed in through, in its tokens (oidc/idp-claim.ts)
@@ -110,7 +134,14 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   const offlineAccess = offlineAccessWithoutPrompt((clientId) => services.clients.find(clientId));
   const introspectJwts = jwtIntrospectionFor({ config, clock, log, services });
   const oidc = await createProviderHost({
-    config, accounts: services.accounts, renderPage: views.render, tokenClaims, teams: teamClaims, idp: idpClaim, keys: services.keys, log,
+    config,
+    accounts: services.accounts,
+    renderPage: views.render,
+    tokenClaims,
+    teams: teamClaims,
+    idp: idpClaim,
+    keys: services.keys,
+    log,
     adapter: (name: string) => unavailable.adapter(name === "Client" ? new ClientAdapter(name) : new RedisAdapter(name), name),
     unavailable,
     prepare: (provider) => {
@@ -128,12 +159,33 @@ export async function createContext(config: Config, opts: { log?: Logger; clock?
   services.keyRotation.onRotated(() => oidc.refreshKeys());
   // this process delivers both kinds: emails (the mailer's handler) and back-channel logouts (through the provider)
   delivery.outbox.handle("backchannel_logout", createBackchannelDelivery({ host: oidc, log }));
-  const webhookDispatcher = startWebhookWorker({ config, queries: queries.webhooks, endpoints: services.webhooks, clock, log, outbox: delivery.outbox, telemetry });
+  const webhookDispatcher = startWebhookWorker({
+    config,
+    queries: queries.webhooks,
+    endpoints: services.webhooks,
+    clock,
+    log,
+    outbox: delivery.outbox,
+    telemetry,
+  });
   delivery.outbox.start();
   services.retention.start(); // the CLI never starts it (`gatehouse retention run` is one pass)
 
   return {
-    config, log, accessLog, clock, db, redis: redisHandle.redis, queries, services, tokenClaims, views, oidc, outbox: delivery.outbox, telemetry, webhookDispatcher,
+    config,
+    log,
+    accessLog,
+    clock,
+    db,
+    redis: redisHandle.redis,
+    queries,
+    services,
+    tokenClaims,
+    views,
+    oidc,
+    outbox: delivery.outbox,
+    telemetry,
+    webhookDispatcher,
     readiness: createReadiness({ pingDatabase: () => queries.ping(), redis: redisHandle.redis, embeddedRedis: redisHandle.embedded }),
     embedded: { database: db.embedded, redis: redisHandle.embedded },
     async close() {

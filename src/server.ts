@@ -16,9 +16,15 @@ import { serveMetricsPort } from "./lib/metrics-server.ts";
 function banner(app: CoreContext, url: string, adminExists: boolean): string {
   const { config, embedded } = app;
   return startBanner({
-    url, issuer: config.issuer, production: config.isProduction, embeddedDatabaseIn: embedded.database ? `${config.dataDir}/pglite` : undefined,
-    embeddedRedis: embedded.redis, secretsGeneratedIn: config.secrets.generatedIn ?? undefined, mailbox: app.services.mailer.usesMailbox,
-    adminExists, setupToken: firstRunSetupToken(config.secrets.masterKey),
+    url,
+    issuer: config.issuer,
+    production: config.isProduction,
+    embeddedDatabaseIn: embedded.database ? `${config.dataDir}/pglite` : undefined,
+    embeddedRedis: embedded.redis,
+    secretsGeneratedIn: config.secrets.generatedIn ?? undefined,
+    mailbox: app.services.mailer.usesMailbox,
+    adminExists,
+    setupToken: firstRunSetupToken(config.secrets.masterKey),
   });
 }
 
@@ -60,11 +66,20 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, hooks: {
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
   // METRICS_PORT: a single process serves its own; with several workers the primary serves the sum (cluster.ts)
-  const metricsServer = config.metricsPort !== undefined && !isWorker()
-    ? await serveMetricsPort({ port: config.metricsPort, host: config.host, text: web.metrics.text, contentType: web.metrics.contentType })
-    : undefined;
+  const metricsServer =
+    config.metricsPort !== undefined && !isWorker()
+      ? await serveMetricsPort({
+          port: config.metricsPort,
+          host: config.host,
+          text: web.metrics.text,
+          contentType: web.metrics.contentType,
+        })
+      : undefined;
   if (metricsServer) app.log.info({ port: (metricsServer.address() as AddressInfo).port }, "metrics served on the management port");
-  app.log.info({ url, issuer: config.issuer, embeddedDatabase: app.embedded.database, embeddedRedis: app.embedded.redis, env: config.env }, "listening");
+  app.log.info(
+    { url, issuer: config.issuer, embeddedDatabase: app.embedded.database, embeddedRedis: app.embedded.redis, env: config.env },
+    "listening",
+  );
   // with several workers, the first one prints the banner; production logs its start notice as one JSON line
   if (!isWorker() || cluster.worker?.id === 1) {
     const adminExists = await app.services.accounts.adminExists();
@@ -86,7 +101,10 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, hooks: {
       await new Promise((resolve) => setTimeout(resolve, delayMs));
     }
     app.log.info({ signal }, "shutting down: no new connections, finishing requests in flight");
-    const force = setTimeout(() => { app.log.warn("forced shutdown after 10 s"); process.exit(1); }, 10_000);
+    const force = setTimeout(() => {
+      app.log.warn("forced shutdown after 10 s");
+      process.exit(1);
+    }, 10_000);
     force.unref();
     server.close();
     server.closeIdleConnections();

@@ -8,7 +8,13 @@ import pg from "pg";
 import { openDatabase } from "../../src/db/postgres.ts";
 import { systemClock } from "../../src/lib/clock.ts";
 import { createAnalytics } from "../../src/services/analytics.ts";
-import { countDeviceCodeLogins, countEvents, createLoginAnalyticsQueries, loginSeries, sessionDurations } from "../../src/queries/login-analytics.ts";
+import {
+  countDeviceCodeLogins,
+  countEvents,
+  createLoginAnalyticsQueries,
+  loginSeries,
+  sessionDurations,
+} from "../../src/queries/login-analytics.ts";
 import { createAdminCountQueries } from "../../src/queries/admin-counts.ts";
 import { runLoop, type RunWindow } from "./drivers.ts";
 import type { Summary } from "./stats.ts";
@@ -33,7 +39,8 @@ export async function seedAuditEvents(databaseUrl: string, events: number): Prom
   const started = performance.now();
   try {
     const span = DAYS * 86_400;
-    await client.query(`
+    await client.query(
+      `
       WITH u AS (SELECT array_agg(id ORDER BY id) AS ids FROM users)
       INSERT INTO audit_events (type, outcome, user_id, ip, user_agent, data, created_at)
       SELECT k.type, k.outcome, u.ids[1 + (i % array_length(u.ids, 1))], '198.51.100.' || (i % 250),
@@ -51,16 +58,21 @@ export async function seedAuditEvents(databaseUrl: string, events: number): Prom
              WHEN slot < 770 THEN jsonb_build_object('decision', 'allow', 'latencyMs', slot % 7)
              WHEN slot >= 880 THEN jsonb_build_object('teamId', md5('team' || (i % 50))::uuid::text, 'roleId', md5('role' || (i % 3))::uuid::text)
              ELSE '{}'::jsonb END AS data
-      ) AS k`, [events, span]);
+      ) AS k`,
+      [events, span],
+    );
     const sessions = Math.floor(events / 10);
-    await client.query(`
+    await client.query(
+      `
       WITH u AS (SELECT array_agg(id ORDER BY id) AS ids FROM users)
       INSERT INTO user_sessions (id, user_id, started_at, last_active_at, expires_at, ended_at, end_reason)
       SELECT 'bench-' || i, u.ids[1 + (i % array_length(u.ids, 1))], st, st, st + interval '8 hours',
              CASE WHEN i % 4 = 0 THEN NULL ELSE st + make_interval(secs => (i::bigint * 7919) % 14400) END,
              CASE WHEN i % 4 = 0 THEN NULL ELSE 'logout' END
       FROM generate_series(1, $1::int) AS i, u,
-      LATERAL (SELECT (now() AT TIME ZONE 'UTC') - make_interval(secs => (i::bigint * 2654435761) % $2::bigint) AS st) AS s`, [sessions, span]);
+      LATERAL (SELECT (now() AT TIME ZONE 'UTC') - make_interval(secs => (i::bigint * 2654435761) % $2::bigint) AS st) AS s`,
+      [sessions, span],
+    );
     await client.query("VACUUM ANALYZE audit_events");
     await client.query("VACUUM ANALYZE user_sessions");
     return { events, sessions, ms: Math.round(performance.now() - started) };
@@ -76,10 +88,14 @@ export async function measureAuditSeqCount(databaseUrl: string, window: RunWindo
   try {
     for (const setting of ["enable_indexscan", "enable_indexonlyscan", "enable_bitmapscan"]) await client.query(`SET ${setting} = off`);
     await client.query("SET max_parallel_workers_per_gather = 0");
-    return await runLoop({ ...window, concurrency: 1 }, () => null, async () => {
-      const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM audit_events");
-      if (!Number(rows[0]?.n)) throw new Error("audit_events is empty");
-    });
+    return await runLoop(
+      { ...window, concurrency: 1 },
+      () => null,
+      async () => {
+        const { rows } = await client.query<{ n: string }>("SELECT count(*) AS n FROM audit_events");
+        if (!Number(rows[0]?.n)) throw new Error("audit_events is empty");
+      },
+    );
   } finally {
     await client.end();
   }
@@ -88,13 +104,22 @@ export async function measureAuditSeqCount(databaseUrl: string, window: RunWindo
 /** the scenario's op: the whole dashboard for the last 30 days, checked to have counted something */
 export async function analyticsScenario(databaseUrl: string, window: RunWindow): Promise<Summary> {
   const db = await openDatabase({ url: databaseUrl, dataDir: ".data", poolSize: 4 * window.concurrency });
-  const analytics = createAnalytics({ queries: createLoginAnalyticsQueries(db.prisma), counts: createAdminCountQueries(db.prisma), clock: systemClock });
+  const analytics = createAnalytics({
+    queries: createLoginAnalyticsQueries(db.prisma),
+    counts: createAdminCountQueries(db.prisma),
+    clock: systemClock,
+  });
   try {
-    return await runLoop(window, () => null, async () => {
-      const { from, to } = analyticsRange();
-      const a = await analytics.logins({ from: from.toISOString(), to: to.toISOString() });
-      if (!a.logins.attempts || a.series.length !== DAYS) throw new Error(`analytics counted nothing (${a.logins.attempts} attempts, ${a.series.length} buckets)`);
-    });
+    return await runLoop(
+      window,
+      () => null,
+      async () => {
+        const { from, to } = analyticsRange();
+        const a = await analytics.logins({ from: from.toISOString(), to: to.toISOString() });
+        if (!a.logins.attempts || a.series.length !== DAYS)
+          throw new Error(`analytics counted nothing (${a.logins.attempts} attempts, ${a.series.length} buckets)`);
+      },
+    );
   } finally {
     await db.close();
   }

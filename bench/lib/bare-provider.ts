@@ -13,7 +13,11 @@ import Provider, { type Configuration } from "oidc-provider";
 import pg from "pg";
 import { bareRedisAdapter } from "./bare-redis-adapter.ts";
 
-const env = (name: string) => process.env[name] ?? (() => { throw new Error(`${name} is required`); })();
+const env = (name: string) =>
+  process.env[name] ??
+  (() => {
+    throw new Error(`${name} is required`);
+  })();
 const port = Number(env("PORT"));
 const issuer = env("ISSUER");
 const argonOptions = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
@@ -23,7 +27,11 @@ const users = new Map<string, { id: string; hash: string }>();
 const emails = new Map<string, string>();
 const db = new pg.Client({ connectionString: env("DATABASE_URL") });
 await db.connect();
-for (const row of (await db.query<{ id: string; email: string; hash: string }>("SELECT id, email_normalized AS email, password_hash AS hash FROM users WHERE password_hash IS NOT NULL")).rows) {
+for (const row of (
+  await db.query<{ id: string; email: string; hash: string }>(
+    "SELECT id, email_normalized AS email, password_hash AS hash FROM users WHERE password_hash IS NOT NULL",
+  )
+).rows) {
   users.set(row.email, { id: row.id, hash: row.hash });
   emails.set(row.id, row.email);
 }
@@ -33,19 +41,33 @@ const unknownUserHash = await argon2.hash(randomBytes(16).toString("hex"), argon
 let redisCommands = 0;
 const redis = new Redis(env("REDIS_URL"), { keyPrefix: env("REDIS_KEY_PREFIX"), enableAutoPipelining: true, lazyConnect: true });
 const send = redis.sendCommand;
-redis.sendCommand = function (this: Redis, ...args: unknown[]) { redisCommands++; return (send as (...a: unknown[]) => unknown).apply(this, args); } as typeof redis.sendCommand;
+redis.sendCommand = function (this: Redis, ...args: unknown[]) {
+  redisCommands++;
+  return (send as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof redis.sendCommand;
 await redis.connect();
 
 const { privateKey } = await generateKeyPair("ES256", { extractable: true });
 const configuration: Configuration = {
   adapter: bareRedisAdapter(redis),
-  clients: [{
-    client_id: env("CLIENT_ID"), client_secret: env("CLIENT_SECRET"), redirect_uris: [env("REDIRECT_URI")],
-    grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "client_secret_basic",
-  }, {
-    client_id: env("MACHINE_CLIENT_ID"), client_secret: env("MACHINE_CLIENT_SECRET"), redirect_uris: [],
-    grant_types: ["client_credentials"], response_types: [], token_endpoint_auth_method: "client_secret_basic",
-  }],
+  clients: [
+    {
+      client_id: env("CLIENT_ID"),
+      client_secret: env("CLIENT_SECRET"),
+      redirect_uris: [env("REDIRECT_URI")],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+    },
+    {
+      client_id: env("MACHINE_CLIENT_ID"),
+      client_secret: env("MACHINE_CLIENT_SECRET"),
+      redirect_uris: [],
+      grant_types: ["client_credentials"],
+      response_types: [],
+      token_endpoint_auth_method: "client_secret_basic",
+    },
+  ],
   clientDefaults: { id_token_signed_response_alg: "ES256" },
   jwks: { keys: [{ ...(await exportJWK(privateKey)), alg: "ES256", use: "sig", kid: randomBytes(8).toString("hex") }] },
   cookies: { keys: [randomBytes(32).toString("base64url")] },
@@ -74,16 +96,33 @@ const configuration: Configuration = {
     },
   },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-  ttl: { AccessToken: 900, AuthorizationCode: 60, IdToken: 3600, RefreshToken: 14 * 86400, Interaction: 3600, Session: 86400, Grant: 14 * 86400 },
+  ttl: {
+    AccessToken: 900,
+    AuthorizationCode: 60,
+    IdToken: 3600,
+    RefreshToken: 14 * 86400,
+    Interaction: 3600,
+    Session: 86400,
+    Grant: 14 * 86400,
+  },
   rotateRefreshToken: true,
 };
 const provider = new Provider(issuer, configuration);
 provider.proxy = true; // behind the same pretend TLS proxy as Gatehouse (X-Forwarded-Proto)
 provider.on("server_error", (_ctx, err) => console.error("bare provider:", err));
 
-const page = (title: string, body: string) => `<!doctype html><html><head><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`;
-const loginForm = (uid: string, error = "") => page("Sign in", `${error ? `<p>${error}</p>` : ""}<form method="post" action="/interaction/${uid}/login"><input name="identifier" type="email"><input name="password" type="password"><button>Sign in</button></form>`);
-const consentForm = (uid: string, client: string) => page("Allow access", `<p>${client} asks for access.</p><form method="post" action="/interaction/${uid}/confirm"><button>Allow</button></form>`);
+const page = (title: string, body: string) =>
+  `<!doctype html><html><head><title>${title}</title></head><body><h1>${title}</h1>${body}</body></html>`;
+const loginForm = (uid: string, error = "") =>
+  page(
+    "Sign in",
+    `${error ? `<p>${error}</p>` : ""}<form method="post" action="/interaction/${uid}/login"><input name="identifier" type="email"><input name="password" type="password"><button>Sign in</button></form>`,
+  );
+const consentForm = (uid: string, client: string) =>
+  page(
+    "Allow access",
+    `<p>${client} asks for access.</p><form method="post" action="/interaction/${uid}/confirm"><button>Allow</button></form>`,
+  );
 
 async function formBody(req: http.IncomingMessage): Promise<URLSearchParams> {
   const chunks: Buffer[] = [];
@@ -92,7 +131,10 @@ async function formBody(req: http.IncomingMessage): Promise<URLSearchParams> {
 }
 
 provider.use(async (ctx, next) => {
-  if (ctx.path === "/__counters") { ctx.body = { redisCommands }; return; }
+  if (ctx.path === "/__counters") {
+    ctx.body = { redisCommands };
+    return;
+  }
   const match = /^\/interaction\/([\w-]+)(?:\/(login|confirm))?$/.exec(ctx.path);
   if (!match) return next();
   const [, uid, action] = match as unknown as [string, string, string | undefined];
@@ -104,12 +146,18 @@ provider.use(async (ctx, next) => {
     const form = await formBody(ctx.req);
     const user = users.get((form.get("identifier") ?? "").trim().toLowerCase());
     const ok = await argon2.verify(user?.hash ?? unknownUserHash, form.get("password") ?? "");
-    if (!ok || !user) { ctx.status = 401; ctx.body = loginForm(uid, "Invalid email or password"); return; }
+    if (!ok || !user) {
+      ctx.status = 401;
+      ctx.body = loginForm(uid, "Invalid email or password");
+      return;
+    }
     await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: user.id } }, { mergeWithLastSubmission: false });
   } else if (ctx.method === "POST" && action === "confirm" && details.prompt.name === "consent") {
     await formBody(ctx.req);
     const { session, params, grantId } = details;
-    const grant = grantId ? (await provider.Grant.find(grantId))! : new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+    const grant = grantId
+      ? (await provider.Grant.find(grantId))!
+      : new provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
     grant.addOIDCScope(`openid ${String(params.scope ?? "")}`.trim());
     await provider.interactionFinished(ctx.req, ctx.res, { consent: { grantId: await grant.save() } }, { mergeWithLastSubmission: true });
   } else {
@@ -119,4 +167,8 @@ provider.use(async (ctx, next) => {
 });
 
 const server = http.createServer(provider.callback()).listen(port, "127.0.0.1");
-process.once("SIGTERM", () => { server.close(); redis.disconnect(); setTimeout(() => process.exit(0), 200).unref(); });
+process.once("SIGTERM", () => {
+  server.close();
+  redis.disconnect();
+  setTimeout(() => process.exit(0), 200).unref();
+});

@@ -8,9 +8,13 @@ const GRANTABLE = new Set(["AccessToken", "AuthorizationCode", "RefreshToken", "
 export function bareRedisAdapter(redis: Redis) {
   return class BareRedisAdapter implements Adapter {
     name: string;
-    constructor(name: string) { this.name = name; }
+    constructor(name: string) {
+      this.name = name;
+    }
 
-    key(id: string) { return `${this.name}:${id}`; }
+    key(id: string) {
+      return `${this.name}:${id}`;
+    }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number): Promise<void> {
       const key = this.key(id);
@@ -50,7 +54,10 @@ export function bareRedisAdapter(redis: Redis) {
     async revokeByGrantId(grantId: string): Promise<void> {
       const grantKey = `grant:${grantId}`;
       const keys = await redis.lrange(grantKey, 0, -1);
-      await redis.multi().del(...keys, grantKey).exec();
+      await redis
+        .multi()
+        .del(...keys, grantKey)
+        .exec();
     }
 
     /** marks a code or refresh token used, keeping its remaining TTL (not atomic, like the example) */

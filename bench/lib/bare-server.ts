@@ -10,23 +10,45 @@ import { BENCH_REDIRECT } from "./seed.ts";
 
 export type BareServer = { pid: number; baseUrl: string; issuer: string; stop(): Promise<void> };
 
-export async function startBareServer(databaseUrl: string, client: { id: string; secret: string }, machine: { id: string; secret: string }): Promise<BareServer> {
+export async function startBareServer(
+  databaseUrl: string,
+  client: { id: string; secret: string },
+  machine: { id: string; secret: string },
+): Promise<BareServer> {
   const port = await freePort();
   const redisPrefix = testRedisPrefix("ghbench-bare");
   const env = {
-    NODE_ENV: "production", PORT: String(port), ISSUER: `https://127.0.0.1:${port}`, DATABASE_URL: databaseUrl,
-    REDIS_URL: BENCH_REDIS_URL, REDIS_KEY_PREFIX: redisPrefix, CLIENT_ID: client.id, CLIENT_SECRET: client.secret, REDIRECT_URI: BENCH_REDIRECT,
-    MACHINE_CLIENT_ID: machine.id, MACHINE_CLIENT_SECRET: machine.secret, RESOURCE: BENCH_RESOURCE,
+    NODE_ENV: "production",
+    PORT: String(port),
+    ISSUER: `https://127.0.0.1:${port}`,
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_KEY_PREFIX: redisPrefix,
+    CLIENT_ID: client.id,
+    CLIENT_SECRET: client.secret,
+    REDIRECT_URI: BENCH_REDIRECT,
+    MACHINE_CLIENT_ID: machine.id,
+    MACHINE_CLIENT_SECRET: machine.secret,
+    RESOURCE: BENCH_RESOURCE,
   };
   const node = path.join(PROJECT_ROOT, "node_modules/.bin/node");
   // Node 22.18+ runs the TypeScript file itself (type stripping): no loader in the measured process
-  const child: ChildProcess = spawn(node, [...PRODUCTION_NODE_ARGS, "--disable-warning=ExperimentalWarning", "bench/lib/bare-provider.ts"],
-    { cwd: PROJECT_ROOT, env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env }, stdio: ["ignore", "ignore", "inherit"] });
+  const child: ChildProcess = spawn(
+    node,
+    [...PRODUCTION_NODE_ARGS, "--disable-warning=ExperimentalWarning", "bench/lib/bare-provider.ts"],
+    { cwd: PROJECT_ROOT, env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env }, stdio: ["ignore", "ignore", "inherit"] },
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
     for (let i = 0; ; i++) {
       if (child.exitCode !== null) throw new Error(`bare provider exited with ${child.exitCode}`);
-      if (await fetch(`${baseUrl}/__counters`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${baseUrl}/__counters`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 300) throw new Error("bare provider not ready after 30 s");
       await new Promise((r) => setTimeout(r, 100));
     }

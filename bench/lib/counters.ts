@@ -4,9 +4,16 @@ export type Counts = { pgQueries: number | null; redisCommands: number | null };
 
 export async function readCounters(target: "gatehouse" | "bare", baseUrl: string): Promise<Counts> {
   try {
-    if (target === "bare") return { pgQueries: null, redisCommands: ((await (await fetch(`${baseUrl}/__counters`)).json()) as { redisCommands: number }).redisCommands };
+    if (target === "bare")
+      return {
+        pgQueries: null,
+        redisCommands: ((await (await fetch(`${baseUrl}/__counters`)).json()) as { redisCommands: number }).redisCommands,
+      };
     const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
-    const value = (name: string) => { const m = new RegExp(`^${name} (\\S+)$`, "m").exec(metrics); return m ? Number(m[1]) : null; };
+    const value = (name: string) => {
+      const m = new RegExp(`^${name} (\\S+)$`, "m").exec(metrics);
+      return m ? Number(m[1]) : null;
+    };
     return { pgQueries: value("gatehouse_bench_pg_queries_total"), redisCommands: value("gatehouse_bench_redis_commands_total") };
   } catch {
     return { pgQueries: null, redisCommands: null };

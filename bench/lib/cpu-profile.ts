@@ -21,7 +21,9 @@ export function summarize(profile: CpuProfile, operations: number, rows = 25): s
   const timeOf = new Map<number, number>();
   profile.samples.forEach((id, i) => timeOf.set(id, (timeOf.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 
-  const byPackage = new Map<string, number>(), byFunction = new Map<string, number>(), ownInclusive = new Map<string, number>();
+  const byPackage = new Map<string, number>(),
+    byFunction = new Map<string, number>(),
+    ownInclusive = new Map<string, number>();
   const add = (m: Map<string, number>, k: string, t: number) => m.set(k, (m.get(k) ?? 0) + t);
   let busy = 0;
   for (const [id, t] of timeOf) {
@@ -35,12 +37,21 @@ export function summarize(profile: CpuProfile, operations: number, rows = 25): s
       const f = nodes.get(cur)!.callFrame;
       if (!OWN_CODE.test(f.url)) continue;
       const k = `${f.functionName || "(anonymous)"} ${shortUrl(f.url)}`;
-      if (!seen.has(k)) { seen.add(k); add(ownInclusive, k, t); }
+      if (!seen.has(k)) {
+        seen.add(k);
+        add(ownInclusive, k, t);
+      }
     }
   }
   const perOp = (us: number) => (us / 1000 / operations).toFixed(2).padStart(6);
   const table = (title: string, m: Map<string, number>) =>
-    [`--- ${title}`, ...[...m].sort((a, b) => b[1] - a[1]).slice(0, rows).map(([k, t]) => `${perOp(t)} ms  ${(100 * t / busy).toFixed(1).padStart(5)}%  ${k}`)].join("\n");
+    [
+      `--- ${title}`,
+      ...[...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, rows)
+        .map(([k, t]) => `${perOp(t)} ms  ${((100 * t) / busy).toFixed(1).padStart(5)}%  ${k}`),
+    ].join("\n");
   return [
     `main thread busy: ${perOp(busy)} ms per operation`,
     table("by package or file (self time, ms per operation)", byPackage),

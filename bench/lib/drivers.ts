@@ -7,26 +7,32 @@ import { summarize, type Summary } from "./stats.ts";
 export type RunWindow = { concurrency: number; seconds: number };
 
 /** runs `op` in `concurrency` loops for `seconds`; each worker gets its own state from `init` */
-export async function runLoop<S>(window: RunWindow, init: (worker: number) => Promise<S> | S, op: (state: S) => Promise<void>): Promise<Summary> {
+export async function runLoop<S>(
+  window: RunWindow,
+  init: (worker: number) => Promise<S> | S,
+  op: (state: S) => Promise<void>,
+): Promise<Summary> {
   const latencies: number[] = [];
   let errors = 0;
   let firstError: string | undefined;
   const states = await Promise.all(Array.from({ length: window.concurrency }, (_, i) => init(i)));
   const started = performance.now();
   const deadline = started + window.seconds * 1000;
-  await Promise.all(states.map(async (state) => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      try {
-        await op(state);
-        latencies.push(performance.now() - t0);
-      } catch (err) {
-        errors++;
-        firstError ??= (err as Error).message.slice(0, 300);
-        if (errors > 1000) return; // a broken scenario: stop hammering
+  await Promise.all(
+    states.map(async (state) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          await op(state);
+          latencies.push(performance.now() - t0);
+        } catch (err) {
+          errors++;
+          firstError ??= (err as Error).message.slice(0, 300);
+          if (errors > 1000) return; // a broken scenario: stop hammering
+        }
       }
-    }
-  }));
+    }),
+  );
   return summarize(latencies, errors, (performance.now() - started) / 1000, firstError);
 }
 
@@ -52,25 +58,37 @@ export async function runCannon(baseUrl: string, window: RunWindow, requests: Ca
   let firstError: string | undefined;
   let done!: (result: autocannon.Result) => void;
   let failed!: (err: Error) => void;
-  const finished = new Promise<autocannon.Result>((resolve, reject) => { done = resolve; failed = reject; });
-  const instance = autocannon({
-    url: baseUrl,
-    connections: window.concurrency,
-    duration: window.seconds,
-    requests: requests.map((r) => ({
-      method: r.method ?? "GET",
-      path: r.path,
-      headers: { "x-forwarded-proto": "https", ...(r.body || r.setupRequest ? { "content-type": "application/x-www-form-urlencoded" } : {}), ...r.headers },
-      ...(r.body ? { body: r.body } : {}),
-      ...(r.setupRequest ? { setupRequest: r.setupRequest as never } : {}), // autocannon's Request type is wider than we use
-      onResponse: (status: number, body: string) => {
-        if (r.validate(status, body)) return;
-        errors++;
-        firstError ??= `${r.path}: ${status} ${String(body).slice(0, 200)}`;
-      },
-    })),
-  }, (err, result) => (err ? failed(err) : done(result)));
-  instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => { latencies.push(ms); });
+  const finished = new Promise<autocannon.Result>((resolve, reject) => {
+    done = resolve;
+    failed = reject;
+  });
+  const instance = autocannon(
+    {
+      url: baseUrl,
+      connections: window.concurrency,
+      duration: window.seconds,
+      requests: requests.map((r) => ({
+        method: r.method ?? "GET",
+        path: r.path,
+        headers: {
+          "x-forwarded-proto": "https",
+          ...(r.body || r.setupRequest ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+          ...r.headers,
+        },
+        ...(r.body ? { body: r.body } : {}),
+        ...(r.setupRequest ? { setupRequest: r.setupRequest as never } : {}), // autocannon's Request type is wider than we use
+        onResponse: (status: number, body: string) => {
+          if (r.validate(status, body)) return;
+          errors++;
+          firstError ??= `${r.path}: ${status} ${String(body).slice(0, 200)}`;
+        },
+      })),
+    },
+    (err, result) => (err ? failed(err) : done(result)),
+  );
+  instance.on("response", (_client: unknown, _status: number, _bytes: number, ms: number) => {
+    latencies.push(ms);
+  });
   const result = await finished;
   const invalid = errors;
   errors += result.errors + result.timeouts;

@@ -8,7 +8,10 @@ import { generate } from "otplib";
 import { BENCH_PASSWORD, BENCH_REDIRECT, type Seeded } from "./seed.ts";
 
 export type FlowContext = {
-  baseUrl: string; issuer: string; seeded: Seeded; jwks: ReturnType<typeof createLocalJWKSet>;
+  baseUrl: string;
+  issuer: string;
+  seeded: Seeded;
+  jwks: ReturnType<typeof createLocalJWKSet>;
   /** an opaque access token of one sign-in at this server, for the userinfo and introspection scenarios */
   accessToken?: string;
 };
@@ -19,7 +22,8 @@ export async function flowContext(baseUrl: string, issuer: string, seeded: Seede
 }
 
 const b64 = (n: number) => randomBytes(n).toString("base64url");
-const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
+const basic = (id: string, secret: string) =>
+  `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
 const pickUser = (ctx: FlowContext) => ctx.seeded.users[Math.floor(Math.random() * ctx.seeded.users.length)]!;
 
 function authorizationUrl(ctx: FlowContext, extra: Record<string, string> = {}) {
@@ -46,7 +50,10 @@ export async function loginFlow(ctx: FlowContext): Promise<Tokens> {
   const user = pickUser(ctx);
   const browser = new TestBrowser(ctx.issuer, "Mozilla/5.0 GatehouseBench/1.0", true);
   const auth = authorizationUrl(ctx);
-  const { callback, pages } = await signInThroughPages(browser, auth.url, BENCH_REDIRECT, { identifier: user.email, password: BENCH_PASSWORD });
+  const { callback, pages } = await signInThroughPages(browser, auth.url, BENCH_REDIRECT, {
+    identifier: user.email,
+    password: BENCH_PASSWORD,
+  });
   if (!pages.some((p) => p.html.includes("/confirm"))) throw new Error("consent page not shown");
   return exchange(ctx, auth, callback);
 }
@@ -80,7 +87,9 @@ export async function passkeyLoginFlow(ctx: FlowContext): Promise<Tokens> {
   const csrf = /name="_csrf" value="([^"]+)"/.exec(login.html)?.[1];
   if (!uid || !csrf) throw new Error(`expected the sign-in page, got ${login.status} ${login.url}`);
   const res = await browser.request(`${ctx.issuer}/interaction/${uid}/passkey/options`, {
-    method: "POST", headers: { "content-type": "application/json", accept: "application/json", origin: ctx.issuer }, body: JSON.stringify({ _csrf: csrf, factor: "first" }),
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json", origin: ctx.issuer },
+    body: JSON.stringify({ _csrf: csrf, factor: "first" }),
   });
   if (res.status !== 200) throw new Error(`passkey options ${res.status}`);
   const options = (await res.json()) as { challenge: string };
@@ -97,12 +106,25 @@ async function exchange(ctx: FlowContext, auth: ReturnType<typeof authorizationU
   if (params.get("state") !== auth.state || params.get("iss") !== ctx.issuer) throw new Error("callback state or iss mismatch");
   const res = await fetch(`${ctx.baseUrl}/token`, {
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https", authorization: basic(ctx.seeded.webClient.id, ctx.seeded.webClient.secret) },
-    body: new URLSearchParams({ grant_type: "authorization_code", code: params.get("code")!, redirect_uri: BENCH_REDIRECT, code_verifier: auth.verifier }),
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-forwarded-proto": "https",
+      authorization: basic(ctx.seeded.webClient.id, ctx.seeded.webClient.secret),
+    },
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      code: params.get("code")!,
+      redirect_uri: BENCH_REDIRECT,
+      code_verifier: auth.verifier,
+    }),
   });
   if (res.status !== 200) throw new Error(`token endpoint ${res.status}: ${(await res.text()).slice(0, 200)}`);
   const tokens = (await res.json()) as Tokens;
-  const { payload } = await jwtVerify(tokens.id_token, ctx.jwks, { issuer: ctx.issuer, audience: ctx.seeded.webClient.id, algorithms: ["ES256"] });
+  const { payload } = await jwtVerify(tokens.id_token, ctx.jwks, {
+    issuer: ctx.issuer,
+    audience: ctx.seeded.webClient.id,
+    algorithms: ["ES256"],
+  });
   if (payload.nonce !== auth.nonce || !payload.sub) throw new Error("ID token nonce or sub wrong");
   return tokens;
 }
@@ -112,8 +134,14 @@ export async function rejectedLoginFlow(ctx: FlowContext): Promise<void> {
   const user = pickUser(ctx);
   const browser = new TestBrowser(ctx.issuer, "Mozilla/5.0 GatehouseBench/1.0", true);
   const page = await browser.go(authorizationUrl(ctx).url, { stopAt: BENCH_REDIRECT });
-  const after = await browser.submit(page, "/login", { identifier: user.email, password: `${BENCH_PASSWORD} wrong` }, { stopAt: BENCH_REDIRECT });
-  if (after.status !== 401 || !after.html.includes("Invalid email or password")) throw new Error(`expected the generic 401, got ${after.status}`);
+  const after = await browser.submit(
+    page,
+    "/login",
+    { identifier: user.email, password: `${BENCH_PASSWORD} wrong` },
+    { stopAt: BENCH_REDIRECT },
+  );
+  if (after.status !== 401 || !after.html.includes("Invalid email or password"))
+    throw new Error(`expected the generic 401, got ${after.status}`);
 }
 
 export { basic };

@@ -13,7 +13,10 @@ import { runCannon, runLoop } from "./drivers.ts";
 import { measureAuditSeqCount } from "./analytics.ts";
 import type { Summary } from "./stats.ts";
 
-export type Limits = Record<"argon2Verify" | "es256Sign" | "redisGet" | "postgresLookup" | "bareHttp" | "auditSeqCount", Summary & { concurrency: number }>;
+export type Limits = Record<
+  "argon2Verify" | "es256Sign" | "redisGet" | "postgresLookup" | "bareHttp" | "auditSeqCount",
+  Summary & { concurrency: number }
+>;
 
 export async function measureLimits(opts: {
   seconds: number;
@@ -25,28 +28,48 @@ export async function measureLimits(opts: {
 }): Promise<Limits> {
   const w = (concurrency: number) => ({ concurrency, seconds: opts.seconds });
   const hash = await argon2.hash("limit password of decent length", { type: argon2.argon2id, ...opts.argon });
-  const argon2Verify = await runLoop(w(2), () => null, async () => {
-    if (!(await argon2.verify(hash, "limit password of decent length"))) throw new Error("argon2 verify failed");
-  });
+  const argon2Verify = await runLoop(
+    w(2),
+    () => null,
+    async () => {
+      if (!(await argon2.verify(hash, "limit password of decent length"))) throw new Error("argon2 verify failed");
+    },
+  );
 
   const { privateKey } = await generateKeyPair("ES256");
-  const es256Sign = await runLoop(w(4), () => null, async () => {
-    await new SignJWT({ sub: "x", scope: "api" }).setProtectedHeader({ alg: "ES256", typ: "at+jwt" }).setIssuedAt().setExpirationTime("15m").sign(privateKey);
-  });
+  const es256Sign = await runLoop(
+    w(4),
+    () => null,
+    async () => {
+      await new SignJWT({ sub: "x", scope: "api" })
+        .setProtectedHeader({ alg: "ES256", typ: "at+jwt" })
+        .setIssuedAt()
+        .setExpirationTime("15m")
+        .sign(privateKey);
+    },
+  );
 
   const redis = new Redis(opts.redisUrl, { keyPrefix: "ghbench:limit:" });
   await redis.set("k", "v".repeat(200));
-  const redisGet = await runLoop(w(16), () => null, async () => {
-    if ((await redis.get("k")) === null) throw new Error("redis GET returned nothing");
-  });
+  const redisGet = await runLoop(
+    w(16),
+    () => null,
+    async () => {
+      if ((await redis.get("k")) === null) throw new Error("redis GET returned nothing");
+    },
+  );
   await redis.del("k");
   redis.disconnect();
 
   const db = await openDatabase({ url: opts.databaseUrl, dataDir: ".data", poolSize: 10 });
   const users = createQueries(db.prisma, db.sql).users;
-  const postgresLookup = await runLoop(w(10), () => null, async () => {
-    if (!(await users.findByEmailNormalized(opts.sampleEmail))) throw new Error("user not found");
-  });
+  const postgresLookup = await runLoop(
+    w(10),
+    () => null,
+    async () => {
+      if (!(await users.findByEmailNormalized(opts.sampleEmail))) throw new Error("user not found");
+    },
+  );
   await db.close();
 
   const bareHttp = await measureBareHttp(w(opts.httpConcurrency));
@@ -68,7 +91,9 @@ async function measureBareHttp(window: { concurrency: number; seconds: number })
   const child = spawn(path.join(PROJECT_ROOT, "node_modules/.bin/node"), ["-e", script], { stdio: ["ignore", "pipe", "inherit"] });
   const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d: Buffer) => resolve(Number(d.toString().trim()))));
   try {
-    return await runCannon(`http://127.0.0.1:${port}`, window, [{ path: "/", validate: (status, body) => status === 200 && body === '{"ok":true}' }]);
+    return await runCannon(`http://127.0.0.1:${port}`, window, [
+      { path: "/", validate: (status, body) => status === 200 && body === '{"ok":true}' },
+    ]);
   } finally {
     child.kill();
   }

@@ -11,7 +11,9 @@ export function processTree(pid: number): number[] {
   let children: number[] = [];
   try {
     children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch { /* gone */ }
+  } catch {
+    /* gone */
+  }
   return [pid, ...children.flatMap(processTree)];
 }
 
@@ -32,10 +34,18 @@ export function threadCpuMs(pid: number): ThreadCpu {
   const sum: ThreadCpu = { main: 0, pool: 0, other: 0 };
   for (const p of processTree(pid)) {
     let tids: string[] = [];
-    try { tids = readdirSync(`/proc/${p}/task`); } catch { /* gone */ }
+    try {
+      tids = readdirSync(`/proc/${p}/task`);
+    } catch {
+      /* gone */
+    }
     for (const tid of tids) {
       let name: string;
-      try { name = readFileSync(`/proc/${p}/task/${tid}/comm`, "utf8").trim(); } catch { continue; }
+      try {
+        name = readFileSync(`/proc/${p}/task/${tid}/comm`, "utf8").trim();
+      } catch {
+        continue;
+      }
       const kind = Number(tid) === p ? "main" : name === "libuv-worker" ? "pool" : "other";
       sum[kind] += cpuMsOf(p, `/proc/${p}/task/${tid}/stat`);
     }
@@ -68,10 +78,20 @@ export function watchPeakRss(pid: number): () => { process: number; total: numbe
   let peak = { process: 0, total: 0 };
   const sample = () => {
     const rss = processTree(pid).map(rssMiBOf);
-    peak = { process: Math.max(peak.process, ...rss), total: Math.max(peak.total, rss.reduce((a, b) => a + b, 0)) };
+    peak = {
+      process: Math.max(peak.process, ...rss),
+      total: Math.max(
+        peak.total,
+        rss.reduce((a, b) => a + b, 0),
+      ),
+    };
   };
   sample();
   const timer = setInterval(sample, 100);
   const round = (n: number) => Math.round(n * 10) / 10;
-  return () => { clearInterval(timer); sample(); return { process: round(peak.process), total: round(peak.total) }; };
+  return () => {
+    clearInterval(timer);
+    sample();
+    return { process: round(peak.process), total: round(peak.total) };
+  };
 }

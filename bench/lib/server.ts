@@ -12,7 +12,11 @@ export const BENCH_PG_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? "postgresql:
 export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
 export const BENCH_RESOURCE = "https://api.bench.test";
 /** Debian's jemalloc, which the Docker image preloads (the bench runs with glibc's malloc where it is missing) */
-const JEMALLOC = ["/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2", "/usr/local/lib/libjemalloc.so.2"].find((p) => existsSync(p));
+const JEMALLOC = [
+  "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+  "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",
+  "/usr/local/lib/libjemalloc.so.2",
+].find((p) => existsSync(p));
 /** which malloc the servers run with, for the report */
 export const BENCH_ALLOCATOR = JEMALLOC ? "jemalloc" : "glibc";
 /**
@@ -23,7 +27,8 @@ export const BENCH_ALLOCATOR = JEMALLOC ? "jemalloc" : "glibc";
  */
 export const PRODUCTION_NODE_ARGS = ["--experimental-async-context-frame", "--heap-growing-percent=50", "--max-semi-space-size=4"];
 export const PRODUCTION_RUNTIME_ENV: Record<string, string> = {
-  MALLOC_ARENA_MAX: "2", MALLOC_TRIM_THRESHOLD_: "131072",
+  MALLOC_ARENA_MAX: "2",
+  MALLOC_TRIM_THRESHOLD_: "131072",
   ...(JEMALLOC ? { LD_PRELOAD: JEMALLOC, MALLOC_CONF: "background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0" } : {}),
 };
 
@@ -75,14 +80,33 @@ export async function startServer(): Promise<BenchServer> {
   // the production runtime of the Dockerfile (see docs/performance.md); BENCH_NODE_ARGS adds flags, e.g.
   // "--cpu-prof --cpu-prof-dir=/tmp/prof", and BENCH_SERVER_ENV settings, e.g. "WORKERS=2 ARGON2_MAX_CONCURRENCY=2"
   const nodeArgs = [...PRODUCTION_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean)];
-  const extraEnv = Object.fromEntries((process.env.BENCH_SERVER_ENV ?? "").split(" ").filter(Boolean).map((kv) => kv.split("=") as [string, string]));
-  const child: ChildProcess = spawn(node, [...nodeArgs, "dist/src/main.js"], { cwd: PROJECT_ROOT, env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env, ...extraEnv }, stdio: ["ignore", "ignore", "inherit"] });
+  const extraEnv = Object.fromEntries(
+    (process.env.BENCH_SERVER_ENV ?? "")
+      .split(" ")
+      .filter(Boolean)
+      .map((kv) => kv.split("=") as [string, string]),
+  );
+  const child: ChildProcess = spawn(node, [...nodeArgs, "dist/src/main.js"], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env, ...extraEnv },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
-  const cleanUp = async () => { await database.drop(); await deleteRedisPrefix(redisPrefix, BENCH_REDIS_URL); await mail.close(); };
+  const cleanUp = async () => {
+    await database.drop();
+    await deleteRedisPrefix(redisPrefix, BENCH_REDIS_URL);
+    await mail.close();
+  };
   try {
     for (let i = 0; ; i++) {
       if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-      if (await fetch(`${baseUrl}/readyz`).then((r) => r.ok, () => false)) break;
+      if (
+        await fetch(`${baseUrl}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        break;
       if (i > 300) throw new Error("server not ready after 30 s");
       await new Promise((r) => setTimeout(r, 100));
     }

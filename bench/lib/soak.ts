@@ -7,10 +7,19 @@ import { Redis } from "ioredis";
 import { basic, loginFlow, type FlowContext } from "./flows.ts";
 import { BENCH_REDIS_URL } from "./server.ts";
 
-export type SoakSample = { atSeconds: number; rssMiB: number; heapUsedMiB: number; redisKeys: number; redisMiB: number; ops: Record<string, number> };
+export type SoakSample = {
+  atSeconds: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  redisKeys: number;
+  redisMiB: number;
+  ops: Record<string, number>;
+};
 
 const rssMiB = (pid: number) => {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"));
   return Math.round(Number(line?.split(/\s+/)[1] ?? 0) / 102.4) / 10;
 };
 
@@ -35,27 +44,51 @@ async function redisUsage(redis: Redis, prefix: string): Promise<{ keys: number;
   return { keys, bytes };
 }
 
-export async function soak(opts: { ctx: FlowContext; pid: number; baseUrl: string; redisPrefix: string; minutes: number; sharedAccessToken: string }) {
+export async function soak(opts: {
+  ctx: FlowContext;
+  pid: number;
+  baseUrl: string;
+  redisPrefix: string;
+  minutes: number;
+  sharedAccessToken: string;
+}) {
   const { ctx } = opts;
   const web = ctx.seeded.webClient;
   const deadline = Date.now() + opts.minutes * 60_000;
   const ops: Record<string, number> = { login: 0, refresh: 0, userinfo: 0, introspection: 0 };
   let errors = 0;
   let firstError: string | undefined;
-  const loop = (name: string, op: () => Promise<void>) => (async () => {
-    while (Date.now() < deadline && errors < 100) {
-      try { await op(); ops[name]!++; } catch (err) { errors++; firstError ??= `${name}: ${(err as Error).message.slice(0, 200)}`; }
-    }
-  })();
-  const post = (path: string, body: string) => fetch(`${ctx.baseUrl}${path}`, {
-    method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https", authorization: basic(web.id, web.secret) },
-  });
+  const loop = (name: string, op: () => Promise<void>) =>
+    (async () => {
+      while (Date.now() < deadline && errors < 100) {
+        try {
+          await op();
+          ops[name]!++;
+        } catch (err) {
+          errors++;
+          firstError ??= `${name}: ${(err as Error).message.slice(0, 200)}`;
+        }
+      }
+    })();
+  const post = (path: string, body: string) =>
+    fetch(`${ctx.baseUrl}${path}`, {
+      method: "POST",
+      body,
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-forwarded-proto": "https",
+        authorization: basic(web.id, web.secret),
+      },
+    });
   /** one refresh-token chain: rotate, and start a new chain with a sign-in every 50 rotations */
   const chain = () => {
     let rt: string | undefined;
     let left = 0;
     return async () => {
-      if (!rt || left-- <= 0) { rt = (await loginFlow(ctx)).refresh_token!; left = 50; }
+      if (!rt || left-- <= 0) {
+        rt = (await loginFlow(ctx)).refresh_token!;
+        left = 50;
+      }
       const res = await post("/token", `grant_type=refresh_token&refresh_token=${rt}`);
       const body = (await res.json()) as { refresh_token?: string };
       if (res.status !== 200 || !body.refresh_token) throw new Error(`refresh ${res.status}`);
@@ -68,24 +101,40 @@ export async function soak(opts: { ctx: FlowContext; pid: number; baseUrl: strin
   const sampler = (async () => {
     while (Date.now() < deadline && errors < 100) {
       const usage = await redisUsage(redis, opts.redisPrefix);
-      samples.push({ atSeconds: Math.round((Date.now() - started) / 1000), rssMiB: rssMiB(opts.pid), heapUsedMiB: await heapUsedMiB(opts.baseUrl), redisKeys: usage.keys, redisMiB: Math.round(usage.bytes / 104857.6) / 10, ops: { ...ops } });
+      samples.push({
+        atSeconds: Math.round((Date.now() - started) / 1000),
+        rssMiB: rssMiB(opts.pid),
+        heapUsedMiB: await heapUsedMiB(opts.baseUrl),
+        redisKeys: usage.keys,
+        redisMiB: Math.round(usage.bytes / 104857.6) / 10,
+        ops: { ...ops },
+      });
       const s = samples.at(-1)!;
-      console.log(`  soak ${s.atSeconds} s: RSS ${s.rssMiB} MiB, heap ${s.heapUsedMiB} MiB, Redis ${s.redisMiB} MiB in ${s.redisKeys} keys, ops ${JSON.stringify(s.ops)}`);
+      console.log(
+        `  soak ${s.atSeconds} s: RSS ${s.rssMiB} MiB, heap ${s.heapUsedMiB} MiB, Redis ${s.redisMiB} MiB in ${s.redisKeys} keys, ops ${JSON.stringify(s.ops)}`,
+      );
       await new Promise((r) => setTimeout(r, Math.min(30_000, Math.max(0, deadline - Date.now()))));
     }
   })();
   await Promise.all([
-    loop("login", async () => { await loginFlow(ctx); }),
-    loop("login", async () => { await loginFlow(ctx); }),
+    loop("login", async () => {
+      await loginFlow(ctx);
+    }),
+    loop("login", async () => {
+      await loginFlow(ctx);
+    }),
     ...Array.from({ length: 4 }, () => loop("refresh", chain())),
     loop("userinfo", async () => {
-      const res = await fetch(`${ctx.baseUrl}/me`, { headers: { authorization: `Bearer ${opts.sharedAccessToken}`, "x-forwarded-proto": "https" } });
+      const res = await fetch(`${ctx.baseUrl}/me`, {
+        headers: { authorization: `Bearer ${opts.sharedAccessToken}`, "x-forwarded-proto": "https" },
+      });
       if (res.status !== 200) throw new Error(`userinfo ${res.status}`);
       await res.arrayBuffer();
     }),
     loop("introspection", async () => {
       const res = await post("/token/introspection", `token=${opts.sharedAccessToken}`);
-      if (res.status !== 200 || ((await res.json()) as { active?: boolean }).active !== true) throw new Error(`introspection ${res.status}`);
+      if (res.status !== 200 || ((await res.json()) as { active?: boolean }).active !== true)
+        throw new Error(`introspection ${res.status}`);
     }),
     sampler,
   ]);
@@ -94,10 +143,19 @@ export async function soak(opts: { ctx: FlowContext; pid: number; baseUrl: strin
   const last = samples.at(-1)!;
   const growth = (a: number, b: number) => (a ? Math.round(((b - a) / a) * 1000) / 10 : 0);
   const summary = {
-    minutes: opts.minutes, errors, firstError, samples,
+    minutes: opts.minutes,
+    errors,
+    firstError,
+    samples,
     peakRssMiB: Math.max(...samples.map((s) => s.rssMiB)),
-    growthAfterWarmup: { rssPercent: growth(baseline.rssMiB, last.rssMiB), heapPercent: growth(baseline.heapUsedMiB, last.heapUsedMiB), redisPercent: growth(baseline.redisMiB, last.redisMiB) },
+    growthAfterWarmup: {
+      rssPercent: growth(baseline.rssMiB, last.rssMiB),
+      heapPercent: growth(baseline.heapUsedMiB, last.heapUsedMiB),
+      redisPercent: growth(baseline.redisMiB, last.redisMiB),
+    },
   };
-  console.log(`soak: ${opts.minutes} min, ${errors} errors${firstError ? ` (${firstError})` : ""}; peak RSS ${summary.peakRssMiB} MiB; growth after warm-up (from ${baseline.atSeconds} s): RSS ${summary.growthAfterWarmup.rssPercent}%, heap ${summary.growthAfterWarmup.heapPercent}%, Redis ${summary.growthAfterWarmup.redisPercent}%`);
+  console.log(
+    `soak: ${opts.minutes} min, ${errors} errors${firstError ? ` (${firstError})` : ""}; peak RSS ${summary.peakRssMiB} MiB; growth after warm-up (from ${baseline.atSeconds} s): RSS ${summary.growthAfterWarmup.rssPercent}%, heap ${summary.growthAfterWarmup.heapPercent}%, Redis ${summary.growthAfterWarmup.redisPercent}%`,
+  );
   return summary;
 }

@@ -16,21 +16,36 @@ const page = (body) => `<!doctype html><html lang="en"><meta charset="utf-8"><ti
 function jwtClaims(token) {
   const parts = String(token ?? "").split(".");
   if (parts.length !== 3) return {}; // an opaque token (no RESOURCE asked): nothing to show
-  try { return JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")); } catch { return {}; }
+  try {
+    return JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+  } catch {
+    return {};
+  }
 }
 
 /** the Express app; `baseUrl` is where the browser reaches it; `resource` asks a JWT access token for that API */
 export function createExpressApp({ issuer, clientId, clientSecret, baseUrl, sessionSecret, resource }) {
   const insecure = new URL(issuer).protocol === "http:"; // a local Gatehouse (npm start) speaks plain HTTP
   let config;
-  const configuration = async () => (config ??= await client.discovery(new URL(issuer), clientId, clientSecret,
-    undefined, insecure ? { execute: [client.allowInsecureRequests] } : undefined));
+  const configuration = async () =>
+    (config ??= await client.discovery(
+      new URL(issuer),
+      clientId,
+      clientSecret,
+      undefined,
+      insecure ? { execute: [client.allowInsecureRequests] } : undefined,
+    ));
   const app = express();
   app.disable("x-powered-by");
-  app.use(session({
-    name: "rp_session", secret: sessionSecret, resave: false, saveUninitialized: false,
-    cookie: { httpOnly: true, sameSite: "lax", secure: baseUrl.startsWith("https:") },
-  }));
+  app.use(
+    session({
+      name: "rp_session",
+      secret: sessionSecret,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: "lax", secure: baseUrl.startsWith("https:") },
+    }),
+  );
   signInRoutes(app, { configuration, baseUrl, resource });
   pageRoutes(app);
   app.post("/logout", async (req, res, next) => {
@@ -43,7 +58,9 @@ export function createExpressApp({ issuer, clientId, clientSecret, baseUrl, sess
         if (!idToken) return res.redirect("/");
         res.redirect(client.buildEndSessionUrl(cfg, { id_token_hint: idToken, post_logout_redirect_uri: `${baseUrl}/` }).href);
       });
-    } catch (err) { next(err); }
+    } catch (err) {
+      next(err);
+    }
   });
   // no stack traces to the browser
   app.use((err, _req, res, _next) => {
@@ -57,21 +74,29 @@ export function createExpressApp({ issuer, clientId, clientSecret, baseUrl, sess
 function pageRoutes(app) {
   app.get("/", (req, res) => {
     const user = req.session.user;
-    res.type("html").send(page(user
-      ? `<p>Signed in as <b id="email">${escape(user.email ?? user.sub)}</b>. <a href="/profile">Profile</a></p><form method="post" action="/logout"><button>Sign out</button></form>`
-      : `<p><a href="/login">Sign in with Gatehouse</a></p>`));
+    res
+      .type("html")
+      .send(
+        page(
+          user
+            ? `<p>Signed in as <b id="email">${escape(user.email ?? user.sub)}</b>. <a href="/profile">Profile</a></p><form method="post" action="/logout"><button>Sign out</button></form>`
+            : `<p><a href="/login">Sign in with Gatehouse</a></p>`,
+        ),
+      );
   });
 
   app.get("/profile", (req, res) => {
     const user = req.session.user;
     if (!user) return res.redirect("/login");
     const permissions = user.permissions.map((p) => `<li>${escape(p)}</li>`).join("");
-    res.type("html").send(page(`<h1>${escape(user.name ?? user.email ?? user.sub)}</h1><dl>
+    res.type("html").send(
+      page(`<h1>${escape(user.name ?? user.email ?? user.sub)}</h1><dl>
 <dt>Email</dt><dd id="email">${escape(user.email)}</dd><dt>Subject</dt><dd id="sub">${escape(user.sub)}</dd>
 <dt>Team</dt><dd id="team">${user.team ? `${escape(user.team.name ?? user.team.slug)} (<code>${escape(user.team.slug)}</code>)` : "none"}</dd>
 <dt>Role</dt><dd id="role">${escape(user.role ?? "none")}</dd></dl>
 <h2>Permissions</h2><ul id="permissions">${permissions}</ul>
-<form method="post" action="/logout"><button>Sign out</button></form>`));
+<form method="post" action="/logout"><button>Sign out</button></form>`),
+    );
   });
 }
 
@@ -84,12 +109,18 @@ function signInRoutes(app, { configuration, baseUrl, resource }) {
       const nonce = client.randomNonce();
       req.session.pending = { verifier, state, nonce };
       const url = client.buildAuthorizationUrl(await configuration(), {
-        redirect_uri: `${baseUrl}/callback`, scope: "openid profile email roles", state, nonce,
-        code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+        redirect_uri: `${baseUrl}/callback`,
+        scope: "openid profile email roles",
+        state,
+        nonce,
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: "S256",
         ...(resource ? { resource } : {}),
       });
       req.session.save((err) => (err ? next(err) : res.redirect(url.href)));
-    } catch (err) { next(err); }
+    } catch (err) {
+      next(err);
+    }
   });
 
   app.get("/callback", async (req, res, next) => {
@@ -99,7 +130,10 @@ function signInRoutes(app, { configuration, baseUrl, resource }) {
     try {
       const cfg = await configuration();
       const tokens = await client.authorizationCodeGrant(cfg, new URL(req.originalUrl, baseUrl), {
-        pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+        pkceCodeVerifier: pending.verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
       });
       const claims = tokens.claims();
       // with RESOURCE the access token is for that API, so the profile comes from the ID token alone
@@ -126,6 +160,12 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     process.exit(1);
   }
   const baseUrl = process.env.BASE_URL ?? `http://localhost:${PORT}`;
-  createExpressApp({ issuer: ISSUER, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, baseUrl, sessionSecret: SESSION_SECRET, resource: RESOURCE })
-    .listen(Number(PORT), () => console.log(`example Express app at ${baseUrl}`));
+  createExpressApp({
+    issuer: ISSUER,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    baseUrl,
+    sessionSecret: SESSION_SECRET,
+    resource: RESOURCE,
+  }).listen(Number(PORT), () => console.log(`example Express app at ${baseUrl}`));
 }

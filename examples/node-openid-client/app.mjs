@@ -13,8 +13,14 @@ const page = (body) => `<!doctype html><meta charset="utf-8"><title>Example app<
 export function createRelyingParty({ issuer, clientId, clientSecret, baseUrl }) {
   const sessions = new Map();
   let config;
-  const configuration = async () => (config ??= await client.discovery(new URL(issuer), clientId, clientSecret,
-    undefined, new URL(issuer).protocol === "http:" ? { execute: [client.allowInsecureRequests] } : undefined));
+  const configuration = async () =>
+    (config ??= await client.discovery(
+      new URL(issuer),
+      clientId,
+      clientSecret,
+      undefined,
+      new URL(issuer).protocol === "http:" ? { execute: [client.allowInsecureRequests] } : undefined,
+    ));
   const sessionOf = (req) => {
     const id = /(?:^|;\s*)rp_session=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
     return id ? sessions.get(id) : undefined;
@@ -24,7 +30,9 @@ export function createRelyingParty({ issuer, clientId, clientSecret, baseUrl }) 
     sessions.set(id, data);
     res.setHeader("set-cookie", `rp_session=${id}; HttpOnly; SameSite=Lax; Path=/`);
   };
-  const redirect = (res, location) => { res.writeHead(302, { location }).end(); };
+  const redirect = (res, location) => {
+    res.writeHead(302, { location }).end();
+  };
 
   return http.createServer(async (req, res) => {
     try {
@@ -34,16 +42,26 @@ export function createRelyingParty({ issuer, clientId, clientSecret, baseUrl }) 
         const state = client.randomState();
         const nonce = client.randomNonce();
         newSession(res, { verifier, state, nonce });
-        return redirect(res, client.buildAuthorizationUrl(await configuration(), {
-          redirect_uri: `${baseUrl}/callback`, scope: "openid profile email", state, nonce,
-          code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
-        }).href);
+        return redirect(
+          res,
+          client.buildAuthorizationUrl(await configuration(), {
+            redirect_uri: `${baseUrl}/callback`,
+            scope: "openid profile email",
+            state,
+            nonce,
+            code_challenge: await client.calculatePKCECodeChallenge(verifier),
+            code_challenge_method: "S256",
+          }).href,
+        );
       }
       if (url.pathname === "/callback") {
         const pending = sessionOf(req);
         if (!pending?.verifier) return res.writeHead(400).end("no sign-in in progress");
         const tokens = await client.authorizationCodeGrant(await configuration(), url, {
-          pkceCodeVerifier: pending.verifier, expectedState: pending.state, expectedNonce: pending.nonce, idTokenExpected: true,
+          pkceCodeVerifier: pending.verifier,
+          expectedState: pending.state,
+          expectedNonce: pending.nonce,
+          idTokenExpected: true,
         });
         // the ID token says who; the profile (email, name) comes from the userinfo endpoint
         const claims = tokens.claims();
@@ -54,13 +72,21 @@ export function createRelyingParty({ issuer, clientId, clientSecret, baseUrl }) 
       if (url.pathname === "/logout") {
         const session = sessionOf(req);
         if (!session?.idToken) return redirect(res, "/");
-        return redirect(res, client.buildEndSessionUrl(await configuration(), { id_token_hint: session.idToken, post_logout_redirect_uri: `${baseUrl}/` }).href);
+        return redirect(
+          res,
+          client.buildEndSessionUrl(await configuration(), { id_token_hint: session.idToken, post_logout_redirect_uri: `${baseUrl}/` })
+            .href,
+        );
       }
       const claims = sessionOf(req)?.claims;
       res.setHeader("content-type", "text/html; charset=utf-8");
-      res.end(page(claims
-        ? `<p>Signed in as <b id="email">${escape(claims.email ?? claims.sub)}</b> (sub <code id="sub">${escape(claims.sub)}</code>).</p><p><a href="/logout">Sign out</a></p>`
-        : `<p><a href="/login">Sign in with Gatehouse</a></p>`));
+      res.end(
+        page(
+          claims
+            ? `<p>Signed in as <b id="email">${escape(claims.email ?? claims.sub)}</b> (sub <code id="sub">${escape(claims.sub)}</code>).</p><p><a href="/logout">Sign out</a></p>`
+            : `<p><a href="/login">Sign in with Gatehouse</a></p>`,
+        ),
+      );
     } catch (err) {
       res.writeHead(502, { "content-type": "text/plain" }).end(`sign-in failed: ${err.message}`);
     }
@@ -70,6 +96,11 @@ export function createRelyingParty({ issuer, clientId, clientSecret, baseUrl }) 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const port = Number(process.env.PORT ?? 4000);
   const baseUrl = process.env.BASE_URL ?? `http://localhost:${port}`;
-  const rp = createRelyingParty({ issuer: process.env.ISSUER, clientId: process.env.CLIENT_ID, clientSecret: process.env.CLIENT_SECRET, baseUrl });
+  const rp = createRelyingParty({
+    issuer: process.env.ISSUER,
+    clientId: process.env.CLIENT_ID,
+    clientSecret: process.env.CLIENT_SECRET,
+    baseUrl,
+  });
   rp.listen(port, () => console.log(`example app at ${baseUrl}`));
 }

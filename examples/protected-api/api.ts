@@ -44,7 +44,13 @@ export function createProtectedApi(options: ProtectedApiOptions): http.Server {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse, claims: AccessTokenClaims): Promise<void> {
     const path = new URL(req.url ?? "/", "http://api").pathname;
     if (req.method === "GET" && path === "/whoami") {
-      return send(res, 200, { sub: claims.sub, client_id: claims.client_id, team: claims.team ?? null, role: claims.role ?? null, permissions: claims.permissions });
+      return send(res, 200, {
+        sub: claims.sub,
+        client_id: claims.client_id,
+        team: claims.team ?? null,
+        role: claims.role ?? null,
+        permissions: claims.permissions,
+      });
     }
     if (path !== "/notes") return send(res, 404, { error: "not_found", message: "No such route." });
     if (req.method === "GET") {
@@ -55,7 +61,11 @@ export function createProtectedApi(options: ProtectedApiOptions): http.Server {
       rs.requirePermission(claims, writePermission);
       const text = await readText(req);
       let parsed: unknown;
-      try { parsed = text === null ? undefined : JSON.parse(text); } catch { parsed = undefined; }
+      try {
+        parsed = text === null ? undefined : JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
       const noteText = (parsed as { text?: unknown } | undefined)?.text;
       if (typeof noteText !== "string" || !noteText.trim() || noteText.length > 1000) {
         return send(res, 400, { error: "invalid_request", message: 'Send JSON {"text": "..."} with 1 to 1000 characters.' });
@@ -88,6 +98,10 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     console.error("set ISSUER (Gatehouse's issuer URL) and AUDIENCE (this API's resource indicator)");
     process.exit(1);
   }
-  createProtectedApi({ issuer: ISSUER, audience: AUDIENCE, readPermission: process.env.READ_PERMISSION, writePermission: process.env.WRITE_PERMISSION })
-    .listen(Number(PORT), () => console.log(`notes API at http://localhost:${PORT} for ${AUDIENCE}`));
+  createProtectedApi({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    readPermission: process.env.READ_PERMISSION,
+    writePermission: process.env.WRITE_PERMISSION,
+  }).listen(Number(PORT), () => console.log(`notes API at http://localhost:${PORT} for ${AUDIENCE}`));
 }

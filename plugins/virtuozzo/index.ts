@@ -7,7 +7,14 @@ export default definePlugin({
   id: "virtuozzo",
   name: "Virtuozzo Application Platform",
   permissions: {
-    "virtuozzo.session.read": { label: "Get the team's platform session (team-scoped session key)", tab: "Virtuozzo", roles: ["manager", "developer"] },
-    "virtuozzo.link.manage": { label: "See and manage the team's platform link (linking, unlinking, forced refresh and revoke stay the Owner's)", tab: "Virtuozzo" },
+    "virtuozzo.session.read": {
+      label: "Get the team's platform session (team-scoped session key)",
+      tab: "Virtuozzo",
+      roles: ["manager", "developer"],
+    },
+    "virtuozzo.link.manage": {
+      label: "See and manage the team's platform link (linking, unlinking, forced refresh and revoke stay the Owner's)",
+      tab: "Virtuozzo",
+    },
   },
 });

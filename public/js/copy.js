@@ -14,7 +14,14 @@
     var el = document.getElementById(id);
     if (!el) return "";
     var items = el.querySelectorAll("li");
-    if (items.length) return Array.prototype.map.call(items, function (li) { return li.textContent.trim(); }).join("\n") + "\n";
+    if (items.length)
+      return (
+        Array.prototype.map
+          .call(items, function (li) {
+            return li.textContent.trim();
+          })
+          .join("\n") + "\n"
+      );
     return el.textContent.trim();
   }
 
@@ -29,10 +36,14 @@
     var done = function () {
       button.textContent = "Copied";
       announce("Copied to the clipboard.");
-      setTimeout(function () { button.textContent = label; }, 2000);
+      setTimeout(function () {
+        button.textContent = label;
+      }, 2000);
     };
     if (navigator.clipboard && navigator.clipboard.writeText) {
-      navigator.clipboard.writeText(text).then(done, function () { announce("Copying failed: select the text and copy it by hand."); });
+      navigator.clipboard.writeText(text).then(done, function () {
+        announce("Copying failed: select the text and copy it by hand.");
+      });
     } else {
       announce("Copying is not available here: select the text and copy it by hand.");
     }
@@ -47,12 +58,16 @@
     document.body.appendChild(a);
     a.click();
     a.remove();
-    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+    setTimeout(function () {
+      URL.revokeObjectURL(url);
+    }, 1000);
     announce("Saved as " + a.download + ".");
   }
 
   function init() {
-    Array.prototype.forEach.call(document.querySelectorAll(".copy-actions[hidden]"), function (el) { el.hidden = false; });
+    Array.prototype.forEach.call(document.querySelectorAll(".copy-actions[hidden]"), function (el) {
+      el.hidden = false;
+    });
     document.addEventListener("click", function (event) {
       var button = event.target.closest && event.target.closest("[data-copy], [data-download]");
       if (!button) return;

@@ -170,8 +170,14 @@
 
   /* 4. A team address suggested from the team name (the server's slugify: services/teams.ts). */
   function slugify(name) {
-    return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "").slice(0, 48).replace(/-+$/, "");
+    return name
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 48)
+      .replace(/-+$/, "");
   }
 
   function enhanceSlug(input) {

@@ -11,10 +11,18 @@
     if (busy) return;
     busy = true;
     fetch(url, { headers: { accept: "application/json" }, credentials: "same-origin", cache: "no-store" })
-      .then(function (res) { return res.ok ? res.json() : { status: "pending" }; })
-      .then(function (body) { if (body && body.status && body.status !== "pending") window.location.reload(); })
-      .catch(function () { /* offline for a moment: the meta refresh still runs */ })
-      .then(function () { busy = false; });
+      .then(function (res) {
+        return res.ok ? res.json() : { status: "pending" };
+      })
+      .then(function (body) {
+        if (body && body.status && body.status !== "pending") window.location.reload();
+      })
+      .catch(function () {
+        /* offline for a moment: the meta refresh still runs */
+      })
+      .then(function () {
+        busy = false;
+      });
   }
   window.setInterval(check, 2000);
 })();

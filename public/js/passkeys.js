@@ -15,14 +15,21 @@
 
   function postJson(url, body) {
     return fetch(url, {
-      method: "POST", credentials: "same-origin", cache: "no-store",
+      method: "POST",
+      credentials: "same-origin",
+      cache: "no-store",
       headers: { "content-type": "application/json", accept: "application/json" },
       body: JSON.stringify(body),
     }).then(function (res) {
-      return res.json().catch(function () { return {}; }).then(function (json) {
-        if (!res.ok) throw new Error(json && json.message ? json.message : "The server refused the request (" + res.status + ").");
-        return json;
-      });
+      return res
+        .json()
+        .catch(function () {
+          return {};
+        })
+        .then(function (json) {
+          if (!res.ok) throw new Error(json && json.message ? json.message : "The server refused the request (" + res.status + ").");
+          return json;
+        });
     });
   }
 
@@ -34,7 +41,8 @@
 
   /** the words for a browser-side failure (cancelled, timed out, no key) */
   function browserError(err) {
-    if (err && (err.name === "NotAllowedError" || err.name === "AbortError")) return "The passkey request was cancelled or timed out. Try again.";
+    if (err && (err.name === "NotAllowedError" || err.name === "AbortError"))
+      return "The passkey request was cancelled or timed out. Try again.";
     if (err && err.name === "InvalidStateError") return "This passkey or security key is already registered to your account.";
     return (err && err.message) || "Your browser could not use a passkey here.";
   }
@@ -48,7 +56,9 @@
   function authenticate(form, factor, autofill, _status) {
     var optionsUrl = form.getAttribute("data-options-url");
     return postJson(optionsUrl, { _csrf: csrfOf(form), factor: factor })
-      .then(function (options) { return lib.startAuthentication({ optionsJSON: options, useBrowserAutofill: autofill }); })
+      .then(function (options) {
+        return lib.startAuthentication({ optionsJSON: options, useBrowserAutofill: autofill });
+      })
       .then(function (answer) {
         form.querySelector('input[name="response"]').value = JSON.stringify(answer);
         var remember = document.getElementById("remember");
@@ -141,7 +151,9 @@
       var body = { _csrf: csrfOf(register), name: register.querySelector('input[name="name"]').value };
       if (pw) body.password = pw.value;
       postJson(register.getAttribute("data-options-url"), body)
-        .then(function (options) { return lib.startRegistration({ optionsJSON: options }); })
+        .then(function (options) {
+          return lib.startRegistration({ optionsJSON: options });
+        })
         .then(function (answer) {
           finish.querySelector('input[name="response"]').value = JSON.stringify(answer);
           finish.submit();

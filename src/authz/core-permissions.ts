@@ -17,13 +17,22 @@ export const CORE_PERMISSIONS: Record<string, PermissionDefinition> = {
   "gatehouse.admin.teams.manage": { label: "Manage every team, its members and roles", tab: "Admin: teams" },
   "gatehouse.admin.roles.manage": { label: "Manage system roles", tab: "Admin: roles" },
   "gatehouse.admin.clients.manage": { label: "Create, edit and delete OIDC clients", tab: "Admin: clients" },
-  "gatehouse.admin.connectors.manage": { label: "Add, change, disable and delete upstream identity providers (sign-in with Google, GitHub, a company IdP)", tab: "Admin: sign-in providers" },
+  "gatehouse.admin.connectors.manage": {
+    label: "Add, change, disable and delete upstream identity providers (sign-in with Google, GitHub, a company IdP)",
+    tab: "Admin: sign-in providers",
+  },
   "gatehouse.admin.keys.manage": { label: "Rotate signing keys", tab: "Admin: keys" },
   "gatehouse.admin.audit.read": { label: "Read the audit log and analytics", tab: "Admin: audit" },
   "gatehouse.admin.invitations.manage": { label: "Invite administrators", tab: "Admin: users" },
-  "gatehouse.admin.outbox.manage": { label: "See undelivered emails and back-channel logouts; retry or discard them", tab: "Admin: outbox" },
+  "gatehouse.admin.outbox.manage": {
+    label: "See undelivered emails and back-channel logouts; retry or discard them",
+    tab: "Admin: outbox",
+  },
   "gatehouse.admin.webhooks.manage": { label: "Register, change and delete webhook endpoints", tab: "Admin: webhooks" },
-  "gatehouse.admin.branding.manage": { label: "Change the branding: product name, logo, colour and links, and clients' own", tab: "Admin: branding" },
+  "gatehouse.admin.branding.manage": {
+    label: "Change the branding: product name, logo, colour and links, and clients' own",
+    tab: "Admin: branding",
+  },
 };
 
 /** the admin permissions by name, for the code that checks them (the admin area, the admin API) */

@@ -10,7 +10,10 @@ export type PermissionDefinition = { label: string; tab: string; roles?: Default
 export type RegisteredPermission = PermissionDefinition & { code: string; owner: string; roles: DefaultRole[] };
 
 export class PermissionError extends Error {
-  constructor(readonly code: "permission.invalid_code" | "permission.outside_namespace" | "permission.duplicate" | "permission.unknown", message: string) {
+  constructor(
+    readonly code: "permission.invalid_code" | "permission.outside_namespace" | "permission.duplicate" | "permission.unknown",
+    message: string,
+  ) {
     super(message);
     this.name = "PermissionError";
   }
@@ -23,14 +26,26 @@ export function createPermissionRegistry(opts: { strict: boolean }) {
     const added: RegisteredPermission[] = [];
     // check everything first: a refused batch registers nothing
     for (const [code, def] of Object.entries(definitions)) {
-      if (!PERMISSION_CODE.test(code)) throw new PermissionError("permission.invalid_code", `"${code}" is not a permission code (lower-case dotted words, like acme.blog.post.update)`);
-      if (!code.startsWith(`${prefix}.`)) throw new PermissionError("permission.outside_namespace", `"${code}" is outside ${owner}'s namespace "${prefix}."`);
+      if (!PERMISSION_CODE.test(code))
+        throw new PermissionError(
+          "permission.invalid_code",
+          `"${code}" is not a permission code (lower-case dotted words, like acme.blog.post.update)`,
+        );
+      if (!code.startsWith(`${prefix}.`))
+        throw new PermissionError("permission.outside_namespace", `"${code}" is outside ${owner}'s namespace "${prefix}."`);
       const existing = byCode.get(code);
-      if (existing && existing.owner !== owner) throw new PermissionError("permission.duplicate", `"${code}" is already registered by ${existing.owner}`);
+      if (existing && existing.owner !== owner)
+        throw new PermissionError("permission.duplicate", `"${code}" is already registered by ${existing.owner}`);
       if (!def.label?.trim() || !def.tab?.trim()) throw new PermissionError("permission.invalid_code", `"${code}" needs a label and a tab`);
     }
     for (const [code, def] of Object.entries(definitions)) {
-      const entry: RegisteredPermission = { code, owner, label: def.label.trim(), tab: def.tab.trim(), roles: [...new Set(def.roles ?? [])] };
+      const entry: RegisteredPermission = {
+        code,
+        owner,
+        label: def.label.trim(),
+        tab: def.tab.trim(),
+        roles: [...new Set(def.roles ?? [])],
+      };
       byCode.set(code, entry);
       added.push(entry);
     }
@@ -43,7 +58,8 @@ export function createPermissionRegistry(opts: { strict: boolean }) {
     has: (code: string) => byCode.has(code),
     list: (): RegisteredPermission[] => [...byCode.values()].sort((a, b) => a.code.localeCompare(b.code)),
     /** what one owner registered (a plugin id, "gatehouse", or "client:<client_id>"), sorted */
-    listByOwner: (owner: string): RegisteredPermission[] => [...byCode.values()].filter((p) => p.owner === owner).sort((a, b) => a.code.localeCompare(b.code)),
+    listByOwner: (owner: string): RegisteredPermission[] =>
+      [...byCode.values()].filter((p) => p.owner === owner).sort((a, b) => a.code.localeCompare(b.code)),
     /** the role editor's view: tabs in order, each with its permissions */
     listByTab(): { tab: string; permissions: RegisteredPermission[] }[] {
       const tabs = new Map<string, RegisteredPermission[]>();

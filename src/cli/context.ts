@@ -23,14 +23,30 @@ export async function withCliContext<T>(fn: (cli: CliContext) => Promise<T>, env
     throw err;
   }
   const db = await openDatabase({ url: config.database.url, dataDir: config.dataDir, poolSize: 2 });
-  const redis = await openRedis(config.redis).catch(async (err: unknown) => { await db.close(); throw err; });
+  const redis = await openRedis(config.redis).catch(async (err: unknown) => {
+    await db.close();
+    throw err;
+  });
   const log = createLogger(config.logLevel);
-  const clock = redis.embedded ? systemClock
-    : await createRedisClock(redis.redis, { log, refreshMs: 0 }).catch(async (err: unknown) => { await redis.close(); await db.close(); throw err; });
+  const clock = redis.embedded
+    ? systemClock
+    : await createRedisClock(redis.redis, { log, refreshMs: 0 }).catch(async (err: unknown) => {
+        await redis.close();
+        await db.close();
+        throw err;
+      });
   const queries = createQueries(db.prisma, db.sql);
   // emails and back-channel logouts are queued in the outbox; the running server sends them (this process has no worker)
   const brand = createBrandStore({ queries: queries.branding, defaults: config.brand, issuer: config.issuer, clock, log });
-  const delivery = createDelivery(config, queries.outbox, clock, log, createViews({ cache: true, brand: brand.current }).render, undefined, async () => (await brand.current()).name);
+  const delivery = createDelivery(
+    config,
+    queries.outbox,
+    clock,
+    log,
+    createViews({ cache: true, brand: brand.current }).render,
+    undefined,
+    async () => (await brand.current()).name,
+  );
   const services = createServices(config, queries, redis.redis, clock, delivery, log, undefined, brand);
   try {
     return await fn({ config, db, services, embeddedRedis: redis.embedded });

@@ -15,20 +15,31 @@ const traceSql = benchCountersOn && process.env.GATEHOUSE_BENCH_TRACE_SQL === "1
 export const countPgQuery = (query: unknown): void => {
   counts.pg++;
   if (!traceSql) return;
-  const text = typeof query === "string" ? query : (query as { text?: string } | undefined)?.text ?? "?";
+  const text = typeof query === "string" ? query : ((query as { text?: string } | undefined)?.text ?? "?");
   process.stderr.write(`[sql] ${text.replace(/\s+/g, " ").slice(0, 160)}\n`);
 };
 
 /** counts every command the client sends (each command of a pipeline or MULTI, MULTI and EXEC included) */
 export function countRedisCommands(redis: Redis | Cluster): void {
   const send = redis.sendCommand;
-  redis.sendCommand = function (this: Redis | Cluster, ...args: unknown[]) { counts.redis++; return (send as (...a: unknown[]) => unknown).apply(this, args); } as typeof redis.sendCommand;
+  redis.sendCommand = function (this: Redis | Cluster, ...args: unknown[]) {
+    counts.redis++;
+    return (send as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof redis.sendCommand;
 }
 
 export function registerBenchCounters(registry: Registry): void {
   if (!benchCountersOn) return;
   const counter = (name: string, help: string, read: () => number) =>
-    new Counter({ name, help, registers: [registry], collect() { this.reset(); this.inc(read()); } });
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc(read());
+      },
+    });
   counter("gatehouse_bench_pg_queries_total", "SQL statements sent to Postgres (bench mode only)", () => counts.pg);
   counter("gatehouse_bench_redis_commands_total", "Commands sent to Redis (bench mode only)", () => counts.redis);
 }

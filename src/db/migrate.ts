@@ -20,11 +20,15 @@ export async function migrateDeploy(url: string, { dir = MIGRATIONS_DIR } = {}):
       "migration_name" VARCHAR(255) NOT NULL, "logs" TEXT, "rolled_back_at" TIMESTAMPTZ,
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(), "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
     const { rows } = await client.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
-      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`);
+      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`,
+    );
     const failed = rows.filter((r) => r.finished_at === null).map((r) => r.migration_name);
     if (failed.length) throw new Error(`Failed migrations in the database (resolve with \`prisma migrate resolve\`): ${failed.join(", ")}`);
     const applied = new Set(rows.map((r) => r.migration_name));
-    const names = (await readdir(dir, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    const names = (await readdir(dir, { withFileTypes: true }))
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
     const done: string[] = [];
     for (const name of names) {
       if (applied.has(name)) continue;

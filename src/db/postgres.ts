@@ -21,8 +21,13 @@ export type Database = {
 
 async function startEmbedded(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
   // development dependencies (a production install has neither): say what to do instead of a module error
-  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([import("@electric-sql/pglite"), import("@electric-sql/pglite-socket")]).catch(() => {
-    throw new Error("DATABASE_URL is not set and the embedded Postgres (PGlite, a development dependency) is not installed: set DATABASE_URL, or run `npm install` with development dependencies");
+  const [{ PGlite }, { PGLiteSocketServer }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite-socket"),
+  ]).catch(() => {
+    throw new Error(
+      "DATABASE_URL is not set and the embedded Postgres (PGlite, a development dependency) is not installed: set DATABASE_URL, or run `npm install` with development dependencies",
+    );
   });
   const dir = path.join(dataDir, "pglite");
   mkdirSync(dir, { recursive: true }); // PGlite's own mkdir is not recursive
@@ -32,15 +37,29 @@ async function startEmbedded(dataDir: string): Promise<{ url: string; stop(): Pr
   await server.start();
   return {
     url: `postgresql://postgres:postgres@${server.getServerConn()}/postgres`,
-    async stop() { await server.stop(); await pglite.close(); },
+    async stop() {
+      await server.stop();
+      await pglite.close();
+    },
   };
 }
 
-export async function openDatabase(opts: { url?: string; dataDir: string; poolSize: number; connectTimeoutMs?: number; queryTimeoutMs?: number }): Promise<Database> {
+export async function openDatabase(opts: {
+  url?: string;
+  dataDir: string;
+  poolSize: number;
+  connectTimeoutMs?: number;
+  queryTimeoutMs?: number;
+}): Promise<Database> {
   const embedded = opts.url ? undefined : await startEmbedded(opts.dataDir);
   const url = opts.url ?? embedded!.url;
   const appliedMigrations = await migrateDeploy(url);
-  const pool = createPool(url, { max: opts.poolSize, connectTimeoutMs: opts.connectTimeoutMs, queryTimeoutMs: opts.queryTimeoutMs, onQuery: benchCountersOn ? countPgQuery : undefined });
+  const pool = createPool(url, {
+    max: opts.poolSize,
+    connectTimeoutMs: opts.connectTimeoutMs,
+    queryTimeoutMs: opts.queryTimeoutMs,
+    onQuery: benchCountersOn ? countPgQuery : undefined,
+  });
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     prisma,

@@ -17,15 +17,35 @@ export type Readiness = {
 
 export type ReadinessCheck = (() => Promise<Readiness>) & { drain(): void };
 
-export function createReadiness(deps: { pingDatabase: () => Promise<unknown>; redis: RedisClient; embeddedRedis: boolean }): ReadinessCheck {
+export function createReadiness(deps: {
+  pingDatabase: () => Promise<unknown>;
+  redis: RedisClient;
+  embeddedRedis: boolean;
+}): ReadinessCheck {
   let draining = false;
   const readiness = async (): Promise<Readiness> => {
-    const check = async (fn: () => Promise<unknown>) => withTimeout(fn(), 2000).then(() => "ok" as const, () => "unavailable" as const);
+    const check = async (fn: () => Promise<unknown>) =>
+      withTimeout(fn(), 2000).then(
+        () => "ok" as const,
+        () => "unavailable" as const,
+      );
     const [postgres, redis] = await Promise.all([check(deps.pingDatabase), check(() => deps.redis.ping())]);
     // informational: a Redis without AOF or a replica still serves (docs/operations.md says what it risks)
-    const redisPersistence = redis === "ok" && !deps.embeddedRedis ? await withTimeout(redisPersistenceOf(deps.redis), 2000).catch(() => "unknown" as const) : undefined;
+    const redisPersistence =
+      redis === "ok" && !deps.embeddedRedis
+        ? await withTimeout(redisPersistenceOf(deps.redis), 2000).catch(() => "unknown" as const)
+        : undefined;
     const ready = !draining && postgres === "ok" && redis === "ok";
-    return { ready, ...(draining ? { draining: true as const } : {}), checks: { postgres, redis }, ...(redisPersistence ? { redisPersistence } : {}) };
+    return {
+      ready,
+      ...(draining ? { draining: true as const } : {}),
+      checks: { postgres, redis },
+      ...(redisPersistence ? { redisPersistence } : {}),
+    };
   };
-  return Object.assign(readiness, { drain: () => { draining = true; } });
+  return Object.assign(readiness, {
+    drain: () => {
+      draining = true;
+    },
+  });
 }

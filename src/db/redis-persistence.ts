@@ -19,7 +19,10 @@ export function persistenceFrom(info: string, save: string | null): RedisPersist
 export async function redisPersistence(redis: RedisClient): Promise<RedisPersistence> {
   try {
     const [persistence, replication] = await Promise.all([redis.info("persistence"), redis.info("replication")]);
-    const save = await (redis.config("GET", "save") as Promise<string[]>).then((r) => r[1] ?? "", () => null);
+    const save = await (redis.config("GET", "save") as Promise<string[]>).then(
+      (r) => r[1] ?? "",
+      () => null,
+    );
     return persistenceFrom(`${persistence}\n${replication}`, save);
   } catch {
     return "unknown";
@@ -29,7 +32,9 @@ export async function redisPersistence(redis: RedisClient): Promise<RedisPersist
 /** what an operator is told at start in production, or null when Redis keeps its data */
 export function persistenceWarning(p: RedisPersistence): string | null {
   if (p === "aof" || p === "replicated") return null;
-  if (p === "snapshots") return "Redis keeps only RDB snapshots: a restart loses the sessions, refresh tokens and lockouts written since the last one. Turn on AOF (appendonly yes) or run a replica (docs/operations.md)";
-  if (p === "none") return "Redis has no persistence: a restart signs everyone out and forgets every lockout. Turn on AOF (appendonly yes) or run a replica (docs/operations.md)";
+  if (p === "snapshots")
+    return "Redis keeps only RDB snapshots: a restart loses the sessions, refresh tokens and lockouts written since the last one. Turn on AOF (appendonly yes) or run a replica (docs/operations.md)";
+  if (p === "none")
+    return "Redis has no persistence: a restart signs everyone out and forgets every lockout. Turn on AOF (appendonly yes) or run a replica (docs/operations.md)";
   return "could not tell whether Redis persists its data (INFO/CONFIG refused); make sure AOF or a replica is on (docs/operations.md)";
 }

@@ -20,16 +20,30 @@ export function throttled(report: (err: Error) => void, intervalMs = 10_000): (e
 
 // A stalled Redis fails a command after commandTimeoutMs; an unreachable one after one retry on reconnect (the
 // offline queue holds a command that long at most). Either way the request answers 503 (db/unavailable.ts).
-export async function openRedis(opts: RedisOptions & { onError?: (err: Error) => void }): Promise<{ redis: RedisClient; embedded: boolean; close(): Promise<void> }> {
+export async function openRedis(
+  opts: RedisOptions & { onError?: (err: Error) => void },
+): Promise<{ redis: RedisClient; embedded: boolean; close(): Promise<void> }> {
   if (!opts.url) {
     // a development dependency (a production install has none): say what to do instead of a module error
     const { default: RedisMock } = await import("ioredis-mock").catch(() => {
-      throw new Error("REDIS_URL is not set and the in-process store (ioredis-mock, a development dependency) is not installed: set REDIS_URL, or run `npm install` with development dependencies");
+      throw new Error(
+        "REDIS_URL is not set and the in-process store (ioredis-mock, a development dependency) is not installed: set REDIS_URL, or run `npm install` with development dependencies",
+      );
     });
     const redis = new RedisMock({ keyPrefix: opts.keyPrefix }) as unknown as Redis;
-    return { redis, embedded: true, close: async () => { redis.disconnect(); } };
+    return {
+      redis,
+      embedded: true,
+      close: async () => {
+        redis.disconnect();
+      },
+    };
   }
-  const timeouts = { commandTimeout: opts.commandTimeoutMs ?? 2000, connectTimeout: opts.connectTimeoutMs ?? 5000, maxRetriesPerRequest: 1 };
+  const timeouts = {
+    commandTimeout: opts.commandTimeoutMs ?? 2000,
+    connectTimeout: opts.connectTimeoutMs ?? 5000,
+    maxRetriesPerRequest: 1,
+  };
   const common = { keyPrefix: opts.keyPrefix, enableAutoPipelining: true, ...timeouts } as const;
   let redis: RedisClient;
   if (opts.cluster) {
@@ -37,7 +51,12 @@ export async function openRedis(opts: RedisOptions & { onError?: (err: Error) =>
     redis = new Cluster([{ host: u.hostname, port: Number(u.port || 6379) }], {
       keyPrefix: opts.keyPrefix,
       enableAutoPipelining: true,
-      redisOptions: { ...timeouts, password: decodeURIComponent(u.password) || undefined, username: decodeURIComponent(u.username) || undefined, tls: u.protocol === "rediss:" ? {} : undefined },
+      redisOptions: {
+        ...timeouts,
+        password: decodeURIComponent(u.password) || undefined,
+        username: decodeURIComponent(u.username) || undefined,
+        tls: u.protocol === "rediss:" ? {} : undefined,
+      },
     });
   } else {
     redis = new Redis(opts.url, { ...common, lazyConnect: true });
@@ -46,5 +65,11 @@ export async function openRedis(opts: RedisOptions & { onError?: (err: Error) =>
   // without a listener ioredis prints every failed reconnect to stderr
   redis.on("error", opts.onError ?? (() => {}));
   if (redis instanceof Redis) await redis.connect();
-  return { redis, embedded: false, close: async () => { await redis.quit().catch(() => redis.disconnect()); } };
+  return {
+    redis,
+    embedded: false,
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
 }

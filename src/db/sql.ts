@@ -16,9 +16,14 @@ export type PoolOptions = { max: number; connectTimeoutMs?: number; queryTimeout
  */
 export function createPool(connectionString: string, opts: PoolOptions): pg.Pool {
   const { max, onQuery } = opts;
-  const types = { getTypeParser: ((oid: number, format?: string) => (oid === TIMESTAMP_WITHOUT_TZ ? utcTimestamp : pg.types.getTypeParser(oid, format as "text"))) as typeof pg.types.getTypeParser };
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === TIMESTAMP_WITHOUT_TZ ? utcTimestamp : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+  };
   const pool = new pg.Pool({
-    connectionString, max, types,
+    connectionString,
+    max,
+    types,
     connectionTimeoutMillis: opts.connectTimeoutMs ?? 5000,
     ...(opts.queryTimeoutMs ? { query_timeout: opts.queryTimeoutMs } : {}),
   });
@@ -28,7 +33,10 @@ export function createPool(connectionString: string, opts: PoolOptions): pg.Pool
   if (onQuery) {
     pool.on("connect", (client) => {
       const query = client.query;
-      client.query = function (this: pg.PoolClient, ...args: unknown[]) { onQuery(args[0]); return (query as (...a: unknown[]) => unknown).apply(this, args); } as typeof client.query;
+      client.query = function (this: pg.PoolClient, ...args: unknown[]) {
+        onQuery(args[0]);
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof client.query;
     });
   }
   return pool;

@@ -6,18 +6,38 @@
 /** seconds a client is asked to wait before trying again */
 export const RETRY_AFTER_SECONDS = 5;
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "ECONNABORTED"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNABORTED",
+]);
 // Postgres SQLSTATEs: connection exceptions (class 08), shutting down or starting up (57P01-57P03), too many connections
 const PG_UNAVAILABLE = /^(08...|57P0[1-3]|53300)$/;
 // Prisma's codes for an unreachable, timed-out or closed database, a full pool and too many connections
 const PRISMA_UNAVAILABLE = new Set(["P1001", "P1002", "P1008", "P1017", "P2024", "P2037"]);
 const MESSAGES = [
   // ioredis
-  /^Command timed out$/, /^Connection is closed\.?$/, /Stream isn't writeable/, /Reached the max retries per request limit/,
-  /None of startup nodes is available/, /Failed to refresh slots cache/, /ClusterAllFailedError/, /^connect ETIMEDOUT/,
+  /^Command timed out$/,
+  /^Connection is closed\.?$/,
+  /Stream isn't writeable/,
+  /Reached the max retries per request limit/,
+  /None of startup nodes is available/,
+  /Failed to refresh slots cache/,
+  /ClusterAllFailedError/,
+  /^connect ETIMEDOUT/,
   // pg and pg-pool
-  /^Connection terminated/, /timeout exceeded when trying to connect/, /^Query read timeout$/, /not queryable/,
-  /the database system is (shutting down|starting up)/, /terminating connection due to administrator command/,
+  /^Connection terminated/,
+  /timeout exceeded when trying to connect/,
+  /^Query read timeout$/,
+  /not queryable/,
+  /the database system is (shutting down|starting up)/,
+  /terminating connection due to administrator command/,
 ];
 const NAMES = new Set(["MaxRetriesPerRequestError", "ClusterAllFailedError", "PrismaClientInitializationError"]);
 
@@ -39,7 +59,11 @@ export function isDependencyUnavailable(err: unknown): boolean {
     seen.add(e);
     const rec = e as Record<string, unknown>;
     if (oneLevel(rec)) return true;
-    stack.push(rec.cause, (rec.meta as Record<string, unknown> | undefined)?.driverAdapterError, ...(Array.isArray(rec.errors) ? rec.errors : []));
+    stack.push(
+      rec.cause,
+      (rec.meta as Record<string, unknown> | undefined)?.driverAdapterError,
+      ...(Array.isArray(rec.errors) ? rec.errors : []),
+    );
   }
   return false;
 }

@@ -4,7 +4,11 @@
 import type { AuditService } from "../services/audit.ts";
 
 /** what the consent prompt found missing */
-export type ConsentDetails = { missingOIDCScope?: string[]; missingOIDCClaims?: string[]; missingResourceScopes?: Record<string, string[]> };
+export type ConsentDetails = {
+  missingOIDCScope?: string[];
+  missingOIDCClaims?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+};
 
 /** the part of oidc-provider's Grant the consent needs */
 export type ConsentGrant = {
@@ -15,14 +19,27 @@ export type ConsentGrant = {
 };
 export type GrantModel = { find(id: string): Promise<ConsentGrant | undefined>; create(accountId: string, clientId: string): ConsentGrant };
 
-export type ConsentRequest = { accountId: string; clientId: string; grantId?: string; details: ConsentDetails; ip: string | null; userAgent: string | null };
+export type ConsentRequest = {
+  accountId: string;
+  clientId: string;
+  grantId?: string;
+  details: ConsentDetails;
+  ip: string | null;
+  userAgent: string | null;
+};
 
 export function createConsentFlow(deps: { grants: GrantModel; audit: Pick<AuditService, "record"> }) {
   const { grants, audit } = deps;
-  const request = (r: Pick<ConsentRequest, "clientId" | "ip" | "userAgent">) => ({ clientId: r.clientId, ip: r.ip, userAgent: r.userAgent });
+  const request = (r: Pick<ConsentRequest, "clientId" | "ip" | "userAgent">) => ({
+    clientId: r.clientId,
+    ip: r.ip,
+    userAgent: r.userAgent,
+  });
   return {
     /** the scopes the page lists: OIDC scopes and resource scopes, once each */
-    scopesOf: (d: ConsentDetails): string[] => [...new Set([...(d.missingOIDCScope ?? []), ...Object.values(d.missingResourceScopes ?? {}).flat()])],
+    scopesOf: (d: ConsentDetails): string[] => [
+      ...new Set([...(d.missingOIDCScope ?? []), ...Object.values(d.missingResourceScopes ?? {}).flat()]),
+    ],
 
     /** grants what is missing; the grant's id for oidc-provider */
     async allow(r: ConsentRequest, firstParty: boolean): Promise<string> {
@@ -32,7 +49,13 @@ export function createConsentFlow(deps: { grants: GrantModel; audit: Pick<AuditS
       if (d.missingOIDCClaims) grant.addOIDCClaims(d.missingOIDCClaims);
       for (const [indicator, scopes] of Object.entries(d.missingResourceScopes ?? {})) grant.addResourceScope(indicator, scopes.join(" "));
       const grantId = await grant.save();
-      await audit.record({ type: "consent.granted", outcome: "success", userId: r.accountId, ...request(r), data: { scopes: d.missingOIDCScope ?? [], firstParty } });
+      await audit.record({
+        type: "consent.granted",
+        outcome: "success",
+        userId: r.accountId,
+        ...request(r),
+        data: { scopes: d.missingOIDCScope ?? [], firstParty },
+      });
       return grantId;
     },
 

@@ -36,7 +36,14 @@ export function createAccountSessions(app: AppContext) {
      */
     startLogin(ctx: Context, returnTo: string | undefined, extra: Record<string, string> = {}): void {
       const state = randomToken(16);
-      ctx.cookies.set(STATE_COOKIE, JSON.stringify({ state, returnTo: returnTo === undefined ? undefined : safeReturnPath(returnTo) }), { httpOnly: true, sameSite: "lax", secure, signed: true, maxAge: app.config.session.interactionTtl * 1000, overwrite: true });
+      ctx.cookies.set(STATE_COOKIE, JSON.stringify({ state, returnTo: returnTo === undefined ? undefined : safeReturnPath(returnTo) }), {
+        httpOnly: true,
+        sameSite: "lax",
+        secure,
+        signed: true,
+        maxAge: app.config.session.interactionTtl * 1000,
+        overwrite: true,
+      });
       const url = new URL(`${app.config.issuer}/auth`);
       url.search = new URLSearchParams({
         client_id: ACCOUNT_CLIENT_ID,
@@ -57,7 +64,11 @@ export function createAccountSessions(app: AppContext) {
       const raw = ctx.cookies.get(STATE_COOKIE, { signed: true });
       ctx.cookies.set(STATE_COOKIE, null, { httpOnly: true, sameSite: "lax", secure, signed: true, overwrite: true });
       let saved: { state?: string; returnTo?: string } = {};
-      try { saved = raw ? JSON.parse(raw) : {}; } catch { /* tampered cookies fail the signature check first */ }
+      try {
+        saved = raw ? JSON.parse(raw) : {};
+      } catch {
+        /* tampered cookies fail the signature check first */
+      }
       if (!saved.state || saved.state !== ctx.query.state) {
         throw catalogueError("account.login_state", { startOverUrl: "/login" });
       }

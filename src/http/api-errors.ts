@@ -29,7 +29,8 @@ const answer = (status: number, code: string, message: string): Answer => ({ sta
 /** the body parser's refusals (co-body, raw-body, inflation, zlib): their own messages are never shown */
 function bodyRefusal(err: { status?: unknown; type?: unknown; code?: unknown; message?: unknown; name?: unknown }): Answer | undefined {
   // a Content-Encoding whose data does not decompress (zlib's Z_DATA_ERROR, Z_BUF_ERROR ...)
-  if (typeof err.code === "string" && err.code.startsWith("Z_")) return answer(400, "request.invalid_body", "The request body could not be decompressed.");
+  if (typeof err.code === "string" && err.code.startsWith("Z_"))
+    return answer(400, "request.invalid_body", "The request body could not be decompressed.");
   if (err.status === 413) return answer(413, "request.too_large", "The request body is too large.");
   if (err.status === 415) {
     return typeof err.message === "string" && err.message.startsWith("Unsupported Content-Encoding")
@@ -38,8 +39,10 @@ function bodyRefusal(err: { status?: unknown; type?: unknown; code?: unknown; me
   }
   if (err.status !== 400) return undefined;
   // co-body's JSON.parse failure (or its refusal of a body that is not an object or array)
-  if (err.name === "SyntaxError" || err.type === "entity.parse.failed") return answer(400, "request.invalid_json", "The request body is not valid JSON (an object or an array).");
-  if (typeof err.type === "string" && /^(request|entity|stream)\./.test(err.type)) return answer(400, "request.invalid_body", "The request body could not be read (is its Content-Length right?).");
+  if (err.name === "SyntaxError" || err.type === "entity.parse.failed")
+    return answer(400, "request.invalid_json", "The request body is not valid JSON (an object or an array).");
+  if (typeof err.type === "string" && /^(request|entity|stream)\./.test(err.type))
+    return answer(400, "request.invalid_body", "The request body could not be read (is its Content-Length right?).");
   return undefined;
 }
 
@@ -47,7 +50,14 @@ function bodyRefusal(err: { status?: unknown; type?: unknown; code?: unknown; me
 function otherRefusal(status: number): Answer {
   if (status === 404) return answer(404, "not_found", "There is no such API endpoint.");
   const text = STATUS_CODES[status] ?? "Bad Request";
-  return answer(status, text.toLowerCase().replace(/[^a-z0-9]+/g, "_").replace(/^_|_$/g, ""), `The request was refused: ${text}.`);
+  return answer(
+    status,
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/^_|_$/g, ""),
+    `The request was refused: ${text}.`,
+  );
 }
 
 /** sets the API's JSON error answer for `err` on ctx; `realm` names the API in WWW-Authenticate */

@@ -6,10 +6,11 @@ import type { Middleware } from "koa";
 import { hasNul, nulRefused } from "./nul-characters.ts";
 
 function refusingNul(parse: Middleware): Middleware {
-  return (ctx, next) => parse(ctx, async () => {
-    if (hasNul(ctx.request.body)) throw nulRefused("body");
-    await next();
-  });
+  return (ctx, next) =>
+    parse(ctx, async () => {
+      if (hasNul(ctx.request.body)) throw nulRefused("body");
+      await next();
+    });
 }
 
 /** form and JSON bodies (the pages) */

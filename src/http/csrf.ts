@@ -28,7 +28,8 @@ export function createCsrf(opts: { cookieKeys: string[]; secureCookies: boolean;
   const origin = new URL(opts.issuer).origin;
   // keys of their own, derived from COOKIE_KEYS; tokens made with an older listed key stay valid after rotation
   const keys = opts.cookieKeys.map((k) => createHmac("sha256", k).update("gatehouse csrf v1").digest());
-  const mac = (key: Buffer, cookie: string, binding: string) => createHmac("sha256", key).update(`${cookie}|${binding}`).digest("base64url");
+  const mac = (key: Buffer, cookie: string, binding: string) =>
+    createHmac("sha256", key).update(`${cookie}|${binding}`).digest("base64url");
 
   return {
     token(ctx, binding) {
@@ -42,7 +43,8 @@ export function createCsrf(opts: { cookieKeys: string[]; secureCookies: boolean;
     verify(ctx, binding, submitted, verifyOpts = {}) {
       const requestOrigin = ctx.get("origin");
       const fetchSite = ctx.get("sec-fetch-site");
-      const nullFromHere = verifyOpts.allowNullOrigin === true && requestOrigin === "null" && (fetchSite === "" || fetchSite === "same-origin");
+      const nullFromHere =
+        verifyOpts.allowNullOrigin === true && requestOrigin === "null" && (fetchSite === "" || fetchSite === "same-origin");
       if (requestOrigin && requestOrigin !== origin && !nullFromHere) {
         throw catalogueError("csrf.foreign_origin#form");
       }

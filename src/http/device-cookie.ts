@@ -14,7 +14,15 @@ export function createDeviceCookie(config: Pick<Config, "isProduction" | "device
     write(ctx: Context, value: string): void {
       const maxAge = config.deviceApproval.trustedTtl;
       const expires = new Date(Date.now() + maxAge * 1000).toUTCString();
-      const attributes = [`${name}=${value}`, "Path=/", `Max-Age=${maxAge}`, `Expires=${expires}`, "HttpOnly", "SameSite=Lax", ...(config.isProduction ? ["Secure"] : [])];
+      const attributes = [
+        `${name}=${value}`,
+        "Path=/",
+        `Max-Age=${maxAge}`,
+        `Expires=${expires}`,
+        "HttpOnly",
+        "SameSite=Lax",
+        ...(config.isProduction ? ["Secure"] : []),
+      ];
       ctx.append("Set-Cookie", attributes.join("; "));
     },
   };

@@ -18,7 +18,8 @@ export function emailedLinkPages(views: Views, invalidPage: string, defaultLocal
   }
   return {
     page,
-    invalid: (ctx: Context, expired: boolean) => page(ctx, invalidPage, { title: "This link is no longer valid", expired }, expired ? 410 : 400),
+    invalid: (ctx: Context, expired: boolean) =>
+      page(ctx, invalidPage, { title: "This link is no longer valid", expired }, expired ? 410 : 400),
   };
 }
 

@@ -21,7 +21,16 @@ async function notFound(ctx: Parameters<Middleware>[0], views: Views, defaultLoc
   }
   ctx.type = "html";
   // in the visitor's language (http/locale.ts); other errors' messages come from the code in English, and so does their page
-  ctx.body = await views.render("pages/error", { title: "Page not found", titleKey: "error.notFound", messageKey: "error.notFoundMessage", status: 404, message, requestId: ctx.state.requestId, homeUrl: "/", locale: localeOf(ctx, defaultLocale) });
+  ctx.body = await views.render("pages/error", {
+    title: "Page not found",
+    titleKey: "error.notFound",
+    messageKey: "error.notFoundMessage",
+    status: 404,
+    message,
+    requestId: ctx.state.requestId,
+    homeUrl: "/",
+    locale: localeOf(ctx, defaultLocale),
+  });
 }
 
 export function errorHandler(views: Views, defaultLocale: Locale = "en"): Middleware {
@@ -43,7 +52,8 @@ export function errorHandler(views: Views, defaultLocale: Locale = "en"): Middle
       const known = err instanceof AppError ? err : isDependencyUnavailable(err) ? serviceUnavailable() : undefined;
       const httpish = err as { status?: number; expose?: boolean; message?: string };
       const status = known?.status ?? (httpish.expose && httpish.status && httpish.status < 500 ? httpish.status : 500);
-      const message = known?.publicMessage ?? (status < 500 ? httpish.message ?? "Bad request" : "Something went wrong on our side. Please try again.");
+      const message =
+        known?.publicMessage ?? (status < 500 ? (httpish.message ?? "Bad request") : "Something went wrong on our side. Please try again.");
       if (status >= 500) ctx.state.log?.error({ err }, known ? "service unavailable" : "unhandled error");
       if (typeof known?.data?.retryAfter === "number") ctx.set("Retry-After", String(known.data.retryAfter));
       ctx.status = status;
@@ -56,8 +66,16 @@ export function errorHandler(views: Views, defaultLocale: Locale = "en"): Middle
       // message stays English with its page (never a page half in another language)
       const locale = localeOf(ctx, defaultLocale);
       const said = translateText(translator(locale), message);
-      const inLanguage = said !== message ? { locale, message: said, titleKey: status >= 500 ? "error.server" : "error.requestProblem" } : {};
-      ctx.body = await views.render("pages/error", { title: status >= 500 ? "Error" : "Request problem", status, message, requestId: ctx.state.requestId, startOverUrl: known?.data?.startOverUrl, ...inLanguage });
+      const inLanguage =
+        said !== message ? { locale, message: said, titleKey: status >= 500 ? "error.server" : "error.requestProblem" } : {};
+      ctx.body = await views.render("pages/error", {
+        title: status >= 500 ? "Error" : "Request problem",
+        status,
+        message,
+        requestId: ctx.state.requestId,
+        startOverUrl: known?.data?.startOverUrl,
+        ...inLanguage,
+      });
     }
   };
 }

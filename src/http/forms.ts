@@ -63,9 +63,12 @@ function firstProblem(error: z.ZodError): FormProblem {
  */
 export function defineForms(router: Router, deps: FormDeps, body: Middleware = parseBody(deps.config.bodyLimit)) {
   return {
-    post<BodySchema extends z.ZodType, ParamsSchema extends z.ZodType = z.ZodType<Record<string, never>>, Scope = undefined, Loaded = undefined>(
-      spec: FormSpec<BodySchema, ParamsSchema, Scope, Loaded>,
-    ): void {
+    post<
+      BodySchema extends z.ZodType,
+      ParamsSchema extends z.ZodType = z.ZodType<Record<string, never>>,
+      Scope = undefined,
+      Loaded = undefined,
+    >(spec: FormSpec<BodySchema, ParamsSchema, Scope, Loaded>): void {
       const guards = spec.guard === undefined ? [] : Array.isArray(spec.guard) ? spec.guard : [spec.guard];
       const limits = spec.rateLimit === undefined ? [] : Array.isArray(spec.rateLimit) ? spec.rateLimit : [spec.rateLimit];
       router.post(spec.path, ...guards, body, async (ctx) => {
@@ -87,7 +90,11 @@ export function defineForms(router: Router, deps: FormDeps, body: Middleware = p
           if (ctx.status < 400) ctx.status = 400;
           return;
         }
-        await spec.handle(ctx, { ...state, body: parsed.data as z.output<BodySchema>, params: (params.data ?? {}) as z.output<ParamsSchema> });
+        await spec.handle(ctx, {
+          ...state,
+          body: parsed.data as z.output<BodySchema>,
+          params: (params.data ?? {}) as z.output<ParamsSchema>,
+        });
       });
     },
   };

@@ -7,20 +7,74 @@ import type { Context } from "koa";
 import { isLocale, LANG_COOKIE, negotiateLocale, translateText, translator, type Locale } from "../lib/i18n/index.ts";
 
 export const TRANSLATED_PAGES: ReadonlySet<string> = new Set([
-  "login", "login-totp", "consent", "register", "forgot-password", "reset-sent", "reset-link-invalid", "reset-password", "error",
-  "check-email", "email-verified", "verify-email-confirm", "verify-email-resend", "unlock", "unlock-done", "unlock-invalid",
-  "account-restore", "account-restore-done", "account-restore-invalid", "account-deleted", "logged-out", "logout", "home",
-  "invitation", "invitation-result", "account/confirm-email",
+  "login",
+  "login-totp",
+  "consent",
+  "register",
+  "forgot-password",
+  "reset-sent",
+  "reset-link-invalid",
+  "reset-password",
+  "error",
+  "check-email",
+  "email-verified",
+  "verify-email-confirm",
+  "verify-email-resend",
+  "unlock",
+  "unlock-done",
+  "unlock-invalid",
+  "account-restore",
+  "account-restore-done",
+  "account-restore-invalid",
+  "account-deleted",
+  "logged-out",
+  "logout",
+  "home",
+  "invitation",
+  "invitation-result",
+  "account/confirm-email",
   // the later sign-in steps (lib/i18n/en-signin.ts)
-  "login-device", "login-enrol", "login-hold", "login-hold-blocked", "login-hold-decided", "login-hold-invalid",
-  "login-single-session", "login-team", "magic-link-sent", "magic-link-open", "magic-link-code", "magic-link-invalid",
-  "federation-link", "federation-saml-continue",
+  "login-device",
+  "login-enrol",
+  "login-hold",
+  "login-hold-blocked",
+  "login-hold-decided",
+  "login-hold-invalid",
+  "login-single-session",
+  "login-team",
+  "magic-link-sent",
+  "magic-link-open",
+  "magic-link-code",
+  "magic-link-invalid",
+  "federation-link",
+  "federation-saml-continue",
   // the admin console's people screens and the shared confirmation page (lib/i18n/en-admin.ts; admin-people helper)
   ...["dashboard", "users", "users-detail", "users-confirm", "teams", "teams-detail", "audit", "confirm"].map((page) => `admin/${page}`),
   // the admin configuration screens (lib/i18n/en-admin-config.ts; admin-config helper)
-  ...["clients", "clients-detail", "clients-form", "clients-secret", "clients-confirm", "client-branding", "connectors", "connectors-form", "keys", "keys-confirm", "webhooks", "outbox", "branding", "roles", "roles-system-edit", "roles-team", "roles-team-edit", "roles-teams"].map((page) => `admin/${page}`),
+  ...[
+    "clients",
+    "clients-detail",
+    "clients-form",
+    "clients-secret",
+    "clients-confirm",
+    "client-branding",
+    "connectors",
+    "connectors-form",
+    "keys",
+    "keys-confirm",
+    "webhooks",
+    "outbox",
+    "branding",
+    "roles",
+    "roles-system-edit",
+    "roles-team",
+    "roles-team-edit",
+    "roles-teams",
+  ].map((page) => `admin/${page}`),
   // a team's own pages and the emailed ownership transfer link (lib/i18n/en-teams.ts; teams helper)
-  ...["members", "roles", "role-edit", "invitations", "transfer", "transfer-accept", "sso", "virtuozzo", "confirm"].map((page) => `teams/${page}`),
+  ...["members", "roles", "role-edit", "invitations", "transfer", "transfer-accept", "sso", "virtuozzo", "confirm"].map(
+    (page) => `teams/${page}`,
+  ),
   // a held sign-in's emailed approval page: services/risk's English reasons said again by rule (routes/login-hold-words.ts)
   "login-hold-confirm",
 ]);
@@ -32,7 +86,12 @@ type AccountState = { user?: { locale?: string | null; timeZone?: string | null 
 export function localeOf(ctx: Context, fallback: Locale): Locale {
   const cookie = ctx.cookies.get(LANG_COOKIE);
   const account = (ctx.state.account as AccountState)?.user?.locale;
-  return negotiateLocale({ uiLocales: ctx.state.uiLocales, chosen: [isLocale(cookie) ? cookie : undefined, account], acceptLanguage: ctx.get("accept-language") || undefined, fallback });
+  return negotiateLocale({
+    uiLocales: ctx.state.uiLocales,
+    chosen: [isLocale(cookie) ? cookie : undefined, account],
+    acceptLanguage: ctx.get("accept-language") || undefined,
+    fallback,
+  });
 }
 
 /** the signed-in account's time zone for dates on its pages (null: UTC, which the pages name) */
@@ -40,7 +99,7 @@ export const timeZoneOf = (ctx: Context): string | null => (ctx.state.account as
 
 /** `{ locale }` for a translated page (views give it `t` and `lang`), else nothing (English) */
 export const localeLocals = (ctx: Context, page: string, fallback: Locale): { locale?: Locale; timeZone?: string | null } =>
-  (TRANSLATED_PAGES.has(page) ? { locale: localeOf(ctx, fallback), timeZone: timeZoneOf(ctx) } : {});
+  TRANSLATED_PAGES.has(page) ? { locale: localeOf(ctx, fallback), timeZone: timeZoneOf(ctx) } : {};
 
 /**
  * the request's messages for a route: `say("form.email")` or `say(serviceMessage)` (a fixed English text the

@@ -25,27 +25,45 @@ function registerOutboxGauges(registry: Registry, depth: OutboxDepth, now: () =>
     if (!last || Date.now() - last.at > 1000) {
       const rows = depth();
       last = { at: Date.now(), rows };
-      rows.catch(() => { last = null; });
+      rows.catch(() => {
+        last = null;
+      });
     }
     return last.rows;
   };
-  const gauge = (name: string, help: string, value: (rows: Awaited<ReturnType<OutboxDepth>>, kind: string) => number) => new Gauge({
-    name, help, labelNames: ["kind"], registers: [registry], aggregator: "max", // every worker reads the same table
-    async collect() {
-      this.reset();
-      const rows = await snapshot().catch(() => null);
-      if (rows) for (const kind of OUTBOX_KINDS) this.set({ kind }, value(rows, kind));
+  const gauge = (name: string, help: string, value: (rows: Awaited<ReturnType<OutboxDepth>>, kind: string) => number) =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ["kind"],
+      registers: [registry],
+      aggregator: "max", // every worker reads the same table
+      async collect() {
+        this.reset();
+        const rows = await snapshot().catch(() => null);
+        if (rows) for (const kind of OUTBOX_KINDS) this.set({ kind }, value(rows, kind));
+      },
+    });
+  const of = (rows: Awaited<ReturnType<OutboxDepth>>, kind: string, status: string) =>
+    rows.find((r) => r.kind === kind && r.status === status);
+  gauge(
+    "gatehouse_outbox_pending",
+    "Deliveries waiting in the outbox (due, being sent, or waiting for a retry), by kind",
+    (rows, kind) => of(rows, kind, "pending")?.count ?? 0,
+  );
+  gauge(
+    "gatehouse_outbox_dead",
+    "Dead letters in the outbox (gave up after OUTBOX_MAX_ATTEMPTS; an admin retries or discards them), by kind",
+    (rows, kind) => of(rows, kind, "dead")?.count ?? 0,
+  );
+  gauge(
+    "gatehouse_outbox_oldest_pending_seconds",
+    "Age of the oldest delivery still waiting in the outbox, by kind (0 when none)",
+    (rows, kind) => {
+      const first = of(rows, kind, "pending")?.oldest;
+      return first ? Math.max(0, (now().getTime() - first.getTime()) / 1000) : 0;
     },
-  });
-  const of = (rows: Awaited<ReturnType<OutboxDepth>>, kind: string, status: string) => rows.find((r) => r.kind === kind && r.status === status);
-  gauge("gatehouse_outbox_pending", "Deliveries waiting in the outbox (due, being sent, or waiting for a retry), by kind",
-    (rows, kind) => of(rows, kind, "pending")?.count ?? 0);
-  gauge("gatehouse_outbox_dead", "Dead letters in the outbox (gave up after OUTBOX_MAX_ATTEMPTS; an admin retries or discards them), by kind",
-    (rows, kind) => of(rows, kind, "dead")?.count ?? 0);
-  gauge("gatehouse_outbox_oldest_pending_seconds", "Age of the oldest delivery still waiting in the outbox, by kind (0 when none)", (rows, kind) => {
-    const first = of(rows, kind, "pending")?.oldest;
-    return first ? Math.max(0, (now().getTime() - first.getTime()) / 1000) : 0;
-  });
+  );
 }
 
 /** what the retention job tells the metrics (services.retention) */
@@ -57,14 +75,20 @@ export type RetentionMetrics = { removedTotals(): Record<string, number>; lastRu
  */
 function registerRetentionMetrics(registry: Registry, retention: RetentionMetrics): void {
   new Counter({
-    name: "gatehouse_retention_removed_total", help: "Rows the retention job removed (this process's passes), by table", labelNames: ["table"], registers: [registry],
+    name: "gatehouse_retention_removed_total",
+    help: "Rows the retention job removed (this process's passes), by table",
+    labelNames: ["table"],
+    registers: [registry],
     collect() {
       this.reset();
       for (const [table, n] of Object.entries(retention.removedTotals())) this.inc({ table }, n);
     },
   });
   new Gauge({
-    name: "gatehouse_retention_last_run_timestamp_seconds", help: "When the last retention pass (by any process) finished, Unix time in seconds", registers: [registry], aggregator: "max",
+    name: "gatehouse_retention_last_run_timestamp_seconds",
+    help: "When the last retention pass (by any process) finished, Unix time in seconds",
+    registers: [registry],
+    aggregator: "max",
     async collect() {
       this.reset();
       const last = await retention.lastRun().catch(() => null);
@@ -103,7 +127,7 @@ export function createMetrics(deps: MetricsDeps = {}): Metrics {
   if (deps.retention) registerRetentionMetrics(own, deps.retention);
   const duration = new Histogram({
     name: "gatehouse_http_request_duration_seconds",
-    help: "HTTP request duration by route template (oidc:<endpoint> for the provider's, \"other\" for unknown paths), method and status class",
+    help: 'HTTP request duration by route template (oidc:<endpoint> for the provider\'s, "other" for unknown paths), method and status class',
     labelNames: ["route", "method", "status"],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [own],

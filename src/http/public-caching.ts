@@ -8,7 +8,12 @@ const CACHEABLE = new Set(["/.well-known/openid-configuration", "/.well-known/oa
 export function publicCaching(maxAgeSeconds = 300): Middleware {
   return async (ctx, next) => {
     await next();
-    if (ctx.status === 200 && (ctx.method === "GET" || ctx.method === "HEAD") && CACHEABLE.has(ctx.path) && !ctx.response.get("Cache-Control")) {
+    if (
+      ctx.status === 200 &&
+      (ctx.method === "GET" || ctx.method === "HEAD") &&
+      CACHEABLE.has(ctx.path) &&
+      !ctx.response.get("Cache-Control")
+    ) {
       ctx.set("Cache-Control", `public, max-age=${maxAgeSeconds}`);
     }
   };

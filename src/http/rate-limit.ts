@@ -25,9 +25,25 @@ function limit(limiter: RateLimiterAbstract, what: string): RateLimit {
 }
 
 export function createRateLimits(opts: {
-  redis: RedisClient; embedded: boolean; loginPerIp: number; loginPerIdentifier: number; accountPerIp: number; accountPerIdentifier: number; strengthPerIp: number; invitesPerUser: number;
-  resetPerIp: number; resetPerIdentifier: number; codePerUser: number; codePerIp: number; deviceCodePerUser: number; deviceCodePerIp: number; riskLinkPerIp: number;
-  riskHoldPerUser: number; exportPerUser: number; magicLinkPerIp: number; magicLinkPerIdentifier: number;
+  redis: RedisClient;
+  embedded: boolean;
+  loginPerIp: number;
+  loginPerIdentifier: number;
+  accountPerIp: number;
+  accountPerIdentifier: number;
+  strengthPerIp: number;
+  invitesPerUser: number;
+  resetPerIp: number;
+  resetPerIdentifier: number;
+  codePerUser: number;
+  codePerIp: number;
+  deviceCodePerUser: number;
+  deviceCodePerIp: number;
+  riskLinkPerIp: number;
+  riskHoldPerUser: number;
+  exportPerUser: number;
+  magicLinkPerIp: number;
+  magicLinkPerIdentifier: number;
 }) {
   const make = (keyPrefix: string, points: number, duration: number) =>
     opts.embedded

@@ -26,7 +26,18 @@ export function requestContext(log: Logger, accessLog: Logger): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const level = ctx.status >= 500 ? "error" : "info";
-      accessLog[level]({ requestId, ...traceIdOf(), method: ctx.method, path: loggedPath(ctx.path), status: ctx.status, ms: Math.round(ms * 10) / 10, ip: ctx.ip }, "request");
+      accessLog[level](
+        {
+          requestId,
+          ...traceIdOf(),
+          method: ctx.method,
+          path: loggedPath(ctx.path),
+          status: ctx.status,
+          ms: Math.round(ms * 10) / 10,
+          ip: ctx.ip,
+        },
+        "request",
+      );
     }
   };
 }

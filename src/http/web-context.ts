@@ -22,20 +22,50 @@ export function createWebContext(core: CoreContext): WebContext {
     rateLimits,
     // /metrics: the request histogram and gauges over the core's counters (served on METRICS_PORT instead when set)
     metrics: createMetrics({
-      counters: core.telemetry.registry, outboxDepth: () => services.outbox.depth(), now: () => core.clock.now(), retention: services.retention,
+      counters: core.telemetry.registry,
+      outboxDepth: () => services.outbox.depth(),
+      now: () => core.clock.now(),
+      retention: services.retention,
       onMainPort: config.metricsPort === undefined,
     }),
     // the sign-in flow over this app's services (its rate limits are the web's)
     loginEngine: createLoginEngine({
-      redis: core.redis, clock: core.clock, accounts: services.accounts, passwords: services.passwords, totp: services.totp, passkeys: services.passkeys, magicLinks: services.magicLinks, teams: services.teams,
-      federation: { upstream: services.upstream, accounts: services.federatedAccounts, links: services.federatedLinking, realm: services.homeRealm, groupRoles: services.groupRoles },
+      redis: core.redis,
+      clock: core.clock,
+      accounts: services.accounts,
+      passwords: services.passwords,
+      totp: services.totp,
+      passkeys: services.passkeys,
+      magicLinks: services.magicLinks,
+      teams: services.teams,
+      federation: {
+        upstream: services.upstream,
+        accounts: services.federatedAccounts,
+        links: services.federatedLinking,
+        realm: services.homeRealm,
+        groupRoles: services.groupRoles,
+      },
       enrolment: {
-        requiredBy: services.mfaRequirements.requiredBy, totp: services.totp,
+        requiredBy: services.mfaRequirements.requiredBy,
+        totp: services.totp,
         enabled: (user, request) => services.notifications.twoFactorChanged(user, request, "enabled"),
       },
-      risk: services.risk, devices: services.devices, sessions: services.sessions, audit: services.audit, signIns: core.queries.signIns,
-      settings: { device: config.deviceApproval, singleSession: config.session.singleSession, interactionTtl: config.session.interactionTtl, riskAction: config.risk.action },
-      limits: { holdEmailsPerUser: rateLimits.riskHoldPerUser, deviceCodesPerIp: rateLimits.deviceCodePerIp, deviceCodesPerUser: rateLimits.deviceCodePerUser },
+      risk: services.risk,
+      devices: services.devices,
+      sessions: services.sessions,
+      audit: services.audit,
+      signIns: core.queries.signIns,
+      settings: {
+        device: config.deviceApproval,
+        singleSession: config.session.singleSession,
+        interactionTtl: config.session.interactionTtl,
+        riskAction: config.risk.action,
+      },
+      limits: {
+        holdEmailsPerUser: rateLimits.riskHoldPerUser,
+        deviceCodesPerIp: rateLimits.deviceCodePerIp,
+        deviceCodesPerUser: rateLimits.deviceCodePerUser,
+      },
     }),
   };
 }

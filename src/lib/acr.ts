@@ -45,7 +45,10 @@ export function sessionAcr(session: { acr?: string; amr?: string[] }): string | 
  */
 export function requiredAcr(acrValues: unknown): string | undefined {
   if (typeof acrValues !== "string") return undefined;
-  const known = acrValues.split(" ").map(rank).filter((r) => r >= 0);
+  const known = acrValues
+    .split(" ")
+    .map(rank)
+    .filter((r) => r >= 0);
   return known.length ? ACR_VALUES[Math.min(...known)] : undefined;
 }
 

@@ -35,11 +35,21 @@ export type Brand = {
 };
 
 const channels = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-const toHex = (c: number[]) => `#${c.map((v) => Math.round(Math.max(0, Math.min(255, v))).toString(16).padStart(2, "0")).join("")}`;
+const toHex = (c: number[]) =>
+  `#${c
+    .map((v) =>
+      Math.round(Math.max(0, Math.min(255, v)))
+        .toString(16)
+        .padStart(2, "0"),
+    )
+    .join("")}`;
 
 /** WCAG 2 relative luminance of #rrggbb */
 export function luminance(hex: string): number {
-  const [r, g, b] = channels(hex).map((v) => { const x = v / 255; return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4; });
+  const [r, g, b] = channels(hex).map((v) => {
+    const x = v / 255;
+    return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+  });
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
 
@@ -53,7 +63,8 @@ export function contrast(a: string, b: string): number {
  * the text colour for a button of `background`: white when it reaches AA, else the theme's near-black when that
  * does, else black (which always does where white does not: white < 4.5:1 means a luminance above 0.18)
  */
-export const textOn = (background: string) => (contrast(background, WHITE) >= AA ? WHITE : contrast(background, INK) >= AA ? INK : "#000000");
+export const textOn = (background: string) =>
+  contrast(background, WHITE) >= AA ? WHITE : contrast(background, INK) >= AA ? INK : "#000000";
 
 /** `hex` mixed toward black (amount > 0) or white (amount < 0), for a hover shade */
 function shade(hex: string, amount: number): string {

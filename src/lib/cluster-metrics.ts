@@ -21,7 +21,8 @@ export function aggregateWorkerMetrics(): { text(): Promise<string>; contentType
     const id = message.id;
     aggregator.clusterMetrics().then(
       (text) => worker.isConnected() && worker.send({ type: ANSWER, id, text } satisfies Answer),
-      (err: unknown) => worker.isConnected() && worker.send({ type: ANSWER, id, error: String((err as Error)?.message ?? err) } satisfies Answer),
+      (err: unknown) =>
+        worker.isConnected() && worker.send({ type: ANSWER, id, error: String((err as Error)?.message ?? err) } satisfies Answer),
     );
   });
   return { text: () => aggregator.clusterMetrics(), contentType: aggregator.contentType };
@@ -42,10 +43,14 @@ export function workerMetrics(registry: Registry): () => Promise<string> {
     if (message.error !== undefined || message.text === undefined) entry.reject(new Error(message.error ?? "no metrics"));
     else entry.resolve(message.text);
   });
-  return () => new Promise<string>((resolve, reject) => {
-    const id = next++;
-    const timer = setTimeout(() => { waiting.delete(id); reject(new Error("the primary did not answer in time")); }, TIMEOUT_MS);
-    waiting.set(id, { resolve, reject, timer });
-    process.send!({ type: ASK, id } satisfies Ask);
-  });
+  return () =>
+    new Promise<string>((resolve, reject) => {
+      const id = next++;
+      const timer = setTimeout(() => {
+        waiting.delete(id);
+        reject(new Error("the primary did not answer in time"));
+      }, TIMEOUT_MS);
+      waiting.set(id, { resolve, reject, timer });
+      process.send!({ type: ASK, id } satisfies Ask);
+    });
 }

@@ -31,5 +31,8 @@ export function csvLine(cells: readonly CsvValue[]): string {
 /** several lines at once (one csv-stringify call: cheaper for batches) */
 export function csvLines(rows: readonly (readonly CsvValue[])[]): string {
   if (rows.length === 0) return "";
-  return stringify(rows.map((r) => r.map(safeCell)), OPTIONS);
+  return stringify(
+    rows.map((r) => r.map(safeCell)),
+    OPTIONS,
+  );
 }

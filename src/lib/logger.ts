@@ -4,11 +4,27 @@ import { pino, type Logger } from "pino";
 export type { Logger };
 
 const REDACT = [
-  "password", "*.password", "*.passwordHash", "*.client_secret", "*.clientSecret", "*.secret",
-  "*.token", "*.access_token", "*.refresh_token", "*.id_token", "*.code", "*.code_verifier",
+  "password",
+  "*.password",
+  "*.passwordHash",
+  "*.client_secret",
+  "*.clientSecret",
+  "*.secret",
+  "*.token",
+  "*.access_token",
+  "*.refresh_token",
+  "*.id_token",
+  "*.code",
+  "*.code_verifier",
   // platform sessions and credentials (the Virtuozzo plugin): never logged, should a caller pass one by mistake
-  "session", "*.session", "*.platform_password", "*.platformPassword", "*.credential",
-  "req.headers.authorization", "req.headers.cookie", "res.headers[\"set-cookie\"]",
+  "session",
+  "*.session",
+  "*.platform_password",
+  "*.platformPassword",
+  "*.credential",
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'res.headers["set-cookie"]',
 ];
 
 /**

@@ -3,7 +3,12 @@
 // serves the sum over the workers (cluster-metrics.ts).
 import http from "node:http";
 
-export async function serveMetricsPort(opts: { port: number; host: string; text(): Promise<string>; contentType: string }): Promise<http.Server> {
+export async function serveMetricsPort(opts: {
+  port: number;
+  host: string;
+  text(): Promise<string>;
+  contentType: string;
+}): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? "").split("?")[0];
     if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD")) {
@@ -17,7 +22,10 @@ export async function serveMetricsPort(opts: { port: number; host: string; text(
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port, opts.host, () => { server.off("error", reject); resolve(); });
+    server.listen(opts.port, opts.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
   });
   server.unref();
   return server;

@@ -12,7 +12,10 @@ const WARN_OFFSET_MS = 2000;
 /** what the clock needs of a Redis client: TIME (seconds, microseconds) */
 type TimeSource = { time(): Promise<(string | number)[]> };
 
-export async function createRedisClock(redis: TimeSource, opts: { log?: Logger; refreshMs?: number; hostMs?: () => number } = {}): Promise<RedisClock> {
+export async function createRedisClock(
+  redis: TimeSource,
+  opts: { log?: Logger; refreshMs?: number; hostMs?: () => number } = {},
+): Promise<RedisClock> {
   const hostMs = opts.hostMs ?? Date.now;
   let offset = 0;
   let warned = false;
@@ -24,12 +27,20 @@ export async function createRedisClock(redis: TimeSource, opts: { log?: Logger; 
     offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - Math.round((before + after) / 2);
     if (Math.abs(offset) > WARN_OFFSET_MS && !warned) {
       warned = true;
-      opts.log?.warn({ offsetMs: offset }, "this host's clock is off Redis's: lockouts and refresh windows follow Redis, but tokens' iat/exp use this host's clock; run NTP");
+      opts.log?.warn(
+        { offsetMs: offset },
+        "this host's clock is off Redis's: lockouts and refresh windows follow Redis, but tokens' iat/exp use this host's clock; run NTP",
+      );
     }
   }
 
   await measure();
-  const timer = opts.refreshMs === 0 ? undefined : setInterval(() => { measure().catch(() => {}); }, opts.refreshMs ?? 60_000);
+  const timer =
+    opts.refreshMs === 0
+      ? undefined
+      : setInterval(() => {
+          measure().catch(() => {});
+        }, opts.refreshMs ?? 60_000);
   timer?.unref();
   const nowMs = () => hostMs() + offset;
   return {

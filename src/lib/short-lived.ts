@@ -9,10 +9,14 @@ export function shortLived<T>(load: () => Promise<T>, ttlMs: number, now: () => 
       if (!entry || at - entry.at >= ttlMs) {
         const fresh = { at, value: load() };
         entry = fresh;
-        fresh.value.catch(() => { if (entry === fresh) entry = undefined; });
+        fresh.value.catch(() => {
+          if (entry === fresh) entry = undefined;
+        });
       }
       return entry.value;
     },
-    forget(): void { entry = undefined; },
+    forget(): void {
+      entry = undefined;
+    },
   };
 }

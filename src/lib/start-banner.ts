@@ -26,21 +26,30 @@ export function startBanner(f: BannerFacts): string {
     `  sign in:    ${f.issuer}/login (your account: profile, password, two-factor, sessions)`,
     `  admin:      ${f.issuer}/admin (the admin console, for administrators)`,
   ];
-  if (f.mailbox && !f.production) lines.push(`  mailbox:    ${f.url}/dev/mailbox (no SMTP_URL: the emails Gatehouse sends are kept here; development only)`);
-  if (f.embeddedDatabaseIn) lines.push(`  database:   embedded PGlite in ${f.embeddedDatabaseIn} (development only; set DATABASE_URL for production)`);
+  if (f.mailbox && !f.production)
+    lines.push(`  mailbox:    ${f.url}/dev/mailbox (no SMTP_URL: the emails Gatehouse sends are kept here; development only)`);
+  if (f.embeddedDatabaseIn)
+    lines.push(`  database:   embedded PGlite in ${f.embeddedDatabaseIn} (development only; set DATABASE_URL for production)`);
   if (f.embeddedRedis) lines.push("  redis:      in-process store (development only, lost on restart; set REDIS_URL for production)");
   if (f.secretsGeneratedIn) lines.push(`  secrets:    generated for development in ${f.secretsGeneratedIn}`);
   if (!f.adminExists) {
-    lines.push("", "No administrator yet. Register the first one in the browser (this link works until one exists):",
+    lines.push(
+      "",
+      "No administrator yet. Register the first one in the browser (this link works until one exists):",
       `  ${f.issuer}/admin-register?setup=${f.setupToken}`,
       `Then confirm the address from the email${f.mailbox && !f.production ? " (in the mailbox above)" : ""}, sign in at ${f.issuer}/login and enter the`,
-      "sign-in code emailed to you (a browser Gatehouse does not know yet); you land in the admin console.");
+      "sign-in code emailed to you (a browser Gatehouse does not know yet); you land in the admin console.",
+    );
     // the npm scripts exist in a source checkout (development), not in a production image
     if (!f.production) {
       lines.push("Or on the command line (it prints a generated password once):", "  npm run create-admin -- --email you@example.com");
     }
   }
-  if (!f.production) lines.push("", "Register a relying party at /admin/clients, or: npm run create-client -- --name \"My app\" --redirect-uri http://localhost:8080/callback");
+  if (!f.production)
+    lines.push(
+      "",
+      'Register a relying party at /admin/clients, or: npm run create-client -- --name "My app" --redirect-uri http://localhost:8080/callback',
+    );
   return lines.join("\n") + "\n";
 }
 
@@ -48,7 +57,11 @@ export function startBanner(f: BannerFacts): string {
  * production's start notice as log fields: the sign-in and admin pages and, only until an administrator exists,
  * the first-run setup link (derived from MASTER_KEY: whoever reads the server's output may use it, as before)
  */
-export function startLogFields(f: Pick<BannerFacts, "issuer" | "adminExists" | "setupToken">): { signIn: string; admin: string; firstAdministrator?: string } {
+export function startLogFields(f: Pick<BannerFacts, "issuer" | "adminExists" | "setupToken">): {
+  signIn: string;
+  admin: string;
+  firstAdministrator?: string;
+} {
   return {
     signIn: `${f.issuer}/login`,
     admin: `${f.issuer}/admin`,

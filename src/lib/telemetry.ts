@@ -13,14 +13,19 @@ export type CountedEvent = { type: string; outcome?: string; data?: unknown };
 
 const METHODS = new Set(["password", "passkey", "magic_link", "totp", "backup_code"]);
 const GRANTS = new Set([
-  "authorization_code", "refresh_token", "client_credentials", "urn:ietf:params:oauth:grant-type:device_code",
-  "urn:openid:params:grant-type:ciba", "urn:ietf:params:oauth:grant-type:token-exchange",
+  "authorization_code",
+  "refresh_token",
+  "client_credentials",
+  "urn:ietf:params:oauth:grant-type:device_code",
+  "urn:openid:params:grant-type:ciba",
+  "urn:ietf:params:oauth:grant-type:token-exchange",
 ]);
 const LOCK_SCOPES = new Set(["account", "device", "network"]);
 const OUTBOX_KINDS = new Set(["email", "backchannel_logout", "webhook"]);
 
 const fixed = (allowed: Set<string>, value: unknown) => (typeof value === "string" && allowed.has(value) ? value : "other");
-const field = (data: unknown, key: string): unknown => (data && typeof data === "object" ? (data as Record<string, unknown>)[key] : undefined);
+const field = (data: unknown, key: string): unknown =>
+  data && typeof data === "object" ? (data as Record<string, unknown>)[key] : undefined;
 
 /** the first factor a finished sign-in used, from its amr (a passkey as second factor keeps "password") */
 function firstFactorOf(data: unknown): string {
@@ -67,13 +72,27 @@ export function deviceCodeResult(event: CountedEvent): string | null {
 export function createTelemetry() {
   const registry = new Registry();
   const counter = (name: string, help: string, labelNames: string[]) => new Counter({ name, help, labelNames, registers: [registry] });
-  const logins = counter("gatehouse_logins_total", "Sign-in attempts by result (success, failure, locked, held, disabled, unverified, second_factor_failure) and method (password, passkey, magic_link, totp, backup_code, other)", ["result", "method"]);
+  const logins = counter(
+    "gatehouse_logins_total",
+    "Sign-in attempts by result (success, failure, locked, held, disabled, unverified, second_factor_failure) and method (password, passkey, magic_link, totp, backup_code, other)",
+    ["result", "method"],
+  );
   const lockouts = counter("gatehouse_lockouts_total", "Lockouts started, by scope (account, device, network)", ["scope"]);
   const holds = counter("gatehouse_risk_holds_total", "Sign-ins held by the suspicious-login rules (an approve/deny email sent)", []);
-  const deviceCodes = counter("gatehouse_device_codes_total", "Device approval codes by result (sent, verified, failed, locked)", ["result"]);
+  const deviceCodes = counter("gatehouse_device_codes_total", "Device approval codes by result (sent, verified, failed, locked)", [
+    "result",
+  ]);
   const tokens = counter("gatehouse_tokens_issued_total", "Token endpoint grants that succeeded, by grant type", ["grant_type"]);
-  const queued = counter("gatehouse_outbox_queued_total", "Messages this process queued in the outbox, by kind (email, backchannel_logout, webhook)", ["kind"]);
-  const deliveries = counter("gatehouse_outbox_deliveries_total", "Outbox delivery attempts by kind and result (delivered; failed: retried later; dead: the last attempt failed)", ["kind", "result"]);
+  const queued = counter(
+    "gatehouse_outbox_queued_total",
+    "Messages this process queued in the outbox, by kind (email, backchannel_logout, webhook)",
+    ["kind"],
+  );
+  const deliveries = counter(
+    "gatehouse_outbox_deliveries_total",
+    "Outbox delivery attempts by kind and result (delivered; failed: retried later; dead: the last attempt failed)",
+    ["kind", "result"],
+  );
 
   return {
     registry,

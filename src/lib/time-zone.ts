@@ -18,7 +18,16 @@ export function isTimeZone(zone: string): boolean {
 function formatter(zone: string): Intl.DateTimeFormat {
   let f = formatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
     formatters.set(zone, f);
   }
   return f;
@@ -26,8 +35,22 @@ function formatter(zone: string): Intl.DateTimeFormat {
 
 /** the zone's local wall-clock time at `at`, as if it were UTC (milliseconds) */
 function wallClock(zone: string, at: number): number {
-  const parts = Object.fromEntries(formatter(zone).formatToParts(new Date(at)).map((p) => [p.type, p.value]));
-  return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) + (at % 1000 + 1000) % 1000;
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(new Date(at))
+      .map((p) => [p.type, p.value]),
+  );
+  return (
+    Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+      Number(parts.second),
+    ) +
+    (((at % 1000) + 1000) % 1000)
+  );
 }
 
 /** milliseconds the zone is ahead of UTC at `at` */

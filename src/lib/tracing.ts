@@ -41,10 +41,28 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
   const url = tracesEndpoint(env);
   if (!url) return null;
   register("@opentelemetry/instrumentation/hook.mjs", import.meta.url, { data: { include: INSTRUMENTED } });
-  const [api, { TracerProvider, BatchSpanProcessor }, { AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { OTLPTraceExporter }, { resourceFromAttributes }, inst, { HttpInstrumentation }, { PgInstrumentation }, { IORedisInstrumentation }] = await Promise.all([
-    import("@opentelemetry/api"), import("@opentelemetry/sdk-trace"), import("@opentelemetry/context-async-hooks"), import("@opentelemetry/core"),
-    import("@opentelemetry/exporter-trace-otlp-http"), import("@opentelemetry/resources"), import("@opentelemetry/instrumentation"),
-    import("@opentelemetry/instrumentation-http"), import("@opentelemetry/instrumentation-pg"), import("@opentelemetry/instrumentation-ioredis"),
+  const [
+    api,
+    { TracerProvider, BatchSpanProcessor },
+    { AsyncLocalStorageContextManager },
+    { W3CTraceContextPropagator },
+    { OTLPTraceExporter },
+    { resourceFromAttributes },
+    inst,
+    { HttpInstrumentation },
+    { PgInstrumentation },
+    { IORedisInstrumentation },
+  ] = await Promise.all([
+    import("@opentelemetry/api"),
+    import("@opentelemetry/sdk-trace"),
+    import("@opentelemetry/context-async-hooks"),
+    import("@opentelemetry/core"),
+    import("@opentelemetry/exporter-trace-otlp-http"),
+    import("@opentelemetry/resources"),
+    import("@opentelemetry/instrumentation"),
+    import("@opentelemetry/instrumentation-http"),
+    import("@opentelemetry/instrumentation-pg"),
+    import("@opentelemetry/instrumentation-ioredis"),
   ]);
   const delay = Number(env.OTEL_BSP_SCHEDULE_DELAY) || 5000;
   const provider = new TracerProvider({
@@ -65,7 +83,10 @@ export async function startTracing(env: NodeJS.ProcessEnv = process.env): Promis
           const out = req as ClientRequest;
           redactUrls(span, pathOf(out.path), `${out.protocol}//${out.host}${pathOf(out.path)}`);
         },
-        headersToSpanAttributes: { server: { requestHeaders: [], responseHeaders: [] }, client: { requestHeaders: [], responseHeaders: [] } },
+        headersToSpanAttributes: {
+          server: { requestHeaders: [], responseHeaders: [] },
+          client: { requestHeaders: [], responseHeaders: [] },
+        },
       }),
       new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
       new IORedisInstrumentation({ requireParentSpan: true, dbStatementSerializer: (command: string) => command }),

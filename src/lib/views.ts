@@ -3,7 +3,19 @@
 import { Eta } from "eta";
 import { fromRoot } from "./paths.ts";
 import { brandOf, type Brand } from "./brand.ts";
-import { emphasised, formatDateTime, formatDuration, isLocale, LANGUAGE_NAMES, LOCALES, textDirection, translator, type Locale, type MessageKey, type Translate } from "./i18n/index.ts";
+import {
+  emphasised,
+  formatDateTime,
+  formatDuration,
+  isLocale,
+  LANGUAGE_NAMES,
+  LOCALES,
+  textDirection,
+  translator,
+  type Locale,
+  type MessageKey,
+  type Translate,
+} from "./i18n/index.ts";
 
 export const VIEWS_DIR = fromRoot("views");
 
@@ -25,12 +37,23 @@ export function createViews(opts: { cache: boolean; brand?: Brand | (() => Promi
       const lang = isLocale(locals.locale) ? locals.locale : "en";
       const t = translators[lang];
       // tStrong: the message as HTML with the `strong` values in <strong>, everything escaped (for <%~ %>)
-      const tStrong = (key: MessageKey, strong: Record<string, string | number>, plain?: Record<string, string | number>) => emphasised(t, key, strong, plain);
+      const tStrong = (key: MessageKey, strong: Record<string, string | number>, plain?: Record<string, string | number>) =>
+        emphasised(t, key, strong, plain);
       // dates in the page's language and the viewer's time zone (locals.timeZone: the account's; else UTC, named)
       const zone = typeof locals.timeZone === "string" ? locals.timeZone : null;
       const tDate = (value: Date | string | null | undefined, dateOnly = false) => formatDateTime(value, lang, zone, dateOnly);
       const tDuration = (seconds: number) => formatDuration(seconds, lang);
-      return eta.renderAsync(page, { brand: await brandNow(), lang, dir: textDirection(lang), languages: LANGUAGE_NAMES, t, tStrong, tDate, tDuration, ...locals });
+      return eta.renderAsync(page, {
+        brand: await brandNow(),
+        lang,
+        dir: textDirection(lang),
+        languages: LANGUAGE_NAMES,
+        t,
+        tStrong,
+        tDate,
+        tDuration,
+        ...locals,
+      });
     },
   };
 }

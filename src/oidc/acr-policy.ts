@@ -12,16 +12,22 @@ import { meets, requiredAcr, sessionAcr } from "../lib/acr.ts";
 export const ACR_CHECK = "acr_values";
 
 export function acrCheck() {
-  return new interactionPolicy.Check(ACR_CHECK, "the requested authentication context class was not reached", "login_required", (ctx: KoaContextWithOIDC) => {
-    const { oidc } = ctx;
-    const required = requiredAcr(oidc.params?.acr_values);
-    const session = oidc.session;
-    if (!required || !session?.accountId) return false;
-    const held = sessionAcr({ acr: session.acr, amr: session.amr });
-    if (meets(held, required)) return false;
-    if (oidc.result?.login) throw new errors.UnmetAuthenticationRequirements("the sign-in did not reach the requested authentication context class");
-    return true;
-  });
+  return new interactionPolicy.Check(
+    ACR_CHECK,
+    "the requested authentication context class was not reached",
+    "login_required",
+    (ctx: KoaContextWithOIDC) => {
+      const { oidc } = ctx;
+      const required = requiredAcr(oidc.params?.acr_values);
+      const session = oidc.session;
+      if (!required || !session?.accountId) return false;
+      const held = sessionAcr({ acr: session.acr, amr: session.amr });
+      if (meets(held, required)) return false;
+      if (oidc.result?.login)
+        throw new errors.UnmetAuthenticationRequirements("the sign-in did not reach the requested authentication context class");
+      return true;
+    },
+  );
 }
 
 /** adds the check to the login prompt of `policy` (after oidc-provider's own) */

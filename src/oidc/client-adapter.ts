@@ -24,7 +24,9 @@ export function presentedClientSecret(ctx: Context | undefined): string | undefi
 }
 
 export function createClientAdapterClass(clients: ClientService) {
-  const readOnly = () => { throw new Error("clients are managed through Gatehouse, not oidc-provider"); };
+  const readOnly = () => {
+    throw new Error("clients are managed through Gatehouse, not oidc-provider");
+  };
   return class ClientAdapter implements Adapter {
     constructor(readonly model: string) {}
     async find(id: string): Promise<AdapterPayload | undefined> {

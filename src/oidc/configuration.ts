@@ -49,12 +49,23 @@ const accountClient = (issuer: string): ClientMetadata => ({
 /** `roles`: the ID token and userinfo say the grant's team and the user's role in it */
 export const OIDC_SCOPES = ["openid", "profile", "email", "offline_access", "roles"];
 
-type GatehouseClient = { clientId: string; gatehouse_first_party?: boolean; gatehouse_resources?: string[]; gatehouse_ends_with_session?: boolean };
+type GatehouseClient = {
+  clientId: string;
+  gatehouse_first_party?: boolean;
+  gatehouse_resources?: string[];
+  gatehouse_ends_with_session?: boolean;
+};
 
 function guardedFindAccount(find: Configuration["findAccount"], guard: UnavailableGuard): Configuration["findAccount"] {
   return async (ctx, sub, token) => {
     const account = await guard.call("findAccount", async () => find!(ctx, sub, token));
-    return account && { ...account, claims: (use, scope, claims, rejected) => guard.call("findAccount.claims", async () => account.claims(use, scope, claims, rejected)) };
+    return (
+      account && {
+        ...account,
+        claims: (use, scope, claims, rejected) =>
+          guard.call("findAccount.claims", async () => account.claims(use, scope, claims, rejected)),
+      }
+    );
   };
 }
 
@@ -62,7 +73,11 @@ function guardedLoadExistingGrant(load: Configuration["loadExistingGrant"], guar
   return (ctx) => guard.call("loadExistingGrant", async () => load!(ctx));
 }
 
-function findAccount(accounts: AccountService, teams: TeamClaimsService | undefined, idp?: Pick<IdpClaim, "forToken">): Configuration["findAccount"] {
+function findAccount(
+  accounts: AccountService,
+  teams: TeamClaimsService | undefined,
+  idp?: Pick<IdpClaim, "forToken">,
+): Configuration["findAccount"] {
   return async (ctx, sub, token) => {
     // however often the provider asks in a request or a sign-in (resume, token, ID token, userinfo): one read
     const user = await accounts.findActiveForTokens(sub);
@@ -159,7 +174,13 @@ function resourceIndicators(config: Config): ResourceIndicators {
         throw new errors.InvalidTarget("this client may not ask for tokens for that resource");
       }
       const accessTokenTTL = config.tokens.resourceAccessTokenTtl[resource];
-      return { scope: "api", audience: resource, accessTokenFormat: "jwt", jwt: { sign: { alg: config.tokens.signingAlg } }, ...(accessTokenTTL ? { accessTokenTTL } : {}) };
+      return {
+        scope: "api",
+        audience: resource,
+        accessTokenFormat: "jwt",
+        jwt: { sign: { alg: config.tokens.signingAlg } },
+        ...(accessTokenTTL ? { accessTokenTTL } : {}),
+      };
     },
   };
 }
@@ -168,7 +189,11 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
   const { config, renderPage, tokenClaims } = deps;
   // the sign-out pages' language: the switcher's cookie, then Accept-Language, then DEFAULT_LOCALE (lib/i18n)
   const pageLocale = (ctx: { cookies: { get(name: string): string | undefined }; get(field: string): string }) =>
-    negotiateLocale({ chosen: [ctx.cookies.get(LANG_COOKIE)], acceptLanguage: ctx.get("accept-language") || undefined, fallback: config.defaultLocale });
+    negotiateLocale({
+      chosen: [ctx.cookies.get(LANG_COOKIE)],
+      acceptLanguage: ctx.get("accept-language") || undefined,
+      fallback: config.defaultLocale,
+    });
   const guard = deps.unavailable ?? unguarded;
   const alg = config.tokens.signingAlg;
   return {
@@ -179,7 +204,14 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     // team and role are listed under openid too, so the ID token carries them (not only userinfo, where an
     // access token for userinfo sends scope claims); findAccount returns them only when `roles` was granted
     // acr and auth_time under openid too: every ID token says when and how strongly the user signed in (lib/acr.ts)
-    claims: { iss: null, sid: null, openid: ["sub", "amr", "acr", "auth_time", "team", "role", "idp"], email: ["email", "email_verified"], profile: ["name", "preferred_username", "updated_at"], roles: ["team", "role"] },
+    claims: {
+      iss: null,
+      sid: null,
+      openid: ["sub", "amr", "acr", "auth_time", "team", "role", "idp"],
+      email: ["email", "email_verified"],
+      profile: ["name", "preferred_username", "updated_at"],
+      roles: ["team", "role"],
+    },
     scopes: OIDC_SCOPES,
     // the levels a sign-in earns and a relying party may ask for with acr_values (lib/acr.ts)
     acrValues: ACR_VALUES,
@@ -188,7 +220,12 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     pkce: { required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
     clientAuthMethods: ["client_secret_basic", "client_secret_post", "private_key_jwt", "none"],
-    clientDefaults: { grant_types: ["authorization_code"], response_types: ["code"], token_endpoint_auth_method: "client_secret_basic", id_token_signed_response_alg: alg },
+    clientDefaults: {
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "client_secret_basic",
+      id_token_signed_response_alg: alg,
+    },
     extraClientMetadata: { properties: ["gatehouse_first_party", "gatehouse_resources", "gatehouse_ends_with_session"] },
     enabledJWA: {
       // SIGNING_ALG is every client's default; RS256 for a client that asks (OpenID Connect requires it offered)
@@ -204,7 +241,9 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed("refresh_token") && code.scopes.has("offline_access"),
     // offline_access outlives the session (sign-out, revoke, expiry) unless the client is set to end with it; then
     // oidc-provider also revokes the grant at sign-out
-    expiresWithSession: async (ctx, code) => !code.scopes.has("offline_access") || (ctx.oidc.client as unknown as GatehouseClient | undefined)?.gatehouse_ends_with_session === true,
+    expiresWithSession: async (ctx, code) =>
+      !code.scopes.has("offline_access") ||
+      (ctx.oidc.client as unknown as GatehouseClient | undefined)?.gatehouse_ends_with_session === true,
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}`, policy: interactionPolicyWith(deps.teams) },
     loadExistingGrant: guardedLoadExistingGrant(loadExistingGrant(deps.teams), guard),
     // `team`: the team (slug or id) the relying party wants tokens for
@@ -222,11 +261,20 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
         enabled: true,
         logoutSource: async (ctx, form) => {
           ctx.type = "html";
-          ctx.body = await renderPage("pages/logout", { title: "Sign out", form, clientName: ctx.oidc.client?.clientName, locale: pageLocale(ctx) });
+          ctx.body = await renderPage("pages/logout", {
+            title: "Sign out",
+            form,
+            clientName: ctx.oidc.client?.clientName,
+            locale: pageLocale(ctx),
+          });
         },
         postLogoutSuccessSource: async (ctx) => {
           ctx.type = "html";
-          ctx.body = await renderPage("pages/logged-out", { title: "Signed out", clientName: ctx.oidc.client?.clientName, locale: pageLocale(ctx) });
+          ctx.body = await renderPage("pages/logged-out", {
+            title: "Signed out",
+            clientName: ctx.oidc.client?.clientName,
+            locale: pageLocale(ctx),
+          });
         },
       },
       resourceIndicators: resourceIndicators(config),
@@ -240,7 +288,10 @@ export function providerConfiguration(deps: ProviderDeps): Configuration {
     fetch: (url, options) => {
       const { dispatcher, ...rest } = options as RequestInit & { dispatcher?: Dispatcher };
       const guarded = config.outboundAllowPrivate || !dispatcher ? rest : { ...rest, dispatcher };
-      return undiciFetch(url as Parameters<typeof undiciFetch>[0], guarded as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+      return undiciFetch(
+        url as Parameters<typeof undiciFetch>[0],
+        guarded as Parameters<typeof undiciFetch>[1],
+      ) as unknown as Promise<Response>;
     },
   };
 }

@@ -25,7 +25,8 @@ export function createIdpClaim(redis: RedisClient, ttlSeconds: number) {
         await next();
         const oidc = (ctx as Partial<KoaContextWithOIDC>).oidc;
         const idp = (oidc?.result as WithIdp | undefined)?.gatehouse?.idp;
-        if (oidc?.route === "resume" && idp && oidc.result?.login && oidc.session?.uid) await redis.set(key(oidc.session.uid), idp, "EX", ttlSeconds);
+        if (oidc?.route === "resume" && idp && oidc.result?.login && oidc.session?.uid)
+          await redis.set(key(oidc.session.uid), idp, "EX", ttlSeconds);
       });
     },
     /** for access tokens: the code's or refresh token's amr and session */

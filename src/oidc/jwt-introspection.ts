@@ -81,7 +81,10 @@ export function jwtIntrospection(deps: JwtIntrospectionDeps) {
         if (!unavailable) deps.log.error({ err }, "introspecting a JWT access token failed");
         ctx.status = unavailable ? 503 : 500;
         ctx.body = unavailable
-          ? { error: "temporarily_unavailable", error_description: "Gatehouse cannot reach its database right now; try again in a few seconds" }
+          ? {
+              error: "temporarily_unavailable",
+              error_description: "Gatehouse cannot reach its database right now; try again in a few seconds",
+            }
           : { error: "server_error", error_description: "oops! something went wrong" };
       }
     });
@@ -89,9 +92,17 @@ export function jwtIntrospection(deps: JwtIntrospectionDeps) {
 }
 
 /** the middleware with Gatehouse's own pieces: its published keys and resource servers, accounts, clients, sessions */
-export function jwtIntrospectionFor(app: { config: Config; clock: Clock; log: Logger; services: {
-  keys: Pick<SigningKeyService, "list">; accounts: Pick<AccountService, "findActive">; clients: Pick<ClientService, "find">; oidcStore: Pick<RedisAdapterClass, "sessionsAlive">;
-} }) {
+export function jwtIntrospectionFor(app: {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  services: {
+    keys: Pick<SigningKeyService, "list">;
+    accounts: Pick<AccountService, "findActive">;
+    clients: Pick<ClientService, "find">;
+    oidcStore: Pick<RedisAdapterClass, "sessionsAlive">;
+  };
+}) {
   const { config, services } = app;
   const server = createResourceServer({
     issuer: config.issuer,

@@ -11,7 +11,8 @@ import type Provider from "oidc-provider";
 type ClientLookup = (clientId: string) => Promise<{ firstParty: boolean; offlineAccessWithoutPrompt?: boolean } | null | undefined>;
 
 /** whether asking offline_access counts as asking consent for this client */
-const mayAskOfflineWithoutPrompt = (c: Awaited<ReturnType<ClientLookup>>) => c?.firstParty === true || c?.offlineAccessWithoutPrompt === true;
+const mayAskOfflineWithoutPrompt = (c: Awaited<ReturnType<ClientLookup>>) =>
+  c?.firstParty === true || c?.offlineAccessWithoutPrompt === true;
 
 export function offlineAccessWithoutPrompt(findClient: ClientLookup) {
   return (provider: Provider): void => {
@@ -21,8 +22,13 @@ export function offlineAccessWithoutPrompt(findClient: ClientLookup) {
         const scope = typeof query.scope === "string" ? query.scope.split(" ") : [];
         const prompt = typeof query.prompt === "string" ? query.prompt.split(" ").filter(Boolean) : [];
         const clientId = typeof query.client_id === "string" ? query.client_id : undefined;
-        if (clientId && scope.includes("offline_access") && !prompt.includes("consent") && !prompt.includes("none")
-          && mayAskOfflineWithoutPrompt(await findClient(clientId))) {
+        if (
+          clientId &&
+          scope.includes("offline_access") &&
+          !prompt.includes("consent") &&
+          !prompt.includes("none") &&
+          mayAskOfflineWithoutPrompt(await findClient(clientId))
+        ) {
           ctx.query = { ...query, prompt: [...prompt, "consent"].join(" ") };
         }
       }

@@ -18,12 +18,14 @@ export type ProviderHost = {
   stop(): void;
 };
 
-export async function createProviderHost(deps: Omit<ProviderDeps, "jwks"> & {
-  keys: SigningKeyService;
-  log: Logger;
-  /** called with every provider built (each key change builds one): its pre/post middleware (provider.use) */
-  prepare?: (provider: Provider) => void;
-}): Promise<ProviderHost> {
+export async function createProviderHost(
+  deps: Omit<ProviderDeps, "jwks"> & {
+    keys: SigningKeyService;
+    log: Logger;
+    /** called with every provider built (each key change builds one): its pre/post middleware (provider.use) */
+    prepare?: (provider: Provider) => void;
+  },
+): Promise<ProviderHost> {
   const { config, keys, log } = deps;
   let fingerprint = "";
   let provider!: Provider;
@@ -51,7 +53,9 @@ export async function createProviderHost(deps: Omit<ProviderDeps, "jwks"> & {
   timer.unref();
 
   return {
-    get provider() { return provider; },
+    get provider() {
+      return provider;
+    },
     middleware: (ctx, next) => mounted(ctx, next),
     refreshKeys: build,
     stop: () => clearInterval(timer),

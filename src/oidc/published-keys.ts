@@ -13,11 +13,14 @@ const MISS_RELOAD_MS = 5_000;
 export function publishedKeys(keys: Pick<SigningKeyService, "list">, clock: Clock, refreshMs: number): JWTVerifyGetKey {
   let set: { get: JWTVerifyGetKey; at: number } | undefined;
   let loading: Promise<void> | undefined;
-  const load = () => (loading ??= (async () => {
-    const now = clock.now();
-    const published = (await keys.list()).filter((k) => k.state !== "retired" && (!k.retireAfter || k.retireAfter > now));
-    set = { get: createLocalJWKSet({ keys: published.map((k) => k.publicJwk as unknown as JWK) }), at: Date.now() };
-  })().finally(() => { loading = undefined; }));
+  const load = () =>
+    (loading ??= (async () => {
+      const now = clock.now();
+      const published = (await keys.list()).filter((k) => k.state !== "retired" && (!k.retireAfter || k.retireAfter > now));
+      set = { get: createLocalJWKSet({ keys: published.map((k) => k.publicJwk as unknown as JWK) }), at: Date.now() };
+    })().finally(() => {
+      loading = undefined;
+    }));
 
   return async (header, token) => {
     if (!set || Date.now() - set.at > refreshMs) await load();

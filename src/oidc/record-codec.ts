@@ -11,10 +11,32 @@ const COMPACT = "~";
 
 /** frequent field names -> one letter (never reuse or change a letter: stored records use them) */
 const SHORT: Record<string, string> = {
-  accountId: "a", authTime: "b", clientId: "c", grantId: "g", loginTs: "l", rotations: "r", scope: "s",
-  sessionUid: "u", transient: "t", authorizations: "z", expiresWithSession: "w", codeChallenge: "h",
-  codeChallengeMethod: "m", redirectUri: "d", nonce: "n", persistsLogout: "p", resource: "e", claims: "q",
-  openid: "o", iiat: "i", consumed: "k", returnTo: "R", lastSubmission: "L", params: "P", prompt: "T", result: "S",
+  accountId: "a",
+  authTime: "b",
+  clientId: "c",
+  grantId: "g",
+  loginTs: "l",
+  rotations: "r",
+  scope: "s",
+  sessionUid: "u",
+  transient: "t",
+  authorizations: "z",
+  expiresWithSession: "w",
+  codeChallenge: "h",
+  codeChallengeMethod: "m",
+  redirectUri: "d",
+  nonce: "n",
+  persistsLogout: "p",
+  resource: "e",
+  claims: "q",
+  openid: "o",
+  iiat: "i",
+  consumed: "k",
+  returnTo: "R",
+  lastSubmission: "L",
+  params: "P",
+  prompt: "T",
+  result: "S",
 };
 const LONG: Record<string, string> = Object.fromEntries(Object.entries(SHORT).map(([long, short]) => [short, long]));
 
@@ -34,7 +56,8 @@ const hasOneLetterField = (payload: Record<string, unknown>): boolean => {
   for (const key in payload) if (key.length === 1) return true;
   const authorizations = payload.authorizations;
   if (authorizations && typeof authorizations === "object") {
-    for (const a of Object.values(authorizations as Record<string, Record<string, unknown>>)) for (const key in a) if (key.length === 1) return true;
+    for (const a of Object.values(authorizations as Record<string, Record<string, unknown>>))
+      for (const key in a) if (key.length === 1) return true;
   }
   return false;
 };
@@ -47,7 +70,10 @@ export function encodeRecord(model: string, id: string, payload: AdapterPayload)
   for (const key in record) {
     const value = record[key];
     if ((key === "kind" && value === model) || (key === "jti" && value === id) || value === undefined) continue;
-    compact[SHORT[key] ?? key] = key === "authorizations" && value && typeof value === "object" ? shortenAuthorizations(value as Record<string, Record<string, unknown>>) : value;
+    compact[SHORT[key] ?? key] =
+      key === "authorizations" && value && typeof value === "object"
+        ? shortenAuthorizations(value as Record<string, Record<string, unknown>>)
+        : value;
   }
   // kept in full when the record does not say what the key says (never seen; then nothing is inferred on reading)
   if (record.kind !== model) compact.kind = record.kind ?? null;
@@ -63,7 +89,10 @@ export function decodeRecord(model: string, id: string, text: string): AdapterPa
   for (const key in compact) {
     const name = LONG[key] ?? key;
     const value = compact[key];
-    payload[name] = name === "authorizations" && value && typeof value === "object" ? lengthenAuthorizations(value as Record<string, Record<string, unknown>>) : value;
+    payload[name] =
+      name === "authorizations" && value && typeof value === "object"
+        ? lengthenAuthorizations(value as Record<string, Record<string, unknown>>)
+        : value;
   }
   if (!("kind" in compact)) payload.kind = model;
   else if (payload.kind === null) delete payload.kind;

@@ -23,7 +23,19 @@ import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
 import { CONSUME_SCRIPT, INDEX_ADD_SCRIPT, SESSION_UID_SCRIPT, type AdapterCommands as Commands } from "./redis-adapter-scripts.ts";
 import {
-  companionKey, grantIndexKey, inGrantIndex, isMember, markerKey, recordKey, secondKey, sessionEndedKey, splitMember, tombstoneKey, uidKey, userCodeKey, userIndexKey,
+  companionKey,
+  grantIndexKey,
+  inGrantIndex,
+  isMember,
+  markerKey,
+  recordKey,
+  secondKey,
+  sessionEndedKey,
+  splitMember,
+  tombstoneKey,
+  uidKey,
+  userCodeKey,
+  userIndexKey,
 } from "./redis-keys.ts";
 import { createGrantTeamStore, forgetGrantTeam, rememberGrantTeam } from "./grant-team.ts";
 import { createRotatedRefreshTokens } from "./rotated-refresh-tokens.ts";
@@ -53,7 +65,8 @@ export type RefreshCheck = (payload: AdapterPayload) => Promise<boolean>;
 /** a session ended in this request: none of the sessions it read may be taken as live any more */
 function forgetSessionsRead(): true {
   const memo = requestMemo();
-  for (const key of memo?.keys() ?? []) if (key.startsWith("Session:") || key.startsWith("uid:") || key.startsWith("saved:")) memo!.delete(key);
+  for (const key of memo?.keys() ?? [])
+    if (key.startsWith("Session:") || key.startsWith("uid:") || key.startsWith("saved:")) memo!.delete(key);
   return true;
 }
 
@@ -98,7 +111,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   async function destroyGrant(grantId: string): Promise<void> {
     const members = (await redis.hkeys(grantIndexKey(grantId))).filter(isMember);
     await Promise.all([
-      ...members.map((m) => { const { model, id } = splitMember(m); return destroyRecord(model, id); }),
+      ...members.map((m) => {
+        const { model, id } = splitMember(m);
+        return destroyRecord(model, id);
+      }),
       redis.del(grantIndexKey(grantId)),
       destroyRecord("Grant", grantId),
     ]);
@@ -111,20 +127,39 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     const onlyIfLive = model === "Interaction" && payload.result !== undefined;
     const key = recordKey(model, id);
     const write = expiresIn
-      ? (onlyIfLive ? redis.set(key, json, "EX", expiresIn, "XX") : redis.set(key, json, "EX", expiresIn))
-      : (onlyIfLive ? redis.set(key, json, "XX") : redis.set(key, json));
+      ? onlyIfLive
+        ? redis.set(key, json, "EX", expiresIn, "XX")
+        : redis.set(key, json, "EX", expiresIn)
+      : onlyIfLive
+        ? redis.set(key, json, "XX")
+        : redis.set(key, json);
     const writes: Promise<unknown>[] = [write];
     if (payload.grantId && inGrantIndex(model)) {
       const now = opts.clock.epoch();
       const replaced = model === "RefreshToken" ? takeReplacedMember(payload.grantId) : undefined;
-      const args = [grantIndexKey(payload.grantId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now] as const;
+      const args = [
+        grantIndexKey(payload.grantId),
+        `${model}:${id}`,
+        expiresIn ? now + expiresIn : 0,
+        Math.max(expiresIn ?? 0, opts.grantIndexTtl),
+        now,
+      ] as const;
       writes.push(replaced ? redis.gatehouseIndexAdd(...args, replaced) : redis.gatehouseIndexAdd(...args));
     }
     if ((model === "Session" || model === "Grant") && payload.accountId) {
       const now = opts.clock.epoch();
-      writes.push(redis.gatehouseIndexAdd(userIndexKey(payload.accountId), `${model}:${id}`, expiresIn ? now + expiresIn : 0, Math.max(expiresIn ?? 0, opts.grantIndexTtl), now));
+      writes.push(
+        redis.gatehouseIndexAdd(
+          userIndexKey(payload.accountId),
+          `${model}:${id}`,
+          expiresIn ? now + expiresIn : 0,
+          Math.max(expiresIn ?? 0, opts.grantIndexTtl),
+          now,
+        ),
+      );
     }
-    if (payload.userCode) writes.push(expiresIn ? redis.set(userCodeKey(payload.userCode), id, "EX", expiresIn) : redis.set(userCodeKey(payload.userCode), id));
+    if (payload.userCode)
+      writes.push(expiresIn ? redis.set(userCodeKey(payload.userCode), id, "EX", expiresIn) : redis.set(userCodeKey(payload.userCode), id));
     await Promise.all(writes);
   }
 
@@ -207,7 +242,8 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
         if (typeof payload.uid === "string") requestMemo()?.set(`uid:${payload.uid}`, id);
         return payload;
       }
-      if (this.model === "RefreshToken" && refreshCheck && !consumed && atTokenEndpoint() && !(await refreshCheck(payload))) return undefined;
+      if (this.model === "RefreshToken" && refreshCheck && !consumed && atTokenEndpoint() && !(await refreshCheck(payload)))
+        return undefined;
       if (!consumed) return payload;
       const consumedAt = Number(consumed);
       if (this.model === "RefreshToken") refuseWithinGrace(consumedAt);
@@ -225,10 +261,21 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const grantJson = await redis.get(recordKey("Grant", token.grantId));
       if (!grantJson) return undefined;
       refuseWithinGrace(token.consumedAt);
-      const grant = decodeRecord("Grant", token.grantId, grantJson) as { accountId?: string; clientId?: string; openid?: { scope?: string } };
+      const grant = decodeRecord("Grant", token.grantId, grantJson) as {
+        accountId?: string;
+        clientId?: string;
+        openid?: { scope?: string };
+      };
       return {
-        jti: id, kind: "RefreshToken", grantId: token.grantId, accountId: grant.accountId, clientId: grant.clientId,
-        scope: grant.openid?.scope, iat: token.consumedAt, exp: token.exp, consumed: token.consumedAt,
+        jti: id,
+        kind: "RefreshToken",
+        grantId: token.grantId,
+        accountId: grant.accountId,
+        clientId: grant.clientId,
+        scope: grant.openid?.scope,
+        iat: token.consumedAt,
+        exp: token.exp,
+        consumed: token.consumedAt,
       };
     }
 
@@ -257,7 +304,8 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
         // behind is harmless, pruned once expired). Its reuse is detected through its rotated entry (its record
         // goes in seconds)
         if (grantId && inGrantIndex(this.model)) leaveGrantIndex(grantId, `${this.model}:${id}`);
-        if (this.model === "RefreshToken" && grantId) await rotated.remember(id, { grantId, consumedAt: now, exp: Number(stored?.exp ?? now) });
+        if (this.model === "RefreshToken" && grantId)
+          await rotated.remember(id, { grantId, consumedAt: now, exp: Number(stored?.exp ?? now) });
         return;
       }
       // lost a race with a parallel use of the same code or token
@@ -288,12 +336,25 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     findSession: (jti: string) => new RedisAdapter("Session").find(jti),
     findSessionByUid: (uid: string) => new RedisAdapter("Session").findByUid(uid),
     /** installs the refresh check (the session records: idle and absolute timeouts); once, at start */
-    setRefreshCheck(check: RefreshCheck): void { refreshCheck = check; },
+    setRefreshCheck(check: RefreshCheck): void {
+      refreshCheck = check;
+    },
     /** installs what endUserSessions awaits once sessions are gone (the session records); once, at start */
-    setUserSessionsEndedHook(hook: UserSessionsEndedHook): void { sessionsEndedHook = hook; },
+    setUserSessionsEndedHook(hook: UserSessionsEndedHook): void {
+      sessionsEndedHook = hook;
+    },
 
     // ending sessions and grants, the grant's team (redis-session-ends.ts)
-    ...createSessionEnds({ redis, grantTeams, isEnded, markSessionEnded, markRecordsEnded, destroySession, destroyGrant, endedHook: () => sessionsEndedHook }),
+    ...createSessionEnds({
+      redis,
+      grantTeams,
+      isEnded,
+      markSessionEnded,
+      markRecordsEnded,
+      destroySession,
+      destroyGrant,
+      endedHook: () => sessionsEndedHook,
+    }),
   });
 }
 

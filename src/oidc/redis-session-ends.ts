@@ -48,9 +48,16 @@ export function createSessionEnds(deps: {
 
     /** the uids of the user's sessions in Redis (from the user index; one GET per record, pipelined) */
     async userSessionUids(accountId: string): Promise<string[]> {
-      const jtis = (await redis.hkeys(userIndexKey(accountId))).filter(isMember).map(splitMember).filter((m) => m.model === "Session").map((m) => m.id);
+      const jtis = (await redis.hkeys(userIndexKey(accountId)))
+        .filter(isMember)
+        .map(splitMember)
+        .filter((m) => m.model === "Session")
+        .map((m) => m.id);
       const records = await Promise.all(jtis.map((jti) => redis.get(recordKey("Session", jti))));
-      const uids = records.map((r, i) => (r ? (decodeRecord("Session", jtis[i]!, r) as StoredSession) : null)).filter((r) => r?.accountId === accountId).map((r) => r!.uid);
+      const uids = records
+        .map((r, i) => (r ? (decodeRecord("Session", jtis[i]!, r) as StoredSession) : null))
+        .filter((r) => r?.accountId === accountId)
+        .map((r) => r!.uid);
       return [...new Set(uids.filter((u): u is string => Boolean(u)))];
     },
 
@@ -63,7 +70,9 @@ export function createSessionEnds(deps: {
      * ends one session: its record, its uid key, its index entry, and every grant it signed in with (so every
      * code, access and refresh token those grants issued). Null when it was already gone.
      */
-    async endSession(uid: string): Promise<{ accountId: string | null; clients: { clientId: string; sid: string | null }[]; grants: number } | null> {
+    async endSession(
+      uid: string,
+    ): Promise<{ accountId: string | null; clients: { clientId: string; sid: string | null }[]; grants: number } | null> {
       // the tombstone first: from now on no save of this session sticks
       await markSessionEnded(uid);
       const jti = await redis.get(uidKey(uid));
@@ -73,7 +82,9 @@ export function createSessionEnds(deps: {
         return null;
       }
       const session = decodeRecord("Session", jti, json) as StoredSession;
-      const grantIds = Object.values(session.authorizations ?? {}).map((a) => a.grantId).filter((g): g is string => Boolean(g));
+      const grantIds = Object.values(session.authorizations ?? {})
+        .map((a) => a.grantId)
+        .filter((g): g is string => Boolean(g));
       await Promise.all([destroySession(jti, session), ...grantIds.map((g) => destroyGrant(g))]);
       if (session.accountId && grantIds.length) await redis.hdel(userIndexKey(session.accountId), ...grantIds.map((g) => `Grant:${g}`));
       return { accountId: session.accountId ?? null, clients: clientsOf(session), grants: grantIds.length };
@@ -89,7 +100,10 @@ export function createSessionEnds(deps: {
     /** revokes the user's grants that speak for `teamId` (they left or were removed from the team) */
     async revokeTeamGrants(accountId: string, teamId: string): Promise<number> {
       const index = userIndexKey(accountId);
-      const grants = (await redis.hkeys(index)).filter(isMember).map(splitMember).filter((m) => m.model === "Grant");
+      const grants = (await redis.hkeys(index))
+        .filter(isMember)
+        .map(splitMember)
+        .filter((m) => m.model === "Grant");
       const teams = await Promise.all(grants.map((g) => grantTeams.grantTeam(g.id)));
       const mine = grants.filter((_, i) => teams[i] === teamId);
       await Promise.all(mine.map((g) => destroyGrant(g.id)));
@@ -110,7 +124,10 @@ export function createSessionEnds(deps: {
       // one GET per record (each its own hash tag: no MGET across slots), pipelined
       const records = await Promise.all(sessions.map((m) => redis.get(recordKey("Session", m.id))));
       const stored = records.map((r, i) => (r ? (decodeRecord("Session", sessions[i]!.id, r) as StoredSession) : null));
-      await Promise.all([...stored.map((r) => (r?.uid ? markSessionEnded(r.uid) : undefined)), markRecordsEnded(sessions.map((m) => m.id))]);
+      await Promise.all([
+        ...stored.map((r) => (r?.uid ? markSessionEnded(r.uid) : undefined)),
+        markRecordsEnded(sessions.map((m) => m.id)),
+      ]);
       await Promise.all([...sessions.map((m, i) => destroySession(m.id, stored[i] ?? null)), ...grants.map((m) => destroyGrant(m.id))]);
       const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);
       if (gone.length) await redis.hdel(index, ...gone);

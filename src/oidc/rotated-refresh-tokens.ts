@@ -32,7 +32,12 @@ export function createRotatedRefreshTokens(redis: Redis, opts: { clock: Clock; d
       const bucket = bucketOf(token.consumedAt);
       // lives until the end of the next bucket (when a lookup no longer reads this one), plus a minute
       const ttl = Math.max(1, (bucket + 2) * bucketSeconds - opts.clock.epoch() + 60);
-      await client.gatehouseRotatedRemember(shard(bucket, id), field(id), `${token.grantId} ${token.consumedAt.toString(36)} ${token.exp.toString(36)}`, ttl);
+      await client.gatehouseRotatedRemember(
+        shard(bucket, id),
+        field(id),
+        `${token.grantId} ${token.consumedAt.toString(36)} ${token.exp.toString(36)}`,
+        ttl,
+      );
     },
 
     /** the rotated token with this id, if it was rotated within the detection window */

@@ -24,10 +24,20 @@ export function createSessionTracking(deps: { sessions: SessionRecords; log: Log
       // a resume whose result also holds a consent applied its login at the resume before (the consent result is
       // merged with the login's): that sign-in was recorded then, this one only adds the client
       const login = oidc.route === "resume" && Boolean(oidc.result?.login) && !oidc.result?.consent;
-      if ((oidc.route === "authorization" || oidc.route === "resume") && (code || login) && session?.accountId && oidc.client && !(session as { destroyed?: boolean }).destroyed) {
+      if (
+        (oidc.route === "authorization" || oidc.route === "resume") &&
+        (code || login) &&
+        session?.accountId &&
+        oidc.client &&
+        !(session as { destroyed?: boolean }).destroyed
+      ) {
         const recorded = await deps.sessions.recordSignIn({
-          uid: session.uid, userId: session.accountId, clientId: code ? oidc.client.clientId : null, remember: !session.transient,
-          ...request, fresh: login,
+          uid: session.uid,
+          userId: session.accountId,
+          clientId: code ? oidc.client.clientId : null,
+          remember: !session.transient,
+          ...request,
+          fresh: login,
         });
         if (!recorded && code) await oidc.entities.AuthorizationCode!.destroy();
       } else if (oidc.route === "end_session_confirm" && session?.accountId && (session as { destroyed?: boolean }).destroyed) {

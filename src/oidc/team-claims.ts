@@ -9,8 +9,14 @@ import { chooseTeam, isTeamParam, type TeamChoice, type TeamOption } from "../se
 import type { TokenClaimContributor } from "./token-claims.ts";
 
 type GrantLike = { jti: string; exp?: number; save(): Promise<string> };
-type Store = { grantTeam(grantId: string): Promise<string | null>; setGrantTeam(grantId: string, teamId: string | null, grantExp?: number): Promise<void> };
-type Teams = { membershipsOf(userId: string): Promise<TeamOption[]>; claimsFor(userId: string, teamId: string): Promise<ResolvedTeamClaims | null> };
+type Store = {
+  grantTeam(grantId: string): Promise<string | null>;
+  setGrantTeam(grantId: string, teamId: string | null, grantExp?: number): Promise<void>;
+};
+type Teams = {
+  membershipsOf(userId: string): Promise<TeamOption[]>;
+  claimsFor(userId: string, teamId: string): Promise<ResolvedTeamClaims | null>;
+};
 
 /** what an interaction result may carry: the team picked on the team page (null: go on without one) */
 export type TeamResult = { gatehouse?: { teamId?: string | null } };
@@ -22,7 +28,12 @@ export type TeamResult = { gatehouse?: { teamId?: string | null } };
  */
 export type AudienceFilter = { apiAudience: string; namespaceOf(clientId: string): Promise<string | null> };
 
-async function forAudience(filter: AudienceFilter | undefined, codes: string[], aud: unknown, clientId: string | undefined): Promise<string[]> {
+async function forAudience(
+  filter: AudienceFilter | undefined,
+  codes: string[],
+  aud: unknown,
+  clientId: string | undefined,
+): Promise<string[]> {
   if (!filter) return codes;
   const audiences = Array.isArray(aud) ? aud : [aud];
   if (audiences.includes(filter.apiAudience)) return codes.filter((c) => c.startsWith("gatehouse.team."));
@@ -45,7 +56,11 @@ export function createTeamClaims(deps: { teams: Teams; store: Store; exemptClien
   const accessTokenClaims: TokenClaimContributor = async (_ctx, token) => {
     const claims = await resolved(token.accountId, token.grantId);
     if (!claims) return undefined;
-    return { team: { id: claims.team.id, slug: claims.team.slug }, role: claims.role, permissions: await forAudience(deps.audience, claims.permissions, token.aud, token.clientId) };
+    return {
+      team: { id: claims.team.id, slug: claims.team.slug },
+      role: claims.role,
+      permissions: await forAudience(deps.audience, claims.permissions, token.aud, token.clientId),
+    };
   };
 
   return {
@@ -59,7 +74,8 @@ export function createTeamClaims(deps: { teams: Teams; store: Store; exemptClien
 
     /** refuses a malformed `team` parameter (oidc-provider's extraParams validator) */
     validateParam(_ctx: KoaContextWithOIDC, value: string | undefined): void {
-      if (value !== undefined && (value.length > 64 || !isTeamParam(value))) throw new errors.InvalidRequest("the team parameter must be a team's slug or id");
+      if (value !== undefined && (value.length > 64 || !isTeamParam(value)))
+        throw new errors.InvalidRequest("the team parameter must be a team's slug or id");
     },
 
     /**
@@ -94,13 +110,23 @@ export function createTeamClaims(deps: { teams: Teams; store: Store; exemptClien
 
     /** the "team" prompt: the team page for a live session; with prompt=none an OIDC error instead */
     prompt(): interactionPolicy.Prompt {
-      const asked = (ctx: KoaContextWithOIDC, reason: "choose" | "not_member") => { const c = choices.get(ctx); return c?.kind === "ask" && c.reason === reason; };
-      const details = async (ctx: KoaContextWithOIDC) => { const c = choices.get(ctx); return c?.kind === "ask" && c.requested ? { requestedTeam: c.requested } : {}; };
+      const asked = (ctx: KoaContextWithOIDC, reason: "choose" | "not_member") => {
+        const c = choices.get(ctx);
+        return c?.kind === "ask" && c.reason === reason;
+      };
+      const details = async (ctx: KoaContextWithOIDC) => {
+        const c = choices.get(ctx);
+        return c?.kind === "ask" && c.requested ? { requestedTeam: c.requested } : {};
+      };
       return new interactionPolicy.Prompt(
         { name: "team", requestable: false },
         details,
-        new interactionPolicy.Check("team_not_member", "the End-User is not a member of the requested team", "access_denied", (ctx) => asked(ctx, "not_member")),
-        new interactionPolicy.Check("team_required", "the End-User has several teams and must choose one", "interaction_required", (ctx) => asked(ctx, "choose")),
+        new interactionPolicy.Check("team_not_member", "the End-User is not a member of the requested team", "access_denied", (ctx) =>
+          asked(ctx, "not_member"),
+        ),
+        new interactionPolicy.Check("team_required", "the End-User has several teams and must choose one", "interaction_required", (ctx) =>
+          asked(ctx, "choose"),
+        ),
       );
     },
   };

@@ -2,8 +2,19 @@
 // here instead of editing the provider configuration (teams: team, role and permissions, see team-claims.ts).
 import type { KoaContextWithOIDC } from "oidc-provider";
 
-export type TokenLike = { accountId?: string; grantId?: string; sessionUid?: string; clientId?: string; kind?: string; scope?: string; aud?: unknown };
-export type TokenClaimContributor = (ctx: KoaContextWithOIDC, token: TokenLike) => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
+export type TokenLike = {
+  accountId?: string;
+  grantId?: string;
+  sessionUid?: string;
+  clientId?: string;
+  kind?: string;
+  scope?: string;
+  aud?: unknown;
+};
+export type TokenClaimContributor = (
+  ctx: KoaContextWithOIDC,
+  token: TokenLike,
+) => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined;
 
 export function createTokenClaims() {
   const contributors: TokenClaimContributor[] = [];
@@ -16,7 +27,11 @@ export function createTokenClaims() {
     // sid: the Gatehouse sign-in session (the same id the sessions API lists), so a service can tie a token
     // to the session it came from; grant_id: the grant behind the token, which JWT introspection looks up (a
     // JWT access token is not stored: jwt-introspection.ts). An identifier, not a credential: nothing accepts it
-    return { ...(token.sessionUid ? { sid: token.sessionUid } : {}), ...(amr ? { amr } : {}), ...(token.grantId ? { grant_id: token.grantId } : {}) };
+    return {
+      ...(token.sessionUid ? { sid: token.sessionUid } : {}),
+      ...(amr ? { amr } : {}),
+      ...(token.grantId ? { grant_id: token.grantId } : {}),
+    };
   };
   contributors.push(core);
 

@@ -17,7 +17,10 @@ export type UnavailableGuard = { call<T>(where: string, fn: () => Promise<T>): P
 export function createUnavailableGuard(log: Logger) {
   const convert = (err: unknown, where: string): unknown => {
     if (!isDependencyUnavailable(err)) return err;
-    log.warn({ err: { message: (err as Error).message, code: (err as { code?: unknown }).code }, where }, "dependency unavailable: answering 503");
+    log.warn(
+      { err: { message: (err as Error).message, code: (err as { code?: unknown }).code }, where },
+      "dependency unavailable: answering 503",
+    );
     return temporarilyUnavailable(err);
   };
   return {

@@ -8,22 +8,32 @@ import { PERMISSION_NAMESPACE, inNamespace, isReservedNamespace } from "../authz
 const definition = z.strictObject({
   label: z.string().trim().min(1, "needs a label").max(200),
   tab: z.string().trim().min(1, "needs a tab").max(64),
-  roles: z.array(z.enum(["manager", "developer"])).max(2).optional(),
+  roles: z
+    .array(z.enum(["manager", "developer"]))
+    .max(2)
+    .optional(),
 });
 
 /** the shape a plugin module's default export must have (checked by the loader at start) */
-export const pluginSchema = z.strictObject({
-  id: z.string()
-    .regex(PERMISSION_NAMESPACE, "must be lower-case dotted words, like acme.notes")
-    .max(100)
-    .refine((id) => !isReservedNamespace(id), "the gatehouse namespace is reserved for Gatehouse itself"),
-  name: z.string().trim().min(1).max(100).optional(),
-  permissions: z.record(z.string().regex(PERMISSION_CODE, "is not a permission code (lower-case dotted words, like acme.notes.note.update)"), definition),
-}).superRefine((plugin, ctx) => {
-  for (const code of Object.keys(plugin.permissions)) {
-    if (!inNamespace(code, plugin.id)) ctx.addIssue({ code: "custom", path: ["permissions", code], message: `is outside the plugin's namespace "${plugin.id}."` });
-  }
-});
+export const pluginSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .regex(PERMISSION_NAMESPACE, "must be lower-case dotted words, like acme.notes")
+      .max(100)
+      .refine((id) => !isReservedNamespace(id), "the gatehouse namespace is reserved for Gatehouse itself"),
+    name: z.string().trim().min(1).max(100).optional(),
+    permissions: z.record(
+      z.string().regex(PERMISSION_CODE, "is not a permission code (lower-case dotted words, like acme.notes.note.update)"),
+      definition,
+    ),
+  })
+  .superRefine((plugin, ctx) => {
+    for (const code of Object.keys(plugin.permissions)) {
+      if (!inNamespace(code, plugin.id))
+        ctx.addIssue({ code: "custom", path: ["permissions", code], message: `is outside the plugin's namespace "${plugin.id}."` });
+    }
+  });
 
 export type PluginPermission = { label: string; tab: string; roles?: DefaultRole[] };
 

@@ -43,7 +43,7 @@ export async function importPlugins(files: readonly string[]): Promise<LoadedPlu
   const loaded: LoadedPlugin[] = [];
   for (const file of [...new Set(files.map((f) => path.resolve(f)))]) {
     const next = await importPlugin(file);
-    const clash = loaded.find((l) => l.module === next.module ? false : l.plugin.id === next.plugin.id);
+    const clash = loaded.find((l) => (l.module === next.module ? false : l.plugin.id === next.plugin.id));
     if (clash) throw new StartupError(`PLUGINS: ${next.module} and ${clash.module} both declare the plugin id "${next.plugin.id}"`);
     if (!loaded.some((l) => l.module === next.module)) loaded.push(next);
   }

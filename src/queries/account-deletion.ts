@@ -26,7 +26,9 @@ const SYSTEM_ROLE_LOCK = 4711002; // the same lock as queries/users.ts setDisabl
 
 async function lockUser(tx: Prisma.TransactionClient, userId: string) {
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SYSTEM_ROLE_LOCK})`;
-  const rows = await tx.$queryRaw<{ id: string; email: string; systemRole: string | null; disabled: boolean; deletionDueAt: Date | null }[]>`
+  const rows = await tx.$queryRaw<
+    { id: string; email: string; systemRole: string | null; disabled: boolean; deletionDueAt: Date | null }[]
+  >`
     SELECT id, email, system_role AS "systemRole", disabled, deletion_due_at AS "deletionDueAt" FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
   return rows[0] ?? null;
 }
@@ -45,7 +47,11 @@ async function teamsOf(db: Prisma.TransactionClient | PrismaClient, userId: stri
 }
 
 /** the refusal that keeps this (locked) account, or null */
-async function refusalOf(tx: Prisma.TransactionClient, user: { id: string; systemRole: string | null; disabled: boolean }, keepRole: string): Promise<DeletionRefusal | null> {
+async function refusalOf(
+  tx: Prisma.TransactionClient,
+  user: { id: string; systemRole: string | null; disabled: boolean },
+  keepRole: string,
+): Promise<DeletionRefusal | null> {
   // a disabled account (pending deletion, or disabled by an admin) is not one of the active Super Admins kept
   if (!user.disabled && user.systemRole === keepRole) {
     const others = await tx.user.count({ where: { systemRole: keepRole, disabled: false, id: { not: user.id } } });
@@ -89,28 +95,49 @@ export function createAccountDeletionQueries(db: PrismaClient) {
      * links and history go with it by cascade), then its confirmation email and `events` (with their pseudonym).
      * `due`: only an account pending deletion whose time has come (the erasure of due accounts)
      */
-    erase: (userId: string, opts: { pseudonym: string; keepRole: string; due?: Date; outbox: NewOutboxMessage[]; events: NewAuditEvent[] }) =>
-      db.$transaction(async (tx): Promise<DeletionRefusal | { outcome: "erased"; teamsDeleted: string[]; eventsPseudonymised: number }> => {
-        const user = await lockUser(tx, userId);
-        if (!user) return { outcome: "not_found" };
-        if (opts.due && (!user.deletionDueAt || user.deletionDueAt > opts.due)) return { outcome: "not_due" };
-        const refusal = await refusalOf(tx, user, opts.keepRole);
-        if (refusal) return refusal;
-        const { alone } = await teamsOf(tx, userId);
-        if (alone.length) await tx.team.deleteMany({ where: { id: { in: alone } } });
-        await tx.ownershipTransfer.deleteMany({ where: { OR: [{ fromUserId: userId }, { toUserId: userId }] } });
-        await tx.invitation.updateMany({ where: { invitedById: userId }, data: { invitedById: null } });
-        const eventsPseudonymised = await pseudonymise(tx, userId, user.email, opts.pseudonym);
-        await tx.user.delete({ where: { id: userId } });
-        await insertOutbox(tx, opts.outbox);
-        for (const e of opts.events.map(trimmedAudit)) {
-          await tx.auditEvent.create({ data: { type: e.type, outcome: e.outcome, userId: null, userPseudonym: opts.pseudonym, actorId: e.actorId ?? null, clientId: e.clientId ?? null, ip: null, userAgent: null, data: e.data ?? {} } });
-        }
-        return { outcome: "erased", teamsDeleted: alone, eventsPseudonymised };
-      }, { timeout: 60_000 }),
+    erase: (
+      userId: string,
+      opts: { pseudonym: string; keepRole: string; due?: Date; outbox: NewOutboxMessage[]; events: NewAuditEvent[] },
+    ) =>
+      db.$transaction(
+        async (tx): Promise<DeletionRefusal | { outcome: "erased"; teamsDeleted: string[]; eventsPseudonymised: number }> => {
+          const user = await lockUser(tx, userId);
+          if (!user) return { outcome: "not_found" };
+          if (opts.due && (!user.deletionDueAt || user.deletionDueAt > opts.due)) return { outcome: "not_due" };
+          const refusal = await refusalOf(tx, user, opts.keepRole);
+          if (refusal) return refusal;
+          const { alone } = await teamsOf(tx, userId);
+          if (alone.length) await tx.team.deleteMany({ where: { id: { in: alone } } });
+          await tx.ownershipTransfer.deleteMany({ where: { OR: [{ fromUserId: userId }, { toUserId: userId }] } });
+          await tx.invitation.updateMany({ where: { invitedById: userId }, data: { invitedById: null } });
+          const eventsPseudonymised = await pseudonymise(tx, userId, user.email, opts.pseudonym);
+          await tx.user.delete({ where: { id: userId } });
+          await insertOutbox(tx, opts.outbox);
+          for (const e of opts.events.map(trimmedAudit)) {
+            await tx.auditEvent.create({
+              data: {
+                type: e.type,
+                outcome: e.outcome,
+                userId: null,
+                userPseudonym: opts.pseudonym,
+                actorId: e.actorId ?? null,
+                clientId: e.clientId ?? null,
+                ip: null,
+                userAgent: null,
+                data: e.data ?? {},
+              },
+            });
+          }
+          return { outcome: "erased", teamsDeleted: alone, eventsPseudonymised };
+        },
+        { timeout: 60_000 },
+      ),
 
     /** disables the account until `dueAt` with a restore link (its hash), its email and audit events, in one transaction */
-    schedule: (userId: string, opts: { dueAt: Date; at: Date; keepRole: string; tokenHash: string; outbox: NewOutboxMessage[]; events: NewAuditEvent[] }) =>
+    schedule: (
+      userId: string,
+      opts: { dueAt: Date; at: Date; keepRole: string; tokenHash: string; outbox: NewOutboxMessage[]; events: NewAuditEvent[] },
+    ) =>
       db.$transaction(async (tx): Promise<DeletionRefusal | { outcome: "scheduled" }> => {
         const user = await lockUser(tx, userId);
         if (!user) return { outcome: "not_found" };
@@ -122,13 +149,17 @@ export function createAccountDeletionQueries(db: PrismaClient) {
         await tx.accountRestoreToken.create({ data: { userId, tokenHash: opts.tokenHash, expiresAt: opts.dueAt, createdAt: opts.at } });
         await tx.trustedDevice.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: opts.at } });
         await insertOutbox(tx, opts.outbox);
-        if (opts.events.length) await tx.auditEvent.createMany({ data: opts.events.map(trimmedAudit).map((e) => ({ ...e, data: e.data ?? {} })) });
+        if (opts.events.length)
+          await tx.auditEvent.createMany({ data: opts.events.map(trimmedAudit).map((e) => ({ ...e, data: e.data ?? {} })) });
         return { outcome: "scheduled" };
       }),
 
     /** the live restore link with this hash and its user, or null; changes nothing */
     findLiveRestore: (tokenHash: string, at: Date) =>
-      db.accountRestoreToken.findFirst({ where: { tokenHash, usedAt: null, expiresAt: { gt: at } }, select: { expiresAt: true, user: { select: { id: true, username: true, email: true, deletionDueAt: true } } } }),
+      db.accountRestoreToken.findFirst({
+        where: { tokenHash, usedAt: null, expiresAt: { gt: at } },
+        select: { expiresAt: true, user: { select: { id: true, username: true, email: true, deletionDueAt: true } } },
+      }),
 
     /** whether a link with this hash exists but is spent or expired (for the page's words) */
     restoreExpired: async (tokenHash: string, at: Date) =>
@@ -137,18 +168,32 @@ export function createAccountDeletionQueries(db: PrismaClient) {
     /** uses the link and enables the account, once: null when the link was not live or the account not pending */
     restore: (tokenHash: string, at: Date, events: (userId: string) => NewAuditEvent[]) =>
       db.$transaction(async (tx) => {
-        const used = await tx.accountRestoreToken.updateManyAndReturn({ where: { tokenHash, usedAt: null, expiresAt: { gt: at } }, data: { usedAt: at }, select: { userId: true } });
+        const used = await tx.accountRestoreToken.updateManyAndReturn({
+          where: { tokenHash, usedAt: null, expiresAt: { gt: at } },
+          data: { usedAt: at },
+          select: { userId: true },
+        });
         const userId = used[0]?.userId;
         if (!userId) return null;
-        const restored = await tx.user.updateManyAndReturn({ where: { id: userId, deletionDueAt: { not: null } }, data: { disabled: false, disabledAt: null, deletionDueAt: null }, select: { id: true, username: true, email: true } });
+        const restored = await tx.user.updateManyAndReturn({
+          where: { id: userId, deletionDueAt: { not: null } },
+          data: { disabled: false, disabledAt: null, deletionDueAt: null },
+          select: { id: true, username: true, email: true },
+        });
         if (!restored[0]) return null;
-        await tx.auditEvent.createMany({ data: events(userId).map(trimmedAudit).map((e) => ({ ...e, data: e.data ?? {} })) });
+        await tx.auditEvent.createMany({
+          data: events(userId)
+            .map(trimmedAudit)
+            .map((e) => ({ ...e, data: e.data ?? {} })),
+        });
         return restored[0];
       }),
 
     /** ids of accounts whose deletion is due at `now`, oldest first */
     dueIds: async (now: Date, take: number) =>
-      (await db.user.findMany({ where: { deletionDueAt: { lte: now } }, orderBy: { deletionDueAt: "asc" }, take, select: { id: true } })).map((u) => u.id),
+      (
+        await db.user.findMany({ where: { deletionDueAt: { lte: now } }, orderBy: { deletionDueAt: "asc" }, take, select: { id: true } })
+      ).map((u) => u.id),
   };
 }
 

@@ -11,7 +11,9 @@ export const USER_SORT = {
   username: (dir: SortDir): Prisma.UserOrderByWithRelationInput => ({ usernameNormalized: dir }),
   email: (dir: SortDir): Prisma.UserOrderByWithRelationInput => ({ emailNormalized: dir }),
   verified: (dir: SortDir): Prisma.UserOrderByWithRelationInput => ({ emailVerified: dir }),
-  twoFactor: (dir: SortDir): Prisma.UserOrderByWithRelationInput => ({ totpEnabledAt: { sort: dir, nulls: dir === "asc" ? "first" : "last" } }),
+  twoFactor: (dir: SortDir): Prisma.UserOrderByWithRelationInput => ({
+    totpEnabledAt: { sort: dir, nulls: dir === "asc" ? "first" : "last" },
+  }),
   disabled: (dir: SortDir): Prisma.UserOrderByWithRelationInput => ({ disabled: dir }),
   systemRole: (dir: SortDir): Prisma.UserOrderByWithRelationInput => ({ systemRole: { sort: dir, nulls: "last" } }),
   created: (dir: SortDir): Prisma.UserOrderByWithRelationInput => ({ createdAt: dir }),
@@ -28,7 +30,13 @@ export const TEAM_SORT = {
 export type TeamSortColumn = keyof typeof TEAM_SORT;
 export type SortedTeamSearch = { query?: string; sort: { col: TeamSortColumn; dir: SortDir }; afterId?: string; take: number };
 
-export type SortedUserSearch = { query?: string; teamId?: string; sort: { col: UserSortColumn; dir: SortDir }; afterId?: string; take: number };
+export type SortedUserSearch = {
+  query?: string;
+  teamId?: string;
+  sort: { col: UserSortColumn; dir: SortDir };
+  afterId?: string;
+  take: number;
+};
 
 export function createAdminListQueries(db: PrismaClient) {
   return {
@@ -40,7 +48,10 @@ export function createAdminListQueries(db: PrismaClient) {
       if (s.teamId) where.push({ memberships: { some: { teamId: s.teamId } } });
       const order = USER_SORT[s.sort.col](s.sort.dir);
       return db.user.findMany({
-        where: { AND: where }, orderBy: [order, { id: s.sort.dir }], take: s.take, select: SAFE_USER_FIELDS,
+        where: { AND: where },
+        orderBy: [order, { id: s.sort.dir }],
+        take: s.take,
+        select: SAFE_USER_FIELDS,
         ...(s.afterId ? { cursor: { id: s.afterId }, skip: 1 } : {}),
       });
     },
@@ -49,14 +60,26 @@ export function createAdminListQueries(db: PrismaClient) {
       const text = s.query?.replace(/[\\%_]/g, "\\$&");
       const rows = await db.team.findMany({
         where: text ? { OR: [{ name: { contains: text, mode: "insensitive" } }, { slug: { contains: text } }] } : {},
-        orderBy: [TEAM_SORT[s.sort.col](s.sort.dir), { id: s.sort.dir }], take: s.take,
+        orderBy: [TEAM_SORT[s.sort.col](s.sort.dir), { id: s.sort.dir }],
+        take: s.take,
         ...(s.afterId ? { cursor: { id: s.afterId }, skip: 1 } : {}),
         include: {
           _count: { select: { memberships: true } },
-          memberships: { where: { role: { key: "owner" } }, take: 1, include: { user: { select: { id: true, username: true, email: true, name: true } } } },
+          memberships: {
+            where: { role: { key: "owner" } },
+            take: 1,
+            include: { user: { select: { id: true, username: true, email: true, name: true } } },
+          },
         },
       });
-      return rows.map((t) => ({ id: t.id, name: t.name, slug: t.slug, createdAt: t.createdAt, memberCount: t._count.memberships, owner: t.memberships[0]?.user ?? null }));
+      return rows.map((t) => ({
+        id: t.id,
+        name: t.name,
+        slug: t.slug,
+        createdAt: t.createdAt,
+        memberCount: t._count.memberships,
+        owner: t.memberships[0]?.user ?? null,
+      }));
     },
   };
 }

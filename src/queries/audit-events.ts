@@ -98,7 +98,10 @@ const SORT_KEYS: Record<AuditSortColumn, { expr: Prisma.Sql; fixedDir?: "asc" }[
   time: [],
   type: [{ expr: Prisma.sql`e.type` }],
   actor: [
-    { expr: Prisma.sql`(CASE WHEN e.actor_id IS NULL OR e.actor_id IS NOT DISTINCT FROM COALESCE(e.user_id::text, e.user_pseudonym) THEN '1' ELSE '0' END)`, fixedDir: "asc" },
+    {
+      expr: Prisma.sql`(CASE WHEN e.actor_id IS NULL OR e.actor_id IS NOT DISTINCT FROM COALESCE(e.user_id::text, e.user_pseudonym) THEN '1' ELSE '0' END)`,
+      fixedDir: "asc",
+    },
     { expr: Prisma.sql`lower(COALESCE(NULLIF(a.name, ''), a.email, e.actor_id, ''))` },
   ],
 };
@@ -125,23 +128,44 @@ function afterSorted(terms: { expr: Prisma.Sql; dir: "asc" | "desc" }[], p: Audi
 export const AUDIT_COLUMNS = "type, outcome, user_id, actor_id, client_id, ip, user_agent, data, created_at";
 export const auditValues = (offset: number) =>
   `($${offset + 1}, $${offset + 2}, $${offset + 3}::uuid, $${offset + 4}, $${offset + 5}, $${offset + 6}, $${offset + 7}, $${offset + 8}::jsonb, $${offset + 9}::timestamp)`;
-export const auditParams = (e: NewAuditEvent, at: string) =>
-  [e.type, e.outcome, e.userId ?? null, e.actorId ?? null, e.clientId ?? null, e.ip ?? null, e.userAgent?.slice(0, 512) ?? null, JSON.stringify(e.data ?? {}), at];
+export const auditParams = (e: NewAuditEvent, at: string) => [
+  e.type,
+  e.outcome,
+  e.userId ?? null,
+  e.actorId ?? null,
+  e.clientId ?? null,
+  e.ip ?? null,
+  e.userAgent?.slice(0, 512) ?? null,
+  JSON.stringify(e.data ?? {}),
+  at,
+];
 
 export function createAuditEventQueries(db: PrismaClient, sql: Sql) {
   return {
     /** one event (a prepared statement: every action writes some) */
     insert: async (event: NewAuditEvent): Promise<{ id: bigint }> => {
-      const [row] = await sql.rows<{ id: string }>("audit-insert", `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${auditValues(0)} RETURNING id`, auditParams(event, new Date().toISOString()));
+      const [row] = await sql.rows<{ id: string }>(
+        "audit-insert",
+        `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${auditValues(0)} RETURNING id`,
+        auditParams(event, new Date().toISOString()),
+      );
       return { id: BigInt(row!.id) };
     },
     /** several events in one statement, in this order */
     insertMany: async (events: NewAuditEvent[]): Promise<void> => {
       const now = new Date().toISOString();
-      await sql.run(`audit-insert-${events.length}`, `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${events.map((_, i) => auditValues(i * 9)).join(", ")}`, events.flatMap((e) => auditParams(e, now)));
+      await sql.run(
+        `audit-insert-${events.length}`,
+        `INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${events.map((_, i) => auditValues(i * 9)).join(", ")}`,
+        events.flatMap((e) => auditParams(e, now)),
+      );
     },
     listForUser: (userId: string, take = 50, excludeTypes: readonly string[] = []) =>
-      db.auditEvent.findMany({ where: { userId, ...(excludeTypes.length ? { type: { notIn: [...excludeTypes] } } : {}) }, orderBy: { id: "desc" }, take }),
+      db.auditEvent.findMany({
+        where: { userId, ...(excludeTypes.length ? { type: { notIn: [...excludeTypes] } } : {}) },
+        orderBy: { id: "desc" },
+        take,
+      }),
     listByType: (type: string, take = 50) => db.auditEvent.findMany({ where: { type }, orderBy: { id: "desc" }, take }),
 
     /** up to `take` rows matching `filter`, older than `after`, newest first (ties on created_at by id) */

@@ -35,20 +35,31 @@ async function writeAll(tx: Prisma.TransactionClient, w: ConfigWrites, eventsFor
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(4711002)`;
   for (const c of w.clientsCreated) await tx.oidcClient.create({ data: c });
   for (const c of w.clientsChanged) await tx.oidcClient.update({ where: { id: c.id }, data: c.data });
-  for (const p of w.permissions) await tx.permission.upsert({ where: { code: p.code }, create: p, update: { label: p.label, tab: p.tab, owner: p.owner, defaultRoles: p.defaultRoles } });
+  for (const p of w.permissions)
+    await tx.permission.upsert({
+      where: { code: p.code },
+      create: p,
+      update: { label: p.label, tab: p.tab, owner: p.owner, defaultRoles: p.defaultRoles },
+    });
   for (const d of w.newDefaults) {
-    await tx.teamRole.updateMany({ where: { key: d.role, builtIn: true, NOT: { permissions: { has: d.code } } }, data: { permissions: { push: d.code } } });
+    await tx.teamRole.updateMany({
+      where: { key: d.role, builtIn: true, NOT: { permissions: { has: d.code } } },
+      data: { permissions: { push: d.code } },
+    });
   }
   for (const r of w.systemRolesCreated) await tx.systemRole.create({ data: r });
   for (const r of w.systemRolesChanged) await tx.systemRole.update({ where: { key: r.key }, data: r.data });
   for (const t of w.teamsCreated) await insertTeamWithOwner(tx, t);
   for (const t of w.teamsRenamed) await tx.team.update({ where: { slug: t.slug }, data: { name: t.name } });
-  for (const r of w.teamRolesCreated) await tx.teamRole.create({ data: { teamId: await teamId(tx, r.slug), key: r.key, name: r.name, permissions: r.permissions } });
+  for (const r of w.teamRolesCreated)
+    await tx.teamRole.create({ data: { teamId: await teamId(tx, r.slug), key: r.key, name: r.name, permissions: r.permissions } });
   for (const r of w.teamRolesChanged) {
     await tx.teamRole.update({ where: { teamId_key: { teamId: await teamId(tx, r.slug), key: r.key } }, data: r.data });
   }
   const slugs = [...w.teamsCreated, ...w.teamsRenamed, ...w.teamRolesCreated, ...w.teamRolesChanged].map((t) => t.slug);
-  const teamIds = new Map((await tx.team.findMany({ where: { slug: { in: [...new Set(slugs)] } }, select: { id: true, slug: true } })).map((t) => [t.slug, t.id]));
+  const teamIds = new Map(
+    (await tx.team.findMany({ where: { slug: { in: [...new Set(slugs)] } }, select: { id: true, slug: true } })).map((t) => [t.slug, t.id]),
+  );
   const events = eventsFor(teamIds);
   if (events.length) await tx.auditEvent.createMany({ data: events.map(trimmedAudit) });
 }

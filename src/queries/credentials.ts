@@ -6,14 +6,25 @@ import type { PrismaClient, Prisma } from "../generated/prisma/client.ts";
 import { insertOutbox, type NewOutboxMessage } from "./outbox.ts";
 
 /** writes a new password hash and keeps the newest `historySize` hashes in the history */
-async function writePassword(tx: Prisma.TransactionClient, userId: string, passwordHash: string, at: Date, historySize: number): Promise<void> {
+async function writePassword(
+  tx: Prisma.TransactionClient,
+  userId: string,
+  passwordHash: string,
+  at: Date,
+  historySize: number,
+): Promise<void> {
   await tx.user.update({ where: { id: userId }, data: { passwordHash, passwordChangedAt: at } });
   // links sent before the change were sent on the old password's watch: none of them works afterwards
   await tx.passwordResetToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: at } });
   await tx.emailChangeToken.updateMany({ where: { userId, usedAt: null }, data: { usedAt: at } });
   if (historySize <= 0) return;
   await tx.passwordHistory.create({ data: { userId, passwordHash, createdAt: at } });
-  const keep = await tx.passwordHistory.findMany({ where: { userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: historySize, select: { id: true } });
+  const keep = await tx.passwordHistory.findMany({
+    where: { userId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: historySize,
+    select: { id: true },
+  });
   await tx.passwordHistory.deleteMany({ where: { userId, id: { notIn: keep.map((k) => k.id) } } });
 }
 
@@ -21,13 +32,24 @@ export function createCredentialQueries(db: PrismaClient) {
   return {
     /** the newest password hashes of a user (the history; the current hash is part of it once set through here) */
     recentPasswordHashes: async (userId: string, take: number) =>
-      (await db.passwordHistory.findMany({ where: { userId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take, select: { passwordHash: true } })).map((r) => r.passwordHash),
+      (
+        await db.passwordHistory.findMany({
+          where: { userId },
+          orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+          take,
+          select: { passwordHash: true },
+        })
+      ).map((r) => r.passwordHash),
 
     setPassword: (userId: string, passwordHash: string, at: Date, historySize: number) =>
       db.$transaction((tx) => writePassword(tx, userId, passwordHash, at, historySize)),
 
     /** a new reset token for the user; older unused ones stop working; `outbox`: its email, written with it */
-    replaceResetToken: (data: { userId: string; tokenHash: string; expiresAt: Date; requestedIp: string | null }, at: Date, outbox: NewOutboxMessage[] = []) =>
+    replaceResetToken: (
+      data: { userId: string; tokenHash: string; expiresAt: Date; requestedIp: string | null },
+      at: Date,
+      outbox: NewOutboxMessage[] = [],
+    ) =>
       db.$transaction(async (tx) => {
         // the user's row lock orders concurrent requests, so exactly one link (the last one) stays live
         await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${data.userId}::uuid FOR UPDATE`;
@@ -43,7 +65,11 @@ export function createCredentialQueries(db: PrismaClient) {
     /** consumes the token and sets the password in one transaction; false when the token was not live (used by a parallel request, superseded, expired) */
     redeemResetToken: (tokenHash: string, passwordHash: string, at: Date, historySize: number) =>
       db.$transaction(async (tx) => {
-        const used = await tx.passwordResetToken.updateManyAndReturn({ where: { tokenHash, usedAt: null, expiresAt: { gt: at } }, data: { usedAt: at }, select: { userId: true } });
+        const used = await tx.passwordResetToken.updateManyAndReturn({
+          where: { tokenHash, usedAt: null, expiresAt: { gt: at } },
+          data: { usedAt: at },
+          select: { userId: true },
+        });
         const token = used[0];
         if (!token) return null;
         await writePassword(tx, token.userId, passwordHash, at, historySize); // every other link dies with it

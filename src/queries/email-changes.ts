@@ -2,7 +2,8 @@
 // account to the new, verified address in one transaction; of two parallel redemptions one wins.
 import type { PrismaClient } from "../generated/prisma/client.ts";
 
-export type EmailChangeResult = { outcome: "changed"; userId: string; oldEmail: string; newEmail: string } | { outcome: "invalid" } | { outcome: "taken" };
+export type EmailChangeResult =
+  { outcome: "changed"; userId: string; oldEmail: string; newEmail: string } | { outcome: "invalid" } | { outcome: "taken" };
 
 export function createEmailChangeQueries(db: PrismaClient) {
   return {
@@ -15,7 +16,11 @@ export function createEmailChangeQueries(db: PrismaClient) {
 
     redeem: (tokenHash: string, newEmailNormalized: (email: string) => string, at: Date): Promise<EmailChangeResult> =>
       db.$transaction(async (tx) => {
-        const used = await tx.emailChangeToken.updateManyAndReturn({ where: { tokenHash, usedAt: null, expiresAt: { gt: at } }, data: { usedAt: at }, select: { userId: true, newEmail: true } });
+        const used = await tx.emailChangeToken.updateManyAndReturn({
+          where: { tokenHash, usedAt: null, expiresAt: { gt: at } },
+          data: { usedAt: at },
+          select: { userId: true, newEmail: true },
+        });
         const token = used[0];
         if (!token) return { outcome: "invalid" } as const;
         const user = await tx.user.findUnique({ where: { id: token.userId } });
@@ -23,7 +28,10 @@ export function createEmailChangeQueries(db: PrismaClient) {
         const emailNormalized = newEmailNormalized(token.newEmail);
         if (await tx.user.findUnique({ where: { emailNormalized } })) return { outcome: "taken" } as const;
         try {
-          await tx.user.update({ where: { id: user.id }, data: { email: token.newEmail, emailNormalized, emailVerified: true, emailVerifiedAt: at } });
+          await tx.user.update({
+            where: { id: user.id },
+            data: { email: token.newEmail, emailNormalized, emailVerified: true, emailVerifiedAt: at },
+          });
         } catch (err) {
           // someone registered the address between the check and the update
           if ((err as { code?: string }).code === "P2002") return { outcome: "taken" } as const;

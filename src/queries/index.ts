@@ -67,7 +67,9 @@ export function createQueries(db: PrismaClient, sql: Sql) {
     teamDomains: createTeamDomainQueries(db),
     branding: createBrandingQueries(db),
     adminLists: createAdminListQueries(db),
-    ping: async () => { await db.$queryRaw`SELECT 1`; },
+    ping: async () => {
+      await db.$queryRaw`SELECT 1`;
+    },
   };
 }
 

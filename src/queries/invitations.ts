@@ -15,15 +15,25 @@ export type AcceptInvitationResult =
 
 /** rolls a transaction back with an outcome for the caller */
 class Refused extends Error {
-  constructor(readonly result: AcceptInvitationResult) { super(result.outcome); }
+  constructor(readonly result: AcceptInvitationResult) {
+    super(result.outcome);
+  }
 }
 
 export function createInvitationQueries(db: PrismaClient) {
   const live = (at: Date) => ({ acceptedAt: null, revokedAt: null, expiresAt: { gt: at } });
 
   return {
-    create: (data: { teamId: string | null; roleId: string | null; systemRole: string | null; email: string; emailNormalized: string; tokenHash: string; invitedById: string | null; expiresAt: Date }) =>
-      db.invitation.create({ data }),
+    create: (data: {
+      teamId: string | null;
+      roleId: string | null;
+      systemRole: string | null;
+      email: string;
+      emailNormalized: string;
+      tokenHash: string;
+      invitedById: string | null;
+      expiresAt: Date;
+    }) => db.invitation.create({ data }),
 
     /** the team's invitations that can still be accepted, newest first */
     pendingForTeam: (teamId: string, at: Date) =>
@@ -53,29 +63,34 @@ export function createInvitationQueries(db: PrismaClient) {
     /** consumes the link and joins `userId` (team invitation) or sets their system role (admin invitation) */
     accept: (tokenHash: string, userId: string, at: Date): Promise<AcceptInvitationResult> => {
       let teamId: string | null = null;
-      return db.$transaction(async (tx) => {
-        const used = await tx.invitation.updateManyAndReturn({ where: { tokenHash, ...live(at) }, data: { acceptedAt: at } });
-        const invitation = used[0];
-        if (!invitation) throw new Refused({ outcome: "invalid" });
-        if (invitation.teamId && invitation.roleId) {
-          teamId = invitation.teamId;
-          if (await tx.membership.findUnique({ where: { teamId_userId: { teamId: invitation.teamId, userId } } })) {
-            throw new Refused({ outcome: "already_member", teamId: invitation.teamId });
+      return db
+        .$transaction(async (tx) => {
+          const used = await tx.invitation.updateManyAndReturn({ where: { tokenHash, ...live(at) }, data: { acceptedAt: at } });
+          const invitation = used[0];
+          if (!invitation) throw new Refused({ outcome: "invalid" });
+          if (invitation.teamId && invitation.roleId) {
+            teamId = invitation.teamId;
+            if (await tx.membership.findUnique({ where: { teamId_userId: { teamId: invitation.teamId, userId } } })) {
+              throw new Refused({ outcome: "already_member", teamId: invitation.teamId });
+            }
+            await tx.membership.create({ data: { teamId: invitation.teamId, userId, roleId: invitation.roleId } });
+            return { outcome: "joined", invitation, teamId: invitation.teamId, roleId: invitation.roleId } as const;
           }
-          await tx.membership.create({ data: { teamId: invitation.teamId, userId, roleId: invitation.roleId } });
-          return { outcome: "joined", invitation, teamId: invitation.teamId, roleId: invitation.roleId } as const;
-        }
-        if (!invitation.systemRole) throw new Refused({ outcome: "invalid" });
-        // at most one system role per user: only a user without one takes it
-        const { count } = await tx.user.updateMany({ where: { id: userId, systemRole: null }, data: { systemRole: invitation.systemRole } });
-        if (count !== 1) throw new Refused({ outcome: "already_admin" });
-        return { outcome: "system_role_set", invitation, systemRole: invitation.systemRole } as const;
-      }).catch((err: unknown) => {
-        if (err instanceof Refused) return err.result;
-        // joined in parallel (another invitation to the same team): the unique membership refused this one
-        if (teamId && (err as { code?: string }).code === "P2002") return { outcome: "already_member", teamId } as const;
-        throw err;
-      });
+          if (!invitation.systemRole) throw new Refused({ outcome: "invalid" });
+          // at most one system role per user: only a user without one takes it
+          const { count } = await tx.user.updateMany({
+            where: { id: userId, systemRole: null },
+            data: { systemRole: invitation.systemRole },
+          });
+          if (count !== 1) throw new Refused({ outcome: "already_admin" });
+          return { outcome: "system_role_set", invitation, systemRole: invitation.systemRole } as const;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof Refused) return err.result;
+          // joined in parallel (another invitation to the same team): the unique membership refused this one
+          if (teamId && (err as { code?: string }).code === "P2002") return { outcome: "already_member", teamId } as const;
+          throw err;
+        });
     },
   };
 }

@@ -37,7 +37,12 @@ export async function countDeviceCodeLogins(db: PrismaClient, from: Date, to: Da
  * sessions started in the range that are over by `now`: ended (ended_at), or past their absolute expiry without
  * an end recorded (expires_at). A session never outlives expires_at, so a late-recorded end is capped there.
  */
-export async function sessionDurations(db: PrismaClient, from: Date, to: Date, now: Date): Promise<{ sessions: number; averageSeconds: number | null }> {
+export async function sessionDurations(
+  db: PrismaClient,
+  from: Date,
+  to: Date,
+  now: Date,
+): Promise<{ sessions: number; averageSeconds: number | null }> {
   const [row] = await db.$queryRaw<{ sessions: number; avg: number | null }[]>`
     SELECT count(*)::int AS sessions,
            avg(extract(epoch FROM least(coalesce(ended_at, expires_at), expires_at) - started_at))::float8 AS avg
@@ -51,7 +56,12 @@ export async function sessionDurations(db: PrismaClient, from: Date, to: Date, n
  * sign-ins per bucket: every bucket [start, start + step) from `from` up to `to` (the last may be cut by `to`),
  * empty ones included with zeros; succeeded = login.succeeded, failed = login.failed + login.second_factor_failed
  */
-export async function loginSeries(db: PrismaClient, from: Date, to: Date, bucket: Bucket): Promise<{ start: Date; succeeded: number; failed: number }[]> {
+export async function loginSeries(
+  db: PrismaClient,
+  from: Date,
+  to: Date,
+  bucket: Bucket,
+): Promise<{ start: Date; succeeded: number; failed: number }[]> {
   const step = STEP[bucket];
   return db.$queryRaw<{ start: Date; succeeded: number; failed: number }[]>`
     SELECT b.start, coalesce(c.succeeded, 0)::int AS succeeded, coalesce(c.failed, 0)::int AS failed

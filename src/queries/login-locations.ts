@@ -4,7 +4,12 @@ import type { PrismaClient } from "../generated/prisma/client.ts";
 import type { Sql } from "../db/sql.ts";
 
 export type LoginLocationRow = {
-  ip: string; network: string; countryCode: string | null; latitude: number | null; longitude: number | null; createdAt: Date;
+  ip: string;
+  network: string;
+  countryCode: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  createdAt: Date;
 };
 
 export function createLoginLocationQueries(db: PrismaClient, sql: Sql) {
@@ -13,9 +18,13 @@ export function createLoginLocationQueries(db: PrismaClient, sql: Sql) {
 
     /** the user's sign-ins since `since`, newest first, at most `limit` (read at every sign-in: a prepared statement) */
     recent: (userId: string, since: Date, limit: number): Promise<LoginLocationRow[]> =>
-      sql.rows<LoginLocationRow>("recent-login-locations", `
+      sql.rows<LoginLocationRow>(
+        "recent-login-locations",
+        `
         SELECT ip, network, country_code AS "countryCode", latitude, longitude, created_at AS "createdAt" FROM login_locations
-        WHERE user_id = $1::uuid AND created_at >= $2::timestamp ORDER BY created_at DESC LIMIT $3`, [userId, since.toISOString(), limit]),
+        WHERE user_id = $1::uuid AND created_at >= $2::timestamp ORDER BY created_at DESC LIMIT $3`,
+        [userId, since.toISOString(), limit],
+      ),
 
     /** forgets the user's sign-ins older than `before` (they no longer count for the rules) */
     pruneBefore: (userId: string, before: Date) => db.loginLocation.deleteMany({ where: { userId, createdAt: { lt: before } } }),

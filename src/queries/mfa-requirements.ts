@@ -18,7 +18,11 @@ export function createMfaRequirementQueries(db: PrismaClient, sql: Sql) {
   return {
     /** why this user must have a second factor: "role:<key>", "team:<slug>" (empty: nothing requires one) */
     async requiredBy(userId: string): Promise<string[]> {
-      const rows = await sql.rows<{ requiredBy: string[] }>("mfa-required-by", `SELECT ${MFA_REQUIRED_BY_SQL("u")} AS "requiredBy" FROM users u WHERE u.id = $1::uuid`, [userId]);
+      const rows = await sql.rows<{ requiredBy: string[] }>(
+        "mfa-required-by",
+        `SELECT ${MFA_REQUIRED_BY_SQL("u")} AS "requiredBy" FROM users u WHERE u.id = $1::uuid`,
+        [userId],
+      );
       return rows[0]?.requiredBy ?? [];
     },
 
@@ -42,8 +46,10 @@ export function createMfaRequirementQueries(db: PrismaClient, sql: Sql) {
       });
     },
 
-    systemRoleFlag: async (key: string): Promise<boolean | null> => (await db.systemRole.findUnique({ where: { key }, select: { requireMfa: true } }))?.requireMfa ?? null,
-    teamFlag: async (teamId: string): Promise<boolean | null> => (await db.team.findUnique({ where: { id: teamId }, select: { requireMfa: true } }))?.requireMfa ?? null,
+    systemRoleFlag: async (key: string): Promise<boolean | null> =>
+      (await db.systemRole.findUnique({ where: { key }, select: { requireMfa: true } }))?.requireMfa ?? null,
+    teamFlag: async (teamId: string): Promise<boolean | null> =>
+      (await db.team.findUnique({ where: { id: teamId }, select: { requireMfa: true } }))?.requireMfa ?? null,
   };
 }
 

@@ -27,17 +27,44 @@ export type ClaimedMessage = { id: string; kind: OutboxKind; recipient: string; 
 
 /** a row as administrators see it: everything but the payload */
 export type OutboxEntry = {
-  id: string; kind: string; recipient: string; topic: string; status: string; attempts: number;
-  nextAttemptAt: Date; lastError: string | null; createdAt: Date; deadAt: Date | null;
+  id: string;
+  kind: string;
+  recipient: string;
+  topic: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  deadAt: Date | null;
 };
 
 export type OutboxDepthRow = { kind: string; status: string; count: number; oldest: Date };
 
-const ENTRY = { id: true, kind: true, recipient: true, topic: true, status: true, attempts: true, nextAttemptAt: true, lastError: true, createdAt: true, deadAt: true } as const;
+const ENTRY = {
+  id: true,
+  kind: true,
+  recipient: true,
+  topic: true,
+  status: true,
+  attempts: true,
+  nextAttemptAt: true,
+  lastError: true,
+  createdAt: true,
+  deadAt: true,
+} as const;
 
 const rowOf = (m: NewOutboxMessage) => ({
-  id: m.id, kind: m.kind, recipient: m.recipient, topic: m.topic, payload: m.payload, dedupeKey: m.dedupeKey, createdAt: m.createdAt,
-  nextAttemptAt: m.nextAttemptAt ?? m.createdAt, attempts: m.attempts ?? 0, lastError: m.lastError ?? null,
+  id: m.id,
+  kind: m.kind,
+  recipient: m.recipient,
+  topic: m.topic,
+  payload: m.payload,
+  dedupeKey: m.dedupeKey,
+  createdAt: m.createdAt,
+  nextAttemptAt: m.nextAttemptAt ?? m.createdAt,
+  attempts: m.attempts ?? 0,
+  lastError: m.lastError ?? null,
 });
 
 /** writes messages in the caller's transaction (a registration, a reset request): as durable as the event itself */
@@ -62,7 +89,9 @@ export function createOutboxQueries(db: PrismaClient) {
       RETURNING id::text AS id, kind, recipient, topic, payload, attempts`,
 
     /** sent: the row goes */
-    delivered: async (id: string) => { await db.outboxMessage.deleteMany({ where: { id } }); },
+    delivered: async (id: string) => {
+      await db.outboxMessage.deleteMany({ where: { id } });
+    },
 
     /** a failed attempt: try again at `retryAt`, or (null) give up; only while the row is still this attempt's */
     failed: async (id: string, attempt: number, error: string, retryAt: Date | null, now: Date) => {
@@ -73,7 +102,11 @@ export function createOutboxQueries(db: PrismaClient) {
     },
 
     /** newest first, after the (createdAt, id) position */
-    list: (filter: { status?: OutboxStatus; kind?: OutboxKind }, after: { createdAt: Date; id: string } | null, take: number): Promise<OutboxEntry[]> =>
+    list: (
+      filter: { status?: OutboxStatus; kind?: OutboxKind },
+      after: { createdAt: Date; id: string } | null,
+      take: number,
+    ): Promise<OutboxEntry[]> =>
       db.outboxMessage.findMany({
         select: ENTRY,
         where: {
@@ -89,11 +122,21 @@ export function createOutboxQueries(db: PrismaClient) {
 
     /** a dead letter back to pending with fresh attempts, due at `now`; false when it is not a dead letter (any more) */
     revive: async (id: string, now: Date) =>
-      (await db.outboxMessage.updateMany({ where: { id, status: "dead" }, data: { status: "pending", attempts: 0, nextAttemptAt: now, deadAt: null } })).count === 1,
+      (
+        await db.outboxMessage.updateMany({
+          where: { id, status: "dead" },
+          data: { status: "pending", attempts: 0, nextAttemptAt: now, deadAt: null },
+        })
+      ).count === 1,
 
     /** every dead letter (of a kind) back to pending; how many */
     reviveAll: async (now: Date, kind?: OutboxKind) =>
-      (await db.outboxMessage.updateMany({ where: { status: "dead", ...(kind ? { kind } : {}) }, data: { status: "pending", attempts: 0, nextAttemptAt: now, deadAt: null } })).count,
+      (
+        await db.outboxMessage.updateMany({
+          where: { status: "dead", ...(kind ? { kind } : {}) },
+          data: { status: "pending", attempts: 0, nextAttemptAt: now, deadAt: null },
+        })
+      ).count,
 
     /** deletes a dead letter; false when it is not one */
     discard: async (id: string) => (await db.outboxMessage.deleteMany({ where: { id, status: "dead" } })).count === 1,

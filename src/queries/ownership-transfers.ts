@@ -28,23 +28,31 @@ export function createOwnershipTransferQueries(db: PrismaClient) {
 
     /** cancels the team's pending transfers (all of them, or only those to `toUserId`); how many */
     cancel: async (teamId: string, at: Date, toUserId?: string): Promise<number> => {
-      const { count } = await db.ownershipTransfer.updateMany({ where: { teamId, ...(toUserId ? { toUserId } : {}), ...live(at) }, data: { cancelledAt: at } });
+      const { count } = await db.ownershipTransfer.updateMany({
+        where: { teamId, ...(toUserId ? { toUserId } : {}), ...live(at) },
+        data: { cancelledAt: at },
+      });
       return count;
     },
 
     /** `userId` accepts: the link is used and the roles swap together, or nothing happens */
     accept: (tokenHash: string, userId: string, at: Date): Promise<AcceptTransferResult> =>
-      db.$transaction(async (tx) => {
-        const used = await tx.ownershipTransfer.updateManyAndReturn({ where: { tokenHash, toUserId: userId, ...live(at) }, data: { acceptedAt: at } });
-        const transfer = used[0];
-        if (!transfer) return { outcome: "invalid" } as const;
-        // the Owner changed, or the new Owner left, since the transfer started: roll back, the link stays unused
-        if (!(await swapOwnerIn(tx, transfer.teamId, transfer.fromUserId, transfer.toUserId))) throw new Refused();
-        return { outcome: "accepted", transfer } as const;
-      }).catch((err: unknown) => {
-        if (err instanceof Refused || err instanceof OwnerSwapAborted) return { outcome: "invalid" } as const;
-        throw err;
-      }),
+      db
+        .$transaction(async (tx) => {
+          const used = await tx.ownershipTransfer.updateManyAndReturn({
+            where: { tokenHash, toUserId: userId, ...live(at) },
+            data: { acceptedAt: at },
+          });
+          const transfer = used[0];
+          if (!transfer) return { outcome: "invalid" } as const;
+          // the Owner changed, or the new Owner left, since the transfer started: roll back, the link stays unused
+          if (!(await swapOwnerIn(tx, transfer.teamId, transfer.fromUserId, transfer.toUserId))) throw new Refused();
+          return { outcome: "accepted", transfer } as const;
+        })
+        .catch((err: unknown) => {
+          if (err instanceof Refused || err instanceof OwnerSwapAborted) return { outcome: "invalid" } as const;
+          throw err;
+        }),
   };
 }
 

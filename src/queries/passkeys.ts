@@ -7,8 +7,19 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 import { trimmedAudit, type NewAuditEvent } from "./audit-events.ts";
 
 export type PasskeyRow = {
-  id: string; userId: string; credentialId: string; publicKey: Uint8Array; counter: bigint; transports: string[];
-  deviceType: string; backedUp: boolean; attachment: string | null; aaguid: string; name: string; createdAt: Date; lastUsedAt: Date | null;
+  id: string;
+  userId: string;
+  credentialId: string;
+  publicKey: Uint8Array;
+  counter: bigint;
+  transports: string[];
+  deviceType: string;
+  backedUp: boolean;
+  attachment: string | null;
+  aaguid: string;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
 };
 
 export type NewPasskey = Omit<PasskeyRow, "id" | "createdAt" | "lastUsedAt">;
@@ -27,7 +38,8 @@ export function createPasskeyQueries(db: PrismaClient) {
       }),
 
     /** the user's passkeys, oldest first */
-    listFor: (userId: string): Promise<PasskeyRow[]> => db.passkey.findMany({ where: { userId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+    listFor: (userId: string): Promise<PasskeyRow[]> =>
+      db.passkey.findMany({ where: { userId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
 
     countFor: (userId: string): Promise<number> => db.passkey.count({ where: { userId } }),
 
@@ -43,7 +55,12 @@ export function createPasskeyQueries(db: PrismaClient) {
      * deletes one passkey of this user with its audit event, in one transaction; the row, "last_factor" when
      * `keepAFactor` and it is the last way in of an account without a password, or null when there was none
      */
-    remove: async (userId: string, id: string, event: (row: PasskeyRow) => NewAuditEvent, keepAFactor = false): Promise<PasskeyRow | "last_factor" | null> =>
+    remove: async (
+      userId: string,
+      id: string,
+      event: (row: PasskeyRow) => NewAuditEvent,
+      keepAFactor = false,
+    ): Promise<PasskeyRow | "last_factor" | null> =>
       db.$transaction(async (tx) => {
         await lockUser(tx, userId);
         const row = await tx.passkey.findFirst({ where: { id, userId } });
@@ -65,7 +82,10 @@ export function createPasskeyQueries(db: PrismaClient) {
     removePassword: async (userId: string, at: Date, event: NewAuditEvent): Promise<boolean> =>
       db.$transaction(async (tx) => {
         await lockUser(tx, userId);
-        const changed = await tx.user.updateMany({ where: { id: userId, passwordHash: { not: null }, passkeys: { some: {} } }, data: { passwordHash: null, passwordChangedAt: at } });
+        const changed = await tx.user.updateMany({
+          where: { id: userId, passwordHash: { not: null }, passkeys: { some: {} } },
+          data: { passwordHash: null, passwordChangedAt: at },
+        });
         if (changed.count !== 1) return false;
         await tx.auditEvent.create({ data: trimmedAudit(event) });
         return true;

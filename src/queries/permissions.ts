@@ -9,9 +9,15 @@ export function createPermissionQueries(db: PrismaClient) {
     /** writes a registration; returns the codes that were new (so their default roles can be granted once) */
     upsertMany: (rows: { code: string; label: string; tab: string; owner: string; defaultRoles: string[] }[]) =>
       db.$transaction(async (tx) => {
-        const existing = new Set((await tx.permission.findMany({ where: { code: { in: rows.map((r) => r.code) } }, select: { code: true } })).map((r) => r.code));
+        const existing = new Set(
+          (await tx.permission.findMany({ where: { code: { in: rows.map((r) => r.code) } }, select: { code: true } })).map((r) => r.code),
+        );
         for (const row of rows) {
-          await tx.permission.upsert({ where: { code: row.code }, create: row, update: { label: row.label, tab: row.tab, owner: row.owner, defaultRoles: row.defaultRoles } });
+          await tx.permission.upsert({
+            where: { code: row.code },
+            create: row,
+            update: { label: row.label, tab: row.tab, owner: row.owner, defaultRoles: row.defaultRoles },
+          });
         }
         return rows.filter((r) => !existing.has(r.code));
       }),
@@ -37,16 +43,26 @@ export function createPermissionQueries(db: PrismaClient) {
      * `expected`: what the caller checked (the user's role then, the new role's grants then); "changed" and
      * nothing written when either moved since
      */
-    setUserSystemRole: (userId: string, key: string | null, keep: string, expected?: { current: string | null; grants: readonly string[] | null }) =>
+    setUserSystemRole: (
+      userId: string,
+      key: string | null,
+      keep: string,
+      expected?: { current: string | null; grants: readonly string[] | null },
+    ) =>
       db.$transaction(async (tx) => {
         await tx.$executeRaw`SELECT pg_advisory_xact_lock(4711002)`;
         const user = await tx.user.findUnique({ where: { id: userId }, select: { systemRole: true } });
         if (!user) return { outcome: "not_found" as const };
         if (expected) {
           const role = key !== null ? await tx.systemRole.findUnique({ where: { key } }) : null;
-          if (user.systemRole !== expected.current || (key !== null && (!role || !sameGrants(role.permissions, expected.grants ?? [])))) return { outcome: "changed" as const };
+          if (user.systemRole !== expected.current || (key !== null && (!role || !sameGrants(role.permissions, expected.grants ?? []))))
+            return { outcome: "changed" as const };
         }
-        if (user.systemRole === keep && key !== keep && !(await tx.user.count({ where: { systemRole: keep, disabled: false, id: { not: userId } } }))) {
+        if (
+          user.systemRole === keep &&
+          key !== keep &&
+          !(await tx.user.count({ where: { systemRole: keep, disabled: false, id: { not: userId } } }))
+        ) {
           return { outcome: "last" as const };
         }
         await tx.user.update({ where: { id: userId }, data: { systemRole: key } });
@@ -57,4 +73,5 @@ export function createPermissionQueries(db: PrismaClient) {
 
 export type PermissionQueries = ReturnType<typeof createPermissionQueries>;
 
-const sameGrants = (a: readonly string[], b: readonly string[]) => a.length === b.length && [...a].sort().every((g, i) => g === [...b].sort()[i]);
+const sameGrants = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && [...a].sort().every((g, i) => g === [...b].sort()[i]);

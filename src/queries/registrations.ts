@@ -13,7 +13,14 @@ import { insertOutbox, type NewOutboxMessage } from "./outbox.ts";
 import type { NewVirtuozzoLink } from "./virtuozzo-links.ts";
 
 export type NewRegistration = {
-  user: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; locale?: string | null };
+  user: {
+    email: string;
+    emailNormalized: string;
+    username: string;
+    usernameNormalized: string;
+    passwordHash: string;
+    locale?: string | null;
+  };
   /** the first-run administrator: created only while no account has a system role (one wins a race) */
   systemRole?: string;
   team?: { name: string; slug: string; roles: { key: string; name: string; permissions: string[] }[] };
@@ -59,9 +66,14 @@ export function createRegistrationQueries(db: PrismaClient) {
     create: (r: NewRegistration): Promise<CreatedRegistration> => db.$transaction((tx) => write(tx, r)),
     /** the same statements as `create`, rolled back (give it an address, username and team slug no one has) */
     async rehearse(r: NewRegistration): Promise<void> {
-      await db.$transaction(async (tx) => { await write(tx, r); throw new Rehearsal(); }).catch((err: unknown) => {
-        if (!(err instanceof Rehearsal)) throw err;
-      });
+      await db
+        .$transaction(async (tx) => {
+          await write(tx, r);
+          throw new Rehearsal();
+        })
+        .catch((err: unknown) => {
+          if (!(err instanceof Rehearsal)) throw err;
+        });
     },
   };
 }

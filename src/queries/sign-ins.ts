@@ -21,16 +21,32 @@ export function createSignInQueries(sql: Sql) {
       let placed = "";
       const loc = s.location?.row;
       if (loc) {
-        params.push(loc.ip, loc.network, loc.countryCode, loc.latitude, loc.longitude, loc.createdAt.toISOString(), s.location!.pruneBefore.toISOString());
+        params.push(
+          loc.ip,
+          loc.network,
+          loc.countryCode,
+          loc.latitude,
+          loc.longitude,
+          loc.createdAt.toISOString(),
+          s.location!.pruneBefore.toISOString(),
+        );
         placed = `, placed AS (
             INSERT INTO login_locations (user_id, ip, network, country_code, latitude, longitude, created_at)
             VALUES ($2::uuid, $3, $4, $5, $6::float8, $7::float8, $8::timestamp)
           ), pruned AS (DELETE FROM login_locations WHERE user_id = $2::uuid AND created_at < $9::timestamp)`;
       }
-      const rows = s.events.map((e) => { const v = auditValues(params.length); params.push(...auditParams(e, now)); return v; });
-      await sql.run(`finish-sign-in-${s.events.length}${loc ? "-placed" : ""}`, `
+      const rows = s.events.map((e) => {
+        const v = auditValues(params.length);
+        params.push(...auditParams(e, now));
+        return v;
+      });
+      await sql.run(
+        `finish-sign-in-${s.events.length}${loc ? "-placed" : ""}`,
+        `
         WITH signed_in AS (UPDATE users SET last_login_at = $1::timestamp WHERE id = $2::uuid)${placed}
-        INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${rows.join(", ")}`, params);
+        INSERT INTO audit_events (${AUDIT_COLUMNS}) VALUES ${rows.join(", ")}`,
+        params,
+      );
     },
   };
 }

@@ -35,7 +35,8 @@ export function createSigningKeyQueries(db: PrismaClient) {
         await tx.signingKey.create({ data: { ...fresh, state: next ? "next" : "current", activatedAt: next ? null : at } });
         return next?.id ?? fresh.id;
       }),
-    retireExpired: (at: Date) => db.signingKey.updateMany({ where: { state: "previous", retireAfter: { lte: at } }, data: { state: "retired" } }),
+    retireExpired: (at: Date) =>
+      db.signingKey.updateMany({ where: { state: "previous", retireAfter: { lte: at } }, data: { state: "retired" } }),
   };
 }
 

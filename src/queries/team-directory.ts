@@ -4,7 +4,11 @@ import type { PrismaClient, Prisma } from "../generated/prisma/client.ts";
 
 export type TeamSearch = { query?: string; after?: { createdAt: Date; id: string }; take: number };
 export type TeamListing = {
-  id: string; name: string; slug: string; createdAt: Date; memberCount: number;
+  id: string;
+  name: string;
+  slug: string;
+  createdAt: Date;
+  memberCount: number;
   owner: { id: string; username: string; email: string; name: string | null } | null;
 };
 
@@ -23,11 +27,19 @@ export function createTeamDirectoryQueries(db: PrismaClient) {
         take: s.take,
         include: {
           _count: { select: { memberships: true } },
-          memberships: { where: { role: { key: "owner" } }, take: 1, include: { user: { select: { id: true, username: true, email: true, name: true } } } },
+          memberships: {
+            where: { role: { key: "owner" } },
+            take: 1,
+            include: { user: { select: { id: true, username: true, email: true, name: true } } },
+          },
         },
       });
       return rows.map((t) => ({
-        id: t.id, name: t.name, slug: t.slug, createdAt: t.createdAt, memberCount: t._count.memberships,
+        id: t.id,
+        name: t.name,
+        slug: t.slug,
+        createdAt: t.createdAt,
+        memberCount: t._count.memberships,
         owner: t.memberships[0]?.user ?? null,
       }));
     },

@@ -6,25 +6,43 @@ import type { Prisma, PrismaClient } from "../generated/prisma/client.ts";
 export type GroupRole = { group: string; role: string };
 
 export type TeamDomainRow = {
-  id: string; teamId: string; domain: string; verificationToken: string; verifiedAt: Date | null; connectorId: string | null;
-  ssoRequired: boolean; defaultRoleKey: string | null; groupRoles: GroupRole[]; createdById: string | null; createdAt: Date; updatedAt: Date;
+  id: string;
+  teamId: string;
+  domain: string;
+  verificationToken: string;
+  verifiedAt: Date | null;
+  connectorId: string | null;
+  ssoRequired: boolean;
+  defaultRoleKey: string | null;
+  groupRoles: GroupRole[];
+  createdById: string | null;
+  createdAt: Date;
+  updatedAt: Date;
 };
 export type TeamDomainChange = Partial<Pick<TeamDomainRow, "connectorId" | "ssoRequired" | "defaultRoleKey" | "groupRoles">>;
 
-const asRow = (r: Omit<TeamDomainRow, "groupRoles"> & { groupRoles: unknown }): TeamDomainRow =>
-  ({ ...r, groupRoles: Array.isArray(r.groupRoles) ? (r.groupRoles as GroupRole[]) : [] });
+const asRow = (r: Omit<TeamDomainRow, "groupRoles"> & { groupRoles: unknown }): TeamDomainRow => ({
+  ...r,
+  groupRoles: Array.isArray(r.groupRoles) ? (r.groupRoles as GroupRole[]) : [],
+});
 
 /** what a just-in-time membership did: made it, changed its role (from), or nothing */
-export type MembershipChange = { outcome: "joined"; role: string } | { outcome: "changed"; from: string; role: string } | { outcome: "unchanged" };
+export type MembershipChange =
+  { outcome: "joined"; role: string } | { outcome: "changed"; from: string; role: string } | { outcome: "unchanged" };
 
 export function createTeamDomainQueries(db: PrismaClient) {
   return {
     listOf: async (teamId: string): Promise<TeamDomainRow[]> =>
       (await db.teamDomain.findMany({ where: { teamId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })).map(asRow),
-    find: async (teamId: string, id: string): Promise<TeamDomainRow | null> => ((r) => (r ? asRow(r) : null))(await db.teamDomain.findFirst({ where: { id, teamId } })),
+    find: async (teamId: string, id: string): Promise<TeamDomainRow | null> =>
+      ((r) => (r ? asRow(r) : null))(await db.teamDomain.findFirst({ where: { id, teamId } })),
     /** throws P2002 when the team already has this domain */
-    create: async (data: { teamId: string; domain: string; verificationToken: string; createdById: string | null }): Promise<TeamDomainRow> =>
-      asRow(await db.teamDomain.create({ data })),
+    create: async (data: {
+      teamId: string;
+      domain: string;
+      verificationToken: string;
+      createdById: string | null;
+    }): Promise<TeamDomainRow> => asRow(await db.teamDomain.create({ data })),
     /** the row that verified `domain` (any team), or null */
     findVerified: async (domain: string): Promise<TeamDomainRow | null> =>
       ((r) => (r ? asRow(r) : null))(await db.teamDomain.findFirst({ where: { domain, verifiedAt: { not: null } } })),
@@ -35,10 +53,16 @@ export function createTeamDomainQueries(db: PrismaClient) {
         select: { domain: true, ssoRequired: true, connectorId: true },
       }),
     /** throws P2002 when another team verified the domain in between (the partial unique index) */
-    markVerified: async (id: string, at: Date): Promise<TeamDomainRow> => asRow(await db.teamDomain.update({ where: { id }, data: { verifiedAt: at } })),
+    markVerified: async (id: string, at: Date): Promise<TeamDomainRow> =>
+      asRow(await db.teamDomain.update({ where: { id }, data: { verifiedAt: at } })),
     update: async (id: string, data: TeamDomainChange): Promise<TeamDomainRow> => {
       const { groupRoles, ...rest } = data;
-      return asRow(await db.teamDomain.update({ where: { id }, data: { ...rest, ...(groupRoles ? { groupRoles: groupRoles as unknown as Prisma.InputJsonValue } : {}) } }));
+      return asRow(
+        await db.teamDomain.update({
+          where: { id },
+          data: { ...rest, ...(groupRoles ? { groupRoles: groupRoles as unknown as Prisma.InputJsonValue } : {}) },
+        }),
+      );
     },
     remove: async (teamId: string, id: string): Promise<boolean> => (await db.teamDomain.deleteMany({ where: { id, teamId } })).count > 0,
 

@@ -3,11 +3,26 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
 
 export type TrustedDeviceRow = {
-  id: string; userId: string; tokenHash: string; label: string; ip: string | null; countryCode: string | null;
-  createdAt: Date; lastUsedAt: Date; expiresAt: Date; revokedAt: Date | null;
+  id: string;
+  userId: string;
+  tokenHash: string;
+  label: string;
+  ip: string | null;
+  countryCode: string | null;
+  createdAt: Date;
+  lastUsedAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
 };
 
-export type NewTrustedDevice = { userId: string; tokenHash: string; label: string; ip: string | null; countryCode: string | null; expiresAt: Date };
+export type NewTrustedDevice = {
+  userId: string;
+  tokenHash: string;
+  label: string;
+  ip: string | null;
+  countryCode: string | null;
+  expiresAt: Date;
+};
 
 export function createTrustedDeviceQueries(db: PrismaClient) {
   const live = (at: Date) => ({ revokedAt: null, expiresAt: { gt: at } });
@@ -27,7 +42,15 @@ export function createTrustedDeviceQueries(db: PrismaClient) {
         return tx.trustedDevice.upsert({
           where: { userId_tokenHash: { userId: data.userId, tokenHash: data.tokenHash } },
           create: { ...data, createdAt: at, lastUsedAt: at },
-          update: { label: data.label, ip: data.ip, countryCode: data.countryCode, expiresAt: data.expiresAt, createdAt: at, lastUsedAt: at, revokedAt: null },
+          update: {
+            label: data.label,
+            ip: data.ip,
+            countryCode: data.countryCode,
+            expiresAt: data.expiresAt,
+            createdAt: at,
+            lastUsedAt: at,
+            revokedAt: null,
+          },
         });
       }),
 

@@ -7,8 +7,19 @@ export type { UserSession };
 
 /** what a sign-in writes: the device, place and lifetime of the session as it is now; the client it signed in to, if any */
 export type SessionSignIn = {
-  id: string; userId: string; ip: string | null; userAgent: string | null; browser: string | null; os: string | null; deviceType: string | null;
-  countryCode: string | null; city: string | null; remember: boolean; clientId: string | null; startedAt: Date; expiresAt: Date;
+  id: string;
+  userId: string;
+  ip: string | null;
+  userAgent: string | null;
+  browser: string | null;
+  os: string | null;
+  deviceType: string | null;
+  countryCode: string | null;
+  city: string | null;
+  remember: boolean;
+  clientId: string | null;
+  startedAt: Date;
+  expiresAt: Date;
 };
 /** add: one more client for the row as it is; restart: new device details and lifetime (keepClients: same user's row) */
 export type SignInMode = { restart: false } | { restart: true; keepClients: boolean };
@@ -36,9 +47,13 @@ export function createUserSessionQueries(db: PrismaClient, sql: Sql) {
 
     /** one more client for the user's live row (one statement); false when there is no such row */
     addClient: async (id: string, userId: string, clientId: string): Promise<boolean> =>
-      (await sql.run("session-add-client", `
+      (await sql.run(
+        "session-add-client",
+        `
         UPDATE user_sessions SET clients = CASE WHEN $3 = ANY(clients) THEN clients ELSE array_append(clients, $3) END
-        WHERE id = $1 AND user_id = $2::uuid AND ended_at IS NULL`, [id, userId, clientId])) === 1,
+        WHERE id = $1 AND user_id = $2::uuid AND ended_at IS NULL`,
+        [id, userId, clientId],
+      )) === 1,
 
     /**
      * a fresh sign-in of this session (one statement, race-free), audited by `event` in the same statement: the row
@@ -46,7 +61,9 @@ export function createUserSessionQueries(db: PrismaClient, sql: Sql) {
      * stay (the new one added), any other row's clients are replaced by the new one
      */
     async startSignIn(row: SessionSignIn, event: NewAuditEvent): Promise<Date> {
-      const [saved] = await sql.rows<{ expiresAt: Date }>("session-start", `
+      const [saved] = await sql.rows<{ expiresAt: Date }>(
+        "session-start",
+        `
         WITH saved AS (
           INSERT INTO user_sessions (id, user_id, ip, user_agent, browser, os, device_type, country_code, city, remember, clients, started_at, last_active_at, expires_at)
           VALUES ($1, $2::uuid, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $11::text IS NULL THEN '{}'::text[] ELSE ARRAY[$11::text] END, $12::timestamp, $12::timestamp, $13::timestamp)
@@ -62,10 +79,24 @@ export function createUserSessionQueries(db: PrismaClient, sql: Sql) {
         ), audited AS (
           INSERT INTO audit_events (${AUDIT_COLUMNS}) SELECT ${auditValues(13).slice(1, -1)} FROM saved
         )
-        SELECT expires_at AS "expiresAt" FROM saved`, [
-        row.id, row.userId, row.ip, row.userAgent, row.browser, row.os, row.deviceType, row.countryCode, row.city, row.remember, row.clientId,
-        row.startedAt.toISOString(), row.expiresAt.toISOString(), ...auditParams(event, new Date().toISOString()),
-      ]);
+        SELECT expires_at AS "expiresAt" FROM saved`,
+        [
+          row.id,
+          row.userId,
+          row.ip,
+          row.userAgent,
+          row.browser,
+          row.os,
+          row.deviceType,
+          row.countryCode,
+          row.city,
+          row.remember,
+          row.clientId,
+          row.startedAt.toISOString(),
+          row.expiresAt.toISOString(),
+          ...auditParams(event, new Date().toISOString()),
+        ],
+      );
       return saved!.expiresAt;
     },
 
@@ -79,7 +110,10 @@ export function createUserSessionQueries(db: PrismaClient, sql: Sql) {
     /** marks rows ended (only those not already ended: the first reason stays); returns how many */
     async markEnded(ids: string[], reason: string, at: Date, userId?: string): Promise<number> {
       if (!ids.length) return 0;
-      const { count } = await db.userSession.updateMany({ where: { id: { in: ids }, endedAt: null, ...(userId ? { userId } : {}) }, data: { endedAt: at, endReason: reason } });
+      const { count } = await db.userSession.updateMany({
+        where: { id: { in: ids }, endedAt: null, ...(userId ? { userId } : {}) },
+        data: { endedAt: at, endReason: reason },
+      });
       return count;
     },
   };

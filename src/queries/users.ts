@@ -16,22 +16,55 @@ export const isSignInUser = (user: User): user is SignInUser => "hasPasskey" in 
 
 /** what the admin area may show about a user: no password hash, no TOTP secret */
 export const SAFE_USER_FIELDS = {
-  id: true, email: true, username: true, name: true, emailVerified: true, disabled: true, disabledAt: true,
-  systemRole: true, lastLoginAt: true, createdAt: true, totpEnabledAt: true, passwordChangedAt: true,
+  id: true,
+  email: true,
+  username: true,
+  name: true,
+  emailVerified: true,
+  disabled: true,
+  disabledAt: true,
+  systemRole: true,
+  lastLoginAt: true,
+  createdAt: true,
+  totpEnabledAt: true,
+  passwordChangedAt: true,
 } as const satisfies Prisma.UserSelect;
 export type SafeUser = Prisma.UserGetPayload<{ select: typeof SAFE_USER_FIELDS }>;
 
 /** the admin search: `query` (already lower-cased) is contained in the normalized email or username */
 export type UserSearch = { query?: string; teamId?: string; disabled?: boolean; after?: { createdAt: Date; id: string }; take: number };
 
-export type NewUser = { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean; systemRole?: string | null; name?: string | null; locale?: string | null };
+export type NewUser = {
+  email: string;
+  emailNormalized: string;
+  username: string;
+  usernameNormalized: string;
+  passwordHash: string;
+  emailVerified: boolean;
+  systemRole?: string | null;
+  name?: string | null;
+  locale?: string | null;
+};
 
 /** a new account, inside the caller's transaction (a registration's) or not; the first password starts the history (a later change may not repeat it) */
 export const insertUser = (db: Prisma.TransactionClient, data: NewUser) =>
-  db.user.create({ data: { ...data, emailVerifiedAt: data.emailVerified ? new Date() : null, passwordHistory: { create: { passwordHash: data.passwordHash } } } });
+  db.user.create({
+    data: {
+      ...data,
+      emailVerifiedAt: data.emailVerified ? new Date() : null,
+      passwordHistory: { create: { passwordHash: data.passwordHash } },
+    },
+  });
 
 /** an imported account: verified, no password (its owner sets one through a reset link), maybe a membership */
-export type ImportedUser = { email: string; emailNormalized: string; username: string; usernameNormalized: string; name: string | null; membership: { teamId: string; roleId: string } | null };
+export type ImportedUser = {
+  email: string;
+  emailNormalized: string;
+  username: string;
+  usernameNormalized: string;
+  name: string | null;
+  membership: { teamId: string; roleId: string } | null;
+};
 
 /** every column of a user row, named as Prisma names them (the sign-in's lookups run as plain prepared SQL) */
 const USER_COLUMNS = `id, email, email_normalized AS "emailNormalized", email_verified AS "emailVerified", email_verified_at AS "emailVerifiedAt",
@@ -50,18 +83,33 @@ export function createUserQueries(db: PrismaClient, sql: Sql) {
   return {
     /** the account a sign-in names (by id: only a UUID can match), with its sign-in facts in the same statement */
     findForSignIn: async (by: keyof typeof SIGN_IN_BY, value: string): Promise<SignInUser | null> =>
-      by === "id" && !UUID.test(value) ? null
-        : (await sql.rows<SignInUser>(`user-for-sign-in-by-${by}`, `SELECT ${SIGN_IN_COLUMNS} FROM users WHERE ${SIGN_IN_BY[by]} = $1`, [value]))[0] ?? null,
+      by === "id" && !UUID.test(value)
+        ? null
+        : ((
+            await sql.rows<SignInUser>(`user-for-sign-in-by-${by}`, `SELECT ${SIGN_IN_COLUMNS} FROM users WHERE ${SIGN_IN_BY[by]} = $1`, [
+              value,
+            ])
+          )[0] ?? null),
     // by id only a UUID can match (the column is uuid: anything else would be a Postgres error, not "none")
     findById: (id: string) => (UUID.test(id) ? one("user-by-id", "id", id) : Promise.resolve(null)),
     findByEmailNormalized: (emailNormalized: string) => one("user-by-email", "email_normalized", emailNormalized),
     findByUsernameNormalized: (usernameNormalized: string) => one("user-by-username", "username_normalized", usernameNormalized),
     create: (data: NewUser) => insertUser(db, data),
     /** bulk insert (imports, benchmark seeding); existing emails or usernames are skipped */
-    createMany: (rows: { email: string; emailNormalized: string; username: string; usernameNormalized: string; passwordHash: string; emailVerified: boolean }[]) =>
+    createMany: (
+      rows: {
+        email: string;
+        emailNormalized: string;
+        username: string;
+        usernameNormalized: string;
+        passwordHash: string;
+        emailVerified: boolean;
+      }[],
+    ) =>
       db.user.createMany({ data: rows.map((r) => ({ ...r, emailVerifiedAt: r.emailVerified ? new Date() : null })), skipDuplicates: true }),
     updatePasswordHash: (id: string, passwordHash: string) => db.user.update({ where: { id }, data: { passwordHash } }),
-    updateProfile: (id: string, data: { name?: string | null; locale?: string | null; timeZone?: string | null }) => db.user.update({ where: { id }, data }),
+    updateProfile: (id: string, data: { name?: string | null; locale?: string | null; timeZone?: string | null }) =>
+      db.user.update({ where: { id }, data }),
     countWithSystemRole: () => db.user.count({ where: { systemRole: { not: null } } }),
     /** newest first (created_at, then id, descending); `after` is the last row of the previous page */
     search: (s: UserSearch): Promise<SafeUser[]> => {
@@ -72,7 +120,12 @@ export function createUserQueries(db: PrismaClient, sql: Sql) {
       if (s.teamId) where.push({ memberships: { some: { teamId: s.teamId } } });
       if (s.disabled !== undefined) where.push({ disabled: s.disabled });
       if (s.after) where.push({ OR: [{ createdAt: { lt: s.after.createdAt } }, { createdAt: s.after.createdAt, id: { lt: s.after.id } }] });
-      return db.user.findMany({ where: { AND: where }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: s.take, select: SAFE_USER_FIELDS });
+      return db.user.findMany({
+        where: { AND: where },
+        orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+        take: s.take,
+        select: SAFE_USER_FIELDS,
+      });
     },
     findSafe: (id: string): Promise<SafeUser | null> => db.user.findUnique({ where: { id }, select: SAFE_USER_FIELDS }),
     /**
@@ -91,25 +144,43 @@ export function createUserQueries(db: PrismaClient, sql: Sql) {
           return { outcome: revoked.count ? ("updated" as const) : ("unchanged" as const) };
         }
         if (user.disabled === disabled) return { outcome: "unchanged" as const };
-        if (disabled && user.systemRole === keepRole && !(await tx.user.count({ where: { systemRole: keepRole, disabled: false, id: { not: userId } } }))) {
+        if (
+          disabled &&
+          user.systemRole === keepRole &&
+          !(await tx.user.count({ where: { systemRole: keepRole, disabled: false, id: { not: userId } } }))
+        ) {
           return { outcome: "last" as const };
         }
         // enabling an account pending deletion (services/account-deletion.ts) calls the deletion off
-        await tx.user.update({ where: { id: userId }, data: { disabled, disabledAt: disabled ? at : null, ...(disabled ? {} : { deletionDueAt: null }) } });
+        await tx.user.update({
+          where: { id: userId },
+          data: { disabled, disabledAt: disabled ? at : null, ...(disabled ? {} : { deletionDueAt: null }) },
+        });
         return { outcome: "updated" as const };
       }),
     /** all rows or none (one transaction); a unique email or username taken meanwhile throws P2002 */
     createImported: (rows: ImportedUser[], at: Date) =>
-      db.$transaction(async (tx) => {
-        const created: { id: string; email: string; username: string }[] = [];
-        for (const { membership, ...r } of rows) {
-          created.push(await tx.user.create({
-            data: { ...r, passwordHash: null, emailVerified: true, emailVerifiedAt: at, ...(membership ? { memberships: { create: membership } } : {}) },
-            select: { id: true, email: true, username: true },
-          }));
-        }
-        return created;
-      }, { timeout: 60_000 }),
+      db.$transaction(
+        async (tx) => {
+          const created: { id: string; email: string; username: string }[] = [];
+          for (const { membership, ...r } of rows) {
+            created.push(
+              await tx.user.create({
+                data: {
+                  ...r,
+                  passwordHash: null,
+                  emailVerified: true,
+                  emailVerifiedAt: at,
+                  ...(membership ? { memberships: { create: membership } } : {}),
+                },
+                select: { id: true, email: true, username: true },
+              }),
+            );
+          }
+          return created;
+        },
+        { timeout: 60_000 },
+      ),
   };
 }
 

@@ -3,8 +3,15 @@
 import type { PrismaClient } from "../generated/prisma/client.ts";
 
 export type VirtuozzoLinkRow = {
-  teamId: string; platformUrl: string; login: string; credential: string; groupType: string;
-  linkedById: string; clientIds: string[]; createdAt: Date; updatedAt: Date;
+  teamId: string;
+  platformUrl: string;
+  login: string;
+  credential: string;
+  groupType: string;
+  linkedById: string;
+  clientIds: string[];
+  createdAt: Date;
+  updatedAt: Date;
 };
 export type NewVirtuozzoLink = Pick<VirtuozzoLinkRow, "teamId" | "platformUrl" | "login" | "credential" | "groupType" | "linkedById">;
 

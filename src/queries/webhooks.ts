@@ -7,14 +7,32 @@ import { insertOutbox, type NewOutboxMessage } from "./outbox.ts";
 import { trimmedAudit, type NewAuditEvent } from "./audit-events.ts";
 
 export type WebhookEndpointRow = {
-  id: string; url: string; description: string; eventTypes: string[]; secret: string; previousSecret: string | null;
-  previousSecretUntil: Date | null; enabled: boolean; disabledReason: string | null; failureCount: number; createdAt: Date; updatedAt: Date;
+  id: string;
+  url: string;
+  description: string;
+  eventTypes: string[];
+  secret: string;
+  previousSecret: string | null;
+  previousSecretUntil: Date | null;
+  enabled: boolean;
+  disabledReason: string | null;
+  failureCount: number;
+  createdAt: Date;
+  updatedAt: Date;
 };
 
 /** an audit event as a webhook carries it */
 export type DispatchedAuditEvent = {
-  id: bigint; type: string; outcome: string; userId: string | null; actorId: string | null; clientId: string | null;
-  ip: string | null; userAgent: string | null; data: unknown; createdAt: Date;
+  id: bigint;
+  type: string;
+  outcome: string;
+  userId: string | null;
+  actorId: string | null;
+  clientId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: unknown;
+  createdAt: Date;
 };
 
 export type NewWebhookEndpoint = Pick<WebhookEndpointRow, "id" | "url" | "description" | "eventTypes" | "secret" | "createdAt">;
@@ -23,7 +41,12 @@ export type WebhookEndpointChange = Partial<Pick<WebhookEndpointRow, "url" | "de
 export function createWebhookQueries(db: PrismaClient) {
   /** the waiting outbox rows of an endpoint become dead letters (it was disabled); how many */
   const killPending = async (tx: Pick<PrismaClient, "outboxMessage">, endpointId: string, now: Date, reason: string) =>
-    (await tx.outboxMessage.updateMany({ where: { kind: "webhook", recipient: endpointId, status: "pending" }, data: { status: "dead", deadAt: now, lastError: reason } })).count;
+    (
+      await tx.outboxMessage.updateMany({
+        where: { kind: "webhook", recipient: endpointId, status: "pending" },
+        data: { status: "dead", deadAt: now, lastError: reason },
+      })
+    ).count;
 
   return {
     create: (e: NewWebhookEndpoint): Promise<WebhookEndpointRow> => db.webhookEndpoint.create({ data: { ...e, updatedAt: e.createdAt } }),
@@ -35,7 +58,10 @@ export function createWebhookQueries(db: PrismaClient) {
       db.$transaction(async (tx) => {
         const enabling = change.enabled === true ? { failureCount: 0, disabledReason: null } : {};
         const disabling = change.enabled === false ? { disabledReason: "admin" } : {};
-        const { count } = await tx.webhookEndpoint.updateMany({ where: { id }, data: { ...change, ...enabling, ...disabling, updatedAt: now } });
+        const { count } = await tx.webhookEndpoint.updateMany({
+          where: { id },
+          data: { ...change, ...enabling, ...disabling, updatedAt: now },
+        });
         if (!count) return null;
         if (change.enabled === false) await killPending(tx, id, now, "the endpoint was disabled by an administrator");
         return tx.webhookEndpoint.findUnique({ where: { id } });
@@ -43,7 +69,12 @@ export function createWebhookQueries(db: PrismaClient) {
 
     /** a new secret; the old one signs too until `previousUntil` */
     rotateSecret: async (id: string, secret: string, previousSecret: string, previousUntil: Date, now: Date) =>
-      (await db.webhookEndpoint.updateMany({ where: { id }, data: { secret, previousSecret, previousSecretUntil: previousUntil, updatedAt: now } })).count === 1,
+      (
+        await db.webhookEndpoint.updateMany({
+          where: { id },
+          data: { secret, previousSecret, previousSecretUntil: previousUntil, updatedAt: now },
+        })
+      ).count === 1,
 
     /** the endpoint and every message to it (waiting or dead) */
     delete: async (id: string): Promise<boolean> =>
@@ -79,7 +110,10 @@ export function createWebhookQueries(db: PrismaClient) {
      * up to `limit` waiting audit events (oldest first) and the enabled endpoints, handed to `build`; its outbox
      * rows are written and the events deleted in one transaction. How many events were taken
      */
-    dispatch: async (limit: number, build: (events: DispatchedAuditEvent[], endpoints: WebhookEndpointRow[]) => NewOutboxMessage[]): Promise<number> =>
+    dispatch: async (
+      limit: number,
+      build: (events: DispatchedAuditEvent[], endpoints: WebhookEndpointRow[]) => NewOutboxMessage[],
+    ): Promise<number> =>
       db.$transaction(async (tx) => {
         const taken = await tx.$queryRaw<{ id: bigint; audit_id: bigint }[]>`
           SELECT id, audit_id FROM webhook_events ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;

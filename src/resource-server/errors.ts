@@ -4,7 +4,12 @@
 export type ResourceServerErrorCode = "invalid_token" | "insufficient_permission";
 
 export class ResourceServerError extends Error {
-  constructor(readonly code: ResourceServerErrorCode, readonly status: 401 | 403, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: ResourceServerErrorCode,
+    readonly status: 401 | 403,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = "ResourceServerError";
   }
@@ -36,6 +41,9 @@ export function wwwAuthenticate(err: ResourceServerError, realm?: string): strin
   const params: string[] = realm ? [`realm=${quoted(realm)}`] : [];
   if (err instanceof InvalidTokenError && err.missing) return params.length ? `Bearer ${params.join(", ")}` : "Bearer";
   // a missing permission is RFC 6750's insufficient_scope: the token is fine, it does not allow this
-  params.push(`error=${quoted(err.code === "invalid_token" ? "invalid_token" : "insufficient_scope")}`, `error_description=${quoted(err.message)}`);
+  params.push(
+    `error=${quoted(err.code === "invalid_token" ? "invalid_token" : "insufficient_scope")}`,
+    `error_description=${quoted(err.message)}`,
+  );
   return `Bearer ${params.join(", ")}`;
 }

@@ -6,7 +6,13 @@ import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebK
 import { grantsCover } from "../authz/wildcards.ts";
 import { InsufficientPermissionError, InvalidTokenError } from "./errors.ts";
 
-export { InvalidTokenError, InsufficientPermissionError, ResourceServerError, wwwAuthenticate, type ResourceServerErrorCode } from "./errors.ts";
+export {
+  InvalidTokenError,
+  InsufficientPermissionError,
+  ResourceServerError,
+  wwwAuthenticate,
+  type ResourceServerErrorCode,
+} from "./errors.ts";
 
 /** what a verified Gatehouse access token says */
 export type AccessTokenClaims = JWTPayload & {
@@ -54,16 +60,26 @@ function claimsOf(payload: JWTPayload): AccessTokenClaims {
   const p = payload as Record<string, unknown>;
   const team = p.team as { id?: unknown; slug?: unknown } | undefined;
   const problem =
-    typeof p.sub !== "string" || !p.sub ? "sub" :
-    typeof p.client_id !== "string" || !p.client_id ? "client_id" :
-    p.scope !== undefined && typeof p.scope !== "string" ? "scope" :
-    p.permissions !== undefined && !isStringArray(p.permissions) ? "permissions" :
-    p.amr !== undefined && !isStringArray(p.amr) ? "amr" :
-    p.role !== undefined && typeof p.role !== "string" ? "role" :
-    p.sid !== undefined && typeof p.sid !== "string" ? "sid" :
-    p.grant_id !== undefined && typeof p.grant_id !== "string" ? "grant_id" :
-    team !== undefined && (typeof team !== "object" || team === null || typeof team.id !== "string" || typeof team.slug !== "string") ? "team" :
-    undefined;
+    typeof p.sub !== "string" || !p.sub
+      ? "sub"
+      : typeof p.client_id !== "string" || !p.client_id
+        ? "client_id"
+        : p.scope !== undefined && typeof p.scope !== "string"
+          ? "scope"
+          : p.permissions !== undefined && !isStringArray(p.permissions)
+            ? "permissions"
+            : p.amr !== undefined && !isStringArray(p.amr)
+              ? "amr"
+              : p.role !== undefined && typeof p.role !== "string"
+                ? "role"
+                : p.sid !== undefined && typeof p.sid !== "string"
+                  ? "sid"
+                  : p.grant_id !== undefined && typeof p.grant_id !== "string"
+                    ? "grant_id"
+                    : team !== undefined &&
+                        (typeof team !== "object" || team === null || typeof team.id !== "string" || typeof team.slug !== "string")
+                      ? "team"
+                      : undefined;
   if (problem) throw new InvalidTokenError(`The access token's "${problem}" claim is missing or malformed.`);
   return { ...(payload as AccessTokenClaims), permissions: (p.permissions as string[] | undefined) ?? [] };
 }
@@ -75,7 +91,8 @@ function tokenFrom(bearer: string | null | undefined): string {
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i.exec(value);
   if (match) return match[1]!;
   if (/^[A-Za-z0-9\-._~+/]+=*$/.test(value)) return value;
-  if (/^\S+ /.test(value) && !/^Bearer /i.test(value)) throw new InvalidTokenError("Send the access token as a Bearer token.", { missing: true });
+  if (/^\S+ /.test(value) && !/^Bearer /i.test(value))
+    throw new InvalidTokenError("Send the access token as a Bearer token.", { missing: true });
   throw new InvalidTokenError("The bearer token is malformed.");
 }
 
@@ -87,7 +104,8 @@ function describe(err: unknown): string {
     if (err.claim === "typ") return "This is not an access token.";
     return `The access token's "${err.claim}" claim is missing or invalid.`;
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) return "The access token's signature is invalid.";
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey)
+    return "The access token's signature is invalid.";
   if (err instanceof errors.JOSEAlgNotAllowed) return "The access token's signing algorithm is not accepted.";
   return "The access token is invalid.";
 }
@@ -95,15 +113,18 @@ function describe(err: unknown): string {
 export function createResourceServer(options: ResourceServerOptions) {
   const issuer = options.issuer;
   const audience = options.audience;
-  if (!issuer || (Array.isArray(audience) ? !audience.length || audience.some((a) => !a) : !audience)) throw new TypeError("createResourceServer needs an issuer and an audience");
+  if (!issuer || (Array.isArray(audience) ? !audience.length || audience.some((a) => !a) : !audience))
+    throw new TypeError("createResourceServer needs an issuer and an audience");
   const algorithms = options.algorithms ?? ["ES256"];
   const refused = algorithms.filter((a) => !ASYMMETRIC.has(a));
-  if (!algorithms.length || refused.length) throw new TypeError(`createResourceServer: algorithms must be asymmetric JWS algorithms (not ${refused.join(", ") || "an empty list"})`);
+  if (!algorithms.length || refused.length)
+    throw new TypeError(
+      `createResourceServer: algorithms must be asymmetric JWS algorithms (not ${refused.join(", ") || "an empty list"})`,
+    );
   const clockTolerance = options.clockToleranceSeconds ?? 5;
   const jwks = options.jwks;
-  const getKey: JWTVerifyGetKey = typeof jwks === "function" ? jwks
-    : jwks ? createLocalJWKSet(jwks)
-    : createRemoteJWKSet(new URL(`${issuer.replace(/\/+$/, "")}/jwks`));
+  const getKey: JWTVerifyGetKey =
+    typeof jwks === "function" ? jwks : jwks ? createLocalJWKSet(jwks) : createRemoteJWKSet(new URL(`${issuer.replace(/\/+$/, "")}/jwks`));
 
   return {
     /** the token's claims; throws InvalidTokenError (401) for anything but a valid access token for this service */
@@ -112,7 +133,11 @@ export function createResourceServer(options: ResourceServerOptions) {
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtVerify(token, getKey, {
-          issuer, audience, algorithms, typ: "at+jwt", clockTolerance,
+          issuer,
+          audience,
+          algorithms,
+          typ: "at+jwt",
+          clockTolerance,
           requiredClaims: ["exp", "iat", "sub", "client_id"],
           ...(options.currentDate ? { currentDate: options.currentDate() } : {}),
         }));

@@ -48,25 +48,45 @@ export type DeletionProof = { password?: string; code?: string; passkey?: { resp
 /** where the request came from and through which surface ("account_page", "api", "admin_page", "cli") */
 export type DeletionRequest = LockRequest & { via: string };
 
-type Refused =
-  | { outcome: "not_found" }
-  | { outcome: "owns_teams"; teams: OwnedTeam[] }
-  | { outcome: "last_super_admin" };
+type Refused = { outcome: "not_found" } | { outcome: "owns_teams"; teams: OwnedTeam[] } | { outcome: "last_super_admin" };
 export type OwnDeletionResult =
   | { outcome: "deleted" }
   | { outcome: "scheduled"; dueAt: Date }
-  | { outcome: "reauth_required" | "wrong_password" | "wrong_code" | "locked" | "no_factor" | "deletion_pending" | "passkey_refused" | "passkey_required" }
+  | {
+      outcome:
+        | "reauth_required"
+        | "wrong_password"
+        | "wrong_code"
+        | "locked"
+        | "no_factor"
+        | "deletion_pending"
+        | "passkey_refused"
+        | "passkey_required";
+    }
   | Refused;
 export type AdminDeletionResult = { outcome: "deleted"; teamsDeleted: number } | { outcome: "self" } | { outcome: "outranked" } | Refused;
-export type RestoreResult = { outcome: "restored"; user: { id: string; username: string; email: string } } | { outcome: "invalid" | "expired" };
+export type RestoreResult =
+  { outcome: "restored"; user: { id: string; username: string; email: string } } | { outcome: "invalid" | "expired" };
 export type EraseDueResult = { erased: number; failed: { userId: string; reason: string }[] };
 
 const OWN_REFUSALS: Record<string, ErrorCode> = {
-  reauth_required: "account.reauth_required", wrong_password: "account.wrong_password", wrong_code: "account.wrong_code", locked: "account.locked",
-  no_factor: "account.no_factor", passkey_refused: "account.passkey_refused", passkey_required: "account.passkey_required", deletion_pending: "account.deletion_pending", owns_teams: "account.owns_teams", last_super_admin: "account.last_super_admin",
+  reauth_required: "account.reauth_required",
+  wrong_password: "account.wrong_password",
+  wrong_code: "account.wrong_code",
+  locked: "account.locked",
+  no_factor: "account.no_factor",
+  passkey_refused: "account.passkey_refused",
+  passkey_required: "account.passkey_required",
+  deletion_pending: "account.deletion_pending",
+  owns_teams: "account.owns_teams",
+  last_super_admin: "account.last_super_admin",
 };
 const ADMIN_REFUSALS: Record<string, ErrorCode> = {
-  not_found: "user.not_found", self: "user.cannot_delete_self", outranked: "user.outranked", owns_teams: "user.owns_teams", last_super_admin: "user.last_super_admin",
+  not_found: "user.not_found",
+  self: "user.cannot_delete_self",
+  outranked: "user.outranked",
+  owns_teams: "user.owns_teams",
+  last_super_admin: "user.last_super_admin",
 };
 /** the catalogue code of a refusal of the user's own deletion (null: a success, or not_found: the caller is gone) */
 export const ownDeletionRefusal = (outcome: string): ErrorCode | null => OWN_REFUSALS[outcome] ?? null;
@@ -81,9 +101,14 @@ export type AccountDeletionDeps = {
   clock: Clock;
   settings: { graceDays: number; issuer: string; masterKey: Buffer };
   services: {
-    accounts: Pick<AccountService, "confirmPassword" | "recordFailure" | "isLocked">; totp: Pick<TotpService, "verifyCode">;
-    oidcStore: Pick<SessionStore, "endUserSessions">; sessionEvents: SessionEvents; notifications: Notifications; audit: AuditService;
-    systemRoles: Pick<SystemRoleService, "outranks">; lockout: Pick<LockoutService, "reset">;
+    accounts: Pick<AccountService, "confirmPassword" | "recordFailure" | "isLocked">;
+    totp: Pick<TotpService, "verifyCode">;
+    oidcStore: Pick<SessionStore, "endUserSessions">;
+    sessionEvents: SessionEvents;
+    notifications: Notifications;
+    audit: AuditService;
+    systemRoles: Pick<SystemRoleService, "outranks">;
+    lockout: Pick<LockoutService, "reset">;
     passkeys: Pick<Passkeys, "authentication" | "enrolled">;
   };
 };
@@ -95,8 +120,24 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
   /** the stable pseudonym of a user id in the audit log: "deleted:" and an HMAC under a key only for this */
   const pseudonymOf = (userId: string) => `deleted:${keyedDigest(settings.masterKey, "gatehouse audit pseudonym v1", userId).slice(0, 32)}`;
 
-  const record = (type: string, outcome: "success" | "failure", userId: string, actorId: string, request: LockRequest, data: Record<string, string | number | boolean | null | string[]>) =>
-    services.audit.record({ type, outcome, userId, actorId, ip: request.ip ?? null, userAgent: request.userAgent ?? null, clientId: request.clientId ?? null, data });
+  const record = (
+    type: string,
+    outcome: "success" | "failure",
+    userId: string,
+    actorId: string,
+    request: LockRequest,
+    data: Record<string, string | number | boolean | null | string[]>,
+  ) =>
+    services.audit.record({
+      type,
+      outcome,
+      userId,
+      actorId,
+      ip: request.ip ?? null,
+      userAgent: request.userAgent ?? null,
+      clientId: request.clientId ?? null,
+      data,
+    });
 
   async function endEverything(userId: string): Promise<number> {
     const ended = await services.oidcStore.endUserSessions(userId, undefined, "account_deleted");
@@ -115,9 +156,16 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
   /** the erasure, its email and its audit event; `byAdmin`: the acting admin's id ("cli" from the CLI) */
   async function erase(user: User, how: { actorId: string | null; via: string; request: LockRequest; due?: Date }) {
     const pseudonym = pseudonymOf(user.id);
-    const email = await services.notifications.prepare.accountDeleted(user, { ip: how.request.ip, userAgent: how.request.userAgent }, how.actorId !== null ? "admin" : how.due ? "grace_period_ended" : "self");
+    const email = await services.notifications.prepare.accountDeleted(
+      user,
+      { ip: how.request.ip, userAgent: how.request.userAgent },
+      how.actorId !== null ? "admin" : how.due ? "grace_period_ended" : "self",
+    );
     const event: NewAuditEvent = {
-      type: how.actorId === null ? "account.deleted" : "user.deleted", outcome: "success", actorId: how.actorId ?? pseudonym, clientId: how.request.clientId ?? null,
+      type: how.actorId === null ? "account.deleted" : "user.deleted",
+      outcome: "success",
+      actorId: how.actorId ?? pseudonym,
+      clientId: how.request.clientId ?? null,
       data: { via: how.via },
     };
     const sessionsBefore = await endEverything(user.id); // Redis down: the deletion stops here, nothing changed
@@ -135,10 +183,17 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
    * user's own; a passkey-only account without one is told to use the passkey (the API: the account page)
    */
   async function reauthenticate(user: User, proof: DeletionProof, request: DeletionRequest): Promise<OwnDeletionResult | null> {
-    const failed = (reason: string) => record("account.deletion_failed", "failure", user.id, user.id, request, { reason, via: request.via });
+    const failed = (reason: string) =>
+      record("account.deletion_failed", "failure", user.id, user.id, request, { reason, via: request.via });
     if (proof.passkey) {
       const info = { ip: request.ip ?? null, userAgent: request.userAgent ?? null, clientId: request.clientId ?? null };
-      const result = await services.passkeys.authentication.verify("reauthenticate", proof.passkey.binding, proof.passkey.response, info, user.id);
+      const result = await services.passkeys.authentication.verify(
+        "reauthenticate",
+        proof.passkey.binding,
+        proof.passkey.response,
+        info,
+        user.id,
+      );
       if (result.outcome === "ok") return null;
       return (await failed(`passkey_${result.reason}`), { outcome: "passkey_refused" });
     }
@@ -166,11 +221,22 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
     const dueAt = new Date(at.getTime() + settings.graceDays * 86400_000);
     const token = randomToken();
     const link = `${settings.issuer}/account/restore?token=${token}`;
-    const email = await services.notifications.prepare.accountDeletionScheduled(user, link, dueAt, { ip: request.ip, userAgent: request.userAgent });
-    const events: NewAuditEvent[] = [{
-      type: "account.deletion_scheduled", outcome: "success", userId: user.id, actorId: user.id, clientId: request.clientId ?? null,
-      ip: request.ip ?? null, userAgent: request.userAgent ?? null, data: { via: request.via, dueAt: dueAt.toISOString() },
-    }];
+    const email = await services.notifications.prepare.accountDeletionScheduled(user, link, dueAt, {
+      ip: request.ip,
+      userAgent: request.userAgent,
+    });
+    const events: NewAuditEvent[] = [
+      {
+        type: "account.deletion_scheduled",
+        outcome: "success",
+        userId: user.id,
+        actorId: user.id,
+        clientId: request.clientId ?? null,
+        ip: request.ip ?? null,
+        userAgent: request.userAgent ?? null,
+        data: { via: request.via, dueAt: dueAt.toISOString() },
+      },
+    ];
     const result = await q.schedule(user.id, { dueAt, at, keepRole: SUPER_ADMIN, tokenHash: sha256(token), outbox: [email], events });
     if (result.outcome === "already_pending") return { outcome: "deletion_pending" };
     if (result.outcome !== "scheduled") return result.outcome === "not_due" ? { outcome: "not_found" } : result;
@@ -200,7 +266,8 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
       const result = await erase(user, { actorId: null, via: request.via, request });
       if (result.outcome === "erased") return { outcome: "deleted" };
       if (result.outcome === "already_pending" || result.outcome === "not_due") return { outcome: "not_found" };
-      if (result.outcome !== "not_found") await record("account.deletion_failed", "failure", user.id, user.id, request, { reason: result.outcome, via: request.via });
+      if (result.outcome !== "not_found")
+        await record("account.deletion_failed", "failure", user.id, user.id, request, { reason: result.outcome, via: request.via });
       return result;
     },
 
@@ -211,12 +278,14 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
       const request = { ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, clientId: actor.clientId ?? null };
       const failed = (reason: string) => record("user.deleted", "failure", user.id, actor.actorId, request, { reason, via: actor.via });
       if (user.id === actor.actorId) return (await failed("self"), { outcome: "self" });
-      if (await services.systemRoles.outranks(user.id, { actorId: actor.actorId })) return (await failed("outranked"), { outcome: "outranked" });
+      if (await services.systemRoles.outranks(user.id, { actorId: actor.actorId }))
+        return (await failed("outranked"), { outcome: "outranked" });
       const blocked = await precheck(user);
       if (blocked) return (await failed(blocked.outcome), blocked);
       const result = await erase(user, { actorId: actor.actorId, via: actor.via, request });
       if (result.outcome === "erased") return { outcome: "deleted", teamsDeleted: result.teamsDeleted.length };
-      if (result.outcome === "already_pending" || result.outcome === "not_due" || result.outcome === "not_found") return { outcome: "not_found" };
+      if (result.outcome === "already_pending" || result.outcome === "not_due" || result.outcome === "not_found")
+        return { outcome: "not_found" };
       await failed(result.outcome);
       return result;
     },
@@ -251,7 +320,9 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
       if (!/^[\w-]{43}$/.test(token)) return { outcome: "invalid" };
       const hash = sha256(token);
       const at = clock.now();
-      const restored = await q.restore(hash, at, (userId) => [{ type: "account.restored", outcome: "success", userId, actorId: userId, ...request, data: { via: "restore_link" } }]);
+      const restored = await q.restore(hash, at, (userId) => [
+        { type: "account.restored", outcome: "success", userId, actorId: userId, ...request, data: { via: "restore_link" } },
+      ]);
       if (restored) return { outcome: "restored", user: restored };
       return { outcome: (await q.restoreExpired(hash, at)) ? "expired" : "invalid" };
     },

@@ -20,7 +20,14 @@ export function createAccountExport(deps: { queries: AccountExportQueries; audit
       const profile = await q.profile(userId);
       if (!profile) return null;
       const [hasPassword, memberships, sessions, devices, backupCodes, passkeys, locations, events, identities] = await Promise.all([
-        q.hasPassword(userId), q.memberships(userId), q.sessions(userId), q.trustedDevices(userId), q.backupCodes(userId), q.passkeys(userId), q.loginLocations(userId), q.auditEvents(userId),
+        q.hasPassword(userId),
+        q.memberships(userId),
+        q.sessions(userId),
+        q.trustedDevices(userId),
+        q.backupCodes(userId),
+        q.passkeys(userId),
+        q.loginLocations(userId),
+        q.auditEvents(userId),
         q.linkedIdentities(userId),
       ]);
       const document = {
@@ -28,26 +35,64 @@ export function createAccountExport(deps: { queries: AccountExportQueries; audit
         exportedAt: deps.clock.now().toISOString(),
         issuer: deps.issuer,
         profile: {
-          id: profile.id, email: profile.email, username: profile.username, name: profile.name, emailVerified: profile.emailVerified,
-          emailVerifiedAt: iso(profile.emailVerifiedAt), systemRole: profile.systemRole, disabled: profile.disabled, createdAt: iso(profile.createdAt),
-          updatedAt: iso(profile.updatedAt), lastLoginAt: iso(profile.lastLoginAt), passwordChangedAt: iso(profile.passwordChangedAt), deletionDueAt: iso(profile.deletionDueAt),
+          id: profile.id,
+          email: profile.email,
+          username: profile.username,
+          name: profile.name,
+          emailVerified: profile.emailVerified,
+          emailVerifiedAt: iso(profile.emailVerifiedAt),
+          systemRole: profile.systemRole,
+          disabled: profile.disabled,
+          createdAt: iso(profile.createdAt),
+          updatedAt: iso(profile.updatedAt),
+          lastLoginAt: iso(profile.lastLoginAt),
+          passwordChangedAt: iso(profile.passwordChangedAt),
+          deletionDueAt: iso(profile.deletionDueAt),
         },
         credentials: {
           password: { set: hasPassword, changedAt: iso(profile.passwordChangedAt) },
-          twoFactor: { totp: { enabled: profile.totpEnabledAt !== null, enabledAt: iso(profile.totpEnabledAt) }, backupCodes: profile.totpEnabledAt ? backupCodes : { total: 0, unused: 0 } },
+          twoFactor: {
+            totp: { enabled: profile.totpEnabledAt !== null, enabledAt: iso(profile.totpEnabledAt) },
+            backupCodes: profile.totpEnabledAt ? backupCodes : { total: 0, unused: 0 },
+          },
           passkeys: passkeys.map((k) => ({ ...k, createdAt: iso(k.createdAt), lastUsedAt: iso(k.lastUsedAt) })),
           /** sign-in providers (#17) this account is linked to */
-          linkedIdentities: identities.map((i) => ({ provider: i.connector.slug, providerName: i.connector.name, subject: i.subject, email: i.email, linkedAt: iso(i.createdAt), lastUsedAt: iso(i.lastUsedAt) })),
+          linkedIdentities: identities.map((i) => ({
+            provider: i.connector.slug,
+            providerName: i.connector.name,
+            subject: i.subject,
+            email: i.email,
+            linkedAt: iso(i.createdAt),
+            lastUsedAt: iso(i.lastUsedAt),
+          })),
         },
         teams: memberships.map((m) => ({ team: m.team, role: m.role, joinedAt: iso(m.createdAt) })),
-        sessions: sessions.map((s) => ({ ...s, startedAt: iso(s.startedAt), lastActiveAt: iso(s.lastActiveAt), expiresAt: iso(s.expiresAt), endedAt: iso(s.endedAt) })),
-        trustedDevices: devices.map((d) => ({ ...d, createdAt: iso(d.createdAt), lastUsedAt: iso(d.lastUsedAt), expiresAt: iso(d.expiresAt), revokedAt: iso(d.revokedAt) })),
+        sessions: sessions.map((s) => ({
+          ...s,
+          startedAt: iso(s.startedAt),
+          lastActiveAt: iso(s.lastActiveAt),
+          expiresAt: iso(s.expiresAt),
+          endedAt: iso(s.endedAt),
+        })),
+        trustedDevices: devices.map((d) => ({
+          ...d,
+          createdAt: iso(d.createdAt),
+          lastUsedAt: iso(d.lastUsedAt),
+          expiresAt: iso(d.expiresAt),
+          revokedAt: iso(d.revokedAt),
+        })),
         loginLocations: locations.map((l) => ({ ...l, createdAt: iso(l.createdAt) })),
         auditEvents: events.map((e) => ({ ...e, id: e.id.toString(), createdAt: iso(e.createdAt) })),
         auditEventsTruncated: events.length >= EXPORT_AUDIT_LIMIT,
       };
       await deps.audit.record({
-        type: "account.exported", outcome: "success", userId, actorId: userId, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null,
+        type: "account.exported",
+        outcome: "success",
+        userId,
+        actorId: userId,
+        ip: request.ip,
+        userAgent: request.userAgent,
+        clientId: request.clientId ?? null,
         data: { via: request.via, sessions: sessions.length, auditEvents: events.length },
       });
       return document;

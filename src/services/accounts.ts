@@ -21,7 +21,6 @@ import { LRUCache } from "lru-cache";
  */
 export const TOKEN_ACCOUNT_TTL_MS = 2000;
 
-
 /**
  * `stepUp` "network": the right password from a browser the account does not trust, in a network locked for too
  * many failures across accounts: the sign-in goes on only through the emailed device code (flows/login/gate-device.ts),
@@ -46,7 +45,13 @@ export type SignInResult =
 
 export type { FailedFactor, RecordedFailure } from "./sign-in-locks.ts";
 
-export function createAccountService(deps: { users: UserQueries; passwords: PasswordService; locks: SignInLocks; audit: AuditService; clock: Clock }) {
+export function createAccountService(deps: {
+  users: UserQueries;
+  passwords: PasswordService;
+  locks: SignInLocks;
+  audit: AuditService;
+  clock: Clock;
+}) {
   const { users, passwords, locks } = deps;
 
   const recentlyRead = new LRUCache<string, User>({ max: 10_000, ttl: TOKEN_ACCOUNT_TTL_MS });
@@ -92,9 +97,19 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       return updated;
     },
     /** the account's language (lib/i18n; null: the browser's) and time zone (IANA; null: UTC), checked by the caller; audited as profile.updated */
-    async updatePreferences(userId: string, preferences: { locale: string | null; timeZone: string | null }, request: { ip: string | null; userAgent: string | null }): Promise<User> {
+    async updatePreferences(
+      userId: string,
+      preferences: { locale: string | null; timeZone: string | null },
+      request: { ip: string | null; userAgent: string | null },
+    ): Promise<User> {
       const updated = await users.updateProfile(userId, preferences);
-      await deps.audit.record({ type: "profile.updated", outcome: "success", userId, ...request, data: { fields: ["locale", "timeZone"] } });
+      await deps.audit.record({
+        type: "profile.updated",
+        outcome: "success",
+        userId,
+        ...request,
+        data: { fields: ["locale", "timeZone"] },
+      });
       return updated;
     },
     recordFailure,
@@ -117,7 +132,8 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
       const userId = user?.id ?? null;
       // a network's lock stops wrong passwords only; the right one goes on to the emailed code (stepUp)
       const stepUp = lockedBy === "network" && ok && user?.passwordHash && !user.disabled ? { stepUp: "network" as const } : {};
-      if (lockedBy && !("stepUp" in stepUp)) return { outcome: "invalid", userId, reason: lockedBy === "account" ? "locked" : `${lockedBy}_locked` };
+      if (lockedBy && !("stepUp" in stepUp))
+        return { outcome: "invalid", userId, reason: lockedBy === "account" ? "locked" : `${lockedBy}_locked` };
       if (!user || !user.passwordHash || !ok) {
         const failure = await locks.recordFailure(scope, user, request, "password");
         const reason = !user ? "unknown" : !user.passwordHash ? "no_password" : "wrong_password";
@@ -137,7 +153,11 @@ export function createAccountService(deps: { users: UserQueries; passwords: Pass
     },
 
     /** the password of a signed-in user, checked for a sensitive change; a wrong one counts toward lockout */
-    async confirmPassword(user: User, password: string, request: LockRequest): Promise<{ outcome: "ok" } | { outcome: "locked" } | ({ outcome: "wrong_password" } & RecordedFailure)> {
+    async confirmPassword(
+      user: User,
+      password: string,
+      request: LockRequest,
+    ): Promise<{ outcome: "ok" } | { outcome: "locked" } | ({ outcome: "wrong_password" } & RecordedFailure)> {
       const scope = await locks.scope(user.id, { userId: user.id }, request, false);
       if ((await locks.check(scope)).lockedBy) return { outcome: "locked" };
       if (await passwords.verify(user.passwordHash ?? null, password)) return { outcome: "ok" };

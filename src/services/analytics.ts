@@ -25,19 +25,26 @@ export const RANGE_MAX_DAYS = 400;
 export class AnalyticsQueryError extends Error {
   readonly code = "analytics.invalid_range";
   /** the range end at fault */
-  constructor(message: string, readonly field: "from" | "to" = "from") {
+  constructor(
+    message: string,
+    readonly field: "from" | "to" = "from",
+  ) {
     super(message);
     this.name = "AnalyticsQueryError";
   }
 }
 
-export const analyticsRangeSchema = z.object({
-  from: z.iso.datetime({ offset: true, message: "from must be an ISO 8601 date-time" }),
-  to: z.iso.datetime({ offset: true, message: "to must be an ISO 8601 date-time" }),
-}).strict();
+export const analyticsRangeSchema = z
+  .object({
+    from: z.iso.datetime({ offset: true, message: "from must be an ISO 8601 date-time" }),
+    to: z.iso.datetime({ offset: true, message: "to must be an ISO 8601 date-time" }),
+  })
+  .strict();
 
 export type LoginAnalytics = {
-  from: string; to: string; bucket: Bucket;
+  from: string;
+  to: string;
+  bucket: Bucket;
   logins: { attempts: number; succeeded: number; failed: number; successRate: number | null; failureRate: number | null };
   suspicious: { evaluated: number; held: number; rate: number | null };
   deviceApproval: { succeeded: number; withEmailedCode: number; codesSent: number; rate: number | null };
@@ -76,7 +83,8 @@ export function parseRange(input: unknown): { from: Date; to: Date } {
   const from = new Date(result.data.from);
   const to = new Date(result.data.to);
   if (from >= to) throw new AnalyticsQueryError("from must be before to");
-  if (to.getTime() - from.getTime() > RANGE_MAX_DAYS * 86_400_000) throw new AnalyticsQueryError(`the range may be at most ${RANGE_MAX_DAYS} days`);
+  if (to.getTime() - from.getTime() > RANGE_MAX_DAYS * 86_400_000)
+    throw new AnalyticsQueryError(`the range may be at most ${RANGE_MAX_DAYS} days`);
   return { from, to };
 }
 
@@ -96,7 +104,10 @@ export function createAnalytics(deps: { queries: LoginAnalyticsQueries; counts: 
       const { from, to } = parseRange(input);
       const bucket = bucketFor(from, to);
       const [counts, withCode, sessions, series] = await Promise.all([
-        q.countEvents(from, to), q.countDeviceCodeLogins(from, to), q.sessionDurations(from, to, clock.now()), seriesOf(from, to, bucket, timeZone),
+        q.countEvents(from, to),
+        q.countDeviceCodeLogins(from, to),
+        q.sessionDurations(from, to, clock.now()),
+        seriesOf(from, to, bucket, timeZone),
       ]);
       const count = (type: string) => counts[type] ?? 0;
       // the series covers [from, to) bucket by bucket: its sums are the range's totals
@@ -104,13 +115,24 @@ export function createAnalytics(deps: { queries: LoginAnalyticsQueries; counts: 
       const failed = series.reduce((n, b) => n + b.failed, 0);
       const attempts = succeeded + failed;
       return {
-        from: from.toISOString(), to: to.toISOString(), bucket,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        bucket,
         logins: { attempts, succeeded, failed, successRate: ratio(succeeded, attempts), failureRate: ratio(failed, attempts) },
-        suspicious: { evaluated: count("login.risk_evaluated"), held: count("login.held"), rate: ratio(count("login.held"), count("login.risk_evaluated")) },
+        suspicious: {
+          evaluated: count("login.risk_evaluated"),
+          held: count("login.held"),
+          rate: ratio(count("login.held"), count("login.risk_evaluated")),
+        },
         deviceApproval: { succeeded, withEmailedCode: withCode, codesSent: count("device.code_sent"), rate: ratio(withCode, succeeded) },
         sessions: { measured: sessions.sessions, averageSeconds: sessions.averageSeconds },
         passwordResets: { requested: count("password_reset.requested"), rate: ratio(count("password_reset.requested"), attempts) },
-        series: series.map((b) => ({ start: b.start.toISOString(), succeeded: b.succeeded, failed: b.failed, ...(timeZone ? { local: localText(timeZone, b.start) } : {}) })),
+        series: series.map((b) => ({
+          start: b.start.toISOString(),
+          succeeded: b.succeeded,
+          failed: b.failed,
+          ...(timeZone ? { local: localText(timeZone, b.start) } : {}),
+        })),
       };
     },
   };

@@ -29,7 +29,10 @@ export const READ_ACCESS_TYPES = ["user.searched", "user.viewed"] as const;
 /** a filter or cursor the caller sent is not valid: `issues` say which field and why */
 export class AuditQueryError extends Error {
   readonly code = "audit.invalid_query";
-  constructor(message: string, readonly issues: { path: string; message: string }[] = []) {
+  constructor(
+    message: string,
+    readonly issues: { path: string; message: string }[] = [],
+  ) {
     super(message);
     this.name = "AuditQueryError";
   }
@@ -40,29 +43,52 @@ const emptyToUndefined = (v: unknown) => (v === "" || v === null ? undefined : v
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
 
 /** the filter fields, as strings from a query string or JSON body */
-export const auditFilterSchema = z.object({
-  userId: optional(z.uuid({ message: "userId must be a user id (UUID)" })),
-  actorId: optional(z.string().max(100, { message: "actorId has at most 100 characters" })),
-  teamId: optional(z.uuid({ message: "teamId must be a team id (UUID)" })),
-  type: optional(z.string().max(100).regex(TYPE, { message: 'type must be an event type ("login.failed") or a prefix ending in "." ("login.")' })),
-  outcome: optional(z.enum(["success", "failure"], { message: 'outcome must be "success" or "failure"' })),
-  from: optional(z.iso.datetime({ offset: true, message: "from must be an ISO 8601 date-time" })),
-  to: optional(z.iso.datetime({ offset: true, message: "to must be an ISO 8601 date-time" })),
-}).strict();
+export const auditFilterSchema = z
+  .object({
+    userId: optional(z.uuid({ message: "userId must be a user id (UUID)" })),
+    actorId: optional(z.string().max(100, { message: "actorId has at most 100 characters" })),
+    teamId: optional(z.uuid({ message: "teamId must be a team id (UUID)" })),
+    type: optional(
+      z.string().max(100).regex(TYPE, { message: 'type must be an event type ("login.failed") or a prefix ending in "." ("login.")' }),
+    ),
+    outcome: optional(z.enum(["success", "failure"], { message: 'outcome must be "success" or "failure"' })),
+    from: optional(z.iso.datetime({ offset: true, message: "from must be an ISO 8601 date-time" })),
+    to: optional(z.iso.datetime({ offset: true, message: "to must be an ISO 8601 date-time" })),
+  })
+  .strict();
 
-export const auditPageSchema = auditFilterSchema.extend({
-  limit: optional(z.coerce.number().int().min(1).max(AUDIT_PAGE_MAX, { message: `limit must be 1-${AUDIT_PAGE_MAX}` })),
-  cursor: optional(z.string().max(200)),
-}).strict();
+export const auditPageSchema = auditFilterSchema
+  .extend({
+    limit: optional(
+      z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(AUDIT_PAGE_MAX, { message: `limit must be 1-${AUDIT_PAGE_MAX}` }),
+    ),
+    cursor: optional(z.string().max(200)),
+  })
+  .strict();
 
 export type AuditFilterInput = z.input<typeof auditFilterSchema>;
 export type AuditPageInput = z.input<typeof auditPageSchema>;
 
 /** what an admin page (or the API) shows of one event */
 export type AuditEventView = {
-  id: string; createdAt: string; type: string; outcome: string; userId: string | null; userEmail: string | null;
-  actorId: string | null; clientId: string | null; ip: string | null; userAgent: string | null; data: unknown;
-  userName: string | null; actorEmail: string | null; actorName: string | null;
+  id: string;
+  createdAt: string;
+  type: string;
+  outcome: string;
+  userId: string | null;
+  userEmail: string | null;
+  actorId: string | null;
+  clientId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: unknown;
+  userName: string | null;
+  actorEmail: string | null;
+  actorName: string | null;
 };
 
 /** what a caller may add to a filter besides its fields: leave out read access (READ_ACCESS_TYPES) */
@@ -86,11 +112,17 @@ function toFilter(input: z.output<typeof auditFilterSchema>, opts: AuditListOpti
   // a type filter that names a read-access type exactly shows it anyway
   if (opts.hideReads && !(READ_ACCESS_TYPES as readonly string[]).includes(input.type ?? "")) filter.excludeTypes = [...READ_ACCESS_TYPES];
   if (input.teamId) filter.teamId = input.teamId.toLowerCase(); // as the events store it (the id's canonical text)
-  if (input.type) filter.type = input.type.endsWith(".*") ? { prefix: input.type.slice(0, -1) } : input.type.endsWith(".") ? { prefix: input.type } : { exact: input.type };
+  if (input.type)
+    filter.type = input.type.endsWith(".*")
+      ? { prefix: input.type.slice(0, -1) }
+      : input.type.endsWith(".")
+        ? { prefix: input.type }
+        : { exact: input.type };
   if (input.outcome) filter.outcome = input.outcome;
   if (input.from) filter.from = new Date(input.from);
   if (input.to) filter.to = new Date(input.to);
-  if (filter.from && filter.to && filter.from >= filter.to) throw new AuditQueryError("from must be before to", [{ path: "to", message: "must be after from" }]);
+  if (filter.from && filter.to && filter.from >= filter.to)
+    throw new AuditQueryError("from must be before to", [{ path: "to", message: "must be after from" }]);
   return filter;
 }
 
@@ -103,18 +135,32 @@ export function encodeCursor(row: { createdAt: Date; id: bigint }): string {
 export function decodeCursor(cursor: string): AuditPosition {
   const [time, id, extra] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   const createdAt = new Date(time ?? "");
-  if (extra !== undefined || !id || !/^\d{1,19}$/.test(id) || BigInt(id) > MAX_BIGINT || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== time) {
-    throw new AuditQueryError("cursor is not valid: use the nextCursor of a previous page", [{ path: "cursor", message: "not a cursor from this API" }]);
+  if (
+    extra !== undefined ||
+    !id ||
+    !/^\d{1,19}$/.test(id) ||
+    BigInt(id) > MAX_BIGINT ||
+    Number.isNaN(createdAt.getTime()) ||
+    createdAt.toISOString() !== time
+  ) {
+    throw new AuditQueryError("cursor is not valid: use the nextCursor of a previous page", [
+      { path: "cursor", message: "not a cursor from this API" },
+    ]);
   }
   return { createdAt, id: BigInt(id) };
 }
 
-const BAD_CURSOR = () => new AuditQueryError("cursor is not valid: use the nextCursor of a previous page", [{ path: "cursor", message: "not a cursor from this API" }]);
+const BAD_CURSOR = () =>
+  new AuditQueryError("cursor is not valid: use the nextCursor of a previous page", [
+    { path: "cursor", message: "not a cursor from this API" },
+  ]);
 const orderName = (o: AuditOrder) => `${o.col}:${o.dir}`;
 
 /** a sorted page's cursor: the order, the last row's sort keys, created_at and id (base64url JSON) */
 export function encodeSortedCursor(order: AuditOrder, row: { createdAt: Date; id: bigint; sortKeys: string[] }): string {
-  return Buffer.from(JSON.stringify({ o: orderName(order), k: row.sortKeys, t: row.createdAt.toISOString(), i: row.id.toString() })).toString("base64url");
+  return Buffer.from(
+    JSON.stringify({ o: orderName(order), k: row.sortKeys, t: row.createdAt.toISOString(), i: row.id.toString() }),
+  ).toString("base64url");
 }
 
 export function decodeSortedCursor(order: AuditOrder, cursor: string): AuditSortPosition {
@@ -124,10 +170,19 @@ export function decodeSortedCursor(order: AuditOrder, cursor: string): AuditSort
   } catch {
     throw BAD_CURSOR();
   }
-  const keys = Array.isArray(v?.k) && v.k.length <= 2 && v.k.every((k) => typeof k === "string" && k.length <= 600) ? (v.k as string[]) : null;
+  const keys =
+    Array.isArray(v?.k) && v.k.length <= 2 && v.k.every((k) => typeof k === "string" && k.length <= 600) ? (v.k as string[]) : null;
   const createdAt = new Date(typeof v?.t === "string" ? v.t : "");
   const id = typeof v?.i === "string" && /^\d{1,19}$/.test(v.i) ? BigInt(v.i) : null;
-  if (v?.o !== orderName(order) || !keys || id === null || id > MAX_BIGINT || Number.isNaN(createdAt.getTime()) || createdAt.toISOString() !== v.t) throw BAD_CURSOR();
+  if (
+    v?.o !== orderName(order) ||
+    !keys ||
+    id === null ||
+    id > MAX_BIGINT ||
+    Number.isNaN(createdAt.getTime()) ||
+    createdAt.toISOString() !== v.t
+  )
+    throw BAD_CURSOR();
   return { keys, createdAt, id };
 }
 
@@ -135,12 +190,34 @@ export function decodeSortedCursor(order: AuditOrder, cursor: string): AuditSort
 const isNewestFirst = (o: AuditOrder | undefined) => !o || (o.col === "time" && o.dir === "desc");
 
 const view = (r: AuditRow): AuditEventView => ({
-  id: r.id.toString(), createdAt: r.createdAt.toISOString(), type: r.type, outcome: r.outcome, userId: r.userId, userEmail: r.userEmail,
-  actorId: r.actorId, clientId: r.clientId, ip: r.ip, userAgent: r.userAgent, data: r.data,
-  userName: r.userName, actorEmail: r.actorEmail, actorName: r.actorName,
+  id: r.id.toString(),
+  createdAt: r.createdAt.toISOString(),
+  type: r.type,
+  outcome: r.outcome,
+  userId: r.userId,
+  userEmail: r.userEmail,
+  actorId: r.actorId,
+  clientId: r.clientId,
+  ip: r.ip,
+  userAgent: r.userAgent,
+  data: r.data,
+  userName: r.userName,
+  actorEmail: r.actorEmail,
+  actorName: r.actorName,
 });
 
-const csvCells = (r: AuditRow): CsvValue[] => [r.createdAt, r.type, r.outcome, r.userId, r.userEmail, r.actorId, r.clientId, r.ip, r.userAgent, JSON.stringify(r.data ?? {})];
+const csvCells = (r: AuditRow): CsvValue[] => [
+  r.createdAt,
+  r.type,
+  r.outcome,
+  r.userId,
+  r.userEmail,
+  r.actorId,
+  r.clientId,
+  r.ip,
+  r.userAgent,
+  JSON.stringify(r.data ?? {}),
+];
 
 export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "sortedPage" | "countUpTo">, audit: AuditService) {
   return {
@@ -148,11 +225,23 @@ export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "sorted
      * an admin's export: its size, then the CSV itself as it streams; the export is audited first (audit.exported:
      * the filter, the rows, whether it was cut, and who). Bad input throws AuditQueryError before anything is recorded
      */
-    async exportFor(input: Record<string, string>, actor: AdminActor, opts: AuditListOptions = {}): Promise<{ size: { rows: number; truncated: boolean }; chunks: AsyncGenerator<string> }> {
+    async exportFor(
+      input: Record<string, string>,
+      actor: AdminActor,
+      opts: AuditListOptions = {},
+    ): Promise<{ size: { rows: number; truncated: boolean }; chunks: AsyncGenerator<string> }> {
       const size = await this.exportSize(input, opts);
       const chunks = this.exportCsv(input, opts);
       const filter = opts.hideReads ? { ...input, hideReads: true } : input;
-      await audit.record({ type: "audit.exported", outcome: "success", userId: null, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data: { filter, rows: size.rows, truncated: size.truncated } });
+      await audit.record({
+        type: "audit.exported",
+        outcome: "success",
+        userId: null,
+        actorId: actor.actorId,
+        ip: actor.ip ?? null,
+        userAgent: actor.userAgent ?? null,
+        data: { filter, rows: size.rows, truncated: size.truncated },
+      });
       return { size, chunks };
     },
 

@@ -26,6 +26,12 @@ export async function bootstrapAdmin(
   const verdict = await deps.passwordPolicy.check(wanted.password, { email: wanted.email });
   if (!verdict.ok) throw new StartupError(`ADMIN_PASSWORD: ${verdict.message}`);
   const user = await deps.accounts.createAdmin({ email: wanted.email, password: wanted.password });
-  await deps.audit.record({ type: "user.created", outcome: "success", userId: user.id, actorId: "bootstrap", data: { systemRole: user.systemRole } });
+  await deps.audit.record({
+    type: "user.created",
+    outcome: "success",
+    userId: user.id,
+    actorId: "bootstrap",
+    data: { systemRole: user.systemRole },
+  });
   return user.id;
 }

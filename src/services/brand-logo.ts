@@ -19,7 +19,9 @@ export function sniffLogoType(bytes: Uint8Array): LogoType | null {
   return null;
 }
 
-export type CheckedLogo = { ok: true; hash: string; contentType: LogoType; bytes: Uint8Array } | { ok: false; code: "branding.logo_empty" | "branding.logo_too_large" | "branding.logo_type" };
+export type CheckedLogo =
+  | { ok: true; hash: string; contentType: LogoType; bytes: Uint8Array }
+  | { ok: false; code: "branding.logo_empty" | "branding.logo_too_large" | "branding.logo_type" };
 
 export function checkLogo(bytes: Uint8Array): CheckedLogo {
   if (bytes.length === 0) return { ok: false, code: "branding.logo_empty" };

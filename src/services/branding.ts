@@ -25,16 +25,34 @@ export type SiteBrand = Brand & { supportUrl: string | null; termsUrl: string | 
 export type ClientSiteBrand = SiteBrand & { client: { name: string | null; logoUrl: string | null } };
 export type BrandingVia = "admin_page" | "api" | "cli";
 
-const text = (max: number) => z.string().trim().max(max).refine((v) => !hasHiddenCharacter(v) && !/[<>]/.test(v), "plain text: no control characters, < or >");
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .refine((v) => !hasHiddenCharacter(v) && !/[<>]/.test(v), "plain text: no control characters, < or >");
 /** https (http on loopback for development) or, for support, mailto: */
-const link = (schemes: string[]) => z.string().trim().max(500).refine((v) => {
-  if (!v) return true;
-  try {
-    const url = new URL(v);
-    return schemes.includes(url.protocol) || (url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname));
-  } catch { return false; }
-}, `an absolute ${schemes.map((s) => s.replace(":", "")).join(" or ")} URL`);
-const colour = z.string().trim().refine((v) => !v || HEX_COLOUR.test(v), "a colour like #0b6e4f");
+const link = (schemes: string[]) =>
+  z
+    .string()
+    .trim()
+    .max(500)
+    .refine(
+      (v) => {
+        if (!v) return true;
+        try {
+          const url = new URL(v);
+          return schemes.includes(url.protocol) || (url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname));
+        } catch {
+          return false;
+        }
+      },
+      `an absolute ${schemes.map((s) => s.replace(":", "")).join(" or ")} URL`,
+    );
+const colour = z
+  .string()
+  .trim()
+  .refine((v) => !v || HEX_COLOUR.test(v), "a colour like #0b6e4f");
 
 /** undefined: unchanged; "" or null: back to the default (BRAND_*) */
 export const brandingInput = z.object({
@@ -45,27 +63,51 @@ export const brandingInput = z.object({
   privacyUrl: link(["https:"]).nullish(),
   removeLogo: z.boolean().optional(),
 });
-export const clientBrandingInput = z.object({ displayName: text(60).nullish(), primaryColor: colour.nullish(), removeLogo: z.boolean().optional() });
+export const clientBrandingInput = z.object({
+  displayName: text(60).nullish(),
+  primaryColor: colour.nullish(),
+  removeLogo: z.boolean().optional(),
+});
 export type BrandingInput = z.input<typeof brandingInput> & { logo?: Uint8Array };
 export type ClientBrandingInput = z.input<typeof clientBrandingInput> & { logo?: Uint8Array };
 
 /** what an admin sees and sets: the stored values (null: the default applies) and the defaults */
 export type BrandingView = {
-  productName: string | null; logoUrl: string | null; primaryColor: string | null;
-  supportUrl: string | null; termsUrl: string | null; privacyUrl: string | null; updatedAt: string | null;
+  productName: string | null;
+  logoUrl: string | null;
+  primaryColor: string | null;
+  supportUrl: string | null;
+  termsUrl: string | null;
+  privacyUrl: string | null;
+  updatedAt: string | null;
   defaults: { productName: string; logoUrl: string | null; primaryColor: string | null };
 };
 export type ClientBrandingView = { clientId: string; displayName: string | null; logoUrl: string | null; primaryColor: string | null };
 
-export type BrandingRefusal = { ok: false; code: "branding.invalid" | "branding.logo_empty" | "branding.logo_too_large" | "branding.logo_type" | "branding.client_not_found"; message?: string };
+export type BrandingRefusal = {
+  ok: false;
+  code: "branding.invalid" | "branding.logo_empty" | "branding.logo_too_large" | "branding.logo_type" | "branding.client_not_found";
+  message?: string;
+};
 
 const orNull = (v: string | null | undefined) => (v === undefined ? undefined : v?.trim() ? v.trim() : null);
 const lower = (v: string | null | undefined) => (v ? v.toLowerCase() : v);
 const keep = <T>(next: T | undefined, current: T) => (next === undefined ? current : next);
 
-export function createBrandStore(deps: { queries: BrandingQueries; defaults: Brand; issuer: string; clock: Clock; log: Logger; cacheMs?: number }) {
+export function createBrandStore(deps: {
+  queries: BrandingQueries;
+  defaults: Brand;
+  issuer: string;
+  clock: Clock;
+  log: Logger;
+  cacheMs?: number;
+}) {
   const cacheMs = deps.cacheMs ?? BRAND_CACHE_MS;
-  const defaults = { name: deps.defaults.name, logoUrl: deps.defaults.logoUrl ?? undefined, primaryColor: deps.defaults.stylesheet ? deps.defaults.button.background : undefined };
+  const defaults = {
+    name: deps.defaults.name,
+    logoUrl: deps.defaults.logoUrl ?? undefined,
+    primaryColor: deps.defaults.stylesheet ? deps.defaults.button.background : undefined,
+  };
   const fallback: SiteBrand = { ...deps.defaults, supportUrl: null, termsUrl: null, privacyUrl: null };
   let site: { brand: SiteBrand; row: BrandSettings | null; at: number } | null = null;
   const clients = new Map<string, { row: ClientBrand | null; at: number }>();
@@ -96,10 +138,24 @@ export function createBrandStore(deps: { queries: BrandingQueries; defaults: Bra
   function clientOf(base: SiteBrand, row: ClientBrand | null, clientId: string): ClientSiteBrand {
     const logoUrl = row?.logoHash ? logoPath(row.logoHash) : null;
     if (!row?.logoHash && !row?.primaryColor) return { ...base, client: { name: row?.displayName ?? null, logoUrl: null } };
-    const brand = brandOf({ name: base.name, logoUrl: logoUrl ?? base.logoUrl ?? undefined, primaryColor: row.primaryColor ?? (base.stylesheet ? base.button.background : undefined), issuer: deps.issuer });
+    const brand = brandOf({
+      name: base.name,
+      logoUrl: logoUrl ?? base.logoUrl ?? undefined,
+      primaryColor: row.primaryColor ?? (base.stylesheet ? base.button.background : undefined),
+      issuer: deps.issuer,
+    });
     // the client's colours get a stylesheet of their own (routes/brand-assets.ts), versioned like /brand.css
-    const stylesheetHref = brand.stylesheetHref ? brand.stylesheetHref.replace("/brand.css", `/brand/clients/${encodeURIComponent(clientId)}.css`) : null;
-    return { ...brand, stylesheetHref, supportUrl: base.supportUrl, termsUrl: base.termsUrl, privacyUrl: base.privacyUrl, client: { name: row.displayName, logoUrl } };
+    const stylesheetHref = brand.stylesheetHref
+      ? brand.stylesheetHref.replace("/brand.css", `/brand/clients/${encodeURIComponent(clientId)}.css`)
+      : null;
+    return {
+      ...brand,
+      stylesheetHref,
+      supportUrl: base.supportUrl,
+      termsUrl: base.termsUrl,
+      privacyUrl: base.privacyUrl,
+      client: { name: row.displayName, logoUrl },
+    };
   }
 
   return {
@@ -123,7 +179,8 @@ export function createBrandStore(deps: { queries: BrandingQueries; defaults: Bra
     /** after a write through this process: read again at the next use */
     invalidate(clientId?: string): void {
       site = null;
-      if (clientId) clients.delete(clientId); else clients.clear();
+      if (clientId) clients.delete(clientId);
+      else clients.clear();
     },
   };
 }
@@ -135,7 +192,13 @@ function refusalOf(error: z.ZodError): BrandingRefusal {
   return { ok: false, code: "branding.invalid", message: `${issue.path.join(".")}: ${issue.message}` };
 }
 
-export function createBrandingAdmin(deps: { store: BrandStore; queries: BrandingQueries; audit: AuditService; clock: Clock; clientExists: (id: string) => Promise<boolean> }) {
+export function createBrandingAdmin(deps: {
+  store: BrandStore;
+  queries: BrandingQueries;
+  audit: AuditService;
+  clock: Clock;
+  clientExists: (id: string) => Promise<boolean>;
+}) {
   /** a new logo stored (by its hash), or a refusal; undefined: none given */
   async function storedLogo(bytes: Uint8Array | undefined): Promise<string | undefined | BrandingRefusal> {
     if (bytes === undefined) return undefined;
@@ -146,7 +209,14 @@ export function createBrandingAdmin(deps: { store: BrandStore; queries: Branding
   }
 
   async function audit(actor: AdminActor, via: BrandingVia, data: Record<string, string | string[] | null>) {
-    await deps.audit.record({ type: "branding.updated", outcome: "success", actorId: actor.actorId === "cli" ? null : actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data: { via, ...data } });
+    await deps.audit.record({
+      type: "branding.updated",
+      outcome: "success",
+      actorId: actor.actorId === "cli" ? null : actor.actorId,
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent ?? null,
+      data: { via, ...data },
+    });
   }
 
   return {
@@ -154,7 +224,11 @@ export function createBrandingAdmin(deps: { store: BrandStore; queries: Branding
       return viewOf(await deps.store.settingsRow(), deps.store.defaults);
     },
 
-    async update(actor: AdminActor, via: BrandingVia, input: BrandingInput): Promise<{ ok: true; branding: BrandingView } | BrandingRefusal> {
+    async update(
+      actor: AdminActor,
+      via: BrandingVia,
+      input: BrandingInput,
+    ): Promise<{ ok: true; branding: BrandingView } | BrandingRefusal> {
       const parsed = brandingInput.safeParse(input);
       if (!parsed.success) return refusalOf(parsed.error);
       const logoHash = await storedLogo(input.logo);
@@ -167,7 +241,7 @@ export function createBrandingAdmin(deps: { store: BrandStore; queries: Branding
         supportUrl: keep(orNull(v.supportUrl), row?.supportUrl ?? null),
         termsUrl: keep(orNull(v.termsUrl), row?.termsUrl ?? null),
         privacyUrl: keep(orNull(v.privacyUrl), row?.privacyUrl ?? null),
-        logoHash: logoHash ?? (v.removeLogo ? null : row?.logoHash ?? null),
+        logoHash: logoHash ?? (v.removeLogo ? null : (row?.logoHash ?? null)),
       };
       const saved = await deps.queries.saveSettings(changes, actor.actorId, deps.clock.now());
       deps.store.invalidate();
@@ -181,7 +255,12 @@ export function createBrandingAdmin(deps: { store: BrandStore; queries: Branding
       return clientViewOf(clientId, await deps.store.clientRow(clientId));
     },
 
-    async updateClient(actor: AdminActor, via: BrandingVia, clientId: string, input: ClientBrandingInput): Promise<{ ok: true; branding: ClientBrandingView } | BrandingRefusal> {
+    async updateClient(
+      actor: AdminActor,
+      via: BrandingVia,
+      clientId: string,
+      input: ClientBrandingInput,
+    ): Promise<{ ok: true; branding: ClientBrandingView } | BrandingRefusal> {
       if (!(await deps.clientExists(clientId))) return { ok: false, code: "branding.client_not_found" };
       const parsed = clientBrandingInput.safeParse(input);
       if (!parsed.success) return refusalOf(parsed.error);
@@ -192,7 +271,7 @@ export function createBrandingAdmin(deps: { store: BrandStore; queries: Branding
       const changes = {
         displayName: keep(orNull(v.displayName), row?.displayName ?? null),
         primaryColor: keep(lower(orNull(v.primaryColor)), row?.primaryColor ?? null),
-        logoHash: logoHash ?? (v.removeLogo ? null : row?.logoHash ?? null),
+        logoHash: logoHash ?? (v.removeLogo ? null : (row?.logoHash ?? null)),
       };
       const saved = await deps.queries.saveClientBrand(clientId, changes, deps.clock.now());
       deps.store.invalidate(clientId);
@@ -207,13 +286,20 @@ export type BrandingAdmin = ReturnType<typeof createBrandingAdmin>;
 
 function viewOf(row: BrandSettings | null, defaults: BrandStore["defaults"]): BrandingView {
   return {
-    productName: row?.productName ?? null, logoUrl: row?.logoHash ? logoPath(row.logoHash) : null, primaryColor: row?.primaryColor ?? null,
-    supportUrl: row?.supportUrl ?? null, termsUrl: row?.termsUrl ?? null, privacyUrl: row?.privacyUrl ?? null,
+    productName: row?.productName ?? null,
+    logoUrl: row?.logoHash ? logoPath(row.logoHash) : null,
+    primaryColor: row?.primaryColor ?? null,
+    supportUrl: row?.supportUrl ?? null,
+    termsUrl: row?.termsUrl ?? null,
+    privacyUrl: row?.privacyUrl ?? null,
     updatedAt: row ? row.updatedAt.toISOString() : null,
     defaults: { productName: defaults.name, logoUrl: defaults.logoUrl ?? null, primaryColor: defaults.primaryColor ?? null },
   };
 }
 
 const clientViewOf = (clientId: string, row: ClientBrand | null): ClientBrandingView => ({
-  clientId, displayName: row?.displayName ?? null, logoUrl: row?.logoHash ? logoPath(row.logoHash) : null, primaryColor: row?.primaryColor ?? null,
+  clientId,
+  displayName: row?.displayName ?? null,
+  logoUrl: row?.logoHash ? logoPath(row.logoHash) : null,
+  primaryColor: row?.primaryColor ?? null,
 });

@@ -14,15 +14,28 @@ export function createClientAdmin(deps: { clients: ClientService; audit: AuditSe
   const { clients } = deps;
   const audited = (type: string, client: Pick<OidcClient, "id" | "name">, actor: ClientActor, data: Record<string, unknown> = {}) =>
     deps.audit.record({
-      type, outcome: "success", clientId: client.id, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null,
+      type,
+      outcome: "success",
+      clientId: client.id,
+      actorId: actor.actorId,
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent ?? null,
       data: { name: client.name, ...data, via: actor.via, ...(actor.apiClientId ? { apiClientId: actor.apiClientId } : {}) },
     });
 
   /** the client's settings as an edit starts from them */
   const settingsOf = (c: OidcClient): ClientEditInput => ({
-    name: c.name, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes as ClientEditInput["grantTypes"],
-    scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri, permissionNamespace: c.permissionNamespace,
-    idTokenSigningAlg: c.idTokenSigningAlg as ClientEditInput["idTokenSigningAlg"], endsWithSession: c.endsWithSession,
+    name: c.name,
+    redirectUris: c.redirectUris,
+    postLogoutRedirectUris: c.postLogoutRedirectUris,
+    grantTypes: c.grantTypes as ClientEditInput["grantTypes"],
+    scope: c.scope,
+    resources: c.resources,
+    firstParty: c.firstParty,
+    backchannelLogoutUri: c.backchannelLogoutUri,
+    permissionNamespace: c.permissionNamespace,
+    idTokenSigningAlg: c.idTokenSigningAlg as ClientEditInput["idTokenSigningAlg"],
+    endsWithSession: c.endsWithSession,
     offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt,
   });
 
@@ -34,7 +47,11 @@ export function createClientAdmin(deps: { clients: ClientService; audit: AuditSe
     },
 
     /** changes what `changes` names (undefined: keep); not_found when the client is gone */
-    async update(id: string, changes: Partial<ClientEditInput>, actor: ClientActor): Promise<{ outcome: "updated"; client: OidcClient } | { outcome: "not_found" }> {
+    async update(
+      id: string,
+      changes: Partial<ClientEditInput>,
+      actor: ClientActor,
+    ): Promise<{ outcome: "updated"; client: OidcClient } | { outcome: "not_found" }> {
       const current = await clients.find(id);
       if (!current) return { outcome: "not_found" };
       const merged = settingsOf(current);
@@ -42,13 +59,21 @@ export function createClientAdmin(deps: { clients: ClientService; audit: AuditSe
       const updated = await clients.update(id, merged);
       if (!updated) return { outcome: "not_found" };
       await audited("client.updated", updated, actor, {
-        changed: Object.keys(changes).filter((k) => changes[k as keyof ClientEditInput] !== undefined).sort(),
-        redirectUris: updated.redirectUris, grantTypes: updated.grantTypes, resources: updated.resources, firstParty: updated.firstParty,
+        changed: Object.keys(changes)
+          .filter((k) => changes[k as keyof ClientEditInput] !== undefined)
+          .sort(),
+        redirectUris: updated.redirectUris,
+        grantTypes: updated.grantTypes,
+        resources: updated.resources,
+        firstParty: updated.firstParty,
       });
       return { outcome: "updated", client: updated };
     },
 
-    async rotateSecret(id: string, actor: ClientActor): Promise<{ outcome: "rotated"; client: OidcClient; secret: string } | { outcome: "not_found" } | { outcome: "public" }> {
+    async rotateSecret(
+      id: string,
+      actor: ClientActor,
+    ): Promise<{ outcome: "rotated"; client: OidcClient; secret: string } | { outcome: "not_found" } | { outcome: "public" }> {
       const client = await clients.find(id);
       if (!client) return { outcome: "not_found" };
       if (client.type !== "confidential") return { outcome: "public" };

@@ -15,10 +15,15 @@ import { nameText } from "./names.ts";
 export const GRANT_TYPES = ["authorization_code", "refresh_token", "client_credentials"] as const;
 
 /** a client URI checked by client-uris.ts (https, loopback http; private-use schemes for redirects) */
-const clientUri = (kind: UriKind) => z.string().max(2000).superRefine((uri, ctx) => {
-  const problem = clientUriProblem(uri, kind);
-  if (problem) ctx.addIssue({ code: "custom", message: problem });
-}).meta({ format: "uri" });
+const clientUri = (kind: UriKind) =>
+  z
+    .string()
+    .max(2000)
+    .superRefine((uri, ctx) => {
+      const problem = clientUriProblem(uri, kind);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .meta({ format: "uri" });
 const redirectUri = clientUri("redirect");
 
 type UriLists = { type: "confidential" | "public"; redirectUris: string[]; postLogoutRedirectUris: string[] };
@@ -28,14 +33,25 @@ type UriLists = { type: "confidential" | "public"; redirectUris: string[]; postL
  * which then refuses https on loopback hosts (RFC 8252 8.4), so those are refused here with a clear message
  */
 function checkNativeUris(c: UriLists, ctx: z.RefinementCtx): void {
-  const lists = [["redirectUris", c.redirectUris], ["postLogoutRedirectUris", c.postLogoutRedirectUris]] as const;
+  const lists = [
+    ["redirectUris", c.redirectUris],
+    ["postLogoutRedirectUris", c.postLogoutRedirectUris],
+  ] as const;
   const native = lists.some(([, uris]) => uris.some(isPrivateUseUri));
   for (const [field, uris] of lists) {
     uris.forEach((uri, i) => {
       if (c.type === "confidential" && isPrivateUseUri(uri)) {
-        ctx.addIssue({ code: "custom", path: [field, i], message: "a private-use scheme (com.example.app:/...) is for public (native) clients only" });
+        ctx.addIssue({
+          code: "custom",
+          path: [field, i],
+          message: "a private-use scheme (com.example.app:/...) is for public (native) clients only",
+        });
       } else if (c.type === "public" && native && isHttpsLoopback(uri)) {
-        ctx.addIssue({ code: "custom", path: [field, i], message: "an app with a private-use scheme may not also use https on a loopback host (use http there)" });
+        ctx.addIssue({
+          code: "custom",
+          path: [field, i],
+          message: "an app with a private-use scheme may not also use https on a loopback host (use http there)",
+        });
       }
     });
   }
@@ -49,27 +65,44 @@ export function applicationTypeOf(c: UriLists): "native" | "web" {
 /** the ID token algorithms a client may ask besides the default (SIGNING_ALG): services/signing-keys.ts keeps RS256 keys */
 export const ID_TOKEN_ALGS = ["RS256"] as const;
 
-export const newClientSchema = z.object({
-  name: nameText("Client names").trim().min(1).max(100),
-  type: z.enum(["confidential", "public"]),
-  redirectUris: z.array(redirectUri).default([]),
-  postLogoutRedirectUris: z.array(redirectUri).default([]),
-  grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(["authorization_code", "refresh_token"]),
-  scope: z.string().trim().regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, "space-separated scope tokens").default("openid profile email offline_access roles"),
-  resources: z.array(z.url()).default([]),
-  firstParty: z.boolean().default(false),
-  backchannelLogoutUri: clientUri("backchannel").nullable().default(null),
-  /** the namespace of permissions this client may register through the API, e.g. "acme.blog" */
-  permissionNamespace: z.string().max(100).regex(PERMISSION_NAMESPACE, "lower-case dotted words, like acme.blog")
-    .refine((ns) => !isReservedNamespace(ns), "the gatehouse namespace is reserved for Gatehouse itself").nullable().default(null),
-  /** ID tokens signed with RS256 for a relying party that accepts nothing else; null: SIGNING_ALG */
-  idTokenSigningAlg: z.enum(ID_TOKEN_ALGS).nullable().default(null),
-  /** sign-out (and any end of the session) ends this client's tokens, offline_access included; by default they outlive it */
-  endsWithSession: z.boolean().default(false),
-  /** asking offline_access counts as asking consent: a refresh token without prompt=consent (first-party clients always) */
-  offlineAccessWithoutPrompt: z.boolean().default(false),
-}).refine((c) => !c.grantTypes.includes("authorization_code") || c.redirectUris.length > 0, { message: "authorization_code needs at least one redirect URI", path: ["redirectUris"] })
-  .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), { message: "public clients cannot use client_credentials", path: ["grantTypes"] })
+export const newClientSchema = z
+  .object({
+    name: nameText("Client names").trim().min(1).max(100),
+    type: z.enum(["confidential", "public"]),
+    redirectUris: z.array(redirectUri).default([]),
+    postLogoutRedirectUris: z.array(redirectUri).default([]),
+    grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).default(["authorization_code", "refresh_token"]),
+    scope: z
+      .string()
+      .trim()
+      .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, "space-separated scope tokens")
+      .default("openid profile email offline_access roles"),
+    resources: z.array(z.url()).default([]),
+    firstParty: z.boolean().default(false),
+    backchannelLogoutUri: clientUri("backchannel").nullable().default(null),
+    /** the namespace of permissions this client may register through the API, e.g. "acme.blog" */
+    permissionNamespace: z
+      .string()
+      .max(100)
+      .regex(PERMISSION_NAMESPACE, "lower-case dotted words, like acme.blog")
+      .refine((ns) => !isReservedNamespace(ns), "the gatehouse namespace is reserved for Gatehouse itself")
+      .nullable()
+      .default(null),
+    /** ID tokens signed with RS256 for a relying party that accepts nothing else; null: SIGNING_ALG */
+    idTokenSigningAlg: z.enum(ID_TOKEN_ALGS).nullable().default(null),
+    /** sign-out (and any end of the session) ends this client's tokens, offline_access included; by default they outlive it */
+    endsWithSession: z.boolean().default(false),
+    /** asking offline_access counts as asking consent: a refresh token without prompt=consent (first-party clients always) */
+    offlineAccessWithoutPrompt: z.boolean().default(false),
+  })
+  .refine((c) => !c.grantTypes.includes("authorization_code") || c.redirectUris.length > 0, {
+    message: "authorization_code needs at least one redirect URI",
+    path: ["redirectUris"],
+  })
+  .refine((c) => c.type === "confidential" || !c.grantTypes.includes("client_credentials"), {
+    message: "public clients cannot use client_credentials",
+    path: ["grantTypes"],
+  })
   .superRefine(checkNativeUris);
 
 export type NewClientInput = z.input<typeof newClientSchema>;
@@ -79,7 +112,10 @@ export type ClientEditInput = Omit<NewClientInput, "type">;
 /** a permission namespace that another client already has (or that contains or lies inside one) */
 export class ClientNamespaceError extends Error {
   readonly code = "client.namespace_taken";
-  constructor(readonly namespace: string, readonly takenBy: string) {
+  constructor(
+    readonly namespace: string,
+    readonly takenBy: string,
+  ) {
     super(`the permission namespace "${namespace}" overlaps the namespace of client ${takenBy}`);
     this.name = "ClientNamespaceError";
   }
@@ -112,7 +148,9 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
   /** two clients never contend for one code: their namespaces may not overlap */
   async function checkNamespace(namespace: string | null, self: string | null): Promise<void> {
     if (!namespace) return;
-    const other = (await queries.list()).find((o) => o.id !== self && o.permissionNamespace && namespacesOverlap(o.permissionNamespace, namespace));
+    const other = (await queries.list()).find(
+      (o) => o.id !== self && o.permissionNamespace && namespacesOverlap(o.permissionNamespace, namespace),
+    );
     if (other) throw new ClientNamespaceError(namespace, other.id);
   }
 
@@ -159,9 +197,17 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
       const c = newClientSchema.parse({ ...input, type: existing.type });
       await checkNamespace(c.permissionNamespace, id);
       const updated = await queries.update(id, {
-        name: c.name, redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes,
-        scope: c.scope, resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri,
-        permissionNamespace: c.permissionNamespace, idTokenSigningAlg: c.idTokenSigningAlg, endsWithSession: c.endsWithSession,
+        name: c.name,
+        redirectUris: c.redirectUris,
+        postLogoutRedirectUris: c.postLogoutRedirectUris,
+        grantTypes: c.grantTypes,
+        scope: c.scope,
+        resources: c.resources,
+        firstParty: c.firstParty,
+        backchannelLogoutUri: c.backchannelLogoutUri,
+        permissionNamespace: c.permissionNamespace,
+        idTokenSigningAlg: c.idTokenSigningAlg,
+        endsWithSession: c.endsWithSession,
         offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt,
       });
       cache.delete(id);

@@ -43,7 +43,11 @@ export function createCredentialService(deps: {
     if (user.passwordHash) hashes.add(user.passwordHash);
     for (const hash of hashes) {
       if (await passwords.verify(hash, password)) {
-        return { ok: false, code: "reused", message: `Choose a password you have not used recently (your last ${historySize} passwords cannot be reused).` };
+        return {
+          ok: false,
+          code: "reused",
+          message: `Choose a password you have not used recently (your last ${historySize} passwords cannot be reused).`,
+        };
       }
     }
     return { ok: true };
@@ -53,7 +57,11 @@ export function createCredentialService(deps: {
    * commits a password change with `write` (which returns null when it could not happen, e.g. a reset link a
    * parallel request used first) between the two rounds of ending sessions, then tells the owner
    */
-  async function commitChange<T>(user: Pick<User, "id" | "email" | "username">, write: () => Promise<T | null>, opts: { keepSessionId?: string; request: RequestInfo; via: "change" | "reset" }): Promise<T | null> {
+  async function commitChange<T>(
+    user: Pick<User, "id" | "email" | "username">,
+    write: () => Promise<T | null>,
+    opts: { keepSessionId?: string; request: RequestInfo; via: "change" | "reset" },
+  ): Promise<T | null> {
     await deps.endSessions(user.id, opts.keepSessionId);
     const written = await write();
     if (written === null) return null;
@@ -75,7 +83,14 @@ export function createCredentialService(deps: {
       const history = await checkHistory(user, next);
       if (!history.ok) return { outcome: "invalid", message: history.message };
       const hash = await passwords.hash(next);
-      await commitChange(user, async () => { await credentials.setPassword(user.id, hash, clock.now(), historySize); return true; }, { ...opts, via: "change" });
+      await commitChange(
+        user,
+        async () => {
+          await credentials.setPassword(user.id, hash, clock.now(), historySize);
+          return true;
+        },
+        { ...opts, via: "change" },
+      );
       return { outcome: "changed" };
     },
   };

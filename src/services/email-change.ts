@@ -14,7 +14,8 @@ import type { AccountService } from "./accounts.ts";
 import type { AuditService } from "./audit.ts";
 import type { LockRequest } from "./sign-in-locks.ts";
 
-export type EmailChangeRequestResult = { outcome: "sent" } | { outcome: "same_address" } | { outcome: "wrong_password" } | { outcome: "locked" };
+export type EmailChangeRequestResult =
+  { outcome: "sent" } | { outcome: "same_address" } | { outcome: "wrong_password" } | { outcome: "locked" };
 
 export function createEmailChangeService(deps: {
   changes: EmailChangeQueries;
@@ -32,11 +33,22 @@ export function createEmailChangeService(deps: {
      * the signed-in user asks to move to `email`, proving it with their password; `beforeSend` (the address's email
      * budget) runs only once the password is right; it may throw (429), and then nothing is sent
      */
-    async request(user: User, input: { password: string; email: string }, request: LockRequest, opts: { beforeSend?: () => Promise<void> } = {}): Promise<EmailChangeRequestResult> {
+    async request(
+      user: User,
+      input: { password: string; email: string },
+      request: LockRequest,
+      opts: { beforeSend?: () => Promise<void> } = {},
+    ): Promise<EmailChangeRequestResult> {
       const info: RequestInfo = { ip: request.ip, userAgent: request.userAgent };
       const confirmed = await deps.accounts.confirmPassword(user, input.password, request);
       if (confirmed.outcome !== "ok") {
-        await audit.record({ type: "email.change_requested", outcome: "failure", userId: user.id, ...info, data: { reason: confirmed.outcome } });
+        await audit.record({
+          type: "email.change_requested",
+          outcome: "failure",
+          userId: user.id,
+          ...info,
+          data: { reason: confirmed.outcome },
+        });
         return { outcome: confirmed.outcome };
       }
       await opts.beforeSend?.();
@@ -46,8 +58,12 @@ export function createEmailChangeService(deps: {
       // the same work either way (a pending change to a taken address can never be redeemed), only no email
       const token = randomToken(32);
       const now = clock.now();
-      await changes.replace({ userId: user.id, tokenHash: sha256(token), newEmail, expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000) }, now);
-      if (!taken) await notifications.confirmEmailChange(user, newEmail, `${deps.issuer}/account/confirm-email?token=${token}`, deps.ttlSeconds);
+      await changes.replace(
+        { userId: user.id, tokenHash: sha256(token), newEmail, expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000) },
+        now,
+      );
+      if (!taken)
+        await notifications.confirmEmailChange(user, newEmail, `${deps.issuer}/account/confirm-email?token=${token}`, deps.ttlSeconds);
       await audit.record({ type: "email.change_requested", outcome: "success", userId: user.id, ...info });
       return { outcome: "sent" };
     },
@@ -57,7 +73,13 @@ export function createEmailChangeService(deps: {
       if (result.outcome === "changed") {
         const user = await users.findById(result.userId);
         if (user) await notifications.emailChanged(result.oldEmail, user, result.newEmail, request);
-        await audit.record({ type: "email.changed", outcome: "success", userId: result.userId, ...request, data: { from: result.oldEmail, to: result.newEmail } });
+        await audit.record({
+          type: "email.changed",
+          outcome: "success",
+          userId: result.userId,
+          ...request,
+          data: { from: result.oldEmail, to: result.newEmail },
+        });
       }
       return result;
     },

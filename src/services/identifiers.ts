@@ -16,7 +16,9 @@ export type Identifier = { kind: "email"; value: string } | { kind: "username"; 
 /** An identifier containing "@" is an email; usernames cannot contain "@". */
 export function parseIdentifier(input: string): Identifier {
   const trimmed = input.normalize("NFC").trim();
-  return trimmed.includes("@") ? { kind: "email", value: normalizeEmail(trimmed) } : { kind: "username", value: normalizeUsername(trimmed) };
+  return trimmed.includes("@")
+    ? { kind: "email", value: normalizeEmail(trimmed) }
+    : { kind: "username", value: normalizeUsername(trimmed) };
 }
 
 export const USERNAME_PATTERN = /^[\p{L}\p{N}._-]{3,32}$/u;

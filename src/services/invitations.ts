@@ -12,7 +12,15 @@ import type { PermissionRegistry } from "../authz/registry.ts";
 import type { AuditService } from "./audit.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
 import { normalizeEmail } from "./identifiers.ts";
-import { TEAM_PERMISSIONS, forbidden, invalid, type TeamAccess, type TeamActor, type TeamActorRef, type TeamRefusal } from "./team-roles.ts";
+import {
+  TEAM_PERMISSIONS,
+  forbidden,
+  invalid,
+  type TeamAccess,
+  type TeamActor,
+  type TeamActorRef,
+  type TeamRefusal,
+} from "./team-roles.ts";
 
 const ADMIN_INVITATIONS = "gatehouse.admin.invitations.manage";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -63,7 +71,7 @@ export function createInvitationService(deps: {
     const token = randomToken(32);
     return { token, tokenHash: sha256(token), expiresAt: new Date(clock.now().getTime() + deps.ttlSeconds * 1000) };
   };
-  const displayName = (u: Pick<User, "name" | "username"> | null | undefined) => (u ? (u.name?.trim() || u.username) : null);
+  const displayName = (u: Pick<User, "name" | "username"> | null | undefined) => (u ? u.name?.trim() || u.username : null);
   const inviterName = async (id: string | null) => displayName(id ? await users.findById(id) : null);
 
   async function inviter(teamId: string, by: TeamActorRef): Promise<TeamActor | TeamRefusal> {
@@ -73,11 +81,22 @@ export function createInvitationService(deps: {
     return actor;
   }
 
-  const record = (type: string, actorId: string | null, request: RequestInfo | undefined, data: Record<string, string | null>, userId: string | null = actorId) =>
-    audit.record({ type, outcome: "success", userId, actorId, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null, data });
+  const record = (
+    type: string,
+    actorId: string | null,
+    request: RequestInfo | undefined,
+    data: Record<string, string | null>,
+    userId: string | null = actorId,
+  ) => audit.record({ type, outcome: "success", userId, actorId, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null, data });
 
   async function sendTeamEmail(actor: TeamActor, invitation: Invitation, role: TeamRole, token: string) {
-    await notifications.invitation(invitation.email, { teamName: actor.team.name, roleName: role.name, inviter: (await inviterName(actor.userId)) ?? "A team member", link: linkFor(token), ttlSeconds: deps.ttlSeconds });
+    await notifications.invitation(invitation.email, {
+      teamName: actor.team.name,
+      roleName: role.name,
+      inviter: (await inviterName(actor.userId)) ?? "A team member",
+      link: linkFor(token),
+      ttlSeconds: deps.ttlSeconds,
+    });
   }
 
   function reasonOf(row: Invitation | null, at: Date): InvalidLinkReason | null {
@@ -97,7 +116,12 @@ export function createInvitationService(deps: {
 
   return {
     /** invites an address to the team with a role the actor may assign; one pending invitation per address */
-    async invite(teamId: string, by: TeamActorRef, input: { email: string; roleId: string }, opts: SendOptions = {}): Promise<{ outcome: "sent"; invitation: Invitation } | TeamRefusal> {
+    async invite(
+      teamId: string,
+      by: TeamActorRef,
+      input: { email: string; roleId: string },
+      opts: SendOptions = {},
+    ): Promise<{ outcome: "sent"; invitation: Invitation } | TeamRefusal> {
       const actor = await inviter(teamId, by);
       if ("outcome" in actor) return actor;
       const email = input.email.normalize("NFC").trim();
@@ -105,22 +129,39 @@ export function createInvitationService(deps: {
       const role = await teams.role(teamId, input.roleId);
       if (!role) return invalid("Choose one of this team's roles.", "roleId");
       if (!access.canAssign(actor, role)) {
-        return forbidden(role.key === "owner" ? "A team has exactly one Owner: invite as another role; the Owner can transfer ownership later." : `You cannot invite as ${role.name}: it has permissions your own role does not have.`);
+        return forbidden(
+          role.key === "owner"
+            ? "A team has exactly one Owner: invite as another role; the Owner can transfer ownership later."
+            : `You cannot invite as ${role.name}: it has permissions your own role does not have.`,
+        );
       }
       const emailNormalized = normalizeEmail(email);
       const existing = await users.findByEmailNormalized(emailNormalized);
       if (existing && (await teams.membership(teamId, existing.id))) return invalid(`${email} is already a member of this team.`, "email");
-      if (await invitations.pendingForTeamAndEmail(teamId, emailNormalized, clock.now())) return invalid(`${email} already has a pending invitation. Resend or revoke it below.`, "email");
+      if (await invitations.pendingForTeamAndEmail(teamId, emailNormalized, clock.now()))
+        return invalid(`${email} already has a pending invitation. Resend or revoke it below.`, "email");
       await opts.beforeSend?.(emailNormalized);
       const link = newLink();
-      const invitation = await invitations.create({ teamId, roleId: role.id, systemRole: null, email, emailNormalized, tokenHash: link.tokenHash, invitedById: actor.userId, expiresAt: link.expiresAt });
+      const invitation = await invitations.create({
+        teamId,
+        roleId: role.id,
+        systemRole: null,
+        email,
+        emailNormalized,
+        tokenHash: link.tokenHash,
+        invitedById: actor.userId,
+        expiresAt: link.expiresAt,
+      });
       await sendTeamEmail(actor, invitation, role, link.token);
       await record("team.invitation.created", actor.userId, opts.request, { teamId, invitationId: invitation.id, email, role: role.key });
       return { outcome: "sent", invitation };
     },
 
     /** the team's pending invitations, newest first */
-    async list(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; actor: TeamActor; invitations: PendingInvitation[] } | TeamRefusal> {
+    async list(
+      teamId: string,
+      by: TeamActorRef,
+    ): Promise<{ outcome: "ok"; actor: TeamActor; invitations: PendingInvitation[] } | TeamRefusal> {
       const actor = await inviter(teamId, by);
       if ("outcome" in actor) return actor;
       const rows = await invitations.pendingForTeam(teamId, clock.now());
@@ -129,17 +170,32 @@ export function createInvitationService(deps: {
       return {
         outcome: "ok",
         actor,
-        invitations: rows.filter((r) => r.role).map((r) => ({ id: r.id, email: r.email, role: r.role!, invitedBy: r.invitedById ? names.get(r.invitedById) ?? null : null, expiresAt: r.expiresAt, createdAt: r.createdAt })),
+        invitations: rows
+          .filter((r) => r.role)
+          .map((r) => ({
+            id: r.id,
+            email: r.email,
+            role: r.role!,
+            invitedBy: r.invitedById ? (names.get(r.invitedById) ?? null) : null,
+            expiresAt: r.expiresAt,
+            createdAt: r.createdAt,
+          })),
       };
     },
 
     /** a new link (and a new expiry) for a pending invitation; the old link stops working */
-    async resend(teamId: string, by: TeamActorRef, invitationId: string, opts: SendOptions = {}): Promise<{ outcome: "resent"; invitation: Invitation } | TeamRefusal> {
+    async resend(
+      teamId: string,
+      by: TeamActorRef,
+      invitationId: string,
+      opts: SendOptions = {},
+    ): Promise<{ outcome: "resent"; invitation: Invitation } | TeamRefusal> {
       const actor = await inviter(teamId, by);
       if ("outcome" in actor) return actor;
       const pending = await invitations.pendingById(teamId, invitationId, clock.now());
       if (!pending?.role) return { outcome: "not_found" };
-      if (!access.canAssign(actor, pending.role)) return forbidden(`You cannot resend an invitation as ${pending.role.name}: it has permissions your own role does not have.`);
+      if (!access.canAssign(actor, pending.role))
+        return forbidden(`You cannot resend an invitation as ${pending.role.name}: it has permissions your own role does not have.`);
       await opts.beforeSend?.(pending.emailNormalized);
       const link = newLink();
       const invitation = await invitations.replaceToken(pending.id, link.tokenHash, link.expiresAt, clock.now());
@@ -149,7 +205,12 @@ export function createInvitationService(deps: {
       return { outcome: "resent", invitation };
     },
 
-    async revoke(teamId: string, by: TeamActorRef, invitationId: string, request?: RequestInfo): Promise<{ outcome: "revoked" } | TeamRefusal> {
+    async revoke(
+      teamId: string,
+      by: TeamActorRef,
+      invitationId: string,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "revoked" } | TeamRefusal> {
       const actor = await inviter(teamId, by);
       if ("outcome" in actor) return actor;
       const pending = await invitations.pendingById(teamId, invitationId, clock.now());
@@ -162,24 +223,47 @@ export function createInvitationService(deps: {
      * an administrator invitation (no team): the actor's system role must allow gatehouse.admin.invitations.manage
      * and cover the invited system role; only for an address whose account has no system role yet
      */
-    async inviteAdmin(actorId: string, input: { email: string; systemRole: string }, opts: SendOptions = {}): Promise<{ outcome: "sent"; invitation: Invitation } | TeamRefusal> {
+    async inviteAdmin(
+      actorId: string,
+      input: { email: string; systemRole: string },
+      opts: SendOptions = {},
+    ): Promise<{ outcome: "sent"; invitation: Invitation } | TeamRefusal> {
       const actor = await users.findById(actorId);
       const actorRole = actor?.systemRole ? await deps.permissions.systemRole(actor.systemRole) : null;
-      if (!actor || !actorRole || !deps.registry.can(actorRole.permissions, ADMIN_INVITATIONS)) return forbidden("Your role does not let you invite administrators.");
+      if (!actor || !actorRole || !deps.registry.can(actorRole.permissions, ADMIN_INVITATIONS))
+        return forbidden("Your role does not let you invite administrators.");
       const email = input.email.normalize("NFC").trim();
       if (!EMAIL.test(email) || email.length > 320) return invalid("Enter a valid email address.", "email");
       const role = await deps.permissions.systemRole(input.systemRole);
       if (!role) return invalid("Choose one of the system roles.", "systemRole");
       const own = new Set(deps.registry.resolve(actorRole.permissions));
-      const wider = !actorRole.permissions.includes("*") && (role.permissions.includes("*") || deps.registry.resolve(role.permissions).some((c) => !own.has(c)));
+      const wider =
+        !actorRole.permissions.includes("*") &&
+        (role.permissions.includes("*") || deps.registry.resolve(role.permissions).some((c) => !own.has(c)));
       if (wider) return forbidden(`You cannot invite as ${role.name}: it has permissions your own role does not have.`);
       const emailNormalized = normalizeEmail(email);
-      if ((await users.findByEmailNormalized(emailNormalized))?.systemRole) return invalid(`${email} is already an administrator.`, "email");
-      if (await invitations.pendingAdminForEmail(emailNormalized, clock.now())) return invalid(`${email} already has a pending administrator invitation.`, "email");
+      if ((await users.findByEmailNormalized(emailNormalized))?.systemRole)
+        return invalid(`${email} is already an administrator.`, "email");
+      if (await invitations.pendingAdminForEmail(emailNormalized, clock.now()))
+        return invalid(`${email} already has a pending administrator invitation.`, "email");
       await opts.beforeSend?.(emailNormalized);
       const link = newLink();
-      const invitation = await invitations.create({ teamId: null, roleId: null, systemRole: role.key, email, emailNormalized, tokenHash: link.tokenHash, invitedById: actor.id, expiresAt: link.expiresAt });
-      await notifications.invitation(email, { systemRoleName: role.name, inviter: displayName(actor) ?? "An administrator", link: linkFor(link.token), ttlSeconds: deps.ttlSeconds });
+      const invitation = await invitations.create({
+        teamId: null,
+        roleId: null,
+        systemRole: role.key,
+        email,
+        emailNormalized,
+        tokenHash: link.tokenHash,
+        invitedById: actor.id,
+        expiresAt: link.expiresAt,
+      });
+      await notifications.invitation(email, {
+        systemRoleName: role.name,
+        inviter: displayName(actor) ?? "An administrator",
+        link: linkFor(link.token),
+        ttlSeconds: deps.ttlSeconds,
+      });
       await record("admin.invitation.created", actor.id, opts.request, { invitationId: invitation.id, email, systemRole: role.key });
       return { outcome: "sent", invitation };
     },
@@ -204,22 +288,38 @@ export function createInvitationService(deps: {
       const { invitation } = inspected;
       if (normalizeEmail(invitation.email) !== user.emailNormalized) return { outcome: "wrong_account", invitedEmail: invitation.email };
       if (!user.emailVerified) return { outcome: "unverified" };
-      if (invitation.kind === "team" && (await teams.membership(invitation.team.id, user.id))) return { outcome: "already_member", team: invitation.team };
+      if (invitation.kind === "team" && (await teams.membership(invitation.team.id, user.id)))
+        return { outcome: "already_member", team: invitation.team };
       if (invitation.kind === "admin" && user.systemRole) return { outcome: "already_admin" };
       const result = await invitations.accept(sha256(tokenValue), user.id, clock.now());
       switch (result.outcome) {
         case "joined": {
           if (invitation.kind !== "team") return { outcome: "invalid", reason: "unknown" };
-          await record("team.invitation.accepted", result.invitation.invitedById, request, { teamId: result.teamId, invitationId: result.invitation.id, role: invitation.role.key }, user.id);
+          await record(
+            "team.invitation.accepted",
+            result.invitation.invitedById,
+            request,
+            { teamId: result.teamId, invitationId: result.invitation.id, role: invitation.role.key },
+            user.id,
+          );
           return { outcome: "joined", team: invitation.team, role: invitation.role };
         }
         case "system_role_set": {
           if (invitation.kind !== "admin") return { outcome: "invalid", reason: "unknown" };
-          await record("admin.invitation.accepted", result.invitation.invitedById, request, { invitationId: result.invitation.id, systemRole: result.systemRole }, user.id);
+          await record(
+            "admin.invitation.accepted",
+            result.invitation.invitedById,
+            request,
+            { invitationId: result.invitation.id, systemRole: result.systemRole },
+            user.id,
+          );
           return { outcome: "system_role_set", systemRole: invitation.systemRole };
         }
         case "already_member":
-          return { outcome: "already_member", team: (await teams.findById(result.teamId)) ?? (invitation as Extract<InvitationDetails, { kind: "team" }>).team };
+          return {
+            outcome: "already_member",
+            team: (await teams.findById(result.teamId)) ?? (invitation as Extract<InvitationDetails, { kind: "team" }>).team,
+          };
         case "already_admin":
           return { outcome: "already_admin" };
         default: {

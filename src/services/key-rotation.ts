@@ -14,14 +14,20 @@ export function createKeyRotation(deps: { keys: SigningKeyService; audit: AuditS
   let afterRotate: (() => Promise<unknown>) | undefined;
   return {
     /** what else must follow a rotation in this process (its provider reloading the keys); once, at start */
-    onRotated(listener: () => Promise<unknown>): void { afterRotate = listener; },
+    onRotated(listener: () => Promise<unknown>): void {
+      afterRotate = listener;
+    },
 
     async rotate(actor: AdminActor, via: RotationSurface, extra: { apiClientId?: string } = {}): Promise<KeyRotationResult> {
       await deps.keys.ensureKeys();
       const current = await deps.keys.rotate();
       await afterRotate?.();
       await deps.audit.record({
-        type: "keys.rotated", outcome: "success", actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null,
+        type: "keys.rotated",
+        outcome: "success",
+        actorId: actor.actorId,
+        ip: actor.ip ?? null,
+        userAgent: actor.userAgent ?? null,
         data: { current, via, ...extra },
       });
       return { current, published: (await deps.keys.list()).filter((k) => k.state !== "retired") };

@@ -64,10 +64,16 @@ redis.call('HDEL', KEYS[1], 'until', 'link')
 return lockedUntil`;
 
 type Script = (key: string, ...args: number[]) => Promise<[number, number, number]>;
-type Commands = { gatehouseLockoutFailure: Script; gatehouseNetworkFailure: Script; gatehouseUnlockWithLink(key: string, linkHash: string): Promise<number> };
+type Commands = {
+  gatehouseLockoutFailure: Script;
+  gatehouseNetworkFailure: Script;
+  gatehouseUnlockWithLink(key: string, linkHash: string): Promise<number>;
+};
 
 export type LockoutSettings = {
-  threshold: number; baseSeconds: number; maxSeconds: number;
+  threshold: number;
+  baseSeconds: number;
+  maxSeconds: number;
   /** failures per network within about an hour that lock it (0 or absent: networks are not counted) */
   networkThreshold?: number;
 };
@@ -89,7 +95,11 @@ export function createLockoutService(deps: { redis: RedisClient; clock: Clock; s
   // the count survives a quiet day past the longest lock, then starts over
   const keyTtl = maxSeconds + 86_400;
   const key = (s: LockSubject) =>
-    "userId" in s ? `lockout:{user:${s.userId}}` : "deviceId" in s ? `lockout:{device:${s.deviceId}}` : `lockout:{id:${sha256(s.identifier)}}`;
+    "userId" in s
+      ? `lockout:{user:${s.userId}}`
+      : "deviceId" in s
+        ? `lockout:{device:${s.deviceId}}`
+        : `lockout:{id:${sha256(s.identifier)}}`;
   const networkKey = (network: string) => `lockout:{net:${network}}`;
   const until = (value: string | null | undefined) => (Number(value) > deps.clock.epoch() ? new Date(Number(value) * 1000) : null);
   const result = (now: number, [failures, lockedUntil, counted]: [number, number, number]): FailureResult => {
@@ -124,13 +134,17 @@ export function createLockoutService(deps: { redis: RedisClient; clock: Clock; s
     },
 
     /** whether `linkHash` is the link of the subject's lock in place */
-    isCurrentUnlockLink: async (subject: LockSubject, linkHash: string): Promise<boolean> => (await redis.hget(key(subject), "link")) === linkHash,
+    isCurrentUnlockLink: async (subject: LockSubject, linkHash: string): Promise<boolean> =>
+      (await redis.hget(key(subject), "link")) === linkHash,
 
     /**
      * the emailed unlock link: the lock ends, the count stays (the next lock is the next, longer step); "stale"
      * when the link is not the one of the lock in place (an earlier lock's, or the count started over since)
      */
-    async unlock(subject: LockSubject, linkHash: string): Promise<{ outcome: "unlocked"; wasLockedUntil: Date | null } | { outcome: "stale" }> {
+    async unlock(
+      subject: LockSubject,
+      linkHash: string,
+    ): Promise<{ outcome: "unlocked"; wasLockedUntil: Date | null } | { outcome: "stale" }> {
       const lockedUntil = await redis.gatehouseUnlockWithLink(key(subject), linkHash);
       if (lockedUntil === -1) return { outcome: "stale" };
       return { outcome: "unlocked", wasLockedUntil: until(String(lockedUntil)) };
@@ -150,11 +164,24 @@ export function createLockoutService(deps: { redis: RedisClient; clock: Clock; s
     async recordNetworkFailure(network: string): Promise<FailureResult> {
       const now = deps.clock.epoch();
       if (!networkThreshold) return { failures: 0, lockedUntil: null, lockedNow: false };
-      return result(now, await redis.gatehouseNetworkFailure(networkKey(network), now, networkThreshold, NETWORK_WINDOW_SECONDS, baseSeconds, maxSeconds, keyTtl));
+      return result(
+        now,
+        await redis.gatehouseNetworkFailure(
+          networkKey(network),
+          now,
+          networkThreshold,
+          NETWORK_WINDOW_SECONDS,
+          baseSeconds,
+          maxSeconds,
+          keyTtl,
+        ),
+      );
     },
 
     /** an administrator (or a test) lifts a network's lock and empties its bucket */
-    resetNetwork: async (network: string): Promise<void> => { await redis.del(networkKey(network)); },
+    resetNetwork: async (network: string): Promise<void> => {
+      await redis.del(networkKey(network));
+    },
   };
 }
 

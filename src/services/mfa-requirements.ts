@@ -9,8 +9,14 @@ export type MfaFlagResult = { outcome: "ok"; requireMfa: boolean } | { outcome: 
 
 export function createMfaRequirements(deps: { queries: MfaRequirementQueries }) {
   const { queries } = deps;
-  const event = (type: string, actorId: string, target: Record<string, string>, on: boolean, request: RequestInfo) =>
-    ({ type, outcome: "success" as const, userId: null, actorId, ...request, data: { ...target, requireMfa: on } });
+  const event = (type: string, actorId: string, target: Record<string, string>, on: boolean, request: RequestInfo) => ({
+    type,
+    outcome: "success" as const,
+    userId: null,
+    actorId,
+    ...request,
+    data: { ...target, requireMfa: on },
+  });
 
   return {
     /** why this user must have a second factor ("role:<key>", "team:<slug>"); empty: nothing requires one */

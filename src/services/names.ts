@@ -21,7 +21,10 @@ const HIDDEN_RUN = new RegExp(`${HIDDEN_CHARACTER.source}+`, "gu");
 /** the value with each run of hidden characters replaced (a joiner inside the writing is kept) */
 export function replaceHiddenCharacters(value: string, replacement: string): string {
   const kept: string[] = [];
-  const marked = value.replace(JOINER_IN_WRITING, (joiner) => { kept.push(joiner); return JOINER_MARK; });
+  const marked = value.replace(JOINER_IN_WRITING, (joiner) => {
+    kept.push(joiner);
+    return JOINER_MARK;
+  });
   let i = 0;
   return marked.replace(HIDDEN_RUN, replacement).replace(/\u{F0000}/gu, () => kept[i++]!);
 }

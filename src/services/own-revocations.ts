@@ -9,10 +9,20 @@ import type { SessionRecords } from "./sessions/records.ts";
 /** the call: where from, and the client whose user token made it */
 export type OwnCaller = { ip: string | null; userAgent: string | null; clientId: string | null };
 
-export function createOwnRevocations(deps: { sessions: Pick<SessionRecords, "revoke">; devices: Pick<TrustedDevices, "revoke">; audit: AuditService }) {
+export function createOwnRevocations(deps: {
+  sessions: Pick<SessionRecords, "revoke">;
+  devices: Pick<TrustedDevices, "revoke">;
+  audit: AuditService;
+}) {
   const notFound = (userId: string, type: string, caller: OwnCaller, data: Record<string, string>) =>
     deps.audit.record({
-      type, outcome: "failure", userId, actorId: userId, clientId: caller.clientId, ip: caller.ip, userAgent: caller.userAgent,
+      type,
+      outcome: "failure",
+      userId,
+      actorId: userId,
+      clientId: caller.clientId,
+      ip: caller.ip,
+      userAgent: caller.userAgent,
       data: { ...data, reason: "not_found", via: "api" },
     });
 

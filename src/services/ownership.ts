@@ -15,7 +15,12 @@ import { forbidden, invalid, type TeamAccess, type TeamActor, type TeamActorRef,
 
 export type TransferLinkReason = "unknown" | "used" | "cancelled" | "expired";
 export type PendingTransfer = { transfer: OwnershipTransfer; to: Pick<User, "id" | "username" | "email" | "name"> };
-export type TransferDetails = { transfer: OwnershipTransfer; team: Team; from: Pick<User, "id" | "username" | "name"> | null; to: Pick<User, "id" | "username" | "name" | "email"> };
+export type TransferDetails = {
+  transfer: OwnershipTransfer;
+  team: Team;
+  from: Pick<User, "id" | "username" | "name"> | null;
+  to: Pick<User, "id" | "username" | "name" | "email">;
+};
 
 export function createOwnershipService(deps: {
   transfers: OwnershipTransferQueries;
@@ -40,9 +45,18 @@ export function createOwnershipService(deps: {
 
   /** an admin started or cancelled a transfer: the Owner hears who did it and for which member */
   async function tellOwner(actor: TeamActor & { ownerId: string }, memberId: string, change: "started" | "cancelled"): Promise<void> {
-    const [owner, admin, member] = await Promise.all([users.findById(actor.ownerId), users.findById(actor.userId), users.findById(memberId)]);
+    const [owner, admin, member] = await Promise.all([
+      users.findById(actor.ownerId),
+      users.findById(actor.userId),
+      users.findById(memberId),
+    ]);
     if (!owner || !member) return;
-    await notifications.ownershipTransferByAdmin(owner, { change, teamName: actor.team.name, admin: admin ? named(admin) : "An administrator", member: named(member) });
+    await notifications.ownershipTransferByAdmin(owner, {
+      change,
+      teamName: actor.team.name,
+      admin: admin ? named(admin) : "An administrator",
+      member: named(member),
+    });
   }
 
   /** the Owner, or an admin acting for the team; `ownerId` is the Owner's id either way */
@@ -68,27 +82,59 @@ export function createOwnershipService(deps: {
 
   return {
     /** the Owner asks a member to take over; an earlier pending transfer of the team is cancelled */
-    async start(teamId: string, by: TeamActorRef, toUserId: string, request?: RequestInfo): Promise<{ outcome: "started"; transfer: OwnershipTransfer; replaced: number } | TeamRefusal> {
+    async start(
+      teamId: string,
+      by: TeamActorRef,
+      toUserId: string,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "started"; transfer: OwnershipTransfer; replaced: number } | TeamRefusal> {
       const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
-      if (toUserId === actor.ownerId) return invalid(actor.viaAdmin ? "That member is already the Owner. Choose another member." : "You are already the Owner. Choose another member.", "toUserId");
+      if (toUserId === actor.ownerId)
+        return invalid(
+          actor.viaAdmin ? "That member is already the Owner. Choose another member." : "You are already the Owner. Choose another member.",
+          "toUserId",
+        );
       if (actor.viaAdmin && toUserId === actor.userId) return forbidden("An administrator cannot transfer a team to themselves.");
       const member = await teams.membership(teamId, toUserId);
       const user = member ? await users.findById(toUserId) : null;
       if (!member || !user || user.disabled) return invalid("Choose a member of this team.", "toUserId");
       const token = randomToken(32);
       const now = clock.now();
-      const { transfer, cancelled } = await transfers.start({ teamId, fromUserId: actor.ownerId, toUserId, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000) }, now);
+      const { transfer, cancelled } = await transfers.start(
+        {
+          teamId,
+          fromUserId: actor.ownerId,
+          toUserId,
+          tokenHash: sha256(token),
+          expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000),
+        },
+        now,
+      );
       const from = await users.findById(actor.userId);
       const asker = from ? displayName(from) : "The Owner";
-      await notifications.ownershipTransfer(user, { teamName: actor.team.name, owner: actor.viaAdmin ? `${asker} (an administrator)` : asker, link: `${deps.issuer}/account/teams/${actor.team.slug}/transfer/accept/${token}`, ttlSeconds: deps.ttlSeconds });
+      await notifications.ownershipTransfer(user, {
+        teamName: actor.team.name,
+        owner: actor.viaAdmin ? `${asker} (an administrator)` : asker,
+        link: `${deps.issuer}/account/teams/${actor.team.slug}/transfer/accept/${token}`,
+        ttlSeconds: deps.ttlSeconds,
+      });
       if (actor.viaAdmin) await tellOwner(actor, toUserId, "started");
-      await record("team.ownership.transfer_started", toUserId, actor.userId, request, { teamId, transferId: transfer.id, replaced: cancelled, from: actor.ownerId, ...(actor.viaAdmin ? { viaAdmin: 1 } : {}) });
+      await record("team.ownership.transfer_started", toUserId, actor.userId, request, {
+        teamId,
+        transferId: transfer.id,
+        replaced: cancelled,
+        from: actor.ownerId,
+        ...(actor.viaAdmin ? { viaAdmin: 1 } : {}),
+      });
       return { outcome: "started", transfer, replaced: cancelled };
     },
 
     /** the team's pending transfer (Owner only), or null */
-    async pending(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; actor: TeamActor; pending: PendingTransfer | null } | TeamRefusal> {
+    async pending(
+      teamId: string,
+      by: TeamActorRef,
+    ): Promise<{ outcome: "ok"; actor: TeamActor; pending: PendingTransfer | null } | TeamRefusal> {
       const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
       const transfer = await transfers.pendingForTeam(teamId, clock.now());
@@ -96,7 +142,11 @@ export function createOwnershipService(deps: {
       return { outcome: "ok", actor, pending: transfer && to ? { transfer, to } : null };
     },
 
-    async cancel(teamId: string, by: TeamActorRef, request?: RequestInfo): Promise<{ outcome: "cancelled" } | { outcome: "none_pending" } | TeamRefusal> {
+    async cancel(
+      teamId: string,
+      by: TeamActorRef,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "cancelled" } | { outcome: "none_pending" } | TeamRefusal> {
       const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
       const pending = await transfers.pendingForTeam(teamId, clock.now());
@@ -107,7 +157,10 @@ export function createOwnershipService(deps: {
     },
 
     /** what a link is about, for the team `slug` only, or why it no longer works */
-    async inspect(slug: string, tokenValue: string): Promise<{ outcome: "valid"; details: TransferDetails } | { outcome: "invalid"; reason: TransferLinkReason }> {
+    async inspect(
+      slug: string,
+      tokenValue: string,
+    ): Promise<{ outcome: "valid"; details: TransferDetails } | { outcome: "invalid"; reason: TransferLinkReason }> {
       const row = await transfers.findByTokenHash(sha256(tokenValue));
       const team = row ? await teams.findById(row.teamId) : null;
       if (!row || !team || team.slug !== slug) return { outcome: "invalid", reason: "unknown" };
@@ -119,7 +172,12 @@ export function createOwnershipService(deps: {
     },
 
     /** the invited member accepts: they become Owner and the old Owner Manager, together */
-    async accept(slug: string, tokenValue: string, user: Pick<User, "id">, request?: RequestInfo): Promise<{ outcome: "accepted"; team: Team } | { outcome: "wrong_account" } | { outcome: "invalid"; reason: TransferLinkReason }> {
+    async accept(
+      slug: string,
+      tokenValue: string,
+      user: Pick<User, "id">,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "accepted"; team: Team } | { outcome: "wrong_account" } | { outcome: "invalid"; reason: TransferLinkReason }> {
       const inspected = await this.inspect(slug, tokenValue);
       if (inspected.outcome !== "valid") return inspected;
       const { transfer, team } = inspected.details;
@@ -130,7 +188,11 @@ export function createOwnershipService(deps: {
         const again = await transfers.findByTokenHash(sha256(tokenValue));
         return { outcome: "invalid", reason: reasonOf(again, clock.now()) ?? "unknown" };
       }
-      await record("team.ownership.transfer_accepted", user.id, user.id, request, { teamId: team.id, transferId: transfer.id, from: transfer.fromUserId });
+      await record("team.ownership.transfer_accepted", user.id, user.id, request, {
+        teamId: team.id,
+        transferId: transfer.id,
+        from: transfer.fromUserId,
+      });
       await deps.onOwnerChanged?.(team.id);
       return { outcome: "accepted", team };
     },

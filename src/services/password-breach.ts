@@ -29,7 +29,11 @@ export function rangeLists(body: string, suffix: string): boolean {
   return false;
 }
 
-export function createBreachCheck(settings: BreachCheckSettings, log: Logger, fetchImpl: typeof fetch = globalThis.fetch): BreachCheck | undefined {
+export function createBreachCheck(
+  settings: BreachCheckSettings,
+  log: Logger,
+  fetchImpl: typeof fetch = globalThis.fetch,
+): BreachCheck | undefined {
   if (settings.mode === "off") return undefined;
   const base = settings.url.endsWith("/") ? settings.url : `${settings.url}/`;
   let lastLogged = 0;
@@ -47,8 +51,12 @@ export function createBreachCheck(settings: BreachCheckSettings, log: Logger, fe
     } catch (err) {
       if (Date.now() - lastLogged > LOG_INTERVAL_MS) {
         lastLogged = Date.now();
-        const message = (err as Error)?.name === "TimeoutError" ? `no answer within ${settings.timeoutMs} ms` : String((err as Error)?.message ?? err);
-        log.warn({ err: { message }, service: new URL(base).host }, "password breach check unavailable: new passwords are checked against the offline list only");
+        const message =
+          (err as Error)?.name === "TimeoutError" ? `no answer within ${settings.timeoutMs} ms` : String((err as Error)?.message ?? err);
+        log.warn(
+          { err: { message }, service: new URL(base).host },
+          "password breach check unavailable: new passwords are checked against the offline list only",
+        );
       }
       return null;
     }

@@ -10,17 +10,24 @@ import type { RequestInfo } from "./request/describe.ts";
 import type { LockRequest } from "./sign-in-locks.ts";
 
 export type PasswordChangeResult =
-  | { outcome: "changed" }
-  | { outcome: "locked" }
-  | { outcome: "wrong_password" }
-  | { outcome: "invalid"; message: string };
+  { outcome: "changed" } | { outcome: "locked" } | { outcome: "wrong_password" } | { outcome: "invalid"; message: string };
 
-export function createPasswordChange(deps: { accounts: Pick<AccountService, "confirmPassword">; credentials: Pick<CredentialService, "changePassword">; audit: AuditService }) {
+export function createPasswordChange(deps: {
+  accounts: Pick<AccountService, "confirmPassword">;
+  credentials: Pick<CredentialService, "changePassword">;
+  audit: AuditService;
+}) {
   return {
     /** `request`: where from, with the browser's trusted-device cookie (the lockout's judge); `keepSessionId`: the session that stays */
-    async changeOwn(user: User, input: { current: string; next: string }, request: LockRequest, keepSessionId?: string): Promise<PasswordChangeResult> {
+    async changeOwn(
+      user: User,
+      input: { current: string; next: string },
+      request: LockRequest,
+      keepSessionId?: string,
+    ): Promise<PasswordChangeResult> {
       const info: RequestInfo = { ip: request.ip, userAgent: request.userAgent };
-      const failed = (data: Record<string, string>) => deps.audit.record({ type: "password.change_failed", outcome: "failure", userId: user.id, ...info, data });
+      const failed = (data: Record<string, string>) =>
+        deps.audit.record({ type: "password.change_failed", outcome: "failure", userId: user.id, ...info, data });
       const confirmed = await deps.accounts.confirmPassword(user, input.current, request);
       if (confirmed.outcome === "locked") return { outcome: "locked" };
       if (confirmed.outcome === "wrong_password") {

@@ -23,7 +23,8 @@ function wordOf(part: Part, analyse: Analyse, depth: number): Found | null {
   if (part.pattern === "dictionary" && typeof part.dictionaryName === "string") {
     return { word: String(part.matchedWord ?? part.token).toLowerCase(), dictionaryName: part.dictionaryName };
   }
-  if (part.pattern === "repeat" && typeof part.baseToken === "string" && depth < 2) return coreWord(analyse(part.baseToken), analyse, depth + 1);
+  if (part.pattern === "repeat" && typeof part.baseToken === "string" && depth < 2)
+    return coreWord(analyse(part.baseToken), analyse, depth + 1);
   return null;
 }
 
@@ -47,13 +48,21 @@ function coreWord(result: Pick<ZxcvbnResult, "sequence">, analyse: Analyse, dept
 export function wholeWord(result: Pick<ZxcvbnResult, "sequence">, analyse: Analyse, personal: readonly string[] = []): WholeWord | null {
   const found = coreWord(result, analyse, 0);
   if (!found) return null;
-  const kind: WholeWord["kind"] = found.dictionaryName === "userInputs" || personal.includes(found.word) ? "personal"
-    : found.dictionaryName === "passwords-common" ? "common-password" : "word";
+  const kind: WholeWord["kind"] =
+    found.dictionaryName === "userInputs" || personal.includes(found.word)
+      ? "personal"
+      : found.dictionaryName === "passwords-common"
+        ? "common-password"
+        : "word";
   return { kind, word: found.word };
 }
 
 /** lower-case, NFC, without spaces and the usual separators: "Alice Walker" and "alice.walker" read the same */
-export const compact = (value: string) => value.normalize("NFC").toLowerCase().replace(/[\s._-]+/gu, "");
+export const compact = (value: string) =>
+  value
+    .normalize("NFC")
+    .toLowerCase()
+    .replace(/[\s._-]+/gu, "");
 
 /**
  * Whether the password contains the user's email address or full name (two or more parts) anywhere, compared

@@ -21,8 +21,7 @@ export type PasswordContext = { email?: string | null; username?: string | null;
 export type RefusalCode = "too_short" | "too_long" | "common" | "personal" | "weak" | "breached";
 
 export type PolicyResult =
-  | { ok: true; score: number }
-  | { ok: false; code: RefusalCode; message: string; score: number; suggestions: string[] };
+  { ok: true; score: number } | { ok: false; code: RefusalCode; message: string; score: number; suggestions: string[] };
 
 export const MAX_PASSWORD_LENGTH = 1024;
 /** zxcvbn looks at the first 64 characters (a longer password is strong by length alone) */
@@ -30,8 +29,10 @@ const ANALYSED_LENGTH = 64;
 
 export const MESSAGES = {
   tooLong: `Passwords can be at most ${MAX_PASSWORD_LENGTH} characters long.`,
-  commonPassword: "This password is too common: it is on the lists attackers try first, also with capitals, look-alike characters, digits or symbols added. A few unrelated words make a strong password.",
-  commonWord: "This password is too common: one word with digits or symbols around it is among the first things attackers try. A few unrelated words make a strong password.",
+  commonPassword:
+    "This password is too common: it is on the lists attackers try first, also with capitals, look-alike characters, digits or symbols added. A few unrelated words make a strong password.",
+  commonWord:
+    "This password is too common: one word with digits or symbols around it is among the first things attackers try. A few unrelated words make a strong password.",
   personal: "Don't build your password from your name, username or email address.",
   weak: "This password is too easy to guess. Add another word or two.",
   breached: "This password has appeared in a data breach, so attackers try it first. Choose a different one.",
@@ -39,8 +40,10 @@ export const MESSAGES = {
 
 /** what the pages say under a new-password field: the rule `check` applies, in one sentence each */
 export function passwordHint(minLength: number): string {
-  return `At least ${minLength} characters; no special characters needed. A few unrelated words make a strong password. `
-    + "Common passwords (also with digits, symbols or look-alike letters added) and passwords built from your name, username or email are refused.";
+  return (
+    `At least ${minLength} characters; no special characters needed. A few unrelated words make a strong password. ` +
+    "Common passwords (also with digits, symbols or look-alike letters added) and passwords built from your name, username or email are refused."
+  );
 }
 
 /** words from the user's own details that a password must not lean on */
@@ -81,11 +84,17 @@ function loadZxcvbn(): ZxcvbnFactory {
 const coversMostOf = (result: ZxcvbnResult, dictionaryName: string, length: number) =>
   result.sequence
     .filter((m) => m.pattern === "dictionary" && "dictionaryName" in m && m.dictionaryName === dictionaryName)
-    .reduce((sum, m) => sum + [...m.token].length, 0) * 2 >= length;
+    .reduce((sum, m) => sum + [...m.token].length, 0) *
+    2 >=
+  length;
 
 type Refusal = Exclude<PolicyResult, { ok: true }>;
 const refusal = (code: RefusalCode, message: string, result?: ZxcvbnResult): Refusal => ({
-  ok: false, code, message, score: result?.score ?? 0, suggestions: result?.feedback.suggestions ?? [],
+  ok: false,
+  code,
+  message,
+  score: result?.score ?? 0,
+  suggestions: result?.feedback.suggestions ?? [],
 });
 
 /** `breachCheck`: the online check (password-breach.ts), asked last and only about an otherwise accepted password */
@@ -96,14 +105,18 @@ export function createPasswordPolicy(settings: PasswordPolicySettings, deps: { b
   /** everything but the online check: length, common (whole and near-whole), personal, zxcvbn's score */
   function offline(candidate: string, context: PasswordContext): PolicyResult {
     const length = [...candidate].length; // code points, so "é" is one character either way it was typed
-    if (length < settings.minLength) return refusal("too_short", `Use at least ${settings.minLength} characters. A few unrelated words make a good password.`);
+    if (length < settings.minLength)
+      return refusal("too_short", `Use at least ${settings.minLength} characters. A few unrelated words make a good password.`);
     if (length > MAX_PASSWORD_LENGTH) return refusal("too_long", MESSAGES.tooLong);
     const inputs = personalWords(context);
     const result = zxcvbn().check(candidate, inputs);
     const whole = wholeWord(result, (text) => zxcvbn().check(text, inputs), inputs);
     if (whole?.kind === "common-password") return refusal("common", MESSAGES.commonPassword, result);
-    if (whole?.kind === "personal" || coversMostOf(result, "userInputs", length)
-      || containsIdentifier(candidate, { email: context.email, name: context.name })) {
+    if (
+      whole?.kind === "personal" ||
+      coversMostOf(result, "userInputs", length) ||
+      containsIdentifier(candidate, { email: context.email, name: context.name })
+    ) {
       return refusal("personal", MESSAGES.personal, result);
     }
     if (whole?.kind === "word") return refusal("common", MESSAGES.commonWord, result);

@@ -59,14 +59,30 @@ export function createPasswordResetService(deps: {
     const token = randomToken(32);
     const now = clock.now();
     // the link and its email are one transaction: a crash leaves both or neither
-    const mail = await deps.notifications.prepare.passwordReset(user, `${deps.issuer}/reset-password?token=${token}`, deps.ttlSeconds, request, now);
-    await credentials.replaceResetToken({ userId: user.id, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000), requestedIp: request.ip }, now, [mail]);
+    const mail = await deps.notifications.prepare.passwordReset(
+      user,
+      `${deps.issuer}/reset-password?token=${token}`,
+      deps.ttlSeconds,
+      request,
+      now,
+    );
+    await credentials.replaceResetToken(
+      { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(now.getTime() + deps.ttlSeconds * 1000), requestedIp: request.ip },
+      now,
+      [mail],
+    );
     deps.notifications.wake();
     return user.id;
   }
 
   /** `link` is what inspect(token) said a moment ago; the redemption checks the token again atomically */
-  async function redeem(link: ValidResetLink, token: string, password: string, code: string | undefined, request: RequestInfo): Promise<ResetResult> {
+  async function redeem(
+    link: ValidResetLink,
+    token: string,
+    password: string,
+    code: string | undefined,
+    request: RequestInfo,
+  ): Promise<ResetResult> {
     const { user } = link;
     // the policy says nothing about the account; the history does, so it waits for the second factor
     const policy = await deps.credentialService.checkPolicy(user, password);
@@ -74,12 +90,17 @@ export function createPasswordResetService(deps: {
     if (link.needsCode) {
       // a locked account is refused without looking at the code: the lock must stop code guessing here too
       if (await deps.lockout.lockedUntil({ userId: user.id })) return { outcome: "invalid_code", userId: user.id, locked: true };
-      if (!code || (await deps.totp.verifyCode(user, code)).outcome !== "ok") return { outcome: "invalid_code", userId: user.id, locked: false };
+      if (!code || (await deps.totp.verifyCode(user, code)).outcome !== "ok")
+        return { outcome: "invalid_code", userId: user.id, locked: false };
     }
     const history = await deps.credentialService.checkHistory(user, password);
     if (!history.ok) return { outcome: "invalid_password", userId: user.id, message: history.message };
     const hash = await deps.passwords.hash(password);
-    const userId = await deps.credentialService.commitChange(user, () => credentials.redeemResetToken(sha256(token), hash, clock.now(), deps.historySize), { request, via: "reset" });
+    const userId = await deps.credentialService.commitChange(
+      user,
+      () => credentials.redeemResetToken(sha256(token), hash, clock.now(), deps.historySize),
+      { request, via: "reset" },
+    );
     if (!userId) return { outcome: "invalid_link" }; // a parallel redemption won
     return { outcome: "done", userId };
   }
@@ -104,7 +125,13 @@ export function createPasswordResetService(deps: {
      * the new password (and code) for a live link, every outcome audited: password_reset.completed, or
      * password_reset.failed with its reason; a wrong code counts toward the lockout as at sign-in
      */
-    async complete(link: ValidResetLink, token: string, password: string, code: string | undefined, info: RequestInfo): Promise<ResetResult> {
+    async complete(
+      link: ValidResetLink,
+      token: string,
+      password: string,
+      code: string | undefined,
+      info: RequestInfo,
+    ): Promise<ResetResult> {
       const result = await redeem(link, token, password, code, info);
       switch (result.outcome) {
         case "done":
@@ -117,7 +144,10 @@ export function createPasswordResetService(deps: {
           await failed("invalid_password", result.userId, info);
           break;
         case "invalid_code": {
-          if (result.locked) { await failed("locked", result.userId, info); break; }
+          if (result.locked) {
+            await failed("locked", result.userId, info);
+            break;
+          }
           const failure = await deps.accounts.recordFailure(link.user, info, "code");
           await failed("invalid_code", result.userId, info, failure.lockedUntil ? { lockedUntil: failure.lockedUntil.toISOString() } : {});
           break;

@@ -9,7 +9,12 @@ export type Argon2Settings = { memoryCost: number; timeCost: number; parallelism
 
 export function createPasswordService(settings: Argon2Settings) {
   const limit = pLimit(settings.maxConcurrency);
-  const options: Parameters<typeof argon2.hash>[1] = { type: argon2.argon2id as 2, memoryCost: settings.memoryCost, timeCost: settings.timeCost, parallelism: settings.parallelism };
+  const options: Parameters<typeof argon2.hash>[1] = {
+    type: argon2.argon2id as 2,
+    memoryCost: settings.memoryCost,
+    timeCost: settings.timeCost,
+    parallelism: settings.parallelism,
+  };
   // NFC so a password typed on a keyboard that composes differently still matches (NIST 800-63B)
   const prepare = (password: string) => password.normalize("NFC");
   let dummyHash: Promise<string> | undefined;
@@ -30,7 +35,10 @@ export function createPasswordService(settings: Argon2Settings) {
     /** true while more password checks wait than ARGON2_MAX_QUEUE allows: callers answer "try again" */
     saturated: () => limit.pendingCount >= (settings.maxQueue ?? Number.POSITIVE_INFINITY),
     /** warms the dummy hash at start so the first unknown-account login costs the same as the others */
-    warmUp: async () => { dummyHash ??= hash(randomToken()); await dummyHash; },
+    warmUp: async () => {
+      dummyHash ??= hash(randomToken());
+      await dummyHash;
+    },
   };
 }
 

@@ -68,54 +68,79 @@ export function createPermissionSync(deps: {
       const definitions: Record<string, PermissionDefinition> = {};
       for (const row of owned) {
         const holder = registry.get(row.code)?.owner;
-        if (!inNamespace(row.code, namespace)) log.warn({ clientId, code: row.code, namespace }, "a client's permission outside its current namespace is not registered");
-        else if (holder && holder !== owner) onConflict(`permission "${row.code}" was registered by client ${clientId} through the API and is also declared by ${holder}: remove it from one of them`);
-        else definitions[row.code] = { label: row.label, tab: row.tab, roles: row.defaultRoles.filter((r): r is "manager" | "developer" => r === "manager" || r === "developer") };
+        if (!inNamespace(row.code, namespace))
+          log.warn({ clientId, code: row.code, namespace }, "a client's permission outside its current namespace is not registered");
+        else if (holder && holder !== owner)
+          onConflict(
+            `permission "${row.code}" was registered by client ${clientId} through the API and is also declared by ${holder}: remove it from one of them`,
+          );
+        else
+          definitions[row.code] = {
+            label: row.label,
+            tab: row.tab,
+            roles: row.defaultRoles.filter((r): r is "manager" | "developer" => r === "manager" || r === "developer"),
+          };
       }
       registry.register(owner, namespace, definitions);
     }
   }
 
   /** the registration itself, one at a time in this process (the table arbitrates between processes) */
-  const registerCodes = (clientId: string, definitions: Record<string, PermissionDefinition>) => serial(async (): Promise<ClientRegistration> => {
-    const client = await clients.find(clientId);
-    if (!client || client.disabled) return { outcome: "unknown_client" };
-    const namespace = client.permissionNamespace;
-    if (!namespace) return { outcome: "no_namespace" };
-    const codes = Object.keys(definitions);
-    const outside = codes.filter((c) => !inNamespace(c, namespace));
-    if (outside.length) return { outcome: "outside_namespace", namespace, codes: outside };
-    // a plugin's (or core's) namespace is theirs even for codes they have not registered yet
-    const others = new Set(registry.list().map((p) => p.owner).filter((o) => !o.startsWith("client:")));
-    const intruding = codes.filter((c) => [...others].some((ns) => inNamespace(c, ns)));
-    if (intruding.length) return { outcome: "taken", codes: intruding.sort() };
+  const registerCodes = (clientId: string, definitions: Record<string, PermissionDefinition>) =>
+    serial(async (): Promise<ClientRegistration> => {
+      const client = await clients.find(clientId);
+      if (!client || client.disabled) return { outcome: "unknown_client" };
+      const namespace = client.permissionNamespace;
+      if (!namespace) return { outcome: "no_namespace" };
+      const codes = Object.keys(definitions);
+      const outside = codes.filter((c) => !inNamespace(c, namespace));
+      if (outside.length) return { outcome: "outside_namespace", namespace, codes: outside };
+      // a plugin's (or core's) namespace is theirs even for codes they have not registered yet
+      const others = new Set(
+        registry
+          .list()
+          .map((p) => p.owner)
+          .filter((o) => !o.startsWith("client:")),
+      );
+      const intruding = codes.filter((c) => [...others].some((ns) => inNamespace(c, ns)));
+      if (intruding.length) return { outcome: "taken", codes: intruding.sort() };
 
-    const owner = clientOwner(clientId);
-    // the table is the arbiter between processes; this process's registry also knows plugins and core
-    const rows = await permissions.list();
-    const tableOwner = new Map(rows.map((r) => [r.code, r.owner]));
-    const taken = codes.filter((c) => [registry.get(c)?.owner, tableOwner.get(c)].some((o) => o !== undefined && o !== owner));
-    if (taken.length) return { outcome: "taken", codes: taken.sort() };
-    const total = new Set([...rows.filter((r) => r.owner === owner).map((r) => r.code), ...codes]).size;
-    if (total > MAX_CLIENT_PERMISSIONS) return { outcome: "too_many", limit: MAX_CLIENT_PERMISSIONS };
+      const owner = clientOwner(clientId);
+      // the table is the arbiter between processes; this process's registry also knows plugins and core
+      const rows = await permissions.list();
+      const tableOwner = new Map(rows.map((r) => [r.code, r.owner]));
+      const taken = codes.filter((c) => [registry.get(c)?.owner, tableOwner.get(c)].some((o) => o !== undefined && o !== owner));
+      if (taken.length) return { outcome: "taken", codes: taken.sort() };
+      const total = new Set([...rows.filter((r) => r.owner === owner).map((r) => r.code), ...codes]).size;
+      if (total > MAX_CLIENT_PERMISSIONS) return { outcome: "too_many", limit: MAX_CLIENT_PERMISSIONS };
 
-    const entries: RegisteredPermission[] = Object.entries(definitions).map(([code, def]) => ({
-      code, owner, label: def.label.trim(), tab: def.tab.trim(), roles: [...new Set(def.roles ?? [])],
-    }));
-    const bad = entries.find((e) => !PERMISSION_CODE.test(e.code) || !e.label || !e.tab);
-    if (bad) return { outcome: "invalid", message: `"${bad.code}" needs to be a permission code (lower-case dotted words) with a label and a tab` };
-    // checked above, so the registry accepts what the table now holds
-    const added = await write(entries, new Set(tableOwner.keys()));
-    registry.register(owner, namespace, definitions);
-    return { outcome: "registered", namespace, added, permissions: registry.listByOwner(owner) };
-  });
+      const entries: RegisteredPermission[] = Object.entries(definitions).map(([code, def]) => ({
+        code,
+        owner,
+        label: def.label.trim(),
+        tab: def.tab.trim(),
+        roles: [...new Set(def.roles ?? [])],
+      }));
+      const bad = entries.find((e) => !PERMISSION_CODE.test(e.code) || !e.label || !e.tab);
+      if (bad)
+        return {
+          outcome: "invalid",
+          message: `"${bad.code}" needs to be a permission code (lower-case dotted words) with a label and a tab`,
+        };
+      // checked above, so the registry accepts what the table now holds
+      const added = await write(entries, new Set(tableOwner.keys()));
+      registry.register(owner, namespace, definitions);
+      return { outcome: "registered", namespace, added, permissions: registry.listByOwner(owner) };
+    });
 
   return {
     /** at start, after core registered: plugins, then relying parties' codes from the table, then the write */
     async start(plugins: readonly LoadedPlugin[]): Promise<{ added: string[] }> {
       registerPlugins(registry, plugins);
       const rows = await permissions.list();
-      await readBackClients(rows, (message) => { throw new StartupError(message); });
+      await readBackClients(rows, (message) => {
+        throw new StartupError(message);
+      });
       const ours = registry.list().filter((p) => !p.owner.startsWith(CLIENT_OWNER_PREFIX));
       const added = await write(ours, new Set(rows.map((r) => r.code)));
       if (added.length) log.info({ added }, "new permissions registered");
@@ -123,20 +148,29 @@ export function createPermissionSync(deps: {
     },
 
     /** picks up what relying parties registered through other processes */
-    refresh: () => serial(async () => {
-      await readBackClients(await permissions.list(), (message) => log.error(message));
-    }),
+    refresh: () =>
+      serial(async () => {
+        await readBackClients(await permissions.list(), (message) => log.error(message));
+      }),
 
     /**
      * a relying party registers codes of its own namespace (idempotent; nothing changes unless all are accepted);
      * audited as permission.registered (success, or failure with the refusal)
      */
-    async registerForClient(clientId: string, definitions: Record<string, PermissionDefinition>, request: { ip: string | null; userAgent: string | null }): Promise<ClientRegistration> {
+    async registerForClient(
+      clientId: string,
+      definitions: Record<string, PermissionDefinition>,
+      request: { ip: string | null; userAgent: string | null },
+    ): Promise<ClientRegistration> {
       const result = await registerCodes(clientId, definitions);
       const codes = Object.keys(definitions).sort();
       await deps.audit.record({
-        type: "permission.registered", outcome: result.outcome === "registered" ? "success" : "failure", clientId, ...request,
-        data: result.outcome === "registered" ? { namespace: result.namespace, codes, added: result.added } : { reason: result.outcome, codes },
+        type: "permission.registered",
+        outcome: result.outcome === "registered" ? "success" : "failure",
+        clientId,
+        ...request,
+        data:
+          result.outcome === "registered" ? { namespace: result.namespace, codes, added: result.added } : { reason: result.outcome, codes },
       });
       return result;
     },

@@ -26,7 +26,13 @@ import type { NewVirtuozzoLink } from "../queries/virtuozzo-links.ts";
 
 /** `team`: Door A, a new team the user will own (slug derived from the name when empty); `platform`: its Virtuozzo account (with the plugin on) */
 /** `locale`: the language the sign-up page was shown in (lib/i18n), kept as the account's for its pages and emails */
-export type RegistrationInput = { username: string; email: string; password: string; locale?: string; team?: { name: string; slug?: string; platform?: DoorAPlatform } };
+export type RegistrationInput = {
+  username: string;
+  email: string;
+  password: string;
+  locale?: string;
+  team?: { name: string; slug?: string; platform?: DoorAPlatform };
+};
 export type DoorAPlatform = { login: string; password: string; platformUrl?: string };
 /**
  * Door A's billing check (the Virtuozzo plugin, services/virtuozzo/): the platform account's group type must be
@@ -34,8 +40,14 @@ export type DoorAPlatform = { login: string; password: string; platformUrl?: str
  * password sealed for that team), written in the registration's own transaction (so is its `virtuozzo.linked` event)
  */
 export type DoorACheck = {
-  check(platform: DoorAPlatform | undefined, request: RequestInfo): Promise<{ ok: true; groupType: string; platformUrl: string } | { ok: false; message: string }>;
-  teamLink(platform: DoorAPlatform, checked: { groupType: string; platformUrl: string }): (ids: { teamId: string; userId: string }) => NewVirtuozzoLink;
+  check(
+    platform: DoorAPlatform | undefined,
+    request: RequestInfo,
+  ): Promise<{ ok: true; groupType: string; platformUrl: string } | { ok: false; message: string }>;
+  teamLink(
+    platform: DoorAPlatform,
+    checked: { groupType: string; platformUrl: string },
+  ): (ids: { teamId: string; userId: string }) => NewVirtuozzoLink;
 };
 export type RegistrationResult =
   | { outcome: "check_email"; userId: string | null; team?: { id: string; slug: string } }
@@ -72,14 +84,20 @@ export function createRegistrationService(deps: {
   /** a new verification link (its hash to store, the link to send) */
   function newLink() {
     const token = randomToken(32);
-    return { tokenHash: sha256(token), expiresAt: new Date(clock.now().getTime() + deps.verificationTtlSeconds * 1000), url: `${deps.issuer}/verify-email?token=${token}` };
+    return {
+      tokenHash: sha256(token),
+      expiresAt: new Date(clock.now().getTime() + deps.verificationTtlSeconds * 1000),
+      url: `${deps.issuer}/verify-email?token=${token}`,
+    };
   }
   const isSlugConflict = (err: unknown) => /slug/.test(JSON.stringify((err as { meta?: unknown }).meta ?? {}));
 
   async function sendVerification(user: { id: string; email: string; username: string; locale?: string | null }): Promise<void> {
     const link = newLink();
     const mail = await notifications.prepare.verifyEmail(user, link.url, deps.verificationTtlSeconds);
-    await verifications.replace({ userId: user.id, tokenHash: link.tokenHash, email: user.email, expiresAt: link.expiresAt }, clock.now(), [mail]);
+    await verifications.replace({ userId: user.id, tokenHash: link.tokenHash, email: user.email, expiresAt: link.expiresAt }, clock.now(), [
+      mail,
+    ]);
     notifications.wake();
   }
 
@@ -90,24 +108,30 @@ export function createRegistrationService(deps: {
      * field's; everything a refusal depends on (the team address too) is decided before the address is looked
      * up, so an address that has an account gets the same answer as one that has none.
      */
-    async register(input: RegistrationInput, request: RequestInfo, opts: {
-      systemRole?: string;
-      beforeEmail?: (emailNormalized: string) => Promise<void>;
-      /** Door B: the invitation link the account came with, kept until it is verified (or the link expires) */
-      invitation?: { token: string; expiresAt: Date };
-      /** what the `user.registered` event says besides the team (the invitation, the first run) */
-      auditData?: Record<string, string | boolean>;
-    } = {}): Promise<RegistrationResult> {
+    async register(
+      input: RegistrationInput,
+      request: RequestInfo,
+      opts: {
+        systemRole?: string;
+        beforeEmail?: (emailNormalized: string) => Promise<void>;
+        /** Door B: the invitation link the account came with, kept until it is verified (or the link expires) */
+        invitation?: { token: string; expiresAt: Date };
+        /** what the `user.registered` event says besides the team (the invitation, the first run) */
+        auditData?: Record<string, string | boolean>;
+      } = {},
+    ): Promise<RegistrationResult> {
       const email = input.email.normalize("NFC").trim();
       const username = input.username.normalize("NFC").trim();
-      if (!USERNAME_PATTERN.test(username)) return { outcome: "invalid", field: "username", message: "Usernames have 3 to 32 letters, digits, dots, dashes or underscores." };
+      if (!USERNAME_PATTERN.test(username))
+        return { outcome: "invalid", field: "username", message: "Usernames have 3 to 32 letters, digits, dots, dashes or underscores." };
       const verdict = await policy.check(input.password, { email, username, extra: input.team ? [input.team.name] : [] });
       if (!verdict.ok) return { outcome: "invalid", field: "password", message: verdict.message };
       const team = input.team ? teams.validateTeam(input.team) : undefined;
       if (input.team && !input.team.name.trim()) return { outcome: "invalid", field: "teamName", message: "Enter a name for your team." };
       if (team && "outcome" in team) return team;
       // a taken team address says nothing about any account: it may be refused openly, before anything exists
-      if (team && ((await deps.teamQueries.findBySlug(team.slug)) || (await deps.redis.exists(slugReservation(team.slug))))) return { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN };
+      if (team && ((await deps.teamQueries.findBySlug(team.slug)) || (await deps.redis.exists(slugReservation(team.slug)))))
+        return { outcome: "invalid", field: "teamSlug", message: SLUG_TAKEN };
       // Door A's billing check depends on the platform account alone, never on the address: refused openly, nothing made
       const billing = team && deps.doorA ? await deps.doorA.check(input.team?.platform, request) : undefined;
       if (billing && !billing.ok) return { outcome: "invalid", field: "platform", message: billing.message };
@@ -127,15 +151,41 @@ export function createRegistrationService(deps: {
       const registration = (row: { email: string; username: string; slug?: string }): NewRegistration => {
         const slug = row.slug ?? team?.slug;
         return {
-          user: { email: row.email, emailNormalized: normalizeEmail(row.email), username: row.username, usernameNormalized: normalizeUsername(row.username), passwordHash, locale: input.locale ?? null },
+          user: {
+            email: row.email,
+            emailNormalized: normalizeEmail(row.email),
+            username: row.username,
+            usernameNormalized: normalizeUsername(row.username),
+            passwordHash,
+            locale: input.locale ?? null,
+          },
           systemRole: opts.systemRole,
           team: team && slug ? { name: team.name, slug, roles: teams.builtInRoles() } : undefined,
           verification: { tokenHash: link.tokenHash, expiresAt: link.expiresAt },
           ...(linkOf && slug ? { teamLink: linkOf } : {}),
           events: ({ userId, teamId }) => [
-            { type: "user.registered", outcome: "success", userId, ...request, data: { ...(teamId ? { teamId } : {}), ...(opts.auditData ?? {}) } },
-            ...(teamId && slug ? [{ type: "team.created", outcome: "success" as const, userId, ...request, data: { teamId, slug, via: "registration" } }] : []),
-            ...(teamId && linkOf && billing?.ok ? [{ type: "virtuozzo.linked", outcome: "success" as const, userId, actorId: userId, ...request, data: { teamId, platformUrl: billing.platformUrl, groupType: billing.groupType, via: "registration" } }] : []),
+            {
+              type: "user.registered",
+              outcome: "success",
+              userId,
+              ...request,
+              data: { ...(teamId ? { teamId } : {}), ...(opts.auditData ?? {}) },
+            },
+            ...(teamId && slug
+              ? [{ type: "team.created", outcome: "success" as const, userId, ...request, data: { teamId, slug, via: "registration" } }]
+              : []),
+            ...(teamId && linkOf && billing?.ok
+              ? [
+                  {
+                    type: "virtuozzo.linked",
+                    outcome: "success" as const,
+                    userId,
+                    actorId: userId,
+                    ...request,
+                    data: { teamId, platformUrl: billing.platformUrl, groupType: billing.groupType, via: "registration" },
+                  },
+                ]
+              : []),
           ],
         };
       };
@@ -144,14 +194,22 @@ export function createRegistrationService(deps: {
         // link lives, or the address's state would tell whether the email has an account
         if (team) await deps.redis.set(slugReservation(team.slug), "1", "EX", deps.verificationTtlSeconds);
         // the same work as a new account, rolled back (names no one has): the answer's timing tells nothing
-        const stand = randomToken(9).toLowerCase().replace(/[^a-z0-9]/g, "0");
-        await deps.registrations.rehearse(registration({ email: `rehearsal-${stand}@gatehouse.invalid`, username: `rehearsal_${stand}`, slug: `rehearsal-${stand}` }));
+        const stand = randomToken(9)
+          .toLowerCase()
+          .replace(/[^a-z0-9]/g, "0");
+        await deps.registrations.rehearse(
+          registration({ email: `rehearsal-${stand}@gatehouse.invalid`, username: `rehearsal_${stand}`, slug: `rehearsal-${stand}` }),
+        );
         await notifications.registrationAttempt(existing, request);
         return { outcome: "check_email", userId: null };
       }
       let made;
       try {
-        const mail = await notifications.prepare.verifyEmail({ email, username, locale: input.locale ?? null }, link.url, deps.verificationTtlSeconds);
+        const mail = await notifications.prepare.verifyEmail(
+          { email, username, locale: input.locale ?? null },
+          link.url,
+          deps.verificationTtlSeconds,
+        );
         made = await deps.registrations.create({ ...registration({ email, username }), outbox: [mail] });
       } catch (err) {
         if ((err as { code?: string }).code !== "P2002") throw err;
@@ -165,7 +223,13 @@ export function createRegistrationService(deps: {
       const created = made.team ?? undefined;
       const keep = opts.invitation ? Math.floor((opts.invitation.expiresAt.getTime() - clock.now().getTime()) / 1000) : 0;
       // sealed with the master key: a token at rest is never readable from Redis alone
-      if (opts.invitation && keep > 0) await deps.redis.set(invitationKey(user.id), encryptSecret(deps.masterKey, opts.invitation.token, invitationKey(user.id)), "EX", keep);
+      if (opts.invitation && keep > 0)
+        await deps.redis.set(
+          invitationKey(user.id),
+          encryptSecret(deps.masterKey, opts.invitation.token, invitationKey(user.id)),
+          "EX",
+          keep,
+        );
       notifications.wake(); // the verification email was committed with the account
       return { outcome: "check_email", userId: user.id, ...(created ? { team: created } : {}) };
     },

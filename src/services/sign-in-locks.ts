@@ -56,15 +56,24 @@ export function lockoutNetworkOf(ip: string | null): string | null {
   const plain = /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip;
   if (isIP(plain) === 4) return `${plain.split(".").slice(0, 3).join(".")}.0/24`;
   const groups = isIP(plain) === 6 ? expandIpv6(plain) : null;
-  return groups ? `${groups.slice(0, 4).map((g) => g.toString(16)).join(":")}::/64` : null;
+  return groups
+    ? `${groups
+        .slice(0, 4)
+        .map((g) => g.toString(16))
+        .join(":")}::/64`
+    : null;
 }
 
 /** how long a lockout email that could not be handed over waits before each further try (then it is logged as lost) */
 const RETRY_DELAYS_MS = [1000, 5000];
 
 export function createSignInLocks(deps: {
-  lockout: LockoutService; devices: Pick<TrustedDeviceQueries, "findLive">; audit: AuditService;
-  notifications: Pick<Notifications, "lockedOut">; unlockLinks: Pick<UnlockLinks, "issue">; clock: Clock;
+  lockout: LockoutService;
+  devices: Pick<TrustedDeviceQueries, "findLive">;
+  audit: AuditService;
+  notifications: Pick<Notifications, "lockedOut">;
+  unlockLinks: Pick<UnlockLinks, "issue">;
+  clock: Clock;
   /** where an email that could not be handed over is reported */
   log: Pick<Logger, "warn" | "error">;
   /** the waits between tries of a lockout email (tests: none) */
@@ -74,9 +83,21 @@ export function createSignInLocks(deps: {
   const { log } = deps;
   const retryDelays = deps.retryDelaysMs ?? RETRY_DELAYS_MS;
   const pending = createTrackedJobs();
-  const locked = (type: "account" | "device" | "network", userId: string | null, until: Date, failures: number, request: LockRequest, data: Record<string, string | number | boolean>) =>
+  const locked = (
+    type: "account" | "device" | "network",
+    userId: string | null,
+    until: Date,
+    failures: number,
+    request: LockRequest,
+    data: Record<string, string | number | boolean>,
+  ) =>
     audit.record({
-      type: "login.locked", outcome: "failure", userId, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null,
+      type: "login.locked",
+      outcome: "failure",
+      userId,
+      ip: request.ip,
+      userAgent: request.userAgent,
+      clientId: request.clientId ?? null,
       data: { scope: type, until: until.toISOString(), failures, ...data },
     });
 
@@ -114,20 +135,35 @@ export function createSignInLocks(deps: {
     later(user.id, "account", async () => {
       // wrong codes mean someone has the password: the owner should reset it (which also unlocks), not just unlock
       const unlock = factor === "password" ? await deps.unlockLinks.issue(user) : null;
-      await deps.notifications.lockedOut(user, { until, attempts: failures, factor, ...(unlock ? { unlockLink: unlock.link, unlockTtl: unlock.ttlSeconds } : {}) }, request);
+      await deps.notifications.lockedOut(
+        user,
+        { until, attempts: failures, factor, ...(unlock ? { unlockLink: unlock.link, unlockTtl: unlock.ttlSeconds } : {}) },
+        request,
+      );
     });
   }
 
   /** one of the user's trusted browsers is locked now: audited, and its owner emailed about that browser (no unlock link) */
-  async function deviceLocked(user: User | null, scope: Extract<LockScope, { kind: "device" }>, until: Date, failures: number, request: LockRequest, factor: FailedFactor): Promise<void> {
+  async function deviceLocked(
+    user: User | null,
+    scope: Extract<LockScope, { kind: "device" }>,
+    until: Date,
+    failures: number,
+    request: LockRequest,
+    factor: FailedFactor,
+  ): Promise<void> {
     await locked("device", user?.id ?? null, until, failures, request, { factor, deviceId: scope.deviceId });
-    if (user) later(user.id, "device", () => deps.notifications.lockedOut(user, { until, attempts: failures, factor, device: scope.device }, request));
+    if (user)
+      later(user.id, "device", () =>
+        deps.notifications.lockedOut(user, { until, attempts: failures, factor, device: scope.device }, request),
+      );
   }
 
   /** a failure counted toward a network: its lock, when this one started it, is audited */
   async function networkFailure(network: string | null, request: LockRequest): Promise<void> {
     const failure = network ? await lockout.recordNetworkFailure(network) : null;
-    if (failure?.lockedNow && failure.lockedUntil) await locked("network", null, failure.lockedUntil, failure.failures, request, { network: network! });
+    if (failure?.lockedNow && failure.lockedUntil)
+      await locked("network", null, failure.lockedUntil, failure.failures, request, { network: network! });
   }
 
   return {
@@ -139,7 +175,8 @@ export function createSignInLocks(deps: {
       const network = firstFactor && lockout.countsNetworks ? lockoutNetworkOf(request.ip) : null;
       if (isDeviceToken(request.deviceToken)) {
         const device = await deps.devices.findLive(userId ?? NO_USER, sha256(request.deviceToken), deps.clock.now());
-        if (device && userId) return { kind: "device", deviceId: device.id, device: { label: device.label, trustedSince: device.createdAt }, network };
+        if (device && userId)
+          return { kind: "device", deviceId: device.id, device: { label: device.label, trustedSince: device.createdAt }, network };
       }
       return { kind: "untrusted", subject, network };
     },
@@ -150,7 +187,10 @@ export function createSignInLocks(deps: {
         const device = await lockout.status({ deviceId: scope.deviceId });
         return { lockedBy: device.lockedUntil ? "device" : null, failures: device.failures };
       }
-      const [account, network] = await Promise.all([lockout.status(scope.subject), scope.network ? lockout.networkLockedUntil(scope.network) : null]);
+      const [account, network] = await Promise.all([
+        lockout.status(scope.subject),
+        scope.network ? lockout.networkLockedUntil(scope.network) : null,
+      ]);
       return { lockedBy: account.lockedUntil ? "account" : network ? "network" : null, failures: account.failures };
     },
 

@@ -32,7 +32,11 @@ export function createSigningKeyService(deps: {
   async function generate(alg: string): Promise<NewSigningKey> {
     const kid = randomToken(12);
     const crv = CURVES[alg];
-    const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true, ...(crv && alg === "EdDSA" ? { crv } : {}), ...(alg.startsWith("RS") || alg.startsWith("PS") ? { modulusLength: 2048 } : {}) });
+    const { privateKey, publicKey } = await generateKeyPair(alg, {
+      extractable: true,
+      ...(crv && alg === "EdDSA" ? { crv } : {}),
+      ...(alg.startsWith("RS") || alg.startsWith("PS") ? { modulusLength: 2048 } : {}),
+    });
     const base = { kid, alg, use: "sig" };
     const privateJwk = { ...(await exportJWK(privateKey)), ...base };
     const publicJwk = { ...(await exportJWK(publicKey)), ...base };
@@ -44,7 +48,9 @@ export function createSigningKeyService(deps: {
     try {
       jwk = JSON.parse(decryptSecret(masterKey, key.privateJwkEncrypted, purpose(key.id))) as JWK;
     } catch {
-      throw new StartupError(`MASTER_KEY cannot decrypt signing key ${key.id}: it is not the key the signing keys were encrypted with. Restore the original MASTER_KEY.`);
+      throw new StartupError(
+        `MASTER_KEY cannot decrypt signing key ${key.id}: it is not the key the signing keys were encrypted with. Restore the original MASTER_KEY.`,
+      );
     }
     // only the current key may sign; the others are in the set to be published and to verify
     return key.state === "current" ? jwk : { ...jwk, key_ops: ["verify"] };
@@ -79,10 +85,14 @@ export function createSigningKeyService(deps: {
     async load(): Promise<KeySet> {
       await queries.retireExpired(clock.now());
       // a current key of an algorithm no longer configured only verifies what it signed
-      const published = (await queries.listPublished()).map((k) => (k.state === "current" && !algs.includes(k.alg) ? { ...k, state: "previous" as const } : k));
+      const published = (await queries.listPublished()).map((k) =>
+        k.state === "current" && !algs.includes(k.alg) ? { ...k, state: "previous" as const } : k,
+      );
       const rank = (a: string) => (algs.includes(a) ? algs.indexOf(a) : algs.length);
       published.sort((a, b) => order[a.state] - order[b.state] || rank(a.alg) - rank(b.alg));
-      for (const a of algs) if (!published.some((k) => k.state === "current" && k.alg === a)) throw new Error(`no current ${a} signing key (run \`gatehouse rotate-keys\`)`);
+      for (const a of algs)
+        if (!published.some((k) => k.state === "current" && k.alg === a))
+          throw new Error(`no current ${a} signing key (run \`gatehouse rotate-keys\`)`);
       return { keys: published.map(toProviderJwk), fingerprint: published.map((k) => `${k.id}:${k.state}`).join(",") };
     },
 

@@ -21,7 +21,8 @@ type Invalid = { outcome: "invalid"; field: "key" | "name" | "permissions"; mess
 /** the acting admin would give, edit or take more than their own role holds */
 export type Beyond = { outcome: "forbidden"; message: string };
 export type CreateSystemRoleResult = { outcome: "created"; role: SystemRole } | Invalid | Beyond;
-export type UpdateSystemRoleResult = { outcome: "updated"; role: SystemRole } | { outcome: "not_found" } | { outcome: "built_in" } | Invalid | Beyond;
+export type UpdateSystemRoleResult =
+  { outcome: "updated"; role: SystemRole } | { outcome: "not_found" } | { outcome: "built_in" } | Invalid | Beyond;
 export type SetUserSystemRoleResult =
   | { outcome: "set"; previous: string | null }
   | { outcome: "not_found" }
@@ -34,7 +35,12 @@ const unlimited = (actor: AuditContext) => !actor.actorId || actor.actorId === "
 // control characters (NUL and the like) never belong in a role's name
 const CHANGED = "Someone changed this role or account meanwhile; open it again and check before you retry.";
 
-export function createSystemRoleService(deps: { permissions: PermissionQueries; registry: PermissionRegistry; audit: AuditService; users: Pick<UserQueries, "findById"> }) {
+export function createSystemRoleService(deps: {
+  permissions: PermissionQueries;
+  registry: PermissionRegistry;
+  audit: AuditService;
+  users: Pick<UserQueries, "findById">;
+}) {
   const { permissions, registry, audit } = deps;
 
   /** the acting admin's own grants: ["*"] when unlimited, [] for a user without a (live) system role */
@@ -53,8 +59,10 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
     const wildcards = grants.filter((g) => g.endsWith("*") && !own.some((o) => o.endsWith(".*") && g.startsWith(o.slice(0, -1))));
     return [...new Set([...wildcards, ...extra])];
   }
-  const beyondMessage = (what: string, codes: string[]) =>
-    ({ outcome: "forbidden" as const, message: `${what}: ${codes.slice(0, 5).join(", ")}${codes.length > 5 ? ` and ${codes.length - 5} more` : ""} ${codes.length === 1 ? "is" : "are"} not in your own system role.` });
+  const beyondMessage = (what: string, codes: string[]) => ({
+    outcome: "forbidden" as const,
+    message: `${what}: ${codes.slice(0, 5).join(", ")}${codes.length > 5 ? ` and ${codes.length - 5} more` : ""} ${codes.length === 1 ? "is" : "are"} not in your own system role.`,
+  });
 
   const invalid = (field: Invalid["field"], message: string): Invalid => ({ outcome: "invalid", field, message });
 
@@ -83,14 +91,24 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
     get: (key: string) => permissions.systemRole(key),
 
     /** the admin permissions a new system role may be given, grouped by tab */
-    assignable: () => registry.listByTab()
-      .map(({ tab, permissions: list }) => ({ tab, permissions: list.filter((p) => p.owner === CORE_OWNER && p.code.startsWith(ADMIN_PREFIX)) }))
-      .filter((t) => t.permissions.length),
+    assignable: () =>
+      registry
+        .listByTab()
+        .map(({ tab, permissions: list }) => ({
+          tab,
+          permissions: list.filter((p) => p.owner === CORE_OWNER && p.code.startsWith(ADMIN_PREFIX)),
+        }))
+        .filter((t) => t.permissions.length),
 
     /** create's checks of a role's key, name and grants, without writing (a configuration import checks a whole file first) */
-    validate(input: { key: string; name: string; permissions: readonly string[] }): { key: string; name: string; permissions: string[] } | Invalid {
+    validate(input: {
+      key: string;
+      name: string;
+      permissions: readonly string[];
+    }): { key: string; name: string; permissions: string[] } | Invalid {
       const key = input.key.trim();
-      if (!SYSTEM_ROLE_KEY.test(key)) return invalid("key", "Role keys have 2 to 40 lower-case letters, digits or underscores, starting with a letter.");
+      if (!SYSTEM_ROLE_KEY.test(key))
+        return invalid("key", "Role keys have 2 to 40 lower-case letters, digits or underscores, starting with a letter.");
       if (key === SUPER_ADMIN) return invalid("key", "Super Admin is built in and cannot be changed.");
       const name = checkName(input.name);
       if (typeof name !== "string") return name;
@@ -98,9 +116,13 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
       return Array.isArray(grants) ? { key, name, permissions: grants } : grants;
     },
 
-    async create(input: { key: string; name: string; permissions: readonly string[] }, actor: AuditContext = {}): Promise<CreateSystemRoleResult> {
+    async create(
+      input: { key: string; name: string; permissions: readonly string[] },
+      actor: AuditContext = {},
+    ): Promise<CreateSystemRoleResult> {
       const key = input.key.trim();
-      if (!SYSTEM_ROLE_KEY.test(key)) return invalid("key", "Role keys have 2 to 40 lower-case letters, digits or underscores, starting with a letter.");
+      if (!SYSTEM_ROLE_KEY.test(key))
+        return invalid("key", "Role keys have 2 to 40 lower-case letters, digits or underscores, starting with a letter.");
       const name = checkName(input.name);
       if (typeof name !== "string") return name;
       const grants = checkGrants(input.permissions);
@@ -117,12 +139,17 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
       }
     },
 
-    async update(key: string, input: { name?: string; permissions?: readonly string[] }, actor: AuditContext = {}): Promise<UpdateSystemRoleResult> {
+    async update(
+      key: string,
+      input: { name?: string; permissions?: readonly string[] },
+      actor: AuditContext = {},
+    ): Promise<UpdateSystemRoleResult> {
       const existing = await permissions.systemRole(key);
       if (!existing) return { outcome: "not_found" };
       if (existing.builtIn || key === SUPER_ADMIN) return { outcome: "built_in" };
       const authority = await authorityOf(actor);
-      if (!authority.grants.includes("*") && authority.key === key) return { outcome: "forbidden", message: "You cannot change your own system role; another administrator can." };
+      if (!authority.grants.includes("*") && authority.key === key)
+        return { outcome: "forbidden", message: "You cannot change your own system role; another administrator can." };
       const wider = beyond(authority.grants, existing.permissions);
       if (wider.length) return beyondMessage(`${existing.name} holds more than your role, so you cannot edit it`, wider);
       const data: { name?: string; permissions?: string[] } = {};
@@ -143,7 +170,16 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
       if (written.outcome === "not_found") return written;
       if (written.outcome === "changed") return { outcome: "forbidden", message: CHANGED };
       const role = written.role;
-      await audit.record({ type: "system_role.updated", outcome: "success", ...actor, data: { key, before: { name: existing.name, permissions: existing.permissions }, after: { name: role.name, permissions: role.permissions } } });
+      await audit.record({
+        type: "system_role.updated",
+        outcome: "success",
+        ...actor,
+        data: {
+          key,
+          before: { name: existing.name, permissions: existing.permissions },
+          after: { name: role.name, permissions: role.permissions },
+        },
+      });
       return { outcome: "updated", role };
     },
 
@@ -164,14 +200,29 @@ export function createSystemRoleService(deps: { permissions: PermissionQueries; 
         if (wider.length) return beyondMessage(`This user's role ${current.name} holds more than yours, so you cannot change it`, wider);
       }
       // written only if the user's role and the new role's grants are still what was checked
-      const result = await permissions.setUserSystemRole(userId, key, SUPER_ADMIN, { current: target?.systemRole ?? null, grants: role?.permissions ?? null });
+      const result = await permissions.setUserSystemRole(userId, key, SUPER_ADMIN, {
+        current: target?.systemRole ?? null,
+        grants: role?.permissions ?? null,
+      });
       if (result.outcome === "not_found") return result;
       if (result.outcome === "changed") return { outcome: "forbidden", message: CHANGED };
       if (result.outcome === "last") {
-        await audit.record({ type: "user.system_role_changed", outcome: "failure", userId, ...actor, data: { to: key, reason: "last_super_admin" } });
+        await audit.record({
+          type: "user.system_role_changed",
+          outcome: "failure",
+          userId,
+          ...actor,
+          data: { to: key, reason: "last_super_admin" },
+        });
         return { outcome: "last_super_admin" };
       }
-      await audit.record({ type: "user.system_role_changed", outcome: "success", userId, ...actor, data: { from: result.previous, to: key } });
+      await audit.record({
+        type: "user.system_role_changed",
+        outcome: "success",
+        userId,
+        ...actor,
+        data: { from: result.previous, to: key },
+      });
       return { outcome: "set", previous: result.previous };
     },
 

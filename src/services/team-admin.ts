@@ -18,17 +18,19 @@ export type TeamSearchResult =
 /** a provider admin as a team actor */
 export const asAdmin = (adminId: string) => ({ adminId });
 
-
 export function createTeamAdmin(deps: { directory: TeamDirectoryQueries; teams: TeamQueries }) {
   const { directory, teams } = deps;
   return {
     /** teams whose name or slug contains `query` (any case), newest first */
     async search(input: TeamSearchInput): Promise<TeamSearchResult> {
-      if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_TEAM_PAGE) return { outcome: "invalid", field: "limit", message: `The page size is a whole number from 1 to ${MAX_TEAM_PAGE}.` };
+      if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_TEAM_PAGE)
+        return { outcome: "invalid", field: "limit", message: `The page size is a whole number from 1 to ${MAX_TEAM_PAGE}.` };
       const query = input.query?.normalize("NFC").trim().toLowerCase() || undefined;
-      if (query && query.length > 100) return { outcome: "invalid", field: "query", message: "The search text has at most 100 characters." };
+      if (query && query.length > 100)
+        return { outcome: "invalid", field: "query", message: "The search text has at most 100 characters." };
       const after = input.cursor ? decodeKeysetCursor(input.cursor) : undefined;
-      if (after === null) return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
+      if (after === null)
+        return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
       const rows = await directory.search({ query, after, take: input.limit + 1 });
       const page = rows.slice(0, input.limit);
       return { outcome: "ok", teams: page, nextCursor: rows.length > input.limit ? encodeKeysetCursor(page.at(-1)!) : null };

@@ -11,7 +11,6 @@ export type TeamChoice =
   /** the user must pick: several teams and none named, or the named team is not one of theirs */
   | { kind: "ask"; reason: "choose" | "not_member"; requested?: string };
 
-
 /** a `team` parameter is a team's slug or id; anything else is refused before it reaches a page */
 export const isTeamParam = (value: string) => UUID.test(value) || TEAM_SLUG.test(value.toLowerCase());
 

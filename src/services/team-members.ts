@@ -6,9 +6,25 @@ import type { OwnershipTransferQueries } from "../queries/ownership-transfers.ts
 import type { Clock } from "../lib/clock.ts";
 import type { AuditService } from "./audit.ts";
 import type { RequestInfo } from "./notifications.ts";
-import { OWNER_ROLE, TEAM_PERMISSIONS, forbidden, type TeamAccess, type TeamActor, type TeamActorRef, type TeamRefusal } from "./team-roles.ts";
+import {
+  OWNER_ROLE,
+  TEAM_PERMISSIONS,
+  forbidden,
+  type TeamAccess,
+  type TeamActor,
+  type TeamActorRef,
+  type TeamRefusal,
+} from "./team-roles.ts";
 
-export type MemberView = { userId: string; username: string; email: string; name: string | null; role: TeamRole; isOwner: boolean; joinedAt: Date };
+export type MemberView = {
+  userId: string;
+  username: string;
+  email: string;
+  name: string | null;
+  role: TeamRole;
+  isOwner: boolean;
+  joinedAt: Date;
+};
 
 export function createTeamMemberService(deps: {
   teams: TeamQueries;
@@ -33,7 +49,11 @@ export function createTeamMemberService(deps: {
     const member = await teams.membership(actor.team.id, userId);
     if (!member) return { outcome: "not_found" } as const;
     if (member.role.key === OWNER_ROLE) {
-      return forbidden(action === "remove" ? "The Owner cannot be removed. The Owner can hand the team to someone else first." : "The Owner's role changes only through an ownership transfer.");
+      return forbidden(
+        action === "remove"
+          ? "The Owner cannot be removed. The Owner can hand the team to someone else first."
+          : "The Owner's role changes only through an ownership transfer.",
+      );
     }
     // a role that holds more than the actor's is out of their reach (or a member manager could demote a Manager)
     if (access.beyond(actor, member.role.permissions).length) {
@@ -42,8 +62,22 @@ export function createTeamMemberService(deps: {
     return member;
   }
 
-  const record = (type: string, actor: TeamActor, targetId: string, request: RequestInfo | undefined, data: Record<string, string | number>) =>
-    audit.record({ type, outcome: "success", userId: targetId, actorId: actor.userId, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null, data: { teamId: actor.team.id, ...data } });
+  const record = (
+    type: string,
+    actor: TeamActor,
+    targetId: string,
+    request: RequestInfo | undefined,
+    data: Record<string, string | number>,
+  ) =>
+    audit.record({
+      type,
+      outcome: "success",
+      userId: targetId,
+      actorId: actor.userId,
+      ip: request?.ip ?? null,
+      userAgent: request?.userAgent ?? null,
+      data: { teamId: actor.team.id, ...data },
+    });
 
   return {
     /** the members with their roles (members whose role has gatehouse.team.read) */
@@ -52,40 +86,69 @@ export function createTeamMemberService(deps: {
       if (!actor) return { outcome: "not_found" };
       if (!access.may(actor, TEAM_PERMISSIONS.read)) return forbidden("Your role does not let you see this team's members.");
       const rows = await teams.members(teamId);
-      const members = rows.map((m) => ({ userId: m.userId, username: m.user.username, email: m.user.email, name: m.user.name, role: m.role, isOwner: m.role.key === OWNER_ROLE, joinedAt: m.createdAt }));
+      const members = rows.map((m) => ({
+        userId: m.userId,
+        username: m.user.username,
+        email: m.user.email,
+        name: m.user.name,
+        role: m.role,
+        isOwner: m.role.key === OWNER_ROLE,
+        joinedAt: m.createdAt,
+      }));
       return { outcome: "ok", actor, members };
     },
 
     /** gives a member another role: never Owner, never to the Owner, never beyond the actor's own permissions */
-    async changeRole(teamId: string, by: TeamActorRef, userId: string, roleId: string, request?: RequestInfo): Promise<{ outcome: "changed" | "unchanged"; role: TeamRole } | TeamRefusal> {
+    async changeRole(
+      teamId: string,
+      by: TeamActorRef,
+      userId: string,
+      roleId: string,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "changed" | "unchanged"; role: TeamRole } | TeamRefusal> {
       const actor = await membersManager(teamId, by);
       if ("outcome" in actor) return actor;
       const member = await target(actor, userId, "change the role of");
       if ("outcome" in member) return member;
       const role = await teams.role(teamId, roleId);
       if (!role) return { outcome: "invalid", field: "roleId", message: "Choose one of this team's roles." };
-      if (role.key === OWNER_ROLE) return forbidden("A team has exactly one Owner. To hand the team over, the Owner starts an ownership transfer.");
-      if (!access.canAssign(actor, role)) return forbidden(`You cannot give the role ${role.name}: it has permissions your own role does not have.`);
+      if (role.key === OWNER_ROLE)
+        return forbidden("A team has exactly one Owner. To hand the team over, the Owner starts an ownership transfer.");
+      if (!access.canAssign(actor, role))
+        return forbidden(`You cannot give the role ${role.name}: it has permissions your own role does not have.`);
       if (member.roleId === role.id) return { outcome: "unchanged", role };
       // the statement itself refuses an Owner (someone may have become Owner since the check)
-      if (!(await teams.setNonOwnerRole(teamId, userId, role.id))) return forbidden("The Owner's role changes only through an ownership transfer.");
+      if (!(await teams.setNonOwnerRole(teamId, userId, role.id)))
+        return forbidden("The Owner's role changes only through an ownership transfer.");
       await record("team.member.role_changed", actor, userId, request, { from: member.role.key, to: role.key, roleId: role.id });
       return { outcome: "changed", role };
     },
 
     /** removes a member (not the Owner) and revokes every grant and token they hold for this team */
-    async remove(teamId: string, by: TeamActorRef, userId: string, request?: RequestInfo): Promise<{ outcome: "removed"; revokedGrants: number } | TeamRefusal> {
+    async remove(
+      teamId: string,
+      by: TeamActorRef,
+      userId: string,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "removed"; revokedGrants: number } | TeamRefusal> {
       const actor = await membersManager(teamId, by);
       if ("outcome" in actor) return actor;
       if (userId === actor.userId && !actor.viaAdmin) return forbidden("To leave the team yourself, use Leave on your Teams page.");
       const member = await target(actor, userId, "remove");
       if ("outcome" in member) return member;
       if (!(await teams.removeNonOwner(teamId, userId))) return { outcome: "not_found" };
-      return { outcome: "removed", revokedGrants: await afterLeaving(actor, userId, "team.member.removed", request, { role: member.role.key }) };
+      return {
+        outcome: "removed",
+        revokedGrants: await afterLeaving(actor, userId, "team.member.removed", request, { role: member.role.key }),
+      };
     },
 
     /** the user leaves a team; the Owner must transfer ownership first */
-    async leave(teamId: string, userId: string, request?: RequestInfo): Promise<{ outcome: "left"; revokedGrants: number } | { outcome: "owner_must_transfer" } | { outcome: "not_found" }> {
+    async leave(
+      teamId: string,
+      userId: string,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "left"; revokedGrants: number } | { outcome: "owner_must_transfer" } | { outcome: "not_found" }> {
       const actor = await access.actor(teamId, userId);
       if (!actor) return { outcome: "not_found" };
       if (actor.isOwner || !(await teams.removeNonOwner(teamId, userId))) return { outcome: "owner_must_transfer" };
@@ -94,7 +157,13 @@ export function createTeamMemberService(deps: {
   };
 
   /** after a membership ends: its team tokens die, a transfer to it is cancelled, and it is audited */
-  async function afterLeaving(actor: TeamActor, userId: string, type: string, request: RequestInfo | undefined, data: Record<string, string>): Promise<number> {
+  async function afterLeaving(
+    actor: TeamActor,
+    userId: string,
+    type: string,
+    request: RequestInfo | undefined,
+    data: Record<string, string>,
+  ): Promise<number> {
     const revoked = await deps.revokeTeamGrants(userId, actor.team.id);
     await transfers.cancel(actor.team.id, clock.now(), userId);
     await record(type, actor, userId, request, { ...data, revokedGrants: revoked });

@@ -35,9 +35,7 @@ export type TeamActorRef = string | { adminId: string };
 
 /** why a team action did not happen; "not_found" also stands for "not a member" (another team's data never shows) */
 export type TeamRefusal =
-  | { outcome: "not_found" }
-  | { outcome: "forbidden"; message: string }
-  | { outcome: "invalid"; field?: string; message: string };
+  { outcome: "not_found" } | { outcome: "forbidden"; message: string } | { outcome: "invalid"; field?: string; message: string };
 
 export type RoleInput = { name: string; permissions: readonly string[] };
 export type RoleView = TeamRole & { memberCount: number; resolved: string[]; editable: boolean; deletable: boolean };
@@ -113,10 +111,19 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
     for (const grant of permissions) {
       if (grant === "*") return invalid("Only the Owner role holds every permission (*).", "permissions");
       if (!registry.isValidGrant(grant)) {
-        return invalid(PERMISSION_GRANT.test(grant) ? `"${grant}" is not a registered permission.` : `"${grant}" is not a permission code or wildcard (like acme.blog.post.update or acme.blog.*).`, "permissions");
+        return invalid(
+          PERMISSION_GRANT.test(grant)
+            ? `"${grant}" is not a registered permission.`
+            : `"${grant}" is not a permission code or wildcard (like acme.blog.post.update or acme.blog.*).`,
+          "permissions",
+        );
       }
       const admin = registry.list().find((p) => p.code.startsWith(ADMIN_PREFIX) && grantCovers(grant, p.code));
-      if (admin) return invalid(`"${grant}" includes administrator permissions (${ADMIN_PREFIX}*), which belong to system roles, not team roles.`, "permissions");
+      if (admin)
+        return invalid(
+          `"${grant}" includes administrator permissions (${ADMIN_PREFIX}*), which belong to system roles, not team roles.`,
+          "permissions",
+        );
     }
     return { name, key, permissions };
   }
@@ -131,7 +138,15 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
   }
 
   const record = (type: string, actor: TeamActor, request: RequestInfo | undefined, data: Record<string, string | string[] | number>) =>
-    audit.record({ type, outcome: "success", userId: actor.userId, actorId: actor.userId, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null, data: { teamId: actor.team.id, ...data } });
+    audit.record({
+      type,
+      outcome: "success",
+      userId: actor.userId,
+      actorId: actor.userId,
+      ip: request?.ip ?? null,
+      userAgent: request?.userAgent ?? null,
+      data: { teamId: actor.team.id, ...data },
+    });
 
   return {
     validate,
@@ -148,7 +163,8 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
     async list(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; actor: TeamActor; roles: RoleView[] } | TeamRefusal> {
       const actor = await access.actor(teamId, by);
       if (!actor) return { outcome: "not_found" };
-      if (!access.may(actor, TEAM_PERMISSIONS.read) && !access.may(actor, TEAM_PERMISSIONS.roles)) return forbidden("Your role does not let you see this team's roles.");
+      if (!access.may(actor, TEAM_PERMISSIONS.read) && !access.may(actor, TEAM_PERMISSIONS.roles))
+        return forbidden("Your role does not let you see this team's roles.");
       const rows = await teams.rolesWithCounts(teamId);
       const roles = rows.map(({ _count, ...role }) => ({
         ...role,
@@ -167,14 +183,20 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
       return (await teams.roles(teamId)).filter((r) => access.canAssign(actor, r));
     },
 
-    async create(teamId: string, by: TeamActorRef, input: RoleInput, request?: RequestInfo): Promise<{ outcome: "created"; role: TeamRole } | TeamRefusal> {
+    async create(
+      teamId: string,
+      by: TeamActorRef,
+      input: RoleInput,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "created"; role: TeamRole } | TeamRefusal> {
       const actor = await manager(teamId, by);
       if ("outcome" in actor) return actor;
       const valid = validate(input);
       if ("outcome" in valid) return valid;
       const extra = access.beyond(actor, valid.permissions);
       if (extra.length) return forbidden(beyondMessage(extra));
-      if (await nameTaken(teamId, valid.name, { key: valid.key })) return invalid(`This team already has a role called "${valid.name}".`, "name");
+      if (await nameTaken(teamId, valid.name, { key: valid.key }))
+        return invalid(`This team already has a role called "${valid.name}".`, "name");
       let role: TeamRole;
       try {
         role = await teams.createRole(teamId, valid);
@@ -187,34 +209,56 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
     },
 
     /** a new name and grants; Owner is refused; the key (what tokens say) stays as it was */
-    async update(teamId: string, by: TeamActorRef, roleId: string, input: RoleInput, request?: RequestInfo): Promise<{ outcome: "updated"; role: TeamRole } | TeamRefusal> {
+    async update(
+      teamId: string,
+      by: TeamActorRef,
+      roleId: string,
+      input: RoleInput,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "updated"; role: TeamRole } | TeamRefusal> {
       const actor = await manager(teamId, by);
       if ("outcome" in actor) return actor;
       const role = await teams.role(teamId, roleId);
       if (!role) return { outcome: "not_found" };
       if (role.key === OWNER_ROLE) return forbidden("The Owner role always holds every permission; it cannot be renamed or edited.");
-      if (access.beyond(actor, role.permissions).length) return forbidden(`${role.name} has permissions your role does not have, so you cannot edit it.`);
+      if (access.beyond(actor, role.permissions).length)
+        return forbidden(`${role.name} has permissions your role does not have, so you cannot edit it.`);
       const valid = validate(input);
       if ("outcome" in valid) return valid;
       const extra = access.beyond(actor, valid.permissions);
       if (extra.length) return forbidden(beyondMessage(extra));
-      if (await nameTaken(teamId, valid.name, { exceptId: role.id })) return invalid(`This team already has a role called "${valid.name}".`, "name");
+      if (await nameTaken(teamId, valid.name, { exceptId: role.id }))
+        return invalid(`This team already has a role called "${valid.name}".`, "name");
       const updated = await teams.updateRole(role.id, { name: valid.name, permissions: valid.permissions });
-      await record("team.role.updated", actor, request, { roleId: role.id, role: role.key, from: role.permissions, permissions: updated.permissions, name: updated.name });
+      await record("team.role.updated", actor, request, {
+        roleId: role.id,
+        role: role.key,
+        from: role.permissions,
+        permissions: updated.permissions,
+        name: updated.name,
+      });
       return { outcome: "updated", role: updated };
     },
 
     /** custom roles only, and only while nobody holds them (their pending invitations go with them) */
-    async remove(teamId: string, by: TeamActorRef, roleId: string, request?: RequestInfo): Promise<{ outcome: "deleted"; role: TeamRole } | TeamRefusal> {
+    async remove(
+      teamId: string,
+      by: TeamActorRef,
+      roleId: string,
+      request?: RequestInfo,
+    ): Promise<{ outcome: "deleted"; role: TeamRole } | TeamRefusal> {
       const actor = await manager(teamId, by);
       if ("outcome" in actor) return actor;
       const role = await teams.role(teamId, roleId);
       if (!role) return { outcome: "not_found" };
       if (role.builtIn) return forbidden(`${role.name} is a built-in role: it can be edited but not deleted.`);
-      if (access.beyond(actor, role.permissions).length) return forbidden(`${role.name} has permissions your role does not have, so you cannot delete it.`);
+      if (access.beyond(actor, role.permissions).length)
+        return forbidden(`${role.name} has permissions your role does not have, so you cannot delete it.`);
       if (!(await teams.deleteRoleIfUnused(role.id))) {
         const count = await teams.roleMemberCount(role.id);
-        return forbidden(`${count} member${count === 1 ? " has" : "s have"} the role ${role.name}. Give ${count === 1 ? "them" : "each of them"} another role first.`);
+        return forbidden(
+          `${count} member${count === 1 ? " has" : "s have"} the role ${role.name}. Give ${count === 1 ? "them" : "each of them"} another role first.`,
+        );
       }
       await record("team.role.deleted", actor, request, { roleId: role.id, role: role.key });
       return { outcome: "deleted", role };

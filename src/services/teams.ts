@@ -16,18 +16,32 @@ export const resolveTeamGrants = (registry: PermissionRegistry, grants: readonly
 export const TEAM_SLUG = /^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/;
 
 export type TeamClaims = { team: { id: string; slug: string; name: string }; role: string; permissions: string[] };
-export type CreateTeamResult = { outcome: "created"; teamId: string; slug: string } | { outcome: "invalid"; field: "teamName" | "teamSlug"; message: string };
+export type CreateTeamResult =
+  { outcome: "created"; teamId: string; slug: string } | { outcome: "invalid"; field: "teamName" | "teamSlug"; message: string };
 
 /** "Acme Research & Co." -> "acme-research-co" */
 export function slugify(name: string): string {
-  return name.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 48).replace(/-+$/, "");
+  return name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 48)
+    .replace(/-+$/, "");
 }
 
 export function createTeamService(deps: { teams: TeamQueries; registry: PermissionRegistry }) {
   const { teams, registry } = deps;
 
   /** the permissions a built-in role starts with: "*" for Owner, the registered codes that name it otherwise */
-  const defaultsFor = (key: string) => (key === "owner" ? ["*"] : registry.list().filter((p) => (p.roles as string[]).includes(key)).map((p) => p.code));
+  const defaultsFor = (key: string) =>
+    key === "owner"
+      ? ["*"]
+      : registry
+          .list()
+          .filter((p) => (p.roles as string[]).includes(key))
+          .map((p) => p.code);
 
   const claimsOf = (m: MembershipWithTeam): TeamClaims => ({
     team: { id: m.team.id, slug: m.team.slug, name: m.team.name },
@@ -41,13 +55,22 @@ export function createTeamService(deps: { teams: TeamQueries; registry: Permissi
     /** a new team's built-in roles with their starting permissions */
     builtInRoles: () => BUILT_IN_TEAM_ROLES.map((r) => ({ ...r, permissions: defaultsFor(r.key) })),
 
-    validateTeam(input: { name: string; slug?: string }): { name: string; slug: string } | Extract<CreateTeamResult, { outcome: "invalid" }> {
+    validateTeam(input: {
+      name: string;
+      slug?: string;
+    }): { name: string; slug: string } | Extract<CreateTeamResult, { outcome: "invalid" }> {
       const hidden = nameCharactersProblem(input.name, "Team names");
       if (hidden) return { outcome: "invalid", field: "teamName", message: hidden };
       const name = input.name.normalize("NFC").trim();
-      if (name.length < 2 || name.length > 64) return { outcome: "invalid", field: "teamName", message: "Team names have 2 to 64 characters." };
+      if (name.length < 2 || name.length > 64)
+        return { outcome: "invalid", field: "teamName", message: "Team names have 2 to 64 characters." };
       const slug = (input.slug?.trim() || slugify(name)).toLowerCase();
-      if (!TEAM_SLUG.test(slug)) return { outcome: "invalid", field: "teamSlug", message: "Team addresses have 1 to 48 lower-case letters, digits or dashes (not at the start or end)." };
+      if (!TEAM_SLUG.test(slug))
+        return {
+          outcome: "invalid",
+          field: "teamSlug",
+          message: "Team addresses have 1 to 48 lower-case letters, digits or dashes (not at the start or end).",
+        };
       return { name, slug };
     },
 
@@ -55,7 +78,8 @@ export function createTeamService(deps: { teams: TeamQueries; registry: Permissi
     async createTeam(ownerId: string, input: { name: string; slug?: string }): Promise<CreateTeamResult> {
       const valid = this.validateTeam(input);
       if ("outcome" in valid) return valid;
-      if (await teams.findBySlug(valid.slug)) return { outcome: "invalid", field: "teamSlug", message: "That team address is taken. Please choose another." };
+      if (await teams.findBySlug(valid.slug))
+        return { outcome: "invalid", field: "teamSlug", message: "That team address is taken. Please choose another." };
       try {
         const { team } = await teams.createWithOwner({ ...valid, ownerId, roles: this.builtInRoles() });
         return { outcome: "created", teamId: team.id, slug: team.slug };

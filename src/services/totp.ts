@@ -34,7 +34,11 @@ export type Enrollment = { secret: string; uri: string; qrSvg: string };
 export type CodeCheck = { outcome: "ok"; method: "totp" | "backup"; backupCodesLeft?: number } | { outcome: "invalid" };
 
 /** "123 456" -> "123456"; "ABCDE-FGHJK" -> "abcdefghjk" */
-const normalizeCode = (code: string) => code.normalize("NFKC").toLowerCase().replace(/[\s-]+/g, "");
+const normalizeCode = (code: string) =>
+  code
+    .normalize("NFKC")
+    .toLowerCase()
+    .replace(/[\s-]+/g, "");
 export const isTotpFormat = (code: string) => /^\d{6}$/.test(normalizeCode(code));
 /** whether the account has TOTP turned on (a confirmed, stored secret) */
 export const totpEnabled = (user: Pick<User, "totpSecretEncrypted">) => Boolean(user.totpSecretEncrypted);
@@ -47,7 +51,13 @@ function newBackupCode(): string {
   return `${chars.slice(0, 5)}-${chars.slice(5)}`;
 }
 
-export function createTotpService(deps: { credentials: CredentialQueries; redis: RedisClient; clock: Clock; masterKey: Buffer; issuer: string }) {
+export function createTotpService(deps: {
+  credentials: CredentialQueries;
+  redis: RedisClient;
+  clock: Clock;
+  masterKey: Buffer;
+  issuer: string;
+}) {
   const { credentials, clock, masterKey } = deps;
   const redis = deps.redis as Redis & Commands;
   redis.defineCommand("gatehouseTotpUseStep", { numberOfKeys: 1, lua: USE_STEP });
@@ -56,7 +66,10 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
   const stepKey = (userId: string) => `totp:{user:${userId}}:step`;
   // keyed (HMAC with a key derived from the master key): 50-bit codes must not be brute-forced from a dump
   const backupKey = createHmac("sha256", masterKey).update("gatehouse backup codes v1").digest();
-  const backupHash = (userId: string, code: string) => createHmac("sha256", backupKey).update(`${userId}:${normalizeCode(code)}`).digest("base64url");
+  const backupHash = (userId: string, code: string) =>
+    createHmac("sha256", backupKey)
+      .update(`${userId}:${normalizeCode(code)}`)
+      .digest("base64url");
 
   async function enrollmentFor(user: Pick<User, "id" | "email">, secret: string): Promise<Enrollment> {
     const [{ generateURI }, { default: QRCode }] = await Promise.all([otp(), qrCode()]);
@@ -94,7 +107,10 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
     },
 
     /** a valid code for the pending secret turns TOTP on and returns the backup codes (shown once) */
-    async confirmEnrollment(user: Pick<User, "id">, code: string): Promise<{ outcome: "enabled"; backupCodes: string[] } | { outcome: "invalid" } | { outcome: "expired" }> {
+    async confirmEnrollment(
+      user: Pick<User, "id">,
+      code: string,
+    ): Promise<{ outcome: "enabled"; backupCodes: string[] } | { outcome: "invalid" } | { outcome: "expired" }> {
       const sealed = await redis.get(pendingKey(user.id));
       if (!sealed) return { outcome: "expired" };
       const secret = decryptSecret(masterKey, sealed, purpose(user.id));
@@ -102,7 +118,12 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
       const backupCodes = newBackupCodes();
       // claim the pending secret: of two parallel confirmations one turns 2FA on, the other finds it gone
       if ((await redis.del(pendingKey(user.id))) !== 1) return { outcome: "expired" };
-      await credentials.enableTotp(user.id, encryptSecret(masterKey, secret, purpose(user.id)), backupCodes.map((c) => backupHash(user.id, c)), clock.now());
+      await credentials.enableTotp(
+        user.id,
+        encryptSecret(masterKey, secret, purpose(user.id)),
+        backupCodes.map((c) => backupHash(user.id, c)),
+        clock.now(),
+      );
       return { outcome: "enabled", backupCodes };
     },
 
@@ -122,7 +143,11 @@ export function createTotpService(deps: { credentials: CredentialQueries; redis:
     /** new backup codes (the old ones stop working), shown once */
     async regenerateBackupCodes(userId: string): Promise<string[]> {
       const codes = newBackupCodes();
-      await credentials.replaceBackupCodes(userId, codes.map((c) => backupHash(userId, c)), clock.now());
+      await credentials.replaceBackupCodes(
+        userId,
+        codes.map((c) => backupHash(userId, c)),
+        clock.now(),
+      );
       return codes;
     },
 

@@ -12,7 +12,8 @@ import type { LockRequest } from "./sign-in-locks.ts";
 import type { Enrollment, TotpService } from "./totp.ts";
 
 /** why a re-authentication was refused: no password to confirm with, the account locked, a wrong password or code */
-export type TwoFactorRefusal = { outcome: "no_password" } | { outcome: "locked" } | { outcome: "wrong_password" } | { outcome: "wrong_code" };
+export type TwoFactorRefusal =
+  { outcome: "no_password" } | { outcome: "locked" } | { outcome: "wrong_password" } | { outcome: "wrong_code" };
 
 type Deps = {
   accounts: Pick<AccountService, "confirmPassword" | "recordFailure">;
@@ -26,14 +27,24 @@ const infoOf = (request: RequestInfo): RequestInfo => ({ ip: request.ip, userAge
 
 export function createTwoFactorSettings(deps: Deps) {
   const { accounts, totp, audit, notifications } = deps;
-  const record = (user: User, request: RequestInfo, type: string, outcome: "success" | "failure", data: Record<string, string | number> = {}) =>
-    audit.record({ type, outcome, userId: user.id, ...infoOf(request), data });
+  const record = (
+    user: User,
+    request: RequestInfo,
+    type: string,
+    outcome: "success" | "failure",
+    data: Record<string, string | number> = {},
+  ) => audit.record({ type, outcome, userId: user.id, ...infoOf(request), data });
 
   /**
    * the current password and, when given, a code (TOTP or backup; a wrong one counts toward the lockout); a
    * refusal is audited as a failure of `auditType`
    */
-  async function reauthenticate(user: User, auditType: string, given: { password: string; code?: string }, request: LockRequest): Promise<{ outcome: "ok"; method?: "totp" | "backup" } | TwoFactorRefusal> {
+  async function reauthenticate(
+    user: User,
+    auditType: string,
+    given: { password: string; code?: string },
+    request: LockRequest,
+  ): Promise<{ outcome: "ok"; method?: "totp" | "backup" } | TwoFactorRefusal> {
     // nothing to check a password against: refused clearly, and no failure counts toward the lockout
     if (!user.passwordHash) {
       await record(user, request, auditType, "failure", { reason: "no_password" });
@@ -56,17 +67,27 @@ export function createTwoFactorSettings(deps: Deps) {
 
   return {
     /** the setup's first step (a second factor is a credential: whoever sets it up must know the password) */
-    async beginSetup(user: User, given: { password: string }, request: LockRequest): Promise<{ outcome: "enroll"; enrollment: Enrollment } | TwoFactorRefusal> {
+    async beginSetup(
+      user: User,
+      given: { password: string },
+      request: LockRequest,
+    ): Promise<{ outcome: "enroll"; enrollment: Enrollment } | TwoFactorRefusal> {
       const check = await reauthenticate(user, "two_factor.enabled", given, request);
       if (check.outcome !== "ok") return check;
       return { outcome: "enroll", enrollment: await totp.beginEnrollment(user) };
     },
 
     /** the setup confirmed with a code from the app: on, with its backup codes (shown once) */
-    async confirmSetup(user: User, code: string, request: RequestInfo): Promise<{ outcome: "enabled"; backupCodes: string[] } | { outcome: "invalid" } | { outcome: "expired" }> {
+    async confirmSetup(
+      user: User,
+      code: string,
+      request: RequestInfo,
+    ): Promise<{ outcome: "enabled"; backupCodes: string[] } | { outcome: "invalid" } | { outcome: "expired" }> {
       const result = await totp.confirmEnrollment(user, code);
       if (result.outcome !== "enabled") {
-        await record(user, request, "two_factor.enabled", "failure", { reason: result.outcome === "expired" ? "enrollment_expired" : "wrong_code" });
+        await record(user, request, "two_factor.enabled", "failure", {
+          reason: result.outcome === "expired" ? "enrollment_expired" : "wrong_code",
+        });
         return result;
       }
       await record(user, request, "two_factor.enabled", "success");
@@ -75,7 +96,11 @@ export function createTwoFactorSettings(deps: Deps) {
     },
 
     /** new backup codes (the old ones stop working), after the password and a code */
-    async regenerateBackupCodes(user: User, given: { password: string; code: string }, request: LockRequest): Promise<{ outcome: "regenerated"; backupCodes: string[] } | TwoFactorRefusal> {
+    async regenerateBackupCodes(
+      user: User,
+      given: { password: string; code: string },
+      request: LockRequest,
+    ): Promise<{ outcome: "regenerated"; backupCodes: string[] } | TwoFactorRefusal> {
       const check = await reauthenticate(user, "two_factor.backup_codes_regenerated", given, request);
       if (check.outcome !== "ok") return check;
       const backupCodes = await totp.regenerateBackupCodes(user.id);
@@ -85,7 +110,11 @@ export function createTwoFactorSettings(deps: Deps) {
     },
 
     /** two-factor off, after the password and a code (TOTP or backup: the audit event says which) */
-    async disable(user: User, given: { password: string; code: string }, request: LockRequest): Promise<{ outcome: "disabled" } | TwoFactorRefusal> {
+    async disable(
+      user: User,
+      given: { password: string; code: string },
+      request: LockRequest,
+    ): Promise<{ outcome: "disabled" } | TwoFactorRefusal> {
       const check = await reauthenticate(user, "two_factor.disabled", given, request);
       if (check.outcome !== "ok") return check;
       await totp.disable(user.id);

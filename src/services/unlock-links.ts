@@ -21,8 +21,13 @@ export type UnlockResult = { outcome: "unlocked"; user: User; wasLockedUntil: Da
 export const UNLOCK_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export function createUnlockLinks(deps: {
-  redis: RedisClient; clock: Clock; users: Pick<UserQueries, "findById">; lockout: Pick<LockoutService, "lockedUntil" | "unlock" | "bindUnlockLink" | "isCurrentUnlockLink">;
-  audit: AuditService; issuer: string; ttlSeconds: number;
+  redis: RedisClient;
+  clock: Clock;
+  users: Pick<UserQueries, "findById">;
+  lockout: Pick<LockoutService, "lockedUntil" | "unlock" | "bindUnlockLink" | "isCurrentUnlockLink">;
+  audit: AuditService;
+  issuer: string;
+  ttlSeconds: number;
 }) {
   const { redis, clock } = deps;
   const key = (token: string) => `unlock:link:{${sha256(token)}}`;
@@ -30,7 +35,9 @@ export function createUnlockLinks(deps: {
     if (!value) return null;
     try {
       const stored = JSON.parse(value) as Partial<Stored>;
-      return typeof stored.userId === "string" && typeof stored.email === "string" && typeof stored.exp === "number" ? (stored as Stored) : null;
+      return typeof stored.userId === "string" && typeof stored.email === "string" && typeof stored.exp === "number"
+        ? (stored as Stored)
+        : null;
     } catch {
       return null;
     }
@@ -73,17 +80,32 @@ export function createUnlockLinks(deps: {
       const found = await accountOf(taken);
       if (found.outcome !== "valid") {
         // no user id: the account the link named may be gone
-        await deps.audit.record({ type: "lockout.unlock_failed", outcome: "failure", userId: null, ...request, data: { reason: found.outcome } });
+        await deps.audit.record({
+          type: "lockout.unlock_failed",
+          outcome: "failure",
+          userId: null,
+          ...request,
+          data: { reason: found.outcome },
+        });
         return found;
       }
       const unlocked = await deps.lockout.unlock({ userId: found.user.id }, sha256(token));
       if (unlocked.outcome === "stale") {
-        await deps.audit.record({ type: "lockout.unlock_failed", outcome: "failure", userId: found.user.id, ...request, data: { reason: "superseded" } });
+        await deps.audit.record({
+          type: "lockout.unlock_failed",
+          outcome: "failure",
+          userId: found.user.id,
+          ...request,
+          data: { reason: "superseded" },
+        });
         return { outcome: "invalid" };
       }
       const { wasLockedUntil } = unlocked;
       await deps.audit.record({
-        type: "lockout.cleared", outcome: "success", userId: found.user.id, ...request,
+        type: "lockout.cleared",
+        outcome: "success",
+        userId: found.user.id,
+        ...request,
         data: { via: "unlock_link", wasLockedUntil: wasLockedUntil?.toISOString() ?? null },
       });
       return { outcome: "unlocked", user: found.user, wasLockedUntil };

@@ -30,7 +30,12 @@ import { decodeKeysetCursor, encodeKeysetCursor } from "../lib/keyset-cursor.ts"
 
 export const MAX_PAGE = 100;
 
-const REFUSAL_CODES: Record<string, ErrorCode> = { not_found: "user.not_found", self: "user.cannot_disable_self", last_super_admin: "user.last_super_admin", outranked: "user.outranked" };
+const REFUSAL_CODES: Record<string, ErrorCode> = {
+  not_found: "user.not_found",
+  self: "user.cannot_disable_self",
+  last_super_admin: "user.last_super_admin",
+  outranked: "user.outranked",
+};
 /** the catalogue code of a refusal every user action may answer (lib/error-catalogue.ts); null for a success */
 export const refusalCode = (outcome: string): ErrorCode | null => REFUSAL_CODES[outcome] ?? null;
 
@@ -38,9 +43,21 @@ import type { AdminActor } from "./admin-actor.ts";
 import { READ_ACCESS_TYPES } from "./audit-log.ts";
 export type { AdminActor };
 export type UserSearchInput = { query?: string; teamId?: string; disabled?: boolean; cursor?: string; limit: number };
-export type UserSearchResult = { outcome: "ok"; users: SafeUser[]; nextCursor: string | null } | { outcome: "invalid"; field: "cursor" | "limit" | "query" | "teamId"; message: string };
+export type UserSearchResult =
+  | { outcome: "ok"; users: SafeUser[]; nextCursor: string | null }
+  | { outcome: "invalid"; field: "cursor" | "limit" | "query" | "teamId"; message: string };
 export type UserTeam = { teamId: string; slug: string; name: string; role: { id: string; key: string; name: string } };
-export type AuditEntry = { id: string; type: string; outcome: string; actorId: string | null; clientId: string | null; ip: string | null; userAgent: string | null; data: unknown; createdAt: Date };
+export type AuditEntry = {
+  id: string;
+  type: string;
+  outcome: string;
+  actorId: string | null;
+  clientId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: unknown;
+  createdAt: Date;
+};
 export type UserDetails = {
   user: SafeUser;
   teams: UserTeam[];
@@ -54,25 +71,53 @@ export type UserDetails = {
 type NotFound = { outcome: "not_found" };
 /** the target's system role holds more than the acting admin's */
 export type Outranked = { outcome: "outranked" };
-export type DisableResult = { outcome: "disabled"; changed: boolean; sessions: number; grants: number } | NotFound | { outcome: "last_super_admin" } | { outcome: "self" } | Outranked;
+export type DisableResult =
+  | { outcome: "disabled"; changed: boolean; sessions: number; grants: number }
+  | NotFound
+  | { outcome: "last_super_admin" }
+  | { outcome: "self" }
+  | Outranked;
 export type SessionsEndResult = { outcome: "signed_out"; sessions: number; grants: number } | NotFound | Outranked;
 
 export type UserAdminDeps = {
   queries: Pick<Queries, "users" | "auditEvents" | "teams">;
   clock: Clock;
   services: {
-    accounts: AccountService; teams: TeamService; sessions: SessionRecords; devices: TrustedDevices; lockout: LockoutService; totp: TotpService;
-    passwordReset: PasswordResetService; systemRoles: SystemRoleService; oidcStore: SessionStore; sessionEvents: SessionEvents;
-    notifications: Notifications; audit: AuditService; passkeys: Passkeys;
+    accounts: AccountService;
+    teams: TeamService;
+    sessions: SessionRecords;
+    devices: TrustedDevices;
+    lockout: LockoutService;
+    totp: TotpService;
+    passwordReset: PasswordResetService;
+    systemRoles: SystemRoleService;
+    oidcStore: SessionStore;
+    sessionEvents: SessionEvents;
+    notifications: Notifications;
+    audit: AuditService;
+    passkeys: Passkeys;
   };
 };
-
 
 export function createUserAdmin(deps: UserAdminDeps) {
   const { queries, clock, services } = deps;
   const users = queries.users;
-  const record = (type: string, outcome: "success" | "failure", userId: string | null, actor: AdminActor, data: Record<string, string | number | boolean | null> = {}) =>
-    services.audit.record({ type, outcome, userId, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data });
+  const record = (
+    type: string,
+    outcome: "success" | "failure",
+    userId: string | null,
+    actor: AdminActor,
+    data: Record<string, string | number | boolean | null> = {},
+  ) =>
+    services.audit.record({
+      type,
+      outcome,
+      userId,
+      actorId: actor.actorId,
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent ?? null,
+      data,
+    });
   const requestOf = (actor: AdminActor) => ({ ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
   /** the target holds a wider system role than the actor: refused and audited as a failure */
   async function outranked(type: string, userId: string, actor: AdminActor): Promise<boolean> {
@@ -106,15 +151,24 @@ export function createUserAdmin(deps: UserAdminDeps) {
 
     /** users whose email or username contains `query` (any case), in a team, disabled or not; newest first */
     async search(input: UserSearchInput, actor: AdminActor): Promise<UserSearchResult> {
-      if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_PAGE) return { outcome: "invalid", field: "limit", message: `The page size is a whole number from 1 to ${MAX_PAGE}.` };
+      if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_PAGE)
+        return { outcome: "invalid", field: "limit", message: `The page size is a whole number from 1 to ${MAX_PAGE}.` };
       const query = input.query?.normalize("NFC").trim().toLowerCase() || undefined;
-      if (query && query.length > 254) return { outcome: "invalid", field: "query", message: "The search text has at most 254 characters." };
+      if (query && query.length > 254)
+        return { outcome: "invalid", field: "query", message: "The search text has at most 254 characters." };
       if (input.teamId !== undefined && !UUID.test(input.teamId)) return { outcome: "invalid", field: "teamId", message: "No such team." };
       const after = input.cursor ? decodeKeysetCursor(input.cursor) : undefined;
-      if (after === null) return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
+      if (after === null)
+        return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
       const rows = await users.search({ query, teamId: input.teamId, disabled: input.disabled, after, take: input.limit + 1 });
       const page = rows.slice(0, input.limit);
-      await record("user.searched", "success", null, actor, { query: query ?? null, teamId: input.teamId ?? null, disabled: input.disabled ?? null, count: page.length, paged: Boolean(after) });
+      await record("user.searched", "success", null, actor, {
+        query: query ?? null,
+        teamId: input.teamId ?? null,
+        disabled: input.disabled ?? null,
+        count: page.length,
+        paged: Boolean(after),
+      });
       return { outcome: "ok", users: page, nextCursor: rows.length > input.limit ? encodeKeysetCursor(page.at(-1)!) : null };
     },
 
@@ -123,21 +177,45 @@ export function createUserAdmin(deps: UserAdminDeps) {
       const user = UUID.test(userId) ? await users.findSafe(userId) : null;
       if (!user) return { outcome: "not_found" };
       const [memberships, sessions, devices, lockedUntil, failures, backupCodesLeft, events, passkeys] = await Promise.all([
-        services.teams.membershipsOf(userId), services.sessions.listActive(userId), services.devices.list(userId, undefined),
-        services.lockout.lockedUntil({ userId }), services.lockout.failures({ userId }), services.totp.remainingBackupCodes(userId),
-        queries.auditEvents.listForUser(userId, 20, READ_ACCESS_TYPES), services.passkeys.list(userId),
+        services.teams.membershipsOf(userId),
+        services.sessions.listActive(userId),
+        services.devices.list(userId, undefined),
+        services.lockout.lockedUntil({ userId }),
+        services.lockout.failures({ userId }),
+        services.totp.remainingBackupCodes(userId),
+        queries.auditEvents.listForUser(userId, 20, READ_ACCESS_TYPES),
+        services.passkeys.list(userId),
       ]);
       await record("user.viewed", "success", userId, actor);
       return {
         outcome: "ok",
         user,
-        teams: memberships.map((m) => ({ teamId: m.teamId, slug: m.team.slug, name: m.team.name, role: { id: m.role.id, key: m.role.key, name: m.role.name } })),
-        twoFactor: { enabled: user.totpEnabledAt !== null, enabledAt: user.totpEnabledAt, backupCodesLeft: user.totpEnabledAt ? backupCodesLeft : 0 },
+        teams: memberships.map((m) => ({
+          teamId: m.teamId,
+          slug: m.team.slug,
+          name: m.team.name,
+          role: { id: m.role.id, key: m.role.key, name: m.role.name },
+        })),
+        twoFactor: {
+          enabled: user.totpEnabledAt !== null,
+          enabledAt: user.totpEnabledAt,
+          backupCodesLeft: user.totpEnabledAt ? backupCodesLeft : 0,
+        },
         sessions,
         trustedDevices: devices.map(({ current: _c, ...d }) => d),
         passkeys,
         lock: { lockedUntil, failures },
-        recentEvents: events.map((e) => ({ id: e.id.toString(), type: e.type, outcome: e.outcome, actorId: e.actorId, clientId: e.clientId, ip: e.ip, userAgent: e.userAgent, data: e.data, createdAt: e.createdAt })),
+        recentEvents: events.map((e) => ({
+          id: e.id.toString(),
+          type: e.type,
+          outcome: e.outcome,
+          actorId: e.actorId,
+          clientId: e.clientId,
+          ip: e.ip,
+          userAgent: e.userAgent,
+          data: e.data,
+          createdAt: e.createdAt,
+        })),
       };
     },
 
@@ -157,7 +235,11 @@ export function createUserAdmin(deps: UserAdminDeps) {
       }
       // also when it was disabled already: whatever signed in meanwhile ends too
       const ended = await endEverything(userId, "disabled");
-      await record("user.disabled", "success", userId, actor, { changed: result.outcome === "updated", sessions: ended.sessions, grants: ended.grants });
+      await record("user.disabled", "success", userId, actor, {
+        changed: result.outcome === "updated",
+        sessions: ended.sessions,
+        grants: ended.grants,
+      });
       return { outcome: "disabled", changed: result.outcome === "updated", sessions: ended.sessions, grants: ended.grants };
     },
 
@@ -217,7 +299,12 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** removes one of the user's passkeys (passkeys/management.ts: audited as passkey.removed with the admin, the owner emailed) */
-    async removePasskey(userId: string, passkeyId: string, actor: AdminActor, via: "admin_page" | "api" | "cli"): Promise<{ outcome: "removed"; passkey: PasskeyView } | NotFound | Outranked | { outcome: "passkey_not_found" }> {
+    async removePasskey(
+      userId: string,
+      passkeyId: string,
+      actor: AdminActor,
+      via: "admin_page" | "api" | "cli",
+    ): Promise<{ outcome: "removed"; passkey: PasskeyView } | NotFound | Outranked | { outcome: "passkey_not_found" }> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       if (await outranked("passkey.removed", userId, actor)) return { outcome: "outranked" };
       const result = await services.passkeys.remove(userId, passkeyId, { actorId: actor.actorId, via }, requestOf(actor));
@@ -228,14 +315,21 @@ export function createUserAdmin(deps: UserAdminDeps) {
     async endSessions(userId: string, actor: AdminActor): Promise<{ outcome: "ended"; ended: string[] } | NotFound | Outranked> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       if (await outranked("session.revoked", userId, actor)) return { outcome: "outranked" };
-      return { outcome: "ended", ended: await services.sessions.revokeAll(userId, { reason: "revoked_by_admin", actorId: actor.actorId, request: requestOf(actor) }) };
+      return {
+        outcome: "ended",
+        ended: await services.sessions.revokeAll(userId, { reason: "revoked_by_admin", actorId: actor.actorId, request: requestOf(actor) }),
+      };
     },
 
     /**
      * emails the user a reset link (the admin never sees it); a disabled account gets none. `beforeSend` spends
      * the address's budget first (the same one /forgot-password spends: "email:<normalized address>")
      */
-    async sendPasswordReset(userId: string, actor: AdminActor, opts: { beforeSend?: (budgetKey: string) => Promise<void> } = {}): Promise<{ outcome: "sent" } | { outcome: "disabled" } | NotFound> {
+    async sendPasswordReset(
+      userId: string,
+      actor: AdminActor,
+      opts: { beforeSend?: (budgetKey: string) => Promise<void> } = {},
+    ): Promise<{ outcome: "sent" } | { outcome: "disabled" } | NotFound> {
       const user = UUID.test(userId) ? await users.findSafe(userId) : null;
       if (!user) return { outcome: "not_found" };
       if (!user.disabled) await opts.beforeSend?.(`email:${normalizeEmail(user.email)}`);
@@ -246,7 +340,13 @@ export function createUserAdmin(deps: UserAdminDeps) {
 
     /** gives or takes the system role (systemRoles rules: the last active Super Admin keeps theirs); audited there as user.system_role_changed */
     setSystemRole: (userId: string, role: string | null, actor: AdminActor) =>
-      UUID.test(userId) ? services.systemRoles.setUserRole(userId, role, { actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null }) : Promise.resolve({ outcome: "not_found" as const }),
+      UUID.test(userId)
+        ? services.systemRoles.setUserRole(userId, role, {
+            actorId: actor.actorId,
+            ip: actor.ip ?? null,
+            userAgent: actor.userAgent ?? null,
+          })
+        : Promise.resolve({ outcome: "not_found" as const }),
 
     /** CSV import rows: checked all together, then created all or none (user-import.ts) */
     import: createUserImport({ queries, clock, services }) satisfies UserImport,
@@ -254,4 +354,3 @@ export function createUserAdmin(deps: UserAdminDeps) {
 }
 
 export type UserAdmin = ReturnType<typeof createUserAdmin>;
-

@@ -21,7 +21,14 @@ export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 /** one input row; `line` is where it is in the file (for the report) */
 export type ImportRow = { line: number } & Partial<Record<ImportColumn, string>>;
 export type ImportRowError = { line: number; column: ImportColumn; reason: string };
-export type PlannedUser = { line: number; email: string; username: string; name: string | null; team: { id: string; slug: string } | null; role: { id: string; key: string } | null };
+export type PlannedUser = {
+  line: number;
+  email: string;
+  username: string;
+  name: string | null;
+  team: { id: string; slug: string } | null;
+  role: { id: string; key: string } | null;
+};
 export type ImportResult =
   | { outcome: "invalid"; errors: ImportRowError[]; valid: number }
   | { outcome: "dry_run"; users: PlannedUser[] }
@@ -29,7 +36,11 @@ export type ImportResult =
   /** every row was valid, but an email or username was taken while importing: nothing was created */
   | { outcome: "conflict"; message: string };
 
-type Deps = { queries: Pick<Queries, "users" | "teams">; clock: Clock; services: { audit: AuditService; passwordReset: PasswordResetService } };
+type Deps = {
+  queries: Pick<Queries, "users" | "teams">;
+  clock: Clock;
+  services: { audit: AuditService; passwordReset: PasswordResetService };
+};
 const emailFormat = z.email().max(320);
 
 export function createUserImport(deps: Deps) {
@@ -58,7 +69,8 @@ export function createUserImport(deps: Deps) {
         seenEmail.set(key, earlier ?? row.line);
       }
       if (!USERNAME_PATTERN.test(username)) {
-        if (email) fail("username", `"${username}"${row.username?.trim() ? "" : " (from the email)"} must be 3-32 letters, digits, ".", "_" or "-"`);
+        if (email)
+          fail("username", `"${username}"${row.username?.trim() ? "" : " (from the email)"} must be 3-32 letters, digits, ".", "_" or "-"`);
       } else {
         const key = normalizeUsername(username);
         const earlier = seenUsername.get(key);
@@ -98,7 +110,14 @@ export function createUserImport(deps: Deps) {
     /** checks, then (unless a dry run, and only when every row is valid) creates all the accounts or none */
     async run(rows: ImportRow[], opts: { dryRun: boolean; sendResets: boolean }, actor: AdminActor): Promise<ImportResult> {
       const audit = (outcome: "success" | "failure", data: Record<string, string | number | boolean>) =>
-        services.audit.record({ type: "user.import", outcome, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data: { rows: rows.length, dryRun: opts.dryRun, ...data } });
+        services.audit.record({
+          type: "user.import",
+          outcome,
+          actorId: actor.actorId,
+          ip: actor.ip ?? null,
+          userAgent: actor.userAgent ?? null,
+          data: { rows: rows.length, dryRun: opts.dryRun, ...data },
+        });
       const { users, errors } = await check(rows);
       if (errors.length) {
         await audit("failure", { reason: "invalid_rows", invalid: new Set(errors.map((e) => e.line)).size });
@@ -109,7 +128,11 @@ export function createUserImport(deps: Deps) {
         return { outcome: "dry_run", users };
       }
       const data: ImportedUser[] = users.map((u) => ({
-        email: u.email, emailNormalized: normalizeEmail(u.email), username: u.username, usernameNormalized: normalizeUsername(u.username), name: u.name,
+        email: u.email,
+        emailNormalized: normalizeEmail(u.email),
+        username: u.username,
+        usernameNormalized: normalizeUsername(u.username),
+        name: u.name,
         membership: u.team && u.role ? { teamId: u.team.id, roleId: u.role.id } : null,
       }));
       let created: { id: string }[];
@@ -118,17 +141,36 @@ export function createUserImport(deps: Deps) {
       } catch (err) {
         if ((err as { code?: string }).code !== "P2002") throw err;
         await audit("failure", { reason: "conflict" });
-        return { outcome: "conflict", message: "An email address or username was taken while importing; nothing was imported. Run the import again to see which." };
+        return {
+          outcome: "conflict",
+          message: "An email address or username was taken while importing; nothing was imported. Run the import again to see which.",
+        };
       }
       const imported = users.map((u, i) => ({ ...u, id: created[i]!.id }));
       for (const u of imported) {
-        await services.audit.record({ type: "user.created", outcome: "success", userId: u.id, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data: { via: "import", line: u.line, team: u.team?.slug ?? null, role: u.role?.key ?? null } });
+        await services.audit.record({
+          type: "user.created",
+          outcome: "success",
+          userId: u.id,
+          actorId: actor.actorId,
+          ip: actor.ip ?? null,
+          userAgent: actor.userAgent ?? null,
+          data: { via: "import", line: u.line, team: u.team?.slug ?? null, role: u.role?.key ?? null },
+        });
       }
       let resetsSent = 0;
       if (opts.sendResets) {
         for (const u of imported) {
           const sent = await services.passwordReset.request(u.email, { ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
-          await services.audit.record({ type: "user.password_reset_sent", outcome: sent ? "success" : "failure", userId: u.id, actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data: { via: "import" } });
+          await services.audit.record({
+            type: "user.password_reset_sent",
+            outcome: sent ? "success" : "failure",
+            userId: u.id,
+            actorId: actor.actorId,
+            ip: actor.ip ?? null,
+            userAgent: actor.userAgent ?? null,
+            data: { via: "import" },
+          });
           if (sent) resetsSent++;
         }
       }

@@ -9,27 +9,50 @@ import type { AdminActor } from "./admin-actor.ts";
 import type { AuditService } from "./audit.ts";
 
 export type { UserSortColumn };
-export type SortedUserSearchInput = { query?: string; teamId?: string; sort: { col: UserSortColumn; dir: SortDir }; cursor?: string; limit: number };
-export type SortedUserSearchResult = { outcome: "ok"; users: SafeUser[]; nextCursor: string | null } | { outcome: "invalid"; field: "query" | "teamId" | "cursor" | "limit"; message: string };
+export type SortedUserSearchInput = {
+  query?: string;
+  teamId?: string;
+  sort: { col: UserSortColumn; dir: SortDir };
+  cursor?: string;
+  limit: number;
+};
+export type SortedUserSearchResult =
+  | { outcome: "ok"; users: SafeUser[]; nextCursor: string | null }
+  | { outcome: "invalid"; field: "query" | "teamId" | "cursor" | "limit"; message: string };
 
 export function createUserList(deps: { queries: AdminListQueries; audit: AuditService }) {
   return {
     async search(input: SortedUserSearchInput, actor: AdminActor): Promise<SortedUserSearchResult> {
-      if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 200) return { outcome: "invalid", field: "limit", message: "The page size is a whole number from 1 to 200." };
+      if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 200)
+        return { outcome: "invalid", field: "limit", message: "The page size is a whole number from 1 to 200." };
       const query = input.query?.normalize("NFC").trim().toLowerCase() || undefined;
-      if (query && query.length > 254) return { outcome: "invalid", field: "query", message: "The search text has at most 254 characters." };
+      if (query && query.length > 254)
+        return { outcome: "invalid", field: "query", message: "The search text has at most 254 characters." };
       if (input.teamId !== undefined && !UUID.test(input.teamId)) return { outcome: "invalid", field: "teamId", message: "No such team." };
-      if (input.cursor !== undefined && !UUID.test(input.cursor)) return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
-      const rows = await deps.queries.users({ query, teamId: input.teamId, sort: input.sort, afterId: input.cursor, take: input.limit + 1 }).catch((err: unknown) => {
-        // a cursor row deleted meanwhile: Prisma cannot start after it
-        if ((err as { code?: string }).code === "P2025") return null;
-        throw err;
-      });
+      if (input.cursor !== undefined && !UUID.test(input.cursor))
+        return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
+      const rows = await deps.queries
+        .users({ query, teamId: input.teamId, sort: input.sort, afterId: input.cursor, take: input.limit + 1 })
+        .catch((err: unknown) => {
+          // a cursor row deleted meanwhile: Prisma cannot start after it
+          if ((err as { code?: string }).code === "P2025") return null;
+          throw err;
+        });
       if (!rows) return { outcome: "invalid", field: "cursor", message: "This page link is not valid; start from the first page." };
       const page = rows.slice(0, input.limit);
       await deps.audit.record({
-        type: "user.searched", outcome: "success", actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null,
-        data: { query: query ?? null, teamId: input.teamId ?? null, sort: `${input.sort.col} ${input.sort.dir}`, count: page.length, paged: Boolean(input.cursor) },
+        type: "user.searched",
+        outcome: "success",
+        actorId: actor.actorId,
+        ip: actor.ip ?? null,
+        userAgent: actor.userAgent ?? null,
+        data: {
+          query: query ?? null,
+          teamId: input.teamId ?? null,
+          sort: `${input.sort.col} ${input.sort.dir}`,
+          count: page.length,
+          paged: Boolean(input.cursor),
+        },
       });
       return { outcome: "ok", users: page, nextCursor: rows.length > input.limit ? page.at(-1)!.id : null };
     },

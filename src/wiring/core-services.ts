@@ -28,7 +28,11 @@ export function createCoreServices({ config, queries, redis, clock, delivery, lo
   const sessionEvents = createSessionEvents();
   const audit = createAuditService(queries.auditEvents);
   const clients = createClientService({ queries: queries.clients, clock });
-  const backchannelLogouts = createBackchannelQueue({ outbox: delivery.outbox, hasLogoutUri: async (id) => Boolean((await clients.find(id))?.backchannelLogoutUri), log });
+  const backchannelLogouts = createBackchannelQueue({
+    outbox: delivery.outbox,
+    hasLogoutUri: async (id) => Boolean((await clients.find(id))?.backchannelLogoutUri),
+    log,
+  });
   sessionEvents.onSessionsEnded(backchannelLogouts.sessionsEnded);
   // unknown permission codes are a bug everywhere but production, where they are simply not granted
   const permissions = createPermissionRegistry({ strict: !config.isProduction });
@@ -53,24 +57,43 @@ export function createCoreServices({ config, queries, redis, clock, delivery, lo
     /** the instance's and clients' branding as pages and emails show it (cached; services/branding.ts) */
     brand,
     /** administrators' branding use case (page, API, CLI) */
-    branding: createBrandingAdmin({ store: brand, queries: queries.branding, audit, clock, clientExists: async (id) => Boolean(await clients.find(id)) }),
+    branding: createBrandingAdmin({
+      store: brand,
+      queries: queries.branding,
+      audit,
+      clock,
+      clientExists: async (id) => Boolean(await clients.find(id)),
+    }),
     /** the admin user list in a chosen order (sortable table; services/user-list.ts) */
     userList: createUserList({ queries: queries.adminLists, audit }),
     /** the admin teams list in a chosen order (sortable table; services/team-list.ts) */
     teamList: createTeamList({ queries: queries.adminLists }),
     /** oidc-provider's storage (sessions, grants, tokens in Redis); also ends all sessions of a user */
     oidcStore: createRedisAdapterFactory({
-      redis, clock,
+      redis,
+      clock,
       refreshReuseGrace: config.tokens.refreshReuseGrace,
       refreshReuseDetection: config.tokens.refreshReuseDetection,
       grantIndexTtl: Math.max(config.session.grantTtl, config.tokens.refreshTokenTtl, config.session.rememberTtl),
     }),
-    totp: createTotpService({ credentials: queries.credentials, redis, clock, masterKey: config.secrets.masterKey, issuer: config.totpIssuer }),
+    totp: createTotpService({
+      credentials: queries.credentials,
+      redis,
+      clock,
+      masterKey: config.secrets.masterKey,
+      issuer: config.totpIssuer,
+    }),
     keys: createSigningKeyService({
-      queries: queries.signingKeys, masterKey: config.secrets.masterKey, clock, alg: config.tokens.signingAlg,
+      queries: queries.signingKeys,
+      masterKey: config.secrets.masterKey,
+      clock,
+      alg: config.tokens.signingAlg,
       // every token a key signed must still verify after rotation: the longest token lifetime, plus the time
       // other processes may keep signing with it before they reload keys, plus 10 minutes
-      retireAfterSeconds: Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) + config.keys.refreshSeconds + 600,
+      retireAfterSeconds:
+        Math.max(config.tokens.accessTokenTtl, config.tokens.idTokenTtl, config.tokens.clientCredentialsTtl) +
+        config.keys.refreshSeconds +
+        600,
     }),
   };
 }

@@ -9,4 +9,13 @@ import type { Queries } from "../queries/index.ts";
 import type { Delivery } from "../services/outbox/delivery.ts";
 import type { BrandStore } from "../services/branding.ts";
 
-export type ServiceInputs = { config: Config; queries: Queries; redis: RedisClient; clock: Clock; delivery: Delivery; log: Logger; random: RandomSource; brand: BrandStore };
+export type ServiceInputs = {
+  config: Config;
+  queries: Queries;
+  redis: RedisClient;
+  clock: Clock;
+  delivery: Delivery;
+  log: Logger;
+  random: RandomSource;
+  brand: BrandStore;
+};

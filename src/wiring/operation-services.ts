@@ -19,11 +19,21 @@ import type { AccountServices } from "./account-services.ts";
 import type { CoreServices } from "./core-services.ts";
 import type { ServiceInputs } from "./inputs.ts";
 
-export function createOperationServices({ config, queries, redis, clock, log, random }: ServiceInputs, core: CoreServices, accounts: AccountServices) {
+export function createOperationServices(
+  { config, queries, redis, clock, log, random }: ServiceInputs,
+  core: CoreServices,
+  accounts: AccountServices,
+) {
   const { audit, keys, clients } = core;
   // upstream identity providers on loopback or private addresses: outside production, or OUTBOUND_ALLOW_PRIVATE (SSRF)
   const allowPrivate = !config.isProduction || config.outboundAllowPrivate;
-  const connectors = createConnectorAdmin({ queries: queries.upstreamConnectors, audit, masterKey: config.secrets.masterKey, clock, allowPrivate });
+  const connectors = createConnectorAdmin({
+    queries: queries.upstreamConnectors,
+    audit,
+    masterKey: config.secrets.masterKey,
+    clock,
+    allowPrivate,
+  });
   const saml = createSamlUpstream({ redis, connectors, issuer: config.issuer });
   // enterprise SSO per team (#17 item 3): who may change a team's domains is decided as for its other settings
   const teamAccess = createTeamAccess({ teams: queries.teams, registry: core.permissions });
@@ -39,7 +49,11 @@ export function createOperationServices({ config, queries, redis, clock, log, ra
     analytics: createAnalytics({ queries: queries.loginAnalytics, counts: queries.adminCounts, clock }),
     /** the retention job: removes rows past their period (services/retention/); createContext starts its schedule, the CLI runs single passes */
     retention: createRetention({
-      queries: queries.retention, redis, clock, log, settings: config.retention,
+      queries: queries.retention,
+      redis,
+      clock,
+      log,
+      settings: config.retention,
       // on the same schedule and lock: erasing the accounts whose deletion grace period has ended (#21 item 1;
       // at most ERASE_BATCH a call, so one call a pass: the next pass takes the rest)
       extraTasks: [{ name: "deleted_accounts", removeBatch: async (now) => (await accounts.accountDeletion.eraseDue(now)).erased }],
@@ -49,15 +63,32 @@ export function createOperationServices({ config, queries, redis, clock, log, ra
     /** upstream identity providers: the admins' connector actions for page, API and CLI (services/federation/connectors.ts) */
     connectors,
     /** the protocol with upstream identity providers (services/federation/upstream.ts) */
-    upstream: withSaml(createUpstream({ redis, connectors, audit, issuer: config.issuer, timeoutSeconds: config.federationTimeout, allowPrivate }), saml),
+    upstream: withSaml(
+      createUpstream({ redis, connectors, audit, issuer: config.issuer, timeoutSeconds: config.federationTimeout, allowPrivate }),
+      saml,
+    ),
     /** the SAML 2.0 service provider of saml connectors (services/federation/saml.ts): SP metadata, ACS */
     saml,
     /** linking an upstream identity to an existing account once the account proves itself (services/federation/linking.ts) */
     federatedLinking: createFederatedLinking({ redis, queries: queries.upstreamConnectors, audit, clock }),
     /** whose account an upstream sign-in is: known identity, just-in-time account, or a link that needs proof (services/federation/identities.ts) */
-    federatedAccounts: createFederatedAccounts({ queries: queries.upstreamConnectors, users: queries.users, clock, random: () => String(random.int(1000, 10000)) }),
+    federatedAccounts: createFederatedAccounts({
+      queries: queries.upstreamConnectors,
+      users: queries.users,
+      clock,
+      random: () => String(random.int(1000, 10000)),
+    }),
     /** a team's email domains: DNS TXT verification, the connector they route to, SSO required, group -> role (services/federation/team-domains.ts) */
-    teamDomains: createTeamDomains({ domains: queries.teamDomains, teams: queries.teams, access: teamAccess, connectors, audit, clock, lookup: dnsTxtLookup(config.dnsServers), onChange: homeRealm.forget }),
+    teamDomains: createTeamDomains({
+      domains: queries.teamDomains,
+      teams: queries.teams,
+      access: teamAccess,
+      connectors,
+      audit,
+      clock,
+      lookup: dnsTxtLookup(config.dnsServers),
+      onChange: homeRealm.forget,
+    }),
     /** home-realm discovery and "SSO required" at sign-in (services/federation/home-realm.ts) */
     homeRealm,
     /** just-in-time team membership from upstream groups (services/federation/group-roles.ts) */

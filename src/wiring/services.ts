@@ -18,12 +18,25 @@ import { createTeamServices, type TeamServices } from "./team-services.ts";
 import type { ServiceInputs } from "./inputs.ts";
 import { createBrandStore, type BrandStore } from "../services/branding.ts";
 
-export type Services = CoreServices & TeamServices & SignInServices & AccountServices & OperationServices & {
-  /** provider admins' user search, details and actions, and CSV import (user-admin.ts) */
-  userAdmin: UserAdmin;
-};
+export type Services = CoreServices &
+  TeamServices &
+  SignInServices &
+  AccountServices &
+  OperationServices & {
+    /** provider admins' user search, details and actions, and CSV import (user-admin.ts) */
+    userAdmin: UserAdmin;
+  };
 
-export function createServices(config: Config, queries: Queries, redis: RedisClient, clock: Clock, delivery: Delivery, log: Logger, random: RandomSource = cryptoRandom, brand?: BrandStore): Services {
+export function createServices(
+  config: Config,
+  queries: Queries,
+  redis: RedisClient,
+  clock: Clock,
+  delivery: Delivery,
+  log: Logger,
+  random: RandomSource = cryptoRandom,
+  brand?: BrandStore,
+): Services {
   // the brand store is built before the views when the caller renders pages or emails with it (context.ts)
   brand ??= createBrandStore({ queries: queries.branding, defaults: config.brand, issuer: config.issuer, clock, log });
   const inputs: ServiceInputs = { config, queries, redis, clock, delivery, log, random, brand };

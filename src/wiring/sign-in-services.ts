@@ -20,18 +20,53 @@ import type { ServiceInputs } from "./inputs.ts";
 export function createSignInServices({ config, queries, redis, clock, log, random }: ServiceInputs, core: CoreServices) {
   const { passwords, passwordPolicy, lockout, notifications, audit, oidcStore, sessionEvents, geo, totp } = core;
   const credentials = createCredentialService({
-    users: queries.users, credentials: queries.credentials, passwords, policy: passwordPolicy, lockout, notifications, clock, historySize: config.passwordPolicy.history,
+    users: queries.users,
+    credentials: queries.credentials,
+    passwords,
+    policy: passwordPolicy,
+    lockout,
+    notifications,
+    clock,
+    historySize: config.passwordPolicy.history,
     endSessions: async (userId, keep) => {
       const ended = await oidcStore.endUserSessions(userId, keep);
       sessionEvents.sessionsEnded(userId, ended);
       return ended;
     },
   });
-  const unlockLinks = createUnlockLinks({ redis, clock, users: queries.users, lockout, audit, issuer: config.issuer, ttlSeconds: config.lockout.unlockTtl });
+  const unlockLinks = createUnlockLinks({
+    redis,
+    clock,
+    users: queries.users,
+    lockout,
+    audit,
+    issuer: config.issuer,
+    ttlSeconds: config.lockout.unlockTtl,
+  });
   const locks = createSignInLocks({ lockout, devices: queries.trustedDevices, audit, notifications, unlockLinks, clock, log });
   const accounts = createAccountService({ users: queries.users, passwords, locks, audit, clock });
-  const sessions = createSessionRecords({ queries: queries.userSessions, store: oidcStore, redis, clock, geo, sessionEvents, audit, settings: config.session, log });
-  const devices = createTrustedDevices({ queries: queries.trustedDevices, redis, clock, notifications, audit, masterKey: config.secrets.masterKey, settings: config.deviceApproval, geo, random });
+  const sessions = createSessionRecords({
+    queries: queries.userSessions,
+    store: oidcStore,
+    redis,
+    clock,
+    geo,
+    sessionEvents,
+    audit,
+    settings: config.session,
+    log,
+  });
+  const devices = createTrustedDevices({
+    queries: queries.trustedDevices,
+    redis,
+    clock,
+    notifications,
+    audit,
+    masterKey: config.secrets.masterKey,
+    settings: config.deviceApproval,
+    geo,
+    random,
+  });
   return {
     accounts,
     credentials,
@@ -44,7 +79,16 @@ export function createSignInServices({ config, queries, redis, clock, log, rando
     /** the unlock links of lockout emails (issued when a lock starts, used at /unlock) */
     unlockLinks,
     /** passkeys and security keys (WebAuthn): registration, sign-in assertions, list/rename/remove */
-    passkeys: createPasskeys({ passkeys: queries.passkeys, users: queries.users, redis, audit, notifications, clock, issuer: config.issuer, rpName: config.passkeyRpName }),
+    passkeys: createPasskeys({
+      passkeys: queries.passkeys,
+      users: queries.users,
+      redis,
+      audit,
+      notifications,
+      clock,
+      issuer: config.issuer,
+      rpName: config.passkeyRpName,
+    }),
     magicLinks: createMagicLinks({ redis, clock, random, issuer: config.issuer, audit, users: queries.users, notifications, log }),
     mfaRequirements: createMfaRequirements({ queries: queries.mfaRequirements }),
     /** each SSO session's record (device, place, started, last active, clients), timeouts and revocation */
@@ -54,7 +98,17 @@ export function createSignInServices({ config, queries, redis, clock, log, rando
     /** the self-service API's revocation of a session or trusted device (own-revocations.ts) */
     ownRevocations: createOwnRevocations({ sessions, devices, audit }),
     /** suspicious-login rules, the sign-in history they compare with, and held sign-ins */
-    risk: createRiskService({ queries: queries.loginLocations, redis, clock, geo, notifications, audit, settings: config.risk, issuer: config.issuer, log }),
+    risk: createRiskService({
+      queries: queries.loginLocations,
+      redis,
+      clock,
+      geo,
+      notifications,
+      audit,
+      settings: config.risk,
+      issuer: config.issuer,
+      log,
+    }),
   };
 }
 

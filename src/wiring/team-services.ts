@@ -18,27 +18,57 @@ export function createTeamServices({ config, queries, redis, clock, log }: Servi
   const teamAccess = createTeamAccess({ teams: queries.teams, registry: permissions });
   const teamWork = { teams: queries.teams, access: teamAccess, audit, clock };
   const virtuozzo = createVirtuozzo({
-    links: queries.virtuozzoLinks, teams: queries.teams, access: teamAccess, audit, redis, clock, log, masterKey: config.secrets.masterKey,
-    settings: config.virtuozzo, clientExists: async (id) => Boolean(await clients.find(id)),
+    links: queries.virtuozzoLinks,
+    teams: queries.teams,
+    access: teamAccess,
+    audit,
+    redis,
+    clock,
+    log,
+    masterKey: config.secrets.masterKey,
+    settings: config.virtuozzo,
+    clientExists: async (id) => Boolean(await clients.find(id)),
   });
   return {
     teams,
     /** a team's custom roles and the rules on granting (team-roles.ts) */
     teamRoles: createTeamRoleService({ ...teamWork, registry: permissions }),
     /** role changes, removal and leaving (team-members.ts) */
-    teamMembers: createTeamMemberService({ ...teamWork, transfers: queries.ownershipTransfers, revokeTeamGrants: (userId, teamId) => oidcStore.revokeTeamGrants(userId, teamId) }),
+    teamMembers: createTeamMemberService({
+      ...teamWork,
+      transfers: queries.ownershipTransfers,
+      revokeTeamGrants: (userId, teamId) => oidcStore.revokeTeamGrants(userId, teamId),
+    }),
     /** team and administrator invitations; acceptForUser is Door B of registration */
     invitations: createInvitationService({
-      ...teamWork, invitations: queries.invitations, users: queries.users, permissions: queries.permissions, registry: permissions, notifications,
-      issuer: config.issuer, ttlSeconds: config.invitationTtl,
+      ...teamWork,
+      invitations: queries.invitations,
+      users: queries.users,
+      permissions: queries.permissions,
+      registry: permissions,
+      notifications,
+      issuer: config.issuer,
+      ttlSeconds: config.invitationTtl,
     }),
     ownership: createOwnershipService({
-      ...teamWork, transfers: queries.ownershipTransfers, users: queries.users, notifications, issuer: config.issuer, ttlSeconds: config.ownershipTransferTtl,
+      ...teamWork,
+      transfers: queries.ownershipTransfers,
+      users: queries.users,
+      notifications,
+      issuer: config.issuer,
+      ttlSeconds: config.ownershipTransferTtl,
       // the Virtuozzo plugin (#19): a new Owner's team has no platform session until they confirm the link
       ...(config.virtuozzo.enabled ? { onOwnerChanged: (teamId: string) => virtuozzo.ownerChanged(teamId) } : {}),
     }),
     /** the registry and the permissions table in step: start sync, relying parties' registrations */
-    permissionSync: createPermissionSync({ registry: permissions, audit, permissions: queries.permissions, teams: queries.teams, clients: { find: (id) => queries.clients.findById(id) }, log }),
+    permissionSync: createPermissionSync({
+      registry: permissions,
+      audit,
+      permissions: queries.permissions,
+      teams: queries.teams,
+      clients: { find: (id) => queries.clients.findById(id) },
+      log,
+    }),
     /** the admin area's roles, users' system role, canAdmin(user, code) */
     systemRoles: createSystemRoleService({ permissions: queries.permissions, registry: permissions, audit, users: queries.users }),
     /** provider admins' team search; acting on a team goes through the team services with asAdmin(id) (team-admin.ts) */

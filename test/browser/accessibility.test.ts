@@ -36,14 +36,38 @@ describe("accessibility (axe-core) in chromium", { timeout: 600_000 }, () => {
     if (team.outcome !== "created") throw new Error(team.message);
     const role = await t.app.services.teamRoles.create(team.teamId, owner.id, { name: "Support", permissions: ["gatehouse.team.read"] });
     if (role.outcome !== "created") throw new Error(role.outcome);
-    const sys = await t.app.services.systemRoles.create({ key: `axe_${Date.now().toString(36)}`, name: "Axe readers", permissions: ["gatehouse.admin.users.read"] });
+    const sys = await t.app.services.systemRoles.create({
+      key: `axe_${Date.now().toString(36)}`,
+      name: "Axe readers",
+      permissions: ["gatehouse.admin.users.read"],
+    });
     if (sys.outcome !== "created") throw new Error(sys.message);
-    await t.app.queries.auditEvents.insert({ type: "axe.probe", outcome: "failure", userId: owner.id, actorId: h.admin.id, ip: "203.0.113.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0", data: { reason: "x" } });
+    await t.app.queries.auditEvents.insert({
+      type: "axe.probe",
+      outcome: "failure",
+      userId: owner.id,
+      actorId: h.admin.id,
+      ip: "203.0.113.1",
+      userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+      data: { reason: "x" },
+    });
     adminPaths = [
-      "/admin/dashboard", "/admin/users", `/admin/users/${owner.id}`, "/admin/teams", `/admin/teams/${team.teamId}`,
-      "/admin/roles", `/admin/roles/system/${sys.role.key}`, "/admin/roles/teams?q=Axe", `/admin/roles/teams/${team.teamId}`,
-      `/admin/roles/teams/${team.teamId}/${role.role.id}`, "/admin/clients", "/admin/clients/new", `/admin/clients/${clientId}`,
-      "/admin/keys", "/admin/audit", "/admin/outbox",
+      "/admin/dashboard",
+      "/admin/users",
+      `/admin/users/${owner.id}`,
+      "/admin/teams",
+      `/admin/teams/${team.teamId}`,
+      "/admin/roles",
+      `/admin/roles/system/${sys.role.key}`,
+      "/admin/roles/teams?q=Axe",
+      `/admin/roles/teams/${team.teamId}`,
+      `/admin/roles/teams/${team.teamId}/${role.role.id}`,
+      "/admin/clients",
+      "/admin/clients/new",
+      `/admin/clients/${clientId}`,
+      "/admin/keys",
+      "/admin/audit",
+      "/admin/outbox",
     ];
   });
 
@@ -52,15 +76,21 @@ describe("accessibility (axe-core) in chromium", { timeout: 600_000 }, () => {
   async function check(page: Page, label: string, failures: string[]): Promise<void> {
     const found: AxeFinding[] = await axeViolations(page);
     for (const f of found.filter((x) => !blocking([x]).length)) {
-      if (!printed.has(f.id)) { printed.add(f.id); console.log(`axe ${f.impact} (not failing) ${f.id} on ${label}: ${f.help} ${f.nodes.join(", ")}`); }
+      if (!printed.has(f.id)) {
+        printed.add(f.id);
+        console.log(`axe ${f.impact} (not failing) ${f.id} on ${label}: ${f.help} ${f.nodes.join(", ")}`);
+      }
     }
     for (const f of blocking(found)) failures.push(`${label}: ${f.impact} ${f.id} (${f.help}) at ${f.nodes.join(", ")}`);
   }
 
   async function openRelyingPartySignIn(page: Page): Promise<void> {
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid profile email", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid profile email",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     await page.goto(url.toString());
     await page.waitForURL(/\/interaction\/[\w-]+$/);
@@ -100,7 +130,14 @@ describe("accessibility (axe-core) in chromium", { timeout: 600_000 }, () => {
         await submitPassword(page, "nobody-at-all@example.test", "not the password at all");
         expect(await page.locator(".alert-error").count()).toBeGreaterThan(0);
         await check(page, `login error ${at}`, failures);
-        for (const path of ["/login", "/register", "/forgot-password", "/verify-email", "/reset-password?token=not-a-real-token", "/no-such-page"]) {
+        for (const path of [
+          "/login",
+          "/register",
+          "/forgot-password",
+          "/verify-email",
+          "/reset-password?token=not-a-real-token",
+          "/no-such-page",
+        ]) {
           await page.goto(`${t.url}${path}`);
           await page.waitForLoadState();
           await check(page, `${path} ${at}`, failures);
@@ -113,7 +150,9 @@ describe("accessibility (axe-core) in chromium", { timeout: 600_000 }, () => {
         await second.getByLabel("Authentication code").waitFor();
         await check(second, `authentication code ${at}`, failures);
         const third = await h.newPage({ viewport, colorScheme: scheme });
-        await third.context().route(`${new URL(REDIRECT).origin}/**`, (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "callback" }));
+        await third
+          .context()
+          .route(`${new URL(REDIRECT).origin}/**`, (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "callback" }));
         await openRelyingPartySignIn(third);
         await submitPassword(third, h.admin.email, h.admin.password);
         await third.locator("#consent-heading").waitFor();

@@ -22,7 +22,9 @@ describe("your data page in chromium", { timeout: 120_000 }, () => {
     t = await startTestApp();
     await mkdir(SCREENSHOTS, { recursive: true });
     context = await browser.newContext({ viewport: VIEWPORTS[1], colorScheme: "light", acceptDownloads: true });
-    page = await watchedPage(context, (v) => { violations.push(v); });
+    page = await watchedPage(context, (v) => {
+      violations.push(v);
+    });
   });
   afterAll(async () => {
     await context?.close();
@@ -45,11 +47,24 @@ describe("your data page in chromium", { timeout: 120_000 }, () => {
       await page.setViewportSize(viewport);
       for (const colorScheme of SCHEMES) {
         await page.emulateMedia({ colorScheme });
-        await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished)));
-        const unreadable = (await textContrasts(page, ["h1", "h2", "p", "label", ".account-sections a", ".btn", ".alert p"])).filter((m) => m.ratio < 4.5);
+        await page.evaluate(() =>
+          Promise.all(
+            document
+              .getAnimations()
+              .filter((a) => a instanceof CSSTransition)
+              .map((a) => a.finished),
+          ),
+        );
+        const unreadable = (await textContrasts(page, ["h1", "h2", "p", "label", ".account-sections a", ".btn", ".alert p"])).filter(
+          (m) => m.ratio < 4.5,
+        );
         expect(unreadable, `${viewport.width}px ${colorScheme}`).toEqual([]);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
-        await page.screenshot({ path: `${SCREENSHOTS}account-data-${viewport.width}x${viewport.height}-${colorScheme}.png`, fullPage: true, animations: "disabled" });
+        await page.screenshot({
+          path: `${SCREENSHOTS}account-data-${viewport.width}x${viewport.height}-${colorScheme}.png`,
+          fullPage: true,
+          animations: "disabled",
+        });
       }
     }
     await page.setViewportSize(VIEWPORTS[1]!);

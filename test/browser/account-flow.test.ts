@@ -36,7 +36,9 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     t = await startTestApp({ SMTP_URL: sink.url }, { clock });
     await mkdir(SCREENSHOTS, { recursive: true });
     context = await browser.newContext({ viewport: VIEWPORTS[1], colorScheme: "light" });
-    page = await watchedPage(context, (v) => { violations.push(v); });
+    page = await watchedPage(context, (v) => {
+      violations.push(v);
+    });
   });
   afterAll(async () => {
     await context?.close();
@@ -62,13 +64,24 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
       for (const colorScheme of SCHEMES) {
         await page.emulateMedia({ colorScheme });
         // a scheme change animates colours: measure and photograph the end state
-        await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished)));
+        await page.evaluate(() =>
+          Promise.all(
+            document
+              .getAnimations()
+              .filter((a) => a instanceof CSSTransition)
+              .map((a) => a.finished),
+          ),
+        );
         const unreadable = (await contrasts(page)).filter((m) => m.ratio < 4.5);
         expect(unreadable, `${name} at ${viewport.width}px, ${colorScheme}: text below 4.5:1`).toEqual([]);
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         expect(width, `${name} at ${viewport.width}px, ${colorScheme}: document width`).toBeLessThanOrEqual(viewport.width);
         // no hover from where the last click was (photograph() moved the mouse away)
-        await page.screenshot({ path: `${SCREENSHOTS}account-${name}-${viewport.width}x${viewport.height}-${colorScheme}.png`, fullPage: true, animations: "disabled" });
+        await page.screenshot({
+          path: `${SCREENSHOTS}account-${name}-${viewport.width}x${viewport.height}-${colorScheme}.png`,
+          fullPage: true,
+          animations: "disabled",
+        });
       }
     }
     await page.setViewportSize(VIEWPORTS[1]!);
@@ -76,12 +89,33 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     shot.push(name);
   }
 
-  const contrasts = (p: Page) => textContrasts(p, ["h1", "h2", "p", "label", ".hint", ".badge", ".account-sections a", ".account-sign-out", ".btn", ".alert p", ".card-links a", "code", "dt", "dd", ".strength-text"]);
+  const contrasts = (p: Page) =>
+    textContrasts(p, [
+      "h1",
+      "h2",
+      "p",
+      "label",
+      ".hint",
+      ".badge",
+      ".account-sections a",
+      ".account-sign-out",
+      ".btn",
+      ".alert p",
+      ".card-links a",
+      "code",
+      "dt",
+      "dd",
+      ".strength-text",
+    ]);
 
   /** the score and message the meter shows once the server answered for what is typed */
   const meterShows = async (expected: { score: number; message: string }) => {
     const meter = page.locator("meter.strength-meter");
-    await expect.poll(async () => ({ score: Number(await meter.evaluate((m: HTMLMeterElement) => m.value)), message: await page.locator(".strength-text").textContent() }))
+    await expect
+      .poll(async () => ({
+        score: Number(await meter.evaluate((m: HTMLMeterElement) => m.value)),
+        message: await page.locator(".strength-text").textContent(),
+      }))
       .toEqual({ score: expected.score, message: expected.message });
     expect(await meter.isVisible()).toBe(true);
   };
@@ -123,7 +157,9 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     const seen: string[] = [];
     const other = await browser.newContext();
     try {
-      const probe = await watchedPage(other, (v) => { seen.push(v); });
+      const probe = await watchedPage(other, (v) => {
+        seen.push(v);
+      });
       await probe.goto(`${t.url}/forgot-password`);
       await probe.evaluate(() => {
         const s = document.createElement("style");
@@ -269,8 +305,21 @@ describe("a person's account life in chromium", { timeout: 240_000 }, () => {
     expect(await page.locator(".subtitle").textContent()).toContain(username);
 
     // 7. every page was photographed, and nothing broke the Content-Security-Policy
-    expect(shot).toEqual(["check-email", "profile", "security", "two-factor-off", "two-factor-enroll", "two-factor-codes", "two-factor-on",
-      "code-page", "code-page-error", "forgot-password", "reset-sent", "reset-password", "sign-in-after-reset"]);
+    expect(shot).toEqual([
+      "check-email",
+      "profile",
+      "security",
+      "two-factor-off",
+      "two-factor-enroll",
+      "two-factor-codes",
+      "two-factor-on",
+      "code-page",
+      "code-page-error",
+      "forgot-password",
+      "reset-sent",
+      "reset-password",
+      "sign-in-after-reset",
+    ]);
     expect(violations, "Content-Security-Policy violations").toEqual([]);
   });
 });

@@ -15,7 +15,9 @@ const XSS_NAME = `"><svg onload=alert(1)>`;
 describe("admin clients and keys pages in chromium", { timeout: 120_000 }, () => {
   const h = useAdminBrowser();
   let t: TestApp;
-  beforeAll(() => { t = h.t; });
+  beforeAll(() => {
+    t = h.t;
+  });
   const { newPage } = h;
   const { signInAsAdmin } = h;
 

@@ -21,17 +21,39 @@ describe("admin console in chromium", { timeout: 180_000 }, () => {
   let t: TestApp;
   let victim: { id: string; email: string };
   const tag = `c${Date.now().toString(36)}`;
-  const noSideways = async (page: Page, width: number) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-
+  const noSideways = async (page: Page, width: number) =>
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
   beforeAll(async () => {
     t = h.t;
     victim = await t.createUser();
     const insert = t.app.queries.auditEvents.insert;
     for (let i = 0; i < 55; i++) await insert({ type: `${tag}.page`, outcome: "success", userId: victim.id, data: { i } });
-    await insert({ type: `${tag}.login`, outcome: "failure", userId: victim.id, ip: "203.0.113.9", userAgent: FIREFOX, data: { reason: "bad_password", attempt: 3 } });
-    await insert({ type: `${tag}.disabled`, outcome: "success", userId: victim.id, actorId: h.admin.id, ip: "198.51.100.4", userAgent: FIREFOX, data: { reason: "left the company" } });
-    await insert({ type: "user.viewed", outcome: "success", userId: victim.id, actorId: h.admin.id, ip: "198.51.100.4", data: { marker: tag } });
+    await insert({
+      type: `${tag}.login`,
+      outcome: "failure",
+      userId: victim.id,
+      ip: "203.0.113.9",
+      userAgent: FIREFOX,
+      data: { reason: "bad_password", attempt: 3 },
+    });
+    await insert({
+      type: `${tag}.disabled`,
+      outcome: "success",
+      userId: victim.id,
+      actorId: h.admin.id,
+      ip: "198.51.100.4",
+      userAgent: FIREFOX,
+      data: { reason: "left the company" },
+    });
+    await insert({
+      type: "user.viewed",
+      outcome: "success",
+      userId: victim.id,
+      actorId: h.admin.id,
+      ip: "198.51.100.4",
+      data: { marker: tag },
+    });
   });
 
   it("the audit log at 1280 px: full width, compact rows, actor by email with a link, short device, details on demand", async () => {
@@ -90,7 +112,9 @@ describe("admin console in chromium", { timeout: 180_000 }, () => {
     await page.getByLabel("From (date)").fill(today);
     await page.getByLabel("To (date, included)").fill(today);
     await page.getByRole("button", { name: "Filter" }).click();
-    await page.waitForURL((u) => u.searchParams.get("actor") === h.admin.email && u.searchParams.get("from") === today && u.searchParams.get("to") === today);
+    await page.waitForURL(
+      (u) => u.searchParams.get("actor") === h.admin.email && u.searchParams.get("from") === today && u.searchParams.get("to") === today,
+    );
     expect(await typesShown()).toEqual([`${tag}.disabled`]);
     // with read access: the admin's view of the user too, newest first
     await page.getByLabel("Include read access (user.viewed, user.searched)").check();
@@ -106,7 +130,9 @@ describe("admin console in chromium", { timeout: 180_000 }, () => {
     const recent = await page.getByRole("region", { name: "Recent audit events" }).locator("tbody tr td:nth-child(2)").allTextContents();
     expect(recent).toContain(`${tag}.disabled`);
     expect(recent).not.toContain("user.viewed");
-    expect(await page.getByRole("link", { name: "Every event of this user in the audit log" }).getAttribute("href")).toBe(`/admin/audit?user=${victim.id}`);
+    expect(await page.getByRole("link", { name: "Every event of this user in the audit log" }).getAttribute("href")).toBe(
+      `/admin/audit?user=${victim.id}`,
+    );
     await page.goBack();
     await page.goBack();
     // an unknown actor email is refused by name
@@ -126,34 +152,63 @@ describe("admin console in chromium", { timeout: 180_000 }, () => {
   });
 
   /** the matrix as {permission code: {role key: "Granted" | "Not granted"}} */
-  const matrixOf = (page: Page, id: string) => page.evaluate((tableId) => {
-    const table = document.getElementById(tableId)!;
-    const keys = Array.from(table.querySelectorAll("thead th[data-role]")).map((th) => th.getAttribute("data-role")!);
-    return Object.fromEntries(Array.from(table.querySelectorAll("tr[data-permission]")).map((tr) => [
-      tr.getAttribute("data-permission")!,
-      Object.fromEntries(Array.from(tr.querySelectorAll("td")).map((td, i) => [keys[i], td.querySelector(".visually-hidden")!.textContent])),
-    ]));
-  }, id);
+  const matrixOf = (page: Page, id: string) =>
+    page.evaluate((tableId) => {
+      const table = document.getElementById(tableId)!;
+      const keys = Array.from(table.querySelectorAll("thead th[data-role]")).map((th) => th.getAttribute("data-role")!);
+      return Object.fromEntries(
+        Array.from(table.querySelectorAll("tr[data-permission]")).map((tr) => [
+          tr.getAttribute("data-permission")!,
+          Object.fromEntries(
+            Array.from(tr.querySelectorAll("td")).map((td, i) => [keys[i], td.querySelector(".visually-hidden")!.textContent]),
+          ),
+        ]),
+      );
+    }, id);
 
   it("the roles page shows a read-only matrix of system roles × admin permissions, grouped by area; a team's roles too", async () => {
-    const exact = await t.app.services.systemRoles.create({ key: `readers_${tag}`, name: "Readers", permissions: ["gatehouse.admin.users.read"] });
-    const wild = await t.app.services.systemRoles.create({ key: `users_${tag}`, name: "User desk", permissions: ["gatehouse.admin.users.*"] });
+    const exact = await t.app.services.systemRoles.create({
+      key: `readers_${tag}`,
+      name: "Readers",
+      permissions: ["gatehouse.admin.users.read"],
+    });
+    const wild = await t.app.services.systemRoles.create({
+      key: `users_${tag}`,
+      name: "User desk",
+      permissions: ["gatehouse.admin.users.*"],
+    });
     if (exact.outcome !== "created" || wild.outcome !== "created") throw new Error("roles not created");
     for (const viewport of VIEWPORTS) {
       const page = await h.newPage({ viewport });
       await h.signInAsAdmin(page, "/admin/roles");
       const matrix = await matrixOf(page, "system-matrix-table");
-      expect(matrix["gatehouse.admin.users.read"]).toMatchObject({ super_admin: "Granted", [`readers_${tag}`]: "Granted", [`users_${tag}`]: "Granted" });
-      expect(matrix["gatehouse.admin.users.manage"]).toMatchObject({ super_admin: "Granted", [`readers_${tag}`]: "Not granted", [`users_${tag}`]: "Granted" });
-      expect(matrix["gatehouse.admin.keys.manage"]).toMatchObject({ super_admin: "Granted", [`readers_${tag}`]: "Not granted", [`users_${tag}`]: "Not granted" });
+      expect(matrix["gatehouse.admin.users.read"]).toMatchObject({
+        super_admin: "Granted",
+        [`readers_${tag}`]: "Granted",
+        [`users_${tag}`]: "Granted",
+      });
+      expect(matrix["gatehouse.admin.users.manage"]).toMatchObject({
+        super_admin: "Granted",
+        [`readers_${tag}`]: "Not granted",
+        [`users_${tag}`]: "Granted",
+      });
+      expect(matrix["gatehouse.admin.keys.manage"]).toMatchObject({
+        super_admin: "Granted",
+        [`readers_${tag}`]: "Not granted",
+        [`users_${tag}`]: "Not granted",
+      });
       expect(Object.keys(matrix).every((code) => code.startsWith("gatehouse.admin."))).toBe(true);
       const groups = await page.locator("#system-matrix-table th[scope=rowgroup]").allTextContents();
       expect(groups).toEqual(expect.arrayContaining(["Admin: users", "Admin: keys", "Admin: audit"]));
       // read only: no form control in it; the role names lead to their editors
       expect(await page.locator("#system-matrix-table input, #system-matrix-table button").count()).toBe(0);
-      expect(await page.locator(`#system-matrix-table th[data-role="readers_${tag}"] a`).getAttribute("href")).toBe(`/admin/roles/system/readers_${tag}`);
+      expect(await page.locator(`#system-matrix-table th[data-role="readers_${tag}"] a`).getAttribute("href")).toBe(
+        `/admin/roles/system/readers_${tag}`,
+      );
       await noSideways(page, viewport.width);
-      await page.locator("#matrix").screenshot({ path: `${SCREENSHOTS}admin-console-matrix-${viewport.width}x${viewport.height}-light.png` });
+      await page
+        .locator("#matrix")
+        .screenshot({ path: `${SCREENSHOTS}admin-console-matrix-${viewport.width}x${viewport.height}-light.png` });
     }
 
     const owner = await t.createUser();
@@ -182,7 +237,10 @@ describe("admin console in chromium", { timeout: 180_000 }, () => {
           expect(await menu.isVisible()).toBe(true);
           expect(await menu.textContent()).toContain("Audit log");
           expect(await nav.count()).toBe(0);
-          await page.screenshot({ path: `${SCREENSHOTS}admin-console-audit-${viewport.width}x${viewport.height}-${scheme}.png`, fullPage: true });
+          await page.screenshot({
+            path: `${SCREENSHOTS}admin-console-audit-${viewport.width}x${viewport.height}-${scheme}.png`,
+            fullPage: true,
+          });
           await menu.click();
         } else {
           expect(await menu.isVisible()).toBe(false);
@@ -192,18 +250,30 @@ describe("admin console in chromium", { timeout: 180_000 }, () => {
         expect(await nav.locator('[aria-current="page"]').count()).toBe(1);
         const box = await nav.boundingBox();
         const main = await page.locator("main").boundingBox();
-        if (phone) expect(box!.y + box!.height).toBeLessThanOrEqual(main!.y + 1); // above the content
+        if (phone)
+          expect(box!.y + box!.height).toBeLessThanOrEqual(main!.y + 1); // above the content
         else expect(box!.x + box!.width).toBeLessThanOrEqual(main!.x); // beside it
         expect(await page.getByRole("navigation", { name: "Breadcrumb" }).textContent()).toMatch(/Admin\s*›?\s*Audit log/);
         await noSideways(page, viewport.width);
-        await page.screenshot({ path: `${SCREENSHOTS}admin-console-${phone ? "menu-" : "audit-"}${viewport.width}x${viewport.height}-${scheme}.png`, fullPage: true });
+        await page.screenshot({
+          path: `${SCREENSHOTS}admin-console-${phone ? "menu-" : "audit-"}${viewport.width}x${viewport.height}-${scheme}.png`,
+          fullPage: true,
+        });
 
         // another section: marked there
         await nav.getByRole("link", { name: "Users" }).click();
         await page.waitForURL((u) => u.pathname === "/admin/users");
-        expect(await page.getByRole("navigation", { name: "Admin", includeHidden: true }).getByRole("link", { name: "Users", includeHidden: true }).getAttribute("aria-current")).toBe("page");
+        expect(
+          await page
+            .getByRole("navigation", { name: "Admin", includeHidden: true })
+            .getByRole("link", { name: "Users", includeHidden: true })
+            .getAttribute("aria-current"),
+        ).toBe("page");
         await noSideways(page, viewport.width);
-        await page.screenshot({ path: `${SCREENSHOTS}admin-console-users-${viewport.width}x${viewport.height}-${scheme}.png`, fullPage: true });
+        await page.screenshot({
+          path: `${SCREENSHOTS}admin-console-users-${viewport.width}x${viewport.height}-${scheme}.png`,
+          fullPage: true,
+        });
         // the first screen of the roles page (the matrix on wide screens), as docs/screenshots/ shows the console
         await page.goto(`${t.url}/admin/roles${phone ? "" : "#matrix"}`);
         await page.screenshot({ path: `${SCREENSHOTS}admin-console-roles-${viewport.width}x${viewport.height}-${scheme}.png` });

@@ -15,7 +15,9 @@ const XSS = '"><svg onload=alert(1)>';
 describe("admin dashboard and audit log in chromium", { timeout: 120_000 }, () => {
   const h = useAdminBrowser();
   let t: TestApp;
-  beforeAll(() => { t = h.t; });
+  beforeAll(() => {
+    t = h.t;
+  });
   const { newPage } = h;
   const { signInAsAdmin } = h;
 
@@ -24,7 +26,15 @@ describe("admin dashboard and audit log in chromium", { timeout: 120_000 }, () =
     const now = Date.now();
     for (let i = 0; i < 40; i++) {
       const type = i % 3 === 0 ? "login.failed" : "login.succeeded";
-      await t.app.db.prisma.auditEvent.create({ data: { type, outcome: type === "login.failed" ? "failure" : "success", userId: user.id, createdAt: new Date(now - (i * 37 + 5) * 60_000), data: {} } });
+      await t.app.db.prisma.auditEvent.create({
+        data: {
+          type,
+          outcome: type === "login.failed" ? "failure" : "success",
+          userId: user.id,
+          createdAt: new Date(now - (i * 37 + 5) * 60_000),
+          data: {},
+        },
+      });
     }
   });
 
@@ -39,7 +49,11 @@ describe("admin dashboard and audit log in chromium", { timeout: 120_000 }, () =
         const parsed = await page.evaluate(() => {
           const svg = document.querySelector("svg.admin-chart-svg")!;
           const doc = new DOMParser().parseFromString(svg.outerHTML, "image/svg+xml");
-          return { error: doc.querySelector("parsererror")?.textContent ?? null, bars: doc.querySelectorAll("rect").length, root: doc.documentElement.localName };
+          return {
+            error: doc.querySelector("parsererror")?.textContent ?? null,
+            bars: doc.querySelectorAll("rect").length,
+            root: doc.documentElement.localName,
+          };
         });
         expect(parsed).toEqual({ error: null, bars: expect.any(Number), root: "svg" });
         expect(parsed.bars).toBeGreaterThan(10);
@@ -48,7 +62,12 @@ describe("admin dashboard and audit log in chromium", { timeout: 120_000 }, () =
         const colours = await page.evaluate(() => {
           const fill = (sel: string) => getComputedStyle(document.querySelector(sel)!).fill;
           const prop = (name: string) => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-          return { ok: fill(".chart-bar-succeeded"), failed: fill(".chart-bar-failed"), success: prop("--success"), error: prop("--error") };
+          return {
+            ok: fill(".chart-bar-succeeded"),
+            failed: fill(".chart-bar-failed"),
+            success: prop("--success"),
+            error: prop("--error"),
+          };
         });
         const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
         expect(colours.ok).toBe(rgb(colours.success));
@@ -65,7 +84,15 @@ describe("admin dashboard and audit log in chromium", { timeout: 120_000 }, () =
   it("filters the audit log through its form; hostile user agent, data and client id render as text", async () => {
     const victim = await t.createUser();
     const insert = t.app.queries.auditEvents.insert;
-    await insert({ type: "xss.probe", outcome: "failure", userId: victim.id, userAgent: XSS, clientId: XSS, ip: "198.51.100.7", data: { name: XSS, [XSS]: "key" } });
+    await insert({
+      type: "xss.probe",
+      outcome: "failure",
+      userId: victim.id,
+      userAgent: XSS,
+      clientId: XSS,
+      ip: "198.51.100.7",
+      data: { name: XSS, [XSS]: "key" },
+    });
     await insert({ type: "xss.other", outcome: "success", userId: victim.id });
     for (const viewport of VIEWPORTS) {
       const page = await newPage({ viewport });

@@ -22,7 +22,7 @@ export type AdminBrowser = {
 /** the console's sidebar navigation; on a phone its Menu is opened first (a <details>, closed on every page) */
 export async function adminNav(page: Page): Promise<Locator> {
   const menu = page.locator("summary.console-menu-toggle");
-  if (await menu.isVisible() && (await page.locator("details.console-menu[open]").count()) === 0) await menu.click();
+  if ((await menu.isVisible()) && (await page.locator("details.console-menu[open]").count()) === 0) await menu.click();
   return page.getByRole("navigation", { name: "Admin" });
 }
 
@@ -55,14 +55,23 @@ export function useAdminBrowser(): AdminBrowser {
   });
 
   return {
-    get t() { return t!; },
-    get admin() { return admin!; },
+    get t() {
+      return t!;
+    },
+    get admin() {
+      return admin!;
+    },
 
     async newPage(options = {}) {
       const context = await browser!.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
       contexts.push(context);
-      const page = await watchedPage(context, (v) => { violations.push(v); });
-      page.on("dialog", (d) => { dialogs.push(`${d.type()}: ${d.message()}`); void d.dismiss(); });
+      const page = await watchedPage(context, (v) => {
+        violations.push(v);
+      });
+      page.on("dialog", (d) => {
+        dialogs.push(`${d.type()}: ${d.message()}`);
+        void d.dismiss();
+      });
       return page;
     },
 

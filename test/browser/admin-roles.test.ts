@@ -15,11 +15,14 @@ const XSS = `"><svg onload=alert(1)>`;
 describe("admin roles pages in chromium", { timeout: 120_000 }, () => {
   const h = useAdminBrowser();
   let t: TestApp;
-  beforeAll(() => { t = h.t; });
+  beforeAll(() => {
+    t = h.t;
+  });
   let n = 0;
   const tag = () => `${Date.now().toString(36)}${++n}`;
 
-  const noSideways = async (page: Page, width: number) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+  const noSideways = async (page: Page, width: number) =>
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
   const legends = (page: Page) => page.locator("fieldset.permission-tab > legend");
   /** a team (owned by a fresh user) with a custom role "Support" that may only read the team */
   async function teamWithRole(name = `Walk team ${tag()}`, roleName = "Support") {
@@ -61,7 +64,10 @@ describe("admin roles pages in chromium", { timeout: 120_000 }, () => {
       for (const legend of await legends(page).all()) expect(await legend.isVisible()).toBe(true);
       expect(await page.locator('input[value^="gatehouse.admin."]').count()).toBe(0);
       await noSideways(page, viewport.width);
-      await page.screenshot({ path: `${SCREENSHOTS}admin-roles-team-matrix-${viewport.width}x${viewport.height}-light.png`, fullPage: true });
+      await page.screenshot({
+        path: `${SCREENSHOTS}admin-roles-team-matrix-${viewport.width}x${viewport.height}-light.png`,
+        fullPage: true,
+      });
 
       const billing = page.getByRole("group", { name: "Billing" }).getByRole("checkbox", { name: /Manage billing/ });
       expect(await billing.isChecked()).toBe(false);
@@ -69,8 +75,16 @@ describe("admin roles pages in chromium", { timeout: 120_000 }, () => {
       await page.getByRole("button", { name: "Save role" }).click();
       await page.waitForURL((u) => u.searchParams.get("done") === "saved");
       expect(await page.getByRole("status").textContent()).toContain("Role saved.");
-      expect(await page.getByRole("group", { name: "Billing" }).getByRole("checkbox", { name: /Manage billing/ }).isChecked()).toBe(true);
-      expect((await t.app.queries.teams.role(team.teamId, team.role.id))!.permissions).toEqual(["gatehouse.team.billing.manage", "gatehouse.team.read"]);
+      expect(
+        await page
+          .getByRole("group", { name: "Billing" })
+          .getByRole("checkbox", { name: /Manage billing/ })
+          .isChecked(),
+      ).toBe(true);
+      expect((await t.app.queries.teams.role(team.teamId, team.role.id))!.permissions).toEqual([
+        "gatehouse.team.billing.manage",
+        "gatehouse.team.read",
+      ]);
       await page.getByRole("link", { name: /^All roles of / }).click();
       await page.waitForURL((u) => u.pathname === `/admin/roles/teams/${team.teamId}`);
       expect(await page.locator("#role-support .permission-summary").textContent()).toContain("Manage billing");
@@ -83,14 +97,25 @@ describe("admin roles pages in chromium", { timeout: 120_000 }, () => {
       expect(await legends(page).allTextContents()).toEqual(expect.arrayContaining(["Admin: users", "Admin: keys", "Admin: roles"]));
       expect(await page.locator('input[value="gatehouse.team.read"]').count()).toBe(0);
       await noSideways(page, viewport.width);
-      await page.screenshot({ path: `${SCREENSHOTS}admin-roles-system-matrix-${viewport.width}x${viewport.height}-light.png`, fullPage: true });
+      await page.screenshot({
+        path: `${SCREENSHOTS}admin-roles-system-matrix-${viewport.width}x${viewport.height}-light.png`,
+        fullPage: true,
+      });
       const keys = page.getByRole("group", { name: "Admin: keys" }).getByRole("checkbox", { name: /Rotate signing keys/ });
       await keys.check();
       await page.getByRole("button", { name: "Save role" }).click();
       await page.waitForURL((u) => u.searchParams.get("done") === "saved");
       expect(await page.getByRole("status").textContent()).toContain("System role saved.");
-      expect(await page.getByRole("group", { name: "Admin: keys" }).getByRole("checkbox", { name: /Rotate signing keys/ }).isChecked()).toBe(true);
-      expect((await t.app.services.systemRoles.get(sys.key))!.permissions).toEqual(["gatehouse.admin.keys.manage", "gatehouse.admin.users.read"]);
+      expect(
+        await page
+          .getByRole("group", { name: "Admin: keys" })
+          .getByRole("checkbox", { name: /Rotate signing keys/ })
+          .isChecked(),
+      ).toBe(true);
+      expect((await t.app.services.systemRoles.get(sys.key))!.permissions).toEqual([
+        "gatehouse.admin.keys.manage",
+        "gatehouse.admin.users.read",
+      ]);
     }
   });
 
@@ -140,7 +165,9 @@ describe("admin roles pages in chromium", { timeout: 120_000 }, () => {
 
     await page.getByRole("link", { name: /^Delete / }).click();
     await page.waitForURL((u) => u.pathname === `${base}/${team.role.id}/delete`);
-    expect(await page.locator(".section p").first().textContent()).toBe(`Delete the role ${XSS} of the team ${XSS}? Pending invitations with this role are withdrawn. This cannot be undone.`);
+    expect(await page.locator(".section p").first().textContent()).toBe(
+      `Delete the role ${XSS} of the team ${XSS}? Pending invitations with this role are withdrawn. This cannot be undone.`,
+    );
     expect(await page.getByRole("button", { name: `Delete ${XSS}` }).isVisible()).toBe(true);
     expect(await injected()).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}admin-roles-xss-1280x800-light.png`, fullPage: true });

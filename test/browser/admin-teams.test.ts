@@ -16,15 +16,23 @@ const XSS = `"><svg onload=alert(1)>`;
 describe("admin teams pages in chromium", { timeout: 120_000 }, () => {
   const h = useAdminBrowser();
   let t: TestApp;
-  beforeAll(() => { t = h.t; });
+  beforeAll(() => {
+    t = h.t;
+  });
 
-  const noSideways = async (page: Page, width: number) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+  const noSideways = async (page: Page, width: number) =>
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
   const roleOf = async (teamId: string, userId: string) => (await t.app.queries.teams.membership(teamId, userId))?.role.key ?? null;
 
   it("walks the list to a team, changes a member's role, removes a member after the confirmation, at phone and desktop widths", async () => {
     for (const viewport of VIEWPORTS) {
       const tag = `walk${viewport.width}x${Date.now().toString(36)}`;
-      const { teamId, name, owner, members: [developer, leaving] } = await teamWithMembers(t, tag, "developer", "developer");
+      const {
+        teamId,
+        name,
+        owner,
+        members: [developer, leaving],
+      } = await teamWithMembers(t, tag, "developer", "developer");
       const size = `${viewport.width}x${viewport.height}`;
       const page = await h.newPage({ viewport });
       await h.signInAsAdmin(page, "/admin/teams");
@@ -67,7 +75,10 @@ describe("admin teams pages in chromium", { timeout: 120_000 }, () => {
   });
 
   it("markup in a team's name and a member's display name runs no script on the list, the team page or the confirmations", async () => {
-    const { teamId, members: [member] } = await teamWithMembers(t, "xss", "developer");
+    const {
+      teamId,
+      members: [member],
+    } = await teamWithMembers(t, "xss", "developer");
     await t.app.db.prisma.team.update({ where: { id: teamId }, data: { name: XSS } });
     await t.app.db.prisma.user.update({ where: { id: member!.id }, data: { name: XSS } });
     const page = await h.newPage();
@@ -98,7 +109,9 @@ describe("admin teams pages in chromium", { timeout: 120_000 }, () => {
     await page.getByLabel("New Owner").selectOption(member!.id);
     await page.getByRole("button", { name: "Transfer ownership…" }).click();
     await page.waitForURL((u) => u.pathname.endsWith("/transfer"));
-    expect(await page.locator(".admin-confirm-message").textContent()).toContain(`Ask ${XSS} (${member!.username}, ${member!.email}) to become the Owner of ${XSS}?`);
+    expect(await page.locator(".admin-confirm-message").textContent()).toContain(
+      `Ask ${XSS} (${member!.username}, ${member!.email}) to become the Owner of ${XSS}?`,
+    );
     expect(await injected()).toBe(0);
     await page.screenshot({ path: `${SCREENSHOTS}admin-team-xss-transfer-1280x800-light.png`, fullPage: true });
     expect(await roleOf(teamId, member!.id)).toBe("developer");

@@ -20,12 +20,16 @@ describe("admin users pages in chromium", { timeout: 120_000 }, () => {
   const h = useAdminBrowser();
   let t: TestApp;
   let admin: AdminBrowser["admin"];
-  beforeAll(() => { t = h.t; admin = h.admin; });
+  beforeAll(() => {
+    t = h.t;
+    admin = h.admin;
+  });
   const { newPage } = h;
   /** the real login page, reached by opening an admin page */
   const signInAsAdmin = (page: Page, path = "/admin/users") => h.signInAsAdmin(page, path);
 
-  const noSideways = async (page: Page, width: number) => expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+  const noSideways = async (page: Page, width: number) =>
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
 
   it("walks the list, opens a user and disables them after the confirmation, at phone and desktop widths", async () => {
     for (const viewport of VIEWPORTS) {
@@ -70,11 +74,15 @@ describe("admin users pages in chromium", { timeout: 120_000 }, () => {
     for (const scheme of SCHEMES) {
       const page = await newPage({ colorScheme: scheme });
       await signInAsAdmin(page);
-      const low = (await textContrasts(page, ["h1", ".subtitle", "label", "th", "td", ".admin-table a", ".btn-primary"])).filter((m) => m.ratio < 4.5);
+      const low = (await textContrasts(page, ["h1", ".subtitle", "label", "th", "td", ".admin-table a", ".btn-primary"])).filter(
+        (m) => m.ratio < 4.5,
+      );
       expect(low).toEqual([]);
       await page.screenshot({ path: `${SCREENSHOTS}admin-users-1280x800-${scheme}.png`, fullPage: true });
       await page.goto(`${t.url}/admin/users/${admin.id}`);
-      const lowDetail = (await textContrasts(page, ["h1", "h2", "dt", "dd", "td", ".badge", ".btn-secondary"])).filter((m) => m.ratio < 4.5);
+      const lowDetail = (await textContrasts(page, ["h1", "h2", "dt", "dd", "td", ".badge", ".btn-secondary"])).filter(
+        (m) => m.ratio < 4.5,
+      );
       expect(lowDetail).toEqual([]);
       await page.screenshot({ path: `${SCREENSHOTS}admin-user-1280x800-${scheme}.png`, fullPage: true });
     }

@@ -47,7 +47,9 @@ describe("API docs pages in chromium", { timeout: 120_000 }, () => {
   async function newPage(): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     contexts.push(context);
-    const page = await watchedPage(context, (v) => { violations.push(v); });
+    const page = await watchedPage(context, (v) => {
+      violations.push(v);
+    });
     // what the browser actually got from elsewhere (a request the CSP blocks gets no response)
     page.on("response", (res) => {
       const url = res.url();
@@ -70,10 +72,22 @@ describe("API docs pages in chromium", { timeout: 120_000 }, () => {
   });
 
   it("Swagger UI renders every operation and runs GET /api/v1/me with a real access token", async () => {
-    const { clientId, clientSecret } = await t.createClient({ name: "Docs", type: "confidential", redirectUris: [REDIRECT], resources: [`${t.url}/api`], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Docs",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      resources: [`${t.url}/api`],
+      firstParty: true,
+    });
     const rp = await discover(t.url, clientId, clientSecret);
     const user = await t.createUser();
-    const { tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }, { resource: `${t.url}/api` });
+    const { tokens } = await loginWithCode(
+      rp,
+      new TestBrowser(t.url),
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      { resource: `${t.url}/api` },
+    );
 
     const page = await newPage();
     await page.goto(`${t.url}/api/docs`);
@@ -94,7 +108,11 @@ describe("API docs pages in chromium", { timeout: 120_000 }, () => {
     expect(await me.locator(".live-responses-table tbody .response-col_description").first().textContent()).toContain(user.email);
     await page.screenshot({ path: `${SCREENSHOTS}api-docs-swagger.png`, fullPage: false });
     // the schemas at the bottom expand too (more of Swagger UI's rendering under the strict CSP)
-    const model = page.locator("section.models article.json-schema-2020-12", { has: page.locator(".json-schema-2020-12__title", { hasText: /^MeSession$/ }) }).first();
+    const model = page
+      .locator("section.models article.json-schema-2020-12", {
+        has: page.locator(".json-schema-2020-12__title", { hasText: /^MeSession$/ }),
+      })
+      .first();
     await model.locator("button.json-schema-2020-12-expand-deep-button").first().click();
     await expect.poll(() => model.getByText("lastActiveAt").count(), { timeout: 10_000 }).toBeGreaterThan(0);
   });

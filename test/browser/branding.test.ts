@@ -23,7 +23,13 @@ describe("branding in chromium", { timeout: 180_000 }, () => {
   beforeAll(async () => {
     browser = await launchChromium();
     sink = await startSmtpSink();
-    t = await startTestApp({ BRAND_NAME: "Acme ID", BRAND_LOGO_URL: "/static/favicon.svg", BRAND_PRIMARY_COLOR: "#ffcc00", SMTP_URL: sink.url, OUTBOX_POLL_MS: "100" });
+    t = await startTestApp({
+      BRAND_NAME: "Acme ID",
+      BRAND_LOGO_URL: "/static/favicon.svg",
+      BRAND_PRIMARY_COLOR: "#ffcc00",
+      SMTP_URL: sink.url,
+      OUTBOX_POLL_MS: "100",
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -41,7 +47,9 @@ describe("branding in chromium", { timeout: 180_000 }, () => {
     it(`the sign-in pages carry the name, the logo and the colour with legible button text (${scheme})`, async () => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: scheme });
       contexts.push(context);
-      const page = await watchedPage(context, (v) => { violations.push(v); });
+      const page = await watchedPage(context, (v) => {
+        violations.push(v);
+      });
       await page.goto(`${t.url}/login`);
       await page.waitForURL(/\/interaction\/[\w-]+$/);
       expect(await page.title()).toMatch(/ · Acme ID$/);
@@ -71,7 +79,9 @@ describe("branding in chromium", { timeout: 180_000 }, () => {
     const user = await t.createUser();
     const context = await browser.newContext();
     contexts.push(context);
-    const page = await watchedPage(context, (v) => { violations.push(v); });
+    const page = await watchedPage(context, (v) => {
+      violations.push(v);
+    });
     await page.goto(`${t.url}/forgot-password`);
     await page.getByLabel("Email or username").fill(user.email);
     await page.getByRole("button", { name: "Send me a link" }).click();

@@ -7,19 +7,27 @@ import type { BrowserContext, Page } from "playwright-core";
 export type RecordViolation = (violation: string) => void;
 
 /** reports every violation event in every document of `context` (call before its pages open) */
-export async function watchContextCsp(context: BrowserContext, record: RecordViolation, opts: { javaScript?: boolean } = {}): Promise<void> {
+export async function watchContextCsp(
+  context: BrowserContext,
+  record: RecordViolation,
+  opts: { javaScript?: boolean } = {},
+): Promise<void> {
   await context.exposeFunction("__ghCspViolation", record);
   if (opts.javaScript === false) return;
   await context.addInitScript(() => {
     document.addEventListener("securitypolicyviolation", (e) => {
-      (window as unknown as { __ghCspViolation(v: string): void }).__ghCspViolation(`${location.pathname}: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+      (window as unknown as { __ghCspViolation(v: string): void }).__ghCspViolation(
+        `${location.pathname}: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`,
+      );
     });
   });
 }
 
 /** reports chromium's console message for each violation on `page` */
 export function watchPageCsp(page: Page, record: RecordViolation): void {
-  page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) record(`${page.url()}: ${msg.text()}`); });
+  page.on("console", (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) record(`${page.url()}: ${msg.text()}`);
+  });
 }
 
 /** a new page of `context` with both watches on */

@@ -16,7 +16,6 @@ import { codeMail } from "../helpers/device-flow.ts";
 import { SCREENSHOTS, VIEWPORTS, SCHEMES } from "./screens.ts";
 import { watchedPage } from "./csp-watch.ts";
 
-
 describe("device approval pages in chromium", { timeout: 180_000 }, () => {
   let t: TestApp;
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
@@ -32,7 +31,9 @@ describe("device approval pages in chromium", { timeout: 180_000 }, () => {
     t = await startTestApp({ SMTP_URL: sink.url, DEVICE_APPROVAL: "always" }, { clock });
     await mkdir(SCREENSHOTS, { recursive: true });
     context = await browser.newContext({ viewport: VIEWPORTS[1], colorScheme: "light" });
-    page = await watchedPage(context, (v) => { violations.push(v); });
+    page = await watchedPage(context, (v) => {
+      violations.push(v);
+    });
   });
   afterAll(async () => {
     await context?.close();
@@ -42,7 +43,21 @@ describe("device approval pages in chromium", { timeout: 180_000 }, () => {
   });
 
   // a disabled button is exempt from the contrast minimum (WCAG 1.4.3)
-  const contrasts = () => textContrasts(page, ["h1", "h2", "p", "label", ".hint", ".badge", ".account-sections a", ".btn:not([disabled])", ".alert p", ".card-links a", "dt", "dd"]);
+  const contrasts = () =>
+    textContrasts(page, [
+      "h1",
+      "h2",
+      "p",
+      "label",
+      ".hint",
+      ".badge",
+      ".account-sections a",
+      ".btn:not([disabled])",
+      ".alert p",
+      ".card-links a",
+      "dt",
+      "dd",
+    ]);
 
   async function photograph(name: string): Promise<void> {
     await page.mouse.move(0, 0);
@@ -50,11 +65,25 @@ describe("device approval pages in chromium", { timeout: 180_000 }, () => {
       await page.setViewportSize(viewport);
       for (const colorScheme of SCHEMES) {
         await page.emulateMedia({ colorScheme });
-        await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a instanceof CSSTransition).map((a) => a.finished)));
+        await page.evaluate(() =>
+          Promise.all(
+            document
+              .getAnimations()
+              .filter((a) => a instanceof CSSTransition)
+              .map((a) => a.finished),
+          ),
+        );
         const unreadable = (await contrasts()).filter((m) => m.ratio < 4.5);
         expect(unreadable, `${name} at ${viewport.width}px, ${colorScheme}: text below 4.5:1`).toEqual([]);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${viewport.width}px, ${colorScheme}`).toBeLessThanOrEqual(viewport.width);
-        await page.screenshot({ path: `${SCREENSHOTS}device-${name}-${viewport.width}x${viewport.height}-${colorScheme}.png`, fullPage: true, animations: "disabled" });
+        expect(
+          await page.evaluate(() => document.documentElement.scrollWidth),
+          `${name} at ${viewport.width}px, ${colorScheme}`,
+        ).toBeLessThanOrEqual(viewport.width);
+        await page.screenshot({
+          path: `${SCREENSHOTS}device-${name}-${viewport.width}x${viewport.height}-${colorScheme}.png`,
+          fullPage: true,
+          animations: "disabled",
+        });
       }
     }
     await page.setViewportSize(VIEWPORTS[1]!);

@@ -21,10 +21,30 @@ describe("the upstream sign-in button in chromium", { timeout: 120_000 }, () => 
   beforeAll(async () => {
     browser = await launchChromium();
     t = await startTestApp();
-    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], { sub: "chromium-1", email: uniqueEmail("chromium"), email_verified: true });
-    const made = await t.app.services.connectors.create({ slug: "company", name: "Company SSO", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, trustEmailVerified: true }, { actorId: "cli", via: "cli" });
+    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], {
+      sub: "chromium-1",
+      email: uniqueEmail("chromium"),
+      email_verified: true,
+    });
+    const made = await t.app.services.connectors.create(
+      {
+        slug: "company",
+        name: "Company SSO",
+        kind: "oidc",
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+        trustEmailVerified: true,
+      },
+      { actorId: "cli", via: "cli" },
+    );
     if (made.outcome !== "created") throw new Error(JSON.stringify(made));
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
   afterAll(async () => {
@@ -36,13 +56,20 @@ describe("the upstream sign-in button in chromium", { timeout: 120_000 }, () => 
   it("keyboard: Tab to the button, Enter, through the upstream and back to the relying party", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const violations: string[] = [];
-    const page = await watchedPage(context, (v) => { violations.push(v); });
+    const page = await watchedPage(context, (v) => {
+      violations.push(v);
+    });
     const loginRequests: string[] = [];
-    page.on("request", (r) => { if (!r.url().startsWith(REDIRECT)) loginRequests.push(r.url()); });
+    page.on("request", (r) => {
+      if (!r.url().startsWith(REDIRECT)) loginRequests.push(r.url());
+    });
     const reachedRp = page.waitForRequest((r) => r.url().startsWith(REDIRECT));
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     await page.goto(url.toString());
     const button = page.getByRole("button", { name: "Sign in with Company SSO" });
@@ -66,11 +93,16 @@ describe("the upstream sign-in button in chromium", { timeout: 120_000 }, () => 
     idp.user = { sub: "chromium-2", email: owner.email, email_verified: true };
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const violations: string[] = [];
-    const page = await watchedPage(context, (v) => { violations.push(v); });
+    const page = await watchedPage(context, (v) => {
+      violations.push(v);
+    });
     const reachedRp = page.waitForRequest((r) => r.url().startsWith(REDIRECT));
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     await page.goto(url.toString());
     await page.getByRole("button", { name: "Sign in with Company SSO" }).click();

@@ -31,7 +31,12 @@ describe("the held sign-in's waiting page in chromium", { timeout: 120_000 }, ()
     browser = await launchChromium(); // first: a missing chromium fails here, with the command to install it
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url, TRUST_PROXY: "true", RISK_RULES: "new_country,impossible_travel,new_network" });
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
     await mkdir(SCREENSHOTS, { recursive: true });
   });
@@ -53,9 +58,20 @@ describe("the held sign-in's waiting page in chromium", { timeout: 120_000 }, ()
    * for the request to it rather than a page.)
    */
   async function newPage(ip: string, options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", extraHTTPHeaders: { "x-forwarded-for": ip }, ...options });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      colorScheme: "light",
+      extraHTTPHeaders: { "x-forwarded-for": ip },
+      ...options,
+    });
     contexts.push(context);
-    return watchedPage(context, (v) => { violations.push(v); }, { javaScript: options.javaScriptEnabled !== false });
+    return watchedPage(
+      context,
+      (v) => {
+        violations.push(v);
+      },
+      { javaScript: options.javaScriptEnabled !== false },
+    );
   }
 
   /** a user whose last sign-in was in London, signing in from Tokyo: the page lands on the waiting page */
@@ -63,8 +79,11 @@ describe("the held sign-in's waiting page in chromium", { timeout: 120_000 }, ()
     const user = await t.createUser();
     await t.app.services.risk.recordSignIn(user.id, LONDON);
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     await page.goto(url.toString());
     await page.getByLabel("Email or username").fill(user.email);
@@ -89,20 +108,31 @@ describe("the held sign-in's waiting page in chromium", { timeout: 120_000 }, ()
   it("without JavaScript: renders, reloads itself, and goes on to the relying party once approved", async () => {
     const page = await newPage(TOKYO, { javaScriptEnabled: false });
     const holdLoads: string[] = [];
-    page.on("response", (res) => { if (/\/hold$/.test(new URL(res.url()).pathname)) holdLoads.push(res.url()); });
+    page.on("response", (res) => {
+      if (/\/hold$/.test(new URL(res.url()).pathname)) holdLoads.push(res.url());
+    });
     const { user, approve } = await heldAt(page);
 
     expect(await page.locator("h1").textContent()).toBe("Check your email");
-    expect(await page.locator(".card").textContent()).toContain(`we sent a message to ${user.email.slice(0, 2)}***@example.test to confirm it`);
+    expect(await page.locator(".card").textContent()).toContain(
+      `we sent a message to ${user.email.slice(0, 2)}***@example.test to confirm it`,
+    );
     // readable, no sideways scroll, photographed (right after a load: the page reloads every 5 seconds)
-    for (const [viewport, colorScheme] of [[{ width: 360, height: 740 }, "light"], [{ width: 1280, height: 800 }, "dark"]] as const) {
+    for (const [viewport, colorScheme] of [
+      [{ width: 360, height: 740 }, "light"],
+      [{ width: 1280, height: 800 }, "dark"],
+    ] as const) {
       await page.waitForEvent("load");
       await page.setViewportSize(viewport);
       await page.emulateMedia({ colorScheme });
       const unreadable = (await textContrasts(page, ["h1", ".subtitle", ".card p", ".card-links a"])).filter((m) => m.ratio < 4.5);
       expect(unreadable, `${viewport.width}px ${colorScheme}`).toEqual([]);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
-      await page.screenshot({ path: `${SCREENSHOTS}login-hold-waiting-${viewport.width}x${viewport.height}-${colorScheme}.png`, fullPage: true, animations: "disabled" });
+      await page.screenshot({
+        path: `${SCREENSHOTS}login-hold-waiting-${viewport.width}x${viewport.height}-${colorScheme}.png`,
+        fullPage: true,
+        animations: "disabled",
+      });
     }
     // it has reloaded by itself, and is still waiting
     await expect.poll(() => holdLoads.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
@@ -117,7 +147,9 @@ describe("the held sign-in's waiting page in chromium", { timeout: 120_000 }, ()
   it("with JavaScript: the poll goes on once approved, with no CSP violation", async () => {
     const page = await newPage(TOKYO);
     const statusChecks: number[] = [];
-    page.on("response", (res) => { if (new URL(res.url()).pathname.endsWith("/hold/status")) statusChecks.push(res.status()); });
+    page.on("response", (res) => {
+      if (new URL(res.url()).pathname.endsWith("/hold/status")) statusChecks.push(res.status());
+    });
     const { approve } = await heldAt(page);
     await expect.poll(() => statusChecks.length, { timeout: 10_000 }).toBeGreaterThan(0);
     expect(statusChecks.every((s) => s === 200)).toBe(true);

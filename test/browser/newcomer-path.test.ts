@@ -20,7 +20,11 @@ describe("the newcomer path in chromium", { timeout: 180_000 }, () => {
         await page.emulateMedia({ colorScheme });
         const width = await page.evaluate(() => document.documentElement.scrollWidth);
         expect(width, `${name} at ${viewport.width}px, ${colorScheme}`).toBeLessThanOrEqual(viewport.width);
-        await page.screenshot({ path: `${SCREENSHOTS}newcomer-${name}-${viewport.width}x${viewport.height}-${colorScheme}.png`, fullPage: true, animations: "disabled" });
+        await page.screenshot({
+          path: `${SCREENSHOTS}newcomer-${name}-${viewport.width}x${viewport.height}-${colorScheme}.png`,
+          fullPage: true,
+          animations: "disabled",
+        });
       }
     }
     await page.setViewportSize(VIEWPORTS[1]!);
@@ -85,7 +89,10 @@ describe("the newcomer path in chromium", { timeout: 180_000 }, () => {
 
     await page.getByRole("button", { name: "Copy codes" }).click();
     await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`${codes.join("\n")}\n`);
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download as a text file" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download as a text file" }).click(),
+    ]);
     expect(download.suggestedFilename()).toBe("gatehouse-backup-codes.txt");
     expect(await readFile((await download.path())!, "utf8")).toBe(`${codes.join("\n")}\n`);
     await photograph(page, "backup-codes");
@@ -115,8 +122,19 @@ describe("the newcomer path in chromium", { timeout: 180_000 }, () => {
     await page.getByLabel(/Email or username/).fill(user.email);
     await page.getByRole("button", { name: "Send me a link" }).click();
     await page.waitForLoadState();
-    const link = page.locator(".mail").filter({ hasText: user.email }).getByRole("link", { name: /\/reset-password/ });
-    await expect.poll(async () => { await page.goto(`${h.t.url}/dev/mailbox`); return link.count(); }, { timeout: 10_000 }).toBe(1);
+    const link = page
+      .locator(".mail")
+      .filter({ hasText: user.email })
+      .getByRole("link", { name: /\/reset-password/ });
+    await expect
+      .poll(
+        async () => {
+          await page.goto(`${h.t.url}/dev/mailbox`);
+          return link.count();
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(1);
     await photograph(page, "dev-mailbox");
     await link.click();
     await page.waitForURL((u) => u.pathname === "/reset-password");

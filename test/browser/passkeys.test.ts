@@ -29,7 +29,12 @@ describe("passkeys in chromium", { timeout: 120_000 }, () => {
     browser = await launchChromium();
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url }, { hostname: "localhost" });
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
   afterAll(async () => {
@@ -48,13 +53,23 @@ describe("passkeys in chromium", { timeout: 120_000 }, () => {
   async function pageWithAuthenticator(transport: "internal" | "usb"): Promise<{ page: Page; context: BrowserContext }> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     contexts.push(context);
-    const page = await watchedPage(context, (v) => { violations.push(v); });
+    const page = await watchedPage(context, (v) => {
+      violations.push(v);
+    });
     if (process.env.PK_DEBUG) page.on("requestfailed", (r) => console.log("FAILED", r.url(), r.failure()?.errorText));
     if (process.env.PK_DEBUG) page.on("response", (r) => console.log("RESP", r.status(), r.request().method(), r.url()));
     const cdp = await context.newCDPSession(page);
     await cdp.send("WebAuthn.enable");
     await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: { protocol: "ctap2", ctap2Version: "ctap2_1", transport, hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+      options: {
+        protocol: "ctap2",
+        ctap2Version: "ctap2_1",
+        transport,
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
     });
     return { page, context };
   }
@@ -73,7 +88,16 @@ describe("passkeys in chromium", { timeout: 120_000 }, () => {
     await page.getByLabel("Name").fill(name);
     await page.getByLabel("Current password").last().fill(user.password);
     await page.getByRole("button", { name: "Add a passkey" }).click();
-    await expect.poll(() => page.locator(".alert").allTextContents().then((x) => x.join(" ")), { timeout: 15_000 }).toContain(`The passkey "${name}" was added`);
+    await expect
+      .poll(
+        () =>
+          page
+            .locator(".alert")
+            .allTextContents()
+            .then((x) => x.join(" ")),
+        { timeout: 15_000 },
+      )
+      .toContain(`The passkey "${name}" was added`);
   }
 
   /** an authorization request of the relying party; the code it gets back, exchanged, gives the ID token claims */
@@ -81,14 +105,22 @@ describe("passkeys in chromium", { timeout: 120_000 }, () => {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state, prompt: "login",
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state,
+      prompt: "login",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
     });
     // the callback is watched as a request (the host does not exist; routing it is not needed)
     const callback = page.waitForRequest((r) => r.url().startsWith(REDIRECT), { timeout: 30_000 });
     await page.goto(url.toString());
     return async () => {
-      const tokens = await client.authorizationCodeGrant(rp, new URL((await callback).url()), { pkceCodeVerifier: verifier, expectedState: state, idTokenExpected: true });
+      const tokens = await client.authorizationCodeGrant(rp, new URL((await callback).url()), {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        idTokenExpected: true,
+      });
       return tokens.claims()!;
     };
   }
@@ -100,7 +132,12 @@ describe("passkeys in chromium", { timeout: 120_000 }, () => {
     expect(await page.locator("[data-passkey-row] h2").allTextContents()).toEqual([expect.stringContaining("Work laptop")]);
     const [stored] = await t.app.services.passkeys.list(user.id);
     expect(stored).toMatchObject({ name: "Work laptop", kind: "swk" });
-    await sink.waitFor((m) => m.to.includes(user.email) && m.subject === "The passkeys of your Gatehouse account changed" && m.text.includes('"Work laptop" was added'));
+    await sink.waitFor(
+      (m) =>
+        m.to.includes(user.email) &&
+        m.subject === "The passkeys of your Gatehouse account changed" &&
+        m.text.includes('"Work laptop" was added'),
+    );
 
     // signed out (a fresh cookie jar; the authenticator stays), the relying party asks for a sign-in: the
     // identifier field's autofill offers the passkey (conditional UI), which the virtual authenticator picks
@@ -118,13 +155,17 @@ describe("passkeys in chromium", { timeout: 120_000 }, () => {
     expect((await t.app.services.passkeys.list(user.id))[0]!.lastUsedAt).not.toBeNull();
   });
 
-  it("the \"Sign in with a passkey\" button signs in where the browser has no passkey autofill", async () => {
+  it('the "Sign in with a passkey" button signs in where the browser has no passkey autofill', async () => {
     const { page, context } = await pageWithAuthenticator("internal");
     const user = await t.createUser();
     await addPasskey(page, user, "Phone");
     await context.clearCookies();
     // this browser says it has no conditional mediation: only the button asks
-    await context.addInitScript(() => { (window.PublicKeyCredential as unknown as { isConditionalMediationAvailable: () => Promise<boolean> }).isConditionalMediationAvailable = async () => false; });
+    await context.addInitScript(() => {
+      (
+        window.PublicKeyCredential as unknown as { isConditionalMediationAvailable: () => Promise<boolean> }
+      ).isConditionalMediationAvailable = async () => false;
+    });
     const claimsOnceBack = await authorize(page);
     await page.getByRole("button", { name: "Sign in with a passkey" }).click();
     const claims = await claimsOnceBack();
@@ -188,11 +229,24 @@ describe("passkeys in chromium", { timeout: 120_000 }, () => {
     }
     const context = await browser.newContext({ viewport: { width: 360, height: 740 }, javaScriptEnabled: false });
     contexts.push(context);
-    const plain = await watchedPage(context, (v) => { violations.push(v); }, { javaScript: false });
-    await plain.goto(client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
-    }).toString());
+    const plain = await watchedPage(
+      context,
+      (v) => {
+        violations.push(v);
+      },
+      { javaScript: false },
+    );
+    await plain.goto(
+      client
+        .buildAuthorizationUrl(rp, {
+          redirect_uri: REDIRECT,
+          scope: "openid",
+          state: client.randomState(),
+          code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+          code_challenge_method: "S256",
+        })
+        .toString(),
+    );
     // the identifier field offers passkeys in its autofill (conditional UI; test 1 sees it work)
     expect(await plain.getByLabel("Email or username").getAttribute("autocomplete")).toBe("username webauthn");
     expect(await plain.getByRole("button", { name: "Sign in with a passkey" }).isVisible()).toBe(false);

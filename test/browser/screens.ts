@@ -3,5 +3,8 @@ import { fileURLToPath } from "node:url";
 
 export const SCREENSHOTS = fileURLToPath(new URL("../../test-artifacts/screenshots/", import.meta.url));
 /** a small phone and a desktop */
-export const VIEWPORTS = [{ width: 360, height: 740 }, { width: 1280, height: 800 }];
+export const VIEWPORTS = [
+  { width: 360, height: 740 },
+  { width: 1280, height: 800 },
+];
 export const SCHEMES = ["light", "dark"] as const;

@@ -26,7 +26,13 @@ describe("team pages in chromium", { timeout: 120_000 }, () => {
   beforeAll(async () => {
     browser = await launchChromium();
     t = await startTestApp();
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true, scope: "openid roles" });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      scope: "openid roles",
+    });
     rp = await discover(t.url, clientId, clientSecret);
     await mkdir(SCREENSHOTS, { recursive: true });
   });
@@ -44,17 +50,24 @@ describe("team pages in chromium", { timeout: 120_000 }, () => {
   async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
     contexts.push(context);
-    await context.route(`${new URL(REDIRECT).origin}/**`, (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "relying party callback" }));
+    await context.route(`${new URL(REDIRECT).origin}/**`, (route) =>
+      route.fulfill({ status: 200, contentType: "text/plain", body: "relying party callback" }),
+    );
     const page = await context.newPage();
-    page.on("console", (msg) => { if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text()); });
+    page.on("console", (msg) => {
+      if (/Content Security Policy/i.test(msg.text())) violations.push(msg.text());
+    });
     return page;
   }
 
   /** a real authorization request, then the password: the browser lands on the team step */
   async function toTeamStep(page: Page, user: { email: string; password: string }) {
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid roles", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid roles",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     await page.goto(url.toString());
     await page.waitForURL(/\/interaction\/[\w-]+$/);
@@ -98,14 +111,19 @@ describe("team pages in chromium", { timeout: 120_000 }, () => {
 
   it("the account's Teams page at phone and desktop widths: no sideways scroll; leaving asks first", async () => {
     const { user, other } = await twoTeamUser(t);
-    for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+    for (const viewport of [
+      { width: 360, height: 740 },
+      { width: 1280, height: 800 },
+    ]) {
       const page = await newPage({ viewport });
       await page.goto(`${t.url}/account/teams`);
       await page.getByLabel("Email or username").fill(user.email);
       await page.locator("#password").fill(user.password);
       await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await page.waitForURL((u) => u.pathname === "/account/teams");
-      expect(await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Teams" }).getAttribute("aria-current")).toBe("page");
+      expect(
+        await page.getByRole("navigation", { name: "Account" }).getByRole("link", { name: "Teams" }).getAttribute("aria-current"),
+      ).toBe("page");
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       await page.screenshot({ path: `${SCREENSHOTS}account-teams-${viewport.width}x${viewport.height}-light.png`, fullPage: true });
       await page.getByRole("button", { name: `Leave ${other.name}` }).click();
@@ -119,13 +137,18 @@ describe("team pages in chromium", { timeout: 120_000 }, () => {
   });
 
   for (const scheme of ["light", "dark"] as const) {
-    for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+    for (const viewport of [
+      { width: 360, height: 740 },
+      { width: 1280, height: 800 },
+    ]) {
       it(`screenshots, no sideways scroll, readable contrast: the team step at ${viewport.width}x${viewport.height}, ${scheme}`, async () => {
         const { user } = await twoTeamUser(t);
         const page = await newPage({ viewport, colorScheme: scheme });
         await toTeamStep(page, user);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
-        const low = (await textContrasts(page, ["h1", ".subtitle", "label", ".hint", "code", ".btn-primary", ".card-links a"])).filter((m) => m.ratio < 4.5);
+        const low = (await textContrasts(page, ["h1", ".subtitle", "label", ".hint", "code", ".btn-primary", ".card-links a"])).filter(
+          (m) => m.ratio < 4.5,
+        );
         expect(low).toEqual([]);
         await page.screenshot({ path: `${SCREENSHOTS}team-step-${viewport.width}x${viewport.height}-${scheme}.png`, fullPage: true });
       });

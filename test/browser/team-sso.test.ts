@@ -32,8 +32,23 @@ describe("home-realm discovery in chromium", { timeout: 120_000 }, () => {
     browser = await launchChromium();
     dns = await startDnsServer();
     t = await startTestApp({ DNS_SERVERS: dns.address });
-    idp = await startUpstreamIdp([`${t.url}/federation/corp/callback`], { sub: "chromium-sso", email: `grace@${domain}`, email_verified: true });
-    const made = await t.app.services.connectors.create({ slug: "corp", name: "Corp SSO", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, trustEmailVerified: true }, { actorId: "cli", via: "cli" });
+    idp = await startUpstreamIdp([`${t.url}/federation/corp/callback`], {
+      sub: "chromium-sso",
+      email: `grace@${domain}`,
+      email_verified: true,
+    });
+    const made = await t.app.services.connectors.create(
+      {
+        slug: "corp",
+        name: "Corp SSO",
+        kind: "oidc",
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+        trustEmailVerified: true,
+      },
+      { actorId: "cli", via: "cli" },
+    );
     if (made.outcome !== "created") throw new Error(JSON.stringify(made));
     owner = await t.createUser();
     const team = await createTeam(t, owner.id);
@@ -43,8 +58,15 @@ describe("home-realm discovery in chromium", { timeout: 120_000 }, () => {
     if (added.outcome !== "added") throw new Error(JSON.stringify(added));
     dns.records.set(added.domain.recordName, [added.domain.recordValue]);
     expect((await t.app.services.teamDomains.verify(team.id, owner.id, added.domain.id, request)).outcome).toBe("verified");
-    expect((await t.app.services.teamDomains.update(team.id, owner.id, added.domain.id, { connector: "corp" }, request)).outcome).toBe("updated");
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    expect((await t.app.services.teamDomains.update(team.id, owner.id, added.domain.id, { connector: "corp" }, request)).outcome).toBe(
+      "updated",
+    );
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
   afterAll(async () => {
@@ -57,11 +79,20 @@ describe("home-realm discovery in chromium", { timeout: 120_000 }, () => {
   it("without JavaScript: the address, an empty password, Continue with single sign-on: through the team's IdP to the relying party", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false });
     const violations: string[] = [];
-    const page = await watchedPage(context, (v) => { violations.push(v); }, { javaScript: false });
+    const page = await watchedPage(
+      context,
+      (v) => {
+        violations.push(v);
+      },
+      { javaScript: false },
+    );
     const reachedRp = page.waitForRequest((r) => r.url().startsWith(REDIRECT));
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     await page.goto(url.toString());
     await page.getByLabel("Email or username").fill(`grace@${domain}`);
@@ -75,7 +106,9 @@ describe("home-realm discovery in chromium", { timeout: 120_000 }, () => {
   it("the sign-in page with the button and the Owner's Domains & SSO page pass axe", async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const violations: string[] = [];
-    const page = await watchedPage(context, (v) => { violations.push(v); });
+    const page = await watchedPage(context, (v) => {
+      violations.push(v);
+    });
     await page.goto(`${t.url}/login?return_to=${encodeURIComponent(`/account/teams/${teamSlug}/sso`)}`);
     expect(blocking(await axeViolations(page)), "axe: the sign-in page with single sign-on").toEqual([]);
     await page.getByLabel("Email or username").fill(owner.email);

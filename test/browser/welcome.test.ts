@@ -31,7 +31,12 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
   beforeAll(async () => {
     browser = await launchChromium(); // first: a missing chromium fails here, with the command to install it
     t = await startTestApp();
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
     user = await t.createUser();
     await mkdir(SCREENSHOTS, { recursive: true });
@@ -51,22 +56,35 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
   async function newContext(options: BrowserContextOptions = {}): Promise<BrowserContext> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: "light", ...options });
     contexts.push(context);
-    await watchContextCsp(context, (v) => { violations.push(v); }, { javaScript: options.javaScriptEnabled !== false });
-    await context.route(`${new URL(REDIRECT).origin}/**`, (route) => route.fulfill({ status: 200, contentType: "text/plain", body: "relying party callback" }));
+    await watchContextCsp(
+      context,
+      (v) => {
+        violations.push(v);
+      },
+      { javaScript: options.javaScriptEnabled !== false },
+    );
+    await context.route(`${new URL(REDIRECT).origin}/**`, (route) =>
+      route.fulfill({ status: 200, contentType: "text/plain", body: "relying party callback" }),
+    );
     return context;
   }
 
   async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
     const page = await (await newContext(options)).newPage();
-    watchPageCsp(page, (v) => { violations.push(v); });
+    watchPageCsp(page, (v) => {
+      violations.push(v);
+    });
     return page;
   }
 
   /** a real authorization request: the browser lands on /interaction/<uid> */
   async function openSignIn(page: Page): Promise<string> {
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     await page.goto(url.toString());
     await page.waitForURL(/\/interaction\/[\w-]+$/);
@@ -77,7 +95,22 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
   const currentTab = (page: Page) => page.locator('nav.tabs a[aria-current="page"]').textContent();
   const noHorizontalScroll = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
-  const contrasts = (page: Page) => textContrasts(page, ["h1", ".subtitle", "label", ".tab", ".card-links a", ".btn-primary", ".hint", ".strength-text", ".alert p", ".password-toggle", ".theme-toggle", ".site-footer p", ".brand span"]);
+  const contrasts = (page: Page) =>
+    textContrasts(page, [
+      "h1",
+      ".subtitle",
+      "label",
+      ".tab",
+      ".card-links a",
+      ".btn-primary",
+      ".hint",
+      ".strength-text",
+      ".alert p",
+      ".password-toggle",
+      ".theme-toggle",
+      ".site-footer p",
+      ".brand span",
+    ]);
   const expectReadable = async (page: Page) => {
     const measured = await contrasts(page);
     expect(measured.length).toBeGreaterThan(5);
@@ -130,7 +163,12 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
     await page.keyboard.press("Shift+Tab");
     const focused = await page.evaluate(() => {
       const el = document.activeElement as HTMLElement;
-      return { text: el.textContent, visible: el.matches(":focus-visible"), outline: getComputedStyle(el).outlineStyle, width: getComputedStyle(el).outlineWidth };
+      return {
+        text: el.textContent,
+        visible: el.matches(":focus-visible"),
+        outline: getComputedStyle(el).outlineStyle,
+        width: getComputedStyle(el).outlineWidth,
+      };
     });
     expect(focused).toEqual({ text: "Register", visible: true, outline: "solid", width: "3px" });
   });
@@ -161,7 +199,9 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
     // what the page looks like once the form is sent: a listener on window runs after gatehouse.js's own
     // (on document), and the button is disabled in the task after that
     const atSubmit: unknown[] = [];
-    await page.exposeFunction("__ghAtSubmit", (state: unknown) => { atSubmit.push(state); });
+    await page.exposeFunction("__ghAtSubmit", (state: unknown) => {
+      atSubmit.push(state);
+    });
     await page.evaluate(() => {
       const report = (window as unknown as { __ghAtSubmit(s: unknown): void }).__ghAtSubmit;
       window.addEventListener("submit", () => {
@@ -196,7 +236,10 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
     expect(await text.getAttribute("aria-live")).toBe("polite");
     expect(await password.getAttribute("aria-describedby")).toContain(await text.getAttribute("id"));
     const server = async (pw: string) => strengthAnswer(await t.app.services.passwordPolicy.check(pw, { username, email }));
-    const shown = async () => ({ score: Number(await meter.evaluate((m: HTMLMeterElement) => m.value)), message: await text.textContent() });
+    const shown = async () => ({
+      score: Number(await meter.evaluate((m: HTMLMeterElement) => m.value)),
+      message: await text.textContent(),
+    });
 
     const weak = await server("password1234");
     expect(weak.ok).toBe(false);
@@ -232,7 +275,12 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
     expect(await page.evaluate(() => document.documentElement.getAttribute("data-theme"))).toBeNull();
     expect(await bodyBackground(page)).toBe(LIGHT_BG);
     const toggle = page.getByRole("button", { name: /^Theme:/ });
-    const visibleLabel = () => toggle.evaluate((b) => Array.from(b.querySelectorAll(".theme-label")).filter((e) => e.checkVisibility()).map((e) => e.textContent));
+    const visibleLabel = () =>
+      toggle.evaluate((b) =>
+        Array.from(b.querySelectorAll(".theme-label"))
+          .filter((e) => e.checkVisibility())
+          .map((e) => e.textContent),
+      );
     expect(await visibleLabel()).toEqual(["System"]);
 
     await toggle.click(); // system (light) -> dark
@@ -249,7 +297,9 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
     expect(await bodyBackground(page)).toBe(LIGHT_BG);
     expect(await page.evaluate(() => localStorage.getItem("gatehouse.theme"))).toBe("light");
     await toggle.click(); // light -> back to the system's
-    expect(await page.evaluate(() => [document.documentElement.getAttribute("data-theme"), localStorage.getItem("gatehouse.theme")])).toEqual([null, null]);
+    expect(
+      await page.evaluate(() => [document.documentElement.getAttribute("data-theme"), localStorage.getItem("gatehouse.theme")]),
+    ).toEqual([null, null]);
 
     // the system prefers dark and nothing is stored: dark
     const dark = await newPage({ colorScheme: "dark" });
@@ -302,7 +352,10 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
   });
 
   for (const scheme of ["light", "dark"] as const) {
-    for (const viewport of [{ width: 360, height: 740 }, { width: 1280, height: 800 }]) {
+    for (const viewport of [
+      { width: 360, height: 740 },
+      { width: 1280, height: 800 },
+    ]) {
       it(`screenshots, no horizontal scroll, readable contrast: sign-in and register at ${viewport.width}x${viewport.height}, ${scheme}`, async () => {
         const page = await newPage({ viewport, colorScheme: scheme });
         const name = (what: string) => `${SCREENSHOTS}${what}-${viewport.width}x${viewport.height}-${scheme}.png`;
@@ -356,8 +409,12 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
 
 describe("POST /password/strength", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({ RATE_LIMIT_STRENGTH_PER_IP: "5" }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp({ RATE_LIMIT_STRENGTH_PER_IP: "5" });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const post = (body: string, headers: Record<string, string> = { "content-type": "application/json" }) =>
     fetch(`${t.url}/password/strength`, { method: "POST", headers: { accept: "application/json", ...headers }, body });
@@ -366,7 +423,9 @@ describe("POST /password/strength", () => {
     const ok = await post(JSON.stringify({ password: PASSPHRASE, username: "alice", email: "alice@example.test" }));
     expect(ok.status).toBe(200);
     expect(ok.headers.get("cache-control")).toBe("no-store");
-    expect(await ok.json()).toEqual(strengthAnswer(await t.app.services.passwordPolicy.check(PASSPHRASE, { username: "alice", email: "alice@example.test" })));
+    expect(await ok.json()).toEqual(
+      strengthAnswer(await t.app.services.passwordPolicy.check(PASSPHRASE, { username: "alice", email: "alice@example.test" })),
+    );
     const personal = await (await post(JSON.stringify({ password: "alicewonderland77", username: "alicewonderland" }))).json();
     expect(personal).toMatchObject({ ok: false, message: expect.stringContaining("name, username or email") });
 
@@ -375,7 +434,10 @@ describe("POST /password/strength", () => {
     expect(form.headers.get("cache-control")).toBe("no-store");
     const big = await post(JSON.stringify({ password: "x".repeat(70 * 1024) }));
     expect(big.status).toBe(413);
-    const foreign = await post(JSON.stringify({ password: PASSPHRASE }), { "content-type": "application/json", origin: "https://evil.example" });
+    const foreign = await post(JSON.stringify({ password: PASSPHRASE }), {
+      "content-type": "application/json",
+      origin: "https://evil.example",
+    });
     expect(foreign.status).toBe(403);
     const notAString = await post(JSON.stringify({ password: 12 }));
     expect(notAString.status).toBe(400);

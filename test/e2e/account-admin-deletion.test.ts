@@ -45,7 +45,11 @@ describe("deleting a user as an administrator", () => {
     const team = await createTeam(a.t, owner.id);
     await addMember(a.t, team, (await a.t.createUser()).id);
     const owns = await del(owner.id, manager.token);
-    expect([owns.status, owns.body.code, owns.body.data]).toEqual([409, "user.owns_teams", { teams: [{ slug: team.slug, name: team.name }] }]);
+    expect([owns.status, owns.body.code, owns.body.data]).toEqual([
+      409,
+      "user.owns_teams",
+      { teams: [{ slug: team.slug, name: team.name }] },
+    ]);
     expect((await del("00000000-0000-4000-8000-000000000000", manager.token)).status).toBe(404);
     expect((await del("not-a-uuid", manager.token)).status).toBe(400);
     const plain = await a.t.createUser();
@@ -67,13 +71,17 @@ describe("deleting a user as an administrator", () => {
     await expect(client.refreshTokenGrant(a.rp, tokens.refresh_token!)).rejects.toMatchObject({ error: "invalid_grant" });
     const mail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject === "Your Gatehouse account was deleted");
     expect(mail.text).toContain("An administrator deleted your Gatehouse account");
-    const event = await a.t.app.db.prisma.auditEvent.findFirst({ where: { type: "user.deleted", outcome: "success", userPseudonym: a.t.app.services.accountDeletion.pseudonymOf(user.id) } });
+    const event = await a.t.app.db.prisma.auditEvent.findFirst({
+      where: { type: "user.deleted", outcome: "success", userPseudonym: a.t.app.services.accountDeletion.pseudonymOf(user.id) },
+    });
     expect(event).toMatchObject({ actorId: manager.id, userId: null, data: { via: "api" } });
     expect((await a.call("DELETE", `/api/v1/users/${user.id}`, manager.token)).status).toBe(404);
     // the audit log shows the pseudonym where the user was
     const log = await a.call("GET", "/api/v1/audit-events?type=user.deleted&outcome=success", superAdmin.token);
     expect(log.status).toBe(200);
-    expect((log.body as { events: { userId: string }[] }).events.map((e) => e.userId)).toContain(a.t.app.services.accountDeletion.pseudonymOf(user.id));
+    expect((log.body as { events: { userId: string }[] }).events.map((e) => e.userId)).toContain(
+      a.t.app.services.accountDeletion.pseudonymOf(user.id),
+    );
   });
 
   it("the last active Super Admin is never deleted (the CLI acts without the rank limit, and is still refused)", async () => {
@@ -88,7 +96,10 @@ describe("deleting a user as an administrator", () => {
   it("admin page: the user page's Delete asks first, then deletes and lands on the user list", async () => {
     const user = await a.t.createUser();
     const browser = new TestBrowser(a.t.url);
-    const page = await openAccountPage(browser, a.t.url, `/admin/users/${user.id}`, { identifier: superAdmin.email, password: superAdmin.password });
+    const page = await openAccountPage(browser, a.t.url, `/admin/users/${user.id}`, {
+      identifier: superAdmin.email,
+      password: superAdmin.password,
+    });
     expect(page.html).toContain(`/admin/users/${user.id}/delete`);
     const confirm = await browser.submit(page, `/admin/users/${user.id}/delete`, {});
     expect(confirm.html).toContain("This cannot be undone");
@@ -99,7 +110,10 @@ describe("deleting a user as an administrator", () => {
     expect(await row(user.id)).toBeNull();
     // a wider role's page: refused with the catalogue's words
     const managerBrowser = new TestBrowser(a.t.url);
-    const supPage = await openAccountPage(managerBrowser, a.t.url, `/admin/users/${superAdmin.id}`, { identifier: manager.email, password: manager.password });
+    const supPage = await openAccountPage(managerBrowser, a.t.url, `/admin/users/${superAdmin.id}`, {
+      identifier: manager.email,
+      password: manager.password,
+    });
     const ask = await managerBrowser.submit(supPage, `/admin/users/${superAdmin.id}/delete`, {});
     const refused = await managerBrowser.submit(ask, `/admin/users/${superAdmin.id}/delete`, {});
     expect(refused.status).toBe(403);
@@ -109,14 +123,22 @@ describe("deleting a user as an administrator", () => {
   it("CLI: delete-user deletes (audited with the actor cli); erase-due-accounts reports", async () => {
     const user = await a.t.createUser();
     const env = {
-      ...process.env, DATABASE_URL: a.t.config.database.url!, REDIS_URL: a.t.config.redis.url!, REDIS_KEY_PREFIX: a.t.config.redis.keyPrefix,
-      MASTER_KEY: a.t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: a.t.config.secrets.cookieKeys.join(","), ISSUER: a.t.url, SMTP_URL: sink.url,
+      ...process.env,
+      DATABASE_URL: a.t.config.database.url!,
+      REDIS_URL: a.t.config.redis.url!,
+      REDIS_KEY_PREFIX: a.t.config.redis.keyPrefix,
+      MASTER_KEY: a.t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: a.t.config.secrets.cookieKeys.join(","),
+      ISSUER: a.t.url,
+      SMTP_URL: sink.url,
     };
     const run = (...args: string[]) => exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
     const { stdout } = await run("delete-user", user.email);
     expect(stdout).toContain(`Deleted ${user.email}`);
     expect(await row(user.id)).toBeNull();
-    const event = await a.t.app.db.prisma.auditEvent.findFirst({ where: { type: "user.deleted", userPseudonym: a.t.app.services.accountDeletion.pseudonymOf(user.id) } });
+    const event = await a.t.app.db.prisma.auditEvent.findFirst({
+      where: { type: "user.deleted", userPseudonym: a.t.app.services.accountDeletion.pseudonymOf(user.id) },
+    });
     expect(event).toMatchObject({ actorId: "cli", data: { via: "cli" } });
     await expect(run("delete-user", user.email)).rejects.toMatchObject({ stderr: expect.stringContaining(`no account for ${user.email}`) });
     expect((await run("erase-due-accounts")).stdout).toContain("Erased 0 account(s)");

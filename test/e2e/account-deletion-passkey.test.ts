@@ -20,15 +20,24 @@ describe("deleting an account with a passkey", { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     t = await startTestApp({}, { hostname: "localhost" });
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: ["https://rp.example.test/cb"], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: ["https://rp.example.test/cb"],
+      firstParty: true,
+    });
     p = passkeyPages(t, await discover(t.url, clientId, clientSecret));
     api = await apiClient(t);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const userRow = (id: string) => t.app.db.prisma.user.findUnique({ where: { id } });
   const failures = async (userId: string) =>
-    (await t.app.db.prisma.auditEvent.findMany({ where: { userId, type: "account.deletion_failed" }, orderBy: { id: "asc" } })).map((e) => (e.data as { reason: string }).reason);
+    (await t.app.db.prisma.auditEvent.findMany({ where: { userId, type: "account.deletion_failed" }, orderBy: { id: "asc" } })).map(
+      (e) => (e.data as { reason: string }).reason,
+    );
 
   /** a user whose only way in is the passkey `auth` (registered on the page, then the password taken away) */
   async function passkeyOnlyUser() {
@@ -42,13 +51,18 @@ describe("deleting an account with a passkey", { timeout: 120_000 }, () => {
     const browser = new TestBrowser(t.url);
     const login = await browser.go(`${t.url}/login?return_to=/account/data`);
     const uid = /\/interaction\/([\w-]+)/.exec(login.url)![1]!;
-    const page = await browser.submit(login, "/passkey", { response: JSON.stringify(auth.get(await p.loginOptions({ browser, page: login, uid }))) });
+    const page = await browser.submit(login, "/passkey", {
+      response: JSON.stringify(auth.get(await p.loginOptions({ browser, page: login, uid }))),
+    });
     expect(page.url).toMatch(/\/account\/data$/);
     return { browser, page };
   }
 
   async function deletionOptions(s: { browser: TestBrowser; page: Page }): Promise<Options & { userVerification?: string }> {
-    const res = await p.postJson(s.browser, `${t.url}/account/data/passkey-options`, { _csrf: p.csrfOf(s.page, "/account/delete"), factor: "reauthenticate" });
+    const res = await p.postJson(s.browser, `${t.url}/account/data/passkey-options`, {
+      _csrf: p.csrfOf(s.page, "/account/delete"),
+      factor: "reauthenticate",
+    });
     expect(res.status).toBe(200);
     return res.json as Options;
   }
@@ -108,12 +122,17 @@ describe("deleting an account with a passkey", { timeout: 120_000 }, () => {
     refusedPage(await submitDeletion(s, auth.get(await p.loginOptions(signIn))));
 
     // a malformed answer
-    refusedPage(await submitDeletion(s, "{\"not\":\"an assertion\"}"));
+    refusedPage(await submitDeletion(s, '{"not":"an assertion"}'));
 
     expect(await userRow(user.id)).not.toBeNull();
     expect(await t.app.db.prisma.passkey.count({ where: { userId: user.id } })).toBe(1);
     expect(await failures(user.id)).toEqual([
-      "passkey_required", "passkey_other_user", "passkey_challenge", "passkey_challenge", "passkey_challenge", "passkey_malformed",
+      "passkey_required",
+      "passkey_other_user",
+      "passkey_challenge",
+      "passkey_challenge",
+      "passkey_challenge",
+      "passkey_malformed",
     ]);
 
     // and the passkey still works afterwards

@@ -31,13 +31,22 @@ describe("deleting my own account", () => {
     sink = await startSmtpSink();
     receiver = http.createServer((req, res) => {
       let body = "";
-      req.on("data", (d: Buffer) => { body += d.toString(); });
-      req.on("end", () => { received.push(new URLSearchParams(body).get("logout_token") ?? ""); res.end(); });
+      req.on("data", (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on("end", () => {
+        received.push(new URLSearchParams(body).get("logout_token") ?? "");
+        res.end();
+      });
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     t = await startTestApp({ SMTP_URL: sink.url, OUTBOUND_ALLOW_PRIVATE: "true", OUTBOX_POLL_MS: "100" });
     const { clientId, clientSecret } = await t.createClient({
-      name: "Deletion RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true, grantTypes: ["authorization_code", "refresh_token"],
+      name: "Deletion RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      grantTypes: ["authorization_code", "refresh_token"],
       backchannelLogoutUri: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`,
     });
     rp = await discover(t.url, clientId, clientSecret);
@@ -51,7 +60,9 @@ describe("deleting my own account", () => {
 
   const dataPage = async (browser: TestBrowser, user: { email: string; password: string }): Promise<Page> => {
     const login = await browser.go(`${t.url}/login?return_to=/account/data`);
-    return login.html.includes('name="password"') && login.url.includes("/interaction/") ? browser.submit(login, "/login", { identifier: user.email, password: user.password }) : login;
+    return login.html.includes('name="password"') && login.url.includes("/interaction/")
+      ? browser.submit(login, "/login", { identifier: user.email, password: user.password })
+      : login;
   };
   const userRow = (id: string) => t.app.db.prisma.user.findUnique({ where: { id } });
 
@@ -97,7 +108,11 @@ describe("deleting my own account", () => {
     expect(again.url).toContain("/interaction/"); // signed out: the sign-in page
     for (let i = 0; i < 200 && received.length === logoutsBefore; i++) await new Promise((r) => setTimeout(r, 25));
     expect(received.length).toBe(logoutsBefore + 1);
-    const { payload } = await jwtVerify(received.at(-1)!, createRemoteJWKSet(new URL(`${t.url}/jwks`)), { issuer: t.url, audience: rp.clientMetadata().client_id, typ: "logout+jwt" });
+    const { payload } = await jwtVerify(received.at(-1)!, createRemoteJWKSet(new URL(`${t.url}/jwks`)), {
+      issuer: t.url,
+      audience: rp.clientMetadata().client_id,
+      typ: "logout+jwt",
+    });
     expect(payload.sub).toBe(user.id);
     expect(payload.sid).toBe(sid);
 
@@ -123,7 +138,15 @@ describe("deleting my own account", () => {
     expect(await t.app.db.prisma.auditEvent.count({ where: { actorId: user.id } })).toBe(0);
 
     // the address (and the username) are free again
-    const again2 = await t.app.services.registration.register({ email: user.email, username: user.username, password: "a fresh lantern harbour of words", team: { name: `Again ${user.username}` } }, { ip: "127.0.0.1", userAgent: null });
+    const again2 = await t.app.services.registration.register(
+      {
+        email: user.email,
+        username: user.username,
+        password: "a fresh lantern harbour of words",
+        team: { name: `Again ${user.username}` },
+      },
+      { ip: "127.0.0.1", userAgent: null },
+    );
     expect(again2.outcome).toBe("check_email");
     expect(await t.app.db.prisma.user.count({ where: { emailNormalized: user.email.toLowerCase() } })).toBe(1);
   });

@@ -21,10 +21,19 @@ describe("account pages", () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url });
-    const { clientId, clientSecret } = await t.createClient({ name: "RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true, grantTypes: ["authorization_code", "refresh_token"] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      grantTypes: ["authorization_code", "refresh_token"],
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   async function signIn(browser: TestBrowser, identifier: string, password: string, returnTo = "/account/profile"): Promise<Page> {
     const login = await browser.go(`${t.url}/login?return_to=${encodeURIComponent(returnTo)}`);
@@ -98,7 +107,9 @@ describe("account pages", () => {
     const after = (await t.app.queries.users.findById(user.id))!;
     expect(after.email).toBe(target);
     expect(after.emailVerified).toBe(true);
-    const told = await sink.waitFor((m) => m.to.includes(user.email) && m.subject.startsWith("The email address of your Gatehouse account"));
+    const told = await sink.waitFor(
+      (m) => m.to.includes(user.email) && m.subject.startsWith("The email address of your Gatehouse account"),
+    );
     expect(told.text).toContain(`${target.slice(0, 2)}***@example.test`);
     expect(told.text).not.toContain(target);
 
@@ -110,7 +121,9 @@ describe("account pages", () => {
     // each step audited by the use case (services/email-change.ts): the wrong password, the request, the change
     const events = (await t.app.queries.auditEvents.listForUser(user.id)).filter((e) => e.type.startsWith("email.change"));
     expect(events.map((e) => [e.type, e.outcome, (e.data as { reason?: string } | null)?.reason ?? null]).sort()).toEqual([
-      ["email.change_requested", "failure", "wrong_password"], ["email.change_requested", "success", null], ["email.changed", "success", null],
+      ["email.change_requested", "failure", "wrong_password"],
+      ["email.change_requested", "success", null],
+      ["email.changed", "success", null],
     ]);
     expect(events.find((e) => e.type === "email.changed")!.data).toEqual({ from: user.email, to: target });
   });
@@ -143,7 +156,10 @@ describe("account pages", () => {
     const { tokens } = await loginWithCode(rp, elsewhere, REDIRECT, { identifier: user.email, password: user.password });
     expect(tokens.refresh_token).toBeTruthy();
 
-    const wrong = await here.submit(security, "/account/security/password", { current: "definitely wrong password", password: NEW_PASSWORD });
+    const wrong = await here.submit(security, "/account/security/password", {
+      current: "definitely wrong password",
+      password: NEW_PASSWORD,
+    });
     expect(wrong.status).toBe(400);
     expect(await t.app.services.lockout.failures({ userId: user.id })).toBe(1);
     const weak = await here.submit(security, "/account/security/password", { current: user.password, password: "password1234" });
@@ -169,7 +185,9 @@ describe("account pages", () => {
     expect((await new TestBrowser(t.url).go(resetLink)).status).toBe(400);
     // the new password works, the old one does not
     await expectRefused(user.email, user.password);
-    expect((await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: NEW_PASSWORD })).tokens.access_token).toBeTruthy();
+    expect(
+      (await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: NEW_PASSWORD })).tokens.access_token,
+    ).toBeTruthy();
     const types = (await t.app.queries.auditEvents.listForUser(user.id)).map((e) => `${e.type}:${e.outcome}`);
     expect(types).toEqual(expect.arrayContaining(["password.changed:success", "password.change_failed:failure"]));
   });
@@ -198,7 +216,10 @@ describe("first-run administrator registration", () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url });
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   it("needs the setup link printed at start; creates exactly one Super Admin, who must verify the email; then the page is closed", async () => {
     const setup = firstRunSetupToken(t.config.secrets.masterKey);
@@ -210,7 +231,12 @@ describe("first-run administrator registration", () => {
     expect(wrong.status).toBe(403);
     // a forged POST without the token creates nothing
     const forger = new TestBrowser(t.url);
-    const forged = await forger.submit(await forger.go(`${t.url}/admin-register?setup=${setup}`), "/admin-register", { setup: "guess", username: "mallory", email: uniqueEmail("mallory"), password: NEW_PASSWORD });
+    const forged = await forger.submit(await forger.go(`${t.url}/admin-register?setup=${setup}`), "/admin-register", {
+      setup: "guess",
+      username: "mallory",
+      email: uniqueEmail("mallory"),
+      password: NEW_PASSWORD,
+    });
     expect(forged.status).toBe(403);
     expect(await t.app.db.prisma.user.count({ where: { systemRole: { not: null } } })).toBe(0);
 
@@ -218,10 +244,16 @@ describe("first-run administrator registration", () => {
     expect(form.status).toBe(200);
     expect(form.html).toContain("First-run setup");
     const emails = [uniqueEmail("admin-a"), uniqueEmail("admin-b"), uniqueEmail("admin-c")];
-    const results = await Promise.all(emails.map(async (email, i) => {
-      const browser = new TestBrowser(t.url);
-      return browser.submit(await browser.go(`${t.url}/admin-register?setup=${setup}`), "/admin-register", { username: `firstadmin${i}`, email, password: NEW_PASSWORD });
-    }));
+    const results = await Promise.all(
+      emails.map(async (email, i) => {
+        const browser = new TestBrowser(t.url);
+        return browser.submit(await browser.go(`${t.url}/admin-register?setup=${setup}`), "/admin-register", {
+          username: `firstadmin${i}`,
+          email,
+          password: NEW_PASSWORD,
+        });
+      }),
+    );
     const admins = await t.app.db.prisma.user.findMany({ where: { systemRole: { not: null } } });
     expect(admins).toHaveLength(1);
     expect(admins[0]!.systemRole).toBe("super_admin");
@@ -236,7 +268,7 @@ describe("first-run administrator registration", () => {
 
   it("an administrator invitation registers a new account at /admin-register that gets the role once verified", async () => {
     // after the first-run test an administrator exists; they invite someone without an account
-    const admin = (await t.app.db.prisma.user.findFirstOrThrow({ where: { systemRole: "super_admin" } }));
+    const admin = await t.app.db.prisma.user.findFirstOrThrow({ where: { systemRole: "super_admin" } });
     const invitee = uniqueEmail("invited-admin");
     const before = sink.messages.length;
     expect((await t.app.services.invitations.inviteAdmin(admin.id, { email: invitee, systemRole: "super_admin" })).outcome).toBe("sent");
@@ -249,7 +281,11 @@ describe("first-run administrator registration", () => {
     expect(form.status).toBe(200);
     expect(form.html).toContain("You were invited to help run this Gatehouse");
     // the address is the invited one whatever the form says
-    const done = await browser.submit(form, "/admin-register", { username: "invitedadmin", email: uniqueEmail("someone-else"), password: NEW_PASSWORD });
+    const done = await browser.submit(form, "/admin-register", {
+      username: "invitedadmin",
+      email: uniqueEmail("someone-else"),
+      password: NEW_PASSWORD,
+    });
     expect(done.html).toContain("Check your email");
     const created = await t.app.db.prisma.user.findFirstOrThrow({ where: { username: "invitedadmin" } });
     expect(created.email).toBe(invitee);

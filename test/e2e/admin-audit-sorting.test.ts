@@ -17,7 +17,10 @@ describe("sortable audit log", { timeout: 90_000 }, () => {
   const TYPES = ["srt.delta", "srt.alpha", "srt.gamma", "srt.beta"];
   const decode = (s: string) => s.replace(/&amp;/g, "&");
   const ids = (html: string) => [...html.matchAll(/<tr data-event="(\d+)">/g)].map((m) => m[1]!);
-  const nextOf = (html: string) => { const m = /<a class="btn btn-secondary" href="([^"]+)" rel="next">/.exec(html); return m ? decode(m[1]!) : null; };
+  const nextOf = (html: string) => {
+    const m = /<a class="btn btn-secondary" href="([^"]+)" rel="next">/.exec(html);
+    return m ? decode(m[1]!) : null;
+  };
   const marked = (html: string) => [...html.matchAll(/aria-sort="(\w+)"><a href="[^"]*">([^<]+)/g)].map((m) => `${m[2]!.trim()}:${m[1]}`);
 
   /** every event of the filter, page after page, following the page's own "Next page" link */
@@ -46,19 +49,32 @@ describe("sortable audit log", { timeout: 90_000 }, () => {
     const base = Date.parse("2026-11-02T08:00:00Z");
     const actors: (string | null)[] = [zora.id, bea.id, "cli", null, target.id];
     for (let i = 0; i < 120; i++) {
-      await t.app.queries.auditEvents.insert({ type: TYPES[i % 4]!, outcome: i % 7 === 0 ? "failure" : "success", userId: target.id, actorId: actors[i % 5] });
+      await t.app.queries.auditEvents.insert({
+        type: TYPES[i % 4]!,
+        outcome: i % 7 === 0 ? "failure" : "success",
+        userId: target.id,
+        actorId: actors[i % 5],
+      });
     }
     const rows = await t.app.db.prisma.auditEvent.findMany({ where: { type: { startsWith: "srt." } }, orderBy: { id: "asc" } });
-    for (const [i, r] of rows.entries()) await t.app.db.prisma.auditEvent.update({ where: { id: r.id }, data: { createdAt: new Date(base + Math.floor(i / 2) * 60_000) } });
-    const keyOf = (actorId: string | null) => (actorId === zora.id ? "zora" : actorId === bea.id ? bea.email.toLowerCase() : actorId ?? "");
+    for (const [i, r] of rows.entries())
+      await t.app.db.prisma.auditEvent.update({ where: { id: r.id }, data: { createdAt: new Date(base + Math.floor(i / 2) * 60_000) } });
+    const keyOf = (actorId: string | null) =>
+      actorId === zora.id ? "zora" : actorId === bea.id ? bea.email.toLowerCase() : (actorId ?? "");
     events = (await t.app.db.prisma.auditEvent.findMany({ where: { type: { startsWith: "srt." } } })).map((r) => ({
-      id: r.id.toString(), type: r.type, createdAt: r.createdAt, actorless: r.actorId === null || r.actorId === target.id, actorKey: keyOf(r.actorId),
+      id: r.id.toString(),
+      type: r.type,
+      createdAt: r.createdAt,
+      actorless: r.actorId === null || r.actorId === target.id,
+      actorKey: keyOf(r.actorId),
     }));
     expect(events).toHaveLength(120);
     admin = new TestBrowser(t.url);
     await openAccountPage(admin, t.url, "/admin/audit", { identifier: me.email, password: me.password });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const newestFirst = (a: Seeded, b: Seeded) => b.createdAt.getTime() - a.createdAt.getTime() || Number(BigInt(b.id) - BigInt(a.id));
   const order = (cmp: (a: Seeded, b: Seeded) => number) => [...events].sort(cmp).map((e) => e.id);
@@ -82,7 +98,9 @@ describe("sortable audit log", { timeout: 90_000 }, () => {
     const actorAsc = await walk("/admin/audit?type=srt.&sort=actor&dir=asc");
     expect(actorAsc).toEqual(order((a, b) => Number(a.actorless) - Number(b.actorless) || by(a.actorKey, b.actorKey) || newestFirst(a, b)));
     const actorDesc = await walk("/admin/audit?type=srt.&sort=actor&dir=desc");
-    expect(actorDesc).toEqual(order((a, b) => Number(a.actorless) - Number(b.actorless) || by(b.actorKey, a.actorKey) || newestFirst(a, b)));
+    expect(actorDesc).toEqual(
+      order((a, b) => Number(a.actorless) - Number(b.actorless) || by(b.actorKey, a.actorKey) || newestFirst(a, b)),
+    );
     // the rows without an actor of their own come last either way
     const last = new Set(events.filter((e) => e.actorless).map((e) => e.id));
     expect(actorDesc.slice(-last.size).every((id) => last.has(id))).toBe(true);

@@ -25,11 +25,18 @@ describe("admin audit log", { timeout: 120_000 }, () => {
     const page = await openAccountPage(browser, t.url, path, { identifier: user.email, password: user.password });
     return { browser, page };
   };
-  const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  const text = (html: string) =>
+    html
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&");
   /** the ids of the events on a page, in order */
   const ids = (html: string) => [...html.matchAll(/<tr data-event="(\d+)">/g)].map((m) => m[1]!);
   const list = (query: string) => admin.go(`${t.url}/admin/audit?${query}`);
-  const idsOf = async (where: object) => (await t.app.db.prisma.auditEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }] })).map((e) => e.id.toString());
+  const idsOf = async (where: object) =>
+    (await t.app.db.prisma.auditEvent.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }] })).map((e) => e.id.toString());
   const today = () => new Date().toISOString().slice(0, 10);
 
   beforeAll(async () => {
@@ -44,12 +51,20 @@ describe("admin audit log", { timeout: 120_000 }, () => {
     const insert = t.app.queries.auditEvents.insert;
     await insert({ type: "adm.alpha", outcome: "success", userId: anna.id, ip: "203.0.113.5", userAgent: "Firefox", clientId: "notes" });
     await insert({ type: "adm.beta", outcome: "failure", userId: anna.id, data: { teamId: team.id, reason: "x" } });
-    await insert({ type: "adm.alpha", outcome: "failure", userId: ben.id, clientId: "=HYPERLINK(\"http://evil.test\")", userAgent: "@SUM(1+1)" });
+    await insert({
+      type: "adm.alpha",
+      outcome: "failure",
+      userId: ben.id,
+      clientId: '=HYPERLINK("http://evil.test")',
+      userAgent: "@SUM(1+1)",
+    });
     await insert({ type: "adm.gamma", outcome: "success", userId: null, actorId: me.id, data: { note: "-2+3" } });
     const old = await insert({ type: "adm.old", outcome: "success", userId: ben.id });
     await t.app.db.prisma.auditEvent.update({ where: { id: old.id }, data: { createdAt: new Date("2026-01-05T12:00:00Z") } });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("lists events newest first with time, type, outcome, a user link, actor, client, IP and data", async () => {
     const page = await list("type=adm.");
@@ -142,20 +157,33 @@ describe("admin audit log", { timeout: 120_000 }, () => {
     const rows = parse(await res.text(), { bom: true }) as string[][];
     expect(rows[0]).toEqual([...EXPORT_COLUMNS]);
     const body = rows.slice(1);
-    const expected = await t.app.db.prisma.auditEvent.findMany({ where: { type: "adm.alpha" }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
-    expect(body.map((r) => [r[0], r[1], r[2], r[3]])).toEqual(expected.map((e) => [e.createdAt.toISOString(), e.type, e.outcome, e.userId]));
+    const expected = await t.app.db.prisma.auditEvent.findMany({
+      where: { type: "adm.alpha" },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    });
+    expect(body.map((r) => [r[0], r[1], r[2], r[3]])).toEqual(
+      expected.map((e) => [e.createdAt.toISOString(), e.type, e.outcome, e.userId]),
+    );
     const evil = body.find((r) => r[3] === ben.id)!;
-    expect(evil[6]).toBe("'=HYPERLINK(\"http://evil.test\")");
+    expect(evil[6]).toBe('\'=HYPERLINK("http://evil.test")');
     expect(evil[8]).toBe("'@SUM(1+1)");
     expect(evil[4]).toBe(ben.email);
     // the export is audited with the admin, the filter and the row count
     const exported = await t.app.db.prisma.auditEvent.findMany({ where: { type: "audit.exported" }, orderBy: { id: "desc" } });
     expect(exported.length).toBe(before + 1);
-    expect(exported[0]).toMatchObject({ actorId: adminId, outcome: "success", data: { filter: { type: "adm.alpha" }, rows: 2, truncated: false } });
+    expect(exported[0]).toMatchObject({
+      actorId: adminId,
+      outcome: "success",
+      data: { filter: { type: "adm.alpha" }, rows: 2, truncated: false },
+    });
     // a team slug is resolved before exporting, and that is what the record keeps
-    const teamCsv = parse(await (await admin.request(`${t.url}/admin/audit/export.csv?team=${team.slug}`)).text(), { bom: true }) as string[][];
+    const teamCsv = parse(await (await admin.request(`${t.url}/admin/audit/export.csv?team=${team.slug}`)).text(), {
+      bom: true,
+    }) as string[][];
     expect(teamCsv.slice(1).map((r) => r[1])).toEqual(["adm.beta"]);
-    expect((await t.app.db.prisma.auditEvent.findFirst({ where: { type: "audit.exported" }, orderBy: { id: "desc" } }))!.data).toMatchObject({ filter: { teamId: team.id }, rows: 1 });
+    expect(
+      (await t.app.db.prisma.auditEvent.findFirst({ where: { type: "audit.exported" }, orderBy: { id: "desc" } }))!.data,
+    ).toMatchObject({ filter: { teamId: team.id }, rows: 1 });
   });
 
   it("past the export limit: X-Export-Truncated and the page says so", async () => {
@@ -174,7 +202,11 @@ describe("admin audit log", { timeout: 120_000 }, () => {
   it("forbidden: no system role, or a role without audit.read -> 403 on every route, nothing exported", async () => {
     const before = await t.app.db.prisma.auditEvent.count({ where: { type: "audit.exported" } });
     const plain = await t.createUser();
-    const role = await t.app.services.systemRoles.create({ key: `usr${Date.now().toString(36)}`, name: "User reader", permissions: ["gatehouse.admin.users.read"] });
+    const role = await t.app.services.systemRoles.create({
+      key: `usr${Date.now().toString(36)}`,
+      name: "User reader",
+      permissions: ["gatehouse.admin.users.read"],
+    });
     if (role.outcome !== "created") throw new Error(role.outcome);
     const reader = await t.createUser();
     await t.app.services.systemRoles.setUserRole(reader.id, role.role.key);
@@ -182,7 +214,12 @@ describe("admin audit log", { timeout: 120_000 }, () => {
       const { browser, page } = await signedIn(user);
       expect(page.status).toBe(403);
       expect(ids(page.html)).toEqual([]);
-      for (const path of ["/admin/audit?type=adm.", "/admin/audit/export.csv", "/admin/audit/export.csv?type=adm.alpha", "/admin/dashboard"]) {
+      for (const path of [
+        "/admin/audit?type=adm.",
+        "/admin/audit/export.csv",
+        "/admin/audit/export.csv?type=adm.alpha",
+        "/admin/dashboard",
+      ]) {
         const res = await browser.request(`${t.url}${path}`);
         expect(res.status, path).toBe(403);
         expect(await res.text()).not.toContain("adm.alpha");

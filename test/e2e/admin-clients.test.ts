@@ -31,14 +31,25 @@ describe("admin clients pages", () => {
     const form = parseForms(page.html, page.url).find((f) => f.action.includes(action));
     if (!form) throw new Error(`no form ${action} on ${page.url}`);
     const body = new URLSearchParams([...Object.entries(form.fields), ...fields]).toString();
-    return b.go(form.action, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body } });
+    return b.go(form.action, {
+      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body },
+    });
   }
   const clientForm = (name: string, extra: [string, string][] = []): [string, string][] => [
-    ["name", name], ["type", "confidential"], ["redirectUris", `${REDIRECT}\n`], ["postLogoutRedirectUris", ""],
-    ["grantTypes", "authorization_code"], ["grantTypes", "refresh_token"], ["grantTypes", "client_credentials"],
-    ["firstParty", "yes"], ["resources", api], ["backchannelLogoutUri", ""], ["permissionNamespace", ""], ...extra,
+    ["name", name],
+    ["type", "confidential"],
+    ["redirectUris", `${REDIRECT}\n`],
+    ["postLogoutRedirectUris", ""],
+    ["grantTypes", "authorization_code"],
+    ["grantTypes", "refresh_token"],
+    ["grantTypes", "client_credentials"],
+    ["firstParty", "yes"],
+    ["resources", api],
+    ["backchannelLogoutUri", ""],
+    ["permissionNamespace", ""],
+    ...extra,
   ];
-  const events = async (type: string) => (await t.app.db.prisma.auditEvent.findMany({ where: { type } }));
+  const events = async (type: string) => await t.app.db.prisma.auditEvent.findMany({ where: { type } });
   const creds = () => ({ identifier: admin.email, password: admin.password });
 
   async function register(name: string): Promise<{ clientId: string; secret: string; page: Page }> {
@@ -91,13 +102,27 @@ describe("admin clients pages", () => {
     // a scope set elsewhere (the API, the CLI) survives the form, which has no scope field
     const made = (await t.app.services.clients.find(clientId))!;
     await t.app.services.clients.update(clientId, {
-      name: made.name, redirectUris: made.redirectUris, postLogoutRedirectUris: made.postLogoutRedirectUris, grantTypes: made.grantTypes as ["authorization_code"],
-      resources: made.resources, firstParty: made.firstParty, backchannelLogoutUri: made.backchannelLogoutUri, permissionNamespace: made.permissionNamespace, scope: "openid profile email offline_access",
+      name: made.name,
+      redirectUris: made.redirectUris,
+      postLogoutRedirectUris: made.postLogoutRedirectUris,
+      grantTypes: made.grantTypes as ["authorization_code"],
+      resources: made.resources,
+      firstParty: made.firstParty,
+      backchannelLogoutUri: made.backchannelLogoutUri,
+      permissionNamespace: made.permissionNamespace,
+      scope: "openid profile email offline_access",
     });
     const rp = await discover(t.url, clientId, secret);
     const edit = await browser.go(`${t.url}/admin/clients/${clientId}/edit`);
     expect(edit.html).toContain(REDIRECT);
-    const saved = await post(browser, edit, "/edit", clientForm("Edited app 2").filter(([k]) => k !== "redirectUris" && k !== "type").concat([["redirectUris", REDIRECT2]]));
+    const saved = await post(
+      browser,
+      edit,
+      "/edit",
+      clientForm("Edited app 2")
+        .filter(([k]) => k !== "redirectUris" && k !== "type")
+        .concat([["redirectUris", REDIRECT2]]),
+    );
     expect(saved.status).toBe(200);
     expect(saved.html).toContain("Client saved");
     expect(saved.html).toContain("Edited app 2");
@@ -123,7 +148,12 @@ describe("admin clients pages", () => {
     expect(saved.status).toBe(200);
     expect((await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).idTokenSigningAlg).toBe("RS256");
     expect((await browser.go(`${t.url}/admin/clients/${clientId}`)).html).toMatch(/ID token signature<\/dt><dd>RS256/);
-    const refused = await post(browser, await browser.go(`${t.url}/admin/clients/${clientId}/edit`), "/edit", keep.concat([["idTokenSigningAlg", "HS256"]]));
+    const refused = await post(
+      browser,
+      await browser.go(`${t.url}/admin/clients/${clientId}/edit`),
+      "/edit",
+      keep.concat([["idTokenSigningAlg", "HS256"]]),
+    );
     expect(refused.status).toBe(400);
     expect((await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).idTokenSigningAlg).toBe("RS256");
     await post(browser, await browser.go(`${t.url}/admin/clients/${clientId}/edit`), "/edit", keep.concat([["idTokenSigningAlg", ""]]));
@@ -138,7 +168,9 @@ describe("admin clients pages", () => {
     expect(edit.html).toContain('name="offlineAccessWithoutPrompt"');
     expect((await post(browser, edit, "/edit", keep.concat([["offlineAccessWithoutPrompt", "yes"]]))).status).toBe(200);
     expect(await row()).toMatchObject({ firstParty: false, offlineAccessWithoutPrompt: true });
-    expect((await browser.go(`${t.url}/admin/clients/${clientId}`)).html).toMatch(/Offline access<\/dt><dd>asking offline_access is enough/);
+    expect((await browser.go(`${t.url}/admin/clients/${clientId}`)).html).toMatch(
+      /Offline access<\/dt><dd>asking offline_access is enough/,
+    );
     await post(browser, await browser.go(`${t.url}/admin/clients/${clientId}/edit`), "/edit", keep);
     expect((await row()).offlineAccessWithoutPrompt).toBe(false);
     expect((await browser.go(`${t.url}/admin/clients/${clientId}`)).html).toMatch(/Offline access<\/dt><dd>needs prompt=consent/);
@@ -155,7 +187,9 @@ describe("admin clients pages", () => {
     const fresh = /data-client-secret>([^<]+)</.exec(done.html)![1]!;
     expect(fresh).not.toBe(secret);
 
-    await expect(client.clientCredentialsGrant(await discover(t.url, clientId, secret), { resource: api })).rejects.toMatchObject({ error: "invalid_client" });
+    await expect(client.clientCredentialsGrant(await discover(t.url, clientId, secret), { resource: api })).rejects.toMatchObject({
+      error: "invalid_client",
+    });
     expect((await client.clientCredentialsGrant(await discover(t.url, clientId, fresh), { resource: api })).access_token).toBeTruthy();
     expect((await browser.go(`${t.url}/admin/clients/${clientId}`)).html).not.toContain(fresh);
     expect((await events("client.secret_rotated")).find((e) => e.clientId === clientId)).toMatchObject({ actorId: admin.id });
@@ -189,13 +223,19 @@ describe("admin clients pages", () => {
 
   it("registers a public client without a secret; it has nothing to rotate", async () => {
     const form = await browser.go(`${t.url}/admin/clients/new`);
-    const fields = clientForm("Phone app").filter(([k, v]) => k !== "type" && v !== "client_credentials" && k !== "resources").concat([["type", "public"]]);
+    const fields = clientForm("Phone app")
+      .filter(([k, v]) => k !== "type" && v !== "client_credentials" && k !== "resources")
+      .concat([["type", "public"]]);
     const page = await post(browser, form, "/admin/clients/new", fields);
     expect(page.status).toBe(200);
     expect(page.html).not.toContain("data-client-secret");
     expect(page.html).toContain("A public client has no secret");
     const clientId = /data-client-id>([^<]+)</.exec(page.html)![1]!;
-    expect(await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).toMatchObject({ type: "public", secretHash: null, tokenEndpointAuthMethod: "none" });
+    expect(await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).toMatchObject({
+      type: "public",
+      secretHash: null,
+      tokenEndpointAuthMethod: "none",
+    });
     const detail = await browser.go(`${t.url}/admin/clients/${clientId}`);
     expect(detail.html).not.toContain("/rotate-secret");
     expect((await browser.go(`${t.url}/admin/clients/${clientId}/rotate-secret`)).status).toBe(400);
@@ -208,10 +248,28 @@ describe("admin clients pages", () => {
     const form = await browser.go(`${t.url}/admin/clients/new`);
     const cases: { fields: [string, string][]; field: string }[] = [
       { fields: clientForm("", []), field: "name" },
-      { fields: clientForm("Bad URI").filter(([k]) => k !== "redirectUris").concat([["redirectUris", "not a url"]]), field: "redirectUris" },
-      { fields: clientForm("Public CC").filter(([k]) => k !== "type").concat([["type", "public"]]), field: "grantTypes" },
-      { fields: clientForm("Bad resource").filter(([k]) => k !== "resources").concat([["resources", "https://elsewhere.example/api"]]), field: "resources" },
-      { fields: clientForm("Bad ns", [["permissionNamespace", "gatehouse.x"]]).filter(([k, v]) => k !== "permissionNamespace" || v), field: "permissionNamespace" },
+      {
+        fields: clientForm("Bad URI")
+          .filter(([k]) => k !== "redirectUris")
+          .concat([["redirectUris", "not a url"]]),
+        field: "redirectUris",
+      },
+      {
+        fields: clientForm("Public CC")
+          .filter(([k]) => k !== "type")
+          .concat([["type", "public"]]),
+        field: "grantTypes",
+      },
+      {
+        fields: clientForm("Bad resource")
+          .filter(([k]) => k !== "resources")
+          .concat([["resources", "https://elsewhere.example/api"]]),
+        field: "resources",
+      },
+      {
+        fields: clientForm("Bad ns", [["permissionNamespace", "gatehouse.x"]]).filter(([k, v]) => k !== "permissionNamespace" || v),
+        field: "permissionNamespace",
+      },
     ];
     for (const c of cases) {
       const page = await post(browser, form, "/admin/clients/new", c.fields);
@@ -224,25 +282,49 @@ describe("admin clients pages", () => {
 
   it("forbids every route, GET and POST, without the permission, and refuses a POST without a CSRF token", async () => {
     const { clientId } = await register("Guarded app");
-    const role = await t.app.services.systemRoles.create({ key: `ua${Date.now().toString(36)}`, name: "User admin", permissions: ["gatehouse.admin.users.*"] });
+    const role = await t.app.services.systemRoles.create({
+      key: `ua${Date.now().toString(36)}`,
+      name: "User admin",
+      permissions: ["gatehouse.admin.users.*"],
+    });
     if (role.outcome !== "created") throw new Error(role.outcome);
     const noRole = await t.createUser();
     const wrongRole = await t.createUser();
     await t.app.services.systemRoles.setUserRole(wrongRole.id, role.role.key);
-    const gets = ["/admin/clients", "/admin/clients/new", `/admin/clients/${clientId}`, `/admin/clients/${clientId}/edit`, `/admin/clients/${clientId}/rotate-secret`, `/admin/clients/${clientId}/delete`];
-    const posts = ["/admin/clients/new", `/admin/clients/${clientId}/edit`, `/admin/clients/${clientId}/rotate-secret`, `/admin/clients/${clientId}/delete`];
+    const gets = [
+      "/admin/clients",
+      "/admin/clients/new",
+      `/admin/clients/${clientId}`,
+      `/admin/clients/${clientId}/edit`,
+      `/admin/clients/${clientId}/rotate-secret`,
+      `/admin/clients/${clientId}/delete`,
+    ];
+    const posts = [
+      "/admin/clients/new",
+      `/admin/clients/${clientId}/edit`,
+      `/admin/clients/${clientId}/rotate-secret`,
+      `/admin/clients/${clientId}/delete`,
+    ];
     const before = await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } });
     for (const user of [noRole, wrongRole]) {
       const { browser: b } = await signedIn(user, "/account");
       for (const path of gets) expect((await b.request(`${t.url}${path}`)).status, path).toBe(403);
       for (const path of posts) {
-        const res = await b.request(`${t.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams(clientForm("Hacked")).toString() });
+        const res = await b.request(`${t.url}${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: new URLSearchParams(clientForm("Hacked")).toString(),
+        });
         expect(res.status, path).toBe(403);
         expect(await res.text()).toContain("does not have access");
       }
     }
     for (const path of posts) {
-      const res = await browser.request(`${t.url}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams(clientForm("Hacked")).toString() });
+      const res = await browser.request(`${t.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+        body: new URLSearchParams(clientForm("Hacked")).toString(),
+      });
       expect(res.status, path).toBe(403);
     }
     expect(await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } })).toEqual(before);

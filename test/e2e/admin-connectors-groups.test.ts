@@ -16,15 +16,22 @@ describe("admin sign-in provider form: the groups claim", () => {
     const form = parseForms(page.html, page.url).find((f) => f.action.includes(action));
     if (!form) throw new Error(`no form ${action} on ${page.url}:\n${page.html.slice(0, 1500)}`);
     const body = new URLSearchParams({ ...form.fields, ...fields }).toString();
-    return browser.go(form.action, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body } });
+    return browser.go(form.action, {
+      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body },
+    });
   }
   /** what a browser sends besides the hidden fields: the text inputs' values and the checked boxes */
-  const shownFields = (page: Page) => Object.fromEntries([...page.html.matchAll(/<input\b[^>]*>/g)].flatMap(([input]) => {
-    const attr = (n: string) => new RegExp(`\\b${n}="([^"]*)"`).exec(input)?.[1];
-    const [name, type] = [attr("name"), attr("type")];
-    if (!name || (type !== "text" && !(type === "checkbox" && / checked/.test(input)))) return [];
-    return [[name, (attr("value") ?? "").replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&")]];
-  }));
+  const shownFields = (page: Page) =>
+    Object.fromEntries(
+      [...page.html.matchAll(/<input\b[^>]*>/g)].flatMap(([input]) => {
+        const attr = (n: string) => new RegExp(`\\b${n}="([^"]*)"`).exec(input)?.[1];
+        const [name, type] = [attr("name"), attr("type")];
+        if (!name || (type !== "text" && !(type === "checkbox" && / checked/.test(input)))) return [];
+        return [
+          [name, (attr("value") ?? "").replaceAll("&quot;", '"').replaceAll("&lt;", "<").replaceAll("&gt;", ">").replaceAll("&amp;", "&")],
+        ];
+      }),
+    );
   const editWith = async (id: string, fields: Record<string, string>) => {
     const edit = await browser.go(`${t.url}/admin/connectors/${id}/edit`);
     return post(edit, "/edit", { ...shownFields(edit), ...fields });
@@ -38,12 +45,20 @@ describe("admin sign-in provider form: the groups claim", () => {
     browser = new TestBrowser(t.url);
     await openAccountPage(browser, t.url, "/admin/connectors", { identifier: admin.email, password: admin.password });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("sets, shows, changes and clears the groups claim; the preset's and the hidden claims stay", async () => {
     const form = await browser.go(`${t.url}/admin/connectors/new`);
     expect(form.html).toMatch(/<label for="claimGroups">Groups claim \(SAML: attribute\)/);
-    const added = await post(form, "/admin/connectors/new", { preset: "github", slug: "gh-groups", clientId: "Iv1.groups", clientSecret: "groups-secret-1", claimGroups: "teams" });
+    const added = await post(form, "/admin/connectors/new", {
+      preset: "github",
+      slug: "gh-groups",
+      clientId: "Iv1.groups",
+      clientSecret: "groups-secret-1",
+      claimGroups: "teams",
+    });
     expect(added.status).toBe(200);
     expect(await mappingOf("gh-groups")).toEqual({ subject: "id", email: "email", name: "name", username: "login", groups: "teams" });
 
@@ -60,7 +75,9 @@ describe("admin sign-in provider form: the groups claim", () => {
 
     expect((await editWith(id, { claimGroups: "" })).status).toBe(200);
     expect(await mappingOf("gh-groups")).toEqual({ subject: "id", email: "email", name: "name", username: "login" });
-    const updates = await t.app.db.prisma.auditEvent.count({ where: { type: "connector.updated", data: { path: ["changed"], array_contains: ["claimsMapping"] } } });
+    const updates = await t.app.db.prisma.auditEvent.count({
+      where: { type: "connector.updated", data: { path: ["changed"], array_contains: ["claimsMapping"] } },
+    });
     expect(updates).toBe(2);
   });
 

@@ -21,12 +21,19 @@ describe("private_key_jwt connectors on the admin pages and in the CLI", () => {
     const form = parseForms(page.html, page.url).find((f) => f.action.includes(action));
     if (!form) throw new Error(`no form ${action} on ${page.url}:\n${page.html.slice(0, 1500)}`);
     const body = new URLSearchParams({ ...form.fields, ...fields }).toString();
-    return browser.go(form.action, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body } });
+    return browser.go(form.action, {
+      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body },
+    });
   }
   async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     const env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
     };
     try {
       const { stdout, stderr } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
@@ -43,7 +50,9 @@ describe("private_key_jwt connectors on the admin pages and in the CLI", () => {
     browser = new TestBrowser(t.url);
     await openAccountPage(browser, t.url, "/admin/connectors", { identifier: admin.email, password: admin.password });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("the admin page makes a private_key_jwt connector without a secret and shows its JWKS URL and keys", async () => {
     const form = await browser.go(`${t.url}/admin/connectors/new`);
@@ -73,7 +82,7 @@ describe("private_key_jwt connectors on the admin pages and in the CLI", () => {
     const rotated = await post(edit, `/admin/connectors/${row.id}/rotate-key`, {});
     expect(rotated.status).toBe(200);
     expect(rotated.html).toContain("has a new signing key");
-    const jwks = await (await fetch(jwksUri)).json() as { keys: { kid: string }[] };
+    const jwks = (await (await fetch(jwksUri)).json()) as { keys: { kid: string }[] };
     expect(jwks.keys).toHaveLength(2);
     expect(jwks.keys[1]!.kid).toBe(kid.kid);
     // saving the form again (no secret) keeps private_key_jwt and both keys
@@ -85,7 +94,23 @@ describe("private_key_jwt connectors on the admin pages and in the CLI", () => {
   });
 
   it("the CLI creates one without a secret, prints the JWKS URL, rotates and removes keys", async () => {
-    const made = await gatehouse("connectors", "create", "--slug", "cli-corp", "--name", "CLI Corp", "--kind", "oidc", "--issuer", "https://idp.cli.test", "--client-id", "c", "--token-auth-method", "private_key_jwt", "--json");
+    const made = await gatehouse(
+      "connectors",
+      "create",
+      "--slug",
+      "cli-corp",
+      "--name",
+      "CLI Corp",
+      "--kind",
+      "oidc",
+      "--issuer",
+      "https://idp.cli.test",
+      "--client-id",
+      "c",
+      "--token-auth-method",
+      "private_key_jwt",
+      "--json",
+    );
     expect(made.code).toBe(0);
     const created = JSON.parse(made.stdout) as { id: string; jwksUri: string; tokenAuthMethod: string; signingKeys: unknown[] };
     expect(created).toMatchObject({ tokenAuthMethod: "private_key_jwt", jwksUri: `${t.url}/federation/cli-corp/jwks` });
@@ -99,11 +124,27 @@ describe("private_key_jwt connectors on the admin pages and in the CLI", () => {
     // the new key does not sign yet: nothing is older than the signing key, both stay
     expect((await gatehouse("connectors", "remove-old-keys", created.id)).code).toBe(0);
     expect((await t.app.services.connectors.find(created.id))!.clientKeys).toHaveLength(2);
-    const plain = await gatehouse("connectors", "create", "--slug", "cli-plain", "--name", "Plain", "--kind", "oidc", "--issuer", "https://idp.cli.test", "--client-id", "c");
+    const plain = await gatehouse(
+      "connectors",
+      "create",
+      "--slug",
+      "cli-plain",
+      "--name",
+      "Plain",
+      "--kind",
+      "oidc",
+      "--issuer",
+      "https://idp.cli.test",
+      "--client-id",
+      "c",
+    );
     expect(plain.code).not.toBe(0);
     expect(plain.stderr).toContain("clientSecret");
     // a connector with a client secret has no keys to rotate
-    const secretOne = await t.app.services.connectors.create({ slug: "cli-secret", name: "Secret", kind: "oidc", issuer: "https://idp.cli.test", clientId: "c", clientSecret: "s3cret" }, { actorId: "cli", via: "cli" });
+    const secretOne = await t.app.services.connectors.create(
+      { slug: "cli-secret", name: "Secret", kind: "oidc", issuer: "https://idp.cli.test", clientId: "c", clientSecret: "s3cret" },
+      { actorId: "cli", via: "cli" },
+    );
     if (secretOne.outcome !== "created") throw new Error(secretOne.outcome);
     const noKeys = await gatehouse("connectors", "rotate-key", secretOne.connector.id);
     expect(noKeys.code).not.toBe(0);

@@ -16,7 +16,9 @@ describe("admin sign-in provider pages", () => {
     const form = parseForms(page.html, page.url).find((f) => f.action.includes(action));
     if (!form) throw new Error(`no form ${action} on ${page.url}:\n${page.html.slice(0, 1500)}`);
     const body = new URLSearchParams({ ...form.fields, ...fields }).toString();
-    return b.go(form.action, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body } });
+    return b.go(form.action, {
+      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body },
+    });
   }
   beforeAll(async () => {
     t = await startTestApp();
@@ -25,12 +27,19 @@ describe("admin sign-in provider pages", () => {
     browser = new TestBrowser(t.url);
     await openAccountPage(browser, t.url, "/admin/connectors", { identifier: admin.email, password: admin.password });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("adds GitHub from its preset; the secret is never shown back; edit keeps it; disable and delete", async () => {
     const form = await browser.go(`${t.url}/admin/connectors/new`);
     expect(form.status).toBe(200);
-    const added = await post(browser, form, "/admin/connectors/new", { preset: "github", slug: "github", clientId: "Iv1.page", clientSecret: "page-secret-123" });
+    const added = await post(browser, form, "/admin/connectors/new", {
+      preset: "github",
+      slug: "github",
+      clientId: "Iv1.page",
+      clientSecret: "page-secret-123",
+    });
     expect(added.status).toBe(200);
     expect(added.html).toContain(`${t.url}/federation/github/callback`);
     const row = await t.app.db.prisma.upstreamConnector.findUniqueOrThrow({ where: { slug: "github" } });
@@ -52,26 +61,59 @@ describe("admin sign-in provider pages", () => {
     const deleted = await post(browser, confirm, `/admin/connectors/${row.id}/delete`, {});
     expect(deleted.status).toBe(200);
     expect(await t.app.services.connectors.find(row.id)).toBeNull();
-    const types = (await t.app.db.prisma.auditEvent.findMany({ where: { actorId: admin.id, type: { startsWith: "connector." } }, orderBy: { id: "asc" } })).map((e) => [e.type, (e.data as { via: string }).via]);
-    expect(types).toEqual([["connector.created", "admin_page"], ["connector.updated", "admin_page"], ["connector.disabled", "admin_page"], ["connector.deleted", "admin_page"]]);
+    const types = (
+      await t.app.db.prisma.auditEvent.findMany({
+        where: { actorId: admin.id, type: { startsWith: "connector." } },
+        orderBy: { id: "asc" },
+      })
+    ).map((e) => [e.type, (e.data as { via: string }).via]);
+    expect(types).toEqual([
+      ["connector.created", "admin_page"],
+      ["connector.updated", "admin_page"],
+      ["connector.disabled", "admin_page"],
+      ["connector.deleted", "admin_page"],
+    ]);
   });
 
   it("bad input re-renders the form with the field's message (400) and stores nothing; no CSRF token is refused", async () => {
     const form = await browser.go(`${t.url}/admin/connectors/new`);
-    const bad = await post(browser, form, "/admin/connectors/new", { preset: "", kind: "oidc", slug: "corp", name: "Corp", issuer: "http://idp.example.test", clientId: "x", clientSecret: "y" });
+    const bad = await post(browser, form, "/admin/connectors/new", {
+      preset: "",
+      kind: "oidc",
+      slug: "corp",
+      name: "Corp",
+      issuer: "http://idp.example.test",
+      clientId: "x",
+      clientSecret: "y",
+    });
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("must be an https URL");
-    const noIssuer = await post(browser, form, "/admin/connectors/new", { preset: "microsoft", slug: "entra", clientId: "x", clientSecret: "y" });
+    const noIssuer = await post(browser, form, "/admin/connectors/new", {
+      preset: "microsoft",
+      slug: "entra",
+      clientId: "x",
+      clientSecret: "y",
+    });
     expect(noIssuer.status).toBe(400);
     expect(noIssuer.html).toContain("needs its issuer");
-    const forged = await browser.go(`${t.url}/admin/connectors/new`, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: "preset=google&slug=g&clientId=x&clientSecret=y" } });
+    const forged = await browser.go(`${t.url}/admin/connectors/new`, {
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+        body: "preset=google&slug=g&clientId=x&clientSecret=y",
+      },
+    });
     expect(forged.status).toBe(403);
     expect(await t.app.db.prisma.upstreamConnector.count({ where: { slug: { in: ["corp", "entra", "g"] } } })).toBe(0);
   });
 
   it("a user whose role lacks the permission gets 403", async () => {
     const user = await t.createUser();
-    const made = await t.app.services.systemRoles.create({ key: `clients_only_${Date.now().toString(36)}`, name: "Clients only", permissions: ["gatehouse.admin.clients.manage"] });
+    const made = await t.app.services.systemRoles.create({
+      key: `clients_only_${Date.now().toString(36)}`,
+      name: "Clients only",
+      permissions: ["gatehouse.admin.clients.manage"],
+    });
     if (made.outcome !== "created") throw new Error("role");
     await t.app.services.systemRoles.setUserRole(user.id, made.role.key);
     const b = new TestBrowser(t.url);

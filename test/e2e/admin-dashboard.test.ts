@@ -50,7 +50,13 @@ describe("admin dashboard", () => {
     const page = await openAccountPage(browser, t.url, path, { identifier: user.email, password: user.password });
     return { browser, page };
   };
-  const text = (html: string) => html.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+  const text = (html: string) =>
+    html
+      .replace(/<[^>]+>/g, " ")
+      .replace(/\s+/g, " ")
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, "&");
   const rateOf = (html: string, key: string) => new RegExp(`data-rate="${key}">([^<]*)<`).exec(html)?.[1];
   const countOf = (html: string, key: string) => Number(new RegExp(`data-count="${key}">(\\d+)<`).exec(html)?.[1]);
 
@@ -58,7 +64,9 @@ describe("admin dashboard", () => {
     t = await startTestApp();
     const user = await t.createUser();
     const ev = (type: string, when: string, data: Record<string, string> = {}) =>
-      t.app.db.prisma.auditEvent.create({ data: { type, outcome: type.includes("fail") ? "failure" : "success", userId: user.id, createdAt: iso(when), data } });
+      t.app.db.prisma.auditEvent.create({
+        data: { type, outcome: type.includes("fail") ? "failure" : "success", userId: user.id, createdAt: iso(when), data },
+      });
     await ev("login.succeeded", "2026-10-10T00:00:00Z", { device: "code" });
     await ev("login.succeeded", "2026-10-10T01:10:00Z", { device: "code" });
     await ev("login.succeeded", "2026-10-10T01:50:00Z", { device: "trusted" });
@@ -67,19 +75,30 @@ describe("admin dashboard", () => {
     await ev("login.succeeded", "2026-10-10T03:30:00Z", { device: "off" });
     await ev("login.failed", "2026-10-10T23:59:59Z");
     await ev("login.succeeded", "2026-10-11T00:00:00Z", { device: "code" }); // next day: out
-    for (const when of ["01:00", "01:40", "03:20", "05:00"]) await ev("login.risk_evaluated", `2026-10-10T${when}:00Z`, { decision: "allow" });
+    for (const when of ["01:00", "01:40", "03:20", "05:00"])
+      await ev("login.risk_evaluated", `2026-10-10T${when}:00Z`, { decision: "allow" });
     await ev("login.held", "2026-10-10T05:00:01Z");
     await ev("password_reset.requested", "2026-10-10T07:00:00Z");
-    const session = (start: string, expires: string, ended: string | null) => t.app.db.prisma.userSession.create({
-      data: { id: randomUUID(), userId: user.id, startedAt: iso(start), lastActiveAt: iso(start), expiresAt: iso(expires), endedAt: ended ? iso(ended) : null },
-    });
+    const session = (start: string, expires: string, ended: string | null) =>
+      t.app.db.prisma.userSession.create({
+        data: {
+          id: randomUUID(),
+          userId: user.id,
+          startedAt: iso(start),
+          lastActiveAt: iso(start),
+          expiresAt: iso(expires),
+          endedAt: ended ? iso(ended) : null,
+        },
+      });
     await session("2026-10-10T01:00:00Z", "2026-10-11T01:00:00Z", "2026-10-10T01:30:00Z"); // 30 min
     await session("2026-10-10T02:00:00Z", "2026-10-10T03:30:00Z", null); // expired: 90 min
     const me = await t.createUser();
     await t.app.services.systemRoles.setUserRole(me.id, "super_admin");
     admin = (await signedIn(me)).browser;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("shows the counts, the rates and the average session for a day of known events", async () => {
     const page = await admin.go(`${t.url}${DAY}`);
@@ -108,12 +127,16 @@ describe("admin dashboard", () => {
     const [top] = elements;
     expect(top!.attrs).toMatchObject({ role: "img", viewBox: "0 0 640 240", "aria-labelledby": "logins-chart-title logins-chart-desc" });
     expect(svg).toContain('<title id="logins-chart-title">Sign-ins per hour</title>');
-    expect(svg).toMatch(/<desc id="logins-chart-desc">Sign-ins per hour from 2026-10-10 00:00 UTC to 2026-10-11 00:00 UTC: 4 succeeded and 3 failed in 24 hours/);
+    expect(svg).toMatch(
+      /<desc id="logins-chart-desc">Sign-ins per hour from 2026-10-10 00:00 UTC to 2026-10-11 00:00 UTC: 4 succeeded and 3 failed in 24 hours/,
+    );
     const bars = elements.filter((e) => e.name === "rect");
     expect(bars.map((b) => b.attrs["aria-label"])).toEqual([
       "2026-10-10T00:00:00.000Z: 1 succeeded",
-      "2026-10-10T01:00:00.000Z: 2 succeeded", "2026-10-10T01:00:00.000Z: 1 failed",
-      "2026-10-10T03:00:00.000Z: 1 succeeded", "2026-10-10T03:00:00.000Z: 1 failed",
+      "2026-10-10T01:00:00.000Z: 2 succeeded",
+      "2026-10-10T01:00:00.000Z: 1 failed",
+      "2026-10-10T03:00:00.000Z: 1 succeeded",
+      "2026-10-10T03:00:00.000Z: 1 failed",
       "2026-10-10T23:00:00.000Z: 1 failed",
     ]);
     // heights proportional to the counts: the 01:00 bucket's succeeded bar is twice its failed one
@@ -122,10 +145,17 @@ describe("admin dashboard", () => {
     expect(h(0)).toBeCloseTo(h(2), 1);
     // the table: 24 hour rows with the same numbers
     const table = /<table class="admin-table" data-series>[\s\S]*?<\/table>/.exec(page.html)![0];
-    const rows = [...table.matchAll(/<tr><th scope="row">([^<]+)<\/th><td>(\d+)<\/td><td>(\d+)<\/td><\/tr>/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
+    const rows = [...table.matchAll(/<tr><th scope="row">([^<]+)<\/th><td>(\d+)<\/td><td>(\d+)<\/td><\/tr>/g)].map((m) => [
+      m[1],
+      Number(m[2]),
+      Number(m[3]),
+    ]);
     expect(rows).toHaveLength(24);
     expect(rows.filter((r) => r[1] || r[2])).toEqual([
-      ["2026-10-10 00:00 UTC", 1, 0], ["2026-10-10 01:00 UTC", 2, 1], ["2026-10-10 03:00 UTC", 1, 1], ["2026-10-10 23:00 UTC", 0, 1],
+      ["2026-10-10 00:00 UTC", 1, 0],
+      ["2026-10-10 01:00 UTC", 2, 1],
+      ["2026-10-10 03:00 UTC", 1, 1],
+      ["2026-10-10 23:00 UTC", 0, 1],
     ]);
   });
 
@@ -162,7 +192,11 @@ describe("admin dashboard", () => {
     const { page } = await signedIn(plain);
     expect(page.status).toBe(403);
     expect(page.html).not.toContain("admin-chart-svg");
-    const role = await t.app.services.systemRoles.create({ key: `usr${Date.now().toString(36)}`, name: "User reader", permissions: ["gatehouse.admin.users.read"] });
+    const role = await t.app.services.systemRoles.create({
+      key: `usr${Date.now().toString(36)}`,
+      name: "User reader",
+      permissions: ["gatehouse.admin.users.read"],
+    });
     if (role.outcome !== "created") throw new Error(role.outcome);
     const reader = await t.createUser();
     await t.app.services.systemRoles.setUserRole(reader.id, role.role.key);

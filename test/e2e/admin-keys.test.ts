@@ -24,8 +24,18 @@ describe("admin signing keys page", () => {
   };
   const jwks = async () => (await (await fetch(`${t.url}/jwks`)).json()) as JSONWebKeySet;
   // the ES256 keys' states (access tokens and default ID tokens); the RS256 keys are listed and rotate with them
-  const rows = (html: string) => [...html.matchAll(/<tr data-kid="([^"]+)">\s*<td><code>[^<]*<\/code><\/td>\s*<td>(\w+)<\/td>\s*<td><span class="badge admin-key-(\w+)">/g)].map((m) => ({ kid: m[1]!, alg: m[2]!, state: m[3]! }));
-  const states = (html: string) => Object.fromEntries(rows(html).filter((r) => r.alg === "ES256").map((r) => [r.kid, r.state]));
+  const rows = (html: string) =>
+    [
+      ...html.matchAll(
+        /<tr data-kid="([^"]+)">\s*<td><code>[^<]*<\/code><\/td>\s*<td>(\w+)<\/td>\s*<td><span class="badge admin-key-(\w+)">/g,
+      ),
+    ].map((m) => ({ kid: m[1]!, alg: m[2]!, state: m[3]! }));
+  const states = (html: string) =>
+    Object.fromEntries(
+      rows(html)
+        .filter((r) => r.alg === "ES256")
+        .map((r) => [r.kid, r.state]),
+    );
   const token = async () => (await client.clientCredentialsGrant(rp, { resource: api })).access_token;
 
   beforeAll(async () => {
@@ -34,7 +44,12 @@ describe("admin signing keys page", () => {
     admin = await t.createUser();
     await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
     browser = await signedIn(admin);
-    const { clientId, clientSecret } = await t.createClient({ name: "Keys RP", type: "confidential", grantTypes: ["client_credentials"], resources: [api] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Keys RP",
+      type: "confidential",
+      grantTypes: ["client_credentials"],
+      resources: [api],
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
   afterAll(async () => {
@@ -48,7 +63,11 @@ describe("admin signing keys page", () => {
     const current = Object.keys(before).find((k) => before[k] === "current")!;
     const next = Object.keys(before).find((k) => before[k] === "next")!;
     expect(current && next).toBeTruthy();
-    expect(rows(list.html).map((r) => r.alg).sort()).toEqual(["ES256", "ES256", "RS256", "RS256"]);
+    expect(
+      rows(list.html)
+        .map((r) => r.alg)
+        .sort(),
+    ).toEqual(["ES256", "ES256", "RS256", "RS256"]);
 
     const oldToken = await token();
     expect(decodeProtectedHeader(oldToken).kid).toBe(current);
@@ -67,8 +86,18 @@ describe("admin signing keys page", () => {
     expect(before[fresh]).toBeUndefined();
 
     const set = await jwks();
-    expect(set.keys.filter((k) => k.alg === "ES256").map((k) => k.kid).sort()).toEqual([current, next, fresh].sort());
-    expect(rows(done.html).filter((r) => r.alg === "RS256").map((r) => r.state).sort()).toEqual(["current", "next", "previous"]);
+    expect(
+      set.keys
+        .filter((k) => k.alg === "ES256")
+        .map((k) => k.kid)
+        .sort(),
+    ).toEqual([current, next, fresh].sort());
+    expect(
+      rows(done.html)
+        .filter((r) => r.alg === "RS256")
+        .map((r) => r.state)
+        .sort(),
+    ).toEqual(["current", "next", "previous"]);
     const newToken = await token();
     expect(decodeProtectedHeader(newToken).kid).toBe(next);
     const keySet = createLocalJWKSet(set);
@@ -81,14 +110,27 @@ describe("admin signing keys page", () => {
   });
 
   it("forbids the screen without the permission (GET and POST) and refuses a POST without a CSRF token", async () => {
-    const role = await t.app.services.systemRoles.create({ key: `cm${Date.now().toString(36)}`, name: "Client admin", permissions: ["gatehouse.admin.clients.manage"] });
+    const role = await t.app.services.systemRoles.create({
+      key: `cm${Date.now().toString(36)}`,
+      name: "Client admin",
+      permissions: ["gatehouse.admin.clients.manage"],
+    });
     if (role.outcome !== "created") throw new Error(role.outcome);
     const noRole = await t.createUser();
     const wrongRole = await t.createUser();
     await t.app.services.systemRoles.setUserRole(wrongRole.id, role.role.key);
-    const fingerprint = async () => (await t.app.services.keys.list()).map((k) => `${k.id}:${k.state}`).sort().join(",");
+    const fingerprint = async () =>
+      (await t.app.services.keys.list())
+        .map((k) => `${k.id}:${k.state}`)
+        .sort()
+        .join(",");
     const before = await fingerprint();
-    const postRotate = (b: TestBrowser) => b.request(`${t.url}/admin/keys/rotate`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: "" });
+    const postRotate = (b: TestBrowser) =>
+      b.request(`${t.url}/admin/keys/rotate`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+        body: "",
+      });
     for (const user of [noRole, wrongRole]) {
       const b = await signedIn(user, "/account");
       expect((await b.request(`${t.url}/admin/keys`)).status).toBe(403);

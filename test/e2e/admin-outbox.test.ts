@@ -49,7 +49,9 @@ describe("outbox for administrators: the admin page and the CLI", () => {
     throw new Error("no dead letter");
   }
   const audited = async (type: string, outboxId: string) =>
-    (await t.app.queries.auditEvents.listByType(type, 100)).filter((e) => (e.data as { outboxId?: string }).outboxId === outboxId).map((e) => [e.actorId, (e.data as { via: string }).via]);
+    (await t.app.queries.auditEvents.listByType(type, 100))
+      .filter((e) => (e.data as { outboxId?: string }).outboxId === outboxId)
+      .map((e) => [e.actorId, (e.data as { via: string }).via]);
 
   it("lists a dead letter, retries it (sent once) and discards another after a confirmation", async () => {
     const first = await deadLetter();
@@ -87,15 +89,25 @@ describe("outbox for administrators: the admin page and the CLI", () => {
     const denied = await openAccountPage(browser, t.url, "/admin/outbox", { identifier: plain.email, password: plain.password });
     expect(denied.status).toBe(403);
     const { id } = await deadLetter();
-    const forged = await admin.request(`${t.url}/admin/outbox/${id}/retry`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: "" });
+    const forged = await admin.request(`${t.url}/admin/outbox/${id}/retry`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+      body: "",
+    });
     expect(forged.status).toBe(403);
     expect(await t.app.queries.outbox.find(id)).toMatchObject({ status: "dead" });
   });
 
   it("gatehouse outbox list / retry / discard", async () => {
     const env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url, SMTP_URL: sink.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
+      SMTP_URL: sink.url,
     };
     const gatehouse = async (...args: string[]) => {
       try {
@@ -108,7 +120,9 @@ describe("outbox for administrators: the admin page and the CLI", () => {
     const dead = await deadLetter();
     const listed = await gatehouse("list", "--status", "dead");
     expect(listed.code).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`^${dead.id}\\s+dead\\s+email\\s+password-reset\\s+${dead.email.replace(/[.]/g, "\\.")}\\s+2\\s`, "m"));
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${dead.id}\\s+dead\\s+email\\s+password-reset\\s+${dead.email.replace(/[.]/g, "\\.")}\\s+2\\s`, "m"),
+    );
     expect(listed.stdout).not.toContain("token=");
 
     sink.refuse(false);
@@ -117,7 +131,13 @@ describe("outbox for administrators: the admin page and the CLI", () => {
     await sink.waitFor((m) => m.to.includes(dead.email));
     expect(await audited("outbox.retried", dead.id)).toEqual([["cli", "cli"]]);
 
-    expect(await gatehouse("retry")).toMatchObject({ code: 2, stderr: expect.stringContaining("give either a dead letter's id or --all-dead") });
-    expect(await gatehouse("discard", "7d1f3a52-0000-4000-8000-000000000000")).toMatchObject({ code: 2, stderr: expect.stringContaining("no outbox message") });
+    expect(await gatehouse("retry")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("give either a dead letter's id or --all-dead"),
+    });
+    expect(await gatehouse("discard", "7d1f3a52-0000-4000-8000-000000000000")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("no outbox message"),
+    });
   }, 60_000);
 });

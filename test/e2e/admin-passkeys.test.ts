@@ -31,10 +31,22 @@ describe("admin: a user's passkeys", { timeout: 60_000 }, () => {
   /** a user with a stored passkey (the row as registration writes it; the protocol is tested in passkeys-protocol) */
   async function userWithPasskey(name = "Blue key") {
     const user = await a.t.createUser();
-    const row = await a.t.app.queries.passkeys.create({
-      userId: user.id, credentialId: randomBytes(16).toString("base64url"), publicKey: randomBytes(77), counter: 0n, transports: ["usb"],
-      deviceType: "singleDevice", backedUp: false, attachment: "cross-platform", aaguid: "00000000-0000-0000-0000-000000000000", name,
-    }, new Date(), (r) => ({ type: "passkey.added", outcome: "success", userId: user.id, data: { passkeyId: r.id } }));
+    const row = await a.t.app.queries.passkeys.create(
+      {
+        userId: user.id,
+        credentialId: randomBytes(16).toString("base64url"),
+        publicKey: randomBytes(77),
+        counter: 0n,
+        transports: ["usb"],
+        deviceType: "singleDevice",
+        backedUp: false,
+        attachment: "cross-platform",
+        aaguid: "00000000-0000-0000-0000-000000000000",
+        name,
+      },
+      new Date(),
+      (r) => ({ type: "passkey.added", outcome: "success", userId: user.id, data: { passkeyId: r.id } }),
+    );
     return { user, row };
   }
 
@@ -43,7 +55,9 @@ describe("admin: a user's passkeys", { timeout: 60_000 }, () => {
     const { user, row } = await userWithPasskey();
     const list = await a.call("GET", `/api/v1/users/${user.id}/passkeys`, admin.token);
     expect(list.status).toBe(200);
-    expect(list.body.passkeys).toEqual([expect.objectContaining({ id: row.id, name: "Blue key", kind: "hwk", transports: ["usb"], lastUsedAt: null })]);
+    expect(list.body.passkeys).toEqual([
+      expect.objectContaining({ id: row.id, name: "Blue key", kind: "hwk", transports: ["usb"], lastUsedAt: null }),
+    ]);
     expect(JSON.stringify(list.body)).not.toContain("publicKey");
 
     expect((await a.call("DELETE", `/api/v1/users/${user.id}/passkeys/${randomUUID()}`, admin.token)).body.code).toBe("passkey.not_found");
@@ -66,7 +80,9 @@ describe("admin: a user's passkeys", { timeout: 60_000 }, () => {
     const boss = await a.roleUser("super_admin");
     const bossKey = await userWithPasskey("Boss key");
     await a.t.app.services.systemRoles.setUserRole(bossKey.user.id, "super_admin");
-    expect((await a.call("DELETE", `/api/v1/users/${bossKey.user.id}/passkeys/${bossKey.row.id}`, manager.token)).body.code).toBe("user.outranked");
+    expect((await a.call("DELETE", `/api/v1/users/${bossKey.user.id}/passkeys/${bossKey.row.id}`, manager.token)).body.code).toBe(
+      "user.outranked",
+    );
     expect(await a.t.app.services.passkeys.list(user.id)).toHaveLength(1);
     expect(await a.t.app.services.passkeys.list(bossKey.user.id)).toHaveLength(1);
     expect(boss.id).toBeTruthy();
@@ -93,8 +109,14 @@ describe("admin: a user's passkeys", { timeout: 60_000 }, () => {
     const { user, row } = await userWithPasskey("Desk key");
     const t = a.t;
     const env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url, SMTP_URL: sink.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
+      SMTP_URL: sink.url,
     };
     const gatehouse = async (...args: string[]) => {
       try {

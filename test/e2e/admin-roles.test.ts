@@ -13,7 +13,13 @@ import { addMember, createTeam, type TestTeam } from "../helpers/team-flow.ts";
 import { csrfTokenFor } from "../helpers/admin-csrf.ts";
 import { ROLES_CSRF } from "../../src/http/routes/admin/roles-shared.ts";
 
-const decode = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const decode = (s: string) =>
+  s
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 const GUARD = "Your account does not have access to this part of the admin area.";
 type Fields = [string, string][];
 
@@ -41,10 +47,13 @@ describe("admin roles pages", () => {
   /** POSTs `fields` to `path` (repeated names kept) with the CSRF token of `from` (a page), following redirects */
   function post(browser: TestBrowser, path: string, fields: Fields, csrf: string | null): Promise<Page> {
     const form = new URLSearchParams(csrf === null ? fields : [["_csrf", csrf], ...fields]);
-    return browser.go(`${t.url}${path}`, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: form.toString() } });
+    return browser.go(`${t.url}${path}`, {
+      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: form.toString() },
+    });
   }
   /** opens `page` and posts to `path` with its token, as its form would */
-  const submit = async (browser: TestBrowser, page: string, path: string, fields: Fields) => post(browser, path, fields, csrfOf(await browser.go(`${t.url}${page}`)));
+  const submit = async (browser: TestBrowser, page: string, path: string, fields: Fields) =>
+    post(browser, path, fields, csrfOf(await browser.go(`${t.url}${page}`)));
   const perms = (...codes: string[]): Fields => codes.map((c) => ["permissions", c]);
   const systemRole = (key: string) => t.app.db.prisma.systemRole.findUnique({ where: { key } });
   const teamRoles = (teamId: string) => t.app.queries.teams.roles(teamId);
@@ -58,7 +67,9 @@ describe("admin roles pages", () => {
     await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
     adminBrowser = await signedIn(admin);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("lists the system roles with a matrix of admin permissions by tab; Super Admin is shown but not editable", async () => {
     const page = await adminBrowser.go(`${t.url}/admin/roles`);
@@ -66,7 +77,8 @@ describe("admin roles pages", () => {
     const row = /<tr data-role="super_admin">([\s\S]*?)<\/tr>/.exec(page.html)?.[1] ?? "";
     expect(decode(row)).toContain("every permission (*)");
     expect(row).toContain("yes, not editable");
-    for (const legend of ["Admin: users", "Admin: roles", "Admin: teams", "Admin: audit"]) expect(page.html).toContain(`<legend>${legend}</legend>`);
+    for (const legend of ["Admin: users", "Admin: roles", "Admin: teams", "Admin: audit"])
+      expect(page.html).toContain(`<legend>${legend}</legend>`);
     expect(page.html).toContain('value="gatehouse.admin.users.read"');
     expect(page.html).not.toContain('value="gatehouse.team.read"');
     expect(page.html).toContain('action="/admin/roles/teams"'); // the team picker
@@ -75,7 +87,12 @@ describe("admin roles pages", () => {
     expect(sa.status).toBe(200);
     expect(sa.html).toContain("holds every permission");
     expect(sa.html).not.toContain('action="/admin/roles/system/super_admin"');
-    const refused = await post(adminBrowser, "/admin/roles/system/super_admin", [["name", "Renamed"], ...perms("gatehouse.admin.users.read")], csrfOf(page));
+    const refused = await post(
+      adminBrowser,
+      "/admin/roles/system/super_admin",
+      [["name", "Renamed"], ...perms("gatehouse.admin.users.read")],
+      csrfOf(page),
+    );
     expect(refused.status).toBe(403);
     expect(refused.html).toContain("is built in and cannot be edited");
     expect(await systemRole("super_admin")).toMatchObject({ name: "Super Admin", permissions: ["*"] });
@@ -89,19 +106,33 @@ describe("admin roles pages", () => {
 
   it("creates a system role and edits it (DB and audit with the admin); refuses *, non-admin codes and bad fields with a 400 that keeps the form", async () => {
     const key = `ops_${tag()}`;
-    const created = await submit(adminBrowser, "/admin/roles", "/admin/roles/system", [["key", key], ["name", "Operators"], ...perms("gatehouse.admin.users.read", "gatehouse.admin.audit.read")]);
+    const created = await submit(adminBrowser, "/admin/roles", "/admin/roles/system", [
+      ["key", key],
+      ["name", "Operators"],
+      ...perms("gatehouse.admin.users.read", "gatehouse.admin.audit.read"),
+    ]);
     expect(created.status).toBe(200);
     expect(created.url).toBe(`${t.url}/admin/roles/system/${key}?done=created`);
     expect(created.html).toContain("System role created.");
     expect(checked(created.html)).toEqual(["gatehouse.admin.audit.read", "gatehouse.admin.users.read"]);
-    expect(await systemRole(key)).toMatchObject({ name: "Operators", builtIn: false, permissions: ["gatehouse.admin.audit.read", "gatehouse.admin.users.read"] });
-    expect(await events("system_role.created", (d) => d.key === key)).toEqual([expect.objectContaining({ actorId: admin.id, outcome: "success", ip: expect.any(String) })]);
+    expect(await systemRole(key)).toMatchObject({
+      name: "Operators",
+      builtIn: false,
+      permissions: ["gatehouse.admin.audit.read", "gatehouse.admin.users.read"],
+    });
+    expect(await events("system_role.created", (d) => d.key === key)).toEqual([
+      expect.objectContaining({ actorId: admin.id, outcome: "success", ip: expect.any(String) }),
+    ]);
     const list = await adminBrowser.go(`${t.url}/admin/roles`);
     expect(list.html).toContain(`<tr data-role="${key}">`);
     expect(list.html).toContain(`href="/admin/roles/system/${key}"`);
 
     const page = `/admin/roles/system/${key}`;
-    const saved = await submit(adminBrowser, page, page, [["name", "Operators 2"], ...perms("gatehouse.admin.users.read", "gatehouse.admin.users.manage"), ["wildcards", "gatehouse.admin.keys.*"]]);
+    const saved = await submit(adminBrowser, page, page, [
+      ["name", "Operators 2"],
+      ...perms("gatehouse.admin.users.read", "gatehouse.admin.users.manage"),
+      ["wildcards", "gatehouse.admin.keys.*"],
+    ]);
     expect(saved.url).toBe(`${t.url}${page}?done=saved`);
     expect(saved.html).toContain("System role saved.");
     expect(saved.html).toContain('value="Operators 2"');
@@ -109,13 +140,28 @@ describe("admin roles pages", () => {
     const after = ["gatehouse.admin.keys.*", "gatehouse.admin.users.manage", "gatehouse.admin.users.read"];
     expect(await systemRole(key)).toMatchObject({ name: "Operators 2", permissions: after });
     const [updated] = await events("system_role.updated", (d) => d.key === key);
-    expect(updated).toMatchObject({ actorId: admin.id, data: { before: { name: "Operators" }, after: { name: "Operators 2", permissions: after } } });
+    expect(updated).toMatchObject({
+      actorId: admin.id,
+      data: { before: { name: "Operators" }, after: { name: "Operators 2", permissions: after } },
+    });
 
     // refusals on edit: 400, the message, the form as sent, nothing changed
     const refusals: [Fields, string][] = [
-      [[["name", "Everything"], ["wildcards", "*"]], "Only Super Admin holds every permission."],
+      [
+        [
+          ["name", "Everything"],
+          ["wildcards", "*"],
+        ],
+        "Only Super Admin holds every permission.",
+      ],
       [[["name", "Team stuff"], ...perms("gatehouse.team.read")], `"gatehouse.team.read" is not an admin permission (gatehouse.admin.*).`],
-      [[["name", "Wide"], ["wildcards", "gatehouse.*"]], `"gatehouse.*" is not an admin permission (gatehouse.admin.*).`],
+      [
+        [
+          ["name", "Wide"],
+          ["wildcards", "gatehouse.*"],
+        ],
+        `"gatehouse.*" is not an admin permission (gatehouse.admin.*).`,
+      ],
       [[["name", "Nothing"]], "Choose at least one permission."],
       [[["name", "   "], ...perms("gatehouse.admin.users.read")], "Role names have 1 to 64 characters."],
     ];
@@ -132,8 +178,20 @@ describe("admin roles pages", () => {
     // refusals on create: nothing created
     const bad = `bad_${tag()}`;
     const createRefusals: [Fields, string, string][] = [
-      [[["key", bad], ["name", "Star"], ["wildcards", "*"]], "Only Super Admin holds every permission.", bad],
-      [[["key", bad], ["name", "Team"], ...perms("gatehouse.team.roles.manage")], `"gatehouse.team.roles.manage" is not an admin permission (gatehouse.admin.*).`, bad],
+      [
+        [
+          ["key", bad],
+          ["name", "Star"],
+          ["wildcards", "*"],
+        ],
+        "Only Super Admin holds every permission.",
+        bad,
+      ],
+      [
+        [["key", bad], ["name", "Team"], ...perms("gatehouse.team.roles.manage")],
+        `"gatehouse.team.roles.manage" is not an admin permission (gatehouse.admin.*).`,
+        bad,
+      ],
       [[["key", "X"], ["name", "Bad key"], ...perms("gatehouse.admin.users.read")], "Role keys have 2 to 40 lower-case letters", "X"],
       [[["key", key], ["name", "Taken"], ...perms("gatehouse.admin.users.read")], "A system role with that key exists.", key],
     ];
@@ -160,17 +218,22 @@ describe("admin roles pages", () => {
     const list = await adminBrowser.go(`${t.url}${base}`);
     expect(list.status).toBe(200);
     expect(list.html).toContain(`Roles of ${team.name}`);
-    expect(list.html).toContain('<legend>Team</legend>');
-    expect(list.html).toContain('<legend>Billing</legend>');
+    expect(list.html).toContain("<legend>Team</legend>");
+    expect(list.html).toContain("<legend>Billing</legend>");
     expect(list.html).not.toContain('value="gatehouse.admin.');
     expect(/id="role-owner"[\s\S]*?1 member ·/.test(list.html)).toBe(true);
 
-    const created = await submit(adminBrowser, base, base, [["name", "Auditors"], ...perms("gatehouse.team.read", "gatehouse.team.billing.manage")]);
+    const created = await submit(adminBrowser, base, base, [
+      ["name", "Auditors"],
+      ...perms("gatehouse.team.read", "gatehouse.team.billing.manage"),
+    ]);
     expect(created.url).toBe(`${t.url}${base}?done=created`);
     expect(created.html).toContain("Role created.");
     const role = (await teamRoles(team.id)).find((r) => r.name === "Auditors")!;
     expect(role).toMatchObject({ key: "auditors", builtIn: false, permissions: ["gatehouse.team.billing.manage", "gatehouse.team.read"] });
-    expect(await events("team.role.created", (d) => d.roleId === role.id)).toEqual([expect.objectContaining({ actorId: admin.id, data: expect.objectContaining({ teamId: team.id }) })]);
+    expect(await events("team.role.created", (d) => d.roleId === role.id)).toEqual([
+      expect.objectContaining({ actorId: admin.id, data: expect.objectContaining({ teamId: team.id }) }),
+    ]);
     expect(await t.app.queries.teams.membership(team.id, admin.id)).toBeNull();
 
     const edit = `${base}/${role.id}`;
@@ -178,14 +241,33 @@ describe("admin roles pages", () => {
     expect(saved.url).toBe(`${t.url}${edit}?done=saved`);
     expect(saved.html).toContain("Role saved.");
     expect(checked(saved.html)).toEqual(["gatehouse.team.read", "gatehouse.team.update"]);
-    expect((await teamRoles(team.id)).find((r) => r.id === role.id)).toMatchObject({ name: "Readers", key: "auditors", permissions: ["gatehouse.team.read", "gatehouse.team.update"] });
+    expect((await teamRoles(team.id)).find((r) => r.id === role.id)).toMatchObject({
+      name: "Readers",
+      key: "auditors",
+      permissions: ["gatehouse.team.read", "gatehouse.team.update"],
+    });
     expect(await events("team.role.updated", (d) => d.roleId === role.id)).toEqual([expect.objectContaining({ actorId: admin.id })]);
 
     // admin codes, "*", bad names: 400, form kept, unchanged
     const refusals: [Fields, string][] = [
-      [[["name", "Sneaky"], ...perms("gatehouse.team.read", "gatehouse.admin.users.read")], `"gatehouse.admin.users.read" includes administrator permissions`],
-      [[["name", "Wide"], ["wildcards", "gatehouse.*"]], `"gatehouse.*" includes administrator permissions`],
-      [[["name", "Star"], ["wildcards", "*"]], "Only the Owner role holds every permission (*)."],
+      [
+        [["name", "Sneaky"], ...perms("gatehouse.team.read", "gatehouse.admin.users.read")],
+        `"gatehouse.admin.users.read" includes administrator permissions`,
+      ],
+      [
+        [
+          ["name", "Wide"],
+          ["wildcards", "gatehouse.*"],
+        ],
+        `"gatehouse.*" includes administrator permissions`,
+      ],
+      [
+        [
+          ["name", "Star"],
+          ["wildcards", "*"],
+        ],
+        "Only the Owner role holds every permission (*).",
+      ],
       [[["name", "R"], ...perms("gatehouse.team.read")], "Role names have 2 to 48 characters."],
     ];
     for (const [fields, message] of refusals) {
@@ -198,14 +280,22 @@ describe("admin roles pages", () => {
       expect(decode(onCreate.html)).toContain(message);
     }
     expect((await teamRoles(team.id)).map((r) => r.name).sort()).toEqual(["Developer", "Manager", "Owner", "Readers"]);
-    expect((await teamRoles(team.id)).find((r) => r.id === role.id)).toMatchObject({ name: "Readers", permissions: ["gatehouse.team.read", "gatehouse.team.update"] });
+    expect((await teamRoles(team.id)).find((r) => r.id === role.id)).toMatchObject({
+      name: "Readers",
+      permissions: ["gatehouse.team.read", "gatehouse.team.update"],
+    });
 
     // Owner: shown read-only; a POST is 403 and changes nothing
     const ownerRole = (await teamRoles(team.id)).find((r) => r.key === "owner")!;
     const ownerPage = await adminBrowser.go(`${t.url}${base}/${ownerRole.id}`);
     expect(ownerPage.status).toBe(200);
     expect(ownerPage.html).not.toContain(`action="${base}/${ownerRole.id}"`);
-    const ownerPost = await post(adminBrowser, `${base}/${ownerRole.id}`, [["name", "Boss"], ...perms("gatehouse.team.read")], csrfOf(list));
+    const ownerPost = await post(
+      adminBrowser,
+      `${base}/${ownerRole.id}`,
+      [["name", "Boss"], ...perms("gatehouse.team.read")],
+      csrfOf(list),
+    );
     expect(ownerPost.status).toBe(403);
     expect(ownerPost.html).toContain("The Owner role always holds every permission");
     expect((await teamRoles(team.id)).find((r) => r.key === "owner")).toMatchObject({ name: "Owner", permissions: ["*"] });
@@ -245,11 +335,20 @@ describe("admin roles pages", () => {
     expect((await teamRoles(team.id)).map((r) => r.key).sort()).toEqual(["developer", "manager", "owner", "support"]);
 
     const missing = "00000000-0000-4000-8000-000000000000";
-    for (const path of [`/admin/roles/teams/${missing}`, "/admin/roles/teams/nonsense", `${base}/${missing}`, `${base}/nonsense`, `/admin/roles/teams/${other.id}/${made.role.id}`]) {
+    for (const path of [
+      `/admin/roles/teams/${missing}`,
+      "/admin/roles/teams/nonsense",
+      `${base}/${missing}`,
+      `${base}/nonsense`,
+      `/admin/roles/teams/${other.id}/${made.role.id}`,
+    ]) {
       expect((await adminBrowser.go(`${t.url}${path}`)).status, path).toBe(404);
       expect((await post(adminBrowser, path, [["name", "Xx"]], csrf)).status, path).toBe(404);
     }
-    expect((await teamRoles(team.id)).find((r) => r.id === made.role.id)).toMatchObject({ name: "Support", permissions: ["gatehouse.team.read"] });
+    expect((await teamRoles(team.id)).find((r) => r.id === made.role.id)).toMatchObject({
+      name: "Support",
+      permissions: ["gatehouse.team.read"],
+    });
     expect((await adminBrowser.go(`${t.url}/admin/roles/teams?cursor=nonsense`)).status).toBe(400);
   });
 
@@ -288,10 +387,22 @@ describe("admin roles pages", () => {
     if (spare.outcome !== "created") throw new Error(spare.outcome);
     const key = `f_${tag()}`;
     const systemGets = ["/admin/roles", "/admin/roles/system/super_admin"];
-    const systemPosts: [string, Fields][] = [["/admin/roles/system", [["key", key], ["name", "F"], ...perms("gatehouse.admin.users.read")]], ["/admin/roles/system/super_admin", [["name", "F"]]]];
+    const systemPosts: [string, Fields][] = [
+      ["/admin/roles/system", [["key", key], ["name", "F"], ...perms("gatehouse.admin.users.read")]],
+      ["/admin/roles/system/super_admin", [["name", "F"]]],
+    ];
     const teamPaths = (team: TestTeam, roleId: string) => ({
-      gets: ["/admin/roles/teams", `/admin/roles/teams/${team.id}`, `/admin/roles/teams/${team.id}/${roleId}`, `/admin/roles/teams/${team.id}/${roleId}/delete`],
-      posts: [[`/admin/roles/teams/${team.id}`, [["name", "Forbidden role"], ...perms("gatehouse.team.read")]], [`/admin/roles/teams/${team.id}/${roleId}`, [["name", "Forbidden"]]], [`/admin/roles/teams/${team.id}/${roleId}/delete`, []]] as [string, Fields][],
+      gets: [
+        "/admin/roles/teams",
+        `/admin/roles/teams/${team.id}`,
+        `/admin/roles/teams/${team.id}/${roleId}`,
+        `/admin/roles/teams/${team.id}/${roleId}/delete`,
+      ],
+      posts: [
+        [`/admin/roles/teams/${team.id}`, [["name", "Forbidden role"], ...perms("gatehouse.team.read")]],
+        [`/admin/roles/teams/${team.id}/${roleId}`, [["name", "Forbidden"]]],
+        [`/admin/roles/teams/${team.id}/${roleId}/delete`, []],
+      ] as [string, Fields][],
     });
     const otherRole = (await teamRoles(other.id)).find((r) => r.key === "developer")!;
     const teamRoutes = [teamPaths(own, spare.role.id), teamPaths(other, otherRole.id)];

@@ -11,7 +11,13 @@ import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { FIREFOX_LINUX, asksToSignIn, tryRefresh } from "../helpers/sessions.ts";
 
 const REDIRECT = "https://admin.example.test/callback";
-type Answer = { code?: string; message?: string; sessions?: { id: string; userId: string; browser: string | null; location: string; clients: string[] }[]; nextCursor?: string | null; ended?: string[] };
+type Answer = {
+  code?: string;
+  message?: string;
+  sessions?: { id: string; userId: string; browser: string | null; location: string; clients: string[] }[];
+  nextCursor?: string | null;
+  ended?: string[];
+};
 
 describe("admin sessions API", () => {
   let t: TestApp;
@@ -24,9 +30,20 @@ describe("admin sessions API", () => {
   let adminId: string;
 
   const userToken = async (user: { email: string; password: string }) =>
-    (await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }, { resource: API, scope: "openid" })).tokens.access_token;
+    (
+      await loginWithCode(
+        rp,
+        new TestBrowser(t.url),
+        REDIRECT,
+        { identifier: user.email, password: user.password },
+        { resource: API, scope: "openid" },
+      )
+    ).tokens.access_token;
   const call = async (method: string, path: string, token: string | null) => {
-    const res = await fetch(`${t.url}${path}`, { method, headers: { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    const res = await fetch(`${t.url}${path}`, {
+      method,
+      headers: { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Answer, headers: res.headers };
   };
@@ -35,7 +52,8 @@ describe("admin sessions API", () => {
     const user = await t.createUser();
     const browsers = [new TestBrowser(t.url, FIREFOX_LINUX), new TestBrowser(t.url)];
     const refresh: string[] = [];
-    for (const b of browsers) refresh.push((await loginWithCode(rp, b, REDIRECT, { identifier: user.email, password: user.password })).tokens.refresh_token!);
+    for (const b of browsers)
+      refresh.push((await loginWithCode(rp, b, REDIRECT, { identifier: user.email, password: user.password })).tokens.refresh_token!);
     return { user, browsers, refresh };
   }
 
@@ -43,11 +61,20 @@ describe("admin sessions API", () => {
     t = await startTestApp();
     API = `${t.url}/api`;
     const { clientId, clientSecret } = await t.createClient({
-      name: "Admin console", type: "confidential", grantTypes: ["authorization_code", "refresh_token", "client_credentials"], redirectUris: [REDIRECT], resources: [API], firstParty: true,
+      name: "Admin console",
+      type: "confidential",
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+      redirectUris: [REDIRECT],
+      resources: [API],
+      firstParty: true,
     });
     rp = await discover(t.url, clientId, clientSecret);
     const roles = t.app.services.systemRoles;
-    const reader = await roles.create({ key: `reader_${Date.now().toString(36)}`, name: "User reader", permissions: ["gatehouse.admin.users.read"] });
+    const reader = await roles.create({
+      key: `reader_${Date.now().toString(36)}`,
+      name: "User reader",
+      permissions: ["gatehouse.admin.users.read"],
+    });
     if (reader.outcome !== "created") throw new Error("role not created");
     const [admin, readerUser, plain] = [await t.createUser(), await t.createUser(), await t.createUser()];
     await roles.setUserRole(admin.id, "super_admin");
@@ -58,7 +85,9 @@ describe("admin sessions API", () => {
     plainToken = await userToken(plain);
     clientToken = (await client.clientCredentialsGrant(rp, { resource: API })).access_token;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("lists a user's live sessions for a reader and an admin", async () => {
     const s = await userWithSessions();
@@ -69,7 +98,11 @@ describe("admin sessions API", () => {
       expect(res.body.sessions).toHaveLength(2);
       expect(res.body.nextCursor).toBeNull();
       expect(res.body.sessions!.map((x) => x.browser)).toContain("Firefox 128");
-      expect(res.body.sessions![0]).toMatchObject({ userId: s.user.id, location: "unknown location", clients: [rp.clientMetadata().client_id] });
+      expect(res.body.sessions![0]).toMatchObject({
+        userId: s.user.id,
+        location: "unknown location",
+        clients: [rp.clientMetadata().client_id],
+      });
     }
   });
 
@@ -123,9 +156,14 @@ describe("admin sessions API", () => {
     expect(noToken.status).toBe(401);
     expect(noToken.headers.get("www-authenticate")).toMatch(/^Bearer/);
     for (const [token, method, path] of [
-      [clientToken, "GET", list], [clientToken, "DELETE", list], [clientToken, "DELETE", `${list}/${one.id}`],
-      [plainToken, "GET", list], [plainToken, "DELETE", list], [plainToken, "DELETE", `${list}/${one.id}`],
-      [readerToken, "DELETE", list], [readerToken, "DELETE", `${list}/${one.id}`],
+      [clientToken, "GET", list],
+      [clientToken, "DELETE", list],
+      [clientToken, "DELETE", `${list}/${one.id}`],
+      [plainToken, "GET", list],
+      [plainToken, "DELETE", list],
+      [plainToken, "DELETE", `${list}/${one.id}`],
+      [readerToken, "DELETE", list],
+      [readerToken, "DELETE", `${list}/${one.id}`],
     ] as const) {
       const res = await call(method, path, token);
       expect(res.status, `${method} ${path}`).toBe(403);

@@ -19,15 +19,21 @@ describe("sortable admin tables", () => {
     t = await startTestApp();
     const user = await t.createUser();
     await t.app.services.systemRoles.setUserRole(user.id, "super_admin");
-    for (const name of ["beta shop", "Alpha shop", "gamma shop"]) await t.createClient({ name, type: "public", redirectUris: ["https://sort.example.test/cb"] });
+    for (const name of ["beta shop", "Alpha shop", "gamma shop"])
+      await t.createClient({ name, type: "public", redirectUris: ["https://sort.example.test/cb"] });
     for (const host of ["b", "c", "a"]) {
-      const made = await t.app.services.webhooks.create({ url: `https://${host}.hooks.example.test/in`, description: "", eventTypes: [] }, { actorId: user.id, via: "admin_page" });
+      const made = await t.app.services.webhooks.create(
+        { url: `https://${host}.hooks.example.test/in`, description: "", eventTypes: [] },
+        { actorId: user.id, via: "admin_page" },
+      );
       expect(made.outcome).toBe("created");
     }
     admin = new TestBrowser(t.url);
     await openAccountPage(admin, t.url, "/admin/clients", { identifier: user.email, password: user.password });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("clients: by name either way, the header links to the other direction and carries aria-sort", async () => {
     const byDefault = await admin.go(`${t.url}/admin/clients`);
@@ -37,14 +43,23 @@ describe("sortable admin tables", () => {
 
     const asc = await admin.go(`${t.url}/admin/clients?sort=name&dir=asc`);
     expect(names(asc.html)).toEqual(["Alpha shop", "beta shop", "gamma shop"]);
-    expect(asc.html).toMatch(/<th scope="col" class="sortable" aria-sort="ascending"><a href="\/admin\/clients\?sort=name&amp;dir=desc">Name/);
+    expect(asc.html).toMatch(
+      /<th scope="col" class="sortable" aria-sort="ascending"><a href="\/admin\/clients\?sort=name&amp;dir=desc">Name/,
+    );
     const desc = await admin.go(`${t.url}/admin/clients?sort=name&dir=desc`);
     expect(names(desc.html)).toEqual(["gamma shop", "beta shop", "Alpha shop"]);
     expect(sorted(desc.html)).toEqual(["Name:descending"]);
   });
 
   it("an unknown column or direction is ignored: the default order, never an error", async () => {
-    for (const query of ["sort=secretHash", "sort=__proto__", "sort=constructor&dir=desc", "sort=name%3BDROP%20TABLE%20users", "sort[]=name", "sort=name&sort=id"]) {
+    for (const query of [
+      "sort=secretHash",
+      "sort=__proto__",
+      "sort=constructor&dir=desc",
+      "sort=name%3BDROP%20TABLE%20users",
+      "sort[]=name",
+      "sort=name&sort=id",
+    ]) {
       const page = await admin.go(`${t.url}/admin/clients?${query}`);
       expect(page.status, query).toBe(200);
       if (query.startsWith("sort=name&")) continue; // the first of repeated values counts
@@ -74,13 +89,18 @@ describe("sortable admin tables", () => {
     const seen: string[] = [];
     let cursor: string | undefined;
     do {
-      const page = await t.app.services.userList.search({ query: tag, sort: { col: "username", dir: "desc" }, limit: 1, ...(cursor ? { cursor } : {}) }, actor);
+      const page = await t.app.services.userList.search(
+        { query: tag, sort: { col: "username", dir: "desc" }, limit: 1, ...(cursor ? { cursor } : {}) },
+        actor,
+      );
       if (page.outcome !== "ok") throw new Error(page.message);
       seen.push(...page.users.map((u) => u.username));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
     expect(seen).toEqual(["z", "m", "a"].map((n) => `${tag}_${n}`));
-    const audit = await t.app.db.prisma.auditEvent.findFirst({ where: { type: "user.searched", data: { path: ["sort"], equals: "email desc" } } });
+    const audit = await t.app.db.prisma.auditEvent.findFirst({
+      where: { type: "user.searched", data: { path: ["sort"], equals: "email desc" } },
+    });
     expect(audit).toMatchObject({ data: { query: tag, count: 3 } });
   });
 
@@ -107,7 +127,9 @@ describe("sortable admin tables", () => {
   });
 
   it("webhooks: by URL and by registration time, keeping the page's other parameters", async () => {
-    expect(urls((await admin.go(`${t.url}/admin/webhooks`)).html)).toEqual(["b", "c", "a"].map((h) => `https://${h}.hooks.example.test/in`));
+    expect(urls((await admin.go(`${t.url}/admin/webhooks`)).html)).toEqual(
+      ["b", "c", "a"].map((h) => `https://${h}.hooks.example.test/in`),
+    );
     const byUrl = await admin.go(`${t.url}/admin/webhooks?sort=url&dir=asc`);
     expect(urls(byUrl.html)).toEqual(["a", "b", "c"].map((h) => `https://${h}.hooks.example.test/in`));
     const newest = await admin.go(`${t.url}/admin/webhooks?sort=created&dir=desc`);

@@ -16,10 +16,25 @@ import { TEAMS_CSRF } from "../../src/http/routes/admin/teams-view.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
 const UNKNOWN = "00000000-0000-4000-8000-000000000000";
-const decode = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const decode = (s: string) =>
+  s
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 const csrfOf = (page: Page) => /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!;
 const GUARD = "Your account does not have access to this part of the admin area.";
-const cells = (html: string) => [...html.matchAll(/<td\b[^>]*>([\s\S]*?)<\/td>/g)].map((c) => decode(c[1]!.replace(/<br>/g, " ").replace(/<[^>]+>/g, "").replace(/\s+/g, " ").trim()));
+const cells = (html: string) =>
+  [...html.matchAll(/<td\b[^>]*>([\s\S]*?)<\/td>/g)].map((c) =>
+    decode(
+      c[1]!
+        .replace(/<br>/g, " ")
+        .replace(/<[^>]+>/g, "")
+        .replace(/\s+/g, " ")
+        .trim(),
+    ),
+  );
 
 describe("admin teams pages", () => {
   let t: TestApp;
@@ -35,18 +50,30 @@ describe("admin teams pages", () => {
   }
   const teamPage = (browser: TestBrowser, id: string) => browser.go(`${t.url}/admin/teams/${id}`);
   /** a POST as a form would send it, with whatever fields (and CSRF token) the test chooses */
-  const post = (browser: TestBrowser, path: string, fields: Record<string, string>) => browser.go(`${t.url}${path}`, {
-    init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams(fields).toString() },
-  });
+  const post = (browser: TestBrowser, path: string, fields: Record<string, string>) =>
+    browser.go(`${t.url}${path}`, {
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+        body: new URLSearchParams(fields).toString(),
+      },
+    });
   const roleOf = async (teamId: string, userId: string) => (await t.app.queries.teams.membership(teamId, userId))?.role.key ?? null;
   const roleId = async (teamId: string, key: string) => (await t.app.queries.teams.roleByKey(teamId, key))!.id;
-  const eventsOf = async (userId: string, type: string) => (await t.app.queries.auditEvents.listForUser(userId)).filter((e) => e.type === type);
+  const eventsOf = async (userId: string, type: string) =>
+    (await t.app.queries.auditEvents.listForUser(userId)).filter((e) => e.type === type);
   const team = (...roles: string[]) => teamWithMembers(t, "AdminPages", ...roles);
 
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url });
-    const { clientId, clientSecret } = await t.createClient({ name: "Teams RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true, grantTypes: ["authorization_code", "refresh_token"] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Teams RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      grantTypes: ["authorization_code", "refresh_token"],
+    });
     rp = await discover(t.url, clientId, clientSecret);
     admin = await t.createUser();
     await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
@@ -105,11 +132,18 @@ describe("admin teams pages", () => {
   });
 
   it("shows a team: details, members with roles, the Owner marked without actions, the roles link; bad ids are 404", async () => {
-    const { teamId, slug, name, owner, members: [manager, developer] } = await team("manager", "developer");
+    const {
+      teamId,
+      slug,
+      name,
+      owner,
+      members: [manager, developer],
+    } = await team("manager", "developer");
     const page = await teamPage(adminBrowser, teamId);
     expect(page.status).toBe(200);
     const text = decode(page.html);
-    for (const part of [name, slug, `${owner.username} (${owner.email})`, manager!.email, developer!.email, "3 members"]) expect(text).toContain(part);
+    for (const part of [name, slug, `${owner.username} (${owner.email})`, manager!.email, developer!.email, "3 members"])
+      expect(text).toContain(part);
     const row = (id: string) => new RegExp(`<tr data-member="${id}">([\\s\\S]*?)</tr>`).exec(page.html)![1]!;
     expect(cells(row(owner.id)).slice(0, 3)).toEqual([owner.username, owner.email, "Owner"]);
     expect(cells(row(manager!.id)).slice(0, 3)).toEqual([manager!.username, manager!.email, "Manager"]);
@@ -149,7 +183,10 @@ describe("admin teams pages", () => {
   });
 
   it("changes a member's role without a confirmation, audited with the admin as actor; a reload repeats nothing", async () => {
-    const { teamId, members: [developer] } = await team("developer");
+    const {
+      teamId,
+      members: [developer],
+    } = await team("developer");
     const page = await teamPage(adminBrowser, teamId);
     const done = await adminBrowser.submit(page, `/members/${developer!.id}/role`, { roleId: await roleId(teamId, "manager") });
     expect(done.status).toBe(200);
@@ -157,7 +194,13 @@ describe("admin teams pages", () => {
     expect(done.html).toContain("The member&#39;s role was changed.");
     expect(await roleOf(teamId, developer!.id)).toBe("manager");
     const events = await eventsOf(developer!.id, "team.member.role_changed");
-    expect(events).toEqual([expect.objectContaining({ actorId: admin.id, ip: expect.any(String), data: expect.objectContaining({ teamId, from: "developer", to: "manager" }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        actorId: admin.id,
+        ip: expect.any(String),
+        data: expect.objectContaining({ teamId, from: "developer", to: "manager" }),
+      }),
+    ]);
     // the page after the redirect is a GET: loading it again changes nothing
     await adminBrowser.go(done.url);
     expect(await eventsOf(developer!.id, "team.member.role_changed")).toHaveLength(1);
@@ -180,13 +223,30 @@ describe("admin teams pages", () => {
   });
 
   it("removes a member after a confirmation: the membership goes and their refresh token for the team dies", async () => {
-    const { teamId, slug, name, members: [developer] } = await team("developer");
-    const signIn = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: developer!.email, password: developer!.password }, { team: slug });
+    const {
+      teamId,
+      slug,
+      name,
+      members: [developer],
+    } = await team("developer");
+    const signIn = await loginWithCode(
+      rp,
+      new TestBrowser(t.url),
+      REDIRECT,
+      { identifier: developer!.email, password: developer!.password },
+      { team: slug },
+    );
     // refresh tokens rotate: keep the live one, so the failure below is the removal's doing and not reuse
     const live = await tryRefresh(rp, signIn.tokens.refresh_token!);
     if (!live.ok) throw new Error(`refresh before the removal failed: ${live.error}`);
     const ownTeam = await createTeam(t, developer!.id);
-    const elsewhere = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: developer!.email, password: developer!.password }, { team: ownTeam.slug });
+    const elsewhere = await loginWithCode(
+      rp,
+      new TestBrowser(t.url),
+      REDIRECT,
+      { identifier: developer!.email, password: developer!.password },
+      { team: ownTeam.slug },
+    );
 
     const page = await teamPage(adminBrowser, teamId);
     const confirm = await adminBrowser.submit(page, `/members/${developer!.id}/remove`, {});
@@ -202,13 +262,22 @@ describe("admin teams pages", () => {
     expect(await roleOf(teamId, developer!.id)).toBeNull();
     expect(await tryRefresh(rp, live.refreshToken)).toEqual({ ok: false, error: "invalid_grant" });
     expect((await tryRefresh(rp, elsewhere.tokens.refresh_token!)).ok).toBe(true);
-    expect(await eventsOf(developer!.id, "team.member.removed")).toEqual([expect.objectContaining({ actorId: admin.id, data: expect.objectContaining({ teamId, revokedGrants: 1 }) })]);
+    expect(await eventsOf(developer!.id, "team.member.removed")).toEqual([
+      expect.objectContaining({ actorId: admin.id, data: expect.objectContaining({ teamId, revokedGrants: 1 }) }),
+    ]);
   });
 
   it("never removes or demotes the Owner through the pages (403, nothing changes)", async () => {
-    const { teamId, owner, members: [developer] } = await team("developer");
+    const {
+      teamId,
+      owner,
+      members: [developer],
+    } = await team("developer");
     const csrf = csrfOf(await teamPage(adminBrowser, teamId));
-    const demote = await post(adminBrowser, `/admin/teams/${teamId}/members/${owner.id}/role`, { _csrf: csrf, roleId: await roleId(teamId, "developer") });
+    const demote = await post(adminBrowser, `/admin/teams/${teamId}/members/${owner.id}/role`, {
+      _csrf: csrf,
+      roleId: await roleId(teamId, "developer"),
+    });
     expect(demote.status).toBe(403);
     expect(demote.html).toContain("The Owner&#39;s role changes only through an ownership transfer.");
     for (const fields of [{}, { confirm: "yes" }] as Record<string, string>[]) {
@@ -227,7 +296,13 @@ describe("admin teams pages", () => {
   });
 
   it("starts an ownership transfer after a confirmation; the member accepts from the email and the roles swap", async () => {
-    const { teamId, slug, name, owner, members: [developer] } = await team("developer");
+    const {
+      teamId,
+      slug,
+      name,
+      owner,
+      members: [developer],
+    } = await team("developer");
     await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
     const page = await teamPage(adminBrowser, teamId);
@@ -244,13 +319,17 @@ describe("admin teams pages", () => {
     expect(decode(started.html)).toContain(`A transfer to <strong>${developer!.username}</strong> (${developer!.email}) is waiting`);
     expect(started.html).toContain("Cancel the transfer");
     expect(await roleOf(teamId, owner.id)).toBe("owner");
-    expect(await eventsOf(developer!.id, "team.ownership.transfer_started")).toEqual([expect.objectContaining({ actorId: admin.id, data: expect.objectContaining({ teamId, from: owner.id, viaAdmin: 1 }) })]);
+    expect(await eventsOf(developer!.id, "team.ownership.transfer_started")).toEqual([
+      expect.objectContaining({ actorId: admin.id, data: expect.objectContaining({ teamId, from: owner.id, viaAdmin: 1 }) }),
+    ]);
 
     const mail = await sink.waitFor((m) => m.to.includes(developer!.email) && sink.messages.indexOf(m) >= before);
     expect(mail.text).toContain("(an administrator)");
     // the Owner hears that an administrator, and which one, asked whom
     const notice = await sink.waitFor((m) => m.to.includes(owner.email) && sink.messages.indexOf(m) >= before);
-    expect(notice.text).toContain(`${admin.username}, an administrator of Gatehouse, asked ${developer!.username} to take over your team ${name}.`);
+    expect(notice.text).toContain(
+      `${admin.username}, an administrator of Gatehouse, asked ${developer!.username} to take over your team ${name}.`,
+    );
     const link = new RegExp(`/account/teams/${slug}/transfer/accept/[\\w-]{43}`).exec(mail.text)![0];
     const memberBrowser = new TestBrowser(t.url);
     const acceptPage = await openAccountPage(memberBrowser, t.url, link, { identifier: developer!.email, password: developer!.password });
@@ -264,8 +343,16 @@ describe("admin teams pages", () => {
   });
 
   it("an admin who joined a team is no transfer candidate and cannot transfer it to themselves; members link to user pages only with users.read", async () => {
-    const { teamId, owner, members: [developer] } = await team("developer");
-    const role = await t.app.services.systemRoles.create({ key: `tm${Date.now().toString(36)}`, name: "Team keeper", permissions: ["gatehouse.admin.teams.manage"] });
+    const {
+      teamId,
+      owner,
+      members: [developer],
+    } = await team("developer");
+    const role = await t.app.services.systemRoles.create({
+      key: `tm${Date.now().toString(36)}`,
+      name: "Team keeper",
+      permissions: ["gatehouse.admin.teams.manage"],
+    });
     if (role.outcome !== "created") throw new Error(role.outcome);
     const keeper = await t.createUser();
     await t.app.services.systemRoles.setUserRole(keeper.id, role.role.key);
@@ -276,11 +363,13 @@ describe("admin teams pages", () => {
 
     const page = await teamPage(keeperBrowser, teamId);
     expect(page.status).toBe(200);
-    const candidates = (html: string) => [.../<select id="toUserId"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1]!.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
+    const candidates = (html: string) =>
+      [.../<select id="toUserId"[^>]*>([\s\S]*?)<\/select>/.exec(html)![1]!.matchAll(/<option value="([^"]+)"/g)].map((m) => m[1]);
     expect(candidates(page.html)).toEqual([developer!.id]);
     // no users.read: every member (the Owner too) is plain text, never a link the admin could not open
     expect(page.html).not.toContain('href="/admin/users/');
-    const firstCell = (html: string, userId: string) => cells(new RegExp(`<tr data-member="${userId}">([\\s\\S]*?)</tr>`).exec(html)![1]!)[0];
+    const firstCell = (html: string, userId: string) =>
+      cells(new RegExp(`<tr data-member="${userId}">([\\s\\S]*?)</tr>`).exec(html)![1]!)[0];
     expect(firstCell(page.html, developer!.id)).toBe(developer!.username);
     expect(firstCell(page.html, owner.id)).toBe(owner.username);
     const superPage = await teamPage(adminBrowser, teamId);
@@ -301,10 +390,16 @@ describe("admin teams pages", () => {
   });
 
   it("cancels a pending transfer: its link stops working; cancelling again is a 400", async () => {
-    const { teamId, slug, members: [developer] } = await team("developer");
+    const {
+      teamId,
+      slug,
+      members: [developer],
+    } = await team("developer");
     await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
-    const confirm = await adminBrowser.submit(await teamPage(adminBrowser, teamId), `/admin/teams/${teamId}/transfer`, { toUserId: developer!.id });
+    const confirm = await adminBrowser.submit(await teamPage(adminBrowser, teamId), `/admin/teams/${teamId}/transfer`, {
+      toUserId: developer!.id,
+    });
     const started = await adminBrowser.submit(confirm, `/admin/teams/${teamId}/transfer`, {});
     const mail = await sink.waitFor((m) => m.to.includes(developer!.email) && sink.messages.indexOf(m) >= before);
     const link = new RegExp(`/account/teams/${slug}/transfer/accept/[\\w-]{43}`).exec(mail.text)![0];
@@ -314,7 +409,10 @@ describe("admin teams pages", () => {
     expect(cancelled.html).toContain("The ownership transfer was cancelled; its link no longer works.");
     expect(cancelled.html).not.toContain("Cancel the transfer");
     expect(await eventsOf(developer!.id, "team.ownership.transfer_cancelled")).toEqual([expect.objectContaining({ actorId: admin.id })]);
-    const dead = await openAccountPage(new TestBrowser(t.url), t.url, link, { identifier: developer!.email, password: developer!.password });
+    const dead = await openAccountPage(new TestBrowser(t.url), t.url, link, {
+      identifier: developer!.email,
+      password: developer!.password,
+    });
     expect(dead.status).toBe(400);
     expect(await roleOf(teamId, developer!.id)).toBe("developer");
 
@@ -324,7 +422,11 @@ describe("admin teams pages", () => {
   });
 
   it("every POST without a valid CSRF token is a 403 and changes nothing; GET never acts", async () => {
-    const { teamId, owner, members: [developer] } = await team("developer");
+    const {
+      teamId,
+      owner,
+      members: [developer],
+    } = await team("developer");
     const manager = await roleId(teamId, "manager");
     await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
@@ -343,26 +445,35 @@ describe("admin teams pages", () => {
     }
     expect(await roleOf(teamId, developer!.id)).toBe("developer");
     expect(await roleOf(teamId, owner.id)).toBe("owner");
-    expect((await t.app.services.ownership.pending(teamId, owner.id))).toMatchObject({ outcome: "ok", pending: null });
+    expect(await t.app.services.ownership.pending(teamId, owner.id)).toMatchObject({ outcome: "ok", pending: null });
     expect((await t.app.queries.auditEvents.listForUser(developer!.id)).filter((e) => e.type.startsWith("team."))).toEqual([]);
     await t.app.outbox.idle(); // anything wrongly queued is sent by now
     expect(sink.messages.length).toBe(before);
   });
 
   it("forbidden: no system role, a system role without teams.manage, and a team's own Owner, Manager or Developer get the guard's 403 everywhere", async () => {
-    const { teamId, owner, members: [manager, developer] } = await team("manager", "developer");
+    const {
+      teamId,
+      owner,
+      members: [manager, developer],
+    } = await team("manager", "developer");
     const other = await team("developer");
     // the helper makes the very token the team page would give (so the refused browsers' tokens are valid ones)
     expect(await csrfTokenFor(t, adminBrowser, TEAMS_CSRF)).toBe(csrfOf(await teamPage(adminBrowser, teamId)));
     const gets = (id: string) => ["/admin/teams", "/admin/teams?q=a", `/admin/teams/${id}`];
-    const posts = (id: string, memberId: string) => [
-      [`/admin/teams/${id}/members/${memberId}/role`, { roleId: UNKNOWN }],
-      [`/admin/teams/${id}/members/${memberId}/remove`, { confirm: "yes" }],
-      [`/admin/teams/${id}/transfer`, { toUserId: memberId, confirm: "yes" }],
-      [`/admin/teams/${id}/transfer/cancel`, {}],
-    ] as const;
+    const posts = (id: string, memberId: string) =>
+      [
+        [`/admin/teams/${id}/members/${memberId}/role`, { roleId: UNKNOWN }],
+        [`/admin/teams/${id}/members/${memberId}/remove`, { confirm: "yes" }],
+        [`/admin/teams/${id}/transfer`, { toUserId: memberId, confirm: "yes" }],
+        [`/admin/teams/${id}/transfer/cancel`, {}],
+      ] as const;
 
-    const reader = await t.app.services.systemRoles.create({ key: `ur${Date.now().toString(36)}`, name: "User reader", permissions: ["gatehouse.admin.users.read"] });
+    const reader = await t.app.services.systemRoles.create({
+      key: `ur${Date.now().toString(36)}`,
+      name: "User reader",
+      permissions: ["gatehouse.admin.users.read"],
+    });
     if (reader.outcome !== "created") throw new Error(reader.outcome);
     const readerUser = await t.createUser();
     await t.app.services.systemRoles.setUserRole(readerUser.id, reader.role.key);
@@ -378,7 +489,10 @@ describe("admin teams pages", () => {
     for (const browser of browsers) {
       // a valid token of this browser's own: only the permission guard can refuse these POSTs
       const csrf = await csrfTokenFor(t, browser, TEAMS_CSRF);
-      for (const [id, memberId] of [[teamId, developer!.id], [other.teamId, other.members[0]!.id]] as const) {
+      for (const [id, memberId] of [
+        [teamId, developer!.id],
+        [other.teamId, other.members[0]!.id],
+      ] as const) {
         for (const path of gets(id)) {
           const res = await browser.go(`${t.url}${path}`);
           expect(res.status, path).toBe(403);

@@ -16,7 +16,13 @@ import { authorizationRequest, enableTotp, manualClock, passwordStep } from "../
 import { addMember, createTeam } from "../helpers/team-flow.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
-const decode = (s: string) => s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+const decode = (s: string) =>
+  s
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 describe("admin users pages", () => {
   let t: TestApp;
@@ -41,15 +47,23 @@ describe("admin users pages", () => {
     if (result.html.includes('name="confirm" value="yes"')) result = await browser.submit(result, `/admin/users/${id}/${action}`, {});
     return result;
   }
-  const signIn = (user: { email: string; password: string }) => loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }).then((r) => r.tokens);
-  const passwordOnly = async (identifier: string, password: string) => passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier, password });
-  const eventsOf = async (userId: string, type: string) => (await t.app.queries.auditEvents.listForUser(userId)).filter((e) => e.type === type);
+  const signIn = (user: { email: string; password: string }) =>
+    loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }).then((r) => r.tokens);
+  const passwordOnly = async (identifier: string, password: string) =>
+    passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier, password });
+  const eventsOf = async (userId: string, type: string) =>
+    (await t.app.queries.auditEvents.listForUser(userId)).filter((e) => e.type === type);
   const row = (id: string) => t.app.db.prisma.user.findUniqueOrThrow({ where: { id } });
 
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url, LOCKOUT_THRESHOLD: "3" }, { clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "Admin RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Admin RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
     admin = await t.createUser();
     await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
@@ -120,12 +134,40 @@ describe("admin users pages", () => {
     await signedIn(user, "/account");
     await enableTotp(t, clock, user);
     await passwordOnly(user.email, "wrong password one");
-    await t.app.queries.trustedDevices.trust({ userId: user.id, tokenHash: "a".repeat(64), label: "Firefox on Ubuntu", ip: "198.51.100.7", countryCode: "DE", expiresAt: new Date(Date.now() + 86_400_000) }, null, new Date());
+    await t.app.queries.trustedDevices.trust(
+      {
+        userId: user.id,
+        tokenHash: "a".repeat(64),
+        label: "Firefox on Ubuntu",
+        ip: "198.51.100.7",
+        countryCode: "DE",
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+      null,
+      new Date(),
+    );
 
     const page = await userPage(adminBrowser, user.id);
     expect(page.status).toBe(200);
     const text = decode(page.html);
-    for (const part of [user.username, user.email, "Dora Display", "verified", team.name, `(${team.slug}): Owner`, "on since", "10 backup codes left", "1 recent failed sign-ins", "not locked", "127.0.0.1", "unknown location", "Gatehouse account", "login.failed", "Firefox on Ubuntu", "198.51.100.7 (DE)"]) {
+    for (const part of [
+      user.username,
+      user.email,
+      "Dora Display",
+      "verified",
+      team.name,
+      `(${team.slug}): Owner`,
+      "on since",
+      "10 backup codes left",
+      "1 recent failed sign-ins",
+      "not locked",
+      "127.0.0.1",
+      "unknown location",
+      "Gatehouse account",
+      "login.failed",
+      "Firefox on Ubuntu",
+      "198.51.100.7 (DE)",
+    ]) {
       expect(text).toContain(part);
     }
     expect(page.html).toMatch(/data-session="[^"]+"/);
@@ -150,9 +192,15 @@ describe("admin users pages", () => {
     const forged = await adminBrowser.go(`${t.url}/admin/users/${user.id}?done=%3Cb%3Ehi&n=%3Cscript%3E`);
     expect(forged.html).not.toContain("<b>hi");
     expect(forged.html).not.toContain("<script>");
-    expect((await adminBrowser.go(`${t.url}/admin/users/${user.id}?done=signed_out&n=7x`)).html).toContain("Signed out everywhere; 0 sessions ended.");
+    expect((await adminBrowser.go(`${t.url}/admin/users/${user.id}?done=signed_out&n=7x`)).html).toContain(
+      "Signed out everywhere; 0 sessions ended.",
+    );
     const unknownPost = await adminBrowser.go(`${t.url}/admin/users/00000000-0000-4000-8000-000000000000/unlock`, {
-      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]! }).toString() },
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+        body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]! }).toString(),
+      },
     });
     expect(unknownPost.status).toBe(404);
   });
@@ -172,11 +220,14 @@ describe("admin users pages", () => {
     expect((await row(user.id)).disabled).toBe(true);
     const listed = await adminBrowser.go(`${t.url}/admin/users?q=${encodeURIComponent(user.email)}`);
     expect(listed.html).toMatch(new RegExp(`<tr data-user="${user.id}">[\\s\\S]*?>disabled</span>`));
-    for (const tokens of [laptop, phone]) expect(await tryRefresh(rp, tokens.refresh_token!)).toEqual({ ok: false, error: "invalid_grant" });
+    for (const tokens of [laptop, phone])
+      expect(await tryRefresh(rp, tokens.refresh_token!)).toEqual({ ok: false, error: "invalid_grant" });
     const refused = await passwordOnly(user.email, user.password);
     expect(refused.status).toBe(401);
     expect(refused.html).toContain("Invalid email or password");
-    expect(await eventsOf(user.id, "user.disabled")).toEqual([expect.objectContaining({ outcome: "success", actorId: admin.id, ip: expect.any(String) })]);
+    expect(await eventsOf(user.id, "user.disabled")).toEqual([
+      expect.objectContaining({ outcome: "success", actorId: admin.id, ip: expect.any(String) }),
+    ]);
 
     const enabled = await act(adminBrowser, user.id, "enable");
     expect(enabled.html).toContain("User enabled; they can sign in again.");
@@ -198,15 +249,24 @@ describe("admin users pages", () => {
     const self = await adminBrowser.go(`${t.url}/admin/users/${admin.id}`);
     expect(self.html).not.toContain(`/admin/users/${admin.id}/disable`);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(self.html)![1]!;
-    const post = (path: string, fields: Record<string, string>) => adminBrowser.go(`${t.url}${path}`, {
-      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: csrf, ...fields }).toString() },
-    });
+    const post = (path: string, fields: Record<string, string>) =>
+      adminBrowser.go(`${t.url}${path}`, {
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: new URLSearchParams({ _csrf: csrf, ...fields }).toString(),
+        },
+      });
     // the catalogue's status and words, as the API answers them (lib/error-catalogue.ts)
     const mine = await post(`/admin/users/${admin.id}/disable`, { confirm: "yes" });
     expect(mine.status).toBe(CATALOGUE["user.cannot_disable_self"].status);
     expect(mine.html).toContain(CATALOGUE["user.cannot_disable_self"].message);
     // the only Super Admin is kept (as a second admin with users.manage and roles.manage but not Super Admin)
-    const role = await t.app.services.systemRoles.create({ key: `mgr${Date.now().toString(36)}`, name: "User manager", permissions: ["gatehouse.admin.users.*", "gatehouse.admin.roles.manage"] });
+    const role = await t.app.services.systemRoles.create({
+      key: `mgr${Date.now().toString(36)}`,
+      name: "User manager",
+      permissions: ["gatehouse.admin.users.*", "gatehouse.admin.roles.manage"],
+    });
     if (role.outcome !== "created") throw new Error(role.outcome);
     const manager = await t.createUser();
     await t.app.services.systemRoles.setUserRole(manager.id, role.role.key);
@@ -222,7 +282,7 @@ describe("admin users pages", () => {
     const selfDemote = await post(`/admin/users/${admin.id}/role`, { role: "", confirm: "yes" });
     expect(selfDemote.status).toBe(409);
     expect(selfDemote.html).toContain(CATALOGUE["user.last_super_admin"].message);
-    expect((await row(admin.id))).toMatchObject({ disabled: false, systemRole: "super_admin" });
+    expect(await row(admin.id)).toMatchObject({ disabled: false, systemRole: "super_admin" });
     const unknown = await post(`/admin/users/${manager.id}/role`, { role: "no_such_role", confirm: "yes" });
     expect(unknown.status).toBe(400);
     expect(unknown.html).toContain("Choose one of the system roles, or none.");
@@ -279,32 +339,47 @@ describe("admin users pages", () => {
     const removed = await act(adminBrowser, user.id, "role", { role: "" });
     expect(removed.html).toContain("System role removed.");
     expect((await row(user.id)).systemRole).toBeNull();
-    expect((await eventsOf(user.id, "user.system_role_changed")).map((e) => [e.actorId, (e.data as { to: string | null }).to])).toEqual([[admin.id, null], [admin.id, "super_admin"]]);
+    expect((await eventsOf(user.id, "user.system_role_changed")).map((e) => [e.actorId, (e.data as { to: string | null }).to])).toEqual([
+      [admin.id, null],
+      [admin.id, "super_admin"],
+    ]);
   });
 
   it("forbidden: no system role -> 403 on every route; users.read only sees but every POST is 403; no roles.manage -> no role change; no CSRF -> 403", async () => {
     const target = await t.createUser();
     const tokens = await signIn(target);
     const actions = ["disable", "enable", "unlock", "reset-2fa", "sign-out", "password-reset", "role"];
-    const postAs = (browser: TestBrowser, action: string, csrf = "x") => browser.go(`${t.url}/admin/users/${target.id}/${action}`, {
-      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: csrf, confirm: "yes", role: "super_admin" }).toString() },
-    });
+    const postAs = (browser: TestBrowser, action: string, csrf = "x") =>
+      browser.go(`${t.url}/admin/users/${target.id}/${action}`, {
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: new URLSearchParams({ _csrf: csrf, confirm: "yes", role: "super_admin" }).toString(),
+        },
+      });
     const unchanged = async () => {
       expect(await row(target.id)).toMatchObject({ disabled: false, systemRole: null });
       expect((await tryRefresh(rp, tokens.refresh_token!)).ok).toBe(true);
-      const changes = (await t.app.queries.auditEvents.listForUser(target.id)).filter((e) => e.type.startsWith("user.") && e.type !== "user.viewed");
+      const changes = (await t.app.queries.auditEvents.listForUser(target.id)).filter(
+        (e) => e.type.startsWith("user.") && e.type !== "user.viewed",
+      );
       expect(changes).toEqual([]);
     };
 
     const nobody = (await signedIn(await t.createUser(), "/account")).browser;
-    for (const path of ["/admin/users", `/admin/users/${target.id}`, "/admin/users?q=a"]) expect((await nobody.go(`${t.url}${path}`)).status).toBe(403);
+    for (const path of ["/admin/users", `/admin/users/${target.id}`, "/admin/users?q=a"])
+      expect((await nobody.go(`${t.url}${path}`)).status).toBe(403);
     for (const action of actions) expect((await postAs(nobody, action)).status).toBe(403);
     // not signed in: to the login page
     const anonymous = await new TestBrowser(t.url).request(`${t.url}/admin/users`);
     expect(anonymous.status).toBe(302);
     expect(anonymous.headers.get("location")).toMatch(/^\/login/);
 
-    const reader = await t.app.services.systemRoles.create({ key: `rd${Date.now().toString(36)}`, name: "User reader", permissions: ["gatehouse.admin.users.read"] });
+    const reader = await t.app.services.systemRoles.create({
+      key: `rd${Date.now().toString(36)}`,
+      name: "User reader",
+      permissions: ["gatehouse.admin.users.read"],
+    });
     if (reader.outcome !== "created") throw new Error(reader.outcome);
     const readerUser = await t.createUser();
     await t.app.services.systemRoles.setUserRole(readerUser.id, reader.role.key);
@@ -313,12 +388,16 @@ describe("admin users pages", () => {
     const seen = await userPage(readerBrowser, target.id);
     expect(seen.status).toBe(200);
     expect(seen.html).toContain(target.email);
-    expect(seen.html).not.toContain("<form class=\"inline-form\" method=\"post\"");
+    expect(seen.html).not.toContain('<form class="inline-form" method="post"');
     // with a valid token from a page that has one (the admin's), still 403
     const adminCsrf = /name="_csrf" value="([^"]+)"/.exec((await userPage(adminBrowser, target.id)).html)![1]!;
     for (const action of actions) expect((await postAs(readerBrowser, action, adminCsrf)).status).toBe(403);
 
-    const manager = await t.app.services.systemRoles.create({ key: `um${Date.now().toString(36)}`, name: "User admin", permissions: ["gatehouse.admin.users.*"] });
+    const manager = await t.app.services.systemRoles.create({
+      key: `um${Date.now().toString(36)}`,
+      name: "User admin",
+      permissions: ["gatehouse.admin.users.*"],
+    });
     if (manager.outcome !== "created") throw new Error(manager.outcome);
     const managerUser = await t.createUser();
     await t.app.services.systemRoles.setUserRole(managerUser.id, manager.role.key);
@@ -334,7 +413,11 @@ describe("admin users pages", () => {
     // CSRF: missing or wrong -> 403, from the Super Admin too
     for (const action of actions) {
       const res = await adminBrowser.go(`${t.url}/admin/users/${target.id}/${action}`, {
-        init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ confirm: "yes", role: "super_admin" }).toString() },
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: new URLSearchParams({ confirm: "yes", role: "super_admin" }).toString(),
+        },
       });
       expect(res.status).toBe(403);
     }

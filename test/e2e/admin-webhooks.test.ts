@@ -20,10 +20,15 @@ describe("webhooks for administrators: the admin page", () => {
     admin = new TestBrowser(t.url);
     await openAccountPage(admin, t.url, "/admin/webhooks", { identifier: user.email, password: user.password });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const audited = async (type: string) =>
-    (await t.app.db.prisma.auditEvent.findMany({ where: { type }, orderBy: { id: "asc" } })).map((e) => [e.actorId, (e.data as { via: string }).via]);
+    (await t.app.db.prisma.auditEvent.findMany({ where: { type }, orderBy: { id: "asc" } })).map((e) => [
+      e.actorId,
+      (e.data as { via: string }).via,
+    ]);
 
   it("registers an endpoint and shows its secret once; refuses a bad URL; disables, enables, rotates and deletes", async () => {
     const page = await admin.go(`${t.url}/admin/webhooks`);
@@ -36,12 +41,21 @@ describe("webhooks for administrators: the admin page", () => {
     expect(bad.html).toContain("url must use https or http");
     expect(await t.app.db.prisma.webhookEndpoint.count()).toBe(0);
 
-    const made = await admin.submit(page, "/admin/webhooks", { url: "https://hooks.example.test/in", description: "SIEM", eventTypes: "login.failed" });
+    const made = await admin.submit(page, "/admin/webhooks", {
+      url: "https://hooks.example.test/in",
+      description: "SIEM",
+      eventTypes: "login.failed",
+    });
     expect(made.status).toBe(200);
     const secret = /<code class="admin-secret" data-secret>(whsec_[^<]+)<\/code>/.exec(made.html)?.[1];
     expect(secret).toBeTruthy();
     const [endpoint] = await t.app.services.webhooks.list();
-    expect(endpoint).toMatchObject({ url: "https://hooks.example.test/in", description: "SIEM", eventTypes: ["login.failed"], enabled: true });
+    expect(endpoint).toMatchObject({
+      url: "https://hooks.example.test/in",
+      description: "SIEM",
+      eventTypes: ["login.failed"],
+      enabled: true,
+    });
     expect(made.html).toContain(`data-webhook-id="${endpoint!.id}"`);
     const again = await admin.go(`${t.url}/admin/webhooks`);
     expect(again.html).not.toContain(secret!);
@@ -66,8 +80,12 @@ describe("webhooks for administrators: the admin page", () => {
     expect(deleted.html).toContain("The endpoint was deleted.");
     expect(await t.app.services.webhooks.find(endpoint!.id)).toBeNull();
 
-    for (const type of ["webhook.created", "webhook.secret_rotated", "webhook.deleted"]) expect(await audited(type), type).toEqual([[adminId, "admin_page"]]);
-    expect(await audited("webhook.updated")).toEqual([[adminId, "admin_page"], [adminId, "admin_page"]]);
+    for (const type of ["webhook.created", "webhook.secret_rotated", "webhook.deleted"])
+      expect(await audited(type), type).toEqual([[adminId, "admin_page"]]);
+    expect(await audited("webhook.updated")).toEqual([
+      [adminId, "admin_page"],
+      [adminId, "admin_page"],
+    ]);
   });
 
   it("refuses a user without the permission, and a POST without its CSRF token", async () => {
@@ -75,7 +93,11 @@ describe("webhooks for administrators: the admin page", () => {
     const browser = new TestBrowser(t.url);
     const denied = await openAccountPage(browser, t.url, "/admin/webhooks", { identifier: plain.email, password: plain.password });
     expect(denied.status).toBe(403);
-    const forged = await admin.request(`${t.url}/admin/webhooks`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: "url=https%3A%2F%2Fevil.example.test%2F" });
+    const forged = await admin.request(`${t.url}/admin/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+      body: "url=https%3A%2F%2Fevil.example.test%2F",
+    });
     expect(forged.status).toBe(403);
     expect(await t.app.db.prisma.webhookEndpoint.count()).toBe(0);
   });

@@ -44,7 +44,9 @@ describe("admin audit and analytics API", () => {
     await insert({ type: "apx.gamma.deep", outcome: "success", userId: null, data: { teamId, note: "n" } });
     await insertAt("2026-01-05T12:00:00Z", { type: "apx.old", outcome: "success", userId: ben.id });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("lists events newest first with exactly the documented fields", async () => {
     const res = await events("type=apx.");
@@ -55,9 +57,18 @@ describe("admin audit and analytics API", () => {
     const list = res.body.events as Event[];
     for (const e of list) expect(Object.keys(e).sort()).toEqual(FIELDS);
     expect(list.find((e) => e.type === "apx.alpha" && e.outcome === "success")).toMatchObject({
-      userId: anna.id, userEmail: anna.email, ip: "203.0.113.5", userAgent: "Firefox", clientId: "notes", data: {}, createdAt: expect.stringMatching(/Z$/),
+      userId: anna.id,
+      userEmail: anna.email,
+      ip: "203.0.113.5",
+      userAgent: "Firefox",
+      clientId: "notes",
+      data: {},
+      createdAt: expect.stringMatching(/Z$/),
     });
-    expect(list.find((e) => e.type === "apx.alpha" && e.outcome === "failure")).toMatchObject({ actorId: a.admin.id, userEmail: ben.email });
+    expect(list.find((e) => e.type === "apx.alpha" && e.outcome === "failure")).toMatchObject({
+      actorId: a.admin.id,
+      userEmail: ben.email,
+    });
     expect(res.body.nextCursor).toBeNull();
   });
 
@@ -71,7 +82,10 @@ describe("admin audit and analytics API", () => {
       ["type=apx.&outcome=failure", { ...apx, outcome: "failure" }],
       ["type=apx.&to=2026-02-01T00:00:00Z", { ...apx, createdAt: { lt: new Date("2026-02-01T00:00:00Z") } }],
       ["type=apx.&from=2026-02-01T00:00:00%2B01:00", { ...apx, createdAt: { gte: new Date("2026-01-31T23:00:00Z") } }],
-      [`type=apx.&userId=${ben.id}&from=2026-01-05T12:00:00Z&to=2026-01-05T12:00:00.001Z`, { ...apx, userId: ben.id, createdAt: new Date("2026-01-05T12:00:00Z") }],
+      [
+        `type=apx.&userId=${ben.id}&from=2026-01-05T12:00:00Z&to=2026-01-05T12:00:00.001Z`,
+        { ...apx, userId: ben.id, createdAt: new Date("2026-01-05T12:00:00Z") },
+      ],
       ["type=apx.nothing", { type: "apx.nothing" }],
     ];
     for (const [query, where] of cases) {
@@ -105,9 +119,19 @@ describe("admin audit and analytics API", () => {
 
   it("refuses bad filters, cursors, limits and unknown parameters with 400 request.invalid naming the field", async () => {
     const cases: [string, string][] = [
-      ["userId=not-a-uuid", "userId"], ["teamId=42", "teamId"], ["type=Bad Type", "type"], ["type=login..", "type"], ["outcome=maybe", "outcome"],
-      ["from=yesterday", "from"], ["to=2026-13-01T00:00:00Z", "to"], ["from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"],
-      ["cursor=bm90LWEtY3Vyc29y", "cursor"], ["limit=0", "limit"], ["limit=101", "limit"], ["limit=two", "limit"], ["user=someone", ""],
+      ["userId=not-a-uuid", "userId"],
+      ["teamId=42", "teamId"],
+      ["type=Bad Type", "type"],
+      ["type=login..", "type"],
+      ["outcome=maybe", "outcome"],
+      ["from=yesterday", "from"],
+      ["to=2026-13-01T00:00:00Z", "to"],
+      ["from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z", "to"],
+      ["cursor=bm90LWEtY3Vyc29y", "cursor"],
+      ["limit=0", "limit"],
+      ["limit=101", "limit"],
+      ["limit=two", "limit"],
+      ["user=someone", ""],
       ["type=a&type=b", "type"],
     ];
     for (const [query, field] of cases) {
@@ -115,7 +139,10 @@ describe("admin audit and analytics API", () => {
       expect(res.status, query).toBe(400);
       expect(res.body.code, query).toBe("request.invalid");
       const paths = (res.body.data!.issues as { path: string[] }[]).map((i) => i.path);
-      expect(paths.some((p) => p[0] === "query" && (field === "" || p[1] === field)), `${query}: ${JSON.stringify(paths)}`).toBe(true);
+      expect(
+        paths.some((p) => p[0] === "query" && (field === "" || p[1] === field)),
+        `${query}: ${JSON.stringify(paths)}`,
+      ).toBe(true);
       expect(res.body.message).toMatch(/query/);
     }
   });
@@ -124,17 +151,31 @@ describe("admin audit and analytics API", () => {
     const day = "2025-03-10";
     const at = (time: string) => `${day}T${time}Z`;
     for (const [time, type, data] of [
-      ["01:10:00", "login.succeeded", {}], ["01:20:00", "login.succeeded", { device: "code" }], ["05:00:00", "login.succeeded", {}],
-      ["05:30:00", "login.failed", {}], ["23:59:59", "login.second_factor_failed", {}], ["02:00:00", "login.risk_evaluated", {}],
-      ["02:00:01", "login.risk_evaluated", {}], ["02:00:02", "login.held", {}], ["03:00:00", "device.code_sent", {}],
-      ["04:00:00", "password_reset.requested", {}], ["2025-03-11T00:00:00", "login.failed", {}],
+      ["01:10:00", "login.succeeded", {}],
+      ["01:20:00", "login.succeeded", { device: "code" }],
+      ["05:00:00", "login.succeeded", {}],
+      ["05:30:00", "login.failed", {}],
+      ["23:59:59", "login.second_factor_failed", {}],
+      ["02:00:00", "login.risk_evaluated", {}],
+      ["02:00:01", "login.risk_evaluated", {}],
+      ["02:00:02", "login.held", {}],
+      ["03:00:00", "device.code_sent", {}],
+      ["04:00:00", "password_reset.requested", {}],
+      ["2025-03-11T00:00:00", "login.failed", {}],
     ] as const) {
-      await insertAt(time.includes("T") ? `${time}Z` : at(time), { type, outcome: type === "login.succeeded" ? "success" : "failure", userId: anna.id, data });
+      await insertAt(time.includes("T") ? `${time}Z` : at(time), {
+        type,
+        outcome: type === "login.succeeded" ? "success" : "failure",
+        userId: anna.id,
+        data,
+      });
     }
     const res = await a.call("GET", `/api/v1/analytics?from=${day}T00:00:00Z&to=2025-03-11T00:00:00Z`, a.admin.token);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({
-      from: `${day}T00:00:00.000Z`, to: "2025-03-11T00:00:00.000Z", bucket: "hour",
+      from: `${day}T00:00:00.000Z`,
+      to: "2025-03-11T00:00:00.000Z",
+      bucket: "hour",
       logins: { attempts: 5, succeeded: 3, failed: 2, successRate: 0.6, failureRate: 0.4 },
       suspicious: { evaluated: 2, held: 1, rate: 0.5 },
       deviceApproval: { succeeded: 3, withEmailedCode: 1, codesSent: 1, rate: 1 / 3 },
@@ -148,12 +189,19 @@ describe("admin audit and analytics API", () => {
     expect(series[5]).toEqual({ start: `${day}T05:00:00.000Z`, succeeded: 1, failed: 1 });
     expect(series[23]).toEqual({ start: `${day}T23:00:00.000Z`, succeeded: 0, failed: 1 });
     expect(res.body.counts).toEqual({
-      users: await t.app.db.prisma.user.count(), disabledUsers: 0, teams: await t.app.db.prisma.team.count(), liveSessions: expect.any(Number),
+      users: await t.app.db.prisma.user.count(),
+      disabledUsers: 0,
+      teams: await t.app.db.prisma.team.count(),
+      liveSessions: expect.any(Number),
     });
     expect((res.body.counts as { liveSessions: number }).liveSessions).toBeGreaterThan(0);
 
     const empty = await a.call("GET", "/api/v1/analytics?from=2025-01-01T00:00:00Z&to=2025-01-08T00:00:00Z", a.admin.token);
-    expect(empty.body).toMatchObject({ bucket: "day", logins: { attempts: 0, successRate: null, failureRate: null }, suspicious: { rate: null } });
+    expect(empty.body).toMatchObject({
+      bucket: "day",
+      logins: { attempts: 0, successRate: null, failureRate: null },
+      suspicious: { rate: null },
+    });
     expect(empty.body.series).toHaveLength(7);
   });
 
@@ -167,10 +215,16 @@ describe("admin audit and analytics API", () => {
     expect(to).toBeGreaterThanOrEqual(before - 1000);
     expect(res.body.bucket).toBe("day");
     expect((res.body.logins as { succeeded: number }).succeeded).toBeGreaterThan(0); // the test users' own sign-ins
-    const badRanges: [string, (string | number)[]][] = [["from=2025-01-01T00:00:00Z", ["query", "to"]], ["to=2025-01-01T00:00:00Z", ["query", "from"]],
-      ["from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z", ["query", "from"]], ["from=2020-01-01T00:00:00Z&to=2025-01-01T00:00:00Z", ["query", "from"]],
-      ["from=monday&to=2025-01-01T00:00:00Z", ["query", "from"]], ["from=2025-01-01T00:00:00Z&to=tuesday", ["query", "to"]], ["from=2025-01-01&to=2025-01-02", ["query", "from"]],
-      ["range=7d", ["query"]]]; // an unknown parameter: zod names it in the message, not the path
+    const badRanges: [string, (string | number)[]][] = [
+      ["from=2025-01-01T00:00:00Z", ["query", "to"]],
+      ["to=2025-01-01T00:00:00Z", ["query", "from"]],
+      ["from=2025-01-02T00:00:00Z&to=2025-01-01T00:00:00Z", ["query", "from"]],
+      ["from=2020-01-01T00:00:00Z&to=2025-01-01T00:00:00Z", ["query", "from"]],
+      ["from=monday&to=2025-01-01T00:00:00Z", ["query", "from"]],
+      ["from=2025-01-01T00:00:00Z&to=tuesday", ["query", "to"]],
+      ["from=2025-01-01&to=2025-01-02", ["query", "from"]],
+      ["range=7d", ["query"]],
+    ]; // an unknown parameter: zod names it in the message, not the path
     for (const [query, path] of badRanges) {
       const bad = await a.call("GET", `/api/v1/analytics?${query}`, a.admin.token);
       expect(bad.status, query).toBe(400);
@@ -182,7 +236,15 @@ describe("admin audit and analytics API", () => {
 
   it("refuses every lower caller on both routes (401 / 403)", async () => {
     const lacking = await a.roleToken(["gatehouse.admin.clients.manage", "gatehouse.admin.users.read", "gatehouse.admin.keys.manage"]);
-    const problems = await refusals(a, lacking.token, [["GET", "/api/v1/audit-events"], ["GET", "/api/v1/analytics"]], "gatehouse.admin.audit.read");
+    const problems = await refusals(
+      a,
+      lacking.token,
+      [
+        ["GET", "/api/v1/audit-events"],
+        ["GET", "/api/v1/analytics"],
+      ],
+      "gatehouse.admin.audit.read",
+    );
     expect(problems).toEqual([]);
     const reader = await a.roleToken(["gatehouse.admin.audit.read"]);
     expect((await events("type=apx.", reader.token)).status).toBe(200);

@@ -18,8 +18,28 @@ import { refusals, setUpAdminApi, type AdminApi, type Json } from "../helpers/ap
 const REDIRECT = "https://app.example.test/cb";
 const REDIRECT2 = "https://app.example.test/new-cb";
 const PERMISSION = "gatehouse.admin.clients.manage";
-const FIELDS = ["backchannelLogoutUri", "createdAt", "disabled", "endsWithSession", "firstParty", "grantTypes", "hasSecret", "id", "idTokenSigningAlg", "name", "offlineAccessWithoutPrompt", "permissionNamespace",
-  "postLogoutRedirectUris", "redirectUris", "resources", "scope", "secretRotatedAt", "tokenEndpointAuthMethod", "type", "updatedAt"];
+const FIELDS = [
+  "backchannelLogoutUri",
+  "createdAt",
+  "disabled",
+  "endsWithSession",
+  "firstParty",
+  "grantTypes",
+  "hasSecret",
+  "id",
+  "idTokenSigningAlg",
+  "name",
+  "offlineAccessWithoutPrompt",
+  "permissionNamespace",
+  "postLogoutRedirectUris",
+  "redirectUris",
+  "resources",
+  "scope",
+  "secretRotatedAt",
+  "tokenEndpointAuthMethod",
+  "type",
+  "updatedAt",
+];
 type Client = Json & { id: string; name: string; redirectUris: string[] };
 
 describe("admin clients API", () => {
@@ -28,7 +48,13 @@ describe("admin clients API", () => {
 
   const register = async (name: string, extra: Record<string, unknown> = {}) => {
     const res = await a.call("POST", "/api/v1/clients", a.admin.token, {
-      name, type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token", "client_credentials"], resources: [a.api], firstParty: true, ...extra,
+      name,
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+      resources: [a.api],
+      firstParty: true,
+      ...extra,
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return { client: res.body.client as Client, secret: res.body.secret as string };
@@ -41,13 +67,28 @@ describe("admin clients API", () => {
     t = await startTestApp();
     a = await setUpAdminApi(t);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("registers a confidential client: its secret in that answer only (hash stored), usable with openid-client; audited", async () => {
-    const { client: created, secret } = await register("Billing app", { backchannelLogoutUri: "https://app.example.test/bcl", permissionNamespace: "acme.billing" });
+    const { client: created, secret } = await register("Billing app", {
+      backchannelLogoutUri: "https://app.example.test/bcl",
+      permissionNamespace: "acme.billing",
+    });
     expect(Object.keys(created).sort()).toEqual(FIELDS);
-    expect(created).toMatchObject({ name: "Billing app", type: "confidential", hasSecret: true, secretRotatedAt: null, tokenEndpointAuthMethod: "client_secret_basic",
-      redirectUris: [REDIRECT], firstParty: true, resources: [a.api], backchannelLogoutUri: "https://app.example.test/bcl", permissionNamespace: "acme.billing" });
+    expect(created).toMatchObject({
+      name: "Billing app",
+      type: "confidential",
+      hasSecret: true,
+      secretRotatedAt: null,
+      tokenEndpointAuthMethod: "client_secret_basic",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      resources: [a.api],
+      backchannelLogoutUri: "https://app.example.test/bcl",
+      permissionNamespace: "acme.billing",
+    });
     expect(secret.length).toBeGreaterThan(30);
     const stored = await row(created.id);
     expect(stored.secretHash).toBeTruthy();
@@ -68,7 +109,11 @@ describe("admin clients API", () => {
       expect(JSON.stringify(answer.body)).not.toMatch(/secretHash/);
     }
     const [event] = await events("client.created", created.id);
-    expect(event).toMatchObject({ actorId: a.admin.id, outcome: "success", data: expect.objectContaining({ name: "Billing app", type: "confidential", via: "api" }) });
+    expect(event).toMatchObject({
+      actorId: a.admin.id,
+      outcome: "success",
+      data: expect.objectContaining({ name: "Billing app", type: "confidential", via: "api" }),
+    });
     expect(JSON.stringify(event!.data)).not.toContain(secret);
   });
 
@@ -77,7 +122,12 @@ describe("admin clients API", () => {
     expect(res.status).toBe(201);
     const created = res.body.client as Client;
     expect(res.body.secret).toBeNull();
-    expect(created).toMatchObject({ type: "public", hasSecret: false, tokenEndpointAuthMethod: "none", grantTypes: ["authorization_code", "refresh_token"] });
+    expect(created).toMatchObject({
+      type: "public",
+      hasSecret: false,
+      tokenEndpointAuthMethod: "none",
+      grantTypes: ["authorization_code", "refresh_token"],
+    });
     const rotate = await a.call("POST", `/api/v1/clients/${created.id}/secret`, a.admin.token);
     expect(rotate.status).toBe(409);
     expect(rotate.body.code).toBe("client.public");
@@ -89,7 +139,12 @@ describe("admin clients API", () => {
   it("registers a public app with a private-use scheme and a loopback http redirect (RFC 8252); users sign in through both", async () => {
     const app = "com.example.phone:/oauth2/cb";
     const loopback = "http://127.0.0.1:7357/cb";
-    const res = await a.call("POST", "/api/v1/clients", a.admin.token, { name: "Native app", type: "public", redirectUris: [app, loopback], postLogoutRedirectUris: ["com.example.phone:/signed-out"] });
+    const res = await a.call("POST", "/api/v1/clients", a.admin.token, {
+      name: "Native app",
+      type: "public",
+      redirectUris: [app, loopback],
+      postLogoutRedirectUris: ["com.example.phone:/signed-out"],
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const created = res.body.client as Client;
     expect(created.redirectUris).toEqual([app, loopback]);
@@ -120,7 +175,9 @@ describe("admin clients API", () => {
     const { client: c } = await register("Session-bound app");
     expect(c.endsWithSession).toBe(false);
     expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { endsWithSession: true })).body.endsWithSession).toBe(true);
-    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { name: "Renamed session-bound app" })).body.endsWithSession).toBe(true);
+    expect(
+      (await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { name: "Renamed session-bound app" })).body.endsWithSession,
+    ).toBe(true);
     expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { endsWithSession: "yes" })).status).toBe(400);
     expect((await row(c.id)).endsWithSession).toBe(true);
   });
@@ -128,8 +185,13 @@ describe("admin clients API", () => {
   it("PATCH sets offline access without prompt=consent; other changes keep it; a non-boolean is 400", async () => {
     const { client: c } = await register("Partner with offline access");
     expect(c.offlineAccessWithoutPrompt).toBe(false);
-    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { offlineAccessWithoutPrompt: true })).body.offlineAccessWithoutPrompt).toBe(true);
-    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { name: "Renamed partner" })).body.offlineAccessWithoutPrompt).toBe(true);
+    expect(
+      (await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { offlineAccessWithoutPrompt: true })).body
+        .offlineAccessWithoutPrompt,
+    ).toBe(true);
+    expect(
+      (await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { name: "Renamed partner" })).body.offlineAccessWithoutPrompt,
+    ).toBe(true);
     expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { offlineAccessWithoutPrompt: 1 })).status).toBe(400);
     expect((await row(c.id)).offlineAccessWithoutPrompt).toBe(true);
   });
@@ -139,19 +201,37 @@ describe("admin clients API", () => {
     const before = await row(c.id);
     const res = await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { redirectUris: [REDIRECT2], name: "Edited app 2" });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ id: c.id, name: "Edited app 2", redirectUris: [REDIRECT2], type: "confidential", firstParty: true, resources: [a.api] });
+    expect(res.body).toMatchObject({
+      id: c.id,
+      name: "Edited app 2",
+      redirectUris: [REDIRECT2],
+      type: "confidential",
+      firstParty: true,
+      resources: [a.api],
+    });
     const after = await row(c.id);
-    expect(after).toMatchObject({ redirectUris: [REDIRECT2], name: "Edited app 2", scope: before.scope, grantTypes: before.grantTypes, secretHash: before.secretHash });
+    expect(after).toMatchObject({
+      redirectUris: [REDIRECT2],
+      name: "Edited app 2",
+      scope: before.scope,
+      grantTypes: before.grantTypes,
+      secretHash: before.secretHash,
+    });
 
     const rp = await discover(t.url, c.id, secret);
     const old = await new TestBrowser(t.url).go((await authorizationRequest(rp, REDIRECT)).url);
     expect(old.status).toBe(400);
     expect((await loginWithCode(rp, new TestBrowser(t.url), REDIRECT2, creds())).tokens.access_token).toBeTruthy();
-    expect((await events("client.updated", c.id))[0]).toMatchObject({ actorId: a.admin.id, data: expect.objectContaining({ changed: ["name", "redirectUris"], via: "api" }) });
+    expect((await events("client.updated", c.id))[0]).toMatchObject({
+      actorId: a.admin.id,
+      data: expect.objectContaining({ changed: ["name", "redirectUris"], via: "api" }),
+    });
 
     const cleared = await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { permissionNamespace: "acme.edited" });
     expect(cleared.body.permissionNamespace).toBe("acme.edited");
-    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { permissionNamespace: null })).body.permissionNamespace).toBeNull();
+    expect(
+      (await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { permissionNamespace: null })).body.permissionNamespace,
+    ).toBeNull();
     expect((await row(c.id)).permissionNamespace).toBeNull();
   });
 
@@ -163,7 +243,9 @@ describe("admin clients API", () => {
     const fresh = res.body.secret as string;
     expect(res.body.clientId).toBe(c.id);
     expect(fresh).not.toBe(secret);
-    await expect(client.clientCredentialsGrant(await discover(t.url, c.id, secret), { resource: a.api })).rejects.toMatchObject({ error: "invalid_client" });
+    await expect(client.clientCredentialsGrant(await discover(t.url, c.id, secret), { resource: a.api })).rejects.toMatchObject({
+      error: "invalid_client",
+    });
     expect((await client.clientCredentialsGrant(await discover(t.url, c.id, fresh), { resource: a.api })).access_token).toBeTruthy();
     const view = await a.call("GET", `/api/v1/clients/${c.id}`, a.admin.token);
     expect(JSON.stringify(view.body)).not.toContain(fresh);
@@ -182,7 +264,12 @@ describe("admin clients API", () => {
     expect(await t.app.db.prisma.oidcClient.count({ where: { id: c.id } })).toBe(0);
     await expect(client.clientCredentialsGrant(rp, { resource: a.api })).rejects.toMatchObject({ error: "invalid_client" });
     expect(await tryRefresh(rp, tokens.refresh_token!)).toMatchObject({ ok: false, error: "invalid_client" });
-    for (const [method, path] of [["GET", `/api/v1/clients/${c.id}`], ["DELETE", `/api/v1/clients/${c.id}`], ["PATCH", `/api/v1/clients/${c.id}`], ["POST", `/api/v1/clients/${c.id}/secret`]] as const) {
+    for (const [method, path] of [
+      ["GET", `/api/v1/clients/${c.id}`],
+      ["DELETE", `/api/v1/clients/${c.id}`],
+      ["PATCH", `/api/v1/clients/${c.id}`],
+      ["POST", `/api/v1/clients/${c.id}/secret`],
+    ] as const) {
       const gone = await a.call(method, path, a.admin.token, method === "PATCH" ? { name: "Back" } : undefined);
       expect(gone.status, `${method} ${path}`).toBe(404);
       expect(gone.body.code).toBe("client.not_found");
@@ -228,13 +315,29 @@ describe("admin clients API", () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.code).toBe("request.invalid");
       const paths = (res.body.data!.issues as { path: (string | number)[] }[]).map((i) => i.path);
-      expect(paths.some((p) => p[0] === "body" && (field === "" || p[1] === field)), `${field}: ${JSON.stringify(paths)}`).toBe(true);
+      expect(
+        paths.some((p) => p[0] === "body" && (field === "" || p[1] === field)),
+        `${field}: ${JSON.stringify(paths)}`,
+      ).toBe(true);
     }
     const script = await a.call("POST", "/api/v1/clients", a.admin.token, { ...base, redirectUris: ["javascript:alert(1)"] });
-    expect(script.body.data!.problems).toEqual([expect.stringMatching(/^redirectUris\.0: must use https \(http only on 127\.0\.0\.1, \[::1\] or localhost\)/)]);
-    const patches: Record<string, unknown>[] = [{}, { type: "public" }, { redirectUris: [] }, { grantTypes: [] }, { name: "" }, { resources: ["https://elsewhere.example/api"] }, { permissionNamespace: "gatehouse.x" },
-      { redirectUris: ["javascript:alert(1)"] }, { redirectUris: ["http://evil.example/cb"] }, { redirectUris: ["com.example.app:/cb"] }, { postLogoutRedirectUris: ["data:,x"] },
-      { backchannelLogoutUri: "http://evil.example/bcl" }];
+    expect(script.body.data!.problems).toEqual([
+      expect.stringMatching(/^redirectUris\.0: must use https \(http only on 127\.0\.0\.1, \[::1\] or localhost\)/),
+    ]);
+    const patches: Record<string, unknown>[] = [
+      {},
+      { type: "public" },
+      { redirectUris: [] },
+      { grantTypes: [] },
+      { name: "" },
+      { resources: ["https://elsewhere.example/api"] },
+      { permissionNamespace: "gatehouse.x" },
+      { redirectUris: ["javascript:alert(1)"] },
+      { redirectUris: ["http://evil.example/cb"] },
+      { redirectUris: ["com.example.app:/cb"] },
+      { postLogoutRedirectUris: ["data:,x"] },
+      { backchannelLogoutUri: "http://evil.example/bcl" },
+    ];
     for (const body of patches) {
       const res = await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
@@ -260,15 +363,25 @@ describe("admin clients API", () => {
     const keysAdmin = await a.roleToken(["gatehouse.admin.keys.manage", "gatehouse.admin.users.*"]);
     const before = await row(c.id);
     const count = await t.app.db.prisma.oidcClient.count();
-    const problems = await refusals(a, keysAdmin.token, [
-      ["GET", "/api/v1/clients"], ["POST", "/api/v1/clients", { name: "Hacked", type: "confidential", redirectUris: [REDIRECT] }],
-      ["GET", `/api/v1/clients/${c.id}`], ["PATCH", `/api/v1/clients/${c.id}`, { name: "Hacked" }],
-      ["POST", `/api/v1/clients/${c.id}/secret`], ["DELETE", `/api/v1/clients/${c.id}`],
-    ], PERMISSION);
+    const problems = await refusals(
+      a,
+      keysAdmin.token,
+      [
+        ["GET", "/api/v1/clients"],
+        ["POST", "/api/v1/clients", { name: "Hacked", type: "confidential", redirectUris: [REDIRECT] }],
+        ["GET", `/api/v1/clients/${c.id}`],
+        ["PATCH", `/api/v1/clients/${c.id}`, { name: "Hacked" }],
+        ["POST", `/api/v1/clients/${c.id}/secret`],
+        ["DELETE", `/api/v1/clients/${c.id}`],
+      ],
+      PERMISSION,
+    );
     expect(problems).toEqual([]);
     expect(await row(c.id)).toEqual(before);
     expect(await t.app.db.prisma.oidcClient.count()).toBe(count);
     expect((await client.clientCredentialsGrant(await discover(t.url, c.id, secret), { resource: a.api })).access_token).toBeTruthy();
-    expect(await t.app.db.prisma.auditEvent.count({ where: { clientId: c.id, type: { startsWith: "client.", not: "client.created" } } })).toBe(0);
+    expect(
+      await t.app.db.prisma.auditEvent.count({ where: { clientId: c.id, type: { startsWith: "client.", not: "client.created" } } }),
+    ).toBe(0);
   });
 });

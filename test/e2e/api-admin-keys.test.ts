@@ -19,13 +19,19 @@ describe("admin signing keys API", () => {
   const clientToken = async () => (await client.clientCredentialsGrant(a.rp, { resource: a.api })).access_token;
   // the states of the ES256 keys (access tokens, the default ID tokens); the RS256 keys rotate with them
   const stateOf = (keys: Key[]) => Object.fromEntries(keys.filter((k) => k.alg === "ES256").map((k) => [k.kid, k.state]));
-  const fingerprint = async () => (await t.app.services.keys.list()).map((k) => `${k.id}:${k.state}`).sort().join(",");
+  const fingerprint = async () =>
+    (await t.app.services.keys.list())
+      .map((k) => `${k.id}:${k.state}`)
+      .sort()
+      .join(",");
 
   beforeAll(async () => {
     t = await startTestApp();
     a = await setUpAdminApi(t);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("lists the keys (kid, alg, state, dates; never key material), newest first", async () => {
     const res = await a.call("GET", "/api/v1/keys", a.admin.token);
@@ -34,10 +40,21 @@ describe("admin signing keys API", () => {
     const keys = res.body.keys as Key[];
     const rows = await t.app.services.keys.list();
     expect(keys.map((k) => k.kid)).toEqual(rows.map((k) => k.id));
-    for (const alg of ["ES256", "RS256"]) expect(keys.filter((k) => k.alg === alg).map((k) => k.state).sort(), alg).toEqual(["current", "next"]);
+    for (const alg of ["ES256", "RS256"])
+      expect(
+        keys
+          .filter((k) => k.alg === alg)
+          .map((k) => k.state)
+          .sort(),
+        alg,
+      ).toEqual(["current", "next"]);
     expect(keys).toHaveLength(4);
     for (const k of keys) expect(Object.keys(k).sort()).toEqual(FIELDS);
-    expect(keys.find((k) => k.state === "current" && k.alg === "ES256")).toMatchObject({ published: true, activatedAt: expect.any(String), deactivatedAt: null });
+    expect(keys.find((k) => k.state === "current" && k.alg === "ES256")).toMatchObject({
+      published: true,
+      activatedAt: expect.any(String),
+      deactivatedAt: null,
+    });
     const text = JSON.stringify(res.body);
     for (const r of rows) expect(text).not.toContain(r.privateJwkEncrypted);
     expect(text).not.toMatch(/"(d|p|q|dp|dq|qi|x|y|n|k)":/);
@@ -67,7 +84,12 @@ describe("admin signing keys API", () => {
     expect(before[fresh]).toBeUndefined();
 
     const set = await jwks();
-    expect(set.keys.filter((k) => k.alg === "ES256").map((k) => k.kid).sort()).toEqual([current, next, fresh].sort());
+    expect(
+      set.keys
+        .filter((k) => k.alg === "ES256")
+        .map((k) => k.kid)
+        .sort(),
+    ).toEqual([current, next, fresh].sort());
     const rsa = (res.body.keys as Key[]).filter((k) => k.alg === "RS256");
     expect(rsa.map((k) => k.state).sort()).toEqual(["current", "next", "previous"]); // rotated together
     const newToken = await clientToken();
@@ -79,17 +101,31 @@ describe("admin signing keys API", () => {
     expect((await a.call("GET", "/api/v1/keys", a.admin.token)).status).toBe(200);
     const newAdminToken = await a.userToken(a.admin);
     expect(decodeProtectedHeader(newAdminToken).kid).toBe(next);
-    expect(stateOf((await a.call("GET", "/api/v1/keys", newAdminToken)).body.keys as Key[])).toMatchObject({ [next]: "current", [current]: "previous", [fresh]: "next" });
+    expect(stateOf((await a.call("GET", "/api/v1/keys", newAdminToken)).body.keys as Key[])).toMatchObject({
+      [next]: "current",
+      [current]: "previous",
+      [fresh]: "next",
+    });
 
     const audit = await t.app.db.prisma.auditEvent.findMany({ where: { type: "keys.rotated" } });
-    expect(audit).toEqual([expect.objectContaining({ actorId: a.admin.id, outcome: "success", data: expect.objectContaining({ current: next, via: "api" }) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ actorId: a.admin.id, outcome: "success", data: expect.objectContaining({ current: next, via: "api" }) }),
+    ]);
   });
 
   it("refuses every lower caller (401 / 403) and the keys stay as they were", async () => {
     const clientsAdmin = await a.roleToken(["gatehouse.admin.clients.manage", "gatehouse.admin.audit.read"]);
     const before = await fingerprint();
     const rotations = await t.app.db.prisma.auditEvent.count({ where: { type: "keys.rotated" } });
-    const problems = await refusals(a, clientsAdmin.token, [["GET", "/api/v1/keys"], ["POST", "/api/v1/keys/rotate"]], "gatehouse.admin.keys.manage");
+    const problems = await refusals(
+      a,
+      clientsAdmin.token,
+      [
+        ["GET", "/api/v1/keys"],
+        ["POST", "/api/v1/keys/rotate"],
+      ],
+      "gatehouse.admin.keys.manage",
+    );
     expect(problems).toEqual([]);
     expect(await fingerprint()).toBe(before);
     expect(await t.app.db.prisma.auditEvent.count({ where: { type: "keys.rotated" } })).toBe(rotations);

@@ -15,7 +15,15 @@ import { parseMetrics } from "../helpers/metrics.ts";
 
 const FIELDS = ["attempts", "createdAt", "deadAt", "id", "kind", "lastError", "nextAttemptAt", "recipient", "status", "topic"];
 const REDIRECT = "https://rp.example.test/cb";
-type Entry = Json & { id: string; status: string; attempts: number; recipient: string; kind: string; topic: string; lastError: string | null };
+type Entry = Json & {
+  id: string;
+  status: string;
+  attempts: number;
+  recipient: string;
+  kind: string;
+  topic: string;
+  lastError: string | null;
+};
 
 async function until<T>(check: () => Promise<T | undefined | null | false>, ms = 10_000): Promise<T> {
   for (const end = Date.now() + ms; ;) {
@@ -38,10 +46,20 @@ describe("outbox: retries, dead letters and the admin API", () => {
     sink = await startSmtpSink();
     receiver = http.createServer((req, res) => {
       req.resume();
-      req.on("end", () => { logouts.push({ at: Date.now(), status: answer }); res.statusCode = answer; res.end(); });
+      req.on("end", () => {
+        logouts.push({ at: Date.now(), status: answer });
+        res.statusCode = answer;
+        res.end();
+      });
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-    t = await startTestApp({ SMTP_URL: sink.url, OUTBOX_MAX_ATTEMPTS: "3", OUTBOX_RETRY_BASE_MS: "200", OUTBOX_POLL_MS: "50", OUTBOUND_ALLOW_PRIVATE: "true" });
+    t = await startTestApp({
+      SMTP_URL: sink.url,
+      OUTBOX_MAX_ATTEMPTS: "3",
+      OUTBOX_RETRY_BASE_MS: "200",
+      OUTBOX_POLL_MS: "50",
+      OUTBOUND_ALLOW_PRIVATE: "true",
+    });
     a = await setUpAdminApi(t);
   });
   afterAll(async () => {
@@ -65,7 +83,14 @@ describe("outbox: retries, dead letters and the admin API", () => {
     await t.app.services.passwordReset.request(user.email, { ip: "203.0.113.7", userAgent: null });
     const dead = await deadTo(user.email);
     expect(Object.keys(dead).sort()).toEqual(FIELDS);
-    expect(dead).toMatchObject({ kind: "email", topic: "password-reset", status: "dead", attempts: 3, lastError: expect.stringMatching(/451/), deadAt: expect.any(String) });
+    expect(dead).toMatchObject({
+      kind: "email",
+      topic: "password-reset",
+      status: "dead",
+      attempts: 3,
+      lastError: expect.stringMatching(/451/),
+      deadAt: expect.any(String),
+    });
     expect(JSON.stringify(dead)).not.toMatch(/token=|203\.0\.113\.7/); // never the content
 
     const tries = sink.refused.filter((m) => m.to.includes(user.email));
@@ -86,7 +111,9 @@ describe("outbox: retries, dead letters and the admin API", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(sink.messages.filter((m) => m.to.includes(user.email))).toHaveLength(1);
     expect((await list()).map((m) => m.id)).not.toContain(dead.id);
-    expect((await audited("outbox.retried", dead.id)).map((e) => [e.actorId, (e.data as { via: string }).via])).toEqual([[a.admin.id, "api"]]);
+    expect((await audited("outbox.retried", dead.id)).map((e) => [e.actorId, (e.data as { via: string }).via])).toEqual([
+      [a.admin.id, "api"],
+    ]);
     expect((await a.call("POST", `/api/v1/outbox/${dead.id}/retry`, a.admin.token)).body.code).toBe("outbox.not_found"); // sent: gone
   });
 
@@ -95,7 +122,10 @@ describe("outbox: retries, dead letters and the admin API", () => {
     // d1 a second older than d2 (made in the same millisecond, their order would be the random ids')
     const [d1, d2] = [row("d1@example.test"), row("d2@example.test")];
     d1.createdAt = new Date(d2.createdAt.getTime() - 1000);
-    for (const d of [d1, d2]) await t.app.db.prisma.outboxMessage.create({ data: { ...d, nextAttemptAt: d.createdAt, status: "dead", attempts: 3, deadAt: new Date(), lastError: "451" } });
+    for (const d of [d1, d2])
+      await t.app.db.prisma.outboxMessage.create({
+        data: { ...d, nextAttemptAt: d.createdAt, status: "dead", attempts: 3, deadAt: new Date(), lastError: "451" },
+      });
     const waiting = { ...row("w@example.test"), nextAttemptAt: new Date(Date.now() + 3_600_000) };
     await t.app.queries.outbox.insert([waiting]);
 
@@ -110,11 +140,17 @@ describe("outbox: retries, dead letters and the admin API", () => {
     expect((await a.call("DELETE", `/api/v1/outbox/${d1.id}`, a.admin.token)).status).toBe(204);
     expect(await t.app.queries.outbox.find(d1.id)).toBeNull();
     expect((await audited("outbox.discarded", d1.id)).map((e) => e.actorId)).toEqual([a.admin.id]);
-    for (const [method, path] of [["POST", `/api/v1/outbox/${d1.id}/retry`], ["DELETE", `/api/v1/outbox/${d1.id}`]] as const) {
+    for (const [method, path] of [
+      ["POST", `/api/v1/outbox/${d1.id}/retry`],
+      ["DELETE", `/api/v1/outbox/${d1.id}`],
+    ] as const) {
       const res = await a.call(method, path, a.admin.token);
       expect([res.status, res.body.code]).toEqual([404, "outbox.not_found"]);
     }
-    for (const [method, path] of [["POST", `/api/v1/outbox/${waiting.id}/retry`], ["DELETE", `/api/v1/outbox/${waiting.id}`]] as const) {
+    for (const [method, path] of [
+      ["POST", `/api/v1/outbox/${waiting.id}/retry`],
+      ["DELETE", `/api/v1/outbox/${waiting.id}`],
+    ] as const) {
       const res = await a.call(method, path, a.admin.token);
       expect([res.status, res.body.code]).toEqual([409, "outbox.not_dead"]);
     }
@@ -122,14 +158,31 @@ describe("outbox: retries, dead letters and the admin API", () => {
     expect([malformed.status, malformed.body.code]).toEqual([400, "request.invalid"]);
 
     const lacking = (await a.roleToken(["gatehouse.admin.audit.read"])).token;
-    expect(await refusals(a, lacking, [["GET", "/api/v1/outbox"], ["POST", `/api/v1/outbox/${d2.id}/retry`], ["DELETE", `/api/v1/outbox/${d2.id}`]], "gatehouse.admin.outbox.manage")).toEqual([]);
+    expect(
+      await refusals(
+        a,
+        lacking,
+        [
+          ["GET", "/api/v1/outbox"],
+          ["POST", `/api/v1/outbox/${d2.id}/retry`],
+          ["DELETE", `/api/v1/outbox/${d2.id}`],
+        ],
+        "gatehouse.admin.outbox.manage",
+      ),
+    ).toEqual([]);
     expect(await t.app.queries.outbox.find(d2.id)).toMatchObject({ status: "dead" }); // the refused calls changed nothing
     await t.app.db.prisma.outboxMessage.deleteMany({ where: { id: { in: [d2.id, waiting.id] } } });
   });
 
   it("retries a back-channel logout until the relying party takes it; a dead one is retried from the API", async () => {
     const port = (receiver.address() as AddressInfo).port;
-    const { clientId, clientSecret } = await t.createClient({ name: "BCL RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true, backchannelLogoutUri: `http://127.0.0.1:${port}/bcl` });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "BCL RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      backchannelLogoutUri: `http://127.0.0.1:${port}/bcl`,
+    });
     const rp = await discover(t.url, clientId, clientSecret);
     const signOut = async () => {
       const user = await t.createUser();
@@ -171,9 +224,14 @@ describe("outbox: retries, dead letters and the admin API", () => {
     const row = (kind: "email" | "backchannel_logout") => t.app.outbox.message(kind, "m@example.test", "lockout", {});
     const hourAgo = new Date(Date.now() - 3_600_000);
     const future = new Date(Date.now() + 3_600_000);
-    await t.app.queries.outbox.insert([{ ...row("email"), createdAt: hourAgo, nextAttemptAt: future }, { ...row("email"), nextAttemptAt: future }]);
+    await t.app.queries.outbox.insert([
+      { ...row("email"), createdAt: hourAgo, nextAttemptAt: future },
+      { ...row("email"), nextAttemptAt: future },
+    ]);
     for (const kind of ["email", "email", "backchannel_logout"] as const) {
-      await t.app.db.prisma.outboxMessage.create({ data: { ...row(kind), nextAttemptAt: new Date(), status: "dead", deadAt: new Date(), attempts: 3 } });
+      await t.app.db.prisma.outboxMessage.create({
+        data: { ...row(kind), nextAttemptAt: new Date(), status: "dead", deadAt: new Date(), attempts: 3 },
+      });
     }
     await new Promise((r) => setTimeout(r, 1100)); // past the gauges' one-second cache
     const text = await (await fetch(`${t.url}/metrics`)).text();

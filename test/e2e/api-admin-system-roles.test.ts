@@ -22,15 +22,30 @@ describe("admin system roles API", () => {
     api = await startAdminApi();
     admin = await api.roleUser("super_admin");
   });
-  afterAll(async () => { await api?.t.close(); });
+  afterAll(async () => {
+    await api?.t.close();
+  });
 
   it("creates a role whose holder gets exactly its codes; reads and lists it; audited", async () => {
     const k = key();
-    const created = await call("POST", "/api/v1/system-roles", admin.token, { key: k, name: "  Support desk ", permissions: ["gatehouse.admin.users.read", "gatehouse.admin.users.read"] });
+    const created = await call("POST", "/api/v1/system-roles", admin.token, {
+      key: k,
+      name: "  Support desk ",
+      permissions: ["gatehouse.admin.users.read", "gatehouse.admin.users.read"],
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toEqual({ key: k, name: "Support desk", permissions: ["gatehouse.admin.users.read"], builtIn: false, createdAt: expect.any(String), updatedAt: expect.any(String) });
+    expect(created.body).toEqual({
+      key: k,
+      name: "Support desk",
+      permissions: ["gatehouse.admin.users.read"],
+      builtIn: false,
+      createdAt: expect.any(String),
+      updatedAt: expect.any(String),
+    });
     expect(await stored(k)).toMatchObject({ name: "Support desk", permissions: ["gatehouse.admin.users.read"] });
-    const event = (await api.t.app.queries.auditEvents.listByType("system_role.created")).find((e) => (e.data as { key: string }).key === k);
+    const event = (await api.t.app.queries.auditEvents.listByType("system_role.created")).find(
+      (e) => (e.data as { key: string }).key === k,
+    );
     expect(event).toMatchObject({ outcome: "success", actorId: admin.id });
 
     const holder = await api.t.createUser();
@@ -52,7 +67,8 @@ describe("admin system roles API", () => {
   });
 
   it("pages the list by cursor without repeats", async () => {
-    for (let i = 0; i < 3; i++) await api.t.app.services.systemRoles.create({ key: key(), name: `Paged ${i}`, permissions: ["gatehouse.admin.audit.read"] });
+    for (let i = 0; i < 3; i++)
+      await api.t.app.services.systemRoles.create({ key: key(), name: `Paged ${i}`, permissions: ["gatehouse.admin.audit.read"] });
     const all = ((await call("GET", "/api/v1/system-roles?limit=100", admin.token)).body.roles as Role[]).map((r) => r.key);
     const seen: string[] = [];
     let cursor: unknown = undefined;
@@ -80,11 +96,17 @@ describe("admin system roles API", () => {
     const renamed = await call("PATCH", `/api/v1/system-roles/${k}`, admin.token, { name: "Auditors" });
     expect(renamed.body).toMatchObject({ key: k, name: "Auditors", permissions: ["gatehouse.admin.users.read"] });
     const changed = await call("PATCH", `/api/v1/system-roles/${k}`, admin.token, { permissions: ["gatehouse.admin.audit.read"] });
-    expect([changed.status, changed.body]).toEqual([200, expect.objectContaining({ name: "Auditors", permissions: ["gatehouse.admin.audit.read"] })]);
+    expect([changed.status, changed.body]).toEqual([
+      200,
+      expect.objectContaining({ name: "Auditors", permissions: ["gatehouse.admin.audit.read"] }),
+    ]);
     expect((await call("GET", "/api/v1/users?limit=1", token)).body.code).toBe("permission.denied");
-    const events = (await api.t.app.queries.auditEvents.listByType("system_role.updated")).filter((e) => (e.data as { key: string }).key === k);
+    const events = (await api.t.app.queries.auditEvents.listByType("system_role.updated")).filter(
+      (e) => (e.data as { key: string }).key === k,
+    );
     expect(events.map((e) => [e.actorId, (e.data as { after: { permissions: string[] } }).after.permissions])).toEqual([
-      [admin.id, ["gatehouse.admin.audit.read"]], [admin.id, ["gatehouse.admin.users.read"]],
+      [admin.id, ["gatehouse.admin.audit.read"]],
+      [admin.id, ["gatehouse.admin.users.read"]],
     ]);
     const wild = await call("PATCH", `/api/v1/system-roles/${k}`, admin.token, { permissions: ["gatehouse.admin.users.*"] });
     expect(wild.status).toBe(200);
@@ -98,10 +120,17 @@ describe("admin system roles API", () => {
     const builtIn = await call("PATCH", "/api/v1/system-roles/super_admin", admin.token, { name: "Everyone" });
     expect([builtIn.status, builtIn.body.code]).toEqual([409, "system_role.built_in"]);
     expect(await stored("super_admin")).toEqual(superAdmin);
-    const taken = await call("POST", "/api/v1/system-roles", admin.token, { key: "super_admin", name: "Mine", permissions: ["gatehouse.admin.users.read"] });
+    const taken = await call("POST", "/api/v1/system-roles", admin.token, {
+      key: "super_admin",
+      name: "Mine",
+      permissions: ["gatehouse.admin.users.read"],
+    });
     expect([taken.status, taken.body.code]).toEqual([409, "system_role.exists"]);
     expect(await stored("super_admin")).toEqual(superAdmin);
-    for (const [method, path] of [["GET", "/api/v1/system-roles/no_such_role"], ["PATCH", "/api/v1/system-roles/no_such_role"]] as const) {
+    for (const [method, path] of [
+      ["GET", "/api/v1/system-roles/no_such_role"],
+      ["PATCH", "/api/v1/system-roles/no_such_role"],
+    ] as const) {
       const missing = await call(method, path, admin.token, method === "PATCH" ? { name: "X" } : undefined);
       expect([missing.status, missing.body.code], path).toEqual([404, "system_role.not_found"]);
     }
@@ -145,7 +174,8 @@ describe("admin system roles API", () => {
     const plainToken = await api.apiToken(plain);
     const clientToken = await api.clientToken();
     const routes: [string, string, unknown?][] = [
-      ["GET", "/api/v1/system-roles"], ["GET", `/api/v1/system-roles/${k}`],
+      ["GET", "/api/v1/system-roles"],
+      ["GET", `/api/v1/system-roles/${k}`],
       ["POST", "/api/v1/system-roles", { key: key(), name: "Sneaky", permissions: ["gatehouse.admin.roles.manage"] }],
       ["PATCH", `/api/v1/system-roles/${k}`, { permissions: ["gatehouse.admin.roles.manage"] }],
     ];
@@ -156,13 +186,24 @@ describe("admin system roles API", () => {
       expect((await call(method, path, clientToken, body)).body.code, `${method} ${path}`).toBe("token.user_required");
       for (const token of [plainToken, userManager.token]) {
         const denied = await call(method, path, token, body);
-        expect([denied.status, denied.body.code, denied.body.data], `${method} ${path}`).toEqual([403, "permission.denied", { permission: "gatehouse.admin.roles.manage" }]);
+        expect([denied.status, denied.body.code, denied.body.data], `${method} ${path}`).toEqual([
+          403,
+          "permission.denied",
+          { permission: "gatehouse.admin.roles.manage" },
+        ]);
       }
     }
     expect(await stored(k)).toMatchObject({ name: "Untouched", permissions: ["gatehouse.admin.users.read"] });
     expect(await api.t.app.db.prisma.systemRole.count({ where: { name: "Sneaky" } })).toBe(0);
-    const doc = (await (await fetch(`${api.t.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { "x-gatehouse-permission"?: string }>> };
-    for (const [path, method] of [["/api/v1/system-roles", "get"], ["/api/v1/system-roles", "post"], ["/api/v1/system-roles/{key}", "get"], ["/api/v1/system-roles/{key}", "patch"]] as const) {
+    const doc = (await (await fetch(`${api.t.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { "x-gatehouse-permission"?: string }>>;
+    };
+    for (const [path, method] of [
+      ["/api/v1/system-roles", "get"],
+      ["/api/v1/system-roles", "post"],
+      ["/api/v1/system-roles/{key}", "get"],
+      ["/api/v1/system-roles/{key}", "patch"],
+    ] as const) {
       expect(doc.paths[path]?.[method]?.["x-gatehouse-permission"], `${method} ${path}`).toBe("gatehouse.admin.roles.manage");
     }
   });
@@ -171,12 +212,18 @@ describe("admin system roles API", () => {
     const limited = await api.roleUser(["gatehouse.admin.roles.manage"]);
     const widen = await call("PATCH", `/api/v1/system-roles/${limited.role}`, limited.token, { permissions: ["gatehouse.admin.*"] });
     expect([widen.status, widen.body.code]).toEqual([403, "permission.denied"]);
-    const wide = await call("POST", "/api/v1/system-roles", limited.token, { key: key(), name: "Wide", permissions: ["gatehouse.admin.users.manage"] });
+    const wide = await call("POST", "/api/v1/system-roles", limited.token, {
+      key: key(),
+      name: "Wide",
+      permissions: ["gatehouse.admin.users.manage"],
+    });
     expect([wide.status, wide.body.code]).toEqual([403, "permission.denied"]);
     expect((await call("PUT", `/api/v1/users/${limited.id}/system-role`, limited.token, { role: "super_admin" })).status).toBe(403);
     expect(await stored(limited.role)).toMatchObject({ permissions: ["gatehouse.admin.roles.manage"] });
     expect((await api.t.app.queries.users.findById(limited.id))!.systemRole).toBe(limited.role);
     // a Super Admin may widen it
-    expect((await call("PATCH", `/api/v1/system-roles/${limited.role}`, admin.token, { permissions: ["gatehouse.admin.*"] })).status).toBe(200);
+    expect((await call("PATCH", `/api/v1/system-roles/${limited.role}`, admin.token, { permissions: ["gatehouse.admin.*"] })).status).toBe(
+      200,
+    );
   });
 });

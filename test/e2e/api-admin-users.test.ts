@@ -16,7 +16,20 @@ import { addMember, createTeam } from "../helpers/team-flow.ts";
 import { API_REDIRECT, startAdminApi, type AdminUsersApi, type ApiUser as TestUser } from "../helpers/api.ts";
 
 type ApiUser = Record<string, unknown> & { id: string };
-const USER_FIELDS = ["createdAt", "disabled", "disabledAt", "email", "emailVerified", "id", "lastLoginAt", "name", "passwordChangedAt", "systemRole", "twoFactorEnabled", "username"];
+const USER_FIELDS = [
+  "createdAt",
+  "disabled",
+  "disabledAt",
+  "email",
+  "emailVerified",
+  "id",
+  "lastLoginAt",
+  "name",
+  "passwordChangedAt",
+  "systemRole",
+  "twoFactorEnabled",
+  "username",
+];
 const NO_SUCH_USER = "00000000-0000-4000-8000-000000000000";
 
 describe("admin users API", () => {
@@ -29,7 +42,8 @@ describe("admin users API", () => {
   const call = (method: string, path: string, token: string | null, body?: unknown) => api.call(method, path, token, body);
   const passwordOnly = async (identifier: string, password: string) =>
     passwordStep(new TestBrowser(t().url), (await authorizationRequest(api.rp, API_REDIRECT)).url, API_REDIRECT, { identifier, password });
-  const eventsOf = async (userId: string, type: string) => (await t().app.queries.auditEvents.listForUser(userId)).filter((e) => e.type === type);
+  const eventsOf = async (userId: string, type: string) =>
+    (await t().app.queries.auditEvents.listForUser(userId)).filter((e) => e.type === type);
   const row = (id: string) => t().app.db.prisma.user.findUniqueOrThrow({ where: { id } });
   const usersOf = (body: Record<string, unknown>) => body.users as ApiUser[];
 
@@ -61,8 +75,18 @@ describe("admin users API", () => {
     expect(res.body.nextCursor).toBeNull();
     for (const u of usersOf(res.body)) expect(Object.keys(u).sort()).toEqual(USER_FIELDS);
     expect(usersOf(res.body)[1]).toEqual({
-      id: b.id, email: b.email, username: b.username, name: null, emailVerified: true, disabled: false, disabledAt: null, systemRole: null,
-      twoFactorEnabled: false, lastLoginAt: null, passwordChangedAt: null, createdAt: (await row(b.id)).createdAt.toISOString(),
+      id: b.id,
+      email: b.email,
+      username: b.username,
+      name: null,
+      emailVerified: true,
+      disabled: false,
+      disabledAt: null,
+      systemRole: null,
+      twoFactorEnabled: false,
+      lastLoginAt: null,
+      passwordChangedAt: null,
+      createdAt: (await row(b.id)).createdAt.toISOString(),
     });
     const ids = async (q: string) => usersOf((await call("GET", `/api/v1/users?${q}`, admin.token)).body).map((u) => u.id);
     expect(await ids(`query=bob_${tag}`)).toEqual([b.id]);
@@ -71,7 +95,9 @@ describe("admin users API", () => {
     expect(await ids(`query=${tag}&disabled=true`)).toEqual([a.id]);
     expect(await ids(`query=${tag}&disabled=false`)).toEqual([other.id, b.id]);
     expect(await ids(`query=nobody-${tag}`)).toEqual([]);
-    const searched = (await t().app.queries.auditEvents.listByType("user.searched")).find((e) => (e.data as { query?: string }).query === `bob_${tag}`);
+    const searched = (await t().app.queries.auditEvents.listByType("user.searched")).find(
+      (e) => (e.data as { query?: string }).query === `bob_${tag}`,
+    );
     expect(searched).toMatchObject({ outcome: "success", actorId: admin.id });
   });
 
@@ -93,7 +119,16 @@ describe("admin users API", () => {
     expect(pages).toBe(3);
     expect(seen).toEqual([...made].reverse());
 
-    for (const q of ["limit=0", "limit=101", "limit=two", "cursor=nonsense", "disabled=yes", "teamId=not-a-team", "sort=email", `query=${"x".repeat(255)}`]) {
+    for (const q of [
+      "limit=0",
+      "limit=101",
+      "limit=two",
+      "cursor=nonsense",
+      "disabled=yes",
+      "teamId=not-a-team",
+      "sort=email",
+      `query=${"x".repeat(255)}`,
+    ]) {
       const res = await call("GET", `/api/v1/users?${q}`, admin.token);
       expect(res.status, q).toBe(400);
       expect(res.body.code).toBe("request.invalid");
@@ -109,7 +144,18 @@ describe("admin users API", () => {
     await api.appTokens(user);
     const { secret } = await enableTotp(t(), clock, user);
     await passwordOnly(user.email, "wrong password one");
-    await t().app.queries.trustedDevices.trust({ userId: user.id, tokenHash: "a".repeat(64), label: "Firefox on Ubuntu", ip: "198.51.100.7", countryCode: "DE", expiresAt: new Date(Date.now() + 86_400_000) }, null, new Date());
+    await t().app.queries.trustedDevices.trust(
+      {
+        userId: user.id,
+        tokenHash: "a".repeat(64),
+        label: "Firefox on Ubuntu",
+        ip: "198.51.100.7",
+        countryCode: "DE",
+        expiresAt: new Date(Date.now() + 86_400_000),
+      },
+      null,
+      new Date(),
+    );
 
     const res = await call("GET", `/api/v1/users/${user.id.toUpperCase()}`, admin.token);
     expect(res.status).toBe(200);
@@ -120,13 +166,46 @@ describe("admin users API", () => {
     expect(body.teams).toEqual([{ team: { id: team.id, slug: team.slug, name: team.name }, role: { key: "owner", name: "Owner" } }]);
     expect(body.twoFactor).toEqual({ enabled: true, enabledAt: expect.any(String), backupCodesLeft: 10 });
     expect(body.sessions).toHaveLength(1);
-    expect(Object.keys(body.sessions![0]!).sort()).toEqual(["browser", "city", "clients", "countryCode", "deviceType", "expiresAt", "id", "ip", "lastActiveAt", "location", "os", "remember", "startedAt", "userId"]);
-    expect(body.trustedDevices).toEqual([{ id: expect.any(String), label: "Firefox on Ubuntu", ip: "198.51.100.7", countryCode: "DE", createdAt: expect.any(String), lastUsedAt: expect.any(String), expiresAt: expect.any(String) }]);
+    expect(Object.keys(body.sessions![0]!).sort()).toEqual([
+      "browser",
+      "city",
+      "clients",
+      "countryCode",
+      "deviceType",
+      "expiresAt",
+      "id",
+      "ip",
+      "lastActiveAt",
+      "location",
+      "os",
+      "remember",
+      "startedAt",
+      "userId",
+    ]);
+    expect(body.trustedDevices).toEqual([
+      {
+        id: expect.any(String),
+        label: "Firefox on Ubuntu",
+        ip: "198.51.100.7",
+        countryCode: "DE",
+        createdAt: expect.any(String),
+        lastUsedAt: expect.any(String),
+        expiresAt: expect.any(String),
+      },
+    ]);
     expect(body.lock).toEqual({ locked: false, lockedUntil: null, failures: 1 });
     const failed = (body.recentEvents as Record<string, unknown>[]).find((e) => e.type === "login.failed")!;
     expect(Object.keys(failed).sort()).toEqual(["actorId", "clientId", "createdAt", "id", "ip", "outcome", "type", "userAgent"]);
     const stored = await row(user.id);
-    for (const secretPart of [stored.passwordHash!, stored.totpSecretEncrypted!, secret, "a".repeat(64), "passwordHash", "totpSecret", "tokenHash"]) {
+    for (const secretPart of [
+      stored.passwordHash!,
+      stored.totpSecretEncrypted!,
+      secret,
+      "a".repeat(64),
+      "passwordHash",
+      "totpSecret",
+      "tokenHash",
+    ]) {
       expect(res.text).not.toContain(secretPart);
     }
     expect(await eventsOf(user.id, "user.viewed")).toEqual([expect.objectContaining({ actorId: admin.id })]);
@@ -155,7 +234,9 @@ describe("admin users API", () => {
     expect([refused.status, refused.body.code]).toEqual([401, "invalid_token"]);
     expect((await passwordOnly(user.email, user.password)).status).toBe(401);
     expect(await t().app.services.sessions.listActive(user.id)).toEqual([]);
-    expect(await eventsOf(user.id, "user.disabled")).toEqual([expect.objectContaining({ outcome: "success", actorId: admin.id, ip: expect.any(String) })]);
+    expect(await eventsOf(user.id, "user.disabled")).toEqual([
+      expect.objectContaining({ outcome: "success", actorId: admin.id, ip: expect.any(String) }),
+    ]);
     expect((await call("POST", `/api/v1/users/${user.id}/disable`, admin.token)).body).toMatchObject({ changed: false });
 
     const enabled = await call("POST", `/api/v1/users/${user.id}/enable`, admin.token);
@@ -174,7 +255,12 @@ describe("admin users API", () => {
     const last = await call("POST", `/api/v1/users/${admin.id}/disable`, manager.token);
     expect([last.status, last.body.code]).toEqual([403, "user.outranked"]);
     // nor end their sessions, lift their lock or enable them, by any route
-    for (const [method, path] of [["DELETE", `/api/v1/users/${admin.id}/sessions`], ["DELETE", `/api/v1/users/${admin.id}/sessions/some-session`], ["POST", `/api/v1/users/${admin.id}/unlock`], ["POST", `/api/v1/users/${admin.id}/enable`]] as const) {
+    for (const [method, path] of [
+      ["DELETE", `/api/v1/users/${admin.id}/sessions`],
+      ["DELETE", `/api/v1/users/${admin.id}/sessions/some-session`],
+      ["POST", `/api/v1/users/${admin.id}/unlock`],
+      ["POST", `/api/v1/users/${admin.id}/enable`],
+    ] as const) {
       const refused = await call(method, path, manager.token);
       expect([refused.status, refused.body.code], `${method} ${path}`).toEqual([403, "user.outranked"]);
     }
@@ -185,14 +271,19 @@ describe("admin users API", () => {
     expect([selfDemote.status, selfDemote.body.code]).toEqual([409, "user.last_super_admin"]);
     expect(selfDemote.body.message).toBe(CATALOGUE["user.last_super_admin"].message);
     expect(await row(admin.id)).toMatchObject({ disabled: false, systemRole: "super_admin" });
-    expect((await eventsOf(admin.id, "user.disabled")).map((e) => [e.outcome, e.actorId])).toEqual([["failure", manager.id], ["failure", admin.id]]);
+    expect((await eventsOf(admin.id, "user.disabled")).map((e) => [e.outcome, e.actorId])).toEqual([
+      ["failure", manager.id],
+      ["failure", admin.id],
+    ]);
     expect((await call("GET", "/api/v1/users?limit=1", admin.token)).status).toBe(200);
 
     const off = await t().createUser();
     await t().app.services.userAdmin.disable(off.id, { actorId: admin.id });
     const reset = await call("POST", `/api/v1/users/${off.id}/password-reset`, admin.token);
     expect([reset.status, reset.body.code]).toEqual([409, "user.disabled"]);
-    expect(await eventsOf(off.id, "user.password_reset_sent")).toEqual([expect.objectContaining({ outcome: "failure", actorId: admin.id })]);
+    expect(await eventsOf(off.id, "user.password_reset_sent")).toEqual([
+      expect.objectContaining({ outcome: "failure", actorId: admin.id }),
+    ]);
 
     for (const action of ["disable", "enable", "unlock", "reset-two-factor", "sign-out-everywhere", "password-reset"]) {
       const unknown = await call("POST", `/api/v1/users/${NO_SUCH_USER}/${action}`, admin.token);
@@ -245,17 +336,28 @@ describe("admin users API", () => {
     const removed = await call("PUT", `/api/v1/users/${target.id}/system-role`, admin.token, { role: null });
     expect(removed.body).toEqual({ systemRole: null, previous: reader.role });
     expect((await call("GET", "/api/v1/users?limit=1", targetToken)).body.code).toBe("permission.denied");
-    expect((await eventsOf(target.id, "user.system_role_changed")).map((e) => [e.actorId, (e.data as { to: string | null }).to])).toEqual([[admin.id, null], [admin.id, reader.role]]);
+    expect((await eventsOf(target.id, "user.system_role_changed")).map((e) => [e.actorId, (e.data as { to: string | null }).to])).toEqual([
+      [admin.id, null],
+      [admin.id, reader.role],
+    ]);
 
     const userManager = await api.roleUser(["gatehouse.admin.users.*"]);
     const noRoles = await call("PUT", `/api/v1/users/${target.id}/system-role`, userManager.token, { role: "super_admin" });
-    expect([noRoles.status, noRoles.body.code, noRoles.body.data]).toEqual([403, "permission.denied", { permission: "gatehouse.admin.roles.manage" }]);
+    expect([noRoles.status, noRoles.body.code, noRoles.body.data]).toEqual([
+      403,
+      "permission.denied",
+      { permission: "gatehouse.admin.roles.manage" },
+    ]);
     for (const body of [{ role: "no_such_role" }, {}, { role: 5 }, { role: reader.role, extra: true }, ["super_admin"]]) {
       const bad = await call("PUT", `/api/v1/users/${target.id}/system-role`, admin.token, body);
       expect([bad.status, bad.body.code], JSON.stringify(body)).toEqual([400, "request.invalid"]);
       expect((bad.body.data!.issues as { path: string[] }[])[0]!.path[0]).toBe("body");
     }
-    const notJson = await fetch(`${t().url}/api/v1/users/${target.id}/system-role`, { method: "PUT", headers: { authorization: `Bearer ${admin.token}`, "content-type": "text/plain" }, body: "super_admin" });
+    const notJson = await fetch(`${t().url}/api/v1/users/${target.id}/system-role`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${admin.token}`, "content-type": "text/plain" },
+      body: "super_admin",
+    });
     expect(notJson.status).toBe(415);
     expect(await row(target.id)).toMatchObject({ systemRole: null });
     expect(await eventsOf(target.id, "user.system_role_changed")).toHaveLength(2);
@@ -270,10 +372,19 @@ describe("admin users API", () => {
     const plainToken = await api.apiToken(plain);
     const clientToken = await api.clientToken();
     const u = `/api/v1/users/${target.id}`;
-    const reads: [string, string, unknown?][] = [["GET", "/api/v1/users"], ["GET", u], ["GET", `${u}/sessions`]];
+    const reads: [string, string, unknown?][] = [
+      ["GET", "/api/v1/users"],
+      ["GET", u],
+      ["GET", `${u}/sessions`],
+    ];
     const writes: [string, string, unknown?][] = [
-      ...["disable", "enable", "unlock", "reset-two-factor", "sign-out-everywhere", "password-reset"].map((a): [string, string] => ["POST", `${u}/${a}`]),
-      ["PUT", `${u}/system-role`, { role: "super_admin" }], ["DELETE", `${u}/sessions`], ["DELETE", `${u}/sessions/abc`],
+      ...["disable", "enable", "unlock", "reset-two-factor", "sign-out-everywhere", "password-reset"].map((a): [string, string] => [
+        "POST",
+        `${u}/${a}`,
+      ]),
+      ["PUT", `${u}/system-role`, { role: "super_admin" }],
+      ["DELETE", `${u}/sessions`],
+      ["DELETE", `${u}/sessions/abc`],
     ];
     for (const [method, path, body] of [...reads, ...writes]) {
       const none = await call(method, path, null, body);
@@ -293,12 +404,17 @@ describe("admin users API", () => {
     }
     expect(await row(target.id)).toMatchObject({ disabled: false, systemRole: null });
     expect((await tryRefresh(api.rp, tokens.refresh_token!)).ok).toBe(true);
-    expect((await t().app.queries.auditEvents.listForUser(target.id)).filter((e) => e.type.startsWith("user.") || e.type.startsWith("session.revoked"))).toEqual([]);
+    expect(
+      (await t().app.queries.auditEvents.listForUser(target.id)).filter(
+        (e) => e.type.startsWith("user.") || e.type.startsWith("session.revoked"),
+      ),
+    ).toEqual([]);
   });
 
   it("the OpenAPI document lists the routes with their permissions and only the admin fields", async () => {
     const doc = (await (await fetch(`${t().url}/api/v1/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, { "x-gatehouse-permission"?: string }>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+      paths: Record<string, Record<string, { "x-gatehouse-permission"?: string }>>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     };
     const permission = (path: string, method: string) => doc.paths[path]?.[method]?.["x-gatehouse-permission"];
     expect(permission("/api/v1/users", "get")).toBe("gatehouse.admin.users.read");

@@ -19,7 +19,9 @@ describe("API refusals: catalogued and declared", () => {
     a = await setUpAdminApi(t);
     routes = apiRoutes(t.app);
   }, 60_000);
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   /** the declaration serving `method path` */
   const routeOf = (method: string, path: string) => {
@@ -28,7 +30,11 @@ describe("API refusals: catalogued and declared", () => {
     return found;
   };
   const expectCatalogued = (res: Answer, code: ErrorCode, vars?: Record<string, unknown>) => {
-    expect({ status: res.status, code: res.body.code, message: res.body.message }).toEqual({ status: CATALOGUE[code].status, code, message: fillMessage(CATALOGUE[code].message, vars) });
+    expect({ status: res.status, code: res.body.code, message: res.body.message }).toEqual({
+      status: CATALOGUE[code].status,
+      code,
+      message: fillMessage(CATALOGUE[code].message, vars),
+    });
   };
 
   const cases: [string, string, ErrorCode, unknown?, Record<string, unknown>?][] = [
@@ -38,7 +44,13 @@ describe("API refusals: catalogued and declared", () => {
     ["DELETE", `/api/v1/outbox/${randomUUID()}`, "outbox.not_found"],
     ["GET", "/api/v1/system-roles/no_such_role", "system_role.not_found"],
     ["PATCH", "/api/v1/system-roles/super_admin", "system_role.built_in", { name: "Renamed" }],
-    ["POST", "/api/v1/system-roles", "system_role.exists", { key: "super_admin", name: "Another", permissions: [] }, { key: "super_admin" }],
+    [
+      "POST",
+      "/api/v1/system-roles",
+      "system_role.exists",
+      { key: "super_admin", name: "Another", permissions: [] },
+      { key: "super_admin" },
+    ],
     ["GET", "/api/v1/clients/no-such-client", "client.not_found"],
     ["POST", "/api/v1/clients/no-such-client/secret", "client.not_found"],
   ];
@@ -50,7 +62,10 @@ describe("API refusals: catalogued and declared", () => {
   });
 
   it("a body that is not JSON and a method a path does not serve answer the catalogue's words", async () => {
-    expectCatalogued(await a.call("POST", "/api/v1/system-roles", a.admin.token, "key=x", "application/x-www-form-urlencoded"), "request.unsupported_type");
+    expectCatalogued(
+      await a.call("POST", "/api/v1/system-roles", a.admin.token, "key=x", "application/x-www-form-urlencoded"),
+      "request.unsupported_type",
+    );
     const wrong = await a.call("PUT", "/api/v1/me/sessions", a.admin.token);
     expectCatalogued(wrong, "method_not_allowed", { methods: "GET, HEAD" });
     expect(wrong.headers.get("allow")).toBe("GET, HEAD");
@@ -61,6 +76,8 @@ describe("API refusals: catalogued and declared", () => {
     // GET /api/v1/me declares no 404 and no 409: the answer the check exists for
     const me = responsesOf(routeOf("GET", "/api/v1/me"));
     expect(undeclaredAnswer(me, { status: 409, code: "system_role.exists" })).toMatch(/documents no 409/);
-    expect(undeclaredAnswer(responsesOf(routeOf("GET", "/api/v1/system-roles/x")), { status: 404, code: "client.not_found" })).toMatch(/does not name/);
+    expect(undeclaredAnswer(responsesOf(routeOf("GET", "/api/v1/system-roles/x")), { status: 404, code: "client.not_found" })).toMatch(
+      /does not name/,
+    );
   });
 });

@@ -27,36 +27,161 @@ describe("malformed requests under /api answer the API's JSON errors", () => {
     a = await startAdminApi({ BODY_LIMIT: "64kb" });
     token = (await a.roleUser("super_admin")).token;
   });
-  afterAll(async () => { await a?.t.close(); });
+  afterAll(async () => {
+    await a?.t.close();
+  });
 
   const json = { "content-type": "application/json" };
   const cases: Case[] = [
     { name: "a NUL in a query value", method: "GET", path: "/api/v1/users?query=%00", status: 400, code: "request.invalid_characters" },
-    { name: "a NUL inside a query value", method: "GET", path: "/api/v1/users?query=a%00b", status: 400, code: "request.invalid_characters" },
-    { name: "a NUL in a query value, upper-case /API", method: "GET", path: "/API/v1/users?query=%00", status: 400, code: "request.invalid_characters" },
-    { name: "a NUL in a query value, no token", method: "GET", path: "/api/v1/users?query=%00", status: 400, code: "request.invalid_characters", anonymous: true },
+    {
+      name: "a NUL inside a query value",
+      method: "GET",
+      path: "/api/v1/users?query=a%00b",
+      status: 400,
+      code: "request.invalid_characters",
+    },
+    {
+      name: "a NUL in a query value, upper-case /API",
+      method: "GET",
+      path: "/API/v1/users?query=%00",
+      status: 400,
+      code: "request.invalid_characters",
+    },
+    {
+      name: "a NUL in a query value, no token",
+      method: "GET",
+      path: "/api/v1/users?query=%00",
+      status: 400,
+      code: "request.invalid_characters",
+      anonymous: true,
+    },
     { name: "a NUL in a path segment", method: "GET", path: "/api/v1/users/%00", status: 400, code: "request.invalid_characters" },
     { name: "a NUL in an unknown API path", method: "GET", path: "/api/v9/%00", status: 400, code: "request.invalid_characters" },
-    { name: "truncated percent-encoding in the query", method: "GET", path: "/api/v1/users?query=%E0%A4%A", status: 400, code: "request.invalid" },
+    {
+      name: "truncated percent-encoding in the query",
+      method: "GET",
+      path: "/api/v1/users?query=%E0%A4%A",
+      status: 400,
+      code: "request.invalid",
+    },
     { name: "a lone % in the query", method: "GET", path: "/api/v1/users?query=100%", status: 400, code: "request.invalid" },
-    { name: "percent-encoding that is not UTF-8 in the query", method: "GET", path: "/api/v1/users?query=%FF", status: 400, code: "request.invalid" },
+    {
+      name: "percent-encoding that is not UTF-8 in the query",
+      method: "GET",
+      path: "/api/v1/users?query=%FF",
+      status: 400,
+      code: "request.invalid",
+    },
     { name: "truncated percent-encoding in the path", method: "GET", path: "/api/v1/users/%E0%A4%A", status: 400, code: "request.invalid" },
-    { name: "a query value over its limit", method: "GET", path: `/api/v1/users?query=${"a".repeat(300)}`, status: 400, code: "request.invalid" },
-    { name: "a very long query value", method: "GET", path: `/api/v1/users?query=${"a".repeat(8000)}`, status: 400, code: "request.invalid" },
-    { name: "malformed JSON", method: "POST", path: "/api/v1/system-roles", headers: json, body: '{"a":', status: 400, code: "request.invalid_json" },
-    { name: "JSON that is not an object or array", method: "POST", path: "/api/v1/system-roles", headers: json, body: '"text"', status: 400, code: "request.invalid_json" },
-    { name: "a NUL in a JSON body", method: "POST", path: "/api/v1/system-roles", headers: json, body: '{"key":"a\\u0000b"}', status: 400, code: "request.invalid_characters" },
-    { name: "a text/plain body", method: "POST", path: "/api/v1/system-roles", headers: { "content-type": "text/plain" }, body: "hello", status: 415, code: "request.unsupported_type" },
-    { name: "a form body", method: "POST", path: "/api/v1/system-roles", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "key=a", status: 415, code: "request.unsupported_type" },
-    { name: "an unknown Content-Encoding", method: "POST", path: "/api/v1/system-roles", headers: { ...json, "content-encoding": "bogus" }, body: "{}", status: 415, code: "request.unsupported_type" },
-    { name: "a gzip Content-Encoding whose body is not gzip", method: "POST", path: "/api/v1/system-roles", headers: { ...json, "content-encoding": "gzip" }, body: '{"key":"x"}', status: 400, code: "request.invalid_body" },
-    { name: "a body over the limit", method: "POST", path: "/api/v1/system-roles", headers: json, body: JSON.stringify({ key: "x".repeat(100_000) }), status: 413, code: "request.too_large" },
-    { name: "a gzip body over the limit once inflated", method: "POST", path: "/api/v1/system-roles", headers: { ...json, "content-encoding": "gzip" }, body: gzipSync(JSON.stringify({ key: "x".repeat(1_000_000) })), status: 413, code: "request.too_large" },
+    {
+      name: "a query value over its limit",
+      method: "GET",
+      path: `/api/v1/users?query=${"a".repeat(300)}`,
+      status: 400,
+      code: "request.invalid",
+    },
+    {
+      name: "a very long query value",
+      method: "GET",
+      path: `/api/v1/users?query=${"a".repeat(8000)}`,
+      status: 400,
+      code: "request.invalid",
+    },
+    {
+      name: "malformed JSON",
+      method: "POST",
+      path: "/api/v1/system-roles",
+      headers: json,
+      body: '{"a":',
+      status: 400,
+      code: "request.invalid_json",
+    },
+    {
+      name: "JSON that is not an object or array",
+      method: "POST",
+      path: "/api/v1/system-roles",
+      headers: json,
+      body: '"text"',
+      status: 400,
+      code: "request.invalid_json",
+    },
+    {
+      name: "a NUL in a JSON body",
+      method: "POST",
+      path: "/api/v1/system-roles",
+      headers: json,
+      body: '{"key":"a\\u0000b"}',
+      status: 400,
+      code: "request.invalid_characters",
+    },
+    {
+      name: "a text/plain body",
+      method: "POST",
+      path: "/api/v1/system-roles",
+      headers: { "content-type": "text/plain" },
+      body: "hello",
+      status: 415,
+      code: "request.unsupported_type",
+    },
+    {
+      name: "a form body",
+      method: "POST",
+      path: "/api/v1/system-roles",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "key=a",
+      status: 415,
+      code: "request.unsupported_type",
+    },
+    {
+      name: "an unknown Content-Encoding",
+      method: "POST",
+      path: "/api/v1/system-roles",
+      headers: { ...json, "content-encoding": "bogus" },
+      body: "{}",
+      status: 415,
+      code: "request.unsupported_type",
+    },
+    {
+      name: "a gzip Content-Encoding whose body is not gzip",
+      method: "POST",
+      path: "/api/v1/system-roles",
+      headers: { ...json, "content-encoding": "gzip" },
+      body: '{"key":"x"}',
+      status: 400,
+      code: "request.invalid_body",
+    },
+    {
+      name: "a body over the limit",
+      method: "POST",
+      path: "/api/v1/system-roles",
+      headers: json,
+      body: JSON.stringify({ key: "x".repeat(100_000) }),
+      status: 413,
+      code: "request.too_large",
+    },
+    {
+      name: "a gzip body over the limit once inflated",
+      method: "POST",
+      path: "/api/v1/system-roles",
+      headers: { ...json, "content-encoding": "gzip" },
+      body: gzipSync(JSON.stringify({ key: "x".repeat(1_000_000) })),
+      status: 413,
+      code: "request.too_large",
+    },
     { name: "an unknown route under /api/v1", method: "GET", path: "/api/v1/nothing-here", status: 404, code: "not_found" },
     { name: "/api itself", method: "GET", path: "/api", status: 404, code: "not_found" },
     { name: "an API path with encoded slashes", method: "GET", path: "/api%2Fv1%2Fusers", status: 404, code: "not_found" },
     { name: "a wrong method", method: "DELETE", path: "/api/v1/users", status: 405, code: "method_not_allowed" },
-    { name: "a wrong method with a malformed body", method: "PATCH", path: "/api/v1/users", headers: json, body: '{"a":', status: 405, code: "method_not_allowed" },
+    {
+      name: "a wrong method with a malformed body",
+      method: "PATCH",
+      path: "/api/v1/users",
+      headers: json,
+      body: '{"a":',
+      status: 405,
+      code: "method_not_allowed",
+    },
   ];
 
   it.each(cases)("$name: $method $status $code", async (c) => {
@@ -84,20 +209,32 @@ describe("malformed requests under /api answer the API's JSON errors", () => {
   });
 
   it("says what was wrong: the NUL's place, the parameter whose encoding is malformed", async () => {
-    const call = (path: string) => fetch(`${a.t.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ message: string; data: Record<string, unknown> }>);
+    const call = (path: string) =>
+      fetch(`${a.t.url}${path}`, { headers: { authorization: `Bearer ${token}` } }).then(
+        (r) => r.json() as Promise<{ message: string; data: Record<string, unknown> }>,
+      );
     const nul = await call("/api/v1/users?query=%00");
     expect(nul.message).toMatch(/query string contains a NUL character/);
     expect(nul.data).toEqual({ where: "query string" });
     expect((await call("/api/v1/users/%00")).data).toEqual({ where: "path" });
     const encoding = await call("/api/v1/users?limit=5&query=%E0%A4%A");
     expect(encoding.message).toBe("The request's query is not valid: query: is not valid percent-encoded UTF-8.");
-    expect(encoding.data.issues).toEqual([{ code: "invalid_encoding", path: ["query", "query"], message: "is not valid percent-encoded UTF-8" }]);
+    expect(encoding.data.issues).toEqual([
+      { code: "invalid_encoding", path: ["query", "query"], message: "is not valid percent-encoded UTF-8" },
+    ]);
     const path = await call("/api/v1/users/%E0%A4%A");
-    expect(path.data.issues).toEqual([{ code: "invalid_encoding", path: ["params"], message: "the URL path is not valid percent-encoded UTF-8" }]);
+    expect(path.data.issues).toEqual([
+      { code: "invalid_encoding", path: ["params"], message: "the URL path is not valid percent-encoded UTF-8" },
+    ]);
   });
 
   it("still serves well-formed input: encoded UTF-8, + for a space, a control character other than NUL finds nothing", async () => {
-    for (const path of ["/api/v1/users?query=%C3%A9", "/api/v1/users?query=a+b", "/api/v1/users?query=100%25", "/api/v1/users?query=a%01b"]) {
+    for (const path of [
+      "/api/v1/users?query=%C3%A9",
+      "/api/v1/users?query=a+b",
+      "/api/v1/users?query=100%25",
+      "/api/v1/users?query=a%01b",
+    ]) {
       const res = await fetch(`${a.t.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status, path).toBe(200);
       expect(await res.json(), path).toEqual({ users: [], nextCursor: null });

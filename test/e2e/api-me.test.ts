@@ -21,8 +21,13 @@ type Device = { id: string; label: string };
 type User = { id: string; email: string; username: string; password: string };
 
 const ME_ROUTES: [string, string][] = [
-  ["GET", "/api/v1/me"], ["GET", "/api/v1/me/sessions"], ["DELETE", "/api/v1/me/sessions/abc"], ["GET", "/api/v1/me/devices"],
-  ["DELETE", "/api/v1/me/devices/00000000-0000-4000-8000-000000000000"], ["GET", "/api/v1/me/two-factor"], ["GET", "/api/v1/me/teams"],
+  ["GET", "/api/v1/me"],
+  ["GET", "/api/v1/me/sessions"],
+  ["DELETE", "/api/v1/me/sessions/abc"],
+  ["GET", "/api/v1/me/devices"],
+  ["DELETE", "/api/v1/me/devices/00000000-0000-4000-8000-000000000000"],
+  ["GET", "/api/v1/me/two-factor"],
+  ["GET", "/api/v1/me/teams"],
 ];
 
 describe("self-service API (me)", () => {
@@ -37,7 +42,10 @@ describe("self-service API (me)", () => {
     return { token: tokens.access_token, refresh: tokens.refresh_token!, browser };
   };
   const call = async (method: string, path: string, token: string | null) => {
-    const res = await fetch(`${t.url}${path}`, { method, headers: { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+    const res = await fetch(`${t.url}${path}`, {
+      method,
+      headers: { accept: "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, headers: res.headers };
   };
@@ -60,12 +68,19 @@ describe("self-service API (me)", () => {
     t = await startTestApp();
     API = `${t.url}/api`;
     const created = await t.createClient({
-      name: "Me console", type: "confidential", grantTypes: ["authorization_code", "refresh_token", "client_credentials"], redirectUris: [REDIRECT], resources: [API], firstParty: true,
+      name: "Me console",
+      type: "confidential",
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+      redirectUris: [REDIRECT],
+      resources: [API],
+      firstParty: true,
     });
     clientId = created.clientId;
     rp = await discover(t.url, created.clientId, created.clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("GET /me: exactly the profile fields, never a hash or secret", async () => {
     const user = await t.createUser();
@@ -76,7 +91,13 @@ describe("self-service API (me)", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     const row = (await t.app.queries.users.findById(user.id))!;
     expect(res.body).toEqual({
-      id: user.id, email: user.email, username: user.username, name: null, emailVerified: true, createdAt: row.createdAt.toISOString(), systemRole: "super_admin",
+      id: user.id,
+      email: user.email,
+      username: user.username,
+      name: null,
+      emailVerified: true,
+      createdAt: row.createdAt.toISOString(),
+      systemRole: "super_admin",
     });
   });
 
@@ -90,7 +111,22 @@ describe("self-service API (me)", () => {
     const sessions = whole.body.sessions as Session[];
     expect(sessions).toHaveLength(3);
     expect(whole.body.nextCursor).toBeNull();
-    expect(Object.keys(sessions[0]!).sort()).toEqual(["browser", "city", "clients", "countryCode", "current", "deviceType", "expiresAt", "id", "ip", "lastActiveAt", "location", "os", "remember", "startedAt"]);
+    expect(Object.keys(sessions[0]!).sort()).toEqual([
+      "browser",
+      "city",
+      "clients",
+      "countryCode",
+      "current",
+      "deviceType",
+      "expiresAt",
+      "id",
+      "ip",
+      "lastActiveAt",
+      "location",
+      "os",
+      "remember",
+      "startedAt",
+    ]);
     const current = sessions.filter((s) => s.current);
     expect(current).toHaveLength(1);
     expect(current[0]!.id).toBe(decodeJwt(token).sid);
@@ -118,12 +154,17 @@ describe("self-service API (me)", () => {
     const listed = (await call("GET", "/api/v1/me/sessions", token)).body.sessions as Session[];
     expect(listed.map((s) => s.id)).not.toContain(target.id);
     const events = (await t.app.queries.auditEvents.listByType("session.revoked")).filter((e) => e.userId === user.id);
-    expect(events.find((e) => e.outcome === "success")).toMatchObject({ actorId: user.id, data: expect.objectContaining({ sessionId: target.id, reason: "revoked" }) });
+    expect(events.find((e) => e.outcome === "success")).toMatchObject({
+      actorId: user.id,
+      data: expect.objectContaining({ sessionId: target.id, reason: "revoked" }),
+    });
 
     const again = await call("DELETE", `/api/v1/me/sessions/${target.id}`, token);
     expect(again.status).toBe(404);
     expect(again.body).toMatchObject({ code: "session.not_found", data: {} });
-    expect((await t.app.queries.auditEvents.listByType("session.revoked")).find((e) => e.userId === user.id && e.outcome === "failure")?.data).toMatchObject({ sessionId: target.id, reason: "not_found" });
+    expect(
+      (await t.app.queries.auditEvents.listByType("session.revoked")).find((e) => e.userId === user.id && e.outcome === "failure")?.data,
+    ).toMatchObject({ sessionId: target.id, reason: "not_found" });
     expect((await call("DELETE", "/api/v1/me/sessions/no-such-session", token)).status).toBe(404);
 
     const stranger = await t.createUser();
@@ -154,7 +195,9 @@ describe("self-service API (me)", () => {
     const res = await call("DELETE", `/api/v1/me/devices/${trusted[0]}`, token);
     expect(res.status).toBe(204);
     expect(((await call("GET", "/api/v1/me/devices", token)).body.devices as Device[]).map((d) => d.id)).not.toContain(trusted[0]);
-    expect((await t.app.queries.auditEvents.listByType("device.revoked")).find((e) => e.userId === user.id && e.outcome === "success")?.data).toMatchObject({ deviceId: trusted[0], count: 1 });
+    expect(
+      (await t.app.queries.auditEvents.listByType("device.revoked")).find((e) => e.userId === user.id && e.outcome === "success")?.data,
+    ).toMatchObject({ deviceId: trusted[0], count: 1 });
     const again = await call("DELETE", `/api/v1/me/devices/${trusted[0]}`, token);
     expect(again.status).toBe(404);
     expect(again.body.code).toBe("device.not_found");
@@ -165,7 +208,10 @@ describe("self-service API (me)", () => {
     expect((await t.app.services.devices.list(stranger.id, undefined)).map((d) => d.id)).toEqual([theirs.id]);
     const malformed = await call("DELETE", "/api/v1/me/devices/not-a-uuid", token);
     expect(malformed.status).toBe(400);
-    expect(malformed.body).toMatchObject({ code: "request.invalid", data: { issues: [expect.objectContaining({ path: ["params", "deviceId"] })] } });
+    expect(malformed.body).toMatchObject({
+      code: "request.invalid",
+      data: { issues: [expect.objectContaining({ path: ["params", "deviceId"] })] },
+    });
   });
 
   it("two-factor: off, then on with the backup codes left", async () => {
@@ -191,13 +237,20 @@ describe("self-service API (me)", () => {
     }
     const res = await call("GET", "/api/v1/me/teams", token);
     expect(res.status).toBe(200);
-    const teams = res.body.teams as { team: { id: string; slug: string; name: string }; role: { key: string; name: string }; permissions: string[]; joinedAt: string }[];
+    const teams = res.body.teams as {
+      team: { id: string; slug: string; name: string };
+      role: { key: string; name: string };
+      permissions: string[];
+      joinedAt: string;
+    }[];
     expect(teams.map((m) => m.team.name).sort()).toEqual([...names].sort());
     const membership = (await t.app.services.teams.membershipsOf(user.id))[0]!;
     const listed = teams.find((m) => m.team.id === membership.team.id)!;
     expect(listed).toEqual({
-      team: { id: membership.team.id, slug: membership.team.slug, name: membership.team.name }, role: { key: "owner", name: membership.role.name },
-      permissions: t.app.services.teams.claimsOf(membership).permissions, joinedAt: membership.createdAt.toISOString(),
+      team: { id: membership.team.id, slug: membership.team.slug, name: membership.team.name },
+      role: { key: "owner", name: membership.role.name },
+      permissions: t.app.services.teams.claimsOf(membership).permissions,
+      joinedAt: membership.createdAt.toISOString(),
     });
     expect(listed.permissions).toContain("gatehouse.team.read");
     expect(listed.permissions.some((p) => p.startsWith("gatehouse.admin."))).toBe(false);
@@ -234,8 +287,14 @@ describe("self-service API (me)", () => {
     const { token } = await signIn(user);
     const notAKey = Buffer.from(JSON.stringify({ a: 1 })).toString("base64url");
     const cases: [string, string][] = [
-      ["limit=0", "limit"], ["limit=101", "limit"], ["limit=abc", "limit"], ["limit=1.5", "limit"],
-      ["cursor=!!!", "cursor"], ["cursor=bm90IGpzb24", "cursor"], [`cursor=${notAKey}`, "cursor"], ["sort=desc", ""],
+      ["limit=0", "limit"],
+      ["limit=101", "limit"],
+      ["limit=abc", "limit"],
+      ["limit=1.5", "limit"],
+      ["cursor=!!!", "cursor"],
+      ["cursor=bm90IGpzb24", "cursor"],
+      [`cursor=${notAKey}`, "cursor"],
+      ["sort=desc", ""],
     ];
     for (const path of ["/api/v1/me/sessions", "/api/v1/me/devices", "/api/v1/me/teams"]) {
       for (const [query, field] of cases) {

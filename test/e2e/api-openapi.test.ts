@@ -14,8 +14,19 @@ import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import type Koa from "koa";
 import { createApp } from "../../src/app.ts";
 
-type Operation = { operationId?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, { schema?: unknown }> }>; "x-gatehouse-access"?: string; "x-gatehouse-permission"?: string; parameters?: { name: string; in: string }[] };
-type Doc = { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, { properties?: Record<string, unknown> }>; securitySchemes: Record<string, unknown> } };
+type Operation = {
+  operationId?: string;
+  security?: unknown[];
+  responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
+  "x-gatehouse-access"?: string;
+  "x-gatehouse-permission"?: string;
+  parameters?: { name: string; in: string }[];
+};
+type Doc = {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, { properties?: Record<string, unknown> }>; securitySchemes: Record<string, unknown> };
+};
 
 const require = createRequire(import.meta.url);
 /** the docs pages' assets and the npm files they must be */
@@ -60,7 +71,9 @@ describe("OpenAPI document and API docs pages", () => {
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     doc = (await res.json()) as Doc;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("validates against the OpenAPI 3.1 schema", async () => {
     const validator = new Validator();
@@ -78,17 +91,33 @@ describe("OpenAPI document and API docs pages", () => {
     expect(undocumented, "served under /api/v1 but not in the document").toEqual([]);
     expect(unserved, "in the document but not served").toEqual([]);
     // the routes this session added are among them
-    for (const op of ["get /api/v1/me", "get /api/v1/me/sessions", "delete /api/v1/me/sessions/{sessionId}", "get /api/v1/me/devices", "delete /api/v1/me/devices/{deviceId}",
-      "get /api/v1/me/two-factor", "get /api/v1/me/teams", "get /api/v1/openapi.json", "put /api/v1/permissions", "get /api/v1/permissions",
-      "get /api/v1/users/{userId}/sessions", "delete /api/v1/users/{userId}/sessions", "delete /api/v1/users/{userId}/sessions/{sessionId}"]) {
+    for (const op of [
+      "get /api/v1/me",
+      "get /api/v1/me/sessions",
+      "delete /api/v1/me/sessions/{sessionId}",
+      "get /api/v1/me/devices",
+      "delete /api/v1/me/devices/{deviceId}",
+      "get /api/v1/me/two-factor",
+      "get /api/v1/me/teams",
+      "get /api/v1/openapi.json",
+      "put /api/v1/permissions",
+      "get /api/v1/permissions",
+      "get /api/v1/users/{userId}/sessions",
+      "delete /api/v1/users/{userId}/sessions",
+      "delete /api/v1/users/{userId}/sessions/{sessionId}",
+    ]) {
       expect(served.has(op), op).toBe(true);
     }
   });
 
   it("the comparison notices a route mounted outside the registry, and a documented operation nobody serves", () => {
     const router = servedRouter(createApp(t.app));
-    router.get("/api/v1/stray/:id", (ctx) => { ctx.body = {}; });
-    router.post("/api/v1/me", (ctx) => { ctx.body = {}; });
+    router.get("/api/v1/stray/:id", (ctx) => {
+      ctx.body = {};
+    });
+    router.post("/api/v1/me", (ctx) => {
+      ctx.body = {};
+    });
     const extra: Doc = { ...doc, paths: { ...doc.paths, "/api/v1/ghost": { get: { responses: {} } } } };
     const { undocumented, unserved } = compare(router, extra);
     expect(undocumented).toEqual(["get /api/v1/stray/{id}", "post /api/v1/me"]);
@@ -112,13 +141,24 @@ describe("OpenAPI document and API docs pages", () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         for (const [status, answer] of Object.entries(op.responses)) {
-          if (Number(status) >= 400) expect(answer.content?.["application/json"]?.schema, `${method} ${path} ${status}`).toEqual({ $ref: "#/components/schemas/Error" });
+          if (Number(status) >= 400)
+            expect(answer.content?.["application/json"]?.schema, `${method} ${path} ${status}`).toEqual({
+              $ref: "#/components/schemas/Error",
+            });
         }
       }
     }
     expect(Object.keys(doc.components.schemas.Error!.properties!).sort()).toEqual(["code", "data", "message"]);
     // the profile lists exactly what GET /me returns: no hash, no secret
-    expect(Object.keys(doc.components.schemas.MeProfile!.properties!).sort()).toEqual(["createdAt", "email", "emailVerified", "id", "name", "systemRole", "username"]);
+    expect(Object.keys(doc.components.schemas.MeProfile!.properties!).sort()).toEqual([
+      "createdAt",
+      "email",
+      "emailVerified",
+      "id",
+      "name",
+      "systemRole",
+      "username",
+    ]);
   });
 
   it("answers 405 with Allow from the declarations, 404 for unknown paths", async () => {
@@ -147,7 +187,12 @@ describe("OpenAPI document and API docs pages", () => {
     expect(res.headers.get("content-type")).toMatch(/^text\/html/);
     const html = await res.text();
     const csp = res.headers.get("content-security-policy") ?? "";
-    const directives = Object.fromEntries(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const directives = Object.fromEntries(
+      csp
+        .split(";")
+        .map((d) => d.trim().split(/\s+/))
+        .map(([name, ...values]) => [name, values]),
+    );
     // no inline script: every <script> has a src
     expect(html.match(/<script\b[^>]*>/g)!.every((tag) => /\bsrc="/.test(tag))).toBe(true);
     const assets = [...html.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);

@@ -8,12 +8,17 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { teamWithMembers } from "../helpers/team-flow.ts";
 import { startTeamApi, type TeamApiHarness } from "../helpers/api.ts";
 
-const uniqueEmail = (tag: string) => `${tag.toLowerCase()}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+const uniqueEmail = (tag: string) =>
+  `${tag.toLowerCase()}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.test`;
 
 describe("team admin API: another team's ids in one's own team's URLs", () => {
   let h: TeamApiHarness;
-  beforeAll(async () => { h = await startTeamApi(); });
-  afterAll(async () => { await h?.close(); });
+  beforeAll(async () => {
+    h = await startTeamApi();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   /** everything of a team the calls could change, from the database */
   const snapshot = async (teamId: string) => {
@@ -37,7 +42,10 @@ describe("team admin API: another team's ids in one's own team's URLs", () => {
     expect(customB.status, JSON.stringify(customB.body)).toBe(201);
     const inviteeB = uniqueEmail("InviteeB");
     const mailsBefore = h.sink.messages.length;
-    const invitationB = await mgrB("POST", `/api/v1/teams/${b.teamId}/invitations`, { email: inviteeB, roleId: await h.roleId(b.teamId, "developer") });
+    const invitationB = await mgrB("POST", `/api/v1/teams/${b.teamId}/invitations`, {
+      email: inviteeB,
+      roleId: await h.roleId(b.teamId, "developer"),
+    });
     expect(invitationB.status, JSON.stringify(invitationB.body)).toBe(201);
     await h.sink.waitFor((m) => m.to.includes(inviteeB));
     const roleB = customB.body.id as string;

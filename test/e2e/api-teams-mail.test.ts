@@ -19,8 +19,12 @@ const transferLinkIn = (mail: ReceivedMail) => /(http\S+\/transfer\/accept\/[\w-
 
 function harness(env: Record<string, string> = {}) {
   const ctx = {} as { h: TeamApiHarness };
-  beforeAll(async () => { ctx.h = await startTeamApi(env); });
-  afterAll(async () => { await ctx.h?.close(); });
+  beforeAll(async () => {
+    ctx.h = await startTeamApi(env);
+  });
+  afterAll(async () => {
+    await ctx.h?.close();
+  });
   return ctx;
 }
 const as = (h: TeamApiHarness, user: ApiUser) => h.as(user);
@@ -32,7 +36,11 @@ describe("team admin API: invitations", () => {
 
   it("a Manager invites (the email goes out; only the hash is kept), lists, resends and revokes (audited); refusals change nothing", async () => {
     const { h } = ctx;
-    const { teamId, name, members: [manager, developer] } = await teamWithMembers(h.t, "Invite", "manager", "developer");
+    const {
+      teamId,
+      name,
+      members: [manager, developer],
+    } = await teamWithMembers(h.t, "Invite", "manager", "developer");
     const mgr = await as(h, manager!);
     const developerRole = await h.roleId(teamId, "developer");
     const email = uniqueEmail("Invitee");
@@ -40,7 +48,11 @@ describe("team admin API: invitations", () => {
     const sent = await mgr("POST", `/api/v1/teams/${teamId}/invitations`, { email, roleId: developerRole });
     expect(sent.status).toBe(201);
     expect(Object.keys(sent.body).sort()).toEqual(["createdAt", "email", "expiresAt", "id", "invitedBy", "role"]);
-    expect(sent.body).toMatchObject({ email, role: { id: developerRole, key: "developer", name: "Developer" }, invitedBy: manager!.username });
+    expect(sent.body).toMatchObject({
+      email,
+      role: { id: developerRole, key: "developer", name: "Developer" },
+      invitedBy: manager!.username,
+    });
     const mail = await mailTo(h, email, before);
     expect(mail.subject).toBe("You have been invited to Gatehouse");
     expect(mail.text).toContain(`invited you to join the team ${name} on Gatehouse as Developer.`);
@@ -49,7 +61,11 @@ describe("team admin API: invitations", () => {
     expect(row).toMatchObject({ id: sent.body.id, teamId, invitedById: manager!.id, acceptedAt: null });
     expect(JSON.stringify(sent.body)).not.toContain(token);
     expect(JSON.stringify(sent.body)).not.toContain(row!.tokenHash);
-    expect((await h.audited("team.invitation.created", teamId))[0]).toMatchObject({ actorId: manager!.id, userAgent: UA, data: expect.objectContaining({ invitationId: row!.id }) });
+    expect((await h.audited("team.invitation.created", teamId))[0]).toMatchObject({
+      actorId: manager!.id,
+      userAgent: UA,
+      data: expect.objectContaining({ invitationId: row!.id }),
+    });
 
     const listed = await mgr("GET", `/api/v1/teams/${teamId}/invitations`);
     expect(listed.body).toEqual({ invitations: [sent.body], nextCursor: null });
@@ -88,7 +104,11 @@ describe("team admin API: invitations", () => {
     expect((await mgr("DELETE", `/api/v1/teams/${teamId}/invitations/${row!.id}`)).status).toBe(204);
     expect(await h.t.app.queries.invitations.pendingById(teamId, row!.id, new Date())).toBeNull();
     expect((await h.audited("team.invitation.revoked", teamId))[0]).toMatchObject({ actorId: manager!.id });
-    for (const [method, path] of [["DELETE", row!.id], ["POST", `${row!.id}/resend`], ["DELETE", NO_SUCH_ID]]) {
+    for (const [method, path] of [
+      ["DELETE", row!.id],
+      ["POST", `${row!.id}/resend`],
+      ["DELETE", NO_SUCH_ID],
+    ]) {
       const gone = await mgr(method!, `/api/v1/teams/${teamId}/invitations/${path}`);
       expect(gone.status, `${method} ${path}`).toBe(404);
       expect(gone.body.code).toBe("invitation.not_found");
@@ -101,7 +121,9 @@ describe("team admin API: invitations", () => {
     const admin = await h.admin(["gatehouse.admin.teams.manage"]);
     const email = uniqueEmail("by-admin");
     const before = h.sink.messages.length;
-    const sent = await (await as(h, admin))("POST", `/api/v1/teams/${teamId}/invitations`, { email, roleId: await h.roleId(teamId, "manager") });
+    const sent = await (
+      await as(h, admin)
+    )("POST", `/api/v1/teams/${teamId}/invitations`, { email, roleId: await h.roleId(teamId, "manager") });
     expect(sent.status).toBe(201);
     await mailTo(h, email, before);
     expect((await h.audited("team.invitation.created", teamId))[0]).toMatchObject({ actorId: admin.id });
@@ -117,7 +139,8 @@ describe("team admin API: invitation email budgets", () => {
     const b = await teamWithMembers(h.t, "Budget", "manager");
     const mgrA = await as(h, a.members[0]!);
     const mgrB = await as(h, b.members[0]!);
-    const invite = async (call: typeof mgrA, teamId: string, email: string) => call("POST", `/api/v1/teams/${teamId}/invitations`, { email, roleId: await h.roleId(teamId, "developer") });
+    const invite = async (call: typeof mgrA, teamId: string, email: string) =>
+      call("POST", `/api/v1/teams/${teamId}/invitations`, { email, roleId: await h.roleId(teamId, "developer") });
     const limited = (res: { status: number; body: { code?: string }; headers: Headers }) => {
       expect(res.status).toBe(429);
       expect(res.body.code).toBe("rate_limited");
@@ -151,7 +174,11 @@ describe("team admin API: ownership transfer budget", () => {
 
   it("starting transfers spends the Owner's hourly invitations, as the page does: 429, the pending one stays", async () => {
     const { h } = ctx;
-    const { teamId, owner, members: [manager] } = await teamWithMembers(h.t, "Budget", "manager");
+    const {
+      teamId,
+      owner,
+      members: [manager],
+    } = await teamWithMembers(h.t, "Budget", "manager");
     const own = await as(h, owner);
     const path = `/api/v1/teams/${teamId}/ownership-transfer`;
     expect((await own("POST", path, { toUserId: manager!.id })).status).toBe(201);
@@ -170,20 +197,31 @@ describe("team admin API: ownership transfer", () => {
 
   it("the Owner starts a transfer (emailed, nothing moves), sees it, cancels it; a Manager 403; bad member 400; none pending 404", async () => {
     const { h } = ctx;
-    const { teamId, owner, members: [manager, developer] } = await teamWithMembers(h.t, "Transfer", "manager", "developer");
+    const {
+      teamId,
+      owner,
+      members: [manager, developer],
+    } = await teamWithMembers(h.t, "Transfer", "manager", "developer");
     const path = `/api/v1/teams/${teamId}/ownership-transfer`;
     const own = await as(h, owner);
     expect((await own("GET", path)).body).toEqual({ transfer: null });
     const before = h.sink.messages.length;
     const started = await own("POST", path, { toUserId: developer!.id });
     expect(started.status).toBe(201);
-    expect(started.body).toMatchObject({ replaced: 0, transfer: { fromUserId: owner.id, to: { id: developer!.id, username: developer!.username, email: developer!.email, name: null } } });
+    expect(started.body).toMatchObject({
+      replaced: 0,
+      transfer: { fromUserId: owner.id, to: { id: developer!.id, username: developer!.username, email: developer!.email, name: null } },
+    });
     const mail = await mailTo(h, developer!.email, before);
     expect(mail.subject).toBe("You are asked to take over a team on Gatehouse");
     const link = transferLinkIn(mail);
     expect(JSON.stringify(started.body)).not.toContain(link.split("/").pop()!);
     expect((await h.rolesInDb(teamId))[owner.id]).toBe("owner");
-    expect((await h.audited("team.ownership.transfer_started", teamId))[0]).toMatchObject({ actorId: owner.id, userId: developer!.id, userAgent: UA });
+    expect((await h.audited("team.ownership.transfer_started", teamId))[0]).toMatchObject({
+      actorId: owner.id,
+      userId: developer!.id,
+      userAgent: UA,
+    });
     expect((await own("GET", path)).body).toEqual({ transfer: (started.body as { transfer: unknown }).transfer });
 
     const mgr = await as(h, manager!);
@@ -211,13 +249,20 @@ describe("team admin API: ownership transfer", () => {
 
   it("an admin with teams.manage starts one for the Owner (audited as actor); the member accepts by the emailed link", async () => {
     const { h } = ctx;
-    const { teamId, owner, members: [developer] } = await teamWithMembers(h.t, "Transfer", "developer");
+    const {
+      teamId,
+      owner,
+      members: [developer],
+    } = await teamWithMembers(h.t, "Transfer", "developer");
     const admin = await h.admin(["gatehouse.admin.teams.manage"]);
     const before = h.sink.messages.length;
     const started = await (await as(h, admin))("POST", `/api/v1/teams/${teamId}/ownership-transfer`, { toUserId: developer!.id });
     expect(started.status).toBe(201);
     expect(started.body).toMatchObject({ transfer: { fromUserId: owner.id, to: { id: developer!.id } } });
-    expect((await h.audited("team.ownership.transfer_started", teamId))[0]).toMatchObject({ actorId: admin.id, data: expect.objectContaining({ from: owner.id, viaAdmin: 1 }) });
+    expect((await h.audited("team.ownership.transfer_started", teamId))[0]).toMatchObject({
+      actorId: admin.id,
+      data: expect.objectContaining({ from: owner.id, viaAdmin: 1 }),
+    });
     const mail = await mailTo(h, developer!.email, before);
     expect(mail.text).toContain("(an administrator)");
     expect(await h.rolesInDb(teamId)).toMatchObject({ [owner.id]: "owner", [developer!.id]: "developer" });

@@ -19,16 +19,30 @@ const issuesOf = (body: { data?: Record<string, unknown> }) => (body.data?.issue
 
 describe("team admin API", () => {
   let h: TeamApiHarness;
-  beforeAll(async () => { h = await startTeamApi(); });
-  afterAll(async () => { await h?.close(); });
+  beforeAll(async () => {
+    h = await startTeamApi();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   const team = (...roles: string[]) => teamWithMembers(h.t, "Api", ...roles);
   const as = (user: ApiUser) => h.as(user);
 
   it("the OpenAPI document says which team permission each route needs, and lists only fields a caller may see", async () => {
-    type Op = { "x-gatehouse-access"?: string; "x-gatehouse-permission"?: string; "x-gatehouse-team-permission"?: string; responses: Record<string, { description: string }> };
-    const doc = (await (await fetch(`${h.t.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, { properties?: object }> } };
-    const ops = Object.entries(doc.paths).filter(([path]) => path.startsWith("/api/v1/teams")).flatMap(([path, byMethod]) => Object.entries(byMethod).map(([m, op]) => [`${m} ${path}`, op] as const));
+    type Op = {
+      "x-gatehouse-access"?: string;
+      "x-gatehouse-permission"?: string;
+      "x-gatehouse-team-permission"?: string;
+      responses: Record<string, { description: string }>;
+    };
+    const doc = (await (await fetch(`${h.t.url}/api/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, Op>>;
+      components: { schemas: Record<string, { properties?: object }> };
+    };
+    const ops = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith("/api/v1/teams"))
+      .flatMap(([path, byMethod]) => Object.entries(byMethod).map(([m, op]) => [`${m} ${path}`, op] as const));
     // 24: the team routes, the Virtuozzo link and the domains & SSO routes (api/teams-sso.ts, #17)
     expect(ops).toHaveLength(24);
     // the team list and the MFA requirement are the provider admins' (gatehouse.admin.teams.manage), not a team's
@@ -44,16 +58,42 @@ describe("team admin API", () => {
       expect(op.responses["403"]!.description, name).toContain("permission.denied");
       expect(op.responses["404"]!.description, name).toContain("team.not_found");
     }
-    expect(doc.paths["/api/v1/teams/{teamId}/members/{userId}"]!.patch!["x-gatehouse-team-permission"]).toBe("gatehouse.team.members.manage");
+    expect(doc.paths["/api/v1/teams/{teamId}/members/{userId}"]!.patch!["x-gatehouse-team-permission"]).toBe(
+      "gatehouse.team.members.manage",
+    );
     expect(doc.paths["/api/v1/teams/{teamId}/ownership-transfer"]!.post!.responses["403"]!.description).toContain("not the team's Owner");
-    expect(Object.keys(doc.components.schemas.TeamInvitation!.properties!).sort()).toEqual(["createdAt", "email", "expiresAt", "id", "invitedBy", "role"]);
-    expect(Object.keys(doc.components.schemas.TeamOwnershipTransfer!.properties!).sort()).toEqual(["createdAt", "expiresAt", "fromUserId", "id", "to"]);
+    expect(Object.keys(doc.components.schemas.TeamInvitation!.properties!).sort()).toEqual([
+      "createdAt",
+      "email",
+      "expiresAt",
+      "id",
+      "invitedBy",
+      "role",
+    ]);
+    expect(Object.keys(doc.components.schemas.TeamOwnershipTransfer!.properties!).sort()).toEqual([
+      "createdAt",
+      "expiresAt",
+      "fromUserId",
+      "id",
+      "to",
+    ]);
   });
 
   it("no token: 401 with WWW-Authenticate; a client_credentials token: 403 token.user_required, on every route", async () => {
-    const { teamId, members: [developer] } = await team("developer");
+    const {
+      teamId,
+      members: [developer],
+    } = await team("developer");
     const before = await h.rolesInDb(teamId);
-    const calls = [["GET", "/api/v1/teams"] as [string, string], ...teamRouteCalls(teamId, { userId: developer!.id, roleId: await h.roleId(teamId, "manager"), invitationId: NO_SUCH_ID, email: "x@example.test" })];
+    const calls = [
+      ["GET", "/api/v1/teams"] as [string, string],
+      ...teamRouteCalls(teamId, {
+        userId: developer!.id,
+        roleId: await h.roleId(teamId, "manager"),
+        invitationId: NO_SUCH_ID,
+        email: "x@example.test",
+      }),
+    ];
     const clientToken = await h.clientToken();
     for (const [method, path, body] of calls) {
       const none = await h.call(method, path, null, body);
@@ -90,8 +130,13 @@ describe("team admin API", () => {
       expect(issuesOf(bad.body)[0]!.path[0]).toBe("query");
     }
     const badCursor = await admin("GET", "/api/v1/teams?cursor=not-ours");
-    expect(badCursor.body).toMatchObject({ message: "The request's query is not valid: cursor: This page link is not valid; start from the first page.", data: { field: "cursor" } });
-    expect(issuesOf(badCursor.body)).toEqual([{ code: "custom", path: ["query", "cursor"], message: "This page link is not valid; start from the first page." }]);
+    expect(badCursor.body).toMatchObject({
+      message: "The request's query is not valid: cursor: This page link is not valid; start from the first page.",
+      data: { field: "cursor" },
+    });
+    expect(issuesOf(badCursor.body)).toEqual([
+      { code: "custom", path: ["query", "cursor"], message: "This page link is not valid; start from the first page." },
+    ]);
     for (const user of [owner, await h.admin(["gatehouse.admin.users.read"])]) {
       const refused = await (await as(user))("GET", "/api/v1/teams");
       expect(refused.status).toBe(403);
@@ -100,7 +145,13 @@ describe("team admin API", () => {
   });
 
   it("GET /teams/:id: a member sees the team; a stranger, or an admin without teams.manage, 404; an admin with it any team", async () => {
-    const { teamId, slug, name, owner, members: [developer] } = await team("manager", "developer");
+    const {
+      teamId,
+      slug,
+      name,
+      owner,
+      members: [developer],
+    } = await team("manager", "developer");
     const row = (await h.t.app.queries.teams.findById(teamId))!;
     const expected = { id: teamId, slug, name, createdAt: row.createdAt.toISOString(), memberCount: 3 };
     for (const user of [owner, developer!, await h.admin([ADMIN_TEAMS])]) {
@@ -123,7 +174,11 @@ describe("team admin API", () => {
   });
 
   it("members: listed and paged; a Manager changes a role and removes a member (audited); a Developer 403; unknown 404", async () => {
-    const { teamId, owner, members: [manager, developer, other] } = await team("manager", "developer", "developer");
+    const {
+      teamId,
+      owner,
+      members: [manager, developer, other],
+    } = await team("manager", "developer", "developer");
     const dev = await as(developer!);
     const listed = await dev("GET", `/api/v1/teams/${teamId}/members`);
     expect(listed.status).toBe(200);
@@ -134,11 +189,16 @@ describe("team admin API", () => {
     const paged = await dev("GET", `/api/v1/teams/${teamId}/members?limit=3`);
     expect((paged.body.members as unknown[]).length).toBe(3);
     const rest = await dev("GET", `/api/v1/teams/${teamId}/members?limit=3&cursor=${paged.body.nextCursor}`);
-    expect([...(paged.body.members as typeof members), ...(rest.body.members as typeof members)].map((m) => m.userId)).toEqual(members.map((m) => m.userId));
+    expect([...(paged.body.members as typeof members), ...(rest.body.members as typeof members)].map((m) => m.userId)).toEqual(
+      members.map((m) => m.userId),
+    );
 
     const before = await h.rolesInDb(teamId);
     const managerRole = await h.roleId(teamId, "manager");
-    for (const [method, body] of [["PATCH", { roleId: managerRole }], ["DELETE", undefined]] as const) {
+    for (const [method, body] of [
+      ["PATCH", { roleId: managerRole }],
+      ["DELETE", undefined],
+    ] as const) {
       const refused = await dev(method, `/api/v1/teams/${teamId}/members/${other!.id}`, body);
       expect(refused.status, method).toBe(403);
       expect(refused.body).toMatchObject({ code: "permission.denied", message: "Your role does not let you manage this team's members." });
@@ -150,14 +210,23 @@ describe("team admin API", () => {
     expect(changed.status).toBe(200);
     expect(changed.body).toEqual({ userId: developer!.id, role: { id: managerRole, key: "manager", name: "Manager" }, changed: true });
     expect((await h.rolesInDb(teamId))[developer!.id]).toBe("manager");
-    expect((await h.audited("team.member.role_changed", teamId))[0]).toMatchObject({ actorId: manager!.id, userId: developer!.id, ip: expect.any(String), userAgent: UA, data: expect.objectContaining({ from: "developer", to: "manager" }) });
+    expect((await h.audited("team.member.role_changed", teamId))[0]).toMatchObject({
+      actorId: manager!.id,
+      userId: developer!.id,
+      ip: expect.any(String),
+      userAgent: UA,
+      data: expect.objectContaining({ from: "developer", to: "manager" }),
+    });
     expect((await mgr("PATCH", `/api/v1/teams/${teamId}/members/${developer!.id}`, { roleId: managerRole })).body.changed).toBe(false);
 
     const removed = await mgr("DELETE", `/api/v1/teams/${teamId}/members/${other!.id}`);
     expect(removed.status).toBe(204);
     expect((await h.rolesInDb(teamId))[other!.id]).toBeUndefined();
     expect((await h.audited("team.member.removed", teamId))[0]).toMatchObject({ actorId: manager!.id, userId: other!.id, userAgent: UA });
-    for (const [method, body] of [["PATCH", { roleId: managerRole }], ["DELETE", undefined]] as const) {
+    for (const [method, body] of [
+      ["PATCH", { roleId: managerRole }],
+      ["DELETE", undefined],
+    ] as const) {
       for (const id of [other!.id, NO_SUCH_ID]) {
         const missing = await mgr(method, `/api/v1/teams/${teamId}/members/${id}`, body);
         expect(missing.status, `${method} ${id}`).toBe(404);
@@ -167,14 +236,21 @@ describe("team admin API", () => {
   });
 
   it("the Owner is never demoted or removed, by a Manager or an admin (403, unchanged); bad bodies: 400 with issues, unchanged", async () => {
-    const { teamId, owner, members: [manager, developer] } = await team("manager", "developer");
+    const {
+      teamId,
+      owner,
+      members: [manager, developer],
+    } = await team("manager", "developer");
     const before = await h.rolesInDb(teamId);
     const developerRole = await h.roleId(teamId, "developer");
     for (const user of [manager!, await h.admin([ADMIN_TEAMS])]) {
       const call = await as(user);
       const demoted = await call("PATCH", `/api/v1/teams/${teamId}/members/${owner.id}`, { roleId: developerRole });
       expect(demoted.status).toBe(403);
-      expect(demoted.body).toMatchObject({ code: "permission.denied", message: "The Owner's role changes only through an ownership transfer." });
+      expect(demoted.body).toMatchObject({
+        code: "permission.denied",
+        message: "The Owner's role changes only through an ownership transfer.",
+      });
       const removed = await call("DELETE", `/api/v1/teams/${teamId}/members/${owner.id}`);
       expect(removed.status).toBe(403);
       expect(removed.body.message).toBe("The Owner cannot be removed. The Owner can hand the team to someone else first.");
@@ -184,7 +260,10 @@ describe("team admin API", () => {
     const mgr = await as(manager!);
     const otherTeam = await team();
     const cases: [unknown, (string | number)[] | null][] = [
-      [{ roleId: "manager" }, ["body", "roleId"]], [{}, ["body", "roleId"]], [{ roleId: developerRole, extra: 1 }, ["body"]], [[], ["body"]],
+      [{ roleId: "manager" }, ["body", "roleId"]],
+      [{}, ["body", "roleId"]],
+      [{ roleId: developerRole, extra: 1 }, ["body"]],
+      [[], ["body"]],
       [{ roleId: await h.roleId(otherTeam.teamId, "developer") }, ["body", "roleId"]],
     ];
     for (const [body, path] of cases) {
@@ -193,34 +272,68 @@ describe("team admin API", () => {
       expect(res.body.code).toBe("request.invalid");
       expect(issuesOf(res.body)[0]!.path.slice(0, path!.length)).toEqual(path);
     }
-    const other = await mgr("PATCH", `/api/v1/teams/${teamId}/members/${developer!.id}`, { roleId: await h.roleId(otherTeam.teamId, "developer") });
+    const other = await mgr("PATCH", `/api/v1/teams/${teamId}/members/${developer!.id}`, {
+      roleId: await h.roleId(otherTeam.teamId, "developer"),
+    });
     expect(other.body.data).toMatchObject({ field: "roleId" });
-    const notJson = await fetch(`${h.t.url}/api/v1/teams/${teamId}/members/${developer!.id}`, { method: "PATCH", headers: { authorization: `Bearer ${await h.tokenFor(manager!)}`, "content-type": "text/plain" }, body: "roleId" });
+    const notJson = await fetch(`${h.t.url}/api/v1/teams/${teamId}/members/${developer!.id}`, {
+      method: "PATCH",
+      headers: { authorization: `Bearer ${await h.tokenFor(manager!)}`, "content-type": "text/plain" },
+      body: "roleId",
+    });
     expect(notJson.status).toBe(415);
     expect(await h.rolesInDb(teamId)).toEqual(before);
     expect(await h.audited("team.member.role_changed", teamId)).toEqual([]);
   });
 
   it("roles: listed; a Manager creates, renames, re-grants and deletes a custom role (audited); refusals 403/400/404 change nothing", async () => {
-    const { teamId, members: [manager, developer] } = await team("manager", "developer");
+    const {
+      teamId,
+      members: [manager, developer],
+    } = await team("manager", "developer");
     const list = await (await as(developer!))("GET", `/api/v1/teams/${teamId}/roles`);
     expect(list.status).toBe(200);
     const roles = list.body.roles as { key: string; editable: boolean; deletable: boolean; memberCount: number }[];
     expect(roles.map((r) => r.key).sort()).toEqual(["developer", "manager", "owner"]);
-    expect(Object.keys(roles[0]!).sort()).toEqual(["builtIn", "createdAt", "deletable", "editable", "id", "key", "memberCount", "name", "permissions", "resolved"]);
+    expect(Object.keys(roles[0]!).sort()).toEqual([
+      "builtIn",
+      "createdAt",
+      "deletable",
+      "editable",
+      "id",
+      "key",
+      "memberCount",
+      "name",
+      "permissions",
+      "resolved",
+    ]);
     expect(roles.find((r) => r.key === "owner")).toMatchObject({ editable: false, deletable: false, memberCount: 1, permissions: ["*"] });
 
     const mgr = await as(manager!);
     const created = await mgr("POST", `/api/v1/teams/${teamId}/roles`, { name: "  Support  desk ", permissions: ["gatehouse.team.read"] });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ key: "support-desk", name: "Support desk", permissions: ["gatehouse.team.read"], builtIn: false, memberCount: 0, editable: true, deletable: true });
+    expect(created.body).toMatchObject({
+      key: "support-desk",
+      name: "Support desk",
+      permissions: ["gatehouse.team.read"],
+      builtIn: false,
+      memberCount: 0,
+      editable: true,
+      deletable: true,
+    });
     const roleId = created.body.id as string;
     expect((await h.t.app.queries.teams.role(teamId, roleId))?.name).toBe("Support desk");
-    expect((await h.audited("team.role.created", teamId))[0]).toMatchObject({ actorId: manager!.id, userAgent: UA, data: expect.objectContaining({ roleId }) });
+    expect((await h.audited("team.role.created", teamId))[0]).toMatchObject({
+      actorId: manager!.id,
+      userAgent: UA,
+      data: expect.objectContaining({ roleId }),
+    });
 
     const renamed = await mgr("PATCH", `/api/v1/teams/${teamId}/roles/${roleId}`, { name: "Helpdesk" });
     expect(renamed.body).toMatchObject({ id: roleId, key: "support-desk", name: "Helpdesk", permissions: ["gatehouse.team.read"] });
-    const regranted = await mgr("PATCH", `/api/v1/teams/${teamId}/roles/${roleId}`, { permissions: ["gatehouse.team.read", "gatehouse.team.update"] });
+    const regranted = await mgr("PATCH", `/api/v1/teams/${teamId}/roles/${roleId}`, {
+      permissions: ["gatehouse.team.read", "gatehouse.team.update"],
+    });
     expect(regranted.body).toMatchObject({ name: "Helpdesk", permissions: ["gatehouse.team.read", "gatehouse.team.update"] });
     expect((await h.audited("team.role.updated", teamId)).map((e) => e.actorId)).toEqual([manager!.id, manager!.id]);
 
@@ -251,25 +364,43 @@ describe("team admin API", () => {
 
     expect((await mgr("DELETE", `/api/v1/teams/${teamId}/roles/${roleId}`)).status).toBe(204);
     expect(await h.t.app.queries.teams.role(teamId, roleId)).toBeNull();
-    expect((await h.audited("team.role.deleted", teamId))[0]).toMatchObject({ actorId: manager!.id, data: expect.objectContaining({ roleId }) });
+    expect((await h.audited("team.role.deleted", teamId))[0]).toMatchObject({
+      actorId: manager!.id,
+      data: expect.objectContaining({ roleId }),
+    });
   });
 
   it("another team's Owner and Manager: 404 team.not_found on every route of a team they are not in; nothing changes", async () => {
     const target = await team("manager", "developer");
     const [, developer] = target.members;
-    const custom = await h.t.app.services.teamRoles.create(target.teamId, target.owner.id, { name: "Custom", permissions: ["gatehouse.team.read"] });
+    const custom = await h.t.app.services.teamRoles.create(target.teamId, target.owner.id, {
+      name: "Custom",
+      permissions: ["gatehouse.team.read"],
+    });
     if (custom.outcome !== "created") throw new Error("no custom role");
-    const invited = await h.t.app.services.invitations.invite(target.teamId, target.owner.id, { email: `pending-${Date.now()}@example.test`, roleId: await h.roleId(target.teamId, "developer") });
+    const invited = await h.t.app.services.invitations.invite(target.teamId, target.owner.id, {
+      email: `pending-${Date.now()}@example.test`,
+      roleId: await h.roleId(target.teamId, "developer"),
+    });
     if (invited.outcome !== "sent") throw new Error("no invitation");
     const elsewhere = await team("manager");
     const snapshot = async () => ({
       members: await h.rolesInDb(target.teamId),
       roles: await h.t.app.queries.teams.roles(target.teamId),
-      invitations: (await h.t.app.queries.invitations.pendingForTeam(target.teamId, new Date())).map((i) => [i.id, i.tokenHash, i.expiresAt.toISOString()]),
+      invitations: (await h.t.app.queries.invitations.pendingForTeam(target.teamId, new Date())).map((i) => [
+        i.id,
+        i.tokenHash,
+        i.expiresAt.toISOString(),
+      ]),
       transfer: await h.t.app.queries.ownershipTransfers.pendingForTeam(target.teamId, new Date()),
     });
     const before = await snapshot();
-    const calls = teamRouteCalls(target.teamId, { userId: developer!.id, roleId: custom.role.id, invitationId: invited.invitation.id, email: `new-${Date.now()}@example.test` });
+    const calls = teamRouteCalls(target.teamId, {
+      userId: developer!.id,
+      roleId: custom.role.id,
+      invitationId: invited.invitation.id,
+      email: `new-${Date.now()}@example.test`,
+    });
     for (const stranger of [elsewhere.owner, elsewhere.members[0]!]) {
       const call = await as(stranger);
       for (const [method, path, body] of calls) {
@@ -282,7 +413,10 @@ describe("team admin API", () => {
   });
 
   it("an admin with teams.manage acts on any team (audited as actor); one whose system role lacks it acts only as a member", async () => {
-    const { teamId, members: [developer, other] } = await team("developer", "developer");
+    const {
+      teamId,
+      members: [developer, other],
+    } = await team("developer", "developer");
     const admin = await h.admin([ADMIN_TEAMS]);
     const asAdmin = await as(admin);
     expect((await asAdmin("GET", `/api/v1/teams/${teamId}/members`)).status).toBe(200);
@@ -302,10 +436,14 @@ describe("team admin API", () => {
     await h.t.app.queries.teams.addMember(own.teamId, reader.id, await h.roleId(own.teamId, "developer"));
     const asReader = await as(reader);
     expect((await asReader("GET", `/api/v1/teams/${own.teamId}/members`)).status).toBe(200);
-    const refused = await asReader("PATCH", `/api/v1/teams/${own.teamId}/members/${own.owner.id}`, { roleId: await h.roleId(own.teamId, "developer") });
+    const refused = await asReader("PATCH", `/api/v1/teams/${own.teamId}/members/${own.owner.id}`, {
+      roleId: await h.roleId(own.teamId, "developer"),
+    });
     expect(refused.status).toBe(403);
     const before = await h.rolesInDb(teamId);
-    const stranger = await asReader("PATCH", `/api/v1/teams/${teamId}/members/${developer!.id}`, { roleId: await h.roleId(teamId, "developer") });
+    const stranger = await asReader("PATCH", `/api/v1/teams/${teamId}/members/${developer!.id}`, {
+      roleId: await h.roleId(teamId, "developer"),
+    });
     expect(stranger.status).toBe(404);
     expect(stranger.body.code).toBe("team.not_found");
     expect(await h.rolesInDb(teamId)).toEqual(before);

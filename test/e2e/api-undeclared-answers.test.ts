@@ -18,38 +18,69 @@ import type { AppContext } from "../../src/http/web-context.ts";
 
 const routes: ApiRoute[] = [
   defineRoute({
-    method: "get", path: "/api/v1/probe/undeclared", summary: "answers a 404 it does not declare", tags: ["Probe"], access: { token: "public" },
+    method: "get",
+    path: "/api/v1/probe/undeclared",
+    summary: "answers a 404 it does not declare",
+    tags: ["Probe"],
+    access: { token: "public" },
     response: { status: 204, description: "never" },
-    handle: () => { throw catalogueError("outbox.not_found"); },
+    handle: () => {
+      throw catalogueError("outbox.not_found");
+    },
   }),
   defineRoute({
-    method: "get", path: "/api/v1/probe/other-code", summary: "declares a 409, answers another 409", tags: ["Probe"], access: { token: "public" },
+    method: "get",
+    path: "/api/v1/probe/other-code",
+    summary: "declares a 409, answers another 409",
+    tags: ["Probe"],
+    access: { token: "public" },
     response: { status: 204, description: "never" },
     errors: [documented("outbox.not_dead")],
-    handle: () => { throw catalogueError("client.public"); },
+    handle: () => {
+      throw catalogueError("client.public");
+    },
   }),
   defineRoute({
-    method: "get", path: "/api/v1/probe/declared", summary: "answers the 409 it declares", tags: ["Probe"], access: { token: "public" },
+    method: "get",
+    path: "/api/v1/probe/declared",
+    summary: "answers the 409 it declares",
+    tags: ["Probe"],
+    access: { token: "public" },
     response: { status: 204, description: "never" },
     errors: [documented("outbox.not_dead")],
-    handle: () => { throw catalogueError("outbox.not_dead"); },
+    handle: () => {
+      throw catalogueError("outbox.not_dead");
+    },
   }),
   defineRoute({
-    method: "post", path: "/api/v1/probe/body", summary: "a body route", tags: ["Probe"], access: { token: "public" },
-    body: z.object({ name: z.string() }), response: { status: 204, description: "done" },
+    method: "post",
+    path: "/api/v1/probe/body",
+    summary: "a body route",
+    tags: ["Probe"],
+    access: { token: "public" },
+    body: z.object({ name: z.string() }),
+    response: { status: 204, description: "done" },
     handle: () => undefined,
   }),
   defineRoute({
-    method: "get", path: "/api/v1/probe/direct", summary: "sets a 418 itself, not by throwing", tags: ["Probe"], access: { token: "public" },
+    method: "get",
+    path: "/api/v1/probe/direct",
+    summary: "sets a 418 itself, not by throwing",
+    tags: ["Probe"],
+    access: { token: "public" },
     response: { status: 204, description: "never" },
-    handle: (ctx) => { ctx.throw(418); },
+    handle: (ctx) => {
+      ctx.throw(418);
+    },
   }),
 ];
 
 describe("undeclared API answers fail the tests", () => {
   let t: TestApp;
   const servers: http.Server[] = [];
-  beforeAll(async () => { t = await startTestApp(); }, 60_000);
+  beforeAll(async () => {
+    t = await startTestApp();
+  }, 60_000);
   afterAll(async () => {
     for (const s of servers) s.close();
     await t?.close();
@@ -75,7 +106,16 @@ describe("undeclared API answers fail the tests", () => {
   }
   /** an app like the test's with its own record, its log's warnings kept in `warnings` */
   const probeApp = (env: "test" | "production", warnings: unknown[]): AppContext =>
-    ({ ...t.app, config: { ...t.app.config, env }, log: { ...t.app.log, warn: (obj: unknown) => { warnings.push(obj); } } }) as unknown as AppContext;
+    ({
+      ...t.app,
+      config: { ...t.app.config, env },
+      log: {
+        ...t.app.log,
+        warn: (obj: unknown) => {
+          warnings.push(obj);
+        },
+      },
+    }) as unknown as AppContext;
 
   it("under NODE_ENV=test each undeclared answer is recorded (the answer itself is unchanged); declared ones are not", async () => {
     const warnings: unknown[] = [];
@@ -87,8 +127,12 @@ describe("undeclared API answers fail the tests", () => {
     expect((await fetch(`${base}/api/v1/probe/other-code`)).status).toBe(409);
     expect((await fetch(`${base}/api/v1/probe/declared`)).status).toBe(409);
     // the body parser's and the schema's refusals are implied by the body: declared
-    expect((await fetch(`${base}/api/v1/probe/body`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" })).status).toBe(415);
-    expect((await fetch(`${base}/api/v1/probe/body`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status).toBe(400);
+    expect(
+      (await fetch(`${base}/api/v1/probe/body`, { method: "POST", headers: { "content-type": "text/plain" }, body: "x" })).status,
+    ).toBe(415);
+    expect(
+      (await fetch(`${base}/api/v1/probe/body`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status,
+    ).toBe(400);
     expect((await fetch(`${base}/api/v1/probe/direct`)).status).toBe(418);
     expect(undeclaredAnswersOf(app)).toEqual([
       "GET /api/v1/probe/undeclared: 404 outbox.not_found: the route documents no 404",
@@ -106,13 +150,21 @@ describe("undeclared API answers fail the tests", () => {
     const base = await serve(app);
     const res = await fetch(`${base}/api/v1/probe/undeclared`);
     expect(res.status).toBe(404);
-    expect(warnings).toEqual([expect.objectContaining({ method: "get", path: "/api/v1/probe/undeclared", undeclared: "404 outbox.not_found: the route documents no 404" })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        method: "get",
+        path: "/api/v1/probe/undeclared",
+        undeclared: "404 outbox.not_found: the route documents no 404",
+      }),
+    ]);
     expect(undeclaredAnswersOf(app)).toEqual([]);
   });
 
   it("the test app's close() fails when its app answered an undeclared error (after cleaning up)", async () => {
     const other = await startTestApp();
     recordUndeclared(other.app, "GET /api/v1/probe/undeclared: 404 outbox.not_found: the route documents no 404");
-    await expect(other.close()).rejects.toThrow(/declarations do not document[\s\S]*GET \/api\/v1\/probe\/undeclared: 404 outbox.not_found/);
+    await expect(other.close()).rejects.toThrow(
+      /declarations do not document[\s\S]*GET \/api\/v1\/probe\/undeclared: 404 outbox.not_found/,
+    );
   }, 60_000);
 });

@@ -21,13 +21,22 @@ describe("back-channel logout", () => {
   beforeAll(async () => {
     receiver = http.createServer((req, res) => {
       let body = "";
-      req.on("data", (d: Buffer) => { body += d.toString(); });
-      req.on("end", () => { received.push(new URLSearchParams(body).get("logout_token") ?? ""); res.end(); });
+      req.on("data", (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on("end", () => {
+        received.push(new URLSearchParams(body).get("logout_token") ?? "");
+        res.end();
+      });
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     t = await startTestApp({ OUTBOUND_ALLOW_PRIVATE: "true" }); // the receiver is on loopback
     const { clientId, clientSecret } = await t.createClient({
-      name: "BCL RP", type: "confidential", redirectUris: [REDIRECT], postLogoutRedirectUris: [LOGOUT_REDIRECT], firstParty: true,
+      name: "BCL RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      postLogoutRedirectUris: [LOGOUT_REDIRECT],
+      firstParty: true,
       backchannelLogoutUri: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`,
     });
     rp = await discover(t.url, clientId, clientSecret);
@@ -45,13 +54,19 @@ describe("back-channel logout", () => {
     t.app.oidc.provider.on("backchannel.error", (_ctx: unknown, err: unknown) => errors.push(err));
     const sid = tokens.claims()!.sid;
     expect(typeof sid).toBe("string"); // clients with back-channel logout get sid in the ID token
-    const confirm = await browser.go(client.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGOUT_REDIRECT }).toString());
+    const confirm = await browser.go(
+      client.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGOUT_REDIRECT }).toString(),
+    );
     await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: LOGOUT_REDIRECT });
     for (let i = 0; i < 50 && !received.length; i++) await new Promise((r) => setTimeout(r, 20));
     expect(errors).toEqual([]);
     expect(received).toHaveLength(1);
     const jwks = createRemoteJWKSet(new URL(`${t.url}/jwks`));
-    const { payload, protectedHeader } = await jwtVerify(received[0]!, jwks, { issuer: t.url, audience: rp.clientMetadata().client_id, typ: "logout+jwt" });
+    const { payload, protectedHeader } = await jwtVerify(received[0]!, jwks, {
+      issuer: t.url,
+      audience: rp.clientMetadata().client_id,
+      typ: "logout+jwt",
+    });
     expect(protectedHeader.alg).toBe("ES256");
     expect(payload.sub).toBe(user.id);
     expect(payload.sid).toBe(sid);
@@ -68,12 +83,19 @@ describe("back-channel logout", () => {
     const other = new TestBrowser(t.url);
     const login = await other.go(`${t.url}/login?return_to=/account/security`);
     const security = await other.submit(login, "/login", { identifier: user.email, password: user.password });
-    const changed = await other.submit(security, "/account/security/password", { current: user.password, password: "brand new lantern harbour words" });
+    const changed = await other.submit(security, "/account/security/password", {
+      current: user.password,
+      password: "brand new lantern harbour words",
+    });
     expect(changed.html).toContain("Your password was changed");
     for (let i = 0; i < 100 && received.length === before; i++) await new Promise((r) => setTimeout(r, 20));
     expect(received.length).toBe(before + 1);
     const jwks = createRemoteJWKSet(new URL(`${t.url}/jwks`));
-    const { payload } = await jwtVerify(received.at(-1)!, jwks, { issuer: t.url, audience: rp.clientMetadata().client_id, typ: "logout+jwt" });
+    const { payload } = await jwtVerify(received.at(-1)!, jwks, {
+      issuer: t.url,
+      audience: rp.clientMetadata().client_id,
+      typ: "logout+jwt",
+    });
     expect(payload.sub).toBe(user.id);
     expect(payload.sid).toBe(sid);
   });
@@ -82,7 +104,11 @@ describe("back-channel logout", () => {
     const guarded = await startTestApp();
     try {
       const { clientId, clientSecret } = await guarded.createClient({
-        name: "BCL RP", type: "confidential", redirectUris: [REDIRECT], postLogoutRedirectUris: [LOGOUT_REDIRECT], firstParty: true,
+        name: "BCL RP",
+        type: "confidential",
+        redirectUris: [REDIRECT],
+        postLogoutRedirectUris: [LOGOUT_REDIRECT],
+        firstParty: true,
         backchannelLogoutUri: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`,
       });
       const guardedRp = await discover(guarded.url, clientId, clientSecret);
@@ -92,7 +118,9 @@ describe("back-channel logout", () => {
       const errors: Error[] = [];
       guarded.app.oidc.provider.on("backchannel.error", (_ctx: unknown, err: Error) => errors.push(err));
       const before = received.length;
-      const confirm = await browser.go(client.buildEndSessionUrl(guardedRp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGOUT_REDIRECT }).toString());
+      const confirm = await browser.go(
+        client.buildEndSessionUrl(guardedRp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGOUT_REDIRECT }).toString(),
+      );
       const done = await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: LOGOUT_REDIRECT });
       expect(done.url).toBe(LOGOUT_REDIRECT); // the user is still signed out
       for (let i = 0; i < 50 && !errors.length; i++) await new Promise((r) => setTimeout(r, 20));

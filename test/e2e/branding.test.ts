@@ -32,15 +32,30 @@ describe("branding set by administrators", () => {
   let sink: SmtpSink;
 
   const putLogo = (path: string, body: Uint8Array, token = a.admin.token, type = "image/png") =>
-    fetch(`${t.url}${path}`, { method: "PUT", headers: { authorization: `Bearer ${token}`, "content-type": type, accept: "application/json" }, body });
+    fetch(`${t.url}${path}`, {
+      method: "PUT",
+      headers: { authorization: `Bearer ${token}`, "content-type": type, accept: "application/json" },
+      body,
+    });
   /** the sign-in page a relying party's authorization request lands on */
   async function signInPageOf(clientId: string): Promise<Page> {
     const rp = await discover(t.url, clientId, null);
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+    });
     return new TestBrowser(t.url).go(url.toString());
   }
   /** posts the page's form (action containing `action`) as multipart/form-data, with an optional file */
-  async function postMultipart(browser: TestBrowser, page: Page, action: string, fields: Record<string, string>, file?: { name: string; type: string; bytes: Uint8Array }) {
+  async function postMultipart(
+    browser: TestBrowser,
+    page: Page,
+    action: string,
+    fields: Record<string, string>,
+    file?: { name: string; type: string; bytes: Uint8Array },
+  ) {
     const form = parseForms(page.html, page.url).find((f) => f.action.includes(action))!;
     const data = new FormData();
     for (const [k, v] of Object.entries({ ...form.fields, ...fields })) data.set(k, v);
@@ -62,10 +77,20 @@ describe("branding set by administrators", () => {
   it("API: nothing set answers the defaults; a change shows on /login and in /brand.css, audited; bad values change nothing", async () => {
     const before = await a.call("GET", "/api/v1/admin/branding", a.admin.token);
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ productName: null, logoUrl: null, primaryColor: null, updatedAt: null, defaults: { productName: "Gatehouse" } });
+    expect(before.body).toMatchObject({
+      productName: null,
+      logoUrl: null,
+      primaryColor: null,
+      updatedAt: null,
+      defaults: { productName: "Gatehouse" },
+    });
 
     const set = await a.call("PUT", "/api/v1/admin/branding", a.admin.token, {
-      productName: "Acme ID", primaryColor: "#0B6E4F", supportUrl: "https://acme.example/help", termsUrl: "https://acme.example/terms", privacyUrl: "https://acme.example/privacy",
+      productName: "Acme ID",
+      primaryColor: "#0B6E4F",
+      supportUrl: "https://acme.example/help",
+      termsUrl: "https://acme.example/terms",
+      privacyUrl: "https://acme.example/privacy",
     });
     expect(set.status).toBe(200);
     expect(set.body).toMatchObject({ productName: "Acme ID", primaryColor: "#0b6e4f", supportUrl: "https://acme.example/help" });
@@ -84,12 +109,21 @@ describe("branding set by administrators", () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorId: a.admin.id, outcome: "success", data: { via: "api" } });
 
-    for (const bad of [{ primaryColor: "red" }, { termsUrl: "javascript:alert(1)" }, { productName: "<b>x</b>" }, { supportUrl: "http://acme.example/help" }]) {
+    for (const bad of [
+      { primaryColor: "red" },
+      { termsUrl: "javascript:alert(1)" },
+      { productName: "<b>x</b>" },
+      { supportUrl: "http://acme.example/help" },
+    ]) {
       const refused = await a.call("PUT", "/api/v1/admin/branding", a.admin.token, bad);
       expect(refused.status, JSON.stringify(bad)).toBe(400);
       expect(refused.body.code).toBe("request.invalid"); // the body's schema is the use case's own (services/branding.ts)
     }
-    expect((await a.call("GET", "/api/v1/admin/branding", a.admin.token)).body).toMatchObject({ productName: "Acme ID", primaryColor: "#0b6e4f", termsUrl: "https://acme.example/terms" });
+    expect((await a.call("GET", "/api/v1/admin/branding", a.admin.token)).body).toMatchObject({
+      productName: "Acme ID",
+      primaryColor: "#0b6e4f",
+      termsUrl: "https://acme.example/terms",
+    });
     expect(await t.app.db.prisma.auditEvent.count({ where: { type: "branding.updated" } })).toBe(1);
   });
 
@@ -161,10 +195,22 @@ describe("branding set by administrators", () => {
     expect(page.html).toContain('value="Acme ID"');
     expect(page.html).toContain('href="/admin/branding"');
 
-    const html = await postMultipart(admin, page, "/admin/branding", { productName: "Acme Sign-in" }, { name: "logo.png", type: "image/png", bytes: HTML });
+    const html = await postMultipart(
+      admin,
+      page,
+      "/admin/branding",
+      { productName: "Acme Sign-in" },
+      { name: "logo.png", type: "image/png", bytes: HTML },
+    );
     expect(html.status).toBe(415);
     expect(html.html).toContain("must be a PNG, JPEG or WebP image");
-    const big = await postMultipart(admin, page, "/admin/branding", { productName: "Acme Sign-in" }, { name: "logo.png", type: "image/png", bytes: png("big", 256 * 1024 + 10) });
+    const big = await postMultipart(
+      admin,
+      page,
+      "/admin/branding",
+      { productName: "Acme Sign-in" },
+      { name: "logo.png", type: "image/png", bytes: png("big", 256 * 1024 + 10) },
+    );
     expect(big.status).toBe(413);
     expect((await a.call("GET", "/api/v1/admin/branding", a.admin.token)).body.productName).toBe("Acme ID");
 
@@ -173,7 +219,13 @@ describe("branding set by administrators", () => {
 
     const logo = png("page");
     // the form sends every field, as a browser does; an empty one goes back to the default
-    const typed = { productName: "Acme Sign-in", primaryColor: "", supportUrl: "https://acme.example/help", termsUrl: "https://acme.example/terms", privacyUrl: "" };
+    const typed = {
+      productName: "Acme Sign-in",
+      primaryColor: "",
+      supportUrl: "https://acme.example/help",
+      termsUrl: "https://acme.example/terms",
+      privacyUrl: "",
+    };
     const badColour = await postMultipart(admin, page, "/admin/branding", { ...typed, primaryColor: "green" });
     expect(badColour.status).toBe(400);
     expect(badColour.html).toContain("That branding setting is not valid");
@@ -183,24 +235,39 @@ describe("branding set by administrators", () => {
     expect(saved.html).toContain("The branding was saved");
     expect(saved.html).toContain(`src="/brand/logo/${sha(logo)}"`);
     const after = (await a.call("GET", "/api/v1/admin/branding", a.admin.token)).body;
-    expect(after).toMatchObject({ productName: "Acme Sign-in", primaryColor: null, logoUrl: `/brand/logo/${sha(logo)}`, termsUrl: "https://acme.example/terms", privacyUrl: null });
-    const event = await t.app.db.prisma.auditEvent.findFirst({ where: { type: "branding.updated", data: { path: ["via"], equals: "admin_page" } } });
+    expect(after).toMatchObject({
+      productName: "Acme Sign-in",
+      primaryColor: null,
+      logoUrl: `/brand/logo/${sha(logo)}`,
+      termsUrl: "https://acme.example/terms",
+      privacyUrl: null,
+    });
+    const event = await t.app.db.prisma.auditEvent.findFirst({
+      where: { type: "branding.updated", data: { path: ["via"], equals: "admin_page" } },
+    });
     expect(event).toMatchObject({ actorId: a.admin.id });
 
     const plain = await t.createUser();
     const stranger = new TestBrowser(t.url);
-    expect((await openAccountPage(stranger, t.url, "/admin/branding", { identifier: plain.email, password: plain.password })).status).toBe(403);
+    expect((await openAccountPage(stranger, t.url, "/admin/branding", { identifier: plain.email, password: plain.password })).status).toBe(
+      403,
+    );
   });
 
   it("a client's own name, logo and colour show on its sign-in and consent pages only", async () => {
     const shop = await t.createClient({ name: "Shop", type: "public", redirectUris: [REDIRECT] });
     const other = await t.createClient({ name: "Other app", type: "public", redirectUris: [REDIRECT] });
-    const set = await a.call("PUT", `/api/v1/admin/clients/${shop.clientId}/branding`, a.admin.token, { displayName: "Shop Deluxe", primaryColor: "#aa2200" });
+    const set = await a.call("PUT", `/api/v1/admin/clients/${shop.clientId}/branding`, a.admin.token, {
+      displayName: "Shop Deluxe",
+      primaryColor: "#aa2200",
+    });
     expect(set.status).toBe(200);
     const logo = png("shop");
     expect((await putLogo(`/api/v1/admin/clients/${shop.clientId}/branding/logo`, logo)).status).toBe(200);
     expect((await a.call("GET", "/api/v1/admin/clients/no-such-client/branding", a.admin.token)).status).toBe(404);
-    expect((await a.call("PUT", `/api/v1/admin/clients/${shop.clientId}/branding`, a.admin.token, { primaryColor: "blue" })).body.code).toBe("request.invalid");
+    expect(
+      (await a.call("PUT", `/api/v1/admin/clients/${shop.clientId}/branding`, a.admin.token, { primaryColor: "blue" })).body.code,
+    ).toBe("request.invalid");
 
     const shopPage = await signInPageOf(shop.clientId);
     expect(shopPage.status).toBe(200);
@@ -218,7 +285,10 @@ describe("branding set by administrators", () => {
     expect(otherPage.html).not.toContain("/brand/clients/");
 
     const admin = new TestBrowser(t.url);
-    const page = await openAccountPage(admin, t.url, `/admin/clients/${shop.clientId}/branding`, { identifier: a.admin.email, password: a.admin.password });
+    const page = await openAccountPage(admin, t.url, `/admin/clients/${shop.clientId}/branding`, {
+      identifier: a.admin.email,
+      password: a.admin.password,
+    });
     expect(page.status).toBe(200);
     expect(page.html).toContain('value="Shop Deluxe"');
     const saved = await postMultipart(admin, page, "/branding", { displayName: "Shop Classic", removeLogo: "1" });
@@ -229,11 +299,22 @@ describe("branding set by administrators", () => {
 
     // the consent page names the client by its display name, in its colours (the page's save above sent an
     // empty colour, which went back to the instance's: set one again)
-    expect((await a.call("PUT", `/api/v1/admin/clients/${shop.clientId}/branding`, a.admin.token, { primaryColor: "#aa2200" })).status).toBe(200);
+    expect(
+      (await a.call("PUT", `/api/v1/admin/clients/${shop.clientId}/branding`, a.admin.token, { primaryColor: "#aa2200" })).status,
+    ).toBe(200);
     const user = await t.createUser();
     const rp = await discover(t.url, shop.clientId, null);
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid profile", prompt: "consent", code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
-    const { pages } = await signInThroughPages(new TestBrowser(t.url), url.toString(), REDIRECT, { identifier: user.email, password: user.password });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid profile",
+      prompt: "consent",
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+    });
+    const { pages } = await signInThroughPages(new TestBrowser(t.url), url.toString(), REDIRECT, {
+      identifier: user.email,
+      password: user.password,
+    });
     const consent = pages.find((p) => p.html.includes("/confirm"));
     expect(consent?.html).toContain('<span class="client-name">Shop Classic</span>');
     expect(consent?.html).toMatch(/href="\/brand\/clients\/[^"]+\.css\?v=/);

@@ -20,11 +20,18 @@ describe("gatehouse branding commands", () => {
   beforeAll(async () => {
     t = await startTestApp();
     env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
     };
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
@@ -58,7 +65,11 @@ describe("gatehouse branding commands", () => {
     const shown = await gatehouse("branding", "show");
     expect(shown.stdout).toContain("Acme CLI");
     expect(shown.stdout).toContain(saved.logoUrl);
-    expect(await t.app.db.prisma.auditEvent.count({ where: { type: "branding.updated", actorId: null, data: { path: ["via"], equals: "cli" } } })).toBe(1);
+    expect(
+      await t.app.db.prisma.auditEvent.count({
+        where: { type: "branding.updated", actorId: null, data: { path: ["via"], equals: "cli" } },
+      }),
+    ).toBe(1);
 
     const reset = await gatehouse("branding", "set", "--name", "", "--json");
     expect(JSON.parse(reset.stdout)).toMatchObject({ productName: null, primaryColor: "#123456", defaults: { productName: "Gatehouse" } });

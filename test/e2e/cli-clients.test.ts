@@ -19,8 +19,13 @@ describe("gatehouse client commands", () => {
   beforeAll(async () => {
     t = await startTestApp();
     env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
     };
   });
   afterAll(async () => {
@@ -42,7 +47,10 @@ describe("gatehouse client commands", () => {
     const meta = (await (await fetch(`${t.url}/.well-known/openid-configuration`)).json()) as { introspection_endpoint: string };
     return fetch(meta.introspection_endpoint, {
       method: "POST",
-      headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`, "content-type": "application/x-www-form-urlencoded" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString("base64")}`,
+        "content-type": "application/x-www-form-urlencoded",
+      },
       body: "token=not-a-token",
     });
   }
@@ -55,12 +63,21 @@ describe("gatehouse client commands", () => {
   }, 180_000);
 
   it("list and show, as text and JSON, never print a secret or its hash", async () => {
-    const { clientId, clientSecret } = await t.createClient({ name: "Listed app", type: "confidential", redirectUris: ["https://listed.example.test/cb"] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Listed app",
+      type: "confidential",
+      redirectUris: ["https://listed.example.test/cb"],
+    });
     const text = await gatehouse("clients", "list");
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`${clientId}\\s+confidential\\s+Listed app`));
     const json = JSON.parse((await gatehouse("clients", "list", "--json")).stdout) as { clients: Array<Record<string, unknown>> };
-    expect(json.clients.find((c) => c.id === clientId)).toMatchObject({ name: "Listed app", type: "confidential", hasSecret: true, redirectUris: ["https://listed.example.test/cb"] });
+    expect(json.clients.find((c) => c.id === clientId)).toMatchObject({
+      name: "Listed app",
+      type: "confidential",
+      hasSecret: true,
+      redirectUris: ["https://listed.example.test/cb"],
+    });
     const shown = await gatehouse("clients", "show", clientId);
     expect(shown.stdout).toContain(`client_id:        ${clientId}`);
     expect(shown.stdout).toContain("redirect URIs:    https://listed.example.test/cb");
@@ -74,12 +91,22 @@ describe("gatehouse client commands", () => {
   }, 180_000);
 
   it("update changes only what it names and is audited; bad input is refused with the reason and changes nothing", async () => {
-    const { clientId } = await t.createClient({ name: "Before", type: "confidential", redirectUris: ["https://before.example.test/cb"], firstParty: false });
+    const { clientId } = await t.createClient({
+      name: "Before",
+      type: "confidential",
+      redirectUris: ["https://before.example.test/cb"],
+      firstParty: false,
+    });
     const updated = await gatehouse("clients", "update", clientId, "--name", "After", "--first-party", "--json");
     expect(updated.code).toBe(0);
-    expect(JSON.parse(updated.stdout)).toMatchObject({ id: clientId, name: "After", firstParty: true, redirectUris: ["https://before.example.test/cb"] });
+    expect(JSON.parse(updated.stdout)).toMatchObject({
+      id: clientId,
+      name: "After",
+      firstParty: true,
+      redirectUris: ["https://before.example.test/cb"],
+    });
     expect(await row(clientId)).toMatchObject({ name: "After", firstParty: true, redirectUris: ["https://before.example.test/cb"] });
-    expect((await cliAudit("client.updated", clientId)).map((e) => (e.data as { changed: string[]; via: string }))).toEqual([
+    expect((await cliAudit("client.updated", clientId)).map((e) => e.data as { changed: string[]; via: string })).toEqual([
       expect.objectContaining({ changed: ["firstParty", "name"], via: "cli" }),
     ]);
 
@@ -120,7 +147,8 @@ describe("gatehouse client commands", () => {
     expect(run).toMatchObject({ code: 0, stdout: `Deleted client ${clientId}.\n` });
     expect(await row(clientId)).toBeNull();
     const deadline = Date.now() + 10_000; // the server's 5 s client cache
-    while ((await introspectAs(clientId, clientSecret!)).status !== 401 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    while ((await introspectAs(clientId, clientSecret!)).status !== 401 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
     expect((await introspectAs(clientId, clientSecret!)).status).toBe(401);
     expect(await cliAudit("client.deleted", clientId)).toHaveLength(1);
     expect((await gatehouse("clients", "delete", clientId, "--yes")).stderr).toContain(`no client ${clientId}`);

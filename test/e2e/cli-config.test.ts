@@ -56,23 +56,56 @@ describe("gatehouse export / import", () => {
     second = await createTestDatabase();
     prefixB = testRedisPrefix();
     dir = mkdtempSync(path.join(tmpdir(), "gh-config-"));
-    const common = { ...process.env, REDIS_URL: t.config.redis.url!, MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url };
+    const common = {
+      ...process.env,
+      REDIS_URL: t.config.redis.url!,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
+    };
     envA = { ...common, DATABASE_URL: t.config.database.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix };
     envB = { ...common, DATABASE_URL: second.url, REDIS_KEY_PREFIX: prefixB };
 
     const s = t.app.services;
-    const made = await t.createClient({ name: "Blog", type: "confidential", redirectUris: ["https://blog.example.test/cb"], grantTypes: ["authorization_code", "refresh_token", "client_credentials"], permissionNamespace: "acme.blog", resources: [`${t.url}/api`] });
+    const made = await t.createClient({
+      name: "Blog",
+      type: "confidential",
+      redirectUris: ["https://blog.example.test/cb"],
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+      permissionNamespace: "acme.blog",
+      resources: [`${t.url}/api`],
+    });
     confidentialId = made.clientId;
     await t.createClient({ name: "Mobile", type: "public", redirectUris: ["com.example.app:/cb"], endsWithSession: true });
-    const registered = await s.permissionSync.registerForClient(confidentialId, { "acme.blog.post.read": { label: "Read posts", tab: "Blog", roles: ["developer"] }, "acme.blog.post.update": { label: "Edit posts", tab: "Blog" } }, { ip: null, userAgent: null });
+    const registered = await s.permissionSync.registerForClient(
+      confidentialId,
+      {
+        "acme.blog.post.read": { label: "Read posts", tab: "Blog", roles: ["developer"] },
+        "acme.blog.post.update": { label: "Edit posts", tab: "Blog" },
+      },
+      { ip: null, userAgent: null },
+    );
     expect(registered.outcome).toBe("registered");
-    expect((await s.systemRoles.create({ key: "auditor", name: "Auditor", permissions: ["gatehouse.admin.audit.read"] }, { actorId: "cli" })).outcome).toBe("created");
+    expect(
+      (await s.systemRoles.create({ key: "auditor", name: "Auditor", permissions: ["gatehouse.admin.audit.read"] }, { actorId: "cli" }))
+        .outcome,
+    ).toBe("created");
     const owner = await t.createUser();
     const team = await s.teams.createTeam(owner.id, { name: "Acme Research", slug: "acme-research" });
     if (team.outcome !== "created") throw new Error(team.message);
-    expect((await s.teamRoles.create(team.teamId, owner.id, { name: "Editor", permissions: ["acme.blog.post.update", "gatehouse.team.read"] })).outcome).toBe("created");
+    expect(
+      (await s.teamRoles.create(team.teamId, owner.id, { name: "Editor", permissions: ["acme.blog.post.update", "gatehouse.team.read"] }))
+        .outcome,
+    ).toBe("created");
     const developer = (await t.app.queries.teams.roleByKey(team.teamId, "developer"))!;
-    expect((await s.teamRoles.update(team.teamId, owner.id, developer.id, { name: "Developer", permissions: ["acme.blog.*", "gatehouse.team.read"] })).outcome).toBe("updated");
+    expect(
+      (
+        await s.teamRoles.update(team.teamId, owner.id, developer.id, {
+          name: "Developer",
+          permissions: ["acme.blog.*", "gatehouse.team.read"],
+        })
+      ).outcome,
+    ).toBe("updated");
     // the second instance: migrated by its first command, with an administrator to own the imported teams
     const admin = await gatehouse(envB, "create-admin", "--email", "owner@example.test", "--json");
     expect(admin.code, admin.stderr).toBe(0);
@@ -115,11 +148,24 @@ describe("gatehouse export / import", () => {
     expect(twice.code, twice.stderr).toBe(0);
     expect(twice.stdout.trim()).toBe("No changes: the database already matches the file.");
 
-    const audited = await queryB<{ type: string; actor_id: string; data: { via?: string } }>("SELECT type, actor_id, data FROM audit_events WHERE data->>'via' = 'import' ORDER BY id");
-    expect(audited.map((e) => e.type)).toEqual(expect.arrayContaining(["client.created", "permission.registered", "system_role.created", "team.created", "team.role.created", "config.imported"]));
+    const audited = await queryB<{ type: string; actor_id: string; data: { via?: string } }>(
+      "SELECT type, actor_id, data FROM audit_events WHERE data->>'via' = 'import' ORDER BY id",
+    );
+    expect(audited.map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        "client.created",
+        "permission.registered",
+        "system_role.created",
+        "team.created",
+        "team.role.created",
+        "config.imported",
+      ]),
+    );
     expect(audited.every((e) => e.actor_id === "cli")).toBe(true);
     expect(audited.filter((e) => e.type === "config.imported")).toHaveLength(1);
-    const [owner] = await queryB<{ role: string }>("SELECT r.key AS role FROM memberships m JOIN team_roles r ON r.id = m.role_id JOIN users u ON u.id = m.user_id WHERE u.email = 'owner@example.test'");
+    const [owner] = await queryB<{ role: string }>(
+      "SELECT r.key AS role FROM memberships m JOIN team_roles r ON r.id = m.role_id JOIN users u ON u.id = m.user_id WHERE u.email = 'owner@example.test'",
+    );
     expect(owner?.role).toBe("owner");
   }, 300_000);
 
@@ -171,14 +217,34 @@ describe("gatehouse export / import", () => {
       for (const e of expected) expect(run.stderr).toContain(e);
     };
     await refuse("bad.yaml", "version: 1\nclients: [\n  - id: x\n", "(file): not valid YAML");
-    await refuse("bad.json", "{ \"version\": 1, ", "(file): not valid JSON");
-    await refuse("unknown.yaml", before.replace("gatehouse.admin.audit.read", "gatehouse.admin.nothing.here").replace("- acme.blog.post.update\n", "- acme.blog.post.delete\n"),
-      "systemRoles[0].permissions:", "teams[0].roles[2].permissions: \"acme.blog.post.delete\" is not a registered permission");
-    await refuse("redirect.yaml", before.replace("https://blog.example.test/cb", "http://blog.example.test/cb"), `clients[${blog}].redirectUris[0]:`);
+    await refuse("bad.json", '{ "version": 1, ', "(file): not valid JSON");
+    await refuse(
+      "unknown.yaml",
+      before
+        .replace("gatehouse.admin.audit.read", "gatehouse.admin.nothing.here")
+        .replace("- acme.blog.post.update\n", "- acme.blog.post.delete\n"),
+      "systemRoles[0].permissions:",
+      'teams[0].roles[2].permissions: "acme.blog.post.delete" is not a registered permission',
+    );
+    await refuse(
+      "redirect.yaml",
+      before.replace("https://blog.example.test/cb", "http://blog.example.test/cb"),
+      `clients[${blog}].redirectUris[0]:`,
+    );
     const dup = `${before}  - slug: acme-research\n    name: Twin\n`;
     await refuse("dup.yaml", dup, "teams[1].slug: the team acme-research is also teams[0]");
-    await refuse("typo.yaml", before.replaceAll("firstParty:", "firstparty:"), "clients[0]: Unrecognized key: \"firstparty\"", "clients[1]: Unrecognized key: \"firstparty\"");
-    await refuse("several.yaml", before.replace("https://blog.example.test/cb", "ftp://x").replace("name: Auditor", "name: \"\""), `clients[${blog}].redirectUris[0]:`, "systemRoles[0].name:");
+    await refuse(
+      "typo.yaml",
+      before.replaceAll("firstParty:", "firstparty:"),
+      'clients[0]: Unrecognized key: "firstparty"',
+      'clients[1]: Unrecognized key: "firstparty"',
+    );
+    await refuse(
+      "several.yaml",
+      before.replace("https://blog.example.test/cb", "ftp://x").replace("name: Auditor", 'name: ""'),
+      `clients[${blog}].redirectUris[0]:`,
+      "systemRoles[0].name:",
+    );
     expect((await gatehouse(envB, "export")).stdout).toBe(before);
     expect(await events()).toBe(eventsBefore);
   }, 300_000);

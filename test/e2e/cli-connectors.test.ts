@@ -17,12 +17,19 @@ describe("gatehouse connectors commands", () => {
   beforeAll(async () => {
     t = await startTestApp();
     env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
       UPSTREAM_SECRET: "cli-upstream-secret-value",
     };
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
@@ -35,7 +42,19 @@ describe("gatehouse connectors commands", () => {
   }
 
   it("create, list, update, delete; the secret never printed; audited as the cli", async () => {
-    const made = await gatehouse("connectors", "create", "--slug", "github", "--preset", "github", "--client-id", "Iv1.abc", "--client-secret-env", "UPSTREAM_SECRET", "--json");
+    const made = await gatehouse(
+      "connectors",
+      "create",
+      "--slug",
+      "github",
+      "--preset",
+      "github",
+      "--client-id",
+      "Iv1.abc",
+      "--client-secret-env",
+      "UPSTREAM_SECRET",
+      "--json",
+    );
     expect(made.code).toBe(0);
     const created = JSON.parse(made.stdout) as { id: string; kind: string; redirectUri: string };
     expect(created).toMatchObject({ kind: "oauth2", slug: "github", redirectUri: `${t.url}/federation/github/callback` });
@@ -53,14 +72,39 @@ describe("gatehouse connectors commands", () => {
     expect(await gatehouse("connectors", "delete", created.id)).toMatchObject({ code: 2, stderr: expect.stringContaining("--yes") });
     expect((await gatehouse("connectors", "delete", created.id, "--yes")).code).toBe(0);
     expect(await t.app.services.connectors.find(created.id)).toBeNull();
-    const audit = await t.app.db.prisma.auditEvent.findMany({ where: { actorId: "cli", type: { startsWith: "connector." } }, orderBy: { id: "asc" } });
+    const audit = await t.app.db.prisma.auditEvent.findMany({
+      where: { actorId: "cli", type: { startsWith: "connector." } },
+      orderBy: { id: "asc" },
+    });
     expect(audit.map((e) => e.type)).toEqual(["connector.created", "connector.disabled", "connector.deleted"]);
   }, 240_000);
 
   it("bad input is refused with the reason and nothing is stored", async () => {
-    const noSecret = await gatehouse("connectors", "create", "--slug", "g2", "--preset", "google", "--client-id", "x", "--client-secret-env", "NOT_SET_ANYWHERE");
+    const noSecret = await gatehouse(
+      "connectors",
+      "create",
+      "--slug",
+      "g2",
+      "--preset",
+      "google",
+      "--client-id",
+      "x",
+      "--client-secret-env",
+      "NOT_SET_ANYWHERE",
+    );
     expect(noSecret).toMatchObject({ code: 2, stderr: expect.stringContaining("NOT_SET_ANYWHERE: is empty or not set") });
-    const entra = await gatehouse("connectors", "create", "--slug", "entra", "--preset", "microsoft", "--client-id", "x", "--client-secret-env", "UPSTREAM_SECRET");
+    const entra = await gatehouse(
+      "connectors",
+      "create",
+      "--slug",
+      "entra",
+      "--preset",
+      "microsoft",
+      "--client-id",
+      "x",
+      "--client-secret-env",
+      "UPSTREAM_SECRET",
+    );
     expect(entra).toMatchObject({ code: 2, stderr: expect.stringContaining("issuer: an OpenID Connect connector needs its issuer") });
     expect(await t.app.db.prisma.upstreamConnector.count({ where: { slug: { in: ["g2", "entra"] } } })).toBe(0);
   }, 240_000);

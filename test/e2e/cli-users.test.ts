@@ -33,8 +33,14 @@ describe("gatehouse user commands", () => {
     const owner = await t.createUser();
     team = await createTeam(t, owner.id);
     env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url, SMTP_URL: sink.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
+      SMTP_URL: sink.url,
     };
   });
   afterAll(async () => {
@@ -58,7 +64,11 @@ describe("gatehouse user commands", () => {
     writeFileSync(file, `${lines.join("\n")}\n`);
     return file;
   };
-  const byEmail = (email: string) => t.app.db.prisma.user.findUnique({ where: { emailNormalized: email.toLowerCase() }, include: { memberships: { include: { role: true } } } });
+  const byEmail = (email: string) =>
+    t.app.db.prisma.user.findUnique({
+      where: { emailNormalized: email.toLowerCase() },
+      include: { memberships: { include: { role: true } } },
+    });
 
   it("a file with bad rows: the report names each line, column and reason; with or without --dry-run nothing is created", async () => {
     const existing = await t.createUser();
@@ -117,7 +127,14 @@ describe("gatehouse user commands", () => {
     expect(real.stdout).toContain("Imported 3 account(s):");
     expect(real.stdout).toContain("Emailed 3 password reset link(s)");
     const ann = await byEmail(`${tag}-ann@example.test`);
-    expect(ann).toMatchObject({ username: `ann${tag}`, name: "Doe, Ann", emailVerified: true, passwordHash: null, disabled: false, systemRole: null });
+    expect(ann).toMatchObject({
+      username: `ann${tag}`,
+      name: "Doe, Ann",
+      emailVerified: true,
+      passwordHash: null,
+      disabled: false,
+      systemRole: null,
+    });
     expect(ann!.memberships.map((m) => [m.teamId, m.role.key])).toEqual([[team.id, "developer"]]);
     expect((await byEmail(`${tag}-ben@example.test`))!.memberships.map((m) => m.role.key)).toEqual(["manager"]);
     expect((await byEmail(`${tag}-cy@example.test`))!.memberships).toEqual([]);
@@ -130,9 +147,17 @@ describe("gatehouse user commands", () => {
     const created = await t.app.db.prisma.auditEvent.findMany({ where: { type: "user.created", userId: ann!.id } });
     expect(created.map((e) => [e.actorId, (e.data as { via: string }).via])).toEqual([["cli", "import"]]);
     // no password yet: the password step refuses anything
-    const { clientId, clientSecret } = await t.createClient({ name: "CLI RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "CLI RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     const rp = await discover(t.url, clientId, clientSecret);
-    const refused = await passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: ann!.email, password: "anything at all 123" });
+    const refused = await passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, {
+      identifier: ann!.email,
+      password: "anything at all 123",
+    });
     expect(refused.status).toBe(401);
     // the emailed link sets the first password, which then signs in
     const annMail = await sink.waitFor((m) => m.to.includes(ann!.email));
@@ -140,8 +165,13 @@ describe("gatehouse user commands", () => {
     const link = await t.app.services.passwordReset.inspect(token);
     if (link.outcome !== "valid") throw new Error("the reset link is not valid");
     const password = `a first password for ${tag}`;
-    expect((await t.app.services.passwordReset.complete(link, token, password, undefined, { ip: null, userAgent: null })).outcome).toBe("done");
-    const signedIn = await passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: ann!.username, password });
+    expect((await t.app.services.passwordReset.complete(link, token, password, undefined, { ip: null, userAgent: null })).outcome).toBe(
+      "done",
+    );
+    const signedIn = await passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, {
+      identifier: ann!.username,
+      password,
+    });
     expect(signedIn.url).toContain(REDIRECT);
 
     const again = await gatehouse("import-users", file);
@@ -166,12 +196,20 @@ describe("gatehouse user commands", () => {
 
     const json = await gatehouse("list-users", "--team", team.slug, "--json");
     const listed = JSON.parse(json.stdout) as { users: Record<string, unknown>[]; nextCursor: string | null };
-    expect(listed.users.map((u) => u.email).filter((e) => String(e).startsWith(tag)).sort()).toEqual([`${tag}-ann@example.test`, `${tag}-ben@example.test`]);
+    expect(
+      listed.users
+        .map((u) => u.email)
+        .filter((e) => String(e).startsWith(tag))
+        .sort(),
+    ).toEqual([`${tag}-ann@example.test`, `${tag}-ben@example.test`]);
     expect(listed.users.every((u) => !("passwordHash" in u) && !("totpSecretEncrypted" in u))).toBe(true);
 
     const off = await gatehouse("disable-user", `${tag}-ANN@example.test`);
     // Ann signed in in the test before: the CLI reaches her session in Redis and ends it
-    expect(off).toMatchObject({ code: 0, stdout: expect.stringContaining(`Disabled ${tag}-ann@example.test; ended 1 session(s) and revoked 1 grant(s).`) });
+    expect(off).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining(`Disabled ${tag}-ann@example.test; ended 1 session(s) and revoked 1 grant(s).`),
+    });
     const annRow = (await byEmail(`${tag}-ann@example.test`))!;
     expect(annRow.disabled).toBe(true);
     expect((await t.app.db.prisma.userSession.findMany({ where: { userId: annRow.id } })).map((r) => r.endReason)).toEqual(["disabled"]);
@@ -182,10 +220,22 @@ describe("gatehouse user commands", () => {
     const on = await gatehouse("enable-user", `ann${tag}`);
     expect(on).toMatchObject({ code: 0, stdout: expect.stringContaining(`Enabled ${tag}-ann@example.test.`) });
     expect((await byEmail(`${tag}-ann@example.test`))!.disabled).toBe(false);
-    const events = await t.app.db.prisma.auditEvent.findMany({ where: { userId: (await byEmail(`${tag}-ann@example.test`))!.id, type: { in: ["user.disabled", "user.enabled"] } }, orderBy: { id: "asc" } });
-    expect(events.map((e) => [e.type, e.actorId, e.outcome])).toEqual([["user.disabled", "cli", "success"], ["user.enabled", "cli", "success"]]);
+    const events = await t.app.db.prisma.auditEvent.findMany({
+      where: { userId: (await byEmail(`${tag}-ann@example.test`))!.id, type: { in: ["user.disabled", "user.enabled"] } },
+      orderBy: { id: "asc" },
+    });
+    expect(events.map((e) => [e.type, e.actorId, e.outcome])).toEqual([
+      ["user.disabled", "cli", "success"],
+      ["user.enabled", "cli", "success"],
+    ]);
 
-    expect(await gatehouse("disable-user", "nobody-here")).toMatchObject({ code: 2, stderr: expect.stringContaining("gatehouse: no account for nobody-here") });
-    expect(await gatehouse("list-users", "--team", "no-such-team")).toMatchObject({ code: 2, stderr: expect.stringContaining('--team: no team with the slug "no-such-team"') });
+    expect(await gatehouse("disable-user", "nobody-here")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining("gatehouse: no account for nobody-here"),
+    });
+    expect(await gatehouse("list-users", "--team", "no-such-team")).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--team: no team with the slug "no-such-team"'),
+    });
   }, 180_000);
 });

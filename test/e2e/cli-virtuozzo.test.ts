@@ -21,19 +21,33 @@ describe("gatehouse virtuozzo commands", () => {
     const settings = { VIRTUOZZO_ENABLED: "true", VIRTUOZZO_PLATFORM_URLS: platform.url, VIRTUOZZO_REQUEST_TIMEOUT_MS: "2000" };
     t = await startTestApp(settings);
     env = {
-      ...process.env, ...settings, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url, LOG_LEVEL: "silent",
+      ...process.env,
+      ...settings,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
+      LOG_LEVEL: "silent",
     };
   }, 60_000);
-  afterAll(async () => { await t?.close(); await platform?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await platform?.close();
+  });
 
   function gatehouse(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
       const child = spawn("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
       let stdout = "";
       let stderr = "";
-      child.stdout.on("data", (c: Buffer) => { stdout += c.toString(); });
-      child.stderr.on("data", (c: Buffer) => { stderr += c.toString(); });
+      child.stdout.on("data", (c: Buffer) => {
+        stdout += c.toString();
+      });
+      child.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString();
+      });
       child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
       child.stdin.end(stdin);
     });
@@ -53,7 +67,15 @@ describe("gatehouse virtuozzo commands", () => {
     expect(await t.app.queries.virtuozzoLinks.find(team.teamId)).toMatchObject({ linkedById: team.owner.id });
 
     const status = await gatehouse(["virtuozzo", "status", "--team", team.slug, "--json"]);
-    expect(JSON.parse(status.stdout)).toEqual({ team: team.slug, linked: true, state: "active", login: "ops@platform.example", groupType: "billing", platformUrl: platform.url, clientIds: [] });
+    expect(JSON.parse(status.stdout)).toEqual({
+      team: team.slug,
+      linked: true,
+      state: "active",
+      login: "ops@platform.example",
+      groupType: "billing",
+      platformUrl: platform.url,
+      clientIds: [],
+    });
 
     const refreshed = await gatehouse(["virtuozzo", "refresh", "--team", team.slug]);
     expect(refreshed.stdout).toMatch(/: a new platform session, valid until \d{4}-/);
@@ -65,7 +87,9 @@ describe("gatehouse virtuozzo commands", () => {
     expect(await t.app.queries.virtuozzoLinks.find(team.teamId)).toBeNull();
     // the operator's commands are audited with the actor "cli" (the link itself was the Owner's)
     for (const type of ["virtuozzo.linked", "virtuozzo.session.refreshed", "virtuozzo.session.revoked", "virtuozzo.unlinked"]) {
-      const [event] = (await t.app.queries.auditEvents.listByType(type, 10)).filter((e) => (e.data as { teamId?: string } | null)?.teamId === team.teamId);
+      const [event] = (await t.app.queries.auditEvents.listByType(type, 10)).filter(
+        (e) => (e.data as { teamId?: string } | null)?.teamId === team.teamId,
+      );
       expect(event, type).toMatchObject({ actorId: "cli", userId: team.owner.id, data: expect.objectContaining({ via: "cli" }) });
     }
     const unknown = await gatehouse(["virtuozzo", "status", "--team", "no-such-team"]);

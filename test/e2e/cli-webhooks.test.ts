@@ -17,11 +17,18 @@ describe("gatehouse webhooks commands", () => {
   beforeAll(async () => {
     t = await startTestApp();
     env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
     };
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
@@ -34,7 +41,15 @@ describe("gatehouse webhooks commands", () => {
   }
 
   it("create, list, update, rotate-secret and delete, audited as the cli; bad input refused", async () => {
-    const made = await gatehouse("webhooks", "create", "--url", "https://hooks.example.test/in", "--event", "user.created,user.deleted", "--json");
+    const made = await gatehouse(
+      "webhooks",
+      "create",
+      "--url",
+      "https://hooks.example.test/in",
+      "--event",
+      "user.created,user.deleted",
+      "--json",
+    );
     expect(made.code).toBe(0);
     const { endpoint, secret } = JSON.parse(made.stdout) as { endpoint: { id: string; eventTypes: string[] }; secret: string };
     expect(endpoint.eventTypes).toEqual(["user.created", "user.deleted"]);
@@ -55,7 +70,10 @@ describe("gatehouse webhooks commands", () => {
     expect(await gatehouse("webhooks", "delete", endpoint.id)).toMatchObject({ code: 2, stderr: expect.stringContaining("add --yes") });
     expect((await gatehouse("webhooks", "delete", endpoint.id, "--yes")).code).toBe(0);
     expect(await t.app.services.webhooks.find(endpoint.id)).toBeNull();
-    const audited = await t.app.db.prisma.auditEvent.findMany({ where: { type: { startsWith: "webhook." }, actorId: "cli" }, orderBy: { id: "asc" } });
+    const audited = await t.app.db.prisma.auditEvent.findMany({
+      where: { type: { startsWith: "webhook." }, actorId: "cli" },
+      orderBy: { id: "asc" },
+    });
     expect(audited.map((e) => e.type)).toEqual(["webhook.created", "webhook.updated", "webhook.secret_rotated", "webhook.deleted"]);
     expect(await t.app.db.prisma.webhookEndpoint.count()).toBe(0);
   }, 240_000);

@@ -40,10 +40,21 @@ describe("dependency outages answer 503 with Retry-After", () => {
     db.port = String(pgProxy.port);
     redis.port = String(redisProxy.port);
     t = await startTestApp({
-      DATABASE_URL: db.toString(), REDIS_URL: redis.toString(),
-      REDIS_COMMAND_TIMEOUT_MS: "500", REDIS_CONNECT_TIMEOUT_MS: "500", DATABASE_CONNECT_TIMEOUT_MS: "1000", DATABASE_QUERY_TIMEOUT_MS: "2000",
+      DATABASE_URL: db.toString(),
+      REDIS_URL: redis.toString(),
+      REDIS_COMMAND_TIMEOUT_MS: "500",
+      REDIS_CONNECT_TIMEOUT_MS: "500",
+      DATABASE_CONNECT_TIMEOUT_MS: "1000",
+      DATABASE_QUERY_TIMEOUT_MS: "2000",
     });
-    const created = await t.createClient({ name: "Outage RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true, grantTypes: ["authorization_code", "refresh_token"], resources: [`${t.url}/api`] });
+    const created = await t.createClient({
+      name: "Outage RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      grantTypes: ["authorization_code", "refresh_token"],
+      resources: [`${t.url}/api`],
+    });
     secret = { id: created.clientId, secret: created.clientSecret! };
     rp = await discover(t.url, created.clientId, created.clientSecret);
   });
@@ -56,12 +67,16 @@ describe("dependency outages answer 503 with Retry-After", () => {
     await database?.drop();
   });
 
-  const refresh = (refreshToken: string) => fetch(`${t.url}/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${secret.id}:${secret.secret}`).toString("base64")}` },
-    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }),
-    signal: AbortSignal.timeout(10_000), // an answer, not a wait without end
-  });
+  const refresh = (refreshToken: string) =>
+    fetch(`${t.url}/token`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: `Basic ${Buffer.from(`${secret.id}:${secret.secret}`).toString("base64")}`,
+      },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }),
+      signal: AbortSignal.timeout(10_000), // an answer, not a wait without end
+    });
   const signedIn = async () => {
     const user = await t.createUser();
     const browser = new TestBrowser(t.url);
@@ -88,7 +103,13 @@ describe("dependency outages answer 503 with Retry-After", () => {
     try {
       await expectUnavailableJson(await refresh(tokens.refresh_token!), "error", "temporarily_unavailable");
       // a new sign-in: the relying party is told, as the spec says, and may try again
-      const authorize = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", state: "s1", code_challenge: "x".repeat(43), code_challenge_method: "S256" });
+      const authorize = client.buildAuthorizationUrl(rp, {
+        redirect_uri: REDIRECT,
+        scope: "openid",
+        state: "s1",
+        code_challenge: "x".repeat(43),
+        code_challenge_method: "S256",
+      });
       const answer = await new TestBrowser(t.url).request(authorize.toString(), { redirect: "manual" });
       expect(answer.status).toBe(303);
       const back = new URL(answer.headers.get("location")!);
@@ -132,14 +153,27 @@ describe("dependency outages answer 503 with Retry-After", () => {
       await pgProxy.mode("pass");
     }
     const again = await browser.go(`${t.url}/login`);
-    await eventually(async () => (await browser.submit(again, "/login", { identifier: user.email, password: user.password })).status < 400, 15_000);
+    await eventually(
+      async () => (await browser.submit(again, "/login", { identifier: user.email, password: user.password })).status < 400,
+      15_000,
+    );
   });
 
   it("Postgres refusing: the REST API answers its JSON error with 503 and Retry-After; then it recovers", async () => {
     const { user } = await signedIn();
     const browser = new TestBrowser(t.url);
-    const { tokens } = await loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password }, { resource: `${t.url}/api`, scope: "openid" });
-    const me = () => fetch(`${t.url}/api/v1/me`, { headers: { authorization: `Bearer ${tokens.access_token}`, accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+    const { tokens } = await loginWithCode(
+      rp,
+      browser,
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      { resource: `${t.url}/api`, scope: "openid" },
+    );
+    const me = () =>
+      fetch(`${t.url}/api/v1/me`, {
+        headers: { authorization: `Bearer ${tokens.access_token}`, accept: "application/json" },
+        signal: AbortSignal.timeout(10_000),
+      });
     expect((await me()).status).toBe(200);
     await pgProxy.mode("refuse");
     try {

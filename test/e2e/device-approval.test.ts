@@ -10,15 +10,33 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { TestBrowser } from "../helpers/browser.ts";
 import { post } from "../helpers/totp-login.ts";
 import {
-  DEVICE_REDIRECT as REDIRECT, DEVICE_SETTINGS, ProxiedBrowser, atCodePage, auditEvents, codeMail, codeMailCount, deviceCookie, enterDeviceCode,
-  exchangeCode, isDevicePage, signInToDevicePage, startDeviceEnv, throughConsentPage, type DeviceEnv,
+  DEVICE_REDIRECT as REDIRECT,
+  DEVICE_SETTINGS,
+  ProxiedBrowser,
+  atCodePage,
+  auditEvents,
+  codeMail,
+  codeMailCount,
+  deviceCookie,
+  enterDeviceCode,
+  exchangeCode,
+  isDevicePage,
+  signInToDevicePage,
+  startDeviceEnv,
+  throughConsentPage,
+  type DeviceEnv,
 } from "../helpers/device-flow.ts";
 import { sha256 } from "../../src/lib/crypto.ts";
 
 describe("the emailed device code", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("without-2fa"); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("without-2fa");
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("a new browser gets a code by email, signs in with it, and is trusted (cookie attributes, only a hash stored)", async () => {
     const { t, sink, rp } = env;
@@ -101,7 +119,11 @@ describe("the emailed device code", () => {
     // start over in the same interaction: password again, a fresh code that works
     const startOver = await browser.go(page.url.replace(/\/device$/, ""));
     expect(startOver.html).toContain('name="password"');
-    const retry = await throughConsentPage(browser, await browser.submit(startOver, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT }), REDIRECT);
+    const retry = await throughConsentPage(
+      browser,
+      await browser.submit(startOver, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT }),
+      REDIRECT,
+    );
     expect(isDevicePage(retry)).toBe(true);
     const { code: fresh } = await codeMail(sink, user.email, 2);
     const done = await enterDeviceCode(browser, retry, REDIRECT, fresh);
@@ -115,7 +137,9 @@ describe("the emailed device code", () => {
     const results = await Promise.all(Array.from({ length: 12 }, () => post(browser, page, "/device", { code: wrong })));
     expect(results.filter((r) => r.status === 401)).toHaveLength(4);
     expect(results.filter((r) => r.status === 429).length).toBeGreaterThanOrEqual(1);
-    expect((await auditEvents(t, user.id, "device.code_failed")).filter((e) => (e.data as { reason: string }).reason === "wrong_code")).toHaveLength(5);
+    expect(
+      (await auditEvents(t, user.id, "device.code_failed")).filter((e) => (e.data as { reason: string }).reason === "wrong_code"),
+    ).toHaveLength(5);
     expect((await post(browser, page, "/device", { code })).status).toBe(400);
 
     const second = await atCodePage(env);
@@ -246,8 +270,13 @@ describe("the emailed device code", () => {
 describe("the per-IP limit behind a trusted proxy", () => {
   let env: DeviceEnv;
   const PER_IP = 4;
-  beforeAll(async () => { env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true", RATE_LIMIT_DEVICE_CODE_PER_IP: String(PER_IP) }); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true", RATE_LIMIT_DEVICE_CODE_PER_IP: String(PER_IP) });
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it(`more than ${PER_IP} sends and attempts a minute from one address: 429, the attempt not counted; another address goes on`, async () => {
     const { t, sink, rp } = env;

@@ -23,16 +23,28 @@ describe("example Express relying party (examples/express-openid-client)", () =>
     t = await startTestApp();
     rp = await lateBoundServer();
     const { clientId, clientSecret } = await t.createClient({
-      name: "Example Express app", type: "confidential", redirectUris: [`${rp.url}/callback`], postLogoutRedirectUris: [`${rp.url}/`],
-      grantTypes: ["authorization_code", "client_credentials"], resources: [API, `${t.url}/api`],
-      scope: "openid profile email roles", permissionNamespace: "example.shop",
+      name: "Example Express app",
+      type: "confidential",
+      redirectUris: [`${rp.url}/callback`],
+      postLogoutRedirectUris: [`${rp.url}/`],
+      grantTypes: ["authorization_code", "client_credentials"],
+      resources: [API, `${t.url}/api`],
+      scope: "openid profile email roles",
+      permissionNamespace: "example.shop",
     });
     // the app's permissions, as the app would register them when it is deployed
     await registerPermissions(t.url, await discover(t.url, clientId, clientSecret), {
       "example.shop.order.read": { label: "See orders", tab: "Shop", roles: ["manager", "developer"] },
       "example.shop.order.refund": { label: "Refund orders", tab: "Shop", roles: ["manager"] },
     });
-    const app = createExpressApp({ issuer: t.url, clientId, clientSecret, baseUrl: rp.url, sessionSecret: randomBytes(32).toString("hex"), resource: API });
+    const app = createExpressApp({
+      issuer: t.url,
+      clientId,
+      clientSecret,
+      baseUrl: rp.url,
+      sessionSecret: randomBytes(32).toString("hex"),
+      resource: API,
+    });
     rp.serve(app);
   });
   afterAll(async () => {
@@ -48,7 +60,10 @@ describe("example Express relying party (examples/express-openid-client)", () =>
     expect(home.html).toContain('href="/login"');
     expect((await browser.go(`${rp.url}/profile`, { stopAt: t.url })).url.startsWith(`${t.url}/`)).toBe(true); // not signed in: off to Gatehouse
 
-    const { callback } = await signInThroughPages(browser, `${rp.url}/login`, `${rp.url}/callback`, { identifier: user.email, password: user.password });
+    const { callback } = await signInThroughPages(browser, `${rp.url}/login`, `${rp.url}/callback`, {
+      identifier: user.email,
+      password: user.password,
+    });
     const profile = await browser.go(callback);
     expect(profile.url).toBe(`${rp.url}/profile`);
     expect(profile.html, profile.html).toContain(`<dd id="sub">${user.id}</dd>`);
@@ -65,7 +80,9 @@ describe("example Express relying party (examples/express-openid-client)", () =>
     // sign out: the app's session ends, Gatehouse asks to confirm, then returns to the app's post-logout URI
     const signOut = { init: { method: "POST" }, stopAt: `${rp.url}/` };
     const confirm = await browser.go(`${rp.url}/logout`, signOut);
-    const out = confirm.url.startsWith(`${rp.url}/`) ? confirm : await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: `${rp.url}/` });
+    const out = confirm.url.startsWith(`${rp.url}/`)
+      ? confirm
+      : await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: `${rp.url}/` });
     expect(out.url.startsWith(`${rp.url}/`)).toBe(true);
     expect((await browser.go(`${rp.url}/`)).html).toContain('href="/login"');
     expect((await t.app.services.oidcStore.endUserSessions(user.id)).ended).toHaveLength(0); // already ended by the logout

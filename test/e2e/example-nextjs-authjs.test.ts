@@ -21,7 +21,10 @@ function postAction(browser: TestBrowser, page: Page, opts: { origin: string; st
   if (!field) throw new Error(`no server-action form on ${page.url}:\n${page.html.slice(0, 2000)}`);
   const body = new FormData();
   body.set(field, "");
-  return browser.go(page.url, { init: { method: "POST", body, headers: { origin: opts.origin } }, ...(opts.stopAt ? { stopAt: opts.stopAt } : {}) });
+  return browser.go(page.url, {
+    init: { method: "POST", body, headers: { origin: opts.origin } },
+    ...(opts.stopAt ? { stopAt: opts.stopAt } : {}),
+  });
 }
 
 /** the text of the element with this id, tags and React's text separators removed */
@@ -42,12 +45,18 @@ describe("example Next.js + Auth.js relying party (examples/nextjs-authjs)", () 
     rp = await startNextjsExample(async (url) => {
       callbackUri = `${url}/api/auth/callback/gatehouse`;
       const { clientId, clientSecret } = await t.createClient({
-        name: "Example Next.js app", type: "confidential", redirectUris: [callbackUri], postLogoutRedirectUris: [`${url}/`],
+        name: "Example Next.js app",
+        type: "confidential",
+        redirectUris: [callbackUri],
+        postLogoutRedirectUris: [`${url}/`],
         scope: "openid profile email roles",
       });
       return {
-        AUTH_URL: url, AUTH_SECRET: randomBytes(32).toString("base64url"),
-        GATEHOUSE_ISSUER: t.url, GATEHOUSE_CLIENT_ID: clientId, GATEHOUSE_CLIENT_SECRET: clientSecret!,
+        AUTH_URL: url,
+        AUTH_SECRET: randomBytes(32).toString("base64url"),
+        GATEHOUSE_ISSUER: t.url,
+        GATEHOUSE_CLIENT_ID: clientId,
+        GATEHOUSE_CLIENT_SECRET: clientSecret!,
       };
     });
   }, 15 * 60_000);
@@ -77,7 +86,10 @@ describe("example Next.js + Auth.js relying party (examples/nextjs-authjs)", () 
     expect(asked.get("state")).toBeTruthy();
     expect(asked.get("nonce")).toBeTruthy();
 
-    const { callback } = await signInThroughPages(browser, toGatehouse.url, callbackUri, { identifier: user.email, password: user.password });
+    const { callback } = await signInThroughPages(browser, toGatehouse.url, callbackUri, {
+      identifier: user.email,
+      password: user.password,
+    });
     const page = await browser.go(callback);
     expect(page.url, rp.output()).toBe(`${rp.url}/`);
     expect(text(page.html, "email"), `${page.html}\n${rp.output()}`).toBe(user.email);
@@ -97,7 +109,9 @@ describe("example Next.js + Auth.js relying party (examples/nextjs-authjs)", () 
     const left = (await browser.jar.getCookies(rp.url)).map((c) => c.key);
     expect(left.filter((k) => /pkce|state|nonce/.test(k))).toEqual([]);
     // what the page's scripts could read: the user, no tokens
-    const session = await (await browser.request(`${rp.url}/api/auth/session`, { headers: { accept: "application/json" } })).json() as { user: unknown };
+    const session = (await (await browser.request(`${rp.url}/api/auth/session`, { headers: { accept: "application/json" } })).json()) as {
+      user: unknown;
+    };
     expect(session.user).toMatchObject({ email: user.email, id: user.id, role: "developer", team: { slug: team.slug } });
     expect(JSON.stringify(session)).not.toMatch(/eyJ|idToken|id_token/);
 
@@ -113,7 +127,9 @@ describe("example Next.js + Auth.js relying party (examples/nextjs-authjs)", () 
     expect(new URL(toEndSession.url).searchParams.get("id_token_hint")).toMatch(/^eyJ/);
     expect(await sessionCookie(browser)).toBeUndefined();
     const confirm = await browser.go(toEndSession.url, { stopAt: `${rp.url}/` });
-    const out = confirm.url.startsWith(`${rp.url}/`) ? confirm : await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: `${rp.url}/` });
+    const out = confirm.url.startsWith(`${rp.url}/`)
+      ? confirm
+      : await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: `${rp.url}/` });
     expect(out.url).toBe(`${rp.url}/`);
     expect((await browser.go(`${rp.url}/`)).html).toContain("Sign in with Gatehouse");
     expect((await t.app.services.oidcStore.endUserSessions(user.id)).ended).toHaveLength(0); // already ended by the logout

@@ -25,17 +25,27 @@ describe("example protected API (examples/protected-api)", () => {
   let later: Awaited<ReturnType<typeof lateBoundServer>>;
   let team: Awaited<ReturnType<typeof teamWithMembers>>;
 
-  const call = (base: string, method: string, path: string, token?: string, body?: unknown) => fetch(`${base}${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+  const call = (base: string, method: string, path: string, token?: string, body?: unknown) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
   const serve = (server: http.Server) => (req: http.IncomingMessage, res: http.ServerResponse) => server.emit("request", req, res);
 
   /** a user token for `resource`, signed in through the pages with the team picked */
   async function userToken(user: { email: string; password: string }, resource = API): Promise<string> {
     const browser = new TestBrowser(t.url);
-    const { req, page } = await startSignIn(rp, browser, REDIRECT, { identifier: user.email, password: user.password }, { resource, team: team.teamId });
+    const { req, page } = await startSignIn(
+      rp,
+      browser,
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      { resource, team: team.teamId },
+    );
     const callback = page.html.includes('name="team"') ? await pickTeam(browser, page, team.teamId, REDIRECT) : page;
     return (await exchange(rp, callback, req)).access_token;
   }
@@ -43,9 +53,14 @@ describe("example protected API (examples/protected-api)", () => {
   beforeAll(async () => {
     t = await startTestApp();
     const { clientId, clientSecret } = await t.createClient({
-      name: "Notes app", type: "confidential", redirectUris: [REDIRECT], firstParty: true,
-      grantTypes: ["authorization_code", "refresh_token", "client_credentials"], resources: [API, `${t.url}/api`],
-      scope: "openid profile email offline_access roles", permissionNamespace: "example.notes",
+      name: "Notes app",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+      resources: [API, `${t.url}/api`],
+      scope: "openid profile email offline_access roles",
+      permissionNamespace: "example.notes",
     });
     rp = await discover(t.url, clientId, clientSecret);
     await registerPermissions(t.url, rp, {
@@ -71,7 +86,12 @@ describe("example protected API (examples/protected-api)", () => {
     const devToken = await userToken(developer);
     const who = await call(api.url, "GET", "/whoami", devToken);
     expect(who.status).toBe(200);
-    expect(await who.json()).toMatchObject({ sub: developer.id, team: { id: team.teamId, slug: team.slug }, role: "developer", permissions: [READ] });
+    expect(await who.json()).toMatchObject({
+      sub: developer.id,
+      team: { id: team.teamId, slug: team.slug },
+      role: "developer",
+      permissions: [READ],
+    });
     expect((await call(api.url, "GET", "/notes", devToken)).status).toBe(200);
 
     const refused = await call(api.url, "POST", "/notes", devToken, { text: "hello" });
@@ -86,7 +106,7 @@ describe("example protected API (examples/protected-api)", () => {
     const bad = await call(api.url, "POST", "/notes", mgrToken, { text: "" });
     expect(bad.status).toBe(400);
     const list = await call(api.url, "GET", "/notes", devToken);
-    expect((await list.json() as { notes: unknown[] }).notes).toHaveLength(1);
+    expect(((await list.json()) as { notes: unknown[] }).notes).toHaveLength(1);
   }, 60_000);
 
   it("a client_credentials token is a valid token without permissions: /whoami yes, notes no", async () => {

@@ -13,8 +13,9 @@ import { signInThroughPages } from "../helpers/oidc-flow.ts";
 import { teamWithMembers } from "../helpers/team-flow.ts";
 
 /** $PYTHON, or the first python3 that can import authlib, flask and requests (PATH's may be a pyenv one without them) */
-const python = (process.env.PYTHON ? [process.env.PYTHON] : ["python3", "/usr/bin/python3"])
-  .find((p) => spawnSync(p, ["-c", "import authlib, flask, requests"], { stdio: "ignore" }).status === 0);
+const python = (process.env.PYTHON ? [process.env.PYTHON] : ["python3", "/usr/bin/python3"]).find(
+  (p) => spawnSync(p, ["-c", "import authlib, flask, requests"], { stdio: "ignore" }).status === 0,
+);
 const SKIPPED = "SKIPPED: no python3 with authlib, flask and requests (apt-get install -y python3-authlib python3-flask python3-requests)";
 if (!python) console.warn(`examples/python-authlib: ${SKIPPED}`);
 
@@ -37,13 +38,22 @@ describe.skipIf(!python)(`example Python relying party (examples/python-authlib)
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const { clientId, clientSecret } = await t.createClient({
-      name: "Example Flask app", type: "confidential", redirectUris: [`${base}/callback`], postLogoutRedirectUris: [`${base}/`],
+      name: "Example Flask app",
+      type: "confidential",
+      redirectUris: [`${base}/callback`],
+      postLogoutRedirectUris: [`${base}/`],
       scope: "openid profile email roles",
     });
     app = spawn(python!, ["-u", "examples/python-authlib/app.py"], {
       env: {
-        ...process.env, ISSUER: t.url, CLIENT_ID: clientId, CLIENT_SECRET: clientSecret!, SECRET_KEY: randomBytes(32).toString("hex"),
-        PORT: String(port), BASE_URL: base, AUTHLIB_INSECURE_TRANSPORT: "1",
+        ...process.env,
+        ISSUER: t.url,
+        CLIENT_ID: clientId,
+        CLIENT_SECRET: clientSecret!,
+        SECRET_KEY: randomBytes(32).toString("hex"),
+        PORT: String(port),
+        BASE_URL: base,
+        AUTHLIB_INSECURE_TRANSPORT: "1",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -54,7 +64,9 @@ describe.skipIf(!python)(`example Python relying party (examples/python-authlib)
         if (output.includes("example Flask app at")) resolve();
       };
       app!.stdout!.on("data", seen);
-      app!.stderr!.on("data", (chunk: Buffer) => { output += chunk.toString(); });
+      app!.stderr!.on("data", (chunk: Buffer) => {
+        output += chunk.toString();
+      });
       app!.on("exit", (code) => reject(new Error(`the Python app exited (${code}):\n${output}`)));
     });
   }, 30_000);
@@ -73,7 +85,10 @@ describe.skipIf(!python)(`example Python relying party (examples/python-authlib)
     const browser = new TestBrowser(t.url);
     expect((await browser.go(`${base}/`)).html).toContain('href="/login"');
 
-    const { callback } = await signInThroughPages(browser, `${base}/login`, `${base}/callback`, { identifier: user.email, password: user.password });
+    const { callback } = await signInThroughPages(browser, `${base}/login`, `${base}/callback`, {
+      identifier: user.email,
+      password: user.password,
+    });
     const profile = await browser.go(callback);
     expect(profile.url, output).toBe(`${base}/profile`);
     expect(profile.html, `${profile.html}\n${output}`).toContain(`<dd id="sub">${user.id}</dd>`);
@@ -88,7 +103,9 @@ describe.skipIf(!python)(`example Python relying party (examples/python-authlib)
 
     const signOut = { init: { method: "POST" }, stopAt: `${base}/` };
     const confirm = await browser.go(`${base}/logout`, signOut);
-    const out = confirm.url.startsWith(`${base}/`) ? confirm : await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: `${base}/` });
+    const out = confirm.url.startsWith(`${base}/`)
+      ? confirm
+      : await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: `${base}/` });
     expect(out.url.startsWith(`${base}/`)).toBe(true);
     expect((await browser.go(`${base}/`)).html).toContain('href="/login"');
     expect((await t.app.services.oidcStore.endUserSessions(user.id)).ended).toHaveLength(0); // already ended by the logout

@@ -23,7 +23,12 @@ describe("example relying party (examples/node-openid-client)", () => {
     rp = createServer((req, res) => holder.handler!(req, res));
     await new Promise<void>((r) => rp.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(rp.address() as AddressInfo).port}`;
-    const { clientId, clientSecret } = await t.createClient({ name: "Example app", type: "confidential", redirectUris: [`${base}/callback`], postLogoutRedirectUris: [`${base}/`] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Example app",
+      type: "confidential",
+      redirectUris: [`${base}/callback`],
+      postLogoutRedirectUris: [`${base}/`],
+    });
     const app = createRelyingParty({ issuer: t.url, clientId, clientSecret, baseUrl: base }) as http.Server;
     holder.handler = (req, res) => app.emit("request", req, res);
   });
@@ -39,7 +44,10 @@ describe("example relying party (examples/node-openid-client)", () => {
     const home = await browser.go(`${base}/`);
     expect(home.html).toContain('href="/login"');
 
-    const { callback } = await signInThroughPages(browser, `${base}/login`, `${base}/callback`, { identifier: user.email, password: user.password });
+    const { callback } = await signInThroughPages(browser, `${base}/login`, `${base}/callback`, {
+      identifier: user.email,
+      password: user.password,
+    });
     const signedIn = await browser.go(callback);
     expect(signedIn.url).toBe(`${base}/`);
     expect(signedIn.html, signedIn.html).toContain(`<b id="email">${user.email}</b>`);
@@ -51,7 +59,9 @@ describe("example relying party (examples/node-openid-client)", () => {
 
     // sign out: Gatehouse asks to confirm, then returns to the app's post-logout URI
     const confirm = await browser.go(`${base}/logout`, { stopAt: `${base}/` });
-    const out = confirm.url.startsWith(`${base}/`) ? confirm : await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: `${base}/` });
+    const out = confirm.url.startsWith(`${base}/`)
+      ? confirm
+      : await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: `${base}/` });
     expect(out.url.startsWith(`${base}/`)).toBe(true);
     const gatehouseSessions = await t.app.services.oidcStore.endUserSessions(user.id);
     expect(gatehouseSessions.ended).toHaveLength(0); // already ended by the logout

@@ -13,8 +13,24 @@ describe("federated accounts on the account pages", () => {
   let idp: UpstreamIdp;
   beforeAll(async () => {
     t = await startTestApp();
-    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], { sub: "acct-1", email: uniqueEmail("fed"), email_verified: true, preferred_username: "fed.user" });
-    const made = await t.app.services.connectors.create({ slug: "company", name: "Company", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, trustEmailVerified: true }, { actorId: "cli", via: "cli" });
+    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], {
+      sub: "acct-1",
+      email: uniqueEmail("fed"),
+      email_verified: true,
+      preferred_username: "fed.user",
+    });
+    const made = await t.app.services.connectors.create(
+      {
+        slug: "company",
+        name: "Company",
+        kind: "oidc",
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+        trustEmailVerified: true,
+      },
+      { actorId: "cli", via: "cli" },
+    );
     if (made.outcome !== "created") throw new Error(JSON.stringify(made));
   });
   afterAll(async () => {
@@ -42,7 +58,10 @@ describe("federated accounts on the account pages", () => {
     expect(refused.html).toContain("only way to sign in");
     expect(await t.app.db.prisma.linkedIdentity.count({ where: { userId: user.id } })).toBe(1);
 
-    await t.app.db.prisma.user.update({ where: { id: user.id }, data: { passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2g" } });
+    await t.app.db.prisma.user.update({
+      where: { id: user.id },
+      data: { passwordHash: "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHQ$c29tZWhhc2g" },
+    });
     const done = await browser.submit(refused, "/unlink", {});
     expect(done.status).toBe(200);
     expect(done.html).toContain("The provider is unlinked");
@@ -67,7 +86,9 @@ describe("federated accounts on the account pages", () => {
     const user = await t.app.db.prisma.user.findFirstOrThrow({ where: { emailNormalized: idp.user.email.toLowerCase() } });
     const doc = (await t.app.services.accountExport.exportFor(user.id, { ip: null, userAgent: null, via: "account_page" }))!;
     expect(doc.credentials.linkedIdentities).toMatchObject([{ provider: "company", subject: "acct-2", email: idp.user.email }]);
-    expect(await t.app.services.accountDeletion.deleteUser(user.id, { actorId: "cli", via: "cli" })).toMatchObject({ outcome: expect.stringMatching(/deleted|scheduled/) });
+    expect(await t.app.services.accountDeletion.deleteUser(user.id, { actorId: "cli", via: "cli" })).toMatchObject({
+      outcome: expect.stringMatching(/deleted|scheduled/),
+    });
     expect(await t.app.db.prisma.user.count({ where: { id: user.id } })).toBe(0);
     expect(await t.app.db.prisma.linkedIdentity.count({ where: { subject: "acct-2" } })).toBe(0);
   });

@@ -17,11 +17,31 @@ describe("linking an upstream identity with a passkey", () => {
   let rp: client.Configuration;
   beforeAll(async () => {
     t = await startTestApp({}, { hostname: "localhost" });
-    const { clientId, clientSecret } = await t.createClient({ name: "Passkey RP", type: "confidential", redirectUris: [PASSKEY_REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Passkey RP",
+      type: "confidential",
+      redirectUris: [PASSKEY_REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
     pages = passkeyPages(t, rp);
-    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], { sub: "pk-0", email: "nobody@example.test", email_verified: true });
-    const made = await t.app.services.connectors.create({ slug: "company", name: "Company", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, trustEmailVerified: true }, { actorId: "cli", via: "cli" });
+    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], {
+      sub: "pk-0",
+      email: "nobody@example.test",
+      email_verified: true,
+    });
+    const made = await t.app.services.connectors.create(
+      {
+        slug: "company",
+        name: "Company",
+        kind: "oidc",
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+        trustEmailVerified: true,
+      },
+      { actorId: "cli", via: "cli" },
+    );
     if (made.outcome !== "created") throw new Error(JSON.stringify(made));
   });
   afterAll(async () => {
@@ -33,12 +53,22 @@ describe("linking an upstream identity with a passkey", () => {
   async function linkPage(sub: string, email: string) {
     idp.user = { sub, email, email_verified: true };
     const browser = new TestBrowser(t.url);
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: PASSKEY_REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: PASSKEY_REDIRECT,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+    });
     const login = await browser.go(url.href);
     const page = await browser.submit(login, "/federation/company", {}, { stopAt: PASSKEY_REDIRECT });
     expect(page.url).toMatch(/\/federation-link$/);
     const uid = /\/interaction\/([\w-]+)/.exec(page.url)![1]!;
-    const options = (await pages.postJson(browser, `${t.url}/interaction/${uid}/passkey/options`, { _csrf: pages.csrfOf(page, "/federation-link"), factor: "first" })).json as PasskeyOptions;
+    const options = (
+      await pages.postJson(browser, `${t.url}/interaction/${uid}/passkey/options`, {
+        _csrf: pages.csrfOf(page, "/federation-link"),
+        factor: "first",
+      })
+    ).json as PasskeyOptions;
     return { browser, page, options };
   }
   const linksOf = (userId: string) => t.app.db.prisma.linkedIdentity.findMany({ where: { userId } });
@@ -48,19 +78,33 @@ describe("linking an upstream identity with a passkey", () => {
     const stranger = await pages.withPasskey();
 
     const wrong = await linkPage("pk-1", owner.user.email);
-    const refused = await wrong.browser.submit(wrong.page, "/federation-link", { response: JSON.stringify(stranger.auth.get(wrong.options)) }, { stopAt: PASSKEY_REDIRECT });
+    const refused = await wrong.browser.submit(
+      wrong.page,
+      "/federation-link",
+      { response: JSON.stringify(stranger.auth.get(wrong.options)) },
+      { stopAt: PASSKEY_REDIRECT },
+    );
     expect(refused.status).toBe(401);
     expect(refused.html).toContain("That passkey was not accepted");
     expect(await linksOf(owner.user.id)).toEqual([]);
     expect(await linksOf(stranger.user.id)).toEqual([]);
 
     const right = await linkPage("pk-1", owner.user.email);
-    const done = await right.browser.submit(right.page, "/federation-link", { response: JSON.stringify(owner.auth.get(right.options)) }, { stopAt: PASSKEY_REDIRECT });
+    const done = await right.browser.submit(
+      right.page,
+      "/federation-link",
+      { response: JSON.stringify(owner.auth.get(right.options)) },
+      { stopAt: PASSKEY_REDIRECT },
+    );
     expect(done.url.startsWith(PASSKEY_REDIRECT)).toBe(true);
     expect(await linksOf(owner.user.id)).toMatchObject([{ subject: "pk-1" }]);
     const linked = await t.app.db.prisma.auditEvent.findMany({ where: { type: "identity.linked", userId: owner.user.id } });
     expect(linked.map((e) => e.data)).toEqual([{ connector: "company", proof: "passkey" }]);
-    const failed = await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.failed", data: { path: ["method"], equals: "upstream_link" } } });
-    expect(failed.map((e) => e.data)).toEqual([expect.objectContaining({ proof: "passkey", connector: "company", reason: "other_account" })]);
+    const failed = await t.app.db.prisma.auditEvent.findMany({
+      where: { type: "login.failed", data: { path: ["method"], equals: "upstream_link" } },
+    });
+    expect(failed.map((e) => e.data)).toEqual([
+      expect.objectContaining({ proof: "passkey", connector: "company", reason: "other_account" }),
+    ]);
   });
 });

@@ -13,8 +13,23 @@ describe("a federated account without a password on the pages that confirm with 
   let idp: UpstreamIdp;
   beforeAll(async () => {
     t = await startTestApp();
-    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], { sub: "nopw-1", email: uniqueEmail("nopw"), email_verified: true });
-    const made = await t.app.services.connectors.create({ slug: "company", name: "Company", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, trustEmailVerified: true }, { actorId: "cli", via: "cli" });
+    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], {
+      sub: "nopw-1",
+      email: uniqueEmail("nopw"),
+      email_verified: true,
+    });
+    const made = await t.app.services.connectors.create(
+      {
+        slug: "company",
+        name: "Company",
+        kind: "oidc",
+        issuer: idp.issuer,
+        clientId: idp.clientId,
+        clientSecret: idp.clientSecret,
+        trustEmailVerified: true,
+      },
+      { actorId: "cli", via: "cli" },
+    );
     if (made.outcome !== "created") throw new Error(JSON.stringify(made));
   });
   afterAll(async () => {
@@ -44,7 +59,11 @@ describe("a federated account without a password on the pages that confirm with 
     const { page } = await signInThroughCompany("/account/data");
     expect(page.html).toContain("no password or second factor to confirm with");
     const user = await t.app.db.prisma.user.findFirstOrThrow({ where: { emailNormalized: idp.user.email.toLowerCase() } });
-    const result = await t.app.services.accountDeletion.deleteOwn(user, { password: "anything at all" }, { ip: "203.0.113.9", userAgent: "test", via: "account_page" });
+    const result = await t.app.services.accountDeletion.deleteOwn(
+      user,
+      { password: "anything at all" },
+      { ip: "203.0.113.9", userAgent: "test", via: "account_page" },
+    );
     expect(result).toEqual({ outcome: "no_factor" });
     expect(await t.app.db.prisma.user.count({ where: { id: user.id, disabled: false } })).toBe(1);
     expect(await t.app.db.prisma.linkedIdentity.count({ where: { userId: user.id } })).toBe(1);

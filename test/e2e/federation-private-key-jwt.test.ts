@@ -28,25 +28,77 @@ describe("private_key_jwt at the upstream's token endpoint", () => {
   beforeAll(async () => {
     t = await startTestApp({ FEDERATION_UPSTREAM_TIMEOUT: "5" });
     const cb = (slug: string) => `${t.url}/federation/${slug}/callback`;
-    idp = await startUpstreamIdp([cb("company")], { sub: "kj-1", email: uniqueEmail("keyed"), email_verified: true, name: "Kay Jay" }, [{
-      client_id: KEYED_CLIENT, redirect_uris: [cb("keyed"), cb("impostor")], response_types: ["code"], grant_types: ["authorization_code"],
-      token_endpoint_auth_method: "private_key_jwt", token_endpoint_auth_signing_alg: "ES256", jwks_uri: `${t.url}/federation/keyed/jwks`,
-    }, {
-      client_id: "basic-client", client_secret: "basic-secret-0123456789", redirect_uris: [cb("basic")], response_types: ["code"], grant_types: ["authorization_code"],
-      token_endpoint_auth_method: "client_secret_basic",
-    }]);
+    idp = await startUpstreamIdp([cb("company")], { sub: "kj-1", email: uniqueEmail("keyed"), email_verified: true, name: "Kay Jay" }, [
+      {
+        client_id: KEYED_CLIENT,
+        redirect_uris: [cb("keyed"), cb("impostor")],
+        response_types: ["code"],
+        grant_types: ["authorization_code"],
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_signing_alg: "ES256",
+        jwks_uri: `${t.url}/federation/keyed/jwks`,
+      },
+      {
+        client_id: "basic-client",
+        client_secret: "basic-secret-0123456789",
+        redirect_uris: [cb("basic")],
+        response_types: ["code"],
+        grant_types: ["authorization_code"],
+        token_endpoint_auth_method: "client_secret_basic",
+      },
+    ]);
     const make = async (input: Parameters<TestApp["app"]["services"]["connectors"]["create"]>[0]) => {
       const made = await t.app.services.connectors.create(input, CLI);
       if (made.outcome !== "created") throw new Error(JSON.stringify(made));
       return made.connector;
     };
     // no client secret: the upstream knows Gatehouse by the key published at /federation/keyed/jwks
-    keyedId = (await make({ slug: "keyed", name: "Keyed", kind: "oidc", issuer: idp.issuer, clientId: KEYED_CLIENT, tokenAuthMethod: "private_key_jwt", trustEmailVerified: true })).id;
+    keyedId = (
+      await make({
+        slug: "keyed",
+        name: "Keyed",
+        kind: "oidc",
+        issuer: idp.issuer,
+        clientId: KEYED_CLIENT,
+        tokenAuthMethod: "private_key_jwt",
+        trustEmailVerified: true,
+      })
+    ).id;
     // the same client id with its own key pair, which the upstream has never seen
-    await make({ slug: "impostor", name: "Impostor", kind: "oidc", issuer: idp.issuer, clientId: KEYED_CLIENT, tokenAuthMethod: "private_key_jwt", trustEmailVerified: true });
-    await make({ slug: "basic", name: "Basic", kind: "oidc", issuer: idp.issuer, clientId: "basic-client", clientSecret: "basic-secret-0123456789", tokenAuthMethod: "client_secret_basic", trustEmailVerified: true });
-    await make({ slug: "company", name: "Company", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, trustEmailVerified: true });
-    const { clientId, clientSecret } = await t.createClient({ name: "Keyed RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    await make({
+      slug: "impostor",
+      name: "Impostor",
+      kind: "oidc",
+      issuer: idp.issuer,
+      clientId: KEYED_CLIENT,
+      tokenAuthMethod: "private_key_jwt",
+      trustEmailVerified: true,
+    });
+    await make({
+      slug: "basic",
+      name: "Basic",
+      kind: "oidc",
+      issuer: idp.issuer,
+      clientId: "basic-client",
+      clientSecret: "basic-secret-0123456789",
+      tokenAuthMethod: "client_secret_basic",
+      trustEmailVerified: true,
+    });
+    await make({
+      slug: "company",
+      name: "Company",
+      kind: "oidc",
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      trustEmailVerified: true,
+    });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Keyed RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
     api = await setUpAdminApi(t);
   }, 60_000);
@@ -61,14 +113,26 @@ describe("private_key_jwt at the upstream's token endpoint", () => {
     const state = client.randomState();
     const nonce = client.randomNonce();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid email profile", state, nonce, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid email profile",
+      state,
+      nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
     });
     const login = await browser.go(url.href, { stopAt: REDIRECT });
     const page = await browser.submit(login, `/federation/${slug}`, {}, { stopAt: REDIRECT });
-    const tokens = () => client.authorizationCodeGrant(rp, new URL(page.url), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    const tokens = () =>
+      client.authorizationCodeGrant(rp, new URL(page.url), {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
     return { page, tokens };
   }
-  const connectorKeys = (row: Parameters<typeof connectorView>[0]) => connectorView(row).signingKeys.map(({ kid, current, signsFrom }) => ({ kid, current, signsFrom }));
+  const connectorKeys = (row: Parameters<typeof connectorView>[0]) =>
+    connectorView(row).signingKeys.map(({ kid, current, signsFrom }) => ({ kid, current, signsFrom }));
   const jwksOf = async (slug: string) => {
     const res = await fetch(`${t.url}/federation/${slug}/jwks`);
     return { res, text: await res.text() };
@@ -130,7 +194,9 @@ describe("private_key_jwt at the upstream's token endpoint", () => {
       expect(page.html).toContain("its answer could not be accepted");
       expect(await t.app.db.prisma.user.count({ where: { emailNormalized: idp.user.email.toLowerCase() } })).toBe(0);
       expect(await t.app.db.prisma.linkedIdentity.count({ where: { subject: "kj-impostor" } })).toBe(0);
-      const failed = await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.failed", data: { path: ["connector"], equals: "impostor" } } });
+      const failed = await t.app.db.prisma.auditEvent.findMany({
+        where: { type: "login.failed", data: { path: ["connector"], equals: "impostor" } },
+      });
       expect(failed.map((e) => (e.data as { reason: string }).reason)).toEqual(["upstream.token_invalid"]);
       expect((failed[0]!.data as { detail: string }).detail).toMatch(/invalid_client|client authentication/i);
     } finally {
@@ -158,18 +224,31 @@ describe("private_key_jwt at the upstream's token endpoint", () => {
     await t.app.db.prisma.upstreamConnector.update({ where: { id: keyedId }, data: { clientKeys: backdated } });
     row = (await t.app.services.connectors.find(keyedId))!;
     expect((await t.app.services.connectors.signingKeyOf(row)).kid).toBe(b);
-    expect(connectorKeys(row)).toEqual([{ kid: b, current: true, signsFrom: null }, { kid: a, current: false, signsFrom: null }]);
+    expect(connectorKeys(row)).toEqual([
+      { kid: b, current: true, signsFrom: null },
+      { kid: a, current: false, signsFrom: null },
+    ]);
     expect((await t.app.services.connectors.removeOldKeys(keyedId, CLI)).outcome).toBe("updated");
     expect(JSON.parse((await jwksOf("keyed")).text).keys.map((k: { kid: string }) => k.kid)).toEqual([b]);
-    const audit = await t.app.db.prisma.auditEvent.findMany({ where: { type: { in: ["connector.key_rotated", "connector.keys_removed"] } }, orderBy: { id: "asc" } });
+    const audit = await t.app.db.prisma.auditEvent.findMany({
+      where: { type: { in: ["connector.key_rotated", "connector.keys_removed"] } },
+      orderBy: { id: "asc" },
+    });
     expect(audit.map((e) => e.type)).toEqual(["connector.key_rotated", "connector.keys_removed", "connector.keys_removed"]);
     expect(audit[2]!.data).toMatchObject({ kids: [b], removed: [a] });
 
     // an upstream that fetches the set now (only b) accepts the sign-in: b is what signs
-    const fresh = await startUpstreamIdp([], idp.user, [{
-      client_id: KEYED_CLIENT, redirect_uris: [`${t.url}/federation/keyed/callback`], response_types: ["code"], grant_types: ["authorization_code"],
-      token_endpoint_auth_method: "private_key_jwt", token_endpoint_auth_signing_alg: "ES256", jwks_uri: `${t.url}/federation/keyed/jwks`,
-    }]);
+    const fresh = await startUpstreamIdp([], idp.user, [
+      {
+        client_id: KEYED_CLIENT,
+        redirect_uris: [`${t.url}/federation/keyed/callback`],
+        response_types: ["code"],
+        grant_types: ["authorization_code"],
+        token_endpoint_auth_method: "private_key_jwt",
+        token_endpoint_auth_signing_alg: "ES256",
+        jwks_uri: `${t.url}/federation/keyed/jwks`,
+      },
+    ]);
     try {
       await t.app.services.connectors.update(keyedId, { issuer: fresh.issuer }, CLI);
       expect((await signInVia("keyed")).page.url.startsWith(REDIRECT)).toBe(true);
@@ -180,9 +259,20 @@ describe("private_key_jwt at the upstream's token endpoint", () => {
   });
 
   it("the API: a private_key_jwt connector needs no secret and answers its JWKS URL; the secret methods still need one; rotation", async () => {
-    const made = await api.call("POST", "/api/v1/connectors", api.admin.token, { slug: "api-keyed", name: "API keyed", kind: "oidc", issuer: idp.issuer, clientId: "x", tokenAuthMethod: "private_key_jwt" });
+    const made = await api.call("POST", "/api/v1/connectors", api.admin.token, {
+      slug: "api-keyed",
+      name: "API keyed",
+      kind: "oidc",
+      issuer: idp.issuer,
+      clientId: "x",
+      tokenAuthMethod: "private_key_jwt",
+    });
     expect(made.status).toBe(201);
-    expect(made.body).toMatchObject({ tokenAuthMethod: "private_key_jwt", hasSecret: false, jwksUri: `${t.url}/federation/api-keyed/jwks` });
+    expect(made.body).toMatchObject({
+      tokenAuthMethod: "private_key_jwt",
+      hasSecret: false,
+      jwksUri: `${t.url}/federation/api-keyed/jwks`,
+    });
     expect(made.text).not.toContain("privateEncrypted");
     expect(made.body.signingKeys).toEqual([expect.objectContaining({ current: true })]);
     const id = made.body.id as string;
@@ -194,14 +284,30 @@ describe("private_key_jwt at the upstream's token endpoint", () => {
     expect(noSecret.status).toBe(400);
     expect(JSON.stringify(noSecret.body)).toContain("clientSecret");
     expect((await t.app.services.connectors.find(id))!.tokenAuthMethod).toBe("private_key_jwt");
-    const basic = await api.call("PATCH", `/api/v1/connectors/${id}`, api.admin.token, { tokenAuthMethod: "client_secret_basic", clientSecret: "now-a-secret" });
+    const basic = await api.call("PATCH", `/api/v1/connectors/${id}`, api.admin.token, {
+      tokenAuthMethod: "client_secret_basic",
+      clientSecret: "now-a-secret",
+    });
     expect(basic.status).toBe(200);
     expect(basic.body).toMatchObject({ tokenAuthMethod: "client_secret_basic", hasSecret: true, jwksUri: null });
-    const plain = await api.call("POST", "/api/v1/connectors", api.admin.token, { slug: "api-plain", name: "Plain", kind: "oidc", issuer: idp.issuer, clientId: "x" });
+    const plain = await api.call("POST", "/api/v1/connectors", api.admin.token, {
+      slug: "api-plain",
+      name: "Plain",
+      kind: "oidc",
+      issuer: idp.issuer,
+      clientId: "x",
+    });
     expect(plain.status).toBe(400);
     const oauth2 = await api.call("POST", "/api/v1/connectors", api.admin.token, {
-      slug: "api-oauth2", name: "OAuth", kind: "oauth2", clientId: "x", tokenAuthMethod: "private_key_jwt", claimsMapping: { subject: "id" },
-      authorizationEndpoint: `${idp.issuer}/auth`, tokenEndpoint: `${idp.issuer}/token`, userinfoEndpoint: `${idp.issuer}/me`,
+      slug: "api-oauth2",
+      name: "OAuth",
+      kind: "oauth2",
+      clientId: "x",
+      tokenAuthMethod: "private_key_jwt",
+      claimsMapping: { subject: "id" },
+      authorizationEndpoint: `${idp.issuer}/auth`,
+      tokenEndpoint: `${idp.issuer}/token`,
+      userinfoEndpoint: `${idp.issuer}/me`,
     });
     expect(oauth2.status).toBe(400);
     expect(JSON.stringify(oauth2.body)).toContain("tokenAuthMethod");

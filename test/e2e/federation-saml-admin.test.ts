@@ -32,11 +32,20 @@ describe("SAML connectors through the API and the CLI", () => {
   });
 
   it("the API imports the IdP's metadata and names our SP metadata and ACS; audited", async () => {
-    const res = await a.call("POST", "/api/v1/connectors", a.admin.token, { slug: "corp", name: "Corp", kind: "saml", idpMetadata: idp.metadata });
+    const res = await a.call("POST", "/api/v1/connectors", a.admin.token, {
+      slug: "corp",
+      name: "Corp",
+      kind: "saml",
+      idpMetadata: idp.metadata,
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      kind: "saml", issuer: idp.entityId, authorizationEndpoint: `${idp.url}/sso`, hasSecret: false,
-      spMetadataUrl: `${t.url}/federation/saml/corp/metadata`, acsUrl: `${t.url}/federation/saml/corp/acs`,
+      kind: "saml",
+      issuer: idp.entityId,
+      authorizationEndpoint: `${idp.url}/sso`,
+      hasSecret: false,
+      spMetadataUrl: `${t.url}/federation/saml/corp/metadata`,
+      acsUrl: `${t.url}/federation/saml/corp/acs`,
     });
     expect(res.body.samlCertificates).toHaveLength(1);
     const audit = await t.app.db.prisma.auditEvent.findMany({ where: { type: "connector.created", actorId: a.admin.id } });
@@ -48,7 +57,10 @@ describe("SAML connectors through the API and the CLI", () => {
     const cases: [string, RegExp][] = [
       [`<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${idp.metadata.replace(/^<\?xml[^>]*>/, "")}`, /DOCTYPE/],
       [idp.metadata.replace(/<md:KeyDescriptor[\s\S]*?<\/md:KeyDescriptor>/, ""), /no signing certificate/],
-      [idp.metadata.replace(/<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"[^>]*>/, ""), /HTTP-Redirect/],
+      [
+        idp.metadata.replace(/<md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"[^>]*>/, ""),
+        /HTTP-Redirect/,
+      ],
       ["<md:EntityDescriptor", /not usable XML/],
     ];
     for (const [idpMetadata, message] of cases) {
@@ -69,29 +81,78 @@ describe("SAML connectors through the API and the CLI", () => {
     const post = async (url: string, action: string, fields: Record<string, string>) => {
       const page = await browser.go(url);
       const form = parseForms(page.html, page.url).find((f) => f.action.includes(action))!;
-      return browser.go(form.action, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ ...form.fields, ...fields }).toString() } });
+      return browser.go(form.action, {
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: new URLSearchParams({ ...form.fields, ...fields }).toString(),
+        },
+      });
     };
-    const bad = await post(`${t.url}/admin/connectors/new`, "/admin/connectors/new", { slug: "page-bad", name: "Bad", kind: "saml", idpMetadata: "<md:EntityDescriptor" });
+    const bad = await post(`${t.url}/admin/connectors/new`, "/admin/connectors/new", {
+      slug: "page-bad",
+      name: "Bad",
+      kind: "saml",
+      idpMetadata: "<md:EntityDescriptor",
+    });
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("not usable XML");
-    const added = await post(`${t.url}/admin/connectors/new`, "/admin/connectors/new", { slug: "page-saml", name: "Page SAML", kind: "saml", idpMetadata: idp.metadata });
+    const added = await post(`${t.url}/admin/connectors/new`, "/admin/connectors/new", {
+      slug: "page-saml",
+      name: "Page SAML",
+      kind: "saml",
+      idpMetadata: idp.metadata,
+    });
     expect(added.status).toBe(200);
     expect(added.html).toContain(`${t.url}/federation/saml/page-saml/metadata`);
     const row = await t.app.db.prisma.upstreamConnector.findUniqueOrThrow({ where: { slug: "page-saml" } });
     expect(row).toMatchObject({ kind: "saml", issuer: idp.entityId });
     const saved = await post(`${t.url}/admin/connectors/${row.id}/edit`, `/admin/connectors/${row.id}/edit`, { name: "Page SAML 2" });
     expect(saved.status).toBe(200);
-    expect(await t.app.db.prisma.upstreamConnector.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ name: "Page SAML 2", issuer: idp.entityId, samlCertificates: row.samlCertificates });
+    expect(await t.app.db.prisma.upstreamConnector.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      name: "Page SAML 2",
+      issuer: idp.entityId,
+      samlCertificates: row.samlCertificates,
+    });
   });
 
   it("the CLI reads the metadata from a file", async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "saml-")), "idp.xml");
     writeFileSync(file, idp.metadata);
     const env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
     };
-    const { stdout } = await exec("npm", ["run", "-s", "gatehouse", "--", "connectors", "create", "--slug", "corp-cli", "--name", "Corp CLI", "--kind", "saml", "--idp-metadata", file, "--json"], { cwd: ROOT, env });
-    expect(JSON.parse(stdout)).toMatchObject({ kind: "saml", issuer: idp.entityId, spMetadataUrl: `${t.url}/federation/saml/corp-cli/metadata` });
+    const { stdout } = await exec(
+      "npm",
+      [
+        "run",
+        "-s",
+        "gatehouse",
+        "--",
+        "connectors",
+        "create",
+        "--slug",
+        "corp-cli",
+        "--name",
+        "Corp CLI",
+        "--kind",
+        "saml",
+        "--idp-metadata",
+        file,
+        "--json",
+      ],
+      { cwd: ROOT, env },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({
+      kind: "saml",
+      issuer: idp.entityId,
+      spMetadataUrl: `${t.url}/federation/saml/corp-cli/metadata`,
+    });
   });
 });

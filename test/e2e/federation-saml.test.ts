@@ -22,9 +22,17 @@ describe("sign-in through a SAML 2.0 IdP", () => {
   beforeAll(async () => {
     t = await startTestApp();
     idp = await startSamlIdp({ nameId: "emp-saml-1", email: uniqueEmail("grace"), displayName: "Grace Hopper" });
-    const made = await t.app.services.connectors.create({ slug: "corp", name: "Corp SAML", kind: "saml", idpMetadata: idp.metadata, trustEmailVerified: true }, CLI);
+    const made = await t.app.services.connectors.create(
+      { slug: "corp", name: "Corp SAML", kind: "saml", idpMetadata: idp.metadata, trustEmailVerified: true },
+      CLI,
+    );
     if (made.outcome !== "created") throw new Error(JSON.stringify(made));
-    const { clientId, clientSecret } = await t.createClient({ name: "SAML RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "SAML RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   }, 60_000);
   afterAll(async () => {
@@ -35,7 +43,12 @@ describe("sign-in through a SAML 2.0 IdP", () => {
   /** the IdP's auto-post form, posted cross-site to the ACS without cookies (as SameSite=Lax browsers do) */
   async function postToAcs(idpPage: Page, fields: Record<string, string> = {}) {
     const form = parseForms(idpPage.html, idpPage.url)[0]!;
-    const res = await fetch(form.action, { method: "POST", redirect: "manual", headers: { "content-type": "application/x-www-form-urlencoded", origin: idp.url }, body: new URLSearchParams({ ...form.fields, ...fields }) });
+    const res = await fetch(form.action, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: idp.url },
+      body: new URLSearchParams({ ...form.fields, ...fields }),
+    });
     return { url: form.action, status: res.status, html: await res.text(), headers: res.headers } satisfies Page;
   }
 
@@ -45,7 +58,14 @@ describe("sign-in through a SAML 2.0 IdP", () => {
     const verifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
     const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid email profile", state, nonce, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid email profile",
+      state,
+      nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
     const login = await browser.go(url.href);
     expect(login.html).toContain('data-upstream="corp"');
     idp.next = tweaks;
@@ -53,11 +73,22 @@ describe("sign-in through a SAML 2.0 IdP", () => {
     expect(idpPage.url.startsWith(`${idp.url}/sso?SAMLRequest=`)).toBe(true);
     const acs = await postToAcs(idpPage, acsFields);
     const page = acs.status === 200 ? await browser.submit(acs, "/saml", {}, { stopAt: REDIRECT }) : acs;
-    const tokens = () => client.authorizationCodeGrant(rp, new URL(page.url), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    const tokens = () =>
+      client.authorizationCodeGrant(rp, new URL(page.url), {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
     return { browser, idpPage, acs, page, tokens };
   }
-  const reasons = async () => (await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.failed", data: { path: ["connector"], equals: "corp" } }, orderBy: { id: "asc" } }))
-    .map((e) => e.data as { reason: string; detail?: string });
+  const reasons = async () =>
+    (
+      await t.app.db.prisma.auditEvent.findMany({
+        where: { type: "login.failed", data: { path: ["connector"], equals: "corp" } },
+        orderBy: { id: "asc" },
+      })
+    ).map((e) => e.data as { reason: string; detail?: string });
   const counts = async () => ({ users: await t.app.db.prisma.user.count(), links: await t.app.db.prisma.linkedIdentity.count() });
 
   it("the connector is imported from the IdP's metadata; the SP metadata names our entity id, ACS and signed assertions", async () => {
@@ -90,14 +121,37 @@ describe("sign-in through a SAML 2.0 IdP", () => {
   const refusedCases: [string, () => Tweaks | Promise<Tweaks>, RegExp][] = [
     ["an unsigned assertion", () => ({ unsigned: true }), /Invalid signature/],
     ["an assertion signed by another key", () => ({ key: OTHER_KEY }), /Invalid signature/],
-    ["signature wrapping: the signed assertion beside an unsigned one", () => ({
-      response: (signed, f) => idp.response(signed + idp.assertion({ ...f, audience: `${t.url}/federation/saml/corp/metadata` }, { unsigned: true }).replace("emp-saml-1", "admin"), f),
-    }), /multiple assertions/],
+    [
+      "signature wrapping: the signed assertion beside an unsigned one",
+      () => ({
+        response: (signed, f) =>
+          idp.response(
+            signed +
+              idp
+                .assertion({ ...f, audience: `${t.url}/federation/saml/corp/metadata` }, { unsigned: true })
+                .replace("emp-saml-1", "admin"),
+            f,
+          ),
+      }),
+      /multiple assertions/,
+    ],
     ["another audience", () => ({ audience: "https://other-sp.example.test" }), /audience mismatch/],
     ["another recipient", () => ({ recipient: "https://other-sp.example.test/acs" }), /wrong Recipient/],
-    ["an expired assertion", () => ({ notOnOrAfter: new Date(Date.now() - 10 * 60_000), notBefore: new Date(Date.now() - 20 * 60_000) }), /No valid subject confirmation/],
-    ["an assertion not yet valid", () => ({ notBefore: new Date(Date.now() + 10 * 60_000), notOnOrAfter: new Date(Date.now() + 20 * 60_000) }), /not yet valid/i],
-    ["an assertion from another issuer (signed with the IdP's key)", () => ({ issuer: "https://other-idp.example.test" }), /Issuer .* is not the IdP's entity id/],
+    [
+      "an expired assertion",
+      () => ({ notOnOrAfter: new Date(Date.now() - 10 * 60_000), notBefore: new Date(Date.now() - 20 * 60_000) }),
+      /No valid subject confirmation/,
+    ],
+    [
+      "an assertion not yet valid",
+      () => ({ notBefore: new Date(Date.now() + 10 * 60_000), notOnOrAfter: new Date(Date.now() + 20 * 60_000) }),
+      /not yet valid/i,
+    ],
+    [
+      "an assertion from another issuer (signed with the IdP's key)",
+      () => ({ issuer: "https://other-idp.example.test" }),
+      /Issuer .* is not the IdP's entity id/,
+    ],
     ["a response for another request (InResponseTo)", () => ({ inResponseTo: "_someone-elses-request" }), /InResponseTo/],
   ];
   for (const [name, tweaks, detail] of refusedCases) {
@@ -116,7 +170,10 @@ describe("sign-in through a SAML 2.0 IdP", () => {
       }
       expect(await counts()).toEqual(before);
       expect(await t.app.db.prisma.user.count({ where: { email } })).toBe(0);
-      expect((await reasons()).at(-1)).toMatchObject({ reason: expect.stringMatching(/^upstream\.(assertion_invalid|malformed)$/), detail: expect.stringMatching(detail) });
+      expect((await reasons()).at(-1)).toMatchObject({
+        reason: expect.stringMatching(/^upstream\.(assertion_invalid|malformed)$/),
+        detail: expect.stringMatching(detail),
+      });
     });
   }
 
@@ -167,7 +224,12 @@ describe("sign-in through a SAML 2.0 IdP", () => {
   it("the continue form only works in the browser that started the sign-in (its interaction cookie)", async () => {
     // another browser with the continue page: no interaction cookie, refused
     const started = new TestBrowser(t.url);
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+    });
     const login = await started.go(url.href);
     const idpPage = await started.submit(login, "/federation/corp", {});
     const continuePage = await postToAcs(idpPage);

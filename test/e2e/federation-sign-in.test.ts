@@ -30,21 +30,73 @@ describe("sign-in through upstream identity providers", () => {
   beforeAll(async () => {
     t = await startTestApp({ FEDERATION_UPSTREAM_TIMEOUT: "2" });
     const cb = (slug: string) => `${t.url}/federation/${slug}/callback`;
-    idp = await startUpstreamIdp([cb("company")], { sub: "emp-1", email: uniqueEmail("ada"), email_verified: true, name: "Ada Lovelace", preferred_username: "ada.lovelace" });
-    github = await startGitHubStandIn({ clientId: "gh-client", clientSecret: "gh-secret", user: { id: 4242, login: "octo-cat", name: "Octo Cat", email: null, emails: [{ email: uniqueEmail("octo"), primary: true, verified: true }] } });
+    idp = await startUpstreamIdp([cb("company")], {
+      sub: "emp-1",
+      email: uniqueEmail("ada"),
+      email_verified: true,
+      name: "Ada Lovelace",
+      preferred_username: "ada.lovelace",
+    });
+    github = await startGitHubStandIn({
+      clientId: "gh-client",
+      clientSecret: "gh-secret",
+      user: {
+        id: 4242,
+        login: "octo-cat",
+        name: "Octo Cat",
+        email: null,
+        emails: [{ email: uniqueEmail("octo"), primary: true, verified: true }],
+      },
+    });
     rogue = await startRogueIdp({ clientId: "rogue-client", clientSecret: "rogue-secret", sub: "rogue-1", email: rogueEmail });
     const make = async (input: Parameters<TestApp["app"]["services"]["connectors"]["create"]>[0]) => {
       const made = await t.app.services.connectors.create(input, CLI);
       if (made.outcome !== "created") throw new Error(JSON.stringify(made));
     };
-    await make({ slug: "company", name: "Company", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, trustEmailVerified: true });
     await make({
-      slug: "github", preset: "github", clientId: "gh-client", clientSecret: "gh-secret", issuer: github.url,
-      authorizationEndpoint: `${github.url}/login/oauth/authorize`, tokenEndpoint: `${github.url}/login/oauth/access_token`, userinfoEndpoint: `${github.url}/user`, emailsEndpoint: `${github.url}/user/emails`,
+      slug: "company",
+      name: "Company",
+      kind: "oidc",
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      trustEmailVerified: true,
     });
-    await make({ slug: "rogue", name: "Rogue", kind: "oidc", issuer: rogue.url, clientId: "rogue-client", clientSecret: "rogue-secret", trustEmailVerified: true });
-    await make({ slug: "down", name: "Down", kind: "oidc", issuer: `http://127.0.0.1:${await freePort()}`, clientId: "x", clientSecret: "y" });
-    const { clientId, clientSecret } = await t.createClient({ name: "Federated RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true, resources: [API] });
+    await make({
+      slug: "github",
+      preset: "github",
+      clientId: "gh-client",
+      clientSecret: "gh-secret",
+      issuer: github.url,
+      authorizationEndpoint: `${github.url}/login/oauth/authorize`,
+      tokenEndpoint: `${github.url}/login/oauth/access_token`,
+      userinfoEndpoint: `${github.url}/user`,
+      emailsEndpoint: `${github.url}/user/emails`,
+    });
+    await make({
+      slug: "rogue",
+      name: "Rogue",
+      kind: "oidc",
+      issuer: rogue.url,
+      clientId: "rogue-client",
+      clientSecret: "rogue-secret",
+      trustEmailVerified: true,
+    });
+    await make({
+      slug: "down",
+      name: "Down",
+      kind: "oidc",
+      issuer: `http://127.0.0.1:${await freePort()}`,
+      clientId: "x",
+      clientSecret: "y",
+    });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Federated RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      resources: [API],
+    });
     rp = await discover(t.url, clientId, clientSecret);
   }, 60_000);
   afterAll(async () => {
@@ -59,21 +111,41 @@ describe("sign-in through upstream identity providers", () => {
     const state = client.randomState();
     const nonce = client.randomNonce();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid email profile", resource: API, state, nonce,
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid email profile",
+      resource: API,
+      state,
+      nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
     });
     const login = await browser.go(url.href, { stopAt: REDIRECT });
     expect(login.html).toContain(`data-upstream="${slug}"`);
     const page = await browser.submit(login, `/federation/${slug}`, {}, { stopAt: opts.stopAt ?? REDIRECT });
-    const tokens = (at = page.url) => client.authorizationCodeGrant(rp, new URL(at), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    const tokens = (at = page.url) =>
+      client.authorizationCodeGrant(rp, new URL(at), {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
     return { browser, page, tokens };
   }
-  const failures = (connector: string) => t.app.db.prisma.auditEvent.findMany({ where: { type: "login.failed", data: { path: ["connector"], equals: connector } }, orderBy: { id: "asc" } });
+  const failures = (connector: string) =>
+    t.app.db.prisma.auditEvent.findMany({
+      where: { type: "login.failed", data: { path: ["connector"], equals: connector } },
+      orderBy: { id: "asc" },
+    });
   const reasonsOf = async (connector: string) => (await failures(connector)).map((e) => (e.data as { reason: string }).reason);
 
   it("the login page shows a plain button per enabled provider, no third-party scripts or images", async () => {
     const browser = new TestBrowser(t.url);
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+    });
     const page = await browser.go(url.href);
     for (const name of ["Company", "GitHub", "Rogue", "Down"]) expect(page.html).toContain(`Sign in with ${name}`);
     expect(page.html).not.toMatch(/<(img|script)[^>]+src="https?:\/\/(?!127\.0\.0\.1)/);
@@ -90,7 +162,13 @@ describe("sign-in through upstream identity providers", () => {
     expect(access.amr).toContain("fed");
     expect(access.idp).toBe("company");
     const user = await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: String(id.sub) } });
-    expect(user).toMatchObject({ email: idp.user.email, emailVerified: true, username: "ada.lovelace", name: "Ada Lovelace", passwordHash: null });
+    expect(user).toMatchObject({
+      email: idp.user.email,
+      emailVerified: true,
+      username: "ada.lovelace",
+      name: "Ada Lovelace",
+      passwordHash: null,
+    });
     const links = await t.app.db.prisma.linkedIdentity.findMany({ where: { userId: user.id } });
     expect(links).toMatchObject([{ subject: "emp-1", email: idp.user.email }]);
     const succeeded = await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.succeeded", userId: user.id } });
@@ -115,7 +193,9 @@ describe("sign-in through upstream identity providers", () => {
       const claims = (await second.tokens(done.url)).claims()!;
       expect(claims).toMatchObject({ sub: userId, idp: "company" });
       expect(claims.amr).toEqual(["fed", "otp"]);
-      const last = (await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.succeeded", userId }, orderBy: { id: "desc" }, take: 1 }))[0]!;
+      const last = (
+        await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.succeeded", userId }, orderBy: { id: "desc" }, take: 1 })
+      )[0]!;
       expect(last.data).toMatchObject({ connector: "company", amr: ["fed", "otp"] });
     } finally {
       idp.user = saved;
@@ -135,7 +215,8 @@ describe("sign-in through upstream identity providers", () => {
   it("an existing account with the same address is never taken over: linking needs its password; unverified addresses cannot link", async () => {
     const owner = await t.createUser();
     const saved = idp.user;
-    const linkedTo = () => t.app.db.prisma.linkedIdentity.count({ where: { OR: [{ userId: owner.id }, { subject: { in: ["emp-2", "emp-3"] } }] } });
+    const linkedTo = () =>
+      t.app.db.prisma.linkedIdentity.count({ where: { OR: [{ userId: owner.id }, { subject: { in: ["emp-2", "emp-3"] } }] } });
     try {
       idp.user = { sub: "emp-3", email: owner.email, email_verified: false };
       const unverified = await signInVia("company");
@@ -163,7 +244,9 @@ describe("sign-in through upstream identity providers", () => {
     }
     expect(await t.app.db.prisma.linkedIdentity.findMany({ where: { userId: owner.id } })).toMatchObject([{ subject: "emp-2" }]);
     expect(await t.app.db.prisma.user.count({ where: { emailNormalized: owner.email.toLowerCase() } })).toBe(1);
-    expect(await reasonsOf("company")).toEqual(expect.arrayContaining(["upstream.email_taken", "upstream.link_required", "wrong_password"]));
+    expect(await reasonsOf("company")).toEqual(
+      expect.arrayContaining(["upstream.email_taken", "upstream.link_required", "wrong_password"]),
+    );
     const linked = await t.app.db.prisma.auditEvent.findMany({ where: { type: "identity.linked", userId: owner.id } });
     expect(linked.map((e) => e.data)).toEqual([{ connector: "company", proof: "password" }]);
     const succeeded = await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.succeeded", userId: owner.id } });
@@ -183,7 +266,12 @@ describe("sign-in through upstream identity providers", () => {
       const totp = await browser.submit(page, "/federation-link", { password: owner.password }, { stopAt: REDIRECT });
       expect(totp.url).toMatch(/\/totp$/);
       expect(await linked()).toBe(0);
-      const wrong = await browser.submit(totp, "/totp", { code: "000000" === (await totpCode(secret, now.epoch())) ? "111111" : "000000" }, { stopAt: REDIRECT });
+      const wrong = await browser.submit(
+        totp,
+        "/totp",
+        { code: "000000" === (await totpCode(secret, now.epoch())) ? "111111" : "000000" },
+        { stopAt: REDIRECT },
+      );
       expect(wrong.url.startsWith(REDIRECT)).toBe(false);
       expect(await linked()).toBe(0);
       const done = await browser.submit(wrong, "/totp", { code: await totpCode(secret, now.epoch()) }, { stopAt: REDIRECT });
@@ -255,7 +343,11 @@ describe("sign-in through upstream identity providers", () => {
   });
 
   for (const [mode, detail] of [
-    ["other_key", /signature/i], ["alg_none", /alg/i], ["expired", /exp/i], ["wrong_nonce", /nonce/i], ["wrong_iss", /iss/i],
+    ["other_key", /signature/i],
+    ["alg_none", /alg/i],
+    ["expired", /exp/i],
+    ["wrong_nonce", /nonce/i],
+    ["wrong_iss", /iss/i],
   ] as const) {
     it(`an ID token with ${mode.replace("_", " ")} is refused: clear page, nothing created or linked, audited`, async () => {
       rogue.mode = mode;
@@ -298,11 +390,22 @@ describe("sign-in through upstream identity providers", () => {
     await t.app.services.connectors.update(company.id, { enabled: false }, CLI);
     try {
       const browser = new TestBrowser(t.url);
-      const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+      const url = client.buildAuthorizationUrl(rp, {
+        redirect_uri: REDIRECT,
+        scope: "openid",
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: "S256",
+      });
       const login = await browser.go(url.href);
       expect(login.html).not.toContain('data-upstream="company"');
       const csrf = /name="_csrf" value="([^"]+)"/.exec(login.html)![1]!;
-      const start = await browser.go(`${login.url}/federation/company`, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: `_csrf=${encodeURIComponent(csrf)}` } });
+      const start = await browser.go(`${login.url}/federation/company`, {
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: `_csrf=${encodeURIComponent(csrf)}`,
+        },
+      });
       expect(start.status).toBe(404);
       const back = await started.browser.go(started.page.url, { stopAt: REDIRECT });
       expect(back.status).toBe(400);

@@ -23,16 +23,24 @@ describe("invitations", () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url }, { clock });
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   const team = (...roles: string[]) => teamWithMembers(t, "Invite", ...roles);
   const roleId = async (teamId: string, key: string) => (await t.app.queries.teams.roleByKey(teamId, key))!.id;
-  async function signIn(user: { email: string; password: string }, returnTo: string, browser = new TestBrowser(t.url)): Promise<{ browser: TestBrowser; page: Page }> {
+  async function signIn(
+    user: { email: string; password: string },
+    returnTo: string,
+    browser = new TestBrowser(t.url),
+  ): Promise<{ browser: TestBrowser; page: Page }> {
     const login = await browser.go(`${t.url}/login?return_to=${encodeURIComponent(returnTo)}`);
     return { browser, page: await browser.submit(login, "/login", { identifier: user.email, password: user.password }) };
   }
   const tokenIn = (mail: ReceivedMail) => /\/invitations\/([\w-]{43})/.exec(mail.text)![1]!;
-  const mailTo = (address: string, after = 0) => sink.waitFor((m) => m.to.some((to) => to.toLowerCase() === address.toLowerCase()) && sink.messages.indexOf(m) >= after);
+  const mailTo = (address: string, after = 0) =>
+    sink.waitFor((m) => m.to.some((to) => to.toLowerCase() === address.toLowerCase()) && sink.messages.indexOf(m) >= after);
   /** invites through the service (the pages are tested on their own below) and returns the emailed token */
   async function invited(teamId: string, actorId: string, email: string, key = "developer") {
     await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
@@ -43,9 +51,18 @@ describe("invitations", () => {
   }
 
   it("a Manager invites from the page; the email names team, role and inviter; pending shows role and expiry", async () => {
-    const { teamId, slug, name, owner, members: [manager] } = await team("manager");
+    const {
+      teamId,
+      slug,
+      name,
+      owner,
+      members: [manager],
+    } = await team("manager");
     await t.app.queries.users.updateProfile(manager!.id, { name: "Mara <Manager>" });
-    const finance = await t.app.services.teamRoles.create(teamId, owner.id, { name: "Finance", permissions: ["gatehouse.team.billing.manage"] });
+    const finance = await t.app.services.teamRoles.create(teamId, owner.id, {
+      name: "Finance",
+      permissions: ["gatehouse.team.billing.manage"],
+    });
     if (finance.outcome !== "created") throw new Error("no finance role");
     const { browser, page } = await signIn(manager!, `/account/teams/${slug}/invitations`);
     expect(page.status).toBe(200);
@@ -63,7 +80,11 @@ describe("invitations", () => {
     expect(mail.subject).toBe("You have been invited to Gatehouse");
     expect(mail.text).toContain(`Mara <Manager> invited you to join the team ${name} on Gatehouse as Developer.`);
     expect(mail.text).toContain("7 days");
-    expect(mail.html).toContain("<strong>Mara &lt;Manager&gt;</strong> invited you to join the team <strong>" + name + "</strong> on Gatehouse as <strong>Developer</strong>");
+    expect(mail.html).toContain(
+      "<strong>Mara &lt;Manager&gt;</strong> invited you to join the team <strong>" +
+        name +
+        "</strong> on Gatehouse as <strong>Developer</strong>",
+    );
     const token = tokenIn(mail);
     expect(mail.html).toContain(`${t.url}/invitations/${token}`);
     // only the hash is kept, and the link expires in 7 days
@@ -83,8 +104,16 @@ describe("invitations", () => {
   });
 
   it("bad or forbidden invitations re-render with a message and send nothing", async () => {
-    const { teamId, slug, owner, members: [manager, developer] } = await team("manager", "developer");
-    const finance = await t.app.services.teamRoles.create(teamId, owner.id, { name: "Finance", permissions: ["gatehouse.team.billing.manage"] });
+    const {
+      teamId,
+      slug,
+      owner,
+      members: [manager, developer],
+    } = await team("manager", "developer");
+    const finance = await t.app.services.teamRoles.create(teamId, owner.id, {
+      name: "Finance",
+      permissions: ["gatehouse.team.billing.manage"],
+    });
     if (finance.outcome !== "created") throw new Error("no finance role");
     const pending = uniqueEmail("pending");
     await invited(teamId, owner.id, pending);
@@ -165,7 +194,11 @@ describe("invitations", () => {
     expect(parseForms(refused.html, refused.url).some((f) => f.action.includes("/invitations/"))).toBe(false);
     // their own invitation's form, posted to the other link
     const own = await browser.go(`${t.url}/invitations/${ownToken}`);
-    const forced = await browser.submit({ ...own, html: own.html.replace(`/invitations/${ownToken}`, `/invitations/${token}`) }, `/invitations/${token}`, {});
+    const forced = await browser.submit(
+      { ...own, html: own.html.replace(`/invitations/${ownToken}`, `/invitations/${token}`) },
+      `/invitations/${token}`,
+      {},
+    );
     expect(forced.status).toBe(403);
     expect(forced.html).toContain("not for the account you are signed in with");
     expect(await t.app.queries.teams.membership(teamId, other.id)).toBeNull();
@@ -246,7 +279,9 @@ describe("invitations", () => {
     expect(unverified).toEqual({ outcome: "unverified" });
     expect(await t.app.queries.teams.membership(teamId, fresh.id)).toBeNull();
     const someoneElse = await t.createUser();
-    expect((await t.app.services.invitations.acceptForUser(token, (await t.app.queries.users.findById(someoneElse.id))!)).outcome).toBe("wrong_account");
+    expect((await t.app.services.invitations.acceptForUser(token, (await t.app.queries.users.findById(someoneElse.id))!)).outcome).toBe(
+      "wrong_account",
+    );
     const verified = { ...(await t.app.queries.users.findById(fresh.id))!, emailVerified: true };
     const joined = await t.app.services.invitations.acceptForUser(token, verified);
     expect(joined).toMatchObject({ outcome: "joined", team: { id: teamId }, role: { key: "manager" } });
@@ -263,9 +298,19 @@ describe("invitations", () => {
   it("administrator invitations: created by an admin who may invite, accepted once by a user without a system role", async () => {
     const adminEmail = uniqueEmail("admin");
     const adminName = `adm${Date.now().toString(36)}`;
-    const admin = await t.app.queries.users.create({ email: adminEmail, emailNormalized: adminEmail, username: adminName, usernameNormalized: adminName, passwordHash: "x", emailVerified: true, systemRole: "super_admin" });
+    const admin = await t.app.queries.users.create({
+      email: adminEmail,
+      emailNormalized: adminEmail,
+      username: adminName,
+      usernameNormalized: adminName,
+      passwordHash: "x",
+      emailVerified: true,
+      systemRole: "super_admin",
+    });
     const plain = await t.createUser();
-    expect((await t.app.services.invitations.inviteAdmin(plain.id, { email: uniqueEmail("x"), systemRole: "super_admin" })).outcome).toBe("forbidden");
+    expect((await t.app.services.invitations.inviteAdmin(plain.id, { email: uniqueEmail("x"), systemRole: "super_admin" })).outcome).toBe(
+      "forbidden",
+    );
     const target = await t.createUser();
     await t.app.outbox.idle(); // earlier tests' mails leave the outbox first (it sends asynchronously)
     const before = sink.messages.length;
@@ -274,7 +319,10 @@ describe("invitations", () => {
     const mail = await mailTo(target.email, before);
     expect(mail.text).toContain("invited you to help run Gatehouse as Super Admin");
     const token = tokenIn(mail);
-    expect(await t.app.services.invitations.inspect(token)).toMatchObject({ outcome: "valid", invitation: { kind: "admin", systemRole: { key: "super_admin" } } });
+    expect(await t.app.services.invitations.inspect(token)).toMatchObject({
+      outcome: "valid",
+      invitation: { kind: "admin", systemRole: { key: "super_admin" } },
+    });
     const page = await new TestBrowser(t.url).go(`${t.url}/invitations/${token}`);
     expect(page.html).toContain("Administrator invitation");
     expect(page.html).not.toContain("/register?invitation=");
@@ -282,11 +330,21 @@ describe("invitations", () => {
     const accepted = await t.app.services.invitations.acceptForUser(token, (await t.app.queries.users.findById(target.id))!);
     expect(accepted).toMatchObject({ outcome: "system_role_set", systemRole: { key: "super_admin" } });
     expect((await t.app.queries.users.findById(target.id))!.systemRole).toBe("super_admin");
-    expect((await t.app.services.invitations.acceptForUser(token, (await t.app.queries.users.findById(target.id))!)).outcome).toBe("invalid");
+    expect((await t.app.services.invitations.acceptForUser(token, (await t.app.queries.users.findById(target.id))!)).outcome).toBe(
+      "invalid",
+    );
     // someone who already has a system role: refused, nothing changes
-    expect((await t.app.services.invitations.inviteAdmin(admin.id, { email: target.email, systemRole: "super_admin" })).outcome).toBe("invalid");
+    expect((await t.app.services.invitations.inviteAdmin(admin.id, { email: target.email, systemRole: "super_admin" })).outcome).toBe(
+      "invalid",
+    );
     const third = await t.createUser();
-    const token3 = tokenIn(await (async () => { const b = sink.messages.length; await t.app.services.invitations.inviteAdmin(admin.id, { email: third.email, systemRole: "super_admin" }); return mailTo(third.email, b); })());
+    const token3 = tokenIn(
+      await (async () => {
+        const b = sink.messages.length;
+        await t.app.services.invitations.inviteAdmin(admin.id, { email: third.email, systemRole: "super_admin" });
+        return mailTo(third.email, b);
+      })(),
+    );
     const withRole = { ...(await t.app.queries.users.findById(third.id))!, systemRole: "super_admin" };
     expect((await t.app.services.invitations.acceptForUser(token3, withRole)).outcome).toBe("already_admin");
     expect((await t.app.queries.invitations.findByTokenHash(sha256(token3)))!.acceptedAt).toBeNull();
@@ -294,8 +352,12 @@ describe("invitations", () => {
 
   describe("rate limits", () => {
     let limited: TestApp;
-    beforeAll(async () => { limited = await startTestApp({ SMTP_URL: sink.url, RATE_LIMIT_ACCOUNT_PER_IDENTIFIER: "2", RATE_LIMIT_ACCOUNT_PER_IP: "3" }); });
-    afterAll(async () => { await limited?.close(); });
+    beforeAll(async () => {
+      limited = await startTestApp({ SMTP_URL: sink.url, RATE_LIMIT_ACCOUNT_PER_IDENTIFIER: "2", RATE_LIMIT_ACCOUNT_PER_IP: "3" });
+    });
+    afterAll(async () => {
+      await limited?.close();
+    });
 
     it("invitation emails are limited per invited address, acceptance per IP", async () => {
       const owner = await limited.createUser();
@@ -335,8 +397,12 @@ describe("invitations", () => {
 
   describe("per-inviter limit", () => {
     let limited: TestApp;
-    beforeAll(async () => { limited = await startTestApp({ SMTP_URL: sink.url, RATE_LIMIT_INVITES_PER_USER: "2" }); });
-    afterAll(async () => { await limited?.close(); });
+    beforeAll(async () => {
+      limited = await startTestApp({ SMTP_URL: sink.url, RATE_LIMIT_INVITES_PER_USER: "2" });
+    });
+    afterAll(async () => {
+      await limited?.close();
+    });
 
     it("one account cannot mail invitations to address after address: 429 after its hourly budget", async () => {
       const owner = await limited.createUser();
@@ -348,7 +414,8 @@ describe("invitations", () => {
       const page = await browser.submit(login, "/login", { identifier: owner.email, password: owner.password });
       const developer = (await limited.app.queries.teams.roleByKey(created.teamId, "developer"))!.id;
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await browser.submit(page, "/invitations", { email: uniqueEmail(`spam${i}`), roleId: developer })).status);
+      for (let i = 0; i < 3; i++)
+        statuses.push((await browser.submit(page, "/invitations", { email: uniqueEmail(`spam${i}`), roleId: developer })).status);
       expect(statuses).toEqual([200, 200, 429]);
       expect(await limited.app.queries.invitations.pendingForTeam(created.teamId, new Date())).toHaveLength(2);
     });

@@ -10,12 +10,18 @@ import { startSmtpSink } from "../helpers/smtp-sink.ts";
 const ISSUER = "https://idp.example.test";
 
 /** a raw request with the headers as given (fetch would not let Host be chosen) */
-function get(base: string, path: string, headers: Record<string, string>): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function get(
+  base: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
     const req = http.request({ host: u.hostname, port: u.port, path, method: "GET", headers }, (res) => {
       let body = "";
-      res.on("data", (d: Buffer) => { body += d.toString(); });
+      res.on("data", (d: Buffer) => {
+        body += d.toString();
+      });
       res.on("end", () => resolve({ status: res.statusCode!, body, headers: res.headers }));
     });
     req.on("error", reject);
@@ -30,7 +36,14 @@ describe("the issuer's host only (production)", () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    t = await startTestApp({ NODE_ENV: "production", ISSUER, TRUST_PROXY: "true", SMTP_URL: sink.url, ALLOWED_HOSTS: "gatehouse.internal:3000", RESOURCE_SERVERS: "https://api.example.test" });
+    t = await startTestApp({
+      NODE_ENV: "production",
+      ISSUER,
+      TRUST_PROXY: "true",
+      SMTP_URL: sink.url,
+      ALLOWED_HOSTS: "gatehouse.internal:3000",
+      RESOURCE_SERVERS: "https://api.example.test",
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -43,12 +56,17 @@ describe("the issuer's host only (production)", () => {
     const doc = JSON.parse(res.body) as Record<string, unknown>;
     expect(doc.issuer).toBe(ISSUER);
     expect(doc.jwks_uri).toBe(`${ISSUER}/jwks`);
-    for (const value of Object.values(doc)) if (typeof value === "string" && value.startsWith("http")) expect(value.startsWith(`${ISSUER}/`) || value === ISSUER).toBe(true);
+    for (const value of Object.values(doc))
+      if (typeof value === "string" && value.startsWith("http")) expect(value.startsWith(`${ISSUER}/`) || value === ISSUER).toBe(true);
     expect(res.headers["cache-control"]).toMatch(/max-age=\d+/);
   });
 
   it("a foreign Host or X-Forwarded-Host is refused with 400 and never shows up", async () => {
-    const cases: Record<string, string>[] = [{ host: "evil.test" }, { host: "idp.example.test", "x-forwarded-host": "evil.test" }, { host: "IDP.example.test:444" }];
+    const cases: Record<string, string>[] = [
+      { host: "evil.test" },
+      { host: "idp.example.test", "x-forwarded-host": "evil.test" },
+      { host: "IDP.example.test:444" },
+    ];
     for (const headers of cases) {
       const res = await get(t.url, "/.well-known/openid-configuration", { ...headers, ...proxied });
       expect(res.status, JSON.stringify(headers)).toBe(400);
@@ -66,7 +84,11 @@ describe("the issuer's host only (production)", () => {
       expect(res.status, path).toBe(400);
       expect(res.headers["content-type"]).toMatch(/^application\/json/);
       expect(res.headers["cache-control"]).toBe("no-store");
-      expect(JSON.parse(res.body)).toEqual({ code: "request.unknown_host", message: "This server does not answer for that host name.", data: {} });
+      expect(JSON.parse(res.body)).toEqual({
+        code: "request.unknown_host",
+        message: "This server does not answer for that host name.",
+        data: {},
+      });
     }
   });
 
@@ -93,8 +115,12 @@ describe("the issuer's host only (production)", () => {
 
 describe("the issuer's host only (development)", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({ TRUST_PROXY: "true" }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp({ TRUST_PROXY: "true" });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("another Host or X-Forwarded-Host is served under the issuer's name", async () => {
     const port = new URL(t.url).port;

@@ -26,7 +26,11 @@ describe("introspection of JWT access tokens", () => {
 
   beforeAll(async () => {
     t = await startTestApp({ RESOURCE_SERVERS: `${API},${SHORT}`, RESOURCE_ACCESS_TOKEN_TTL: `${SHORT}=120` }, { clock });
-    const grantTypes: ["authorization_code", "refresh_token", "client_credentials"] = ["authorization_code", "refresh_token", "client_credentials"];
+    const grantTypes: ["authorization_code", "refresh_token", "client_credentials"] = [
+      "authorization_code",
+      "refresh_token",
+      "client_credentials",
+    ];
     const c = await t.createClient({ name: "Shop", type: "confidential", redirectUris: [REDIRECT], grantTypes, resources: [API, SHORT] });
     rp = await discover(t.url, c.clientId, c.clientSecret);
     // a resource server introspecting with its own credentials
@@ -36,11 +40,19 @@ describe("introspection of JWT access tokens", () => {
     await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
     actor = { actorId: admin.id };
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const signIn = async (resource = API) => {
     const user = await t.createUser();
-    const { tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }, { resource });
+    const { tokens } = await loginWithCode(
+      rp,
+      new TestBrowser(t.url),
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      { resource },
+    );
     return { user, tokens };
   };
 
@@ -62,7 +74,16 @@ describe("introspection of JWT access tokens", () => {
     const claims = decodeJwt(tokens.access_token);
     for (const caller of [rp, other]) {
       const answer = await client.tokenIntrospection(caller, tokens.access_token);
-      expect(answer).toMatchObject({ active: true, sub: user.id, client_id: rp.clientMetadata().client_id, aud: API, iss: t.url, exp: claims.exp, iat: claims.iat, token_type: "Bearer" });
+      expect(answer).toMatchObject({
+        active: true,
+        sub: user.id,
+        client_id: rp.clientMetadata().client_id,
+        aud: API,
+        iss: t.url,
+        exp: claims.exp,
+        iat: claims.iat,
+        token_type: "Bearer",
+      });
       expect(answer.sid).toBe(claims.sid);
     }
   });
@@ -93,7 +114,14 @@ describe("introspection of JWT access tokens", () => {
     const user = await t.createUser();
     const browser = new TestBrowser(t.url);
     const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", resource: API, state: "s", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      resource: API,
+      state: "s",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
     const { callback } = await signInThroughPages(browser, url.toString(), REDIRECT, { identifier: user.email, password: user.password });
     const tokens = await client.authorizationCodeGrant(rp, new URL(callback), { pkceCodeVerifier: verifier, expectedState: "s" });
     expect((await client.tokenIntrospection(other, tokens.access_token)).active).toBe(true);
@@ -119,7 +147,11 @@ describe("introspection of JWT access tokens", () => {
 
   it("a client_credentials JWT is active for its client", async () => {
     const cc = await client.clientCredentialsGrant(other, { resource: API });
-    expect(await client.tokenIntrospection(other, cc.access_token)).toMatchObject({ active: true, sub: other.clientMetadata().client_id, client_id: other.clientMetadata().client_id });
+    expect(await client.tokenIntrospection(other, cc.access_token)).toMatchObject({
+      active: true,
+      sub: other.clientMetadata().client_id,
+      client_id: other.clientMetadata().client_id,
+    });
   });
 
   it("a resource with a shorter lifetime gets access tokens that expire then; others keep ACCESS_TOKEN_TTL", async () => {

@@ -15,10 +15,15 @@ const exec = promisify(execFile);
 
 describe("the key rotation use case", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const states = async () => Object.fromEntries((await t.app.services.keys.list()).filter((k) => k.alg === "ES256").map((k) => [k.id, k.state]));
+  const states = async () =>
+    Object.fromEntries((await t.app.services.keys.list()).filter((k) => k.alg === "ES256").map((k) => [k.id, k.state]));
   const nextKid = async () => Object.entries(await states()).find(([, s]) => s === "next")![0];
   const rotations = () => t.app.db.prisma.auditEvent.findMany({ where: { type: "keys.rotated" }, orderBy: { createdAt: "asc" } });
   /** the ES256 key this process's provider signs with now: the JWKS lists the current key of each algorithm first */
@@ -31,14 +36,23 @@ describe("the key rotation use case", () => {
     expect((await states())[next]).toBe("current");
     expect(result.published.every((k) => k.state !== "retired")).toBe(true);
     expect(await signingKid()).toBe(next); // the JWKS of this process already leads with it
-    expect((await rotations()).at(-1)).toMatchObject({ actorId: "tester", ip: "127.0.0.1", data: { current: next, via: "api", apiClientId: "client-x" } });
+    expect((await rotations()).at(-1)).toMatchObject({
+      actorId: "tester",
+      ip: "127.0.0.1",
+      data: { current: next, via: "api", apiClientId: "client-x" },
+    });
   });
 
   it("the CLI command is the same use case: the next key is current, audited with the actor cli", async () => {
     const next = await nextKid();
     const env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
     };
     const { stdout } = await exec("npm", ["run", "-s", "gatehouse", "--", "rotate-keys"], { cwd: ROOT, env });
     expect(stdout).toContain(`Signing key ${next} is now current`);

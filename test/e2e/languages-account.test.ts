@@ -27,7 +27,10 @@ describe("languages of the registration, account pages and emails", { timeout: 9
     const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT] });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   const username = () => `u${Math.random().toString(36).slice(2, 10)}`;
 
@@ -38,7 +41,12 @@ describe("languages of the registration, account pages and emails", { timeout: 9
     const form = await browser.go(`${t.url}/register`);
     expect(lang(form.html)).toBe("de ltr");
     // a refusal from the form's own check is German too
-    const refused = await browser.submit(form, "/register", { username: name, email: "not an address", password: PASSWORD, team_name: `Team ${name}` });
+    const refused = await browser.submit(form, "/register", {
+      username: name,
+      email: "not an address",
+      password: PASSWORD,
+      team_name: `Team ${name}`,
+    });
     expect(refused.status).toBe(400);
     expect(refused.html).toContain("Geben Sie eine gültige E-Mail-Adresse ein");
     // so is the password policy's refusal (a service's fixed text, found in the catalogue)
@@ -49,7 +57,7 @@ describe("languages of the registration, account pages and emails", { timeout: 9
     const sent = await browser.submit(form, "/register", { username: name, email, password: PASSWORD, team_name: `Team ${name}` });
     expect(sent.status).toBe(200);
     expect(lang(sent.html)).toBe("de ltr");
-    expect(sent.html).toContain("<h1 id=\"check-heading\">Sehen Sie in Ihr Postfach</h1>");
+    expect(sent.html).toContain('<h1 id="check-heading">Sehen Sie in Ihr Postfach</h1>');
     expect(sent.html).toContain(`Falls <strong>${email}</strong> eine E-Mail zu einem Gatehouse-Konto empfangen kann`);
     expect(sent.html).toMatch(/<title>Sehen Sie in Ihr Postfach · Gatehouse<\/title>/);
 
@@ -57,7 +65,7 @@ describe("languages of the registration, account pages and emails", { timeout: 9
     expect(mail.subject).toBe("Bestätigen Sie Ihre E-Mail-Adresse für Gatehouse");
     expect(mail.text).toContain(`Hallo ${name},`);
     expect(mail.text).toContain("Der Link funktioniert einmal und für 24 Stunden.");
-    expect(mail.html).toContain("<html lang=\"de\" dir=\"ltr\">");
+    expect(mail.html).toContain('<html lang="de" dir="ltr">');
     expect(mail.html).toContain(">Meine E-Mail-Adresse bestätigen</a>");
     expect((await t.app.db.prisma.user.findFirstOrThrow({ where: { email } })).locale).toBe("de");
 
@@ -82,9 +90,9 @@ describe("languages of the registration, account pages and emails", { timeout: 9
     const profile = await openAccountPage(browser, t.url, "/account/profile", { identifier: user.email, password: user.password });
     expect(profile.url).toBe(`${t.url}/account/profile`);
     expect(lang(profile.html)).toBe("de ltr");
-    expect(profile.html).toContain("<h1 id=\"profile-heading\">Ihr Konto</h1>");
+    expect(profile.html).toContain('<h1 id="profile-heading">Ihr Konto</h1>');
     expect(profile.html).toContain(">Sitzungen</a>");
-    expect(profile.html).toContain("<label for=\"time-zone\">Zeitzone</label>");
+    expect(profile.html).toContain('<label for="time-zone">Zeitzone</label>');
     const saved = await browser.submit(profile, "/account/profile/name", { name: "Grete" });
     expect(saved.html).toContain("Ihr Name wurde gespeichert.");
     const wrong = await browser.submit(profile, "/account/profile/email", { email: uniqueEmail("x"), password: "not the password at all" });
@@ -96,7 +104,15 @@ describe("languages of the registration, account pages and emails", { timeout: 9
     expect(sessions.html).toContain("<dt>Zuletzt aktiv</dt>");
     // "6. Dez. 2026, 14:05 UTC": German words for the date, in UTC (the account has no time zone), named
     expect(sessions.html).toMatch(/<dd>\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+\.? \d{4}(, | um )\d{2}:\d{2} UTC<\/dd>/);
-    for (const path of ["/account/security", "/account/two-factor", "/account/passkeys", "/account/sign-in-providers", "/account/devices", "/account/teams", "/account/data"]) {
+    for (const path of [
+      "/account/security",
+      "/account/two-factor",
+      "/account/passkeys",
+      "/account/sign-in-providers",
+      "/account/devices",
+      "/account/teams",
+      "/account/data",
+    ]) {
       const page = await browser.go(`${t.url}${path}`);
       expect(page.status, path).toBe(200);
       expect(lang(page.html), path).toBe("de ltr");
@@ -122,8 +138,11 @@ describe("languages of the registration, account pages and emails", { timeout: 9
     expect(saved.status).toBe(200);
     expect(lang(saved.html)).toBe("fr ltr");
     expect(saved.html).toContain("Votre langue et votre fuseau horaire ont été enregistrés.");
-    expect(saved.html).toContain("<option value=\"Europe/Paris\" selected>");
-    expect(await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({ locale: "fr", timeZone: "Europe/Paris" });
+    expect(saved.html).toContain('<option value="Europe/Paris" selected>');
+    expect(await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).toMatchObject({
+      locale: "fr",
+      timeZone: "Europe/Paris",
+    });
 
     // dates in the account's zone, named; the emails in its language and zone
     const sessions = await browser.go(`${t.url}/account/sessions`);
@@ -142,8 +161,8 @@ describe("languages of the registration, account pages and emails", { timeout: 9
   it("the switcher sets the cookie and returns to the same path; the cookie beats the account's language", async () => {
     const browser = new LanguageBrowser(t.url, "en");
     const page = await browser.go(`${t.url}/forgot-password`);
-    expect(page.html).toContain("<a href=\"/language?set=de\" lang=\"de\" hreflang=\"de\">Deutsch</a>");
-    expect(page.html).toContain("<span lang=\"en\" aria-current=\"true\">English</span>");
+    expect(page.html).toContain('<a href="/language?set=de" lang="de" hreflang="de">Deutsch</a>');
+    expect(page.html).toContain('<span lang="en" aria-current="true">English</span>');
 
     const res = await browser.request(`${t.url}/language?set=de&return=${encodeURIComponent("/forgot-password?x=1")}`);
     expect(res.status).toBe(303);
@@ -151,7 +170,7 @@ describe("languages of the registration, account pages and emails", { timeout: 9
     expect(res.headers.getSetCookie().join("\n")).toMatch(/^lang=de; .*httponly/im);
     const german = await browser.go(`${t.url}/forgot-password`);
     expect(lang(german.html)).toBe("de ltr");
-    expect(german.html).toContain("<span lang=\"de\" aria-current=\"true\">Deutsch</span>");
+    expect(german.html).toContain('<span lang="de" aria-current="true">Deutsch</span>');
 
     // without `return`: back to the Referer when it is a page of ours, else the start page
     const back = await browser.request(`${t.url}/language?set=fr`, { headers: { referer: `${t.url}/verify-email` } });
@@ -206,10 +225,16 @@ describe("languages of the registration, account pages and emails", { timeout: 9
   it("an app's ui_locales still comes before the switcher's cookie", async () => {
     const browser = new LanguageBrowser(t.url, "en");
     await browser.request(`${t.url}/language?set=de&return=/`);
-    const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(), ui_locales: "fr",
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
-    }).toString();
+    const url = client
+      .buildAuthorizationUrl(rp, {
+        redirect_uri: REDIRECT,
+        scope: "openid",
+        state: client.randomState(),
+        ui_locales: "fr",
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: "S256",
+      })
+      .toString();
     const login: Page = await browser.go(url);
     expect(login.url).toContain("/interaction/");
     expect(lang(login.html)).toBe("fr ltr");

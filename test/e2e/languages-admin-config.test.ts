@@ -15,14 +15,49 @@ const card = (html: string) => html.slice(html.indexOf('<section class="card'), 
 
 /** English words of these screens that must not be left on a German page */
 const ENGLISH = [
-  "New client", "All clients", "Grant types", "Register the client", "Redirect URIs", "One per line", "Sign-in providers",
-  "New sign-in provider", "Name on the button", "Client secret", "Signing keys", "Rotate now", "Algorithm", "Published until",
-  "Register an endpoint", "Description (optional)", "Dead letters", "Nothing is waiting", "Product name", "Primary colour",
-  "Save the branding", "Upload a logo", "System roles", "Permission matrix", "Wildcard grants", "Create system role",
-  "Second factor", "Team roles", "Find teams", "Create role", "Not granted", "Granted", "Save role", "Cancel", "Delete", "Edit",
-  "Created", "Enabled", "Disabled", "Rotate the secret",
+  "New client",
+  "All clients",
+  "Grant types",
+  "Register the client",
+  "Redirect URIs",
+  "One per line",
+  "Sign-in providers",
+  "New sign-in provider",
+  "Name on the button",
+  "Client secret",
+  "Signing keys",
+  "Rotate now",
+  "Algorithm",
+  "Published until",
+  "Register an endpoint",
+  "Description (optional)",
+  "Dead letters",
+  "Nothing is waiting",
+  "Product name",
+  "Primary colour",
+  "Save the branding",
+  "Upload a logo",
+  "System roles",
+  "Permission matrix",
+  "Wildcard grants",
+  "Create system role",
+  "Second factor",
+  "Team roles",
+  "Find teams",
+  "Create role",
+  "Not granted",
+  "Granted",
+  "Save role",
+  "Cancel",
+  "Delete",
+  "Edit",
+  "Created",
+  "Enabled",
+  "Disabled",
+  "Rotate the secret",
 ];
-const englishLeft = (html: string) => ENGLISH.filter((phrase) => new RegExp(`>[^<]*\\b${phrase.replace(/[()]/g, "\\$&")}\\b`).test(card(html)));
+const englishLeft = (html: string) =>
+  ENGLISH.filter((phrase) => new RegExp(`>[^<]*\\b${phrase.replace(/[()]/g, "\\$&")}\\b`).test(card(html)));
 
 describe("the admin configuration screens in German and French", { timeout: 120_000 }, () => {
   let t: TestApp;
@@ -43,29 +78,65 @@ describe("the admin configuration screens in German and French", { timeout: 120_
     ({ clientId } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: ["https://notes.example.test/cb"] }));
     teamId = (await createTeam(t, admin.id, `Übersetzer ${Date.now().toString(36)}`)).id;
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("a German browser gets every configuration screen in German, with no English left in the page", async () => {
     const de = await signedIn("de-DE,de;q=0.9,en;q=0.5", "/admin/clients");
     const expectations: [string, string[]][] = [
       ["/admin/clients", ["Die Anwendungen, die Benutzer über Gatehouse anmelden", ">Neuer Client</a>", "Grant-Typen"]],
-      ["/admin/clients/new", ["Vertraulich (ein Server, der ein Secret geheim hält)", ">Client registrieren</button>", "Eine pro Zeile; muss genau übereinstimmen."]],
+      [
+        "/admin/clients/new",
+        [
+          "Vertraulich (ein Server, der ein Secret geheim hält)",
+          ">Client registrieren</button>",
+          "Eine pro Zeile; muss genau übereinstimmen.",
+        ],
+      ],
       [`/admin/clients/${clientId}`, ["Vertraulicher Client", ">Secret erneuern</a>", "Signatur des ID-Tokens"]],
       [`/admin/clients/${clientId}/edit`, ["Client bearbeiten", "Typ: vertraulich (der Typ eines Clients lässt sich nicht ändern)."]],
       [`/admin/clients/${clientId}/rotate-secret`, ["Client-Secret erneuern", ">Abbrechen</a>"]],
       [`/admin/clients/${clientId}/delete`, ["Acme Notes löschen", "Das lässt sich nicht rückgängig machen."]],
       [`/admin/clients/${clientId}/branding`, ["Branding von Acme Notes", "Anzeigename", "Logo hochladen"]],
       ["/admin/connectors", ["Es sind noch keine Anmeldeanbieter eingerichtet.", ">Neuer Anmeldeanbieter</a>"]],
-      ["/admin/connectors/new", ["Name auf der Schaltfläche", "Authentifizierung am Token-Endpunkt", ">Anmeldeanbieter hinzufügen</button>"]],
+      [
+        "/admin/connectors/new",
+        ["Name auf der Schaltfläche", "Authentifizierung am Token-Endpunkt", ">Anmeldeanbieter hinzufügen</button>"],
+      ],
       ["/admin/keys", ["Der aktuelle Schlüssel signiert Tokens", "Schlüssel-ID (kid)", ">aktuell</span>", ">nächster</span>"]],
       ["/admin/keys/rotate", ["Den nächsten Schlüssel jetzt zum aktuellen machen?", "innerhalb von 60 Sekunden"]],
-      ["/admin/webhooks", ["Noch keine Endpunkte.", "Endpunkt registrieren", "Ereignisse (keine Auswahl: alle Ereignisse)", '<a href="/admin/outbox">Postausgang</a>']],
-      ["/admin/outbox", ["unzustellbare Nachrichten.", "Keine: Jede Zustellung ist entweder erfolgt oder wird noch versucht.", "Es wartet nichts."]],
+      [
+        "/admin/webhooks",
+        [
+          "Noch keine Endpunkte.",
+          "Endpunkt registrieren",
+          "Ereignisse (keine Auswahl: alle Ereignisse)",
+          '<a href="/admin/outbox">Postausgang</a>',
+        ],
+      ],
+      [
+        "/admin/outbox",
+        ["unzustellbare Nachrichten.", "Keine: Jede Zustellung ist entweder erfolgt oder wird noch versucht.", "Es wartet nichts."],
+      ],
       ["/admin/branding", ["Produktname", "Hauptfarbe", ">Branding speichern</button>"]],
-      ["/admin/roles", ["Systemrollen", "Berechtigungsmatrix", "Platzhalter-Berechtigungen", ">Systemrolle anlegen</button>", "Erteilt", "Systemrollen verwalten"]],
+      [
+        "/admin/roles",
+        [
+          "Systemrollen",
+          "Berechtigungsmatrix",
+          "Platzhalter-Berechtigungen",
+          ">Systemrolle anlegen</button>",
+          "Erteilt",
+          "Systemrollen verwalten",
+        ],
+      ],
       ["/admin/roles/system/super_admin", ["Systemrolle", "Zweiter Faktor", "hat alle Berechtigungen (<code>*</code>)"]],
       ["/admin/roles/teams", ["Team-Rollen", "Teamname oder Kürzel", ">Teams suchen</button>"]],
-      [`/admin/roles/teams/${teamId}`, ["Rollen von Übersetzer", "Neue Rolle", ">Rolle anlegen</button>", "Das Team und seine Mitglieder sehen"]],
+      [
+        `/admin/roles/teams/${teamId}`,
+        ["Rollen von Übersetzer", "Neue Rolle", ">Rolle anlegen</button>", "Das Team und seine Mitglieder sehen"],
+      ],
     ];
     for (const [path, phrases] of expectations) {
       const page = await de.go(`${t.url}${path}`);
@@ -82,14 +153,23 @@ describe("the admin configuration screens in German and French", { timeout: 120_
   it("German notices and refusals: a refused client form, a saved role, a refused team-role deletion", async () => {
     const de = await signedIn("de", "/admin/clients/new");
     const form = await de.go(`${t.url}/admin/clients/new`);
-    const refused = await de.submit(form, "/admin/clients/new", { name: "", type: "confidential", redirectUris: "https://a.example.test/cb", grantTypes: "authorization_code" });
+    const refused = await de.submit(form, "/admin/clients/new", {
+      name: "",
+      type: "confidential",
+      redirectUris: "https://a.example.test/cb",
+      grantTypes: "authorization_code",
+    });
     expect(refused.status).toBe(400);
     expect(lang(refused.html)).toBe("de");
     expect(refused.html).toContain("Der Client wurde nicht gespeichert: Korrigieren Sie die unten markierten Felder.");
     expect(refused.html).toContain("Geben Sie einen Namen für den Client ein.");
 
     const roles = await de.go(`${t.url}/admin/roles`);
-    const made = await de.submit(roles, "/admin/roles/system", { key: `pruefer_${Date.now().toString(36)}`, name: "Prüfer", permissions: "gatehouse.admin.users.read" });
+    const made = await de.submit(roles, "/admin/roles/system", {
+      key: `pruefer_${Date.now().toString(36)}`,
+      name: "Prüfer",
+      permissions: "gatehouse.admin.users.read",
+    });
     expect(made.status).toBe(200);
     expect(made.html).toContain("Systemrolle angelegt.");
     expect(made.html).toContain("Benutzer sehen");

@@ -11,13 +11,44 @@ import { addMember, createTeam, type TestTeam } from "../helpers/team-flow.ts";
 
 const lang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
 /** the page's visible text (tags, scripts and comments out, entities of quotes decoded) */
-const text = (html: string) => html.replace(/<script[\s\S]*?<\/script>/g, "").replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, "&").replace(/\s+/g, " ");
+const text = (html: string) =>
+  html
+    .replace(/<script[\s\S]*?<\/script>/g, "")
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ");
 /** English words of the admin chrome and people screens that a German page must not show */
 const ENGLISH = [
-  "Your account", "Audit log", "Sign-in providers", "Signing keys", "First page", "Next page", "No users match", "Email or username",
-  "System role", "Last sign-in", "Trusted devices", "Recent audit events", "Sign out everywhere", "Send password-reset email",
-  "Live sessions", "Disabled users", "Show range", "Successful sign-ins", "Download these events", "Event type", "Include read access",
-  "Members of", "Ownership", "Require a second factor", "Transfer ownership", "Cancel", "Search by part", "newest first",
+  "Your account",
+  "Audit log",
+  "Sign-in providers",
+  "Signing keys",
+  "First page",
+  "Next page",
+  "No users match",
+  "Email or username",
+  "System role",
+  "Last sign-in",
+  "Trusted devices",
+  "Recent audit events",
+  "Sign out everywhere",
+  "Send password-reset email",
+  "Live sessions",
+  "Disabled users",
+  "Show range",
+  "Successful sign-ins",
+  "Download these events",
+  "Event type",
+  "Include read access",
+  "Members of",
+  "Ownership",
+  "Require a second factor",
+  "Transfer ownership",
+  "Cancel",
+  "Search by part",
+  "newest first",
 ];
 const leftEnglish = (page: Page) => ENGLISH.filter((phrase) => text(page.html).includes(phrase));
 
@@ -39,18 +70,38 @@ describe("the admin people screens in German and French", { timeout: 90_000 }, (
     member = { id: m.id, username: m.username };
     team = await createTeam(t, target.id);
     await addMember(t, team, member.id);
-    await t.app.services.audit.record({ type: "login.failed", outcome: "failure", userId: target.id, ip: "203.0.113.9", userAgent: null, data: {} });
+    await t.app.services.audit.record({
+      type: "login.failed",
+      outcome: "failure",
+      userId: target.id,
+      ip: "203.0.113.9",
+      userAgent: null,
+      data: {},
+    });
     german = new LanguageBrowser(t.url, "de-DE,de;q=0.9,en;q=0.5");
     await openAccountPage(german, t.url, "/admin/users", adminCreds);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("the dashboard and its refusal", async () => {
     const page = await german.go(`${t.url}/admin/dashboard?range=24h`);
     expect(page.status).toBe(200);
     expect(lang(page.html)).toBe("de");
     const body = text(page.html);
-    for (const words of ["Übersicht", "Aktive Sitzungen", "Deaktivierte Benutzer", "Letzte 24 Stunden", "Erfolgreiche Anmeldungen", "Anmeldungen pro Stunde", "Zeitraum anzeigen", "Erfolgreich", "Fehlgeschlagen"]) expect(body, words).toContain(words);
+    for (const words of [
+      "Übersicht",
+      "Aktive Sitzungen",
+      "Deaktivierte Benutzer",
+      "Letzte 24 Stunden",
+      "Erfolgreiche Anmeldungen",
+      "Anmeldungen pro Stunde",
+      "Zeitraum anzeigen",
+      "Erfolgreich",
+      "Fehlgeschlagen",
+    ])
+      expect(body, words).toContain(words);
     expect(page.html).toMatch(/<title id="logins-chart-title">Anmeldungen pro Stunde<\/title>/);
     expect(page.html).toMatch(/<desc id="logins-chart-desc">Anmeldungen pro Stunde von /);
     expect(leftEnglish(page)).toEqual([]);
@@ -81,7 +132,17 @@ describe("the admin people screens in German and French", { timeout: 90_000 }, (
     expect(page.status).toBe(200);
     expect(lang(page.html)).toBe("de");
     const body = text(page.html);
-    for (const words of ["Profil", "Anzeigename", "Letzte Anmeldung", "Vertrauenswürdige Geräte", "Letzte Audit-Ereignisse", "Überall abmelden…", "Fehlschlag", "nicht gesperrt"]) expect(body, words).toContain(words);
+    for (const words of [
+      "Profil",
+      "Anzeigename",
+      "Letzte Anmeldung",
+      "Vertrauenswürdige Geräte",
+      "Letzte Audit-Ereignisse",
+      "Überall abmelden…",
+      "Fehlschlag",
+      "nicht gesperrt",
+    ])
+      expect(body, words).toContain(words);
     expect(page.html).toContain(`<title>Benutzer ${target.username} · Gatehouse</title>`);
     expect(body).toMatch(/\d{1,2}\. (Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)\.? \d{4}/); // tDate in German words
     expect(leftEnglish(page)).toEqual([]);
@@ -108,7 +169,15 @@ describe("the admin people screens in German and French", { timeout: 90_000 }, (
     const page = await german.go(`${t.url}/admin/teams/${team.id}`);
     expect(lang(page.html)).toBe("de");
     const body = text(page.html);
-    for (const words of ["2 Mitglieder", "Entwickler", "Inhaberschaft", "Zweiten Faktor verlangen", "Nur durch eine Übertragung der Inhaberschaft änderbar", "Neuer Inhaber"]) expect(body, words).toContain(words);
+    for (const words of [
+      "2 Mitglieder",
+      "Entwickler",
+      "Inhaberschaft",
+      "Zweiten Faktor verlangen",
+      "Nur durch eine Übertragung der Inhaberschaft änderbar",
+      "Neuer Inhaber",
+    ])
+      expect(body, words).toContain(words);
     expect(leftEnglish(page)).toEqual([]);
     const confirm = await german.submit(page, `/admin/teams/${team.id}/members/${member.id}/remove`, {});
     expect(confirm.html).toContain('<h1 id="confirm-heading">Mitglied entfernen</h1>');
@@ -120,12 +189,25 @@ describe("the admin people screens in German and French", { timeout: 90_000 }, (
     const page = await german.go(`${t.url}/admin/audit`);
     expect(lang(page.html)).toBe("de");
     const body = text(page.html);
-    for (const words of ["Audit-Protokoll", "Ereignistyp", "Filtern", "Diese Ereignisse als CSV herunterladen", "Zeit", "Handelnder", "Fehlschlag"]) expect(body, words).toContain(words);
-    expect(page.html).toMatch(/<th scope="col" class="sortable" aria-sort="descending"><a href="\/admin\/audit\?sort=time&amp;dir=asc">Zeit/);
+    for (const words of [
+      "Audit-Protokoll",
+      "Ereignistyp",
+      "Filtern",
+      "Diese Ereignisse als CSV herunterladen",
+      "Zeit",
+      "Handelnder",
+      "Fehlschlag",
+    ])
+      expect(body, words).toContain(words);
+    expect(page.html).toMatch(
+      /<th scope="col" class="sortable" aria-sort="descending"><a href="\/admin\/audit\?sort=time&amp;dir=asc">Zeit/,
+    );
     expect(leftEnglish(page)).toEqual([]);
     const refused = await german.go(`${t.url}/admin/audit?user=nobody@example.test`);
     expect(refused.status).toBe(400);
-    expect(text(refused.html)).toContain("Diese Filter können nicht verwendet werden: Kein Benutzer hat die E-Mail-Adresse nobody@example.test.");
+    expect(text(refused.html)).toContain(
+      "Diese Filter können nicht verwendet werden: Kein Benutzer hat die E-Mail-Adresse nobody@example.test.",
+    );
   });
 
   it("the lang cookie gives French; an English browser keeps English", async () => {

@@ -21,7 +21,13 @@ const TOKYO = "133.242.0.1";
 
 /** a browser behind the test's "proxy" (every request from `ip`) that asks for `language` */
 class Browser extends TestBrowser {
-  constructor(origin: string, readonly ip: string, readonly language: string) { super(origin); }
+  constructor(
+    origin: string,
+    readonly ip: string,
+    readonly language: string,
+  ) {
+    super(origin);
+  }
   override request(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("x-forwarded-for", this.ip);
@@ -43,7 +49,10 @@ describe("the approval page of a held sign-in in German and French", { timeout: 
     const { clientId, clientSecret } = await t.createClient({ name: "Risiko RP", type: "confidential", redirectUris: [REDIRECT] });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   /** a user seen in London, then signing in from Tokyo: the hold's approve link */
   async function approveLink() {
@@ -62,12 +71,15 @@ describe("the approval page of a held sign-in in German and French", { timeout: 
     expect(lang(german.html)).toBe("de");
     expect(german.html).toContain("eine Anmeldung aus einem Land, aus dem Sie sich bisher nicht angemeldet haben (Japan)");
     expect(german.html).toContain(`eine Anmeldung aus einem Netzwerk, aus dem Sie sich bisher nicht angemeldet haben (${TOKYO})`);
-    expect(german.html).toMatch(/eine Anmeldung etwa [\d.]+ km von Ihrer vorherigen \(Vereinigtes Königreich\) entfernt, (weniger als eine Minute|nur \d+ Minuten?) später/);
+    expect(german.html).toMatch(
+      /eine Anmeldung etwa [\d.]+ km von Ihrer vorherigen \(Vereinigtes Königreich\) entfernt, (weniger als eine Minute|nur \d+ Minuten?) später/,
+    );
     expect(german.html).toContain(`Chiyoda City, Japan (ungefähr), ${TOKYO}`);
     expect(german.html).toContain("Risiko RP");
     // "7. Dez. 2026, 14:05 UTC"
     expect(german.html).toMatch(/<dd>\d{1,2}\. [A-ZÄÖÜ][a-zäöü]+\.? \d{4}(, | um )\d{2}:\d{2} UTC<\/dd>/);
-    for (const english of ["a sign-in from", "faster than anyone", "approximately", "Approve this sign-in?", "Why we asked"]) expect(german.html).not.toContain(english);
+    for (const english of ["a sign-in from", "faster than anyone", "approximately", "Approve this sign-in?", "Why we asked"])
+      expect(german.html).not.toContain(english);
 
     const french = await new Browser(t.url, LONDON, "fr").go(link);
     expect(lang(french.html)).toBe("fr");
@@ -87,14 +99,45 @@ describe("the approval page of a held sign-in in German and French", { timeout: 
     const de = translator("de");
     const at = new Date("2026-12-07T12:00:00Z");
     const settings = { travelMinKm: 500, travelMaxKmh: 1000 } as Parameters<typeof impossibleTravel>[2];
-    const country = newCountry({ ip: "133.242.0.1", network: "133.242.0.0/24", place: { countryCode: "JP", latitude: 35.7, longitude: 139.7 }, at }, [{ ip: "81.2.69.142", network: "81.2.69.0/24", countryCode: "GB", latitude: 51.5, longitude: -0.1, at }], settings);
-    expect(country.fired && reasonIn("de", de, "new_country", country.reason)).toBe("eine Anmeldung aus einem Land, aus dem Sie sich bisher nicht angemeldet haben (Japan)");
-    const network = newNetwork({ ip: "133.242.0.1", network: "133.242.0.0/24", place: null, at }, [{ ip: "81.2.69.142", network: "81.2.69.0/24", countryCode: null, latitude: null, longitude: null, at }], settings);
-    expect(network.fired && reasonIn("de", de, "new_network", network.reason)).toBe("eine Anmeldung aus einem Netzwerk, aus dem Sie sich bisher nicht angemeldet haben (133.242.0.1)");
-    for (const [hoursBefore, gap] of [[0, "weniger als eine Minute"], [1 / 60, "nur 1 Minute"], [0.5, "nur 30 Minuten"], [3, "nur 3 Stunden"]] as const) {
-      const travel = impossibleTravel({ ip: "133.242.0.1", network: null, place: { countryCode: "JP", latitude: 35.7, longitude: 139.7 }, at },
-        [{ ip: "81.2.69.142", network: "81.2.69.0/24", countryCode: "GB", latitude: 51.5, longitude: -0.1, at: new Date(at.getTime() - hoursBefore * 3_600_000) }], settings);
-      expect(travel.fired && reasonIn("de", de, "impossible_travel", travel.reason)).toMatch(new RegExp(`^eine Anmeldung etwa 9\\.\\d{3} km von Ihrer vorherigen \\(Vereinigtes Königreich\\) entfernt, ${gap} später`));
+    const country = newCountry(
+      { ip: "133.242.0.1", network: "133.242.0.0/24", place: { countryCode: "JP", latitude: 35.7, longitude: 139.7 }, at },
+      [{ ip: "81.2.69.142", network: "81.2.69.0/24", countryCode: "GB", latitude: 51.5, longitude: -0.1, at }],
+      settings,
+    );
+    expect(country.fired && reasonIn("de", de, "new_country", country.reason)).toBe(
+      "eine Anmeldung aus einem Land, aus dem Sie sich bisher nicht angemeldet haben (Japan)",
+    );
+    const network = newNetwork(
+      { ip: "133.242.0.1", network: "133.242.0.0/24", place: null, at },
+      [{ ip: "81.2.69.142", network: "81.2.69.0/24", countryCode: null, latitude: null, longitude: null, at }],
+      settings,
+    );
+    expect(network.fired && reasonIn("de", de, "new_network", network.reason)).toBe(
+      "eine Anmeldung aus einem Netzwerk, aus dem Sie sich bisher nicht angemeldet haben (133.242.0.1)",
+    );
+    for (const [hoursBefore, gap] of [
+      [0, "weniger als eine Minute"],
+      [1 / 60, "nur 1 Minute"],
+      [0.5, "nur 30 Minuten"],
+      [3, "nur 3 Stunden"],
+    ] as const) {
+      const travel = impossibleTravel(
+        { ip: "133.242.0.1", network: null, place: { countryCode: "JP", latitude: 35.7, longitude: 139.7 }, at },
+        [
+          {
+            ip: "81.2.69.142",
+            network: "81.2.69.0/24",
+            countryCode: "GB",
+            latitude: 51.5,
+            longitude: -0.1,
+            at: new Date(at.getTime() - hoursBefore * 3_600_000),
+          },
+        ],
+        settings,
+      );
+      expect(travel.fired && reasonIn("de", de, "impossible_travel", travel.reason)).toMatch(
+        new RegExp(`^eine Anmeldung etwa 9\\.\\d{3} km von Ihrer vorherigen \\(Vereinigtes Königreich\\) entfernt, ${gap} später`),
+      );
     }
     expect(reasonIn("de", de, "new_country", "something else entirely")).toBeNull();
     expect(placeIn("fr", translator("fr"), "unknown location")).toBe("lieu inconnu");

@@ -21,7 +21,9 @@ describe("the required two-factor setup in the page's language", { timeout: 90_0
     a = await startAdminApi({}, { clock });
     superToken = (await a.roleUser("super_admin")).token;
   });
-  afterAll(async () => { await a?.t.close(); });
+  afterAll(async () => {
+    await a?.t.close();
+  });
 
   /** a member of a team that requires a second factor, signing in with `language` and `extra` parameters */
   async function toEnrolPage(language: string, extra: Record<string, string>): Promise<{ browser: TestBrowser; page: Page }> {
@@ -41,9 +43,9 @@ describe("the required two-factor setup in the page's language", { timeout: 90_0
   it("ui_locales=de: the setup page, its refusals and the backup codes are German", async () => {
     const { browser, page } = await toEnrolPage("en", { ui_locales: "de" });
     expect(lang(page.html)).toBe("de");
-    expect(page.html).toContain("<h1 id=\"enrol-heading\">Zwei-Faktor-Authentifizierung einrichten</h1>");
+    expect(page.html).toContain('<h1 id="enrol-heading">Zwei-Faktor-Authentifizierung einrichten</h1>');
     expect(page.html).toContain("<title>Zwei-Faktor-Authentifizierung einrichten · ");
-    expect(page.html).toContain("aria-label=\"QR-Code, um dieses Konto zu einer Authenticator-App hinzuzufügen\"");
+    expect(page.html).toContain('aria-label="QR-Code, um dieses Konto zu einer Authenticator-App hinzuzufügen"');
     const malformed = await browser.submit(page, "/enrol", { code: "12" }, { stopAt: API_REDIRECT });
     expect(malformed.status).toBe(400);
     expect(malformed.html).toContain("<p>Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein</p>");
@@ -51,7 +53,9 @@ describe("the required two-factor setup in the page's language", { timeout: 90_0
     const right = await totpCode(secret, clock.epoch());
     const wrong = await browser.submit(page, "/enrol", { code: right === "000000" ? "111111" : "000000" }, { stopAt: API_REDIRECT });
     expect(wrong.status).toBe(400);
-    expect(wrong.html).toContain("<p>Dieser Code stimmt nicht. Prüfen Sie, ob die Uhrzeit Ihres Geräts stimmt, und versuchen Sie den neuesten Code.</p>");
+    expect(wrong.html).toContain(
+      "<p>Dieser Code stimmt nicht. Prüfen Sie, ob die Uhrzeit Ihres Geräts stimmt, und versuchen Sie den neuesten Code.</p>",
+    );
     const codes = await browser.submit(page, "/enrol", { code: right }, { stopAt: API_REDIRECT });
     expect(codes.html).toContain("data-backup-codes");
     expect(codes.html).toContain("Die Zwei-Faktor-Authentifizierung ist eingeschaltet.");
@@ -61,10 +65,10 @@ describe("the required two-factor setup in the page's language", { timeout: 90_0
   it("Accept-Language fr: the setup page is French; English stays English", async () => {
     const fr = await toEnrolPage("fr-FR,fr;q=0.9", {});
     expect(lang(fr.page.html)).toBe("fr");
-    expect(fr.page.html).toContain("<h1 id=\"enrol-heading\">Configurer l’authentification à deux facteurs</h1>");
+    expect(fr.page.html).toContain('<h1 id="enrol-heading">Configurer l’authentification à deux facteurs</h1>');
     const en = await toEnrolPage("en", {});
     expect(lang(en.page.html)).toBe("en");
-    expect(en.page.html).toContain("<h1 id=\"enrol-heading\">Set up two-factor authentication</h1>");
+    expect(en.page.html).toContain('<h1 id="enrol-heading">Set up two-factor authentication</h1>');
     expect(en.page.html).toContain("<p>Can&#39;t scan it? Enter this key in the app instead (time-based, 6 digits):</p>");
   });
 });

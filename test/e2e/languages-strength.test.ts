@@ -8,11 +8,19 @@ const PASSPHRASE = "quiet lantern over the marsh";
 
 describe("the strength meter's words in the page's language", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const ask = async (body: Record<string, string>, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${t.url}/password/strength`, { method: "POST", headers: { accept: "application/json", "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(`${t.url}/password/strength`, {
+      method: "POST",
+      headers: { accept: "application/json", "content-type": "application/json", ...headers },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     return (await res.json()) as { ok: boolean; score: number; message: string };
   };

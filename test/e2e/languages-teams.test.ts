@@ -13,15 +13,39 @@ import { REFUSAL_PATTERNS, sayRefusal } from "../../src/http/routes/teams/refusa
 
 const lang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
 /** the visible English of the team pages that must not show on a German or French one */
-const ENGLISH = ["Team members", "Your role:", "Change role", "Remove…", ">Owner<", ">Developer<", "Team roles", "New role", "Wildcard grants",
-  "See the team and its members", "Invite someone", "Pending invitations", "Send invitation", "Transfer ownership", "Choose the new Owner",
-  "Domains and single sign-on", "Add a domain", ">Cancel<", "each with one role", "built in", "expires "];
+const ENGLISH = [
+  "Team members",
+  "Your role:",
+  "Change role",
+  "Remove…",
+  ">Owner<",
+  ">Developer<",
+  "Team roles",
+  "New role",
+  "Wildcard grants",
+  "See the team and its members",
+  "Invite someone",
+  "Pending invitations",
+  "Send invitation",
+  "Transfer ownership",
+  "Choose the new Owner",
+  "Domains and single sign-on",
+  "Add a domain",
+  ">Cancel<",
+  "each with one role",
+  "built in",
+  "expires ",
+];
 const noEnglish = (page: Page) => ENGLISH.filter((phrase) => page.html.includes(phrase));
 
 describe("a team's pages in German and French", { timeout: 90_000 }, () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   let n = 0;
   /** a team with its Owner, a Developer and a Manager */
@@ -68,7 +92,11 @@ describe("a team's pages in German and French", { timeout: 90_000 }, () => {
     expect(noEnglish(roles)).toEqual([]);
 
     // a custom role keeps its name; the notice is German
-    const created = await browser.submit(roles, `/account/teams/${slug}/roles`, { name: "Redaktion", permissions: "gatehouse.team.read", wildcards: "" });
+    const created = await browser.submit(roles, `/account/teams/${slug}/roles`, {
+      name: "Redaktion",
+      permissions: "gatehouse.team.read",
+      wildcards: "",
+    });
     expect(created.status).toBe(200);
     expect(created.html).toContain("Die Rolle Redaktion wurde angelegt.");
     // a service's refusal with a value (its English read back by refusal-words.ts) is German too
@@ -188,7 +216,10 @@ describe("a team's pages in German and French", { timeout: 90_000 }, () => {
   it("an English browser still gets the English pages; a renamed built-in role shows its team's name", async () => {
     const { teamId, slug, owner } = await team();
     const developerRole = (await t.app.queries.teams.roleByKey(teamId, "developer"))!;
-    const renamed = await t.app.services.teamRoles.update(teamId, owner.id, developerRole.id, { name: "Engineer", permissions: developerRole.permissions });
+    const renamed = await t.app.services.teamRoles.update(teamId, owner.id, developerRole.id, {
+      name: "Engineer",
+      permissions: developerRole.permissions,
+    });
     expect(renamed.outcome).toBe("updated");
     const browser = new LanguageBrowser(t.url, "en-US,en;q=0.9");
     const members = await signIn(browser, owner, `/account/teams/${slug}`);

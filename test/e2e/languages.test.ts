@@ -13,7 +13,12 @@ const REDIRECT = "https://rp.example.test/cb";
 
 /** a browser whose every request says Accept-Language: `language` */
 class LanguageBrowser extends TestBrowser {
-  constructor(origin: string, readonly language: string) { super(origin); }
+  constructor(
+    origin: string,
+    readonly language: string,
+  ) {
+    super(origin);
+  }
   override request(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("accept-language", this.language);
@@ -30,21 +35,30 @@ describe("languages of the sign-in pages", { timeout: 60_000 }, () => {
     const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT] });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const authorize = async (extra: Record<string, string> = {}) => client.buildAuthorizationUrl(rp, {
-    redirect_uri: REDIRECT, scope: "openid email", state: client.randomState(), ...extra,
-    code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
-  }).toString();
+  const authorize = async (extra: Record<string, string> = {}) =>
+    client
+      .buildAuthorizationUrl(rp, {
+        redirect_uri: REDIRECT,
+        scope: "openid email",
+        state: client.randomState(),
+        ...extra,
+        code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+        code_challenge_method: "S256",
+      })
+      .toString();
   const lang = (html: string) => /<html lang="([a-z]+)"/.exec(html)?.[1];
 
   it("ui_locales chooses the login page's language, before Accept-Language", async () => {
     const page = await new LanguageBrowser(t.url, "fr-CA,fr;q=0.9").go(await authorize({ ui_locales: "es de-CH" }));
     expect(page.url).toMatch(/\/interaction\//);
     expect(lang(page.html)).toBe("de");
-    expect(page.html).toContain("<h1 id=\"welcome-heading\">Willkommen</h1>");
+    expect(page.html).toContain('<h1 id="welcome-heading">Willkommen</h1>');
     expect(page.html).toContain("Melden Sie sich an, um mit Acme Notes fortzufahren");
-    expect(page.html).toContain("<label for=\"identifier\">E-Mail-Adresse oder Benutzername</label>");
+    expect(page.html).toContain('<label for="identifier">E-Mail-Adresse oder Benutzername</label>');
     expect(page.html).toContain(">Passwort vergessen?</a>");
     expect(page.html).toMatch(/<title>Anmelden · Gatehouse<\/title>/);
     expect(page.html).toContain(">Zum Inhalt springen</a>");
@@ -64,7 +78,7 @@ describe("languages of the sign-in pages", { timeout: 60_000 }, () => {
     const second = await browser.submit(login, "/interaction/", { identifier: user.email, password: user.password });
     expect(lang(second.html)).toBe("de");
     expect(second.html).toContain("Zwei-Faktor-Authentifizierung");
-    expect(second.html).toContain("<label for=\"code\">Authentifizierungscode</label>");
+    expect(second.html).toContain('<label for="code">Authentifizierungscode</label>');
     const consent = await browser.submit(second, "/interaction/", { code: await totpCode(secret, Math.floor(Date.now() / 1000)) });
     expect(lang(consent.html)).toBe("de");
     expect(consent.html).toContain("Acme Notes</span> möchte:");
@@ -75,7 +89,7 @@ describe("languages of the sign-in pages", { timeout: 60_000 }, () => {
   it("the Register tab follows Accept-Language, the password hint included", async () => {
     const page = await new LanguageBrowser(t.url, "de-DE,de;q=0.9").go(`${t.url}/register`);
     expect(lang(page.html)).toBe("de");
-    expect(page.html).toContain("<label for=\"username\">Benutzername</label>");
+    expect(page.html).toContain('<label for="username">Benutzername</label>');
     expect(page.html).toContain("Mindestens 12 Zeichen; Sonderzeichen sind nicht nötig.");
     expect(page.html).toContain(">Registrieren</button>");
     const en = await new LanguageBrowser(t.url, "en").go(`${t.url}/register`);

@@ -10,8 +10,19 @@ import * as client from "openid-client";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { authorizationRequest, enableTotp, loginWithTotp, manualClock, totpCode, type ManualClock } from "../helpers/totp-login.ts";
 import {
-  DEVICE_REDIRECT as REDIRECT, FIREFOX_LINUX, ProxiedBrowser, auditEvents, codeMail, codeMailCount, deviceDecisions, enterDeviceCode,
-  exchangeCode, isDevicePage, signInToDevicePage, startDeviceEnv, type DeviceEnv,
+  DEVICE_REDIRECT as REDIRECT,
+  FIREFOX_LINUX,
+  ProxiedBrowser,
+  auditEvents,
+  codeMail,
+  codeMailCount,
+  deviceDecisions,
+  enterDeviceCode,
+  exchangeCode,
+  isDevicePage,
+  signInToDevicePage,
+  startDeviceEnv,
+  type DeviceEnv,
 } from "../helpers/device-flow.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
@@ -32,14 +43,19 @@ async function loginPage(env: Env, browser: TestBrowser): Promise<Page> {
 async function typePasswords(env: Env, browser: TestBrowser, identifier: string, passwords: string[]): Promise<Page[]> {
   let page = await loginPage(env, browser);
   const pages: Page[] = [];
-  for (const password of passwords) pages.push((page = await browser.submit(page, "/login", { identifier, password }, { stopAt: REDIRECT })));
+  for (const password of passwords)
+    pages.push((page = await browser.submit(page, "/login", { identifier, password }, { stopAt: REDIRECT })));
   return pages;
 }
 const wrongPasswords = (n: number) => Array.from({ length: n }, (_, i) => `not the password ${i}`);
 
 /** the page without what legitimately differs between two attempts (CSRF token, echoed identifier, interaction id) */
 const comparable = (page: Page) => page.html.replace(/value="[^"]*"/g, "").replace(/\/interaction\/[\w-]+/g, "/interaction/<uid>");
-const cookieNames = (page: Page) => page.headers.getSetCookie().map((c) => c.split("=")[0]).sort();
+const cookieNames = (page: Page) =>
+  page.headers
+    .getSetCookie()
+    .map((c) => c.split("=")[0])
+    .sort();
 function expectRefusedLikeWrongPassword(refused: Page, wrong: Page) {
   expect(refused.status).toBe(401);
   expect(refused.html).toContain(INVALID);
@@ -61,13 +77,19 @@ async function trustBrowser(env: DeviceEnv, user: User, browser: TestBrowser): P
 const rightPassword = async (env: Env, user: User, browser: TestBrowser, extra: Record<string, string> = {}) =>
   (await signInToDevicePage(env.rp, browser, REDIRECT, { identifier: user.email, password: user.password }, extra)).page;
 const lockEvents = async (t: TestApp, scope: string, userId?: string) =>
-  (await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.locked", ...(userId ? { userId } : {}) }, orderBy: { id: "asc" } }))
-    .filter((e) => (e.data as { scope?: string }).scope === scope);
+  (
+    await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.locked", ...(userId ? { userId } : {}) }, orderBy: { id: "asc" } })
+  ).filter((e) => (e.data as { scope?: string }).scope === scope);
 
 describe("lockout and trusted browsers (device approval without-2fa)", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("without-2fa", { LOCKOUT_THRESHOLD: "5", LOCKOUT_BASE_SECONDS: "600" }); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("without-2fa", { LOCKOUT_THRESHOLD: "5", LOCKOUT_BASE_SECONDS: "600" });
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("an attacker's 5 wrong passwords lock the account for untrusted browsers; the owner's trusted browser still signs in", async () => {
     const { t, rp } = env;
@@ -84,7 +106,13 @@ describe("lockout and trusted browsers (device approval without-2fa)", () => {
     expect(stranger.html).toContain(INVALID);
 
     // the owner's browser: password, then straight through (trusted), tokens issued
-    const { req, page } = await signInToDevicePage(rp, home, REDIRECT, { identifier: owner.email, password: owner.password }, { prompt: "login" });
+    const { req, page } = await signInToDevicePage(
+      rp,
+      home,
+      REDIRECT,
+      { identifier: owner.email, password: owner.password },
+      { prompt: "login" },
+    );
     expect(page.url.startsWith(REDIRECT), page.html.slice(0, 800)).toBe(true);
     expect((await exchangeCode(rp, page, req)).access_token).toBeTruthy();
     expect(await deviceDecisions(t, owner.id)).toEqual(["code", "trusted"]);
@@ -92,7 +120,12 @@ describe("lockout and trusted browsers (device approval without-2fa)", () => {
     expect((await rightPassword(env, owner, attacker)).status).toBe(401);
     expect(await lockEvents(t, "account", owner.id)).toHaveLength(1);
     const failed = await auditEvents(t, owner.id, "login.failed");
-    expect(failed.map((e) => (e.data as { reason: string }).reason)).toEqual([...Array(5).fill("wrong_password"), "locked", "locked", "locked"]);
+    expect(failed.map((e) => (e.data as { reason: string }).reason)).toEqual([
+      ...Array(5).fill("wrong_password"),
+      "locked",
+      "locked",
+      "locked",
+    ]);
   });
 
   it("a TOTP user's trusted browser still signs in while the account is locked, and still has to give the code", async () => {
@@ -123,7 +156,10 @@ describe("lockout and trusted browsers (device approval without-2fa)", () => {
 
     const security = await home.go(`${t.url}/account/security`);
     expect(security.url).toBe(`${t.url}/account/security`);
-    const changed = await home.submit(security, "/account/security/password", { current: owner.password, password: "amber kettle under a locked door" });
+    const changed = await home.submit(security, "/account/security/password", {
+      current: owner.password,
+      password: "amber kettle under a locked door",
+    });
     expect(changed.status, changed.html.slice(0, 800)).toBe(200);
     expect(changed.html).toContain("Your password was changed");
     expect(await t.app.services.lockout.lockedUntil({ userId: owner.id })).toBeNull();
@@ -166,12 +202,23 @@ describe("the unlock link in the lockout email", () => {
     clock = manualClock();
     sink = await startSmtpSink();
     // the lock outlasts the link, so an expired link meets a lock still in force
-    t = await startTestApp({ SMTP_URL: sink.url, LOCKOUT_THRESHOLD: "5", LOCKOUT_BASE_SECONDS: "7200", LOCKOUT_UNLOCK_TTL: "3600" }, { clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "Unlock RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    t = await startTestApp(
+      { SMTP_URL: sink.url, LOCKOUT_THRESHOLD: "5", LOCKOUT_BASE_SECONDS: "7200", LOCKOUT_UNLOCK_TTL: "3600" },
+      { clock },
+    );
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Unlock RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
     env = { t, rp, sink };
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   /** five wrong passwords from a stranger; the unlock link of the lockout email that follows */
   async function lockAndReadLink(user: User): Promise<string> {
@@ -240,8 +287,13 @@ describe("the unlock link in the lockout email", () => {
 
 describe("a locked network with device approval off", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("off", { TRUST_PROXY: "true", LOCKOUT_THRESHOLD: "5", LOCKOUT_NETWORK_THRESHOLD: "3" }); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("off", { TRUST_PROXY: "true", LOCKOUT_THRESHOLD: "5", LOCKOUT_NETWORK_THRESHOLD: "3" });
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("the right password from that network asks for the emailed code; with it the user signs in, and the browser is trusted", async () => {
     const { t, rp } = env;
@@ -250,7 +302,10 @@ describe("a locked network with device approval off", () => {
     for (let i = 0; i < 3; i++) await typePasswords(env, sprayer, (await t.createUser()).email, ["a guess at the password"]);
     expect(await lockEvents(t, "network")).toHaveLength(1);
     // elsewhere the owner signs in with the password alone (approval is off)
-    const { req: okReq, page: ok } = await signInToDevicePage(rp, new ProxiedBrowser(t.url, "89.160.20.9"), REDIRECT, { identifier: owner.email, password: owner.password });
+    const { req: okReq, page: ok } = await signInToDevicePage(rp, new ProxiedBrowser(t.url, "89.160.20.9"), REDIRECT, {
+      identifier: owner.email,
+      password: owner.password,
+    });
     expect(ok.url.startsWith(REDIRECT), ok.html.slice(0, 500)).toBe(true);
     await exchangeCode(rp, ok, okReq);
     // from the locked network: the code page, then in with the emailed code
@@ -262,7 +317,13 @@ describe("a locked network with device approval off", () => {
     await exchangeCode(rp, await enterDeviceCode(browser, page, REDIRECT, code), req);
     expect((await auditEvents(t, owner.id, "login.succeeded")).at(-1)!.data).toMatchObject({ device: "code", stepUp: "network" });
     // that browser is trusted now: its next sign-in passes the network's lock without a code
-    const again = await signInToDevicePage(rp, browser, REDIRECT, { identifier: owner.email, password: owner.password }, { prompt: "login" });
+    const again = await signInToDevicePage(
+      rp,
+      browser,
+      REDIRECT,
+      { identifier: owner.email, password: owner.password },
+      { prompt: "login" },
+    );
     expect(again.page.url.startsWith(REDIRECT), again.page.html.slice(0, 500)).toBe(true);
   });
 
@@ -272,7 +333,13 @@ describe("a locked network with device approval off", () => {
     const { secret } = await enableTotp(t, clock, owner);
     expect(await lockEvents(t, "network")).toHaveLength(1); // the network 81.2.70.0/24 is still locked from the test above
     const before = codeMailCount(env.sink, owner.email);
-    const { tokens, codePage } = await loginWithTotp(rp, new ProxiedBrowser(t.url, "81.2.70.11"), REDIRECT, { identifier: owner.email, password: owner.password }, () => totpCode(secret, clock.epoch()));
+    const { tokens, codePage } = await loginWithTotp(
+      rp,
+      new ProxiedBrowser(t.url, "81.2.70.11"),
+      REDIRECT,
+      { identifier: owner.email, password: owner.password },
+      () => totpCode(secret, clock.epoch()),
+    );
     expect(codePage.url).toMatch(/\/totp$/);
     expect(tokens.access_token).toBeTruthy();
     expect(codeMailCount(env.sink, owner.email)).toBe(before);
@@ -282,8 +349,13 @@ describe("a locked network with device approval off", () => {
 
 describe("per-network counting (behind a trusted proxy)", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true", LOCKOUT_THRESHOLD: "5", LOCKOUT_NETWORK_THRESHOLD: "6" }); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true", LOCKOUT_THRESHOLD: "5", LOCKOUT_NETWORK_THRESHOLD: "6" });
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("one network failing across accounts is locked for untrusted browsers; other networks and trusted browsers go on", async () => {
     const { t, rp } = env;
@@ -315,7 +387,13 @@ describe("per-network counting (behind a trusted proxy)", () => {
     expect(isDevicePage(stepUp), stepUp.html.slice(0, 500)).toBe(true);
 
     // the trusted laptop in the same network signs in; so does a new browser on another network
-    const { req, page } = await signInToDevicePage(rp, laptop, REDIRECT, { identifier: owner.email, password: owner.password }, { prompt: "login" });
+    const { req, page } = await signInToDevicePage(
+      rp,
+      laptop,
+      REDIRECT,
+      { identifier: owner.email, password: owner.password },
+      { prompt: "login" },
+    );
     expect(page.url.startsWith(REDIRECT), page.html.slice(0, 800)).toBe(true);
     await exchangeCode(rp, page, req);
     const elsewhere = await rightPassword(env, owner, new ProxiedBrowser(t.url, "89.160.20.9"));

@@ -7,8 +7,13 @@ import { twoTeamUser } from "../helpers/team-flow.ts";
 
 describe("a login waiting at a gate", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("always"); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("always");
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("goes on with the right code while nothing changed", async () => {
     const { browser, page, code } = await atCodePage(env);

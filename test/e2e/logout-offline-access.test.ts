@@ -20,16 +20,27 @@ describe("offline access at sign-out", () => {
   beforeAll(async () => {
     t = await startTestApp();
     const make = async (name: string, endsWithSession: boolean) => {
-      const c = await t.createClient({ name, type: "confidential", redirectUris: [REDIRECT], postLogoutRedirectUris: [LOGOUT_REDIRECT], firstParty: true, endsWithSession });
+      const c = await t.createClient({
+        name,
+        type: "confidential",
+        redirectUris: [REDIRECT],
+        postLogoutRedirectUris: [LOGOUT_REDIRECT],
+        firstParty: true,
+        endsWithSession,
+      });
       return discover(t.url, c.clientId, c.clientSecret);
     };
     outlives = await make("Sync app", false);
     ends = await make("Kiosk app", true);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   async function signOut(browser: TestBrowser, rp: client.Configuration, idToken: string) {
-    const confirm = await browser.go(client.buildEndSessionUrl(rp, { id_token_hint: idToken, post_logout_redirect_uri: LOGOUT_REDIRECT }).toString());
+    const confirm = await browser.go(
+      client.buildEndSessionUrl(rp, { id_token_hint: idToken, post_logout_redirect_uri: LOGOUT_REDIRECT }).toString(),
+    );
     const done = await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: LOGOUT_REDIRECT });
     expect(done.url.startsWith(LOGOUT_REDIRECT)).toBe(true);
   }

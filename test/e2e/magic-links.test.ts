@@ -25,8 +25,16 @@ describe("magic links", { timeout: 120_000 }, () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     clock = manualClock();
-    t = await startTestApp({ SMTP_URL: sink.url, MAGIC_LINKS: "true", RATE_LIMIT_MAGIC_LINK_PER_IDENTIFIER: "3", RATE_LIMIT_MAGIC_LINK_PER_IP: "1000" }, { hostname: "localhost", clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    t = await startTestApp(
+      { SMTP_URL: sink.url, MAGIC_LINKS: "true", RATE_LIMIT_MAGIC_LINK_PER_IDENTIFIER: "3", RATE_LIMIT_MAGIC_LINK_PER_IP: "1000" },
+      { hostname: "localhost", clock },
+    );
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
   afterAll(async () => {
@@ -42,7 +50,8 @@ describe("magic links", { timeout: 120_000 }, () => {
     expect(login.html).toContain("Email me a sign-in link");
     return { browser, req, login };
   }
-  const ask = (s: { browser: TestBrowser; login: Page }, email: string) => s.browser.submit(s.login, "/magic-link", { email }, { stopAt: REDIRECT });
+  const ask = (s: { browser: TestBrowser; login: Page }, email: string) =>
+    s.browser.submit(s.login, "/magic-link", { email }, { stopAt: REDIRECT });
   const mailCount = (email: string) => sink.messages.filter((m) => m.to.includes(email)).length;
   /** the link of the newest mail to `email` (after `before` mails to it) */
   async function linkFor(email: string, before = 0): Promise<string> {
@@ -59,7 +68,12 @@ describe("magic links", { timeout: 120_000 }, () => {
     return browser.submit(page, "/magic/", {}, { stopAt: REDIRECT });
   }
   async function claimsOf(req: Request, callback: string) {
-    const tokens = await client.authorizationCodeGrant(rp, new URL(callback), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+    const tokens = await client.authorizationCodeGrant(rp, new URL(callback), {
+      pkceCodeVerifier: req.verifier,
+      expectedState: req.state,
+      expectedNonce: req.nonce,
+      idTokenExpected: true,
+    });
     return tokens.claims()!;
   }
   const refusedPage = (page: Page) => {
@@ -81,7 +95,10 @@ describe("magic links", { timeout: 120_000 }, () => {
     const claims = await claimsOf(s.req, done.url);
     expect(claims).toMatchObject({ sub: user.id, amr: ["email"], acr: ACR_ONE_FACTOR });
     expect(Math.abs((claims.auth_time as number) - Date.now() / 1000)).toBeLessThan(10);
-    const succeeded = await t.app.db.prisma.auditEvent.findFirst({ where: { userId: user.id, type: "login.succeeded" }, orderBy: { id: "desc" } });
+    const succeeded = await t.app.db.prisma.auditEvent.findFirst({
+      where: { userId: user.id, type: "login.succeeded" },
+      orderBy: { id: "desc" },
+    });
     expect(succeeded?.data).toMatchObject({ amr: ["email"], method: "magic_link" });
     expect(await t.app.db.prisma.auditEvent.count({ where: { userId: user.id, type: "magic_link.requested" } })).toBe(1);
 
@@ -95,7 +112,11 @@ describe("magic links", { timeout: 120_000 }, () => {
     const nobody = uniqueEmail("nobody");
     const unknown = await ask(await start(), nobody);
     expect(unknown.status).toBe(known.status);
-    const strip = (page: Page, email: string) => page.html.replaceAll(email, "EMAIL").replace(/value="[^"]*"/g, 'value=""').replace(/\/interaction\/[\w-]+/g, "/interaction/UID");
+    const strip = (page: Page, email: string) =>
+      page.html
+        .replaceAll(email, "EMAIL")
+        .replace(/value="[^"]*"/g, 'value=""')
+        .replace(/\/interaction\/[\w-]+/g, "/interaction/UID");
     expect(strip(unknown, nobody)).toBe(strip(known, user.email));
     await linkFor(user.email);
     await new Promise((r) => setTimeout(r, 500));
@@ -114,7 +135,9 @@ describe("magic links", { timeout: 120_000 }, () => {
     refusedPage(await open(s.browser, second.slice(0, -5)));
     clock.advance(601);
     refusedPage(await open(s.browser, second));
-    const reasons = (await t.app.db.prisma.auditEvent.findMany({ where: { type: "magic_link.refused", userId: user.id } })).map((e) => (e.data as { reason: string }).reason);
+    const reasons = (await t.app.db.prisma.auditEvent.findMany({ where: { type: "magic_link.refused", userId: user.id } })).map(
+      (e) => (e.data as { reason: string }).reason,
+    );
     expect(reasons).toContain("expired");
   });
 

@@ -37,9 +37,15 @@ describe("metrics from server processes: WORKERS=2 summed, METRICS_PORT", () => 
   });
 
   async function start(extra: Record<string, string>, ready = "all workers listening"): Promise<void> {
-    server = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["src/main.ts"], { cwd: ROOT, env: { ...env, ...extra }, stdio: ["ignore", "pipe", "inherit"] });
+    server = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["src/main.ts"], {
+      cwd: ROOT,
+      env: { ...env, ...extra },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let stdout = "";
-    server.stdout!.on("data", (d: Buffer) => { stdout += d.toString(); });
+    server.stdout!.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
     for (let i = 0; i < 300 && !stdout.includes(ready); i++) await new Promise((r) => setTimeout(r, 100));
     expect(stdout).toContain(ready);
   }
@@ -54,12 +60,23 @@ describe("metrics from server processes: WORKERS=2 summed, METRICS_PORT", () => 
     const db = await createTestDatabase();
     dropDatabase = db.drop;
     env = {
-      ...process.env, NODE_ENV: "development", HOST: "127.0.0.1", WORKERS: "2",
-      DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix,
-      COOKIE_KEYS: randomBytes(32).toString("base64url"), MASTER_KEY: randomBytes(32).toString("base64"), PW: PASSWORD, DEVICE_APPROVAL: "off",
+      ...process.env,
+      NODE_ENV: "development",
+      HOST: "127.0.0.1",
+      WORKERS: "2",
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      COOKIE_KEYS: randomBytes(32).toString("base64url"),
+      MASTER_KEY: randomBytes(32).toString("base64"),
+      PW: PASSWORD,
+      DEVICE_APPROVAL: "off",
     };
     await run("npm", ["run", "-s", "create-admin", "--", "--email", EMAIL, "--password-env", "PW"], { cwd: ROOT, env });
-    const created = await run("npm", ["run", "-s", "create-client", "--", "--name", "Metrics RP", "--redirect-uri", REDIRECT, "--json"], { cwd: ROOT, env });
+    const created = await run("npm", ["run", "-s", "create-client", "--", "--name", "Metrics RP", "--redirect-uri", REDIRECT, "--json"], {
+      cwd: ROOT,
+      env,
+    });
     client = JSON.parse(created.stdout.trim().split("\n").pop()!) as typeof client;
   }, 60_000);
 
@@ -99,7 +116,10 @@ describe("metrics from server processes: WORKERS=2 summed, METRICS_PORT", () => 
   it("a single process (WORKERS=1) serves its own metrics on METRICS_PORT", async () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
     const base = `http://127.0.0.1:${port}`;
-    await start({ PORT: String(port), ISSUER: base, METRICS_PORT: String(metricsPort), WORKERS: "1" }, "metrics served on the management port");
+    await start(
+      { PORT: String(port), ISSUER: base, METRICS_PORT: String(metricsPort), WORKERS: "1" },
+      "metrics served on the management port",
+    );
     const rp = await discover(base, client.client_id, client.client_secret);
     await loginWithCode(rp, new TestBrowser(base), REDIRECT, { identifier: EMAIL, password: PASSWORD });
     expect((await scrape(`${base}/metrics`)).status).toBe(404);

@@ -24,18 +24,36 @@ describe("/metrics after real flows", () => {
     }
     return diff;
   };
-  const COUNTERS = ["gatehouse_logins_total", "gatehouse_tokens_issued_total", "gatehouse_lockouts_total", "gatehouse_risk_holds_total", "gatehouse_device_codes_total"];
+  const COUNTERS = [
+    "gatehouse_logins_total",
+    "gatehouse_tokens_issued_total",
+    "gatehouse_lockouts_total",
+    "gatehouse_risk_holds_total",
+    "gatehouse_device_codes_total",
+  ];
 
   beforeAll(async () => {
     t = await startTestApp({ DEVICE_APPROVAL: "off", LOCKOUT_THRESHOLD: "3", OUTBOX_POLL_MS: "50" });
-    const { clientId, clientSecret } = await t.createClient({ name: "Metrics RP", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Metrics RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      grantTypes: ["authorization_code", "refresh_token"],
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   /** one sign-in attempt through the pages with a wrong password */
   async function wrongPassword(identifier: string) {
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
+    });
     const browser = new TestBrowser(t.url);
     const page = await browser.go(url.toString(), { stopAt: REDIRECT });
     const answer = await browser.submit(page, "/login", { identifier, password: "not the password at all" }, { stopAt: REDIRECT });
@@ -73,7 +91,10 @@ describe("/metrics after real flows", () => {
       'gatehouse_lockouts_total{scope="account"}': 1,
     });
     const outbox = moved(before, after, ["gatehouse_outbox_queued_total", "gatehouse_outbox_deliveries_total"]);
-    expect(outbox).toEqual({ 'gatehouse_outbox_queued_total{kind="email"}': 1, 'gatehouse_outbox_deliveries_total{kind="email",result="delivered"}': 1 });
+    expect(outbox).toEqual({
+      'gatehouse_outbox_queued_total{kind="email"}': 1,
+      'gatehouse_outbox_deliveries_total{kind="email",result="delivered"}': 1,
+    });
   });
 
   it("labels the request histogram by route template, oidc-provider endpoint or other", async () => {

@@ -8,8 +8,13 @@ import { DEVICE_REDIRECT, atCodePage, enterDeviceCode, startDeviceEnv, type Devi
 
 describe("required MFA after the gates", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("without-2fa"); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("without-2fa");
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("a new browser gets the device code page first; the setup (and TOTP) only comes after the right code", async () => {
     const { t } = env;

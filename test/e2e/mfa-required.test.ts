@@ -27,7 +27,9 @@ describe("admin-required MFA forces enrolment at sign-in", { timeout: 120_000 },
     a = await startAdminApi({}, { clock });
     superToken = (await a.roleUser("super_admin")).token;
   });
-  afterAll(async () => { await a?.t.close(); });
+  afterAll(async () => {
+    await a?.t.close();
+  });
 
   async function signIn(user: { email: string; password: string }): Promise<{ browser: TestBrowser; page: Page }> {
     const browser = new TestBrowser(a.t.url);
@@ -62,7 +64,12 @@ describe("admin-required MFA forces enrolment at sign-in", { timeout: 120_000 },
     const { browser, page } = await signIn(member);
     expect(page.url).toMatch(/\/enrol$/);
     const secret = /data-totp-secret>([A-Z2-7 ]+)</.exec(page.html)![1]!.replaceAll(" ", "");
-    const wrong = await browser.submit(page, "/enrol", { code: (await totpCode(secret, clock.epoch())) === "000000" ? "111111" : "000000" }, { stopAt: API_REDIRECT });
+    const wrong = await browser.submit(
+      page,
+      "/enrol",
+      { code: (await totpCode(secret, clock.epoch())) === "000000" ? "111111" : "000000" },
+      { stopAt: API_REDIRECT },
+    );
     expect(wrong.status).toBe(400);
     expect(wrong.html).toContain("That code is not right");
     const codes = await browser.submit(page, "/enrol", { code: await totpCode(secret, clock.epoch()) }, { stopAt: API_REDIRECT });
@@ -72,7 +79,9 @@ describe("admin-required MFA forces enrolment at sign-in", { timeout: 120_000 },
     const row = await a.t.app.db.prisma.user.findUniqueOrThrow({ where: { id: member.id } });
     expect(row.totpSecretEncrypted).not.toBeNull();
     expect(await a.t.app.db.prisma.auditEvent.count({ where: { userId: member.id, type: "login.enrolment_required" } })).toBe(1);
-    expect(await a.t.app.db.prisma.auditEvent.count({ where: { userId: member.id, type: "two_factor.enabled", outcome: "success" } })).toBe(1);
+    expect(await a.t.app.db.prisma.auditEvent.count({ where: { userId: member.id, type: "two_factor.enabled", outcome: "success" } })).toBe(
+      1,
+    );
 
     clock.advance(30);
     const next = await signIn(member);
@@ -88,7 +97,11 @@ describe("admin-required MFA forces enrolment at sign-in", { timeout: 120_000 },
     const teamPage = await browser.go(`${a.t.url}/admin/teams/${team.id}`);
     expect(teamPage.html).toContain("Require a second factor");
     const forged = await browser.go(`${a.t.url}/admin/teams/${team.id}/mfa-required`, {
-      init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: a.t.url }, body: "required=1&_csrf=nope" },
+      init: {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: a.t.url },
+        body: "required=1&_csrf=nope",
+      },
     });
     expect(forged.status).toBe(403);
     expect(await a.t.app.services.mfaRequirements.teamFlag(team.id)).toBe(false);
@@ -109,8 +122,13 @@ describe("admin-required MFA forces enrolment at sign-in", { timeout: 120_000 },
     const owner = await a.t.createUser();
     const team = await createTeam(a.t, owner.id);
     const env = {
-      ...process.env, DATABASE_URL: a.t.config.database.url!, REDIS_URL: a.t.config.redis.url!, REDIS_KEY_PREFIX: a.t.config.redis.keyPrefix,
-      MASTER_KEY: a.t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: a.t.config.secrets.cookieKeys.join(","), ISSUER: a.t.url,
+      ...process.env,
+      DATABASE_URL: a.t.config.database.url!,
+      REDIS_URL: a.t.config.redis.url!,
+      REDIS_KEY_PREFIX: a.t.config.redis.keyPrefix,
+      MASTER_KEY: a.t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: a.t.config.secrets.cookieKeys.join(","),
+      ISSUER: a.t.url,
     };
     const run = async (...args: string[]) => {
       try {
@@ -134,7 +152,9 @@ describe("admin-required MFA forces enrolment at sign-in", { timeout: 120_000 },
   it("the system role flag: a holder without a second factor is sent to the setup too; a user of neither is not", async () => {
     const holder = await a.systemRoleUser(["gatehouse.admin.users.read"]);
     expect((await a.call("PUT", `/api/v1/system-roles/nope_role/mfa-required`, superToken, { required: true })).status).toBe(404);
-    expect((await a.call("PUT", `/api/v1/system-roles/${holder.role}/mfa-required`, superToken, { required: true })).body).toEqual({ required: true });
+    expect((await a.call("PUT", `/api/v1/system-roles/${holder.role}/mfa-required`, superToken, { required: true })).body).toEqual({
+      required: true,
+    });
     expect((await signIn(holder)).page.url).toMatch(/\/enrol$/);
     const plain = await a.t.createUser();
     expect((await signIn(plain)).page.url.startsWith(API_REDIRECT)).toBe(true);

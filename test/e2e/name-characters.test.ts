@@ -16,8 +16,12 @@ const HIDDEN = [INJECTION, "\u0085Bcc: x@evil.test", "\u202Etset.live", "\u200B"
 
 describe("names with control or invisible characters", () => {
   let h: TeamApiHarness;
-  beforeAll(async () => { h = await startTeamApi(); });
-  afterAll(async () => { await h?.close(); });
+  beforeAll(async () => {
+    h = await startTeamApi();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
 
   async function signIn(browser: TestBrowser, identifier: string, password: string): Promise<Page> {
     const login = await browser.go(`${h.t.url}/login?return_to=${encodeURIComponent("/account/profile")}`);
@@ -38,7 +42,9 @@ describe("names with control or invisible characters", () => {
 
     const invitee = uniqueEmail("invitee");
     const before = h.sink.messages.length;
-    const sent = await (await h.as(owner))("POST", `/api/v1/teams/${teamId}/invitations`, { email: invitee, roleId: await h.roleId(teamId, "developer") });
+    const sent = await (
+      await h.as(owner)
+    )("POST", `/api/v1/teams/${teamId}/invitations`, { email: invitee, roleId: await h.roleId(teamId, "developer") });
     expect(sent.status).toBe(201);
     const mail = await h.sink.waitFor((m) => m.to.includes(invitee) && h.sink.messages.indexOf(m) >= before);
     expect(mail.to).toEqual([invitee]);
@@ -53,7 +59,10 @@ describe("names with control or invisible characters", () => {
       const browser = new TestBrowser(h.t.url);
       const sentBefore = h.sink.messages.length;
       const page = await browser.submit(await browser.go(`${h.t.url}/register`), "/register", {
-        username: `u${Math.random().toString(36).slice(2, 10)}`, email, password: "quiet lantern over the marsh", team_name: `Acme${suffix}`,
+        username: `u${Math.random().toString(36).slice(2, 10)}`,
+        email,
+        password: "quiet lantern over the marsh",
+        team_name: `Acme${suffix}`,
       });
       expect(page.status, JSON.stringify(suffix)).toBe(400);
       expect(page.html).toContain(`Team names ${RULE}`);
@@ -71,7 +80,10 @@ describe("names with control or invisible characters", () => {
     expect(made.status).toBe(201);
     const rolesBefore = await h.t.app.queries.teams.roles(teamId);
     for (const suffix of HIDDEN) {
-      for (const [method, path] of [["POST", `/api/v1/teams/${teamId}/roles`], ["PATCH", `/api/v1/teams/${teamId}/roles/${made.body.id as string}`]] as const) {
+      for (const [method, path] of [
+        ["POST", `/api/v1/teams/${teamId}/roles`],
+        ["PATCH", `/api/v1/teams/${teamId}/roles/${made.body.id as string}`],
+      ] as const) {
         const res = await call(method, path, { name: `Helpdesk${suffix}`, permissions: [] });
         expect(res.status, `${method} ${JSON.stringify(suffix)}`).toBe(400);
         expect(res.body).toMatchObject({ code: "request.invalid", data: { field: "name" } });
@@ -85,9 +97,15 @@ describe("names with control or invisible characters", () => {
     const admin = await h.admin(["gatehouse.admin.roles.manage", "gatehouse.admin.users.read"]);
     const call = await h.as(admin);
     const key = `names_${Date.now().toString(36)}`;
-    expect((await call("POST", "/api/v1/system-roles", { key, name: "Helpdesk", permissions: ["gatehouse.admin.users.read"] })).status).toBe(201);
+    expect(
+      (await call("POST", "/api/v1/system-roles", { key, name: "Helpdesk", permissions: ["gatehouse.admin.users.read"] })).status,
+    ).toBe(201);
     for (const suffix of HIDDEN) {
-      const created = await call("POST", "/api/v1/system-roles", { key: `${key}_x`, name: `Helpdesk${suffix}`, permissions: ["gatehouse.admin.users.read"] });
+      const created = await call("POST", "/api/v1/system-roles", {
+        key: `${key}_x`,
+        name: `Helpdesk${suffix}`,
+        permissions: ["gatehouse.admin.users.read"],
+      });
       const renamed = await call("PATCH", `/api/v1/system-roles/${key}`, { name: `Helpdesk${suffix}` });
       for (const res of [created, renamed]) {
         expect(res.status, JSON.stringify(suffix)).toBe(400);
@@ -101,12 +119,20 @@ describe("names with control or invisible characters", () => {
 
   it("the admin clients API refuses such a client name, new or renamed (400 on the name); nothing changes", async () => {
     const call = await h.as(await h.admin(["gatehouse.admin.clients.manage"]));
-    const made = await call("POST", "/api/v1/clients", { name: "Billing", type: "confidential", redirectUris: ["https://billing.example.test/cb"] });
+    const made = await call("POST", "/api/v1/clients", {
+      name: "Billing",
+      type: "confidential",
+      redirectUris: ["https://billing.example.test/cb"],
+    });
     expect(made.status).toBe(201);
     const clientId = (made.body.client as { id: string }).id;
     const before = await h.t.app.services.clients.list();
     for (const suffix of HIDDEN) {
-      const created = await call("POST", "/api/v1/clients", { name: `Billing${suffix}`, type: "confidential", redirectUris: ["https://billing.example.test/cb"] });
+      const created = await call("POST", "/api/v1/clients", {
+        name: `Billing${suffix}`,
+        type: "confidential",
+        redirectUris: ["https://billing.example.test/cb"],
+      });
       const renamed = await call("PATCH", `/api/v1/clients/${clientId}`, { name: `Billing${suffix}` });
       for (const res of [created, renamed]) {
         expect(res.status, JSON.stringify(suffix)).toBe(400);
@@ -121,7 +147,11 @@ describe("names with control or invisible characters", () => {
     const email = uniqueEmail("imported");
     const rows = HIDDEN.map((suffix, i) => ({ line: i + 2, email: i ? uniqueEmail("imported") : email, name: `Ann Lee${suffix}` }));
     const result = await h.t.app.services.userAdmin.import.run(rows, { dryRun: false, sendResets: false }, { actorId: "cli" });
-    expect(result).toEqual({ outcome: "invalid", valid: 0, errors: rows.map((r) => ({ line: r.line, column: "name", reason: "cannot contain line breaks or invisible control characters" })) });
+    expect(result).toEqual({
+      outcome: "invalid",
+      valid: 0,
+      errors: rows.map((r) => ({ line: r.line, column: "name", reason: "cannot contain line breaks or invisible control characters" })),
+    });
     expect(await h.t.app.db.prisma.user.findFirst({ where: { email } })).toBeNull();
   });
 });

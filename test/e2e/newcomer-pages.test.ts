@@ -26,10 +26,15 @@ describe("the newcomer path", () => {
     const { clientId, clientSecret } = await t.createClient({ name: "Third App", type: "confidential", redirectUris: [RP_REDIRECT] });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   /** /login with no return_to asked, the password; the page it lands on */
-  const signInAtLogin = async (user: { email: string; password: string }, path = "/login"): Promise<{ browser: TestBrowser; page: Page }> => {
+  const signInAtLogin = async (
+    user: { email: string; password: string },
+    path = "/login",
+  ): Promise<{ browser: TestBrowser; page: Page }> => {
     const browser = new TestBrowser(t.url);
     const login = await browser.go(`${t.url}${path}`);
     const page = await browser.submit(login, "/login", { identifier: user.email, password: user.password });
@@ -102,18 +107,34 @@ describe("the newcomer path", () => {
     const { browser } = await signInAtLogin(admin);
     const form = await browser.go(`${t.url}/admin/clients/new`);
     expect(form.html).toContain('id="backchannelLogoutUri" name="backchannelLogoutUri" type="url"');
-    const refused = await browser.submit(form, "/admin/clients/new", { name: "", type: "confidential", redirectUris: "https://app.example.test/cb", grantTypes: "authorization_code" });
+    const refused = await browser.submit(form, "/admin/clients/new", {
+      name: "",
+      type: "confidential",
+      redirectUris: "https://app.example.test/cb",
+      grantTypes: "authorization_code",
+    });
     expect(refused.status).toBe(400);
     expect(refused.html).toContain("Enter a name for the client.");
     expect(refused.html).not.toMatch(/Too small|expected string/);
-    const noUri = await browser.submit(form, "/admin/clients/new", { name: "Notes", type: "confidential", redirectUris: "", grantTypes: "authorization_code" });
+    const noUri = await browser.submit(form, "/admin/clients/new", {
+      name: "Notes",
+      type: "confidential",
+      redirectUris: "",
+      grantTypes: "authorization_code",
+    });
     expect(noUri.html).toContain("authorization_code needs at least one redirect URI");
 
-    const made = await browser.submit(form, "/admin/clients/new", { name: "My app", type: "confidential", redirectUris: "https://app.example.test/cb", grantTypes: "authorization_code" });
+    const made = await browser.submit(form, "/admin/clients/new", {
+      name: "My app",
+      type: "confidential",
+      redirectUris: "https://app.example.test/cb",
+      grantTypes: "authorization_code",
+    });
     expect(made.status).toBe(200);
     expect(made.html).toContain(`<code id="copy-issuer" data-issuer>${t.url}</code>`);
     expect(made.html).toContain(`<code id="copy-discovery" data-discovery>${t.url}/.well-known/openid-configuration</code>`);
-    for (const id of ["copy-client-id", "copy-client-secret", "copy-issuer", "copy-discovery"]) expect(made.html).toContain(`data-copy="${id}"`);
+    for (const id of ["copy-client-id", "copy-client-secret", "copy-issuer", "copy-discovery"])
+      expect(made.html).toContain(`data-copy="${id}"`);
     expect(made.html).toContain('<script src="/static/js/copy.js" defer></script>');
     expect((await browser.request(`${t.url}/static/js/copy.js`)).status).toBe(200);
   });
@@ -187,7 +208,9 @@ describe("the newcomer path", () => {
       expect(page.html).toContain(">Sign in<");
     }
     expect(pages[0]!.html).toContain('<button class="btn btn-primary btn-block" type="submit">Sign in</button>');
-    const views = ["login-totp.eta", "login.eta", "register.eta"].map((f) => readFileSync(new URL(`../../views/pages/${f}`, import.meta.url), "utf8"));
+    const views = ["login-totp.eta", "login.eta", "register.eta"].map((f) =>
+      readFileSync(new URL(`../../views/pages/${f}`, import.meta.url), "utf8"),
+    );
     for (const v of views) expect(v).not.toMatch(/two-step|Two-step|>Login</);
     // the sign-in pages' English words live in the message catalogue (src/lib/i18n/en.ts)
     const english = readFileSync(new URL("../../src/lib/i18n/en.ts", import.meta.url), "utf8");

@@ -14,18 +14,40 @@ const REDIRECT = "https://rp.example.test/cb";
 describe("offline access without prompt=consent", () => {
   let t: TestApp;
   const rpOf = async (firstParty: boolean, offlineAccessWithoutPrompt = false) => {
-    const c = await t.createClient({ name: firstParty ? "Own app" : "Partner app", type: "confidential", redirectUris: [REDIRECT], firstParty, offlineAccessWithoutPrompt });
+    const c = await t.createClient({
+      name: firstParty ? "Own app" : "Partner app",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty,
+      offlineAccessWithoutPrompt,
+    });
     return discover(t.url, c.clientId, c.clientSecret);
   };
-  beforeAll(async () => { t = await startTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   /** a code flow asking openid offline_access, no prompt parameter; consents on a consent page if one is shown */
   async function signIn(rp: client.Configuration, opts: { post?: boolean } = {}) {
     const user = await t.createUser();
     const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid offline_access", state: "s", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
-    const { callback, pages } = await signInThroughPages(new TestBrowser(t.url), url.toString(), REDIRECT, { identifier: user.email, password: user.password }, opts);
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid offline_access",
+      state: "s",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
+    const { callback, pages } = await signInThroughPages(
+      new TestBrowser(t.url),
+      url.toString(),
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      opts,
+    );
     const tokens = await client.authorizationCodeGrant(rp, new URL(callback), { pkceCodeVerifier: verifier, expectedState: "s" });
     return { tokens, sawConsent: pages.some((p) => p.html.includes("/confirm")) };
   }
@@ -60,7 +82,12 @@ describe("offline access without prompt=consent", () => {
     expect(flagged.tokens.refresh_token).toBeTruthy();
     expect(flagged.sawConsent).toBe(true);
     // the parameters go into the redirect's request line, which Node limits: a larger form is refused up front
-    const big = await fetch(`${t.url}/auth`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: `client_id=x&pad=${"a".repeat(13 * 1024)}`, redirect: "manual" });
+    const big = await fetch(`${t.url}/auth`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: `client_id=x&pad=${"a".repeat(13 * 1024)}`,
+      redirect: "manual",
+    });
     expect(big.status).toBe(413);
   });
 });

@@ -31,7 +31,9 @@ describe("OIDC flows with openid-client", () => {
     });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("publishes discovery with the security-relevant metadata", () => {
     const meta = rp.serverMetadata();
@@ -64,9 +66,18 @@ describe("OIDC flows with openid-client", () => {
   it("callback carries iss (RFC 9207)", async () => {
     const browser = new TestBrowser(t.url);
     const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256", state: "s1" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+      state: "s1",
+    });
     const { signInThroughPages } = await import("../helpers/oidc-flow.ts");
-    const { callback } = await signInThroughPages(browser, url.toString(), REDIRECT, { identifier: user.username, password: user.password });
+    const { callback } = await signInThroughPages(browser, url.toString(), REDIRECT, {
+      identifier: user.username,
+      password: user.password,
+    });
     const params = new URL(callback).searchParams;
     expect(params.get("iss")).toBe(t.url);
     expect(params.get("state")).toBe("s1");
@@ -123,7 +134,13 @@ describe("OIDC flows with openid-client", () => {
     const before = await sessionCookie();
     expect(before).toBeTruthy();
     // the same browser signs in again as someone else (prompt=login)
-    const { tokens } = await loginWithCode(rp, browser, REDIRECT, { identifier: other.email, password: other.password }, { prompt: "login consent" });
+    const { tokens } = await loginWithCode(
+      rp,
+      browser,
+      REDIRECT,
+      { identifier: other.email, password: other.password },
+      { prompt: "login consent" },
+    );
     expect(tokens.claims()?.sub).toBe(other.id);
     const after = await sessionCookie();
     expect(after).toBeTruthy();
@@ -144,9 +161,20 @@ describe("OIDC flows with openid-client", () => {
 
   it("issues JWT access tokens for a resource, verifiable against the JWKS (RFC 9068)", async () => {
     const jwks = createRemoteJWKSet(new URL(rp.serverMetadata().jwks_uri!));
-    const { tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }, { resource: API });
+    const { tokens } = await loginWithCode(
+      rp,
+      new TestBrowser(t.url),
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      { resource: API },
+    );
     expect(decodeProtectedHeader(tokens.access_token).typ).toBe("at+jwt");
-    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, { issuer: t.url, audience: API, typ: "at+jwt", algorithms: ["ES256"] });
+    const { payload, protectedHeader } = await jwtVerify(tokens.access_token, jwks, {
+      issuer: t.url,
+      audience: API,
+      typ: "at+jwt",
+      algorithms: ["ES256"],
+    });
     expect(protectedHeader.alg).toBe("ES256");
     expect(payload.sub).toBe(user.id);
     expect(payload.client_id).toBe(rp.clientMetadata().client_id);
@@ -165,20 +193,31 @@ describe("OIDC flows with openid-client", () => {
     const { payload } = await jwtVerify(tokens.access_token, jwks, { issuer: t.url, audience: API, typ: "at+jwt" });
     expect(payload.sub).toBe(rp.clientMetadata().client_id);
     expect(payload.amr).toBeUndefined();
-    await expect(client.clientCredentialsGrant(rp, { resource: "https://not-registered.example.test" })).rejects.toMatchObject({ error: "invalid_target" });
+    await expect(client.clientCredentialsGrant(rp, { resource: "https://not-registered.example.test" })).rejects.toMatchObject({
+      error: "invalid_target",
+    });
   });
 
   it("RP-initiated logout ends the session and returns to the registered URI", async () => {
     const browser = new TestBrowser(t.url);
     const { tokens } = await loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
-    const endSession = client.buildEndSessionUrl(rp, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: LOGOUT_REDIRECT, state: "bye" });
+    const endSession = client.buildEndSessionUrl(rp, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: LOGOUT_REDIRECT,
+      state: "bye",
+    });
     const confirm = await browser.go(endSession.toString());
     expect(confirm.html).toContain("Yes, sign me out");
     const done = await browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: LOGOUT_REDIRECT });
     expect(done.url).toBe(`${LOGOUT_REDIRECT}?state=bye`);
     // the SSO session is gone: a new authorization asks for the password again
     const verifier = client.randomPKCECodeVerifier();
-    const again = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+    const again = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
     const page = await browser.go(again.toString(), { stopAt: REDIRECT });
     expect(page.html).toContain('name="password"');
   });

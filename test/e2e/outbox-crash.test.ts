@@ -20,8 +20,12 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 async function startServer(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; output: () => string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout!.on("data", (d: Buffer) => { output += d.toString(); });
-  child.stderr!.on("data", (d: Buffer) => { output += d.toString(); });
+  child.stdout!.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    output += d.toString();
+  });
   for (let i = 0; i < 600 && !output.includes("Gatehouse is running at"); i++) {
     if (child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
@@ -57,10 +61,22 @@ describe("emails survive a SIGKILL", () => {
     const port = await freePort();
     const issuer = `http://127.0.0.1:${port}`;
     const env = {
-      ...process.env, NODE_ENV: "test", PORT: String(port), HOST: "127.0.0.1", ISSUER: issuer, LOG_LEVEL: "warn",
-      DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, SMTP_URL: sink.url,
-      COOKIE_KEYS: randomBytes(32).toString("base64url"), MASTER_KEY: randomBytes(32).toString("base64"),
-      DEVICE_APPROVAL: "off", RISK_RULES: "off", OUTBOX_RETRY_BASE_MS: "400", OUTBOX_POLL_MS: "100",
+      ...process.env,
+      NODE_ENV: "test",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ISSUER: issuer,
+      LOG_LEVEL: "warn",
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      SMTP_URL: sink.url,
+      COOKIE_KEYS: randomBytes(32).toString("base64url"),
+      MASTER_KEY: randomBytes(32).toString("base64"),
+      DEVICE_APPROVAL: "off",
+      RISK_RULES: "off",
+      OUTBOX_RETRY_BASE_MS: "400",
+      OUTBOX_POLL_MS: "100",
     };
     ({ child: server } = await startServer(env));
 
@@ -68,7 +84,12 @@ describe("emails survive a SIGKILL", () => {
     const username = `crash${randomBytes(3).toString("hex")}`;
     const browser = new TestBrowser(issuer);
     const form = await browser.go(`${issuer}/register`);
-    const registered = await browser.submit(form, "/register", { username, email, password: "quiet lantern over the crashing marsh", team_name: `Team ${username}` });
+    const registered = await browser.submit(form, "/register", {
+      username,
+      email,
+      password: "quiet lantern over the crashing marsh",
+      team_name: `Team ${username}`,
+    });
     expect(registered.html).toContain("Check your email");
     const forgot = await browser.go(`${issuer}/forgot-password`);
     expect((await browser.submit(forgot, "/forgot-password", { identifier: email })).status).toBe(200);
@@ -80,7 +101,12 @@ describe("emails survive a SIGKILL", () => {
     // is only taken again after it, by design; retries back off (0.4 s, 0.8 s, …), so a moment with no lease comes
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    const leased = async () => (await client.query("SELECT count(*)::int AS n FROM outbox WHERE next_attempt_at > (now() AT TIME ZONE 'UTC') + interval '30 seconds'")).rows[0].n as number;
+    const leased = async () =>
+      (
+        await client.query(
+          "SELECT count(*)::int AS n FROM outbox WHERE next_attempt_at > (now() AT TIME ZONE 'UTC') + interval '30 seconds'",
+        )
+      ).rows[0].n as number;
     try {
       for (const end = Date.now() + 15_000; (await leased()) > 0;) {
         if (Date.now() > end) throw new Error("an outbox row stayed leased");
@@ -108,7 +134,12 @@ describe("emails survive a SIGKILL", () => {
 
     // and once only: several polls later there is still one of each, and nothing is left to send
     await new Promise((r) => setTimeout(r, 1500));
-    expect(sink.messages.filter((m) => m.to.includes(email)).map((m) => m.subject).sort()).toEqual(["Confirm your email address for Gatehouse", "Reset your Gatehouse password"]);
+    expect(
+      sink.messages
+        .filter((m) => m.to.includes(email))
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual(["Confirm your email address for Gatehouse", "Reset your Gatehouse password"]);
     expect(sink.refused.length).toBe(refusedBeforeRestart);
     const after = new pg.Client({ connectionString: db.url });
     await after.connect();

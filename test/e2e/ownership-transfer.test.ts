@@ -22,11 +22,15 @@ describe("ownership transfer", () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url }, { clock });
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   const team = (...roles: string[]) => teamWithMembers(t, "Transfer", ...roles);
   const roleKeyOf = async (teamId: string, userId: string) => (await t.app.queries.teams.membership(teamId, userId))?.role.key ?? null;
-  const owners = async (teamId: string) => (await t.app.queries.teams.members(teamId)).filter((m) => m.role.key === "owner").map((m) => m.userId);
+  const owners = async (teamId: string) =>
+    (await t.app.queries.teams.members(teamId)).filter((m) => m.role.key === "owner").map((m) => m.userId);
   async function signIn(user: { email: string; password: string }, returnTo: string): Promise<{ browser: TestBrowser; page: Page }> {
     const browser = new TestBrowser(t.url);
     const login = await browser.go(`${t.url}/login?return_to=${encodeURIComponent(returnTo)}`);
@@ -43,7 +47,13 @@ describe("ownership transfer", () => {
   }
 
   it("the Owner picks a member and confirms; the member accepts from the email and the roles swap", async () => {
-    const { teamId, slug, name, owner, members: [manager, developer] } = await team("manager", "developer");
+    const {
+      teamId,
+      slug,
+      name,
+      owner,
+      members: [manager, developer],
+    } = await team("manager", "developer");
     const { browser, page } = await signIn(owner, `/account/teams/${slug}/transfer`);
     expect(page.status).toBe(200);
     expect(page.html).toContain(manager!.email);
@@ -84,8 +94,19 @@ describe("ownership transfer", () => {
     expect(await roleKeyOf(teamId, owner.id)).toBe("manager");
     expect(await owners(teamId)).toEqual([developer!.id]);
     const events = await t.app.queries.auditEvents.listByType("team.ownership.transfer_accepted", 200);
-    expect(events.some((e) => e.userId === developer!.id && (e.data as { teamId?: string; from?: string }).teamId === teamId && (e.data as { from?: string }).from === owner.id)).toBe(true);
-    expect((await t.app.queries.auditEvents.listForUser(developer!.id)).some((e) => e.type === "team.ownership.transfer_started" && e.actorId === owner.id)).toBe(true);
+    expect(
+      events.some(
+        (e) =>
+          e.userId === developer!.id &&
+          (e.data as { teamId?: string; from?: string }).teamId === teamId &&
+          (e.data as { from?: string }).from === owner.id,
+      ),
+    ).toBe(true);
+    expect(
+      (await t.app.queries.auditEvents.listForUser(developer!.id)).some(
+        (e) => e.type === "team.ownership.transfer_started" && e.actorId === owner.id,
+      ),
+    ).toBe(true);
 
     // single use
     const again = await member.submit(acceptPage, "/transfer/accept/", {});
@@ -96,7 +117,12 @@ describe("ownership transfer", () => {
   });
 
   it("only the addressed member can accept; others get a clear refusal and nothing changes", async () => {
-    const { teamId, slug, owner, members: [target, other] } = await team("developer", "developer");
+    const {
+      teamId,
+      slug,
+      owner,
+      members: [target, other],
+    } = await team("developer", "developer");
     const link = await started(teamId, owner.id, target!.id, target!.email);
     for (const who of [other!, owner]) {
       const { browser } = await signIn(who, "/account/profile");
@@ -108,13 +134,21 @@ describe("ownership transfer", () => {
     expect(await t.app.services.ownership.accept(slug, token, { id: other!.id })).toEqual({ outcome: "wrong_account" });
     // the link names its team: under another team's address it is not valid
     const elsewhere = await team();
-    expect(await t.app.services.ownership.accept(elsewhere.slug, token, { id: target!.id })).toEqual({ outcome: "invalid", reason: "unknown" });
+    expect(await t.app.services.ownership.accept(elsewhere.slug, token, { id: target!.id })).toEqual({
+      outcome: "invalid",
+      reason: "unknown",
+    });
     expect(await owners(teamId)).toEqual([owner.id]);
     expect((await t.app.services.ownership.accept(slug, token, { id: target!.id })).outcome).toBe("accepted");
   });
 
   it("the Owner cancels; a new transfer cancels the pending one; a pending transfer expires", async () => {
-    const { teamId, slug, owner, members: [a, b] } = await team("developer", "manager");
+    const {
+      teamId,
+      slug,
+      owner,
+      members: [a, b],
+    } = await team("developer", "manager");
     const { browser } = await signIn(owner, `/account/teams/${slug}/transfer`);
     const first = await started(teamId, owner.id, a!.id, a!.email);
     const second = await started(teamId, owner.id, b!.id, b!.email);
@@ -133,7 +167,11 @@ describe("ownership transfer", () => {
     const bBrowser = (await signIn(b!, "/account/profile")).browser;
     expect((await bBrowser.go(second)).status).toBe(400);
     expect((await t.app.services.ownership.accept(slug, second.split("/").pop()!, { id: b!.id })).outcome).toBe("invalid");
-    expect((await t.app.queries.auditEvents.listForUser(b!.id)).some((e) => e.type === "team.ownership.transfer_cancelled" && e.actorId === owner.id)).toBe(true);
+    expect(
+      (await t.app.queries.auditEvents.listForUser(b!.id)).some(
+        (e) => e.type === "team.ownership.transfer_cancelled" && e.actorId === owner.id,
+      ),
+    ).toBe(true);
     const nothing = await browser.submit(page, "/transfer/cancel", {});
     expect(nothing.status).toBe(400);
     expect(nothing.html).toContain("There is no pending transfer to cancel.");
@@ -141,7 +179,10 @@ describe("ownership transfer", () => {
     const third = await started(teamId, owner.id, a!.id, a!.email);
     offset = 3 * DAY + 60_000;
     try {
-      expect(await t.app.services.ownership.accept(slug, third.split("/").pop()!, { id: a!.id })).toEqual({ outcome: "invalid", reason: "expired" });
+      expect(await t.app.services.ownership.accept(slug, third.split("/").pop()!, { id: a!.id })).toEqual({
+        outcome: "invalid",
+        reason: "expired",
+      });
       const gone = await t.app.services.ownership.pending(teamId, owner.id);
       expect(gone.outcome === "ok" && gone.pending).toBeNull();
     } finally {
@@ -151,7 +192,12 @@ describe("ownership transfer", () => {
   });
 
   it("Owner-only page, a member is required, and the Owner cannot leave until the transfer is done", async () => {
-    const { teamId, slug, owner, members: [manager] } = await team("manager");
+    const {
+      teamId,
+      slug,
+      owner,
+      members: [manager],
+    } = await team("manager");
     const { browser, page } = await signIn(manager!, `/account/teams/${slug}/transfer`);
     expect(page.status).toBe(403);
     expect(page.html).toContain("Only the team&#39;s Owner can transfer ownership.");
@@ -164,7 +210,11 @@ describe("ownership transfer", () => {
     const bad = await ownerSession.browser.submit(ownerSession.page, "/transfer", { toUserId: stranger.id, confirm: "yes" });
     expect(bad.status).toBe(400);
     expect(bad.html).toContain("Choose a member of this team.");
-    const forged = await ownerSession.browser.submit(ownerSession.page, "/transfer", { toUserId: manager!.id, confirm: "yes", _csrf: "forged" });
+    const forged = await ownerSession.browser.submit(ownerSession.page, "/transfer", {
+      toUserId: manager!.id,
+      confirm: "yes",
+      _csrf: "forged",
+    });
     expect(forged.status).toBe(403);
     const none = await t.app.services.ownership.pending(teamId, owner.id);
     expect(none.outcome === "ok" && none.pending).toBeNull();
@@ -188,7 +238,12 @@ describe("ownership transfer", () => {
   });
 
   it("parallel acceptances of one link: one wins and there is exactly one Owner", async () => {
-    const { teamId, slug, owner, members: [target] } = await team("developer");
+    const {
+      teamId,
+      slug,
+      owner,
+      members: [target],
+    } = await team("developer");
     const token = (await started(teamId, owner.id, target!.id, target!.email)).split("/").pop()!;
     const results = await Promise.all([1, 2, 3, 4].map(() => t.app.services.ownership.accept(slug, token, { id: target!.id })));
     expect(results.filter((r) => r.outcome === "accepted")).toHaveLength(1);

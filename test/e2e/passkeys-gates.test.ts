@@ -22,29 +22,46 @@ describe("passkey sign-ins and the device gate", { timeout: 90_000 }, () => {
   async function setUp(policy: "without-2fa" | "always") {
     const t = await startTestApp({ SMTP_URL: (await sink).url, DEVICE_APPROVAL: policy }, { hostname: "localhost" });
     apps.push(t);
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     const rp = await discover(t.url, clientId, clientSecret);
     const user = await t.createUser();
     // registered through the service as the account page does (the page itself: passkeys-protocol.test.ts)
     const auth = new SoftAuthenticator({ origin: t.url, rpId: "localhost" }, { attachment: "platform", transports: ["internal"] });
     const account = (await t.app.queries.users.findById(user.id))!;
     const options = await t.app.services.passkeys.registration.begin(account, "session-1", "Laptop");
-    const added = await t.app.services.passkeys.registration.finish(account, "session-1", JSON.stringify(auth.create(options)), { ip: null, userAgent: null });
+    const added = await t.app.services.passkeys.registration.finish(account, "session-1", JSON.stringify(auth.create(options)), {
+      ip: null,
+      userAgent: null,
+    });
     expect(added.outcome).toBe("added");
     return { t, rp, user, auth };
   }
 
-  async function passkeySignIn(t: TestApp, rp: client.Configuration, auth: SoftAuthenticator): Promise<{ browser: TestBrowser; page: Page }> {
+  async function passkeySignIn(
+    t: TestApp,
+    rp: client.Configuration,
+    auth: SoftAuthenticator,
+  ): Promise<{ browser: TestBrowser; page: Page }> {
     const browser = new TestBrowser(t.url);
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     const start = await browser.go(url.toString());
     const uid = /\/interaction\/([\w-]+)/.exec(start.url)![1]!;
     const csrf = parseForms(start.html, start.url).find((f) => f.action.includes("/passkey"))!.fields._csrf;
     const res = await browser.request(`${t.url}/interaction/${uid}/passkey/options`, {
-      method: "POST", headers: { "content-type": "application/json", accept: "application/json", origin: t.url }, body: JSON.stringify({ _csrf: csrf, factor: "first" }),
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", origin: t.url },
+      body: JSON.stringify({ _csrf: csrf, factor: "first" }),
     });
     const options = (await res.json()) as { challenge: string };
     const page = await browser.submit(start, "/passkey", { response: JSON.stringify(auth.get(options)) }, { stopAt: REDIRECT });

@@ -21,7 +21,12 @@ describe("passkeys over HTTP with a software authenticator", { timeout: 120_000 
     sink = await startSmtpSink();
     clock = manualClock();
     t = await startTestApp({ SMTP_URL: sink.url }, { hostname: "localhost", clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     p = passkeyPages(t, await discover(t.url, clientId, clientSecret));
   });
   afterAll(async () => {
@@ -41,7 +46,10 @@ describe("passkeys over HTTP with a software authenticator", { timeout: 120_000 
     expect(page.url.startsWith(REDIRECT)).toBe(true);
     expect(await p.counterOf(user.id)).toBe(1n);
     expect((await p.stored(user.id)).lastUsedAt).not.toBeNull();
-    const succeeded = await t.app.db.prisma.auditEvent.findFirst({ where: { userId: user.id, type: "login.succeeded" }, orderBy: { id: "desc" } });
+    const succeeded = await t.app.db.prisma.auditEvent.findFirst({
+      where: { userId: user.id, type: "login.succeeded" },
+      orderBy: { id: "desc" },
+    });
     expect(succeeded?.data).toMatchObject({ amr: ["hwk", "user"], method: "passkey" });
   });
 
@@ -94,7 +102,10 @@ describe("passkeys over HTTP with a software authenticator", { timeout: 120_000 
   it("refuses a signature over other data, user verification missing, unknown and deleted credentials", async () => {
     const { user, auth } = await p.withPasskey();
     let s = await p.signInPage();
-    await p.expectRefused(user.id, await p.submitPasskey(s, auth.get(await p.loginOptions(s), { signedData: Buffer.from("something else") })));
+    await p.expectRefused(
+      user.id,
+      await p.submitPasskey(s, auth.get(await p.loginOptions(s), { signedData: Buffer.from("something else") })),
+    );
     s = await p.signInPage();
     await p.expectRefused(user.id, await p.submitPasskey(s, auth.get(await p.loginOptions(s), { userVerified: false })));
     s = await p.signInPage();
@@ -146,16 +157,23 @@ describe("passkeys over HTTP with a software authenticator", { timeout: 120_000 
     s = await p.signInPage();
     const form = parseForms(s.page.html, s.page.url).find((f) => f.action.includes("/passkey"))!;
     const huge = await s.browser.request(form.action, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: s.browser.origin },
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: s.browser.origin },
       body: new URLSearchParams({ ...form.fields, response: "x".repeat(200_000) }).toString(),
     });
     expect(huge.status).toBe(413);
     // registration: garbage CBOR in the attestation object
     const other = await t.createUser();
     const { browser, page } = await p.accountPage(other);
-    const options = await p.postJson(browser, `${t.url}/account/passkeys/options`, { _csrf: p.csrfOf(page, "/account/passkeys"), name: "Bad", password: other.password });
+    const options = await p.postJson(browser, `${t.url}/account/passkeys/options`, {
+      _csrf: p.csrfOf(page, "/account/passkeys"),
+      name: "Bad",
+      password: other.password,
+    });
     const answer = p.authenticator().create(options.json as Options);
-    const bad = await browser.submit(page, "/account/passkeys", { response: JSON.stringify({ ...answer, response: { ...answer.response, attestationObject: "oWNmbXQ" } }) });
+    const bad = await browser.submit(page, "/account/passkeys", {
+      response: JSON.stringify({ ...answer, response: { ...answer.response, attestationObject: "oWNmbXQ" } }),
+    });
     expect(bad.status).toBe(400);
     expect(await t.app.services.passkeys.list(other.id)).toEqual([]);
     expect(await p.counterOf(user.id)).toBe(0n);
@@ -164,10 +182,18 @@ describe("passkeys over HTTP with a software authenticator", { timeout: 120_000 
   it("registration needs the right password; a wrong one is refused before any options", async () => {
     const user = await t.createUser();
     const { browser, page } = await p.accountPage(user);
-    const answer = await p.postJson(browser, `${t.url}/account/passkeys/options`, { _csrf: p.csrfOf(page, "/account/passkeys"), name: "Key", password: "not my password at all" });
+    const answer = await p.postJson(browser, `${t.url}/account/passkeys/options`, {
+      _csrf: p.csrfOf(page, "/account/passkeys"),
+      name: "Key",
+      password: "not my password at all",
+    });
     expect(answer.status).toBe(400);
     expect(answer.json.message).toBe("That is not your current password.");
-    const noName = await p.postJson(browser, `${t.url}/account/passkeys/options`, { _csrf: p.csrfOf(page, "/account/passkeys"), name: "   ", password: user.password });
+    const noName = await p.postJson(browser, `${t.url}/account/passkeys/options`, {
+      _csrf: p.csrfOf(page, "/account/passkeys"),
+      name: "   ",
+      password: user.password,
+    });
     expect(noName.status).toBe(400);
     const noCsrf = await p.postJson(browser, `${t.url}/account/passkeys/options`, { name: "Key", password: user.password });
     expect(noCsrf.status).toBe(403);

@@ -20,7 +20,12 @@ describe("passkeys as the second factor and without a password", { timeout: 120_
     sink = await startSmtpSink();
     clock = manualClock();
     t = await startTestApp({ SMTP_URL: sink.url }, { hostname: "localhost", clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     p = passkeyPages(t, await discover(t.url, clientId, clientSecret));
   });
   afterAll(async () => {
@@ -42,15 +47,30 @@ describe("passkeys as the second factor and without a password", { timeout: 120_
       return { second, options };
     };
     const { second, options } = await toSecond();
-    const refused = await second.browser.submit(second.page, "/totp", { method: "passkey", response: JSON.stringify(strangerKey.get(options)) }, { stopAt: REDIRECT });
+    const refused = await second.browser.submit(
+      second.page,
+      "/totp",
+      { method: "passkey", response: JSON.stringify(strangerKey.get(options)) },
+      { stopAt: REDIRECT },
+    );
     expect(refused.status).toBe(401);
     expect(refused.html).toContain("That passkey was not accepted");
-    expect((await p.failures(user.id, "login.second_factor_failed")).map((e) => (e.data as { reason: string }).reason)).toEqual(["other_user"]);
+    expect((await p.failures(user.id, "login.second_factor_failed")).map((e) => (e.data as { reason: string }).reason)).toEqual([
+      "other_user",
+    ]);
     // the first-factor options of the sign-in cannot stand in for the second factor's
     const again = await toSecond();
-    const done = await again.second.browser.submit(again.second.page, "/totp", { method: "passkey", response: JSON.stringify(auth.get(again.options)) }, { stopAt: REDIRECT });
+    const done = await again.second.browser.submit(
+      again.second.page,
+      "/totp",
+      { method: "passkey", response: JSON.stringify(auth.get(again.options)) },
+      { stopAt: REDIRECT },
+    );
     expect(done.url.startsWith(REDIRECT)).toBe(true);
-    const succeeded = await t.app.db.prisma.auditEvent.findFirst({ where: { userId: user.id, type: "login.succeeded" }, orderBy: { id: "desc" } });
+    const succeeded = await t.app.db.prisma.auditEvent.findFirst({
+      where: { userId: user.id, type: "login.succeeded" },
+      orderBy: { id: "desc" },
+    });
     expect(succeeded?.data).toMatchObject({ amr: ["pwd", "hwk", "user"], method: "passkey" });
   });
   it("a user lives without a password: removed only with a passkey left; then passkeys only, the last one kept", async () => {
@@ -59,7 +79,8 @@ describe("passkeys as the second factor and without a password", { timeout: 120_
     let { browser, page } = await p.accountPage(lonely);
     expect(page.html).toContain("Add a passkey first.");
     const refusedRemoval = await browser.request(`${t.url}/account/passkeys/remove-password`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
       body: new URLSearchParams({ _csrf: p.csrfOf(page, "/account/passkeys"), password: lonely.password }).toString(),
     });
     expect(refusedRemoval.status).toBe(409);
@@ -87,7 +108,9 @@ describe("passkeys as the second factor and without a password", { timeout: 120_
     const keyBrowser = new TestBrowser(t.url);
     const login = await keyBrowser.go(`${t.url}/login?return_to=/account/passkeys`);
     const uid = /\/interaction\/([\w-]+)/.exec(login.url)![1]!;
-    const account = await keyBrowser.submit(login, "/passkey", { response: JSON.stringify(auth.get(await p.loginOptions({ browser: keyBrowser, page: login, uid }))) });
+    const account = await keyBrowser.submit(login, "/passkey", {
+      response: JSON.stringify(auth.get(await p.loginOptions({ browser: keyBrowser, page: login, uid }))),
+    });
     expect(account.url).toMatch(/\/account\/passkeys$/);
     expect(account.html).not.toContain('name="password"');
     const id = (await p.stored(user.id)).id;
@@ -95,17 +118,27 @@ describe("passkeys as the second factor and without a password", { timeout: 120_
     expect(last.status).toBe(409);
     expect(await t.app.services.passkeys.list(user.id)).toHaveLength(1);
     const second = p.authenticator();
-    const options = await p.postJson(keyBrowser, `${t.url}/account/passkeys/options`, { _csrf: p.csrfOf(account, "/account/passkeys"), name: "Spare" });
+    const options = await p.postJson(keyBrowser, `${t.url}/account/passkeys/options`, {
+      _csrf: p.csrfOf(account, "/account/passkeys"),
+      name: "Spare",
+    });
     expect(options.status).toBe(200);
     // (posted as the page's last form does: the rename forms' actions start the same)
     const added = await keyBrowser.request(`${t.url}/account/passkeys`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
-      body: new URLSearchParams({ _csrf: p.csrfOf(account, "/account/passkeys"), response: JSON.stringify(second.create(options.json as Options)) }).toString(),
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+      body: new URLSearchParams({
+        _csrf: p.csrfOf(account, "/account/passkeys"),
+        response: JSON.stringify(second.create(options.json as Options)),
+      }).toString(),
     });
     expect(await added.text()).toMatch(/Spare(&#34;|&quot;|") was added/);
     // more than 5 minutes after the passkey sign-in, a change needs a fresh one
     clock.advance(600);
-    const stale = await p.postJson(keyBrowser, `${t.url}/account/passkeys/options`, { _csrf: p.csrfOf(account, "/account/passkeys"), name: "Late" });
+    const stale = await p.postJson(keyBrowser, `${t.url}/account/passkeys/options`, {
+      _csrf: p.csrfOf(account, "/account/passkeys"),
+      name: "Late",
+    });
     expect(stale.status).toBe(403);
     expect(String(stale.json.message)).toContain("sign in again with a passkey");
     const late = await keyBrowser.submit(account, `/account/passkeys/${id}/delete`, {});

@@ -49,10 +49,19 @@ describe("password reset", () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url }, { clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "RP", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      grantTypes: ["authorization_code", "refresh_token"],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   /** requests a reset for the user and returns the emailed link */
   async function emailedLink(user: User, browser = new TestBrowser(t.url)): Promise<string> {
@@ -65,8 +74,11 @@ describe("password reset", () => {
   /** a new authorization request in `browser`; where it ends without typing anything */
   async function authorize(browser: TestBrowser): Promise<Page> {
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     return browser.go(url.toString(), { stopAt: REDIRECT });
   }
@@ -141,7 +153,10 @@ describe("password reset", () => {
         headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
         body: new URLSearchParams({ ...fields, identifier }).toString(),
       });
-      const cookieNames = res.headers.getSetCookie().map((c) => c.split("=")[0]).sort();
+      const cookieNames = res.headers
+        .getSetCookie()
+        .map((c) => c.split("=")[0])
+        .sort();
       return { status: res.status, body: await res.text(), cookieNames, type: res.headers.get("content-type") };
     };
     const requestedUnknown = () => t.app.db.prisma.auditEvent.count({ where: { type: "password_reset.requested", userId: null } });
@@ -180,7 +195,12 @@ describe("password reset", () => {
     const attacker = new TestBrowser(t.url);
     const login = await authorize(attacker);
     for (let i = 0; i < 5; i++) {
-      const page = await attacker.submit(login, "/login", { identifier: user.email, password: `wrong password number ${i}` }, { stopAt: REDIRECT });
+      const page = await attacker.submit(
+        login,
+        "/login",
+        { identifier: user.email, password: `wrong password number ${i}` },
+        { stopAt: REDIRECT },
+      );
       expect(page.status).toBe(401);
     }
     expect(await t.app.services.lockout.lockedUntil({ userId: user.id })).not.toBeNull();
@@ -205,7 +225,10 @@ describe("password reset", () => {
   it("a user with TOTP must give a valid code; a wrong one changes nothing and counts toward the lockout", async () => {
     const user = await t.createUser();
     const enrollment = await t.app.services.totp.beginEnrollment(user);
-    const confirmed = await t.app.services.totp.confirmEnrollment(user, await generate({ secret: enrollment.secret, epoch: clock.epoch() }));
+    const confirmed = await t.app.services.totp.confirmEnrollment(
+      user,
+      await generate({ secret: enrollment.secret, epoch: clock.epoch() }),
+    );
     expect(confirmed.outcome).toBe("enabled");
     offset += 30_000; // the confirmation used this time step; the reset's code comes from the next one
 
@@ -239,7 +262,9 @@ describe("password reset", () => {
   it("a locked TOTP user cannot guess codes on the reset page, and the history says nothing before the code", async () => {
     const user = await t.createUser();
     const enrollment = await t.app.services.totp.beginEnrollment(user);
-    expect((await t.app.services.totp.confirmEnrollment(user, await generate({ secret: enrollment.secret, epoch: clock.epoch() }))).outcome).toBe("enabled");
+    expect(
+      (await t.app.services.totp.confirmEnrollment(user, await generate({ secret: enrollment.secret, epoch: clock.epoch() }))).outcome,
+    ).toBe("enabled");
     offset += 30_000;
     const browser = new TestBrowser(t.url);
     const link = await emailedLink(user, browser);
@@ -263,7 +288,9 @@ describe("password reset", () => {
     expect(await passwordIs(user.id, user.password)).toBe(true);
     const lockMail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject.startsWith("Your Gatehouse account was locked"));
     expect(lockMail.text).toContain("right password");
-    const reasons = (await t.app.db.prisma.auditEvent.findMany({ where: { userId: user.id, type: "password_reset.failed" }, orderBy: { id: "asc" } })).map((e) => (e.data as { reason: string }).reason);
+    const reasons = (
+      await t.app.db.prisma.auditEvent.findMany({ where: { userId: user.id, type: "password_reset.failed" }, orderBy: { id: "asc" } })
+    ).map((e) => (e.data as { reason: string }).reason);
     expect(reasons.at(-1)).toBe("locked");
     expect(await t.app.db.prisma.auditEvent.count({ where: { userId: user.id, type: "login.locked" } })).toBe(1);
   });
@@ -292,7 +319,10 @@ describe("password reset email behind a trusted proxy", () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url, TRUST_PROXY: "true" });
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   it("names the public client IP and its approximate location", async () => {
     const location = await t.app.services.geo.lookup("81.2.69.142");

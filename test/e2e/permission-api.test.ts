@@ -11,8 +11,12 @@ import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 const OTHER_API = "https://api.example.test";
 
 type Answer = {
-  code?: string; message?: string; data?: Record<string, unknown>;
-  namespace?: string; added?: string[]; permissions?: { code: string; label: string; tab: string; roles: string[] }[];
+  code?: string;
+  message?: string;
+  data?: Record<string, unknown>;
+  namespace?: string;
+  added?: string[];
+  permissions?: { code: string; label: string; tab: string; roles: string[] }[];
   tabs?: { tab: string; permissions: { code: string; label: string; roles: string[] }[] }[];
 };
 const json = async (res: Response): Promise<Answer> => (await res.json()) as Answer;
@@ -32,7 +36,12 @@ describe("permission registration API", () => {
   const call = (method: string, token: string | null, body?: unknown, headers: Record<string, string> = {}) =>
     fetch(`${t.url}/api/v1/permissions`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { "content-type": "application/json" } : {}), accept: "application/json", ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { "content-type": "application/json" } : {}),
+        accept: "application/json",
+        ...headers,
+      },
       ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
     });
   const put = (token: string | null, permissions: unknown) => call("PUT", token, { permissions });
@@ -44,9 +53,18 @@ describe("permission registration API", () => {
   beforeAll(async () => {
     t = await startTestApp({ PLUGINS: "plugins/acme-notes/index.ts" });
     API = `${t.url}/api`;
-    crm = await rpFor({ name: "CRM", type: "confidential", grantTypes: ["authorization_code", "client_credentials"], redirectUris: [REDIRECT], resources: [API, OTHER_API], permissionNamespace: ns });
+    crm = await rpFor({
+      name: "CRM",
+      type: "confidential",
+      grantTypes: ["authorization_code", "client_credentials"],
+      redirectUris: [REDIRECT],
+      resources: [API, OTHER_API],
+      permissionNamespace: ns,
+    });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("registers the client's codes; existing teams' built-in roles get their defaults; audited", async () => {
     const owner = await t.createUser();
@@ -65,13 +83,21 @@ describe("permission registration API", () => {
       ],
     });
     expect(t.app.services.permissions.get(`${ns}.lead.read`)?.owner).toBe(`client:${crm.clientId}`);
-    expect((await t.app.queries.teams.roleByKey(team.teamId, "manager"))!.permissions).toEqual(expect.arrayContaining([`${ns}.lead.read`, `${ns}.lead.update`]));
+    expect((await t.app.queries.teams.roleByKey(team.teamId, "manager"))!.permissions).toEqual(
+      expect.arrayContaining([`${ns}.lead.read`, `${ns}.lead.update`]),
+    );
     const developer = (await t.app.queries.teams.roleByKey(team.teamId, "developer"))!.permissions;
     expect(developer).toContain(`${ns}.lead.read`);
     expect(developer).not.toContain(`${ns}.lead.update`);
 
-    const events = (await t.app.queries.auditEvents.listByType("permission.registered")).filter((e) => e.clientId === crm.clientId && e.outcome === "success");
-    expect(events[0]!.data).toMatchObject({ namespace: ns, codes: [`${ns}.lead.read`, `${ns}.lead.update`], added: [`${ns}.lead.read`, `${ns}.lead.update`] });
+    const events = (await t.app.queries.auditEvents.listByType("permission.registered")).filter(
+      (e) => e.clientId === crm.clientId && e.outcome === "success",
+    );
+    expect(events[0]!.data).toMatchObject({
+      namespace: ns,
+      codes: [`${ns}.lead.read`, `${ns}.lead.update`],
+      added: [`${ns}.lead.read`, `${ns}.lead.update`],
+    });
     expect(events[0]!.ip).toBeTruthy();
   });
 
@@ -85,7 +111,10 @@ describe("permission registration API", () => {
     expect(body.permissions!.map((p) => p.code)).toEqual([`${ns}.lead.read`, `${ns}.lead.update`]);
     expect((await t.app.queries.permissions.list()).length).toBe(rowsBefore.length);
     // a relabel is fine and keeps the code; a new code is added beside the old ones
-    const more = await put(token, { [`${ns}.lead.read`]: { label: "See leads", tab: "CRM" }, [`${ns}.deal.read`]: { label: "See deals", tab: "CRM" } });
+    const more = await put(token, {
+      [`${ns}.lead.read`]: { label: "See leads", tab: "CRM" },
+      [`${ns}.deal.read`]: { label: "See deals", tab: "CRM" },
+    });
     expect(more.status).toBe(200);
     const after = await json(more);
     expect(after.added).toEqual([`${ns}.deal.read`]);
@@ -103,7 +132,9 @@ describe("permission registration API", () => {
       expect(typeof body.message).toBe("string");
     }
     expect(t.app.services.permissions.has(`${ns}.task.read`)).toBe(false);
-    const failures = (await t.app.queries.auditEvents.listByType("permission.registered")).filter((e) => e.clientId === crm.clientId && e.outcome === "failure");
+    const failures = (await t.app.queries.auditEvents.listByType("permission.registered")).filter(
+      (e) => e.clientId === crm.clientId && e.outcome === "failure",
+    );
     expect(failures.length).toBeGreaterThanOrEqual(3);
     expect(failures[0]!.data).toMatchObject({ reason: "outside_namespace" });
   });
@@ -118,9 +149,18 @@ describe("permission registration API", () => {
   it("refuses codes in a namespace someone else owns (409): here, the acme.notes plugin's, even codes it has not registered", async () => {
     // a plugin's namespace is the plugin's: a client holding it could otherwise slip codes (with default roles)
     // into every team's built-in roles under the plugin's name
-    const notes = await rpFor({ name: "Notes app", type: "confidential", grantTypes: ["client_credentials"], resources: [API], permissionNamespace: "acme.notes" });
+    const notes = await rpFor({
+      name: "Notes app",
+      type: "confidential",
+      grantTypes: ["client_credentials"],
+      resources: [API],
+      permissionNamespace: "acme.notes",
+    });
     const token = await tokenFor(notes.rp);
-    const res = await put(token, { "acme.notes.note.read": { label: "Mine now", tab: "Notes" }, "acme.notes.tag.read": { label: "Tags", tab: "Notes" } });
+    const res = await put(token, {
+      "acme.notes.note.read": { label: "Mine now", tab: "Notes" },
+      "acme.notes.tag.read": { label: "Tags", tab: "Notes" },
+    });
     expect(res.status).toBe(409);
     expect(await json(res)).toMatchObject({ code: "permissions.taken", data: { codes: ["acme.notes.note.read", "acme.notes.tag.read"] } });
     expect(t.app.services.permissions.get("acme.notes.note.read")).toMatchObject({ owner: "acme.notes", label: "Read notes" });
@@ -130,8 +170,12 @@ describe("permission registration API", () => {
   });
 
   it("two clients' namespaces cannot overlap", async () => {
-    await expect(t.createClient({ name: "Overlap", type: "confidential", grantTypes: ["client_credentials"], permissionNamespace: `${ns}.sub` })).rejects.toMatchObject({ code: "client.namespace_taken" });
-    await expect(t.createClient({ name: "Core", type: "confidential", grantTypes: ["client_credentials"], permissionNamespace: "gatehouse.extra" })).rejects.toThrow(/reserved/);
+    await expect(
+      t.createClient({ name: "Overlap", type: "confidential", grantTypes: ["client_credentials"], permissionNamespace: `${ns}.sub` }),
+    ).rejects.toMatchObject({ code: "client.namespace_taken" });
+    await expect(
+      t.createClient({ name: "Core", type: "confidential", grantTypes: ["client_credentials"], permissionNamespace: "gatehouse.extra" }),
+    ).rejects.toThrow(/reserved/);
   });
 
   it("without a valid token: 401 with WWW-Authenticate: Bearer, nothing registered", async () => {
@@ -152,8 +196,14 @@ describe("permission registration API", () => {
 
     // a token with the right claims signed by someone else's key
     const { privateKey } = await generateKeyPair("ES256");
-    const forged = await new SignJWT({ client_id: crm.clientId, scope: "api" }).setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "forged" })
-      .setIssuer(t.url).setAudience(API).setSubject(crm.clientId).setIssuedAt().setExpirationTime("5m").sign(privateKey);
+    const forged = await new SignJWT({ client_id: crm.clientId, scope: "api" })
+      .setProtectedHeader({ alg: "ES256", typ: "at+jwt", kid: "forged" })
+      .setIssuer(t.url)
+      .setAudience(API)
+      .setSubject(crm.clientId)
+      .setIssuedAt()
+      .setExpirationTime("5m")
+      .sign(privateKey);
     expect((await put(forged, body)).status).toBe(401);
 
     const basic = await call("PUT", null, { permissions: body }, { authorization: "Basic Zm9vOmJhcg==" });
@@ -163,7 +213,13 @@ describe("permission registration API", () => {
 
   it("a token of a client disabled since is refused (401)", async () => {
     const ns2 = `acme.gone${Date.now().toString(36)}`;
-    const gone = await rpFor({ name: "Gone", type: "confidential", grantTypes: ["client_credentials"], resources: [API], permissionNamespace: ns2 });
+    const gone = await rpFor({
+      name: "Gone",
+      type: "confidential",
+      grantTypes: ["client_credentials"],
+      resources: [API],
+      permissionNamespace: ns2,
+    });
     const token = await tokenFor(gone.rp);
     await t.app.db.prisma.oidcClient.update({ where: { id: gone.clientId }, data: { disabled: true } });
     const res = await put(token, { [`${ns2}.x.read`]: { label: "x", tab: "y" } });
@@ -174,7 +230,13 @@ describe("permission registration API", () => {
 
   it("needs the client's own token: a user's access token for the API may list but not register", async () => {
     const user = await t.createUser();
-    const { tokens } = await loginWithCode(crm.rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }, { resource: API, scope: "openid" });
+    const { tokens } = await loginWithCode(
+      crm.rp,
+      new TestBrowser(t.url),
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      { resource: API, scope: "openid" },
+    );
     const res = await put(tokens.access_token, { [`${ns}.quote.read`]: { label: "Quotes", tab: "CRM" } });
     expect(res.status).toBe(403);
     expect((await json(res)).code).toBe("token.client_credentials_required");

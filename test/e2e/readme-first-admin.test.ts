@@ -16,7 +16,8 @@ const PASSWORD = "seven amber kites over the harbour";
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of Object.keys(env)) if (/^(DATABASE_URL|REDIS_URL|ISSUER|COOKIE_KEYS|MASTER_KEY|NODE_ENV|PORT|SMTP_URL|VITEST.*)$/.test(k)) delete env[k];
+  for (const k of Object.keys(env))
+    if (/^(DATABASE_URL|REDIS_URL|ISSUER|COOKIE_KEYS|MASTER_KEY|NODE_ENV|PORT|SMTP_URL|VITEST.*)$/.test(k)) delete env[k];
   return { ...env, ...extra };
 }
 
@@ -30,9 +31,16 @@ describe("the README's first administrator, in the browser", () => {
 
   it("setup link -> confirm the email from the mailbox -> /login -> the emailed code -> the admin console", async () => {
     const port = await freePort();
-    server = spawn("npm", ["start"], { cwd: ROOT, env: cleanEnv({ DATA_DIR: dataDir, PORT: String(port) }), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    server = spawn("npm", ["start"], {
+      cwd: ROOT,
+      env: cleanEnv({ DATA_DIR: dataDir, PORT: String(port) }),
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     let stdout = "";
-    server.stdout!.on("data", (d: Buffer) => { stdout += d.toString(); });
+    server.stdout!.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
     for (let i = 0; i < 600 && !stdout.includes("sign-in code emailed"); i++) await new Promise((r) => setTimeout(r, 100));
     const issuer = `http://localhost:${port}`;
     // the start-up output names every door
@@ -51,7 +59,10 @@ describe("the README's first administrator, in the browser", () => {
     const fromMailbox = async (subject: string): Promise<string> => {
       for (let i = 0; i < 100; i++) {
         const box = await browser.go(`${issuer}/dev/mailbox`);
-        const mail = box.html.split('<article class="mail">').slice(1).find((m) => m.includes(subject));
+        const mail = box.html
+          .split('<article class="mail">')
+          .slice(1)
+          .find((m) => m.includes(subject));
         if (mail) return mail;
         await new Promise((r) => setTimeout(r, 100));
       }

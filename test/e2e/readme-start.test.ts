@@ -20,7 +20,8 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const k of Object.keys(env)) if (/^(DATABASE_URL|REDIS_URL|ISSUER|COOKIE_KEYS|MASTER_KEY|NODE_ENV|PORT|VITEST.*)$/.test(k)) delete env[k];
+  for (const k of Object.keys(env))
+    if (/^(DATABASE_URL|REDIS_URL|ISSUER|COOKIE_KEYS|MASTER_KEY|NODE_ENV|PORT|VITEST.*)$/.test(k)) delete env[k];
   return { ...env, ...extra };
 }
 
@@ -36,23 +37,54 @@ describe("npm start on a bare machine", () => {
     const port = await freePort();
     const env = cleanEnv({ DATA_DIR: dataDir, PORT: String(port), ADMIN_PW: "a long admin passphrase 42", WEAK_PW: "password1234" });
     // the password policy applies to the CLI too: a common password is refused with a clear message
-    await expect(run("npm", ["run", "-s", "create-admin", "--", "--email", "admin@example.test", "--password-env", "WEAK_PW"], { cwd: ROOT, env }))
-      .rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("WEAK_PW: This password is too common") });
-    await run("npm", ["run", "-s", "create-admin", "--", "--email", "admin@example.test", "--password-env", "ADMIN_PW"], { cwd: ROOT, env });
-    const created = await run("npm", ["run", "-s", "create-client", "--", "--name", "Readme RP", "--redirect-uri", "http://localhost:8080/callback", "--post-logout-redirect-uri", "http://localhost:8080/", "--json"], { cwd: ROOT, env });
-    const { client_id, client_secret } = JSON.parse(created.stdout.trim().split("\n").pop()!) as { client_id: string; client_secret: string };
+    await expect(
+      run("npm", ["run", "-s", "create-admin", "--", "--email", "admin@example.test", "--password-env", "WEAK_PW"], { cwd: ROOT, env }),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining("WEAK_PW: This password is too common") });
+    await run("npm", ["run", "-s", "create-admin", "--", "--email", "admin@example.test", "--password-env", "ADMIN_PW"], {
+      cwd: ROOT,
+      env,
+    });
+    const created = await run(
+      "npm",
+      [
+        "run",
+        "-s",
+        "create-client",
+        "--",
+        "--name",
+        "Readme RP",
+        "--redirect-uri",
+        "http://localhost:8080/callback",
+        "--post-logout-redirect-uri",
+        "http://localhost:8080/",
+        "--json",
+      ],
+      { cwd: ROOT, env },
+    );
+    const { client_id, client_secret } = JSON.parse(created.stdout.trim().split("\n").pop()!) as {
+      client_id: string;
+      client_secret: string;
+    };
 
     server = spawn("npm", ["start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let stdout = "";
     let stderr = "";
-    server.stderr!.on("data", (d: Buffer) => { stderr += d.toString(); });
+    server.stderr!.on("data", (d: Buffer) => {
+      stderr += d.toString();
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no start banner in 60 s:\n${stdout}\n${stderr}`)), 60_000);
       server!.stdout!.on("data", (d: Buffer) => {
         stdout += d.toString();
-        if (stdout.includes("Gatehouse is running at")) { clearTimeout(timer); resolve(); }
+        if (stdout.includes("Gatehouse is running at")) {
+          clearTimeout(timer);
+          resolve();
+        }
       });
-      server!.on("exit", (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}:\n${stdout}\n${stderr}`)); });
+      server!.on("exit", (code) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited ${code}:\n${stdout}\n${stderr}`));
+      });
     });
     await new Promise((r) => setTimeout(r, 300)); // let the rest of the banner arrive
     expect(stdout).toContain(`http://localhost:${port}`);
@@ -65,7 +97,10 @@ describe("npm start on a bare machine", () => {
     // the first sign-in from a new browser asks for the code emailed to the admin (DEVICE_APPROVAL=without-2fa
     // by default): without SMTP it lands in the development mailbox
     const browser = new TestBrowser(issuer);
-    const { req, page } = await signInToDevicePage(rp, browser, "http://localhost:8080/callback", { identifier: "admin@example.test", password: "a long admin passphrase 42" });
+    const { req, page } = await signInToDevicePage(rp, browser, "http://localhost:8080/callback", {
+      identifier: "admin@example.test",
+      password: "a long admin passphrase 42",
+    });
     expect(isDevicePage(page), page.html.slice(0, 800)).toBe(true);
     expect(page.html).toContain("We emailed a code to <strong>ad***@example.test</strong>");
     let code: string | undefined;
@@ -91,7 +126,10 @@ describe("npm start on a bare machine", () => {
     let closed = false;
     // it keeps serving for SHUTDOWN_DELAY_SECONDS (5) with /readyz draining, then stops listening
     for (let i = 0; i < 250 && !closed; i++) {
-      closed = await fetch(`${issuer}/healthz`).then(() => false, () => true);
+      closed = await fetch(`${issuer}/healthz`).then(
+        () => false,
+        () => true,
+      );
       if (!closed) await new Promise((r) => setTimeout(r, 100));
     }
     expect(closed).toBe(true);

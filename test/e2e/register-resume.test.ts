@@ -24,10 +24,18 @@ describe("registering from an app's sign-in resumes the app after email verifica
     sink = await startSmtpSink();
     // device approval as shipped: a new account's first sign-in from this browser asks for the emailed code
     t = await startTestApp({ SMTP_URL: sink.url, DEVICE_APPROVAL: "without-2fa" });
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   const username = () => `u${Math.random().toString(36).slice(2, 10)}`;
   const verifyLink = async (email: string, n = 1) => {
@@ -72,8 +80,12 @@ describe("registering from an app's sign-in resumes the app after email verifica
     const confirm = await browser.go(await verifyLink(email));
     // the POST confirms and goes straight on to our own authorization endpoint with the app's request
     const res = await browser.request(`${t.url}/verify-email`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
-      body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(confirm.html)![1]!, token: /name="token" value="([^"]+)"/.exec(confirm.html)![1]! }).toString(),
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+      body: new URLSearchParams({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(confirm.html)![1]!,
+        token: /name="token" value="([^"]+)"/.exec(confirm.html)![1]!,
+      }).toString(),
     });
     expect(res.status).toBe(303);
     const location = new URL(res.headers.get("location")!, t.url);
@@ -130,7 +142,12 @@ describe("registering from an app's sign-in resumes the app after email verifica
     const strangerEmail = uniqueEmail("stranger");
     const sreg = new TestBrowser(t.url);
     const sform = await sreg.go(`${t.url}/register`);
-    await sreg.submit(sform, "/register", { username: username(), email: strangerEmail, password: PASSWORD, team_name: `Team ${username()}` });
+    await sreg.submit(sform, "/register", {
+      username: username(),
+      email: strangerEmail,
+      password: PASSWORD,
+      team_name: `Team ${username()}`,
+    });
     const stranger = new TestBrowser(t.url);
     const { login } = await appSignIn(stranger);
     const early = await stranger.submit(login, "/login", { identifier: strangerEmail, password: PASSWORD }, { stopAt: REDIRECT });

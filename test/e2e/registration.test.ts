@@ -19,13 +19,24 @@ describe("registration and email verification", () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url });
-    const { clientId, clientSecret } = await t.createClient({ name: "RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   // Door A: every registration brings a team name (a unique one, so teams never clash between tests)
-  const register = async (browser: TestBrowser, fields: { username: string; email: string; password: string; team_name?: string }): Promise<Page> => {
+  const register = async (
+    browser: TestBrowser,
+    fields: { username: string; email: string; password: string; team_name?: string },
+  ): Promise<Page> => {
     const form = await browser.go(`${t.url}/register`);
     return browser.submit(form, "/register", { team_name: `Team ${fields.username}`, ...fields });
   };
@@ -42,7 +53,9 @@ describe("registration and email verification", () => {
     expect(mail.html).toContain("/verify-email?token=");
 
     // not verified yet: the right password gets the "verify your email" page
-    await expect(loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: email, password: PASSWORD })).rejects.toThrow(/Verify your email/);
+    await expect(loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: email, password: PASSWORD })).rejects.toThrow(
+      /Verify your email/,
+    );
 
     const confirm = await browser.go(linkIn(mail.text));
     expect(confirm.html).toContain("Confirm my email address");
@@ -66,7 +79,11 @@ describe("registration and email verification", () => {
     const control = await register(new TestBrowser(t.url), { username: username(), email: fresh, password: PASSWORD });
     expect(page.status).toBe(control.status);
     expect(page.html.replace(owner.email, "X")).toBe(control.html.replace(fresh, "X"));
-    const cookieNames = (p: Page) => p.headers.getSetCookie().map((c) => c.split("=")[0]!).sort();
+    const cookieNames = (p: Page) =>
+      p.headers
+        .getSetCookie()
+        .map((c) => c.split("=")[0]!)
+        .sort();
     expect(cookieNames(page)).toEqual(cookieNames(control));
     const told = await sink.waitFor((m) => m.to.includes(owner.email));
     expect(told.subject).toBe("Someone tried to register with your email address");
@@ -92,7 +109,8 @@ describe("registration and email verification", () => {
     const first = linkIn((await sink.waitFor((m) => m.to.includes(email))).text);
     const resendForm = await browser.go(`${t.url}/verify-email`);
     await browser.submit(resendForm, "/verify-email/resend", { email });
-    for (let i = 0; i < 100 && sink.messages.filter((m) => m.to.includes(email)).length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 100 && sink.messages.filter((m) => m.to.includes(email)).length < 2; i++)
+      await new Promise((r) => setTimeout(r, 25));
     const second = linkIn(sink.messages.filter((m) => m.to.includes(email)).at(-1)!.text);
     expect(second).not.toBe(first);
     const registered = await t.app.db.prisma.user.findFirstOrThrow({ where: { email } });
@@ -102,12 +120,16 @@ describe("registration and email verification", () => {
     expect(old.status).toBe(400);
 
     // expire the current link
-    await t.app.db.prisma.emailVerificationToken.updateMany({ where: { email, usedAt: null }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    await t.app.db.prisma.emailVerificationToken.updateMany({
+      where: { email, usedAt: null },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
     expect((await browser.submit(await browser.go(second), "/verify-email", {})).status).toBe(400);
 
     // a fresh link, redeemed five times at once
     await browser.submit(await browser.go(`${t.url}/verify-email`), "/verify-email/resend", { email });
-    for (let i = 0; i < 100 && sink.messages.filter((m) => m.to.includes(email)).length < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    for (let i = 0; i < 100 && sink.messages.filter((m) => m.to.includes(email)).length < 3; i++)
+      await new Promise((r) => setTimeout(r, 25));
     const third = linkIn(sink.messages.filter((m) => m.to.includes(email)).at(-1)!.text);
     const confirm = await browser.go(third);
     const results = await Promise.all(Array.from({ length: 5 }, () => browser.submit(confirm, "/verify-email", {})));
@@ -115,7 +137,9 @@ describe("registration and email verification", () => {
 
     // resending for an unknown address answers the same and sends nothing
     const count = sink.messages.length;
-    const unknown = await browser.submit(await browser.go(`${t.url}/verify-email`), "/verify-email/resend", { email: uniqueEmail("nobody") });
+    const unknown = await browser.submit(await browser.go(`${t.url}/verify-email`), "/verify-email/resend", {
+      email: uniqueEmail("nobody"),
+    });
     expect(unknown.html).toContain("Check your email");
     await new Promise((r) => setTimeout(r, 200));
     expect(sink.messages.length).toBe(count);
@@ -129,7 +153,10 @@ describe("registration rate limits", () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url, RATE_LIMIT_ACCOUNT_PER_IDENTIFIER: "2" });
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   it("limits the emails one address can be sent (registrations and resends together): 429 with Retry-After", async () => {
     const owner = await t.createUser();
@@ -141,9 +168,19 @@ describe("registration rate limits", () => {
     // a weak password sends nothing, so it spends nothing
     const weak = await attempt("/register", { username: `u${Date.now().toString(36)}w`, email: owner.email, password: "password1234" });
     expect(weak.status).toBe(400);
-    const first = await attempt("/register", { username: `u${Date.now().toString(36)}a`, email: owner.email.toUpperCase(), password: PASSWORD, team_name: "Rate team A" });
+    const first = await attempt("/register", {
+      username: `u${Date.now().toString(36)}a`,
+      email: owner.email.toUpperCase(),
+      password: PASSWORD,
+      team_name: "Rate team A",
+    });
     const second = await attempt("/verify-email/resend", { email: owner.email });
-    const third = await attempt("/register", { username: `u${Date.now().toString(36)}b`, email: owner.email, password: PASSWORD, team_name: "Rate team B" });
+    const third = await attempt("/register", {
+      username: `u${Date.now().toString(36)}b`,
+      email: owner.email,
+      password: PASSWORD,
+      team_name: "Rate team B",
+    });
     expect([first.status, second.status]).toEqual([200, 200]);
     expect(third.status).toBe(429);
     expect(third.headers.get("retry-after")).toMatch(/^\d+$/);

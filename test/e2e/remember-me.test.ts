@@ -16,11 +16,19 @@ describe("remember me", () => {
   let redis: Redis;
   beforeAll(async () => {
     t = await startTestApp({ SESSION_TTL: "86400", SESSION_REMEMBER_TTL: "2592000" });
-    const { clientId, clientSecret } = await t.createClient({ name: "RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
     redis = new Redis(TEST_REDIS_URL, { keyPrefix: t.config.redis.keyPrefix });
   });
-  afterAll(async () => { redis?.disconnect(); await t?.close(); });
+  afterAll(async () => {
+    redis?.disconnect();
+    await t?.close();
+  });
 
   async function signIn(remember: boolean) {
     const user = await t.createUser();

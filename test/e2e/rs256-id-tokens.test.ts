@@ -18,7 +18,9 @@ describe("RS256 ID tokens for the clients that ask", () => {
     t = await startTestApp();
     a = await setUpAdminApi(t);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const signIn = async (clientId: string, secret: string) => {
     const user = await t.createUser();
@@ -26,13 +28,25 @@ describe("RS256 ID tokens for the clients that ask", () => {
     return (await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password })).tokens;
   };
   const register = async (extra: Record<string, unknown>) => {
-    const res = await a.call("POST", "/api/v1/clients", a.admin.token, { name: "RS app", type: "confidential", redirectUris: [REDIRECT], firstParty: true, ...extra });
+    const res = await a.call("POST", "/api/v1/clients", a.admin.token, {
+      name: "RS app",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      ...extra,
+    });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    return { id: (res.body.client as { id: string }).id, secret: res.body.secret as string, client: res.body.client as Record<string, unknown> };
+    return {
+      id: (res.body.client as { id: string }).id,
+      secret: res.body.secret as string,
+      client: res.body.client as Record<string, unknown>,
+    };
   };
 
   it("discovery offers ES256 first and RS256; the JWKS has RS256 public keys", async () => {
-    const doc = (await (await fetch(`${t.url}/.well-known/openid-configuration`)).json()) as { id_token_signing_alg_values_supported: string[] };
+    const doc = (await (await fetch(`${t.url}/.well-known/openid-configuration`)).json()) as {
+      id_token_signing_alg_values_supported: string[];
+    };
     expect(doc.id_token_signing_alg_values_supported).toEqual(["ES256", "RS256"]);
     const { keys } = (await (await fetch(`${t.url}/jwks`)).json()) as { keys: Record<string, unknown>[] };
     const rsa = keys.filter((k) => k.kty === "RSA");
@@ -69,7 +83,9 @@ describe("RS256 ID tokens for the clients that ask", () => {
       expect(res.status, bad).toBe(400);
     }
     expect((await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: c.id } })).idTokenSigningAlg).toBe("RS256");
-    expect((await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { idTokenSigningAlg: null })).body.idTokenSigningAlg).toBeNull();
+    expect(
+      (await a.call("PATCH", `/api/v1/clients/${c.id}`, a.admin.token, { idTokenSigningAlg: null })).body.idTokenSigningAlg,
+    ).toBeNull();
     expect(decodeProtectedHeader((await signIn(c.id, c.secret)).id_token!).alg).toBe("ES256");
   });
 });

@@ -16,7 +16,12 @@ const REDIRECT = "https://rp.example.test/callback";
 async function setUp(env: Record<string, string>) {
   const clock = manualClock();
   const t = await startTestApp(env, { clock });
-  const { clientId, clientSecret } = await t.createClient({ name: "Timeout RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+  const { clientId, clientSecret } = await t.createClient({
+    name: "Timeout RP",
+    type: "confidential",
+    redirectUris: [REDIRECT],
+    firstParty: true,
+  });
   return { t, clock, rp: await discover(t.url, clientId, clientSecret) };
 }
 
@@ -33,7 +38,9 @@ describe("idle timeout", () => {
   let clock: ManualClock;
   let rp: client.Configuration;
   beforeAll(async () => ({ t, clock, rp } = await setUp({ SESSION_IDLE_TIMEOUT: "600", SESSION_ACTIVITY_RESOLUTION: "60" })));
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("an idle session is dead at its next request, and its refresh token then fails", async () => {
     const s = await signedIn(t, rp);
@@ -108,7 +115,9 @@ describe("absolute timeout", () => {
   let clock: ManualClock;
   let rp: client.Configuration;
   beforeAll(async () => ({ t, clock, rp } = await setUp({ SESSION_TTL: "3600", SESSION_REMEMBER_TTL: "7200" })));
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("without remember me a session ends SESSION_TTL after sign-in, however active", async () => {
     const s = await signedIn(t, rp);

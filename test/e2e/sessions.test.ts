@@ -11,7 +11,16 @@ import { decodeJwt } from "jose";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser, parseForms } from "../helpers/browser.ts";
 import { discover, loginWithCode, signInThroughPages } from "../helpers/oidc-flow.ts";
-import { CHROME_ANDROID, FIREFOX_LINUX, SAFARI_MAC, ProxiedBrowser, asksToSignIn, openAccountPage, tryRefresh, waitUntil } from "../helpers/sessions.ts";
+import {
+  CHROME_ANDROID,
+  FIREFOX_LINUX,
+  SAFARI_MAC,
+  ProxiedBrowser,
+  asksToSignIn,
+  openAccountPage,
+  tryRefresh,
+  waitUntil,
+} from "../helpers/sessions.ts";
 
 const REDIRECT = "https://rp.example.test/callback";
 const LONDON = "81.2.69.142";
@@ -27,13 +36,21 @@ describe("sessions page and revocation", () => {
   beforeAll(async () => {
     receiver = http.createServer((req, res) => {
       let body = "";
-      req.on("data", (d: Buffer) => { body += d.toString(); });
-      req.on("end", () => { logoutTokens.push(new URLSearchParams(body).get("logout_token") ?? ""); res.end(); });
+      req.on("data", (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on("end", () => {
+        logoutTokens.push(new URLSearchParams(body).get("logout_token") ?? "");
+        res.end();
+      });
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     t = await startTestApp({ TRUST_PROXY: "true", OUTBOUND_ALLOW_PRIVATE: "true" });
     const { clientId, clientSecret } = await t.createClient({
-      name: "Sessions RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true,
+      name: "Sessions RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
       backchannelLogoutUri: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`,
     });
     rp = await discover(t.url, clientId, clientSecret);
@@ -66,8 +83,22 @@ describe("sessions page and revocation", () => {
     expect(rows).toHaveLength(2);
     const laptopRow = rows.find((r) => r.ip === LONDON)!;
     const phoneRow = rows.find((r) => r.ip === MOUNTAIN_VIEW)!;
-    expect(laptopRow).toMatchObject({ browser: "Firefox 128", os: "Ubuntu", deviceType: "desktop", countryCode: "GB", city: "London", remember: false, clients: [rp.clientMetadata().client_id] });
-    expect(phoneRow).toMatchObject({ browser: "Chrome 126", os: "Android 14", deviceType: "mobile", countryCode: "US", city: "Mountain View" });
+    expect(laptopRow).toMatchObject({
+      browser: "Firefox 128",
+      os: "Ubuntu",
+      deviceType: "desktop",
+      countryCode: "GB",
+      city: "London",
+      remember: false,
+      clients: [rp.clientMetadata().client_id],
+    });
+    expect(phoneRow).toMatchObject({
+      browser: "Chrome 126",
+      os: "Android 14",
+      deviceType: "mobile",
+      countryCode: "US",
+      city: "Mountain View",
+    });
     // the refresh tokens belong to these sessions
     expect(decodeJwt(laptopTokens!.id_token!).sid).toBeTruthy();
     expect(phoneTokens!.refresh_token).toBeTruthy();
@@ -91,7 +122,11 @@ describe("sessions page and revocation", () => {
   it("signing in on the account page lists the session with Gatehouse account", async () => {
     const user = await t.createUser();
     const browser = new ProxiedBrowser(t.url, SAFARI_MAC, AMSTERDAM);
-    const page = await openAccountPage(browser, t.url, "/account/sessions", { identifier: user.email, password: user.password, remember: true });
+    const page = await openAccountPage(browser, t.url, "/account/sessions", {
+      identifier: user.email,
+      password: user.password,
+      remember: true,
+    });
     expect(page.url).toBe(`${t.url}/account/sessions`);
     const [row] = await t.app.services.sessions.listActive(user.id);
     expect(row).toMatchObject({ browser: "Safari 17", os: "Mac OS", countryCode: "NL", remember: true, clients: ["gatehouse-account"] });
@@ -100,7 +135,13 @@ describe("sessions page and revocation", () => {
     expect(sectionOf(page.html, row!.id)).toContain("Yes");
     const created = (await t.app.queries.auditEvents.listByType("session.created")).filter((e) => e.userId === user.id);
     expect(created).toHaveLength(1);
-    expect(created[0]!.data).toMatchObject({ sessionId: row!.id, remember: true, deviceType: "desktop", countryCode: "NL", lifetimeSeconds: t.config.session.rememberTtl });
+    expect(created[0]!.data).toMatchObject({
+      sessionId: row!.id,
+      remember: true,
+      deviceType: "desktop",
+      countryCode: "NL",
+      lifetimeSeconds: t.config.session.rememberTtl,
+    });
   });
 
   it("revoking one session ends its cookie, its refresh tokens, and tells the relying party", async () => {
@@ -143,8 +184,12 @@ describe("sessions page and revocation", () => {
     await signInEverywhere(user, [laptop]);
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid offline_access", prompt: "consent", state: "s1",
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid offline_access",
+      prompt: "consent",
+      state: "s1",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
     });
     const { callback } = await signInThroughPages(phone, url.toString(), REDIRECT, { identifier: user.email, password: user.password });
     const phoneRow = (await t.app.services.sessions.listActive(user.id)).find((r) => r.ip === AMSTERDAM)!;
@@ -157,7 +202,11 @@ describe("sessions page and revocation", () => {
 
   it("signing out all other sessions keeps this one and kills the others' refresh tokens", async () => {
     const user = await t.createUser();
-    const browsers = [new ProxiedBrowser(t.url, FIREFOX_LINUX, LONDON), new ProxiedBrowser(t.url, CHROME_ANDROID, MOUNTAIN_VIEW), new ProxiedBrowser(t.url, SAFARI_MAC, AMSTERDAM)];
+    const browsers = [
+      new ProxiedBrowser(t.url, FIREFOX_LINUX, LONDON),
+      new ProxiedBrowser(t.url, CHROME_ANDROID, MOUNTAIN_VIEW),
+      new ProxiedBrowser(t.url, SAFARI_MAC, AMSTERDAM),
+    ];
     const tokens = await signInEverywhere(user, browsers);
     const page = await openAccountPage(browsers[0]!, t.url, "/account/sessions");
     const done = await browsers[0]!.submit(page, "/account/sessions/revoke-others", {});
@@ -183,7 +232,9 @@ describe("sessions page and revocation", () => {
     // Alice's page has no button for Bob's session: she posts her own valid token to Bob's session id
     const csrfToken = parseForms(page.html, page.url).find((f) => f.action.includes("/account/sessions/revoke-others"))!.fields._csrf;
     const res = await aliceBrowser.request(`${t.url}/account/sessions/${bobRow!.id}/revoke`, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: csrfToken ?? "" }).toString(),
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+      body: new URLSearchParams({ _csrf: csrfToken ?? "" }).toString(),
     });
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("There is no such session among yours");
@@ -211,8 +262,12 @@ describe("sessions page and revocation", () => {
 
 describe("sessions page without a trusted proxy", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("ignores X-Forwarded-For: the loopback address, an unknown location", async () => {
     const user = await t.createUser();

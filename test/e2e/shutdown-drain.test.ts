@@ -25,13 +25,24 @@ describe("shutdown drains behind a red readiness", () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env = {
-      ...process.env, NODE_ENV: "development", PORT: String(port), HOST: "127.0.0.1", ISSUER: base, WORKERS: "1",
-      DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, SHUTDOWN_DELAY_SECONDS: "3",
-      COOKIE_KEYS: randomBytes(32).toString("base64url"), MASTER_KEY: randomBytes(32).toString("base64"),
+      ...process.env,
+      NODE_ENV: "development",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ISSUER: base,
+      WORKERS: "1",
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      SHUTDOWN_DELAY_SECONDS: "3",
+      COOKIE_KEYS: randomBytes(32).toString("base64url"),
+      MASTER_KEY: randomBytes(32).toString("base64"),
     };
     server = spawn(path.join(ROOT, "node_modules/.bin/tsx"), ["src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
-    server.stdout!.on("data", (d: Buffer) => { stdout += d.toString(); });
+    server.stdout!.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
     for (let i = 0; i < 600 && !stdout.includes('"msg":"listening"'); i++) await new Promise((r) => setTimeout(r, 100));
     expect(stdout).toContain('"msg":"listening"');
     const ready = await fetch(`${base}/readyz`);
@@ -40,7 +51,9 @@ describe("shutdown drains behind a red readiness", () => {
 
     const exited = new Promise<number | null>((r) => server!.on("exit", (code) => r(code)));
     let exitedYet = false;
-    void exited.then(() => { exitedYet = true; });
+    void exited.then(() => {
+      exitedYet = true;
+    });
     server.kill("SIGTERM");
     let draining: Response | undefined;
     for (let i = 0; i < 50 && !draining; i++) {

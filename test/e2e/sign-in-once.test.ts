@@ -22,9 +22,12 @@ describe("a sign-in is finished once", () => {
     clientId = made.clientId;
     rp = await discover(t.url, made.clientId, made.clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const eventsOf = async (userId: string, type: string) => (await t.app.queries.auditEvents.listByType(type, 500)).filter((e) => e.userId === userId);
+  const eventsOf = async (userId: string, type: string) =>
+    (await t.app.queries.auditEvents.listByType(type, 500)).filter((e) => e.userId === userId);
 
   for (const prompt of ["consent", "login consent"]) {
     it(`prompt=${prompt}: one session row, one session.created, one login.succeeded; the team on the grant`, async () => {
@@ -32,7 +35,13 @@ describe("a sign-in is finished once", () => {
       const made = await t.app.services.teams.createTeam(user.id, { name: `Once ${prompt.length} ${Date.now().toString(36)}` });
       if (made.outcome !== "created") throw new Error(made.message);
       const browser = new TestBrowser(t.url);
-      const { tokens } = await loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password }, { prompt, resource: API });
+      const { tokens } = await loginWithCode(
+        rp,
+        browser,
+        REDIRECT,
+        { identifier: user.email, password: user.password },
+        { prompt, resource: API },
+      );
       const rows = await t.app.db.prisma.userSession.findMany({ where: { userId: user.id } });
       expect(rows).toHaveLength(1);
       expect(rows[0]!.clients).toEqual([clientId]);
@@ -53,8 +62,13 @@ describe("a sign-in is finished once", () => {
     const browser = new TestBrowser(t.url);
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
-      state: client.randomState(), prompt: "consent", max_age: "1",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+      state: client.randomState(),
+      prompt: "consent",
+      max_age: "1",
     });
     const login = await browser.go(url.toString(), { stopAt: REDIRECT });
     const consent = await browser.submit(login, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT });

@@ -20,10 +20,17 @@ describe("single-session policy", () => {
   let rp: client.Configuration;
   beforeAll(async () => {
     t = await startTestApp({ SINGLE_SESSION: "true" });
-    const { clientId, clientSecret } = await t.createClient({ name: "Single RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Single RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   /** the user signed in on a laptop; then a phone starts signing in and stops at the single-session page */
   async function secondSignIn() {
@@ -44,9 +51,14 @@ describe("single-session policy", () => {
     const [old] = await t.app.services.sessions.listActive(s.user.id);
 
     let done = await s.phone.submit(s.page, "/single-session/continue", {}, { stopAt: REDIRECT });
-    if (!done.url.startsWith(REDIRECT) && done.html.includes("/confirm")) done = await s.phone.submit(done, "/confirm", {}, { stopAt: REDIRECT });
+    if (!done.url.startsWith(REDIRECT) && done.html.includes("/confirm"))
+      done = await s.phone.submit(done, "/confirm", {}, { stopAt: REDIRECT });
     expect(done.url.startsWith(REDIRECT)).toBe(true);
-    const tokens = await client.authorizationCodeGrant(rp, new URL(done.url), { pkceCodeVerifier: s.req.verifier, expectedState: s.req.state, expectedNonce: s.req.nonce });
+    const tokens = await client.authorizationCodeGrant(rp, new URL(done.url), {
+      pkceCodeVerifier: s.req.verifier,
+      expectedState: s.req.state,
+      expectedNonce: s.req.nonce,
+    });
     expect(tokens.refresh_token).toBeTruthy();
 
     expect(await asksToSignIn(s.laptop, t.url)).toBe(true);
@@ -58,7 +70,9 @@ describe("single-session policy", () => {
     expect(await t.app.queries.userSessions.find(old!.id)).toMatchObject({ endReason: "single_session" });
     const replaced = (await t.app.queries.auditEvents.listByType("session.single_session_replaced")).filter((e) => e.userId === s.user.id);
     expect(replaced.map((e) => (e.data as { sessionId?: string }).sessionId)).toEqual([old!.id]);
-    const login = (await t.app.queries.auditEvents.listByType("login.succeeded")).find((e) => e.userId === s.user.id && (e.data as { singleSession?: string }).singleSession === "replaced");
+    const login = (await t.app.queries.auditEvents.listByType("login.succeeded")).find(
+      (e) => e.userId === s.user.id && (e.data as { singleSession?: string }).singleSession === "replaced",
+    );
     expect(login).toBeTruthy();
   });
 
@@ -75,7 +89,9 @@ describe("single-session policy", () => {
     expect((await tryRefresh(rp, s.laptopRefresh)).ok).toBe(true);
     expect(await asksToSignIn(s.phone, t.url)).toBe(true);
     expect(await t.app.services.sessions.listActive(s.user.id)).toHaveLength(1);
-    const cancelled = (await t.app.queries.auditEvents.listByType("session.single_session_cancelled")).filter((e) => e.userId === s.user.id);
+    const cancelled = (await t.app.queries.auditEvents.listByType("session.single_session_cancelled")).filter(
+      (e) => e.userId === s.user.id,
+    );
     expect(cancelled).toHaveLength(1);
     expect(cancelled[0]!.data).toMatchObject({ decision: "cancel" });
   });
@@ -121,7 +137,13 @@ describe("single-session policy", () => {
     const user = await t.createUser();
     const laptop = new TestBrowser(t.url, FIREFOX_LINUX);
     await loginWithCode(rp, laptop, REDIRECT, { identifier: user.email, password: user.password });
-    const again = await loginWithCode(rp, laptop, REDIRECT, { identifier: user.email, password: user.password }, { prompt: "login consent" });
+    const again = await loginWithCode(
+      rp,
+      laptop,
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      { prompt: "login consent" },
+    );
     expect(again.pages.some((p) => p.url.includes("/single-session"))).toBe(false);
     expect(await t.app.services.sessions.listActive(user.id)).toHaveLength(1);
   });

@@ -26,17 +26,29 @@ describe("step-up: acr, amr and auth_time in the ID token", { timeout: 120_000 }
   beforeAll(async () => {
     clock = manualClock();
     t = await startTestApp({}, { hostname: "localhost", clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "Acme Notes", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Acme Notes",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const isPasswordPage = (page: Page) => page.url.includes("/interaction/") && page.html.includes('name="password"');
   const isCodePage = (page: Page) => page.url.endsWith("/totp") && page.html.includes('name="code"');
 
   async function claimsOf(req: Request, callback: string) {
-    const tokens = await client.authorizationCodeGrant(rp, new URL(callback), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+    const tokens = await client.authorizationCodeGrant(rp, new URL(callback), {
+      pkceCodeVerifier: req.verifier,
+      expectedState: req.state,
+      expectedNonce: req.nonce,
+      idTokenExpected: true,
+    });
     return tokens.claims()!;
   }
   const password = (browser: TestBrowser, page: Page, user: User) =>
@@ -165,9 +177,14 @@ describe("step-up: acr, amr and auth_time in the ID token", { timeout: 120_000 }
 
   describe("with a passkey (software authenticator)", () => {
     type Options = { challenge: string; user?: { id: string } };
-    const csrfOf = (page: Page, actionPart: string) => parseForms(page.html, page.url).find((f) => f.action.includes(actionPart))!.fields._csrf!;
+    const csrfOf = (page: Page, actionPart: string) =>
+      parseForms(page.html, page.url).find((f) => f.action.includes(actionPart))!.fields._csrf!;
     async function postJson(browser: TestBrowser, url: string, body: unknown) {
-      const res = await browser.request(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", origin: browser.origin }, body: JSON.stringify(body) });
+      const res = await browser.request(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json", origin: browser.origin },
+        body: JSON.stringify(body),
+      });
       return (await res.json()) as Options;
     }
     async function withPasskey(): Promise<{ user: User; key: SoftAuthenticator }> {
@@ -175,7 +192,11 @@ describe("step-up: acr, amr and auth_time in the ID token", { timeout: 120_000 }
       const key = new SoftAuthenticator({ origin: t.url, rpId: "localhost" }, { attachment: "platform", transports: ["internal"] });
       const browser = new TestBrowser(t.url);
       const page = await openAccountPage(browser, t.url, "/account/passkeys", { identifier: user.email, password: user.password });
-      const options = await postJson(browser, `${t.url}/account/passkeys/options`, { _csrf: csrfOf(page, "/account/passkeys"), name: "Laptop", password: user.password });
+      const options = await postJson(browser, `${t.url}/account/passkeys/options`, {
+        _csrf: csrfOf(page, "/account/passkeys"),
+        name: "Laptop",
+        password: user.password,
+      });
       const added = await browser.submit(page, "/account/passkeys", { response: JSON.stringify(key.create(options)) });
       expect(added.html).toContain("was added");
       return { user, key };
@@ -200,7 +221,12 @@ describe("step-up: acr, amr and auth_time in the ID token", { timeout: 120_000 }
       const first = await authorizationRequest(rp, REDIRECT);
       const second = await password(browser, await browser.go(first.url, { stopAt: REDIRECT }), user);
       expect(second.url).toMatch(/\/totp$/);
-      const done = await browser.submit(second, "/totp", { method: "passkey", response: JSON.stringify(key.get(await loginOptions(browser, second, uidOf(second), "second"))) }, { stopAt: REDIRECT });
+      const done = await browser.submit(
+        second,
+        "/totp",
+        { method: "passkey", response: JSON.stringify(key.get(await loginOptions(browser, second, uidOf(second), "second"))) },
+        { stopAt: REDIRECT },
+      );
       expect(await claimsOf(first, done.url)).toMatchObject({ acr: ACR_PHISHING_RESISTANT, amr: ["pwd", "swk", "user"] });
       const again = await authorizationRequest(rp, REDIRECT, { acr_values: ACR_PHISHING_RESISTANT, prompt: "none" });
       const page = await browser.go(again.url, { stopAt: REDIRECT });
@@ -220,16 +246,34 @@ describe("step-up: acr, amr and auth_time in the ID token", { timeout: 120_000 }
       const key = new SoftAuthenticator({ origin: t.url, rpId: "localhost" }, { attachment: "cross-platform", transports: ["usb"] });
       const account = new TestBrowser(t.url);
       let page = await openAccountPage(account, t.url, "/account/passkeys", { identifier: user.email, password: user.password });
-      if (isCodePage(page)) { clock.advance(30); page = await code(account, page, secret)(); }
-      const options = await postJson(account, `${t.url}/account/passkeys/options`, { _csrf: csrfOf(page, "/account/passkeys"), name: "Key", password: user.password });
-      expect((await account.submit(page, "/account/passkeys", { response: JSON.stringify(key.create(options)) })).html).toContain("was added");
+      if (isCodePage(page)) {
+        clock.advance(30);
+        page = await code(account, page, secret)();
+      }
+      const options = await postJson(account, `${t.url}/account/passkeys/options`, {
+        _csrf: csrfOf(page, "/account/passkeys"),
+        name: "Key",
+        password: user.password,
+      });
+      expect((await account.submit(page, "/account/passkeys", { response: JSON.stringify(key.create(options)) })).html).toContain(
+        "was added",
+      );
 
       const req = await authorizationRequest(rp, REDIRECT, { acr_values: ACR_PHISHING_RESISTANT });
       const stepPage = await browser.go(req.url, { stopAt: REDIRECT });
       expect(stepPage.url).toMatch(/\/totp$/);
       expect(stepPage.html).not.toContain('name="code"');
-      const stepped = await browser.submit(stepPage, "/totp", { method: "passkey", response: JSON.stringify(key.get(await loginOptions(browser, stepPage, uidOf(stepPage), "second"))) }, { stopAt: REDIRECT });
-      expect(await claimsOf(req, stepped.url)).toMatchObject({ sub: user.id, acr: ACR_PHISHING_RESISTANT, amr: ["pwd", "otp", "hwk", "user"] });
+      const stepped = await browser.submit(
+        stepPage,
+        "/totp",
+        { method: "passkey", response: JSON.stringify(key.get(await loginOptions(browser, stepPage, uidOf(stepPage), "second"))) },
+        { stopAt: REDIRECT },
+      );
+      expect(await claimsOf(req, stepped.url)).toMatchObject({
+        sub: user.id,
+        acr: ACR_PHISHING_RESISTANT,
+        amr: ["pwd", "otp", "hwk", "user"],
+      });
     });
 
     it("phr asked after the password: only the passkey will do (a TOTP code is refused), then acr phr", async () => {
@@ -240,10 +284,20 @@ describe("step-up: acr, amr and auth_time in the ID token", { timeout: 120_000 }
       const second = await password(browser, await browser.go(req.url, { stopAt: REDIRECT }), user);
       expect(second.url).toMatch(/\/totp$/);
       expect(second.html).not.toContain('name="code"');
-      const byCode = await browser.submit(second, "/totp", { method: "totp", code: await totpCode(secret, clock.epoch()) }, { stopAt: REDIRECT });
+      const byCode = await browser.submit(
+        second,
+        "/totp",
+        { method: "totp", code: await totpCode(secret, clock.epoch()) },
+        { stopAt: REDIRECT },
+      );
       expect(byCode.url.startsWith(REDIRECT)).toBe(false);
       const options = await loginOptions(browser, second, uidOf(second), "second");
-      const page = await browser.submit(second, "/totp", { method: "passkey", response: JSON.stringify(key.get(options)) }, { stopAt: REDIRECT });
+      const page = await browser.submit(
+        second,
+        "/totp",
+        { method: "passkey", response: JSON.stringify(key.get(options)) },
+        { stopAt: REDIRECT },
+      );
       expect(await claimsOf(req, page.url)).toMatchObject({ acr: ACR_PHISHING_RESISTANT, amr: ["pwd", "swk", "user"] });
     });
   });

@@ -25,7 +25,12 @@ const RULES = "new_country,impossible_travel,new_network";
 
 /** a browser behind the test's "proxy": every request says it came from `ip` */
 class ForwardedBrowser extends TestBrowser {
-  constructor(origin: string, public ip: string) { super(origin); }
+  constructor(
+    origin: string,
+    public ip: string,
+  ) {
+    super(origin);
+  }
   override request(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("x-forwarded-for", this.ip);
@@ -45,7 +50,10 @@ describe("suspicious-login holds through the pages", () => {
     const { clientId, clientSecret } = await t.createClient({ name: "Risk RP", type: "confidential", redirectUris: [REDIRECT] });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   const events = (userId: string, type: string) => t.app.db.prisma.auditEvent.findMany({ where: { userId, type }, orderBy: { id: "asc" } });
   const locations = (userId: string) => t.app.db.prisma.loginLocation.findMany({ where: { userId }, orderBy: { id: "asc" } });
@@ -58,7 +66,10 @@ describe("suspicious-login holds through the pages", () => {
   /** a user whose first sign-in (from London) is on record */
   async function userSeenInLondon() {
     const user = await t.createUser();
-    const { tokens } = await loginWithCode(rp, new ForwardedBrowser(t.url, LONDON), REDIRECT, { identifier: user.email, password: user.password });
+    const { tokens } = await loginWithCode(rp, new ForwardedBrowser(t.url, LONDON), REDIRECT, {
+      identifier: user.email,
+      password: user.password,
+    });
     expect(tokens.claims()!.sub).toBe(user.id);
     return user;
   }
@@ -86,7 +97,7 @@ describe("suspicious-login holds through the pages", () => {
     // the waiting page: same card as the code page, masked address, a refresh without JavaScript
     expect(waiting.status).toBe(200);
     expect(waiting.url).toMatch(/\/interaction\/[\w-]+\/hold$/);
-    expect(waiting.html).toContain("<h1 id=\"hold-heading\">Check your email</h1>");
+    expect(waiting.html).toContain('<h1 id="hold-heading">Check your email</h1>');
     expect(waiting.html).toContain(`we sent a message to <strong>${user.email.slice(0, 2)}***@example.test</strong> to confirm it`);
     expect(waiting.html).not.toContain(user.email);
     expect(waiting.html).toMatch(/<meta http-equiv="refresh" content="5">/);
@@ -141,15 +152,23 @@ describe("suspicious-login holds through the pages", () => {
     expect(reloads.map((r) => r.status)).toEqual([303, 303]);
     expect(reloads[0]!.headers.get("location")).toBe(reloads[1]!.headers.get("location"));
     let page = await browser.go(new URL(reloads[0]!.headers.get("location")!, t.url).toString(), { stopAt: REDIRECT });
-    if (!page.url.startsWith(REDIRECT) && page.html.includes("/confirm")) page = await browser.submit(page, "/confirm", {}, { stopAt: REDIRECT });
+    if (!page.url.startsWith(REDIRECT) && page.html.includes("/confirm"))
+      page = await browser.submit(page, "/confirm", {}, { stopAt: REDIRECT });
     expect(page.url.startsWith(REDIRECT)).toBe(true);
-    const tokens = await client.authorizationCodeGrant(rp, new URL(page.url), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+    const tokens = await client.authorizationCodeGrant(rp, new URL(page.url), {
+      pkceCodeVerifier: req.verifier,
+      expectedState: req.state,
+      expectedNonce: req.nonce,
+      idTokenExpected: true,
+    });
     expect(tokens.claims()!.sub).toBe(user.id);
 
     const succeeded = await events(user.id, "login.succeeded");
     expect(succeeded).toHaveLength(2);
     expect(succeeded[1]!.data).toMatchObject({ risk: "approved", riskRules: ["new_country", "impossible_travel", "new_network"] });
-    expect((await events(user.id, "login.hold_approved"))[0]!.data).toMatchObject({ rules: ["new_country", "impossible_travel", "new_network"] });
+    expect((await events(user.id, "login.hold_approved"))[0]!.data).toMatchObject({
+      rules: ["new_country", "impossible_travel", "new_network"],
+    });
     // the approved sign-in is on record too: Tokyo counts as known from now on
     expect((await locations(user.id)).map((l) => l.ip)).toEqual([LONDON, TOKYO]);
 
@@ -199,12 +218,17 @@ describe("suspicious-login holds through the pages", () => {
     const { browser, waiting, approve } = await heldSignIn(user, TOKYO);
     const phone = new TestBrowser(t.url);
     const confirm = await phone.go(approve);
-    const noToken = await phone.request(approve, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "null" }, body: "" });
+    const noToken = await phone.request(approve, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "null" },
+      body: "",
+    });
     expect(noToken.status).toBe(403);
     const foreign = await phone.submit(confirm, "/login-holds/", {}, { origin: "https://evil.example" });
     expect(foreign.status).toBe(403);
     const crossSite = await phone.request(approve, {
-      method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: "null", "sec-fetch-site": "cross-site" },
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: "null", "sec-fetch-site": "cross-site" },
       body: new URLSearchParams({ _csrf: /name="_csrf" value="([^"]+)"/.exec(confirm.html)![1]! }).toString(),
     });
     expect(crossSite.status).toBe(403);
@@ -263,9 +287,15 @@ describe("suspicious-login holds through the pages", () => {
     const confirm = await phone.go(second.approve);
     expect((await phone.submit(confirm, "/login-holds/", {}, { origin: "null" })).html).toContain("Sign-in approved");
     let page = await refresh(first.browser, waiting);
-    if (!page.url.startsWith(REDIRECT) && page.html.includes("/confirm")) page = await first.browser.submit(page, "/confirm", {}, { stopAt: REDIRECT });
+    if (!page.url.startsWith(REDIRECT) && page.html.includes("/confirm"))
+      page = await first.browser.submit(page, "/confirm", {}, { stopAt: REDIRECT });
     expect(page.url.startsWith(REDIRECT)).toBe(true);
-    const tokens = await client.authorizationCodeGrant(rp, new URL(page.url), { pkceCodeVerifier: first.req.verifier, expectedState: first.req.state, expectedNonce: first.req.nonce, idTokenExpected: true });
+    const tokens = await client.authorizationCodeGrant(rp, new URL(page.url), {
+      pkceCodeVerifier: first.req.verifier,
+      expectedState: first.req.state,
+      expectedNonce: first.req.nonce,
+      idTokenExpected: true,
+    });
     expect(tokens.claims()!.sub).toBe(user.id);
   });
 
@@ -275,7 +305,8 @@ describe("suspicious-login holds through the pages", () => {
     first.browser.ip = LONDON;
     const again = await first.browser.go(first.waiting.url.replace(/\/hold$/, ""), { stopAt: REDIRECT });
     let page = await first.browser.submit(again, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT });
-    if (!page.url.startsWith(REDIRECT) && page.html.includes("/confirm")) page = await first.browser.submit(page, "/confirm", {}, { stopAt: REDIRECT });
+    if (!page.url.startsWith(REDIRECT) && page.html.includes("/confirm"))
+      page = await first.browser.submit(page, "/confirm", {}, { stopAt: REDIRECT });
     expect(page.url.startsWith(REDIRECT)).toBe(true);
     const phone = new TestBrowser(t.url);
     for (const link of [first.approve, first.deny]) expect((await phone.go(link)).html).toContain("This link is no longer valid");
@@ -350,15 +381,20 @@ describe("the per-user limit on hold emails", () => {
     const { clientId, clientSecret } = await t.createClient({ name: "Risk RP", type: "confidential", redirectUris: [REDIRECT] });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
-  const holdMails = (email: string) => sink.messages.filter((m) => m.to.includes(email) && m.subject === "Was this you signing in to Gatehouse?");
+  const holdMails = (email: string) =>
+    sink.messages.filter((m) => m.to.includes(email) && m.subject === "Was this you signing in to Gatehouse?");
   const count = (userId: string, type: string) => t.app.db.prisma.auditEvent.count({ where: { userId, type } });
 
   it("sign-ins that are not held spend nothing; past the limit the password gets a clear 429, no hold and no email", async () => {
     const user = await t.createUser();
     // three unheld sign-ins from London (the first is the baseline): the limit of 2 is not touched
-    for (let i = 0; i < 3; i++) await loginWithCode(rp, new ForwardedBrowser(t.url, LONDON), REDIRECT, { identifier: user.email, password: user.password });
+    for (let i = 0; i < 3; i++)
+      await loginWithCode(rp, new ForwardedBrowser(t.url, LONDON), REDIRECT, { identifier: user.email, password: user.password });
     const browser = new ForwardedBrowser(t.url, TOKYO);
     const req = await authorizationRequest(rp, REDIRECT);
     // held twice: once, then "start over" in the same interaction
@@ -366,7 +402,9 @@ describe("the per-user limit on hold emails", () => {
     expect(waiting.html).toContain("Check your email");
     const startOver = waiting.url.replace(/\/hold$/, "");
     const again = await browser.go(startOver, { stopAt: REDIRECT });
-    expect((await browser.submit(again, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT })).html).toContain("Check your email");
+    expect(
+      (await browser.submit(again, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT })).html,
+    ).toContain("Check your email");
     await sink.waitFor(() => holdMails(user.email).length === 2);
 
     // the third: refused before anything is held or sent
@@ -376,14 +414,24 @@ describe("the per-user limit on hold emails", () => {
     expect(refused.html).toContain("Too many sign-in confirmation emails for this account. Please wait");
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(3000);
     // a fresh authorization request is refused the same way
-    const fresh = await passwordStep(new ForwardedBrowser(t.url, TOKYO), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: user.email, password: user.password });
+    const fresh = await passwordStep(new ForwardedBrowser(t.url, TOKYO), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, {
+      identifier: user.email,
+      password: user.password,
+    });
     expect(fresh.status).toBe(429);
     expect(await count(user.id, "login.held")).toBe(2);
-    expect(await t.app.db.prisma.auditEvent.count({ where: { userId: user.id, type: "login.failed", data: { path: ["reason"], equals: "hold_email_limit" } } })).toBe(2);
+    expect(
+      await t.app.db.prisma.auditEvent.count({
+        where: { userId: user.id, type: "login.failed", data: { path: ["reason"], equals: "hold_email_limit" } },
+      }),
+    ).toBe(2);
     // the sink got nothing more (a later mail to this user would have arrived by the time another user's does)
     const other = await t.createUser();
     await loginWithCode(rp, new ForwardedBrowser(t.url, LONDON), REDIRECT, { identifier: other.email, password: other.password });
-    await passwordStep(new ForwardedBrowser(t.url, TOKYO), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: other.email, password: other.password });
+    await passwordStep(new ForwardedBrowser(t.url, TOKYO), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, {
+      identifier: other.email,
+      password: other.password,
+    });
     await sink.waitFor((m) => m.to.includes(other.email));
     expect(holdMails(user.email)).toHaveLength(2);
     // the limit is per user: the other user's hold was emailed
@@ -399,15 +447,23 @@ describe("without TRUST_PROXY", () => {
     const { clientId, clientSecret } = await t.createClient({ name: "Risk RP", type: "confidential", redirectUris: [REDIRECT] });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("X-Forwarded-For is ignored: both sign-ins are from 127.0.0.1, an unknown location, and nothing is held", async () => {
     const user = await t.createUser();
     await loginWithCode(rp, new ForwardedBrowser(t.url, LONDON), REDIRECT, { identifier: user.email, password: user.password });
-    const { tokens } = await loginWithCode(rp, new ForwardedBrowser(t.url, TOKYO), REDIRECT, { identifier: user.email, password: user.password });
+    const { tokens } = await loginWithCode(rp, new ForwardedBrowser(t.url, TOKYO), REDIRECT, {
+      identifier: user.email,
+      password: user.password,
+    });
     expect(tokens.claims()!.sub).toBe(user.id);
     const rows = await t.app.db.prisma.loginLocation.findMany({ where: { userId: user.id } });
-    expect(rows.map((r) => [r.ip, r.countryCode])).toEqual([["127.0.0.1", null], ["127.0.0.1", null]]);
+    expect(rows.map((r) => [r.ip, r.countryCode])).toEqual([
+      ["127.0.0.1", null],
+      ["127.0.0.1", null],
+    ]);
     const evaluated = await t.app.db.prisma.auditEvent.findMany({ where: { userId: user.id, type: "login.risk_evaluated" } });
     expect(evaluated.map((e) => (e.data as { decision: string }).decision)).toEqual(["allow", "allow"]);
     expect(await t.app.db.prisma.auditEvent.count({ where: { userId: user.id, type: "login.held" } })).toBe(0);

@@ -25,15 +25,23 @@ describe("team, role and permissions in tokens", () => {
     t = await startTestApp();
     GH_API = `${t.url}/api`;
     const { clientId, clientSecret } = await t.createClient({
-      name: "Claims RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true,
-      grantTypes: ["authorization_code", "refresh_token", "client_credentials"], resources: [API, GH_API], scope: "openid profile email offline_access roles",
+      name: "Claims RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+      resources: [API, GH_API],
+      scope: "openid profile email offline_access roles",
     });
     rp = await discover(t.url, clientId, clientSecret);
     jwks = createRemoteJWKSet(new URL(rp.serverMetadata().jwks_uri!));
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const accessClaims = async (token: string, audience = GH_API): Promise<JWTPayload> => (await jwtVerify(token, jwks, { issuer: t.url, audience, typ: "at+jwt", algorithms: ["ES256"] })).payload;
+  const accessClaims = async (token: string, audience = GH_API): Promise<JWTPayload> =>
+    (await jwtVerify(token, jwks, { issuer: t.url, audience, typ: "at+jwt", algorithms: ["ES256"] })).payload;
   const creds = (u: { email: string; password: string }) => ({ identifier: u.email, password: u.password });
   /** what a team role's grants give in a token for Gatehouse's API: the team-level core codes they cover */
   const resolve = (grants: string[]) => t.app.services.permissions.resolve(grants).filter((c) => c.startsWith("gatehouse.team."));
@@ -66,7 +74,13 @@ describe("team, role and permissions in tokens", () => {
     // the Owner's "*" is every team-level code, spelled out, and never an admin code (only a system role gives those)
     const owned = await accessClaims((await signIn(user, own.id, { resource: GH_API })).access_token);
     expect(owned.role).toBe("owner");
-    expect(owned.permissions).toEqual(t.app.services.permissions.list().map((p) => p.code).filter((c) => c.startsWith("gatehouse.team.")).sort());
+    expect(owned.permissions).toEqual(
+      t.app.services.permissions
+        .list()
+        .map((p) => p.code)
+        .filter((c) => c.startsWith("gatehouse.team."))
+        .sort(),
+    );
     expect((owned.permissions as string[]).some((c) => c.startsWith("gatehouse.admin."))).toBe(false);
 
     // a token for an app's own API carries the team and role but none of Gatehouse's codes
@@ -78,7 +92,9 @@ describe("team, role and permissions in tokens", () => {
 
   it("the JWT access token carries `scope` when the client asked for the API's scope, and none otherwise (as the README says)", async () => {
     const { user, other } = await twoTeamUser(t);
-    const asked = await accessClaims((await signIn(user, other.id, { resource: GH_API, scope: "openid offline_access roles api" })).access_token);
+    const asked = await accessClaims(
+      (await signIn(user, other.id, { resource: GH_API, scope: "openid offline_access roles api" })).access_token,
+    );
     expect(asked.scope).toBe("api");
     const notAsked = await accessClaims((await signIn(user, other.id, { resource: GH_API })).access_token);
     expect(notAsked).not.toHaveProperty("scope");
@@ -86,12 +102,22 @@ describe("team, role and permissions in tokens", () => {
 
   it("a custom role's wildcard grant is resolved to the codes it covers", async () => {
     const { user, other } = await twoTeamUser(t);
-    const viewer = await t.app.queries.teams.createRole(other.id, { key: "team-admin", name: "Team admin", permissions: ["gatehouse.team.*"] });
+    const viewer = await t.app.queries.teams.createRole(other.id, {
+      key: "team-admin",
+      name: "Team admin",
+      permissions: ["gatehouse.team.*"],
+    });
     await t.app.queries.teams.setMemberRole(other.id, user.id, viewer.id);
     const at = await accessClaims((await signIn(user, other.id, { resource: GH_API })).access_token);
     expect(at.role).toBe("team-admin");
     const codes = at.permissions as string[];
-    expect(codes).toEqual(t.app.services.permissions.list().map((p) => p.code).filter((c) => c.startsWith("gatehouse.team.")).sort());
+    expect(codes).toEqual(
+      t.app.services.permissions
+        .list()
+        .map((p) => p.code)
+        .filter((c) => c.startsWith("gatehouse.team."))
+        .sort(),
+    );
     expect(codes).not.toContain("gatehouse.team.*");
   });
 

@@ -24,18 +24,28 @@ describe("sign-in with teams", () => {
 
   beforeAll(async () => {
     t = await startTestApp({}, { clock });
-    const base = { type: "confidential" as const, redirectUris: [REDIRECT], grantTypes: ["authorization_code" as const, "refresh_token" as const], resources: [API], scope: "openid profile email offline_access roles" };
+    const base = {
+      type: "confidential" as const,
+      redirectUris: [REDIRECT],
+      grantTypes: ["authorization_code" as const, "refresh_token" as const],
+      resources: [API],
+      scope: "openid profile email offline_access roles",
+    };
     const first = await t.createClient({ ...base, name: "Team RP", firstParty: true });
     rp = await discover(t.url, first.clientId, first.clientSecret);
     const third = await t.createClient({ ...base, name: "Third-party RP" });
     thirdParty = await discover(t.url, third.clientId, third.clientSecret);
     jwks = createRemoteJWKSet(new URL(rp.serverMetadata().jwks_uri!));
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
-  const accessClaims = async (token: string): Promise<JWTPayload> => (await jwtVerify(token, jwks, { issuer: t.url, audience: API, typ: "at+jwt", algorithms: ["ES256"] })).payload;
+  const accessClaims = async (token: string): Promise<JWTPayload> =>
+    (await jwtVerify(token, jwks, { issuer: t.url, audience: API, typ: "at+jwt", algorithms: ["ES256"] })).payload;
   const creds = (u: { email: string; password: string }) => ({ identifier: u.email, password: u.password });
-  const events = async (userId: string, type: string) => (await t.app.db.prisma.auditEvent.findMany({ where: { userId, type }, orderBy: { id: "asc" } }));
+  const events = async (userId: string, type: string) =>
+    await t.app.db.prisma.auditEvent.findMany({ where: { userId, type }, orderBy: { id: "asc" } });
 
   it("a user with two teams picks one on a page that needs no script; the tokens speak for that team", async () => {
     const { user, own, other } = await twoTeamUser(t);
@@ -56,7 +66,11 @@ describe("sign-in with teams", () => {
     expect(refused.status).toBe(400);
     expect(refused.html).toContain("Choose one of your teams.");
     // no CSRF token: refused
-    const forged = await browser.request(`${page.url}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin }, body: `team=${other.id}` });
+    const forged = await browser.request(`${page.url}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin },
+      body: `team=${other.id}`,
+    });
     expect(forged.status).toBe(403);
 
     const callback = await pickTeam(browser, page, other.id, REDIRECT);
@@ -73,7 +87,11 @@ describe("sign-in with teams", () => {
 
   it("the relying party names the team up front (slug or id): a member is not asked", async () => {
     const { user, own, other } = await twoTeamUser(t);
-    for (const [param, team] of [[other.slug, other], [own.id, own], [other.slug.toUpperCase(), other]] as const) {
+    for (const [param, team] of [
+      [other.slug, other],
+      [own.id, own],
+      [other.slug.toUpperCase(), other],
+    ] as const) {
       const { req, page } = await startSignIn(rp, new TestBrowser(t.url), REDIRECT, creds(user), { resource: API, team: param });
       expect(page.url.startsWith(REDIRECT)).toBe(true);
       const tokens = await exchange(rp, page, req);
@@ -187,7 +205,12 @@ describe("sign-in with teams", () => {
     const firstTokens = await exchange(rp, first.page, first.req);
     expect((await accessClaims(firstTokens.access_token)).team).toMatchObject({ id: own.id });
 
-    const switchReq = await authorizationRequest(rp, REDIRECT, { scope: "openid offline_access roles", resource: API, prompt: "none", team: other.slug });
+    const switchReq = await authorizationRequest(rp, REDIRECT, {
+      scope: "openid offline_access roles",
+      resource: API,
+      prompt: "none",
+      team: other.slug,
+    });
     const switched = await browser.go(switchReq.url, { stopAt: REDIRECT });
     expect(switched.url.startsWith(REDIRECT)).toBe(true);
     expect(new URL(switched.url).searchParams.get("error")).toBeNull();
@@ -232,7 +255,11 @@ describe("sign-in with teams", () => {
     const answer = await browser.go(silent.url, { stopAt: REDIRECT });
     expect(new URL(answer.url).searchParams.get("error")).toBe("interaction_required");
 
-    const req = await authorizationRequest(thirdParty, REDIRECT, { scope: "openid offline_access roles", resource: API, prompt: "consent" });
+    const req = await authorizationRequest(thirdParty, REDIRECT, {
+      scope: "openid offline_access roles",
+      resource: API,
+      prompt: "consent",
+    });
     const picker = await browser.go(req.url, { stopAt: REDIRECT });
     expect(offeredTeams(picker).sort()).toEqual([own.id, other.id].sort());
     const afterPick = await browser.submit(picker, "/team", { team: other.id }, { stopAt: REDIRECT });

@@ -24,7 +24,18 @@ describe("team domains and SSO: the Owner's page and the CLI", () => {
   beforeAll(async () => {
     dns = await startDnsServer();
     t = await startTestApp({ DNS_SERVERS: dns.address });
-    const made = await t.app.services.connectors.create({ slug: "corp", name: "Corp IdP", kind: "oidc", issuer: `http://127.0.0.1:${await freePort()}`, clientId: "x", clientSecret: "y", trustEmailVerified: true }, { actorId: "cli", via: "cli" });
+    const made = await t.app.services.connectors.create(
+      {
+        slug: "corp",
+        name: "Corp IdP",
+        kind: "oidc",
+        issuer: `http://127.0.0.1:${await freePort()}`,
+        clientId: "x",
+        clientSecret: "y",
+        trustEmailVerified: true,
+      },
+      { actorId: "cli", via: "cli" },
+    );
     if (made.outcome !== "created") throw new Error(JSON.stringify(made));
   }, 60_000);
   afterAll(async () => {
@@ -68,11 +79,22 @@ describe("team domains and SSO: the Owner's page and the CLI", () => {
     expect(bad.html).toContain("line 1 is not");
     const ownerRole = await browser.submit(verified, "/sso/domains/", { connector: "corp", groupRoles: "admins = owner" });
     expect(ownerRole.status).toBe(400);
-    const saved = await browser.submit(verified, "/sso/domains/", { connector: "corp", ssoRequired: "1", defaultRole: "", groupRoles: "leads = manager\nstaff = developer" });
+    const saved = await browser.submit(verified, "/sso/domains/", {
+      connector: "corp",
+      ssoRequired: "1",
+      defaultRole: "",
+      groupRoles: "leads = manager\nstaff = developer",
+    });
     expect(saved.status).toBe(200);
     expect(saved.html).toContain(`The settings of ${domain} were saved.`);
     const row = await t.app.db.prisma.teamDomain.findFirstOrThrow({ where: { teamId: team.id, domain } });
-    expect(row).toMatchObject({ ssoRequired: true, groupRoles: [{ group: "leads", role: "manager" }, { group: "staff", role: "developer" }] });
+    expect(row).toMatchObject({
+      ssoRequired: true,
+      groupRoles: [
+        { group: "leads", role: "manager" },
+        { group: "staff", role: "developer" },
+      ],
+    });
     expect(row.connectorId).not.toBeNull();
 
     const asManager = await signedIn(manager.email, manager.password, base);
@@ -84,7 +106,9 @@ describe("team domains and SSO: the Owner's page and the CLI", () => {
     const removed = await browser.submit(confirm, "/remove", {});
     expect(removed.html).toContain("The domain was removed.");
     expect(await t.app.db.prisma.teamDomain.count({ where: { id: row.id } })).toBe(0);
-    const types = (await t.app.db.prisma.auditEvent.findMany({ where: { data: { path: ["domain"], equals: domain } }, orderBy: { id: "asc" } })).map((e) => e.type);
+    const types = (
+      await t.app.db.prisma.auditEvent.findMany({ where: { data: { path: ["domain"], equals: domain } }, orderBy: { id: "asc" } })
+    ).map((e) => e.type);
     expect(types).toEqual(["team.domain.added", "team.domain.verified", "team.domain.updated", "team.domain.removed"]);
   });
 
@@ -93,8 +117,14 @@ describe("team domains and SSO: the Owner's page and the CLI", () => {
     const team = await createTeam(t, owner.id);
     const domain = `cli-${rand()}.test`;
     const env = {
-      ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(","), ISSUER: t.url, DNS_SERVERS: dns.address,
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+      ISSUER: t.url,
+      DNS_SERVERS: dns.address,
     };
     const gatehouse = async (...args: string[]) => {
       try {
@@ -113,10 +143,26 @@ describe("team domains and SSO: the Owner's page and the CLI", () => {
     expect(early.stderr).toContain("There is no TXT record");
     dns.records.set(record.name, [record.value]);
     expect((await gatehouse("verify", "--team", team.slug, "--domain", domain)).stdout).toContain(`${domain}: verified`);
-    const updated = await gatehouse("update", "--team", team.slug, "--domain", domain, "--connector", "corp", "--sso-required", "yes", "--group", "leads=manager");
+    const updated = await gatehouse(
+      "update",
+      "--team",
+      team.slug,
+      "--domain",
+      domain,
+      "--connector",
+      "corp",
+      "--sso-required",
+      "yes",
+      "--group",
+      "leads=manager",
+    );
     expect(updated.code).toBe(0);
-    expect((await gatehouse("list", "--team", team.slug)).stdout).toContain(`${domain}: verified, provider corp, SSO required, groups leads=manager`);
-    const verifiedEvent = await t.app.db.prisma.auditEvent.findFirstOrThrow({ where: { type: "team.domain.verified", data: { path: ["domain"], equals: domain } } });
+    expect((await gatehouse("list", "--team", team.slug)).stdout).toContain(
+      `${domain}: verified, provider corp, SSO required, groups leads=manager`,
+    );
+    const verifiedEvent = await t.app.db.prisma.auditEvent.findFirstOrThrow({
+      where: { type: "team.domain.verified", data: { path: ["domain"], equals: domain } },
+    });
     expect(verifiedEvent).toMatchObject({ actorId: "cli", userId: null });
   }, 120_000);
 });

@@ -38,13 +38,28 @@ describe("enterprise SSO per team: verified domains, home-realm discovery, SSO r
     dns = await startDnsServer();
     sink = await startSmtpSink();
     t = await startTestApp({ DNS_SERVERS: dns.address, SMTP_URL: sink.url, MAGIC_LINKS: "true" });
-    idp = await startUpstreamIdp([`${t.url}/federation/corp/callback`, `${t.url}/federation/other/callback`], { sub: "emp-ada", email: `ada@${domain}`, email_verified: true, name: "Ada", groups: ["engineering"] });
+    idp = await startUpstreamIdp([`${t.url}/federation/corp/callback`, `${t.url}/federation/other/callback`], {
+      sub: "emp-ada",
+      email: `ada@${domain}`,
+      email_verified: true,
+      name: "Ada",
+      groups: ["engineering"],
+    });
     // "other": another provider (the same IdP under another connector) the domain is not routed to
     for (const slug of ["corp", "other"]) {
-      const made = await t.app.services.connectors.create({
-        slug, name: slug === "corp" ? "Acme Corp SSO" : "Other", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, trustEmailVerified: true,
-        scopes: ["openid", "email", "profile", "groups"],
-      }, { actorId: "cli", via: "cli" });
+      const made = await t.app.services.connectors.create(
+        {
+          slug,
+          name: slug === "corp" ? "Acme Corp SSO" : "Other",
+          kind: "oidc",
+          issuer: idp.issuer,
+          clientId: idp.clientId,
+          clientSecret: idp.clientSecret,
+          trustEmailVerified: true,
+          scopes: ["openid", "email", "profile", "groups"],
+        },
+        { actorId: "cli", via: "cli" },
+      );
       if (made.outcome !== "created") throw new Error(JSON.stringify(made));
     }
     owner = await t.createUser({ email: `boss@${domain}` });
@@ -52,7 +67,12 @@ describe("enterprise SSO per team: verified domains, home-realm discovery, SSO r
     const api = await apiClient(t);
     call = api.call;
     ownerToken = await api.apiToken(owner);
-    const { clientId, clientSecret } = await t.createClient({ name: "SSO RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "SSO RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   }, 60_000);
   afterAll(async () => {
@@ -63,7 +83,8 @@ describe("enterprise SSO per team: verified domains, home-realm discovery, SSO r
   });
 
   const domainPath = (id = domainId) => `/api/v1/teams/${team.id}/domains/${id}`;
-  const audit = (type: string) => t.app.db.prisma.auditEvent.findMany({ where: { type, data: { path: ["domain"], equals: domain } }, orderBy: { id: "asc" } });
+  const audit = (type: string) =>
+    t.app.db.prisma.auditEvent.findMany({ where: { type, data: { path: ["domain"], equals: domain } }, orderBy: { id: "asc" } });
 
   /** the RP's authorization request, opened in a fresh browser: the sign-in page */
   async function loginPage(browser = new TestBrowser(t.url)) {
@@ -71,10 +92,21 @@ describe("enterprise SSO per team: verified domains, home-realm discovery, SSO r
     const state = client.randomState();
     const nonce = client.randomNonce();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid email profile roles", state, nonce, code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid email profile roles",
+      state,
+      nonce,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
     });
     const page = await browser.go(url.href, { stopAt: REDIRECT });
-    const tokens = (at: string) => client.authorizationCodeGrant(rp, new URL(at), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+    const tokens = (at: string) =>
+      client.authorizationCodeGrant(rp, new URL(at), {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+        expectedNonce: nonce,
+        idTokenExpected: true,
+      });
     return { browser, page, tokens };
   }
   /** "Continue with single sign-on" with the address alone: through the upstream IdP back to the RP */
@@ -111,7 +143,10 @@ describe("enterprise SSO per team: verified domains, home-realm discovery, SSO r
     expect(verified.status).toBe(200);
     expect(verified.body).toMatchObject({ domain, verified: true });
     expect(dns.queries.filter((q) => q === record.name).length).toBe(3);
-    expect((await audit("team.domain.verification_failed")).map((e) => (e.data as { reason: string }).reason)).toEqual(["txt_missing", "txt_mismatch"]);
+    expect((await audit("team.domain.verification_failed")).map((e) => (e.data as { reason: string }).reason)).toEqual([
+      "txt_missing",
+      "txt_mismatch",
+    ]);
     expect(await audit("team.domain.verified")).toHaveLength(1);
   });
 
@@ -153,7 +188,9 @@ describe("enterprise SSO per team: verified domains, home-realm discovery, SSO r
     expect(claims).toMatchObject({ idp: "corp", team: { id: team.id, slug: team.slug }, role: "developer" });
     expect(claims.amr).toContain("fed");
     const joined = await t.app.db.prisma.auditEvent.findMany({ where: { type: "team.member.joined", userId: String(claims.sub) } });
-    expect(joined.map((e) => e.data)).toEqual([expect.objectContaining({ via: "sso", connector: "corp", domain, role: "developer", teamId: team.id })]);
+    expect(joined.map((e) => e.data)).toEqual([
+      expect.objectContaining({ via: "sso", connector: "corp", domain, role: "developer", teamId: team.id }),
+    ]);
   });
 
   it("groups change the role on the next sign-in (audited)", async () => {
@@ -167,7 +204,12 @@ describe("enterprise SSO per team: verified domains, home-realm discovery, SSO r
 
   it("an address whose domain has no single sign-on is told so, and nothing leaves the page", async () => {
     const { browser, page } = await loginPage();
-    const answer = await browser.submit(page, "/login", { identifier: `someone@no-sso-${rand()}.test`, password: "", sso: "1" }, { stopAt: REDIRECT });
+    const answer = await browser.submit(
+      page,
+      "/login",
+      { identifier: `someone@no-sso-${rand()}.test`, password: "", sso: "1" },
+      { stopAt: REDIRECT },
+    );
     expect(answer.status).toBe(400);
     expect(answer.html).toContain("There is no single sign-on for that address");
   });
@@ -185,7 +227,10 @@ describe("enterprise SSO per team: verified domains, home-realm discovery, SSO r
       expect(refused.status).toBe(403);
       expect(refused.html).toContain(`requires single sign-on for ${domain} addresses`);
     }
-    const failures = await t.app.db.prisma.auditEvent.findMany({ where: { type: "login.failed", userId: member.id }, orderBy: { id: "asc" } });
+    const failures = await t.app.db.prisma.auditEvent.findMany({
+      where: { type: "login.failed", userId: member.id },
+      orderBy: { id: "asc" },
+    });
     expect(failures.map((e) => (e.data as { reason: string }).reason)).toContain("sso_required");
 
     // by username too: the account's address decides, once the password is right
@@ -197,7 +242,9 @@ describe("enterprise SSO per team: verified domains, home-realm discovery, SSO r
     const asked = await loginPage();
     await asked.browser.submit(asked.page, "/magic-link", { email: member.email }, { stopAt: REDIRECT });
     await sink.waitFor((m) => m.to.includes(member.email));
-    const link = /(http:\/\/\S+\/interaction\/\S+\/magic\/[A-Za-z0-9_-]+)/.exec(sink.messages.filter((m) => m.to.includes(member.email)).at(-1)!.text)![1]!;
+    const link = /(http:\/\/\S+\/interaction\/\S+\/magic\/[A-Za-z0-9_-]+)/.exec(
+      sink.messages.filter((m) => m.to.includes(member.email)).at(-1)!.text,
+    )![1]!;
     const linkPage = await asked.browser.go(link, { stopAt: REDIRECT });
     const byLink = await asked.browser.submit(linkPage, "/magic/", {}, { stopAt: REDIRECT });
     expect(byLink.url.startsWith(REDIRECT)).toBe(false);

@@ -8,7 +8,16 @@ import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
-import { authorizationRequest, codeStep, enableTotp, loginWithTotp, manualClock, passwordStep, post, totpCode } from "../helpers/totp-login.ts";
+import {
+  authorizationRequest,
+  codeStep,
+  enableTotp,
+  loginWithTotp,
+  manualClock,
+  passwordStep,
+  post,
+  totpCode,
+} from "../helpers/totp-login.ts";
 
 const REDIRECT = "https://rp.example.test/callback";
 const API = "https://api.example.test";
@@ -23,10 +32,18 @@ describe("sign-in with a TOTP second factor", () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url, LOCKOUT_THRESHOLD: String(THRESHOLD), LOCKOUT_BASE_SECONDS: "600" }, { clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "TOTP RP", type: "confidential", redirectUris: [REDIRECT], resources: [API] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "TOTP RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      resources: [API],
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   const events = (userId: string) => t.app.db.prisma.auditEvent.findMany({ where: { userId }, orderBy: { id: "asc" } });
   /** the code page for a fresh authorization request, after the right password */
@@ -40,7 +57,14 @@ describe("sign-in with a TOTP second factor", () => {
     const user = await t.createUser();
     const { secret } = await enableTotp(t, clock, user);
     const jwks = createRemoteJWKSet(new URL(rp.serverMetadata().jwks_uri!));
-    const { tokens, codePage } = await loginWithTotp(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }, () => totpCode(secret, clock.epoch()), { resource: API, scope: "openid offline_access", prompt: "consent" });
+    const { tokens, codePage } = await loginWithTotp(
+      rp,
+      new TestBrowser(t.url),
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      () => totpCode(secret, clock.epoch()),
+      { resource: API, scope: "openid offline_access", prompt: "consent" },
+    );
 
     // the code page: a labelled numeric one-time-code field, and a backup-code link that is a plain link
     expect(codePage.url).toMatch(/\/interaction\/[\w-]+\/totp$/);
@@ -87,7 +111,13 @@ describe("sign-in with a TOTP second factor", () => {
     expect(refused.status).toBe(401);
     expect(refused.html).toContain("Invalid code");
     // and the amr of a backup-code sign-in, through openid-client
-    const { tokens } = await loginWithTotp(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.username, password: user.password }, () => backupCodes[0]!);
+    const { tokens } = await loginWithTotp(
+      rp,
+      new TestBrowser(t.url),
+      REDIRECT,
+      { identifier: user.username, password: user.password },
+      () => backupCodes[0]!,
+    );
     expect(tokens.claims()!.amr).toEqual(["pwd", "otp"]);
   });
 
@@ -111,8 +141,10 @@ describe("sign-in with a TOTP second factor", () => {
     expect(mail.subject).toBe("Your Gatehouse account was locked after failed sign-ins");
     expect(mail.text).toContain(`${THRESHOLD} times`);
     const log = await events(user.id);
-    expect(log.filter((e) => e.type === "login.second_factor_failed").map((e) => (e.data as { reason: string }).reason))
-      .toEqual([...Array(THRESHOLD).fill("wrong_code"), "locked"]);
+    expect(log.filter((e) => e.type === "login.second_factor_failed").map((e) => (e.data as { reason: string }).reason)).toEqual([
+      ...Array(THRESHOLD).fill("wrong_code"),
+      "locked",
+    ]);
     expect(log.filter((e) => e.type === "login.locked")).toHaveLength(1);
     expect(log.some((e) => e.type === "login.succeeded")).toBe(false);
     // the password step is locked too
@@ -127,7 +159,8 @@ describe("sign-in with a TOTP second factor", () => {
     const browser = new TestBrowser(t.url);
     const req = await authorizationRequest(rp, REDIRECT);
     const login = await browser.go(req.url, { stopAt: REDIRECT });
-    for (let i = 0; i < 2; i++) expect((await post(browser, login, "/login", { identifier: user.email, password: `wrong password ${i}` })).status).toBe(401);
+    for (let i = 0; i < 2; i++)
+      expect((await post(browser, login, "/login", { identifier: user.email, password: `wrong password ${i}` })).status).toBe(401);
     const codePage = await browser.submit(login, "/login", { identifier: user.email, password: user.password }, { stopAt: REDIRECT });
     expect(codePage.html).toContain('name="code"');
     expect(await t.app.services.lockout.failures({ userId: user.id })).toBe(2);
@@ -140,7 +173,13 @@ describe("sign-in with a TOTP second factor", () => {
 
   it("accounts without TOTP sign in as before, with amr pwd and no code page", async () => {
     const user = await t.createUser();
-    const { tokens, pages } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }, { resource: API });
+    const { tokens, pages } = await loginWithCode(
+      rp,
+      new TestBrowser(t.url),
+      REDIRECT,
+      { identifier: user.email, password: user.password },
+      { resource: API },
+    );
     expect(pages.some((p) => p.html.includes('name="code"'))).toBe(false);
     expect(tokens.claims()!.amr).toEqual(["pwd"]);
     const jwks = createRemoteJWKSet(new URL(rp.serverMetadata().jwks_uri!));
@@ -153,7 +192,9 @@ describe("sign-in with a TOTP second factor", () => {
     const { secret } = await enableTotp(t, clock, user);
     const sessionCookie = async (remember: boolean) => {
       const browser = new TestBrowser(t.url);
-      await loginWithTotp(rp, browser, REDIRECT, { identifier: user.email, password: user.password, remember }, () => totpCode(secret, clock.epoch()));
+      await loginWithTotp(rp, browser, REDIRECT, { identifier: user.email, password: user.password, remember }, () =>
+        totpCode(secret, clock.epoch()),
+      );
       clock.advance(30); // the next sign-in needs a new step
       return (await browser.jar.getCookies(t.url)).find((c) => c.key === "gh.session")!;
     };

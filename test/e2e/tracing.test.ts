@@ -38,12 +38,15 @@ describe("OpenTelemetry traces", () => {
     await dropDatabase();
     await deleteRedisPrefix(prefix);
   });
-  const spans = (): OtlpSpan[] => bodies.flatMap((b) => (JSON.parse(b) as Export).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
+  const spans = (): OtlpSpan[] =>
+    bodies.flatMap((b) => (JSON.parse(b) as Export).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans)));
 
   it("exports request, login-step, Postgres and Redis spans of a real sign-in, without secrets", async () => {
     receiver = http.createServer((req, res) => {
       let body = "";
-      req.on("data", (c: Buffer) => { body += c.toString("utf8"); });
+      req.on("data", (c: Buffer) => {
+        body += c.toString("utf8");
+      });
       req.on("end", () => {
         if (req.url === "/v1/traces" && req.method === "POST") bodies.push(body);
         res.setHeader("content-type", "application/json");
@@ -58,14 +61,29 @@ describe("OpenTelemetry traces", () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const env: Record<string, string> = {
-      ...(process.env as Record<string, string>), NODE_ENV: "development", PORT: String(port), HOST: "127.0.0.1", ISSUER: base, WORKERS: "1",
-      DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, REDIS_KEY_PREFIX: prefix, LOG_LEVEL: "info",
-      COOKIE_KEYS: randomBytes(32).toString("base64url"), MASTER_KEY: randomBytes(32).toString("base64"),
-      DEVICE_APPROVAL: "off", RISK_RULES: "off", OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_BSP_SCHEDULE_DELAY: "200", OTEL_SERVICE_NAME: "gatehouse-test",
+      ...(process.env as Record<string, string>),
+      NODE_ENV: "development",
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      ISSUER: base,
+      WORKERS: "1",
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: prefix,
+      LOG_LEVEL: "info",
+      COOKIE_KEYS: randomBytes(32).toString("base64url"),
+      MASTER_KEY: randomBytes(32).toString("base64"),
+      DEVICE_APPROVAL: "off",
+      RISK_RULES: "off",
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+      OTEL_BSP_SCHEDULE_DELAY: "200",
+      OTEL_SERVICE_NAME: "gatehouse-test",
     };
     server = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "inherit"] });
     let stdout = "";
-    server.stdout!.on("data", (d: Buffer) => { stdout += d.toString(); });
+    server.stdout!.on("data", (d: Buffer) => {
+      stdout += d.toString();
+    });
     for (let i = 0; i < 900 && !stdout.includes("Gatehouse is running"); i++) await new Promise((r) => setTimeout(r, 100));
     expect(stdout).toContain("Gatehouse is running");
 
@@ -77,10 +95,19 @@ describe("OpenTelemetry traces", () => {
     let clientSecret: string;
     try {
       await setup.queries.users.create({
-        email, emailNormalized: email, username: email.split("@")[0]!, usernameNormalized: email.split("@")[0]!,
-        passwordHash: await setup.services.passwords.hash(password), emailVerified: true,
+        email,
+        emailNormalized: email,
+        username: email.split("@")[0]!,
+        usernameNormalized: email.split("@")[0]!,
+        passwordHash: await setup.services.passwords.hash(password),
+        emailVerified: true,
       });
-      const made = await setup.services.clients.create({ name: "Traced RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+      const made = await setup.services.clients.create({
+        name: "Traced RP",
+        type: "confidential",
+        redirectUris: [REDIRECT],
+        firstParty: true,
+      });
       clientId = made.client.id;
       clientSecret = made.secret!;
     } finally {
@@ -96,7 +123,8 @@ describe("OpenTelemetry traces", () => {
     const code = new URL(pages.at(-1)!.url).searchParams.get("code")!;
     expect(code).toBeTruthy();
 
-    const wanted = (all: OtlpSpan[]) => all.some((s) => s.name === "login.first_factor.password") && all.some((s) => s.name === "POST oidc:token");
+    const wanted = (all: OtlpSpan[]) =>
+      all.some((s) => s.name === "login.first_factor.password") && all.some((s) => s.name === "POST oidc:token");
     for (let i = 0; i < 100 && !wanted(spans()); i++) await new Promise((r) => setTimeout(r, 100));
     const all = spans();
 
@@ -112,7 +140,9 @@ describe("OpenTelemetry traces", () => {
     expect(inTrace.filter(isPg).length, JSON.stringify(inTrace.map((s) => s.name))).toBeGreaterThan(0);
     expect(inTrace.filter(isRedis).length, JSON.stringify(inTrace.map((s) => s.name))).toBeGreaterThan(0);
     const served = all.filter((s) => s.kind === 2).map((s) => s.name);
-    expect(served).toEqual(expect.arrayContaining(["GET oidc:discovery", "GET oidc:authorization", "GET /interaction/:uid", "POST oidc:token"]));
+    expect(served).toEqual(
+      expect.arrayContaining(["GET oidc:discovery", "GET oidc:authorization", "GET /interaction/:uid", "POST oidc:token"]),
+    );
     expect(all.some((s) => /healthz/.test(JSON.stringify(s.attributes ?? [])))).toBe(false); // probes are not traced
     expect(bodies.join("")).toContain('"gatehouse-test"');
 

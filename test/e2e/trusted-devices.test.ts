@@ -9,15 +9,34 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { enableTotp, post, totpCode } from "../helpers/totp-login.ts";
 import {
-  DEVICE_REDIRECT as REDIRECT, FIREFOX_LINUX, ProxiedBrowser, atCodePage, auditEvents, codeMail, codeMailCount, deviceCookie, deviceDecisions,
-  enterDeviceCode, exchangeCode, isDevicePage, signInToDevicePage, startDeviceEnv, throughConsentPage, type DeviceEnv,
+  DEVICE_REDIRECT as REDIRECT,
+  FIREFOX_LINUX,
+  ProxiedBrowser,
+  atCodePage,
+  auditEvents,
+  codeMail,
+  codeMailCount,
+  deviceCookie,
+  deviceDecisions,
+  enterDeviceCode,
+  exchangeCode,
+  isDevicePage,
+  signInToDevicePage,
+  startDeviceEnv,
+  throughConsentPage,
+  type DeviceEnv,
 } from "../helpers/device-flow.ts";
 import { sha256 } from "../../src/lib/crypto.ts";
 
 describe("trusted devices (without-2fa)", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("without-2fa"); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("without-2fa");
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("without TRUST_PROXY, X-Forwarded-For is ignored: the device is at the loopback address", async () => {
     const { t, sink, rp } = env;
@@ -27,7 +46,10 @@ describe("trusted devices (without-2fa)", () => {
     const { code, mail } = await codeMail(sink, user.email, 1);
     expect(mail.text).not.toContain("81.2.69.142");
     await exchangeCode(rp, await enterDeviceCode(browser, page, REDIRECT, code), req);
-    expect(await t.app.db.prisma.trustedDevice.findFirstOrThrow({ where: { userId: user.id } })).toMatchObject({ ip: "127.0.0.1", countryCode: null });
+    expect(await t.app.db.prisma.trustedDevice.findFirstOrThrow({ where: { userId: user.id } })).toMatchObject({
+      ip: "127.0.0.1",
+      countryCode: null,
+    });
   });
 
   it("the trusted browser skips the code next time; a revoked one is asked again", async () => {
@@ -69,12 +91,23 @@ describe("trusted devices (without-2fa)", () => {
 
     // the same browser, now as someone else (oidc-provider first ends the other session)
     const other = await t.createUser();
-    const req = await signInToDevicePage(rp, first.browser, REDIRECT, { identifier: other.email, password: other.password }, { prompt: "login" });
+    const req = await signInToDevicePage(
+      rp,
+      first.browser,
+      REDIRECT,
+      { identifier: other.email, password: other.password },
+      { prompt: "login" },
+    );
     expect(isDevicePage(req.page), req.page.html.slice(0, 800)).toBe(true);
     const { code } = await codeMail(sink, other.email, 1);
     let done: Page = await enterDeviceCode(first.browser, req.page, REDIRECT, code);
     // signing in as someone else ends the old session first: oidc-provider's self-submitting form
-    if (done.html.includes("/session/end/confirm")) done = await throughConsentPage(first.browser, await first.browser.submit(done, "/session/end/confirm", {}, { stopAt: REDIRECT }), REDIRECT);
+    if (done.html.includes("/session/end/confirm"))
+      done = await throughConsentPage(
+        first.browser,
+        await first.browser.submit(done, "/session/end/confirm", {}, { stopAt: REDIRECT }),
+        REDIRECT,
+      );
     await exchangeCode(rp, done, req.req);
     // a fresh cookie value, trusted by both (the first user's row moved to it); the old value matches nothing
     const cookieAfter = (await deviceCookie(first.browser, t.url))!.value;
@@ -86,17 +119,39 @@ describe("trusted devices (without-2fa)", () => {
     // the first user's device is revoked (from another device), then trusted again here by code: the other
     // user's earlier trust of this browser still works with the newest cookie
     await t.app.db.prisma.trustedDevice.updateMany({ where: { userId: first.user.id }, data: { revokedAt: new Date() } });
-    const back = await signInToDevicePage(rp, first.browser, REDIRECT, { identifier: first.user.email, password: first.user.password }, { prompt: "login" });
+    const back = await signInToDevicePage(
+      rp,
+      first.browser,
+      REDIRECT,
+      { identifier: first.user.email, password: first.user.password },
+      { prompt: "login" },
+    );
     expect(isDevicePage(back.page), back.page.html.slice(0, 800)).toBe(true);
     let backDone: Page = await enterDeviceCode(first.browser, back.page, REDIRECT, (await codeMail(sink, first.user.email, 2)).code);
-    if (backDone.html.includes("/session/end/confirm")) backDone = await throughConsentPage(first.browser, await first.browser.submit(backDone, "/session/end/confirm", {}, { stopAt: REDIRECT }), REDIRECT);
+    if (backDone.html.includes("/session/end/confirm"))
+      backDone = await throughConsentPage(
+        first.browser,
+        await first.browser.submit(backDone, "/session/end/confirm", {}, { stopAt: REDIRECT }),
+        REDIRECT,
+      );
     await exchangeCode(rp, backDone, back.req);
     const newest = (await deviceCookie(first.browser, t.url))!.value;
     expect(newest).not.toBe(cookieAfter);
     const mailsBefore = codeMailCount(sink, other.email);
-    const otherAgain = await signInToDevicePage(rp, first.browser, REDIRECT, { identifier: other.email, password: other.password }, { prompt: "login" });
+    const otherAgain = await signInToDevicePage(
+      rp,
+      first.browser,
+      REDIRECT,
+      { identifier: other.email, password: other.password },
+      { prompt: "login" },
+    );
     let otherDone: Page = otherAgain.page;
-    if (otherDone.html.includes("/session/end/confirm")) otherDone = await throughConsentPage(first.browser, await first.browser.submit(otherDone, "/session/end/confirm", {}, { stopAt: REDIRECT }), REDIRECT);
+    if (otherDone.html.includes("/session/end/confirm"))
+      otherDone = await throughConsentPage(
+        first.browser,
+        await first.browser.submit(otherDone, "/session/end/confirm", {}, { stopAt: REDIRECT }),
+        REDIRECT,
+      );
     await exchangeCode(rp, otherDone, otherAgain.req);
     expect(codeMailCount(sink, other.email)).toBe(mailsBefore);
     expect((await deviceDecisions(t, other.id)).at(-1)).toBe("trusted");
@@ -127,7 +182,11 @@ describe("trusted devices (without-2fa)", () => {
     const { req, page } = await signInToDevicePage(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
     expect(page.html).toContain('name="code"');
     expect(page.url).toMatch(/\/totp$/);
-    const after = await throughConsentPage(browser, await browser.submit(page, "/totp", { code: await totpCode(secret, clock.epoch()) }, { stopAt: REDIRECT }), REDIRECT);
+    const after = await throughConsentPage(
+      browser,
+      await browser.submit(page, "/totp", { code: await totpCode(secret, clock.epoch()) }, { stopAt: REDIRECT }),
+      REDIRECT,
+    );
     await exchangeCode(rp, after, req);
     expect(codeMailCount(sink, user.email)).toBe(0);
     expect(await deviceCookie(browser, t.url)).toBeDefined();
@@ -143,7 +202,11 @@ describe("trusted devices (without-2fa)", () => {
     const browser = new TestBrowser(t.url, FIREFOX_LINUX);
     const { req, page } = await signInToDevicePage(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
     expect(page.url).toMatch(/\/totp$/);
-    const devicePage = await throughConsentPage(browser, await browser.submit(page, "/totp", { method: "backup", code: backupCodes[0]! }, { stopAt: REDIRECT }), REDIRECT);
+    const devicePage = await throughConsentPage(
+      browser,
+      await browser.submit(page, "/totp", { method: "backup", code: backupCodes[0]! }, { stopAt: REDIRECT }),
+      REDIRECT,
+    );
     expect(isDevicePage(devicePage), devicePage.html.slice(0, 800)).toBe(true);
     expect(await auditEvents(t, user.id, "two_factor.backup_code_used")).toHaveLength(1);
     const { code } = await codeMail(sink, user.email, 1);
@@ -163,20 +226,38 @@ describe("trusted devices (without-2fa)", () => {
     const devices = await browser.go(`${t.url}/account/devices`);
     const id = /action="\/account\/devices\/([\w-]+)\/revoke"/.exec(devices.html)![1]!;
     expect((await post(browser, devices, `/account/devices/${id}/revoke`, { _csrf: "" })).status).toBe(403);
-    expect((await browser.request(`${t.url}/account/devices/revoke-all`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: "" })).status).toBe(403);
+    expect(
+      (
+        await browser.request(`${t.url}/account/devices/revoke-all`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: "",
+        })
+      ).status,
+    ).toBe(403);
     expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: user.id, revokedAt: null } })).toBe(1);
     // someone else's device id: a 404, nothing revoked
     const stranger = await atCodePage(env);
     await enterDeviceCode(stranger.browser, stranger.page, REDIRECT, stranger.code);
-    const strangerId = /action="\/account\/devices\/([\w-]+)\/revoke"/.exec((await stranger.browser.go(`${t.url}/account/devices`)).html)![1]!;
+    const strangerId = /action="\/account\/devices\/([\w-]+)\/revoke"/.exec(
+      (await stranger.browser.go(`${t.url}/account/devices`)).html,
+    )![1]!;
     // no form for it on this user's page: posted by hand with this page's token
     expect(devices.html).not.toContain(strangerId);
     const token = /name="_csrf" value="([^"]+)"/.exec(devices.html)![1]!;
-    const byHand = await browser.request(`${t.url}/account/devices/${strangerId}/revoke`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: token }).toString() });
+    const byHand = await browser.request(`${t.url}/account/devices/${strangerId}/revoke`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+      body: new URLSearchParams({ _csrf: token }).toString(),
+    });
     expect(byHand.status).toBe(404);
     expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: stranger.user.id, revokedAt: null } })).toBe(1);
 
-    const all = await browser.request(`${t.url}/account/devices/revoke-all`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: token }).toString() });
+    const all = await browser.request(`${t.url}/account/devices/revoke-all`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+      body: new URLSearchParams({ _csrf: token }).toString(),
+    });
     expect(all.status).toBe(200);
     expect(await all.text()).toContain("1 device is no longer trusted");
     expect(await t.app.db.prisma.trustedDevice.count({ where: { userId: user.id, revokedAt: null } })).toBe(0);
@@ -187,8 +268,13 @@ describe("trusted devices (without-2fa)", () => {
 
 describe("device approval: always", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("always"); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("always");
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("a TOTP user still gets an emailed code", async () => {
     const { t, sink, rp, clock } = env;
@@ -206,8 +292,13 @@ describe("device approval: always", () => {
 
 describe("device approval: off", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("off"); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("off");
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("never asks for a code and trusts nothing", async () => {
     const { t, sink, rp } = env;
@@ -224,8 +315,13 @@ describe("device approval: off", () => {
 
 describe("trusted devices behind a trusted proxy", () => {
   let env: DeviceEnv;
-  beforeAll(async () => { env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true" }); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true" });
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("the device remembers the client address and its country; the Devices page names it", async () => {
     const { t, sink, rp } = env;
@@ -256,8 +352,13 @@ describe("device approval after a suspicious-login hold", () => {
   let env: DeviceEnv;
   const LONDON = "81.2.69.142";
   const TOKYO = "133.242.0.1";
-  beforeAll(async () => { env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true", RISK_RULES: "new_country" }); });
-  afterAll(async () => { await env?.t.close(); await env?.sink.close(); });
+  beforeAll(async () => {
+    env = await startDeviceEnv("without-2fa", { TRUST_PROXY: "true", RISK_RULES: "new_country" });
+  });
+  afterAll(async () => {
+    await env?.t.close();
+    await env?.sink.close();
+  });
 
   it("a sign-in approved from the emailed link still needs the device code in a browser not yet trusted", async () => {
     const { t, sink, rp } = env;

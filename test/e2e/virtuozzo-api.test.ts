@@ -34,10 +34,20 @@ describe("Virtuozzo plugin: links and team-scoped sessions over the API", () => 
   let otherTeam: Awaited<ReturnType<typeof teamWithMembers>>;
   const tokens = new Map<string, string>();
   const tokenFor = async (u: ApiUser) => tokens.get(u.id) ?? tokens.set(u.id, await api.apiToken(u)).get(u.id)!;
-  const as = async (u: ApiUser) => { const token = await tokenFor(u); return (method: string, path: string, body?: unknown) => api.call(method, path, token, body); };
+  const as = async (u: ApiUser) => {
+    const token = await tokenFor(u);
+    return (method: string, path: string, body?: unknown) => api.call(method, path, token, body);
+  };
   const base = () => `/api/v1/teams/${team.teamId}/virtuozzo`;
-  const audited = async (type: string, teamId: string) => (await t.app.queries.auditEvents.listByType(type, 500)).filter((e) => (e.data as { teamId?: string } | null)?.teamId === teamId);
-  const allAudit = async () => JSON.stringify(await t.app.db.prisma.auditEvent.findMany({ where: { type: { startsWith: "virtuozzo." } }, select: { type: true, data: true, userAgent: true } }));
+  const audited = async (type: string, teamId: string) =>
+    (await t.app.queries.auditEvents.listByType(type, 500)).filter((e) => (e.data as { teamId?: string } | null)?.teamId === teamId);
+  const allAudit = async () =>
+    JSON.stringify(
+      await t.app.db.prisma.auditEvent.findMany({
+        where: { type: { startsWith: "virtuozzo." } },
+        select: { type: true, data: true, userAgent: true },
+      }),
+    );
   const cached = (teamId = team.teamId) => t.app.db.prisma.virtuozzoLink.findUnique({ where: { teamId } });
   const markerKey = (teamId = team.teamId) => `virtuozzo:failed:{${teamId}}`;
   /** the team linked by its Owner (through the service), the platform's counters reset: what a test starts from */
@@ -56,29 +66,55 @@ describe("Virtuozzo plugin: links and team-scoped sessions over the API", () => 
     platform.state.sessionMs = TTL * 1000;
     platform.addAccount(LOGIN, { password: SECRET, groupType: "billing" });
     platform.addAccount("trial@platform.example", { password: SECRET, groupType: "trial" });
-    t = await startTestApp({
-      VIRTUOZZO_ENABLED: "true", VIRTUOZZO_PLATFORM_URLS: platform.url, VIRTUOZZO_ALLOWED_GROUP_TYPES: "billing,post",
-      VIRTUOZZO_SAFETY_WINDOW_SECONDS: String(WINDOW), VIRTUOZZO_SESSION_TTL: String(TTL), VIRTUOZZO_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS), SMTP_URL: sink.url,
-    }, { clock });
+    t = await startTestApp(
+      {
+        VIRTUOZZO_ENABLED: "true",
+        VIRTUOZZO_PLATFORM_URLS: platform.url,
+        VIRTUOZZO_ALLOWED_GROUP_TYPES: "billing,post",
+        VIRTUOZZO_SAFETY_WINDOW_SECONDS: String(WINDOW),
+        VIRTUOZZO_SESSION_TTL: String(TTL),
+        VIRTUOZZO_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS),
+        SMTP_URL: sink.url,
+      },
+      { clock },
+    );
     api = await apiClient(t, { name: "Virtuozzo console" });
     team = await teamWithMembers(t, "Vz", "manager", "developer");
     otherTeam = await teamWithMembers(t, "Vzo", "developer");
   }, 60_000);
-  afterAll(async () => { await t?.close(); await platform?.close(); await sink?.close(); });
-  beforeEach(async () => { platform.reset(); await t.app.redis.del(markerKey()); });
+  afterAll(async () => {
+    await t?.close();
+    await platform?.close();
+    await sink?.close();
+  });
+  beforeEach(async () => {
+    platform.reset();
+    await t.app.redis.del(markerKey());
+  });
 
   it("the plugin's permissions are registered; new teams' Developers get virtuozzo.session.read, not link.manage", async () => {
-    expect(t.app.services.permissions.listByTab().flatMap((tab) => tab.permissions.map((p) => p.code))).toEqual(expect.arrayContaining(["virtuozzo.session.read", "virtuozzo.link.manage"]));
+    expect(t.app.services.permissions.listByTab().flatMap((tab) => tab.permissions.map((p) => p.code))).toEqual(
+      expect.arrayContaining(["virtuozzo.session.read", "virtuozzo.link.manage"]),
+    );
     const dev = await t.app.queries.teams.roleByKey(team.teamId, "developer");
     expect(t.app.services.permissions.can(dev!.permissions, "virtuozzo.session.read")).toBe(true);
     expect(t.app.services.permissions.can(dev!.permissions, "virtuozzo.link.manage")).toBe(false);
   });
 
   it("the OpenAPI document lists the plugin's routes (the session route open to client tokens too)", async () => {
-    const doc = (await api.call("GET", "/api/v1/openapi.json", null)).body as { paths: Record<string, Record<string, Record<string, unknown>>> };
-    expect(Object.keys(doc.paths).filter((p) => p.includes("/virtuozzo")).sort()).toEqual([
-      "/api/v1/teams/{teamId}/virtuozzo/clients", "/api/v1/teams/{teamId}/virtuozzo/link", "/api/v1/teams/{teamId}/virtuozzo/link/confirm",
-      "/api/v1/teams/{teamId}/virtuozzo/session", "/api/v1/teams/{teamId}/virtuozzo/session/refresh",
+    const doc = (await api.call("GET", "/api/v1/openapi.json", null)).body as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
+    expect(
+      Object.keys(doc.paths)
+        .filter((p) => p.includes("/virtuozzo"))
+        .sort(),
+    ).toEqual([
+      "/api/v1/teams/{teamId}/virtuozzo/clients",
+      "/api/v1/teams/{teamId}/virtuozzo/link",
+      "/api/v1/teams/{teamId}/virtuozzo/link/confirm",
+      "/api/v1/teams/{teamId}/virtuozzo/session",
+      "/api/v1/teams/{teamId}/virtuozzo/session/refresh",
     ]);
     expect(doc.paths["/api/v1/teams/{teamId}/virtuozzo/session"]!.get!["x-gatehouse-access"]).toBe("any");
   });
@@ -107,7 +143,10 @@ describe("Virtuozzo plugin: links and team-scoped sessions over the API", () => 
     expect(other.status).toBe(400);
     expect(other.body.code).toBe("request.invalid");
     expect(await cached()).toBeNull();
-    expect((await audited("virtuozzo.link.refused", fresh.teamId)).map((e) => (e.data as { reason: string }).reason).sort()).toEqual(["credentials_refused", "group_refused"]);
+    expect((await audited("virtuozzo.link.refused", fresh.teamId)).map((e) => (e.data as { reason: string }).reason).sort()).toEqual([
+      "credentials_refused",
+      "group_refused",
+    ]);
   });
 
   it("the Owner links: verified (sign-in, user info, group type, sign-out), the password sealed, audited without it", async () => {
@@ -117,7 +156,14 @@ describe("Virtuozzo plugin: links and team-scoped sessions over the API", () => 
     const owner = await as(team.owner);
     const linked = await owner("PUT", `${base()}/link`, { login: LOGIN, password: SECRET });
     expect(linked.status).toBe(200);
-    expect(linked.body).toMatchObject({ linked: true, state: "active", login: LOGIN, groupType: "billing", platformUrl: platform.url, linkedById: team.owner.id });
+    expect(linked.body).toMatchObject({
+      linked: true,
+      state: "active",
+      login: LOGIN,
+      groupType: "billing",
+      platformUrl: platform.url,
+      linkedById: team.owner.id,
+    });
     expect(platform.calls).toMatchObject({ signin: 1, getuserinfo: 1, getaccount: 1 });
     const row = await cached();
     expect(row!.credential).not.toContain(SECRET);
@@ -208,7 +254,13 @@ describe("Virtuozzo plugin: links and team-scoped sessions over the API", () => 
 
   it("a relying party's client_credentials token gets the session only once the Owner authorized that client", async () => {
     await linked();
-    const { clientId, clientSecret } = await t.createClient({ name: "Team deployer", type: "confidential", grantTypes: ["client_credentials"], redirectUris: [], resources: [api.API] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Team deployer",
+      type: "confidential",
+      grantTypes: ["client_credentials"],
+      redirectUris: [],
+      resources: [api.API],
+    });
     const rp = await discover(t.url, clientId, clientSecret);
     const token = (await client.clientCredentialsGrant(rp, { resource: api.API })).access_token;
     const refused = await api.call("GET", `${base()}/session`, token);

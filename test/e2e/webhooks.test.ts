@@ -44,7 +44,9 @@ describe("webhooks", () => {
   beforeAll(async () => {
     receiver = http.createServer((req, res) => {
       let body = "";
-      req.on("data", (c: Buffer) => { body += c.toString("utf8"); });
+      req.on("data", (c: Buffer) => {
+        body += c.toString("utf8");
+      });
       req.on("end", () => {
         const path = req.url ?? "/";
         received.push({ path, headers: req.headers, body, at: Date.now() });
@@ -59,8 +61,12 @@ describe("webhooks", () => {
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     t = await startTestApp({
-      OUTBOUND_ALLOW_PRIVATE: "true", OUTBOX_POLL_MS: "50", OUTBOX_RETRY_BASE_MS: "100", OUTBOX_MAX_ATTEMPTS: "3",
-      WEBHOOK_TIMEOUT_MS: "500", WEBHOOK_DISABLE_AFTER_FAILURES: "5",
+      OUTBOUND_ALLOW_PRIVATE: "true",
+      OUTBOX_POLL_MS: "50",
+      OUTBOX_RETRY_BASE_MS: "100",
+      OUTBOX_MAX_ATTEMPTS: "3",
+      WEBHOOK_TIMEOUT_MS: "500",
+      WEBHOOK_DISABLE_AFTER_FAILURES: "5",
     });
     a = await setUpAdminApi(t);
   });
@@ -76,7 +82,8 @@ describe("webhooks", () => {
     return res.body as { endpoint: { id: string; enabled: boolean; eventTypes: string[] }; secret: string };
   };
   const admin = { actorId: "cli", via: "cli" as const };
-  const newClient = (name: string) => t.app.services.clientAdmin.create({ name, type: "confidential", redirectUris: ["https://rp.example.test/cb"] }, admin);
+  const newClient = (name: string) =>
+    t.app.services.clientAdmin.create({ name, type: "confidential", redirectUris: ["https://rp.example.test/cb"] }, admin);
   const to = (path: string) => received.filter((r) => r.path === path);
 
   it("sends an audited action as a POST signed the Standard Webhooks way, and nothing of types the endpoint did not choose", async () => {
@@ -92,12 +99,17 @@ describe("webhooks", () => {
     await t.app.services.keyRotation.rotate(admin, "cli"); // keys.rotated: signing_key.rotated, not chosen
     const [got] = await until(() => (to("/signed").length ? to("/signed") : null));
     const body = JSON.parse(got!.body) as Body;
-    expect(body).toMatchObject({ type: "client.created", data: { clientId: client.id, auditType: "client.created", details: { name: "Webhook RP", via: "cli" } } });
+    expect(body).toMatchObject({
+      type: "client.created",
+      data: { clientId: client.id, auditType: "client.created", details: { name: "Webhook RP", via: "cli" } },
+    });
     expect(got!.headers["webhook-id"]).toMatch(/^msg_[0-9a-f-]{36}$/);
     expect(Math.abs(Number(got!.headers["webhook-timestamp"]) - Date.now() / 1000)).toBeLessThan(60);
     expect(got!.headers["webhook-signature"]).toBe(specSignature(secret, got!.headers, got!.body));
     expect(new Webhook(secret).verify(got!.body, got!.headers as Record<string, string>)).toEqual(body);
-    expect(() => new Webhook(secret).verify(got!.body.replace("Webhook RP", "Webhook RQ"), got!.headers as Record<string, string>)).toThrow(/signature/i);
+    expect(() => new Webhook(secret).verify(got!.body.replace("Webhook RP", "Webhook RQ"), got!.headers as Record<string, string>)).toThrow(
+      /signature/i,
+    );
 
     await t.app.webhookDispatcher.idle();
     await t.app.outbox.idle();
@@ -114,7 +126,7 @@ describe("webhooks", () => {
     expect(new Set(tries.map((r) => r.headers["webhook-id"])).size).toBe(1);
     expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(90); // the outbox's backoff
     const endpoints = (await a.call("GET", "/api/v1/webhooks", a.admin.token)).body.endpoints as { url: string; failureCount: number }[];
-    await until(async () => ((await t.app.services.webhooks.list()).find((e) => e.url.endsWith("/flaky"))?.failureCount === 0));
+    await until(async () => (await t.app.services.webhooks.list()).find((e) => e.url.endsWith("/flaky"))?.failureCount === 0);
     expect(endpoints.some((e) => e.url.endsWith("/flaky"))).toBe(true);
     await t.app.outbox.idle();
     const after = await metrics();
@@ -133,10 +145,13 @@ describe("webhooks", () => {
     await register("/moved");
     await register("/slow");
     await newClient("Dead letter RP");
-    const deadFor = (id: string) => until(async () => {
-      const res = await a.call("GET", "/api/v1/outbox?status=dead&kind=webhook", a.admin.token);
-      return (res.body.messages as { id: string; recipient: string; topic: string; attempts: number; lastError: string }[]).find((m) => m.recipient === id);
-    });
+    const deadFor = (id: string) =>
+      until(async () => {
+        const res = await a.call("GET", "/api/v1/outbox?status=dead&kind=webhook", a.admin.token);
+        return (res.body.messages as { id: string; recipient: string; topic: string; attempts: number; lastError: string }[]).find(
+          (m) => m.recipient === id,
+        );
+      });
     const dead = await deadFor(down.endpoint.id);
     expect(dead).toMatchObject({ topic: "client.created", attempts: 3, lastError: expect.stringMatching(/HTTP 503/) });
     expect(to("/down")).toHaveLength(3);
@@ -164,7 +179,9 @@ describe("webhooks", () => {
       return e && !e.enabled ? e : null;
     });
     expect(disabled).toMatchObject({ enabled: false, disabledReason: "failures" });
-    const events = (await t.app.queries.auditEvents.listByType("webhook.disabled", 10)).filter((e) => (e.data as { endpointId?: string }).endpointId === endpoint.id);
+    const events = (await t.app.queries.auditEvents.listByType("webhook.disabled", 10)).filter(
+      (e) => (e.data as { endpointId?: string }).endpointId === endpoint.id,
+    );
     expect(events).toHaveLength(1);
     await t.app.outbox.idle();
     const waiting = await t.app.services.outbox.list({ status: "pending", kind: "webhook" }, null, 100);
@@ -193,19 +210,39 @@ describe("webhooks", () => {
     await bad({ url: "ftp://example.test/hook" }, "url", /must use https or http/);
     await bad({ url: "not a url" }, "url", /absolute URL/);
     await bad({ url: "https://user:pw@example.test/hook" }, "url", /user name or password/);
-    await bad({ url: "https://example.test/hook", eventTypes: ["user.created", "user.exploded"] }, "eventTypes", /unknown event type\(s\): user\.exploded/);
+    await bad(
+      { url: "https://example.test/hook", eventTypes: ["user.created", "user.exploded"] },
+      "eventTypes",
+      /unknown event type\(s\): user\.exploded/,
+    );
     await bad({ url: "https://example.test/hook", colour: "red" }, "colour", /./);
     expect((await t.app.services.webhooks.list()).length).toBe(before);
 
     const missing = "00000000-0000-4000-8000-000000000000";
-    for (const [method, path] of [["GET", `/api/v1/webhooks/${missing}`], ["PATCH", `/api/v1/webhooks/${missing}`], ["DELETE", `/api/v1/webhooks/${missing}`], ["POST", `/api/v1/webhooks/${missing}/rotate-secret`]] as const) {
+    for (const [method, path] of [
+      ["GET", `/api/v1/webhooks/${missing}`],
+      ["PATCH", `/api/v1/webhooks/${missing}`],
+      ["DELETE", `/api/v1/webhooks/${missing}`],
+      ["POST", `/api/v1/webhooks/${missing}/rotate-secret`],
+    ] as const) {
       const res = await a.call(method, path, a.admin.token, method === "PATCH" ? { enabled: false } : undefined);
       expect([res.status, res.body.code]).toEqual([404, "webhook.not_found"]);
     }
     expect((await a.call("GET", "/api/v1/webhooks/nope", a.admin.token)).status).toBe(400);
 
     const lacking = await a.roleToken(["gatehouse.admin.outbox.manage"]);
-    expect(await refusals(a, lacking.token, [["GET", "/api/v1/webhooks"], ["POST", "/api/v1/webhooks", { url: "https://example.test/h" }], ["GET", "/api/v1/webhook-event-types"]], "gatehouse.admin.webhooks.manage")).toEqual([]);
+    expect(
+      await refusals(
+        a,
+        lacking.token,
+        [
+          ["GET", "/api/v1/webhooks"],
+          ["POST", "/api/v1/webhooks", { url: "https://example.test/h" }],
+          ["GET", "/api/v1/webhook-event-types"],
+        ],
+        "gatehouse.admin.webhooks.manage",
+      ),
+    ).toEqual([]);
   });
 
   it("rotates the secret: both signatures for a day, the new one shown once; delete removes the endpoint and its messages", async () => {
@@ -245,7 +282,9 @@ describe("webhooks", () => {
       expect(JSON.parse(got!.body)).toMatchObject({ type: "client.created", data: { details: { name: "Staged while stopped" } } });
       await again.webhookDispatcher.idle();
       await again.outbox.idle();
-      const [event] = (await again.queries.auditEvents.listByType("client.created", 50)).filter((e) => (e.data as { name?: string }).name === "Staged while stopped");
+      const [event] = (await again.queries.auditEvents.listByType("client.created", 50)).filter(
+        (e) => (e.data as { name?: string }).name === "Staged while stopped",
+      );
       expect(await again.db.prisma.webhookEvent.count({ where: { auditId: event!.id } })).toBe(0); // taken off the staging table
       expect(to("/restart")).toHaveLength(1);
       expect((await again.services.webhooks.find(endpoint.id))?.failureCount).toBe(0);

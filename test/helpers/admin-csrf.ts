@@ -12,7 +12,9 @@ export async function csrfTokenFor(t: TestApp, browser: TestBrowser, binding: st
   const ctx = {
     cookies: {
       get: (name: string) => cookies.find((c) => c.key === name)?.value,
-      set: () => { throw new Error("this browser has no CSRF cookie yet: open a page with a form first"); },
+      set: () => {
+        throw new Error("this browser has no CSRF cookie yet: open a page with a form first");
+      },
     },
   } as unknown as Context; // a stand-in for the two cookie calls csrf.token makes, not a whole Koa context
   return t.app.csrf.token(ctx, binding);

@@ -15,7 +15,12 @@ import type { Clock } from "../../src/lib/clock.ts";
 export const API_REDIRECT = "https://api-tests.example.test/callback";
 export const UA = "gatehouse-api-test/1.0";
 
-export type Json = Record<string, unknown> & { code?: string; message?: string; data?: Record<string, unknown>; nextCursor?: string | null };
+export type Json = Record<string, unknown> & {
+  code?: string;
+  message?: string;
+  data?: Record<string, unknown>;
+  nextCursor?: string | null;
+};
 export type Answer = { status: number; body: Json; text: string; headers: Headers };
 export type Caller = (method: string, path: string, token: string | null, body?: unknown, contentType?: string) => Promise<Answer>;
 export type ApiUser = { id: string; email: string; username: string; password: string };
@@ -27,8 +32,12 @@ let roleCounter = 0;
 export async function apiClient(t: TestApp, opts: { name?: string; userAgent?: string } = {}) {
   const API = `${t.url}/api`;
   const { clientId, clientSecret } = await t.createClient({
-    name: opts.name ?? "API console", type: "confidential", grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
-    redirectUris: [API_REDIRECT], resources: [API], firstParty: true,
+    name: opts.name ?? "API console",
+    type: "confidential",
+    grantTypes: ["authorization_code", "refresh_token", "client_credentials"],
+    redirectUris: [API_REDIRECT],
+    resources: [API],
+    firstParty: true,
   });
   const rp = await discover(t.url, clientId, clientSecret);
   const signIn = (user: Credentials, extra: Record<string, string> = {}) =>
@@ -43,10 +52,16 @@ export async function apiClient(t: TestApp, opts: { name?: string; userAgent?: s
 
   const call: Caller = async (method, path, token, body, contentType = "application/json") => {
     const headers: Record<string, string> = {
-      accept: "application/json", ...(opts.userAgent ? { "user-agent": opts.userAgent } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}),
+      accept: "application/json",
+      ...(opts.userAgent ? { "user-agent": opts.userAgent } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
     };
     if (body !== undefined) headers["content-type"] = contentType;
-    const res = await fetch(`${t.url}${path}`, { method, headers, ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}) });
+    const res = await fetch(`${t.url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: typeof body === "string" ? body : JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     return { status: res.status, body: (text ? JSON.parse(text) : {}) as Json, text, headers: res.headers };
   };
@@ -56,7 +71,11 @@ export async function apiClient(t: TestApp, opts: { name?: string; userAgent?: s
     let role = "super_admin";
     if (permissions !== "super_admin") {
       const n = ++roleCounter;
-      const made = await t.app.services.systemRoles.create({ key: `api_role_${Date.now().toString(36)}_${n}`, name: `API role ${n}`, permissions });
+      const made = await t.app.services.systemRoles.create({
+        key: `api_role_${Date.now().toString(36)}_${n}`,
+        name: `API role ${n}`,
+        permissions,
+      });
       if (made.outcome !== "created") throw new Error(`system role not created: ${JSON.stringify(made)}`);
       role = made.role.key;
     }
@@ -108,10 +127,16 @@ export type AdminApi = Awaited<ReturnType<typeof setUpAdminApi>>;
  * WWW-Authenticate, a client_credentials token 403 token.user_required, a user without a system role and a user
  * of a role lacking the code (`lackingToken`) 403 permission.denied naming it; the list of what differed
  */
-export async function refusals(a: AdminApi, lackingToken: string, routes: [string, string, unknown?][], permission: string): Promise<string[]> {
+export async function refusals(
+  a: AdminApi,
+  lackingToken: string,
+  routes: [string, string, unknown?][],
+  permission: string,
+): Promise<string[]> {
   const problems: string[] = [];
   const expectAnswer = (what: string, res: Answer, status: number, code: string) => {
-    if (res.status !== status || res.body.code !== code) problems.push(`${what}: ${res.status} ${String(res.body.code)} (wanted ${status} ${code})`);
+    if (res.status !== status || res.body.code !== code)
+      problems.push(`${what}: ${res.status} ${String(res.body.code)} (wanted ${status} ${code})`);
   };
   for (const [method, path, body] of routes) {
     const none = await a.call(method, path, null, body);
@@ -121,7 +146,8 @@ export async function refusals(a: AdminApi, lackingToken: string, routes: [strin
     expectAnswer(`${method} ${path} without a system role`, await a.call(method, path, a.plainToken, body), 403, "permission.denied");
     const lacking = await a.call(method, path, lackingToken, body);
     expectAnswer(`${method} ${path} with a role lacking ${permission}`, lacking, 403, "permission.denied");
-    if (lacking.body.data?.permission !== permission) problems.push(`${method} ${path}: data.permission is ${String(lacking.body.data?.permission)}`);
+    if (lacking.body.data?.permission !== permission)
+      problems.push(`${method} ${path}: data.permission is ${String(lacking.body.data?.permission)}`);
   }
   return problems;
 }
@@ -144,7 +170,12 @@ export async function startTeamApi(env: Record<string, string> = {}) {
   }
 
   return {
-    t, sink, API: api.API, call: api.call, tokenFor, clientToken: api.clientToken,
+    t,
+    sink,
+    API: api.API,
+    call: api.call,
+    tokenFor,
+    clientToken: api.clientToken,
     /** a user whose system role has exactly these admin permissions */
     admin: async (permissions: string[]): Promise<ApiUser> => api.systemRoleUser(permissions),
     /** `call` as this user */
@@ -156,15 +187,22 @@ export async function startTeamApi(env: Record<string, string> = {}) {
     /** the team's members as user id -> role key, from the database */
     rolesInDb: async (teamId: string) => Object.fromEntries((await t.app.queries.teams.members(teamId)).map((m) => [m.userId, m.role.key])),
     /** the latest audit events of a type about a team */
-    audited: async (type: string, teamId: string) => (await t.app.queries.auditEvents.listByType(type, 500)).filter((e) => (e.data as { teamId?: string } | null)?.teamId === teamId),
-    close: async () => { await t?.close(); await sink?.close(); },
+    audited: async (type: string, teamId: string) =>
+      (await t.app.queries.auditEvents.listByType(type, 500)).filter((e) => (e.data as { teamId?: string } | null)?.teamId === teamId),
+    close: async () => {
+      await t?.close();
+      await sink?.close();
+    },
   };
 }
 
 export type TeamApiHarness = Awaited<ReturnType<typeof startTeamApi>>;
 
 /** every route of a team, with real ids where a route needs them */
-export function teamRouteCalls(teamId: string, ids: { userId: string; roleId: string; invitationId: string; email: string }): [string, string, unknown?][] {
+export function teamRouteCalls(
+  teamId: string,
+  ids: { userId: string; roleId: string; invitationId: string; email: string },
+): [string, string, unknown?][] {
   const base = `/api/v1/teams/${teamId}`;
   return [
     ["GET", base],

@@ -5,8 +5,14 @@ import { CookieJar } from "tough-cookie";
 export type Page = { url: string; status: number; html: string; headers: Headers };
 
 const decode = (s: string) =>
-  s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&#x([\da-f]+);/gi, (_, n: string) => String.fromCharCode(parseInt(n, 16)))
-    .replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+  s
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&#x([\da-f]+);/gi, (_, n: string) => String.fromCharCode(parseInt(n, 16)))
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
 
 export type Form = { action: string; method: string; fields: Record<string, string> };
 
@@ -18,7 +24,11 @@ export function parseForms(html: string, baseUrl: string): Form[] {
     for (const [input] of body.matchAll(/<input\b[^>]*>/gi)) {
       if (attr("type", input) === "hidden" && attr("name", input)) fields[attr("name", input)] = attr("value", input);
     }
-    return { action: new URL(attr("action", attrs) || baseUrl, baseUrl).toString(), method: (attr("method", attrs) || "get").toLowerCase(), fields };
+    return {
+      action: new URL(attr("action", attrs) || baseUrl, baseUrl).toString(),
+      method: (attr("method", attrs) || "get").toLowerCase(),
+      fields,
+    };
   });
 }
 
@@ -57,7 +67,12 @@ export class TestBrowser {
   }
 
   /** submits the form whose action contains `actionPart`, with extra fields, as a same-origin browser would */
-  async submit(page: Page, actionPart: string, fields: Record<string, string>, opts: { stopAt?: string; origin?: string | null } = {}): Promise<Page> {
+  async submit(
+    page: Page,
+    actionPart: string,
+    fields: Record<string, string>,
+    opts: { stopAt?: string; origin?: string | null } = {},
+  ): Promise<Page> {
     const form = parseForms(page.html, page.url).find((f) => f.action.includes(actionPart));
     if (!form) throw new Error(`no form with action containing ${actionPart} on ${page.url}:\n${page.html.slice(0, 2000)}`);
     const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
@@ -69,7 +84,12 @@ export class TestBrowser {
 
 /** a TestBrowser whose every request says Accept-Language: `language` (the languages tests) */
 export class LanguageBrowser extends TestBrowser {
-  constructor(origin: string, readonly language: string) { super(origin); }
+  constructor(
+    origin: string,
+    readonly language: string,
+  ) {
+    super(origin);
+  }
   override request(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("accept-language", this.language);

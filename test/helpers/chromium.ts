@@ -23,7 +23,9 @@ export function chromiumPath(): string {
     // `which` exits non-zero when there is no such command
   }
   if (!path) {
-    throw new Error("The browser tests need Debian's chromium, and `which chromium` found none. Install it with `apt-get update && apt-get install -y chromium` (.ci/run does this), then run the tests again.");
+    throw new Error(
+      "The browser tests need Debian's chromium, and `which chromium` found none. Install it with `apt-get update && apt-get install -y chromium` (.ci/run does this), then run the tests again.",
+    );
   }
   return path;
 }

@@ -6,7 +6,10 @@ import pg from "pg";
 import { Redis } from "ioredis";
 import { TEST_PG_ADMIN_URL, TEST_REDIS_URL } from "./env.ts";
 
-export async function createTestDatabase(adminUrl = TEST_PG_ADMIN_URL, namePrefix = "gh_test"): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  adminUrl = TEST_PG_ADMIN_URL,
+  namePrefix = "gh_test",
+): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${namePrefix}_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

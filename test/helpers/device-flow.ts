@@ -27,24 +27,40 @@ export async function startDeviceEnv(policy: string, extra: Record<string, strin
   const clock = manualClock();
   const sink = await startSmtpSink();
   const s = DEVICE_SETTINGS;
-  const t = await startTestApp({
-    SMTP_URL: sink.url, DEVICE_APPROVAL: policy, DEVICE_CODE_TTL: String(s.codeTtl), DEVICE_CODE_RESEND_COOLDOWN: String(s.cooldown),
-    TRUSTED_DEVICE_TTL: String(s.trustedTtl), RATE_LIMIT_DEVICE_CODE_PER_USER: String(s.perUser),
-    // the manual clock runs ahead of oidc-provider's as tests move it: keep the gate's wait well inside the interaction
-    INTERACTION_TTL: "7200", ...extra,
-  }, { clock, random: sequenceRandom() });
+  const t = await startTestApp(
+    {
+      SMTP_URL: sink.url,
+      DEVICE_APPROVAL: policy,
+      DEVICE_CODE_TTL: String(s.codeTtl),
+      DEVICE_CODE_RESEND_COOLDOWN: String(s.cooldown),
+      TRUSTED_DEVICE_TTL: String(s.trustedTtl),
+      RATE_LIMIT_DEVICE_CODE_PER_USER: String(s.perUser),
+      // the manual clock runs ahead of oidc-provider's as tests move it: keep the gate's wait well inside the interaction
+      INTERACTION_TTL: "7200",
+      ...extra,
+    },
+    { clock, random: sequenceRandom() },
+  );
   const { clientId, clientSecret } = await t.createClient({ name: "Device RP", type: "confidential", redirectUris: [DEVICE_REDIRECT] });
   return { t, sink, clock, rp: await discover(t.url, clientId, clientSecret) };
 }
 
-export const auditEvents = (t: TestApp, userId: string, type?: string) => t.app.db.prisma.auditEvent.findMany({ where: { userId, ...(type ? { type } : {}) }, orderBy: { id: "asc" } });
+export const auditEvents = (t: TestApp, userId: string, type?: string) =>
+  t.app.db.prisma.auditEvent.findMany({ where: { userId, ...(type ? { type } : {}) }, orderBy: { id: "asc" } });
 /** the `device` decision of each login.succeeded of the user, in order */
-export const deviceDecisions = async (t: TestApp, userId: string) => (await auditEvents(t, userId, "login.succeeded")).map((e) => (e.data as { device?: string }).device);
-export const deviceCookie = async (browser: TestBrowser, url: string) => (await browser.jar.getCookies(url)).find((c) => c.key === "gh.device");
+export const deviceDecisions = async (t: TestApp, userId: string) =>
+  (await auditEvents(t, userId, "login.succeeded")).map((e) => (e.data as { device?: string }).device);
+export const deviceCookie = async (browser: TestBrowser, url: string) =>
+  (await browser.jar.getCookies(url)).find((c) => c.key === "gh.device");
 
 /** a browser behind a trusted proxy that says the client is at `ip` */
 export class ProxiedBrowser extends TestBrowser {
-  constructor(origin: string, public ip: string) { super(origin, FIREFOX_LINUX); }
+  constructor(
+    origin: string,
+    public ip: string,
+  ) {
+    super(origin, FIREFOX_LINUX);
+  }
   override request(url: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set("x-forwarded-for", this.ip);
@@ -53,7 +69,8 @@ export class ProxiedBrowser extends TestBrowser {
 }
 
 /** how many device code emails `to` has received so far */
-export const codeMailCount = (sink: Sink, to: string) => sink.messages.filter((m) => m.subject === DEVICE_CODE_SUBJECT && m.to.includes(to)).length;
+export const codeMailCount = (sink: Sink, to: string) =>
+  sink.messages.filter((m) => m.subject === DEVICE_CODE_SUBJECT && m.to.includes(to)).length;
 
 /** waits for device code email number `n` (1-based) to `to`; the mail and the code in its text part */
 export async function codeMail(sink: Sink, to: string, n: number, ms = 5000): Promise<{ mail: ReceivedMail; code: string }> {
@@ -79,10 +96,17 @@ export async function throughConsentPage(browser: TestBrowser, page: Page, redir
 }
 
 /** a new authorization request, the password; the page after it (the device code page, or the callback) */
-export async function signInToDevicePage(rp: client.Configuration, browser: TestBrowser, redirectUri: string, creds: Credentials, extra: Record<string, string> = {}) {
+export async function signInToDevicePage(
+  rp: client.Configuration,
+  browser: TestBrowser,
+  redirectUri: string,
+  creds: Credentials,
+  extra: Record<string, string> = {},
+) {
   const req = await authorizationRequest(rp, redirectUri, extra);
   const login = await browser.go(req.url, { stopAt: redirectUri });
-  if (!login.html.includes('name="password"')) throw new Error(`expected the login page, got ${login.status} ${login.url}\n${login.html.slice(0, 1500)}`);
+  if (!login.html.includes('name="password"'))
+    throw new Error(`expected the login page, got ${login.status} ${login.url}\n${login.html.slice(0, 1500)}`);
   const after = await browser.submit(login, "/login", { identifier: creds.identifier, password: creds.password }, { stopAt: redirectUri });
   return { req, page: await throughConsentPage(browser, after, redirectUri) };
 }
@@ -94,11 +118,18 @@ export async function enterDeviceCode(browser: TestBrowser, devicePage: Page, re
 
 /** the token request for a callback the relying party received */
 export function exchangeCode(rp: client.Configuration, callback: Page, req: { verifier: string; state: string; nonce: string }) {
-  if (!new URL(callback.url).searchParams.get("code")) throw new Error(`expected the callback, got ${callback.status} ${callback.url}\n${callback.html.slice(0, 1500)}`);
-  return client.authorizationCodeGrant(rp, new URL(callback.url), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+  if (!new URL(callback.url).searchParams.get("code"))
+    throw new Error(`expected the callback, got ${callback.status} ${callback.url}\n${callback.html.slice(0, 1500)}`);
+  return client.authorizationCodeGrant(rp, new URL(callback.url), {
+    pkceCodeVerifier: req.verifier,
+    expectedState: req.state,
+    expectedNonce: req.nonce,
+    idTokenExpected: true,
+  });
 }
 
-export const isDevicePage = (page: Page) => /\/interaction\/[\w-]+\/device$/.test(new URL(page.url).pathname) && page.html.includes('name="code"');
+export const isDevicePage = (page: Page) =>
+  /\/interaction\/[\w-]+\/device$/.test(new URL(page.url).pathname) && page.html.includes('name="code"');
 
 /** a fresh user (or the given one) in a fresh Firefox, stopped at the device code page, with the emailed code */
 export async function atCodePage(env: DeviceEnv, user?: { id: string; email: string; password: string }) {

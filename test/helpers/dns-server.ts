@@ -15,7 +15,10 @@ function readQuestion(msg: Buffer): { name: string; type: number; end: number } 
   const labels: string[] = [];
   while (at < msg.length) {
     const len = msg[at]!;
-    if (len === 0) { at++; break; }
+    if (len === 0) {
+      at++;
+      break;
+    }
     if (len > 63) return null;
     labels.push(msg.toString("latin1", at + 1, at + 1 + len));
     at += 1 + len;
@@ -64,7 +67,9 @@ export function answer(query: Buffer, records: Map<string, string[]>): Buffer | 
 export async function startDnsServer(records: Record<string, string[]> = {}): Promise<DnsServer> {
   const socket = dgram.createSocket("udp4");
   const server: DnsServer = {
-    address: "", records: new Map(Object.entries(records)), queries: [],
+    address: "",
+    records: new Map(Object.entries(records)),
+    queries: [],
     close: () => new Promise((resolve) => socket.close(() => resolve())),
   };
   socket.on("message", (msg, from) => {

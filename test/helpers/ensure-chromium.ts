@@ -13,13 +13,17 @@ export function ensureChromium(): void {
   if (found("chromium")) return;
   const mayInstall = process.getuid?.() === 0 && found("apt-get") && process.env.TEST_INSTALL_CHROMIUM !== "0";
   if (!mayInstall) {
-    throw new Error(`The browser tests need Debian's chromium and none is installed. Run \`sudo sh -c '${INSTALL}'\`, then run the tests again.`);
+    throw new Error(
+      `The browser tests need Debian's chromium and none is installed. Run \`sudo sh -c '${INSTALL}'\`, then run the tests again.`,
+    );
   }
   console.log(`chromium is missing; installing it (${INSTALL}) ...`);
   try {
     execFileSync("sh", ["-c", INSTALL], { stdio: ["ignore", "inherit", "inherit"], timeout: 15 * 60_000 });
   } catch (err) {
-    throw new Error(`Installing chromium failed (${(err as Error).message}). Run \`${INSTALL}\` by hand, then the tests again.`, { cause: err });
+    throw new Error(`Installing chromium failed (${(err as Error).message}). Run \`${INSTALL}\` by hand, then the tests again.`, {
+      cause: err,
+    });
   }
   if (!found("chromium")) throw new Error(`chromium is still missing after \`${INSTALL}\`.`);
 }

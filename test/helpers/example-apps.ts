@@ -29,7 +29,9 @@ export async function lateBoundServer() {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
-    serve(handler: http.RequestListener) { holder.handler = handler; },
+    serve(handler: http.RequestListener) {
+      holder.handler = handler;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

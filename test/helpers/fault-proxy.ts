@@ -17,7 +17,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     const upstream = net.connect(target.port, target.host);
     pair.upstream = upstream;
     upstream.on("error", drop).on("close", drop);
-    upstream.on("data", (d: Buffer) => { if (current === "pass") pair.client.write(d); else pair.toClient.push(d); });
+    upstream.on("data", (d: Buffer) => {
+      if (current === "pass") pair.client.write(d);
+      else pair.toClient.push(d);
+    });
   };
   const flush = (pair: Pair, drop: () => void) => {
     if (!pair.upstream) connectUpstream(pair, drop);
@@ -29,11 +32,19 @@ export async function startFaultProxy(target: { host: string; port: number }): P
   const onConnection = (client: net.Socket) => {
     const pair: Pair = { client, upstream: null, toServer: [], toClient: [] };
     pairs.add(pair);
-    const drop = () => { client.destroy(); pair.upstream?.destroy(); pairs.delete(pair); drops.delete(pair); };
+    const drop = () => {
+      client.destroy();
+      pair.upstream?.destroy();
+      pairs.delete(pair);
+      drops.delete(pair);
+    };
     drops.set(pair, drop);
     client.on("error", drop).on("close", drop);
     if (current === "refuse") return drop();
-    client.on("data", (d: Buffer) => { if (current === "pass" && pair.upstream) pair.upstream.write(d); else pair.toServer.push(d); });
+    client.on("data", (d: Buffer) => {
+      if (current === "pass" && pair.upstream) pair.upstream.write(d);
+      else pair.toServer.push(d);
+    });
     if (current === "pass") connectUpstream(pair, drop); // stalled: accepted, connected upstream only once it passes
   };
 
@@ -47,7 +58,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
     async mode(m) {
       current = m;
       if (m === "refuse") {
-        for (const p of [...pairs]) { p.client.destroy(); p.upstream?.destroy(); }
+        for (const p of [...pairs]) {
+          p.client.destroy();
+          p.upstream?.destroy();
+        }
         pairs.clear();
         if (listening()) await new Promise<void>((r) => server.close(() => r()));
       } else if (!listening()) {
@@ -57,7 +71,10 @@ export async function startFaultProxy(target: { host: string; port: number }): P
       if (m === "pass") for (const p of [...pairs]) flush(p, drops.get(p)!);
     },
     async close() {
-      for (const p of [...pairs]) { p.client.destroy(); p.upstream?.destroy(); }
+      for (const p of [...pairs]) {
+        p.client.destroy();
+        p.upstream?.destroy();
+      }
       if (listening()) await new Promise<void>((r) => server.close(() => r()));
     },
   };

@@ -24,17 +24,36 @@ let n = 0;
 function makeUser(name: string): User {
   n += 1;
   return {
-    id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`, email: `${name}@example.test`, emailNormalized: `${name}@example.test`,
-    username: name, usernameNormalized: name, name: null, passwordHash: `hash:${PASSWORD}`, passwordChangedAt: null, disabled: false,
-    disabledAt: null, systemRole: null, lastLoginAt: null, createdAt: new Date(0), updatedAt: new Date(0), totpSecretEncrypted: null,
-    totpEnabledAt: null, emailVerified: true,
+    id: `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`,
+    email: `${name}@example.test`,
+    emailNormalized: `${name}@example.test`,
+    username: name,
+    usernameNormalized: name,
+    name: null,
+    passwordHash: `hash:${PASSWORD}`,
+    passwordChangedAt: null,
+    disabled: false,
+    disabledAt: null,
+    systemRole: null,
+    lastLoginAt: null,
+    createdAt: new Date(0),
+    updatedAt: new Date(0),
+    totpSecretEncrypted: null,
+    totpEnabledAt: null,
+    emailVerified: true,
   } as User;
 }
 
 /** `beforeMail`: runs as each lockout email is handed over (a slow or failing mailer) */
 export async function setup(settings: { networkThreshold?: number; beforeMail?: () => Promise<void> } = {}) {
   let t = START;
-  const clock = { now: () => new Date(t * 1000), epoch: () => t, advance: (s: number) => { t += s; } };
+  const clock = {
+    now: () => new Date(t * 1000),
+    epoch: () => t,
+    advance: (s: number) => {
+      t += s;
+    },
+  };
   const { default: RedisMock } = await import("ioredis-mock");
   const redis = new RedisMock({ keyPrefix: `lockout-rules-${++n}:` }) as unknown as RedisClient;
   const users = new Map<string, User>();
@@ -48,27 +67,76 @@ export async function setup(settings: { networkThreshold?: number; beforeMail?: 
       return user ? { ...user, hasPasskey: false, mfaRequiredBy: [] } : null;
     },
   } as unknown as UserQueries;
-  const passwords = { verify: async (hash: string | null, pw: string) => hash === `hash:${pw}`, needsRehash: () => false } as unknown as PasswordService;
+  const passwords = {
+    verify: async (hash: string | null, pw: string) => hash === `hash:${pw}`,
+    needsRehash: () => false,
+  } as unknown as PasswordService;
   const trusted: TrustedDeviceRow[] = [];
   const devices: Pick<TrustedDeviceQueries, "findLive"> = {
-    findLive: async (userId, tokenHash, at) => trusted.find((d) => d.userId === userId && d.tokenHash === tokenHash && d.expiresAt > at && !d.revokedAt) ?? null,
+    findLive: async (userId, tokenHash, at) =>
+      trusted.find((d) => d.userId === userId && d.tokenHash === tokenHash && d.expiresAt > at && !d.revokedAt) ?? null,
   };
   const events: NewAuditEvent[] = [];
-  const audit = { record: async (e: NewAuditEvent) => { events.push(e); }, recordMany: async (es: NewAuditEvent[]) => { events.push(...es); } } as AuditService;
+  const audit = {
+    record: async (e: NewAuditEvent) => {
+      events.push(e);
+    },
+    recordMany: async (es: NewAuditEvent[]) => {
+      events.push(...es);
+    },
+  } as AuditService;
   type Mail = { to: string; attempts: number; factor: string; unlockLink?: string; device?: { label: string; trustedSince: Date } };
   const mails: Mail[] = [];
   const notifications = {
-    lockedOut: async (user: User, lock: Omit<Mail, "to">) => { await settings.beforeMail?.(); mails.push({ to: user.email, ...lock }); },
+    lockedOut: async (user: User, lock: Omit<Mail, "to">) => {
+      await settings.beforeMail?.();
+      mails.push({ to: user.email, ...lock });
+    },
   };
   const logged: { level: "warn" | "error"; msg: string }[] = [];
-  const log = { warn: (_: object, msg: string) => { logged.push({ level: "warn", msg }); }, error: (_: object, msg: string) => { logged.push({ level: "error", msg }); } };
-  const lockout: LockoutService = createLockoutService({ redis, clock, settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: settings.networkThreshold ?? 8 } });
-  const unlockLinks: UnlockLinks = createUnlockLinks({ redis, clock, users: userQueries, lockout, audit, issuer: "https://id.example.test", ttlSeconds: 3600 });
-  const locks = createSignInLocks({ lockout, devices, audit, notifications: notifications as never, unlockLinks, clock, log: log as never, retryDelaysMs: [0, 0] });
+  const log = {
+    warn: (_: object, msg: string) => {
+      logged.push({ level: "warn", msg });
+    },
+    error: (_: object, msg: string) => {
+      logged.push({ level: "error", msg });
+    },
+  };
+  const lockout: LockoutService = createLockoutService({
+    redis,
+    clock,
+    settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: settings.networkThreshold ?? 8 },
+  });
+  const unlockLinks: UnlockLinks = createUnlockLinks({
+    redis,
+    clock,
+    users: userQueries,
+    lockout,
+    audit,
+    issuer: "https://id.example.test",
+    ttlSeconds: 3600,
+  });
+  const locks = createSignInLocks({
+    lockout,
+    devices,
+    audit,
+    notifications: notifications as never,
+    unlockLinks,
+    clock,
+    log: log as never,
+    retryDelaysMs: [0, 0],
+  });
   const accounts: AccountService = createAccountService({ users: userQueries, passwords, locks, audit, clock });
 
   return {
-    clock, lockout, unlockLinks, accounts, events, mails, locks, logged,
+    clock,
+    lockout,
+    unlockLinks,
+    accounts,
+    events,
+    mails,
+    locks,
+    logged,
     /** the owner's emails started by the failures so far are handed over */
     settled: () => accounts.settled(),
     add(name: string): User {
@@ -77,9 +145,22 @@ export async function setup(settings: { networkThreshold?: number; beforeMail?: 
       return user;
     },
     trust(user: User, cookie: string) {
-      trusted.push({ id: `device-${user.username}-${cookie[0]}`, userId: user.id, tokenHash: sha256(cookie), label: "Firefox", ip: null, countryCode: null, createdAt: new Date(0), lastUsedAt: new Date(0), expiresAt: new Date((START + 86_400 * 365) * 1000), revokedAt: null });
+      trusted.push({
+        id: `device-${user.username}-${cookie[0]}`,
+        userId: user.id,
+        tokenHash: sha256(cookie),
+        label: "Firefox",
+        ip: null,
+        countryCode: null,
+        createdAt: new Date(0),
+        lastUsedAt: new Date(0),
+        expiresAt: new Date((START + 86_400 * 365) * 1000),
+        revokedAt: null,
+      });
     },
-    changeEmail(user: User, email: string) { users.set(user.id, { ...user, email, emailNormalized: email }); },
+    changeEmail(user: User, email: string) {
+      users.set(user.id, { ...user, email, emailNormalized: email });
+    },
     signIn: (who: string, password: string, request: LockRequest) => accounts.signInWithPassword(who, password, request),
     lockEvents: (scope: string) => events.filter((e) => e.type === "login.locked" && (e.data as { scope: string }).scope === scope),
   };

@@ -42,15 +42,22 @@ function exampleEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
 /** installs and builds the example when needed; throws with the command to run by hand when that fails */
 export async function prepareNextjsExample(): Promise<void> {
   // a child process, not execFileSync: the first build takes a minute, and the test worker must keep answering
-  const child = spawn("flock", [LOCK, "sh", "-c", PREPARE], { cwd: EXAMPLE_DIR, env: exampleEnv({ NODE: process.execPath }), stdio: ["ignore", "inherit", "inherit"] });
+  const child = spawn("flock", [LOCK, "sh", "-c", PREPARE], {
+    cwd: EXAMPLE_DIR,
+    env: exampleEnv({ NODE: process.execPath }),
+    stdio: ["ignore", "inherit", "inherit"],
+  });
   const status = await new Promise<number | string>((resolve) => {
     child.once("error", (err) => resolve(err.message));
     child.once("exit", (code, signal) => resolve(code ?? String(signal)));
   });
   if (status === 0) return;
-  const what = status === 3
-    ? "`npm ci` in examples/nextjs-authjs failed (is the npm registry reachable?)"
-    : status === 4 ? "`next build` of examples/nextjs-authjs failed" : `preparing examples/nextjs-authjs failed (${status})`;
+  const what =
+    status === 3
+      ? "`npm ci` in examples/nextjs-authjs failed (is the npm registry reachable?)"
+      : status === 4
+        ? "`next build` of examples/nextjs-authjs failed"
+        : `preparing examples/nextjs-authjs failed (${status})`;
   throw new Error(`${what}; see the output above. By hand: \`${BY_HAND}\`, then run the test again.`);
 }
 
@@ -74,22 +81,40 @@ export async function startNextjsExample(env: (url: string) => Promise<Record<st
   let output = "";
   // its own process group: next start may run the server in a child, and stop() ends them together
   const child: ChildProcess = spawn(process.execPath, [NEXT_BIN, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    cwd: EXAMPLE_DIR, env: appEnv, stdio: ["ignore", "pipe", "pipe"], detached: true,
+    cwd: EXAMPLE_DIR,
+    env: appEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
   });
-  child.stdout!.on("data", (c: Buffer) => { output += c.toString(); });
-  child.stderr!.on("data", (c: Buffer) => { output += c.toString(); });
+  child.stdout!.on("data", (c: Buffer) => {
+    output += c.toString();
+  });
+  child.stderr!.on("data", (c: Buffer) => {
+    output += c.toString();
+  });
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
-      try { process.kill(-child.pid!, "SIGTERM"); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid!, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
       await exited;
     }
   };
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`next start exited (${child.exitCode ?? child.signalCode}):\n${output}`);
-    const answered = await fetch(`${url}/`, { redirect: "manual" }).then((r) => r.status, () => 0);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`next start exited (${child.exitCode ?? child.signalCode}):\n${output}`);
+    const answered = await fetch(`${url}/`, { redirect: "manual" }).then(
+      (r) => r.status,
+      () => 0,
+    );
     if (answered === 200) break;
-    if (answered !== 0) { await stop(); throw new Error(`the example answered GET / with ${answered}:\n${output}`); }
+    if (answered !== 0) {
+      await stop();
+      throw new Error(`the example answered GET / with ${answered}:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
   return { url, output: () => output, stop };

@@ -13,13 +13,24 @@ function startAuthorization(browser: TestBrowser, authorizationUrl: string, stop
   return browser.go(`${url.origin}${url.pathname}`, { init, stopAt });
 }
 
-export async function signInThroughPages(browser: TestBrowser, authorizationUrl: string, redirectUri: string, creds: Credentials, opts: { post?: boolean } = {}): Promise<{ callback: string; pages: Page[] }> {
+export async function signInThroughPages(
+  browser: TestBrowser,
+  authorizationUrl: string,
+  redirectUri: string,
+  creds: Credentials,
+  opts: { post?: boolean } = {},
+): Promise<{ callback: string; pages: Page[] }> {
   const pages: Page[] = [];
   let page = await startAuthorization(browser, authorizationUrl, redirectUri, opts.post === true);
   pages.push(page);
   for (let step = 0; step < 6 && !page.url.startsWith(redirectUri); step++) {
     if (page.url.includes("/interaction/") && page.html.includes('name="password"')) {
-      page = await browser.submit(page, "/login", { identifier: creds.identifier, password: creds.password, ...(creds.remember ? { remember: "1" } : {}) }, { stopAt: redirectUri });
+      page = await browser.submit(
+        page,
+        "/login",
+        { identifier: creds.identifier, password: creds.password, ...(creds.remember ? { remember: "1" } : {}) },
+        { stopAt: redirectUri },
+      );
     } else if (page.url.includes("/interaction/") && page.html.includes("/confirm")) {
       page = await browser.submit(page, "/confirm", {}, { stopAt: redirectUri });
     } else if (page.html.includes("/session/end/confirm") && page.html.includes("document.forms[0].submit()")) {
@@ -30,12 +41,15 @@ export async function signInThroughPages(browser: TestBrowser, authorizationUrl:
     }
     pages.push(page);
   }
-  if (!page.url.startsWith(redirectUri)) throw new Error(`expected a redirect to ${redirectUri}, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);
+  if (!page.url.startsWith(redirectUri))
+    throw new Error(`expected a redirect to ${redirectUri}, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);
   return { callback: page.url, pages };
 }
 
 export async function discover(issuer: string, clientId: string, clientSecret: string | null): Promise<client.Configuration> {
-  return client.discovery(new URL(issuer), clientId, clientSecret ?? undefined, clientSecret ? undefined : client.None(), { execute: [client.allowInsecureRequests] });
+  return client.discovery(new URL(issuer), clientId, clientSecret ?? undefined, clientSecret ? undefined : client.None(), {
+    execute: [client.allowInsecureRequests],
+  });
 }
 
 /** a full authorization code + PKCE login through the pages; returns the token response */
@@ -60,6 +74,11 @@ export async function loginWithCode(
     ...extra,
   });
   const { callback, pages } = await signInThroughPages(browser, url.toString(), redirectUri, creds);
-  const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce, idTokenExpected: true });
+  const tokens = await client.authorizationCodeGrant(config, new URL(callback), {
+    pkceCodeVerifier: verifier,
+    expectedState: state,
+    expectedNonce: nonce,
+    idTokenExpected: true,
+  });
   return { tokens, pages };
 }

@@ -18,9 +18,14 @@ type Options = PasskeyOptions;
 export function passkeyPages(t: TestApp, rp: client.Configuration) {
   const origin = t.url;
   const rpId = new URL(t.url).hostname;
-  const csrfOf = (page: Page, actionPart: string) => parseForms(page.html, page.url).find((f) => f.action.includes(actionPart))!.fields._csrf!;
+  const csrfOf = (page: Page, actionPart: string) =>
+    parseForms(page.html, page.url).find((f) => f.action.includes(actionPart))!.fields._csrf!;
   async function postJson(browser: TestBrowser, url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const res = await browser.request(url, { method: "POST", headers: { "content-type": "application/json", accept: "application/json", origin: browser.origin }, body: JSON.stringify(body) });
+    const res = await browser.request(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json", origin: browser.origin },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
   const authenticator = (opts: ConstructorParameters<typeof SoftAuthenticator>[1] = {}) => new SoftAuthenticator({ origin, rpId }, opts);
@@ -39,7 +44,12 @@ export function passkeyPages(t: TestApp, rp: client.Configuration) {
   }
 
   /** adds `auth` to the user's account through the page; the page after */
-  async function register(user: User, auth: SoftAuthenticator, name = "My key", over: Parameters<SoftAuthenticator["create"]>[1] = {}): Promise<Page> {
+  async function register(
+    user: User,
+    auth: SoftAuthenticator,
+    name = "My key",
+    over: Parameters<SoftAuthenticator["create"]>[1] = {},
+  ): Promise<Page> {
     const { browser, page } = await accountPage(user);
     const csrf = csrfOf(page, "/account/passkeys");
     const options = await postJson(browser, `${t.url}/account/passkeys/options`, { _csrf: csrf, name, password: user.password });
@@ -52,22 +62,36 @@ export function passkeyPages(t: TestApp, rp: client.Configuration) {
   async function signInPage(): Promise<{ browser: TestBrowser; page: Page; uid: string }> {
     const browser = new TestBrowser(t.url);
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+      code_challenge_method: "S256",
     });
     const page = await browser.go(url.toString());
     const uid = /\/interaction\/([\w-]+)/.exec(page.url)![1]!;
     return { browser, page, uid };
   }
 
-  async function loginOptions(s: { browser: TestBrowser; page: Page; uid: string }, factor: "first" | "second" = "first"): Promise<Options> {
-    const answer = await postJson(s.browser, `${t.url}/interaction/${s.uid}/passkey/options`, { _csrf: csrfOf(s.page, `/interaction/${s.uid}/`), factor });
+  async function loginOptions(
+    s: { browser: TestBrowser; page: Page; uid: string },
+    factor: "first" | "second" = "first",
+  ): Promise<Options> {
+    const answer = await postJson(s.browser, `${t.url}/interaction/${s.uid}/passkey/options`, {
+      _csrf: csrfOf(s.page, `/interaction/${s.uid}/`),
+      factor,
+    });
     expect(answer.status).toBe(200);
     return answer.json as Options;
   }
 
   const submitPasskey = (s: { browser: TestBrowser; page: Page }, response: unknown) =>
-    s.browser.submit(s.page, "/passkey", { response: typeof response === "string" ? response : JSON.stringify(response) }, { stopAt: REDIRECT });
+    s.browser.submit(
+      s.page,
+      "/passkey",
+      { response: typeof response === "string" ? response : JSON.stringify(response) },
+      { stopAt: REDIRECT },
+    );
 
   async function withPasskey(opts: ConstructorParameters<typeof SoftAuthenticator>[1] = {}) {
     const user = await t.createUser();
@@ -79,7 +103,8 @@ export function passkeyPages(t: TestApp, rp: client.Configuration) {
 
   const stored = async (userId: string) => (await t.app.services.passkeys.list(userId))[0]!;
   const counterOf = async (userId: string) => (await t.app.db.prisma.passkey.findFirst({ where: { userId } }))!.counter;
-  const failures = (userId: string, type = "login.failed") => t.app.db.prisma.auditEvent.findMany({ where: { userId, type, outcome: "failure" } });
+  const failures = (userId: string, type = "login.failed") =>
+    t.app.db.prisma.auditEvent.findMany({ where: { userId, type, outcome: "failure" } });
 
   /** a refused first-factor passkey: the sign-in page again, 401, and the stored key untouched */
   async function expectRefused(_userId: string, page: Page) {
@@ -88,5 +113,19 @@ export function passkeyPages(t: TestApp, rp: client.Configuration) {
     expect(page.html).toContain("That passkey was not accepted");
   }
 
-  return { csrfOf, postJson, authenticator, accountPage, register, signInPage, loginOptions, submitPasskey, withPasskey, stored, counterOf, failures, expectRefused };
+  return {
+    csrfOf,
+    postJson,
+    authenticator,
+    accountPage,
+    register,
+    signInPage,
+    loginOptions,
+    submitPasskey,
+    withPasskey,
+    stored,
+    counterOf,
+    failures,
+    expectRefused,
+  };
 }

@@ -18,8 +18,14 @@ const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
 export type SamlUser = { nameId: string; email?: string; displayName?: string };
 /** what the next answer does differently (each used once) */
 export type Tweaks = {
-  audience?: string; recipient?: string; inResponseTo?: string; notBefore?: Date; notOnOrAfter?: Date;
-  key?: { key: string; cert: string }; unsigned?: boolean; assertionId?: string;
+  audience?: string;
+  recipient?: string;
+  inResponseTo?: string;
+  notBefore?: Date;
+  notOnOrAfter?: Date;
+  key?: { key: string; cert: string };
+  unsigned?: boolean;
+  assertionId?: string;
   /** the SubjectConfirmationData names no InResponseTo (some IdPs leave it out) */
   unbound?: boolean;
   /** the assertion's Issuer (default: the IdP's entity id) */
@@ -28,7 +34,12 @@ export type Tweaks = {
   response?: (signedAssertion: string, facts: { requestId: string; acs: string }) => string;
 };
 export type SamlIdp = {
-  url: string; entityId: string; metadata: string; user: SamlUser; next: Tweaks; lastAssertion: string;
+  url: string;
+  entityId: string;
+  metadata: string;
+  user: SamlUser;
+  next: Tweaks;
+  lastAssertion: string;
   assertion(facts: { requestId: string; acs: string; audience: string }, tweaks?: Tweaks): string;
   response(signedAssertion: string, facts: { requestId: string; acs: string }): string;
   close(): Promise<void>;
@@ -36,11 +47,14 @@ export type SamlIdp = {
 
 function signAssertion(xml: string, key: { key: string; cert: string }): string {
   const sig = new SignedXml({
-    privateKey: key.key, publicCert: key.cert,
-    signatureAlgorithm: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256", canonicalizationAlgorithm: "http://www.w3.org/2001/10/xml-exc-c14n#",
+    privateKey: key.key,
+    publicCert: key.cert,
+    signatureAlgorithm: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+    canonicalizationAlgorithm: "http://www.w3.org/2001/10/xml-exc-c14n#",
   });
   sig.addReference({
-    xpath: "//*[local-name(.)='Assertion']", digestAlgorithm: "http://www.w3.org/2001/04/xmlenc#sha256",
+    xpath: "//*[local-name(.)='Assertion']",
+    digestAlgorithm: "http://www.w3.org/2001/04/xmlenc#sha256",
     transforms: ["http://www.w3.org/2000/09/xmldsig#enveloped-signature", "http://www.w3.org/2001/10/xml-exc-c14n#"],
   });
   sig.computeSignature(xml, { location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: "after" } });
@@ -63,32 +77,48 @@ export async function startSamlIdp(user: SamlUser): Promise<SamlIdp> {
 </md:EntityDescriptor>`;
 
   const idp: SamlIdp = {
-    url, entityId, metadata, user, next: {}, lastAssertion: "",
+    url,
+    entityId,
+    metadata,
+    user,
+    next: {},
+    lastAssertion: "",
     assertion({ requestId, acs, audience }, t = {}) {
       const now = new Date();
       const notBefore = t.notBefore ?? new Date(now.getTime() - 30_000);
       const notOnOrAfter = t.notOnOrAfter ?? new Date(now.getTime() + 5 * 60_000);
-      const attrs = Object.entries({ email: idp.user.email, displayName: idp.user.displayName }).filter(([, v]) => v)
-        .map(([k, v]) => `<saml:Attribute Name="${k}"><saml:AttributeValue>${esc(v!)}</saml:AttributeValue></saml:Attribute>`).join("");
-      const xml = `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${t.assertionId ?? `_a${randomUUID()}`}" Version="2.0" IssueInstant="${now.toISOString()}">`
-        + `<saml:Issuer>${esc(t.issuer ?? entityId)}</saml:Issuer>`
-        + `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">${esc(idp.user.nameId)}</saml:NameID>`
-        + `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${t.unbound ? "" : ` InResponseTo="${t.inResponseTo ?? requestId}"`} NotOnOrAfter="${notOnOrAfter.toISOString()}" Recipient="${t.recipient ?? acs}"/></saml:SubjectConfirmation></saml:Subject>`
-        + `<saml:Conditions NotBefore="${notBefore.toISOString()}" NotOnOrAfter="${notOnOrAfter.toISOString()}"><saml:AudienceRestriction><saml:Audience>${esc(t.audience ?? audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>`
-        + `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="_s${randomUUID()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`
-        + `<saml:AttributeStatement>${attrs}</saml:AttributeStatement></saml:Assertion>`;
+      const attrs = Object.entries({ email: idp.user.email, displayName: idp.user.displayName })
+        .filter(([, v]) => v)
+        .map(([k, v]) => `<saml:Attribute Name="${k}"><saml:AttributeValue>${esc(v!)}</saml:AttributeValue></saml:Attribute>`)
+        .join("");
+      const xml =
+        `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${t.assertionId ?? `_a${randomUUID()}`}" Version="2.0" IssueInstant="${now.toISOString()}">` +
+        `<saml:Issuer>${esc(t.issuer ?? entityId)}</saml:Issuer>` +
+        `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified">${esc(idp.user.nameId)}</saml:NameID>` +
+        `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData${t.unbound ? "" : ` InResponseTo="${t.inResponseTo ?? requestId}"`} NotOnOrAfter="${notOnOrAfter.toISOString()}" Recipient="${t.recipient ?? acs}"/></saml:SubjectConfirmation></saml:Subject>` +
+        `<saml:Conditions NotBefore="${notBefore.toISOString()}" NotOnOrAfter="${notOnOrAfter.toISOString()}"><saml:AudienceRestriction><saml:Audience>${esc(t.audience ?? audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+        `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="_s${randomUUID()}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
+        `<saml:AttributeStatement>${attrs}</saml:AttributeStatement></saml:Assertion>`;
       return t.unsigned ? xml : signAssertion(xml, t.key ?? IDP_KEY);
     },
     response(signedAssertion, { requestId, acs }) {
-      return `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${randomUUID()}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${acs}" InResponseTo="${requestId}">`
-        + `<saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${signedAssertion}</samlp:Response>`;
+      return (
+        `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${randomUUID()}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${acs}" InResponseTo="${requestId}">` +
+        `<saml:Issuer>${entityId}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${signedAssertion}</samlp:Response>`
+      );
     },
-    close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
   };
 
   server.on("request", (req, res) => {
     const u = new URL(req.url ?? "/", url);
-    if (u.pathname !== "/sso") { res.statusCode = 404; return res.end(); }
+    if (u.pathname !== "/sso") {
+      res.statusCode = 404;
+      return res.end();
+    }
     const request = inflateRawSync(Buffer.from(u.searchParams.get("SAMLRequest") ?? "", "base64")).toString("utf8");
     const requestId = /\bID="([^"]+)"/.exec(request)?.[1] ?? "";
     const acs = /AssertionConsumerServiceURL="([^"]+)"/.exec(request)?.[1] ?? "";
@@ -97,10 +127,14 @@ export async function startSamlIdp(user: SamlUser): Promise<SamlIdp> {
     idp.next = {};
     const assertion = idp.assertion({ requestId, acs, audience }, t);
     idp.lastAssertion = assertion;
-    const xml = t.response ? t.response(assertion, { requestId, acs }) : idp.response(assertion, { requestId: t.inResponseTo ?? requestId, acs });
+    const xml = t.response
+      ? t.response(assertion, { requestId, acs })
+      : idp.response(assertion, { requestId: t.inResponseTo ?? requestId, acs });
     res.setHeader("content-type", "text/html");
-    res.end(`<!doctype html><form method="post" action="${esc(acs)}"><input type="hidden" name="SAMLResponse" value="${Buffer.from(xml).toString("base64")}">`
-      + `<input type="hidden" name="RelayState" value="${esc(u.searchParams.get("RelayState") ?? "")}"><button>Continue</button></form>`);
+    res.end(
+      `<!doctype html><form method="post" action="${esc(acs)}"><input type="hidden" name="SAMLResponse" value="${Buffer.from(xml).toString("base64")}">` +
+        `<input type="hidden" name="RelayState" value="${esc(u.searchParams.get("RelayState") ?? "")}"><button>Continue</button></form>`,
+    );
   });
   return idp;
 }

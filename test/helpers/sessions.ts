@@ -5,12 +5,18 @@ import { TestBrowser, type Page } from "./browser.ts";
 import type { Credentials } from "./oidc-flow.ts";
 
 export const FIREFOX_LINUX = "Mozilla/5.0 (X11; Ubuntu; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-export const CHROME_ANDROID = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
-export const SAFARI_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
+export const CHROME_ANDROID =
+  "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
+export const SAFARI_MAC =
+  "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_5) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Safari/605.1.15";
 
 /** a browser that sends X-Forwarded-For (only honoured with TRUST_PROXY=true) */
 export class ProxiedBrowser extends TestBrowser {
-  constructor(origin: string, userAgent: string, readonly forwardedFor: string | null = null) {
+  constructor(
+    origin: string,
+    userAgent: string,
+    readonly forwardedFor: string | null = null,
+  ) {
     super(origin, userAgent);
   }
   override async request(url: string, init: RequestInit = {}): Promise<Response> {
@@ -24,7 +30,11 @@ export class ProxiedBrowser extends TestBrowser {
 export async function openAccountPage(browser: TestBrowser, issuer: string, path: string, creds?: Credentials): Promise<Page> {
   let page = await browser.go(`${issuer}/login?return_to=${encodeURIComponent(path)}`);
   if (page.html.includes('name="password"') && creds) {
-    page = await browser.submit(page, "/login", { identifier: creds.identifier, password: creds.password, ...(creds.remember ? { remember: "1" } : {}) });
+    page = await browser.submit(page, "/login", {
+      identifier: creds.identifier,
+      password: creds.password,
+      ...(creds.remember ? { remember: "1" } : {}),
+    });
   }
   return page;
 }
@@ -36,7 +46,10 @@ export async function asksToSignIn(browser: TestBrowser, issuer: string, path = 
 }
 
 /** the refresh grant's outcome: "ok" with the new refresh token, or the OAuth error code */
-export async function tryRefresh(rp: client.Configuration, refreshToken: string): Promise<{ ok: true; refreshToken: string } | { ok: false; error: string }> {
+export async function tryRefresh(
+  rp: client.Configuration,
+  refreshToken: string,
+): Promise<{ ok: true; refreshToken: string } | { ok: false; error: string }> {
   try {
     const tokens = await client.refreshTokenGrant(rp, refreshToken);
     return { ok: true, refreshToken: tokens.refresh_token ?? refreshToken };

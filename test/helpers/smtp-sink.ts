@@ -55,7 +55,9 @@ export async function startSmtpSink(opts: { port?: number } = {}): Promise<SmtpS
     port,
     messages,
     refused,
-    refuse(on) { refusing = on; },
+    refuse(on) {
+      refusing = on;
+    },
     async waitFor(match, ms = 5000) {
       for (let waited = 0; waited < ms; waited += 25) {
         const found = messages.find(match);

@@ -24,18 +24,29 @@ export class SoftAuthenticator {
   /** set by create(): the user handle the site gave (base64url) */
   userHandle: string | undefined;
 
-  constructor(readonly defaults: { origin: string; rpId: string }, readonly opts: { transports?: string[]; attachment?: "platform" | "cross-platform"; countsSignatures?: boolean } = {}) {
+  constructor(
+    readonly defaults: { origin: string; rpId: string },
+    readonly opts: { transports?: string[]; attachment?: "platform" | "cross-platform"; countsSignatures?: boolean } = {},
+  ) {
     const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     this.privateKey = privateKey;
     const jwk = publicKey.export({ format: "jwk" }) as { x: string; y: string };
     this.publicJwk = { x: jwk.x, y: jwk.y };
   }
 
-  get id(): string { return b64(this.credentialId); }
+  get id(): string {
+    return b64(this.credentialId);
+  }
 
   /** the public key as COSE (EC2, P-256, ES256): what a site stores */
   cosePublicKey(): Buffer {
-    const cose = new Map<number, number | Uint8Array>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(this.publicJwk.x, "base64url")], [-3, Buffer.from(this.publicJwk.y, "base64url")]]);
+    const cose = new Map<number, number | Uint8Array>([
+      [1, 2],
+      [3, -7],
+      [-1, 1],
+      [-2, Buffer.from(this.publicJwk.x, "base64url")],
+      [-3, Buffer.from(this.publicJwk.y, "base64url")],
+    ]);
     return Buffer.from(isoCBOR.encode(cose));
   }
 
@@ -58,12 +69,24 @@ export class SoftAuthenticator {
     idLength.writeUInt16BE(this.credentialId.length);
     const attested = Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, this.cosePublicKey()]);
     const authData = this.authData(c, attested, this.counter);
-    const attestationObject = isoCBOR.encode(new Map<string, unknown>([["fmt", "none"], ["attStmt", new Map()], ["authData", authData]]) as never);
+    const attestationObject = isoCBOR.encode(
+      new Map<string, unknown>([
+        ["fmt", "none"],
+        ["attStmt", new Map()],
+        ["authData", authData],
+      ]) as never,
+    );
     return {
-      id: this.id, rawId: this.id, type: "public-key",
+      id: this.id,
+      rawId: this.id,
+      type: "public-key",
       ...(this.opts.attachment ? { authenticatorAttachment: this.opts.attachment } : {}),
       clientExtensionResults: {},
-      response: { clientDataJSON: b64(this.clientData("webauthn.create", c)), attestationObject: b64(attestationObject), transports: this.opts.transports ?? ["usb"] },
+      response: {
+        clientDataJSON: b64(this.clientData("webauthn.create", c)),
+        attestationObject: b64(attestationObject),
+        transports: this.opts.transports ?? ["usb"],
+      },
     };
   }
 
@@ -71,20 +94,30 @@ export class SoftAuthenticator {
    * navigator.credentials.get's answer; the counter moves on by one unless told (`counter`) or the authenticator
    * keeps none; `signedData`: sign these bytes instead of the right ones
    */
-  get(options: { challenge: string }, over: Partial<Ceremony> & { counter?: number; signedData?: Buffer; userHandle?: string | null; credentialId?: string } = {}) {
+  get(
+    options: { challenge: string },
+    over: Partial<Ceremony> & { counter?: number; signedData?: Buffer; userHandle?: string | null; credentialId?: string } = {},
+  ) {
     const c: Ceremony = { challenge: options.challenge, ...over };
     if (over.counter !== undefined) this.counter = over.counter;
     else if (this.opts.countsSignatures !== false) this.counter += 1;
     const clientDataJSON = this.clientData("webauthn.get", c);
     const authData = this.authData(c, null, this.counter);
     const signature = sign("sha256", over.signedData ?? Buffer.concat([authData, sha256(clientDataJSON)]), this.privateKey);
-    const handle = over.userHandle === null ? undefined : over.userHandle ?? this.userHandle;
+    const handle = over.userHandle === null ? undefined : (over.userHandle ?? this.userHandle);
     const id = over.credentialId ?? this.id;
     return {
-      id, rawId: id, type: "public-key",
+      id,
+      rawId: id,
+      type: "public-key",
       ...(this.opts.attachment ? { authenticatorAttachment: this.opts.attachment } : {}),
       clientExtensionResults: {},
-      response: { clientDataJSON: b64(clientDataJSON), authenticatorData: b64(authData), signature: b64(signature), ...(handle ? { userHandle: handle } : {}) },
+      response: {
+        clientDataJSON: b64(clientDataJSON),
+        authenticatorData: b64(authData),
+        signature: b64(signature),
+        ...(handle ? { userHandle: handle } : {}),
+      },
     };
   }
 }

@@ -12,9 +12,18 @@ async function listen(handler: http.RequestListener): Promise<{ url: string; clo
   const server = http.createServer(handler);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); } };
+  return {
+    url,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
 }
-const json = (res: http.ServerResponse, status: number, body: unknown) => { res.writeHead(status, { "content-type": "application/json" }); res.end(JSON.stringify(body)); };
+const json = (res: http.ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+};
 async function form(req: http.IncomingMessage): Promise<URLSearchParams> {
   let body = "";
   for await (const chunk of req) body += chunk;
@@ -22,7 +31,13 @@ async function form(req: http.IncomingMessage): Promise<URLSearchParams> {
 }
 const s256 = (verifier: string) => createHash("sha256").update(verifier).digest("base64url");
 
-export type GitHubUser = { id: number; login: string; name: string | null; email: string | null; emails: { email: string; primary: boolean; verified: boolean }[] };
+export type GitHubUser = {
+  id: number;
+  login: string;
+  name: string | null;
+  email: string | null;
+  emails: { email: string; primary: boolean; verified: boolean }[];
+};
 
 export async function startGitHubStandIn(opts: { clientId: string; clientSecret: string; user: GitHubUser }) {
   const codes = new Map<string, { challenge: string; redirectUri: string }>();
@@ -31,7 +46,8 @@ export async function startGitHubStandIn(opts: { clientId: string; clientSecret:
   const server = await listen(async (req, res) => {
     const url = new URL(req.url!, "http://x");
     if (url.pathname === "/login/oauth/authorize") {
-      if (url.searchParams.get("client_id") !== opts.clientId || url.searchParams.get("code_challenge_method") !== "S256") return json(res, 400, { error: "bad_request" });
+      if (url.searchParams.get("client_id") !== opts.clientId || url.searchParams.get("code_challenge_method") !== "S256")
+        return json(res, 400, { error: "bad_request" });
       const code = randomBytes(10).toString("hex");
       codes.set(code, { challenge: url.searchParams.get("code_challenge")!, redirectUri: url.searchParams.get("redirect_uri")! });
       const back = new URL(url.searchParams.get("redirect_uri")!);
@@ -44,7 +60,13 @@ export async function startGitHubStandIn(opts: { clientId: string; clientSecret:
       const p = await form(req);
       const grant = codes.get(p.get("code") ?? "");
       codes.delete(p.get("code") ?? "");
-      if (!grant || p.get("client_secret") !== opts.clientSecret || p.get("client_id") !== opts.clientId || s256(p.get("code_verifier") ?? "") !== grant.challenge || p.get("redirect_uri") !== grant.redirectUri) {
+      if (
+        !grant ||
+        p.get("client_secret") !== opts.clientSecret ||
+        p.get("client_id") !== opts.clientId ||
+        s256(p.get("code_verifier") ?? "") !== grant.challenge ||
+        p.get("redirect_uri") !== grant.redirectUri
+      ) {
         return json(res, 400, { error: "bad_verification_code" });
       }
       const token = `gho_${randomBytes(16).toString("hex")}`;
@@ -76,9 +98,15 @@ export async function startRogueIdp(opts: { clientId: string; clientSecret: stri
     const issuer = self.url;
     if (url.pathname === "/.well-known/openid-configuration") {
       return json(res, 200, {
-        issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`,
-        response_types_supported: ["code"], subject_types_supported: ["public"], id_token_signing_alg_values_supported: ["RS256"],
-        code_challenge_methods_supported: ["S256"], token_endpoint_auth_methods_supported: ["client_secret_post"],
+        issuer,
+        authorization_endpoint: `${issuer}/authorize`,
+        token_endpoint: `${issuer}/token`,
+        jwks_uri: `${issuer}/jwks`,
+        response_types_supported: ["code"],
+        subject_types_supported: ["public"],
+        id_token_signing_alg_values_supported: ["RS256"],
+        code_challenge_methods_supported: ["S256"],
+        token_endpoint_auth_methods_supported: ["client_secret_post"],
       });
     }
     if (url.pathname === "/jwks") return json(res, 200, { keys: [jwk] });
@@ -96,7 +124,12 @@ export async function startRogueIdp(opts: { clientId: string; clientSecret: stri
       if (self.mode === "slow") return; // never answers: the client's timeout must end the wait
       const nonce = nonces.get(p.get("code") ?? "") ?? "";
       const now = Math.floor(Date.now() / 1000);
-      const claims = { sub: opts.sub, email: opts.email, email_verified: true, nonce: self.mode === "wrong_nonce" ? "not-the-nonce" : nonce };
+      const claims = {
+        sub: opts.sub,
+        email: opts.email,
+        email_verified: true,
+        nonce: self.mode === "wrong_nonce" ? "not-the-nonce" : nonce,
+      };
       const times = self.mode === "expired" ? { iat: now - 7200, exp: now - 3600 } : { iat: now, exp: now + 300 };
       let idToken: string;
       if (self.mode === "alg_none") {
@@ -105,7 +138,8 @@ export async function startRogueIdp(opts: { clientId: string; clientSecret: stri
       } else {
         idToken = await new SignJWT({ ...claims, ...times })
           .setProtectedHeader({ alg: "RS256", kid: "good" })
-          .setIssuer(self.mode === "wrong_iss" ? "https://other-issuer.example.test" : issuer).setAudience(opts.clientId)
+          .setIssuer(self.mode === "wrong_iss" ? "https://other-issuer.example.test" : issuer)
+          .setAudience(opts.clientId)
           .sign(self.mode === "other_key" ? other.privateKey : good.privateKey);
       }
       return json(res, 200, { access_token: randomBytes(16).toString("hex"), token_type: "Bearer", expires_in: 300, id_token: idToken });

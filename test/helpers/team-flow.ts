@@ -11,7 +11,11 @@ export type TestTeam = { id: string; slug: string; name: string };
 let teamCounter = 0;
 
 /** a new team owned by `ownerId` (through app.services.teams.createTeam, with its built-in roles) */
-export async function createTeam(t: TestApp, ownerId: string, name = `Team ${Date.now().toString(36)} ${++teamCounter}`): Promise<TestTeam> {
+export async function createTeam(
+  t: TestApp,
+  ownerId: string,
+  name = `Team ${Date.now().toString(36)} ${++teamCounter}`,
+): Promise<TestTeam> {
   const created = await t.app.services.teams.createTeam(ownerId, { name });
   if (created.outcome !== "created") throw new Error(`team not created: ${created.message}`);
   return { id: created.teamId, slug: created.slug, name };
@@ -43,28 +47,42 @@ export async function throughConsent(browser: TestBrowser, page: Page, redirectU
 }
 
 /** an authorization request: the login page, the password; returns the page after it (the team page, or the callback) */
-export async function startSignIn(rp: client.Configuration, browser: TestBrowser, redirectUri: string, creds: Credentials, extra: Record<string, string> = {}) {
+export async function startSignIn(
+  rp: client.Configuration,
+  browser: TestBrowser,
+  redirectUri: string,
+  creds: Credentials,
+  extra: Record<string, string> = {},
+) {
   const req = await authorizationRequest(rp, redirectUri, { scope: "openid offline_access roles", prompt: "consent", ...extra });
   const login = await browser.go(req.url, { stopAt: redirectUri });
-  if (!login.html.includes('name="password"')) throw new Error(`expected the login page, got ${login.status} ${login.url}\n${login.html.slice(0, 1500)}`);
+  if (!login.html.includes('name="password"'))
+    throw new Error(`expected the login page, got ${login.status} ${login.url}\n${login.html.slice(0, 1500)}`);
   const after = await browser.submit(login, "/login", { identifier: creds.identifier, password: creds.password }, { stopAt: redirectUri });
   return { req, page: await throughConsent(browser, after, redirectUri) };
 }
 
 /** picks a team on the team page and follows on to the relying party */
 export async function pickTeam(browser: TestBrowser, teamPage: Page, teamId: string, redirectUri: string): Promise<Page> {
-  if (!teamPage.html.includes('name="team"')) throw new Error(`expected the team page, got ${teamPage.status} ${teamPage.url}\n${teamPage.html.slice(0, 1500)}`);
+  if (!teamPage.html.includes('name="team"'))
+    throw new Error(`expected the team page, got ${teamPage.status} ${teamPage.url}\n${teamPage.html.slice(0, 1500)}`);
   return throughConsent(browser, await browser.submit(teamPage, "/team", { team: teamId }, { stopAt: redirectUri }), redirectUri);
 }
 
 /** the token request for a callback the relying party received */
 export async function exchange(rp: client.Configuration, callback: Page | string, req: { verifier: string; state: string; nonce: string }) {
   const url = typeof callback === "string" ? callback : callback.url;
-  return client.authorizationCodeGrant(rp, new URL(url), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+  return client.authorizationCodeGrant(rp, new URL(url), {
+    pkceCodeVerifier: req.verifier,
+    expectedState: req.state,
+    expectedNonce: req.nonce,
+    idTokenExpected: true,
+  });
 }
 
 /** the team ids a team page offers (its radio buttons) */
-export const offeredTeams = (page: Page) => [...page.html.matchAll(/<input id="team-\d+" name="team" type="radio" value="([^"]+)"/g)].map((m) => m[1]!);
+export const offeredTeams = (page: Page) =>
+  [...page.html.matchAll(/<input id="team-\d+" name="team" type="radio" value="([^"]+)"/g)].map((m) => m[1]!);
 
 let teamWithMembersCounter = 0;
 

@@ -20,19 +20,31 @@ export type TestApp = {
   app: WebContext;
   config: Config;
   url: string;
-  createUser(input?: { email?: string; username?: string; password?: string; verified?: boolean }): Promise<{ id: string; email: string; username: string; password: string }>;
+  createUser(input?: {
+    email?: string;
+    username?: string;
+    password?: string;
+    verified?: boolean;
+  }): Promise<{ id: string; email: string; username: string; password: string }>;
   createClient(input: NewClientInput): Promise<{ clientId: string; clientSecret: string | null }>;
   close(): Promise<void>;
 };
 
 let counter = 0;
-export const uniqueEmail = (tag = "user") => `${tag}-${Date.now().toString(36)}-${++counter}-${randomBytes(3).toString("hex")}@example.test`;
+export const uniqueEmail = (tag = "user") =>
+  `${tag}-${Date.now().toString(36)}-${++counter}-${randomBytes(3).toString("hex")}@example.test`;
 
 /** `hostname`: the issuer's host name ("localhost" for WebAuthn, whose RP ID cannot be an IP address) */
-export async function startTestApp(env: Record<string, string> = {}, opts: { clock?: Clock; random?: RandomSource; hostname?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  env: Record<string, string> = {},
+  opts: { clock?: Clock; random?: RandomSource; hostname?: string } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const prefix = testRedisPrefix();
-  let handler: http.RequestListener = (_req, res) => { res.statusCode = 503; res.end(); };
+  let handler: http.RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
   const server = http.createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://${opts.hostname ?? "127.0.0.1"}:${(server.address() as AddressInfo).port}`;
@@ -79,11 +91,20 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
     url,
     async createUser(input = {}) {
       const email = input.email ?? uniqueEmail();
-      const username = input.username ?? email.split("@")[0]!.replace(/[^\w.-]/g, "").slice(0, 32);
+      const username =
+        input.username ??
+        email
+          .split("@")[0]!
+          .replace(/[^\w.-]/g, "")
+          .slice(0, 32);
       const password = input.password ?? `correct horse ${randomBytes(6).toString("hex")}`;
       const user = await app.queries.users.create({
-        email, emailNormalized: email.toLowerCase(), username, usernameNormalized: username.toLowerCase(),
-        passwordHash: await app.services.passwords.hash(password), emailVerified: input.verified ?? true,
+        email,
+        emailNormalized: email.toLowerCase(),
+        username,
+        usernameNormalized: username.toLowerCase(),
+        passwordHash: await app.services.passwords.hash(password),
+        emailVerified: input.verified ?? true,
       });
       return { id: user.id, email, username, password };
     },
@@ -99,7 +120,9 @@ export async function startTestApp(env: Record<string, string> = {}, opts: { clo
       await deleteRedisPrefix(prefix);
       const undeclared = undeclaredAnswersOf(app);
       if (undeclared.length) {
-        throw new Error(`REST API routes answered errors their declarations do not document (declare each with documented(code, when)):\n${[...new Set(undeclared)].join("\n")}`);
+        throw new Error(
+          `REST API routes answered errors their declarations do not document (declare each with documented(code, when)):\n${[...new Set(undeclared)].join("\n")}`,
+        );
       }
     },
   };

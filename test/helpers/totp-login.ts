@@ -12,7 +12,9 @@ export function manualClock(start = Math.floor(Date.now() / 1000)) {
   return {
     now: () => new Date(now * 1000),
     epoch: () => now,
-    advance: (seconds: number) => { now += seconds; },
+    advance: (seconds: number) => {
+      now += seconds;
+    },
   };
 }
 export type ManualClock = ReturnType<typeof manualClock>;
@@ -23,7 +25,11 @@ export const totpCode = (secret: string, epoch: number) => generate({ secret, ep
  * enrolls and confirms TOTP for a user with the previous step's code (within the ±1 window), so the current
  * step is still unused and the test need not move the clock to sign in
  */
-export async function enableTotp(t: TestApp, clock: ManualClock, user: { id: string; email: string }): Promise<{ secret: string; backupCodes: string[] }> {
+export async function enableTotp(
+  t: TestApp,
+  clock: ManualClock,
+  user: { id: string; email: string },
+): Promise<{ secret: string; backupCodes: string[] }> {
   const { secret } = await t.app.services.totp.beginEnrollment(user);
   const result = await t.app.services.totp.confirmEnrollment(user, await totpCode(secret, clock.epoch() - 30));
   if (result.outcome !== "enabled") throw new Error(`enrollment failed: ${result.outcome}`);
@@ -31,7 +37,12 @@ export async function enableTotp(t: TestApp, clock: ManualClock, user: { id: str
 }
 
 /** posts a form as the browser would, without following the answer */
-export async function post(browser: TestBrowser, page: Page, actionPart: string, fields: Record<string, string>): Promise<{ status: number; html: string; location: string | null }> {
+export async function post(
+  browser: TestBrowser,
+  page: Page,
+  actionPart: string,
+  fields: Record<string, string>,
+): Promise<{ status: number; html: string; location: string | null }> {
   const form = parseForms(page.html, page.url).find((f) => f.action.includes(actionPart));
   if (!form) throw new Error(`no form with action containing ${actionPart} on ${page.url}`);
   const res = await browser.request(form.action, {
@@ -48,8 +59,13 @@ export async function authorizationRequest(rp: client.Configuration, redirectUri
   const state = client.randomState();
   const nonce = client.randomNonce();
   const url = client.buildAuthorizationUrl(rp, {
-    redirect_uri: redirectUri, scope: "openid profile email", code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: "S256", state, nonce, ...extra,
+    redirect_uri: redirectUri,
+    scope: "openid profile email",
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+    ...extra,
   });
   return { url: url.toString(), verifier, state, nonce };
 }
@@ -57,23 +73,43 @@ export async function authorizationRequest(rp: client.Configuration, redirectUri
 /** opens the login page and submits the password; returns the page that follows (the code page for TOTP users) */
 export async function passwordStep(browser: TestBrowser, authorizationUrl: string, redirectUri: string, creds: Credentials): Promise<Page> {
   const login = await browser.go(authorizationUrl, { stopAt: redirectUri });
-  return browser.submit(login, "/login", { identifier: creds.identifier, password: creds.password, ...(creds.remember ? { remember: "1" } : {}) }, { stopAt: redirectUri });
+  return browser.submit(
+    login,
+    "/login",
+    { identifier: creds.identifier, password: creds.password, ...(creds.remember ? { remember: "1" } : {}) },
+    { stopAt: redirectUri },
+  );
 }
 
 /** from the code page: submits the code, then consent when asked, until the redirect to the relying party */
 export async function codeStep(browser: TestBrowser, codePage: Page, redirectUri: string, code: string): Promise<string> {
   let page = await browser.submit(codePage, "/totp", { code }, { stopAt: redirectUri });
-  if (!page.url.startsWith(redirectUri) && page.html.includes("/confirm")) page = await browser.submit(page, "/confirm", {}, { stopAt: redirectUri });
-  if (!page.url.startsWith(redirectUri)) throw new Error(`expected a redirect to ${redirectUri}, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);
+  if (!page.url.startsWith(redirectUri) && page.html.includes("/confirm"))
+    page = await browser.submit(page, "/confirm", {}, { stopAt: redirectUri });
+  if (!page.url.startsWith(redirectUri))
+    throw new Error(`expected a redirect to ${redirectUri}, got ${page.status} ${page.url}\n${page.html.slice(0, 1500)}`);
   return page.url;
 }
 
 /** password, code (from `code()` at the moment the code page is shown), consent, then the token request */
-export async function loginWithTotp(rp: client.Configuration, browser: TestBrowser, redirectUri: string, creds: Credentials, code: () => Promise<string> | string, extra: Record<string, string> = {}) {
+export async function loginWithTotp(
+  rp: client.Configuration,
+  browser: TestBrowser,
+  redirectUri: string,
+  creds: Credentials,
+  code: () => Promise<string> | string,
+  extra: Record<string, string> = {},
+) {
   const req = await authorizationRequest(rp, redirectUri, extra);
   const codePage = await passwordStep(browser, req.url, redirectUri, creds);
-  if (!codePage.html.includes('name="code"')) throw new Error(`expected the code page, got ${codePage.status} ${codePage.url}\n${codePage.html.slice(0, 1500)}`);
+  if (!codePage.html.includes('name="code"'))
+    throw new Error(`expected the code page, got ${codePage.status} ${codePage.url}\n${codePage.html.slice(0, 1500)}`);
   const callback = await codeStep(browser, codePage, redirectUri, await code());
-  const tokens = await client.authorizationCodeGrant(rp, new URL(callback), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce, idTokenExpected: true });
+  const tokens = await client.authorizationCodeGrant(rp, new URL(callback), {
+    pkceCodeVerifier: req.verifier,
+    expectedState: req.state,
+    expectedNonce: req.nonce,
+    idTokenExpected: true,
+  });
   return { tokens, codePage };
 }

@@ -7,19 +7,49 @@ import Provider, { type ClientMetadata } from "oidc-provider";
 import { fetch as undiciFetch } from "undici";
 
 /** `groups`: sent with the scope "groups" (the team SSO tests map them to team roles) */
-export type UpstreamUser = { sub: string; email: string; email_verified: boolean; name?: string; preferred_username?: string; groups?: string[] };
+export type UpstreamUser = {
+  sub: string;
+  email: string;
+  email_verified: boolean;
+  name?: string;
+  preferred_username?: string;
+  groups?: string[];
+};
 export type UpstreamIdp = { issuer: string; clientId: string; clientSecret: string; user: UpstreamUser; close(): Promise<void> };
 
 /** `extraClients`: more registered clients (e.g. a private_key_jwt client whose jwks_uri is Gatehouse's) */
-export async function startUpstreamIdp(redirectUris: string[], user: UpstreamUser, extraClients: ClientMetadata[] = []): Promise<UpstreamIdp> {
+export async function startUpstreamIdp(
+  redirectUris: string[],
+  user: UpstreamUser,
+  extraClients: ClientMetadata[] = [],
+): Promise<UpstreamIdp> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const clientId = "gatehouse-downstream";
   const clientSecret = "upstream-secret-0123456789abcdef";
-  const idp: UpstreamIdp = { issuer, clientId, clientSecret, user, close: async () => { server.closeAllConnections(); await new Promise((r) => server.close(r)); } };
+  const idp: UpstreamIdp = {
+    issuer,
+    clientId,
+    clientSecret,
+    user,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
   const provider = new Provider(issuer, {
-    clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: redirectUris, token_endpoint_auth_method: "client_secret_post", response_types: ["code"], grant_types: ["authorization_code"] }, ...extraClients],
+    clients: [
+      {
+        client_id: clientId,
+        client_secret: clientSecret,
+        redirect_uris: redirectUris,
+        token_endpoint_auth_method: "client_secret_post",
+        response_types: ["code"],
+        grant_types: ["authorization_code"],
+      },
+      ...extraClients,
+    ],
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "preferred_username"], groups: ["groups"] },
     features: { devInteractions: { enabled: false } },
     pkce: { required: () => true },
@@ -30,7 +60,10 @@ export async function startUpstreamIdp(redirectUris: string[], user: UpstreamUse
     // special-use addresses (and comes from the undici package, which Node's own fetch does not take)
     fetch: (url, options) => {
       const { dispatcher: _refusesLoopback, ...rest } = options as RequestInit & { dispatcher?: unknown };
-      return undiciFetch(url as Parameters<typeof undiciFetch>[0], rest as Parameters<typeof undiciFetch>[1]) as unknown as Promise<Response>;
+      return undiciFetch(
+        url as Parameters<typeof undiciFetch>[0],
+        rest as Parameters<typeof undiciFetch>[1],
+      ) as unknown as Promise<Response>;
     },
   });
   server.on("request", async (req, res) => {

@@ -60,11 +60,16 @@ export async function startPlatform(opts: { now?: () => number } = {}) {
   const server = http.createServer((req, res) => {
     let raw = "";
     req.setEncoding("utf8");
-    req.on("data", (c: string) => { raw += c; });
+    req.on("data", (c: string) => {
+      raw += c;
+    });
     req.on("end", () => {
       void (async () => {
-        const m = /^\/1\.0\/(users\/authentication|users\/account|billing\/account)\/rest\/(signin|signout|getuserinfo|getaccount)$/.exec(req.url ?? "");
-        if (req.method !== "POST" || !m || !(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) return answer(res, 404, { result: 1, error: "not here" });
+        const m = /^\/1\.0\/(users\/authentication|users\/account|billing\/account)\/rest\/(signin|signout|getuserinfo|getaccount)$/.exec(
+          req.url ?? "",
+        );
+        if (req.method !== "POST" || !m || !(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded"))
+          return answer(res, 404, { result: 1, error: "not here" });
         const method = m[2] as keyof typeof calls;
         calls[method] += 1;
         received.push(raw);
@@ -74,7 +79,8 @@ export async function startPlatform(opts: { now?: () => number } = {}) {
         if (state.mode === "http503") return answer(res, 503, "Service Unavailable");
         if (state.mode === "malformed") return answer(res, 200, "<html>not json</html>");
         if (state.mode === "wrong_shape" && method !== "signout") return answer(res, 200, { result: 0, sessionId: 42 });
-        if (state.mode === "refuse_info" && (method === "getuserinfo" || method === "getaccount")) return answer(res, 200, { result: REFUSED, error: "access denied" });
+        if (state.mode === "refuse_info" && (method === "getuserinfo" || method === "getaccount"))
+          return answer(res, 200, { result: REFUSED, error: "access denied" });
         answer(res, 200, handle(method, new URLSearchParams(raw)));
       })();
     });
@@ -83,18 +89,37 @@ export async function startPlatform(opts: { now?: () => number } = {}) {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   return {
-    url, calls, received, state, sessions,
-    addAccount: (login: string, account: Omit<PlatformAccount, "uid" | "email"> & { uid?: number }) => accounts.set(login, { uid: account.uid ?? accounts.size + 100, email: login, ...account }),
+    url,
+    calls,
+    received,
+    state,
+    sessions,
+    addAccount: (login: string, account: Omit<PlatformAccount, "uid" | "email"> & { uid?: number }) =>
+      accounts.set(login, { uid: account.uid ?? accounts.size + 100, email: login, ...account }),
     /** the platform forgets every session (as after a platform-side sign-out everywhere) */
     expireAll: () => sessions.clear(),
     /** holds every answer until the returned function is called */
     hold(): () => void {
       let open!: () => void;
-      state.gate = new Promise<void>((r) => { open = r; });
-      return () => { state.gate = null; open(); };
+      state.gate = new Promise<void>((r) => {
+        open = r;
+      });
+      return () => {
+        state.gate = null;
+        open();
+      };
     },
-    reset() { state.mode = "ok"; state.delayMs = 0; for (const k of Object.keys(calls) as (keyof typeof calls)[]) calls[k] = 0; received.length = 0; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    reset() {
+      state.mode = "ok";
+      state.delayMs = 0;
+      for (const k of Object.keys(calls) as (keyof typeof calls)[]) calls[k] = 0;
+      received.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

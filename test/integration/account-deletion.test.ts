@@ -12,8 +12,12 @@ describe("account deletion (service)", () => {
   const clock = manualClock();
   const request = { ip: "198.51.100.7", userAgent: "Test/1.0", via: "test" };
 
-  beforeAll(async () => { t = await startTestApp({}, { clock }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp({}, { clock });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
   const fresh = async (id: string) => (await t.app.queries.users.findById(id))!;
 
   it("without a password: a TOTP code re-authenticates; a wrong code is refused and counted; no factor at all is refused", async () => {
@@ -29,7 +33,9 @@ describe("account deletion (service)", () => {
     expect(await t.app.services.lockout.failures({ userId: user.id })).toBe(1);
     expect(await fresh(user.id)).not.toBeNull();
     clock.advance(30);
-    expect(await del.deleteOwn(await fresh(user.id), { code: await totpCode(secret, clock.epoch()) }, request)).toEqual({ outcome: "deleted" });
+    expect(await del.deleteOwn(await fresh(user.id), { code: await totpCode(secret, clock.epoch()) }, request)).toEqual({
+      outcome: "deleted",
+    });
     expect(await t.app.queries.users.findById(user.id)).toBeNull();
     expect(await t.app.db.prisma.backupCode.count({ where: { userId: user.id } })).toBe(0);
 
@@ -43,13 +49,47 @@ describe("account deletion (service)", () => {
     const user = await t.createUser();
     const other = await t.createUser();
     const audit = t.app.services.audit;
-    await audit.record({ type: "email.changed", outcome: "success", userId: user.id, ip: "198.51.100.1", userAgent: "UA", data: { from: user.email, to: "new@example.test" } });
-    await audit.record({ type: "profile.updated", outcome: "success", userId: user.id, ip: "198.51.100.1", data: { fields: ["name"], name: "Alice Example" } });
+    await audit.record({
+      type: "email.changed",
+      outcome: "success",
+      userId: user.id,
+      ip: "198.51.100.1",
+      userAgent: "UA",
+      data: { from: user.email, to: "new@example.test" },
+    });
+    await audit.record({
+      type: "profile.updated",
+      outcome: "success",
+      userId: user.id,
+      ip: "198.51.100.1",
+      data: { fields: ["name"], name: "Alice Example" },
+    });
     // the user acted on someone else (as an admin would), naming themselves in the data
-    await audit.record({ type: "user.disabled", outcome: "success", userId: other.id, actorId: user.id, ip: "198.51.100.2", userAgent: "UA", data: { by: user.id, changed: true } });
+    await audit.record({
+      type: "user.disabled",
+      outcome: "success",
+      userId: other.id,
+      actorId: user.id,
+      ip: "198.51.100.2",
+      userAgent: "UA",
+      data: { by: user.id, changed: true },
+    });
     // someone else invited the user's address
-    await audit.record({ type: "team.invitation.created", outcome: "success", userId: other.id, ip: "198.51.100.3", data: { email: user.email, role: "developer" } });
-    await audit.record({ type: "login.succeeded", outcome: "success", userId: other.id, ip: "198.51.100.4", userAgent: "Other UA", data: { device: "trusted" } });
+    await audit.record({
+      type: "team.invitation.created",
+      outcome: "success",
+      userId: other.id,
+      ip: "198.51.100.3",
+      data: { email: user.email, role: "developer" },
+    });
+    await audit.record({
+      type: "login.succeeded",
+      outcome: "success",
+      userId: other.id,
+      ip: "198.51.100.4",
+      userAgent: "Other UA",
+      data: { device: "trusted" },
+    });
 
     expect((await t.app.services.accountDeletion.deleteUser(user.id, { actorId: "cli", via: "cli" })).outcome).toBe("deleted");
     const p = t.app.services.accountDeletion.pseudonymOf(user.id);

@@ -17,11 +17,18 @@ describe("account page: teams", () => {
   beforeAll(async () => {
     t = await startTestApp();
     const { clientId, clientSecret } = await t.createClient({
-      name: "Teams RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true, grantTypes: ["authorization_code", "refresh_token"], scope: "openid offline_access roles",
+      name: "Teams RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      grantTypes: ["authorization_code", "refresh_token"],
+      scope: "openid offline_access roles",
     });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   async function accountPage(user: { email: string; password: string }): Promise<{ browser: TestBrowser; page: Page }> {
     const browser = new TestBrowser(t.url);
@@ -37,7 +44,7 @@ describe("account page: teams", () => {
     const { user, own, other } = await twoTeamUser(t);
     const { page } = await accountPage(user);
     expect(page.status).toBe(200);
-    expect(page.html).toContain("<h1 id=\"teams-heading\">Teams</h1>");
+    expect(page.html).toContain('<h1 id="teams-heading">Teams</h1>');
     for (const team of [own, other]) {
       expect(page.html).toContain(`<a href="/account/teams/${team.slug}">${team.name}</a>`);
       expect(page.html).toContain(`<code>${team.slug}</code>`);
@@ -45,7 +52,9 @@ describe("account page: teams", () => {
     // a member may leave; the Owner sees the button inactive, with the way out beside it (#18 item 11)
     expect(page.html).toContain(`action="${leaveForm(other.slug)}"`);
     expect(page.html).not.toContain(`action="${leaveForm(own.slug)}"`);
-    expect(page.html).toContain(`<button class="btn btn-secondary" type="button" disabled aria-describedby="owner-hint-${own.slug}">Leave ${own.name}</button>`);
+    expect(page.html).toContain(
+      `<button class="btn btn-secondary" type="button" disabled aria-describedby="owner-hint-${own.slug}">Leave ${own.name}</button>`,
+    );
     expect(page.html).toContain('<span class="badge">Owner</span>');
     expect(page.html).toContain('<span class="badge">Developer</span>');
     expect(page.html).toContain("sent as <code>team</code>");
@@ -69,7 +78,11 @@ describe("account page: teams", () => {
 
     const { browser, page } = await accountPage(user);
     // no CSRF token: refused, nothing changes
-    const forged = await browser.request(`${t.url}${leaveForm(other.slug)}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin }, body: "confirm=yes" });
+    const forged = await browser.request(`${t.url}${leaveForm(other.slug)}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin },
+      body: "confirm=yes",
+    });
     expect(forged.status).toBe(403);
     expect(await t.app.queries.teams.membership(other.id, user.id)).not.toBeNull();
 
@@ -92,7 +105,11 @@ describe("account page: teams", () => {
     expect(kept.claims()!.team).toMatchObject({ id: own.id });
 
     // once gone, the team is a 404 here
-    const gone = await browser.request(`${t.url}${leaveForm(other.slug)}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin }, body: new URLSearchParams({ _csrf: csrfOf(confirm), confirm: "yes" }).toString() }); // (the page after leaving has no form left: the Owner's team offers none)
+    const gone = await browser.request(`${t.url}${leaveForm(other.slug)}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin },
+      body: new URLSearchParams({ _csrf: csrfOf(confirm), confirm: "yes" }).toString(),
+    }); // (the page after leaving has no form left: the Owner's team offers none)
     expect(gone.status).toBe(404);
   });
 
@@ -101,7 +118,11 @@ describe("account page: teams", () => {
     const { browser, page } = await accountPage(user);
     expect(page.html).toContain(`<a href="/account/teams/${own.slug}/transfer">transfer ownership</a>`);
     // the page offers no leave form to the Owner; a hand-made POST is still refused by the server
-    const ownerPost = await browser.request(`${t.url}${leaveForm(own.slug)}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin }, body: new URLSearchParams({ _csrf: csrfOf(page), confirm: "yes" }).toString() });
+    const ownerPost = await browser.request(`${t.url}${leaveForm(own.slug)}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin },
+      body: new URLSearchParams({ _csrf: csrfOf(page), confirm: "yes" }).toString(),
+    });
     const refused = { status: ownerPost.status, html: await ownerPost.text() };
     expect(refused.status).toBe(409);
     expect(refused.html).toContain(`You are the Owner of ${own.name}. Transfer ownership to another member before you leave.`);
@@ -109,7 +130,11 @@ describe("account page: teams", () => {
     expect(await t.app.queries.teams.membership(own.id, user.id)).not.toBeNull();
 
     const stranger = await createTeam(t, (await t.createUser()).id);
-    const res = await browser.request(`${t.url}${leaveForm(stranger.slug)}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin }, body: new URLSearchParams({ _csrf: csrfOf(page), confirm: "yes" }).toString() });
+    const res = await browser.request(`${t.url}${leaveForm(stranger.slug)}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", origin: browser.origin },
+      body: new URLSearchParams({ _csrf: csrfOf(page), confirm: "yes" }).toString(),
+    });
     expect(res.status).toBe(404);
     expect(await res.text()).toContain("There is no such team, or you are not one of its members.");
   });

@@ -16,10 +16,16 @@ describe("login analytics", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    analytics = createAnalytics({ queries: t.app.queries.loginAnalytics, counts: t.app.queries.adminCounts, clock: { now: () => NOW, epoch: () => Math.floor(NOW.getTime() / 1000) } });
+    analytics = createAnalytics({
+      queries: t.app.queries.loginAnalytics,
+      counts: t.app.queries.adminCounts,
+      clock: { now: () => NOW, epoch: () => Math.floor(NOW.getTime() / 1000) },
+    });
     const user = await t.createUser();
     const ev = (type: string, when: string, data: Record<string, string> = {}, userId: string | null = user.id) =>
-      t.app.db.prisma.auditEvent.create({ data: { type, outcome: type.includes("fail") ? "failure" : "success", userId, createdAt: iso(when), data } });
+      t.app.db.prisma.auditEvent.create({
+        data: { type, outcome: type.includes("fail") ? "failure" : "success", userId, createdAt: iso(when), data },
+      });
     await ev("login.succeeded", "2026-10-10T00:00:00.000Z", { device: "code" }); // at `from`: in, bucket 0
     await ev("login.succeeded", "2026-10-10T01:10:00Z", { device: "code" });
     await ev("login.succeeded", "2026-10-10T01:50:00Z", { device: "trusted" });
@@ -29,7 +35,8 @@ describe("login analytics", () => {
     await ev("login.failed", "2026-10-10T23:59:59.999Z", {}, null); // last bucket
     await ev("login.succeeded", "2026-10-11T00:00:00.000Z", { device: "code" }); // at `to`: out
     await ev("login.failed", "2026-10-09T23:59:59.999Z"); // before `from`: out
-    for (const when of ["01:00", "01:40", "03:20", "05:00"]) await ev("login.risk_evaluated", `2026-10-10T${when}:00Z`, { decision: "allow" });
+    for (const when of ["01:00", "01:40", "03:20", "05:00"])
+      await ev("login.risk_evaluated", `2026-10-10T${when}:00Z`, { decision: "allow" });
     await ev("login.held", "2026-10-10T05:00:01Z");
     for (const when of ["01:05", "01:06", "06:00"]) await ev("device.code_sent", `2026-10-10T${when}:00Z`);
     await ev("password_reset.requested", "2026-10-10T07:00:00Z");
@@ -37,9 +44,17 @@ describe("login analytics", () => {
     await ev("login.locked", "2026-10-10T09:00:00Z"); // not counted anywhere
     await ev("team.created", "2026-10-10T09:00:00Z");
 
-    const session = (start: string, expires: string, ended: string | null) => t.app.db.prisma.userSession.create({
-      data: { id: randomUUID(), userId: user.id, startedAt: iso(start), lastActiveAt: iso(start), expiresAt: iso(expires), endedAt: ended ? iso(ended) : null },
-    });
+    const session = (start: string, expires: string, ended: string | null) =>
+      t.app.db.prisma.userSession.create({
+        data: {
+          id: randomUUID(),
+          userId: user.id,
+          startedAt: iso(start),
+          lastActiveAt: iso(start),
+          expiresAt: iso(expires),
+          endedAt: ended ? iso(ended) : null,
+        },
+      });
     await session("2026-10-10T01:00:00Z", "2026-10-11T01:00:00Z", "2026-10-10T01:30:00Z"); // 1800 s
     await session("2026-10-10T02:00:00Z", "2026-10-10T04:00:00Z", null); // expired, no end: 7200 s
     await session("2026-10-10T05:00:00Z", "2026-10-10T06:00:00Z", "2026-10-10T12:00:00Z"); // end seen late: capped at expiry, 3600 s
@@ -47,7 +62,9 @@ describe("login analytics", () => {
     await session("2026-10-09T23:00:00Z", "2026-10-10T23:00:00Z", "2026-10-10T00:30:00Z"); // started before `from`: out
     await session("2026-10-11T00:00:00Z", "2026-10-11T01:00:00Z", "2026-10-11T00:10:00Z"); // started at `to`: out
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("counts and rates for a day of known events", async () => {
     const a = await analytics.logins(DAY);
@@ -67,9 +84,16 @@ describe("login analytics", () => {
     const a = await analytics.logins(DAY);
     expect(a.bucket).toBe("hour");
     expect(a.series).toHaveLength(24);
-    expect(a.series.map((b) => b.start)).toEqual(Array.from({ length: 24 }, (_, h) => `2026-10-10T${String(h).padStart(2, "0")}:00:00.000Z`));
+    expect(a.series.map((b) => b.start)).toEqual(
+      Array.from({ length: 24 }, (_, h) => `2026-10-10T${String(h).padStart(2, "0")}:00:00.000Z`),
+    );
     const nonEmpty = a.series.filter((b) => b.succeeded || b.failed).map((b) => [b.start.slice(11, 13), b.succeeded, b.failed]);
-    expect(nonEmpty).toEqual([["00", 1, 0], ["01", 2, 1], ["03", 1, 1], ["23", 0, 1]]);
+    expect(nonEmpty).toEqual([
+      ["00", 1, 0],
+      ["01", 2, 1],
+      ["03", 1, 1],
+      ["23", 0, 1],
+    ]);
     expect(a.series.reduce((n, b) => n + b.succeeded, 0)).toBe(a.logins.succeeded);
     expect(a.series.reduce((n, b) => n + b.failed, 0)).toBe(a.logins.failed);
   });
@@ -79,7 +103,11 @@ describe("login analytics", () => {
     expect(a.bucket).toBe("day");
     expect(a.series).toHaveLength(14);
     const nonEmpty = a.series.filter((b) => b.succeeded || b.failed).map((b) => [b.start.slice(0, 10), b.succeeded, b.failed]);
-    expect(nonEmpty).toEqual([["2026-10-09", 0, 1], ["2026-10-10", 4, 3], ["2026-10-11", 1, 0]]);
+    expect(nonEmpty).toEqual([
+      ["2026-10-09", 0, 1],
+      ["2026-10-10", 4, 3],
+      ["2026-10-11", 1, 0],
+    ]);
     expect(a.logins).toMatchObject({ attempts: 9, succeeded: 5, failed: 4 });
   });
 

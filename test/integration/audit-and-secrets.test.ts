@@ -12,11 +12,20 @@ const asJson = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (ty
 describe("secrets at rest", () => {
   let t: TestApp;
 
-  beforeAll(async () => { t = await startTestApp(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("a confidential client's secret is stored only as its base64url SHA-256", async () => {
-    const { clientId, clientSecret } = await t.createClient({ name: "Secret RP", type: "confidential", redirectUris: ["https://rp.example.test/callback"], grantTypes: ["authorization_code", "refresh_token"] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Secret RP",
+      type: "confidential",
+      redirectUris: ["https://rp.example.test/callback"],
+      grantTypes: ["authorization_code", "refresh_token"],
+    });
     expect(clientSecret).toBeTruthy();
     expect(Buffer.from(clientSecret!, "base64url")).toHaveLength(32);
     const row = await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } });
@@ -27,7 +36,12 @@ describe("secrets at rest", () => {
   });
 
   it("a public client has no secret hash", async () => {
-    const { clientId, clientSecret } = await t.createClient({ name: "Public RP", type: "public", redirectUris: ["https://spa.example.test/callback"], grantTypes: ["authorization_code", "refresh_token"] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Public RP",
+      type: "public",
+      redirectUris: ["https://spa.example.test/callback"],
+      grantTypes: ["authorization_code", "refresh_token"],
+    });
     expect(clientSecret).toBeNull();
     const row = await t.app.db.prisma.oidcClient.findUniqueOrThrow({ where: { id: clientId } });
     expect(row.secretHash).toBeNull();
@@ -64,7 +78,12 @@ describe("secrets at rest", () => {
 describe("log redaction", () => {
   function collectingLogger() {
     const lines: string[] = [];
-    const stream = new Writable({ write(chunk: Buffer | string, _enc, done) { lines.push(chunk.toString()); done(); } });
+    const stream = new Writable({
+      write(chunk: Buffer | string, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
     return { log: createLogger("info", stream), lines };
   }
 
@@ -77,11 +96,14 @@ describe("log redaction", () => {
       bearer: "bearer-VALUE-9c0f",
       cookie: "cookie-VALUE-2b6a",
     };
-    log.info({
-      password: secrets.password,
-      body: { client_secret: secrets.clientSecret, refresh_token: secrets.refreshToken },
-      req: { headers: { authorization: `Bearer ${secrets.bearer}`, cookie: `gh.session=${secrets.cookie}` } },
-    }, "something happened");
+    log.info(
+      {
+        password: secrets.password,
+        body: { client_secret: secrets.clientSecret, refresh_token: secrets.refreshToken },
+        req: { headers: { authorization: `Bearer ${secrets.bearer}`, cookie: `gh.session=${secrets.cookie}` } },
+      },
+      "something happened",
+    );
     await new Promise((resolve) => setImmediate(resolve));
 
     const output = lines.join("");
@@ -97,7 +119,9 @@ describe("log redaction", () => {
 
   it("child loggers (one per request) redact too", async () => {
     const { log, lines } = collectingLogger();
-    log.child({ requestId: "req-12345678" }).warn({ params: { password: "child-PW-7e7e", code_verifier: "verifier-VALUE-1a1a" } }, "child line");
+    log
+      .child({ requestId: "req-12345678" })
+      .warn({ params: { password: "child-PW-7e7e", code_verifier: "verifier-VALUE-1a1a" } }, "child line");
     await new Promise((resolve) => setImmediate(resolve));
     const output = lines.join("");
     expect(output).toContain("req-12345678");

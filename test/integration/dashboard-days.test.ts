@@ -27,7 +27,14 @@ describe("time-zone arithmetic", () => {
     // a week over the switch: seven calendar days, one of them 23 hours long
     const edges = localEdges(new Date("2026-03-25T23:00:00Z"), new Date("2026-04-01T22:00:00Z"), "day", "Europe/Berlin");
     expect(edges.map((e) => localText("Europe/Berlin", e))).toEqual([
-      "2026-03-26 00:00", "2026-03-27 00:00", "2026-03-28 00:00", "2026-03-29 00:00", "2026-03-30 00:00", "2026-03-31 00:00", "2026-04-01 00:00", "2026-04-02 00:00",
+      "2026-03-26 00:00",
+      "2026-03-27 00:00",
+      "2026-03-28 00:00",
+      "2026-03-29 00:00",
+      "2026-03-30 00:00",
+      "2026-03-31 00:00",
+      "2026-04-01 00:00",
+      "2026-04-02 00:00",
     ]);
     expect((edges[4]!.getTime() - edges[3]!.getTime()) / 3_600_000).toBe(23);
   });
@@ -52,7 +59,8 @@ describe("dashboard day bars on calendar days", () => {
   beforeAll(async () => {
     t = await startTestApp({ DASHBOARD_TIME_ZONE: "Europe/Berlin" }, { clock: manualClock(NOW) });
     const someone = await t.createUser();
-    const ev = (type: string, when: string) => t.app.db.prisma.auditEvent.create({ data: { type, outcome: "success", userId: someone.id, createdAt: new Date(when), data: {} } });
+    const ev = (type: string, when: string) =>
+      t.app.db.prisma.auditEvent.create({ data: { type, outcome: "success", userId: someone.id, createdAt: new Date(when), data: {} } });
     await ev("login.succeeded", "2026-12-06T23:20:00Z"); // 00:20 on the 7th in Berlin: today
     await ev("login.succeeded", "2026-12-06T22:40:00Z"); // 23:40 on the 6th in Berlin: yesterday
     await ev("login.succeeded", "2026-12-06T22:50:00Z"); // yesterday too
@@ -65,11 +73,15 @@ describe("dashboard day bars on calendar days", () => {
     // the admin's own sign-in is stamped by the database's clock: moved out of the way, the counts are the seeded ones
     await t.app.db.prisma.auditEvent.updateMany({ where: { userId: me.id }, data: { createdAt: new Date("2026-10-01T00:00:00Z") } });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const rowsOf = (html: string) => {
     const table = /<table class="admin-table" data-series>[\s\S]*?<\/table>/.exec(html)![0];
-    return [...table.matchAll(/<tr><th scope="row">([^<]+)<\/th><td>(\d+)<\/td><td>(\d+)<\/td><\/tr>/g)].map((m) => [m[1], Number(m[2]), Number(m[3])] as const);
+    return [...table.matchAll(/<tr><th scope="row">([^<]+)<\/th><td>(\d+)<\/td><td>(\d+)<\/td><\/tr>/g)].map(
+      (m) => [m[1], Number(m[2]), Number(m[3])] as const,
+    );
   };
 
   it("last 7 days: seven calendar days in Berlin, today last, each sign-in under the day it happened", async () => {
@@ -78,7 +90,15 @@ describe("dashboard day bars on calendar days", () => {
     expect(page.html).toContain("Day (Europe/Berlin)");
     expect(page.html).toMatch(/From 2026-12-01 00:00 Europe\/Berlin to 2026-12-07 00:30 Europe\/Berlin/);
     const rows = rowsOf(page.html);
-    expect(rows.map((r) => r[0])).toEqual(["2026-12-01", "2026-12-02", "2026-12-03", "2026-12-04", "2026-12-05", "2026-12-06", "2026-12-07"]);
+    expect(rows.map((r) => r[0])).toEqual([
+      "2026-12-01",
+      "2026-12-02",
+      "2026-12-03",
+      "2026-12-04",
+      "2026-12-05",
+      "2026-12-06",
+      "2026-12-07",
+    ]);
     expect(rows[0]).toEqual(["2026-12-01", 0, 1]);
     expect(rows[5]).toEqual(["2026-12-06", 2, 0]);
     expect(rows[6]).toEqual(["2026-12-07", 1, 0]); // today: the sign-in at 00:20
@@ -101,7 +121,15 @@ describe("dashboard day bars on calendar days", () => {
     expect(a.series[0]!.start).toBe("2026-12-01T12:00:00.000Z");
     expect(a.series[0]!.local).toBeUndefined();
     const zoned = await t.app.services.analytics.logins({ from: "2026-12-01T12:00:00.000Z", to: "2026-12-07T12:00:00.000Z" }, "UTC");
-    expect(zoned.series.map((b) => b.start.slice(0, 13))).toEqual(["2026-12-01T12", "2026-12-02T00", "2026-12-03T00", "2026-12-04T00", "2026-12-05T00", "2026-12-06T00", "2026-12-07T00"]);
+    expect(zoned.series.map((b) => b.start.slice(0, 13))).toEqual([
+      "2026-12-01T12",
+      "2026-12-02T00",
+      "2026-12-03T00",
+      "2026-12-04T00",
+      "2026-12-05T00",
+      "2026-12-06T00",
+      "2026-12-07T00",
+    ]);
     expect(zoned.logins).toEqual(a.logins);
   });
 });

@@ -19,8 +19,15 @@ describe("upstream connectors and the upstream protocol", () => {
   let hanging: http.Server;
   beforeAll(async () => {
     t = await startTestApp({ FEDERATION_UPSTREAM_TIMEOUT: "1" });
-    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], { sub: "u-123", email: "ada@company.test", email_verified: true, name: "Ada" });
-    hanging = http.createServer(() => { /* never answers */ });
+    idp = await startUpstreamIdp([`${t.url}/federation/company/callback`], {
+      sub: "u-123",
+      email: "ada@company.test",
+      email_verified: true,
+      name: "Ada",
+    });
+    hanging = http.createServer(() => {
+      /* never answers */
+    });
     await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
   });
   afterAll(async () => {
@@ -36,28 +43,51 @@ describe("upstream connectors and the upstream protocol", () => {
     const made = await connectors().create({ slug: "google-test", preset: "google", clientId: "gid", clientSecret: "g-secret-value" }, CLI);
     expect(made.outcome).toBe("created");
     if (made.outcome !== "created") return;
-    expect(made.connector).toMatchObject({ kind: "oidc", issuer: "https://accounts.google.com", name: "Google", scopes: ["openid", "email", "profile"], trustEmailVerified: true, preset: "google" });
+    expect(made.connector).toMatchObject({
+      kind: "oidc",
+      issuer: "https://accounts.google.com",
+      name: "Google",
+      scopes: ["openid", "email", "profile"],
+      trustEmailVerified: true,
+      preset: "google",
+    });
     const row = await t.app.db.prisma.upstreamConnector.findUnique({ where: { id: made.connector.id } });
     expect(row!.clientSecretEncrypted).not.toContain("g-secret-value");
     expect(connectors().secretOf(made.connector)).toBe("g-secret-value");
     const github = await connectors().create({ slug: "github-test", preset: "github", clientId: "hid", clientSecret: "h" }, CLI);
-    expect(github).toMatchObject({ outcome: "created", connector: { kind: "oauth2", tokenEndpoint: "https://github.com/login/oauth/access_token", claimsMapping: { subject: "id" } } });
+    expect(github).toMatchObject({
+      outcome: "created",
+      connector: { kind: "oauth2", tokenEndpoint: "https://github.com/login/oauth/access_token", claimsMapping: { subject: "id" } },
+    });
     const audit = await t.app.db.prisma.auditEvent.findMany({ where: { type: "connector.created" } });
     expect(audit.map((e) => (e.data as { slug: string }).slug).sort()).toEqual(["github-test", "google-test"]);
     expect(JSON.stringify(audit.map((e) => e.data))).not.toContain("g-secret-value");
   });
 
   it("refuses incomplete or unsafe settings and a taken slug, creating nothing", async () => {
-    expect(await connectors().create({ slug: "ms", preset: "microsoft", clientId: "a", clientSecret: "b" }, CLI)).toMatchObject({ outcome: "invalid", field: "issuer" });
-    expect(await connectors().create({ slug: "oa", name: "OA", kind: "oauth2", clientId: "a", clientSecret: "b", authorizationEndpoint: "https://x.test/a" }, CLI)).toMatchObject({ outcome: "invalid", field: "tokenEndpoint" });
-    expect(await connectors().create({ slug: "google-test", preset: "google", clientId: "a", clientSecret: "b" }, CLI)).toEqual({ outcome: "slug_taken" });
+    expect(await connectors().create({ slug: "ms", preset: "microsoft", clientId: "a", clientSecret: "b" }, CLI)).toMatchObject({
+      outcome: "invalid",
+      field: "issuer",
+    });
+    expect(
+      await connectors().create(
+        { slug: "oa", name: "OA", kind: "oauth2", clientId: "a", clientSecret: "b", authorizationEndpoint: "https://x.test/a" },
+        CLI,
+      ),
+    ).toMatchObject({ outcome: "invalid", field: "tokenEndpoint" });
+    expect(await connectors().create({ slug: "google-test", preset: "google", clientId: "a", clientSecret: "b" }, CLI)).toEqual({
+      outcome: "slug_taken",
+    });
     expect(await t.app.db.prisma.upstreamConnector.count({ where: { slug: { in: ["ms", "oa"] } } })).toBe(0);
   });
 
   async function companyConnector() {
     const existing = await connectors().findBySlug("company");
     if (existing) return existing;
-    const made = await connectors().create({ slug: "company", name: "Company", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret }, CLI);
+    const made = await connectors().create(
+      { slug: "company", name: "Company", kind: "oidc", issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret },
+      CLI,
+    );
     if (made.outcome !== "created") throw new Error(JSON.stringify(made));
     return made.connector;
   }
@@ -81,7 +111,10 @@ describe("upstream connectors and the upstream protocol", () => {
     const query = await throughUpstream(started.url);
     expect(await upstream().interactionOf(query.get("state")!)).toBe("interaction-1");
     const done = await upstream().finish("company", query, "interaction-1");
-    expect(done).toMatchObject({ outcome: "ok", profile: { subject: "u-123", email: "ada@company.test", emailVerified: true, name: "Ada" } });
+    expect(done).toMatchObject({
+      outcome: "ok",
+      profile: { subject: "u-123", email: "ada@company.test", emailVerified: true, name: "Ada" },
+    });
     // the same answer again: the state is spent
     expect(await upstream().finish("company", query, "interaction-1")).toMatchObject({ outcome: "failed", reason: "state" });
   });
@@ -91,10 +124,18 @@ describe("upstream connectors and the upstream protocol", () => {
     const started = await upstream().start(c, "interaction-2");
     if (started.outcome !== "redirect") throw new Error("not started");
     const query = await throughUpstream(started.url);
-    expect(await upstream().finish("company", query, "someone-else")).toMatchObject({ outcome: "failed", reason: "state", detail: "state of another sign-in" });
+    expect(await upstream().finish("company", query, "someone-else")).toMatchObject({
+      outcome: "failed",
+      reason: "state",
+      detail: "state of another sign-in",
+    });
     const forged = new URLSearchParams(query);
     forged.set("state", "forged-state");
-    expect(await upstream().finish("company", forged, "interaction-2")).toMatchObject({ outcome: "failed", reason: "state", detail: "unknown or used state" });
+    expect(await upstream().finish("company", forged, "interaction-2")).toMatchObject({
+      outcome: "failed",
+      reason: "state",
+      detail: "unknown or used state",
+    });
   });
 
   it("a callback whose iss names another issuer (RFC 9207 mix-up) is refused", async () => {
@@ -110,8 +151,21 @@ describe("upstream connectors and the upstream protocol", () => {
   });
 
   it("an upstream that is down or never answers fails within the timeout", async () => {
-    const down = await connectors().create({ slug: "down", name: "Down", kind: "oidc", issuer: `http://127.0.0.1:${await freePort()}`, clientId: "a", clientSecret: "b" }, CLI);
-    const slow = await connectors().create({ slug: "slow", name: "Slow", kind: "oidc", issuer: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`, clientId: "a", clientSecret: "b" }, CLI);
+    const down = await connectors().create(
+      { slug: "down", name: "Down", kind: "oidc", issuer: `http://127.0.0.1:${await freePort()}`, clientId: "a", clientSecret: "b" },
+      CLI,
+    );
+    const slow = await connectors().create(
+      {
+        slug: "slow",
+        name: "Slow",
+        kind: "oidc",
+        issuer: `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`,
+        clientId: "a",
+        clientSecret: "b",
+      },
+      CLI,
+    );
     if (down.outcome !== "created" || slow.outcome !== "created") throw new Error("not created");
     expect(await upstream().start(down.connector, "i-down")).toMatchObject({ outcome: "unavailable" });
     expect(await upstream().start(slow.connector, "i-slow")).toMatchObject({ outcome: "unavailable" });

@@ -18,16 +18,30 @@ describe("signing key rotation", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const { clientId, clientSecret } = await t.createClient({ name: "CC", type: "confidential", grantTypes: ["client_credentials"], resources: [API] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "CC",
+      type: "confidential",
+      grantTypes: ["client_credentials"],
+      resources: [API],
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const es256 = async () => (await t.app.services.keys.list()).filter((k) => k.alg === "ES256");
 
   it("starts with a current key and a published next key per algorithm; only the current ES256 key signs access tokens", async () => {
     const all = await t.app.services.keys.list();
-    for (const alg of ["ES256", "RS256"]) expect(all.filter((k) => k.alg === alg).map((k) => k.state).sort(), alg).toEqual(["current", "next"]);
+    for (const alg of ["ES256", "RS256"])
+      expect(
+        all
+          .filter((k) => k.alg === alg)
+          .map((k) => k.state)
+          .sort(),
+        alg,
+      ).toEqual(["current", "next"]);
     expect(all).toHaveLength(4);
     const keys = await es256();
     const published = (await jwks()).keys.map((k) => k.kid);

@@ -11,12 +11,18 @@ describe("lockout service", () => {
   let redis: Redis;
   let t = 1_700_000_000;
   const clock = { now: () => new Date(t * 1000), epoch: () => t };
-  const make = (threshold: number): LockoutService => createLockoutService({ redis, clock, settings: { threshold, baseSeconds: 600, maxSeconds: 86_400 } });
+  const make = (threshold: number): LockoutService =>
+    createLockoutService({ redis, clock, settings: { threshold, baseSeconds: 600, maxSeconds: 86_400 } });
   let n = 0;
   const subject = () => ({ userId: `user-${++n}` });
 
-  beforeAll(() => { redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix }); });
-  afterAll(async () => { redis.disconnect(); await deleteRedisPrefix(prefix); });
+  beforeAll(() => {
+    redis = new Redis(TEST_REDIS_URL, { keyPrefix: prefix });
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await deleteRedisPrefix(prefix);
+  });
 
   it("locks after N failures for the base time, then doubles every N more, up to the cap", async () => {
     const lockout = make(5);
@@ -82,7 +88,11 @@ describe("lockout service", () => {
   });
 
   it("a network's bucket: its threshold within an hour locks it (doubling per lock), it drains over time, 50 parallel failures count 50", async () => {
-    const lockout = createLockoutService({ redis, clock, settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: 10 } });
+    const lockout = createLockoutService({
+      redis,
+      clock,
+      settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: 10 },
+    });
     const net = `198.51.${++n}.0/24`;
     t = 1_700_000_000;
     for (let i = 0; i < 9; i++) expect((await lockout.recordNetworkFailure(net)).lockedUntil).toBeNull();
@@ -96,7 +106,11 @@ describe("lockout service", () => {
     for (let i = 0; i < 10; i++) await lockout.recordNetworkFailure(net);
     expect((await lockout.networkLockedUntil(net))!.getTime() / 1000 - t).toBe(1200);
 
-    const wide = createLockoutService({ redis, clock, settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: 51 } });
+    const wide = createLockoutService({
+      redis,
+      clock,
+      settings: { threshold: 5, baseSeconds: 600, maxSeconds: 86_400, networkThreshold: 51 },
+    });
     const other = `203.0.${++n}.0/24`;
     const results = await Promise.all(Array.from({ length: 50 }, () => wide.recordNetworkFailure(other)));
     expect(Math.max(...results.map((r) => r.failures))).toBe(50);

@@ -22,7 +22,15 @@ const locals = { username: "alice", attempts: 5, until: "2026-11-22 10:00", ip: 
 
 function collectingLogger() {
   const lines: string[] = [];
-  const log = createLogger("info", new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } }));
+  const log = createLogger(
+    "info",
+    new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    }),
+  );
   return { log, lines };
 }
 
@@ -52,8 +60,21 @@ describe("mailer", () => {
   async function mailerOn(smtpUrl: string, settings: Partial<OutboxSettings> = {}) {
     for (const stop of stops.splice(0)) await stop();
     const { log, lines } = collectingLogger();
-    const outbox = createOutbox({ queries: createOutboxQueries(db.prisma), clock: systemClock, masterKey: randomBytes(32), log, settings: { maxAttempts: 3, retryBaseMs: 20, pollMs: 25, ...settings } });
-    const mailer = createMailer({ smtpUrl, from: "Gatehouse <no-reply@id.example.test>", render: views.render, log, outbox, messageIdHost: "id.example.test" });
+    const outbox = createOutbox({
+      queries: createOutboxQueries(db.prisma),
+      clock: systemClock,
+      masterKey: randomBytes(32),
+      log,
+      settings: { maxAttempts: 3, retryBaseMs: 20, pollMs: 25, ...settings },
+    });
+    const mailer = createMailer({
+      smtpUrl,
+      from: "Gatehouse <no-reply@id.example.test>",
+      render: views.render,
+      log,
+      outbox,
+      messageIdHost: "id.example.test",
+    });
     outbox.start();
     stops.push(() => outbox.stop());
     return { mailer, outbox, lines };
@@ -82,8 +103,16 @@ describe("mailer", () => {
     const sink = await startSmtpSink();
     const { mailer } = await mailerOn(sink.url);
     await mailer.send({
-      to: "dana@example.test", template: "team-invitation",
-      locals: { inviter: "Mallory\r\nBcc: x@evil.test\r\nSubject: Urgent", teamName: "Acme\u202Etset.live", roleName: "Dev\u0085Bcc: y@evil.test", link: "https://id.example.test/invitations/abc", ttlSeconds: 3600, validFor: "1 hour" },
+      to: "dana@example.test",
+      template: "team-invitation",
+      locals: {
+        inviter: "Mallory\r\nBcc: x@evil.test\r\nSubject: Urgent",
+        teamName: "Acme\u202Etset.live",
+        roleName: "Dev\u0085Bcc: y@evil.test",
+        link: "https://id.example.test/invitations/abc",
+        ttlSeconds: 3600,
+        validFor: "1 hour",
+      },
     });
     await mailer.idle();
     const mail = await sink.waitFor(() => true);
@@ -91,7 +120,9 @@ describe("mailer", () => {
     expect(mail.subject).toBe("You have been invited to Gatehouse");
     expect(mail.text).not.toMatch(/^(Bcc|Subject):/m);
     expect(mail.text).not.toMatch(/[\u0085\u202E]/);
-    expect(mail.text).toContain("Mallory Bcc: x@evil.test Subject: Urgent invited you to join the team Acme tset.live on Gatehouse as Dev Bcc: y@evil.test.");
+    expect(mail.text).toContain(
+      "Mallory Bcc: x@evil.test Subject: Urgent invited you to join the team Acme tset.live on Gatehouse as Dev Bcc: y@evil.test.",
+    );
     await sink.close();
   });
 
@@ -100,10 +131,14 @@ describe("mailer", () => {
     const received: { to: string; messageId: string }[] = [];
     const tried: string[] = []; // every attempt's Message-ID, refused or not
     const flaky = new SMTPServer({
-      authOptional: true, disabledCommands: ["STARTTLS"], logger: false,
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      logger: false,
       onData(stream, session, callback) {
         let raw = "";
-        stream.on("data", (d: Buffer) => { raw += d.toString(); });
+        stream.on("data", (d: Buffer) => {
+          raw += d.toString();
+        });
         stream.on("end", () => {
           const messageId = /^Message-ID: (.*)$/im.exec(raw)![1]!.trim();
           tried.push(messageId);

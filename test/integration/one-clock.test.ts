@@ -39,13 +39,25 @@ describe("one clock behind one Redis", () => {
   });
 
   it("a refresh token rotated by one process and reused at once at the other is a concurrent refresh: refused, the grant kept", async () => {
-    const factory = (clock: RedisClock) => createRedisAdapterFactory({ redis, clock, refreshReuseGrace: 5, grantIndexTtl: 3600, refreshReuseDetection: 1800, atTokenEndpoint: () => true });
+    const factory = (clock: RedisClock) =>
+      createRedisAdapterFactory({
+        redis,
+        clock,
+        refreshReuseGrace: 5,
+        grantIndexTtl: 3600,
+        refreshReuseDetection: 1800,
+        atTokenEndpoint: () => true,
+      });
     const [A, B] = [factory(behind), factory(ahead)];
     const grantId = id("grant");
     const rt = id("rt");
     const exp = behind.epoch() + 3600;
     await new A("Grant").upsert(grantId, { jti: grantId, kind: "Grant", clientId: "c", accountId: "u", exp } as AdapterPayload, 3600);
-    await new A("RefreshToken").upsert(rt, { jti: rt, kind: "RefreshToken", grantId, clientId: "c", accountId: "u", exp } as AdapterPayload, 3600);
+    await new A("RefreshToken").upsert(
+      rt,
+      { jti: rt, kind: "RefreshToken", grantId, clientId: "c", accountId: "u", exp } as AdapterPayload,
+      3600,
+    );
 
     await new A("RefreshToken").consume(rt); // process A rotates it
     await expect(new B("RefreshToken").find(rt)).rejects.toBeInstanceOf(errors.InvalidGrant); // B: within the grace window

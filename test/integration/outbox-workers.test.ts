@@ -18,7 +18,13 @@ const settings = { maxAttempts: 3, retryBaseMs: 1000, pollMs: 20 };
 
 function movableClock(start = Date.now()): Clock & { advance(ms: number): void } {
   let now = start;
-  return { now: () => new Date(now), epoch: () => Math.floor(now / 1000), advance: (ms) => { now += ms; } };
+  return {
+    now: () => new Date(now),
+    epoch: () => Math.floor(now / 1000),
+    advance: (ms) => {
+      now += ms;
+    },
+  };
 }
 
 describe("outbox workers", () => {
@@ -29,7 +35,9 @@ describe("outbox workers", () => {
     dbs.push(db);
     return db;
   };
-  beforeAll(async () => { database = await createTestDatabase(); });
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
   afterAll(async () => {
     for (const db of dbs) await db.close();
     await database?.drop();
@@ -37,14 +45,16 @@ describe("outbox workers", () => {
 
   it("two workers on separate pools deliver each of 60 rows exactly once", async () => {
     const delivered: { worker: number; id: string }[] = [];
-    const workers = await Promise.all([1, 2].map(async (n) => {
-      const outbox = createOutbox({ queries: createOutboxQueries((await open()).prisma), clock: systemClock, masterKey, log, settings });
-      outbox.handle("email", async (m: OutboxDelivery) => {
-        await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
-        delivered.push({ worker: n, id: m.id });
-      });
-      return outbox;
-    }));
+    const workers = await Promise.all(
+      [1, 2].map(async (n) => {
+        const outbox = createOutbox({ queries: createOutboxQueries((await open()).prisma), clock: systemClock, masterKey, log, settings });
+        outbox.handle("email", async (m: OutboxDelivery) => {
+          await new Promise((r) => setTimeout(r, 5 + Math.random() * 10));
+          delivered.push({ worker: n, id: m.id });
+        });
+        return outbox;
+      }),
+    );
     const rows = Array.from({ length: 60 }, (_, i) => workers[0]!.message("email", `w${i}@example.test`, "lockout", { n: i }));
     await createOutboxQueries(dbs[0]!.prisma).insert(rows);
     for (const w of workers) w.start();
@@ -70,7 +80,9 @@ describe("outbox workers", () => {
     const row = outbox.message("backchannel_logout", "client-1", "logout", { clientId: "client-1", sub: "u", sid: "s" });
     await queries.insert([row]);
     // a worker that took the row and died before recording anything
-    expect((await queries.claim(["backchannel_logout"], clock.now(), new Date(clock.now().getTime() + LEASE_MS), 5)).map((m) => m.id)).toEqual([row.id]);
+    expect(
+      (await queries.claim(["backchannel_logout"], clock.now(), new Date(clock.now().getTime() + LEASE_MS), 5)).map((m) => m.id),
+    ).toEqual([row.id]);
     outbox.start();
     await outbox.idle();
     expect(seen).toEqual([]); // leased

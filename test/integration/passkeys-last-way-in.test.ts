@@ -11,15 +11,24 @@ describe("the last way in, under a race", { timeout: 60_000 }, () => {
   let t: TestApp;
   const request = { ip: "198.51.100.9", userAgent: "Race/1.0" };
 
-  beforeAll(async () => { t = await startTestApp({}, { hostname: "localhost" }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp({}, { hostname: "localhost" });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const fresh = async (id: string) => (await t.app.queries.users.findById(id))!;
 
   async function addPasskey(userId: string, name: string) {
     const auth = new SoftAuthenticator({ origin: t.url, rpId: "localhost" }, { attachment: "platform", transports: ["internal"] });
     const options = await t.app.services.passkeys.registration.begin(await fresh(userId), `race-${name}`, name);
-    const added = await t.app.services.passkeys.registration.finish(await fresh(userId), `race-${name}`, JSON.stringify(auth.create(options)), request);
+    const added = await t.app.services.passkeys.registration.finish(
+      await fresh(userId),
+      `race-${name}`,
+      JSON.stringify(auth.create(options)),
+      request,
+    );
     expect(added.outcome).toBe("added");
     return added.outcome === "added" ? added.passkey.id : "";
   }
@@ -28,19 +37,22 @@ describe("the last way in, under a race", { timeout: 60_000 }, () => {
   async function behindTheRowLock<T>(userId: string, waiting: number, changes: () => Promise<T>[]): Promise<T[]> {
     let started: Promise<T[]> | undefined;
     let queued = 0;
-    await t.app.db.prisma.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
-      started = Promise.all(changes());
-      started.catch(() => undefined);
-      // (a loaded machine can take a few seconds to get both there)
-      for (let i = 0; i < 500 && queued < waiting; i++) {
-        await new Promise((r) => setTimeout(r, 20));
-        await tx.$executeRaw`SELECT pg_stat_clear_snapshot()`; // pg_stat_activity is read once a transaction otherwise
-        const rows = await tx.$queryRaw<{ n: number }[]>`
+    await t.app.db.prisma.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM users WHERE id = ${userId}::uuid FOR UPDATE`;
+        started = Promise.all(changes());
+        started.catch(() => undefined);
+        // (a loaded machine can take a few seconds to get both there)
+        for (let i = 0; i < 500 && queued < waiting; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          await tx.$executeRaw`SELECT pg_stat_clear_snapshot()`; // pg_stat_activity is read once a transaction otherwise
+          const rows = await tx.$queryRaw<{ n: number }[]>`
           SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`;
-        queued = rows[0]!.n;
-      }
-    }, { timeout: 20_000 });
+          queued = rows[0]!.n;
+        }
+      },
+      { timeout: 20_000 },
+    );
     expect(queued).toBe(waiting); // both really waited for the row (without the lock in them, they would not)
     return started!;
   }
@@ -61,7 +73,9 @@ describe("the last way in, under a race", { timeout: 60_000 }, () => {
     // what was refused says why, and only what happened is in the audit log
     if (password.outcome === "removed") expect(passkey).toEqual({ outcome: "refused", code: "passkey.last_factor" });
     else expect(password).toEqual({ outcome: "refused", code: "passkey.none_left" });
-    const events = await t.app.db.prisma.auditEvent.count({ where: { userId: user.id, type: { in: ["password.removed", "passkey.removed"] }, outcome: "success" } });
+    const events = await t.app.db.prisma.auditEvent.count({
+      where: { userId: user.id, type: { in: ["password.removed", "passkey.removed"] }, outcome: "success" },
+    });
     expect(events).toBe(1);
   });
 
@@ -69,7 +83,9 @@ describe("the last way in, under a race", { timeout: 60_000 }, () => {
     const user = await t.createUser();
     const ids = [await addPasskey(user.id, "first"), await addPasskey(user.id, "second")];
     await t.app.db.prisma.user.update({ where: { id: user.id }, data: { passwordHash: null } });
-    const results = await behindTheRowLock(user.id, 2, () => ids.map((id) => t.app.services.passkeys.remove(user.id, id, { via: "account_page" }, request)));
+    const results = await behindTheRowLock(user.id, 2, () =>
+      ids.map((id) => t.app.services.passkeys.remove(user.id, id, { via: "account_page" }, request)),
+    );
     expect(results.map((r) => r.outcome).sort()).toEqual(["refused", "removed"]);
     expect(results.find((r) => r.outcome === "refused")).toEqual({ outcome: "refused", code: "passkey.last_factor" });
     expect(await t.app.db.prisma.passkey.count({ where: { userId: user.id } })).toBe(1);

@@ -27,34 +27,67 @@ async function startRangeApi() {
   const listed = new Map([[sha1(BREACHED), 3_645_804]]);
   const server = http.createServer((req, res) => {
     asked.push({ url: req.url ?? "", padding: req.headers["add-padding"] as string | undefined });
-    if (mode === "down") { res.statusCode = 503; res.end("unavailable"); return; }
+    if (mode === "down") {
+      res.statusCode = 503;
+      res.end("unavailable");
+      return;
+    }
     const prefix = /^\/range\/([0-9A-F]{5})$/.exec(req.url ?? "")?.[1];
-    if (!prefix) { res.statusCode = 400; res.end("The hash prefix was not in a valid format"); return; }
+    if (!prefix) {
+      res.statusCode = 400;
+      res.end("The hash prefix was not in a valid format");
+      return;
+    }
     const lines = [...listed].filter(([hash]) => hash.startsWith(prefix)).map(([hash, n]) => `${hash.slice(5)}:${n}`);
     // padding: fake suffixes with count 0, one of them the PADDED passphrase's own suffix
     lines.push(`${sha1(PADDED).slice(5)}:0`, `${"0".repeat(35)}:0`);
-    const send = () => { res.setHeader("content-type", "text/plain"); res.end(lines.join("\r\n")); };
-    if (mode === "slow") setTimeout(send, 2000).unref(); else send();
+    const send = () => {
+      res.setHeader("content-type", "text/plain");
+      res.end(lines.join("\r\n"));
+    };
+    if (mode === "slow") setTimeout(send, 2000).unref();
+    else send();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/range/`,
     asked,
-    set mode(m: Mode) { mode = m; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    set mode(m: Mode) {
+      mode = m;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
 describe("the HIBP range API check", () => {
   let api: Awaited<ReturnType<typeof startRangeApi>>;
   const lines: string[] = [];
-  const log = createLogger("warn", { write: (line: string) => { lines.push(line); } });
+  const log = createLogger("warn", {
+    write: (line: string) => {
+      lines.push(line);
+    },
+  });
   const policyWith = (timeoutMs = 1000, url?: string) =>
-    createPasswordPolicy({ minLength: 12, minScore: 3 }, { breachCheck: createBreachCheck({ mode: "hibp", url: url ?? api.url, timeoutMs }, log) });
+    createPasswordPolicy(
+      { minLength: 12, minScore: 3 },
+      { breachCheck: createBreachCheck({ mode: "hibp", url: url ?? api.url, timeoutMs }, log) },
+    );
 
-  beforeAll(async () => { api = await startRangeApi(); });
-  afterAll(async () => { await api?.close(); });
-  beforeEach(() => { api.asked.length = 0; api.mode = "ok"; lines.length = 0; });
+  beforeAll(async () => {
+    api = await startRangeApi();
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+  beforeEach(() => {
+    api.asked.length = 0;
+    api.mode = "ok";
+    lines.length = 0;
+  });
 
   it("refuses a listed password; sends only the 5-character SHA-1 prefix, asking for padding", async () => {
     const policy = policyWith();
@@ -91,7 +124,10 @@ describe("the HIBP range API check", () => {
     expect(await policyWith(200).check(BREACHED)).toMatchObject({ ok: true });
     expect(Date.now() - started).toBeLessThan(1500);
     const refused = await new Promise<string>((resolve) => {
-      const s = http.createServer().listen(0, "127.0.0.1", () => { const port = (s.address() as AddressInfo).port; s.close(() => resolve(`http://127.0.0.1:${port}/range/`)); });
+      const s = http.createServer().listen(0, "127.0.0.1", () => {
+        const port = (s.address() as AddressInfo).port;
+        s.close(() => resolve(`http://127.0.0.1:${port}/range/`));
+      });
     });
     expect(await policyWith(1000, refused).check(BREACHED)).toMatchObject({ ok: true });
     const logged = lines.join("\n");
@@ -113,11 +149,19 @@ describe("PASSWORD_BREACH_CHECK=hibp in the app: the meter, the registration pag
     api = await startRangeApi();
     t = await startTestApp({ PASSWORD_BREACH_CHECK: "hibp", PASSWORD_BREACH_CHECK_URL: api.url, PASSWORD_BREACH_CHECK_TIMEOUT_MS: "500" });
   });
-  afterAll(async () => { await t?.close(); await api?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await api?.close();
+  });
 
-  const strength = async (password: string) => (await fetch(`${t.url}/password/strength`, {
-    method: "POST", headers: { "content-type": "application/json", origin: t.url }, body: JSON.stringify({ password }),
-  })).json() as Promise<{ ok: boolean; message: string }>;
+  const strength = async (password: string) =>
+    (
+      await fetch(`${t.url}/password/strength`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: t.url },
+        body: JSON.stringify({ password }),
+      })
+    ).json() as Promise<{ ok: boolean; message: string }>;
 
   it("the meter says what registration does: a listed password is refused on both, with the same words", async () => {
     expect(await strength(BREACHED)).toMatchObject({ ok: false, message: MESSAGES.breached });
@@ -126,7 +170,12 @@ describe("PASSWORD_BREACH_CHECK=hibp in the app: the meter, the registration pag
     expect(form.html).toContain(passwordHint(t.config.passwordPolicy.minLength));
     const before = await t.app.db.prisma.user.count();
     const username = `u${Math.random().toString(36).slice(2, 10)}`;
-    const refused = await browser.submit(form, "/register", { username, email: uniqueEmail("breach"), password: BREACHED, team_name: `Team ${username}` });
+    const refused = await browser.submit(form, "/register", {
+      username,
+      email: uniqueEmail("breach"),
+      password: BREACHED,
+      team_name: `Team ${username}`,
+    });
     expect(refused.status).toBe(400);
     expect(refused.html).toContain("appeared in a data breach");
     expect(await t.app.db.prisma.user.count()).toBe(before);
@@ -138,7 +187,12 @@ describe("PASSWORD_BREACH_CHECK=hibp in the app: the meter, the registration pag
     const browser = new TestBrowser(t.url);
     const form = await browser.go(`${t.url}/register`);
     const username = `u${Math.random().toString(36).slice(2, 10)}`;
-    const done = await browser.submit(form, "/register", { username, email: uniqueEmail("outage"), password: BREACHED, team_name: `Team ${username}` });
+    const done = await browser.submit(form, "/register", {
+      username,
+      email: uniqueEmail("outage"),
+      password: BREACHED,
+      team_name: `Team ${username}`,
+    });
     expect(done.status).toBe(200);
     expect(done.html).toContain("Check your email");
   });

@@ -52,7 +52,10 @@ describe("password history on reset (PASSWORD_HISTORY=5, the default)", () => {
     t = await startTestApp({ SMTP_URL: sink.url });
     reset = resets(t, sink);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   it("refuses each of the last five passwords, accepts the sixth-oldest, and keeps only five", async () => {
     const [p0, p1, p2, p3, p4, p5] = PASSWORDS as [string, string, string, string, string, string];
@@ -91,7 +94,10 @@ describe("password history turned off (PASSWORD_HISTORY=0)", () => {
     t = await startTestApp({ SMTP_URL: sink.url, PASSWORD_HISTORY: "0" });
     reset = resets(t, sink);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   it("accepts the current and earlier passwords again", async () => {
     const [p0, p1] = PASSWORDS as [string, string];

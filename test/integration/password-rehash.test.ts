@@ -9,14 +9,23 @@ const REDIRECT = "https://rp.example.test/cb";
 
 describe("rehash on login", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({ ARGON2_TIME_COST: "3" }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp({ ARGON2_TIME_COST: "3" });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("upgrades a hash made with older parameters, and the password still works afterwards", async () => {
     const user = await t.createUser();
     const old = await argon2.hash(user.password, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
     await t.app.db.prisma.user.update({ where: { id: user.id }, data: { passwordHash: old } });
-    const { clientId, clientSecret } = await t.createClient({ name: "RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     const rp = await discover(t.url, clientId, clientSecret);
     await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password });
     const stored = (await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).passwordHash!;

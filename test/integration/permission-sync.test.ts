@@ -26,9 +26,12 @@ describe("permission sync at start", () => {
     restarted.push(ctx);
     return ctx;
   };
-  const rolePermissions = async (ctx: AppContext, teamId: string, key: string) => [...(await ctx.queries.teams.roleByKey(teamId, key))!.permissions].sort();
+  const rolePermissions = async (ctx: AppContext, teamId: string, key: string) =>
+    [...(await ctx.queries.teams.roleByKey(teamId, key))!.permissions].sort();
 
-  beforeAll(async () => { t = await startTestApp(); });
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
   afterAll(async () => {
     for (const ctx of restarted) await ctx.close();
     await t?.close();
@@ -37,7 +40,11 @@ describe("permission sync at start", () => {
   it("writes core permissions to the table with their owner, tab and default roles", async () => {
     const rows = await t.app.queries.permissions.list();
     expect(rows.map((r) => r.code)).toEqual(t.app.services.permissions.list().map((p) => p.code));
-    expect(rows.find((r) => r.code === "gatehouse.team.read")).toMatchObject({ owner: "gatehouse", tab: "Team", defaultRoles: ["manager", "developer"] });
+    expect(rows.find((r) => r.code === "gatehouse.team.read")).toMatchObject({
+      owner: "gatehouse",
+      tab: "Team",
+      defaultRoles: ["manager", "developer"],
+    });
   });
 
   it("a plugin added later gives its codes to existing teams' built-in roles, once", async () => {
@@ -51,7 +58,9 @@ describe("permission sync at start", () => {
     expect((await withNotes.queries.permissions.list()).filter((r) => r.owner === "acme.notes").map((r) => r.code)).toEqual(NOTES_CODES);
     const manager = await rolePermissions(withNotes, created.teamId, "manager");
     expect(manager).toEqual(expect.arrayContaining(NOTES_CODES));
-    expect(await rolePermissions(withNotes, created.teamId, "developer")).toEqual(expect.arrayContaining(["acme.notes.note.read", "acme.notes.note.update"]));
+    expect(await rolePermissions(withNotes, created.teamId, "developer")).toEqual(
+      expect.arrayContaining(["acme.notes.note.read", "acme.notes.note.update"]),
+    );
     expect(await rolePermissions(withNotes, created.teamId, "developer")).not.toContain("acme.notes.note.delete");
     expect(await rolePermissions(withNotes, created.teamId, "owner")).toEqual(["*"]);
     expect(manager.filter((c) => c === "acme.notes.note.read")).toHaveLength(1);
@@ -66,18 +75,34 @@ describe("permission sync at start", () => {
     // a team created now gets the plugin's defaults from the registry
     const later = await again.services.teams.createTeam(owner.id, { name: `Later ${Date.now()}` });
     if (later.outcome !== "created") throw new Error(later.message);
-    expect(await rolePermissions(again, later.teamId, "developer")).toEqual(expect.arrayContaining(["acme.notes.note.read", "acme.notes.note.update"]));
+    expect(await rolePermissions(again, later.teamId, "developer")).toEqual(
+      expect.arrayContaining(["acme.notes.note.read", "acme.notes.note.update"]),
+    );
   });
 
   it("a relying party's registration survives a restart and reaches other processes", async () => {
-    const { clientId } = await t.createClient({ name: "Billing", type: "confidential", grantTypes: ["client_credentials"], permissionNamespace: `billing${Date.now()}` });
+    const { clientId } = await t.createClient({
+      name: "Billing",
+      type: "confidential",
+      grantTypes: ["client_credentials"],
+      permissionNamespace: `billing${Date.now()}`,
+    });
     const ns = (await t.app.services.clients.find(clientId))!.permissionNamespace!;
     const other = await restart([]); // a second process, already running
-    const result = await t.app.services.permissionSync.registerForClient(clientId, { [`${ns}.invoice.read`]: { label: "Read invoices", tab: "Billing", roles: ["developer"] } }, SOMEWHERE);
+    const result = await t.app.services.permissionSync.registerForClient(
+      clientId,
+      { [`${ns}.invoice.read`]: { label: "Read invoices", tab: "Billing", roles: ["developer"] } },
+      SOMEWHERE,
+    );
     expect(result).toMatchObject({ outcome: "registered", namespace: ns, added: [`${ns}.invoice.read`] });
 
     const fresh = await restart([]);
-    expect(fresh.services.permissions.get(`${ns}.invoice.read`)).toMatchObject({ owner: `client:${clientId}`, label: "Read invoices", tab: "Billing", roles: ["developer"] });
+    expect(fresh.services.permissions.get(`${ns}.invoice.read`)).toMatchObject({
+      owner: `client:${clientId}`,
+      label: "Read invoices",
+      tab: "Billing",
+      roles: ["developer"],
+    });
     expect(other.services.permissions.has(`${ns}.invoice.read`)).toBe(false);
     await other.services.permissionSync.refresh();
     expect(other.services.permissions.get(`${ns}.invoice.read`)?.owner).toBe(`client:${clientId}`);
@@ -86,11 +111,24 @@ describe("permission sync at start", () => {
   it("a plugin declaring a code a relying party registered stops the start, naming both", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "gh-sync-"));
     const ns = `crm${Date.now()}`;
-    const { clientId } = await t.createClient({ name: "CRM", type: "confidential", grantTypes: ["client_credentials"], permissionNamespace: ns });
-    expect((await t.app.services.permissionSync.registerForClient(clientId, { [`${ns}.lead.read`]: { label: "Leads", tab: "CRM" } }, SOMEWHERE)).outcome).toBe("registered");
+    const { clientId } = await t.createClient({
+      name: "CRM",
+      type: "confidential",
+      grantTypes: ["client_credentials"],
+      permissionNamespace: ns,
+    });
+    expect(
+      (await t.app.services.permissionSync.registerForClient(clientId, { [`${ns}.lead.read`]: { label: "Leads", tab: "CRM" } }, SOMEWHERE))
+        .outcome,
+    ).toBe("registered");
     const plugin = path.join(dir, "crm.mjs");
     writeFileSync(plugin, `export default { id: "${ns}", permissions: { "${ns}.lead.read": { label: "Leads", tab: "CRM" } } };`);
-    const err = await createContext({ ...t.config, plugins: [plugin] }).then((ctx) => { restarted.push(ctx); }, (e: unknown) => e);
+    const err = await createContext({ ...t.config, plugins: [plugin] }).then(
+      (ctx) => {
+        restarted.push(ctx);
+      },
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StartupError);
     expect((err as Error).message).toContain(`"${ns}.lead.read" was registered by client ${clientId}`);
     expect((err as Error).message).toContain(`declared by ${ns}`);
@@ -101,26 +139,52 @@ describe("permission sync at start", () => {
     const bad = path.join(dir, "bad-plugin.mjs");
     writeFileSync(bad, `export default { id: "acme.bad", permissions: { "acme.bad.Thing": { label: "x", tab: "y" } } };`);
     // nothing listens here: the error must come from the plugin, before any connection is tried
-    const config = loadConfig({ NODE_ENV: "test", ISSUER: "http://127.0.0.1:9", DATABASE_URL: "postgresql://nobody@127.0.0.1:9/none", REDIS_URL: "redis://127.0.0.1:9", COOKIE_KEYS: "k".repeat(32), MASTER_KEY: Buffer.alloc(32, 1).toString("base64"), PLUGINS: bad, LOG_LEVEL: "silent" });
+    const config = loadConfig({
+      NODE_ENV: "test",
+      ISSUER: "http://127.0.0.1:9",
+      DATABASE_URL: "postgresql://nobody@127.0.0.1:9/none",
+      REDIS_URL: "redis://127.0.0.1:9",
+      COOKIE_KEYS: "k".repeat(32),
+      MASTER_KEY: Buffer.alloc(32, 1).toString("base64"),
+      PLUGINS: bad,
+      LOG_LEVEL: "silent",
+    });
     expect(config.plugins).toEqual([bad]);
-    const err = await createContext(config).then(() => undefined, (e: unknown) => e);
+    const err = await createContext(config).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StartupError);
     expect((err as Error).message).toMatch(/bad-plugin\.mjs is not a valid plugin: permissions\.acme\.bad\.Thing/);
   });
 
   it("PLUGINS paths are relative to the project root", () => {
-    const config = loadConfig({ NODE_ENV: "test", COOKIE_KEYS: "k".repeat(32), MASTER_KEY: Buffer.alloc(32, 1).toString("base64"), PLUGINS: "plugins/acme-notes/index.ts, /opt/x.js" });
+    const config = loadConfig({
+      NODE_ENV: "test",
+      COOKIE_KEYS: "k".repeat(32),
+      MASTER_KEY: Buffer.alloc(32, 1).toString("base64"),
+      PLUGINS: "plugins/acme-notes/index.ts, /opt/x.js",
+    });
     expect(config.plugins).toEqual([NOTES, "/opt/x.js"]);
   });
 });
 
 describe("PLUGINS in a running app", () => {
   let t: TestApp;
-  beforeAll(async () => { t = await startTestApp({ PLUGINS: "plugins/acme-notes/index.ts" }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp({ PLUGINS: "plugins/acme-notes/index.ts" });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("the example plugin's codes are registered and grantable", async () => {
-    expect(t.app.services.permissions.listByTab().find((tab) => tab.tab === "Notes")!.permissions.map((p) => p.code)).toEqual(NOTES_CODES);
+    expect(
+      t.app.services.permissions
+        .listByTab()
+        .find((tab) => tab.tab === "Notes")!
+        .permissions.map((p) => p.code),
+    ).toEqual(NOTES_CODES);
     expect(t.app.services.permissions.can(["acme.notes.*"], "acme.notes.note.update")).toBe(true);
     const owner = await t.createUser();
     const created = await t.app.services.teams.createTeam(owner.id, { name: `Notes ${Date.now()}` });

@@ -59,7 +59,14 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
 
   beforeAll(async () => {
     redis = await backend.open(keyPrefix);
-    Adapter = createRedisAdapterFactory({ redis, clock, refreshReuseGrace: 5, grantIndexTtl: 3600, refreshReuseDetection: 1800, atTokenEndpoint: () => atTokenEndpoint });
+    Adapter = createRedisAdapterFactory({
+      redis,
+      clock,
+      refreshReuseGrace: 5,
+      grantIndexTtl: 3600,
+      refreshReuseDetection: 1800,
+      atTokenEndpoint: () => atTokenEndpoint,
+    });
   });
 
   afterAll(async () => {
@@ -80,7 +87,11 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
   async function grantWithTokens() {
     const grantId = id("grant");
     const ids = { code: id("code"), at: id("at"), rt: `${id("rt")}${randomBytes(8).toString("hex")}` };
-    await new Adapter("Grant").upsert(grantId, { jti: grantId, kind: "Grant", clientId: "client-1", accountId: "account-1", exp: t + 3600 }, 3600);
+    await new Adapter("Grant").upsert(
+      grantId,
+      { jti: grantId, kind: "Grant", clientId: "client-1", accountId: "account-1", exp: t + 3600 },
+      3600,
+    );
     await new Adapter("AuthorizationCode").upsert(ids.code, token("AuthorizationCode", ids.code, grantId), 600);
     await new Adapter("AccessToken").upsert(ids.at, token("AccessToken", ids.at, grantId), 600);
     await new Adapter("RefreshToken").upsert(ids.rt, token("RefreshToken", ids.rt, grantId), 3600);
@@ -98,7 +109,11 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       seen.push([command.name, ...command.args.map(String)].join(" ").replaceAll(keyPrefix, ""));
       return send.apply(this, args);
     } as Redis["sendCommand"];
-    try { await fn(); } finally { redis.sendCommand = send; }
+    try {
+      await fn();
+    } finally {
+      redis.sendCommand = send;
+    }
     return seen;
   }
 
@@ -374,10 +389,12 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       const refreshTokens = new Adapter("RefreshToken");
       const [old, next] = [`${id("rt")}${randomBytes(8).toString("hex")}`, `${id("rt")}${randomBytes(8).toString("hex")}`];
       await refreshTokens.upsert(old, token("RefreshToken", old, grantId), 3600);
-      const sent = await commandsOf(() => withRequestMemo(async () => {
-        await refreshTokens.consume(old);
-        await refreshTokens.upsert(next, token("RefreshToken", next, grantId), 3600);
-      }));
+      const sent = await commandsOf(() =>
+        withRequestMemo(async () => {
+          await refreshTokens.consume(old);
+          await refreshTokens.upsert(next, token("RefreshToken", next, grantId), 3600);
+        }),
+      );
       expect(await redis.hexists(`oidc:{grant:${grantId}}`, `RefreshToken:${old}`)).toBe(0);
       expect(await redis.hexists(`oidc:{grant:${grantId}}`, `RefreshToken:${next}`)).toBe(1);
       // (the in-process store answers without sendCommand: the count is the real Redis's)
@@ -416,7 +433,14 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
   });
 
   describe("ended sessions", () => {
-    const session = (uid: string, jti: string, accountId: string): AdapterPayload => ({ jti, uid, kind: "Session", accountId, loginTs: t, exp: t + 3600 });
+    const session = (uid: string, jti: string, accountId: string): AdapterPayload => ({
+      jti,
+      uid,
+      kind: "Session",
+      accountId,
+      loginTs: t,
+      exp: t + 3600,
+    });
     const hashTag = (key: string) => /\{([^}]*)\}/.exec(key)?.[1] ?? key;
 
     it("a session ended by endSession is never written again (a request in flight saving it) nor found", async () => {
@@ -435,7 +459,12 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
     });
 
     /** saves the session while `around` wraps the script that points its uid at the record (where an end may land) */
-    async function saveAround(sessions: InstanceType<typeof Adapter>, jti: string, payload: AdapterPayload, around: (pointUid: () => Promise<number>) => Promise<number>) {
+    async function saveAround(
+      sessions: InstanceType<typeof Adapter>,
+      jti: string,
+      payload: AdapterPayload,
+      around: (pointUid: () => Promise<number>) => Promise<number>,
+    ) {
       const script = scripted(redis);
       const pointUid = script.gatehouseSessionUid.bind(redis);
       const spy = vi.spyOn(script, "gatehouseSessionUid").mockImplementation((...args) => around(() => pointUid(...args)));
@@ -479,7 +508,11 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
     it("endUserSessions reads each session with its own GET (no multi-key command across hash tags) and tombstones them", async () => {
       const account = id("account");
       const sessions = new Adapter("Session");
-      const made = [[id("uid"), id("jti")], [id("uid"), id("jti")], [id("uid"), id("jti")]] as const;
+      const made = [
+        [id("uid"), id("jti")],
+        [id("uid"), id("jti")],
+        [id("uid"), id("jti")],
+      ] as const;
       for (const [uid, jti] of made) await sessions.upsert(jti, session(uid, jti, account), 3600);
       // what Redis Cluster refuses (CROSSSLOT): one command over keys of different hash tags
       const crossSlot: string[][] = [];
@@ -509,13 +542,15 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       const g = id("grant");
       await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
       await Adapter.setGrantTeam(g, "team-1", t + 3600);
-      const sent = await commandsOf(() => withRequestMemo(async () => {
-        expect(await new Adapter("Grant").find(g)).toMatchObject({ jti: g });
-        expect(await Adapter.grantTeam(g)).toBe("team-1");
-        expect(await Adapter.grantTeam(g)).toBe("team-1");
-        // the same team again (a sign-in that settles the team the grant has): nothing written
-        await Adapter.setGrantTeam(g, "team-1", t + 3600);
-      }));
+      const sent = await commandsOf(() =>
+        withRequestMemo(async () => {
+          expect(await new Adapter("Grant").find(g)).toMatchObject({ jti: g });
+          expect(await Adapter.grantTeam(g)).toBe("team-1");
+          expect(await Adapter.grantTeam(g)).toBe("team-1");
+          // the same team again (a sign-in that settles the team the grant has): nothing written
+          await Adapter.setGrantTeam(g, "team-1", t + 3600);
+        }),
+      );
       // (the in-process store answers without sendCommand: the count is the real Redis's, the values both)
       if (backend.name.startsWith("real")) expect(sent).toEqual([`mget oidc:{Grant:${g}} oidc:{Grant:${g}}:team`]);
     });
@@ -547,7 +582,12 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       const g = id("grant");
       await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
       await redis.hset(`oidc:{grant:${g}}`, "#team", "team-old");
-      expect(await withRequestMemo(async () => { await new Adapter("Grant").find(g); return Adapter.grantTeam(g); })).toBe("team-old");
+      expect(
+        await withRequestMemo(async () => {
+          await new Adapter("Grant").find(g);
+          return Adapter.grantTeam(g);
+        }),
+      ).toBe("team-old");
       expect(await Adapter.revokeTeamGrants("account-legacy", "team-old")).toBe(0); // not in that user's index
       await Adapter.setGrantTeam(g, "team-new", t + 3600);
       expect(await Adapter.grantTeam(g)).toBe("team-new");

@@ -8,7 +8,9 @@ import { startTestApp } from "../helpers/test-app.ts";
 
 describe("Redis persistence", () => {
   const redis = new Redis(TEST_REDIS_URL);
-  afterAll(() => { redis.disconnect(); });
+  afterAll(() => {
+    redis.disconnect();
+  });
 
   it("AOF first, then a replica, then RDB snapshots, else none; unknown when CONFIG is refused", () => {
     expect(persistenceFrom("aof_enabled:1\r\nconnected_slaves:0", "")).toBe("aof");

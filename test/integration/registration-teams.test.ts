@@ -19,7 +19,10 @@ describe("registration with teams", () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url });
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   let n = 0;
   const username = () => `r${Date.now().toString(36)}${++n}`;
@@ -67,7 +70,9 @@ describe("registration with teams", () => {
     // a typed address wins (lower-cased)
     const typed = slug("Typed").toUpperCase();
     const email2 = uniqueEmail("typed");
-    expect((await register({ username: username(), email: email2, password: PASSWORD, team_name: "Typed team", team_slug: typed })).status).toBe(200);
+    expect(
+      (await register({ username: username(), email: email2, password: PASSWORD, team_name: "Typed team", team_slug: typed })).status,
+    ).toBe(200);
     const owner = await t.app.db.prisma.user.findFirstOrThrow({ where: { email: email2 } });
     expect((await t.app.queries.teams.membershipsOf(owner.id))[0]!.team.slug).toBe(typed.toLowerCase());
   });
@@ -83,7 +88,13 @@ describe("registration with teams", () => {
     expect(missing.status).toBe(400);
     expect(missing.html).toMatch(/id="team_name-error">[\s\S]*Enter a name for your team\./);
     expect(missing.html).toMatch(/<input id="team_name"[^>]*aria-invalid="true"/);
-    const badSlug = await register({ username: username(), email: uniqueEmail(), password: PASSWORD, team_name: "Fine name", team_slug: "-bad slug!" });
+    const badSlug = await register({
+      username: username(),
+      email: uniqueEmail(),
+      password: PASSWORD,
+      team_name: "Fine name",
+      team_slug: "-bad slug!",
+    });
     expect(badSlug.status).toBe(400);
     expect(badSlug.html).toMatch(/id="team_slug-error">[\s\S]*Team addresses have 1 to 48 lower-case letters/);
     expect(badSlug.html).toContain('value="Fine name"'); // what was typed comes back
@@ -106,7 +117,9 @@ describe("registration with teams", () => {
     await t.app.services.mailer.idle();
     expect(sink.messages.filter((m) => m.to.includes(email))).toHaveLength(0);
     // the username and address were not used up: the same registration with another team goes through
-    expect((await register({ username: name, email, password: PASSWORD, team_name: "Another team", team_slug: slug("free") })).status).toBe(200);
+    expect((await register({ username: name, email, password: PASSWORD, team_name: "Another team", team_slug: slug("free") })).status).toBe(
+      200,
+    );
   });
 
   it("a registration is one transaction with its audit events: a failure at the last event leaves no account, team, link or email", async () => {
@@ -114,7 +127,9 @@ describe("registration with teams", () => {
     const db = t.app.db.prisma;
     await db.$executeRawUnsafe(`CREATE OR REPLACE FUNCTION gh_test_refuse_team_created() RETURNS trigger AS $$ BEGIN
       IF NEW.type = 'team.created' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
-    await db.$executeRawUnsafe(`CREATE TRIGGER gh_test_refuse BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION gh_test_refuse_team_created()`);
+    await db.$executeRawUnsafe(
+      `CREATE TRIGGER gh_test_refuse BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION gh_test_refuse_team_created()`,
+    );
     const email = uniqueEmail("atomic");
     const teamSlug = slug("atomic");
     const before = { users: await users(), teams: await teams(), mails: sink.messages.length, events: await db.auditEvent.count() };
@@ -127,7 +142,11 @@ describe("registration with teams", () => {
     }
     expect(await db.user.findFirst({ where: { email } })).toBeNull();
     expect(await db.team.findUnique({ where: { slug: teamSlug } })).toBeNull();
-    expect({ users: await users(), teams: await teams(), events: await db.auditEvent.count() }).toEqual({ users: before.users, teams: before.teams, events: before.events });
+    expect({ users: await users(), teams: await teams(), events: await db.auditEvent.count() }).toEqual({
+      users: before.users,
+      teams: before.teams,
+      events: before.events,
+    });
     await new Promise((r) => setTimeout(r, 300)); // a mail would be on its way by now
     expect(sink.messages.slice(before.mails).filter((m) => m.to.includes(email))).toEqual([]);
 
@@ -144,15 +163,27 @@ describe("registration with teams", () => {
   it("an address that has an account costs the database the same inserts, rolled back: nothing of them remains", async () => {
     // sequences move on whether a transaction commits or not: the same number of audit rows was written both ways
     const db = t.app.db.prisma;
-    const auditSeq = async () => Number((await db.$queryRawUnsafe<{ last_value: bigint }[]>("SELECT last_value FROM audit_events_id_seq"))[0]!.last_value);
-    const fields = (email: string) => ({ username: username(), email, password: PASSWORD, team_name: "Same work", team_slug: slug("same") });
+    const auditSeq = async () =>
+      Number((await db.$queryRawUnsafe<{ last_value: bigint }[]>("SELECT last_value FROM audit_events_id_seq"))[0]!.last_value);
+    const fields = (email: string) => ({
+      username: username(),
+      email,
+      password: PASSWORD,
+      team_name: "Same work",
+      team_slug: slug("same"),
+    });
     const fresh = uniqueEmail("same-new");
     let at = await auditSeq();
     expect((await register(fields(fresh))).status).toBe(200);
     const newAccountEvents = (await auditSeq()) - at;
     expect(newAccountEvents).toBe(2); // user.registered, team.created
 
-    const counts = async () => ({ users: await users(), teams: await teams(), links: await db.emailVerificationToken.count(), events: await db.auditEvent.count() });
+    const counts = async () => ({
+      users: await users(),
+      teams: await teams(),
+      links: await db.emailVerificationToken.count(),
+      events: await db.auditEvent.count(),
+    });
     const before = await counts();
     at = await auditSeq();
     const again = await register(fields(fresh)); // the address has an account now
@@ -166,7 +197,11 @@ describe("registration with teams", () => {
   it("parallel registrations for one team address: exactly one account and one team; the others are refused", async () => {
     const wanted = slug("race");
     const before = await users();
-    const attempts = await Promise.all(Array.from({ length: 5 }, () => register({ username: username(), email: uniqueEmail("race"), password: PASSWORD, team_name: "Race team", team_slug: wanted })));
+    const attempts = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        register({ username: username(), email: uniqueEmail("race"), password: PASSWORD, team_name: "Race team", team_slug: wanted }),
+      ),
+    );
     expect(attempts.filter((p) => p.status === 200)).toHaveLength(1);
     for (const p of attempts.filter((a) => a.status !== 200)) {
       expect(p.status).toBe(400);
@@ -180,9 +215,21 @@ describe("registration with teams", () => {
   it("an address that has an account gets the same page (its owner is told); a taken team address is refused alike for both", async () => {
     const existing = await t.createUser();
     const beforeTeams = await teams();
-    const page = await register({ username: username(), email: existing.email, password: PASSWORD, team_name: "Shadow team", team_slug: slug("shadow") });
+    const page = await register({
+      username: username(),
+      email: existing.email,
+      password: PASSWORD,
+      team_name: "Shadow team",
+      team_slug: slug("shadow"),
+    });
     const fresh = uniqueEmail("fresh");
-    const control = await register({ username: username(), email: fresh, password: PASSWORD, team_name: "Control team", team_slug: slug("control") });
+    const control = await register({
+      username: username(),
+      email: fresh,
+      password: PASSWORD,
+      team_name: "Control team",
+      team_slug: slug("control"),
+    });
     expect(page.status).toBe(control.status);
     expect(page.html.replace(existing.email, "X")).toBe(control.html.replace(fresh, "X"));
     expect(await teams()).toBe(beforeTeams + 1); // only the fresh account's
@@ -201,7 +248,13 @@ describe("registration with teams", () => {
     // otherwise trying it again would tell whether that email has an account
     const shadow = slug("shadow2");
     await register({ username: username(), email: existing.email, password: PASSWORD, team_name: "Shadow two", team_slug: shadow });
-    const probe = await register({ username: username(), email: uniqueEmail("probe"), password: PASSWORD, team_name: "Probe", team_slug: shadow });
+    const probe = await register({
+      username: username(),
+      email: uniqueEmail("probe"),
+      password: PASSWORD,
+      team_name: "Probe",
+      team_slug: shadow,
+    });
     expect(probe.status).toBe(400);
     expect(probe.html).toContain("That team address is taken");
   });
@@ -225,7 +278,9 @@ describe("registration with teams", () => {
       expect(form.status).toBe(200);
       expect(form.html).not.toContain("team_name");
       expect(form.html).toContain(`You are invited to join <strong>${team.name}</strong> as Developer.`);
-      expect(form.html).toMatch(new RegExp(`<input id="email" name="email" type="email" value="${email.replace(/[.+]/g, "\\$&")}"[^>]*readonly`));
+      expect(form.html).toMatch(
+        new RegExp(`<input id="email" name="email" type="email" value="${email.replace(/[.+]/g, "\\$&")}"[^>]*readonly`),
+      );
       expect(form.html).toContain(`action="/register?invitation=${token}"`);
 
       const beforeTeams = await teams();

@@ -31,16 +31,30 @@ describe("suspicious-login rules and holds", () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    t = await startTestApp({ SMTP_URL: sink.url, RISK_RULES: "new_country,impossible_travel,new_network", RISK_HOLD_TTL: "900" }, { clock });
+    t = await startTestApp(
+      { SMTP_URL: sink.url, RISK_RULES: "new_country,impossible_travel,new_network", RISK_HOLD_TTL: "900" },
+      { clock },
+    );
     risk = t.app.services.risk;
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   /** the same service with only these rules (or another GeoIP database) */
-  const serviceWith = (rules: Config["risk"]["rules"], geo = t.app.services.geo) => createRiskService({
-    queries: t.app.queries.loginLocations, redis: t.app.redis, clock, geo, notifications: t.app.services.notifications,
-    audit: t.app.services.audit, settings: { ...t.config.risk, rules }, issuer: t.config.issuer, log: t.app.log,
-  });
+  const serviceWith = (rules: Config["risk"]["rules"], geo = t.app.services.geo) =>
+    createRiskService({
+      queries: t.app.queries.loginLocations,
+      redis: t.app.redis,
+      clock,
+      geo,
+      notifications: t.app.services.notifications,
+      audit: t.app.services.audit,
+      settings: { ...t.config.risk, rules },
+      issuer: t.config.issuer,
+      log: t.app.log,
+    });
   const rulesOf = async (service: RiskService, userId: string, ip: string) => (await service.evaluate(userId, req(ip))).map((f) => f.rule);
   const events = (userId: string, type: string) => t.app.db.prisma.auditEvent.findMany({ where: { userId, type }, orderBy: { id: "asc" } });
 
@@ -125,7 +139,10 @@ describe("suspicious-login rules and holds", () => {
     const FUJISAWA_V6 = "2001:200:dff:fff1:216:3eff:feb1:44d7";
     const user = await t.createUser();
     await risk.recordSignIn(user.id, FRANKFURT_V6);
-    expect((await t.app.db.prisma.loginLocation.findFirstOrThrow({ where: { userId: user.id } }))).toMatchObject({ network: "2a00:1450:4001::/48", countryCode: "DE" });
+    expect(await t.app.db.prisma.loginLocation.findFirstOrThrow({ where: { userId: user.id } })).toMatchObject({
+      network: "2a00:1450:4001::/48",
+      countryCode: "DE",
+    });
     clock.advance(24 * HOUR);
     expect(await rulesOf(risk, user.id, FUJISAWA_V6)).toEqual(["new_country", "new_network"]);
     expect(await rulesOf(risk, user.id, "2a00:1450:4001:ff::1")).toEqual([]);
@@ -135,7 +152,8 @@ describe("suspicious-login rules and holds", () => {
     const user = await t.createUser();
     await risk.recordSignIn(user.id, LONDON);
     clock.advance(HOUR);
-    for (const ip of ["127.0.0.1", "::1", "10.1.2.3", "192.168.0.7", "::ffff:127.0.0.1"]) expect(await rulesOf(risk, user.id, ip), ip).toEqual([]);
+    for (const ip of ["127.0.0.1", "::1", "10.1.2.3", "192.168.0.7", "::ffff:127.0.0.1"])
+      expect(await rulesOf(risk, user.id, ip), ip).toEqual([]);
     const last = (await events(user.id, "login.risk_evaluated")).at(-1)!;
     expect(last.data).toMatchObject({ decision: "allow", known: false });
   });
@@ -150,7 +168,12 @@ describe("suspicious-login rules and holds", () => {
 
   it("a missing GeoIP database: a warning, no crash, the geo rules are silent and new_network still works", async () => {
     const warnings: string[] = [];
-    const log = { ...t.app.log, warn: (_obj: unknown, msg?: string) => { warnings.push(msg ?? ""); } } as unknown as typeof t.app.log;
+    const log = {
+      ...t.app.log,
+      warn: (_obj: unknown, msg?: string) => {
+        warnings.push(msg ?? "");
+      },
+    } as unknown as typeof t.app.log;
     const geo = createGeo({ files: ["/nonexistent/GeoLite2-City.mmdb"], log });
     const service = serviceWith(["new_country", "impossible_travel", "new_network"], geo);
     const user = await t.createUser();
@@ -175,11 +198,16 @@ describe("suspicious-login rules and holds", () => {
 
   describe("holds", () => {
     const fired = [{ rule: "new_country" as const, reason: "a sign-in from a country you have not signed in from before (Japan)" }];
-    const holdMails = (email: string) => sink.messages.filter((m) => m.to.includes(email) && m.subject === "Was this you signing in to Gatehouse?");
+    const holdMails = (email: string) =>
+      sink.messages.filter((m) => m.to.includes(email) && m.subject === "Was this you signing in to Gatehouse?");
     let interactions = 0;
     const spend = async () => {};
-    const makeHold = async (ttlSeconds = 900, user?: { id: string; email: string; username: string }, interactionUid = `uid-test-${++interactions}`) => {
-      const who = user ?? await t.createUser();
+    const makeHold = async (
+      ttlSeconds = 900,
+      user?: { id: string; email: string; username: string },
+      interactionUid = `uid-test-${++interactions}`,
+    ) => {
+      const who = user ?? (await t.createUser());
       const before = holdMails(who.email).length;
       const holdId = await risk.hold(who, { interactionUid, fired, ttlSeconds, spend }, { ...req(TOKYO), clientId: "client-x" });
       await sink.waitFor(() => holdMails(who.email).length > before);
@@ -199,7 +227,10 @@ describe("suspicious-login rules and holds", () => {
       expect(everything).not.toContain(deny);
       expect(everything).toContain(sha256(approve));
       const status = await risk.status(holdId, req(TOKYO));
-      expect(status).toMatchObject({ status: "pending", hold: { userId: user.id, interactionUid, rules: ["new_country"], clientId: "client-x" } });
+      expect(status).toMatchObject({
+        status: "pending",
+        hold: { userId: user.id, interactionUid, rules: ["new_country"], clientId: "client-x" },
+      });
       expect((await events(user.id, "login.held"))[0]!.data).toMatchObject({ holdId, rules: ["new_country"], ttlSeconds: 900 });
     });
 
@@ -253,7 +284,9 @@ describe("suspicious-login rules and holds", () => {
       expect(await risk.decide(first.deny, req(LONDON))).toEqual({ outcome: "invalid" });
       expect(await events(first.user.id, "login.hold_approved")).toHaveLength(0);
       expect(await events(first.user.id, "login.hold_denied")).toHaveLength(0);
-      expect((await events(first.user.id, "login.hold_superseded")).map((e) => (e.data as { holdId: string }).holdId)).toEqual([first.holdId]);
+      expect((await events(first.user.id, "login.hold_superseded")).map((e) => (e.data as { holdId: string }).holdId)).toEqual([
+        first.holdId,
+      ]);
       // the new hold is untouched; another interaction's hold of the same user is not superseded
       const elsewhere = await makeHold(900, first.user);
       expect((await risk.status(second.holdId, req(TOKYO)))!.status).toBe("pending");
@@ -267,13 +300,24 @@ describe("suspicious-login rules and holds", () => {
 
     it("when the email limit refuses, nothing is held or sent, the interaction's earlier hold still ends, login.failed audited", async () => {
       const first = await makeHold();
-      const refused = async () => { throw new Error("over the limit"); };
-      await expect(risk.hold(first.user, { interactionUid: first.interactionUid, fired, ttlSeconds: 900, spend: refused }, { ...req(TOKYO), clientId: "client-x" })).rejects.toThrow("over the limit");
+      const refused = async () => {
+        throw new Error("over the limit");
+      };
+      await expect(
+        risk.hold(
+          first.user,
+          { interactionUid: first.interactionUid, fired, ttlSeconds: 900, spend: refused },
+          { ...req(TOKYO), clientId: "client-x" },
+        ),
+      ).rejects.toThrow("over the limit");
       expect(holdMails(first.user.email)).toHaveLength(1);
       expect(await events(first.user.id, "login.held")).toHaveLength(1);
       expect((await risk.status(first.holdId, req(TOKYO)))!.status).toBe("superseded");
       expect(await risk.inspectLink(first.approve, req(LONDON))).toEqual({ outcome: "invalid" });
-      expect((await events(first.user.id, "login.failed")).at(-1)!.data).toMatchObject({ reason: "hold_email_limit", rules: ["new_country"] });
+      expect((await events(first.user.id, "login.failed")).at(-1)!.data).toMatchObject({
+        reason: "hold_email_limit",
+        rules: ["new_country"],
+      });
     });
 
     it("unknown tokens are invalid", async () => {

@@ -26,10 +26,18 @@ describe("session records", () => {
   beforeAll(async () => {
     clock = manualClock();
     t = await startTestApp({ SESSION_ACTIVITY_RESOLUTION: "60" }, { clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "Records RP", type: "confidential", redirectUris: [REDIRECT], postLogoutRedirectUris: [LOGOUT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Records RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      postLogoutRedirectUris: [LOGOUT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   async function signIn(user: { email: string; password: string }) {
     const browser = new TestBrowser(t.url);
@@ -43,7 +51,10 @@ describe("session records", () => {
     const user = await t.createUser();
     const [keep, other] = [await signIn(user), await signIn(user)];
     const row = (await t.app.queries.users.findById(user.id))!;
-    const result = await t.app.services.credentials.changePassword(row, "a new and quite long harbour lantern", { keepSessionId: keep.jti, request: { ip: "127.0.0.1", userAgent: null } });
+    const result = await t.app.services.credentials.changePassword(row, "a new and quite long harbour lantern", {
+      keepSessionId: keep.jti,
+      request: { ip: "127.0.0.1", userAgent: null },
+    });
     expect(result.outcome).toBe("changed");
     expect(await t.app.queries.userSessions.find(other.uid)).toMatchObject({ endReason: "password_changed" });
     expect((await t.app.queries.userSessions.find(keep.uid))!.endedAt).toBeNull();
@@ -53,7 +64,9 @@ describe("session records", () => {
   it("a provider logout ends the row and the session's uid key", async () => {
     const user = await t.createUser();
     const s = await signIn(user);
-    const confirm = await s.browser.go(client.buildEndSessionUrl(rp, { id_token_hint: s.tokens.id_token!, post_logout_redirect_uri: LOGOUT }).toString());
+    const confirm = await s.browser.go(
+      client.buildEndSessionUrl(rp, { id_token_hint: s.tokens.id_token!, post_logout_redirect_uri: LOGOUT }).toString(),
+    );
     const done = await s.browser.submit(confirm, "/session/end/confirm", { logout: "yes" }, { stopAt: LOGOUT });
     expect(done.url).toBe(LOGOUT);
     expect(await t.app.queries.userSessions.find(s.uid)).toMatchObject({ endReason: "logout" });
@@ -106,7 +119,9 @@ describe("session ends that stick", () => {
     const b = await t.createClient({ name: "Third party", type: "confidential", redirectUris: [REDIRECT], firstParty: false });
     third = await discover(t.url, b.clientId, b.clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const uidOf = async (browser: TestBrowser) => {
     const jti = (await browser.jar.getCookies(t.url)).find((c) => c.key === "gh.session")!.value;
@@ -115,7 +130,10 @@ describe("session ends that stick", () => {
   /** a browser whose login stopped at the consent page of the third-party client (no code issued) */
   async function stoppedAtConsent(user: { email: string; password: string }) {
     const browser = new TestBrowser(t.url);
-    const page = await passwordStep(browser, (await authorizationRequest(third, REDIRECT)).url, REDIRECT, { identifier: user.email, password: user.password });
+    const page = await passwordStep(browser, (await authorizationRequest(third, REDIRECT)).url, REDIRECT, {
+      identifier: user.email,
+      password: user.password,
+    });
     expect(page.html).toContain("/confirm");
     return { browser, uid: await uidOf(browser) };
   }
@@ -130,12 +148,20 @@ describe("session ends that stick", () => {
     const find = adapter.find.bind(adapter);
     let loaded!: () => void;
     let release!: () => void;
-    const isLoaded = new Promise<void>((r) => { loaded = r; });
-    const released = new Promise<void>((r) => { release = r; });
+    const isLoaded = new Promise<void>((r) => {
+      loaded = r;
+    });
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
     let held = false;
     adapter.find = async (id: string) => {
       const found = await find(id);
-      if (!held) { held = true; loaded(); await released; }
+      if (!held) {
+        held = true;
+        loaded();
+        await released;
+      }
       return found;
     };
     try {
@@ -148,7 +174,13 @@ describe("session ends that stick", () => {
       // whatever that request answered, a code it issued is void
       const code = page.url.startsWith(REDIRECT) ? new URL(page.url).searchParams.get("code") : null;
       if (code) {
-        await expect(client.authorizationCodeGrant(rp, new URL(page.url), { pkceCodeVerifier: req.verifier, expectedState: req.state, expectedNonce: req.nonce })).rejects.toThrow();
+        await expect(
+          client.authorizationCodeGrant(rp, new URL(page.url), {
+            pkceCodeVerifier: req.verifier,
+            expectedState: req.state,
+            expectedNonce: req.nonce,
+          }),
+        ).rejects.toThrow();
       }
     } finally {
       adapter.find = find;
@@ -222,9 +254,13 @@ describe("session ends that stick", () => {
     const browser = new TestBrowser(t.url);
     await loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
     const uid = await uidOf(browser);
-    const results = await Promise.all([1, 2].map(() => t.app.services.sessions.revoke(user.id, uid, { reason: "revoked", actorId: user.id })));
+    const results = await Promise.all(
+      [1, 2].map(() => t.app.services.sessions.revoke(user.id, uid, { reason: "revoked", actorId: user.id })),
+    );
     expect(results.map((r) => r.outcome).sort()).toEqual(["not_found", "revoked"]);
-    const audits = (await t.app.queries.auditEvents.listByType("session.revoked")).filter((e) => (e.data as { sessionId?: string }).sessionId === uid);
+    const audits = (await t.app.queries.auditEvents.listByType("session.revoked")).filter(
+      (e) => (e.data as { sessionId?: string }).sessionId === uid,
+    );
     expect(audits).toHaveLength(1);
   });
 

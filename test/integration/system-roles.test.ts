@@ -13,38 +13,83 @@ describe("system roles", () => {
   const user = async (id: string) => (await t.app.queries.users.findById(id))!;
   const key = (tag: string) => `${tag}_${Date.now().toString(36)}`;
 
-  beforeAll(async () => { t = await startTestApp({ PLUGINS: "plugins/acme-notes/index.ts" }); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startTestApp({ PLUGINS: "plugins/acme-notes/index.ts" });
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("Super Admin exists from the migration, holds everything, and cannot be edited", async () => {
     expect((await roles().list())[0]).toMatchObject({ key: "super_admin", name: "Super Admin", permissions: ["*"], builtIn: true });
     expect(await roles().update("super_admin", { name: "Lesser Admin" })).toEqual({ outcome: "built_in" });
     expect(await roles().update("super_admin", { permissions: ["gatehouse.admin.users.read"] })).toEqual({ outcome: "built_in" });
     expect((await roles().get("super_admin"))!.permissions).toEqual(["*"]);
-    expect(roles().assignable().flatMap((tab) => tab.permissions.map((p) => p.code)).every((c) => c.startsWith("gatehouse.admin."))).toBe(true);
+    expect(
+      roles()
+        .assignable()
+        .flatMap((tab) => tab.permissions.map((p) => p.code))
+        .every((c) => c.startsWith("gatehouse.admin.")),
+    ).toBe(true);
   });
 
   it("creates roles from core admin permissions only", async () => {
     const support = key("support");
-    const created = await roles().create({ key: support, name: " Support ", permissions: ["gatehouse.admin.users.read", "gatehouse.admin.users.manage", "gatehouse.admin.users.read"] });
-    expect(created).toMatchObject({ outcome: "created", role: { key: support, name: "Support", permissions: ["gatehouse.admin.users.manage", "gatehouse.admin.users.read"], builtIn: false } });
-    expect(await roles().create({ key: key("auditor"), name: "Auditor", permissions: ["gatehouse.admin.audit.*"] })).toMatchObject({ outcome: "created" });
-    expect(await roles().create({ key: key("all_admin"), name: "All admin", permissions: ["gatehouse.admin.*"] })).toMatchObject({ outcome: "created" });
+    const created = await roles().create({
+      key: support,
+      name: " Support ",
+      permissions: ["gatehouse.admin.users.read", "gatehouse.admin.users.manage", "gatehouse.admin.users.read"],
+    });
+    expect(created).toMatchObject({
+      outcome: "created",
+      role: { key: support, name: "Support", permissions: ["gatehouse.admin.users.manage", "gatehouse.admin.users.read"], builtIn: false },
+    });
+    expect(await roles().create({ key: key("auditor"), name: "Auditor", permissions: ["gatehouse.admin.audit.*"] })).toMatchObject({
+      outcome: "created",
+    });
+    expect(await roles().create({ key: key("all_admin"), name: "All admin", permissions: ["gatehouse.admin.*"] })).toMatchObject({
+      outcome: "created",
+    });
 
-    for (const permissions of [["*"], ["gatehouse.*"], ["gatehouse.team.read"], ["acme.notes.note.read"], ["gatehouse.admin.nothing"], ["gatehouse.admin.nothing.*"], ["Gatehouse.admin.users.read"], []]) {
-      expect(await roles().create({ key: key("bad"), name: "Bad", permissions }), JSON.stringify(permissions)).toMatchObject({ outcome: "invalid", field: "permissions" });
+    for (const permissions of [
+      ["*"],
+      ["gatehouse.*"],
+      ["gatehouse.team.read"],
+      ["acme.notes.note.read"],
+      ["gatehouse.admin.nothing"],
+      ["gatehouse.admin.nothing.*"],
+      ["Gatehouse.admin.users.read"],
+      [],
+    ]) {
+      expect(await roles().create({ key: key("bad"), name: "Bad", permissions }), JSON.stringify(permissions)).toMatchObject({
+        outcome: "invalid",
+        field: "permissions",
+      });
     }
-    expect(await roles().create({ key: support, name: "Again", permissions: ["gatehouse.admin.users.read"] })).toMatchObject({ outcome: "invalid", field: "key" });
-    expect(await roles().create({ key: "Not A Key", name: "x", permissions: ["gatehouse.admin.users.read"] })).toMatchObject({ outcome: "invalid", field: "key" });
-    expect(await roles().create({ key: key("noname"), name: "  ", permissions: ["gatehouse.admin.users.read"] })).toMatchObject({ outcome: "invalid", field: "name" });
+    expect(await roles().create({ key: support, name: "Again", permissions: ["gatehouse.admin.users.read"] })).toMatchObject({
+      outcome: "invalid",
+      field: "key",
+    });
+    expect(await roles().create({ key: "Not A Key", name: "x", permissions: ["gatehouse.admin.users.read"] })).toMatchObject({
+      outcome: "invalid",
+      field: "key",
+    });
+    expect(await roles().create({ key: key("noname"), name: "  ", permissions: ["gatehouse.admin.users.read"] })).toMatchObject({
+      outcome: "invalid",
+      field: "name",
+    });
     expect((await roles().list()).filter((r) => r.key.startsWith("bad_"))).toEqual([]);
   });
 
   it("edits a custom role with the same rules", async () => {
     const k = key("ops");
     await roles().create({ key: k, name: "Ops", permissions: ["gatehouse.admin.keys.manage"] });
-    expect(await roles().update(k, { name: "Operations", permissions: ["gatehouse.admin.keys.manage", "gatehouse.admin.clients.manage"] }))
-      .toMatchObject({ outcome: "updated", role: { name: "Operations", permissions: ["gatehouse.admin.clients.manage", "gatehouse.admin.keys.manage"] } });
+    expect(
+      await roles().update(k, { name: "Operations", permissions: ["gatehouse.admin.keys.manage", "gatehouse.admin.clients.manage"] }),
+    ).toMatchObject({
+      outcome: "updated",
+      role: { name: "Operations", permissions: ["gatehouse.admin.clients.manage", "gatehouse.admin.keys.manage"] },
+    });
     expect(await roles().update(k, { permissions: ["gatehouse.team.update"] })).toMatchObject({ outcome: "invalid", field: "permissions" });
     expect((await roles().get(k))!.permissions).toEqual(["gatehouse.admin.clients.manage", "gatehouse.admin.keys.manage"]);
     expect(await roles().update("no_such_role", { name: "x" })).toEqual({ outcome: "not_found" });
@@ -63,7 +108,9 @@ describe("system roles", () => {
     expect((await user(u.id)).systemRole).toBeNull();
     expect(await roles().setUserRole("00000000-0000-4000-8000-000000000000", k)).toEqual({ outcome: "not_found" });
     const events = (await t.app.queries.auditEvents.listForUser(u.id)).filter((e) => e.type === "user.system_role_changed");
-    expect(events.map((e) => e.data)).toEqual(expect.arrayContaining([expect.objectContaining({ from: null, to: k }), expect.objectContaining({ from: k, to: null })]));
+    expect(events.map((e) => e.data)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ from: null, to: k }), expect.objectContaining({ from: k, to: null })]),
+    );
   });
 
   it("never removes the last active Super Admin, also under parallel demotions", async () => {
@@ -75,7 +122,10 @@ describe("system roles", () => {
     expect((await roles().setUserRole(b.id, "super_admin")).outcome).toBe("set");
 
     // everyone else with super_admin (earlier tests' admins included) is demoted at once, with a and b
-    const others = await t.app.db.prisma.user.findMany({ where: { systemRole: "super_admin", id: { notIn: [a.id, b.id] } }, select: { id: true } });
+    const others = await t.app.db.prisma.user.findMany({
+      where: { systemRole: "super_admin", id: { notIn: [a.id, b.id] } },
+      select: { id: true },
+    });
     for (const o of others) await t.app.db.prisma.user.update({ where: { id: o.id }, data: { systemRole: null } });
     const more = await Promise.all([1, 2, 3].map(() => t.createUser()));
     for (const m of more) await roles().setUserRole(m.id, "super_admin");
@@ -89,7 +139,11 @@ describe("system roles", () => {
     await roles().setUserRole(c.id, "super_admin");
     await t.app.db.prisma.user.update({ where: { id: c.id }, data: { disabled: true } });
     expect(await roles().setUserRole(remaining[0]!.id, null)).toEqual({ outcome: "last_super_admin" });
-    expect((await t.app.queries.auditEvents.listForUser(remaining[0]!.id)).some((e) => e.type === "user.system_role_changed" && e.outcome === "failure")).toBe(true);
+    expect(
+      (await t.app.queries.auditEvents.listForUser(remaining[0]!.id)).some(
+        (e) => e.type === "user.system_role_changed" && e.outcome === "failure",
+      ),
+    ).toBe(true);
   });
 
   it("canAdmin resolves the user's role against the registry", async () => {
@@ -122,12 +176,22 @@ describe("system roles", () => {
     it("a roles.manage-only admin cannot widen their own role, create a wider one or make themselves Super Admin", async () => {
       const { user: admin, key: own } = await adminWith("gatehouse.admin.roles.manage");
       expect(await roles().update(own, { permissions: ["gatehouse.admin.*"] }, as(admin))).toMatchObject({ outcome: "forbidden" });
-      expect(await roles().update(own, { name: "Renamed" }, as(admin))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("your own system role") });
-      expect(await roles().create({ key: key("wide"), name: "Wide", permissions: ["gatehouse.admin.*"] }, as(admin))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("gatehouse.admin.*") });
-      expect(await roles().create({ key: key("users"), name: "Users", permissions: ["gatehouse.admin.users.manage"] }, as(admin))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("gatehouse.admin.users.manage") });
+      expect(await roles().update(own, { name: "Renamed" }, as(admin))).toMatchObject({
+        outcome: "forbidden",
+        message: expect.stringContaining("your own system role"),
+      });
+      expect(await roles().create({ key: key("wide"), name: "Wide", permissions: ["gatehouse.admin.*"] }, as(admin))).toMatchObject({
+        outcome: "forbidden",
+        message: expect.stringContaining("gatehouse.admin.*"),
+      });
+      expect(
+        await roles().create({ key: key("users"), name: "Users", permissions: ["gatehouse.admin.users.manage"] }, as(admin)),
+      ).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("gatehouse.admin.users.manage") });
       expect(await roles().setUserRole(admin.id, "super_admin", as(admin))).toMatchObject({ outcome: "forbidden" });
       // within their own: allowed
-      expect(await roles().create({ key: key("narrow"), name: "Narrow", permissions: ["gatehouse.admin.roles.manage"] }, as(admin))).toMatchObject({ outcome: "created" });
+      expect(
+        await roles().create({ key: key("narrow"), name: "Narrow", permissions: ["gatehouse.admin.roles.manage"] }, as(admin)),
+      ).toMatchObject({ outcome: "created" });
       expect((await user(admin.id)).systemRole).toBe(own);
       expect((await roles().get(own))!.permissions).toEqual(["gatehouse.admin.roles.manage"]);
     });
@@ -135,7 +199,9 @@ describe("system roles", () => {
     it("cannot edit a role that holds more than theirs, nor give or take one", async () => {
       const { user: admin } = await adminWith("gatehouse.admin.roles.manage", "gatehouse.admin.users.manage");
       const { user: wider, key: widerKey } = await adminWith("gatehouse.admin.*");
-      expect(await roles().update(widerKey, { permissions: ["gatehouse.admin.audit.read"] }, as(admin))).toMatchObject({ outcome: "forbidden" });
+      expect(await roles().update(widerKey, { permissions: ["gatehouse.admin.audit.read"] }, as(admin))).toMatchObject({
+        outcome: "forbidden",
+      });
       expect(await roles().setUserRole(wider.id, null, as(admin))).toMatchObject({ outcome: "forbidden" });
       const superAdmin = await t.createUser();
       await roles().setUserRole(superAdmin.id, "super_admin");
@@ -163,8 +229,18 @@ describe("system roles", () => {
       expect(await ua.unlock(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
       expect(await ua.enable(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
       expect((await user(superAdmin.id)).disabled).toBe(false);
-      const refusals = (await t.app.queries.auditEvents.listForUser(superAdmin.id)).filter((e) => e.outcome === "failure" && (e.data as { reason?: string }).reason === "outranked");
-      expect(refusals.map((e) => e.type).sort()).toEqual(["session.revoked", "session.revoked", "user.disabled", "user.enabled", "user.signed_out_everywhere", "user.two_factor_reset", "user.unlocked"]);
+      const refusals = (await t.app.queries.auditEvents.listForUser(superAdmin.id)).filter(
+        (e) => e.outcome === "failure" && (e.data as { reason?: string }).reason === "outranked",
+      );
+      expect(refusals.map((e) => e.type).sort()).toEqual([
+        "session.revoked",
+        "session.revoked",
+        "user.disabled",
+        "user.enabled",
+        "user.signed_out_everywhere",
+        "user.two_factor_reset",
+        "user.unlocked",
+      ]);
       // an account with no system role, or one within the manager's own, is in reach
       const plain = await t.createUser();
       expect((await ua.disable(plain.id, { actorId: manager.id })).outcome).toBe("disabled");
@@ -177,24 +253,38 @@ describe("system roles", () => {
       const q = t.app.queries.permissions;
       // the role was widened since the caller read it: its edit is refused and the widening stays
       await roles().update(k, { permissions: ["gatehouse.admin.audit.read", "gatehouse.admin.users.read"] });
-      expect(await q.updateSystemRole(k, { permissions: ["gatehouse.admin.audit.read"] }, ["gatehouse.admin.audit.read"])).toEqual({ outcome: "changed" });
+      expect(await q.updateSystemRole(k, { permissions: ["gatehouse.admin.audit.read"] }, ["gatehouse.admin.audit.read"])).toEqual({
+        outcome: "changed",
+      });
       expect((await roles().get(k))!.permissions).toEqual(["gatehouse.admin.audit.read", "gatehouse.admin.users.read"]);
       // the account's role, or the new role's grants, moved since the check: nothing is written
-      expect(await q.setUserSystemRole(holder.id, null, "super_admin", { current: "super_admin", grants: null })).toEqual({ outcome: "changed" });
-      expect(await q.setUserSystemRole(holder.id, k, "super_admin", { current: k, grants: ["gatehouse.admin.audit.read"] })).toEqual({ outcome: "changed" });
+      expect(await q.setUserSystemRole(holder.id, null, "super_admin", { current: "super_admin", grants: null })).toEqual({
+        outcome: "changed",
+      });
+      expect(await q.setUserSystemRole(holder.id, k, "super_admin", { current: k, grants: ["gatehouse.admin.audit.read"] })).toEqual({
+        outcome: "changed",
+      });
       expect((await user(holder.id)).systemRole).toBe(k);
       // as checked: written
-      expect(await q.setUserSystemRole(holder.id, null, "super_admin", { current: k, grants: null })).toMatchObject({ outcome: "updated", previous: k });
+      expect(await q.setUserSystemRole(holder.id, null, "super_admin", { current: k, grants: null })).toMatchObject({
+        outcome: "updated",
+        previous: k,
+      });
     });
 
     it("a disabled admin's authority is none", async () => {
       const { user: admin } = await adminWith("gatehouse.admin.roles.manage");
       await t.app.db.prisma.user.update({ where: { id: admin.id }, data: { disabled: true } });
-      expect(await roles().create({ key: key("late"), name: "Late", permissions: ["gatehouse.admin.roles.manage"] }, as(admin))).toMatchObject({ outcome: "forbidden" });
+      expect(
+        await roles().create({ key: key("late"), name: "Late", permissions: ["gatehouse.admin.roles.manage"] }, as(admin)),
+      ).toMatchObject({ outcome: "forbidden" });
     });
 
     it("refuses control characters in a role's name", async () => {
-      expect(await roles().create({ key: key("nul"), name: "a\u0000b", permissions: ["gatehouse.admin.users.read"] })).toMatchObject({ outcome: "invalid", field: "name" });
+      expect(await roles().create({ key: key("nul"), name: "a\u0000b", permissions: ["gatehouse.admin.users.read"] })).toMatchObject({
+        outcome: "invalid",
+        field: "name",
+      });
     });
   });
 });

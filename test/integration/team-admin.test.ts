@@ -20,7 +20,10 @@ describe("provider admins acting on teams", () => {
     admin = await t.createUser();
     await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   const team = (...roles: string[]) => teamWithMembers(t, "AdminActs", ...roles);
   const roleOf = async (teamId: string, userId: string) => (await t.app.queries.teams.membership(teamId, userId))?.role.key ?? null;
@@ -44,7 +47,8 @@ describe("provider admins acting on teams", () => {
     const percent = await t.app.services.teams.createTeam(owner, { name: `50% off ${tag}` });
     const snake = await t.app.services.teams.createTeam(owner, { name: `snake_case${tag}` });
     const lookalike = await t.app.services.teams.createTeam(owner, { name: `snakeXcase${tag} 500 off` });
-    if (percent.outcome !== "created" || snake.outcome !== "created" || lookalike.outcome !== "created") throw new Error("teams not created");
+    if (percent.outcome !== "created" || snake.outcome !== "created" || lookalike.outcome !== "created")
+      throw new Error("teams not created");
     const ids = async (query: string) => {
       const found = await t.app.services.teamAdmin.search({ query, limit: 100 });
       if (found.outcome !== "ok") throw new Error(JSON.stringify(found));
@@ -60,26 +64,50 @@ describe("provider admins acting on teams", () => {
   });
 
   it("changes a member's role and removes a member without being one, audited with the admin as actor", async () => {
-    const { teamId, members: [manager, developer] } = await team("manager", "developer");
+    const {
+      teamId,
+      members: [manager, developer],
+    } = await team("manager", "developer");
     expect(await t.app.queries.teams.membership(teamId, admin.id)).toBeNull();
-    const changed = await t.app.services.teamMembers.changeRole(teamId, asAdmin(admin.id), developer!.id, await roleId(teamId, "manager"), info);
+    const changed = await t.app.services.teamMembers.changeRole(
+      teamId,
+      asAdmin(admin.id),
+      developer!.id,
+      await roleId(teamId, "manager"),
+      info,
+    );
     expect(changed).toMatchObject({ outcome: "changed", role: { key: "manager" } });
     expect(await roleOf(teamId, developer!.id)).toBe("manager");
     const removed = await t.app.services.teamMembers.remove(teamId, asAdmin(admin.id), manager!.id, info);
     expect(removed.outcome).toBe("removed");
     expect(await roleOf(teamId, manager!.id)).toBeNull();
     const events = await t.app.queries.auditEvents.listForUser(developer!.id);
-    expect(events.find((e) => e.type === "team.member.role_changed")).toMatchObject({ actorId: admin.id, ip: info.ip, data: { teamId, from: "developer", to: "manager" } });
-    expect((await t.app.queries.auditEvents.listForUser(manager!.id)).find((e) => e.type === "team.member.removed")).toMatchObject({ actorId: admin.id, data: { teamId } });
+    expect(events.find((e) => e.type === "team.member.role_changed")).toMatchObject({
+      actorId: admin.id,
+      ip: info.ip,
+      data: { teamId, from: "developer", to: "manager" },
+    });
+    expect((await t.app.queries.auditEvents.listForUser(manager!.id)).find((e) => e.type === "team.member.removed")).toMatchObject({
+      actorId: admin.id,
+      data: { teamId },
+    });
     // the admin still is no member
     expect(await t.app.queries.teams.membership(teamId, admin.id)).toBeNull();
   });
 
   it("never demotes or removes the Owner, never gives the Owner role, and a missing team is not found", async () => {
-    const { teamId, owner, members: [developer] } = await team("developer");
-    expect((await t.app.services.teamMembers.changeRole(teamId, asAdmin(admin.id), owner.id, await roleId(teamId, "developer"))).outcome).toBe("forbidden");
+    const {
+      teamId,
+      owner,
+      members: [developer],
+    } = await team("developer");
+    expect(
+      (await t.app.services.teamMembers.changeRole(teamId, asAdmin(admin.id), owner.id, await roleId(teamId, "developer"))).outcome,
+    ).toBe("forbidden");
     expect((await t.app.services.teamMembers.remove(teamId, asAdmin(admin.id), owner.id)).outcome).toBe("forbidden");
-    expect((await t.app.services.teamMembers.changeRole(teamId, asAdmin(admin.id), developer!.id, await roleId(teamId, "owner"))).outcome).toBe("forbidden");
+    expect(
+      (await t.app.services.teamMembers.changeRole(teamId, asAdmin(admin.id), developer!.id, await roleId(teamId, "owner"))).outcome,
+    ).toBe("forbidden");
     expect(await roleOf(teamId, owner.id)).toBe("owner");
     expect(await roleOf(teamId, developer!.id)).toBe("developer");
     expect((await t.app.services.teamMembers.list("00000000-0000-4000-8000-000000000000", asAdmin(admin.id))).outcome).toBe("not_found");
@@ -87,20 +115,44 @@ describe("provider admins acting on teams", () => {
 
   it("edits a team's roles (never Owner's, never with admin codes) and lists them", async () => {
     const { teamId } = await team();
-    const created = await t.app.services.teamRoles.create(teamId, asAdmin(admin.id), { name: "Support", permissions: ["gatehouse.team.read"] }, info);
+    const created = await t.app.services.teamRoles.create(
+      teamId,
+      asAdmin(admin.id),
+      { name: "Support", permissions: ["gatehouse.team.read"] },
+      info,
+    );
     if (created.outcome !== "created") throw new Error(JSON.stringify(created));
-    const updated = await t.app.services.teamRoles.update(teamId, asAdmin(admin.id), created.role.id, { name: "Support desk", permissions: ["gatehouse.team.read", "gatehouse.team.members.manage"] }, info);
+    const updated = await t.app.services.teamRoles.update(
+      teamId,
+      asAdmin(admin.id),
+      created.role.id,
+      { name: "Support desk", permissions: ["gatehouse.team.read", "gatehouse.team.members.manage"] },
+      info,
+    );
     expect(updated).toMatchObject({ outcome: "updated", role: { name: "Support desk" } });
-    expect((await t.app.services.teamRoles.update(teamId, asAdmin(admin.id), await roleId(teamId, "owner"), { name: "Boss", permissions: [] })).outcome).toBe("forbidden");
-    expect(await t.app.services.teamRoles.create(teamId, asAdmin(admin.id), { name: "Sneaky", permissions: ["gatehouse.admin.users.manage"] })).toMatchObject({ outcome: "invalid", field: "permissions" });
+    expect(
+      (await t.app.services.teamRoles.update(teamId, asAdmin(admin.id), await roleId(teamId, "owner"), { name: "Boss", permissions: [] }))
+        .outcome,
+    ).toBe("forbidden");
+    expect(
+      await t.app.services.teamRoles.create(teamId, asAdmin(admin.id), { name: "Sneaky", permissions: ["gatehouse.admin.users.manage"] }),
+    ).toMatchObject({ outcome: "invalid", field: "permissions" });
     const listed = await t.app.services.teamRoles.list(teamId, asAdmin(admin.id));
     expect(listed.outcome === "ok" && listed.roles.map((r) => r.key).sort()).toEqual(["developer", "manager", "owner", "support"]);
-    expect((await t.app.queries.auditEvents.listForUser(admin.id)).find((e) => e.type === "team.role.updated")).toMatchObject({ actorId: admin.id, data: { teamId, roleId: created.role.id } });
+    expect((await t.app.queries.auditEvents.listForUser(admin.id)).find((e) => e.type === "team.role.updated")).toMatchObject({
+      actorId: admin.id,
+      data: { teamId, roleId: created.role.id },
+    });
     expect((await t.app.services.teamRoles.remove(teamId, asAdmin(admin.id), created.role.id)).outcome).toBe("deleted");
   });
 
   it("starts an ownership transfer for the Owner; the member accepts by the emailed link and the roles swap", async () => {
-    const { teamId, slug, owner, members: [developer] } = await team("developer");
+    const {
+      teamId,
+      slug,
+      owner,
+      members: [developer],
+    } = await team("developer");
     const before = sink.messages.length;
     const started = await t.app.services.ownership.start(teamId, asAdmin(admin.id), developer!.id, info);
     if (started.outcome !== "started") throw new Error(JSON.stringify(started));
@@ -117,11 +169,17 @@ describe("provider admins acting on teams", () => {
     expect(accepted.outcome).toBe("accepted");
     expect(await roleOf(teamId, developer!.id)).toBe("owner");
     expect(await roleOf(teamId, owner.id)).toBe("manager");
-    expect((await t.app.queries.auditEvents.listForUser(developer!.id)).find((e) => e.type === "team.ownership.transfer_started")).toMatchObject({ actorId: admin.id, data: { teamId, from: owner.id, viaAdmin: 1 } });
+    expect(
+      (await t.app.queries.auditEvents.listForUser(developer!.id)).find((e) => e.type === "team.ownership.transfer_started"),
+    ).toMatchObject({ actorId: admin.id, data: { teamId, from: owner.id, viaAdmin: 1 } });
   });
 
   it("refuses an admin's transfer to themselves after joining the team; the Owner is emailed who started and cancelled one", async () => {
-    const { teamId, owner, members: [developer] } = await team("developer");
+    const {
+      teamId,
+      owner,
+      members: [developer],
+    } = await team("developer");
     const named = await t.createUser();
     await t.app.services.systemRoles.setUserRole(named.id, "super_admin");
     await t.app.db.prisma.user.update({ where: { id: named.id }, data: { name: "Ada <b>Admin</b>" } });
@@ -139,14 +197,20 @@ describe("provider admins acting on teams", () => {
     const toOwner = (m: { to: string[]; subject: string }) => m.to.includes(owner.email) && m.subject === subject;
     expect((await t.app.services.ownership.start(teamId, asAdmin(named.id), developer!.id, info)).outcome).toBe("started");
     const started = await sink.waitFor((m) => toOwner(m) && sink.messages.indexOf(m) >= before);
-    expect(started.text).toContain(`Ada <b>Admin</b> (${named.username}), an administrator of Gatehouse, asked Dev & Co (${developer!.username}) to take over your team`);
-    expect(started.html).toContain(`<strong>Ada &lt;b&gt;Admin&lt;/b&gt; (${named.username})</strong>, an administrator of Gatehouse, asked <strong>Dev &amp; Co (${developer!.username})</strong>`);
+    expect(started.text).toContain(
+      `Ada <b>Admin</b> (${named.username}), an administrator of Gatehouse, asked Dev & Co (${developer!.username}) to take over your team`,
+    );
+    expect(started.html).toContain(
+      `<strong>Ada &lt;b&gt;Admin&lt;/b&gt; (${named.username})</strong>, an administrator of Gatehouse, asked <strong>Dev &amp; Co (${developer!.username})</strong>`,
+    );
     expect(started.html).not.toContain("<b>Admin</b>");
     // the text part is plain text: names as they are, like every other text email
 
     expect((await t.app.services.ownership.cancel(teamId, asAdmin(named.id), info)).outcome).toBe("cancelled");
     const cancelled = await sink.waitFor((m) => toOwner(m) && m !== started && sink.messages.indexOf(m) >= before);
-    expect(cancelled.text).toContain(`Ada <b>Admin</b> (${named.username}), an administrator of Gatehouse, cancelled the transfer of your team`);
+    expect(cancelled.text).toContain(
+      `Ada <b>Admin</b> (${named.username}), an administrator of Gatehouse, cancelled the transfer of your team`,
+    );
     expect(cancelled.text).toContain(`to Dev & Co (${developer!.username}). The link we sent them no longer works`);
     // the Owner starting and cancelling their own transfer gets no such notice
     const quiet = sink.messages.length;
@@ -158,7 +222,10 @@ describe("provider admins acting on teams", () => {
   });
 
   it("cancels a pending transfer for the team", async () => {
-    const { teamId, members: [developer] } = await team("developer");
+    const {
+      teamId,
+      members: [developer],
+    } = await team("developer");
     await t.app.services.ownership.start(teamId, asAdmin(admin.id), developer!.id);
     expect((await t.app.services.ownership.cancel(teamId, asAdmin(admin.id), info)).outcome).toBe("cancelled");
     expect((await t.app.services.ownership.cancel(teamId, asAdmin(admin.id))).outcome).toBe("none_pending");

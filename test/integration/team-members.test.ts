@@ -15,10 +15,18 @@ describe("team members", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const { clientId, clientSecret } = await t.createClient({ name: "Members RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true, grantTypes: ["authorization_code", "refresh_token"] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Members RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+      grantTypes: ["authorization_code", "refresh_token"],
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   let n = 0;
   async function team(...roles: string[]) {
@@ -43,19 +51,33 @@ describe("team members", () => {
 
   describe("service", () => {
     it("changes a member's role and audits it with actor, team and target", async () => {
-      const { teamId, members: [manager, developer] } = await team("manager", "developer");
+      const {
+        teamId,
+        members: [manager, developer],
+      } = await team("manager", "developer");
       const result = await members().changeRole(teamId, manager!.id, developer!.id, await roleId(teamId, "manager"), info);
       expect(result).toMatchObject({ outcome: "changed", role: { key: "manager" } });
       expect(await roleKeyOf(teamId, developer!.id)).toBe("manager");
       const event = (await t.app.queries.auditEvents.listForUser(developer!.id)).find((e) => e.type === "team.member.role_changed");
-      expect(event).toMatchObject({ actorId: manager!.id, userId: developer!.id, ip: "203.0.113.9", data: { teamId, from: "developer", to: "manager" } });
+      expect(event).toMatchObject({
+        actorId: manager!.id,
+        userId: developer!.id,
+        ip: "203.0.113.9",
+        data: { teamId, from: "developer", to: "manager" },
+      });
       // the same role again changes nothing and records nothing
       expect((await members().changeRole(teamId, manager!.id, developer!.id, await roleId(teamId, "manager"))).outcome).toBe("unchanged");
-      expect((await t.app.queries.auditEvents.listForUser(developer!.id)).filter((e) => e.type === "team.member.role_changed")).toHaveLength(1);
+      expect(
+        (await t.app.queries.auditEvents.listForUser(developer!.id)).filter((e) => e.type === "team.member.role_changed"),
+      ).toHaveLength(1);
     });
 
     it("needs gatehouse.team.members.manage; never changes or removes the Owner; unknown roles and members are refused", async () => {
-      const { teamId, owner, members: [developer, other] } = await team("developer", "developer");
+      const {
+        teamId,
+        owner,
+        members: [developer, other],
+      } = await team("developer", "developer");
       expect((await members().changeRole(teamId, developer!.id, other!.id, await roleId(teamId, "manager"))).outcome).toBe("forbidden");
       expect((await members().remove(teamId, developer!.id, other!.id)).outcome).toBe("forbidden");
       const stranger = await t.createUser();
@@ -64,8 +86,14 @@ describe("team members", () => {
       expect(await roleKeyOf(teamId, other!.id)).toBe("developer");
 
       const manager = await join(teamId, "manager");
-      expect((await members().changeRole(teamId, manager.id, owner.id, await roleId(teamId, "developer")))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("ownership transfer") });
-      expect((await members().remove(teamId, manager.id, owner.id))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("Owner cannot be removed") });
+      expect(await members().changeRole(teamId, manager.id, owner.id, await roleId(teamId, "developer"))).toMatchObject({
+        outcome: "forbidden",
+        message: expect.stringContaining("ownership transfer"),
+      });
+      expect(await members().remove(teamId, manager.id, owner.id)).toMatchObject({
+        outcome: "forbidden",
+        message: expect.stringContaining("Owner cannot be removed"),
+      });
       expect((await members().changeRole(teamId, owner.id, owner.id, await roleId(teamId, "manager"))).outcome).toBe("forbidden");
       expect(await roleKeyOf(teamId, owner.id)).toBe("owner");
       // another team's role, and someone who is not a member
@@ -76,8 +104,16 @@ describe("team members", () => {
     });
 
     it("a role that may manage members still cannot touch a member whose role holds more; nor edit or delete such a role", async () => {
-      const { teamId, owner, members: [manager, developer] } = await team("manager", "developer");
-      const recruiter = await t.app.queries.teams.createRole(teamId, { key: "recruiter", name: "Recruiter", permissions: ["gatehouse.team.read", "gatehouse.team.members.manage", "gatehouse.team.roles.manage"] });
+      const {
+        teamId,
+        owner,
+        members: [manager, developer],
+      } = await team("manager", "developer");
+      const recruiter = await t.app.queries.teams.createRole(teamId, {
+        key: "recruiter",
+        name: "Recruiter",
+        permissions: ["gatehouse.team.read", "gatehouse.team.members.manage", "gatehouse.team.roles.manage"],
+      });
       const hr = await join(teamId, "recruiter");
       expect(recruiter.key).toBe("recruiter");
       // the Manager holds more than the Recruiter: no demotion, no removal
@@ -86,7 +122,17 @@ describe("team members", () => {
       expect(await roleKeyOf(teamId, manager!.id)).toBe("manager");
       // nor edit the Manager role down to nothing (which would demote every Manager at once)
       const managerRole = await t.app.queries.teams.roleByKey(teamId, "manager");
-      expect((await t.app.services.teamRoles.update(teamId, hr.id, managerRole!.id, { name: "Manager", permissions: ["gatehouse.team.read"] }, info)).outcome).toBe("forbidden");
+      expect(
+        (
+          await t.app.services.teamRoles.update(
+            teamId,
+            hr.id,
+            managerRole!.id,
+            { name: "Manager", permissions: ["gatehouse.team.read"] },
+            info,
+          )
+        ).outcome,
+      ).toBe("forbidden");
       expect((await t.app.queries.teams.roleByKey(teamId, "manager"))!.permissions).toEqual(managerRole!.permissions);
       // a member whose role is within the Recruiter's own is fine
       const custom = await t.app.queries.teams.createRole(teamId, { key: "viewer", name: "Viewer", permissions: ["gatehouse.team.read"] });
@@ -100,9 +146,22 @@ describe("team members", () => {
       const b = await team();
       const user = await join(a.teamId, "developer");
       await join(b.teamId, "developer", user);
-      const forA = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }, { team: a.slug });
-      const forB = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password }, { team: b.slug });
-      const grantOf = async (refresh: string) => ((await new t.app.services.oidcStore("RefreshToken").find(refresh)) as { grantId: string }).grantId;
+      const forA = await loginWithCode(
+        rp,
+        new TestBrowser(t.url),
+        REDIRECT,
+        { identifier: user.email, password: user.password },
+        { team: a.slug },
+      );
+      const forB = await loginWithCode(
+        rp,
+        new TestBrowser(t.url),
+        REDIRECT,
+        { identifier: user.email, password: user.password },
+        { team: b.slug },
+      );
+      const grantOf = async (refresh: string) =>
+        ((await new t.app.services.oidcStore("RefreshToken").find(refresh)) as { grantId: string }).grantId;
       const grantA = await grantOf(forA.tokens.refresh_token!);
       const grantB = await grantOf(forB.tokens.refresh_token!);
       expect(await t.app.services.oidcStore.grantTeam(grantA)).toBe(a.teamId);
@@ -115,11 +174,19 @@ describe("team members", () => {
       const refreshed = await client.refreshTokenGrant(rp, forB.tokens.refresh_token!);
       expect(refreshed.access_token).toBeTruthy();
       const event = (await t.app.queries.auditEvents.listForUser(user.id)).find((e) => e.type === "team.member.removed");
-      expect(event).toMatchObject({ actorId: a.members[0]!.id, userId: user.id, data: { teamId: a.teamId, role: "developer", revokedGrants: 1 } });
+      expect(event).toMatchObject({
+        actorId: a.members[0]!.id,
+        userId: user.id,
+        data: { teamId: a.teamId, role: "developer", revokedGrants: 1 },
+      });
     });
 
     it("leaving: refused for the Owner until ownership is transferred; a member leaves, audited", async () => {
-      const { teamId, owner, members: [developer] } = await team("developer");
+      const {
+        teamId,
+        owner,
+        members: [developer],
+      } = await team("developer");
       expect(await members().leave(teamId, owner.id)).toEqual({ outcome: "owner_must_transfer" });
       expect(await roleKeyOf(teamId, owner.id)).toBe("owner");
       expect(await members().leave(teamId, developer!.id, info)).toMatchObject({ outcome: "left" });
@@ -138,11 +205,16 @@ describe("team members", () => {
     }
 
     it("shows members with their roles; a Manager changes a role and removes a member after confirming", async () => {
-      const { teamId, slug, owner, members: [manager, developer, leaving] } = await team("manager", "developer", "developer");
+      const {
+        teamId,
+        slug,
+        owner,
+        members: [manager, developer, leaving],
+      } = await team("manager", "developer", "developer");
       const { browser, page } = await signIn(manager!, `/account/teams/${slug}`);
       expect(page.url).toBe(`${t.url}/account/teams/${slug}`);
       for (const u of [owner, manager!, developer!, leaving!]) expect(page.html).toContain(u.email);
-      expect(page.html).toContain("Your role: <span class=\"badge badge-off\">Manager</span>");
+      expect(page.html).toContain('Your role: <span class="badge badge-off">Manager</span>');
       // no controls for the Owner or for yourself
       const forms = parseForms(page.html, page.url).map((f) => f.action);
       expect(forms.some((a) => a.includes(`/members/${owner.id}/`))).toBe(false);
@@ -159,7 +231,10 @@ describe("team members", () => {
       const owned = await browser.submit(page, `/members/${developer!.id}/role`, { roleId: await roleId(teamId, "owner") });
       expect(owned.status).toBe(403);
       expect(owned.html).toContain("exactly one Owner");
-      const forged = await browser.submit(page, `/members/${developer!.id}/role`, { roleId: await roleId(teamId, "developer"), _csrf: "forged" });
+      const forged = await browser.submit(page, `/members/${developer!.id}/role`, {
+        roleId: await roleId(teamId, "developer"),
+        _csrf: "forged",
+      });
       expect(forged.status).toBe(403);
       expect(await roleKeyOf(teamId, developer!.id)).toBe("manager");
 
@@ -173,14 +248,22 @@ describe("team members", () => {
     });
 
     it("a Developer sees the members but no controls and their POSTs are refused; non-members get 404", async () => {
-      const { teamId, slug, members: [developer, other] } = await team("developer", "developer");
+      const {
+        teamId,
+        slug,
+        members: [developer, other],
+      } = await team("developer", "developer");
       const { browser, page } = await signIn(developer!, `/account/teams/${slug}`);
       expect(page.status).toBe(200);
       expect(page.html).toContain(other!.email);
       expect(parseForms(page.html, page.url).some((f) => f.action.includes("/members/"))).toBe(false);
       const csrf = /name="_csrf" value="([^"]+)"/.exec((await browser.go(`${t.url}/account/teams/${slug}/roles`)).html)?.[1];
       const forced = await browser.go(`${t.url}/account/teams/${slug}/members/${other!.id}/remove`, {
-        init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: csrf ?? "", confirm: "yes" }).toString() },
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: new URLSearchParams({ _csrf: csrf ?? "", confirm: "yes" }).toString(),
+        },
       });
       expect(forced.status).toBe(403);
       expect(await roleKeyOf(teamId, other!.id)).toBe("developer");
@@ -190,7 +273,11 @@ describe("team members", () => {
       expect(stranger.status).toBe(404);
       expect(stranger.html).not.toContain(elsewhere.owner.email);
       // a member with a role without gatehouse.team.read gets 403
-      const bare = await t.app.services.teamRoles.create(teamId, (await t.app.queries.teams.members(teamId)).find((m) => m.role.key === "owner")!.userId, { name: "Bare", permissions: [] });
+      const bare = await t.app.services.teamRoles.create(
+        teamId,
+        (await t.app.queries.teams.members(teamId)).find((m) => m.role.key === "owner")!.userId,
+        { name: "Bare", permissions: [] },
+      );
       if (bare.outcome !== "created") throw new Error("not created");
       await t.app.queries.teams.setNonOwnerRole(teamId, other!.id, bare.role.id);
       const otherSession = await signIn(other!, `/account/teams/${slug}`);

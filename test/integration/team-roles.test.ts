@@ -17,7 +17,9 @@ describe("team roles", () => {
       "acme.rolestest.post.update": { label: "Edit posts", tab: "Role test" },
     });
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   let n = 0;
   /** a team with its Owner, and members with the given built-in roles */
@@ -52,8 +54,14 @@ describe("team roles", () => {
       expect([after.name, after.permissions]).toEqual(["Owner", ["*"]]);
 
       const developer = (await t.app.queries.teams.roleByKey(teamId, "developer"))!;
-      const edited = await roles().update(teamId, owner.id, developer.id, { name: "Engineer", permissions: ["gatehouse.team.read", "acme.rolestest.*"] });
-      expect(edited).toMatchObject({ outcome: "updated", role: { key: "developer", name: "Engineer", permissions: ["acme.rolestest.*", "gatehouse.team.read"] } });
+      const edited = await roles().update(teamId, owner.id, developer.id, {
+        name: "Engineer",
+        permissions: ["gatehouse.team.read", "acme.rolestest.*"],
+      });
+      expect(edited).toMatchObject({
+        outcome: "updated",
+        role: { key: "developer", name: "Engineer", permissions: ["acme.rolestest.*", "gatehouse.team.read"] },
+      });
       const manager = (await t.app.queries.teams.roleByKey(teamId, "manager"))!;
       const refused = await roles().remove(teamId, owner.id, manager.id);
       expect(refused).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("built-in") });
@@ -62,12 +70,27 @@ describe("team roles", () => {
 
     it("creates custom roles from registered permissions only; wildcards must name registered codes; keys come from names", async () => {
       const { teamId, owner } = await team();
-      const created = await roles().create(teamId, owner.id, { name: "Content Editors!", permissions: ["acme.rolestest.*", "gatehouse.team.read", "gatehouse.team.read"] });
-      expect(created).toMatchObject({ outcome: "created", role: { key: "content-editors", name: "Content Editors!", permissions: ["acme.rolestest.*", "gatehouse.team.read"], builtIn: false } });
+      const created = await roles().create(teamId, owner.id, {
+        name: "Content Editors!",
+        permissions: ["acme.rolestest.*", "gatehouse.team.read", "gatehouse.team.read"],
+      });
+      expect(created).toMatchObject({
+        outcome: "created",
+        role: {
+          key: "content-editors",
+          name: "Content Editors!",
+          permissions: ["acme.rolestest.*", "gatehouse.team.read"],
+          builtIn: false,
+        },
+      });
       if (created.outcome !== "created") return;
       // what tokens would carry: the resolved codes
       const view = await roles().list(teamId, owner.id);
-      expect(view.outcome === "ok" && view.roles.find((r) => r.id === created.role.id)!.resolved).toEqual(["acme.rolestest.post.read", "acme.rolestest.post.update", "gatehouse.team.read"]);
+      expect(view.outcome === "ok" && view.roles.find((r) => r.id === created.role.id)!.resolved).toEqual([
+        "acme.rolestest.post.read",
+        "acme.rolestest.post.update",
+        "gatehouse.team.read",
+      ]);
 
       const cases: [string[], RegExp][] = [
         [["acme.rolestest.post.delete"], /"acme\.rolestest\.post\.delete" is not a registered permission/],
@@ -82,16 +105,29 @@ describe("team roles", () => {
         const result = await roles().create(teamId, owner.id, { name: `Bad ${permissions[0]}`, permissions });
         expect(result, permissions[0]).toMatchObject({ outcome: "invalid", field: "permissions", message: expect.stringMatching(message) });
       }
-      expect((await roles().create(teamId, owner.id, { name: "content editors", permissions: [] }))).toMatchObject({ outcome: "invalid", field: "name", message: expect.stringContaining("already has a role") });
+      expect(await roles().create(teamId, owner.id, { name: "content editors", permissions: [] })).toMatchObject({
+        outcome: "invalid",
+        field: "name",
+        message: expect.stringContaining("already has a role"),
+      });
       expect((await roles().create(teamId, owner.id, { name: "Manager", permissions: [] })).outcome).toBe("invalid");
       expect((await roles().create(teamId, owner.id, { name: "!!", permissions: [] })).outcome).toBe("invalid");
-      expect((await t.app.queries.teams.roles(teamId)).map((r) => r.key).sort()).toEqual(["content-editors", "developer", "manager", "owner"]);
+      expect((await t.app.queries.teams.roles(teamId)).map((r) => r.key).sort()).toEqual([
+        "content-editors",
+        "developer",
+        "manager",
+        "owner",
+      ]);
       const audit = await t.app.queries.auditEvents.listByType("team.role.created", 200);
       expect(audit.some((e) => e.actorId === owner.id && (e.data as { teamId?: string }).teamId === teamId)).toBe(true);
     });
 
     it("a role in use cannot be deleted until its members are moved", async () => {
-      const { teamId, owner, members: [member] } = await team("developer");
+      const {
+        teamId,
+        owner,
+        members: [member],
+      } = await team("developer");
       const created = await roles().create(teamId, owner.id, { name: "Reviewers", permissions: ["gatehouse.team.read"] });
       if (created.outcome !== "created") throw new Error("not created");
       expect((await t.app.services.teamMembers.changeRole(teamId, owner.id, member!.id, created.role.id)).outcome).toBe("changed");
@@ -105,31 +141,64 @@ describe("team roles", () => {
     });
 
     it("a Manager cannot create or edit a role beyond their own permissions; the Owner can", async () => {
-      const { teamId, owner, members: [manager] } = await team("manager");
+      const {
+        teamId,
+        owner,
+        members: [manager],
+      } = await team("manager");
       const billing = await roles().create(teamId, manager!.id, { name: "Billing", permissions: ["gatehouse.team.billing.manage"] });
       expect(billing).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("gatehouse.team.billing.manage") });
       // a wildcard resolves to billing too
-      expect((await roles().create(teamId, manager!.id, { name: "All team", permissions: ["gatehouse.team.*"] })).outcome).toBe("forbidden");
+      expect((await roles().create(teamId, manager!.id, { name: "All team", permissions: ["gatehouse.team.*"] })).outcome).toBe(
+        "forbidden",
+      );
       // a plugin's codes the Manager role does not hold
-      expect((await roles().create(teamId, manager!.id, { name: "Posts", permissions: ["acme.rolestest.post.update"] })).outcome).toBe("forbidden");
-      const within = await roles().create(teamId, manager!.id, { name: "Helpers", permissions: ["gatehouse.team.read", "gatehouse.team.invitations.manage"] });
+      expect((await roles().create(teamId, manager!.id, { name: "Posts", permissions: ["acme.rolestest.post.update"] })).outcome).toBe(
+        "forbidden",
+      );
+      const within = await roles().create(teamId, manager!.id, {
+        name: "Helpers",
+        permissions: ["gatehouse.team.read", "gatehouse.team.invitations.manage"],
+      });
       expect(within.outcome).toBe("created");
       const developer = (await t.app.queries.teams.roleByKey(teamId, "developer"))!;
-      const widened = await roles().update(teamId, manager!.id, developer.id, { name: "Developer", permissions: [...developer.permissions, "gatehouse.team.billing.manage"] });
+      const widened = await roles().update(teamId, manager!.id, developer.id, {
+        name: "Developer",
+        permissions: [...developer.permissions, "gatehouse.team.billing.manage"],
+      });
       expect(widened.outcome).toBe("forbidden");
       // their own role cannot grow either
       const managerRole = (await t.app.queries.teams.roleByKey(teamId, "manager"))!;
-      expect((await roles().update(teamId, manager!.id, managerRole.id, { name: "Manager", permissions: [...managerRole.permissions, "gatehouse.team.billing.manage"] })).outcome).toBe("forbidden");
+      expect(
+        (
+          await roles().update(teamId, manager!.id, managerRole.id, {
+            name: "Manager",
+            permissions: [...managerRole.permissions, "gatehouse.team.billing.manage"],
+          })
+        ).outcome,
+      ).toBe("forbidden");
       expect((await t.app.queries.teams.roleByKey(teamId, "manager"))!.permissions).toEqual(managerRole.permissions);
-      expect((await roles().create(teamId, owner.id, { name: "Billing", permissions: ["gatehouse.team.billing.manage"] })).outcome).toBe("created");
+      expect((await roles().create(teamId, owner.id, { name: "Billing", permissions: ["gatehouse.team.billing.manage"] })).outcome).toBe(
+        "created",
+      );
     });
 
     it("a Manager cannot assign a role with more than their own, to a member or an invitation, nor touch the Owner", async () => {
-      const { teamId, owner, members: [manager, developer] } = await team("manager", "developer");
-      const created = await roles().create(teamId, owner.id, { name: "Finance", permissions: ["gatehouse.team.billing.manage", "gatehouse.team.read"] });
+      const {
+        teamId,
+        owner,
+        members: [manager, developer],
+      } = await team("manager", "developer");
+      const created = await roles().create(teamId, owner.id, {
+        name: "Finance",
+        permissions: ["gatehouse.team.billing.manage", "gatehouse.team.read"],
+      });
       if (created.outcome !== "created") throw new Error("not created");
       const finance = created.role;
-      expect((await t.app.services.teamMembers.changeRole(teamId, manager!.id, developer!.id, finance.id))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("Finance") });
+      expect(await t.app.services.teamMembers.changeRole(teamId, manager!.id, developer!.id, finance.id)).toMatchObject({
+        outcome: "forbidden",
+        message: expect.stringContaining("Finance"),
+      });
       expect((await roleOf(teamId, developer!.id)).key).toBe("developer");
       const invited = await t.app.services.invitations.invite(teamId, manager!.id, { email: uniqueEmail("fin"), roleId: finance.id });
       expect(invited.outcome).toBe("forbidden");
@@ -141,8 +210,13 @@ describe("team roles", () => {
       const developerRole = (await t.app.queries.teams.roleByKey(teamId, "developer"))!;
       expect((await t.app.services.teamMembers.changeRole(teamId, manager!.id, owner.id, developerRole.id)).outcome).toBe("forbidden");
       expect((await t.app.services.teamMembers.changeRole(teamId, manager!.id, developer!.id, ownerRole.id)).outcome).toBe("forbidden");
-      expect((await t.app.services.teamMembers.changeRole(teamId, owner.id, developer!.id, ownerRole.id))).toMatchObject({ outcome: "forbidden", message: expect.stringContaining("exactly one Owner") });
-      expect((await t.app.services.invitations.invite(teamId, owner.id, { email: uniqueEmail("own"), roleId: ownerRole.id })).outcome).toBe("forbidden");
+      expect(await t.app.services.teamMembers.changeRole(teamId, owner.id, developer!.id, ownerRole.id)).toMatchObject({
+        outcome: "forbidden",
+        message: expect.stringContaining("exactly one Owner"),
+      });
+      expect((await t.app.services.invitations.invite(teamId, owner.id, { email: uniqueEmail("own"), roleId: ownerRole.id })).outcome).toBe(
+        "forbidden",
+      );
       // and the guarded query refuses a second Owner whoever calls it
       expect(await t.app.queries.teams.setNonOwnerRole(teamId, owner.id, developerRole.id)).toBe(false);
       const owners = (await t.app.queries.teams.members(teamId)).filter((m) => m.role.key === "owner");
@@ -150,7 +224,10 @@ describe("team roles", () => {
     });
 
     it("members without gatehouse.team.roles.manage cannot change roles; non-members see nothing", async () => {
-      const { teamId, members: [developer] } = await team("developer");
+      const {
+        teamId,
+        members: [developer],
+      } = await team("developer");
       expect((await roles().create(teamId, developer!.id, { name: "Mine", permissions: [] })).outcome).toBe("forbidden");
       const stranger = await t.createUser();
       expect((await roles().create(teamId, stranger.id, { name: "Mine", permissions: [] })).outcome).toBe("not_found");
@@ -173,35 +250,67 @@ describe("team roles", () => {
       return { browser, page };
     }
     /** posts a form with repeated fields (checkboxes), as a browser would */
-    async function post(browser: TestBrowser, page: Page, actionPart: string, pairs: [string, string][], opts: { csrf?: string } = {}): Promise<Page> {
+    async function post(
+      browser: TestBrowser,
+      page: Page,
+      actionPart: string,
+      pairs: [string, string][],
+      opts: { csrf?: string } = {},
+    ): Promise<Page> {
       const form = parseForms(page.html, page.url).find((f) => f.action.includes(actionPart));
       if (!form) throw new Error(`no form ${actionPart} on ${page.url}`);
       const body = new URLSearchParams(Object.entries({ ...form.fields, ...(opts.csrf !== undefined ? { _csrf: opts.csrf } : {}) }));
       for (const [k, v] of pairs) body.append(k, v);
-      return browser.go(form.action, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: body.toString() } });
+      return browser.go(form.action, {
+        init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: body.toString() },
+      });
     }
 
     it("lists roles with a permission matrix grouped by tab and creates a role; bad input and CSRF change nothing", async () => {
-      const { teamId, slug, members: [manager] } = await team("manager");
+      const {
+        teamId,
+        slug,
+        members: [manager],
+      } = await team("manager");
       const { browser, page } = await signIn(manager!, `/account/teams/${slug}/roles`);
       expect(page.url).toBe(`${t.url}/account/teams/${slug}/roles`);
       expect(page.status).toBe(200);
-      for (const text of ["Owner", "Manager", "Developer", "Every permission", "<legend>Team</legend>", "<legend>Billing</legend>", "<legend>Role test</legend>", 'value="gatehouse.team.read"']) expect(page.html).toContain(text);
+      for (const text of [
+        "Owner",
+        "Manager",
+        "Developer",
+        "Every permission",
+        "<legend>Team</legend>",
+        "<legend>Billing</legend>",
+        "<legend>Role test</legend>",
+        'value="gatehouse.team.read"',
+      ])
+        expect(page.html).toContain(text);
       expect(page.html).not.toContain("gatehouse.admin.");
       // what the Manager cannot grant is shown disabled
       expect(page.html).toMatch(/value="gatehouse\.team\.billing\.manage"[^>]*disabled/);
 
-      const created = await post(browser, page, `/account/teams/${slug}/roles`, [["name", "Support"], ["permissions", "gatehouse.team.read"], ["permissions", "gatehouse.team.invitations.manage"]]);
+      const created = await post(browser, page, `/account/teams/${slug}/roles`, [
+        ["name", "Support"],
+        ["permissions", "gatehouse.team.read"],
+        ["permissions", "gatehouse.team.invitations.manage"],
+      ]);
       expect(created.status).toBe(200);
       expect(created.html).toContain("The role Support was created.");
       const support = await t.app.queries.teams.roleByKey(teamId, "support");
       expect(support!.permissions).toEqual(["gatehouse.team.invitations.manage", "gatehouse.team.read"]);
 
-      const unknown = await post(browser, page, `/account/teams/${slug}/roles`, [["name", "Ghosts"], ["wildcards", "acme.nothing.here"]]);
+      const unknown = await post(browser, page, `/account/teams/${slug}/roles`, [
+        ["name", "Ghosts"],
+        ["wildcards", "acme.nothing.here"],
+      ]);
       expect(unknown.status).toBe(400);
       expect(unknown.html).toContain("&quot;acme.nothing.here&quot; is not a registered permission.");
       expect(unknown.html).toContain('value="Ghosts"');
-      const beyond = await post(browser, page, `/account/teams/${slug}/roles`, [["name", "Payers"], ["permissions", "gatehouse.team.billing.manage"]]);
+      const beyond = await post(browser, page, `/account/teams/${slug}/roles`, [
+        ["name", "Payers"],
+        ["permissions", "gatehouse.team.billing.manage"],
+      ]);
       expect(beyond.status).toBe(403);
       expect(beyond.html).toContain("You cannot grant permissions your own role does not have");
       const forged = await post(browser, page, `/account/teams/${slug}/roles`, [["name", "Forged"]], { csrf: "forged" });
@@ -210,7 +319,12 @@ describe("team roles", () => {
     });
 
     it("edits a role, refuses the Owner, and deletes an unused custom role after a confirmation; one in use is refused", async () => {
-      const { teamId, slug, owner, members: [developer] } = await team("developer");
+      const {
+        teamId,
+        slug,
+        owner,
+        members: [developer],
+      } = await team("developer");
       const { browser } = await signIn(owner, `/account/teams/${slug}/roles`);
       const ownerRole = (await t.app.queries.teams.roleByKey(teamId, "owner"))!;
       const ownerPage = await browser.go(`${t.url}/account/teams/${slug}/roles/${ownerRole.id}`);
@@ -219,16 +333,30 @@ describe("team roles", () => {
       // a forged edit of Owner (the form is not offered) is refused
       const listPage = await browser.go(`${t.url}/account/teams/${slug}/roles`);
       const csrf = parseForms(listPage.html, listPage.url)[0]!.fields._csrf!;
-      const forced = await browser.go(`${t.url}/account/teams/${slug}/roles/${ownerRole.id}`, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: csrf, name: "Boss" }).toString() } });
+      const forced = await browser.go(`${t.url}/account/teams/${slug}/roles/${ownerRole.id}`, {
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: new URLSearchParams({ _csrf: csrf, name: "Boss" }).toString(),
+        },
+      });
       expect(forced.status).toBe(403);
       expect((await t.app.queries.teams.roleByKey(teamId, "owner"))!.name).toBe("Owner");
 
       const developerRole = (await t.app.queries.teams.roleByKey(teamId, "developer"))!;
       const edit = await browser.go(`${t.url}/account/teams/${slug}/roles/${developerRole.id}`);
       expect(edit.html).toContain("built in: it can be edited but not deleted");
-      const saved = await post(browser, edit, `/roles/${developerRole.id}`, [["name", "Builder"], ["permissions", "gatehouse.team.read"], ["wildcards", "acme.rolestest.*"]]);
+      const saved = await post(browser, edit, `/roles/${developerRole.id}`, [
+        ["name", "Builder"],
+        ["permissions", "gatehouse.team.read"],
+        ["wildcards", "acme.rolestest.*"],
+      ]);
       expect(saved.html).toContain("The role Builder was saved.");
-      expect(await t.app.queries.teams.role(teamId, developerRole.id)).toMatchObject({ key: "developer", name: "Builder", permissions: ["acme.rolestest.*", "gatehouse.team.read"] });
+      expect(await t.app.queries.teams.role(teamId, developerRole.id)).toMatchObject({
+        key: "developer",
+        name: "Builder",
+        permissions: ["acme.rolestest.*", "gatehouse.team.read"],
+      });
 
       const created = await roles().create(teamId, owner.id, { name: "Temp", permissions: [] });
       const used = await roles().create(teamId, owner.id, { name: "Used", permissions: [] });
@@ -236,7 +364,13 @@ describe("team roles", () => {
       await t.app.services.teamMembers.changeRole(teamId, owner.id, developer!.id, used.role.id);
       const usedPage = await browser.go(`${t.url}/account/teams/${slug}/roles/${used.role.id}`);
       expect(usedPage.html).toContain("1 member has this role");
-      const refused = await browser.go(`${t.url}/account/teams/${slug}/roles/${used.role.id}/delete`, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: csrf, confirm: "yes" }).toString() } });
+      const refused = await browser.go(`${t.url}/account/teams/${slug}/roles/${used.role.id}/delete`, {
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: new URLSearchParams({ _csrf: csrf, confirm: "yes" }).toString(),
+        },
+      });
       expect(refused.status).toBe(403);
       expect(refused.html).toContain("Give them another role first");
       expect(await t.app.queries.teams.role(teamId, used.role.id)).not.toBeNull();
@@ -251,14 +385,25 @@ describe("team roles", () => {
     });
 
     it("a Developer sees the roles but no editor; non-members get 404 and never another team's data", async () => {
-      const { slug, teamId, members: [developer] } = await team("developer");
+      const {
+        slug,
+        teamId,
+        members: [developer],
+      } = await team("developer");
       const { browser, page } = await signIn(developer!, `/account/teams/${slug}/roles`);
       expect(page.status).toBe(200);
       expect(page.html).not.toContain("Create role");
-      const csrf = parseForms((await browser.go(`${t.url}/account/teams/${slug}`)).html, t.url).find((f) => f.fields._csrf)?.fields._csrf ?? "";
+      const csrf =
+        parseForms((await browser.go(`${t.url}/account/teams/${slug}`)).html, t.url).find((f) => f.fields._csrf)?.fields._csrf ?? "";
       const managerRole = (await t.app.queries.teams.roleByKey(teamId, "manager"))!;
       expect((await browser.go(`${t.url}/account/teams/${slug}/roles/${managerRole.id}`)).status).toBe(403);
-      const post = await browser.go(`${t.url}/account/teams/${slug}/roles`, { init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body: new URLSearchParams({ _csrf: csrf, name: "Mine" }).toString() } });
+      const post = await browser.go(`${t.url}/account/teams/${slug}/roles`, {
+        init: {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url },
+          body: new URLSearchParams({ _csrf: csrf, name: "Mine" }).toString(),
+        },
+      });
       expect(post.status).toBe(403);
       expect(await t.app.queries.teams.roleByKey(teamId, "mine")).toBeNull();
 

@@ -33,11 +33,18 @@ describe("trusted devices and device codes", () => {
 
   beforeAll(async () => {
     sink = await startSmtpSink();
-    t = await startTestApp({ SMTP_URL: sink.url, DEVICE_APPROVAL: "without-2fa", TRUSTED_DEVICE_TTL: String(TRUSTED_TTL), DEVICE_CODE_MAX_ATTEMPTS: "5" }, { clock, random: sequenceRandom() });
+    t = await startTestApp(
+      { SMTP_URL: sink.url, DEVICE_APPROVAL: "without-2fa", TRUSTED_DEVICE_TTL: String(TRUSTED_TTL), DEVICE_CODE_MAX_ATTEMPTS: "5" },
+      { clock, random: sequenceRandom() },
+    );
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
-  const auditEvents = (userId: string, type: string) => t.app.db.prisma.auditEvent.findMany({ where: { userId, type }, orderBy: { id: "asc" } });
+  const auditEvents = (userId: string, type: string) =>
+    t.app.db.prisma.auditEvent.findMany({ where: { userId, type }, orderBy: { id: "asc" } });
   const userRow = async (id: string) => t.app.db.prisma.user.findUniqueOrThrow({ where: { id } });
 
   it("a trusted cookie counts for its user only, until revoked or expired; malformed cookies never", async () => {
@@ -103,7 +110,12 @@ describe("trusted devices and device codes", () => {
     const here = await devices().trust(u.id, undefined, "code", request);
     const there = await devices().trust(u.id, undefined, "code", { ip: "127.0.0.2", userAgent: null });
     const list = await devices().list(u.id, here.token);
-    expect(list.map((d) => [d.id, d.current]).sort()).toEqual([[here.device.id, true], [there.device.id, false]].sort());
+    expect(list.map((d) => [d.id, d.current]).sort()).toEqual(
+      [
+        [here.device.id, true],
+        [there.device.id, false],
+      ].sort(),
+    );
     expect(list.find((d) => d.id === there.device.id)!.label).toBe("Unknown browser");
     expect(JSON.stringify(list)).not.toContain(here.token);
     expect(await devices().revokeAll(u.id, request)).toBe(2);
@@ -153,7 +165,11 @@ describe("trusted devices and device codes", () => {
     expect(await devices().resendCode(uid, u, request, noSpend)).toMatchObject({ outcome: "cooldown" });
     clock.advance(t.config.deviceApproval.resendCooldown);
     const refused = new AppError("rate_limited", 429, "Too many");
-    await expect(devices().resendCode(uid, u, request, async () => { throw refused; })).rejects.toBe(refused);
+    await expect(
+      devices().resendCode(uid, u, request, async () => {
+        throw refused;
+      }),
+    ).rejects.toBe(refused);
     expect(codeMailCount(sink, u.email)).toBe(1);
     // the refused resend left the challenge as it was: the same cool-down (none left now), the old code, attempts
     expect(await devices().codeStatus(uid)).toMatchObject({ attempts: 2, resendIn: 0 });
@@ -184,8 +200,12 @@ describe("trusted devices and device codes", () => {
     expect(await devices().accountStatus(u.id)).toMatchObject({ failures: 4, locked: false });
     // two sign-ins at once, 5 parallel wrong guesses each: only 6 more are compared (10 in all)
     const [a, b] = [await signIn(), await signIn()];
-    const results = await Promise.all([a, b].flatMap((s) => Array.from({ length: 5 }, () => devices().checkCode(s.uid, u.id, wrongFor(s.code), request))));
-    const compared = results.filter((r) => r.outcome === "wrong" || (r.outcome === "locked" && r.lockedNow) || (r.outcome === "account_locked" && r.lockedNow));
+    const results = await Promise.all(
+      [a, b].flatMap((s) => Array.from({ length: 5 }, () => devices().checkCode(s.uid, u.id, wrongFor(s.code), request))),
+    );
+    const compared = results.filter(
+      (r) => r.outcome === "wrong" || (r.outcome === "locked" && r.lockedNow) || (r.outcome === "account_locked" && r.lockedNow),
+    );
     expect(compared).toHaveLength(6);
     expect(results.filter((r) => r.outcome === "account_locked" && r.lockedNow)).toHaveLength(1);
     expect(await devices().accountStatus(u.id)).toMatchObject({ failures: limit, locked: true });
@@ -198,8 +218,11 @@ describe("trusted devices and device codes", () => {
     expect(await devices().sendCode(newUid(), u, request, 600, noSpend)).toBe(false);
     expect((await devices().resendCode(a.uid, u, request, noSpend)).outcome).toBe("account_locked");
     expect(codeMailCount(sink, u.email)).toBe(mails);
-    expect((await auditEvents(u.id, "device.code_locked")).map((e) => (e.data as { reason: string; stage?: string }))).toEqual(
-      expect.arrayContaining([expect.objectContaining({ reason: "account_failures", stage: "verify" }), expect.objectContaining({ reason: "account_failures", stage: "send" })]),
+    expect((await auditEvents(u.id, "device.code_locked")).map((e) => e.data as { reason: string; stage?: string })).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ reason: "account_failures", stage: "verify" }),
+        expect.objectContaining({ reason: "account_failures", stage: "send" }),
+      ]),
     );
     // the window passes on the app clock: codes again
     clock.advance(24 * 3600);
@@ -210,22 +233,46 @@ describe("trusted devices and device codes", () => {
 
   describe("the gate's decisions", () => {
     const facts = (uid: string, deviceToken?: string): Facts => ({
-      uid, interactionExp: Math.floor(Date.now() / 1000) + 600, clientId: "rp", ip: request.ip, userAgent: request.userAgent, deviceToken,
-      browserSessionUid: undefined, requestedTeam: undefined, accountClient: false, handedOver: false,
+      uid,
+      interactionExp: Math.floor(Date.now() / 1000) + 600,
+      clientId: "rp",
+      ip: request.ip,
+      userAgent: request.userAgent,
+      deviceToken,
+      browserSessionUid: undefined,
+      requestedTeam: undefined,
+      accountClient: false,
+      handedOver: false,
     });
-    const who = (userId: string, amr: string[], audit: Record<string, string> = {}): SignedIn => ({ userId, amr, remember: false, authAt: Date.now(), audit });
-    const gate = () => createDeviceGate({
-      devices: devices(), accounts: t.app.services.accounts, settings: t.app.config.deviceApproval, waitTtl: 600,
-      limits: { perIp: t.app.rateLimits.deviceCodePerIp, perUser: t.app.rateLimits.deviceCodePerUser },
-    }).gate;
+    const who = (userId: string, amr: string[], audit: Record<string, string> = {}): SignedIn => ({
+      userId,
+      amr,
+      remember: false,
+      authAt: Date.now(),
+      audit,
+    });
+    const gate = () =>
+      createDeviceGate({
+        devices: devices(),
+        accounts: t.app.services.accounts,
+        settings: t.app.config.deviceApproval,
+        waitTtl: 600,
+        limits: { perIp: t.app.rateLimits.deviceCodePerIp, perUser: t.app.rateLimits.deviceCodePerUser },
+      }).gate;
     const check = (f: Facts, w: SignedIn, u: User) => gate().check(f, w, u, createTrail(t.app.services.audit, f));
 
     it("trusted cookie, then TOTP, then a code; an email-approved sign-in and a backup code still get the code", async () => {
       const u = await t.createUser();
       const user = (await t.app.services.accounts.findActive(u.id))!;
       const { token } = await devices().trust(u.id, undefined, "code", request);
-      expect(await check(facts(newUid(), token), who(u.id, ["pwd"], { risk: "approved" }), user)).toEqual({ pass: true, audit: { device: "trusted" } });
-      expect(await check(facts(newUid()), who(u.id, ["pwd", "otp"], { method: "totp" }), user)).toEqual({ pass: true, audit: { device: "totp" } });
+      expect(await check(facts(newUid(), token), who(u.id, ["pwd"], { risk: "approved" }), user)).toEqual({
+        pass: true,
+        audit: { device: "trusted" },
+      });
+      expect(await check(facts(newUid()), who(u.id, ["pwd", "otp"], { method: "totp" }), user)).toEqual({
+        pass: true,
+        audit: { device: "totp" },
+      });
       expect(codeMailCount(sink, u.email)).toBe(0);
       const uid = newUid();
       const stop = await check(facts(uid), who(u.id, ["pwd"]), user);
@@ -237,7 +284,10 @@ describe("trusted devices and device codes", () => {
       await codeMail(sink, u.email, 2);
       // a backup code is not a TOTP: the emailed code
       const backup = newUid();
-      expect(await check(facts(backup), who(u.id, ["pwd", "otp"], { method: "backup" }), user)).toMatchObject({ pass: false, page: "device" });
+      expect(await check(facts(backup), who(u.id, ["pwd", "otp"], { method: "backup" }), user)).toMatchObject({
+        pass: false,
+        page: "device",
+      });
       await codeMail(sink, u.email, 3);
     });
   });

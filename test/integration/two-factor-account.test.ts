@@ -19,7 +19,10 @@ describe("the two-factor account page", () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url, LOCKOUT_THRESHOLD: "50" }, { clock });
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   /** signs in through /login?return_to=… and lands on the two-factor page */
   async function signedIn(user: { email: string; password: string }): Promise<{ browser: TestBrowser; page: Page }> {
@@ -92,8 +95,11 @@ describe("the two-factor account page", () => {
     const mail = await sink.waitFor((m) => m.to.includes(user.email) && m.subject === SUBJECT);
     expect(mail.text).toContain("Two-factor authentication was turned on");
     expect(mail.html).toContain("127.0.0.1");
-    expect((await audit(user.id, "two_factor.enabled")).map((e) => [e.outcome, (e.data as { reason?: string }).reason]))
-      .toEqual([["failure", "wrong_password"], ["failure", "wrong_code"], ["success", undefined]]);
+    expect((await audit(user.id, "two_factor.enabled")).map((e) => [e.outcome, (e.data as { reason?: string }).reason])).toEqual([
+      ["failure", "wrong_password"],
+      ["failure", "wrong_code"],
+      ["success", undefined],
+    ]);
   });
 
   it("new backup codes need the password and a code; they replace the old ones and are shown once", async () => {
@@ -102,10 +108,14 @@ describe("the two-factor account page", () => {
     const { done } = await enroll(browser, page, user.password);
     const oldCodes = codesOn(done.html);
     const on = await browser.go(`${t.url}${PAGE}`);
-    const hashes = async () => (await t.app.db.prisma.backupCode.findMany({ where: { userId: user.id }, orderBy: { codeHash: "asc" } })).map((c) => c.codeHash);
+    const hashes = async () =>
+      (await t.app.db.prisma.backupCode.findMany({ where: { userId: user.id }, orderBy: { codeHash: "asc" } })).map((c) => c.codeHash);
     const before = await hashes();
 
-    const refused = await browser.submit(on, "/account/two-factor/backup-codes", { password: "not my password at all", code: oldCodes[1]! });
+    const refused = await browser.submit(on, "/account/two-factor/backup-codes", {
+      password: "not my password at all",
+      code: oldCodes[1]!,
+    });
     expect(refused.status).toBe(400);
     expect(refused.html).toContain("That is not your current password.");
     expect(codesOn(refused.html)).toEqual([]);
@@ -164,9 +174,14 @@ describe("the two-factor account page", () => {
     expect(await t.app.db.prisma.backupCode.count({ where: { userId: user.id } })).toBe(0);
     expect((await t.app.services.totp.verifyCode(after, backupCodes[0]!)).outcome).toBe("invalid");
 
-    await sink.waitFor((m) => m.to.includes(user.email) && m.subject === SUBJECT && m.text.includes("Two-factor authentication was turned off"));
-    expect((await audit(user.id, "two_factor.disabled")).map((e) => [e.outcome, (e.data as { reason?: string }).reason]))
-      .toEqual([["failure", "wrong_password"], ["failure", "wrong_code"], ["success", undefined]]);
+    await sink.waitFor(
+      (m) => m.to.includes(user.email) && m.subject === SUBJECT && m.text.includes("Two-factor authentication was turned off"),
+    );
+    expect((await audit(user.id, "two_factor.disabled")).map((e) => [e.outcome, (e.data as { reason?: string }).reason])).toEqual([
+      ["failure", "wrong_password"],
+      ["failure", "wrong_code"],
+      ["success", undefined],
+    ]);
   });
 
   it("a backup code also turns it off", async () => {

@@ -29,13 +29,21 @@ describe("user administration service", () => {
     sink = await startSmtpSink();
     receiver = http.createServer((req, res) => {
       let body = "";
-      req.on("data", (d: Buffer) => { body += d.toString(); });
-      req.on("end", () => { logoutTokens.push(new URLSearchParams(body).get("logout_token") ?? ""); res.end(); });
+      req.on("data", (d: Buffer) => {
+        body += d.toString();
+      });
+      req.on("end", () => {
+        logoutTokens.push(new URLSearchParams(body).get("logout_token") ?? "");
+        res.end();
+      });
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     t = await startTestApp({ SMTP_URL: sink.url, LOCKOUT_THRESHOLD: "3", OUTBOUND_ALLOW_PRIVATE: "true" }, { clock });
     const { clientId, clientSecret } = await t.createClient({
-      name: "Admin RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true,
+      name: "Admin RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
       backchannelLogoutUri: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/backchannel`,
     });
     rp = await discover(t.url, clientId, clientSecret);
@@ -50,11 +58,13 @@ describe("user administration service", () => {
   });
 
   const ua = () => t.app.services.userAdmin;
-  const eventsOf = async (userId: string, type: string) => (await t.app.queries.auditEvents.listForUser(userId)).filter((e) => e.type === type);
+  const eventsOf = async (userId: string, type: string) =>
+    (await t.app.queries.auditEvents.listForUser(userId)).filter((e) => e.type === type);
   const signIn = (user: { email: string; password: string }, browser = new TestBrowser(t.url)) =>
     loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password }).then((r) => r.tokens);
   /** the password step's answer for a fresh browser: the callback, the code page, or the refusal */
-  const passwordOnly = async (identifier: string, password: string) => passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier, password });
+  const passwordOnly = async (identifier: string, password: string) =>
+    passwordStep(new TestBrowser(t.url), (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier, password });
 
   it("searches by part of the email or username in any case, by team and by disabled; newest first in cursor pages; safe fields only", async () => {
     const tag = `srch${Date.now().toString(36)}`;
@@ -62,12 +72,26 @@ describe("user administration service", () => {
     const b = await t.createUser({ email: `bob-${Date.now().toString(36)}@example.test`, username: `bob.${tag}` });
     const c = await t.createUser({ email: `${tag.toUpperCase()}-Carl@Example.test`, username: `carl_${tag}` });
     const base = Date.now() - 60_000;
-    for (const [i, u] of [a, b, c].entries()) await t.app.db.prisma.user.update({ where: { id: u.id }, data: { createdAt: new Date(base + i * 1000) } });
+    for (const [i, u] of [a, b, c].entries())
+      await t.app.db.prisma.user.update({ where: { id: u.id }, data: { createdAt: new Date(base + i * 1000) } });
 
     const all = await ua().search({ query: tag.toUpperCase(), limit: 10 }, actor);
     expect(all.outcome === "ok" && all.users.map((u) => u.id)).toEqual([c.id, b.id, a.id]);
     const first = all.outcome === "ok" ? all.users[0]! : null;
-    expect(Object.keys(first!).sort()).toEqual(["createdAt", "disabled", "disabledAt", "email", "emailVerified", "id", "lastLoginAt", "name", "passwordChangedAt", "systemRole", "totpEnabledAt", "username"]);
+    expect(Object.keys(first!).sort()).toEqual([
+      "createdAt",
+      "disabled",
+      "disabledAt",
+      "email",
+      "emailVerified",
+      "id",
+      "lastLoginAt",
+      "name",
+      "passwordChangedAt",
+      "systemRole",
+      "totpEnabledAt",
+      "username",
+    ]);
     expect(all.outcome === "ok" && all.nextCursor).toBeNull();
     // by username only (bob's email does not have the tag), and by the email's prefix
     const byName = await ua().search({ query: `BOB.${tag}`, limit: 10 }, actor);
@@ -104,7 +128,10 @@ describe("user administration service", () => {
     }
     const underscore = await ua().search({ query: `carl_${tag}`, limit: 5 }, actor);
     expect(underscore.outcome === "ok" && underscore.users.map((u) => u.id)).toEqual([c.id]);
-    const searched = (await t.app.db.prisma.auditEvent.findMany({ where: { type: "user.searched", actorId: actor.actorId }, orderBy: { id: "asc" } }));
+    const searched = await t.app.db.prisma.auditEvent.findMany({
+      where: { type: "user.searched", actorId: actor.actorId },
+      orderBy: { id: "asc" },
+    });
     expect(searched.some((e) => (e.data as { query?: string }).query === tag.toLowerCase() && e.ip === actor.ip)).toBe(true);
   });
 
@@ -113,7 +140,10 @@ describe("user administration service", () => {
     const owner = await t.createUser();
     const team = await createTeam(t, owner.id);
     await addMember(t, team, user.id, "manager");
-    await t.app.services.devices.trust(user.id, undefined, "code", { ip: "127.0.0.1", userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0" });
+    await t.app.services.devices.trust(user.id, undefined, "code", {
+      ip: "127.0.0.1",
+      userAgent: "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
+    });
     await signIn(user);
     await enableTotp(t, clock, user);
     for (let i = 0; i < 3; i++) await t.app.services.lockout.recordFailure({ userId: user.id });
@@ -152,7 +182,10 @@ describe("user administration service", () => {
     expect(row.disabled).toBe(true);
     expect(row.disabledAt).not.toBeNull();
     const sessions = await t.app.db.prisma.userSession.findMany({ where: { userId: user.id } });
-    expect(sessions.map((s) => [s.endedAt !== null, s.endReason])).toEqual([[true, "disabled"], [true, "disabled"]]);
+    expect(sessions.map((s) => [s.endedAt !== null, s.endReason])).toEqual([
+      [true, "disabled"],
+      [true, "disabled"],
+    ]);
     expect(await t.app.services.sessions.listActive(user.id)).toEqual([]);
     await waitUntil(() => logoutTokens.length >= before + 2);
     expect(logoutTokens.length - before).toBe(2);
@@ -166,8 +199,15 @@ describe("user administration service", () => {
       expect(refused.url).not.toContain(REDIRECT);
     }
     expect(wrong.status).toBe(401);
-    expect((await t.app.services.accounts.findActive(user.id))).toBeUndefined();
-    expect(await eventsOf(user.id, "user.disabled")).toEqual([expect.objectContaining({ outcome: "success", actorId: actor.actorId, ip: actor.ip, data: expect.objectContaining({ sessions: 2, changed: true }) })]);
+    expect(await t.app.services.accounts.findActive(user.id)).toBeUndefined();
+    expect(await eventsOf(user.id, "user.disabled")).toEqual([
+      expect.objectContaining({
+        outcome: "success",
+        actorId: actor.actorId,
+        ip: actor.ip,
+        data: expect.objectContaining({ sessions: 2, changed: true }),
+      }),
+    ]);
     // again: nothing changes, still audited
     expect(await ua().disable(user.id, actor)).toMatchObject({ outcome: "disabled", changed: false, sessions: 0 });
 
@@ -177,7 +217,10 @@ describe("user administration service", () => {
     expect(again.access_token).toBeTruthy();
     expect((await tryRefresh(rp, again.refresh_token!)).ok).toBe(true);
     expect(await ua().enable(user.id, actor)).toEqual({ outcome: "enabled", changed: false });
-    expect((await eventsOf(user.id, "user.enabled")).map((e) => [e.actorId, (e.data as { changed: boolean }).changed])).toEqual([[actor.actorId, false], [actor.actorId, true]]);
+    expect((await eventsOf(user.id, "user.enabled")).map((e) => [e.actorId, (e.data as { changed: boolean }).changed])).toEqual([
+      [actor.actorId, false],
+      [actor.actorId, true],
+    ]);
     expect(await ua().disable("00000000-0000-4000-8000-000000000000", actor)).toEqual({ outcome: "not_found" });
   });
 
@@ -190,7 +233,9 @@ describe("user administration service", () => {
     expect((await ua().disable(a.id, { actorId: b.id })).outcome).toBe("disabled");
     expect(await ua().disable(b.id, { actorId: "cli" })).toEqual({ outcome: "last_super_admin" });
     expect((await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: b.id } })).disabled).toBe(false);
-    expect((await eventsOf(b.id, "user.disabled")).map((e) => [e.outcome, e.actorId, (e.data as { reason?: string }).reason])).toEqual([["failure", "cli", "last_super_admin"]]);
+    expect((await eventsOf(b.id, "user.disabled")).map((e) => [e.outcome, e.actorId, (e.data as { reason?: string }).reason])).toEqual([
+      ["failure", "cli", "last_super_admin"],
+    ]);
     // under parallel disables, one of two active Super Admins stays
     expect((await ua().enable(a.id, { actorId: "cli" })).outcome).toBe("enabled");
     const results = await Promise.all([ua().disable(a.id, { actorId: "cli" }), ua().disable(b.id, { actorId: "cli" })]);
@@ -208,7 +253,10 @@ describe("user administration service", () => {
     expect(await ua().unlock(user.id, actor)).toEqual({ outcome: "unlocked", wasLocked: true });
     expect(await t.app.services.lockout.lockedUntil({ userId: user.id })).toBeNull();
     expect((await passwordOnly(user.email, user.password)).url).toContain(REDIRECT);
-    expect((await eventsOf(user.id, "user.unlocked"))[0]).toMatchObject({ actorId: actor.actorId, data: { wasLockedUntil: expect.any(String) } });
+    expect((await eventsOf(user.id, "user.unlocked"))[0]).toMatchObject({
+      actorId: actor.actorId,
+      data: { wasLockedUntil: expect.any(String) },
+    });
   });
 
   it("reset 2FA: the password alone signs in, the backup codes are gone, the user is emailed", async () => {
@@ -232,7 +280,9 @@ describe("user administration service", () => {
     const tokens = await signIn(user);
     expect(await ua().signOutEverywhere(user.id, actor)).toMatchObject({ outcome: "signed_out", sessions: 1 });
     expect(await tryRefresh(rp, tokens.refresh_token!)).toEqual({ ok: false, error: "invalid_grant" });
-    expect((await t.app.db.prisma.userSession.findMany({ where: { userId: user.id } })).map((s) => s.endReason)).toEqual(["revoked_by_admin"]);
+    expect((await t.app.db.prisma.userSession.findMany({ where: { userId: user.id } })).map((s) => s.endReason)).toEqual([
+      "revoked_by_admin",
+    ]);
     expect((await signIn(user)).access_token).toBeTruthy();
     expect((await eventsOf(user.id, "user.signed_out_everywhere"))[0]).toMatchObject({ actorId: actor.actorId, data: { sessions: 1 } });
   });
@@ -246,7 +296,9 @@ describe("user administration service", () => {
     const link = mail.text.match(/https?:\/\/\S+\/reset-password\?token=[\w-]+/)![0];
     expect((await t.app.services.passwordReset.inspect(new URL(link).searchParams.get("token")!)).outcome).toBe("valid");
     expect((await eventsOf(user.id, "user.password_reset_sent"))[0]).toMatchObject({ outcome: "success", actorId: actor.actorId });
-    const events = JSON.stringify(await t.app.queries.auditEvents.listForUser(user.id), (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+    const events = JSON.stringify(await t.app.queries.auditEvents.listForUser(user.id), (_k, v: unknown) =>
+      typeof v === "bigint" ? String(v) : v,
+    );
     expect(events).not.toContain(new URL(link).searchParams.get("token")!);
 
     const off = await t.createUser({ email: uniqueEmail("off") });
@@ -265,6 +317,11 @@ describe("user administration service", () => {
     // the acting admin as the only Super Admin: they cannot take it from themself
     await t.app.db.prisma.user.updateMany({ where: { systemRole: "super_admin", id: { not: actor.actorId } }, data: { systemRole: null } });
     expect(await ua().setSystemRole(actor.actorId, null, actor)).toEqual({ outcome: "last_super_admin" });
-    expect((await eventsOf(user.id, "user.system_role_changed")).map((e) => [e.actorId, e.ip, (e.data as { to: string | null }).to])).toEqual([[actor.actorId, actor.ip, null], [actor.actorId, actor.ip, "super_admin"]]);
+    expect(
+      (await eventsOf(user.id, "user.system_role_changed")).map((e) => [e.actorId, e.ip, (e.data as { to: string | null }).to]),
+    ).toEqual([
+      [actor.actorId, actor.ip, null],
+      [actor.actorId, actor.ip, "super_admin"],
+    ]);
   });
 });

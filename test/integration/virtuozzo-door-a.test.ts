@@ -25,10 +25,21 @@ describe("Door A: the Virtuozzo group-type check", () => {
     platform = await startPlatform();
     platform.addAccount("paying@platform.example", { password: PLATFORM_SECRET, groupType: "billing" });
     platform.addAccount("trying@platform.example", { password: PLATFORM_SECRET, groupType: "trial" });
-    t = await startTestApp({ SMTP_URL: sink.url, VIRTUOZZO_ENABLED: "true", VIRTUOZZO_PLATFORM_URLS: platform.url, VIRTUOZZO_ALLOWED_GROUP_TYPES: "billing", VIRTUOZZO_REQUEST_TIMEOUT_MS: "1000" });
+    t = await startTestApp({
+      SMTP_URL: sink.url,
+      VIRTUOZZO_ENABLED: "true",
+      VIRTUOZZO_PLATFORM_URLS: platform.url,
+      VIRTUOZZO_ALLOWED_GROUP_TYPES: "billing",
+      VIRTUOZZO_REQUEST_TIMEOUT_MS: "1000",
+    });
     off = await startTestApp({ SMTP_URL: sink.url, VIRTUOZZO_PLATFORM_URLS: platform.url });
   }, 60_000);
-  afterAll(async () => { await t?.close(); await off?.close(); await sink?.close(); await platform?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await off?.close();
+    await sink?.close();
+    await platform?.close();
+  });
 
   let n = 0;
   const username = () => `vz${Date.now().toString(36)}${++n}`;
@@ -37,7 +48,11 @@ describe("Door A: the Virtuozzo group-type check", () => {
     return browser.submit(await browser.go(`${app.url}/register`), "/register", fields);
   };
   const counts = async (app: TestApp) => [await app.app.db.prisma.user.count(), await app.app.db.prisma.team.count()];
-  const checks = async () => (await t.app.queries.auditEvents.listByType("virtuozzo.billing_check", 500)).map((e) => ({ outcome: e.outcome, data: e.data as Record<string, string> }));
+  const checks = async () =>
+    (await t.app.queries.auditEvents.listByType("virtuozzo.billing_check", 500)).map((e) => ({
+      outcome: e.outcome,
+      data: e.data as Record<string, string>,
+    }));
 
   it("the form asks for the platform account while the plugin is on, not when it is off", async () => {
     const page = await new TestBrowser(t.url).go(`${t.url}/register`);
@@ -48,24 +63,53 @@ describe("Door A: the Virtuozzo group-type check", () => {
 
   it("a refused group type: a clear message, no account, no team; audited with the group type", async () => {
     const before = await counts(t);
-    const page = await register(t, { username: username(), email: uniqueEmail("trial"), password: PASSWORD, team_name: "Trial team", platform_login: "trying@platform.example", platform_password: PLATFORM_SECRET });
+    const page = await register(t, {
+      username: username(),
+      email: uniqueEmail("trial"),
+      password: PASSWORD,
+      team_name: "Trial team",
+      platform_login: "trying@platform.example",
+      platform_password: PLATFORM_SECRET,
+    });
     expect(page.status).toBe(400);
     expect(page.html).toMatch(/id="platform_login-error">[\s\S]*group type is &quot;trial&quot;/);
     expect(await counts(t)).toEqual(before);
-    expect(await checks()).toContainEqual({ outcome: "failure", data: expect.objectContaining({ reason: "group_refused", groupType: "trial" }) });
+    expect(await checks()).toContainEqual({
+      outcome: "failure",
+      data: expect.objectContaining({ reason: "group_refused", groupType: "trial" }),
+    });
     expect(JSON.stringify(await checks())).not.toContain(PLATFORM_SECRET);
   });
 
   it("wrong or missing platform credentials, or a platform that does not answer, refuse the registration", async () => {
     const before = await counts(t);
-    const wrong = await register(t, { username: username(), email: uniqueEmail("wrong"), password: PASSWORD, team_name: "Wrong team", platform_login: "paying@platform.example", platform_password: "nope nope nope" });
+    const wrong = await register(t, {
+      username: username(),
+      email: uniqueEmail("wrong"),
+      password: PASSWORD,
+      team_name: "Wrong team",
+      platform_login: "paying@platform.example",
+      platform_password: "nope nope nope",
+    });
     expect(wrong.status).toBe(400);
     expect(wrong.html).toMatch(/id="platform_login-error">[\s\S]*The platform refused these credentials/);
-    const missing = await register(t, { username: username(), email: uniqueEmail("missing"), password: PASSWORD, team_name: "Missing team" });
+    const missing = await register(t, {
+      username: username(),
+      email: uniqueEmail("missing"),
+      password: PASSWORD,
+      team_name: "Missing team",
+    });
     expect(missing.status).toBe(400);
     expect(missing.html).toMatch(/id="platform_login-error">[\s\S]*Enter the login and password of your Virtuozzo platform account/);
     platform.state.delayMs = 1500;
-    const slow = await register(t, { username: username(), email: uniqueEmail("slow"), password: PASSWORD, team_name: "Slow team", platform_login: "paying@platform.example", platform_password: PLATFORM_SECRET });
+    const slow = await register(t, {
+      username: username(),
+      email: uniqueEmail("slow"),
+      password: PASSWORD,
+      team_name: "Slow team",
+      platform_login: "paying@platform.example",
+      platform_password: PLATFORM_SECRET,
+    });
     platform.state.delayMs = 0;
     expect(slow.status).toBe(400);
     expect(slow.html).toContain("The Virtuozzo platform is not answering right now");
@@ -74,7 +118,14 @@ describe("Door A: the Virtuozzo group-type check", () => {
 
   it("an allowed group type: the team is created, linked to that account (password sealed), audited", async () => {
     const email = uniqueEmail("paying");
-    const page = await register(t, { username: username(), email, password: PASSWORD, team_name: `Paying team ${Date.now().toString(36)}`, platform_login: "paying@platform.example", platform_password: PLATFORM_SECRET });
+    const page = await register(t, {
+      username: username(),
+      email,
+      password: PASSWORD,
+      team_name: `Paying team ${Date.now().toString(36)}`,
+      platform_login: "paying@platform.example",
+      platform_password: PLATFORM_SECRET,
+    });
     expect(page.status).toBe(200);
     expect(page.html).toContain("Check your email");
     const user = await t.app.db.prisma.user.findFirstOrThrow({ where: { email } });
@@ -84,7 +135,9 @@ describe("Door A: the Virtuozzo group-type check", () => {
     expect(link!.credential).not.toContain(PLATFORM_SECRET);
     expect(await checks()).toContainEqual({ outcome: "success", data: expect.objectContaining({ groupType: "billing" }) });
     // the link's event was written with the registration (one transaction: queries/registrations.ts)
-    const [linkedEvent] = (await t.app.queries.auditEvents.listByType("virtuozzo.linked", 500)).filter((e) => (e.data as { teamId?: string }).teamId === membership!.team.id);
+    const [linkedEvent] = (await t.app.queries.auditEvents.listByType("virtuozzo.linked", 500)).filter(
+      (e) => (e.data as { teamId?: string }).teamId === membership!.team.id,
+    );
     expect(linkedEvent).toMatchObject({ userId: user.id, data: expect.objectContaining({ via: "registration", groupType: "billing" }) });
     const registered = (await t.app.queries.auditEvents.listByType("user.registered", 500)).find((e) => e.userId === user.id);
     expect(linkedEvent!.createdAt.getTime()).toBe(registered!.createdAt.getTime()); // same transaction, same now()
@@ -95,13 +148,27 @@ describe("Door A: the Virtuozzo group-type check", () => {
     // a sequence is not rolled back: a trigger counts every insert into virtuozzo_links, the rehearsal's too
     const db = t.app.db.prisma;
     await db.$executeRawUnsafe("CREATE SEQUENCE IF NOT EXISTS test_vz_link_inserts");
-    await db.$executeRawUnsafe("CREATE OR REPLACE FUNCTION test_vz_link_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('test_vz_link_inserts'); RETURN NEW; END $$");
-    await db.$executeRawUnsafe("CREATE OR REPLACE TRIGGER test_vz_link_count BEFORE INSERT ON virtuozzo_links FOR EACH ROW EXECUTE FUNCTION test_vz_link_count()");
-    const inserted = async () => { const [r] = await db.$queryRawUnsafe<{ n: bigint; c: boolean }[]>("SELECT last_value AS n, is_called AS c FROM test_vz_link_inserts"); return r!.c ? Number(r!.n) : 0; };
+    await db.$executeRawUnsafe(
+      "CREATE OR REPLACE FUNCTION test_vz_link_count() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('test_vz_link_inserts'); RETURN NEW; END $$",
+    );
+    await db.$executeRawUnsafe(
+      "CREATE OR REPLACE TRIGGER test_vz_link_count BEFORE INSERT ON virtuozzo_links FOR EACH ROW EXECUTE FUNCTION test_vz_link_count()",
+    );
+    const inserted = async () => {
+      const [r] = await db.$queryRawUnsafe<{ n: bigint; c: boolean }[]>("SELECT last_value AS n, is_called AS c FROM test_vz_link_inserts");
+      return r!.c ? Number(r!.n) : 0;
+    };
     const before = await inserted();
     const links = await t.app.db.prisma.virtuozzoLink.count();
     const teamsBefore = await t.app.db.prisma.team.count();
-    const page = await register(t, { username: username(), email: existing.email, password: PASSWORD, team_name: `Taken ${Date.now().toString(36)}`, platform_login: "paying@platform.example", platform_password: PLATFORM_SECRET });
+    const page = await register(t, {
+      username: username(),
+      email: existing.email,
+      password: PASSWORD,
+      team_name: `Taken ${Date.now().toString(36)}`,
+      platform_login: "paying@platform.example",
+      platform_password: PLATFORM_SECRET,
+    });
     expect(page.status).toBe(200);
     expect(page.html).toContain("Check your email");
     expect(await t.app.db.prisma.virtuozzoLink.count()).toBe(links);
@@ -132,10 +199,15 @@ describe("Door A: the Virtuozzo group-type check", () => {
     const page = await register(off, { username: username(), email: uniqueEmail("off"), password: PASSWORD, team_name: "Plain team" });
     expect(page.status).toBe(200);
     expect(platform.calls.signin).toBe(0);
-    expect((await off.app.queries.auditEvents.listByType("virtuozzo.billing_check", 10))).toHaveLength(0);
+    expect(await off.app.queries.auditEvents.listByType("virtuozzo.billing_check", 10)).toHaveLength(0);
     // and no plugin routes: the API and the team page do not exist
     expect((await fetch(`${off.url}/api/v1/teams/00000000-0000-4000-8000-000000000000/virtuozzo/session`)).status).toBe(404);
-    expect(off.app.services.permissions.listByTab().flatMap((tab) => tab.permissions.map((p) => p.code)).filter((c) => c.startsWith("virtuozzo."))).toEqual([]);
+    expect(
+      off.app.services.permissions
+        .listByTab()
+        .flatMap((tab) => tab.permissions.map((p) => p.code))
+        .filter((c) => c.startsWith("virtuozzo.")),
+    ).toEqual([]);
   });
 
   it("the team page: the Owner links the account (a wrong password is refused there too); a Developer has no such page", async () => {
@@ -159,7 +231,12 @@ describe("Door A: the Virtuozzo group-type check", () => {
     expect(await t.app.queries.virtuozzoLinks.find(team.teamId)).toMatchObject({ linkedById: team.owner.id, groupType: "billing" });
     // the authorized clients: shown on the page, set by the Owner there (an unknown client id is refused, nothing changed)
     expect(linked.html).toMatch(/id="vz-clients">none</);
-    const { clientId } = await t.createClient({ name: "Page deployer", type: "confidential", grantTypes: ["client_credentials"], redirectUris: [] });
+    const { clientId } = await t.createClient({
+      name: "Page deployer",
+      type: "confidential",
+      grantTypes: ["client_credentials"],
+      redirectUris: [],
+    });
     const unknown = await browser.submit(linked, "/virtuozzo/clients", { clientIds: "no-such-client" });
     expect(unknown.status).toBe(400);
     expect(unknown.html).toContain("There is no client no-such-client.");

@@ -33,25 +33,47 @@ describe("Virtuozzo sessions across processes", () => {
     platform.addAccount("owner@platform.example", { password: SECRET, groupType: "billing" });
     platform.addAccount("other@platform.example", { password: SECRET, groupType: "billing" });
     t = await startTestApp({ VIRTUOZZO_ENABLED: "true", VIRTUOZZO_PLATFORM_URLS: platform.url, VIRTUOZZO_REQUEST_TIMEOUT_MS: "2000" });
-    log = createLogger("info", new Writable({ write(chunk: Buffer, _enc, done) { lines.push(chunk.toString()); done(); } }));
+    log = createLogger(
+      "info",
+      new Writable({
+        write(chunk: Buffer, _enc, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    );
     // "another process": its own service instance (own platform client, own cache object) on the same stores
     const { queries, services, redis, clock, config } = t.app;
-    const make = (platformUrls = config.virtuozzo.platformUrls) => createVirtuozzo({
-      links: queries.virtuozzoLinks, teams: queries.teams, access: createTeamAccess({ teams: queries.teams, registry: services.permissions }), audit: services.audit,
-      redis, clock, log, masterKey: config.secrets.masterKey, settings: { ...config.virtuozzo, platformUrls }, clientExists: async () => true,
-    });
+    const make = (platformUrls = config.virtuozzo.platformUrls) =>
+      createVirtuozzo({
+        links: queries.virtuozzoLinks,
+        teams: queries.teams,
+        access: createTeamAccess({ teams: queries.teams, registry: services.permissions }),
+        audit: services.audit,
+        redis,
+        clock,
+        log,
+        masterKey: config.secrets.masterKey,
+        settings: { ...config.virtuozzo, platformUrls },
+        clientExists: async () => true,
+      });
     reconfigured = make(["https://another-platform.example"]);
     first = make();
     second = make();
     team = await teamWithMembers(t, "Proc", "developer");
     expect((await first.link(team.teamId, team.owner.id, { login: "owner@platform.example", password: SECRET })).outcome).toBe("linked");
   }, 60_000);
-  afterAll(async () => { await t?.close(); await platform?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await platform?.close();
+  });
 
   it("10 parallel callers on two processes: one sign-in, one shared session", async () => {
     platform.reset();
     const release = platform.hold();
-    const callers = Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).session(team.teamId, { kind: "user", by: i % 3 ? team.members[0]!.id : team.owner.id }));
+    const callers = Array.from({ length: 10 }, (_, i) =>
+      (i % 2 ? first : second).session(team.teamId, { kind: "user", by: i % 3 ? team.members[0]!.id : team.owner.id }),
+    );
     // the one sign-in is held until the nine others (on both processes) wait for it
     while (platform.calls.signin < 1 || first.refreshWaiters() + second.refreshWaiters() < 9) await sleep(20);
     expect(platform.calls.signin).toBe(1);
@@ -110,17 +132,26 @@ describe("Virtuozzo sessions across processes", () => {
     const admin = await t.createUser();
     await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
     expect((await first.link(team.teamId, team.owner.id, { login: "owner@platform.example", password: SECRET })).outcome).toBe("linked");
-    const events = async (type: string) => (await t.app.queries.auditEvents.listByType(type, 200)).filter((e) => (e.data as { teamId?: string }).teamId === team.teamId && e.actorId === admin.id);
+    const events = async (type: string) =>
+      (await t.app.queries.auditEvents.listByType(type, 200)).filter(
+        (e) => (e.data as { teamId?: string }).teamId === team.teamId && e.actorId === admin.id,
+      );
     const read = await first.session(team.teamId, { kind: "user", by: asAdmin(admin.id) });
     expect(read.outcome).toBe("ok");
-    expect(await events("virtuozzo.session.read")).toEqual([expect.objectContaining({ outcome: "success", data: expect.objectContaining({ viaAdmin: true }) })]);
-    expect(JSON.stringify((await events("virtuozzo.session.read")).map((e) => e.data))).not.toContain((read as { session: string }).session);
+    expect(await events("virtuozzo.session.read")).toEqual([
+      expect.objectContaining({ outcome: "success", data: expect.objectContaining({ viaAdmin: true }) }),
+    ]);
+    expect(JSON.stringify((await events("virtuozzo.session.read")).map((e) => e.data))).not.toContain(
+      (read as { session: string }).session,
+    );
     const refreshed = await first.refresh(team.teamId, asAdmin(admin.id));
     expect(refreshed).toMatchObject({ outcome: "ok", refreshed: true });
     expect((refreshed as { session: string }).session).not.toBe((read as { session: string }).session);
     expect(await events("virtuozzo.session.refreshed")).toHaveLength(1);
     // an admin may not link in the Owner's place, but may unlink
-    expect((await first.link(team.teamId, asAdmin(admin.id), { login: "owner@platform.example", password: SECRET })).outcome).toBe("forbidden");
+    expect((await first.link(team.teamId, asAdmin(admin.id), { login: "owner@platform.example", password: SECRET })).outcome).toBe(
+      "forbidden",
+    );
     expect((await first.unlink(team.teamId, asAdmin(admin.id))).outcome).toBe("unlinked");
     expect(await events("virtuozzo.unlinked")).toEqual([expect.objectContaining({ data: expect.objectContaining({ viaAdmin: true }) })]);
     expect(await t.app.redis.exists(`virtuozzo:session:{${team.teamId}}`)).toBe(0);
@@ -128,16 +159,20 @@ describe("Virtuozzo sessions across processes", () => {
 
   it("platform faults are logged with the call and the reason, never the password or a session", async () => {
     expect((await first.link(team.teamId, team.owner.id, { login: "owner@platform.example", password: SECRET })).outcome).toBe("linked");
-    const session = (await first.session(team.teamId, { kind: "user", by: team.owner.id }) as { session: string }).session;
+    const session = ((await first.session(team.teamId, { kind: "user", by: team.owner.id })) as { session: string }).session;
     await first.revoke(team.teamId, team.owner.id);
     lines.length = 0;
     platform.state.mode = "wrong_shape";
     expect((await first.session(team.teamId, { kind: "user", by: team.owner.id })).outcome).toBe("malformed");
     // a non-zero result from GetUserInfo is the platform's refusal, not an unreadable answer
     platform.state.mode = "refuse_info";
-    expect((await first.link(team.teamId, team.owner.id, { login: "owner@platform.example", password: SECRET })).outcome).toBe("credentials_refused");
+    expect((await first.link(team.teamId, team.owner.id, { login: "owner@platform.example", password: SECRET })).outcome).toBe(
+      "credentials_refused",
+    );
     platform.state.mode = "http503";
-    expect((await first.link(team.teamId, team.owner.id, { login: "owner@platform.example", password: SECRET })).outcome).toBe("unavailable");
+    expect((await first.link(team.teamId, team.owner.id, { login: "owner@platform.example", password: SECRET })).outcome).toBe(
+      "unavailable",
+    );
     platform.state.mode = "ok";
     const logged = lines.join("");
     expect(logged).toContain("did not have the documented shape");

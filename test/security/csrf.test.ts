@@ -19,17 +19,28 @@ describe("CSRF on the login and consent forms", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const { clientId, clientSecret } = await t.createClient({ name: "CSRF RP", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "CSRF RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      grantTypes: ["authorization_code", "refresh_token"],
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   /** a new authorization request in `browser`: the login page (or the consent page when already signed in) */
   async function openInteraction(browser: TestBrowser): Promise<Page> {
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid profile email", prompt: "consent", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid profile email",
+      prompt: "consent",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
     });
     const page = await browser.go(url.toString(), { stopAt: REDIRECT });
     expect(page.status).toBe(200);
@@ -38,7 +49,13 @@ describe("CSRF on the login and consent forms", () => {
   }
 
   /** posts the form whose action contains `actionPart`; `csrf: null` leaves the token out, `origin: null` the header */
-  async function post(browser: TestBrowser, page: Page, actionPart: string, fields: Record<string, string>, opts: PostOpts = {}): Promise<Page> {
+  async function post(
+    browser: TestBrowser,
+    page: Page,
+    actionPart: string,
+    fields: Record<string, string>,
+    opts: PostOpts = {},
+  ): Promise<Page> {
     const form = parseForms(page.html, page.url).find((f) => f.action.includes(actionPart));
     if (!form) throw new Error(`no form with ${actionPart} on ${page.url}`);
     const all: Record<string, string> = { ...form.fields, ...fields };
@@ -46,7 +63,10 @@ describe("CSRF on the login and consent forms", () => {
     else if (opts.csrf !== undefined) all._csrf = opts.csrf;
     const headers: Record<string, string> = { "content-type": "application/x-www-form-urlencoded" };
     if (opts.origin !== null) headers.origin = opts.origin ?? t.url;
-    return browser.go(form.action, { init: { method: "POST", headers, body: new URLSearchParams(all).toString() }, stopAt: opts.stopAt ?? REDIRECT });
+    return browser.go(form.action, {
+      init: { method: "POST", headers, body: new URLSearchParams(all).toString() },
+      stopAt: opts.stopAt ?? REDIRECT,
+    });
   }
 
   const csrfOf = (page: Page) => parseForms(page.html, page.url)[0]?.fields._csrf ?? "";
@@ -137,7 +157,13 @@ describe("CSRF on the login and consent forms", () => {
       expect(await events(user.id, "login.succeeded")).toBe(0);
       // a look-alike of our own origin (other port) is foreign too
       const port = Number(new URL(t.url).port);
-      const lookAlike = await post(browser, login, "/login", { identifier: user.email, password: user.password }, { origin: `http://127.0.0.1:${port + 1}` });
+      const lookAlike = await post(
+        browser,
+        login,
+        "/login",
+        { identifier: user.email, password: user.password },
+        { origin: `http://127.0.0.1:${port + 1}` },
+      );
       expect(lookAlike.status).toBe(403);
       expect(await events(user.id, "login.succeeded")).toBe(0);
     });

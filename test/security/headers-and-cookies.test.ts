@@ -27,7 +27,12 @@ function parseSetCookie(header: string): { name: string; attrs: Map<string, stri
   const [pair = "", ...attrs] = header.split(";");
   return {
     name: pair.split("=")[0]!.trim(),
-    attrs: new Map(attrs.map((a) => { const [k = "", ...v] = a.trim().split("="); return [k.toLowerCase(), v.join("=").toLowerCase()] as const; })),
+    attrs: new Map(
+      attrs.map((a) => {
+        const [k = "", ...v] = a.trim().split("=");
+        return [k.toLowerCase(), v.join("=").toLowerCase()] as const;
+      }),
+    ),
   };
 }
 
@@ -44,17 +49,30 @@ describe("security headers and cookies", () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    const { clientId, clientSecret } = await t.createClient({ name: "Headers RP", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"] });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Headers RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      grantTypes: ["authorization_code", "refresh_token"],
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   async function authorizationUrl(): Promise<string> {
     const verifier = client.randomPKCECodeVerifier();
-    return client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid profile email", prompt: "consent", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
-    }).toString();
+    return client
+      .buildAuthorizationUrl(rp, {
+        redirect_uri: REDIRECT,
+        scope: "openid profile email",
+        prompt: "consent",
+        state: client.randomState(),
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: "S256",
+      })
+      .toString();
   }
 
   /** like browser.go, but keeps every Set-Cookie header seen on the way */
@@ -109,9 +127,15 @@ describe("security headers and cookies", () => {
 
   it("the provider's machine-facing endpoints (served before the router) carry the same headers, request ids and caching", async () => {
     const answers = await Promise.all([
-      fetch(`${t.url}/jwks`), fetch(`${t.url}/.well-known/openid-configuration`),
-      fetch(`${t.url}/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "grant_type=client_credentials" }),
-      fetch(`${t.url}/me`), fetch(`${t.url}/token/introspection`, { method: "POST" }),
+      fetch(`${t.url}/jwks`),
+      fetch(`${t.url}/.well-known/openid-configuration`),
+      fetch(`${t.url}/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: "grant_type=client_credentials",
+      }),
+      fetch(`${t.url}/me`),
+      fetch(`${t.url}/token/introspection`, { method: "POST" }),
     ]);
     for (const res of answers) {
       expect(res.headers.get("x-content-type-options"), res.url).toBe("nosniff");
@@ -146,7 +170,12 @@ describe("security headers and cookies", () => {
     expect(login.html).toContain('name="password"');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(login.html)?.[1] ?? "";
     const body = new URLSearchParams({ _csrf: csrf, identifier: user.email, password: user.password }).toString();
-    const consent = await walk(browser, `${login.url}/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body }, setCookies);
+    const consent = await walk(
+      browser,
+      `${login.url}/login`,
+      { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body },
+      setCookies,
+    );
     expect(consent.html).toContain("/confirm");
 
     const cookies = setCookies.map(parseSetCookie);
@@ -161,22 +190,24 @@ describe("security headers and cookies", () => {
   it("a 200 KB form body is refused with 413, without a stack trace", async () => {
     const body = `identifier=a%40example.test&password=${"a".repeat(200 * 1024)}`;
     for (const accept of ["text/html", "application/json"]) {
-      const res = await fetch(`${t.url}/interaction/x/login`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url, accept }, body });
+      const res = await fetch(`${t.url}/interaction/x/login`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url, accept },
+        body,
+      });
       expect(res.status).toBe(413);
       expectNoStackTrace(await res.text());
     }
   });
 
-  it.each([
-    "/interaction/some-uid/unknown",
-    "/interaction/some-uid/login/extra",
-    "/static/no-such-file.js",
-    "/no-such-page",
-  ])("%s: 404 without a stack trace", async (path) => {
-    const res = await fetch(`${t.url}${path}`, { headers: { accept: "text/html" } });
-    expect(res.status).toBe(404);
-    expectNoStackTrace(await res.text());
-  });
+  it.each(["/interaction/some-uid/unknown", "/interaction/some-uid/login/extra", "/static/no-such-file.js", "/no-such-page"])(
+    "%s: 404 without a stack trace",
+    async (path) => {
+      const res = await fetch(`${t.url}${path}`, { headers: { accept: "text/html" } });
+      expect(res.status).toBe(404);
+      expectNoStackTrace(await res.text());
+    },
+  );
 
   it("an interaction that does not exist: a clear 4xx page, no stack trace", async () => {
     const res = await fetch(`${t.url}/interaction/no-such-uid`, { headers: { accept: "text/html" } });
@@ -199,7 +230,9 @@ describe("securityHeaders in production", () => {
   const appWith = (production: boolean) => {
     const koa = new Koa();
     koa.use(securityHeaders({ production }));
-    koa.use((ctx) => { ctx.body = "ok"; });
+    koa.use((ctx) => {
+      ctx.body = "ok";
+    });
     return koa.callback();
   };
 
@@ -224,8 +257,12 @@ describe("securityHeaders in production", () => {
 // Last: this one breaks its own app's Redis on purpose.
 describe("readiness when Redis is gone", () => {
   let broken: TestApp;
-  beforeAll(async () => { broken = await startTestApp(); });
-  afterAll(async () => { await broken?.close(); });
+  beforeAll(async () => {
+    broken = await startTestApp();
+  });
+  afterAll(async () => {
+    await broken?.close();
+  });
 
   it("/readyz answers 503 with checks.redis unavailable; /healthz still 200", async () => {
     expect((await fetch(`${broken.url}/readyz`)).status).toBe(200);

@@ -16,12 +16,22 @@ const run = promisify(execFile);
 
 async function openLogin(t: TestApp, rp: client.Configuration): Promise<{ browser: TestBrowser; page: Page }> {
   const browser = new TestBrowser(t.url);
-  const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()), code_challenge_method: "S256" });
+  const url = client.buildAuthorizationUrl(rp, {
+    redirect_uri: REDIRECT,
+    scope: "openid",
+    code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+    code_challenge_method: "S256",
+  });
   return { browser, page: await browser.go(url.toString(), { stopAt: REDIRECT }) };
 }
 
 /** posts the login form as the browser would, without following the result */
-async function postLogin(browser: TestBrowser, page: Page, identifier: string, password: string): Promise<{ status: number; html: string; retryAfter: string | null }> {
+async function postLogin(
+  browser: TestBrowser,
+  page: Page,
+  identifier: string,
+  password: string,
+): Promise<{ status: number; html: string; retryAfter: string | null }> {
   const form = parseForms(page.html, page.url).find((f) => f.action.includes("/login"))!;
   const res = await browser.request(form.action, {
     method: "POST",
@@ -42,15 +52,28 @@ describe("lockout through the login page", () => {
   beforeAll(async () => {
     sink = await startSmtpSink();
     t = await startTestApp({ LOCKOUT_THRESHOLD: "5", LOCKOUT_BASE_SECONDS: "600", SMTP_URL: sink.url }, { clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "Lock RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Lock RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   it("50 parallel wrong passwords count exactly 50 (lockout off at that level)", async () => {
     const wide = await startTestApp({ LOCKOUT_THRESHOLD: "100" });
     try {
-      const { clientId, clientSecret } = await wide.createClient({ name: "RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+      const { clientId, clientSecret } = await wide.createClient({
+        name: "RP",
+        type: "confidential",
+        redirectUris: [REDIRECT],
+        firstParty: true,
+      });
       const wideRp = await discover(wide.url, clientId, clientSecret);
       const user = await wide.createUser();
       const { browser, page } = await openLogin(wide, wideRp);
@@ -95,7 +118,14 @@ describe("lockout through the login page", () => {
     const { browser, page } = await openLogin(t, rp);
     for (let i = 0; i < 5; i++) await postLogin(browser, page, user.email, "wrong again and again");
     expect(await t.app.services.lockout.lockedUntil({ userId: user.id })).not.toBeNull();
-    const env = { ...process.env, DATABASE_URL: t.config.database.url!, REDIS_URL: t.config.redis.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix, MASTER_KEY: t.config.secrets.masterKey.toString("base64"), COOKIE_KEYS: t.config.secrets.cookieKeys.join(",") };
+    const env = {
+      ...process.env,
+      DATABASE_URL: t.config.database.url!,
+      REDIS_URL: t.config.redis.url!,
+      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
+      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
+      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
+    };
     const { stdout } = await run("npm", ["run", "-s", "gatehouse", "--", "unlock-user", user.username], { cwd: ROOT, env });
     expect(stdout).toContain(`Unlocked ${user.email}`);
     expect(await t.app.services.lockout.lockedUntil({ userId: user.id })).toBeNull();
@@ -108,10 +138,17 @@ describe("rate limits on the login page", () => {
   let rp: client.Configuration;
   beforeAll(async () => {
     t = await startTestApp({ RATE_LIMIT_LOGIN_PER_IDENTIFIER: "3", RATE_LIMIT_LOGIN_PER_IP: "8", LOCKOUT_THRESHOLD: "100" });
-    const { clientId, clientSecret } = await t.createClient({ name: "RL RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "RL RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("per identifier, then per IP: 429 with Retry-After and a clear page, no password check", async () => {
     const user = await t.createUser();
@@ -135,7 +172,12 @@ describe("development mailbox", () => {
     const sink = await startSmtpSink();
     const withSmtp = await startTestApp({ SMTP_URL: sink.url });
     try {
-      const { clientId, clientSecret } = await t.createClient({ name: "RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+      const { clientId, clientSecret } = await t.createClient({
+        name: "RP",
+        type: "confidential",
+        redirectUris: [REDIRECT],
+        firstParty: true,
+      });
       const rp = await discover(t.url, clientId, clientSecret);
       const user = await t.createUser();
       const { browser, page } = await openLogin(t, rp);

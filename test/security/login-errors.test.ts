@@ -26,18 +26,33 @@ describe("login errors", () => {
     // check that no password ever reaches a log. pino.symbols is pino's documented integration point.
     for (const logger of [t.app.log, t.app.accessLog]) {
       const root = logger as unknown as Record<symbol, unknown>; // the stream lives under a symbol the Logger type does not list
-      root[pino.symbols.streamSym] = { write: (line: string) => { logLines.push(line); } };
+      root[pino.symbols.streamSym] = {
+        write: (line: string) => {
+          logLines.push(line);
+        },
+      };
     }
-    const { clientId, clientSecret } = await t.createClient({ name: "Login RP", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Login RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      grantTypes: ["authorization_code", "refresh_token"],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   async function openLogin(browser: TestBrowser): Promise<Page> {
     const verifier = client.randomPKCECodeVerifier();
     const url = client.buildAuthorizationUrl(rp, {
-      redirect_uri: REDIRECT, scope: "openid profile email", state: client.randomState(),
-      code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256",
+      redirect_uri: REDIRECT,
+      scope: "openid profile email",
+      state: client.randomState(),
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
     });
     const page = await browser.go(url.toString(), { stopAt: REDIRECT });
     expect(page.status).toBe(200);
@@ -56,7 +71,8 @@ describe("login errors", () => {
 
   const auditFor = (userAgent: string) => t.app.db.prisma.auditEvent.findMany({ where: { userAgent }, orderBy: { id: "asc" } });
   const asJson = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
-  const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#39;");
+  const escapeHtml = (s: string) =>
+    s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&#34;").replace(/'/g, "&#39;");
   const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
   /** the page with what legitimately differs between attempts (echoed identifier, CSRF token, interaction id) replaced */
@@ -65,10 +81,15 @@ describe("login errors", () => {
     const csrf = parseForms(a.page.html, a.page.url)[0]?.fields._csrf ?? "";
     expect(csrf).toBeTruthy();
     let html = a.page.html.split(uid).join("<UID>").split(csrf).join("<CSRF>");
-    for (const variant of new Set([identifier.trim(), escapeHtml(identifier.trim())])) html = html.replace(new RegExp(`value="${escapeRe(variant)}"`, "g"), 'value="<ID>"');
+    for (const variant of new Set([identifier.trim(), escapeHtml(identifier.trim())]))
+      html = html.replace(new RegExp(`value="${escapeRe(variant)}"`, "g"), 'value="<ID>"');
     return html;
   }
-  const cookieNames = (p: Page) => p.headers.getSetCookie().map((c) => c.split("=")[0]!).sort();
+  const cookieNames = (p: Page) =>
+    p.headers
+      .getSetCookie()
+      .map((c) => c.split("=")[0]!)
+      .sort();
   const visibleError = (html: string) => /role="alert"[^>]*>[\s\S]*?<p>([\s\S]*?)<\/p>/.exec(html)?.[1]?.trim();
 
   it("unknown email, unknown username, wrong password and disabled account look the same", async () => {
@@ -189,7 +210,14 @@ describe("login errors", () => {
     const audit = asJson(await t.app.db.prisma.auditEvent.findMany());
     const logs = logLines.join("\n");
     // every password used above starts with one of these (test-app's default, the NFC/NFD one) or is the hex one
-    for (const marker of ["correct horse", "caf\u00e9 au lait", "cafe\u0301 au lait", "not the password at all", "tail1234", "aaaaaaaaaaaaaaaaaaaa"]) {
+    for (const marker of [
+      "correct horse",
+      "caf\u00e9 au lait",
+      "cafe\u0301 au lait",
+      "not the password at all",
+      "tail1234",
+      "aaaaaaaaaaaaaaaaaaaa",
+    ]) {
       expect(audit).not.toContain(marker);
       expect(logs).not.toContain(marker);
     }

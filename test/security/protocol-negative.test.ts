@@ -18,16 +18,25 @@ describe("protocol negative cases", () => {
   beforeAll(async () => {
     t = await startTestApp({ REFRESH_REUSE_GRACE_SECONDS: "5" });
     user = await t.createUser();
-    const created = await t.createClient({ name: "Neg RP", type: "confidential", redirectUris: [REDIRECT], grantTypes: ["authorization_code", "refresh_token"], firstParty: true });
+    const created = await t.createClient({
+      name: "Neg RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      grantTypes: ["authorization_code", "refresh_token"],
+      firstParty: true,
+    });
     clientId = created.clientId;
     clientSecret = created.clientSecret!;
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const authUrl = (params: Record<string, string>) => {
     const u = new URL("/auth", t.url);
-    for (const [k, v] of Object.entries({ client_id: clientId, response_type: "code", scope: "openid", ...params })) u.searchParams.set(k, v);
+    for (const [k, v] of Object.entries({ client_id: clientId, response_type: "code", scope: "openid", ...params }))
+      u.searchParams.set(k, v);
     return u.toString();
   };
   const challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGjSstw-cM";
@@ -39,7 +48,9 @@ describe("protocol negative cases", () => {
     ["different scheme", "http://rp.example.test/callback"],
     ["trailing slash", "https://rp.example.test/callback/"],
   ])("redirect_uri %s: an error page, never a redirect", async (_label, redirectUri) => {
-    const res = await fetch(authUrl({ redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: "S256" }), { redirect: "manual" });
+    const res = await fetch(authUrl({ redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: "S256" }), {
+      redirect: "manual",
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get("location")).toBeNull();
     const html = await res.text();
@@ -66,7 +77,9 @@ describe("protocol negative cases", () => {
   });
 
   it("plain PKCE is refused", async () => {
-    const res = await fetch(authUrl({ redirect_uri: REDIRECT, code_challenge: "a".repeat(43), code_challenge_method: "plain" }), { redirect: "manual" });
+    const res = await fetch(authUrl({ redirect_uri: REDIRECT, code_challenge: "a".repeat(43), code_challenge_method: "plain" }), {
+      redirect: "manual",
+    });
     const location = new URL(res.headers.get("location")!);
     expect(location.searchParams.get("error")).toBe("invalid_request");
     expect(location.searchParams.get("code")).toBeNull();
@@ -74,23 +87,44 @@ describe("protocol negative cases", () => {
 
   it("implicit and hybrid response types are refused", async () => {
     for (const responseType of ["token", "id_token", "code id_token"]) {
-      const res = await fetch(authUrl({ redirect_uri: REDIRECT, response_type: responseType, nonce: "n", code_challenge: challenge, code_challenge_method: "S256" }), { redirect: "manual" });
+      const res = await fetch(
+        authUrl({
+          redirect_uri: REDIRECT,
+          response_type: responseType,
+          nonce: "n",
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        }),
+        { redirect: "manual" },
+      );
       const location = new URL(res.headers.get("location")!);
-      expect(location.searchParams.get("error") ?? new URLSearchParams(location.hash.slice(1)).get("error")).toBe("unsupported_response_type");
+      expect(location.searchParams.get("error") ?? new URLSearchParams(location.hash.slice(1)).get("error")).toBe(
+        "unsupported_response_type",
+      );
     }
   });
 
   it("a code exchanged with a wrong verifier, without one, or twice, fails; the second use revokes the grant", async () => {
     const browser = new TestBrowser(t.url);
     const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid offline_access", prompt: "consent", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid offline_access",
+      prompt: "consent",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
     const { callback } = await signInThroughPages(browser, url.toString(), REDIRECT, { identifier: user.email, password: user.password });
     const code = new URL(callback).searchParams.get("code")!;
-    const exchange = (params: Record<string, string>) => fetch(`${t.url}/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
-      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, ...params }),
-    });
+    const exchange = (params: Record<string, string>) =>
+      fetch(`${t.url}/token`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-www-form-urlencoded",
+          authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+        },
+        body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, ...params }),
+      });
     const wrongVerifier = await exchange({ code_verifier: client.randomPKCECodeVerifier() });
     expect(wrongVerifier.status).toBe(400);
     const noVerifier = await exchange({});
@@ -111,14 +145,26 @@ describe("protocol negative cases", () => {
   it("ten parallel uses of one code: at most one succeeds", async () => {
     const browser = new TestBrowser(t.url);
     const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(rp, { redirect_uri: REDIRECT, scope: "openid", code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: "S256" });
+    const url = client.buildAuthorizationUrl(rp, {
+      redirect_uri: REDIRECT,
+      scope: "openid",
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: "S256",
+    });
     const { callback } = await signInThroughPages(browser, url.toString(), REDIRECT, { identifier: user.email, password: user.password });
     const code = new URL(callback).searchParams.get("code")!;
-    const results = await Promise.all(Array.from({ length: 10 }, () => fetch(`${t.url}/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}` },
-      body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier }),
-    })));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fetch(`${t.url}/token`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/x-www-form-urlencoded",
+            authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+          },
+          body: new URLSearchParams({ grant_type: "authorization_code", code, redirect_uri: REDIRECT, code_verifier: verifier }),
+        }),
+      ),
+    );
     expect(results.filter((r) => r.status === 200).length).toBe(1);
     expect(results.filter((r) => r.status === 400).length).toBe(9);
   });
@@ -126,7 +172,9 @@ describe("protocol negative cases", () => {
   it("ten parallel refreshes of one token: exactly one new token set; within the grace window the grant survives", async () => {
     const { tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password });
     const settled = await Promise.allSettled(Array.from({ length: 10 }, () => client.refreshTokenGrant(rp, tokens.refresh_token!)));
-    const won = settled.filter((s): s is PromiseFulfilledResult<Awaited<ReturnType<typeof client.refreshTokenGrant>>> => s.status === "fulfilled");
+    const won = settled.filter(
+      (s): s is PromiseFulfilledResult<Awaited<ReturnType<typeof client.refreshTokenGrant>>> => s.status === "fulfilled",
+    );
     expect(won.length).toBe(1);
     for (const s of settled) if (s.status === "rejected") expect(s.reason).toMatchObject({ error: "invalid_grant" });
     // the winner's new refresh token still works: a concurrent refresh is not treated as theft
@@ -147,10 +195,15 @@ describe("protocol negative cases", () => {
   });
 
   it("a first-party client skips the consent page, even with prompt=consent, and still gets its refresh token", async () => {
-    const { pages, tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, { identifier: user.email, password: user.password });
+    const { pages, tokens } = await loginWithCode(rp, new TestBrowser(t.url), REDIRECT, {
+      identifier: user.email,
+      password: user.password,
+    });
     expect(pages.some((p) => p.html.includes("/confirm"))).toBe(false);
     expect(tokens.refresh_token).toBeTruthy();
-    const { events } = await t.app.db.prisma.auditEvent.findMany({ where: { type: "consent.granted", userId: user.id } }).then((events) => ({ events }));
+    const { events } = await t.app.db.prisma.auditEvent
+      .findMany({ where: { type: "consent.granted", userId: user.id } })
+      .then((events) => ({ events }));
     expect(events.some((e) => (e.data as { firstParty?: boolean }).firstParty === true)).toBe(true);
   });
 });

@@ -26,7 +26,10 @@ describe("reset tokens", () => {
     sink = await startSmtpSink();
     t = await startTestApp({ SMTP_URL: sink.url }, { clock });
   });
-  afterAll(async () => { await t?.close(); await sink?.close(); });
+  afterAll(async () => {
+    await t?.close();
+    await sink?.close();
+  });
 
   const mails = (user: User) => sink.messages.filter((m) => m.to.includes(user.email) && m.subject === SUBJECT);
   async function emailedLink(user: User, browser = new TestBrowser(t.url)): Promise<string> {
@@ -40,7 +43,12 @@ describe("reset tokens", () => {
     t.app.services.passwords.verify((await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: userId } })).passwordHash, password);
 
   /** posts a reset form with full control over the token, Origin and Sec-Fetch-Site */
-  async function post(browser: TestBrowser, page: Page, fields: Record<string, string>, opts: { csrf?: string | null; origin?: string | null; fetchSite?: string } = {}) {
+  async function post(
+    browser: TestBrowser,
+    page: Page,
+    fields: Record<string, string>,
+    opts: { csrf?: string | null; origin?: string | null; fetchSite?: string } = {},
+  ) {
     const form = parseForms(page.html, page.url).find((f) => f.action.includes("/reset-password"))!;
     const all: Record<string, string> = { ...form.fields, ...fields };
     if (opts.csrf === null) delete all._csrf;
@@ -196,7 +204,11 @@ describe("reset tokens", () => {
     const form = await browser.go(`${t.url}/forgot-password`);
     const fields = parseForms(form.html, form.url)[0]!.fields;
     const send = (headers: Record<string, string>, body: Record<string, string>) =>
-      browser.request(`${t.url}/forgot-password`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(body).toString() });
+      browser.request(`${t.url}/forgot-password`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+        body: new URLSearchParams(body).toString(),
+      });
     expect((await send({ origin: "null" }, { ...fields, identifier: user.email })).status).toBe(403);
     expect((await send({ origin: EVIL }, { ...fields, identifier: user.email })).status).toBe(403);
     expect((await send({ origin: t.url }, { identifier: user.email })).status).toBe(403);

@@ -30,10 +30,17 @@ describe("TOTP replay and backup codes", () => {
   beforeAll(async () => {
     // lockout out of the way: parallel losers are counted as wrong codes, which is not what these tests measure
     t = await startTestApp({ LOCKOUT_THRESHOLD: "100" }, { clock });
-    const { clientId, clientSecret } = await t.createClient({ name: "Replay RP", type: "confidential", redirectUris: [REDIRECT], firstParty: true });
+    const { clientId, clientSecret } = await t.createClient({
+      name: "Replay RP",
+      type: "confidential",
+      redirectUris: [REDIRECT],
+      firstParty: true,
+    });
     rp = await discover(t.url, clientId, clientSecret);
   });
-  afterAll(async () => { await t?.close(); });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   const enrolledUser = async () => {
     const created = await t.createUser();
@@ -75,7 +82,12 @@ describe("TOTP replay and backup codes", () => {
   });
 
   it("codes from one step either side are accepted, two steps either side refused", async () => {
-    for (const [offset, accepted] of [[-30, true], [30, true], [-60, false], [60, false]] as const) {
+    for (const [offset, accepted] of [
+      [-30, true],
+      [30, true],
+      [-60, false],
+      [60, false],
+    ] as const) {
       const { user, secret } = await enrolledUser(); // a fresh account each time; its enrollment used the previous step
       clock.advance(60); // so that every offset tried here is a step never used (a refusal is the window, not a replay)
       try {
@@ -125,12 +137,18 @@ describe("TOTP replay and backup codes", () => {
     const { created, secret } = await enrolledUser();
     const code = await totpCode(secret, clock.epoch());
     const browserA = new TestBrowser(t.url);
-    const pageA = await passwordStep(browserA, (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: created.email, password: created.password });
+    const pageA = await passwordStep(browserA, (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, {
+      identifier: created.email,
+      password: created.password,
+    });
     expect(pageA.html).toContain('name="code"');
     const accepted = await post(browserA, pageA, "/totp", { code });
     expect(accepted.status).toBe(303);
     const browserB = new TestBrowser(t.url);
-    const pageB = await passwordStep(browserB, (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: created.email, password: created.password });
+    const pageB = await passwordStep(browserB, (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, {
+      identifier: created.email,
+      password: created.password,
+    });
     const replayed = await post(browserB, pageB, "/totp", { code });
     expect(replayed.status).toBe(401);
     expect(replayed.html).toContain("Invalid code");
@@ -139,7 +157,10 @@ describe("TOTP replay and backup codes", () => {
   it("through the code page: 10 parallel submissions of one valid code finish the sign-in once", async () => {
     const { created, secret } = await enrolledUser();
     const browser = new TestBrowser(t.url);
-    const page = await passwordStep(browser, (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, { identifier: created.email, password: created.password });
+    const page = await passwordStep(browser, (await authorizationRequest(rp, REDIRECT)).url, REDIRECT, {
+      identifier: created.email,
+      password: created.password,
+    });
     const code = await totpCode(secret, clock.epoch());
     const results = await Promise.all(Array.from({ length: 10 }, () => post(browser, page, "/totp", { code })));
     const finished = results.filter((r) => r.status === 303);

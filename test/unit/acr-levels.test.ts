@@ -28,7 +28,9 @@ describe("acr levels", () => {
 
   it("a session's level: its acr when ours, else what its amr earns (sessions from before the levels)", () => {
     expect(sessionAcr({ acr: ACR_MFA, amr: ["pwd", "otp"] })).toBe(ACR_MFA);
-    expect(sessionAcr({ acr: "http://schemas.openid.net/pape/policies/2007/06/phishing-resistant", amr: ["swk", "user"] })).toBe(ACR_PHISHING_RESISTANT);
+    expect(sessionAcr({ acr: "http://schemas.openid.net/pape/policies/2007/06/phishing-resistant", amr: ["swk", "user"] })).toBe(
+      ACR_PHISHING_RESISTANT,
+    );
     expect(sessionAcr({ amr: ["pwd"] })).toBe(ACR_ONE_FACTOR);
     expect(sessionAcr({})).toBeUndefined();
   });
@@ -38,7 +40,10 @@ describe("acr levels", () => {
     expect(planAfter(["pwd"], false, [], ACR_MFA)).toEqual({ next: "unmet" });
     expect(planAfter(["pwd"], false, ["totp", "backup"], undefined)).toEqual({ next: "second_factor" });
     expect(planAfter(["pwd"], false, ["totp", "backup"], ACR_PHISHING_RESISTANT)).toEqual({ next: "unmet" });
-    expect(planAfter(["pwd"], false, ["totp", "backup", "passkey"], ACR_PHISHING_RESISTANT)).toEqual({ next: "second_factor", only: ["passkey"] });
+    expect(planAfter(["pwd"], false, ["totp", "backup", "passkey"], ACR_PHISHING_RESISTANT)).toEqual({
+      next: "second_factor",
+      only: ["passkey"],
+    });
     expect(planAfter(["swk", "user"], true, [], ACR_PHISHING_RESISTANT)).toEqual({ next: "gates" });
   });
 });

@@ -3,7 +3,8 @@
 import { describe, it, expect } from "vitest";
 import { layoutLoginChart, niceStep, bucketLabel } from "../../src/http/routes/admin/chart-svg.ts";
 
-const hours = (counts: [number, number][]) => counts.map(([succeeded, failed], h) => ({ start: `2026-10-10T${String(h).padStart(2, "0")}:00:00.000Z`, succeeded, failed }));
+const hours = (counts: [number, number][]) =>
+  counts.map(([succeeded, failed], h) => ({ start: `2026-10-10T${String(h).padStart(2, "0")}:00:00.000Z`, succeeded, failed }));
 const RANGE = { from: "2026-10-10 00:00 UTC", to: "2026-10-11 00:00 UTC" };
 
 describe("login chart layout", () => {
@@ -17,11 +18,22 @@ describe("login chart layout", () => {
   });
 
   it("stacks failed above succeeded, in proportion, inside the plot; zero parts draw nothing", () => {
-    const c = layoutLoginChart(hours([[2, 1], [0, 0], [4, 0], [0, 2]]), "hour", RANGE);
+    const c = layoutLoginChart(
+      hours([
+        [2, 1],
+        [0, 0],
+        [4, 0],
+        [0, 2],
+      ]),
+      "hour",
+      RANGE,
+    );
     expect(c.max).toBe(4);
     expect(c.bars.map((b) => [b.kind, b.label])).toEqual([
-      ["succeeded", "2026-10-10T00:00:00.000Z: 2 succeeded"], ["failed", "2026-10-10T00:00:00.000Z: 1 failed"],
-      ["succeeded", "2026-10-10T02:00:00.000Z: 4 succeeded"], ["failed", "2026-10-10T03:00:00.000Z: 2 failed"],
+      ["succeeded", "2026-10-10T00:00:00.000Z: 2 succeeded"],
+      ["failed", "2026-10-10T00:00:00.000Z: 1 failed"],
+      ["succeeded", "2026-10-10T02:00:00.000Z: 4 succeeded"],
+      ["failed", "2026-10-10T03:00:00.000Z: 2 failed"],
     ]);
     const [ok0, fail0, ok2] = c.bars;
     expect(ok0!.height).toBeCloseTo(2 * fail0!.height, 1);
@@ -34,7 +46,9 @@ describe("login chart layout", () => {
       expect(b.x + b.width).toBeLessThanOrEqual(c.plot.right + 0.01);
     }
     expect(c.yTicks.map((t) => t.label)).toEqual(["0", "1", "2", "3", "4"]);
-    expect(c.desc).toBe("Sign-ins per hour from 2026-10-10 00:00 UTC to 2026-10-11 00:00 UTC: 6 succeeded and 3 failed in 4 hours; the busiest hour began 2026-10-10T02:00:00.000Z with 4.");
+    expect(c.desc).toBe(
+      "Sign-ins per hour from 2026-10-10 00:00 UTC to 2026-10-11 00:00 UTC: 6 succeeded and 3 failed in 4 hours; the busiest hour began 2026-10-10T02:00:00.000Z with 4.",
+    );
   });
 
   it("24 hours: at most 8 x labels; no sign-ins: no bars, an axis to 1, 'no sign-ins'", () => {

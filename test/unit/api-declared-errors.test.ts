@@ -9,18 +9,33 @@ import { CATALOGUE } from "../../src/lib/error-catalogue.ts";
 import { AppError, catalogueError } from "../../src/http/errors.ts";
 
 const route = defineRoute({
-  method: "post", path: "/api/v1/things/:id", summary: "Change a thing", tags: ["Things"], access: { token: "user" },
-  params: z.object({ id: z.string() }), body: z.object({ name: z.string() }),
+  method: "post",
+  path: "/api/v1/things/:id",
+  summary: "Change a thing",
+  tags: ["Things"],
+  access: { token: "user" },
+  params: z.object({ id: z.string() }),
+  body: z.object({ name: z.string() }),
   response: { status: 204, description: "changed" },
-  errors: [documented("outbox.not_found"), documented("system_role.built_in", "the thing is built in"), { status: 429, description: "rate_limited: too many changes" }],
+  errors: [
+    documented("outbox.not_found"),
+    documented("system_role.built_in", "the thing is built in"),
+    { status: 429, description: "rate_limited: too many changes" },
+  ],
   handle: async () => undefined,
 });
 const responses = responsesOf(route);
 
 describe("declared errors", () => {
   it("documents a catalogue code with the catalogue's status, its words unless a case is given", () => {
-    expect(documented("outbox.not_found")).toEqual({ status: 404, description: `outbox.not_found: ${CATALOGUE["outbox.not_found"].message}` });
-    expect(documented("system_role.built_in", "the thing is built in")).toEqual({ status: 409, description: "system_role.built_in: the thing is built in" });
+    expect(documented("outbox.not_found")).toEqual({
+      status: 404,
+      description: `outbox.not_found: ${CATALOGUE["outbox.not_found"].message}`,
+    });
+    expect(documented("system_role.built_in", "the thing is built in")).toEqual({
+      status: 409,
+      description: "system_role.built_in: the thing is built in",
+    });
   });
 
   it("accepts what the route declares and what its access and schemas imply", () => {
@@ -34,10 +49,16 @@ describe("declared errors", () => {
   });
 
   it("reports a 4xx the route does not declare: an undocumented status, or a code its status does not name", () => {
-    expect(undeclaredError(responses, catalogueError("outbox.not_dead"))).toBe("409 outbox.not_dead: the route's 409 does not name this code");
-    expect(undeclaredError(responses, catalogueError("method_not_allowed", undefined, { methods: "GET" }))).toBe("405 method_not_allowed: the route documents no 405");
+    expect(undeclaredError(responses, catalogueError("outbox.not_dead"))).toBe(
+      "409 outbox.not_dead: the route's 409 does not name this code",
+    );
+    expect(undeclaredError(responses, catalogueError("method_not_allowed", undefined, { methods: "GET" }))).toBe(
+      "405 method_not_allowed: the route documents no 405",
+    );
     expect(undeclaredAnswer(responses, { status: 404, code: "not_found" })).toBe("404 not_found: the route's 404 does not name this code");
-    expect(undeclaredAnswer(responses, { status: 403, code: "permission.denied" })).toBe("403 permission.denied: the route's 403 does not name this code");
+    expect(undeclaredAnswer(responses, { status: 403, code: "permission.denied" })).toBe(
+      "403 permission.denied: the route's 403 does not name this code",
+    );
   });
 
   it("leaves server errors, non-AppErrors and the codes of every route alone", () => {
@@ -49,7 +70,12 @@ describe("declared errors", () => {
   it("names a code only as a whole code", () => {
     expect(names("team.not_found: no such team; member.not_found: no such member", "member.not_found")).toBe(true);
     expect(names("team.not_found: no such team", "not_found")).toBe(false);
-    expect(names("token.client_credentials_required, permissions.no_namespace (none) or permissions.outside_namespace", "permissions.outside_namespace")).toBe(true);
+    expect(
+      names(
+        "token.client_credentials_required, permissions.no_namespace (none) or permissions.outside_namespace",
+        "permissions.outside_namespace",
+      ),
+    ).toBe(true);
     expect(names("permissions.taken: codes", "permissions.take")).toBe(false);
   });
 
@@ -64,11 +90,19 @@ describe("declared errors", () => {
     expect(catalogueError("password_strength.invalid").publicMessage).toBe("Send {password, username?, email?, name?} as strings.");
   });
 
-  it("a \"code#variant\" key is another wording of the code: the error and the declaration carry the code", () => {
+  it('a "code#variant" key is another wording of the code: the error and the declaration carry the code', () => {
     const member = catalogueError("team.not_found#member");
-    expect({ code: member.code, status: member.status, message: member.publicMessage }).toEqual({ code: "team.not_found", status: 404, message: "There is no such team, or you are not one of its members." });
+    expect({ code: member.code, status: member.status, message: member.publicMessage }).toEqual({
+      code: "team.not_found",
+      status: 404,
+      message: "There is no such team, or you are not one of its members.",
+    });
     const refused = catalogueError("permission.denied#refused", undefined, { message: "Your role in this team lacks x.y." });
-    expect({ code: refused.code, message: refused.publicMessage, data: refused.data }).toEqual({ code: "permission.denied", message: "Your role in this team lacks x.y.", data: undefined });
+    expect({ code: refused.code, message: refused.publicMessage, data: refused.data }).toEqual({
+      code: "permission.denied",
+      message: "Your role in this team lacks x.y.",
+      data: undefined,
+    });
     const declared = documented("permission.denied#refused", "a role beyond the caller's own");
     expect(declared).toEqual({ status: 403, description: "permission.denied: a role beyond the caller's own" });
     expect(undeclaredError({ "403": declared }, refused)).toBeNull();
@@ -76,8 +110,12 @@ describe("declared errors", () => {
   });
 
   it("keeps the words the pages translate by their exact English text", () => {
-    expect(catalogueError("rate_limited", { retryAfter: 1 }, { what: "sign-in attempts", wait: "1 second" }).publicMessage).toBe("Too many sign-in attempts. Please wait 1 second and try again.");
+    expect(catalogueError("rate_limited", { retryAfter: 1 }, { what: "sign-in attempts", wait: "1 second" }).publicMessage).toBe(
+      "Too many sign-in attempts. Please wait 1 second and try again.",
+    );
     expect(catalogueError("csrf.foreign_origin#form").publicMessage).toBe("This form was submitted from another site.");
-    expect(catalogueError("login.upstream_unavailable", undefined, { connector: "Acme" }).publicMessage).toBe("Acme did not answer in time. Try again in a moment, or use another way to sign in.");
+    expect(catalogueError("login.upstream_unavailable", undefined, { connector: "Acme" }).publicMessage).toBe(
+      "Acme did not answer in time. Try again in a moment, or use another way to sign in.",
+    );
   });
 });

@@ -27,8 +27,10 @@ function app() {
 
 describe("errors under /api", () => {
   it("knows the API's paths", () => {
-    for (const path of ["/api", "/api/", "/api/v1/users", "/API/v1", "/api%2Fv1", "/api/%E0%A4%A"]) expect(isApiPath(path), path).toBe(true);
-    for (const path of ["/", "/apis", "/apix/v1", "/login", "//api/v1", "/static/api/x", "/%E0%A4%A"]) expect(isApiPath(path), path).toBe(false);
+    for (const path of ["/api", "/api/", "/api/v1/users", "/API/v1", "/api%2Fv1", "/api/%E0%A4%A"])
+      expect(isApiPath(path), path).toBe(true);
+    for (const path of ["/", "/apis", "/apix/v1", "/login", "//api/v1", "/static/api/x", "/%E0%A4%A"])
+      expect(isApiPath(path), path).toBe(false);
   });
 
   const expectApiError = (res: request.Response, status: number, code: string) => {

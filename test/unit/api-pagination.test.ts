@@ -11,7 +11,11 @@ const walk = (items: Item[], limit: number) => {
   const seen: string[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: Item[]; nextCursor: string | null } = pageOf(items, keyOf, pageQuery.parse({ limit: String(limit), ...(cursor ? { cursor } : {}) }));
+    const page: { items: Item[]; nextCursor: string | null } = pageOf(
+      items,
+      keyOf,
+      pageQuery.parse({ limit: String(limit), ...(cursor ? { cursor } : {}) }),
+    );
     seen.push(...page.items.map((i) => i.id));
     cursor = page.nextCursor;
   } while (cursor && seen.length <= items.length);
@@ -22,7 +26,16 @@ describe("API cursor pagination", () => {
   it("round-trips a key and refuses what encodeCursor did not make", () => {
     const key = ["2026-12-01T10:00:00.000Z", "abc"];
     expect(decodeCursor(encodeCursor(key))).toEqual(key);
-    for (const bad of ["", "!!!", "bm90IGpzb24", Buffer.from("{}").toString("base64url"), Buffer.from("[]").toString("base64url"), Buffer.from("[1,2]").toString("base64url"), Buffer.from(JSON.stringify(["a", "b", "c", "d", "e"])).toString("base64url"), "A".repeat(2000)]) {
+    for (const bad of [
+      "",
+      "!!!",
+      "bm90IGpzb24",
+      Buffer.from("{}").toString("base64url"),
+      Buffer.from("[]").toString("base64url"),
+      Buffer.from("[1,2]").toString("base64url"),
+      Buffer.from(JSON.stringify(["a", "b", "c", "d", "e"])).toString("base64url"),
+      "A".repeat(2000),
+    ]) {
       expect(decodeCursor(bad), bad.slice(0, 20)).toBeNull();
     }
   });
@@ -30,13 +43,24 @@ describe("API cursor pagination", () => {
   it("limit: 1-100, whole numbers, default 50; an unknown parameter or a bad cursor is an issue", () => {
     expect(pageQuery.parse({})).toEqual({ limit: 50 });
     expect(pageQuery.parse({ limit: "100" }).limit).toBe(100);
-    for (const bad of [{ limit: "0" }, { limit: "101" }, { limit: "2.5" }, { limit: "x" }, { limit: ["1", "2"] }, { cursor: "nope!" }, { other: "1" }]) {
+    for (const bad of [
+      { limit: "0" },
+      { limit: "101" },
+      { limit: "2.5" },
+      { limit: "x" },
+      { limit: ["1", "2"] },
+      { cursor: "nope!" },
+      { other: "1" },
+    ]) {
       expect(pageQuery.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });
 
   it("pages newest first with ties broken by id: every item once, in the same order as the whole list", () => {
-    const items: Item[] = Array.from({ length: 7 }, (_, i) => ({ id: `id-${i}`, at: i < 4 ? "2026-12-01T10:00:00.000Z" : `2026-12-01T1${i}:00:00.000Z` }));
+    const items: Item[] = Array.from({ length: 7 }, (_, i) => ({
+      id: `id-${i}`,
+      at: i < 4 ? "2026-12-01T10:00:00.000Z" : `2026-12-01T1${i}:00:00.000Z`,
+    }));
     const whole = pageOf(items, keyOf, { limit: 100 }).items.map((i) => i.id);
     expect(whole).toEqual(["id-6", "id-5", "id-4", "id-3", "id-2", "id-1", "id-0"]);
     for (const limit of [1, 2, 3, 6, 7]) expect(walk([...items].reverse(), limit), `limit ${limit}`).toEqual(whole);

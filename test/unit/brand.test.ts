@@ -20,12 +20,14 @@ describe("brand colours", () => {
 
   it("derives button text that reaches AA on every colour, hover included (a sweep of the colour cube)", () => {
     const worst: { colour: string; ratio: number }[] = [];
-    for (let r = 0; r < 256; r += 17) for (let g = 0; g < 256; g += 17) for (let b = 0; b < 256; b += 17) {
-      const colour = hex(r, g, b);
-      const { button } = brandOf({ primaryColor: colour });
-      const ratio = Math.min(contrast(button.background, button.text), contrast(button.hover, button.text));
-      if (ratio < AA) worst.push({ colour, ratio });
-    }
+    for (let r = 0; r < 256; r += 17)
+      for (let g = 0; g < 256; g += 17)
+        for (let b = 0; b < 256; b += 17) {
+          const colour = hex(r, g, b);
+          const { button } = brandOf({ primaryColor: colour });
+          const ratio = Math.min(contrast(button.background, button.text), contrast(button.hover, button.text));
+          if (ratio < AA) worst.push({ colour, ratio });
+        }
     expect(worst).toEqual([]);
   });
 
@@ -54,15 +56,32 @@ describe("brand colours", () => {
 
 describe("brand logo", () => {
   it("accepts a same-origin path or a base64 data: image, nothing else", () => {
-    for (const ok of ["/static/brand/logo.svg", "/logo.png", "data:image/png;base64,iVBORw0KGgo=", "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="]) expect(LOGO_URL.test(ok), ok).toBe(true);
-    for (const bad of ["//evil.test/logo.png", "https://cdn.example.test/logo.png", "javascript:alert(1)", "data:text/html;base64,PHNjcmlwdD4=",
-      "/logo.svg\" onerror=\"alert(1)", "/logo.svg onerror=alert(1)", "logo.svg", "data:image/svg+xml,<svg onload=alert(1)>", "/\\evil.test/x"]) {
+    for (const ok of [
+      "/static/brand/logo.svg",
+      "/logo.png",
+      "data:image/png;base64,iVBORw0KGgo=",
+      "data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=",
+    ])
+      expect(LOGO_URL.test(ok), ok).toBe(true);
+    for (const bad of [
+      "//evil.test/logo.png",
+      "https://cdn.example.test/logo.png",
+      "javascript:alert(1)",
+      "data:text/html;base64,PHNjcmlwdD4=",
+      '/logo.svg" onerror="alert(1)',
+      "/logo.svg onerror=alert(1)",
+      "logo.svg",
+      "data:image/svg+xml,<svg onload=alert(1)>",
+      "/\\evil.test/x",
+    ]) {
       expect(LOGO_URL.test(bad), bad).toBe(false);
     }
   });
 
   it("emails get an absolute logo for a path only", () => {
-    expect(brandOf({ logoUrl: "/static/logo.svg", issuer: "https://id.example.test" }).emailLogoUrl).toBe("https://id.example.test/static/logo.svg");
+    expect(brandOf({ logoUrl: "/static/logo.svg", issuer: "https://id.example.test" }).emailLogoUrl).toBe(
+      "https://id.example.test/static/logo.svg",
+    );
     expect(brandOf({ logoUrl: "data:image/png;base64,iVBORw0KGgo=", issuer: "https://id.example.test" }).emailLogoUrl).toBeNull();
   });
 });
@@ -86,7 +105,16 @@ describe("BRAND_* settings", () => {
   });
 
   it("a valid brand reaches the config", () => {
-    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), "gh-brand-")), BRAND_NAME: "Acme ID", BRAND_LOGO_URL: "/static/favicon.svg", BRAND_PRIMARY_COLOR: "#0b6e4f" });
-    expect(config.brand).toMatchObject({ name: "Acme ID", logoUrl: "/static/favicon.svg", button: { background: "#0b6e4f", text: "#ffffff" } });
+    const config = loadConfig({
+      DATA_DIR: mkdtempSync(join(tmpdir(), "gh-brand-")),
+      BRAND_NAME: "Acme ID",
+      BRAND_LOGO_URL: "/static/favicon.svg",
+      BRAND_PRIMARY_COLOR: "#0b6e4f",
+    });
+    expect(config.brand).toMatchObject({
+      name: "Acme ID",
+      logoUrl: "/static/favicon.svg",
+      button: { background: "#0b6e4f", text: "#ffffff" },
+    });
   });
 });

@@ -14,8 +14,11 @@ const file = (name: string, content: string) => {
   return p;
 };
 const production = {
-  NODE_ENV: "production", ISSUER: "https://id.example.test", DATABASE_URL: "postgresql://db.example.test/gatehouse",
-  REDIS_URL: "redis://cache.example.test:6379", SMTP_URL: "smtp://mail.example.test:587",
+  NODE_ENV: "production",
+  ISSUER: "https://id.example.test",
+  DATABASE_URL: "postgresql://db.example.test/gatehouse",
+  REDIS_URL: "redis://cache.example.test:6379",
+  SMTP_URL: "smtp://mail.example.test:587",
 };
 function problems(env: Record<string, string>): string[] {
   try {
@@ -31,7 +34,8 @@ describe("secrets from files (NAME_FILE)", () => {
   it("reads MASTER_KEY, COOKIE_KEYS and the URLs from files, without their trailing line break", () => {
     const master = randomBytes(32);
     const config = loadConfig({
-      NODE_ENV: "production", ISSUER: "https://id.example.test",
+      NODE_ENV: "production",
+      ISSUER: "https://id.example.test",
       MASTER_KEY_FILE: file("master", `${master.toString("base64")}\n`),
       COOKIE_KEYS_FILE: file("cookies", `${"a".repeat(32)},${"b".repeat(32)}\n`),
       DATABASE_URL_FILE: file("db", "postgresql://u:secret@db.example.test/gatehouse\n"),

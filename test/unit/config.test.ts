@@ -43,7 +43,13 @@ describe("loadConfig", () => {
   });
 
   it("a bad value stops with a message naming the setting and the problem", () => {
-    const found = problems({ DATA_DIR: tmp(), PORT: "seventy", DATABASE_URL: "mysql://x", ARGON2_MEMORY_KIB: "1024", AUTHORIZATION_CODE_TTL: "3600" });
+    const found = problems({
+      DATA_DIR: tmp(),
+      PORT: "seventy",
+      DATABASE_URL: "mysql://x",
+      ARGON2_MEMORY_KIB: "1024",
+      AUTHORIZATION_CODE_TTL: "3600",
+    });
     expect(found.find((p) => p.startsWith("PORT:"))).toMatch(/number/i);
     expect(found.find((p) => p.startsWith("DATABASE_URL:"))).toMatch(/postgres/);
     expect(found.find((p) => p.startsWith("ARGON2_MEMORY_KIB:"))).toMatch(/19456/);
@@ -53,7 +59,8 @@ describe("loadConfig", () => {
 
   it("production requires the external services and secrets, and an https issuer", () => {
     const found = problems({ NODE_ENV: "production", ISSUER: "http://id.example.test" });
-    for (const name of ["DATABASE_URL", "REDIS_URL", "MASTER_KEY", "COOKIE_KEYS", "SMTP_URL"]) expect(found.some((p) => p.startsWith(`${name}: required in production`))).toBe(true);
+    for (const name of ["DATABASE_URL", "REDIS_URL", "MASTER_KEY", "COOKIE_KEYS", "SMTP_URL"])
+      expect(found.some((p) => p.startsWith(`${name}: required in production`))).toBe(true);
     expect(found).toContain("ISSUER: must be an https:// URL in production");
   });
 
@@ -86,7 +93,8 @@ describe("loadConfig", () => {
 describe("session idle timeout", () => {
   it("rejects an idle timeout under twice the activity resolution, naming both settings", () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), "gh-config-idle-"));
-    const load = (idle: string, resolution: string) => () => loadConfig({ DATA_DIR: dir, SESSION_IDLE_TIMEOUT: idle, SESSION_ACTIVITY_RESOLUTION: resolution });
+    const load = (idle: string, resolution: string) => () =>
+      loadConfig({ DATA_DIR: dir, SESSION_IDLE_TIMEOUT: idle, SESSION_ACTIVITY_RESOLUTION: resolution });
     expect(load("60", "60")).toThrow(/SESSION_IDLE_TIMEOUT: must be at least twice SESSION_ACTIVITY_RESOLUTION \(60 < 2 × 60\)/);
     expect(load("119", "60")).toThrow(ConfigError);
     expect(load("120", "60")().session.idleTimeout).toBe(120);
@@ -103,9 +111,17 @@ describe("per-resource access-token lifetimes", () => {
   });
 
   it("refuses an unknown resource, a lifetime longer than ACCESS_TOKEN_TTL and a malformed pair", () => {
-    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://other.example.test=300" })[0]).toMatch(/^RESOURCE_ACCESS_TOKEN_TTL: https:\/\/other.example.test is not one of RESOURCE_SERVERS/);
-    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test=901" })[0]).toMatch(/longer than ACCESS_TOKEN_TTL \(900\)/);
-    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test" })[0]).toMatch(/^RESOURCE_ACCESS_TOKEN_TTL: resource=seconds/);
-    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test=0" })[0]).toMatch(/^RESOURCE_ACCESS_TOKEN_TTL:/);
+    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://other.example.test=300" })[0]).toMatch(
+      /^RESOURCE_ACCESS_TOKEN_TTL: https:\/\/other.example.test is not one of RESOURCE_SERVERS/,
+    );
+    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test=901" })[0]).toMatch(
+      /longer than ACCESS_TOKEN_TTL \(900\)/,
+    );
+    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test" })[0]).toMatch(
+      /^RESOURCE_ACCESS_TOKEN_TTL: resource=seconds/,
+    );
+    expect(problems({ ...resources, RESOURCE_ACCESS_TOKEN_TTL: "https://billing.example.test=0" })[0]).toMatch(
+      /^RESOURCE_ACCESS_TOKEN_TTL:/,
+    );
   });
 });

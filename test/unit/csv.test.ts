@@ -7,7 +7,7 @@ const readBack = (text: string) => parse(text, { bom: true, relax_column_count: 
 
 describe("safeCell", () => {
   it.each([
-    ["=HYPERLINK(\"http://evil.test\",\"click\")", "'=HYPERLINK(\"http://evil.test\",\"click\")"],
+    ['=HYPERLINK("http://evil.test","click")', '\'=HYPERLINK("http://evil.test","click")'],
     ["+1", "'+1"],
     ["-1", "'-1"],
     ["@SUM(A1:A2)", "'@SUM(A1:A2)"],
@@ -41,8 +41,18 @@ describe("csvLine / csvLines", () => {
   });
 
   it("keeps unicode as is and survives a BOM-prefixed file", () => {
-    const text = CSV_BOM + csvLine(["time", "name"]) + csvLines([["2026-12-01", "Zoë 🛡️ 東京"], ["x", "Ünïcødé, quoted"]]);
-    expect(readBack(text)).toEqual([["time", "name"], ["2026-12-01", "Zoë 🛡️ 東京"], ["x", "Ünïcødé, quoted"]]);
+    const text =
+      CSV_BOM +
+      csvLine(["time", "name"]) +
+      csvLines([
+        ["2026-12-01", "Zoë 🛡️ 東京"],
+        ["x", "Ünïcødé, quoted"],
+      ]);
+    expect(readBack(text)).toEqual([
+      ["time", "name"],
+      ["2026-12-01", "Zoë 🛡️ 東京"],
+      ["x", "Ünïcødé, quoted"],
+    ]);
   });
 
   it("a neutralised formula that also needs quoting reads back as the apostrophe-prefixed text", () => {

@@ -19,8 +19,12 @@ describe("isDependencyUnavailable", () => {
       withCode("sorry, too many clients already", "53300"),
       withCode("Can't reach database server", "P1001"),
       new Error("wrapped", { cause: withCode("read ECONNRESET", "ECONNRESET") }),
-      Object.assign(new Error("Prisma"), { code: "P2010", meta: { driverAdapterError: new Error("x", { cause: withCode("connect ECONNREFUSED", "ECONNREFUSED") }) } }),
-    ]) expect(isDependencyUnavailable(err), String((err as Error).message)).toBe(true);
+      Object.assign(new Error("Prisma"), {
+        code: "P2010",
+        meta: { driverAdapterError: new Error("x", { cause: withCode("connect ECONNREFUSED", "ECONNREFUSED") }) },
+      }),
+    ])
+      expect(isDependencyUnavailable(err), String((err as Error).message)).toBe(true);
   });
 
   it("never takes a bug or bad data for an outage", () => {
@@ -30,8 +34,12 @@ describe("isDependencyUnavailable", () => {
       withCode("duplicate key value violates unique constraint", "23505"),
       withCode("invalid input syntax for type uuid", "22P02"),
       new Error("ERR wrong number of arguments for 'set' command"),
-      "a string", null, undefined, 42,
-    ]) expect(isDependencyUnavailable(err), String(err)).toBe(false);
+      "a string",
+      null,
+      undefined,
+      42,
+    ])
+      expect(isDependencyUnavailable(err), String(err)).toBe(false);
   });
 
   it("a cause that points back at itself ends the search", () => {

@@ -4,12 +4,23 @@ import { describe, it, expect } from "vitest";
 import type { Context } from "koa";
 import { createDeviceCookie } from "../../src/http/device-cookie.ts";
 
-const settings = { policy: "without-2fa" as const, codeTtl: 300, maxAttempts: 5, resendCooldown: 60, trustedTtl: 86400, failuresPerUser: 10 };
+const settings = {
+  policy: "without-2fa" as const,
+  codeTtl: 300,
+  maxAttempts: 5,
+  resendCooldown: 60,
+  trustedTtl: 86400,
+  failuresPerUser: 10,
+};
 const VALUE = "a".repeat(43);
 
 function written(isProduction: boolean): string[] {
   const headers: string[] = [];
-  const ctx = { append: (name: string, value: string) => { if (name === "Set-Cookie") headers.push(value); } } as unknown as Context;
+  const ctx = {
+    append: (name: string, value: string) => {
+      if (name === "Set-Cookie") headers.push(value);
+    },
+  } as unknown as Context;
   createDeviceCookie({ isProduction, deviceApproval: settings }).write(ctx, VALUE);
   return headers;
 }

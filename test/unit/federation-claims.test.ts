@@ -5,11 +5,21 @@ import { primaryAddress, upstreamEmail } from "../../src/services/federation/cla
 
 describe("GitHub /user/emails", () => {
   it("the verified primary address", () => {
-    expect(primaryAddress([{ email: "old@x.test", primary: false, verified: true }, { email: "me@x.test", primary: true, verified: true }])).toEqual({ email: "me@x.test", verified: true });
+    expect(
+      primaryAddress([
+        { email: "old@x.test", primary: false, verified: true },
+        { email: "me@x.test", primary: true, verified: true },
+      ]),
+    ).toEqual({ email: "me@x.test", verified: true });
   });
 
   it("an unverified primary stays unverified, even when another address is verified", () => {
-    expect(primaryAddress([{ email: "victim@x.test", primary: false, verified: true }, { email: "me@x.test", primary: true, verified: false }])).toEqual({ email: "me@x.test", verified: false });
+    expect(
+      primaryAddress([
+        { email: "victim@x.test", primary: false, verified: true },
+        { email: "me@x.test", primary: true, verified: false },
+      ]),
+    ).toEqual({ email: "me@x.test", verified: false });
   });
 
   it("no primary address: none (a verified secondary is not taken)", () => {

@@ -11,7 +11,13 @@ const profile = (extra: Record<string, unknown>) => ({ issuer: "idp", nameID: "e
 describe("samlProfile", () => {
   it("reads the NameID, common attribute names, and believes the address only when the connector trusts the IdP", () => {
     const p = profile({ mail: "ada@example.test", displayName: "Ada" });
-    expect(samlProfile({ claimsMapping: {}, trustEmailVerified: true }, p)).toEqual({ subject: "emp-1", email: "ada@example.test", emailVerified: true, name: "Ada", username: null });
+    expect(samlProfile({ claimsMapping: {}, trustEmailVerified: true }, p)).toEqual({
+      subject: "emp-1",
+      email: "ada@example.test",
+      emailVerified: true,
+      name: "Ada",
+      username: null,
+    });
     expect(samlProfile({ claimsMapping: {}, trustEmailVerified: false }, p)?.emailVerified).toBe(false);
   });
   it("a mapped emailVerified attribute must say true; a mapped subject attribute replaces the NameID", () => {
@@ -21,7 +27,10 @@ describe("samlProfile", () => {
     expect(samlProfile({ claimsMapping: { subject: "missing" }, trustEmailVerified: true }, p)).toBeNull();
   });
   it("an attribute that is not an email address is no address", () => {
-    expect(samlProfile({ claimsMapping: {}, trustEmailVerified: true }, profile({ email: "not an address\r\nBcc: x@y" }))).toMatchObject({ email: null, emailVerified: false });
+    expect(samlProfile({ claimsMapping: {}, trustEmailVerified: true }, profile({ email: "not an address\r\nBcc: x@y" }))).toMatchObject({
+      email: null,
+      emailVerified: false,
+    });
   });
 });
 

@@ -4,7 +4,14 @@ import { describe, it, expect } from "vitest";
 import { usernameCandidate } from "../../src/services/federation/identities.ts";
 import { USERNAME_PATTERN } from "../../src/services/identifiers.ts";
 
-const profile = (over: Partial<Parameters<typeof usernameCandidate>[0]>) => ({ subject: "s", email: null, emailVerified: false, name: null, username: null, ...over });
+const profile = (over: Partial<Parameters<typeof usernameCandidate>[0]>) => ({
+  subject: "s",
+  email: null,
+  emailVerified: false,
+  name: null,
+  username: null,
+  ...over,
+});
 
 describe("usernameCandidate", () => {
   it("takes the upstream's username, else the address's local part, else the name", () => {
@@ -14,7 +21,13 @@ describe("usernameCandidate", () => {
   });
 
   it("cleans what the pattern refuses and pads what is too short", () => {
-    for (const p of [profile({ username: "a b@c!d" }), profile({ username: "x" }), profile({ username: "--" }), profile({ username: "é".repeat(60) }), profile({})]) {
+    for (const p of [
+      profile({ username: "a b@c!d" }),
+      profile({ username: "x" }),
+      profile({ username: "--" }),
+      profile({ username: "é".repeat(60) }),
+      profile({}),
+    ]) {
       const name = usernameCandidate(p);
       expect(name, JSON.stringify(p)).toMatch(USERNAME_PATTERN);
       expect(name.length).toBeLessThanOrEqual(24);

@@ -16,9 +16,23 @@ import type { RedisClient } from "../../src/db/redis.ts";
 
 const ISSUER = "http://id.example.test";
 const limits = {
-  loginPerIp: 100, loginPerIdentifier: 100, accountPerIp: 3, accountPerIdentifier: 100, strengthPerIp: 100, invitesPerUser: 100, resetPerIp: 100,
-  resetPerIdentifier: 100, codePerUser: 100, codePerIp: 100, deviceCodePerUser: 100, deviceCodePerIp: 100, riskLinkPerIp: 100, riskHoldPerUser: 100,
-  exportPerUser: 100, magicLinkPerIp: 100, magicLinkPerIdentifier: 100,
+  loginPerIp: 100,
+  loginPerIdentifier: 100,
+  accountPerIp: 3,
+  accountPerIdentifier: 100,
+  strengthPerIp: 100,
+  invitesPerUser: 100,
+  resetPerIp: 100,
+  resetPerIdentifier: 100,
+  codePerUser: 100,
+  codePerIp: 100,
+  deviceCodePerUser: 100,
+  deviceCodePerIp: 100,
+  riskLinkPerIp: 100,
+  riskHoldPerUser: 100,
+  exportPerUser: 100,
+  magicLinkPerIp: 100,
+  magicLinkPerIdentifier: 100,
 };
 
 type Handled = { name: string; age: number; team: string };
@@ -35,9 +49,14 @@ function buildApp() {
     if (ctx.get("x-role") !== "editor") throw new AppError("admin.forbidden", 403, "Your account does not have access to this.");
     await next();
   };
-  const form = z.object({ name: z.string().trim().min(1, "Enter a name."), age: z.coerce.number().int("Enter a whole number.").min(0, "Enter a whole number.") });
+  const form = z.object({
+    name: z.string().trim().min(1, "Enter a name."),
+    age: z.coerce.number().int("Enter a whole number.").min(0, "Enter a whole number."),
+  });
 
-  router.get("/teams/:team/form", (ctx) => { ctx.body = { token: csrf.token(ctx, `team:${ctx.params.team}`) }; });
+  router.get("/teams/:team/form", (ctx) => {
+    ctx.body = { token: csrf.token(ctx, `team:${ctx.params.team}`) };
+  });
   forms.post({
     path: "/teams/:team/form",
     guard: requireEditor,
@@ -58,12 +77,16 @@ function buildApp() {
   });
 
   // no `invalid`: a refused body is the error page (400) with the first message; formField takes a missing field
-  router.get("/plain", (ctx) => { ctx.body = { token: csrf.token(ctx, "plain") }; });
+  router.get("/plain", (ctx) => {
+    ctx.body = { token: csrf.token(ctx, "plain") };
+  });
   forms.post({
     path: "/plain",
     csrf: "plain",
     body: z.object({ confirm: formField((v) => v === "yes"), count: z.coerce.number().int("Enter a whole number.") }),
-    async handle(ctx, { body }) { ctx.body = body; },
+    async handle(ctx, { body }) {
+      ctx.body = body;
+    },
   });
 
   const koa = new Koa();
@@ -110,7 +133,12 @@ describe("defineForms", () => {
   it("refuses a token made for another binding, and a post from another site", async () => {
     const other = (await agent.get("/teams/blue/form")).body.token;
     expect((await post({ _csrf: other, name: "Ada", age: "1" })).status).toBe(403);
-    const foreign = await agent.post("/teams/red/form").set("x-role", "editor").set("origin", "https://evil.example.test").type("form").send({ _csrf: token, name: "Ada", age: "1" });
+    const foreign = await agent
+      .post("/teams/red/form")
+      .set("x-role", "editor")
+      .set("origin", "https://evil.example.test")
+      .type("form")
+      .send({ _csrf: token, name: "Ada", age: "1" });
     expect(foreign.status).toBe(403);
     expect(foreign.body.code).toBe("csrf.foreign_origin");
     expect(app.handled).toEqual([]);

@@ -13,14 +13,21 @@ import { parseAllDocuments } from "yaml";
 import { helmBinary } from "../helpers/helm.ts";
 
 const CHART = path.resolve(import.meta.dirname, "../../deploy/helm/gatehouse");
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered YAML: each test reads the fields it checks
-type Obj = { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec: Record<string, any> };
+type Obj = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rendered YAML: each test reads the fields it checks
+  spec: Record<string, any>;
+};
 
 const BASE = ["--set", "issuer=https://id.example.com", "--set", "existingSecret=gatehouse-secrets"];
 
 function render(args: string[] = []): Obj[] {
   const out = execFileSync(helmBinary(), ["template", "gh", CHART, ...BASE, ...args], { encoding: "utf8" });
-  return parseAllDocuments(out).map((d) => d.toJS() as Obj).filter(Boolean);
+  return parseAllDocuments(out)
+    .map((d) => d.toJS() as Obj)
+    .filter(Boolean);
 }
 const one = (objs: Obj[], kind: string) => {
   const found = objs.filter((o) => o.kind === kind);
@@ -54,12 +61,18 @@ describe("Helm chart", { timeout: 60_000 }, () => {
     const pod = deployment.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
     const [container] = pod.containers;
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ["ALL"] },
+    });
     expect(container.image).toBe("gatehouse:0.1.0");
     expect(container.livenessProbe.httpGet).toEqual({ path: "/healthz", port: "http" });
     expect(container.readinessProbe.httpGet).toEqual({ path: "/readyz", port: "http" });
     expect(container.ports).toEqual([{ name: "http", containerPort: 3000, protocol: "TCP" }]);
-    const env = Object.fromEntries((container.env as { name: string; value?: string; valueFrom?: Record<string, Record<string, string>> }[]).map((e) => [e.name, e]));
+    const env = Object.fromEntries(
+      (container.env as { name: string; value?: string; valueFrom?: Record<string, Record<string, string>> }[]).map((e) => [e.name, e]),
+    );
     expect(env.ISSUER?.value).toBe("https://id.example.com");
     expect(env.NODE_ENV?.value).toBe("production");
     for (const name of ["DATABASE_URL", "REDIS_URL", "SMTP_URL", "COOKIE_KEYS", "MASTER_KEY"]) {
@@ -89,8 +102,20 @@ describe("Helm chart", { timeout: 60_000 }, () => {
 
   it("adds the Ingress and HPA when enabled, and pins the image by digest", () => {
     const digest = `sha256:${"a".repeat(64)}`;
-    const objs = render(["--set", "ingress.enabled=true", "--set", "ingress.host=id.example.com", "--set", "ingress.tls.secretName=id-tls",
-      "--set", "autoscaling.enabled=true", "--set", `image.digest=${digest}`, "--set", "env.LOG_LEVEL=debug"]);
+    const objs = render([
+      "--set",
+      "ingress.enabled=true",
+      "--set",
+      "ingress.host=id.example.com",
+      "--set",
+      "ingress.tls.secretName=id-tls",
+      "--set",
+      "autoscaling.enabled=true",
+      "--set",
+      `image.digest=${digest}`,
+      "--set",
+      "env.LOG_LEVEL=debug",
+    ]);
     const ingress = one(objs, "Ingress");
     expect(ingress.spec.rules[0].host).toBe("id.example.com");
     expect(ingress.spec.tls[0]).toEqual({ hosts: ["id.example.com"], secretName: "id-tls" });
@@ -113,38 +138,79 @@ describe("Helm chart", { timeout: 60_000 }, () => {
     expect(policy.spec.podSelector).toEqual({ matchLabels: deployment.spec.selector.matchLabels });
     expect(one(objs, "Job").spec.template.metadata.labels).toMatchObject(policy.spec.podSelector.matchLabels);
     expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
-    expect(policy.spec.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
-      ports: [{ port: "http", protocol: "TCP" }],
-    }]);
+    expect(policy.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }],
+        ports: [{ port: "http", protocol: "TCP" }],
+      },
+    ]);
     expect(deployment.spec.template.spec.containers[0].ports.map((p: { name: string }) => p.name)).toContain("http");
     const tcp = (...ports: number[]) => ports.map((port) => ({ port, protocol: "TCP" }));
     expect(policy.spec.egress).toEqual([
-      { ports: tcp(5432) }, { ports: tcp(6379) }, { ports: tcp(587, 465, 25) },
-      { ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+      { ports: tcp(5432) },
+      { ports: tcp(6379) },
+      { ports: tcp(587, 465, 25) },
+      {
+        ports: [
+          { port: 53, protocol: "UDP" },
+          { port: 53, protocol: "TCP" },
+        ],
+      },
     ]);
 
     // everything from values: the controller's namespace and pods, more sources, destinations, ports, extra rules
-    const custom = one(render(["--set", "networkPolicy.enabled=true",
-      "--set", "networkPolicy.ingress.controllerNamespaceSelector.matchLabels.team=edge",
-      "--set", "networkPolicy.ingress.controllerPodSelector.matchLabels.app=traefik",
-      "--set", "networkPolicy.ingress.extraFrom[0].namespaceSelector.matchLabels.apps=billing",
-      "--set", "networkPolicy.egress.postgres.to[0].ipBlock.cidr=10.20.0.0/16",
-      "--set", "networkPolicy.egress.smtp.ports={2525}", "--set", "networkPolicy.egress.redis.ports=null",
-      "--set", "networkPolicy.egress.extra[0].ports[0].port=443"]), "NetworkPolicy");
+    const custom = one(
+      render([
+        "--set",
+        "networkPolicy.enabled=true",
+        "--set",
+        "networkPolicy.ingress.controllerNamespaceSelector.matchLabels.team=edge",
+        "--set",
+        "networkPolicy.ingress.controllerPodSelector.matchLabels.app=traefik",
+        "--set",
+        "networkPolicy.ingress.extraFrom[0].namespaceSelector.matchLabels.apps=billing",
+        "--set",
+        "networkPolicy.egress.postgres.to[0].ipBlock.cidr=10.20.0.0/16",
+        "--set",
+        "networkPolicy.egress.smtp.ports={2525}",
+        "--set",
+        "networkPolicy.egress.redis.ports=null",
+        "--set",
+        "networkPolicy.egress.extra[0].ports[0].port=443",
+      ]),
+      "NetworkPolicy",
+    );
     expect(custom.spec.ingress[0].from).toEqual([
-      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx", team: "edge" } }, podSelector: { matchLabels: { app: "traefik" } } },
+      {
+        namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx", team: "edge" } },
+        podSelector: { matchLabels: { app: "traefik" } },
+      },
       { namespaceSelector: { matchLabels: { apps: "billing" } } },
     ]);
     expect(custom.spec.egress).toEqual([
-      { ports: tcp(5432), to: [{ ipBlock: { cidr: "10.20.0.0/16" } }] }, { ports: tcp(2525) },
-      { ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] }, { ports: [{ port: 443 }] },
+      { ports: tcp(5432), to: [{ ipBlock: { cidr: "10.20.0.0/16" } }] },
+      { ports: tcp(2525) },
+      {
+        ports: [
+          { port: 53, protocol: "UDP" },
+          { port: 53, protocol: "TCP" },
+        ],
+      },
+      { ports: [{ port: 443 }] },
     ]);
   });
 
   it("adds a ServiceMonitor scraping /metrics on the management port (METRICS_PORT), or on the HTTP port without one", () => {
-    const flags = ["--set", "serviceMonitor.enabled=true", "--set", "metrics.port=9464", "--set", "serviceMonitor.labels.release=kps",
-      "--set", "networkPolicy.enabled=true"];
+    const flags = [
+      "--set",
+      "serviceMonitor.enabled=true",
+      "--set",
+      "metrics.port=9464",
+      "--set",
+      "serviceMonitor.labels.release=kps",
+      "--set",
+      "networkPolicy.enabled=true",
+    ];
     const lint = spawnSync(helmBinary(), ["lint", "--strict", CHART, ...BASE, ...flags], { encoding: "utf8" });
     expect(lint.status, lint.stdout + lint.stderr).toBe(0);
     const objs = render(flags);
@@ -168,7 +234,9 @@ describe("Helm chart", { timeout: 60_000 }, () => {
 
     const onHttp = render(["--set", "serviceMonitor.enabled=true"]);
     expect(one(onHttp, "ServiceMonitor").spec.endpoints[0]).toMatchObject({ port: "http", path: "/metrics" });
-    expect(one(onHttp, "Deployment").spec.template.spec.containers[0].env.some((e: { name: string }) => e.name === "METRICS_PORT")).toBe(false);
+    expect(one(onHttp, "Deployment").spec.template.spec.containers[0].env.some((e: { name: string }) => e.name === "METRICS_PORT")).toBe(
+      false,
+    );
     expect(render().some((o) => o.kind === "ServiceMonitor")).toBe(false);
     const clash = spawnSync(helmBinary(), ["template", "gh", CHART, ...BASE, "--set", "metrics.port=3000"], { encoding: "utf8" });
     expect(clash.status).not.toBe(0);

@@ -6,7 +6,9 @@ import { httpsOnly } from "../../src/http/https-only.ts";
 function app(proxy: boolean) {
   const koa = new Koa({ proxy });
   koa.use(httpsOnly("https://id.example.test"));
-  koa.use((ctx) => { ctx.body = "ok"; });
+  koa.use((ctx) => {
+    ctx.body = "ok";
+  });
   return koa.callback();
 }
 
@@ -16,12 +18,15 @@ describe("httpsOnly (production)", () => {
     expect(res.status).toBe(301);
     expect(res.headers.location).toBe("https://id.example.test/auth?client_id=x");
   });
-  it.each(["//evil.example.test/x", "/\\evil.example.test/x", "//evil.example.test"])("never redirects off the issuer's origin (%s)", async (path) => {
-    const res = await request(app(false)).get(path);
-    expect(res.status).toBe(301);
-    expect(new URL(res.headers.location!).origin).toBe("https://id.example.test");
-    expect(res.headers.location).toBe("https://id.example.test/");
-  });
+  it.each(["//evil.example.test/x", "/\\evil.example.test/x", "//evil.example.test"])(
+    "never redirects off the issuer's origin (%s)",
+    async (path) => {
+      const res = await request(app(false)).get(path);
+      expect(res.status).toBe(301);
+      expect(new URL(res.headers.location!).origin).toBe("https://id.example.test");
+      expect(res.headers.location).toBe("https://id.example.test/");
+    },
+  );
   it("refuses plain-HTTP POSTs", async () => {
     const res = await request(app(false)).post("/token").send("grant_type=x");
     expect(res.status).toBe(403);

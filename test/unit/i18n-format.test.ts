@@ -2,7 +2,15 @@
 // account's language, dates and durations in a language's words and a time zone (UTC when none, always named),
 // the writing direction, a service's fixed English text found in the catalogue, and the switcher's return path.
 import { describe, it, expect } from "vitest";
-import { formatDateTime, formatDuration, negotiateLocale, textDirection, timeZoneOrNull, translateText, translator } from "../../src/lib/i18n/index.ts";
+import {
+  formatDateTime,
+  formatDuration,
+  negotiateLocale,
+  textDirection,
+  timeZoneOrNull,
+  translateText,
+  translator,
+} from "../../src/lib/i18n/index.ts";
 import { sameSitePath } from "../../src/http/routes/language.ts";
 
 const AT = new Date("2026-12-06T22:05:00Z");
@@ -61,7 +69,18 @@ describe("the switcher's return path", () => {
   it("takes only a path on this site", () => {
     expect(sameSitePath("/account/profile?x=1")).toBe("/account/profile?x=1");
     expect(sameSitePath("/")).toBe("/");
-    for (const bad of ["https://evil.example/", "//evil.example", "/\\evil.example", "evil", "javascript:alert(1)", "/a\nb", "/a\\b", "/" + "a".repeat(600), undefined, ["/"]]) {
+    for (const bad of [
+      "https://evil.example/",
+      "//evil.example",
+      "/\\evil.example",
+      "evil",
+      "javascript:alert(1)",
+      "/a\nb",
+      "/a\\b",
+      "/" + "a".repeat(600),
+      undefined,
+      ["/"],
+    ]) {
       expect(sameSitePath(bad), String(bad)).toBeNull();
     }
   });

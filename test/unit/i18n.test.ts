@@ -62,8 +62,11 @@ describe("choosing the language", () => {
 describe("emphasised messages", () => {
   it("puts each value in <strong> and escapes the message and the values", async () => {
     const { emphasised, translator } = await import("../../src/lib/i18n/index.ts");
-    expect(emphasised(translator("en"), "register.invited", { team: "R&D <Ops>" }, { role: "<b>Dev</b>" }))
-      .toBe("You are invited to join <strong>R&amp;D &lt;Ops&gt;</strong> as &lt;b&gt;Dev&lt;/b&gt;. Create your account to accept; you join once your email is confirmed.");
-    expect(emphasised(translator("de"), "register.invited", { team: "\"x\"", role: "Dev" })).toContain("<strong>&quot;x&quot;</strong> als <strong>Dev</strong>");
+    expect(emphasised(translator("en"), "register.invited", { team: "R&D <Ops>" }, { role: "<b>Dev</b>" })).toBe(
+      "You are invited to join <strong>R&amp;D &lt;Ops&gt;</strong> as &lt;b&gt;Dev&lt;/b&gt;. Create your account to accept; you join once your email is confirmed.",
+    );
+    expect(emphasised(translator("de"), "register.invited", { team: '"x"', role: "Dev" })).toContain(
+      "<strong>&quot;x&quot;</strong> als <strong>Dev</strong>",
+    );
   });
 });

@@ -12,9 +12,21 @@ import { parse } from "yaml";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
-  dependencies: Record<string, string>; devDependencies: Record<string, string>; optionalDependencies?: Record<string, string>; scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  scripts: Record<string, string>;
 };
-const DEV_ONLY = ["tsx", "@electric-sql/pglite", "@electric-sql/pglite-socket", "ioredis-mock", "@seriousme/openapi-schema-validator", "prisma", "typescript", "vitest"];
+const DEV_ONLY = [
+  "tsx",
+  "@electric-sql/pglite",
+  "@electric-sql/pglite-socket",
+  "ioredis-mock",
+  "@seriousme/openapi-schema-validator",
+  "prisma",
+  "typescript",
+  "vitest",
+];
 /** imported by production code only through import() where no DATABASE_URL / REDIS_URL is set (development) */
 const LAZY_DEV = new Set(["@electric-sql/pglite", "@electric-sql/pglite-socket", "ioredis-mock"]);
 
@@ -56,7 +68,8 @@ describe("lean production dependencies", () => {
       for (const m of text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g)) {
         const name = packageOf(m[1]!);
         if (m[1]!.startsWith(".") || builtin(m[1]!) || pkg.dependencies[name]) continue;
-        if (!LAZY_DEV.has(name)) problems.push(`${rel}: import("${name}") is neither a runtime dependency nor an allowed development fallback`);
+        if (!LAZY_DEV.has(name))
+          problems.push(`${rel}: import("${name}") is neither a runtime dependency nor an allowed development fallback`);
       }
     }
     expect(problems).toEqual([]);
@@ -65,7 +78,10 @@ describe("lean production dependencies", () => {
 
 describe("Dockerfile", () => {
   const text = readFileSync(path.join(ROOT, "Dockerfile"), "utf8").replace(/\\\n/g, " ");
-  const lines = text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  const lines = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#"));
   type Stage = { from: string; name: string; lines: string[] };
   const stages: Stage[] = [];
   for (const line of lines) {
@@ -88,9 +104,17 @@ describe("Dockerfile", () => {
     expect(stage("prod-deps").lines.join("\n")).toMatch(/npm ci --omit=dev --omit=optional --ignore-scripts/);
     const copies = stage("slim").lines.filter((l) => /node_modules/.test(l));
     expect(copies).toEqual(["COPY --from=prod-deps /app/node_modules ./node_modules"]);
-    for (const s of runtimeChain) expect(s.lines.filter((l) => /^RUN\b/.test(l)), s.name).toEqual([]);
+    for (const s of runtimeChain)
+      expect(
+        s.lines.filter((l) => /^RUN\b/.test(l)),
+        s.name,
+      ).toEqual([]);
     // the GeoIP layer copies the database files only, not the package tree
-    expect(stage("runtime").lines.filter((l) => l.startsWith("COPY")).every((l) => /\.mmdb|DBIP-LICENSE/.test(l))).toBe(true);
+    expect(
+      stage("runtime")
+        .lines.filter((l) => l.startsWith("COPY"))
+        .every((l) => /\.mmdb|DBIP-LICENSE/.test(l)),
+    ).toBe(true);
   });
 
   it("runs as a numeric non-root user with the OCI labels, a health check and the compiled server", () => {
@@ -99,7 +123,8 @@ describe("Dockerfile", () => {
     expect(user).toMatch(/^USER [1-9]\d*:[1-9]\d*$/);
     expect(stage("runtime").lines.some((l) => l.startsWith("USER"))).toBe(false); // inherits slim's
     const labels = slim.filter((l) => l.startsWith("LABEL")).join(" ");
-    for (const key of ["title", "description", "licenses", "source", "version", "revision", "created"]) expect(labels).toContain(`org.opencontainers.image.${key}=`);
+    for (const key of ["title", "description", "licenses", "source", "version", "revision", "created"])
+      expect(labels).toContain(`org.opencontainers.image.${key}=`);
     expect(slim.some((l) => l.startsWith("HEALTHCHECK") && l.includes("/healthz"))).toBe(true);
     expect(slim.find((l) => l.startsWith("CMD"))).toMatch(/"dist\/src\/main\.js"\]$/);
     const env = slim.find((l) => l.startsWith("ENV"))!;
@@ -110,11 +135,15 @@ describe("Dockerfile", () => {
     expect(env).toMatch(/\bMALLOC_CONF=background_thread:true,/);
     expect(slim).toContain("COPY --from=prod-deps /opt/libjemalloc.so.2 /usr/local/lib/libjemalloc.so.2");
     expect(stage("prod-deps").lines.join("\n")).toMatch(/apt-get install -y --no-install-recommends libjemalloc2/);
-    expect(stage("runtime").lines.find((l) => l.startsWith("ENV"))).toMatch(/GEOIP_DATABASE=\/opt\/gatehouse\/geoip\/dbip-city-ipv4\.mmdb,/);
+    expect(stage("runtime").lines.find((l) => l.startsWith("ENV"))).toMatch(
+      /GEOIP_DATABASE=\/opt\/gatehouse\/geoip\/dbip-city-ipv4\.mmdb,/,
+    );
   });
 
   it("leaves node_modules out of the build context", () => {
-    expect(readFileSync(path.join(ROOT, ".dockerignore"), "utf8").split("\n")).toEqual(expect.arrayContaining(["node_modules", "dist", "src/generated"]));
+    expect(readFileSync(path.join(ROOT, ".dockerignore"), "utf8").split("\n")).toEqual(
+      expect.arrayContaining(["node_modules", "dist", "src/generated"]),
+    );
   });
 });
 

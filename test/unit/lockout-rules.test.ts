@@ -5,11 +5,24 @@
 // expires, and keeps the count. (The bench: test/helpers/lockout-rules-env.ts.)
 import { describe, it, expect, beforeEach } from "vitest";
 import { lockoutNetworkOf } from "../../src/services/sign-in-locks.ts";
-import { ATTACKER, OWNER_COOKIE, OWNER_HOME, PASSWORD, START, reasonOf, setup, token, wrong, type Env } from "../helpers/lockout-rules-env.ts";
+import {
+  ATTACKER,
+  OWNER_COOKIE,
+  OWNER_HOME,
+  PASSWORD,
+  START,
+  reasonOf,
+  setup,
+  token,
+  wrong,
+  type Env,
+} from "../helpers/lockout-rules-env.ts";
 
 describe("lockout rules: trusted devices (OWASP device cookies)", () => {
   let env: Env;
-  beforeEach(async () => { env = await setup(); });
+  beforeEach(async () => {
+    env = await setup();
+  });
 
   it("an attacker's 5 wrong passwords lock the account for every untrusted browser, not for the owner's trusted one", async () => {
     const alice = env.add("alice");
@@ -39,7 +52,15 @@ describe("lockout rules: trusted devices (OWASP device cookies)", () => {
     expect(env.lockEvents("account")).toHaveLength(0);
     // a trusted browser may be a shared computer where someone guesses the owner's password: the owner hears of
     // it, about that browser, with no unlock link (their other browsers are not locked)
-    expect(env.mails).toEqual([{ to: bob.email, attempts: 5, factor: "password", until: new Date((START + 600) * 1000), device: { label: "Firefox", trustedSince: new Date(0) } }]);
+    expect(env.mails).toEqual([
+      {
+        to: bob.email,
+        attempts: 5,
+        factor: "password",
+        until: new Date((START + 600) * 1000),
+        device: { label: "Firefox", trustedSince: new Date(0) },
+      },
+    ]);
     // everyone else (the owner elsewhere too) is unaffected
     expect(reasonOf(await env.signIn("bob", PASSWORD, ATTACKER))).toBe("ok");
     env.clock.advance(599);
@@ -85,15 +106,26 @@ describe("lockout rules: networks", () => {
     const env = await setup({ networkThreshold: 8 });
     const erin = env.add("erin");
     env.trust(erin, OWNER_COOKIE);
-    for (let i = 0; i < 8; i++) expect(reasonOf(await env.signIn(`nobody-${i}@example.test`, "guess", { ip: `81.2.69.${i + 1}`, userAgent: "spray" }))).toBe("unknown");
-    expect(env.lockEvents("network")).toEqual([expect.objectContaining({ userId: null, data: expect.objectContaining({ network: "81.2.69.0/24", failures: 8 }) })]);
+    for (let i = 0; i < 8; i++)
+      expect(reasonOf(await env.signIn(`nobody-${i}@example.test`, "guess", { ip: `81.2.69.${i + 1}`, userAgent: "spray" }))).toBe(
+        "unknown",
+      );
+    expect(env.lockEvents("network")).toEqual([
+      expect.objectContaining({ userId: null, data: expect.objectContaining({ network: "81.2.69.0/24", failures: 8 }) }),
+    ]);
     // a wrong password from that network: refused like any failure, and not counted against erin
     expect(reasonOf(await env.signIn("erin", "not it", { ip: "81.2.69.200", userAgent: "new laptop" }))).toBe("network_locked");
     expect(await env.lockout.failures({ userId: erin.id })).toBe(0);
     // her right password there, in a browser she never approved: on, but only through the emailed code (stepUp)
-    expect(await env.signIn("erin", PASSWORD, { ip: "81.2.69.200", userAgent: "new laptop" })).toMatchObject({ outcome: "ok", stepUp: "network" });
+    expect(await env.signIn("erin", PASSWORD, { ip: "81.2.69.200", userAgent: "new laptop" })).toMatchObject({
+      outcome: "ok",
+      stepUp: "network",
+    });
     /** a plain "ok": signed in with no step-up asked */
-    const plainOk = (r: Awaited<ReturnType<Env["signIn"]>>) => { expect(r).toMatchObject({ outcome: "ok" }); expect(r).not.toHaveProperty("stepUp"); };
+    const plainOk = (r: Awaited<ReturnType<Env["signIn"]>>) => {
+      expect(r).toMatchObject({ outcome: "ok" });
+      expect(r).not.toHaveProperty("stepUp");
+    };
     plainOk(await env.signIn("erin", PASSWORD, { ...OWNER_HOME, ip: "81.2.69.7" }));
     plainOk(await env.signIn("erin", PASSWORD, { ip: "81.2.70.1", userAgent: "next door" }));
     env.clock.advance(600);
@@ -123,14 +155,20 @@ describe("lockout rules: networks", () => {
     const env = await setup({ networkThreshold: 8 });
     // a library computer that four people approved: one cookie, a trusted row for each
     const shared = { ip: "81.2.69.50", userAgent: "library pc", deviceToken: token("s") };
-    const people = ["lea", "max", "nia", "oli"].map((name) => { const user = env.add(name); env.trust(user, shared.deviceToken); return user; });
+    const people = ["lea", "max", "nia", "oli"].map((name) => {
+      const user = env.add(name);
+      env.trust(user, shared.deviceToken);
+      return user;
+    });
     // second-factor failures say nothing about the network (someone had the password)
     for (let i = 0; i < 3; i++) await env.accounts.recordFailure(people[3]!, shared, "code");
     expect(await env.lockout.failures({ deviceId: "device-oli-s" })).toBe(3);
     for (const person of people.slice(0, 3)) await wrong(env, person.username, shared, 2);
     expect(await env.lockout.networkLockedUntil("81.2.69.0/24")).toBeNull();
     await wrong(env, "oli", shared, 2);
-    expect(env.lockEvents("network")).toEqual([expect.objectContaining({ userId: null, ip: shared.ip, data: expect.objectContaining({ network: "81.2.69.0/24", failures: 8 }) })]);
+    expect(env.lockEvents("network")).toEqual([
+      expect.objectContaining({ userId: null, ip: shared.ip, data: expect.objectContaining({ network: "81.2.69.0/24", failures: 8 }) }),
+    ]);
     // still each browser's own count only (and one lock: oli's, at the fifth), never an account's
     for (const person of people) expect(await env.lockout.failures({ userId: person.id })).toBe(0);
     expect(await env.lockout.failures({ deviceId: "device-lea-s" })).toBe(2);
@@ -147,7 +185,17 @@ describe("lockout rules: networks", () => {
     expect(lockoutNetworkOf("2a02:6b8:aa:bb:1:2:3:4")).toBe("2a02:6b8:aa:bb::/64");
     expect(lockoutNetworkOf("2a02:6b8::1")).toBe("2a02:6b8:0:0::/64");
     // behind a proxy without TRUST_PROXY everyone would share one of these: one attacker would lock everyone out
-    for (const ip of ["127.0.0.1", "::ffff:127.0.0.1", "10.1.2.3", "192.168.0.9", "172.20.0.5", "::1", "fd00::5", "203.0.113.7", "2001:db8::1"]) {
+    for (const ip of [
+      "127.0.0.1",
+      "::ffff:127.0.0.1",
+      "10.1.2.3",
+      "192.168.0.9",
+      "172.20.0.5",
+      "::1",
+      "fd00::5",
+      "203.0.113.7",
+      "2001:db8::1",
+    ]) {
       expect(lockoutNetworkOf(ip), ip).toBeNull();
     }
     expect(lockoutNetworkOf(null)).toBeNull();
@@ -164,20 +212,34 @@ describe("lockout rules: networks", () => {
 describe("lockout rules: the unlock link", () => {
   let env: Env;
   // every attempt here comes from one network: its own lock stays out of the way
-  beforeEach(async () => { env = await setup({ networkThreshold: 1000 }); });
+  beforeEach(async () => {
+    env = await setup({ networkThreshold: 1000 });
+  });
   const tokenOf = (link: string) => new URL(link).searchParams.get("token")!;
 
   it("lifts the lock once and keeps the count: the next lock is the next, longer step", async () => {
     const gus = env.add("gus");
     await wrong(env, "gus", ATTACKER, 5);
     const link = tokenOf(env.mails[0]!.unlockLink!);
-    expect(await env.unlockLinks.inspect(link)).toMatchObject({ outcome: "valid", user: { id: gus.id }, lockedUntil: new Date((START + 600) * 1000) });
-    expect(await env.unlockLinks.redeem(link, ATTACKER)).toMatchObject({ outcome: "unlocked", wasLockedUntil: new Date((START + 600) * 1000) });
+    expect(await env.unlockLinks.inspect(link)).toMatchObject({
+      outcome: "valid",
+      user: { id: gus.id },
+      lockedUntil: new Date((START + 600) * 1000),
+    });
+    expect(await env.unlockLinks.redeem(link, ATTACKER)).toMatchObject({
+      outcome: "unlocked",
+      wasLockedUntil: new Date((START + 600) * 1000),
+    });
     expect(reasonOf(await env.signIn("gus", PASSWORD, ATTACKER))).toBe("ok");
     expect(await env.unlockLinks.redeem(link, ATTACKER)).toEqual({ outcome: "invalid" });
     expect(await env.unlockLinks.inspect(link)).toEqual({ outcome: "invalid" });
     expect(env.events.filter((e) => e.type.startsWith("lockout."))).toEqual([
-      expect.objectContaining({ type: "lockout.cleared", outcome: "success", userId: gus.id, data: { via: "unlock_link", wasLockedUntil: new Date((START + 600) * 1000).toISOString() } }),
+      expect.objectContaining({
+        type: "lockout.cleared",
+        outcome: "success",
+        userId: gus.id,
+        data: { via: "unlock_link", wasLockedUntil: new Date((START + 600) * 1000).toISOString() },
+      }),
       expect.objectContaining({ type: "lockout.unlock_failed", outcome: "failure", userId: null, data: { reason: "invalid" } }),
     ]);
 
@@ -200,7 +262,10 @@ describe("lockout rules: the unlock link", () => {
     expect(await env.unlockLinks.inspect(first)).toEqual({ outcome: "invalid" });
     expect(await env.unlockLinks.redeem(first, ATTACKER)).toEqual({ outcome: "invalid" });
     expect(await env.lockout.lockedUntil({ userId: jo.id })).not.toBeNull();
-    expect(env.events.filter((e) => e.type === "lockout.unlock_failed").at(-1)).toMatchObject({ userId: jo.id, data: { reason: "superseded" } });
+    expect(env.events.filter((e) => e.type === "lockout.unlock_failed").at(-1)).toMatchObject({
+      userId: jo.id,
+      data: { reason: "superseded" },
+    });
     expect(await env.unlockLinks.redeem(second, ATTACKER)).toMatchObject({ outcome: "unlocked" });
     // a third lock, then the owner signs in once it ran out (the count starts over): its link ends nothing later
     await wrong(env, "jo", ATTACKER, 5);

@@ -13,31 +13,65 @@ const C0 = range(0x00, 0x1f); // NUL ... TAB, LF, CR ... US
 const DEL_AND_C1 = range(0x7f, 0x9f); // DEL, then NEL (U+0085) and the other C1 controls
 // refused between letters; the two joiners (U+200C, U+200D) only where they do not join writing (JOINERS below)
 const FORMAT = [
-  "\u200b", ...range(0x200e, 0x200f), // zero-width space; left-to-right and right-to-left marks
+  "\u200b",
+  ...range(0x200e, 0x200f), // zero-width space; left-to-right and right-to-left marks
   ...range(0x202a, 0x202e), // bidi embeddings, pop, overrides
   ...range(0x2060, 0x2064), // word joiner, invisible operators
   ...range(0x2066, 0x2069), // bidi isolates
-  "\u00ad", "\u061c", "\u180e", "\ufeff", "\ufff9", "\u{e0001}", "\u{e0041}", // soft hyphen, Arabic letter mark, Mongolian vowel separator, BOM, interlinear annotation, tags
+  "\u00ad",
+  "\u061c",
+  "\u180e",
+  "\ufeff",
+  "\ufff9",
+  "\u{e0001}",
+  "\u{e0041}", // soft hyphen, Arabic letter mark, Mongolian vowel separator, BOM, interlinear annotation, tags
 ];
 const SEPARATORS = ["\u2028", "\u2029"];
 const JOINERS = ["\u200c", "\u200d"];
 
 const fine = [
-  "Ann", "Ada Lovelace", "Zoë Saldaña", "François-René d'Aubigné", "O'Brien", "Mary-Jane O’Neil", "Jean-Luc Picard",
-  "東京チーム", "김민준", "王小明", "Пётр Чайковский", "Αλέξανδρος", "محمد علي", "שרה כהן", "देवनागरी", "ภาษาไทย",
-  "Rocket team 🚀", "❤️ Support", "👍🏽 Reviewers", "Ops & Infra (EU)", "R&D #2", "Team 100%", "a  b",
+  "Ann",
+  "Ada Lovelace",
+  "Zoë Saldaña",
+  "François-René d'Aubigné",
+  "O'Brien",
+  "Mary-Jane O’Neil",
+  "Jean-Luc Picard",
+  "東京チーム",
+  "김민준",
+  "王小明",
+  "Пётр Чайковский",
+  "Αλέξανδρος",
+  "محمد علي",
+  "שרה כהן",
+  "देवनागरी",
+  "ภาษาไทย",
+  "Rocket team 🚀",
+  "❤️ Support",
+  "👍🏽 Reviewers",
+  "Ops & Infra (EU)",
+  "R&D #2",
+  "Team 100%",
+  "a  b",
   // joiners inside the writing: a Persian name with a zero-width non-joiner, emoji sequences joined by ZWJ
-  "مهر\u200cآسا", "Family 👨\u200d👩\u200d👧", "🏳️\u200d🌈 Pride", "क्\u200dष",
+  "مهر\u200cآسا",
+  "Family 👨\u200d👩\u200d👧",
+  "🏳️\u200d🌈 Pride",
+  "क्\u200dष",
 ];
 
 describe("free-text names", () => {
   it("refuses every C0 and C1 control character, wherever it is, naming the field", () => {
     for (const c of [...C0, ...DEL_AND_C1]) {
       for (const value of [`Ann${c}Lee`, `${c}Ann`, `Ann${c}`]) {
-        expect(nameCharactersProblem(value, "Role names"), `${hex(c)} in ${JSON.stringify(value)}`).toBe("Role names cannot contain line breaks or invisible control characters.");
+        expect(nameCharactersProblem(value, "Role names"), `${hex(c)} in ${JSON.stringify(value)}`).toBe(
+          "Role names cannot contain line breaks or invisible control characters.",
+        );
       }
     }
-    expect(nameCharactersProblem("Ann\r\nBcc: x@evil.test", "Team names")).toBe("Team names cannot contain line breaks or invisible control characters.");
+    expect(nameCharactersProblem("Ann\r\nBcc: x@evil.test", "Team names")).toBe(
+      "Team names cannot contain line breaks or invisible control characters.",
+    );
   });
 
   it("refuses invisible formatting characters (zero-width, direction marks, bidi embeddings, overrides and isolates, soft hyphen, BOM) and line separators", () => {
@@ -86,7 +120,9 @@ describe("free-text names", () => {
     for (const name of ["Billing\r\nBcc: x@evil.test", "Billing\u202Eppa", "Billing\u0085"]) {
       const parsed = newClientSchema.safeParse({ ...client, name });
       expect(parsed.success, JSON.stringify(name)).toBe(false);
-      expect(parsed.error!.issues).toEqual([expect.objectContaining({ path: ["name"], message: "Client names cannot contain line breaks or invisible control characters." })]);
+      expect(parsed.error!.issues).toEqual([
+        expect.objectContaining({ path: ["name"], message: "Client names cannot contain line breaks or invisible control characters." }),
+      ]);
     }
   });
 });

@@ -8,7 +8,9 @@ import { newClientSchema } from "../../src/services/clients.ts";
 describe("mailbox links", () => {
   it("cuts the links out of the text", () => {
     expect(linkPieces("Open http://localhost:3000/verify-email?token=abc.\nThanks")).toEqual([
-      { text: "Open " }, { text: "http://localhost:3000/verify-email?token=abc", href: "http://localhost:3000/verify-email?token=abc" }, { text: ".\nThanks" },
+      { text: "Open " },
+      { text: "http://localhost:3000/verify-email?token=abc", href: "http://localhost:3000/verify-email?token=abc" },
+      { text: ".\nThanks" },
     ]);
     expect(linkPieces("javascript:alert(1) and ftp://x")).toEqual([{ text: "javascript:alert(1) and ftp://x" }]);
   });
@@ -24,6 +26,7 @@ describe("new-client form words", () => {
     expect(issues({ name: "x".repeat(101) })).toEqual(["That is too long: at most 100 characters."]);
     expect(issues({ name: "A", grantTypes: [] })).toEqual(["Choose at least one grant type."]);
     expect(issues({ name: "A", redirectUris: [] })[0]).toBe("authorization_code needs at least one redirect URI");
-    for (const m of [...issues({ name: "" }), ...issues({ name: "A", grantTypes: ["magic"] })]) expect(m).not.toMatch(/^(Too small|Too big|Invalid|Expected)/);
+    for (const m of [...issues({ name: "" }), ...issues({ name: "A", grantTypes: ["magic"] })])
+      expect(m).not.toMatch(/^(Too small|Too big|Invalid|Expected)/);
   });
 });

@@ -7,11 +7,21 @@ import { amrOf, keyKindOf } from "../../src/services/passkeys/kinds.ts";
 import { MAX_RESPONSE_CHARS, parseAuthentication, parseRegistration } from "../../src/services/passkeys/responses.ts";
 import { cleanName } from "../../src/services/passkeys/management.ts";
 
-const assertion = { id: "abc_-", rawId: "abc_-", type: "public-key", clientExtensionResults: {}, response: { clientDataJSON: "eyJ9", authenticatorData: "AAAA", signature: "MEUC" } };
+const assertion = {
+  id: "abc_-",
+  rawId: "abc_-",
+  type: "public-key",
+  clientExtensionResults: {},
+  response: { clientDataJSON: "eyJ9", authenticatorData: "AAAA", signature: "MEUC" },
+};
 
 describe("passkey parts", () => {
   it("the RP ID is ISSUER's host name, the origin ISSUER's origin", () => {
-    expect(relyingPartyFor("https://id.example.com/", "Acme")).toEqual({ id: "id.example.com", origin: "https://id.example.com", name: "Acme" });
+    expect(relyingPartyFor("https://id.example.com/", "Acme")).toEqual({
+      id: "id.example.com",
+      origin: "https://id.example.com",
+      name: "Acme",
+    });
     expect(relyingPartyFor("http://localhost:3000", "G")).toEqual({ id: "localhost", origin: "http://localhost:3000", name: "G" });
   });
 
@@ -31,11 +41,18 @@ describe("passkey parts", () => {
     expect(parseAuthentication(assertion)?.id).toBe("abc_-");
     expect(parseAuthentication("{not json")).toBeNull();
     expect(parseAuthentication(JSON.stringify({ ...assertion, type: "password" }))).toBeNull();
-    expect(parseAuthentication(JSON.stringify({ ...assertion, response: { ...assertion.response, signature: "not base64url!" } }))).toBeNull();
-    expect(parseAuthentication(JSON.stringify({ ...assertion, response: { ...assertion.response, signature: "A".repeat(5000) } }))).toBeNull();
+    expect(
+      parseAuthentication(JSON.stringify({ ...assertion, response: { ...assertion.response, signature: "not base64url!" } })),
+    ).toBeNull();
+    expect(
+      parseAuthentication(JSON.stringify({ ...assertion, response: { ...assertion.response, signature: "A".repeat(5000) } })),
+    ).toBeNull();
     expect(parseAuthentication(" ".repeat(MAX_RESPONSE_CHARS + 1))).toBeNull();
     expect(parseRegistration(JSON.stringify(assertion))).toBeNull();
-    expect(parseRegistration({ ...assertion, response: { clientDataJSON: "eyJ9", attestationObject: "o2Nm", transports: ["usb"] } })?.response.transports).toEqual(["usb"]);
+    expect(
+      parseRegistration({ ...assertion, response: { clientDataJSON: "eyJ9", attestationObject: "o2Nm", transports: ["usb"] } })?.response
+        .transports,
+    ).toEqual(["usb"]);
   });
 
   it("names: trimmed, 1-64 characters, no control characters", () => {

@@ -43,7 +43,11 @@ describe("password service", () => {
     (argon2 as { hash: typeof argon2.hash }).hash = (async (...args: Parameters<typeof argon2.hash>) => {
       inFlight++;
       peak = Math.max(peak, inFlight);
-      try { return await original(...args); } finally { inFlight--; }
+      try {
+        return await original(...args);
+      } finally {
+        inFlight--;
+      }
     }) as typeof argon2.hash;
     try {
       await Promise.all(Array.from({ length: 4 }, (_, i) => passwords.hash(`password number ${i} long`)));

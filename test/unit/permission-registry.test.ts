@@ -44,30 +44,61 @@ describe("permission registry", () => {
     const r = registry();
     expect(() => r.register("acme.blog", "acme.blog", blog)).not.toThrow();
     expect(r.listByOwner("acme.blog").map((p) => p.code)).toEqual(["acme.blog.post.read", "acme.blog.post.update"]);
-    expect(r.get("acme.blog.post.read")).toMatchObject({ owner: "acme.blog", label: "Read posts", tab: "Blog", roles: ["manager", "developer"] });
+    expect(r.get("acme.blog.post.read")).toMatchObject({
+      owner: "acme.blog",
+      label: "Read posts",
+      tab: "Blog",
+      roles: ["manager", "developer"],
+    });
   });
 
   it("refuses a code another owner registered, and registers nothing of a refused batch", () => {
     const r = registry();
-    expect(refusal(() => r.register("client:abc", "acme", { "acme.shop.cart.read": { label: "Carts", tab: "Shop" }, "acme.blog.post.read": { label: "Mine", tab: "Blog" } }))).toBe("permission.duplicate");
+    expect(
+      refusal(() =>
+        r.register("client:abc", "acme", {
+          "acme.shop.cart.read": { label: "Carts", tab: "Shop" },
+          "acme.blog.post.read": { label: "Mine", tab: "Blog" },
+        }),
+      ),
+    ).toBe("permission.duplicate");
     expect(r.has("acme.shop.cart.read")).toBe(false);
     expect(r.get("acme.blog.post.read")!.owner).toBe("acme.blog");
-    expect(refusal(() => r.register("evil", "gatehouse", { "gatehouse.admin.users.read": { label: "x", tab: "y" } }))).toBe("permission.duplicate");
+    expect(refusal(() => r.register("evil", "gatehouse", { "gatehouse.admin.users.read": { label: "x", tab: "y" } }))).toBe(
+      "permission.duplicate",
+    );
   });
 
   it("refuses codes outside the owner's prefix, including look-alike prefixes", () => {
     const r = registry();
-    expect(refusal(() => r.register("acme.blog", "acme.blog", { "acme.shop.cart.read": { label: "x", tab: "y" } }))).toBe("permission.outside_namespace");
-    expect(refusal(() => r.register("acme.blog", "acme.blog", { "acme.blogger.post.read": { label: "x", tab: "y" } }))).toBe("permission.outside_namespace");
-    expect(refusal(() => r.register("acme.blog", "acme.blog", { "acme.blog": { label: "x", tab: "y" } }))).toBe("permission.outside_namespace");
+    expect(refusal(() => r.register("acme.blog", "acme.blog", { "acme.shop.cart.read": { label: "x", tab: "y" } }))).toBe(
+      "permission.outside_namespace",
+    );
+    expect(refusal(() => r.register("acme.blog", "acme.blog", { "acme.blogger.post.read": { label: "x", tab: "y" } }))).toBe(
+      "permission.outside_namespace",
+    );
+    expect(refusal(() => r.register("acme.blog", "acme.blog", { "acme.blog": { label: "x", tab: "y" } }))).toBe(
+      "permission.outside_namespace",
+    );
   });
 
   it("refuses malformed codes and definitions without a label or tab", () => {
     const r = registry();
-    for (const code of ["Acme.blog.x", "acme", "acme..blog", "acme.blog.*", "acme.blog.post update", ".acme.blog", "acme.blog.", "acme.blog.1x"]) {
+    for (const code of [
+      "Acme.blog.x",
+      "acme",
+      "acme..blog",
+      "acme.blog.*",
+      "acme.blog.post update",
+      ".acme.blog",
+      "acme.blog.",
+      "acme.blog.1x",
+    ]) {
       expect(refusal(() => r.register("acme", "acme", { [code]: { label: "x", tab: "y" } }))).toBe("permission.invalid_code");
     }
-    expect(refusal(() => r.register("acme.blog", "acme.blog", { "acme.blog.tag.read": { label: " ", tab: "Blog" } }))).toBe("permission.invalid_code");
+    expect(refusal(() => r.register("acme.blog", "acme.blog", { "acme.blog.tag.read": { label: " ", tab: "Blog" } }))).toBe(
+      "permission.invalid_code",
+    );
   });
 
   it("wildcards: * covers everything, acme.blog.* covers acme.blog's codes but not acme.blogger's", () => {
@@ -122,14 +153,22 @@ describe("plugins", () => {
     return file;
   };
   async function startupError(files: string[]): Promise<string> {
-    const err = await importPlugins(files).then(() => undefined, (e: unknown) => e);
+    const err = await importPlugins(files).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StartupError);
     return (err as Error).message;
   }
-  beforeAll(() => { dir = mkdtempSync(path.join(os.tmpdir(), "gh-plugins-")); });
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), "gh-plugins-"));
+  });
 
   it("definePlugin returns the plugin as declared", () => {
-    const plugin = definePlugin({ id: "acme.notes", permissions: { "acme.notes.note.update": { label: "Edit", tab: "Notes", roles: ["manager", "developer"] } } });
+    const plugin = definePlugin({
+      id: "acme.notes",
+      permissions: { "acme.notes.note.update": { label: "Edit", tab: "Notes", roles: ["manager", "developer"] } },
+    });
     expect(plugin.permissions["acme.notes.note.update"].roles).toEqual(["manager", "developer"]);
     // @ts-expect-error a code outside the id is a type error too
     definePlugin({ id: "acme.notes", permissions: { "acme.other.x": { label: "x", tab: "y" } } });
@@ -141,7 +180,11 @@ describe("plugins", () => {
     const r = createPermissionRegistry({ strict: true });
     registerPlugins(r, loaded);
     registerPlugins(r, loaded); // idempotent
-    expect(r.listByOwner("acme.notes").map((p) => p.code)).toEqual(["acme.notes.note.delete", "acme.notes.note.read", "acme.notes.note.update"]);
+    expect(r.listByOwner("acme.notes").map((p) => p.code)).toEqual([
+      "acme.notes.note.delete",
+      "acme.notes.note.read",
+      "acme.notes.note.update",
+    ]);
     expect(r.get("acme.notes.note.update")).toMatchObject({ tab: "Notes", roles: ["manager", "developer"] });
   });
 
@@ -152,14 +195,27 @@ describe("plugins", () => {
 
   it("a bad plugin stops the start with a message naming the module and the problem", async () => {
     const badId = write("bad-id.mjs", `export default { id: "Acme Notes", permissions: {} };`);
-    expect(await startupError([badId])).toMatch(new RegExp(`${badId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not a valid plugin: id: must be lower-case dotted words`));
-    const outside = write("outside.mjs", `export default { id: "acme.wiki", permissions: { "acme.blog.post.read": { label: "x", tab: "y" } } };`);
-    expect(await startupError([outside])).toMatch(/outside\.mjs is not a valid plugin: permissions\.acme\.blog\.post\.read: is outside the plugin's namespace "acme\.wiki\."/);
+    expect(await startupError([badId])).toMatch(
+      new RegExp(`${badId.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} is not a valid plugin: id: must be lower-case dotted words`),
+    );
+    const outside = write(
+      "outside.mjs",
+      `export default { id: "acme.wiki", permissions: { "acme.blog.post.read": { label: "x", tab: "y" } } };`,
+    );
+    expect(await startupError([outside])).toMatch(
+      /outside\.mjs is not a valid plugin: permissions\.acme\.blog\.post\.read: is outside the plugin's namespace "acme\.wiki\."/,
+    );
     const noLabel = write("no-label.mjs", `export default { id: "acme.wiki", permissions: { "acme.wiki.page.read": { tab: "Wiki" } } };`);
     expect(await startupError([noLabel])).toMatch(/no-label\.mjs is not a valid plugin: permissions\.acme\.wiki\.page\.read\.label/);
-    const badRole = write("bad-role.mjs", `export default { id: "acme.wiki", permissions: { "acme.wiki.page.read": { label: "x", tab: "y", roles: ["owner"] } } };`);
+    const badRole = write(
+      "bad-role.mjs",
+      `export default { id: "acme.wiki", permissions: { "acme.wiki.page.read": { label: "x", tab: "y", roles: ["owner"] } } };`,
+    );
     expect(await startupError([badRole])).toMatch(/bad-role\.mjs is not a valid plugin: permissions\.acme\.wiki\.page\.read\.roles\.0/);
-    const core = write("core.mjs", `export default { id: "gatehouse", permissions: { "gatehouse.admin.everything": { label: "x", tab: "y" } } };`);
+    const core = write(
+      "core.mjs",
+      `export default { id: "gatehouse", permissions: { "gatehouse.admin.everything": { label: "x", tab: "y" } } };`,
+    );
     expect(await startupError([core])).toMatch(/core\.mjs is not a valid plugin: id: the gatehouse namespace is reserved/);
     const typo = write("typo.mjs", `export default { id: "acme.wiki", permission: {} };`);
     expect(await startupError([typo])).toMatch(/typo\.mjs is not a valid plugin/);
@@ -167,8 +223,12 @@ describe("plugins", () => {
 
   it("a module that is missing, throws, or has no default export is named in the error", async () => {
     expect(await startupError([path.join(dir, "nope.mjs")])).toMatch(/nope\.mjs does not exist/);
-    expect(await startupError([write("throws.mjs", `throw new Error("boom at import");`)])).toMatch(/throws\.mjs failed to load: boom at import/);
-    expect(await startupError([write("named.mjs", `export const plugin = { id: "acme.wiki", permissions: {} };`)])).toMatch(/named\.mjs has no default export/);
+    expect(await startupError([write("throws.mjs", `throw new Error("boom at import");`)])).toMatch(
+      /throws\.mjs failed to load: boom at import/,
+    );
+    expect(await startupError([write("named.mjs", `export const plugin = { id: "acme.wiki", permissions: {} };`)])).toMatch(
+      /named\.mjs has no default export/,
+    );
     expect(await startupError([write("empty-dir/readme.txt", "")].map(path.dirname))).toMatch(/empty-dir is a folder without index\.js/);
   });
 
@@ -180,7 +240,11 @@ describe("plugins", () => {
     const loaded = await importPlugins([a, parent]);
     const r = createPermissionRegistry({ strict: true });
     let err: unknown;
-    try { registerPlugins(r, loaded); } catch (e) { err = e; }
+    try {
+      registerPlugins(r, loaded);
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(StartupError);
     expect((err as Error).message).toMatch(/parent\.mjs \(plugin "acme"\): "acme\.wiki\.page\.read" is already registered by acme\.wiki/);
   });

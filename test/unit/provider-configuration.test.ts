@@ -8,19 +8,32 @@ import { createTokenClaims } from "../../src/oidc/token-claims.ts";
 import type { AccountService } from "../../src/services/accounts.ts";
 
 const production = loadConfig({
-  NODE_ENV: "production", ISSUER: "https://id.example.test", DATABASE_URL: "postgresql://db/x", REDIS_URL: "redis://cache", SMTP_URL: "smtp://mail.example.test",
-  COOKIE_KEYS: "k".repeat(32), MASTER_KEY: randomBytes(32).toString("base64"), CLIENT_CREDENTIALS_TTL: "300",
+  NODE_ENV: "production",
+  ISSUER: "https://id.example.test",
+  DATABASE_URL: "postgresql://db/x",
+  REDIS_URL: "redis://cache",
+  SMTP_URL: "smtp://mail.example.test",
+  COOKIE_KEYS: "k".repeat(32),
+  MASTER_KEY: randomBytes(32).toString("base64"),
+  CLIENT_CREDENTIALS_TTL: "300",
 });
 
-const configure = (config = production) => providerConfiguration({
-  config, accounts: {} as AccountService, renderPage: async () => "", tokenClaims: createTokenClaims(), adapter: class {} as never, jwks: [],
-});
+const configure = (config = production) =>
+  providerConfiguration({
+    config,
+    accounts: {} as AccountService,
+    renderPage: async () => "",
+    tokenClaims: createTokenClaims(),
+    adapter: class {} as never,
+    jwks: [],
+  });
 
 describe("provider configuration", () => {
   it("in production the session cookie is __Host-, and every cookie is Secure, HttpOnly, SameSite=Lax and signed", () => {
     const { cookies } = configure();
     expect(cookies!.names!.session).toBe("__Host-gh.session");
-    for (const kind of [cookies!.long!, cookies!.short!]) expect(kind).toMatchObject({ secure: true, httpOnly: true, sameSite: "lax", signed: true });
+    for (const kind of [cookies!.long!, cookies!.short!])
+      expect(kind).toMatchObject({ secure: true, httpOnly: true, sameSite: "lax", signed: true });
   });
 
   it("uses the configured lifetimes, CLIENT_CREDENTIALS_TTL included; a resource's own lifetime only shortens them", () => {

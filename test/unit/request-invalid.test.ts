@@ -7,7 +7,10 @@ describe("request.invalid", () => {
   it("ends the message with one full stop, keeping a message's own . ! or ?", () => {
     const cases: [string, string][] = [
       ["must be at least 1", "The request's query is not valid: limit: must be at least 1."],
-      ["This page link is not valid; start from the first page.", "The request's query is not valid: limit: This page link is not valid; start from the first page."],
+      [
+        "This page link is not valid; start from the first page.",
+        "The request's query is not valid: limit: This page link is not valid; start from the first page.",
+      ],
       ["Stop!", "The request's query is not valid: limit: Stop!"],
       ["Is this a date?", "The request's query is not valid: limit: Is this a date?"],
     ];
@@ -16,8 +19,15 @@ describe("request.invalid", () => {
 
   it("names each field in issues and problems, and the field when one is at fault", () => {
     const one = fieldInvalid("body", "name", "is taken");
-    expect(one).toMatchObject({ code: "request.invalid", status: 400, data: { field: "name", problems: ["name: is taken"], issues: [{ code: "custom", path: ["body", "name"], message: "is taken" }] } });
-    const many = requestInvalid("query", [{ code: "custom", path: ["query", "from"], message: "a" }, { code: "custom", path: ["query"], message: "b" }]);
+    expect(one).toMatchObject({
+      code: "request.invalid",
+      status: 400,
+      data: { field: "name", problems: ["name: is taken"], issues: [{ code: "custom", path: ["body", "name"], message: "is taken" }] },
+    });
+    const many = requestInvalid("query", [
+      { code: "custom", path: ["query", "from"], message: "a" },
+      { code: "custom", path: ["query"], message: "b" },
+    ]);
     expect(many.publicMessage).toBe("The request's query is not valid: from: a; query: b.");
   });
 });

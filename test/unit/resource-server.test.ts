@@ -5,8 +5,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { SignJWT, exportJWK, generateKeyPair, base64url, type JWK, type CryptoKey } from "jose";
 import {
-  createResourceServer, hasPermission, requirePermission, wwwAuthenticate,
-  InvalidTokenError, InsufficientPermissionError, type AccessTokenClaims,
+  createResourceServer,
+  hasPermission,
+  requirePermission,
+  wwwAuthenticate,
+  InvalidTokenError,
+  InsufficientPermissionError,
+  type AccessTokenClaims,
 } from "../../src/resource-server/index.ts";
 
 const ISSUER = "https://id.example.test";
@@ -24,7 +29,17 @@ let jkuHits = 0;
 type Sign = { header?: Record<string, unknown>; claims?: Record<string, unknown>; with?: CryptoKey | Uint8Array; alg?: string };
 
 async function token(opts: Sign = {}): Promise<string> {
-  const claims = { iss: ISSUER, aud: AUDIENCE, sub: "user-1", client_id: "rp-1", iat: now - 10, exp: now + 300, scope: "api", jti: "j1", ...opts.claims };
+  const claims = {
+    iss: ISSUER,
+    aud: AUDIENCE,
+    sub: "user-1",
+    client_id: "rp-1",
+    iat: now - 10,
+    exp: now + 300,
+    scope: "api",
+    jti: "j1",
+    ...opts.claims,
+  };
   for (const [k, v] of Object.entries(claims)) if (v === undefined) delete (claims as Record<string, unknown>)[k];
   return new SignJWT(claims)
     .setProtectedHeader({ alg: opts.alg ?? "ES256", typ: "at+jwt", kid: "k1", ...opts.header } as never)
@@ -35,7 +50,10 @@ const server = (extra: Partial<Parameters<typeof createResourceServer>[0]> = {})
   createResourceServer({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [publicJwk] }, currentDate: () => NOW, ...extra });
 
 async function refused(bearer: string | undefined, rs = server()): Promise<InvalidTokenError> {
-  const err = await rs.verify(bearer).then(() => undefined, (e: unknown) => e);
+  const err = await rs.verify(bearer).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(InvalidTokenError);
   expect((err as InvalidTokenError).status).toBe(401);
   return err as InvalidTokenError;
@@ -56,12 +74,25 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => jkuServer.listen(0, "127.0.0.1", resolve));
   jkuUrl = `http://127.0.0.1:${(jkuServer.address() as AddressInfo).port}`;
 });
-afterAll(async () => { await new Promise((resolve) => jkuServer.close(resolve)); });
+afterAll(async () => {
+  await new Promise((resolve) => jkuServer.close(resolve));
+});
 
 describe("createResourceServer().verify", () => {
   it("accepts a Gatehouse access token and returns typed claims", async () => {
-    const claims: AccessTokenClaims = await server().verify(`Bearer ${await token({ claims: { team: { id: "t1", slug: "acme" }, role: "developer", permissions: ["acme.blog.post.read"], amr: ["pwd", "otp"], sid: "s1" } })}`);
-    expect(claims).toMatchObject({ sub: "user-1", client_id: "rp-1", scope: "api", team: { id: "t1", slug: "acme" }, role: "developer", permissions: ["acme.blog.post.read"], amr: ["pwd", "otp"], sid: "s1" });
+    const claims: AccessTokenClaims = await server().verify(
+      `Bearer ${await token({ claims: { team: { id: "t1", slug: "acme" }, role: "developer", permissions: ["acme.blog.post.read"], amr: ["pwd", "otp"], sid: "s1" } })}`,
+    );
+    expect(claims).toMatchObject({
+      sub: "user-1",
+      client_id: "rp-1",
+      scope: "api",
+      team: { id: "t1", slug: "acme" },
+      role: "developer",
+      permissions: ["acme.blog.post.read"],
+      amr: ["pwd", "otp"],
+      sid: "s1",
+    });
     // a bare token works too; no permissions claim means none
     expect((await server().verify(await token())).permissions).toEqual([]);
   });
@@ -108,7 +139,14 @@ describe("createResourceServer().verify", () => {
     await refused(`${b64({ alg: "none", typ: "at+jwt", kid: "k1" })}.${b64(claims)}.`);
     const secret = new TextEncoder().encode(JSON.stringify(publicJwk));
     expect((await refused(await token({ alg: "HS256", with: secret }))).message).toMatch(/algorithm|signature|invalid/);
-    expect((await refused(await token({ alg: "HS256", with: new Uint8Array(32) }), server({ jwks: { keys: [publicJwk, { kty: "oct", k: base64url.encode(new Uint8Array(32)), kid: "k1" }] } }))).message).toMatch(/algorithm/);
+    expect(
+      (
+        await refused(
+          await token({ alg: "HS256", with: new Uint8Array(32) }),
+          server({ jwks: { keys: [publicJwk, { kty: "oct", k: base64url.encode(new Uint8Array(32)), kid: "k1" }] } }),
+        )
+      ).message,
+    ).toMatch(/algorithm/);
   });
 
   it("never uses keys the token points to or carries (jku, x5u, jwk headers)", async () => {
@@ -156,9 +194,15 @@ describe("requirePermission", () => {
     expect(hasPermission({ permissions: ["*"] }, "anything.at.all")).toBe(true);
     expect(hasPermission({ permissions: [] }, "acme.blog.post.read")).toBe(false);
     let err: unknown;
-    try { server().requirePermission(claims, "billing.invoice.update"); } catch (e) { err = e; }
+    try {
+      server().requirePermission(claims, "billing.invoice.update");
+    } catch (e) {
+      err = e;
+    }
     expect(err).toBeInstanceOf(InsufficientPermissionError);
     expect(err).toMatchObject({ code: "insufficient_permission", status: 403, permission: "billing.invoice.update" });
-    expect(wwwAuthenticate(err as InsufficientPermissionError)).toBe('Bearer error="insufficient_scope", error_description="This needs the permission billing.invoice.update."');
+    expect(wwwAuthenticate(err as InsufficientPermissionError)).toBe(
+      'Bearer error="insufficient_scope", error_description="This needs the permission billing.invoice.update."',
+    );
   });
 });

@@ -19,7 +19,12 @@ const PARIS: Located = { countryCode: "FR", latitude: 48.8575, longitude: 2.3514
 const READING: Located = { countryCode: "GB", latitude: 51.4543, longitude: -0.9781 };
 
 const past = (ip: string, place: Place | null, at = T0): PastSignIn => ({
-  ip, network: networkOf(ip) ?? ip, countryCode: place?.countryCode ?? null, latitude: place?.latitude ?? null, longitude: place?.longitude ?? null, at,
+  ip,
+  network: networkOf(ip) ?? ip,
+  countryCode: place?.countryCode ?? null,
+  latitude: place?.latitude ?? null,
+  longitude: place?.longitude ?? null,
+  at,
 });
 const attempt = (ip: string, place: Place | null, at = later(60)): SignInAttempt => ({ ip, network: networkOf(ip), place, at });
 
@@ -43,7 +48,9 @@ describe("impossible_travel", () => {
   it("fires for London then Tokyo an hour later (about 9,570 km)", () => {
     const result = impossibleTravel(attempt("133.242.0.1", TOKYO, later(60)), [past("81.2.69.142", LONDON)], settings);
     expect(result.fired).toBe(true);
-    expect(result.fired && result.reason).toMatch(/^a sign-in about 9,5\d\d km from your previous one \(United Kingdom\) only 60 minutes later/);
+    expect(result.fired && result.reason).toMatch(
+      /^a sign-in about 9,5\d\d km from your previous one \(United Kingdom\) only 60 minutes later/,
+    );
   });
   it("does not fire when the time allows the trip (London to Tokyo 12 hours later is under 900 km/h)", () => {
     expect(impossibleTravel(attempt("133.242.0.1", TOKYO, later(12 * 60)), [past("81.2.69.142", LONDON)], settings).fired).toBe(false);
@@ -68,7 +75,13 @@ describe("impossible_travel", () => {
   });
   it("does not fire without history, without coordinates now, or with an unknown location", () => {
     expect(impossibleTravel(attempt("133.242.0.1", TOKYO), [], settings).fired).toBe(false);
-    expect(impossibleTravel(attempt("133.242.0.1", { countryCode: "JP", latitude: null, longitude: null }), [past("81.2.69.142", LONDON)], settings).fired).toBe(false);
+    expect(
+      impossibleTravel(
+        attempt("133.242.0.1", { countryCode: "JP", latitude: null, longitude: null }),
+        [past("81.2.69.142", LONDON)],
+        settings,
+      ).fired,
+    ).toBe(false);
     expect(impossibleTravel(attempt("192.168.1.5", null), [past("81.2.69.142", LONDON)], settings).fired).toBe(false);
     expect(impossibleTravel(attempt("133.242.0.1", TOKYO), [past("127.0.0.1", null)], settings).fired).toBe(false);
   });
@@ -76,8 +89,10 @@ describe("impossible_travel", () => {
 
 describe("new_network", () => {
   it("fires for an address on a network never seen, naming the address", () => {
-    expect(newNetwork(attempt("200.160.2.3", null), [past("81.2.69.142", LONDON)], settings))
-      .toEqual({ fired: true, reason: "a sign-in from a network you have not signed in from before (200.160.2.3)" });
+    expect(newNetwork(attempt("200.160.2.3", null), [past("81.2.69.142", LONDON)], settings)).toEqual({
+      fired: true,
+      reason: "a sign-in from a network you have not signed in from before (200.160.2.3)",
+    });
   });
   it("does not fire for a new address on a known /24, nor for a known address", () => {
     expect(newNetwork(attempt("81.2.69.160", LONDON), [past("81.2.69.142", LONDON)], settings).fired).toBe(false);
@@ -123,7 +138,12 @@ describe("networkOf, distances and names", () => {
 describe("evaluateRules", () => {
   const history = [past("81.2.69.142", LONDON)];
   it("runs only the enabled rules, in order, with their reasons", () => {
-    const fired = evaluateRules(["new_network", "new_country", "impossible_travel"], attempt("133.242.0.1", TOKYO, later(60)), history, settings);
+    const fired = evaluateRules(
+      ["new_network", "new_country", "impossible_travel"],
+      attempt("133.242.0.1", TOKYO, later(60)),
+      history,
+      settings,
+    );
     expect(fired.map((f) => f.rule)).toEqual(["new_network", "new_country", "impossible_travel"]);
     expect(evaluateRules(["new_country"], attempt("133.242.0.1", TOKYO), history, settings).map((f) => f.rule)).toEqual(["new_country"]);
     expect(evaluateRules([], attempt("133.242.0.1", TOKYO), history, settings)).toEqual([]);

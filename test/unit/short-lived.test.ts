@@ -8,7 +8,11 @@ describe("shortLived", () => {
   it("shares one read per period, reads again after it or after forget", async () => {
     let clock = 0;
     let reads = 0;
-    const value = shortLived(async () => ++reads, 1000, () => clock);
+    const value = shortLived(
+      async () => ++reads,
+      1000,
+      () => clock,
+    );
     expect(await Promise.all([value.get(), value.get()])).toEqual([1, 1]);
     clock = 999;
     expect(await value.get()).toBe(1);
@@ -20,7 +24,14 @@ describe("shortLived", () => {
 
   it("a failed read is not kept: the next caller reads again", async () => {
     let fail = true;
-    const value = shortLived(async () => { if (fail) throw new Error("down"); return "up"; }, 60_000, () => 0);
+    const value = shortLived(
+      async () => {
+        if (fail) throw new Error("down");
+        return "up";
+      },
+      60_000,
+      () => 0,
+    );
     await expect(value.get()).rejects.toThrow("down");
     fail = false;
     expect(await value.get()).toBe("up");
@@ -28,7 +39,11 @@ describe("shortLived", () => {
 
   it("a lazy module loads once, however long it lives, unless loading failed", async () => {
     let loads = 0;
-    const mod = lazyModule(async () => { loads++; if (loads === 1) throw new Error("not yet"); return { ok: true }; });
+    const mod = lazyModule(async () => {
+      loads++;
+      if (loads === 1) throw new Error("not yet");
+      return { ok: true };
+    });
     await expect(mod()).rejects.toThrow("not yet");
     expect(await mod()).toEqual({ ok: true });
     await mod();

@@ -15,8 +15,12 @@ describe("the SSO-required refusal's words", () => {
       expect(said.say(translator("en"))).toBe(refusal.message);
       expect(said.message).toBe(refusal.message);
       const via = connectorName ? ` (${connectorName})` : "";
-      expect(said.say(translator("de"))).toBe(`Acme verlangt Single Sign-on für Adressen unter acme.test: Nutzen Sie stattdessen „Weiter mit Single Sign-on“${via}.`);
-      expect(said.say(translator("fr"))).toBe(`Acme exige l’authentification unique pour les adresses de acme.test : utilisez plutôt « Continuer avec l’authentification unique (SSO) »${via}.`);
+      expect(said.say(translator("de"))).toBe(
+        `Acme verlangt Single Sign-on für Adressen unter acme.test: Nutzen Sie stattdessen „Weiter mit Single Sign-on“${via}.`,
+      );
+      expect(said.say(translator("fr"))).toBe(
+        `Acme exige l’authentification unique pour les adresses de acme.test : utilisez plutôt « Continuer avec l’authentification unique (SSO) »${via}.`,
+      );
     });
   }
 

@@ -5,8 +5,15 @@ import { describe, it, expect } from "vitest";
 import { startBanner, type BannerFacts } from "../../src/lib/start-banner.ts";
 
 const facts = (over: Partial<BannerFacts> = {}): BannerFacts => ({
-  url: "http://localhost:3000", issuer: "http://localhost:3000", production: false, embeddedRedis: true, mailbox: true,
-  adminExists: false, setupToken: "SETUP", embeddedDatabaseIn: ".data/pglite", ...over,
+  url: "http://localhost:3000",
+  issuer: "http://localhost:3000",
+  production: false,
+  embeddedRedis: true,
+  mailbox: true,
+  adminExists: false,
+  setupToken: "SETUP",
+  embeddedDatabaseIn: ".data/pglite",
+  ...over,
 });
 
 describe("start banner", () => {
@@ -22,7 +29,16 @@ describe("start banner", () => {
   });
 
   it("production: /login and /admin, no mailbox and no npm hints; the setup link only until an admin exists", () => {
-    const prod = startBanner(facts({ production: true, issuer: "https://id.example.com", url: "http://0.0.0.0:3000", mailbox: false, embeddedRedis: false, embeddedDatabaseIn: undefined }));
+    const prod = startBanner(
+      facts({
+        production: true,
+        issuer: "https://id.example.com",
+        url: "http://0.0.0.0:3000",
+        mailbox: false,
+        embeddedRedis: false,
+        embeddedDatabaseIn: undefined,
+      }),
+    );
     expect(prod).toContain("https://id.example.com/login");
     expect(prod).toContain("https://id.example.com/admin ");
     expect(prod).not.toContain("/dev/mailbox");
@@ -36,8 +52,13 @@ describe("start banner", () => {
   it("production logs its start notice instead: the pages, and the setup link only until an admin exists", async () => {
     const { startLogFields } = await import("../../src/lib/start-banner.ts");
     expect(startLogFields({ issuer: "https://id.example.com", adminExists: false, setupToken: "SETUP" })).toEqual({
-      signIn: "https://id.example.com/login", admin: "https://id.example.com/admin", firstAdministrator: "https://id.example.com/admin-register?setup=SETUP",
+      signIn: "https://id.example.com/login",
+      admin: "https://id.example.com/admin",
+      firstAdministrator: "https://id.example.com/admin-register?setup=SETUP",
     });
-    expect(startLogFields({ issuer: "https://id.example.com", adminExists: true, setupToken: "SETUP" })).toEqual({ signIn: "https://id.example.com/login", admin: "https://id.example.com/admin" });
+    expect(startLogFields({ issuer: "https://id.example.com", adminExists: true, setupToken: "SETUP" })).toEqual({
+      signIn: "https://id.example.com/login",
+      admin: "https://id.example.com/admin",
+    });
   });
 });

@@ -18,7 +18,17 @@ describe("domains", () => {
     expect(normalizeDomain(" Example.COM. ")).toBe("example.com");
     expect(normalizeDomain("@corp.example.com")).toBe("corp.example.com");
     expect(normalizeDomain("bücher.example")).toBe("xn--bcher-kva.example");
-    for (const bad of ["", "localhost", "10.0.0.1", "-bad.example", "a..example", "exa mple.com", "x".repeat(64) + ".com", "example.com/path"]) expect(normalizeDomain(bad)).toBeNull();
+    for (const bad of [
+      "",
+      "localhost",
+      "10.0.0.1",
+      "-bad.example",
+      "a..example",
+      "exa mple.com",
+      "x".repeat(64) + ".com",
+      "example.com/path",
+    ])
+      expect(normalizeDomain(bad)).toBeNull();
     expect(domainOfEmail("Ada@Corp.Example.COM")).toBe("corp.example.com");
     expect(domainOfEmail("no-at-sign")).toBeNull();
   });
@@ -26,7 +36,10 @@ describe("domains", () => {
 
 describe("groups to roles", () => {
   it("the first mapping (in the Owner's order) whose group the user is in decides, else the fallback", () => {
-    const mapping = [{ group: "leads", role: "manager" }, { group: "staff", role: "developer" }];
+    const mapping = [
+      { group: "leads", role: "manager" },
+      { group: "staff", role: "developer" },
+    ];
     expect(roleForGroups(mapping, ["staff", "leads"], "viewer")).toBe("manager");
     expect(roleForGroups(mapping, ["staff"], "viewer")).toBe("developer");
     expect(roleForGroups(mapping, [], "viewer")).toBe("viewer");
@@ -40,21 +53,32 @@ describe("groups to roles", () => {
   });
 
   it("a SAML assertion's groups: the mapped attribute, or memberOf and the common names; none: no groups at all", () => {
-    const p = (extra: Record<string, unknown>) => ({ issuer: "idp", nameID: "emp-1", nameIDFormat: "x", mail: "ada@example.test", ...extra }) as unknown as Profile;
-    expect(samlProfile({ claimsMapping: {}, trustEmailVerified: true }, p({ memberOf: ["eng", "leads"] }))?.groups).toEqual(["eng", "leads"]);
-    expect(samlProfile({ claimsMapping: { groups: "roles" }, trustEmailVerified: true }, p({ roles: "admins", memberOf: ["eng"] }))?.groups).toEqual(["admins"]);
+    const p = (extra: Record<string, unknown>) =>
+      ({ issuer: "idp", nameID: "emp-1", nameIDFormat: "x", mail: "ada@example.test", ...extra }) as unknown as Profile;
+    expect(samlProfile({ claimsMapping: {}, trustEmailVerified: true }, p({ memberOf: ["eng", "leads"] }))?.groups).toEqual([
+      "eng",
+      "leads",
+    ]);
+    expect(
+      samlProfile({ claimsMapping: { groups: "roles" }, trustEmailVerified: true }, p({ roles: "admins", memberOf: ["eng"] }))?.groups,
+    ).toEqual(["admins"]);
     expect(samlProfile({ claimsMapping: {}, trustEmailVerified: true }, p({}))).not.toHaveProperty("groups");
   });
 
   it("the page's mapping lines: group = role, blank lines skipped, a line without = named", () => {
-    expect(parseGroupRoles("leads = manager\n\n  a=b=c = developer ")).toEqual([{ group: "leads", role: "manager" }, { group: "a=b=c", role: "developer" }]);
+    expect(parseGroupRoles("leads = manager\n\n  a=b=c = developer ")).toEqual([
+      { group: "leads", role: "manager" },
+      { group: "a=b=c", role: "developer" },
+    ]);
     expect(parseGroupRoles("leads = manager\nno mapping")).toEqual({ line: 2 });
   });
 });
 
 describe("the test DNS server", () => {
   let dns: DnsServer;
-  afterAll(async () => { await dns?.close(); });
+  afterAll(async () => {
+    await dns?.close();
+  });
 
   it("answers TXT queries in the wire format a real resolver reads; unknown names are NXDOMAIN", async () => {
     dns = await startDnsServer({ "_gatehouse.example.test": ["one", "x".repeat(300)] });
@@ -67,24 +91,52 @@ describe("the test DNS server", () => {
 });
 
 describe("home realm's list of routed domains", () => {
-  const row = { id: "d1", teamId: "t1", domain: "corp.example", verifiedAt: new Date(), connectorId: "c1", ssoRequired: true, defaultRoleKey: null, groupRoles: [], verificationToken: "x", createdById: null, createdAt: new Date(), updatedAt: new Date() };
+  const row = {
+    id: "d1",
+    teamId: "t1",
+    domain: "corp.example",
+    verifiedAt: new Date(),
+    connectorId: "c1",
+    ssoRequired: true,
+    defaultRoleKey: null,
+    groupRoles: [],
+    verificationToken: "x",
+    createdById: null,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  };
   function realm(list: { domain: string; ssoRequired: boolean; connectorId: string | null }[]) {
     const calls = { list: 0, rows: 0 };
     let clock = 0;
     const r = createHomeRealm({
       domains: {
-        routedDomains: async () => { calls.list++; return list; },
-        findVerified: async (d: string) => { calls.rows++; return d === row.domain ? row : null; },
+        routedDomains: async () => {
+          calls.list++;
+          return list;
+        },
+        findVerified: async (d: string) => {
+          calls.rows++;
+          return d === row.domain ? row : null;
+        },
       } as never,
       teams: { findById: async () => ({ name: "Corp" }), ownerOf: async () => ({ userId: "owner" }) } as never,
       connectors: { find: async () => null },
       now: () => clock,
     });
-    return { r, calls, tick: (ms: number) => { clock += ms; } };
+    return {
+      r,
+      calls,
+      tick: (ms: number) => {
+        clock += ms;
+      },
+    };
   }
 
   it("reads a domain's row only when the list says it requires SSO, and the list once per period", async () => {
-    const { r, calls, tick } = realm([{ domain: "corp.example", ssoRequired: true, connectorId: "c1" }, { domain: "open.example", ssoRequired: false, connectorId: "c2" }]);
+    const { r, calls, tick } = realm([
+      { domain: "corp.example", ssoRequired: true, connectorId: "c1" },
+      { domain: "open.example", ssoRequired: false, connectorId: "c2" },
+    ]);
     expect(await r.blocks({ id: "u1", email: "ada@elsewhere.example" })).toBeNull();
     expect(await r.requiredForAddress("bob@open.example")).toBeNull();
     expect(calls).toEqual({ list: 1, rows: 0 }); // a sign-in outside the SSO domains asks Postgres nothing

@@ -6,15 +6,33 @@ import { parseMetrics } from "../helpers/metrics.ts";
 
 describe("telemetry labels", () => {
   it("maps sign-in events to result and first-factor method", () => {
-    expect(loginLabels({ type: "login.succeeded", data: { amr: ["pwd", "otp"], method: "totp" } })).toEqual({ result: "success", method: "password" });
-    expect(loginLabels({ type: "login.succeeded", data: { amr: ["hwk", "user"], method: "passkey" } })).toEqual({ result: "success", method: "passkey" });
-    expect(loginLabels({ type: "login.succeeded", data: { amr: ["email"], method: "magic_link" } })).toEqual({ result: "success", method: "magic_link" });
+    expect(loginLabels({ type: "login.succeeded", data: { amr: ["pwd", "otp"], method: "totp" } })).toEqual({
+      result: "success",
+      method: "password",
+    });
+    expect(loginLabels({ type: "login.succeeded", data: { amr: ["hwk", "user"], method: "passkey" } })).toEqual({
+      result: "success",
+      method: "passkey",
+    });
+    expect(loginLabels({ type: "login.succeeded", data: { amr: ["email"], method: "magic_link" } })).toEqual({
+      result: "success",
+      method: "magic_link",
+    });
     expect(loginLabels({ type: "login.failed", data: { reason: "wrong_password" } })).toEqual({ result: "failure", method: "password" });
     expect(loginLabels({ type: "login.failed", data: { reason: "device_locked" } })).toEqual({ result: "locked", method: "password" });
     expect(loginLabels({ type: "login.failed", data: { reason: "hold_denied" } })).toEqual({ result: "held", method: "password" });
-    expect(loginLabels({ type: "login.failed", data: { reason: "expired", method: "magic_link" } })).toEqual({ result: "failure", method: "magic_link" });
-    expect(loginLabels({ type: "login.failed", data: { reason: "x", method: "<script>" } })).toEqual({ result: "failure", method: "other" });
-    expect(loginLabels({ type: "login.second_factor_failed", data: { reason: "wrong_code", method: "totp" } })).toEqual({ result: "second_factor_failure", method: "totp" });
+    expect(loginLabels({ type: "login.failed", data: { reason: "expired", method: "magic_link" } })).toEqual({
+      result: "failure",
+      method: "magic_link",
+    });
+    expect(loginLabels({ type: "login.failed", data: { reason: "x", method: "<script>" } })).toEqual({
+      result: "failure",
+      method: "other",
+    });
+    expect(loginLabels({ type: "login.second_factor_failed", data: { reason: "wrong_code", method: "totp" } })).toEqual({
+      result: "second_factor_failure",
+      method: "totp",
+    });
     expect(loginLabels({ type: "login.locked", data: { scope: "account" } })).toBeNull();
   });
 

@@ -6,8 +6,10 @@ import { PRE_AUTH_MAX_SECONDS, preAuthTtl } from "../../src/flows/login/store.ts
 
 describe("TOTP helpers", () => {
   it("recognises 6-digit codes, with the spaces people type", () => {
-    for (const code of ["123456", "123 456", " 000000 ", "１２３４５６"]) expect({ code, ok: isTotpFormat(code) }).toEqual({ code, ok: true });
-    for (const code of ["12345", "1234567", "abcde-fghjk", "12345a", ""]) expect({ code, ok: isTotpFormat(code) }).toEqual({ code, ok: false });
+    for (const code of ["123456", "123 456", " 000000 ", "１２３４５６"])
+      expect({ code, ok: isTotpFormat(code) }).toEqual({ code, ok: true });
+    for (const code of ["12345", "1234567", "abcde-fghjk", "12345a", ""])
+      expect({ code, ok: isTotpFormat(code) }).toEqual({ code, ok: false });
   });
 
   it("groups a secret in fours for reading", () => {

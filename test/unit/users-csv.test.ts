@@ -14,7 +14,9 @@ describe("parseUsersCsv", () => {
   });
 
   it("refuses unknown columns, a header without email, and malformed CSV with a message for the operator", () => {
-    expect(() => parseUsersCsv("email,password\na@example.test,x\n")).toThrow(new CliError('unknown column(s) "password"; the columns are email, username, name, team, role'));
+    expect(() => parseUsersCsv("email,password\na@example.test,x\n")).toThrow(
+      new CliError('unknown column(s) "password"; the columns are email, username, name, team, role'),
+    );
     expect(() => parseUsersCsv("username,name\nann,Ann\n")).toThrow(/the first line must name the columns, with at least "email"/);
     expect(() => parseUsersCsv('email,name\n"a@example.test,Ann\n')).toThrow(/^the file is not valid CSV: /);
     expect(() => parseUsersCsv("email,name\na@example.test,Ann,extra\n")).toThrow(CliError);

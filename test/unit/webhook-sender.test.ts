@@ -20,16 +20,31 @@ describe("webhook sender", () => {
   let port: number;
   let hits = 0;
   beforeAll(async () => {
-    server = http.createServer((req, res) => { hits++; req.resume(); res.statusCode = 200; res.end(); });
+    server = http.createServer((req, res) => {
+      hits++;
+      req.resume();
+      res.statusCode = 200;
+      res.end();
+    });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     port = (server.address() as AddressInfo).port;
   });
-  afterAll(async () => { await new Promise((r) => server.close(r)); });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+  });
 
-  const send = (url: string, allowPrivate: boolean) => sendWebhook({ url, headers: {}, body: "{}" }, { timeoutMs: 2000, allowPrivate, userAgent: "test" });
+  const send = (url: string, allowPrivate: boolean) =>
+    sendWebhook({ url, headers: {}, body: "{}" }, { timeoutMs: 2000, allowPrivate, userAgent: "test" });
 
   it("refuses loopback and private targets unless allowed, before any byte is sent", async () => {
-    for (const url of [`http://127.0.0.1:${port}/`, `http://localhost:${port}/`, `http://[::ffff:127.0.0.1]:${port}/`, "http://10.0.0.1/", "http://169.254.169.254/latest/meta-data", "http://[::1]/"]) {
+    for (const url of [
+      `http://127.0.0.1:${port}/`,
+      `http://localhost:${port}/`,
+      `http://[::ffff:127.0.0.1]:${port}/`,
+      "http://10.0.0.1/",
+      "http://169.254.169.254/latest/meta-data",
+      "http://[::1]/",
+    ]) {
       await expect(send(url, false), url).rejects.toBeInstanceOf(WebhookRefused);
     }
     expect(hits).toBe(0);
@@ -42,7 +57,9 @@ describe("webhook sender", () => {
     const name = hostname();
     const { address } = await lookup(name);
     expect(isSpecialUseAddress(address)).toBe(true);
-    await expect(send(`http://${name}:${port}/`, false)).rejects.toThrow(new RegExp(`${name} resolves to a private or special-use address`));
+    await expect(send(`http://${name}:${port}/`, false)).rejects.toThrow(
+      new RegExp(`${name} resolves to a private or special-use address`),
+    );
     expect(hits).toBe(1);
     if (address.startsWith("127.")) await expect(send(`http://${name}:${port}/`, true)).resolves.toBe(200);
   });

@@ -16,7 +16,10 @@ let discovery;
 async function endSessionEndpoint(issuer) {
   discovery ??= fetch(new URL(".well-known/openid-configuration", `${issuer.replace(/\/$/, "")}/`))
     .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`discovery: ${res.status}`))))
-    .catch((err) => { discovery = undefined; throw err; });
+    .catch((err) => {
+      discovery = undefined;
+      throw err;
+    });
   return (await discovery).end_session_endpoint;
 }
 
@@ -24,12 +27,18 @@ async function endSessionEndpoint(issuer) {
 export async function signOutOfGatehouse() {
   const appUrl = new URL(process.env.AUTH_URL);
   // the ID token sits in the encrypted session cookie (auth.js keeps it out of the session object)
-  const token = await getToken({ req: { headers: await headers() }, secret: process.env.AUTH_SECRET, secureCookie: appUrl.protocol === "https:" });
+  const token = await getToken({
+    req: { headers: await headers() },
+    secret: process.env.AUTH_SECRET,
+    secureCookie: appUrl.protocol === "https:",
+  });
   await signOut({ redirect: false });
   if (!token?.idToken) redirect("/");
   const endSession = new URL(await endSessionEndpoint(process.env.GATEHOUSE_ISSUER));
   endSession.search = new URLSearchParams({
-    id_token_hint: token.idToken, post_logout_redirect_uri: `${appUrl.origin}/`, client_id: process.env.GATEHOUSE_CLIENT_ID,
+    id_token_hint: token.idToken,
+    post_logout_redirect_uri: `${appUrl.origin}/`,
+    client_id: process.env.GATEHOUSE_CLIENT_ID,
   }).toString();
   redirect(endSession.href);
 }

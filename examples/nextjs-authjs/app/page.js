@@ -5,7 +5,12 @@ import { signInWithGatehouse, signOutOfGatehouse } from "./actions.js";
 
 function Team({ team }) {
   if (!team) return "none";
-  return <>{`${team.name ?? team.slug} (`}<code>{team.slug}</code>)</>;
+  return (
+    <>
+      {`${team.name ?? team.slug} (`}
+      <code>{team.slug}</code>)
+    </>
+  );
 }
 
 export default async function Home() {
@@ -16,7 +21,9 @@ export default async function Home() {
       <main>
         <h1>Example Next.js app</h1>
         <p>You are not signed in.</p>
-        <form action={signInWithGatehouse}><button type="submit">Sign in with Gatehouse</button></form>
+        <form action={signInWithGatehouse}>
+          <button type="submit">Sign in with Gatehouse</button>
+        </form>
       </main>
     );
   }
@@ -24,12 +31,20 @@ export default async function Home() {
     <main>
       <h1>{user.name ?? user.email}</h1>
       <dl>
-        <dt>Email</dt><dd id="email">{user.email}</dd>
-        <dt>Subject</dt><dd id="sub">{user.id}</dd>
-        <dt>Team</dt><dd id="team"><Team team={user.team} /></dd>
-        <dt>Role</dt><dd id="role">{user.role ?? "none"}</dd>
+        <dt>Email</dt>
+        <dd id="email">{user.email}</dd>
+        <dt>Subject</dt>
+        <dd id="sub">{user.id}</dd>
+        <dt>Team</dt>
+        <dd id="team">
+          <Team team={user.team} />
+        </dd>
+        <dt>Role</dt>
+        <dd id="role">{user.role ?? "none"}</dd>
       </dl>
-      <form action={signOutOfGatehouse}><button type="submit">Sign out</button></form>
+      <form action={signOutOfGatehouse}>
+        <button type="submit">Sign out</button>
+      </form>
     </main>
   );
 }

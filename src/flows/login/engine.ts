@@ -58,7 +58,11 @@ const outcomeAttributes = (o: { kind: string }): Record<string, string> => {
   const out = o as Outcome;
   return {
     "gatehouse.login.outcome": o.kind,
-    ...(out.kind === "continue" ? { "gatehouse.login.page": out.page } : out.kind === "refused" ? { "gatehouse.login.refusal": out.code } : {}),
+    ...(out.kind === "continue"
+      ? { "gatehouse.login.page": out.page }
+      : out.kind === "refused"
+        ? { "gatehouse.login.refusal": out.code }
+        : {}),
   };
 };
 
@@ -67,14 +71,30 @@ export function createLoginEngine(deps: LoginEngineDeps) {
   const store = createLoginStore(deps.redis, clock);
 
   const firstFactors: FirstFactorStrategy[] = [
-    createPasswordStrategy(deps), createPasskeyFirstFactor(deps.passkeys), createMagicLinkStrategy({ magicLinks: deps.magicLinks, accounts: deps.accounts, federation: deps.federation }),
-    ...(deps.federation ? [createUpstreamStrategy(deps.federation), createUpstreamLinkStrategy({ links: deps.federation.links, accounts: deps.accounts, passkeys: deps.passkeys })] : []),
+    createPasswordStrategy(deps),
+    createPasskeyFirstFactor(deps.passkeys),
+    createMagicLinkStrategy({ magicLinks: deps.magicLinks, accounts: deps.accounts, federation: deps.federation }),
+    ...(deps.federation
+      ? [
+          createUpstreamStrategy(deps.federation),
+          createUpstreamLinkStrategy({ links: deps.federation.links, accounts: deps.accounts, passkeys: deps.passkeys }),
+        ]
+      : []),
   ];
   const secondFactors: SecondFactorStrategy[] = [createTotpStrategy(deps.totp), createPasskeySecondFactor(deps.passkeys)];
 
-  const risk = createRiskGate({ risk: deps.risk, accounts: deps.accounts, clock, holdEmails: deps.limits.holdEmailsPerUser, action: deps.settings.riskAction ?? "hold" });
+  const risk = createRiskGate({
+    risk: deps.risk,
+    accounts: deps.accounts,
+    clock,
+    holdEmails: deps.limits.holdEmailsPerUser,
+    action: deps.settings.riskAction ?? "hold",
+  });
   const device = createDeviceGate({
-    devices: deps.devices, accounts: deps.accounts, settings: deps.settings.device, waitTtl: deps.settings.interactionTtl,
+    devices: deps.devices,
+    accounts: deps.accounts,
+    settings: deps.settings.device,
+    waitTtl: deps.settings.interactionTtl,
     limits: { perIp: deps.limits.deviceCodesPerIp, perUser: deps.limits.deviceCodesPerUser },
   });
   const singleSession = createSingleSessionGate({ sessions: deps.sessions, clock, enabled: deps.settings.singleSession });
@@ -88,16 +108,20 @@ export function createLoginEngine(deps: LoginEngineDeps) {
   // before the risk hold, device approval and single-session checks have let the sign-in through
   let enrol: ReturnType<typeof createEnrolStep> | undefined;
   const gates = createGateRunner({ store, accounts: deps.accounts, gates: gateOrder }, (facts, who, trail) =>
-    who.enrolFor?.length ? enrol!.begin(facts, who, who.enrolFor, trail) : team!.proceed(facts, who, trail));
+    who.enrolFor?.length ? enrol!.begin(facts, who, who.enrolFor, trail) : team!.proceed(facts, who, trail),
+  );
   // a pending upstream link (upstream-link.ts) is made only here, once every factor and gate has passed
   const links = deps.federation?.links;
   const completeLink = links
-    ? async (facts: Facts, userId: string, proof: LinkProof) => Boolean(await links.complete(facts.uid, userId, { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId }, proof))
+    ? async (facts: Facts, userId: string, proof: LinkProof) =>
+        Boolean(await links.complete(facts.uid, userId, { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId }, proof))
     : undefined;
   const finish = createFinish({ signIns: deps.signIns, clock, settle: gates.settleAll, completeLink });
   team = createTeamStep({ store, teams: deps.teams, finish, stillValid: gates.stillValid });
   const secondFactor = createSecondFactorStep({ store, accounts: deps.accounts, strategies: secondFactors }, gates.run);
-  enrol = createEnrolStep({ store, accounts: deps.accounts, port: deps.enrolment }, (facts, who, trail) => team!.proceed(facts, who, trail));
+  enrol = createEnrolStep({ store, accounts: deps.accounts, port: deps.enrolment }, (facts, who, trail) =>
+    team!.proceed(facts, who, trail),
+  );
   const stepUp = createStepUp({ accounts: deps.accounts, secondFactor, nowMs: () => clock.now().getTime() });
 
   /** the trail of one request's audit events */
@@ -107,52 +131,80 @@ export function createLoginEngine(deps: LoginEngineDeps) {
    * a store down); traced as the span login.<name> with its outcome (lib/spans.ts)
    */
   function step<T extends { kind: string }>(name: string, facts: Facts, act: (trail: Trail) => Promise<T>): Promise<T> {
-    return inSpan(`login.${name}`, { "gatehouse.login.step": name }, async () => {
-      const trail = trailOf(facts);
-      try {
-        return await act(trail);
-      } catch (err) {
-        await trail.flush().catch(() => {});
-        throw err;
-      }
-    }, outcomeAttributes);
+    return inSpan(
+      `login.${name}`,
+      { "gatehouse.login.step": name },
+      async () => {
+        const trail = trailOf(facts);
+        try {
+          return await act(trail);
+        } catch (err) {
+          await trail.flush().catch(() => {});
+          throw err;
+        }
+      },
+      outcomeAttributes,
+    );
   }
 
   return {
     trailOf,
 
     /** the first factor: whatever waited in this interaction is dropped, then the strategy decides */
-    firstFactor: (facts: Facts, input: FirstFactorInput): Promise<Outcome> => step(`first_factor.${input.method}`, facts, async (trail) => {
-      await store.drop(facts.uid);
-      const authAt = clock.now().getTime();
-      const result = await strategyFor(firstFactors, input).authenticate(input, facts);
-      if (result.outcome === "refused") {
-        if (result.event) trail.addFull(result.event);
-        await trail.flush();
-        return result.refusal;
-      }
-      const { user, amr } = result;
-      const remember = result.remember ?? input.remember;
-      const stepUp: { stepUp?: "network" } = result.stepUp ? { stepUp: result.stepUp } : {};
-      // what the acr level asked for still needs (step-up.ts): a second factor, nothing more, or out of reach
-      const enrolled = result.multiFactor ? [] : await secondFactor.enrolled(user);
-      const plan = planAfter(amr, result.multiFactor, enrolled, facts.requiredAcr);
-      if (plan.next === "unmet") return unmet(facts, user, amr, trail);
-      if (plan.next === "second_factor") return secondFactor.begin(facts, user, enrolled, amr, remember, authAt, trail, { ...stepUp, ...(plan.only ? { only: plan.only } : {}), ...(result.idp ? { idp: result.idp, audit: result.audit } : {}), ...(result.link ? { link: result.link } : {}) });
-      // a method that proved two factors (a passkey) is judged by the device gate like a second factor
-      if (result.multiFactor) await deps.accounts.completeSignIn(user, { ip: facts.ip, userAgent: facts.userAgent, deviceToken: facts.deviceToken });
-      const audit = { amr, ...(result.method ? { method: result.method } : {}), ...(result.stepUp ? { stepUp: result.stepUp } : {}), ...result.audit };
-      // an administrator requires a second factor and this user has none: set one up once the gates pass (enrol.ts)
-      const requiredBy = result.multiFactor ? [] : await enrol!.needed(user);
-      const who = { userId: user.id, amr, remember, authAt, audit, ...(result.idp ? { idp: result.idp } : {}), ...(result.link ? { link: result.link } : {}), ...(requiredBy.length ? { enrolFor: requiredBy } : {}) };
-      return gates.run(facts, who, trail, user);
-    }),
+    firstFactor: (facts: Facts, input: FirstFactorInput): Promise<Outcome> =>
+      step(`first_factor.${input.method}`, facts, async (trail) => {
+        await store.drop(facts.uid);
+        const authAt = clock.now().getTime();
+        const result = await strategyFor(firstFactors, input).authenticate(input, facts);
+        if (result.outcome === "refused") {
+          if (result.event) trail.addFull(result.event);
+          await trail.flush();
+          return result.refusal;
+        }
+        const { user, amr } = result;
+        const remember = result.remember ?? input.remember;
+        const stepUp: { stepUp?: "network" } = result.stepUp ? { stepUp: result.stepUp } : {};
+        // what the acr level asked for still needs (step-up.ts): a second factor, nothing more, or out of reach
+        const enrolled = result.multiFactor ? [] : await secondFactor.enrolled(user);
+        const plan = planAfter(amr, result.multiFactor, enrolled, facts.requiredAcr);
+        if (plan.next === "unmet") return unmet(facts, user, amr, trail);
+        if (plan.next === "second_factor")
+          return secondFactor.begin(facts, user, enrolled, amr, remember, authAt, trail, {
+            ...stepUp,
+            ...(plan.only ? { only: plan.only } : {}),
+            ...(result.idp ? { idp: result.idp, audit: result.audit } : {}),
+            ...(result.link ? { link: result.link } : {}),
+          });
+        // a method that proved two factors (a passkey) is judged by the device gate like a second factor
+        if (result.multiFactor)
+          await deps.accounts.completeSignIn(user, { ip: facts.ip, userAgent: facts.userAgent, deviceToken: facts.deviceToken });
+        const audit = {
+          amr,
+          ...(result.method ? { method: result.method } : {}),
+          ...(result.stepUp ? { stepUp: result.stepUp } : {}),
+          ...result.audit,
+        };
+        // an administrator requires a second factor and this user has none: set one up once the gates pass (enrol.ts)
+        const requiredBy = result.multiFactor ? [] : await enrol!.needed(user);
+        const who = {
+          userId: user.id,
+          amr,
+          remember,
+          authAt,
+          audit,
+          ...(result.idp ? { idp: result.idp } : {}),
+          ...(result.link ? { link: result.link } : {}),
+          ...(requiredBy.length ? { enrolFor: requiredBy } : {}),
+        };
+        return gates.run(facts, who, trail, user);
+      }),
 
     /** a live session weaker than the acr level asked for: straight to the missing second factor (step-up.ts) */
-    stepUp: (facts: Facts, session: LiveSession): Promise<Outcome> => step("step_up", facts, async (trail) => {
-      await store.drop(facts.uid);
-      return stepUp(facts, session, trail);
-    }),
+    stepUp: (facts: Facts, session: LiveSession): Promise<Outcome> =>
+      step("step_up", facts, async (trail) => {
+        await store.drop(facts.uid);
+        return stepUp(facts, session, trail);
+      }),
 
     /**
      * the options for navigator.credentials.get in this interaction: any discoverable passkey (first factor), or
@@ -175,11 +227,18 @@ export function createLoginEngine(deps: LoginEngineDeps) {
     secondFactor: {
       waiting: (facts: Facts) => secondFactor.waiting(facts.uid),
       methods: (facts: Facts) => secondFactor.methods(facts.uid),
-      submit: (facts: Facts, input: { method: string; code: string }) => step("second_factor", facts, (trail) => secondFactor.submit(facts, input, trail)),
+      submit: (facts: Facts, input: { method: string; code: string }) =>
+        step("second_factor", facts, (trail) => secondFactor.submit(facts, input, trail)),
     },
 
-    hold: ((a) => ({ visit: (facts: Facts) => step("hold.visit", facts, (trail) => a.visit(facts, trail)), poll: a.poll }))(risk.actions(gates)),
-    device: ((a) => ({ show: a.show, submit: (facts: Facts, code: string) => step("device.submit", facts, (trail) => a.submit(facts, code, trail)), resend: a.resend }))(device.actions(gates)),
+    hold: ((a) => ({ visit: (facts: Facts) => step("hold.visit", facts, (trail) => a.visit(facts, trail)), poll: a.poll }))(
+      risk.actions(gates),
+    ),
+    device: ((a) => ({
+      show: a.show,
+      submit: (facts: Facts, code: string) => step("device.submit", facts, (trail) => a.submit(facts, code, trail)),
+      resend: a.resend,
+    }))(device.actions(gates)),
     singleSession: ((a) => ({
       show: a.show,
       replace: (facts: Facts) => step("single_session.replace", facts, (trail) => a.replace(facts, trail)),

@@ -25,7 +25,10 @@ export type EnrolmentPort = {
 type Next = (facts: Facts, who: SignedIn, trail: Trail) => Promise<Outcome>;
 export type EnrolView = { kind: "setup"; qrSvg: string; secret: string } | { kind: "codes"; backupCodes: string[] };
 
-export function createEnrolStep(deps: { store: LoginStore; accounts: Pick<AccountService, "findActive">; port: EnrolmentPort }, next: Next) {
+export function createEnrolStep(
+  deps: { store: LoginStore; accounts: Pick<AccountService, "findActive">; port: EnrolmentPort },
+  next: Next,
+) {
   const { store, port } = deps;
   const request = (facts: Facts) => ({ ip: facts.ip, userAgent: facts.userAgent });
 
@@ -68,12 +71,22 @@ export function createEnrolStep(deps: { store: LoginStore; accounts: Pick<Accoun
       if (!w || w.state.enrolled) return refused("login.expired");
       const result = await port.totp.confirmEnrollment(w.user, code);
       if (result.outcome !== "enabled") {
-        trail.add({ type: "two_factor.enabled", outcome: "failure", userId: w.user.id, data: { reason: result.outcome === "expired" ? "enrollment_expired" : "wrong_code", during: "sign_in" } });
+        trail.add({
+          type: "two_factor.enabled",
+          outcome: "failure",
+          userId: w.user.id,
+          data: { reason: result.outcome === "expired" ? "enrollment_expired" : "wrong_code", during: "sign_in" },
+        });
         await trail.flush();
         return refused("login.invalid_code");
       }
       await store.save<EnrolState>(facts.uid, facts.interactionExp, { ...w.state, enrolled: true }, 900);
-      trail.add({ type: "two_factor.enabled", outcome: "success", userId: w.user.id, data: { during: "sign_in", requiredBy: w.state.requiredBy } });
+      trail.add({
+        type: "two_factor.enabled",
+        outcome: "success",
+        userId: w.user.id,
+        data: { during: "sign_in", requiredBy: w.state.requiredBy },
+      });
       await trail.flush();
       await port.enabled(w.user, request(facts));
       return { kind: "codes", backupCodes: result.backupCodes };

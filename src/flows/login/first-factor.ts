@@ -26,14 +26,20 @@ export type FirstFactorInput =
 export type FirstFactorResult =
   /** `amr`: how the user proved it; `multiFactor`: the method proved two factors by itself (a passkey with user verification) */
   | {
-    outcome: "passed"; user: User; amr: string[]; multiFactor: boolean; stepUp?: StepUp; method?: string; /** what the method chose, over the input's */ remember?: boolean;
-    /** the upstream identity provider (connector slug) the user signed in through: the tokens' `idp` claim */
-    idp?: string;
-    /** an upstream identity to link once the whole sign-in (second factor, gates) finishes */
-    link?: LinkProof;
-    /** more for the login.succeeded audit event */
-    audit?: AuditData;
-  }
+      outcome: "passed";
+      user: User;
+      amr: string[];
+      multiFactor: boolean;
+      stepUp?: StepUp;
+      method?: string;
+      /** what the method chose, over the input's */ remember?: boolean;
+      /** the upstream identity provider (connector slug) the user signed in through: the tokens' `idp` claim */
+      idp?: string;
+      /** an upstream identity to link once the whole sign-in (second factor, gates) finishes */
+      link?: LinkProof;
+      /** more for the login.succeeded audit event */
+      audit?: AuditData;
+    }
   /** the login stops here; `event` is audited */
   | { outcome: "refused"; refusal: Outcome; event?: NewAuditEvent };
 

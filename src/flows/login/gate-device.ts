@@ -19,7 +19,10 @@ export type DeviceView = { email: string; resendIn: number; codeExpired: boolean
 export type DeviceAnswer = Outcome | { kind: "page"; view: DeviceView };
 
 export function createDeviceGate(deps: {
-  devices: TrustedDevices; accounts: AccountService; settings: DeviceSettings; waitTtl: number;
+  devices: TrustedDevices;
+  accounts: AccountService;
+  settings: DeviceSettings;
+  waitTtl: number;
   limits: { perIp: Limit; perUser: Limit };
 }) {
   const { devices, accounts, settings, waitTtl } = deps;
@@ -40,7 +43,8 @@ export function createDeviceGate(deps: {
       if (await devices.trustedFor(who.userId, facts.deviceToken, request(facts))) return { pass: true, audit: { device: "trusted" } };
       // only an authenticator app code or a passkey proves a second factor held at hand; a backup code gets the email code
       const held = who.audit.method === "totp" || who.audit.method === "passkey" ? who.audit.method : null;
-      if ((settings.policy === "without-2fa" || (forced && settings.policy === "off")) && held) return { pass: true, audit: { device: held } };
+      if ((settings.policy === "without-2fa" || (forced && settings.policy === "off")) && held)
+        return { pass: true, audit: { device: held } };
       // while the user's wrong codes are used up no code is sent: the page then says so
       await devices.sendCode(facts.uid, user, request(facts), waitTtl, spendOnEmail(facts, user.id));
       return { pass: false, page: "device", ttl: waitTtl };
@@ -48,7 +52,8 @@ export function createDeviceGate(deps: {
     async settle(facts, who, _trail, out) {
       const how = who.audit.device;
       if (how !== "code" && how !== "totp" && how !== "passkey") return;
-      const extra: Record<string, number> = typeof who.audit.deviceApprovalMs === "string" ? { latencyMs: Number(who.audit.deviceApprovalMs) } : {};
+      const extra: Record<string, number> =
+        typeof who.audit.deviceApprovalMs === "string" ? { latencyMs: Number(who.audit.deviceApprovalMs) } : {};
       out.deviceCookie = (await devices.trust(who.userId, facts.deviceToken, how, request(facts), extra)).token;
     },
   };
@@ -65,7 +70,15 @@ export function createDeviceGate(deps: {
       }
       const locked = ended || shown?.code === "device.account_locked";
       const status = locked ? null : await devices.codeStatus(facts.uid);
-      return { kind: "page", view: { email: user.email, resendIn: status?.resendIn ?? 0, codeExpired: status?.expired ?? false, ...(shown ? { refusal: shown } : {}) } };
+      return {
+        kind: "page",
+        view: {
+          email: user.email,
+          resendIn: status?.resendIn ?? 0,
+          codeExpired: status?.expired ?? false,
+          ...(shown ? { refusal: shown } : {}),
+        },
+      };
     }
 
     /** the last attempt is used: the sign-in ends here and must start again */
@@ -116,7 +129,11 @@ export function createDeviceGate(deps: {
           // a rate limit refused the email: the old code and its cool-down stay as they were
           const limited = err as { status?: number; publicMessage?: string; data?: { retryAfter?: unknown } };
           if (limited.status !== 429) throw err;
-          return page(facts, state, { code: "device.email_limited", ...(limited.publicMessage ? { message: limited.publicMessage } : {}), ...(Number(limited.data?.retryAfter) ? { retryAfter: Number(limited.data?.retryAfter) } : {}) });
+          return page(facts, state, {
+            code: "device.email_limited",
+            ...(limited.publicMessage ? { message: limited.publicMessage } : {}),
+            ...(Number(limited.data?.retryAfter) ? { retryAfter: Number(limited.data?.retryAfter) } : {}),
+          });
         }
         switch (result.outcome) {
           case "sent":

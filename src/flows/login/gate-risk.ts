@@ -23,7 +23,13 @@ export type HoldPoll = "pending" | "approved" | "denied" | "expired" | "moved";
  */
 export type RiskAction = "hold" | "second_factor";
 
-export function createRiskGate(deps: { risk: RiskService; accounts: AccountService; clock: FlowClock; holdEmails: Limit; action?: RiskAction }) {
+export function createRiskGate(deps: {
+  risk: RiskService;
+  accounts: AccountService;
+  clock: FlowClock;
+  holdEmails: Limit;
+  action?: RiskAction;
+}) {
   const { risk, accounts, clock } = deps;
   const request = (facts: Facts) => ({ ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId });
 
@@ -43,7 +49,11 @@ export function createRiskGate(deps: { risk: RiskService; accounts: AccountServi
       await trail.flush();
       // the links die with the login they would let through: never later than the interaction itself
       const ttlSeconds = Math.max(1, Math.min(risk.holdTtl, facts.interactionExp - clock.epoch()));
-      const holdId = await risk.hold(user, { interactionUid: facts.uid, fired, ttlSeconds, spend: () => deps.holdEmails.consume(user.id) }, request(facts));
+      const holdId = await risk.hold(
+        user,
+        { interactionUid: facts.uid, fired, ttlSeconds, spend: () => deps.holdEmails.consume(user.id) },
+        request(facts),
+      );
       return { pass: false, page: "hold", ttl: risk.holdTtl, data: { holdId } };
     },
     async settle(facts, who, _trail, out) {
@@ -60,7 +70,13 @@ export function createRiskGate(deps: { risk: RiskService; accounts: AccountServi
       const state = await gates.waitingAt(facts, "risk");
       if (!isWaiting(state)) return { outcome: state };
       const found = await risk.status(state.data.holdId ?? "", request(facts));
-      if (!found || found.status === "expired" || found.status === "superseded" || found.hold.interactionUid !== facts.uid || found.hold.userId !== state.who.userId) {
+      if (
+        !found ||
+        found.status === "expired" ||
+        found.status === "superseded" ||
+        found.hold.interactionUid !== facts.uid ||
+        found.hold.userId !== state.who.userId
+      ) {
         await gates.stop(facts);
         return { outcome: refused("login.expired") };
       }
@@ -76,7 +92,12 @@ export function createRiskGate(deps: { risk: RiskService; accounts: AccountServi
         if (found.status === "approved") return gates.pass(facts, state, trail, { risk: "approved", riskRules: found.hold.rules });
         if (found.status === "denied") {
           if (await gates.stop(facts)) {
-            trail.add({ type: "login.failed", outcome: "failure", userId: state.who.userId, data: { reason: "hold_denied", holdId: found.hold.id, rules: found.hold.rules } });
+            trail.add({
+              type: "login.failed",
+              outcome: "failure",
+              userId: state.who.userId,
+              data: { reason: "hold_denied", holdId: found.hold.id, rules: found.hold.rules },
+            });
             await trail.flush();
           }
           return { kind: "blocked" };

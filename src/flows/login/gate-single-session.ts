@@ -13,7 +13,8 @@ export function createSingleSessionGate(deps: { sessions: SessionRecords; clock:
   const request = (facts: Facts) => ({ ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId });
 
   /** the user's live sessions other than this browser's own */
-  const othersOf = async (userId: string, facts: Facts) => (await sessions.listActive(userId)).filter((s) => s.id !== facts.browserSessionUid);
+  const othersOf = async (userId: string, facts: Facts) =>
+    (await sessions.listActive(userId)).filter((s) => s.id !== facts.browserSessionUid);
 
   const gate: Gate = {
     name: "single_session",
@@ -48,7 +49,11 @@ export function createSingleSessionGate(deps: { sessions: SessionRecords; clock:
         const state = await gates.waitingAt(facts, "single_session");
         if (!isWaiting(state)) return refused("login.expired");
         const others = (await othersOf(state.who.userId, facts)).map((s) => s.id);
-        return gates.pass(facts, state, trail, { singleSession: "replaced", replacedSessions: others, singleSessionDecisionMs: String(waitedMs(state)) });
+        return gates.pass(facts, state, trail, {
+          singleSession: "replaced",
+          replacedSessions: others,
+          singleSessionDecisionMs: String(waitedMs(state)),
+        });
       },
 
       /** "cancel": the login ends, the relying party hears access_denied */
@@ -58,8 +63,14 @@ export function createSingleSessionGate(deps: { sessions: SessionRecords; clock:
         const others = await othersOf(state.who.userId, facts);
         await gates.stop(facts);
         trail.add({
-          type: "session.single_session_cancelled", outcome: "failure", userId: state.who.userId,
-          data: { decision: "cancel", otherSessions: others.map((s) => s.id), latencyMs: Math.max(0, clock.now().getTime() - Number(state.data.shownAt ?? 0)) },
+          type: "session.single_session_cancelled",
+          outcome: "failure",
+          userId: state.who.userId,
+          data: {
+            decision: "cancel",
+            otherSessions: others.map((s) => s.id),
+            latencyMs: Math.max(0, clock.now().getTime() - Number(state.data.shownAt ?? 0)),
+          },
         });
         await trail.flush();
         return { kind: "cancelled", description: "The sign-in was cancelled: the account is signed in elsewhere." };

@@ -9,7 +9,16 @@ import type { AccountService } from "../../services/accounts.ts";
 import type { RiskService } from "../../services/risk/index.ts";
 import type { LoginStore } from "./store.ts";
 import type { Trail } from "./trail.ts";
-import { refused, type AuditData, type Facts, type GateName, type GateState, type LoginPage, type Outcome, type SignedIn } from "./types.ts";
+import {
+  refused,
+  type AuditData,
+  type Facts,
+  type GateName,
+  type GateState,
+  type LoginPage,
+  type Outcome,
+  type SignedIn,
+} from "./types.ts";
 
 export type GateCheck =
   /** go on; `audit` joins the login.succeeded event (how this gate was passed) */
@@ -48,7 +57,12 @@ export function createGateRunner(deps: { store: LoginStore; accounts: AccountSer
       if (behind.includes(gate.name)) continue;
       const outcome = await gate.check(facts, current, user, trail);
       if (!outcome.pass) {
-        await store.save<GateState>(facts.uid, facts.interactionExp, { step: "gate", gate: gate.name, who: current, passed: behind, data: outcome.data ?? {} }, outcome.ttl);
+        await store.save<GateState>(
+          facts.uid,
+          facts.interactionExp,
+          { step: "gate", gate: gate.name, who: current, passed: behind, data: outcome.data ?? {} },
+          outcome.ttl,
+        );
         await trail.flush();
         return { kind: "continue", page: outcome.page };
       }

@@ -17,7 +17,13 @@ export function createPasskeyFirstFactor(passkeys: PasskeyPort): FirstFactorStra
     async authenticate(input, facts) {
       if (input.method !== "passkey") throw new Error("not a passkey input");
       const request = { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId };
-      const failed = (userId: string | null, reason: string) => ({ type: "login.failed", outcome: "failure" as const, userId, ...request, data: { reason, method: "passkey" } });
+      const failed = (userId: string | null, reason: string) => ({
+        type: "login.failed",
+        outcome: "failure" as const,
+        userId,
+        ...request,
+        data: { reason, method: "passkey" },
+      });
       const result = await passkeys.authentication.verify("first_factor", facts.uid, input.response, request);
       if (result.outcome === "refused") {
         // a cloned key is audited (passkey.cloned) and its owner emailed by the service already
@@ -25,7 +31,12 @@ export function createPasskeyFirstFactor(passkeys: PasskeyPort): FirstFactorStra
       }
       const { user } = result;
       if (user.disabled) return { outcome: "refused", refusal: refused("login.passkey_refused"), event: failed(user.id, "disabled") };
-      if (!user.emailVerified) return { outcome: "refused", refusal: refused("login.unverified", { email: user.email }), event: failed(user.id, "email_unverified") };
+      if (!user.emailVerified)
+        return {
+          outcome: "refused",
+          refusal: refused("login.unverified", { email: user.email }),
+          event: failed(user.id, "email_unverified"),
+        };
       return { outcome: "passed", user, amr: result.amr, multiFactor: result.userVerified, method: "passkey" };
     },
   };

@@ -10,7 +10,11 @@ import type { FirstFactorStrategy } from "./first-factor.ts";
 import { ssoRequired, type UpstreamPort } from "./upstream.ts";
 import { refused } from "./types.ts";
 
-export function createPasswordStrategy(deps: { accounts: AccountService; passwords: Pick<PasswordService, "saturated">; federation?: Pick<UpstreamPort, "realm"> }): FirstFactorStrategy {
+export function createPasswordStrategy(deps: {
+  accounts: AccountService;
+  passwords: Pick<PasswordService, "saturated">;
+  federation?: Pick<UpstreamPort, "realm">;
+}): FirstFactorStrategy {
   const { accounts, passwords } = deps;
   const realm = deps.federation?.realm;
   return {
@@ -21,18 +25,42 @@ export function createPasswordStrategy(deps: { accounts: AccountService; passwor
       const request = { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId };
       // the browser's trusted-device cookie: a browser the user trusts is judged by its own lockout count
       const result = await accounts.signInWithPassword(input.identifier, input.password, { ...request, deviceToken: facts.deviceToken });
-      const failed = (userId: string | null, reason: string) => ({ type: "login.failed", outcome: "failure" as const, userId, ...request, data: { reason } });
-      const required = !realm ? null : result.outcome === "invalid" ? await realm.requiredForAddress(input.identifier) : await realm.blocks(result.user);
+      const failed = (userId: string | null, reason: string) => ({
+        type: "login.failed",
+        outcome: "failure" as const,
+        userId,
+        ...request,
+        data: { reason },
+      });
+      const required = !realm
+        ? null
+        : result.outcome === "invalid"
+          ? await realm.requiredForAddress(input.identifier)
+          : await realm.blocks(result.user);
       if (required) {
         const reason = result.outcome === "invalid" ? result.reason : "sso_required";
-        return { outcome: "refused", refusal: refused("login.sso_required", ssoRequired(required)), event: failed(result.outcome === "invalid" ? result.userId : result.user.id, reason) };
+        return {
+          outcome: "refused",
+          refusal: refused("login.sso_required", ssoRequired(required)),
+          event: failed(result.outcome === "invalid" ? result.userId : result.user.id, reason),
+        };
       }
       switch (result.outcome) {
         case "ok":
         case "second_factor":
-          return { outcome: "passed", user: result.user, amr: ["pwd"], multiFactor: false, ...(result.stepUp ? { stepUp: result.stepUp } : {}) };
+          return {
+            outcome: "passed",
+            user: result.user,
+            amr: ["pwd"],
+            multiFactor: false,
+            ...(result.stepUp ? { stepUp: result.stepUp } : {}),
+          };
         case "unverified":
-          return { outcome: "refused", refusal: refused("login.unverified", { email: result.user.email }), event: failed(result.user.id, "email_unverified") };
+          return {
+            outcome: "refused",
+            refusal: refused("login.unverified", { email: result.user.email }),
+            event: failed(result.user.id, "email_unverified"),
+          };
         case "invalid":
           return { outcome: "refused", refusal: refused("login.invalid_credentials"), event: failed(result.userId, result.reason) };
       }

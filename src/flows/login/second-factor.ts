@@ -28,7 +28,10 @@ type Next = (facts: Facts, who: SignedIn, trail: Trail, user: User) => Promise<O
 /** of `methods`, those `only` allows (see SecondFactorState; no `only`: all) */
 const allowed = (methods: string[], only?: string[]) => methods.filter((m) => !only || only.includes(m));
 
-export function createSecondFactorStep(deps: { store: LoginStore; accounts: AccountService; strategies: SecondFactorStrategy[] }, next: Next) {
+export function createSecondFactorStep(
+  deps: { store: LoginStore; accounts: AccountService; strategies: SecondFactorStrategy[] },
+  next: Next,
+) {
   const { store, accounts, strategies } = deps;
 
   /** the second-factor methods this user has set up, in the strategies' order (`only`: of these; see SecondFactorState) */
@@ -55,8 +58,24 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
     },
 
     /** the first factor passed: wait for the second; `enrolled`: the user's methods, as the caller found them (enrolled()) */
-    async begin(facts: Facts, user: User, enrolled: string[], amr: string[], remember: boolean, authAt: number, trail: Trail, stepUp: { stepUp?: "network"; only?: string[]; idp?: string; audit?: AuditData; link?: LinkProof } = {}): Promise<Outcome> {
-      await store.save<SecondFactorState>(facts.uid, facts.interactionExp, { step: "second_factor", userId: user.id, remember, authAt, amr, ...stepUp });
+    async begin(
+      facts: Facts,
+      user: User,
+      enrolled: string[],
+      amr: string[],
+      remember: boolean,
+      authAt: number,
+      trail: Trail,
+      stepUp: { stepUp?: "network"; only?: string[]; idp?: string; audit?: AuditData; link?: LinkProof } = {},
+    ): Promise<Outcome> {
+      await store.save<SecondFactorState>(facts.uid, facts.interactionExp, {
+        step: "second_factor",
+        userId: user.id,
+        remember,
+        authAt,
+        amr,
+        ...stepUp,
+      });
       const methods = allowed(enrolled, stepUp.only);
       trail.add({ type: "login.second_factor_required", outcome: "success", userId: user.id, data: { method: methods[0] ?? "totp" } });
       await trail.flush();
@@ -74,11 +93,15 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
         return refused("login.expired");
       }
       // a method the level asked for rules out (a code when a passkey is required) is no method at all
-      const strategy = !state.only || state.only.includes(input.method) ? strategies.find((s) => s.methods.includes(input.method)) : undefined;
+      const strategy =
+        !state.only || state.only.includes(input.method) ? strategies.find((s) => s.methods.includes(input.method)) : undefined;
       const usable = strategy ? await strategy.enrolled(user) : false;
       // a browser the user trusts is judged by its own lockout count (services/sign-in-locks.ts)
       const request = { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId, deviceToken: facts.deviceToken };
-      const failed = async (reason: string, code: "login.invalid_code" | "login.passkey_refused" = input.method === "passkey" ? "login.passkey_refused" : "login.invalid_code"): Promise<Outcome> => {
+      const failed = async (
+        reason: string,
+        code: "login.invalid_code" | "login.passkey_refused" = input.method === "passkey" ? "login.passkey_refused" : "login.invalid_code",
+      ): Promise<Outcome> => {
         trail.add({ type: "login.second_factor_failed", outcome: "failure", userId: user.id, data: { reason, method: input.method } });
         await trail.flush();
         return refused(code);
@@ -94,7 +117,20 @@ export function createSecondFactorStep(deps: { store: LoginStore; accounts: Acco
       if (check.event) trail.add({ ...check.event, outcome: "success", userId: user.id });
       const amr = [...state.amr, ...check.amr.filter((a) => !state.amr.includes(a))];
       const audit: AuditData = { amr, method: check.method, ...(state.stepUp ? { stepUp: state.stepUp } : {}), ...state.audit };
-      return next(facts, { userId: user.id, amr, remember: state.remember, authAt: state.authAt, audit, ...(state.idp ? { idp: state.idp } : {}), ...(state.link ? { link: state.link } : {}) }, trail, user);
+      return next(
+        facts,
+        {
+          userId: user.id,
+          amr,
+          remember: state.remember,
+          authAt: state.authAt,
+          audit,
+          ...(state.idp ? { idp: state.idp } : {}),
+          ...(state.link ? { link: state.link } : {}),
+        },
+        trail,
+        user,
+      );
     },
   };
 }

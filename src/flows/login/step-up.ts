@@ -13,10 +13,7 @@ import type { SecondFactorStep } from "./second-factor.ts";
 import type { Trail } from "./trail.ts";
 import { refused, type Facts, type Outcome } from "./types.ts";
 
-export type Plan =
-  | { next: "gates" }
-  | { next: "second_factor"; only?: string[] }
-  | { next: "unmet" };
+export type Plan = { next: "gates" } | { next: "second_factor"; only?: string[] } | { next: "unmet" };
 
 /** what comes after a first factor that showed `amr` (`multiFactor`: it proved two by itself), for a user with `enrolled` second factors */
 export function planAfter(amr: string[], multiFactor: boolean, enrolled: string[], required: string | undefined): Plan {
@@ -43,7 +40,11 @@ export type LiveSession = { accountId: string; amr: string[]; loginTs: number | 
 /** the amr values each second-factor method shows */
 const AMR_OF_METHOD: Record<string, string[]> = { totp: ["otp"], backup: ["otp"], passkey: ["hwk", "swk"] };
 
-export function createStepUp(deps: { accounts: Pick<AccountService, "findActiveForSignIn">; secondFactor: SecondFactorStep; nowMs: () => number }) {
+export function createStepUp(deps: {
+  accounts: Pick<AccountService, "findActiveForSignIn">;
+  secondFactor: SecondFactorStep;
+  nowMs: () => number;
+}) {
   return async (facts: Facts, session: LiveSession, trail: Trail): Promise<Outcome> => {
     const user = await deps.accounts.findActiveForSignIn(session.accountId);
     if (!user) return refused("login.expired");
@@ -52,7 +53,12 @@ export function createStepUp(deps: { accounts: Pick<AccountService, "findActiveF
     const fresh = enrolled.filter((m) => !(AMR_OF_METHOD[m] ?? []).some((a) => session.amr.includes(a)));
     const plan = planAfter(session.amr, false, fresh, facts.requiredAcr);
     if (plan.next !== "second_factor") return unmet(facts, user, session.amr, trail);
-    trail.add({ type: "login.step_up", outcome: "success", userId: user.id, data: { required: facts.requiredAcr ?? "", amr: session.amr } });
+    trail.add({
+      type: "login.step_up",
+      outcome: "success",
+      userId: user.id,
+      data: { required: facts.requiredAcr ?? "", amr: session.amr },
+    });
     // a password change since the session's sign-in ends the step-up like it ends a waiting login
     const authAt = session.loginTs ? session.loginTs * 1000 : deps.nowMs();
     // only the fresh methods the level allows: a code already shown is no step up

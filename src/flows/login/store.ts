@@ -27,7 +27,12 @@ export function createLoginStore(redis: RedisClient, clock: FlowClock) {
     current: async (uid: string): Promise<LoginState | null> => live(await redis.get(key(uid))),
 
     /** waits in `state` for `ttl` seconds at most (never past the interaction) */
-    async save<S extends LoginState>(uid: string, interactionExp: number, state: Omit<S, "expiresAt">, ttl = PRE_AUTH_MAX_SECONDS): Promise<S> {
+    async save<S extends LoginState>(
+      uid: string,
+      interactionExp: number,
+      state: Omit<S, "expiresAt">,
+      ttl = PRE_AUTH_MAX_SECONDS,
+    ): Promise<S> {
       const seconds = preAuthTtl(interactionExp, clock.epoch(), ttl);
       const saved = { ...state, expiresAt: clock.epoch() + seconds } as S;
       await redis.set(key(uid), JSON.stringify(saved), "EX", seconds);

@@ -13,7 +13,12 @@ import { refused, type Facts, type Outcome, type Refusal, type SignedIn, type Te
 export type TeamOption = { id: string; name: string; slug: string; role: string };
 export type TeamPage = { kind: "page"; userId: string; teams: TeamOption[]; requested?: string; refusal?: Refusal };
 
-export function createTeamStep(deps: { store: LoginStore; teams: Pick<TeamService, "membershipsOf">; finish: Finish; stillValid: GateRunner["stillValid"] }) {
+export function createTeamStep(deps: {
+  store: LoginStore;
+  teams: Pick<TeamService, "membershipsOf">;
+  finish: Finish;
+  stillValid: GateRunner["stillValid"];
+}) {
   const { store, teams, finish } = deps;
   const options = async (userId: string): Promise<TeamOption[]> =>
     (await teams.membershipsOf(userId)).map((m) => ({ id: m.team.id, name: m.team.name, slug: m.team.slug, role: m.role.name }));
@@ -36,7 +41,11 @@ export function createTeamStep(deps: { store: LoginStore; teams: Pick<TeamServic
       if (facts.accountClient) return finish(facts, who, null, trail);
       const choice = chooseTeam(await teams.membershipsOf(who.userId), facts.requestedTeam);
       if (choice.kind === "use") return finish(facts, who, choice.teamId, trail);
-      await store.save<TeamState>(facts.uid, facts.interactionExp, { step: "team", who, ...(facts.requestedTeam ? { requested: facts.requestedTeam } : {}) });
+      await store.save<TeamState>(facts.uid, facts.interactionExp, {
+        step: "team",
+        who,
+        ...(facts.requestedTeam ? { requested: facts.requestedTeam } : {}),
+      });
       await trail.flush();
       return { kind: "continue", page: "team" };
     },
@@ -45,7 +54,13 @@ export function createTeamStep(deps: { store: LoginStore; teams: Pick<TeamServic
     async show(facts: Facts, refusal?: Refusal): Promise<TeamPage | Outcome> {
       const state = await waiting(facts.uid);
       if (!state) return refused("login.expired");
-      return { kind: "page", userId: state.who.userId, teams: await options(state.who.userId), ...(state.requested ? { requested: state.requested } : {}), ...(refusal ? { refusal } : {}) };
+      return {
+        kind: "page",
+        userId: state.who.userId,
+        teams: await options(state.who.userId),
+        ...(state.requested ? { requested: state.requested } : {}),
+        ...(refusal ? { refusal } : {}),
+      };
     },
 
     /** the user picked (`pick`: a team id, "" for none, undefined for nothing sent) */
@@ -54,7 +69,14 @@ export function createTeamStep(deps: { store: LoginStore; teams: Pick<TeamServic
       if (!state) return refused("login.expired");
       const mine = await options(state.who.userId);
       const choice = picked(mine, pick);
-      if (!choice) return { kind: "page", userId: state.who.userId, teams: mine, ...(state.requested ? { requested: state.requested } : {}), refusal: { code: "login.team_required" } };
+      if (!choice)
+        return {
+          kind: "page",
+          userId: state.who.userId,
+          teams: mine,
+          ...(state.requested ? { requested: state.requested } : {}),
+          refusal: { code: "login.team_required" },
+        };
       if (!(await store.take(facts.uid))) return refused("login.expired");
       // the last check before the session is made: the login may have waited here for minutes
       if (!(await deps.stillValid(state.who))) return refused("login.expired");
@@ -63,13 +85,29 @@ export function createTeamStep(deps: { store: LoginStore; teams: Pick<TeamServic
 
     /** the live-session team prompt: the page, and the pick (audited as login.team_selected) */
     forSession: {
-      show: async (userId: string, requested: string | undefined, refusal?: Refusal): Promise<TeamPage> =>
-        ({ kind: "page", userId, teams: await options(userId), ...(requested ? { requested } : {}), ...(refusal ? { refusal } : {}) }),
-      async choose(userId: string, requested: string | undefined, pick: string | undefined, trail: Trail): Promise<TeamPage | { kind: "team"; teamId: string | null }> {
+      show: async (userId: string, requested: string | undefined, refusal?: Refusal): Promise<TeamPage> => ({
+        kind: "page",
+        userId,
+        teams: await options(userId),
+        ...(requested ? { requested } : {}),
+        ...(refusal ? { refusal } : {}),
+      }),
+      async choose(
+        userId: string,
+        requested: string | undefined,
+        pick: string | undefined,
+        trail: Trail,
+      ): Promise<TeamPage | { kind: "team"; teamId: string | null }> {
         const mine = await options(userId);
         const choice = picked(mine, pick);
-        if (!choice) return { kind: "page", userId, teams: mine, ...(requested ? { requested } : {}), refusal: { code: "login.team_required" } };
-        trail.add({ type: "login.team_selected", outcome: "success", userId, data: { ...(choice.teamId ? { teamId: choice.teamId } : {}) } });
+        if (!choice)
+          return { kind: "page", userId, teams: mine, ...(requested ? { requested } : {}), refusal: { code: "login.team_required" } };
+        trail.add({
+          type: "login.team_selected",
+          outcome: "success",
+          userId,
+          data: { ...(choice.teamId ? { teamId: choice.teamId } : {}) },
+        });
         await trail.flush();
         return { kind: "team", teamId: choice.teamId };
       },

@@ -12,8 +12,12 @@ export function createTotpStrategy(totp: Pick<TotpService, "verifyCode">): Secon
       const check = await totp.verifyCode(user, input.code);
       if (check.outcome !== "ok") return { ok: false };
       return {
-        ok: true, amr: ["otp"], method: check.method,
-        ...(check.method === "backup" ? { event: { type: "two_factor.backup_code_used", data: { remaining: check.backupCodesLeft ?? 0 } } } : {}),
+        ok: true,
+        amr: ["otp"],
+        method: check.method,
+        ...(check.method === "backup"
+          ? { event: { type: "two_factor.backup_code_used", data: { remaining: check.backupCodesLeft ?? 0 } } }
+          : {}),
       };
     },
   };

@@ -19,10 +19,18 @@ export type Trail = {
 
 export function createTrail(audit: AuditWriter, facts: Pick<Facts, "ip" | "userAgent" | "clientId">): Trail {
   let events: NewAuditEvent[] = [];
-  const drain = () => { const out = events; events = []; return out; };
+  const drain = () => {
+    const out = events;
+    events = [];
+    return out;
+  };
   return {
-    add: (event) => { events.push({ ...event, ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId }); },
-    addFull: (event) => { events.push(event); },
+    add: (event) => {
+      events.push({ ...event, ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId });
+    },
+    addFull: (event) => {
+      events.push(event);
+    },
     drain,
     async flush() {
       const out = drain();

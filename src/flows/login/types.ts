@@ -30,7 +30,11 @@ export type LinkProof = "password" | "passkey";
 
 /** who signed in and how, once every factor has passed; authAt: when the first factor was checked (ms, app clock) */
 export type SignedIn = {
-  userId: string; amr: string[]; remember: boolean; authAt: number; audit: AuditData;
+  userId: string;
+  amr: string[];
+  remember: boolean;
+  authAt: number;
+  audit: AuditData;
   /** the upstream identity provider signed in through (its connector slug): the tokens' `idp` claim */
   idp?: string;
   /** an upstream identity waits to be linked to this account, made only when the whole sign-in finishes (upstream-link.ts) */
@@ -44,14 +48,29 @@ export type GateName = "risk" | "device" | "single_session";
 
 /** the first factor passed; a second one is still to come */
 export type SecondFactorState = {
-  step: "second_factor"; userId: string; remember: boolean; authAt: number; amr: string[]; stepUp?: "network"; expiresAt: number;
+  step: "second_factor";
+  userId: string;
+  remember: boolean;
+  authAt: number;
+  amr: string[];
+  stepUp?: "network";
+  expiresAt: number;
   /** only these second-factor methods will do (a phishing-resistant level asked for: a passkey); none: any */
   only?: string[];
   /** the first factor was an upstream identity provider (its slug) and what it adds to the audit */
-  idp?: string; audit?: AuditData; link?: LinkProof;
+  idp?: string;
+  audit?: AuditData;
+  link?: LinkProof;
 };
 /** the login waits at `gate` (a page of its own); `passed` are the gates already behind it */
-export type GateState = { step: "gate"; gate: GateName; who: SignedIn; passed: GateName[]; data: Record<string, string>; expiresAt: number };
+export type GateState = {
+  step: "gate";
+  gate: GateName;
+  who: SignedIn;
+  passed: GateName[];
+  data: Record<string, string>;
+  expiresAt: number;
+};
 /** every factor and gate passed; the user picks the team. `requested`: the relying party's `team` they are not in */
 export type TeamState = { step: "team"; who: SignedIn; requested?: string; expiresAt: number };
 /** an administrator requires a second factor of this user, who has none: TOTP is set up before the gates (enrol.ts) */
@@ -63,15 +82,36 @@ export type LoginPage = "totp" | "hold" | "device" | "single-session" | "team" |
 
 /** why a step said no; the route picks the words (login-messages.ts) */
 export type RefusalCode =
-  | "login.invalid_credentials" | "login.unverified" | "login.busy" | "login.invalid_code" | "login.expired"
-  | "login.team_required" | "device.wrong_code" | "device.code_expired" | "device.attempts_used" | "device.account_locked"
-  | "device.cooldown" | "device.email_limited" | "device.code_format" | "login.passkey_refused" | "login.magic_link_invalid" | "login.magic_code_invalid"
-  | "login.upstream_failed" | "login.upstream_cancelled" | "login.upstream_unavailable" | "login.upstream_no_email" | "login.upstream_email_taken" | "login.upstream_link_required"
+  | "login.invalid_credentials"
+  | "login.unverified"
+  | "login.busy"
+  | "login.invalid_code"
+  | "login.expired"
+  | "login.team_required"
+  | "device.wrong_code"
+  | "device.code_expired"
+  | "device.attempts_used"
+  | "device.account_locked"
+  | "device.cooldown"
+  | "device.email_limited"
+  | "device.code_format"
+  | "login.passkey_refused"
+  | "login.magic_link_invalid"
+  | "login.magic_code_invalid"
+  | "login.upstream_failed"
+  | "login.upstream_cancelled"
+  | "login.upstream_unavailable"
+  | "login.upstream_no_email"
+  | "login.upstream_email_taken"
+  | "login.upstream_link_required"
   /** the address's domain requires its team's single sign-on (#17 item 3; the message names the domain and team) */
   | "login.sso_required";
 
 export type Refusal = {
-  code: RefusalCode; attemptsLeft?: number; retryAfter?: number; message?: string;
+  code: RefusalCode;
+  attemptsLeft?: number;
+  retryAfter?: number;
+  message?: string;
   /** login.unverified: the account's address (told only after the right password), for the resend form */
   email?: string;
   /** login.sso_required: the team, the domain and the team's provider, for the pages to say `message` in their language */
@@ -80,7 +120,10 @@ export type Refusal = {
 
 /** the finished login, handed to oidc-provider once */
 export type Finished = {
-  accountId: string; amr: string[]; remember: boolean; teamId: string | null;
+  accountId: string;
+  amr: string[];
+  remember: boolean;
+  teamId: string | null;
   /** the upstream identity provider signed in through (connector slug), for the `idp` claim */
   idp?: string;
   /** the authentication context class the sign-in earned (lib/acr.ts) */

@@ -30,7 +30,11 @@ export function createUpstreamLinkStrategy(port: UpstreamLinkPort): FirstFactorS
       const request = { ip: facts.ip, userAgent: facts.userAgent, clientId: facts.clientId };
       const byPasskey = "passkey" in input.proof;
       const failed = (userId: string | null, reason: string) => ({
-        type: "login.failed", outcome: "failure" as const, userId, ...request, data: { method: "upstream_link", proof: byPasskey ? "passkey" : "password", connector: offer.slug, reason },
+        type: "login.failed",
+        outcome: "failure" as const,
+        userId,
+        ...request,
+        data: { method: "upstream_link", proof: byPasskey ? "passkey" : "password", connector: offer.slug, reason },
       });
       let user: User;
       let stepUp: StepUp | undefined;
@@ -39,24 +43,47 @@ export function createUpstreamLinkStrategy(port: UpstreamLinkPort): FirstFactorS
       if ("passkey" in input.proof) {
         // any discoverable key answers this interaction's first-factor challenge; only the offered account's will do (below)
         const result = await port.passkeys.authentication.verify("first_factor", facts.uid, input.proof.passkey, request);
-        if (result.outcome === "refused") return { outcome: "refused", refusal: refused("login.passkey_refused"), event: failed(result.userId, result.reason) };
-        if (result.user.disabled) return { outcome: "refused", refusal: refused("login.passkey_refused"), event: failed(result.user.id, "disabled") };
+        if (result.outcome === "refused")
+          return { outcome: "refused", refusal: refused("login.passkey_refused"), event: failed(result.userId, result.reason) };
+        if (result.user.disabled)
+          return { outcome: "refused", refusal: refused("login.passkey_refused"), event: failed(result.user.id, "disabled") };
         user = result.user;
         proved = { amr: result.amr, multiFactor: result.userVerified };
       } else {
-        const result = await port.accounts.signInWithPassword(offer.email, input.proof.password, { ...request, deviceToken: facts.deviceToken });
-        if (result.outcome === "invalid") return { outcome: "refused", refusal: refused("login.invalid_credentials"), event: failed(result.userId, result.reason) };
+        const result = await port.accounts.signInWithPassword(offer.email, input.proof.password, {
+          ...request,
+          deviceToken: facts.deviceToken,
+        });
+        if (result.outcome === "invalid")
+          return { outcome: "refused", refusal: refused("login.invalid_credentials"), event: failed(result.userId, result.reason) };
         user = result.user;
         stepUp = result.outcome === "unverified" ? undefined : result.stepUp;
         // the password was proved too: amr says so (RFC 8176), yet fed + pwd stay one factor (lib/acr.ts)
         proved = { amr: ["pwd"], multiFactor: false };
       }
-      if (user.id !== offer.userId) return { outcome: "refused", refusal: refused(byPasskey ? "login.passkey_refused" : "login.invalid_credentials"), event: failed(user.id, "other_account") };
-      if (!user.emailVerified) return { outcome: "refused", refusal: refused("login.unverified", { email: user.email }), event: failed(user.id, "email_unverified") };
+      if (user.id !== offer.userId)
+        return {
+          outcome: "refused",
+          refusal: refused(byPasskey ? "login.passkey_refused" : "login.invalid_credentials"),
+          event: failed(user.id, "other_account"),
+        };
+      if (!user.emailVerified)
+        return {
+          outcome: "refused",
+          refusal: refused("login.unverified", { email: user.email }),
+          event: failed(user.id, "email_unverified"),
+        };
       // linked only once the whole sign-in finishes (its second factor, the gates: finish.ts), never on one factor
       return {
-        outcome: "passed", user, amr: ["fed", ...proved.amr], multiFactor: proved.multiFactor, method: "upstream", idp: offer.slug,
-        link: byPasskey ? "passkey" : "password", ...(stepUp ? { stepUp } : {}), audit: { connector: offer.slug, linked: "true" },
+        outcome: "passed",
+        user,
+        amr: ["fed", ...proved.amr],
+        multiFactor: proved.multiFactor,
+        method: "upstream",
+        idp: offer.slug,
+        link: byPasskey ? "passkey" : "password",
+        ...(stepUp ? { stepUp } : {}),
+        audit: { connector: offer.slug, linked: "true" },
       };
     },
   };

@@ -23,7 +23,13 @@ export function registerAccountRestoreRoutes(router: Router, app: AppContext): v
     const token = typeof ctx.query.token === "string" ? ctx.query.token : "";
     const link = await services.accountDeletion.inspectRestore(token);
     if (link.outcome !== "valid") return invalid(ctx, link.outcome === "expired");
-    return page(ctx, "account-restore", { title: "Restore your account", username: link.username, until: utc(link.dueAt), csrfToken: csrf.token(ctx, binding(token)), token });
+    return page(ctx, "account-restore", {
+      title: "Restore your account",
+      username: link.username,
+      until: utc(link.dueAt),
+      csrfToken: csrf.token(ctx, binding(token)),
+      token,
+    });
   });
 
   forms.post({

@@ -20,7 +20,10 @@ const adminBody = z.object({
 const INVITATION_TOKEN = /^[\w-]{20,100}$/;
 
 type AdminInvitation = Extract<InvitationDetails, { kind: "admin" }>;
-type Door = { kind: "setup"; setup: string } | { kind: "invitation"; token: string; invitation: AdminInvitation } | { kind: "closed"; adminExists: boolean; problem?: string };
+type Door =
+  | { kind: "setup"; setup: string }
+  | { kind: "invitation"; token: string; invitation: AdminInvitation }
+  | { kind: "closed"; adminExists: boolean; problem?: string };
 
 export function registerAdminRegistrationRoutes(router: Router, app: AppContext): void {
   const { views, csrf, services } = app;
@@ -31,8 +34,13 @@ export function registerAdminRegistrationRoutes(router: Router, app: AppContext)
     const token = param(ctx, "invitation");
     if (typeof token === "string" && INVITATION_TOKEN.test(token)) {
       const inspected = await services.invitations.inspect(token);
-      if (inspected.outcome === "valid" && inspected.invitation.kind === "admin") return { kind: "invitation", token, invitation: inspected.invitation };
-      return { kind: "closed", adminExists: await services.accounts.adminExists(), problem: "This administrator invitation has expired, was withdrawn or was already used. Ask for a new one." };
+      if (inspected.outcome === "valid" && inspected.invitation.kind === "admin")
+        return { kind: "invitation", token, invitation: inspected.invitation };
+      return {
+        kind: "closed",
+        adminExists: await services.accounts.adminExists(),
+        problem: "This administrator invitation has expired, was withdrawn or was already used. Ask for a new one.",
+      };
     }
     const adminExists = await services.accounts.adminExists();
     const setup = param(ctx, "setup");
@@ -45,10 +53,16 @@ export function registerAdminRegistrationRoutes(router: Router, app: AppContext)
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
     ctx.body = await views.render("pages/admin-register", {
-      title: "Register as Administrator", door: door.kind, adminExists: door.kind === "closed" && door.adminExists, problem: door.kind === "closed" ? door.problem : undefined,
+      title: "Register as Administrator",
+      door: door.kind,
+      adminExists: door.kind === "closed" && door.adminExists,
+      problem: door.kind === "closed" ? door.problem : undefined,
       setup: door.kind === "setup" ? door.setup : undefined,
       invitation: door.kind === "invitation" ? { token: door.token, roleName: door.invitation.systemRole.name } : undefined,
-      csrfToken: csrf.token(ctx, "admin-register"), action: "/admin-register", minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength),
+      csrfToken: csrf.token(ctx, "admin-register"),
+      action: "/admin-register",
+      minLength: app.config.passwordPolicy.minLength,
+      passwordHint: passwordHint(app.config.passwordPolicy.minLength),
       ...locals,
       ...(door.kind === "invitation" ? { email: door.invitation.email } : {}),
     });
@@ -57,7 +71,10 @@ export function registerAdminRegistrationRoutes(router: Router, app: AppContext)
   router.get("/admin-register", async (ctx) => render(ctx, await doorOf(ctx), {}));
 
   /** what the person typed, shown again with a refusal */
-  const typedOf = (fields: Record<string, unknown>) => ({ username: String(fields.username ?? "").slice(0, 64), email: String(fields.email ?? "").slice(0, 320) });
+  const typedOf = (fields: Record<string, unknown>) => ({
+    username: String(fields.username ?? "").slice(0, 64),
+    email: String(fields.email ?? "").slice(0, 320),
+  });
 
   forms.post({
     path: "/admin-register",
@@ -68,18 +85,30 @@ export function registerAdminRegistrationRoutes(router: Router, app: AppContext)
     input: ({ loaded: door, submitted }) => (door.kind === "invitation" ? { ...submitted, email: door.invitation.email } : submitted),
     body: adminBody,
     // a closed door answers its 403 page whatever was typed
-    invalid: (ctx, problem, { loaded: door, submitted }) => render(ctx, door, door.kind === "closed" ? typedOf(submitted) : { ...typedOf(submitted), error: problem.message, field: problem.field }, 400),
+    invalid: (ctx, problem, { loaded: door, submitted }) =>
+      render(
+        ctx,
+        door,
+        door.kind === "closed" ? typedOf(submitted) : { ...typedOf(submitted), error: problem.message, field: problem.field },
+        400,
+      ),
     async handle(ctx, { loaded: door, submitted, body: account }) {
       const typed = typedOf(submitted);
       if (door.kind === "closed") return render(ctx, door, typed);
       const info = { ip: ctx.ip, userAgent: ctx.get("user-agent") || null };
       const beforeEmail = (email: string) => app.rateLimits.accountPerIdentifier.consume(email);
-      const result = door.kind === "setup"
-        ? await services.registration.register(account, info, { systemRole: "super_admin", beforeEmail, auditData: { systemRole: "super_admin", firstRun: true } })
-        : await services.registration.register(account, info, {
-          beforeEmail, invitation: { token: door.token, expiresAt: door.invitation.expiresAt },
-          auditData: { invitationId: door.invitation.id, systemRole: door.invitation.systemRole.key },
-        });
+      const result =
+        door.kind === "setup"
+          ? await services.registration.register(account, info, {
+              systemRole: "super_admin",
+              beforeEmail,
+              auditData: { systemRole: "super_admin", firstRun: true },
+            })
+          : await services.registration.register(account, info, {
+              beforeEmail,
+              invitation: { token: door.token, expiresAt: door.invitation.expiresAt },
+              auditData: { invitationId: door.invitation.id, systemRole: door.invitation.systemRole.key },
+            });
       if (result.outcome === "invalid") return render(ctx, door, { ...typed, error: result.message, field: result.field }, 400);
       if (result.outcome === "closed") return render(ctx, await doorOf(ctx), typed);
       ctx.type = "html";

@@ -37,7 +37,10 @@ export function registerBrandAssets(router: Router, brand: BrandStore): void {
   router.get("/brand/logo/:hash", async (ctx: Context, next: Next) => {
     const hash = String(ctx.params.hash ?? "");
     const etag = `"${hash}"`;
-    if (ctx.get("if-none-match") === etag && /^[0-9a-f]{64}$/.test(hash)) { ctx.status = 304; return; }
+    if (ctx.get("if-none-match") === etag && /^[0-9a-f]{64}$/.test(hash)) {
+      ctx.status = 304;
+      return;
+    }
     const logo = await brand.logo(hash);
     if (!logo) return next();
     ctx.set("Cache-Control", `public, max-age=${YEAR}, immutable`);

@@ -24,6 +24,9 @@ export function registerDevMailboxRoutes(router: Router, app: AppContext) {
   router.get("/dev/mailbox", async (ctx) => {
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
-    ctx.body = await app.views.render("pages/dev-mailbox", { title: "Development mailbox", messages: mailer.mailbox().map((m) => ({ ...m, pieces: linkPieces(m.text) })) });
+    ctx.body = await app.views.render("pages/dev-mailbox", {
+      title: "Development mailbox",
+      messages: mailer.mailbox().map((m) => ({ ...m, pieces: linkPieces(m.text) })),
+    });
   });
 }

@@ -12,7 +12,12 @@ const FAVICON = readFileSync(fromRoot("public/favicon.svg"));
 export function registerHomeRoutes(router: Router, app: AppContext) {
   router.get("/", async (ctx) => {
     ctx.type = "html";
-    ctx.body = await app.views.render("pages/home", { ...localeLocals(ctx, "home", app.config.defaultLocale), title: "Home", issuer: app.config.issuer, signedIn: false });
+    ctx.body = await app.views.render("pages/home", {
+      ...localeLocals(ctx, "home", app.config.defaultLocale),
+      title: "Home",
+      issuer: app.config.issuer,
+      signedIn: false,
+    });
   });
   registerLanguageRoutes(router, app); // the footer's language switcher (GET /language)
   router.get("/favicon.ico", (ctx) => {

@@ -32,7 +32,11 @@ export function registerInvitationRoutes(router: Router, app: AppContext): void 
     ctx.status = status;
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
-    ctx.body = await app.views.render(`pages/${name}`, { ...localeLocals(ctx, name, app.config.defaultLocale), title: "Invitation", ...locals });
+    ctx.body = await app.views.render(`pages/${name}`, {
+      ...localeLocals(ctx, name, app.config.defaultLocale),
+      title: "Invitation",
+      ...locals,
+    });
   }
   const problem = (ctx: Context, message: string, status: number, extra: Record<string, unknown> = {}) =>
     page(ctx, "invitation-result", { problem: message, ...extra }, status);
@@ -45,20 +49,29 @@ export function registerInvitationRoutes(router: Router, app: AppContext): void 
   /** what the invitation offers, in words the page shows */
   const describe = (invitation: InvitationDetails) =>
     invitation.kind === "team"
-      ? { kind: "team", teamName: invitation.team.name, teamSlug: invitation.team.slug, roleName: invitation.role.name, invitedBy: invitation.invitedBy, expiresAt: invitation.expiresAt }
+      ? {
+          kind: "team",
+          teamName: invitation.team.name,
+          teamSlug: invitation.team.slug,
+          roleName: invitation.role.name,
+          invitedBy: invitation.invitedBy,
+          expiresAt: invitation.expiresAt,
+        }
       : { kind: "admin", roleName: invitation.systemRole.name, invitedBy: invitation.invitedBy, expiresAt: invitation.expiresAt };
 
   router.get("/invitations/:token", async (ctx) => {
     const token = tokenOf(ctx);
     const inspected = token ? await services.invitations.inspect(token) : ({ outcome: "invalid", reason: "unknown" } as const);
-    if (inspected.outcome !== "valid") return problem(ctx, INVALID_INVITATION[inspected.reason], inspected.reason === "unknown" ? 404 : 410);
+    if (inspected.outcome !== "valid")
+      return problem(ctx, INVALID_INVITATION[inspected.reason], inspected.reason === "unknown" ? 404 : 410);
     const { invitation } = inspected;
     const account: AccountSession | null = await sessions.current(ctx);
     const path = `/invitations/${token}`;
     const base = { invitation: describe(invitation), invitedEmail: maskEmail(invitation.email), user: account?.user };
     if (!account) {
       return page(ctx, "invitation", {
-        ...base, state: "signed_out",
+        ...base,
+        state: "signed_out",
         loginUrl: `/login?return_to=${encodeURIComponent(path)}`,
         // Door B: the registration page reads ?invitation= and joins the new, verified account
         registerUrl: `${invitation.kind === "team" ? "/register" : "/admin-register"}?invitation=${encodeURIComponent(token!)}`,
@@ -95,15 +108,26 @@ export function registerInvitationRoutes(router: Router, app: AppContext): void 
     const user = account.user;
     switch (result.outcome) {
       case "joined":
-        return page(ctx, "invitation-result", { user, joined: { teamName: result.team.name, teamSlug: result.team.slug, roleName: result.role.name } });
+        return page(ctx, "invitation-result", {
+          user,
+          joined: { teamName: result.team.name, teamSlug: result.team.slug, roleName: result.role.name },
+        });
       case "system_role_set":
         return page(ctx, "invitation-result", { user, admin: { roleName: result.systemRole.name } });
       case "already_member":
-        return problem(ctx, `You are already a member of ${result.team.name}. Nothing was changed.`, 409, { user, teamSlug: result.team.slug });
+        return problem(ctx, `You are already a member of ${result.team.name}. Nothing was changed.`, 409, {
+          user,
+          teamSlug: result.team.slug,
+        });
       case "already_admin":
         return problem(ctx, "Your account already has an administrator role. Nothing was changed.", 409, { user });
       case "wrong_account":
-        return problem(ctx, `This invitation is for ${maskEmail(result.invitedEmail)}, not for the account you are signed in with. Sign out, then sign in (or register) with the invited address.`, 403, { user });
+        return problem(
+          ctx,
+          `This invitation is for ${maskEmail(result.invitedEmail)}, not for the account you are signed in with. Sign out, then sign in (or register) with the invited address.`,
+          403,
+          { user },
+        );
       case "unverified":
         return problem(ctx, "Confirm your email address first, then open the invitation again.", 403, { user });
       default:

@@ -47,7 +47,13 @@ export function registerLanguageRoutes(router: Router, app: AppContext): void {
       ctx.body = "The return address must be a path on this site";
       return;
     }
-    ctx.cookies.set(LANG_COOKIE, asked, { httpOnly: true, sameSite: "lax", secure: app.config.isProduction, maxAge: YEAR_MS, overwrite: true });
+    ctx.cookies.set(LANG_COOKIE, asked, {
+      httpOnly: true,
+      sameSite: "lax",
+      secure: app.config.isProduction,
+      maxAge: YEAR_MS,
+      overwrite: true,
+    });
     ctx.set("Cache-Control", "no-store");
     ctx.status = 303;
     ctx.redirect(back ?? "/");

@@ -12,10 +12,11 @@ const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 function regionCode(englishName: string): string | undefined {
   if (!regionCodes) {
     regionCodes = new Map();
-    for (const a of LETTERS) for (const b of LETTERS) {
-      const name = englishRegions.of(a + b);
-      if (name && name !== a + b && !regionCodes.has(name)) regionCodes.set(name, a + b);
-    }
+    for (const a of LETTERS)
+      for (const b of LETTERS) {
+        const name = englishRegions.of(a + b);
+        if (name && name !== a + b && !regionCodes.has(name)) regionCodes.set(name, a + b);
+      }
   }
   return regionCodes.get(englishName);
 }
@@ -23,7 +24,7 @@ function regionCode(englishName: string): string | undefined {
 /** a country's English name in `locale` (the name unchanged when it is not a country's) */
 export function countryIn(locale: Locale, englishName: string): string {
   const code = regionCode(englishName);
-  return code ? new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? englishName : englishName;
+  return code ? (new Intl.DisplayNames([locale], { type: "region" }).of(code) ?? englishName) : englishName;
 }
 
 /** "Berlin, Germany" -> "Berlin, Deutschland"; "unknown location" in words */
@@ -36,7 +37,8 @@ export function placeIn(locale: Locale, t: Translate, location: string): string 
 const PATTERNS: Record<string, RegExp> = {
   new_country: /^a sign-in from a country you have not signed in from before \((.+)\)$/,
   new_network: /^a sign-in from a network you have not signed in from before \((.+)\)$/,
-  impossible_travel: /^a sign-in about ([\d,]+) km from your previous one(?: \((.+)\))? (less than a minute|only (\d+) minutes?|only (\d+) hours) later, faster than anyone can travel$/,
+  impossible_travel:
+    /^a sign-in about ([\d,]+) km from your previous one(?: \((.+)\))? (less than a minute|only (\d+) minutes?|only (\d+) hours) later, faster than anyone can travel$/,
 };
 
 /** the time between two sign-ins, as services/risk/rules/impossible-travel.ts says it */
@@ -60,17 +62,29 @@ export function reasonIn(locale: Locale, t: Translate, rule: string | undefined,
 
 export type HeldSignIn = { appName: string; ip: string; location: string; browser: string; time: string; reasons: string[] };
 /** `app`: the Gatehouse account itself, or an application by its name (null: not known) */
-export type HoldFacts = { app: { account: true } | { account: false; name: string | null }; ip: string | null; location: string; browser: string | null; os: string | null; createdAt: number; rules: string[]; reasons: string[] };
+export type HoldFacts = {
+  app: { account: true } | { account: false; name: string | null };
+  ip: string | null;
+  location: string;
+  browser: string | null;
+  os: string | null;
+  createdAt: number;
+  rules: string[];
+  reasons: string[];
+};
 
 /** what the page says about the held sign-in in `locale`, or null when a reason cannot be said in it (the page stays English) */
 export function heldSignInIn(locale: Locale, t: Translate, facts: HoldFacts): HeldSignIn | null {
   const reasons = facts.reasons.map((reason, i) => reasonIn(locale, t, facts.rules[i], reason));
   if (reasons.some((r) => r === null)) return null;
   return {
-    appName: facts.app.account ? t("holdReason.yourAccount") : facts.app.name ?? t("holdReason.anApplication"),
+    appName: facts.app.account ? t("holdReason.yourAccount") : (facts.app.name ?? t("holdReason.anApplication")),
     ip: facts.ip ?? t("holdReason.unknownAddress"),
     location: placeIn(locale, t, facts.location),
-    browser: facts.browser && facts.os ? t("sessions.heading", { browser: facts.browser, os: facts.os }) : facts.browser ?? facts.os ?? t("holdReason.unknownBrowser"),
+    browser:
+      facts.browser && facts.os
+        ? t("sessions.heading", { browser: facts.browser, os: facts.os })
+        : (facts.browser ?? facts.os ?? t("holdReason.unknownBrowser")),
     time: formatDateTime(facts.createdAt, locale),
     reasons: reasons as string[],
   };

@@ -36,18 +36,27 @@ export function registerLoginHoldRoutes(router: Router, app: AppContext): void {
       const agent = describeUserAgent(hold.userAgent);
       const said = heldSignInIn(locale, translator(locale), {
         app: hold.clientId === ACCOUNT_CLIENT_ID ? { account: true } : { account: false, name: client?.clientName ?? null },
-        ip: hold.ip, location: hold.location, browser: agent.browser, os: agent.os, createdAt: hold.createdAt, rules: hold.rules, reasons: hold.reasons,
+        ip: hold.ip,
+        location: hold.location,
+        browser: agent.browser,
+        os: agent.os,
+        createdAt: hold.createdAt,
+        rules: hold.rules,
+        reasons: hold.reasons,
       });
       if (said) return { signIn: said };
     }
-    return { locale: undefined, signIn: {
-      appName: hold.clientId === ACCOUNT_CLIENT_ID ? "your Gatehouse account" : client?.clientName ?? "an application",
-      ip: hold.ip ?? "an unknown address",
-      location: hold.location,
-      browser: describeUserAgent(hold.userAgent).label,
-      time: `${new Date(hold.createdAt).toISOString().replace("T", " ").slice(0, 16)} UTC`,
-      reasons: hold.reasons,
-    } };
+    return {
+      locale: undefined,
+      signIn: {
+        appName: hold.clientId === ACCOUNT_CLIENT_ID ? "your Gatehouse account" : (client?.clientName ?? "an application"),
+        ip: hold.ip ?? "an unknown address",
+        location: hold.location,
+        browser: describeUserAgent(hold.userAgent).label,
+        time: `${new Date(hold.createdAt).toISOString().replace("T", " ").slice(0, 16)} UTC`,
+        reasons: hold.reasons,
+      },
+    };
   }
 
   router.get("/login-holds/:token", async (ctx) => {
@@ -78,7 +87,11 @@ export function registerLoginHoldRoutes(router: Router, app: AppContext): void {
       const result = await services.risk.decide(token, requestInfo(ctx));
       if (result.outcome === "invalid" || result.outcome === "expired") return invalid(ctx, result.outcome === "expired");
       const approved = result.outcome === "approved";
-      return page(ctx, "login-hold-decided", { title: approved ? "Sign-in approved" : "Sign-in blocked", approved, resetUrl: "/forgot-password" });
+      return page(ctx, "login-hold-decided", {
+        title: approved ? "Sign-in approved" : "Sign-in blocked",
+        approved,
+        resetUrl: "/forgot-password",
+      });
     },
   });
 }

@@ -44,19 +44,41 @@ function createHelpers(app: AppContext) {
     ctx.set("Referrer-Policy", "no-referrer");
     return page(ctx, name, locals, status);
   };
-  const translatedError = (ctx: Context, error: string | undefined) => (error ? { error: sayer(ctx, app.config.defaultLocale)(error) } : {});
+  const translatedError = (ctx: Context, error: string | undefined) =>
+    error ? { error: sayer(ctx, app.config.defaultLocale)(error) } : {};
   return {
     page,
     submitted: (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {},
     requestInfo: (ctx: Context): RequestInfo & { ip: string } => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
     // an error is a fixed English text of this file or the policy: in the page's language when the catalogue has it
     renderForgot: (ctx: Context, locals: { error?: string; identifier?: string } = {}, status = 200) =>
-      page(ctx, "forgot-password", { title: "Reset your password", csrfToken: csrf.token(ctx, "forgot-password"), action: "/forgot-password", ...locals, ...translatedError(ctx, locals.error) }, status),
+      page(
+        ctx,
+        "forgot-password",
+        {
+          title: "Reset your password",
+          csrfToken: csrf.token(ctx, "forgot-password"),
+          action: "/forgot-password",
+          ...locals,
+          ...translatedError(ctx, locals.error),
+        },
+        status,
+      ),
     renderResetForm: (ctx: Context, locals: FormLocals, status = 200) =>
-      resetPage(ctx, "reset-password", {
-        title: "Choose a new password", csrfToken: csrf.token(ctx, resetBinding(locals.token)), action: "/reset-password",
-        minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength), ...locals, ...translatedError(ctx, locals.error),
-      }, status),
+      resetPage(
+        ctx,
+        "reset-password",
+        {
+          title: "Choose a new password",
+          csrfToken: csrf.token(ctx, resetBinding(locals.token)),
+          action: "/reset-password",
+          minLength: app.config.passwordPolicy.minLength,
+          passwordHint: passwordHint(app.config.passwordPolicy.minLength),
+          ...locals,
+          ...translatedError(ctx, locals.error),
+        },
+        status,
+      ),
     renderInvalidLink: (ctx: Context) => resetPage(ctx, "reset-link-invalid", { title: "Link expired" }, 400),
   };
 }
@@ -76,7 +98,9 @@ function registerForgotPassword(router: Router, app: AppContext, h: ResetRouteHe
 
   /** the emailing runs after the answer: known and unknown accounts then answer alike in content and in time */
   function requestInBackground(identifier: string, info: RequestInfo): void {
-    services.passwordReset.requestByUser(identifier, info).catch((err: unknown) => app.log.error({ err: { message: (err as Error).message } }, "password reset request failed"));
+    services.passwordReset
+      .requestByUser(identifier, info)
+      .catch((err: unknown) => app.log.error({ err: { message: (err as Error).message } }, "password reset request failed"));
   }
 
   router.get("/forgot-password", (ctx) => h.renderForgot(ctx));
@@ -86,7 +110,11 @@ function registerForgotPassword(router: Router, app: AppContext, h: ResetRouteHe
     await rateLimits.resetPerIp.consume(ctx.ip);
     const parsed = requestBody.safeParse(h.submitted(ctx));
     if (!parsed.success) {
-      return h.renderForgot(ctx, { error: parsed.error.issues[0]?.message, identifier: String(h.submitted(ctx).identifier ?? "").slice(0, 320) }, 400);
+      return h.renderForgot(
+        ctx,
+        { error: parsed.error.issues[0]?.message, identifier: String(h.submitted(ctx).identifier ?? "").slice(0, 320) },
+        400,
+      );
     }
     const id = parseIdentifier(parsed.data.identifier);
     await rateLimits.resetPerIdentifier.consume(`${id.kind}:${id.value}`);
@@ -122,7 +150,11 @@ function registerResetPassword(router: Router, app: AppContext, h: ResetRouteHel
     const form = { token: token.data, username: user.username, needsCode };
     const parsed = resetBody.safeParse(fields);
     if (!parsed.success) {
-      return h.renderResetForm(ctx, { ...form, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+      return h.renderResetForm(
+        ctx,
+        { ...form, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") },
+        400,
+      );
     }
     const code = parsed.data.code || undefined;
     if (needsCode) {

@@ -61,8 +61,9 @@ export function registerPasswordStrengthRoutes(router: Router, app: AppContext) 
     const { password, lang, ...context } = parsed.data;
     const t = translator(isLocale(lang) ? lang : localeOf(ctx, app.config.defaultLocale));
     // the forms refuse more than MAX_PASSWORD_LENGTH UTF-16 units before the policy runs; so does the meter
-    ctx.body = password.length > MAX_PASSWORD_LENGTH
-      ? { ok: false, score: 0, message: translateText(t, MESSAGES.tooLong) }
-      : strengthAnswer(await app.services.passwordPolicy.check(password, context), t);
+    ctx.body =
+      password.length > MAX_PASSWORD_LENGTH
+        ? { ok: false, score: 0, message: translateText(t, MESSAGES.tooLong) }
+        : strengthAnswer(await app.services.passwordPolicy.check(password, context), t);
   });
 }

@@ -24,7 +24,8 @@ export function authorizationRequestUrl(params: Record<string, unknown>, extra: 
 }
 
 export function createRegistrationReturn(app: AppContext) {
-  const proofOf = (uid: string, email: string) => keyedDigest(app.config.secrets.masterKey, "registration return v1", `${uid}|${normalizeEmail(email)}`);
+  const proofOf = (uid: string, email: string) =>
+    keyedDigest(app.config.secrets.masterKey, "registration return v1", `${uid}|${normalizeEmail(email)}`);
   return {
     /** what the unverified sign-in's resend form carries: this interaction may be resumed for this address */
     proofFor: (signInPath: string, email: string): string => proofOf(SIGN_IN_PATH.exec(signInPath)?.[1] ?? "", email),

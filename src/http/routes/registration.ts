@@ -32,7 +32,11 @@ type TeamInvitation = Extract<InvitationDetails, { kind: "team" }>;
 /** the service's field names as the form's */
 const FORM_FIELD: Record<string, string> = { teamName: "team_name", teamSlug: "team_slug", platform: "platform_login" };
 const INVITATION_TOKEN = /^[\w-]{20,100}$/;
-const resendBody = z.object({ email: z.email("form.email").max(320), _csrf: z.string().optional(), return_proof: z.string().max(128).optional() });
+const resendBody = z.object({
+  email: z.email("form.email").max(320),
+  _csrf: z.string().optional(),
+  return_proof: z.string().max(128).optional(),
+});
 const confirmBody = z.object({ token: z.string().min(20).max(100), _csrf: z.string().optional() });
 
 export function registerRegistrationRoutes(router: Router, app: AppContext) {
@@ -50,7 +54,8 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
 
   // ?login=/interaction/<uid>: the sign-in page the Register tab was opened from, so the Login tab can go back
   // to it; exactly that shape (a same-origin interaction path), anything else falls back to /login
-  const signInPath = (ctx: Context) => (typeof ctx.query.login === "string" && /^\/interaction\/[\w-]{1,64}$/.test(ctx.query.login) ? ctx.query.login : undefined);
+  const signInPath = (ctx: Context) =>
+    typeof ctx.query.login === "string" && /^\/interaction\/[\w-]{1,64}$/.test(ctx.query.login) ? ctx.query.login : undefined;
   /** Door B: the team invitation in ?invitation=, or why the link no longer works (undefined: no invitation asked) */
   async function invitationOf(ctx: Context): Promise<{ invitation: TeamInvitation; token: string } | { problem: string } | undefined> {
     const token = ctx.query.invitation;
@@ -60,13 +65,35 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     if (inspected?.outcome !== "valid" || inspected.invitation.kind !== "team") {
       const reason = inspected?.outcome === "invalid" ? inspected.reason : "unknown";
       const say = sayer(ctx, app.config.defaultLocale);
-      return { problem: say(reason === "unknown" ? "registration.invitationInvalid" : reason === "used" ? "registration.invitationUsed" : reason === "revoked" ? "registration.invitationRevoked" : "registration.invitationExpired") };
+      return {
+        problem: say(
+          reason === "unknown"
+            ? "registration.invitationInvalid"
+            : reason === "used"
+              ? "registration.invitationUsed"
+              : reason === "revoked"
+                ? "registration.invitationRevoked"
+                : "registration.invitationExpired",
+        ),
+      };
     }
     return { invitation: inspected.invitation, token: token as string };
   }
 
-  type Typed = { username?: string; email?: string; team_name?: string; team_slug?: string; platform_login?: string; platform_url?: string };
-  const renderRegister = async (ctx: Context, door: Awaited<ReturnType<typeof invitationOf>>, locals: Typed & { error?: string; field?: string }, status = 200) => {
+  type Typed = {
+    username?: string;
+    email?: string;
+    team_name?: string;
+    team_slug?: string;
+    platform_login?: string;
+    platform_url?: string;
+  };
+  const renderRegister = async (
+    ctx: Context,
+    door: Awaited<ReturnType<typeof invitationOf>>,
+    locals: Typed & { error?: string; field?: string },
+    status = 200,
+  ) => {
     const login = signInPath(ctx);
     // "Register as Administrator": only while no administrator exists, and never from an app's sign-in
     const appParams = await appReturn.paramsOf(login);
@@ -74,15 +101,30 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     ctx.state.uiLocales = appParams?.ui_locales; // the app's language choice comes first here too (http/locale.ts)
     const invited = door && "invitation" in door ? door : undefined;
     const query = new URLSearchParams({ ...(invited ? { invitation: invited.token } : {}), ...(login ? { login } : {}) }).toString();
-    return page(ctx, "register", {
-      title: "Create an account", csrfToken: csrf.token(ctx, "register"), minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength),
-      action: query ? `/register?${query}` : "/register", loginUrl: login ?? "/login", adminRegister,
-      ...(door && "problem" in door ? { problem: door.problem } : {}),
-      // Door A asks for the team's Virtuozzo platform account while the plugin is on (never with an invitation)
-      ...(app.config.virtuozzo.enabled && !invited ? { virtuozzo: { platforms: app.config.virtuozzo.platformUrls } } : {}),
-      ...locals,
-      ...(invited ? { invitation: { teamName: invited.invitation.team.name, roleName: invited.invitation.role.name }, email: invited.invitation.email } : {}),
-    }, status);
+    return page(
+      ctx,
+      "register",
+      {
+        title: "Create an account",
+        csrfToken: csrf.token(ctx, "register"),
+        minLength: app.config.passwordPolicy.minLength,
+        passwordHint: passwordHint(app.config.passwordPolicy.minLength),
+        action: query ? `/register?${query}` : "/register",
+        loginUrl: login ?? "/login",
+        adminRegister,
+        ...(door && "problem" in door ? { problem: door.problem } : {}),
+        // Door A asks for the team's Virtuozzo platform account while the plugin is on (never with an invitation)
+        ...(app.config.virtuozzo.enabled && !invited ? { virtuozzo: { platforms: app.config.virtuozzo.platformUrls } } : {}),
+        ...locals,
+        ...(invited
+          ? {
+              invitation: { teamName: invited.invitation.team.name, roleName: invited.invitation.role.name },
+              email: invited.invitation.email,
+            }
+          : {}),
+      },
+      status,
+    );
   };
 
   router.get("/register", async (ctx) => renderRegister(ctx, await invitationOf(ctx), {}));
@@ -94,21 +136,54 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const invited = door && "invitation" in door ? door : undefined;
     const parsed = registerBody.safeParse(invited ? { ...submitted(ctx), email: invited.invitation.email } : submitted(ctx));
     const text = (name: keyof Typed, max: number) => String(submitted(ctx)[name] ?? "").slice(0, max);
-    const typed: Typed = { username: text("username", 64), email: text("email", 320), team_name: text("team_name", 200), team_slug: text("team_slug", 100), platform_login: text("platform_login", 320), platform_url: text("platform_url", 2048) };
+    const typed: Typed = {
+      username: text("username", 64),
+      email: text("email", 320),
+      team_name: text("team_name", 200),
+      team_slug: text("team_slug", 100),
+      platform_login: text("platform_login", 320),
+      platform_url: text("platform_url", 2048),
+    };
     const say = sayer(ctx, app.config.defaultLocale);
-    if (!parsed.success) return renderRegister(ctx, door, { ...typed, error: say(parsed.error.issues[0]?.message ?? ""), field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    if (!parsed.success)
+      return renderRegister(
+        ctx,
+        door,
+        { ...typed, error: say(parsed.error.issues[0]?.message ?? ""), field: String(parsed.error.issues[0]?.path[0] ?? "") },
+        400,
+      );
     const { username, email, password, team_name, team_slug, platform_login, platform_password, platform_url } = parsed.data;
-    const platform = app.config.virtuozzo.enabled ? { platform: { login: platform_login ?? "", password: platform_password ?? "", ...(platform_url ? { platformUrl: platform_url } : {}) } } : {};
+    const platform = app.config.virtuozzo.enabled
+      ? {
+          platform: {
+            login: platform_login ?? "",
+            password: platform_password ?? "",
+            ...(platform_url ? { platformUrl: platform_url } : {}),
+          },
+        }
+      : {};
     const result = await services.registration.register(
       // Door B joins the invited team; Door A (also after a link that no longer works) brings a team of its own
-      { username, email, password, locale: localeOf(ctx, app.config.defaultLocale), ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "", ...platform } }) },
+      {
+        username,
+        email,
+        password,
+        locale: localeOf(ctx, app.config.defaultLocale),
+        ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "", ...platform } }),
+      },
       requestInfo(ctx),
       {
         beforeEmail: (address) => rateLimits.accountPerIdentifier.consume(address),
-        ...(invited ? { invitation: { token: invited.token, expiresAt: invited.invitation.expiresAt }, auditData: { invitationId: invited.invitation.id } } : {}),
+        ...(invited
+          ? {
+              invitation: { token: invited.token, expiresAt: invited.invitation.expiresAt },
+              auditData: { invitationId: invited.invitation.id },
+            }
+          : {}),
       },
     );
-    if (result.outcome === "invalid") return renderRegister(ctx, door, { ...typed, error: say(result.message), field: FORM_FIELD[result.field] ?? result.field }, 400);
+    if (result.outcome === "invalid")
+      return renderRegister(ctx, door, { ...typed, error: say(result.message), field: FORM_FIELD[result.field] ?? result.field }, 400);
     await keepAppReturn(ctx, result.outcome === "check_email" ? result.userId : null);
     return page(ctx, "check-email", { title: "Check your email", email });
   });
@@ -128,14 +203,25 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const say = sayer(ctx, app.config.defaultLocale);
     if (joined.outcome === "joined") return { notice: say("registration.joined", { team: joined.team.name, role: joined.role.name }) };
     if (joined.outcome === "already_member") return { notice: say("registration.member", { team: joined.team.name }) };
-    if (joined.outcome === "system_role_set") return { notice: say("registration.admin", { product: app.config.brand.name, role: joined.systemRole.name }) };
+    if (joined.outcome === "system_role_set")
+      return { notice: say("registration.admin", { product: app.config.brand.name, role: joined.systemRole.name }) };
     return { error: say("registration.invitationFailed") };
   }
 
   router.get("/verify-email", async (ctx) => {
     const token = typeof ctx.query.token === "string" ? ctx.query.token : undefined;
-    if (token) return page(ctx, "verify-email-confirm", { title: "Confirm your email", token, csrfToken: csrf.token(ctx, "verify-email"), action: "/verify-email" });
-    return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend" });
+    if (token)
+      return page(ctx, "verify-email-confirm", {
+        title: "Confirm your email",
+        token,
+        csrfToken: csrf.token(ctx, "verify-email"),
+        action: "/verify-email",
+      });
+    return page(ctx, "verify-email-resend", {
+      title: "Verify your email",
+      csrfToken: csrf.token(ctx, "resend-verification"),
+      action: "/verify-email/resend",
+    });
   });
 
   router.post("/verify-email", body, async (ctx) => {
@@ -144,7 +230,17 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     const parsed = confirmBody.safeParse(submitted(ctx));
     const userId = parsed.success ? await services.registration.verify(parsed.data.token, requestInfo(ctx)) : null;
     if (!userId) {
-      return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action: "/verify-email/resend", error: sayer(ctx, app.config.defaultLocale)("verifyResend.linkInvalid") }, 400);
+      return page(
+        ctx,
+        "verify-email-resend",
+        {
+          title: "Verify your email",
+          csrfToken: csrf.token(ctx, "resend-verification"),
+          action: "/verify-email/resend",
+          error: sayer(ctx, app.config.defaultLocale)("verifyResend.linkInvalid"),
+        },
+        400,
+      );
     }
     const joined = await joinInvitedTeam(ctx, userId);
     const resume = await appReturn.resume(await services.registration.takeReturn(userId));
@@ -154,7 +250,11 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
       ctx.status = 303;
       return ctx.redirect(resume.url);
     }
-    return page(ctx, "email-verified", { title: "Email confirmed", ...joined, ...(resume ? { continueUrl: resume.url, appName: resume.appName } : {}) });
+    return page(ctx, "email-verified", {
+      title: "Email confirmed",
+      ...joined,
+      ...(resume ? { continueUrl: resume.url, appName: resume.appName } : {}),
+    });
   });
 
   router.post("/verify-email/resend", body, async (ctx) => {
@@ -164,7 +264,18 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     if (!parsed.success) {
       const login = signInPath(ctx);
       const action = login ? `/verify-email/resend?login=${encodeURIComponent(login)}` : "/verify-email/resend";
-      return page(ctx, "verify-email-resend", { title: "Verify your email", csrfToken: csrf.token(ctx, "resend-verification"), action, signInUrl: login, error: sayer(ctx, app.config.defaultLocale)(parsed.error.issues[0]?.message ?? "") }, 400);
+      return page(
+        ctx,
+        "verify-email-resend",
+        {
+          title: "Verify your email",
+          csrfToken: csrf.token(ctx, "resend-verification"),
+          action,
+          signInUrl: login,
+          error: sayer(ctx, app.config.defaultLocale)(parsed.error.issues[0]?.message ?? ""),
+        },
+        400,
+      );
     }
     await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
     const resent = await services.registration.resendVerification(parsed.data.email, requestInfo(ctx));

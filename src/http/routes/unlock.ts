@@ -42,7 +42,11 @@ export function registerUnlockRoutes(router: Router, app: AppContext): void {
     async handle(ctx, { body: { token } }) {
       const result = await services.unlockLinks.redeem(token, requestInfo(ctx));
       if (result.outcome !== "unlocked") return invalid(ctx, result.outcome === "expired");
-      return page(ctx, "unlock-done", { title: "Your account is unlocked", username: result.user.username, wasLocked: result.wasLockedUntil !== null });
+      return page(ctx, "unlock-done", {
+        title: "Your account is unlocked",
+        username: result.user.username,
+        wasLocked: result.wasLockedUntil !== null,
+      });
     },
   });
 }

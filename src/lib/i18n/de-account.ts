@@ -31,7 +31,8 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "profile.displayName": "Anzeigename",
   "profile.saveName": "Namen speichern",
   "profile.changeEmail": "E-Mail-Adresse ändern",
-  "profile.changeEmailHint": "Wir senden einen Link an die neue Adresse; die Änderung gilt, sobald Sie ihm folgen. Ihre bisherige Adresse wird benachrichtigt.",
+  "profile.changeEmailHint":
+    "Wir senden einen Link an die neue Adresse; die Änderung gilt, sobald Sie ihm folgen. Ihre bisherige Adresse wird benachrichtigt.",
   "profile.newEmail": "Neue E-Mail-Adresse",
   "profile.sendLink": "Bestätigungslink senden",
   "profile.preferences": "Sprache und Zeitzone",
@@ -47,7 +48,8 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "profile.lockedPasswords": "Ihr Konto ist nach zu vielen falschen Passwörtern gesperrt. Versuchen Sie es später erneut.",
   "profile.wrongPassword": "Das ist nicht Ihr aktuelles Passwort.",
   "profile.sameAddress": "Das ist bereits Ihre E-Mail-Adresse.",
-  "profile.linkSent": "Wir haben einen Link an {email} gesendet. Ihre Adresse ändert sich, wenn Sie ihm folgen; bis dahin bleibt sie {current}.",
+  "profile.linkSent":
+    "Wir haben einen Link an {email} gesendet. Ihre Adresse ändert sich, wenn Sie ihm folgen; bis dahin bleibt sie {current}.",
   "profile.nameTooLong": "Namen dürfen höchstens 100 Zeichen lang sein",
   "profile.enterPassword": "Geben Sie Ihr aktuelles Passwort ein",
   "profile.emailTooLong": "Diese E-Mail-Adresse ist zu lang",
@@ -63,7 +65,8 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "security.newPassword": "Neues Passwort",
   "security.noReuse": "Ihre letzten Passwörter können nicht wiederverwendet werden.",
   "security.submit": "Passwort ändern",
-  "security.passwordless": "Um sich ohne Passwort anzumelden, fügen Sie einen Passkey hinzu und entfernen Sie dann Ihr Passwort auf der Seite {link}.",
+  "security.passwordless":
+    "Um sich ohne Passwort anzumelden, fügen Sie einen Passkey hinzu und entfernen Sie dann Ihr Passwort auf der Seite {link}.",
   "security.changed": "Ihr Passwort wurde geändert. Alle anderen Sitzungen wurden abgemeldet.",
 
   "twoFactor.title": "Zwei-Faktor-Authentifizierung",
@@ -71,8 +74,10 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "twoFactor.status": "Status:",
   "twoFactor.off": "Aus",
   "twoFactor.on": "An",
-  "twoFactor.offBody": "Mit eingeschalteter Zwei-Faktor-Authentifizierung kann sich jemand, der Ihr Passwort kennt, ohne Ihr Telefon trotzdem nicht anmelden. Sie brauchen eine Authenticator-App (zum Beispiel aus dem App-Store Ihres Telefons), die zeitbasierte Codes unterstützt.",
-  "twoFactor.noPassword": "Ihr Konto hat kein Passwort: Sie melden sich über einen anderen Dienst an. Die Einrichtung der Zwei-Faktor-Authentifizierung wird mit Ihrem Passwort bestätigt; legen Sie also zuerst eines fest über „Passwort vergessen?“ auf der Anmeldeseite und kommen Sie dann hierher zurück.",
+  "twoFactor.offBody":
+    "Mit eingeschalteter Zwei-Faktor-Authentifizierung kann sich jemand, der Ihr Passwort kennt, ohne Ihr Telefon trotzdem nicht anmelden. Sie brauchen eine Authenticator-App (zum Beispiel aus dem App-Store Ihres Telefons), die zeitbasierte Codes unterstützt.",
+  "twoFactor.noPassword":
+    "Ihr Konto hat kein Passwort: Sie melden sich über einen anderen Dienst an. Die Einrichtung der Zwei-Faktor-Authentifizierung wird mit Ihrem Passwort bestätigt; legen Sie also zuerst eines fest über „Passwort vergessen?“ auf der Anmeldeseite und kommen Sie dann hierher zurück.",
   "twoFactor.setUp": "Zwei-Faktor-Authentifizierung einrichten",
   "twoFactor.step1": "1. {product} zu Ihrer Authenticator-App hinzufügen",
   "twoFactor.scan": "Scannen Sie diesen QR-Code mit der App.",
@@ -101,7 +106,8 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "twoFactor.wrongCode": "Dieser Code ist ungültig. Geben Sie den neuesten Code aus Ihrer App oder einen unbenutzten Backup-Code ein.",
   "twoFactor.alreadyOn": "Die Zwei-Faktor-Authentifizierung ist bereits eingeschaltet.",
   "twoFactor.timedOut": "Die Einrichtung ist abgelaufen. Bitte beginnen Sie neu.",
-  "twoFactor.codeNotRight": "Dieser Code stimmt nicht. Prüfen Sie, ob die Uhrzeit Ihres Geräts stimmt, und versuchen Sie den neuesten Code.",
+  "twoFactor.codeNotRight":
+    "Dieser Code stimmt nicht. Prüfen Sie, ob die Uhrzeit Ihres Geräts stimmt, und versuchen Sie den neuesten Code.",
   "twoFactor.isOn": "Die Zwei-Faktor-Authentifizierung ist eingeschaltet.",
   "twoFactor.noCodes": "Die Zwei-Faktor-Authentifizierung ist ausgeschaltet, daher gibt es keine Backup-Codes.",
   "twoFactor.codesCreated": "Neue Backup-Codes wurden erzeugt. Die alten funktionieren nicht mehr.",
@@ -109,19 +115,22 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "twoFactor.isOff": "Die Zwei-Faktor-Authentifizierung ist ausgeschaltet.",
 
   "passkeys.title": "Passkeys",
-  "passkeys.subtitle": "Melden Sie sich mit Fingerabdruck, Gesicht, Bildschirmsperre oder einem Sicherheitsschlüssel statt mit einem Passwort an. Nach einem Passwort dient ein Passkey auch als zweiter Schritt.",
+  "passkeys.subtitle":
+    "Melden Sie sich mit Fingerabdruck, Gesicht, Bildschirmsperre oder einem Sicherheitsschlüssel statt mit einem Passwort an. Nach einem Passwort dient ein Passkey auch als zweiter Schritt.",
   "passkeys.none": "Sie haben noch keine Passkeys.",
   "passkeys.added": "Hinzugefügt",
   "passkeys.newName": "Neuer Name",
   "passkeys.rename": "Umbenennen",
   "passkeys.remove": "{name} entfernen",
   "passkeys.add": "Passkey hinzufügen",
-  "passkeys.noPasswordHint": "Ihr Konto hat kein Passwort: Passkeys hinzufügen oder entfernen geht innerhalb von 5 Minuten nach einer Anmeldung mit einem Passkey.",
+  "passkeys.noPasswordHint":
+    "Ihr Konto hat kein Passwort: Passkeys hinzufügen oder entfernen geht innerhalb von 5 Minuten nach einer Anmeldung mit einem Passkey.",
   "passkeys.unsupported": "Zum Hinzufügen eines Passkeys sind JavaScript und ein Browser mit Passkey-Unterstützung nötig.",
   "passkeys.name": "Name",
   "passkeys.namePlaceholder": "Arbeitslaptop, blauer Sicherheitsschlüssel…",
   "passkeys.passwordless": "Ohne Passwort anmelden",
-  "passkeys.passwordlessBody": "Mit mindestens einem Passkey können Sie Ihr Passwort entfernen: Sie melden sich dann nur noch mit Ihren Passkeys an. „Passwort vergessen?“ auf der Anmeldeseite setzt jederzeit ein neues.",
+  "passkeys.passwordlessBody":
+    "Mit mindestens einem Passkey können Sie Ihr Passwort entfernen: Sie melden sich dann nur noch mit Ihren Passkeys an. „Passwort vergessen?“ auf der Anmeldeseite setzt jederzeit ein neues.",
   "passkeys.removePassword": "Mein Passwort entfernen",
   "passkeys.addFirst": "Fügen Sie zuerst einen Passkey hinzu.",
   "passkeys.addedNotice": "Der Passkey „{name}“ wurde hinzugefügt. Sie können sich jetzt damit anmelden.",
@@ -132,8 +141,10 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "passkeys.kindSynced": "Synchronisierter Passkey",
   "passkeys.kindDevice": "Passkey auf diesem Gerät",
   "passkeys.badName": "Geben Sie dem Passkey einen Namen mit 1 bis 64 Zeichen (zum Beispiel „Arbeitslaptop“ oder „Blauer Schlüssel“).",
-  "passkeys.passwordRemoved": "Ihr Passwort wurde entfernt. Sie melden sich jetzt mit Ihren Passkeys an; „Passwort vergessen?“ setzt ein neues.",
-  "passkeys.signInAgain": "Ihr Konto hat kein Passwort: Melden Sie sich ab, mit einem Passkey wieder an, und tun Sie dies innerhalb von 5 Minuten.",
+  "passkeys.passwordRemoved":
+    "Ihr Passwort wurde entfernt. Sie melden sich jetzt mit Ihren Passkeys an; „Passwort vergessen?“ setzt ein neues.",
+  "passkeys.signInAgain":
+    "Ihr Konto hat kein Passwort: Melden Sie sich ab, mit einem Passkey wieder an, und tun Sie dies innerhalb von 5 Minuten.",
   "passkeys.noAnswer": "Der Passkey hat nicht geantwortet. Versuchen Sie es erneut.",
   "passkeys.answerTooLarge": "Diese Passkey-Antwort ist zu groß.",
 
@@ -145,11 +156,13 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "providers.linked": "Verknüpft",
   "providers.unlink": "{provider} trennen",
   "providers.notFound": "Diesen verknüpften Dienst gibt es nicht. Vielleicht wurde er schon getrennt.",
-  "providers.lastWayIn": "Dieser Dienst ist Ihr einziger Weg zur Anmeldung. Legen Sie zuerst ein Passwort fest oder fügen Sie einen Passkey hinzu und trennen Sie ihn dann.",
+  "providers.lastWayIn":
+    "Dieser Dienst ist Ihr einziger Weg zur Anmeldung. Legen Sie zuerst ein Passwort fest oder fügen Sie einen Passkey hinzu und trennen Sie ihn dann.",
   "providers.unlinked": "Der Dienst ist getrennt: Er meldet Sie nicht mehr bei diesem Konto an.",
 
   "sessions.title": "Sitzungen",
-  "sessions.subtitle": "Wo Sie angemeldet sind. Wird eine Sitzung abgemeldet, werden auch die Anwendungen abgemeldet, bei denen sie Sie angemeldet hat.",
+  "sessions.subtitle":
+    "Wo Sie angemeldet sind. Wird eine Sitzung abgemeldet, werden auch die Anwendungen abgemeldet, bei denen sie Sie angemeldet hat.",
   "sessions.heading": "{browser} unter {os}",
   "sessions.device": "Gerät",
   "sessions.location": "Ort",
@@ -170,10 +183,13 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "sessions.noOthers": "Es gab keine anderen Sitzungen.",
 
   "devices.title": "Geräte",
-  "devices.subtitle": "Browser, die Sie mit einem per E-Mail gesendeten Code oder Ihrem Zwei-Faktor-Code bestätigt haben. Sie melden sich ohne Code an.",
+  "devices.subtitle":
+    "Browser, die Sie mit einem per E-Mail gesendeten Code oder Ihrem Zwei-Faktor-Code bestätigt haben. Sie melden sich ohne Code an.",
   "devices.subtitleAlways": "Browser, die Sie mit einem per E-Mail gesendeten Code bestätigt haben. Sie melden sich ohne Code an.",
-  "devices.off": "Die Gerätefreigabe ist auf diesem Server ausgeschaltet: Derzeit fragt keine Anmeldung nach einem per E-Mail gesendeten Code.",
-  "devices.none": "Keine vertrauenswürdigen Geräte. Wenn Sie sich in einem neuen Browser anmelden, senden wir Ihnen einen Code per E-Mail, um zu bestätigen, dass Sie es sind, und merken uns dann diesen Browser.",
+  "devices.off":
+    "Die Gerätefreigabe ist auf diesem Server ausgeschaltet: Derzeit fragt keine Anmeldung nach einem per E-Mail gesendeten Code.",
+  "devices.none":
+    "Keine vertrauenswürdigen Geräte. Wenn Sie sich in einem neuen Browser anmelden, senden wir Ihnen einen Code per E-Mail, um zu bestätigen, dass Sie es sind, und merken uns dann diesen Browser.",
   "devices.trustedOn": "Vertraut seit",
   "devices.trustedUntil": "Vertraut bis",
   "devices.stopThis": "Diesem Gerät nicht mehr vertrauen",
@@ -190,7 +206,8 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "teams.yourRoleThere": "Ihre Rolle dort: {role}",
   "teams.subtitle": "Die Teams, zu denen Sie gehören, und Ihre Rolle in jedem.",
   "teams.transfer": "Inhaberschaft übertragen",
-  "teams.leaveBody": "Sie verlieren Ihre Rolle in {team}, und Anwendungen, bei denen Sie sich mit diesem Team angemeldet haben, verlieren den Zugriff darauf. Um zurückzukommen, brauchen Sie eine neue Einladung.",
+  "teams.leaveBody":
+    "Sie verlieren Ihre Rolle in {team}, und Anwendungen, bei denen Sie sich mit diesem Team angemeldet haben, verlieren den Zugriff darauf. Um zurückzukommen, brauchen Sie eine neue Einladung.",
   "teams.leave": "{team} verlassen",
   "teams.cancel": "Abbrechen",
   "teams.none": "Sie sind in keinem Team Mitglied. Jemand kann Sie in sein Team einladen; die Einladung kommt per E-Mail.",
@@ -198,21 +215,27 @@ export const deAccount: Record<keyof typeof enAccount, string> = {
   "teams.yourRole": "Ihre Rolle",
   "teams.ownerHint": "Sie sind Inhaber. Um das Team zu verlassen, übertragen Sie zuerst die Inhaberschaft an ein anderes Mitglied:",
   "teams.inApps": "Teams in Anwendungen",
-  "teams.inAppsBody": "Eine Anwendung, bei der Sie sich anmelden, erhält Ihre Rolle und Berechtigungen in einem Team. Gehören Sie zu mehreren, wählen Sie das Team bei der Anmeldung. Eine Anwendung kann ein Team auch über seine Adresse anfordern (oben angezeigt, gesendet als {param}) und Sie ohne erneute Passwortabfrage in ein anderes Ihrer Teams wechseln, solange Sie angemeldet sind.",
-  "teams.ownerCannotLeave": "Sie sind Inhaber von {team}. Übertragen Sie die Inhaberschaft an ein anderes Mitglied, bevor Sie das Team verlassen.",
+  "teams.inAppsBody":
+    "Eine Anwendung, bei der Sie sich anmelden, erhält Ihre Rolle und Berechtigungen in einem Team. Gehören Sie zu mehreren, wählen Sie das Team bei der Anmeldung. Eine Anwendung kann ein Team auch über seine Adresse anfordern (oben angezeigt, gesendet als {param}) und Sie ohne erneute Passwortabfrage in ein anderes Ihrer Teams wechseln, solange Sie angemeldet sind.",
+  "teams.ownerCannotLeave":
+    "Sie sind Inhaber von {team}. Übertragen Sie die Inhaberschaft an ein anderes Mitglied, bevor Sie das Team verlassen.",
   "teams.noLongerMember": "Sie sind nicht mehr Mitglied von {team}.",
   "teams.left": "Sie haben {team} verlassen. Anwendungen, die mit diesem Team angemeldet waren, wurden davon abgemeldet.",
 
   "data.title": "Ihre Daten",
   "data.subtitle": "Laden Sie eine Kopie dessen herunter, was {product} über Sie speichert, oder löschen Sie Ihr Konto.",
   "data.download": "Meine Daten herunterladen",
-  "data.downloadBody": "Eine JSON-Datei: Ihr Profil, Teams und Rollen, Sitzungen, vertrauenswürdige Geräte, Zwei-Faktor-Einstellungen (nie Geheimnisse), die Orte, von denen Sie sich angemeldet haben, und die Ereignisse des Sicherheitsprotokolls über Sie.",
+  "data.downloadBody":
+    "Eine JSON-Datei: Ihr Profil, Teams und Rollen, Sitzungen, vertrauenswürdige Geräte, Zwei-Faktor-Einstellungen (nie Geheimnisse), die Orte, von denen Sie sich angemeldet haben, und die Ereignisse des Sicherheitsprotokolls über Sie.",
   "data.delete": "Mein Konto löschen",
   "data.ownerOf": "Sie sind Inhaber von Teams mit weiteren Mitgliedern. Übergeben Sie jedes zuerst:",
-  "data.noFactor": "Ihr Konto hat noch kein Passwort und keinen zweiten Faktor zur Bestätigung. Legen Sie zuerst ein Passwort fest über „Passwort vergessen?“ auf der Anmeldeseite.",
-  "data.grace": "Ihr Konto wird sofort deaktiviert und nach Ablauf einer Frist ({days}) endgültig gelöscht; bis dahin stellt ein Link, den wir Ihnen per E-Mail senden, es wieder her.",
+  "data.noFactor":
+    "Ihr Konto hat noch kein Passwort und keinen zweiten Faktor zur Bestätigung. Legen Sie zuerst ein Passwort fest über „Passwort vergessen?“ auf der Anmeldeseite.",
+  "data.grace":
+    "Ihr Konto wird sofort deaktiviert und nach Ablauf einer Frist ({days}) endgültig gelöscht; bis dahin stellt ein Link, den wir Ihnen per E-Mail senden, es wieder her.",
   "data.atOnce": "Ihr Konto wird sofort gelöscht; das lässt sich nicht rückgängig machen.",
-  "data.whatGoes": "Alle Sitzungen enden, Anwendungen werden abgemeldet, und Ihr Profil, Ihre Geräte, zweiten Faktoren und Teammitgliedschaften werden gelöscht. Teams, in denen Sie das einzige Mitglied sind, werden mitgelöscht. Das Sicherheitsprotokoll behält das Geschehene unter einem Pseudonym, ohne Ihren Namen, Ihre Adresse oder IP-Adressen.",
+  "data.whatGoes":
+    "Alle Sitzungen enden, Anwendungen werden abgemeldet, und Ihr Profil, Ihre Geräte, zweiten Faktoren und Teammitgliedschaften werden gelöscht. Teams, in denen Sie das einzige Mitglied sind, werden mitgelöscht. Das Sicherheitsprotokoll behält das Geschehene unter einem Pseudonym, ohne Ihren Namen, Ihre Adresse oder IP-Adressen.",
   "data.deletePasskey": "Mein Konto mit einem Passkey löschen",
   "data.passkeyUnsupported": "Die Bestätigung mit einem Passkey erfordert einen Browser mit Passkeys (WebAuthn) und JavaScript.",
   "data.yourPassword": "Ihr aktuelles Passwort",

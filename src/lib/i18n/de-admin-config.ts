@@ -68,12 +68,15 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.clientForm.postLogout": "Weiterleitungs-URIs nach der Abmeldung",
   "adminCfg.clientForm.onePerLine": "Eine pro Zeile.",
   "adminCfg.clientForm.firstParty": "Eigene Anwendung: eine Anwendung dieser Organisation (keine Einwilligungsseite)",
-  "adminCfg.clientForm.endsWithSession": "Die Abmeldung beendet seine Refresh-Tokens, auch den Offline-Zugriff (sonst überdauert der Offline-Zugriff die Sitzung)",
-  "adminCfg.clientForm.offline": "Offline-Zugriff ohne {prompt}: {scope} anzufragen genügt für ein Refresh-Token; der Benutzer bestätigt es auf der Einwilligungsseite (eigene Anwendungen dürfen das immer)",
+  "adminCfg.clientForm.endsWithSession":
+    "Die Abmeldung beendet seine Refresh-Tokens, auch den Offline-Zugriff (sonst überdauert der Offline-Zugriff die Sitzung)",
+  "adminCfg.clientForm.offline":
+    "Offline-Zugriff ohne {prompt}: {scope} anzufragen genügt für ein Refresh-Token; der Benutzer bestätigt es auf der Einwilligungsseite (eigene Anwendungen dürfen das immer)",
   "adminCfg.clientForm.backchannel": "URI für die Back-Channel-Abmeldung (optional)",
   "adminCfg.clientForm.resources": "Ressourcen (APIs, für die er JWT-Zugriffstokens erhalten darf)",
   "adminCfg.clientForm.namespace": "Berechtigungs-Namensraum (optional)",
-  "adminCfg.clientForm.namespaceHint": "Kleingeschriebene Wörter mit Punkten, etwa acme.blog: die Berechtigungen, die er über die API registrieren darf.",
+  "adminCfg.clientForm.namespaceHint":
+    "Kleingeschriebene Wörter mit Punkten, etwa acme.blog: die Berechtigungen, die er über die API registrieren darf.",
   "adminCfg.clientForm.algDefault": "Voreinstellung des Anbieters ({alg})",
   "adminCfg.clientForm.algHint": "RS256 nur für eine Anwendung, die nichts anderes akzeptiert.",
   "adminCfg.clientForm.register": "Client registrieren",
@@ -85,17 +88,23 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.secret.issuerWord": "Issuer",
   "adminCfg.secret.discovery": "Discovery",
   "adminCfg.secret.discoveryWord": "Discovery-URL",
-  "adminCfg.secret.point": "Richten Sie die OpenID-Connect-Bibliothek der Anwendung mit dieser client_id auf den Issuer aus (sie liest das Discovery-Dokument).",
-  "adminCfg.secret.pointWithSecret": "Richten Sie die OpenID-Connect-Bibliothek der Anwendung mit dieser client_id und dem Secret auf den Issuer aus (sie liest das Discovery-Dokument).",
-  "adminCfg.secret.copyNow": "Kopieren Sie das Secret jetzt: Es wird nur auf dieser Seite angezeigt und nie wieder (Gatehouse speichert nur seinen Hash).",
-  "adminCfg.secret.copyNowRotated": "Kopieren Sie das Secret jetzt: Es wird nur auf dieser Seite angezeigt und nie wieder (Gatehouse speichert nur seinen Hash). Das bisherige Secret funktioniert nicht mehr.",
+  "adminCfg.secret.point":
+    "Richten Sie die OpenID-Connect-Bibliothek der Anwendung mit dieser client_id auf den Issuer aus (sie liest das Discovery-Dokument).",
+  "adminCfg.secret.pointWithSecret":
+    "Richten Sie die OpenID-Connect-Bibliothek der Anwendung mit dieser client_id und dem Secret auf den Issuer aus (sie liest das Discovery-Dokument).",
+  "adminCfg.secret.copyNow":
+    "Kopieren Sie das Secret jetzt: Es wird nur auf dieser Seite angezeigt und nie wieder (Gatehouse speichert nur seinen Hash).",
+  "adminCfg.secret.copyNowRotated":
+    "Kopieren Sie das Secret jetzt: Es wird nur auf dieser Seite angezeigt und nie wieder (Gatehouse speichert nur seinen Hash). Das bisherige Secret funktioniert nicht mehr.",
   "adminCfg.secret.publicNone": "Ein öffentlicher Client hat kein Secret: Er meldet Benutzer mit PKCE an.",
   "adminCfg.secret.done": "Fertig",
   "adminCfg.backTo": "Zurück zu {name}",
   "adminCfg.clientBranding.title": "Branding von {name}",
-  "adminCfg.clientBranding.subtitle": "Was die Anmelde- und Einwilligungsseiten dieses Clients zeigen; ein leeres Feld behält das Branding der Instanz.",
+  "adminCfg.clientBranding.subtitle":
+    "Was die Anmelde- und Einwilligungsseiten dieses Clients zeigen; ein leeres Feld behält das Branding der Instanz.",
   "adminCfg.clientBranding.displayName": "Anzeigename",
-  "adminCfg.clientBranding.displayNameHint": "Der Name der Anwendung auf ihrer Anmeldeseite („Weiter zu …“) und ihrer Einwilligungsseite. Voreinstellung: der Name des Clients.",
+  "adminCfg.clientBranding.displayNameHint":
+    "Der Name der Anwendung auf ihrer Anmeldeseite („Weiter zu …“) und ihrer Einwilligungsseite. Voreinstellung: der Name des Clients.",
   "adminCfg.clientBranding.colorHint": "Eine Farbe wie #0b6e4f für die Schaltflächen dieser Seiten.",
   "adminCfg.clientBranding.logoAlt": "Das aktuelle Logo des Clients",
   "adminCfg.clientBranding.removeLogo": "Dieses Logo entfernen",
@@ -105,7 +114,8 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.state.enabled": "aktiv",
   "adminCfg.state.disabled": "deaktiviert",
   "adminCfg.connectors.title": "Anmeldeanbieter",
-  "adminCfg.connectors.subtitle": "Externe Identitätsanbieter, über die sich Personen anmelden können: Google, Microsoft, GitLab, GitHub oder jeder OpenID-Connect- oder OAuth-2.0-Anbieter.",
+  "adminCfg.connectors.subtitle":
+    "Externe Identitätsanbieter, über die sich Personen anmelden können: Google, Microsoft, GitLab, GitHub oder jeder OpenID-Connect- oder OAuth-2.0-Anbieter.",
   "adminCfg.connectors.new": "Neuer Anmeldeanbieter",
   "adminCfg.connectors.none": "Es sind noch keine Anmeldeanbieter eingerichtet.",
   "adminCfg.connectors.caption": "Anmeldeanbieter (die Spaltenköpfe sortieren)",
@@ -131,25 +141,30 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.connectorForm.authPost": "Client-Secret im Anfragetext (client_secret_post)",
   "adminCfg.connectorForm.authBasic": "Client-Secret als HTTP Basic (client_secret_basic)",
   "adminCfg.connectorForm.authJwt": "Signierte Assertion, kein Secret (private_key_jwt, nur OpenID Connect)",
-  "adminCfg.connectorForm.authHint": "private_key_jwt: Gatehouse erzeugt ein Schlüsselpaar und veröffentlicht den öffentlichen Schlüssel unter {uri}; registrieren Sie diese URL beim Anbieter als JWKS-URL (jwks_uri) des Clients.",
+  "adminCfg.connectorForm.authHint":
+    "private_key_jwt: Gatehouse erzeugt ein Schlüsselpaar und veröffentlicht den öffentlichen Schlüssel unter {uri}; registrieren Sie diese URL beim Anbieter als JWKS-URL (jwks_uri) des Clients.",
   "adminCfg.connectorForm.issuer": "Issuer (OpenID Connect; SAML: die Entity-ID des IdP)",
-  "adminCfg.connectorForm.issuerHint": "Die Discovery wird von issuer/.well-known/openid-configuration gelesen. Microsoft: https://login.microsoftonline.com/<tenant id>/v2.0",
+  "adminCfg.connectorForm.issuerHint":
+    "Die Discovery wird von issuer/.well-known/openid-configuration gelesen. Microsoft: https://login.microsoftonline.com/<tenant id>/v2.0",
   "adminCfg.connectorForm.authorizationEndpoint": "Autorisierungs-Endpunkt (OAuth 2.0)",
   "adminCfg.connectorForm.tokenEndpoint": "Token-Endpunkt (OAuth 2.0)",
   "adminCfg.connectorForm.userinfoEndpoint": "Userinfo-Endpunkt (OAuth 2.0)",
   "adminCfg.connectorForm.emailsEndpoint": "Endpunkt der E-Mail-Liste (wie bei GitHub, optional)",
   "adminCfg.connectorForm.idpMetadata": "IdP-Metadaten als XML (SAML)",
-  "adminCfg.connectorForm.idpMetadataHint": "Fügen Sie die Metadaten des IdP ein: Entity-ID, HTTP-Redirect-Anmelde-URL und Signaturzertifikate werden daraus übernommen (beim Bearbeiten leer: bleiben erhalten). Unsere SP-Metadaten liegen unter {uri}.",
+  "adminCfg.connectorForm.idpMetadataHint":
+    "Fügen Sie die Metadaten des IdP ein: Entity-ID, HTTP-Redirect-Anmelde-URL und Signaturzertifikate werden daraus übernommen (beim Bearbeiten leer: bleiben erhalten). Unsere SP-Metadaten liegen unter {uri}.",
   "adminCfg.connectorForm.scopesHint": "Durch Leerzeichen getrennt; leer behält die der Vorlage oder die aktuellen.",
   "adminCfg.connectorForm.claims": "Claim-Zuordnung (optional)",
   "adminCfg.connectorForm.claimSubject": "Subject-Claim (OAuth 2.0: z. B. id)",
   "adminCfg.connectorForm.claimEmail": "E-Mail-Claim",
   "adminCfg.connectorForm.claimUsername": "Benutzernamen-Claim",
   "adminCfg.connectorForm.claimGroups": "Gruppen-Claim (SAML: Attribut), für Team-Rollen aus Gruppen",
-  "adminCfg.connectorForm.trustEmail": "Dem „E-Mail bestätigt“ des Anbieters vertrauen (neue Konten erhalten eine bestätigte Adresse; bestehende Konten können mit Nachweis verknüpft werden)",
+  "adminCfg.connectorForm.trustEmail":
+    "Dem „E-Mail bestätigt“ des Anbieters vertrauen (neue Konten erhalten eine bestätigte Adresse; bestehende Konten können mit Nachweis verknüpft werden)",
   "adminCfg.connectorForm.add": "Anmeldeanbieter hinzufügen",
   "adminCfg.connectorForm.keysHeading": "Signaturschlüssel (private_key_jwt)",
-  "adminCfg.connectorForm.keysBody": "Registrieren Sie {uri} beim Anbieter als JWKS-URL (jwks_uri) oder fügen Sie dort den veröffentlichten Schlüsselsatz ein. Die privaten Schlüssel verlassen Gatehouse nie.",
+  "adminCfg.connectorForm.keysBody":
+    "Registrieren Sie {uri} beim Anbieter als JWKS-URL (jwks_uri) oder fügen Sie dort den veröffentlichten Schlüsselsatz ein. Die privaten Schlüssel verlassen Gatehouse nie.",
   "adminCfg.connectorForm.keyCurrent": "{kid}, erstellt {made} (signiert jetzt)",
   "adminCfg.connectorForm.keyNext": "{kid}, erstellt {made} (veröffentlicht; signiert ab {from})",
   "adminCfg.connectorForm.keyOlder": "{kid}, erstellt {made} (älter, noch veröffentlicht)",
@@ -158,7 +173,8 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
 
   // signing keys
   "adminCfg.keys.title": "Signaturschlüssel",
-  "adminCfg.keys.subtitle": "Der aktuelle Schlüssel signiert Tokens; der nächste ist bereits veröffentlicht; ein vorheriger bleibt veröffentlicht, bis jedes von ihm signierte Token abgelaufen ist.",
+  "adminCfg.keys.subtitle":
+    "Der aktuelle Schlüssel signiert Tokens; der nächste ist bereits veröffentlicht; ein vorheriger bleibt veröffentlicht, bis jedes von ihm signierte Token abgelaufen ist.",
   "adminCfg.keys.rotateNow": "Jetzt wechseln",
   "adminCfg.keys.asOf": "Stand: {when}",
   "adminCfg.keys.refresh": "Aktualisieren",
@@ -173,17 +189,21 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.keys.state.previous": "vorheriger",
   "adminCfg.keys.state.retired": "ausgemustert",
   "adminCfg.keys.confirmTitle": "Signaturschlüssel wechseln",
-  "adminCfg.keys.confirmBody": "Den nächsten Schlüssel jetzt zum aktuellen machen? Neue Tokens werden hier sofort damit signiert (andere Gatehouse-Prozesse folgen innerhalb von {seconds} Sekunden). Der aktuelle Schlüssel wird zum vorherigen und bleibt im veröffentlichten Schlüsselsatz, bis jedes von ihm signierte Token abgelaufen ist, sodass diese Tokens weiter geprüft werden können. Ein neuer nächster Schlüssel wird erzeugt.",
-  "adminCfg.keys.rotated": "Schlüssel {kid} signiert jetzt neue Tokens; der vorherige bleibt veröffentlicht, bis die von ihm signierten Tokens abgelaufen sind.",
+  "adminCfg.keys.confirmBody":
+    "Den nächsten Schlüssel jetzt zum aktuellen machen? Neue Tokens werden hier sofort damit signiert (andere Gatehouse-Prozesse folgen innerhalb von {seconds} Sekunden). Der aktuelle Schlüssel wird zum vorherigen und bleibt im veröffentlichten Schlüsselsatz, bis jedes von ihm signierte Token abgelaufen ist, sodass diese Tokens weiter geprüft werden können. Ein neuer nächster Schlüssel wird erzeugt.",
+  "adminCfg.keys.rotated":
+    "Schlüssel {kid} signiert jetzt neue Tokens; der vorherige bleibt veröffentlicht, bis die von ihm signierten Tokens abgelaufen sind.",
 
   // webhooks
   "adminCfg.webhooks.title": "Webhooks",
-  "adminCfg.webhooks.subtitle": "Endpunkte, die Ereignisse aus dem Audit-Log als signierte POST-Anfragen erhalten (Standard Webhooks: Header webhook-id, webhook-timestamp, webhook-signature). Fehlgeschlagene Zustellungen werden wiederholt; endgültig gescheiterte landen als unzustellbare Nachrichten auf der Seite {outbox}.",
+  "adminCfg.webhooks.subtitle":
+    "Endpunkte, die Ereignisse aus dem Audit-Log als signierte POST-Anfragen erhalten (Standard Webhooks: Header webhook-id, webhook-timestamp, webhook-signature). Fehlgeschlagene Zustellungen werden wiederholt; endgültig gescheiterte landen als unzustellbare Nachrichten auf der Seite {outbox}.",
   "adminCfg.webhooks.subtitleLink": "Postausgang",
   "adminCfg.webhooks.newSecret": "Neues Signatur-Secret",
   "adminCfg.webhooks.registered": "Endpunkt registriert",
   "adminCfg.webhooks.copyNow": "Kopieren Sie das Secret jetzt: Es wird nur auf dieser Seite angezeigt und nie wieder.",
-  "adminCfg.webhooks.copyNowRotated": "Kopieren Sie das Secret jetzt: Es wird nur auf dieser Seite angezeigt und nie wieder. Das bisherige Secret signiert Nachrichten noch 24 Stunden lang, damit der Empfänger ohne Verluste umstellen kann.",
+  "adminCfg.webhooks.copyNowRotated":
+    "Kopieren Sie das Secret jetzt: Es wird nur auf dieser Seite angezeigt und nie wieder. Das bisherige Secret signiert Nachrichten noch 24 Stunden lang, damit der Empfänger ohne Verluste umstellen kann.",
   "adminCfg.webhooks.endpoints": "Endpunkte",
   "adminCfg.webhooks.none": "Noch keine Endpunkte.",
   "adminCfg.webhooks.events": "Ereignisse",
@@ -204,7 +224,8 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
 
   // outbox
   "adminCfg.outbox.title": "Postausgang",
-  "adminCfg.outbox.subtitle": "E-Mails und Back-Channel-Abmeldungen warten hier, bis sie zugestellt sind. Eine fehlgeschlagene Zustellung wird mit wachsenden Pausen wiederholt; nach dem letzten Versuch bleibt sie als unzustellbare Nachricht, bis Sie sie erneut versuchen oder verwerfen. Inhalte werden nie angezeigt: E-Mails enthalten gültige Links und Codes.",
+  "adminCfg.outbox.subtitle":
+    "E-Mails und Back-Channel-Abmeldungen warten hier, bis sie zugestellt sind. Eine fehlgeschlagene Zustellung wird mit wachsenden Pausen wiederholt; nach dem letzten Versuch bleibt sie als unzustellbare Nachricht, bis Sie sie erneut versuchen oder verwerfen. Inhalte werden nie angezeigt: E-Mails enthalten gültige Links und Codes.",
   "adminCfg.outbox.summary": "{pending} wartend, {dead} unzustellbare Nachrichten.",
   "adminCfg.outbox.summaryOne": "{pending} wartend, {dead} unzustellbare Nachricht.",
   "adminCfg.outbox.retryAll": "Alle unzustellbaren Nachrichten erneut versuchen",
@@ -236,26 +257,31 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
 
   // branding
   "adminCfg.branding.title": "Branding",
-  "adminCfg.branding.subtitle": "Produktname, Logo, Farbe und Links der Anmelde-, Konto- und Admin-Seiten sowie der E-Mails. Ein leeres Feld fällt auf die Einstellung des Servers zurück (BRAND_*).",
+  "adminCfg.branding.subtitle":
+    "Produktname, Logo, Farbe und Links der Anmelde-, Konto- und Admin-Seiten sowie der E-Mails. Ein leeres Feld fällt auf die Einstellung des Servers zurück (BRAND_*).",
   "adminCfg.branding.productName": "Produktname",
   "adminCfg.branding.productNameHint": "In der Kopfzeile, den Seitentiteln und den E-Mails. Voreinstellung: {name}.",
   "adminCfg.branding.color": "Hauptfarbe",
-  "adminCfg.branding.colorHint": "Eine Farbe wie #0b6e4f für Schaltflächen und E-Mails; der Schaltflächentext wird dunkel, wo Weiß nicht lesbar wäre.",
+  "adminCfg.branding.colorHint":
+    "Eine Farbe wie #0b6e4f für Schaltflächen und E-Mails; der Schaltflächentext wird dunkel, wo Weiß nicht lesbar wäre.",
   "adminCfg.branding.logo": "Logo",
   "adminCfg.branding.logoAlt": "Das aktuelle Logo",
   "adminCfg.branding.removeLogo": "Das hochgeladene Logo entfernen",
   "adminCfg.branding.serverLogo": "Das Logo des Servers (BRAND_LOGO_URL) wird angezeigt, bis Sie eines hochladen.",
   "adminCfg.branding.upload": "Logo hochladen",
-  "adminCfg.branding.logoHint": "PNG, JPEG oder WebP, höchstens {kb} KB, 28 px hoch angezeigt. SVG wird nicht angenommen (eine SVG-Datei kann Skripte enthalten).",
+  "adminCfg.branding.logoHint":
+    "PNG, JPEG oder WebP, höchstens {kb} KB, 28 px hoch angezeigt. SVG wird nicht angenommen (eine SVG-Datei kann Skripte enthalten).",
   "adminCfg.branding.support": "Support-Link",
   "adminCfg.branding.supportHint": "Eine https://-Seite oder eine mailto:-Adresse, in der Fußzeile und den E-Mails.",
   "adminCfg.branding.terms": "Link zu den Nutzungsbedingungen",
   "adminCfg.branding.privacy": "Link zur Datenschutzerklärung",
   "adminCfg.branding.save": "Branding speichern",
   "adminCfg.branding.lastChanged": "Zuletzt geändert: {when}.",
-  "adminCfg.branding.perClient": "Jeder Client kann auf seinen Anmelde- und Einwilligungsseiten einen eigenen Namen, ein Logo und eine Farbe haben: Öffnen Sie ihn unter {clients} und wählen Sie Branding.",
+  "adminCfg.branding.perClient":
+    "Jeder Client kann auf seinen Anmelde- und Einwilligungsseiten einen eigenen Namen, ein Logo und eine Farbe haben: Öffnen Sie ihn unter {clients} und wählen Sie Branding.",
   "adminCfg.branding.saved": "Das Branding wurde gespeichert. Andere Serverprozesse zeigen es innerhalb von 30 Sekunden.",
-  "adminCfg.branding.clientSaved": "Das Branding des Clients wurde gespeichert. Seine Anmelde- und Einwilligungsseiten zeigen es innerhalb von 30 Sekunden.",
+  "adminCfg.branding.clientSaved":
+    "Das Branding des Clients wurde gespeichert. Seine Anmelde- und Einwilligungsseiten zeigen es innerhalb von 30 Sekunden.",
 
   // roles
   "adminCfg.roles.title": "Rollen",
@@ -268,15 +294,20 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.roles.builtInBadge": "eingebaut",
   "adminCfg.roles.everything": "alle Berechtigungen (*)",
   "adminCfg.roles.builtInYes": "ja, nicht bearbeitbar",
-  "adminCfg.roles.noDelete": "Systemrollen lassen sich nicht löschen. Um einem Benutzer eine zu entziehen, ändern Sie seine Systemrolle auf seiner Seite unter Benutzer.",
+  "adminCfg.roles.noDelete":
+    "Systemrollen lassen sich nicht löschen. Um einem Benutzer eine zu entziehen, ändern Sie seine Systemrolle auf seiner Seite unter Benutzer.",
   "adminCfg.roles.matrix": "Berechtigungsmatrix",
-  "adminCfg.roles.matrixHint": "Was jede Systemrolle im Admin-Bereich darf, nach Bereich gruppiert. Öffnen Sie eine Rolle, um sie zu ändern.",
+  "adminCfg.roles.matrixHint":
+    "Was jede Systemrolle im Admin-Bereich darf, nach Bereich gruppiert. Öffnen Sie eine Rolle, um sie zu ändern.",
   "adminCfg.roles.systemGrid": "Systemrollen und ihre Admin-Berechtigungen",
   "adminCfg.roles.newSystem": "Neue Systemrolle",
-  "adminCfg.roles.keyHint": "2 bis 40 Kleinbuchstaben, Ziffern oder Unterstriche, beginnend mit einem Buchstaben; lässt sich später nicht ändern.",
+  "adminCfg.roles.keyHint":
+    "2 bis 40 Kleinbuchstaben, Ziffern oder Unterstriche, beginnend mit einem Buchstaben; lässt sich später nicht ändern.",
   "adminCfg.roles.wildcards": "Platzhalter-Berechtigungen",
-  "adminCfg.roles.wildcardSystem": "Optional, eine pro Zeile: ein Präfix innerhalb von gatehouse.admin., das auf * endet, etwa gatehouse.admin.users.*. Es umfasst auch Admin-Berechtigungen, die später darunter hinzukommen.",
-  "adminCfg.roles.wildcardTeam": "Optional, eine pro Zeile: ein registriertes Präfix, das auf * endet, etwa acme.blog.*. Es umfasst auch Berechtigungen, die später darunter registriert werden.",
+  "adminCfg.roles.wildcardSystem":
+    "Optional, eine pro Zeile: ein Präfix innerhalb von gatehouse.admin., das auf * endet, etwa gatehouse.admin.users.*. Es umfasst auch Admin-Berechtigungen, die später darunter hinzukommen.",
+  "adminCfg.roles.wildcardTeam":
+    "Optional, eine pro Zeile: ein registriertes Präfix, das auf * endet, etwa acme.blog.*. Es umfasst auch Berechtigungen, die später darunter registriert werden.",
   "adminCfg.roles.createSystem": "Systemrolle anlegen",
   "adminCfg.roles.team": "Team-Rollen",
   "adminCfg.roles.findTeam": "Suchen Sie ein Team, um seine Rollen zu sehen und zu bearbeiten.",
@@ -284,12 +315,14 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.roles.findTeams": "Teams suchen",
   "adminCfg.roles.systemRole": "Systemrolle",
   "adminCfg.roles.all": "Alle Rollen",
-  "adminCfg.roles.superAdmin": "{name} hat alle Berechtigungen ({star}). Die Rolle ist eingebaut und lässt sich weder umbenennen noch bearbeiten; mindestens ein aktives Konto hat sie immer.",
+  "adminCfg.roles.superAdmin":
+    "{name} hat alle Berechtigungen ({star}). Die Rolle ist eingebaut und lässt sich weder umbenennen noch bearbeiten; mindestens ein aktives Konto hat sie immer.",
   "adminCfg.roles.builtInHolds": "{name} ist eingebaut und lässt sich nicht bearbeiten. Sie umfasst:",
   "adminCfg.roles.save": "Rolle speichern",
   "adminCfg.roles.systemNoDelete": "Systemrollen lassen sich nicht löschen.",
   "adminCfg.roles.mfa": "Zweiter Faktor",
-  "adminCfg.roles.mfaOn": "Für alle Inhaber erforderlich: Wer weder TOTP noch einen Passkey hat, richtet bei der nächsten Anmeldung einen ein.",
+  "adminCfg.roles.mfaOn":
+    "Für alle Inhaber erforderlich: Wer weder TOTP noch einen Passkey hat, richtet bei der nächsten Anmeldung einen ein.",
   "adminCfg.roles.mfaOff": "Für Inhaber dieser Rolle nicht erforderlich.",
   "adminCfg.roles.mfaStop": "Nicht mehr verlangen",
   "adminCfg.roles.mfaRequire": "Zweiten Faktor verlangen",
@@ -307,7 +340,8 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.teamRoles.title": "Rollen von {team}",
   "adminCfg.teamRoles.pageTitle": "{team}: Rollen",
   "adminCfg.teamRoles.findTitle": "Team-Rollen: Team suchen",
-  "adminCfg.teamRoles.subtitle": "Team {slug}. Jedes Mitglied hat genau eine Rolle; Owner hat alle Berechtigungen und lässt sich nicht ändern.",
+  "adminCfg.teamRoles.subtitle":
+    "Team {slug}. Jedes Mitglied hat genau eine Rolle; Owner hat alle Berechtigungen und lässt sich nicht ändern.",
   "adminCfg.teamRoles.another": "Anderes Team suchen",
   "adminCfg.teamRoles.memberOne": "{n} Mitglied",
   "adminCfg.teamRoles.members": "{n} Mitglieder",
@@ -321,7 +355,8 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.teamRoles.roleOf": "Eine Rolle von {team}",
   "adminCfg.teamRoles.keyNote": "(was Tokens enthalten; bleibt beim Umbenennen der Rolle erhalten)",
   "adminCfg.teamRoles.allOf": "Alle Rollen von {team}",
-  "adminCfg.teamRoles.owner": "Die Rolle Owner hat alle Berechtigungen ({star}). Sie lässt sich weder umbenennen noch bearbeiten oder löschen; genau ein Mitglied hat sie. Die Eigentümerschaft wechselt nur durch eine Übertragung, die der neue Owner annimmt.",
+  "adminCfg.teamRoles.owner":
+    "Die Rolle Owner hat alle Berechtigungen ({star}). Sie lässt sich weder umbenennen noch bearbeiten oder löschen; genau ein Mitglied hat sie. Die Eigentümerschaft wechselt nur durch eine Übertragung, die der neue Owner annimmt.",
   "adminCfg.teamRoles.deleteHeading": "Diese Rolle löschen",
   "adminCfg.teamRoles.builtInKeep": "{name} ist eingebaut: Die Rolle lässt sich bearbeiten, aber nicht löschen.",
   "adminCfg.teamRoles.heldOne": "{n} Mitglied hat diese Rolle. Geben Sie ihm zuerst eine andere Rolle.",
@@ -335,7 +370,8 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.teamRoles.heldRefusedOne": "{n} Mitglied hat die Rolle {name}. Geben Sie ihm zuerst eine andere Rolle.",
   "adminCfg.teamRoles.heldRefused": "{n} Mitglieder haben die Rolle {name}. Geben Sie jedem zuerst eine andere Rolle.",
   "adminCfg.teamRoles.deleteTitle": "Rolle löschen",
-  "adminCfg.teamRoles.deleteBody": "Die Rolle {name} des Teams {team} löschen? Ausstehende Einladungen mit dieser Rolle werden zurückgezogen. Das lässt sich nicht rückgängig machen.",
+  "adminCfg.teamRoles.deleteBody":
+    "Die Rolle {name} des Teams {team} löschen? Ausstehende Einladungen mit dieser Rolle werden zurückgezogen. Das lässt sich nicht rückgängig machen.",
   "adminCfg.teamRoles.editTitle": "{team}: {name}",
 
   // the core permissions' labels and tabs (authz/core-permissions.ts) as the role screens show them
@@ -350,7 +386,8 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.perm.admin.teams": "Jedes Team, seine Mitglieder und Rollen verwalten",
   "adminCfg.perm.admin.roles": "Systemrollen verwalten",
   "adminCfg.perm.admin.clients": "OIDC-Clients anlegen, bearbeiten und löschen",
-  "adminCfg.perm.admin.connectors": "Externe Identitätsanbieter hinzufügen, ändern, deaktivieren und löschen (Anmeldung mit Google, GitHub, dem IdP eines Unternehmens)",
+  "adminCfg.perm.admin.connectors":
+    "Externe Identitätsanbieter hinzufügen, ändern, deaktivieren und löschen (Anmeldung mit Google, GitHub, dem IdP eines Unternehmens)",
   "adminCfg.perm.admin.keys": "Signaturschlüssel wechseln",
   "adminCfg.perm.admin.audit": "Das Audit-Log und die Auswertungen lesen",
   "adminCfg.perm.admin.invitations": "Administratoren einladen",
@@ -416,7 +453,8 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.schema.namespaceWords": "kleingeschriebene Wörter mit Punkten, etwa acme.blog",
   "adminCfg.schema.namespaceReserved": "der Namensraum gatehouse ist Gatehouse selbst vorbehalten",
   "adminCfg.schema.privateScheme": "ein privates URI-Schema (com.example.app:/...) ist nur für öffentliche (native) Clients",
-  "adminCfg.schema.privateLoopback": "eine App mit privatem URI-Schema darf nicht zugleich https auf einem Loopback-Host verwenden (dort http verwenden)",
+  "adminCfg.schema.privateLoopback":
+    "eine App mit privatem URI-Schema darf nicht zugleich https auf einem Loopback-Host verwenden (dort http verwenden)",
 
   // the client routes' titles and notices (routes/admin/clients.ts)
   "adminCfg.clients.editTitle": "{name} bearbeiten",
@@ -425,23 +463,29 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.clients.saved": "Client gespeichert; Anmeldungen verwenden ab sofort die neuen Einstellungen.",
   "adminCfg.clients.deleted": "Client {name} gelöscht.",
   "adminCfg.clients.rotateTitle": "Client-Secret erneuern",
-  "adminCfg.clients.rotateBody": "{name} ({id}) ein neues Secret geben? Das aktuelle Secret funktioniert sofort nicht mehr: Die Anwendung braucht das neue, das einmal angezeigt wird.",
+  "adminCfg.clients.rotateBody":
+    "{name} ({id}) ein neues Secret geben? Das aktuelle Secret funktioniert sofort nicht mehr: Die Anwendung braucht das neue, das einmal angezeigt wird.",
   "adminCfg.clients.deleteTitle": "Client löschen",
-  "adminCfg.clients.deleteBody": "{name} ({id}) löschen? Der Client kann sich dann nicht mehr authentifizieren, keine Anmeldungen mehr starten und keine Tokens erneuern; seine Refresh-Tokens und Userinfo-Zugriffstokens funktionieren sofort nicht mehr. JWT-Zugriffstokens, die er bereits für APIs hat, bleiben gültig, bis sie ablaufen (höchstens {minutes} Minuten). Das lässt sich nicht rückgängig machen.",
+  "adminCfg.clients.deleteBody":
+    "{name} ({id}) löschen? Der Client kann sich dann nicht mehr authentifizieren, keine Anmeldungen mehr starten und keine Tokens erneuern; seine Refresh-Tokens und Userinfo-Zugriffstokens funktionieren sofort nicht mehr. JWT-Zugriffstokens, die er bereits für APIs hat, bleiben gültig, bis sie ablaufen (höchstens {minutes} Minuten). Das lässt sich nicht rückgängig machen.",
 
   // the sign-in provider routes' titles, notices and refusals (routes/admin/connectors.ts)
   "adminCfg.connectors.notSaved": "Der Anmeldeanbieter wurde nicht gespeichert: Korrigieren Sie die unten markierten Felder.",
   "adminCfg.connectors.slugTaken": "ein anderer Anmeldeanbieter verwendet dieses Kürzel bereits",
   "adminCfg.connectors.addedSaml": "Anmeldeanbieter {name} hinzugefügt. Geben Sie dem IdP unsere SP-Metadaten: {metadata} (ACS {acs}).",
   "adminCfg.connectors.added": "Anmeldeanbieter {name} hinzugefügt. Registrieren Sie {uri} beim Anbieter als seine Weiterleitungs-URI.",
-  "adminCfg.connectors.addedJwt": "Anmeldeanbieter {name} hinzugefügt. Registrieren Sie beim Anbieter {uri} als seine Weiterleitungs-URI und {jwks} als seine JWKS-URL (private_key_jwt).",
+  "adminCfg.connectors.addedJwt":
+    "Anmeldeanbieter {name} hinzugefügt. Registrieren Sie beim Anbieter {uri} als seine Weiterleitungs-URI und {jwks} als seine JWKS-URL (private_key_jwt).",
   "adminCfg.connectors.saved": "Anmeldeanbieter {name} gespeichert.",
   "adminCfg.connectors.enabled": "Anmeldeanbieter {name} aktiviert.",
   "adminCfg.connectors.disabled": "Anmeldeanbieter {name} deaktiviert.",
-  "adminCfg.connectors.keyRotated": "Anmeldeanbieter {name} hat einen neuen Signaturschlüssel, ab jetzt veröffentlicht und in 10 Minuten signierend; der alte bleibt veröffentlicht, bis Sie ihn entfernen.",
-  "adminCfg.connectors.keysRemoved": "Anmeldeanbieter {name} veröffentlicht die Schlüssel nicht mehr, die älter sind als der jetzt signierende.",
+  "adminCfg.connectors.keyRotated":
+    "Anmeldeanbieter {name} hat einen neuen Signaturschlüssel, ab jetzt veröffentlicht und in 10 Minuten signierend; der alte bleibt veröffentlicht, bis Sie ihn entfernen.",
+  "adminCfg.connectors.keysRemoved":
+    "Anmeldeanbieter {name} veröffentlicht die Schlüssel nicht mehr, die älter sind als der jetzt signierende.",
   "adminCfg.connectors.deleteTitle": "Anmeldeanbieter löschen",
-  "adminCfg.connectors.deleteBody": "{name} ({slug}) löschen? Seine Schaltfläche verschwindet von der Anmeldeseite. Das lässt sich nicht rückgängig machen.",
+  "adminCfg.connectors.deleteBody":
+    "{name} ({slug}) löschen? Seine Schaltfläche verschwindet von der Anmeldeseite. Das lässt sich nicht rückgängig machen.",
   "adminCfg.connectors.inUse": "{name} wurde nicht gelöscht: {n} Konto/Konten melden sich darüber an. Deaktivieren Sie ihn stattdessen.",
   "adminCfg.connectors.deleted": "Anmeldeanbieter {name} gelöscht.",
   // the sign-in provider schema's and use case's own words (services/federation/connectors.ts)
@@ -452,9 +496,11 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.schema.clientIdRequired": "eine Client-ID ist erforderlich",
   "adminCfg.schema.secretRequired": "ein Client-Secret ist erforderlich",
   "adminCfg.schema.slug": "2–40 Kleinbuchstaben, Ziffern oder -",
-  "adminCfg.schema.oidcIssuer": "ein OpenID-Connect-Anbieter braucht seinen Issuer (Discovery unter issuer/.well-known/openid-configuration)",
+  "adminCfg.schema.oidcIssuer":
+    "ein OpenID-Connect-Anbieter braucht seinen Issuer (Discovery unter issuer/.well-known/openid-configuration)",
   "adminCfg.schema.oauth2Endpoints": "ein OAuth-2.0-Anbieter braucht seinen Autorisierungs-, Token- und Userinfo-Endpunkt",
-  "adminCfg.schema.oauth2Subject": "ein OAuth-2.0-Anbieter braucht claimsMapping.subject (das Userinfo-Feld, das den Benutzer bezeichnet, z. B. id)",
+  "adminCfg.schema.oauth2Subject":
+    "ein OAuth-2.0-Anbieter braucht claimsMapping.subject (das Userinfo-Feld, das den Benutzer bezeichnet, z. B. id)",
   "adminCfg.schema.jwtOidcOnly": "private_key_jwt gibt es nur für OpenID-Connect-Anbieter",
   "adminCfg.schema.secretOrJwt": "ein Client-Secret ist erforderlich (oder wählen Sie private_key_jwt)",
   "adminCfg.schema.noKeys": "dieser Anbieter verwendet kein private_key_jwt: Er hat keine Signaturschlüssel",
@@ -490,13 +536,16 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.event.user.mfa_changed": "ein zweiter Faktor oder Passkey wurde hinzugefügt oder entfernt",
   "adminCfg.event.user.system_role_changed": "die System- (Administrator-)Rolle eines Benutzers hat sich geändert",
   "adminCfg.event.login.succeeded": "eine Anmeldung wurde abgeschlossen",
-  "adminCfg.event.login.failed": "eine Anmeldung wurde abgelehnt (falsches Passwort oder falscher Code, gesperrt, deaktiviert, zurückgehalten)",
+  "adminCfg.event.login.failed":
+    "eine Anmeldung wurde abgelehnt (falsches Passwort oder falscher Code, gesperrt, deaktiviert, zurückgehalten)",
   "adminCfg.event.session.ended": "ein Benutzer hat sich abgemeldet, oder Sitzungen wurden vom Benutzer oder einem Administrator beendet",
   "adminCfg.event.team.created": "ein Team wurde angelegt",
   "adminCfg.event.team.updated": "ein Team wurde umbenannt oder seine MFA-Pflicht geändert",
-  "adminCfg.event.team.member_added": "jemand ist einem Team beigetreten (eine angenommene Einladung oder ein erstes Single Sign-on über die Domain des Teams)",
+  "adminCfg.event.team.member_added":
+    "jemand ist einem Team beigetreten (eine angenommene Einladung oder ein erstes Single Sign-on über die Domain des Teams)",
   "adminCfg.event.team.member_removed": "ein Mitglied hat ein Team verlassen oder wurde daraus entfernt",
-  "adminCfg.event.team.member_role_changed": "die Rolle eines Mitglieds hat sich geändert (auch durch eine Übertragung der Eigentümerschaft oder nach den Gruppen des Anbieters)",
+  "adminCfg.event.team.member_role_changed":
+    "die Rolle eines Mitglieds hat sich geändert (auch durch eine Übertragung der Eigentümerschaft oder nach den Gruppen des Anbieters)",
   "adminCfg.event.team.role_changed": "eine Team-Rolle wurde angelegt, geändert oder gelöscht",
   "adminCfg.event.system_role.changed": "eine Systemrolle wurde angelegt oder geändert",
   "adminCfg.event.client.created": "ein OIDC-Client wurde registriert",
@@ -505,11 +554,13 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.event.signing_key.rotated": "der Signaturschlüssel für Tokens wurde gewechselt",
 
   // the system roles' and webhook endpoints' refusals (services/system-roles.ts, services/webhooks/endpoints.ts)
-  "adminCfg.systemRoleIssue.changed": "Jemand hat diese Rolle oder dieses Konto inzwischen geändert; öffnen Sie sie erneut und prüfen Sie, bevor Sie es noch einmal versuchen.",
+  "adminCfg.systemRoleIssue.changed":
+    "Jemand hat diese Rolle oder dieses Konto inzwischen geändert; öffnen Sie sie erneut und prüfen Sie, bevor Sie es noch einmal versuchen.",
   "adminCfg.systemRoleIssue.nameLength": "Rollennamen haben 1 bis 64 Zeichen.",
   "adminCfg.systemRoleIssue.choosePermission": "Wählen Sie mindestens eine Berechtigung.",
   "adminCfg.systemRoleIssue.onlySuperAdmin": "Nur Super Admin hat alle Berechtigungen.",
-  "adminCfg.systemRoleIssue.key": "Rollenschlüssel haben 2 bis 40 Kleinbuchstaben, Ziffern oder Unterstriche und beginnen mit einem Buchstaben.",
+  "adminCfg.systemRoleIssue.key":
+    "Rollenschlüssel haben 2 bis 40 Kleinbuchstaben, Ziffern oder Unterstriche und beginnen mit einem Buchstaben.",
   "adminCfg.systemRoleIssue.superAdminFixed": "Super Admin ist eingebaut und lässt sich nicht ändern.",
   "adminCfg.systemRoleIssue.keyExists": "Eine Systemrolle mit diesem Schlüssel gibt es bereits.",
   "adminCfg.systemRoleIssue.ownRole": "Ihre eigene Systemrolle können Sie nicht ändern; ein anderer Administrator kann es.",

@@ -94,7 +94,8 @@ export const deAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.chart.titleDay": "Anmeldungen pro Tag",
   "admin.chart.bar.succeeded": "{start}: {n} erfolgreich",
   "admin.chart.bar.failed": "{start}: {n} fehlgeschlagen",
-  "admin.chart.descHour": "Anmeldungen pro Stunde von {from} bis {to}: {succeeded} erfolgreich und {failed} fehlgeschlagen in {count} Stunden",
+  "admin.chart.descHour":
+    "Anmeldungen pro Stunde von {from} bis {to}: {succeeded} erfolgreich und {failed} fehlgeschlagen in {count} Stunden",
   "admin.chart.descDay": "Anmeldungen pro Tag von {from} bis {to}: {succeeded} erfolgreich und {failed} fehlgeschlagen in {count} Tagen",
   "admin.chart.busiestHour": "; die meisten in der Stunde ab {start} mit {n}.",
   "admin.chart.busiestDay": "; die meisten am Tag ab {start} mit {n}.",
@@ -173,21 +174,27 @@ export const deAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.notice.user.deleted": "Benutzer gelöscht; alle Sitzungen wurden beendet und er wurde per E-Mail informiert.",
   "admin.notice.user.passkeyRemoved": "Passkey entfernt; der Benutzer wurde per E-Mail informiert.",
   "admin.confirm.disable.title": "Benutzer deaktivieren",
-  "admin.confirm.disable.message": "{username} ({email}) deaktivieren? Eine Anmeldung ist dann nicht mehr möglich; alle Sitzungen enden und alle Tokens werden widerrufen. Sie können das Konto später wieder aktivieren.",
+  "admin.confirm.disable.message":
+    "{username} ({email}) deaktivieren? Eine Anmeldung ist dann nicht mehr möglich; alle Sitzungen enden und alle Tokens werden widerrufen. Sie können das Konto später wieder aktivieren.",
   "admin.confirm.disable.button": "{username} deaktivieren",
   "admin.confirm.reset2fa.title": "Zwei-Faktor-Authentifizierung zurücksetzen",
-  "admin.confirm.reset2fa.message": "Die Zwei-Faktor-Authentifizierung für {username} ({email}) ausschalten und die Backup-Codes löschen? Bis zur erneuten Einrichtung genügt das Passwort allein zur Anmeldung. Der Benutzer wird per E-Mail informiert.",
+  "admin.confirm.reset2fa.message":
+    "Die Zwei-Faktor-Authentifizierung für {username} ({email}) ausschalten und die Backup-Codes löschen? Bis zur erneuten Einrichtung genügt das Passwort allein zur Anmeldung. Der Benutzer wird per E-Mail informiert.",
   "admin.confirm.signOut.title": "Überall abmelden",
-  "admin.confirm.signOut.message": "Alle Sitzungen von {username} ({email}) beenden und alle Tokens widerrufen? Angemeldete Anwendungen werden benachrichtigt. Das Konto bleibt nutzbar.",
+  "admin.confirm.signOut.message":
+    "Alle Sitzungen von {username} ({email}) beenden und alle Tokens widerrufen? Angemeldete Anwendungen werden benachrichtigt. Das Konto bleibt nutzbar.",
   "admin.confirm.delete.title": "Benutzer löschen",
-  "admin.confirm.delete.message": "{username} ({email}) endgültig löschen? Alle Sitzungen enden, alle Tokens werden widerrufen, Teams, in denen der Benutzer das einzige Mitglied ist, werden gelöscht, und das Audit-Protokoll behält seine Ereignisse unter einem Pseudonym. Dies kann nicht rückgängig gemacht werden. Der Benutzer wird per E-Mail informiert.",
+  "admin.confirm.delete.message":
+    "{username} ({email}) endgültig löschen? Alle Sitzungen enden, alle Tokens werden widerrufen, Teams, in denen der Benutzer das einzige Mitglied ist, werden gelöscht, und das Audit-Protokoll behält seine Ereignisse unter einem Pseudonym. Dies kann nicht rückgängig gemacht werden. Der Benutzer wird per E-Mail informiert.",
   "admin.confirm.delete.button": "{username} löschen",
   "admin.confirm.passkey.title": "Passkey entfernen",
-  "admin.confirm.passkey.message": "Den Passkey „{name}“ von {username} ({email}) entfernen? Er kann dann nicht mehr zur Anmeldung verwendet werden. Der Benutzer wird per E-Mail informiert.",
+  "admin.confirm.passkey.message":
+    "Den Passkey „{name}“ von {username} ({email}) entfernen? Er kann dann nicht mehr zur Anmeldung verwendet werden. Der Benutzer wird per E-Mail informiert.",
   "admin.confirm.passkey.button": "Passkey entfernen",
   "admin.confirm.role.title": "Systemrolle ändern",
   "admin.confirm.role.message": "{username} ({email}) die Systemrolle {role} geben? Sie legt fest, was im Verwaltungsbereich erlaubt ist.",
-  "admin.confirm.role.removeMessage": "{username} ({email}) die Systemrolle entziehen? Der Zugang zum Verwaltungsbereich geht damit verloren.",
+  "admin.confirm.role.removeMessage":
+    "{username} ({email}) die Systemrolle entziehen? Der Zugang zum Verwaltungsbereich geht damit verloren.",
   "admin.confirm.role.button": "{username} zu {role} machen",
   "admin.confirm.role.removeButton": "Systemrolle entziehen",
 
@@ -217,10 +224,12 @@ export const deAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.team.changeRole": "Rolle ändern",
   "admin.team.remove": "Entfernen…",
   "admin.team.ownership": "Inhaberschaft",
-  "admin.team.pending": "Eine Übertragung an {username} ({email}) wartet darauf, über die gesendete E-Mail angenommen zu werden (gesendet {started}, der Link gilt bis {expires}). Bis dahin ändert sich nichts.",
+  "admin.team.pending":
+    "Eine Übertragung an {username} ({email}) wartet darauf, über die gesendete E-Mail angenommen zu werden (gesendet {started}, der Link gilt bis {expires}). Bis dahin ändert sich nichts.",
   "admin.team.cancelTransfer": "Übertragung abbrechen",
   "admin.team.noCandidates": "Das Team hat kein anderes Mitglied, dem es übergeben werden könnte.",
-  "admin.team.transferHint": "Wählen Sie ein Mitglied als neuen Inhaber. Es erhält eine E-Mail und muss die Übertragung, mit dem eigenen Konto angemeldet, annehmen; erst dann wird es Inhaber und der bisherige Inhaber Manager.",
+  "admin.team.transferHint":
+    "Wählen Sie ein Mitglied als neuen Inhaber. Es erhält eine E-Mail und muss die Übertragung, mit dem eigenen Konto angemeldet, annehmen; erst dann wird es Inhaber und der bisherige Inhaber Manager.",
   "admin.team.transferReplaces": "Eine neue Übertragung bricht die ausstehende ab.",
   "admin.team.newOwner": "Neuer Inhaber",
   "admin.team.transfer": "Inhaberschaft übertragen…",
@@ -232,20 +241,26 @@ export const deAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.notice.team.roleChanged": "Die Rolle des Mitglieds wurde geändert.",
   "admin.notice.team.roleUnchanged": "Das Mitglied hatte diese Rolle bereits; nichts wurde geändert.",
   "admin.notice.team.memberRemoved": "Das Mitglied wurde entfernt. Seine Anmeldungen für dieses Team wurden widerrufen.",
-  "admin.notice.team.transferStarted": "Die Übertragung der Inhaberschaft wurde gesendet. Das Mitglied wird erst Inhaber, wenn es sie über die E-Mail annimmt.",
-  "admin.notice.team.transferReplaced": "Die Übertragung der Inhaberschaft wurde gesendet und die vorherige abgebrochen. Das Mitglied wird erst Inhaber, wenn es sie über die E-Mail annimmt.",
+  "admin.notice.team.transferStarted":
+    "Die Übertragung der Inhaberschaft wurde gesendet. Das Mitglied wird erst Inhaber, wenn es sie über die E-Mail annimmt.",
+  "admin.notice.team.transferReplaced":
+    "Die Übertragung der Inhaberschaft wurde gesendet und die vorherige abgebrochen. Das Mitglied wird erst Inhaber, wenn es sie über die E-Mail annimmt.",
   "admin.notice.team.transferCancelled": "Die Übertragung der Inhaberschaft wurde abgebrochen; ihr Link funktioniert nicht mehr.",
-  "admin.notice.team.mfaOn": "Mitglieder dieses Teams brauchen jetzt einen zweiten Faktor: Wer keinen hat, richtet ihn bei der nächsten Anmeldung ein.",
+  "admin.notice.team.mfaOn":
+    "Mitglieder dieses Teams brauchen jetzt einen zweiten Faktor: Wer keinen hat, richtet ihn bei der nächsten Anmeldung ein.",
   "admin.notice.team.mfaOff": "Dieses Team verlangt keinen zweiten Faktor mehr.",
   "admin.confirm.removeMember.title": "Mitglied entfernen",
-  "admin.confirm.removeMember.message": "{member} aus {team} entfernen? Die Rolle ({role}) entfällt, und alle Anmeldungen und Tokens für dieses Team werden widerrufen. Das Konto bleibt bestehen.",
+  "admin.confirm.removeMember.message":
+    "{member} aus {team} entfernen? Die Rolle ({role}) entfällt, und alle Anmeldungen und Tokens für dieses Team werden widerrufen. Das Konto bleibt bestehen.",
   "admin.confirm.removeMember.button": "{username} entfernen",
   "admin.confirm.transfer.title": "Inhaberschaft übertragen",
-  "admin.confirm.transfer.message": "{member} bitten, Inhaber von {team} zu werden? Wir senden einen Link per E-Mail; erst nach der Annahme, mit dem eigenen Konto angemeldet, wird das Mitglied Inhaber und der bisherige Inhaber Manager. Bis dahin ändert sich nichts, und Sie können die Übertragung abbrechen.",
+  "admin.confirm.transfer.message":
+    "{member} bitten, Inhaber von {team} zu werden? Wir senden einen Link per E-Mail; erst nach der Annahme, mit dem eigenen Konto angemeldet, wird das Mitglied Inhaber und der bisherige Inhaber Manager. Bis dahin ändert sich nichts, und Sie können die Übertragung abbrechen.",
   "admin.confirm.transfer.button": "Übertragung an {username} senden",
 
   "admin.audit.subtitle": "Was geschehen ist, neueste zuerst. Zeiten in UTC.",
-  "admin.audit.subtitleZoned": "Was geschehen ist, neueste zuerst, sofern kein Spaltenkopf eine andere Reihenfolge gewählt hat. Jede Zeit nennt ihre Zeitzone.",
+  "admin.audit.subtitleZoned":
+    "Was geschehen ist, neueste zuerst, sofern kein Spaltenkopf eine andere Reihenfolge gewählt hat. Jede Zeit nennt ihre Zeitzone.",
   "admin.audit.filters": "Audit-Filter",
   "admin.audit.type": "Ereignistyp",
   "admin.audit.typePlaceholder": "login. oder login.failed",
@@ -267,7 +282,8 @@ export const deAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.audit.none": "Keine passenden Ereignisse.",
   "admin.audit.noneFurther": "Ab hier keine passenden Ereignisse mehr.",
   "admin.audit.events": "Audit-Ereignisse",
-  "admin.audit.caption": "Audit-Ereignisse (die Spaltenköpfe Zeit, Ereignis und Handelnder sortieren; neueste zuerst, sofern nicht anders gewählt)",
+  "admin.audit.caption":
+    "Audit-Ereignisse (die Spaltenköpfe Zeit, Ereignis und Handelnder sortieren; neueste zuerst, sofern nicht anders gewählt)",
   "admin.audit.time": "Zeit",
   "admin.audit.event": "Ereignis",
   "admin.audit.actor": "Handelnder",
@@ -296,11 +312,14 @@ export const deAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.err.noSuchMember": "Dieses Mitglied gibt es in diesem Team nicht.",
   "admin.err.noSuchPasskey": "Diesen Passkey gibt es nicht.",
   "admin.err.cannotDisableSelf": "Sie können Ihr eigenes Konto nicht deaktivieren.",
-  "admin.err.lastSuperAdmin": "Der letzte aktive Super Admin muss ein aktiver Super Admin bleiben: Geben Sie zuerst einem anderen Konto die Rolle Super Admin.",
+  "admin.err.lastSuperAdmin":
+    "Der letzte aktive Super Admin muss ein aktiver Super Admin bleiben: Geben Sie zuerst einem anderen Konto die Rolle Super Admin.",
   "admin.err.outranked": "Die Systemrolle dieses Benutzers umfasst mehr als Ihre; daher können Sie dies mit seinem Konto nicht tun.",
   "admin.err.disabledNoReset": "Ein deaktiviertes Konto erhält keine Passwort-Zurücksetzung; aktivieren Sie es zuerst.",
-  "admin.err.cannotDeleteSelf": "Sie können Ihr eigenes Konto nicht hier löschen: Löschen Sie es auf Ihren Kontoseiten, die nach Ihrem Passwort fragen.",
-  "admin.err.ownsTeams": "Dieser Benutzer ist Inhaber eines Teams mit weiteren Mitgliedern: Übergeben Sie das Team zuerst (Übertragung der Inhaberschaft) und löschen Sie dann den Benutzer.",
+  "admin.err.cannotDeleteSelf":
+    "Sie können Ihr eigenes Konto nicht hier löschen: Löschen Sie es auf Ihren Kontoseiten, die nach Ihrem Passwort fragen.",
+  "admin.err.ownsTeams":
+    "Dieser Benutzer ist Inhaber eines Teams mit weiteren Mitgliedern: Übergeben Sie das Team zuerst (Übertragung der Inhaberschaft) und löschen Sie dann den Benutzer.",
   "admin.err.searchTooLongUsers": "Der Suchtext hat höchstens 254 Zeichen.",
   "admin.err.searchTooLongTeams": "Der Suchtext hat höchstens 100 Zeichen.",
   "admin.err.badPageLink": "Dieser Seitenlink ist ungültig; beginnen Sie auf der ersten Seite.",

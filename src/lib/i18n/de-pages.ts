@@ -11,13 +11,15 @@ export const dePages: Record<keyof typeof enPages, string> = {
   "common.goToAccount": "Zu Ihrem Konto",
 
   "checkEmail.title": "Sehen Sie in Ihr Postfach",
-  "checkEmail.body": "Falls {email} eine E-Mail zu einem {product}-Konto empfangen kann, haben wir eine gesendet. Öffnen Sie den Link darin, um die Adresse zu bestätigen, und melden Sie sich dann an.",
+  "checkEmail.body":
+    "Falls {email} eine E-Mail zu einem {product}-Konto empfangen kann, haben wir eine gesendet. Öffnen Sie den Link darin, um die Adresse zu bestätigen, und melden Sie sich dann an.",
   "checkEmail.nothing": "Nach einigen Minuten nichts angekommen? Sehen Sie im Spam-Ordner nach, oder",
   "checkEmail.askAgain": "fordern Sie einen neuen Link an",
   "verified.title": "E-Mail-Adresse bestätigt",
   "verified.continueTo": "Ihre E-Mail-Adresse ist bestätigt. Melden Sie sich an, um mit {app} fortzufahren.",
   "verified.continueButton": "Weiter zu {app}",
-  "verified.body": "Ihre E-Mail-Adresse ist bestätigt. Gehen Sie zurück zu der Anwendung, von der Sie kamen, und melden Sie sich an, oder melden Sie sich hier bei Ihrem Konto an.",
+  "verified.body":
+    "Ihre E-Mail-Adresse ist bestätigt. Gehen Sie zurück zu der Anwendung, von der Sie kamen, und melden Sie sich an, oder melden Sie sich hier bei Ihrem Konto an.",
   "verifyConfirm.title": "E-Mail-Adresse bestätigen",
   "verifyConfirm.submit": "Meine E-Mail-Adresse bestätigen",
   "verifyResend.title": "E-Mail-Adresse bestätigen",
@@ -28,25 +30,31 @@ export const dePages: Record<keyof typeof enPages, string> = {
   "verifyResend.linkInvalid": "Dieser Link ist abgelaufen oder wurde schon verwendet. Fordern Sie unten einen neuen an.",
 
   "unlock.title": "Konto entsperren",
-  "unlock.lockedUntil": "Nach zu vielen falschen Passwörtern ist die Anmeldung bei diesem Konto aus unbekannten Browsern gesperrt bis {until}.",
-  "unlock.advice": "Waren das Ihre Versuche, entsperren Sie das Konto und melden Sie sich erneut an. Wenn nicht, kennt oder errät jemand Ihr Passwort: Entsperren Sie das Konto und ändern Sie Ihr Passwort, oder setzen Sie es zurück.",
+  "unlock.lockedUntil":
+    "Nach zu vielen falschen Passwörtern ist die Anmeldung bei diesem Konto aus unbekannten Browsern gesperrt bis {until}.",
+  "unlock.advice":
+    "Waren das Ihre Versuche, entsperren Sie das Konto und melden Sie sich erneut an. Wenn nicht, kennt oder errät jemand Ihr Passwort: Entsperren Sie das Konto und ändern Sie Ihr Passwort, oder setzen Sie es zurück.",
   "unlock.submit": "Mein Konto entsperren",
   "unlock.resetInstead": "Stattdessen das Passwort zurücksetzen",
   "unlock.notLocked": "Dieses Konto ist nicht mehr gesperrt: Die Sperre ist abgelaufen. Sie können sich anmelden.",
   "unlockDone.title": "Ihr Konto ist entsperrt",
   "unlockDone.canSignIn": "Das Konto {username} kann sich wieder anmelden.",
   "unlockDone.canSignInNotLocked": "Das Konto {username} kann sich wieder anmelden (es war nicht mehr gesperrt).",
-  "unlockDone.advice": "Wenn die falschen Passwörter nicht von Ihnen kamen, wählen Sie jetzt ein neues Passwort: Das Zurücksetzen meldet auch alle anderen Sitzungen ab.",
+  "unlockDone.advice":
+    "Wenn die falschen Passwörter nicht von Ihnen kamen, wählen Sie jetzt ein neues Passwort: Das Zurücksetzen meldet auch alle anderen Sitzungen ab.",
   "linkInvalid.title": "Dieser Link ist nicht mehr gültig",
   "linkInvalid.nothingChanged": "Es wurde nichts geändert.",
   "unlockInvalid.expired": "Dieser Entsperrlink ist abgelaufen.",
   "unlockInvalid.used": "Dieser Entsperrlink wurde schon verwendet oder stammt nicht von uns.",
-  "unlockInvalid.body": "Entsperrlinks funktionieren einmal und für begrenzte Zeit. Eine Sperre endet auch von selbst zu der in der E-Mail genannten Zeit, und ein Zurücksetzen des Passworts beendet sie sofort.",
+  "unlockInvalid.body":
+    "Entsperrlinks funktionieren einmal und für begrenzte Zeit. Eine Sperre endet auch von selbst zu der in der E-Mail genannten Zeit, und ein Zurücksetzen des Passworts beendet sie sofort.",
   "restore.title": "Konto wiederherstellen",
-  "restore.body": "Dieses Konto ist deaktiviert und wird gelöscht am {until}. Stellen Sie es wieder her, um es zu behalten: Sie können sich dann wie bisher anmelden.",
+  "restore.body":
+    "Dieses Konto ist deaktiviert und wird gelöscht am {until}. Stellen Sie es wieder her, um es zu behalten: Sie können sich dann wie bisher anmelden.",
   "restore.submit": "Mein Konto wiederherstellen",
   "restoreDone.title": "Ihr Konto ist wiederhergestellt",
-  "restoreDone.body": "Die Löschung ist abgebrochen. Melden Sie sich wie bisher an. Wenn Sie die Löschung nicht selbst beantragt haben, setzen Sie jetzt Ihr Passwort zurück.",
+  "restoreDone.body":
+    "Die Löschung ist abgebrochen. Melden Sie sich wie bisher an. Wenn Sie die Löschung nicht selbst beantragt haben, setzen Sie jetzt Ihr Passwort zurück.",
   "restoreInvalid.expired": "Dieser Wiederherstellungslink ist abgelaufen: Die Frist des Kontos ist vorbei.",
   "restoreInvalid.used": "Dieser Wiederherstellungslink wurde schon verwendet oder stammt nicht von uns.",
   "deleted.title": "Konto gelöscht",
@@ -54,8 +62,10 @@ export const dePages: Record<keyof typeof enPages, string> = {
   "deleted.heading": "Ihr Konto wurde gelöscht",
   "deleted.scheduledHeading": "Ihr Konto wird gelöscht",
   "deleted.scheduledBody": "Ihr Konto ist deaktiviert und alle Sitzungen sind beendet. Es wird endgültig gelöscht am {until}.",
-  "deleted.changedMind": "Umentschieden? Die E-Mail, die wir Ihnen gerade gesendet haben, enthält einen Link, der es bis dahin wiederherstellt.",
-  "deleted.body": "Ihr Konto und die dazugehörigen Daten sind gelöscht, und alle Sitzungen sind beendet. Wir haben eine Bestätigung an Ihre E-Mail-Adresse gesendet.",
+  "deleted.changedMind":
+    "Umentschieden? Die E-Mail, die wir Ihnen gerade gesendet haben, enthält einen Link, der es bis dahin wiederherstellt.",
+  "deleted.body":
+    "Ihr Konto und die dazugehörigen Daten sind gelöscht, und alle Sitzungen sind beendet. Wir haben eine Bestätigung an Ihre E-Mail-Adresse gesendet.",
   "deleted.registerAgain": "Sie können sich jederzeit mit derselben Adresse neu registrieren.",
 
   "loggedOut.title": "Abgemeldet",
@@ -71,7 +81,8 @@ export const dePages: Record<keyof typeof enPages, string> = {
   "logout.no": "Nein, angemeldet bleiben",
 
   "home.subtitle": "Ein Identitätsanbieter für OAuth 2.0 und OpenID Connect.",
-  "home.body": "Anwendungen schicken Sie zur Anmeldung hierher. {product} prüft, wer Sie sind, und teilt der Anwendung mit Ihrer Erlaubnis mit, welche Teams und Rollen Sie haben.",
+  "home.body":
+    "Anwendungen schicken Sie zur Anmeldung hierher. {product} prüft, wer Sie sind, und teilt der Anwendung mit Ihrer Erlaubnis mit, welche Teams und Rollen Sie haben.",
   "home.signedIn": "Sie sind angemeldet.",
   "home.signIn": "Bei Ihrem Konto anmelden",
   "home.admin": "Verwaltungskonsole",
@@ -89,12 +100,14 @@ export const dePages: Record<keyof typeof enPages, string> = {
   "invitation.admin": "Sie sind eingeladen, {product} als {role} mitzuverwalten.",
   "invitation.signedInAs": "Sie sind als {username} angemeldet, mit der eingeladenen Adresse.",
   "invitation.accept": "Einladung annehmen",
-  "invitation.wrongAccount": "Diese Einladung gilt für {email}, und Sie sind als {username} mit einer anderen Adresse angemeldet. Die eingeladene Adresse muss passen: Melden Sie sich ab und dann mit {email} an (oder registrieren Sie sich damit).",
+  "invitation.wrongAccount":
+    "Diese Einladung gilt für {email}, und Sie sind als {username} mit einer anderen Adresse angemeldet. Die eingeladene Adresse muss passen: Melden Sie sich ab und dann mit {email} an (oder registrieren Sie sich damit).",
   "invitation.alreadyMember": "Sie sind bereits Mitglied von {team}. Es ändert sich nichts.",
   "invitation.open": "{team} öffnen",
   "invitation.openTeam": "Team öffnen",
   "invitation.alreadyAdmin": "Ihr Konto hat bereits eine Administratorrolle. Es ändert sich nichts.",
-  "invitation.signInOrRegister": "Diese Einladung gilt für {email}. Melden Sie sich mit dieser Adresse an, um sie anzunehmen, oder erstellen Sie damit ein Konto.",
+  "invitation.signInOrRegister":
+    "Diese Einladung gilt für {email}. Melden Sie sich mit dieser Adresse an, um sie anzunehmen, oder erstellen Sie damit ein Konto.",
   "invitation.signInWith": "Diese Einladung gilt für {email}. Melden Sie sich mit dieser Adresse an, um sie anzunehmen.",
   "invitation.signInToAccept": "Zum Annehmen anmelden",
   "invitation.createAccount": "Konto erstellen",
@@ -107,10 +120,14 @@ export const dePages: Record<keyof typeof enPages, string> = {
   "registration.joined": "Sie sind {team} als {role} beigetreten.",
   "registration.member": "Sie sind Mitglied von {team}.",
   "registration.admin": "Sie sind jetzt Administrator dieser {product}-Instanz ({role}).",
-  "registration.invitationFailed": "Ihre Adresse ist bestätigt, aber die Einladung konnte nicht angenommen werden: Sie wurde zurückgezogen, ist abgelaufen oder wurde schon verwendet. Bitten Sie die Person, die Sie eingeladen hat, um eine neue.",
-  "registration.invitationInvalid": "Dieser Einladungslink ist ungültig. Sie können unten trotzdem ein Konto mit einem eigenen Team erstellen.",
-  "registration.invitationUsed": "Diese Einladung wurde schon angenommen. Sie können unten trotzdem ein Konto mit einem eigenen Team erstellen.",
-  "registration.invitationRevoked": "Diese Einladung wurde zurückgezogen. Sie können unten trotzdem ein Konto mit einem eigenen Team erstellen.",
+  "registration.invitationFailed":
+    "Ihre Adresse ist bestätigt, aber die Einladung konnte nicht angenommen werden: Sie wurde zurückgezogen, ist abgelaufen oder wurde schon verwendet. Bitten Sie die Person, die Sie eingeladen hat, um eine neue.",
+  "registration.invitationInvalid":
+    "Dieser Einladungslink ist ungültig. Sie können unten trotzdem ein Konto mit einem eigenen Team erstellen.",
+  "registration.invitationUsed":
+    "Diese Einladung wurde schon angenommen. Sie können unten trotzdem ein Konto mit einem eigenen Team erstellen.",
+  "registration.invitationRevoked":
+    "Diese Einladung wurde zurückgezogen. Sie können unten trotzdem ein Konto mit einem eigenen Team erstellen.",
   "registration.invitationExpired": "Diese Einladung ist abgelaufen. Sie können unten trotzdem ein Konto mit einem eigenen Team erstellen.",
   "form.email": "Geben Sie eine gültige E-Mail-Adresse ein",
   "form.usernameTooLong": "Dieser Benutzername ist zu lang",
@@ -126,12 +143,15 @@ export const dePages: Record<keyof typeof enPages, string> = {
   "form.identifierTooLong": "Diese E-Mail-Adresse oder dieser Benutzername ist zu lang",
   "form.chooseNewPassword": "Wählen Sie ein neues Passwort",
   "form.codeTooLong": "Dieser Code ist zu lang",
-  "form.invalidCode": "Dieser Code ist ungültig. Geben Sie den aktuellen Code aus Ihrer Authenticator-App oder einen unbenutzten Backup-Code ein.",
+  "form.invalidCode":
+    "Dieser Code ist ungültig. Geben Sie den aktuellen Code aus Ihrer Authenticator-App oder einen unbenutzten Backup-Code ein.",
   "form.missingCode": "Geben Sie den Code aus Ihrer Authenticator-App oder einen Backup-Code ein.",
   // the password policy's refusals (services/password-policy.ts MESSAGES; test/unit/i18n-format.test.ts keeps them equal)
   "policy.tooLong": "Passwörter dürfen höchstens 1024 Zeichen lang sein.",
-  "policy.commonPassword": "Dieses Passwort ist zu gängig: Es steht auf den Listen, die Angreifer zuerst ausprobieren, auch mit Großbuchstaben, ähnlich aussehenden Zeichen, Ziffern oder Symbolen. Einige zusammenhanglose Wörter ergeben ein starkes Passwort.",
-  "policy.commonWord": "Dieses Passwort ist zu gängig: Ein Wort mit Ziffern oder Symbolen drumherum gehört zum Ersten, was Angreifer ausprobieren. Einige zusammenhanglose Wörter ergeben ein starkes Passwort.",
+  "policy.commonPassword":
+    "Dieses Passwort ist zu gängig: Es steht auf den Listen, die Angreifer zuerst ausprobieren, auch mit Großbuchstaben, ähnlich aussehenden Zeichen, Ziffern oder Symbolen. Einige zusammenhanglose Wörter ergeben ein starkes Passwort.",
+  "policy.commonWord":
+    "Dieses Passwort ist zu gängig: Ein Wort mit Ziffern oder Symbolen drumherum gehört zum Ersten, was Angreifer ausprobieren. Einige zusammenhanglose Wörter ergeben ein starkes Passwort.",
   "policy.personal": "Bilden Sie Ihr Passwort nicht aus Ihrem Namen, Benutzernamen oder Ihrer E-Mail-Adresse.",
   "policy.weak": "Dieses Passwort ist zu leicht zu erraten. Fügen Sie ein oder zwei weitere Wörter hinzu.",
   "policy.breached": "Dieses Passwort ist in einem Datenleck aufgetaucht, daher probieren Angreifer es zuerst. Wählen Sie ein anderes.",

@@ -30,7 +30,8 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.members.roleChanged": "Die Rolle wurde in {role} geändert.",
   "team.members.roleSame": "Dieses Mitglied hat bereits die Rolle {role}.",
   "team.members.removeTitle": "Ein Mitglied entfernen",
-  "team.members.removeQuestion": "{username} ({email}) aus {team} entfernen? Die Person verliert die Rolle {role} und wird von jeder Anwendung abgemeldet, bei der sie sich für dieses Team angemeldet hat.",
+  "team.members.removeQuestion":
+    "{username} ({email}) aus {team} entfernen? Die Person verliert die Rolle {role} und wird von jeder Anwendung abgemeldet, bei der sie sich für dieses Team angemeldet hat.",
   "team.members.removeButton": "{username} entfernen",
   "team.members.removed": "{username} wurde aus dem Team entfernt.",
 
@@ -42,7 +43,8 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.invitations.role": "Rolle",
   "team.invitations.roleHint": "Angeboten werden nur Rollen innerhalb Ihrer eigenen Berechtigungen.",
   "team.invitations.send": "Einladung senden",
-  "team.invitations.noRole": "Es gibt keine Rolle, die Sie vergeben können: Jede Rolle hat Berechtigungen, die Ihre eigene Rolle nicht hat.",
+  "team.invitations.noRole":
+    "Es gibt keine Rolle, die Sie vergeben können: Jede Rolle hat Berechtigungen, die Ihre eigene Rolle nicht hat.",
   "team.invitations.pending": "Offene Einladungen",
   "team.invitations.none": "Keine offenen Einladungen.",
   "team.invitations.invitedBy": "Eingeladen von {name}",
@@ -52,7 +54,8 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.invitations.sent": "Eine Einladung wurde an {email} gesendet.",
   "team.invitations.resent": "Ein neuer Link wurde an {email} gesendet; der frühere Link funktioniert nicht mehr.",
   "team.invitations.revokeTitle": "Eine Einladung widerrufen",
-  "team.invitations.revokeQuestion": "Die Einladung von {email} als {role} widerrufen? Der Link in der E-Mail funktioniert dann nicht mehr.",
+  "team.invitations.revokeQuestion":
+    "Die Einladung von {email} als {role} widerrufen? Der Link in der E-Mail funktioniert dann nicht mehr.",
   "team.invitations.revokeButton": "Einladung widerrufen",
   "team.invitations.revoked": "Die Einladung von {email} wurde widerrufen.",
   "team.invitations.emailInvalid": "Geben Sie eine gültige E-Mail-Adresse ein.",
@@ -75,9 +78,11 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.roles.create": "Rolle anlegen",
   "team.roles.notInRole": "(nicht in Ihrer Rolle)",
   "team.roles.wildcards": "Platzhalter-Berechtigungen",
-  "team.roles.wildcardsHint": "Optional, eine pro Zeile: ein registriertes Präfix mit {star}, etwa {example}. Es umfasst auch Berechtigungen, die später darunter registriert werden.",
+  "team.roles.wildcardsHint":
+    "Optional, eine pro Zeile: ein registriertes Präfix mit {star}, etwa {example}. Es umfasst auch Berechtigungen, die später darunter registriert werden.",
   "team.roles.keyHint": "(steht in den Tokens; bleibt beim Umbenennen der Rolle erhalten)",
-  "team.roles.ownerFixed": "Die Rolle Inhaber hat jede Berechtigung ({star}). Sie lässt sich nicht umbenennen, bearbeiten oder löschen; genau ein Mitglied hat sie. Um sie weiterzugeben, überträgt der Inhaber die Inhaberschaft.",
+  "team.roles.ownerFixed":
+    "Die Rolle Inhaber hat jede Berechtigung ({star}). Sie lässt sich nicht umbenennen, bearbeiten oder löschen; genau ein Mitglied hat sie. Um sie weiterzugeben, überträgt der Inhaber die Inhaberschaft.",
   "team.roles.back": "Zurück zu den Rollen",
   "team.roles.save": "Rolle speichern",
   "team.roles.deleteHeading": "Diese Rolle löschen",
@@ -88,7 +93,8 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.roles.created": "Die Rolle {role} wurde angelegt.",
   "team.roles.saved": "Die Rolle {role} wurde gespeichert.",
   "team.roles.deleteTitle": "Eine Rolle löschen",
-  "team.roles.deleteQuestion": "Die Rolle {role} löschen? Offene Einladungen mit dieser Rolle werden zurückgezogen. Das lässt sich nicht rückgängig machen.",
+  "team.roles.deleteQuestion":
+    "Die Rolle {role} löschen? Offene Einladungen mit dieser Rolle werden zurückgezogen. Das lässt sich nicht rückgängig machen.",
   "team.roles.deleteButton": "{role} löschen",
   "team.roles.deleted": "Die Rolle {role} wurde gelöscht.",
   "team.perm.tabTeam": "Team",
@@ -102,7 +108,8 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
 
   "team.title.transfer": "{team}: Inhaberschaft übertragen",
   "team.transfer.heading": "Inhaberschaft übertragen",
-  "team.transfer.subtitle": "Ein Team hat genau einen Inhaber. Das gewählte Mitglied wird Inhaber, sobald es annimmt; Sie werden dann Manager.",
+  "team.transfer.subtitle":
+    "Ein Team hat genau einen Inhaber. Das gewählte Mitglied wird Inhaber, sobald es annimmt; Sie werden dann Manager.",
   "team.transfer.pending": "Offene Übertragung",
   "team.transfer.waiting": "Wartet darauf, dass {name} ({email}) annimmt, bis {date}.",
   "team.transfer.cancel": "Übertragung abbrechen",
@@ -110,10 +117,12 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.transfer.choose": "Den neuen Inhaber wählen",
   "team.transfer.member": "Mitglied",
   "team.transfer.hint": "Die Person erhält eine E-Mail mit einem Link. Bis sie annimmt, ändert sich nichts.",
-  "team.transfer.hintPending": "Die Person erhält eine E-Mail mit einem Link; die offene Übertragung wird abgebrochen. Bis sie annimmt, ändert sich nichts.",
+  "team.transfer.hintPending":
+    "Die Person erhält eine E-Mail mit einem Link; die offene Übertragung wird abgebrochen. Bis sie annimmt, ändert sich nichts.",
   "team.transfer.continue": "Weiter",
   "team.transfer.noCandidates": "Laden Sie zuerst jemanden in das Team ein: Nur ein Mitglied kann Inhaber werden.",
-  "team.transfer.question": "{username} ({email}) bitten, Inhaber von {team} zu werden? Nimmt die Person über die E-Mail an, die wir ihr senden, erhält sie jede Berechtigung und Sie werden Manager. Bis dahin ändert sich nichts, und Sie können abbrechen.",
+  "team.transfer.question":
+    "{username} ({email}) bitten, Inhaber von {team} zu werden? Nimmt die Person über die E-Mail an, die wir ihr senden, erhält sie jede Berechtigung und Sie werden Manager. Bis dahin ändert sich nichts, und Sie können abbrechen.",
   "team.transfer.send": "Übertragung an {username} senden",
   "team.transfer.sent": "Wir haben {username} einen Link zum Annehmen gesendet.",
   "team.transfer.sentReplaced": "Wir haben {username} einen Link zum Annehmen gesendet. Die frühere Übertragung wurde abgebrochen.",
@@ -129,21 +138,26 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.accept.open": "{team} öffnen",
   "team.accept.asks": "{from} bittet Sie, Inhaber von {team} zu werden.",
   "team.accept.theOwner": "Der Inhaber",
-  "team.accept.body": "Sie erhalten jede Berechtigung im Team, einschließlich Abrechnung und Weitergabe; die Person, die Sie bittet, wird Manager.",
+  "team.accept.body":
+    "Sie erhalten jede Berechtigung im Team, einschließlich Abrechnung und Weitergabe; die Person, die Sie bittet, wird Manager.",
   "team.accept.button": "Annehmen und Inhaber werden",
   "team.accept.notNow": "Nicht jetzt? Verlassen Sie diese Seite; es ändert sich nichts.",
-  "team.accept.unknown": "Dieser Link zur Übertragung der Inhaberschaft ist ungültig. Prüfen Sie, ob Sie den ganzen Link aus der E-Mail kopiert haben.",
+  "team.accept.unknown":
+    "Dieser Link zur Übertragung der Inhaberschaft ist ungültig. Prüfen Sie, ob Sie den ganzen Link aus der E-Mail kopiert haben.",
   "team.accept.used": "Diese Übertragung der Inhaberschaft wurde bereits angenommen.",
   "team.accept.cancelled": "Der Inhaber hat diese Übertragung abgebrochen (oder eine andere gestartet).",
   "team.accept.expired": "Dieser Link zur Übertragung der Inhaberschaft ist abgelaufen. Der Inhaber kann eine neue Übertragung starten.",
-  "team.accept.otherAccount": "Diese Übertragung der Inhaberschaft gilt einem anderen Konto. Melden Sie sich ab und als das Mitglied an, an das sie gesendet wurde.",
+  "team.accept.otherAccount":
+    "Diese Übertragung der Inhaberschaft gilt einem anderen Konto. Melden Sie sich ab und als das Mitglied an, an das sie gesendet wurde.",
 
   "team.title.sso": "{team}: Domains und Single Sign-on",
   "team.sso.heading": "Domains und Single Sign-on",
-  "team.sso.subtitle": "Weisen Sie nach, dass dem Team eine E-Mail-Domain gehört, und leiten Sie deren Adressen bei der Anmeldung zu Ihrem Identitätsanbieter.",
+  "team.sso.subtitle":
+    "Weisen Sie nach, dass dem Team eine E-Mail-Domain gehört, und leiten Sie deren Adressen bei der Anmeldung zu Ihrem Identitätsanbieter.",
   "team.sso.verified": "Bestätigt",
   "team.sso.notVerified": "Nicht bestätigt",
-  "team.sso.addRecord": "Legen Sie diesen TXT-Eintrag bei Ihrem DNS-Anbieter an und wählen Sie dann Bestätigen (DNS-Änderungen können eine Weile brauchen):",
+  "team.sso.addRecord":
+    "Legen Sie diesen TXT-Eintrag bei Ihrem DNS-Anbieter an und wählen Sie dann Bestätigen (DNS-Änderungen können eine Weile brauchen):",
   "team.sso.recordName": "Name",
   "team.sso.recordType": "Typ",
   "team.sso.recordValue": "Wert",
@@ -154,12 +168,14 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.sso.provider": "Anmeldeanbieter",
   "team.sso.noProvider": "Keiner (keine Weiterleitung)",
   "team.sso.require": "Single Sign-on für Adressen unter {domain} verlangen",
-  "team.sso.requireHint": "Die Anmeldung mit Passwort oder per E-Mail-Link wird für diese Adressen dann abgelehnt, außer für Sie als Inhaber des Teams.",
+  "team.sso.requireHint":
+    "Die Anmeldung mit Passwort oder per E-Mail-Link wird für diese Adressen dann abgelehnt, außer für Sie als Inhaber des Teams.",
   "team.sso.defaultRole": "Rolle neuer Mitglieder",
   "team.sso.defaultRoleNone": "{role} (Standard)",
   "team.sso.groups": "Gruppenzuordnungen",
   "team.sso.groupsFormat": "Gruppe = Rollenschlüssel",
-  "team.sso.groupsHint": "Eine Zuordnung {format} pro Zeile (Rollenschlüssel: {keys}). Die erste Zeile, deren Gruppe der Anbieter nennt, bestimmt bei jeder Anmeldung die Rolle des Mitglieds.",
+  "team.sso.groupsHint":
+    "Eine Zuordnung {format} pro Zeile (Rollenschlüssel: {keys}). Die erste Zeile, deren Gruppe der Anbieter nennt, bestimmt bei jeder Anmeldung die Rolle des Mitglieds.",
   "team.sso.save": "{domain} speichern",
   "team.sso.remove": "{domain} entfernen",
   "team.sso.add": "Eine Domain hinzufügen",
@@ -171,12 +187,14 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.sso.saved": "Die Einstellungen von {domain} wurden gespeichert.",
   "team.sso.removeTitle": "Die Domain entfernen",
   "team.sso.removeButton": "Entfernen",
-  "team.sso.removeQuestion": "{domain} entfernen? Ihre Adressen werden nicht mehr zum Anbieter des Teams geleitet, Single Sign-on wird für sie nicht mehr verlangt, und die Mitglieder bleiben Mitglieder.",
+  "team.sso.removeQuestion":
+    "{domain} entfernen? Ihre Adressen werden nicht mehr zum Anbieter des Teams geleitet, Single Sign-on wird für sie nicht mehr verlangt, und die Mitglieder bleiben Mitglieder.",
   "team.sso.removed": "Die Domain wurde entfernt.",
 
   "team.title.virtuozzo": "{team}: Virtuozzo-Plattform",
   "team.vz.heading": "Virtuozzo-Plattform",
-  "team.vz.subtitle": "Das Hosting-Konto des Teams. Seine Anwendungen und Mitglieder erhalten von Gatehouse Plattformsitzungen für das Team und kennen nie das Passwort des Kontos.",
+  "team.vz.subtitle":
+    "Das Hosting-Konto des Teams. Seine Anwendungen und Mitglieder erhalten von Gatehouse Plattformsitzungen für das Team und kennen nie das Passwort des Kontos.",
   "team.vz.link": "Verknüpfung",
   "team.vz.state": "Status",
   "team.vz.active": "Aktiv",
@@ -187,7 +205,8 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.vz.since": "Seit",
   "team.vz.clients": "Berechtigte Clients",
   "team.vz.none": "keine",
-  "team.vz.suspendedHint": "Der Inhaber des Teams hat gewechselt, seit diese Verknüpfung angelegt wurde: Es gibt keine Plattformsitzungen, bis der neue Inhaber sie bestätigt oder ein anderes Konto verknüpft. Beim Bestätigen bleiben die oben aufgeführten berechtigten Clients erhalten (unten änderbar).",
+  "team.vz.suspendedHint":
+    "Der Inhaber des Teams hat gewechselt, seit diese Verknüpfung angelegt wurde: Es gibt keine Plattformsitzungen, bis der neue Inhaber sie bestätigt oder ein anderes Konto verknüpft. Beim Bestätigen bleiben die oben aufgeführten berechtigten Clients erhalten (unten änderbar).",
   "team.vz.confirm": "Verknüpfung als neuer Inhaber bestätigen",
   "team.vz.noLink": "Es ist kein Plattformkonto verknüpft.",
   "team.vz.linkAnother": "Ein anderes Konto verknüpfen",
@@ -197,7 +216,8 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.vz.passwordHint": "Wird bei der Plattform geprüft (einschließlich des Gruppentyps des Kontos) und dann verschlüsselt gespeichert.",
   "team.vz.linkButton": "Verknüpfen",
   "team.vz.clientIds": "Client-IDs",
-  "team.vz.clientsHint": "Die Anwendungen (Relying Parties), deren Client-Credentials-Tokens die Plattformsitzung dieses Teams erhalten dürfen, durch Kommas getrennt. Leer: keine.",
+  "team.vz.clientsHint":
+    "Die Anwendungen (Relying Parties), deren Client-Credentials-Tokens die Plattformsitzung dieses Teams erhalten dürfen, durch Kommas getrennt. Leer: keine.",
   "team.vz.saveClients": "Clients speichern",
   "team.vz.sessionHeading": "Sitzung und Trennen",
   "team.vz.revoke": "Zwischengespeicherte Sitzung widerrufen",
@@ -206,7 +226,8 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.vz.confirmed": "Die Verknüpfung gehört jetzt Ihnen; die Anwendungen des Teams erhalten wieder Plattformsitzungen.",
   "team.vz.unlinkTitle": "Das Plattformkonto trennen",
   "team.vz.unlinkButton": "Trennen",
-  "team.vz.unlinkQuestion": "Die Verknüpfung von {team} mit seinem Virtuozzo-Plattformkonto entfernen? Die gespeicherten Zugangsdaten werden gelöscht, und die Anwendungen des Teams erhalten keine Plattformsitzungen, bis es wieder verknüpft ist.",
+  "team.vz.unlinkQuestion":
+    "Die Verknüpfung von {team} mit seinem Virtuozzo-Plattformkonto entfernen? Die gespeicherten Zugangsdaten werden gelöscht, und die Anwendungen des Teams erhalten keine Plattformsitzungen, bis es wieder verknüpft ist.",
   "team.vz.unlinked": "Das Plattformkonto wurde getrennt.",
   "team.vz.clientsSet": "Berechtigte Clients: {clients}.",
   "team.vz.noClients": "Kein Client ist für die Plattformsitzungen des Teams berechtigt.",
@@ -227,10 +248,12 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.ownerNotRemovable": "Der Inhaber kann nicht entfernt werden. Er kann das Team zuerst an jemand anderen übergeben.",
   "team.refusal.ownerRoleFixed": "Die Rolle des Inhabers ändert sich nur durch eine Übertragung der Inhaberschaft.",
   "team.refusal.chooseTeamRole": "Wählen Sie eine der Rollen dieses Teams.",
-  "team.refusal.oneOwner": "Ein Team hat genau einen Inhaber. Um das Team zu übergeben, startet der Inhaber eine Übertragung der Inhaberschaft.",
+  "team.refusal.oneOwner":
+    "Ein Team hat genau einen Inhaber. Um das Team zu übergeben, startet der Inhaber eine Übertragung der Inhaberschaft.",
   "team.refusal.leaveYourself": "Um das Team selbst zu verlassen, nutzen Sie „Verlassen“ auf Ihrer Seite Teams.",
   "team.refusal.invite": "Ihre Rolle erlaubt Ihnen nicht, Personen in dieses Team einzuladen.",
-  "team.refusal.inviteOwner": "Ein Team hat genau einen Inhaber: Laden Sie mit einer anderen Rolle ein; der Inhaber kann die Inhaberschaft später übertragen.",
+  "team.refusal.inviteOwner":
+    "Ein Team hat genau einen Inhaber: Laden Sie mit einer anderen Rolle ein; der Inhaber kann die Inhaberschaft später übertragen.",
   "team.refusal.onlyOwnerTransfers": "Nur der Inhaber des Teams kann die Inhaberschaft übertragen.",
   "team.refusal.alreadyOwner": "Sie sind bereits Inhaber. Wählen Sie ein anderes Mitglied.",
   "team.refusal.chooseMember": "Wählen Sie ein Mitglied dieses Teams.",
@@ -239,17 +262,24 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.chooseDefaultRole": "Wählen Sie eine der Rollen des Teams außer Inhaber.",
   "team.refusal.groupLength": "Jeder Gruppenname hat 1 bis 256 Zeichen.",
   "team.refusal.verifyFirst": "Bestätigen Sie zuerst die Domain.",
-  "team.refusal.providerFirst": "Verbinden Sie einen Anmeldeanbieter, bevor Sie Single Sign-on verlangen (sonst könnten sich die Mitglieder der Domain nicht anmelden).",
+  "team.refusal.providerFirst":
+    "Verbinden Sie einen Anmeldeanbieter, bevor Sie Single Sign-on verlangen (sonst könnten sich die Mitglieder der Domain nicht anmelden).",
   "team.refusal.domainName": "Geben Sie einen Domainnamen wie example.com ein.",
-  "team.refusal.vzCredentials": "Die Plattform hat diese Zugangsdaten abgelehnt. Prüfen Sie Login und Passwort; es wurde nichts gespeichert.",
-  "team.refusal.vzMalformed": "Die Plattform hat eine Antwort gegeben, die Gatehouse nicht lesen kann. Es wurde nichts geändert; versuchen Sie es später erneut.",
-  "team.refusal.vzUnavailable": "Die Virtuozzo-Plattform antwortet gerade nicht. Es wurde nichts geändert; versuchen Sie es gleich noch einmal.",
-  "team.refusal.vzStoredCredentials": "Die Plattform hat die gespeicherten Zugangsdaten abgelehnt: Verknüpfen Sie das Konto erneut mit seinem aktuellen Passwort.",
+  "team.refusal.vzCredentials":
+    "Die Plattform hat diese Zugangsdaten abgelehnt. Prüfen Sie Login und Passwort; es wurde nichts gespeichert.",
+  "team.refusal.vzMalformed":
+    "Die Plattform hat eine Antwort gegeben, die Gatehouse nicht lesen kann. Es wurde nichts geändert; versuchen Sie es später erneut.",
+  "team.refusal.vzUnavailable":
+    "Die Virtuozzo-Plattform antwortet gerade nicht. Es wurde nichts geändert; versuchen Sie es gleich noch einmal.",
+  "team.refusal.vzStoredCredentials":
+    "Die Plattform hat die gespeicherten Zugangsdaten abgelehnt: Verknüpfen Sie das Konto erneut mit seinem aktuellen Passwort.",
 
   "holdReason.new_country": "eine Anmeldung aus einem Land, aus dem Sie sich bisher nicht angemeldet haben ({country})",
   "holdReason.new_network": "eine Anmeldung aus einem Netzwerk, aus dem Sie sich bisher nicht angemeldet haben ({ip})",
-  "holdReason.impossible_travel": "eine Anmeldung etwa {km} km von Ihrer vorherigen entfernt, {gap} später – schneller, als jemand reisen kann",
-  "holdReason.impossible_travelFrom": "eine Anmeldung etwa {km} km von Ihrer vorherigen ({country}) entfernt, {gap} später – schneller, als jemand reisen kann",
+  "holdReason.impossible_travel":
+    "eine Anmeldung etwa {km} km von Ihrer vorherigen entfernt, {gap} später – schneller, als jemand reisen kann",
+  "holdReason.impossible_travelFrom":
+    "eine Anmeldung etwa {km} km von Ihrer vorherigen ({country}) entfernt, {gap} später – schneller, als jemand reisen kann",
   "holdReason.gap.lessThanMinute": "weniger als eine Minute",
   "holdReason.gap.minute": "nur {count} Minute",
   "holdReason.gap.minutes": "nur {count} Minuten",
@@ -261,7 +291,8 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "holdReason.unknownBrowser": "ein unbekannter Browser",
 
   "teamSso.required": "{team} verlangt Single Sign-on für Adressen unter {domain}: Nutzen Sie stattdessen „Weiter mit Single Sign-on“.",
-  "teamSso.requiredVia": "{team} verlangt Single Sign-on für Adressen unter {domain}: Nutzen Sie stattdessen „Weiter mit Single Sign-on“ ({connector}).",
+  "teamSso.requiredVia":
+    "{team} verlangt Single Sign-on für Adressen unter {domain}: Nutzen Sie stattdessen „Weiter mit Single Sign-on“ ({connector}).",
 
   "strength.veryWeak": "Sehr schwach",
   "strength.weak": "Schwach",
@@ -276,17 +307,21 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.nameTaken": "Dieses Team hat bereits eine Rolle namens „{name}“.",
   "team.refusal.notRegistered": "„{grant}“ ist keine registrierte Berechtigung.",
   "team.refusal.notGrant": "„{grant}“ ist weder ein Berechtigungscode noch ein Platzhalter (etwa acme.blog.post.update oder acme.blog.*).",
-  "team.refusal.adminGrant": "„{grant}“ umfasst Administratorberechtigungen (gatehouse.admin.*); diese gehören zu Systemrollen, nicht zu Teamrollen.",
+  "team.refusal.adminGrant":
+    "„{grant}“ umfasst Administratorberechtigungen (gatehouse.admin.*); diese gehören zu Systemrollen, nicht zu Teamrollen.",
   "team.refusal.cannotEdit": "{role} hat Berechtigungen, die Ihre Rolle nicht hat; deshalb können Sie diese Rolle nicht bearbeiten.",
   "team.refusal.cannotDelete": "{role} hat Berechtigungen, die Ihre Rolle nicht hat; deshalb können Sie diese Rolle nicht löschen.",
   "team.refusal.builtIn": "{role} ist eine integrierte Rolle: Sie lässt sich bearbeiten, aber nicht löschen.",
   "team.refusal.inUseOne": "1 Mitglied hat die Rolle {role}. Geben Sie ihm zuerst eine andere Rolle.",
   "team.refusal.inUseMany": "{count} Mitglieder haben die Rolle {role}. Geben Sie jedem zuerst eine andere Rolle.",
-  "team.refusal.cannotChangeMember": "{role} hat Berechtigungen, die Ihre Rolle nicht hat; deshalb können Sie die Rolle dieses Mitglieds nicht ändern.",
-  "team.refusal.cannotRemoveMember": "{role} hat Berechtigungen, die Ihre Rolle nicht hat; deshalb können Sie dieses Mitglied nicht entfernen.",
+  "team.refusal.cannotChangeMember":
+    "{role} hat Berechtigungen, die Ihre Rolle nicht hat; deshalb können Sie die Rolle dieses Mitglieds nicht ändern.",
+  "team.refusal.cannotRemoveMember":
+    "{role} hat Berechtigungen, die Ihre Rolle nicht hat; deshalb können Sie dieses Mitglied nicht entfernen.",
   "team.refusal.cannotGive": "Sie können die Rolle {role} nicht vergeben: Sie hat Berechtigungen, die Ihre eigene Rolle nicht hat.",
   "team.refusal.cannotInviteAs": "Sie können nicht als {role} einladen: Diese Rolle hat Berechtigungen, die Ihre eigene Rolle nicht hat.",
-  "team.refusal.cannotResendAs": "Sie können keine Einladung als {role} erneut senden: Diese Rolle hat Berechtigungen, die Ihre eigene Rolle nicht hat.",
+  "team.refusal.cannotResendAs":
+    "Sie können keine Einladung als {role} erneut senden: Diese Rolle hat Berechtigungen, die Ihre eigene Rolle nicht hat.",
   "team.refusal.alreadyMember": "{email} ist bereits Mitglied dieses Teams.",
   "team.refusal.alreadyInvited": "{email} hat bereits eine offene Einladung. Senden Sie sie unten erneut oder widerrufen Sie sie.",
   "team.refusal.tooManyMappings": "Höchstens {count} Gruppenzuordnungen.",
@@ -295,7 +330,9 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.domainElsewhere": "{domain} wurde von einem anderen Team bestätigt.",
   "team.refusal.domainHere": "{domain} ist bereits eine der Domains dieses Teams.",
   "team.refusal.dnsSilent": "Das DNS hat für {name} nicht geantwortet. Versuchen Sie es gleich noch einmal.",
-  "team.refusal.txtMismatch": "Der TXT-Eintrag unter {name} enthält nicht {value}. Prüfen Sie den Wert (Groß- und Kleinschreibung zählt) und versuchen Sie es erneut, sobald das DNS die Änderung kennt.",
-  "team.refusal.txtMissing": "Unter {name} gibt es noch keinen TXT-Eintrag. Legen Sie einen mit dem Wert {value} an und versuchen Sie es erneut, sobald das DNS die Änderung kennt.",
+  "team.refusal.txtMismatch":
+    "Der TXT-Eintrag unter {name} enthält nicht {value}. Prüfen Sie den Wert (Groß- und Kleinschreibung zählt) und versuchen Sie es erneut, sobald das DNS die Änderung kennt.",
+  "team.refusal.txtMissing":
+    "Unter {name} gibt es noch keinen TXT-Eintrag. Legen Sie einen mit dem Wert {value} an und versuchen Sie es erneut, sobald das DNS die Änderung kennt.",
   "team.refusal.noClient": "Es gibt keinen Client {id}.",
 };

@@ -44,11 +44,14 @@ export const de: Record<MessageKey, string> = {
   "totp.title": "Zwei-Faktor-Authentifizierung",
   "totp.signingInTo": "Anmeldung bei {client}",
   "totp.oneMoreStep": "Noch ein Schritt bis zur Anmeldung",
-  "totp.passkeyUnsupported": "Verwenden Sie Ihren Passkey oder Sicherheitsschlüssel. Dafür sind JavaScript und ein Browser mit Passkey-Unterstützung nötig.",
-  "totp.passkeyHint": "Ihr Browser fragt nach Ihrem Passkey oder Sicherheitsschlüssel (berühren Sie ihn oder entsperren Sie mit Fingerabdruck, Gesicht oder PIN).",
+  "totp.passkeyUnsupported":
+    "Verwenden Sie Ihren Passkey oder Sicherheitsschlüssel. Dafür sind JavaScript und ein Browser mit Passkey-Unterstützung nötig.",
+  "totp.passkeyHint":
+    "Ihr Browser fragt nach Ihrem Passkey oder Sicherheitsschlüssel (berühren Sie ihn oder entsperren Sie mit Fingerabdruck, Gesicht oder PIN).",
   "totp.passkeyButton": "Passkey oder Sicherheitsschlüssel verwenden",
   "totp.backupLabel": "Backup-Code",
-  "totp.backupHint": "Geben Sie einen der Backup-Codes ein, die Sie beim Einrichten der Zwei-Faktor-Authentifizierung gespeichert haben. Jeder Code funktioniert einmal.",
+  "totp.backupHint":
+    "Geben Sie einen der Backup-Codes ein, die Sie beim Einrichten der Zwei-Faktor-Authentifizierung gespeichert haben. Jeder Code funktioniert einmal.",
   "totp.codeLabel": "Authentifizierungscode",
   "totp.codeHint": "Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.",
   "totp.verify": "Bestätigen",
@@ -72,12 +75,14 @@ export const de: Record<MessageKey, string> = {
   "consent.deny": "Ablehnen",
 
   "forgot.title": "Passwort zurücksetzen",
-  "forgot.subtitle": "Geben Sie die E-Mail-Adresse oder den Benutzernamen Ihres Kontos ein. Wir senden Ihnen einen Link, mit dem Sie ein neues Passwort wählen.",
+  "forgot.subtitle":
+    "Geben Sie die E-Mail-Adresse oder den Benutzernamen Ihres Kontos ein. Wir senden Ihnen einen Link, mit dem Sie ein neues Passwort wählen.",
   "forgot.submit": "Link senden",
   "common.backToSignIn": "Zurück zur Anmeldung",
   "common.identifier": "E-Mail-Adresse oder Benutzername",
   "sent.title": "Sehen Sie in Ihr Postfach",
-  "sent.body": "Falls zu dieser Adresse ein Konto besteht, haben wir einen Link zum Zurücksetzen des Passworts gesendet. Der Link funktioniert einmal und läuft bald ab.",
+  "sent.body":
+    "Falls zu dieser Adresse ein Konto besteht, haben wir einen Link zum Zurücksetzen des Passworts gesendet. Der Link funktioniert einmal und läuft bald ab.",
   "sent.nothing": "Nach einigen Minuten nichts angekommen? Sehen Sie im Spam-Ordner nach, oder",
   "sent.askAgain": "fordern Sie ihn erneut an",
   "resetInvalid.title": "Dieser Link ist abgelaufen oder wurde schon verwendet",
@@ -88,15 +93,18 @@ export const de: Record<MessageKey, string> = {
   "reset.password": "Neues Passwort",
   "reset.noReuse": "Ihre letzten Passwörter können nicht wiederverwendet werden.",
   "reset.code": "Zwei-Faktor-Code",
-  "reset.codeHint": "Der 6-stellige Code aus Ihrer Authenticator-App oder einer Ihrer Backup-Codes. Ein Zurücksetzen überspringt nie Ihren zweiten Faktor.",
+  "reset.codeHint":
+    "Der 6-stellige Code aus Ihrer Authenticator-App oder einer Ihrer Backup-Codes. Ein Zurücksetzen überspringt nie Ihren zweiten Faktor.",
   "reset.submit": "Neues Passwort setzen",
 
   "refusal.invalidCredentials": "E-Mail-Adresse oder Passwort ist falsch",
   "refusal.invalidCode": "Der Code ist ungültig",
   "refusal.passkeyRefused": "Dieser Passkey wurde nicht akzeptiert. Versuchen Sie es erneut oder melden Sie sich anders an.",
 
-  "password.hint": "Mindestens {min} Zeichen; Sonderzeichen sind nicht nötig. Einige zusammenhanglose Wörter ergeben ein starkes Passwort. Gängige Passwörter (auch mit angehängten Ziffern, Symbolen oder ähnlich aussehenden Buchstaben) und Passwörter aus Ihrem Namen, Benutzernamen oder Ihrer E-Mail-Adresse werden abgelehnt.",
-  "register.invited": "Sie sind eingeladen, {team} als {role} beizutreten. Erstellen Sie Ihr Konto, um anzunehmen; Sie treten bei, sobald Ihre E-Mail-Adresse bestätigt ist.",
+  "password.hint":
+    "Mindestens {min} Zeichen; Sonderzeichen sind nicht nötig. Einige zusammenhanglose Wörter ergeben ein starkes Passwort. Gängige Passwörter (auch mit angehängten Ziffern, Symbolen oder ähnlich aussehenden Buchstaben) und Passwörter aus Ihrem Namen, Benutzernamen oder Ihrer E-Mail-Adresse werden abgelehnt.",
+  "register.invited":
+    "Sie sind eingeladen, {team} als {role} beizutreten. Erstellen Sie Ihr Konto, um anzunehmen; Sie treten bei, sobald Ihre E-Mail-Adresse bestätigt ist.",
   "register.username": "Benutzername",
   "register.usernameHint": "3 bis 32 Buchstaben, Ziffern, Punkte, Bindestriche oder Unterstriche.",
   "register.email": "E-Mail-Adresse",
@@ -105,7 +113,8 @@ export const de: Record<MessageKey, string> = {
   "register.teamName": "Teamname",
   "register.teamNameHint": "Ein neues Team mit Ihnen als Inhaber. Andere können Sie später einladen.",
   "register.teamSlug": "Teamadresse (optional)",
-  "register.teamSlugHint": "Kleinbuchstaben, Ziffern und Bindestriche; Anwendungen fragen damit nach diesem Team. Leer gelassen, wird sie aus dem Namen gebildet.",
+  "register.teamSlugHint":
+    "Kleinbuchstaben, Ziffern und Bindestriche; Anwendungen fragen damit nach diesem Team. Leer gelassen, wird sie aus dem Namen gebildet.",
   "register.submit": "Registrieren",
 
   "error.eyebrow": "Fehler {status}",

@@ -67,8 +67,10 @@ export const enAdminConfig = {
   "adminCfg.clientForm.postLogout": "Post-logout redirect URIs",
   "adminCfg.clientForm.onePerLine": "One per line.",
   "adminCfg.clientForm.firstParty": "First-party: an application of this organisation (no consent page)",
-  "adminCfg.clientForm.endsWithSession": "Sign-out ends its refresh tokens, offline access too (otherwise offline access outlives the session)",
-  "adminCfg.clientForm.offline": "Offline access without {prompt}: asking {scope} is enough for a refresh token; the user confirms on the consent page (first-party clients always may)",
+  "adminCfg.clientForm.endsWithSession":
+    "Sign-out ends its refresh tokens, offline access too (otherwise offline access outlives the session)",
+  "adminCfg.clientForm.offline":
+    "Offline access without {prompt}: asking {scope} is enough for a refresh token; the user confirms on the consent page (first-party clients always may)",
   "adminCfg.clientForm.backchannel": "Back-channel logout URI (optional)",
   "adminCfg.clientForm.resources": "Resources (APIs it may get JWT access tokens for)",
   "adminCfg.clientForm.namespace": "Permission namespace (optional)",
@@ -85,16 +87,19 @@ export const enAdminConfig = {
   "adminCfg.secret.discovery": "Discovery",
   "adminCfg.secret.discoveryWord": "discovery URL",
   "adminCfg.secret.point": "Point the app's OpenID Connect library at the issuer (it reads the discovery document) with this client_id.",
-  "adminCfg.secret.pointWithSecret": "Point the app's OpenID Connect library at the issuer (it reads the discovery document) with this client_id and secret.",
+  "adminCfg.secret.pointWithSecret":
+    "Point the app's OpenID Connect library at the issuer (it reads the discovery document) with this client_id and secret.",
   "adminCfg.secret.copyNow": "Copy the secret now: it is shown only on this page and never again (Gatehouse keeps only its hash).",
-  "adminCfg.secret.copyNowRotated": "Copy the secret now: it is shown only on this page and never again (Gatehouse keeps only its hash). The previous secret no longer works.",
+  "adminCfg.secret.copyNowRotated":
+    "Copy the secret now: it is shown only on this page and never again (Gatehouse keeps only its hash). The previous secret no longer works.",
   "adminCfg.secret.publicNone": "A public client has no secret: it signs users in with PKCE.",
   "adminCfg.secret.done": "Done",
   "adminCfg.backTo": "Back to {name}",
   "adminCfg.clientBranding.title": "Branding of {name}",
   "adminCfg.clientBranding.subtitle": "What this client's sign-in and consent pages show; an empty field keeps the instance's branding.",
   "adminCfg.clientBranding.displayName": "Display name",
-  "adminCfg.clientBranding.displayNameHint": "The application's name on its sign-in page (\"Continue to …\") and consent page. Default: the client's name.",
+  "adminCfg.clientBranding.displayNameHint":
+    "The application's name on its sign-in page (\"Continue to …\") and consent page. Default: the client's name.",
   "adminCfg.clientBranding.colorHint": "A colour like #0b6e4f for the buttons of these pages.",
   "adminCfg.clientBranding.logoAlt": "The client's current logo",
   "adminCfg.clientBranding.removeLogo": "Remove this logo",
@@ -104,7 +109,8 @@ export const enAdminConfig = {
   "adminCfg.state.enabled": "enabled",
   "adminCfg.state.disabled": "disabled",
   "adminCfg.connectors.title": "Sign-in providers",
-  "adminCfg.connectors.subtitle": "Upstream identity providers people may sign in through: Google, Microsoft, GitLab, GitHub, or any OpenID Connect or OAuth 2.0 provider.",
+  "adminCfg.connectors.subtitle":
+    "Upstream identity providers people may sign in through: Google, Microsoft, GitLab, GitHub, or any OpenID Connect or OAuth 2.0 provider.",
   "adminCfg.connectors.new": "New sign-in provider",
   "adminCfg.connectors.none": "No sign-in providers are configured yet.",
   "adminCfg.connectors.caption": "Sign-in providers (the column headers sort)",
@@ -130,25 +136,30 @@ export const enAdminConfig = {
   "adminCfg.connectorForm.authPost": "Client secret in the request body (client_secret_post)",
   "adminCfg.connectorForm.authBasic": "Client secret as HTTP Basic (client_secret_basic)",
   "adminCfg.connectorForm.authJwt": "Signed assertion, no secret (private_key_jwt, OpenID Connect only)",
-  "adminCfg.connectorForm.authHint": "private_key_jwt: Gatehouse makes a key pair and publishes its public key at {uri}; register that URL as the client's JWKS URL (jwks_uri) at the provider.",
+  "adminCfg.connectorForm.authHint":
+    "private_key_jwt: Gatehouse makes a key pair and publishes its public key at {uri}; register that URL as the client's JWKS URL (jwks_uri) at the provider.",
   "adminCfg.connectorForm.issuer": "Issuer (OpenID Connect; SAML: the IdP entity id)",
-  "adminCfg.connectorForm.issuerHint": "Discovery is read from issuer/.well-known/openid-configuration. Microsoft: https://login.microsoftonline.com/<tenant id>/v2.0",
+  "adminCfg.connectorForm.issuerHint":
+    "Discovery is read from issuer/.well-known/openid-configuration. Microsoft: https://login.microsoftonline.com/<tenant id>/v2.0",
   "adminCfg.connectorForm.authorizationEndpoint": "Authorization endpoint (OAuth 2.0)",
   "adminCfg.connectorForm.tokenEndpoint": "Token endpoint (OAuth 2.0)",
   "adminCfg.connectorForm.userinfoEndpoint": "User-info endpoint (OAuth 2.0)",
   "adminCfg.connectorForm.emailsEndpoint": "Email-list endpoint (GitHub-shaped, optional)",
   "adminCfg.connectorForm.idpMetadata": "IdP metadata XML (SAML)",
-  "adminCfg.connectorForm.idpMetadataHint": "Paste the IdP's metadata: its entity id, HTTP-Redirect sign-on URL and signing certificates are taken from it (empty when editing: keep them). Our SP metadata is at {uri}.",
+  "adminCfg.connectorForm.idpMetadataHint":
+    "Paste the IdP's metadata: its entity id, HTTP-Redirect sign-on URL and signing certificates are taken from it (empty when editing: keep them). Our SP metadata is at {uri}.",
   "adminCfg.connectorForm.scopesHint": "Space-separated; empty keeps the preset's or the current ones.",
   "adminCfg.connectorForm.claims": "Claims mapping (optional)",
   "adminCfg.connectorForm.claimSubject": "Subject claim (OAuth 2.0: e.g. id)",
   "adminCfg.connectorForm.claimEmail": "Email claim",
   "adminCfg.connectorForm.claimUsername": "Username claim",
   "adminCfg.connectorForm.claimGroups": "Groups claim (SAML: attribute), for team roles from groups",
-  "adminCfg.connectorForm.trustEmail": "Trust the provider's \"email verified\" (new accounts get a verified address; existing accounts can be linked with proof)",
+  "adminCfg.connectorForm.trustEmail":
+    'Trust the provider\'s "email verified" (new accounts get a verified address; existing accounts can be linked with proof)',
   "adminCfg.connectorForm.add": "Add sign-in provider",
   "adminCfg.connectorForm.keysHeading": "Signing keys (private_key_jwt)",
-  "adminCfg.connectorForm.keysBody": "Register {uri} as the JWKS URL (jwks_uri) at the provider, or paste the key set published there. The private keys never leave Gatehouse.",
+  "adminCfg.connectorForm.keysBody":
+    "Register {uri} as the JWKS URL (jwks_uri) at the provider, or paste the key set published there. The private keys never leave Gatehouse.",
   "adminCfg.connectorForm.keyCurrent": "{kid}, made {made} (signs now)",
   "adminCfg.connectorForm.keyNext": "{kid}, made {made} (published; signs from {from})",
   "adminCfg.connectorForm.keyOlder": "{kid}, made {made} (older, still published)",
@@ -157,7 +168,8 @@ export const enAdminConfig = {
 
   // signing keys
   "adminCfg.keys.title": "Signing keys",
-  "adminCfg.keys.subtitle": "The current key signs tokens; the next one is already published; a previous one stays published until every token it signed has expired.",
+  "adminCfg.keys.subtitle":
+    "The current key signs tokens; the next one is already published; a previous one stays published until every token it signed has expired.",
   "adminCfg.keys.rotateNow": "Rotate now",
   "adminCfg.keys.asOf": "As of {when}",
   "adminCfg.keys.refresh": "Refresh",
@@ -172,17 +184,20 @@ export const enAdminConfig = {
   "adminCfg.keys.state.previous": "previous",
   "adminCfg.keys.state.retired": "retired",
   "adminCfg.keys.confirmTitle": "Rotate the signing keys",
-  "adminCfg.keys.confirmBody": "Make the next key the current one now? New tokens are signed with it at once here (other Gatehouse processes follow within {seconds} seconds). The current key becomes previous and stays in the published key set until every token it signed has expired, so those tokens keep verifying. A new next key is created.",
+  "adminCfg.keys.confirmBody":
+    "Make the next key the current one now? New tokens are signed with it at once here (other Gatehouse processes follow within {seconds} seconds). The current key becomes previous and stays in the published key set until every token it signed has expired, so those tokens keep verifying. A new next key is created.",
   "adminCfg.keys.rotated": "Key {kid} now signs new tokens; the previous key stays published until the tokens it signed have expired.",
 
   // webhooks
   "adminCfg.webhooks.title": "Webhooks",
-  "adminCfg.webhooks.subtitle": "Endpoints that receive events from the audit log as signed POSTs (Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature). Failed deliveries are retried; those that give up are dead letters on the {outbox} screen.",
+  "adminCfg.webhooks.subtitle":
+    "Endpoints that receive events from the audit log as signed POSTs (Standard Webhooks: headers webhook-id, webhook-timestamp, webhook-signature). Failed deliveries are retried; those that give up are dead letters on the {outbox} screen.",
   "adminCfg.webhooks.subtitleLink": "Outbox",
   "adminCfg.webhooks.newSecret": "New signing secret",
   "adminCfg.webhooks.registered": "Endpoint registered",
   "adminCfg.webhooks.copyNow": "Copy the secret now: it is shown only on this page and never again.",
-  "adminCfg.webhooks.copyNowRotated": "Copy the secret now: it is shown only on this page and never again. The previous secret also signs messages for 24 hours, so the receiver can switch without losing any.",
+  "adminCfg.webhooks.copyNowRotated":
+    "Copy the secret now: it is shown only on this page and never again. The previous secret also signs messages for 24 hours, so the receiver can switch without losing any.",
   "adminCfg.webhooks.endpoints": "Endpoints",
   "adminCfg.webhooks.none": "No endpoints yet.",
   "adminCfg.webhooks.events": "Events",
@@ -203,7 +218,8 @@ export const enAdminConfig = {
 
   // outbox
   "adminCfg.outbox.title": "Outbox",
-  "adminCfg.outbox.subtitle": "Emails and back-channel logouts wait here until they are delivered. A failed delivery is retried with growing pauses; after the last attempt it stays as a dead letter until you retry or discard it. Contents are never shown: emails carry live links and codes.",
+  "adminCfg.outbox.subtitle":
+    "Emails and back-channel logouts wait here until they are delivered. A failed delivery is retried with growing pauses; after the last attempt it stays as a dead letter until you retry or discard it. Contents are never shown: emails carry live links and codes.",
   "adminCfg.outbox.summary": "{pending} waiting, {dead} dead letters.",
   "adminCfg.outbox.summaryOne": "{pending} waiting, {dead} dead letter.",
   "adminCfg.outbox.retryAll": "Retry every dead letter",
@@ -229,13 +245,14 @@ export const enAdminConfig = {
   "adminCfg.outbox.nothingDead": "There were no dead letters to retry.",
   "adminCfg.outbox.discarded": "The message was discarded; it will not be sent.",
   "adminCfg.outbox.discardTitle": "Discard this message",
-  "adminCfg.outbox.discardEmail": "The email \"{topic}\" to {recipient} will never be sent. Discard it?",
-  "adminCfg.outbox.discardWebhook": "The webhook \"{topic}\" to {recipient} will never be sent. Discard it?",
+  "adminCfg.outbox.discardEmail": 'The email "{topic}" to {recipient} will never be sent. Discard it?',
+  "adminCfg.outbox.discardWebhook": 'The webhook "{topic}" to {recipient} will never be sent. Discard it?',
   "adminCfg.outbox.discardLogout": "The back-channel logout to {recipient} will never be sent. Discard it?",
 
   // branding
   "adminCfg.branding.title": "Branding",
-  "adminCfg.branding.subtitle": "The product name, logo, colour and links of the sign-in, account and admin pages and of the emails. An empty field falls back to the server's setting (BRAND_*).",
+  "adminCfg.branding.subtitle":
+    "The product name, logo, colour and links of the sign-in, account and admin pages and of the emails. An empty field falls back to the server's setting (BRAND_*).",
   "adminCfg.branding.productName": "Product name",
   "adminCfg.branding.productNameHint": "In the header, the page titles and the emails. Default: {name}.",
   "adminCfg.branding.color": "Primary colour",
@@ -245,14 +262,16 @@ export const enAdminConfig = {
   "adminCfg.branding.removeLogo": "Remove the uploaded logo",
   "adminCfg.branding.serverLogo": "The server's logo (BRAND_LOGO_URL) is shown until you upload one.",
   "adminCfg.branding.upload": "Upload a logo",
-  "adminCfg.branding.logoHint": "PNG, JPEG or WebP, at most {kb} KB, shown 28 px high. SVG is not accepted (an SVG file can carry scripts).",
+  "adminCfg.branding.logoHint":
+    "PNG, JPEG or WebP, at most {kb} KB, shown 28 px high. SVG is not accepted (an SVG file can carry scripts).",
   "adminCfg.branding.support": "Support link",
   "adminCfg.branding.supportHint": "An https:// page or a mailto: address, in the page footer and the emails.",
   "adminCfg.branding.terms": "Terms of service link",
   "adminCfg.branding.privacy": "Privacy policy link",
   "adminCfg.branding.save": "Save the branding",
   "adminCfg.branding.lastChanged": "Last changed {when}.",
-  "adminCfg.branding.perClient": "Each client can have its own name, logo and colour on its sign-in and consent pages: open it under {clients} and choose Branding.",
+  "adminCfg.branding.perClient":
+    "Each client can have its own name, logo and colour on its sign-in and consent pages: open it under {clients} and choose Branding.",
   "adminCfg.branding.saved": "The branding was saved. Other server processes show it within 30 seconds.",
   "adminCfg.branding.clientSaved": "The client's branding was saved. Its sign-in and consent pages show it within 30 seconds.",
 
@@ -267,15 +286,18 @@ export const enAdminConfig = {
   "adminCfg.roles.builtInBadge": "built in",
   "adminCfg.roles.everything": "every permission (*)",
   "adminCfg.roles.builtInYes": "yes, not editable",
-  "adminCfg.roles.noDelete": "System roles cannot be deleted. To take one away from a user, change their system role on their page under Users.",
+  "adminCfg.roles.noDelete":
+    "System roles cannot be deleted. To take one away from a user, change their system role on their page under Users.",
   "adminCfg.roles.matrix": "Permission matrix",
   "adminCfg.roles.matrixHint": "What each system role may do in the admin area, grouped by area. Open a role to change it.",
   "adminCfg.roles.systemGrid": "System roles and their admin permissions",
   "adminCfg.roles.newSystem": "New system role",
   "adminCfg.roles.keyHint": "2 to 40 lower-case letters, digits or underscores, starting with a letter; it cannot change later.",
   "adminCfg.roles.wildcards": "Wildcard grants",
-  "adminCfg.roles.wildcardSystem": "Optional, one per line: a prefix inside gatehouse.admin. ending in *, like gatehouse.admin.users.*. It also covers admin permissions added under it later.",
-  "adminCfg.roles.wildcardTeam": "Optional, one per line: a registered prefix ending in *, like acme.blog.*. It also covers permissions registered under it later.",
+  "adminCfg.roles.wildcardSystem":
+    "Optional, one per line: a prefix inside gatehouse.admin. ending in *, like gatehouse.admin.users.*. It also covers admin permissions added under it later.",
+  "adminCfg.roles.wildcardTeam":
+    "Optional, one per line: a registered prefix ending in *, like acme.blog.*. It also covers permissions registered under it later.",
   "adminCfg.roles.createSystem": "Create system role",
   "adminCfg.roles.team": "Team roles",
   "adminCfg.roles.findTeam": "Find a team to see and edit its roles.",
@@ -283,7 +305,8 @@ export const enAdminConfig = {
   "adminCfg.roles.findTeams": "Find teams",
   "adminCfg.roles.systemRole": "System role",
   "adminCfg.roles.all": "All roles",
-  "adminCfg.roles.superAdmin": "{name} holds every permission ({star}). It is built in and cannot be renamed or edited; there is always at least one active account with it.",
+  "adminCfg.roles.superAdmin":
+    "{name} holds every permission ({star}). It is built in and cannot be renamed or edited; there is always at least one active account with it.",
   "adminCfg.roles.builtInHolds": "{name} is built in and cannot be edited. It holds:",
   "adminCfg.roles.save": "Save role",
   "adminCfg.roles.systemNoDelete": "System roles cannot be deleted.",
@@ -320,7 +343,8 @@ export const enAdminConfig = {
   "adminCfg.teamRoles.roleOf": "A role of {team}",
   "adminCfg.teamRoles.keyNote": "(what tokens carry; it stays when the role is renamed)",
   "adminCfg.teamRoles.allOf": "All roles of {team}",
-  "adminCfg.teamRoles.owner": "The Owner role holds every permission ({star}). It cannot be renamed, edited or deleted; exactly one member has it. Ownership moves only by a transfer the new Owner accepts.",
+  "adminCfg.teamRoles.owner":
+    "The Owner role holds every permission ({star}). It cannot be renamed, edited or deleted; exactly one member has it. Ownership moves only by a transfer the new Owner accepts.",
   "adminCfg.teamRoles.deleteHeading": "Delete this role",
   "adminCfg.teamRoles.builtInKeep": "{name} is built in: it can be edited but not deleted.",
   "adminCfg.teamRoles.heldOne": "{n} member has this role. Give them another role first.",
@@ -334,7 +358,8 @@ export const enAdminConfig = {
   "adminCfg.teamRoles.heldRefusedOne": "{n} member has the role {name}. Give them another role first.",
   "adminCfg.teamRoles.heldRefused": "{n} members have the role {name}. Give each of them another role first.",
   "adminCfg.teamRoles.deleteTitle": "Delete a role",
-  "adminCfg.teamRoles.deleteBody": "Delete the role {name} of the team {team}? Pending invitations with this role are withdrawn. This cannot be undone.",
+  "adminCfg.teamRoles.deleteBody":
+    "Delete the role {name} of the team {team}? Pending invitations with this role are withdrawn. This cannot be undone.",
   "adminCfg.teamRoles.editTitle": "{team}: {name}",
 
   // the core permissions' labels and tabs (authz/core-permissions.ts) as the role screens show them
@@ -349,7 +374,8 @@ export const enAdminConfig = {
   "adminCfg.perm.admin.teams": "Manage every team, its members and roles",
   "adminCfg.perm.admin.roles": "Manage system roles",
   "adminCfg.perm.admin.clients": "Create, edit and delete OIDC clients",
-  "adminCfg.perm.admin.connectors": "Add, change, disable and delete upstream identity providers (sign-in with Google, GitHub, a company IdP)",
+  "adminCfg.perm.admin.connectors":
+    "Add, change, disable and delete upstream identity providers (sign-in with Google, GitHub, a company IdP)",
   "adminCfg.perm.admin.keys": "Rotate signing keys",
   "adminCfg.perm.admin.audit": "Read the audit log and analytics",
   "adminCfg.perm.admin.invitations": "Invite administrators",
@@ -424,20 +450,24 @@ export const enAdminConfig = {
   "adminCfg.clients.saved": "Client saved; sign-ins use the new settings now.",
   "adminCfg.clients.deleted": "Client {name} deleted.",
   "adminCfg.clients.rotateTitle": "Rotate the client secret",
-  "adminCfg.clients.rotateBody": "Give {name} ({id}) a new secret? The current secret stops working at once: the application must be given the new one, which is shown once.",
+  "adminCfg.clients.rotateBody":
+    "Give {name} ({id}) a new secret? The current secret stops working at once: the application must be given the new one, which is shown once.",
   "adminCfg.clients.deleteTitle": "Delete a client",
-  "adminCfg.clients.deleteBody": "Delete {name} ({id})? It can no longer authenticate, start sign-ins or refresh tokens, and its refresh tokens and userinfo access tokens stop working at once. JWT access tokens it already holds for APIs stay valid until they expire (at most {minutes} minutes). This cannot be undone.",
+  "adminCfg.clients.deleteBody":
+    "Delete {name} ({id})? It can no longer authenticate, start sign-ins or refresh tokens, and its refresh tokens and userinfo access tokens stop working at once. JWT access tokens it already holds for APIs stay valid until they expire (at most {minutes} minutes). This cannot be undone.",
 
   // the sign-in provider routes' titles, notices and refusals (routes/admin/connectors.ts)
   "adminCfg.connectors.notSaved": "The sign-in provider was not saved: correct the fields marked below.",
   "adminCfg.connectors.slugTaken": "another sign-in provider already uses this slug",
   "adminCfg.connectors.addedSaml": "Sign-in provider {name} added. Give the IdP our SP metadata: {metadata} (ACS {acs}).",
   "adminCfg.connectors.added": "Sign-in provider {name} added. Register {uri} as its redirect URI at the provider.",
-  "adminCfg.connectors.addedJwt": "Sign-in provider {name} added. Register {uri} as its redirect URI at the provider and {jwks} as its JWKS URL (private_key_jwt).",
+  "adminCfg.connectors.addedJwt":
+    "Sign-in provider {name} added. Register {uri} as its redirect URI at the provider and {jwks} as its JWKS URL (private_key_jwt).",
   "adminCfg.connectors.saved": "Sign-in provider {name} saved.",
   "adminCfg.connectors.enabled": "Sign-in provider {name} enabled.",
   "adminCfg.connectors.disabled": "Sign-in provider {name} disabled.",
-  "adminCfg.connectors.keyRotated": "Sign-in provider {name} has a new signing key, published now and signing in 10 minutes; the old one stays published until you remove it.",
+  "adminCfg.connectors.keyRotated":
+    "Sign-in provider {name} has a new signing key, published now and signing in 10 minutes; the old one stays published until you remove it.",
   "adminCfg.connectors.keysRemoved": "Sign-in provider {name} no longer publishes the keys older than the one signing now.",
   "adminCfg.connectors.deleteTitle": "Delete a sign-in provider",
   "adminCfg.connectors.deleteBody": "Delete {name} ({slug})? Its button disappears from the sign-in page. This cannot be undone.",
@@ -453,7 +483,8 @@ export const enAdminConfig = {
   "adminCfg.schema.slug": "2-40 lowercase letters, digits or -",
   "adminCfg.schema.oidcIssuer": "an OpenID Connect connector needs its issuer (discovery at issuer/.well-known/openid-configuration)",
   "adminCfg.schema.oauth2Endpoints": "an OAuth 2.0 connector needs its authorization, token and user-info endpoints",
-  "adminCfg.schema.oauth2Subject": "an OAuth 2.0 connector needs claimsMapping.subject (the user-info field that identifies the user, e.g. id)",
+  "adminCfg.schema.oauth2Subject":
+    "an OAuth 2.0 connector needs claimsMapping.subject (the user-info field that identifies the user, e.g. id)",
   "adminCfg.schema.jwtOidcOnly": "private_key_jwt is for OpenID Connect connectors only",
   "adminCfg.schema.secretOrJwt": "a client secret is required (or choose private_key_jwt)",
   "adminCfg.schema.noKeys": "this connector does not use private_key_jwt: it has no signing keys",
@@ -495,7 +526,8 @@ export const enAdminConfig = {
   "adminCfg.event.team.updated": "a team was renamed or its MFA requirement changed",
   "adminCfg.event.team.member_added": "someone joined a team (an accepted invitation, or a first single sign-on through the team's domain)",
   "adminCfg.event.team.member_removed": "a member left or was removed from a team",
-  "adminCfg.event.team.member_role_changed": "a member's role changed (including an ownership transfer, and one that follows the provider's groups)",
+  "adminCfg.event.team.member_role_changed":
+    "a member's role changed (including an ownership transfer, and one that follows the provider's groups)",
   "adminCfg.event.team.role_changed": "a team role was created, changed or deleted",
   "adminCfg.event.system_role.changed": "a system role was created or changed",
   "adminCfg.event.client.created": "an OIDC client was registered",

@@ -84,7 +84,7 @@ export const enAdmin = {
   "admin.range.notDate": "{field} must be a date (YYYY-MM-DD)",
   "admin.range.both": "Give both a from and a to date, or pick a preset range.",
   "admin.range.order": "The from date must be before the to date.",
-  "admin.range.unknown": "Unknown range \"{range}\": pick last 24 hours, 7 days or 30 days.",
+  "admin.range.unknown": 'Unknown range "{range}": pick last 24 hours, 7 days or 30 days.',
   "admin.range.tooLong": "the range may be at most {days} days",
   "admin.chart.region": "Sign-ins chart",
   "admin.chart.succeeded": "Succeeded",
@@ -106,7 +106,7 @@ export const enAdmin = {
   "admin.users.team": "Team (slug)",
   "admin.users.none": "No users match.",
   "admin.users.caption": "Users (the column headers sort; newest first unless chosen)",
-  "admin.users.noTeam": "There is no team with the slug \"{slug}\".",
+  "admin.users.noTeam": 'There is no team with the slug "{slug}".',
   "admin.user.title": "User {username}",
   "admin.user.all": "All users",
   "admin.user.profile": "Profile",
@@ -174,17 +174,22 @@ export const enAdmin = {
   "admin.notice.user.deleted": "User deleted; every session ended and they were told by email.",
   "admin.notice.user.passkeyRemoved": "Passkey removed; the user was told by email.",
   "admin.confirm.disable.title": "Disable a user",
-  "admin.confirm.disable.message": "Disable {username} ({email})? They can no longer sign in; every session ends and every token is revoked. You can enable them again later.",
+  "admin.confirm.disable.message":
+    "Disable {username} ({email})? They can no longer sign in; every session ends and every token is revoked. You can enable them again later.",
   "admin.confirm.disable.button": "Disable {username}",
   "admin.confirm.reset2fa.title": "Reset two-factor authentication",
-  "admin.confirm.reset2fa.message": "Turn off two-factor authentication for {username} ({email}) and delete their backup codes? Their password alone signs them in until they set it up again. They are told by email.",
+  "admin.confirm.reset2fa.message":
+    "Turn off two-factor authentication for {username} ({email}) and delete their backup codes? Their password alone signs them in until they set it up again. They are told by email.",
   "admin.confirm.signOut.title": "Sign out everywhere",
-  "admin.confirm.signOut.message": "End every session of {username} ({email}) and revoke every token? Applications they signed in to are told. The account stays usable.",
+  "admin.confirm.signOut.message":
+    "End every session of {username} ({email}) and revoke every token? Applications they signed in to are told. The account stays usable.",
   "admin.confirm.delete.title": "Delete a user",
-  "admin.confirm.delete.message": "Delete {username} ({email}) for good? Every session ends, every token is revoked, teams where they are the only member are deleted, and the audit log keeps their events under a pseudonym. This cannot be undone. They are told by email.",
+  "admin.confirm.delete.message":
+    "Delete {username} ({email}) for good? Every session ends, every token is revoked, teams where they are the only member are deleted, and the audit log keeps their events under a pseudonym. This cannot be undone. They are told by email.",
   "admin.confirm.delete.button": "Delete {username}",
   "admin.confirm.passkey.title": "Remove a passkey",
-  "admin.confirm.passkey.message": "Remove the passkey \"{name}\" of {username} ({email})? It no longer signs them in. They are told by email.",
+  "admin.confirm.passkey.message":
+    'Remove the passkey "{name}" of {username} ({email})? It no longer signs them in. They are told by email.',
   "admin.confirm.passkey.button": "Remove the passkey",
   "admin.confirm.role.title": "Change the system role",
   "admin.confirm.role.message": "Give {username} ({email}) the system role {role}? It decides what they may do in the admin area.",
@@ -219,10 +224,12 @@ export const enAdmin = {
   "admin.team.changeRole": "Change role",
   "admin.team.remove": "Remove…",
   "admin.team.ownership": "Ownership",
-  "admin.team.pending": "A transfer to {username} ({email}) is waiting for them to accept it from the email we sent (sent {started}, the link works until {expires}). Until they do, nothing changes.",
+  "admin.team.pending":
+    "A transfer to {username} ({email}) is waiting for them to accept it from the email we sent (sent {started}, the link works until {expires}). Until they do, nothing changes.",
   "admin.team.cancelTransfer": "Cancel the transfer",
   "admin.team.noCandidates": "The team has no other member to hand it to.",
-  "admin.team.transferHint": "Choose a member to become the Owner. They get an email and must accept it, signed in as themselves; only then do they become the Owner and the current Owner a Manager.",
+  "admin.team.transferHint":
+    "Choose a member to become the Owner. They get an email and must accept it, signed in as themselves; only then do they become the Owner and the current Owner a Manager.",
   "admin.team.transferReplaces": "Starting a new transfer cancels the pending one.",
   "admin.team.newOwner": "New Owner",
   "admin.team.transfer": "Transfer ownership…",
@@ -235,15 +242,18 @@ export const enAdmin = {
   "admin.notice.team.roleUnchanged": "The member already had that role; nothing changed.",
   "admin.notice.team.memberRemoved": "The member was removed. Their sign-ins for this team were revoked.",
   "admin.notice.team.transferStarted": "The ownership transfer was sent. The member becomes the Owner only after accepting from the email.",
-  "admin.notice.team.transferReplaced": "The ownership transfer was sent and the earlier one cancelled. The member becomes the Owner only after accepting from the email.",
+  "admin.notice.team.transferReplaced":
+    "The ownership transfer was sent and the earlier one cancelled. The member becomes the Owner only after accepting from the email.",
   "admin.notice.team.transferCancelled": "The ownership transfer was cancelled; its link no longer works.",
   "admin.notice.team.mfaOn": "Members of this team must now have a second factor: those without one set it up at their next sign-in.",
   "admin.notice.team.mfaOff": "This team no longer requires a second factor.",
   "admin.confirm.removeMember.title": "Remove a member",
-  "admin.confirm.removeMember.message": "Remove {member} from {team}? Their role ({role}) goes, and every sign-in and token they hold for this team is revoked. Their account stays.",
+  "admin.confirm.removeMember.message":
+    "Remove {member} from {team}? Their role ({role}) goes, and every sign-in and token they hold for this team is revoked. Their account stays.",
   "admin.confirm.removeMember.button": "Remove {username}",
   "admin.confirm.transfer.title": "Transfer ownership",
-  "admin.confirm.transfer.message": "Ask {member} to become the Owner of {team}? We email them a link; only when they accept, signed in as themselves, do they become the Owner and the current Owner a Manager. Until then nothing changes, and you can cancel the transfer.",
+  "admin.confirm.transfer.message":
+    "Ask {member} to become the Owner of {team}? We email them a link; only when they accept, signed in as themselves, do they become the Owner and the current Owner a Manager. Until then nothing changes, and you can cancel the transfer.",
   "admin.confirm.transfer.button": "Send the transfer to {username}",
 
   // the audit log
@@ -301,11 +311,13 @@ export const enAdmin = {
   "admin.err.noSuchMember": "There is no such member of this team.",
   "admin.err.noSuchPasskey": "There is no such passkey.",
   "admin.err.cannotDisableSelf": "You cannot disable your own account.",
-  "admin.err.lastSuperAdmin": "The last active Super Admin must stay an active Super Admin: give another account the Super Admin role first.",
+  "admin.err.lastSuperAdmin":
+    "The last active Super Admin must stay an active Super Admin: give another account the Super Admin role first.",
   "admin.err.outranked": "This user's system role holds more than yours, so you cannot do this to their account.",
   "admin.err.disabledNoReset": "A disabled account gets no password reset; enable it first.",
   "admin.err.cannotDeleteSelf": "You cannot delete your own account here: delete it from your account pages, which ask for your password.",
-  "admin.err.ownsTeams": "This user is the Owner of a team with other members: hand the team over first (an ownership transfer), then delete the user.",
+  "admin.err.ownsTeams":
+    "This user is the Owner of a team with other members: hand the team over first (an ownership transfer), then delete the user.",
   "admin.err.searchTooLongUsers": "The search text has at most 254 characters.",
   "admin.err.searchTooLongTeams": "The search text has at most 100 characters.",
   "admin.err.badPageLink": "This page link is not valid; start from the first page.",

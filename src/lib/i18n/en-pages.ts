@@ -10,13 +10,15 @@ export const enPages = {
   "common.goToAccount": "Go to your account",
 
   "checkEmail.title": "Check your email",
-  "checkEmail.body": "If {email} can receive a {product} account email, we have sent one. Follow the link in it to confirm the address, then sign in.",
+  "checkEmail.body":
+    "If {email} can receive a {product} account email, we have sent one. Follow the link in it to confirm the address, then sign in.",
   "checkEmail.nothing": "Nothing arrived after a few minutes? Check your spam folder, or",
   "checkEmail.askAgain": "ask for a new link",
   "verified.title": "Email confirmed",
   "verified.continueTo": "Your email address is confirmed. Sign in to continue to {app}.",
   "verified.continueButton": "Continue to {app}",
-  "verified.body": "Your email address is confirmed. Go back to the application you came from and sign in, or sign in to your account here.",
+  "verified.body":
+    "Your email address is confirmed. Go back to the application you came from and sign in, or sign in to your account here.",
   "verifyConfirm.title": "Confirm your email",
   "verifyConfirm.submit": "Confirm my email address",
   "verifyResend.title": "Verify your email",
@@ -27,8 +29,10 @@ export const enPages = {
   "verifyResend.linkInvalid": "This link has expired or was already used. Ask for a new one below.",
 
   "unlock.title": "Unlock your account",
-  "unlock.lockedUntil": "After too many wrong passwords, signing in to this account from browsers it does not know is locked until {until}.",
-  "unlock.advice": "If those attempts were yours, unlock it and sign in again. If they were not, someone may know or be guessing your password: unlock it and change your password, or reset it.",
+  "unlock.lockedUntil":
+    "After too many wrong passwords, signing in to this account from browsers it does not know is locked until {until}.",
+  "unlock.advice":
+    "If those attempts were yours, unlock it and sign in again. If they were not, someone may know or be guessing your password: unlock it and change your password, or reset it.",
   "unlock.submit": "Unlock my account",
   "unlock.resetInstead": "Reset your password instead",
   "unlock.notLocked": "This account is not locked any more: the lock has ended. You can sign in.",
@@ -40,12 +44,14 @@ export const enPages = {
   "linkInvalid.nothingChanged": "Nothing was changed.",
   "unlockInvalid.expired": "This unlock link has expired.",
   "unlockInvalid.used": "This unlock link was already used, or it is not one we sent.",
-  "unlockInvalid.body": "Unlock links work once, for a limited time. A lock also ends by itself at the time the email gave, and a password reset ends it at once.",
+  "unlockInvalid.body":
+    "Unlock links work once, for a limited time. A lock also ends by itself at the time the email gave, and a password reset ends it at once.",
   "restore.title": "Restore your account",
   "restore.body": "This account is disabled and will be erased at {until}. Restore it to keep it: you can then sign in as before.",
   "restore.submit": "Restore my account",
   "restoreDone.title": "Your account is restored",
-  "restoreDone.body": "The deletion is called off. Sign in as before. If you did not ask for the deletion yourself, reset your password now.",
+  "restoreDone.body":
+    "The deletion is called off. Sign in as before. If you did not ask for the deletion yourself, reset your password now.",
   "restoreInvalid.expired": "This restore link has expired: the account's grace period is over.",
   "restoreInvalid.used": "This restore link was already used, or it is not one we sent.",
   "deleted.title": "Account deleted",
@@ -54,7 +60,8 @@ export const enPages = {
   "deleted.scheduledHeading": "Your account will be deleted",
   "deleted.scheduledBody": "Your account is disabled and every session has ended. It will be erased for good at {until}.",
   "deleted.changedMind": "Changed your mind? The email we just sent you has a link that restores it until then.",
-  "deleted.body": "Your account and the data that belonged to it are gone, and every session has ended. We sent a confirmation to your email address.",
+  "deleted.body":
+    "Your account and the data that belonged to it are gone, and every session has ended. We sent a confirmation to your email address.",
   "deleted.registerAgain": "You can register again with the same address at any time.",
 
   "loggedOut.title": "Signed out",
@@ -70,7 +77,8 @@ export const enPages = {
   "logout.no": "No, stay signed in",
 
   "home.subtitle": "An OAuth 2.0 and OpenID Connect identity provider.",
-  "home.body": "Applications send you here to sign in. {product} checks who you are and tells the application, with your permission, which teams and roles you have.",
+  "home.body":
+    "Applications send you here to sign in. {product} checks who you are and tells the application, with your permission, which teams and roles you have.",
   "home.signedIn": "You are signed in.",
   "home.signIn": "Sign in to your account",
   "home.admin": "Admin console",
@@ -88,7 +96,8 @@ export const enPages = {
   "invitation.admin": "You are invited to help run {product} as {role}.",
   "invitation.signedInAs": "You are signed in as {username}, the invited address.",
   "invitation.accept": "Accept the invitation",
-  "invitation.wrongAccount": "This invitation is for {email}, and you are signed in as {username} with another address. The invited address must match: sign out, then sign in (or register) with {email}.",
+  "invitation.wrongAccount":
+    "This invitation is for {email}, and you are signed in as {username} with another address. The invited address must match: sign out, then sign in (or register) with {email}.",
   "invitation.alreadyMember": "You are already a member of {team}. Nothing changes.",
   "invitation.open": "Open {team}",
   "invitation.openTeam": "Open the team",
@@ -106,7 +115,8 @@ export const enPages = {
   "registration.joined": "You joined {team} as {role}.",
   "registration.member": "You are a member of {team}.",
   "registration.admin": "You are now an administrator of this {product} ({role}).",
-  "registration.invitationFailed": "Your address is confirmed, but the invitation could not be accepted: it was withdrawn, has expired or was already used. Ask the person who invited you for a new one.",
+  "registration.invitationFailed":
+    "Your address is confirmed, but the invitation could not be accepted: it was withdrawn, has expired or was already used. Ask the person who invited you for a new one.",
   "registration.invitationInvalid": "This invitation link is not valid. You can still create an account with a team of your own below.",
   "registration.invitationUsed": "This invitation was already accepted. You can still create an account with a team of your own below.",
   "registration.invitationRevoked": "This invitation was withdrawn. You can still create an account with a team of your own below.",
@@ -129,8 +139,10 @@ export const enPages = {
   "form.missingCode": "Enter the code from your authenticator app, or a backup code.",
   // the password policy's refusals (services/password-policy.ts MESSAGES; test/unit/i18n-format.test.ts keeps them equal)
   "policy.tooLong": "Passwords can be at most 1024 characters long.",
-  "policy.commonPassword": "This password is too common: it is on the lists attackers try first, also with capitals, look-alike characters, digits or symbols added. A few unrelated words make a strong password.",
-  "policy.commonWord": "This password is too common: one word with digits or symbols around it is among the first things attackers try. A few unrelated words make a strong password.",
+  "policy.commonPassword":
+    "This password is too common: it is on the lists attackers try first, also with capitals, look-alike characters, digits or symbols added. A few unrelated words make a strong password.",
+  "policy.commonWord":
+    "This password is too common: one word with digits or symbols around it is among the first things attackers try. A few unrelated words make a strong password.",
   "policy.personal": "Don't build your password from your name, username or email address.",
   "policy.weak": "This password is too easy to guess. Add another word or two.",
   "policy.breached": "This password has appeared in a data breach, so attackers try it first. Choose a different one.",

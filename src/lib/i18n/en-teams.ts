@@ -31,7 +31,8 @@ export const enTeams = {
   "team.members.roleChanged": "The role was changed to {role}.",
   "team.members.roleSame": "That member already has the role {role}.",
   "team.members.removeTitle": "Remove a member",
-  "team.members.removeQuestion": "Remove {username} ({email}) from {team}? They lose the role {role}, and every application they signed in to for this team signs them out.",
+  "team.members.removeQuestion":
+    "Remove {username} ({email}) from {team}? They lose the role {role}, and every application they signed in to for this team signs them out.",
   "team.members.removeButton": "Remove {username}",
   "team.members.removed": "{username} was removed from the team.",
 
@@ -76,9 +77,11 @@ export const enTeams = {
   "team.roles.create": "Create role",
   "team.roles.notInRole": "(not in your role)",
   "team.roles.wildcards": "Wildcard grants",
-  "team.roles.wildcardsHint": "Optional, one per line: a registered prefix with {star}, like {example}. It also covers permissions registered under it later.",
+  "team.roles.wildcardsHint":
+    "Optional, one per line: a registered prefix with {star}, like {example}. It also covers permissions registered under it later.",
   "team.roles.keyHint": "(what tokens carry; it stays when you rename the role)",
-  "team.roles.ownerFixed": "The Owner role holds every permission ({star}). It cannot be renamed, edited or deleted; exactly one member has it. To hand it on, the Owner transfers ownership.",
+  "team.roles.ownerFixed":
+    "The Owner role holds every permission ({star}). It cannot be renamed, edited or deleted; exactly one member has it. To hand it on, the Owner transfers ownership.",
   "team.roles.back": "Back to roles",
   "team.roles.save": "Save role",
   "team.roles.deleteHeading": "Delete this role",
@@ -115,7 +118,8 @@ export const enTeams = {
   "team.transfer.hintPending": "They get an email with a link; the pending transfer is cancelled. Nothing changes until they accept.",
   "team.transfer.continue": "Continue",
   "team.transfer.noCandidates": "Invite someone to the team first: only a member can become the Owner.",
-  "team.transfer.question": "Ask {username} ({email}) to become the Owner of {team}? When they accept from the email we send them, they get every permission and you become a Manager. Until then nothing changes, and you can cancel.",
+  "team.transfer.question":
+    "Ask {username} ({email}) to become the Owner of {team}? When they accept from the email we send them, they get every permission and you become a Manager. Until then nothing changes, and you can cancel.",
   "team.transfer.send": "Send the transfer to {username}",
   "team.transfer.sent": "We emailed {username} a link to accept.",
   "team.transfer.sentReplaced": "We emailed {username} a link to accept. The earlier transfer was cancelled.",
@@ -161,7 +165,8 @@ export const enTeams = {
   "team.sso.defaultRoleNone": "{role} (default)",
   "team.sso.groups": "Group mappings",
   "team.sso.groupsFormat": "group = role key",
-  "team.sso.groupsHint": "One {format} a line (role keys: {keys}). The first line whose group the provider names decides the member's role at each sign-in.",
+  "team.sso.groupsHint":
+    "One {format} a line (role keys: {keys}). The first line whose group the provider names decides the member's role at each sign-in.",
   "team.sso.save": "Save {domain}",
   "team.sso.remove": "Remove {domain}",
   "team.sso.add": "Add a domain",
@@ -169,16 +174,18 @@ export const enTeams = {
   "team.sso.addButton": "Add",
   "team.sso.added": "Publish the TXT record shown for {domain}, then choose Verify.",
   "team.sso.isVerified": "{domain} is verified.",
-  "team.sso.badMapping": "Group mappings: line {line} is not \"group = role\".",
+  "team.sso.badMapping": 'Group mappings: line {line} is not "group = role".',
   "team.sso.saved": "The settings of {domain} were saved.",
   "team.sso.removeTitle": "Remove the domain",
   "team.sso.removeButton": "Remove",
-  "team.sso.removeQuestion": "Remove {domain}? Its addresses are no longer routed to the team's provider, single sign-on is no longer required for them, and members keep their membership.",
+  "team.sso.removeQuestion":
+    "Remove {domain}? Its addresses are no longer routed to the team's provider, single sign-on is no longer required for them, and members keep their membership.",
   "team.sso.removed": "The domain was removed.",
 
   "team.title.virtuozzo": "{team}: Virtuozzo platform",
   "team.vz.heading": "Virtuozzo platform",
-  "team.vz.subtitle": "The team's hosting account. Its apps and members get team-scoped platform sessions from Gatehouse and never hold the account's password.",
+  "team.vz.subtitle":
+    "The team's hosting account. Its apps and members get team-scoped platform sessions from Gatehouse and never hold the account's password.",
   "team.vz.link": "Link",
   "team.vz.state": "State",
   "team.vz.active": "Active",
@@ -189,7 +196,8 @@ export const enTeams = {
   "team.vz.since": "Since",
   "team.vz.clients": "Authorized clients",
   "team.vz.none": "none",
-  "team.vz.suspendedHint": "The team's Owner changed since this link was made: no platform sessions until the new Owner confirms it or links another account. Confirming keeps the authorized clients listed above (change them below).",
+  "team.vz.suspendedHint":
+    "The team's Owner changed since this link was made: no platform sessions until the new Owner confirms it or links another account. Confirming keeps the authorized clients listed above (change them below).",
   "team.vz.confirm": "Confirm the link as the new Owner",
   "team.vz.noLink": "No platform account is linked.",
   "team.vz.linkAnother": "Link another account",
@@ -199,7 +207,8 @@ export const enTeams = {
   "team.vz.passwordHint": "Checked with the platform (including the account's group type), then kept encrypted.",
   "team.vz.linkButton": "Link",
   "team.vz.clientIds": "Client ids",
-  "team.vz.clientsHint": "The relying parties whose client-credentials tokens may get this team's platform session, separated by commas. Empty: none.",
+  "team.vz.clientsHint":
+    "The relying parties whose client-credentials tokens may get this team's platform session, separated by commas. Empty: none.",
   "team.vz.saveClients": "Save clients",
   "team.vz.sessionHeading": "Session and unlinking",
   "team.vz.revoke": "Revoke the cached session",
@@ -208,7 +217,8 @@ export const enTeams = {
   "team.vz.confirmed": "The link is yours now; the team's apps get platform sessions again.",
   "team.vz.unlinkTitle": "Unlink the platform account",
   "team.vz.unlinkButton": "Unlink",
-  "team.vz.unlinkQuestion": "Remove {team}'s link to its Virtuozzo platform account? The stored credentials are deleted and the team's apps get no platform sessions until it is linked again.",
+  "team.vz.unlinkQuestion":
+    "Remove {team}'s link to its Virtuozzo platform account? The stored credentials are deleted and the team's apps get no platform sessions until it is linked again.",
   "team.vz.unlinked": "The platform account was unlinked.",
   "team.vz.clientsSet": "Authorized clients: {clients}.",
   "team.vz.noClients": "No client is authorized for the team's platform sessions.",
@@ -254,7 +264,8 @@ export const enTeams = {
   "holdReason.new_country": "a sign-in from a country you have not signed in from before ({country})",
   "holdReason.new_network": "a sign-in from a network you have not signed in from before ({ip})",
   "holdReason.impossible_travel": "a sign-in about {km} km from your previous one {gap} later, faster than anyone can travel",
-  "holdReason.impossible_travelFrom": "a sign-in about {km} km from your previous one ({country}) {gap} later, faster than anyone can travel",
+  "holdReason.impossible_travelFrom":
+    "a sign-in about {km} km from your previous one ({country}) {gap} later, faster than anyone can travel",
   "holdReason.gap.lessThanMinute": "less than a minute",
   "holdReason.gap.minute": "only {count} minute",
   "holdReason.gap.minutes": "only {count} minutes",
@@ -267,7 +278,8 @@ export const enTeams = {
 
   // the sign-in page's refusal when an address's domain requires its team's single sign-on (flows/login/upstream.ts)
   "teamSso.required": "{team} requires single sign-on for {domain} addresses: use \u201cContinue with single sign-on\u201d instead.",
-  "teamSso.requiredVia": "{team} requires single sign-on for {domain} addresses: use \u201cContinue with single sign-on\u201d ({connector}) instead.",
+  "teamSso.requiredVia":
+    "{team} requires single sign-on for {domain} addresses: use \u201cContinue with single sign-on\u201d ({connector}) instead.",
 
   // the live password strength meter's words (http/routes/password-strength.ts)
   "strength.veryWeak": "Very weak",
@@ -281,10 +293,11 @@ export const enTeams = {
   // the team services' refusals with values (http/routes/teams/refusal-words.ts reads them back from their English)
   "team.refusal.beyond": "You cannot grant permissions your own role does not have: {codes}.",
   "team.refusal.beyondMore": "You cannot grant permissions your own role does not have: {codes} and {count} more.",
-  "team.refusal.nameTaken": "This team already has a role called \"{name}\".",
-  "team.refusal.notRegistered": "\"{grant}\" is not a registered permission.",
-  "team.refusal.notGrant": "\"{grant}\" is not a permission code or wildcard (like acme.blog.post.update or acme.blog.*).",
-  "team.refusal.adminGrant": "\"{grant}\" includes administrator permissions (gatehouse.admin.*), which belong to system roles, not team roles.",
+  "team.refusal.nameTaken": 'This team already has a role called "{name}".',
+  "team.refusal.notRegistered": '"{grant}" is not a registered permission.',
+  "team.refusal.notGrant": '"{grant}" is not a permission code or wildcard (like acme.blog.post.update or acme.blog.*).',
+  "team.refusal.adminGrant":
+    '"{grant}" includes administrator permissions (gatehouse.admin.*), which belong to system roles, not team roles.',
   "team.refusal.cannotEdit": "{role} has permissions your role does not have, so you cannot edit it.",
   "team.refusal.cannotDelete": "{role} has permissions your role does not have, so you cannot delete it.",
   "team.refusal.builtIn": "{role} is a built-in role: it can be edited but not deleted.",
@@ -298,12 +311,14 @@ export const enTeams = {
   "team.refusal.alreadyMember": "{email} is already a member of this team.",
   "team.refusal.alreadyInvited": "{email} already has a pending invitation. Resend or revoke it below.",
   "team.refusal.tooManyMappings": "At most {count} group mappings.",
-  "team.refusal.notTeamRole": "\"{role}\" is not one of the team's roles (Owner cannot be mapped).",
+  "team.refusal.notTeamRole": '"{role}" is not one of the team\'s roles (Owner cannot be mapped).',
   "team.refusal.domainVerifiedHere": "{domain} is already one of this team's verified domains.",
   "team.refusal.domainElsewhere": "{domain} is verified by another team.",
   "team.refusal.domainHere": "{domain} is already one of this team's domains.",
   "team.refusal.dnsSilent": "DNS did not answer for {name}. Try again in a moment.",
-  "team.refusal.txtMismatch": "The TXT record at {name} does not hold {value}. Check the value (it is case-sensitive) and try again once DNS has the change.",
-  "team.refusal.txtMissing": "There is no TXT record at {name} yet. Add one with the value {value}, then try again once DNS has the change.",
+  "team.refusal.txtMismatch":
+    "The TXT record at {name} does not hold {value}. Check the value (it is case-sensitive) and try again once DNS has the change.",
+  "team.refusal.txtMissing":
+    "There is no TXT record at {name} yet. Add one with the value {value}, then try again once DNS has the change.",
   "team.refusal.noClient": "There is no client {id}.",
 } satisfies Record<string, string>;

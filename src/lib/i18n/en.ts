@@ -96,7 +96,8 @@ export const en = {
   "refusal.invalidCode": "Invalid code",
   "refusal.passkeyRefused": "That passkey was not accepted. Try again, or use another way to sign in.",
 
-  "password.hint": "At least {min} characters; no special characters needed. A few unrelated words make a strong password. Common passwords (also with digits, symbols or look-alike letters added) and passwords built from your name, username or email are refused.",
+  "password.hint":
+    "At least {min} characters; no special characters needed. A few unrelated words make a strong password. Common passwords (also with digits, symbols or look-alike letters added) and passwords built from your name, username or email are refused.",
   "register.invited": "You are invited to join {team} as {role}. Create your account to accept; you join once your email is confirmed.",
   "register.username": "Username",
   "register.usernameHint": "3 to 32 letters, digits, dots, dashes or underscores.",

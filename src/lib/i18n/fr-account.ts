@@ -31,7 +31,8 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "profile.displayName": "Nom affiché",
   "profile.saveName": "Enregistrer le nom",
   "profile.changeEmail": "Changer d’adresse e-mail",
-  "profile.changeEmailHint": "Nous envoyons un lien à la nouvelle adresse ; le changement prend effet quand vous le suivez. Votre adresse actuelle en est informée.",
+  "profile.changeEmailHint":
+    "Nous envoyons un lien à la nouvelle adresse ; le changement prend effet quand vous le suivez. Votre adresse actuelle en est informée.",
   "profile.newEmail": "Nouvelle adresse e-mail",
   "profile.sendLink": "Envoyer le lien de confirmation",
   "profile.preferences": "Langue et fuseau horaire",
@@ -63,7 +64,8 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "security.newPassword": "Nouveau mot de passe",
   "security.noReuse": "Vos mots de passe récents ne peuvent pas être réutilisés.",
   "security.submit": "Changer le mot de passe",
-  "security.passwordless": "Pour vous connecter sans mot de passe, ajoutez une clé d’accès puis supprimez votre mot de passe sur la page {link}.",
+  "security.passwordless":
+    "Pour vous connecter sans mot de passe, ajoutez une clé d’accès puis supprimez votre mot de passe sur la page {link}.",
   "security.changed": "Votre mot de passe a été changé. Toutes les autres sessions ont été déconnectées.",
 
   "twoFactor.title": "Authentification à deux facteurs",
@@ -71,8 +73,10 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "twoFactor.status": "État :",
   "twoFactor.off": "Désactivée",
   "twoFactor.on": "Activée",
-  "twoFactor.offBody": "Avec l’authentification à deux facteurs, une personne qui apprend votre mot de passe ne peut toujours pas se connecter sans votre téléphone. Il vous faut une application d’authentification (par exemple depuis la boutique d’applications de votre téléphone) qui prend en charge les codes temporels.",
-  "twoFactor.noPassword": "Votre compte n’a pas de mot de passe : vous vous connectez via un autre fournisseur. La mise en place de l’authentification à deux facteurs se confirme avec votre mot de passe ; définissez-en d’abord un avec « Mot de passe oublié ? » sur la page de connexion, puis revenez ici.",
+  "twoFactor.offBody":
+    "Avec l’authentification à deux facteurs, une personne qui apprend votre mot de passe ne peut toujours pas se connecter sans votre téléphone. Il vous faut une application d’authentification (par exemple depuis la boutique d’applications de votre téléphone) qui prend en charge les codes temporels.",
+  "twoFactor.noPassword":
+    "Votre compte n’a pas de mot de passe : vous vous connectez via un autre fournisseur. La mise en place de l’authentification à deux facteurs se confirme avec votre mot de passe ; définissez-en d’abord un avec « Mot de passe oublié ? » sur la page de connexion, puis revenez ici.",
   "twoFactor.setUp": "Configurer l’authentification à deux facteurs",
   "twoFactor.step1": "1. Ajoutez {product} à votre application d’authentification",
   "twoFactor.scan": "Scannez ce code QR avec l’application.",
@@ -83,7 +87,8 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "twoFactor.codeHint": "Le code à 6 chiffres pour {product} dans votre application. Il change toutes les 30 secondes.",
   "twoFactor.turnOn": "Activer l’authentification à deux facteurs",
   "twoFactor.codesTitle": "Vos codes de secours",
-  "twoFactor.codesBody": "Si vous perdez votre téléphone, chacun de ces codes vous connecte une fois à la place d’un code de l’application.",
+  "twoFactor.codesBody":
+    "Si vous perdez votre téléphone, chacun de ces codes vous connecte une fois à la place d’un code de l’application.",
   "twoFactor.codesSave": "Conservez-les maintenant en lieu sûr : ils ne seront plus affichés.",
   "twoFactor.codesLabel": "Codes de secours",
   "twoFactor.copy": "Copier les codes",
@@ -98,10 +103,12 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "twoFactor.turnOffTitle": "Désactiver l’authentification à deux facteurs",
   "twoFactor.turnOffBody": "Votre compte ne sera protégé que par votre mot de passe.",
   "twoFactor.locked": "Votre compte est verrouillé après trop de tentatives échouées. Réessayez plus tard.",
-  "twoFactor.wrongCode": "Ce code n’est pas valide. Saisissez le code le plus récent de votre application, ou un code de secours inutilisé.",
+  "twoFactor.wrongCode":
+    "Ce code n’est pas valide. Saisissez le code le plus récent de votre application, ou un code de secours inutilisé.",
   "twoFactor.alreadyOn": "L’authentification à deux facteurs est déjà activée.",
   "twoFactor.timedOut": "La configuration a expiré. Veuillez recommencer.",
-  "twoFactor.codeNotRight": "Ce code n’est pas correct. Vérifiez que l’heure de votre appareil est juste et essayez le code le plus récent.",
+  "twoFactor.codeNotRight":
+    "Ce code n’est pas correct. Vérifiez que l’heure de votre appareil est juste et essayez le code le plus récent.",
   "twoFactor.isOn": "L’authentification à deux facteurs est activée.",
   "twoFactor.noCodes": "L’authentification à deux facteurs est désactivée : il n’y a donc pas de codes de secours.",
   "twoFactor.codesCreated": "De nouveaux codes de secours ont été créés. Les anciens ne fonctionnent plus.",
@@ -109,19 +116,22 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "twoFactor.isOff": "L’authentification à deux facteurs est désactivée.",
 
   "passkeys.title": "Clés d’accès",
-  "passkeys.subtitle": "Connectez-vous avec votre empreinte, votre visage, le verrouillage de l’écran ou une clé de sécurité plutôt qu’avec un mot de passe. Après un mot de passe, une clé d’accès sert aussi de deuxième étape.",
+  "passkeys.subtitle":
+    "Connectez-vous avec votre empreinte, votre visage, le verrouillage de l’écran ou une clé de sécurité plutôt qu’avec un mot de passe. Après un mot de passe, une clé d’accès sert aussi de deuxième étape.",
   "passkeys.none": "Vous n’avez pas encore de clé d’accès.",
   "passkeys.added": "Ajoutée",
   "passkeys.newName": "Nouveau nom",
   "passkeys.rename": "Renommer",
   "passkeys.remove": "Supprimer {name}",
   "passkeys.add": "Ajouter une clé d’accès",
-  "passkeys.noPasswordHint": "Votre compte n’a pas de mot de passe : ajouter ou supprimer une clé d’accès est possible dans les 5 minutes suivant une connexion avec une clé d’accès.",
+  "passkeys.noPasswordHint":
+    "Votre compte n’a pas de mot de passe : ajouter ou supprimer une clé d’accès est possible dans les 5 minutes suivant une connexion avec une clé d’accès.",
   "passkeys.unsupported": "Ajouter une clé d’accès nécessite JavaScript et un navigateur qui prend en charge les clés d’accès.",
   "passkeys.name": "Nom",
   "passkeys.namePlaceholder": "Ordinateur du bureau, clé de sécurité bleue…",
   "passkeys.passwordless": "Se connecter sans mot de passe",
-  "passkeys.passwordlessBody": "Avec au moins une clé d’accès, vous pouvez supprimer votre mot de passe : vous vous connectez alors uniquement avec vos clés d’accès. « Mot de passe oublié ? » sur la page de connexion en définit un nouveau quand vous en avez besoin.",
+  "passkeys.passwordlessBody":
+    "Avec au moins une clé d’accès, vous pouvez supprimer votre mot de passe : vous vous connectez alors uniquement avec vos clés d’accès. « Mot de passe oublié ? » sur la page de connexion en définit un nouveau quand vous en avez besoin.",
   "passkeys.removePassword": "Supprimer mon mot de passe",
   "passkeys.addFirst": "Ajoutez d’abord une clé d’accès.",
   "passkeys.addedNotice": "La clé d’accès « {name} » a été ajoutée. Vous pouvez maintenant vous connecter avec.",
@@ -132,24 +142,29 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "passkeys.kindSynced": "Clé d’accès synchronisée",
   "passkeys.kindDevice": "Clé d’accès sur cet appareil",
   "passkeys.badName": "Donnez à la clé d’accès un nom de 1 à 64 caractères (par exemple « Ordinateur du bureau » ou « Clé bleue »).",
-  "passkeys.passwordRemoved": "Votre mot de passe a été supprimé. Vous vous connectez désormais avec vos clés d’accès ; « Mot de passe oublié ? » en définit un nouveau.",
-  "passkeys.signInAgain": "Votre compte n’a pas de mot de passe : déconnectez-vous, reconnectez-vous avec une clé d’accès, et faites-le dans les 5 minutes.",
+  "passkeys.passwordRemoved":
+    "Votre mot de passe a été supprimé. Vous vous connectez désormais avec vos clés d’accès ; « Mot de passe oublié ? » en définit un nouveau.",
+  "passkeys.signInAgain":
+    "Votre compte n’a pas de mot de passe : déconnectez-vous, reconnectez-vous avec une clé d’accès, et faites-le dans les 5 minutes.",
   "passkeys.noAnswer": "La clé d’accès n’a pas répondu. Réessayez.",
   "passkeys.answerTooLarge": "Cette réponse de clé d’accès est trop volumineuse.",
 
   "providers.title": "Fournisseurs de connexion",
-  "providers.subtitle": "Les autres services avec lesquels vous vous connectez (par exemple Google, GitHub ou la connexion de votre entreprise).",
+  "providers.subtitle":
+    "Les autres services avec lesquels vous vous connectez (par exemple Google, GitHub ou la connexion de votre entreprise).",
   "providers.none": "Aucun fournisseur de connexion n’est lié à votre compte.",
   "providers.address": "Adresse lors de la liaison",
   "providers.noneShared": "aucune communiquée",
   "providers.linked": "Lié",
   "providers.unlink": "Délier {provider}",
   "providers.notFound": "Ce fournisseur lié n’existe pas. Il a peut-être déjà été délié.",
-  "providers.lastWayIn": "Ce fournisseur est votre seul moyen de connexion. Définissez d’abord un mot de passe ou ajoutez une clé d’accès, puis déliez-le.",
+  "providers.lastWayIn":
+    "Ce fournisseur est votre seul moyen de connexion. Définissez d’abord un mot de passe ou ajoutez une clé d’accès, puis déliez-le.",
   "providers.unlinked": "Le fournisseur est délié : il ne vous connecte plus à ce compte.",
 
   "sessions.title": "Sessions",
-  "sessions.subtitle": "Là où vous êtes connecté. Déconnecter une session déconnecte aussi les applications auxquelles elle vous a connecté.",
+  "sessions.subtitle":
+    "Là où vous êtes connecté. Déconnecter une session déconnecte aussi les applications auxquelles elle vous a connecté.",
   "sessions.heading": "{browser} sur {os}",
   "sessions.device": "Appareil",
   "sessions.location": "Lieu",
@@ -170,10 +185,12 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "sessions.noOthers": "Il n’y avait pas d’autre session.",
 
   "devices.title": "Appareils",
-  "devices.subtitle": "Les navigateurs que vous avez confirmés avec un code reçu par e-mail ou votre code à deux facteurs. Ils se connectent sans code.",
+  "devices.subtitle":
+    "Les navigateurs que vous avez confirmés avec un code reçu par e-mail ou votre code à deux facteurs. Ils se connectent sans code.",
   "devices.subtitleAlways": "Les navigateurs que vous avez confirmés avec un code reçu par e-mail. Ils se connectent sans code.",
   "devices.off": "L’approbation des appareils est désactivée sur ce serveur : aucune connexion ne demande actuellement de code par e-mail.",
-  "devices.none": "Aucun appareil de confiance. Quand vous vous connectez depuis un nouveau navigateur, nous vous envoyons un code par e-mail pour confirmer que c’est bien vous, puis nous mémorisons ce navigateur.",
+  "devices.none":
+    "Aucun appareil de confiance. Quand vous vous connectez depuis un nouveau navigateur, nous vous envoyons un code par e-mail pour confirmer que c’est bien vous, puis nous mémorisons ce navigateur.",
   "devices.trustedOn": "De confiance depuis",
   "devices.trustedUntil": "De confiance jusqu’au",
   "devices.stopThis": "Ne plus faire confiance à cet appareil",
@@ -190,7 +207,8 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "teams.yourRoleThere": "Votre rôle : {role}",
   "teams.subtitle": "Les équipes auxquelles vous appartenez, et votre rôle dans chacune.",
   "teams.transfer": "Transférer la propriété",
-  "teams.leaveBody": "Vous perdez votre rôle dans {team}, et les applications auxquelles vous vous êtes connecté avec cette équipe perdent leur accès à celle-ci. Pour revenir, il vous faudra une nouvelle invitation.",
+  "teams.leaveBody":
+    "Vous perdez votre rôle dans {team}, et les applications auxquelles vous vous êtes connecté avec cette équipe perdent leur accès à celle-ci. Pour revenir, il vous faudra une nouvelle invitation.",
   "teams.leave": "Quitter {team}",
   "teams.cancel": "Annuler",
   "teams.none": "Vous n’êtes membre d’aucune équipe. Quelqu’un peut vous inviter dans la sienne ; l’invitation arrive par e-mail.",
@@ -198,7 +216,8 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "teams.yourRole": "Votre rôle",
   "teams.ownerHint": "Vous êtes le propriétaire. Pour partir, transférez d’abord la propriété à un autre membre :",
   "teams.inApps": "Les équipes dans les applications",
-  "teams.inAppsBody": "Une application à laquelle vous vous connectez reçoit votre rôle et vos permissions dans une équipe. Si vous appartenez à plusieurs, vous choisissez l’équipe en vous connectant. Une application peut aussi demander une équipe par son adresse (affichée ci-dessus, envoyée comme {param}) et vous faire passer à une autre de vos équipes sans redemander votre mot de passe tant que vous êtes connecté.",
+  "teams.inAppsBody":
+    "Une application à laquelle vous vous connectez reçoit votre rôle et vos permissions dans une équipe. Si vous appartenez à plusieurs, vous choisissez l’équipe en vous connectant. Une application peut aussi demander une équipe par son adresse (affichée ci-dessus, envoyée comme {param}) et vous faire passer à une autre de vos équipes sans redemander votre mot de passe tant que vous êtes connecté.",
   "teams.ownerCannotLeave": "Vous êtes le propriétaire de {team}. Transférez la propriété à un autre membre avant de partir.",
   "teams.noLongerMember": "Vous n’êtes plus membre de {team}.",
   "teams.left": "Vous avez quitté {team}. Les applications connectées avec cette équipe en ont été déconnectées.",
@@ -206,13 +225,17 @@ export const frAccount: Record<keyof typeof enAccount, string> = {
   "data.title": "Vos données",
   "data.subtitle": "Téléchargez une copie de ce que {product} conserve à votre sujet, ou supprimez votre compte.",
   "data.download": "Télécharger mes données",
-  "data.downloadBody": "Un fichier JSON : votre profil, vos équipes et rôles, vos sessions, vos appareils de confiance, vos réglages à deux facteurs (jamais de secrets), les lieux d’où vous vous êtes connecté, et les événements du journal de sécurité qui vous concernent.",
+  "data.downloadBody":
+    "Un fichier JSON : votre profil, vos équipes et rôles, vos sessions, vos appareils de confiance, vos réglages à deux facteurs (jamais de secrets), les lieux d’où vous vous êtes connecté, et les événements du journal de sécurité qui vous concernent.",
   "data.delete": "Supprimer mon compte",
   "data.ownerOf": "Vous êtes propriétaire d’équipes comptant d’autres membres. Transmettez d’abord chacune :",
-  "data.noFactor": "Votre compte n’a pas encore de mot de passe ni de deuxième facteur pour confirmer. Définissez d’abord un mot de passe avec « Mot de passe oublié ? » sur la page de connexion.",
-  "data.grace": "Votre compte est désactivé immédiatement et effacé définitivement après {days} ; d’ici là, un lien que nous vous envoyons par e-mail le restaure.",
+  "data.noFactor":
+    "Votre compte n’a pas encore de mot de passe ni de deuxième facteur pour confirmer. Définissez d’abord un mot de passe avec « Mot de passe oublié ? » sur la page de connexion.",
+  "data.grace":
+    "Votre compte est désactivé immédiatement et effacé définitivement après {days} ; d’ici là, un lien que nous vous envoyons par e-mail le restaure.",
   "data.atOnce": "Votre compte est effacé immédiatement ; c’est irréversible.",
-  "data.whatGoes": "Toutes les sessions prennent fin, les applications sont déconnectées, et votre profil, vos appareils, vos deuxièmes facteurs et vos appartenances aux équipes disparaissent. Les équipes dont vous êtes le seul membre sont supprimées avec. Le journal de sécurité conserve ce qui s’est passé sous un pseudonyme, sans votre nom, votre adresse ni vos adresses IP.",
+  "data.whatGoes":
+    "Toutes les sessions prennent fin, les applications sont déconnectées, et votre profil, vos appareils, vos deuxièmes facteurs et vos appartenances aux équipes disparaissent. Les équipes dont vous êtes le seul membre sont supprimées avec. Le journal de sécurité conserve ce qui s’est passé sous un pseudonyme, sans votre nom, votre adresse ni vos adresses IP.",
   "data.deletePasskey": "Supprimer mon compte avec une clé d’accès",
   "data.passkeyUnsupported": "Confirmer avec une clé d’accès nécessite un navigateur compatible (WebAuthn) et JavaScript.",
   "data.yourPassword": "Votre mot de passe actuel",

@@ -68,12 +68,15 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.clientForm.postLogout": "URI de redirection après déconnexion",
   "adminCfg.clientForm.onePerLine": "Une par ligne.",
   "adminCfg.clientForm.firstParty": "Application interne : une application de cette organisation (pas de page de consentement)",
-  "adminCfg.clientForm.endsWithSession": "La déconnexion met fin à ses jetons d’actualisation, accès hors ligne compris (sinon l’accès hors ligne survit à la session)",
-  "adminCfg.clientForm.offline": "Accès hors ligne sans {prompt} : demander {scope} suffit pour obtenir un jeton d’actualisation ; l’utilisateur confirme sur la page de consentement (toujours permis aux applications internes)",
+  "adminCfg.clientForm.endsWithSession":
+    "La déconnexion met fin à ses jetons d’actualisation, accès hors ligne compris (sinon l’accès hors ligne survit à la session)",
+  "adminCfg.clientForm.offline":
+    "Accès hors ligne sans {prompt} : demander {scope} suffit pour obtenir un jeton d’actualisation ; l’utilisateur confirme sur la page de consentement (toujours permis aux applications internes)",
   "adminCfg.clientForm.backchannel": "URI de déconnexion back-channel (facultatif)",
   "adminCfg.clientForm.resources": "Ressources (API pour lesquelles il peut obtenir des jetons d’accès JWT)",
   "adminCfg.clientForm.namespace": "Espace de noms des permissions (facultatif)",
-  "adminCfg.clientForm.namespaceHint": "Des mots en minuscules séparés par des points, comme acme.blog : les permissions qu’il peut enregistrer via l’API.",
+  "adminCfg.clientForm.namespaceHint":
+    "Des mots en minuscules séparés par des points, comme acme.blog : les permissions qu’il peut enregistrer via l’API.",
   "adminCfg.clientForm.algDefault": "La valeur par défaut du fournisseur ({alg})",
   "adminCfg.clientForm.algHint": "RS256 uniquement pour une application qui n’accepte rien d’autre.",
   "adminCfg.clientForm.register": "Enregistrer le client",
@@ -85,17 +88,23 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.secret.issuerWord": "l’émetteur",
   "adminCfg.secret.discovery": "Découverte",
   "adminCfg.secret.discoveryWord": "l’URL de découverte",
-  "adminCfg.secret.point": "Indiquez l’émetteur à la bibliothèque OpenID Connect de l’application (elle lit le document de découverte), avec ce client_id.",
-  "adminCfg.secret.pointWithSecret": "Indiquez l’émetteur à la bibliothèque OpenID Connect de l’application (elle lit le document de découverte), avec ce client_id et ce secret.",
-  "adminCfg.secret.copyNow": "Copiez le secret maintenant : il n’est affiché que sur cette page, et plus jamais ensuite (Gatehouse n’en garde que l’empreinte).",
-  "adminCfg.secret.copyNowRotated": "Copiez le secret maintenant : il n’est affiché que sur cette page, et plus jamais ensuite (Gatehouse n’en garde que l’empreinte). L’ancien secret ne fonctionne plus.",
+  "adminCfg.secret.point":
+    "Indiquez l’émetteur à la bibliothèque OpenID Connect de l’application (elle lit le document de découverte), avec ce client_id.",
+  "adminCfg.secret.pointWithSecret":
+    "Indiquez l’émetteur à la bibliothèque OpenID Connect de l’application (elle lit le document de découverte), avec ce client_id et ce secret.",
+  "adminCfg.secret.copyNow":
+    "Copiez le secret maintenant : il n’est affiché que sur cette page, et plus jamais ensuite (Gatehouse n’en garde que l’empreinte).",
+  "adminCfg.secret.copyNowRotated":
+    "Copiez le secret maintenant : il n’est affiché que sur cette page, et plus jamais ensuite (Gatehouse n’en garde que l’empreinte). L’ancien secret ne fonctionne plus.",
   "adminCfg.secret.publicNone": "Un client public n’a pas de secret : il connecte les utilisateurs avec PKCE.",
   "adminCfg.secret.done": "Terminé",
   "adminCfg.backTo": "Retour à {name}",
   "adminCfg.clientBranding.title": "Personnalisation de {name}",
-  "adminCfg.clientBranding.subtitle": "Ce qu’affichent les pages de connexion et de consentement de ce client ; un champ vide garde la personnalisation de l’instance.",
+  "adminCfg.clientBranding.subtitle":
+    "Ce qu’affichent les pages de connexion et de consentement de ce client ; un champ vide garde la personnalisation de l’instance.",
   "adminCfg.clientBranding.displayName": "Nom affiché",
-  "adminCfg.clientBranding.displayNameHint": "Le nom de l’application sur sa page de connexion (« Continuer vers … ») et sa page de consentement. Par défaut : le nom du client.",
+  "adminCfg.clientBranding.displayNameHint":
+    "Le nom de l’application sur sa page de connexion (« Continuer vers … ») et sa page de consentement. Par défaut : le nom du client.",
   "adminCfg.clientBranding.colorHint": "Une couleur comme #0b6e4f pour les boutons de ces pages.",
   "adminCfg.clientBranding.logoAlt": "Le logo actuel du client",
   "adminCfg.clientBranding.removeLogo": "Retirer ce logo",
@@ -105,7 +114,8 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.state.enabled": "activé",
   "adminCfg.state.disabled": "désactivé",
   "adminCfg.connectors.title": "Fournisseurs de connexion",
-  "adminCfg.connectors.subtitle": "Les fournisseurs d’identité externes par lesquels on peut se connecter : Google, Microsoft, GitLab, GitHub, ou tout fournisseur OpenID Connect ou OAuth 2.0.",
+  "adminCfg.connectors.subtitle":
+    "Les fournisseurs d’identité externes par lesquels on peut se connecter : Google, Microsoft, GitLab, GitHub, ou tout fournisseur OpenID Connect ou OAuth 2.0.",
   "adminCfg.connectors.new": "Nouveau fournisseur de connexion",
   "adminCfg.connectors.none": "Aucun fournisseur de connexion n’est encore configuré.",
   "adminCfg.connectors.caption": "Fournisseurs de connexion (les en-têtes de colonne trient)",
@@ -131,25 +141,30 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.connectorForm.authPost": "Secret client dans le corps de la requête (client_secret_post)",
   "adminCfg.connectorForm.authBasic": "Secret client en HTTP Basic (client_secret_basic)",
   "adminCfg.connectorForm.authJwt": "Assertion signée, sans secret (private_key_jwt, OpenID Connect uniquement)",
-  "adminCfg.connectorForm.authHint": "private_key_jwt : Gatehouse crée une paire de clés et publie la clé publique à {uri} ; enregistrez cette URL auprès du fournisseur comme URL JWKS (jwks_uri) du client.",
+  "adminCfg.connectorForm.authHint":
+    "private_key_jwt : Gatehouse crée une paire de clés et publie la clé publique à {uri} ; enregistrez cette URL auprès du fournisseur comme URL JWKS (jwks_uri) du client.",
   "adminCfg.connectorForm.issuer": "Émetteur (OpenID Connect ; SAML : l’entity id de l’IdP)",
-  "adminCfg.connectorForm.issuerHint": "La découverte est lue à issuer/.well-known/openid-configuration. Microsoft : https://login.microsoftonline.com/<tenant id>/v2.0",
+  "adminCfg.connectorForm.issuerHint":
+    "La découverte est lue à issuer/.well-known/openid-configuration. Microsoft : https://login.microsoftonline.com/<tenant id>/v2.0",
   "adminCfg.connectorForm.authorizationEndpoint": "Point de terminaison d’autorisation (OAuth 2.0)",
   "adminCfg.connectorForm.tokenEndpoint": "Point de terminaison des jetons (OAuth 2.0)",
   "adminCfg.connectorForm.userinfoEndpoint": "Point de terminaison userinfo (OAuth 2.0)",
   "adminCfg.connectorForm.emailsEndpoint": "Point de terminaison de la liste des e-mails (comme GitHub, facultatif)",
   "adminCfg.connectorForm.idpMetadata": "Métadonnées XML de l’IdP (SAML)",
-  "adminCfg.connectorForm.idpMetadataHint": "Collez les métadonnées de l’IdP : son entity id, son URL de connexion HTTP-Redirect et ses certificats de signature en sont tirés (vide en modification : ils sont gardés). Nos métadonnées SP sont à {uri}.",
+  "adminCfg.connectorForm.idpMetadataHint":
+    "Collez les métadonnées de l’IdP : son entity id, son URL de connexion HTTP-Redirect et ses certificats de signature en sont tirés (vide en modification : ils sont gardés). Nos métadonnées SP sont à {uri}.",
   "adminCfg.connectorForm.scopesHint": "Séparés par des espaces ; vide garde ceux du modèle ou les actuels.",
   "adminCfg.connectorForm.claims": "Correspondance des claims (facultatif)",
   "adminCfg.connectorForm.claimSubject": "Claim du sujet (OAuth 2.0 : p. ex. id)",
   "adminCfg.connectorForm.claimEmail": "Claim de l’e-mail",
   "adminCfg.connectorForm.claimUsername": "Claim du nom d’utilisateur",
   "adminCfg.connectorForm.claimGroups": "Claim des groupes (SAML : attribut), pour des rôles d’équipe tirés des groupes",
-  "adminCfg.connectorForm.trustEmail": "Faire confiance à l’« e-mail vérifié » du fournisseur (les nouveaux comptes reçoivent une adresse vérifiée ; les comptes existants peuvent être liés avec une preuve)",
+  "adminCfg.connectorForm.trustEmail":
+    "Faire confiance à l’« e-mail vérifié » du fournisseur (les nouveaux comptes reçoivent une adresse vérifiée ; les comptes existants peuvent être liés avec une preuve)",
   "adminCfg.connectorForm.add": "Ajouter le fournisseur de connexion",
   "adminCfg.connectorForm.keysHeading": "Clés de signature (private_key_jwt)",
-  "adminCfg.connectorForm.keysBody": "Enregistrez {uri} comme URL JWKS (jwks_uri) auprès du fournisseur, ou collez-y le jeu de clés publié. Les clés privées ne quittent jamais Gatehouse.",
+  "adminCfg.connectorForm.keysBody":
+    "Enregistrez {uri} comme URL JWKS (jwks_uri) auprès du fournisseur, ou collez-y le jeu de clés publié. Les clés privées ne quittent jamais Gatehouse.",
   "adminCfg.connectorForm.keyCurrent": "{kid}, créée le {made} (signe maintenant)",
   "adminCfg.connectorForm.keyNext": "{kid}, créée le {made} (publiée ; signe à partir du {from})",
   "adminCfg.connectorForm.keyOlder": "{kid}, créée le {made} (plus ancienne, toujours publiée)",
@@ -158,7 +173,8 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
 
   // signing keys
   "adminCfg.keys.title": "Clés de signature",
-  "adminCfg.keys.subtitle": "La clé actuelle signe les jetons ; la suivante est déjà publiée ; une précédente reste publiée jusqu’à l’expiration de tous les jetons qu’elle a signés.",
+  "adminCfg.keys.subtitle":
+    "La clé actuelle signe les jetons ; la suivante est déjà publiée ; une précédente reste publiée jusqu’à l’expiration de tous les jetons qu’elle a signés.",
   "adminCfg.keys.rotateNow": "Changer maintenant",
   "adminCfg.keys.asOf": "Au {when}",
   "adminCfg.keys.refresh": "Actualiser",
@@ -173,17 +189,21 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.keys.state.previous": "précédente",
   "adminCfg.keys.state.retired": "retirée",
   "adminCfg.keys.confirmTitle": "Changer les clés de signature",
-  "adminCfg.keys.confirmBody": "Faire de la clé suivante la clé actuelle maintenant ? Les nouveaux jetons sont aussitôt signés avec elle ici (les autres processus Gatehouse suivent dans les {seconds} secondes). La clé actuelle devient la précédente et reste dans le jeu de clés publié jusqu’à l’expiration de tous les jetons qu’elle a signés, qui restent donc vérifiables. Une nouvelle clé suivante est créée.",
-  "adminCfg.keys.rotated": "La clé {kid} signe désormais les nouveaux jetons ; la précédente reste publiée jusqu’à l’expiration des jetons qu’elle a signés.",
+  "adminCfg.keys.confirmBody":
+    "Faire de la clé suivante la clé actuelle maintenant ? Les nouveaux jetons sont aussitôt signés avec elle ici (les autres processus Gatehouse suivent dans les {seconds} secondes). La clé actuelle devient la précédente et reste dans le jeu de clés publié jusqu’à l’expiration de tous les jetons qu’elle a signés, qui restent donc vérifiables. Une nouvelle clé suivante est créée.",
+  "adminCfg.keys.rotated":
+    "La clé {kid} signe désormais les nouveaux jetons ; la précédente reste publiée jusqu’à l’expiration des jetons qu’elle a signés.",
 
   // webhooks
   "adminCfg.webhooks.title": "Webhooks",
-  "adminCfg.webhooks.subtitle": "Des points de terminaison qui reçoivent les événements du journal d’audit en POST signés (Standard Webhooks : en-têtes webhook-id, webhook-timestamp, webhook-signature). Les livraisons échouées sont retentées ; celles qui abandonnent deviennent des lettres mortes sur l’écran {outbox}.",
+  "adminCfg.webhooks.subtitle":
+    "Des points de terminaison qui reçoivent les événements du journal d’audit en POST signés (Standard Webhooks : en-têtes webhook-id, webhook-timestamp, webhook-signature). Les livraisons échouées sont retentées ; celles qui abandonnent deviennent des lettres mortes sur l’écran {outbox}.",
   "adminCfg.webhooks.subtitleLink": "Boîte d’envoi",
   "adminCfg.webhooks.newSecret": "Nouveau secret de signature",
   "adminCfg.webhooks.registered": "Point de terminaison enregistré",
   "adminCfg.webhooks.copyNow": "Copiez le secret maintenant : il n’est affiché que sur cette page, et plus jamais ensuite.",
-  "adminCfg.webhooks.copyNowRotated": "Copiez le secret maintenant : il n’est affiché que sur cette page, et plus jamais ensuite. L’ancien secret signe aussi les messages pendant 24 heures, pour que le destinataire puisse changer sans rien perdre.",
+  "adminCfg.webhooks.copyNowRotated":
+    "Copiez le secret maintenant : il n’est affiché que sur cette page, et plus jamais ensuite. L’ancien secret signe aussi les messages pendant 24 heures, pour que le destinataire puisse changer sans rien perdre.",
   "adminCfg.webhooks.endpoints": "Points de terminaison",
   "adminCfg.webhooks.none": "Aucun point de terminaison pour l’instant.",
   "adminCfg.webhooks.events": "Événements",
@@ -197,14 +217,16 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.webhooks.eventsLegend": "Événements (aucun choisi : tous les événements)",
   "adminCfg.webhooks.register": "Enregistrer",
   "adminCfg.webhooks.enabled": "Le point de terminaison est activé.",
-  "adminCfg.webhooks.disabled": "Le point de terminaison est désactivé ; ses messages en attente sont des lettres mortes dans la boîte d’envoi.",
+  "adminCfg.webhooks.disabled":
+    "Le point de terminaison est désactivé ; ses messages en attente sont des lettres mortes dans la boîte d’envoi.",
   "adminCfg.webhooks.deleted": "Le point de terminaison a été supprimé.",
   "adminCfg.webhooks.deleteTitle": "Supprimer ce point de terminaison de webhook",
   "adminCfg.webhooks.deleteBody": "Plus rien ne sera envoyé à {url}, et les messages qui l’attendent sont abandonnés. Le supprimer ?",
 
   // outbox
   "adminCfg.outbox.title": "Boîte d’envoi",
-  "adminCfg.outbox.subtitle": "Les e-mails et les déconnexions back-channel attendent ici d’être livrés. Une livraison échouée est retentée avec des pauses croissantes ; après la dernière tentative, elle reste comme lettre morte jusqu’à ce que vous la retentiez ou l’abandonniez. Le contenu n’est jamais affiché : les e-mails contiennent des liens et des codes valides.",
+  "adminCfg.outbox.subtitle":
+    "Les e-mails et les déconnexions back-channel attendent ici d’être livrés. Une livraison échouée est retentée avec des pauses croissantes ; après la dernière tentative, elle reste comme lettre morte jusqu’à ce que vous la retentiez ou l’abandonniez. Le contenu n’est jamais affiché : les e-mails contiennent des liens et des codes valides.",
   "adminCfg.outbox.summary": "{pending} en attente, {dead} lettres mortes.",
   "adminCfg.outbox.summaryOne": "{pending} en attente, {dead} lettre morte.",
   "adminCfg.outbox.retryAll": "Retenter toutes les lettres mortes",
@@ -236,30 +258,36 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
 
   // branding
   "adminCfg.branding.title": "Personnalisation",
-  "adminCfg.branding.subtitle": "Le nom du produit, le logo, la couleur et les liens des pages de connexion, de compte et d’administration, et des e-mails. Un champ vide revient au réglage du serveur (BRAND_*).",
+  "adminCfg.branding.subtitle":
+    "Le nom du produit, le logo, la couleur et les liens des pages de connexion, de compte et d’administration, et des e-mails. Un champ vide revient au réglage du serveur (BRAND_*).",
   "adminCfg.branding.productName": "Nom du produit",
   "adminCfg.branding.productNameHint": "Dans l’en-tête, les titres des pages et les e-mails. Par défaut : {name}.",
   "adminCfg.branding.color": "Couleur principale",
-  "adminCfg.branding.colorHint": "Une couleur comme #0b6e4f pour les boutons et les e-mails ; le texte des boutons devient foncé là où le blanc serait illisible.",
+  "adminCfg.branding.colorHint":
+    "Une couleur comme #0b6e4f pour les boutons et les e-mails ; le texte des boutons devient foncé là où le blanc serait illisible.",
   "adminCfg.branding.logo": "Logo",
   "adminCfg.branding.logoAlt": "Le logo actuel",
   "adminCfg.branding.removeLogo": "Retirer le logo téléversé",
   "adminCfg.branding.serverLogo": "Le logo du serveur (BRAND_LOGO_URL) est affiché tant que vous n’en téléversez pas un.",
   "adminCfg.branding.upload": "Téléverser un logo",
-  "adminCfg.branding.logoHint": "PNG, JPEG ou WebP, {kb} Ko au plus, affiché sur 28 px de haut. Le SVG n’est pas accepté (un fichier SVG peut contenir des scripts).",
+  "adminCfg.branding.logoHint":
+    "PNG, JPEG ou WebP, {kb} Ko au plus, affiché sur 28 px de haut. Le SVG n’est pas accepté (un fichier SVG peut contenir des scripts).",
   "adminCfg.branding.support": "Lien d’assistance",
   "adminCfg.branding.supportHint": "Une page https:// ou une adresse mailto:, dans le pied de page et les e-mails.",
   "adminCfg.branding.terms": "Lien vers les conditions d’utilisation",
   "adminCfg.branding.privacy": "Lien vers la politique de confidentialité",
   "adminCfg.branding.save": "Enregistrer la personnalisation",
   "adminCfg.branding.lastChanged": "Dernière modification : {when}.",
-  "adminCfg.branding.perClient": "Chaque client peut avoir son propre nom, logo et couleur sur ses pages de connexion et de consentement : ouvrez-le sous {clients} et choisissez Personnalisation.",
+  "adminCfg.branding.perClient":
+    "Chaque client peut avoir son propre nom, logo et couleur sur ses pages de connexion et de consentement : ouvrez-le sous {clients} et choisissez Personnalisation.",
   "adminCfg.branding.saved": "La personnalisation a été enregistrée. Les autres processus du serveur l’affichent dans les 30 secondes.",
-  "adminCfg.branding.clientSaved": "La personnalisation du client a été enregistrée. Ses pages de connexion et de consentement l’affichent dans les 30 secondes.",
+  "adminCfg.branding.clientSaved":
+    "La personnalisation du client a été enregistrée. Ses pages de connexion et de consentement l’affichent dans les 30 secondes.",
 
   // roles
   "adminCfg.roles.title": "Rôles",
-  "adminCfg.roles.subtitle": "Les rôles système décident de ce qu’un compte peut faire dans l’administration ; chaque équipe a ses propres rôles.",
+  "adminCfg.roles.subtitle":
+    "Les rôles système décident de ce qu’un compte peut faire dans l’administration ; chaque équipe a ses propres rôles.",
   "adminCfg.roles.system": "Rôles système",
   "adminCfg.roles.key": "Clé",
   "adminCfg.roles.keyWord": "clé",
@@ -268,15 +296,20 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.roles.builtInBadge": "intégré",
   "adminCfg.roles.everything": "toutes les permissions (*)",
   "adminCfg.roles.builtInYes": "oui, non modifiable",
-  "adminCfg.roles.noDelete": "Les rôles système ne peuvent pas être supprimés. Pour en retirer un à un utilisateur, changez son rôle système sur sa page, sous Utilisateurs.",
+  "adminCfg.roles.noDelete":
+    "Les rôles système ne peuvent pas être supprimés. Pour en retirer un à un utilisateur, changez son rôle système sur sa page, sous Utilisateurs.",
   "adminCfg.roles.matrix": "Matrice des permissions",
-  "adminCfg.roles.matrixHint": "Ce que chaque rôle système peut faire dans l’administration, groupé par domaine. Ouvrez un rôle pour le modifier.",
+  "adminCfg.roles.matrixHint":
+    "Ce que chaque rôle système peut faire dans l’administration, groupé par domaine. Ouvrez un rôle pour le modifier.",
   "adminCfg.roles.systemGrid": "Les rôles système et leurs permissions d’administration",
   "adminCfg.roles.newSystem": "Nouveau rôle système",
-  "adminCfg.roles.keyHint": "De 2 à 40 lettres minuscules, chiffres ou tirets bas, en commençant par une lettre ; elle ne pourra plus changer.",
+  "adminCfg.roles.keyHint":
+    "De 2 à 40 lettres minuscules, chiffres ou tirets bas, en commençant par une lettre ; elle ne pourra plus changer.",
   "adminCfg.roles.wildcards": "Permissions génériques",
-  "adminCfg.roles.wildcardSystem": "Facultatif, une par ligne : un préfixe dans gatehouse.admin. terminé par *, comme gatehouse.admin.users.*. Il couvre aussi les permissions d’administration ajoutées plus tard sous ce préfixe.",
-  "adminCfg.roles.wildcardTeam": "Facultatif, une par ligne : un préfixe enregistré terminé par *, comme acme.blog.*. Il couvre aussi les permissions enregistrées plus tard sous ce préfixe.",
+  "adminCfg.roles.wildcardSystem":
+    "Facultatif, une par ligne : un préfixe dans gatehouse.admin. terminé par *, comme gatehouse.admin.users.*. Il couvre aussi les permissions d’administration ajoutées plus tard sous ce préfixe.",
+  "adminCfg.roles.wildcardTeam":
+    "Facultatif, une par ligne : un préfixe enregistré terminé par *, comme acme.blog.*. Il couvre aussi les permissions enregistrées plus tard sous ce préfixe.",
   "adminCfg.roles.createSystem": "Créer le rôle système",
   "adminCfg.roles.team": "Rôles d’équipe",
   "adminCfg.roles.findTeam": "Cherchez une équipe pour voir et modifier ses rôles.",
@@ -284,7 +317,8 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.roles.findTeams": "Chercher des équipes",
   "adminCfg.roles.systemRole": "Rôle système",
   "adminCfg.roles.all": "Tous les rôles",
-  "adminCfg.roles.superAdmin": "{name} a toutes les permissions ({star}). Ce rôle est intégré et ne peut être ni renommé ni modifié ; au moins un compte actif l’a toujours.",
+  "adminCfg.roles.superAdmin":
+    "{name} a toutes les permissions ({star}). Ce rôle est intégré et ne peut être ni renommé ni modifié ; au moins un compte actif l’a toujours.",
   "adminCfg.roles.builtInHolds": "{name} est intégré et ne peut pas être modifié. Il comprend :",
   "adminCfg.roles.save": "Enregistrer le rôle",
   "adminCfg.roles.systemNoDelete": "Les rôles système ne peuvent pas être supprimés.",
@@ -307,7 +341,8 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.teamRoles.title": "Rôles de {team}",
   "adminCfg.teamRoles.pageTitle": "{team} : rôles",
   "adminCfg.teamRoles.findTitle": "Rôles d’équipe : chercher une équipe",
-  "adminCfg.teamRoles.subtitle": "Équipe {slug}. Chaque membre a exactement un rôle ; Owner a toutes les permissions et ne peut pas être modifié.",
+  "adminCfg.teamRoles.subtitle":
+    "Équipe {slug}. Chaque membre a exactement un rôle ; Owner a toutes les permissions et ne peut pas être modifié.",
   "adminCfg.teamRoles.another": "Chercher une autre équipe",
   "adminCfg.teamRoles.memberOne": "{n} membre",
   "adminCfg.teamRoles.members": "{n} membres",
@@ -321,7 +356,8 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.teamRoles.roleOf": "Un rôle de {team}",
   "adminCfg.teamRoles.keyNote": "(ce que portent les jetons ; elle reste quand le rôle est renommé)",
   "adminCfg.teamRoles.allOf": "Tous les rôles de {team}",
-  "adminCfg.teamRoles.owner": "Le rôle Owner a toutes les permissions ({star}). Il ne peut être ni renommé, ni modifié, ni supprimé ; exactement un membre l’a. La propriété ne change que par un transfert que le nouvel Owner accepte.",
+  "adminCfg.teamRoles.owner":
+    "Le rôle Owner a toutes les permissions ({star}). Il ne peut être ni renommé, ni modifié, ni supprimé ; exactement un membre l’a. La propriété ne change que par un transfert que le nouvel Owner accepte.",
   "adminCfg.teamRoles.deleteHeading": "Supprimer ce rôle",
   "adminCfg.teamRoles.builtInKeep": "{name} est intégré : il peut être modifié mais pas supprimé.",
   "adminCfg.teamRoles.heldOne": "{n} membre a ce rôle. Donnez-lui d’abord un autre rôle.",
@@ -335,7 +371,8 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.teamRoles.heldRefusedOne": "{n} membre a le rôle {name}. Donnez-lui d’abord un autre rôle.",
   "adminCfg.teamRoles.heldRefused": "{n} membres ont le rôle {name}. Donnez d’abord un autre rôle à chacun d’eux.",
   "adminCfg.teamRoles.deleteTitle": "Supprimer un rôle",
-  "adminCfg.teamRoles.deleteBody": "Supprimer le rôle {name} de l’équipe {team} ? Les invitations en attente avec ce rôle sont retirées. Cette action est irréversible.",
+  "adminCfg.teamRoles.deleteBody":
+    "Supprimer le rôle {name} de l’équipe {team} ? Les invitations en attente avec ce rôle sont retirées. Cette action est irréversible.",
   "adminCfg.teamRoles.editTitle": "{team} : {name}",
 
   // the core permissions' labels and tabs (authz/core-permissions.ts) as the role screens show them
@@ -346,11 +383,13 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.perm.team.roles": "Créer, modifier et supprimer des rôles personnalisés",
   "adminCfg.perm.team.billing": "Gérer la facturation",
   "adminCfg.perm.admin.usersRead": "Voir les utilisateurs",
-  "adminCfg.perm.admin.usersManage": "Désactiver, déverrouiller et déconnecter des utilisateurs ; réinitialiser leur double authentification",
+  "adminCfg.perm.admin.usersManage":
+    "Désactiver, déverrouiller et déconnecter des utilisateurs ; réinitialiser leur double authentification",
   "adminCfg.perm.admin.teams": "Gérer toutes les équipes, leurs membres et leurs rôles",
   "adminCfg.perm.admin.roles": "Gérer les rôles système",
   "adminCfg.perm.admin.clients": "Créer, modifier et supprimer des clients OIDC",
-  "adminCfg.perm.admin.connectors": "Ajouter, modifier, désactiver et supprimer des fournisseurs d’identité externes (connexion avec Google, GitHub, l’IdP d’une entreprise)",
+  "adminCfg.perm.admin.connectors":
+    "Ajouter, modifier, désactiver et supprimer des fournisseurs d’identité externes (connexion avec Google, GitHub, l’IdP d’une entreprise)",
   "adminCfg.perm.admin.keys": "Changer les clés de signature",
   "adminCfg.perm.admin.audit": "Lire le journal d’audit et les statistiques",
   "adminCfg.perm.admin.invitations": "Inviter des administrateurs",
@@ -416,7 +455,8 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.schema.namespaceWords": "des mots en minuscules séparés par des points, comme acme.blog",
   "adminCfg.schema.namespaceReserved": "l’espace de noms gatehouse est réservé à Gatehouse",
   "adminCfg.schema.privateScheme": "un schéma privé (com.example.app:/...) est réservé aux clients publics (natifs)",
-  "adminCfg.schema.privateLoopback": "une application avec un schéma privé ne peut pas aussi utiliser https sur un hôte de bouclage (utilisez-y http)",
+  "adminCfg.schema.privateLoopback":
+    "une application avec un schéma privé ne peut pas aussi utiliser https sur un hôte de bouclage (utilisez-y http)",
 
   // the client routes' titles and notices (routes/admin/clients.ts)
   "adminCfg.clients.editTitle": "Modifier {name}",
@@ -425,23 +465,29 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.clients.saved": "Client enregistré ; les connexions utilisent désormais les nouveaux réglages.",
   "adminCfg.clients.deleted": "Client {name} supprimé.",
   "adminCfg.clients.rotateTitle": "Renouveler le secret du client",
-  "adminCfg.clients.rotateBody": "Donner un nouveau secret à {name} ({id}) ? Le secret actuel cesse aussitôt de fonctionner : il faut donner à l’application le nouveau, affiché une seule fois.",
+  "adminCfg.clients.rotateBody":
+    "Donner un nouveau secret à {name} ({id}) ? Le secret actuel cesse aussitôt de fonctionner : il faut donner à l’application le nouveau, affiché une seule fois.",
   "adminCfg.clients.deleteTitle": "Supprimer un client",
-  "adminCfg.clients.deleteBody": "Supprimer {name} ({id}) ? Il ne pourra plus s’authentifier, lancer de connexions ni actualiser de jetons, et ses jetons d’actualisation et d’accès userinfo cessent aussitôt de fonctionner. Les jetons d’accès JWT qu’il détient déjà pour des API restent valides jusqu’à leur expiration ({minutes} minutes au plus). Cette action est irréversible.",
+  "adminCfg.clients.deleteBody":
+    "Supprimer {name} ({id}) ? Il ne pourra plus s’authentifier, lancer de connexions ni actualiser de jetons, et ses jetons d’actualisation et d’accès userinfo cessent aussitôt de fonctionner. Les jetons d’accès JWT qu’il détient déjà pour des API restent valides jusqu’à leur expiration ({minutes} minutes au plus). Cette action est irréversible.",
 
   // the sign-in provider routes' titles, notices and refusals (routes/admin/connectors.ts)
   "adminCfg.connectors.notSaved": "Le fournisseur de connexion n’a pas été enregistré : corrigez les champs signalés ci-dessous.",
   "adminCfg.connectors.slugTaken": "un autre fournisseur de connexion utilise déjà cet identifiant",
   "adminCfg.connectors.addedSaml": "Fournisseur de connexion {name} ajouté. Donnez à l’IdP nos métadonnées SP : {metadata} (ACS {acs}).",
   "adminCfg.connectors.added": "Fournisseur de connexion {name} ajouté. Enregistrez {uri} comme URI de redirection auprès du fournisseur.",
-  "adminCfg.connectors.addedJwt": "Fournisseur de connexion {name} ajouté. Enregistrez auprès du fournisseur {uri} comme URI de redirection et {jwks} comme URL JWKS (private_key_jwt).",
+  "adminCfg.connectors.addedJwt":
+    "Fournisseur de connexion {name} ajouté. Enregistrez auprès du fournisseur {uri} comme URI de redirection et {jwks} comme URL JWKS (private_key_jwt).",
   "adminCfg.connectors.saved": "Fournisseur de connexion {name} enregistré.",
   "adminCfg.connectors.enabled": "Fournisseur de connexion {name} activé.",
   "adminCfg.connectors.disabled": "Fournisseur de connexion {name} désactivé.",
-  "adminCfg.connectors.keyRotated": "Le fournisseur de connexion {name} a une nouvelle clé de signature, publiée dès maintenant et qui signera dans 10 minutes ; l’ancienne reste publiée jusqu’à ce que vous la retiriez.",
-  "adminCfg.connectors.keysRemoved": "Le fournisseur de connexion {name} ne publie plus les clés plus anciennes que celle qui signe maintenant.",
+  "adminCfg.connectors.keyRotated":
+    "Le fournisseur de connexion {name} a une nouvelle clé de signature, publiée dès maintenant et qui signera dans 10 minutes ; l’ancienne reste publiée jusqu’à ce que vous la retiriez.",
+  "adminCfg.connectors.keysRemoved":
+    "Le fournisseur de connexion {name} ne publie plus les clés plus anciennes que celle qui signe maintenant.",
   "adminCfg.connectors.deleteTitle": "Supprimer un fournisseur de connexion",
-  "adminCfg.connectors.deleteBody": "Supprimer {name} ({slug}) ? Son bouton disparaît de la page de connexion. Cette action est irréversible.",
+  "adminCfg.connectors.deleteBody":
+    "Supprimer {name} ({slug}) ? Son bouton disparaît de la page de connexion. Cette action est irréversible.",
   "adminCfg.connectors.inUse": "{name} n’a pas été supprimé : {n} compte(s) se connectent par lui. Désactivez-le plutôt.",
   "adminCfg.connectors.deleted": "Fournisseur de connexion {name} supprimé.",
   // the sign-in provider schema's and use case's own words (services/federation/connectors.ts)
@@ -452,9 +498,11 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.schema.clientIdRequired": "un identifiant client est obligatoire",
   "adminCfg.schema.secretRequired": "un secret client est obligatoire",
   "adminCfg.schema.slug": "2 à 40 lettres minuscules, chiffres ou -",
-  "adminCfg.schema.oidcIssuer": "un fournisseur OpenID Connect a besoin de son émetteur (découverte à issuer/.well-known/openid-configuration)",
+  "adminCfg.schema.oidcIssuer":
+    "un fournisseur OpenID Connect a besoin de son émetteur (découverte à issuer/.well-known/openid-configuration)",
   "adminCfg.schema.oauth2Endpoints": "un fournisseur OAuth 2.0 a besoin de ses points de terminaison d’autorisation, de jetons et userinfo",
-  "adminCfg.schema.oauth2Subject": "un fournisseur OAuth 2.0 a besoin de claimsMapping.subject (le champ userinfo qui identifie l’utilisateur, p. ex. id)",
+  "adminCfg.schema.oauth2Subject":
+    "un fournisseur OAuth 2.0 a besoin de claimsMapping.subject (le champ userinfo qui identifie l’utilisateur, p. ex. id)",
   "adminCfg.schema.jwtOidcOnly": "private_key_jwt est réservé aux fournisseurs OpenID Connect",
   "adminCfg.schema.secretOrJwt": "un secret client est obligatoire (ou choisissez private_key_jwt)",
   "adminCfg.schema.noKeys": "ce fournisseur n’utilise pas private_key_jwt : il n’a pas de clés de signature",
@@ -494,9 +542,11 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.event.session.ended": "un utilisateur s’est déconnecté, ou des sessions ont été fermées par l’utilisateur ou un administrateur",
   "adminCfg.event.team.created": "une équipe a été créée",
   "adminCfg.event.team.updated": "une équipe a été renommée ou son exigence de double authentification a changé",
-  "adminCfg.event.team.member_added": "quelqu’un a rejoint une équipe (une invitation acceptée, ou une première connexion unique par le domaine de l’équipe)",
+  "adminCfg.event.team.member_added":
+    "quelqu’un a rejoint une équipe (une invitation acceptée, ou une première connexion unique par le domaine de l’équipe)",
   "adminCfg.event.team.member_removed": "un membre a quitté une équipe ou en a été retiré",
-  "adminCfg.event.team.member_role_changed": "le rôle d’un membre a changé (y compris par un transfert de propriété, ou selon les groupes du fournisseur)",
+  "adminCfg.event.team.member_role_changed":
+    "le rôle d’un membre a changé (y compris par un transfert de propriété, ou selon les groupes du fournisseur)",
   "adminCfg.event.team.role_changed": "un rôle d’équipe a été créé, modifié ou supprimé",
   "adminCfg.event.system_role.changed": "un rôle système a été créé ou modifié",
   "adminCfg.event.client.created": "un client OIDC a été enregistré",
@@ -509,7 +559,8 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.systemRoleIssue.nameLength": "Les noms de rôle ont de 1 à 64 caractères.",
   "adminCfg.systemRoleIssue.choosePermission": "Choisissez au moins une permission.",
   "adminCfg.systemRoleIssue.onlySuperAdmin": "Seul Super Admin a toutes les permissions.",
-  "adminCfg.systemRoleIssue.key": "Les clés de rôle ont de 2 à 40 lettres minuscules, chiffres ou tirets bas, et commencent par une lettre.",
+  "adminCfg.systemRoleIssue.key":
+    "Les clés de rôle ont de 2 à 40 lettres minuscules, chiffres ou tirets bas, et commencent par une lettre.",
   "adminCfg.systemRoleIssue.superAdminFixed": "Super Admin est intégré et ne peut pas être modifié.",
   "adminCfg.systemRoleIssue.keyExists": "Un rôle système avec cette clé existe déjà.",
   "adminCfg.systemRoleIssue.ownRole": "Vous ne pouvez pas modifier votre propre rôle système ; un autre administrateur le peut.",
@@ -519,6 +570,7 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.webhookIssue.httpsOrHttp": "L’URL doit utiliser https ou http",
   "adminCfg.webhookIssue.userinfo": "L’URL ne doit contenir ni nom d’utilisateur ni mot de passe",
   "adminCfg.webhookIssue.fragment": "L’URL ne doit pas avoir de #fragment",
-  "adminCfg.webhookIssue.private": "L’URL pointe vers une adresse de bouclage, privée ou à usage spécial (permis seulement avec OUTBOUND_ALLOW_PRIVATE)",
+  "adminCfg.webhookIssue.private":
+    "L’URL pointe vers une adresse de bouclage, privée ou à usage spécial (permis seulement avec OUTBOUND_ALLOW_PRIVATE)",
   "adminCfg.webhookIssue.description": "La description dépasse 200 caractères",
 };

@@ -173,21 +173,28 @@ export const frAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.notice.user.deleted": "Utilisateur supprimé ; toutes ses sessions ont été terminées et il a été prévenu par e-mail.",
   "admin.notice.user.passkeyRemoved": "Clé d’accès supprimée ; l’utilisateur a été prévenu par e-mail.",
   "admin.confirm.disable.title": "Désactiver un utilisateur",
-  "admin.confirm.disable.message": "Désactiver {username} ({email}) ? Cette personne ne pourra plus se connecter ; toutes ses sessions prennent fin et tous ses jetons sont révoqués. Vous pourrez réactiver le compte plus tard.",
+  "admin.confirm.disable.message":
+    "Désactiver {username} ({email}) ? Cette personne ne pourra plus se connecter ; toutes ses sessions prennent fin et tous ses jetons sont révoqués. Vous pourrez réactiver le compte plus tard.",
   "admin.confirm.disable.button": "Désactiver {username}",
   "admin.confirm.reset2fa.title": "Réinitialiser l’authentification à deux facteurs",
-  "admin.confirm.reset2fa.message": "Désactiver l’authentification à deux facteurs de {username} ({email}) et supprimer ses codes de secours ? Son mot de passe seul suffira pour se connecter jusqu’à une nouvelle configuration. Cette personne est prévenue par e-mail.",
+  "admin.confirm.reset2fa.message":
+    "Désactiver l’authentification à deux facteurs de {username} ({email}) et supprimer ses codes de secours ? Son mot de passe seul suffira pour se connecter jusqu’à une nouvelle configuration. Cette personne est prévenue par e-mail.",
   "admin.confirm.signOut.title": "Déconnecter partout",
-  "admin.confirm.signOut.message": "Terminer toutes les sessions de {username} ({email}) et révoquer tous ses jetons ? Les applications auxquelles cette personne s’est connectée sont prévenues. Le compte reste utilisable.",
+  "admin.confirm.signOut.message":
+    "Terminer toutes les sessions de {username} ({email}) et révoquer tous ses jetons ? Les applications auxquelles cette personne s’est connectée sont prévenues. Le compte reste utilisable.",
   "admin.confirm.delete.title": "Supprimer un utilisateur",
-  "admin.confirm.delete.message": "Supprimer définitivement {username} ({email}) ? Toutes ses sessions prennent fin, tous ses jetons sont révoqués, les équipes dont cette personne est le seul membre sont supprimées, et le journal d’audit conserve ses événements sous un pseudonyme. Cette action est irréversible. Cette personne est prévenue par e-mail.",
+  "admin.confirm.delete.message":
+    "Supprimer définitivement {username} ({email}) ? Toutes ses sessions prennent fin, tous ses jetons sont révoqués, les équipes dont cette personne est le seul membre sont supprimées, et le journal d’audit conserve ses événements sous un pseudonyme. Cette action est irréversible. Cette personne est prévenue par e-mail.",
   "admin.confirm.delete.button": "Supprimer {username}",
   "admin.confirm.passkey.title": "Supprimer une clé d’accès",
-  "admin.confirm.passkey.message": "Supprimer la clé d’accès « {name} » de {username} ({email}) ? Elle ne permettra plus de se connecter. Cette personne est prévenue par e-mail.",
+  "admin.confirm.passkey.message":
+    "Supprimer la clé d’accès « {name} » de {username} ({email}) ? Elle ne permettra plus de se connecter. Cette personne est prévenue par e-mail.",
   "admin.confirm.passkey.button": "Supprimer la clé d’accès",
   "admin.confirm.role.title": "Changer le rôle système",
-  "admin.confirm.role.message": "Attribuer le rôle système {role} à {username} ({email}) ? Il détermine ce que cette personne peut faire dans l’espace d’administration.",
-  "admin.confirm.role.removeMessage": "Retirer le rôle système de {username} ({email}) ? Cette personne perd l’accès à l’espace d’administration.",
+  "admin.confirm.role.message":
+    "Attribuer le rôle système {role} à {username} ({email}) ? Il détermine ce que cette personne peut faire dans l’espace d’administration.",
+  "admin.confirm.role.removeMessage":
+    "Retirer le rôle système de {username} ({email}) ? Cette personne perd l’accès à l’espace d’administration.",
   "admin.confirm.role.button": "Attribuer {role} à {username}",
   "admin.confirm.role.removeButton": "Retirer le rôle système",
 
@@ -217,10 +224,12 @@ export const frAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.team.changeRole": "Changer de rôle",
   "admin.team.remove": "Retirer…",
   "admin.team.ownership": "Propriété",
-  "admin.team.pending": "Un transfert à {username} ({email}) attend d’être accepté depuis l’e-mail envoyé (envoyé le {started}, le lien fonctionne jusqu’au {expires}). D’ici là, rien ne change.",
+  "admin.team.pending":
+    "Un transfert à {username} ({email}) attend d’être accepté depuis l’e-mail envoyé (envoyé le {started}, le lien fonctionne jusqu’au {expires}). D’ici là, rien ne change.",
   "admin.team.cancelTransfer": "Annuler le transfert",
   "admin.team.noCandidates": "L’équipe n’a aucun autre membre à qui la confier.",
-  "admin.team.transferHint": "Choisissez le membre qui deviendra propriétaire. Il reçoit un e-mail et doit accepter, connecté avec son propre compte ; c’est seulement alors qu’il devient propriétaire et que le propriétaire actuel devient Gestionnaire.",
+  "admin.team.transferHint":
+    "Choisissez le membre qui deviendra propriétaire. Il reçoit un e-mail et doit accepter, connecté avec son propre compte ; c’est seulement alors qu’il devient propriétaire et que le propriétaire actuel devient Gestionnaire.",
   "admin.team.transferReplaces": "Lancer un nouveau transfert annule celui en attente.",
   "admin.team.newOwner": "Nouveau propriétaire",
   "admin.team.transfer": "Transférer la propriété…",
@@ -232,20 +241,26 @@ export const frAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.notice.team.roleChanged": "Le rôle du membre a été changé.",
   "admin.notice.team.roleUnchanged": "Le membre avait déjà ce rôle ; rien n’a changé.",
   "admin.notice.team.memberRemoved": "Le membre a été retiré. Ses connexions pour cette équipe ont été révoquées.",
-  "admin.notice.team.transferStarted": "Le transfert de propriété a été envoyé. Le membre ne devient propriétaire qu’après l’avoir accepté depuis l’e-mail.",
-  "admin.notice.team.transferReplaced": "Le transfert de propriété a été envoyé et le précédent annulé. Le membre ne devient propriétaire qu’après l’avoir accepté depuis l’e-mail.",
+  "admin.notice.team.transferStarted":
+    "Le transfert de propriété a été envoyé. Le membre ne devient propriétaire qu’après l’avoir accepté depuis l’e-mail.",
+  "admin.notice.team.transferReplaced":
+    "Le transfert de propriété a été envoyé et le précédent annulé. Le membre ne devient propriétaire qu’après l’avoir accepté depuis l’e-mail.",
   "admin.notice.team.transferCancelled": "Le transfert de propriété a été annulé ; son lien ne fonctionne plus.",
-  "admin.notice.team.mfaOn": "Les membres de cette équipe doivent désormais avoir un second facteur : ceux qui n’en ont pas le configurent à leur prochaine connexion.",
+  "admin.notice.team.mfaOn":
+    "Les membres de cette équipe doivent désormais avoir un second facteur : ceux qui n’en ont pas le configurent à leur prochaine connexion.",
   "admin.notice.team.mfaOff": "Cette équipe n’exige plus de second facteur.",
   "admin.confirm.removeMember.title": "Retirer un membre",
-  "admin.confirm.removeMember.message": "Retirer {member} de {team} ? Son rôle ({role}) disparaît, et toutes ses connexions et tous ses jetons pour cette équipe sont révoqués. Son compte est conservé.",
+  "admin.confirm.removeMember.message":
+    "Retirer {member} de {team} ? Son rôle ({role}) disparaît, et toutes ses connexions et tous ses jetons pour cette équipe sont révoqués. Son compte est conservé.",
   "admin.confirm.removeMember.button": "Retirer {username}",
   "admin.confirm.transfer.title": "Transférer la propriété",
-  "admin.confirm.transfer.message": "Proposer à {member} de devenir propriétaire de {team} ? Nous lui envoyons un lien par e-mail ; c’est seulement après acceptation, connecté avec son propre compte, que ce membre devient propriétaire et que le propriétaire actuel devient Gestionnaire. D’ici là, rien ne change et vous pouvez annuler le transfert.",
+  "admin.confirm.transfer.message":
+    "Proposer à {member} de devenir propriétaire de {team} ? Nous lui envoyons un lien par e-mail ; c’est seulement après acceptation, connecté avec son propre compte, que ce membre devient propriétaire et que le propriétaire actuel devient Gestionnaire. D’ici là, rien ne change et vous pouvez annuler le transfert.",
   "admin.confirm.transfer.button": "Envoyer le transfert à {username}",
 
   "admin.audit.subtitle": "Ce qui s’est passé, du plus récent au plus ancien. Heures en UTC.",
-  "admin.audit.subtitleZoned": "Ce qui s’est passé, du plus récent au plus ancien, sauf si un en-tête de colonne a choisi un autre ordre. Chaque heure indique son fuseau horaire.",
+  "admin.audit.subtitleZoned":
+    "Ce qui s’est passé, du plus récent au plus ancien, sauf si un en-tête de colonne a choisi un autre ordre. Chaque heure indique son fuseau horaire.",
   "admin.audit.filters": "Filtres d’audit",
   "admin.audit.type": "Type d’événement",
   "admin.audit.typePlaceholder": "login. ou login.failed",
@@ -299,8 +314,10 @@ export const frAdmin: Record<keyof typeof enAdmin, string> = {
   "admin.err.lastSuperAdmin": "Le dernier Super Admin actif doit le rester : attribuez d’abord le rôle Super Admin à un autre compte.",
   "admin.err.outranked": "Le rôle système de cet utilisateur dépasse le vôtre : vous ne pouvez donc pas faire cela à son compte.",
   "admin.err.disabledNoReset": "Un compte désactivé ne reçoit pas de réinitialisation de mot de passe ; activez-le d’abord.",
-  "admin.err.cannotDeleteSelf": "Vous ne pouvez pas supprimer votre propre compte ici : supprimez-le depuis les pages de votre compte, qui demandent votre mot de passe.",
-  "admin.err.ownsTeams": "Cet utilisateur est propriétaire d’une équipe qui a d’autres membres : confiez d’abord l’équipe (un transfert de propriété), puis supprimez l’utilisateur.",
+  "admin.err.cannotDeleteSelf":
+    "Vous ne pouvez pas supprimer votre propre compte ici : supprimez-le depuis les pages de votre compte, qui demandent votre mot de passe.",
+  "admin.err.ownsTeams":
+    "Cet utilisateur est propriétaire d’une équipe qui a d’autres membres : confiez d’abord l’équipe (un transfert de propriété), puis supprimez l’utilisateur.",
   "admin.err.searchTooLongUsers": "Le texte recherché comporte au plus 254 caractères.",
   "admin.err.searchTooLongTeams": "Le texte recherché comporte au plus 100 caractères.",
   "admin.err.badPageLink": "Ce lien de page n’est pas valide ; recommencez à la première page.",

@@ -26,17 +26,20 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.members.current": "{role} (actuel)",
   "team.members.changeRole": "Changer le rôle",
   "team.members.remove": "Retirer…",
-  "team.members.onlyManagers": "Seuls les membres dont le rôle permet de gérer les membres peuvent changer les rôles ou retirer des personnes.",
+  "team.members.onlyManagers":
+    "Seuls les membres dont le rôle permet de gérer les membres peuvent changer les rôles ou retirer des personnes.",
   "team.members.roleChanged": "Le rôle a été changé en {role}.",
   "team.members.roleSame": "Ce membre a déjà le rôle {role}.",
   "team.members.removeTitle": "Retirer un membre",
-  "team.members.removeQuestion": "Retirer {username} ({email}) de {team} ? Cette personne perd le rôle {role} et est déconnectée de toutes les applications auxquelles elle s’est connectée pour cette équipe.",
+  "team.members.removeQuestion":
+    "Retirer {username} ({email}) de {team} ? Cette personne perd le rôle {role} et est déconnectée de toutes les applications auxquelles elle s’est connectée pour cette équipe.",
   "team.members.removeButton": "Retirer {username}",
   "team.members.removed": "{username} a été retiré de l’équipe.",
 
   "team.title.invitations": "{team} : invitations",
   "team.invitations.heading": "Invitations",
-  "team.invitations.subtitle": "Invitez des personnes par e-mail. Chaque lien fonctionne une seule fois, et uniquement pour l’adresse invitée.",
+  "team.invitations.subtitle":
+    "Invitez des personnes par e-mail. Chaque lien fonctionne une seule fois, et uniquement pour l’adresse invitée.",
   "team.invitations.invite": "Inviter quelqu’un",
   "team.invitations.email": "Adresse e-mail",
   "team.invitations.role": "Rôle",
@@ -62,7 +65,8 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.title.roles": "{team} : rôles",
   "team.title.role": "{team} : {role}",
   "team.roles.heading": "Rôles de l’équipe",
-  "team.roles.subtitle": "Chaque membre a exactement un rôle. Le propriétaire a toutes les permissions ; son rôle ne peut pas être modifié.",
+  "team.roles.subtitle":
+    "Chaque membre a exactement un rôle. Le propriétaire a toutes les permissions ; son rôle ne peut pas être modifié.",
   "team.roles.builtIn": "intégré",
   "team.roles.countOne": "{count} membre",
   "team.roles.countMany": "{count} membres",
@@ -75,9 +79,11 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.roles.create": "Créer le rôle",
   "team.roles.notInRole": "(absent de votre rôle)",
   "team.roles.wildcards": "Permissions génériques",
-  "team.roles.wildcardsHint": "Facultatif, une par ligne : un préfixe enregistré suivi de {star}, par exemple {example}. Cela couvre aussi les permissions enregistrées plus tard sous ce préfixe.",
+  "team.roles.wildcardsHint":
+    "Facultatif, une par ligne : un préfixe enregistré suivi de {star}, par exemple {example}. Cela couvre aussi les permissions enregistrées plus tard sous ce préfixe.",
   "team.roles.keyHint": "(ce que portent les jetons ; elle reste si vous renommez le rôle)",
-  "team.roles.ownerFixed": "Le rôle Propriétaire a toutes les permissions ({star}). Il ne peut être ni renommé, ni modifié, ni supprimé ; exactement un membre le détient. Pour le transmettre, le propriétaire transfère la propriété.",
+  "team.roles.ownerFixed":
+    "Le rôle Propriétaire a toutes les permissions ({star}). Il ne peut être ni renommé, ni modifié, ni supprimé ; exactement un membre le détient. Pour le transmettre, le propriétaire transfère la propriété.",
   "team.roles.back": "Retour aux rôles",
   "team.roles.save": "Enregistrer le rôle",
   "team.roles.deleteHeading": "Supprimer ce rôle",
@@ -88,7 +94,8 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.roles.created": "Le rôle {role} a été créé.",
   "team.roles.saved": "Le rôle {role} a été enregistré.",
   "team.roles.deleteTitle": "Supprimer un rôle",
-  "team.roles.deleteQuestion": "Supprimer le rôle {role} ? Les invitations en attente avec ce rôle sont retirées. Cette action est irréversible.",
+  "team.roles.deleteQuestion":
+    "Supprimer le rôle {role} ? Les invitations en attente avec ce rôle sont retirées. Cette action est irréversible.",
   "team.roles.deleteButton": "Supprimer {role}",
   "team.roles.deleted": "Le rôle {role} a été supprimé.",
   "team.perm.tabTeam": "Équipe",
@@ -102,7 +109,8 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
 
   "team.title.transfer": "{team} : transférer la propriété",
   "team.transfer.heading": "Transférer la propriété",
-  "team.transfer.subtitle": "Une équipe a exactement un propriétaire. Le membre choisi devient propriétaire quand il accepte ; vous devenez alors gestionnaire.",
+  "team.transfer.subtitle":
+    "Une équipe a exactement un propriétaire. Le membre choisi devient propriétaire quand il accepte ; vous devenez alors gestionnaire.",
   "team.transfer.pending": "Transfert en attente",
   "team.transfer.waiting": "En attente de l’acceptation de {name} ({email}), jusqu’au {date}.",
   "team.transfer.cancel": "Annuler le transfert",
@@ -110,10 +118,12 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.transfer.choose": "Choisir le nouveau propriétaire",
   "team.transfer.member": "Membre",
   "team.transfer.hint": "Cette personne reçoit un e-mail avec un lien. Rien ne change tant qu’elle n’a pas accepté.",
-  "team.transfer.hintPending": "Cette personne reçoit un e-mail avec un lien ; le transfert en attente est annulé. Rien ne change tant qu’elle n’a pas accepté.",
+  "team.transfer.hintPending":
+    "Cette personne reçoit un e-mail avec un lien ; le transfert en attente est annulé. Rien ne change tant qu’elle n’a pas accepté.",
   "team.transfer.continue": "Continuer",
   "team.transfer.noCandidates": "Invitez d’abord quelqu’un dans l’équipe : seul un membre peut devenir propriétaire.",
-  "team.transfer.question": "Demander à {username} ({email}) de devenir propriétaire de {team} ? Quand cette personne accepte depuis l’e-mail que nous lui envoyons, elle obtient toutes les permissions et vous devenez gestionnaire. D’ici là, rien ne change et vous pouvez annuler.",
+  "team.transfer.question":
+    "Demander à {username} ({email}) de devenir propriétaire de {team} ? Quand cette personne accepte depuis l’e-mail que nous lui envoyons, elle obtient toutes les permissions et vous devenez gestionnaire. D’ici là, rien ne change et vous pouvez annuler.",
   "team.transfer.send": "Envoyer le transfert à {username}",
   "team.transfer.sent": "Nous avons envoyé à {username} un lien pour accepter.",
   "team.transfer.sentReplaced": "Nous avons envoyé à {username} un lien pour accepter. Le transfert précédent a été annulé.",
@@ -129,21 +139,25 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.accept.open": "Ouvrir {team}",
   "team.accept.asks": "{from} vous demande de devenir propriétaire de {team}.",
   "team.accept.theOwner": "Le propriétaire",
-  "team.accept.body": "Vous obtenez toutes les permissions de l’équipe, y compris la facturation et la transmission de l’équipe ; la personne qui vous le demande devient gestionnaire.",
+  "team.accept.body":
+    "Vous obtenez toutes les permissions de l’équipe, y compris la facturation et la transmission de l’équipe ; la personne qui vous le demande devient gestionnaire.",
   "team.accept.button": "Accepter et devenir propriétaire",
   "team.accept.notNow": "Pas maintenant ? Quittez cette page ; rien ne change.",
   "team.accept.unknown": "Ce lien de transfert de propriété n’est pas valide. Vérifiez que vous avez copié le lien entier depuis l’e-mail.",
   "team.accept.used": "Ce transfert de propriété a déjà été accepté.",
   "team.accept.cancelled": "Le propriétaire a annulé ce transfert de propriété (ou en a lancé un autre).",
   "team.accept.expired": "Ce lien de transfert de propriété a expiré. Le propriétaire peut lancer un nouveau transfert.",
-  "team.accept.otherAccount": "Ce transfert de propriété est destiné à un autre compte. Déconnectez-vous, puis connectez-vous avec le compte du membre à qui il a été envoyé.",
+  "team.accept.otherAccount":
+    "Ce transfert de propriété est destiné à un autre compte. Déconnectez-vous, puis connectez-vous avec le compte du membre à qui il a été envoyé.",
 
   "team.title.sso": "{team} : domaines et authentification unique",
   "team.sso.heading": "Domaines et authentification unique",
-  "team.sso.subtitle": "Prouvez que l’équipe possède un domaine de messagerie, puis envoyez ses adresses vers votre fournisseur d’identité à la connexion.",
+  "team.sso.subtitle":
+    "Prouvez que l’équipe possède un domaine de messagerie, puis envoyez ses adresses vers votre fournisseur d’identité à la connexion.",
   "team.sso.verified": "Vérifié",
   "team.sso.notVerified": "Non vérifié",
-  "team.sso.addRecord": "Ajoutez cet enregistrement TXT chez votre fournisseur DNS, puis choisissez Vérifier (les modifications DNS peuvent mettre un moment à apparaître) :",
+  "team.sso.addRecord":
+    "Ajoutez cet enregistrement TXT chez votre fournisseur DNS, puis choisissez Vérifier (les modifications DNS peuvent mettre un moment à apparaître) :",
   "team.sso.recordName": "Nom",
   "team.sso.recordType": "Type",
   "team.sso.recordValue": "Valeur",
@@ -154,12 +168,14 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.sso.provider": "Fournisseur de connexion",
   "team.sso.noProvider": "Aucun (pas de routage)",
   "team.sso.require": "Exiger l’authentification unique pour les adresses de {domain}",
-  "team.sso.requireHint": "La connexion par mot de passe ou par lien envoyé par e-mail est alors refusée pour ces adresses, sauf pour vous, propriétaire de l’équipe.",
+  "team.sso.requireHint":
+    "La connexion par mot de passe ou par lien envoyé par e-mail est alors refusée pour ces adresses, sauf pour vous, propriétaire de l’équipe.",
   "team.sso.defaultRole": "Rôle des nouveaux membres",
   "team.sso.defaultRoleNone": "{role} (par défaut)",
   "team.sso.groups": "Correspondances de groupes",
   "team.sso.groupsFormat": "groupe = clé de rôle",
-  "team.sso.groupsHint": "Une correspondance {format} par ligne (clés de rôle : {keys}). La première ligne dont le groupe est indiqué par le fournisseur détermine le rôle du membre à chaque connexion.",
+  "team.sso.groupsHint":
+    "Une correspondance {format} par ligne (clés de rôle : {keys}). La première ligne dont le groupe est indiqué par le fournisseur détermine le rôle du membre à chaque connexion.",
   "team.sso.save": "Enregistrer {domain}",
   "team.sso.remove": "Retirer {domain}",
   "team.sso.add": "Ajouter un domaine",
@@ -171,12 +187,14 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.sso.saved": "Les réglages de {domain} ont été enregistrés.",
   "team.sso.removeTitle": "Retirer le domaine",
   "team.sso.removeButton": "Retirer",
-  "team.sso.removeQuestion": "Retirer {domain} ? Ses adresses ne sont plus dirigées vers le fournisseur de l’équipe, l’authentification unique n’est plus exigée pour elles, et les membres restent membres.",
+  "team.sso.removeQuestion":
+    "Retirer {domain} ? Ses adresses ne sont plus dirigées vers le fournisseur de l’équipe, l’authentification unique n’est plus exigée pour elles, et les membres restent membres.",
   "team.sso.removed": "Le domaine a été retiré.",
 
   "team.title.virtuozzo": "{team} : plateforme Virtuozzo",
   "team.vz.heading": "Plateforme Virtuozzo",
-  "team.vz.subtitle": "Le compte d’hébergement de l’équipe. Ses applications et ses membres reçoivent de Gatehouse des sessions de plateforme propres à l’équipe et ne détiennent jamais le mot de passe du compte.",
+  "team.vz.subtitle":
+    "Le compte d’hébergement de l’équipe. Ses applications et ses membres reçoivent de Gatehouse des sessions de plateforme propres à l’équipe et ne détiennent jamais le mot de passe du compte.",
   "team.vz.link": "Liaison",
   "team.vz.state": "État",
   "team.vz.active": "Active",
@@ -187,7 +205,8 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.vz.since": "Depuis",
   "team.vz.clients": "Clients autorisés",
   "team.vz.none": "aucun",
-  "team.vz.suspendedHint": "Le propriétaire de l’équipe a changé depuis la création de cette liaison : aucune session de plateforme tant que le nouveau propriétaire ne l’a pas confirmée ou n’a pas lié un autre compte. La confirmation conserve les clients autorisés indiqués ci-dessus (modifiables ci-dessous).",
+  "team.vz.suspendedHint":
+    "Le propriétaire de l’équipe a changé depuis la création de cette liaison : aucune session de plateforme tant que le nouveau propriétaire ne l’a pas confirmée ou n’a pas lié un autre compte. La confirmation conserve les clients autorisés indiqués ci-dessus (modifiables ci-dessous).",
   "team.vz.confirm": "Confirmer la liaison en tant que nouveau propriétaire",
   "team.vz.noLink": "Aucun compte de plateforme n’est lié.",
   "team.vz.linkAnother": "Lier un autre compte",
@@ -197,7 +216,8 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.vz.passwordHint": "Vérifié auprès de la plateforme (y compris le type de groupe du compte), puis conservé chiffré.",
   "team.vz.linkButton": "Lier",
   "team.vz.clientIds": "Identifiants de client",
-  "team.vz.clientsHint": "Les applications (relying parties) dont les jetons client-credentials peuvent obtenir la session de plateforme de cette équipe, séparées par des virgules. Vide : aucune.",
+  "team.vz.clientsHint":
+    "Les applications (relying parties) dont les jetons client-credentials peuvent obtenir la session de plateforme de cette équipe, séparées par des virgules. Vide : aucune.",
   "team.vz.saveClients": "Enregistrer les clients",
   "team.vz.sessionHeading": "Session et déliaison",
   "team.vz.revoke": "Révoquer la session en cache",
@@ -206,7 +226,8 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.vz.confirmed": "La liaison est maintenant la vôtre ; les applications de l’équipe reçoivent de nouveau des sessions de plateforme.",
   "team.vz.unlinkTitle": "Délier le compte de plateforme",
   "team.vz.unlinkButton": "Délier",
-  "team.vz.unlinkQuestion": "Supprimer la liaison de {team} avec son compte de plateforme Virtuozzo ? Les identifiants enregistrés sont effacés et les applications de l’équipe ne reçoivent plus de sessions de plateforme jusqu’à une nouvelle liaison.",
+  "team.vz.unlinkQuestion":
+    "Supprimer la liaison de {team} avec son compte de plateforme Virtuozzo ? Les identifiants enregistrés sont effacés et les applications de l’équipe ne reçoivent plus de sessions de plateforme jusqu’à une nouvelle liaison.",
   "team.vz.unlinked": "Le compte de plateforme a été délié.",
   "team.vz.clientsSet": "Clients autorisés : {clients}.",
   "team.vz.noClients": "Aucun client n’est autorisé pour les sessions de plateforme de l’équipe.",
@@ -227,10 +248,12 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.ownerNotRemovable": "Le propriétaire ne peut pas être retiré. Il peut d’abord transmettre l’équipe à quelqu’un d’autre.",
   "team.refusal.ownerRoleFixed": "Le rôle du propriétaire ne change que par un transfert de propriété.",
   "team.refusal.chooseTeamRole": "Choisissez l’un des rôles de cette équipe.",
-  "team.refusal.oneOwner": "Une équipe a exactement un propriétaire. Pour transmettre l’équipe, le propriétaire lance un transfert de propriété.",
+  "team.refusal.oneOwner":
+    "Une équipe a exactement un propriétaire. Pour transmettre l’équipe, le propriétaire lance un transfert de propriété.",
   "team.refusal.leaveYourself": "Pour quitter l’équipe vous-même, utilisez « Quitter » sur votre page Équipes.",
   "team.refusal.invite": "Votre rôle ne vous permet pas d’inviter des personnes dans cette équipe.",
-  "team.refusal.inviteOwner": "Une équipe a exactement un propriétaire : invitez avec un autre rôle ; le propriétaire pourra transférer la propriété plus tard.",
+  "team.refusal.inviteOwner":
+    "Une équipe a exactement un propriétaire : invitez avec un autre rôle ; le propriétaire pourra transférer la propriété plus tard.",
   "team.refusal.onlyOwnerTransfers": "Seul le propriétaire de l’équipe peut transférer la propriété.",
   "team.refusal.alreadyOwner": "Vous êtes déjà le propriétaire. Choisissez un autre membre.",
   "team.refusal.chooseMember": "Choisissez un membre de cette équipe.",
@@ -239,17 +262,23 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.chooseDefaultRole": "Choisissez l’un des rôles de l’équipe autre que Propriétaire.",
   "team.refusal.groupLength": "Chaque nom de groupe compte de 1 à 256 caractères.",
   "team.refusal.verifyFirst": "Vérifiez d’abord le domaine.",
-  "team.refusal.providerFirst": "Associez un fournisseur de connexion avant d’exiger l’authentification unique (sinon les membres du domaine ne pourraient pas se connecter).",
+  "team.refusal.providerFirst":
+    "Associez un fournisseur de connexion avant d’exiger l’authentification unique (sinon les membres du domaine ne pourraient pas se connecter).",
   "team.refusal.domainName": "Saisissez un nom de domaine comme example.com.",
-  "team.refusal.vzCredentials": "La plateforme a refusé ces identifiants. Vérifiez l’identifiant et le mot de passe ; rien n’a été enregistré.",
-  "team.refusal.vzMalformed": "La plateforme a donné une réponse que Gatehouse ne sait pas lire. Rien n’a été modifié ; réessayez plus tard.",
+  "team.refusal.vzCredentials":
+    "La plateforme a refusé ces identifiants. Vérifiez l’identifiant et le mot de passe ; rien n’a été enregistré.",
+  "team.refusal.vzMalformed":
+    "La plateforme a donné une réponse que Gatehouse ne sait pas lire. Rien n’a été modifié ; réessayez plus tard.",
   "team.refusal.vzUnavailable": "La plateforme Virtuozzo ne répond pas pour le moment. Rien n’a été modifié ; réessayez dans un instant.",
-  "team.refusal.vzStoredCredentials": "La plateforme a refusé les identifiants enregistrés : liez de nouveau le compte avec son mot de passe actuel.",
+  "team.refusal.vzStoredCredentials":
+    "La plateforme a refusé les identifiants enregistrés : liez de nouveau le compte avec son mot de passe actuel.",
 
   "holdReason.new_country": "une connexion depuis un pays d’où vous ne vous étiez jamais connecté ({country})",
   "holdReason.new_network": "une connexion depuis un réseau d’où vous ne vous étiez jamais connecté ({ip})",
-  "holdReason.impossible_travel": "une connexion à environ {km} km de la précédente, {gap} plus tard : plus vite que quiconque ne peut voyager",
-  "holdReason.impossible_travelFrom": "une connexion à environ {km} km de la précédente ({country}), {gap} plus tard : plus vite que quiconque ne peut voyager",
+  "holdReason.impossible_travel":
+    "une connexion à environ {km} km de la précédente, {gap} plus tard : plus vite que quiconque ne peut voyager",
+  "holdReason.impossible_travelFrom":
+    "une connexion à environ {km} km de la précédente ({country}), {gap} plus tard : plus vite que quiconque ne peut voyager",
   "holdReason.gap.lessThanMinute": "moins d’une minute",
   "holdReason.gap.minute": "seulement {count} minute",
   "holdReason.gap.minutes": "seulement {count} minutes",
@@ -260,8 +289,10 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "holdReason.anApplication": "une application",
   "holdReason.unknownBrowser": "un navigateur inconnu",
 
-  "teamSso.required": "{team} exige l’authentification unique pour les adresses de {domain} : utilisez plutôt « Continuer avec l’authentification unique (SSO) ».",
-  "teamSso.requiredVia": "{team} exige l’authentification unique pour les adresses de {domain} : utilisez plutôt « Continuer avec l’authentification unique (SSO) » ({connector}).",
+  "teamSso.required":
+    "{team} exige l’authentification unique pour les adresses de {domain} : utilisez plutôt « Continuer avec l’authentification unique (SSO) ».",
+  "teamSso.requiredVia":
+    "{team} exige l’authentification unique pour les adresses de {domain} : utilisez plutôt « Continuer avec l’authentification unique (SSO) » ({connector}).",
 
   "strength.veryWeak": "Très faible",
   "strength.weak": "Faible",
@@ -276,17 +307,20 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.nameTaken": "Cette équipe a déjà un rôle nommé « {name} ».",
   "team.refusal.notRegistered": "« {grant} » n’est pas une permission enregistrée.",
   "team.refusal.notGrant": "« {grant} » n’est ni un code de permission ni un générique (comme acme.blog.post.update ou acme.blog.*).",
-  "team.refusal.adminGrant": "« {grant} » comprend des permissions d’administrateur (gatehouse.admin.*), qui appartiennent aux rôles système, pas aux rôles d’équipe.",
+  "team.refusal.adminGrant":
+    "« {grant} » comprend des permissions d’administrateur (gatehouse.admin.*), qui appartiennent aux rôles système, pas aux rôles d’équipe.",
   "team.refusal.cannotEdit": "{role} a des permissions que votre rôle n’a pas : vous ne pouvez donc pas le modifier.",
   "team.refusal.cannotDelete": "{role} a des permissions que votre rôle n’a pas : vous ne pouvez donc pas le supprimer.",
   "team.refusal.builtIn": "{role} est un rôle intégré : il peut être modifié mais pas supprimé.",
   "team.refusal.inUseOne": "1 membre a le rôle {role}. Donnez-lui d’abord un autre rôle.",
   "team.refusal.inUseMany": "{count} membres ont le rôle {role}. Donnez d’abord un autre rôle à chacun.",
-  "team.refusal.cannotChangeMember": "{role} a des permissions que votre rôle n’a pas : vous ne pouvez donc pas changer le rôle de ce membre.",
+  "team.refusal.cannotChangeMember":
+    "{role} a des permissions que votre rôle n’a pas : vous ne pouvez donc pas changer le rôle de ce membre.",
   "team.refusal.cannotRemoveMember": "{role} a des permissions que votre rôle n’a pas : vous ne pouvez donc pas retirer ce membre.",
   "team.refusal.cannotGive": "Vous ne pouvez pas attribuer le rôle {role} : il a des permissions que votre propre rôle n’a pas.",
   "team.refusal.cannotInviteAs": "Vous ne pouvez pas inviter en tant que {role} : ce rôle a des permissions que votre propre rôle n’a pas.",
-  "team.refusal.cannotResendAs": "Vous ne pouvez pas renvoyer une invitation en tant que {role} : ce rôle a des permissions que votre propre rôle n’a pas.",
+  "team.refusal.cannotResendAs":
+    "Vous ne pouvez pas renvoyer une invitation en tant que {role} : ce rôle a des permissions que votre propre rôle n’a pas.",
   "team.refusal.alreadyMember": "{email} est déjà membre de cette équipe.",
   "team.refusal.alreadyInvited": "{email} a déjà une invitation en attente. Renvoyez-la ou révoquez-la ci-dessous.",
   "team.refusal.tooManyMappings": "Au plus {count} correspondances de groupes.",
@@ -295,7 +329,9 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.domainElsewhere": "{domain} est vérifié par une autre équipe.",
   "team.refusal.domainHere": "{domain} est déjà l’un des domaines de cette équipe.",
   "team.refusal.dnsSilent": "Le DNS n’a pas répondu pour {name}. Réessayez dans un instant.",
-  "team.refusal.txtMismatch": "L’enregistrement TXT de {name} ne contient pas {value}. Vérifiez la valeur (sensible à la casse) et réessayez une fois la modification propagée dans le DNS.",
-  "team.refusal.txtMissing": "Il n’y a pas encore d’enregistrement TXT pour {name}. Ajoutez-en un avec la valeur {value}, puis réessayez une fois la modification propagée dans le DNS.",
+  "team.refusal.txtMismatch":
+    "L’enregistrement TXT de {name} ne contient pas {value}. Vérifiez la valeur (sensible à la casse) et réessayez une fois la modification propagée dans le DNS.",
+  "team.refusal.txtMissing":
+    "Il n’y a pas encore d’enregistrement TXT pour {name}. Ajoutez-en un avec la valeur {value}, puis réessayez une fois la modification propagée dans le DNS.",
   "team.refusal.noClient": "Il n’existe aucun client {id}.",
 };

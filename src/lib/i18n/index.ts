@@ -26,7 +26,9 @@ const supported = (tag: string): Locale | null => {
 /** Accept-Language's tags, best first (q=0 left out; ties keep their order) */
 export function acceptedLanguages(header: string | undefined): string[] {
   if (!header) return [];
-  return header.split(",").slice(0, 20)
+  return header
+    .split(",")
+    .slice(0, 20)
     .map((part, i) => {
       const [tag = "", ...params] = part.trim().split(";");
       const q = params.map((p) => /^\s*q=([01](\.\d{0,3})?)\s*$/.exec(p)?.[1]).find(Boolean);
@@ -69,20 +71,30 @@ export function timeZoneOrNull(zone: unknown): string | null {
 }
 
 /** a date and time in `locale`'s words, in `timeZone` (UTC when none), its zone named ("6. Dez. 2026, 14:05 UTC") */
-export function formatDateTime(value: Date | string | number | null | undefined, locale: Locale, timeZone?: string | null, dateOnly = false): string {
+export function formatDateTime(
+  value: Date | string | number | null | undefined,
+  locale: Locale,
+  timeZone?: string | null,
+  dateOnly = false,
+): string {
   if (value === null || value === undefined) return "";
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) return "";
   const zone = timeZoneOrNull(timeZone) ?? "UTC";
-  const options: Intl.DateTimeFormatOptions = dateOnly ? { year: "numeric", month: "short", day: "numeric", timeZone: zone }
+  const options: Intl.DateTimeFormatOptions = dateOnly
+    ? { year: "numeric", month: "short", day: "numeric", timeZone: zone }
     : { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZone: zone, timeZoneName: "short" };
   return new Intl.DateTimeFormat(locale, options).format(date);
 }
 
 /** "7 days", "7 Tage", "7 jours": how long a link works, in whole days, hours or minutes */
 export function formatDuration(seconds: number, locale: Locale): string {
-  const [value, unit] = seconds >= 86400 ? [Math.round(seconds / 86400), "day"] as const
-    : seconds >= 3600 ? [Math.round(seconds / 3600), "hour"] as const : [Math.max(1, Math.round(seconds / 60)), "minute"] as const;
+  const [value, unit] =
+    seconds >= 86400
+      ? ([Math.round(seconds / 86400), "day"] as const)
+      : seconds >= 3600
+        ? ([Math.round(seconds / 3600), "hour"] as const)
+        : ([Math.max(1, Math.round(seconds / 60)), "minute"] as const);
   return new Intl.NumberFormat(locale, { style: "unit", unit, unitDisplay: "long" }).format(value);
 }
 
@@ -104,7 +116,11 @@ let englishKeys: Map<string, MessageKey> | undefined;
  */
 export function translateText(t: Translate, text: string, vars?: Record<string, string | number>): string {
   if (Object.hasOwn(en, text)) return t(text as MessageKey, vars);
-  englishKeys ??= new Map(Object.entries(en).reverse().map(([key, value]) => [value, key as MessageKey]));
+  englishKeys ??= new Map(
+    Object.entries(en)
+      .reverse()
+      .map(([key, value]) => [value, key as MessageKey]),
+  );
   const key = englishKeys.get(text);
   return key ? t(key, vars) : text;
 }
@@ -116,8 +132,16 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => HTML_ESCAPE
  * a message as HTML with the `strong` values in <strong> (e.g. the team of an invitation) and the `plain` ones as
  * text: the message and every value are escaped, only the <strong> around a value is markup; for `<%~ %>` in a page
  */
-export function emphasised(t: Translate, key: MessageKey, strong: Record<string, string | number>, plain: Record<string, string | number> = {}): string {
+export function emphasised(
+  t: Translate,
+  key: MessageKey,
+  strong: Record<string, string | number>,
+  plain: Record<string, string | number> = {},
+): string {
   const marks = Object.fromEntries(Object.keys(strong).map((name) => [name, `\u0000${name}\u0000`]));
-  // eslint-disable-next-line no-control-regex -- NUL marks where a <strong> value goes; no message holds one
-  return escapeHtml(t(key, { ...plain, ...marks })).replace(/\u0000(\w+)\u0000/g, (_, name: string) => `<strong>${escapeHtml(String(strong[name]))}</strong>`);
+  return escapeHtml(t(key, { ...plain, ...marks })).replace(
+    // eslint-disable-next-line no-control-regex -- NUL marks where a <strong> value goes; no message holds one
+    /\u0000(\w+)\u0000/g,
+    (_, name: string) => `<strong>${escapeHtml(String(strong[name]))}</strong>`,
+  );
 }

@@ -12,10 +12,27 @@ export type PlanPart = { changes: Change[]; unchanged: Partial<Record<ChangeKind
 export const CLI_ACTOR = "cli";
 export const VIA = "import";
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const CLIENT_FIELDS = ["name", "redirectUris", "postLogoutRedirectUris", "grantTypes", "scope", "resources", "firstParty", "backchannelLogoutUri",
-  "permissionNamespace", "idTokenSigningAlg", "endsWithSession", "offlineAccessWithoutPrompt"] as const;
+const CLIENT_FIELDS = [
+  "name",
+  "redirectUris",
+  "postLogoutRedirectUris",
+  "grantTypes",
+  "scope",
+  "resources",
+  "firstParty",
+  "backchannelLogoutUri",
+  "permissionNamespace",
+  "idTokenSigningAlg",
+  "endsWithSession",
+  "offlineAccessWithoutPrompt",
+] as const;
 
-export function diffClients(valid: ValidClient[], snap: ConfigSnapshot, writes: ConfigWrites, deps: { now: Date; newSecret: () => { secret: string; hash: string } }): PlanPart & { secrets: { clientId: string; secret: string }[] } {
+export function diffClients(
+  valid: ValidClient[],
+  snap: ConfigSnapshot,
+  writes: ConfigWrites,
+  deps: { now: Date; newSecret: () => { secret: string; hash: string } },
+): PlanPart & { secrets: { clientId: string; secret: string }[] } {
   const part: PlanPart & { secrets: { clientId: string; secret: string }[] } = { changes: [], unchanged: {}, events: [], secrets: [] };
   const event = (type: string, c: ValidClient, data: Record<string, string | string[]> = {}) =>
     part.events.push({ type, outcome: "success", clientId: c.id, actorId: CLI_ACTOR, data: { name: c.name, ...data, via: VIA } });
@@ -29,7 +46,13 @@ export function diffClients(valid: ValidClient[], snap: ConfigSnapshot, writes: 
         part.secrets.push({ clientId: c.id, secret: made.secret });
         secretHash = made.hash;
       }
-      writes.clientsCreated.push({ id: c.id, type: c.type, secretHash, tokenEndpointAuthMethod: c.type === "confidential" ? "client_secret_basic" : "none", ...settings });
+      writes.clientsCreated.push({
+        id: c.id,
+        type: c.type,
+        secretHash,
+        tokenEndpointAuthMethod: c.type === "confidential" ? "client_secret_basic" : "none",
+        ...settings,
+      });
       part.changes.push({ kind: "client", name: `${c.id} (${c.name})`, action: "created", fields: [] });
       event("client.created", c, { type: c.type });
       continue;
@@ -41,8 +64,16 @@ export function diffClients(valid: ValidClient[], snap: ConfigSnapshot, writes: 
       continue;
     }
     const data = Object.fromEntries(fields.map((f) => [f, settings[f]]));
-    writes.clientsChanged.push({ id: c.id, data: { ...data, ...(secretChanged ? { secretHash: c.secretHash!, secretRotatedAt: deps.now } : {}) } });
-    part.changes.push({ kind: "client", name: `${c.id} (${c.name})`, action: "changed", fields: [...fields, ...(secretChanged ? ["secret"] : [])] });
+    writes.clientsChanged.push({
+      id: c.id,
+      data: { ...data, ...(secretChanged ? { secretHash: c.secretHash!, secretRotatedAt: deps.now } : {}) },
+    });
+    part.changes.push({
+      kind: "client",
+      name: `${c.id} (${c.name})`,
+      action: "changed",
+      fields: [...fields, ...(secretChanged ? ["secret"] : [])],
+    });
     if (fields.length) event("client.updated", c, { changed: [...fields].sort() });
     if (secretChanged) event("client.secret_rotated", c);
   }
@@ -54,7 +85,7 @@ export function diffClientPermissions(rows: PermissionRow[], snap: ConfigSnapsho
   const byOwner = new Map<string, { codes: string[]; added: string[] }>();
   for (const row of rows) {
     const existing = snap.permissions.find((p) => p.code === row.code);
-    const fields = existing ? (["label", "tab", "owner"] as const).filter((f) => existing[f] !== row[f]) as string[] : [];
+    const fields = existing ? ((["label", "tab", "owner"] as const).filter((f) => existing[f] !== row[f]) as string[]) : [];
     if (existing && !same([...existing.defaultRoles].sort(), row.defaultRoles)) fields.push("defaultRoles");
     if (existing && !fields.length) {
       part.unchanged["client permission"] = (part.unchanged["client permission"] ?? 0) + 1;
@@ -69,7 +100,13 @@ export function diffClientPermissions(rows: PermissionRow[], snap: ConfigSnapsho
     byOwner.set(row.owner, entry);
   }
   for (const [owner, { codes, added }] of byOwner) {
-    part.events.push({ type: "permission.registered", outcome: "success", clientId: owner.slice("client:".length), actorId: CLI_ACTOR, data: { codes, added, via: VIA } });
+    part.events.push({
+      type: "permission.registered",
+      outcome: "success",
+      clientId: owner.slice("client:".length),
+      actorId: CLI_ACTOR,
+      data: { codes, added, via: VIA },
+    });
   }
   return part;
 }

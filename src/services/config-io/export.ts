@@ -12,20 +12,39 @@ const sorted = (list: readonly string[]) => [...list].sort();
 
 export function configFrom(snap: ConfigSnapshot, opts: { withSecretHashes: boolean }): ConfigDocument {
   const clients = snap.clients.map((c) => ({
-    id: c.id, name: c.name, type: c.type,
+    id: c.id,
+    name: c.name,
+    type: c.type,
     ...(opts.withSecretHashes && c.secretHash ? { secretHash: c.secretHash } : {}),
-    redirectUris: c.redirectUris, postLogoutRedirectUris: c.postLogoutRedirectUris, grantTypes: c.grantTypes, scope: c.scope,
-    resources: c.resources, firstParty: c.firstParty, backchannelLogoutUri: c.backchannelLogoutUri, permissionNamespace: c.permissionNamespace,
-    idTokenSigningAlg: c.idTokenSigningAlg, endsWithSession: c.endsWithSession, offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt,
-    permissions: snap.permissions.filter((p) => p.owner === clientOwner(c.id))
+    redirectUris: c.redirectUris,
+    postLogoutRedirectUris: c.postLogoutRedirectUris,
+    grantTypes: c.grantTypes,
+    scope: c.scope,
+    resources: c.resources,
+    firstParty: c.firstParty,
+    backchannelLogoutUri: c.backchannelLogoutUri,
+    permissionNamespace: c.permissionNamespace,
+    idTokenSigningAlg: c.idTokenSigningAlg,
+    endsWithSession: c.endsWithSession,
+    offlineAccessWithoutPrompt: c.offlineAccessWithoutPrompt,
+    permissions: snap.permissions
+      .filter((p) => p.owner === clientOwner(c.id))
       .map((p) => ({ code: p.code, label: p.label, tab: p.tab, defaultRoles: sorted(p.defaultRoles) as ("manager" | "developer")[] })),
   }));
-  const systemRoles = snap.systemRoles.filter((r) => !r.builtIn).map((r) => ({ key: r.key, name: r.name, permissions: sorted(r.permissions) }));
+  const systemRoles = snap.systemRoles
+    .filter((r) => !r.builtIn)
+    .map((r) => ({ key: r.key, name: r.name, permissions: sorted(r.permissions) }));
   const teams = snap.teams.map((t) => ({
-    slug: t.slug, name: t.name,
+    slug: t.slug,
+    name: t.name,
     roles: [
-      ...BUILT_IN_EDITABLE.flatMap((key) => t.roles.filter((r) => r.builtIn && r.key === key).map((r) => ({ key: r.key, permissions: sorted(r.permissions) }))),
-      ...t.roles.filter((r) => !r.builtIn).sort((a, b) => a.key.localeCompare(b.key)).map((r) => ({ key: r.key, name: r.name, permissions: sorted(r.permissions) })),
+      ...BUILT_IN_EDITABLE.flatMap((key) =>
+        t.roles.filter((r) => r.builtIn && r.key === key).map((r) => ({ key: r.key, permissions: sorted(r.permissions) })),
+      ),
+      ...t.roles
+        .filter((r) => !r.builtIn)
+        .sort((a, b) => a.key.localeCompare(b.key))
+        .map((r) => ({ key: r.key, name: r.name, permissions: sorted(r.permissions) })),
     ],
   }));
   return { version: CONFIG_VERSION, clients, systemRoles, teams };

@@ -25,7 +25,12 @@ export type { Change, ChangeKind, ConfigFormat, ConfigProblem };
 export type ImportOptions = { format?: ConfigFormat; fileName?: string; dryRun: boolean; teamOwnerId: string | null };
 export type ImportResult =
   | { outcome: "invalid"; problems: ConfigProblem[] }
-  | { outcome: "planned" | "applied"; changes: Change[]; unchanged: Partial<Record<ChangeKind, number>>; secrets: { clientId: string; secret: string }[] };
+  | {
+      outcome: "planned" | "applied";
+      changes: Change[];
+      unchanged: Partial<Record<ChangeKind, number>>;
+      secrets: { clientId: string; secret: string }[];
+    };
 
 type Deps = {
   queries: { configIo: ConfigIoQueries; teams: TeamQueries };
@@ -40,7 +45,10 @@ type Deps = {
 /** a registry of everything registered: this process's, and the table's rows (plugins', relying parties') */
 function registryOf(own: PermissionRegistry, snap: ConfigSnapshot): PermissionRegistry {
   const scratch = createPermissionRegistry({ strict: false });
-  const entries = [...own.list(), ...snap.permissions.map((p) => ({ code: p.code, owner: p.owner, label: p.label, tab: p.tab, roles: p.defaultRoles as DefaultRole[] }))];
+  const entries = [
+    ...own.list(),
+    ...snap.permissions.map((p) => ({ code: p.code, owner: p.owner, label: p.label, tab: p.tab, roles: p.defaultRoles as DefaultRole[] })),
+  ];
   for (const p of entries) {
     if (scratch.has(p.code)) continue;
     try {
@@ -53,8 +61,16 @@ function registryOf(own: PermissionRegistry, snap: ConfigSnapshot): PermissionRe
 }
 
 const emptyWrites = (): ConfigWrites => ({
-  clientsCreated: [], clientsChanged: [], permissions: [], newDefaults: [], systemRolesCreated: [], systemRolesChanged: [],
-  teamsCreated: [], teamsRenamed: [], teamRolesCreated: [], teamRolesChanged: [],
+  clientsCreated: [],
+  clientsChanged: [],
+  permissions: [],
+  newDefaults: [],
+  systemRolesCreated: [],
+  systemRolesChanged: [],
+  teamsCreated: [],
+  teamsRenamed: [],
+  teamRolesCreated: [],
+  teamRolesChanged: [],
 });
 
 export function createConfigIo(deps: Deps) {
@@ -68,27 +84,46 @@ export function createConfigIo(deps: Deps) {
     const permissionRows = validateClientPermissions(doc.clients, clients, snap, scratch, problems);
     const systemRoles = validateSystemRoles(doc.systemRoles, snap, deps.systemRoles, problems);
     const teamService = createTeamService({ teams: queries.teams, registry: scratch });
-    const roleService = createTeamRoleService({ teams: queries.teams, registry: scratch, access: createTeamAccess({ teams: queries.teams, registry: scratch }), audit: deps.audit });
+    const roleService = createTeamRoleService({
+      teams: queries.teams,
+      registry: scratch,
+      access: createTeamAccess({ teams: queries.teams, registry: scratch }),
+      audit: deps.audit,
+    });
     const teams = validateTeams(doc.teams, snap, { teams: teamService, validateRole: roleService.validate }, problems);
     if (!teamOwnerId) {
       doc.teams.forEach((t, i) => {
-        if (!snap.teams.some((e) => e.slug === t.slug)) problems.push({ path: pathText(["teams", i, "slug"]), message: `there is no team ${t.slug} here: name the account that becomes the Owner of the teams the import creates (--team-owner)` });
+        if (!snap.teams.some((e) => e.slug === t.slug))
+          problems.push({
+            path: pathText(["teams", i, "slug"]),
+            message: `there is no team ${t.slug} here: name the account that becomes the Owner of the teams the import creates (--team-owner)`,
+          });
       });
     }
     if (problems.length) return { problems };
     const writes = emptyWrites();
     const now = deps.clock.now();
-    const clientPart = diffClients(clients, snap, writes, { now, newSecret: () => { const secret = randomToken(32); return { secret, hash: sha256(secret) }; } });
-    const parts = [
-      clientPart,
-      diffClientPermissions(permissionRows, snap, writes),
-      diffSystemRoles(systemRoles, snap, writes),
-    ];
+    const clientPart = diffClients(clients, snap, writes, {
+      now,
+      newSecret: () => {
+        const secret = randomToken(32);
+        return { secret, hash: sha256(secret) };
+      },
+    });
+    const parts = [clientPart, diffClientPermissions(permissionRows, snap, writes), diffSystemRoles(systemRoles, snap, writes)];
     const teamPart = diffTeams(teams, snap, writes, { ownerId: teamOwnerId, builtInRoles: () => teamService.builtInRoles() });
     const all = [...parts, teamPart];
     const unchanged: Partial<Record<ChangeKind, number>> = {};
-    for (const p of all) for (const [k, n] of Object.entries(p.unchanged)) unchanged[k as ChangeKind] = (unchanged[k as ChangeKind] ?? 0) + n;
-    return { writes, changes: all.flatMap((p) => p.changes), unchanged, secrets: clientPart.secrets, events: parts.flatMap((p) => p.events), teamEvents: teamPart.teamEvents };
+    for (const p of all)
+      for (const [k, n] of Object.entries(p.unchanged)) unchanged[k as ChangeKind] = (unchanged[k as ChangeKind] ?? 0) + n;
+    return {
+      writes,
+      changes: all.flatMap((p) => p.changes),
+      unchanged,
+      secrets: clientPart.secrets,
+      events: parts.flatMap((p) => p.events),
+      teamEvents: teamPart.teamEvents,
+    };
   }
 
   return {
@@ -111,7 +146,8 @@ export function createConfigIo(deps: Deps) {
       if (opts.dryRun || !changes.length) return { outcome: "planned", changes, unchanged, secrets: opts.dryRun ? [] : secrets };
       const summary = Object.fromEntries((["created", "changed"] as const).map((a) => [a, changes.filter((c) => c.action === a).length]));
       await queries.configIo.apply(writes, (teamIds) => [
-        ...result.events, ...result.teamEvents.map((e) => e(teamIds)),
+        ...result.events,
+        ...result.teamEvents.map((e) => e(teamIds)),
         { type: "config.imported", outcome: "success", actorId: CLI_ACTOR, data: { ...summary, via: VIA } },
       ]);
       for (const c of [...writes.clientsCreated, ...writes.clientsChanged]) deps.clients.forget(c.id);

@@ -21,7 +21,10 @@ const clientEntry = z.strictObject({
   name: z.string(),
   type: z.enum(["confidential", "public"]),
   /** SHA-256 (base64url) of the client secret: only in an export made with --with-secret-hashes */
-  secretHash: z.string().regex(/^[A-Za-z0-9_-]{43}$/, "a SHA-256 digest in base64url (43 characters), as --with-secret-hashes exports it").optional(),
+  secretHash: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, "a SHA-256 digest in base64url (43 characters), as --with-secret-hashes exports it")
+    .optional(),
   redirectUris: strings.default([]),
   postLogoutRedirectUris: strings.default([]),
   grantTypes: strings.optional(),
@@ -64,7 +67,10 @@ export type ConfigFormat = "yaml" | "json";
 export type ConfigProblem = { path: string; message: string };
 
 export const pathText = (path: readonly PropertyKey[]) =>
-  path.reduce<string>((text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)), "") || "(file)";
+  path.reduce<string>(
+    (text, part) => (typeof part === "number" ? `${text}[${part}]` : text ? `${text}.${String(part)}` : String(part)),
+    "",
+  ) || "(file)";
 
 /** JSON when the file says so (its name, or its first character), YAML otherwise (YAML reads JSON too) */
 export function detectFormat(text: string, fileName?: string): ConfigFormat {
@@ -80,7 +86,10 @@ function where(text: string, offset: number): string {
 }
 
 /** the file as a document, or every problem of its syntax and shape (with paths) */
-export function parseConfig(text: string, format: ConfigFormat): { ok: true; document: ConfigDocument } | { ok: false; problems: ConfigProblem[] } {
+export function parseConfig(
+  text: string,
+  format: ConfigFormat,
+): { ok: true; document: ConfigDocument } | { ok: false; problems: ConfigProblem[] } {
   let raw: unknown;
   if (format === "json") {
     try {
@@ -91,7 +100,13 @@ export function parseConfig(text: string, format: ConfigFormat): { ok: true; doc
   } else {
     const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: false });
     if (doc.errors.length) {
-      return { ok: false, problems: doc.errors.map((e) => ({ path: "(file)", message: `not valid YAML: ${e.message.split("\n")[0]} (${where(text, e.pos[0])})` })) };
+      return {
+        ok: false,
+        problems: doc.errors.map((e) => ({
+          path: "(file)",
+          message: `not valid YAML: ${e.message.split("\n")[0]} (${where(text, e.pos[0])})`,
+        })),
+      };
     }
     raw = doc.toJS({ maxAliasCount: 100 });
   }

@@ -77,7 +77,15 @@ type Commands = {
   gatehouseDeviceGiveBackAttempt(key: string): Promise<number>;
 };
 
-export type ChallengeStatus = { userId: string; sentAt: number; expiresAt: number; attempts: number; locked: boolean; expired: boolean; resendIn: number };
+export type ChallengeStatus = {
+  userId: string;
+  sentAt: number;
+  expiresAt: number;
+  attempts: number;
+  locked: boolean;
+  expired: boolean;
+  resendIn: number;
+};
 
 export type VerifyResult =
   | { outcome: "ok"; attempt: number; waitedMs: number }
@@ -90,7 +98,8 @@ export type VerifyResult =
   /** no challenge for this sign-in (never made, consumed by a parallel right code, or gone with the sign-in) */
   | { outcome: "missing" };
 
-export type ResendResult = { outcome: "sent"; code: string } | { outcome: "cooldown"; retryIn: number } | { outcome: "locked" } | { outcome: "missing" };
+export type ResendResult =
+  { outcome: "sent"; code: string } | { outcome: "cooldown"; retryIn: number } | { outcome: "locked" } | { outcome: "missing" };
 
 /** the user's wrong codes of the current window: `locked` when no code may be sent or accepted, for `retryIn` seconds */
 export type AccountStatus = { failures: number; locked: boolean; retryIn: number };
@@ -98,7 +107,13 @@ export type AccountStatus = { failures: number; locked: boolean; retryIn: number
 /** a uniformly random 6-digit code */
 export const newDeviceCode = (random: RandomSource = cryptoRandom): string => random.int(0, 1_000_000).toString().padStart(6, "0");
 
-export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; masterKey: Buffer; settings: DeviceCodeSettings; random?: RandomSource }) {
+export function createDeviceCodes(deps: {
+  redis: RedisClient;
+  clock: Clock;
+  masterKey: Buffer;
+  settings: DeviceCodeSettings;
+  random?: RandomSource;
+}) {
   const redis = deps.redis as Redis & Commands;
   redis.defineCommand("gatehouseDeviceTakeAttempt", { numberOfKeys: 1, lua: TAKE_ATTEMPT });
   redis.defineCommand("gatehouseDeviceResend", { numberOfKeys: 1, lua: RESEND });
@@ -116,9 +131,17 @@ export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; mast
     async start(uid: string, userId: string, keyTtl: number): Promise<string> {
       const code = newDeviceCode(deps.random);
       const now = deps.clock.epoch();
-      await redis.multi()
+      await redis
+        .multi()
         .del(key(uid))
-        .hset(key(uid), { userId, hash: digest(uid, userId, code).toString("base64url"), attempts: 0, sentAt: now, expiresAt: now + codeTtl, startedAtMs: deps.clock.now().getTime() })
+        .hset(key(uid), {
+          userId,
+          hash: digest(uid, userId, code).toString("base64url"),
+          attempts: 0,
+          sentAt: now,
+          expiresAt: now + codeTtl,
+          startedAtMs: deps.clock.now().getTime(),
+        })
         .expire(key(uid), Math.max(keyTtl, codeTtl))
         .exec();
       return code;
@@ -131,7 +154,15 @@ export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; mast
       const attempts = Number(f.attempts ?? 0);
       const sentAt = Number(f.sentAt);
       const expiresAt = Number(f.expiresAt);
-      return { userId: f.userId, sentAt, expiresAt, attempts, locked: attempts >= maxAttempts, expired: expiresAt <= now, resendIn: Math.max(0, sentAt + resendCooldown - now) };
+      return {
+        userId: f.userId,
+        sentAt,
+        expiresAt,
+        attempts,
+        locked: attempts >= maxAttempts,
+        expired: expiresAt <= now,
+        resendIn: Math.max(0, sentAt + resendCooldown - now),
+      };
     },
 
     /** the user's wrong codes in the current window */
@@ -150,7 +181,12 @@ export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; mast
       if (kind === -1) return { outcome: "locked", attempt: Number(taken[1]), lockedNow: false };
       if (kind === -2) return { outcome: "expired" };
       // a place in the user's count before comparing: none left, and the code is not even compared
-      const [placed, count] = await redis.gatehouseDeviceTakeFailure(failuresKey(userId), deps.clock.epoch(), FAILURE_WINDOW, failuresPerUser);
+      const [placed, count] = await redis.gatehouseDeviceTakeFailure(
+        failuresKey(userId),
+        deps.clock.epoch(),
+        FAILURE_WINDOW,
+        failuresPerUser,
+      );
       if (Number(placed) !== 1) {
         await redis.gatehouseDeviceGiveBackAttempt(key(uid));
         return { outcome: "account_locked", lockedNow: false, failures: failuresPerUser, retryIn: Number(count) };
@@ -166,7 +202,8 @@ export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; mast
         if ((await redis.del(key(uid))) !== 1) return { outcome: "missing" };
         return { outcome: "ok", attempt, waitedMs: Math.max(0, deps.clock.now().getTime() - Number(taken[4])) };
       }
-      if (Number(count) >= failuresPerUser) return { outcome: "account_locked", lockedNow: true, failures: Number(count), retryIn: FAILURE_WINDOW };
+      if (Number(count) >= failuresPerUser)
+        return { outcome: "account_locked", lockedNow: true, failures: Number(count), retryIn: FAILURE_WINDOW };
       if (attempt >= maxAttempts) return { outcome: "locked", attempt, lockedNow: true };
       return { outcome: "wrong", attempt, attemptsLeft: maxAttempts - attempt };
     },
@@ -188,12 +225,22 @@ export function createDeviceCodes(deps: { redis: RedisClient; clock: Clock; mast
       await spend();
       const code = newDeviceCode(deps.random);
       const now = deps.clock.epoch();
-      const claimed = await redis.gatehouseDeviceResend(key(uid), now, resendCooldown, maxAttempts, userId, digest(uid, userId, code).toString("base64url"), now + codeTtl);
+      const claimed = await redis.gatehouseDeviceResend(
+        key(uid),
+        now,
+        resendCooldown,
+        maxAttempts,
+        userId,
+        digest(uid, userId, code).toString("base64url"),
+        now + codeTtl,
+      );
       return refused(claimed) ?? { outcome: "sent", code };
     },
 
     /** the sign-in is over (stopped or started again): its challenge goes too */
-    drop: async (uid: string): Promise<void> => { await redis.del(key(uid)); },
+    drop: async (uid: string): Promise<void> => {
+      await redis.del(key(uid));
+    },
   };
 }
 

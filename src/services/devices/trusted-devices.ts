@@ -18,8 +18,14 @@ import type { RandomSource } from "../../lib/crypto.ts";
 import { createDeviceCodes, FAILURE_WINDOW, type AccountStatus, type ResendResult, type VerifyResult } from "./device-codes.ts";
 
 export type TrustedDeviceDeps = {
-  queries: TrustedDeviceQueries; redis: RedisClient; clock: Clock; notifications: Notifications; audit: AuditService;
-  masterKey: Buffer; settings: Config["deviceApproval"]; geo: Geo;
+  queries: TrustedDeviceQueries;
+  redis: RedisClient;
+  clock: Clock;
+  notifications: Notifications;
+  audit: AuditService;
+  masterKey: Buffer;
+  settings: Config["deviceApproval"];
+  geo: Geo;
   /** where the emailed codes come from (default: the CSPRNG) */
   random?: RandomSource;
 };
@@ -36,15 +42,34 @@ export const isDeviceToken = (value: unknown): value is string => typeof value =
 
 export function createTrustedDevices(deps: TrustedDeviceDeps) {
   const { queries, clock, audit, settings } = deps;
-  const codes = createDeviceCodes({ redis: deps.redis, clock, masterKey: deps.masterKey, settings, ...(deps.random ? { random: deps.random } : {}) });
+  const codes = createDeviceCodes({
+    redis: deps.redis,
+    clock,
+    masterKey: deps.masterKey,
+    settings,
+    ...(deps.random ? { random: deps.random } : {}),
+  });
   const event = (type: string, outcome: "success" | "failure", userId: string, request: Request, data: EventData) =>
-    audit.record({ type, outcome, userId, ip: request.ip, userAgent: request.userAgent, ...(request.clientId ? { clientId: request.clientId } : {}), data });
+    audit.record({
+      type,
+      outcome,
+      userId,
+      ip: request.ip,
+      userAgent: request.userAgent,
+      ...(request.clientId ? { clientId: request.clientId } : {}),
+      data,
+    });
 
   /** refuses a code send while the user's wrong codes are used up: audited with where it was refused */
   async function refusedForAccount(userId: string, request: Request, stage: "send" | "resend", known?: AccountStatus): Promise<boolean> {
     const account = known ?? (await codes.account(userId));
     if (!account.locked) return false;
-    await event("device.code_locked", "failure", userId, request, { reason: "account_failures", stage, failures: account.failures, retryInSeconds: account.retryIn });
+    await event("device.code_locked", "failure", userId, request, {
+      reason: "account_failures",
+      stage,
+      failures: account.failures,
+      retryInSeconds: account.retryIn,
+    });
     return true;
   }
 
@@ -55,7 +80,8 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
     async trustedFor(userId: string, token: string | undefined, request: Request): Promise<TrustedDeviceRow | null> {
       if (!isDeviceToken(token)) return null;
       const device = await queries.findLive(userId, sha256(token), clock.now());
-      if (device) await queries.touch(device.id, clock.now(), request.ip, (await deps.geo.lookup(request.ip).catch(() => null))?.countryCode ?? null);
+      if (device)
+        await queries.touch(device.id, clock.now(), request.ip, (await deps.geo.lookup(request.ip).catch(() => null))?.countryCode ?? null);
       return device;
     },
 
@@ -64,22 +90,45 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
      * could have been planted); the rows of the value it brought (other users who trusted this browser) move to
      * the new one. Returns the value to set
      */
-    async trust(userId: string, token: string | undefined, how: TrustedHow, request: Request, extra: Record<string, number> = {}): Promise<{ token: string; device: TrustedDeviceRow }> {
+    async trust(
+      userId: string,
+      token: string | undefined,
+      how: TrustedHow,
+      request: Request,
+      extra: Record<string, number> = {},
+    ): Promise<{ token: string; device: TrustedDeviceRow }> {
       const value = randomToken(32);
       const place = await deps.geo.lookup(request.ip).catch(() => null);
       const ua = describeUserAgent(request.userAgent);
-      const device = await queries.trust({
-        userId, tokenHash: sha256(value), label: ua.browser || ua.os ? ua.label : "Unknown browser", ip: request.ip, countryCode: place?.countryCode ?? null,
-        expiresAt: new Date(clock.now().getTime() + settings.trustedTtl * 1000),
-      }, isDeviceToken(token) ? sha256(token) : null, clock.now());
-      await event("device.trusted", "success", userId, request, { how, deviceId: device.id, label: device.label, ...(device.countryCode ? { countryCode: device.countryCode } : {}), ...extra });
+      const device = await queries.trust(
+        {
+          userId,
+          tokenHash: sha256(value),
+          label: ua.browser || ua.os ? ua.label : "Unknown browser",
+          ip: request.ip,
+          countryCode: place?.countryCode ?? null,
+          expiresAt: new Date(clock.now().getTime() + settings.trustedTtl * 1000),
+        },
+        isDeviceToken(token) ? sha256(token) : null,
+        clock.now(),
+      );
+      await event("device.trusted", "success", userId, request, {
+        how,
+        deviceId: device.id,
+        label: device.label,
+        ...(device.countryCode ? { countryCode: device.countryCode } : {}),
+        ...extra,
+      });
       return { token: value, device };
     },
 
     /** the Devices page: the user's live devices, `current` for this browser's */
     async list(userId: string, token: string | undefined): Promise<TrustedDevice[]> {
       const hash = isDeviceToken(token) ? sha256(token) : null;
-      return (await queries.listLive(userId, clock.now())).map(({ tokenHash, userId: _u, ...d }) => ({ ...d, current: tokenHash === hash }));
+      return (await queries.listLive(userId, clock.now())).map(({ tokenHash, userId: _u, ...d }) => ({
+        ...d,
+        current: tokenHash === hash,
+      }));
     },
 
     async revoke(userId: string, deviceId: string, request: Request): Promise<boolean> {
@@ -111,7 +160,12 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
     },
 
     /** "send a new code": after the cool-down, replaces the code (attempts carry over); none while the user is locked */
-    async resendCode(uid: string, user: User, request: Request, spend: () => Promise<void>): Promise<ResendResult | { outcome: "account_locked"; retryIn: number }> {
+    async resendCode(
+      uid: string,
+      user: User,
+      request: Request,
+      spend: () => Promise<void>,
+    ): Promise<ResendResult | { outcome: "account_locked"; retryIn: number }> {
       const account = await codes.account(user.id);
       if (account.locked) {
         await refusedForAccount(user.id, request, "resend", account);
@@ -129,13 +183,22 @@ export function createTrustedDevices(deps: TrustedDeviceDeps) {
     async checkCode(uid: string, userId: string, code: string, request: Request): Promise<VerifyResult> {
       const result = await codes.verify(uid, userId, code);
       if (result.outcome === "wrong") {
-        await event("device.code_failed", "failure", userId, request, { attempt: result.attempt, attemptsLeft: result.attemptsLeft, reason: "wrong_code" });
+        await event("device.code_failed", "failure", userId, request, {
+          attempt: result.attempt,
+          attemptsLeft: result.attemptsLeft,
+          reason: "wrong_code",
+        });
       } else if (result.outcome === "locked" && result.lockedNow) {
         await event("device.code_failed", "failure", userId, request, { attempt: result.attempt, attemptsLeft: 0, reason: "wrong_code" });
         await event("device.code_locked", "failure", userId, request, { reason: "attempts", attempts: result.attempt });
       } else if (result.outcome === "account_locked" && result.lockedNow) {
         await event("device.code_failed", "failure", userId, request, { reason: "wrong_code", failures: result.failures });
-        await event("device.code_locked", "failure", userId, request, { reason: "account_failures", stage: "verify", failures: result.failures, windowSeconds: FAILURE_WINDOW });
+        await event("device.code_locked", "failure", userId, request, {
+          reason: "account_failures",
+          stage: "verify",
+          failures: result.failures,
+          windowSeconds: FAILURE_WINDOW,
+        });
       } else if (result.outcome === "account_locked") {
         await event("device.code_failed", "failure", userId, request, { reason: "account_locked", retryInSeconds: result.retryIn });
       } else if (result.outcome === "locked") {

@@ -6,7 +6,11 @@ import { z } from "zod";
 import type { ConnectorRow } from "../../queries/upstream-connectors.ts";
 
 export type UpstreamProfile = {
-  subject: string; email: string | null; emailVerified: boolean; name: string | null; username: string | null;
+  subject: string;
+  email: string | null;
+  emailVerified: boolean;
+  name: string | null;
+  username: string | null;
   /** the upstream groups the user is in (team roles: group-roles.ts); none when the upstream says none */
   groups?: string[];
 };
@@ -14,7 +18,9 @@ export type UpstreamProfile = {
 /** a groups claim or attribute: a list of names (or one name), each kept to 256 characters, at most 200 */
 export function groupNames(value: unknown): string[] {
   const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
-  return [...new Set(list.filter((g): g is string => typeof g === "string" && g.trim().length > 0).map((g) => g.trim().slice(0, 256)))].slice(0, 200);
+  return [
+    ...new Set(list.filter((g): g is string => typeof g === "string" && g.trim().length > 0).map((g) => g.trim().slice(0, 256))),
+  ].slice(0, 200);
 }
 
 type Claims = Record<string, unknown>;
@@ -44,19 +50,26 @@ async function getJson(config: client.Configuration, token: string, url: string)
  */
 export function primaryAddress(list: unknown): { email: string; verified: boolean } | null {
   if (!Array.isArray(list)) return null;
-  const rows = list.filter((e): e is { email: string; primary?: boolean; verified?: boolean } => typeof (e as { email?: unknown })?.email === "string");
+  const rows = list.filter(
+    (e): e is { email: string; primary?: boolean; verified?: boolean } => typeof (e as { email?: unknown })?.email === "string",
+  );
   const primary = rows.find((e) => e.primary === true);
   return primary ? { email: primary.email, verified: primary.verified === true } : null;
 }
 
-export async function profileFrom(c: ConnectorRow, config: client.Configuration, tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers): Promise<UpstreamProfile | null> {
+export async function profileFrom(
+  c: ConnectorRow,
+  config: client.Configuration,
+  tokens: client.TokenEndpointResponse & client.TokenEndpointResponseHelpers,
+): Promise<UpstreamProfile | null> {
   const m = c.claimsMapping;
   let claims: Claims;
   let verifiedFromList: boolean | undefined;
   if (c.kind === "oidc") {
     claims = { ...(tokens.claims() ?? {}) };
     const sub = String(claims.sub);
-    if (!claims[m.email ?? "email"] && config.serverMetadata().userinfo_endpoint) claims = { ...(await client.fetchUserInfo(config, tokens.access_token, sub)), ...claims };
+    if (!claims[m.email ?? "email"] && config.serverMetadata().userinfo_endpoint)
+      claims = { ...(await client.fetchUserInfo(config, tokens.access_token, sub)), ...claims };
   } else {
     claims = (await getJson(config, tokens.access_token, c.userinfoEndpoint!)) as Claims;
     if (c.emailsEndpoint) {

@@ -30,7 +30,13 @@ export function newConnectorKey(masterKey: Buffer, connectorId: string, at: Date
   const kid = thumbprint(pub);
   const publicJwk = { kty: "EC", crv: String(pub.crv), x: String(pub.x), y: String(pub.y), kid, alg: ALG, use: "sig" };
   const privateJwk = JSON.stringify(privateKey.export({ format: "jwk" }));
-  return { kid, alg: ALG, publicJwk, privateEncrypted: encryptSecret(masterKey, privateJwk, keyPurpose(connectorId, kid)), createdAt: at.toISOString() };
+  return {
+    kid,
+    alg: ALG,
+    publicJwk,
+    privateEncrypted: encryptSecret(masterKey, privateJwk, keyPurpose(connectorId, kid)),
+    createdAt: at.toISOString(),
+  };
 }
 
 /** what the JWKS endpoint publishes: only the public members (kty, crv, x, y, kid, alg, use), never "d" */
@@ -49,7 +55,11 @@ export function currentKeyOf(c: Pick<ConnectorRow, "clientKeys">, now: Date): Co
 }
 
 /** the key that signs now, ready for openid-client's PrivateKeyJwt; throws when the connector has none */
-export async function signingKeyOf(masterKey: Buffer, c: Pick<ConnectorRow, "id" | "clientKeys">, now: Date): Promise<{ key: CryptoKey; kid: string }> {
+export async function signingKeyOf(
+  masterKey: Buffer,
+  c: Pick<ConnectorRow, "id" | "clientKeys">,
+  now: Date,
+): Promise<{ key: CryptoKey; kid: string }> {
   const current = currentKeyOf(c, now);
   if (!current) throw new Error("the connector has no private_key_jwt signing key");
   const jwk = JSON.parse(decryptSecret(masterKey, current.privateEncrypted, keyPurpose(c.id, current.kid))) as webcrypto.JsonWebKey;
@@ -68,7 +78,9 @@ export function keySummaryOf(c: Pick<ConnectorRow, "clientKeys">, now: Date) {
   const current = currentKeyOf(c, now);
   const at = current ? c.clientKeys.indexOf(current) : -1;
   return c.clientKeys.map((k, i) => ({
-    kid: k.kid, createdAt: k.createdAt, current: i === at,
+    kid: k.kid,
+    createdAt: k.createdAt,
+    current: i === at,
     signsFrom: i < at ? new Date(Date.parse(k.createdAt) + PUBLISH_LEAD_MS).toISOString() : null,
   }));
 }

@@ -21,7 +21,10 @@ export function roleForGroups(mapping: GroupRole[], groups: readonly string[], f
 
 type Request = { ip: string | null; userAgent: string | null; clientId?: string | null };
 
-export function createGroupRoles(deps: { domains: Pick<TeamDomainQueries, "findVerified" | "ensureMembership">; audit: Pick<AuditService, "record"> }) {
+export function createGroupRoles(deps: {
+  domains: Pick<TeamDomainQueries, "findVerified" | "ensureMembership">;
+  audit: Pick<AuditService, "record">;
+}) {
   return {
     /** after the account of an upstream sign-in is known: its membership of the domain's team, made or brought in line */
     async afterUpstreamSignIn(c: ConnectorRow, profile: UpstreamProfile, userId: string, request: Request): Promise<void> {
@@ -39,10 +42,22 @@ export function createGroupRoles(deps: { domains: Pick<TeamDomainQueries, "findV
         throw err;
       }
       if (change.outcome === "unchanged") return;
-      const data = { teamId: row.teamId, via: "sso", connector: c.slug, domain: row.domain, ...(change.outcome === "changed" ? { from: change.from, to: change.role } : { role: change.role }) };
+      const data = {
+        teamId: row.teamId,
+        via: "sso",
+        connector: c.slug,
+        domain: row.domain,
+        ...(change.outcome === "changed" ? { from: change.from, to: change.role } : { role: change.role }),
+      };
       await deps.audit.record({
-        type: change.outcome === "joined" ? "team.member.joined" : "team.member.role_changed", outcome: "success", userId, actorId: userId,
-        ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null, data,
+        type: change.outcome === "joined" ? "team.member.joined" : "team.member.role_changed",
+        outcome: "success",
+        userId,
+        actorId: userId,
+        ip: request.ip,
+        userAgent: request.userAgent,
+        clientId: request.clientId ?? null,
+        data,
       });
     },
   };

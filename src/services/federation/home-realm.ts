@@ -20,15 +20,21 @@ export type SsoRequirement = { domain: string; teamName: string; connectorName: 
 export const ROUTED_DOMAINS_TTL_MS = 5_000;
 
 export function createHomeRealm(deps: {
-  domains: Pick<TeamDomainQueries, "findVerified" | "routedDomains">; teams: Pick<TeamQueries, "findById" | "ownerOf">; connectors: { find(id: string): Promise<ConnectorRow | null> };
+  domains: Pick<TeamDomainQueries, "findVerified" | "routedDomains">;
+  teams: Pick<TeamQueries, "findById" | "ownerOf">;
+  connectors: { find(id: string): Promise<ConnectorRow | null> };
   now?: () => number;
 }) {
   const routed = shortLived(
     async () => {
       const rows = await deps.domains.routedDomains();
-      return { any: rows.some((r) => r.connectorId !== null), ssoRequired: new Set(rows.filter((r) => r.ssoRequired).map((r) => r.domain)) };
+      return {
+        any: rows.some((r) => r.connectorId !== null),
+        ssoRequired: new Set(rows.filter((r) => r.ssoRequired).map((r) => r.domain)),
+      };
     },
-    ROUTED_DOMAINS_TTL_MS, deps.now ?? Date.now,
+    ROUTED_DOMAINS_TTL_MS,
+    deps.now ?? Date.now,
   );
   const routedDomains = routed.get;
   const domainOf = (email: string) => (email.includes("@") ? domainOfEmail(email) : null);

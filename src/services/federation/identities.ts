@@ -25,11 +25,19 @@ type Request = { ip: string | null; userAgent: string | null; clientId?: string 
 /** a username from the upstream's, or the address's local part: allowed characters only, 3-32 long */
 export function usernameCandidate(profile: UpstreamProfile): string {
   const raw = (profile.username ?? profile.email?.split("@")[0] ?? profile.name ?? "user").normalize("NFC");
-  const cleaned = raw.replace(/[^\p{L}\p{N}._-]+/gu, "-").replace(/^[-._]+|[-._]+$/g, "").slice(0, 24);
+  const cleaned = raw
+    .replace(/[^\p{L}\p{N}._-]+/gu, "-")
+    .replace(/^[-._]+|[-._]+$/g, "")
+    .slice(0, 24);
   return cleaned.length >= 3 ? cleaned : `user-${cleaned}`.slice(0, 24).replace(/-$/, "") || "user";
 }
 
-export function createFederatedAccounts(deps: { queries: UpstreamConnectorQueries; users: Pick<UserQueries, "findById" | "findByEmailNormalized" | "findByUsernameNormalized">; clock: { now(): Date }; random: () => string }) {
+export function createFederatedAccounts(deps: {
+  queries: UpstreamConnectorQueries;
+  users: Pick<UserQueries, "findById" | "findByEmailNormalized" | "findByUsernameNormalized">;
+  clock: { now(): Date };
+  random: () => string;
+}) {
   const { queries, users } = deps;
 
   async function freeUsername(base: string): Promise<string> {
@@ -58,11 +66,28 @@ export function createFederatedAccounts(deps: { queries: UpstreamConnectorQuerie
       const username = await freeUsername(usernameCandidate(profile));
       const at = deps.clock.now();
       const event = (userId: string, type: string, data: Record<string, string | boolean>): NewAuditEvent => ({
-        type, outcome: "success", userId, actorId: userId, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null, data,
+        type,
+        outcome: "success",
+        userId,
+        actorId: userId,
+        ip: request.ip,
+        userAgent: request.userAgent,
+        clientId: request.clientId ?? null,
+        data,
       });
       try {
         const id = await queries.createLinkedAccount(
-          { email: profile.email, emailNormalized, emailVerified: verified, username, usernameNormalized: normalizeUsername(username), name: profile.name, connectorId: c.id, subject: profile.subject, at },
+          {
+            email: profile.email,
+            emailNormalized,
+            emailVerified: verified,
+            username,
+            usernameNormalized: normalizeUsername(username),
+            name: profile.name,
+            connectorId: c.id,
+            subject: profile.subject,
+            at,
+          },
           (userId) => [
             event(userId, "user.created", { via: "federation", connector: c.slug, emailVerified: verified }),
             event(userId, "identity.linked", { connector: c.slug, justInTime: true }),
@@ -85,7 +110,13 @@ export function createFederatedAccounts(deps: { queries: UpstreamConnectorQuerie
     /** the user removes one of their identities; refused when it is their last way to sign in; audited */
     unlink: (userId: string, id: string, request: Request) =>
       queries.unlinkUnlessLast(userId, id, (slug) => ({
-        type: "identity.unlinked", outcome: "success", userId, actorId: userId, ip: request.ip, userAgent: request.userAgent, data: { connector: slug },
+        type: "identity.unlinked",
+        outcome: "success",
+        userId,
+        actorId: userId,
+        ip: request.ip,
+        userAgent: request.userAgent,
+        data: { connector: slug },
       })),
   };
 }

@@ -8,7 +8,12 @@ import type { AuditService } from "../audit.ts";
 
 export type LinkOffer = { userId: string; email: string; connectorId: string; slug: string; name: string; subject: string };
 
-export function createFederatedLinking(deps: { redis: RedisClient; queries: UpstreamConnectorQueries; audit: Pick<AuditService, "record">; clock: { now(): Date; epoch(): number } }) {
+export function createFederatedLinking(deps: {
+  redis: RedisClient;
+  queries: UpstreamConnectorQueries;
+  audit: Pick<AuditService, "record">;
+  clock: { now(): Date; epoch(): number };
+}) {
   const { redis } = deps;
   const key = (uid: string) => `federation:link:{${uid}}`;
   return {
@@ -24,20 +29,37 @@ export function createFederatedLinking(deps: { redis: RedisClient; queries: Upst
      * the account proved itself: takes the offer (once) and links the identity, audited as identity.linked;
      * null when the offer is gone (used, expired), its connector is disabled now, or the identity got linked meanwhile
      */
-    async complete(uid: string, userId: string, request: { ip: string | null; userAgent: string | null; clientId?: string | null }, proof: "password" | "passkey"): Promise<LinkOffer | null> {
+    async complete(
+      uid: string,
+      userId: string,
+      request: { ip: string | null; userAgent: string | null; clientId?: string | null },
+      proof: "password" | "passkey",
+    ): Promise<LinkOffer | null> {
       const raw = await redis.getdel(key(uid));
       const offer = raw ? (JSON.parse(raw) as LinkOffer) : null;
       if (!offer || offer.userId !== userId) return null;
       // a connector disabled (or deleted) since the offer links nothing: its sign-ins are refused now
       if (!(await deps.queries.find(offer.connectorId))?.enabled) return null;
       try {
-        await deps.queries.linkIdentity({ userId, connectorId: offer.connectorId, subject: offer.subject, email: offer.email, at: deps.clock.now() });
+        await deps.queries.linkIdentity({
+          userId,
+          connectorId: offer.connectorId,
+          subject: offer.subject,
+          email: offer.email,
+          at: deps.clock.now(),
+        });
       } catch (err) {
         if ((err as { code?: string }).code === "P2002") return null;
         throw err;
       }
       await deps.audit.record({
-        type: "identity.linked", outcome: "success", userId, actorId: userId, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null,
+        type: "identity.linked",
+        outcome: "success",
+        userId,
+        actorId: userId,
+        ip: request.ip,
+        userAgent: request.userAgent,
+        clientId: request.clientId ?? null,
         data: { connector: offer.slug, proof },
       });
       return offer;

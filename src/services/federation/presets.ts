@@ -23,8 +23,16 @@ export type ConnectorSettings = {
 
 const OIDC_SCOPES = ["openid", "email", "profile"];
 const oidc = (issuer: string | null, trust: boolean): ConnectorSettings => ({
-  kind: "oidc", issuer, authorizationEndpoint: null, tokenEndpoint: null, userinfoEndpoint: null, emailsEndpoint: null,
-  scopes: OIDC_SCOPES, claimsMapping: {}, trustEmailVerified: trust, samlCertificates: [],
+  kind: "oidc",
+  issuer,
+  authorizationEndpoint: null,
+  tokenEndpoint: null,
+  userinfoEndpoint: null,
+  emailsEndpoint: null,
+  scopes: OIDC_SCOPES,
+  claimsMapping: {},
+  trustEmailVerified: trust,
+  samlCertificates: [],
 });
 
 export const PRESET_SETTINGS: Record<PresetName, { name: string; settings: ConnectorSettings }> = {
@@ -35,10 +43,14 @@ export const PRESET_SETTINGS: Record<PresetName, { name: string; settings: Conne
   github: {
     name: "GitHub",
     settings: {
-      kind: "oauth2", issuer: "https://github.com",
-      authorizationEndpoint: "https://github.com/login/oauth/authorize", tokenEndpoint: "https://github.com/login/oauth/access_token",
-      userinfoEndpoint: "https://api.github.com/user", emailsEndpoint: "https://api.github.com/user/emails",
-      scopes: ["read:user", "user:email"], claimsMapping: { subject: "id", email: "email", name: "name", username: "login" },
+      kind: "oauth2",
+      issuer: "https://github.com",
+      authorizationEndpoint: "https://github.com/login/oauth/authorize",
+      tokenEndpoint: "https://github.com/login/oauth/access_token",
+      userinfoEndpoint: "https://api.github.com/user",
+      emailsEndpoint: "https://api.github.com/user/emails",
+      scopes: ["read:user", "user:email"],
+      claimsMapping: { subject: "id", email: "email", name: "name", username: "login" },
       // the /user/emails list says which addresses GitHub verified
       trustEmailVerified: true,
       samlCertificates: [],

@@ -16,7 +16,9 @@ export const hasDtd = (xml: string) => /<!DOCTYPE|<!ENTITY/i.test(xml);
 /** parses XML, throwing on any error or warning (malformed documents are refused, not repaired) */
 export function parseStrict(xml: string): Element {
   if (hasDtd(xml)) throw new Error("XML with a DOCTYPE is refused");
-  const fail = (msg: string) => { throw new Error(`malformed XML: ${String(msg).slice(0, 200)}`); };
+  const fail = (msg: string) => {
+    throw new Error(`malformed XML: ${String(msg).slice(0, 200)}`);
+  };
   const doc = new DOMParser({ onError: (_level, msg) => fail(msg) }).parseFromString(xml, "text/xml");
   if (!doc.documentElement) throw new Error("malformed XML: no root element");
   return doc.documentElement;
@@ -62,7 +64,10 @@ export function assertionFacts(assertionXml: string): AssertionFacts {
   const root = parseStrict(assertionXml);
   const data = byName(root, ASSERTION, "SubjectConfirmationData");
   const times = [...byName(root, ASSERTION, "Conditions"), ...data]
-    .map((e) => e.getAttribute("NotOnOrAfter")).filter((v): v is string => Boolean(v)).map((v) => new Date(v)).filter((d) => !Number.isNaN(d.getTime()));
+    .map((e) => e.getAttribute("NotOnOrAfter"))
+    .filter((v): v is string => Boolean(v))
+    .map((v) => new Date(v))
+    .filter((d) => !Number.isNaN(d.getTime()));
   const latest = times.length ? new Date(Math.max(...times.map((d) => d.getTime()))) : null;
   return { id: root.getAttribute("ID") ?? "", notOnOrAfter: latest, recipients: data.map((e) => e.getAttribute("Recipient") ?? "") };
 }

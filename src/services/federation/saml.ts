@@ -47,21 +47,41 @@ export function samlProfile(c: Pick<ConnectorRow, "claimsMapping" | "trustEmailV
     return null;
   };
   const m = c.claimsMapping;
-  const subject = m.subject ? pick([m.subject]) : (p.nameID?.trim() || null);
+  const subject = m.subject ? pick([m.subject]) : p.nameID?.trim() || null;
   if (!subject) return null;
-  const email = upstreamEmail(pick([m.email, "email", "mail", "urn:oid:0.9.2342.19200300.100.1.3", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress"]));
+  const email = upstreamEmail(
+    pick([
+      m.email,
+      "email",
+      "mail",
+      "urn:oid:0.9.2342.19200300.100.1.3",
+      "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+    ]),
+  );
   // SAML has no standard "verified" flag: the connector says whether the IdP's addresses are verified, and may
   // name an attribute that must say "true"
   const verifiedAttr = m.emailVerified ? pick([m.emailVerified]) : "true";
   return {
-    subject, email, emailVerified: Boolean(email) && c.trustEmailVerified && verifiedAttr === "true",
-    name: pick([m.name, "displayName", "name", "urn:oid:2.16.840.1.113730.3.1.241", "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name"]),
+    subject,
+    email,
+    emailVerified: Boolean(email) && c.trustEmailVerified && verifiedAttr === "true",
+    name: pick([
+      m.name,
+      "displayName",
+      "name",
+      "urn:oid:2.16.840.1.113730.3.1.241",
+      "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
+    ]),
     username: m.username ? pick([m.username]) : null,
     ...groupsOf(attrs, m.groups),
   };
 }
 
-export function createSamlUpstream(deps: { redis: RedisClient; connectors: { find(id: string): Promise<ConnectorRow | null> }; issuer: string }) {
+export function createSamlUpstream(deps: {
+  redis: RedisClient;
+  connectors: { find(id: string): Promise<ConnectorRow | null> };
+  issuer: string;
+}) {
   const { redis } = deps;
   const relayKey = (relay: string) => `federation:saml:relay:{${relay}}`;
   const replayKey = (connectorId: string, id: string) => `federation:saml:assertion:{${connectorId}}:${sha256(id)}`;
@@ -73,17 +93,27 @@ export function createSamlUpstream(deps: { redis: RedisClient; connectors: { fin
   async function samlFor(c: ConnectorRow, cacheProvider: CacheProvider) {
     const { SAML, ValidateInResponseTo } = await nodeSaml();
     return new SAML({
-      callbackUrl: acsUrl(c.slug), entryPoint: c.authorizationEndpoint ?? undefined, issuer: entityId(c.slug), audience: entityId(c.slug),
-      idpCert: c.samlCertificates.map(pem), idpIssuer: c.issuer ?? undefined,
-      wantAssertionsSigned: true, wantAuthnResponseSigned: false, acceptedClockSkewMs: CLOCK_SKEW_MS,
-      validateInResponseTo: ValidateInResponseTo.always, requestIdExpirationPeriodMs: UPSTREAM_STATE_TTL * 1000, cacheProvider,
-      disableRequestedAuthnContext: true, identifierFormat: null,
+      callbackUrl: acsUrl(c.slug),
+      entryPoint: c.authorizationEndpoint ?? undefined,
+      issuer: entityId(c.slug),
+      audience: entityId(c.slug),
+      idpCert: c.samlCertificates.map(pem),
+      idpIssuer: c.issuer ?? undefined,
+      wantAssertionsSigned: true,
+      wantAuthnResponseSigned: false,
+      acceptedClockSkewMs: CLOCK_SKEW_MS,
+      validateInResponseTo: ValidateInResponseTo.always,
+      requestIdExpirationPeriodMs: UPSTREAM_STATE_TTL * 1000,
+      cacheProvider,
+      disableRequestedAuthnContext: true,
+      identifierFormat: null,
     });
   }
   const noCache: CacheProvider = { saveAsync: async () => null, getAsync: async () => null, removeAsync: async () => null };
 
   return {
-    entityId, acsUrl,
+    entityId,
+    acsUrl,
 
     /** the SP metadata to give the IdP (entity id, ACS URL, WantAssertionsSigned) */
     metadata: async (c: ConnectorRow) => (await samlFor(c, noCache)).generateServiceProviderMetadata(null, null),
@@ -92,7 +122,14 @@ export function createSamlUpstream(deps: { redis: RedisClient; connectors: { fin
     async start(c: ConnectorRow, uid: string): Promise<Started> {
       let requestId = "";
       let requestedAt = "";
-      const capture: CacheProvider = { ...noCache, saveAsync: async (key, value) => { requestId = key; requestedAt = value; return { value, createdAt: Date.now() }; } };
+      const capture: CacheProvider = {
+        ...noCache,
+        saveAsync: async (key, value) => {
+          requestId = key;
+          requestedAt = value;
+          return { value, createdAt: Date.now() };
+        },
+      };
       const relay = randomToken(32);
       try {
         const url = await (await samlFor(c, capture)).getAuthorizeUrlAsync(relay, undefined, {});
@@ -115,13 +152,21 @@ export function createSamlUpstream(deps: { redis: RedisClient; connectors: { fin
       const relay = fields.get("RelayState") ?? "";
       const raw = relay ? await redis.getdel(relayKey(relay)) : null;
       const record = raw ? (JSON.parse(raw) as RelayRecord) : null;
-      if (!record || record.uid !== uid) return { outcome: "failed", reason: "state", detail: record ? "RelayState of another sign-in" : "unknown or used RelayState" };
+      if (!record || record.uid !== uid)
+        return { outcome: "failed", reason: "state", detail: record ? "RelayState of another sign-in" : "unknown or used RelayState" };
       const c = await deps.connectors.find(record.connectorId);
-      if (!c || c.slug !== slug || c.kind !== "saml") return { outcome: "failed", reason: "state", detail: "RelayState of another connector" };
+      if (!c || c.slug !== slug || c.kind !== "saml")
+        return { outcome: "failed", reason: "state", detail: "RelayState of another connector" };
       if (!c.enabled) return { outcome: "failed", reason: "disabled", detail: "connector disabled", connector: c };
-      const fail = (reason: FinishFailure["reason"], detail: string): FinishFailure => ({ outcome: "failed", reason, detail: detail.slice(0, 300), connector: c });
+      const fail = (reason: FinishFailure["reason"], detail: string): FinishFailure => ({
+        outcome: "failed",
+        reason,
+        detail: detail.slice(0, 300),
+        connector: c,
+      });
       const response = fields.get("SAMLResponse") ?? "";
-      if (!response || response.length > MAX_SAML_RESPONSE) return fail("malformed", response ? "SAMLResponse too large" : "no SAMLResponse");
+      if (!response || response.length > MAX_SAML_RESPONSE)
+        return fail("malformed", response ? "SAMLResponse too large" : "no SAMLResponse");
       if (!/^[A-Za-z0-9+/=\s]+$/.test(response)) return fail("malformed", "SAMLResponse is not base64");
       const xml = Buffer.from(response, "base64").toString("utf8");
       if (hasDtd(xml)) return fail("malformed", "XML with a DOCTYPE is refused (XXE)");
@@ -136,12 +181,16 @@ export function createSamlUpstream(deps: { redis: RedisClient; connectors: { fin
       }
       if (!profile?.getAssertionXml) return fail("assertion_invalid", "no assertion");
       // node-saml does not compare the (signed) assertion's Issuer with the IdP's entity id: we do
-      if (profile.issuer !== c.issuer) return fail("assertion_invalid", `assertion Issuer ${String(profile.issuer ?? "none").slice(0, 100)} is not the IdP's entity id`);
+      if (profile.issuer !== c.issuer)
+        return fail("assertion_invalid", `assertion Issuer ${String(profile.issuer ?? "none").slice(0, 100)} is not the IdP's entity id`);
       const facts = assertionFacts(profile.getAssertionXml());
-      if (facts.recipients.length === 0 || facts.recipients.some((r) => r !== acsUrl(c.slug))) return fail("assertion_invalid", `wrong Recipient: ${facts.recipients.join(", ") || "none"}`);
+      if (facts.recipients.length === 0 || facts.recipients.some((r) => r !== acsUrl(c.slug)))
+        return fail("assertion_invalid", `wrong Recipient: ${facts.recipients.join(", ") || "none"}`);
       if (!facts.id) return fail("assertion_invalid", "assertion without ID");
       // each assertion once, remembered until it expires
-      const ttl = facts.notOnOrAfter ? Math.max(60, Math.ceil((facts.notOnOrAfter.getTime() - Date.now() + CLOCK_SKEW_MS) / 1000)) : REPLAY_DEFAULT_TTL;
+      const ttl = facts.notOnOrAfter
+        ? Math.max(60, Math.ceil((facts.notOnOrAfter.getTime() - Date.now() + CLOCK_SKEW_MS) / 1000))
+        : REPLAY_DEFAULT_TTL;
       const fresh = await redis.set(replayKey(c.id, facts.id), "1", "EX", ttl, "NX");
       if (fresh !== "OK") return fail("replayed", `assertion ${facts.id.slice(0, 80)} was already used`);
       const identity = samlProfile(c, profile);

@@ -21,9 +21,17 @@ export const MAX_GROUP_ROLES = 50;
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** a refusal beyond the team's own: the domain is another team's, or its TXT record does not prove it */
-export type DomainRefusal = TeamRefusal | { outcome: "conflict"; message: string } | { outcome: "unverified"; message: string } | { outcome: "dns_unavailable"; message: string };
+export type DomainRefusal =
+  | TeamRefusal
+  | { outcome: "conflict"; message: string }
+  | { outcome: "unverified"; message: string }
+  | { outcome: "dns_unavailable"; message: string };
 
-export type DomainView = TeamDomainRow & { recordName: string; recordValue: string; connector: { slug: string; name: string; enabled: boolean } | null };
+export type DomainView = TeamDomainRow & {
+  recordName: string;
+  recordValue: string;
+  connector: { slug: string; name: string; enabled: boolean } | null;
+};
 export type DomainChange = { connector?: string | null; ssoRequired?: boolean; defaultRole?: string | null; groupRoles?: GroupRole[] };
 
 /** the TXT strings at `name` (each record's chunks joined); [] when there is none; throws when DNS does not answer */
@@ -62,13 +70,22 @@ export const domainOfEmail = (email: string): string | null => {
   return at > 0 ? normalizeDomain(email.slice(at + 1)) : null;
 };
 
-type ConnectorPort = { find(id: string): Promise<ConnectorRow | null>; findBySlug(slug: string): Promise<ConnectorRow | null>; enabled(): Promise<ConnectorRow[]> };
+type ConnectorPort = {
+  find(id: string): Promise<ConnectorRow | null>;
+  findBySlug(slug: string): Promise<ConnectorRow | null>;
+  enabled(): Promise<ConnectorRow[]>;
+};
 /** what the Owner may choose from: the enabled providers and the team's roles but Owner */
 export type DomainChoices = { connectors: { slug: string; name: string }[]; roles: { key: string; name: string }[] };
 
 export function createTeamDomains(deps: {
-  domains: TeamDomainQueries; teams: Pick<TeamQueries, "roleByKey" | "roles">; access: Pick<TeamAccess, "actor">; connectors: ConnectorPort;
-  audit: Pick<AuditService, "record">; clock: { now(): Date }; lookup: TxtLookup;
+  domains: TeamDomainQueries;
+  teams: Pick<TeamQueries, "roleByKey" | "roles">;
+  access: Pick<TeamAccess, "actor">;
+  connectors: ConnectorPort;
+  audit: Pick<AuditService, "record">;
+  clock: { now(): Date };
+  lookup: TxtLookup;
   /** a domain was added, verified, changed or removed (home-realm.ts reads its list of routed domains again) */
   onChange?: () => void;
 }) {
@@ -81,15 +98,35 @@ export function createTeamDomains(deps: {
     if (!actor.isOwner && !actor.viaAdmin) return forbidden("Only the team's Owner manages its email domains and single sign-on.");
     return actor;
   }
-  const record = (type: string, actor: TeamActor, row: TeamDomainRow, request: RequestInfo, data: Record<string, string | boolean | string[]> = {}, outcome: "success" | "failure" = "success") => {
+  const record = (
+    type: string,
+    actor: TeamActor,
+    row: TeamDomainRow,
+    request: RequestInfo,
+    data: Record<string, string | boolean | string[]> = {},
+    outcome: "success" | "failure" = "success",
+  ) => {
     deps.onChange?.();
     // a provider admin (or the CLI, "cli") acting on the team is the actor only: the event is about the team
-    return audit.record({ type, outcome, userId: actor.viaAdmin ? null : actor.userId, actorId: actor.userId, ip: request.ip, userAgent: request.userAgent, data: { teamId: actor.team.id, domain: row.domain, ...data } });
+    return audit.record({
+      type,
+      outcome,
+      userId: actor.viaAdmin ? null : actor.userId,
+      actorId: actor.userId,
+      ip: request.ip,
+      userAgent: request.userAgent,
+      data: { teamId: actor.team.id, domain: row.domain, ...data },
+    });
   };
 
   async function view(row: TeamDomainRow): Promise<DomainView> {
     const c = row.connectorId ? await deps.connectors.find(row.connectorId) : null;
-    return { ...row, recordName: `${RECORD_PREFIX}.${row.domain}`, recordValue: `${TXT_PREFIX}${row.verificationToken}`, connector: c ? { slug: c.slug, name: c.name, enabled: c.enabled } : null };
+    return {
+      ...row,
+      recordName: `${RECORD_PREFIX}.${row.domain}`,
+      recordValue: `${TXT_PREFIX}${row.verificationToken}`,
+      connector: c ? { slug: c.slug, name: c.name, enabled: c.enabled } : null,
+    };
   }
   async function mine(teamId: string, by: TeamActorRef, id: string): Promise<{ actor: TeamActor; row: TeamDomainRow } | TeamRefusal> {
     const actor = await owner(teamId, by);
@@ -111,14 +148,16 @@ export function createTeamDomains(deps: {
       }
     }
     if (change.defaultRole !== undefined) {
-      if (change.defaultRole !== null && !(await roleOk(change.defaultRole))) return invalid("Choose one of the team's roles other than Owner.", "defaultRole");
+      if (change.defaultRole !== null && !(await roleOk(change.defaultRole)))
+        return invalid("Choose one of the team's roles other than Owner.", "defaultRole");
       out.defaultRoleKey = change.defaultRole;
     }
     if (change.groupRoles !== undefined) {
       if (change.groupRoles.length > MAX_GROUP_ROLES) return invalid(`At most ${MAX_GROUP_ROLES} group mappings.`, "groupRoles");
       for (const m of change.groupRoles) {
         if (!m.group.trim() || m.group.length > 256) return invalid("Each group name has 1 to 256 characters.", "groupRoles");
-        if (!(await roleOk(m.role))) return invalid(`"${m.role.slice(0, 48)}" is not one of the team's roles (Owner cannot be mapped).`, "groupRoles");
+        if (!(await roleOk(m.role)))
+          return invalid(`"${m.role.slice(0, 48)}" is not one of the team's roles (Owner cannot be mapped).`, "groupRoles");
       }
       out.groupRoles = change.groupRoles.map((m) => ({ group: m.group.trim(), role: m.role }));
     }
@@ -126,16 +165,26 @@ export function createTeamDomains(deps: {
     const connectorId = out.connectorId !== undefined ? out.connectorId : row.connectorId;
     const ssoRequired = out.ssoRequired ?? row.ssoRequired;
     if ((out.connectorId || out.ssoRequired) && !row.verifiedAt) return invalid("Verify the domain first.", "domain");
-    if (ssoRequired && !connectorId) return invalid("Attach a sign-in provider before requiring single sign-on (or the domain's members could not sign in).", "ssoRequired");
+    if (ssoRequired && !connectorId)
+      return invalid(
+        "Attach a sign-in provider before requiring single sign-on (or the domain's members could not sign in).",
+        "ssoRequired",
+      );
     return out;
   }
 
   return {
-    async list(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; actor: TeamActor; domains: DomainView[]; choices: DomainChoices } | TeamRefusal> {
+    async list(
+      teamId: string,
+      by: TeamActorRef,
+    ): Promise<{ outcome: "ok"; actor: TeamActor; domains: DomainView[]; choices: DomainChoices } | TeamRefusal> {
       const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
       const [rows, connectors, roles] = await Promise.all([domains.listOf(teamId), deps.connectors.enabled(), deps.teams.roles(teamId)]);
-      const choices = { connectors: connectors.map((c) => ({ slug: c.slug, name: c.name })), roles: roles.filter((r) => r.key !== OWNER_ROLE).map((r) => ({ key: r.key, name: r.name })) };
+      const choices = {
+        connectors: connectors.map((c) => ({ slug: c.slug, name: c.name })),
+        roles: roles.filter((r) => r.key !== OWNER_ROLE).map((r) => ({ key: r.key, name: r.name })),
+      };
       return { outcome: "ok", actor, domains: await Promise.all(rows.map(view)), choices };
     },
 
@@ -145,15 +194,32 @@ export function createTeamDomains(deps: {
     },
 
     /** a new, unverified domain with its TXT token (pending claims by several teams may exist; one verifies) */
-    async add(teamId: string, by: TeamActorRef, raw: string, request: RequestInfo): Promise<{ outcome: "added"; domain: DomainView } | DomainRefusal> {
+    async add(
+      teamId: string,
+      by: TeamActorRef,
+      raw: string,
+      request: RequestInfo,
+    ): Promise<{ outcome: "added"; domain: DomainView } | DomainRefusal> {
       const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
       const domain = normalizeDomain(raw);
       if (!domain) return invalid("Enter a domain name like example.com.", "domain");
       const taken = await domains.findVerified(domain);
-      if (taken) return { outcome: "conflict", message: taken.teamId === teamId ? `${domain} is already one of this team's verified domains.` : `${domain} is verified by another team.` };
+      if (taken)
+        return {
+          outcome: "conflict",
+          message:
+            taken.teamId === teamId
+              ? `${domain} is already one of this team's verified domains.`
+              : `${domain} is verified by another team.`,
+        };
       try {
-        const row = await domains.create({ teamId, domain, verificationToken: randomToken(24), createdById: typeof by === "string" ? by : null });
+        const row = await domains.create({
+          teamId,
+          domain,
+          verificationToken: randomToken(24),
+          createdById: typeof by === "string" ? by : null,
+        });
         await record("team.domain.added", actor, row, request);
         return { outcome: "added", domain: await view(row) };
       } catch (err) {
@@ -163,7 +229,12 @@ export function createTeamDomains(deps: {
     },
 
     /** looks the TXT record up; verified only when one of its strings is exactly the domain's value */
-    async verify(teamId: string, by: TeamActorRef, id: string, request: RequestInfo): Promise<{ outcome: "verified"; domain: DomainView } | DomainRefusal> {
+    async verify(
+      teamId: string,
+      by: TeamActorRef,
+      id: string,
+      request: RequestInfo,
+    ): Promise<{ outcome: "verified"; domain: DomainView } | DomainRefusal> {
       const found = await mine(teamId, by, id);
       if ("outcome" in found) return found;
       const { actor, row } = found;
@@ -174,11 +245,25 @@ export function createTeamDomains(deps: {
       try {
         values = await deps.lookup(name);
       } catch (err) {
-        await record("team.domain.verification_failed", actor, row, request, { reason: "dns_unavailable", detail: String((err as { code?: string }).code ?? "error") }, "failure");
+        await record(
+          "team.domain.verification_failed",
+          actor,
+          row,
+          request,
+          { reason: "dns_unavailable", detail: String((err as { code?: string }).code ?? "error") },
+          "failure",
+        );
         return { outcome: "dns_unavailable", message: `DNS did not answer for ${name}. Try again in a moment.` };
       }
       if (!values.some((v) => v.trim() === expected)) {
-        await record("team.domain.verification_failed", actor, row, request, { reason: values.length ? "txt_mismatch" : "txt_missing" }, "failure");
+        await record(
+          "team.domain.verification_failed",
+          actor,
+          row,
+          request,
+          { reason: values.length ? "txt_mismatch" : "txt_missing" },
+          "failure",
+        );
         return {
           outcome: "unverified",
           message: values.length
@@ -199,7 +284,13 @@ export function createTeamDomains(deps: {
     },
 
     /** the provider the domain's addresses are routed to, SSO required or not, the group -> role mapping */
-    async update(teamId: string, by: TeamActorRef, id: string, change: DomainChange, request: RequestInfo): Promise<{ outcome: "updated"; domain: DomainView } | DomainRefusal> {
+    async update(
+      teamId: string,
+      by: TeamActorRef,
+      id: string,
+      change: DomainChange,
+      request: RequestInfo,
+    ): Promise<{ outcome: "updated"; domain: DomainView } | DomainRefusal> {
       const found = await mine(teamId, by, id);
       if ("outcome" in found) return found;
       const fields = await settle(found.actor, found.row, change);
@@ -207,7 +298,10 @@ export function createTeamDomains(deps: {
       const row = await domains.update(id, fields);
       const v = await view(row);
       await record("team.domain.updated", found.actor, row, request, {
-        connector: v.connector?.slug ?? "", ssoRequired: row.ssoRequired, defaultRole: row.defaultRoleKey ?? "", groups: row.groupRoles.map((m) => `${m.group}=${m.role}`),
+        connector: v.connector?.slug ?? "",
+        ssoRequired: row.ssoRequired,
+        defaultRole: row.defaultRoleKey ?? "",
+        groups: row.groupRoles.map((m) => `${m.group}=${m.role}`),
       });
       return { outcome: "updated", domain: v };
     },

@@ -32,7 +32,11 @@ type Code = { code: string; userId: string; browser: string; remember: boolean; 
 export type Redeemed = { outcome: "ok"; userId: string; remember: boolean } | { outcome: "refused"; reason: string; userId: string | null };
 
 export type MagicLinkDeps = {
-  redis: RedisClient; clock: Clock; random: RandomSource; issuer: string; audit: AuditService;
+  redis: RedisClient;
+  clock: Clock;
+  random: RandomSource;
+  issuer: string;
+  audit: AuditService;
   users: { findByEmailNormalized(email: string): Promise<User | null> };
   notifications: { magicLink(user: User, link: string, ttlSeconds: number, request: RequestInfo): Promise<unknown> };
   log: Pick<Logger, "warn">;
@@ -40,7 +44,11 @@ export type MagicLinkDeps = {
 
 const parse = <T>(raw: string | null): T | null => {
   if (!raw) return null;
-  try { return JSON.parse(raw) as T; } catch { return null; }
+  try {
+    return JSON.parse(raw) as T;
+  } catch {
+    return null;
+  }
 };
 
 export function createMagicLinks(deps: MagicLinkDeps) {
@@ -52,7 +60,12 @@ export function createMagicLinks(deps: MagicLinkDeps) {
   const uidKey = (uid: string) => `magic:uid:{${uid}}`;
   const codeKey = (uid: string) => `magic:code:{${uid}}`;
   const triesKey = (uid: string) => `magic:tries:{${uid}}`;
-  const refused = async (reason: string, userId: string | null, request: RequestInfo, uid: string): Promise<{ outcome: "refused"; reason: string; userId: string | null }> => {
+  const refused = async (
+    reason: string,
+    userId: string | null,
+    request: RequestInfo,
+    uid: string,
+  ): Promise<{ outcome: "refused"; reason: string; userId: string | null }> => {
     await deps.audit.record({ type: "magic_link.refused", outcome: "failure", userId, ...request, data: { reason, interaction: uid } });
     return { outcome: "refused", reason, userId };
   };
@@ -76,16 +89,28 @@ export function createMagicLinks(deps: MagicLinkDeps) {
       if (previous) await redis.del(linkKey(previous));
       await redis.del(codeKey(input.uid), triesKey(input.uid));
       if (account) {
-        const record: Link = { uid: input.uid, userId: account.id, browser: sha256(browser), remember: input.remember, exp: clock.epoch() + MAGIC_LINK_TTL };
+        const record: Link = {
+          uid: input.uid,
+          userId: account.id,
+          browser: sha256(browser),
+          remember: input.remember,
+          exp: clock.epoch() + MAGIC_LINK_TTL,
+        };
         await redis.set(linkKey(hash), JSON.stringify(record), "EX", MAGIC_LINK_TTL + 60);
         const link = `${deps.issuer}/interaction/${input.uid}/magic/${token}`;
-        mails.track(deps.notifications.magicLink(account, link, MAGIC_LINK_TTL, input.request).then(
-          () => undefined,
-          (err: unknown) => deps.log.warn({ err: { message: (err as Error).message }, userId: account.id }, "magic link: the email could not be queued"),
-        ));
+        mails.track(
+          deps.notifications.magicLink(account, link, MAGIC_LINK_TTL, input.request).then(
+            () => undefined,
+            (err: unknown) =>
+              deps.log.warn({ err: { message: (err as Error).message }, userId: account.id }, "magic link: the email could not be queued"),
+          ),
+        );
       }
       await deps.audit.record({
-        type: "magic_link.requested", outcome: "success", userId: account?.id ?? null, ...input.request,
+        type: "magic_link.requested",
+        outcome: "success",
+        userId: account?.id ?? null,
+        ...input.request,
         data: { interaction: input.uid, sent: account ? "yes" : "no", ...(previous ? { superseded: "yes" } : {}) },
       });
       return { browser };
@@ -112,7 +137,11 @@ export function createMagicLinks(deps: MagicLinkDeps) {
     },
 
     /** the link opened in another browser: spent, and a short code for the asking browser instead */
-    async handOff(uid: string, token: string, request: RequestInfo): Promise<{ outcome: "code"; code: string; ttlSeconds: number } | { outcome: "refused"; reason: string }> {
+    async handOff(
+      uid: string,
+      token: string,
+      request: RequestInfo,
+    ): Promise<{ outcome: "code"; code: string; ttlSeconds: number } | { outcome: "refused"; reason: string }> {
       if (!MAGIC_TOKEN.test(token)) return refused("malformed", null, request, uid);
       const hash = sha256(token);
       const link = parse<Link>(await redis.getdel(linkKey(hash)));
@@ -120,9 +149,26 @@ export function createMagicLinks(deps: MagicLinkDeps) {
       if (link.exp <= clock.epoch()) return refused("expired", link.userId, request, uid);
       if (link.uid !== uid || (await redis.get(uidKey(uid))) !== hash) return refused("superseded", link.userId, request, uid);
       const code = String(deps.random.int(0, 1_000_000)).padStart(6, "0");
-      const stored: Code = { code: sha256(code), userId: link.userId, browser: link.browser, remember: link.remember, exp: clock.epoch() + MAGIC_CODE_TTL };
-      await redis.multi().set(codeKey(uid), JSON.stringify(stored), "EX", MAGIC_CODE_TTL + 60).del(triesKey(uid)).del(uidKey(uid)).exec();
-      await deps.audit.record({ type: "magic_link.handed_off", outcome: "success", userId: link.userId, ...request, data: { interaction: uid } });
+      const stored: Code = {
+        code: sha256(code),
+        userId: link.userId,
+        browser: link.browser,
+        remember: link.remember,
+        exp: clock.epoch() + MAGIC_CODE_TTL,
+      };
+      await redis
+        .multi()
+        .set(codeKey(uid), JSON.stringify(stored), "EX", MAGIC_CODE_TTL + 60)
+        .del(triesKey(uid))
+        .del(uidKey(uid))
+        .exec();
+      await deps.audit.record({
+        type: "magic_link.handed_off",
+        outcome: "success",
+        userId: link.userId,
+        ...request,
+        data: { interaction: uid },
+      });
       return { outcome: "code", code, ttlSeconds: MAGIC_CODE_TTL };
     },
 
@@ -138,7 +184,8 @@ export function createMagicLinks(deps: MagicLinkDeps) {
         return refused("code_attempts_used", stored.userId, request, uid);
       }
       const right = /^\d{6}$/.test(code) && constantTimeEqual(stored.code, sha256(code));
-      if (!right || !browser || !constantTimeEqual(stored.browser, sha256(browser))) return refused(right ? "other_browser" : "wrong_code", stored.userId, request, uid);
+      if (!right || !browser || !constantTimeEqual(stored.browser, sha256(browser)))
+        return refused(right ? "other_browser" : "wrong_code", stored.userId, request, uid);
       // single use: of two right answers only the one that takes it goes on
       if (!(await redis.getdel(codeKey(uid)))) return refused("no_code", stored.userId, request, uid);
       return { outcome: "ok", userId: stored.userId, remember: stored.remember };

@@ -15,7 +15,13 @@ import { replaceHiddenCharacters } from "../names.ts";
 export type RenderPage = (page: string, locals: Record<string, unknown>) => Promise<string>;
 export type SentMail = { to: string; subject: string; text: string; html: string; at: Date };
 /** `locale`: the recipient's language (the account's; lib/i18n), else DEFAULT_LOCALE; `timeZone`: its time zone for dates */
-export type MailMessage = { to: string; template: EmailTemplate; locals: Record<string, unknown>; locale?: string | null; timeZone?: string | null };
+export type MailMessage = {
+  to: string;
+  template: EmailTemplate;
+  locals: Record<string, unknown>;
+  locale?: string | null;
+  timeZone?: string | null;
+};
 /** what an outbox row of kind "email" carries (sealed); the recipient is the row's */
 type RenderedMail = { subject: string; text: string; html: string };
 
@@ -27,8 +33,10 @@ const headerSafe = (value: string) => value.replace(/[\r\n]+/g, " ").trim();
  * (services/names.ts) cannot start a line of its own ("Bcc: ...") in the text part, which prints locals raw
  */
 const plainText = (value: unknown): unknown =>
-  typeof value === "string" ? replaceHiddenCharacters(value, " ")
-    : Array.isArray(value) ? value.map(plainText)
+  typeof value === "string"
+    ? replaceHiddenCharacters(value, " ")
+    : Array.isArray(value)
+      ? value.map(plainText)
       : value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype
         ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainText(v)]))
         : value;
@@ -59,7 +67,16 @@ export function createMailer(deps: {
 
   deps.outbox.handle("email", async ({ id, recipient, payload }) => {
     const mail = payload as RenderedMail;
-    await (await transport()).sendMail({ from: deps.from, to: recipient, subject: mail.subject, text: mail.text, html: mail.html, messageId: `<${id}@${deps.messageIdHost}>` });
+    await (
+      await transport()
+    ).sendMail({
+      from: deps.from,
+      to: recipient,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      messageId: `<${id}@${deps.messageIdHost}>`,
+    });
     if (!deps.smtpUrl) {
       mailbox.unshift({ to: recipient, ...mail, at: new Date() });
       mailbox.splice(100);
@@ -69,7 +86,10 @@ export function createMailer(deps: {
   /** renders now (a template error is a bug and throws) into a sealed outbox row */
   async function compose(message: MailMessage): Promise<NewOutboxMessage> {
     const locale = isLocale(message.locale) ? message.locale : (deps.defaultLocale ?? "en");
-    const subject = translator(locale)(EMAIL_SUBJECTS[message.template]).replaceAll("Gatehouse", (typeof deps.productName === "function" ? await deps.productName() : deps.productName) ?? "Gatehouse");
+    const subject = translator(locale)(EMAIL_SUBJECTS[message.template]).replaceAll(
+      "Gatehouse",
+      (typeof deps.productName === "function" ? await deps.productName() : deps.productName) ?? "Gatehouse",
+    );
     const locals = { ...(plainText(message.locals) as Record<string, unknown>), subject, locale, timeZone: message.timeZone ?? null };
     const [html, text] = await Promise.all([
       deps.render(`emails/${message.template}/html`, locals),

@@ -14,7 +14,14 @@ export function createOutboxAdmin(deps: { queries: OutboxQueries; audit: AuditSe
   const { queries, audit, clock } = deps;
   const find = (id: string) => (UUID.test(id) ? queries.find(id.toLowerCase()) : Promise.resolve(null));
   const record = (type: string, actor: OutboxActor, data: Record<string, string | number>) =>
-    audit.record({ type, outcome: "success", actorId: actor.actorId, ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, data: { ...data, via: actor.via } });
+    audit.record({
+      type,
+      outcome: "success",
+      actorId: actor.actorId,
+      ip: actor.ip ?? null,
+      userAgent: actor.userAgent ?? null,
+      data: { ...data, via: actor.via },
+    });
 
   /** the entry (refreshed) after a change that only applies to a dead letter */
   async function onDeadLetter(id: string, change: (id: string) => Promise<boolean>): Promise<OutboxAction> {
@@ -53,7 +60,8 @@ export function createOutboxAdmin(deps: { queries: OutboxQueries; audit: AuditSe
     /** a dead letter deleted for good */
     async discard(id: string, actor: OutboxActor): Promise<OutboxAction> {
       const result = await onDeadLetter(id, (rowId) => queries.discard(rowId));
-      if (result.outcome === "done") await record("outbox.discarded", actor, { outboxId: result.entry.id, kind: result.entry.kind, topic: result.entry.topic });
+      if (result.outcome === "done")
+        await record("outbox.discarded", actor, { outboxId: result.entry.id, kind: result.entry.kind, topic: result.entry.topic });
       return result;
     },
 

@@ -20,7 +20,9 @@ export function createBackchannelQueue(deps: { outbox: Outbox; hasLogoutUri: (cl
       ...(failed ? { attempts: failed.attempts, lastError: failed.error } : {}),
     });
   const enqueue = (rows: ReturnType<typeof row>[]) =>
-    deps.outbox.enqueue(rows).catch((err: unknown) => deps.log.error({ err: { message: (err as Error).message } }, "back-channel logouts could not be queued"));
+    deps.outbox
+      .enqueue(rows)
+      .catch((err: unknown) => deps.log.error({ err: { message: (err as Error).message } }, "back-channel logouts could not be queued"));
   const writing = createTrackedJobs();
 
   return {
@@ -29,10 +31,14 @@ export function createBackchannelQueue(deps: { outbox: Outbox; hasLogoutUri: (cl
       const pairs = ended.ended.flatMap((s) => s.clients);
       if (!pairs.length) return;
       const job = (async () => {
-        const told = await Promise.all(pairs.map(async (p) => ((await deps.hasLogoutUri(p.clientId)) ? row({ clientId: p.clientId, sub: userId, sid: p.sid }) : null)));
+        const told = await Promise.all(
+          pairs.map(async (p) => ((await deps.hasLogoutUri(p.clientId)) ? row({ clientId: p.clientId, sub: userId, sid: p.sid }) : null)),
+        );
         const rows = told.filter((r) => r !== null);
         if (rows.length) await enqueue(rows);
-      })().catch((err: unknown) => deps.log.error({ err: { message: (err as Error).message } }, "back-channel logouts could not be queued"));
+      })().catch((err: unknown) =>
+        deps.log.error({ err: { message: (err as Error).message } }, "back-channel logouts could not be queued"),
+      );
       writing.track(job);
     },
     /** resolves when every logout of ended sessions is written (the CLI and shutdown wait for it) */

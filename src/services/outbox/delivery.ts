@@ -10,8 +10,32 @@ import { createOutbox, type Outbox } from "./outbox.ts";
 
 export type Delivery = { outbox: Outbox; mailer: Mailer };
 
-export function createDelivery(config: Config, queries: OutboxQueries, clock: Clock, log: Logger, render: RenderPage, telemetry?: Telemetry, productName?: () => Promise<string>): Delivery {
-  const outbox = createOutbox({ queries, clock, masterKey: config.secrets.masterKey, log, settings: config.outbox, ...(telemetry ? { counts: telemetry } : {}) });
-  const mailer = createMailer({ smtpUrl: config.mail.smtpUrl, from: config.mail.from, render, log, outbox, messageIdHost: new URL(config.issuer).hostname, productName: productName ?? config.brand.name, defaultLocale: config.defaultLocale });
+export function createDelivery(
+  config: Config,
+  queries: OutboxQueries,
+  clock: Clock,
+  log: Logger,
+  render: RenderPage,
+  telemetry?: Telemetry,
+  productName?: () => Promise<string>,
+): Delivery {
+  const outbox = createOutbox({
+    queries,
+    clock,
+    masterKey: config.secrets.masterKey,
+    log,
+    settings: config.outbox,
+    ...(telemetry ? { counts: telemetry } : {}),
+  });
+  const mailer = createMailer({
+    smtpUrl: config.mail.smtpUrl,
+    from: config.mail.from,
+    render,
+    log,
+    outbox,
+    messageIdHost: new URL(config.issuer).hostname,
+    productName: productName ?? config.brand.name,
+    defaultLocale: config.defaultLocale,
+  });
   return { outbox, mailer };
 }

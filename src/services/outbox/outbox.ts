@@ -26,10 +26,20 @@ const MAX_DELAY_MS = 3_600_000;
 /** the wait after the `attempt`th failed attempt: base, 2 x base, 4 x base ... at most an hour */
 export const retryDelayMs = (attempt: number, baseMs: number) => Math.min(MAX_DELAY_MS, baseMs * 2 ** Math.max(0, attempt - 1));
 
-const errorText = (err: unknown) => String((err as Error)?.message ?? err).replace(/\s+/g, " ").slice(0, 500);
+const errorText = (err: unknown) =>
+  String((err as Error)?.message ?? err)
+    .replace(/\s+/g, " ")
+    .slice(0, 500);
 
 /** `counts`: /metrics' counters of rows queued and delivery attempts (lib/telemetry.ts) */
-export function createOutbox(deps: { queries: OutboxQueries; clock: Clock; masterKey: Buffer; log: Logger; settings: OutboxSettings; counts?: Pick<Telemetry, "queued" | "delivery"> }) {
+export function createOutbox(deps: {
+  queries: OutboxQueries;
+  clock: Clock;
+  masterKey: Buffer;
+  log: Logger;
+  settings: OutboxSettings;
+  counts?: Pick<Telemetry, "queued" | "delivery">;
+}) {
   const { queries, clock, log, settings } = deps;
   const handlers = new Map<OutboxKind, OutboxHandler>();
   const purpose = (id: string) => `outbox:${id}`;
@@ -55,7 +65,13 @@ export function createOutbox(deps: { queries: OutboxQueries; clock: Clock; maste
     const now = clock.now();
     const dead = m.attempts >= settings.maxAttempts;
     deps.counts?.delivery(m.kind, dead ? "dead" : "failed");
-    await queries.failed(m.id, m.attempts, failure, dead ? null : new Date(now.getTime() + retryDelayMs(m.attempts, settings.retryBaseMs)), now);
+    await queries.failed(
+      m.id,
+      m.attempts,
+      failure,
+      dead ? null : new Date(now.getTime() + retryDelayMs(m.attempts, settings.retryBaseMs)),
+      now,
+    );
     const facts = { outboxId: m.id, kind: m.kind, topic: m.topic, attempt: m.attempts, err: { message: failure } };
     if (dead) log.error(facts, "delivery failed for the last time: kept as a dead letter");
     else log.warn(facts, "delivery failed; it will be retried");
@@ -68,7 +84,13 @@ export function createOutbox(deps: { queries: OutboxQueries; clock: Clock; maste
     const now = clock.now();
     const batch = await queries.claim(kinds, now, new Date(now.getTime() + LEASE_MS), BATCH);
     // a failure to record an outcome leaves the row leased: it is tried again once the lease is over
-    await Promise.all(batch.map((m) => deliver(m).catch((err: unknown) => log.warn({ outboxId: m.id, err: { message: errorText(err) } }, "outbox: recording a delivery failed"))));
+    await Promise.all(
+      batch.map((m) =>
+        deliver(m).catch((err: unknown) =>
+          log.warn({ outboxId: m.id, err: { message: errorText(err) } }, "outbox: recording a delivery failed"),
+        ),
+      ),
+    );
     return batch.length;
   }
 
@@ -79,7 +101,8 @@ export function createOutbox(deps: { queries: OutboxQueries; clock: Clock; maste
         while (!stopped && (await drainOnce()) > 0);
       } catch (err) {
         // Postgres away: the next poll tries again; said once a minute at most
-        if (Date.now() - lastReadError > 60_000) log.warn({ err: { message: errorText(err) } }, "outbox: reading the queue failed; retrying");
+        if (Date.now() - lastReadError > 60_000)
+          log.warn({ err: { message: errorText(err) } }, "outbox: reading the queue failed; retrying");
         lastReadError = Date.now();
       }
     } while (again && !stopped);
@@ -88,19 +111,38 @@ export function createOutbox(deps: { queries: OutboxQueries; clock: Clock; maste
   /** a process that never started its worker (the CLI) only queues: the running server sends */
   function wake(): void {
     if (!started || stopped) return;
-    if (running) { again = true; return; }
-    running = loop().finally(() => { running = null; });
+    if (running) {
+      again = true;
+      return;
+    }
+    running = loop().finally(() => {
+      running = null;
+    });
   }
 
   return {
     /** a sealed row for `enqueue` or for a caller's own transaction (queries' insertOutbox) */
-    message(kind: OutboxKind, recipient: string, topic: string, payload: unknown, opts: { dedupeKey?: string; attempts?: number; lastError?: string } = {}): NewOutboxMessage {
+    message(
+      kind: OutboxKind,
+      recipient: string,
+      topic: string,
+      payload: unknown,
+      opts: { dedupeKey?: string; attempts?: number; lastError?: string } = {},
+    ): NewOutboxMessage {
       const id = randomUuid();
       const now = clock.now();
       const retryAt = opts.attempts ? new Date(now.getTime() + retryDelayMs(opts.attempts, settings.retryBaseMs)) : now;
       return {
-        id, kind, recipient, topic, payload: encryptSecret(deps.masterKey, JSON.stringify(payload), purpose(id)), dedupeKey: opts.dedupeKey ?? null,
-        createdAt: now, nextAttemptAt: retryAt, attempts: opts.attempts ?? 0, lastError: opts.lastError ? errorText(opts.lastError) : null,
+        id,
+        kind,
+        recipient,
+        topic,
+        payload: encryptSecret(deps.masterKey, JSON.stringify(payload), purpose(id)),
+        dedupeKey: opts.dedupeKey ?? null,
+        createdAt: now,
+        nextAttemptAt: retryAt,
+        attempts: opts.attempts ?? 0,
+        lastError: opts.lastError ? errorText(opts.lastError) : null,
       };
     },
     /** writes the rows and starts sending them (throws when Postgres does not take them) */

@@ -21,11 +21,22 @@ export type AssertionOutcome =
 
 export function createPasskeyAuthentication(deps: PasskeyDeps) {
   const { passkeys, users, challenges, rp, audit, notifications, clock } = deps;
-  const refused = (code: PasskeyRefusal, reason: string, userId: string | null = null): AssertionOutcome => ({ outcome: "refused", code, reason, userId });
+  const refused = (code: PasskeyRefusal, reason: string, userId: string | null = null): AssertionOutcome => ({
+    outcome: "refused",
+    code,
+    reason,
+    userId,
+  });
 
   /** the counter went backwards: refused, audited, the owner told */
   async function cloned(row: PasskeyRow, user: User, counter: number, request: RequestInfo): Promise<AssertionOutcome> {
-    await audit.record({ type: "passkey.cloned", outcome: "failure", userId: user.id, ...request, data: { passkeyId: row.id, name: row.name, stored: row.counter.toString(), presented: String(counter) } });
+    await audit.record({
+      type: "passkey.cloned",
+      outcome: "failure",
+      userId: user.id,
+      ...request,
+      data: { passkeyId: row.id, name: row.name, stored: row.counter.toString(), presented: String(counter) },
+    });
     await notifications.passkeyChanged(user, request, "cloned", row.name);
     return refused("passkey.cloned", "counter_regression", user.id);
   }
@@ -40,8 +51,11 @@ export function createPasskeyAuthentication(deps: PasskeyDeps) {
       const challenge = await challenges.issue(factor, binding, user ? { userId: user.id } : {});
       const { generateAuthenticationOptions } = await webAuthnLibrary();
       return generateAuthenticationOptions({
-        rpID: rp.id, challenge: new Uint8Array(Buffer.from(challenge, "base64url")), timeout: CHALLENGE_TTL_SECONDS * 1000,
-        allowCredentials: allow, userVerification: factor === "second_factor" ? "preferred" : "required",
+        rpID: rp.id,
+        challenge: new Uint8Array(Buffer.from(challenge, "base64url")),
+        timeout: CHALLENGE_TTL_SECONDS * 1000,
+        allowCredentials: allow,
+        userVerification: factor === "second_factor" ? "preferred" : "required",
       });
     },
 
@@ -50,19 +64,26 @@ export function createPasskeyAuthentication(deps: PasskeyDeps) {
       const response = parseAuthentication(raw);
       if (!response) return refused("passkey.malformed", "malformed", expectedUserId ?? null);
       const issued = await challenges.take(factor, binding);
-      if (!issued || (expectedUserId !== undefined && issued.userId !== expectedUserId)) return refused("passkey.challenge", "challenge", expectedUserId ?? null);
+      if (!issued || (expectedUserId !== undefined && issued.userId !== expectedUserId))
+        return refused("passkey.challenge", "challenge", expectedUserId ?? null);
       const row = await passkeys.findByCredentialId(response.id);
       if (!row) return refused("passkey.unknown", "unknown_credential", expectedUserId ?? null);
       if (expectedUserId !== undefined && row.userId !== expectedUserId) return refused("passkey.unknown", "other_user", expectedUserId);
       const handle = response.response.userHandle;
-      if (handle && Buffer.from(handle, "base64url").toString("utf8") !== row.userId) return refused("passkey.unknown", "user_handle", row.userId);
+      if (handle && Buffer.from(handle, "base64url").toString("utf8") !== row.userId)
+        return refused("passkey.unknown", "user_handle", row.userId);
       const user = await users.findById(row.userId);
       if (!user) return refused("passkey.unknown", "unknown_credential");
       let info: Awaited<ReturnType<typeof verifyAuthenticationResponse>>["authenticationInfo"];
       try {
         // the counter is compared below, once the signature is known to be right
-        const verified = await (await webAuthnLibrary()).verifyAuthenticationResponse({
-          response, expectedChallenge: issued.challenge, expectedOrigin: rp.origin, expectedRPID: rp.id,
+        const verified = await (
+          await webAuthnLibrary()
+        ).verifyAuthenticationResponse({
+          response,
+          expectedChallenge: issued.challenge,
+          expectedOrigin: rp.origin,
+          expectedRPID: rp.id,
           credential: { id: row.credentialId, publicKey: new Uint8Array(row.publicKey), counter: 0, transports: row.transports },
           requireUserVerification: factor !== "second_factor",
         });

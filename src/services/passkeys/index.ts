@@ -10,7 +10,11 @@ import { createPasskeyAuthentication } from "./authentication.ts";
 import { createPasskeyManagement } from "./management.ts";
 
 export function createPasskeys(deps: Omit<PasskeyDeps, "challenges" | "rp"> & { redis: RedisClient; issuer: string; rpName: string }) {
-  const full: PasskeyDeps = { ...deps, challenges: createChallenges(deps.redis, deps.clock), rp: relyingPartyFor(deps.issuer, deps.rpName) };
+  const full: PasskeyDeps = {
+    ...deps,
+    challenges: createChallenges(deps.redis, deps.clock),
+    rp: relyingPartyFor(deps.issuer, deps.rpName),
+  };
   const registration = createPasskeyRegistration(full);
   const authentication = createPasskeyAuthentication(full);
   const management = createPasskeyManagement(full);

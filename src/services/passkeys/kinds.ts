@@ -12,5 +12,7 @@ export function keyKindOf(row: Pick<PasskeyRow, "deviceType" | "attachment" | "t
 }
 
 /** `amr` of an assertion: the kind of key, and `user` when the authenticator verified the user */
-export const amrOf = (row: Pick<PasskeyRow, "deviceType" | "attachment" | "transports">, userVerified: boolean): string[] =>
-  [keyKindOf(row), ...(userVerified ? ["user"] : [])];
+export const amrOf = (row: Pick<PasskeyRow, "deviceType" | "attachment" | "transports">, userVerified: boolean): string[] => [
+  keyKindOf(row),
+  ...(userVerified ? ["user"] : []),
+];

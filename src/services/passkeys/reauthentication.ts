@@ -15,21 +15,37 @@ export const FRESH_PASSKEY_SECONDS = 300;
 export type SessionSignIn = { amr: readonly string[]; loginTs: number | null };
 
 export type PasskeyReauthentication =
-  | { outcome: "ok" }
-  | { outcome: "sign_in_again" }
-  | { outcome: "no_password" }
-  | { outcome: "locked" }
-  | { outcome: "wrong_password" };
+  { outcome: "ok" } | { outcome: "sign_in_again" } | { outcome: "no_password" } | { outcome: "locked" } | { outcome: "wrong_password" };
 
-export function createPasskeyReauthentication(deps: { accounts: Pick<AccountService, "confirmPassword">; audit: AuditService; clock: Clock }) {
+export function createPasskeyReauthentication(deps: {
+  accounts: Pick<AccountService, "confirmPassword">;
+  audit: AuditService;
+  clock: Clock;
+}) {
   return {
     /** `given`: the password typed (none for an account without one); `auditType`: the change it is for */
-    async confirm(user: User, given: string | undefined, signIn: SessionSignIn, auditType: string, request: LockRequest): Promise<PasskeyReauthentication> {
+    async confirm(
+      user: User,
+      given: string | undefined,
+      signIn: SessionSignIn,
+      auditType: string,
+      request: LockRequest,
+    ): Promise<PasskeyReauthentication> {
       const failed = (reason: string) =>
-        deps.audit.record({ type: auditType, outcome: "failure", userId: user.id, ip: request.ip, userAgent: request.userAgent, data: { reason } });
+        deps.audit.record({
+          type: auditType,
+          outcome: "failure",
+          userId: user.id,
+          ip: request.ip,
+          userAgent: request.userAgent,
+          data: { reason },
+        });
       if (!user.passwordHash) {
         const { amr, loginTs } = signIn;
-        const fresh = amr.some((a) => a === "hwk" || a === "swk") && loginTs !== null && deps.clock.now().getTime() / 1000 - loginTs <= FRESH_PASSKEY_SECONDS;
+        const fresh =
+          amr.some((a) => a === "hwk" || a === "swk") &&
+          loginTs !== null &&
+          deps.clock.now().getTime() / 1000 - loginTs <= FRESH_PASSKEY_SECONDS;
         if (fresh) return { outcome: "ok" };
         await failed("no_recent_passkey");
         return { outcome: "sign_in_again" };

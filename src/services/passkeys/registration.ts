@@ -28,8 +28,13 @@ export function createPasskeyRegistration(deps: PasskeyDeps) {
       const challenge = await challenges.issue("register", binding, { userId: user.id, name });
       const { generateRegistrationOptions } = await webAuthnLibrary();
       return generateRegistrationOptions({
-        rpName: rp.name, rpID: rp.id, userName: user.username, userDisplayName: user.name ?? user.username,
-        userID: new TextEncoder().encode(user.id), challenge: new Uint8Array(Buffer.from(challenge, "base64url")), timeout: CHALLENGE_TTL_SECONDS * 1000,
+        rpName: rp.name,
+        rpID: rp.id,
+        userName: user.username,
+        userDisplayName: user.name ?? user.username,
+        userID: new TextEncoder().encode(user.id),
+        challenge: new Uint8Array(Buffer.from(challenge, "base64url")),
+        timeout: CHALLENGE_TTL_SECONDS * 1000,
         attestationType: "none",
         excludeCredentials: existing.map((p) => ({ id: p.credentialId, transports: p.transports })),
         authenticatorSelection: { residentKey: "required", requireResidentKey: true, userVerification: "required" },
@@ -44,8 +49,14 @@ export function createPasskeyRegistration(deps: PasskeyDeps) {
       if (!issued || issued.userId !== user.id) return refuse(user, request, "passkey.challenge", "challenge");
       let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
       try {
-        verified = await (await webAuthnLibrary()).verifyRegistrationResponse({
-          response, expectedChallenge: issued.challenge, expectedOrigin: rp.origin, expectedRPID: rp.id, requireUserVerification: true,
+        verified = await (
+          await webAuthnLibrary()
+        ).verifyRegistrationResponse({
+          response,
+          expectedChallenge: issued.challenge,
+          expectedOrigin: rp.origin,
+          expectedRPID: rp.id,
+          requireUserVerification: true,
         });
       } catch (err) {
         return refuse(user, request, "passkey.rejected", reasonOf(err));
@@ -54,11 +65,28 @@ export function createPasskeyRegistration(deps: PasskeyDeps) {
       const info = verified.registrationInfo;
       if (await passkeys.findByCredentialId(info.credential.id)) return refuse(user, request, "passkey.duplicate", "duplicate");
       const name = (issued.name ?? "").trim() || "Passkey";
-      const passkey = await passkeys.create({
-        userId: user.id, credentialId: info.credential.id, publicKey: info.credential.publicKey, counter: BigInt(info.credential.counter),
-        transports: (info.credential.transports ?? response.response.transports ?? []).slice(0, 8), deviceType: info.credentialDeviceType,
-        backedUp: info.credentialBackedUp, attachment: response.authenticatorAttachment ?? null, aaguid: info.aaguid, name,
-      }, clock.now(), (row) => ({ type: "passkey.added", outcome: "success", userId: user.id, ...request, data: { passkeyId: row.id, name, deviceType: row.deviceType } }));
+      const passkey = await passkeys.create(
+        {
+          userId: user.id,
+          credentialId: info.credential.id,
+          publicKey: info.credential.publicKey,
+          counter: BigInt(info.credential.counter),
+          transports: (info.credential.transports ?? response.response.transports ?? []).slice(0, 8),
+          deviceType: info.credentialDeviceType,
+          backedUp: info.credentialBackedUp,
+          attachment: response.authenticatorAttachment ?? null,
+          aaguid: info.aaguid,
+          name,
+        },
+        clock.now(),
+        (row) => ({
+          type: "passkey.added",
+          outcome: "success",
+          userId: user.id,
+          ...request,
+          data: { passkeyId: row.id, name, deviceType: row.deviceType },
+        }),
+      );
       await notifications.passkeyChanged(user, request, "added", name);
       return { outcome: "added", passkey };
     },

@@ -6,7 +6,12 @@ import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simp
 
 export const MAX_RESPONSE_CHARS = 16_384;
 
-const b64url = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9_-]+={0,2}$/);
+const b64url = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]+={0,2}$/);
 const common = {
   id: b64url(1366),
   rawId: b64url(1366),
@@ -17,28 +22,36 @@ const common = {
 
 const registrationSchema = z.object({
   ...common,
-  response: z.object({
-    clientDataJSON: b64url(4096),
-    attestationObject: b64url(8192),
-    transports: z.array(z.string().max(32)).max(8).optional(),
-  }).passthrough(),
+  response: z
+    .object({
+      clientDataJSON: b64url(4096),
+      attestationObject: b64url(8192),
+      transports: z.array(z.string().max(32)).max(8).optional(),
+    })
+    .passthrough(),
 });
 
 const authenticationSchema = z.object({
   ...common,
-  response: z.object({
-    clientDataJSON: b64url(4096),
-    authenticatorData: b64url(2048),
-    signature: b64url(1024),
-    userHandle: z.string().max(128).optional(),
-  }).passthrough(),
+  response: z
+    .object({
+      clientDataJSON: b64url(4096),
+      authenticatorData: b64url(2048),
+      signature: b64url(1024),
+      userHandle: z.string().max(128).optional(),
+    })
+    .passthrough(),
 });
 
 function parse<T>(schema: z.ZodType, raw: unknown): T | null {
   let value = raw;
   if (typeof raw === "string") {
     if (raw.length > MAX_RESPONSE_CHARS) return null;
-    try { value = JSON.parse(raw); } catch { return null; }
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return null;
+    }
   }
   const parsed = schema.safeParse(value);
   return parsed.success ? (parsed.data as T) : null;
@@ -46,4 +59,3 @@ function parse<T>(schema: z.ZodType, raw: unknown): T | null {
 
 export const parseRegistration = (raw: unknown) => parse<RegistrationResponseJSON>(registrationSchema, raw);
 export const parseAuthentication = (raw: unknown) => parse<AuthenticationResponseJSON>(authenticationSchema, raw);
-

@@ -20,5 +20,12 @@ export type PasskeyDeps = {
 };
 
 export type PasskeyRefusal =
-  | "passkey.malformed" | "passkey.challenge" | "passkey.rejected" | "passkey.duplicate" | "passkey.unknown"
-  | "passkey.cloned" | "passkey.not_found" | "passkey.last_factor" | "passkey.none_left";
+  | "passkey.malformed"
+  | "passkey.challenge"
+  | "passkey.rejected"
+  | "passkey.duplicate"
+  | "passkey.unknown"
+  | "passkey.cloned"
+  | "passkey.not_found"
+  | "passkey.last_factor"
+  | "passkey.none_left";

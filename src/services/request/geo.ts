@@ -7,17 +7,53 @@ import { BlockList, isIP } from "node:net";
 import { Reader, type Response } from "maxmind";
 import type { Logger } from "../../lib/logger.ts";
 
-export type GeoLocation = { city: string | null; region: string | null; countryCode: string; latitude: number | null; longitude: number | null };
+export type GeoLocation = {
+  city: string | null;
+  region: string | null;
+  countryCode: string;
+  latitude: number | null;
+  longitude: number | null;
+};
 /** ip-location-db's flat records, or MaxMind's nested country */
-type DbipRecord = { city?: string; state1?: string; country_code?: string; latitude?: number; longitude?: number; country?: { iso_code?: string } };
+type DbipRecord = {
+  city?: string;
+  state1?: string;
+  country_code?: string;
+  latitude?: number;
+  longitude?: number;
+  country?: { iso_code?: string };
+};
 
 export type Geo = { lookup(ip: string | null | undefined): Promise<GeoLocation | null>; enabled: boolean };
 
 // special-use ranges (RFC 6890 and friends): they say nothing about where a person is
 const special = new BlockList();
-for (const [net, bits] of [["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24], ["203.0.113.0", 24], ["224.0.0.0", 3]] as const) special.addSubnet(net, bits, "ipv4");
-for (const [net, bits] of [["::", 127], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8], ["2001:db8::", 32], ["64:ff9b::", 96], ["100::", 64]] as const) special.addSubnet(net, bits, "ipv6");
+for (const [net, bits] of [
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 3],
+] as const)
+  special.addSubnet(net, bits, "ipv4");
+for (const [net, bits] of [
+  ["::", 127],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["ff00::", 8],
+  ["2001:db8::", 32],
+  ["64:ff9b::", 96],
+  ["100::", 64],
+] as const)
+  special.addSubnet(net, bits, "ipv6");
 
 /** "::ffff:1.2.3.4" -> "1.2.3.4"; anything else unchanged */
 const unmapped = (ip: string) => (/^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip);
@@ -38,7 +74,10 @@ export function createGeo(deps: { files: string[]; log: Logger }): Geo {
       try {
         opened.push(new Reader<Response>(await readFile(file)));
       } catch (err) {
-        deps.log.warn({ file, err: { message: (err as Error).message } }, "GeoIP database not readable: approximate locations from it are off");
+        deps.log.warn(
+          { file, err: { message: (err as Error).message } },
+          "GeoIP database not readable: approximate locations from it are off",
+        );
       }
     }
     return opened;
@@ -57,7 +96,13 @@ export function createGeo(deps: { files: string[]; log: Logger }): Geo {
       const hit = reader?.get(plain) as DbipRecord | null | undefined;
       const countryCode = hit?.country_code ?? hit?.country?.iso_code;
       if (!hit || !countryCode) return null;
-      return { city: hit.city || null, region: hit.state1 || null, countryCode, latitude: hit.latitude ?? null, longitude: hit.longitude ?? null };
+      return {
+        city: hit.city || null,
+        region: hit.state1 || null,
+        countryCode,
+        latitude: hit.latitude ?? null,
+        longitude: hit.longitude ?? null,
+      };
     },
   };
 }
@@ -68,6 +113,10 @@ const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
 export function describeLocation(location: GeoLocation | null): string {
   if (!location) return "unknown location";
   let country = location.countryCode;
-  try { country = regionNames.of(location.countryCode) ?? country; } catch { /* not a region code */ }
+  try {
+    country = regionNames.of(location.countryCode) ?? country;
+  } catch {
+    /* not a region code */
+  }
   return [location.city, country].filter(Boolean).join(", ");
 }

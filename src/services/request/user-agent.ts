@@ -22,6 +22,6 @@ export function describeUserAgent(userAgent: string | null | undefined): DeviceD
   const major = r.browser.version?.split(".")[0];
   const browser = r.browser.name ? [r.browser.name, major].filter(Boolean).join(" ") : null;
   const os = r.os.name ? [r.os.name, r.os.version && r.os.name !== "Mac OS" ? r.os.version : null].filter(Boolean).join(" ") : null;
-  const label = browser && os ? `${browser} on ${os}` : browser ?? os ?? "an unknown browser";
+  const label = browser && os ? `${browser} on ${os}` : (browser ?? os ?? "an unknown browser");
   return { browser, os, label };
 }

@@ -37,7 +37,11 @@ const LOCK_TTL_MS = 120_000;
 const TICK_MS = 60_000;
 
 export function createRetention(deps: {
-  queries: RetentionQueries; redis: RedisClient; clock: Clock; log: Logger; settings: RetentionSettings;
+  queries: RetentionQueries;
+  redis: RedisClient;
+  clock: Clock;
+  log: Logger;
+  settings: RetentionSettings;
   /**
    * Hook for work that belongs to the same schedule and lock, run after the built-in tasks: e.g. account deletion's
    * "erase the accounts whose grace period has ended" (#21 item 1), as { name: "users", removeBatch }.
@@ -83,7 +87,10 @@ export function createRetention(deps: {
     const failed: string[] = [];
     let interrupted = false;
     for (const task of tasks) {
-      if (stopping) { interrupted = true; break; }
+      if (stopping) {
+        interrupted = true;
+        break;
+      }
       try {
         if (!(await drain(task, startedAt, held, removed))) {
           interrupted = true;
@@ -92,13 +99,17 @@ export function createRetention(deps: {
         }
       } catch (err) {
         failed.push(task.name);
-        log.error({ task: task.name, err: { message: (err as Error).message } }, "retention: removing old rows failed; the other tasks go on");
+        log.error(
+          { task: task.name, err: { message: (err as Error).message } },
+          "retention: removing old rows failed; the other tasks go on",
+        );
       }
     }
     const finishedAt = clock.now();
     await redis.set(LAST_RUN_KEY, String(finishedAt.getTime()));
     const report = { startedAt, finishedAt, removed, failed, interrupted };
-    if (logged) log.info({ removed, failed, interrupted, ms: finishedAt.getTime() - startedAt.getTime() }, "retention pass: removed old rows");
+    if (logged)
+      log.info({ removed, failed, interrupted, ms: finishedAt.getTime() - startedAt.getTime() }, "retention pass: removed old rows");
     return report;
   }
 
@@ -124,10 +135,13 @@ export function createRetention(deps: {
     running = runOnce({ ifDue: true })
       .catch((err: unknown) => {
         // Redis or Postgres away: the next tick tries again; said once every ten minutes at most
-        if (Date.now() - lastTickError > 600_000) log.warn({ err: { message: (err as Error).message } }, "retention: a scheduled pass could not run; retrying");
+        if (Date.now() - lastTickError > 600_000)
+          log.warn({ err: { message: (err as Error).message } }, "retention: a scheduled pass could not run; retrying");
         lastTickError = Date.now();
       })
-      .finally(() => { running = null; });
+      .finally(() => {
+        running = null;
+      });
   }
 
   return {
@@ -145,7 +159,9 @@ export function createRetention(deps: {
       timer = setInterval(tick, deps.tickMs ?? TICK_MS);
       timer.unref();
     },
-    get started(): boolean { return timer !== undefined; },
+    get started(): boolean {
+      return timer !== undefined;
+    },
     /** stops the schedule; a pass in progress ends after its current batch and lets go of the lock */
     async stop(): Promise<void> {
       stopping = true;

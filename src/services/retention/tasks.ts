@@ -3,8 +3,13 @@
 import type { RetentionQueries, BatchDelete } from "../../queries/retention.ts";
 
 export type RetentionSettings = {
-  intervalMinutes: number; sessionsDays: number; loginLocationsDays: number; expiredTokensDays: number;
-  outboxDeadDays: number; auditDays: number; batchSize: number;
+  intervalMinutes: number;
+  sessionsDays: number;
+  loginLocationsDays: number;
+  expiredTokensDays: number;
+  outboxDeadDays: number;
+  auditDays: number;
+  batchSize: number;
 };
 
 /**
@@ -41,6 +46,15 @@ export function retentionTasks(queries: RetentionQueries, s: RetentionSettings):
 
 /** every label the built-in tasks may report (so the metric has a series per table from the start) */
 export const RETENTION_TABLES = [
-  "user_sessions", "login_locations", "email_verification_tokens", "password_reset_tokens", "email_change_tokens",
-  "account_restore_tokens", "invitations", "ownership_transfers", "trusted_devices", "outbox", "audit_events",
+  "user_sessions",
+  "login_locations",
+  "email_verification_tokens",
+  "password_reset_tokens",
+  "email_change_tokens",
+  "account_restore_tokens",
+  "invitations",
+  "ownership_transfers",
+  "trusted_devices",
+  "outbox",
+  "audit_events",
 ] as const;

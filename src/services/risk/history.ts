@@ -15,7 +15,13 @@ export const KEEP_DAYS = 365;
 const DAY_MS = 86_400_000;
 
 /** `settings.keepDays`: how long rows are kept (0 = forever; default KEEP_DAYS) */
-export function createLoginHistory(deps: { queries: LoginLocationQueries; clock: Clock; geo: Geo; log: Logger; settings?: { keepDays?: number } }) {
+export function createLoginHistory(deps: {
+  queries: LoginLocationQueries;
+  clock: Clock;
+  geo: Geo;
+  log: Logger;
+  settings?: { keepDays?: number };
+}) {
   const { queries, clock, geo, log } = deps;
   const keepDays = deps.settings?.keepDays ?? KEEP_DAYS;
 
@@ -35,8 +41,13 @@ export function createLoginHistory(deps: { queries: LoginLocationQueries; clock:
     const now = clock.now();
     return {
       row: {
-        userId, ip, network: networkOf(ip) ?? ip, countryCode: location?.countryCode ?? null,
-        latitude: location?.latitude ?? null, longitude: location?.longitude ?? null, createdAt: now,
+        userId,
+        ip,
+        network: networkOf(ip) ?? ip,
+        countryCode: location?.countryCode ?? null,
+        latitude: location?.latitude ?? null,
+        longitude: location?.longitude ?? null,
+        createdAt: now,
       },
       pruneBefore: keepDays > 0 ? new Date(now.getTime() - keepDays * DAY_MS) : new Date(0),
     };

@@ -72,12 +72,19 @@ export function createHolds(deps: { redis: RedisClient; clock: Clock }) {
 
   return {
     /** a new hold and its two links (the raw tokens go into the email only); the interaction's earlier hold, if still open, is superseded */
-    async create(data: Omit<Hold, "id" | "createdAt" | "expiresAt" | "approveHash" | "denyHash">, ttlSeconds: number): Promise<{ hold: Hold; approveToken: string; denyToken: string; superseded: Hold | null }> {
+    async create(
+      data: Omit<Hold, "id" | "createdAt" | "expiresAt" | "approveHash" | "denyHash">,
+      ttlSeconds: number,
+    ): Promise<{ hold: Hold; approveToken: string; denyToken: string; superseded: Hold | null }> {
       const approveToken = randomToken(32);
       const denyToken = randomToken(32);
       const hold: Hold = {
-        ...data, id: randomToken(16), createdAt: clock.now().getTime(), expiresAt: clock.epoch() + ttlSeconds,
-        approveHash: sha256(approveToken), denyHash: sha256(denyToken),
+        ...data,
+        id: randomToken(16),
+        createdAt: clock.now().getTime(),
+        expiresAt: clock.epoch() + ttlSeconds,
+        approveHash: sha256(approveToken),
+        denyHash: sha256(denyToken),
       };
       const ttl = keyTtl(hold);
       await redis.set(holdKey(hold.id), JSON.stringify(hold), "EX", ttl);
@@ -103,7 +110,9 @@ export function createHolds(deps: { redis: RedisClient; clock: Clock }) {
     },
 
     /** what a link would do, deciding nothing (the GET of an emailed link) */
-    async inspect(token: string): Promise<{ outcome: "valid"; kind: LinkKind; hold: Hold } | { outcome: "expired"; hold: Hold } | { outcome: "invalid" }> {
+    async inspect(
+      token: string,
+    ): Promise<{ outcome: "valid"; kind: LinkKind; hold: Hold } | { outcome: "expired"; hold: Hold } | { outcome: "invalid" }> {
       const link = await linkOf(token);
       if (!link) return { outcome: "invalid" };
       if (await redis.exists(decisionKey(link.hold.id))) return { outcome: "invalid" };
@@ -112,7 +121,9 @@ export function createHolds(deps: { redis: RedisClient; clock: Clock }) {
     },
 
     /** uses a link: once, and only while the hold waits; both links end */
-    async decide(token: string): Promise<{ outcome: "approved" | "denied"; hold: Hold } | { outcome: "expired"; hold: Hold } | { outcome: "invalid" }> {
+    async decide(
+      token: string,
+    ): Promise<{ outcome: "approved" | "denied"; hold: Hold } | { outcome: "expired"; hold: Hold } | { outcome: "invalid" }> {
       const link = await linkOf(token);
       if (!link) return { outcome: "invalid" };
       if (isExpired(link.hold)) return { outcome: "expired", hold: link.hold };

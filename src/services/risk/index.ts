@@ -18,8 +18,15 @@ import { createHolds, type Hold } from "./holds.ts";
 import { evaluateRules, type FiredRule } from "./rules/index.ts";
 
 export type RiskDeps = {
-  queries: LoginLocationQueries; redis: RedisClient; clock: Clock; geo: Geo; notifications: Notifications; audit: AuditService;
-  settings: Config["risk"]; issuer: string; log: Logger;
+  queries: LoginLocationQueries;
+  redis: RedisClient;
+  clock: Clock;
+  geo: Geo;
+  notifications: Notifications;
+  audit: AuditService;
+  settings: Config["risk"];
+  issuer: string;
+  log: Logger;
 };
 
 type Request = RequestInfo & { clientId?: string | null };
@@ -36,13 +43,27 @@ export function createRiskService(deps: RiskDeps) {
   /** audits a hold's expiry the first time it is seen */
   async function expired(hold: Hold, request: Request): Promise<void> {
     if (!(await holds.markExpired(hold))) return;
-    await audit.record({ type: "login.hold_expired", outcome: "failure", userId: hold.userId, ...request, clientId: hold.clientId, data: { ...holdAudit(hold), latencyMs: latencyMs(hold) } });
+    await audit.record({
+      type: "login.hold_expired",
+      outcome: "failure",
+      userId: hold.userId,
+      ...request,
+      clientId: hold.clientId,
+      data: { ...holdAudit(hold), latencyMs: latencyMs(hold) },
+    });
   }
 
   /** audits that an earlier hold of the interaction ended (its links are dead) */
   async function superseded(hold: Hold | null, request: Request): Promise<void> {
     if (!hold) return;
-    await audit.record({ type: "login.hold_superseded", outcome: "success", userId: hold.userId, ...request, clientId: hold.clientId, data: { ...holdAudit(hold), latencyMs: latencyMs(hold) } });
+    await audit.record({
+      type: "login.hold_superseded",
+      outcome: "success",
+      userId: hold.userId,
+      ...request,
+      clientId: hold.clientId,
+      data: { ...holdAudit(hold), latencyMs: latencyMs(hold) },
+    });
   }
 
   /**
@@ -57,8 +78,18 @@ export function createRiskService(deps: RiskDeps) {
     return {
       fired,
       event: {
-        type: "login.risk_evaluated", outcome: "success", userId, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null,
-        data: { decision: fired.length ? "hold" : "allow", rules: fired.map((f) => f.rule), latencyMs: Math.round(performance.now() - started), known: attempt.place !== null },
+        type: "login.risk_evaluated",
+        outcome: "success",
+        userId,
+        ip: request.ip,
+        userAgent: request.userAgent,
+        clientId: request.clientId ?? null,
+        data: {
+          decision: fired.length ? "hold" : "allow",
+          rules: fired.map((f) => f.rule),
+          latencyMs: Math.round(performance.now() - started),
+          known: attempt.place !== null,
+        },
       },
     };
   }
@@ -81,22 +112,56 @@ export function createRiskService(deps: RiskDeps) {
      * limit on these emails) runs first: when it throws, nothing is held or sent, and the interaction's earlier
      * hold ends all the same (the login no longer waits on it)
      */
-    async hold(user: Recipient, input: { interactionUid: string; fired: FiredRule[]; ttlSeconds: number; spend: () => Promise<void> }, request: Request & { clientId: string }): Promise<string> {
+    async hold(
+      user: Recipient,
+      input: { interactionUid: string; fired: FiredRule[]; ttlSeconds: number; spend: () => Promise<void> },
+      request: Request & { clientId: string },
+    ): Promise<string> {
       try {
         await input.spend();
       } catch (err) {
         await superseded(await holds.supersedeFor(input.interactionUid), request);
-        await audit.record({ type: "login.failed", outcome: "failure", userId: user.id, ...request, data: { reason: "hold_email_limit", rules: input.fired.map((f) => f.rule), interaction: input.interactionUid } });
+        await audit.record({
+          type: "login.failed",
+          outcome: "failure",
+          userId: user.id,
+          ...request,
+          data: { reason: "hold_email_limit", rules: input.fired.map((f) => f.rule), interaction: input.interactionUid },
+        });
         throw err;
       }
       const location = describeLocation(await history.locate(request.ip ?? ""));
-      const { hold, approveToken, denyToken, superseded: earlier } = await holds.create({
-        userId: user.id, interactionUid: input.interactionUid, clientId: request.clientId, rules: input.fired.map((f) => f.rule),
-        reasons: input.fired.map((f) => f.reason), ip: request.ip, userAgent: request.userAgent, location,
-      }, input.ttlSeconds);
+      const {
+        hold,
+        approveToken,
+        denyToken,
+        superseded: earlier,
+      } = await holds.create(
+        {
+          userId: user.id,
+          interactionUid: input.interactionUid,
+          clientId: request.clientId,
+          rules: input.fired.map((f) => f.rule),
+          reasons: input.fired.map((f) => f.reason),
+          ip: request.ip,
+          userAgent: request.userAgent,
+          location,
+        },
+        input.ttlSeconds,
+      );
       await superseded(earlier, request);
-      await deps.notifications.suspiciousLogin(user, { approveLink: link(approveToken), denyLink: link(denyToken), reasons: hold.reasons, ttlSeconds: input.ttlSeconds }, request);
-      await audit.record({ type: "login.held", outcome: "success", userId: user.id, ...request, data: { ...holdAudit(hold), ttlSeconds: input.ttlSeconds } });
+      await deps.notifications.suspiciousLogin(
+        user,
+        { approveLink: link(approveToken), denyLink: link(denyToken), reasons: hold.reasons, ttlSeconds: input.ttlSeconds },
+        request,
+      );
+      await audit.record({
+        type: "login.held",
+        outcome: "success",
+        userId: user.id,
+        ...request,
+        data: { ...holdAudit(hold), ttlSeconds: input.ttlSeconds },
+      });
       return hold.id;
     },
 
@@ -125,8 +190,12 @@ export function createRiskService(deps: RiskDeps) {
       if (result.outcome === "expired") await expired(result.hold, request);
       if (result.outcome === "approved" || result.outcome === "denied") {
         await audit.record({
-          type: result.outcome === "approved" ? "login.hold_approved" : "login.hold_denied", outcome: "success", userId: result.hold.userId,
-          ...request, clientId: result.hold.clientId, data: { ...holdAudit(result.hold), latencyMs: latencyMs(result.hold) },
+          type: result.outcome === "approved" ? "login.hold_approved" : "login.hold_denied",
+          outcome: "success",
+          userId: result.hold.userId,
+          ...request,
+          clientId: result.hold.clientId,
+          data: { ...holdAudit(result.hold), latencyMs: latencyMs(result.hold) },
         });
       }
       return result;

@@ -3,7 +3,13 @@
 import { describeUserAgent, parseUserAgent } from "../request/user-agent.ts";
 import type { Geo } from "../request/geo.ts";
 
-export type SessionDevice = { browser: string | null; os: string | null; deviceType: string | null; countryCode: string | null; city: string | null };
+export type SessionDevice = {
+  browser: string | null;
+  os: string | null;
+  deviceType: string | null;
+  countryCode: string | null;
+  city: string | null;
+};
 
 /** "mobile", "tablet", ... as ua-parser-js says; an unnamed device of a known browser is a desktop */
 export function deviceTypeOf(userAgent: string | null): string | null {

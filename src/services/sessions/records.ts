@@ -20,25 +20,50 @@ import { createSessionActivity, type ActivityOutcome } from "./activity.ts";
 import { describeSessionDevice } from "./device.ts";
 
 export type SessionRecordDeps = {
-  queries: UserSessionQueries; store: SessionStore; redis: RedisClient; clock: Clock; geo: Geo;
-  sessionEvents: SessionEvents; audit: AuditService; settings: Config["session"]; log: Logger;
+  queries: UserSessionQueries;
+  store: SessionStore;
+  redis: RedisClient;
+  clock: Clock;
+  geo: Geo;
+  sessionEvents: SessionEvents;
+  audit: AuditService;
+  settings: Config["session"];
+  log: Logger;
 };
 
 /** why a session ended (user_sessions.end_reason); "disabled": the account was disabled (user-admin.ts, through endUserSessions) */
 export type EndReason = "revoked" | "revoked_by_admin" | "idle" | "expired" | "single_session" | "logout" | "password_changed" | "disabled";
 export type { UserSession };
-export type SignIn = { uid: string; userId: string; clientId: string | null; remember: boolean; ip: string | null; userAgent: string | null; fresh: boolean };
+export type SignIn = {
+  uid: string;
+  userId: string;
+  clientId: string | null;
+  remember: boolean;
+  ip: string | null;
+  userAgent: string | null;
+  fresh: boolean;
+};
 export type EndOptions = { reason: EndReason; actorId?: string | null; request?: AuditContext };
 
 const AUDIT_TYPE: Record<EndReason, string> = {
-  revoked: "session.revoked", revoked_by_admin: "session.revoked", idle: "session.idle_timeout", expired: "session.expired",
-  single_session: "session.single_session_replaced", logout: "session.logout", password_changed: "session.ended",
+  revoked: "session.revoked",
+  revoked_by_admin: "session.revoked",
+  idle: "session.idle_timeout",
+  expired: "session.expired",
+  single_session: "session.single_session_replaced",
+  logout: "session.logout",
+  password_changed: "session.ended",
   disabled: "session.ended",
 };
 
 export function createSessionRecords(deps: SessionRecordDeps) {
   const { queries, store, clock, settings, audit } = deps;
-  const activity = createSessionActivity({ redis: deps.redis, resolution: settings.activityResolution, idleTimeout: settings.idleTimeout, keepAfterEnd: settings.grantTtl });
+  const activity = createSessionActivity({
+    redis: deps.redis,
+    resolution: settings.activityResolution,
+    idleTimeout: settings.idleTimeout,
+    keepAfterEnd: settings.grantTtl,
+  });
 
   const lifetimeOf = (remember: boolean) => (remember ? settings.rememberTtl : settings.ttl);
 
@@ -58,12 +83,23 @@ export function createSessionRecords(deps: SessionRecordDeps) {
     if (!ended && startedAt === null) return false; // no row and nothing left in Redis: nothing was ended
     const row = { id: uid, userId };
     if (ended?.clients.length) {
-      deps.sessionEvents.sessionsEnded(row.userId, { sessions: 1, grants: ended.grants, ended: [{ uid: row.id, clients: ended.clients }], reason: opts.reason });
+      deps.sessionEvents.sessionsEnded(row.userId, {
+        sessions: 1,
+        grants: ended.grants,
+        ended: [{ uid: row.id, clients: ended.clients }],
+        reason: opts.reason,
+      });
     }
     await audit.record({
-      type: AUDIT_TYPE[opts.reason], outcome: "success", userId: row.userId, actorId: opts.actorId ?? null, ...opts.request,
+      type: AUDIT_TYPE[opts.reason],
+      outcome: "success",
+      userId: row.userId,
+      actorId: opts.actorId ?? null,
+      ...opts.request,
       data: {
-        sessionId: row.id, reason: opts.reason, recorded: startedAt !== null,
+        sessionId: row.id,
+        reason: opts.reason,
+        recorded: startedAt !== null,
         ...(startedAt ? { durationSeconds: Math.max(0, Math.round((now.getTime() - startedAt.getTime()) / 1000)) } : {}),
       },
     });
@@ -94,7 +130,10 @@ export function createSessionRecords(deps: SessionRecordDeps) {
     if (outcome === "idle" || outcome === "expired") {
       const row = await queries.find(uid);
       if (row && !row.endedAt) await endOne(row, { reason: outcome, request });
-      else { await store.endSession(uid); await activity.forget(uid); }
+      else {
+        await store.endSession(uid);
+        await activity.forget(uid);
+      }
     }
     return outcome;
   }
@@ -131,8 +170,15 @@ export function createSessionRecords(deps: SessionRecordDeps) {
       const lifetime = lifetimeOf(s.remember);
       const device = await describeSessionDevice(deps.geo, s.ip, s.userAgent);
       const row = {
-        id: s.uid, userId: s.userId, ip: s.ip, userAgent: s.userAgent?.slice(0, 512) ?? null, ...device, remember: s.remember, clientId: s.clientId,
-        startedAt, expiresAt: new Date(startedAt.getTime() + lifetime * 1000),
+        id: s.uid,
+        userId: s.userId,
+        ip: s.ip,
+        userAgent: s.userAgent?.slice(0, 512) ?? null,
+        ...device,
+        remember: s.remember,
+        clientId: s.clientId,
+        startedAt,
+        expiresAt: new Date(startedAt.getTime() + lifetime * 1000),
       };
       if (!s.fresh) {
         // no live row of this user: an ended row is never revived but by a fresh login; another user's is restarted
@@ -144,8 +190,19 @@ export function createSessionRecords(deps: SessionRecordDeps) {
         }
       }
       const expiresAt = await queries.startSignIn(row, {
-        type: "session.created", outcome: "success", userId: s.userId, clientId: s.clientId, ip: s.ip, userAgent: s.userAgent,
-        data: { sessionId: s.uid, remember: s.remember, deviceType: device.deviceType, countryCode: device.countryCode, lifetimeSeconds: lifetime },
+        type: "session.created",
+        outcome: "success",
+        userId: s.userId,
+        clientId: s.clientId,
+        ip: s.ip,
+        userAgent: s.userAgent,
+        data: {
+          sessionId: s.uid,
+          remember: s.remember,
+          deviceType: device.deviceType,
+          countryCode: device.countryCode,
+          lifetimeSeconds: lifetime,
+        },
       });
       // ended before or while the row was written (a restart cleared endedAt): the row ends again, no clock starts
       if (await store.sessionEnded(s.uid)) {
@@ -170,7 +227,13 @@ export function createSessionRecords(deps: SessionRecordDeps) {
       const row = await queries.find(uid);
       if (!row || row.userId !== userId || row.endedAt) return;
       await queries.markEnded([uid], "logout", clock.now(), userId);
-      await audit.record({ type: "session.logout", outcome: "success", userId, ...request, data: { sessionId: uid, reason: "logout", durationSeconds: Math.round((clock.now().getTime() - row.startedAt.getTime()) / 1000) } });
+      await audit.record({
+        type: "session.logout",
+        outcome: "success",
+        userId,
+        ...request,
+        data: { sessionId: uid, reason: "logout", durationSeconds: Math.round((clock.now().getTime() - row.startedAt.getTime()) / 1000) },
+      });
     },
 
     /**

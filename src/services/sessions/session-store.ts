@@ -6,7 +6,12 @@
  * sessions ended at once, with each one's uid and the relying parties it had signed in to (and the session's
  * sid there); `reason` as in user_sessions.end_reason (password_changed, revoked, idle, ...)
  */
-export type EndedSessions = { sessions: number; grants: number; ended: { uid: string | null; clients: { clientId: string; sid: string | null }[] }[]; reason?: string };
+export type EndedSessions = {
+  sessions: number;
+  grants: number;
+  ended: { uid: string | null; clients: { clientId: string; sid: string | null }[] }[];
+  reason?: string;
+};
 /** awaited by endUserSessions before it returns (the session records mark their rows ended) */
 export type UserSessionsEndedHook = (accountId: string, ended: EndedSessions) => Promise<void>;
 /** what a stored session says (the fields the services read) */
@@ -29,7 +34,9 @@ export type SessionStore = {
   userSessionUids(accountId: string): Promise<string[]>;
   sessionsAlive(uids: string[]): Promise<boolean[]>;
   /** ends one session and every grant it signed in with; null when it was already gone */
-  endSession(uid: string): Promise<{ accountId: string | null; clients: { clientId: string; sid: string | null }[]; grants: number } | null>;
+  endSession(
+    uid: string,
+  ): Promise<{ accountId: string | null; clients: { clientId: string; sid: string | null }[]; grants: number } | null>;
   destroyGrant(grantId: string): Promise<void>;
   grantTeam(grantId: string): Promise<string | null>;
   setGrantTeam(grantId: string, teamId: string | null, grantExp?: number): Promise<void>;

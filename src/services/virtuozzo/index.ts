@@ -22,10 +22,18 @@ export type { Credentials, VirtuozzoRefusal } from "./linking.ts";
 import { VIRTUOZZO_PERMISSIONS } from "./permissions.ts";
 export { VIRTUOZZO_PERMISSIONS };
 
-const REFUSED_STORED = "The platform refused the team's stored credentials. The team's Owner must link the account again (or confirm the link once the password is right).";
+const REFUSED_STORED =
+  "The platform refused the team's stored credentials. The team's Owner must link the account again (or confirm the link once the password is right).";
 const UNAVAILABLE = "The Virtuozzo platform is not answering right now. Nothing was changed; try again in a moment.";
 
-export type VirtuozzoSettings = { enabled: boolean; platformUrls: string[]; allowedGroupTypes: string[]; safetyWindowSeconds: number; sessionTtlSeconds: number; timeoutMs: number };
+export type VirtuozzoSettings = {
+  enabled: boolean;
+  platformUrls: string[];
+  allowedGroupTypes: string[];
+  safetyWindowSeconds: number;
+  sessionTtlSeconds: number;
+  timeoutMs: number;
+};
 /** who asks for a team's session: a user (a member, or a provider admin acting for the team) or a relying party's own token */
 export type SessionCaller = { kind: "user"; by: TeamActorRef } | { kind: "client"; clientId: string };
 export type TeamSession = { session: string; expiresAt: Date; platformUrl: string; refreshed: boolean };
@@ -46,15 +54,29 @@ export function createVirtuozzo(deps: {
 }) {
   const { links, audit, settings } = deps;
   const platform = deps.platform ?? createPlatform({ timeoutMs: settings.timeoutMs });
-  const cache = createSessionCache({ redis: deps.redis, clock: deps.clock, masterKey: deps.masterKey, safetyWindowSeconds: settings.safetyWindowSeconds, sessionTtlSeconds: settings.sessionTtlSeconds, timeoutMs: settings.timeoutMs });
+  const cache = createSessionCache({
+    redis: deps.redis,
+    clock: deps.clock,
+    masterKey: deps.masterKey,
+    safetyWindowSeconds: settings.safetyWindowSeconds,
+    sessionTtlSeconds: settings.sessionTtlSeconds,
+    timeoutMs: settings.timeoutMs,
+  });
   const linking = createLinking({ ...deps, platform, cache });
   const { failure, record, ownerLink } = linking;
 
   /** may this caller read the team's session? The actor (users) for the audit, or a refusal */
-  async function mayRead(teamId: string, caller: SessionCaller, link: VirtuozzoLinkRow | null): Promise<{ actor: TeamActor | null } | VirtuozzoRefusal> {
+  async function mayRead(
+    teamId: string,
+    caller: SessionCaller,
+    link: VirtuozzoLinkRow | null,
+  ): Promise<{ actor: TeamActor | null } | VirtuozzoRefusal> {
     if (caller.kind === "client") {
       if (link?.clientIds.includes(caller.clientId)) return { actor: null };
-      return { outcome: "forbidden", message: "This client is not authorized for this team's platform sessions (the team's Owner authorizes clients)." };
+      return {
+        outcome: "forbidden",
+        message: "This client is not authorized for this team's platform sessions (the team's Owner authorizes clients).",
+      };
     }
     const actor = await deps.access.actor(teamId, caller.by);
     if (!actor) return { outcome: "forbidden", message: "You are not a member of this team, so you cannot get its platform session." };
@@ -63,11 +85,28 @@ export function createVirtuozzo(deps: {
   }
 
   const callerIds = (caller: SessionCaller, actor: TeamActor | null) =>
-    caller.kind === "client" ? { clientId: caller.clientId, actorId: null } : { clientId: null, actorId: actor?.userId ?? (typeof caller.by === "string" ? caller.by : caller.by.adminId) };
+    caller.kind === "client"
+      ? { clientId: caller.clientId, actorId: null }
+      : { clientId: null, actorId: actor?.userId ?? (typeof caller.by === "string" ? caller.by : caller.by.adminId) };
 
-  async function denied(teamId: string, caller: SessionCaller, action: string, refusal: VirtuozzoRefusal, request?: RequestInfo): Promise<VirtuozzoRefusal> {
+  async function denied(
+    teamId: string,
+    caller: SessionCaller,
+    action: string,
+    refusal: VirtuozzoRefusal,
+    request?: RequestInfo,
+  ): Promise<VirtuozzoRefusal> {
     const ids = callerIds(caller, null);
-    await audit.record({ type: "virtuozzo.session.denied", outcome: "failure", userId: ids.actorId, actorId: ids.actorId, clientId: ids.clientId, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null, data: { teamId, action } });
+    await audit.record({
+      type: "virtuozzo.session.denied",
+      outcome: "failure",
+      userId: ids.actorId,
+      actorId: ids.actorId,
+      clientId: ids.clientId,
+      ip: request?.ip ?? null,
+      userAgent: request?.userAgent ?? null,
+      data: { teamId, action },
+    });
     return refusal;
   }
 
@@ -76,25 +115,47 @@ export function createVirtuozzo(deps: {
     const made = await platform.signIn(link.platformUrl, link.login, linking.unseal(link));
     if (made.outcome === "ok") return made;
     if (made.outcome === "refused") {
-      await record("virtuozzo.session.refused", "failure", { userId: link.linkedById }, undefined, { teamId: link.teamId, result: made.result });
+      await record("virtuozzo.session.refused", "failure", { userId: link.linkedById }, undefined, {
+        teamId: link.teamId,
+        result: made.result,
+      });
       return { outcome: "credentials_refused", message: REFUSED_STORED };
     }
     return failure(made as PlatformFailure, "sign-in");
   }
 
-  const signOut = (platformUrl: string, session: string | undefined) => { if (session) void platform.signOut(platformUrl, session).catch(() => undefined); };
+  const signOut = (platformUrl: string, session: string | undefined) => {
+    if (session) void platform.signOut(platformUrl, session).catch(() => undefined);
+  };
 
   /** the cache's answer as the caller's: sessions nobody may have any more are signed out at the platform */
-  function answerOf(got: CacheAnswer<VirtuozzoRefusal>, link: VirtuozzoLinkRow): { outcome: "ok"; cached: CachedSession; refreshed: boolean } | VirtuozzoRefusal {
+  function answerOf(
+    got: CacheAnswer<VirtuozzoRefusal>,
+    link: VirtuozzoLinkRow,
+  ): { outcome: "ok"; cached: CachedSession; refreshed: boolean } | VirtuozzoRefusal {
     switch (got.outcome) {
-      case "ok": signOut(link.platformUrl, got.replaced); return got;
-      case "failed": signOut(link.platformUrl, got.dropped); return got.failure;
-      case "marked": return got.marker === "refused" ? { outcome: "credentials_refused", message: REFUSED_STORED } : { outcome: "unavailable", message: UNAVAILABLE };
-      case "busy": signOut(link.platformUrl, got.dropped); return { outcome: "unavailable", message: "The platform session is being replaced right now. Try again in a moment." };
+      case "ok":
+        signOut(link.platformUrl, got.replaced);
+        return got;
+      case "failed":
+        signOut(link.platformUrl, got.dropped);
+        return got.failure;
+      case "marked":
+        return got.marker === "refused"
+          ? { outcome: "credentials_refused", message: REFUSED_STORED }
+          : { outcome: "unavailable", message: UNAVAILABLE };
+      case "busy":
+        signOut(link.platformUrl, got.dropped);
+        return { outcome: "unavailable", message: "The platform session is being replaced right now. Try again in a moment." };
     }
   }
 
-  async function session(teamId: string, caller: SessionCaller, request?: RequestInfo, opts: { force?: boolean } = {}): Promise<({ outcome: "ok" } & TeamSession) | VirtuozzoRefusal> {
+  async function session(
+    teamId: string,
+    caller: SessionCaller,
+    request?: RequestInfo,
+    opts: { force?: boolean } = {},
+  ): Promise<({ outcome: "ok" } & TeamSession) | VirtuozzoRefusal> {
     // the epoch before the link: a re-link (or unlink, Owner change) after this read keeps this request's sign-in out of the cache
     const epoch = await cache.epoch(teamId);
     const link = await links.find(teamId);
@@ -102,20 +163,43 @@ export function createVirtuozzo(deps: {
     const allowed = await mayRead(teamId, caller, link);
     if ("outcome" in allowed) return denied(teamId, caller, action, allowed, request);
     if (opts.force && !(allowed.actor?.isOwner || allowed.actor?.viaAdmin)) {
-      return denied(teamId, caller, "refresh", { outcome: "forbidden", message: "Only the team's Owner (or a provider administrator) can force a new platform session." }, request);
+      return denied(
+        teamId,
+        caller,
+        "refresh",
+        { outcome: "forbidden", message: "Only the team's Owner (or a provider administrator) can force a new platform session." },
+        request,
+      );
     }
     const state = await ownerLink(teamId, link);
     if (state.outcome !== "ok") return state;
     // a link stored for a platform no longer configured is not used (VIRTUOZZO_PLATFORM_URLS may have changed)
-    if (!settings.platformUrls.includes(state.link.platformUrl)) return { outcome: "suspended", message: "The team's platform link points at a platform this Gatehouse no longer works with (VIRTUOZZO_PLATFORM_URLS). The team's Owner links the account again." };
+    if (!settings.platformUrls.includes(state.link.platformUrl))
+      return {
+        outcome: "suspended",
+        message:
+          "The team's platform link points at a platform this Gatehouse no longer works with (VIRTUOZZO_PLATFORM_URLS). The team's Owner links the account again.",
+      };
     const got = answerOf(await cache.get(teamId, epoch, () => signInFor(state.link), opts), state.link);
     if (got.outcome !== "ok") return got;
     const ids = callerIds(caller, allowed.actor);
     // a provider admin reading (or refreshing) a team's session is audited like the Owner's forced refresh
     if (opts.force || allowed.actor?.viaAdmin) {
-      await record(opts.force ? "virtuozzo.session.refreshed" : "virtuozzo.session.read", "success", { userId: ids.actorId, actorId: ids.actorId }, request, { teamId, ...(allowed.actor?.viaAdmin ? { viaAdmin: true } : {}) });
+      await record(
+        opts.force ? "virtuozzo.session.refreshed" : "virtuozzo.session.read",
+        "success",
+        { userId: ids.actorId, actorId: ids.actorId },
+        request,
+        { teamId, ...(allowed.actor?.viaAdmin ? { viaAdmin: true } : {}) },
+      );
     }
-    return { outcome: "ok", session: got.cached.session, expiresAt: got.cached.expiresAt, platformUrl: state.link.platformUrl, refreshed: got.refreshed };
+    return {
+      outcome: "ok",
+      session: got.cached.session,
+      expiresAt: got.cached.expiresAt,
+      platformUrl: state.link.platformUrl,
+      refreshed: got.refreshed,
+    };
   }
 
   return {
@@ -129,14 +213,27 @@ export function createVirtuozzo(deps: {
     /** Owner or provider admin: a new session now, whatever is cached */
     refresh: (teamId: string, by: TeamActorRef, request?: ActingRequest) => session(teamId, { kind: "user", by }, request, { force: true }),
     /** Owner or provider admin: forget the cached session and sign it out at the platform */
-    async revoke(teamId: string, by: TeamActorRef, request?: ActingRequest): Promise<{ outcome: "revoked"; hadSession: boolean } | VirtuozzoRefusal> {
+    async revoke(
+      teamId: string,
+      by: TeamActorRef,
+      request?: ActingRequest,
+    ): Promise<{ outcome: "revoked"; hadSession: boolean } | VirtuozzoRefusal> {
       const actor = await deps.access.actor(teamId, by);
       if (!actor || !(actor.isOwner || actor.viaAdmin)) {
-        return denied(teamId, { kind: "user", by }, "revoke", { outcome: "forbidden", message: "Only the team's Owner (or a provider administrator) can revoke the team's platform session." }, request);
+        return denied(
+          teamId,
+          { kind: "user", by },
+          "revoke",
+          { outcome: "forbidden", message: "Only the team's Owner (or a provider administrator) can revoke the team's platform session." },
+          request,
+        );
       }
       const link = await links.find(teamId);
       const gone = await linking.purgeAndSignOut(teamId, link?.platformUrl);
-      await record("virtuozzo.session.revoked", "success", { userId: actor.userId, actorId: actor.userId }, request, { teamId, hadSession: Boolean(gone) });
+      await record("virtuozzo.session.revoked", "success", { userId: actor.userId, actorId: actor.userId }, request, {
+        teamId,
+        hadSession: Boolean(gone),
+      });
       return { outcome: "revoked", hadSession: Boolean(gone) };
     },
     /**
@@ -150,7 +247,10 @@ export function createVirtuozzo(deps: {
         const gone = await linking.purgeAndSignOut(teamId, link.platformUrl);
         await record("virtuozzo.link.suspended", "success", { userId: link.linkedById }, undefined, { teamId, hadSession: Boolean(gone) });
       } catch (err) {
-        deps.log.warn({ teamId, err: (err as Error).name }, "virtuozzo: could not purge the team's session after its Owner changed; the next request does");
+        deps.log.warn(
+          { teamId, err: (err as Error).name },
+          "virtuozzo: could not purge the team's session after its Owner changed; the next request does",
+        );
       }
     },
     /** callers of this process waiting for another caller's sign-in now (single flight, as seen from outside) */

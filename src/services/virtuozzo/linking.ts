@@ -29,7 +29,8 @@ export type ActingRequest = RequestInfo & { actorId?: string; via?: string };
 export type LinkView = { link: VirtuozzoLinkRow; state: "active" | "suspended" };
 
 const NOT_LINKED = "This team has no Virtuozzo platform account linked. The team's Owner links one first.";
-const SUSPENDED = "The team's platform link is suspended since its Owner changed: the new Owner confirms it (or links another account) first.";
+const SUSPENDED =
+  "The team's platform link is suspended since its Owner changed: the new Owner confirms it (or links another account) first.";
 
 export function createLinking(deps: {
   links: VirtuozzoLinkQueries;
@@ -47,20 +48,45 @@ export function createLinking(deps: {
   const purpose = (teamId: string) => `virtuozzo:link:${teamId}`;
 
   function failure(f: PlatformFailure, call: string): VirtuozzoRefusal {
-    if (f.outcome === "refused") return { outcome: "credentials_refused", message: "The platform refused these credentials. Check the login and password; nothing was stored." };
+    if (f.outcome === "refused")
+      return {
+        outcome: "credentials_refused",
+        message: "The platform refused these credentials. Check the login and password; nothing was stored.",
+      };
     if (f.outcome === "malformed") {
       deps.log.warn({ call: f.call }, "virtuozzo: the platform's answer did not have the documented shape; refused");
       return { outcome: "malformed", message: "The platform gave an answer Gatehouse cannot read. Nothing was changed; try again later." };
     }
     deps.log.warn({ call, reason: f.reason, status: f.status }, "virtuozzo: the platform is not available");
-    return { outcome: "unavailable", message: "The Virtuozzo platform is not answering right now. Nothing was changed; try again in a moment." };
+    return {
+      outcome: "unavailable",
+      message: "The Virtuozzo platform is not answering right now. Nothing was changed; try again in a moment.",
+    };
   }
 
-  const record = (type: string, outcome: "success" | "failure", who: { userId?: string | null; actorId?: string | null }, request: ActingRequest | undefined, data: Record<string, string | number | boolean>) =>
-    deps.audit.record({ type, outcome, userId: who.userId ?? null, actorId: request?.actorId ?? who.actorId ?? null, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null, data: { ...data, ...(request?.via ? { via: request.via } : {}) } });
+  const record = (
+    type: string,
+    outcome: "success" | "failure",
+    who: { userId?: string | null; actorId?: string | null },
+    request: ActingRequest | undefined,
+    data: Record<string, string | number | boolean>,
+  ) =>
+    deps.audit.record({
+      type,
+      outcome,
+      userId: who.userId ?? null,
+      actorId: request?.actorId ?? who.actorId ?? null,
+      ip: request?.ip ?? null,
+      userAgent: request?.userAgent ?? null,
+      data: { ...data, ...(request?.via ? { via: request.via } : {}) },
+    });
 
   /** signs in, reads the account's identity and group type, signs out: the group type, or why not */
-  async function verify(platformUrl: string, login: string, password: string): Promise<{ outcome: "ok"; groupType: string; uid: number } | VirtuozzoRefusal> {
+  async function verify(
+    platformUrl: string,
+    login: string,
+    password: string,
+  ): Promise<{ outcome: "ok"; groupType: string; uid: number } | VirtuozzoRefusal> {
     const signed = await platform.signIn(platformUrl, login, password);
     if (signed.outcome !== "ok") return failure(signed, "sign-in");
     try {
@@ -69,7 +95,11 @@ export function createLinking(deps: {
       const group = await platform.groupType(platformUrl, signed.session);
       if (group.outcome !== "ok") return failure(group, "getaccount");
       if (!settings.allowedGroupTypes.includes(group.groupType)) {
-        return { outcome: "group_refused", groupType: group.groupType, message: `This platform account's group type is "${group.groupType}", which cannot be used here (allowed: ${settings.allowedGroupTypes.join(", ") || "none"}). Upgrade the account on the platform, or use another one.` };
+        return {
+          outcome: "group_refused",
+          groupType: group.groupType,
+          message: `This platform account's group type is "${group.groupType}", which cannot be used here (allowed: ${settings.allowedGroupTypes.join(", ") || "none"}). Upgrade the account on the platform, or use another one.`,
+        };
       }
       return { outcome: "ok", groupType: group.groupType, uid: info.uid };
     } finally {
@@ -79,15 +109,29 @@ export function createLinking(deps: {
 
   function platformOf(given: string | undefined): string | VirtuozzoRefusal {
     const url = (given ?? settings.platformUrls[0] ?? "").replace(/\/+$/, "");
-    return settings.platformUrls.includes(url) ? url : { outcome: "invalid", field: "platformUrl", message: `Choose one of the platforms this Gatehouse works with: ${settings.platformUrls.join(", ")}.` };
+    return settings.platformUrls.includes(url)
+      ? url
+      : {
+          outcome: "invalid",
+          field: "platformUrl",
+          message: `Choose one of the platforms this Gatehouse works with: ${settings.platformUrls.join(", ")}.`,
+        };
   }
 
-  async function ownerOnly(teamId: string, by: TeamActorRef, what: string, opts: { admin?: boolean } = {}): Promise<TeamActor | VirtuozzoRefusal> {
+  async function ownerOnly(
+    teamId: string,
+    by: TeamActorRef,
+    what: string,
+    opts: { admin?: boolean } = {},
+  ): Promise<TeamActor | VirtuozzoRefusal> {
     const actor = await deps.access.actor(teamId, by);
     if (actor && (actor.isOwner || (opts.admin && actor.viaAdmin))) return actor;
     const who = typeof by === "string" ? by : by.adminId;
     await record("virtuozzo.link.denied", "failure", { userId: who, actorId: who }, undefined, { teamId, action: what });
-    return { outcome: "forbidden", message: `Only the team's Owner${opts.admin ? " (or a provider administrator)" : ""} can ${what} the team's platform link.` };
+    return {
+      outcome: "forbidden",
+      message: `Only the team's Owner${opts.admin ? " (or a provider administrator)" : ""} can ${what} the team's platform link.`,
+    };
   }
 
   async function purgeAndSignOut(teamId: string, platformUrl: string | undefined, opts: { clearMarker?: boolean } = {}) {
@@ -97,7 +141,10 @@ export function createLinking(deps: {
   }
 
   /** the link as sessions may use it: the current Owner's, or suspended (and its cached session purged) */
-  async function ownerLink(teamId: string, link: VirtuozzoLinkRow | null): Promise<{ outcome: "ok"; link: VirtuozzoLinkRow } | VirtuozzoRefusal> {
+  async function ownerLink(
+    teamId: string,
+    link: VirtuozzoLinkRow | null,
+  ): Promise<{ outcome: "ok"; link: VirtuozzoLinkRow } | VirtuozzoRefusal> {
     if (!link) return { outcome: "not_linked", message: NOT_LINKED };
     const owner = await deps.teams.ownerOf(teamId);
     if (owner?.userId === link.linkedById) return { outcome: "ok", link };
@@ -109,7 +156,8 @@ export function createLinking(deps: {
     /** the link and whether it is active (Owner, provider admin, or a role with virtuozzo.link.manage) */
     async linkStatus(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; view: LinkView | null } | VirtuozzoRefusal> {
       const actor = await deps.access.actor(teamId, by);
-      if (!actor || !(actor.isOwner || actor.viaAdmin || deps.access.may(actor, VIRTUOZZO_PERMISSIONS.linkManage))) return { outcome: "forbidden", message: `Your role in this team lacks ${VIRTUOZZO_PERMISSIONS.linkManage}.` };
+      if (!actor || !(actor.isOwner || actor.viaAdmin || deps.access.may(actor, VIRTUOZZO_PERMISSIONS.linkManage)))
+        return { outcome: "forbidden", message: `Your role in this team lacks ${VIRTUOZZO_PERMISSIONS.linkManage}.` };
       const link = await links.find(teamId);
       if (!link) return { outcome: "ok", view: null };
       const owner = await deps.teams.ownerOf(teamId);
@@ -117,38 +165,72 @@ export function createLinking(deps: {
     },
 
     /** the Owner links (or re-links) the team: verified first; a refusal stores nothing */
-    async link(teamId: string, by: TeamActorRef, creds: Credentials, request?: ActingRequest): Promise<{ outcome: "linked"; view: LinkView } | VirtuozzoRefusal> {
+    async link(
+      teamId: string,
+      by: TeamActorRef,
+      creds: Credentials,
+      request?: ActingRequest,
+    ): Promise<{ outcome: "linked"; view: LinkView } | VirtuozzoRefusal> {
       const actor = await ownerOnly(teamId, by, "link");
       if ("outcome" in actor) return actor;
       const platformUrl = platformOf(creds.platformUrl);
       if (typeof platformUrl !== "string") return platformUrl;
       const checked = await verify(platformUrl, creds.login, creds.password);
       if (checked.outcome !== "ok") {
-        await record("virtuozzo.link.refused", "failure", { userId: actor.userId, actorId: actor.userId }, request, { teamId, reason: checked.outcome, ...(checked.outcome === "group_refused" ? { groupType: checked.groupType } : {}) });
+        await record("virtuozzo.link.refused", "failure", { userId: actor.userId, actorId: actor.userId }, request, {
+          teamId,
+          reason: checked.outcome,
+          ...(checked.outcome === "group_refused" ? { groupType: checked.groupType } : {}),
+        });
         return checked;
       }
       const previous = await links.find(teamId);
-      const link = await links.save({ teamId, platformUrl, login: creds.login, credential: encryptSecret(deps.masterKey, creds.password, purpose(teamId)), groupType: checked.groupType, linkedById: actor.userId });
+      const link = await links.save({
+        teamId,
+        platformUrl,
+        login: creds.login,
+        credential: encryptSecret(deps.masterKey, creds.password, purpose(teamId)),
+        groupType: checked.groupType,
+        linkedById: actor.userId,
+      });
       // sessions of an earlier account are not this one's (signed out where they were made); an earlier refusal is forgotten
       await purgeAndSignOut(teamId, previous?.platformUrl ?? platformUrl, { clearMarker: true });
-      await record("virtuozzo.linked", "success", { userId: actor.userId, actorId: actor.userId }, request, { teamId, platformUrl, groupType: checked.groupType, accountUid: checked.uid });
+      await record("virtuozzo.linked", "success", { userId: actor.userId, actorId: actor.userId }, request, {
+        teamId,
+        platformUrl,
+        groupType: checked.groupType,
+        accountUid: checked.uid,
+      });
       return { outcome: "linked", view: { link, state: "active" } };
     },
 
     /** the new Owner takes over the suspended link: the stored credential checked again, then theirs */
-    async confirm(teamId: string, by: TeamActorRef, request?: ActingRequest): Promise<{ outcome: "confirmed"; view: LinkView } | VirtuozzoRefusal> {
+    async confirm(
+      teamId: string,
+      by: TeamActorRef,
+      request?: ActingRequest,
+    ): Promise<{ outcome: "confirmed"; view: LinkView } | VirtuozzoRefusal> {
       const actor = await ownerOnly(teamId, by, "confirm");
       if ("outcome" in actor) return actor;
       const link = await links.find(teamId);
       if (!link) return { outcome: "not_linked", message: NOT_LINKED };
       const checked = await verify(link.platformUrl, link.login, decryptSecret(deps.masterKey, link.credential, purpose(teamId)));
       if (checked.outcome !== "ok") {
-        await record("virtuozzo.link.refused", "failure", { userId: actor.userId, actorId: actor.userId }, request, { teamId, reason: checked.outcome, action: "confirm" });
-        return checked.outcome === "credentials_refused" ? { ...checked, message: "The platform refused the stored credentials: link the account again with its current password." } : checked;
+        await record("virtuozzo.link.refused", "failure", { userId: actor.userId, actorId: actor.userId }, request, {
+          teamId,
+          reason: checked.outcome,
+          action: "confirm",
+        });
+        return checked.outcome === "credentials_refused"
+          ? { ...checked, message: "The platform refused the stored credentials: link the account again with its current password." }
+          : checked;
       }
       await links.confirm(teamId, actor.userId, checked.groupType);
       await purgeAndSignOut(teamId, link.platformUrl, { clearMarker: true }); // the stored credentials work again
-      await record("virtuozzo.link.confirmed", "success", { userId: actor.userId, actorId: actor.userId }, request, { teamId, previousOwner: link.linkedById });
+      await record("virtuozzo.link.confirmed", "success", { userId: actor.userId, actorId: actor.userId }, request, {
+        teamId,
+        previousOwner: link.linkedById,
+      });
       return { outcome: "confirmed", view: { link: { ...link, linkedById: actor.userId, groupType: checked.groupType }, state: "active" } };
     },
 
@@ -160,18 +242,30 @@ export function createLinking(deps: {
       if (!link) return { outcome: "not_linked", message: NOT_LINKED };
       await links.remove(teamId);
       await purgeAndSignOut(teamId, link.platformUrl);
-      await record("virtuozzo.unlinked", "success", { userId: actor.userId, actorId: actor.userId }, request, { teamId, ...(actor.viaAdmin ? { viaAdmin: true } : {}) });
+      await record("virtuozzo.unlinked", "success", { userId: actor.userId, actorId: actor.userId }, request, {
+        teamId,
+        ...(actor.viaAdmin ? { viaAdmin: true } : {}),
+      });
       return { outcome: "unlinked" };
     },
 
     /** the Owner chooses which relying parties' client_credentials tokens may get the team's session */
-    async setClients(teamId: string, by: TeamActorRef, clientIds: string[], request?: ActingRequest): Promise<{ outcome: "set"; clientIds: string[] } | VirtuozzoRefusal> {
+    async setClients(
+      teamId: string,
+      by: TeamActorRef,
+      clientIds: string[],
+      request?: ActingRequest,
+    ): Promise<{ outcome: "set"; clientIds: string[] } | VirtuozzoRefusal> {
       const actor = await ownerOnly(teamId, by, "authorize clients for");
       if ("outcome" in actor) return actor;
       const unique = [...new Set(clientIds)];
-      for (const id of unique) if (!(await deps.clientExists(id))) return { outcome: "invalid", field: "clientIds", message: `There is no client ${id}.` };
+      for (const id of unique)
+        if (!(await deps.clientExists(id))) return { outcome: "invalid", field: "clientIds", message: `There is no client ${id}.` };
       if (!(await links.setClients(teamId, unique))) return { outcome: "not_linked", message: NOT_LINKED };
-      await record("virtuozzo.clients.changed", "success", { userId: actor.userId, actorId: actor.userId }, request, { teamId, clients: unique.join(",") });
+      await record("virtuozzo.clients.changed", "success", { userId: actor.userId, actorId: actor.userId }, request, {
+        teamId,
+        clients: unique.join(","),
+      });
       return { outcome: "set", clientIds: unique };
     },
   };
@@ -179,18 +273,34 @@ export function createLinking(deps: {
   /** Door A: the registration's check, then the new team linked with the account that passed it */
   const doorA: DoorACheck = {
     async check(platform, request) {
-      if (!platform?.login.trim() || !platform.password) return { ok: false, message: "Enter the login and password of your Virtuozzo platform account: a new team needs one whose plan allows it." };
+      if (!platform?.login.trim() || !platform.password)
+        return {
+          ok: false,
+          message: "Enter the login and password of your Virtuozzo platform account: a new team needs one whose plan allows it.",
+        };
       const checked = await checkRegistration(platform, request);
-      return checked.outcome === "allowed" ? { ok: true, groupType: checked.groupType, platformUrl: checked.platformUrl } : { ok: false, message: checked.message };
+      return checked.outcome === "allowed"
+        ? { ok: true, groupType: checked.groupType, platformUrl: checked.platformUrl }
+        : { ok: false, message: checked.message };
     },
     // the row registration writes in its own transaction (queries/registrations.ts), with its virtuozzo.linked event
-    teamLink: (platform, checked) => ({ teamId, userId }) => ({
-      teamId, platformUrl: checked.platformUrl, login: platform.login.trim(), credential: encryptSecret(deps.masterKey, platform.password, purpose(teamId)), groupType: checked.groupType, linkedById: userId,
-    }),
+    teamLink:
+      (platform, checked) =>
+      ({ teamId, userId }) => ({
+        teamId,
+        platformUrl: checked.platformUrl,
+        login: platform.login.trim(),
+        credential: encryptSecret(deps.masterKey, platform.password, purpose(teamId)),
+        groupType: checked.groupType,
+        linkedById: userId,
+      }),
   };
 
   /** Door A: the group-type check for a registration that creates a team; audited (no user exists yet) */
-  async function checkRegistration(creds: Credentials, request?: RequestInfo): Promise<{ outcome: "allowed"; groupType: string; platformUrl: string } | VirtuozzoRefusal> {
+  async function checkRegistration(
+    creds: Credentials,
+    request?: RequestInfo,
+  ): Promise<{ outcome: "allowed"; groupType: string; platformUrl: string } | VirtuozzoRefusal> {
     const platformUrl = platformOf(creds.platformUrl);
     if (typeof platformUrl !== "string") return platformUrl;
     const checked = await verify(platformUrl, creds.login.trim(), creds.password);
@@ -202,7 +312,13 @@ export function createLinking(deps: {
   }
 
   return {
-    failure, record, ownerLink, purgeAndSignOut, actions, doorA, checkRegistration,
+    failure,
+    record,
+    ownerLink,
+    purgeAndSignOut,
+    actions,
+    doorA,
+    checkRegistration,
     unseal: (link: VirtuozzoLinkRow) => decryptSecret(deps.masterKey, link.credential, purpose(link.teamId)),
   };
 }

@@ -28,7 +28,12 @@ export type Platform = ReturnType<typeof createPlatform>;
 export function createPlatform(deps: { timeoutMs: number; fetch?: typeof fetch }) {
   const doFetch = deps.fetch ?? fetch;
 
-  async function call<S extends z.ZodType>(base: string, path: string, form: Record<string, string>, shape: S): Promise<PlatformCall<{ answer: z.output<S> }>> {
+  async function call<S extends z.ZodType>(
+    base: string,
+    path: string,
+    form: Record<string, string>,
+    shape: S,
+  ): Promise<PlatformCall<{ answer: z.output<S> }>> {
     let res: Response;
     try {
       res = await doFetch(`${base}${API}${path}`, {

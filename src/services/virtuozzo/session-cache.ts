@@ -40,7 +40,14 @@ return old`;
 
 type Commands = {
   gatehouseVirtuozzoWrite(epochKey: string, sessionKey: string, epoch: string, value: string, ttlMs: number): Promise<number>;
-  gatehouseVirtuozzoMark(epochKey: string, sessionKey: string, markerKey: string, epoch: string, marker: FailureMarker, ttlMs: number): Promise<string | null>;
+  gatehouseVirtuozzoMark(
+    epochKey: string,
+    sessionKey: string,
+    markerKey: string,
+    epoch: string,
+    marker: FailureMarker,
+    ttlMs: number,
+  ): Promise<string | null>;
 };
 
 const POLL_MS = 50;
@@ -55,7 +62,14 @@ export type CacheAnswer<F> =
   /** purged while signing in, or the lock holder took too long; `dropped`: the new session nobody may have */
   | { outcome: "busy"; dropped?: string };
 
-export function createSessionCache(deps: { redis: RedisClient; clock: Clock; masterKey: Buffer; safetyWindowSeconds: number; sessionTtlSeconds: number; timeoutMs: number }) {
+export function createSessionCache(deps: {
+  redis: RedisClient;
+  clock: Clock;
+  masterKey: Buffer;
+  safetyWindowSeconds: number;
+  sessionTtlSeconds: number;
+  timeoutMs: number;
+}) {
   const client = deps.redis as Redis & Commands;
   client.defineCommand("gatehouseVirtuozzoWrite", { numberOfKeys: 2, lua: WRITE_IF_EPOCH });
   client.defineCommand("gatehouseVirtuozzoMark", { numberOfKeys: 3, lua: MARK_IF_EPOCH });
@@ -91,14 +105,22 @@ export function createSessionCache(deps: { redis: RedisClient; clock: Clock; mas
 
   /** the marker of a failed sign-in (only while the epoch is the caller's); a session "refused" took away */
   async function mark(teamId: string, epoch: string, marker: FailureMarker): Promise<string | undefined> {
-    const old = await client.gatehouseVirtuozzoMark(epochKey(teamId), sessionKey(teamId), markerKey(teamId), epoch, marker, marker === "refused" ? 0 : UNAVAILABLE_MARK_MS);
+    const old = await client.gatehouseVirtuozzoMark(
+      epochKey(teamId),
+      sessionKey(teamId),
+      markerKey(teamId),
+      epoch,
+      marker,
+      marker === "refused" ? 0 : UNAVAILABLE_MARK_MS,
+    );
     return unsealed(teamId, old)?.session;
   }
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   // callers of this process waiting for another caller's sign-in (what single flight looks like from outside)
   let waiting = 0;
-  const markerOf = (outcome: string): FailureMarker | null => (outcome === "credentials_refused" ? "refused" : outcome === "unavailable" ? "unavailable" : null);
+  const markerOf = (outcome: string): FailureMarker | null =>
+    outcome === "credentials_refused" ? "refused" : outcome === "unavailable" ? "unavailable" : null;
 
   return {
     read,
@@ -109,11 +131,16 @@ export function createSessionCache(deps: { redis: RedisClient; clock: Clock; mas
      * only by the lock holder; its session is kept only while the team's epoch is still `epoch`). A platform outage
      * while a cached session is still valid hands that one out (`stale`), except to a forced refresh.
      */
-    async get<F extends { outcome: string }>(teamId: string, epoch: string, signIn: () => Promise<SignInResult<F>>, opts: { force?: boolean } = {}): Promise<CacheAnswer<F>> {
+    async get<F extends { outcome: string }>(
+      teamId: string,
+      epoch: string,
+      signIn: () => Promise<SignInResult<F>>,
+      opts: { force?: boolean } = {},
+    ): Promise<CacheAnswer<F>> {
       const deadline = Date.now() + lockMs + deps.timeoutMs;
       const lock = createRedisLock(deps.redis, lockKey(teamId), lockMs);
       // a forced refresh wants any session but the one cached now (another caller's new one will do)
-      const replaced = opts.force ? (await read(teamId))?.session ?? null : undefined;
+      const replaced = opts.force ? ((await read(teamId))?.session ?? null) : undefined;
       const usable = (c: CachedSession | null): c is CachedSession => fresh(c) && c.session !== replaced;
       const staleOk = (c: CachedSession | null): c is CachedSession => !opts.force && valid(c);
       let waits = false;
@@ -155,7 +182,10 @@ export function createSessionCache(deps: { redis: RedisClient; clock: Clock; mas
           // someone else is signing in: a valid session meanwhile, or wait for theirs (or their failure's marker)
           if (replaced === undefined && valid(cached)) return { outcome: "ok", cached, refreshed: false };
           if (Date.now() > deadline) return { outcome: "busy" };
-          if (!waits) { waits = true; waiting += 1; }
+          if (!waits) {
+            waits = true;
+            waiting += 1;
+          }
           await sleep(POLL_MS);
         }
       }

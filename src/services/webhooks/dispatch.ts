@@ -26,15 +26,28 @@ export function webhookBody(type: WebhookEventType, e: DispatchedAuditEvent): st
     type,
     timestamp: e.createdAt.toISOString(),
     data: {
-      eventId: e.id.toString(), auditType: e.type, outcome: e.outcome, userId: e.userId, actorId: e.actorId, clientId: e.clientId,
-      ip: e.ip, userAgent: e.userAgent, details: e.data ?? {},
+      eventId: e.id.toString(),
+      auditType: e.type,
+      outcome: e.outcome,
+      userId: e.userId,
+      actorId: e.actorId,
+      clientId: e.clientId,
+      ip: e.ip,
+      userAgent: e.userAgent,
+      details: e.data ?? {},
     },
   });
 }
 
 const wants = (endpoint: WebhookEndpointRow, type: string) => endpoint.eventTypes.length === 0 || endpoint.eventTypes.includes(type);
 
-export function createWebhookDispatcher(deps: { queries: WebhookQueries; outbox: Outbox; log: Logger; pollMs: number; counts?: Pick<Telemetry, "queued"> }) {
+export function createWebhookDispatcher(deps: {
+  queries: WebhookQueries;
+  outbox: Outbox;
+  log: Logger;
+  pollMs: number;
+  counts?: Pick<Telemetry, "queued">;
+}) {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | null = null;
   let stopped = true;
@@ -45,7 +58,9 @@ export function createWebhookDispatcher(deps: { queries: WebhookQueries; outbox:
       const type = webhookTypeOf(e.type, e.outcome);
       if (!type) return [];
       const body = webhookBody(type, e);
-      return endpoints.filter((ep) => wants(ep, type)).map((ep) => deps.outbox.message("webhook", ep.id, type, { body } satisfies WebhookMessage));
+      return endpoints
+        .filter((ep) => wants(ep, type))
+        .map((ep) => deps.outbox.message("webhook", ep.id, type, { body } satisfies WebhookMessage));
     });
 
   async function loop(): Promise<void> {
@@ -67,14 +82,17 @@ export function createWebhookDispatcher(deps: { queries: WebhookQueries; outbox:
         deps.outbox.wake();
       }
     } catch (err) {
-      if (Date.now() - lastError > 60_000) deps.log.warn({ err: { message: (err as Error).message } }, "webhooks: dispatching audit events failed; retrying");
+      if (Date.now() - lastError > 60_000)
+        deps.log.warn({ err: { message: (err as Error).message } }, "webhooks: dispatching audit events failed; retrying");
       lastError = Date.now();
     }
   }
 
   const wake = () => {
     if (stopped || running) return;
-    running = loop().finally(() => { running = null; });
+    running = loop().finally(() => {
+      running = null;
+    });
   };
 
   return {
@@ -93,7 +111,10 @@ export function createWebhookDispatcher(deps: { queries: WebhookQueries; outbox:
     /** one dispatch pass now (tests); resolves when it is done */
     async idle(): Promise<void> {
       while (running) await running;
-      if (!stopped) { wake(); await running; }
+      if (!stopped) {
+        wake();
+        await running;
+      }
     },
   };
 }
@@ -102,7 +123,12 @@ export type WebhookDispatcher = ReturnType<typeof createWebhookDispatcher>;
 
 /** the outbox handler of kind "webhook" */
 export function createWebhookDelivery(deps: {
-  queries: WebhookQueries; endpoints: WebhookEndpoints; clock: Clock; log: Logger; send: WebhookSendOptions; disableAfterFailures: number;
+  queries: WebhookQueries;
+  endpoints: WebhookEndpoints;
+  clock: Clock;
+  log: Logger;
+  send: WebhookSendOptions;
+  disableAfterFailures: number;
 }): OutboxHandler {
   return async ({ id, recipient, topic, payload }) => {
     const endpoint = await deps.queries.find(recipient);
@@ -116,9 +142,17 @@ export function createWebhookDelivery(deps: {
     try {
       await sendWebhook({ url: endpoint.url, headers, body }, deps.send);
     } catch (err) {
-      const disabled = { type: "webhook.disabled", outcome: "failure" as const, actorId: "system", data: { endpointId: endpoint.id, url: endpoint.url, reason: "failures", failures: deps.disableAfterFailures } };
+      const disabled = {
+        type: "webhook.disabled",
+        outcome: "failure" as const,
+        actorId: "system",
+        data: { endpointId: endpoint.id, url: endpoint.url, reason: "failures", failures: deps.disableAfterFailures },
+      };
       if (await deps.queries.failed(endpoint.id, deps.disableAfterFailures, deps.clock.now(), disabled)) {
-        deps.log.warn({ endpointId: endpoint.id, url: endpoint.url }, "webhook endpoint disabled after repeated failures (audited as webhook.disabled)");
+        deps.log.warn(
+          { endpointId: endpoint.id, url: endpoint.url },
+          "webhook endpoint disabled after repeated failures (audited as webhook.disabled)",
+        );
       }
       throw new Error(`${topic} to ${endpoint.url}: ${(err as Error).message}`, { cause: err });
     }

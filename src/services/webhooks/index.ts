@@ -14,18 +14,48 @@ import { createWebhookEndpoints, type WebhookEndpoints } from "./endpoints.ts";
 export { createWebhookEndpoints, type WebhookEndpoints, type WebhookDispatcher };
 
 export function webhookEndpointsFor(config: Config, queries: WebhookQueries, audit: AuditService, clock: Clock): WebhookEndpoints {
-  return createWebhookEndpoints({ queries, audit, clock, masterKey: config.secrets.masterKey, production: config.isProduction, allowPrivate: config.outboundAllowPrivate });
+  return createWebhookEndpoints({
+    queries,
+    audit,
+    clock,
+    masterKey: config.secrets.masterKey,
+    production: config.isProduction,
+    allowPrivate: config.outboundAllowPrivate,
+  });
 }
 
 export function startWebhookWorker(deps: {
-  config: Config; queries: WebhookQueries; endpoints: WebhookEndpoints; clock: Clock; log: Logger; outbox: Outbox; telemetry?: Telemetry;
+  config: Config;
+  queries: WebhookQueries;
+  endpoints: WebhookEndpoints;
+  clock: Clock;
+  log: Logger;
+  outbox: Outbox;
+  telemetry?: Telemetry;
 }): WebhookDispatcher {
   const { config } = deps;
-  deps.outbox.handle("webhook", createWebhookDelivery({
-    queries: deps.queries, endpoints: deps.endpoints, clock: deps.clock, log: deps.log, disableAfterFailures: config.webhooks.disableAfterFailures,
-    send: { timeoutMs: config.webhooks.timeoutMs, allowPrivate: config.outboundAllowPrivate, userAgent: `Gatehouse-Webhooks (${new URL(config.issuer).host})` },
-  }));
-  const dispatcher = createWebhookDispatcher({ queries: deps.queries, outbox: deps.outbox, log: deps.log, pollMs: config.outbox.pollMs, ...(deps.telemetry ? { counts: deps.telemetry } : {}) });
+  deps.outbox.handle(
+    "webhook",
+    createWebhookDelivery({
+      queries: deps.queries,
+      endpoints: deps.endpoints,
+      clock: deps.clock,
+      log: deps.log,
+      disableAfterFailures: config.webhooks.disableAfterFailures,
+      send: {
+        timeoutMs: config.webhooks.timeoutMs,
+        allowPrivate: config.outboundAllowPrivate,
+        userAgent: `Gatehouse-Webhooks (${new URL(config.issuer).host})`,
+      },
+    }),
+  );
+  const dispatcher = createWebhookDispatcher({
+    queries: deps.queries,
+    outbox: deps.outbox,
+    log: deps.log,
+    pollMs: config.outbox.pollMs,
+    ...(deps.telemetry ? { counts: deps.telemetry } : {}),
+  });
   dispatcher.start();
   return dispatcher;
 }

@@ -22,7 +22,14 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
     if (err) return callback(err, "", 0);
     const list = addresses as unknown as dns.LookupAddress[];
     const bad = list.find((a) => isSpecialUseAddress(a.address));
-    if (bad) return callback(new WebhookRefused(`${hostname} resolves to a private or special-use address (${bad.address}); set OUTBOUND_ALLOW_PRIVATE to allow it`), "", 0);
+    if (bad)
+      return callback(
+        new WebhookRefused(
+          `${hostname} resolves to a private or special-use address (${bad.address}); set OUTBOUND_ALLOW_PRIVATE to allow it`,
+        ),
+        "",
+        0,
+      );
     if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: dns.LookupAddress[]) => void)(null, list);
     callback(null, list[0]!.address, list[0]!.family);
   });
@@ -43,22 +50,31 @@ export async function sendWebhook(req: WebhookRequest, opts: WebhookSendOptions)
   }
   const transport = url.protocol === "https:" ? https : http;
   const status = await new Promise<number>((resolve, reject) => {
-    const request = transport.request(url, {
-      method: "POST",
-      headers: { ...req.headers, "content-type": "application/json", "content-length": Buffer.byteLength(req.body), "user-agent": opts.userAgent },
-      signal: AbortSignal.timeout(opts.timeoutMs),
-      agent: false,
-      ...(opts.allowPrivate ? {} : { lookup: guardedLookup }),
-    }, (res) => {
-      let read = 0;
-      res.on("data", (chunk: Buffer) => {
-        read += chunk.length;
-        if (read > ANSWER_LIMIT) res.destroy(); // the answer does not matter, only its status
-      });
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("close", () => resolve(res.statusCode ?? 0));
-      res.on("error", () => resolve(res.statusCode ?? 0));
-    });
+    const request = transport.request(
+      url,
+      {
+        method: "POST",
+        headers: {
+          ...req.headers,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(req.body),
+          "user-agent": opts.userAgent,
+        },
+        signal: AbortSignal.timeout(opts.timeoutMs),
+        agent: false,
+        ...(opts.allowPrivate ? {} : { lookup: guardedLookup }),
+      },
+      (res) => {
+        let read = 0;
+        res.on("data", (chunk: Buffer) => {
+          read += chunk.length;
+          if (read > ANSWER_LIMIT) res.destroy(); // the answer does not matter, only its status
+        });
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("close", () => resolve(res.statusCode ?? 0));
+        res.on("error", () => resolve(res.statusCode ?? 0));
+      },
+    );
     request.on("error", (err: Error & { code?: string }) => {
       reject(err.name === "AbortError" || err.code === "ABORT_ERR" ? new Error(`no answer within ${opts.timeoutMs} ms`) : err);
     });

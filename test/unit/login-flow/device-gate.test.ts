@@ -50,8 +50,9 @@ describe("login flow: device gate", () => {
     const h = await createHarness({ devicePolicy: "without-2fa" });
     const user = h.addUser("dev", { totp: true, teams: [TEAM_A] });
     await h.password("dev");
-    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE }))
-      .toEqual(h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }));
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual(
+      h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }),
+    );
     expect(h.devices.sent).toEqual([]);
     expect(h.devices.trusts).toEqual([{ userId: user.id, token: undefined, how: "totp", request, extra: {} }]);
     expect(h.signIns.finished[0]!.events.at(-1)!.data).toEqual({ amr: ["pwd", "otp"], method: "totp", device: "totp", teamId: TEAM_A.id });
@@ -61,7 +62,10 @@ describe("login flow: device gate", () => {
     const h = await createHarness({ devicePolicy: "without-2fa" });
     const user = h.addUser("dev", { totp: true, teams: [TEAM_A] });
     await h.password("dev");
-    expect(await h.engine.secondFactor.submit(h.facts(), { method: "backup", code: BACKUP_CODES[0] })).toEqual({ kind: "continue", page: "device" });
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "backup", code: BACKUP_CODES[0] })).toEqual({
+      kind: "continue",
+      page: "device",
+    });
     expect(h.devices.sent).toEqual([{ uid: h.facts().uid, userId: user.id, keyTtl: 3600, resend: false, code: DEVICE_CODE }]);
     expect(h.signIns.finished).toEqual([]);
   });
@@ -70,7 +74,10 @@ describe("login flow: device gate", () => {
     const h = await createHarness({ devicePolicy: "always" });
     h.addUser("dev", { totp: true, teams: [TEAM_A] });
     await h.password("dev");
-    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual({ kind: "continue", page: "device" });
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual({
+      kind: "continue",
+      page: "device",
+    });
     expect(h.devices.sent).toHaveLength(1);
   });
 
@@ -107,12 +114,20 @@ describe("login flow: device gate", () => {
 
   it("the page: where the code went and the resend cool-down; the login waits the interaction's TTL", async () => {
     const { h } = await atDevicePage();
-    expect(await h.engine.device.show(h.facts())).toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 60, codeExpired: false } });
+    expect(await h.engine.device.show(h.facts())).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 60, codeExpired: false },
+    });
     h.clock.advance(20);
-    expect(await h.engine.device.show(h.facts(), { code: "device.code_format" }))
-      .toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 40, codeExpired: false, refusal: { code: "device.code_format" } } });
+    expect(await h.engine.device.show(h.facts(), { code: "device.code_format" })).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 40, codeExpired: false, refusal: { code: "device.code_format" } },
+    });
     h.clock.advance(1000);
-    expect(await h.engine.device.show(h.facts())).toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 0, codeExpired: true } });
+    expect(await h.engine.device.show(h.facts())).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 0, codeExpired: true },
+    });
   });
 
   it("right code: done with a fresh device cookie, trusted at finish with the time it took", async () => {
@@ -122,28 +137,42 @@ describe("login flow: device gate", () => {
     await h.engine.firstFactor(facts, { method: "password", identifier: "dev", password: "correct horse battery", remember: true });
     h.clock.advance(15);
     expect(h.devices.trusts).toEqual([]);
-    expect(await h.engine.device.submit(facts, DEVICE_CODE)).toEqual(h.done(user, { teamId: TEAM_A.id, remember: true, deviceCookie: "trusted-token-1" }));
+    expect(await h.engine.device.submit(facts, DEVICE_CODE)).toEqual(
+      h.done(user, { teamId: TEAM_A.id, remember: true, deviceCookie: "trusted-token-1" }),
+    );
     expect(h.devices.trusts).toEqual([{ userId: user.id, token: "stale-cookie", how: "code", request, extra: { latencyMs: 15_000 } }]);
-    expect(h.signIns.finished).toEqual([{
-      userId: user.id, at: h.clock.now(), location: await h.location(user.id),
-      events: [h.event("login.succeeded", "success", user.id, { amr: ["pwd"], device: "code", deviceApprovalMs: "15000", teamId: TEAM_A.id })],
-    }]);
+    expect(h.signIns.finished).toEqual([
+      {
+        userId: user.id,
+        at: h.clock.now(),
+        location: await h.location(user.id),
+        events: [
+          h.event("login.succeeded", "success", user.id, { amr: ["pwd"], device: "code", deviceApprovalMs: "15000", teamId: TEAM_A.id }),
+        ],
+      },
+    ]);
     expect(await h.redis.keys("*")).toEqual([]);
   });
 
   it("wrong code: the page again with attemptsLeft; the right code afterwards still passes", async () => {
     const { h, user } = await atDevicePage();
-    expect(await h.engine.device.submit(h.facts(), "111111"))
-      .toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 60, codeExpired: false, refusal: { code: "device.wrong_code", attemptsLeft: 2 } } });
-    expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual(h.done(user, { teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }));
+    expect(await h.engine.device.submit(h.facts(), "111111")).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 60, codeExpired: false, refusal: { code: "device.wrong_code", attemptsLeft: 2 } },
+    });
+    expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual(
+      h.done(user, { teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }),
+    );
   });
 
   it("attempts used: the login ends (state and code dropped), a later submit is login.expired", async () => {
     const { h } = await atDevicePage();
     await h.engine.device.submit(h.facts(), "111111");
     await h.engine.device.submit(h.facts(), "222222");
-    expect(await h.engine.device.submit(h.facts(), "333333"))
-      .toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.attempts_used" } } });
+    expect(await h.engine.device.submit(h.facts(), "333333")).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.attempts_used" } },
+    });
     expect(h.devices.dropped).toEqual([h.facts().uid]);
     expect(await h.redis.keys("*")).toEqual([]);
     expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual(expired);
@@ -154,8 +183,10 @@ describe("login flow: device gate", () => {
   it("the user's wrong codes used up (checkCode says account_locked): the page says so, with retryAfter", async () => {
     const { h } = await atDevicePage();
     h.devices.checkResults.push({ outcome: "account_locked", lockedNow: true, failures: 10, retryIn: 3600 });
-    expect(await h.engine.device.submit(h.facts(), "111111"))
-      .toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.account_locked", retryAfter: 3600 } } });
+    expect(await h.engine.device.submit(h.facts(), "111111")).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.account_locked", retryAfter: 3600 } },
+    });
     expect(h.signIns.finished).toEqual([]);
   });
 
@@ -167,7 +198,10 @@ describe("login flow: device gate", () => {
     expect(h.devices.sent).toEqual([]);
     expect(h.devices.refusedSends).toEqual([{ uid: h.facts().uid, userId: user.id }]);
     expect(h.limits.deviceCodesPerIp.consumed).toEqual([]);
-    const lockedPage = { kind: "page", view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.account_locked", retryAfter: 1800 } } };
+    const lockedPage = {
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.account_locked", retryAfter: 1800 } },
+    };
     expect(await h.engine.device.show(h.facts())).toEqual(lockedPage);
     expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual(lockedPage);
   });
@@ -175,8 +209,10 @@ describe("login flow: device gate", () => {
   it("code expired: the page says so", async () => {
     const { h } = await atDevicePage();
     h.clock.advance(301);
-    expect(await h.engine.device.submit(h.facts(), DEVICE_CODE))
-      .toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 0, codeExpired: true, refusal: { code: "device.code_expired" } } });
+    expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 0, codeExpired: true, refusal: { code: "device.code_expired" } },
+    });
   });
 
   it("no code for this sign-in (and the account not locked): login.expired", async () => {
@@ -191,27 +227,40 @@ describe("login flow: device gate", () => {
     expect(await h.engine.device.resend(h.facts())).toEqual({ kind: "continue", page: "device", notice: "resent" });
     expect(h.devices.sent.map((s) => s.resend)).toEqual([false, true]);
     expect(h.limits.deviceCodesPerUser.consumed).toEqual([user.id, user.id]);
-    expect(await h.engine.device.submit(h.facts(), h.devices.sent[1]!.code)).toEqual(h.done(user, { teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }));
+    expect(await h.engine.device.submit(h.facts(), h.devices.sent[1]!.code)).toEqual(
+      h.done(user, { teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }),
+    );
   });
 
   it("resend within the cool-down: the page with device.cooldown and retryAfter", async () => {
     const { h } = await atDevicePage();
     h.clock.advance(10);
-    expect(await h.engine.device.resend(h.facts()))
-      .toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 50, codeExpired: false, refusal: { code: "device.cooldown", retryAfter: 50 } } });
+    expect(await h.engine.device.resend(h.facts())).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 50, codeExpired: false, refusal: { code: "device.cooldown", retryAfter: 50 } },
+    });
     expect(h.devices.sent).toHaveLength(1);
   });
 
   it("resend over an email rate limit (429): device.email_limited with its message and retryAfter; the old code still works", async () => {
     const { h, user } = await atDevicePage();
     h.clock.advance(61);
-    h.limits.deviceCodesPerIp.error = new AppError("rate_limited", 429, "Too many codes. Please wait 30 seconds and try again.", { retryAfter: 30 });
+    h.limits.deviceCodesPerIp.error = new AppError("rate_limited", 429, "Too many codes. Please wait 30 seconds and try again.", {
+      retryAfter: 30,
+    });
     expect(await h.engine.device.resend(h.facts())).toEqual({
       kind: "page",
-      view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.email_limited", message: "Too many codes. Please wait 30 seconds and try again.", retryAfter: 30 } },
+      view: {
+        email: "dev@example.test",
+        resendIn: 0,
+        codeExpired: false,
+        refusal: { code: "device.email_limited", message: "Too many codes. Please wait 30 seconds and try again.", retryAfter: 30 },
+      },
     });
     expect(h.devices.sent).toHaveLength(1);
-    expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual(h.done(user, { teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }));
+    expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual(
+      h.done(user, { teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }),
+    );
   });
 
   it("resend: any other error propagates", async () => {
@@ -225,8 +274,10 @@ describe("login flow: device gate", () => {
   it("resend with the attempts used: the login ends like a last wrong code", async () => {
     const { h } = await atDevicePage();
     h.devices.challenges.get(h.facts().uid)!.attempts = 3;
-    expect(await h.engine.device.resend(h.facts()))
-      .toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.attempts_used" } } });
+    expect(await h.engine.device.resend(h.facts())).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.attempts_used" } },
+    });
     expect(await h.redis.keys("*")).toEqual([]);
     expect(await h.engine.device.resend(h.facts())).toEqual(expired);
   });
@@ -234,8 +285,10 @@ describe("login flow: device gate", () => {
   it("resend while the account's wrong codes are used up: device.account_locked", async () => {
     const { h, user } = await atDevicePage();
     h.devices.accountLocks.set(user.id, 900);
-    expect(await h.engine.device.resend(h.facts()))
-      .toEqual({ kind: "page", view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.account_locked", retryAfter: 900 } } });
+    expect(await h.engine.device.resend(h.facts())).toEqual({
+      kind: "page",
+      view: { email: "dev@example.test", resendIn: 0, codeExpired: false, refusal: { code: "device.account_locked", retryAfter: 900 } },
+    });
   });
 
   it("resend with no code for this sign-in: login.expired", async () => {

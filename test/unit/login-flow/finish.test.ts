@@ -10,21 +10,38 @@ describe("login flow: finish", () => {
     const user = h.addUser("fin", { totp: true, teams: [TEAM_A] });
     expect(await h.password("fin", { remember: true })).toEqual({ kind: "continue", page: "totp" });
     h.clock.advance(42);
-    expect(await h.engine.secondFactor.submit(h.facts(), { method: "backup", code: BACKUP_CODES[2] }))
-      .toEqual(h.done(user, { amr: ["pwd", "otp"], remember: true, teamId: TEAM_A.id }));
-    expect(h.signIns.finished).toEqual([{
-      userId: user.id,
-      at: h.clock.now(),
-      location: {
-        row: { userId: user.id, ip: "203.0.113.5", network: "203.0.113.0/24", countryCode: "NL", latitude: 52.37, longitude: 4.89, createdAt: h.clock.now() },
-        pruneBefore: new Date(h.clock.now().getTime() - 90 * 86_400_000),
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "backup", code: BACKUP_CODES[2] })).toEqual(
+      h.done(user, { amr: ["pwd", "otp"], remember: true, teamId: TEAM_A.id }),
+    );
+    expect(h.signIns.finished).toEqual([
+      {
+        userId: user.id,
+        at: h.clock.now(),
+        location: {
+          row: {
+            userId: user.id,
+            ip: "203.0.113.5",
+            network: "203.0.113.0/24",
+            countryCode: "NL",
+            latitude: 52.37,
+            longitude: 4.89,
+            createdAt: h.clock.now(),
+          },
+          pruneBefore: new Date(h.clock.now().getTime() - 90 * 86_400_000),
+        },
+        events: [
+          h.event("two_factor.backup_code_used", "success", user.id, { remaining: 2 }),
+          h.event("login.risk_evaluated", "success", user.id, { decision: "allow", rules: [] }),
+          h.event("login.succeeded", "success", user.id, {
+            amr: ["pwd", "otp"],
+            method: "backup",
+            risk: "allow",
+            device: "off",
+            teamId: TEAM_A.id,
+          }),
+        ],
       },
-      events: [
-        h.event("two_factor.backup_code_used", "success", user.id, { remaining: 2 }),
-        h.event("login.risk_evaluated", "success", user.id, { decision: "allow", rules: [] }),
-        h.event("login.succeeded", "success", user.id, { amr: ["pwd", "otp"], method: "backup", risk: "allow", device: "off", teamId: TEAM_A.id }),
-      ],
-    }]);
+    ]);
     // what was written before the finish is not written again
     expect(h.audit.batches).toEqual([[h.event("login.second_factor_required", "success", user.id, { method: "totp" })]]);
   });
@@ -56,8 +73,13 @@ describe("login flow: finish", () => {
   it("each login of the same user is its own single write", async () => {
     const h = await createHarness();
     const user = h.addUser("fin", { teams: [TEAM_A] });
-    for (const uid of ["i-1", "i-2", "i-3"]) expect(await h.password("fin", { facts: { uid } })).toEqual(h.done(user, { teamId: TEAM_A.id }));
-    expect(h.signIns.finished.map((s) => s.events.map((e) => e.type))).toEqual([["login.succeeded"], ["login.succeeded"], ["login.succeeded"]]);
+    for (const uid of ["i-1", "i-2", "i-3"])
+      expect(await h.password("fin", { facts: { uid } })).toEqual(h.done(user, { teamId: TEAM_A.id }));
+    expect(h.signIns.finished.map((s) => s.events.map((e) => e.type))).toEqual([
+      ["login.succeeded"],
+      ["login.succeeded"],
+      ["login.succeeded"],
+    ]);
   });
 
   it("refused, cancelled, blocked and abandoned logins write nothing to signIns", async () => {

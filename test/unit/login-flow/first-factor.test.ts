@@ -8,19 +8,27 @@ describe("login flow: first factor", () => {
     const h = await createHarness();
     const alice = h.addUser("alice", { teams: [TEAM_A] });
     expect(await h.password("alice")).toEqual(h.done(alice, { teamId: TEAM_A.id }));
-    expect(h.signIns.finished).toEqual([{
-      userId: alice.id, at: h.clock.now(), location: await h.location(alice.id),
-      events: [h.event("login.succeeded", "success", alice.id, { amr: ["pwd"], device: "off", teamId: TEAM_A.id })],
-    }]);
+    expect(h.signIns.finished).toEqual([
+      {
+        userId: alice.id,
+        at: h.clock.now(),
+        location: await h.location(alice.id),
+        events: [h.event("login.succeeded", "success", alice.id, { amr: ["pwd"], device: "off", teamId: TEAM_A.id })],
+      },
+    ]);
     expect(h.audit.batches).toEqual([]);
-    expect(h.accounts.signInCalls).toEqual([{ identifier: "alice", request: { ip: "203.0.113.5", userAgent: "Mozilla/5.0 (test)", clientId: "app" } }]);
+    expect(h.accounts.signInCalls).toEqual([
+      { identifier: "alice", request: { ip: "203.0.113.5", userAgent: "Mozilla/5.0 (test)", clientId: "app" } },
+    ]);
   });
 
   it("no team: done with teamId null (login.succeeded names no team)", async () => {
     const h = await createHarness();
     const bob = h.addUser("bob");
     expect(await h.password("bob@example.test", { remember: true })).toEqual(h.done(bob, { teamId: null, remember: true }));
-    expect(h.signIns.finished.map((s) => s.events)).toEqual([[h.event("login.succeeded", "success", bob.id, { amr: ["pwd"], device: "off" })]]);
+    expect(h.signIns.finished.map((s) => s.events)).toEqual([
+      [h.event("login.succeeded", "success", bob.id, { amr: ["pwd"], device: "off" })],
+    ]);
   });
 
   it("the account client never asks for a team, even with several", async () => {
@@ -37,7 +45,12 @@ describe("login flow: first factor", () => {
     expect(await h.password("dave")).toEqual({ kind: "continue", page: "totp" });
     expect(h.audit.batches).toEqual([[h.event("login.second_factor_required", "success", dave.id, { method: "totp" })]]);
     expect(await h.engine.secondFactor.waiting(h.facts())).toEqual({
-      step: "second_factor", userId: dave.id, remember: false, authAt: h.clock.now().getTime(), amr: ["pwd"], expiresAt: h.clock.epoch() + 300,
+      step: "second_factor",
+      userId: dave.id,
+      remember: false,
+      authAt: h.clock.now().getTime(),
+      amr: ["pwd"],
+      expiresAt: h.clock.epoch() + 300,
     });
     expect(h.accounts.completed).toEqual([]);
     expect(h.signIns.finished).toEqual([]);
@@ -46,8 +59,24 @@ describe("login flow: first factor", () => {
   const invalid = [
     { name: "wrong password", identifier: "erin", password: "wrong", reason: "wrong_password", known: true, counted: true },
     { name: "unknown user", identifier: "nobody", password: PASSWORD, reason: "unknown", known: false, counted: false },
-    { name: "locked account (right password)", identifier: "erin", password: PASSWORD, reason: "locked", known: true, counted: false, lock: true },
-    { name: "disabled account (right password)", identifier: "erin", password: PASSWORD, reason: "disabled", known: true, counted: false, disable: true },
+    {
+      name: "locked account (right password)",
+      identifier: "erin",
+      password: PASSWORD,
+      reason: "locked",
+      known: true,
+      counted: false,
+      lock: true,
+    },
+    {
+      name: "disabled account (right password)",
+      identifier: "erin",
+      password: PASSWORD,
+      reason: "disabled",
+      known: true,
+      counted: false,
+      disable: true,
+    },
   ];
   for (const c of invalid) {
     it(`${c.name}: login.invalid_credentials, login.failed reason ${c.reason}, nothing signed in`, async () => {
@@ -96,7 +125,10 @@ describe("login flow: first factor", () => {
     expect(await h.password("ivy")).toEqual({ kind: "continue", page: "totp" });
     expect(await h.password("ivy", { password: "wrong" })).toEqual({ kind: "refused", code: "login.invalid_credentials" });
     expect(await h.engine.secondFactor.waiting(h.facts())).toBeNull();
-    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual({ kind: "refused", code: "login.expired" });
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual({
+      kind: "refused",
+      code: "login.expired",
+    });
     expect(h.totp.calls).toEqual([]);
     expect(h.signIns.finished).toEqual([]);
     expect(h.accounts.completed).toEqual([]);

@@ -32,13 +32,28 @@ describe("login flow: gates", () => {
     expect(h.sessions.listCalls).toBe(0);
     expect(await stored(h)).toEqual({
       // the device wait is the interaction's TTL, never past the interaction itself
-      step: "gate", gate: "device", passed: ["risk"], data: {}, expiresAt: h.interactionExp,
-      who: { userId: user.id, amr: ["pwd"], remember: false, authAt, audit: { amr: ["pwd"], risk: "approved", riskRules: ["new_country"] } },
+      step: "gate",
+      gate: "device",
+      passed: ["risk"],
+      data: {},
+      expiresAt: h.interactionExp,
+      who: {
+        userId: user.id,
+        amr: ["pwd"],
+        remember: false,
+        authAt,
+        audit: { amr: ["pwd"], risk: "approved", riskRules: ["new_country"] },
+      },
     });
 
     h.clock.advance(20);
     expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual({ kind: "continue", page: "single-session" });
-    expect(await stored(h)).toMatchObject({ step: "gate", gate: "single_session", passed: ["risk", "device"], expiresAt: h.clock.epoch() + 300 });
+    expect(await stored(h)).toMatchObject({
+      step: "gate",
+      gate: "single_session",
+      passed: ["risk", "device"],
+      expiresAt: h.clock.epoch() + 300,
+    });
     expect(h.devices.trusts).toEqual([]);
 
     h.clock.advance(3);
@@ -49,13 +64,26 @@ describe("login flow: gates", () => {
     expect(await h.engine.team.choose(h.facts(), TEAM_B.id)).toEqual(h.done(user, { teamId: TEAM_B.id, deviceCookie: "trusted-token-1" }));
     expect(h.risk.assessed).toEqual([user.id]);
     expect(h.sessions.revoked.map((r) => r.sessionId)).toEqual(["s-elsewhere"]);
-    expect(h.signIns.finished).toEqual([{
-      userId: user.id, at: h.clock.now(), location: await h.location(user.id),
-      events: [h.event("login.succeeded", "success", user.id, {
-        amr: ["pwd"], risk: "approved", riskRules: ["new_country"], device: "code", deviceApprovalMs: "20000",
-        singleSession: "replaced", replacedSessions: ["s-elsewhere"], singleSessionDecisionMs: "3000", teamId: TEAM_B.id,
-      })],
-    }]);
+    expect(h.signIns.finished).toEqual([
+      {
+        userId: user.id,
+        at: h.clock.now(),
+        location: await h.location(user.id),
+        events: [
+          h.event("login.succeeded", "success", user.id, {
+            amr: ["pwd"],
+            risk: "approved",
+            riskRules: ["new_country"],
+            device: "code",
+            deviceApprovalMs: "20000",
+            singleSession: "replaced",
+            replacedSessions: ["s-elsewhere"],
+            singleSessionDecisionMs: "3000",
+            teamId: TEAM_B.id,
+          }),
+        ],
+      },
+    ]);
   });
 
   it("a gate page opened while the login waits at another gate: moved to that page (submit/replace refuse)", async () => {
@@ -125,6 +153,8 @@ describe("login flow: gates", () => {
     const user = h.addUser("gia", { teams: [TEAM_A] });
     h.accounts.changePassword(user.id, h.clock.now());
     await h.password("gia");
-    expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual(h.done(user, { teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }));
+    expect(await h.engine.device.submit(h.facts(), DEVICE_CODE)).toEqual(
+      h.done(user, { teamId: TEAM_A.id, deviceCookie: "trusted-token-1" }),
+    );
   });
 });

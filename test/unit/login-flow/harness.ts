@@ -31,7 +31,9 @@ type Request = { ip: string | null; userAgent: string | null; clientId?: string 
 export function barrier(n: number): () => Promise<void> {
   let arrived = 0;
   let release!: () => void;
-  const all = new Promise<void>((resolve) => { release = resolve; });
+  const all = new Promise<void>((resolve) => {
+    release = resolve;
+  });
   return () => {
     arrived += 1;
     if (arrived >= n) release();
@@ -43,9 +45,15 @@ export function barrier(n: number): () => Promise<void> {
 
 export class FakeClock implements FlowClock {
   ms = START_MS;
-  now(): Date { return new Date(this.ms); }
-  epoch(): number { return Math.floor(this.ms / 1000); }
-  advance(seconds: number): void { this.ms += seconds * 1000; }
+  now(): Date {
+    return new Date(this.ms);
+  }
+  epoch(): number {
+    return Math.floor(this.ms / 1000);
+  }
+  advance(seconds: number): void {
+    this.ms += seconds * 1000;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------- users
@@ -57,10 +65,26 @@ export function makeUser(over: Partial<User> & { username: string }): User {
   const id = over.id ?? `00000000-0000-4000-8000-${String(userCounter).padStart(12, "0")}`;
   const email = over.email ?? `${over.username}@example.test`;
   return {
-    id, email, emailNormalized: email.toLowerCase(), emailVerified: true, emailVerifiedAt: new Date(START_MS - 86_400_000),
-    usernameNormalized: over.username.toLowerCase(), name: null, passwordHash: "$argon2id$fake",
-    passwordChangedAt: null, disabled: false, disabledAt: null, systemRole: null, lastLoginAt: null,
-    createdAt: new Date(START_MS - 30 * 86_400_000), updatedAt: new Date(START_MS - 86_400_000), totpSecretEncrypted: null, totpEnabledAt: null, deletionDueAt: null, locale: null, timeZone: null,
+    id,
+    email,
+    emailNormalized: email.toLowerCase(),
+    emailVerified: true,
+    emailVerifiedAt: new Date(START_MS - 86_400_000),
+    usernameNormalized: over.username.toLowerCase(),
+    name: null,
+    passwordHash: "$argon2id$fake",
+    passwordChangedAt: null,
+    disabled: false,
+    disabledAt: null,
+    systemRole: null,
+    lastLoginAt: null,
+    createdAt: new Date(START_MS - 30 * 86_400_000),
+    updatedAt: new Date(START_MS - 86_400_000),
+    totpSecretEncrypted: null,
+    totpEnabledAt: null,
+    deletionDueAt: null,
+    locale: null,
+    timeZone: null,
     ...over,
   };
 }
@@ -121,18 +145,26 @@ export class FakeAccounts {
     return user && { ...user, hasPasskey: false, mfaRequiredBy: [] };
   }
 
-  async isLocked(userId: string): Promise<boolean> { return this.locked.has(userId); }
+  async isLocked(userId: string): Promise<boolean> {
+    return this.locked.has(userId);
+  }
 
   async recordFailure(user: User, request: Request, factor = "password"): Promise<{ failures: number }> {
     this.failures.push({ userId: user.id, factor, request });
     return { failures: this.failures.filter((f) => f.userId === user.id).length };
   }
 
-  async completeSignIn(user: Pick<User, "id">): Promise<void> { this.completed.push(user.id); }
+  async completeSignIn(user: Pick<User, "id">): Promise<void> {
+    this.completed.push(user.id);
+  }
 
   /** the password changed (a reset) at `at` */
-  changePassword(userId: string, at: Date): void { this.users.set(userId, { ...this.users.get(userId)!, passwordChangedAt: at }); }
-  disable(userId: string): void { this.users.set(userId, { ...this.users.get(userId)!, disabled: true }); }
+  changePassword(userId: string, at: Date): void {
+    this.users.set(userId, { ...this.users.get(userId)!, passwordChangedAt: at });
+  }
+  disable(userId: string): void {
+    this.users.set(userId, { ...this.users.get(userId)!, disabled: true });
+  }
 }
 
 // ----------------------------------------------------------------------------------------------------------- totp
@@ -209,20 +241,39 @@ export class FakeRisk {
     return {
       fired,
       event: {
-        type: "login.risk_evaluated", outcome: "success", userId, ip: request.ip, userAgent: request.userAgent, clientId: request.clientId ?? null,
+        type: "login.risk_evaluated",
+        outcome: "success",
+        userId,
+        ip: request.ip,
+        userAgent: request.userAgent,
+        clientId: request.clientId ?? null,
         data: { decision: fired.length ? "hold" : "allow", rules: fired.map((f) => f.rule) },
       },
     };
   }
 
-  async hold(user: { id: string }, input: { interactionUid: string; fired: FiredRule[]; ttlSeconds: number; spend: () => Promise<void> }, request: Request & { clientId: string }): Promise<string> {
+  async hold(
+    user: { id: string },
+    input: { interactionUid: string; fired: FiredRule[]; ttlSeconds: number; spend: () => Promise<void> },
+    request: Request & { clientId: string },
+  ): Promise<string> {
     await input.spend();
     this.counter += 1;
     const id = `hold-${this.counter}`;
     const hold: Hold = {
-      id, userId: user.id, interactionUid: input.interactionUid, clientId: request.clientId, rules: input.fired.map((f) => f.rule),
-      reasons: input.fired.map((f) => f.reason), ip: request.ip, userAgent: request.userAgent, location: "Amsterdam, Netherlands",
-      createdAt: this.clock.now().getTime(), expiresAt: this.clock.epoch() + input.ttlSeconds, approveHash: "a", denyHash: "d",
+      id,
+      userId: user.id,
+      interactionUid: input.interactionUid,
+      clientId: request.clientId,
+      rules: input.fired.map((f) => f.rule),
+      reasons: input.fired.map((f) => f.reason),
+      ip: request.ip,
+      userAgent: request.userAgent,
+      location: "Amsterdam, Netherlands",
+      createdAt: this.clock.now().getTime(),
+      expiresAt: this.clock.epoch() + input.ttlSeconds,
+      approveHash: "a",
+      denyHash: "d",
     };
     this.holds.set(id, { status: "pending", hold });
     this.holdCalls.push({ userId: user.id, interactionUid: input.interactionUid, ttlSeconds: input.ttlSeconds, rules: hold.rules });
@@ -249,11 +300,21 @@ export class FakeRisk {
     return [...this.holds.keys()][0]!;
   }
 
-  async endEarlierHold(interactionUid: string, _request: Request): Promise<void> { this.endedEarlier.push(interactionUid); }
+  async endEarlierHold(interactionUid: string, _request: Request): Promise<void> {
+    this.endedEarlier.push(interactionUid);
+  }
 
   async signInLocation(userId: string, ip: string | null) {
     return {
-      row: { userId, ip: ip ?? "", network: "203.0.113.0/24", countryCode: "NL", latitude: 52.37, longitude: 4.89, createdAt: this.clock.now() },
+      row: {
+        userId,
+        ip: ip ?? "",
+        network: "203.0.113.0/24",
+        countryCode: "NL",
+        latitude: 52.37,
+        longitude: 4.89,
+        createdAt: this.clock.now(),
+      },
       pruneBefore: new Date(this.clock.now().getTime() - 90 * 86_400_000),
     };
   }
@@ -302,7 +363,13 @@ export class FakeDevices {
     }
     await spend();
     const code = this.nextCode();
-    this.challenges.set(uid, { userId: user.id, code, sentAtMs: this.clock.now().getTime(), expiresAt: this.clock.epoch() + this.codeTtl, attempts: 0 });
+    this.challenges.set(uid, {
+      userId: user.id,
+      code,
+      sentAtMs: this.clock.now().getTime(),
+      expiresAt: this.clock.epoch() + this.codeTtl,
+      attempts: 0,
+    });
     this.sent.push({ uid, userId: user.id, keyTtl, resend: false, code });
     return true;
   }
@@ -326,7 +393,12 @@ export class FakeDevices {
     return { outcome: "wrong", attempt: c.attempts, attemptsLeft: this.maxAttempts - c.attempts };
   }
 
-  async resendCode(uid: string, user: User, _request: Request, spend: () => Promise<void>): Promise<ResendResult | { outcome: "account_locked"; retryIn: number }> {
+  async resendCode(
+    uid: string,
+    user: User,
+    _request: Request,
+    spend: () => Promise<void>,
+  ): Promise<ResendResult | { outcome: "account_locked"; retryIn: number }> {
     const lock = this.accountLocks.get(user.id);
     if (lock !== undefined) return { outcome: "account_locked", retryIn: lock };
     const c = this.challenges.get(uid);
@@ -351,8 +423,13 @@ export class FakeDevices {
     if (!c) return null;
     const resendIn = Math.max(0, Math.ceil((c.sentAtMs + this.cooldown * 1000 - this.clock.now().getTime()) / 1000));
     return {
-      userId: c.userId, sentAt: c.sentAtMs, expiresAt: c.expiresAt, attempts: c.attempts, locked: c.attempts >= this.maxAttempts,
-      expired: this.clock.epoch() >= c.expiresAt, resendIn,
+      userId: c.userId,
+      sentAt: c.sentAtMs,
+      expiresAt: c.expiresAt,
+      attempts: c.attempts,
+      locked: c.attempts >= this.maxAttempts,
+      expired: this.clock.epoch() >= c.expiresAt,
+      resendIn,
     };
   }
 
@@ -382,8 +459,22 @@ export class FakeSessions {
   add(userId: string, id: string): UserSession {
     const at = this.clock.now();
     const session: UserSession = {
-      id, userId, ip: "198.51.100.7", userAgent: "Other browser", browser: "Firefox 140", os: "Linux", deviceType: "desktop", countryCode: "NL", city: null,
-      remember: false, clients: ["app"], startedAt: at, lastActiveAt: at, expiresAt: new Date(at.getTime() + 86_400_000), endedAt: null, endReason: null,
+      id,
+      userId,
+      ip: "198.51.100.7",
+      userAgent: "Other browser",
+      browser: "Firefox 140",
+      os: "Linux",
+      deviceType: "desktop",
+      countryCode: "NL",
+      city: null,
+      remember: false,
+      clients: ["app"],
+      startedAt: at,
+      lastActiveAt: at,
+      expiresAt: new Date(at.getTime() + 86_400_000),
+      endedAt: null,
+      endReason: null,
     };
     this.sessions.set(userId, [...(this.sessions.get(userId) ?? []), session]);
     return session;
@@ -409,8 +500,12 @@ export class FakeSessions {
 export class FakeAudit {
   /** each recordMany call (one insert) */
   batches: NewAuditEvent[][] = [];
-  async recordMany(events: NewAuditEvent[]): Promise<void> { this.batches.push(events); }
-  get events(): NewAuditEvent[] { return this.batches.flat(); }
+  async recordMany(events: NewAuditEvent[]): Promise<void> {
+    this.batches.push(events);
+  }
+  get events(): NewAuditEvent[] {
+    return this.batches.flat();
+  }
 }
 
 export class FakeSignIns {
@@ -450,10 +545,17 @@ export async function createHarness(opts: HarnessOptions = {}) {
   const n = harnessCounter;
   const { default: RedisMock } = await import("ioredis-mock");
   const redis = new RedisMock({ keyPrefix: `login-flow-test-${n}:` }) as unknown as RedisClient;
-  onTestFinished(() => { redis.disconnect(); });
+  onTestFinished(() => {
+    redis.disconnect();
+  });
   const clock = new FakeClock();
   const accounts = new FakeAccounts();
-  const passwords = { busy: false, saturated(): boolean { return this.busy; } };
+  const passwords = {
+    busy: false,
+    saturated(): boolean {
+      return this.busy;
+    },
+  };
   const totp = new FakeTotp();
   const teams = new FakeTeams();
   const risk = new FakeRisk(clock);
@@ -466,23 +568,50 @@ export async function createHarness(opts: HarnessOptions = {}) {
   const interactionTtl = opts.interactionTtl ?? 3600;
 
   const deps: LoginEngineDeps = {
-    redis, clock,
+    redis,
+    clock,
     accounts: accounts as unknown as AccountService,
     passwords,
     totp: totp as unknown as Pick<TotpService, "verifyCode">,
     // no passkeys in these tests (test/e2e/passkeys*.test.ts drive the passkey strategies against the real service)
-    passkeys: { enrolled: async () => false, authentication: { options: async () => { throw new Error("no passkeys here"); }, verify: async () => ({ outcome: "refused", code: "passkey.unknown", reason: "unknown_credential", userId: null }) } },
+    passkeys: {
+      enrolled: async () => false,
+      authentication: {
+        options: async () => {
+          throw new Error("no passkeys here");
+        },
+        verify: async () => ({ outcome: "refused", code: "passkey.unknown", reason: "unknown_credential", userId: null }),
+      },
+    },
     // no administrator requires a second factor here (test/e2e/mfa-required.test.ts covers the enrolment)
-    enrolment: { requiredBy: async () => [], totp: { beginEnrollment: async () => { throw new Error("no enrolment here"); }, pendingEnrollment: async () => null, confirmEnrollment: async () => ({ outcome: "expired" }) }, enabled: async () => undefined },
+    enrolment: {
+      requiredBy: async () => [],
+      totp: {
+        beginEnrollment: async () => {
+          throw new Error("no enrolment here");
+        },
+        pendingEnrollment: async () => null,
+        confirmEnrollment: async () => ({ outcome: "expired" }),
+      },
+      enabled: async () => undefined,
+    },
     // no magic links either (test/e2e/magic-links.test.ts drives them against Redis and the SMTP sink)
-    magicLinks: { redeemLink: async () => ({ outcome: "refused", reason: "unknown_or_used", userId: null }), redeemCode: async () => ({ outcome: "refused", reason: "no_code", userId: null }) },
+    magicLinks: {
+      redeemLink: async () => ({ outcome: "refused", reason: "unknown_or_used", userId: null }),
+      redeemCode: async () => ({ outcome: "refused", reason: "no_code", userId: null }),
+    },
     teams: teams as unknown as Pick<TeamService, "membershipsOf">,
     risk: risk as unknown as RiskService,
     devices: devices as unknown as TrustedDevices,
     sessions: sessions as unknown as SessionRecords,
     audit,
     signIns: signIns as unknown as SignInQueries,
-    settings: { device: { policy: opts.devicePolicy ?? "off", codeTtl: devices.codeTtl }, singleSession: opts.singleSession ?? false, interactionTtl, ...(opts.riskAction ? { riskAction: opts.riskAction } : {}) },
+    settings: {
+      device: { policy: opts.devicePolicy ?? "off", codeTtl: devices.codeTtl },
+      singleSession: opts.singleSession ?? false,
+      interactionTtl,
+      ...(opts.riskAction ? { riskAction: opts.riskAction } : {}),
+    },
     limits,
   };
   const engine = createLoginEngine(deps);
@@ -490,17 +619,46 @@ export async function createHarness(opts: HarnessOptions = {}) {
 
   /** the request facts of this harness's interaction (the same uid unless told) */
   const facts = (over: Partial<Facts> = {}): Facts => ({
-    uid: `interaction-${n}`, interactionExp, clientId: "app", ip: "203.0.113.5", userAgent: "Mozilla/5.0 (test)", deviceToken: undefined,
-    browserSessionUid: undefined, requestedTeam: undefined, accountClient: false, handedOver: false, ...over,
+    uid: `interaction-${n}`,
+    interactionExp,
+    clientId: "app",
+    ip: "203.0.113.5",
+    userAgent: "Mozilla/5.0 (test)",
+    deviceToken: undefined,
+    browserSessionUid: undefined,
+    requestedTeam: undefined,
+    accountClient: false,
+    handedOver: false,
+    ...over,
   });
 
   /** an audit event as the engine writes it for this request */
-  const event = (type: string, outcome: "success" | "failure", userId: string | null, data: Record<string, unknown>, f: Facts = facts()): NewAuditEvent =>
-    ({ type, outcome, userId, ip: f.ip, userAgent: f.userAgent, clientId: f.clientId, data: data as NewAuditEvent["data"] });
+  const event = (
+    type: string,
+    outcome: "success" | "failure",
+    userId: string | null,
+    data: Record<string, unknown>,
+    f: Facts = facts(),
+  ): NewAuditEvent => ({
+    type,
+    outcome,
+    userId,
+    ip: f.ip,
+    userAgent: f.userAgent,
+    clientId: f.clientId,
+    data: data as NewAuditEvent["data"],
+  });
 
   /** a user (verified, active; `totp`: an authenticator app enrolled) with `teams` */
   const addUser = (username: string, o: { totp?: boolean; teams?: FakeTeam[]; over?: Partial<User>; password?: string } = {}): User => {
-    const user = accounts.add(makeUser({ username, ...(o.totp ? { totpSecretEncrypted: "v1.fake.secret", totpEnabledAt: new Date(START_MS - 86_400_000) } : {}), ...o.over }), o.password);
+    const user = accounts.add(
+      makeUser({
+        username,
+        ...(o.totp ? { totpSecretEncrypted: "v1.fake.secret", totpEnabledAt: new Date(START_MS - 86_400_000) } : {}),
+        ...o.over,
+      }),
+      o.password,
+    );
     for (const t of o.teams ?? []) teams.join(user.id, t);
     return user;
   };
@@ -513,13 +671,42 @@ export async function createHarness(opts: HarnessOptions = {}) {
   const done = (user: User, o: { amr?: string[]; remember?: boolean; teamId?: string | null; deviceCookie?: string } = {}): Outcome => ({
     kind: "done",
     // every finished login names the acr level its amr earned (lib/acr.ts)
-    finished: { accountId: user.id, amr: o.amr ?? ["pwd"], remember: o.remember ?? false, teamId: o.teamId ?? null, acr: acrFor(o.amr ?? ["pwd"]), ...(o.deviceCookie ? { deviceCookie: o.deviceCookie } : {}) },
+    finished: {
+      accountId: user.id,
+      amr: o.amr ?? ["pwd"],
+      remember: o.remember ?? false,
+      teamId: o.teamId ?? null,
+      acr: acrFor(o.amr ?? ["pwd"]),
+      ...(o.deviceCookie ? { deviceCookie: o.deviceCookie } : {}),
+    },
   });
 
   /** the location the fake risk service gives a sign-in now */
   const location = (userId: string) => risk.signInLocation(userId, facts().ip);
 
-  return { engine, deps, redis, clock, accounts, passwords, totp, teams, risk, devices, sessions, audit, signIns, limits, facts, event, addUser, password, done, location, interactionExp };
+  return {
+    engine,
+    deps,
+    redis,
+    clock,
+    accounts,
+    passwords,
+    totp,
+    teams,
+    risk,
+    devices,
+    sessions,
+    audit,
+    signIns,
+    limits,
+    facts,
+    event,
+    addUser,
+    password,
+    done,
+    location,
+    interactionExp,
+  };
 }
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

@@ -30,7 +30,9 @@ describe("login flow: risk gate", () => {
     const user = h.addUser("alice", { teams: [TEAM_A] });
     expect(await h.password("alice")).toEqual(h.done(user, { teamId: TEAM_A.id }));
     expect(h.risk.assessed).toEqual([]);
-    expect(h.signIns.finished.map((s) => s.events)).toEqual([[h.event("login.succeeded", "success", user.id, { amr: ["pwd"], device: "off", teamId: TEAM_A.id })]]);
+    expect(h.signIns.finished.map((s) => s.events)).toEqual([
+      [h.event("login.succeeded", "success", user.id, { amr: ["pwd"], device: "off", teamId: TEAM_A.id })],
+    ]);
   });
 
   it("allow: done, risk: allow in login.succeeded, risk_evaluated written once with the sign-in, an earlier hold ended", async () => {
@@ -38,10 +40,17 @@ describe("login flow: risk gate", () => {
     const user = h.addUser("alice", { teams: [TEAM_A] });
     expect(await h.password("alice")).toEqual(h.done(user, { teamId: TEAM_A.id }));
     expect(h.audit.batches).toEqual([]);
-    expect(h.signIns.finished).toEqual([{
-      userId: user.id, at: h.clock.now(), location: await h.location(user.id),
-      events: [riskEvaluated(h, user.id, "allow"), h.event("login.succeeded", "success", user.id, { amr: ["pwd"], risk: "allow", device: "off", teamId: TEAM_A.id })],
-    }]);
+    expect(h.signIns.finished).toEqual([
+      {
+        userId: user.id,
+        at: h.clock.now(),
+        location: await h.location(user.id),
+        events: [
+          riskEvaluated(h, user.id, "allow"),
+          h.event("login.succeeded", "success", user.id, { amr: ["pwd"], risk: "allow", device: "off", teamId: TEAM_A.id }),
+        ],
+      },
+    ]);
     expect(h.risk.endedEarlier).toEqual([h.facts().uid]);
     expect(h.risk.holdCalls).toEqual([]);
   });
@@ -53,8 +62,12 @@ describe("login flow: risk gate", () => {
     expect(h.limits.holdEmailsPerUser.consumed).toEqual([user.id]);
     expect(h.risk.endedEarlier).toEqual([]);
     expect(await waitingState(h)).toEqual({
-      step: "gate", gate: "risk", who: { userId: user.id, amr: ["pwd"], remember: false, authAt, audit: { amr: ["pwd"] } },
-      passed: [], data: { holdId }, expiresAt: h.clock.epoch() + 900,
+      step: "gate",
+      gate: "risk",
+      who: { userId: user.id, amr: ["pwd"], remember: false, authAt, audit: { amr: ["pwd"] } },
+      passed: [],
+      data: { holdId },
+      expiresAt: h.clock.epoch() + 900,
     });
     expect(h.signIns.finished).toEqual([]);
   });
@@ -68,7 +81,10 @@ describe("login flow: risk gate", () => {
   it("pending: the page shows where the email went; poll says pending (also past 300 s)", async () => {
     const { h, holdId } = await held();
     h.clock.advance(600);
-    expect(await h.engine.hold.visit(h.facts())).toEqual({ kind: "waiting", view: { email: "alice@example.test", expiresAt: h.risk.holds.get(holdId)!.hold.expiresAt } });
+    expect(await h.engine.hold.visit(h.facts())).toEqual({
+      kind: "waiting",
+      view: { email: "alice@example.test", expiresAt: h.risk.holds.get(holdId)!.hold.expiresAt },
+    });
     expect(await h.engine.hold.poll(h.facts())).toBe("pending");
     expect(h.signIns.finished).toEqual([]);
   });
@@ -79,10 +95,22 @@ describe("login flow: risk gate", () => {
     h.risk.decide(holdId, "approved");
     expect(await h.engine.hold.poll(h.facts())).toBe("approved");
     expect(await h.engine.hold.visit(h.facts())).toEqual(h.done(user, { teamId: TEAM_A.id }));
-    expect(h.signIns.finished).toEqual([{
-      userId: user.id, at: h.clock.now(), location: await h.location(user.id),
-      events: [h.event("login.succeeded", "success", user.id, { amr: ["pwd"], risk: "approved", riskRules: ["new_country"], device: "off", teamId: TEAM_A.id })],
-    }]);
+    expect(h.signIns.finished).toEqual([
+      {
+        userId: user.id,
+        at: h.clock.now(),
+        location: await h.location(user.id),
+        events: [
+          h.event("login.succeeded", "success", user.id, {
+            amr: ["pwd"],
+            risk: "approved",
+            riskRules: ["new_country"],
+            device: "off",
+            teamId: TEAM_A.id,
+          }),
+        ],
+      },
+    ]);
     const all = [...h.audit.events, ...h.signIns.finished.flatMap((s) => s.events)];
     expect(all.filter((e) => e.type === "login.risk_evaluated")).toHaveLength(1);
     // the login is through: a second visit finds nothing to approve
@@ -95,7 +123,9 @@ describe("login flow: risk gate", () => {
     h.risk.decide(holdId, "denied");
     expect(await h.engine.hold.poll(h.facts())).toBe("denied");
     expect(await h.engine.hold.visit(h.facts())).toEqual({ kind: "blocked" });
-    expect(h.audit.batches.slice(1)).toEqual([[h.event("login.failed", "failure", user.id, { reason: "hold_denied", holdId, rules: ["new_country"] })]]);
+    expect(h.audit.batches.slice(1)).toEqual([
+      [h.event("login.failed", "failure", user.id, { reason: "hold_denied", holdId, rules: ["new_country"] })],
+    ]);
     expect(await h.engine.hold.visit(h.facts())).toEqual(expired);
     expect(await h.engine.hold.poll(h.facts())).toBe("expired");
     expect(h.audit.events.filter((e) => e.type === "login.failed")).toHaveLength(1);
@@ -108,7 +138,9 @@ describe("login flow: risk gate", () => {
     h.risk.wait = barrier(2);
     const outcomes = await Promise.all([h.engine.hold.visit(h.facts()), h.engine.hold.visit(h.facts())]);
     expect(outcomes).toEqual([{ kind: "blocked" }, { kind: "blocked" }]);
-    expect(h.audit.events.filter((e) => e.type === "login.failed").map((e) => e.data)).toEqual([{ reason: "hold_denied", holdId, rules: ["new_country"] }]);
+    expect(h.audit.events.filter((e) => e.type === "login.failed").map((e) => e.data)).toEqual([
+      { reason: "hold_denied", holdId, rules: ["new_country"] },
+    ]);
     expect(h.signIns.finished).toEqual([]);
   });
 
@@ -147,7 +179,8 @@ describe("login flow: risk gate", () => {
       const { h, holdId } = await held();
       const found = h.risk.holds.get(holdId)!;
       if (change === "gone") h.risk.holds.delete(holdId);
-      if (change === "interaction") h.risk.holds.set(holdId, { status: "approved", hold: { ...found.hold, interactionUid: "someone-else" } });
+      if (change === "interaction")
+        h.risk.holds.set(holdId, { status: "approved", hold: { ...found.hold, interactionUid: "someone-else" } });
       if (change === "user") h.risk.holds.set(holdId, { status: "approved", hold: { ...found.hold, userId: "another-user" } });
       expect({ change, outcome: await h.engine.hold.visit(h.facts()) }).toEqual({ change, outcome: expired });
       expect(h.signIns.finished).toEqual([]);

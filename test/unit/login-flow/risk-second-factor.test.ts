@@ -10,11 +10,16 @@ describe("login flow: risk gate asking the second factor instead of the hold", (
     const user = h.addUser("dana", { totp: true, teams: [TEAM_A] });
     h.risk.fired = FIRED;
     expect(await h.password("dana")).toEqual({ kind: "continue", page: "totp" });
-    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual(h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }));
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual(
+      h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }),
+    );
     expect(h.risk.holdCalls).toEqual([]);
     expect(h.limits.holdEmailsPerUser.consumed).toEqual([]);
     const events = h.signIns.finished[0]!.events;
-    expect(events.find((e) => e.type === "login.risk_evaluated")?.data).toMatchObject({ decision: "second_factor", rules: ["new_country"] });
+    expect(events.find((e) => e.type === "login.risk_evaluated")?.data).toMatchObject({
+      decision: "second_factor",
+      rules: ["new_country"],
+    });
     expect(events.at(-1)?.data).toMatchObject({ risk: "second_factor", riskRules: ["new_country"] });
   });
 

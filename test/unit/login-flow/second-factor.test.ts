@@ -18,14 +18,20 @@ describe("login flow: second factor", () => {
   it("password -> right TOTP code -> done (amr pwd+otp), lockout reset, one sign-in written", async () => {
     const { h, user } = await atCodePage();
     h.clock.advance(20);
-    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual(h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }));
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual(
+      h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }),
+    );
     expect(h.accounts.completed).toEqual([user.id]);
     expect(h.accounts.failures).toEqual([]);
     expect(h.audit.batches).toEqual([[h.event("login.second_factor_required", "success", user.id, { method: "totp" })]]);
-    expect(h.signIns.finished).toEqual([{
-      userId: user.id, at: h.clock.now(), location: await h.location(user.id),
-      events: [h.event("login.succeeded", "success", user.id, { amr: ["pwd", "otp"], method: "totp", device: "off", teamId: TEAM_A.id })],
-    }]);
+    expect(h.signIns.finished).toEqual([
+      {
+        userId: user.id,
+        at: h.clock.now(),
+        location: await h.location(user.id),
+        events: [h.event("login.succeeded", "success", user.id, { amr: ["pwd", "otp"], method: "totp", device: "off", teamId: TEAM_A.id })],
+      },
+    ]);
     expect(await h.engine.secondFactor.waiting(h.facts())).toBeNull();
   });
 
@@ -41,22 +47,32 @@ describe("login flow: second factor", () => {
 
   it("a backup code -> done, two_factor.backup_code_used (remaining) written with the sign-in", async () => {
     const { h, user } = await atCodePage();
-    expect(await h.engine.secondFactor.submit(h.facts(), { method: "backup", code: BACKUP_CODES[0] })).toEqual(h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }));
-    expect(h.signIns.finished.map((s) => s.events)).toEqual([[
-      h.event("two_factor.backup_code_used", "success", user.id, { remaining: 2 }),
-      h.event("login.succeeded", "success", user.id, { amr: ["pwd", "otp"], method: "backup", device: "off", teamId: TEAM_A.id }),
-    ]]);
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "backup", code: BACKUP_CODES[0] })).toEqual(
+      h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }),
+    );
+    expect(h.signIns.finished.map((s) => s.events)).toEqual([
+      [
+        h.event("two_factor.backup_code_used", "success", user.id, { remaining: 2 }),
+        h.event("login.succeeded", "success", user.id, { amr: ["pwd", "otp"], method: "backup", device: "off", teamId: TEAM_A.id }),
+      ],
+    ]);
   });
 
   it("wrong code: login.invalid_code, the failure counted (factor code) and audited; the login still waits", async () => {
     const { h, user } = await atCodePage();
     expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: "000000" })).toEqual(invalidCode);
-    expect(h.accounts.failures).toEqual([{ userId: user.id, factor: "code", request: { ip: "203.0.113.5", userAgent: "Mozilla/5.0 (test)", clientId: "app" } }]);
-    expect(h.audit.batches.slice(1)).toEqual([[h.event("login.second_factor_failed", "failure", user.id, { reason: "wrong_code", method: "totp" })]]);
+    expect(h.accounts.failures).toEqual([
+      { userId: user.id, factor: "code", request: { ip: "203.0.113.5", userAgent: "Mozilla/5.0 (test)", clientId: "app" } },
+    ]);
+    expect(h.audit.batches.slice(1)).toEqual([
+      [h.event("login.second_factor_failed", "failure", user.id, { reason: "wrong_code", method: "totp" })],
+    ]);
     expect(h.signIns.finished).toEqual([]);
     expect(h.accounts.completed).toEqual([]);
     // the right code afterwards still signs in
-    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual(h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }));
+    expect(await h.engine.secondFactor.submit(h.facts(), { method: "totp", code: TOTP_CODE })).toEqual(
+      h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }),
+    );
   });
 
   it("a replayed code (already used by an earlier sign-in) is refused as a wrong code", async () => {
@@ -65,14 +81,17 @@ describe("login flow: second factor", () => {
     const second = h.facts({ uid: "second-interaction" });
     expect(await h.password("dana", { facts: second })).toEqual({ kind: "continue", page: "totp" });
     expect(await h.engine.secondFactor.submit(second, { method: "totp", code: TOTP_CODE })).toEqual(invalidCode);
-    expect(await h.engine.secondFactor.submit(second, { method: "backup", code: BACKUP_CODES[0] })).toEqual(h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }));
+    expect(await h.engine.secondFactor.submit(second, { method: "backup", code: BACKUP_CODES[0] })).toEqual(
+      h.done(user, { amr: ["pwd", "otp"], teamId: TEAM_A.id }),
+    );
     // and a used backup code is refused the second time too
     const third = h.facts({ uid: "third-interaction" });
     await h.password("dana", { facts: third });
     expect(await h.engine.secondFactor.submit(third, { method: "backup", code: BACKUP_CODES[0] })).toEqual(invalidCode);
     expect(h.accounts.failures.map((f) => f.factor)).toEqual(["code", "code"]);
     expect(h.audit.events.filter((e) => e.type === "login.second_factor_failed").map((e) => e.data)).toEqual([
-      { reason: "wrong_code", method: "totp" }, { reason: "wrong_code", method: "backup" },
+      { reason: "wrong_code", method: "totp" },
+      { reason: "wrong_code", method: "backup" },
     ]);
     expect(h.signIns.finished).toHaveLength(2);
   });
@@ -82,7 +101,9 @@ describe("login flow: second factor", () => {
     expect(await h.engine.secondFactor.submit(h.facts(), { method: "sms", code: TOTP_CODE })).toEqual(invalidCode);
     expect(h.totp.calls).toEqual([]);
     expect(h.accounts.failures.map((f) => f.userId)).toEqual([user.id]);
-    expect(h.audit.batches.at(-1)).toEqual([h.event("login.second_factor_failed", "failure", user.id, { reason: "wrong_code", method: "sms" })]);
+    expect(h.audit.batches.at(-1)).toEqual([
+      h.event("login.second_factor_failed", "failure", user.id, { reason: "wrong_code", method: "sms" }),
+    ]);
   });
 
   it("locked during the second factor: refused without looking at the code, nothing counted", async () => {
@@ -92,7 +113,9 @@ describe("login flow: second factor", () => {
     expect(h.totp.calls).toEqual([]);
     expect(h.accounts.failures).toEqual([]);
     expect(h.accounts.completed).toEqual([]);
-    expect(h.audit.batches.slice(1)).toEqual([[h.event("login.second_factor_failed", "failure", user.id, { reason: "locked", method: "totp" })]]);
+    expect(h.audit.batches.slice(1)).toEqual([
+      [h.event("login.second_factor_failed", "failure", user.id, { reason: "locked", method: "totp" })],
+    ]);
     expect(h.signIns.finished).toEqual([]);
     expect(await h.engine.secondFactor.waiting(h.facts())).not.toBeNull();
   });

@@ -14,7 +14,9 @@ async function atPage(teams = [TEAM_A]) {
   const own = h.sessions.add(user.id, "s-this-browser");
   const others = [h.sessions.add(user.id, "s-other-1"), h.sessions.add(user.id, "s-other-2")];
   const facts = h.facts({ browserSessionUid: own.id });
-  expect(await h.engine.firstFactor(facts, { method: "password", identifier: "sam", password: "correct horse battery", remember: false })).toEqual({ kind: "continue", page: "single-session" });
+  expect(
+    await h.engine.firstFactor(facts, { method: "password", identifier: "sam", password: "correct horse battery", remember: false }),
+  ).toEqual({ kind: "continue", page: "single-session" });
   return { h, user, facts, own, others };
 }
 
@@ -49,13 +51,30 @@ describe("login flow: single-session gate", () => {
     const { h, user, facts } = await atPage();
     h.clock.advance(5);
     expect(await h.engine.singleSession.replace(facts)).toEqual(h.done(user, { teamId: TEAM_A.id }));
-    expect(h.sessions.revoked).toEqual(["s-other-1", "s-other-2"].map((sessionId) => ({ userId: user.id, sessionId, opts: { reason: "single_session", actorId: user.id, request } })));
-    expect(h.signIns.finished).toEqual([{
-      userId: user.id, at: h.clock.now(), location: await h.location(user.id),
-      events: [h.event("login.succeeded", "success", user.id, {
-        amr: ["pwd"], device: "off", singleSession: "replaced", replacedSessions: ["s-other-1", "s-other-2"], singleSessionDecisionMs: "5000", teamId: TEAM_A.id,
-      })],
-    }]);
+    expect(h.sessions.revoked).toEqual(
+      ["s-other-1", "s-other-2"].map((sessionId) => ({
+        userId: user.id,
+        sessionId,
+        opts: { reason: "single_session", actorId: user.id, request },
+      })),
+    );
+    expect(h.signIns.finished).toEqual([
+      {
+        userId: user.id,
+        at: h.clock.now(),
+        location: await h.location(user.id),
+        events: [
+          h.event("login.succeeded", "success", user.id, {
+            amr: ["pwd"],
+            device: "off",
+            singleSession: "replaced",
+            replacedSessions: ["s-other-1", "s-other-2"],
+            singleSessionDecisionMs: "5000",
+            teamId: TEAM_A.id,
+          }),
+        ],
+      },
+    ]);
   });
 
   it("replace with a team still to pick: nothing revoked until the team step finishes", async () => {
@@ -78,8 +97,19 @@ describe("login flow: single-session gate", () => {
   it("cancel: cancelled, session.single_session_cancelled audited, nothing revoked, the login ended", async () => {
     const { h, user, facts } = await atPage();
     h.clock.advance(7);
-    expect(await h.engine.singleSession.cancel(facts)).toEqual({ kind: "cancelled", description: "The sign-in was cancelled: the account is signed in elsewhere." });
-    expect(h.audit.batches).toEqual([[h.event("session.single_session_cancelled", "failure", user.id, { decision: "cancel", otherSessions: ["s-other-1", "s-other-2"], latencyMs: 7000 })]]);
+    expect(await h.engine.singleSession.cancel(facts)).toEqual({
+      kind: "cancelled",
+      description: "The sign-in was cancelled: the account is signed in elsewhere.",
+    });
+    expect(h.audit.batches).toEqual([
+      [
+        h.event("session.single_session_cancelled", "failure", user.id, {
+          decision: "cancel",
+          otherSessions: ["s-other-1", "s-other-2"],
+          latencyMs: 7000,
+        }),
+      ],
+    ]);
     expect(h.sessions.revoked).toEqual([]);
     expect(h.signIns.finished).toEqual([]);
     expect(await h.redis.keys("*")).toEqual([]);

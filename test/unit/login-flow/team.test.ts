@@ -12,7 +12,9 @@ async function atTeamPage(o: { requestedTeam?: string; teams?: FakeTeam[] } = {}
   const h = await createHarness();
   const user = h.addUser("tess", { teams: o.teams ?? [TEAM_A, TEAM_B] });
   const facts = h.facts(o.requestedTeam ? { requestedTeam: o.requestedTeam } : {});
-  expect(await h.engine.firstFactor(facts, { method: "password", identifier: "tess", password: "correct horse battery", remember: false })).toEqual({ kind: "continue", page: "team" });
+  expect(
+    await h.engine.firstFactor(facts, { method: "password", identifier: "tess", password: "correct horse battery", remember: false }),
+  ).toEqual({ kind: "continue", page: "team" });
   return { h, user, facts };
 }
 
@@ -23,7 +25,10 @@ describe("login flow: team step", () => {
     const none = h.addUser("none");
     expect(await h.password("one")).toEqual(h.done(one, { teamId: TEAM_C.id }));
     expect(await h.password("none", { facts: { uid: "other" } })).toEqual(h.done(none, { teamId: null }));
-    expect(h.signIns.finished.map((s) => s.events.at(-1)!.data)).toEqual([{ amr: ["pwd"], device: "off", teamId: TEAM_C.id }, { amr: ["pwd"], device: "off" }]);
+    expect(h.signIns.finished.map((s) => s.events.at(-1)!.data)).toEqual([
+      { amr: ["pwd"], device: "off", teamId: TEAM_C.id },
+      { amr: ["pwd"], device: "off" },
+    ]);
   });
 
   it("the account client: no team asked, memberships not read (even with a requested team)", async () => {
@@ -44,16 +49,25 @@ describe("login flow: team step", () => {
     const { h, user, facts } = await atTeamPage();
     h.clock.advance(30);
     expect(await h.engine.team.choose(facts, TEAM_B.id)).toEqual(h.done(user, { teamId: TEAM_B.id }));
-    expect(h.signIns.finished).toEqual([{
-      userId: user.id, at: h.clock.now(), location: await h.location(user.id),
-      events: [h.event("login.succeeded", "success", user.id, { amr: ["pwd"], device: "off", teamId: TEAM_B.id })],
-    }]);
+    expect(h.signIns.finished).toEqual([
+      {
+        userId: user.id,
+        at: h.clock.now(),
+        location: await h.location(user.id),
+        events: [h.event("login.succeeded", "success", user.id, { amr: ["pwd"], device: "off", teamId: TEAM_B.id })],
+      },
+    ]);
     expect(await h.engine.team.show(facts)).toEqual(expired);
   });
 
   it("choose a team not theirs, none, or nothing: the page again with login.team_required; the login still waits", async () => {
     const { h, user, facts } = await atTeamPage();
-    const refusedPage = { kind: "page", userId: user.id, teams: [option(TEAM_A), option(TEAM_B)], refusal: { code: "login.team_required" } };
+    const refusedPage = {
+      kind: "page",
+      userId: user.id,
+      teams: [option(TEAM_A), option(TEAM_B)],
+      refusal: { code: "login.team_required" },
+    };
     expect(await h.engine.team.choose(facts, TEAM_C.id)).toEqual(refusedPage);
     expect(await h.engine.team.choose(facts, "")).toEqual(refusedPage);
     expect(await h.engine.team.choose(facts, undefined)).toEqual(refusedPage);
@@ -64,11 +78,17 @@ describe("login flow: team step", () => {
   it("a requested team the user is not in: the team page (saying which was asked), never another team silently", async () => {
     const { h, user, facts } = await atTeamPage({ requestedTeam: "gamma", teams: [TEAM_A] });
     expect(await h.engine.team.show(facts)).toEqual({ kind: "page", userId: user.id, teams: [option(TEAM_A)], requested: "gamma" });
-    expect(await h.engine.team.choose(facts, TEAM_C.id)).toEqual({ kind: "page", userId: user.id, teams: [option(TEAM_A)], requested: "gamma", refusal: { code: "login.team_required" } });
+    expect(await h.engine.team.choose(facts, TEAM_C.id)).toEqual({
+      kind: "page",
+      userId: user.id,
+      teams: [option(TEAM_A)],
+      requested: "gamma",
+      refusal: { code: "login.team_required" },
+    });
     expect(await h.engine.team.choose(facts, TEAM_A.id)).toEqual(h.done(user, { teamId: TEAM_A.id }));
   });
 
-  it("a requested team for a user without teams: the page, and \"\" goes on without a team", async () => {
+  it('a requested team for a user without teams: the page, and "" goes on without a team', async () => {
     const { h, user, facts } = await atTeamPage({ requestedTeam: "gamma", teams: [] });
     expect(await h.engine.team.show(facts)).toEqual({ kind: "page", userId: user.id, teams: [], requested: "gamma" });
     expect(await h.engine.team.choose(facts, "")).toEqual(h.done(user, { teamId: null }));
@@ -78,7 +98,9 @@ describe("login flow: team step", () => {
     const h = await createHarness();
     const user = h.addUser("tess", { teams: [TEAM_A, TEAM_B] });
     expect(await h.password("tess", { facts: { requestedTeam: "beta" } })).toEqual(h.done(user, { teamId: TEAM_B.id }));
-    expect(await h.password("tess", { facts: { uid: "by-id", requestedTeam: TEAM_A.id.toUpperCase() } })).toEqual(h.done(user, { teamId: TEAM_A.id }));
+    expect(await h.password("tess", { facts: { uid: "by-id", requestedTeam: TEAM_A.id.toUpperCase() } })).toEqual(
+      h.done(user, { teamId: TEAM_A.id }),
+    );
   });
 
   it("the team page expires after 300 s: login.expired", async () => {
@@ -115,9 +137,18 @@ describe("login flow: team step", () => {
     const h = await createHarness();
     const user = h.addUser("tess", { teams: [TEAM_A, TEAM_B] });
     const trail = h.engine.trailOf(h.facts());
-    expect(await h.engine.team.forSession.show(user.id, "gamma")).toEqual({ kind: "page", userId: user.id, teams: [option(TEAM_A), option(TEAM_B)], requested: "gamma" });
-    expect(await h.engine.team.forSession.choose(user.id, undefined, TEAM_C.id, trail))
-      .toEqual({ kind: "page", userId: user.id, teams: [option(TEAM_A), option(TEAM_B)], refusal: { code: "login.team_required" } });
+    expect(await h.engine.team.forSession.show(user.id, "gamma")).toEqual({
+      kind: "page",
+      userId: user.id,
+      teams: [option(TEAM_A), option(TEAM_B)],
+      requested: "gamma",
+    });
+    expect(await h.engine.team.forSession.choose(user.id, undefined, TEAM_C.id, trail)).toEqual({
+      kind: "page",
+      userId: user.id,
+      teams: [option(TEAM_A), option(TEAM_B)],
+      refusal: { code: "login.team_required" },
+    });
     expect(h.audit.batches).toEqual([]);
     expect(await h.engine.team.forSession.choose(user.id, undefined, TEAM_B.id, trail)).toEqual({ kind: "team", teamId: TEAM_B.id });
     expect(h.audit.batches).toEqual([[h.event("login.team_selected", "success", user.id, { teamId: TEAM_B.id })]]);

@@ -34,13 +34,23 @@ export function registerDataRoutes(router: Router, app: AppContext, h: AccountRo
   async function show(ctx: Context, locals: { error?: string; field?: string; notice?: string } = {}, status = 200) {
     const { user } = h.account(ctx);
     const b = bindings(user.id);
-    return h.render(ctx, "data", {
-      title: "Your data",
-      blockingTeams: await services.accountDeletion.blockingTeams(user.id),
-      hasPassword: Boolean(user.passwordHash), hasTotp: services.totp.enabled(user), hasPasskey: await services.passkeys.enrolled(user.id),
-      passkeyOptionsUrl: "/account/data/passkey-options", graceDays: services.accountDeletion.graceDays,
-      csrfToken: csrf.token(ctx, b.remove), exportCsrf: csrf.token(ctx, b.export), ...locals,
-    }, status);
+    return h.render(
+      ctx,
+      "data",
+      {
+        title: "Your data",
+        blockingTeams: await services.accountDeletion.blockingTeams(user.id),
+        hasPassword: Boolean(user.passwordHash),
+        hasTotp: services.totp.enabled(user),
+        hasPasskey: await services.passkeys.enrolled(user.id),
+        passkeyOptionsUrl: "/account/data/passkey-options",
+        graceDays: services.accountDeletion.graceDays,
+        csrfToken: csrf.token(ctx, b.remove),
+        exportCsrf: csrf.token(ctx, b.export),
+        ...locals,
+      },
+      status,
+    );
   }
 
   router.get("/account/data", h.requireAccount, (ctx) => show(ctx));
@@ -72,23 +82,37 @@ export function registerDataRoutes(router: Router, app: AppContext, h: AccountRo
     csrf.verify(ctx, bindings(user.id).remove, submitted._csrf);
     await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
     const parsed = deleteBody.safeParse(submitted);
-    if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    if (!parsed.success)
+      return show(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
     const given = parsed.data;
-    const proof = { password: given.password || undefined, code: given.code || undefined, passkey: given.response ? { response: given.response, binding: sessionUid } : undefined };
+    const proof = {
+      password: given.password || undefined,
+      code: given.code || undefined,
+      passkey: given.response ? { response: given.response, binding: sessionUid } : undefined,
+    };
     const result = await services.accountDeletion.deleteOwn(user, proof, { ...h.credentialRequest(ctx), via: "account_page" });
     if (result.outcome === "deleted" || result.outcome === "scheduled") {
       ctx.set("Cache-Control", "no-store");
       ctx.type = "html";
       ctx.body = await app.views.render("pages/account-deleted", {
         ...localeLocals(ctx, "account-deleted", app.config.defaultLocale),
-        title: result.outcome === "deleted" ? "Account deleted" : "Account deletion scheduled", scheduled: result.outcome === "scheduled",
-        until: result.outcome === "scheduled" ? utc(result.dueAt) : null, untilAt: result.outcome === "scheduled" ? result.dueAt : null,
+        title: result.outcome === "deleted" ? "Account deleted" : "Account deletion scheduled",
+        scheduled: result.outcome === "scheduled",
+        until: result.outcome === "scheduled" ? utc(result.dueAt) : null,
+        untilAt: result.outcome === "scheduled" ? result.dueAt : null,
       });
       return;
     }
     if (result.outcome === "not_found") return ctx.redirect("/login");
     const code = ownDeletionRefusal(result.outcome)!;
-    const field = result.outcome === "wrong_code" ? "code" : result.outcome === "wrong_password" || result.outcome === "reauth_required" ? (user.passwordHash ? "password" : "code") : undefined;
+    const field =
+      result.outcome === "wrong_code"
+        ? "code"
+        : result.outcome === "wrong_password" || result.outcome === "reauth_required"
+          ? user.passwordHash
+            ? "password"
+            : "code"
+          : undefined;
     return show(ctx, { error: CATALOGUE[code].message, field }, CATALOGUE[code].status);
   });
 }

@@ -15,7 +15,11 @@ const regions = new Intl.DisplayNames(["en"], { type: "region" });
 /** "Germany" from "DE"; the code itself when the name is unknown */
 function countryName(code: string | null): string | null {
   if (!code) return null;
-  try { return regions.of(code) ?? code; } catch { return code; }
+  try {
+    return regions.of(code) ?? code;
+  } catch {
+    return code;
+  }
 }
 
 export function registerDevicesRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
@@ -26,18 +30,29 @@ export function registerDevicesRoutes(router: Router, app: AppContext, h: Accoun
   async function renderDevices(ctx: Context, locals: { notice?: string; error?: string } = {}, status = 200) {
     const { user } = h.account(ctx);
     const devices = await services.devices.list(user.id, cookie.read(ctx));
-    return h.render(ctx, "devices", {
-      title: "Devices",
-      section: "devices",
-      csrfToken: csrf.token(ctx, CSRF_BINDING),
-      policy: app.config.deviceApproval.policy,
-      devices: devices.map((d) => ({
-        id: d.id, label: d.label, current: d.current, ip: d.ip, country: countryName(d.countryCode),
-        // dates as dates: the page writes them in its language and the account's time zone
-        trustedAt: d.createdAt, lastUsedAt: d.lastUsedAt, expiresAt: d.expiresAt,
-      })),
-      ...locals,
-    }, status);
+    return h.render(
+      ctx,
+      "devices",
+      {
+        title: "Devices",
+        section: "devices",
+        csrfToken: csrf.token(ctx, CSRF_BINDING),
+        policy: app.config.deviceApproval.policy,
+        devices: devices.map((d) => ({
+          id: d.id,
+          label: d.label,
+          current: d.current,
+          ip: d.ip,
+          country: countryName(d.countryCode),
+          // dates as dates: the page writes them in its language and the account's time zone
+          trustedAt: d.createdAt,
+          lastUsedAt: d.lastUsedAt,
+          expiresAt: d.expiresAt,
+        })),
+        ...locals,
+      },
+      status,
+    );
   }
 
   router.get("/account/devices", h.requireAccount, (ctx) => renderDevices(ctx));
@@ -45,7 +60,9 @@ export function registerDevicesRoutes(router: Router, app: AppContext, h: Accoun
   router.post("/account/devices/revoke-all", h.requireAccount, body, async (ctx) => {
     csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
     const count = await services.devices.revokeAll(h.account(ctx).user.id, h.requestInfo(ctx));
-    return renderDevices(ctx, { notice: h.say(ctx)(count === 0 ? "devices.noneTrusted" : count === 1 ? "devices.oneStopped" : "devices.allStopped", { count }) });
+    return renderDevices(ctx, {
+      notice: h.say(ctx)(count === 0 ? "devices.noneTrusted" : count === 1 ? "devices.oneStopped" : "devices.allStopped", { count }),
+    });
   });
 
   router.post("/account/devices/:id/revoke", h.requireAccount, body, async (ctx) => {

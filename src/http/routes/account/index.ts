@@ -18,7 +18,6 @@ import type { AccountRouteHelpers } from "./helpers.ts";
 import { isAdministrator } from "../admin/shared.ts";
 import { localeOf, sayer, timeZoneOf } from "../../locale.ts";
 
-
 export function registerAccountRoutes(router: Router, app: AppContext) {
   const sessions = createAccountSessions(app);
   const deviceCookie = createDeviceCookie(app.config);
@@ -35,8 +34,19 @@ export function registerAccountRoutes(router: Router, app: AppContext) {
       // every account page is translated: its language (http/locale.ts), its dates in the account's time zone, and a
       // route's fixed English message in that language when the catalogue has it
       const say = sayer(ctx, app.config.defaultLocale);
-      const messages = { ...(typeof locals.error === "string" ? { error: say(locals.error) } : {}), ...(typeof locals.notice === "string" ? { notice: say(locals.notice) } : {}) };
-      ctx.body = await app.views.render(`pages/account/${page}`, { user: account?.user, section: page, adminLink, locale: localeOf(ctx, app.config.defaultLocale), timeZone: timeZoneOf(ctx), ...locals, ...messages });
+      const messages = {
+        ...(typeof locals.error === "string" ? { error: say(locals.error) } : {}),
+        ...(typeof locals.notice === "string" ? { notice: say(locals.notice) } : {}),
+      };
+      ctx.body = await app.views.render(`pages/account/${page}`, {
+        user: account?.user,
+        section: page,
+        adminLink,
+        locale: localeOf(ctx, app.config.defaultLocale),
+        timeZone: timeZoneOf(ctx),
+        ...locals,
+        ...messages,
+      });
     },
     say: (ctx) => sayer(ctx, app.config.defaultLocale),
     requestInfo: (ctx) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),

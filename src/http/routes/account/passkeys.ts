@@ -20,7 +20,10 @@ const BINDING = "account-passkeys";
 const password = z.string().min(1, "Enter your current password").max(1024, "Passwords can be at most 1024 characters long");
 const name = z.string().max(200, "Give the passkey a shorter name (at most 64 characters)");
 const optionsBody = z.object({ name, password: password.optional(), _csrf: z.string().optional() });
-const finishBody = z.object({ response: z.string().min(2, "The passkey did not answer. Try again.").max(MAX_RESPONSE_CHARS, "That passkey answer is too large."), _csrf: z.string().optional() });
+const finishBody = z.object({
+  response: z.string().min(2, "The passkey did not answer. Try again.").max(MAX_RESPONSE_CHARS, "That passkey answer is too large."),
+  _csrf: z.string().optional(),
+});
 const renameBody = z.object({ name, _csrf: z.string().optional() });
 const removeBody = z.object({ password: password.optional(), _csrf: z.string().optional() });
 const removePasswordBody = z.object({ password, _csrf: z.string().optional() });
@@ -29,38 +32,63 @@ const BAD_NAME = CATALOGUE["passkey.bad_name#example"].message;
 /** a refusal of the confirmation: its catalogue key, words and status */
 const refusal = (key: ErrorCode) => ({ key, message: CATALOGUE[key].message, status: CATALOGUE[key].status });
 
-
 export function registerPasskeyRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
   const { passkeys, passkeyReauthentication } = services;
   const body = parseBody(app.config.bodyLimit);
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
 
-  async function show(ctx: Context, locals: { error?: string; notice?: string; field?: string; hasPassword?: boolean } = {}, status = 200): Promise<void> {
+  async function show(
+    ctx: Context,
+    locals: { error?: string; notice?: string; field?: string; hasPassword?: boolean } = {},
+    status = 200,
+  ): Promise<void> {
     const { user } = h.account(ctx);
     const say = h.say(ctx);
     const list = (await passkeys.list(user.id)).map((p) => ({
-      id: p.id, name: p.name, kind: say(p.kind === "hwk" ? "passkeys.kindKey" : p.backedUp ? "passkeys.kindSynced" : "passkeys.kindDevice"),
-      createdAt: p.createdAt, lastUsedAt: p.lastUsedAt, // the page writes them in its language and time zone
+      id: p.id,
+      name: p.name,
+      kind: say(p.kind === "hwk" ? "passkeys.kindKey" : p.backedUp ? "passkeys.kindSynced" : "passkeys.kindDevice"),
+      createdAt: p.createdAt,
+      lastUsedAt: p.lastUsedAt, // the page writes them in its language and time zone
     }));
-    await h.render(ctx, "passkeys", {
-      title: "Passkeys", csrfToken: csrf.token(ctx, BINDING), passkeys: list, hasPassword: Boolean(user.passwordHash),
-      optionsUrl: "/account/passkeys/options", ...locals,
-    }, status);
+    await h.render(
+      ctx,
+      "passkeys",
+      {
+        title: "Passkeys",
+        csrfToken: csrf.token(ctx, BINDING),
+        passkeys: list,
+        hasPassword: Boolean(user.passwordHash),
+        optionsUrl: "/account/passkeys/options",
+        ...locals,
+      },
+      status,
+    );
   }
 
   /**
    * the current password, or for an account without one a recent passkey sign-in (checked and a refusal audited
    * as `auditType` by the service); the words of a refusal, or null
    */
-  async function confirm(ctx: Context, user: User, given: string | undefined, auditType: string): Promise<{ key: ErrorCode; message: string; status: number } | null> {
+  async function confirm(
+    ctx: Context,
+    user: User,
+    given: string | undefined,
+    auditType: string,
+  ): Promise<{ key: ErrorCode; message: string; status: number } | null> {
     const check = await passkeyReauthentication.confirm(user, given, h.account(ctx), auditType, h.credentialRequest(ctx));
     switch (check.outcome) {
-      case "ok": return null;
-      case "sign_in_again": return refusal("passkey.reauthentication#sign_in_again");
-      case "no_password": return refusal("passkey.reauthentication#no_password");
-      case "locked": return refusal("passkey.reauthentication#locked");
-      case "wrong_password": return refusal("passkey.reauthentication");
+      case "ok":
+        return null;
+      case "sign_in_again":
+        return refusal("passkey.reauthentication#sign_in_again");
+      case "no_password":
+        return refusal("passkey.reauthentication#no_password");
+      case "locked":
+        return refusal("passkey.reauthentication#locked");
+      case "wrong_password":
+        return refusal("passkey.reauthentication");
     }
   }
 
@@ -72,7 +100,10 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
     const { user, sessionUid } = h.account(ctx);
     await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
     const parsed = optionsBody.safeParse(submitted(ctx));
-    if (!parsed.success) throw catalogueError("passkey.bad_request#account", undefined, { message: parsed.error.issues[0]?.message ?? "Enter a name and your password." });
+    if (!parsed.success)
+      throw catalogueError("passkey.bad_request#account", undefined, {
+        message: parsed.error.issues[0]?.message ?? "Enter a name and your password.",
+      });
     const clean = cleanName(parsed.data.name);
     if (!clean) throw catalogueError("passkey.bad_name#example");
     const refused = await confirm(ctx, user, parsed.data.password, "passkey.added");
@@ -104,7 +135,10 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
     if (refused) return show(ctx, { error: refused.message }, refused.status);
     const result = await passkeys.removePassword(user, h.requestInfo(ctx));
     if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
-    return show(ctx, { hasPassword: false, notice: "Your password was removed. You sign in with your passkeys now; \"Forgot your password?\" sets a new one." });
+    return show(ctx, {
+      hasPassword: false,
+      notice: 'Your password was removed. You sign in with your passkeys now; "Forgot your password?" sets a new one.',
+    });
   });
 
   router.post("/account/passkeys/:id/rename", h.requireAccount, body, async (ctx) => {
@@ -113,7 +147,12 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
     const parsed = renameBody.safeParse(submitted(ctx));
     if (!parsed.success) return show(ctx, { error: BAD_NAME }, 400);
     const result = await passkeys.rename(user, ctx.params.id ?? "", parsed.data.name, h.requestInfo(ctx));
-    if (result.outcome === "refused") return show(ctx, { error: result.code === "passkey.bad_name" ? BAD_NAME : CATALOGUE[result.code].message }, result.code === "passkey.bad_name" ? 400 : 404);
+    if (result.outcome === "refused")
+      return show(
+        ctx,
+        { error: result.code === "passkey.bad_name" ? BAD_NAME : CATALOGUE[result.code].message },
+        result.code === "passkey.bad_name" ? 400 : 404,
+      );
     return show(ctx, { notice: h.say(ctx)("passkeys.renamed", { name: result.passkey.name }) });
   });
 

@@ -16,7 +16,10 @@ import { localeLocals } from "../../locale.ts";
 const TIME_ZONES = ["UTC", ...Intl.supportedValuesOf("timeZone").filter((z) => z !== "UTC")];
 const preferencesBody = z.object({
   locale: z.string().refine((v) => v === "" || isLocale(v), "profile.badLanguage"),
-  time_zone: z.string().max(64).refine((v) => timeZoneOrNull(v) !== null, "profile.badTimeZone"),
+  time_zone: z
+    .string()
+    .max(64)
+    .refine((v) => timeZoneOrNull(v) !== null, "profile.badTimeZone"),
   _csrf: z.string().optional(),
 });
 
@@ -34,15 +37,20 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
   const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
 
   const renderProfile = (ctx: Context, locals: { error?: string; field?: string; notice?: string; newEmail?: string } = {}, status = 200) =>
-    h.render(ctx, "profile", {
-      title: "Your profile",
-      nameCsrf: csrf.token(ctx, "account-name"),
-      emailCsrf: csrf.token(ctx, "account-email"),
-      preferencesCsrf: csrf.token(ctx, "account-preferences"),
-      timeZones: TIME_ZONES,
-      ...locals,
-      notice: locals.notice ?? (locals.error ? undefined : takeNotice(ctx, app.config.isProduction)),
-    }, status);
+    h.render(
+      ctx,
+      "profile",
+      {
+        title: "Your profile",
+        nameCsrf: csrf.token(ctx, "account-name"),
+        emailCsrf: csrf.token(ctx, "account-email"),
+        preferencesCsrf: csrf.token(ctx, "account-preferences"),
+        timeZones: TIME_ZONES,
+        ...locals,
+        notice: locals.notice ?? (locals.error ? undefined : takeNotice(ctx, app.config.isProduction)),
+      },
+      status,
+    );
 
   router.get("/account/profile", h.requireAccount, (ctx) => renderProfile(ctx));
 
@@ -61,7 +69,12 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     csrf.verify(ctx, "account-preferences", submitted(ctx)._csrf);
     const { user } = h.account(ctx);
     const parsed = preferencesBody.safeParse(submitted(ctx));
-    if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "locale") }, 400);
+    if (!parsed.success)
+      return renderProfile(
+        ctx,
+        { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "locale") },
+        400,
+      );
     const zone = timeZoneOrNull(parsed.data.time_zone);
     const preferences = { locale: parsed.data.locale || null, timeZone: zone === "UTC" ? null : zone };
     ctx.state.account.user = await services.accounts.updatePreferences(user.id, preferences, h.requestInfo(ctx));
@@ -74,16 +87,30 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     await app.rateLimits.accountPerIp.consume(ctx.ip);
     const parsed = emailBody.safeParse(submitted(ctx));
     const typed = String(submitted(ctx).email ?? "").slice(0, 320);
-    if (!parsed.success) return renderProfile(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "email"), newEmail: typed }, 400);
+    if (!parsed.success)
+      return renderProfile(
+        ctx,
+        { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "email"), newEmail: typed },
+        400,
+      );
     // only a request that can send an email (the right password) spends the address's email budget
     const result = await services.emailChange.request(user, parsed.data, h.credentialRequest(ctx), {
       beforeSend: () => app.rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email)),
     });
     if (result.outcome === "wrong_password" || result.outcome === "locked") {
       const locked = result.outcome === "locked";
-      return renderProfile(ctx, { error: locked ? "Your account is locked after too many wrong passwords. Try again later." : "That is not your current password.", field: "password", newEmail: typed }, locked ? 423 : 400);
+      return renderProfile(
+        ctx,
+        {
+          error: locked ? "Your account is locked after too many wrong passwords. Try again later." : "That is not your current password.",
+          field: "password",
+          newEmail: typed,
+        },
+        locked ? 423 : 400,
+      );
     }
-    if (result.outcome === "same_address") return renderProfile(ctx, { error: "That is already your email address.", field: "email", newEmail: typed }, 400);
+    if (result.outcome === "same_address")
+      return renderProfile(ctx, { error: "That is already your email address.", field: "email", newEmail: typed }, 400);
     return renderProfile(ctx, { notice: h.say(ctx)("profile.linkSent", { email: parsed.data.email, current: user.email }) });
   });
 
@@ -92,14 +119,22 @@ export function registerProfileRoutes(router: Router, app: AppContext, h: Accoun
     const token = typeof ctx.query.token === "string" ? ctx.query.token : "";
     ctx.set("Cache-Control", "no-store");
     ctx.type = "html";
-    ctx.body = await app.views.render("pages/account/confirm-email", { ...localeLocals(ctx, "account/confirm-email", app.config.defaultLocale), title: "Confirm your new email address", token, csrfToken: csrf.token(ctx, "confirm-email-change"), action: "/account/confirm-email" });
+    ctx.body = await app.views.render("pages/account/confirm-email", {
+      ...localeLocals(ctx, "account/confirm-email", app.config.defaultLocale),
+      title: "Confirm your new email address",
+      token,
+      csrfToken: csrf.token(ctx, "confirm-email-change"),
+      action: "/account/confirm-email",
+    });
   });
 
   router.post("/account/confirm-email", body, async (ctx) => {
     csrf.verify(ctx, "confirm-email-change", submitted(ctx)._csrf);
     await app.rateLimits.accountPerIp.consume(ctx.ip);
     const parsed = confirmBody.safeParse(submitted(ctx));
-    const result = parsed.success ? await services.emailChange.confirm(parsed.data.token, h.requestInfo(ctx)) : { outcome: "invalid" as const };
+    const result = parsed.success
+      ? await services.emailChange.confirm(parsed.data.token, h.requestInfo(ctx))
+      : { outcome: "invalid" as const };
     if (result.outcome !== "changed") {
       ctx.status = 400;
       ctx.type = "html";

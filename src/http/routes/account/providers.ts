@@ -17,11 +17,25 @@ export function registerProviderRoutes(router: Router, app: AppContext, h: Accou
   async function show(ctx: Context, locals: { notice?: string; error?: string } = {}, status = 200) {
     const { user } = h.account(ctx);
     const identities = await services.federatedAccounts.identitiesOf(user.id);
-    return h.render(ctx, "providers", {
-      title: "Sign-in providers", section: "providers", csrfToken: csrf.token(ctx, CSRF_BINDING),
-      identities: identities.map((i) => ({ id: i.id, provider: i.connector.name, slug: i.connector.slug, email: i.email, linkedAt: i.createdAt, lastUsedAt: i.lastUsedAt })),
-      ...locals,
-    }, status);
+    return h.render(
+      ctx,
+      "providers",
+      {
+        title: "Sign-in providers",
+        section: "providers",
+        csrfToken: csrf.token(ctx, CSRF_BINDING),
+        identities: identities.map((i) => ({
+          id: i.id,
+          provider: i.connector.name,
+          slug: i.connector.slug,
+          email: i.email,
+          linkedAt: i.createdAt,
+          lastUsedAt: i.lastUsedAt,
+        })),
+        ...locals,
+      },
+      status,
+    );
   }
 
   router.get("/account/sign-in-providers", h.requireAccount, (ctx) => show(ctx));
@@ -29,8 +43,11 @@ export function registerProviderRoutes(router: Router, app: AppContext, h: Accou
   router.post("/account/sign-in-providers/:id/unlink", h.requireAccount, body, async (ctx) => {
     csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
     const id = String(ctx.params.id ?? "");
-    const result = UUID.test(id) ? await services.federatedAccounts.unlink(h.account(ctx).user.id, id, h.requestInfo(ctx)) : { outcome: "not_found" as const };
-    if (result.outcome === "not_found") return show(ctx, { error: "There is no such linked provider. It may have been unlinked already." }, 404);
+    const result = UUID.test(id)
+      ? await services.federatedAccounts.unlink(h.account(ctx).user.id, id, h.requestInfo(ctx))
+      : { outcome: "not_found" as const };
+    if (result.outcome === "not_found")
+      return show(ctx, { error: "There is no such linked provider. It may have been unlinked already." }, 404);
     if (result.outcome === "last_way_in") {
       return show(ctx, { error: "This provider is your only way to sign in. Set a password or add a passkey first, then unlink it." }, 409);
     }

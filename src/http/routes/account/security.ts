@@ -20,7 +20,18 @@ export function registerSecurityRoutes(router: Router, app: AppContext, h: Accou
   const body = parseBody(app.config.bodyLimit);
 
   const renderSecurity = (ctx: Context, locals: { error?: string; field?: string; notice?: string } = {}, status = 200) =>
-    h.render(ctx, "security", { title: "Password", csrfToken: csrf.token(ctx, "account-password"), minLength: app.config.passwordPolicy.minLength, passwordHint: passwordHint(app.config.passwordPolicy.minLength), ...locals }, status);
+    h.render(
+      ctx,
+      "security",
+      {
+        title: "Password",
+        csrfToken: csrf.token(ctx, "account-password"),
+        minLength: app.config.passwordPolicy.minLength,
+        passwordHint: passwordHint(app.config.passwordPolicy.minLength),
+        ...locals,
+      },
+      status,
+    );
 
   router.get("/account/security", h.requireAccount, (ctx) => renderSecurity(ctx));
 
@@ -30,12 +41,23 @@ export function registerSecurityRoutes(router: Router, app: AppContext, h: Accou
     const { user, sessionId } = h.account(ctx);
     await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
     const parsed = passwordBody.safeParse(submitted);
-    if (!parsed.success) return renderSecurity(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
-    const result = await services.passwordChange.changeOwn(user, { current: parsed.data.current, next: parsed.data.password }, h.credentialRequest(ctx), sessionId);
+    if (!parsed.success)
+      return renderSecurity(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
+    const result = await services.passwordChange.changeOwn(
+      user,
+      { current: parsed.data.current, next: parsed.data.password },
+      h.credentialRequest(ctx),
+      sessionId,
+    );
     if (result.outcome === "locked") {
-      return renderSecurity(ctx, { error: "Your account is locked after too many wrong passwords. Try again later.", field: "current" }, 423);
+      return renderSecurity(
+        ctx,
+        { error: "Your account is locked after too many wrong passwords. Try again later.", field: "current" },
+        423,
+      );
     }
-    if (result.outcome === "wrong_password") return renderSecurity(ctx, { error: "That is not your current password.", field: "current" }, 400);
+    if (result.outcome === "wrong_password")
+      return renderSecurity(ctx, { error: "That is not your current password.", field: "current" }, 400);
     if (result.outcome === "invalid") return renderSecurity(ctx, { error: result.message, field: "password" }, 400);
     return renderSecurity(ctx, { notice: "Your password was changed. Every other session was signed out." });
   });

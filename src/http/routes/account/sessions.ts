@@ -18,14 +18,26 @@ const SESSION_ID = /^[\w-]{1,64}$/;
 const when = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 16)} UTC`;
 
 export type SessionView = {
-  id: string; current: boolean; device: string; browser: string; os: string; ip: string; location: string;
-  started: string; lastActive: string; startedAt: Date; lastActiveAt: Date; remember: boolean; clients: string[];
+  id: string;
+  current: boolean;
+  device: string;
+  browser: string;
+  os: string;
+  ip: string;
+  location: string;
+  started: string;
+  lastActive: string;
+  startedAt: Date;
+  lastActiveAt: Date;
+  remember: boolean;
+  clients: string[];
 };
 
 /** a session row as the pages show it; client ids become application names */
 export async function sessionView(app: AppContext, row: UserSession, currentUid?: string): Promise<SessionView> {
-  const clients = await Promise.all(row.clients.map(async (id) =>
-    id === ACCOUNT_CLIENT_ID ? "Gatehouse account" : ((await app.services.clients.find(id))?.name ?? id)));
+  const clients = await Promise.all(
+    row.clients.map(async (id) => (id === ACCOUNT_CLIENT_ID ? "Gatehouse account" : ((await app.services.clients.find(id))?.name ?? id))),
+  );
   return {
     id: row.id,
     current: row.id === currentUid,
@@ -33,7 +45,9 @@ export async function sessionView(app: AppContext, row: UserSession, currentUid?
     browser: row.browser ?? "Unknown browser",
     os: row.os ?? "unknown system",
     ip: row.ip ?? "unknown address",
-    location: describeLocation(row.countryCode ? { city: row.city, countryCode: row.countryCode, region: null, latitude: null, longitude: null } : null),
+    location: describeLocation(
+      row.countryCode ? { city: row.city, countryCode: row.countryCode, region: null, latitude: null, longitude: null } : null,
+    ),
     started: when(row.startedAt),
     lastActive: when(row.lastActiveAt),
     startedAt: row.startedAt,
@@ -53,7 +67,18 @@ export function registerSessionsRoutes(router: Router, app: AppContext, h: Accou
     const sessions = await Promise.all(rows.map((r) => sessionView(app, r, sessionUid)));
     // this device first, the others newest first
     sessions.sort((a, b) => Number(b.current) - Number(a.current));
-    return h.render(ctx, "sessions", { title: "Sessions", csrfToken: csrf.token(ctx, CSRF_BINDING), sessions, others: sessions.filter((s) => !s.current).length, ...locals }, status);
+    return h.render(
+      ctx,
+      "sessions",
+      {
+        title: "Sessions",
+        csrfToken: csrf.token(ctx, CSRF_BINDING),
+        sessions,
+        others: sessions.filter((s) => !s.current).length,
+        ...locals,
+      },
+      status,
+    );
   }
 
   const verify = (ctx: Context) => csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
@@ -77,8 +102,14 @@ export function registerSessionsRoutes(router: Router, app: AppContext, h: Accou
   router.post("/account/sessions/revoke-others", h.requireAccount, body, async (ctx) => {
     verify(ctx);
     const { user, sessionUid } = h.account(ctx);
-    const ended = await services.sessions.revokeAll(user.id, { reason: "revoked", actorId: user.id, request: h.requestInfo(ctx), keepUid: sessionUid });
-    const notice = ended.length === 0 ? "sessions.noOthers" : ended.length === 1 ? "sessions.oneOtherSignedOut" : "sessions.othersSignedOut";
+    const ended = await services.sessions.revokeAll(user.id, {
+      reason: "revoked",
+      actorId: user.id,
+      request: h.requestInfo(ctx),
+      keepUid: sessionUid,
+    });
+    const notice =
+      ended.length === 0 ? "sessions.noOthers" : ended.length === 1 ? "sessions.oneOtherSignedOut" : "sessions.othersSignedOut";
     return renderSessions(ctx, { notice: h.say(ctx)(notice, { count: ended.length }) });
   });
 }

@@ -18,13 +18,18 @@ export function registerTeamsRoutes(router: Router, app: AppContext, h: AccountR
   async function renderTeams(ctx: Context, locals: { notice?: string; error?: string; transferUrl?: string } = {}, status = 200) {
     const { user } = h.account(ctx);
     const memberships = await services.teams.membershipsOf(user.id);
-    return h.render(ctx, "teams", {
-      title: "Teams",
-      section: "teams",
-      csrfToken: csrf.token(ctx, CSRF_BINDING),
-      teams: memberships.map((m) => ({ name: m.team.name, slug: m.team.slug, role: m.role.name, isOwner: m.role.key === "owner" })),
-      ...locals,
-    }, status);
+    return h.render(
+      ctx,
+      "teams",
+      {
+        title: "Teams",
+        section: "teams",
+        csrfToken: csrf.token(ctx, CSRF_BINDING),
+        teams: memberships.map((m) => ({ name: m.team.name, slug: m.team.slug, role: m.role.name, isOwner: m.role.key === "owner" })),
+        ...locals,
+      },
+      status,
+    );
   }
 
   /** the signed-in user's membership of the team in the URL, or a 404 page */
@@ -48,7 +53,9 @@ export function registerTeamsRoutes(router: Router, app: AppContext, h: AccountR
     }
     if (submitted.confirm !== "yes") {
       return h.render(ctx, "teams", {
-        title: "Leave team", section: "teams", csrfToken: csrf.token(ctx, CSRF_BINDING),
+        title: "Leave team",
+        section: "teams",
+        csrfToken: csrf.token(ctx, CSRF_BINDING),
         confirm: { name: team.name, slug: team.slug, role: membership.role.name, action: `/account/teams/${team.slug}/leave` },
       });
     }

@@ -27,7 +27,8 @@ const LOCKED = "Your account is locked after too many failed attempts. Try again
 const WRONG_PASSWORD = "That is not your current password.";
 const WRONG_CODE = "That code is not valid. Enter the newest code from your app, or an unused backup code.";
 /** an account made through a sign-in provider (#17) has no password to confirm with: it sets one first */
-const NO_PASSWORD = "Your account has no password to confirm this with (you sign in through another provider). Set a password first with \"Forgot your password?\" on the sign-in page, then come back here.";
+const NO_PASSWORD =
+  'Your account has no password to confirm this with (you sign in through another provider). Set a password first with "Forgot your password?" on the sign-in page, then come back here.';
 
 export function registerTwoFactorRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
@@ -40,19 +41,28 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     const { user } = h.account(ctx);
     const enrollment = locals.enrollment !== undefined || totp.enabled(user) ? locals.enrollment : await totp.pendingEnrollment(user);
     const view: View = locals.view ?? (totp.enabled(user) ? "on" : enrollment ? "enroll" : "off");
-    await h.render(ctx, "two-factor", {
-      title: "Two-factor authentication",
-      csrfToken: csrf.token(ctx, BINDING),
-      hasPassword: Boolean(user.passwordHash),
-      ...locals,
-      view,
-      enrollment: view === "enroll" && enrollment ? { qrSvg: enrollment.qrSvg, secret: groupForReading(enrollment.secret) } : undefined,
-      backupCodesLeft: view === "on" ? await totp.remainingBackupCodes(user.id) : undefined,
-    }, status);
+    await h.render(
+      ctx,
+      "two-factor",
+      {
+        title: "Two-factor authentication",
+        csrfToken: csrf.token(ctx, BINDING),
+        hasPassword: Boolean(user.passwordHash),
+        ...locals,
+        view,
+        enrollment: view === "enroll" && enrollment ? { qrSvg: enrollment.qrSvg, secret: groupForReading(enrollment.secret) } : undefined,
+        backupCodesLeft: view === "on" ? await totp.remainingBackupCodes(user.id) : undefined,
+      },
+      status,
+    );
   }
 
   /** CSRF, the per-user code limit, then the body through its schema (or the page again with the message) */
-  async function accept<T extends z.ZodType>(ctx: Context, form: "setup" | "confirm" | "regenerate" | "disable", schema: T): Promise<{ user: User; data: z.infer<T> } | null> {
+  async function accept<T extends z.ZodType>(
+    ctx: Context,
+    form: "setup" | "confirm" | "regenerate" | "disable",
+    schema: T,
+  ): Promise<{ user: User; data: z.infer<T> } | null> {
     csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
     const { user } = h.account(ctx);
     await app.rateLimits.codePerUser.consume(user.id);
@@ -66,10 +76,14 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
   /** a refused re-authentication (audited by the service) as the page again with the message */
   function refused(ctx: Context, form: "setup" | "regenerate" | "disable", refusal: TwoFactorRefusal): Promise<void> {
     switch (refusal.outcome) {
-      case "no_password": return show(ctx, { error: NO_PASSWORD, field: `${form}-password` }, 409);
-      case "locked": return show(ctx, { error: LOCKED, field: `${form}-password` }, 423);
-      case "wrong_password": return show(ctx, { error: WRONG_PASSWORD, field: `${form}-password` }, 400);
-      case "wrong_code": return show(ctx, { error: WRONG_CODE, field: `${form}-code` }, 400);
+      case "no_password":
+        return show(ctx, { error: NO_PASSWORD, field: `${form}-password` }, 409);
+      case "locked":
+        return show(ctx, { error: LOCKED, field: `${form}-password` }, 423);
+      case "wrong_password":
+        return show(ctx, { error: WRONG_PASSWORD, field: `${form}-password` }, 400);
+      case "wrong_code":
+        return show(ctx, { error: WRONG_CODE, field: `${form}-code` }, 400);
     }
   }
 
@@ -95,7 +109,11 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     const result = await twoFactorSettings.confirmSetup(user, data.code, h.requestInfo(ctx));
     if (result.outcome !== "enabled") {
       if (result.outcome === "expired") return show(ctx, { view: "off", error: "The setup timed out. Please start again." }, 400);
-      return show(ctx, { error: "That code is not right. Check that your device's time is correct and try the newest code.", field: "confirm-code" }, 400);
+      return show(
+        ctx,
+        { error: "That code is not right. Check that your device's time is correct and try the newest code.", field: "confirm-code" },
+        400,
+      );
     }
     return show(ctx, { view: "codes", backupCodes: result.backupCodes, notice: "Two-factor authentication is on." });
   });
@@ -107,7 +125,11 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is off, so there are no backup codes." }, 400);
     const result = await twoFactorSettings.regenerateBackupCodes(user, data, h.credentialRequest(ctx));
     if (result.outcome !== "regenerated") return refused(ctx, "regenerate", result);
-    return show(ctx, { view: "codes", backupCodes: result.backupCodes, notice: "New backup codes were created. The old ones no longer work." });
+    return show(ctx, {
+      view: "codes",
+      backupCodes: result.backupCodes,
+      notice: "New backup codes were created. The old ones no longer work.",
+    });
   });
 
   router.post("/account/two-factor/disable", h.requireAccount, body, async (ctx) => {

@@ -37,7 +37,13 @@ const teamOf = (data: unknown): string | null => {
 export function auditRow(e: AuditEventView, say: Say = english): AuditRowView {
   const user = party(e.userId, e.userEmail, e.userName, say);
   const team = teamOf(e.data);
-  const target = user ?? (team ? { label: say("admin.audit.aTeam"), href: `/admin/teams/${team}`, title: team } : e.clientId ? { label: e.clientId, href: null, title: say("admin.audit.client") } : null);
+  const target =
+    user ??
+    (team
+      ? { label: say("admin.audit.aTeam"), href: `/admin/teams/${team}`, title: team }
+      : e.clientId
+        ? { label: e.clientId, href: null, title: say("admin.audit.client") }
+        : null);
   const data = JSON.stringify(e.data ?? {}, null, 2);
   return {
     ...e,

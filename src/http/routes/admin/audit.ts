@@ -24,24 +24,54 @@ import type { AuditSortColumn } from "../../../queries/audit-events.ts";
 const PAGE_SIZE = 50;
 const FIELDS = ["user", "actor", "team", "type", "outcome", "from", "to", "reads"] as const;
 /** common event families for the type field's suggestions (any type or prefix may be typed) */
-const TYPE_SUGGESTIONS = ["login.", "login.failed", "login.succeeded", "lockout.", "user.", "team.", "client.", "keys.", "session.", "password.", "password_reset.", "two_factor.", "passkey.", "email.", "account.", "system_role.", "audit.exported", "user.viewed", "user.searched"];
+const TYPE_SUGGESTIONS = [
+  "login.",
+  "login.failed",
+  "login.succeeded",
+  "lockout.",
+  "user.",
+  "team.",
+  "client.",
+  "keys.",
+  "session.",
+  "password.",
+  "password_reset.",
+  "two_factor.",
+  "passkey.",
+  "email.",
+  "account.",
+  "system_role.",
+  "audit.exported",
+  "user.viewed",
+  "user.searched",
+];
 type FormValues = Record<(typeof FIELDS)[number], string>;
 
 /** the table's sortable columns (a whitelist: queries/audit-events.ts sortedPage; labels are message keys) */
 const AUDIT_SORT: SortSpec<unknown> = {
-  columns: { time: { label: "admin.audit.time" }, type: { label: "admin.audit.event" }, actor: { label: "admin.audit.actor" } } satisfies Record<AuditSortColumn, { label: string }>,
+  columns: {
+    time: { label: "admin.audit.time" },
+    type: { label: "admin.audit.event" },
+    actor: { label: "admin.audit.actor" },
+  } satisfies Record<AuditSortColumn, { label: string }>,
   default: { col: "time", dir: "desc" },
 };
 
 /** a filter the page refuses: its message key and vars (lib/i18n/en-admin.ts) */
 class FilterError extends Error {
-  constructor(readonly key: string, readonly vars: Record<string, string> = {}) {
+  constructor(
+    readonly key: string,
+    readonly vars: Record<string, string> = {},
+  ) {
     super(key);
   }
 }
 
 function formValues(query: Record<string, unknown>): FormValues {
-  const one = (k: string) => { const v = query[k]; return (typeof v === "string" ? v : Array.isArray(v) ? String(v[0] ?? "") : "").trim(); };
+  const one = (k: string) => {
+    const v = query[k];
+    return (typeof v === "string" ? v : Array.isArray(v) ? String(v[0] ?? "") : "").trim();
+  };
   return Object.fromEntries(FIELDS.map((f) => [f, one(f)])) as FormValues;
 }
 
@@ -89,10 +119,24 @@ export function registerAdminAuditRoutes(router: Router, app: AppContext, h: Adm
   const { auditLog } = app.services;
 
   /** why filters were refused, in the page's words (the audit log service's own refusals are English) */
-  const reasonOf = (err: FilterError | AuditQueryError, say: Say) => (err instanceof FilterError ? say(err.key, err.vars) : say(err.message));
+  const reasonOf = (err: FilterError | AuditQueryError, say: Say) =>
+    err instanceof FilterError ? say(err.key, err.vars) : say(err.message);
   const badFilter = (ctx: Context, values: FormValues, err: FilterError | AuditQueryError) => {
     const say = sayFor(ctx, "audit", app.config.defaultLocale);
-    return h.render(ctx, "audit", { section: "audit", title: "admin.section.audit", values, typeSuggestions: TYPE_SUGGESTIONS, events: [], headers: {}, error: say("admin.audit.badFilter", { reason: reasonOf(err, say) }) }, 400);
+    return h.render(
+      ctx,
+      "audit",
+      {
+        section: "audit",
+        title: "admin.section.audit",
+        values,
+        typeSuggestions: TYPE_SUGGESTIONS,
+        events: [],
+        headers: {},
+        error: say("admin.audit.badFilter", { reason: reasonOf(err, say) }),
+      },
+      400,
+    );
   };
   const hideReads = (values: FormValues) => ({ hideReads: values.reads !== "1" });
 
@@ -102,25 +146,37 @@ export function registerAdminAuditRoutes(router: Router, app: AppContext, h: Adm
     const say = sayFor(ctx, "audit", app.config.defaultLocale);
     // a column header chose the order (the database sorts); else newest first
     const sort = sortOf(ctx, AUDIT_SORT);
-    const chosen = Object.hasOwn(AUDIT_SORT.columns, typeof ctx.query.sort === "string" ? ctx.query.sort : "") ? { sort: String(sort.col), dir: sort.dir } : null;
+    const chosen = Object.hasOwn(AUDIT_SORT.columns, typeof ctx.query.sort === "string" ? ctx.query.sort : "")
+      ? { sort: String(sort.col), dir: sort.dir }
+      : null;
     const order = chosen ? { col: chosen.sort as AuditSortColumn, dir: chosen.dir } : undefined;
     let page, size;
     try {
       const filter = await toFilter(app, values);
-      [page, size] = await Promise.all([auditLog.list({ ...filter, cursor, limit: PAGE_SIZE }, { ...hideReads(values), sort: order }), auditLog.exportSize(filter, hideReads(values))]);
+      [page, size] = await Promise.all([
+        auditLog.list({ ...filter, cursor, limit: PAGE_SIZE }, { ...hideReads(values), sort: order }),
+        auditLog.exportSize(filter, hideReads(values)),
+      ]);
     } catch (err) {
       if (err instanceof FilterError || err instanceof AuditQueryError) return badFilter(ctx, values, err);
       throw err;
     }
     await h.render(ctx, "audit", {
-      section: "audit", title: "admin.section.audit", values, typeSuggestions: TYPE_SUGGESTIONS, filtered: FIELDS.some((f) => values[f]), firstPage: !cursor,
+      section: "audit",
+      title: "admin.section.audit",
+      values,
+      typeSuggestions: TYPE_SUGGESTIONS,
+      filtered: FIELDS.some((f) => values[f]),
+      firstPage: !cursor,
       events: page.events.map((e) => auditRow(e, say)),
       headers: sortHeaders(ctx, AUDIT_SORT, sort, "/admin/audit", say),
       sortChosen: chosen,
       nextUrl: page.nextCursor ? `/admin/audit${query({ ...values, ...chosen, cursor: page.nextCursor })}` : null,
       newestUrl: cursor ? `/admin/audit${query({ ...values, ...chosen })}` : null,
       exportUrl: `/admin/audit/export.csv${query(values)}`,
-      exportRows: size.rows, exportTruncated: size.truncated, exportMax: EXPORT_MAX_ROWS,
+      exportRows: size.rows,
+      exportTruncated: size.truncated,
+      exportMax: EXPORT_MAX_ROWS,
     });
   });
 

@@ -8,7 +8,8 @@
 export type ChartPoint = { start: string; succeeded: number; failed: number; local?: string };
 export type ChartBar = { x: number; y: number; width: number; height: number; kind: "succeeded" | "failed"; label: string };
 export type ChartLayout = {
-  width: number; height: number;
+  width: number;
+  height: number;
   plot: { left: number; top: number; right: number; bottom: number };
   bars: ChartBar[];
   yTicks: { y: number; label: string }[];
@@ -23,7 +24,19 @@ export const CHART_HEIGHT = 240;
 import { translator } from "../../../lib/i18n/index.ts";
 
 /** a message of lib/i18n/en-admin.ts with its {placeholders}, in the page's language */
-export type ChartSay = (key: "admin.chart.bar.succeeded" | "admin.chart.bar.failed" | "admin.chart.titleHour" | "admin.chart.titleDay" | "admin.chart.descHour" | "admin.chart.descDay" | "admin.chart.busiestHour" | "admin.chart.busiestDay" | "admin.chart.none", vars?: Record<string, string | number>) => string;
+export type ChartSay = (
+  key:
+    | "admin.chart.bar.succeeded"
+    | "admin.chart.bar.failed"
+    | "admin.chart.titleHour"
+    | "admin.chart.titleDay"
+    | "admin.chart.descHour"
+    | "admin.chart.descDay"
+    | "admin.chart.busiestHour"
+    | "admin.chart.busiestDay"
+    | "admin.chart.none",
+  vars?: Record<string, string | number>,
+) => string;
 const english: ChartSay = translator("en");
 
 const MARGIN = { left: 40, right: 8, top: 10, bottom: 28 };
@@ -45,7 +58,12 @@ export function bucketLabel(start: string, bucket: "hour" | "day"): string {
 
 const round = (n: number) => Math.round(n * 100) / 100;
 
-export function layoutLoginChart(series: ChartPoint[], bucket: "hour" | "day", range: { from: string; to: string }, say: ChartSay = english): ChartLayout {
+export function layoutLoginChart(
+  series: ChartPoint[],
+  bucket: "hour" | "day",
+  range: { from: string; to: string },
+  say: ChartSay = english,
+): ChartLayout {
   const plot = { left: MARGIN.left, top: MARGIN.top, right: CHART_WIDTH - MARGIN.right, bottom: CHART_HEIGHT - MARGIN.bottom };
   const plotW = plot.right - plot.left;
   const plotH = plot.bottom - plot.top;
@@ -61,8 +79,24 @@ export function layoutLoginChart(series: ChartPoint[], bucket: "hour" | "day", r
     const x = round(plot.left + i * slot + (slot - barW) / 2);
     const okH = scale(p.succeeded);
     const failH = scale(p.failed);
-    if (p.succeeded > 0) bars.push({ x, y: round(plot.bottom - okH), width: round(barW), height: round(okH), kind: "succeeded", label: say("admin.chart.bar.succeeded", { start: p.start, n: p.succeeded }) });
-    if (p.failed > 0) bars.push({ x, y: round(plot.bottom - okH - failH), width: round(barW), height: round(failH), kind: "failed", label: say("admin.chart.bar.failed", { start: p.start, n: p.failed }) });
+    if (p.succeeded > 0)
+      bars.push({
+        x,
+        y: round(plot.bottom - okH),
+        width: round(barW),
+        height: round(okH),
+        kind: "succeeded",
+        label: say("admin.chart.bar.succeeded", { start: p.start, n: p.succeeded }),
+      });
+    if (p.failed > 0)
+      bars.push({
+        x,
+        y: round(plot.bottom - okH - failH),
+        width: round(barW),
+        height: round(failH),
+        kind: "failed",
+        label: say("admin.chart.bar.failed", { start: p.start, n: p.failed }),
+      });
   });
 
   const yTicks = [];
@@ -78,7 +112,26 @@ export function layoutLoginChart(series: ChartPoint[], bucket: "hour" | "day", r
   const failed = series.reduce((n, p) => n + p.failed, 0);
   const busiest = series.reduce<ChartPoint | null>((b, p) => (p.succeeded + p.failed > (b ? b.succeeded + b.failed : 0) ? p : b), null);
   const hourly = bucket === "hour";
-  const desc = say(hourly ? "admin.chart.descHour" : "admin.chart.descDay", { from: range.from, to: range.to, succeeded, failed, count: series.length }) +
-    (busiest ? say(hourly ? "admin.chart.busiestHour" : "admin.chart.busiestDay", { start: busiest.start, n: busiest.succeeded + busiest.failed }) : say("admin.chart.none"));
-  return { width: CHART_WIDTH, height: CHART_HEIGHT, plot, bars, yTicks, xLabels, max, title: say(hourly ? "admin.chart.titleHour" : "admin.chart.titleDay"), desc };
+  const desc =
+    say(hourly ? "admin.chart.descHour" : "admin.chart.descDay", {
+      from: range.from,
+      to: range.to,
+      succeeded,
+      failed,
+      count: series.length,
+    }) +
+    (busiest
+      ? say(hourly ? "admin.chart.busiestHour" : "admin.chart.busiestDay", { start: busiest.start, n: busiest.succeeded + busiest.failed })
+      : say("admin.chart.none"));
+  return {
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+    plot,
+    bars,
+    yTicks,
+    xLabels,
+    max,
+    title: say(hourly ? "admin.chart.titleHour" : "admin.chart.titleDay"),
+    desc,
+  };
 }

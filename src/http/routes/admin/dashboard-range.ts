@@ -7,11 +7,15 @@ import { localMidnight, startOfLocal } from "../../../lib/time-zone.ts";
 import { translator } from "../../../lib/i18n/index.ts";
 
 /** the messages of lib/i18n/en-admin.ts a range refusal says */
-export type RangeMessage = "admin.range.notRealDate" | "admin.range.notDate" | "admin.range.both" | "admin.range.order" | "admin.range.unknown";
+export type RangeMessage =
+  "admin.range.notRealDate" | "admin.range.notDate" | "admin.range.both" | "admin.range.order" | "admin.range.unknown";
 const english = translator("en");
 
 export class RangeInputError extends Error {
-  constructor(readonly key: RangeMessage, readonly vars: Record<string, string> = {}) {
+  constructor(
+    readonly key: RangeMessage,
+    readonly vars: Record<string, string> = {},
+  ) {
     super(english(key, vars));
     this.name = "RangeInputError";
   }
@@ -33,7 +37,8 @@ export function parseDateInput(field: string, value: string, end: boolean, zone 
   const v = value.trim();
   if (DATE.test(v)) {
     const d = new Date(`${v}T00:00:00.000Z`);
-    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw new RangeInputError("admin.range.notRealDate", { field, value: v });
+    if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v)
+      throw new RangeInputError("admin.range.notRealDate", { field, value: v });
     return localMidnight(zone, end ? new Date(d.getTime() + 86_400_000).toISOString().slice(0, 10) : v);
   }
   if (DATE_TIME.test(v) && !Number.isNaN(new Date(v).getTime())) return new Date(v);

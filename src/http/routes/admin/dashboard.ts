@@ -14,7 +14,6 @@ import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { localText } from "../../../lib/time-zone.ts";
 import { sayFor, type Say } from "./config-words.ts";
 
-
 /** a rate as a percentage with one decimal, or null ("n/a" in the page's words) when there was nothing to divide by */
 export const percent = (rate: number | null) => (rate === null ? null : `${(rate * 100).toFixed(1)}%`);
 
@@ -29,16 +28,51 @@ export function duration(seconds: number | null): string | null {
   return `${s} s`;
 }
 
-
 /** the rates as the page shows them: label and detail are message keys (lib/i18n/en-admin.ts), the detail with its vars */
 function rates(a: LoginAnalytics) {
   return [
-    { key: "success", label: "admin.rate.success", value: percent(a.logins.successRate), detail: "admin.rate.ofAttempts", vars: { n: a.logins.succeeded, of: a.logins.attempts } },
-    { key: "failure", label: "admin.rate.failure", value: percent(a.logins.failureRate), detail: "admin.rate.ofAttempts", vars: { n: a.logins.failed, of: a.logins.attempts } },
-    { key: "suspicious", label: "admin.rate.suspicious", value: percent(a.suspicious.rate), detail: "admin.rate.ofEvaluated", vars: { n: a.suspicious.held, of: a.suspicious.evaluated } },
-    { key: "device", label: "admin.rate.device", value: percent(a.deviceApproval.rate), detail: "admin.rate.deviceDetail", vars: { n: a.deviceApproval.withEmailedCode, of: a.deviceApproval.succeeded, codes: a.deviceApproval.codesSent } },
-    { key: "session", label: "admin.rate.session", value: duration(a.sessions.averageSeconds), detail: "admin.rate.sessionDetail", vars: { n: a.sessions.measured } },
-    { key: "reset", label: "admin.rate.reset", value: percent(a.passwordResets.rate), detail: "admin.rate.resetDetail", vars: { n: a.passwordResets.requested } },
+    {
+      key: "success",
+      label: "admin.rate.success",
+      value: percent(a.logins.successRate),
+      detail: "admin.rate.ofAttempts",
+      vars: { n: a.logins.succeeded, of: a.logins.attempts },
+    },
+    {
+      key: "failure",
+      label: "admin.rate.failure",
+      value: percent(a.logins.failureRate),
+      detail: "admin.rate.ofAttempts",
+      vars: { n: a.logins.failed, of: a.logins.attempts },
+    },
+    {
+      key: "suspicious",
+      label: "admin.rate.suspicious",
+      value: percent(a.suspicious.rate),
+      detail: "admin.rate.ofEvaluated",
+      vars: { n: a.suspicious.held, of: a.suspicious.evaluated },
+    },
+    {
+      key: "device",
+      label: "admin.rate.device",
+      value: percent(a.deviceApproval.rate),
+      detail: "admin.rate.deviceDetail",
+      vars: { n: a.deviceApproval.withEmailedCode, of: a.deviceApproval.succeeded, codes: a.deviceApproval.codesSent },
+    },
+    {
+      key: "session",
+      label: "admin.rate.session",
+      value: duration(a.sessions.averageSeconds),
+      detail: "admin.rate.sessionDetail",
+      vars: { n: a.sessions.measured },
+    },
+    {
+      key: "reset",
+      label: "admin.rate.reset",
+      value: percent(a.passwordResets.rate),
+      detail: "admin.rate.resetDetail",
+      vars: { n: a.passwordResets.requested },
+    },
   ];
 }
 
@@ -57,7 +91,12 @@ export function registerAdminDashboardRoutes(router: Router, app: AppContext, h:
     const zone = app.config.dashboardTimeZone;
     const clockText = (iso: string) => `${localText(zone, new Date(iso))} ${zone}`;
     const say = sayFor(ctx, "dashboard", app.config.defaultLocale);
-    const base = { section: "dashboard" as const, title: "admin.section.dashboard", presets: RANGE_PRESETS, counts: await loginAnalytics.counts(now) };
+    const base = {
+      section: "dashboard" as const,
+      title: "admin.section.dashboard",
+      presets: RANGE_PRESETS,
+      counts: await loginAnalytics.counts(now),
+    };
     let range: DashboardRange;
     let analytics: LoginAnalytics;
     try {
@@ -67,9 +106,23 @@ export function registerAdminDashboardRoutes(router: Router, app: AppContext, h:
       if (!(err instanceof RangeInputError || err instanceof AnalyticsQueryError)) throw err;
       const q = ctx.query;
       const keep = (k: string) => (typeof q[k] === "string" ? (q[k] as string) : "");
-      return h.render(ctx, "dashboard", { ...base, error: say("admin.dashboard.badRange", { reason: reasonOf(err, say) }), range: { preset: null, fromInput: keep("from"), toInput: keep("to") } }, 400);
+      return h.render(
+        ctx,
+        "dashboard",
+        {
+          ...base,
+          error: say("admin.dashboard.badRange", { reason: reasonOf(err, say) }),
+          range: { preset: null, fromInput: keep("from"), toInput: keep("to") },
+        },
+        400,
+      );
     }
-    const chart = layoutLoginChart(analytics.series, analytics.bucket, { from: clockText(analytics.from), to: clockText(analytics.to) }, say);
+    const chart = layoutLoginChart(
+      analytics.series,
+      analytics.bucket,
+      { from: clockText(analytics.from), to: clockText(analytics.to) },
+      say,
+    );
     await h.render(ctx, "dashboard", {
       ...base,
       range,
@@ -78,7 +131,11 @@ export function registerAdminDashboardRoutes(router: Router, app: AppContext, h:
       logins: analytics.logins,
       chart,
       // a day row is its calendar date, an hour row its clock hour (both on the dashboard's clock)
-      rows: analytics.series.map((b) => ({ start: analytics.bucket === "day" ? (b.local ?? b.start).slice(0, 10) : clockText(b.start), succeeded: b.succeeded, failed: b.failed })),
+      rows: analytics.series.map((b) => ({
+        start: analytics.bucket === "day" ? (b.local ?? b.start).slice(0, 10) : clockText(b.start),
+        succeeded: b.succeeded,
+        failed: b.failed,
+      })),
     });
   });
 }

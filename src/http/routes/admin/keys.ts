@@ -21,21 +21,37 @@ export function registerAdminKeyRoutes(router: Router, app: AppContext, h: Admin
   async function renderList(ctx: Context, notice?: string) {
     const keys = (await services.keys.list())
       // dates as Date (null: none yet), in the page's words (views' tDate)
-      .map((k) => ({ kid: k.id, alg: k.alg, state: k.state, created: k.createdAt, activated: k.activatedAt, retireAfter: k.retireAfter, createdAt: k.createdAt }))
-      .sort((a, b) => (ORDER[a.state]! - ORDER[b.state]!) || b.createdAt.getTime() - a.createdAt.getTime());
+      .map((k) => ({
+        kid: k.id,
+        alg: k.alg,
+        state: k.state,
+        created: k.createdAt,
+        activated: k.activatedAt,
+        retireAfter: k.retireAfter,
+        createdAt: k.createdAt,
+      }))
+      .sort((a, b) => ORDER[a.state]! - ORDER[b.state]! || b.createdAt.getTime() - a.createdAt.getTime());
     // no timed refresh (WCAG 2.2.1, axe meta-refresh): the page says when it was read and offers a reload
     return h.render(ctx, "keys", { section: "keys", title: "adminCfg.keys.title", keys, notice, shownAt: app.clock.now() });
   }
 
   router.get("/admin/keys", guard, (ctx) => renderList(ctx));
 
-  router.get("/admin/keys/rotate", guard, (ctx) => h.render(ctx, "keys-confirm", {
-    section: "keys", title: "adminCfg.keys.confirmTitle", refreshSeconds: app.config.keys.refreshSeconds, csrfToken: csrf.token(ctx, CSRF),
-  }));
+  router.get("/admin/keys/rotate", guard, (ctx) =>
+    h.render(ctx, "keys-confirm", {
+      section: "keys",
+      title: "adminCfg.keys.confirmTitle",
+      refreshSeconds: app.config.keys.refreshSeconds,
+      csrfToken: csrf.token(ctx, CSRF),
+    }),
+  );
 
   // through defineForms (http/forms.ts): the guard, then CSRF; the form has no fields of its own
   defineForms(router, app).post({
-    path: "/admin/keys/rotate", guard, csrf: CSRF, body: z.object({}),
+    path: "/admin/keys/rotate",
+    guard,
+    csrf: CSRF,
+    body: z.object({}),
     async handle(ctx) {
       const { current } = await services.keyRotation.rotate(h.actor(ctx), "admin_page");
       return renderList(ctx, sayFor(ctx, "keys", app.config.defaultLocale)("adminCfg.keys.rotated", { kid: current }));

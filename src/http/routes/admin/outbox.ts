@@ -27,8 +27,15 @@ type Notice = keyof typeof NOTICES;
 
 /** a message as the page shows it: its kind a word of the catalogue ("adminCfg.outbox.kind.<kind>"), dates as Date */
 const row = (e: OutboxEntry) => ({
-  id: e.id, kind: e.kind === "email" || e.kind === "webhook" ? e.kind : "backchannel_logout", topic: e.topic, recipient: e.recipient, attempts: e.attempts,
-  lastError: e.lastError ?? "", created: e.createdAt, next: e.nextAttemptAt, dead: e.deadAt,
+  id: e.id,
+  kind: e.kind === "email" || e.kind === "webhook" ? e.kind : "backchannel_logout",
+  topic: e.topic,
+  recipient: e.recipient,
+  attempts: e.attempts,
+  lastError: e.lastError ?? "",
+  created: e.createdAt,
+  next: e.nextAttemptAt,
+  dead: e.deadAt,
 });
 
 export function registerAdminOutboxRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
@@ -38,7 +45,10 @@ export function registerAdminOutboxRoutes(router: Router, app: AppContext, h: Ad
   // every POST through defineForms (http/forms.ts): the guard, then CSRF, then the handler
   const forms = defineForms(router, app);
   const noFields = z.object({});
-  const done = (ctx: Context, notice: Notice) => { ctx.status = 303; ctx.redirect(`/admin/outbox?notice=${notice}`); };
+  const done = (ctx: Context, notice: Notice) => {
+    ctx.status = 303;
+    ctx.redirect(`/admin/outbox?notice=${notice}`);
+  };
   const refused = (result: OutboxAction): OutboxEntry => {
     if (result.outcome === "not_found") throw catalogueError("outbox.not_found", { startOverUrl: "/admin/outbox" });
     if (result.outcome === "not_dead") throw catalogueError("outbox.not_dead", { startOverUrl: "/admin/outbox" });
@@ -47,23 +57,39 @@ export function registerAdminOutboxRoutes(router: Router, app: AppContext, h: Ad
 
   router.get("/admin/outbox", guard, async (ctx) => {
     const [dead, pending, depth] = await Promise.all([
-      services.outbox.list({ status: "dead" }, null, SHOWN), services.outbox.list({ status: "pending" }, null, SHOWN), services.outbox.depth(),
+      services.outbox.list({ status: "dead" }, null, SHOWN),
+      services.outbox.list({ status: "pending" }, null, SHOWN),
+      services.outbox.depth(),
     ]);
     const total = (status: string) => depth.filter((d) => d.status === status).reduce((n, d) => n + d.count, 0);
-    const notice = typeof ctx.query.notice === "string" && Object.hasOwn(NOTICES, ctx.query.notice) ? NOTICES[ctx.query.notice as Notice] : undefined;
+    const notice =
+      typeof ctx.query.notice === "string" && Object.hasOwn(NOTICES, ctx.query.notice) ? NOTICES[ctx.query.notice as Notice] : undefined;
     return h.render(ctx, "outbox", {
-      section: "outbox", title: "adminCfg.outbox.title", notice, csrfToken: csrf.token(ctx, CSRF), shown: SHOWN,
-      dead: dead.map(row), pending: pending.map(row), deadCount: total("dead"), pendingCount: total("pending"),
+      section: "outbox",
+      title: "adminCfg.outbox.title",
+      notice,
+      csrfToken: csrf.token(ctx, CSRF),
+      shown: SHOWN,
+      dead: dead.map(row),
+      pending: pending.map(row),
+      deadCount: total("dead"),
+      pendingCount: total("pending"),
     });
   });
 
   forms.post({
-    path: "/admin/outbox/retry-dead", guard, csrf: CSRF, body: noFields,
+    path: "/admin/outbox/retry-dead",
+    guard,
+    csrf: CSRF,
+    body: noFields,
     handle: async (ctx) => done(ctx, (await services.outbox.retryAll(actor(ctx))) ? "retried_all" : "nothing_dead"),
   });
 
   forms.post({
-    path: "/admin/outbox/:id/retry", guard, csrf: CSRF, body: noFields,
+    path: "/admin/outbox/:id/retry",
+    guard,
+    csrf: CSRF,
+    body: noFields,
     async handle(ctx) {
       refused(await services.outbox.retry(String(ctx.params.id), actor(ctx)));
       done(ctx, "retried");
@@ -71,22 +97,38 @@ export function registerAdminOutboxRoutes(router: Router, app: AppContext, h: Ad
   });
 
   // without confirm=yes: the confirmation page; with it: discarded
-  forms.post({ path: "/admin/outbox/:id/discard", guard, csrf: CSRF, body: z.object({ confirm: formField((v) => stringOr(v)) }), handle: async (ctx, { body: { confirm } }) => {
-    const id = String(ctx.params.id);
-    if (confirm !== "yes") {
-      const entry = await services.outbox.find(id);
-      if (!entry) refused({ outcome: "not_found" });
-      const say = sayFor(ctx, "confirm", app.config.defaultLocale);
-      const message = entry!.kind === "email" ? "adminCfg.outbox.discardEmail" : entry!.kind === "webhook" ? "adminCfg.outbox.discardWebhook" : "adminCfg.outbox.discardLogout";
-      return h.render(ctx, "confirm", {
-        section: "outbox", title: say("adminCfg.outbox.discardTitle"), csrfToken: csrf.token(ctx, CSRF),
-        confirm: {
-          title: say("adminCfg.outbox.discardTitle"), button: say("adminCfg.outbox.discard"), action: `/admin/outbox/${entry!.id}/discard`, back: "/admin/outbox",
-          message: say(message, { topic: entry!.topic, recipient: entry!.recipient }),
-        },
-      });
-    }
-    refused(await services.outbox.discard(id, actor(ctx)));
-    done(ctx, "discarded");
-  } });
+  forms.post({
+    path: "/admin/outbox/:id/discard",
+    guard,
+    csrf: CSRF,
+    body: z.object({ confirm: formField((v) => stringOr(v)) }),
+    handle: async (ctx, { body: { confirm } }) => {
+      const id = String(ctx.params.id);
+      if (confirm !== "yes") {
+        const entry = await services.outbox.find(id);
+        if (!entry) refused({ outcome: "not_found" });
+        const say = sayFor(ctx, "confirm", app.config.defaultLocale);
+        const message =
+          entry!.kind === "email"
+            ? "adminCfg.outbox.discardEmail"
+            : entry!.kind === "webhook"
+              ? "adminCfg.outbox.discardWebhook"
+              : "adminCfg.outbox.discardLogout";
+        return h.render(ctx, "confirm", {
+          section: "outbox",
+          title: say("adminCfg.outbox.discardTitle"),
+          csrfToken: csrf.token(ctx, CSRF),
+          confirm: {
+            title: say("adminCfg.outbox.discardTitle"),
+            button: say("adminCfg.outbox.discard"),
+            action: `/admin/outbox/${entry!.id}/discard`,
+            back: "/admin/outbox",
+            message: say(message, { topic: entry!.topic, recipient: entry!.recipient }),
+          },
+        });
+      }
+      refused(await services.outbox.discard(id, actor(ctx)));
+      done(ctx, "discarded");
+    },
+  });
 }

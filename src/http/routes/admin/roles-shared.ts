@@ -46,18 +46,31 @@ const unsaid: Say = (text) => text;
  * the matrix: `tabs` as offered, each code ticked when one of the form's grants covers it; tab names and labels
  * said in the page's language (the core permissions' are in the catalogues; a client's own stay as registered)
  */
-export function matrixOf(tabs: readonly { tab: string; permissions: readonly RegisteredPermission[] }[], form: RoleForm, say: Say = unsaid): MatrixTab[] {
+export function matrixOf(
+  tabs: readonly { tab: string; permissions: readonly RegisteredPermission[] }[],
+  form: RoleForm,
+  say: Say = unsaid,
+): MatrixTab[] {
   const grants = grantsOf(form);
   return tabs
     .map(({ tab, permissions }) => ({
       tab: say(tab),
-      permissions: permissions.map((p) => ({ code: p.code, label: say(p.label), checked: grants.some((g) => g !== "*" && grantCovers(g, p.code)) })),
+      permissions: permissions.map((p) => ({
+        code: p.code,
+        label: say(p.label),
+        checked: grants.some((g) => g !== "*" && grantCovers(g, p.code)),
+      })),
     }))
     .filter((t) => t.permissions.length);
 }
 
 const NOTICES = {
-  system: { created: "System role created.", saved: "System role saved.", mfa_on: "Holders of this role must now have a second factor.", mfa_off: "This role no longer requires a second factor." },
+  system: {
+    created: "System role created.",
+    saved: "System role saved.",
+    mfa_on: "Holders of this role must now have a second factor.",
+    mfa_off: "This role no longer requires a second factor.",
+  },
   team: { created: "Role created.", saved: "Role saved.", deleted: "Role deleted." },
 } as const;
 
@@ -95,7 +108,11 @@ export function permissionGrid(
     tabs: tabs
       .map(({ tab, permissions }) => ({
         tab: say(tab),
-        rows: permissions.map((p) => ({ code: p.code, label: say(p.label), granted: roles.map((r) => r.grants.some((g) => grantCovers(g, p.code))) })),
+        rows: permissions.map((p) => ({
+          code: p.code,
+          label: say(p.label),
+          granted: roles.map((r) => r.grants.some((g) => grantCovers(g, p.code))),
+        })),
       }))
       .filter((t) => t.rows.length),
   };

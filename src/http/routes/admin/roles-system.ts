@@ -16,8 +16,18 @@ import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { SYSTEM_ROLE_KEY } from "../../../services/system-roles.ts";
 import { sayFor, type Say } from "./config-words.ts";
 import {
-  ROLES_CSRF, emptyForm, formFromGrants, formOf, grantsOf, matrixOf, noticeOf, notFound, permissionGrid, seeOther,
-  type FieldErrors, type RoleForm,
+  ROLES_CSRF,
+  emptyForm,
+  formFromGrants,
+  formOf,
+  grantsOf,
+  matrixOf,
+  noticeOf,
+  notFound,
+  permissionGrid,
+  seeOther,
+  type FieldErrors,
+  type RoleForm,
 } from "./roles-shared.ts";
 
 const SUMMARY = "The role was not saved: correct the field marked below.";
@@ -30,8 +40,14 @@ function systemRolePages(app: AppContext, h: AdminRouteHelpers) {
   const systemRoles = services.systemRoles;
 
   const view = (r: SystemRole) => ({
-    key: r.key, name: r.name, builtIn: r.builtIn, everything: r.permissions.includes("*"),
-    permissions: r.permissions, count: r.permissions.length, editable: !r.builtIn, requireMfa: r.requireMfa,
+    key: r.key,
+    name: r.name,
+    builtIn: r.builtIn,
+    everything: r.permissions.includes("*"),
+    permissions: r.permissions,
+    count: r.permissions.length,
+    editable: !r.builtIn,
+    requireMfa: r.requireMfa,
   });
   const labels = (say: Say) => Object.fromEntries(services.permissions.list().map((p) => [p.code, say(p.label)]));
   const say = (ctx: Context, page: string) => sayFor(ctx, page, app.config.defaultLocale);
@@ -43,12 +59,28 @@ function systemRolePages(app: AppContext, h: AdminRouteHelpers) {
     const errors = locals.errors ?? {};
     const [roles, canTeams] = await Promise.all([systemRoles.list(), h.can(ctx, ADMIN_PERMISSIONS.teamsManage)]);
     const s = say(ctx, "roles");
-    return h.render(ctx, "roles", {
-      section: "roles", title: "adminCfg.roles.title", roles: roles.map(view), canTeams, form, errors: said(errors, s),
-      grid: permissionGrid(systemRoles.assignable(), roles.map((r) => ({ key: r.key, name: r.name, href: `/admin/roles/system/${r.key}`, grants: r.permissions })), s),
-      tabs: matrixOf(systemRoles.assignable(), form, s), notice: noticeOf(ctx, "system"),
-      error: Object.keys(errors).length ? SUMMARY : undefined, csrfToken: csrf.token(ctx, ROLES_CSRF),
-    }, status);
+    return h.render(
+      ctx,
+      "roles",
+      {
+        section: "roles",
+        title: "adminCfg.roles.title",
+        roles: roles.map(view),
+        canTeams,
+        form,
+        errors: said(errors, s),
+        grid: permissionGrid(
+          systemRoles.assignable(),
+          roles.map((r) => ({ key: r.key, name: r.name, href: `/admin/roles/system/${r.key}`, grants: r.permissions })),
+          s,
+        ),
+        tabs: matrixOf(systemRoles.assignable(), form, s),
+        notice: noticeOf(ctx, "system"),
+        error: Object.keys(errors).length ? SUMMARY : undefined,
+        csrfToken: csrf.token(ctx, ROLES_CSRF),
+      },
+      status,
+    );
   }
 
   async function roleOr404(ctx: Context): Promise<SystemRole> {
@@ -62,11 +94,23 @@ function systemRolePages(app: AppContext, h: AdminRouteHelpers) {
     const form = locals.form ?? formFromGrants(role.name, role.permissions, role.key);
     const errors = locals.errors ?? {};
     const s = say(ctx, "roles-system-edit");
-    return h.render(ctx, "roles-system-edit", {
-      section: "roles", title: s("adminCfg.roles.systemTitle", { name: role.name }), role: view(role), labels: labels(s), form, errors: said(errors, s),
-      tabs: role.builtIn ? [] : matrixOf(systemRoles.assignable(), form, s), notice: noticeOf(ctx, "system"),
-      error: locals.error ?? (Object.keys(errors).length ? SUMMARY : undefined), csrfToken: csrf.token(ctx, ROLES_CSRF),
-    }, status);
+    return h.render(
+      ctx,
+      "roles-system-edit",
+      {
+        section: "roles",
+        title: s("adminCfg.roles.systemTitle", { name: role.name }),
+        role: view(role),
+        labels: labels(s),
+        form,
+        errors: said(errors, s),
+        tabs: role.builtIn ? [] : matrixOf(systemRoles.assignable(), form, s),
+        notice: noticeOf(ctx, "system"),
+        error: locals.error ?? (Object.keys(errors).length ? SUMMARY : undefined),
+        csrfToken: csrf.token(ctx, ROLES_CSRF),
+      },
+      status,
+    );
   }
 
   return { renderIndex, roleOr404, renderEdit };
@@ -85,7 +129,10 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
   router.get("/admin/roles", guard, (ctx) => renderIndex(ctx));
 
   forms.post({
-    path: "/admin/roles/system", guard, csrf: ROLES_CSRF, body: fields,
+    path: "/admin/roles/system",
+    guard,
+    csrf: ROLES_CSRF,
+    body: fields,
     async handle(ctx, { submitted }) {
       const form = formOf(submitted);
       const result = await systemRoles.create({ key: form.key, name: form.name, permissions: grantsOf(form) }, h.actor(ctx));
@@ -99,7 +146,11 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
 
   // "Require a second factor" of every holder, or not (services.mfaRequirements; audited); built-in roles too
   forms.post({
-    path: "/admin/roles/system/:key/mfa-required", guard, csrf: ROLES_CSRF, load: roleOr404, body: fields,
+    path: "/admin/roles/system/:key/mfa-required",
+    guard,
+    csrf: ROLES_CSRF,
+    load: roleOr404,
+    body: fields,
     async handle(ctx, { loaded: role, submitted }) {
       const on = submitted.required === "1";
       const { actorId, ip, userAgent } = h.actor(ctx);
@@ -108,13 +159,26 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
     },
   });
 
-  forms.post({ path: "/admin/roles/system/:key", guard, csrf: ROLES_CSRF, load: roleOr404, body: fields, handle: async (ctx, { loaded: role, submitted }) => {
-    const form = { ...formOf(submitted), key: role.key };
-    const result = await systemRoles.update(role.key, { name: form.name, permissions: grantsOf(form) }, h.actor(ctx));
-    if (result.outcome === "not_found") throw notFound("system_role", "/admin/roles");
-    if (result.outcome === "built_in") return renderEdit(ctx, role, { error: sayFor(ctx, "roles-system-edit", app.config.defaultLocale)("adminCfg.roles.builtInRefused", { name: role.name }) }, 403);
-    if (result.outcome === "invalid") return renderEdit(ctx, role, { form, errors: { [result.field]: result.message } }, 400);
-    if (result.outcome === "forbidden") return renderEdit(ctx, role, { form, errors: { permissions: result.message } }, 403);
-    return seeOther(ctx, `/admin/roles/system/${encodeURIComponent(role.key)}?done=saved`);
-  } });
+  forms.post({
+    path: "/admin/roles/system/:key",
+    guard,
+    csrf: ROLES_CSRF,
+    load: roleOr404,
+    body: fields,
+    handle: async (ctx, { loaded: role, submitted }) => {
+      const form = { ...formOf(submitted), key: role.key };
+      const result = await systemRoles.update(role.key, { name: form.name, permissions: grantsOf(form) }, h.actor(ctx));
+      if (result.outcome === "not_found") throw notFound("system_role", "/admin/roles");
+      if (result.outcome === "built_in")
+        return renderEdit(
+          ctx,
+          role,
+          { error: sayFor(ctx, "roles-system-edit", app.config.defaultLocale)("adminCfg.roles.builtInRefused", { name: role.name }) },
+          403,
+        );
+      if (result.outcome === "invalid") return renderEdit(ctx, role, { form, errors: { [result.field]: result.message } }, 400);
+      if (result.outcome === "forbidden") return renderEdit(ctx, role, { form, errors: { permissions: result.message } }, 403);
+      return seeOther(ctx, `/admin/roles/system/${encodeURIComponent(role.key)}?done=saved`);
+    },
+  });
 }

@@ -9,16 +9,28 @@ import type { RoleView, TeamRefusal } from "../../../services/team-roles.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { UUID } from "../../../lib/ids.ts";
 import { sayFor, type Say } from "./config-words.ts";
-import { ADMIN_PREFIX, ROLES_CSRF, emptyForm, formFromGrants, matrixOf, noticeOf, notFound, permissionGrid, type FieldErrors, type RoleForm } from "./roles-shared.ts";
+import {
+  ADMIN_PREFIX,
+  ROLES_CSRF,
+  emptyForm,
+  formFromGrants,
+  matrixOf,
+  noticeOf,
+  notFound,
+  permissionGrid,
+  type FieldErrors,
+  type RoleForm,
+} from "./roles-shared.ts";
 
 export type TeamRoleLocals = { form?: RoleForm; errors?: FieldErrors; error?: string };
 
 type Registry = AppContext["services"]["permissions"];
 /** every registered code a team role may hold, by tab (administrator codes belong to system roles) */
-const teamTabs = (registry: Registry) => registry.listByTab().map(({ tab, permissions }) => ({ tab, permissions: permissions.filter((p) => !p.code.startsWith(ADMIN_PREFIX)) }));
+const teamTabs = (registry: Registry) =>
+  registry.listByTab().map(({ tab, permissions }) => ({ tab, permissions: permissions.filter((p) => !p.code.startsWith(ADMIN_PREFIX)) }));
 const labelsOf = (registry: Registry, say: Say) => Object.fromEntries(registry.list().map((p) => [p.code, say(p.label)]));
 const formError = (errors: FieldErrors, what: "created" | "saved") =>
-  (Object.keys(errors).length ? (what === "created" ? "adminCfg.roles.notCreated" : "adminCfg.roles.notSaved") : undefined);
+  Object.keys(errors).length ? (what === "created" ? "adminCfg.roles.notCreated" : "adminCfg.roles.notSaved") : undefined;
 /** a refused field's words (a service's fixed text) in the page's language */
 const said = (errors: FieldErrors, say: Say): FieldErrors => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, say(v)]));
 
@@ -37,7 +49,10 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
   return {
     by,
     base,
-    request: (ctx: Context) => { const a = h.actor(ctx); return { ip: a.ip, userAgent: a.userAgent }; },
+    request: (ctx: Context) => {
+      const a = h.actor(ctx);
+      return { ip: a.ip, userAgent: a.userAgent };
+    },
     async teamOr404(ctx: Context): Promise<Team> {
       const team = await teamAdmin.find(String(ctx.params.teamId ?? ""));
       if (!team) throw notFound("team", "/admin/roles/teams");
@@ -52,7 +67,8 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
     /** a refusal's locals and status (not_found is thrown: another team's role never shows) */
     refusal(r: TeamRefusal, team: Team, form: RoleForm): { locals: TeamRoleLocals; status: number } {
       if (r.outcome === "not_found") throw notFound("team_role", base(team));
-      if (r.outcome === "invalid") return { locals: { form, errors: { [r.field === "name" ? "name" : "permissions"]: r.message } }, status: 400 };
+      if (r.outcome === "invalid")
+        return { locals: { form, errors: { [r.field === "name" ? "name" : "permissions"]: r.message } }, status: 400 };
       return { locals: { form, error: r.message }, status: 403 };
     },
     /** the team's roles with the new-role form */
@@ -62,26 +78,70 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
       const roles = await rolesOf(team, ctx);
       const say = sayFor(ctx, "roles-team", app.config.defaultLocale);
       // Owner holds every permission whatever it stores
-      const grid = permissionGrid(teamTabs(registry), roles.map((r) => ({ key: r.key, name: r.name, href: r.key === "owner" ? null : `${base(team)}/${r.id}`, grants: r.key === "owner" ? ["*"] : r.permissions })), say);
-      return h.render(ctx, "roles-team", {
-        section: "roles", title: say("adminCfg.teamRoles.pageTitle", { team: team.name }), team, base: base(team), roles, grid, labels: labelsOf(registry, say),
-        form, errors: said(errors, say), tabs: matrixOf(teamTabs(registry), form, say), notice: noticeOf(ctx, "team"),
-        error: locals.error ?? formError(errors, "created"), csrfToken: csrf.token(ctx, ROLES_CSRF),
-      }, status);
+      const grid = permissionGrid(
+        teamTabs(registry),
+        roles.map((r) => ({
+          key: r.key,
+          name: r.name,
+          href: r.key === "owner" ? null : `${base(team)}/${r.id}`,
+          grants: r.key === "owner" ? ["*"] : r.permissions,
+        })),
+        say,
+      );
+      return h.render(
+        ctx,
+        "roles-team",
+        {
+          section: "roles",
+          title: say("adminCfg.teamRoles.pageTitle", { team: team.name }),
+          team,
+          base: base(team),
+          roles,
+          grid,
+          labels: labelsOf(registry, say),
+          form,
+          errors: said(errors, say),
+          tabs: matrixOf(teamTabs(registry), form, say),
+          notice: noticeOf(ctx, "team"),
+          error: locals.error ?? formError(errors, "created"),
+          csrfToken: csrf.token(ctx, ROLES_CSRF),
+        },
+        status,
+      );
     },
     /** one role's editor (the matrix only for an editable role) */
     renderEdit(ctx: Context, team: Team, role: RoleView, locals: TeamRoleLocals = {}, status = 200) {
       const form = locals.form ?? formFromGrants(role.name, role.permissions);
       const errors = locals.errors ?? {};
       const say = sayFor(ctx, "roles-team-edit", app.config.defaultLocale);
-      return h.render(ctx, "roles-team-edit", {
-        section: "roles", title: say("adminCfg.teamRoles.editTitle", { team: team.name, name: role.name }), team, base: base(team), role, labels: labelsOf(registry, say), form,
-        errors: said(errors, say), tabs: role.editable ? matrixOf(teamTabs(registry), form, say) : [], notice: noticeOf(ctx, "team"),
-        error: locals.error ?? formError(errors, "saved"), csrfToken: csrf.token(ctx, ROLES_CSRF),
-      }, status);
+      return h.render(
+        ctx,
+        "roles-team-edit",
+        {
+          section: "roles",
+          title: say("adminCfg.teamRoles.editTitle", { team: team.name, name: role.name }),
+          team,
+          base: base(team),
+          role,
+          labels: labelsOf(registry, say),
+          form,
+          errors: said(errors, say),
+          tabs: role.editable ? matrixOf(teamTabs(registry), form, say) : [],
+          notice: noticeOf(ctx, "team"),
+          error: locals.error ?? formError(errors, "saved"),
+          csrfToken: csrf.token(ctx, ROLES_CSRF),
+        },
+        status,
+      );
     },
     showConfirmation: (ctx: Context, confirm: { title: string; message: string; button: string; action: string; back: string }) =>
-      h.render(ctx, "confirm", { section: "roles", title: confirm.title, cardClass: "admin-roles", confirm, csrfToken: csrf.token(ctx, ROLES_CSRF) }),
+      h.render(ctx, "confirm", {
+        section: "roles",
+        title: confirm.title,
+        cardClass: "admin-roles",
+        confirm,
+        csrfToken: csrf.token(ctx, ROLES_CSRF),
+      }),
   };
 }
 

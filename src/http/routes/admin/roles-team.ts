@@ -26,10 +26,14 @@ type FormHandler<Loaded> = (ctx: Context, input: { loaded: Loaded; submitted: Re
 
 /** why this role cannot be deleted, with the status, or null when it can */
 function undeletable(role: RoleView, say: Say): { error: string; status: number } | null {
-  if (role.key === OWNER_ROLE || role.builtIn) return { error: say("adminCfg.teamRoles.builtInNoDelete", { name: role.name }), status: 403 };
+  if (role.key === OWNER_ROLE || role.builtIn)
+    return { error: say("adminCfg.teamRoles.builtInNoDelete", { name: role.name }), status: 403 };
   if (role.memberCount > 0) {
     const n = role.memberCount;
-    return { error: say(n === 1 ? "adminCfg.teamRoles.heldRefusedOne" : "adminCfg.teamRoles.heldRefused", { n, name: role.name }), status: 409 };
+    return {
+      error: say(n === 1 ? "adminCfg.teamRoles.heldRefusedOne" : "adminCfg.teamRoles.heldRefused", { n, name: role.name }),
+      status: 409,
+    };
   }
   return null;
 }
@@ -37,7 +41,12 @@ function undeletable(role: RoleView, say: Say): { error: string; status: number 
 function createRole(app: AppContext, s: TeamRoleScreens): FormHandler<Team> {
   return async (ctx, { loaded: team, submitted }) => {
     const form = formOf(submitted);
-    const result = await app.services.teamRoles.create(team.id, s.by(ctx), { name: form.name, permissions: grantsOf(form) }, s.request(ctx));
+    const result = await app.services.teamRoles.create(
+      team.id,
+      s.by(ctx),
+      { name: form.name, permissions: grantsOf(form) },
+      s.request(ctx),
+    );
     if (result.outcome !== "created") {
       const { locals, status } = s.refusal(result, team, form);
       return s.renderTeam(ctx, team, locals, status);
@@ -49,7 +58,13 @@ function createRole(app: AppContext, s: TeamRoleScreens): FormHandler<Team> {
 function saveRole(app: AppContext, s: TeamRoleScreens): FormHandler<{ team: Team; role: RoleView }> {
   return async (ctx, { loaded: { team, role }, submitted }) => {
     const form = formOf(submitted);
-    const result = await app.services.teamRoles.update(team.id, s.by(ctx), role.id, { name: form.name, permissions: grantsOf(form) }, s.request(ctx));
+    const result = await app.services.teamRoles.update(
+      team.id,
+      s.by(ctx),
+      role.id,
+      { name: form.name, permissions: grantsOf(form) },
+      s.request(ctx),
+    );
     if (result.outcome !== "updated") {
       const { locals, status } = s.refusal(result, team, form);
       return s.renderEdit(ctx, team, role, locals, status);
@@ -66,7 +81,10 @@ function confirmDelete(app: AppContext, s: TeamRoleScreens): Handler {
     if (refused) return s.renderEdit(ctx, team, role, { error: refused.error }, refused.status);
     const say = sayFor(ctx, "confirm", app.config.defaultLocale);
     return s.showConfirmation(ctx, {
-      title: say("adminCfg.teamRoles.deleteTitle"), button: say("adminCfg.deleteNamed", { name: role.name }), action: `${s.base(team)}/${role.id}/delete`, back: `${s.base(team)}/${role.id}`,
+      title: say("adminCfg.teamRoles.deleteTitle"),
+      button: say("adminCfg.deleteNamed", { name: role.name }),
+      action: `${s.base(team)}/${role.id}/delete`,
+      back: `${s.base(team)}/${role.id}`,
       message: say("adminCfg.teamRoles.deleteBody", { name: role.name, team: team.name }),
     });
   };
@@ -91,10 +109,18 @@ export function registerTeamRoleRoutes(router: Router, app: AppContext, h: Admin
   // the POSTs through defineForms (http/forms.ts): the guard, CSRF, then the team and role in the URL (404s)
   const forms = defineForms(router, app);
   const fields = z.object({});
-  const teamAndRole = async (ctx: Context) => { const team = await s.teamOr404(ctx); return { team, role: await s.roleOr404(ctx, team) }; };
+  const teamAndRole = async (ctx: Context) => {
+    const team = await s.teamOr404(ctx);
+    return { team, role: await s.roleOr404(ctx, team) };
+  };
 
   router.get("/admin/roles/teams", guard, async (ctx) => {
-    const { status, search, error } = await searchTeams(app, ctx, "/admin/roles/teams", sayFor(ctx, "roles-teams", app.config.defaultLocale));
+    const { status, search, error } = await searchTeams(
+      app,
+      ctx,
+      "/admin/roles/teams",
+      sayFor(ctx, "roles-teams", app.config.defaultLocale),
+    );
     return h.render(ctx, "roles-teams", { section: "roles", title: "adminCfg.teamRoles.findTitle", search, error }, status);
   });
   router.get("/admin/roles/teams/:teamId", guard, async (ctx) => s.renderTeam(ctx, await s.teamOr404(ctx)));
@@ -103,7 +129,21 @@ export function registerTeamRoleRoutes(router: Router, app: AppContext, h: Admin
     const team = await s.teamOr404(ctx);
     return s.renderEdit(ctx, team, await s.roleOr404(ctx, team));
   });
-  forms.post({ path: "/admin/roles/teams/:teamId/:roleId", guard, csrf: ROLES_CSRF, load: teamAndRole, body: fields, handle: saveRole(app, s) });
+  forms.post({
+    path: "/admin/roles/teams/:teamId/:roleId",
+    guard,
+    csrf: ROLES_CSRF,
+    load: teamAndRole,
+    body: fields,
+    handle: saveRole(app, s),
+  });
   router.get("/admin/roles/teams/:teamId/:roleId/delete", guard, confirmDelete(app, s));
-  forms.post({ path: "/admin/roles/teams/:teamId/:roleId/delete", guard, csrf: ROLES_CSRF, load: teamAndRole, body: fields, handle: deleteRole(app, s) });
+  forms.post({
+    path: "/admin/roles/teams/:teamId/:roleId/delete",
+    guard,
+    csrf: ROLES_CSRF,
+    load: teamAndRole,
+    body: fields,
+    handle: deleteRole(app, s),
+  });
 }

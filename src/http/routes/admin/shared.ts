@@ -35,9 +35,16 @@ export async function isAdministrator(app: AppContext, user: { systemRole: strin
  * Admin › section › page in the page's words (`say`: a message key or an English text the catalogue has, in the
  * page's language): the page's own crumb (its title, already said) only when it is not the section's name
  */
-export function breadcrumbs(section: AdminSection, title: string | null, say: (text: string) => string = (text) => text): { label: string; href: string }[] {
+export function breadcrumbs(
+  section: AdminSection,
+  title: string | null,
+  say: (text: string) => string = (text) => text,
+): { label: string; href: string }[] {
   const s = ADMIN_SECTIONS.find((x) => x.key === section)!;
-  const crumbs = [{ label: say("admin.crumb.admin"), href: "/admin" }, { label: say(s.label), href: s.path }];
+  const crumbs = [
+    { label: say("admin.crumb.admin"), href: "/admin" },
+    { label: say(s.label), href: s.path },
+  ];
   return title && title !== crumbs[1]!.label ? [...crumbs, { label: title, href: "" }] : crumbs;
 }
 
@@ -80,7 +87,9 @@ export function createAdminHelpers(app: AppContext, requireAccount: (ctx: Contex
       const language = localeLocals(ctx, `admin/${page}`, app.config.defaultLocale);
       const t = translator(language.locale ?? "en");
       const say = (text: string) => translateText(t, text);
-      const texts = Object.fromEntries((["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, say(locals[k])]] : [])));
+      const texts = Object.fromEntries(
+        (["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, say(locals[k])]] : [])),
+      );
       ctx.body = await app.views.render(`pages/admin/${page}`, {
         user: admin(ctx).user,
         adminLink: true,

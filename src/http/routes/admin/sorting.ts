@@ -42,19 +42,40 @@ export function sortRows<T>(ctx: Context, rows: T[], spec: SortSpec<T>, path: st
   const key = spec.columns[sort.col]!.key;
   if (!key) throw new Error(`sort column ${sort.col} has no key: the database sorts it`);
   const sign = sort.dir === "asc" ? 1 : -1;
-  const sorted = rows.map((row, i) => ({ row, i, k: key(row) }))
+  const sorted = rows
+    .map((row, i) => ({ row, i, k: key(row) }))
     .sort((x, y) => (x.k === null || y.k === null ? compare(x.k, y.k) : sign * compare(x.k, y.k)) || x.i - y.i)
     .map((x) => x.row);
   return { rows: sorted, sort, headers: sortHeaders(ctx, spec, sort, path) };
 }
 
 /** each column's header: a link to sort by it (the other direction when it is the sorted one), its aria-sort, its label said */
-export function sortHeaders<T>(ctx: Context, spec: SortSpec<T>, sort: Order, path: string, say: (label: string) => string = (label) => label): Record<string, SortHeader> {
-  const keep = Object.entries(ctx.query).filter(([k, v]) => !["sort", "dir", "cursor", "notice"].includes(k) && typeof v === "string") as [string, string][];
-  return Object.fromEntries(Object.entries(spec.columns).map(([col, c]) => {
-    const current = sort.col === col;
-    const dir: SortDir = current && sort.dir === "asc" ? "desc" : "asc";
-    const query = new URLSearchParams([...keep, ["sort", col], ["dir", dir]]);
-    return [col, { col, label: say(c.label), href: `${path}?${query.toString()}`, ariaSort: current ? (sort.dir === "asc" ? "ascending" : "descending") : "none", dir: current ? sort.dir : null }];
-  }));
+export function sortHeaders<T>(
+  ctx: Context,
+  spec: SortSpec<T>,
+  sort: Order,
+  path: string,
+  say: (label: string) => string = (label) => label,
+): Record<string, SortHeader> {
+  const keep = Object.entries(ctx.query).filter(([k, v]) => !["sort", "dir", "cursor", "notice"].includes(k) && typeof v === "string") as [
+    string,
+    string,
+  ][];
+  return Object.fromEntries(
+    Object.entries(spec.columns).map(([col, c]) => {
+      const current = sort.col === col;
+      const dir: SortDir = current && sort.dir === "asc" ? "desc" : "asc";
+      const query = new URLSearchParams([...keep, ["sort", col], ["dir", dir]]);
+      return [
+        col,
+        {
+          col,
+          label: say(c.label),
+          href: `${path}?${query.toString()}`,
+          ariaSort: current ? (sort.dir === "asc" ? "ascending" : "descending") : "none",
+          dir: current ? sort.dir : null,
+        },
+      ];
+    }),
+  );
 }

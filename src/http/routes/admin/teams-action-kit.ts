@@ -37,7 +37,11 @@ export function createTeamActionKit(app: AppContext, h: AdminRouteHelpers) {
     const listed = await services.teamMembers.list(team.id, by(ctx));
     if (listed.outcome !== "ok") {
       const { error, status } = refusalOutcome(listed);
-      throw catalogueError(status === 403 ? "team.forbidden" : "team.invalid", { startOverUrl: `/admin/teams/${team.id}` }, { message: error });
+      throw catalogueError(
+        status === 403 ? "team.forbidden" : "team.invalid",
+        { startOverUrl: `/admin/teams/${team.id}` },
+        { message: error },
+      );
     }
     return listed.members.find((m) => m.userId === userId.toLowerCase());
   }
@@ -71,7 +75,13 @@ export function createTeamActionKit(app: AppContext, h: AdminRouteHelpers) {
       ctx.redirect(`/admin/teams/${team.id}?notice=${notice}`);
     },
     showConfirmation: (ctx: Context, team: Team, c: Confirmation) =>
-      h.render(ctx, "confirm", { section: "teams", title: c.title, cardClass: "admin-teams", confirm: { ...c, back: `/admin/teams/${team.id}` }, csrfToken: csrf.token(ctx, TEAMS_CSRF) }),
+      h.render(ctx, "confirm", {
+        section: "teams",
+        title: c.title,
+        cardClass: "admin-teams",
+        confirm: { ...c, back: `/admin/teams/${team.id}` },
+        csrfToken: csrf.token(ctx, TEAMS_CSRF),
+      }),
   };
 }
 

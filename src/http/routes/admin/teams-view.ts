@@ -47,8 +47,13 @@ export async function teamFromUrl(app: AppContext, ctx: Context): Promise<Team> 
 }
 
 export type MemberRow = {
-  userId: string; username: string; email: string; name: string | null;
-  role: { id: string; name: string }; isOwner: boolean; joined: Stamp;
+  userId: string;
+  username: string;
+  email: string;
+  name: string | null;
+  role: { id: string; name: string };
+  isOwner: boolean;
+  joined: Stamp;
 };
 
 /** the team page's data, as the admin sees it; built-in role names said by `say` (the page's language) */
@@ -56,11 +61,20 @@ export async function teamDetailsView(app: AppContext, team: Team, adminId: stri
   const roleName = roleNameIn(say);
   const { teamMembers, teamRoles, ownership } = app.services;
   const by = asAdmin(adminId);
-  const [listed, assignable, pending] = await Promise.all([teamMembers.list(team.id, by), teamRoles.assignable(team.id, by), ownership.pending(team.id, by)]);
+  const [listed, assignable, pending] = await Promise.all([
+    teamMembers.list(team.id, by),
+    teamRoles.assignable(team.id, by),
+    ownership.pending(team.id, by),
+  ]);
   if (listed.outcome !== "ok" || pending.outcome !== "ok") throw teamNotFound();
   const members: MemberRow[] = listed.members.map((m) => ({
-    userId: m.userId, username: m.username, email: m.email, name: m.name,
-    role: { id: m.role.id, name: roleName(m.role) }, isOwner: m.isOwner, joined: stamp(m.joinedAt),
+    userId: m.userId,
+    username: m.username,
+    email: m.email,
+    name: m.name,
+    role: { id: m.role.id, name: roleName(m.role) },
+    isOwner: m.isOwner,
+    joined: stamp(m.joinedAt),
   }));
   const owner = members.find((m) => m.isOwner) ?? null;
   const p = pending.pending;
@@ -71,6 +85,14 @@ export async function teamDetailsView(app: AppContext, team: Team, adminId: stri
     assignable: assignable.map((r) => ({ id: r.id, name: roleName(r) })),
     // never the admin themselves (after joining the team): the service refuses that transfer too
     candidates: members.filter((m) => !m.isOwner && m.userId !== adminId),
-    pending: p ? { username: p.to.username, email: p.to.email, name: p.to.name, started: stamp(p.transfer.createdAt), expires: stamp(p.transfer.expiresAt) } : null,
+    pending: p
+      ? {
+          username: p.to.username,
+          email: p.to.email,
+          name: p.to.name,
+          started: stamp(p.transfer.createdAt),
+          expires: stamp(p.transfer.expiresAt),
+        }
+      : null,
   };
 }

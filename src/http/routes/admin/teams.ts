@@ -26,18 +26,25 @@ export function registerAdminTeamRoutes(router: Router, app: AppContext, h: Admi
     const team = await teamFromUrl(app, ctx);
     const say = sayFor(ctx, "teams-detail", app.config.defaultLocale);
     const view = await teamDetailsView(app, team, h.admin(ctx).user.id, say);
-    return h.render(ctx, "teams-detail", {
-      section: "teams",
-      title: say("admin.team.title", { name: team.name }),
-      ...view,
-      // members link to their admin user page only for admins who may open it
-      canUsers: await h.can(ctx, ADMIN_PERMISSIONS.usersRead),
-      csrfToken: csrf.token(ctx, TEAMS_CSRF),
-      ...locals,
-    }, status);
+    return h.render(
+      ctx,
+      "teams-detail",
+      {
+        section: "teams",
+        title: say("admin.team.title", { name: team.name }),
+        ...view,
+        // members link to their admin user page only for admins who may open it
+        canUsers: await h.can(ctx, ADMIN_PERMISSIONS.usersRead),
+        csrfToken: csrf.token(ctx, TEAMS_CSRF),
+        ...locals,
+      },
+      status,
+    );
   }
 
-  router.get("/admin/teams/:teamId", h.requireAdmin(ADMIN_PERMISSIONS.teamsManage), (ctx) => renderTeam(ctx, { notice: noticeText(ctx.query.notice) }));
+  router.get("/admin/teams/:teamId", h.requireAdmin(ADMIN_PERMISSIONS.teamsManage), (ctx) =>
+    renderTeam(ctx, { notice: noticeText(ctx.query.notice) }),
+  );
 
   registerAdminTeamActions(router, app, h, renderTeam);
 }

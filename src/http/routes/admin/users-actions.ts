@@ -34,14 +34,21 @@ const actionBody = z.object({
 type ActionForm = z.output<typeof actionBody>;
 type Action = {
   /** the confirmation page's text and button, for destructive actions */
-  confirm?: (user: Target, body: ActionForm, say: Say) => Promise<{ title: string; message: string; button: string; fields?: Record<string, string> } | Outcome>;
+  confirm?: (
+    user: Target,
+    body: ActionForm,
+    say: Say,
+  ) => Promise<{ title: string; message: string; button: string; fields?: Record<string, string> } | Outcome>;
   run: (user: Target, body: ActionForm, ctx: Context) => Promise<Outcome>;
 };
 
 /** a refusal as the page shows it: the catalogue's words and status (lib/error-catalogue.ts) */
 const refused = (code: ErrorCode) => ({ error: CATALOGUE[code].message, status: CATALOGUE[code].status });
 /** the refusal of a user action's outcome, when it is one */
-const refusalOf = (outcome: string) => { const code = refusalCode(outcome); return code ? refused(code) : null; };
+const refusalOf = (outcome: string) => {
+  const code = refusalCode(outcome);
+  return code ? refused(code) : null;
+};
 
 export function registerAdminUserActions(router: Router, app: AppContext, h: AdminRouteHelpers, pages: UserPages): void {
   const { services, csrf } = app;
@@ -122,7 +129,8 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       }),
       async run(u, _b, ctx) {
         const r = await services.accountDeletion.deleteUser(u.id, { ...h.actor(ctx), via: "admin_page" });
-        if (r.outcome !== "deleted") return { error: CATALOGUE[adminDeletionRefusal(r.outcome)!].message, status: CATALOGUE[adminDeletionRefusal(r.outcome)!].status };
+        if (r.outcome !== "deleted")
+          return { error: CATALOGUE[adminDeletionRefusal(r.outcome)!].message, status: CATALOGUE[adminDeletionRefusal(r.outcome)!].status };
         return { done: "deleted", to: "/admin/users" };
       },
     },
@@ -176,7 +184,8 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
     const name = String(ctx.params.action ?? "");
     const action = Object.hasOwn(actions, name) ? actions[name]! : undefined;
     if (!action) throw catalogueError("admin.no_such_action", { startOverUrl: "/admin/users" });
-    if (name === "role" && !(await h.can(ctx, ADMIN_PERMISSIONS.rolesManage))) throw catalogueError("admin.forbidden#roles", { startOverUrl: "/admin/users" });
+    if (name === "role" && !(await h.can(ctx, ADMIN_PERMISSIONS.rolesManage)))
+      throw catalogueError("admin.forbidden#roles", { startOverUrl: "/admin/users" });
     const id = String(ctx.params.id ?? "");
     const user = await ua.find(id);
     if (!user || user.id !== id.toLowerCase()) throw notFound();
@@ -198,7 +207,8 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       const c = await action.confirm(user, b, sayFor(ctx, "users-confirm", app.config.defaultLocale));
       if ("title" in c) {
         return h.render(ctx, "users-confirm", {
-          section: "users", title: c.title,
+          section: "users",
+          title: c.title,
           confirm: { ...c, action: `/admin/users/${user.id}/${name}`, back: `/admin/users/${user.id}` },
           csrfToken: csrf.token(ctx, USERS_CSRF),
         });
@@ -209,7 +219,9 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
     }
     if ("done" in outcome) {
       ctx.status = 303;
-      return ctx.redirect(`${outcome.to ?? `/admin/users/${user.id}`}?done=${outcome.done}${outcome.n === undefined ? "" : `&n=${outcome.n}`}`);
+      return ctx.redirect(
+        `${outcome.to ?? `/admin/users/${user.id}`}?done=${outcome.done}${outcome.n === undefined ? "" : `&n=${outcome.n}`}`,
+      );
     }
     if (outcome.status === 404) throw notFound();
     return pages.renderUser(ctx, user.id, { error: outcome.error }, outcome.status);

@@ -38,7 +38,11 @@ export type UserNotice = keyof typeof USER_NOTICES;
 const COUNTED: ReadonlySet<UserNotice> = new Set(["disabled", "already_disabled", "signed_out"]);
 
 /** the notice of ?done=<code>&n=<digits> in the page's words (`say`), or undefined for anything else */
-export function userNoticeOf(query: Record<string, unknown>, u: { email: string; roleName: string | null }, say: (key: string, vars?: Record<string, string | number>) => string): string | undefined {
+export function userNoticeOf(
+  query: Record<string, unknown>,
+  u: { email: string; roleName: string | null },
+  say: (key: string, vars?: Record<string, string | number>) => string,
+): string | undefined {
   const code = typeof query.done === "string" && Object.hasOwn(USER_NOTICES, query.done) ? (query.done as UserNotice) : undefined;
   if (!code) return undefined;
   const n = typeof query.n === "string" && /^\d{1,6}$/.test(query.n) ? Number(query.n) : 0;
@@ -67,23 +71,49 @@ export async function userDetailsView(app: AppContext, details: UserDetails, say
   const locked = lock.lockedUntil !== null && lock.lockedUntil.getTime() > now;
   return {
     target: {
-      id: user.id, username: user.username, name: user.name, email: user.email, verified: user.emailVerified,
-      disabled: user.disabled, disabledAt: user.disabledAt ? stamp(user.disabledAt) : null, systemRole: user.systemRole,
-      created: stamp(user.createdAt), lastLogin: user.lastLoginAt ? stamp(user.lastLoginAt) : null,
+      id: user.id,
+      username: user.username,
+      name: user.name,
+      email: user.email,
+      verified: user.emailVerified,
+      disabled: user.disabled,
+      disabledAt: user.disabledAt ? stamp(user.disabledAt) : null,
+      systemRole: user.systemRole,
+      created: stamp(user.createdAt),
+      lastLogin: user.lastLoginAt ? stamp(user.lastLoginAt) : null,
       passwordChanged: user.passwordChangedAt ? stamp(user.passwordChangedAt) : null,
     },
     teams: teams.map((t) => ({ id: t.teamId, slug: t.slug, name: t.name, role: roleNameIn(say)(t.role) })),
-    twoFactor: { enabled: twoFactor.enabled, enabledAt: twoFactor.enabledAt ? stamp(twoFactor.enabledAt) : null, backupCodesLeft: twoFactor.backupCodesLeft },
+    twoFactor: {
+      enabled: twoFactor.enabled,
+      enabledAt: twoFactor.enabledAt ? stamp(twoFactor.enabledAt) : null,
+      backupCodesLeft: twoFactor.backupCodesLeft,
+    },
     sessions: await Promise.all(details.sessions.map((s) => sessionView(app, s))),
     devices: details.trustedDevices.map((d) => ({
-      label: d.label, ip: d.ip, country: d.countryCode, trustedOn: stamp(d.createdAt), lastUsed: stamp(d.lastUsedAt), expires: stamp(d.expiresAt),
+      label: d.label,
+      ip: d.ip,
+      country: d.countryCode,
+      trustedOn: stamp(d.createdAt),
+      lastUsed: stamp(d.lastUsedAt),
+      expires: stamp(d.expiresAt),
     })),
     passkeys: details.passkeys.map((p) => ({
-      id: p.id, name: p.name, kind: p.kind === "hwk" ? "admin.user.securityKey" : "admin.user.passkey", synced: p.backedUp, created: stamp(p.createdAt), lastUsed: p.lastUsedAt ? stamp(p.lastUsedAt) : null,
+      id: p.id,
+      name: p.name,
+      kind: p.kind === "hwk" ? "admin.user.securityKey" : "admin.user.passkey",
+      synced: p.backedUp,
+      created: stamp(p.createdAt),
+      lastUsed: p.lastUsedAt ? stamp(p.lastUsedAt) : null,
     })),
     lock: { locked, lockedUntil: locked ? stamp(lock.lockedUntil!) : null, failures: lock.failures },
     events: details.recentEvents.map((e) => ({
-      type: e.type, outcome: e.outcome, at: stamp(e.createdAt), ip: e.ip ?? "", actor: e.actorId ?? "", client: e.clientId ?? "",
+      type: e.type,
+      outcome: e.outcome,
+      at: stamp(e.createdAt),
+      ip: e.ip ?? "",
+      actor: e.actorId ?? "",
+      client: e.clientId ?? "",
     })),
   };
 }

@@ -23,8 +23,13 @@ const queryValue = (ctx: Context, name: string) => {
 /** the users table's sortable columns (a whitelist: queries/admin-lists.ts USER_SORT; labels are message keys); newest first by default */
 const USERS_SORT: SortSpec<unknown> = {
   columns: {
-    username: { label: "admin.col.username" }, email: { label: "admin.col.email" }, verified: { label: "admin.col.verified" }, twoFactor: { label: "admin.col.twoFactor" },
-    disabled: { label: "admin.col.disabled" }, systemRole: { label: "admin.col.systemRole" }, created: { label: "admin.col.created" },
+    username: { label: "admin.col.username" },
+    email: { label: "admin.col.email" },
+    verified: { label: "admin.col.verified" },
+    twoFactor: { label: "admin.col.twoFactor" },
+    disabled: { label: "admin.col.disabled" },
+    systemRole: { label: "admin.col.systemRole" },
+    created: { label: "admin.col.created" },
   } satisfies Record<UserSortColumn, { label: string }>,
   default: { col: "created", dir: "desc" },
 };
@@ -39,7 +44,20 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
     const filter = { q, team };
     const say = sayFor(ctx, "users", app.config.defaultLocale);
     const render = (locals: Record<string, unknown>, status = 200) =>
-      h.render(ctx, "users", { section: "users", title: "admin.section.users", filter, users: [], nextUrl: null, notice: ctx.query.done === "deleted" ? "admin.notice.user.deleted" : undefined, ...locals }, status);
+      h.render(
+        ctx,
+        "users",
+        {
+          section: "users",
+          title: "admin.section.users",
+          filter,
+          users: [],
+          nextUrl: null,
+          notice: ctx.query.done === "deleted" ? "admin.notice.user.deleted" : undefined,
+          ...locals,
+        },
+        status,
+      );
 
     let teamId: string | undefined;
     if (team) {
@@ -51,11 +69,14 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
     const sort = sortOf(ctx, USERS_SORT);
     const chosen = Object.hasOwn(USERS_SORT.columns, queryValue(ctx, "sort")) ? { sort: String(sort.col), dir: sort.dir } : null;
     const search = { query: q || undefined, teamId, cursor: cursor || undefined, limit: PAGE_SIZE };
-    const result = chosen ? await services.userList.search({ ...search, sort: { col: chosen.sort as UserSortColumn, dir: chosen.dir } }, h.actor(ctx))
+    const result = chosen
+      ? await services.userList.search({ ...search, sort: { col: chosen.sort as UserSortColumn, dir: chosen.dir } }, h.actor(ctx))
       : await services.userAdmin.search(search, h.actor(ctx));
     if (result.outcome !== "ok") return render({ error: result.message, errorField: result.field === "query" ? "q" : result.field }, 400);
 
-    const next = result.nextCursor ? new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}), ...(chosen ?? {}), cursor: result.nextCursor }) : null;
+    const next = result.nextCursor
+      ? new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}), ...(chosen ?? {}), cursor: result.nextCursor })
+      : null;
     return render({
       headers: sortHeaders(ctx, USERS_SORT, sort, "/admin/users", say),
       sortChosen: chosen,
@@ -63,8 +84,15 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
       nextUrl: next ? `/admin/users?${next.toString()}` : null,
       firstUrl: `/admin/users${q || team || chosen ? `?${new URLSearchParams({ ...(q ? { q } : {}), ...(team ? { team } : {}), ...(chosen ?? {}) }).toString()}` : ""}`,
       users: result.users.map((u) => ({
-        id: u.id, username: u.username, name: u.name, email: u.email, verified: u.emailVerified,
-        twoFactor: u.totpEnabledAt !== null, disabled: u.disabled, systemRole: u.systemRole, created: stamp(u.createdAt),
+        id: u.id,
+        username: u.username,
+        name: u.name,
+        email: u.email,
+        verified: u.emailVerified,
+        twoFactor: u.totpEnabledAt !== null,
+        disabled: u.disabled,
+        systemRole: u.systemRole,
+        created: stamp(u.createdAt),
       })),
     });
   });
@@ -73,22 +101,36 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
     async renderUser(ctx, userId, locals = {}, status = 200) {
       const result = await services.userAdmin.view(userId, h.actor(ctx));
       if (result.outcome !== "ok") throw notFound();
-      const [canManage, canRoles, canTeams, roles] = await Promise.all([h.can(ctx, ADMIN_PERMISSIONS.usersManage), h.can(ctx, ADMIN_PERMISSIONS.rolesManage), h.can(ctx, ADMIN_PERMISSIONS.teamsManage), services.systemRoles.list()]);
+      const [canManage, canRoles, canTeams, roles] = await Promise.all([
+        h.can(ctx, ADMIN_PERMISSIONS.usersManage),
+        h.can(ctx, ADMIN_PERMISSIONS.rolesManage),
+        h.can(ctx, ADMIN_PERMISSIONS.teamsManage),
+        services.systemRoles.list(),
+      ]);
       const say = sayFor(ctx, "users-detail", app.config.defaultLocale);
       const view = await userDetailsView(app, result, say);
-      return h.render(ctx, "users-detail", {
-        section: "users",
-        title: say("admin.user.title", { username: result.user.username }),
-        ...view,
-        isSelf: result.user.id === h.admin(ctx).user.id,
-        canManage,
-        canRoles: canManage && canRoles,
-        canTeams,
-        systemRoles: roles.map((r) => ({ key: r.key, name: r.name })),
-        notice: userNoticeOf(ctx.query, { email: result.user.email, roleName: roles.find((r) => r.key === result.user.systemRole)?.name ?? null }, say),
-        csrfToken: canManage ? csrf.token(ctx, USERS_CSRF) : "",
-        ...locals,
-      }, status);
+      return h.render(
+        ctx,
+        "users-detail",
+        {
+          section: "users",
+          title: say("admin.user.title", { username: result.user.username }),
+          ...view,
+          isSelf: result.user.id === h.admin(ctx).user.id,
+          canManage,
+          canRoles: canManage && canRoles,
+          canTeams,
+          systemRoles: roles.map((r) => ({ key: r.key, name: r.name })),
+          notice: userNoticeOf(
+            ctx.query,
+            { email: result.user.email, roleName: roles.find((r) => r.key === result.user.systemRole)?.name ?? null },
+            say,
+          ),
+          csrfToken: canManage ? csrf.token(ctx, USERS_CSRF) : "",
+          ...locals,
+        },
+        status,
+      );
     },
   };
 

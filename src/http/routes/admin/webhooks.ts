@@ -18,20 +18,36 @@ import { sortRows, type SortSpec } from "./sorting.ts";
 
 const CSRF = "admin-webhooks";
 /** the notices after a redirect (their message keys: lib/i18n/en-admin-config.ts) */
-const NOTICES = { enabled: "adminCfg.webhooks.enabled", disabled: "adminCfg.webhooks.disabled", deleted: "adminCfg.webhooks.deleted" } as const;
+const NOTICES = {
+  enabled: "adminCfg.webhooks.enabled",
+  disabled: "adminCfg.webhooks.disabled",
+  deleted: "adminCfg.webhooks.deleted",
+} as const;
 type Notice = keyof typeof NOTICES;
 const TYPES = Object.entries(WEBHOOK_EVENT_TYPES).map(([type, t]) => ({ type, description: t.description }));
 
 /** an endpoint as the page shows it (its state a word of the catalogue: "adminCfg.webhooks.state.<stateKey>") */
 const row = (e: WebhookEndpointView) => {
   const stateKey = e.enabled ? "enabled" : e.disabledReason === "failures" ? "failures" : "disabled";
-  return { id: e.id, url: e.url, description: e.description, events: e.eventTypes, enabled: e.enabled, stateKey, state: `adminCfg.webhooks.state.${stateKey}`, failures: e.failureCount, createdAt: e.createdAt };
+  return {
+    id: e.id,
+    url: e.url,
+    description: e.description,
+    events: e.eventTypes,
+    enabled: e.enabled,
+    stateKey,
+    state: `adminCfg.webhooks.state.${stateKey}`,
+    failures: e.failureCount,
+    createdAt: e.createdAt,
+  };
 };
 // the sortable columns (sorting.ts): a whitelist; by default the order they were registered in
 const SORT: SortSpec<ReturnType<typeof row>> = {
   columns: {
-    url: { label: "adminCfg.col.url", key: (e) => e.url }, state: { label: "adminCfg.col.state", key: (e) => e.state },
-    failures: { label: "adminCfg.col.failures", key: (e) => e.failures }, created: { label: "adminCfg.col.registered", key: (e) => e.createdAt.toISOString() },
+    url: { label: "adminCfg.col.url", key: (e) => e.url },
+    state: { label: "adminCfg.col.state", key: (e) => e.state },
+    failures: { label: "adminCfg.col.failures", key: (e) => e.failures },
+    created: { label: "adminCfg.col.registered", key: (e) => e.createdAt.toISOString() },
   },
   default: { col: null, dir: "asc" },
 };
@@ -42,16 +58,32 @@ export function registerAdminWebhookRoutes(router: Router, app: AppContext, h: A
   const { services, csrf } = app;
   const guard = h.requireAdmin(ADMIN_PERMISSIONS.webhooksManage);
   const actor = (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const });
-  const done = (ctx: Context, notice: Notice) => { ctx.status = 303; ctx.redirect(`/admin/webhooks?notice=${notice}`); };
+  const done = (ctx: Context, notice: Notice) => {
+    ctx.status = 303;
+    ctx.redirect(`/admin/webhooks?notice=${notice}`);
+  };
   const notFound = () => catalogueError("webhook.not_found", { startOverUrl: "/admin/webhooks" });
   const page = async (ctx: Context, extra: Record<string, unknown> = {}, status = 200) => {
-    const notice = typeof ctx.query.notice === "string" && Object.hasOwn(NOTICES, ctx.query.notice) ? NOTICES[ctx.query.notice as Notice] : undefined;
+    const notice =
+      typeof ctx.query.notice === "string" && Object.hasOwn(NOTICES, ctx.query.notice) ? NOTICES[ctx.query.notice as Notice] : undefined;
     const { rows: endpoints, headers } = sortRows(ctx, (await services.webhooks.list()).map(row), SORT, "/admin/webhooks");
     const say = sayFor(ctx, "webhooks", app.config.defaultLocale);
-    return h.render(ctx, "webhooks", {
-      section: "webhooks", title: "adminCfg.webhooks.title", notice, csrfToken: csrf.token(ctx, CSRF), types: TYPES.map((t) => ({ ...t, description: say(t.description) })),
-      endpoints, headers: saidHeaders(headers, say), form: { url: "", description: "", eventTypes: [] as string[] }, ...extra,
-    }, status);
+    return h.render(
+      ctx,
+      "webhooks",
+      {
+        section: "webhooks",
+        title: "adminCfg.webhooks.title",
+        notice,
+        csrfToken: csrf.token(ctx, CSRF),
+        types: TYPES.map((t) => ({ ...t, description: say(t.description) })),
+        endpoints,
+        headers: saidHeaders(headers, say),
+        form: { url: "", description: "", eventTypes: [] as string[] },
+        ...extra,
+      },
+      status,
+    );
   };
 
   router.get("/admin/webhooks", guard, (ctx) => page(ctx));
@@ -62,7 +94,10 @@ export function registerAdminWebhookRoutes(router: Router, app: AppContext, h: A
   const text = formField((v) => String(v ?? ""));
 
   forms.post({
-    path: "/admin/webhooks", guard, csrf: CSRF, body: z.object({ url: text, description: text, eventTypes: formField(list) }),
+    path: "/admin/webhooks",
+    guard,
+    csrf: CSRF,
+    body: z.object({ url: text, description: text, eventTypes: formField(list) }),
     async handle(ctx, { body: form }) {
       const made = await services.webhooks.create(form, actor(ctx));
       if (made.outcome === "invalid") return page(ctx, { form, error: made.message }, 400);
@@ -70,16 +105,26 @@ export function registerAdminWebhookRoutes(router: Router, app: AppContext, h: A
     },
   });
 
-  for (const [action, enabled] of [["enable", true], ["disable", false]] as const) forms.post({
-    path: `/admin/webhooks/:id/${action}`, guard, csrf: CSRF, body: noFields,
-    async handle(ctx) {
-      if ((await services.webhooks.update(String(ctx.params.id), { enabled }, actor(ctx))).outcome !== "updated") throw notFound();
-      done(ctx, enabled ? "enabled" : "disabled");
-    },
-  });
+  for (const [action, enabled] of [
+    ["enable", true],
+    ["disable", false],
+  ] as const)
+    forms.post({
+      path: `/admin/webhooks/:id/${action}`,
+      guard,
+      csrf: CSRF,
+      body: noFields,
+      async handle(ctx) {
+        if ((await services.webhooks.update(String(ctx.params.id), { enabled }, actor(ctx))).outcome !== "updated") throw notFound();
+        done(ctx, enabled ? "enabled" : "disabled");
+      },
+    });
 
   forms.post({
-    path: "/admin/webhooks/:id/rotate-secret", guard, csrf: CSRF, body: noFields,
+    path: "/admin/webhooks/:id/rotate-secret",
+    guard,
+    csrf: CSRF,
+    body: noFields,
     async handle(ctx) {
       const rotated = await services.webhooks.rotateSecret(String(ctx.params.id), actor(ctx));
       if (rotated.outcome !== "rotated") throw notFound();
@@ -88,21 +133,32 @@ export function registerAdminWebhookRoutes(router: Router, app: AppContext, h: A
   });
 
   // without confirm=yes: the confirmation page; with it: deleted
-  forms.post({ path: "/admin/webhooks/:id/delete", guard, csrf: CSRF, body: z.object({ confirm: text }), handle: async (ctx, { body: { confirm } }) => {
-    const id = String(ctx.params.id);
-    if (confirm !== "yes") {
-      const endpoint = await services.webhooks.find(id);
-      if (!endpoint) throw notFound();
-      const say = sayFor(ctx, "confirm", app.config.defaultLocale);
-      return h.render(ctx, "confirm", {
-        section: "webhooks", title: say("adminCfg.webhooks.deleteTitle"), csrfToken: csrf.token(ctx, CSRF),
-        confirm: {
-          title: say("adminCfg.webhooks.deleteTitle"), button: say("adminCfg.delete"), action: `/admin/webhooks/${endpoint.id}/delete`, back: "/admin/webhooks",
-          message: say("adminCfg.webhooks.deleteBody", { url: endpoint.url }),
-        },
-      });
-    }
-    if ((await services.webhooks.remove(id, actor(ctx))).outcome !== "deleted") throw notFound();
-    done(ctx, "deleted");
-  } });
+  forms.post({
+    path: "/admin/webhooks/:id/delete",
+    guard,
+    csrf: CSRF,
+    body: z.object({ confirm: text }),
+    handle: async (ctx, { body: { confirm } }) => {
+      const id = String(ctx.params.id);
+      if (confirm !== "yes") {
+        const endpoint = await services.webhooks.find(id);
+        if (!endpoint) throw notFound();
+        const say = sayFor(ctx, "confirm", app.config.defaultLocale);
+        return h.render(ctx, "confirm", {
+          section: "webhooks",
+          title: say("adminCfg.webhooks.deleteTitle"),
+          csrfToken: csrf.token(ctx, CSRF),
+          confirm: {
+            title: say("adminCfg.webhooks.deleteTitle"),
+            button: say("adminCfg.delete"),
+            action: `/admin/webhooks/${endpoint.id}/delete`,
+            back: "/admin/webhooks",
+            message: say("adminCfg.webhooks.deleteBody", { url: endpoint.url }),
+          },
+        });
+      }
+      if ((await services.webhooks.remove(id, actor(ctx))).outcome !== "deleted") throw notFound();
+      done(ctx, "deleted");
+    },
+  });
 }

@@ -32,11 +32,12 @@ export function createApiAuth(app: AppContext): ApiAuth {
   };
   return {
     token,
-    clientToken: async (ctx, next) => token(ctx, async () => {
-      const claims = tokenOf(ctx);
-      // oidc-provider makes a client_credentials token's sub the client itself; a user's token has the user's id
-      if (claims.sub !== claims.client_id) throw catalogueError("token.client_credentials_required");
-      await next();
-    }),
+    clientToken: async (ctx, next) =>
+      token(ctx, async () => {
+        const claims = tokenOf(ctx);
+        // oidc-provider makes a client_credentials token's sub the client itself; a user's token has the user's id
+        if (claims.sub !== claims.client_id) throw catalogueError("token.client_credentials_required");
+        await next();
+      }),
   };
 }

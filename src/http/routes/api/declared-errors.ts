@@ -10,7 +10,10 @@ import { AppError } from "../../errors.ts";
 export type DocumentedError = { status: number; description: string };
 
 /** a catalogue code the route can answer (a "code#variant" key: its code), with its status from the catalogue; `when` says in which case */
-export const documented = (key: ErrorCode, when?: string): DocumentedError => ({ status: CATALOGUE[key].status, description: `${wireCode(key)}: ${when ?? CATALOGUE[key].message}` });
+export const documented = (key: ErrorCode, when?: string): DocumentedError => ({
+  status: CATALOGUE[key].status,
+  description: `${wireCode(key)}: ${when ?? CATALOGUE[key].message}`,
+});
 
 /** codes any route under /api can answer whatever it declares (the document's introduction lists them) */
 const EVERY_ROUTE = new Set(["request.invalid_characters", "request.invalid", "rate_limit_unavailable", "service_unavailable"]);
@@ -24,7 +27,10 @@ export const names = (description: string, code: string) => new RegExp(`(^|[^\\w
  * description, as in the OpenAPI document), or null when it is: a client error (4xx) whose code the route's
  * entry for that status does not name. Server errors are not the route's to declare.
  */
-export function undeclaredAnswer(responses: Record<string, { description?: string | undefined }>, answer: { status: number; code: string }): string | null {
+export function undeclaredAnswer(
+  responses: Record<string, { description?: string | undefined }>,
+  answer: { status: number; code: string },
+): string | null {
   const { status, code } = answer;
   if (status < 400 || status >= 500 || EVERY_ROUTE.has(code)) return null;
   const listed = responses[String(status)];

@@ -23,7 +23,16 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 export const ASSET_BASE = "/api/docs/assets";
 export const SPEC_PATH = "/api/v1/openapi.json";
 
-const BASE_CSP = ["default-src 'self'", "script-src 'self'", "img-src 'self' data:", "font-src 'self'", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"];
+const BASE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+];
 /** the docs page's CSP: the site's strict policy */
 export const docsCsp = (production: boolean) => ({
   swagger: [...BASE_CSP, ...(production ? ["upgrade-insecure-requests"] : []), "style-src 'self'", "worker-src 'none'"].join("; "),
@@ -33,10 +42,18 @@ export const docsCsp = (production: boolean) => ({
 export function docsRoutes(document: () => OpenApiDocument): ApiRoute[] {
   return [
     defineRoute({
-      method: "get", path: SPEC_PATH, tags: ["Docs"], access: { token: "public" },
+      method: "get",
+      path: SPEC_PATH,
+      tags: ["Docs"],
+      access: { token: "public" },
       summary: "This document",
-      description: "The OpenAPI 3.1 document of the API, built from the same zod schemas that validate requests. Browse it at /api/docs (Swagger UI).",
-      response: { status: 200, description: "the OpenAPI document", schema: z.record(z.string(), z.unknown()).meta({ description: "an OpenAPI 3.1 document" }) },
+      description:
+        "The OpenAPI 3.1 document of the API, built from the same zod schemas that validate requests. Browse it at /api/docs (Swagger UI).",
+      response: {
+        status: 200,
+        description: "the OpenAPI document",
+        schema: z.record(z.string(), z.unknown()).meta({ description: "an OpenAPI 3.1 document" }),
+      },
       handle: () => document() as unknown as Record<string, unknown>,
     }),
   ];
@@ -57,11 +74,13 @@ ${body}
 </html>
 `;
 
-const SWAGGER_PAGE = page("Gatehouse API: Swagger UI",
+const SWAGGER_PAGE = page(
+  "Gatehouse API: Swagger UI",
   `<link rel="stylesheet" href="${ASSET_BASE}/swagger-ui.css">`,
   `<div id="swagger-ui" data-spec-url="${SPEC_PATH}"></div>
 <script src="${ASSET_BASE}/swagger-ui-bundle.js"></script>
-<script src="/static/js/api-docs.js"></script>`);
+<script src="/static/js/api-docs.js"></script>`,
+);
 
 /** /api/docs and its assets; /api/redoc (gone) redirects there */
 export function registerDocsPages(router: Router, opts: { production: boolean }): void {

@@ -21,52 +21,88 @@ import { nextCursor, pageOf, pageQuery } from "./pagination.ts";
 const ME = { token: "user" } as const;
 const TAGS = ["Me"];
 
-export const meProfile = z.object({
-  id: z.uuid(),
-  email: z.string(),
-  username: z.string(),
-  name: z.string().nullable(),
-  emailVerified: z.boolean(),
-  createdAt: when,
-  systemRole: z.string().nullable().meta({ description: "the key of the user's system (provider-level) role, if any" }),
-}).meta({ id: "MeProfile" });
+export const meProfile = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    username: z.string(),
+    name: z.string().nullable(),
+    emailVerified: z.boolean(),
+    createdAt: when,
+    systemRole: z.string().nullable().meta({ description: "the key of the user's system (provider-level) role, if any" }),
+  })
+  .meta({ id: "MeProfile" });
 
-export const meSession = z.object({
-  id: z.string().meta({ description: "the session's id (its uid); an access token's sid claim names it" }),
-  current: z.boolean().meta({ description: "the session this access token was issued in" }),
-  ...sessionFields,
-}).meta({ id: "MeSession" });
+export const meSession = z
+  .object({
+    id: z.string().meta({ description: "the session's id (its uid); an access token's sid claim names it" }),
+    current: z.boolean().meta({ description: "the session this access token was issued in" }),
+    ...sessionFields,
+  })
+  .meta({ id: "MeSession" });
 
-export const meDevice = z.object({
-  id: z.uuid(), label: z.string(), ip: z.string().nullable(), countryCode: z.string().nullable(),
-  createdAt: when, lastUsedAt: when, expiresAt: when,
-}).meta({ id: "MeTrustedDevice" });
+export const meDevice = z
+  .object({
+    id: z.uuid(),
+    label: z.string(),
+    ip: z.string().nullable(),
+    countryCode: z.string().nullable(),
+    createdAt: when,
+    lastUsedAt: when,
+    expiresAt: when,
+  })
+  .meta({ id: "MeTrustedDevice" });
 
-export const meTwoFactor = z.object({
-  enabled: z.boolean(),
-  enabledAt: when.nullable(),
-  backupCodesLeft: z.number().int().meta({ description: "unused backup codes (0 while two-factor is off)" }),
-}).meta({ id: "MeTwoFactor" });
+export const meTwoFactor = z
+  .object({
+    enabled: z.boolean(),
+    enabledAt: when.nullable(),
+    backupCodesLeft: z.number().int().meta({ description: "unused backup codes (0 while two-factor is off)" }),
+  })
+  .meta({ id: "MeTwoFactor" });
 
-export const meTeam = z.object({
-  team: z.object({ id: z.uuid(), slug: z.string(), name: z.string() }),
-  role: z.object({ key: z.string(), name: z.string() }),
-  permissions: z.array(z.string()).meta({ description: "the role's grants resolved to registered permission codes (what a token for this team carries)" }),
-  joinedAt: when,
-}).meta({ id: "MeTeamMembership" });
+export const meTeam = z
+  .object({
+    team: z.object({ id: z.uuid(), slug: z.string(), name: z.string() }),
+    role: z.object({ key: z.string(), name: z.string() }),
+    permissions: z
+      .array(z.string())
+      .meta({ description: "the role's grants resolved to registered permission codes (what a token for this team carries)" }),
+    joinedAt: when,
+  })
+  .meta({ id: "MeTeamMembership" });
 
 const sessionParams = z.strictObject({ sessionId: z.string().regex(/^[\w-]{1,64}$/, "is not a session id") });
 const deviceParams = z.strictObject({ deviceId: z.uuid("is not a device id") });
 const noQuery = z.strictObject({});
 
 const sessionView = (s: UserSession, sid: string | undefined): z.input<typeof meSession> => ({
-  id: s.id, current: s.id === sid, browser: s.browser, os: s.os, deviceType: s.deviceType, ip: s.ip, countryCode: s.countryCode, city: s.city,
-  location: describeLocation(s.countryCode ? { city: s.city, countryCode: s.countryCode, region: null, latitude: null, longitude: null } : null),
-  remember: s.remember, clients: s.clients, startedAt: s.startedAt.toISOString(), lastActiveAt: s.lastActiveAt.toISOString(), expiresAt: s.expiresAt.toISOString(),
+  id: s.id,
+  current: s.id === sid,
+  browser: s.browser,
+  os: s.os,
+  deviceType: s.deviceType,
+  ip: s.ip,
+  countryCode: s.countryCode,
+  city: s.city,
+  location: describeLocation(
+    s.countryCode ? { city: s.city, countryCode: s.countryCode, region: null, latitude: null, longitude: null } : null,
+  ),
+  remember: s.remember,
+  clients: s.clients,
+  startedAt: s.startedAt.toISOString(),
+  lastActiveAt: s.lastActiveAt.toISOString(),
+  expiresAt: s.expiresAt.toISOString(),
 });
 
 const deviceView = (d: TrustedDevice): z.input<typeof meDevice> => ({
-  id: d.id, label: d.label, ip: d.ip, countryCode: d.countryCode, createdAt: d.createdAt.toISOString(), lastUsedAt: d.lastUsedAt.toISOString(), expiresAt: d.expiresAt.toISOString(),
+  id: d.id,
+  label: d.label,
+  ip: d.ip,
+  countryCode: d.countryCode,
+  createdAt: d.createdAt.toISOString(),
+  lastUsedAt: d.lastUsedAt.toISOString(),
+  expiresAt: d.expiresAt.toISOString(),
 });
 
 export function meRoutes(app: AppContext): ApiRoute[] {
@@ -76,20 +112,41 @@ export function meRoutes(app: AppContext): ApiRoute[] {
 
   return [
     defineRoute({
-      method: "get", path: "/api/v1/me", tags: TAGS, access: ME, query: noQuery,
+      method: "get",
+      path: "/api/v1/me",
+      tags: TAGS,
+      access: ME,
+      query: noQuery,
       summary: "The caller's profile",
       response: { status: 200, description: "the profile (never a password hash or a secret)", schema: meProfile },
       handle: (ctx) => {
         const u = userOf(ctx);
-        return { id: u.id, email: u.email, username: u.username, name: u.name, emailVerified: u.emailVerified, createdAt: u.createdAt.toISOString(), systemRole: u.systemRole };
+        return {
+          id: u.id,
+          email: u.email,
+          username: u.username,
+          name: u.name,
+          emailVerified: u.emailVerified,
+          createdAt: u.createdAt.toISOString(),
+          systemRole: u.systemRole,
+        };
       },
     }),
 
     defineRoute({
-      method: "get", path: "/api/v1/me/sessions", tags: TAGS, access: ME, query: pageQuery,
+      method: "get",
+      path: "/api/v1/me/sessions",
+      tags: TAGS,
+      access: ME,
+      query: pageQuery,
       summary: "The caller's live sessions, newest first",
-      description: "Sessions ended or past their idle or absolute timeout are not listed. `current` marks the session of the token used for the call (its sid claim).",
-      response: { status: 200, description: "a page of sessions", schema: z.object({ sessions: z.array(meSession), nextCursor }).meta({ id: "MeSessionPage" }) },
+      description:
+        "Sessions ended or past their idle or absolute timeout are not listed. `current` marks the session of the token used for the call (its sid claim).",
+      response: {
+        status: 200,
+        description: "a page of sessions",
+        schema: z.object({ sessions: z.array(meSession), nextCursor }).meta({ id: "MeSessionPage" }),
+      },
       handle: async (ctx, { query }) => {
         const page = pageOf(await services.sessions.listActive(userOf(ctx).id), (s) => [s.startedAt.toISOString(), s.id], query);
         return { sessions: page.items.map((s) => sessionView(s, tokenOf(ctx).sid)), nextCursor: page.nextCursor };
@@ -97,9 +154,14 @@ export function meRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "delete", path: "/api/v1/me/sessions/:sessionId", tags: TAGS, access: ME, params: sessionParams,
+      method: "delete",
+      path: "/api/v1/me/sessions/:sessionId",
+      tags: TAGS,
+      access: ME,
+      params: sessionParams,
       summary: "Sign one of the caller's sessions out",
-      description: "Ends the session everywhere (its tokens stop refreshing, relying parties hear it by back-channel logout). Revoking the token's own session is allowed: its refresh token stops working, while the access token itself (a JWT, checked offline) stays valid until it expires.",
+      description:
+        "Ends the session everywhere (its tokens stop refreshing, relying parties hear it by back-channel logout). Revoking the token's own session is allowed: its refresh token stops working, while the access token itself (a JWT, checked offline) stays valid until it expires.",
       response: { status: 204, description: "ended" },
       errors: [documented("session.not_found", "the caller has no such live session")],
       handle: async (ctx, { params }) => {
@@ -109,9 +171,17 @@ export function meRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "get", path: "/api/v1/me/devices", tags: TAGS, access: ME, query: pageQuery,
+      method: "get",
+      path: "/api/v1/me/devices",
+      tags: TAGS,
+      access: ME,
+      query: pageQuery,
       summary: "The caller's trusted devices, most recently trusted first",
-      response: { status: 200, description: "a page of trusted devices", schema: z.object({ devices: z.array(meDevice), nextCursor }).meta({ id: "MeTrustedDevicePage" }) },
+      response: {
+        status: 200,
+        description: "a page of trusted devices",
+        schema: z.object({ devices: z.array(meDevice), nextCursor }).meta({ id: "MeTrustedDevicePage" }),
+      },
       handle: async (ctx, { query }) => {
         const page = pageOf(await services.devices.list(userOf(ctx).id, undefined), (d) => [d.createdAt.toISOString(), d.id], query);
         return { devices: page.items.map(deviceView), nextCursor: page.nextCursor };
@@ -119,7 +189,11 @@ export function meRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "delete", path: "/api/v1/me/devices/:deviceId", tags: TAGS, access: ME, params: deviceParams,
+      method: "delete",
+      path: "/api/v1/me/devices/:deviceId",
+      tags: TAGS,
+      access: ME,
+      params: deviceParams,
       summary: "Stop trusting one of the caller's devices",
       description: "The next sign-in from that browser asks for device approval again (when DEVICE_APPROVAL is on).",
       response: { status: 204, description: "revoked" },
@@ -131,27 +205,45 @@ export function meRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "get", path: "/api/v1/me/two-factor", tags: TAGS, access: ME, query: noQuery,
+      method: "get",
+      path: "/api/v1/me/two-factor",
+      tags: TAGS,
+      access: ME,
+      query: noQuery,
       summary: "Whether the caller has two-factor authentication on",
       response: { status: 200, description: "the two-factor state", schema: meTwoFactor },
       handle: async (ctx) => {
         const user = userOf(ctx);
         const enabled = services.totp.enabled(user);
-        return { enabled, enabledAt: enabled ? (user.totpEnabledAt?.toISOString() ?? null) : null, backupCodesLeft: enabled ? await services.totp.remainingBackupCodes(user.id) : 0 };
+        return {
+          enabled,
+          enabledAt: enabled ? (user.totpEnabledAt?.toISOString() ?? null) : null,
+          backupCodesLeft: enabled ? await services.totp.remainingBackupCodes(user.id) : 0,
+        };
       },
     }),
 
     defineRoute({
-      method: "get", path: "/api/v1/me/teams", tags: TAGS, access: ME, query: pageQuery,
+      method: "get",
+      path: "/api/v1/me/teams",
+      tags: TAGS,
+      access: ME,
+      query: pageQuery,
       summary: "The caller's team memberships, newest first",
-      response: { status: 200, description: "a page of memberships", schema: z.object({ teams: z.array(meTeam), nextCursor }).meta({ id: "MeTeamPage" }) },
+      response: {
+        status: 200,
+        description: "a page of memberships",
+        schema: z.object({ teams: z.array(meTeam), nextCursor }).meta({ id: "MeTeamPage" }),
+      },
       handle: async (ctx, { query }) => {
         const memberships = await services.teams.membershipsOf(userOf(ctx).id);
         const page = pageOf(memberships, (m) => [m.createdAt.toISOString(), m.team.id], query);
         return {
           teams: page.items.map((m) => ({
-            team: { id: m.team.id, slug: m.team.slug, name: m.team.name }, role: { key: m.role.key, name: m.role.name },
-            permissions: services.teams.claimsOf(m).permissions, joinedAt: m.createdAt.toISOString(),
+            team: { id: m.team.id, slug: m.team.slug, name: m.team.name },
+            role: { key: m.role.key, name: m.role.name },
+            permissions: services.teams.claimsOf(m).permissions,
+            joinedAt: m.createdAt.toISOString(),
           })),
           nextCursor: page.nextCursor,
         };

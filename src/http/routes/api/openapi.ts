@@ -56,28 +56,44 @@ export type RouteDefinition<P, Q, B, R> = {
    * An error answer these do not name is logged, and fails the tests (mountApiRoutes)
    */
   errors?: DocumentedError[];
-  handle: (ctx: Context, input: Input<P, Q, B>) => Promise<R extends z.ZodType ? z.input<R> : void> | (R extends z.ZodType ? z.input<R> : void);
+  handle: (
+    ctx: Context,
+    input: Input<P, Q, B>,
+  ) => Promise<R extends z.ZodType ? z.input<R> : void> | (R extends z.ZodType ? z.input<R> : void);
 };
 
 /** a declaration with its types erased, as the router and the document builder see it */
-export type ApiRoute = Omit<RouteDefinition<AnyObject | undefined, AnyObject | undefined, z.ZodType | undefined, z.ZodType | undefined>, "handle"> & {
+export type ApiRoute = Omit<
+  RouteDefinition<AnyObject | undefined, AnyObject | undefined, z.ZodType | undefined, z.ZodType | undefined>,
+  "handle"
+> & {
   handle: (ctx: Context, input: { params: unknown; query: unknown; body: unknown }) => unknown;
 };
 
 /** declares a route (types the handler from its schemas) */
-export function defineRoute<P extends AnyObject | undefined = undefined, Q extends AnyObject | undefined = undefined, B extends z.ZodType | undefined = undefined, R extends z.ZodType | undefined = undefined>(
-  def: RouteDefinition<P, Q, B, R>,
-): ApiRoute {
+export function defineRoute<
+  P extends AnyObject | undefined = undefined,
+  Q extends AnyObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
+>(def: RouteDefinition<P, Q, B, R>): ApiRoute {
   const handle = def.handle;
   return { ...def, handle: (ctx, input) => handle(ctx, input as Input<P, Q, B>) } as ApiRoute;
 }
 
 /** the error body of every API error */
-export const apiError = z.object({
-  code: z.string().meta({ description: "a stable, dotted error code (request.invalid, invalid_token, permission.denied ...)", example: "request.invalid" }),
-  message: z.string().meta({ description: "for people; may change" }),
-  data: z.record(z.string(), z.unknown()).meta({ description: "details; for request.invalid: issues (the zod issues: code, path, message)" }),
-}).meta({ id: "Error" });
+export const apiError = z
+  .object({
+    code: z.string().meta({
+      description: "a stable, dotted error code (request.invalid, invalid_token, permission.denied ...)",
+      example: "request.invalid",
+    }),
+    message: z.string().meta({ description: "for people; may change" }),
+    data: z
+      .record(z.string(), z.unknown())
+      .meta({ description: "details; for request.invalid: issues (the zod issues: code, path, message)" }),
+  })
+  .meta({ id: "Error" });
 
 /** the user behind a `user` route's token (loaded and active) */
 export const userOf = (ctx: Context) => ctx.state.apiUser as User;
@@ -93,18 +109,21 @@ function accessMiddleware(app: AppContext, auth: ApiAuth, access: RouteAccess): 
   if (access.token === "public") return [];
   if (access.token === "any") return [auth.token];
   if (access.token === "client") return [auth.clientToken];
-  return [auth.token, async (ctx, next) => {
-    const claims = tokenOf(ctx);
-    // oidc-provider makes a client_credentials token's sub the client itself
-    if (claims.sub === claims.client_id) throw catalogueError("token.user_required");
-    const user = await app.services.accounts.findActive(claims.sub);
-    if (!user) throw new InvalidTokenError("The token's user no longer exists or is disabled.");
-    if (access.permission && !(await app.services.systemRoles.canAdmin(user, access.permission))) {
-      throw catalogueError("permission.denied", { permission: access.permission });
-    }
-    ctx.state.apiUser = user;
-    await next();
-  }];
+  return [
+    auth.token,
+    async (ctx, next) => {
+      const claims = tokenOf(ctx);
+      // oidc-provider makes a client_credentials token's sub the client itself
+      if (claims.sub === claims.client_id) throw catalogueError("token.user_required");
+      const user = await app.services.accounts.findActive(claims.sub);
+      if (!user) throw new InvalidTokenError("The token's user no longer exists or is disabled.");
+      if (access.permission && !(await app.services.systemRoles.canAdmin(user, access.permission))) {
+        throw catalogueError("permission.denied", { permission: access.permission });
+      }
+      ctx.state.apiUser = user;
+      await next();
+    },
+  ];
 }
 
 /** a URL whose path or query string is not well-formed percent-encoding is a 400 before anything else */
@@ -125,7 +144,10 @@ function declaredAnswers(app: AppContext, route: ApiRoute, documentedAnswers: Re
     const code = (ctx.body as { code?: unknown } | null)?.code;
     const undeclared = undeclaredAnswer(documentedAnswers, { status: ctx.status, code: typeof code === "string" ? code : "" });
     if (!undeclared) return;
-    app.log.warn({ method: route.method, path: route.path, undeclared }, "an API route answered an error its declaration does not document");
+    app.log.warn(
+      { method: route.method, path: route.path, undeclared },
+      "an API route answered an error its declaration does not document",
+    );
     if (app.config.env === "test") recordUndeclared(app, `${route.method.toUpperCase()} ${route.path}: ${undeclared}`);
   };
 }
@@ -135,7 +157,13 @@ export function mountApiRoutes(router: Router, app: AppContext, routes: ApiRoute
   for (const route of routes) {
     const handle = route.handle;
     const documentedAnswers = responsesOf(route);
-    const chain: Middleware[] = [declaredAnswers(app, route, documentedAnswers), deps.errors, wellEncodedUrl, ...accessMiddleware(app, deps.auth, route.access), ...(route.body ? [deps.json] : [])];
+    const chain: Middleware[] = [
+      declaredAnswers(app, route, documentedAnswers),
+      deps.errors,
+      wellEncodedUrl,
+      ...accessMiddleware(app, deps.auth, route.access),
+      ...(route.body ? [deps.json] : []),
+    ];
     chain.push(async (ctx) => {
       const parse = <T extends z.ZodType>(where: "params" | "query" | "body", schema: T | undefined, value: unknown) => {
         if (!schema) return where === "body" ? undefined : {};
@@ -166,7 +194,12 @@ export function allowedMethods(routes: ApiRoute[]): [RegExp, string[]][] {
     byPath.set(r.path, methods);
   }
   return [...byPath].map(([path, methods]) => [
-    new RegExp(`^${path.split("/").map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("/")}$`),
+    new RegExp(
+      `^${path
+        .split("/")
+        .map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
+        .join("/")}$`,
+    ),
     [...methods].sort(),
   ]);
 }
@@ -180,13 +213,28 @@ const teamForbidden = (team: string) =>
 export function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
   const { response } = route;
   const responses: Record<string, ResponseConfig> = {
-    [response.status]: { description: response.description, ...(response.schema ? { content: { "application/json": { schema: response.schema } } } : {}) },
+    [response.status]: {
+      description: response.description,
+      ...(response.schema ? { content: { "application/json": { schema: response.schema } } } : {}),
+    },
   };
-  const add = (status: number, description: string) => { responses[status] ??= { description, content: errorContent }; };
-  if (route.params || route.query || route.body) add(400, "request.invalid: the params, query or body do not match their schema (data.issues has the zod issues)");
-  if (route.access.token !== "public") add(401, "invalid_token: no bearer token, or not a valid access token for this API (WWW-Authenticate says why)");
+  const add = (status: number, description: string) => {
+    responses[status] ??= { description, content: errorContent };
+  };
+  if (route.params || route.query || route.body)
+    add(400, "request.invalid: the params, query or body do not match their schema (data.issues has the zod issues)");
+  if (route.access.token !== "public")
+    add(401, "invalid_token: no bearer token, or not a valid access token for this API (WWW-Authenticate says why)");
   if (route.access.token === "client") add(403, "token.client_credentials_required: this needs the client's own client_credentials token");
-  if (route.access.token === "user") add(403, route.access.permission ? `token.user_required (a client token) or permission.denied (the user's system role lacks ${route.access.permission})` : route.access.team ? teamForbidden(route.access.team) : "token.user_required: this needs a user's access token, not a client's");
+  if (route.access.token === "user")
+    add(
+      403,
+      route.access.permission
+        ? `token.user_required (a client token) or permission.denied (the user's system role lacks ${route.access.permission})`
+        : route.access.team
+          ? teamForbidden(route.access.team)
+          : "token.user_required: this needs a user's access token, not a client's",
+    );
   // a route's own reasons for a status already listed join its description
   for (const e of route.errors ?? []) {
     const listed = responses[e.status];
@@ -195,9 +243,13 @@ export function responsesOf(route: ApiRoute): Record<string, ResponseConfig> {
   }
   if (route.body) {
     // the 400 is listed already (a route with a body has a schema for it)
-    responses[400]!.description += "; request.invalid_json: the body is not a JSON object or array; request.invalid_body: the body cannot be read or decompressed";
+    responses[400]!.description +=
+      "; request.invalid_json: the body is not a JSON object or array; request.invalid_body: the body cannot be read or decompressed";
     add(413, "request.too_large: the body is larger than the server accepts");
-    add(415, "request.unsupported_type: send JSON (Content-Type: application/json) in UTF-8, with no Content-Encoding or gzip, deflate or br");
+    add(
+      415,
+      "request.unsupported_type: send JSON (Content-Type: application/json) in UTF-8, with no Content-Encoding or gzip, deflate or br",
+    );
   }
   return responses;
 }
@@ -208,7 +260,9 @@ export type OpenApiDocument = ReturnType<OpenApiGeneratorV31["generateDocument"]
 export function buildOpenApiDocument(routes: ApiRoute[], opts: { issuer: string; version: string }): OpenApiDocument {
   const registry = new OpenAPIRegistry();
   registry.registerComponent("securitySchemes", "bearer", {
-    type: "http", scheme: "bearer", bearerFormat: "JWT",
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
     description: `An access token from this provider for the resource ${opts.issuer}/api (authorization code flow with resource=${opts.issuer}/api, or client_credentials).`,
   });
   for (const route of routes) {
@@ -237,7 +291,8 @@ export function buildOpenApiDocument(routes: ApiRoute[], opts: { issuer: string;
     info: {
       title: "Gatehouse REST API",
       version: opts.version,
-      description: "Bearer access tokens from this provider for the resource ISSUER/api. JSON in and out; every error under /api is {code, message, data} with its HTTP status, whatever the Accept header says (an unknown path is 404 not_found, a known path with another method 405 method_not_allowed with an Allow header; on every route a NUL character in the path, query string or body is 400 request.invalid_characters, and a path or query string that is not valid percent-encoded UTF-8 is 400 request.invalid). Lists are paged by cursor: pass the answer's nextCursor as ?cursor= (limit 1-100, default 50) until it is null.",
+      description:
+        "Bearer access tokens from this provider for the resource ISSUER/api. JSON in and out; every error under /api is {code, message, data} with its HTTP status, whatever the Accept header says (an unknown path is 404 not_found, a known path with another method 405 method_not_allowed with an Allow header; on every route a NUL character in the path, query string or body is 400 request.invalid_characters, and a path or query string that is not valid percent-encoded UTF-8 is 400 request.invalid). Lists are paged by cursor: pass the answer's nextCursor as ?cursor= (limit 1-100, default 50) until it is null.",
     },
     servers: [{ url: opts.issuer }],
   });

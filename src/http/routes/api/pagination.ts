@@ -29,9 +29,17 @@ export function decodeCursor(cursor: string): CursorKey | null {
 
 /** the query of a paged list: ?limit=&cursor= (the cursor decoded to its key) */
 export const pageQuery = z.strictObject({
-  limit: z.coerce.number<string>().int("must be a whole number").min(1, "must be at least 1").max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`).default(DEFAULT_LIMIT)
+  limit: z.coerce
+    .number<string>()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)
+    .default(DEFAULT_LIMIT)
     .meta({ description: `how many items per page, 1-${MAX_LIMIT}`, example: 20 }),
-  cursor: z.string().max(1024).optional()
+  cursor: z
+    .string()
+    .max(1024)
+    .optional()
     .transform((value, ctx) => {
       if (value === undefined) return undefined;
       const key = decodeCursor(value);
@@ -62,7 +70,11 @@ function compareDesc(a: CursorKey, b: CursorKey): number {
  * one page of a whole list: sorted by `keyOf` descending (keys must be unique: end them with the id), the
  * items after the cursor's key, at most `limit`; nextCursor when more follow
  */
-export function pageOf<T>(items: readonly T[], keyOf: (item: T) => CursorKey, query: { limit: number; cursor?: CursorKey | undefined }): { items: T[]; nextCursor: string | null } {
+export function pageOf<T>(
+  items: readonly T[],
+  keyOf: (item: T) => CursorKey,
+  query: { limit: number; cursor?: CursorKey | undefined },
+): { items: T[]; nextCursor: string | null } {
   const keyed = items.map((item) => ({ item, key: keyOf(item) })).sort((a, b) => compareDesc(a.key, b.key));
   const after = query.cursor;
   const rest = after ? keyed.filter((k) => compareDesc(k.key, after) > 0) : keyed;

@@ -19,9 +19,14 @@ const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 
 /** the issues of a service's ZodError, their paths under `where` */
 export function zodInvalid(where: Where, error: ZodError): AppError {
-  return requestInvalid(where, error.issues.map((i) => ({
-    code: i.code, path: [where, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))], message: i.message,
-  })));
+  return requestInvalid(
+    where,
+    error.issues.map((i) => ({
+      code: i.code,
+      path: [where, ...i.path.map((p) => (typeof p === "symbol" ? String(p) : p))],
+      message: i.message,
+    })),
+  );
 }
 
 /** one field a service refused (a rule it checks itself), with the service's message */

@@ -10,10 +10,16 @@ export const iso = (d: Date): string => d.toISOString();
 
 /** a session record's fields as both session lists show them */
 export const sessionFields = {
-  browser: z.string().nullable(), os: z.string().nullable(), deviceType: z.string().nullable(),
-  ip: z.string().nullable(), countryCode: z.string().nullable(), city: z.string().nullable(),
-  location: z.string().meta({ description: "city and country for people, or \"unknown location\"" }),
+  browser: z.string().nullable(),
+  os: z.string().nullable(),
+  deviceType: z.string().nullable(),
+  ip: z.string().nullable(),
+  countryCode: z.string().nullable(),
+  city: z.string().nullable(),
+  location: z.string().meta({ description: 'city and country for people, or "unknown location"' }),
   remember: z.boolean(),
   clients: z.array(z.string()).meta({ description: "client ids of the applications this session signed in to" }),
-  startedAt: when, lastActiveAt: when, expiresAt: when,
+  startedAt: when,
+  lastActiveAt: when,
+  expiresAt: when,
 };

@@ -14,27 +14,42 @@ import { TAGS, forbiddenDoc, invalidDoc, notFoundDoc, roleParams, teamParams, ty
 import { documented } from "./declared-errors.ts";
 import { iso, when } from "./schemas.ts";
 
-export const teamRole = z.object({
-  id: z.uuid(),
-  key: z.string().meta({ description: "what tokens carry as the role; stays when the role is renamed" }),
-  name: z.string(),
-  permissions: z.array(z.string()).meta({ description: "the role's grants: permission codes and wildcards (the Owner's is [\"*\"])" }),
-  resolved: z.array(z.string()).meta({ description: "the registered permission codes the grants cover" }),
-  builtIn: z.boolean().meta({ description: "Owner, Manager and Developer: created with the team, never deleted" }),
-  memberCount: z.number().int(),
-  editable: z.boolean().meta({ description: "false for Owner" }),
-  deletable: z.boolean().meta({ description: "a custom role that nobody holds" }),
-  createdAt: when,
-}).meta({ id: "TeamRole" });
+export const teamRole = z
+  .object({
+    id: z.uuid(),
+    key: z.string().meta({ description: "what tokens carry as the role; stays when the role is renamed" }),
+    name: z.string(),
+    permissions: z.array(z.string()).meta({ description: "the role's grants: permission codes and wildcards (the Owner's is [\"*\"])" }),
+    resolved: z.array(z.string()).meta({ description: "the registered permission codes the grants cover" }),
+    builtIn: z.boolean().meta({ description: "Owner, Manager and Developer: created with the team, never deleted" }),
+    memberCount: z.number().int(),
+    editable: z.boolean().meta({ description: "false for Owner" }),
+    deletable: z.boolean().meta({ description: "a custom role that nobody holds" }),
+    createdAt: when,
+  })
+  .meta({ id: "TeamRole" });
 
 const name = z.string().max(200).meta({ description: "2 to 48 characters; unique in the team (any case)", example: "Support" });
-const grants = z.array(z.string().max(200)).max(500).meta({ description: "permission codes or wildcards (acme.blog.*); never \"*\" nor gatehouse.admin.*", example: ["gatehouse.team.read"] });
+const grants = z
+  .array(z.string().max(200))
+  .max(500)
+  .meta({ description: 'permission codes or wildcards (acme.blog.*); never "*" nor gatehouse.admin.*', example: ["gatehouse.team.read"] });
 const createBody = z.strictObject({ name, permissions: grants });
-const updateBody = z.strictObject({ name: name.optional(), permissions: grants.optional() })
+const updateBody = z
+  .strictObject({ name: name.optional(), permissions: grants.optional() })
   .refine((b) => b.name !== undefined || b.permissions !== undefined, "give a name, permissions or both");
 
 const roleView = (r: RoleView): z.input<typeof teamRole> => ({
-  id: r.id, key: r.key, name: r.name, permissions: r.permissions, resolved: r.resolved, builtIn: r.builtIn, memberCount: r.memberCount, editable: r.editable, deletable: r.deletable, createdAt: iso(r.createdAt),
+  id: r.id,
+  key: r.key,
+  name: r.name,
+  permissions: r.permissions,
+  resolved: r.resolved,
+  builtIn: r.builtIn,
+  memberCount: r.memberCount,
+  editable: r.editable,
+  deletable: r.deletable,
+  createdAt: iso(r.createdAt),
 });
 
 export function teamRoleRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
@@ -53,24 +68,42 @@ export function teamRoleRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
 
   return [
     defineRoute({
-      method: "get", path: "/api/v1/teams/:teamId/roles", tags: TAGS, access: { token: "user", team: TEAM_PERMISSIONS.read }, params: teamParams, query: pageQuery,
+      method: "get",
+      path: "/api/v1/teams/:teamId/roles",
+      tags: TAGS,
+      access: { token: "user", team: TEAM_PERMISSIONS.read },
+      params: teamParams,
+      query: pageQuery,
       summary: "A team's roles: built-in ones first, then custom ones, newest first",
       description: `Members whose role has ${TEAM_PERMISSIONS.read} or ${TEAM_PERMISSIONS.roles} may list them.`,
-      response: { status: 200, description: "a page of roles", schema: z.object({ roles: z.array(teamRole), nextCursor }).meta({ id: "TeamRolePage" }) },
+      response: {
+        status: 200,
+        description: "a page of roles",
+        schema: z.object({ roles: z.array(teamRole), nextCursor }).meta({ id: "TeamRolePage" }),
+      },
       errors: [notFoundDoc()],
       handle: async (ctx, { params, query }) => {
-        const page = pageOf(await roles(params.teamId, await api.actorOf(ctx)), (r) => [r.builtIn ? "1" : "0", iso(r.createdAt), r.id], query);
+        const page = pageOf(
+          await roles(params.teamId, await api.actorOf(ctx)),
+          (r) => [r.builtIn ? "1" : "0", iso(r.createdAt), r.id],
+          query,
+        );
         return { roles: page.items.map(roleView), nextCursor: page.nextCursor };
       },
     }),
 
     defineRoute({
-      method: "post", path: "/api/v1/teams/:teamId/roles", tags: TAGS, access: { token: "user", team: TEAM_PERMISSIONS.roles }, params: teamParams, body: createBody,
+      method: "post",
+      path: "/api/v1/teams/:teamId/roles",
+      tags: TAGS,
+      access: { token: "user", team: TEAM_PERMISSIONS.roles },
+      params: teamParams,
+      body: createBody,
       summary: "Create a custom role",
       description: "Its key comes from the name. Audited (team.role.created) with the caller as actor.",
       response: { status: 201, description: "the new role", schema: teamRole },
       errors: [
-        invalidDoc("data.field name (length, taken) or permissions (unknown code, \"*\", admin codes)"),
+        invalidDoc('data.field name (length, taken) or permissions (unknown code, "*", admin codes)'),
         forbiddenDoc("grants beyond the caller's own permissions"),
         notFoundDoc(),
       ],
@@ -82,9 +115,15 @@ export function teamRoleRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "patch", path: "/api/v1/teams/:teamId/roles/:roleId", tags: TAGS, access: { token: "user", team: TEAM_PERMISSIONS.roles }, params: roleParams, body: updateBody,
+      method: "patch",
+      path: "/api/v1/teams/:teamId/roles/:roleId",
+      tags: TAGS,
+      access: { token: "user", team: TEAM_PERMISSIONS.roles },
+      params: roleParams,
+      body: updateBody,
       summary: "Rename a role or change its grants",
-      description: "What is left out stays as it is; the key (what tokens say) never changes. Owner is not editable. Audited (team.role.updated) with the caller as actor.",
+      description:
+        "What is left out stays as it is; the key (what tokens say) never changes. Owner is not editable. Audited (team.role.updated) with the caller as actor.",
       response: { status: 200, description: "the role now", schema: teamRole },
       errors: [
         invalidDoc("data.field name or permissions"),
@@ -93,15 +132,25 @@ export function teamRoleRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
       ],
       handle: async (ctx, { params, body }) => {
         const by = await api.actorOf(ctx);
-        const current = body.name === undefined || body.permissions === undefined ? await listed(params.teamId, by, params.roleId) : undefined;
+        const current =
+          body.name === undefined || body.permissions === undefined ? await listed(params.teamId, by, params.roleId) : undefined;
         const input = { name: body.name ?? current!.name, permissions: body.permissions ?? current!.permissions };
-        await api.settle(params.teamId, by, await services.teamRoles.update(params.teamId, by, params.roleId, input, api.request(ctx)), "role");
+        await api.settle(
+          params.teamId,
+          by,
+          await services.teamRoles.update(params.teamId, by, params.roleId, input, api.request(ctx)),
+          "role",
+        );
         return listed(params.teamId, by, params.roleId);
       },
     }),
 
     defineRoute({
-      method: "delete", path: "/api/v1/teams/:teamId/roles/:roleId", tags: TAGS, access: { token: "user", team: TEAM_PERMISSIONS.roles }, params: roleParams,
+      method: "delete",
+      path: "/api/v1/teams/:teamId/roles/:roleId",
+      tags: TAGS,
+      access: { token: "user", team: TEAM_PERMISSIONS.roles },
+      params: roleParams,
       summary: "Delete a custom role nobody holds",
       description: "Its pending invitations go with it. Audited (team.role.deleted) with the caller as actor.",
       response: { status: 204, description: "deleted" },

@@ -30,9 +30,15 @@ export const roleRef = z.object({ id: z.uuid(), key: z.string(), name: z.string(
 
 export type TeamApiError = "member" | "role" | "invitation" | "transfer";
 
-const TEAM_NOT_FOUND = documented("team.not_found#member", "there is no such team, or the caller is not one of its members (and is not a provider admin with gatehouse.admin.teams.manage)");
+const TEAM_NOT_FOUND = documented(
+  "team.not_found#member",
+  "there is no such team, or the caller is not one of its members (and is not a provider admin with gatehouse.admin.teams.manage)",
+);
 /** the documented 404 of a team route, with what else it can be missing (each documented(code, when)) */
-export const notFoundDoc = (...also: DocumentedError[]) => ({ status: 404, description: [TEAM_NOT_FOUND, ...also].map((d) => d.description).join("; ") });
+export const notFoundDoc = (...also: DocumentedError[]) => ({
+  status: 404,
+  description: [TEAM_NOT_FOUND, ...also].map((d) => d.description).join("; "),
+});
 /** a team service's refusal of the caller's role (permission.denied with the service's words), `when` */
 export const forbiddenDoc = (when: string) => documented("permission.denied#refused", when);
 /** a field the team service refused (400 request.invalid with data.field), `when` */
@@ -72,7 +78,12 @@ export function createTeamApi(app: AppContext) {
   return {
     actorOf,
     /** the service's answer when it is not a refusal; the refusal as an API error otherwise */
-    async settle<R extends { outcome: string }>(teamId: string, by: TeamActorRef, result: R | TeamRefusal, missing?: TeamApiError): Promise<Exclude<R, TeamRefusal>> {
+    async settle<R extends { outcome: string }>(
+      teamId: string,
+      by: TeamActorRef,
+      result: R | TeamRefusal,
+      missing?: TeamApiError,
+    ): Promise<Exclude<R, TeamRefusal>> {
       if (isRefusal(result)) throw await refusalError(teamId, by, result, missing);
       return result as Exclude<R, TeamRefusal>;
     },

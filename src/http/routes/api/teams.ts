@@ -22,18 +22,31 @@ import { teamVirtuozzoRoutes } from "./teams-virtuozzo.ts";
 import { teamSsoRoutes } from "./teams-sso.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 
-export const teamView = z.object({
-  id: z.uuid(), slug: z.string(), name: z.string(), createdAt: when, memberCount: z.number().int(),
-}).meta({ id: "Team" });
+export const teamView = z
+  .object({
+    id: z.uuid(),
+    slug: z.string(),
+    name: z.string(),
+    createdAt: when,
+    memberCount: z.number().int(),
+  })
+  .meta({ id: "Team" });
 
-const teamListing = teamView.extend({
-  owner: z.object({ id: z.uuid(), username: z.string(), email: z.string(), name: z.string().nullable() }).nullable(),
-}).meta({ id: "TeamListing" });
+const teamListing = teamView
+  .extend({
+    owner: z.object({ id: z.uuid(), username: z.string(), email: z.string(), name: z.string().nullable() }).nullable(),
+  })
+  .meta({ id: "TeamListing" });
 
 const searchQuery = z.strictObject({
   query: z.string().max(100, "has at most 100 characters").optional().meta({ description: "part of the team's name (any case) or slug" }),
   cursor: z.string().max(1024).optional().meta({ description: "the previous page's nextCursor; leave out for the first page" }),
-  limit: z.coerce.number<string>().int("must be a whole number").min(1, "must be at least 1").max(MAX_TEAM_PAGE, `must be at most ${MAX_TEAM_PAGE}`).default(DEFAULT_LIMIT)
+  limit: z.coerce
+    .number<string>()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(MAX_TEAM_PAGE, `must be at most ${MAX_TEAM_PAGE}`)
+    .default(DEFAULT_LIMIT)
     .meta({ description: `how many teams per page, 1-${MAX_TEAM_PAGE}`, example: 20 }),
 });
 
@@ -43,24 +56,44 @@ export function teamRoutes(app: AppContext): ApiRoute[] {
 
   return [
     defineRoute({
-      method: "get", path: "/api/v1/teams", tags: TAGS, access: { token: "user", permission: ADMIN_PERMISSIONS.teamsManage }, query: searchQuery,
+      method: "get",
+      path: "/api/v1/teams",
+      tags: TAGS,
+      access: { token: "user", permission: ADMIN_PERMISSIONS.teamsManage },
+      query: searchQuery,
       summary: "Every team (provider admins), newest first",
       description: "Members see their own teams at /api/v1/me/teams.",
-      response: { status: 200, description: "a page of teams with member counts and Owners", schema: z.object({ teams: z.array(teamListing), nextCursor }).meta({ id: "TeamListingPage" }) },
+      response: {
+        status: 200,
+        description: "a page of teams with member counts and Owners",
+        schema: z.object({ teams: z.array(teamListing), nextCursor }).meta({ id: "TeamListingPage" }),
+      },
       handle: async (_ctx, { query }) => {
         const found = await services.teamAdmin.search(query);
         if (found.outcome === "invalid") {
           throw fieldInvalid("query", found.field, found.message);
         }
         return {
-          teams: found.teams.map((t) => ({ id: t.id, slug: t.slug, name: t.name, createdAt: iso(t.createdAt), memberCount: t.memberCount, owner: t.owner })),
+          teams: found.teams.map((t) => ({
+            id: t.id,
+            slug: t.slug,
+            name: t.name,
+            createdAt: iso(t.createdAt),
+            memberCount: t.memberCount,
+            owner: t.owner,
+          })),
           nextCursor: found.nextCursor,
         };
       },
     }),
 
     defineRoute({
-      method: "get", path: "/api/v1/teams/:teamId", tags: TAGS, access: { token: "user", team: TEAM_PERMISSIONS.read }, params: teamParams, query: z.strictObject({}),
+      method: "get",
+      path: "/api/v1/teams/:teamId",
+      tags: TAGS,
+      access: { token: "user", team: TEAM_PERMISSIONS.read },
+      params: teamParams,
+      query: z.strictObject({}),
       summary: "A team",
       response: { status: 200, description: "the team", schema: teamView },
       errors: [notFoundDoc()],

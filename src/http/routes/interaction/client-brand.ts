@@ -6,7 +6,11 @@ import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
 import type { ClientSiteBrand } from "../../../services/branding.ts";
 
 /** `name`: the client's name as the page would show it without branding (undefined: Gatehouse's own pages) */
-export async function clientBrandLocals(app: AppContext, clientId: string, name: string | undefined): Promise<{ clientName: string | undefined; brand?: ClientSiteBrand }> {
+export async function clientBrandLocals(
+  app: AppContext,
+  clientId: string,
+  name: string | undefined,
+): Promise<{ clientName: string | undefined; brand?: ClientSiteBrand }> {
   if (clientId === ACCOUNT_CLIENT_ID || name === undefined) return { clientName: name };
   const brand = await app.services.brand.forClient(clientId);
   return { clientName: brand.client.name ?? name, brand };

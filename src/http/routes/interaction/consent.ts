@@ -17,8 +17,12 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
   });
 
   const consentRequest = (ctx: Context, interaction: Interaction): ConsentRequest => ({
-    accountId: interaction.session!.accountId, clientId: String(interaction.params.client_id), ...(interaction.grantId ? { grantId: interaction.grantId } : {}),
-    details: interaction.prompt.details as ConsentDetails, ip: ctx.ip, userAgent: ctx.get("user-agent") || null,
+    accountId: interaction.session!.accountId,
+    clientId: String(interaction.params.client_id),
+    ...(interaction.grantId ? { grantId: interaction.grantId } : {}),
+    details: interaction.prompt.details as ConsentDetails,
+    ip: ctx.ip,
+    userAgent: ctx.get("user-agent") || null,
   });
 
   /** grants what is missing and finishes the interaction */
@@ -63,7 +67,12 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
 
   async function deny(ctx: Context, interaction: Interaction) {
     h.verifyCsrf(ctx, interaction.uid);
-    await flow.deny({ accountId: interaction.session?.accountId ?? null, clientId: String(interaction.params.client_id), ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
+    await flow.deny({
+      accountId: interaction.session?.accountId ?? null,
+      clientId: String(interaction.params.client_id),
+      ip: ctx.ip,
+      userAgent: ctx.get("user-agent") || null,
+    });
     return h.finish(ctx, { error: "access_denied", error_description: "End-User aborted interaction" }, false);
   }
 

@@ -25,21 +25,26 @@ export function registerDevicePage(router: Router, app: AppContext, h: Interacti
     const t = translator(localeOf(ctx, app.config.defaultLocale)); // the page's language (http/locale.ts)
     const accountLocked = view.refusal?.code === "device.account_locked";
     if (view.refusal?.retryAfter) ctx.set("Retry-After", String(view.refusal.retryAfter));
-    await h.renderPage(ctx, "login-device", {
-      title: "Check your email",
-      clientName: await h.appName(interaction),
-      maskedEmail: maskEmail(view.email),
-      ttlMinutes: Math.max(1, Math.round(app.config.deviceApproval.codeTtl / 60)),
-      csrfToken: h.csrfToken(ctx, uid),
-      action: pagePath(uid),
-      resendAction: `${pagePath(uid)}/resend`,
-      resendIn: view.resendIn,
-      startOverUrl: `/interaction/${uid}`,
-      locked: accountLocked || view.refusal?.code === "device.attempts_used",
-      accountLocked,
-      error: said?.say(t) ?? (view.codeExpired ? wording({ code: "device.code_expired" }).say(t) : undefined),
-      notice: notice && sayer(ctx, app.config.defaultLocale)(notice),
-    }, said?.status);
+    await h.renderPage(
+      ctx,
+      "login-device",
+      {
+        title: "Check your email",
+        clientName: await h.appName(interaction),
+        maskedEmail: maskEmail(view.email),
+        ttlMinutes: Math.max(1, Math.round(app.config.deviceApproval.codeTtl / 60)),
+        csrfToken: h.csrfToken(ctx, uid),
+        action: pagePath(uid),
+        resendAction: `${pagePath(uid)}/resend`,
+        resendIn: view.resendIn,
+        startOverUrl: `/interaction/${uid}`,
+        locked: accountLocked || view.refusal?.code === "device.attempts_used",
+        accountLocked,
+        error: said?.say(t) ?? (view.codeExpired ? wording({ code: "device.code_expired" }).say(t) : undefined),
+        notice: notice && sayer(ctx, app.config.defaultLocale)(notice),
+      },
+      said?.status,
+    );
   }
 
   async function post(ctx: Context): Promise<Interaction> {

@@ -10,7 +10,13 @@ import { groupForReading } from "../../../services/totp.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { sayer } from "../../locale.ts";
 
-const codeBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code from your authenticator app"), _csrf: z.string().optional() });
+const codeBody = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6-digit code from your authenticator app"),
+  _csrf: z.string().optional(),
+});
 
 export function registerEnrolPage(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware) {
   async function render(ctx: Context, interaction: Interaction, locals: { error?: string; backupCodes?: string[] }, status = 200) {
@@ -18,13 +24,22 @@ export function registerEnrolPage(router: Router, app: AppContext, h: Interactio
     const shown = locals.backupCodes ? null : await engine.enrol.show(h.facts(ctx, interaction));
     if (!locals.backupCodes && !shown) throw h.expired(uid);
     const setup = shown?.view?.kind === "setup" ? shown.view : null;
-    await h.renderPage(ctx, "login-enrol", {
-      title: "Set up two-factor authentication", clientName: await h.appName(interaction),
-      error: locals.error && sayer(ctx, app.config.defaultLocale)(locals.error), // the catalogue's words where it has them
-      csrfToken: h.csrfToken(ctx, uid), action: `/interaction/${uid}/enrol`, continueAction: `/interaction/${uid}/enrol/continue`,
-      enrollment: setup ? { qrSvg: setup.qrSvg, secret: groupForReading(setup.secret) } : null,
-      backupCodes: locals.backupCodes ?? null, startOverUrl: `/interaction/${uid}`,
-    }, status);
+    await h.renderPage(
+      ctx,
+      "login-enrol",
+      {
+        title: "Set up two-factor authentication",
+        clientName: await h.appName(interaction),
+        error: locals.error && sayer(ctx, app.config.defaultLocale)(locals.error), // the catalogue's words where it has them
+        csrfToken: h.csrfToken(ctx, uid),
+        action: `/interaction/${uid}/enrol`,
+        continueAction: `/interaction/${uid}/enrol/continue`,
+        enrollment: setup ? { qrSvg: setup.qrSvg, secret: groupForReading(setup.secret) } : null,
+        backupCodes: locals.backupCodes ?? null,
+        startOverUrl: `/interaction/${uid}`,
+      },
+      status,
+    );
   }
 
   router.get("/interaction/:uid/enrol", async (ctx) => {
@@ -43,7 +58,12 @@ export function registerEnrolPage(router: Router, app: AppContext, h: Interactio
     const result = await engine.enrol.confirm(h.facts(ctx, interaction), parsed.data.code);
     if ("backupCodes" in result) return render(ctx, interaction, { backupCodes: result.backupCodes });
     if (result.kind === "refused" && result.code === "login.invalid_code") {
-      return render(ctx, interaction, { error: "That code is not right. Check that your device's time is correct and try the newest code." }, 400);
+      return render(
+        ctx,
+        interaction,
+        { error: "That code is not right. Check that your device's time is correct and try the newest code." },
+        400,
+      );
     }
     if (result.kind === "setup") return render(ctx, interaction, {});
     return h.answer(ctx, interaction, result);

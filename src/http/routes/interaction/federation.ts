@@ -31,13 +31,24 @@ const MAX_QUERY = 8192;
 /** the account's password, or (the passkey form, public/js/passkeys.js) a passkey's answer as JSON text */
 const linkBody = z.union([
   z.object({ response: passkeyResponse, remember: z.string().optional(), _csrf: z.string().optional() }),
-  z.object({ password: z.string().min(1, "Enter your password").max(1024, "Passwords can be at most 1024 characters long"), username: z.string().optional(), _csrf: z.string().optional() }),
+  z.object({
+    password: z.string().min(1, "Enter your password").max(1024, "Passwords can be at most 1024 characters long"),
+    username: z.string().optional(),
+    _csrf: z.string().optional(),
+  }),
 ]);
 
 /** the login page's answer to a refusal (login.ts): an unverified address gets its page with "send a new link" */
 type RefusalPage = (ctx: Context, interaction: Interaction, outcome: Outcome, identifier: string) => Promise<void>;
 
-export function registerFederationRoutes(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware, refusalPage: RefusalPage) {
+export function registerFederationRoutes(
+  router: Router,
+  app: AppContext,
+  h: InteractionHelpers,
+  engine: LoginEngine,
+  body: Middleware,
+  refusalPage: RefusalPage,
+) {
   const { services } = app;
   const slugOf = (raw: unknown) => {
     const slug = String(raw ?? "");
@@ -55,7 +66,11 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
     const started = await services.upstream.start(connector, interaction.uid);
     if (started.outcome === "unavailable") {
       ctx.set("Retry-After", "30");
-      throw catalogueError("login.upstream_unavailable", { startOverUrl: `/interaction/${interaction.uid}` }, { connector: connector.name });
+      throw catalogueError(
+        "login.upstream_unavailable",
+        { startOverUrl: `/interaction/${interaction.uid}` },
+        { connector: connector.name },
+      );
     }
     ctx.status = 303;
     ctx.redirect(started.url);
@@ -89,9 +104,15 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
     const slug = slugOf(ctx.params.slug);
     const interaction = await h.load(ctx);
     h.requireLogin(interaction);
-    if (ctx.querystring.length > MAX_QUERY) throw catalogueError("login.upstream_failed#long_query", { startOverUrl: `/interaction/${interaction.uid}` });
+    if (ctx.querystring.length > MAX_QUERY)
+      throw catalogueError("login.upstream_failed#long_query", { startOverUrl: `/interaction/${interaction.uid}` });
     await app.rateLimits.loginPerIp.consume(ctx.ip);
-    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream", slug, query: ctx.querystring, remember: false });
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
+      method: "upstream",
+      slug,
+      query: ctx.querystring,
+      remember: false,
+    });
     return answerUpstream(ctx, interaction, outcome);
   });
 
@@ -111,11 +132,22 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
   async function linkPage(ctx: Context, interaction: Interaction, error?: { message: string; status: number; key?: string }) {
     const offer = await services.federatedLinking.peek(interaction.uid);
     if (!offer) throw h.expired(interaction.uid);
-    return h.renderPage(ctx, "federation-link", {
-      title: `Link ${offer.name}`, provider: offer.name, email: offer.email, action: `/interaction/${interaction.uid}/federation-link`,
-      csrfToken: h.csrfToken(ctx, interaction.uid), startOverUrl: `/interaction/${interaction.uid}`, error: error?.message, errorKey: error?.key,
-      passkeyOptions: `/interaction/${interaction.uid}/passkey/options`,
-    }, error?.status);
+    return h.renderPage(
+      ctx,
+      "federation-link",
+      {
+        title: `Link ${offer.name}`,
+        provider: offer.name,
+        email: offer.email,
+        action: `/interaction/${interaction.uid}/federation-link`,
+        csrfToken: h.csrfToken(ctx, interaction.uid),
+        startOverUrl: `/interaction/${interaction.uid}`,
+        error: error?.message,
+        errorKey: error?.key,
+        passkeyOptions: `/interaction/${interaction.uid}/passkey/options`,
+      },
+      error?.status,
+    );
   }
 
   router.get("/interaction/:uid/federation-link", async (ctx) => {
@@ -129,13 +161,15 @@ export function registerFederationRoutes(router: Router, app: AppContext, h: Int
     h.requireLogin(interaction);
     h.verifyCsrf(ctx, interaction.uid);
     const parsed = linkBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) return linkPage(ctx, interaction, { message: parsed.error.issues[0]?.message ?? "Enter your password", status: 400 });
+    if (!parsed.success)
+      return linkPage(ctx, interaction, { message: parsed.error.issues[0]?.message ?? "Enter your password", status: 400 });
     await app.rateLimits.loginPerIp.consume(ctx.ip);
     const offer = await services.federatedLinking.peek(interaction.uid);
     if (offer) await app.rateLimits.loginPerIdentifier.consume(`email:${normalizeEmail(offer.email)}`);
     const proof = "response" in parsed.data ? { passkey: parsed.data.response } : { password: parsed.data.password };
     const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream_link", proof, remember: false });
-    if (outcome.kind === "refused" && (outcome.code === "login.invalid_credentials" || outcome.code === "login.passkey_refused")) return linkPage(ctx, interaction, wording(outcome));
+    if (outcome.kind === "refused" && (outcome.code === "login.invalid_credentials" || outcome.code === "login.passkey_refused"))
+      return linkPage(ctx, interaction, wording(outcome));
     return h.answer(ctx, interaction, outcome);
   });
 }

@@ -18,7 +18,10 @@ import { passkeyResponse } from "./passkey.ts";
 import { createRegistrationReturn } from "../registration-return.ts";
 import { clientBrandLocals } from "./client-brand.ts";
 
-const normalizedIdentifier = (identifier: string) => { const id = parseIdentifier(identifier); return `${id.kind}:${id.value}`; };
+const normalizedIdentifier = (identifier: string) => {
+  const id = parseIdentifier(identifier);
+  return `${id.kind}:${id.value}`;
+};
 
 const loginBody = z.object({
   identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
@@ -49,38 +52,51 @@ const passkeyBody = z.object({ response: passkeyResponse, remember: z.enum(["1",
 
 export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
   const appReturn = createRegistrationReturn(app);
-  async function render(ctx: Context, interaction: Interaction, locals: { identifier?: string; error?: string; errorKey?: string; status?: number }) {
+  async function render(
+    ctx: Context,
+    interaction: Interaction,
+    locals: { identifier?: string; error?: string; errorKey?: string; status?: number },
+  ) {
     const { uid } = interaction;
     const enabled = await app.services.connectors.enabled();
     const sso = enabled.length > 0 && (await app.services.homeRealm.offered());
     // the first showing of the page: the client's login_hint, if any, in the identifier field
     const hint = locals.identifier === undefined ? loginHintOf(interaction.params.login_hint) : undefined;
-    await h.renderPage(ctx, "login", {
-      title: "Sign in",
-      uid,
-      // the client's display name, logo and colour when an admin set them (client-brand.ts)
-      ...(await clientBrandLocals(app, String(interaction.params.client_id), await h.appName(interaction))),
-      identifier: locals.identifier ?? hint ?? "",
-      error: locals.error,
-      errorKey: locals.errorKey,
-      notice: locals.error ? undefined : takeNotice(ctx, app.config.isProduction),
-      csrfToken: h.csrfToken(ctx, uid),
-      action: `/interaction/${uid}/login`,
-      passkey: { action: `/interaction/${uid}/passkey`, options: `/interaction/${uid}/passkey/options` },
-      // "Email me a sign-in link" (MAGIC_LINKS; magic-link.ts)
-      magicLink: app.config.magicLinks.enabled ? { action: `/interaction/${uid}/magic-link` } : undefined,
-      // "Sign in with …" for each enabled upstream identity provider (federation.ts)
-      // "Continue with single sign-on" (home-realm discovery) once a team routed a domain to an enabled provider
-      sso,
-      // a hinted address whose domain is routed to a provider: that button first in line (never an automatic redirect)
-      ssoSuggested: sso && hint !== undefined && hint.includes("@") && (await app.services.homeRealm.discover(hint)) !== null,
-      upstreams: enabled.map((c) => ({ slug: c.slug, name: c.name, action: `/interaction/${uid}/federation/${c.slug}` })),
-      links: {
-        register: "/register", forgotPassword: "/forgot-password", verifyEmail: "/verify-email",
-        // only on Gatehouse's own sign-in, and only while the first administrator is still to come
-        ...(h.facts(ctx, interaction).accountClient && !(await app.services.accounts.adminExists()) ? { adminRegister: "/admin-register" } : {}),
+    await h.renderPage(
+      ctx,
+      "login",
+      {
+        title: "Sign in",
+        uid,
+        // the client's display name, logo and colour when an admin set them (client-brand.ts)
+        ...(await clientBrandLocals(app, String(interaction.params.client_id), await h.appName(interaction))),
+        identifier: locals.identifier ?? hint ?? "",
+        error: locals.error,
+        errorKey: locals.errorKey,
+        notice: locals.error ? undefined : takeNotice(ctx, app.config.isProduction),
+        csrfToken: h.csrfToken(ctx, uid),
+        action: `/interaction/${uid}/login`,
+        passkey: { action: `/interaction/${uid}/passkey`, options: `/interaction/${uid}/passkey/options` },
+        // "Email me a sign-in link" (MAGIC_LINKS; magic-link.ts)
+        magicLink: app.config.magicLinks.enabled ? { action: `/interaction/${uid}/magic-link` } : undefined,
+        // "Sign in with …" for each enabled upstream identity provider (federation.ts)
+        // "Continue with single sign-on" (home-realm discovery) once a team routed a domain to an enabled provider
+        sso,
+        // a hinted address whose domain is routed to a provider: that button first in line (never an automatic redirect)
+        ssoSuggested: sso && hint !== undefined && hint.includes("@") && (await app.services.homeRealm.discover(hint)) !== null,
+        upstreams: enabled.map((c) => ({ slug: c.slug, name: c.name, action: `/interaction/${uid}/federation/${c.slug}` })),
+        links: {
+          register: "/register",
+          forgotPassword: "/forgot-password",
+          verifyEmail: "/verify-email",
+          // only on Gatehouse's own sign-in, and only while the first administrator is still to come
+          ...(h.facts(ctx, interaction).accountClient && !(await app.services.accounts.adminExists())
+            ? { adminRegister: "/admin-register" }
+            : {}),
+        },
       },
-    }, locals.status);
+      locals.status,
+    );
   }
 
   async function submit(ctx: Context, interaction: Interaction) {
@@ -95,7 +111,12 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
     await app.rateLimits.loginPerIp.consume(ctx.ip);
     if (parsed.data.sso === "1" || !password) return homeRealm(ctx, interaction, identifier, parsed.data.sso === "1");
     await app.rateLimits.loginPerIdentifier.consume(normalizedIdentifier(identifier));
-    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "password", identifier, password, remember: remember === "1" });
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
+      method: "password",
+      identifier,
+      password,
+      remember: remember === "1",
+    });
     return refusedOrOn(ctx, interaction, outcome, identifier);
   }
 
@@ -103,13 +124,19 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
   async function homeRealm(ctx: Context, interaction: Interaction, identifier: string, asked: boolean) {
     const connector = await app.services.homeRealm.discover(identifier);
     if (!connector) {
-      const error = asked ? "There is no single sign-on for that address. Enter your password, or use another way to sign in." : "Enter your password";
+      const error = asked
+        ? "There is no single sign-on for that address. Enter your password, or use another way to sign in."
+        : "Enter your password";
       return render(ctx, interaction, { identifier, error, status: 400 });
     }
     const started = await app.services.upstream.start(connector, interaction.uid);
     if (started.outcome === "unavailable") {
       ctx.set("Retry-After", "30");
-      throw catalogueError("login.upstream_unavailable", { startOverUrl: `/interaction/${interaction.uid}` }, { connector: connector.name });
+      throw catalogueError(
+        "login.upstream_unavailable",
+        { startOverUrl: `/interaction/${interaction.uid}` },
+        { connector: connector.name },
+      );
     }
     ctx.status = 303;
     ctx.redirect(started.url);
@@ -122,7 +149,11 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
     const parsed = passkeyBody.safeParse(ctx.request.body ?? {});
     if (!parsed.success) return render(ctx, interaction, { error: parsed.error.issues[0]?.message, status: 400 });
     await app.rateLimits.loginPerIp.consume(ctx.ip);
-    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "passkey", response: parsed.data.response, remember: parsed.data.remember === "1" });
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
+      method: "passkey",
+      response: parsed.data.response,
+      remember: parsed.data.remember === "1",
+    });
     return refusedOrOn(ctx, interaction, outcome, "");
   }
 
@@ -138,14 +169,28 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
       // not a dead end: a new link can be sent from here (it resumes this sign-in), or the user goes back to it
       const signIn = `/interaction/${interaction.uid}`;
       const email = outcome.email ?? (identifier.includes("@") ? identifier : "");
-      return h.renderPage(ctx, "verify-email-resend", {
-        title: "Verify your email", error: message, email, signInUrl: signIn,
-        csrfToken: app.csrf.token(ctx, "resend-verification"), action: `/verify-email/resend?login=${encodeURIComponent(signIn)}`,
-        ...(outcome.email ? { returnProof: appReturn.proofFor(signIn, outcome.email) } : {}),
-      }, status);
+      return h.renderPage(
+        ctx,
+        "verify-email-resend",
+        {
+          title: "Verify your email",
+          error: message,
+          email,
+          signInUrl: signIn,
+          csrfToken: app.csrf.token(ctx, "resend-verification"),
+          action: `/verify-email/resend?login=${encodeURIComponent(signIn)}`,
+          ...(outcome.email ? { returnProof: appReturn.proofFor(signIn, outcome.email) } : {}),
+        },
+        status,
+      );
     }
     // in the page's language, values included (the SSO requirement names its team and domain: messages.ts)
-    return render(ctx, interaction, { identifier, error: wording(outcome).say(translator(localeOf(ctx, app.config.defaultLocale))), errorKey: key, status });
+    return render(ctx, interaction, {
+      identifier,
+      error: wording(outcome).say(translator(localeOf(ctx, app.config.defaultLocale))),
+      errorKey: key,
+      status,
+    });
   }
 
   return { render, submit, submitPasskey, refusedOrOn };

@@ -22,11 +22,22 @@ import { sayer } from "../../locale.ts";
 import { emailedLinkPages, linkBinding } from "../../emailed-link-pages.ts";
 
 const requestBody = z.object({
-  email: z.string().trim().min(1, "Enter your email address").max(320, "That email address is too long").pipe(z.email("Enter a valid email address")),
+  email: z
+    .string()
+    .trim()
+    .min(1, "Enter your email address")
+    .max(320, "That email address is too long")
+    .pipe(z.email("Enter a valid email address")),
   remember: z.literal("1").optional(),
   _csrf: z.string().optional(),
 });
-const codeBody = z.object({ code: z.string().trim().regex(/^\d{6}$/, "Enter the 6-digit code the link showed"), _csrf: z.string().optional() });
+const codeBody = z.object({
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, "Enter the 6-digit code the link showed"),
+  _csrf: z.string().optional(),
+});
 
 export function registerMagicLinkRoutes(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware) {
   const cookieName = app.config.isProduction ? "__Host-gh.magic" : "gh.magic";
@@ -41,7 +52,14 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
   const browserOf = (ctx: Context) => ctx.cookies.get(cookieName) ?? undefined;
   function setBrowser(ctx: Context, value: string) {
     // written by hand for Max-Age (Koa's cookies send Expires only), like the device cookie
-    const attributes = [`${cookieName}=${value}`, "Path=/", `Max-Age=${MAGIC_LINK_TTL}`, "HttpOnly", "SameSite=Lax", ...(app.config.isProduction ? ["Secure"] : [])];
+    const attributes = [
+      `${cookieName}=${value}`,
+      "Path=/",
+      `Max-Age=${MAGIC_LINK_TTL}`,
+      "HttpOnly",
+      "SameSite=Lax",
+      ...(app.config.isProduction ? ["Secure"] : []),
+    ];
     ctx.append("Set-Cookie", attributes.join("; "));
   }
 
@@ -49,10 +67,20 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
   const yourAddress = (ctx: Context) => sayer(ctx, app.config.defaultLocale)("signin.magic.yourAddress");
   async function sentPage(ctx: Context, interaction: Interaction, email: string, error?: { message: string; status: number }) {
     const { uid } = interaction;
-    await h.renderPage(ctx, "magic-link-sent", {
-      title: "Check your email", clientName: await h.appName(interaction), email, error: error && sayer(ctx, app.config.defaultLocale)(error.message),
-      csrfToken: h.csrfToken(ctx, uid), codeAction: `/interaction/${uid}/magic-link/code`, startOverUrl: `/interaction/${uid}`,
-    }, error?.status ?? 200);
+    await h.renderPage(
+      ctx,
+      "magic-link-sent",
+      {
+        title: "Check your email",
+        clientName: await h.appName(interaction),
+        email,
+        error: error && sayer(ctx, app.config.defaultLocale)(error.message),
+        csrfToken: h.csrfToken(ctx, uid),
+        codeAction: `/interaction/${uid}/magic-link/code`,
+        startOverUrl: `/interaction/${uid}`,
+      },
+      error?.status ?? 200,
+    );
   }
 
   /** a refused link or code: its page; anything else goes on like any first factor */
@@ -71,11 +99,21 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     h.requireLogin(interaction);
     h.verifyCsrf(ctx, interaction.uid);
     const parsed = requestBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) throw catalogueError("magic_link.bad_request", { startOverUrl: `/interaction/${interaction.uid}` }, { message: parsed.error.issues[0]?.message ?? "Enter your email address" });
+    if (!parsed.success)
+      throw catalogueError(
+        "magic_link.bad_request",
+        { startOverUrl: `/interaction/${interaction.uid}` },
+        { message: parsed.error.issues[0]?.message ?? "Enter your email address" },
+      );
     const { email, remember } = parsed.data;
     await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
     await app.rateLimits.magicLinkPerIdentifier.consume(normalizeEmail(email));
-    const { browser } = await app.services.magicLinks.request({ uid: interaction.uid, email, remember: remember === "1", request: requestInfo(ctx) });
+    const { browser } = await app.services.magicLinks.request({
+      uid: interaction.uid,
+      email,
+      remember: remember === "1",
+      request: requestInfo(ctx),
+    });
     setBrowser(ctx, browser);
     return sentPage(ctx, interaction, email);
   });
@@ -84,7 +122,9 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     enabled();
     const token = String(ctx.params.token);
     await linkPages.page(ctx, "magic-link-open", {
-      title: "Sign in with your link", csrfToken: app.csrf.token(ctx, binding(token)), action: `/interaction/${encodeURIComponent(String(ctx.params.uid))}/magic/${encodeURIComponent(token)}`,
+      title: "Sign in with your link",
+      csrfToken: app.csrf.token(ctx, binding(token)),
+      action: `/interaction/${encodeURIComponent(String(ctx.params.uid))}/magic/${encodeURIComponent(token)}`,
     });
   });
 
@@ -104,7 +144,11 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     }
     const handed = await app.services.magicLinks.handOff(uid, token, requestInfo(ctx));
     if (handed.outcome !== "code") return invalid(ctx);
-    return linkPages.page(ctx, "magic-link-code", { title: "Your sign-in code", code: handed.code, minutes: Math.round(MAGIC_CODE_TTL / 60) });
+    return linkPages.page(ctx, "magic-link-code", {
+      title: "Your sign-in code",
+      code: handed.code,
+      minutes: Math.round(MAGIC_CODE_TTL / 60),
+    });
   });
 
   router.post("/interaction/:uid/magic-link/code", body, async (ctx) => {
@@ -114,8 +158,16 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     h.verifyCsrf(ctx, interaction.uid);
     await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
     const parsed = codeBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) return sentPage(ctx, interaction, yourAddress(ctx), { message: parsed.error.issues[0]?.message ?? "Enter the code", status: 400 });
-    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "magic_link", code: parsed.data.code, browser: browserOf(ctx), remember: false });
-    return answer(ctx, interaction, outcome, async () => sentPage(ctx, interaction, yourAddress(ctx), wording({ code: "login.magic_code_invalid" })));
+    if (!parsed.success)
+      return sentPage(ctx, interaction, yourAddress(ctx), { message: parsed.error.issues[0]?.message ?? "Enter the code", status: 400 });
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
+      method: "magic_link",
+      code: parsed.data.code,
+      browser: browserOf(ctx),
+      remember: false,
+    });
+    return answer(ctx, interaction, outcome, async () =>
+      sentPage(ctx, interaction, yourAddress(ctx), wording({ code: "login.magic_code_invalid" })),
+    );
   });
 }

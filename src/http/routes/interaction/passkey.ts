@@ -17,7 +17,10 @@ import type { InteractionHelpers } from "./shared.ts";
 const optionsBody = z.object({ factor: z.enum(["first", "second"]), _csrf: z.string().optional() });
 
 /** the form field carrying the browser's answer (JSON text); its shape is checked by the passkey service */
-export const passkeyResponse = z.string().min(2, "The passkey did not answer. Try again.").max(MAX_RESPONSE_CHARS, "That passkey answer is too large.");
+export const passkeyResponse = z
+  .string()
+  .min(2, "The passkey did not answer. Try again.")
+  .max(MAX_RESPONSE_CHARS, "That passkey answer is too large.");
 
 export function registerPasskeyOptions(router: Router, _app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware) {
   router.post("/interaction/:uid/passkey/options", body, async (ctx) => {
@@ -28,7 +31,10 @@ export function registerPasskeyOptions(router: Router, _app: AppContext, h: Inte
     if (!parsed.success) throw catalogueError("passkey.bad_request");
     // not rate-limited: one challenge per interaction and factor (a new one replaces the old), and the answers
     // are (the sign-in form's limits); the page asks on every load for the autofill
-    const options = await engine.passkeyOptions(h.facts(ctx, interaction), parsed.data.factor === "first" ? "first_factor" : "second_factor");
+    const options = await engine.passkeyOptions(
+      h.facts(ctx, interaction),
+      parsed.data.factor === "first" ? "first_factor" : "second_factor",
+    );
     if (!options) throw h.expired(interaction.uid);
     ctx.set("Cache-Control", "no-store");
     ctx.body = options;

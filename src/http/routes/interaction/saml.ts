@@ -66,7 +66,11 @@ export function registerSamlRoutes(router: Router, app: AppContext, h: Interacti
       throw catalogueError("login.upstream_failed");
     }
     await h.renderPage(ctx, "federation-saml-continue", {
-      title: `Signing in with ${c.name}`, provider: c.name, action: `/interaction/${encodeURIComponent(uid)}/federation/${c.slug}/saml`, samlResponse: response, relayState: relay,
+      title: `Signing in with ${c.name}`,
+      provider: c.name,
+      action: `/interaction/${encodeURIComponent(uid)}/federation/${c.slug}/saml`,
+      samlResponse: response,
+      relayState: relay,
     });
   });
 
@@ -78,7 +82,12 @@ export function registerSamlRoutes(router: Router, app: AppContext, h: Interacti
     if (origin && origin !== new URL(app.config.issuer).origin) throw catalogueError("csrf.foreign_origin#form");
     await app.rateLimits.loginPerIp.consume(ctx.ip);
     const fields = new URLSearchParams({ SAMLResponse: field(ctx, "SAMLResponse"), RelayState: field(ctx, "RelayState") });
-    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream", slug: c.slug, query: fields.toString(), remember: false });
+    const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
+      method: "upstream",
+      slug: c.slug,
+      query: fields.toString(),
+      remember: false,
+    });
     return answer(ctx, interaction, outcome);
   });
 }

@@ -29,7 +29,11 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
     return state.userId;
   }
 
-  async function render(ctx: Context, interaction: Interaction, locals: { method: Method; error?: string; errorKey?: string; status?: number }) {
+  async function render(
+    ctx: Context,
+    interaction: Interaction,
+    locals: { method: Method; error?: string; errorKey?: string; status?: number },
+  ) {
     const { uid } = interaction;
     const base = `/interaction/${uid}/totp`;
     // the methods this user has: a passkey-only user sees the passkey, a TOTP-only user the code
@@ -37,20 +41,25 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
     const hasTotp = methods.includes("totp");
     const hasPasskey = methods.includes("passkey");
     const method: Method = locals.method === "passkey" || !hasTotp ? (hasPasskey ? "passkey" : locals.method) : locals.method;
-    await h.renderPage(ctx, "login-totp", {
-      title: "Two-factor authentication",
-      clientName: await h.appName(interaction),
-      method,
-      hasTotp,
-      passkey: hasPasskey ? { options: `/interaction/${uid}/passkey/options`, url: `${base}?method=passkey` } : undefined,
-      totpUrl: base,
-      error: locals.error,
-      errorKey: locals.errorKey,
-      csrfToken: h.csrfToken(ctx, uid),
-      action: base,
-      switchUrl: method === "backup" ? base : `${base}?method=backup`,
-      startOverUrl: `/interaction/${uid}`,
-    }, locals.status);
+    await h.renderPage(
+      ctx,
+      "login-totp",
+      {
+        title: "Two-factor authentication",
+        clientName: await h.appName(interaction),
+        method,
+        hasTotp,
+        passkey: hasPasskey ? { options: `/interaction/${uid}/passkey/options`, url: `${base}?method=passkey` } : undefined,
+        totpUrl: base,
+        error: locals.error,
+        errorKey: locals.errorKey,
+        csrfToken: h.csrfToken(ctx, uid),
+        action: base,
+        switchUrl: method === "backup" ? base : `${base}?method=backup`,
+        startOverUrl: `/interaction/${uid}`,
+      },
+      locals.status,
+    );
   }
 
   async function show(ctx: Context, interaction: Interaction) {
@@ -70,7 +79,13 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
       const answer = passkeyBody.safeParse(submitted);
       if (!answer.success) return render(ctx, interaction, { method, error: answer.error.issues[0]?.message, status: 400 });
       const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: answer.data.response });
-      if (outcome.kind === "refused" && outcome.code === "login.passkey_refused") return render(ctx, interaction, { method, error: wording(outcome).message, errorKey: wording(outcome).key, status: wording(outcome).status });
+      if (outcome.kind === "refused" && outcome.code === "login.passkey_refused")
+        return render(ctx, interaction, {
+          method,
+          error: wording(outcome).message,
+          errorKey: wording(outcome).key,
+          status: wording(outcome).status,
+        });
       return h.answer(ctx, interaction, outcome);
     }
     const parsed = codeBody.safeParse(submitted);
@@ -80,7 +95,13 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
       return render(ctx, interaction, { method, error: issue?.code === "too_big" ? issue.message : missing, status: 400 });
     }
     const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: parsed.data.code });
-    if (outcome.kind === "refused" && outcome.code === "login.invalid_code") return render(ctx, interaction, { method, error: wording(outcome).message, errorKey: wording(outcome).key, status: wording(outcome).status });
+    if (outcome.kind === "refused" && outcome.code === "login.invalid_code")
+      return render(ctx, interaction, {
+        method,
+        error: wording(outcome).message,
+        errorKey: wording(outcome).key,
+        status: wording(outcome).status,
+      });
     return h.answer(ctx, interaction, outcome);
   }
 

@@ -54,10 +54,16 @@ export function createInteractionHelpers(app: AppContext) {
     facts(ctx: Context, interaction: Interaction): Facts {
       const clientId = String(interaction.params.client_id);
       return {
-        uid: interaction.uid, interactionExp: interaction.exp, clientId, ip: ctx.ip, userAgent: ctx.get("user-agent") || null,
-        deviceToken: deviceCookie.read(ctx), browserSessionUid: interaction.session?.uid,
+        uid: interaction.uid,
+        interactionExp: interaction.exp,
+        clientId,
+        ip: ctx.ip,
+        userAgent: ctx.get("user-agent") || null,
+        deviceToken: deviceCookie.read(ctx),
+        browserSessionUid: interaction.session?.uid,
         requestedTeam: typeof interaction.params.team === "string" ? interaction.params.team : undefined,
-        accountClient: clientId === ACCOUNT_CLIENT_ID, handedOver: Boolean(interaction.result?.login),
+        accountClient: clientId === ACCOUNT_CLIENT_ID,
+        handedOver: Boolean(interaction.result?.login),
         ...((acr) => (acr ? { requiredAcr: acr } : {}))(requiredAcr(interaction.params.acr_values)),
       };
     },
@@ -71,11 +77,22 @@ export function createInteractionHelpers(app: AppContext) {
       switch (outcome.kind) {
         case "continue":
           ctx.status = 303;
-          return ctx.redirect(outcome.page === "resume" ? interaction.returnTo : `/interaction/${uid}/${outcome.page}${outcome.notice ? `?${outcome.notice}=1` : ""}`);
+          return ctx.redirect(
+            outcome.page === "resume"
+              ? interaction.returnTo
+              : `/interaction/${uid}/${outcome.page}${outcome.notice ? `?${outcome.notice}=1` : ""}`,
+          );
         case "done": {
           const f = outcome.finished;
           if (f.deviceCookie) deviceCookie.write(ctx, f.deviceCookie);
-          return finish(ctx, { login: { accountId: f.accountId, amr: f.amr, remember: f.remember, ...(f.acr ? { acr: f.acr } : {}) }, gatehouse: { teamId: f.teamId, ...(f.idp ? { idp: f.idp } : {}) } }, false);
+          return finish(
+            ctx,
+            {
+              login: { accountId: f.accountId, amr: f.amr, remember: f.remember, ...(f.acr ? { acr: f.acr } : {}) },
+              gatehouse: { teamId: f.teamId, ...(f.idp ? { idp: f.idp } : {}) },
+            },
+            false,
+          );
         }
         case "cancelled":
           return finish(ctx, { error: "access_denied", error_description: outcome.description }, false);

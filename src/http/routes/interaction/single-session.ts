@@ -7,7 +7,13 @@ import type { LoginEngine } from "../../../flows/login/engine.ts";
 import { sessionView } from "../account/sessions.ts";
 import type { InteractionHelpers } from "./shared.ts";
 
-export function registerSingleSessionPage(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware): void {
+export function registerSingleSessionPage(
+  router: Router,
+  app: AppContext,
+  h: InteractionHelpers,
+  engine: LoginEngine,
+  body: Middleware,
+): void {
   const pagePath = (uid: string) => `/interaction/${uid}/single-session`;
 
   router.get("/interaction/:uid/single-session", async (ctx) => {
@@ -25,7 +31,10 @@ export function registerSingleSessionPage(router: Router, app: AppContext, h: In
     });
   });
 
-  for (const [path, act] of [["continue", engine.singleSession.replace], ["cancel", engine.singleSession.cancel]] as const) {
+  for (const [path, act] of [
+    ["continue", engine.singleSession.replace],
+    ["cancel", engine.singleSession.cancel],
+  ] as const) {
     router.post(`/interaction/:uid/single-session/${path}`, body, async (ctx) => {
       const interaction = await h.load(ctx);
       h.verifyCsrf(ctx, interaction.uid);

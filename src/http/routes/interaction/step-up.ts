@@ -18,7 +18,10 @@ export function createStepUpHandler(app: AppContext, h: InteractionHelpers, engi
     const session = await app.oidc.provider.Session.findByUid(live.uid);
     if (!session || session.accountId !== live.accountId) return false;
     const outcome = await engine.stepUp(h.facts(ctx, interaction), {
-      accountId: live.accountId, amr: session.amr ?? [], loginTs: session.loginTs, remember: !session.transient,
+      accountId: live.accountId,
+      amr: session.amr ?? [],
+      loginTs: session.loginTs,
+      remember: !session.transient,
     });
     // the session's account is gone or disabled: the sign-in page, as for no session
     if (outcome.kind === "refused") return false;

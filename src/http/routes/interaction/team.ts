@@ -18,18 +18,24 @@ export function createTeamPage(h: InteractionHelpers, engine: LoginEngine) {
     if (answer.kind !== "page") return h.answer(ctx, interaction, answer);
     const { uid, prompt } = interaction;
     const said = answer.refusal ? wording(answer.refusal) : undefined;
-    await h.renderPage(ctx, "login-team", {
-      title: "Choose a team",
-      clientName: await h.appName(interaction),
-      teams: answer.teams,
-      requested: answer.requested,
-      // a team the relying party did not ask for is never chosen for the user: nothing is preselected then
-      preselect: !answer.requested,
-      error: said?.message, errorKey: said?.key,
-      csrfToken: h.csrfToken(ctx, uid),
-      action: `/interaction/${uid}/team`,
-      startOverUrl: prompt.name === "login" ? `/interaction/${uid}` : undefined,
-    }, said?.status);
+    await h.renderPage(
+      ctx,
+      "login-team",
+      {
+        title: "Choose a team",
+        clientName: await h.appName(interaction),
+        teams: answer.teams,
+        requested: answer.requested,
+        // a team the relying party did not ask for is never chosen for the user: nothing is preselected then
+        preselect: !answer.requested,
+        error: said?.message,
+        errorKey: said?.key,
+        csrfToken: h.csrfToken(ctx, uid),
+        action: `/interaction/${uid}/team`,
+        startOverUrl: prompt.name === "login" ? `/interaction/${uid}` : undefined,
+      },
+      said?.status,
+    );
   }
 
   /** the live session's user and the team the relying party asked for, on oidc-provider's "team" prompt */

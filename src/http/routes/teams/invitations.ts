@@ -23,11 +23,29 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
     await app.rateLimits.accountPerIdentifier.consume(emailNormalized);
   };
 
-  async function renderInvitations(ctx: Context, actor: TeamActor, locals: { error?: string; field?: string; notice?: string; email?: string; roleId?: string } = {}, status = 200) {
+  async function renderInvitations(
+    ctx: Context,
+    actor: TeamActor,
+    locals: { error?: string; field?: string; notice?: string; email?: string; roleId?: string } = {},
+    status = 200,
+  ) {
     const result = await services.invitations.list(actor.team.id, actor.userId);
     if (result.outcome !== "ok") return pages.refuse(result);
     const roles = await services.teamRoles.assignable(actor.team.id, actor.userId);
-    return pages.render(ctx, "invitations", actor, { title: pages.say(ctx, "invitations")("team.title.invitations", { team: actor.team.name }), teamSection: "invitations", invitations: result.invitations, roles, now: app.clock.now(), ...locals }, status);
+    return pages.render(
+      ctx,
+      "invitations",
+      actor,
+      {
+        title: pages.say(ctx, "invitations")("team.title.invitations", { team: actor.team.name }),
+        teamSection: "invitations",
+        invitations: result.invitations,
+        roles,
+        now: app.clock.now(),
+        ...locals,
+      },
+      status,
+    );
   }
 
   const invitationId = (ctx: Context) => {
@@ -41,22 +59,36 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
   const forms = defineForms(router, app, body);
   const team = teamForm(pages);
   /** what the inviter typed, shown again with a refusal */
-  const typedOf = (fields: Record<string, unknown>) => ({ email: String(fields.email ?? "").slice(0, 320), roleId: String(fields.roleId ?? "").slice(0, 64) });
+  const typedOf = (fields: Record<string, unknown>) => ({
+    email: String(fields.email ?? "").slice(0, 320),
+    roleId: String(fields.roleId ?? "").slice(0, 64),
+  });
 
   forms.post({
     path: "/account/teams/:slug/invitations",
     ...team,
     body: inviteBody,
-    invalid: (ctx, problem, { scope, submitted }) => renderInvitations(ctx, scope, { error: problem.message, field: problem.field || "email", ...typedOf(submitted) }, 400),
+    invalid: (ctx, problem, { scope, submitted }) =>
+      renderInvitations(ctx, scope, { error: problem.message, field: problem.field || "email", ...typedOf(submitted) }, 400),
     async handle(ctx, { scope: actor, body: invite, submitted }) {
-      const result = await services.invitations.invite(actor.team.id, actor.userId, invite, { request: pages.requestInfo(ctx), beforeSend: perAddress(actor.userId) });
+      const result = await services.invitations.invite(actor.team.id, actor.userId, invite, {
+        request: pages.requestInfo(ctx),
+        beforeSend: perAddress(actor.userId),
+      });
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome !== "sent") {
         // no permission at all: the page itself is not theirs
         if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.invitations)) return pages.refuse(result);
-        return renderInvitations(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "roleId", ...typedOf(submitted) }, result.outcome === "invalid" ? 400 : 403);
+        return renderInvitations(
+          ctx,
+          actor,
+          { error: result.message, field: result.outcome === "invalid" ? result.field : "roleId", ...typedOf(submitted) },
+          result.outcome === "invalid" ? 400 : 403,
+        );
       }
-      return renderInvitations(ctx, actor, { notice: pages.say(ctx, "invitations")("team.invitations.sent", { email: result.invitation.email }) });
+      return renderInvitations(ctx, actor, {
+        notice: pages.say(ctx, "invitations")("team.invitations.sent", { email: result.invitation.email }),
+      });
     },
   });
 
@@ -66,10 +98,16 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
     load: (ctx) => invitationIdOrRefuse(ctx),
     body: z.object({}),
     async handle(ctx, { scope: actor, loaded: id }) {
-      const result = await services.invitations.resend(actor.team.id, actor.userId, id, { request: pages.requestInfo(ctx), beforeSend: perAddress(actor.userId) });
+      const result = await services.invitations.resend(actor.team.id, actor.userId, id, {
+        request: pages.requestInfo(ctx),
+        beforeSend: perAddress(actor.userId),
+      });
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "resent") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-      return renderInvitations(ctx, actor, { notice: pages.say(ctx, "invitations")("team.invitations.resent", { email: result.invitation.email }) });
+      if (result.outcome !== "resent")
+        return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      return renderInvitations(ctx, actor, {
+        notice: pages.say(ctx, "invitations")("team.invitations.resent", { email: result.invitation.email }),
+      });
     },
   });
 
@@ -95,7 +133,8 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
       }
       const result = await services.invitations.revoke(actor.team.id, actor.userId, id, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "revoked") return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome !== "revoked")
+        return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
       return renderInvitations(ctx, actor, { notice: pages.say(ctx, "invitations")("team.invitations.revoked", { email: pending.email }) });
     },
   });

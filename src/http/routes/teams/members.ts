@@ -15,7 +15,12 @@ const roleBody = z.object({ roleId: z.string().regex(UUID, "team.refusal.chooseT
 export function registerMemberRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
   const { services } = app;
 
-  async function renderMembers(ctx: Context, actor: TeamActor, locals: { error?: string; notice?: string; errorFor?: string } = {}, status = 200) {
+  async function renderMembers(
+    ctx: Context,
+    actor: TeamActor,
+    locals: { error?: string; notice?: string; errorFor?: string } = {},
+    status = 200,
+  ) {
     const result = await services.teamMembers.list(actor.team.id, actor.userId);
     if (result.outcome !== "ok") return pages.refuse(result);
     const canManage = services.teamRoles.may(actor, TEAM_PERMISSIONS.members);
@@ -26,7 +31,20 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
       // the same rule the service applies: never the Owner, never yourself (leaving is on the Teams page)
       manageable: canManage && !m.isOwner && m.userId !== actor.userId,
     }));
-    return pages.render(ctx, "members", actor, { title: pages.say(ctx, "members")("team.title.members", { team: actor.team.name }), teamSection: "members", members, assignable, canManage, ...locals }, status);
+    return pages.render(
+      ctx,
+      "members",
+      actor,
+      {
+        title: pages.say(ctx, "members")("team.title.members", { team: actor.team.name }),
+        teamSection: "members",
+        members,
+        assignable,
+        canManage,
+        ...locals,
+      },
+      status,
+    );
   }
 
   const target = (ctx: Context) => {
@@ -50,9 +68,14 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
     async handle(ctx, { scope: actor, loaded: userId, body: { roleId } }) {
       const result = await services.teamMembers.changeRole(actor.team.id, actor.userId, userId, roleId, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome === "invalid" || result.outcome === "forbidden") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome === "invalid" || result.outcome === "forbidden")
+        return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
       const say = pages.say(ctx, "members");
-      return renderMembers(ctx, actor, { notice: say(result.outcome === "changed" ? "team.members.roleChanged" : "team.members.roleSame", { role: roleNameIn(say)(result.role) }) });
+      return renderMembers(ctx, actor, {
+        notice: say(result.outcome === "changed" ? "team.members.roleChanged" : "team.members.roleSame", {
+          role: roleNameIn(say)(result.role),
+        }),
+      });
     },
   });
 
@@ -69,7 +92,12 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
         const say = pages.say(ctx, "confirm");
         return pages.confirm(ctx, actor, {
           title: say("team.members.removeTitle"),
-          message: say("team.members.removeQuestion", { username: member.username, email: member.email, team: actor.team.name, role: roleNameIn(say)(member.role) }),
+          message: say("team.members.removeQuestion", {
+            username: member.username,
+            email: member.email,
+            team: actor.team.name,
+            role: roleNameIn(say)(member.role),
+          }),
           action: `/account/teams/${actor.team.slug}/members/${userId}/remove`,
           button: say("team.members.removeButton", { username: member.username }),
           back: `/account/teams/${actor.team.slug}`,
@@ -77,7 +105,8 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
       }
       const result = await services.teamMembers.remove(actor.team.id, actor.userId, userId, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "removed") return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome !== "removed")
+        return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
       return renderMembers(ctx, actor, { notice: pages.say(ctx, "members")("team.members.removed", { username: member.username }) });
     },
   });

@@ -27,16 +27,19 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
    */
   function matrix(actor: TeamActor, checked: readonly string[], say: Say) {
     const grants = new Set(checked);
-    return registry.listByTab()
+    return registry
+      .listByTab()
       .map(({ tab, permissions }) => ({
         tab: say(tab),
-        permissions: permissions.filter((p) => !p.code.startsWith("gatehouse.admin.")).map((p) => ({
-          code: p.code,
-          label: say(p.label),
-          checked: grants.has(p.code) || checked.some((g) => g.endsWith(".*") && p.code.startsWith(g.slice(0, -1))),
-          // what the actor may not grant is shown, not offered
-          grantable: services.teamRoles.beyond(actor, [p.code]).length === 0,
-        })),
+        permissions: permissions
+          .filter((p) => !p.code.startsWith("gatehouse.admin."))
+          .map((p) => ({
+            code: p.code,
+            label: say(p.label),
+            checked: grants.has(p.code) || checked.some((g) => g.endsWith(".*") && p.code.startsWith(g.slice(0, -1))),
+            // what the actor may not grant is shown, not offered
+            grantable: services.teamRoles.beyond(actor, [p.code]).length === 0,
+          })),
       }))
       .filter((t) => t.permissions.length);
   }
@@ -54,21 +57,51 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
     const canManage = services.teamRoles.may(actor, TEAM_PERMISSIONS.roles);
     const form = locals.form ?? { name: "", permissions: [], wildcards: "" };
     const say = pages.say(ctx, "roles");
-    return pages.render(ctx, "roles", actor, {
-      title: say("team.title.roles", { team: actor.team.name }), teamSection: "roles", roles, canManage, form,
-      tabs: canManage ? matrix(actor, grantsOf(form), say) : [], labels: Object.fromEntries(registry.list().map((p) => [p.code, say(p.label)])), ...locals,
-    }, status);
+    return pages.render(
+      ctx,
+      "roles",
+      actor,
+      {
+        title: say("team.title.roles", { team: actor.team.name }),
+        teamSection: "roles",
+        roles,
+        canManage,
+        form,
+        tabs: canManage ? matrix(actor, grantsOf(form), say) : [],
+        labels: Object.fromEntries(registry.list().map((p) => [p.code, say(p.label)])),
+        ...locals,
+      },
+      status,
+    );
   }
 
   async function renderEdit(ctx: Context, actor: TeamActor, role: RoleView, locals: FormLocals = {}, status = 200) {
-    const form = locals.form ?? { name: role.name, permissions: role.permissions.filter((g) => !g.endsWith("*")), wildcards: role.permissions.filter((g) => g.endsWith("*")).join("\n") };
+    const form = locals.form ?? {
+      name: role.name,
+      permissions: role.permissions.filter((g) => !g.endsWith("*")),
+      wildcards: role.permissions.filter((g) => g.endsWith("*")).join("\n"),
+    };
     const say = pages.say(ctx, "role-edit");
-    return pages.render(ctx, "role-edit", actor, { title: say("team.title.role", { team: actor.team.name, role: roleNameIn(say)(role) }), teamSection: "roles", role, form, tabs: matrix(actor, grantsOf(form), say), ...locals }, status);
+    return pages.render(
+      ctx,
+      "role-edit",
+      actor,
+      {
+        title: say("team.title.role", { team: actor.team.name, role: roleNameIn(say)(role) }),
+        teamSection: "roles",
+        role,
+        form,
+        tabs: matrix(actor, grantsOf(form), say),
+        ...locals,
+      },
+      status,
+    );
   }
 
   /** the role in the URL, for someone who may manage roles; Owner is shown read-only */
   async function editable(ctx: Context, actor: TeamActor): Promise<RoleView> {
-    if (!services.teamRoles.may(actor, TEAM_PERMISSIONS.roles)) return pages.refuse({ outcome: "forbidden", message: "Your role does not let you manage this team's roles." });
+    if (!services.teamRoles.may(actor, TEAM_PERMISSIONS.roles))
+      return pages.refuse({ outcome: "forbidden", message: "Your role does not let you manage this team's roles." });
     const roleId = String(ctx.params.roleId ?? "");
     const role = UUID.test(roleId) ? (await rolesOrRefuse(actor)).find((r) => r.id === roleId) : undefined;
     if (!role) return pages.refuse({ outcome: "not_found" });
@@ -87,10 +120,21 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
     ...team,
     body: roleForm,
     async handle(ctx, { scope: actor, body: form }) {
-      const result = await services.teamRoles.create(actor.team.id, actor.userId, { name: form.name, permissions: grantsOf(form) }, pages.requestInfo(ctx));
+      const result = await services.teamRoles.create(
+        actor.team.id,
+        actor.userId,
+        { name: form.name, permissions: grantsOf(form) },
+        pages.requestInfo(ctx),
+      );
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome === "forbidden" && !services.teamRoles.may(actor, TEAM_PERMISSIONS.roles)) return pages.refuse(result);
-      if (result.outcome !== "created") return renderList(ctx, actor, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome !== "created")
+        return renderList(
+          ctx,
+          actor,
+          { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form },
+          result.outcome === "invalid" ? 400 : 403,
+        );
       return renderList(ctx, actor, { notice: pages.say(ctx, "roles")("team.roles.created", { role: result.role.name }) });
     },
   });
@@ -106,9 +150,22 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
     load,
     body: roleForm,
     async handle(ctx, { scope: actor, loaded: role, body: form }) {
-      const result = await services.teamRoles.update(actor.team.id, actor.userId, role.id, { name: form.name, permissions: grantsOf(form) }, pages.requestInfo(ctx));
+      const result = await services.teamRoles.update(
+        actor.team.id,
+        actor.userId,
+        role.id,
+        { name: form.name, permissions: grantsOf(form) },
+        pages.requestInfo(ctx),
+      );
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "updated") return renderEdit(ctx, actor, role, { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome !== "updated")
+        return renderEdit(
+          ctx,
+          actor,
+          role,
+          { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form },
+          result.outcome === "invalid" ? 400 : 403,
+        );
       const say = pages.say(ctx, "roles");
       return renderList(ctx, actor, { notice: say("team.roles.saved", { role: roleNameIn(say)(result.role) }) });
     },
@@ -132,7 +189,8 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
       }
       const result = await services.teamRoles.remove(actor.team.id, actor.userId, role.id, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "deleted") return renderEdit(ctx, actor, role, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome !== "deleted")
+        return renderEdit(ctx, actor, role, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
       return renderList(ctx, actor, { notice: pages.say(ctx, "roles")("team.roles.deleted", { role: role.name }) });
     },
   });

@@ -13,7 +13,14 @@ import { sayRefusal } from "./refusal-words.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type TeamActor, type TeamRefusal } from "../../../services/team-roles.ts";
 
 export type TeamSection = "members" | "roles" | "invitations" | "transfer" | "virtuozzo" | "sso";
-export type Confirmation = { title: string; message: string; action: string; button: string; fields?: Record<string, string>; back: string };
+export type Confirmation = {
+  title: string;
+  message: string;
+  action: string;
+  button: string;
+  fields?: Record<string, string>;
+  back: string;
+};
 
 export const SLUG = /^[a-z0-9-]{1,48}$/;
 
@@ -26,8 +33,10 @@ const BUILT_IN_NAMES: ReadonlyMap<string, string> = new Map(BUILT_IN_TEAM_ROLES.
  * a role's name in the page's language: a built-in role (Owner, Manager, Developer) still under its own name is
  * translated; a renamed or custom role keeps the name its team typed
  */
-export const roleNameIn = (say: Say) => (role: { key: string; name: string }): string =>
-  (BUILT_IN_NAMES.get(role.key) === role.name ? say(`team.role.${role.key}` as MessageKey) : role.name);
+export const roleNameIn =
+  (say: Say) =>
+  (role: { key: string; name: string }): string =>
+    BUILT_IN_NAMES.get(role.key) === role.name ? say(`team.role.${role.key}` as MessageKey) : role.name;
 
 /** a form value that may arrive once, many times, or (over 20 times) as an object with numeric keys */
 export function listOf(value: unknown): string[] {
@@ -63,7 +72,11 @@ export function createTeamPages(app: AppContext) {
     /** a refusal from a service as a page: 404 (no such thing here), 403 (not allowed), 400 */
     refuse(refusal: TeamRefusal): never {
       if (refusal.outcome === "not_found") throw notFound();
-      throw catalogueError(refusal.outcome === "forbidden" ? "team.forbidden" : "team.invalid", { startOverUrl: "/account" }, { message: refusal.message });
+      throw catalogueError(
+        refusal.outcome === "forbidden" ? "team.forbidden" : "team.invalid",
+        { startOverUrl: "/account" },
+        { message: refusal.message },
+      );
     },
 
     /**
@@ -85,7 +98,9 @@ export function createTeamPages(app: AppContext) {
         // email domains and single sign-on (#17 item 3; sso.ts): the Owner's
         ...(actor.role.key === OWNER_ROLE ? (["sso"] as const) : []),
         // the Virtuozzo plugin's link page (#19), only while the plugin is on (its codes exist only then)
-        ...(app.config.virtuozzo.enabled && (actor.role.key === OWNER_ROLE || may("virtuozzo.link.manage")) ? (["virtuozzo"] as const) : []),
+        ...(app.config.virtuozzo.enabled && (actor.role.key === OWNER_ROLE || may("virtuozzo.link.manage"))
+          ? (["virtuozzo"] as const)
+          : []),
       ];
     },
 
@@ -99,7 +114,11 @@ export function createTeamPages(app: AppContext) {
       const say = language.locale ? sayer(ctx, app.config.defaultLocale) : inEnglish;
       const roleName = roleNameIn(say);
       // (an error may be a service's refusal with values: refusal-words.ts says it again)
-      const texts = Object.fromEntries((["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, k === "error" ? sayRefusal(say, locals[k]) : say(locals[k])]] : [])));
+      const texts = Object.fromEntries(
+        (["title", "error", "notice"] as const).flatMap((k) =>
+          typeof locals[k] === "string" ? [[k, k === "error" ? sayRefusal(say, locals[k]) : say(locals[k])]] : [],
+        ),
+      );
       ctx.body = await app.views.render(`pages/teams/${page}`, {
         user: pages.account(ctx).user,
         section: "teams",

@@ -36,10 +36,24 @@ export function registerSsoRoutes(router: Router, app: AppContext, pages: TeamPa
     const r = await domains.list(actor.team.id, actor.userId);
     if (r.outcome !== "ok") return pages.refuse(r);
     if (status === 503) ctx.set("Retry-After", "30");
-    return pages.render(ctx, "sso", actor, { title: pages.say(ctx, "sso")("team.title.sso", { team: actor.team.name }), teamSection: "sso", domains: r.domains, choices: r.choices, ...locals }, status);
+    return pages.render(
+      ctx,
+      "sso",
+      actor,
+      {
+        title: pages.say(ctx, "sso")("team.title.sso", { team: actor.team.name }),
+        teamSection: "sso",
+        domains: r.domains,
+        choices: r.choices,
+        ...locals,
+      },
+      status,
+    );
   }
   const refused = (ctx: Context, actor: TeamActor, r: DomainRefusal, domain?: string) =>
-    r.outcome === "not_found" || r.outcome === "forbidden" ? pages.refuse(r) : render(ctx, actor, { error: r.message, domain }, STATUS[r.outcome] ?? 400);
+    r.outcome === "not_found" || r.outcome === "forbidden"
+      ? pages.refuse(r)
+      : render(ctx, actor, { error: r.message, domain }, STATUS[r.outcome] ?? 400);
   /** the domain id in the URL (a malformed one is no such domain) */
   const idOf = (ctx: Context) => {
     const id = String(ctx.params.id ?? "");
@@ -72,7 +86,12 @@ export function registerSsoRoutes(router: Router, app: AppContext, pages: TeamPa
     if ("line" in mapping) return render(ctx, actor, { error: pages.say(ctx, "sso")("team.sso.badMapping", { line: mapping.line }) }, 400);
     const connector = text(ctx, "connector", 40);
     const defaultRole = text(ctx, "defaultRole", 48);
-    const change: DomainChange = { connector: connector || null, ssoRequired: text(ctx, "ssoRequired", 4) === "1", defaultRole: defaultRole || null, groupRoles: mapping };
+    const change: DomainChange = {
+      connector: connector || null,
+      ssoRequired: text(ctx, "ssoRequired", 4) === "1",
+      defaultRole: defaultRole || null,
+      groupRoles: mapping,
+    };
     const r = await domains.update(actor.team.id, actor.userId, idOf(ctx), change, pages.requestInfo(ctx));
     if (r.outcome !== "updated") return refused(ctx, actor, r);
     return render(ctx, actor, { notice: pages.say(ctx, "sso")("team.sso.saved", { domain: r.domain.domain }) });
@@ -87,7 +106,10 @@ export function registerSsoRoutes(router: Router, app: AppContext, pages: TeamPa
       if (found.outcome !== "ok") return pages.refuse(found);
       const say = pages.say(ctx, "confirm");
       return pages.confirm(ctx, actor, {
-        title: say("team.sso.removeTitle"), back: base(actor), action: `${base(actor)}/domains/${id}/remove`, button: say("team.sso.removeButton"),
+        title: say("team.sso.removeTitle"),
+        back: base(actor),
+        action: `${base(actor)}/domains/${id}/remove`,
+        button: say("team.sso.removeButton"),
         message: say("team.sso.removeQuestion", { domain: found.domain.domain }),
       });
     }

@@ -33,7 +33,19 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     if (pending.outcome !== "ok") return pages.refuse(pending);
     const listed = await services.teamMembers.list(actor.team.id, actor.userId);
     const candidates = listed.outcome === "ok" ? listed.members.filter((m) => !m.isOwner) : [];
-    return pages.render(ctx, "transfer", actor, { title: pages.say(ctx, "transfer")("team.title.transfer", { team: actor.team.name }), teamSection: "transfer", pending: pending.pending, candidates, ...locals }, status);
+    return pages.render(
+      ctx,
+      "transfer",
+      actor,
+      {
+        title: pages.say(ctx, "transfer")("team.title.transfer", { team: actor.team.name }),
+        teamSection: "transfer",
+        pending: pending.pending,
+        candidates,
+        ...locals,
+      },
+      status,
+    );
   }
 
   /** the emailed link's page; `problem`: a message key (LINK_PROBLEMS, team.accept.otherAccount) */
@@ -44,8 +56,12 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     const say = pages.say(ctx, "transfer-accept");
     const problem = locals.problem ? { problem: say(locals.problem) } : {};
     ctx.body = await app.views.render("pages/teams/transfer-accept", {
-      title: say("team.accept.title"), user: pages.account(ctx).user, section: "teams",
-      ...localeLocals(ctx, "teams/transfer-accept", app.config.defaultLocale), ...locals, ...problem,
+      title: say("team.accept.title"),
+      user: pages.account(ctx).user,
+      section: "teams",
+      ...localeLocals(ctx, "teams/transfer-accept", app.config.defaultLocale),
+      ...locals,
+      ...problem,
     });
   }
   const token = (ctx: Context) => {
@@ -68,7 +84,8 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     body: transferBody,
     async handle(ctx, { scope: actor, body: { toUserId, confirm } }) {
       const listed = await services.teamMembers.list(actor.team.id, actor.userId);
-      const member = UUID.test(toUserId) && listed.outcome === "ok" ? listed.members.find((m) => m.userId === toUserId && !m.isOwner) : undefined;
+      const member =
+        UUID.test(toUserId) && listed.outcome === "ok" ? listed.members.find((m) => m.userId === toUserId && !m.isOwner) : undefined;
       if (!member) return renderTransfer(ctx, actor, { error: "team.refusal.chooseMember" }, 400);
       if (!confirm) {
         const say = pages.say(ctx, "confirm");
@@ -85,8 +102,13 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
       await app.rateLimits.invitesPerUser.consume(actor.userId);
       const result = await services.ownership.start(actor.team.id, actor.userId, member.userId, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "started") return renderTransfer(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
-      return renderTransfer(ctx, actor, { notice: pages.say(ctx, "transfer")(result.replaced ? "team.transfer.sentReplaced" : "team.transfer.sent", { username: member.username }) });
+      if (result.outcome !== "started")
+        return renderTransfer(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      return renderTransfer(ctx, actor, {
+        notice: pages.say(ctx, "transfer")(result.replaced ? "team.transfer.sentReplaced" : "team.transfer.sent", {
+          username: member.username,
+        }),
+      });
     },
   });
 
@@ -98,7 +120,12 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
       const result = await services.ownership.cancel(actor.team.id, actor.userId, pages.requestInfo(ctx));
       if (result.outcome === "not_found" || result.outcome === "forbidden") return pages.refuse(result);
       if (result.outcome === "invalid") return renderTransfer(ctx, actor, { error: result.message }, 400);
-      return renderTransfer(ctx, actor, result.outcome === "cancelled" ? { notice: "team.transfer.cancelled" } : { error: "team.transfer.nothingPending" }, result.outcome === "cancelled" ? 200 : 400);
+      return renderTransfer(
+        ctx,
+        actor,
+        result.outcome === "cancelled" ? { notice: "team.transfer.cancelled" } : { error: "team.transfer.nothingPending" },
+        result.outcome === "cancelled" ? 200 : 400,
+      );
     },
   });
 
@@ -122,7 +149,9 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     body: z.object({}),
     async handle(ctx) {
       const value = token(ctx);
-      const result = value ? await services.ownership.accept(String(ctx.params.slug), value, pages.account(ctx).user, pages.requestInfo(ctx)) : ({ outcome: "invalid", reason: "unknown" } as const);
+      const result = value
+        ? await services.ownership.accept(String(ctx.params.slug), value, pages.account(ctx).user, pages.requestInfo(ctx))
+        : ({ outcome: "invalid", reason: "unknown" } as const);
       if (result.outcome === "wrong_account") return linkPage(ctx, { problem: "team.accept.otherAccount" }, 403);
       if (result.outcome === "invalid") return linkPage(ctx, { problem: LINK_PROBLEMS[result.reason] }, 400);
       return linkPage(ctx, { accepted: result.team });

@@ -15,7 +15,14 @@ import { confirmBody, teamForm } from "./form-access.ts";
 import { defineForms, formField } from "../../forms.ts";
 
 const STATUS: Record<VirtuozzoRefusal["outcome"], number> = {
-  forbidden: 403, invalid: 400, not_linked: 404, suspended: 409, credentials_refused: 400, group_refused: 403, unavailable: 503, malformed: 502,
+  forbidden: 403,
+  invalid: 400,
+  not_linked: 404,
+  suspended: 409,
+  credentials_refused: 400,
+  group_refused: 403,
+  unavailable: 503,
+  malformed: 502,
 };
 
 const text = (value: unknown, max: number) => String(value ?? "").slice(0, max);
@@ -35,7 +42,19 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
     if (state.outcome !== "ok") return pages.refuse({ outcome: "forbidden", message: "message" in state ? state.message : "Not allowed." });
     const say = pages.say(ctx, "virtuozzo");
     if (status === 503 || status === 502) ctx.set("Retry-After", "5");
-    return pages.render(ctx, "virtuozzo", actor, { title: say("team.title.virtuozzo", { team: actor.team.name }), teamSection: "virtuozzo", view: state.view, platforms: vz.platformUrls, ...locals }, status);
+    return pages.render(
+      ctx,
+      "virtuozzo",
+      actor,
+      {
+        title: say("team.title.virtuozzo", { team: actor.team.name }),
+        teamSection: "virtuozzo",
+        view: state.view,
+        platforms: vz.platformUrls,
+        ...locals,
+      },
+      status,
+    );
   }
   const refused = (ctx: Context, actor: TeamActor, r: VirtuozzoRefusal, login?: string) =>
     r.outcome === "forbidden" ? pages.refuse(r) : render(ctx, actor, { error: r.message, login }, STATUS[r.outcome]);
@@ -50,11 +69,14 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
     path: "/account/teams/:slug/virtuozzo/link",
     ...team,
     body: linkBody,
-    invalid: (ctx, problem, { scope, submitted }) => render(ctx, scope, { error: problem.message, login: text(submitted.login, 320).trim() }, 400),
+    invalid: (ctx, problem, { scope, submitted }) =>
+      render(ctx, scope, { error: problem.message, login: text(submitted.login, 320).trim() }, 400),
     async handle(ctx, { scope: actor, body: { login, password, platformUrl } }) {
       const r = await vz.link(actor.team.id, actor.userId, { login, password, platformUrl }, pages.requestInfo(ctx));
       if (r.outcome !== "linked") return refused(ctx, actor, r, login);
-      return render(ctx, actor, { notice: pages.say(ctx, "virtuozzo")("team.vz.linked", { login: r.view.link.login, groupType: r.view.link.groupType }) });
+      return render(ctx, actor, {
+        notice: pages.say(ctx, "virtuozzo")("team.vz.linked", { login: r.view.link.login, groupType: r.view.link.groupType }),
+      });
     },
   });
 
@@ -77,7 +99,10 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
       if (!confirm) {
         const say = pages.say(ctx, "confirm");
         return pages.confirm(ctx, actor, {
-          title: say("team.vz.unlinkTitle"), back: `/account/teams/${actor.team.slug}/virtuozzo`, action: `/account/teams/${actor.team.slug}/virtuozzo/unlink`, button: say("team.vz.unlinkButton"),
+          title: say("team.vz.unlinkTitle"),
+          back: `/account/teams/${actor.team.slug}/virtuozzo`,
+          action: `/account/teams/${actor.team.slug}/virtuozzo/unlink`,
+          button: say("team.vz.unlinkButton"),
           message: say("team.vz.unlinkQuestion", { team: actor.team.name }),
         });
       }
@@ -90,11 +115,21 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
   forms.post({
     path: "/account/teams/:slug/virtuozzo/clients",
     ...team,
-    body: z.object({ clientIds: formField((v) => text(v, 4096).split(/[\s,]+/).filter(Boolean)) }),
+    body: z.object({
+      clientIds: formField((v) =>
+        text(v, 4096)
+          .split(/[\s,]+/)
+          .filter(Boolean),
+      ),
+    }),
     async handle(ctx, { scope: actor, body: { clientIds } }) {
       const r = await vz.setClients(actor.team.id, actor.userId, clientIds, pages.requestInfo(ctx));
       if (r.outcome !== "set") return refused(ctx, actor, r);
-      return render(ctx, actor, { notice: r.clientIds.length ? pages.say(ctx, "virtuozzo")("team.vz.clientsSet", { clients: r.clientIds.join(", ") }) : "team.vz.noClients" });
+      return render(ctx, actor, {
+        notice: r.clientIds.length
+          ? pages.say(ctx, "virtuozzo")("team.vz.clientsSet", { clients: r.clientIds.join(", ") })
+          : "team.vz.noClients",
+      });
     },
   });
 

@@ -4,13 +4,21 @@ import { newCountry } from "./new-country.ts";
 import { newNetwork } from "./new-network.ts";
 import type { PastSignIn, Rule, RuleSettings, SignInAttempt } from "./types.ts";
 
-export const RULES = { new_country: newCountry, impossible_travel: impossibleTravel, new_network: newNetwork } satisfies Record<string, Rule>;
+export const RULES = { new_country: newCountry, impossible_travel: impossibleTravel, new_network: newNetwork } satisfies Record<
+  string,
+  Rule
+>;
 export type RuleName = keyof typeof RULES;
 
 export type FiredRule = { rule: RuleName; reason: string };
 
 /** the rules among `enabled` that fire for this sign-in, in the order given */
-export function evaluateRules(enabled: readonly RuleName[], attempt: SignInAttempt, history: readonly PastSignIn[], settings: RuleSettings): FiredRule[] {
+export function evaluateRules(
+  enabled: readonly RuleName[],
+  attempt: SignInAttempt,
+  history: readonly PastSignIn[],
+  settings: RuleSettings,
+): FiredRule[] {
   const fired: FiredRule[] = [];
   for (const rule of enabled) {
     const result = RULES[rule](attempt, history, settings);

@@ -13,7 +13,12 @@ export function networkOf(ip: string): string | null {
   if (family === 4) return `${plain.split(".").slice(0, 3).join(".")}.0/24`;
   if (family === 6) {
     const groups = expandIpv6(plain);
-    return groups ? `${groups.slice(0, 3).map((g) => g.toString(16)).join(":")}::/48` : null;
+    return groups
+      ? `${groups
+          .slice(0, 3)
+          .map((g) => g.toString(16))
+          .join(":")}::/48`
+      : null;
   }
   return null;
 }

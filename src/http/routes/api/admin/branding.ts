@@ -18,26 +18,38 @@ const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.brandingManage } a
 const TAGS = ["Admin: branding"];
 const nullable = (description: string) => z.string().nullable().meta({ description });
 
-export const branding = z.object({
-  productName: nullable("the product name; null: BRAND_NAME"),
-  logoUrl: nullable("the uploaded logo (/brand/logo/<sha-256>); null: BRAND_LOGO_URL or the built-in mark"),
-  primaryColor: nullable("#rrggbb; null: BRAND_PRIMARY_COLOR or the built-in palette"),
-  supportUrl: nullable("https:// or mailto: link in the footer and emails"),
-  termsUrl: nullable("https:// link to the terms of service"),
-  privacyUrl: nullable("https:// link to the privacy policy"),
-  updatedAt: z.string().nullable().meta({ description: "when it was last changed; null: never" }),
-  defaults: z.object({ productName: z.string(), logoUrl: z.string().nullable(), primaryColor: z.string().nullable() }).meta({ description: "what applies where a value is null (the BRAND_* settings)" }),
-}).meta({ id: "Branding" });
+export const branding = z
+  .object({
+    productName: nullable("the product name; null: BRAND_NAME"),
+    logoUrl: nullable("the uploaded logo (/brand/logo/<sha-256>); null: BRAND_LOGO_URL or the built-in mark"),
+    primaryColor: nullable("#rrggbb; null: BRAND_PRIMARY_COLOR or the built-in palette"),
+    supportUrl: nullable("https:// or mailto: link in the footer and emails"),
+    termsUrl: nullable("https:// link to the terms of service"),
+    privacyUrl: nullable("https:// link to the privacy policy"),
+    updatedAt: z.string().nullable().meta({ description: "when it was last changed; null: never" }),
+    defaults: z
+      .object({ productName: z.string(), logoUrl: z.string().nullable(), primaryColor: z.string().nullable() })
+      .meta({ description: "what applies where a value is null (the BRAND_* settings)" }),
+  })
+  .meta({ id: "Branding" });
 
-export const clientBranding = z.object({
-  clientId: z.string(),
-  displayName: nullable("the name on its sign-in and consent pages; null: the client's name"),
-  logoUrl: nullable("its logo; null: the instance's"),
-  primaryColor: nullable("#rrggbb; null: the instance's"),
-}).meta({ id: "ClientBranding" });
+export const clientBranding = z
+  .object({
+    clientId: z.string(),
+    displayName: nullable("the name on its sign-in and consent pages; null: the client's name"),
+    logoUrl: nullable("its logo; null: the instance's"),
+    primaryColor: nullable("#rrggbb; null: the instance's"),
+  })
+  .meta({ id: "ClientBranding" });
 
-const brandingBody = brandingInput.meta({ id: "BrandingChange", description: "absent: unchanged; null or \"\": back to the default; removeLogo: drop the uploaded logo" });
-const clientBrandingBody = clientBrandingInput.meta({ id: "ClientBrandingChange", description: "absent: unchanged; null or \"\": back to the instance's; removeLogo: drop the client's logo" });
+const brandingBody = brandingInput.meta({
+  id: "BrandingChange",
+  description: 'absent: unchanged; null or "": back to the default; removeLogo: drop the uploaded logo',
+});
+const clientBrandingBody = clientBrandingInput.meta({
+  id: "ClientBrandingChange",
+  description: "absent: unchanged; null or \"\": back to the instance's; removeLogo: drop the client's logo",
+});
 const clientParams = z.strictObject({ clientId: z.string().min(1).max(200) });
 
 const actorOf = (ctx: Context) => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
@@ -53,13 +65,20 @@ export function adminBrandingRoutes(app: AppContext): ApiRoute[] {
   const { branding: use } = app.services;
   return [
     defineRoute({
-      method: "get", path: "/api/v1/admin/branding", tags: TAGS, access: ACCESS,
+      method: "get",
+      path: "/api/v1/admin/branding",
+      tags: TAGS,
+      access: ACCESS,
       summary: "The instance's branding",
       response: { status: 200, description: "the stored values (null: the default applies) and the defaults", schema: branding },
       handle: () => use.view(),
     }),
     defineRoute({
-      method: "put", path: "/api/v1/admin/branding", tags: TAGS, access: ACCESS, body: brandingBody,
+      method: "put",
+      path: "/api/v1/admin/branding",
+      tags: TAGS,
+      access: ACCESS,
+      body: brandingBody,
       summary: "Change the instance's branding",
       description: "Shown at once by this server process, by others within 30 seconds.",
       response: { status: 200, description: "the branding after the change", schema: branding },
@@ -71,8 +90,12 @@ export function adminBrandingRoutes(app: AppContext): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: "put", path: "/api/v1/admin/branding/logo", tags: TAGS, access: ACCESS,
-      summary: "Upload the instance's logo", description: LOGO_DESCRIPTION,
+      method: "put",
+      path: "/api/v1/admin/branding/logo",
+      tags: TAGS,
+      access: ACCESS,
+      summary: "Upload the instance's logo",
+      description: LOGO_DESCRIPTION,
       response: { status: 200, description: "the branding with the new logo", schema: branding },
       errors: LOGO_ERRORS,
       handle: async (ctx) => {
@@ -82,7 +105,11 @@ export function adminBrandingRoutes(app: AppContext): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: "get", path: "/api/v1/admin/clients/:clientId/branding", tags: TAGS, access: ACCESS, params: clientParams,
+      method: "get",
+      path: "/api/v1/admin/clients/:clientId/branding",
+      tags: TAGS,
+      access: ACCESS,
+      params: clientParams,
       summary: "A client's own branding on its sign-in and consent pages",
       response: { status: 200, description: "its values (null: the instance's applies)", schema: clientBranding },
       errors: [documented("branding.client_not_found")],
@@ -93,7 +120,12 @@ export function adminBrandingRoutes(app: AppContext): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: "put", path: "/api/v1/admin/clients/:clientId/branding", tags: TAGS, access: ACCESS, params: clientParams, body: clientBrandingBody,
+      method: "put",
+      path: "/api/v1/admin/clients/:clientId/branding",
+      tags: TAGS,
+      access: ACCESS,
+      params: clientParams,
+      body: clientBrandingBody,
       summary: "Change a client's own branding",
       response: { status: 200, description: "its branding after the change", schema: clientBranding },
       errors: [documented("branding.client_not_found")],
@@ -104,8 +136,13 @@ export function adminBrandingRoutes(app: AppContext): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: "put", path: "/api/v1/admin/clients/:clientId/branding/logo", tags: TAGS, access: ACCESS, params: clientParams,
-      summary: "Upload a client's logo", description: LOGO_DESCRIPTION,
+      method: "put",
+      path: "/api/v1/admin/clients/:clientId/branding/logo",
+      tags: TAGS,
+      access: ACCESS,
+      params: clientParams,
+      summary: "Upload a client's logo",
+      description: LOGO_DESCRIPTION,
       response: { status: 200, description: "its branding with the new logo", schema: clientBranding },
       errors: [...LOGO_ERRORS, documented("branding.client_not_found")],
       handle: async (ctx, { params }) => {

@@ -42,20 +42,42 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
     if (!c) throw notFound();
     return c;
   }
-  const actor = (ctx: Context) => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null, via: "api" as const, apiClientId: tokenOf(ctx).client_id });
+  const actor = (ctx: Context) => ({
+    actorId: userOf(ctx).id,
+    ip: ctx.ip,
+    userAgent: ctx.get("user-agent") || null,
+    via: "api" as const,
+    apiClientId: tokenOf(ctx).client_id,
+  });
   /** the resources must be among the configured resource servers, as on the screen */
   const checkResources = (resources: string[] | undefined) => {
-    const issues = (resources ?? []).flatMap((r, i) => (config.resourceServers.includes(r) ? [] : [{
-      code: "custom", path: ["body", "resources", i], message: `is not one of the configured resource servers (${config.resourceServers.join(", ")})`,
-    }]));
+    const issues = (resources ?? []).flatMap((r, i) =>
+      config.resourceServers.includes(r)
+        ? []
+        : [
+            {
+              code: "custom",
+              path: ["body", "resources", i],
+              message: `is not one of the configured resource servers (${config.resourceServers.join(", ")})`,
+            },
+          ],
+    );
     if (issues.length) throw requestInvalid("body", issues);
   };
 
   return [
     defineRoute({
-      method: "get", path: "/api/v1/clients", tags: TAGS, access: ACCESS, query: pageQuery,
+      method: "get",
+      path: "/api/v1/clients",
+      tags: TAGS,
+      access: ACCESS,
+      query: pageQuery,
       summary: "Registered clients, newest first",
-      response: { status: 200, description: "a page of clients (never a secret or its hash)", schema: z.object({ clients: z.array(adminClient), nextCursor }).meta({ id: "AdminClientPage" }) },
+      response: {
+        status: 200,
+        description: "a page of clients (never a secret or its hash)",
+        schema: z.object({ clients: z.array(adminClient), nextCursor }).meta({ id: "AdminClientPage" }),
+      },
       handle: async (_ctx, { query }) => {
         const page = pageOf(await services.clients.list(), (c) => [c.createdAt.toISOString(), c.id], query);
         return { clients: page.items.map(clientView), nextCursor: page.nextCursor };
@@ -63,20 +85,31 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "post", path: "/api/v1/clients", tags: TAGS, access: ACCESS, body: newClientBody,
+      method: "post",
+      path: "/api/v1/clients",
+      tags: TAGS,
+      access: ACCESS,
+      body: newClientBody,
       summary: "Register a client",
       description: "A confidential client gets a secret, returned in this answer only: store it now. Only its hash is kept.",
       response: { status: 201, description: "registered", schema: createdClient },
       errors: [documented("client.namespace_taken", "the permission namespace overlaps another client's")],
       handle: async (ctx, { body }) => {
         checkResources(body.resources);
-        const { client, secret } = await services.clientAdmin.create(body, actor(ctx)).catch((err: unknown) => Promise.reject(refusal(err)));
+        const { client, secret } = await services.clientAdmin
+          .create(body, actor(ctx))
+          .catch((err: unknown) => Promise.reject(refusal(err)));
         return { client: clientView(client), secret };
       },
     }),
 
     defineRoute({
-      method: "get", path: "/api/v1/clients/:clientId", tags: TAGS, access: ACCESS, params: clientParams, query: noQuery,
+      method: "get",
+      path: "/api/v1/clients/:clientId",
+      tags: TAGS,
+      access: ACCESS,
+      params: clientParams,
+      query: noQuery,
       summary: "One client",
       response: { status: 200, description: "the client (never its secret or its hash)", schema: adminClient },
       errors: [NOT_FOUND],
@@ -84,22 +117,34 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "patch", path: "/api/v1/clients/:clientId", tags: TAGS, access: ACCESS, params: clientParams, body: clientChangesBody,
+      method: "patch",
+      path: "/api/v1/clients/:clientId",
+      tags: TAGS,
+      access: ACCESS,
+      params: clientParams,
+      body: clientChangesBody,
       summary: "Change a client's settings",
-      description: "Only the fields sent change; the result is validated like a new client of its type. Sign-ins use the new settings at once.",
+      description:
+        "Only the fields sent change; the result is validated like a new client of its type. Sign-ins use the new settings at once.",
       response: { status: 200, description: "the changed client", schema: adminClient },
       errors: [NOT_FOUND, documented("client.namespace_taken", "the permission namespace overlaps another client's")],
       handle: async (ctx, { params, body }) => {
         await find(params.clientId);
         checkResources(body.resources);
-        const result = await services.clientAdmin.update(params.clientId, body, actor(ctx)).catch((err: unknown) => Promise.reject(refusal(err)));
+        const result = await services.clientAdmin
+          .update(params.clientId, body, actor(ctx))
+          .catch((err: unknown) => Promise.reject(refusal(err)));
         if (result.outcome === "not_found") throw notFound();
         return clientView(result.client);
       },
     }),
 
     defineRoute({
-      method: "post", path: "/api/v1/clients/:clientId/secret", tags: TAGS, access: ACCESS, params: clientParams,
+      method: "post",
+      path: "/api/v1/clients/:clientId/secret",
+      tags: TAGS,
+      access: ACCESS,
+      params: clientParams,
       summary: "Rotate a confidential client's secret",
       description: "The current secret stops working at once; the new one is in this answer only.",
       response: { status: 200, description: "the new secret", schema: rotatedSecret },
@@ -113,9 +158,14 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "delete", path: "/api/v1/clients/:clientId", tags: TAGS, access: ACCESS, params: clientParams,
+      method: "delete",
+      path: "/api/v1/clients/:clientId",
+      tags: TAGS,
+      access: ACCESS,
+      params: clientParams,
       summary: "Delete a client",
-      description: "It can no longer authenticate, start sign-ins or refresh tokens; its refresh tokens and userinfo access tokens stop working at once. JWT access tokens it already holds for APIs stay valid until they expire.",
+      description:
+        "It can no longer authenticate, start sign-ins or refresh tokens; its refresh tokens and userinfo access tokens stop working at once. JWT access tokens it already holds for APIs stay valid until they expire.",
       response: { status: 204, description: "deleted" },
       errors: [NOT_FOUND],
       handle: async (ctx, { params }) => {

@@ -14,5 +14,16 @@ import { adminConnectorRoutes } from "./connectors.ts";
 import { adminBrandingRoutes } from "./branding.ts";
 
 export function adminApiRoutes(app: AppContext): ApiRoute[] {
-  return [...adminUserRoutes(app), ...adminUserDeleteRoutes(app), ...adminClientRoutes(app), ...adminKeyRoutes(app), ...adminAuditRoutes(app), ...adminOutboxRoutes(app), ...adminWebhookRoutes(app), ...mfaRequiredRoutes(app), ...adminConnectorRoutes(app), ...adminBrandingRoutes(app)];
+  return [
+    ...adminUserRoutes(app),
+    ...adminUserDeleteRoutes(app),
+    ...adminClientRoutes(app),
+    ...adminKeyRoutes(app),
+    ...adminAuditRoutes(app),
+    ...adminOutboxRoutes(app),
+    ...adminWebhookRoutes(app),
+    ...mfaRequiredRoutes(app),
+    ...adminConnectorRoutes(app),
+    ...adminBrandingRoutes(app),
+  ];
 }

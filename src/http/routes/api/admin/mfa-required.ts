@@ -24,16 +24,28 @@ export function mfaRequiredRoutes(app: AppContext): ApiRoute[] {
   };
   return [
     defineRoute({
-      method: "get", path: "/api/v1/system-roles/:key/mfa-required", tags: ["Admin: system roles"], access: ROLES, params: roleParams,
+      method: "get",
+      path: "/api/v1/system-roles/:key/mfa-required",
+      tags: ["Admin: system roles"],
+      access: ROLES,
+      params: roleParams,
       summary: "Whether the role requires a second factor",
-      response: { status: 200, description: "the flag", schema: view }, errors: [documented("system_role.not_found")],
+      response: { status: 200, description: "the flag", schema: view },
+      errors: [documented("system_role.not_found")],
       handle: async (_ctx, { params }) => found(await mfa.systemRoleFlag(params.key), "system_role.not_found"),
     }),
     defineRoute({
-      method: "put", path: "/api/v1/system-roles/:key/mfa-required", tags: ["Admin: system roles"], access: ROLES, params: roleParams, body,
+      method: "put",
+      path: "/api/v1/system-roles/:key/mfa-required",
+      tags: ["Admin: system roles"],
+      access: ROLES,
+      params: roleParams,
+      body,
       summary: "Require a second factor of every holder of the role",
-      description: "Holders without TOTP or a passkey set up TOTP at their next sign-in, before it finishes. Audited as system_role.mfa_required_changed.",
-      response: { status: 200, description: "the flag now", schema: view }, errors: [documented("system_role.not_found")],
+      description:
+        "Holders without TOTP or a passkey set up TOTP at their next sign-in, before it finishes. Audited as system_role.mfa_required_changed.",
+      response: { status: 200, description: "the flag now", schema: view },
+      errors: [documented("system_role.not_found")],
       handle: async (ctx, { params, body: b }) => {
         const a = actorOf(ctx);
         const result = await mfa.setForSystemRole(a.actorId, params.key, b.required, { ip: a.ip ?? null, userAgent: a.userAgent ?? null });
@@ -42,16 +54,28 @@ export function mfaRequiredRoutes(app: AppContext): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: "get", path: "/api/v1/teams/:teamId/mfa-required", tags: ["Admin: teams"], access: TEAMS, params: teamParams,
+      method: "get",
+      path: "/api/v1/teams/:teamId/mfa-required",
+      tags: ["Admin: teams"],
+      access: TEAMS,
+      params: teamParams,
       summary: "Whether the team requires a second factor",
-      response: { status: 200, description: "the flag", schema: view }, errors: [documented("team.not_found")],
+      response: { status: 200, description: "the flag", schema: view },
+      errors: [documented("team.not_found")],
       handle: async (_ctx, { params }) => found(await mfa.teamFlag(params.teamId), "team.not_found"),
     }),
     defineRoute({
-      method: "put", path: "/api/v1/teams/:teamId/mfa-required", tags: ["Admin: teams"], access: TEAMS, params: teamParams, body,
+      method: "put",
+      path: "/api/v1/teams/:teamId/mfa-required",
+      tags: ["Admin: teams"],
+      access: TEAMS,
+      params: teamParams,
+      body,
       summary: "Require a second factor of every member of the team",
-      description: "Members without TOTP or a passkey set up TOTP at their next sign-in, before it finishes. Audited as team.mfa_required_changed.",
-      response: { status: 200, description: "the flag now", schema: view }, errors: [documented("team.not_found")],
+      description:
+        "Members without TOTP or a passkey set up TOTP at their next sign-in, before it finishes. Audited as team.mfa_required_changed.",
+      response: { status: 200, description: "the flag now", schema: view },
+      errors: [documented("team.not_found")],
       handle: async (ctx, { params, body: b }) => {
         const a = actorOf(ctx);
         const result = await mfa.setForTeam(a.actorId, params.teamId, b.required, { ip: a.ip ?? null, userAgent: a.userAgent ?? null });

@@ -17,16 +17,23 @@ import { fieldInvalid } from "../request-invalid.ts";
 const MANAGE = { token: "user", permission: "gatehouse.admin.roles.manage" } as const;
 const TAGS = ["Admin: system roles"];
 
-const roleKey = z.string().regex(SYSTEM_ROLE_KEY, "is 2 to 40 lower-case letters, digits or underscores, starting with a letter").meta({ example: "support" });
+const roleKey = z
+  .string()
+  .regex(SYSTEM_ROLE_KEY, "is 2 to 40 lower-case letters, digits or underscores, starting with a letter")
+  .meta({ example: "support" });
 const roleParams = z.strictObject({ key: roleKey.meta({ description: "the system role's key" }) });
 const name = z.string().max(200).meta({ description: "1 to 64 characters once trimmed", example: "Support" });
-const grants = z.array(z.string().max(200)).max(100).meta({
-  description: "core gatehouse.admin.* codes, or wildcards inside gatehouse.admin. (like gatehouse.admin.users.*); at least one",
-  example: ["gatehouse.admin.users.read"],
-});
+const grants = z
+  .array(z.string().max(200))
+  .max(100)
+  .meta({
+    description: "core gatehouse.admin.* codes, or wildcards inside gatehouse.admin. (like gatehouse.admin.users.*); at least one",
+    example: ["gatehouse.admin.users.read"],
+  });
 
 const createBody = z.strictObject({ key: roleKey, name, permissions: grants });
-const updateBody = z.strictObject({ name: name.optional(), permissions: grants.optional() })
+const updateBody = z
+  .strictObject({ name: name.optional(), permissions: grants.optional() })
   .refine((b) => b.name !== undefined || b.permissions !== undefined, "change the name, the permissions or both");
 
 const notFound = () => catalogueError("system_role.not_found");
@@ -35,9 +42,17 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
   const roles = app.services.systemRoles;
   return [
     defineRoute({
-      method: "get", path: "/api/v1/system-roles", tags: TAGS, access: MANAGE, query: pageQuery,
+      method: "get",
+      path: "/api/v1/system-roles",
+      tags: TAGS,
+      access: MANAGE,
+      query: pageQuery,
       summary: "Every system role, newest first",
-      response: { status: 200, description: "a page of system roles", schema: z.object({ roles: z.array(systemRoleView), nextCursor }).meta({ id: "SystemRolePage" }) },
+      response: {
+        status: 200,
+        description: "a page of system roles",
+        schema: z.object({ roles: z.array(systemRoleView), nextCursor }).meta({ id: "SystemRolePage" }),
+      },
       handle: async (_ctx, { query }) => {
         const page = pageOf(await roles.list(), (r) => [r.createdAt.toISOString(), r.key], query);
         return { roles: page.items.map(roleView), nextCursor: page.nextCursor };
@@ -45,7 +60,12 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "get", path: "/api/v1/system-roles/:key", tags: TAGS, access: MANAGE, params: roleParams, query: z.strictObject({}),
+      method: "get",
+      path: "/api/v1/system-roles/:key",
+      tags: TAGS,
+      access: MANAGE,
+      params: roleParams,
+      query: z.strictObject({}),
       summary: "One system role",
       response: { status: 200, description: "the system role", schema: systemRoleView },
       errors: [documented("system_role.not_found")],
@@ -57,7 +77,11 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "post", path: "/api/v1/system-roles", tags: TAGS, access: MANAGE, body: createBody,
+      method: "post",
+      path: "/api/v1/system-roles",
+      tags: TAGS,
+      access: MANAGE,
+      body: createBody,
       summary: "Create a system role",
       description: "Audited as system_role.created.",
       response: { status: 201, description: "the new system role", schema: systemRoleView },
@@ -75,12 +99,21 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "patch", path: "/api/v1/system-roles/:key", tags: TAGS, access: MANAGE, params: roleParams, body: updateBody,
+      method: "patch",
+      path: "/api/v1/system-roles/:key",
+      tags: TAGS,
+      access: MANAGE,
+      params: roleParams,
+      body: updateBody,
       summary: "Rename a system role or change its permissions",
-      description: "The new permissions apply to its holders' next API call or admin page. Audited as system_role.updated (before and after).",
+      description:
+        "The new permissions apply to its holders' next API call or admin page. Audited as system_role.updated (before and after).",
       response: { status: 200, description: "the system role as it is now", schema: systemRoleView },
       errors: [
-        documented("permission.denied#refused", "the caller's own role, a role holding more than the caller's, or permissions the caller's role does not hold"),
+        documented(
+          "permission.denied#refused",
+          "the caller's own role, a role holding more than the caller's, or permissions the caller's role does not hold",
+        ),
         documented("system_role.not_found"),
         documented("system_role.built_in", "Super Admin is built in and not editable"),
       ],

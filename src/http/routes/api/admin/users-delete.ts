@@ -16,20 +16,37 @@ const MANAGE = { token: "user", permission: "gatehouse.admin.users.manage" } as 
 export function adminUserDeleteRoutes(app: AppContext): ApiRoute[] {
   return [
     defineRoute({
-      method: "delete", path: "/api/v1/users/:userId", tags: ["Admin: users"], access: MANAGE, params: userParams,
+      method: "delete",
+      path: "/api/v1/users/:userId",
+      tags: ["Admin: users"],
+      access: MANAGE,
+      params: userParams,
       summary: "Delete a user",
-      description: "Erases the account at once (whatever ACCOUNT_DELETION_GRACE_DAYS says): every session ends, every grant and token is revoked, relying parties get back-channel logouts, teams where the user is alone are deleted, the audit events about them are pseudonymised and they are emailed. Audited as user.deleted.",
-      response: { status: 200, description: "deleted", schema: z.object({ deleted: z.literal(true), teamsDeleted: z.number().int() }).meta({ id: "UserDeleted" }) },
+      description:
+        "Erases the account at once (whatever ACCOUNT_DELETION_GRACE_DAYS says): every session ends, every grant and token is revoked, relying parties get back-channel logouts, teams where the user is alone are deleted, the audit events about them are pseudonymised and they are emailed. Audited as user.deleted.",
+      response: {
+        status: 200,
+        description: "deleted",
+        schema: z.object({ deleted: z.literal(true), teamsDeleted: z.number().int() }).meta({ id: "UserDeleted" }),
+      },
       errors: [
         documented("user.not_found"),
         documented("user.cannot_delete_self", "your own account is deleted from its account page or DELETE /api/v1/me"),
         OUTRANKED_DOC,
-        documented("user.last_super_admin"), documented("user.owns_teams", "the user owns a team with other members (data.teams)"),
+        documented("user.last_super_admin"),
+        documented("user.owns_teams", "the user owns a team with other members (data.teams)"),
       ],
       handle: async (ctx, { params }) => {
-        const result = await app.services.accountDeletion.deleteUser(params.userId, { ...actorOf(ctx), via: "api", clientId: tokenOf(ctx).client_id ?? null });
+        const result = await app.services.accountDeletion.deleteUser(params.userId, {
+          ...actorOf(ctx),
+          via: "api",
+          clientId: tokenOf(ctx).client_id ?? null,
+        });
         if (result.outcome === "deleted") return { deleted: true as const, teamsDeleted: result.teamsDeleted };
-        throw catalogueError(adminDeletionRefusal(result.outcome)!, result.outcome === "owns_teams" ? { teams: result.teams.map((t) => ({ slug: t.slug, name: t.name })) } : undefined);
+        throw catalogueError(
+          adminDeletionRefusal(result.outcome)!,
+          result.outcome === "owns_teams" ? { teams: result.teams.map((t) => ({ slug: t.slug, name: t.name })) } : undefined,
+        );
       },
     }),
   ];

@@ -18,30 +18,49 @@ const TAGS = ["Admin: passkeys"];
 
 const passkeyParams = userParams.extend({ passkeyId: z.uuid("is not a passkey id").meta({ description: "the passkey's id (a UUID)" }) });
 
-export const adminPasskey = z.object({
-  id: z.string(),
-  name: z.string(),
-  kind: z.enum(["hwk", "swk"]).meta({ description: "hwk: a security key (single device); swk: a platform or synced passkey (the amr value it gives)" }),
-  deviceType: z.string().meta({ description: "singleDevice or multiDevice (synced)" }),
-  backedUp: z.boolean(),
-  transports: z.array(z.string()),
-  aaguid: z.string(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().nullable(),
-}).meta({ id: "AdminPasskey" });
+export const adminPasskey = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z
+      .enum(["hwk", "swk"])
+      .meta({ description: "hwk: a security key (single device); swk: a platform or synced passkey (the amr value it gives)" }),
+    deviceType: z.string().meta({ description: "singleDevice or multiDevice (synced)" }),
+    backedUp: z.boolean(),
+    transports: z.array(z.string()),
+    aaguid: z.string(),
+    createdAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+  })
+  .meta({ id: "AdminPasskey" });
 
 const passkeyView = (p: PasskeyView) => ({
-  id: p.id, name: p.name, kind: p.kind, deviceType: p.deviceType, backedUp: p.backedUp, transports: p.transports, aaguid: p.aaguid,
-  createdAt: p.createdAt.toISOString(), lastUsedAt: p.lastUsedAt?.toISOString() ?? null,
+  id: p.id,
+  name: p.name,
+  kind: p.kind,
+  deviceType: p.deviceType,
+  backedUp: p.backedUp,
+  transports: p.transports,
+  aaguid: p.aaguid,
+  createdAt: p.createdAt.toISOString(),
+  lastUsedAt: p.lastUsedAt?.toISOString() ?? null,
 });
 
 export function adminPasskeyRoutes(app: AppContext): ApiRoute[] {
   const ua = () => app.services.userAdmin;
   return [
     defineRoute({
-      method: "get", path: "/api/v1/users/:userId/passkeys", tags: TAGS, access: READ, params: userParams,
+      method: "get",
+      path: "/api/v1/users/:userId/passkeys",
+      tags: TAGS,
+      access: READ,
+      params: userParams,
       summary: "A user's passkeys and security keys (admin)",
-      response: { status: 200, description: "the user's passkeys, oldest first", schema: z.object({ passkeys: z.array(adminPasskey) }).meta({ id: "AdminPasskeyList" }) },
+      response: {
+        status: 200,
+        description: "the user's passkeys, oldest first",
+        schema: z.object({ passkeys: z.array(adminPasskey) }).meta({ id: "AdminPasskeyList" }),
+      },
       errors: [documented("user.not_found")],
       handle: async (_ctx, { params }) => {
         const result = await ua().passkeys(params.userId);
@@ -51,7 +70,11 @@ export function adminPasskeyRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "delete", path: "/api/v1/users/:userId/passkeys/:passkeyId", tags: TAGS, access: MANAGE, params: passkeyParams,
+      method: "delete",
+      path: "/api/v1/users/:userId/passkeys/:passkeyId",
+      tags: TAGS,
+      access: MANAGE,
+      params: passkeyParams,
       summary: "Remove one of a user's passkeys (admin)",
       description: "Audited as passkey.removed with the admin as actorId (via api); the user is told by email.",
       response: { status: 204, description: "removed" },

@@ -18,7 +18,12 @@ const READ = { token: "user", permission: ADMIN_PERMISSIONS.usersRead } as const
 const MANAGE = { token: "user", permission: ADMIN_PERMISSIONS.usersManage } as const;
 const TAGS = ["Admin: sessions"];
 
-const sessionParams = userParams.extend({ sessionId: z.string().regex(/^[\w-]{1,64}$/, "is not a session id").meta({ description: "the session's id (its uid)" }) });
+const sessionParams = userParams.extend({
+  sessionId: z
+    .string()
+    .regex(/^[\w-]{1,64}$/, "is not a session id")
+    .meta({ description: "the session's id (its uid)" }),
+});
 
 export function adminSessionRoutes(app: AppContext): ApiRoute[] {
   const { services } = app;
@@ -29,9 +34,18 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
 
   return [
     defineRoute({
-      method: "get", path: "/api/v1/users/:userId/sessions", tags: TAGS, access: READ, params: userParams, query: pageQuery,
+      method: "get",
+      path: "/api/v1/users/:userId/sessions",
+      tags: TAGS,
+      access: READ,
+      params: userParams,
+      query: pageQuery,
       summary: "A user's live sessions, newest first (admin)",
-      response: { status: 200, description: "a page of the user's live sessions", schema: z.object({ sessions: z.array(adminSession), nextCursor }).meta({ id: "UserSessionPage" }) },
+      response: {
+        status: 200,
+        description: "a page of the user's live sessions",
+        schema: z.object({ sessions: z.array(adminSession), nextCursor }).meta({ id: "UserSessionPage" }),
+      },
       errors: [documented("user.not_found")],
       handle: async (_ctx, { params, query }) => {
         await ensureUser(params.userId);
@@ -41,7 +55,11 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "delete", path: "/api/v1/users/:userId/sessions/:sessionId", tags: TAGS, access: MANAGE, params: sessionParams,
+      method: "delete",
+      path: "/api/v1/users/:userId/sessions/:sessionId",
+      tags: TAGS,
+      access: MANAGE,
+      params: sessionParams,
       summary: "End one of a user's sessions (admin)",
       description: "Audited as session.revoked (reason revoked_by_admin) with the admin as actorId.",
       response: { status: 204, description: "ended" },
@@ -57,10 +75,19 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
     }),
 
     defineRoute({
-      method: "delete", path: "/api/v1/users/:userId/sessions", tags: TAGS, access: MANAGE, params: userParams,
+      method: "delete",
+      path: "/api/v1/users/:userId/sessions",
+      tags: TAGS,
+      access: MANAGE,
+      params: userParams,
       summary: "End every session of a user (admin)",
-      description: "Each is audited as session.revoked (reason revoked_by_admin) with the admin as actorId. POST /api/v1/users/{userId}/sign-out-everywhere also revokes the user's grants.",
-      response: { status: 200, description: "the ids of the sessions ended", schema: z.object({ ended: z.array(z.string()) }).meta({ id: "EndedSessions" }) },
+      description:
+        "Each is audited as session.revoked (reason revoked_by_admin) with the admin as actorId. POST /api/v1/users/{userId}/sign-out-everywhere also revokes the user's grants.",
+      response: {
+        status: 200,
+        description: "the ids of the sessions ended",
+        schema: z.object({ ended: z.array(z.string()) }).meta({ id: "EndedSessions" }),
+      },
       errors: [OUTRANKED_DOC, documented("user.not_found")],
       handle: async (ctx, { params }) => {
         const result = await services.userAdmin.endSessions(params.userId, actorOf(ctx));

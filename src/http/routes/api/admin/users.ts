@@ -12,7 +12,17 @@ import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT, nextCursor } from "../pagination.ts";
-import { actorOf, OUTRANKED_DOC, outranked, adminUser, adminUserDetails, detailsView, userNotFound, userParams, userView } from "./users-views.ts";
+import {
+  actorOf,
+  OUTRANKED_DOC,
+  outranked,
+  adminUser,
+  adminUserDetails,
+  detailsView,
+  userNotFound,
+  userParams,
+  userView,
+} from "./users-views.ts";
 import { adminSessionRoutes } from "./users-sessions.ts";
 import { adminPasskeyRoutes } from "./users-passkeys.ts";
 import { systemRoleRoutes } from "./system-roles.ts";
@@ -24,11 +34,24 @@ const MANAGE = { token: "user", permission: "gatehouse.admin.users.manage" } as 
 const TAGS = ["Admin: users"];
 
 const searchQuery = z.strictObject({
-  query: z.string().max(254, "has at most 254 characters").optional().meta({ description: "text the email or username contains (any case)" }),
+  query: z
+    .string()
+    .max(254, "has at most 254 characters")
+    .optional()
+    .meta({ description: "text the email or username contains (any case)" }),
   teamId: z.uuid("is not a team id").optional().meta({ description: "only members of this team" }),
-  disabled: z.enum(["true", "false"], "is true or false").transform((v) => v === "true").optional().meta({ description: "only disabled (true) or only active (false) users" }),
+  disabled: z
+    .enum(["true", "false"], "is true or false")
+    .transform((v) => v === "true")
+    .optional()
+    .meta({ description: "only disabled (true) or only active (false) users" }),
   cursor: z.string().max(1024).optional().meta({ description: "the previous page's nextCursor; leave out for the first page" }),
-  limit: z.coerce.number<string>().int("must be a whole number").min(1, "must be at least 1").max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`).default(DEFAULT_LIMIT)
+  limit: z.coerce
+    .number<string>()
+    .int("must be a whole number")
+    .min(1, "must be at least 1")
+    .max(MAX_LIMIT, `must be at most ${MAX_LIMIT}`)
+    .default(DEFAULT_LIMIT)
     .meta({ description: `how many users per page, 1-${MAX_LIMIT}`, example: 20 }),
 });
 
@@ -37,16 +60,23 @@ const systemRoleBody = z.strictObject({
   role: z.string().max(40).nullable().meta({ description: "a system role's key, or null to take the user's away" }),
 });
 
-const disabled = z.object({
-  changed: z.boolean().meta({ description: "false when the user was disabled already (whatever signed in meanwhile is ended too)" }),
-  sessionsEnded: z.number().int(), grantsRevoked: z.number().int(),
-}).meta({ id: "UserDisabled" });
+const disabled = z
+  .object({
+    changed: z.boolean().meta({ description: "false when the user was disabled already (whatever signed in meanwhile is ended too)" }),
+    sessionsEnded: z.number().int(),
+    grantsRevoked: z.number().int(),
+  })
+  .meta({ id: "UserDisabled" });
 const changed = (id: string, description: string, field: string) => z.object({ [field]: z.boolean().meta({ description }) }).meta({ id });
 const signedOut = z.object({ sessionsEnded: z.number().int(), grantsRevoked: z.number().int() }).meta({ id: "UserSignedOut" });
 const roleSet = z.object({ systemRole: z.string().nullable(), previous: z.string().nullable() }).meta({ id: "UserSystemRoleSet" });
 
 type ActionRoute = {
-  path: string; summary: string; description: string; response: z.ZodObject; errors?: { status: number; description: string }[];
+  path: string;
+  summary: string;
+  description: string;
+  response: z.ZodObject;
+  errors?: { status: number; description: string }[];
   run: (ctx: Context, userId: string) => Promise<Record<string, unknown>>;
 };
 
@@ -58,18 +88,34 @@ function userRoutes(app: AppContext): ApiRoute[] {
   const ua = app.services.userAdmin;
   return [
     defineRoute({
-      method: "get", path: "/api/v1/users", tags: TAGS, access: READ, query: searchQuery,
+      method: "get",
+      path: "/api/v1/users",
+      tags: TAGS,
+      access: READ,
+      query: searchQuery,
       summary: "Search users, newest first",
       description: "Every filter is optional; audited as user.searched.",
-      response: { status: 200, description: "a page of users", schema: z.object({ users: z.array(adminUser), nextCursor }).meta({ id: "AdminUserPage" }) },
+      response: {
+        status: 200,
+        description: "a page of users",
+        schema: z.object({ users: z.array(adminUser), nextCursor }).meta({ id: "AdminUserPage" }),
+      },
       handle: async (ctx, { query }) => {
-        const result = await ua.search({ query: query.query, teamId: query.teamId, disabled: query.disabled, cursor: query.cursor, limit: query.limit }, actorOf(ctx));
+        const result = await ua.search(
+          { query: query.query, teamId: query.teamId, disabled: query.disabled, cursor: query.cursor, limit: query.limit },
+          actorOf(ctx),
+        );
         if (result.outcome === "invalid") throw fieldInvalid("query", result.field, result.message);
         return { users: result.users.map(userView), nextCursor: result.nextCursor };
       },
     }),
     defineRoute({
-      method: "get", path: "/api/v1/users/:userId", tags: TAGS, access: READ, params: userParams, query: noQuery,
+      method: "get",
+      path: "/api/v1/users/:userId",
+      tags: TAGS,
+      access: READ,
+      params: userParams,
+      query: noQuery,
       summary: "One user: profile, teams and roles, two-factor state, sessions, trusted devices, lock, recent events",
       description: "Audited as user.viewed.",
       response: { status: 200, description: "the user", schema: adminUserDetails },
@@ -81,7 +127,12 @@ function userRoutes(app: AppContext): ApiRoute[] {
       },
     }),
     defineRoute({
-      method: "put", path: "/api/v1/users/:userId/system-role", tags: TAGS, access: MANAGE, params: userParams, body: systemRoleBody,
+      method: "put",
+      path: "/api/v1/users/:userId/system-role",
+      tags: TAGS,
+      access: MANAGE,
+      params: userParams,
+      body: systemRoleBody,
       summary: "Give a user a system role, or take it away (null)",
       description: `Needs ${ADMIN_PERMISSIONS.rolesManage} as well (403 permission.denied without it). The last active Super Admin keeps the role. Audited as user.system_role_changed.`,
       response: { status: 200, description: "the user's system role now and before", schema: roleSet },
@@ -97,7 +148,8 @@ function userRoutes(app: AppContext): ApiRoute[] {
         }
         const result = await ua.setSystemRole(params.userId, body.role, actorOf(ctx));
         if (result.outcome === "not_found") throw userNotFound();
-        if (result.outcome === "unknown_role") throw fieldInvalid("body", "role", "is not a system role's key (GET /api/v1/system-roles lists them)");
+        if (result.outcome === "unknown_role")
+          throw fieldInvalid("body", "role", "is not a system role's key (GET /api/v1/system-roles lists them)");
         if (result.outcome === "last_super_admin") throw catalogueError("user.last_super_admin");
         if (result.outcome === "forbidden") throw catalogueError("permission.denied#refused", undefined, { message: result.message });
         return { systemRole: body.role, previous: result.previous };
@@ -106,16 +158,18 @@ function userRoutes(app: AppContext): ApiRoute[] {
   ];
 }
 
-
 function actionRoutes(app: AppContext): ApiRoute[] {
   const ua = app.services.userAdmin;
   const actions: ActionRoute[] = [
     {
-      path: "disable", summary: "Disable a user",
-      description: "They can no longer sign in; every session ends and every grant (so every refresh token) is revoked, and their access tokens stop working on this API. An admin cannot disable themselves (403 user.cannot_disable_self). Audited as user.disabled.",
+      path: "disable",
+      summary: "Disable a user",
+      description:
+        "They can no longer sign in; every session ends and every grant (so every refresh token) is revoked, and their access tokens stop working on this API. An admin cannot disable themselves (403 user.cannot_disable_self). Audited as user.disabled.",
       response: disabled,
       errors: [
-        documented("user.cannot_disable_self", "an admin cannot disable their own account"), OUTRANKED_DOC,
+        documented("user.cannot_disable_self", "an admin cannot disable their own account"),
+        OUTRANKED_DOC,
         documented("user.last_super_admin", "the last active Super Admin cannot be disabled"),
       ],
       run: async (ctx, id) => {
@@ -128,7 +182,9 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       },
     },
     {
-      path: "enable", summary: "Enable a disabled user", description: "They can sign in again. Audited as user.enabled.",
+      path: "enable",
+      summary: "Enable a disabled user",
+      description: "They can sign in again. Audited as user.enabled.",
       response: changed("UserEnabled", "false when the user was not disabled", "changed"),
       errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
@@ -139,7 +195,9 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       },
     },
     {
-      path: "unlock", summary: "Lift a user's sign-in lock", description: "The failed sign-in count starts over. Audited as user.unlocked.",
+      path: "unlock",
+      summary: "Lift a user's sign-in lock",
+      description: "The failed sign-in count starts over. Audited as user.unlocked.",
       response: changed("UserUnlocked", "whether the user was locked", "wasLocked"),
       errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
@@ -150,8 +208,10 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       },
     },
     {
-      path: "reset-two-factor", summary: "Turn a user's two-factor authentication off",
-      description: "The TOTP secret and backup codes are deleted; the password alone signs in until they set it up again. The user is told by email. Audited as user.two_factor_reset.",
+      path: "reset-two-factor",
+      summary: "Turn a user's two-factor authentication off",
+      description:
+        "The TOTP secret and backup codes are deleted; the password alone signs in until they set it up again. The user is told by email. Audited as user.two_factor_reset.",
       response: changed("UserTwoFactorReset", "whether two-factor authentication was on", "wasEnabled"),
       errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
@@ -162,7 +222,8 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       },
     },
     {
-      path: "sign-out-everywhere", summary: "End every session of a user and revoke every grant",
+      path: "sign-out-everywhere",
+      summary: "End every session of a user and revoke every grant",
       description: "Relying parties are told by back-channel logout; the account stays usable. Audited as user.signed_out_everywhere.",
       response: signedOut,
       errors: [OUTRANKED_DOC],
@@ -174,12 +235,16 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       },
     },
     {
-      path: "password-reset", summary: "Email a user a password-reset link",
+      path: "password-reset",
+      summary: "Email a user a password-reset link",
       description: "The link goes to the user's email only (the answer never has it). Audited as user.password_reset_sent.",
       response: changed("UserPasswordResetSent", "always true", "sent"),
       errors: [
         documented("user.disabled", "a disabled account gets no password reset"),
-        documented("rate_limited", "the address's hourly reset budget (RATE_LIMIT_RESET_PER_IDENTIFIER, shared with /forgot-password) is spent; Retry-After says when"),
+        documented(
+          "rate_limited",
+          "the address's hourly reset budget (RATE_LIMIT_RESET_PER_IDENTIFIER, shared with /forgot-password) is spent; Retry-After says when",
+        ),
       ],
       run: async (ctx, id) => {
         const r = await ua.sendPasswordReset(id, actorOf(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
@@ -189,11 +254,18 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       },
     },
   ];
-  return actions.map((a) => defineRoute({
-    method: "post", path: `/api/v1/users/:userId/${a.path}`, tags: TAGS, access: MANAGE, params: userParams,
-    summary: a.summary, description: a.description,
-    response: { status: 200, description: "done", schema: a.response },
-    errors: [documented("user.not_found"), ...(a.errors ?? [])],
-    handle: (ctx, { params }) => a.run(ctx, params.userId),
-  }));
+  return actions.map((a) =>
+    defineRoute({
+      method: "post",
+      path: `/api/v1/users/:userId/${a.path}`,
+      tags: TAGS,
+      access: MANAGE,
+      params: userParams,
+      summary: a.summary,
+      description: a.description,
+      response: { status: 200, description: "done", schema: a.response },
+      errors: [documented("user.not_found"), ...(a.errors ?? [])],
+      handle: (ctx, { params }) => a.run(ctx, params.userId),
+    }),
+  );
 }
