@@ -93,9 +93,8 @@ STOPSIGNAL SIGTERM
 # --heap-growing-percent=50: V8 collects the old generation once it has grown by half over what the last collection
 # kept, instead of letting it grow up to 4x under a high allocation rate (token load): peak RSS in the bench's token
 # scenarios 375-397 -> 234-235 MiB, at the same throughput (docs/performance.md).
-# --max-semi-space-size=4: the young generation's halves stay at 4 MiB instead of growing to 16 while modules load:
-# RSS after start 169 -> 147 MiB; main-thread CPU per token request measured no higher (docs/performance.md).
-CMD ["node", "--experimental-async-context-frame", "--heap-growing-percent=50", "--max-semi-space-size=4", "dist/src/main.js"]
+# (--max-semi-space-size=4 would save ~22 MiB of RSS after start, but cost token throughput: docs/performance.md)
+CMD ["node", "--experimental-async-context-frame", "--heap-growing-percent=50", "dist/src/main.js"]
 
 # ---- runtime with the DB-IP Lite city databases (CC BY 4.0) in their own layer: the default target ----
 FROM slim AS runtime

@@ -21,11 +21,11 @@ const JEMALLOC = [
 export const BENCH_ALLOCATOR = JEMALLOC ? "jemalloc" : "glibc";
 /**
  * as in the Dockerfile: cheaper async context on Node 22 (Node 24's default), the old generation collected once it
- * grew by half (not up to 4x under load), a young generation of 4 MiB halves (not 16: ~22 MiB less RSS), jemalloc returning freed memory
+ * grew by half (not up to 4x under load), jemalloc returning freed memory
  * after a second, and (for glibc's malloc, when jemalloc is missing) fewer arenas and a fixed trim threshold
  * (RSS; docs/performance.md)
  */
-export const PRODUCTION_NODE_ARGS = ["--experimental-async-context-frame", "--heap-growing-percent=50", "--max-semi-space-size=4"];
+export const PRODUCTION_NODE_ARGS = ["--experimental-async-context-frame", "--heap-growing-percent=50"];
 export const PRODUCTION_RUNTIME_ENV: Record<string, string> = {
   MALLOC_ARENA_MAX: "2",
   MALLOC_TRIM_THRESHOLD_: "131072",
