@@ -69,7 +69,7 @@ describe("gatehouse client commands", () => {
       redirectUris: ["https://listed.example.test/cb"],
     });
     const text = await gatehouse("clients", "list");
-    expect(text.code).toBe(0);
+    expect(text, text.stderr).toMatchObject({ code: 0 });
     expect(text.stdout).toMatch(new RegExp(`${clientId}\\s+confidential\\s+Listed app`));
     const json = JSON.parse((await gatehouse("clients", "list", "--json")).stdout) as { clients: Array<Record<string, unknown>> };
     expect(json.clients.find((c) => c.id === clientId)).toMatchObject({
@@ -98,7 +98,7 @@ describe("gatehouse client commands", () => {
       firstParty: false,
     });
     const updated = await gatehouse("clients", "update", clientId, "--name", "After", "--first-party", "--json");
-    expect(updated.code).toBe(0);
+    expect(updated, updated.stderr).toMatchObject({ code: 0 });
     expect(JSON.parse(updated.stdout)).toMatchObject({
       id: clientId,
       name: "After",
@@ -123,7 +123,7 @@ describe("gatehouse client commands", () => {
     const { clientId, clientSecret } = await t.createClient({ name: "Rotated", type: "confidential", grantTypes: ["client_credentials"] });
     expect((await introspectAs(clientId, clientSecret!)).status).toBe(200);
     const run = await gatehouse("clients", "rotate-secret", clientId, "--json");
-    expect(run.code).toBe(0);
+    expect(run, run.stderr).toMatchObject({ code: 0 });
     const { secret } = JSON.parse(run.stdout) as { secret: string };
     expect(secret).not.toBe(clientSecret);
     // a running server reads clients through a 5 s cache: the rotation (in another process) reaches it within that

@@ -55,7 +55,7 @@ describe("gatehouse connectors commands", () => {
       "UPSTREAM_SECRET",
       "--json",
     );
-    expect(made.code).toBe(0);
+    expect(made, made.stderr).toMatchObject({ code: 0 });
     const created = JSON.parse(made.stdout) as { id: string; kind: string; redirectUri: string };
     expect(created).toMatchObject({ kind: "oauth2", slug: "github", redirectUri: `${t.url}/federation/github/callback` });
     const row = (await t.app.services.connectors.find(created.id))!;
@@ -64,7 +64,7 @@ describe("gatehouse connectors commands", () => {
     const list = await gatehouse("connectors", "list");
     expect(list.stdout).toMatch(new RegExp(`${created.id}\\s+github\\s+oauth2\\s+GitHub`));
     const updated = await gatehouse("connectors", "update", created.id, "--name", "GitHub (company)", "--disable", "--json");
-    expect(updated.code).toBe(0);
+    expect(updated, updated.stderr).toMatchObject({ code: 0 });
     expect(JSON.parse(updated.stdout)).toMatchObject({ name: "GitHub (company)", enabled: false, clientId: "Iv1.abc" });
     expect(t.app.services.connectors.secretOf((await t.app.services.connectors.find(created.id))!)).toBe("cli-upstream-secret-value");
     for (const out of [made.stdout, list.stdout, updated.stdout]) expect(out).not.toContain("cli-upstream-secret-value");

@@ -114,7 +114,7 @@ describe("gatehouse user commands", () => {
       `${tag}-cy@example.test,,,,`,
     ]);
     const dry = await gatehouse("import-users", file, "--dry-run");
-    expect(dry.code).toBe(0);
+    expect(dry, dry.stderr).toMatchObject({ code: 0 });
     expect(dry.stdout).toContain("Dry run: all 3 row(s) are valid.");
     expect(dry.stdout).toContain(`line 2: ${tag}-ann@example.test (username ann${tag}, name Doe, Ann) in ${team.slug} as developer`);
     expect(dry.stdout).toContain(`line 3: ${tag}-ben@example.test (username ${tag}-ben, name Ben) in ${team.slug} as manager`);
@@ -123,7 +123,7 @@ describe("gatehouse user commands", () => {
     expect(await byEmail(`${tag}-ann@example.test`)).toBeNull();
 
     const real = await gatehouse("import-users", file, "--send-reset");
-    expect(real.code).toBe(0);
+    expect(real, real.stderr).toMatchObject({ code: 0 });
     expect(real.stdout).toContain("Imported 3 account(s):");
     expect(real.stdout).toContain("Emailed 3 password reset link(s)");
     const ann = await byEmail(`${tag}-ann@example.test`);
@@ -183,7 +183,7 @@ describe("gatehouse user commands", () => {
 
   it("list-users as text and JSON, with the query, team and disabled filters; disable-user and enable-user by email and username", async () => {
     const text = await gatehouse("list-users", "--query", `${tag}-`, "--limit", "2");
-    expect(text.code).toBe(0);
+    expect(text, text.stderr).toMatchObject({ code: 0 });
     const lines = text.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^ID\s+EMAIL\s+USERNAME\s+STATE\s+SYSTEM ROLE\s+CREATED$/);
     expect(lines.slice(1, 3).every((l) => l.includes(`${tag}-`) && / active /.test(l))).toBe(true);

@@ -61,7 +61,7 @@ describe("gatehouse virtuozzo commands", () => {
     expect(await t.app.queries.virtuozzoLinks.find(team.teamId)).toBeNull();
 
     const linked = await gatehouse(["virtuozzo", "link", "--team", team.slug, "--login", "ops@platform.example"], `${SECRET}\n`);
-    expect(linked.code).toBe(0);
+    expect(linked, linked.stderr).toMatchObject({ code: 0 });
     expect(linked.stdout).toContain(`${team.slug} is linked to ops@platform.example (group type billing).`);
     expect(linked.stdout + linked.stderr).not.toContain(SECRET);
     expect(await t.app.queries.virtuozzoLinks.find(team.teamId)).toMatchObject({ linkedById: team.owner.id });

@@ -50,7 +50,7 @@ describe("gatehouse webhooks commands", () => {
       "user.created,user.deleted",
       "--json",
     );
-    expect(made.code).toBe(0);
+    expect(made, made.stderr).toMatchObject({ code: 0 });
     const { endpoint, secret } = JSON.parse(made.stdout) as { endpoint: { id: string; eventTypes: string[] }; secret: string };
     expect(endpoint.eventTypes).toEqual(["user.created", "user.deleted"]);
     expect(secret).toMatch(/^whsec_/);
