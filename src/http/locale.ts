@@ -101,6 +101,27 @@ export const timeZoneOf = (ctx: Context): string | null => (ctx.state.account as
 export const localeLocals = (ctx: Context, page: string, fallback: Locale): { locale?: Locale; timeZone?: string | null } =>
   TRANSLATED_PAGES.has(page) ? { locale: localeOf(ctx, fallback), timeZone: timeZoneOf(ctx) } : {};
 
+/** a message key or a fixed English text (one a catalogue has), with its {placeholders} filled in */
+export type Say = (text: string, vars?: Record<string, string | number>) => string;
+
+/**
+ * a page's language: `locals` for its view (localeLocals) and `say`, its words in that language (English for a
+ * page TRANSLATED_PAGES does not hold: a half-translated page would carry a wrong lang attribute)
+ */
+export function pageLanguage(
+  ctx: Context,
+  page: string,
+  fallback: Locale,
+): { locals: { locale?: Locale; timeZone?: string | null }; say: Say } {
+  const locals = localeLocals(ctx, page, fallback);
+  const t = translator(locals.locale ?? "en");
+  return { locals, say: (text, vars) => translateText(t, text, vars) };
+}
+
+/** a page's `title`, `error` and `notice` (message keys or fixed English texts) said; what is not a string stays out */
+export const saidTexts = (locals: Record<string, unknown>, say: (text: string) => string): Record<string, string> =>
+  Object.fromEntries((["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, say(locals[k])]] : [])));
+
 /**
  * the request's messages for a route: `say("form.email")` or `say(serviceMessage)` (a fixed English text the
  * catalogue has) in the page's language; any other text stays as it is

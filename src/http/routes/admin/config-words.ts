@@ -3,17 +3,15 @@
 // the page's language when http/locale.ts translates that page, else in English (a half-translated page would
 // carry a wrong lang attribute), and the sort headers' labels (sorting.ts) in the same words.
 import type { Context } from "koa";
-import { TRANSLATED_PAGES, localeOf } from "../../locale.ts";
-import { translateText, translator, type Locale } from "../../../lib/i18n/index.ts";
+import { pageLanguage, type Say } from "../../locale.ts";
+import type { Locale } from "../../../lib/i18n/index.ts";
 import type { SortHeader } from "./sorting.ts";
 
-/** a message key or a fixed English text (one a catalogue has), with its {placeholders} filled in */
-export type Say = (text: string, vars?: Record<string, string | number>) => string;
+export type { Say };
 
 /** the translator for admin page `page` ("clients", "confirm"...) of this request */
 export function sayFor(ctx: Context, page: string, fallback: Locale): Say {
-  const t = translator(TRANSLATED_PAGES.has(`admin/${page}`) ? localeOf(ctx, fallback) : "en");
-  return (text, vars) => translateText(t, text, vars);
+  return pageLanguage(ctx, `admin/${page}`, fallback).say;
 }
 
 /** the sort headers with their labels (message keys) said */

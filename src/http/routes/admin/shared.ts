@@ -5,8 +5,7 @@ import type { AppContext } from "../../web-context.ts";
 import type { AccountSession } from "../../account-session.ts";
 import { catalogueError } from "../../errors.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
-import { localeLocals } from "../../locale.ts";
-import { translateText, translator } from "../../../lib/i18n/index.ts";
+import { pageLanguage, saidTexts } from "../../locale.ts";
 
 /** the admin area's sections, in nav order, and the permission each needs; `label` is a message key (lib/i18n/en-admin.ts) */
 export const ADMIN_SECTIONS = [
@@ -84,12 +83,8 @@ export function createAdminHelpers(app: AppContext, requireAccount: (ctx: Contex
       // a translated page (http/locale.ts's TRANSLATED_PAGES, "admin/<page>") gets its language, the admin's time
       // zone, and its title, error and notice (a message key or a fixed English text) in that language; the others
       // say the same keys in English. The sidebar's sections and the breadcrumbs are in the page's words too
-      const language = localeLocals(ctx, `admin/${page}`, app.config.defaultLocale);
-      const t = translator(language.locale ?? "en");
-      const say = (text: string) => translateText(t, text);
-      const texts = Object.fromEntries(
-        (["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, say(locals[k])]] : [])),
-      );
+      const { locals: language, say } = pageLanguage(ctx, `admin/${page}`, app.config.defaultLocale);
+      const texts = saidTexts(locals, say);
       ctx.body = await app.views.render(`pages/admin/${page}`, {
         user: admin(ctx).user,
         adminLink: true,
