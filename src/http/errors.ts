@@ -23,10 +23,7 @@ export const catalogueError = (key: ErrorCode, data?: Record<string, unknown>, v
   new AppError(wireCode(key), CATALOGUE[key].status, fillMessage(CATALOGUE[key].message, vars), data);
 
 /** Postgres or Redis not there (db/unavailable.ts): the 503 pages and the REST API answer, with Retry-After */
-export const serviceUnavailable = () =>
-  new AppError("service_unavailable", 503, "Gatehouse cannot reach its database right now. Please try again in a few seconds.", {
-    retryAfter: RETRY_AFTER_SECONDS,
-  });
+export const serviceUnavailable = () => catalogueError("service_unavailable", { retryAfter: RETRY_AFTER_SECONDS });
 
 export function assertThat(condition: unknown, error: () => AppError): asserts condition {
   if (!condition) throw error();

@@ -8,9 +8,7 @@
 import type { Middleware } from "koa";
 import { PROBE_PATHS } from "./https-only.ts";
 import { answerApiError, isApiPath } from "./api-errors.ts";
-import { AppError } from "./errors.ts";
-
-const REFUSAL = "This server does not answer for that host name.";
+import { catalogueError } from "./errors.ts";
 
 export function issuerHostOnly(opts: { issuer: string; production: boolean; allowedHosts: string[] }): Middleware {
   const issuerHost = new URL(opts.issuer).host.toLowerCase();
@@ -20,11 +18,12 @@ export function issuerHostOnly(opts: { issuer: string; production: boolean; allo
     // koa's host: X-Forwarded-Host when the proxy is trusted, else Host (":authority" on HTTP/2)
     const asked = ctx.host.toLowerCase();
     if (opts.production && !accepted.has(asked)) {
-      if (isApiPath(ctx.path)) return answerApiError(ctx, new AppError("request.unknown_host", 400, REFUSAL));
-      ctx.status = 400;
+      const refusal = catalogueError("request.unknown_host");
+      if (isApiPath(ctx.path)) return answerApiError(ctx, refusal);
+      ctx.status = refusal.status;
       ctx.set("Cache-Control", "no-store");
       ctx.type = "text/plain";
-      ctx.body = REFUSAL;
+      ctx.body = refusal.publicMessage;
       return;
     }
     ctx.request.header.host = issuerHost;

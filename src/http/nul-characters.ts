@@ -3,12 +3,11 @@
 // (refuseNulInUrl, before any route or oidc-provider sees them) and in every body Gatehouse parses itself
 // (hasNul, used by body.ts).
 import type { Middleware } from "koa";
-import { AppError } from "./errors.ts";
+import { catalogueError } from "./errors.ts";
 
 const ENCODED_NUL = /%00/;
 
-export const nulRefused = (where: string) =>
-  new AppError("request.invalid_characters", 400, `The request's ${where} contains a NUL character, which no field accepts.`, { where });
+export const nulRefused = (where: string) => catalogueError("request.invalid_characters", { where });
 
 /** whether any string (or object key) inside a parsed body holds a NUL; iterative, so deep nesting is fine */
 export function hasNul(value: unknown): boolean {

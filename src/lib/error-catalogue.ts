@@ -81,6 +81,9 @@ export const CATALOGUE = {
   "passkey.none_left": { status: 409, message: "Add a passkey first: without a password, a passkey is how you sign in." },
   // the REST API's refusals (#13 item 2); {name} in a message is filled from the error's data (catalogueError)
   "request.unsupported_type": { status: 415, message: "Send JSON (Content-Type: application/json)." },
+  "request.unknown_host": { status: 400, message: "This server does not answer for that host name." },
+  "request.invalid_characters": { status: 400, message: "The request's {where} contains a NUL character, which no field accepts." },
+  service_unavailable: { status: 503, message: "Gatehouse cannot reach its database right now. Please try again in a few seconds." },
   not_found: { status: 404, message: "There is no such API endpoint." },
   method_not_allowed: { status: 405, message: "Use {methods}." },
   "permissions.no_namespace": { status: 403, message: "This client has no permission namespace: an administrator must give it one." },
