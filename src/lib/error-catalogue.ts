@@ -81,6 +81,80 @@ export const CATALOGUE = {
   "passkey.none_left": { status: 409, message: "Add a passkey first: without a password, a passkey is how you sign in." },
   // the REST API's refusals (#13 item 2); {name} in a message is filled from the error's data (catalogueError)
   "request.unsupported_type": { status: 415, message: "Send JSON (Content-Type: application/json)." },
+  // the sign-in's refusals (flows/login/types.ts RefusalCode; their message keys: http/routes/interaction/messages.ts)
+  "login.invalid_credentials": { status: 401, message: "Invalid email or password" },
+  "login.unverified": {
+    status: 403,
+    message: "Please verify your email address before signing in. Check your inbox for the verification link, or ask for a new one.",
+  },
+  "login.busy": { status: 503, message: "Too many sign-ins are in progress right now. Please try again in a moment." },
+  "login.invalid_code": { status: 401, message: "Invalid code" },
+  "login.expired": { status: 400, message: "This sign-in step has expired. Start again and enter your password." },
+  "login.team_required": { status: 400, message: "Choose one of your teams." },
+  "device.wrong_code": { status: 401, message: "That code is not right. {count} attempts left." },
+  "device.wrong_code#one": { status: 401, message: "That code is not right. 1 attempt left." },
+  "device.code_expired": { status: 400, message: "This code has expired. Send a new code." },
+  "device.attempts_used": {
+    status: 429,
+    message: "Too many wrong codes. For your security this sign-in was stopped: start over and enter your password again.",
+  },
+  "device.account_locked": {
+    status: 429,
+    message: "Too many wrong codes for this account; try again later or sign in from a device you have used before.",
+  },
+  "device.cooldown": { status: 429, message: "Please wait {count} seconds before asking for a new code." },
+  "device.cooldown#one": { status: 429, message: "Please wait 1 second before asking for a new code." },
+  "device.email_limited": { status: 429, message: "Too many device approval emails. Please try again later." },
+  "device.code_format": { status: 400, message: "Enter the 6-digit code from the email." },
+  "login.magic_link_invalid": {
+    status: 400,
+    message:
+      "This sign-in link is no longer valid: it was used, replaced by a newer one, or has expired. Ask for a new one on the sign-in page.",
+  },
+  "login.magic_code_invalid": {
+    status: 401,
+    message: "That code is not right, or no longer valid. Ask for a new sign-in link if it keeps failing.",
+  },
+  "login.passkey_refused": { status: 401, message: "That passkey was not accepted. Try again, or use another way to sign in." },
+  "login.upstream_failed#answer": {
+    status: 400,
+    message: "Signing in through that provider did not work: its answer could not be accepted. Start again, or use another way to sign in.",
+  },
+  "login.upstream_cancelled": {
+    status: 400,
+    message: "Signing in through that provider was cancelled there, so you are not signed in. Start again, or use another way to sign in.",
+  },
+  "login.upstream_unavailable#unnamed": {
+    status: 503,
+    message: "That sign-in provider did not answer in time. Try again in a moment, or use another way to sign in.",
+  },
+  "login.upstream_no_email": {
+    status: 400,
+    message:
+      "That sign-in provider did not share your email address, so no account could be made. Allow sharing your email there, or use another way to sign in.",
+  },
+  "login.upstream_email_taken": {
+    status: 409,
+    message:
+      "An account with that email address already exists, and the provider has not verified the address. Sign in with your password or passkey instead.",
+  },
+  "login.sso_required": {
+    status: 403,
+    message: "Your organization requires single sign-on for this address: use \u201cContinue with single sign-on\u201d.",
+  },
+  "login.sso_required#team": {
+    status: 403,
+    message: "{team} requires single sign-on for {domain} addresses: use \u201cContinue with single sign-on\u201d instead.",
+  },
+  "login.sso_required#via": {
+    status: 403,
+    message: "{team} requires single sign-on for {domain} addresses: use \u201cContinue with single sign-on\u201d ({connector}) instead.",
+  },
+  "login.upstream_link_required": {
+    status: 409,
+    message:
+      "An account with that email address already exists. Sign in with your password or passkey first; then you can link the provider to your account.",
+  },
   "request.unknown_host": { status: 400, message: "This server does not answer for that host name." },
   "request.invalid_characters": { status: 400, message: "The request's {where} contains a NUL character, which no field accepts." },
   service_unavailable: { status: 503, message: "Gatehouse cannot reach its database right now. Please try again in a few seconds." },

@@ -1,79 +1,29 @@
-// What each refusal of the login flow says and which status it answers with (the flow names the reason,
-// only this file words it).
+// What each refusal of the login flow says, in which language, and which status it answers with: the status and
+// English words are the error catalogue's (lib/error-catalogue.ts, "login.*" and "device.*"); the message keys
+// below say the same words in the page's language (lib/i18n/en-signin.ts).
 import type { Refusal, RefusalCode } from "../../../flows/login/types.ts";
 import type { MessageKey, Translate } from "../../../lib/i18n/index.ts";
+import { CATALOGUE, fillMessage, type ErrorCode } from "../../../lib/error-catalogue.ts";
 import { AppError } from "../../errors.ts";
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+/** the catalogue entry that words this refusal (a "#variant" for one attempt or second, the SSO team, the flow's own wording) */
+function entryOf(r: Refusal): ErrorCode {
+  if (r.code === "device.wrong_code" && (r.attemptsLeft ?? 0) === 1) return "device.wrong_code#one";
+  if (r.code === "device.cooldown" && (r.retryAfter ?? 1) === 1) return "device.cooldown#one";
+  if (r.code === "login.sso_required" && r.sso) return r.sso.connector ? "login.sso_required#via" : "login.sso_required#team";
+  if (r.code === "login.upstream_failed") return "login.upstream_failed#answer";
+  if (r.code === "login.upstream_unavailable") return "login.upstream_unavailable#unnamed";
+  return r.code;
+}
 
-export const ACCOUNT_LOCKED = "Too many wrong codes for this account; try again later or sign in from a device you have used before.";
-export const START_AGAIN = "This sign-in step has expired. Start again and enter your password.";
-
-const CATALOGUE: Record<RefusalCode, { status: number; message: (r: Refusal) => string }> = {
-  "login.invalid_credentials": { status: 401, message: () => "Invalid email or password" },
-  "login.unverified": {
-    status: 403,
-    message: () => "Please verify your email address before signing in. Check your inbox for the verification link, or ask for a new one.",
-  },
-  "login.busy": { status: 503, message: () => "Too many sign-ins are in progress right now. Please try again in a moment." },
-  "login.invalid_code": { status: 401, message: () => "Invalid code" },
-  "login.expired": { status: 400, message: () => START_AGAIN },
-  "login.team_required": { status: 400, message: () => "Choose one of your teams." },
-  "device.wrong_code": { status: 401, message: (r) => `That code is not right. ${plural(r.attemptsLeft ?? 0, "attempt")} left.` },
-  "device.code_expired": { status: 400, message: () => "This code has expired. Send a new code." },
-  "device.attempts_used": {
-    status: 429,
-    message: () => "Too many wrong codes. For your security this sign-in was stopped: start over and enter your password again.",
-  },
-  "device.account_locked": { status: 429, message: () => ACCOUNT_LOCKED },
-  "device.cooldown": { status: 429, message: (r) => `Please wait ${plural(r.retryAfter ?? 1, "second")} before asking for a new code.` },
-  "device.email_limited": { status: 429, message: (r) => r.message ?? "Too many device approval emails. Please try again later." },
-  "device.code_format": { status: 400, message: () => "Enter the 6-digit code from the email." },
-  "login.magic_link_invalid": {
-    status: 400,
-    message: () =>
-      "This sign-in link is no longer valid: it was used, replaced by a newer one, or has expired. Ask for a new one on the sign-in page.",
-  },
-  "login.magic_code_invalid": {
-    status: 401,
-    message: () => "That code is not right, or no longer valid. Ask for a new sign-in link if it keeps failing.",
-  },
-  "login.passkey_refused": { status: 401, message: () => "That passkey was not accepted. Try again, or use another way to sign in." },
-  "login.upstream_failed": {
-    status: 400,
-    message: () =>
-      "Signing in through that provider did not work: its answer could not be accepted. Start again, or use another way to sign in.",
-  },
-  "login.upstream_cancelled": {
-    status: 400,
-    message: () =>
-      "Signing in through that provider was cancelled there, so you are not signed in. Start again, or use another way to sign in.",
-  },
-  "login.upstream_unavailable": {
-    status: 503,
-    message: () => "That sign-in provider did not answer in time. Try again in a moment, or use another way to sign in.",
-  },
-  "login.upstream_no_email": {
-    status: 400,
-    message: () =>
-      "That sign-in provider did not share your email address, so no account could be made. Allow sharing your email there, or use another way to sign in.",
-  },
-  "login.upstream_email_taken": {
-    status: 409,
-    message: () =>
-      "An account with that email address already exists, and the provider has not verified the address. Sign in with your password or passkey instead.",
-  },
-  "login.sso_required": {
-    status: 403,
-    message: (r) =>
-      r.message ?? "Your organization requires single sign-on for this address: use \u201cContinue with single sign-on\u201d.",
-  },
-  "login.upstream_link_required": {
-    status: 409,
-    message: () =>
-      "An account with that email address already exists. Sign in with your password or passkey first; then you can link the provider to your account.",
-  },
-};
+/** the refusal's status and English words; a refusal that brings its own words (a rate limit's, saying when to try again) keeps them */
+function said(r: Refusal): { status: number; message: string } {
+  const key = entryOf(r);
+  const entry = CATALOGUE[key];
+  const count = r.code === "device.cooldown" ? (r.retryAfter ?? 1) : (r.attemptsLeft ?? 0);
+  const message = r.message && key === r.code ? r.message : fillMessage(entry.message, { count, ...r.sso });
+  return { status: entry.status, message };
+}
 
 /**
  * each refusal's words in the catalogues (lib/i18n, en-signin.ts; the English texts above are the same words): a
@@ -129,9 +79,9 @@ const keyOf = (r: Refusal): [MessageKey, Record<string, string | number>?] | und
  */
 export const wording = (r: Refusal) => {
   const found = keyOf(r);
-  const message = CATALOGUE[r.code].message(r);
+  const { status, message } = said(r);
   return {
-    status: CATALOGUE[r.code].status,
+    status,
     message,
     key: found && !found[1] ? found[0] : undefined,
     say: (t: Translate) => (found ? t(found[0], found[1]) : message),
@@ -139,5 +89,7 @@ export const wording = (r: Refusal) => {
 };
 
 /** a refusal that ends the step as the error page's error: its code, with its status and words from here */
-export const refusalError = (r: Refusal, data?: Record<string, unknown>) =>
-  new AppError(r.code, CATALOGUE[r.code].status, CATALOGUE[r.code].message(r), data);
+export const refusalError = (r: Refusal, data?: Record<string, unknown>) => {
+  const { status, message } = said(r);
+  return new AppError(r.code, status, message, data);
+};
