@@ -75,7 +75,7 @@ export const TRANSLATED_PAGES: ReadonlySet<string> = new Set([
   ...["members", "roles", "role-edit", "invitations", "transfer", "transfer-accept", "sso", "virtuozzo", "confirm"].map(
     (page) => `teams/${page}`,
   ),
-  // a held sign-in's emailed approval page: services/risk's English reasons said again by rule (routes/login-hold-words.ts)
+  // a held sign-in's emailed approval page (services/risk/words.ts says its reasons)
   "login-hold-confirm",
 ]);
 

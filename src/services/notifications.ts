@@ -7,6 +7,9 @@ import type { Mailer, MailMessage } from "./mail/mailer.ts";
 import type { NewOutboxMessage } from "../queries/outbox.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { RequestDescriber, RequestInfo } from "./request/describe.ts";
+import { LOCALES } from "../lib/i18n/index.ts";
+import type { HoldReason } from "./risk/rules/types.ts";
+import { holdReasonsIn } from "./risk/words.ts";
 
 export type { RequestInfo } from "./request/describe.ts";
 
@@ -218,10 +221,13 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
           from: await describe(request, clock.now()),
         },
       }),
-    /** a held sign-in: approve and deny links, and why it was held (the rules' plain-words reasons) */
+    /**
+     * a held sign-in: approve and deny links, and why it was held (the rules' reasons, said in every language: the
+     * email takes those of the language it is rendered in)
+     */
     suspiciousLogin: async (
       user: Recipient,
-      hold: { approveLink: string; denyLink: string; reasons: string[]; ttlSeconds: number },
+      hold: { approveLink: string; denyLink: string; reasons: HoldReason[]; ttlSeconds: number },
       request: RequestInfo,
     ) =>
       mailer.send({
@@ -231,6 +237,7 @@ export function createNotifications(mailer: Mailer, describe: RequestDescriber, 
         locals: {
           username: user.username,
           ...hold,
+          reasons: holdReasonsIn(LOCALES, hold.reasons),
           validFor: validFor(hold.ttlSeconds),
           validForSeconds: hold.ttlSeconds,
           from: await describe(request, clock.now()),

@@ -1,7 +1,8 @@
-// A held sign-in's emailed approval page in the reader's language: services/risk gives its reasons in English
-// next to the rules' names, and the page (routes/login-hold-words.ts) says each again in German or French, the
-// country and the place included; an English reader keeps the English page. The rules' own outputs are read back
-// too, so a rule whose words change without its pattern fails here (the page would otherwise stay English).
+// A held sign-in's emailed approval page and email in the reader's language: services/risk's rules give each reason
+// as a catalogue key with its values (a country by its code, the distance, the time between), and the page and the
+// email say them (services/risk/words.ts) in German or French, the country and the place included; an English
+// reader keeps the English page. A hold stored before reasons had keys (English sentences in Redis, up to the
+// hold's TTL) still renders, in English.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import * as client from "openid-client";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
@@ -9,8 +10,8 @@ import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { authorizationRequest, passwordStep } from "../helpers/totp-login.ts";
-import { translator } from "../../src/lib/i18n/index.ts";
-import { reasonIn, placeIn } from "../../src/http/routes/login-hold-words.ts";
+import { sayHoldReason } from "../../src/services/risk/words.ts";
+import { sha256 } from "../../src/lib/crypto.ts";
 import { newCountry } from "../../src/services/risk/rules/new-country.ts";
 import { newNetwork } from "../../src/services/risk/rules/new-network.ts";
 import { impossibleTravel } from "../../src/services/risk/rules/impossible-travel.ts";
@@ -95,8 +96,7 @@ describe("the approval page of a held sign-in in German and French", { timeout: 
     expect(english.html).toMatch(/<dd>\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/dd>/);
   });
 
-  it("reads back every rule's own English words; unknown words are not guessed", () => {
-    const de = translator("de");
+  it("says every rule's own key and values in German", () => {
     const at = new Date("2026-12-07T12:00:00Z");
     const settings = { travelMinKm: 500, travelMaxKmh: 1000 } as Parameters<typeof impossibleTravel>[2];
     const country = newCountry(
@@ -104,7 +104,7 @@ describe("the approval page of a held sign-in in German and French", { timeout: 
       [{ ip: "81.2.69.142", network: "81.2.69.0/24", countryCode: "GB", latitude: 51.5, longitude: -0.1, at }],
       settings,
     );
-    expect(country.fired && reasonIn("de", de, "new_country", country.reason)).toBe(
+    expect(country.fired && sayHoldReason("de", country.reason)).toBe(
       "eine Anmeldung aus einem Land, aus dem Sie sich bisher nicht angemeldet haben (Japan)",
     );
     const network = newNetwork(
@@ -112,7 +112,7 @@ describe("the approval page of a held sign-in in German and French", { timeout: 
       [{ ip: "81.2.69.142", network: "81.2.69.0/24", countryCode: null, latitude: null, longitude: null, at }],
       settings,
     );
-    expect(network.fired && reasonIn("de", de, "new_network", network.reason)).toBe(
+    expect(network.fired && sayHoldReason("de", network.reason)).toBe(
       "eine Anmeldung aus einem Netzwerk, aus dem Sie sich bisher nicht angemeldet haben (133.242.0.1)",
     );
     for (const [hoursBefore, gap] of [
@@ -135,12 +135,54 @@ describe("the approval page of a held sign-in in German and French", { timeout: 
         ],
         settings,
       );
-      expect(travel.fired && reasonIn("de", de, "impossible_travel", travel.reason)).toMatch(
+      expect(travel.fired && sayHoldReason("de", travel.reason)).toMatch(
         new RegExp(`^eine Anmeldung etwa 9\\.\\d{3} km von Ihrer vorherigen \\(Vereinigtes Königreich\\) entfernt, ${gap} später`),
       );
     }
-    expect(reasonIn("de", de, "new_country", "something else entirely")).toBeNull();
-    expect(placeIn("fr", translator("fr"), "unknown location")).toBe("lieu inconnu");
-    expect(placeIn("de", de, "London, United Kingdom")).toBe("London, Vereinigtes Königreich");
+  });
+
+  it("a German account's hold email gives the reasons in German", async () => {
+    const user = await t.createUser();
+    await t.app.db.prisma.user.update({ where: { id: user.id }, data: { locale: "de" } });
+    await loginWithCode(rp, new Browser(t.url, LONDON, "de"), REDIRECT, { identifier: user.email, password: user.password });
+    const req = await authorizationRequest(rp, REDIRECT);
+    await passwordStep(new Browser(t.url, TOKYO, "de"), req.url, REDIRECT, { identifier: user.email, password: user.password });
+    const mail = await sink.waitFor((m) => m.to.includes(user.email) && /login-holds/.test(m.text));
+    expect(mail.text).toContain("\n- eine Anmeldung aus einem Land, aus dem Sie sich bisher nicht angemeldet haben (Japan)\n");
+    expect(mail.text).toContain(`\n- eine Anmeldung aus einem Netzwerk, aus dem Sie sich bisher nicht angemeldet haben (${TOKYO})\n`);
+    expect(mail.text).toMatch(/\n- eine Anmeldung etwa [\d.]+ km von Ihrer vorherigen \(Vereinigtes Königreich\) entfernt, /);
+    expect(mail.html).toContain("<li>eine Anmeldung aus einem Land, aus dem Sie sich bisher nicht angemeldet haben (Japan)</li>");
+    for (const english of ["a sign-in from", "faster than anyone"]) {
+      expect(mail.text).not.toContain(english);
+      expect(mail.html).not.toContain(english);
+    }
+  });
+
+  it("a hold stored before reasons had keys (English sentences, an English place) still renders, in English", async () => {
+    const link = await approveLink();
+    const token = /\/login-holds\/([\w-]+)/.exec(link)![1]!;
+    // rewrite the stored hold in the shape Gatehouse stored before: English reasons and location, no place
+    const [id] = (await t.app.redis.get(`risk:link:{${sha256(token)}}`))!.split(":");
+    const key = `risk:hold:{${id}}`;
+    const stored = JSON.parse((await t.app.redis.get(key))!) as Record<string, unknown>;
+    delete stored.place;
+    stored.reasons = [
+      "a sign-in from a country you have not signed in from before (Japan)",
+      "a sign-in about 9,571 km from your previous one (United Kingdom) less than a minute later, faster than anyone can travel",
+      `a sign-in from a network you have not signed in from before (${TOKYO})`,
+    ];
+    stored.location = "Chiyoda City, Japan";
+    await t.app.redis.set(key, JSON.stringify(stored), "KEEPTTL");
+
+    for (const language of ["de-DE,de;q=0.9", "en"]) {
+      const page = await new Browser(t.url, LONDON, language).go(link);
+      expect(page.status).toBe(200);
+      expect(lang(page.html)).toBe("en");
+      expect(page.html).toContain("Approve this sign-in?");
+      expect(page.html).toContain("a sign-in from a country you have not signed in from before (Japan)");
+      expect(page.html).toContain("(United Kingdom) less than a minute later, faster than anyone can travel");
+      expect(page.html).toContain(`Chiyoda City, Japan (approximately), ${TOKYO}`);
+      expect(page.html).toMatch(/<dd>\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC<\/dd>/);
+    }
   });
 });

@@ -8,7 +8,7 @@ import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { manualClock } from "../helpers/totp-login.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
-import { createRiskService, type RiskService } from "../../src/services/risk/index.ts";
+import { createRiskService, sayHoldReason, type RiskService } from "../../src/services/risk/index.ts";
 import { createGeo } from "../../src/services/request/geo.ts";
 import { sha256 } from "../../src/lib/crypto.ts";
 import type { Config } from "../../src/config/load.ts";
@@ -91,7 +91,8 @@ describe("suspicious-login rules and holds", () => {
     clock.advance(24 * HOUR);
     expect(await rulesOf(serviceWith(["new_country"]), user.id, TOKYO)).toEqual(["new_country"]);
     const [fired] = await risk.evaluate(user.id, req(TOKYO));
-    expect(fired).toEqual({ rule: "new_country", reason: "a sign-in from a country you have not signed in from before (Japan)" });
+    expect(fired).toEqual({ rule: "new_country", reason: { key: "holdReason.new_country", values: { country: "JP" } } });
+    expect(sayHoldReason("en", fired!.reason)).toBe("a sign-in from a country you have not signed in from before (Japan)");
     await risk.recordSignIn(user.id, TOKYO);
     clock.advance(24 * HOUR);
     expect(await rulesOf(serviceWith(["new_country"]), user.id, TOKYO_OTHER_NET)).toEqual([]);
@@ -109,7 +110,10 @@ describe("suspicious-login rules and holds", () => {
     // country and network known: only the travel is wrong
     expect(await rulesOf(risk, user.id, TOKYO)).toEqual(["impossible_travel"]);
     const [fired] = await risk.evaluate(user.id, req(TOKYO));
-    expect(fired!.reason).toMatch(/^a sign-in about 9,\d{3} km from your previous one \(United Kingdom\) only 60 minutes later/);
+    expect(fired!.reason).toMatchObject({ key: "holdReason.impossible_travelFrom", values: { country: "GB", minutes: 60 } });
+    expect(sayHoldReason("en", fired!.reason)).toMatch(
+      /^a sign-in about 9,\d{3} km from your previous one \(United Kingdom\) only 60 minutes later/,
+    );
     clock.advance(11 * HOUR);
     expect(await rulesOf(risk, user.id, TOKYO)).toEqual([]);
   });
@@ -128,7 +132,8 @@ describe("suspicious-login rules and holds", () => {
     clock.advance(HOUR);
     expect(await rulesOf(risk, user.id, PARIS_OTHER_NET)).toEqual(["new_network"]);
     const [fired] = await risk.evaluate(user.id, req(PARIS_OTHER_NET));
-    expect(fired!.reason).toBe(`a sign-in from a network you have not signed in from before (${PARIS_OTHER_NET})`);
+    expect(fired!.reason).toEqual({ key: "holdReason.new_network", values: { ip: PARIS_OTHER_NET } });
+    expect(sayHoldReason("en", fired!.reason)).toBe(`a sign-in from a network you have not signed in from before (${PARIS_OTHER_NET})`);
     await risk.recordSignIn(user.id, LONDON);
     clock.advance(24 * HOUR);
     expect(await rulesOf(risk, user.id, LONDON_SAME_NET)).toEqual([]);
@@ -197,7 +202,7 @@ describe("suspicious-login rules and holds", () => {
   });
 
   describe("holds", () => {
-    const fired = [{ rule: "new_country" as const, reason: "a sign-in from a country you have not signed in from before (Japan)" }];
+    const fired = [{ rule: "new_country" as const, reason: { key: "holdReason.new_country" as const, values: { country: "JP" } } }];
     const holdMails = (email: string) =>
       sink.messages.filter((m) => m.to.includes(email) && m.subject === "Was this you signing in to Gatehouse?");
     let interactions = 0;

@@ -6,6 +6,7 @@ import { impossibleTravel } from "../../src/services/risk/rules/impossible-trave
 import { newNetwork, networkOf } from "../../src/services/risk/rules/new-network.ts";
 import { distanceKm, countryName } from "../../src/services/risk/rules/places.ts";
 import { evaluateRules } from "../../src/services/risk/rules/index.ts";
+import { sayHoldReason } from "../../src/services/risk/words.ts";
 import type { PastSignIn, Place, SignInAttempt } from "../../src/services/risk/rules/types.ts";
 
 const settings = { travelMaxKmh: 900, travelMinKm: 500 };
@@ -31,7 +32,8 @@ const attempt = (ip: string, place: Place | null, at = later(60)): SignInAttempt
 describe("new_country", () => {
   it("fires for a country not in the history, naming it", () => {
     const result = newCountry(attempt("133.242.0.1", TOKYO), [past("81.2.69.142", LONDON)], settings);
-    expect(result).toEqual({ fired: true, reason: "a sign-in from a country you have not signed in from before (Japan)" });
+    expect(result).toEqual({ fired: true, reason: { key: "holdReason.new_country", values: { country: "JP" } } });
+    expect(result.fired && sayHoldReason("en", result.reason)).toBe("a sign-in from a country you have not signed in from before (Japan)");
   });
   it("does not fire for a country seen before (any case), even long ago in the history", () => {
     const history = [past("62.210.16.6", PARIS, later(30)), past("81.2.69.142", { ...LONDON, countryCode: "gb" })];
@@ -48,7 +50,11 @@ describe("impossible_travel", () => {
   it("fires for London then Tokyo an hour later (about 9,570 km)", () => {
     const result = impossibleTravel(attempt("133.242.0.1", TOKYO, later(60)), [past("81.2.69.142", LONDON)], settings);
     expect(result.fired).toBe(true);
-    expect(result.fired && result.reason).toMatch(
+    expect(result.fired && result.reason).toMatchObject({
+      key: "holdReason.impossible_travelFrom",
+      values: { country: "GB", minutes: 60 },
+    });
+    expect(result.fired && sayHoldReason("en", result.reason)).toMatch(
       /^a sign-in about 9,5\d\d km from your previous one \(United Kingdom\) only 60 minutes later/,
     );
   });
@@ -60,7 +66,8 @@ describe("impossible_travel", () => {
   });
   it("treats no time at all (or a clock gone back) as infinitely fast once the distance counts", () => {
     const result = impossibleTravel(attempt("62.210.16.6", PARIS, T0), [past("133.242.0.1", TOKYO, later(5))], settings);
-    expect(result.fired && result.reason).toMatch(/\(Japan\) less than a minute later/);
+    expect(result.fired && result.reason).toMatchObject({ values: { country: "JP", minutes: 0 } });
+    expect(result.fired && sayHoldReason("en", result.reason)).toMatch(/\(Japan\) less than a minute later/);
   });
   it("compares with the newest sign-in that has coordinates, skipping those without", () => {
     const history = [past("127.0.0.1", null, later(50)), past("62.210.16.6", PARIS, later(40)), past("133.242.0.1", TOKYO, T0)];
@@ -89,10 +96,11 @@ describe("impossible_travel", () => {
 
 describe("new_network", () => {
   it("fires for an address on a network never seen, naming the address", () => {
-    expect(newNetwork(attempt("200.160.2.3", null), [past("81.2.69.142", LONDON)], settings)).toEqual({
-      fired: true,
-      reason: "a sign-in from a network you have not signed in from before (200.160.2.3)",
-    });
+    const result = newNetwork(attempt("200.160.2.3", null), [past("81.2.69.142", LONDON)], settings);
+    expect(result).toEqual({ fired: true, reason: { key: "holdReason.new_network", values: { ip: "200.160.2.3" } } });
+    expect(result.fired && sayHoldReason("en", result.reason)).toBe(
+      "a sign-in from a network you have not signed in from before (200.160.2.3)",
+    );
   });
   it("does not fire for a new address on a known /24, nor for a known address", () => {
     expect(newNetwork(attempt("81.2.69.160", LONDON), [past("81.2.69.142", LONDON)], settings).fired).toBe(false);

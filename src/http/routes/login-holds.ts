@@ -7,13 +7,10 @@ import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
 import { ACCOUNT_CLIENT_ID } from "../../oidc/configuration.ts";
-import { describeUserAgent } from "../../services/request/user-agent.ts";
-import type { Hold } from "../../services/risk/index.ts";
+import { sayHeldSignIn, type Hold } from "../../services/risk/index.ts";
 import { defineForms, stringOr } from "../forms.ts";
 import { emailedLinkPages, linkBinding } from "../emailed-link-pages.ts";
 import { localeLocals } from "../locale.ts";
-import { translator } from "../../lib/i18n/index.ts";
-import { heldSignInIn } from "./login-hold-words.ts";
 
 const tokenParam = z.string().regex(/^[\w-]{40,64}$/);
 const binding = (token: string) => linkBinding("login-hold", token);
@@ -26,37 +23,14 @@ export function registerLoginHoldRoutes(router: Router, app: AppContext): void {
   const { page, invalid } = emailedLinkPages(views, "login-hold-invalid");
 
   /**
-   * what the confirmation page says about the held sign-in: in the page's language (login-hold-words.ts) when
-   * every reason can be said in it, else in English with `locale: undefined` (the whole page English)
+   * what the confirmation page says about the held sign-in, in the page's language (services/risk/words.ts); a
+   * hold stored before its reasons had keys is said in English, the whole page with it (`locale: "en"`)
    */
   async function describe(ctx: Context, hold: Hold) {
-    const client = hold.clientId === ACCOUNT_CLIENT_ID ? undefined : await app.oidc.provider.Client.find(hold.clientId);
-    const { locale } = localeLocals(ctx, "login-hold-confirm", "en");
-    if (locale && locale !== "en") {
-      const agent = describeUserAgent(hold.userAgent);
-      const said = heldSignInIn(locale, translator(locale), {
-        app: hold.clientId === ACCOUNT_CLIENT_ID ? { account: true } : { account: false, name: client?.clientName ?? null },
-        ip: hold.ip,
-        location: hold.location,
-        browser: agent.browser,
-        os: agent.os,
-        createdAt: hold.createdAt,
-        rules: hold.rules,
-        reasons: hold.reasons,
-      });
-      if (said) return { signIn: said };
-    }
-    return {
-      locale: undefined,
-      signIn: {
-        appName: hold.clientId === ACCOUNT_CLIENT_ID ? "your Gatehouse account" : (client?.clientName ?? "an application"),
-        ip: hold.ip ?? "an unknown address",
-        location: hold.location,
-        browser: describeUserAgent(hold.userAgent).label,
-        time: `${new Date(hold.createdAt).toISOString().replace("T", " ").slice(0, 16)} UTC`,
-        reasons: hold.reasons,
-      },
-    };
+    const account = hold.clientId === ACCOUNT_CLIENT_ID;
+    const client = account ? undefined : await app.oidc.provider.Client.find(hold.clientId);
+    const { locale = "en" } = localeLocals(ctx, "login-hold-confirm", "en");
+    return sayHeldSignIn(locale, hold, account ? { account: true } : { account: false, name: client?.clientName ?? null });
   }
 
   router.get("/login-holds/:token", async (ctx) => {

@@ -7,6 +7,7 @@ import { deSignIn } from "./de-signin.ts";
 import { deAdmin } from "./de-admin.ts";
 import { deAdminConfig } from "./de-admin-config.ts";
 import { deTeams } from "./de-teams.ts";
+import { deHolds } from "./de-holds.ts";
 
 export const de: Record<MessageKey, string> = {
   "layout.skip": "Zum Inhalt springen",
@@ -134,4 +135,5 @@ export const de: Record<MessageKey, string> = {
   ...deAdmin,
   ...deAdminConfig,
   ...deTeams,
+  ...deHolds,
 };

@@ -259,23 +259,6 @@ export const enTeams = {
   "team.refusal.vzUnavailable": "The Virtuozzo platform is not answering right now. Nothing was changed; try again in a moment.",
   "team.refusal.vzStoredCredentials": "The platform refused the stored credentials: link the account again with its current password.",
 
-  // the approval page of a held sign-in (views/pages/login-hold-confirm.eta; http/routes/login-hold-words.ts): the
-  // risk rules' reasons (services/risk/rules) by rule, and the page's fixed English words
-  "holdReason.new_country": "a sign-in from a country you have not signed in from before ({country})",
-  "holdReason.new_network": "a sign-in from a network you have not signed in from before ({ip})",
-  "holdReason.impossible_travel": "a sign-in about {km} km from your previous one {gap} later, faster than anyone can travel",
-  "holdReason.impossible_travelFrom":
-    "a sign-in about {km} km from your previous one ({country}) {gap} later, faster than anyone can travel",
-  "holdReason.gap.lessThanMinute": "less than a minute",
-  "holdReason.gap.minute": "only {count} minute",
-  "holdReason.gap.minutes": "only {count} minutes",
-  "holdReason.gap.hours": "only {count} hours",
-  "holdReason.unknownLocation": "unknown location",
-  "holdReason.unknownAddress": "an unknown address",
-  "holdReason.yourAccount": "your Gatehouse account",
-  "holdReason.anApplication": "an application",
-  "holdReason.unknownBrowser": "an unknown browser",
-
   // the sign-in page's refusal when an address's domain requires its team's single sign-on (flows/login/upstream.ts)
   "teamSso.required": "{team} requires single sign-on for {domain} addresses: use \u201cContinue with single sign-on\u201d instead.",
   "teamSso.requiredVia":

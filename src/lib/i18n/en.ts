@@ -8,6 +8,7 @@ import { enSignIn } from "./en-signin.ts";
 import { enAdmin } from "./en-admin.ts";
 import { enAdminConfig } from "./en-admin-config.ts";
 import { enTeams } from "./en-teams.ts";
+import { enHolds } from "./en-holds.ts";
 
 export const en = {
   "layout.skip": "Skip to content",
@@ -127,6 +128,7 @@ export const en = {
   ...enAdmin,
   ...enAdminConfig,
   ...enTeams,
+  ...enHolds,
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -273,22 +273,6 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.vzStoredCredentials":
     "La plateforme a refusé les identifiants enregistrés : liez de nouveau le compte avec son mot de passe actuel.",
 
-  "holdReason.new_country": "une connexion depuis un pays d’où vous ne vous étiez jamais connecté ({country})",
-  "holdReason.new_network": "une connexion depuis un réseau d’où vous ne vous étiez jamais connecté ({ip})",
-  "holdReason.impossible_travel":
-    "une connexion à environ {km} km de la précédente, {gap} plus tard : plus vite que quiconque ne peut voyager",
-  "holdReason.impossible_travelFrom":
-    "une connexion à environ {km} km de la précédente ({country}), {gap} plus tard : plus vite que quiconque ne peut voyager",
-  "holdReason.gap.lessThanMinute": "moins d’une minute",
-  "holdReason.gap.minute": "seulement {count} minute",
-  "holdReason.gap.minutes": "seulement {count} minutes",
-  "holdReason.gap.hours": "seulement {count} heures",
-  "holdReason.unknownLocation": "lieu inconnu",
-  "holdReason.unknownAddress": "adresse inconnue",
-  "holdReason.yourAccount": "votre compte Gatehouse",
-  "holdReason.anApplication": "une application",
-  "holdReason.unknownBrowser": "un navigateur inconnu",
-
   "teamSso.required":
     "{team} exige l’authentification unique pour les adresses de {domain} : utilisez plutôt « Continuer avec l’authentification unique (SSO) ».",
   "teamSso.requiredVia":

@@ -7,6 +7,7 @@ import { frSignIn } from "./fr-signin.ts";
 import { frAdmin } from "./fr-admin.ts";
 import { frAdminConfig } from "./fr-admin-config.ts";
 import { frTeams } from "./fr-teams.ts";
+import { frHolds } from "./fr-holds.ts";
 
 export const fr: Record<MessageKey, string> = {
   "layout.skip": "Aller au contenu",
@@ -135,4 +136,5 @@ export const fr: Record<MessageKey, string> = {
   ...frAdmin,
   ...frAdminConfig,
   ...frTeams,
+  ...frHolds,
 };

@@ -7,7 +7,13 @@
 import type { RedisClient } from "../../db/redis.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { randomToken, sha256 } from "../../lib/crypto.ts";
-import type { RuleName } from "./rules/index.ts";
+import type { HoldReason, RuleName } from "./rules/index.ts";
+
+/** a place as the GeoIP database gives it: the city as it names it, the country as its ISO region code */
+export type HoldPlace = { city: string | null; countryCode: string };
+
+/** a hold's reason as stored: a rule's key and values, or (a hold stored before keys) the rule's English sentence */
+export type StoredReason = HoldReason | string;
 
 export type LinkKind = "approve" | "deny";
 export type HoldDecision = "approved" | "denied" | "expired" | "superseded";
@@ -18,11 +24,14 @@ export type Hold = {
   interactionUid: string;
   clientId: string;
   rules: RuleName[];
-  reasons: string[];
+  /** each rule's reason, as a catalogue key and values (words.ts says them); English sentences in holds stored before */
+  reasons: StoredReason[];
   ip: string | null;
   userAgent: string | null;
-  /** "London, United Kingdom" or "unknown location", when the hold was made */
-  location: string;
+  /** where the sign-in came from, when the hold was made (null: unknown); absent in holds stored before */
+  place?: HoldPlace | null;
+  /** holds stored before `place`: "London, United Kingdom" or "unknown location", in English */
+  location?: string;
   /** ms since the epoch */
   createdAt: number;
   /** seconds since the epoch: the links die then */

@@ -9,7 +9,7 @@ import type { Clock } from "../../lib/clock.ts";
 import type { Logger } from "../../lib/logger.ts";
 import type { Config } from "../../config/load.ts";
 import type { LoginLocationQueries } from "../../queries/login-locations.ts";
-import { describeLocation, type Geo } from "../request/geo.ts";
+import type { Geo } from "../request/geo.ts";
 import type { Notifications, RequestInfo } from "../notifications.ts";
 import type { AuditService } from "../audit.ts";
 import type { NewAuditEvent } from "../../queries/audit-events.ts";
@@ -130,7 +130,7 @@ export function createRiskService(deps: RiskDeps) {
         });
         throw err;
       }
-      const location = describeLocation(await history.locate(request.ip ?? ""));
+      const located = await history.locate(request.ip ?? "");
       const {
         hold,
         approveToken,
@@ -145,14 +145,19 @@ export function createRiskService(deps: RiskDeps) {
           reasons: input.fired.map((f) => f.reason),
           ip: request.ip,
           userAgent: request.userAgent,
-          location,
+          place: located ? { city: located.city, countryCode: located.countryCode } : null,
         },
         input.ttlSeconds,
       );
       await superseded(earlier, request);
       await deps.notifications.suspiciousLogin(
         user,
-        { approveLink: link(approveToken), denyLink: link(denyToken), reasons: hold.reasons, ttlSeconds: input.ttlSeconds },
+        {
+          approveLink: link(approveToken),
+          denyLink: link(denyToken),
+          reasons: input.fired.map((f) => f.reason),
+          ttlSeconds: input.ttlSeconds,
+        },
         request,
       );
       await audit.record({
@@ -209,5 +214,6 @@ export function createRiskService(deps: RiskDeps) {
 }
 
 export type RiskService = ReturnType<typeof createRiskService>;
-export type { Hold, HoldStatus, LinkKind } from "./holds.ts";
-export type { FiredRule, RuleName } from "./rules/index.ts";
+export type { Hold, HoldPlace, HoldStatus, LinkKind, StoredReason } from "./holds.ts";
+export { sayHeldSignIn, sayHoldReason, type HeldSignIn } from "./words.ts";
+export type { FiredRule, HoldReason, RuleName } from "./rules/index.ts";

@@ -217,7 +217,7 @@ export class FakeTeams {
 
 // ----------------------------------------------------------------------------------------------------------- risk
 
-export const FIRED: FiredRule[] = [{ rule: "new_country", reason: "a country this account never signed in from" }];
+export const FIRED: FiredRule[] = [{ rule: "new_country", reason: { key: "holdReason.new_country", values: { country: "NL" } } }];
 
 export class FakeRisk {
   enabled = false;

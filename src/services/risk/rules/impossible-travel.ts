@@ -1,7 +1,7 @@
 // Rule impossible_travel: from the last sign-in with coordinates to this one, the distance is at least the
 // minimum (approximate locations are coarse) and covering it in the time between would take a speed above the
 // maximum. Both places must be known; a sign-in at the same moment or earlier counts as no time at all.
-import { countryName, distanceKm } from "./places.ts";
+import { distanceKm } from "./places.ts";
 import { quiet, type Rule } from "./types.ts";
 
 export const impossibleTravel: Rule = (attempt, history, settings) => {
@@ -14,17 +14,9 @@ export const impossibleTravel: Rule = (attempt, history, settings) => {
   const hours = Math.max(0, attempt.at.getTime() - last.at.getTime()) / 3_600_000;
   const kmh = hours > 0 ? km / hours : Infinity;
   if (kmh <= settings.travelMaxKmh) return quiet;
-  const from = last.countryCode ? ` (${countryName(last.countryCode)})` : "";
-  return {
-    fired: true,
-    reason: `a sign-in about ${Math.round(km).toLocaleString("en")} km from your previous one${from} ${describeGap(hours)} later, faster than anyone can travel`,
-  };
+  // said as whole km and whole minutes (services/risk/words.ts words the gap: under a minute, minutes, hours)
+  const values = { km: Math.round(km), minutes: Math.round(hours * 60) };
+  return last.countryCode
+    ? { fired: true, reason: { key: "holdReason.impossible_travelFrom", values: { ...values, country: last.countryCode.toUpperCase() } } }
+    : { fired: true, reason: { key: "holdReason.impossible_travel", values } };
 };
-
-/** "less than a minute", "only 3 minutes", "only 2 hours" */
-function describeGap(hours: number): string {
-  const minutes = Math.round(hours * 60);
-  if (minutes < 1) return "less than a minute";
-  if (minutes < 120) return `only ${minutes} minute${minutes === 1 ? "" : "s"}`;
-  return `only ${Math.round(hours)} hours`;
-}

@@ -2,7 +2,7 @@
 import { impossibleTravel } from "./impossible-travel.ts";
 import { newCountry } from "./new-country.ts";
 import { newNetwork } from "./new-network.ts";
-import type { PastSignIn, Rule, RuleSettings, SignInAttempt } from "./types.ts";
+import type { HoldReason, PastSignIn, Rule, RuleSettings, SignInAttempt } from "./types.ts";
 
 export const RULES = { new_country: newCountry, impossible_travel: impossibleTravel, new_network: newNetwork } satisfies Record<
   string,
@@ -10,7 +10,7 @@ export const RULES = { new_country: newCountry, impossible_travel: impossibleTra
 >;
 export type RuleName = keyof typeof RULES;
 
-export type FiredRule = { rule: RuleName; reason: string };
+export type FiredRule = { rule: RuleName; reason: HoldReason };
 
 /** the rules among `enabled` that fire for this sign-in, in the order given */
 export function evaluateRules(
@@ -28,4 +28,4 @@ export function evaluateRules(
 }
 
 export { networkOf } from "./new-network.ts";
-export type { PastSignIn, Place, RuleSettings, SignInAttempt } from "./types.ts";
+export type { HoldReason, PastSignIn, Place, RuleSettings, SignInAttempt } from "./types.ts";

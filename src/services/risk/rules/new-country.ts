@@ -1,6 +1,5 @@
 // Rule new_country: the sign-in comes from a country none of the user's recent sign-ins came from. Needs a
 // baseline (at least one earlier sign-in with a known country) and a known location now.
-import { countryName } from "./places.ts";
 import { quiet, type Rule } from "./types.ts";
 
 export const newCountry: Rule = (attempt, history) => {
@@ -9,5 +8,5 @@ export const newCountry: Rule = (attempt, history) => {
   if (!known.length) return quiet;
   const code = attempt.place.countryCode.toUpperCase();
   if (known.some((past) => past.countryCode!.toUpperCase() === code)) return quiet;
-  return { fired: true, reason: `a sign-in from a country you have not signed in from before (${countryName(code)})` };
+  return { fired: true, reason: { key: "holdReason.new_country", values: { country: code } } };
 };

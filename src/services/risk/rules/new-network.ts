@@ -43,5 +43,5 @@ export function expandIpv6(ip: string): number[] | null {
 export const newNetwork: Rule = (attempt, history) => {
   if (!attempt.network || !history.length) return quiet;
   if (history.some((past) => past.ip === attempt.ip || past.network === attempt.network)) return quiet;
-  return { fired: true, reason: `a sign-in from a network you have not signed in from before (${attempt.ip})` };
+  return { fired: true, reason: { key: "holdReason.new_network", values: { ip: attempt.ip } } };
 };

@@ -1,12 +1,15 @@
-// Plain-words names and distances for the rules: a country's English name from its code, and the great-circle
-// distance between two points (haversine, mean Earth radius).
+// Plain-words names and distances for the rules: a country's name from its code (English unless another language
+// is asked for), and the great-circle distance between two points (haversine, mean Earth radius).
+import type { Locale } from "../../../lib/i18n/index.ts";
 
-const regionNames = new Intl.DisplayNames(["en"], { type: "region" });
+const regionNames = new Map<Locale, Intl.DisplayNames>();
 
-/** "JP" -> "Japan"; the code itself when the name is not known */
-export function countryName(code: string): string {
+/** "JP" -> "Japan" ("Japon" in "fr"); the code itself when the name is not known */
+export function countryName(code: string, locale: Locale = "en"): string {
+  let names = regionNames.get(locale);
+  if (!names) regionNames.set(locale, (names = new Intl.DisplayNames([locale], { type: "region" })));
   try {
-    return regionNames.of(code.toUpperCase()) ?? code;
+    return names.of(code.toUpperCase()) ?? code;
   } catch {
     return code;
   }

@@ -25,7 +25,18 @@ export type PastSignIn = {
 
 export type RuleSettings = { travelMaxKmh: number; travelMinKm: number };
 
-export type RuleResult = { fired: false } | { fired: true; reason: string };
+/**
+ * why a rule fired, as a message key of the catalogue (lib/i18n/en-holds.ts) and its values, said in the reader's
+ * language only when shown (services/risk/words.ts): a country as its ISO region code, the distance in whole km,
+ * the time between the two sign-ins in whole minutes
+ */
+export type HoldReason =
+  | { key: "holdReason.new_country"; values: { country: string } }
+  | { key: "holdReason.new_network"; values: { ip: string } }
+  | { key: "holdReason.impossible_travel"; values: { km: number; minutes: number } }
+  | { key: "holdReason.impossible_travelFrom"; values: { km: number; minutes: number; country: string } };
+
+export type RuleResult = { fired: false } | { fired: true; reason: HoldReason };
 
 /** `history` is newest first */
 export type Rule = (attempt: SignInAttempt, history: readonly PastSignIn[], settings: RuleSettings) => RuleResult;
