@@ -7,6 +7,7 @@ import { createWebContext } from "./http/web-context.ts";
 import { createApp } from "./app.ts";
 import { bootstrapAdmin, firstRunSetupToken } from "./services/bootstrap.ts";
 import { StartupError } from "./lib/startup-error.ts";
+import { releaseStartUpMemory } from "./lib/start-up-memory.ts";
 import { startBanner, startLogFields } from "./lib/start-banner.ts";
 import { createLogger } from "./lib/logger.ts";
 import { isWorker, runPrimary } from "./cluster.ts";
@@ -62,6 +63,7 @@ export async function startServer(env: NodeJS.ProcessEnv = process.env, hooks: {
   const web = createWebContext(app);
   const server = http.createServer(createApp(web).callback());
   server.keepAliveTimeout = 65_000;
+  releaseStartUpMemory();
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host}:${port}`;
