@@ -6,6 +6,7 @@ import { ZodError } from "zod";
 import { ClientNamespaceError, GRANT_TYPES, newClientSchema, type ClientEditInput } from "../services/clients.ts";
 import { clientView } from "../services/client-view.ts";
 import type { OidcClient } from "../queries/clients.ts";
+import { CATALOGUE } from "../lib/error-catalogue.ts";
 import { withCliContext, CliError } from "./context.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -193,7 +194,7 @@ export function registerClientCommands(program: Command, out: (line: string) => 
       withCliContext(async ({ services }) => {
         const result = await services.clientAdmin.rotateSecret(id, ACTOR);
         if (result.outcome === "not_found") throw new CliError(`no client ${id}`);
-        if (result.outcome === "public") throw new CliError(`${id} is a public client: it has no secret`);
+        if (result.outcome === "public") throw new CliError(`${id}: ${CATALOGUE["client.public"].message}`);
         if (opts.json) return out(JSON.stringify({ clientId: id, secret: result.secret }));
         out(`client_secret: ${result.secret}   (shown once; only its hash is stored)`);
       }),

@@ -65,9 +65,10 @@ export function errorHandler(views: Views, defaultLocale: Locale = "en"): Middle
       // a message some catalogue has (lib/i18n) shows in the visitor's language, and so does its page; any other
       // message stays English with its page (never a page half in another language)
       const locale = localeOf(ctx, defaultLocale);
-      const said = translateText(translator(locale), message);
+      // (a service's refusal carries its message key and values: always said in the visitor's language)
+      const said = known?.said ? translator(locale)(known.said.key, known.said.values) : translateText(translator(locale), message);
       const inLanguage =
-        said !== message ? { locale, message: said, titleKey: status >= 500 ? "error.server" : "error.requestProblem" } : {};
+        said !== message || known?.said ? { locale, message: said, titleKey: status >= 500 ? "error.server" : "error.requestProblem" } : {};
       ctx.body = await views.render("pages/error", {
         title: status >= 500 ? "Error" : "Request problem",
         status,

@@ -5,6 +5,7 @@
 // would carry a wrong lang attribute for screen readers).
 import type { Context } from "koa";
 import { isLocale, LANG_COOKIE, negotiateLocale, translateText, translator, type Locale } from "../lib/i18n/index.ts";
+import { isSaid, sayRefusal } from "../lib/i18n/refusal.ts";
 
 export const TRANSLATED_PAGES: ReadonlySet<string> = new Set([
   "login",
@@ -118,9 +119,17 @@ export function pageLanguage(
   return { locals, say: (text, vars) => translateText(t, text, vars) };
 }
 
-/** a page's `title`, `error` and `notice` (message keys or fixed English texts) said; what is not a string stays out */
-export const saidTexts = (locals: Record<string, unknown>, say: (text: string) => string): Record<string, string> =>
-  Object.fromEntries((["title", "error", "notice"] as const).flatMap((k) => (typeof locals[k] === "string" ? [[k, say(locals[k])]] : [])));
+/**
+ * a page's `title`, `error` and `notice` (message keys, fixed English texts, or a service's refusal: its key with
+ * its values) said; anything else stays out
+ */
+export const saidTexts = (locals: Record<string, unknown>, say: Say): Record<string, string> =>
+  Object.fromEntries(
+    (["title", "error", "notice"] as const).flatMap((k) => {
+      const text = locals[k];
+      return typeof text === "string" || isSaid(text) ? [[k, sayRefusal(say, text)]] : [];
+    }),
+  );
 
 /**
  * the request's messages for a route: `say("form.email")` or `say(serviceMessage)` (a fixed English text the

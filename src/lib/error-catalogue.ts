@@ -175,19 +175,21 @@ export const CATALOGUE = {
   "outbox.not_found": { status: 404, message: "There is no such message in the outbox." },
   "outbox.not_dead": { status: 409, message: "This message is not a dead letter: it is still waiting to be delivered." },
   "client.not_found": { status: 404, message: "There is no such client." },
-  "client.public": { status: 409, message: "A public client has no secret to rotate." },
+  "client.public": { status: 409, message: "A public client has no secret." },
   "client.namespace_taken": { status: 409, message: 'The permission namespace "{namespace}" overlaps the namespace of client {takenBy}.' },
   "csrf.foreign_origin": { status: 403, message: "This request was submitted from another site." },
   "password_strength.unsupported_type": { status: 415, message: "Send the password as JSON (Content-Type: application/json)." },
   "password_strength.invalid": { status: 400, message: "Send {password, username?, email?, name?} as strings." },
-  // team pages (teams helper): a member's view never says whether another team exists; the team services'
-  // refusals keep their own words (one of their fixed texts, translated on the pages through lib/i18n)
+  // team pages (teams helper): a member's view never says whether another team exists. "{said}": the words of a
+  // service's refusal, a message key with its values (lib/i18n/en-teams.ts's team.refusal.*; http/errors.ts
+  // refusalError): English in an answer, in the visitor's language on an error page
   "team.not_member": { status: 404, message: "There is no such team, or you are not one of its members." },
-  "team.forbidden": { status: 403, message: "{message}" },
-  "team.invalid": { status: 400, message: "{message}" },
+  "team.forbidden": { status: 403, message: "{said}" },
+  "team.invalid": { status: 400, message: "{said}" },
   // (api-errors helper) the REST API's, the CSRF check's, the rate limits' and the sign-in pages' refusals. A key
   // "code#variant" is another wording of the same outcome: the answer carries the code before "#" (wireCode).
-  // "{message}" is a refusal whose words are the refusing service's own (team, system role, Virtuozzo, domain).
+  // "{message}" is a refusal whose words are the refusing service's own (system role, user administration, a
+  // client's permission sync); "{said}" one said by a message key (a team service's refusal, see team.forbidden).
   "token.user_required": { status: 403, message: "This needs a user's access token: a client acting for itself has no account." },
   "token.client_credentials_required": {
     status: 403,
@@ -196,19 +198,20 @@ export const CATALOGUE = {
   "permission.denied": { status: 403, message: "This needs the {permission} permission." },
   "permission.denied#roles_manage": { status: 403, message: "Changing a system role needs the {permission} permission too." },
   "permission.denied#refused": { status: 403, message: "{message}" },
+  "permission.denied#team": { status: 403, message: "{said}" },
   "request.invalid": { status: 400, message: "The request's {where} is not valid: {problems}" },
   "request.invalid#refused": { status: 400, message: "{message}" },
   "team.not_found#member": { status: 404, message: "There is no such team, or you are not one of its members." },
-  "virtuozzo.not_linked": { status: 404, message: "{message}" },
-  "virtuozzo.link_suspended": { status: 409, message: "{message}" },
-  "virtuozzo.credentials_refused": { status: 400, message: "{message}" },
-  "virtuozzo.credentials_refused#stored": { status: 409, message: "{message}" },
-  "virtuozzo.group_type_refused": { status: 403, message: "{message}" },
-  "virtuozzo.unavailable": { status: 503, message: "{message}" },
-  "virtuozzo.bad_answer": { status: 502, message: "{message}" },
-  "domain.taken": { status: 409, message: "{message}" },
-  "domain.unverified": { status: 400, message: "{message}" },
-  "domain.dns_unavailable": { status: 503, message: "{message}" },
+  "virtuozzo.not_linked": { status: 404, message: "{said}" },
+  "virtuozzo.link_suspended": { status: 409, message: "{said}" },
+  "virtuozzo.credentials_refused": { status: 400, message: "{said}" },
+  "virtuozzo.credentials_refused#stored": { status: 409, message: "{said}" },
+  "virtuozzo.group_type_refused": { status: 403, message: "{said}" },
+  "virtuozzo.unavailable": { status: 503, message: "{said}" },
+  "virtuozzo.bad_answer": { status: 502, message: "{said}" },
+  "domain.taken": { status: 409, message: "{said}" },
+  "domain.unverified": { status: 400, message: "{said}" },
+  "domain.dns_unavailable": { status: 503, message: "{said}" },
   "domain.not_found": { status: 404, message: "This team has no such domain." },
   "connector.not_found": { status: 404, message: "There is no such sign-in provider." },
   "connector.slug_taken": { status: 409, message: 'Another sign-in provider already uses the slug "{slug}".' },
@@ -262,7 +265,6 @@ export const CATALOGUE = {
   },
   // admin configuration screens (admin-config helper): a "#variant" key answers with the code before "#" (wireCode)
   "admin.client_not_found": { status: 404, message: "There is no such client." },
-  "admin.client_public": { status: 400, message: "A public client has no secret." },
   "admin.connector_not_found": { status: 404, message: "There is no such sign-in provider." },
   "admin.role_not_found#system_role": { status: 404, message: "There is no such system role." },
   "admin.role_not_found#team": { status: 404, message: "There is no such team." },
@@ -282,6 +284,8 @@ export const CATALOGUE = {
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof CATALOGUE;
+/** a code whose words are a service's refusal said by its message key ("{said}"; http/errors.ts refusalError) */
+export type SaidCode = { [K in ErrorCode]: (typeof CATALOGUE)[K]["message"] extends "{said}" ? K : never }[ErrorCode];
 
 /** a message with its {name} placeholders filled from `vars` (a placeholder `vars` lacks stays as it is) */
 export const fillMessage = (message: string, vars?: Record<string, unknown>): string =>

@@ -54,13 +54,18 @@ export function createClientAdmin(deps: { clients: ClientService; audit: AuditSe
     ): Promise<{ outcome: "updated"; client: OidcClient } | { outcome: "not_found" }> {
       const current = await clients.find(id);
       if (!current) return { outcome: "not_found" };
-      const merged = settingsOf(current);
+      const before = settingsOf(current);
+      const merged = { ...before };
       for (const [key, value] of Object.entries(changes)) if (value !== undefined) Object.assign(merged, { [key]: value });
       const updated = await clients.update(id, merged);
       if (!updated) return { outcome: "not_found" };
       await audited("client.updated", updated, actor, {
+        // what differs from before (a page sends every field of its form; the API and the CLI only what they change)
         changed: Object.keys(changes)
-          .filter((k) => changes[k as keyof ClientEditInput] !== undefined)
+          .filter((k) => {
+            const key = k as keyof ClientEditInput;
+            return changes[key] !== undefined && JSON.stringify(changes[key]) !== JSON.stringify(before[key]);
+          })
           .sort(),
         redirectUris: updated.redirectUris,
         grantTypes: updated.grantTypes,

@@ -77,7 +77,7 @@ export function createInvitationService(deps: {
   async function inviter(teamId: string, by: TeamActorRef): Promise<TeamActor | TeamRefusal> {
     const actor = await access.actor(teamId, by);
     if (!actor) return { outcome: "not_found" };
-    if (!access.may(actor, TEAM_PERMISSIONS.invitations)) return forbidden("Your role does not let you invite people to this team.");
+    if (!access.may(actor, TEAM_PERMISSIONS.invitations)) return forbidden("team.refusal.invite");
     return actor;
   }
 
@@ -125,21 +125,17 @@ export function createInvitationService(deps: {
       const actor = await inviter(teamId, by);
       if ("outcome" in actor) return actor;
       const email = input.email.normalize("NFC").trim();
-      if (!EMAIL.test(email) || email.length > 320) return invalid("Enter a valid email address.", "email");
+      if (!EMAIL.test(email) || email.length > 320) return invalid("email", "team.invitations.emailInvalid");
       const role = await teams.role(teamId, input.roleId);
-      if (!role) return invalid("Choose one of this team's roles.", "roleId");
+      if (!role) return invalid("roleId", "team.refusal.chooseTeamRole");
       if (!access.canAssign(actor, role)) {
-        return forbidden(
-          role.key === "owner"
-            ? "A team has exactly one Owner: invite as another role; the Owner can transfer ownership later."
-            : `You cannot invite as ${role.name}: it has permissions your own role does not have.`,
-        );
+        return role.key === "owner" ? forbidden("team.refusal.inviteOwner") : forbidden("team.refusal.cannotInviteAs", { role: role.name });
       }
       const emailNormalized = normalizeEmail(email);
       const existing = await users.findByEmailNormalized(emailNormalized);
-      if (existing && (await teams.membership(teamId, existing.id))) return invalid(`${email} is already a member of this team.`, "email");
+      if (existing && (await teams.membership(teamId, existing.id))) return invalid("email", "team.refusal.alreadyMember", { email });
       if (await invitations.pendingForTeamAndEmail(teamId, emailNormalized, clock.now()))
-        return invalid(`${email} already has a pending invitation. Resend or revoke it below.`, "email");
+        return invalid("email", "team.refusal.alreadyInvited", { email });
       await opts.beforeSend?.(emailNormalized);
       const link = newLink();
       const invitation = await invitations.create({
@@ -194,8 +190,7 @@ export function createInvitationService(deps: {
       if ("outcome" in actor) return actor;
       const pending = await invitations.pendingById(teamId, invitationId, clock.now());
       if (!pending?.role) return { outcome: "not_found" };
-      if (!access.canAssign(actor, pending.role))
-        return forbidden(`You cannot resend an invitation as ${pending.role.name}: it has permissions your own role does not have.`);
+      if (!access.canAssign(actor, pending.role)) return forbidden("team.refusal.cannotResendAs", { role: pending.role.name });
       await opts.beforeSend?.(pending.emailNormalized);
       const link = newLink();
       const invitation = await invitations.replaceToken(pending.id, link.tokenHash, link.expiresAt, clock.now());
@@ -231,21 +226,20 @@ export function createInvitationService(deps: {
       const actor = await users.findById(actorId);
       const actorRole = actor?.systemRole ? await deps.permissions.systemRole(actor.systemRole) : null;
       if (!actor || !actorRole || !deps.registry.can(actorRole.permissions, ADMIN_INVITATIONS))
-        return forbidden("Your role does not let you invite administrators.");
+        return forbidden("team.refusal.inviteAdmins");
       const email = input.email.normalize("NFC").trim();
-      if (!EMAIL.test(email) || email.length > 320) return invalid("Enter a valid email address.", "email");
+      if (!EMAIL.test(email) || email.length > 320) return invalid("email", "team.invitations.emailInvalid");
       const role = await deps.permissions.systemRole(input.systemRole);
-      if (!role) return invalid("Choose one of the system roles.", "systemRole");
+      if (!role) return invalid("systemRole", "team.refusal.chooseSystemRole");
       const own = new Set(deps.registry.resolve(actorRole.permissions));
       const wider =
         !actorRole.permissions.includes("*") &&
         (role.permissions.includes("*") || deps.registry.resolve(role.permissions).some((c) => !own.has(c)));
-      if (wider) return forbidden(`You cannot invite as ${role.name}: it has permissions your own role does not have.`);
+      if (wider) return forbidden("team.refusal.cannotInviteAs", { role: role.name });
       const emailNormalized = normalizeEmail(email);
-      if ((await users.findByEmailNormalized(emailNormalized))?.systemRole)
-        return invalid(`${email} is already an administrator.`, "email");
+      if ((await users.findByEmailNormalized(emailNormalized))?.systemRole) return invalid("email", "team.refusal.alreadyAdmin", { email });
       if (await invitations.pendingAdminForEmail(emailNormalized, clock.now()))
-        return invalid(`${email} already has a pending administrator invitation.`, "email");
+        return invalid("email", "team.refusal.alreadyInvitedAdmin", { email });
       await opts.beforeSend?.(emailNormalized);
       const link = newLink();
       const invitation = await invitations.create({

@@ -64,7 +64,7 @@ export function createOwnershipService(deps: {
     const actor = await access.actor(teamId, by);
     if (!actor) return { outcome: "not_found" };
     if (actor.isOwner) return { ...actor, ownerId: actor.userId };
-    if (!actor.viaAdmin) return forbidden("Only the team's Owner can transfer ownership.");
+    if (!actor.viaAdmin) return forbidden("team.refusal.onlyOwnerTransfers");
     const current = await teams.ownerOf(teamId);
     return current ? { ...actor, ownerId: current.userId } : { outcome: "not_found" };
   }
@@ -91,14 +91,11 @@ export function createOwnershipService(deps: {
       const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
       if (toUserId === actor.ownerId)
-        return invalid(
-          actor.viaAdmin ? "That member is already the Owner. Choose another member." : "You are already the Owner. Choose another member.",
-          "toUserId",
-        );
-      if (actor.viaAdmin && toUserId === actor.userId) return forbidden("An administrator cannot transfer a team to themselves.");
+        return invalid("toUserId", actor.viaAdmin ? "team.refusal.memberIsOwner" : "team.refusal.alreadyOwner");
+      if (actor.viaAdmin && toUserId === actor.userId) return forbidden("admin.team.selfTransfer");
       const member = await teams.membership(teamId, toUserId);
       const user = member ? await users.findById(toUserId) : null;
-      if (!member || !user || user.disabled) return invalid("Choose a member of this team.", "toUserId");
+      if (!member || !user || user.disabled) return invalid("toUserId", "team.refusal.chooseMember");
       const token = randomToken(32);
       const now = clock.now();
       const { transfer, cancelled } = await transfers.start(

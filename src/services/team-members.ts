@@ -10,6 +10,7 @@ import {
   OWNER_ROLE,
   TEAM_PERMISSIONS,
   forbidden,
+  invalid,
   type TeamAccess,
   type TeamActor,
   type TeamActorRef,
@@ -40,7 +41,7 @@ export function createTeamMemberService(deps: {
   async function membersManager(teamId: string, by: TeamActorRef): Promise<TeamActor | TeamRefusal> {
     const actor = await access.actor(teamId, by);
     if (!actor) return { outcome: "not_found" };
-    if (!access.may(actor, TEAM_PERMISSIONS.members)) return forbidden("Your role does not let you manage this team's members.");
+    if (!access.may(actor, TEAM_PERMISSIONS.members)) return forbidden("team.refusal.manageMembers");
     return actor;
   }
 
@@ -49,15 +50,13 @@ export function createTeamMemberService(deps: {
     const member = await teams.membership(actor.team.id, userId);
     if (!member) return { outcome: "not_found" } as const;
     if (member.role.key === OWNER_ROLE) {
-      return forbidden(
-        action === "remove"
-          ? "The Owner cannot be removed. The Owner can hand the team to someone else first."
-          : "The Owner's role changes only through an ownership transfer.",
-      );
+      return forbidden(action === "remove" ? "team.refusal.ownerNotRemovable" : "team.refusal.ownerRoleFixed");
     }
     // a role that holds more than the actor's is out of their reach (or a member manager could demote a Manager)
     if (access.beyond(actor, member.role.permissions).length) {
-      return forbidden(`${member.role.name} has permissions your role does not have, so you cannot ${action} this member.`);
+      return forbidden(action === "remove" ? "team.refusal.cannotRemoveMember" : "team.refusal.cannotChangeMember", {
+        role: member.role.name,
+      });
     }
     return member;
   }
@@ -84,7 +83,7 @@ export function createTeamMemberService(deps: {
     async list(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; actor: TeamActor; members: MemberView[] } | TeamRefusal> {
       const actor = await access.actor(teamId, by);
       if (!actor) return { outcome: "not_found" };
-      if (!access.may(actor, TEAM_PERMISSIONS.read)) return forbidden("Your role does not let you see this team's members.");
+      if (!access.may(actor, TEAM_PERMISSIONS.read)) return forbidden("team.refusal.seeMembers");
       const rows = await teams.members(teamId);
       const members = rows.map((m) => ({
         userId: m.userId,
@@ -111,15 +110,12 @@ export function createTeamMemberService(deps: {
       const member = await target(actor, userId, "change the role of");
       if ("outcome" in member) return member;
       const role = await teams.role(teamId, roleId);
-      if (!role) return { outcome: "invalid", field: "roleId", message: "Choose one of this team's roles." };
-      if (role.key === OWNER_ROLE)
-        return forbidden("A team has exactly one Owner. To hand the team over, the Owner starts an ownership transfer.");
-      if (!access.canAssign(actor, role))
-        return forbidden(`You cannot give the role ${role.name}: it has permissions your own role does not have.`);
+      if (!role) return invalid("roleId", "team.refusal.chooseTeamRole");
+      if (role.key === OWNER_ROLE) return forbidden("team.refusal.oneOwner");
+      if (!access.canAssign(actor, role)) return forbidden("team.refusal.cannotGive", { role: role.name });
       if (member.roleId === role.id) return { outcome: "unchanged", role };
       // the statement itself refuses an Owner (someone may have become Owner since the check)
-      if (!(await teams.setNonOwnerRole(teamId, userId, role.id)))
-        return forbidden("The Owner's role changes only through an ownership transfer.");
+      if (!(await teams.setNonOwnerRole(teamId, userId, role.id))) return forbidden("team.refusal.ownerRoleFixed");
       await record("team.member.role_changed", actor, userId, request, { from: member.role.key, to: role.key, roleId: role.id });
       return { outcome: "changed", role };
     },
@@ -133,7 +129,7 @@ export function createTeamMemberService(deps: {
     ): Promise<{ outcome: "removed"; revokedGrants: number } | TeamRefusal> {
       const actor = await membersManager(teamId, by);
       if ("outcome" in actor) return actor;
-      if (userId === actor.userId && !actor.viaAdmin) return forbidden("To leave the team yourself, use Leave on your Teams page.");
+      if (userId === actor.userId && !actor.viaAdmin) return forbidden("team.refusal.leaveYourself");
       const member = await target(actor, userId, "remove");
       if ("outcome" in member) return member;
       if (!(await teams.removeNonOwner(teamId, userId))) return { outcome: "not_found" };

@@ -8,7 +8,9 @@ import { PERMISSION_GRANT, grantCovers } from "../authz/wildcards.ts";
 import type { AuditService } from "./audit.ts";
 import type { RequestInfo } from "./notifications.ts";
 import { slugify } from "./teams.ts";
-import { nameCharactersProblem } from "./names.ts";
+import { hasHiddenCharacter } from "./names.ts";
+import type { MessageKey } from "../lib/i18n/index.ts";
+import { worded, type RefusalValues, type Worded } from "../lib/i18n/refusal.ts";
 
 export const OWNER_ROLE = "owner";
 /** administrator codes belong to system roles, never to a team's */
@@ -33,15 +35,23 @@ export type TeamActor = { userId: string; team: Team; role: TeamRole; isOwner: b
  */
 export type TeamActorRef = string | { adminId: string };
 
-/** why a team action did not happen; "not_found" also stands for "not a member" (another team's data never shows) */
+/**
+ * why a team action did not happen; "not_found" also stands for "not a member" (another team's data never shows).
+ * A refusal says a message key with its values (team.refusal.*, lib/i18n/en-teams.ts); `message` is their English
+ * words (the REST API's and the CLI's)
+ */
 export type TeamRefusal =
-  { outcome: "not_found" } | { outcome: "forbidden"; message: string } | { outcome: "invalid"; field?: string; message: string };
+  { outcome: "not_found" } | ({ outcome: "forbidden" } & Worded) | ({ outcome: "invalid"; field?: string } & Worded);
 
 export type RoleInput = { name: string; permissions: readonly string[] };
 export type RoleView = TeamRole & { memberCount: number; resolved: string[]; editable: boolean; deletable: boolean };
 
-export const forbidden = (message: string): TeamRefusal => ({ outcome: "forbidden", message });
-export const invalid = (message: string, field?: string): TeamRefusal => ({ outcome: "invalid", message, ...(field ? { field } : {}) });
+export const forbidden = (key: MessageKey, values?: RefusalValues): TeamRefusal => ({ outcome: "forbidden", ...worded(key, values) });
+export const invalid = (field: string | undefined, key: MessageKey, values?: RefusalValues): TeamRefusal => ({
+  outcome: "invalid",
+  ...(field ? { field } : {}),
+  ...worded(key, values),
+});
 
 /** who the actor is in a team and what they may do: shared by roles, members, invitations and ownership */
 export function createTeamAccess(deps: { teams: TeamQueries; registry: PermissionRegistry }) {
@@ -94,42 +104,35 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
   async function manager(teamId: string, by: TeamActorRef): Promise<TeamActor | TeamRefusal> {
     const actor = await access.actor(teamId, by);
     if (!actor) return { outcome: "not_found" };
-    if (!access.may(actor, TEAM_PERMISSIONS.roles)) return forbidden("Your role does not let you manage this team's roles.");
+    if (!access.may(actor, TEAM_PERMISSIONS.roles)) return forbidden("team.refusal.manageRoles");
     return actor;
   }
 
   /** checks and normalizes a role's name and grants; refuses unknown codes, malformed grants, "*" and admin codes */
   function validate(input: RoleInput): { name: string; key: string; permissions: string[] } | TeamRefusal {
-    const hidden = nameCharactersProblem(input.name, "Role names");
-    if (hidden) return invalid(hidden, "name");
+    if (hasHiddenCharacter(input.name)) return invalid("name", "team.refusal.roleNameHidden");
     const name = input.name.normalize("NFC").trim().replace(/\s+/g, " ");
-    if (name.length < 2 || name.length > 48) return invalid("Role names have 2 to 48 characters.", "name");
+    if (name.length < 2 || name.length > 48) return invalid("name", "team.refusal.roleNameLength");
     const key = slugify(name);
-    if (!key) return invalid("Role names need at least one letter or digit.", "name");
+    if (!key) return invalid("name", "team.refusal.roleNameLetter");
     const permissions = [...new Set(input.permissions.map((p) => p.trim()).filter(Boolean))].sort();
-    if (permissions.length > 500) return invalid("A role can hold at most 500 grants.", "permissions");
+    if (permissions.length > 500) return invalid("permissions", "team.refusal.tooManyGrants");
     for (const grant of permissions) {
-      if (grant === "*") return invalid("Only the Owner role holds every permission (*).", "permissions");
+      if (grant === "*") return invalid("permissions", "team.refusal.onlyOwnerStar");
       if (!registry.isValidGrant(grant)) {
-        return invalid(
-          PERMISSION_GRANT.test(grant)
-            ? `"${grant}" is not a registered permission.`
-            : `"${grant}" is not a permission code or wildcard (like acme.blog.post.update or acme.blog.*).`,
-          "permissions",
-        );
+        return invalid("permissions", PERMISSION_GRANT.test(grant) ? "team.refusal.notRegistered" : "team.refusal.notGrant", { grant });
       }
       const admin = registry.list().find((p) => p.code.startsWith(ADMIN_PREFIX) && grantCovers(grant, p.code));
-      if (admin)
-        return invalid(
-          `"${grant}" includes administrator permissions (${ADMIN_PREFIX}*), which belong to system roles, not team roles.`,
-          "permissions",
-        );
+      if (admin) return invalid("permissions", "team.refusal.adminGrant", { grant });
     }
     return { name, key, permissions };
   }
 
-  const beyondMessage = (codes: string[]) =>
-    `You cannot grant permissions your own role does not have: ${codes.slice(0, 5).join(", ")}${codes.length > 5 ? ` and ${codes.length - 5} more` : ""}.`;
+  /** the refusal of grants beyond the actor's own: the first five codes, and how many more */
+  const beyondRefusal = (codes: string[]): TeamRefusal =>
+    codes.length > 5
+      ? forbidden("team.refusal.beyondMore", { codes: codes.slice(0, 5).join(", "), count: codes.length - 5 })
+      : forbidden("team.refusal.beyond", { codes: codes.join(", ") });
 
   /** another role of the team has this name (any case) or, for a new role, this key */
   async function nameTaken(teamId: string, name: string, opts: { key?: string; exceptId?: string }) {
@@ -164,7 +167,7 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
       const actor = await access.actor(teamId, by);
       if (!actor) return { outcome: "not_found" };
       if (!access.may(actor, TEAM_PERMISSIONS.read) && !access.may(actor, TEAM_PERMISSIONS.roles))
-        return forbidden("Your role does not let you see this team's roles.");
+        return forbidden("team.refusal.seeRoles");
       const rows = await teams.rolesWithCounts(teamId);
       const roles = rows.map(({ _count, ...role }) => ({
         ...role,
@@ -194,14 +197,13 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
       const valid = validate(input);
       if ("outcome" in valid) return valid;
       const extra = access.beyond(actor, valid.permissions);
-      if (extra.length) return forbidden(beyondMessage(extra));
-      if (await nameTaken(teamId, valid.name, { key: valid.key }))
-        return invalid(`This team already has a role called "${valid.name}".`, "name");
+      if (extra.length) return beyondRefusal(extra);
+      if (await nameTaken(teamId, valid.name, { key: valid.key })) return invalid("name", "team.refusal.nameTaken", { name: valid.name });
       let role: TeamRole;
       try {
         role = await teams.createRole(teamId, valid);
       } catch (err) {
-        if ((err as { code?: string }).code === "P2002") return invalid(`This team already has a role called "${valid.name}".`, "name");
+        if ((err as { code?: string }).code === "P2002") return invalid("name", "team.refusal.nameTaken", { name: valid.name });
         throw err;
       }
       await record("team.role.created", actor, request, { roleId: role.id, role: role.key, permissions: role.permissions });
@@ -220,15 +222,14 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
       if ("outcome" in actor) return actor;
       const role = await teams.role(teamId, roleId);
       if (!role) return { outcome: "not_found" };
-      if (role.key === OWNER_ROLE) return forbidden("The Owner role always holds every permission; it cannot be renamed or edited.");
-      if (access.beyond(actor, role.permissions).length)
-        return forbidden(`${role.name} has permissions your role does not have, so you cannot edit it.`);
+      if (role.key === OWNER_ROLE) return forbidden("team.refusal.ownerFixed");
+      if (access.beyond(actor, role.permissions).length) return forbidden("team.refusal.cannotEdit", { role: role.name });
       const valid = validate(input);
       if ("outcome" in valid) return valid;
       const extra = access.beyond(actor, valid.permissions);
-      if (extra.length) return forbidden(beyondMessage(extra));
+      if (extra.length) return beyondRefusal(extra);
       if (await nameTaken(teamId, valid.name, { exceptId: role.id }))
-        return invalid(`This team already has a role called "${valid.name}".`, "name");
+        return invalid("name", "team.refusal.nameTaken", { name: valid.name });
       const updated = await teams.updateRole(role.id, { name: valid.name, permissions: valid.permissions });
       await record("team.role.updated", actor, request, {
         roleId: role.id,
@@ -251,14 +252,13 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
       if ("outcome" in actor) return actor;
       const role = await teams.role(teamId, roleId);
       if (!role) return { outcome: "not_found" };
-      if (role.builtIn) return forbidden(`${role.name} is a built-in role: it can be edited but not deleted.`);
-      if (access.beyond(actor, role.permissions).length)
-        return forbidden(`${role.name} has permissions your role does not have, so you cannot delete it.`);
+      if (role.builtIn) return forbidden("team.refusal.builtIn", { role: role.name });
+      if (access.beyond(actor, role.permissions).length) return forbidden("team.refusal.cannotDelete", { role: role.name });
       if (!(await teams.deleteRoleIfUnused(role.id))) {
         const count = await teams.roleMemberCount(role.id);
-        return forbidden(
-          `${count} member${count === 1 ? " has" : "s have"} the role ${role.name}. Give ${count === 1 ? "them" : "each of them"} another role first.`,
-        );
+        return count === 1
+          ? forbidden("team.refusal.inUseOne", { role: role.name })
+          : forbidden("team.refusal.inUseMany", { count, role: role.name });
       }
       await record("team.role.deleted", actor, request, { roleId: role.id, role: role.key });
       return { outcome: "deleted", role };

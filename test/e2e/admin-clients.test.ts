@@ -238,7 +238,7 @@ describe("admin clients pages", () => {
     });
     const detail = await browser.go(`${t.url}/admin/clients/${clientId}`);
     expect(detail.html).not.toContain("/rotate-secret");
-    expect((await browser.go(`${t.url}/admin/clients/${clientId}/rotate-secret`)).status).toBe(400);
+    expect((await browser.go(`${t.url}/admin/clients/${clientId}/rotate-secret`)).status).toBe(409);
     const { tokens } = await loginWithCode(await discover(t.url, clientId, null), new TestBrowser(t.url), REDIRECT, creds());
     expect(tokens.access_token).toBeTruthy();
   });

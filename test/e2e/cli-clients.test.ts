@@ -135,7 +135,7 @@ describe("gatehouse client commands", () => {
 
     const pub = await t.createClient({ name: "SPA", type: "public", redirectUris: ["https://spa.example.test/cb"] });
     const refused = await gatehouse("clients", "rotate-secret", pub.clientId);
-    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining("is a public client: it has no secret") });
+    expect(refused).toMatchObject({ code: 2, stderr: expect.stringContaining(`${pub.clientId}: A public client has no secret.`) });
   }, 180_000);
 
   it("delete needs --yes; then the client is gone and cannot authenticate", async () => {

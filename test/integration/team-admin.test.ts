@@ -188,7 +188,11 @@ describe("provider admins acting on teams", () => {
     const before = sink.messages.length;
 
     const self = await t.app.services.ownership.start(teamId, asAdmin(named.id), named.id, info);
-    expect(self).toEqual({ outcome: "forbidden", message: "An administrator cannot transfer a team to themselves." });
+    expect(self).toEqual({
+      outcome: "forbidden",
+      key: "admin.team.selfTransfer",
+      message: "An administrator cannot transfer a team to themselves.",
+    });
     expect(await t.app.services.ownership.pending(teamId, asAdmin(named.id))).toMatchObject({ outcome: "ok", pending: null });
     expect(await roleOf(teamId, named.id)).toBe("developer");
     expect((await t.app.queries.auditEvents.listForUser(named.id)).filter((e) => e.type.startsWith("team.ownership."))).toEqual([]);

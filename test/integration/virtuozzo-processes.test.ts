@@ -93,7 +93,11 @@ describe("Virtuozzo sessions across processes", () => {
     expect((await second.unlink(team.teamId, team.owner.id)).outcome).toBe("unlinked");
     release();
     // the sign-in itself worked (the stand-in made a session) but lost to the purge: "being replaced", not a timeout
-    expect(await pending).toEqual({ outcome: "unavailable", message: expect.stringContaining("being replaced") });
+    expect(await pending).toEqual({
+      outcome: "unavailable",
+      key: "team.refusal.vzSessionReplaced",
+      message: expect.stringContaining("being replaced"),
+    });
     const made = [...platform.sessions.keys()];
     expect(made).toHaveLength(1);
     expect(await t.app.redis.exists(`virtuozzo:session:{${team.teamId}}`)).toBe(0);
@@ -111,7 +115,11 @@ describe("Virtuozzo sessions across processes", () => {
     expect((await second.link(team.teamId, team.owner.id, { login: "other@platform.example", password: SECRET })).outcome).toBe("linked");
     platform.reset();
     await t.app.redis.del(`virtuozzo:lock:{${team.teamId}}`);
-    expect(await pending).toEqual({ outcome: "unavailable", message: expect.stringContaining("being replaced") });
+    expect(await pending).toEqual({
+      outcome: "unavailable",
+      key: "team.refusal.vzSessionReplaced",
+      message: expect.stringContaining("being replaced"),
+    });
     // its sign-in (with the old account) is not cached and is signed out; the next request gets the new account's
     while ([...platform.sessions.values()].some((v) => v.login === "owner@platform.example")) await sleep(20);
     const next = await second.session(team.teamId, { kind: "user", by: team.owner.id });
@@ -124,7 +132,11 @@ describe("Virtuozzo sessions across processes", () => {
     await first.revoke(team.teamId, team.owner.id);
     platform.reset();
     const r = await reconfigured.session(team.teamId, { kind: "user", by: team.owner.id });
-    expect(r).toEqual({ outcome: "suspended", message: expect.stringContaining("VIRTUOZZO_PLATFORM_URLS") });
+    expect(r).toEqual({
+      outcome: "suspended",
+      key: "team.refusal.vzPlatformGone",
+      message: expect.stringContaining("VIRTUOZZO_PLATFORM_URLS"),
+    });
     expect(platform.calls.signin).toBe(0);
   });
 

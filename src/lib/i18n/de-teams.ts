@@ -234,7 +234,6 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.vz.revoked": "Die zwischengespeicherte Plattformsitzung wurde widerrufen; die nächste Anfrage meldet sich neu an.",
   "team.vz.noSession": "Es gab keine zwischengespeicherte Plattformsitzung.",
   "team.vz.enterLogin": "Geben Sie Login und Passwort der Plattform ein.",
-  "team.vz.notAllowed": "Nicht erlaubt.",
 
   "team.refusal.manageRoles": "Ihre Rolle erlaubt Ihnen nicht, die Rollen dieses Teams zu verwalten.",
   "team.refusal.seeRoles": "Ihre Rolle erlaubt Ihnen nicht, die Rollen dieses Teams zu sehen.",
@@ -319,4 +318,38 @@ export const deTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.txtMissing":
     "Unter {name} gibt es noch keinen TXT-Eintrag. Legen Sie einen mit dem Wert {value} an und versuchen Sie es erneut, sobald das DNS die Änderung kennt.",
   "team.refusal.noClient": "Es gibt keinen Client {id}.",
+  // the team services' refusals added when they moved to message keys (#13)
+  "team.refusal.roleNameHidden": "Rollennamen dürfen keine Zeilenumbrüche oder unsichtbaren Steuerzeichen enthalten.",
+  "team.refusal.memberIsOwner": "Dieses Mitglied ist bereits Inhaber. Wählen Sie ein anderes Mitglied.",
+  "team.refusal.inviteAdmins": "Ihre Rolle erlaubt Ihnen nicht, Administratoren einzuladen.",
+  "team.refusal.chooseSystemRole": "Wählen Sie eine der Systemrollen.",
+  "team.refusal.alreadyAdmin": "{email} ist bereits Administrator.",
+  "team.refusal.alreadyInvitedAdmin": "{email} hat bereits eine offene Einladung als Administrator.",
+  "team.refusal.vzNotLinked":
+    "Mit diesem Team ist kein Konto der Virtuozzo-Plattform verknüpft. Der Inhaber des Teams verknüpft zuerst eines.",
+  "team.refusal.vzSuspended":
+    "Die Plattform-Verknüpfung des Teams ruht, seit der Inhaber gewechselt hat: Der neue Inhaber bestätigt sie zuerst (oder verknüpft ein anderes Konto).",
+  "team.refusal.vzOwnerLinks": "Nur der Inhaber des Teams kann die Plattform-Verknüpfung des Teams herstellen.",
+  "team.refusal.vzOwnerConfirms": "Nur der Inhaber des Teams kann die Plattform-Verknüpfung des Teams bestätigen.",
+  "team.refusal.vzOwnerUnlinks":
+    "Nur der Inhaber des Teams (oder ein Administrator des Anbieters) kann die Plattform-Verknüpfung des Teams aufheben.",
+  "team.refusal.vzOwnerClients": "Nur der Inhaber des Teams kann Clients für die Plattform-Verknüpfung des Teams autorisieren.",
+  "team.refusal.vzGroupType":
+    "Der Gruppentyp dieses Plattformkontos ist „{groupType}“ und kann hier nicht verwendet werden (erlaubt: {allowed}). Stufen Sie das Konto auf der Plattform hoch oder verwenden Sie ein anderes.",
+  "team.refusal.vzGroupTypeNone":
+    "Der Gruppentyp dieses Plattformkontos ist „{groupType}“ und kann hier nicht verwendet werden (erlaubt: keiner). Stufen Sie das Konto auf der Plattform hoch oder verwenden Sie ein anderes.",
+  "team.refusal.vzChoosePlatform": "Wählen Sie eine der Plattformen, mit denen dieses Gatehouse arbeitet: {platforms}.",
+  "team.refusal.vzRoleLacks": "Ihrer Rolle in diesem Team fehlt {permission}.",
+  "team.refusal.vzTeamCredentials":
+    "Die Plattform hat die gespeicherten Zugangsdaten des Teams abgelehnt. Der Inhaber des Teams muss das Konto erneut verknüpfen (oder die Verknüpfung bestätigen, sobald das Passwort stimmt).",
+  "team.refusal.vzClientNotAuthorized":
+    "Dieser Client ist für die Plattform-Sitzungen dieses Teams nicht autorisiert (der Inhaber des Teams autorisiert Clients).",
+  "team.refusal.vzNotMember": "Sie sind kein Mitglied dieses Teams und können deshalb seine Plattform-Sitzung nicht abrufen.",
+  "team.refusal.vzSessionReplaced": "Die Plattform-Sitzung wird gerade ersetzt. Versuchen Sie es gleich noch einmal.",
+  "team.refusal.vzOwnerRefreshes":
+    "Nur der Inhaber des Teams (oder ein Administrator des Anbieters) kann eine neue Plattform-Sitzung erzwingen.",
+  "team.refusal.vzOwnerRevokes":
+    "Nur der Inhaber des Teams (oder ein Administrator des Anbieters) kann die Plattform-Sitzung des Teams widerrufen.",
+  "team.refusal.vzPlatformGone":
+    "Die Plattform-Verknüpfung des Teams zeigt auf eine Plattform, mit der dieses Gatehouse nicht mehr arbeitet (VIRTUOZZO_PLATFORM_URLS). Der Inhaber des Teams verknüpft das Konto erneut.",
 };

@@ -1,6 +1,7 @@
 // English: a team's own pages (members, roles, invitations, ownership transfer, single sign-on, Virtuozzo) (lib/i18n/en.ts merges it; de-teams.ts and fr-teams.ts have exactly these keys).
-// The fixed English refusals of the team services (services/team-*.ts, invitations, ownership, team-domains,
-// virtuozzo) are values here too, so the pages and error pages show them translated (lib/i18n translateText).
+// The team services' refusals (services/team-*.ts, invitations, ownership, team-domains, virtuozzo) are keys here
+// (team.refusal.*): a service refuses with a key and its values (lib/i18n/refusal.ts), a page says them in its
+// language, the REST API and the CLI show the English words.
 export const enTeams = {
   // the frame: the team's sections, the actor's role, the built-in roles' names (custom names stay as typed)
   "team.nav.label": "Team",
@@ -225,7 +226,6 @@ export const enTeams = {
   "team.vz.revoked": "The cached platform session was revoked; the next request signs in anew.",
   "team.vz.noSession": "There was no cached platform session.",
   "team.vz.enterLogin": "Enter the platform login and password.",
-  "team.vz.notAllowed": "Not allowed.",
 
   // the team services' fixed refusals (shown on these pages and their error pages)
   "team.refusal.manageRoles": "Your role does not let you manage this team's roles.",
@@ -273,7 +273,7 @@ export const enTeams = {
   "strength.hard": "{label}: this password is hard to guess.",
   "strength.accepted": "{label}: this password is accepted.",
 
-  // the team services' refusals with values (http/routes/teams/refusal-words.ts reads them back from their English)
+  // the team services' refusals with values
   "team.refusal.beyond": "You cannot grant permissions your own role does not have: {codes}.",
   "team.refusal.beyondMore": "You cannot grant permissions your own role does not have: {codes} and {count} more.",
   "team.refusal.nameTaken": 'This team already has a role called "{name}".',
@@ -304,4 +304,34 @@ export const enTeams = {
   "team.refusal.txtMissing":
     "There is no TXT record at {name} yet. Add one with the value {value}, then try again once DNS has the change.",
   "team.refusal.noClient": "There is no client {id}.",
+  // the team services' refusals added when they moved to message keys (#13)
+  "team.refusal.roleNameHidden": "Role names cannot contain line breaks or invisible control characters.",
+  "team.refusal.memberIsOwner": "That member is already the Owner. Choose another member.",
+  "team.refusal.inviteAdmins": "Your role does not let you invite administrators.",
+  "team.refusal.chooseSystemRole": "Choose one of the system roles.",
+  "team.refusal.alreadyAdmin": "{email} is already an administrator.",
+  "team.refusal.alreadyInvitedAdmin": "{email} already has a pending administrator invitation.",
+  "team.refusal.vzNotLinked": "This team has no Virtuozzo platform account linked. The team's Owner links one first.",
+  "team.refusal.vzSuspended":
+    "The team's platform link is suspended since its Owner changed: the new Owner confirms it (or links another account) first.",
+  "team.refusal.vzOwnerLinks": "Only the team's Owner can link the team's platform link.",
+  "team.refusal.vzOwnerConfirms": "Only the team's Owner can confirm the team's platform link.",
+  "team.refusal.vzOwnerUnlinks": "Only the team's Owner (or a provider administrator) can unlink the team's platform link.",
+  "team.refusal.vzOwnerClients": "Only the team's Owner can authorize clients for the team's platform link.",
+  "team.refusal.vzGroupType":
+    'This platform account\'s group type is "{groupType}", which cannot be used here (allowed: {allowed}). Upgrade the account on the platform, or use another one.',
+  "team.refusal.vzGroupTypeNone":
+    'This platform account\'s group type is "{groupType}", which cannot be used here (allowed: none). Upgrade the account on the platform, or use another one.',
+  "team.refusal.vzChoosePlatform": "Choose one of the platforms this Gatehouse works with: {platforms}.",
+  "team.refusal.vzRoleLacks": "Your role in this team lacks {permission}.",
+  "team.refusal.vzTeamCredentials":
+    "The platform refused the team's stored credentials. The team's Owner must link the account again (or confirm the link once the password is right).",
+  "team.refusal.vzClientNotAuthorized":
+    "This client is not authorized for this team's platform sessions (the team's Owner authorizes clients).",
+  "team.refusal.vzNotMember": "You are not a member of this team, so you cannot get its platform session.",
+  "team.refusal.vzSessionReplaced": "The platform session is being replaced right now. Try again in a moment.",
+  "team.refusal.vzOwnerRefreshes": "Only the team's Owner (or a provider administrator) can force a new platform session.",
+  "team.refusal.vzOwnerRevokes": "Only the team's Owner (or a provider administrator) can revoke the team's platform session.",
+  "team.refusal.vzPlatformGone":
+    "The team's platform link points at a platform this Gatehouse no longer works with (VIRTUOZZO_PLATFORM_URLS). The team's Owner links the account again.",
 } satisfies Record<string, string>;

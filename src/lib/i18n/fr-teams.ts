@@ -234,7 +234,6 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.vz.revoked": "La session de plateforme en cache a été révoquée ; la prochaine requête se reconnecte.",
   "team.vz.noSession": "Il n’y avait aucune session de plateforme en cache.",
   "team.vz.enterLogin": "Saisissez l’identifiant et le mot de passe de la plateforme.",
-  "team.vz.notAllowed": "Non autorisé.",
 
   "team.refusal.manageRoles": "Votre rôle ne vous permet pas de gérer les rôles de cette équipe.",
   "team.refusal.seeRoles": "Votre rôle ne vous permet pas de voir les rôles de cette équipe.",
@@ -318,4 +317,38 @@ export const frTeams: Record<keyof typeof enTeams, string> = {
   "team.refusal.txtMissing":
     "Il n’y a pas encore d’enregistrement TXT pour {name}. Ajoutez-en un avec la valeur {value}, puis réessayez une fois la modification propagée dans le DNS.",
   "team.refusal.noClient": "Il n’existe aucun client {id}.",
+  // the team services' refusals added when they moved to message keys (#13)
+  "team.refusal.roleNameHidden": "Les noms de rôle ne peuvent contenir ni sauts de ligne ni caractères de contrôle invisibles.",
+  "team.refusal.memberIsOwner": "Ce membre est déjà le propriétaire. Choisissez un autre membre.",
+  "team.refusal.inviteAdmins": "Votre rôle ne vous permet pas d’inviter des administrateurs.",
+  "team.refusal.chooseSystemRole": "Choisissez l’un des rôles système.",
+  "team.refusal.alreadyAdmin": "{email} est déjà administrateur.",
+  "team.refusal.alreadyInvitedAdmin": "{email} a déjà une invitation d’administrateur en attente.",
+  "team.refusal.vzNotLinked":
+    "Aucun compte de la plateforme Virtuozzo n’est lié à cette équipe. Le propriétaire de l’équipe en lie d’abord un.",
+  "team.refusal.vzSuspended":
+    "Le lien de l’équipe avec la plateforme est suspendu depuis le changement de propriétaire : le nouveau propriétaire le confirme d’abord (ou lie un autre compte).",
+  "team.refusal.vzOwnerLinks": "Seul le propriétaire de l’équipe peut établir le lien de l’équipe avec la plateforme.",
+  "team.refusal.vzOwnerConfirms": "Seul le propriétaire de l’équipe peut confirmer le lien de l’équipe avec la plateforme.",
+  "team.refusal.vzOwnerUnlinks":
+    "Seul le propriétaire de l’équipe (ou un administrateur du fournisseur) peut supprimer le lien de l’équipe avec la plateforme.",
+  "team.refusal.vzOwnerClients": "Seul le propriétaire de l’équipe peut autoriser des clients pour le lien de l’équipe avec la plateforme.",
+  "team.refusal.vzGroupType":
+    "Le type de groupe de ce compte de la plateforme est « {groupType} », qui ne peut pas être utilisé ici (autorisés : {allowed}). Passez le compte à une offre supérieure sur la plateforme, ou utilisez-en un autre.",
+  "team.refusal.vzGroupTypeNone":
+    "Le type de groupe de ce compte de la plateforme est « {groupType} », qui ne peut pas être utilisé ici (autorisés : aucun). Passez le compte à une offre supérieure sur la plateforme, ou utilisez-en un autre.",
+  "team.refusal.vzChoosePlatform": "Choisissez l’une des plateformes avec lesquelles ce Gatehouse fonctionne : {platforms}.",
+  "team.refusal.vzRoleLacks": "Votre rôle dans cette équipe n’a pas {permission}.",
+  "team.refusal.vzTeamCredentials":
+    "La plateforme a refusé les identifiants enregistrés de l’équipe. Le propriétaire de l’équipe doit lier de nouveau le compte (ou confirmer le lien une fois le mot de passe correct).",
+  "team.refusal.vzClientNotAuthorized":
+    "Ce client n’est pas autorisé pour les sessions de plateforme de cette équipe (le propriétaire de l’équipe autorise les clients).",
+  "team.refusal.vzNotMember": "Vous n’êtes pas membre de cette équipe : vous ne pouvez donc pas obtenir sa session de plateforme.",
+  "team.refusal.vzSessionReplaced": "La session de plateforme est en cours de remplacement. Réessayez dans un instant.",
+  "team.refusal.vzOwnerRefreshes":
+    "Seul le propriétaire de l’équipe (ou un administrateur du fournisseur) peut forcer une nouvelle session de plateforme.",
+  "team.refusal.vzOwnerRevokes":
+    "Seul le propriétaire de l’équipe (ou un administrateur du fournisseur) peut révoquer la session de plateforme de l’équipe.",
+  "team.refusal.vzPlatformGone":
+    "Le lien de l’équipe pointe vers une plateforme avec laquelle ce Gatehouse ne fonctionne plus (VIRTUOZZO_PLATFORM_URLS). Le propriétaire de l’équipe lie de nouveau le compte.",
 };

@@ -14,6 +14,7 @@ import { isUniqueViolation } from "../../queries/upstream-connectors.ts";
 import type { AuditService } from "../audit.ts";
 import type { RequestInfo } from "../notifications.ts";
 import { forbidden, invalid, OWNER_ROLE, type TeamAccess, type TeamActor, type TeamActorRef, type TeamRefusal } from "../team-roles.ts";
+import { worded, type Worded } from "../../lib/i18n/refusal.ts";
 
 export const RECORD_PREFIX = "_gatehouse";
 export const TXT_PREFIX = "gatehouse-domain-verification=";
@@ -22,10 +23,7 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 
 /** a refusal beyond the team's own: the domain is another team's, or its TXT record does not prove it */
 export type DomainRefusal =
-  | TeamRefusal
-  | { outcome: "conflict"; message: string }
-  | { outcome: "unverified"; message: string }
-  | { outcome: "dns_unavailable"; message: string };
+  TeamRefusal | ({ outcome: "conflict" } & Worded) | ({ outcome: "unverified" } & Worded) | ({ outcome: "dns_unavailable" } & Worded);
 
 export type DomainView = TeamDomainRow & {
   recordName: string;
@@ -95,7 +93,7 @@ export function createTeamDomains(deps: {
   async function owner(teamId: string, by: TeamActorRef): Promise<TeamActor | TeamRefusal> {
     const actor = await access.actor(teamId, by);
     if (!actor) return { outcome: "not_found" };
-    if (!actor.isOwner && !actor.viaAdmin) return forbidden("Only the team's Owner manages its email domains and single sign-on.");
+    if (!actor.isOwner && !actor.viaAdmin) return forbidden("team.refusal.onlyOwnerDomains");
     return actor;
   }
   const record = (
@@ -143,33 +141,29 @@ export function createTeamDomains(deps: {
       if (change.connector === null) out.connectorId = null;
       else {
         const c = await deps.connectors.findBySlug(change.connector);
-        if (!c?.enabled) return invalid("Choose one of the enabled sign-in providers.", "connector");
+        if (!c?.enabled) return invalid("connector", "team.refusal.chooseProvider");
         out.connectorId = c.id;
       }
     }
     if (change.defaultRole !== undefined) {
       if (change.defaultRole !== null && !(await roleOk(change.defaultRole)))
-        return invalid("Choose one of the team's roles other than Owner.", "defaultRole");
+        return invalid("defaultRole", "team.refusal.chooseDefaultRole");
       out.defaultRoleKey = change.defaultRole;
     }
     if (change.groupRoles !== undefined) {
-      if (change.groupRoles.length > MAX_GROUP_ROLES) return invalid(`At most ${MAX_GROUP_ROLES} group mappings.`, "groupRoles");
+      if (change.groupRoles.length > MAX_GROUP_ROLES)
+        return invalid("groupRoles", "team.refusal.tooManyMappings", { count: MAX_GROUP_ROLES });
       for (const m of change.groupRoles) {
-        if (!m.group.trim() || m.group.length > 256) return invalid("Each group name has 1 to 256 characters.", "groupRoles");
-        if (!(await roleOk(m.role)))
-          return invalid(`"${m.role.slice(0, 48)}" is not one of the team's roles (Owner cannot be mapped).`, "groupRoles");
+        if (!m.group.trim() || m.group.length > 256) return invalid("groupRoles", "team.refusal.groupLength");
+        if (!(await roleOk(m.role))) return invalid("groupRoles", "team.refusal.notTeamRole", { role: m.role.slice(0, 48) });
       }
       out.groupRoles = change.groupRoles.map((m) => ({ group: m.group.trim(), role: m.role }));
     }
     if (change.ssoRequired !== undefined) out.ssoRequired = change.ssoRequired;
     const connectorId = out.connectorId !== undefined ? out.connectorId : row.connectorId;
     const ssoRequired = out.ssoRequired ?? row.ssoRequired;
-    if ((out.connectorId || out.ssoRequired) && !row.verifiedAt) return invalid("Verify the domain first.", "domain");
-    if (ssoRequired && !connectorId)
-      return invalid(
-        "Attach a sign-in provider before requiring single sign-on (or the domain's members could not sign in).",
-        "ssoRequired",
-      );
+    if ((out.connectorId || out.ssoRequired) && !row.verifiedAt) return invalid("domain", "team.refusal.verifyFirst");
+    if (ssoRequired && !connectorId) return invalid("ssoRequired", "team.refusal.providerFirst");
     return out;
   }
 
@@ -203,15 +197,12 @@ export function createTeamDomains(deps: {
       const actor = await owner(teamId, by);
       if ("outcome" in actor) return actor;
       const domain = normalizeDomain(raw);
-      if (!domain) return invalid("Enter a domain name like example.com.", "domain");
+      if (!domain) return invalid("domain", "team.refusal.domainName");
       const taken = await domains.findVerified(domain);
       if (taken)
         return {
           outcome: "conflict",
-          message:
-            taken.teamId === teamId
-              ? `${domain} is already one of this team's verified domains.`
-              : `${domain} is verified by another team.`,
+          ...worded(taken.teamId === teamId ? "team.refusal.domainVerifiedHere" : "team.refusal.domainElsewhere", { domain }),
         };
       try {
         const row = await domains.create({
@@ -223,7 +214,7 @@ export function createTeamDomains(deps: {
         await record("team.domain.added", actor, row, request);
         return { outcome: "added", domain: await view(row) };
       } catch (err) {
-        if (isUniqueViolation(err)) return { outcome: "conflict", message: `${domain} is already one of this team's domains.` };
+        if (isUniqueViolation(err)) return { outcome: "conflict", ...worded("team.refusal.domainHere", { domain }) };
         throw err;
       }
     },
@@ -253,7 +244,7 @@ export function createTeamDomains(deps: {
           { reason: "dns_unavailable", detail: String((err as { code?: string }).code ?? "error") },
           "failure",
         );
-        return { outcome: "dns_unavailable", message: `DNS did not answer for ${name}. Try again in a moment.` };
+        return { outcome: "dns_unavailable", ...worded("team.refusal.dnsSilent", { name }) };
       }
       if (!values.some((v) => v.trim() === expected)) {
         await record(
@@ -266,19 +257,17 @@ export function createTeamDomains(deps: {
         );
         return {
           outcome: "unverified",
-          message: values.length
-            ? `The TXT record at ${name} does not hold ${expected}. Check the value (it is case-sensitive) and try again once DNS has the change.`
-            : `There is no TXT record at ${name} yet. Add one with the value ${expected}, then try again once DNS has the change.`,
+          ...worded(values.length ? "team.refusal.txtMismatch" : "team.refusal.txtMissing", { name, value: expected }),
         };
       }
       const taken = await domains.findVerified(row.domain);
-      if (taken && taken.id !== row.id) return { outcome: "conflict", message: `${row.domain} is verified by another team.` };
+      if (taken && taken.id !== row.id) return { outcome: "conflict", ...worded("team.refusal.domainElsewhere", { domain: row.domain }) };
       try {
         const verified = await domains.markVerified(row.id, deps.clock.now());
         await record("team.domain.verified", actor, verified, request);
         return { outcome: "verified", domain: await view(verified) };
       } catch (err) {
-        if (isUniqueViolation(err)) return { outcome: "conflict", message: `${row.domain} is verified by another team.` };
+        if (isUniqueViolation(err)) return { outcome: "conflict", ...worded("team.refusal.domainElsewhere", { domain: row.domain }) };
         throw err;
       }
     },

@@ -20,11 +20,11 @@ import { createLinking, type VirtuozzoRefusal } from "./linking.ts";
 
 export type { Credentials, VirtuozzoRefusal } from "./linking.ts";
 import { VIRTUOZZO_PERMISSIONS } from "./permissions.ts";
+import { worded } from "../../lib/i18n/refusal.ts";
 export { VIRTUOZZO_PERMISSIONS };
 
-const REFUSED_STORED =
-  "The platform refused the team's stored credentials. The team's Owner must link the account again (or confirm the link once the password is right).";
-const UNAVAILABLE = "The Virtuozzo platform is not answering right now. Nothing was changed; try again in a moment.";
+const REFUSED_STORED = () => ({ outcome: "credentials_refused", ...worded("team.refusal.vzTeamCredentials") }) as const;
+const UNAVAILABLE = () => ({ outcome: "unavailable", ...worded("team.refusal.vzUnavailable") }) as const;
 
 export type VirtuozzoSettings = {
   enabled: boolean;
@@ -73,15 +73,12 @@ export function createVirtuozzo(deps: {
   ): Promise<{ actor: TeamActor | null } | VirtuozzoRefusal> {
     if (caller.kind === "client") {
       if (link?.clientIds.includes(caller.clientId)) return { actor: null };
-      return {
-        outcome: "forbidden",
-        message: "This client is not authorized for this team's platform sessions (the team's Owner authorizes clients).",
-      };
+      return { outcome: "forbidden", ...worded("team.refusal.vzClientNotAuthorized") };
     }
     const actor = await deps.access.actor(teamId, caller.by);
-    if (!actor) return { outcome: "forbidden", message: "You are not a member of this team, so you cannot get its platform session." };
+    if (!actor) return { outcome: "forbidden", ...worded("team.refusal.vzNotMember") };
     if (actor.isOwner || actor.viaAdmin || deps.access.may(actor, VIRTUOZZO_PERMISSIONS.sessionRead)) return { actor };
-    return { outcome: "forbidden", message: `Your role in this team lacks ${VIRTUOZZO_PERMISSIONS.sessionRead}.` };
+    return { outcome: "forbidden", ...worded("team.refusal.vzRoleLacks", { permission: VIRTUOZZO_PERMISSIONS.sessionRead }) };
   }
 
   const callerIds = (caller: SessionCaller, actor: TeamActor | null) =>
@@ -119,7 +116,7 @@ export function createVirtuozzo(deps: {
         teamId: link.teamId,
         result: made.result,
       });
-      return { outcome: "credentials_refused", message: REFUSED_STORED };
+      return REFUSED_STORED();
     }
     return failure(made as PlatformFailure, "sign-in");
   }
@@ -141,12 +138,10 @@ export function createVirtuozzo(deps: {
         signOut(link.platformUrl, got.dropped);
         return got.failure;
       case "marked":
-        return got.marker === "refused"
-          ? { outcome: "credentials_refused", message: REFUSED_STORED }
-          : { outcome: "unavailable", message: UNAVAILABLE };
+        return got.marker === "refused" ? REFUSED_STORED() : UNAVAILABLE();
       case "busy":
         signOut(link.platformUrl, got.dropped);
-        return { outcome: "unavailable", message: "The platform session is being replaced right now. Try again in a moment." };
+        return { outcome: "unavailable", ...worded("team.refusal.vzSessionReplaced") };
     }
   }
 
@@ -163,23 +158,12 @@ export function createVirtuozzo(deps: {
     const allowed = await mayRead(teamId, caller, link);
     if ("outcome" in allowed) return denied(teamId, caller, action, allowed, request);
     if (opts.force && !(allowed.actor?.isOwner || allowed.actor?.viaAdmin)) {
-      return denied(
-        teamId,
-        caller,
-        "refresh",
-        { outcome: "forbidden", message: "Only the team's Owner (or a provider administrator) can force a new platform session." },
-        request,
-      );
+      return denied(teamId, caller, "refresh", { outcome: "forbidden", ...worded("team.refusal.vzOwnerRefreshes") }, request);
     }
     const state = await ownerLink(teamId, link);
     if (state.outcome !== "ok") return state;
     // a link stored for a platform no longer configured is not used (VIRTUOZZO_PLATFORM_URLS may have changed)
-    if (!settings.platformUrls.includes(state.link.platformUrl))
-      return {
-        outcome: "suspended",
-        message:
-          "The team's platform link points at a platform this Gatehouse no longer works with (VIRTUOZZO_PLATFORM_URLS). The team's Owner links the account again.",
-      };
+    if (!settings.platformUrls.includes(state.link.platformUrl)) return { outcome: "suspended", ...worded("team.refusal.vzPlatformGone") };
     const got = answerOf(await cache.get(teamId, epoch, () => signInFor(state.link), opts), state.link);
     if (got.outcome !== "ok") return got;
     const ids = callerIds(caller, allowed.actor);
@@ -220,13 +204,7 @@ export function createVirtuozzo(deps: {
     ): Promise<{ outcome: "revoked"; hadSession: boolean } | VirtuozzoRefusal> {
       const actor = await deps.access.actor(teamId, by);
       if (!actor || !(actor.isOwner || actor.viaAdmin)) {
-        return denied(
-          teamId,
-          { kind: "user", by },
-          "revoke",
-          { outcome: "forbidden", message: "Only the team's Owner (or a provider administrator) can revoke the team's platform session." },
-          request,
-        );
+        return denied(teamId, { kind: "user", by }, "revoke", { outcome: "forbidden", ...worded("team.refusal.vzOwnerRevokes") }, request);
       }
       const link = await links.find(teamId);
       const gone = await linking.purgeAndSignOut(teamId, link?.platformUrl);

@@ -13,24 +13,33 @@ import type { Platform, PlatformFailure } from "./platform.ts";
 import type { SessionCache } from "./session-cache.ts";
 import type { DoorACheck } from "../registration.ts";
 import { VIRTUOZZO_PERMISSIONS } from "./permissions.ts";
+import type { MessageKey } from "../../lib/i18n/index.ts";
+import { worded, type Worded } from "../../lib/i18n/refusal.ts";
 
 export type Credentials = { login: string; password: string; platformUrl?: string };
+/** why not: a message key with its values (team.refusal.vz*, lib/i18n/en-teams.ts) and their English words */
 export type VirtuozzoRefusal =
-  | { outcome: "forbidden"; message: string }
-  | { outcome: "invalid"; field: string; message: string }
-  | { outcome: "not_linked"; message: string }
-  | { outcome: "suspended"; message: string }
-  | { outcome: "credentials_refused"; message: string }
-  | { outcome: "group_refused"; message: string; groupType: string }
-  | { outcome: "unavailable"; message: string }
-  | { outcome: "malformed"; message: string };
+  | ({ outcome: "forbidden" } & Worded)
+  | ({ outcome: "invalid"; field: string } & Worded)
+  | ({ outcome: "not_linked" } & Worded)
+  | ({ outcome: "suspended" } & Worded)
+  | ({ outcome: "credentials_refused" } & Worded)
+  | ({ outcome: "group_refused"; groupType: string } & Worded)
+  | ({ outcome: "unavailable" } & Worded)
+  | ({ outcome: "malformed" } & Worded);
 /** a request's details for the audit; `actorId`/`via` name who acted when it is not the Owner themself (the CLI: "cli") */
 export type ActingRequest = RequestInfo & { actorId?: string; via?: string };
 export type LinkView = { link: VirtuozzoLinkRow; state: "active" | "suspended" };
 
-const NOT_LINKED = "This team has no Virtuozzo platform account linked. The team's Owner links one first.";
-const SUSPENDED =
-  "The team's platform link is suspended since its Owner changed: the new Owner confirms it (or links another account) first.";
+const NOT_LINKED = () => ({ outcome: "not_linked", ...worded("team.refusal.vzNotLinked") }) as const;
+const SUSPENDED = () => ({ outcome: "suspended", ...worded("team.refusal.vzSuspended") }) as const;
+/** who may change the link, by action (the audit's `action`) */
+const OWNER_ONLY: Record<"link" | "confirm" | "unlink" | "authorize clients for", MessageKey> = {
+  link: "team.refusal.vzOwnerLinks",
+  confirm: "team.refusal.vzOwnerConfirms",
+  unlink: "team.refusal.vzOwnerUnlinks",
+  "authorize clients for": "team.refusal.vzOwnerClients",
+};
 
 export function createLinking(deps: {
   links: VirtuozzoLinkQueries;
@@ -48,20 +57,13 @@ export function createLinking(deps: {
   const purpose = (teamId: string) => `virtuozzo:link:${teamId}`;
 
   function failure(f: PlatformFailure, call: string): VirtuozzoRefusal {
-    if (f.outcome === "refused")
-      return {
-        outcome: "credentials_refused",
-        message: "The platform refused these credentials. Check the login and password; nothing was stored.",
-      };
+    if (f.outcome === "refused") return { outcome: "credentials_refused", ...worded("team.refusal.vzCredentials") };
     if (f.outcome === "malformed") {
       deps.log.warn({ call: f.call }, "virtuozzo: the platform's answer did not have the documented shape; refused");
-      return { outcome: "malformed", message: "The platform gave an answer Gatehouse cannot read. Nothing was changed; try again later." };
+      return { outcome: "malformed", ...worded("team.refusal.vzMalformed") };
     }
     deps.log.warn({ call, reason: f.reason, status: f.status }, "virtuozzo: the platform is not available");
-    return {
-      outcome: "unavailable",
-      message: "The Virtuozzo platform is not answering right now. Nothing was changed; try again in a moment.",
-    };
+    return { outcome: "unavailable", ...worded("team.refusal.vzUnavailable") };
   }
 
   const record = (
@@ -98,7 +100,9 @@ export function createLinking(deps: {
         return {
           outcome: "group_refused",
           groupType: group.groupType,
-          message: `This platform account's group type is "${group.groupType}", which cannot be used here (allowed: ${settings.allowedGroupTypes.join(", ") || "none"}). Upgrade the account on the platform, or use another one.`,
+          ...(settings.allowedGroupTypes.length
+            ? worded("team.refusal.vzGroupType", { groupType: group.groupType, allowed: settings.allowedGroupTypes.join(", ") })
+            : worded("team.refusal.vzGroupTypeNone", { groupType: group.groupType })),
         };
       }
       return { outcome: "ok", groupType: group.groupType, uid: info.uid };
@@ -114,24 +118,21 @@ export function createLinking(deps: {
       : {
           outcome: "invalid",
           field: "platformUrl",
-          message: `Choose one of the platforms this Gatehouse works with: ${settings.platformUrls.join(", ")}.`,
+          ...worded("team.refusal.vzChoosePlatform", { platforms: settings.platformUrls.join(", ") }),
         };
   }
 
   async function ownerOnly(
     teamId: string,
     by: TeamActorRef,
-    what: string,
+    what: keyof typeof OWNER_ONLY,
     opts: { admin?: boolean } = {},
   ): Promise<TeamActor | VirtuozzoRefusal> {
     const actor = await deps.access.actor(teamId, by);
     if (actor && (actor.isOwner || (opts.admin && actor.viaAdmin))) return actor;
     const who = typeof by === "string" ? by : by.adminId;
     await record("virtuozzo.link.denied", "failure", { userId: who, actorId: who }, undefined, { teamId, action: what });
-    return {
-      outcome: "forbidden",
-      message: `Only the team's Owner${opts.admin ? " (or a provider administrator)" : ""} can ${what} the team's platform link.`,
-    };
+    return { outcome: "forbidden", ...worded(OWNER_ONLY[what]) };
   }
 
   async function purgeAndSignOut(teamId: string, platformUrl: string | undefined, opts: { clearMarker?: boolean } = {}) {
@@ -145,11 +146,11 @@ export function createLinking(deps: {
     teamId: string,
     link: VirtuozzoLinkRow | null,
   ): Promise<{ outcome: "ok"; link: VirtuozzoLinkRow } | VirtuozzoRefusal> {
-    if (!link) return { outcome: "not_linked", message: NOT_LINKED };
+    if (!link) return NOT_LINKED();
     const owner = await deps.teams.ownerOf(teamId);
     if (owner?.userId === link.linkedById) return { outcome: "ok", link };
     await purgeAndSignOut(teamId, link.platformUrl);
-    return { outcome: "suspended", message: SUSPENDED };
+    return SUSPENDED();
   }
 
   const actions = {
@@ -157,7 +158,7 @@ export function createLinking(deps: {
     async linkStatus(teamId: string, by: TeamActorRef): Promise<{ outcome: "ok"; view: LinkView | null } | VirtuozzoRefusal> {
       const actor = await deps.access.actor(teamId, by);
       if (!actor || !(actor.isOwner || actor.viaAdmin || deps.access.may(actor, VIRTUOZZO_PERMISSIONS.linkManage)))
-        return { outcome: "forbidden", message: `Your role in this team lacks ${VIRTUOZZO_PERMISSIONS.linkManage}.` };
+        return { outcome: "forbidden", ...worded("team.refusal.vzRoleLacks", { permission: VIRTUOZZO_PERMISSIONS.linkManage }) };
       const link = await links.find(teamId);
       if (!link) return { outcome: "ok", view: null };
       const owner = await deps.teams.ownerOf(teamId);
@@ -213,7 +214,7 @@ export function createLinking(deps: {
       const actor = await ownerOnly(teamId, by, "confirm");
       if ("outcome" in actor) return actor;
       const link = await links.find(teamId);
-      if (!link) return { outcome: "not_linked", message: NOT_LINKED };
+      if (!link) return NOT_LINKED();
       const checked = await verify(link.platformUrl, link.login, decryptSecret(deps.masterKey, link.credential, purpose(teamId)));
       if (checked.outcome !== "ok") {
         await record("virtuozzo.link.refused", "failure", { userId: actor.userId, actorId: actor.userId }, request, {
@@ -221,9 +222,7 @@ export function createLinking(deps: {
           reason: checked.outcome,
           action: "confirm",
         });
-        return checked.outcome === "credentials_refused"
-          ? { ...checked, message: "The platform refused the stored credentials: link the account again with its current password." }
-          : checked;
+        return checked.outcome === "credentials_refused" ? { ...checked, ...worded("team.refusal.vzStoredCredentials") } : checked;
       }
       await links.confirm(teamId, actor.userId, checked.groupType);
       await purgeAndSignOut(teamId, link.platformUrl, { clearMarker: true }); // the stored credentials work again
@@ -239,7 +238,7 @@ export function createLinking(deps: {
       const actor = await ownerOnly(teamId, by, "unlink", { admin: true });
       if ("outcome" in actor) return actor;
       const link = await links.find(teamId);
-      if (!link) return { outcome: "not_linked", message: NOT_LINKED };
+      if (!link) return NOT_LINKED();
       await links.remove(teamId);
       await purgeAndSignOut(teamId, link.platformUrl);
       await record("virtuozzo.unlinked", "success", { userId: actor.userId, actorId: actor.userId }, request, {
@@ -260,8 +259,8 @@ export function createLinking(deps: {
       if ("outcome" in actor) return actor;
       const unique = [...new Set(clientIds)];
       for (const id of unique)
-        if (!(await deps.clientExists(id))) return { outcome: "invalid", field: "clientIds", message: `There is no client ${id}.` };
-      if (!(await links.setClients(teamId, unique))) return { outcome: "not_linked", message: NOT_LINKED };
+        if (!(await deps.clientExists(id))) return { outcome: "invalid", field: "clientIds", ...worded("team.refusal.noClient", { id }) };
+      if (!(await links.setClients(teamId, unique))) return NOT_LINKED();
       await record("virtuozzo.clients.changed", "success", { userId: actor.userId, actorId: actor.userId }, request, {
         teamId,
         clients: unique.join(","),

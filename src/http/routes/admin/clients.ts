@@ -333,7 +333,8 @@ export function registerAdminClientRoutes(router: Router, app: AppContext, h: Ad
       button: said("adminCfg.deleteNamed", { name: c.name }),
     }),
   };
-  const publicClient = (c: OidcClient) => catalogueError("admin.client_public", { startOverUrl: `/admin/clients/${c.id}` });
+  // the refusal the API and the CLI give too (client.public), so the same outcome has the same status and words
+  const publicClient = (c: OidcClient) => catalogueError("client.public", { startOverUrl: `/admin/clients/${c.id}` });
 
   for (const action of ["rotate-secret", "delete"] as const)
     router.get(`/admin/clients/:id/${action}`, guard, async (ctx) => {

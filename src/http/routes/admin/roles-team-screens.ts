@@ -9,6 +9,7 @@ import type { RoleView, TeamRefusal } from "../../../services/team-roles.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { UUID } from "../../../lib/ids.ts";
 import { sayFor, type Say } from "./config-words.ts";
+import { sayRefusal, type Said } from "../../../lib/i18n/refusal.ts";
 import {
   ADMIN_PREFIX,
   ROLES_CSRF,
@@ -22,17 +23,20 @@ import {
   type RoleForm,
 } from "./roles-shared.ts";
 
-export type TeamRoleLocals = { form?: RoleForm; errors?: FieldErrors; error?: string };
+/** a refused field's words: a message key or fixed text, or a service's refusal (its key and values) */
+type TeamFieldErrors = Partial<Record<"name" | "permissions", string | Said>>;
+export type TeamRoleLocals = { form?: RoleForm; errors?: TeamFieldErrors; error?: string | Said };
 
 type Registry = AppContext["services"]["permissions"];
 /** every registered code a team role may hold, by tab (administrator codes belong to system roles) */
 const teamTabs = (registry: Registry) =>
   registry.listByTab().map(({ tab, permissions }) => ({ tab, permissions: permissions.filter((p) => !p.code.startsWith(ADMIN_PREFIX)) }));
 const labelsOf = (registry: Registry, say: Say) => Object.fromEntries(registry.list().map((p) => [p.code, say(p.label)]));
-const formError = (errors: FieldErrors, what: "created" | "saved") =>
+const formError = (errors: TeamFieldErrors, what: "created" | "saved") =>
   Object.keys(errors).length ? (what === "created" ? "adminCfg.roles.notCreated" : "adminCfg.roles.notSaved") : undefined;
-/** a refused field's words (a service's fixed text) in the page's language */
-const said = (errors: FieldErrors, say: Say): FieldErrors => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, say(v)]));
+/** a refused field's words (a service's refusal) in the page's language */
+const said = (errors: TeamFieldErrors, say: Say): FieldErrors =>
+  Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, sayRefusal(say, v)]));
 
 export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
   const { services, csrf } = app;
@@ -67,9 +71,8 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
     /** a refusal's locals and status (not_found is thrown: another team's role never shows) */
     refusal(r: TeamRefusal, team: Team, form: RoleForm): { locals: TeamRoleLocals; status: number } {
       if (r.outcome === "not_found") throw notFound("team_role", base(team));
-      if (r.outcome === "invalid")
-        return { locals: { form, errors: { [r.field === "name" ? "name" : "permissions"]: r.message } }, status: 400 };
-      return { locals: { form, error: r.message }, status: 403 };
+      if (r.outcome === "invalid") return { locals: { form, errors: { [r.field === "name" ? "name" : "permissions"]: r } }, status: 400 };
+      return { locals: { form, error: r }, status: 403 };
     },
     /** the team's roles with the new-role form */
     async renderTeam(ctx: Context, team: Team, locals: TeamRoleLocals = {}, status = 200) {
@@ -103,7 +106,7 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
           errors: said(errors, say),
           tabs: matrixOf(teamTabs(registry), form, say),
           notice: noticeOf(ctx, "team"),
-          error: locals.error ?? formError(errors, "created"),
+          error: locals.error ? sayRefusal(say, locals.error) : formError(errors, "created"),
           csrfToken: csrf.token(ctx, ROLES_CSRF),
         },
         status,
@@ -128,7 +131,7 @@ export function createTeamRoleScreens(app: AppContext, h: AdminRouteHelpers) {
           errors: said(errors, say),
           tabs: role.editable ? matrixOf(teamTabs(registry), form, say) : [],
           notice: noticeOf(ctx, "team"),
-          error: locals.error ?? formError(errors, "saved"),
+          error: locals.error ? sayRefusal(say, locals.error) : formError(errors, "saved"),
           csrfToken: csrf.token(ctx, ROLES_CSRF),
         },
         status,

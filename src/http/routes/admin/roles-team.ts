@@ -97,7 +97,7 @@ function deleteRole(app: AppContext, s: TeamRoleScreens): FormHandler<{ team: Te
     if (result.outcome !== "deleted") {
       // the service refused: built in (403), or someone holds it (409, perhaps given since the page was shown)
       const status = role.key === OWNER_ROLE || role.builtIn ? 403 : result.outcome === "invalid" ? 400 : 409;
-      return s.renderEdit(ctx, team, role, { error: result.message }, status);
+      return s.renderEdit(ctx, team, role, { error: result }, status);
     }
     return seeOther(ctx, `${s.base(team)}?done=deleted`);
   };

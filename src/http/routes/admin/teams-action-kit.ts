@@ -4,12 +4,12 @@
 // confirmation page (its texts said by `say` in the confirmation page's language).
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { catalogueError } from "../../errors.ts";
+import { refusalError } from "../../errors.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { Team } from "../../../queries/teams.ts";
 import type { MemberView } from "../../../services/team-members.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
-import { memberNotFound, refusalOutcome, teamFromUrl, TEAMS_CSRF, type TeamNotice } from "./teams-view.ts";
+import { memberNotFound, teamNotFound, teamFromUrl, TEAMS_CSRF, type TeamNotice } from "./teams-view.ts";
 import { UUID } from "../../../lib/ids.ts";
 import { z } from "zod";
 import { formField } from "../../forms.ts";
@@ -35,14 +35,11 @@ export function createTeamActionKit(app: AppContext, h: AdminRouteHelpers) {
   async function memberOf(ctx: Context, team: Team, userId: string): Promise<MemberView | undefined> {
     if (!UUID.test(userId)) return undefined;
     const listed = await services.teamMembers.list(team.id, by(ctx));
-    if (listed.outcome !== "ok") {
-      const { error, status } = refusalOutcome(listed);
-      throw catalogueError(
-        status === 403 ? "team.forbidden" : "team.invalid",
-        { startOverUrl: `/admin/teams/${team.id}` },
-        { message: error },
-      );
-    }
+    if (listed.outcome === "not_found") throw teamNotFound();
+    if (listed.outcome !== "ok")
+      throw refusalError(listed.outcome === "forbidden" ? "team.forbidden" : "team.invalid", listed, {
+        startOverUrl: `/admin/teams/${team.id}`,
+      });
     return listed.members.find((m) => m.userId === userId.toLowerCase());
   }
 

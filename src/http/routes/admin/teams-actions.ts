@@ -19,8 +19,10 @@ import { createTeamActionKit, who, type TeamActionForm, type TeamActionKit } fro
 import type { Team } from "../../../queries/teams.ts";
 import { UUID } from "../../../lib/ids.ts";
 import { roleNameIn } from "../teams/shared.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 
-export type TeamPageLocals = { notice?: string; error?: string; errorFor?: string };
+/** the team page's notice and error: message keys, or a service's refusal (its key and values) */
+export type TeamPageLocals = { notice?: string; error?: string | Said; errorFor?: string };
 export type RenderTeam = (ctx: Context, locals?: TeamPageLocals, status?: number) => Promise<void>;
 /** an action after the form's checks: the team in the URL (`loaded`) and the form's fields */
 type Handler = (ctx: Context, input: { loaded: Team; body: TeamActionForm }) => Promise<void>;

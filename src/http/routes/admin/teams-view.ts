@@ -8,6 +8,7 @@ import { catalogueError } from "../../errors.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { Team } from "../../../queries/teams.ts";
 import type { TeamRefusal } from "../../../services/team-roles.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 import { stamp, type Stamp } from "./users-view.ts";
 import { roleNameIn } from "../teams/shared.ts";
 
@@ -33,10 +34,13 @@ export const noticeText = (code: unknown): string | undefined =>
 export const teamNotFound = () => catalogueError("admin.team_not_found", { startOverUrl: "/admin/teams" });
 export const memberNotFound = (teamId: string) => catalogueError("admin.member_not_found", { startOverUrl: `/admin/teams/${teamId}` });
 
-/** a refusal of a team service: 404 pages for not_found; the rest as an error on the team page with its status */
-export function refusalOutcome(refusal: TeamRefusal): { error: string; status: number } {
+/**
+ * a refusal of a team service: 404 pages for not_found; the rest as an error on the team page (its message key
+ * and values, said in the page's language) with its status
+ */
+export function refusalOutcome(refusal: TeamRefusal): { error: Said; status: number } {
   if (refusal.outcome === "not_found") throw teamNotFound();
-  return { error: refusal.message, status: refusal.outcome === "forbidden" ? 403 : 400 };
+  return { error: { key: refusal.key, values: refusal.values }, status: refusal.outcome === "forbidden" ? 403 : 400 };
 }
 
 /** the team in the URL (a malformed or unknown id is a 404 page) */

@@ -12,6 +12,7 @@ import { noticeText, teamDetailsView, teamFromUrl, TEAMS_CSRF } from "./teams-vi
 import { searchTeams } from "./team-search.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { sayFor } from "./config-words.ts";
+import { sayRefusal } from "../../../lib/i18n/refusal.ts";
 
 export function registerAdminTeamRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { csrf } = app;
@@ -37,6 +38,8 @@ export function registerAdminTeamRoutes(router: Router, app: AppContext, h: Admi
         canUsers: await h.can(ctx, ADMIN_PERMISSIONS.usersRead),
         csrfToken: csrf.token(ctx, TEAMS_CSRF),
         ...locals,
+        // a service's refusal: its key with its values in the page's words
+        ...(locals.error ? { error: sayRefusal(say, locals.error) } : {}),
       },
       status,
     );

@@ -2,14 +2,14 @@
 // has gatehouse.admin.teams.manage acts as `asAdmin` on any team; anyone else as themselves, a member, so the
 // team services decide by their role in the team), the UUID params, the refusals of the team services as API
 // errors (not a member: 404 team.not_found, never revealing the team exists; forbidden: 403 permission.denied
-// with the service's message; invalid: 400 request.invalid with data.field), and the request info the
+// with the English words of the service's message key; invalid: 400 request.invalid with data.field), and the request info the
 // services audit.
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { asAdmin } from "../../../services/team-admin.ts";
 import type { TeamActorRef, TeamRefusal } from "../../../services/team-roles.ts";
-import { catalogueError, type AppError } from "../../errors.ts";
+import { catalogueError, refusalError, type AppError } from "../../errors.ts";
 import { userOf } from "./openapi.ts";
 import { fieldInvalid } from "./request-invalid.ts";
 import { documented, type DocumentedError } from "./declared-errors.ts";
@@ -40,7 +40,7 @@ export const notFoundDoc = (...also: DocumentedError[]) => ({
   description: [TEAM_NOT_FOUND, ...also].map((d) => d.description).join("; "),
 });
 /** a team service's refusal of the caller's role (permission.denied with the service's words), `when` */
-export const forbiddenDoc = (when: string) => documented("permission.denied#refused", when);
+export const forbiddenDoc = (when: string) => documented("permission.denied#team", when);
 /** a field the team service refused (400 request.invalid with data.field), `when` */
 export const invalidDoc = (when: string) => documented("request.invalid", when);
 
@@ -62,14 +62,14 @@ export function createTeamApi(app: AppContext) {
   }
 
   /** a team service's refusal as the API's error; `missing` names what a not_found is once the team is visible */
-  async function refusalError(teamId: string, by: TeamActorRef, refusal: TeamRefusal, missing?: TeamApiError): Promise<AppError> {
+  async function apiError(teamId: string, by: TeamActorRef, refusal: TeamRefusal, missing?: TeamApiError): Promise<AppError> {
     switch (refusal.outcome) {
       case "not_found":
         if (missing && (await teamVisible(teamId, by))) return catalogueError(`${missing}.not_found`);
         // not the admin area's words ("There is no such team."): a member's view
         return catalogueError("team.not_found#member");
       case "forbidden":
-        return catalogueError("permission.denied#refused", undefined, { message: refusal.message });
+        return refusalError("permission.denied#team", refusal);
       case "invalid":
         return fieldInvalid("body", refusal.field, refusal.message);
     }
@@ -84,7 +84,7 @@ export function createTeamApi(app: AppContext) {
       result: R | TeamRefusal,
       missing?: TeamApiError,
     ): Promise<Exclude<R, TeamRefusal>> {
-      if (isRefusal(result)) throw await refusalError(teamId, by, result, missing);
+      if (isRefusal(result)) throw await apiError(teamId, by, result, missing);
       return result as Exclude<R, TeamRefusal>;
     },
     request: (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),

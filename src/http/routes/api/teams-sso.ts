@@ -8,7 +8,7 @@ import type { AppContext } from "../../web-context.ts";
 import type { DomainRefusal, DomainView } from "../../../services/federation/team-domains.ts";
 import { MAX_GROUP_ROLES } from "../../../services/federation/team-domains.ts";
 import type { TeamActorRef } from "../../../services/team-roles.ts";
-import { catalogueError } from "../../errors.ts";
+import { catalogueError, refusalError } from "../../errors.ts";
 import { documented } from "./declared-errors.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
 import { invalidDoc, notFoundDoc, teamParams, type TeamApi } from "./teams-shared.ts";
@@ -76,11 +76,11 @@ export function teamSsoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
   async function settle<R extends { outcome: string }>(teamId: string, by: TeamActorRef, r: R | DomainRefusal): Promise<R> {
     switch (r.outcome) {
       case "conflict":
-        throw catalogueError("domain.taken", undefined, { message: (r as { message: string }).message });
+        throw refusalError("domain.taken", r as Extract<DomainRefusal, { outcome: "conflict" }>);
       case "unverified":
-        throw catalogueError("domain.unverified", undefined, { message: (r as { message: string }).message });
+        throw refusalError("domain.unverified", r as Extract<DomainRefusal, { outcome: "unverified" }>);
       case "dns_unavailable":
-        throw catalogueError("domain.dns_unavailable", { retryAfter: 30 }, { message: (r as { message: string }).message });
+        throw refusalError("domain.dns_unavailable", r as Extract<DomainRefusal, { outcome: "dns_unavailable" }>, { retryAfter: 30 });
       case "not_found": {
         const listed = await domains.list(teamId, by);
         if (listed.outcome === "ok") throw catalogueError("domain.not_found");

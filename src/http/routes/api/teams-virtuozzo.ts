@@ -12,7 +12,7 @@ import { asAdmin } from "../../../services/team-admin.ts";
 import type { TeamActorRef } from "../../../services/team-roles.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
-import { catalogueError, type AppError } from "../../errors.ts";
+import { refusalError, type AppError } from "../../errors.ts";
 import { documented } from "./declared-errors.ts";
 import { tokenOf } from "./auth.ts";
 import { defineRoute, type ApiRoute } from "./openapi.ts";
@@ -79,23 +79,21 @@ const viewOf = (v: View): z.input<typeof linkView> =>
 export function virtuozzoError(r: VirtuozzoRefusal, storedCredentials = false): AppError {
   switch (r.outcome) {
     case "forbidden":
-      return catalogueError("permission.denied#refused", undefined, { message: r.message });
+      return refusalError("permission.denied#team", r);
     case "invalid":
       return fieldInvalid("body", r.field, r.message);
     case "not_linked":
-      return catalogueError("virtuozzo.not_linked", undefined, { message: r.message });
+      return refusalError("virtuozzo.not_linked", r);
     case "suspended":
-      return catalogueError("virtuozzo.link_suspended", undefined, { message: r.message });
+      return refusalError("virtuozzo.link_suspended", r);
     case "credentials_refused":
-      return catalogueError(storedCredentials ? "virtuozzo.credentials_refused#stored" : "virtuozzo.credentials_refused", undefined, {
-        message: r.message,
-      });
+      return refusalError(storedCredentials ? "virtuozzo.credentials_refused#stored" : "virtuozzo.credentials_refused", r);
     case "group_refused":
-      return catalogueError("virtuozzo.group_type_refused", { groupType: r.groupType }, { message: r.message });
+      return refusalError("virtuozzo.group_type_refused", r, { groupType: r.groupType });
     case "unavailable":
-      return catalogueError("virtuozzo.unavailable", { retryAfter: RETRY_AFTER }, { message: r.message });
+      return refusalError("virtuozzo.unavailable", r, { retryAfter: RETRY_AFTER });
     case "malformed":
-      return catalogueError("virtuozzo.bad_answer", { retryAfter: RETRY_AFTER }, { message: r.message });
+      return refusalError("virtuozzo.bad_answer", r, { retryAfter: RETRY_AFTER });
   }
 }
 
@@ -226,7 +224,7 @@ export function teamVirtuozzoRoutes(app: AppContext, api: TeamApi): ApiRoute[] {
         "For a member whose team role has virtuozzo.session.read (or the Owner, or a provider admin), or a relying party's client_credentials token when the Owner authorized that client. Cached in Redis per team; a request finding less than VIRTUOZZO_SAFETY_WINDOW_SECONDS left signs in anew, once across all processes. Sessions come only from the current Owner's link. Refusals are audited (virtuozzo.session.denied).",
       response: { status: 200, description: "the session and its expiry", schema: sessionView },
       errors: [
-        documented("permission.denied#refused", "not a member with virtuozzo.session.read, or a client the Owner did not authorize"),
+        documented("permission.denied#team", "not a member with virtuozzo.session.read, or a client the Owner did not authorize"),
         NOT_LINKED,
         SUSPENDED,
         documented("virtuozzo.credentials_refused#stored", "the platform refused the stored credentials; the cache was purged"),

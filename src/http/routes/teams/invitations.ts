@@ -5,6 +5,7 @@ import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 import { roleNameIn, type TeamPages } from "./shared.ts";
 import { confirmBody, teamForm } from "./form-access.ts";
 import { defineForms } from "../../forms.ts";
@@ -26,7 +27,7 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
   async function renderInvitations(
     ctx: Context,
     actor: TeamActor,
-    locals: { error?: string; field?: string; notice?: string; email?: string; roleId?: string } = {},
+    locals: { error?: string | Said; field?: string; notice?: string; email?: string; roleId?: string } = {},
     status = 200,
   ) {
     const result = await services.invitations.list(actor.team.id, actor.userId);
@@ -82,7 +83,7 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
         return renderInvitations(
           ctx,
           actor,
-          { error: result.message, field: result.outcome === "invalid" ? result.field : "roleId", ...typedOf(submitted) },
+          { error: result, field: result.outcome === "invalid" ? result.field : "roleId", ...typedOf(submitted) },
           result.outcome === "invalid" ? 400 : 403,
         );
       }
@@ -103,8 +104,7 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
         beforeSend: perAddress(actor.userId),
       });
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "resent")
-        return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome !== "resent") return renderInvitations(ctx, actor, { error: result }, result.outcome === "invalid" ? 400 : 403);
       return renderInvitations(ctx, actor, {
         notice: pages.say(ctx, "invitations")("team.invitations.resent", { email: result.invitation.email }),
       });
@@ -133,8 +133,7 @@ export function registerInvitationManagementRoutes(router: Router, app: AppConte
       }
       const result = await services.invitations.revoke(actor.team.id, actor.userId, id, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "revoked")
-        return renderInvitations(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome !== "revoked") return renderInvitations(ctx, actor, { error: result }, result.outcome === "invalid" ? 400 : 403);
       return renderInvitations(ctx, actor, { notice: pages.say(ctx, "invitations")("team.invitations.revoked", { email: pending.email }) });
     },
   });

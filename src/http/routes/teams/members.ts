@@ -5,6 +5,7 @@ import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { TEAM_PERMISSIONS, type TeamActor } from "../../../services/team-roles.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 import { roleNameIn, type TeamPages } from "./shared.ts";
 import { confirmBody, teamForm } from "./form-access.ts";
 import { defineForms } from "../../forms.ts";
@@ -18,7 +19,7 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
   async function renderMembers(
     ctx: Context,
     actor: TeamActor,
-    locals: { error?: string; notice?: string; errorFor?: string } = {},
+    locals: { error?: string | Said; notice?: string; errorFor?: string } = {},
     status = 200,
   ) {
     const result = await services.teamMembers.list(actor.team.id, actor.userId);
@@ -69,7 +70,7 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
       const result = await services.teamMembers.changeRole(actor.team.id, actor.userId, userId, roleId, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome === "invalid" || result.outcome === "forbidden")
-        return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
+        return renderMembers(ctx, actor, { error: result, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
       const say = pages.say(ctx, "members");
       return renderMembers(ctx, actor, {
         notice: say(result.outcome === "changed" ? "team.members.roleChanged" : "team.members.roleSame", {
@@ -106,7 +107,7 @@ export function registerMemberRoutes(router: Router, app: AppContext, pages: Tea
       const result = await services.teamMembers.remove(actor.team.id, actor.userId, userId, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
       if (result.outcome !== "removed")
-        return renderMembers(ctx, actor, { error: result.message, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
+        return renderMembers(ctx, actor, { error: result, errorFor: userId }, result.outcome === "invalid" ? 400 : 403);
       return renderMembers(ctx, actor, { notice: pages.say(ctx, "members")("team.members.removed", { username: member.username }) });
     },
   });

@@ -4,7 +4,8 @@ import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
-import { OWNER_ROLE, TEAM_PERMISSIONS, type RoleView, type TeamActor } from "../../../services/team-roles.ts";
+import { OWNER_ROLE, TEAM_PERMISSIONS, forbidden, type RoleView, type TeamActor } from "../../../services/team-roles.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 import { listOf, roleNameIn, type Say, type TeamPages } from "./shared.ts";
 import { confirmBody, teamForm } from "./form-access.ts";
 import { defineForms, formField } from "../../forms.ts";
@@ -15,7 +16,7 @@ import { UUID } from "../../../lib/ids.ts";
 const text = (max: number) => formField((v) => String(v ?? "").slice(0, max));
 const roleForm = z.object({ name: text(200), permissions: formField((v) => listOf(v).slice(0, 1000)), wildcards: text(5000) });
 type RoleForm = z.output<typeof roleForm>;
-type FormLocals = { error?: string; field?: string; notice?: string; form?: RoleForm };
+type FormLocals = { error?: string | Said; field?: string; notice?: string; form?: RoleForm };
 
 export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
   const { services } = app;
@@ -100,8 +101,7 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
 
   /** the role in the URL, for someone who may manage roles; Owner is shown read-only */
   async function editable(ctx: Context, actor: TeamActor): Promise<RoleView> {
-    if (!services.teamRoles.may(actor, TEAM_PERMISSIONS.roles))
-      return pages.refuse({ outcome: "forbidden", message: "Your role does not let you manage this team's roles." });
+    if (!services.teamRoles.may(actor, TEAM_PERMISSIONS.roles)) return pages.refuse(forbidden("team.refusal.manageRoles"));
     const roleId = String(ctx.params.roleId ?? "");
     const role = UUID.test(roleId) ? (await rolesOrRefuse(actor)).find((r) => r.id === roleId) : undefined;
     if (!role) return pages.refuse({ outcome: "not_found" });
@@ -132,7 +132,7 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
         return renderList(
           ctx,
           actor,
-          { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form },
+          { error: result, field: result.outcome === "invalid" ? result.field : "permissions", form },
           result.outcome === "invalid" ? 400 : 403,
         );
       return renderList(ctx, actor, { notice: pages.say(ctx, "roles")("team.roles.created", { role: result.role.name }) });
@@ -163,7 +163,7 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
           ctx,
           actor,
           role,
-          { error: result.message, field: result.outcome === "invalid" ? result.field : "permissions", form },
+          { error: result, field: result.outcome === "invalid" ? result.field : "permissions", form },
           result.outcome === "invalid" ? 400 : 403,
         );
       const say = pages.say(ctx, "roles");
@@ -189,8 +189,7 @@ export function registerRoleRoutes(router: Router, app: AppContext, pages: TeamP
       }
       const result = await services.teamRoles.remove(actor.team.id, actor.userId, role.id, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "deleted")
-        return renderEdit(ctx, actor, role, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome !== "deleted") return renderEdit(ctx, actor, role, { error: result }, result.outcome === "invalid" ? 400 : 403);
       return renderList(ctx, actor, { notice: pages.say(ctx, "roles")("team.roles.deleted", { role: role.name }) });
     },
   });

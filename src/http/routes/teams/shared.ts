@@ -5,11 +5,10 @@
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import { createAccountSessions, requireAccountMiddleware, type AccountSession } from "../../account-session.ts";
-import { catalogueError } from "../../errors.ts";
-import { localeLocals, sayer } from "../../locale.ts";
-import { translateText, translator, type MessageKey } from "../../../lib/i18n/index.ts";
+import { catalogueError, refusalError } from "../../errors.ts";
+import { pageLanguage, saidTexts, type Say } from "../../locale.ts";
+import type { MessageKey } from "../../../lib/i18n/index.ts";
 import { BUILT_IN_TEAM_ROLES } from "../../../authz/core-permissions.ts";
-import { sayRefusal } from "./refusal-words.ts";
 import { OWNER_ROLE, TEAM_PERMISSIONS, type TeamActor, type TeamRefusal } from "../../../services/team-roles.ts";
 
 export type TeamSection = "members" | "roles" | "invitations" | "transfer" | "virtuozzo" | "sso";
@@ -24,9 +23,7 @@ export type Confirmation = {
 
 export const SLUG = /^[a-z0-9-]{1,48}$/;
 
-export type Say = (text: string, vars?: Record<string, string | number>) => string;
-const english = translator("en");
-const inEnglish: Say = (text, vars) => translateText(english, text, vars);
+export type { Say };
 
 const BUILT_IN_NAMES: ReadonlyMap<string, string> = new Map(BUILT_IN_TEAM_ROLES.map((r) => [r.key, r.name]));
 /**
@@ -69,23 +66,17 @@ export function createTeamPages(app: AppContext) {
     verify(ctx: Context, actor: TeamActor) {
       csrf.verify(ctx, `team:${actor.team.id}`, pages.submitted(ctx)._csrf);
     },
-    /** a refusal from a service as a page: 404 (no such thing here), 403 (not allowed), 400 */
+    /** a refusal from a service as a page (its key said in the page's language): 404 (no such thing here), 403 (not allowed), 400 */
     refuse(refusal: TeamRefusal): never {
       if (refusal.outcome === "not_found") throw notFound();
-      throw catalogueError(
-        refusal.outcome === "forbidden" ? "team.forbidden" : "team.invalid",
-        { startOverUrl: "/account" },
-        { message: refusal.message },
-      );
+      throw refusalError(refusal.outcome === "forbidden" ? "team.forbidden" : "team.invalid", refusal, { startOverUrl: "/account" });
     },
 
     /**
      * the request's words for a team page (`say("team.members.removed", { username })`, or a service's fixed
      * English text): in the page's language when that page is translated (http/locale.ts), else English
      */
-    say(ctx: Context, page: string): Say {
-      return localeLocals(ctx, `teams/${page}`, app.config.defaultLocale).locale ? sayer(ctx, app.config.defaultLocale) : inEnglish;
-    },
+    say: (ctx: Context, page: string): Say => pageLanguage(ctx, `teams/${page}`, app.config.defaultLocale).say,
 
     /** which of the team's sections the actor may open */
     sections(actor: TeamActor): TeamSection[] {
@@ -109,16 +100,11 @@ export function createTeamPages(app: AppContext) {
       ctx.set("Cache-Control", "no-store");
       ctx.type = "html";
       // a translated page (http/locale.ts's TRANSLATED_PAGES, "teams/<page>") gets its language, the account's time
-      // zone, and its title, error and notice (a message key or a fixed English text) in that language
-      const language = localeLocals(ctx, `teams/${page}`, app.config.defaultLocale);
-      const say = language.locale ? sayer(ctx, app.config.defaultLocale) : inEnglish;
+      // zone, and its title, error and notice (a message key or a fixed English text; an error may also be a
+      // service's refusal, its key with its values) in that language
+      const { locals: language, say } = pageLanguage(ctx, `teams/${page}`, app.config.defaultLocale);
       const roleName = roleNameIn(say);
-      // (an error may be a service's refusal with values: refusal-words.ts says it again)
-      const texts = Object.fromEntries(
-        (["title", "error", "notice"] as const).flatMap((k) =>
-          typeof locals[k] === "string" ? [[k, k === "error" ? sayRefusal(say, locals[k]) : say(locals[k])]] : [],
-        ),
-      );
+      const texts = saidTexts(locals, say);
       ctx.body = await app.views.render(`pages/teams/${page}`, {
         user: pages.account(ctx).user,
         section: "teams",

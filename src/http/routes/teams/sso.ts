@@ -6,6 +6,7 @@ import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import type { TeamActor } from "../../../services/team-roles.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 import type { DomainChange, DomainRefusal } from "../../../services/federation/team-domains.ts";
 import type { GroupRole } from "../../../queries/team-domains.ts";
 import type { TeamPages } from "./shared.ts";
@@ -32,7 +33,12 @@ export function registerSsoRoutes(router: Router, app: AppContext, pages: TeamPa
   const text = (ctx: Context, name: string, max: number) => String(pages.submitted(ctx)[name] ?? "").slice(0, max);
   const base = (actor: TeamActor) => `/account/teams/${actor.team.slug}/sso`;
 
-  async function render(ctx: Context, actor: TeamActor, locals: { error?: string; notice?: string; domain?: string } = {}, status = 200) {
+  async function render(
+    ctx: Context,
+    actor: TeamActor,
+    locals: { error?: string | Said; notice?: string; domain?: string } = {},
+    status = 200,
+  ) {
     const r = await domains.list(actor.team.id, actor.userId);
     if (r.outcome !== "ok") return pages.refuse(r);
     if (status === 503) ctx.set("Retry-After", "30");
@@ -53,7 +59,7 @@ export function registerSsoRoutes(router: Router, app: AppContext, pages: TeamPa
   const refused = (ctx: Context, actor: TeamActor, r: DomainRefusal, domain?: string) =>
     r.outcome === "not_found" || r.outcome === "forbidden"
       ? pages.refuse(r)
-      : render(ctx, actor, { error: r.message, domain }, STATUS[r.outcome] ?? 400);
+      : render(ctx, actor, { error: r, domain }, STATUS[r.outcome] ?? 400);
   /** the domain id in the URL (a malformed one is no such domain) */
   const idOf = (ctx: Context) => {
     const id = String(ctx.params.id ?? "");

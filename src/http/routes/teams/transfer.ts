@@ -5,7 +5,8 @@ import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
-import type { TeamActor } from "../../../services/team-roles.ts";
+import { forbidden, type TeamActor } from "../../../services/team-roles.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 import type { TransferLinkReason } from "../../../services/ownership.ts";
 import type { MessageKey } from "../../../lib/i18n/index.ts";
 import { localeLocals } from "../../locale.ts";
@@ -28,7 +29,7 @@ const LINK_PROBLEMS: Record<TransferLinkReason, MessageKey> = {
 export function registerTransferRoutes(router: Router, app: AppContext, pages: TeamPages, body: Middleware): void {
   const { services, csrf } = app;
 
-  async function renderTransfer(ctx: Context, actor: TeamActor, locals: { error?: string; notice?: string } = {}, status = 200) {
+  async function renderTransfer(ctx: Context, actor: TeamActor, locals: { error?: string | Said; notice?: string } = {}, status = 200) {
     const pending = await services.ownership.pending(actor.team.id, actor.userId);
     if (pending.outcome !== "ok") return pages.refuse(pending);
     const listed = await services.teamMembers.list(actor.team.id, actor.userId);
@@ -79,7 +80,7 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     ...team,
     // only the Owner; refused after the CSRF check like every team POST's refusals
     load: async (_ctx, { scope: actor }) => {
-      if (!actor.isOwner) pages.refuse({ outcome: "forbidden", message: "Only the team's Owner can transfer ownership." });
+      if (!actor.isOwner) pages.refuse(forbidden("team.refusal.onlyOwnerTransfers"));
     },
     body: transferBody,
     async handle(ctx, { scope: actor, body: { toUserId, confirm } }) {
@@ -102,8 +103,7 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
       await app.rateLimits.invitesPerUser.consume(actor.userId);
       const result = await services.ownership.start(actor.team.id, actor.userId, member.userId, pages.requestInfo(ctx));
       if (result.outcome === "not_found") return pages.refuse(result);
-      if (result.outcome !== "started")
-        return renderTransfer(ctx, actor, { error: result.message }, result.outcome === "invalid" ? 400 : 403);
+      if (result.outcome !== "started") return renderTransfer(ctx, actor, { error: result }, result.outcome === "invalid" ? 400 : 403);
       return renderTransfer(ctx, actor, {
         notice: pages.say(ctx, "transfer")(result.replaced ? "team.transfer.sentReplaced" : "team.transfer.sent", {
           username: member.username,
@@ -119,7 +119,7 @@ export function registerTransferRoutes(router: Router, app: AppContext, pages: T
     async handle(ctx, { scope: actor }) {
       const result = await services.ownership.cancel(actor.team.id, actor.userId, pages.requestInfo(ctx));
       if (result.outcome === "not_found" || result.outcome === "forbidden") return pages.refuse(result);
-      if (result.outcome === "invalid") return renderTransfer(ctx, actor, { error: result.message }, 400);
+      if (result.outcome === "invalid") return renderTransfer(ctx, actor, { error: result }, 400);
       return renderTransfer(
         ctx,
         actor,

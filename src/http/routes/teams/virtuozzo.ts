@@ -8,7 +8,8 @@ import type Router from "@koa/router";
 import type { Context, Middleware } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
-import type { TeamActor } from "../../../services/team-roles.ts";
+import { forbidden, type TeamActor } from "../../../services/team-roles.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 import type { VirtuozzoRefusal } from "../../../services/virtuozzo/index.ts";
 import type { TeamPages } from "./shared.ts";
 import { confirmBody, teamForm } from "./form-access.ts";
@@ -37,9 +38,14 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
   if (!app.config.virtuozzo.enabled) return;
   const vz = app.services.virtuozzo;
 
-  async function render(ctx: Context, actor: TeamActor, locals: { error?: string; notice?: string; login?: string } = {}, status = 200) {
+  async function render(
+    ctx: Context,
+    actor: TeamActor,
+    locals: { error?: string | Said; notice?: string; login?: string } = {},
+    status = 200,
+  ) {
     const state = await vz.linkStatus(actor.team.id, actor.userId);
-    if (state.outcome !== "ok") return pages.refuse({ outcome: "forbidden", message: "message" in state ? state.message : "Not allowed." });
+    if (state.outcome !== "ok") return pages.refuse(forbidden(state.key, state.values));
     const say = pages.say(ctx, "virtuozzo");
     if (status === 503 || status === 502) ctx.set("Retry-After", "5");
     return pages.render(
@@ -57,7 +63,7 @@ export function registerVirtuozzoRoutes(router: Router, app: AppContext, pages: 
     );
   }
   const refused = (ctx: Context, actor: TeamActor, r: VirtuozzoRefusal, login?: string) =>
-    r.outcome === "forbidden" ? pages.refuse(r) : render(ctx, actor, { error: r.message, login }, STATUS[r.outcome]);
+    r.outcome === "forbidden" ? pages.refuse(r) : render(ctx, actor, { error: r, login }, STATUS[r.outcome]);
 
   router.get("/account/teams/:slug/virtuozzo", pages.requireAccount, async (ctx) => render(ctx, await pages.actor(ctx)));
 
