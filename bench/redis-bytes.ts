@@ -1,6 +1,7 @@
 // Redis bytes per signed-in session, by kind of key, with one sample value of each kind: starts the built server
 // as the bench does, signs in `n` times (default 40, each a fresh browser), waits for the code and the short-lived
-// records to matter as they would, and prints MEMORY USAGE per session by kind. `node --import tsx
+// records to matter as they would, and prints MEMORY USAGE per session by kind, then in all and at rest (without
+// the access token, the code and its marker). `node --import tsx
 // bench/redis-bytes.ts [n]` after `npm run build`; see docs/performance.md.
 import { Redis } from "ioredis";
 import { startServer, BENCH_REDIS_URL } from "./lib/server.ts";
@@ -54,7 +55,10 @@ try {
     );
     if (process.argv.includes("values")) console.log(`        ${value.slice(0, 1200)}`);
   }
-  console.log(`total ${Math.round(sum / sessions)} B/session`);
+  // at rest: what stays while the user is signed in (not the access token, 15 min, nor the code and its marker, 60 s)
+  const passing = (kind: string) => /^oidc:\{(AccessToken|AuthorizationCode):/.test(kind);
+  const atRest = [...bytes].filter(([kind]) => !passing(kind)).reduce((total, [, e]) => total + e.total, 0);
+  console.log(`total ${Math.round(sum / sessions)} B/session, at rest ${Math.round(atRest / sessions)} B/session`);
   redis.disconnect();
 } finally {
   await server.stop();

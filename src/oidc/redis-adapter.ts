@@ -4,8 +4,12 @@
 // hash of what a grant issued). No command spans two hash tags, so the same code runs on Redis Cluster.
 // Consume is one atomic script: of two parallel uses of a code or refresh token, one wins; the other is refused
 // and, outside the refresh grace window, the whole grant is revoked.
-// Sessions: a uid key says "this session is alive" (the sessions page checks that, one pipelined round of
-// GETs); ending a session (endSession, endUserSessions, logout through forgetSession) drops it.
+// Sessions: a uid key says "this session is alive" while it points at a record (the sessions page checks that, one
+// pipelined round of GETs); ending a session (endSession, endUserSessions, logout through forgetSession) drops it. The
+// same key holds the session's clock (services/sessions/session-key.ts: "id|end|exp|seen"), so it may outlive the
+// pointer, whose end is written beside it; a value of the older layout (the id alone) reads as before.
+// Index members are a model's letter and the id ("R" + id; redis-keys.ts), members in full ("RefreshToken:id") of
+// the older layout still read and go. A grant without a team has no team key (grant-team.ts: its record is marked).
 // An ended session leaves a tombstone in its uid's slot (`oidc:{uid:…}:ended`, as long as the longest session
 // lives) and a marker beside its record (`oidc:{Session:jti}:ended`): a request in flight on that session must
 // not bring it back when oidc-provider saves it at the end of the request, so a Session upsert points the uid at
@@ -28,6 +32,8 @@ import {
   inGrantIndex,
   isMember,
   markerKey,
+  member,
+  memberForms,
   recordKey,
   secondKey,
   sessionEndedKey,
@@ -37,10 +43,18 @@ import {
   userCodeKey,
   userIndexKey,
 } from "./redis-keys.ts";
-import { createGrantTeamStore, forgetGrantTeam, rememberGrantTeam } from "./grant-team.ts";
+import {
+  createGrantTeamStore,
+  forgetGrantTeam,
+  markGrantRecord,
+  rememberGrantTeam,
+  storedTeamOf,
+  unmarkGrantRecord,
+} from "./grant-team.ts";
 import { createRotatedRefreshTokens } from "./rotated-refresh-tokens.ts";
 import { decodeRecord, encodeRecord } from "./record-codec.ts";
 import { createSessionEnds, type StoredSession, type UserSessionsEndedHook } from "./redis-session-ends.ts";
+import { processEpoch, sessionPointer } from "../services/sessions/session-key.ts";
 
 export type RedisAdapterOptions = {
   redis: RedisClient;
@@ -101,9 +115,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     if (session?.uid) {
       const uid = session.uid;
       requestMemo()?.delete(`uid:${uid}`);
-      writes.push(redis.get(uidKey(uid)).then((current) => (current === jti ? redis.del(uidKey(uid)) : 0)));
+      writes.push(redis.get(uidKey(uid)).then((current) => (sessionPointer(current) === jti ? redis.del(uidKey(uid)) : 0)));
     }
-    if (session?.accountId) writes.push(redis.hdel(userIndexKey(session.accountId), `Session:${jti}`));
+    if (session?.accountId) writes.push(redis.hdel(userIndexKey(session.accountId), ...memberForms("Session", jti)));
     await Promise.all(writes);
   }
 
@@ -122,7 +136,8 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
   /** a record and its indexes (grant, user, uid, user code) */
   async function writeRecord(model: string, id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const json = encodeRecord(model, id, payload);
+    const encoded = encodeRecord(model, id, payload);
+    const json = model === "Grant" ? markGrantRecord(encoded) : encoded;
     // a result is only ever written onto a live interaction: never one a parallel request has consumed
     const onlyIfLive = model === "Interaction" && payload.result !== undefined;
     const key = recordKey(model, id);
@@ -139,19 +154,19 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const replaced = model === "RefreshToken" ? takeReplacedMember(payload.grantId) : undefined;
       const args = [
         grantIndexKey(payload.grantId),
-        `${model}:${id}`,
+        member(model, id),
         expiresIn ? now + expiresIn : 0,
         Math.max(expiresIn ?? 0, opts.grantIndexTtl),
         now,
       ] as const;
-      writes.push(replaced ? redis.gatehouseIndexAdd(...args, replaced) : redis.gatehouseIndexAdd(...args));
+      writes.push(replaced ? redis.gatehouseIndexAdd(...args, ...memberForms("RefreshToken", replaced)) : redis.gatehouseIndexAdd(...args));
     }
     if ((model === "Session" || model === "Grant") && payload.accountId) {
       const now = opts.clock.epoch();
       writes.push(
         redis.gatehouseIndexAdd(
           userIndexKey(payload.accountId),
-          `${model}:${id}`,
+          member(model, id),
           expiresIn ? now + expiresIn : 0,
           Math.max(expiresIn ?? 0, opts.grantIndexTtl),
           now,
@@ -168,16 +183,16 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
    * with its successor's index entry, written later in the same request (takeReplacedMember); a refresh that
    * fails before saving one leaves the member behind, harmless (pruned once its token's expiry has passed)
    */
-  const leaveGrantIndex = (grantId: string, member: string): void => {
+  const leaveGrantIndex = (grantId: string, model: string, id: string): void => {
     const memo = requestMemo();
-    if (member.startsWith("RefreshToken:") && memo) memo.set(`replaced:${grantId}`, member);
-    else redis.hdel(grantIndexKey(grantId), member).catch(() => {});
+    if (model === "RefreshToken" && memo) memo.set(`replaced:${grantId}`, id);
+    else redis.hdel(grantIndexKey(grantId), ...memberForms(model, id)).catch(() => {});
   };
   const takeReplacedMember = (grantId: string): string | undefined => {
     const memo = requestMemo();
-    const member = memo?.get(`replaced:${grantId}`) as string | undefined;
-    if (member) memo!.delete(`replaced:${grantId}`);
-    return member;
+    const replaced = memo?.get(`replaced:${grantId}`) as string | undefined;
+    if (replaced) memo!.delete(`replaced:${grantId}`);
+    return replaced;
   };
 
   /** a rotated refresh token presented again at the token endpoint within the grace window: a concurrent refresh */
@@ -201,7 +216,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       // landing at any moment either finds this record through the uid (and ends it) or makes us take it back
       const [, ended] = await Promise.all([
         writeRecord(this.model, id, payload, expiresIn),
-        sessionUid ? redis.gatehouseSessionUid(uidKey(sessionUid), tombstoneKey(sessionUid), id, expiresIn ?? 0) : 0,
+        sessionUid ? redis.gatehouseSessionUid(uidKey(sessionUid), tombstoneKey(sessionUid), id, expiresIn ?? 0, processEpoch()) : 0,
       ]);
       if (ended) await destroySession(id, payload as StoredSession);
       else if (sessionUid) {
@@ -227,14 +242,15 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
     /** the record as stored now (an ended session, a refused refresh: undefined) */
     async read(id: string): Promise<AdapterPayload | undefined> {
-      const [json, consumed] = await redis.mget(recordKey(this.model, id), secondKey(this.model, id));
-      if (!json) return this.model === "RefreshToken" && !requestMemo()?.has(`token:${id}`) ? this.rotatedToken(id) : undefined;
+      const [stored, consumed] = await redis.mget(recordKey(this.model, id), secondKey(this.model, id));
+      if (!stored) return this.model === "RefreshToken" && !requestMemo()?.has(`token:${id}`) ? this.rotatedToken(id) : undefined;
+      const { text: json, keyed } = this.model === "Grant" ? unmarkGrantRecord(stored) : { text: stored, keyed: false };
       const payload = decodeRecord(this.model, id, json);
       // introspection and revocation without a type hint look the value up as every kind at once: once it is
       // found as an access token, its lookup as a refresh token needs no rotated-token read (ids are random)
       if (this.model === "AccessToken" || this.model === "ClientCredentials") requestMemo()?.set(`token:${id}`, true);
       if (this.model === "Grant") {
-        rememberGrantTeam(id, consumed ?? null); // a grant is never consumed: its second key is its team
+        rememberGrantTeam(id, storedTeamOf(consumed ?? null, keyed)); // a grant is never consumed: its second key is its team
         return payload;
       }
       if (this.model === "Session") {
@@ -261,7 +277,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       const grantJson = await redis.get(recordKey("Grant", token.grantId));
       if (!grantJson) return undefined;
       refuseWithinGrace(token.consumedAt);
-      const grant = decodeRecord("Grant", token.grantId, grantJson) as {
+      const grant = decodeRecord("Grant", token.grantId, unmarkGrantRecord(grantJson).text) as {
         accountId?: string;
         clientId?: string;
         openid?: { scope?: string };
@@ -282,7 +298,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
       // the session this request already read under that uid (the guard read it by its cookie)
       const known = requestMemo()?.get(`uid:${uid}`) as string | undefined;
-      const id = known ?? (await redis.get(uidKey(uid)));
+      const id = known ?? sessionPointer(await redis.get(uidKey(uid)));
       return id ? this.find(id) : undefined;
     }
 
@@ -303,7 +319,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
         // this request saves one under the same grant (a refresh), else on its own, not awaited (a member left
         // behind is harmless, pruned once expired). Its reuse is detected through its rotated entry (its record
         // goes in seconds)
-        if (grantId && inGrantIndex(this.model)) leaveGrantIndex(grantId, `${this.model}:${id}`);
+        if (grantId && inGrantIndex(this.model)) leaveGrantIndex(grantId, this.model, id);
         if (this.model === "RefreshToken" && grantId)
           await rotated.remember(id, { grantId, consumedAt: now, exp: Number(stored?.exp ?? now) });
         return;

@@ -8,7 +8,8 @@ import type { Redis } from "ioredis";
 import { requestMemo } from "../lib/request-memo.ts";
 import type { createGrantTeamStore } from "./grant-team.ts";
 import type { EndedSessions, UserSessionsEndedHook } from "../services/sessions/session-store.ts";
-import { isMember, recordKey, splitMember, uidKey, userIndexKey } from "./redis-keys.ts";
+import { isMember, memberForms, recordKey, splitMember, uidKey, userIndexKey } from "./redis-keys.ts";
+import { sessionPointer, sessionPointerId } from "../services/sessions/session-key.ts";
 
 export type StoredSession = { uid?: string; accountId?: string; authorizations?: Record<string, { sid?: string; grantId?: string }> };
 const clientsOf = (s: StoredSession) => Object.entries(s.authorizations ?? {}).map(([clientId, a]) => ({ clientId, sid: a.sid ?? null }));
@@ -30,7 +31,7 @@ export function createSessionEnds(deps: {
     /** after a logout (oidc-provider destroyed the record): the uid key goes too, and a tombstone stays */
     async forgetSession(uid: string): Promise<void> {
       await markSessionEnded(uid);
-      const jti = await redis.getdel(uidKey(uid));
+      const jti = sessionPointerId(await redis.getdel(uidKey(uid)));
       if (jti) await markRecordsEnded([jti]);
     },
 
@@ -61,9 +62,9 @@ export function createSessionEnds(deps: {
       return [...new Set(uids.filter((u): u is string => Boolean(u)))];
     },
 
-    /** for each uid, whether its session is alive (its uid key exists); one pipelined round of GETs, Cluster-safe */
+    /** for each uid, whether its session is alive (its uid key points at a record); one pipelined round of GETs, Cluster-safe */
     async sessionsAlive(uids: string[]): Promise<boolean[]> {
-      return Promise.all(uids.map(async (uid) => Boolean(await redis.get(uidKey(uid)))));
+      return Promise.all(uids.map(async (uid) => sessionPointer(await redis.get(uidKey(uid))) !== null));
     },
 
     /**
@@ -75,7 +76,7 @@ export function createSessionEnds(deps: {
     ): Promise<{ accountId: string | null; clients: { clientId: string; sid: string | null }[]; grants: number } | null> {
       // the tombstone first: from now on no save of this session sticks
       await markSessionEnded(uid);
-      const jti = await redis.get(uidKey(uid));
+      const jti = sessionPointer(await redis.get(uidKey(uid)));
       const [json] = jti ? await Promise.all([redis.get(recordKey("Session", jti)), markRecordsEnded([jti])]) : [null];
       if (!jti || !json) {
         if (jti) await redis.del(uidKey(uid));
@@ -86,7 +87,8 @@ export function createSessionEnds(deps: {
         .map((a) => a.grantId)
         .filter((g): g is string => Boolean(g));
       await Promise.all([destroySession(jti, session), ...grantIds.map((g) => destroyGrant(g))]);
-      if (session.accountId && grantIds.length) await redis.hdel(userIndexKey(session.accountId), ...grantIds.map((g) => `Grant:${g}`));
+      if (session.accountId && grantIds.length)
+        await redis.hdel(userIndexKey(session.accountId), ...grantIds.flatMap((g) => memberForms("Grant", g)));
       return { accountId: session.accountId ?? null, clients: clientsOf(session), grants: grantIds.length };
     },
 
@@ -102,12 +104,12 @@ export function createSessionEnds(deps: {
       const index = userIndexKey(accountId);
       const grants = (await redis.hkeys(index))
         .filter(isMember)
-        .map(splitMember)
+        .map((field) => ({ field, ...splitMember(field) }))
         .filter((m) => m.model === "Grant");
       const teams = await Promise.all(grants.map((g) => grantTeams.grantTeam(g.id)));
       const mine = grants.filter((_, i) => teams[i] === teamId);
       await Promise.all(mine.map((g) => destroyGrant(g.id)));
-      if (mine.length) await redis.hdel(index, ...mine.map((g) => `Grant:${g.id}`));
+      if (mine.length) await redis.hdel(index, ...mine.map((g) => g.field));
       return mine.length;
     },
 
@@ -117,7 +119,7 @@ export function createSessionEnds(deps: {
      */
     async endUserSessions(accountId: string, keepSessionId?: string, reason = "password_changed"): Promise<EndedSessions> {
       const index = userIndexKey(accountId);
-      const members = (await redis.hkeys(index)).filter(isMember).map(splitMember);
+      const members = (await redis.hkeys(index)).filter(isMember).map((field) => ({ field, ...splitMember(field) }));
       const sessions = members.filter((m) => m.model === "Session" && m.id !== keepSessionId);
       const grants = members.filter((m) => m.model === "Grant");
       // what each session had signed in to, so those relying parties can be told (back-channel logout)
@@ -129,7 +131,7 @@ export function createSessionEnds(deps: {
         markRecordsEnded(sessions.map((m) => m.id)),
       ]);
       await Promise.all([...sessions.map((m, i) => destroySession(m.id, stored[i] ?? null)), ...grants.map((m) => destroyGrant(m.id))]);
-      const gone = [...sessions, ...grants].map((m) => `${m.model}:${m.id}`);
+      const gone = [...sessions, ...grants].map((m) => m.field);
       if (gone.length) await redis.hdel(index, ...gone);
       const ended = stored.filter((r): r is StoredSession => Boolean(r)).map((r) => ({ uid: r.uid ?? null, clients: clientsOf(r) }));
       const result = { sessions: sessions.length, grants: grants.length, ended, reason };

@@ -380,7 +380,7 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       const shardTtl = await redis.ttl(shard);
       expect(shardTtl).toBeGreaterThan(1800); // it outlives the window of every token it holds
       expect(shardTtl).toBeLessThanOrEqual(3 * 1800 + 60);
-      expect(await redis.hexists(`oidc:{grant:${grantId}}`, `RefreshToken:${rt}`)).toBe(0);
+      expect(await redis.hexists(`oidc:{grant:${grantId}}`, `R${rt}`)).toBe(0);
     });
 
     it("a refresh's rotated token leaves the grant index with its successor's entry, in one command", async () => {
@@ -395,8 +395,8 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
           await refreshTokens.upsert(next, token("RefreshToken", next, grantId), 3600);
         }),
       );
-      expect(await redis.hexists(`oidc:{grant:${grantId}}`, `RefreshToken:${old}`)).toBe(0);
-      expect(await redis.hexists(`oidc:{grant:${grantId}}`, `RefreshToken:${next}`)).toBe(1);
+      expect(await redis.hexists(`oidc:{grant:${grantId}}`, `R${old}`)).toBe(0);
+      expect(await redis.hexists(`oidc:{grant:${grantId}}`, `R${next}`)).toBe(1);
       // (the in-process store answers without sendCommand: the count is the real Redis's)
       if (backend.name.startsWith("real")) expect(sent.filter((c) => c.includes(`oidc:{grant:${grantId}}`))).toHaveLength(1);
     });
@@ -453,7 +453,7 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       expect(await sessions.find(jti)).toBeUndefined();
       expect(await sessions.findByUid(uid)).toBeUndefined();
       expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
-      expect(await redis.hkeys(`oidc:{user:${account}}`)).not.toContain(`Session:${jti}`);
+      expect(await redis.hkeys(`oidc:{user:${account}}`)).not.toContain(`S${jti}`);
       expect(await Adapter.sessionEnded(uid)).toBe(true);
       expect(await redis.ttl(`oidc:{uid:${uid}}:ended`)).toBeGreaterThan(3500);
     });
@@ -486,7 +486,7 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       });
       expect(await redis.get(`oidc:{Session:${jti}}`)).toBeNull();
       expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
-      expect(await redis.hkeys(`oidc:{user:${account}}`)).not.toContain(`Session:${jti}`);
+      expect(await redis.hkeys(`oidc:{user:${account}}`)).not.toContain(`S${jti}`);
     });
 
     it("an end that lands right after the uid was pointed at the record finds it and ends it; a save of it after that is never found", async () => {
@@ -581,6 +581,9 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       t = 1_700_000_000;
       const g = id("grant");
       await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
+      // the record as that layout wrote it: without the mark that makes a missing team key mean "none"
+      const record = `oidc:{Grant:${g}}`;
+      await redis.set(record, (await redis.get(record))!.replace(/^\^/, ""), "EX", 3600);
       await redis.hset(`oidc:{grant:${g}}`, "#team", "team-old");
       expect(
         await withRequestMemo(async () => {
@@ -591,6 +594,99 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       expect(await Adapter.revokeTeamGrants("account-legacy", "team-old")).toBe(0); // not in that user's index
       await Adapter.setGrantTeam(g, "team-new", t + 3600);
       expect(await Adapter.grantTeam(g)).toBe("team-new");
+    });
+  });
+
+  describe("data of the older layouts (written before an upgrade) and the compact ones", () => {
+    const sessionOf = (uid: string, jti: string, accountId: string) =>
+      ({ jti, kind: "Session", uid, accountId, loginTs: t, exp: t + 3600 }) as AdapterPayload;
+
+    it("a new grant without a team has no team key, reads none, and a sign-in settling none writes nothing", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
+      const sent = await commandsOf(() =>
+        withRequestMemo(async () => {
+          await new Adapter("Grant").find(g);
+          expect(await Adapter.grantTeam(g)).toBeNull();
+          await Adapter.setGrantTeam(g, null, t + 3600);
+        }),
+      );
+      if (backend.name.startsWith("real")) expect(sent).toEqual([`mget oidc:{Grant:${g}} oidc:{Grant:${g}}:team`]);
+      expect(await redis.exists(`oidc:{Grant:${g}}:team`)).toBe(0);
+      expect(await Adapter.grantTeam(g)).toBeNull(); // read without the record: the index's "#team" (none) answers
+      await Adapter.setGrantTeam(g, "team-1", t + 3600);
+      expect(await withRequestMemo(async () => (await new Adapter("Grant").find(g)) && Adapter.grantTeam(g))).toBe("team-1");
+    });
+
+    it("index members written in full ('RefreshToken:id') are revoked, left and ended like the short ones", async () => {
+      t = 1_700_000_000;
+      const [g, rt, at, next] = [id("grant"), id("rt"), id("at"), id("rt")];
+      const [uid, jti, account] = [id("uid"), id("jti"), id("account")];
+      const refreshTokens = new Adapter("RefreshToken");
+      await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600, accountId: account }, 3600);
+      await refreshTokens.upsert(rt, token("RefreshToken", rt, g), 3600);
+      await new Adapter("AccessToken").upsert(at, token("AccessToken", at, g), 600);
+      await new Adapter("Session").upsert(jti, sessionOf(uid, jti, account), 3600);
+      // the indexes as the older layout wrote them
+      const [grantIndex, userIndex] = [`oidc:{grant:${g}}`, `oidc:{user:${account}}`];
+      await redis.del(grantIndex, userIndex);
+      await redis.hset(grantIndex, `RefreshToken:${rt}`, t + 3600, `AccessToken:${at}`, t + 600);
+      await redis.hset(userIndex, `Session:${jti}`, t + 3600, `Grant:${g}`, t + 3600);
+      // a refresh: the old member leaves with the new one's entry
+      await withRequestMemo(async () => {
+        await refreshTokens.consume(rt);
+        await refreshTokens.upsert(next, token("RefreshToken", next, g), 3600);
+      });
+      expect((await redis.hkeys(grantIndex)).sort()).toEqual([`AccessToken:${at}`, `R${next}`].sort());
+      await new Adapter("AccessToken").revokeByGrantId(g);
+      expect(await new Adapter("AccessToken").find(at)).toBeUndefined();
+      expect(await redis.hkeys(grantIndex)).toEqual([`R${next}`]);
+      expect(await Adapter.userSessionUids(account)).toEqual([uid]);
+      const ended = await Adapter.endUserSessions(account);
+      expect([ended.sessions, ended.grants]).toEqual([1, 1]);
+      expect(await redis.hkeys(userIndex)).toEqual([]);
+      expect(await new Adapter("Grant").find(g)).toBeUndefined();
+      expect(await refreshTokens.find(next)).toBeUndefined();
+      expect(await new Adapter("Session").find(jti)).toBeUndefined();
+    });
+
+    it("a uid key of the older layout (the record id alone) still points at its record, is alive, and ends", async () => {
+      const [uid, jti, account] = [id("uid"), id("jti"), id("account")];
+      const sessions = new Adapter("Session");
+      await sessions.upsert(jti, sessionOf(uid, jti, account), 3600);
+      await redis.set(`oidc:{uid:${uid}}`, jti, "EX", 3600);
+      expect(await sessions.findByUid(uid)).toMatchObject({ jti, uid });
+      expect(await Adapter.sessionsAlive([uid])).toEqual([true]);
+      // a save of the session writes the new layout: the pointer and its end (no clock yet)
+      const before = Math.floor(Date.now() / 1000);
+      await sessions.upsert(jti, sessionOf(uid, jti, account), 3600);
+      const [pointer, end] = (await redis.get(`oidc:{uid:${uid}}`))!.split("|");
+      expect(pointer).toBe(jti);
+      expect(Number(end)).toBeGreaterThanOrEqual(before + 3600);
+      expect(Number(end)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 3600);
+      await redis.set(`oidc:{uid:${uid}}`, jti, "EX", 3600);
+      expect(await Adapter.endSession(uid)).toMatchObject({ accountId: account });
+      expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
+      expect(await sessions.find(jti)).toBeUndefined();
+    });
+
+    it("the uid key keeps the session's clock through a save, and its pointer ends at its own end", async () => {
+      const [uid, jti, account] = [id("uid"), id("jti"), id("account")];
+      const sessions = new Adapter("Session");
+      const key = `oidc:{uid:${uid}}`;
+      // a clock (exp, seen) that lives longer than the session
+      await redis.set(key, "||1700007200|1700000000", "EX", 7200);
+      await sessions.upsert(jti, sessionOf(uid, jti, account), 3600);
+      const [pointer, end, exp, seen] = (await redis.get(key))!.split("|");
+      expect([pointer, exp, seen]).toEqual([jti, "1700007200", "1700000000"]);
+      expect(await redis.ttl(key)).toBeGreaterThan(7000); // the clock's, not the pointer's
+      expect(await sessions.findByUid(uid)).toMatchObject({ jti });
+      // past the pointer's end (the session's TTL) the key lives on for the clock, but points at nothing
+      await redis.set(key, `${jti}|${Number(end) - 3601}|${exp}|${seen}`, "EX", 7200);
+      expect(await withRequestMemo(() => sessions.findByUid(uid))).toBeUndefined();
+      expect(await Adapter.sessionsAlive([uid])).toEqual([false]);
+      expect(await Adapter.endSession(uid)).toBeNull();
     });
   });
 

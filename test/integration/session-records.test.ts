@@ -228,11 +228,44 @@ describe("session ends that stick", () => {
     await loginWithCode(rp, byRequest, REDIRECT, { identifier: user.email, password: user.password });
     const { tokens } = await loginWithCode(rp, byRefresh, REDIRECT, { identifier: user.email, password: user.password });
     const uids = [await uidOf(byRequest), await uidOf(byRefresh)];
-    for (const uid of uids) await t.app.redis.del(`session-meta:{${uid}}`);
+    // the clock sits in the uid key (services/sessions/session-key.ts): only the pointer is left, as an older layout wrote it
+    for (const uid of uids) await stripClock(uid);
     clock.advance(601);
     expect(await asksToSignIn(byRequest, t.url, "/account/profile")).toBe(true);
     expect(await tryRefresh(rp, tokens.refresh_token!)).toEqual({ ok: false, error: "invalid_grant" });
     for (const uid of uids) expect(await t.app.queries.userSessions.find(uid)).toMatchObject({ endReason: "idle" });
+  });
+
+  /** the uid key without the session's clock: the record id alone, as written before the clock moved in; returns the clock */
+  async function stripClock(uid: string): Promise<{ exp: string; seen: string }> {
+    const key = `oidc:{uid:${uid}}`;
+    const [value, ttl] = [(await t.app.redis.get(key))!, await t.app.redis.pttl(key)];
+    const [jti, , exp, seen] = value.split("|");
+    expect(exp && seen).toBeTruthy();
+    await t.app.redis.set(key, jti!, "PX", ttl);
+    return { exp: exp!, seen: seen! };
+  }
+
+  it("a session whose clock is of the older layout (its own hash) keeps it after an upgrade: active is not idle, idle is", async () => {
+    const user = await t.createUser();
+    const browser = new TestBrowser(t.url);
+    const { tokens } = await loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password });
+    const uid = await uidOf(browser);
+    // as stored before: the uid key names the record, the clock is `session-meta:{uid}` (exp, seen)
+    const { exp, seen } = await stripClock(uid);
+    await t.app.redis.hset(`session-meta:{${uid}}`, "exp", exp, "seen", seen);
+    await t.app.redis.expire(`session-meta:{${uid}}`, 3600);
+    clock.advance(300);
+    expect(await asksToSignIn(browser, t.url, "/account/profile")).toBe(false); // activity, recorded in that clock
+    expect(await t.app.redis.hget(`session-meta:{${uid}}`, "seen")).toBe(String(Number(seen) + 300));
+    clock.advance(301); // 601 s after the sign-in, 301 after the last activity: a clock restarted from the login would say idle
+    expect(await tryRefresh(rp, tokens.refresh_token!)).toMatchObject({ ok: true });
+    expect((await t.app.services.sessions.listActive(user.id)).map((r) => r.id)).toEqual([uid]);
+    clock.advance(300); // 601 s after the last activity
+    expect(await asksToSignIn(browser, t.url, "/account/profile")).toBe(true);
+    expect(await t.app.queries.userSessions.find(uid)).toMatchObject({ endReason: "idle" });
+    // the end took both (two hash tags: two commands)
+    expect([await t.app.redis.exists(`session-meta:{${uid}}`), await t.app.redis.exists(`oidc:{uid:${uid}}`)]).toEqual([0, 0]);
   });
 
   it("an idle session is not listed (it is ended on the way), with no request of its own", async () => {

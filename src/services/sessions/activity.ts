@@ -1,20 +1,42 @@
-// A session's clock in Redis, one small hash per session (`session-meta:{<uid>}`: absolute end and last
-// recorded activity, in app-clock seconds): every request carrying the session cookie asks it, atomically,
-// whether the session is past its absolute end or idle too long, and whether "last active" is due a write.
-// A refresh of the session's tokens, and the listing of sessions, only check (a relying party's background
-// refreshes are not the user's activity: they must not keep an idle session alive).
+// A session's clock in Redis, in the session uid's key (`oidc:{uid:<uid>}`, beside the adapter's pointer at the
+// session's record: session-key.ts; absolute end and last recorded activity, in app-clock seconds): every request
+// carrying the session cookie asks it, atomically, whether the session is past its absolute end or idle too long, and
+// whether "last active" is due a write. A refresh of the session's tokens, and the listing of sessions, only check (a
+// relying party's background refreshes are not the user's activity: they must not keep an idle session alive).
 // The answer "write" comes at most once per SESSION_ACTIVITY_RESOLUTION, so Postgres sees one write per
 // session per resolution, not one per request. Times come from the app clock, never from Redis' own.
+// A clock started before it moved into the uid key is a hash of its own (`session-meta:{<uid>}`, exp and seen):
+// asked when the uid key holds no clock, so a session signed in before an upgrade keeps its clock (and is not
+// restarted from its login time, which would end an active session as idle); it lives out its TTL.
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../../db/redis.ts";
 import { LRUCache } from "lru-cache";
+import { LUA_FIELDS, legacyClockKey, processEpoch, sessionUidKey } from "./session-key.ts";
 
 /** unknown: no meta (a session from before records, or one being signed in); write: activity to record now */
 export type ActivityOutcome = "ok" | "write" | "idle" | "expired" | "unknown";
 
-// KEYS: meta; ARGV: now, resolution, idle timeout (0 = none), mode ("touch", or "check": never moves `seen`).
-// Checks and moves `seen` in one step.
-const TOUCH_SCRIPT = `
+// KEYS: the uid key; ARGV: now, resolution, idle timeout (0 = none), mode ("touch", or "check": never moves `seen`).
+// Checks and moves `seen` in one step (the rest of the value and the key's TTL stay).
+const TOUCH_SCRIPT = `${LUA_FIELDS}
+local f = fields(redis.call('GET', KEYS[1]))
+local exp = tonumber(f[3])
+if not exp then return 'unknown' end
+local now = tonumber(ARGV[1])
+if now >= exp then return 'expired' end
+local seen = tonumber(f[4]) or 0
+local idle = tonumber(ARGV[3])
+if idle > 0 and now - seen >= idle then return 'idle' end
+if ARGV[4] ~= 'check' and now - seen >= tonumber(ARGV[2]) then
+  local value = (f[1] or '') .. '|' .. (f[2] or '') .. '|' .. f[3] .. '|' .. ARGV[1]
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl > 0 then redis.call('SET', KEYS[1], value, 'PX', ttl) else redis.call('SET', KEYS[1], value) end
+  return 'write'
+end
+return 'ok'`;
+
+// The same on a clock of the older layout (KEYS: session-meta:{uid}, a hash of exp and seen).
+const LEGACY_TOUCH_SCRIPT = `
 local meta = redis.call('HMGET', KEYS[1], 'exp', 'seen')
 local exp = tonumber(meta[1])
 if not exp then return 'unknown' end
@@ -29,18 +51,28 @@ if ARGV[4] ~= 'check' and now - seen >= tonumber(ARGV[2]) then
 end
 return 'ok'`;
 
-// KEYS: meta; ARGV: exp, now, seconds to keep. A clock and its expiry in one step: never a meta without one.
-const START_SCRIPT = `
-redis.call('HSET', KEYS[1], 'exp', ARGV[1], 'seen', ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[3])
+// KEYS: the uid key; ARGV: exp, now, seconds to keep, the process clock's now. A clock and its expiry in one step
+// (never a clock without one): the key lives at least `keep`, longer if the pointer does. A pointer of the older
+// layout (the record id alone, ending with the key) gets its end written, as the key may now outlive it.
+const START_SCRIPT = `${LUA_FIELDS}
+local v = redis.call('GET', KEYS[1])
+local f = fields(v)
+local ttl = redis.call('PTTL', KEYS[1])
+local pointerEnd = f[2] or ''
+if present(f[1]) and pointerEnd == '' then pointerEnd = ttl > 0 and tostring(tonumber(ARGV[4]) + math.ceil(ttl / 1000)) or '0' end
+local value = (f[1] or '') .. '|' .. pointerEnd .. '|' .. ARGV[1] .. '|' .. ARGV[2]
+local keep = tonumber(ARGV[3]) * 1000
+if v and ttl == -1 then redis.call('SET', KEYS[1], value)
+elseif ttl > keep then redis.call('SET', KEYS[1], value, 'PX', ttl)
+else redis.call('SET', KEYS[1], value, 'PX', keep) end
 return 1`;
 
+type Touch = (key: string, now: number, resolution: number, idle: number, mode: "touch" | "check") => Promise<ActivityOutcome>;
 type Commands = {
-  gatehouseSessionTouch(meta: string, now: number, resolution: number, idle: number, mode: "touch" | "check"): Promise<ActivityOutcome>;
-  gatehouseSessionStart(meta: string, exp: number, now: number, keep: number): Promise<number>;
+  gatehouseSessionTouch: Touch;
+  gatehouseLegacySessionTouch: Touch;
+  gatehouseSessionStart(key: string, exp: number, now: number, keep: number, processNow: number): Promise<number>;
 };
-
-const metaKey = (uid: string) => `session-meta:{${uid}}`;
 
 export function createSessionActivity(deps: { redis: RedisClient; resolution: number; idleTimeout: number; keepAfterEnd: number }) {
   // clocks this process started less than one resolution ago: nothing can be due on them yet (no write: "seen"
@@ -56,26 +88,34 @@ export function createSessionActivity(deps: { redis: RedisClient; resolution: nu
   };
   const redis = deps.redis as Redis & Commands;
   redis.defineCommand("gatehouseSessionTouch", { numberOfKeys: 1, lua: TOUCH_SCRIPT });
+  redis.defineCommand("gatehouseLegacySessionTouch", { numberOfKeys: 1, lua: LEGACY_TOUCH_SCRIPT });
   redis.defineCommand("gatehouseSessionStart", { numberOfKeys: 1, lua: START_SCRIPT });
+
+  /** the clock in the uid key; while it has none, a clock of the older layout (one more round trip, only then) */
+  async function ask(uid: string, now: number, mode: "touch" | "check"): Promise<ActivityOutcome> {
+    const outcome = await redis.gatehouseSessionTouch(sessionUidKey(uid), now, deps.resolution, deps.idleTimeout, mode);
+    if (outcome !== "unknown") return outcome;
+    return redis.gatehouseLegacySessionTouch(legacyClockKey(uid), now, deps.resolution, deps.idleTimeout, mode);
+  }
 
   return {
     /** a sign-in (re)starts the session's clock: ends at `exp`, active at `now` (kept a while after the end, so a late refresh is refused) */
     async start(uid: string, now: number, exp: number): Promise<void> {
-      await redis.gatehouseSessionStart(metaKey(uid), exp, now, Math.max(exp - now, 1) + deps.keepAfterEnd);
+      await redis.gatehouseSessionStart(sessionUidKey(uid), exp, now, Math.max(exp - now, 1) + deps.keepAfterEnd, processEpoch());
       startedHere.set(uid, { at: now, exp });
     },
 
     /** a request carrying the session cookie at `now`: its activity */
-    touch: async (uid: string, now: number): Promise<ActivityOutcome> =>
-      fresh(uid, now) ? "ok" : redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout, "touch"),
+    touch: async (uid: string, now: number): Promise<ActivityOutcome> => (fresh(uid, now) ? "ok" : ask(uid, now, "touch")),
 
     /** whether the session is idle or past its end at `now`, without counting as activity ("ok" or "unknown" otherwise) */
-    check: async (uid: string, now: number): Promise<ActivityOutcome> =>
-      fresh(uid, now) ? "ok" : redis.gatehouseSessionTouch(metaKey(uid), now, deps.resolution, deps.idleTimeout, "check"),
+    check: async (uid: string, now: number): Promise<ActivityOutcome> => (fresh(uid, now) ? "ok" : ask(uid, now, "check")),
 
+    /** the session ended: its clock goes (with the uid key it sits in, which the end has dropped already) */
     forget: async (uid: string): Promise<void> => {
       startedHere.delete(uid);
-      await redis.del(metaKey(uid));
+      // two keys of two hash tags: two commands (Cluster)
+      await Promise.all([redis.del(sessionUidKey(uid)), redis.del(legacyClockKey(uid))]);
     },
   };
 }
