@@ -30,14 +30,14 @@ export type FormSpec<BodySchema extends z.ZodType, ParamsSchema extends z.ZodTyp
   guard?: Middleware | Middleware[];
   /** what the URL names, resolved before CSRF (a team's actor: 404 for non-members, 403 without the permission) */
   scope?: (ctx: Context) => Promise<Scope>;
-  /** the CSRF binding the page's form was given (csrf.token(ctx, binding)); there is no way to turn it off */
-  csrf: Binding | ((ctx: Context, state: { scope: Scope; submitted: Submitted }) => Binding);
+  /** the CSRF binding the page's form was given (csrf.token(ctx, binding)), here or in the defaults: no way to turn it off */
+  csrf?: Binding | ((ctx: Context, state: { scope: Scope; submitted: Submitted }) => Binding);
   /** the limits this form spends (app.rateLimits by name), keyed by the client's IP unless `key` says otherwise */
   rateLimit?: RateLimitSpec<Scope> | RateLimitSpec<Scope>[];
   /** what the form acts on, once the checks passed; may throw a refusal (AppError) */
   load?: (ctx: Context, state: { scope: Scope; submitted: Submitted }) => Promise<Loaded>;
-  /** the body's schema (the form's fields; `_csrf` is taken out before) */
-  body: BodySchema;
+  /** the body's schema (the form's fields; `_csrf` is taken out before); without it, a form of no fields */
+  body?: BodySchema;
   /** the URL parameters' schema; a failure is answered like a bad body */
   params?: ParamsSchema;
   /** what `body` parses: the submitted fields unless the route fixes some (e.g. an invited address) */
@@ -49,8 +49,13 @@ export type FormSpec<BodySchema extends z.ZodType, ParamsSchema extends z.ZodTyp
 
 export type RateLimitSpec<Scope> = { limit: keyof RateLimits; key?: (ctx: Context, scope: Scope) => string };
 
+/** what the forms of one router share unless a form says otherwise: the area's guard, the page's CSRF binding, the body parser */
+export type FormDefaults = { guard?: Middleware | Middleware[]; csrf?: Binding | ((ctx: Context) => Binding); body?: Middleware };
+
 /** what defineForm needs of the app (the test builds just these) */
 export type FormDeps = { csrf: Csrf; rateLimits: RateLimits; config: { bodyLimit: string } };
+
+const noFields = z.object({});
 
 function firstProblem(error: z.ZodError): FormProblem {
   const issue = error.issues[0];
@@ -58,31 +63,35 @@ function firstProblem(error: z.ZodError): FormProblem {
 }
 
 /**
- * The form routes of one router: `forms.post({ … })` registers a POST with the steps above. `body` is the body
- * parser to use (one per router is enough); without it one is made with the configured size limit.
+ * The form routes of one router: `forms.post({ … })` registers a POST with the steps above. `shared`: the body
+ * parser to use (one per router is enough; without it one is made with the configured size limit), or the defaults.
  */
-export function defineForms(router: Router, deps: FormDeps, body: Middleware = parseBody(deps.config.bodyLimit)) {
+export function defineForms(router: Router, deps: FormDeps, shared: Middleware | FormDefaults = {}) {
+  const { body = parseBody(deps.config.bodyLimit), ...defaults } = typeof shared === "function" ? { body: shared } : shared;
   return {
     post<
-      BodySchema extends z.ZodType,
+      BodySchema extends z.ZodType = typeof noFields,
       ParamsSchema extends z.ZodType = z.ZodType<Record<string, never>>,
       Scope = undefined,
       Loaded = undefined,
     >(spec: FormSpec<BodySchema, ParamsSchema, Scope, Loaded>): void {
-      const guards = spec.guard === undefined ? [] : Array.isArray(spec.guard) ? spec.guard : [spec.guard];
+      const guard = spec.guard ?? defaults.guard;
+      const guards = guard === undefined ? [] : Array.isArray(guard) ? guard : [guard];
+      const csrf = spec.csrf ?? defaults.csrf;
+      if (csrf === undefined) throw new Error(`POST ${spec.path}: a form needs its CSRF binding`);
       const limits = spec.rateLimit === undefined ? [] : Array.isArray(spec.rateLimit) ? spec.rateLimit : [spec.rateLimit];
       router.post(spec.path, ...guards, body, async (ctx) => {
         const raw = (ctx.request.body as Submitted | undefined) ?? {};
         const scope = (spec.scope ? await spec.scope(ctx) : undefined) as Scope;
         const { _csrf: token, ...submitted } = raw;
-        const binding = typeof spec.csrf === "function" ? spec.csrf(ctx, { scope, submitted }) : spec.csrf;
+        const binding = typeof csrf === "function" ? csrf(ctx, { scope, submitted }) : csrf;
         if (typeof binding === "string") deps.csrf.verify(ctx, binding, token);
         else deps.csrf.verify(ctx, binding.binding, token, { allowNullOrigin: binding.allowNullOrigin });
         for (const l of limits) await deps.rateLimits[l.limit].consume(l.key ? l.key(ctx, scope) : ctx.ip);
         const loaded = (spec.load ? await spec.load(ctx, { scope, submitted }) : undefined) as Loaded;
         const state: FormState<Scope, Loaded> = { scope, loaded, submitted };
         const params = spec.params ? spec.params.safeParse(ctx.params) : ({ success: true, data: {} } as const);
-        const parsed = params.success ? spec.body.safeParse(spec.input ? spec.input(state) : submitted) : params;
+        const parsed = params.success ? (spec.body ?? noFields).safeParse(spec.input ? spec.input(state) : submitted) : params;
         if (!parsed.success) {
           const problem = firstProblem(parsed.error);
           if (!spec.invalid) throw catalogueError("form.invalid", undefined, { message: problem.message });

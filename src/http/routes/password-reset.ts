@@ -2,26 +2,24 @@
 // (the emailed link: a GET only shows the form, the POST sets the new password, with a code for TOTP users).
 import type Router from "@koa/router";
 import { setNotice } from "../notices.ts";
-import type { Context, Middleware } from "koa";
+import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
 import { sha256 } from "../../lib/crypto.ts";
 import { parseIdentifier } from "../../services/identifiers.ts";
 import type { RequestInfo } from "../../services/notifications.ts";
-import { parseBody } from "../body.ts";
+import { defineForms, type Forms } from "../forms.ts";
 import { passwordHint } from "../../services/password-policy.ts";
 import { localeLocals, sayer } from "../locale.ts";
 
 const requestBody = z.object({
   identifier: z.string().trim().min(1, "Enter your email or username").max(320, "That email or username is too long"),
-  _csrf: z.string().optional(),
 });
 const tokenField = z.string().regex(/^[\w-]{20,100}$/);
 const resetBody = z.object({
   token: tokenField,
   password: z.string().min(1, "Choose a new password").max(1024, "Passwords can be at most 1024 characters long"),
   code: z.string().trim().max(32, "That code is too long").optional(),
-  _csrf: z.string().optional(),
 });
 
 const INVALID_CODE = "That code is not valid. Enter the current code from your authenticator app, or an unused backup code.";
@@ -48,7 +46,6 @@ function createHelpers(app: AppContext) {
     error ? { error: sayer(ctx, app.config.defaultLocale)(error) } : {};
   return {
     page,
-    submitted: (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {},
     requestInfo: (ctx: Context): RequestInfo & { ip: string } => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null }),
     // an error is a fixed English text of this file or the policy: in the page's language when the catalogue has it
     renderForgot: (ctx: Context, locals: { error?: string; identifier?: string } = {}, status = 200) =>
@@ -88,13 +85,13 @@ const resetBinding = (token: unknown) => `reset-password:${sha256(typeof token =
 
 export function registerPasswordResetRoutes(router: Router, app: AppContext): void {
   const h = createHelpers(app);
-  const body = parseBody(app.config.bodyLimit);
-  registerForgotPassword(router, app, h, body);
-  registerResetPassword(router, app, h, body);
+  const forms = defineForms(router, app);
+  registerForgotPassword(router, app, h, forms);
+  registerResetPassword(router, app, h, forms);
 }
 
-function registerForgotPassword(router: Router, app: AppContext, h: ResetRouteHelpers, body: Middleware): void {
-  const { csrf, services, rateLimits } = app;
+function registerForgotPassword(router: Router, app: AppContext, h: ResetRouteHelpers, forms: Forms): void {
+  const { services, rateLimits } = app;
 
   /** the emailing runs after the answer: known and unknown accounts then answer alike in content and in time */
   function requestInBackground(identifier: string, info: RequestInfo): void {
@@ -105,77 +102,76 @@ function registerForgotPassword(router: Router, app: AppContext, h: ResetRouteHe
 
   router.get("/forgot-password", (ctx) => h.renderForgot(ctx));
 
-  router.post("/forgot-password", body, async (ctx) => {
-    csrf.verify(ctx, "forgot-password", h.submitted(ctx)._csrf);
-    await rateLimits.resetPerIp.consume(ctx.ip);
-    const parsed = requestBody.safeParse(h.submitted(ctx));
-    if (!parsed.success) {
-      return h.renderForgot(
-        ctx,
-        { error: parsed.error.issues[0]?.message, identifier: String(h.submitted(ctx).identifier ?? "").slice(0, 320) },
-        400,
-      );
-    }
-    const id = parseIdentifier(parsed.data.identifier);
-    await rateLimits.resetPerIdentifier.consume(`${id.kind}:${id.value}`);
-    requestInBackground(parsed.data.identifier, h.requestInfo(ctx));
-    return h.page(ctx, "reset-sent", { title: "Check your email" });
+  forms.post({
+    path: "/forgot-password",
+    csrf: "forgot-password",
+    rateLimit: { limit: "resetPerIp" },
+    body: requestBody,
+    invalid: (ctx, { message }, { submitted }) =>
+      h.renderForgot(ctx, { error: message, identifier: String(submitted.identifier ?? "").slice(0, 320) }, 400),
+    async handle(ctx, { body: { identifier } }) {
+      const id = parseIdentifier(identifier);
+      await rateLimits.resetPerIdentifier.consume(`${id.kind}:${id.value}`);
+      requestInBackground(identifier, h.requestInfo(ctx));
+      return h.page(ctx, "reset-sent", { title: "Check your email" });
+    },
   });
 }
 
-function registerResetPassword(router: Router, app: AppContext, h: ResetRouteHelpers, body: Middleware): void {
-  const { csrf, services, rateLimits } = app;
+function registerResetPassword(router: Router, app: AppContext, h: ResetRouteHelpers, forms: Forms): void {
+  const { services, rateLimits } = app;
+
+  /** the link a token names and what its form shows, or null when it does not work */
+  const linkOf = async (value: unknown) => {
+    const token = tokenField.safeParse(value);
+    const link = token.success ? await services.passwordReset.inspect(token.data) : undefined;
+    if (!token.success || link?.outcome !== "valid") return null;
+    return { link, form: { token: token.data, username: link.user.username, needsCode: link.needsCode } };
+  };
 
   router.get("/reset-password", async (ctx) => {
-    const token = tokenField.safeParse(ctx.query.token);
-    const link = token.success ? await services.passwordReset.inspect(token.data) : { outcome: "invalid" as const };
-    if (!token.success || link.outcome !== "valid") return h.renderInvalidLink(ctx);
-    return h.renderResetForm(ctx, { token: token.data, username: link.user.username, needsCode: link.needsCode });
+    const valid = await linkOf(ctx.query.token);
+    return valid ? h.renderResetForm(ctx, valid.form) : h.renderInvalidLink(ctx);
   });
 
-  router.post("/reset-password", body, async (ctx) => {
-    const fields = h.submitted(ctx);
+  /** a link that does not work (audited): the page that says so */
+  const refuseLink = async (ctx: Context) => {
+    await services.passwordReset.refuseLink(h.requestInfo(ctx));
+    return h.renderInvalidLink(ctx);
+  };
+
+  forms.post({
+    path: "/reset-password",
     // the emailed token is what authorizes a reset; the form token is still required (see csrf.ts)
-    csrf.verify(ctx, resetBinding(fields.token), fields._csrf, { allowNullOrigin: true });
-    await rateLimits.resetPerIp.consume(ctx.ip);
-    const info = h.requestInfo(ctx);
-
-    const token = tokenField.safeParse(fields.token);
-    const link = token.success ? await services.passwordReset.inspect(token.data) : { outcome: "invalid" as const };
-    if (!token.success || link.outcome !== "valid") {
-      await services.passwordReset.refuseLink(info);
-      return h.renderInvalidLink(ctx);
-    }
-    const { user, needsCode } = link;
-    const form = { token: token.data, username: user.username, needsCode };
-    const parsed = resetBody.safeParse(fields);
-    if (!parsed.success) {
-      return h.renderResetForm(
-        ctx,
-        { ...form, error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") },
-        400,
-      );
-    }
-    const code = parsed.data.code || undefined;
-    if (needsCode) {
-      if (!code) return h.renderResetForm(ctx, { ...form, error: MISSING_CODE, field: "code" }, 400);
-      await rateLimits.codePerUser.consume(user.id);
-    }
-
-    // every outcome is audited by the use case (services/password-reset.ts); a wrong code counts toward the lockout there
-    const result = await services.passwordReset.complete(link, token.data, parsed.data.password, code, info);
-    switch (result.outcome) {
-      case "done":
-        ctx.set("Cache-Control", "no-store");
-        setNotice(ctx, "password_reset", app.config.isProduction);
-        ctx.status = 303;
-        return ctx.redirect("/login");
-      case "invalid_link": // a parallel redemption won, or the link died since the inspection
-        return h.renderInvalidLink(ctx);
-      case "invalid_password":
-        return h.renderResetForm(ctx, { ...form, error: result.message, field: "password" }, 400);
-      case "invalid_code":
-        return h.renderResetForm(ctx, { ...form, error: INVALID_CODE, field: "code" }, 400);
-    }
+    csrf: (_ctx, { submitted }) => ({ binding: resetBinding(submitted.token), allowNullOrigin: true }),
+    rateLimit: { limit: "resetPerIp" },
+    load: (_ctx, { submitted }) => linkOf(submitted.token), // the link, checked before the form's fields
+    body: resetBody,
+    invalid: (ctx, { message, field }, { loaded }) =>
+      loaded ? h.renderResetForm(ctx, { ...loaded.form, error: message, field }, 400) : refuseLink(ctx),
+    async handle(ctx, { loaded, body }) {
+      if (!loaded) return refuseLink(ctx);
+      const { link, form } = loaded;
+      const code = body.code || undefined;
+      if (link.needsCode) {
+        if (!code) return h.renderResetForm(ctx, { ...form, error: MISSING_CODE, field: "code" }, 400);
+        await rateLimits.codePerUser.consume(link.user.id);
+      }
+      // every outcome is audited by the use case (services/password-reset.ts); a wrong code counts toward the lockout there
+      const result = await services.passwordReset.complete(link, form.token, body.password, code, h.requestInfo(ctx));
+      switch (result.outcome) {
+        case "done":
+          ctx.set("Cache-Control", "no-store");
+          setNotice(ctx, "password_reset", app.config.isProduction);
+          ctx.status = 303;
+          return ctx.redirect("/login");
+        case "invalid_link": // a parallel redemption won, or the link died since the inspection
+          return h.renderInvalidLink(ctx);
+        case "invalid_password":
+          return h.renderResetForm(ctx, { ...form, error: result.message, field: "password" }, 400);
+        case "invalid_code":
+          return h.renderResetForm(ctx, { ...form, error: INVALID_CODE, field: "code" }, 400);
+      }
+    },
   });
 }

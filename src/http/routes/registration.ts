@@ -7,7 +7,7 @@ import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../web-context.ts";
-import { parseBody } from "../body.ts";
+import { defineForms } from "../forms.ts";
 import { passwordHint } from "../../services/password-policy.ts";
 import { localeLocals, localeOf, sayer } from "../locale.ts";
 import { normalizeEmail } from "../../services/identifiers.ts";
@@ -26,23 +26,23 @@ const registerBody = z.object({
   platform_login: z.string().max(320, "That platform login is too long").optional(),
   platform_password: z.string().max(1024, "That platform password is too long").optional(),
   platform_url: z.string().max(2048).optional(),
-  _csrf: z.string().optional(),
 });
 type TeamInvitation = Extract<InvitationDetails, { kind: "team" }>;
 /** the service's field names as the form's */
 const FORM_FIELD: Record<string, string> = { teamName: "team_name", teamSlug: "team_slug", platform: "platform_login" };
 const INVITATION_TOKEN = /^[\w-]{20,100}$/;
+/** the fields a refused form keeps as typed (never the passwords), at most this long */
+const TYPED = { username: 64, email: 320, team_name: 200, team_slug: 100, platform_login: 320, platform_url: 2048 } as const;
+type Typed = { [field in keyof typeof TYPED]?: string };
 const resendBody = z.object({
   email: z.email("form.email").max(320),
-  _csrf: z.string().optional(),
   return_proof: z.string().max(128).optional(),
 });
-const confirmBody = z.object({ token: z.string().min(20).max(100), _csrf: z.string().optional() });
+const confirmBody = z.object({ token: z.string().min(20).max(100) });
 
 export function registerRegistrationRoutes(router: Router, app: AppContext) {
   const { views, csrf, services, rateLimits } = app;
-  const body = parseBody(app.config.bodyLimit);
-  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+  const forms = defineForms(router, app);
   const page = async (ctx: Context, name: string, locals: Record<string, unknown>, status = 200) => {
     ctx.status = status;
     ctx.set("Cache-Control", "no-store");
@@ -80,20 +80,8 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     return { invitation: inspected.invitation, token: token as string };
   }
 
-  type Typed = {
-    username?: string;
-    email?: string;
-    team_name?: string;
-    team_slug?: string;
-    platform_login?: string;
-    platform_url?: string;
-  };
-  const renderRegister = async (
-    ctx: Context,
-    door: Awaited<ReturnType<typeof invitationOf>>,
-    locals: Typed & { error?: string; field?: string },
-    status = 200,
-  ) => {
+  type Door = Awaited<ReturnType<typeof invitationOf>>;
+  const renderRegister = async (ctx: Context, door: Door, locals: Typed & { error?: string; field?: string }, status = 200) => {
     const login = signInPath(ctx);
     // "Register as Administrator": only while no administrator exists, and never from an app's sign-in
     const appParams = await appReturn.paramsOf(login);
@@ -129,63 +117,61 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
 
   router.get("/register", async (ctx) => renderRegister(ctx, await invitationOf(ctx), {}));
 
-  router.post("/register", body, async (ctx) => {
-    csrf.verify(ctx, "register", submitted(ctx)._csrf);
-    await rateLimits.accountPerIp.consume(ctx.ip);
-    const door = await invitationOf(ctx);
-    const invited = door && "invitation" in door ? door : undefined;
-    const parsed = registerBody.safeParse(invited ? { ...submitted(ctx), email: invited.invitation.email } : submitted(ctx));
-    const text = (name: keyof Typed, max: number) => String(submitted(ctx)[name] ?? "").slice(0, max);
-    const typed: Typed = {
-      username: text("username", 64),
-      email: text("email", 320),
-      team_name: text("team_name", 200),
-      team_slug: text("team_slug", 100),
-      platform_login: text("platform_login", 320),
-      platform_url: text("platform_url", 2048),
-    };
-    const say = sayer(ctx, app.config.defaultLocale);
-    if (!parsed.success)
-      return renderRegister(
-        ctx,
-        door,
-        { ...typed, error: say(parsed.error.issues[0]?.message ?? ""), field: String(parsed.error.issues[0]?.path[0] ?? "") },
-        400,
+  /** the form again with what was typed (never the passwords) and the refused field's message in the page's language */
+  const refused = (ctx: Context, door: Door, submitted: Record<string, unknown>, error: string, field: string) => {
+    const typed = Object.fromEntries(Object.entries(TYPED).map(([name, max]) => [name, String(submitted[name] ?? "").slice(0, max)]));
+    return renderRegister(ctx, door, { ...typed, error: sayer(ctx, app.config.defaultLocale)(error), field }, 400);
+  };
+  const invitedIn = (door: Door) => (door && "invitation" in door ? door : undefined);
+
+  forms.post({
+    path: "/register",
+    csrf: "register",
+    rateLimit: { limit: "accountPerIp" },
+    load: invitationOf,
+    body: registerBody,
+    // Door B: the invited address, whatever the form says
+    input: ({ loaded: door, submitted }) => {
+      const invited = invitedIn(door);
+      return invited ? { ...submitted, email: invited.invitation.email } : submitted;
+    },
+    invalid: (ctx, { message, field }, { loaded: door, submitted }) => refused(ctx, door, submitted, message, field),
+    async handle(ctx, { body, loaded: door, submitted }) {
+      const invited = invitedIn(door);
+      const { username, email, password, team_name, team_slug, platform_login, platform_password, platform_url } = body;
+      const platform = app.config.virtuozzo.enabled
+        ? {
+            platform: {
+              login: platform_login ?? "",
+              password: platform_password ?? "",
+              ...(platform_url ? { platformUrl: platform_url } : {}),
+            },
+          }
+        : {};
+      const result = await services.registration.register(
+        // Door B joins the invited team; Door A (also after a link that no longer works) brings a team of its own
+        {
+          username,
+          email,
+          password,
+          locale: localeOf(ctx, app.config.defaultLocale),
+          ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "", ...platform } }),
+        },
+        requestInfo(ctx),
+        {
+          beforeEmail: (address) => rateLimits.accountPerIdentifier.consume(address),
+          ...(invited
+            ? {
+                invitation: { token: invited.token, expiresAt: invited.invitation.expiresAt },
+                auditData: { invitationId: invited.invitation.id },
+              }
+            : {}),
+        },
       );
-    const { username, email, password, team_name, team_slug, platform_login, platform_password, platform_url } = parsed.data;
-    const platform = app.config.virtuozzo.enabled
-      ? {
-          platform: {
-            login: platform_login ?? "",
-            password: platform_password ?? "",
-            ...(platform_url ? { platformUrl: platform_url } : {}),
-          },
-        }
-      : {};
-    const result = await services.registration.register(
-      // Door B joins the invited team; Door A (also after a link that no longer works) brings a team of its own
-      {
-        username,
-        email,
-        password,
-        locale: localeOf(ctx, app.config.defaultLocale),
-        ...(invited ? {} : { team: { name: team_name ?? "", slug: team_slug ?? "", ...platform } }),
-      },
-      requestInfo(ctx),
-      {
-        beforeEmail: (address) => rateLimits.accountPerIdentifier.consume(address),
-        ...(invited
-          ? {
-              invitation: { token: invited.token, expiresAt: invited.invitation.expiresAt },
-              auditData: { invitationId: invited.invitation.id },
-            }
-          : {}),
-      },
-    );
-    if (result.outcome === "invalid")
-      return renderRegister(ctx, door, { ...typed, error: say(result.message), field: FORM_FIELD[result.field] ?? result.field }, 400);
-    await keepAppReturn(ctx, result.outcome === "check_email" ? result.userId : null);
-    return page(ctx, "check-email", { title: "Check your email", email });
+      if (result.outcome === "invalid") return refused(ctx, door, submitted, result.message, FORM_FIELD[result.field] ?? result.field);
+      await keepAppReturn(ctx, result.outcome === "check_email" ? result.userId : null);
+      return page(ctx, "check-email", { title: "Check your email", email });
+    },
   });
 
   /** registering (or asking for a new link) from an app's sign-in: that app's request resumes after verification */
@@ -224,63 +210,58 @@ export function registerRegistrationRoutes(router: Router, app: AppContext) {
     });
   });
 
-  router.post("/verify-email", body, async (ctx) => {
-    csrf.verify(ctx, "verify-email", submitted(ctx)._csrf);
-    await rateLimits.accountPerIp.consume(ctx.ip);
-    const parsed = confirmBody.safeParse(submitted(ctx));
-    const userId = parsed.success ? await services.registration.verify(parsed.data.token, requestInfo(ctx)) : null;
-    if (!userId) {
-      return page(
-        ctx,
-        "verify-email-resend",
-        {
-          title: "Verify your email",
-          csrfToken: csrf.token(ctx, "resend-verification"),
-          action: "/verify-email/resend",
-          error: sayer(ctx, app.config.defaultLocale)("verifyResend.linkInvalid"),
-        },
-        400,
-      );
-    }
-    const joined = await joinInvitedTeam(ctx, userId);
-    const resume = await appReturn.resume(await services.registration.takeReturn(userId));
-    // registered from an app's sign-in: straight back to it (the sign-in page says the address is confirmed)
-    if (resume && !joined.notice && !joined.error) {
-      setNotice(ctx, "email_verified", app.config.isProduction);
-      ctx.status = 303;
-      return ctx.redirect(resume.url);
-    }
-    return page(ctx, "email-verified", {
-      title: "Email confirmed",
-      ...joined,
-      ...(resume ? { continueUrl: resume.url, appName: resume.appName } : {}),
-    });
+  /** the page that asks for a new link, with why (and the app's sign-in it came from, if any) */
+  const resendRefused = (ctx: Context, error: string, login?: string) =>
+    page(
+      ctx,
+      "verify-email-resend",
+      {
+        title: "Verify your email",
+        csrfToken: csrf.token(ctx, "resend-verification"),
+        action: login ? `/verify-email/resend?login=${encodeURIComponent(login)}` : "/verify-email/resend",
+        signInUrl: login,
+        error: sayer(ctx, app.config.defaultLocale)(error),
+      },
+      400,
+    );
+
+  forms.post({
+    path: "/verify-email",
+    csrf: "verify-email",
+    rateLimit: { limit: "accountPerIp" },
+    body: confirmBody,
+    invalid: (ctx) => resendRefused(ctx, "verifyResend.linkInvalid"),
+    async handle(ctx, { body }) {
+      const userId = await services.registration.verify(body.token, requestInfo(ctx));
+      if (!userId) return resendRefused(ctx, "verifyResend.linkInvalid");
+      const joined = await joinInvitedTeam(ctx, userId);
+      const resume = await appReturn.resume(await services.registration.takeReturn(userId));
+      // registered from an app's sign-in: straight back to it (the sign-in page says the address is confirmed)
+      if (resume && !joined.notice && !joined.error) {
+        setNotice(ctx, "email_verified", app.config.isProduction);
+        ctx.status = 303;
+        return ctx.redirect(resume.url);
+      }
+      return page(ctx, "email-verified", {
+        title: "Email confirmed",
+        ...joined,
+        ...(resume ? { continueUrl: resume.url, appName: resume.appName } : {}),
+      });
+    },
   });
 
-  router.post("/verify-email/resend", body, async (ctx) => {
-    csrf.verify(ctx, "resend-verification", submitted(ctx)._csrf);
-    await rateLimits.accountPerIp.consume(ctx.ip);
-    const parsed = resendBody.safeParse(submitted(ctx));
-    if (!parsed.success) {
-      const login = signInPath(ctx);
-      const action = login ? `/verify-email/resend?login=${encodeURIComponent(login)}` : "/verify-email/resend";
-      return page(
-        ctx,
-        "verify-email-resend",
-        {
-          title: "Verify your email",
-          csrfToken: csrf.token(ctx, "resend-verification"),
-          action,
-          signInUrl: login,
-          error: sayer(ctx, app.config.defaultLocale)(parsed.error.issues[0]?.message ?? ""),
-        },
-        400,
-      );
-    }
-    await rateLimits.accountPerIdentifier.consume(normalizeEmail(parsed.data.email));
-    const resent = await services.registration.resendVerification(parsed.data.email, requestInfo(ctx));
-    // the app's request resumes only for the address the unverified sign-in proved (registration-return.ts)
-    if (appReturn.proves(signInPath(ctx), parsed.data.email, parsed.data.return_proof)) await keepAppReturn(ctx, resent);
-    return page(ctx, "check-email", { title: "Check your email", email: parsed.data.email });
+  forms.post({
+    path: "/verify-email/resend",
+    csrf: "resend-verification",
+    rateLimit: { limit: "accountPerIp" },
+    body: resendBody,
+    invalid: (ctx, { message }) => resendRefused(ctx, message, signInPath(ctx)),
+    async handle(ctx, { body: { email, return_proof } }) {
+      await rateLimits.accountPerIdentifier.consume(normalizeEmail(email));
+      const resent = await services.registration.resendVerification(email, requestInfo(ctx));
+      // the app's request resumes only for the address the unverified sign-in proved (registration-return.ts)
+      if (appReturn.proves(signInPath(ctx), email, return_proof)) await keepAppReturn(ctx, resent);
+      return page(ctx, "check-email", { title: "Check your email", email });
+    },
   });
 }

@@ -4,7 +4,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { parseBody } from "../../body.ts";
+import { defineForms } from "../../forms.ts";
 import { createDeviceCookie } from "../../device-cookie.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 import { UUID } from "../../../lib/ids.ts";
@@ -24,7 +24,7 @@ function countryName(code: string | null): string | null {
 
 export function registerDevicesRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
-  const body = parseBody(app.config.bodyLimit);
+  const forms = defineForms(router, app, { guard: h.requireAccount, csrf: CSRF_BINDING });
   const cookie = createDeviceCookie(app.config);
 
   async function renderDevices(ctx: Context, locals: { notice?: string; error?: string } = {}, status = 200) {
@@ -57,19 +57,22 @@ export function registerDevicesRoutes(router: Router, app: AppContext, h: Accoun
 
   router.get("/account/devices", h.requireAccount, (ctx) => renderDevices(ctx));
 
-  router.post("/account/devices/revoke-all", h.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
-    const count = await services.devices.revokeAll(h.account(ctx).user.id, h.requestInfo(ctx));
-    return renderDevices(ctx, {
-      notice: h.say(ctx)(count === 0 ? "devices.noneTrusted" : count === 1 ? "devices.oneStopped" : "devices.allStopped", { count }),
-    });
+  forms.post({
+    path: "/account/devices/revoke-all",
+    async handle(ctx) {
+      const count = await services.devices.revokeAll(h.account(ctx).user.id, h.requestInfo(ctx));
+      const notice = count === 0 ? "devices.noneTrusted" : count === 1 ? "devices.oneStopped" : "devices.allStopped";
+      return renderDevices(ctx, { notice: h.say(ctx)(notice, { count }) });
+    },
   });
 
-  router.post("/account/devices/:id/revoke", h.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
-    const id = String(ctx.params.id ?? "");
-    const revoked = UUID.test(id) && (await services.devices.revoke(h.account(ctx).user.id, id, h.requestInfo(ctx)));
-    if (!revoked) return renderDevices(ctx, { error: "devices.notFound" }, 404);
-    return renderDevices(ctx, { notice: "devices.stopped" });
+  forms.post({
+    path: "/account/devices/:id/revoke",
+    async handle(ctx) {
+      const id = String(ctx.params.id ?? "");
+      const revoked = UUID.test(id) && (await services.devices.revoke(h.account(ctx).user.id, id, h.requestInfo(ctx)));
+      if (!revoked) return renderDevices(ctx, { error: "devices.notFound" }, 404);
+      return renderDevices(ctx, { notice: "devices.stopped" });
+    },
   });
 }

@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { User } from "../../../queries/users.ts";
 import { catalogueError } from "../../errors.ts";
-import { parseBody } from "../../body.ts";
+import { defineForms } from "../../forms.ts";
 import { cleanName } from "../../../services/passkeys/management.ts";
 import { MAX_RESPONSE_CHARS } from "../../../services/passkeys/responses.ts";
 import { CATALOGUE, type ErrorCode } from "../../../lib/error-catalogue.ts";
@@ -19,14 +19,13 @@ import type { AccountRouteHelpers } from "./helpers.ts";
 const BINDING = "account-passkeys";
 const password = z.string().min(1, "Enter your current password").max(1024, "Passwords can be at most 1024 characters long");
 const name = z.string().max(200, "Give the passkey a shorter name (at most 64 characters)");
-const optionsBody = z.object({ name, password: password.optional(), _csrf: z.string().optional() });
+const optionsBody = z.object({ name, password: password.optional() });
 const finishBody = z.object({
   response: z.string().min(2, "The passkey did not answer. Try again.").max(MAX_RESPONSE_CHARS, "That passkey answer is too large."),
-  _csrf: z.string().optional(),
 });
-const renameBody = z.object({ name, _csrf: z.string().optional() });
-const removeBody = z.object({ password: password.optional(), _csrf: z.string().optional() });
-const removePasswordBody = z.object({ password, _csrf: z.string().optional() });
+const renameBody = z.object({ name });
+const removeBody = z.object({ password: password.optional() });
+const removePasswordBody = z.object({ password });
 
 const BAD_NAME = CATALOGUE["passkey.bad_name#example"].message;
 /** a refusal of the confirmation: its catalogue key, words and status */
@@ -35,8 +34,10 @@ const refusal = (key: ErrorCode) => ({ key, message: CATALOGUE[key].message, sta
 export function registerPasskeyRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
   const { passkeys, passkeyReauthentication } = services;
-  const body = parseBody(app.config.bodyLimit);
-  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+  const forms = defineForms(router, app, { guard: h.requireAccount, csrf: BINDING });
+  /** a password check spends the account's sign-in budget */
+  const signInLimit = { limit: "loginPerIdentifier" as const, key: (ctx: Context) => `user:${h.account(ctx).user.id}` };
+  const showError = (ctx: Context, { message }: { message: string }) => show(ctx, { error: message }, 400);
 
   async function show(
     ctx: Context,
@@ -95,77 +96,81 @@ export function registerPasskeyRoutes(router: Router, app: AppContext, h: Accoun
   router.get("/account/passkeys", h.requireAccount, (ctx) => show(ctx));
 
   // step 1 (JSON, for the script): the name and the password, then the options for navigator.credentials.create
-  router.post("/account/passkeys/options", h.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
-    const { user, sessionUid } = h.account(ctx);
-    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
-    const parsed = optionsBody.safeParse(submitted(ctx));
-    if (!parsed.success)
-      throw catalogueError("passkey.bad_request#account", undefined, {
-        message: parsed.error.issues[0]?.message ?? "Enter a name and your password.",
-      });
-    const clean = cleanName(parsed.data.name);
-    if (!clean) throw catalogueError("passkey.bad_name#example");
-    const refused = await confirm(ctx, user, parsed.data.password, "passkey.added");
-    if (refused) throw catalogueError(refused.key);
-    ctx.set("Cache-Control", "no-store");
-    ctx.body = await passkeys.registration.begin(user, sessionUid, clean);
+  forms.post({
+    path: "/account/passkeys/options",
+    rateLimit: signInLimit,
+    body: optionsBody,
+    invalid: (_ctx, { message }) => Promise.reject(catalogueError("passkey.bad_request#account", undefined, { message })),
+    async handle(ctx, { body }) {
+      const { user, sessionUid } = h.account(ctx);
+      const clean = cleanName(body.name);
+      if (!clean) throw catalogueError("passkey.bad_name#example");
+      const refused = await confirm(ctx, user, body.password, "passkey.added");
+      if (refused) throw catalogueError(refused.key);
+      ctx.set("Cache-Control", "no-store");
+      ctx.body = await passkeys.registration.begin(user, sessionUid, clean);
+    },
   });
 
   // step 2: the browser's answer, verified and stored
-  router.post("/account/passkeys", h.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
-    const { user, sessionUid } = h.account(ctx);
-    const parsed = finishBody.safeParse(submitted(ctx));
-    if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message }, 400);
-    const result = await passkeys.registration.finish(user, sessionUid, parsed.data.response, h.requestInfo(ctx));
-    if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
-    return show(ctx, { notice: h.say(ctx)("passkeys.addedNotice", { name: result.passkey.name }) });
+  forms.post({
+    path: "/account/passkeys",
+    body: finishBody,
+    invalid: showError,
+    async handle(ctx, { body }) {
+      const { user, sessionUid } = h.account(ctx);
+      const result = await passkeys.registration.finish(user, sessionUid, body.response, h.requestInfo(ctx));
+      if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
+      return show(ctx, { notice: h.say(ctx)("passkeys.addedNotice", { name: result.passkey.name }) });
+    },
   });
 
   // passkeys only from now on: the password goes (it needs the password, and a passkey left to sign in with)
-  router.post("/account/passkeys/remove-password", h.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
-    const { user } = h.account(ctx);
-    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
-    if (!user.passwordHash) return show(ctx, { error: "Your account has no password." }, 400);
-    const parsed = removePasswordBody.safeParse(submitted(ctx));
-    if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message }, 400);
-    const refused = await confirm(ctx, user, parsed.data.password, "password.removed");
-    if (refused) return show(ctx, { error: refused.message }, refused.status);
-    const result = await passkeys.removePassword(user, h.requestInfo(ctx));
-    if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
-    return show(ctx, {
-      hasPassword: false,
-      notice: 'Your password was removed. You sign in with your passkeys now; "Forgot your password?" sets a new one.',
-    });
+  const NO_PASSWORD = "Your account has no password.";
+  forms.post({
+    path: "/account/passkeys/remove-password",
+    rateLimit: signInLimit,
+    body: removePasswordBody,
+    // no password to remove is said before anything about the form
+    invalid: (ctx, problem) => showError(ctx, { message: h.account(ctx).user.passwordHash ? problem.message : NO_PASSWORD }),
+    async handle(ctx, { body }) {
+      const { user } = h.account(ctx);
+      if (!user.passwordHash) return showError(ctx, { message: NO_PASSWORD });
+      const refused = await confirm(ctx, user, body.password, "password.removed");
+      if (refused) return show(ctx, { error: refused.message }, refused.status);
+      const result = await passkeys.removePassword(user, h.requestInfo(ctx));
+      if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
+      return show(ctx, {
+        hasPassword: false,
+        notice: 'Your password was removed. You sign in with your passkeys now; "Forgot your password?" sets a new one.',
+      });
+    },
   });
 
-  router.post("/account/passkeys/:id/rename", h.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
-    const { user } = h.account(ctx);
-    const parsed = renameBody.safeParse(submitted(ctx));
-    if (!parsed.success) return show(ctx, { error: BAD_NAME }, 400);
-    const result = await passkeys.rename(user, ctx.params.id ?? "", parsed.data.name, h.requestInfo(ctx));
-    if (result.outcome === "refused")
-      return show(
-        ctx,
-        { error: result.code === "passkey.bad_name" ? BAD_NAME : CATALOGUE[result.code].message },
-        result.code === "passkey.bad_name" ? 400 : 404,
-      );
-    return show(ctx, { notice: h.say(ctx)("passkeys.renamed", { name: result.passkey.name }) });
+  forms.post({
+    path: "/account/passkeys/:id/rename",
+    body: renameBody,
+    invalid: (ctx) => showError(ctx, { message: BAD_NAME }),
+    async handle(ctx, { body }) {
+      const result = await passkeys.rename(h.account(ctx).user, ctx.params.id ?? "", body.name, h.requestInfo(ctx));
+      if (result.outcome === "refused" && result.code === "passkey.bad_name") return showError(ctx, { message: BAD_NAME });
+      if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, 404);
+      return show(ctx, { notice: h.say(ctx)("passkeys.renamed", { name: result.passkey.name }) });
+    },
   });
 
-  router.post("/account/passkeys/:id/delete", h.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
-    const { user } = h.account(ctx);
-    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
-    const parsed = removeBody.safeParse(submitted(ctx));
-    if (!parsed.success) return show(ctx, { error: parsed.error.issues[0]?.message }, 400);
-    const refused = await confirm(ctx, user, parsed.data.password, "passkey.removed");
-    if (refused) return show(ctx, { error: refused.message }, refused.status);
-    const result = await passkeys.remove(user.id, ctx.params.id ?? "", { via: "account_page" }, h.requestInfo(ctx));
-    if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
-    return show(ctx, { notice: h.say(ctx)("passkeys.removed", { name: result.passkey.name }) });
+  forms.post({
+    path: "/account/passkeys/:id/delete",
+    rateLimit: signInLimit,
+    body: removeBody,
+    invalid: showError,
+    async handle(ctx, { body }) {
+      const { user } = h.account(ctx);
+      const refused = await confirm(ctx, user, body.password, "passkey.removed");
+      if (refused) return show(ctx, { error: refused.message }, refused.status);
+      const result = await passkeys.remove(user.id, ctx.params.id ?? "", { via: "account_page" }, h.requestInfo(ctx));
+      if (result.outcome === "refused") return show(ctx, { error: CATALOGUE[result.code].message }, CATALOGUE[result.code].status);
+      return show(ctx, { notice: h.say(ctx)("passkeys.removed", { name: result.passkey.name }) });
+    },
   });
 }

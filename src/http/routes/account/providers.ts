@@ -4,15 +4,16 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { parseBody } from "../../body.ts";
+import { defineForms } from "../../forms.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 import { UUID } from "../../../lib/ids.ts";
 
 const CSRF_BINDING = "account-providers";
+const LAST_WAY_IN = "This provider is your only way to sign in. Set a password or add a passkey first, then unlink it.";
 
 export function registerProviderRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
-  const body = parseBody(app.config.bodyLimit);
+  const forms = defineForms(router, app, { guard: h.requireAccount, csrf: CSRF_BINDING });
 
   async function show(ctx: Context, locals: { notice?: string; error?: string } = {}, status = 200) {
     const { user } = h.account(ctx);
@@ -40,17 +41,17 @@ export function registerProviderRoutes(router: Router, app: AppContext, h: Accou
 
   router.get("/account/sign-in-providers", h.requireAccount, (ctx) => show(ctx));
 
-  router.post("/account/sign-in-providers/:id/unlink", h.requireAccount, body, async (ctx) => {
-    csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
-    const id = String(ctx.params.id ?? "");
-    const result = UUID.test(id)
-      ? await services.federatedAccounts.unlink(h.account(ctx).user.id, id, h.requestInfo(ctx))
-      : { outcome: "not_found" as const };
-    if (result.outcome === "not_found")
-      return show(ctx, { error: "There is no such linked provider. It may have been unlinked already." }, 404);
-    if (result.outcome === "last_way_in") {
-      return show(ctx, { error: "This provider is your only way to sign in. Set a password or add a passkey first, then unlink it." }, 409);
-    }
-    return show(ctx, { notice: "The provider is unlinked: it no longer signs you in to this account." });
+  forms.post({
+    path: "/account/sign-in-providers/:id/unlink",
+    async handle(ctx) {
+      const id = String(ctx.params.id ?? "");
+      const result = UUID.test(id)
+        ? await services.federatedAccounts.unlink(h.account(ctx).user.id, id, h.requestInfo(ctx))
+        : { outcome: "not_found" as const };
+      if (result.outcome === "not_found")
+        return show(ctx, { error: "There is no such linked provider. It may have been unlinked already." }, 404);
+      if (result.outcome === "last_way_in") return show(ctx, { error: LAST_WAY_IN }, 409);
+      return show(ctx, { notice: "The provider is unlinked: it no longer signs you in to this account." });
+    },
   });
 }

@@ -5,19 +5,17 @@ import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
-import { parseBody } from "../../body.ts";
+import { defineForms } from "../../forms.ts";
 import { passwordHint } from "../../../services/password-policy.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
 const passwordBody = z.object({
   current: z.string().min(1, "Enter your current password").max(1024, "Passwords can be at most 1024 characters long"),
   password: z.string().min(1, "Choose a new password").max(1024, "Passwords can be at most 1024 characters long"),
-  _csrf: z.string().optional(),
 });
 
 export function registerSecurityRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
-  const body = parseBody(app.config.bodyLimit);
 
   const renderSecurity = (ctx: Context, locals: { error?: string; field?: string; notice?: string } = {}, status = 200) =>
     h.render(
@@ -35,30 +33,30 @@ export function registerSecurityRoutes(router: Router, app: AppContext, h: Accou
 
   router.get("/account/security", h.requireAccount, (ctx) => renderSecurity(ctx));
 
-  router.post("/account/security/password", h.requireAccount, body, async (ctx) => {
-    const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
-    csrf.verify(ctx, "account-password", submitted._csrf);
-    const { user, sessionId } = h.account(ctx);
-    await app.rateLimits.loginPerIdentifier.consume(`user:${user.id}`);
-    const parsed = passwordBody.safeParse(submitted);
-    if (!parsed.success)
-      return renderSecurity(ctx, { error: parsed.error.issues[0]?.message, field: String(parsed.error.issues[0]?.path[0] ?? "") }, 400);
-    const result = await services.passwordChange.changeOwn(
-      user,
-      { current: parsed.data.current, next: parsed.data.password },
-      h.credentialRequest(ctx),
-      sessionId,
-    );
-    if (result.outcome === "locked") {
-      return renderSecurity(
-        ctx,
-        { error: "Your account is locked after too many wrong passwords. Try again later.", field: "current" },
-        423,
+  defineForms(router, app, { guard: h.requireAccount }).post({
+    path: "/account/security/password",
+    csrf: "account-password",
+    rateLimit: { limit: "loginPerIdentifier", key: (ctx) => `user:${h.account(ctx).user.id}` },
+    body: passwordBody,
+    invalid: (ctx, { message, field }) => renderSecurity(ctx, { error: message, field }, 400),
+    async handle(ctx, { body }) {
+      const { user, sessionId } = h.account(ctx);
+      const result = await services.passwordChange.changeOwn(
+        user,
+        { current: body.current, next: body.password },
+        h.credentialRequest(ctx),
+        sessionId,
       );
-    }
-    if (result.outcome === "wrong_password")
-      return renderSecurity(ctx, { error: "That is not your current password.", field: "current" }, 400);
-    if (result.outcome === "invalid") return renderSecurity(ctx, { error: result.message, field: "password" }, 400);
-    return renderSecurity(ctx, { notice: "Your password was changed. Every other session was signed out." });
+      if (result.outcome === "locked")
+        return renderSecurity(
+          ctx,
+          { error: "Your account is locked after too many wrong passwords. Try again later.", field: "current" },
+          423,
+        );
+      if (result.outcome === "wrong_password")
+        return renderSecurity(ctx, { error: "That is not your current password.", field: "current" }, 400);
+      if (result.outcome === "invalid") return renderSecurity(ctx, { error: result.message, field: "password" }, 400);
+      return renderSecurity(ctx, { notice: "Your password was changed. Every other session was signed out." });
+    },
   });
 }

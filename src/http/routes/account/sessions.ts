@@ -9,7 +9,7 @@ import type { AppContext } from "../../web-context.ts";
 import type { UserSession } from "../../../services/sessions/records.ts";
 import { describeLocation } from "../../../services/request/geo.ts";
 import { ACCOUNT_CLIENT_ID } from "../../../oidc/configuration.ts";
-import { parseBody } from "../../body.ts";
+import { defineForms } from "../../forms.ts";
 import { catalogueError } from "../../errors.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
@@ -59,7 +59,7 @@ export async function sessionView(app: AppContext, row: UserSession, currentUid?
 
 export function registerSessionsRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
-  const body = parseBody(app.config.bodyLimit);
+  const forms = defineForms(router, app, { guard: h.requireAccount, csrf: CSRF_BINDING });
 
   async function renderSessions(ctx: Context, locals: { notice?: string; error?: string } = {}, status = 200) {
     const { user, sessionUid } = h.account(ctx);
@@ -81,35 +81,31 @@ export function registerSessionsRoutes(router: Router, app: AppContext, h: Accou
     );
   }
 
-  const verify = (ctx: Context) => csrf.verify(ctx, CSRF_BINDING, (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
-
   router.get("/account/sessions", h.requireAccount, (ctx) => renderSessions(ctx));
 
-  router.post("/account/sessions/:id/revoke", h.requireAccount, body, async (ctx) => {
-    verify(ctx);
-    const { user, sessionUid } = h.account(ctx);
-    const id = String(ctx.params.id ?? "");
-    if (id === sessionUid) return renderSessions(ctx, { error: "sessions.current" }, 400);
-    const result = SESSION_ID.test(id)
-      ? await services.sessions.revoke(user.id, id, { reason: "revoked", actorId: user.id, request: h.requestInfo(ctx) })
-      : { outcome: "not_found" as const };
-    if (result.outcome === "not_found") {
-      throw catalogueError("session.not_found#account", { startOverUrl: "/account/sessions" });
-    }
-    return renderSessions(ctx, { notice: "sessions.signedOut" });
+  forms.post({
+    path: "/account/sessions/:id/revoke",
+    async handle(ctx) {
+      const { user, sessionUid } = h.account(ctx);
+      const id = String(ctx.params.id ?? "");
+      if (id === sessionUid) return renderSessions(ctx, { error: "sessions.current" }, 400);
+      const result = SESSION_ID.test(id)
+        ? await services.sessions.revoke(user.id, id, { reason: "revoked", actorId: user.id, request: h.requestInfo(ctx) })
+        : { outcome: "not_found" as const };
+      if (result.outcome === "not_found") throw catalogueError("session.not_found#account", { startOverUrl: "/account/sessions" });
+      return renderSessions(ctx, { notice: "sessions.signedOut" });
+    },
   });
 
-  router.post("/account/sessions/revoke-others", h.requireAccount, body, async (ctx) => {
-    verify(ctx);
-    const { user, sessionUid } = h.account(ctx);
-    const ended = await services.sessions.revokeAll(user.id, {
-      reason: "revoked",
-      actorId: user.id,
-      request: h.requestInfo(ctx),
-      keepUid: sessionUid,
-    });
-    const notice =
-      ended.length === 0 ? "sessions.noOthers" : ended.length === 1 ? "sessions.oneOtherSignedOut" : "sessions.othersSignedOut";
-    return renderSessions(ctx, { notice: h.say(ctx)(notice, { count: ended.length }) });
+  forms.post({
+    path: "/account/sessions/revoke-others",
+    async handle(ctx) {
+      const { user, sessionUid } = h.account(ctx);
+      const request = h.requestInfo(ctx);
+      const ended = await services.sessions.revokeAll(user.id, { reason: "revoked", actorId: user.id, request, keepUid: sessionUid });
+      const notice =
+        ended.length === 0 ? "sessions.noOthers" : ended.length === 1 ? "sessions.oneOtherSignedOut" : "sessions.othersSignedOut";
+      return renderSessions(ctx, { notice: h.say(ctx)(notice, { count: ended.length }) });
+    },
   });
 }

@@ -4,7 +4,7 @@
 import type Router from "@koa/router";
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
-import { parseBody } from "../../body.ts";
+import { defineForms } from "../../forms.ts";
 import { catalogueError } from "../../errors.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
@@ -13,7 +13,7 @@ const CSRF_BINDING = "account-teams";
 
 export function registerTeamsRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
-  const body = parseBody(app.config.bodyLimit);
+  const forms = defineForms(router, app, { guard: h.requireAccount, csrf: CSRF_BINDING });
 
   async function renderTeams(ctx: Context, locals: { notice?: string; error?: string; transferUrl?: string } = {}, status = 200) {
     const { user } = h.account(ctx);
@@ -42,29 +42,30 @@ export function registerTeamsRoutes(router: Router, app: AppContext, h: AccountR
 
   router.get("/account/teams", h.requireAccount, (ctx) => renderTeams(ctx));
 
-  router.post("/account/teams/:slug/leave", h.requireAccount, body, async (ctx) => {
-    const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
-    csrf.verify(ctx, CSRF_BINDING, submitted._csrf);
-    const membership = await membershipOf(ctx);
-    const { team } = membership;
-    const transferUrl = `/account/teams/${team.slug}/transfer`;
-    if (membership.role.key === "owner") {
-      return renderTeams(ctx, { error: h.say(ctx)("teams.ownerCannotLeave", { team: team.name }), transferUrl }, 409);
-    }
-    if (submitted.confirm !== "yes") {
-      return h.render(ctx, "teams", {
-        title: "Leave team",
-        section: "teams",
-        csrfToken: csrf.token(ctx, CSRF_BINDING),
-        confirm: { name: team.name, slug: team.slug, role: membership.role.name, action: `/account/teams/${team.slug}/leave` },
-      });
-    }
-    const result = await services.teamMembers.leave(team.id, h.account(ctx).user.id, h.requestInfo(ctx));
-    if (result.outcome === "owner_must_transfer") {
-      // became the Owner since the page was shown
-      return renderTeams(ctx, { error: h.say(ctx)("teams.ownerCannotLeave", { team: team.name }), transferUrl }, 409);
-    }
-    if (result.outcome === "not_found") return renderTeams(ctx, { notice: h.say(ctx)("teams.noLongerMember", { team: team.name }) });
-    return renderTeams(ctx, { notice: h.say(ctx)("teams.left", { team: team.name }) });
+  forms.post({
+    path: "/account/teams/:slug/leave",
+    load: membershipOf,
+    async handle(ctx, { loaded: membership, submitted }) {
+      const { team } = membership;
+      const ownerCannotLeave = () =>
+        renderTeams(
+          ctx,
+          { error: h.say(ctx)("teams.ownerCannotLeave", { team: team.name }), transferUrl: `/account/teams/${team.slug}/transfer` },
+          409,
+        );
+      if (membership.role.key === "owner") return ownerCannotLeave();
+      if (submitted.confirm !== "yes") {
+        return h.render(ctx, "teams", {
+          title: "Leave team",
+          section: "teams",
+          csrfToken: csrf.token(ctx, CSRF_BINDING),
+          confirm: { name: team.name, slug: team.slug, role: membership.role.name, action: `/account/teams/${team.slug}/leave` },
+        });
+      }
+      const result = await services.teamMembers.leave(team.id, h.account(ctx).user.id, h.requestInfo(ctx));
+      if (result.outcome === "owner_must_transfer") return ownerCannotLeave(); // became the Owner since the page was shown
+      if (result.outcome === "not_found") return renderTeams(ctx, { notice: h.say(ctx)("teams.noLongerMember", { team: team.name }) });
+      return renderTeams(ctx, { notice: h.say(ctx)("teams.left", { team: team.name }) });
+    },
   });
 }

@@ -6,10 +6,9 @@ import type Router from "@koa/router";
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
-import type { User } from "../../../queries/users.ts";
 import { groupForReading, type Enrollment } from "../../../services/totp.ts";
 import type { TwoFactorRefusal } from "../../../services/two-factor-settings.ts";
-import { parseBody } from "../../body.ts";
+import { defineForms, type FormProblem } from "../../forms.ts";
 import type { AccountRouteHelpers } from "./helpers.ts";
 
 type View = "off" | "enroll" | "codes" | "on";
@@ -33,8 +32,7 @@ const NO_PASSWORD =
 export function registerTwoFactorRoutes(router: Router, app: AppContext, h: AccountRouteHelpers): void {
   const { csrf, services } = app;
   const { totp, twoFactorSettings } = services;
-  const body = parseBody(app.config.bodyLimit);
-  const submitted = (ctx: Context) => (ctx.request.body as Record<string, unknown> | undefined) ?? {};
+  const forms = defineForms(router, app, { guard: h.requireAccount, csrf: BINDING });
 
   /** the page in the given state, or in the user's current one (on, enrolling, off) */
   async function show(ctx: Context, locals: Locals = {}, status = 200): Promise<void> {
@@ -57,21 +55,12 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
     );
   }
 
-  /** CSRF, the per-user code limit, then the body through its schema (or the page again with the message) */
-  async function accept<T extends z.ZodType>(
-    ctx: Context,
-    form: "setup" | "confirm" | "regenerate" | "disable",
-    schema: T,
-  ): Promise<{ user: User; data: z.infer<T> } | null> {
-    csrf.verify(ctx, BINDING, submitted(ctx)._csrf);
-    const { user } = h.account(ctx);
-    await app.rateLimits.codePerUser.consume(user.id);
-    const parsed = schema.safeParse(submitted(ctx));
-    if (parsed.success) return { user, data: parsed.data };
-    const issue = parsed.error.issues[0];
-    await show(ctx, { error: issue?.message, field: `${form}-${String(issue?.path[0] ?? "")}` }, 400);
-    return null;
-  }
+  /** every form of the page: the per-user code limit, a refused field as the page again with the message */
+  const form = (name: "setup" | "confirm" | "regenerate" | "disable") => ({
+    path: `/account/two-factor/${name === "regenerate" ? "backup-codes" : name}`,
+    rateLimit: { limit: "codePerUser" as const, key: (ctx: Context) => h.account(ctx).user.id },
+    invalid: (ctx: Context, p: FormProblem) => show(ctx, { error: p.message, field: `${name}-${p.field}` }, 400),
+  });
 
   /** a refused re-authentication (audited by the service) as the page again with the message */
   function refused(ctx: Context, form: "setup" | "regenerate" | "disable", refusal: TwoFactorRefusal): Promise<void> {
@@ -91,54 +80,56 @@ export function registerTwoFactorRoutes(router: Router, app: AppContext, h: Acco
 
   // a second factor is a credential: whoever sets it up must know the password, or a borrowed session could
   // lock the owner out with the thief's authenticator
-  router.post("/account/two-factor/setup", h.requireAccount, body, async (ctx) => {
-    const input = await accept(ctx, "setup", setupBody);
-    if (!input) return;
-    const { user, data } = input;
-    if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
-    const result = await twoFactorSettings.beginSetup(user, data, h.credentialRequest(ctx));
-    if (result.outcome !== "enroll") return refused(ctx, "setup", result);
-    return show(ctx, { view: "enroll", enrollment: result.enrollment });
+  forms.post({
+    ...form("setup"),
+    body: setupBody,
+    async handle(ctx, { body }) {
+      const { user } = h.account(ctx);
+      if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
+      const result = await twoFactorSettings.beginSetup(user, body, h.credentialRequest(ctx));
+      if (result.outcome !== "enroll") return refused(ctx, "setup", result);
+      return show(ctx, { view: "enroll", enrollment: result.enrollment });
+    },
   });
 
-  router.post("/account/two-factor/confirm", h.requireAccount, body, async (ctx) => {
-    const input = await accept(ctx, "confirm", confirmBody);
-    if (!input) return;
-    const { user, data } = input;
-    if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
-    const result = await twoFactorSettings.confirmSetup(user, data.code, h.requestInfo(ctx));
-    if (result.outcome !== "enabled") {
+  forms.post({
+    ...form("confirm"),
+    body: confirmBody,
+    async handle(ctx, { body }) {
+      const { user } = h.account(ctx);
+      if (totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already on." }, 400);
+      const result = await twoFactorSettings.confirmSetup(user, body.code, h.requestInfo(ctx));
       if (result.outcome === "expired") return show(ctx, { view: "off", error: "The setup timed out. Please start again." }, 400);
-      return show(
-        ctx,
-        { error: "That code is not right. Check that your device's time is correct and try the newest code.", field: "confirm-code" },
-        400,
-      );
-    }
-    return show(ctx, { view: "codes", backupCodes: result.backupCodes, notice: "Two-factor authentication is on." });
+      if (result.outcome !== "enabled") {
+        const error = "That code is not right. Check that your device's time is correct and try the newest code.";
+        return show(ctx, { error, field: "confirm-code" }, 400);
+      }
+      return show(ctx, { view: "codes", backupCodes: result.backupCodes, notice: "Two-factor authentication is on." });
+    },
   });
 
-  router.post("/account/two-factor/backup-codes", h.requireAccount, body, async (ctx) => {
-    const input = await accept(ctx, "regenerate", regenerateBody);
-    if (!input) return;
-    const { user, data } = input;
-    if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is off, so there are no backup codes." }, 400);
-    const result = await twoFactorSettings.regenerateBackupCodes(user, data, h.credentialRequest(ctx));
-    if (result.outcome !== "regenerated") return refused(ctx, "regenerate", result);
-    return show(ctx, {
-      view: "codes",
-      backupCodes: result.backupCodes,
-      notice: "New backup codes were created. The old ones no longer work.",
-    });
+  forms.post({
+    ...form("regenerate"),
+    body: regenerateBody,
+    async handle(ctx, { body }) {
+      const { user } = h.account(ctx);
+      if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is off, so there are no backup codes." }, 400);
+      const result = await twoFactorSettings.regenerateBackupCodes(user, body, h.credentialRequest(ctx));
+      if (result.outcome !== "regenerated") return refused(ctx, "regenerate", result);
+      const notice = "New backup codes were created. The old ones no longer work.";
+      return show(ctx, { view: "codes", backupCodes: result.backupCodes, notice });
+    },
   });
 
-  router.post("/account/two-factor/disable", h.requireAccount, body, async (ctx) => {
-    const input = await accept(ctx, "disable", disableBody);
-    if (!input) return;
-    const { user, data } = input;
-    if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already off." }, 400);
-    const result = await twoFactorSettings.disable(user, data, h.credentialRequest(ctx));
-    if (result.outcome !== "disabled") return refused(ctx, "disable", result);
-    return show(ctx, { view: "off", notice: "Two-factor authentication is off." });
+  forms.post({
+    ...form("disable"),
+    body: disableBody,
+    async handle(ctx, { body }) {
+      const { user } = h.account(ctx);
+      if (!totp.enabled(user)) return show(ctx, { error: "Two-factor authentication is already off." }, 400);
+      const result = await twoFactorSettings.disable(user, body, h.credentialRequest(ctx));
+      if (result.outcome !== "disabled") return refused(ctx, "disable", result);
+      return show(ctx, { view: "off", notice: "Two-factor authentication is off." });
+    },
   });
 }
