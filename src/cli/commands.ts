@@ -5,6 +5,7 @@ import { z } from "zod";
 import { randomToken } from "../lib/crypto.ts";
 import { normalizeEmail, USERNAME_PATTERN } from "../services/identifiers.ts";
 import { withCliContext, CliError } from "./context.ts";
+import { noSuchUser } from "./no-such-user.ts";
 import { registerUserCommands } from "./user-commands.ts";
 import { registerOutboxCommands } from "./outbox-commands.ts";
 import { registerWebhookCommands } from "./webhook-commands.ts";
@@ -114,7 +115,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
             "REDIS_URL is not set: without it, locks live inside the running server's memory, which this command cannot reach (restarting the server clears them)",
           );
         const user = await services.accounts.findByIdentifier(identifier);
-        if (!user) throw new CliError(`no account for ${identifier}`);
+        if (!user) throw noSuchUser(identifier);
         await services.lockout.reset({ userId: user.id });
         await services.audit.record({ type: "lockout.cleared", outcome: "success", userId: user.id, actorId: "cli" });
         if (opts.json) return out(JSON.stringify({ unlocked: user.id }));
@@ -135,7 +136,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .action((opts: { email: string; as: string; role: string; json?: boolean }) =>
       withCliContext(async ({ services }) => {
         const inviter = await services.accounts.findByIdentifier(opts.as);
-        if (!inviter) throw new CliError(`--as: no account for ${opts.as}`);
+        if (!inviter) throw noSuchUser(`--as ${opts.as}`);
         const result = await services.invitations.inviteAdmin(inviter.id, { email: opts.email, systemRole: opts.role });
         if (result.outcome !== "sent")
           throw new CliError("message" in result ? result.message : `the invitation was refused (${result.outcome})`);

@@ -10,6 +10,7 @@ import { createConfigIoQueries } from "../queries/config-io.ts";
 import { createTeamQueries } from "../queries/teams.ts";
 import { createConfigIo, type Change, type ChangeKind, type ConfigFormat, type ImportResult } from "../services/config-io/index.ts";
 import { withCliContext, CliError, type CliContext } from "./context.ts";
+import { noSuchUser } from "./no-such-user.ts";
 
 const KINDS: ChangeKind[] = ["client", "client permission", "system role", "team", "team role"];
 
@@ -98,7 +99,7 @@ export function registerConfigCommands(program: Command, out: (line: string) => 
         let teamOwnerId: string | null = null;
         if (opts.teamOwner) {
           const owner = await cli.services.accounts.findByIdentifier(opts.teamOwner);
-          if (!owner) throw new CliError(`--team-owner: no account for ${opts.teamOwner}`);
+          if (!owner) throw noSuchUser(`--team-owner ${opts.teamOwner}`);
           teamOwnerId = owner.id;
         }
         const dryRun = Boolean(opts.dryRun);

@@ -4,12 +4,13 @@
 import type { Command } from "commander";
 import { CATALOGUE } from "../lib/error-catalogue.ts";
 import { withCliContext, CliError, type CliContext } from "./context.ts";
+import { noSuchUser } from "./no-such-user.ts";
 
-const CLI = { actorId: "cli" } as const;
+const CLI = { actorId: "cli", via: "cli" } as const;
 
 async function userId(services: CliContext["services"], identifier: string): Promise<{ id: string; email: string }> {
   const user = await services.userAdmin.find(identifier);
-  if (!user) throw new CliError(`no account for ${identifier}`);
+  if (!user) throw noSuchUser(identifier);
   return user;
 }
 
@@ -23,7 +24,7 @@ export function registerPasskeyCommands(program: Command, out: (line: string) =>
       withCliContext(async ({ services }) => {
         const user = await userId(services, identifier);
         const result = await services.userAdmin.passkeys(user.id);
-        if (result.outcome !== "ok") throw new CliError(`no account for ${identifier}`);
+        if (result.outcome !== "ok") throw noSuchUser(identifier);
         if (opts.json) return out(JSON.stringify({ passkeys: result.passkeys }));
         if (!result.passkeys.length) return out(`${user.email} has no passkeys.`);
         for (const p of result.passkeys) {
@@ -42,12 +43,12 @@ export function registerPasskeyCommands(program: Command, out: (line: string) =>
     .action((identifier: string, passkeyId: string) =>
       withCliContext(async ({ services }) => {
         const user = await userId(services, identifier);
-        const result = await services.userAdmin.removePasskey(user.id, passkeyId, CLI, "cli");
+        const result = await services.userAdmin.removePasskey(user.id, passkeyId, CLI);
         if (result.outcome === "passkey_not_found") throw new CliError(`${user.email}: ${CATALOGUE["passkey.not_found"].message}`);
         if (result.outcome !== "removed")
-          throw new CliError(
-            result.outcome === "not_found" ? `no account for ${identifier}` : `${user.email}: ${CATALOGUE["user.outranked"].message}`,
-          );
+          throw result.outcome === "not_found"
+            ? noSuchUser(identifier)
+            : new CliError(`${user.email}: ${CATALOGUE["user.outranked"].message}`);
         out(`Removed the passkey "${result.passkey.name}" of ${user.email}; they were told by email.`);
       }),
     );

@@ -1,6 +1,6 @@
 // The operators' user commands: import-users (CSV, all rows or none, with a dry run), list-users, disable-user,
-// enable-user, delete-user and erase-due-accounts (services.accountDeletion). Everything goes through services.userAdmin with the actor "cli", so it is checked and
-// audited exactly as the admin pages will be.
+// enable-user, delete-user and erase-due-accounts (services.accountDeletion). Everything goes through services.userAdmin with the actor "cli"
+// (via "cli"), so it is checked and audited exactly as on the admin pages and in the API, and refused in the catalogue's words.
 import { CATALOGUE } from "../lib/error-catalogue.ts";
 import { refusalCode } from "../services/user-admin.ts";
 import { adminDeletionRefusal } from "../services/account-deletion.ts";
@@ -10,8 +10,9 @@ import { parse, CsvError } from "csv-parse/sync";
 import type { SafeUser } from "../queries/users.ts";
 import { IMPORT_COLUMNS, DEFAULT_IMPORT_ROLE, type ImportColumn, type ImportRow, type PlannedUser } from "../services/user-import.ts";
 import { withCliContext, CliError, type CliContext } from "./context.ts";
+import { noSuchUser } from "./no-such-user.ts";
 
-const CLI = { actorId: "cli" } as const;
+const CLI = { actorId: "cli", via: "cli" } as const;
 
 /** the CSV's rows with their line numbers; a bad header or malformed CSV is one clear error */
 export function parseUsersCsv(text: string): ImportRow[] {
@@ -46,7 +47,7 @@ const describePlanned = (u: PlannedUser) =>
 
 async function findUser(services: CliContext["services"], identifier: string): Promise<SafeUser> {
   const user = await services.userAdmin.find(identifier);
-  if (!user) throw new CliError(`no account for ${identifier}`);
+  if (!user) throw noSuchUser(identifier);
   return user;
 }
 
@@ -148,12 +149,8 @@ export function registerUserCommands(program: Command, out: (line: string) => vo
         const user = await findUser(services, identifier);
         const result = await services.userAdmin.disable(user.id, CLI);
         // the catalogue's words, as on the admin page and in the API (the CLI acts as "cli": never "self" or outranked)
-        if (result.outcome !== "disabled")
-          throw new CliError(
-            result.outcome === "not_found"
-              ? `no account for ${identifier}`
-              : `${user.email}: ${CATALOGUE[refusalCode(result.outcome)!].message}`,
-          );
+        if (result.outcome === "not_found") throw noSuchUser(identifier);
+        if (result.outcome !== "disabled") throw new CliError(`${user.email}: ${CATALOGUE[refusalCode(result.outcome)!].message}`);
         out(
           `${result.changed ? "Disabled" : "Already disabled:"} ${user.email}; ended ${result.sessions} session(s) and revoked ${result.grants} grant(s).`,
         );
@@ -174,13 +171,12 @@ export function registerUserCommands(program: Command, out: (line: string) => vo
     .action((identifier: string) =>
       withCliContext(async ({ services, embeddedRedis }) => {
         const user = await findUser(services, identifier);
-        const result = await services.accountDeletion.deleteUser(user.id, { ...CLI, via: "cli" });
+        const result = await services.accountDeletion.deleteUser(user.id, CLI);
         if (result.outcome !== "deleted") {
           const code = adminDeletionRefusal(result.outcome)!;
           const teams = result.outcome === "owns_teams" ? ` (${result.teams.map((t) => t.slug).join(", ")})` : "";
-          throw new CliError(
-            result.outcome === "not_found" ? `no account for ${identifier}` : `${user.email}: ${CATALOGUE[code].message}${teams}`,
-          );
+          if (result.outcome === "not_found") throw noSuchUser(identifier);
+          throw new CliError(`${user.email}: ${CATALOGUE[code].message}${teams}`);
         }
         out(`Deleted ${user.email}${result.teamsDeleted ? ` and ${result.teamsDeleted} team(s) where it was the only member` : ""}.`);
         if (embeddedRedis)
@@ -210,7 +206,8 @@ export function registerUserCommands(program: Command, out: (line: string) => vo
       withCliContext(async ({ services }) => {
         const user = await findUser(services, identifier);
         const result = await services.userAdmin.enable(user.id, CLI);
-        if (result.outcome !== "enabled") throw new CliError(`no account for ${identifier}`);
+        if (result.outcome === "not_found") throw noSuchUser(identifier);
+        if (result.outcome !== "enabled") throw new CliError(`${user.email}: ${CATALOGUE[refusalCode(result.outcome)!].message}`);
         out(result.changed ? `Enabled ${user.email}.` : `${user.email} was not disabled.`);
       }),
     );

@@ -3,12 +3,12 @@
 // scope field or a PATCH of one field never resets the others), rotate a confidential client's secret, delete.
 // Each is audited as client.<action> with the admin and the surface (`via`). Outcomes are unions; a namespace
 // clash throws ClientNamespaceError as the client service does.
-import type { AdminActor } from "./admin-actor.ts";
+import type { SurfaceActor } from "./admin-actor.ts";
 import type { AuditService } from "./audit.ts";
 import type { ClientEditInput, ClientService, NewClientInput } from "./clients.ts";
 import type { OidcClient } from "../queries/clients.ts";
 
-export type ClientActor = AdminActor & { via: "admin_page" | "api" | "cli"; apiClientId?: string };
+export type ClientActor = SurfaceActor;
 
 export function createClientAdmin(deps: { clients: ClientService; audit: AuditService }) {
   const { clients } = deps;

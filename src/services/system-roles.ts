@@ -183,8 +183,13 @@ export function createSystemRoleService(deps: {
       return { outcome: "updated", role };
     },
 
-    /** gives a user a system role, or takes it away with null; the last active Super Admin keeps theirs */
-    async setUserRole(userId: string, key: string | null, actor: AuditContext = {}): Promise<SetUserSystemRoleResult> {
+    /**
+     * gives a user a system role, or takes it away with null; the last active Super Admin keeps theirs. `via`: the
+     * surface an admin acts through (admin_page, api, cli), recorded as data.via
+     */
+    async setUserRole(userId: string, key: string | null, by: AuditContext & { via?: string } = {}): Promise<SetUserSystemRoleResult> {
+      const { via, ...actor } = by;
+      const surface = via ? { via } : {};
       const role = key !== null ? await permissions.systemRole(key) : null;
       if (key !== null && !role) return { outcome: "unknown_role" };
       const authority = await authorityOf(actor);
@@ -212,7 +217,7 @@ export function createSystemRoleService(deps: {
           outcome: "failure",
           userId,
           ...actor,
-          data: { to: key, reason: "last_super_admin" },
+          data: { to: key, reason: "last_super_admin", ...surface },
         });
         return { outcome: "last_super_admin" };
       }
@@ -221,7 +226,7 @@ export function createSystemRoleService(deps: {
         outcome: "success",
         userId,
         ...actor,
-        data: { from: result.previous, to: key },
+        data: { from: result.previous, to: key, ...surface },
       });
       return { outcome: "set", previous: result.previous };
     },

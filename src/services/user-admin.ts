@@ -1,8 +1,8 @@
 // The provider admins' user administration, one service for every admin surface (admin pages, REST API, CLI):
 // search with cursor pages, one user's whole picture, and the actions (disable and enable, unlock, reset
 // two-factor, sign out everywhere, send a password reset, change the system role, import from CSV rows:
-// user-import.ts). Each call names the acting admin (`actorId`: a user id, or "cli") and the
-// request it came from, and is audited as user.<action> with that actor. Outcomes are unions, never thrown.
+// user-import.ts). Each call names the acting admin (`actorId`: a user id, or "cli"), the surface it came through
+// (`via`: admin_page, api or cli) and the request, and is audited as user.<action> with that actor and data.via. Outcomes are unions, never thrown.
 // Fields that leave here are safe to show an admin (never a password hash, TOTP secret or token).
 // Built last, over the other services it uses (wiring/services.ts).
 import type { AccountService } from "./accounts.ts";
@@ -39,9 +39,11 @@ const REFUSAL_CODES: Record<string, ErrorCode> = {
 /** the catalogue code of a refusal every user action may answer (lib/error-catalogue.ts); null for a success */
 export const refusalCode = (outcome: string): ErrorCode | null => REFUSAL_CODES[outcome] ?? null;
 
-import type { AdminActor } from "./admin-actor.ts";
+import type { AdminActor, SurfaceActor } from "./admin-actor.ts";
 import { READ_ACCESS_TYPES } from "./audit-log.ts";
 export type { AdminActor };
+/** the acting admin and the surface they act through (every event the use cases record names it as data.via) */
+export type UserAdminActor = SurfaceActor;
 export type UserSearchInput = { query?: string; teamId?: string; disabled?: boolean; cursor?: string; limit: number };
 export type UserSearchResult =
   | { outcome: "ok"; users: SafeUser[]; nextCursor: string | null }
@@ -106,7 +108,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
     type: string,
     outcome: "success" | "failure",
     userId: string | null,
-    actor: AdminActor,
+    actor: UserAdminActor,
     data: Record<string, string | number | boolean | null> = {},
   ) =>
     services.audit.record({
@@ -116,11 +118,11 @@ export function createUserAdmin(deps: UserAdminDeps) {
       actorId: actor.actorId,
       ip: actor.ip ?? null,
       userAgent: actor.userAgent ?? null,
-      data,
+      data: { ...data, via: actor.via },
     });
-  const requestOf = (actor: AdminActor) => ({ ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
+  const requestOf = (actor: UserAdminActor) => ({ ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
   /** the target holds a wider system role than the actor: refused and audited as a failure */
-  async function outranked(type: string, userId: string, actor: AdminActor): Promise<boolean> {
+  async function outranked(type: string, userId: string, actor: UserAdminActor): Promise<boolean> {
     if (!(await services.systemRoles.outranks(userId, { actorId: actor.actorId }))) return false;
     await record(type, "failure", userId, actor, { reason: "outranked" });
     return true;
@@ -150,7 +152,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** users whose email or username contains `query` (any case), in a team, disabled or not; newest first */
-    async search(input: UserSearchInput, actor: AdminActor): Promise<UserSearchResult> {
+    async search(input: UserSearchInput, actor: UserAdminActor): Promise<UserSearchResult> {
       if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > MAX_PAGE)
         return { outcome: "invalid", field: "limit", message: `The page size is a whole number from 1 to ${MAX_PAGE}.` };
       const query = input.query?.normalize("NFC").trim().toLowerCase() || undefined;
@@ -173,7 +175,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** profile, teams and roles, 2FA state, live sessions, trusted devices, lock, the 20 newest audit events (read access left out) */
-    async view(userId: string, actor: AdminActor): Promise<({ outcome: "ok" } & UserDetails) | NotFound> {
+    async view(userId: string, actor: UserAdminActor): Promise<({ outcome: "ok" } & UserDetails) | NotFound> {
       const user = UUID.test(userId) ? await users.findSafe(userId) : null;
       if (!user) return { outcome: "not_found" };
       const [memberships, sessions, devices, lockedUntil, failures, backupCodesLeft, events, passkeys] = await Promise.all([
@@ -220,7 +222,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** the account can no longer sign in; every session ends, every grant and refresh token is revoked */
-    async disable(userId: string, actor: AdminActor): Promise<DisableResult> {
+    async disable(userId: string, actor: UserAdminActor): Promise<DisableResult> {
       if (!UUID.test(userId)) return { outcome: "not_found" };
       if (userId === actor.actorId) {
         await record("user.disabled", "failure", userId, actor, { reason: "self" });
@@ -243,7 +245,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
       return { outcome: "disabled", changed: result.outcome === "updated", sessions: ended.sessions, grants: ended.grants };
     },
 
-    async enable(userId: string, actor: AdminActor): Promise<{ outcome: "enabled"; changed: boolean } | NotFound | Outranked> {
+    async enable(userId: string, actor: UserAdminActor): Promise<{ outcome: "enabled"; changed: boolean } | NotFound | Outranked> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       // a Super Admin disabled by another Super Admin stays disabled for a user manager
       if (await outranked("user.enabled", userId, actor)) return { outcome: "outranked" };
@@ -254,7 +256,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** lifts a sign-in lock and starts the failure count over */
-    async unlock(userId: string, actor: AdminActor): Promise<{ outcome: "unlocked"; wasLocked: boolean } | NotFound | Outranked> {
+    async unlock(userId: string, actor: UserAdminActor): Promise<{ outcome: "unlocked"; wasLocked: boolean } | NotFound | Outranked> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       // lifting a wider admin's lock would let password guessing on that account go on
       if (await outranked("user.unlocked", userId, actor)) return { outcome: "outranked" };
@@ -265,7 +267,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** TOTP off and backup codes gone (the password alone signs in); the user is told by email */
-    async resetTwoFactor(userId: string, actor: AdminActor): Promise<{ outcome: "reset"; wasEnabled: boolean } | NotFound | Outranked> {
+    async resetTwoFactor(userId: string, actor: UserAdminActor): Promise<{ outcome: "reset"; wasEnabled: boolean } | NotFound | Outranked> {
       const user = UUID.test(userId) ? await users.findById(userId) : null;
       if (!user) return { outcome: "not_found" };
       if (await outranked("user.two_factor_reset", userId, actor)) return { outcome: "outranked" };
@@ -277,7 +279,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** every session ends and every grant (refresh tokens too) is revoked; the account stays usable */
-    async signOutEverywhere(userId: string, actor: AdminActor): Promise<SessionsEndResult> {
+    async signOutEverywhere(userId: string, actor: UserAdminActor): Promise<SessionsEndResult> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       if (await outranked("user.signed_out_everywhere", userId, actor)) return { outcome: "outranked" };
       const ended = await endEverything(userId, "revoked_by_admin");
@@ -286,10 +288,15 @@ export function createUserAdmin(deps: UserAdminDeps) {
     },
 
     /** ends one of the user's sessions (its refresh tokens die, relying parties are told); audited as session.revoked */
-    async endSession(userId: string, sessionId: string, actor: AdminActor): Promise<{ outcome: "revoked" } | NotFound | Outranked> {
+    async endSession(userId: string, sessionId: string, actor: UserAdminActor): Promise<{ outcome: "revoked" } | NotFound | Outranked> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       if (await outranked("session.revoked", userId, actor)) return { outcome: "outranked" };
-      return services.sessions.revoke(userId, sessionId, { reason: "revoked_by_admin", actorId: actor.actorId, request: requestOf(actor) });
+      return services.sessions.revoke(userId, sessionId, {
+        reason: "revoked_by_admin",
+        actorId: actor.actorId,
+        via: actor.via,
+        request: requestOf(actor),
+      });
     },
 
     /** the user's passkeys and security keys (never the keys themselves) */
@@ -302,22 +309,26 @@ export function createUserAdmin(deps: UserAdminDeps) {
     async removePasskey(
       userId: string,
       passkeyId: string,
-      actor: AdminActor,
-      via: "admin_page" | "api" | "cli",
+      actor: UserAdminActor,
     ): Promise<{ outcome: "removed"; passkey: PasskeyView } | NotFound | Outranked | { outcome: "passkey_not_found" }> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       if (await outranked("passkey.removed", userId, actor)) return { outcome: "outranked" };
-      const result = await services.passkeys.remove(userId, passkeyId, { actorId: actor.actorId, via }, requestOf(actor));
+      const result = await services.passkeys.remove(userId, passkeyId, { actorId: actor.actorId, via: actor.via }, requestOf(actor));
       return result.outcome === "removed" ? result : { outcome: "passkey_not_found" };
     },
 
     /** ends every session of the user (their grants stay: signOutEverywhere also revokes those) */
-    async endSessions(userId: string, actor: AdminActor): Promise<{ outcome: "ended"; ended: string[] } | NotFound | Outranked> {
+    async endSessions(userId: string, actor: UserAdminActor): Promise<{ outcome: "ended"; ended: string[] } | NotFound | Outranked> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       if (await outranked("session.revoked", userId, actor)) return { outcome: "outranked" };
       return {
         outcome: "ended",
-        ended: await services.sessions.revokeAll(userId, { reason: "revoked_by_admin", actorId: actor.actorId, request: requestOf(actor) }),
+        ended: await services.sessions.revokeAll(userId, {
+          reason: "revoked_by_admin",
+          actorId: actor.actorId,
+          via: actor.via,
+          request: requestOf(actor),
+        }),
       };
     },
 
@@ -327,7 +338,7 @@ export function createUserAdmin(deps: UserAdminDeps) {
      */
     async sendPasswordReset(
       userId: string,
-      actor: AdminActor,
+      actor: UserAdminActor,
       opts: { beforeSend?: (budgetKey: string) => Promise<void> } = {},
     ): Promise<{ outcome: "sent" } | { outcome: "disabled" } | NotFound> {
       const user = UUID.test(userId) ? await users.findSafe(userId) : null;
@@ -338,13 +349,14 @@ export function createUserAdmin(deps: UserAdminDeps) {
       return sent ? { outcome: "sent" } : { outcome: "disabled" };
     },
 
-    /** gives or takes the system role (systemRoles rules: the last active Super Admin keeps theirs); audited there as user.system_role_changed */
-    setSystemRole: (userId: string, role: string | null, actor: AdminActor) =>
+    /** gives or takes the system role (systemRoles rules: the last active Super Admin keeps theirs); audited there as user.system_role_changed (with via) */
+    setSystemRole: (userId: string, role: string | null, actor: UserAdminActor) =>
       UUID.test(userId)
         ? services.systemRoles.setUserRole(userId, role, {
             actorId: actor.actorId,
             ip: actor.ip ?? null,
             userAgent: actor.userAgent ?? null,
+            via: actor.via,
           })
         : Promise.resolve({ outcome: "not_found" as const }),
 

@@ -140,7 +140,9 @@ describe("deleting a user as an administrator", () => {
       where: { type: "user.deleted", userPseudonym: a.t.app.services.accountDeletion.pseudonymOf(user.id) },
     });
     expect(event).toMatchObject({ actorId: "cli", data: { via: "cli" } });
-    await expect(run("delete-user", user.email)).rejects.toMatchObject({ stderr: expect.stringContaining(`no account for ${user.email}`) });
+    await expect(run("delete-user", user.email)).rejects.toMatchObject({
+      stderr: expect.stringContaining(`${user.email}: There is no such user.`),
+    });
     expect((await run("erase-due-accounts")).stdout).toContain("Erased 0 account(s)");
   }, 180_000); // three CLI processes (npm + tsx each): slow on a loaded machine
 });

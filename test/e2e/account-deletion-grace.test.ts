@@ -108,7 +108,7 @@ describe("account deletion with a grace period", () => {
     const user = await t.createUser();
     await deleteOnPage(user);
     const link = await restoreLink(user.email);
-    expect((await t.app.services.userAdmin.disable(user.id, { actorId: "cli" })).outcome).toBe("disabled");
+    expect((await t.app.services.userAdmin.disable(user.id, { actorId: "cli", via: "cli" })).outcome).toBe("disabled");
     expect(await t.app.db.prisma.accountRestoreToken.count({ where: { userId: user.id } })).toBe(0);
     const browser = new TestBrowser(t.url);
     const page = await browser.go(link);
@@ -119,7 +119,7 @@ describe("account deletion with a grace period", () => {
   it("an administrator enabling an account pending deletion calls the deletion off", async () => {
     const user = await t.createUser();
     await deleteOnPage(user);
-    expect((await t.app.services.userAdmin.enable(user.id, { actorId: "cli" })).outcome).toBe("enabled");
+    expect((await t.app.services.userAdmin.enable(user.id, { actorId: "cli", via: "cli" })).outcome).toBe("enabled");
     clock.advance(3 * DAY);
     await t.app.services.accountDeletion.eraseDue(clock.now());
     expect(await row(user.id)).toMatchObject({ disabled: false, deletionDueAt: null });

@@ -118,7 +118,7 @@ describe("admin sessions API", () => {
     expect(await t.app.queries.userSessions.find(firefox.id)).toMatchObject({ endReason: "revoked_by_admin" });
     const event = (await t.app.queries.auditEvents.listByType("session.revoked")).find((e) => e.userId === s.user.id)!;
     expect(event.actorId).toBe(adminId);
-    expect(event.data).toMatchObject({ sessionId: firefox.id, reason: "revoked_by_admin" });
+    expect(event.data).toMatchObject({ sessionId: firefox.id, reason: "revoked_by_admin", via: "api" });
 
     expect((await call("DELETE", `/api/v1/users/${s.user.id}/sessions/${firefox.id}`, adminToken)).status).toBe(404);
     const all = await call("DELETE", `/api/v1/users/${s.user.id}/sessions`, adminToken);

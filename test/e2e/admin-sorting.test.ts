@@ -101,7 +101,7 @@ describe("sortable admin tables", () => {
     const audit = await t.app.db.prisma.auditEvent.findFirst({
       where: { type: "user.searched", data: { path: ["sort"], equals: "email desc" } },
     });
-    expect(audit).toMatchObject({ data: { query: tag, count: 3 } });
+    expect(audit).toMatchObject({ data: { query: tag, count: 3, via: "admin_page" } });
   });
 
   it("teams: by name or member count through the database, on /admin/teams and /admin/roles/teams", async () => {

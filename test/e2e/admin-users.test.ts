@@ -226,7 +226,12 @@ describe("admin users pages", () => {
     expect(refused.status).toBe(401);
     expect(refused.html).toContain("Invalid email or password");
     expect(await eventsOf(user.id, "user.disabled")).toEqual([
-      expect.objectContaining({ outcome: "success", actorId: admin.id, ip: expect.any(String) }),
+      expect.objectContaining({
+        outcome: "success",
+        actorId: admin.id,
+        ip: expect.any(String),
+        data: expect.objectContaining({ via: "admin_page" }),
+      }),
     ]);
 
     const enabled = await act(adminBrowser, user.id, "enable");
@@ -288,7 +293,7 @@ describe("admin users pages", () => {
     expect(unknown.html).toContain("Choose one of the system roles, or none.");
 
     const off = await t.createUser();
-    await t.app.services.userAdmin.disable(off.id, { actorId: admin.id });
+    await t.app.services.userAdmin.disable(off.id, { actorId: admin.id, via: "admin_page" });
     const reset = await post(`/admin/users/${off.id}/password-reset`, {});
     expect(reset.status).toBe(409);
     expect(reset.html).toContain("A disabled account gets no password reset; enable it first.");
@@ -324,7 +329,9 @@ describe("admin users pages", () => {
     expect(sent.html).not.toContain("reset-password?token=");
     await sink.waitFor((m) => m.to.includes(user.email) && m.text.includes("/reset-password?token="));
     for (const type of ["user.unlocked", "user.two_factor_reset", "user.signed_out_everywhere", "user.password_reset_sent"]) {
-      expect(await eventsOf(user.id, type)).toEqual([expect.objectContaining({ outcome: "success", actorId: admin.id })]);
+      expect(await eventsOf(user.id, type)).toEqual([
+        expect.objectContaining({ outcome: "success", actorId: admin.id, data: expect.objectContaining({ via: "admin_page" }) }),
+      ]);
     }
   });
 
@@ -339,6 +346,10 @@ describe("admin users pages", () => {
     const removed = await act(adminBrowser, user.id, "role", { role: "" });
     expect(removed.html).toContain("System role removed.");
     expect((await row(user.id)).systemRole).toBeNull();
+    expect((await eventsOf(user.id, "user.system_role_changed")).map((e) => (e.data as { via?: string }).via)).toEqual([
+      "admin_page",
+      "admin_page",
+    ]);
     expect((await eventsOf(user.id, "user.system_role_changed")).map((e) => [e.actorId, (e.data as { to: string | null }).to])).toEqual([
       [admin.id, null],
       [admin.id, "super_admin"],

@@ -91,7 +91,7 @@ describe("admin users API", () => {
     const ids = async (q: string) => usersOf((await call("GET", `/api/v1/users?${q}`, admin.token)).body).map((u) => u.id);
     expect(await ids(`query=bob_${tag}`)).toEqual([b.id]);
     expect(await ids(`query=${tag}&teamId=${team.id}`)).toEqual([b.id, a.id]);
-    await t().app.services.userAdmin.disable(a.id, { actorId: admin.id });
+    await t().app.services.userAdmin.disable(a.id, { actorId: admin.id, via: "api" });
     expect(await ids(`query=${tag}&disabled=true`)).toEqual([a.id]);
     expect(await ids(`query=${tag}&disabled=false`)).toEqual([other.id, b.id]);
     expect(await ids(`query=nobody-${tag}`)).toEqual([]);
@@ -235,7 +235,12 @@ describe("admin users API", () => {
     expect((await passwordOnly(user.email, user.password)).status).toBe(401);
     expect(await t().app.services.sessions.listActive(user.id)).toEqual([]);
     expect(await eventsOf(user.id, "user.disabled")).toEqual([
-      expect.objectContaining({ outcome: "success", actorId: admin.id, ip: expect.any(String) }),
+      expect.objectContaining({
+        outcome: "success",
+        actorId: admin.id,
+        ip: expect.any(String),
+        data: expect.objectContaining({ via: "api" }),
+      }),
     ]);
     expect((await call("POST", `/api/v1/users/${user.id}/disable`, admin.token)).body).toMatchObject({ changed: false });
 
@@ -278,7 +283,7 @@ describe("admin users API", () => {
     expect((await call("GET", "/api/v1/users?limit=1", admin.token)).status).toBe(200);
 
     const off = await t().createUser();
-    await t().app.services.userAdmin.disable(off.id, { actorId: admin.id });
+    await t().app.services.userAdmin.disable(off.id, { actorId: admin.id, via: "api" });
     const reset = await call("POST", `/api/v1/users/${off.id}/password-reset`, admin.token);
     expect([reset.status, reset.body.code]).toEqual([409, "user.disabled"]);
     expect(await eventsOf(off.id, "user.password_reset_sent")).toEqual([
@@ -322,7 +327,9 @@ describe("admin users API", () => {
     expect(sent.text).not.toContain("token");
     await sink.waitFor((m) => m.to.includes(user.email) && m.text.includes("/reset-password?token="));
     for (const type of ["user.unlocked", "user.two_factor_reset", "user.signed_out_everywhere", "user.password_reset_sent"]) {
-      expect(await eventsOf(user.id, type), type).toEqual([expect.objectContaining({ outcome: "success", actorId: admin.id })]);
+      expect(await eventsOf(user.id, type), type).toEqual([
+        expect.objectContaining({ outcome: "success", actorId: admin.id, data: expect.objectContaining({ via: "api" }) }),
+      ]);
     }
   });
 
@@ -336,6 +343,7 @@ describe("admin users API", () => {
     const removed = await call("PUT", `/api/v1/users/${target.id}/system-role`, admin.token, { role: null });
     expect(removed.body).toEqual({ systemRole: null, previous: reader.role });
     expect((await call("GET", "/api/v1/users?limit=1", targetToken)).body.code).toBe("permission.denied");
+    expect((await eventsOf(target.id, "user.system_role_changed")).map((e) => (e.data as { via?: string }).via)).toEqual(["api", "api"]);
     expect((await eventsOf(target.id, "user.system_role_changed")).map((e) => [e.actorId, (e.data as { to: string | null }).to])).toEqual([
       [admin.id, null],
       [admin.id, reader.role],

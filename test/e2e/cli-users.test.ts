@@ -224,14 +224,15 @@ describe("gatehouse user commands", () => {
       where: { userId: (await byEmail(`${tag}-ann@example.test`))!.id, type: { in: ["user.disabled", "user.enabled"] } },
       orderBy: { id: "asc" },
     });
-    expect(events.map((e) => [e.type, e.actorId, e.outcome])).toEqual([
-      ["user.disabled", "cli", "success"],
-      ["user.enabled", "cli", "success"],
+    expect(events.map((e) => [e.type, e.actorId, e.outcome, (e.data as { via?: string }).via])).toEqual([
+      ["user.disabled", "cli", "success", "cli"],
+      ["user.enabled", "cli", "success", "cli"],
     ]);
 
+    // the catalogue's words (user.not_found), as the admin page and the API say them, after what was given
     expect(await gatehouse("disable-user", "nobody-here")).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining("gatehouse: no account for nobody-here"),
+      stderr: expect.stringContaining("gatehouse: nobody-here: There is no such user."),
     });
     expect(await gatehouse("list-users", "--team", "no-such-team")).toMatchObject({
       code: 2,

@@ -18,7 +18,7 @@ describe("introspection of JWT access tokens", () => {
   let t: TestApp;
   let rp: client.Configuration;
   let other: client.Configuration;
-  let actor: { actorId: string };
+  let actor: { actorId: string; via: "api" };
 
   // the app's clock, which the expiry test moves past a token's exp
   let ahead = 0;
@@ -38,7 +38,7 @@ describe("introspection of JWT access tokens", () => {
     other = await discover(t.url, rs.clientId, rs.clientSecret);
     const admin = await t.createUser();
     await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
-    actor = { actorId: admin.id };
+    actor = { actorId: admin.id, via: "api" };
   });
   afterAll(async () => {
     await t?.close();

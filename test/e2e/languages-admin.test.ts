@@ -156,7 +156,7 @@ describe("the admin people screens in German and French", { timeout: 90_000 }, (
     const done = await german.submit(confirm, `/admin/users/${target.id}/disable`, {});
     expect(text(done.html)).toContain("Benutzer deaktiviert; 0 Sitzungen beendet.");
     expect(text(done.html)).toContain("deaktiviert seit");
-    await t.app.services.userAdmin.enable(target.id, { actorId: "cli" });
+    await t.app.services.userAdmin.enable(target.id, { actorId: "cli", via: "cli" });
   });
 
   it("the teams list, a team's page and its confirmation page", async () => {

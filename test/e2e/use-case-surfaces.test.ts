@@ -136,7 +136,7 @@ describe("one admin use case, the same outcome and words on the page, the API an
     apiCode: ErrorCode;
     /** the words every surface says: the catalogue's message of apiCode unless the row names the service's own words */
     words?: string;
-    /** words the CLI says instead (a difference reported in #13, asserted as it is rather than hidden) */
+    /** the CLI's words when they name its argument too ("<identifier>: <the catalogue's words>") */
     cliWords?: (target: T) => string;
     setup: () => Promise<T>;
     page: (target: T) => Promise<Page>;
@@ -179,8 +179,8 @@ describe("one admin use case, the same outcome and words on the page, the API an
       name: "disabling an account that does not exist",
       status: 404,
       apiCode: "user.not_found",
-      // the CLI looks an account up by email, username or id and says so in its own words (reported)
-      cliWords: () => `no account for ${NO_SUCH_USER}`,
+      // the CLI names what it was given, then the catalogue's words
+      cliWords: () => `${NO_SUCH_USER}: ${CATALOGUE["user.not_found"].message}`,
       setup: async () => null,
       page: () => pagePost(`/admin/users/${NO_SUCH_USER}/disable`, "admin-users", [["confirm", "yes"]]),
       api: () => call("POST", `/api/v1/users/${NO_SUCH_USER}/disable`),
@@ -194,7 +194,7 @@ describe("one admin use case, the same outcome and words on the page, the API an
       name: "deleting an account that does not exist",
       status: 404,
       apiCode: "user.not_found",
-      cliWords: () => `no account for ${NO_SUCH_USER}`,
+      cliWords: () => `${NO_SUCH_USER}: ${CATALOGUE["user.not_found"].message}`,
       setup: async () => null,
       page: () => pagePost(`/admin/users/${NO_SUCH_USER}/delete`, "admin-users", [["confirm", "yes"]]),
       api: () => call("DELETE", `/api/v1/users/${NO_SUCH_USER}`),
@@ -289,7 +289,7 @@ describe("one admin use case, the same outcome and words on the page, the API an
     success<Person>({
       name: "disabling a user",
       audit: "user.disabled",
-      via: false, // services/user-admin.ts records no surface for its actions (reported)
+      via: true,
       setup: () => t.createUser(),
       page: (u) => pagePost(`/admin/users/${u.id}/disable`, "admin-users", [["confirm", "yes"]]),
       api: (u) => call("POST", `/api/v1/users/${u.id}/disable`),

@@ -221,13 +221,15 @@ describe("system roles", () => {
       const superAdmin = await t.createUser();
       await roles().setUserRole(superAdmin.id, "super_admin");
       const ua = t.app.services.userAdmin;
-      expect(await ua.disable(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
-      expect(await ua.resetTwoFactor(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
-      expect(await ua.signOutEverywhere(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
-      expect(await ua.endSessions(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
-      expect(await ua.endSession(superAdmin.id, "any-session", { actorId: manager.id })).toEqual({ outcome: "outranked" });
-      expect(await ua.unlock(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
-      expect(await ua.enable(superAdmin.id, { actorId: manager.id })).toEqual({ outcome: "outranked" });
+      expect(await ua.disable(superAdmin.id, { actorId: manager.id, via: "admin_page" })).toEqual({ outcome: "outranked" });
+      expect(await ua.resetTwoFactor(superAdmin.id, { actorId: manager.id, via: "admin_page" })).toEqual({ outcome: "outranked" });
+      expect(await ua.signOutEverywhere(superAdmin.id, { actorId: manager.id, via: "admin_page" })).toEqual({ outcome: "outranked" });
+      expect(await ua.endSessions(superAdmin.id, { actorId: manager.id, via: "admin_page" })).toEqual({ outcome: "outranked" });
+      expect(await ua.endSession(superAdmin.id, "any-session", { actorId: manager.id, via: "admin_page" })).toEqual({
+        outcome: "outranked",
+      });
+      expect(await ua.unlock(superAdmin.id, { actorId: manager.id, via: "admin_page" })).toEqual({ outcome: "outranked" });
+      expect(await ua.enable(superAdmin.id, { actorId: manager.id, via: "admin_page" })).toEqual({ outcome: "outranked" });
       expect((await user(superAdmin.id)).disabled).toBe(false);
       const refusals = (await t.app.queries.auditEvents.listForUser(superAdmin.id)).filter(
         (e) => e.outcome === "failure" && (e.data as { reason?: string }).reason === "outranked",
@@ -243,9 +245,9 @@ describe("system roles", () => {
       ]);
       // an account with no system role, or one within the manager's own, is in reach
       const plain = await t.createUser();
-      expect((await ua.disable(plain.id, { actorId: manager.id })).outcome).toBe("disabled");
+      expect((await ua.disable(plain.id, { actorId: manager.id, via: "admin_page" })).outcome).toBe("disabled");
       const { user: peer } = await adminWith("gatehouse.admin.users.read");
-      expect((await ua.signOutEverywhere(peer.id, { actorId: manager.id })).outcome).toBe("signed_out");
+      expect((await ua.signOutEverywhere(peer.id, { actorId: manager.id, via: "admin_page" })).outcome).toBe("signed_out");
     });
 
     it("writes nothing when the role or the account changed after the checks (a limited admin cannot undo a Super Admin's change)", async () => {

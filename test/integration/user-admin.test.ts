@@ -23,7 +23,7 @@ describe("user administration service", () => {
   let receiver: http.Server;
   const logoutTokens: string[] = [];
   const clock = manualClock();
-  let actor: { actorId: string; ip: string; userAgent: string };
+  let actor: { actorId: string; ip: string; userAgent: string; via: "admin_page" };
 
   beforeAll(async () => {
     sink = await startSmtpSink();
@@ -49,7 +49,7 @@ describe("user administration service", () => {
     rp = await discover(t.url, clientId, clientSecret);
     const admin = await t.createUser();
     await t.app.services.systemRoles.setUserRole(admin.id, "super_admin");
-    actor = { actorId: admin.id, ip: "203.0.113.9", userAgent: "Admin browser" };
+    actor = { actorId: admin.id, ip: "203.0.113.9", userAgent: "Admin browser", via: "admin_page" };
   });
   afterAll(async () => {
     await t?.close();
@@ -229,19 +229,22 @@ describe("user administration service", () => {
     const b = await t.createUser();
     await t.app.db.prisma.user.updateMany({ where: { systemRole: "super_admin" }, data: { systemRole: null } });
     await t.app.db.prisma.user.updateMany({ where: { id: { in: [a.id, b.id] } }, data: { systemRole: "super_admin" } });
-    expect(await ua().disable(a.id, { actorId: a.id })).toEqual({ outcome: "self" });
-    expect((await ua().disable(a.id, { actorId: b.id })).outcome).toBe("disabled");
-    expect(await ua().disable(b.id, { actorId: "cli" })).toEqual({ outcome: "last_super_admin" });
+    expect(await ua().disable(a.id, { actorId: a.id, via: "cli" })).toEqual({ outcome: "self" });
+    expect((await ua().disable(a.id, { actorId: b.id, via: "cli" })).outcome).toBe("disabled");
+    expect(await ua().disable(b.id, { actorId: "cli", via: "cli" })).toEqual({ outcome: "last_super_admin" });
     expect((await t.app.db.prisma.user.findUniqueOrThrow({ where: { id: b.id } })).disabled).toBe(false);
     expect((await eventsOf(b.id, "user.disabled")).map((e) => [e.outcome, e.actorId, (e.data as { reason?: string }).reason])).toEqual([
       ["failure", "cli", "last_super_admin"],
     ]);
     // under parallel disables, one of two active Super Admins stays
-    expect((await ua().enable(a.id, { actorId: "cli" })).outcome).toBe("enabled");
-    const results = await Promise.all([ua().disable(a.id, { actorId: "cli" }), ua().disable(b.id, { actorId: "cli" })]);
+    expect((await ua().enable(a.id, { actorId: "cli", via: "cli" })).outcome).toBe("enabled");
+    const results = await Promise.all([
+      ua().disable(a.id, { actorId: "cli", via: "cli" }),
+      ua().disable(b.id, { actorId: "cli", via: "cli" }),
+    ]);
     expect(results.map((r) => r.outcome).sort()).toEqual(["disabled", "last_super_admin"]);
-    await ua().enable(a.id, { actorId: "cli" });
-    await ua().enable(b.id, { actorId: "cli" });
+    await ua().enable(a.id, { actorId: "cli", via: "cli" });
+    await ua().enable(b.id, { actorId: "cli", via: "cli" });
     await t.app.db.prisma.user.update({ where: { id: actor.actorId }, data: { systemRole: "super_admin" } });
   });
 
@@ -322,6 +325,11 @@ describe("user administration service", () => {
     ).toEqual([
       [actor.actorId, actor.ip, null],
       [actor.actorId, actor.ip, "super_admin"],
+    ]);
+    // the surface the admin acted through, on every event the use cases record
+    expect((await eventsOf(user.id, "user.system_role_changed")).map((e) => (e.data as { via?: string }).via)).toEqual([
+      "admin_page",
+      "admin_page",
     ]);
   });
 });

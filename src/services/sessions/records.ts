@@ -43,7 +43,8 @@ export type SignIn = {
   userAgent: string | null;
   fresh: boolean;
 };
-export type EndOptions = { reason: EndReason; actorId?: string | null; request?: AuditContext };
+/** `via`: the surface an admin ended it through (admin_page, api, cli), recorded as data.via */
+export type EndOptions = { reason: EndReason; actorId?: string | null; via?: string; request?: AuditContext };
 
 const AUDIT_TYPE: Record<EndReason, string> = {
   revoked: "session.revoked",
@@ -101,6 +102,7 @@ export function createSessionRecords(deps: SessionRecordDeps) {
         reason: opts.reason,
         recorded: startedAt !== null,
         ...(startedAt ? { durationSeconds: Math.max(0, Math.round((now.getTime() - startedAt.getTime()) / 1000)) } : {}),
+        ...(opts.via ? { via: opts.via } : {}),
       },
     });
     return true;

@@ -3,7 +3,7 @@
 // out everywhere, change the system role) answer the first POST with a confirmation page and act on the
 // confirmed second one. A done action redirects (303) to the user's page with a fixed notice code (so a reload
 // repeats nothing); a refusal renders the user's page with the service's message at its status.
-// The service audits every action with the acting admin (h.actor). The confirmation pages' texts are said in the
+// The service audits every action with the acting admin (h.actor) and via "admin_page". The confirmation pages' texts are said in the
 // page's language (lib/i18n/en-admin.ts); a refusal's catalogue text is translated by the page render.
 import type Router from "@koa/router";
 import type { Context } from "koa";
@@ -53,6 +53,8 @@ const refusalOf = (outcome: string) => {
 export function registerAdminUserActions(router: Router, app: AppContext, h: AdminRouteHelpers, pages: UserPages): void {
   const { services, csrf } = app;
   const ua = services.userAdmin;
+  /** the acting admin on the admin pages (audited with via "admin_page") */
+  const actor = (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const });
 
   /** the system role a form names ("" = none), or undefined when it is not one of the system roles */
   async function chosenRole(b: ActionForm): Promise<{ key: string | null; name: string } | undefined> {
@@ -70,21 +72,21 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         button: say("admin.confirm.disable.button", { username: u.username }),
       }),
       async run(u, _b, ctx) {
-        const r = await ua.disable(u.id, h.actor(ctx));
+        const r = await ua.disable(u.id, actor(ctx));
         if (r.outcome !== "disabled") return refusalOf(r.outcome)!;
         return { done: r.changed ? "disabled" : "already_disabled", n: r.sessions };
       },
     },
     enable: {
       async run(u, _b, ctx) {
-        const r = await ua.enable(u.id, h.actor(ctx));
+        const r = await ua.enable(u.id, actor(ctx));
         if (r.outcome !== "enabled") return refusalOf(r.outcome)!;
         return { done: r.changed ? "enabled" : "not_disabled" };
       },
     },
     unlock: {
       async run(u, _b, ctx) {
-        const r = await ua.unlock(u.id, h.actor(ctx));
+        const r = await ua.unlock(u.id, actor(ctx));
         if (r.outcome !== "unlocked") return refusalOf(r.outcome)!;
         return { done: r.wasLocked ? "unlocked" : "not_locked" };
       },
@@ -96,7 +98,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         button: say("admin.confirm.reset2fa.title"),
       }),
       async run(u, _b, ctx) {
-        const r = await ua.resetTwoFactor(u.id, h.actor(ctx));
+        const r = await ua.resetTwoFactor(u.id, actor(ctx));
         if (r.outcome !== "reset") return refusalOf(r.outcome)!;
         return { done: r.wasEnabled ? "two_factor_reset" : "no_two_factor" };
       },
@@ -108,14 +110,14 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         button: say("admin.confirm.signOut.title"),
       }),
       async run(u, _b, ctx) {
-        const r = await ua.signOutEverywhere(u.id, h.actor(ctx));
+        const r = await ua.signOutEverywhere(u.id, actor(ctx));
         if (r.outcome !== "signed_out") return refusalOf(r.outcome)!;
         return { done: "signed_out", n: r.sessions };
       },
     },
     "password-reset": {
       async run(u, _b, ctx) {
-        const r = await ua.sendPasswordReset(u.id, h.actor(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
+        const r = await ua.sendPasswordReset(u.id, actor(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
         if (r.outcome === "not_found") return refused("user.not_found");
         if (r.outcome === "disabled") return refused("user.disabled");
         return { done: "reset_sent" };
@@ -128,7 +130,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         button: say("admin.confirm.delete.button", { username: u.username }),
       }),
       async run(u, _b, ctx) {
-        const r = await services.accountDeletion.deleteUser(u.id, { ...h.actor(ctx), via: "admin_page" });
+        const r = await services.accountDeletion.deleteUser(u.id, actor(ctx));
         if (r.outcome !== "deleted")
           return { error: CATALOGUE[adminDeletionRefusal(r.outcome)!].message, status: CATALOGUE[adminDeletionRefusal(r.outcome)!].status };
         return { done: "deleted", to: "/admin/users" };
@@ -148,7 +150,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         };
       },
       async run(u, b, ctx) {
-        const r = await ua.removePasskey(u.id, b.passkeyId, h.actor(ctx), "admin_page");
+        const r = await ua.removePasskey(u.id, b.passkeyId, actor(ctx));
         if (r.outcome === "passkey_not_found") return refused("passkey.not_found");
         if (r.outcome !== "removed") return refusalOf(r.outcome)!;
         return { done: "passkey_removed" };
@@ -169,7 +171,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
       async run(u, b, ctx) {
         const role = await chosenRole(b);
         if (!role) return { error: CHOOSE_ROLE, status: 400 };
-        const r = await ua.setSystemRole(u.id, role.key, h.actor(ctx));
+        const r = await ua.setSystemRole(u.id, role.key, actor(ctx));
         if (r.outcome === "not_found") return refused("user.not_found");
         if (r.outcome === "unknown_role") return { error: CHOOSE_ROLE, status: 400 };
         if (r.outcome === "last_super_admin") return refused("user.last_super_admin");

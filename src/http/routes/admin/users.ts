@@ -36,6 +36,8 @@ const USERS_SORT: SortSpec<unknown> = {
 
 export function registerAdminUserRoutes(router: Router, app: AppContext, h: AdminRouteHelpers): void {
   const { services, csrf } = app;
+  /** the acting admin on the admin pages (audited with via "admin_page") */
+  const actor = (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const });
 
   router.get("/admin/users", h.requireAdmin(ADMIN_PERMISSIONS.usersRead), async (ctx) => {
     const q = queryValue(ctx, "q").slice(0, 300);
@@ -70,8 +72,8 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
     const chosen = Object.hasOwn(USERS_SORT.columns, queryValue(ctx, "sort")) ? { sort: String(sort.col), dir: sort.dir } : null;
     const search = { query: q || undefined, teamId, cursor: cursor || undefined, limit: PAGE_SIZE };
     const result = chosen
-      ? await services.userList.search({ ...search, sort: { col: chosen.sort as UserSortColumn, dir: chosen.dir } }, h.actor(ctx))
-      : await services.userAdmin.search(search, h.actor(ctx));
+      ? await services.userList.search({ ...search, sort: { col: chosen.sort as UserSortColumn, dir: chosen.dir } }, actor(ctx))
+      : await services.userAdmin.search(search, actor(ctx));
     if (result.outcome !== "ok") return render({ error: result.message, errorField: result.field === "query" ? "q" : result.field }, 400);
 
     const next = result.nextCursor
@@ -99,7 +101,7 @@ export function registerAdminUserRoutes(router: Router, app: AppContext, h: Admi
 
   const pages: UserPages = {
     async renderUser(ctx, userId, locals = {}, status = 200) {
-      const result = await services.userAdmin.view(userId, h.actor(ctx));
+      const result = await services.userAdmin.view(userId, actor(ctx));
       if (result.outcome !== "ok") throw notFound();
       const [canManage, canRoles, canTeams, roles] = await Promise.all([
         h.can(ctx, ADMIN_PERMISSIONS.usersManage),

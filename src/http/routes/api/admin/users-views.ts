@@ -7,7 +7,7 @@ import { z } from "zod";
 import { iso, sessionFields, when } from "../schemas.ts";
 import type { SafeUser } from "../../../../queries/users.ts";
 import type { SystemRole } from "../../../../queries/permissions.ts";
-import type { AdminActor, UserDetails } from "../../../../services/user-admin.ts";
+import type { AdminActor, UserAdminActor, UserDetails } from "../../../../services/user-admin.ts";
 import type { UserSession } from "../../../../services/sessions/records.ts";
 import { describeLocation } from "../../../../services/request/geo.ts";
 import { catalogueError } from "../../../errors.ts";
@@ -181,6 +181,8 @@ export const roleView = (r: SystemRole): z.input<typeof systemRoleView> => ({
 
 /** the admin behind the token as the services' actor (audited with it) */
 export const actorOf = (ctx: Context): AdminActor => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
+/** the same for services.userAdmin's use cases, which record the surface too (data.via "api") */
+export const userActorOf = (ctx: Context): UserAdminActor => ({ ...actorOf(ctx), via: "api" });
 
 /** the user's system role holds more than the caller's (services.userAdmin refused) */
 export const OUTRANKED_DOC = documented("user.outranked", "the user's system role holds more than the caller's");
