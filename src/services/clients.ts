@@ -127,6 +127,17 @@ export type ClientMetadata = Record<string, unknown> & { client_id: string };
 /** the shape of the client ids Gatehouse hands out (randomToken: base64url), with room for unreserved characters */
 const CLIENT_ID = /^[\w.~-]{1,128}$/;
 
+/**
+ * a new client id: 128 random bits as base64url, drawn again when it would begin with "-" (a command line,
+ * `gatehouse clients update <id>` among them, would read it as an option; 1 id in 64 did)
+ */
+export function newClientId(): string {
+  for (;;) {
+    const id = randomToken(16);
+    if (!id.startsWith("-")) return id;
+  }
+}
+
 export function createClientService(deps: { queries: ClientQueries; clock: Clock; cacheSeconds?: number }) {
   const { queries, clock } = deps;
   const cache = new LRUCache<string, { row: OidcClient | null }>({ max: 5000, ttl: (deps.cacheSeconds ?? 5) * 1000 });
@@ -160,7 +171,7 @@ export function createClientService(deps: { queries: ClientQueries; clock: Clock
       await checkNamespace(c.permissionNamespace, null);
       const secret = c.type === "confidential" ? randomToken(32) : null;
       const client = await queries.create({
-        id: randomToken(16),
+        id: newClientId(),
         name: c.name,
         type: c.type,
         secretHash: secret ? sha256(secret) : null,
