@@ -6,8 +6,9 @@ import type { Interaction, InteractionHelpers } from "./shared.ts";
 import type { TeamResult } from "../../../oidc/team-claims.ts";
 import { authorizationRequestUrl } from "../registration-return.ts";
 import { clientBrandLocals } from "./client-brand.ts";
+import type { Forms } from "../../forms.ts";
 
-export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
+export function createConsentHandlers(app: AppContext, h: InteractionHelpers, forms: Forms) {
   const flow = createConsentFlow({
     audit: app.services.audit,
     grants: {
@@ -59,22 +60,30 @@ export function createConsentHandlers(app: AppContext, h: InteractionHelpers) {
     });
   }
 
-  async function confirm(ctx: Context, interaction: Interaction) {
-    if (interaction.prompt.name !== "consent" || !interaction.session) throw h.wrongStep();
-    h.verifyCsrf(ctx, interaction.uid);
-    return grant(ctx, interaction, false);
-  }
+  forms.post({
+    path: "/interaction/:uid/confirm",
+    ...h.form,
+    scope: async (ctx) => {
+      const interaction = await h.load(ctx);
+      if (interaction.prompt.name !== "consent" || !interaction.session) throw h.wrongStep();
+      return interaction;
+    },
+    handle: async (ctx, { scope }) => grant(ctx, scope, false),
+  });
 
-  async function deny(ctx: Context, interaction: Interaction) {
-    h.verifyCsrf(ctx, interaction.uid);
-    await flow.deny({
-      accountId: interaction.session?.accountId ?? null,
-      clientId: String(interaction.params.client_id),
-      ip: ctx.ip,
-      userAgent: ctx.get("user-agent") || null,
-    });
-    return h.finish(ctx, { error: "access_denied", error_description: "End-User aborted interaction" }, false);
-  }
+  forms.post({
+    path: "/interaction/:uid/abort",
+    ...h.form,
+    async handle(ctx, { scope: interaction }) {
+      await flow.deny({
+        accountId: interaction.session?.accountId ?? null,
+        clientId: String(interaction.params.client_id),
+        ip: ctx.ip,
+        userAgent: ctx.get("user-agent") || null,
+      });
+      return h.finish(ctx, { error: "access_denied", error_description: "End-User aborted interaction" }, false);
+    },
+  });
 
-  return { render, confirm, deny };
+  return { render };
 }

@@ -1,7 +1,7 @@
 // The device approval page (/interaction/:uid/device): the code emailed to this sign-in, "send a new code"
 // after a cool-down, start over. The flow's device gate decides; this page parses and renders.
 import type Router from "@koa/router";
-import type { Context, Middleware } from "koa";
+import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import type { DeviceAnswer } from "../../../flows/login/gate-device.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
@@ -10,11 +10,12 @@ import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";
 import { localeOf, sayer } from "../../locale.ts";
 import { translator } from "../../../lib/i18n/index.ts";
+import type { Forms } from "../../forms.ts";
 
 /** "123 456", "123-456" and " 123456 " are all the code 123456 */
 const normalizeCode = (value: unknown) => (typeof value === "string" ? value.replace(/[\s-]/g, "") : "");
 
-export function registerDevicePage(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware): void {
+export function registerDevicePage(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, forms: Forms): void {
   const pagePath = (uid: string) => `/interaction/${uid}/device`;
 
   async function render(ctx: Context, interaction: Interaction, answer: DeviceAnswer, notice?: string) {
@@ -47,13 +48,6 @@ export function registerDevicePage(router: Router, app: AppContext, h: Interacti
     );
   }
 
-  async function post(ctx: Context): Promise<Interaction> {
-    const interaction = await h.load(ctx);
-    h.verifyCsrf(ctx, interaction.uid);
-    h.requireLogin(interaction);
-    return interaction;
-  }
-
   router.get("/interaction/:uid/device", async (ctx) => {
     const interaction = await h.load(ctx);
     h.requireLogin(interaction);
@@ -61,17 +55,21 @@ export function registerDevicePage(router: Router, app: AppContext, h: Interacti
     return render(ctx, interaction, answer, ctx.query.resent === "1" ? "We sent you a new code. The old one no longer works." : undefined);
   });
 
-  router.post("/interaction/:uid/device", body, async (ctx) => {
-    const interaction = await post(ctx);
-    const facts = h.facts(ctx, interaction);
-    await app.rateLimits.deviceCodePerIp.consume(ctx.ip);
-    const code = normalizeCode((ctx.request.body as Record<string, unknown> | undefined)?.code);
-    if (!/^\d{6}$/.test(code)) return render(ctx, interaction, await engine.device.show(facts, { code: "device.code_format" }));
-    return render(ctx, interaction, await engine.device.submit(facts, code));
+  forms.post({
+    path: "/interaction/:uid/device",
+    ...h.gateForm,
+    async handle(ctx, { loaded: interaction, submitted }) {
+      const facts = h.facts(ctx, interaction);
+      await app.rateLimits.deviceCodePerIp.consume(ctx.ip);
+      const code = normalizeCode(submitted.code);
+      if (!/^\d{6}$/.test(code)) return render(ctx, interaction, await engine.device.show(facts, { code: "device.code_format" }));
+      return render(ctx, interaction, await engine.device.submit(facts, code));
+    },
   });
 
-  router.post("/interaction/:uid/device/resend", body, async (ctx) => {
-    const interaction = await post(ctx);
-    return render(ctx, interaction, await engine.device.resend(h.facts(ctx, interaction)));
+  forms.post({
+    path: "/interaction/:uid/device/resend",
+    ...h.gateForm,
+    handle: async (ctx, { loaded }) => render(ctx, loaded, await engine.device.resend(h.facts(ctx, loaded))),
   });
 }

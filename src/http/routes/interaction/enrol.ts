@@ -1,7 +1,7 @@
 // The forced second-factor setup of a sign-in (/interaction/:uid/enrol; flows/login/enrol.ts): an administrator
 // requires one of this user's system role or team. The page shows the authenticator setup; its POST takes the
 // code and shows the backup codes once, with "Continue" (POST /interaction/:uid/enrol/continue) to go on.
-import type { Context, Middleware } from "koa";
+import type { Context } from "koa";
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
@@ -9,16 +9,16 @@ import type { LoginEngine } from "../../../flows/login/engine.ts";
 import { groupForReading } from "../../../services/totp.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { sayer } from "../../locale.ts";
+import type { Forms } from "../../forms.ts";
 
 const codeBody = z.object({
   code: z
     .string()
     .trim()
     .regex(/^\d{6}$/, "Enter the 6-digit code from your authenticator app"),
-  _csrf: z.string().optional(),
 });
 
-export function registerEnrolPage(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware) {
+export function registerEnrolPage(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, forms: Forms) {
   async function render(ctx: Context, interaction: Interaction, locals: { error?: string; backupCodes?: string[] }, status = 200) {
     const { uid } = interaction;
     const shown = locals.backupCodes ? null : await engine.enrol.show(h.facts(ctx, interaction));
@@ -48,31 +48,31 @@ export function registerEnrolPage(router: Router, app: AppContext, h: Interactio
     return render(ctx, interaction, {});
   });
 
-  router.post("/interaction/:uid/enrol", body, async (ctx) => {
-    const interaction = await h.load(ctx);
-    h.requireLogin(interaction);
-    h.verifyCsrf(ctx, interaction.uid);
-    await app.rateLimits.codePerIp.consume(ctx.ip);
-    const parsed = codeBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) return render(ctx, interaction, { error: parsed.error.issues[0]?.message }, 400);
-    const result = await engine.enrol.confirm(h.facts(ctx, interaction), parsed.data.code);
-    if ("backupCodes" in result) return render(ctx, interaction, { backupCodes: result.backupCodes });
-    if (result.kind === "refused" && result.code === "login.invalid_code") {
-      return render(
-        ctx,
-        interaction,
-        { error: "That code is not right. Check that your device's time is correct and try the newest code." },
-        400,
-      );
-    }
-    if (result.kind === "setup") return render(ctx, interaction, {});
-    return h.answer(ctx, interaction, result);
+  forms.post({
+    path: "/interaction/:uid/enrol",
+    ...h.loginForm,
+    rateLimit: { limit: "codePerIp" },
+    body: codeBody,
+    invalid: (ctx, { message }, { scope }) => render(ctx, scope, { error: message }, 400),
+    async handle(ctx, { scope: interaction, body: { code } }) {
+      const result = await engine.enrol.confirm(h.facts(ctx, interaction), code);
+      if ("backupCodes" in result) return render(ctx, interaction, { backupCodes: result.backupCodes });
+      if (result.kind === "refused" && result.code === "login.invalid_code") {
+        return render(
+          ctx,
+          interaction,
+          { error: "That code is not right. Check that your device's time is correct and try the newest code." },
+          400,
+        );
+      }
+      if (result.kind === "setup") return render(ctx, interaction, {});
+      return h.answer(ctx, interaction, result);
+    },
   });
 
-  router.post("/interaction/:uid/enrol/continue", body, async (ctx) => {
-    const interaction = await h.load(ctx);
-    h.requireLogin(interaction);
-    h.verifyCsrf(ctx, interaction.uid);
-    return h.answer(ctx, interaction, await engine.enrol.proceed(h.facts(ctx, interaction)));
+  forms.post({
+    path: "/interaction/:uid/enrol/continue",
+    ...h.loginForm,
+    handle: async (ctx, { scope }) => h.answer(ctx, scope, await engine.enrol.proceed(h.facts(ctx, scope))),
   });
 }

@@ -13,7 +13,7 @@
 // Refusals are the sign-in's error page with a way to start again; an upstream that is down or slow is a 503
 // with Retry-After, after FEDERATION_UPSTREAM_TIMEOUT at most.
 import type Router from "@koa/router";
-import type { Context, Middleware } from "koa";
+import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
@@ -26,15 +26,15 @@ import { passkeyResponse } from "./passkey.ts";
 import { normalizeEmail } from "../../../services/identifiers.ts";
 import { registerSamlRoutes } from "./saml.ts";
 import { JWKS_MAX_AGE, publicJwksOf } from "../../../services/federation/connector-keys.ts";
+import type { Forms } from "../../forms.ts";
 
 const MAX_QUERY = 8192;
 /** the account's password, or (the passkey form, public/js/passkeys.js) a passkey's answer as JSON text */
 const linkBody = z.union([
-  z.object({ response: passkeyResponse, remember: z.string().optional(), _csrf: z.string().optional() }),
+  z.object({ response: passkeyResponse, remember: z.string().optional() }),
   z.object({
     password: z.string().min(1, "Enter your password").max(1024, "Passwords can be at most 1024 characters long"),
     username: z.string().optional(),
-    _csrf: z.string().optional(),
   }),
 ]);
 
@@ -46,7 +46,7 @@ export function registerFederationRoutes(
   app: AppContext,
   h: InteractionHelpers,
   engine: LoginEngine,
-  body: Middleware,
+  forms: Forms,
   refusalPage: RefusalPage,
 ) {
   const { services } = app;
@@ -56,24 +56,25 @@ export function registerFederationRoutes(
     return slug;
   };
 
-  router.post("/interaction/:uid/federation/:slug", body, async (ctx) => {
-    const interaction = await h.load(ctx);
-    h.requireLogin(interaction);
-    h.verifyCsrf(ctx, interaction.uid);
-    await app.rateLimits.loginPerIp.consume(ctx.ip);
-    const connector = await services.connectors.findBySlug(slugOf(ctx.params.slug));
-    if (!connector?.enabled) throw catalogueError("federation.unknown_provider", { startOverUrl: `/interaction/${interaction.uid}` });
-    const started = await services.upstream.start(connector, interaction.uid);
-    if (started.outcome === "unavailable") {
-      ctx.set("Retry-After", "30");
-      throw catalogueError(
-        "login.upstream_unavailable",
-        { startOverUrl: `/interaction/${interaction.uid}` },
-        { connector: connector.name },
-      );
-    }
-    ctx.status = 303;
-    ctx.redirect(started.url);
+  forms.post({
+    path: "/interaction/:uid/federation/:slug",
+    ...h.loginForm,
+    rateLimit: { limit: "loginPerIp" },
+    async handle(ctx, { scope: interaction }) {
+      const connector = await services.connectors.findBySlug(slugOf(ctx.params.slug));
+      if (!connector?.enabled) throw catalogueError("federation.unknown_provider", { startOverUrl: `/interaction/${interaction.uid}` });
+      const started = await services.upstream.start(connector, interaction.uid);
+      if (started.outcome === "unavailable") {
+        ctx.set("Retry-After", "30");
+        throw catalogueError(
+          "login.upstream_unavailable",
+          { startOverUrl: `/interaction/${interaction.uid}` },
+          { connector: connector.name },
+        );
+      }
+      ctx.status = 303;
+      ctx.redirect(started.url);
+    },
   });
 
   router.get("/federation/:slug/callback", async (ctx) => {
@@ -156,20 +157,20 @@ export function registerFederationRoutes(
     return linkPage(ctx, interaction);
   });
 
-  router.post("/interaction/:uid/federation-link", body, async (ctx) => {
-    const interaction = await h.load(ctx);
-    h.requireLogin(interaction);
-    h.verifyCsrf(ctx, interaction.uid);
-    const parsed = linkBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success)
-      return linkPage(ctx, interaction, { message: parsed.error.issues[0]?.message ?? "Enter your password", status: 400 });
-    await app.rateLimits.loginPerIp.consume(ctx.ip);
-    const offer = await services.federatedLinking.peek(interaction.uid);
-    if (offer) await app.rateLimits.loginPerIdentifier.consume(`email:${normalizeEmail(offer.email)}`);
-    const proof = "response" in parsed.data ? { passkey: parsed.data.response } : { password: parsed.data.password };
-    const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream_link", proof, remember: false });
-    if (outcome.kind === "refused" && (outcome.code === "login.invalid_credentials" || outcome.code === "login.passkey_refused"))
-      return linkPage(ctx, interaction, wording(outcome));
-    return h.answer(ctx, interaction, outcome);
+  forms.post({
+    path: "/interaction/:uid/federation-link",
+    ...h.loginForm,
+    body: linkBody,
+    invalid: (ctx, { message }, { scope }) => linkPage(ctx, scope, { message, status: 400 }),
+    async handle(ctx, { scope: interaction, body }) {
+      await app.rateLimits.loginPerIp.consume(ctx.ip);
+      const offer = await services.federatedLinking.peek(interaction.uid);
+      if (offer) await app.rateLimits.loginPerIdentifier.consume(`email:${normalizeEmail(offer.email)}`);
+      const proof = "response" in body ? { passkey: body.response } : { password: body.password };
+      const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "upstream_link", proof, remember: false });
+      if (outcome.kind === "refused" && (outcome.code === "login.invalid_credentials" || outcome.code === "login.passkey_refused"))
+        return linkPage(ctx, interaction, wording(outcome));
+      return h.answer(ctx, interaction, outcome);
+    },
   });
 }

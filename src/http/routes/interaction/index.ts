@@ -2,11 +2,12 @@
 // then the second factor when the account has one, then the gates' pages: suspicious-login hold, device
 // approval, single session; then the team when there are several), the team page of a live session, then
 // consent. The login itself is the flow engine in flows/login/; these routes parse, call it and render. Every
-// POST checks CSRF; bad input re-renders the page with a message and changes nothing.
+// POST is a form of http/forms.ts (the interaction, then CSRF bound to it); bad input re-renders the page with a
+// message and changes nothing.
 import type Router from "@koa/router";
 import type { AppContext } from "../../web-context.ts";
 import { catalogueError } from "../../errors.ts";
-import { parseBody } from "../../body.ts";
+import { defineForms } from "../../forms.ts";
 import { createInteractionHelpers } from "./shared.ts";
 import { createLoginHandlers } from "./login.ts";
 import { createSecondFactorHandlers } from "./second-factor.ts";
@@ -24,19 +25,19 @@ import { registerFederationRoutes } from "./federation.ts";
 export function registerInteractionRoutes(router: Router, app: AppContext) {
   const h = createInteractionHelpers(app);
   const engine = app.loginEngine;
-  const login = createLoginHandlers(app, h, engine);
-  const secondFactor = createSecondFactorHandlers(app, h, engine);
-  const consent = createConsentHandlers(app, h);
+  const forms = defineForms(router, app);
+  const login = createLoginHandlers(app, h, engine, forms);
+  const secondFactor = createSecondFactorHandlers(app, h, engine, forms);
+  const consent = createConsentHandlers(app, h, forms);
   const stepUp = createStepUpHandler(app, h, engine);
-  const body = parseBody(app.config.bodyLimit);
-  const team = registerTeamPage(router, h, engine, body);
+  const team = registerTeamPage(router, h, engine, forms);
   registerHoldPage(router, app, h, engine);
-  registerDevicePage(router, app, h, engine, body);
-  registerSingleSessionPage(router, app, h, engine, body);
-  registerPasskeyOptions(router, app, h, engine, body);
-  registerMagicLinkRoutes(router, app, h, engine, body);
-  registerEnrolPage(router, app, h, engine, body);
-  registerFederationRoutes(router, app, h, engine, body, login.refusedOrOn);
+  registerDevicePage(router, app, h, engine, forms);
+  registerSingleSessionPage(router, app, h, engine, forms);
+  registerPasskeyOptions(h, engine, forms);
+  registerMagicLinkRoutes(router, app, h, engine, forms);
+  registerEnrolPage(router, app, h, engine, forms);
+  registerFederationRoutes(router, app, h, engine, forms, login.refusedOrOn);
 
   router.get("/interaction/:uid", async (ctx) => {
     const interaction = await h.load(ctx);
@@ -45,10 +46,5 @@ export function registerInteractionRoutes(router: Router, app: AppContext) {
     if (interaction.prompt.name === "consent") return consent.render(ctx, interaction);
     throw catalogueError("interaction.unknown_prompt");
   });
-  router.post("/interaction/:uid/login", body, async (ctx) => login.submit(ctx, await h.load(ctx)));
-  router.post("/interaction/:uid/passkey", body, async (ctx) => login.submitPasskey(ctx, await h.load(ctx)));
   router.get("/interaction/:uid/totp", async (ctx) => secondFactor.show(ctx, await h.load(ctx)));
-  router.post("/interaction/:uid/totp", body, async (ctx) => secondFactor.submit(ctx, await h.load(ctx)));
-  router.post("/interaction/:uid/confirm", body, async (ctx) => consent.confirm(ctx, await h.load(ctx)));
-  router.post("/interaction/:uid/abort", body, async (ctx) => consent.deny(ctx, await h.load(ctx)));
 }

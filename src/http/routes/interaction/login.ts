@@ -17,6 +17,7 @@ import { translator } from "../../../lib/i18n/index.ts";
 import { passkeyResponse } from "./passkey.ts";
 import { createRegistrationReturn } from "../registration-return.ts";
 import { clientBrandLocals } from "./client-brand.ts";
+import type { Forms } from "../../forms.ts";
 
 const normalizedIdentifier = (identifier: string) => {
   const id = parseIdentifier(identifier);
@@ -31,7 +32,6 @@ const loginBody = z.object({
   remember: z.literal("1").optional(),
   /** the "Continue with single sign-on" button */
   sso: z.literal("1").optional(),
-  _csrf: z.string().optional(),
 });
 
 /**
@@ -48,9 +48,9 @@ export function loginHintOf(value: unknown): string | undefined {
 const LOGIN_HINT_MAX = 254;
 const EMAIL_HINT = /^[^@]{1,64}@[^@]{1,189}$/u;
 
-const passkeyBody = z.object({ response: passkeyResponse, remember: z.enum(["1", ""]).optional(), _csrf: z.string().optional() });
+const passkeyBody = z.object({ response: passkeyResponse, remember: z.enum(["1", ""]).optional() });
 
-export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
+export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine, forms: Forms) {
   const appReturn = createRegistrationReturn(app);
   async function render(
     ctx: Context,
@@ -99,26 +99,26 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
     );
   }
 
-  async function submit(ctx: Context, interaction: Interaction) {
-    h.requireLogin(interaction);
-    h.verifyCsrf(ctx, interaction.uid);
-    const parsed = loginBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) {
-      const typed = String((ctx.request.body as { identifier?: unknown } | undefined)?.identifier ?? "").slice(0, 320);
-      return render(ctx, interaction, { identifier: typed, error: parsed.error.issues[0]?.message, status: 400 });
-    }
-    const { identifier, password, remember } = parsed.data;
-    await app.rateLimits.loginPerIp.consume(ctx.ip);
-    if (parsed.data.sso === "1" || !password) return homeRealm(ctx, interaction, identifier, parsed.data.sso === "1");
-    await app.rateLimits.loginPerIdentifier.consume(normalizedIdentifier(identifier));
-    const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
-      method: "password",
-      identifier,
-      password,
-      remember: remember === "1",
-    });
-    return refusedOrOn(ctx, interaction, outcome, identifier);
-  }
+  // the limits are spent once the body parsed (a refused input spends nothing), the identifier's by its value
+  forms.post({
+    path: "/interaction/:uid/login",
+    ...h.loginForm,
+    body: loginBody,
+    invalid: (ctx, { message }, { scope, submitted }) =>
+      render(ctx, scope, { identifier: String(submitted.identifier ?? "").slice(0, 320), error: message, status: 400 }),
+    async handle(ctx, { scope: interaction, body: { identifier, password, remember, sso } }) {
+      await app.rateLimits.loginPerIp.consume(ctx.ip);
+      if (sso === "1" || !password) return homeRealm(ctx, interaction, identifier, sso === "1");
+      await app.rateLimits.loginPerIdentifier.consume(normalizedIdentifier(identifier));
+      const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
+        method: "password",
+        identifier,
+        password,
+        remember: remember === "1",
+      });
+      return refusedOrOn(ctx, interaction, outcome, identifier);
+    },
+  });
 
   /** the address's provider (its domain's team routed it there), or this page again saying what to do */
   async function homeRealm(ctx: Context, interaction: Interaction, identifier: string, asked: boolean) {
@@ -143,19 +143,21 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
   }
 
   /** the "Sign in with a passkey" form (or the autofill's): the browser's assertion as JSON text */
-  async function submitPasskey(ctx: Context, interaction: Interaction) {
-    h.requireLogin(interaction);
-    h.verifyCsrf(ctx, interaction.uid);
-    const parsed = passkeyBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success) return render(ctx, interaction, { error: parsed.error.issues[0]?.message, status: 400 });
-    await app.rateLimits.loginPerIp.consume(ctx.ip);
-    const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
-      method: "passkey",
-      response: parsed.data.response,
-      remember: parsed.data.remember === "1",
-    });
-    return refusedOrOn(ctx, interaction, outcome, "");
-  }
+  forms.post({
+    path: "/interaction/:uid/passkey",
+    ...h.loginForm,
+    body: passkeyBody,
+    invalid: (ctx, { message }, { scope }) => render(ctx, scope, { error: message, status: 400 }),
+    async handle(ctx, { scope: interaction, body }) {
+      await app.rateLimits.loginPerIp.consume(ctx.ip);
+      const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
+        method: "passkey",
+        response: body.response,
+        remember: body.remember === "1",
+      });
+      return refusedOrOn(ctx, interaction, outcome, "");
+    },
+  });
 
   /** the next page, or this one again with the refusal's words (busy and unverified have their own pages) */
   async function refusedOrOn(ctx: Context, interaction: Interaction, outcome: Outcome, identifier: string) {
@@ -193,5 +195,5 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
     });
   }
 
-  return { render, submit, submitPasskey, refusedOrOn };
+  return { render, refusedOrOn };
 }

@@ -7,7 +7,7 @@
 //   POST /interaction/:uid/magic/:token       in the browser that asked (its interaction and nonce): the first
 //                                             factor; anywhere else: the link is spent and shows a 6-digit code
 //   POST /interaction/:uid/magic-link/code    that code, typed in the browser that asked
-import type { Context, Middleware } from "koa";
+import type { Context } from "koa";
 import type Router from "@koa/router";
 import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
@@ -20,6 +20,7 @@ import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { refusalError, wording } from "./messages.ts";
 import { sayer } from "../../locale.ts";
 import { emailedLinkPages, linkBinding } from "../../emailed-link-pages.ts";
+import type { Forms } from "../../forms.ts";
 
 const requestBody = z.object({
   email: z
@@ -29,17 +30,15 @@ const requestBody = z.object({
     .max(320, "That email address is too long")
     .pipe(z.email("Enter a valid email address")),
   remember: z.literal("1").optional(),
-  _csrf: z.string().optional(),
 });
 const codeBody = z.object({
   code: z
     .string()
     .trim()
     .regex(/^\d{6}$/, "Enter the 6-digit code the link showed"),
-  _csrf: z.string().optional(),
 });
 
-export function registerMagicLinkRoutes(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, body: Middleware) {
+export function registerMagicLinkRoutes(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, forms: Forms) {
   const cookieName = app.config.isProduction ? "__Host-gh.magic" : "gh.magic";
   // the link's own pages: no Referer leaves them (the token is in the URL), nothing cached
   const linkPages = emailedLinkPages(app.views, "magic-link-invalid");
@@ -48,6 +47,8 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
   const enabled = () => {
     if (!app.config.magicLinks.enabled) throw catalogueError("not_found#page");
   };
+  // the sign-in page's forms: a 404 while off, before the interaction is loaded
+  const form = { ...h.loginForm, scope: async (ctx: Context) => (enabled(), h.loginForm.scope(ctx)) };
   const requestInfo = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
   const browserOf = (ctx: Context) => ctx.cookies.get(cookieName) ?? undefined;
   function setBrowser(ctx: Context, value: string) {
@@ -93,29 +94,26 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     return h.answer(ctx, interaction, outcome);
   }
 
-  router.post("/interaction/:uid/magic-link", body, async (ctx) => {
-    enabled();
-    const interaction = await h.load(ctx);
-    h.requireLogin(interaction);
-    h.verifyCsrf(ctx, interaction.uid);
-    const parsed = requestBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success)
-      throw catalogueError(
-        "magic_link.bad_request",
-        { startOverUrl: `/interaction/${interaction.uid}` },
-        { message: parsed.error.issues[0]?.message ?? "Enter your email address" },
-      );
-    const { email, remember } = parsed.data;
-    await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
-    await app.rateLimits.magicLinkPerIdentifier.consume(normalizeEmail(email));
-    const { browser } = await app.services.magicLinks.request({
-      uid: interaction.uid,
-      email,
-      remember: remember === "1",
-      request: requestInfo(ctx),
-    });
-    setBrowser(ctx, browser);
-    return sentPage(ctx, interaction, email);
+  // the limits are spent once the body parsed, the address's by its value
+  forms.post({
+    path: "/interaction/:uid/magic-link",
+    ...form,
+    body: requestBody,
+    invalid: async (_ctx, { message }, { scope }) => {
+      throw catalogueError("magic_link.bad_request", { startOverUrl: `/interaction/${scope.uid}` }, { message });
+    },
+    async handle(ctx, { scope: interaction, body: { email, remember } }) {
+      await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
+      await app.rateLimits.magicLinkPerIdentifier.consume(normalizeEmail(email));
+      const { browser } = await app.services.magicLinks.request({
+        uid: interaction.uid,
+        email,
+        remember: remember === "1",
+        request: requestInfo(ctx),
+      });
+      setBrowser(ctx, browser);
+      return sentPage(ctx, interaction, email);
+    },
   });
 
   router.get("/interaction/:uid/magic/:token", async (ctx) => {
@@ -128,46 +126,48 @@ export function registerMagicLinkRoutes(router: Router, app: AppContext, h: Inte
     });
   });
 
-  router.post("/interaction/:uid/magic/:token", body, async (ctx) => {
-    enabled();
-    const uid = String(ctx.params.uid);
-    const token = String(ctx.params.token);
+  forms.post({
+    path: "/interaction/:uid/magic/:token",
+    scope: async () => enabled(),
     // the emailed token is what authorizes this; the form token is still required (see csrf.ts)
-    app.csrf.verify(ctx, binding(token), (ctx.request.body as Record<string, unknown> | undefined)?._csrf, { allowNullOrigin: true });
-    await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
-    // this browser's own interaction (its cookie) and the nonce it was given: the same browser
-    const interaction = await h.load(ctx).catch(() => null);
-    const browser = browserOf(ctx);
-    if (interaction?.uid === uid && interaction.prompt.name === "login" && (await app.services.magicLinks.sameBrowser(token, browser))) {
-      const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "magic_link", token, browser, remember: false });
-      return answer(ctx, interaction, outcome, () => invalid(ctx));
-    }
-    const handed = await app.services.magicLinks.handOff(uid, token, requestInfo(ctx));
-    if (handed.outcome !== "code") return invalid(ctx);
-    return linkPages.page(ctx, "magic-link-code", {
-      title: "Your sign-in code",
-      code: handed.code,
-      minutes: Math.round(MAGIC_CODE_TTL / 60),
-    });
+    csrf: (ctx) => ({ binding: binding(String(ctx.params.token)), allowNullOrigin: true }),
+    rateLimit: { limit: "magicLinkPerIp" },
+    async handle(ctx) {
+      const uid = String(ctx.params.uid);
+      const token = String(ctx.params.token);
+      // this browser's own interaction (its cookie) and the nonce it was given: the same browser
+      const interaction = await h.load(ctx).catch(() => null);
+      const browser = browserOf(ctx);
+      if (interaction?.uid === uid && interaction.prompt.name === "login" && (await app.services.magicLinks.sameBrowser(token, browser))) {
+        const outcome = await engine.firstFactor(h.facts(ctx, interaction), { method: "magic_link", token, browser, remember: false });
+        return answer(ctx, interaction, outcome, () => invalid(ctx));
+      }
+      const handed = await app.services.magicLinks.handOff(uid, token, requestInfo(ctx));
+      if (handed.outcome !== "code") return invalid(ctx);
+      return linkPages.page(ctx, "magic-link-code", {
+        title: "Your sign-in code",
+        code: handed.code,
+        minutes: Math.round(MAGIC_CODE_TTL / 60),
+      });
+    },
   });
 
-  router.post("/interaction/:uid/magic-link/code", body, async (ctx) => {
-    enabled();
-    const interaction = await h.load(ctx);
-    h.requireLogin(interaction);
-    h.verifyCsrf(ctx, interaction.uid);
-    await app.rateLimits.magicLinkPerIp.consume(ctx.ip);
-    const parsed = codeBody.safeParse(ctx.request.body ?? {});
-    if (!parsed.success)
-      return sentPage(ctx, interaction, yourAddress(ctx), { message: parsed.error.issues[0]?.message ?? "Enter the code", status: 400 });
-    const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
-      method: "magic_link",
-      code: parsed.data.code,
-      browser: browserOf(ctx),
-      remember: false,
-    });
-    return answer(ctx, interaction, outcome, async () =>
-      sentPage(ctx, interaction, yourAddress(ctx), wording({ code: "login.magic_code_invalid" })),
-    );
+  forms.post({
+    path: "/interaction/:uid/magic-link/code",
+    ...form,
+    rateLimit: { limit: "magicLinkPerIp" },
+    body: codeBody,
+    invalid: (ctx, { message }, { scope }) => sentPage(ctx, scope, yourAddress(ctx), { message, status: 400 }),
+    async handle(ctx, { scope: interaction, body: { code } }) {
+      const outcome = await engine.firstFactor(h.facts(ctx, interaction), {
+        method: "magic_link",
+        code,
+        browser: browserOf(ctx),
+        remember: false,
+      });
+      return answer(ctx, interaction, outcome, async () =>
+        sentPage(ctx, interaction, yourAddress(ctx), wording({ code: "login.magic_code_invalid" })),
+      );
+    },
   });
 }

@@ -8,19 +8,19 @@ import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";
 import { passkeyResponse } from "./passkey.ts";
+import type { Forms } from "../../forms.ts";
 
 type Method = "totp" | "backup" | "passkey";
 
 const codeBody = z.object({
   code: z.string().trim().min(1).max(64, "That code is too long"),
   method: z.string().optional(),
-  _csrf: z.string().optional(),
 });
 
 const methodOf = (value: unknown): Method => (value === "backup" ? "backup" : value === "passkey" ? "passkey" : "totp");
-const passkeyBody = z.object({ response: passkeyResponse, _csrf: z.string().optional() });
+const passkeyBody = z.object({ response: passkeyResponse });
 
-export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine) {
+export function createSecondFactorHandlers(app: AppContext, h: InteractionHelpers, engine: LoginEngine, forms: Forms) {
   /** the waiting login's user id, or the "start again" page */
   async function waiting(ctx: Context, interaction: Interaction): Promise<string> {
     h.requireLogin(interaction);
@@ -67,19 +67,36 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
     return render(ctx, interaction, { method: methodOf(ctx.query.method) });
   }
 
-  async function submit(ctx: Context, interaction: Interaction) {
-    h.requireLogin(interaction);
-    h.verifyCsrf(ctx, interaction.uid);
-    const userId = await waiting(ctx, interaction);
-    await app.rateLimits.codePerIp.consume(ctx.ip);
-    await app.rateLimits.codePerUser.consume(userId);
-    const submitted = (ctx.request.body as Record<string, unknown> | undefined) ?? {};
-    const method = methodOf(submitted.method);
-    if (method === "passkey") {
-      const answer = passkeyBody.safeParse(submitted);
-      if (!answer.success) return render(ctx, interaction, { method, error: answer.error.issues[0]?.message, status: 400 });
-      const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: answer.data.response });
-      if (outcome.kind === "refused" && outcome.code === "login.passkey_refused")
+  forms.post({
+    path: "/interaction/:uid/totp",
+    ...h.loginForm,
+    // after CSRF: the waiting login, its limits (one is the user's), then the body (its words are the method's)
+    async handle(ctx, { scope: interaction, submitted }) {
+      const userId = await waiting(ctx, interaction);
+      await app.rateLimits.codePerIp.consume(ctx.ip);
+      await app.rateLimits.codePerUser.consume(userId);
+      const method = methodOf(submitted.method);
+      if (method === "passkey") {
+        const answer = passkeyBody.safeParse(submitted);
+        if (!answer.success) return render(ctx, interaction, { method, error: answer.error.issues[0]?.message, status: 400 });
+        const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: answer.data.response });
+        if (outcome.kind === "refused" && outcome.code === "login.passkey_refused")
+          return render(ctx, interaction, {
+            method,
+            error: wording(outcome).message,
+            errorKey: wording(outcome).key,
+            status: wording(outcome).status,
+          });
+        return h.answer(ctx, interaction, outcome);
+      }
+      const parsed = codeBody.safeParse(submitted);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const missing = method === "backup" ? "Enter one of your backup codes" : "Enter the 6-digit code from your authenticator app";
+        return render(ctx, interaction, { method, error: issue?.code === "too_big" ? issue.message : missing, status: 400 });
+      }
+      const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: parsed.data.code });
+      if (outcome.kind === "refused" && outcome.code === "login.invalid_code")
         return render(ctx, interaction, {
           method,
           error: wording(outcome).message,
@@ -87,23 +104,8 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
           status: wording(outcome).status,
         });
       return h.answer(ctx, interaction, outcome);
-    }
-    const parsed = codeBody.safeParse(submitted);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const missing = method === "backup" ? "Enter one of your backup codes" : "Enter the 6-digit code from your authenticator app";
-      return render(ctx, interaction, { method, error: issue?.code === "too_big" ? issue.message : missing, status: 400 });
-    }
-    const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: parsed.data.code });
-    if (outcome.kind === "refused" && outcome.code === "login.invalid_code")
-      return render(ctx, interaction, {
-        method,
-        error: wording(outcome).message,
-        errorKey: wording(outcome).key,
-        status: wording(outcome).status,
-      });
-    return h.answer(ctx, interaction, outcome);
-  }
+    },
+  });
 
-  return { show, submit };
+  return { show };
 }

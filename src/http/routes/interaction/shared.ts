@@ -1,6 +1,6 @@
 // What the interaction pages share: loading the interaction (a clear page when it has expired), the request's
 // facts for the login flow, answering a flow outcome (redirect to the next page, hand the finished login to
-// oidc-provider, the error page for an expired step), CSRF bound to the interaction, and rendering a page.
+// oidc-provider, the error page for an expired step), the forms' interaction and CSRF binding, and rendering a page.
 import type { Context } from "koa";
 import Provider, { errors as oidcErrors, type InteractionResults } from "oidc-provider";
 import type { AppContext } from "../../web-context.ts";
@@ -36,19 +36,34 @@ export function createInteractionHelpers(app: AppContext) {
   /** the error page for a refusal that ends the step (start again) */
   const failure = (uid: string, refusal: Refusal) => refusalError(refusal, { startOverUrl: `/interaction/${uid}` });
 
-  return {
-    async load(ctx: Context): Promise<Interaction> {
-      try {
-        const interaction = await app.oidc.provider.interactionDetails(ctx.req, ctx.res);
-        ctx.state.uiLocales = interaction.params.ui_locales; // the pages' language (http/locale.ts)
-        return interaction;
-      } catch (err) {
-        if (err instanceof oidcErrors.SessionNotFound) {
-          throw catalogueError("interaction.expired");
-        }
-        throw err;
+  async function load(ctx: Context): Promise<Interaction> {
+    try {
+      const interaction = await app.oidc.provider.interactionDetails(ctx.req, ctx.res);
+      ctx.state.uiLocales = interaction.params.ui_locales; // the pages' language (http/locale.ts)
+      return interaction;
+    } catch (err) {
+      if (err instanceof oidcErrors.SessionNotFound) {
+        throw catalogueError("interaction.expired");
       }
-    },
+      throw err;
+    }
+  }
+  /** a login step's page needs the login prompt */
+  function requireLogin(interaction: Interaction): Interaction {
+    if (interaction.prompt.name !== "login") throw wrongStep();
+    return interaction;
+  }
+  // what every sign-in form's declaration (http/forms.ts) shares: the interaction the browser is in, loaded before
+  // CSRF (gone: the "interaction.expired" page), and CSRF bound to it
+  const form = { scope: load, csrf: (_ctx: Context, state: { scope: Interaction }) => binding(state.scope.uid) };
+
+  return {
+    load,
+    form,
+    /** a login step's form: the login prompt too, checked before CSRF */
+    loginForm: { ...form, scope: async (ctx: Context) => requireLogin(await load(ctx)) },
+    /** a gate's form: the login prompt checked after CSRF (a wrong step's post without its token is a CSRF refusal) */
+    gateForm: { ...form, load: async (_ctx: Context, state: { scope: Interaction }) => requireLogin(state.scope) },
 
     /** what the login flow may know of this request */
     facts(ctx: Context, interaction: Interaction): Facts {
@@ -110,15 +125,8 @@ export function createInteractionHelpers(app: AppContext) {
     /** the "start again" error page of a login step that is gone */
     expired: (uid: string) => failure(uid, { code: "login.expired" }),
     csrfToken: (ctx: Context, uid: string) => app.csrf.token(ctx, binding(uid)),
-    /** throws a 403 unless the POST carries this interaction's CSRF token from this browser */
-    verifyCsrf(ctx: Context, uid: string): void {
-      app.csrf.verify(ctx, binding(uid), (ctx.request.body as Record<string, unknown> | undefined)?._csrf);
-    },
     wrongStep,
-    /** a login step's page needs the login prompt */
-    requireLogin(interaction: Interaction): void {
-      if (interaction.prompt.name !== "login") throw wrongStep();
-    },
+    requireLogin,
     /** the application a sign-in page names; none when signing in to Gatehouse's own account pages */
     async appName(interaction: Interaction): Promise<string | undefined> {
       const clientId = String(interaction.params.client_id);

@@ -1,19 +1,13 @@
 // The single-session page (/interaction/:uid/single-session; SINGLE_SESSION=true): the user's other live
 // sessions and two POST buttons (CSRF, no JavaScript needed): sign the other out and continue, or cancel.
 import type Router from "@koa/router";
-import type { Middleware } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import { sessionView } from "../account/sessions.ts";
 import type { InteractionHelpers } from "./shared.ts";
+import type { Forms } from "../../forms.ts";
 
-export function registerSingleSessionPage(
-  router: Router,
-  app: AppContext,
-  h: InteractionHelpers,
-  engine: LoginEngine,
-  body: Middleware,
-): void {
+export function registerSingleSessionPage(router: Router, app: AppContext, h: InteractionHelpers, engine: LoginEngine, forms: Forms): void {
   const pagePath = (uid: string) => `/interaction/${uid}/single-session`;
 
   router.get("/interaction/:uid/single-session", async (ctx) => {
@@ -35,11 +29,10 @@ export function registerSingleSessionPage(
     ["continue", engine.singleSession.replace],
     ["cancel", engine.singleSession.cancel],
   ] as const) {
-    router.post(`/interaction/:uid/single-session/${path}`, body, async (ctx) => {
-      const interaction = await h.load(ctx);
-      h.verifyCsrf(ctx, interaction.uid);
-      h.requireLogin(interaction);
-      return h.answer(ctx, interaction, await act(h.facts(ctx, interaction)));
+    forms.post({
+      path: `/interaction/:uid/single-session/${path}`,
+      ...h.gateForm,
+      handle: async (ctx, { loaded }) => h.answer(ctx, loaded, await act(h.facts(ctx, loaded))),
     });
   }
 }

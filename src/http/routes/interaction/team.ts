@@ -3,15 +3,17 @@
 // never another team silently. Two ways in: a login waiting at its team step, or oidc-provider's "team" prompt
 // for a live session (team-claims.ts).
 import type Router from "@koa/router";
-import type { Context, Middleware } from "koa";
+import type { Context } from "koa";
 import { z } from "zod";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { TeamPage } from "../../../flows/login/team.ts";
 import type { Outcome } from "../../../flows/login/types.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";
+import { formField, type Forms } from "../../forms.ts";
 
-const teamBody = z.object({ team: z.string().max(64).optional(), _csrf: z.string().optional() });
+// no team picked: ""; one sent twice or too long: none the user can be in (the page says so)
+const teamBody = z.object({ team: formField((v) => (v === undefined ? "" : typeof v === "string" && v.length <= 64 ? v : undefined)) });
 
 export function createTeamPage(h: InteractionHelpers, engine: LoginEngine) {
   async function render(ctx: Context, interaction: Interaction, answer: TeamPage | Outcome) {
@@ -53,10 +55,7 @@ export function createTeamPage(h: InteractionHelpers, engine: LoginEngine) {
     return render(ctx, interaction, await engine.team.show(h.facts(ctx, interaction)));
   }
 
-  async function submit(ctx: Context, interaction: Interaction) {
-    h.verifyCsrf(ctx, interaction.uid);
-    const parsed = teamBody.safeParse(ctx.request.body ?? {});
-    const pick = parsed.success ? (parsed.data.team ?? "") : undefined;
+  async function submit(ctx: Context, interaction: Interaction, pick: string | undefined) {
     const facts = h.facts(ctx, interaction);
     const live = liveSession(interaction);
     if (live) {
@@ -71,9 +70,9 @@ export function createTeamPage(h: InteractionHelpers, engine: LoginEngine) {
   return { show, submit };
 }
 
-export function registerTeamPage(router: Router, h: InteractionHelpers, engine: LoginEngine, body: Middleware) {
+export function registerTeamPage(router: Router, h: InteractionHelpers, engine: LoginEngine, forms: Forms) {
   const page = createTeamPage(h, engine);
   router.get("/interaction/:uid/team", async (ctx) => page.show(ctx, await h.load(ctx)));
-  router.post("/interaction/:uid/team", body, async (ctx) => page.submit(ctx, await h.load(ctx)));
+  forms.post({ path: "/interaction/:uid/team", ...h.form, body: teamBody, handle: (ctx, i) => page.submit(ctx, i.scope, i.body.team) });
   return page;
 }
