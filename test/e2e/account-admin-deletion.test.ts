@@ -4,18 +4,13 @@
 // Admin, the Owner of a team with other members. Done: the user is gone, their sessions and tokens end, a team where
 // they were alone goes, they are emailed, and user.deleted names the admin.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import * as client from "openid-client";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
 import { startAdminApi, type AdminUsersApi } from "../helpers/api.ts";
 import { addMember, createTeam } from "../helpers/team-flow.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
+import { gatehouseCli } from "../helpers/cli.ts";
 
 describe("deleting a user as an administrator", () => {
   let a: AdminUsersApi;
@@ -122,17 +117,7 @@ describe("deleting a user as an administrator", () => {
 
   it("CLI: delete-user deletes (audited with the actor cli); erase-due-accounts reports", async () => {
     const user = await a.t.createUser();
-    const env = {
-      ...process.env,
-      DATABASE_URL: a.t.config.database.url!,
-      REDIS_URL: a.t.config.redis.url!,
-      REDIS_KEY_PREFIX: a.t.config.redis.keyPrefix,
-      MASTER_KEY: a.t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: a.t.config.secrets.cookieKeys.join(","),
-      ISSUER: a.t.url,
-      SMTP_URL: sink.url,
-    };
-    const run = (...args: string[]) => exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
+    const run = gatehouseCli(a.t, { env: { SMTP_URL: sink.url }, check: true });
     const { stdout } = await run("delete-user", user.email);
     expect(stdout).toContain(`Deleted ${user.email}`);
     expect(await row(user.id)).toBeNull();

@@ -4,15 +4,10 @@
 // "Make a new signing key" publishes a second key; the CLI creates one without --client-secret-env and prints the
 // JWKS URL, and rotate-key / remove-old-keys work from the command line.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { gatehouseCli, type CliRunner } from "../helpers/cli.ts";
 import { TestBrowser, parseForms, type Page } from "../helpers/browser.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
 
 describe("private_key_jwt connectors on the admin pages and in the CLI", () => {
   let t: TestApp;
@@ -25,24 +20,7 @@ describe("private_key_jwt connectors on the admin pages and in the CLI", () => {
       init: { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", origin: t.url }, body },
     });
   }
-  async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-    };
-    try {
-      const { stdout, stderr } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const gatehouse: CliRunner = (...args) => gatehouseCli(t)(...args);
   beforeAll(async () => {
     t = await startTestApp();
     const admin = await t.createUser();

@@ -4,16 +4,11 @@
 // user without gatehouse.admin.outbox.manage gets a 403 page. The CLI lists dead letters and retries one (the
 // running server sends it); a wrong call exits 2 with a clear message.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { gatehouseCli } from "../helpers/cli.ts";
 import { startSmtpSink, type SmtpSink } from "../helpers/smtp-sink.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
 
 describe("outbox for administrators: the admin page and the CLI", () => {
   let t: TestApp;
@@ -99,24 +94,8 @@ describe("outbox for administrators: the admin page and the CLI", () => {
   });
 
   it("gatehouse outbox list / retry / discard", async () => {
-    const env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-      SMTP_URL: sink.url,
-    };
-    const gatehouse = async (...args: string[]) => {
-      try {
-        const { stdout } = await exec("npm", ["run", "-s", "gatehouse", "--", "outbox", ...args], { cwd: ROOT, env });
-        return { code: 0, stdout, stderr: "" };
-      } catch (err) {
-        return err as { code: number; stdout: string; stderr: string };
-      }
-    };
+    const cli = gatehouseCli(t, { env: { SMTP_URL: sink.url } });
+    const gatehouse = (...args: string[]) => cli("outbox", ...args);
     const dead = await deadLetter();
     const listed = await gatehouse("list", "--status", "dead");
     expect(listed.code).toBe(0);

@@ -8,12 +8,7 @@ import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
 import { randomBytes, randomUUID } from "node:crypto";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
+import { gatehouseCli } from "../helpers/cli.ts";
 
 describe("admin: a user's passkeys", { timeout: 60_000 }, () => {
   let a: AdminUsersApi;
@@ -108,24 +103,11 @@ describe("admin: a user's passkeys", { timeout: 60_000 }, () => {
   it("the CLI lists and removes with the same use case (actor cli)", { timeout: 60_000 }, async () => {
     const { user, row } = await userWithPasskey("Desk key");
     const t = a.t;
-    const env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-      SMTP_URL: sink.url,
-    };
+    const cli = gatehouseCli(t, { env: { SMTP_URL: sink.url } });
+    /** stderr appended to stdout on a non-zero exit */
     const gatehouse = async (...args: string[]) => {
-      try {
-        const { stdout } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
-        return { code: 0, stdout };
-      } catch (err) {
-        const e = err as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout + e.stderr };
-      }
+      const run = await cli(...args);
+      return run.code === 0 ? { code: 0, stdout: run.stdout } : { code: run.code, stdout: run.stdout + run.stderr };
     };
     const listed = await gatehouse("list-passkeys", user.email, "--json");
     expect(JSON.parse(listed.stdout).passkeys).toEqual([expect.objectContaining({ id: row.id, name: "Desk key" })]);

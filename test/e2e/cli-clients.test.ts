@@ -3,44 +3,24 @@
 // refused with the field's reason and nothing changed), rotate-secret (the new secret authenticates at the
 // introspection endpoint once the server's 5 s client cache has passed, the old one no longer), delete (only with --yes), each audited as the "cli".
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { gatehouseCli, type CliRunner } from "../helpers/cli.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
 
 describe("gatehouse client commands", () => {
   let t: TestApp;
-  let env: NodeJS.ProcessEnv;
+  let gatehouse: CliRunner;
 
   beforeAll(async () => {
     t = await startTestApp();
-    env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-    };
+    gatehouse = gatehouseCli(t);
   });
   afterAll(async () => {
     await t?.close();
   });
-
-  async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
   const row = (id: string) => t.app.db.prisma.oidcClient.findUnique({ where: { id } });
   const cliAudit = (type: string, clientId: string) => t.app.db.prisma.auditEvent.findMany({ where: { type, clientId, actorId: "cli" } });
   async function introspectAs(clientId: string, secret: string) {

@@ -4,19 +4,14 @@
 // equals the first's, with and without secret hashes, YAML and JSON); importing again reports no changes; a dry run
 // prints the diff and changes nothing; invalid files are refused with every problem's path and change nothing.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import pg from "pg";
 import { parse } from "yaml";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { cliEnv, runGatehouse, type CliRun } from "../helpers/cli.ts";
 import { createTestDatabase, deleteRedisPrefix, testRedisPrefix } from "../helpers/databases.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
-type Run = { code: number; stdout: string; stderr: string };
 
 describe("gatehouse export / import", () => {
   let t: TestApp;
@@ -27,15 +22,7 @@ describe("gatehouse export / import", () => {
   let dir: string;
   let confidentialId: string;
 
-  async function gatehouse(env: NodeJS.ProcessEnv, ...args: string[]): Promise<Run> {
-    try {
-      const { stdout, stderr } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env, maxBuffer: 10_000_000 });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const gatehouse = (env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> => runGatehouse(env, args);
   const file = (name: string, text: string) => {
     const p = path.join(dir, name);
     writeFileSync(p, text);
@@ -56,15 +43,8 @@ describe("gatehouse export / import", () => {
     second = await createTestDatabase();
     prefixB = testRedisPrefix();
     dir = mkdtempSync(path.join(tmpdir(), "gh-config-"));
-    const common = {
-      ...process.env,
-      REDIS_URL: t.config.redis.url!,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-    };
-    envA = { ...common, DATABASE_URL: t.config.database.url!, REDIS_KEY_PREFIX: t.config.redis.keyPrefix };
-    envB = { ...common, DATABASE_URL: second.url, REDIS_KEY_PREFIX: prefixB };
+    envA = cliEnv(t);
+    envB = cliEnv(t, { DATABASE_URL: second.url, REDIS_KEY_PREFIX: prefixB });
 
     const s = t.app.services;
     const made = await t.createClient({

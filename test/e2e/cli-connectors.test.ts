@@ -3,43 +3,19 @@
 // only what is named (the secret kept), bad input refused with the reason and nothing stored, delete only with
 // --yes; each audited as the "cli".
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
+import { gatehouseCli, type CliRunner } from "../helpers/cli.ts";
 
 describe("gatehouse connectors commands", () => {
   let t: TestApp;
-  let env: NodeJS.ProcessEnv;
+  let gatehouse: CliRunner;
   beforeAll(async () => {
     t = await startTestApp();
-    env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-      UPSTREAM_SECRET: "cli-upstream-secret-value",
-    };
+    gatehouse = gatehouseCli(t, { env: { UPSTREAM_SECRET: "cli-upstream-secret-value" } });
   });
   afterAll(async () => {
     await t?.close();
   });
-
-  async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
 
   it("create, list, update, delete; the secret never printed; audited as the cli", async () => {
     const made = await gatehouse(

@@ -3,27 +3,24 @@
 // bad team or role, --send-reset), list-users as text and JSON, disable-user and enable-user by email and
 // username, each audited with the actor "cli".
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { gatehouseCli, type CliRunner } from "../helpers/cli.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { createTeam, type TestTeam } from "../helpers/team-flow.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { authorizationRequest, passwordStep } from "../helpers/totp-login.ts";
 import { discover } from "../helpers/oidc-flow.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const REDIRECT = "https://rp.example.test/cb";
-const exec = promisify(execFile);
 
 describe("gatehouse user commands", () => {
   let t: TestApp;
   let sink: Awaited<ReturnType<typeof startSmtpSink>>;
   let team: TestTeam;
-  let env: NodeJS.ProcessEnv;
+  let gatehouse: CliRunner;
   const dir = mkdtempSync(path.join(os.tmpdir(), "gatehouse-cli-users-"));
   const tag = `imp${Date.now().toString(36)}`;
 
@@ -32,33 +29,13 @@ describe("gatehouse user commands", () => {
     t = await startTestApp({ SMTP_URL: sink.url });
     const owner = await t.createUser();
     team = await createTeam(t, owner.id);
-    env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-      SMTP_URL: sink.url,
-    };
+    gatehouse = gatehouseCli(t, { env: { SMTP_URL: sink.url } });
   });
   afterAll(async () => {
     await t?.close();
     await sink?.close();
     rmSync(dir, { recursive: true, force: true });
   });
-
-  /** runs a command; resolves with its code and output (never rejects on a non-zero exit) */
-  async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
   const csv = (name: string, lines: string[]) => {
     const file = path.join(dir, name);
     writeFileSync(file, `${lines.join("\n")}\n`);

@@ -2,13 +2,11 @@
 // platform: link with the password on standard input (checked first: a wrong one stores nothing; the password is
 // never printed), status (text and JSON), refresh, revoke, unlink; acting as the team's Owner, audited as "cli".
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { spawn } from "node:child_process";
-import path from "node:path";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { cliEnv, runGatehouse, type CliRun } from "../helpers/cli.ts";
 import { teamWithMembers } from "../helpers/team-flow.ts";
 import { startPlatform, type StandInPlatform } from "../helpers/virtuozzo-platform.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const SECRET = "cli platform pass phrase 5521";
 
 describe("gatehouse virtuozzo commands", () => {
@@ -20,38 +18,14 @@ describe("gatehouse virtuozzo commands", () => {
     platform.addAccount("ops@platform.example", { password: SECRET, groupType: "billing" });
     const settings = { VIRTUOZZO_ENABLED: "true", VIRTUOZZO_PLATFORM_URLS: platform.url, VIRTUOZZO_REQUEST_TIMEOUT_MS: "2000" };
     t = await startTestApp(settings);
-    env = {
-      ...process.env,
-      ...settings,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-      LOG_LEVEL: "silent",
-    };
+    env = cliEnv(t, { ...settings, LOG_LEVEL: "silent" });
   }, 60_000);
   afterAll(async () => {
     await t?.close();
     await platform?.close();
   });
 
-  function gatehouse(args: string[], stdin = ""): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (c: Buffer) => {
-        stdout += c.toString();
-      });
-      child.stderr.on("data", (c: Buffer) => {
-        stderr += c.toString();
-      });
-      child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-      child.stdin.end(stdin);
-    });
-  }
+  const gatehouse = (args: string[], input = ""): Promise<CliRun> => runGatehouse(env, args, { input });
 
   it("link (password on stdin), status, refresh, revoke, unlink; audited with the actor cli", async () => {
     const team = await teamWithMembers(t, "Cli");

@@ -2,43 +2,20 @@
 // (JSON), list never shows it, bad input is refused with the option named and nothing changes, update and
 // rotate-secret work and are audited as the "cli", delete needs --yes.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
+import { gatehouseCli, type CliRunner } from "../helpers/cli.ts";
 
 describe("gatehouse webhooks commands", () => {
   let t: TestApp;
-  let env: NodeJS.ProcessEnv;
+  let gatehouse: CliRunner;
 
   beforeAll(async () => {
     t = await startTestApp();
-    env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-    };
+    gatehouse = gatehouseCli(t);
   });
   afterAll(async () => {
     await t?.close();
   });
-
-  async function gatehouse(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
 
   it("create, list, update, rotate-secret and delete, audited as the cli; bad input refused", async () => {
     const made = await gatehouse(

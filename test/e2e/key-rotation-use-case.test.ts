@@ -4,14 +4,9 @@
 // same audit; the running server reaches the new key when it reloads its keys). The page and the API are tested
 // through their own surfaces in admin-keys and api-admin-keys.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import type { JSONWebKeySet } from "jose";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
+import { gatehouseCli } from "../helpers/cli.ts";
 
 describe("the key rotation use case", () => {
   let t: TestApp;
@@ -45,16 +40,7 @@ describe("the key rotation use case", () => {
 
   it("the CLI command is the same use case: the next key is current, audited with the actor cli", async () => {
     const next = await nextKid();
-    const env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-    };
-    const { stdout } = await exec("npm", ["run", "-s", "gatehouse", "--", "rotate-keys"], { cwd: ROOT, env });
+    const { stdout } = await gatehouseCli(t, { check: true })("rotate-keys");
     expect(stdout).toContain(`Signing key ${next} is now current`);
     expect((await states())[next]).toBe("current");
     expect((await rotations()).at(-1)).toMatchObject({ actorId: "cli", data: { current: next, via: "cli" } });

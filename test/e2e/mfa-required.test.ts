@@ -8,12 +8,7 @@ import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { authorizationRequest, manualClock, totpCode, type ManualClock } from "../helpers/totp-login.ts";
 import { addMember, createTeam } from "../helpers/team-flow.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
+import { gatehouseCli } from "../helpers/cli.ts";
 
 type Admin = Awaited<ReturnType<typeof startAdminApi>>;
 
@@ -121,24 +116,7 @@ describe("admin-required MFA forces enrolment at sign-in", { timeout: 120_000 },
   it("the CLI: require-mfa --team <slug> sets the flag (audited as the cli); naming both or neither is refused", async () => {
     const owner = await a.t.createUser();
     const team = await createTeam(a.t, owner.id);
-    const env = {
-      ...process.env,
-      DATABASE_URL: a.t.config.database.url!,
-      REDIS_URL: a.t.config.redis.url!,
-      REDIS_KEY_PREFIX: a.t.config.redis.keyPrefix,
-      MASTER_KEY: a.t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: a.t.config.secrets.cookieKeys.join(","),
-      ISSUER: a.t.url,
-    };
-    const run = async (...args: string[]) => {
-      try {
-        const { stdout } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
-        return { code: 0, stdout, stderr: "" };
-      } catch (err) {
-        const e = err as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const run = gatehouseCli(a.t);
     const set = await run("require-mfa", "--team", team.slug, "--json");
     expect(set.code).toBe(0);
     expect(JSON.parse(set.stdout)).toEqual({ team: team.slug, required: true });

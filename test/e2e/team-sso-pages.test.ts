@@ -3,18 +3,14 @@
 // verifies it, routes it to a provider, maps groups and requires SSO (CSRF-checked forms, bad input refused with
 // nothing changed); a Manager has no such page; removal takes two steps. The CLI does the same as the "cli".
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import path from "node:path";
-import { promisify } from "node:util";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { gatehouseCli } from "../helpers/cli.ts";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { startDnsServer, type DnsServer } from "../helpers/dns-server.ts";
 import { addMember, createTeam } from "../helpers/team-flow.ts";
 import { freePort } from "../helpers/databases.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
 const rand = () => randomBytes(4).toString("hex");
 
 describe("team domains and SSO: the Owner's page and the CLI", () => {
@@ -116,25 +112,8 @@ describe("team domains and SSO: the Owner's page and the CLI", () => {
     const owner = await t.createUser();
     const team = await createTeam(t, owner.id);
     const domain = `cli-${rand()}.test`;
-    const env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-      DNS_SERVERS: dns.address,
-    };
-    const gatehouse = async (...args: string[]) => {
-      try {
-        const { stdout } = await exec("npm", ["run", "-s", "gatehouse", "--", "team-domains", ...args], { cwd: ROOT, env });
-        return { code: 0, stdout, stderr: "" };
-      } catch (err) {
-        const e = err as { code: number; stdout: string; stderr: string };
-        return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-      }
-    };
+    const cli = gatehouseCli(t, { env: { DNS_SERVERS: dns.address } });
+    const gatehouse = (...args: string[]) => cli("team-domains", ...args);
     const added = await gatehouse("add", "--team", team.slug, "--domain", domain, "--json");
     expect(added.code).toBe(0);
     const record = (JSON.parse(added.stdout) as { record: { name: string; value: string } }).record;

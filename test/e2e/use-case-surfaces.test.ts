@@ -6,19 +6,15 @@
 // per surface (each on a target of its own) and asserts the same stored result and the same audit event, whose
 // data.via names the surface where the use case records one. One test app for the file; one CLI run per row and surface.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { CATALOGUE, type ErrorCode } from "../../src/lib/error-catalogue.ts";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { gatehouseCli, type CliRun, type CliRunner } from "../helpers/cli.ts";
 import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
 import { csrfTokenFor } from "../helpers/admin-csrf.ts";
 import { apiClient, type Answer } from "../helpers/api.ts";
 import { addMember, createTeam } from "../helpers/team-flow.ts";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
 const NO_SUCH_USER = "00000000-0000-4000-8000-000000000000";
 const GOOD_URI = "https://surfaces.example.test/cb";
 const EVIL_URI = "http://evil.example.test/cb";
@@ -26,7 +22,6 @@ const EVIL_URI = "http://evil.example.test/cb";
 const HTTPS_ONLY = "must use https (http only on 127.0.0.1, [::1] or localhost)";
 
 type Surface = "page" | "api" | "cli";
-type Cli = { code: number; stdout: string; stderr: string };
 type Person = { id: string; email: string; username: string };
 type Client = { id: string };
 
@@ -48,7 +43,7 @@ describe("one admin use case, the same outcome and words on the page, the API an
   let apiAdminId: string;
   let pageAdminId: string;
   let browser: TestBrowser;
-  let env: NodeJS.ProcessEnv;
+  let gatehouse: CliRunner;
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -65,15 +60,7 @@ describe("one admin use case, the same outcome and words on the page, the API an
       password: pageAdmin.password,
     });
     expect(first.status).toBe(200); // a page with a form: the browser holds its CSRF cookie
-    env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-    };
+    gatehouse = gatehouseCli(t);
   });
   afterAll(async () => {
     await t?.close();
@@ -87,17 +74,6 @@ describe("one admin use case, the same outcome and words on the page, the API an
     });
   }
   const call = (method: string, pathname: string, body?: unknown): Promise<Answer> => api.call(method, pathname, token, body);
-  /** runs a command; resolves with its exit code and output (never rejects on a non-zero exit) */
-  async function gatehouse(...args: string[]): Promise<Cli> {
-    try {
-      const { stdout, stderr } = await exec("npm", ["run", "-s", "gatehouse", "--", ...args], { cwd: ROOT, env });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
-
   const userRow = (id: string) => t.app.db.prisma.user.findUnique({ where: { id } });
   const clientRow = (id: string) => t.app.db.prisma.oidcClient.findUnique({ where: { id } });
   /** the audit events of `type` written since `since` (ids grow), oldest first */
@@ -277,7 +253,7 @@ describe("one admin use case, the same outcome and words on the page, the API an
     api: (target: T) => Promise<Answer>;
     cli: (target: T) => string[];
     /** what each surface answers when it is done */
-    done: { page: (p: Page, target: T) => void; api: (a: Answer, target: T) => void; cli: (c: Cli, target: T) => void };
+    done: { page: (p: Page, target: T) => void; api: (a: Answer, target: T) => void; cli: (c: CliRun, target: T) => void };
     /** the stored result, which must be the same whichever surface acted */
     stored: (target: T) => Promise<unknown>;
     /** the audit event's data that must be the same on every surface (via aside) */

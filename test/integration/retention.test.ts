@@ -4,11 +4,9 @@
 // make one pass (the Redis lock) and the lock is let go afterwards, also when a task fails; the schedule runs a
 // pass when one is due and not before; /metrics has the counts and the last pass's time.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import path from "node:path";
-import { promisify } from "node:util";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
+import { gatehouseCli } from "../helpers/cli.ts";
 import { createLogger } from "../../src/lib/logger.ts";
 import type { Clock } from "../../src/lib/clock.ts";
 import { createRetention, type RetentionTask } from "../../src/services/retention/index.ts";
@@ -17,7 +15,6 @@ import { createRedisLock } from "../../src/services/retention/lock.ts";
 const DAY = 86_400_000;
 const log = createLogger("silent");
 const LOCK_KEY = "retention:{job}:lock";
-const ROOT = path.resolve(import.meta.dirname, "../..");
 
 function movableClock(start: number): Clock & { advance(ms: number): void } {
   let now = start;
@@ -386,22 +383,14 @@ describe("retention job", () => {
         { userId, ip: "192.0.2.9", network: "cli-kept", createdAt: new Date(Date.now() - 10 * DAY) },
       ],
     });
-    const env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-    };
-    const { stdout } = await promisify(execFile)("npm", ["run", "-s", "gatehouse", "--", "retention", "run", "--json"], { cwd: ROOT, env });
+    const gatehouse = gatehouseCli(t, { check: true });
+    const { stdout } = await gatehouse("retention", "run", "--json");
     const printed = JSON.parse(stdout.trim()) as { removed: Record<string, number>; keptForever: string[]; failed: string[] };
     expect(printed.removed.login_locations).toBe(1);
     expect(printed.keptForever).toEqual(["audit_events"]);
     expect(printed.failed).toEqual([]);
     expect((await db().loginLocation.findMany({ where: { network: { startsWith: "cli-" } } })).map((r) => r.network)).toEqual(["cli-kept"]);
-    const text = await promisify(execFile)("npm", ["run", "-s", "gatehouse", "--", "retention", "run"], { cwd: ROOT, env });
+    const text = await gatehouse("retention", "run");
     expect(text.stdout).toMatch(/^login_locations\s+0 removed$/m);
     expect(text.stdout).toMatch(/^audit_events\s+kept \(retention period 0\)$/m);
   });
