@@ -2,14 +2,21 @@
 // inspector on a loopback port, seeds, warms up, then starts the V8 profiler through the inspector protocol, runs
 // `count` sign-ins (`password`, `totp` or `passkey`) with `concurrency` browsers, stops it, and prints where the main
 // thread spent its time per sign-in: by package or file (self time), by function (self), and our own code (inclusive).
-// `introspection`, `userinfo` and `jwks` profile those requests instead (one opaque access token, as the bench).
+// `introspection`, `userinfo` and `jwks` profile those requests instead (one opaque access token, as the bench), and
+// `client_credentials` the bench's machine client's token requests (a JWT access token for the bench resource).
+// PROFILE_TARGET=bare profiles the bare oidc-provider (bench/lib/bare-provider.ts) instead, the bench's yardstick,
+// seeded and warmed up the same way (Gatehouse's server then only serves the seeding). Each run prints the main
+// thread's and the whole process's time on a CPU per operation (Linux schedstat: time spent waiting for a core on
+// a busy machine is left out, unlike the profile's busy time); PROFILE_CPU_ONLY=1 measures only that, without the
+// sampling profiler's overhead, for before/after comparisons.
 // The profile is written to /tmp/gatehouse-login.cpuprofile (open it in Chrome DevTools). Start-up and seeding are not
 // in it. `node_modules/.bin/node --import tsx bench/profile-login.ts [password|totp|passkey] [count] [concurrency]`
 // after `npm run build` (Node 22: it needs the global WebSocket); see docs/performance.md.
-import { writeFileSync } from "node:fs";
-import { startServer } from "./lib/server.ts";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { BENCH_RESOURCE, startServer } from "./lib/server.ts";
 import { freePort } from "../test/helpers/databases.ts";
 import { seed } from "./lib/seed.ts";
+import { startBareServer, type BareServer } from "./lib/bare-server.ts";
 import { basic, flowContext, loginFlow, passkeyLoginFlow, totpLoginFlow, type FlowContext } from "./lib/flows.ts";
 import { summarize } from "./lib/cpu-profile.ts";
 
@@ -18,6 +25,19 @@ const count = Number(process.argv[3] ?? 200);
 const concurrency = Number(process.argv[4] ?? 4);
 const https = { "x-forwarded-proto": "https" };
 const tokenRequests: Record<string, (ctx: FlowContext) => Promise<void>> = {
+  client_credentials: async (ctx) => {
+    const res = await fetch(`${ctx.baseUrl}/token`, {
+      method: "POST",
+      body: `grant_type=client_credentials&resource=${encodeURIComponent(BENCH_RESOURCE)}`,
+      headers: {
+        ...https,
+        "content-type": "application/x-www-form-urlencoded",
+        authorization: basic(ctx.seeded.machineClient.id, ctx.seeded.machineClient.secret),
+      },
+    });
+    const token = res.status === 200 ? ((await res.json()) as { access_token?: string }).access_token : undefined;
+    if (token?.split(".").length !== 3) throw new Error(`client_credentials ${res.status}`);
+  },
   introspection: async (ctx) => {
     const res = await fetch(`${ctx.baseUrl}/token/introspection`, {
       method: "POST",
@@ -42,11 +62,14 @@ const tokenRequests: Record<string, (ctx: FlowContext) => Promise<void>> = {
   },
 };
 const flow = { password: loginFlow, totp: totpLoginFlow, passkey: passkeyLoginFlow, ...tokenRequests }[kind];
-if (!flow) throw new Error(`unknown kind ${kind}: password, totp, passkey, introspection, userinfo or jwks`);
+if (!flow) throw new Error(`unknown kind ${kind}: password, totp, passkey, client_credentials, introspection, userinfo or jwks`);
 
+const bareTarget = process.env.PROFILE_TARGET === "bare";
+const cpuOnly = process.env.PROFILE_CPU_ONLY === "1";
 const inspectPort = await freePort();
-process.env.BENCH_NODE_ARGS = `${process.env.BENCH_NODE_ARGS ?? ""} --inspect=127.0.0.1:${inspectPort}`;
+if (!bareTarget) process.env.BENCH_NODE_ARGS = `${process.env.BENCH_NODE_ARGS ?? ""} --inspect=127.0.0.1:${inspectPort}`;
 const server = await startServer();
+let bare: BareServer | undefined;
 
 /** the inspector protocol over the server's WebSocket: one method call at a time */
 async function inspector() {
@@ -73,6 +96,23 @@ async function inspector() {
   };
 }
 
+/**
+ * nanoseconds on a CPU (Linux schedstat) of the process's main thread and of all its threads: unlike the profile's
+ * busy time, time the main thread spends waiting for a core (the machine is shared) is not counted
+ */
+function cpuNanos(pid: number): { main: number; all: number } {
+  const onCpu = (tid: string) => Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+  let all = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      all += onCpu(tid);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return { main: onCpu(String(pid)), all };
+}
+
 async function run(ctx: FlowContext, n: number): Promise<void> {
   let left = n;
   await Promise.all(
@@ -90,23 +130,33 @@ try {
     { memoryCost: 19456, timeCost: 2, parallelism: 1 },
     { count: 40, masterKey: server.env.MASTER_KEY! },
   );
-  const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
+  if (bareTarget)
+    bare = await startBareServer(server.databaseUrl, seeded.webClient, seeded.machineClient, [`--inspect=127.0.0.1:${inspectPort}`]);
+  const ctx = bare ? await flowContext(bare.baseUrl, bare.issuer, seeded) : await flowContext(server.baseUrl, server.issuer, seeded);
   if (kind in tokenRequests) ctx.accessToken = (await loginFlow(ctx)).access_token;
   await run(ctx, kind in tokenRequests ? 2000 : 30); // warm: the JIT, prepared statements, pools
   cdp = await inspector();
   await cdp.call("Profiler.enable");
   await cdp.call("Profiler.setSamplingInterval", { interval: 200 });
-  await cdp.call("Profiler.start");
+  if (!cpuOnly) await cdp.call("Profiler.start");
+  const pid = bare?.pid ?? server.pid;
+  const cpuBefore = cpuNanos(pid);
   const started = performance.now();
   await run(ctx, count);
   const seconds = (performance.now() - started) / 1000;
-  const { profile } = await cdp.call<{ profile: Parameters<typeof summarize>[0] }>("Profiler.stop");
-  writeFileSync("/tmp/gatehouse-login.cpuprofile", JSON.stringify(profile));
+  const cpuAfter = cpuNanos(pid);
+  const profile = cpuOnly ? undefined : (await cdp.call<{ profile: Parameters<typeof summarize>[0] }>("Profiler.stop")).profile;
+  if (profile) writeFileSync("/tmp/gatehouse-login.cpuprofile", JSON.stringify(profile));
   console.log(
-    `${count} ${kind} ${kind in tokenRequests ? "requests" : "sign-ins"}, ${concurrency} at a time, in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)}/s)`,
+    `${bare ? "bare oidc-provider: " : ""}${count} ${kind} ${kind in tokenRequests ? "requests" : "sign-ins"}, ${concurrency} at a time, in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)}/s)`,
   );
-  console.log(summarize(profile, count));
+  const perOp = (ns: number) => (ns / 1e6 / count).toFixed(3);
+  console.log(
+    `on a CPU: main thread ${perOp(cpuAfter.main - cpuBefore.main)} ms, all threads ${perOp(cpuAfter.all - cpuBefore.all)} ms per operation ${cpuOnly ? "" : " (with the profiler's own overhead)"}`,
+  );
+  if (profile) console.log(summarize(profile, count));
 } finally {
   cdp?.close(); // the server waits for its debugger to leave before it exits
+  await bare?.stop();
   await server.stop();
 }

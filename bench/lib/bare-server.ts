@@ -14,6 +14,8 @@ export async function startBareServer(
   databaseUrl: string,
   client: { id: string; secret: string },
   machine: { id: string; secret: string },
+  /** more Node flags for the provider's process, e.g. --inspect (bench/profile-login.ts) */
+  nodeArgs: string[] = [],
 ): Promise<BareServer> {
   const port = await freePort();
   const redisPrefix = testRedisPrefix("ghbench-bare");
@@ -35,7 +37,7 @@ export async function startBareServer(
   // Node 22.18+ runs the TypeScript file itself (type stripping): no loader in the measured process
   const child: ChildProcess = spawn(
     node,
-    [...PRODUCTION_NODE_ARGS, "--disable-warning=ExperimentalWarning", "bench/lib/bare-provider.ts"],
+    [...PRODUCTION_NODE_ARGS, ...nodeArgs, "--disable-warning=ExperimentalWarning", "bench/lib/bare-provider.ts"],
     { cwd: PROJECT_ROOT, env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env }, stdio: ["ignore", "ignore", "inherit"] },
   );
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -86,7 +86,8 @@ export async function startServer(): Promise<BenchServer> {
       .filter(Boolean)
       .map((kv) => kv.split("=") as [string, string]),
   );
-  const child: ChildProcess = spawn(node, [...nodeArgs, "dist/src/main.js"], {
+  // BENCH_SERVER_ENTRY: another build's main.js (inside the project, e.g. a copy of dist from before a change) for A/B runs
+  const child: ChildProcess = spawn(node, [...nodeArgs, process.env.BENCH_SERVER_ENTRY ?? "dist/src/main.js"], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env, ...extraEnv },
     stdio: ["ignore", "ignore", "inherit"],
