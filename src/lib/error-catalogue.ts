@@ -188,8 +188,8 @@ export const CATALOGUE = {
   "team.invalid": { status: 400, message: "{said}" },
   // (api-errors helper) the REST API's, the CSRF check's, the rate limits' and the sign-in pages' refusals. A key
   // "code#variant" is another wording of the same outcome: the answer carries the code before "#" (wireCode).
-  // "{message}" is a refusal whose words are the refusing service's own (system role, user administration, a
-  // client's permission sync); "{said}" one said by a message key (a team service's refusal, see team.forbidden).
+  // "{said}" is a refusal said by a message key (a team service's, see team.forbidden; a system role's or a user
+  // administration's, lib/i18n/en-admin-config.ts adminCfg.systemRoleIssue.*; a client's permission sync's).
   "token.user_required": { status: 403, message: "This needs a user's access token: a client acting for itself has no account." },
   "token.client_credentials_required": {
     status: 403,
@@ -197,10 +197,10 @@ export const CATALOGUE = {
   },
   "permission.denied": { status: 403, message: "This needs the {permission} permission." },
   "permission.denied#roles_manage": { status: 403, message: "Changing a system role needs the {permission} permission too." },
-  "permission.denied#refused": { status: 403, message: "{message}" },
+  "permission.denied#refused": { status: 403, message: "{said}" },
   "permission.denied#team": { status: 403, message: "{said}" },
   "request.invalid": { status: 400, message: "The request's {where} is not valid: {problems}" },
-  "request.invalid#refused": { status: 400, message: "{message}" },
+  "request.invalid#refused": { status: 400, message: "{said}" },
   "team.not_found#member": { status: 404, message: "There is no such team, or you are not one of its members." },
   "virtuozzo.not_linked": { status: 404, message: "{said}" },
   "virtuozzo.link_suspended": { status: 409, message: "{said}" },

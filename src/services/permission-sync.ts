@@ -13,6 +13,7 @@ import { type PermissionDefinition, type PermissionRegistry, type RegisteredPerm
 import { inNamespace } from "../authz/namespaces.ts";
 import { PERMISSION_CODE } from "../authz/wildcards.ts";
 import { registerPlugins, type LoadedPlugin } from "../plugins/loader.ts";
+import { worded, type Worded } from "../lib/i18n/refusal.ts";
 
 const CLIENT_OWNER_PREFIX = "client:";
 export const clientOwner = (clientId: string) => `${CLIENT_OWNER_PREFIX}${clientId}`;
@@ -27,7 +28,7 @@ export type ClientRegistration =
   | { outcome: "outside_namespace"; namespace: string; codes: string[] }
   | { outcome: "taken"; codes: string[] }
   | { outcome: "too_many"; limit: number }
-  | { outcome: "invalid"; message: string };
+  | ({ outcome: "invalid" } & Worded);
 
 export function createPermissionSync(deps: {
   registry: PermissionRegistry;
@@ -122,11 +123,7 @@ export function createPermissionSync(deps: {
         roles: [...new Set(def.roles ?? [])],
       }));
       const bad = entries.find((e) => !PERMISSION_CODE.test(e.code) || !e.label || !e.tab);
-      if (bad)
-        return {
-          outcome: "invalid",
-          message: `"${bad.code}" needs to be a permission code (lower-case dotted words) with a label and a tab`,
-        };
+      if (bad) return { outcome: "invalid", ...worded("adminCfg.permissionIssue.badDefinition", { code: bad.code }) };
       // checked above, so the registry accepts what the table now holds
       const added = await write(entries, new Set(tableOwner.keys()));
       registry.register(owner, namespace, definitions);

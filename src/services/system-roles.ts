@@ -13,13 +13,17 @@ import { CORE_OWNER, SUPER_ADMIN } from "../authz/core-permissions.ts";
 import { PERMISSION_GRANT } from "../authz/wildcards.ts";
 import { UUID } from "../lib/ids.ts";
 import { nameCharactersProblem } from "./names.ts";
+import { worded, type RefusalValues, type Worded } from "../lib/i18n/refusal.ts";
 
 export const SYSTEM_ROLE_KEY = /^[a-z][a-z0-9_]{1,39}$/;
 const ADMIN_PREFIX = "gatehouse.admin.";
 
 type Invalid = { outcome: "invalid"; field: "key" | "name" | "permissions"; message: string };
-/** the acting admin would give, edit or take more than their own role holds */
-export type Beyond = { outcome: "forbidden"; message: string };
+/**
+ * the acting admin would give, edit or take more than their own role holds: said by a message key
+ * (lib/i18n/en-admin-config.ts adminCfg.systemRoleIssue.*) with its values, and its English words (#13)
+ */
+export type Beyond = { outcome: "forbidden" } & Worded;
 export type CreateSystemRoleResult = { outcome: "created"; role: SystemRole } | Invalid | Beyond;
 export type UpdateSystemRoleResult =
   { outcome: "updated"; role: SystemRole } | { outcome: "not_found" } | { outcome: "built_in" } | Invalid | Beyond;
@@ -32,8 +36,31 @@ export type SetUserSystemRoleResult =
 
 /** who acts without a user behind them: the CLI ("cli") and start-up (no actor) */
 const unlimited = (actor: AuditContext) => !actor.actorId || actor.actorId === "cli";
-// control characters (NUL and the like) never belong in a role's name
-const CHANGED = "Someone changed this role or account meanwhile; open it again and check before you retry.";
+const forbidden = (key: Parameters<typeof worded>[0], values?: RefusalValues): Beyond => ({ outcome: "forbidden", ...worded(key, values) });
+const CHANGED = () => forbidden("adminCfg.systemRoleIssue.changed");
+/** the refusals of what lies beyond the acting admin's own role: one code, two to five, more than five */
+const BEYOND = {
+  create: [
+    "adminCfg.systemRoleIssue.createBeyond",
+    "adminCfg.systemRoleIssue.createBeyondMany",
+    "adminCfg.systemRoleIssue.createBeyondMore",
+  ],
+  grant: ["adminCfg.systemRoleIssue.grantBeyond", "adminCfg.systemRoleIssue.grantBeyondMany", "adminCfg.systemRoleIssue.grantBeyondMore"],
+  edit: ["adminCfg.systemRoleIssue.editBeyond", "adminCfg.systemRoleIssue.editBeyondMany", "adminCfg.systemRoleIssue.editBeyondMore"],
+  give: ["adminCfg.systemRoleIssue.giveBeyond", "adminCfg.systemRoleIssue.giveBeyondMany", "adminCfg.systemRoleIssue.giveBeyondMore"],
+  change: [
+    "adminCfg.systemRoleIssue.changeBeyond",
+    "adminCfg.systemRoleIssue.changeBeyondMany",
+    "adminCfg.systemRoleIssue.changeBeyondMore",
+  ],
+} as const;
+/** the refusal naming (the first five of) `codes` beyond the actor's role; `role`: the role it is about */
+const beyondRefusal = (what: keyof typeof BEYOND, codes: string[], role?: string): Beyond => {
+  const [one, many, more] = BEYOND[what];
+  const named = { codes: codes.slice(0, 5).join(", "), ...(role !== undefined ? { role } : {}) };
+  if (codes.length > 5) return forbidden(more, { ...named, more: codes.length - 5 });
+  return forbidden(codes.length === 1 ? one : many, named);
+};
 
 export function createSystemRoleService(deps: {
   permissions: PermissionQueries;
@@ -59,10 +86,6 @@ export function createSystemRoleService(deps: {
     const wildcards = grants.filter((g) => g.endsWith("*") && !own.some((o) => o.endsWith(".*") && g.startsWith(o.slice(0, -1))));
     return [...new Set([...wildcards, ...extra])];
   }
-  const beyondMessage = (what: string, codes: string[]) => ({
-    outcome: "forbidden" as const,
-    message: `${what}: ${codes.slice(0, 5).join(", ")}${codes.length > 5 ? ` and ${codes.length - 5} more` : ""} ${codes.length === 1 ? "is" : "are"} not in your own system role.`,
-  });
 
   const invalid = (field: Invalid["field"], message: string): Invalid => ({ outcome: "invalid", field, message });
 
@@ -128,7 +151,7 @@ export function createSystemRoleService(deps: {
       const grants = checkGrants(input.permissions);
       if (!Array.isArray(grants)) return grants;
       const extra = beyond((await authorityOf(actor)).grants, grants);
-      if (extra.length) return beyondMessage("You cannot create a role with permissions you do not have", extra);
+      if (extra.length) return beyondRefusal("create", extra);
       try {
         const role = await permissions.createSystemRole({ key, name, permissions: grants });
         await audit.record({ type: "system_role.created", outcome: "success", ...actor, data: { key, name, permissions: grants } });
@@ -148,10 +171,9 @@ export function createSystemRoleService(deps: {
       if (!existing) return { outcome: "not_found" };
       if (existing.builtIn || key === SUPER_ADMIN) return { outcome: "built_in" };
       const authority = await authorityOf(actor);
-      if (!authority.grants.includes("*") && authority.key === key)
-        return { outcome: "forbidden", message: "You cannot change your own system role; another administrator can." };
+      if (!authority.grants.includes("*") && authority.key === key) return forbidden("adminCfg.systemRoleIssue.ownRole");
       const wider = beyond(authority.grants, existing.permissions);
-      if (wider.length) return beyondMessage(`${existing.name} holds more than your role, so you cannot edit it`, wider);
+      if (wider.length) return beyondRefusal("edit", wider, existing.name);
       const data: { name?: string; permissions?: string[] } = {};
       if (input.name !== undefined) {
         const name = checkName(input.name);
@@ -162,13 +184,13 @@ export function createSystemRoleService(deps: {
         const grants = checkGrants(input.permissions);
         if (!Array.isArray(grants)) return grants;
         const extra = beyond(authority.grants, grants);
-        if (extra.length) return beyondMessage("You cannot give a role permissions you do not have", extra);
+        if (extra.length) return beyondRefusal("grant", extra);
         data.permissions = grants;
       }
       // written only if nobody changed the role since it was checked (a limited admin must not undo a widening)
       const written = await permissions.updateSystemRole(key, data, existing.permissions);
       if (written.outcome === "not_found") return written;
-      if (written.outcome === "changed") return { outcome: "forbidden", message: CHANGED };
+      if (written.outcome === "changed") return CHANGED();
       const role = written.role;
       await audit.record({
         type: "system_role.updated",
@@ -195,14 +217,14 @@ export function createSystemRoleService(deps: {
       const authority = await authorityOf(actor);
       if (role) {
         const extra = beyond(authority.grants, role.permissions);
-        if (extra.length) return beyondMessage(`You cannot give the role ${role.name}: it holds more than yours`, extra);
+        if (extra.length) return beyondRefusal("give", extra, role.name);
       }
       // taking or changing a role wider than the actor's own is out of reach too (a Super Admin's, for instance)
       const target = UUID.test(userId) ? await deps.users.findById(userId) : null;
       const current = target?.systemRole ? await permissions.systemRole(target.systemRole) : null;
       if (current && current.key !== key) {
         const wider = beyond(authority.grants, current.permissions);
-        if (wider.length) return beyondMessage(`This user's role ${current.name} holds more than yours, so you cannot change it`, wider);
+        if (wider.length) return beyondRefusal("change", wider, current.name);
       }
       // written only if the user's role and the new role's grants are still what was checked
       const result = await permissions.setUserSystemRole(userId, key, SUPER_ADMIN, {
@@ -210,7 +232,7 @@ export function createSystemRoleService(deps: {
         grants: role?.permissions ?? null,
       });
       if (result.outcome === "not_found") return result;
-      if (result.outcome === "changed") return { outcome: "forbidden", message: CHANGED };
+      if (result.outcome === "changed") return CHANGED();
       if (result.outcome === "last") {
         await audit.record({
           type: "user.system_role_changed",

@@ -182,6 +182,38 @@ describe("the admin configuration screens in German and French", { timeout: 120_
     expect(kept.html).toContain("Owner ist eine eingebaute Rolle: Sie lässt sich nicht löschen.");
   });
 
+  it("a system role's refusal is said in the page's language: a role beyond the admin's own, their own role", async () => {
+    const made = await t.app.services.systemRoles.create({
+      key: `rollen_${Date.now().toString(36)}`,
+      name: "Rollenpflege",
+      permissions: ["gatehouse.admin.roles.manage"],
+    });
+    if (made.outcome !== "created") throw new Error(made.outcome);
+    const limited = await t.createUser();
+    await t.app.services.systemRoles.setUserRole(limited.id, made.role.key);
+    const de = new LanguageBrowser(t.url, "de");
+    await openAccountPage(de, t.url, "/admin/roles", { identifier: limited.email, password: limited.password });
+    const roles = await de.go(`${t.url}/admin/roles`);
+    const wider = await de.submit(roles, "/admin/roles/system", {
+      key: `weiter_${Date.now().toString(36)}`,
+      name: "Weiter",
+      permissions: "gatehouse.admin.users.read",
+    });
+    expect(wider.status).toBe(403);
+    expect(lang(wider.html)).toBe("de");
+    expect(wider.html).toContain(
+      "Sie können keine Rolle mit Berechtigungen anlegen, die Sie nicht haben: gatehouse.admin.users.read ist nicht in Ihrer eigenen Systemrolle.",
+    );
+    const own = await de.go(`${t.url}/admin/roles/system/${made.role.key}`);
+    const kept = await de.submit(own, `/admin/roles/system/${made.role.key}`, {
+      name: "Anders",
+      permissions: "gatehouse.admin.roles.manage",
+    });
+    expect(kept.status).toBe(403);
+    expect(kept.html).toContain("Ihre eigene Systemrolle können Sie nicht ändern; ein anderer Administrator kann es.");
+    expect((await t.app.services.systemRoles.get(made.role.key))!.name).toBe("Rollenpflege");
+  });
+
   it("a French browser gets French; an English browser still gets English", async () => {
     const fr = await signedIn("fr-FR,fr;q=0.9", "/admin/keys");
     const keys = await fr.go(`${t.url}/admin/keys`);

@@ -6,7 +6,8 @@ import { z } from "zod";
 import { defineRoute, responsesOf } from "../../src/http/routes/api/openapi.ts";
 import { documented, names, undeclaredAnswer, undeclaredError } from "../../src/http/routes/api/declared-errors.ts";
 import { CATALOGUE } from "../../src/lib/error-catalogue.ts";
-import { AppError, catalogueError } from "../../src/http/errors.ts";
+import { AppError, catalogueError, refusalError } from "../../src/http/errors.ts";
+import { worded } from "../../src/lib/i18n/refusal.ts";
 
 const route = defineRoute({
   method: "post",
@@ -97,10 +98,10 @@ describe("declared errors", () => {
       status: 404,
       message: "There is no such team, or you are not one of its members.",
     });
-    const refused = catalogueError("permission.denied#refused", undefined, { message: "Your role in this team lacks x.y." });
+    const refused = refusalError("permission.denied#refused", worded("adminCfg.systemRoleIssue.ownRole"));
     expect({ code: refused.code, message: refused.publicMessage, data: refused.data }).toEqual({
       code: "permission.denied",
-      message: "Your role in this team lacks x.y.",
+      message: "You cannot change your own system role; another administrator can.",
       data: undefined,
     });
     const declared = documented("permission.denied#refused", "a role beyond the caller's own");

@@ -101,3 +101,55 @@ describe("the team services' refusal keys", () => {
     expect(sayRefusal(say, "team.refusal.seeRoles")).toBe("Ihre Rolle erlaubt Ihnen nicht, die Rollen dieses Teams zu sehen.");
   });
 });
+
+// the system roles' (and so user administration's) and a client's permission sync's refusals are said by key too
+describe("the system-role and permission-sync refusal keys", () => {
+  const ADMIN_SERVICES = ["src/services/system-roles.ts", "src/services/permission-sync.ts"];
+  const adminKeysOf = (text: string) => [...text.matchAll(/"(adminCfg\.(?:systemRoleIssue|permissionIssue)\.\w+)"/g)].map((m) => m[1]!);
+  const used = [...new Set(ADMIN_SERVICES.flatMap((file) => adminKeysOf(source(file))))].sort();
+
+  it("the services name their refusals by key", () => {
+    for (const key of [
+      "adminCfg.systemRoleIssue.ownRole",
+      "adminCfg.systemRoleIssue.changed",
+      "adminCfg.systemRoleIssue.createBeyond",
+      "adminCfg.systemRoleIssue.changeBeyondMore",
+      "adminCfg.permissionIssue.badDefinition",
+    ])
+      expect(used).toContain(key);
+    for (const file of ADMIN_SERVICES) {
+      expect(source(file).match(/outcome: "(?:forbidden|invalid)",\s*message:/g), file).toBeNull();
+    }
+  });
+
+  for (const locale of LOCALES) {
+    it(`every key they use is in ${locale}, with the English placeholders`, () => {
+      const catalogue = CATALOGUES[locale] as Record<string, string | undefined>;
+      const en = CATALOGUES.en as Record<string, string>;
+      expect(used.filter((key) => !catalogue[key]?.trim())).toEqual([]);
+      for (const key of used) expect(placeholders(catalogue[key]!), `${locale} ${key}`).toEqual(placeholders(en[key]!));
+    });
+  }
+
+  it("their entries answer the English words they answered before, and keep the key for a page", () => {
+    const said = Object.entries(CATALOGUE).filter(([, entry]) => entry.message === "{said}");
+    expect(said.map(([code]) => code)).toEqual(expect.arrayContaining(["permission.denied#refused", "request.invalid#refused"]));
+    const beyond = refusalError(
+      "permission.denied#refused",
+      worded("adminCfg.systemRoleIssue.changeBeyondMore", { role: "Auditor", codes: "a.b, a.c, a.d, a.e, a.f", more: 2 }),
+    );
+    expect(beyond.status).toBe(403);
+    expect(beyond.publicMessage).toBe(
+      "This user's role Auditor holds more than yours, so you cannot change it: a.b, a.c, a.d, a.e, a.f and 2 more are not in your own system role.",
+    );
+    expect(translator("de")(beyond.said!.key, beyond.said!.values)).toBe(
+      "Die Rolle Auditor dieses Benutzers umfasst mehr als Ihre, daher können Sie sie nicht ändern: a.b, a.c, a.d, a.e, a.f und 2 weitere sind nicht in Ihrer eigenen Systemrolle.",
+    );
+    const bad = refusalError("request.invalid#refused", worded("adminCfg.permissionIssue.badDefinition", { code: "Acme.X" }));
+    expect({ code: bad.code, status: bad.status, message: bad.publicMessage }).toEqual({
+      code: "request.invalid",
+      status: 400,
+      message: '"Acme.X" needs to be a permission code (lower-case dotted words) with a label and a tab',
+    });
+  });
+});

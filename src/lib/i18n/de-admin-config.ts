@@ -564,6 +564,38 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.systemRoleIssue.superAdminFixed": "Super Admin ist eingebaut und lässt sich nicht ändern.",
   "adminCfg.systemRoleIssue.keyExists": "Eine Systemrolle mit diesem Schlüssel gibt es bereits.",
   "adminCfg.systemRoleIssue.ownRole": "Ihre eigene Systemrolle können Sie nicht ändern; ein anderer Administrator kann es.",
+  "adminCfg.systemRoleIssue.createBeyond":
+    "Sie können keine Rolle mit Berechtigungen anlegen, die Sie nicht haben: {codes} ist nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.createBeyondMany":
+    "Sie können keine Rolle mit Berechtigungen anlegen, die Sie nicht haben: {codes} sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.createBeyondMore":
+    "Sie können keine Rolle mit Berechtigungen anlegen, die Sie nicht haben: {codes} und {more} weitere sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.grantBeyond":
+    "Sie können einer Rolle keine Berechtigungen geben, die Sie nicht haben: {codes} ist nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.grantBeyondMany":
+    "Sie können einer Rolle keine Berechtigungen geben, die Sie nicht haben: {codes} sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.grantBeyondMore":
+    "Sie können einer Rolle keine Berechtigungen geben, die Sie nicht haben: {codes} und {more} weitere sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.editBeyond":
+    "{role} umfasst mehr als Ihre Rolle, daher können Sie sie nicht bearbeiten: {codes} ist nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.editBeyondMany":
+    "{role} umfasst mehr als Ihre Rolle, daher können Sie sie nicht bearbeiten: {codes} sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.editBeyondMore":
+    "{role} umfasst mehr als Ihre Rolle, daher können Sie sie nicht bearbeiten: {codes} und {more} weitere sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.giveBeyond":
+    "Sie können die Rolle {role} nicht vergeben, sie umfasst mehr als Ihre: {codes} ist nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.giveBeyondMany":
+    "Sie können die Rolle {role} nicht vergeben, sie umfasst mehr als Ihre: {codes} sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.giveBeyondMore":
+    "Sie können die Rolle {role} nicht vergeben, sie umfasst mehr als Ihre: {codes} und {more} weitere sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.changeBeyond":
+    "Die Rolle {role} dieses Benutzers umfasst mehr als Ihre, daher können Sie sie nicht ändern: {codes} ist nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.changeBeyondMany":
+    "Die Rolle {role} dieses Benutzers umfasst mehr als Ihre, daher können Sie sie nicht ändern: {codes} sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.systemRoleIssue.changeBeyondMore":
+    "Die Rolle {role} dieses Benutzers umfasst mehr als Ihre, daher können Sie sie nicht ändern: {codes} und {more} weitere sind nicht in Ihrer eigenen Systemrolle.",
+  "adminCfg.permissionIssue.badDefinition":
+    "„{code}“ muss ein Berechtigungscode (kleingeschriebene, durch Punkte getrennte Wörter) mit einer Bezeichnung und einem Reiter sein",
   "adminCfg.webhookIssue.tooLong": "Die URL ist länger als 2000 Zeichen",
   "adminCfg.webhookIssue.notAbsolute": "Die URL ist keine absolute URL",
   "adminCfg.webhookIssue.https": "Die URL muss https verwenden",

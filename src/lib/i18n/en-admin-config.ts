@@ -544,6 +544,37 @@ export const enAdminConfig = {
   "adminCfg.systemRoleIssue.superAdminFixed": "Super Admin is built in and cannot be changed.",
   "adminCfg.systemRoleIssue.keyExists": "A system role with that key exists.",
   "adminCfg.systemRoleIssue.ownRole": "You cannot change your own system role; another administrator can.",
+  // an acting admin's role lacks {codes} (the first five; {more}: how many others)
+  "adminCfg.systemRoleIssue.createBeyond":
+    "You cannot create a role with permissions you do not have: {codes} is not in your own system role.",
+  "adminCfg.systemRoleIssue.createBeyondMany":
+    "You cannot create a role with permissions you do not have: {codes} are not in your own system role.",
+  "adminCfg.systemRoleIssue.createBeyondMore":
+    "You cannot create a role with permissions you do not have: {codes} and {more} more are not in your own system role.",
+  "adminCfg.systemRoleIssue.grantBeyond": "You cannot give a role permissions you do not have: {codes} is not in your own system role.",
+  "adminCfg.systemRoleIssue.grantBeyondMany":
+    "You cannot give a role permissions you do not have: {codes} are not in your own system role.",
+  "adminCfg.systemRoleIssue.grantBeyondMore":
+    "You cannot give a role permissions you do not have: {codes} and {more} more are not in your own system role.",
+  "adminCfg.systemRoleIssue.editBeyond": "{role} holds more than your role, so you cannot edit it: {codes} is not in your own system role.",
+  "adminCfg.systemRoleIssue.editBeyondMany":
+    "{role} holds more than your role, so you cannot edit it: {codes} are not in your own system role.",
+  "adminCfg.systemRoleIssue.editBeyondMore":
+    "{role} holds more than your role, so you cannot edit it: {codes} and {more} more are not in your own system role.",
+  "adminCfg.systemRoleIssue.giveBeyond":
+    "You cannot give the role {role}: it holds more than yours: {codes} is not in your own system role.",
+  "adminCfg.systemRoleIssue.giveBeyondMany":
+    "You cannot give the role {role}: it holds more than yours: {codes} are not in your own system role.",
+  "adminCfg.systemRoleIssue.giveBeyondMore":
+    "You cannot give the role {role}: it holds more than yours: {codes} and {more} more are not in your own system role.",
+  "adminCfg.systemRoleIssue.changeBeyond":
+    "This user's role {role} holds more than yours, so you cannot change it: {codes} is not in your own system role.",
+  "adminCfg.systemRoleIssue.changeBeyondMany":
+    "This user's role {role} holds more than yours, so you cannot change it: {codes} are not in your own system role.",
+  "adminCfg.systemRoleIssue.changeBeyondMore":
+    "This user's role {role} holds more than yours, so you cannot change it: {codes} and {more} more are not in your own system role.",
+  // a relying party's permission registration (services/permission-sync.ts; the REST API's answer)
+  "adminCfg.permissionIssue.badDefinition": '"{code}" needs to be a permission code (lower-case dotted words) with a label and a tab',
   "adminCfg.webhookIssue.tooLong": "url is longer than 2000 characters",
   "adminCfg.webhookIssue.notAbsolute": "url is not an absolute URL",
   "adminCfg.webhookIssue.https": "url must use https",

@@ -564,6 +564,38 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.systemRoleIssue.superAdminFixed": "Super Admin est intégré et ne peut pas être modifié.",
   "adminCfg.systemRoleIssue.keyExists": "Un rôle système avec cette clé existe déjà.",
   "adminCfg.systemRoleIssue.ownRole": "Vous ne pouvez pas modifier votre propre rôle système ; un autre administrateur le peut.",
+  "adminCfg.systemRoleIssue.createBeyond":
+    "Vous ne pouvez pas créer un rôle avec des permissions que vous n’avez pas : {codes} ne fait pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.createBeyondMany":
+    "Vous ne pouvez pas créer un rôle avec des permissions que vous n’avez pas : {codes} ne font pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.createBeyondMore":
+    "Vous ne pouvez pas créer un rôle avec des permissions que vous n’avez pas : {codes} et {more} autres ne font pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.grantBeyond":
+    "Vous ne pouvez pas donner à un rôle des permissions que vous n’avez pas : {codes} ne fait pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.grantBeyondMany":
+    "Vous ne pouvez pas donner à un rôle des permissions que vous n’avez pas : {codes} ne font pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.grantBeyondMore":
+    "Vous ne pouvez pas donner à un rôle des permissions que vous n’avez pas : {codes} et {more} autres ne font pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.editBeyond":
+    "{role} dépasse votre rôle, vous ne pouvez donc pas le modifier : {codes} ne fait pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.editBeyondMany":
+    "{role} dépasse votre rôle, vous ne pouvez donc pas le modifier : {codes} ne font pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.editBeyondMore":
+    "{role} dépasse votre rôle, vous ne pouvez donc pas le modifier : {codes} et {more} autres ne font pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.giveBeyond":
+    "Vous ne pouvez pas attribuer le rôle {role}, il dépasse le vôtre : {codes} ne fait pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.giveBeyondMany":
+    "Vous ne pouvez pas attribuer le rôle {role}, il dépasse le vôtre : {codes} ne font pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.giveBeyondMore":
+    "Vous ne pouvez pas attribuer le rôle {role}, il dépasse le vôtre : {codes} et {more} autres ne font pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.changeBeyond":
+    "Le rôle {role} de cet utilisateur dépasse le vôtre, vous ne pouvez donc pas le changer : {codes} ne fait pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.changeBeyondMany":
+    "Le rôle {role} de cet utilisateur dépasse le vôtre, vous ne pouvez donc pas le changer : {codes} ne font pas partie de votre propre rôle système.",
+  "adminCfg.systemRoleIssue.changeBeyondMore":
+    "Le rôle {role} de cet utilisateur dépasse le vôtre, vous ne pouvez donc pas le changer : {codes} et {more} autres ne font pas partie de votre propre rôle système.",
+  "adminCfg.permissionIssue.badDefinition":
+    "« {code} » doit être un code de permission (mots en minuscules séparés par des points) avec un libellé et un onglet",
   "adminCfg.webhookIssue.tooLong": "L’URL dépasse 2000 caractères",
   "adminCfg.webhookIssue.notAbsolute": "L’URL n’est pas une URL absolue",
   "adminCfg.webhookIssue.https": "L’URL doit utiliser https",

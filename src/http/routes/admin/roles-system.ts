@@ -15,6 +15,7 @@ import type { AdminRouteHelpers } from "./shared.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { SYSTEM_ROLE_KEY } from "../../../services/system-roles.ts";
 import { sayFor, type Say } from "./config-words.ts";
+import { sayRefusal, type Said } from "../../../lib/i18n/refusal.ts";
 import {
   ROLES_CSRF,
   emptyForm,
@@ -32,7 +33,9 @@ import {
 
 const SUMMARY = "The role was not saved: correct the field marked below.";
 
-type EditLocals = { form?: RoleForm; errors?: FieldErrors; error?: string };
+/** a refused field's words: a service's fixed text, or its refusal said by a message key with its values */
+type SystemFieldErrors = Partial<Record<keyof FieldErrors, string | Said>>;
+type EditLocals = { form?: RoleForm; errors?: SystemFieldErrors; error?: string };
 
 /** the system-role pages: the index (list and the new-role form) and one role's editor */
 function systemRolePages(app: AppContext, h: AdminRouteHelpers) {
@@ -51,10 +54,11 @@ function systemRolePages(app: AppContext, h: AdminRouteHelpers) {
   });
   const labels = (say: Say) => Object.fromEntries(services.permissions.list().map((p) => [p.code, say(p.label)]));
   const say = (ctx: Context, page: string) => sayFor(ctx, page, app.config.defaultLocale);
-  /** a refused field's words (a service's fixed text) in the page's language */
-  const said = (errors: FieldErrors, s: Say): FieldErrors => Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, s(v)]));
+  /** a refused field's words (a service's fixed text, or its refusal's key with its values) in the page's language */
+  const said = (errors: SystemFieldErrors, s: Say): FieldErrors =>
+    Object.fromEntries(Object.entries(errors).map(([k, v]) => [k, sayRefusal(s, v)]));
 
-  async function renderIndex(ctx: Context, locals: { form?: RoleForm; errors?: FieldErrors } = {}, status = 200) {
+  async function renderIndex(ctx: Context, locals: { form?: RoleForm; errors?: SystemFieldErrors } = {}, status = 200) {
     const form = locals.form ?? emptyForm();
     const errors = locals.errors ?? {};
     const [roles, canTeams] = await Promise.all([systemRoles.list(), h.can(ctx, ADMIN_PERMISSIONS.teamsManage)]);
@@ -137,7 +141,7 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
       const form = formOf(submitted);
       const result = await systemRoles.create({ key: form.key, name: form.name, permissions: grantsOf(form) }, h.actor(ctx));
       if (result.outcome === "invalid") return renderIndex(ctx, { form, errors: { [result.field]: result.message } }, 400);
-      if (result.outcome === "forbidden") return renderIndex(ctx, { form, errors: { permissions: result.message } }, 403);
+      if (result.outcome === "forbidden") return renderIndex(ctx, { form, errors: { permissions: result } }, 403);
       return seeOther(ctx, `/admin/roles/system/${encodeURIComponent(result.role.key)}?done=created`);
     },
   });
@@ -177,7 +181,7 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
           403,
         );
       if (result.outcome === "invalid") return renderEdit(ctx, role, { form, errors: { [result.field]: result.message } }, 400);
-      if (result.outcome === "forbidden") return renderEdit(ctx, role, { form, errors: { permissions: result.message } }, 403);
+      if (result.outcome === "forbidden") return renderEdit(ctx, role, { form, errors: { permissions: result } }, 403);
       return seeOther(ctx, `/admin/roles/system/${encodeURIComponent(role.key)}?done=saved`);
     },
   });

@@ -18,12 +18,13 @@ import { CATALOGUE, type ErrorCode } from "../../../lib/error-catalogue.ts";
 import { refusalCode } from "../../../services/user-admin.ts";
 import { adminDeletionRefusal } from "../../../services/account-deletion.ts";
 import { sayFor, type Say } from "./config-words.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 
 /** the refusal of a role that is not one of the system roles (a message key: the page says it) */
 const CHOOSE_ROLE = "admin.user.chooseRole";
 
 /** `to`: where a done action goes instead of the user's page (a deleted user has none) */
-type Outcome = { done: UserNotice; n?: number; to?: string } | { error: string; status: number };
+type Outcome = { done: UserNotice; n?: number; to?: string } | { error: string | Said; status: number };
 type Target = { id: string; username: string; email: string };
 /** the fields an action form may carry: the confirmation, a passkey, a system role (undefined: none sent, or sent twice) */
 const actionBody = z.object({
@@ -175,7 +176,7 @@ export function registerAdminUserActions(router: Router, app: AppContext, h: Adm
         if (r.outcome === "not_found") return refused("user.not_found");
         if (r.outcome === "unknown_role") return { error: CHOOSE_ROLE, status: 400 };
         if (r.outcome === "last_super_admin") return refused("user.last_super_admin");
-        if (r.outcome === "forbidden") return { error: r.message, status: 403 };
+        if (r.outcome === "forbidden") return { error: { key: r.key, values: r.values }, status: 403 };
         return { done: role.key ? "role_changed" : "role_removed" };
       },
     },

@@ -7,11 +7,13 @@ import { catalogueError, type AppError } from "../../errors.ts";
 import type { UserDetails } from "../../../services/user-admin.ts";
 import { sessionView } from "../account/sessions.ts";
 import { roleNameIn } from "../teams/shared.ts";
+import type { Said } from "../../../lib/i18n/refusal.ts";
 
 /** one CSRF binding for every form on the user screens */
 export const USERS_CSRF = "admin-users";
 
-export type UserPageLocals = { notice?: string; error?: string };
+/** error: a message key, a fixed English text, or a service's refusal said by its key with its values */
+export type UserPageLocals = { notice?: string; error?: string | Said };
 
 /**
  * what a done action says on the user's page, by the fixed code its redirect carries: a message key of

@@ -6,7 +6,7 @@ import type { AppContext } from "../../web-context.ts";
 import type { RegisteredPermission } from "../../../authz/registry.ts";
 import { PERMISSION_CODE } from "../../../authz/wildcards.ts";
 import type { ClientRegistration } from "../../../services/permission-sync.ts";
-import { catalogueError } from "../../errors.ts";
+import { catalogueError, refusalError } from "../../errors.ts";
 import { documented } from "./declared-errors.ts";
 import { InvalidTokenError } from "../../../resource-server/index.ts";
 import { tokenOf } from "./auth.ts";
@@ -48,7 +48,7 @@ function refusal(r: Refused): Error {
     case "too_many":
       return catalogueError("permissions.too_many", { limit: r.limit });
     case "invalid":
-      return catalogueError("request.invalid#refused", undefined, { message: r.message });
+      return refusalError("request.invalid#refused", r);
   }
 }
 

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { AppContext } from "../../../web-context.ts";
 import { SYSTEM_ROLE_KEY } from "../../../../services/system-roles.ts";
-import { catalogueError } from "../../../errors.ts";
+import { catalogueError, refusalError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
@@ -93,7 +93,7 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
         if (await roles.get(body.key)) throw catalogueError("system_role.exists", { key: body.key });
         const result = await roles.create(body, actorOf(ctx));
         if (result.outcome === "invalid") throw fieldInvalid("body", result.field, result.message);
-        if (result.outcome === "forbidden") throw catalogueError("permission.denied#refused", undefined, { message: result.message });
+        if (result.outcome === "forbidden") throw refusalError("permission.denied#refused", result);
         return roleView(result.role);
       },
     }),
@@ -120,7 +120,7 @@ export function systemRoleRoutes(app: AppContext): ApiRoute[] {
       handle: async (ctx, { params, body }) => {
         const result = await roles.update(params.key, body, actorOf(ctx));
         if (result.outcome === "not_found") throw notFound();
-        if (result.outcome === "forbidden") throw catalogueError("permission.denied#refused", undefined, { message: result.message });
+        if (result.outcome === "forbidden") throw refusalError("permission.denied#refused", result);
         if (result.outcome === "built_in") throw catalogueError("system_role.built_in");
         if (result.outcome === "invalid") throw fieldInvalid("body", result.field, result.message);
         return roleView(result.role);

@@ -8,7 +8,7 @@
 import type { Context } from "koa";
 import { z } from "zod";
 import type { AppContext } from "../../../web-context.ts";
-import { catalogueError } from "../../../errors.ts";
+import { catalogueError, refusalError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT, nextCursor } from "../pagination.ts";
@@ -151,7 +151,7 @@ function userRoutes(app: AppContext): ApiRoute[] {
         if (result.outcome === "unknown_role")
           throw fieldInvalid("body", "role", "is not a system role's key (GET /api/v1/system-roles lists them)");
         if (result.outcome === "last_super_admin") throw catalogueError("user.last_super_admin");
-        if (result.outcome === "forbidden") throw catalogueError("permission.denied#refused", undefined, { message: result.message });
+        if (result.outcome === "forbidden") throw refusalError("permission.denied#refused", result);
         return { systemRole: body.role, previous: result.previous };
       },
     }),
