@@ -8,6 +8,7 @@ import { clientView } from "../services/client-view.ts";
 import type { OidcClient } from "../queries/clients.ts";
 import { CATALOGUE } from "../lib/error-catalogue.ts";
 import { withCliContext, CliError } from "./context.ts";
+import { refused } from "./refusals.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const ACTOR = { actorId: "cli", via: "cli" as const };
@@ -147,7 +148,7 @@ export function registerClientCommands(program: Command, out: (line: string) => 
     .action((id: string, opts: { json?: boolean }) =>
       withCliContext(async ({ services }) => {
         const client = await services.clients.find(id);
-        if (!client) throw new CliError(`no client ${id}`);
+        if (!client) throw refused("client.not_found", id);
         if (opts.json) return out(JSON.stringify(clientView(client)));
         describe(client, out);
       }),
@@ -179,7 +180,7 @@ export function registerClientCommands(program: Command, out: (line: string) => 
         if (Object.values(changes).every((v) => v === undefined))
           throw new CliError("nothing to change: name at least one setting (see --help)");
         const result = await services.clientAdmin.update(id, changes, ACTOR).catch(refusal);
-        if (result.outcome === "not_found") throw new CliError(`no client ${id}`);
+        if (result.outcome === "not_found") throw refused("client.not_found", id);
         if (opts.json) return out(JSON.stringify(clientView(result.client)));
         out(`Updated client "${result.client.name}"; running servers use the new settings within 5 s (their client cache).`);
       }),
@@ -193,7 +194,7 @@ export function registerClientCommands(program: Command, out: (line: string) => 
     .action((id: string, opts: { json?: boolean }) =>
       withCliContext(async ({ services }) => {
         const result = await services.clientAdmin.rotateSecret(id, ACTOR);
-        if (result.outcome === "not_found") throw new CliError(`no client ${id}`);
+        if (result.outcome === "not_found") throw refused("client.not_found", id);
         if (result.outcome === "public") throw new CliError(`${id}: ${CATALOGUE["client.public"].message}`);
         if (opts.json) return out(JSON.stringify({ clientId: id, secret: result.secret }));
         out(`client_secret: ${result.secret}   (shown once; only its hash is stored)`);
@@ -210,7 +211,7 @@ export function registerClientCommands(program: Command, out: (line: string) => 
       withCliContext(async ({ services }) => {
         if (!opts.yes) throw new CliError(`deleting ${id} cannot be undone: run again with --yes`);
         const result = await services.clientAdmin.remove(id, ACTOR);
-        if (result.outcome === "not_found") throw new CliError(`no client ${id}`);
+        if (result.outcome === "not_found") throw refused("client.not_found", id);
         if (opts.json) return out(JSON.stringify({ deleted: id }));
         out(`Deleted client ${id}.`);
       }),

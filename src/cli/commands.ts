@@ -5,7 +5,7 @@ import { z } from "zod";
 import { randomToken } from "../lib/crypto.ts";
 import { normalizeEmail, USERNAME_PATTERN } from "../services/identifiers.ts";
 import { withCliContext, CliError } from "./context.ts";
-import { noSuchUser } from "./no-such-user.ts";
+import { noSuchUser } from "./refusals.ts";
 import { registerUserCommands } from "./user-commands.ts";
 import { registerOutboxCommands } from "./outbox-commands.ts";
 import { registerWebhookCommands } from "./webhook-commands.ts";

@@ -10,7 +10,7 @@ import { createConfigIoQueries } from "../queries/config-io.ts";
 import { createTeamQueries } from "../queries/teams.ts";
 import { createConfigIo, type Change, type ChangeKind, type ConfigFormat, type ImportResult } from "../services/config-io/index.ts";
 import { withCliContext, CliError, type CliContext } from "./context.ts";
-import { noSuchUser } from "./no-such-user.ts";
+import { noSuchUser } from "./refusals.ts";
 
 const KINDS: ChangeKind[] = ["client", "client permission", "system role", "team", "team role"];
 

@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { connectorChangesSchema, connectorView, newConnectorSchema, type ConnectorView } from "../services/federation/connectors.ts";
 import { PRESETS } from "../services/federation/presets.ts";
 import { withCliContext, CliError } from "./context.ts";
+import { refused } from "./refusals.ts";
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 const ACTOR = { actorId: "cli", via: "cli" as const };
@@ -197,7 +198,7 @@ export function registerConnectorCommands(program: Command, out: (line: string) 
       if (Object.values(parsed.data).every((v) => v === undefined))
         throw new CliError("nothing to change: name at least one setting (see --help)");
       const result = await services.connectors.update(id, parsed.data, ACTOR);
-      if (result.outcome === "not_found") throw new CliError(`no connector ${id}`);
+      if (result.outcome === "not_found") throw refused("connector.not_found", id);
       if (result.outcome === "invalid") throw new CliError(`${result.field}: ${result.message}`);
       const v = connectorView(result.connector);
       if (opts.json) return out(JSON.stringify({ ...v, jwksUri: jwksUriOf(v, services.upstream) }));
@@ -222,7 +223,7 @@ export function registerConnectorCommands(program: Command, out: (line: string) 
         withCliContext(async ({ services }) => {
           const result =
             name === "rotate-key" ? await services.connectors.rotateKey(id, ACTOR) : await services.connectors.removeOldKeys(id, ACTOR);
-          if (result.outcome === "not_found") throw new CliError(`no connector ${id}`);
+          if (result.outcome === "not_found") throw refused("connector.not_found", id);
           if (result.outcome === "invalid") throw new CliError(`${result.field}: ${result.message}`);
           const v = connectorView(result.connector);
           if (opts.json) return out(JSON.stringify({ ...v, jwksUri: jwksUriOf(v, services.upstream) }));
@@ -242,7 +243,7 @@ export function registerConnectorCommands(program: Command, out: (line: string) 
       withCliContext(async ({ services }) => {
         if (!opts.yes) throw new CliError(`deleting ${id} cannot be undone: run again with --yes`);
         const result = await services.connectors.remove(id, ACTOR);
-        if (result.outcome === "not_found") throw new CliError(`no connector ${id}`);
+        if (result.outcome === "not_found") throw refused("connector.not_found", id);
         if (result.outcome === "in_use")
           throw new CliError(`${result.linked} account(s) sign in through ${id}: disable it instead (connectors update ${id} --disable)`);
         if (opts.json) return out(JSON.stringify({ deleted: id }));

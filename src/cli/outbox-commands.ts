@@ -5,6 +5,7 @@ import { Command, Option } from "commander";
 import type { OutboxEntry, OutboxKind, OutboxStatus } from "../queries/outbox.ts";
 import type { OutboxAction } from "../services/outbox/admin.ts";
 import { withCliContext, CliError } from "./context.ts";
+import { refused } from "./refusals.ts";
 
 const CLI = { actorId: "cli", via: "cli" } as const;
 const KINDS = ["email", "backchannel_logout", "webhook"];
@@ -34,7 +35,7 @@ function printEntries(out: (line: string) => void, entries: OutboxEntry[]): void
 
 /** the outcome as the operator's message, or an error naming the id */
 function described(result: OutboxAction, id: string, done: string): string {
-  if (result.outcome === "not_found") throw new CliError(`no outbox message ${id}`);
+  if (result.outcome === "not_found") throw refused("outbox.not_found", id);
   if (result.outcome === "not_dead") throw new CliError(`${id} is not a dead letter: it is still waiting to be delivered`);
   return `${done} ${result.entry.kind} ${result.entry.topic} to ${result.entry.recipient} (${result.entry.id}).`;
 }

@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 import { CATALOGUE } from "../lib/error-catalogue.ts";
 import { withCliContext, CliError, type CliContext } from "./context.ts";
-import { noSuchUser } from "./no-such-user.ts";
+import { noSuchUser } from "./refusals.ts";
 
 const CLI = { actorId: "cli", via: "cli" } as const;
 

@@ -10,7 +10,7 @@ import { parse, CsvError } from "csv-parse/sync";
 import type { SafeUser } from "../queries/users.ts";
 import { IMPORT_COLUMNS, DEFAULT_IMPORT_ROLE, type ImportColumn, type ImportRow, type PlannedUser } from "../services/user-import.ts";
 import { withCliContext, CliError, type CliContext } from "./context.ts";
-import { noSuchUser } from "./no-such-user.ts";
+import { noSuchUser } from "./refusals.ts";
 
 const CLI = { actorId: "cli", via: "cli" } as const;
 

@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { WEBHOOK_EVENT_TYPES } from "../services/webhooks/catalogue.ts";
 import type { Invalid, WebhookEndpointInput, WebhookEndpointView } from "../services/webhooks/endpoints.ts";
 import { withCliContext, CliError } from "./context.ts";
+import { refused } from "./refusals.ts";
 
 const ACTOR = { actorId: "cli", via: "cli" as const };
 const collect = (value: string, previous: string[] = []) => [
@@ -35,7 +36,7 @@ function settled<T extends { outcome: string }>(
   result: T | Invalid | { outcome: "not_found" },
   id?: string,
 ): Exclude<T, Invalid | { outcome: "not_found" }> {
-  if (result.outcome === "not_found") throw new CliError(`no webhook endpoint ${id ?? ""}`.trim());
+  if (result.outcome === "not_found") throw refused("webhook.not_found", id ?? "");
   if (result.outcome === "invalid")
     throw new CliError(
       `--${(result as Invalid).field === "eventTypes" ? "event" : (result as Invalid).field}: ${(result as Invalid).message}`,

@@ -116,7 +116,7 @@ describe("outbox for administrators: the admin page and the CLI", () => {
     });
     expect(await gatehouse("discard", "7d1f3a52-0000-4000-8000-000000000000")).toMatchObject({
       code: 2,
-      stderr: expect.stringContaining("no outbox message"),
+      stderr: expect.stringContaining("7d1f3a52-0000-4000-8000-000000000000: There is no such message in the outbox."),
     });
   }, 60_000);
 });

@@ -67,7 +67,7 @@ describe("gatehouse client commands", () => {
       expect(out).not.toContain(hash);
     }
     const missing = await gatehouse("clients", "show", "no-such-client");
-    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining("gatehouse: no client no-such-client") });
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining("gatehouse: no-such-client: There is no such client.") });
   }, 180_000);
 
   it("update changes only what it names and is audited; bad input is refused with the reason and changes nothing", async () => {
@@ -131,6 +131,6 @@ describe("gatehouse client commands", () => {
       await new Promise((r) => setTimeout(r, 250));
     expect((await introspectAs(clientId, clientSecret!)).status).toBe(401);
     expect(await cliAudit("client.deleted", clientId)).toHaveLength(1);
-    expect((await gatehouse("clients", "delete", clientId, "--yes")).stderr).toContain(`no client ${clientId}`);
+    expect((await gatehouse("clients", "delete", clientId, "--yes")).stderr).toContain(`${clientId}: There is no such client.`);
   }, 180_000);
 });
