@@ -8,11 +8,16 @@ import { runInNewContext } from "node:vm";
 
 type GcFunction = (options: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
 
-/** a last-resort collection now (takes tens of ms; call it before the server listens) */
+/**
+ * a last-resort collection now (a few hundred ms at most; call it before the server listens). A runtime that gives
+ * a new context no `gc` (or refuses the options) skips it: it saves memory, nothing depends on it
+ */
 export function releaseStartUpMemory(): void {
   setFlagsFromString("--expose-gc");
   try {
     (runInNewContext("gc") as GcFunction)({ type: "major", execution: "sync", flavor: "last-resort" });
+  } catch {
+    // no collector here: start without it
   } finally {
     setFlagsFromString("--no-expose-gc");
   }
