@@ -7,6 +7,7 @@ import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { TestBrowser } from "../helpers/browser.ts";
 import { discover, loginWithCode } from "../helpers/oidc-flow.ts";
 import { TEST_REDIS_URL } from "../helpers/env.ts";
+import { decodeRecord } from "../../src/oidc/record-codec.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
 
@@ -35,11 +36,13 @@ describe("remember me", () => {
     const browser = new TestBrowser(t.url);
     await loginWithCode(rp, browser, REDIRECT, { identifier: user.email, password: user.password, remember });
     const cookie = (await browser.jar.getCookies(t.url)).find((c) => c.key === "gh.session")!;
-    // the session record in Redis belongs to this user
+    // the session record in Redis that belongs to this user (records are stored compact: decoded as the adapter does)
     let sessionTtl = -2;
-    for (const key of await redis.keys(`${t.config.redis.keyPrefix}oidc:{Session:*`)) {
+    for (const key of await redis.keys(`${t.config.redis.keyPrefix}oidc:{Session:*}`)) {
       const bare = key.slice(t.config.redis.keyPrefix.length);
-      if ((await redis.get(bare))?.includes(user.id)) sessionTtl = await redis.ttl(bare);
+      const jti = /^oidc:\{Session:(.+)\}$/.exec(bare)![1]!;
+      const text = await redis.get(bare);
+      if (text && decodeRecord("Session", jti, text).accountId === user.id) sessionTtl = await redis.ttl(bare);
     }
     return { cookie, sessionTtl };
   }
