@@ -63,17 +63,7 @@ export function registerFederationRoutes(
     async handle(ctx, { scope: interaction }) {
       const connector = await services.connectors.findBySlug(slugOf(ctx.params.slug));
       if (!connector?.enabled) throw catalogueError("federation.unknown_provider", { startOverUrl: `/interaction/${interaction.uid}` });
-      const started = await services.upstream.start(connector, interaction.uid);
-      if (started.outcome === "unavailable") {
-        ctx.set("Retry-After", "30");
-        throw catalogueError(
-          "login.upstream_unavailable",
-          { startOverUrl: `/interaction/${interaction.uid}` },
-          { connector: connector.name },
-        );
-      }
-      ctx.status = 303;
-      ctx.redirect(started.url);
+      await h.toUpstream(ctx, interaction, connector);
     },
   });
 

@@ -7,7 +7,6 @@ import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Outcome } from "../../../flows/login/types.ts";
-import { catalogueError } from "../../errors.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { parseIdentifier, USERNAME_PATTERN } from "../../../services/identifiers.ts";
 import { takeNotice } from "../../notices.ts";
@@ -129,17 +128,7 @@ export function createLoginHandlers(app: AppContext, h: InteractionHelpers, engi
         : "Enter your password";
       return render(ctx, interaction, { identifier, error, status: 400 });
     }
-    const started = await app.services.upstream.start(connector, interaction.uid);
-    if (started.outcome === "unavailable") {
-      ctx.set("Retry-After", "30");
-      throw catalogueError(
-        "login.upstream_unavailable",
-        { startOverUrl: `/interaction/${interaction.uid}` },
-        { connector: connector.name },
-      );
-    }
-    ctx.status = 303;
-    ctx.redirect(started.url);
+    await h.toUpstream(ctx, interaction, connector);
   }
 
   /** the "Sign in with a passkey" form (or the autofill's): the browser's assertion as JSON text */

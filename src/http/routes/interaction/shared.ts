@@ -13,6 +13,7 @@ import { refusalError } from "./messages.ts";
 import { localeLocals } from "../../locale.ts";
 
 export type Interaction = Awaited<ReturnType<Provider["interactionDetails"]>>;
+type UpstreamConnector = Parameters<AppContext["services"]["upstream"]["start"]>[0];
 
 export function createInteractionHelpers(app: AppContext) {
   const binding = (uid: string) => `interaction:${uid}`;
@@ -57,9 +58,25 @@ export function createInteractionHelpers(app: AppContext) {
   // CSRF (gone: the "interaction.expired" page), and CSRF bound to it
   const form = { scope: load, csrf: (_ctx: Context, state: { scope: Interaction }) => binding(state.scope.uid) };
 
+  /** the browser sent on to the upstream provider's sign-in, or its 503 page (Retry-After) when it does not answer */
+  async function toUpstream(ctx: Context, interaction: Interaction, connector: UpstreamConnector): Promise<void> {
+    const started = await app.services.upstream.start(connector, interaction.uid);
+    if (started.outcome === "unavailable") {
+      ctx.set("Retry-After", "30");
+      throw catalogueError(
+        "login.upstream_unavailable",
+        { startOverUrl: `/interaction/${interaction.uid}` },
+        { connector: connector.name },
+      );
+    }
+    ctx.status = 303;
+    ctx.redirect(started.url);
+  }
+
   return {
     load,
     form,
+    toUpstream,
     /** a login step's form: the login prompt too, checked before CSRF */
     loginForm: { ...form, scope: async (ctx: Context) => requireLogin(await load(ctx)) },
     /** a gate's form: the login prompt checked after CSRF (a wrong step's post without its token is a CSRF refusal) */
