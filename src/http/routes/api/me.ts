@@ -7,11 +7,10 @@
 // not have is a 404, audited as a failure (services/own-revocations.ts).
 import type { Context } from "koa";
 import { z } from "zod";
-import { sessionFields, when } from "./schemas.ts";
+import { sessionFields, sessionFieldsOf, when } from "./schemas.ts";
 import type { AppContext } from "../../web-context.ts";
 import type { UserSession } from "../../../services/sessions/records.ts";
 import type { TrustedDevice } from "../../../services/devices/trusted-devices.ts";
-import { describeLocation } from "../../../services/request/geo.ts";
 import { catalogueError } from "../../errors.ts";
 import { documented } from "./declared-errors.ts";
 import { tokenOf } from "./auth.ts";
@@ -79,20 +78,7 @@ const noQuery = z.strictObject({});
 const sessionView = (s: UserSession, sid: string | undefined): z.input<typeof meSession> => ({
   id: s.id,
   current: s.id === sid,
-  browser: s.browser,
-  os: s.os,
-  deviceType: s.deviceType,
-  ip: s.ip,
-  countryCode: s.countryCode,
-  city: s.city,
-  location: describeLocation(
-    s.countryCode ? { city: s.city, countryCode: s.countryCode, region: null, latitude: null, longitude: null } : null,
-  ),
-  remember: s.remember,
-  clients: s.clients,
-  startedAt: s.startedAt.toISOString(),
-  lastActiveAt: s.lastActiveAt.toISOString(),
-  expiresAt: s.expiresAt.toISOString(),
+  ...sessionFieldsOf(s),
 });
 
 const deviceView = (d: TrustedDevice): z.input<typeof meDevice> => ({

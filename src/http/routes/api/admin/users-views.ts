@@ -4,12 +4,11 @@
 // are listed without their data (reading it needs the audit log's own permission, gatehouse.admin.audit.read).
 import type { Context } from "koa";
 import { z } from "zod";
-import { iso, sessionFields, when } from "../schemas.ts";
+import { iso, sessionFields, sessionFieldsOf, when } from "../schemas.ts";
 import type { SafeUser } from "../../../../queries/users.ts";
 import type { SystemRole } from "../../../../queries/permissions.ts";
 import type { AdminActor, UserAdminActor, UserDetails } from "../../../../services/user-admin.ts";
 import type { UserSession } from "../../../../services/sessions/records.ts";
-import { describeLocation } from "../../../../services/request/geo.ts";
 import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { userOf } from "../openapi.ts";
@@ -124,20 +123,7 @@ export const userView = (u: SafeUser): z.input<typeof adminUser> => ({
 export const sessionView = (s: UserSession): z.input<typeof adminSession> => ({
   id: s.id,
   userId: s.userId,
-  browser: s.browser,
-  os: s.os,
-  deviceType: s.deviceType,
-  ip: s.ip,
-  countryCode: s.countryCode,
-  city: s.city,
-  location: describeLocation(
-    s.countryCode ? { city: s.city, countryCode: s.countryCode, region: null, latitude: null, longitude: null } : null,
-  ),
-  remember: s.remember,
-  clients: s.clients,
-  startedAt: iso(s.startedAt),
-  lastActiveAt: iso(s.lastActiveAt),
-  expiresAt: iso(s.expiresAt),
+  ...sessionFieldsOf(s),
 });
 
 export function detailsView(d: UserDetails, now: Date): z.input<typeof adminUserDetails> {
