@@ -3,19 +3,15 @@
 // certificate, no HTTP-Redirect sign-on, not XML) is a 400 naming idpMetadata and stores nothing; the CLI reads
 // the metadata from a file; the admin page's form takes it pasted.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { setUpAdminApi, type AdminApi } from "../helpers/api.ts";
 import { TestBrowser, parseForms } from "../helpers/browser.ts";
 import { openAccountPage } from "../helpers/sessions.ts";
 import { startSamlIdp, type SamlIdp } from "../helpers/saml-idp.ts";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const exec = promisify(execFile);
+import { cliEnv, runGatehouse } from "../helpers/cli.ts";
 
 describe("SAML connectors through the API and the CLI", () => {
   let t: TestApp;
@@ -119,35 +115,10 @@ describe("SAML connectors through the API and the CLI", () => {
   it("the CLI reads the metadata from a file", async () => {
     const file = path.join(mkdtempSync(path.join(tmpdir(), "saml-")), "idp.xml");
     writeFileSync(file, idp.metadata);
-    const env = {
-      ...process.env,
-      DATABASE_URL: t.config.database.url!,
-      REDIS_URL: t.config.redis.url!,
-      REDIS_KEY_PREFIX: t.config.redis.keyPrefix,
-      MASTER_KEY: t.config.secrets.masterKey.toString("base64"),
-      COOKIE_KEYS: t.config.secrets.cookieKeys.join(","),
-      ISSUER: t.url,
-    };
-    const { stdout } = await exec(
-      "npm",
-      [
-        "run",
-        "-s",
-        "gatehouse",
-        "--",
-        "connectors",
-        "create",
-        "--slug",
-        "corp-cli",
-        "--name",
-        "Corp CLI",
-        "--kind",
-        "saml",
-        "--idp-metadata",
-        file,
-        "--json",
-      ],
-      { cwd: ROOT, env },
+    const { stdout } = await runGatehouse(
+      cliEnv(t),
+      ["connectors", "create", "--slug", "corp-cli", "--name", "Corp CLI", "--kind", "saml", "--idp-metadata", file, "--json"],
+      { check: true },
     );
     expect(JSON.parse(stdout)).toMatchObject({
       kind: "saml",
