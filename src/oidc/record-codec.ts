@@ -8,9 +8,13 @@
 // and Gatehouse's acr prefix ("urn:gatehouse:loa:pwd" -> "@pwd") were added the same way: a record written with the
 // earlier letters still reads (a name without a letter stays as it is). Each of these brings a record under the next
 // allocation size of Redis' allocator (64-byte steps around 300-400 bytes), so a few characters are worth 64 bytes.
-// So were the shorter values (CODED: a UUID account id, authTime and iiat as seconds before iat, grant types), each
-// under a letter of its own, so a record with the value in full still reads.
+// So were the shorter values (record-values.ts: a UUID account id, times relative to iat, grant types, scopes in
+// words, acr and amr together), each under a letter of its own, so a record with the value in full still reads,
+// and the zeros of a refresh token (authTime and iiat equal to iat, no rotation yet) as one list of letters: with
+// them a first refresh token is under 253 characters (a 256-byte allocation, not 320) and a grant under 108 (112,
+// not 144).
 import type { AdapterPayload } from "oidc-provider";
+import { ACR_PREFIX, ACR_SHORT, AUTH_LETTER, CODED, DECODED, SCOPE, codedValue, decodeAuth, encodeAuth } from "./record-values.ts";
 
 const COMPACT = "~";
 
@@ -53,9 +57,12 @@ const SHORT: Record<string, string> = {
 };
 const LONG: Record<string, string> = Object.fromEntries(Object.entries(SHORT).map(([long, short]) => [short, long]));
 
-/** Gatehouse's own acr values (lib/acr.ts) are stored as "@" + their last part */
-const ACR_PREFIX = "urn:gatehouse:loa:";
-const ACR_SHORT = "@";
+/** the one-letter fields whose value is 0, when two or more: their letters ("B":0,"J":0,"r":0 -> "Z":"BJr") */
+const ZEROS = "Z";
+
+// a letter given twice would misread stored records: fail when the module loads, not on someone's session
+const LETTERS = [...Object.values(SHORT), ...Object.values(CODED).map((coding) => coding.letter), AUTH_LETTER, ZEROS];
+if (new Set(LETTERS).size !== LETTERS.length) throw new Error("record-codec: a letter is given twice");
 
 /** the nested maps worth shortening: a session's authorizations (client id -> { sid, grantId, persistsLogout }), a grant's openid ({ scope, claims }) */
 const rename = (key: string, value: unknown, names: Record<string, string>): unknown => {
@@ -64,68 +71,26 @@ const rename = (key: string, value: unknown, names: Record<string, string>): unk
     return Object.fromEntries(
       Object.entries(value as Record<string, Record<string, unknown>>).map(([client, a]) => [client, renameKeys(a, names)]),
     );
-  if (key === "openid") return renameKeys(value as Record<string, unknown>, names);
+  if (key === "openid") return (names === SHORT ? shortOpenid : longOpenid)(value as Record<string, unknown>);
   return value;
 };
-
-/**
- * values with a shorter form, each under a letter of its own (so the letter says which form is stored): a UUID
- * account id as its 16 bytes in base64url (36 -> 22 characters), authTime and iiat as seconds before iat (10 -> 1-7),
- * a grant type as one letter per word ("authorization_code" -> "a"). Used only when the value reads back exactly.
- */
-type Coding = { letter: string; encode(value: unknown, iat: unknown): unknown; decode(coded: unknown, iat: unknown): unknown };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const beforeIat = (letter: string): Coding => ({
-  letter,
-  encode: (value, iat) =>
-    Number.isInteger(value) && Number.isInteger(iat) && (iat as number) >= (value as number)
-      ? (iat as number) - (value as number)
-      : undefined,
-  decode: (coded, iat) => (typeof coded === "number" && typeof iat === "number" ? iat - coded : undefined),
-});
-const GRANT_TYPES: Record<string, string> = {
-  authorization_code: "a",
-  refresh_token: "r",
-  client_credentials: "c",
-  "urn:ietf:params:oauth:grant-type:device_code": "d",
-  "urn:openid:params:grant-type:ciba": "b",
-  "urn:ietf:params:oauth:grant-type:token-exchange": "x",
-};
-const GRANT_TYPE_OF: Record<string, string> = Object.fromEntries(Object.entries(GRANT_TYPES).map(([type, letter]) => [letter, type]));
-const CODED: Record<string, Coding> = {
-  accountId: {
-    letter: "A",
-    encode: (value) =>
-      typeof value === "string" && UUID.test(value) ? Buffer.from(value.replaceAll("-", ""), "hex").toString("base64url") : undefined,
-    decode: (coded) => {
-      if (typeof coded !== "string") return undefined;
-      const hex = Buffer.from(coded, "base64url").toString("hex");
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-    },
-  },
-  authTime: beforeIat("B"),
-  iiat: beforeIat("J"),
-  gty: {
-    letter: "Y",
-    encode: (value) =>
-      typeof value === "string" && value.split(" ").every((word) => GRANT_TYPES[word])
-        ? value
-            .split(" ")
-            .map((word) => GRANT_TYPES[word])
-            .join("")
-        : undefined,
-    decode: (coded) => (typeof coded === "string" ? [...coded].map((letter) => GRANT_TYPE_OF[letter]).join(" ") : undefined),
-  },
-};
-const DECODED: Record<string, [string, Coding]> = Object.fromEntries(
-  Object.entries(CODED).map(([name, coding]) => [coding.letter, [name, coding]]),
-);
-/** the shorter form of a value, when it has one that reads back exactly */
-function coded(key: string, value: unknown, iat: unknown): unknown {
-  const coding = CODED[key];
-  if (!coding) return undefined;
-  const short = coding.encode(value, iat);
-  return short !== undefined && coding.decode(short, iat) === value ? short : undefined;
+/** a grant's openid, its scope in words when it has that form (under the same letter as a scope at the top) */
+function shortOpenid(openid: Record<string, unknown>): Record<string, unknown> {
+  const to: Record<string, unknown> = {};
+  for (const key in openid) {
+    const scope = key === "scope" ? codedValue(SCOPE, openid[key], undefined) : undefined;
+    if (scope !== undefined) to[SCOPE.letter] = scope;
+    else to[SHORT[key] ?? key] = openid[key];
+  }
+  return to;
+}
+function longOpenid(openid: Record<string, unknown>): Record<string, unknown> {
+  const to: Record<string, unknown> = {};
+  for (const key in openid) {
+    if (key === SCOPE.letter) to.scope = SCOPE.decode(openid[key], undefined);
+    else to[LONG[key] ?? key] = openid[key];
+  }
+  return to;
 }
 
 function renameKeys(from: Record<string, unknown>, names: Record<string, string>): Record<string, unknown> {
@@ -149,15 +114,34 @@ const notCompactable = (payload: Record<string, unknown>): boolean => {
   return false;
 };
 
+/** two or more one-letter fields of value 0 as their letters under ZEROS (a letter says which field, so 0 and absent stay apart) */
+function zerosTogether(compact: Record<string, unknown>): Record<string, unknown> {
+  const zeros = Object.keys(compact).filter((key) => key.length === 1 && compact[key] === 0);
+  if (zeros.length < 2) return compact;
+  const rest = Object.fromEntries(Object.entries(compact).filter(([key]) => !zeros.includes(key)));
+  return { ...rest, [ZEROS]: zeros.join("") };
+}
+function zerosApart(compact: Record<string, unknown>): Record<string, unknown> {
+  const zeros = compact[ZEROS];
+  if (typeof zeros !== "string") return compact;
+  const { [ZEROS]: _zeros, ...rest } = compact;
+  return { ...Object.fromEntries([...zeros].map((letter) => [letter, 0])), ...rest };
+}
+
 /** the stored text of a record of `model` under `id` */
 export function encodeRecord(model: string, id: string, payload: AdapterPayload): string {
   const record = payload as Record<string, unknown>;
   if (notCompactable(record)) return JSON.stringify(payload);
   const compact: Record<string, unknown> = {};
+  const auth = encodeAuth(record.acr, record.amr);
   for (const key in record) {
     const value = record[key];
     if ((key === "kind" && value === model) || (key === "jti" && value === id) || value === undefined) continue;
-    const short = coded(key, value, record.iat);
+    if (auth !== undefined && (key === "acr" || key === "amr")) {
+      compact[AUTH_LETTER] = auth;
+      continue;
+    }
+    const short = codedValue(CODED[key], value, record.iat);
     if (short !== undefined) {
       compact[CODED[key]!.letter] = short;
       continue;
@@ -170,17 +154,21 @@ export function encodeRecord(model: string, id: string, payload: AdapterPayload)
   // kept in full when the record does not say what the key says (never seen; then nothing is inferred on reading)
   if (record.kind !== model) compact.kind = record.kind ?? null;
   if (record.jti !== id) compact.jti = record.jti ?? null;
-  return COMPACT + JSON.stringify(compact);
+  return COMPACT + JSON.stringify(zerosTogether(compact));
 }
 
 /** the payload of a stored record (either format) */
 export function decodeRecord(model: string, id: string, text: string): AdapterPayload {
   if (!text.startsWith(COMPACT)) return JSON.parse(text) as AdapterPayload;
-  const compact = JSON.parse(text.slice(COMPACT.length)) as Record<string, unknown>;
+  const compact = zerosApart(JSON.parse(text.slice(COMPACT.length)) as Record<string, unknown>);
   const payload: Record<string, unknown> = {};
   const iat = compact[SHORT.iat!] ?? compact.iat;
   for (const key in compact) {
     const value = compact[key];
+    if (key === AUTH_LETTER) {
+      Object.assign(payload, decodeAuth(value));
+      continue;
+    }
     const decoded = DECODED[key];
     if (decoded) {
       payload[decoded[0]] = decoded[1].decode(value, iat);

@@ -104,7 +104,10 @@ describe("record codec", () => {
   it("shortens iat, exp, uid, amr, acr, gty, sid, a grant's openid scope and Gatehouse's acr prefix", () => {
     const text = encodeRecord("Session", jti, session);
     for (const name of ["iat", "exp", "uid", "amr", "acr", "sid", "urn:gatehouse"]) expect(text).not.toContain(name);
-    expect(text).toContain(`"C":"@pwd"`);
+    const { amr: _amr, ...withoutAmr } = session as Record<string, unknown>; // with amr, acr goes with it ("V")
+    const acrText = encodeRecord("Session", jti, withoutAmr as AdapterPayload);
+    expect(acrText).toContain(`"C":"@pwd"`);
+    expect(decodeRecord("Session", jti, acrText)).toEqual(withoutAmr);
     const grantText = encodeRecord("Grant", jti, grant);
     expect(grantText).not.toContain("scope");
     expect(decodeRecord("Grant", jti, grantText)).toEqual(grant);
@@ -139,7 +142,7 @@ describe("record codec", () => {
     const text = encodeRecord("RefreshToken", jti, refreshToken);
     for (const value of ["d5deb702", "authorization_code", "1796595528", `"i":`]) expect(text).not.toContain(value);
     expect(text).toContain(`"B":1,`);
-    expect(text).toContain(`"J":0,`);
+    expect(text).toContain(`"Z":"rJ"`); // iiat 0 seconds before iat, with rotations 0 (zeros together)
     expect(text).toContain(`"Y":"a",`);
     expect(decodeRecord("RefreshToken", jti, text)).toEqual(refreshToken);
     const rotated = { ...refreshToken, iat: 1796599999, gty: "authorization_code refresh_token", rotations: 3 } as AdapterPayload;
@@ -161,5 +164,110 @@ describe("record codec", () => {
     const noIat = { ...refreshToken, iat: undefined } as AdapterPayload;
     const { iat: _iat, ...withoutIat } = refreshToken as Record<string, unknown>;
     expect(decodeRecord("RefreshToken", jti, encodeRecord("RefreshToken", jti, noIat))).toEqual(withoutIat);
+  });
+});
+
+// real records of a bench sign-in (scope "openid profile email offline_access"), as the codec wrote them before
+// scopes in words, times after iat, acr with amr and the zeros list
+const earlier = {
+  RefreshToken:
+    '~{"I":1796627059,"E":1797836659,"A":"CNn1eHtnSlGqrE0M-PgmAg","C":"@pwd","M":["pwd"],"B":0,"g":"q7p6ERBLLEyhTMoE_sc8Ke90I-sBOh9pZFM9FUicWlG",' +
+    '"Y":"a","n":"ZTYsRtOoPl_hMy3S","r":0,"s":"openid profile email offline_access","u":"TM0aVOON5fxRFI3UYSvsoVJWfsJxjVi5uIio8FGMIlg",' +
+    '"c":"rfy6KLZFv5BbvXyrxeYjDQ","J":0}',
+  Grant:
+    '~{"I":1796627058,"E":1799219058,"A":"rk7qn_o_Q5CLJL7LHvEu4Q","c":"rfy6KLZFv5BbvXyrxeYjDQ","o":{"s":"openid profile email offline_access"}}',
+};
+const benchRefreshToken = {
+  iat: 1796627059,
+  exp: 1797836659,
+  accountId: "08d9f578-7b67-4a51-aaac-4d0cf8f82602",
+  acr: "urn:gatehouse:loa:pwd",
+  amr: ["pwd"],
+  authTime: 1796627059,
+  grantId: "q7p6ERBLLEyhTMoE_sc8Ke90I-sBOh9pZFM9FUicWlG",
+  gty: "authorization_code",
+  nonce: "ZTYsRtOoPl_hMy3S",
+  rotations: 0,
+  scope: "openid profile email offline_access",
+  sessionUid: "TM0aVOON5fxRFI3UYSvsoVJWfsJxjVi5uIio8FGMIlg",
+  clientId: "rfy6KLZFv5BbvXyrxeYjDQ",
+  iiat: 1796627059,
+  kind: "RefreshToken",
+  jti,
+} as AdapterPayload;
+const benchGrant = {
+  iat: 1796627058,
+  exp: 1799219058,
+  accountId: "ae4eea9f-fa3f-4390-8b24-becb1ef12ee1",
+  clientId: "rfy6KLZFv5BbvXyrxeYjDQ",
+  openid: { scope: "openid profile email offline_access" },
+  kind: "Grant",
+  jti,
+} as unknown as AdapterPayload;
+/** the stored text of a payload (of kind `model`, under `jti`), after checking that it reads back exactly */
+const roundTrip = (model: string, fields: Record<string, unknown>) => {
+  const payload = { kind: model, jti, ...fields } as AdapterPayload;
+  const text = encodeRecord(model, jti, payload);
+  expect(decodeRecord(model, jti, text)).toEqual(payload);
+  return text;
+};
+
+describe("record codec: scopes in words, times after iat, acr with amr, zeros together", () => {
+  it("reads records of the earlier compact form and plain JSON exactly", () => {
+    expect(decodeRecord("RefreshToken", jti, earlier.RefreshToken)).toEqual(benchRefreshToken);
+    expect(decodeRecord("Grant", jti, earlier.Grant)).toEqual(benchGrant);
+    expect(decodeRecord("RefreshToken", jti, JSON.stringify(benchRefreshToken))).toEqual(benchRefreshToken);
+    expect(decodeRecord("Grant", jti, JSON.stringify(benchGrant))).toEqual(benchGrant);
+  });
+
+  it("writes a first refresh token in 252 characters or fewer, a grant in 107 (a smaller Redis allocation)", () => {
+    const text = roundTrip("RefreshToken", benchRefreshToken);
+    expect(text).toContain(`"W":"opef"`);
+    expect(text).toContain(`"X":1209600`);
+    expect(text).toContain(`"V":"pwd"`);
+    expect(text).toContain(`"Z":"BrJ"`);
+    expect([text.length, earlier.RefreshToken.length]).toEqual([249, 304]);
+    const grantText = roundTrip("Grant", benchGrant);
+    expect(grantText).toContain(`"o":{"W":"opef"}`);
+    expect([grantText.length, earlier.Grant.length]).toEqual([104, 138]);
+  });
+
+  it("writes a scope of known words one character each, and any other scope in full", () => {
+    expect(roundTrip("AccessToken", { iat: 1, scope: "openid phone address roles api openid" })).toBe(`~{"I":1,"W":"ohario"}`);
+    for (const scope of ["openid urn:example:read", "openid  email", " openid", "openid ", "", "OPENID", "constructor"]) {
+      const text = roundTrip("AccessToken", { iat: 1, scope });
+      expect(text).toContain(`"s":${JSON.stringify(scope)}`);
+      roundTrip("Grant", { iat: 1, openid: { scope, claims: ["email"] } });
+    }
+    expect(roundTrip("Grant", { iat: 1, openid: { scope: "openid email", claims: ["email"] } })).toContain(`"o":{"W":"oe","q":["email"]}`);
+  });
+
+  it("writes exp and loginTs as seconds from iat, unless they are not whole seconds or there is no iat", () => {
+    expect(roundTrip("Session", { iat: 1000, exp: 87400, loginTs: 900 })).toBe(`~{"I":1000,"X":86400,"G":-100}`);
+    expect(roundTrip("Session", { iat: 1000, exp: 1000.5, loginTs: "900" })).toBe(`~{"I":1000,"E":1000.5,"l":"900"}`);
+    expect(roundTrip("Session", { exp: 87400, loginTs: 900 })).toBe(`~{"E":87400,"l":900}`);
+  });
+
+  it("writes two or more zeros as a list of letters, keeping a single zero and a missing field as they were", () => {
+    expect(roundTrip("RefreshToken", { iat: 5, authTime: 5, iiat: 5, rotations: 0 })).toBe(`~{"I":5,"Z":"BJr"}`);
+    expect(roundTrip("RefreshToken", { iat: 5, authTime: 5, rotations: 1 })).toBe(`~{"I":5,"B":0,"r":1}`);
+    expect(roundTrip("RefreshToken", { iat: 0, exp: 0, rotations: 0, consumed: false })).toBe(`~{"k":false,"Z":"IXr"}`);
+  });
+
+  it("writes Gatehouse's acr with its amr as one value, and any other pair as two fields", () => {
+    const pair = (acr: unknown, amr: unknown) => roundTrip("Session", { iat: 1, acr, amr });
+    expect(pair("urn:gatehouse:loa:pwd", ["pwd"])).toBe(`~{"I":1,"V":"pwd"}`);
+    expect(pair("urn:gatehouse:loa:mfa", ["pwd", "otp"])).toBe(`~{"I":1,"V":"mfa pwd otp"}`);
+    expect(pair("urn:gatehouse:loa:pwd", ["fed"])).toBe(`~{"I":1,"V":"pwd fed"}`);
+    expect(pair("urn:gatehouse:loa:pwd", [])).toBe(`~{"I":1,"C":"@pwd","M":[]}`);
+    expect(pair("urn:gatehouse:loa:pwd", ["pwd otp"])).toBe(`~{"I":1,"C":"@pwd","M":["pwd otp"]}`);
+    expect(pair("urn:gatehouse:loa:pwd", [1])).toBe(`~{"I":1,"C":"@pwd","M":[1]}`);
+    expect(pair("urn:example:gold", ["pwd"])).toBe(`~{"I":1,"C":"urn:example:gold","M":["pwd"]}`);
+    expect(roundTrip("Session", { iat: 1, acr: "urn:gatehouse:loa:mfa", amr: undefined })).toBe(`~{"I":1,"C":"@mfa"}`);
+  });
+
+  it("writes a payload that names a field with one of the new letters in full", () => {
+    for (const letter of ["W", "X", "G", "V", "Z"]) expect(roundTrip("Session", { ...session, [letter]: 0 }).startsWith("{")).toBe(true);
+    expect(roundTrip("Grant", { ...benchGrant, openid: { W: "o" } }).startsWith("{")).toBe(true);
   });
 });
