@@ -1,7 +1,7 @@
 // oidc-provider storage in Redis: sessions, interactions, grants, codes and tokens. Each record is a compact JSON
 // string (record-codec.ts) at `oidc:{Model:id}` that expires with the model; a consumed code or token also has `oidc:{Model:id}:consumed`
 // (same hash tag, so the same slot). Indexes: `oidc:{uid:…}`, `oidc:{userCode:…}` and `oidc:{grant:…}` (a small
-// hash of what a grant issued). No command spans two hash tags, so the same code runs on Redis Cluster.
+// hash of what a grant issued, which also holds the grant: grant-records.ts). No command spans two hash tags, so the same code runs on Redis Cluster.
 // Consume is one atomic script: of two parallel uses of a code or refresh token, one wins; the other is refused
 // and, outside the refresh grace window, the whole grant is revoked.
 // Sessions: a uid key says "this session is alive" while it points at a record (the sessions page checks that, one
@@ -9,7 +9,7 @@
 // same key holds the session's clock (services/sessions/session-key.ts: "id|end|exp|seen"), so it may outlive the
 // pointer, whose end is written beside it; a value of the older layout (the id alone) reads as before.
 // Index members are a model's letter and the id ("R" + id; redis-keys.ts), members in full ("RefreshToken:id") of
-// the older layout still read and go. A grant without a team has no team key (grant-team.ts: its record is marked).
+// the older layout still read and go.
 // An ended session leaves a tombstone in its uid's slot (`oidc:{uid:…}:ended`, as long as the longest session
 // lives) and a marker beside its record (`oidc:{Session:jti}:ended`): a request in flight on that session must
 // not bring it back when oidc-provider saves it at the end of the request, so a Session upsert points the uid at
@@ -25,9 +25,15 @@ import Provider, { errors, type Adapter, type AdapterPayload } from "oidc-provid
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
-import { CONSUME_SCRIPT, INDEX_ADD_SCRIPT, SESSION_UID_SCRIPT, type AdapterCommands as Commands } from "./redis-adapter-scripts.ts";
 import {
-  companionKey,
+  CONSUME_SCRIPT,
+  GRANT_TEAM_SCRIPT,
+  GRANT_WRITE_SCRIPT,
+  INDEX_ADD_SCRIPT,
+  SESSION_UID_SCRIPT,
+  type AdapterCommands as Commands,
+} from "./redis-adapter-scripts.ts";
+import {
   grantIndexKey,
   inGrantIndex,
   isMember,
@@ -43,14 +49,8 @@ import {
   userCodeKey,
   userIndexKey,
 } from "./redis-keys.ts";
-import {
-  createGrantTeamStore,
-  forgetGrantTeam,
-  markGrantRecord,
-  rememberGrantTeam,
-  storedTeamOf,
-  unmarkGrantRecord,
-} from "./grant-team.ts";
+import { createGrantTeamStore, rememberGrantTeam } from "./grant-team.ts";
+import { createGrantRecords } from "./grant-records.ts";
 import { createRotatedRefreshTokens } from "./rotated-refresh-tokens.ts";
 import { decodeRecord, encodeRecord } from "./record-codec.ts";
 import { createSessionEnds, type StoredSession, type UserSessionsEndedHook } from "./redis-session-ends.ts";
@@ -91,16 +91,19 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   redis.defineCommand("gatehouseConsume", { numberOfKeys: 2, lua: CONSUME_SCRIPT });
   redis.defineCommand("gatehouseIndexAdd", { numberOfKeys: 1, lua: INDEX_ADD_SCRIPT });
   redis.defineCommand("gatehouseSessionUid", { numberOfKeys: 2, lua: SESSION_UID_SCRIPT });
+  redis.defineCommand("gatehouseGrantWrite", { numberOfKeys: 1, lua: GRANT_WRITE_SCRIPT });
+  redis.defineCommand("gatehouseGrantTeam", { numberOfKeys: 1, lua: GRANT_TEAM_SCRIPT });
   const atTokenEndpoint = opts.atTokenEndpoint ?? providerRouteIsToken;
 
+  const grants = createGrantRecords(redis, opts);
   const grantTeams = createGrantTeamStore(redis, opts);
   const rotated = createRotatedRefreshTokens(redis, { clock: opts.clock, detectionSeconds: opts.refreshReuseDetection });
   /** a rotated refresh token's record and marker stay this long (parallel uses, the grace window); then only its rotated entry */
   const rotatedRecordMs = Math.max(opts.refreshReuseGrace + 1, 10) * 1000;
-  const destroyRecord = (model: string, id: string) => {
+  const destroyRecord = (model: string, id: string): Promise<unknown> => {
+    if (model === "Grant") return grants.remove(id);
     requestMemo()?.delete(`${model}:${id}`);
-    if (model === "Grant") forgetGrantTeam(id);
-    return redis.del(recordKey(model, id), companionKey(model, id));
+    return redis.del(recordKey(model, id), markerKey(model, id));
   };
   const isEnded = async (uid: string) => Boolean(await redis.exists(tombstoneKey(uid)));
   const endedTtl = Math.max(1, opts.endedSessionTtl ?? opts.grantIndexTtl);
@@ -134,21 +137,18 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     ]);
   }
 
-  /** a record and its indexes (grant, user, uid, user code) */
-  async function writeRecord(model: string, id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const encoded = encodeRecord(model, id, payload);
-    const json = model === "Grant" ? markGrantRecord(encoded) : encoded;
+  /** a record's string (a grant is stored in its index: grant-records.ts) */
+  function setRecord(model: string, id: string, payload: AdapterPayload, expiresIn?: number): Promise<unknown> {
+    const [key, json] = [recordKey(model, id), encodeRecord(model, id, payload)];
     // a result is only ever written onto a live interaction: never one a parallel request has consumed
     const onlyIfLive = model === "Interaction" && payload.result !== undefined;
-    const key = recordKey(model, id);
-    const write = expiresIn
-      ? onlyIfLive
-        ? redis.set(key, json, "EX", expiresIn, "XX")
-        : redis.set(key, json, "EX", expiresIn)
-      : onlyIfLive
-        ? redis.set(key, json, "XX")
-        : redis.set(key, json);
-    const writes: Promise<unknown>[] = [write];
+    if (!expiresIn) return onlyIfLive ? redis.set(key, json, "XX") : redis.set(key, json);
+    return onlyIfLive ? redis.set(key, json, "EX", expiresIn, "XX") : redis.set(key, json, "EX", expiresIn);
+  }
+
+  /** a record and its indexes (grant, user, uid, user code) */
+  async function writeRecord(model: string, id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
+    const writes = [model === "Grant" ? grants.write(id, payload, expiresIn) : setRecord(model, id, payload, expiresIn)];
     if (payload.grantId && inGrantIndex(model)) {
       const now = opts.clock.epoch();
       const replaced = model === "RefreshToken" ? takeReplacedMember(payload.grantId) : undefined;
@@ -242,17 +242,17 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
     /** the record as stored now (an ended session, a refused refresh: undefined) */
     async read(id: string): Promise<AdapterPayload | undefined> {
+      if (this.model === "Grant") {
+        const grant = await grants.read(id);
+        if (grant) rememberGrantTeam(id, grant.team);
+        return grant?.payload;
+      }
       const [stored, consumed] = await redis.mget(recordKey(this.model, id), secondKey(this.model, id));
       if (!stored) return this.model === "RefreshToken" && !requestMemo()?.has(`token:${id}`) ? this.rotatedToken(id) : undefined;
-      const { text: json, keyed } = this.model === "Grant" ? unmarkGrantRecord(stored) : { text: stored, keyed: false };
-      const payload = decodeRecord(this.model, id, json);
+      const payload = decodeRecord(this.model, id, stored);
       // introspection and revocation without a type hint look the value up as every kind at once: once it is
       // found as an access token, its lookup as a refresh token needs no rotated-token read (ids are random)
       if (this.model === "AccessToken" || this.model === "ClientCredentials") requestMemo()?.set(`token:${id}`, true);
-      if (this.model === "Grant") {
-        rememberGrantTeam(id, storedTeamOf(consumed ?? null, keyed)); // a grant is never consumed: its second key is its team
-        return payload;
-      }
       if (this.model === "Session") {
         if (consumed) return undefined; // the session was ended
         if (typeof payload.uid === "string") requestMemo()?.set(`uid:${payload.uid}`, id);
@@ -274,10 +274,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
     async rotatedToken(id: string): Promise<AdapterPayload | undefined> {
       const token = await rotated.find(id);
       if (!token) return undefined;
-      const grantJson = await redis.get(recordKey("Grant", token.grantId));
-      if (!grantJson) return undefined;
+      const stored = await grants.read(token.grantId);
+      if (!stored) return undefined;
       refuseWithinGrace(token.consumedAt);
-      const grant = decodeRecord("Grant", token.grantId, unmarkGrantRecord(grantJson).text) as {
+      const grant = stored.payload as {
         accountId?: string;
         clientId?: string;
         openid?: { scope?: string };
@@ -342,7 +342,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
     async revokeByGrantId(grantId: string): Promise<void> {
       const index = grantIndexKey(grantId);
-      const mine = (await redis.hkeys(index)).filter((m) => splitMember(m).model === this.model);
+      const mine = (await redis.hkeys(index)).filter((m) => isMember(m) && splitMember(m).model === this.model);
       if (!mine.length) return;
       await Promise.all([...mine.map((m) => destroyRecord(this.model, splitMember(m).id)), redis.hdel(index, ...mine)]);
     }

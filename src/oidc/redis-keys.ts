@@ -1,14 +1,19 @@
-// Where the Redis adapter keeps things. Each record is a JSON string at `oidc:{Model:id}`; what belongs to one
-// record shares its hash tag (the braces), so one command or script may touch it all on Redis Cluster.
+// Where the Redis adapter keeps things. Each record is a JSON string at `oidc:{Model:id}` (a grant's: a field of its
+// index, grant-records.ts); what belongs to one record shares its hash tag (the braces), so one command or script may touch it all on Redis Cluster.
 
 import { sessionUidKey } from "../services/sessions/session-key.ts";
 
 export const recordKey = (model: string, id: string) => `oidc:{${model}:${id}}`;
 /** a used code or rotated refresh token: when it was used */
 export const markerKey = (model: string, id: string) => `oidc:{${model}:${id}}:consumed`;
-/** what a grant issued (member, see `member` -> expiry; "#…" fields are the index's own bookkeeping) */
+/** what a grant issued (member, see `member` -> expiry) and the grant itself ("#…" fields are the index's own: grant-records.ts) */
 export const grantIndexKey = (grantId: string) => `oidc:{grant:${grantId}}`;
-/** the team a grant's tokens speak for (a team id; "" or absent for none, see grant-team.ts), beside the grant's record and read with it */
+/** the grant's record in its index, in pieces: "#g", "#g1", … "#g7" (grant-records.ts; a grant stored before has it at `recordKey("Grant", id)`) */
+export const GRANT_RECORD_FIELD = "#g";
+export const GRANT_RECORD_FIELDS = [GRANT_RECORD_FIELD, ...Array.from({ length: 7 }, (_, i) => `${GRANT_RECORD_FIELD}${i + 1}`)];
+/** the team a grant's tokens speak for (a team id; absent beside the record: none), beside the record in the index */
+export const GRANT_TEAM_FIELD = "#team";
+/** the team of a grant stored with its record at `recordKey` (the older layouts; "" or absent for none, see grant-team.ts) */
 export const grantTeamKey = (grantId: string) => `oidc:{Grant:${grantId}}:team`;
 /** the session's uid -> its current record id, and the session's clock (services/sessions/session-key.ts) */
 export const uidKey = sessionUidKey;
@@ -20,11 +25,8 @@ export const sessionEndedKey = (jti: string) => `oidc:{Session:${jti}}:ended`;
 export const userIndexKey = (accountId: string) => `oidc:{user:${accountId}}`;
 export const userCodeKey = (userCode: string) => `oidc:{userCode:${userCode}}`;
 
-/** the key read with a record in one MGET: a Session's ended marker, a Grant's team, any other model's consumed marker */
-export const secondKey = (model: string, id: string) =>
-  model === "Session" ? sessionEndedKey(id) : model === "Grant" ? grantTeamKey(id) : markerKey(model, id);
-/** what goes when a record goes (a Session's ended marker stays: it keeps a request in flight from saving it again) */
-export const companionKey = (model: string, id: string) => (model === "Grant" ? grantTeamKey(id) : markerKey(model, id));
+/** the key read with a record in one MGET: a Session's ended marker, any other model's consumed marker (a Grant: grant-records.ts) */
+export const secondKey = (model: string, id: string) => (model === "Session" ? sessionEndedKey(id) : markerKey(model, id));
 
 // Index members (grant index, user index): the four frequent models are one letter before the id ("R" + id), any
 // other "Model:id". Ids never hold a colon (oidc-provider's are base64url), so both forms read apart; members written

@@ -99,6 +99,24 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
   }
 
   const invalidGrant = { error: "invalid_grant" };
+  /** the fields of a grant's record in its index (its pieces), and the one command that reads a grant */
+  const RECORD_PIECES = ["#g", "#g1", "#g2", "#g3", "#g4", "#g5", "#g6", "#g7"];
+  const grantRead = (g: string) => `hmget oidc:{grant:${g}} ${RECORD_PIECES.join(" ")} #team`;
+
+  /**
+   * moves a grant stored now (in its index) into a layout of before: its record a string at `oidc:{Grant:id}`,
+   * "^"-marked or not, and its team in the team key beside it or in the index's "#team" (or nowhere)
+   */
+  async function asOlderLayout(g: string, layout: { marked: boolean; teamKey?: string; indexTeam?: string }) {
+    const index = `oidc:{grant:${g}}`;
+    const record = (await redis.hmget(index, ...RECORD_PIECES)).join("");
+    expect(record).not.toBe("");
+    await redis.hdel(index, ...RECORD_PIECES, "#team");
+    await redis.set(`oidc:{Grant:${g}}`, `${layout.marked ? "^" : ""}${record}`, "EX", 3600);
+    if (layout.teamKey !== undefined) await redis.set(`oidc:{Grant:${g}}:team`, layout.teamKey, "EX", 3600);
+    if (layout.indexTeam !== undefined) await redis.hset(index, "#team", layout.indexTeam);
+    if (await redis.exists(index)) await redis.expire(index, 3600);
+  }
 
   /** the commands the adapter's client sends while `fn` runs (name and keys, without the key prefix) */
   async function commandsOf(fn: () => Promise<unknown>): Promise<string[]> {
@@ -536,6 +554,123 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
     });
   });
 
+  describe("a grant in its index", () => {
+    const grantOf = (g: string, extra: AdapterPayload = {}): AdapterPayload => ({
+      jti: g,
+      kind: "Grant",
+      clientId: "client-1",
+      accountId: "account-1",
+      openid: { scope: "openid offline_access" },
+      exp: t + 3600,
+      ...extra,
+    });
+
+    it("is one key: the record and its team are fields of the index, read back in one HMGET", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      const grants = new Adapter("Grant");
+      await grants.upsert(g, grantOf(g), 3600);
+      await Adapter.setGrantTeam(g, "team-1", t + 3600);
+      expect(await redis.exists(`oidc:{Grant:${g}}`, `oidc:{Grant:${g}}:team`)).toBe(0);
+      const fields = await redis.hkeys(`oidc:{grant:${g}}`);
+      expect(fields.filter((f) => !RECORD_PIECES.includes(f))).toEqual(["#team"]);
+      expect(fields).toContain("#g");
+      // a compact hash (every field and value at most 64 bytes), smaller than the record and index were as two keys
+      if (backend.name.startsWith("real")) expect(await redis.object("ENCODING", `${keyPrefix}oidc:{grant:${g}}`)).toBe("listpack"); // OBJECT's key is not prefixed
+      const ttl = await redis.ttl(`oidc:{grant:${g}}`);
+      expect(ttl).toBeGreaterThan(3590);
+      expect(ttl).toBeLessThanOrEqual(3600);
+      const sent = await commandsOf(() =>
+        withRequestMemo(async () => {
+          expect(await grants.find(g)).toEqual(grantOf(g));
+          expect(await Adapter.grantTeam(g)).toBe("team-1");
+        }),
+      );
+      if (backend.name.startsWith("real")) expect(sent).toEqual([grantRead(g)]);
+      await grants.destroy(g);
+      expect(await grants.find(g)).toBeUndefined();
+      expect(await Adapter.grantTeam(g)).toBeNull();
+    });
+
+    it("its record is cut into pieces of at most 64 bytes, never inside a character; a shorter one drops the rest, a longer one is whole", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      const grants = new Adapter("Grant");
+      const index = `oidc:{grant:${g}}`;
+      const scope = (words: number) => Array.from({ length: words }, (_, i) => `scöpe€${i}😀`).join(" ");
+      const pieces = async () => (await redis.hmget(index, ...RECORD_PIECES)).filter((p): p is string => p !== null);
+      await grants.upsert(g, grantOf(g, { openid: { scope: scope(20) } }), 3600);
+      const long = await pieces();
+      expect(long.length).toBeGreaterThan(3);
+      for (const piece of long) expect(Buffer.byteLength(piece)).toBeLessThanOrEqual(64);
+      expect(long.join("")).not.toContain("\uFFFD");
+      expect(await grants.find(g)).toEqual(grantOf(g, { openid: { scope: scope(20) } }));
+      await grants.upsert(g, grantOf(g, { openid: { scope: scope(1) } }), 3600);
+      expect((await pieces()).length).toBeLessThan(long.length);
+      expect(await grants.find(g)).toEqual(grantOf(g, { openid: { scope: scope(1) } }));
+      if (backend.name.startsWith("real")) expect(await redis.object("ENCODING", `${keyPrefix}${index}`)).toBe("listpack");
+      // longer than the pieces there are (8 x 64 bytes): the record whole, in the first
+      await grants.upsert(g, grantOf(g, { openid: { scope: scope(40) } }), 3600);
+      expect(await pieces()).toHaveLength(1);
+      expect(await grants.find(g)).toEqual(grantOf(g, { openid: { scope: scope(40) } }));
+      await grants.upsert(g, grantOf(g), 3600);
+      expect(await grants.find(g)).toEqual(grantOf(g));
+    });
+
+    it("lives at least as long as the grant (only ever extended), and a grant past its expiry reads as absent", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      const grants = new Adapter("Grant");
+      await grants.upsert(g, grantOf(g, { exp: t + 7200 }), 7200);
+      const at = id("at");
+      await new Adapter("AccessToken").upsert(at, token("AccessToken", at, g), 600); // the index: 3600 at least
+      expect(await redis.ttl(`oidc:{grant:${g}}`)).toBeGreaterThan(7190);
+      await grants.upsert(g, grantOf(g, { exp: t + 100 }), 100);
+      expect(await redis.ttl(`oidc:{grant:${g}}`)).toBeGreaterThan(7190);
+      t += 99;
+      expect(await grants.find(g)).toMatchObject({ jti: g });
+      t += 1;
+      expect(await grants.find(g)).toBeUndefined();
+      // a grant without expiry: so is its index, whatever is added to it
+      const forever = id("grant");
+      await grants.upsert(forever, grantOf(forever, { exp: undefined }));
+      await new Adapter("AccessToken").upsert(at, token("AccessToken", at, forever), 600);
+      expect(await redis.ttl(`oidc:{grant:${forever}}`)).toBe(-1);
+      expect(await grants.find(forever)).toMatchObject({ jti: forever });
+      await Adapter.destroyGrant(forever);
+    });
+
+    it("a write of the grant keeps what the index holds: members written meanwhile, its team", async () => {
+      t = 1_700_000_000;
+      const { grantId, at, rt } = await grantWithTokens();
+      await Adapter.setGrantTeam(grantId, "team-1", t + 3600);
+      await new Adapter("Grant").upsert(grantId, grantOf(grantId, { openid: { scope: "openid email" } }), 3600);
+      const fields = await redis.hkeys(`oidc:{grant:${grantId}}`);
+      expect(fields.filter((f) => !RECORD_PIECES.includes(f)).sort()).toEqual(["#team", `A${at}`, `R${rt}`].sort());
+      expect(await withRequestMemo(async () => (await new Adapter("Grant").find(grantId)) && Adapter.grantTeam(grantId))).toBe("team-1");
+      await new Adapter("AccessToken").revokeByGrantId(grantId);
+      expect(await new Adapter("Grant").find(grantId)).toMatchObject({ openid: { scope: "openid email" } });
+      expect(await redis.hkeys(`oidc:{grant:${grantId}}`)).toContain(`R${rt}`);
+    });
+
+    it("pruning the index never drops a '#' field (a team id that looks like a number)", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      await new Adapter("Grant").upsert(g, grantOf(g, { exp: t + 100_000 }), 100_000);
+      await Adapter.setGrantTeam(g, "42", t + 100_000);
+      for (let i = 0; i < 12; i++) {
+        t += 700; // the last access token has expired by now
+        const at = id("at");
+        await new Adapter("AccessToken").upsert(at, token("AccessToken", at, g), 600);
+      }
+      const fields = await redis.hkeys(`oidc:{grant:${g}}`);
+      expect(fields.length).toBeLessThan(12); // pruned
+      expect(fields).toEqual(expect.arrayContaining(["#g", "#team", "#prune"]));
+      expect(await Adapter.grantTeam(g)).toBe("42");
+      expect(await new Adapter("Grant").find(g)).toMatchObject({ jti: g });
+    });
+  });
+
   describe("a grant's team", () => {
     it("is read with the grant's record: the tokens issued in that request ask Redis nothing more", async () => {
       t = 1_700_000_000;
@@ -552,10 +687,12 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
         }),
       );
       // (the in-process store answers without sendCommand: the count is the real Redis's, the values both)
-      if (backend.name.startsWith("real")) expect(sent).toEqual([`mget oidc:{Grant:${g}} oidc:{Grant:${g}}:team`]);
+      if (backend.name.startsWith("real")) expect(sent).toEqual([grantRead(g)]);
+      expect(await redis.hget(`oidc:{grant:${g}}`, "#team")).toBe("team-1");
+      expect(await redis.exists(`oidc:{Grant:${g}}`, `oidc:{Grant:${g}}:team`)).toBe(0);
     });
 
-    it("none is stored as such, lives no longer than the grant, and goes with it", async () => {
+    it("none is stored as such (no team beside the record), and goes with the grant", async () => {
       t = 1_700_000_000;
       const g = id("grant");
       await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
@@ -566,14 +703,38 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
         expect(await Adapter.grantTeam(g)).toBeNull();
       });
       expect(await Adapter.grantTeam(g)).toBeNull();
+      expect(await redis.hexists(`oidc:{grant:${g}}`, "#team")).toBe(0);
+      expect(await redis.hexists(`oidc:{grant:${g}}`, "#g")).toBe(1);
+      expect(await redis.exists(`oidc:{Grant:${g}}:team`)).toBe(0);
+      await Adapter.setGrantTeam(g, "team-2", t + 3600);
+      expect(await Adapter.grantTeam(g)).toBe("team-2");
+      await Adapter.destroyGrant(g);
+      expect(await redis.exists(`oidc:{grant:${g}}`)).toBe(0);
+      expect(await Adapter.grantTeam(g)).toBeNull();
+    });
+
+    it("of a grant stored with its team key (before), none is stored as such and lives no longer than the grant", async () => {
+      t = 1_700_000_000;
+      const g = id("grant");
+      await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
+      await asOlderLayout(g, { marked: true, teamKey: "team-1" });
+      await withRequestMemo(async () => {
+        expect(await new Adapter("Grant").find(g)).toMatchObject({ jti: g });
+        expect(await Adapter.grantTeam(g)).toBe("team-1");
+        await Adapter.setGrantTeam(g, null, t + 3600);
+        expect(await Adapter.grantTeam(g)).toBeNull();
+      });
+      expect(await Adapter.grantTeam(g)).toBeNull();
       expect(await redis.get(`oidc:{Grant:${g}}:team`)).toBe("");
       const ttl = await redis.ttl(`oidc:{Grant:${g}}:team`);
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(3600);
       await Adapter.setGrantTeam(g, "team-2", t + 3600);
       expect(await Adapter.grantTeam(g)).toBe("team-2");
+      expect(await redis.hexists(`oidc:{grant:${g}}`, "#g")).toBe(0); // setting the team does not move the grant
       await Adapter.destroyGrant(g);
-      expect(await redis.exists(`oidc:{Grant:${g}}:team`)).toBe(0);
+      expect(await redis.exists(`oidc:{Grant:${g}}`, `oidc:{Grant:${g}}:team`)).toBe(0);
+      expect(await new Adapter("Grant").find(g)).toBeUndefined();
       expect(await Adapter.grantTeam(g)).toBeNull();
     });
 
@@ -582,9 +743,7 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       const g = id("grant");
       await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", exp: t + 3600 }, 3600);
       // the record as that layout wrote it: without the mark that makes a missing team key mean "none"
-      const record = `oidc:{Grant:${g}}`;
-      await redis.set(record, (await redis.get(record))!.replace(/^\^/, ""), "EX", 3600);
-      await redis.hset(`oidc:{grant:${g}}`, "#team", "team-old");
+      await asOlderLayout(g, { marked: false, indexTeam: "team-old" });
       expect(
         await withRequestMemo(async () => {
           await new Adapter("Grant").find(g);
@@ -612,11 +771,76 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
           await Adapter.setGrantTeam(g, null, t + 3600);
         }),
       );
-      if (backend.name.startsWith("real")) expect(sent).toEqual([`mget oidc:{Grant:${g}} oidc:{Grant:${g}}:team`]);
+      if (backend.name.startsWith("real")) expect(sent).toEqual([grantRead(g)]);
       expect(await redis.exists(`oidc:{Grant:${g}}:team`)).toBe(0);
       expect(await Adapter.grantTeam(g)).toBeNull(); // read without the record: the index's "#team" (none) answers
       await Adapter.setGrantTeam(g, "team-1", t + 3600);
       expect(await withRequestMemo(async () => (await new Adapter("Grant").find(g)) && Adapter.grantTeam(g))).toBe("team-1");
+    });
+
+    // each layout a grant was stored in before: its record "^"-marked or not, its team in the key beside it, in
+    // the index's "#team" or nowhere; and the team each reads
+    const olderGrants = [
+      { name: "marked, with its team key", marked: true, teamKey: "team-k", team: "team-k" },
+      { name: "marked, with its team key saying none", marked: true, teamKey: "", team: null },
+      { name: "marked, without a team key (none)", marked: true, team: null },
+      { name: "unmarked, with its team key (before the index's)", marked: false, teamKey: "team-k", indexTeam: "team-i", team: "team-k" },
+      { name: "unmarked, with its team key saying none", marked: false, teamKey: "", team: null },
+      { name: "unmarked, with the team in the index", marked: false, indexTeam: "team-i", team: "team-i" },
+      { name: "unmarked, without a team", marked: false, team: null },
+    ];
+    for (const older of olderGrants) {
+      it(`a grant stored as a string (${older.name}) reads as before, and its next write moves it into its index`, async () => {
+        t = 1_700_000_000;
+        const { grantId: g, at, rt } = await grantWithTokens();
+        const payload = { jti: g, kind: "Grant", clientId: "client-1", accountId: "account-1", exp: t + 3600 };
+        await asOlderLayout(g, older);
+        const grants = new Adapter("Grant");
+        const read = () => withRequestMemo(async () => [await grants.find(g), await Adapter.grantTeam(g)]);
+        expect(await read()).toEqual([payload, older.team]);
+        expect(await Adapter.grantTeam(g)).toBe(older.team);
+        await grants.upsert(g, { ...payload, openid: { scope: "openid email" } }, 3600);
+        expect(await redis.exists(`oidc:{Grant:${g}}`, `oidc:{Grant:${g}}:team`)).toBe(0);
+        expect(await redis.hget(`oidc:{grant:${g}}`, "#team")).toBe(older.team);
+        expect((await redis.hkeys(`oidc:{grant:${g}}`)).filter((f) => !f.startsWith("#")).sort()).toEqual([`A${at}`, `R${rt}`].sort());
+        const sent = await commandsOf(async () =>
+          expect(await read()).toEqual([{ ...payload, openid: { scope: "openid email" } }, older.team]),
+        );
+        if (backend.name.startsWith("real")) expect(sent).toEqual([grantRead(g)]);
+        expect(await Adapter.grantTeam(g)).toBe(older.team);
+      });
+    }
+
+    it("a grant stored as a string: its rotated refresh token, a reused code, its end and its team's revocation", async () => {
+      t = 1_700_000_000;
+      const account = id("account");
+      const refreshTokens = new Adapter("RefreshToken");
+      const { grantId, rt } = await grantWithTokens();
+      await asOlderLayout(grantId, { marked: false, teamKey: "team-k" });
+      await refreshTokens.consume(rt);
+      await redis.del(`oidc:{RefreshToken:${rt}}`, `oidc:{RefreshToken:${rt}}:consumed`);
+      t += 10;
+      expect(await refreshTokens.find(rt)).toMatchObject({ jti: rt, grantId, accountId: "account-1", clientId: "client-1" });
+      await Adapter.destroyGrant(grantId);
+      expect(await redis.exists(`oidc:{Grant:${grantId}}`, `oidc:{Grant:${grantId}}:team`, `oidc:{grant:${grantId}}`)).toBe(0);
+      expect(await refreshTokens.find(rt)).toBeUndefined();
+      // a code used twice revokes its grant, in either layout
+      const reused = await grantWithTokens();
+      await asOlderLayout(reused.grantId, { marked: true });
+      const codes = new Adapter("AuthorizationCode");
+      await codes.consume(reused.code);
+      await expect(codes.consume(reused.code)).rejects.toMatchObject(invalidGrant);
+      expect(await new Adapter("Grant").find(reused.grantId)).toBeUndefined();
+      expect(await redis.exists(`oidc:{Grant:${reused.grantId}}`, `oidc:{grant:${reused.grantId}}`)).toBe(0);
+      // leaving a team revokes the grants that speak for it, of both layouts
+      const [older, newer] = [id("grant"), id("grant")];
+      for (const g of [older, newer]) {
+        await new Adapter("Grant").upsert(g, { jti: g, kind: "Grant", accountId: account, exp: t + 3600 }, 3600);
+        await Adapter.setGrantTeam(g, "team-x", t + 3600);
+      }
+      await asOlderLayout(older, { marked: true, teamKey: "team-x" });
+      expect(await Adapter.revokeTeamGrants(account, "team-x")).toBe(2);
+      expect(await redis.exists(`oidc:{Grant:${older}}`, `oidc:{Grant:${older}}:team`, `oidc:{grant:${newer}}`)).toBe(0);
     });
 
     it("index members written in full ('RefreshToken:id') are revoked, left and ended like the short ones", async () => {
