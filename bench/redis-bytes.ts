@@ -1,15 +1,35 @@
 // Redis bytes per signed-in session, by kind of key, with one sample value of each kind: starts the built server
 // as the bench does, signs in `n` times (default 40, each a fresh browser), waits for the code and the short-lived
 // records to matter as they would, and prints MEMORY USAGE per session by kind, then in all and at rest (without
-// the access token, the code and its marker). `node --import tsx
-// bench/redis-bytes.ts [n]` after `npm run build`; see docs/performance.md.
+// the access token, the code and its marker). A key's name is part of its bytes, so the server keeps its keys under
+// the product's default prefix (REDIS_KEY_PREFIX, "gh:"), as a deployment does, on a Redis database of its own
+// (BENCH_REDIS_BYTES_DB, default 13; refused when keys under that prefix are already there); `--bench-prefix` measures
+// under the bench's longer prefix on the shared database instead (as before 2026-12-07). `node --import tsx
+// bench/redis-bytes.ts [n] [values] [--bench-prefix]` after `npm run build`; see docs/performance.md.
 import { Redis } from "ioredis";
-import { startServer, BENCH_REDIS_URL } from "./lib/server.ts";
+import { startServer, BENCH_REDIS_URL, type BenchRedis } from "./lib/server.ts";
 import { seed } from "./lib/seed.ts";
 import { flowContext, loginFlow } from "./lib/flows.ts";
+import { settings } from "../src/config/schema.ts";
+import { testRedisPrefix } from "../test/helpers/databases.ts";
 
-const n = Number(process.argv[2] ?? 40);
-const server = await startServer();
+const n = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 40);
+
+async function ownDatabase(): Promise<BenchRedis> {
+  const url = new URL(BENCH_REDIS_URL);
+  url.pathname = `/${process.env.BENCH_REDIS_BYTES_DB ?? "13"}`;
+  const prefix = settings.REDIS_KEY_PREFIX.schema.parse(undefined) as string;
+  const redis = new Redis(url.toString());
+  const [, taken] = await redis.scan("0", "MATCH", `${prefix}*`, "COUNT", 1000);
+  const size = await redis.dbsize();
+  redis.disconnect();
+  if (taken.length || size > 0)
+    throw new Error(`Redis database ${url.pathname.slice(1)} is not empty: choose another with BENCH_REDIS_BYTES_DB`);
+  return { url: url.toString(), prefix };
+}
+
+const where = process.argv.includes("--bench-prefix") ? { url: BENCH_REDIS_URL, prefix: testRedisPrefix("ghbench") } : await ownDatabase();
+const server = await startServer(where);
 try {
   const seeded = await seed(
     server.databaseUrl,
@@ -20,7 +40,7 @@ try {
   const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
   for (let i = 0; i < n; i++) await loginFlow(ctx);
   await new Promise((r) => setTimeout(r, 500));
-  const redis = new Redis(BENCH_REDIS_URL);
+  const redis = new Redis(where.url);
   const bytes = new Map<string, { total: number; keys: number; sample: string; sampleBytes: number }>();
   let cursor = "0";
   do {
@@ -28,7 +48,10 @@ try {
     cursor = next;
     for (const key of keys) {
       const rest = key.slice(server.redisPrefix.length);
-      const kind = rest.replace(/[A-Za-z0-9_-]{20,}/g, "…").replace(/:[0-9a-f-]{36}/g, ":…");
+      const kind = rest
+        .replace(/[A-Za-z0-9_-]{20,}/g, "…")
+        .replace(/:[0-9a-f-]{36}/g, ":…")
+        .replace(/^(rl:\w+:\w+):.*/, "$1:…");
       const usage = Number(await redis.memory("USAGE", key)) || 0;
       const entry = bytes.get(kind) ?? { total: 0, keys: 0, sample: key, sampleBytes: usage };
       entry.total += usage;
@@ -55,8 +78,9 @@ try {
     );
     if (process.argv.includes("values")) console.log(`        ${value.slice(0, 1200)}`);
   }
-  // at rest: what stays while the user is signed in (not the access token, 15 min, nor the code and its marker, 60 s)
-  const passing = (kind: string) => /^oidc:\{(AccessToken|AuthorizationCode):/.test(kind);
+  // at rest: what stays while the user is signed in (not the access token, 15 min, nor the code and its marker, 60 s,
+  // nor the sign-in's rate-limit counters, 60-second windows)
+  const passing = (kind: string) => /^oidc:\{(AccessToken|AuthorizationCode):/.test(kind) || kind.startsWith("rl:");
   const atRest = [...bytes].filter(([kind]) => !passing(kind)).reduce((total, [, e]) => total + e.total, 0);
   console.log(`total ${Math.round(sum / sessions)} B/session, at rest ${Math.round(atRest / sessions)} B/session`);
   redis.disconnect();

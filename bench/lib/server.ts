@@ -48,11 +48,17 @@ export function build(): void {
   execFileSync("npm", ["run", "-s", "build"], { cwd: PROJECT_ROOT, stdio: "inherit" });
 }
 
-export async function startServer(): Promise<BenchServer> {
+/**
+ * where the server keeps its Redis keys: by default a fresh prefix on the shared database; `redis-bytes.ts` passes
+ * the product's default prefix on a Redis database of its own instead, since a key's name is part of its bytes
+ */
+export type BenchRedis = { url: string; prefix: string };
+
+export async function startServer(redis: BenchRedis = { url: BENCH_REDIS_URL, prefix: testRedisPrefix("ghbench") }): Promise<BenchServer> {
   const database = await createTestDatabase(BENCH_PG_ADMIN_URL, "gh_bench");
   const mail = await startSmtpSink(); // production requires SMTP; lockout notices from the rejected-login runs land here
   const port = await freePort();
-  const redisPrefix = testRedisPrefix("ghbench");
+  const redisPrefix = redis.prefix;
   const env = {
     NODE_ENV: "production",
     HOST: "127.0.0.1",
@@ -61,7 +67,7 @@ export async function startServer(): Promise<BenchServer> {
     TRUST_PROXY: "true",
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: "10",
-    REDIS_URL: BENCH_REDIS_URL,
+    REDIS_URL: redis.url,
     REDIS_KEY_PREFIX: redisPrefix,
     COOKIE_KEYS: randomBytes(32).toString("base64url"),
     MASTER_KEY: randomBytes(32).toString("base64"),
@@ -95,7 +101,7 @@ export async function startServer(): Promise<BenchServer> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const cleanUp = async () => {
     await database.drop();
-    await deleteRedisPrefix(redisPrefix, BENCH_REDIS_URL);
+    await deleteRedisPrefix(redisPrefix, redis.url);
     await mail.close();
   };
   try {
