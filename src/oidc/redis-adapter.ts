@@ -1,27 +1,19 @@
 // oidc-provider storage in Redis: sessions, interactions, grants, codes and tokens. Each record is a compact JSON
-// string (record-codec.ts) at `oidc:{Model:id}` that expires with the model; a consumed code or token also has `oidc:{Model:id}:consumed`
-// (same hash tag, so the same slot). Indexes: `oidc:{uid:…}`, `oidc:{userCode:…}` and `oidc:{grant:…}` (a small
-// hash of what a grant issued, which also holds the grant: grant-records.ts). No command spans two hash tags, so the same code runs on Redis Cluster.
-// Consume is one atomic script: of two parallel uses of a code or refresh token, one wins; the other is refused
-// and, outside the refresh grace window, the whole grant is revoked.
+// string (record-codec.ts) at `oidc:{Model:id}` that expires with the model. Indexes: `oidc:{uid:…}`,
+// `oidc:{userCode:…}` and `oidc:{grant:…}` (a small hash of what a grant issued, which also holds the grant:
+// grant-records.ts). No command spans two hash tags, so the same code runs on Redis Cluster.
+// This file is the adapter class and its factory; the rest, by purpose: writing and deleting records and their
+// index entries (redis-record-writes.ts); consuming codes and refresh tokens, rotation and reuse
+// (redis-consume.ts, and what is kept of a rotated refresh token: rotated-refresh-tokens.ts); keeping an ended
+// session dead, its tombstone and markers (redis-session-records.ts); ending sessions and grants
+// (redis-session-ends.ts); a grant's team, read with its record (grant-team.ts); key names (redis-keys.ts); the
+// Lua scripts (redis-adapter-scripts.ts).
 // Sessions: a uid key says "this session is alive" while it points at a record (the sessions page checks that, one
-// pipelined round of GETs); ending a session (endSession, endUserSessions, logout through forgetSession) drops it. The
-// same key holds the session's clock (services/sessions/session-key.ts: "id|end|exp|seen"), so it may outlive the
-// pointer, whose end is written beside it; a value of the older layout (the id alone) reads as before.
-// Index members are a model's letter and the id ("R" + id; redis-keys.ts), members in full ("RefreshToken:id") of
-// the older layout still read and go.
-// An ended session leaves a tombstone in its uid's slot (`oidc:{uid:…}:ended`, as long as the longest session
-// lives) and a marker beside its record (`oidc:{Session:jti}:ended`): a request in flight on that session must
-// not bring it back when oidc-provider saves it at the end of the request, so a Session upsert points the uid at
-// the record in one script that checks the tombstone (and takes back what it wrote if the session was ended),
-// and `find` reads the record with its marker in one MGET (a marked record finds nothing).
-// Authorization codes are not in their grant's index: they live a minute, and exchanging one needs its grant.
-// A grant's team sits beside its record and is read with it (grant-team.ts). Key names: redis-keys.ts; ending
-// sessions and grants: redis-session-ends.ts; what is kept of a rotated refresh token: rotated-refresh-tokens.ts.
+// pipelined round of GETs); ending a session (endSession, endUserSessions, logout through forgetSession) drops it.
 // `endSession(uid)` ends one session and its grants (revocation); a refresh token at the token endpoint is
 // first shown to the refresh check (idle and absolute timeouts of its session), which may refuse it.
 import { requestMemo } from "../lib/request-memo.ts";
-import Provider, { errors, type Adapter, type AdapterPayload } from "oidc-provider";
+import Provider, { type Adapter, type AdapterPayload } from "oidc-provider";
 import type { Redis } from "ioredis";
 import type { RedisClient } from "../db/redis.ts";
 import type { Clock } from "../lib/clock.ts";
@@ -33,26 +25,13 @@ import {
   SESSION_UID_SCRIPT,
   type AdapterCommands as Commands,
 } from "./redis-adapter-scripts.ts";
-import {
-  grantIndexKey,
-  inGrantIndex,
-  isMember,
-  markerKey,
-  member,
-  memberForms,
-  recordKey,
-  secondKey,
-  sessionEndedKey,
-  splitMember,
-  tombstoneKey,
-  uidKey,
-  userCodeKey,
-  userIndexKey,
-} from "./redis-keys.ts";
+import { grantIndexKey, isMember, recordKey, secondKey, splitMember, tombstoneKey, uidKey, userCodeKey } from "./redis-keys.ts";
 import { createGrantTeamStore, rememberGrantTeam } from "./grant-team.ts";
 import { createGrantRecords } from "./grant-records.ts";
-import { createRotatedRefreshTokens } from "./rotated-refresh-tokens.ts";
-import { decodeRecord, encodeRecord } from "./record-codec.ts";
+import { createRecordWrites } from "./redis-record-writes.ts";
+import { createConsume } from "./redis-consume.ts";
+import { createSessionRecords } from "./redis-session-records.ts";
+import { decodeRecord } from "./record-codec.ts";
 import { createSessionEnds, type StoredSession, type UserSessionsEndedHook } from "./redis-session-ends.ts";
 import { processEpoch, sessionPointer } from "../services/sessions/session-key.ts";
 
@@ -76,14 +55,6 @@ const providerRouteIsToken = () => (Provider.ctx as { oidc?: { route?: string } 
 /** whether the refresh token (its stored payload) may be used now; false: "refresh token not found" */
 export type RefreshCheck = (payload: AdapterPayload) => Promise<boolean>;
 
-/** a session ended in this request: none of the sessions it read may be taken as live any more */
-function forgetSessionsRead(): true {
-  const memo = requestMemo();
-  for (const key of memo?.keys() ?? [])
-    if (key.startsWith("Session:") || key.startsWith("uid:") || key.startsWith("saved:")) memo!.delete(key);
-  return true;
-}
-
 export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   const redis = opts.redis as Redis & Commands;
   let refreshCheck: RefreshCheck | undefined;
@@ -97,112 +68,11 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
   const grants = createGrantRecords(redis, opts);
   const grantTeams = createGrantTeamStore(redis, opts);
-  const rotated = createRotatedRefreshTokens(redis, { clock: opts.clock, detectionSeconds: opts.refreshReuseDetection });
-  /** a rotated refresh token's record and marker stay this long (parallel uses, the grace window); then only its rotated entry */
-  const rotatedRecordMs = Math.max(opts.refreshReuseGrace + 1, 10) * 1000;
-  const destroyRecord = (model: string, id: string): Promise<unknown> => {
-    if (model === "Grant") return grants.remove(id);
-    requestMemo()?.delete(`${model}:${id}`);
-    return redis.del(recordKey(model, id), markerKey(model, id));
-  };
-  const isEnded = async (uid: string) => Boolean(await redis.exists(tombstoneKey(uid)));
-  const endedTtl = Math.max(1, opts.endedSessionTtl ?? opts.grantIndexTtl);
-  /** the session's records (by id) are marked ended: a save of one by a request in flight is never found */
-  const markRecordsEnded = (jtis: string[]) => Promise.all(jtis.map((jti) => redis.set(sessionEndedKey(jti), "1", "EX", endedTtl)));
-  /** the tombstone: from now on no save of this session sticks (and what this request read of sessions is forgotten) */
-  const markSessionEnded = (uid: string) => forgetSessionsRead() && redis.set(tombstoneKey(uid), "1", "EX", endedTtl);
-
-  /** a session record and what points at it: its uid key (when it still names this record) and its index entry */
-  async function destroySession(jti: string, session: StoredSession | null): Promise<void> {
-    const writes: Promise<unknown>[] = [destroyRecord("Session", jti)];
-    if (session?.uid) {
-      const uid = session.uid;
-      requestMemo()?.delete(`uid:${uid}`);
-      writes.push(redis.get(uidKey(uid)).then((current) => (sessionPointer(current) === jti ? redis.del(uidKey(uid)) : 0)));
-    }
-    if (session?.accountId) writes.push(redis.hdel(userIndexKey(session.accountId), ...memberForms("Session", jti)));
-    await Promise.all(writes);
-  }
-
-  /** deletes a grant and everything issued under it (codes, tokens), as oidc-provider's revoke does */
-  async function destroyGrant(grantId: string): Promise<void> {
-    const members = (await redis.hkeys(grantIndexKey(grantId))).filter(isMember);
-    await Promise.all([
-      ...members.map((m) => {
-        const { model, id } = splitMember(m);
-        return destroyRecord(model, id);
-      }),
-      redis.del(grantIndexKey(grantId)),
-      destroyRecord("Grant", grantId),
-    ]);
-  }
-
-  /** a record's string (a grant is stored in its index: grant-records.ts) */
-  function setRecord(model: string, id: string, payload: AdapterPayload, expiresIn?: number): Promise<unknown> {
-    const [key, json] = [recordKey(model, id), encodeRecord(model, id, payload)];
-    // a result is only ever written onto a live interaction: never one a parallel request has consumed
-    const onlyIfLive = model === "Interaction" && payload.result !== undefined;
-    if (!expiresIn) return onlyIfLive ? redis.set(key, json, "XX") : redis.set(key, json);
-    return onlyIfLive ? redis.set(key, json, "EX", expiresIn, "XX") : redis.set(key, json, "EX", expiresIn);
-  }
-
-  /** a record and its indexes (grant, user, uid, user code) */
-  async function writeRecord(model: string, id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const writes = [model === "Grant" ? grants.write(id, payload, expiresIn) : setRecord(model, id, payload, expiresIn)];
-    if (payload.grantId && inGrantIndex(model)) {
-      const now = opts.clock.epoch();
-      const replaced = model === "RefreshToken" ? takeReplacedMember(payload.grantId) : undefined;
-      const args = [
-        grantIndexKey(payload.grantId),
-        member(model, id),
-        expiresIn ? now + expiresIn : 0,
-        Math.max(expiresIn ?? 0, opts.grantIndexTtl),
-        now,
-      ] as const;
-      writes.push(replaced ? redis.gatehouseIndexAdd(...args, ...memberForms("RefreshToken", replaced)) : redis.gatehouseIndexAdd(...args));
-    }
-    if ((model === "Session" || model === "Grant") && payload.accountId) {
-      const now = opts.clock.epoch();
-      writes.push(
-        redis.gatehouseIndexAdd(
-          userIndexKey(payload.accountId),
-          member(model, id),
-          expiresIn ? now + expiresIn : 0,
-          Math.max(expiresIn ?? 0, opts.grantIndexTtl),
-          now,
-        ),
-      );
-    }
-    if (payload.userCode)
-      writes.push(expiresIn ? redis.set(userCodeKey(payload.userCode), id, "EX", expiresIn) : redis.set(userCodeKey(payload.userCode), id));
-    await Promise.all(writes);
-  }
-
-  /**
-   * a consumed code or token leaves its grant's index. A refresh token consumed in a request (a refresh) leaves
-   * with its successor's index entry, written later in the same request (takeReplacedMember); a refresh that
-   * fails before saving one leaves the member behind, harmless (pruned once its token's expiry has passed)
-   */
-  const leaveGrantIndex = (grantId: string, model: string, id: string): void => {
-    const memo = requestMemo();
-    if (model === "RefreshToken" && memo) memo.set(`replaced:${grantId}`, id);
-    else redis.hdel(grantIndexKey(grantId), ...memberForms(model, id)).catch(() => {});
-  };
-  const takeReplacedMember = (grantId: string): string | undefined => {
-    const memo = requestMemo();
-    const replaced = memo?.get(`replaced:${grantId}`) as string | undefined;
-    if (replaced) memo!.delete(`replaced:${grantId}`);
-    return replaced;
-  };
-
-  /** a rotated refresh token presented again at the token endpoint within the grace window: a concurrent refresh */
-  const refuseWithinGrace = (consumedAt: number): void => {
-    // refused without revoking the grant (the winner's new tokens stay valid); elsewhere (introspection,
-    // revocation) the token is simply reported as consumed
-    if (atTokenEndpoint() && opts.clock.epoch() - consumedAt < opts.refreshReuseGrace) {
-      throw new errors.InvalidGrant("refresh token was just rotated; use the new refresh token");
-    }
-  };
+  const records = createRecordWrites(redis, grants, opts);
+  const { destroyRecord, destroyGrant, writeRecord } = records;
+  const { isEnded, markRecordsEnded, markSessionEnded, destroySession } = createSessionRecords(redis, destroyRecord, opts);
+  const consumption = createConsume({ redis, opts, atTokenEndpoint, grants, records });
+  const { refuseWithinGrace } = consumption;
 
   const RedisAdapter = class RedisAdapter implements Adapter {
     constructor(readonly model: string) {}
@@ -266,33 +136,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       return { ...payload, consumed: consumedAt };
     }
 
-    /**
-     * a refresh token rotated earlier (only its rotated entry is left): what oidc-provider needs to see a reuse
-     * and revoke the grant, its account and client taken from the grant (gone with the grant: simply unknown).
-     * The client is the grant's, so a replay by any client of the grant revokes it.
-     */
-    async rotatedToken(id: string): Promise<AdapterPayload | undefined> {
-      const token = await rotated.find(id);
-      if (!token) return undefined;
-      const stored = await grants.read(token.grantId);
-      if (!stored) return undefined;
-      refuseWithinGrace(token.consumedAt);
-      const grant = stored.payload as {
-        accountId?: string;
-        clientId?: string;
-        openid?: { scope?: string };
-      };
-      return {
-        jti: id,
-        kind: "RefreshToken",
-        grantId: token.grantId,
-        accountId: grant.accountId,
-        clientId: grant.clientId,
-        scope: grant.openid?.scope,
-        iat: token.consumedAt,
-        exp: token.exp,
-        consumed: token.consumedAt,
-      };
+    /** a refresh token rotated earlier (only its rotated entry is left), as oidc-provider needs to see its reuse (redis-consume.ts) */
+    rotatedToken(id: string): Promise<AdapterPayload | undefined> {
+      return consumption.rotatedToken(id);
     }
 
     async findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -307,30 +153,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       return id ? this.find(id) : undefined;
     }
 
-    async consume(id: string): Promise<void> {
-      const now = opts.clock.epoch();
-      const keepMs = this.model === "RefreshToken" ? rotatedRecordMs : 0;
-      const [previous, json] = await redis.gatehouseConsume(recordKey(this.model, id), markerKey(this.model, id), now, keepMs);
-      if (previous === -1) throw new errors.InvalidGrant(`${this.model} not found`);
-      const stored = json ? decodeRecord(this.model, id, json) : undefined;
-      const grantId = stored?.grantId;
-      if (previous === 0) {
-        // a rotated token leaves the grant's index (codes are not in it): with its successor's index entry when
-        // this request saves one under the same grant (a refresh), else on its own, not awaited (a member left
-        // behind is harmless, pruned once expired). Its reuse is detected through its rotated entry (its record
-        // goes in seconds)
-        if (grantId && inGrantIndex(this.model)) leaveGrantIndex(grantId, this.model, id);
-        if (this.model === "RefreshToken" && grantId)
-          await rotated.remember(id, { grantId, consumedAt: now, exp: Number(stored?.exp ?? now) });
-        return;
-      }
-      // lost a race with a parallel use of the same code or token
-      const withinGrace = this.model === "RefreshToken" && now - previous < opts.refreshReuseGrace;
-      if (!withinGrace) {
-        // the grant and everything it issued, and this used record too (it left the index when first used)
-        await Promise.all([grantId ? destroyGrant(grantId) : undefined, destroyRecord(this.model, id)]);
-      }
-      throw new errors.InvalidGrant(`${this.model === "RefreshToken" ? "refresh token" : "authorization code"} already used`);
+    /** uses the code or token once (redis-consume.ts): a second use is refused, and may revoke its grant */
+    consume(id: string): Promise<void> {
+      return consumption.consume(this.model, id);
     }
 
     async destroy(id: string): Promise<void> {
