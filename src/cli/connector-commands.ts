@@ -4,7 +4,8 @@
 // printed. Every command prints JSON with --json.
 import { readFileSync } from "node:fs";
 import { Command, Option } from "commander";
-import { connectorChangesSchema, connectorView, newConnectorSchema, type ConnectorView } from "../services/federation/connectors.ts";
+import { connectorChangesSchema, newConnectorSchema } from "../services/federation/connector-schemas.ts";
+import { connectorView, type ConnectorView } from "../services/federation/connector-view.ts";
 import { PRESETS } from "../services/federation/presets.ts";
 import { withCliContext, CliError } from "./context.ts";
 import { refused } from "./refusals.ts";

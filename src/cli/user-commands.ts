@@ -2,7 +2,7 @@
 // enable-user, delete-user and erase-due-accounts (services.accountDeletion). Everything goes through services.userAdmin with the actor "cli"
 // (via "cli"), so it is checked and audited exactly as on the admin pages and in the API, and refused in the catalogue's words.
 import { CATALOGUE } from "../lib/error-catalogue.ts";
-import { refusalCode } from "../services/user-admin.ts";
+import { refusalCode } from "../services/user-admin-types.ts";
 import { adminDeletionRefusal } from "../services/account-deletion.ts";
 import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
@@ -10,7 +10,7 @@ import { parse, CsvError } from "csv-parse/sync";
 import type { SafeUser } from "../queries/users.ts";
 import { IMPORT_COLUMNS, DEFAULT_IMPORT_ROLE, type ImportColumn, type ImportRow, type PlannedUser } from "../services/user-import.ts";
 import { withCliContext, CliError, type CliContext } from "./context.ts";
-import { noSuchUser } from "./refusals.ts";
+import { noSuchUser, refusedOutcome } from "./refusals.ts";
 
 const CLI = { actorId: "cli", via: "cli" } as const;
 
@@ -150,7 +150,7 @@ export function registerUserCommands(program: Command, out: (line: string) => vo
         const result = await services.userAdmin.disable(user.id, CLI);
         // the catalogue's words, as on the admin page and in the API (the CLI acts as "cli": never "self" or outranked)
         if (result.outcome === "not_found") throw noSuchUser(identifier);
-        if (result.outcome !== "disabled") throw new CliError(`${user.email}: ${CATALOGUE[refusalCode(result.outcome)!].message}`);
+        if (result.outcome !== "disabled") throw refusedOutcome(result.outcome, refusalCode(result.outcome), user.email);
         out(
           `${result.changed ? "Disabled" : "Already disabled:"} ${user.email}; ended ${result.sessions} session(s) and revoked ${result.grants} grant(s).`,
         );
@@ -207,7 +207,7 @@ export function registerUserCommands(program: Command, out: (line: string) => vo
         const user = await findUser(services, identifier);
         const result = await services.userAdmin.enable(user.id, CLI);
         if (result.outcome === "not_found") throw noSuchUser(identifier);
-        if (result.outcome !== "enabled") throw new CliError(`${user.email}: ${CATALOGUE[refusalCode(result.outcome)!].message}`);
+        if (result.outcome !== "enabled") throw refusedOutcome(result.outcome, refusalCode(result.outcome), user.email);
         out(result.changed ? `Enabled ${user.email}.` : `${user.email} was not disabled.`);
       }),
     );

@@ -1,5 +1,5 @@
 // The admin user list in an order an administrator chose (#18 item 1: sortable tables): the same search as
-// user-admin.ts (email or username contains the text, a team), sorted by a whitelisted column (queries/
+// user-search.ts (email or username contains the text, a team), sorted by a whitelisted column (queries/
 // admin-lists.ts), paged by a cursor (the last row's id). Audited as user.searched like the unsorted search, so
 // choosing an order is no way around the record of who searched for what.
 import { UUID } from "../lib/ids.ts";

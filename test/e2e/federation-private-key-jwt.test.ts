@@ -12,7 +12,7 @@ import { TestBrowser } from "../helpers/browser.ts";
 import { discover } from "../helpers/oidc-flow.ts";
 import { startUpstreamIdp, type UpstreamIdp } from "../helpers/upstream-idp.ts";
 import { setUpAdminApi, type AdminApi } from "../helpers/api.ts";
-import { connectorView } from "../../src/services/federation/connectors.ts";
+import { connectorView } from "../../src/services/federation/connector-view.ts";
 
 const REDIRECT = "https://rp.example.test/cb";
 const CLI = { actorId: "cli", via: "cli" as const };

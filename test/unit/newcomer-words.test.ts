@@ -2,7 +2,7 @@
 // punctuation left outside), and the new-client form's refusals in people's words, never the validator's.
 import { describe, it, expect } from "vitest";
 import { linkPieces } from "../../src/http/routes/dev-mailbox.ts";
-import { friendlyIssue } from "../../src/http/routes/admin/clients.ts";
+import { friendlyIssue } from "../../src/http/routes/admin/clients-form.ts";
 import { newClientSchema } from "../../src/services/clients.ts";
 
 describe("mailbox links", () => {

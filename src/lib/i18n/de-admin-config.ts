@@ -407,7 +407,7 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.tab.webhooks": "Admin: Webhooks",
   "adminCfg.tab.branding": "Admin: Branding",
 
-  // the client form's refusals (routes/admin/clients.ts friendlyIssue)
+  // the client form's refusals (routes/admin/clients-form.ts friendlyIssue)
   "adminCfg.issue.line": " (Zeile {n})",
   "adminCfg.issue.enter": "Geben Sie {what} ein.",
   "adminCfg.issue.chooseOne": "Wählen Sie mindestens {what}.",
@@ -456,7 +456,7 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.schema.privateLoopback":
     "eine App mit privatem URI-Schema darf nicht zugleich https auf einem Loopback-Host verwenden (dort http verwenden)",
 
-  // the client routes' titles and notices (routes/admin/clients.ts)
+  // the client routes' titles and notices (routes/admin/clients*.ts)
   "adminCfg.clients.editTitle": "{name} bearbeiten",
   "adminCfg.clients.registeredTitle": "Client {name} registriert",
   "adminCfg.clients.newSecretTitle": "Neues Secret für {name}",
@@ -469,7 +469,7 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.clients.deleteBody":
     "{name} ({id}) löschen? Der Client kann sich dann nicht mehr authentifizieren, keine Anmeldungen mehr starten und keine Tokens erneuern; seine Refresh-Tokens und Userinfo-Zugriffstokens funktionieren sofort nicht mehr. JWT-Zugriffstokens, die er bereits für APIs hat, bleiben gültig, bis sie ablaufen (höchstens {minutes} Minuten). Das lässt sich nicht rückgängig machen.",
 
-  // the sign-in provider routes' titles, notices and refusals (routes/admin/connectors.ts)
+  // the sign-in provider routes' titles, notices and refusals (routes/admin/connectors*.ts)
   "adminCfg.connectors.notSaved": "Der Anmeldeanbieter wurde nicht gespeichert: Korrigieren Sie die unten markierten Felder.",
   "adminCfg.connectors.slugTaken": "ein anderer Anmeldeanbieter verwendet dieses Kürzel bereits",
   "adminCfg.connectors.addedSaml": "Anmeldeanbieter {name} hinzugefügt. Geben Sie dem IdP unsere SP-Metadaten: {metadata} (ACS {acs}).",
@@ -488,7 +488,7 @@ export const deAdminConfig: Record<keyof typeof enAdminConfig, string> = {
     "{name} ({slug}) löschen? Seine Schaltfläche verschwindet von der Anmeldeseite. Das lässt sich nicht rückgängig machen.",
   "adminCfg.connectors.inUse": "{name} wurde nicht gelöscht: {n} Konto/Konten melden sich darüber an. Deaktivieren Sie ihn stattdessen.",
   "adminCfg.connectors.deleted": "Anmeldeanbieter {name} gelöscht.",
-  // the sign-in provider schema's and use case's own words (services/federation/connectors.ts)
+  // the sign-in provider schema's and use case's own words (services/federation/connector-*.ts)
   "adminCfg.schema.httpsUrl": "muss eine https-URL sein (http nur auf einem Loopback-Host)",
   "adminCfg.schema.scopeToken": "ein Scope ist ein einzelnes Token ohne Leerzeichen oder Anführungszeichen",
   "adminCfg.schema.claimName": "ein Claim-Name (Buchstaben, Ziffern, _ . : -)",

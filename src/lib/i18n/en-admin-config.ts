@@ -395,7 +395,7 @@ export const enAdminConfig = {
   "adminCfg.tab.webhooks": "Admin: webhooks",
   "adminCfg.tab.branding": "Admin: branding",
 
-  // the client form's refusals (routes/admin/clients.ts friendlyIssue)
+  // the client form's refusals (routes/admin/clients-form.ts friendlyIssue)
   "adminCfg.issue.line": " (line {n})",
   "adminCfg.issue.enter": "Enter {what}.",
   "adminCfg.issue.chooseOne": "Choose at least {what}.",
@@ -443,7 +443,7 @@ export const enAdminConfig = {
   "adminCfg.schema.privateScheme": "a private-use scheme (com.example.app:/...) is for public (native) clients only",
   "adminCfg.schema.privateLoopback": "an app with a private-use scheme may not also use https on a loopback host (use http there)",
 
-  // the client routes' titles and notices (routes/admin/clients.ts)
+  // the client routes' titles and notices (routes/admin/clients*.ts)
   "adminCfg.clients.editTitle": "Edit {name}",
   "adminCfg.clients.registeredTitle": "Client {name} registered",
   "adminCfg.clients.newSecretTitle": "New secret for {name}",
@@ -456,7 +456,7 @@ export const enAdminConfig = {
   "adminCfg.clients.deleteBody":
     "Delete {name} ({id})? It can no longer authenticate, start sign-ins or refresh tokens, and its refresh tokens and userinfo access tokens stop working at once. JWT access tokens it already holds for APIs stay valid until they expire (at most {minutes} minutes). This cannot be undone.",
 
-  // the sign-in provider routes' titles, notices and refusals (routes/admin/connectors.ts)
+  // the sign-in provider routes' titles, notices and refusals (routes/admin/connectors*.ts)
   "adminCfg.connectors.notSaved": "The sign-in provider was not saved: correct the fields marked below.",
   "adminCfg.connectors.slugTaken": "another sign-in provider already uses this slug",
   "adminCfg.connectors.addedSaml": "Sign-in provider {name} added. Give the IdP our SP metadata: {metadata} (ACS {acs}).",
@@ -473,7 +473,7 @@ export const enAdminConfig = {
   "adminCfg.connectors.deleteBody": "Delete {name} ({slug})? Its button disappears from the sign-in page. This cannot be undone.",
   "adminCfg.connectors.inUse": "{name} was not deleted: {n} account(s) sign in through it. Disable it instead.",
   "adminCfg.connectors.deleted": "Sign-in provider {name} deleted.",
-  // the sign-in provider schema's and use case's own words (services/federation/connectors.ts)
+  // the sign-in provider schema's and use case's own words (services/federation/connector-*.ts)
   "adminCfg.schema.httpsUrl": "must be an https URL (http only on a loopback host)",
   "adminCfg.schema.scopeToken": "a scope is one token without spaces or quotes",
   "adminCfg.schema.claimName": "a claim name (letters, digits, _ . : -)",

@@ -409,7 +409,7 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.tab.webhooks": "Admin : webhooks",
   "adminCfg.tab.branding": "Admin : personnalisation",
 
-  // the client form's refusals (routes/admin/clients.ts friendlyIssue)
+  // the client form's refusals (routes/admin/clients-form.ts friendlyIssue)
   "adminCfg.issue.line": " (ligne {n})",
   "adminCfg.issue.enter": "Saisissez {what}.",
   "adminCfg.issue.chooseOne": "Choisissez au moins {what}.",
@@ -458,7 +458,7 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.schema.privateLoopback":
     "une application avec un schéma privé ne peut pas aussi utiliser https sur un hôte de bouclage (utilisez-y http)",
 
-  // the client routes' titles and notices (routes/admin/clients.ts)
+  // the client routes' titles and notices (routes/admin/clients*.ts)
   "adminCfg.clients.editTitle": "Modifier {name}",
   "adminCfg.clients.registeredTitle": "Client {name} enregistré",
   "adminCfg.clients.newSecretTitle": "Nouveau secret pour {name}",
@@ -471,7 +471,7 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
   "adminCfg.clients.deleteBody":
     "Supprimer {name} ({id}) ? Il ne pourra plus s’authentifier, lancer de connexions ni actualiser de jetons, et ses jetons d’actualisation et d’accès userinfo cessent aussitôt de fonctionner. Les jetons d’accès JWT qu’il détient déjà pour des API restent valides jusqu’à leur expiration ({minutes} minutes au plus). Cette action est irréversible.",
 
-  // the sign-in provider routes' titles, notices and refusals (routes/admin/connectors.ts)
+  // the sign-in provider routes' titles, notices and refusals (routes/admin/connectors*.ts)
   "adminCfg.connectors.notSaved": "Le fournisseur de connexion n’a pas été enregistré : corrigez les champs signalés ci-dessous.",
   "adminCfg.connectors.slugTaken": "un autre fournisseur de connexion utilise déjà cet identifiant",
   "adminCfg.connectors.addedSaml": "Fournisseur de connexion {name} ajouté. Donnez à l’IdP nos métadonnées SP : {metadata} (ACS {acs}).",
@@ -490,7 +490,7 @@ export const frAdminConfig: Record<keyof typeof enAdminConfig, string> = {
     "Supprimer {name} ({slug}) ? Son bouton disparaît de la page de connexion. Cette action est irréversible.",
   "adminCfg.connectors.inUse": "{name} n’a pas été supprimé : {n} compte(s) se connectent par lui. Désactivez-le plutôt.",
   "adminCfg.connectors.deleted": "Fournisseur de connexion {name} supprimé.",
-  // the sign-in provider schema's and use case's own words (services/federation/connectors.ts)
+  // the sign-in provider schema's and use case's own words (services/federation/connector-*.ts)
   "adminCfg.schema.httpsUrl": "doit être une URL https (http seulement sur un hôte de bouclage)",
   "adminCfg.schema.scopeToken": "un scope est un seul jeton sans espaces ni guillemets",
   "adminCfg.schema.claimName": "un nom de claim (lettres, chiffres, _ . : -)",

@@ -31,7 +31,7 @@ export type SessionRecordDeps = {
   log: Logger;
 };
 
-/** why a session ended (user_sessions.end_reason); "disabled": the account was disabled (user-admin.ts, through endUserSessions) */
+/** why a session ended (user_sessions.end_reason); "disabled": the account was disabled (user-account-actions.ts, through endUserSessions) */
 export type EndReason = "revoked" | "revoked_by_admin" | "idle" | "expired" | "single_session" | "logout" | "password_changed" | "disabled";
 export type { UserSession };
 export type SignIn = {

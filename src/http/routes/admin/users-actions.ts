@@ -15,7 +15,7 @@ import type { AdminRouteHelpers } from "./shared.ts";
 import { notFound, USERS_CSRF, type UserNotice, type UserPages } from "./users-view.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { CATALOGUE, type ErrorCode } from "../../../lib/error-catalogue.ts";
-import { refusalCode } from "../../../services/user-admin.ts";
+import { refusalCode } from "../../../services/user-admin-types.ts";
 import { adminDeletionRefusal } from "../../../services/account-deletion.ts";
 import { sayFor, type Say } from "./config-words.ts";
 import type { Said } from "../../../lib/i18n/refusal.ts";

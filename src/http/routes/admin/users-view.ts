@@ -4,7 +4,7 @@
 import type { Context } from "koa";
 import type { AppContext } from "../../web-context.ts";
 import { catalogueError, type AppError } from "../../errors.ts";
-import type { UserDetails } from "../../../services/user-admin.ts";
+import type { UserDetails } from "../../../services/user-details.ts";
 import { sessionView } from "../account/sessions.ts";
 import { roleNameIn } from "../teams/shared.ts";
 import type { Said } from "../../../lib/i18n/refusal.ts";

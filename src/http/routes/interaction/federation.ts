@@ -19,7 +19,7 @@ import type { AppContext } from "../../web-context.ts";
 import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Outcome } from "../../../flows/login/types.ts";
 import { catalogueError } from "../../errors.ts";
-import { SLUG_PATTERN } from "../../../services/federation/connectors.ts";
+import { SLUG_PATTERN } from "../../../services/federation/connector-schemas.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 import { wording } from "./messages.ts";
 import { passkeyResponse } from "./passkey.ts";

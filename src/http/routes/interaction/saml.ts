@@ -20,7 +20,7 @@ import type { LoginEngine } from "../../../flows/login/engine.ts";
 import type { Outcome } from "../../../flows/login/types.ts";
 import { catalogueError } from "../../errors.ts";
 import { parseBody } from "../../body.ts";
-import { SLUG_PATTERN } from "../../../services/federation/connectors.ts";
+import { SLUG_PATTERN } from "../../../services/federation/connector-schemas.ts";
 import { MAX_SAML_RESPONSE } from "../../../services/federation/saml.ts";
 import type { Interaction, InteractionHelpers } from "./shared.ts";
 
