@@ -29,6 +29,12 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
     return state.userId;
   }
 
+  /** the step again with a refusal the user can mend (a wrong code, a refused passkey): its words, key and status */
+  function renderRefused(ctx: Context, interaction: Interaction, method: Method, refusal: Parameters<typeof wording>[0]) {
+    const { message, key, status } = wording(refusal);
+    return render(ctx, interaction, { method, error: message, errorKey: key, status });
+  }
+
   async function render(
     ctx: Context,
     interaction: Interaction,
@@ -80,13 +86,7 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
         const answer = passkeyBody.safeParse(submitted);
         if (!answer.success) return render(ctx, interaction, { method, error: answer.error.issues[0]?.message, status: 400 });
         const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: answer.data.response });
-        if (outcome.kind === "refused" && outcome.code === "login.passkey_refused")
-          return render(ctx, interaction, {
-            method,
-            error: wording(outcome).message,
-            errorKey: wording(outcome).key,
-            status: wording(outcome).status,
-          });
+        if (outcome.kind === "refused" && outcome.code === "login.passkey_refused") return renderRefused(ctx, interaction, method, outcome);
         return h.answer(ctx, interaction, outcome);
       }
       const parsed = codeBody.safeParse(submitted);
@@ -96,13 +96,7 @@ export function createSecondFactorHandlers(app: AppContext, h: InteractionHelper
         return render(ctx, interaction, { method, error: issue?.code === "too_big" ? issue.message : missing, status: 400 });
       }
       const outcome = await engine.secondFactor.submit(h.facts(ctx, interaction), { method, code: parsed.data.code });
-      if (outcome.kind === "refused" && outcome.code === "login.invalid_code")
-        return render(ctx, interaction, {
-          method,
-          error: wording(outcome).message,
-          errorKey: wording(outcome).key,
-          status: wording(outcome).status,
-        });
+      if (outcome.kind === "refused" && outcome.code === "login.invalid_code") return renderRefused(ctx, interaction, method, outcome);
       return h.answer(ctx, interaction, outcome);
     },
   });
