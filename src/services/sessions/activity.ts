@@ -16,40 +16,38 @@ import { LUA_FIELDS, legacyClockKey, processEpoch, sessionUidKey } from "./sessi
 /** unknown: no meta (a session from before records, or one being signed in); write: activity to record now */
 export type ActivityOutcome = "ok" | "write" | "idle" | "expired" | "unknown";
 
-// KEYS: the uid key; ARGV: now, resolution, idle timeout (0 = none), mode ("touch", or "check": never moves `seen`).
-// Checks and moves `seen` in one step (the rest of the value and the key's TTL stay).
-const TOUCH_SCRIPT = `${LUA_FIELDS}
+// ARGV of both touch scripts: now, resolution, idle timeout (0 = none), mode ("touch", or "check": never moves
+// `seen`). What the clock says, one decision for both layouts: 'write' when `seen` is to move (the script writes it).
+const LUA_VERDICT = `
+local function verdict(exp, seen)
+  if not exp then return 'unknown' end
+  local now = tonumber(ARGV[1])
+  if now >= exp then return 'expired' end
+  seen = seen or 0
+  local idle = tonumber(ARGV[3])
+  if idle > 0 and now - seen >= idle then return 'idle' end
+  if ARGV[4] ~= 'check' and now - seen >= tonumber(ARGV[2]) then return 'write' end
+  return 'ok'
+end
+`;
+
+// KEYS: the uid key. Checks and moves `seen` in one step (the rest of the value and the key's TTL stay).
+const TOUCH_SCRIPT = `${LUA_FIELDS}${LUA_VERDICT}
 local f = fields(redis.call('GET', KEYS[1]))
-local exp = tonumber(f[3])
-if not exp then return 'unknown' end
-local now = tonumber(ARGV[1])
-if now >= exp then return 'expired' end
-local seen = tonumber(f[4]) or 0
-local idle = tonumber(ARGV[3])
-if idle > 0 and now - seen >= idle then return 'idle' end
-if ARGV[4] ~= 'check' and now - seen >= tonumber(ARGV[2]) then
+local outcome = verdict(tonumber(f[3]), tonumber(f[4]))
+if outcome == 'write' then
   local value = (f[1] or '') .. '|' .. (f[2] or '') .. '|' .. f[3] .. '|' .. ARGV[1]
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('SET', KEYS[1], value, 'PX', ttl) else redis.call('SET', KEYS[1], value) end
-  return 'write'
 end
-return 'ok'`;
+return outcome`;
 
 // The same on a clock of the older layout (KEYS: session-meta:{uid}, a hash of exp and seen).
-const LEGACY_TOUCH_SCRIPT = `
+const LEGACY_TOUCH_SCRIPT = `${LUA_VERDICT}
 local meta = redis.call('HMGET', KEYS[1], 'exp', 'seen')
-local exp = tonumber(meta[1])
-if not exp then return 'unknown' end
-local now = tonumber(ARGV[1])
-if now >= exp then return 'expired' end
-local seen = tonumber(meta[2]) or 0
-local idle = tonumber(ARGV[3])
-if idle > 0 and now - seen >= idle then return 'idle' end
-if ARGV[4] ~= 'check' and now - seen >= tonumber(ARGV[2]) then
-  redis.call('HSET', KEYS[1], 'seen', ARGV[1])
-  return 'write'
-end
-return 'ok'`;
+local outcome = verdict(tonumber(meta[1]), tonumber(meta[2]))
+if outcome == 'write' then redis.call('HSET', KEYS[1], 'seen', ARGV[1]) end
+return outcome`;
 
 // KEYS: the uid key; ARGV: exp, now, seconds to keep, the process clock's now. A clock and its expiry in one step
 // (never a clock without one): the key lives at least `keep`, longer if the pointer does. A pointer of the older
