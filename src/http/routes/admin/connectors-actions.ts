@@ -7,7 +7,7 @@ import { connectorNotFound, CONNECTORS_CSRF, type ConnectorPages } from "./conne
 
 /** POST /admin/connectors/:id/enable, /disable, /rotate-key and /remove-old-keys */
 export function registerConnectorSwitches(p: ConnectorPages): void {
-  const { guard, forms, fields, renderList, sayList, connectorOr404 } = p;
+  const { forms, renderList, sayList, connectorOr404 } = p;
   const { services } = p.app;
 
   for (const [action, enabled] of [
@@ -16,10 +16,7 @@ export function registerConnectorSwitches(p: ConnectorPages): void {
   ] as const)
     forms.post({
       path: `/admin/connectors/:id/${action}`,
-      guard,
-      csrf: CONNECTORS_CSRF,
       load: connectorOr404,
-      body: fields,
       handle: async (ctx, { loaded: c }) => {
         await services.connectors.update(c.id, { enabled }, p.actor(ctx));
         return renderList(ctx, sayList(ctx)(enabled ? "adminCfg.connectors.enabled" : "adminCfg.connectors.disabled", { name: c.name }));
@@ -33,10 +30,7 @@ export function registerConnectorSwitches(p: ConnectorPages): void {
   ] as const) {
     forms.post({
       path: `/admin/connectors/:id/${action}`,
-      guard,
-      csrf: CONNECTORS_CSRF,
       load: connectorOr404,
-      body: fields,
       handle: async (ctx, { loaded: c }) => {
         const result =
           action === "rotate-key"
@@ -52,7 +46,7 @@ export function registerConnectorSwitches(p: ConnectorPages): void {
 
 /** GET (the confirmation) and POST /admin/connectors/:id/delete */
 export function registerConnectorDeletion(p: ConnectorPages): void {
-  const { router, h, guard, forms, fields, renderList, sayList, connectorOr404 } = p;
+  const { router, h, guard, forms, renderList, sayList, connectorOr404 } = p;
   const { services, csrf, config } = p.app;
 
   router.get("/admin/connectors/:id/delete", guard, async (ctx) => {
@@ -74,10 +68,7 @@ export function registerConnectorDeletion(p: ConnectorPages): void {
 
   forms.post({
     path: "/admin/connectors/:id/delete",
-    guard,
-    csrf: CONNECTORS_CSRF,
     load: connectorOr404,
-    body: fields,
     handle: async (ctx, { loaded: c }) => {
       const result = await services.connectors.remove(c.id, p.actor(ctx));
       if (result.outcome === "in_use")

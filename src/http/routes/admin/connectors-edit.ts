@@ -7,7 +7,7 @@ import type { ConnectorRow } from "../../../queries/upstream-connectors.ts";
 import { connectorChangesSchema, newConnectorSchema } from "../../../services/federation/connector-schemas.ts";
 import { PRESET_SETTINGS, PRESETS } from "../../../services/federation/presets.ts";
 import type { Say } from "./config-words.ts";
-import { connectorNotFound, CONNECTORS_CSRF, type ConnectorPages } from "./connectors-pages.ts";
+import { connectorNotFound, type ConnectorPages } from "./connectors-pages.ts";
 import { formFrom, formOf, inputOf, issuesOf } from "./connectors-form.ts";
 
 /** the list's notice for a new sign-in provider: the URLs its upstream needs (SAML metadata and ACS; redirect, JWKS) */
@@ -30,16 +30,13 @@ function addedNotice(p: ConnectorPages, c: ConnectorRow, say: Say): string {
 
 /** GET/POST /admin/connectors/new */
 export function registerConnectorAdding(p: ConnectorPages): void {
-  const { router, guard, forms, fields, renderForm, renderList, sayForm, sayList } = p;
+  const { router, guard, forms, renderForm, renderList, sayForm, sayList } = p;
   const { services } = p.app;
 
   router.get("/admin/connectors/new", guard, (ctx) => renderForm(ctx, "new", formOf({ kind: "oidc" })));
 
   forms.post({
     path: "/admin/connectors/new",
-    guard,
-    csrf: CONNECTORS_CSRF,
-    body: fields,
     handle: async (ctx, { submitted: b }) => {
       const f = formOf(b);
       const preset = PRESETS.find((p) => p === f.preset);
@@ -60,7 +57,7 @@ export function registerConnectorAdding(p: ConnectorPages): void {
 
 /** GET/POST /admin/connectors/:id/edit */
 export function registerConnectorEditing(p: ConnectorPages): void {
-  const { router, guard, forms, fields, renderForm, renderList, sayForm, sayList, connectorOr404 } = p;
+  const { router, guard, forms, renderForm, renderList, sayForm, sayList, connectorOr404 } = p;
   const { services } = p.app;
 
   router.get("/admin/connectors/:id/edit", guard, async (ctx) => {
@@ -70,10 +67,7 @@ export function registerConnectorEditing(p: ConnectorPages): void {
 
   forms.post({
     path: "/admin/connectors/:id/edit",
-    guard,
-    csrf: CONNECTORS_CSRF,
     load: connectorOr404,
-    body: fields,
     handle: async (ctx, { loaded: c, submitted: b }) => {
       const f = { ...formOf(b), slug: c.slug, preset: c.preset ?? "", kind: c.kind };
       const { emailVerified, name } = c.claimsMapping;

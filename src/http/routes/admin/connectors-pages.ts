@@ -5,7 +5,6 @@
 // most routes answer with: the list (with a notice or an error) and the provider form.
 import type Router from "@koa/router";
 import type { Context } from "koa";
-import { z } from "zod";
 import type { AppContext } from "../../web-context.ts";
 import type { ConnectorRow } from "../../../queries/upstream-connectors.ts";
 import { connectorView } from "../../../services/federation/connector-view.ts";
@@ -95,15 +94,15 @@ function connectorRenderers(app: AppContext, h: AdminRouteHelpers, view: (c: Con
 
 export function createConnectorPages(router: Router, app: AppContext, h: AdminRouteHelpers) {
   const { services } = app;
+  const guard = h.requireAdmin(ADMIN_PERMISSIONS.connectorsManage);
   return {
     app,
     h,
     router,
-    // every POST through defineForms (http/forms.ts): the guard, CSRF, then the sign-in provider in the URL (404);
-    // the fields are read by formOf (connectors-form.ts) and judged by the use case's schemas
-    forms: defineForms(router, app),
-    fields: z.object({}),
-    guard: h.requireAdmin(ADMIN_PERMISSIONS.connectorsManage),
+    // every POST through defineForms (http/forms.ts): the guard and CSRF of every provider form, then the sign-in
+    // provider in the URL (404); the fields are read by formOf (connectors-form.ts) and judged by the use case's schemas
+    forms: defineForms(router, app, { guard, csrf: CONNECTORS_CSRF }),
+    guard,
     actor: (ctx: Context) => ({ ...h.actor(ctx), via: "admin_page" as const }),
     async connectorOr404(ctx: Context): Promise<ConnectorRow> {
       const c = await services.connectors.find(String(ctx.params.id ?? "")).catch(() => null);
