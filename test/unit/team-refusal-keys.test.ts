@@ -23,6 +23,17 @@ const source = (file: string) => readFileSync(new URL(`../../${file}`, import.me
 const keysOf = (text: string) =>
   [...text.matchAll(/"(team\.refusal\.\w+|team\.invitations\.emailInvalid|admin\.team\.selfTransfer)"/g)].map((m) => m[1]!);
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+/** per language: every key in `used` is in its catalogue, with the English text's placeholders */
+function itHasEveryKey(used: string[]): void {
+  for (const locale of LOCALES) {
+    it(`every key they use is in ${locale}, with the English placeholders`, () => {
+      const catalogue = CATALOGUES[locale] as Record<string, string | undefined>;
+      const en = CATALOGUES.en as Record<string, string>;
+      expect(used.filter((key) => !catalogue[key]?.trim())).toEqual([]);
+      for (const key of used) expect(placeholders(catalogue[key]!), `${locale} ${key}`).toEqual(placeholders(en[key]!));
+    });
+  }
+}
 
 describe("the team services' refusal keys", () => {
   const used = [...new Set(SERVICES.flatMap((file) => keysOf(source(file))))].sort();
@@ -33,14 +44,7 @@ describe("the team services' refusal keys", () => {
       expect(used).toContain(key);
   });
 
-  for (const locale of LOCALES) {
-    it(`every key they use is in ${locale}, with the English placeholders`, () => {
-      const catalogue = CATALOGUES[locale] as Record<string, string | undefined>;
-      const en = CATALOGUES.en as Record<string, string>;
-      expect(used.filter((key) => !catalogue[key]?.trim())).toEqual([]);
-      for (const key of used) expect(placeholders(catalogue[key]!), `${locale} ${key}`).toEqual(placeholders(en[key]!));
-    });
-  }
+  itHasEveryKey(used);
 
   it("no refusal is an English sentence of the service's own", () => {
     for (const file of SERVICES) {
@@ -122,14 +126,7 @@ describe("the system-role and permission-sync refusal keys", () => {
     }
   });
 
-  for (const locale of LOCALES) {
-    it(`every key they use is in ${locale}, with the English placeholders`, () => {
-      const catalogue = CATALOGUES[locale] as Record<string, string | undefined>;
-      const en = CATALOGUES.en as Record<string, string>;
-      expect(used.filter((key) => !catalogue[key]?.trim())).toEqual([]);
-      for (const key of used) expect(placeholders(catalogue[key]!), `${locale} ${key}`).toEqual(placeholders(en[key]!));
-    });
-  }
+  itHasEveryKey(used);
 
   it("their entries answer the English words they answered before, and keep the key for a page", () => {
     const said = Object.entries(CATALOGUE).filter(([, entry]) => entry.message === "{said}");
