@@ -80,9 +80,8 @@ export const SESSION_UID_SCRIPT = `${LUA_FIELDS}
 if redis.call('EXISTS', KEYS[2]) == 1 then return 1 end
 local ttl = tonumber(ARGV[2])
 local f = fields(redis.call('GET', KEYS[1]))
-local value = ARGV[1] .. '|' .. (ttl > 0 and tostring(tonumber(ARGV[3]) + ttl) or '0')
-local clock = present(f[3])
-if clock then value = value .. '|' .. f[3] .. '|' .. (f[4] or '') end
+local value = encode(ARGV[1], ttl > 0 and tonumber(ARGV[3]) + ttl or 0, f[3], f[4])
+local clock = f[3] ~= nil
 local keep = clock and redis.call('PTTL', KEYS[1]) or -2
 if ttl <= 0 or keep == -1 then redis.call('SET', KEYS[1], value)
 elseif keep > ttl * 1000 then redis.call('SET', KEYS[1], value, 'PX', keep)

@@ -10,6 +10,7 @@ import type { Clock } from "../../src/lib/clock.ts";
 import { TEST_REDIS_URL } from "../helpers/env.ts";
 import { withRequestMemo } from "../../src/lib/request-memo.ts";
 import { deleteRedisPrefix, testRedisPrefix } from "../helpers/databases.ts";
+import { decodeSessionKey, encodeSessionKey } from "../../src/services/sessions/session-key.ts";
 
 type Backend = {
   name: string;
@@ -882,13 +883,15 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       await redis.set(`oidc:{uid:${uid}}`, jti, "EX", 3600);
       expect(await sessions.findByUid(uid)).toMatchObject({ jti, uid });
       expect(await Adapter.sessionsAlive([uid])).toEqual([true]);
-      // a save of the session writes the new layout: the pointer and its end (no clock yet)
+      // a save of the session writes the new layout: the pointer and its end (no clock yet), in the new form
       const before = Math.floor(Date.now() / 1000);
       await sessions.upsert(jti, sessionOf(uid, jti, account), 3600);
-      const [pointer, end] = (await redis.get(`oidc:{uid:${uid}}`))!.split("|");
-      expect(pointer).toBe(jti);
-      expect(Number(end)).toBeGreaterThanOrEqual(before + 3600);
-      expect(Number(end)).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 3600);
+      const value = (await redis.get(`oidc:{uid:${uid}}`))!;
+      expect(value).toMatch(/^[^|]+\.[0-9a-z]+$/);
+      const { id: pointer, end, ...clock } = decodeSessionKey(value)!;
+      expect([pointer, clock]).toEqual([jti, {}]);
+      expect(end).toBeGreaterThanOrEqual(before + 3600);
+      expect(end).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 3600);
       await redis.set(`oidc:{uid:${uid}}`, jti, "EX", 3600);
       expect(await Adapter.endSession(uid)).toMatchObject({ accountId: account });
       expect(await redis.get(`oidc:{uid:${uid}}`)).toBeNull();
@@ -902,14 +905,19 @@ describe.each(backends)("RedisAdapter on $name", (backend) => {
       // a clock (exp, seen) that lives longer than the session
       await redis.set(key, "||1700007200|1700000000", "EX", 7200);
       await sessions.upsert(jti, sessionOf(uid, jti, account), 3600);
-      const [pointer, end, exp, seen] = (await redis.get(key))!.split("|");
-      expect([pointer, exp, seen]).toEqual([jti, "1700007200", "1700000000"]);
+      const value = (await redis.get(key))!;
+      const { id: pointer, end, exp, seen } = decodeSessionKey(value)!;
+      expect([pointer, exp, seen]).toEqual([jti, 1700007200, 1700000000]);
+      expect(value).not.toContain("|"); // rewritten in the new form
       expect(await redis.ttl(key)).toBeGreaterThan(7000); // the clock's, not the pointer's
       expect(await sessions.findByUid(uid)).toMatchObject({ jti });
       // past the pointer's end (the session's TTL) the key lives on for the clock, but points at nothing
-      await redis.set(key, `${jti}|${Number(end) - 3601}|${exp}|${seen}`, "EX", 7200);
-      expect(await withRequestMemo(() => sessions.findByUid(uid))).toBeUndefined();
-      expect(await Adapter.sessionsAlive([uid])).toEqual([false]);
+      // (in the decimal form written before, and in the new one)
+      for (const past of [`${jti}|${end! - 3601}|${exp}|${seen}`, encodeSessionKey({ id: jti, end: end! - 3601, exp, seen })]) {
+        await redis.set(key, past, "EX", 7200);
+        expect(await withRequestMemo(() => sessions.findByUid(uid))).toBeUndefined();
+        expect(await Adapter.sessionsAlive([uid])).toEqual([false]);
+      }
       expect(await Adapter.endSession(uid)).toBeNull();
     });
   });

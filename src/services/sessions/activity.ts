@@ -31,12 +31,13 @@ local function verdict(exp, seen)
 end
 `;
 
-// KEYS: the uid key. Checks and moves `seen` in one step (the rest of the value and the key's TTL stay).
+// KEYS: the uid key. Checks and moves `seen` in one step (the rest of the value and the key's TTL stay; a value of an
+// older form is written in the new one).
 const TOUCH_SCRIPT = `${LUA_FIELDS}${LUA_VERDICT}
 local f = fields(redis.call('GET', KEYS[1]))
-local outcome = verdict(tonumber(f[3]), tonumber(f[4]))
+local outcome = verdict(f[3], f[4])
 if outcome == 'write' then
-  local value = (f[1] or '') .. '|' .. (f[2] or '') .. '|' .. f[3] .. '|' .. ARGV[1]
+  local value = encode(f[1], f[2], f[3], tonumber(ARGV[1]))
   local ttl = redis.call('PTTL', KEYS[1])
   if ttl > 0 then redis.call('SET', KEYS[1], value, 'PX', ttl) else redis.call('SET', KEYS[1], value) end
 end
@@ -56,9 +57,9 @@ const START_SCRIPT = `${LUA_FIELDS}
 local v = redis.call('GET', KEYS[1])
 local f = fields(v)
 local ttl = redis.call('PTTL', KEYS[1])
-local pointerEnd = f[2] or ''
-if present(f[1]) and pointerEnd == '' then pointerEnd = ttl > 0 and tostring(tonumber(ARGV[4]) + math.ceil(ttl / 1000)) or '0' end
-local value = (f[1] or '') .. '|' .. pointerEnd .. '|' .. ARGV[1] .. '|' .. ARGV[2]
+local pointerEnd = f[2]
+if f[1] ~= '' and not pointerEnd then pointerEnd = ttl > 0 and tonumber(ARGV[4]) + math.ceil(ttl / 1000) or 0 end
+local value = encode(f[1], pointerEnd, tonumber(ARGV[1]), tonumber(ARGV[2]))
 local keep = tonumber(ARGV[3]) * 1000
 if v and ttl == -1 then redis.call('SET', KEYS[1], value)
 elseif ttl > keep then redis.call('SET', KEYS[1], value, 'PX', ttl)
