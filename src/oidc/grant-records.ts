@@ -12,19 +12,25 @@
 // second round trip when the index holds no record, and the grant's next write moves it into the index (record and
 // team) before its old keys go. The two hash tags differ ({grant:…}, {Grant:…}): no command or script touches
 // both, so this runs on Redis Cluster.
+// A request reads a grant once (find): the refresh token's read fills in what it left out from its grant
+// (refresh-token-records.ts), and oidc-provider's Grant.find right after is served from the request memo, as is
+// the refresh token written later in the request (it leaves out what that grant says). A write of the grant in the
+// request puts what it wrote in the memo, its removal takes it out.
 import type { AdapterPayload } from "oidc-provider";
 import type { Redis } from "ioredis";
 import type { Clock } from "../lib/clock.ts";
 import { requestMemo } from "../lib/request-memo.ts";
 import type { AdapterCommands } from "./redis-adapter-scripts.ts";
 import { GRANT_RECORD_FIELDS, GRANT_TEAM_FIELD, grantIndexKey, grantTeamKey, recordKey } from "./redis-keys.ts";
-import { forgetGrantTeam, storedTeamOf, unmarkGrantRecord } from "./grant-team.ts";
+import { forgetGrantTeam, rememberGrantTeam, storedTeamOf, unmarkGrantRecord } from "./grant-team.ts";
 import { decodeRecord, encodeRecord } from "./record-codec.ts";
 
 /** a grant as read: its payload and what was found of its team (grant-team.ts: storedTeamOf) */
 export type StoredGrant = { payload: AdapterPayload; team: string | null };
 
 const NONE = "";
+/** the request memo's entry for a grant: a promise of its payload (undefined: none) */
+const memoKey = (grantId: string) => `Grant:${grantId}`;
 /** the most bytes of a field's value in a compact hash (Redis' default hash-max-listpack-value) */
 const PIECE_BYTES = 64;
 
@@ -73,6 +79,31 @@ export function createGrantRecords(redis: Redis & AdapterCommands, opts: { clock
   }
 
   /**
+   * the grant's payload, read once per request (a copy each time: oidc-provider changes the grant it is given);
+   * what is found of its team is remembered at that read (grant-team.ts), later kept by setGrantTeam
+   */
+  async function find(grantId: string): Promise<AdapterPayload | undefined> {
+    const memo = requestMemo();
+    const key = memoKey(grantId);
+    if (memo?.has(key)) return structuredClone(await (memo.get(key) as Promise<AdapterPayload | undefined>));
+    const found = read(grantId).then((grant) => {
+      if (grant) rememberGrantTeam(grantId, grant.team);
+      return grant?.payload;
+    });
+    memo?.set(key, found);
+    found.catch(() => {
+      if (memo?.get(key) === found) memo.delete(key);
+    });
+    return structuredClone(await found);
+  }
+
+  /** the grant as this request read or wrote it, without asking Redis (undefined: not known in this request, or none) */
+  async function known(grantId: string): Promise<AdapterPayload | undefined> {
+    const held = requestMemo()?.get(memoKey(grantId)) as Promise<AdapterPayload | undefined> | undefined;
+    return held ? structuredClone(await held.catch(() => undefined)) : undefined;
+  }
+
+  /**
    * writes the grant into its index: one script over the record there (fields only, so members added by a parallel
    * request stay). An index without a record: a new grant, or one of the older layouts (looked up meanwhile), whose
    * team moves in with its record before its old keys go, so no read in between finds it without its team
@@ -91,14 +122,15 @@ export function createGrantRecords(redis: Redis & AdapterCommands, opts: { clock
       await redis.gatehouseGrantWrite(index, ttl, 1, team === null ? 0 : 1, team ?? NONE, ...pieces);
     }
     if (stored !== null || teamKey !== null) await redis.del(...oldKeys(grantId));
+    requestMemo()?.set(memoKey(grantId), Promise.resolve(structuredClone(payload)));
   }
 
   /** the grant's record and team go (oidc-provider revokes what it issued alongside: the index's members stay) */
   function remove(grantId: string): Promise<unknown> {
-    requestMemo()?.delete(`Grant:${grantId}`);
+    requestMemo()?.delete(memoKey(grantId));
     forgetGrantTeam(grantId);
     return Promise.all([redis.hdel(grantIndexKey(grantId), ...GRANT_RECORD_FIELDS, GRANT_TEAM_FIELD), redis.del(...oldKeys(grantId))]);
   }
 
-  return { read, write, remove };
+  return { read, find, known, write, remove };
 }

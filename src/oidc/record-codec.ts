@@ -13,6 +13,12 @@
 // and the zeros of a refresh token (authTime and iiat equal to iat, no rotation yet) as one list of letters: with
 // them a first refresh token is under 253 characters (a 256-byte allocation, not 320) and a grant under 108 (112,
 // not 144).
+// A refresh token may leave out what its grant says (refresh-token-records.ts): its account and client (always its
+// grant's) and its scope (usually the grant's), with the letter "F" saying so (0: account and client; n: also the
+// scope, the first n words of the grant's), written in the zeros' list when there is one ("Z":"BrJF4": 2 characters,
+// not 6). The payload carries that number under the symbol FROM_GRANT both ways (never a field oidc-provider sees); a
+// record without the letter means what it always did. A first refresh token is then ~185 characters (a 192-byte
+// allocation, not 256).
 import type { AdapterPayload } from "oidc-provider";
 import { ACR_PREFIX, ACR_SHORT, AUTH_LETTER, CODED, DECODED, SCOPE, codedValue, decodeAuth, encodeAuth } from "./record-values.ts";
 
@@ -60,8 +66,17 @@ const LONG: Record<string, string> = Object.fromEntries(Object.entries(SHORT).ma
 /** the one-letter fields whose value is 0, when two or more: their letters ("B":0,"J":0,"r":0 -> "Z":"BJr") */
 const ZEROS = "Z";
 
+/**
+ * what a refresh token left out because its grant says it (refresh-token-records.ts): on a payload to write or a
+ * payload read, under this symbol (so never a field), 0 for its account and client, n for those and its scope too
+ * (the first n words of the grant's scope); stored under the letter FROM_GRANT_LETTER
+ */
+export const FROM_GRANT: unique symbol = Symbol("fromGrant");
+export type FromGrant = { [FROM_GRANT]?: number };
+const FROM_GRANT_LETTER = "F";
+
 // a letter given twice would misread stored records: fail when the module loads, not on someone's session
-const LETTERS = [...Object.values(SHORT), ...Object.values(CODED).map((coding) => coding.letter), AUTH_LETTER, ZEROS];
+const LETTERS = [...Object.values(SHORT), ...Object.values(CODED).map((coding) => coding.letter), AUTH_LETTER, ZEROS, FROM_GRANT_LETTER];
 if (new Set(LETTERS).size !== LETTERS.length) throw new Error("record-codec: a letter is given twice");
 
 /** the nested maps worth shortening: a session's authorizations (client id -> { sid, grantId, persistsLogout }), a grant's openid ({ scope, claims }) */
@@ -105,7 +120,7 @@ const hasOneLetter = (object: unknown): boolean => {
   return false;
 };
 /** what the compact form could not tell apart: a one-letter field name, or an acr that looks shortened */
-const notCompactable = (payload: Record<string, unknown>): boolean => {
+export const notCompactable = (payload: Record<string, unknown>): boolean => {
   if (hasOneLetter(payload) || hasOneLetter(payload.openid)) return true;
   if (typeof payload.acr === "string" && payload.acr.startsWith(ACR_SHORT)) return true;
   const authorizations = payload.authorizations;
@@ -114,23 +129,33 @@ const notCompactable = (payload: Record<string, unknown>): boolean => {
   return false;
 };
 
-/** two or more one-letter fields of value 0 as their letters under ZEROS (a letter says which field, so 0 and absent stay apart) */
+/**
+ * two or more one-letter fields of value 0 as their letters under ZEROS (a letter says which field, so 0 and absent
+ * stay apart); FROM_GRANT joins them with its number after its letter unless 0 ("B":0,"r":0,"F":4 -> "Z":"BrF4")
+ */
 function zerosTogether(compact: Record<string, unknown>): Record<string, unknown> {
-  const zeros = Object.keys(compact).filter((key) => key.length === 1 && compact[key] === 0);
-  if (zeros.length < 2) return compact;
-  const rest = Object.fromEntries(Object.entries(compact).filter(([key]) => !zeros.includes(key)));
-  return { ...rest, [ZEROS]: zeros.join("") };
+  const zeros = Object.keys(compact).filter((key) => key.length === 1 && key !== FROM_GRANT_LETTER && compact[key] === 0);
+  const fromGrant = compact[FROM_GRANT_LETTER] as number | undefined;
+  const together = fromGrant === undefined ? zeros : [...zeros, FROM_GRANT_LETTER + (fromGrant || "")];
+  if (together.length < 2) return compact;
+  const rest = Object.fromEntries(Object.entries(compact).filter(([key]) => !zeros.includes(key) && key !== FROM_GRANT_LETTER));
+  return { ...rest, [ZEROS]: together.join("") };
 }
 function zerosApart(compact: Record<string, unknown>): Record<string, unknown> {
   const zeros = compact[ZEROS];
   if (typeof zeros !== "string") return compact;
   const { [ZEROS]: _zeros, ...rest } = compact;
-  return { ...Object.fromEntries([...zeros].map((letter) => [letter, 0])), ...rest };
+  // each letter, and the number after it (only FROM_GRANT's is ever written; none: 0)
+  const fields = [...zeros.matchAll(/(\D)(\d*)/g)].map(([, letter, digits]) => [letter, digits ? Number(digits) : 0]);
+  return { ...Object.fromEntries(fields), ...rest };
 }
 
 /** the stored text of a record of `model` under `id` */
-export function encodeRecord(model: string, id: string, payload: AdapterPayload): string {
+export function encodeRecord(model: string, id: string, payload: AdapterPayload & FromGrant): string {
   const record = payload as Record<string, unknown>;
+  const fromGrant = payload[FROM_GRANT];
+  if (fromGrant !== undefined && !(Number.isSafeInteger(fromGrant) && fromGrant >= 0 && !notCompactable(record)))
+    throw new Error("record-codec: a refresh token leaves out only what the compact form can say it left out");
   if (notCompactable(record)) return JSON.stringify(payload);
   const compact: Record<string, unknown> = {};
   const auth = encodeAuth(record.acr, record.amr);
@@ -154,17 +179,22 @@ export function encodeRecord(model: string, id: string, payload: AdapterPayload)
   // kept in full when the record does not say what the key says (never seen; then nothing is inferred on reading)
   if (record.kind !== model) compact.kind = record.kind ?? null;
   if (record.jti !== id) compact.jti = record.jti ?? null;
+  if (fromGrant !== undefined) compact[FROM_GRANT_LETTER] = fromGrant;
   return COMPACT + JSON.stringify(zerosTogether(compact));
 }
 
-/** the payload of a stored record (either format) */
-export function decodeRecord(model: string, id: string, text: string): AdapterPayload {
+/** the payload of a stored record (either format); a refresh token that left out what its grant says has FROM_GRANT */
+export function decodeRecord(model: string, id: string, text: string): AdapterPayload & FromGrant {
   if (!text.startsWith(COMPACT)) return JSON.parse(text) as AdapterPayload;
   const compact = zerosApart(JSON.parse(text.slice(COMPACT.length)) as Record<string, unknown>);
-  const payload: Record<string, unknown> = {};
+  const payload: Record<string, unknown> & FromGrant = {};
   const iat = compact[SHORT.iat!] ?? compact.iat;
   for (const key in compact) {
     const value = compact[key];
+    if (key === FROM_GRANT_LETTER) {
+      payload[FROM_GRANT] = value as number;
+      continue;
+    }
     if (key === AUTH_LETTER) {
       Object.assign(payload, decodeAuth(value));
       continue;

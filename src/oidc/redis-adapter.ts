@@ -6,8 +6,11 @@
 // index entries (redis-record-writes.ts); consuming codes and refresh tokens, rotation and reuse
 // (redis-consume.ts, and what is kept of a rotated refresh token: rotated-refresh-tokens.ts); keeping an ended
 // session dead, its tombstone and markers (redis-session-records.ts); ending sessions and grants
-// (redis-session-ends.ts); a grant's team, read with its record (grant-team.ts); key names (redis-keys.ts); the
-// Lua scripts (redis-adapter-scripts.ts).
+// (redis-session-ends.ts); a grant's team, read with its record (grant-team.ts); a refresh token's record without
+// what its grant says, filled in from the grant when read (refresh-token-records.ts); key names (redis-keys.ts);
+// the Lua scripts (redis-adapter-scripts.ts).
+// A grant is read once per request (grant-records.ts: find), so the grant a refresh token's read needed serves
+// oidc-provider's Grant.find right after it.
 // Sessions: a uid key says "this session is alive" while it points at a record (the sessions page checks that, one
 // pipelined round of GETs); ending a session (endSession, endUserSessions, logout through forgetSession) drops it.
 // `endSession(uid)` ends one session and its grants (revocation); a refresh token at the token endpoint is
@@ -26,8 +29,9 @@ import {
   type AdapterCommands as Commands,
 } from "./redis-adapter-scripts.ts";
 import { grantIndexKey, isMember, recordKey, secondKey, splitMember, tombstoneKey, uidKey, userCodeKey } from "./redis-keys.ts";
-import { createGrantTeamStore, rememberGrantTeam } from "./grant-team.ts";
+import { createGrantTeamStore } from "./grant-team.ts";
 import { createGrantRecords } from "./grant-records.ts";
+import { createRefreshTokenRecords } from "./refresh-token-records.ts";
 import { createRecordWrites } from "./redis-record-writes.ts";
 import { createConsume } from "./redis-consume.ts";
 import { createSessionRecords } from "./redis-session-records.ts";
@@ -72,6 +76,7 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
   const { destroyRecord, destroyGrant, writeRecord } = records;
   const { isEnded, markRecordsEnded, markSessionEnded, destroySession } = createSessionRecords(redis, destroyRecord, opts);
   const consumption = createConsume({ redis, opts, atTokenEndpoint, grants, records });
+  const refreshTokens = createRefreshTokenRecords(grants);
   const { refuseWithinGrace } = consumption;
 
   const RedisAdapter = class RedisAdapter implements Adapter {
@@ -84,8 +89,9 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
       // an ended session is never written again (a request in flight on it saves it in its finally): the uid
       // is pointed at the record after the record is written, by a script that checks the tombstone, so an end
       // landing at any moment either finds this record through the uid (and ends it) or makes us take it back
+      const record = this.model === "RefreshToken" ? await refreshTokens.toWrite(payload) : payload;
       const [, ended] = await Promise.all([
-        writeRecord(this.model, id, payload, expiresIn),
+        writeRecord(this.model, id, record, expiresIn),
         sessionUid ? redis.gatehouseSessionUid(uidKey(sessionUid), tombstoneKey(sessionUid), id, expiresIn ?? 0, processEpoch()) : 0,
       ]);
       if (ended) await destroySession(id, payload as StoredSession);
@@ -112,13 +118,10 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
 
     /** the record as stored now (an ended session, a refused refresh: undefined) */
     async read(id: string): Promise<AdapterPayload | undefined> {
-      if (this.model === "Grant") {
-        const grant = await grants.read(id);
-        if (grant) rememberGrantTeam(id, grant.team);
-        return grant?.payload;
-      }
+      if (this.model === "Grant") return grants.find(id);
       const [stored, consumed] = await redis.mget(recordKey(this.model, id), secondKey(this.model, id));
       if (!stored) return this.model === "RefreshToken" && !requestMemo()?.has(`token:${id}`) ? this.rotatedToken(id) : undefined;
+      if (this.model === "RefreshToken") return this.refreshToken(decodeRecord(this.model, id, stored), consumed);
       const payload = decodeRecord(this.model, id, stored);
       // introspection and revocation without a type hint look the value up as every kind at once: once it is
       // found as an access token, its lookup as a refresh token needs no rotated-token read (ids are random)
@@ -128,12 +131,18 @@ export function createRedisAdapterFactory(opts: RedisAdapterOptions) {
         if (typeof payload.uid === "string") requestMemo()?.set(`uid:${payload.uid}`, id);
         return payload;
       }
-      if (this.model === "RefreshToken" && refreshCheck && !consumed && atTokenEndpoint() && !(await refreshCheck(payload)))
-        return undefined;
-      if (!consumed) return payload;
-      const consumedAt = Number(consumed);
-      if (this.model === "RefreshToken") refuseWithinGrace(consumedAt);
-      return { ...payload, consumed: consumedAt };
+      return consumed ? { ...payload, consumed: Number(consumed) } : payload;
+    }
+
+    /** a refresh token's stored record: filled in from its grant (refresh-token-records.ts), shown to the refresh check */
+    async refreshToken(stored: AdapterPayload, consumed: string | null | undefined): Promise<AdapterPayload | undefined> {
+      // a rotated token presented again within the grace window is refused as it always was, grant or not
+      if (consumed) refuseWithinGrace(Number(consumed));
+      const payload = await refreshTokens.fromRecord(stored);
+      if (!payload) return undefined;
+      if (consumed) return { ...payload, consumed: Number(consumed) };
+      if (refreshCheck && atTokenEndpoint() && !(await refreshCheck(payload))) return undefined;
+      return payload;
     }
 
     /** a refresh token rotated earlier (only its rotated entry is left), as oidc-provider needs to see its reuse (redis-consume.ts) */

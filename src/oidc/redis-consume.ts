@@ -3,6 +3,9 @@
 // script: of two parallel uses of a code or refresh token, one wins; the other is refused and, outside the refresh
 // grace window, the whole grant is revoked. A rotated refresh token's record stays a few seconds (parallel uses,
 // the grace window), then only its rotated entry (rotated-refresh-tokens.ts), through which a replay is still seen.
+// A rotated token's record keeps what its grant said for it (refresh-token-records.ts: consume only marks it), and
+// its rotated entry takes account, client and scope from the grant too: either way a replay reads the grant, once
+// per request, and oidc-provider revokes it.
 import { errors, type AdapterPayload } from "oidc-provider";
 import type { Redis } from "ioredis";
 import type { Clock } from "../lib/clock.ts";
@@ -42,10 +45,11 @@ export function createConsume(deps: {
   async function rotatedToken(id: string): Promise<AdapterPayload | undefined> {
     const token = await rotated.find(id);
     if (!token) return undefined;
-    const stored = await grants.read(token.grantId);
+    // read once per request (grant-records.ts): oidc-provider's Grant.find right after costs nothing
+    const stored = await grants.find(token.grantId);
     if (!stored) return undefined;
     refuseWithinGrace(token.consumedAt);
-    const grant = stored.payload as {
+    const grant = stored as {
       accountId?: string;
       clientId?: string;
       openid?: { scope?: string };
@@ -68,6 +72,8 @@ export function createConsume(deps: {
     const keepMs = model === "RefreshToken" ? rotatedRecordMs : 0;
     const [previous, json] = await redis.gatehouseConsume(recordKey(model, id), markerKey(model, id), now, keepMs);
     if (previous === -1) throw new errors.InvalidGrant(`${model} not found`);
+    // only its grant and expiry are needed, which a refresh token's record always holds (never left out:
+    // refresh-token-records.ts), so nothing is filled in from its grant here
     const stored = json ? decodeRecord(model, id, json) : undefined;
     const grantId = stored?.grantId;
     if (previous === 0) {

@@ -1,7 +1,7 @@
 // How the Redis adapter keeps a session record dead once it is ended (redis-adapter.ts builds it; the ends
 // themselves: redis-session-ends.ts). A uid key says "this session is alive" while it points at a record; the
-// same key holds the session's clock (services/sessions/session-key.ts: "id|end|exp|seen"), so it may outlive the
-// pointer, whose end is written beside it; a value of the older layout (the id alone) reads as before.
+// same key holds the session's clock (services/sessions/session-key.ts: the record id, exp, the pointer's end and
+// the last activity), so it may outlive the pointer, whose end is written beside it; older forms read as before.
 // An ended session leaves a tombstone in its uid's slot (`oidc:{uid:…}:ended`, as long as the longest session
 // lives) and a marker beside its record (`oidc:{Session:jti}:ended`): a request in flight on that session must
 // not bring it back when oidc-provider saves it at the end of the request, so a Session upsert points the uid at
