@@ -34,7 +34,7 @@ import type { SessionEvents } from "./session-events.ts";
 import type { SessionStore } from "./sessions/session-store.ts";
 import type { SystemRoleService } from "./system-roles.ts";
 import type { TotpService } from "./totp.ts";
-import type { AdminActor } from "./admin-actor.ts";
+import { requestOf, type AdminActor } from "./admin-actor.ts";
 import type { Passkeys } from "./passkeys/index.ts";
 import type { LockRequest } from "./sign-in-locks.ts";
 
@@ -133,8 +133,7 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
       outcome,
       userId,
       actorId,
-      ip: request.ip ?? null,
-      userAgent: request.userAgent ?? null,
+      ...requestOf(request),
       clientId: request.clientId ?? null,
       data,
     });
@@ -186,7 +185,7 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
     const failed = (reason: string) =>
       record("account.deletion_failed", "failure", user.id, user.id, request, { reason, via: request.via });
     if (proof.passkey) {
-      const info = { ip: request.ip ?? null, userAgent: request.userAgent ?? null, clientId: request.clientId ?? null };
+      const info = { ...requestOf(request), clientId: request.clientId ?? null };
       const result = await services.passkeys.authentication.verify(
         "reauthenticate",
         proof.passkey.binding,
@@ -232,8 +231,7 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
         userId: user.id,
         actorId: user.id,
         clientId: request.clientId ?? null,
-        ip: request.ip ?? null,
-        userAgent: request.userAgent ?? null,
+        ...requestOf(request),
         data: { via: request.via, dueAt: dueAt.toISOString() },
       },
     ];
@@ -275,7 +273,7 @@ export function createAccountDeletion(deps: AccountDeletionDeps) {
     async deleteUser(userId: string, actor: AdminActor & { via: string; clientId?: string | null }): Promise<AdminDeletionResult> {
       const user = UUID.test(userId) ? await queries.users.findById(userId.toLowerCase()) : null;
       if (!user) return { outcome: "not_found" };
-      const request = { ip: actor.ip ?? null, userAgent: actor.userAgent ?? null, clientId: actor.clientId ?? null };
+      const request = { ...requestOf(actor), clientId: actor.clientId ?? null };
       const failed = (reason: string) => record("user.deleted", "failure", user.id, actor.actorId, request, { reason, via: actor.via });
       if (user.id === actor.actorId) return (await failed("self"), { outcome: "self" });
       if (await services.systemRoles.outranks(user.id, { actorId: actor.actorId }))

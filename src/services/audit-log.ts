@@ -9,7 +9,7 @@
 // The admin page may ask for another order (`sort`: oldest first, by event type, by actor; queries/audit-events.ts
 // sortedPage): its cursor carries the order and the last row's sort keys, and a cursor of another order is refused.
 import type { AuditService } from "./audit.ts";
-import type { AdminActor } from "./admin-actor.ts";
+import { auditedBy, type AdminActor } from "./admin-actor.ts";
 import { z } from "zod";
 import { csvLine, csvLines, CSV_BOM, type CsvValue } from "../lib/csv.ts";
 import type { AuditEventQueries, AuditFilter, AuditOrder, AuditPosition, AuditRow, AuditSortPosition } from "../queries/audit-events.ts";
@@ -237,9 +237,7 @@ export function createAuditLog(queries: Pick<AuditEventQueries, "page" | "sorted
         type: "audit.exported",
         outcome: "success",
         userId: null,
-        actorId: actor.actorId,
-        ip: actor.ip ?? null,
-        userAgent: actor.userAgent ?? null,
+        ...auditedBy(actor),
         data: { filter, rows: size.rows, truncated: size.truncated },
       });
       return { size, chunks };

@@ -12,7 +12,7 @@ import { brandOf, HEX_COLOUR, type Brand } from "../lib/brand.ts";
 import type { Clock } from "../lib/clock.ts";
 import type { Logger } from "../lib/logger.ts";
 import type { BrandingQueries, BrandSettings, ClientBrand } from "../queries/branding.ts";
-import type { AdminActor } from "./admin-actor.ts";
+import { requestOf, type AdminActor } from "./admin-actor.ts";
 import type { AuditService } from "./audit.ts";
 import { checkLogo, logoPath } from "./brand-logo.ts";
 import { hasHiddenCharacter } from "./names.ts";
@@ -212,9 +212,9 @@ export function createBrandingAdmin(deps: {
     await deps.audit.record({
       type: "branding.updated",
       outcome: "success",
+      // not auditedBy: the CLI's change is recorded with no acting user (null), as it always was
       actorId: actor.actorId === "cli" ? null : actor.actorId,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
+      ...requestOf(actor),
       data: { via, ...data },
     });
   }

@@ -3,7 +3,7 @@
 // scope field or a PATCH of one field never resets the others), rotate a confidential client's secret, delete.
 // Each is audited as client.<action> with the admin and the surface (`via`). Outcomes are unions; a namespace
 // clash throws ClientNamespaceError as the client service does.
-import type { SurfaceActor } from "./admin-actor.ts";
+import { auditedBy, surfaceOf, type SurfaceActor } from "./admin-actor.ts";
 import type { AuditService } from "./audit.ts";
 import type { ClientEditInput, ClientService, NewClientInput } from "./clients.ts";
 import type { OidcClient } from "../queries/clients.ts";
@@ -17,10 +17,8 @@ export function createClientAdmin(deps: { clients: ClientService; audit: AuditSe
       type,
       outcome: "success",
       clientId: client.id,
-      actorId: actor.actorId,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
-      data: { name: client.name, ...data, via: actor.via, ...(actor.apiClientId ? { apiClientId: actor.apiClientId } : {}) },
+      ...auditedBy(actor),
+      data: { name: client.name, ...data, ...surfaceOf(actor) },
     });
 
   /** the client's settings as an edit starts from them */

@@ -21,6 +21,7 @@ import {
   type TeamActorRef,
   type TeamRefusal,
 } from "./team-roles.ts";
+import { requestOf } from "./admin-actor.ts";
 
 const ADMIN_INVITATIONS = "gatehouse.admin.invitations.manage";
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -87,7 +88,7 @@ export function createInvitationService(deps: {
     request: RequestInfo | undefined,
     data: Record<string, string | null>,
     userId: string | null = actorId,
-  ) => audit.record({ type, outcome: "success", userId, actorId, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null, data });
+  ) => audit.record({ type, outcome: "success", userId, actorId, ...requestOf(request), data });
 
   async function sendTeamEmail(actor: TeamActor, invitation: Invitation, role: TeamRole, token: string) {
     await notifications.invitation(invitation.email, {

@@ -3,7 +3,7 @@
 // provider signs with the new key at once (the listener context.ts installs; other processes, and a CLI run, reach
 // running servers within KEY_REFRESH_SECONDS), and the rotation is audited as keys.rotated with who did it and
 // through which surface.
-import type { AdminActor } from "./admin-actor.ts";
+import { auditedBy, type AdminActor } from "./admin-actor.ts";
 import type { AuditService } from "./audit.ts";
 import type { SigningKeyService } from "./signing-keys.ts";
 
@@ -25,9 +25,7 @@ export function createKeyRotation(deps: { keys: SigningKeyService; audit: AuditS
       await deps.audit.record({
         type: "keys.rotated",
         outcome: "success",
-        actorId: actor.actorId,
-        ip: actor.ip ?? null,
-        userAgent: actor.userAgent ?? null,
+        ...auditedBy(actor),
         data: { current, via, ...extra },
       });
       return { current, published: (await deps.keys.list()).filter((k) => k.state !== "retired") };

@@ -12,6 +12,7 @@ import type { User, UserQueries } from "../queries/users.ts";
 import type { AuditService } from "./audit.ts";
 import type { Notifications, RequestInfo } from "./notifications.ts";
 import { forbidden, invalid, type TeamAccess, type TeamActor, type TeamActorRef, type TeamRefusal } from "./team-roles.ts";
+import { requestOf } from "./admin-actor.ts";
 
 export type TransferLinkReason = "unknown" | "used" | "cancelled" | "expired";
 export type PendingTransfer = { transfer: OwnershipTransfer; to: Pick<User, "id" | "username" | "email" | "name"> };
@@ -70,7 +71,7 @@ export function createOwnershipService(deps: {
   }
 
   const record = (type: string, userId: string, actorId: string, request: RequestInfo | undefined, data: Record<string, string | number>) =>
-    audit.record({ type, outcome: "success", userId, actorId, ip: request?.ip ?? null, userAgent: request?.userAgent ?? null, data });
+    audit.record({ type, outcome: "success", userId, actorId, ...requestOf(request), data });
 
   function reasonOf(row: OwnershipTransfer | null, at: Date): TransferLinkReason | null {
     if (!row) return "unknown";

@@ -16,6 +16,7 @@ import {
   type TeamActorRef,
   type TeamRefusal,
 } from "./team-roles.ts";
+import { requestOf } from "./admin-actor.ts";
 
 export type MemberView = {
   userId: string;
@@ -73,8 +74,7 @@ export function createTeamMemberService(deps: {
       outcome: "success",
       userId: targetId,
       actorId: actor.userId,
-      ip: request?.ip ?? null,
-      userAgent: request?.userAgent ?? null,
+      ...requestOf(request),
       data: { teamId: actor.team.id, ...data },
     });
 

@@ -11,6 +11,7 @@ import { slugify } from "./teams.ts";
 import { hasHiddenCharacter } from "./names.ts";
 import type { MessageKey } from "../lib/i18n/index.ts";
 import { worded, type RefusalValues, type Worded } from "../lib/i18n/refusal.ts";
+import { requestOf } from "./admin-actor.ts";
 
 export const OWNER_ROLE = "owner";
 /** administrator codes belong to system roles, never to a team's */
@@ -146,8 +147,7 @@ export function createTeamRoleService(deps: { teams: TeamQueries; registry: Perm
       outcome: "success",
       userId: actor.userId,
       actorId: actor.userId,
-      ip: request?.ip ?? null,
-      userAgent: request?.userAgent ?? null,
+      ...requestOf(request),
       data: { teamId: actor.team.id, ...data },
     });
 

@@ -5,6 +5,7 @@ import { SUPER_ADMIN } from "../authz/core-permissions.ts";
 import { UUID } from "../lib/ids.ts";
 import type { NotFound, Outranked, UserAdminActor, UserAdminDeps } from "./user-admin-types.ts";
 import type { UserAdminSteps } from "./user-admin-steps.ts";
+import { auditedBy } from "./admin-actor.ts";
 
 export type DisableResult =
   | { outcome: "disabled"; changed: boolean; sessions: number; grants: number }
@@ -66,9 +67,7 @@ export function createUserAccountActions({ queries, clock, services }: UserAdmin
     setSystemRole: (userId: string, role: string | null, actor: UserAdminActor) =>
       UUID.test(userId)
         ? services.systemRoles.setUserRole(userId, role, {
-            actorId: actor.actorId,
-            ip: actor.ip ?? null,
-            userAgent: actor.userAgent ?? null,
+            ...auditedBy(actor),
             via: actor.via,
           })
         : Promise.resolve({ outcome: "not_found" as const }),

@@ -2,9 +2,10 @@
 // surface as data.via), the refusal of a target who outranks the admin, and ending everything a user is signed in with.
 import type { EndedSessions } from "./sessions/session-store.ts";
 import type { UserAdminActor, UserAdminDeps } from "./user-admin-types.ts";
+import { auditedBy } from "./admin-actor.ts";
 
-/** the request an action came with, as the services it calls take it */
-export const requestOf = (actor: UserAdminActor) => ({ ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
+// The request an action came with, as the services it calls take it (the user actions import it with the steps).
+export { requestOf } from "./admin-actor.ts";
 
 export function createUserAdminSteps(services: UserAdminDeps["services"]) {
   const record = (
@@ -18,9 +19,7 @@ export function createUserAdminSteps(services: UserAdminDeps["services"]) {
       type,
       outcome,
       userId,
-      actorId: actor.actorId,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
+      ...auditedBy(actor),
       data: { ...data, via: actor.via },
     });
   /** the target holds a wider system role than the actor: refused and audited as a failure */

@@ -10,7 +10,7 @@ import type { Queries } from "../queries/index.ts";
 import type { ImportedUser } from "../queries/users.ts";
 import type { AuditService } from "./audit.ts";
 import type { PasswordResetService } from "./password-reset.ts";
-import type { AdminActor } from "./admin-actor.ts";
+import { auditedBy, requestOf, type AdminActor } from "./admin-actor.ts";
 import { normalizeEmail, normalizeUsername, USERNAME_PATTERN } from "./identifiers.ts";
 import { OWNER_ROLE } from "./team-roles.ts";
 import { hasHiddenCharacter, NAME_CHARACTERS_RULE } from "./names.ts";
@@ -113,9 +113,7 @@ export function createUserImport(deps: Deps) {
         services.audit.record({
           type: "user.import",
           outcome,
-          actorId: actor.actorId,
-          ip: actor.ip ?? null,
-          userAgent: actor.userAgent ?? null,
+          ...auditedBy(actor),
           data: { rows: rows.length, dryRun: opts.dryRun, ...data },
         });
       const { users, errors } = await check(rows);
@@ -152,23 +150,19 @@ export function createUserImport(deps: Deps) {
           type: "user.created",
           outcome: "success",
           userId: u.id,
-          actorId: actor.actorId,
-          ip: actor.ip ?? null,
-          userAgent: actor.userAgent ?? null,
+          ...auditedBy(actor),
           data: { via: "import", line: u.line, team: u.team?.slug ?? null, role: u.role?.key ?? null },
         });
       }
       let resetsSent = 0;
       if (opts.sendResets) {
         for (const u of imported) {
-          const sent = await services.passwordReset.request(u.email, { ip: actor.ip ?? null, userAgent: actor.userAgent ?? null });
+          const sent = await services.passwordReset.request(u.email, requestOf(actor));
           await services.audit.record({
             type: "user.password_reset_sent",
             outcome: sent ? "success" : "failure",
             userId: u.id,
-            actorId: actor.actorId,
-            ip: actor.ip ?? null,
-            userAgent: actor.userAgent ?? null,
+            ...auditedBy(actor),
             data: { via: "import" },
           });
           if (sent) resetsSent++;

@@ -5,7 +5,7 @@
 import { UUID } from "../lib/ids.ts";
 import type { AdminListQueries, SortDir, UserSortColumn } from "../queries/admin-lists.ts";
 import type { SafeUser } from "../queries/users.ts";
-import type { AdminActor, AdminSurface } from "./admin-actor.ts";
+import { auditedBy, type AdminActor, type AdminSurface } from "./admin-actor.ts";
 import type { AuditService } from "./audit.ts";
 
 export type { UserSortColumn };
@@ -43,9 +43,7 @@ export function createUserList(deps: { queries: AdminListQueries; audit: AuditSe
       await deps.audit.record({
         type: "user.searched",
         outcome: "success",
-        actorId: actor.actorId,
-        ip: actor.ip ?? null,
-        userAgent: actor.userAgent ?? null,
+        ...auditedBy(actor),
         data: {
           query: query ?? null,
           teamId: input.teamId ?? null,

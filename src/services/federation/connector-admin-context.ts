@@ -1,7 +1,7 @@
 // What the upstream-connector actions (connectors.ts) share: their dependencies, the acting admin and the surface
 // (`via`), the audit record (connector.<action> with both), the purpose the client secret is encrypted for (bound
 // to the connector's id), and `forget`, which makes the cached list of enabled connectors read afresh.
-import type { AdminActor } from "../admin-actor.ts";
+import { auditedBy, surfaceOf, type AdminActor } from "../admin-actor.ts";
 import type { AuditService } from "../audit.ts";
 import type { ConnectorRow, UpstreamConnectorQueries } from "../../queries/upstream-connectors.ts";
 
@@ -24,16 +24,13 @@ export const connectorAuditor =
     audit.record({
       type,
       outcome: "success",
-      actorId: actor.actorId,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
+      ...auditedBy(actor),
       data: {
         connectorId: c.id,
         slug: c.slug,
         name: c.name,
         ...data,
-        via: actor.via,
-        ...(actor.apiClientId ? { apiClientId: actor.apiClientId } : {}),
+        ...surfaceOf(actor),
       },
     });
 

@@ -5,6 +5,7 @@ import type { Clock } from "../../lib/clock.ts";
 import { UUID } from "../../lib/ids.ts";
 import type { OutboxEntry, OutboxKind, OutboxQueries, OutboxStatus } from "../../queries/outbox.ts";
 import type { AuditService } from "../audit.ts";
+import { auditedBy } from "../admin-actor.ts";
 
 export type OutboxActor = { actorId: string; ip?: string | null; userAgent?: string | null; via: "admin" | "api" | "cli" };
 export type OutboxFilter = { status?: OutboxStatus; kind?: OutboxKind };
@@ -17,9 +18,7 @@ export function createOutboxAdmin(deps: { queries: OutboxQueries; audit: AuditSe
     audit.record({
       type,
       outcome: "success",
-      actorId: actor.actorId,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
+      ...auditedBy(actor),
       data: { ...data, via: actor.via },
     });
 

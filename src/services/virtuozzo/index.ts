@@ -21,6 +21,7 @@ import { createLinking, type VirtuozzoRefusal } from "./linking.ts";
 export type { Credentials, VirtuozzoRefusal } from "./linking.ts";
 import { VIRTUOZZO_PERMISSIONS } from "./permissions.ts";
 import { worded } from "../../lib/i18n/refusal.ts";
+import { requestOf } from "../admin-actor.ts";
 export { VIRTUOZZO_PERMISSIONS };
 
 const REFUSED_STORED = () => ({ outcome: "credentials_refused", ...worded("team.refusal.vzTeamCredentials") }) as const;
@@ -100,8 +101,7 @@ export function createVirtuozzo(deps: {
       userId: ids.actorId,
       actorId: ids.actorId,
       clientId: ids.clientId,
-      ip: request?.ip ?? null,
-      userAgent: request?.userAgent ?? null,
+      ...requestOf(request),
       data: { teamId, action },
     });
     return refusal;

@@ -15,6 +15,7 @@ import type { DoorACheck } from "../registration.ts";
 import { VIRTUOZZO_PERMISSIONS } from "./permissions.ts";
 import type { MessageKey } from "../../lib/i18n/index.ts";
 import { worded, type Worded } from "../../lib/i18n/refusal.ts";
+import { requestOf } from "../admin-actor.ts";
 
 export type Credentials = { login: string; password: string; platformUrl?: string };
 /** why not: a message key with its values (team.refusal.vz*, lib/i18n/en-teams.ts) and their English words */
@@ -78,8 +79,7 @@ export function createLinking(deps: {
       outcome,
       userId: who.userId ?? null,
       actorId: request?.actorId ?? who.actorId ?? null,
-      ip: request?.ip ?? null,
-      userAgent: request?.userAgent ?? null,
+      ...requestOf(request),
       data: { ...data, ...(request?.via ? { via: request.via } : {}) },
     });
 

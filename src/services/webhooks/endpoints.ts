@@ -7,7 +7,7 @@ import { decryptSecret, encryptSecret, randomUuid } from "../../lib/crypto.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { UUID } from "../../lib/ids.ts";
 import type { WebhookEndpointChange, WebhookEndpointRow, WebhookQueries } from "../../queries/webhooks.ts";
-import type { AdminActor } from "../admin-actor.ts";
+import { auditedBy, type AdminActor } from "../admin-actor.ts";
 import type { AuditService } from "../audit.ts";
 import { isSpecialUseAddress } from "../request/geo.ts";
 import { isWebhookType, type WebhookEventType } from "./catalogue.ts";
@@ -89,9 +89,7 @@ export function createWebhookEndpoints(deps: {
     deps.audit.record({
       type,
       outcome: "success",
-      actorId: actor.actorId,
-      ip: actor.ip ?? null,
-      userAgent: actor.userAgent ?? null,
+      ...auditedBy(actor),
       data: { endpointId: endpoint.id, url: endpoint.url, ...data, via: actor.via },
     });
 
