@@ -4,12 +4,14 @@
 // the access token, the code and its marker). A key's name is part of its bytes, so the server keeps its keys under
 // the product's default prefix (REDIS_KEY_PREFIX, "gh:"), as a deployment does, on a Redis database of its own
 // (BENCH_REDIS_BYTES_DB, default 13; refused when keys under that prefix are already there); `--bench-prefix` measures
-// under the bench's longer prefix on the shared database instead (as before 2026-12-07). `node --import tsx
-// bench/redis-bytes.ts [n] [values] [--bench-prefix]` after `npm run build`; see docs/performance.md.
+// under the bench's longer prefix on the shared database instead (as before 2026-12-07). `refreshed`: each session
+// refreshes its tokens once, and the count waits until the rotated token's record has gone (10 s): what is kept
+// of the rotated token for reuse detection (its entry in a shared hash) counts at rest. `node --import tsx bench/redis-bytes.ts [n] [values] [refreshed] [--bench-prefix]` after
+// `npm run build`; see docs/performance.md.
 import { Redis } from "ioredis";
 import { startServer, BENCH_REDIS_URL, type BenchRedis } from "./lib/server.ts";
 import { seed } from "./lib/seed.ts";
-import { flowContext, loginFlow } from "./lib/flows.ts";
+import { basic, flowContext, loginFlow } from "./lib/flows.ts";
 import { settings } from "../src/config/schema.ts";
 import { testRedisPrefix } from "../test/helpers/databases.ts";
 
@@ -28,6 +30,21 @@ async function ownDatabase(): Promise<BenchRedis> {
   return { url: url.toString(), prefix };
 }
 
+/** one refresh with rotation at the token endpoint; throws unless it returns a new refresh token */
+async function refresh(baseUrl: string, client: { id: string; secret: string }, refreshToken: string): Promise<void> {
+  const res = await fetch(`${baseUrl}/token`, {
+    method: "POST",
+    headers: {
+      authorization: basic(client.id, client.secret),
+      "content-type": "application/x-www-form-urlencoded",
+      "x-forwarded-proto": "https",
+    },
+    body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken }),
+  });
+  const body = (await res.json()) as { refresh_token?: string };
+  if (res.status !== 200 || !body.refresh_token || body.refresh_token === refreshToken) throw new Error(`refresh failed: ${res.status}`);
+}
+
 const where = process.argv.includes("--bench-prefix") ? { url: BENCH_REDIS_URL, prefix: testRedisPrefix("ghbench") } : await ownDatabase();
 const server = await startServer(where);
 try {
@@ -38,8 +55,12 @@ try {
     { count: 4, masterKey: server.env.MASTER_KEY! },
   );
   const ctx = await flowContext(server.baseUrl, server.issuer, seeded);
-  for (let i = 0; i < n; i++) await loginFlow(ctx);
-  await new Promise((r) => setTimeout(r, 500));
+  for (let i = 0; i < n; i++) {
+    const tokens = await loginFlow(ctx);
+    if (process.argv.includes("refreshed")) await refresh(server.baseUrl, seeded.webClient, tokens.refresh_token!);
+  }
+  // a rotated refresh token's record stays 10 seconds (parallel uses, the grace window), then only its rotated entry
+  await new Promise((r) => setTimeout(r, process.argv.includes("refreshed") ? 11_000 : 500));
   const redis = new Redis(where.url);
   const bytes = new Map<string, { total: number; keys: number; sample: string; sampleBytes: number }>();
   let cursor = "0";
@@ -50,6 +71,7 @@ try {
       const rest = key.slice(server.redisPrefix.length);
       const kind = rest
         .replace(/[A-Za-z0-9_-]{20,}/g, "…")
+        .replace(/^oidc:\{rotated:\d+:[A-Za-z0-9_-]+\}/, "oidc:{rotated:…}")
         .replace(/:[0-9a-f-]{36}/g, ":…")
         .replace(/^(rl:\w+:\w+):.*/, "$1:…");
       const usage = Number(await redis.memory("USAGE", key)) || 0;
