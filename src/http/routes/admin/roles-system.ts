@@ -14,6 +14,7 @@ import { defineForms } from "../../forms.ts";
 import type { AdminRouteHelpers } from "./shared.ts";
 import { ADMIN_PERMISSIONS } from "../../../authz/core-permissions.ts";
 import { SYSTEM_ROLE_KEY } from "../../../services/system-roles.ts";
+import { requestOf } from "../../../services/admin-actor.ts";
 import { sayFor, type Say } from "./config-words.ts";
 import { sayRefusal, type Said } from "../../../lib/i18n/refusal.ts";
 import {
@@ -157,8 +158,8 @@ export function registerSystemRoleRoutes(router: Router, app: AppContext, h: Adm
     body: fields,
     async handle(ctx, { loaded: role, submitted }) {
       const on = submitted.required === "1";
-      const { actorId, ip, userAgent } = h.actor(ctx);
-      await services.mfaRequirements.setForSystemRole(actorId, role.key, on, { ip: ip ?? null, userAgent: userAgent ?? null });
+      const actor = h.actor(ctx);
+      await services.mfaRequirements.setForSystemRole(actor.actorId, role.key, on, requestOf(actor));
       return seeOther(ctx, `/admin/roles/system/${encodeURIComponent(role.key)}?done=${on ? "mfa_on" : "mfa_off"}`);
     },
   });

@@ -8,6 +8,7 @@ import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { actorOf } from "./users-views.ts";
+import { requestOf } from "../../../../services/admin-actor.ts";
 
 const ROLES = { token: "user", permission: "gatehouse.admin.roles.manage" } as const;
 const TEAMS = { token: "user", permission: "gatehouse.admin.teams.manage" } as const;
@@ -48,7 +49,7 @@ export function mfaRequiredRoutes(app: AppContext): ApiRoute[] {
       errors: [documented("system_role.not_found")],
       handle: async (ctx, { params, body: b }) => {
         const a = actorOf(ctx);
-        const result = await mfa.setForSystemRole(a.actorId, params.key, b.required, { ip: a.ip ?? null, userAgent: a.userAgent ?? null });
+        const result = await mfa.setForSystemRole(a.actorId, params.key, b.required, requestOf(a));
         if (result.outcome === "not_found") throw catalogueError("system_role.not_found");
         return { required: result.requireMfa };
       },
@@ -78,7 +79,7 @@ export function mfaRequiredRoutes(app: AppContext): ApiRoute[] {
       errors: [documented("team.not_found")],
       handle: async (ctx, { params, body: b }) => {
         const a = actorOf(ctx);
-        const result = await mfa.setForTeam(a.actorId, params.teamId, b.required, { ip: a.ip ?? null, userAgent: a.userAgent ?? null });
+        const result = await mfa.setForTeam(a.actorId, params.teamId, b.required, requestOf(a));
         if (result.outcome === "not_found") throw catalogueError("team.not_found");
         return { required: result.requireMfa };
       },
