@@ -14,6 +14,12 @@
 // expired) or with a scope shorter than the n words the token took, the token reads as absent: it could not be
 // used anyway (oidc-provider refuses a refresh token without its grant). A rotated token's record keeps its letter
 // (consume only marks it), and its reuse reads the grant the same way, so a replay still revokes the grant.
+// What this leans on: a grant's first words stay as they were. Only a write that lost another's update could change
+// them (two authorizations of one client saving the grant at once, one of them stale across the other's whole code
+// exchange). The token would then read with the grant's first n words, a scope the user did grant this client (and
+// oidc-provider filters a refreshed token's scope by the grant's anyway), or as absent when the grant has fewer. A
+// check of the words beside n would cost 3 characters, and with them a typical token (authTime a second or more
+// before iat) its 192-byte allocation, for a case no sign-in has been seen to reach: not written.
 import type { AdapterPayload } from "oidc-provider";
 import { FROM_GRANT, notCompactable, type FromGrant } from "./record-codec.ts";
 
