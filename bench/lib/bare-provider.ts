@@ -4,6 +4,9 @@
 // with Gatehouse's paths and field names, so the bench's page walker signs in unchanged. Like Gatehouse it serves
 // the bench's service client (client_credentials for the bench resource: an ES256 JWT access token), userinfo and
 // introspection, so the token endpoints compare too. GET /__counters gives the Redis commands sent so far.
+// BENCH_BARE_FEATURES (comma-separated) gives it some of Gatehouse's own per-request features, Gatehouse's very
+// middleware around the provider, to see what each costs: "log" (request id and the access-log line,
+// http/request-context.ts), "headers" (the security headers, http/security-headers.ts).
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import argon2 from "argon2";
@@ -12,6 +15,9 @@ import { exportJWK, generateKeyPair } from "jose";
 import Provider, { type Configuration } from "oidc-provider";
 import pg from "pg";
 import { bareRedisAdapter } from "./bare-redis-adapter.ts";
+import { createAccessLogger, createLogger } from "../../src/lib/logger.ts";
+import { requestContext } from "../../src/http/request-context.ts";
+import { securityHeaders } from "../../src/http/security-headers.ts";
 
 const env = (name: string) =>
   process.env[name] ??
@@ -129,6 +135,10 @@ async function formBody(req: http.IncomingMessage): Promise<URLSearchParams> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
+
+const features = new Set((process.env.BENCH_BARE_FEATURES ?? "").split(",").filter(Boolean));
+if (features.has("log")) provider.use(requestContext(createLogger("info"), createAccessLogger("info")));
+if (features.has("headers")) provider.use(securityHeaders({ production: true }));
 
 provider.use(async (ctx, next) => {
   if (ctx.path === "/__counters") {
