@@ -1,8 +1,8 @@
-// createApp(ctx): the Koa application. Order: request id and logs, metrics, HTTPS only (production), the issuer's
-// host only (http/issuer-host.ts), security headers, error pages, NUL refusal; then oidc-provider's machine-facing
-// endpoints (token, introspection, revocation, userinfo, JWKS, discovery) straight to the provider; for the rest
-// static files, the session guard (idle and absolute timeouts, last active), Gatehouse's own routes, then
-// oidc-provider for everything else (discovery and JWKS marked cacheable).
+// createApp(ctx): the Koa application. The provider's machine-facing endpoints (token, introspection, revocation,
+// userinfo, JWKS, discovery) take their own lane first (http/provider-lane.ts). Everything else, in order: request
+// id and logs, metrics, HTTPS only (production), the issuer's host only (http/issuer-host.ts), security headers,
+// error pages, NUL refusal, static files, the session guard (idle and absolute timeouts, last active), Gatehouse's
+// own routes, then oidc-provider (discovery and JWKS marked cacheable).
 import { withRequestMemo } from "./lib/request-memo.ts";
 import Koa from "koa";
 import Router from "@koa/router";
@@ -16,6 +16,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { httpsOnly } from "./http/https-only.ts";
 import { issuerHostOnly } from "./http/issuer-host.ts";
 import { publicCaching } from "./http/public-caching.ts";
+import { providerLane } from "./http/provider-lane.ts";
 import { registerHealthRoutes } from "./http/routes/health.ts";
 import { registerHomeRoutes } from "./http/routes/home.ts";
 import { registerInteractionRoutes } from "./http/routes/interaction/index.ts";
@@ -37,16 +38,6 @@ import { registerVendorAssets } from "./http/routes/vendor-assets.ts";
 import { registerBrandAssets } from "./http/routes/brand-assets.ts";
 
 const PUBLIC_DIR = fromRoot("public");
-/** oidc-provider's endpoints (its default routes) that no Gatehouse route or page shares */
-const PROVIDER_LANE = new Set([
-  "/token",
-  "/token/introspection",
-  "/token/revocation",
-  "/me",
-  "/jwks",
-  "/.well-known/openid-configuration",
-  "/.well-known/oauth-authorization-server",
-]);
 
 export function createApp(app: AppContext): Koa {
   const koa = new Koa({ proxy: app.config.trustProxy, maxIpsCount: app.config.proxyHops, keys: app.config.secrets.cookieKeys });
@@ -71,6 +62,19 @@ export function createApp(app: AppContext): Koa {
   registerAdminRoutes(router, app);
   registerApiRoutes(router, app);
 
+  koa.use(
+    providerLane({
+      issuer: app.config.issuer,
+      production: app.config.isProduction,
+      allowedHosts: app.config.allowedHosts,
+      log: app.log,
+      accessLog: app.accessLog,
+      metrics: app.metrics,
+      views: app.views,
+      defaultLocale: app.config.defaultLocale,
+      provider: app.oidc.middleware,
+    }),
+  );
   koa.use((_ctx, next) => withRequestMemo(next));
   koa.use(requestContext(app.log, app.accessLog));
   koa.use(app.metrics.middleware);
@@ -79,15 +83,11 @@ export function createApp(app: AppContext): Koa {
   koa.use(securityHeaders({ production: app.config.isProduction }));
   koa.use(errorHandler(app.views, app.config.defaultLocale));
   koa.use(refuseNulInUrl());
-  // the provider's machine-facing endpoints (relying parties and services call them far more often than people
-  // sign in) go straight to it: no static files, session guard or router matching in between
-  const caching = publicCaching();
-  koa.use((ctx, next) => (PROVIDER_LANE.has(ctx.path) ? caching(ctx, () => app.oidc.middleware(ctx, next)) : next()));
   koa.use(mount("/static", serve(PUBLIC_DIR, { maxage: app.config.isProduction ? 86_400_000 : 0, gzip: false })));
   koa.use(sessionGuard(app));
   koa.use(router.routes());
   koa.use(router.allowedMethods());
-  koa.use(caching);
+  koa.use(publicCaching());
   koa.use(app.oidc.middleware);
   return koa;
 }

@@ -5,7 +5,7 @@
 // rows per table and its last pass's time. In a cluster worker (WORKERS > 1) /metrics answers the sum over all
 // workers (lib/cluster-metrics.ts).
 import cluster from "node:cluster";
-import type { Middleware } from "koa";
+import type { Context, Middleware } from "koa";
 import { Registry, collectDefaultMetrics, Counter, Gauge, Histogram } from "prom-client";
 import { registerBenchCounters } from "../db/bench-counters.ts";
 import { workerMetrics } from "../lib/cluster-metrics.ts";
@@ -114,6 +114,8 @@ export type Metrics = {
   registry: Registry;
   /** the request histogram, and /metrics when served on the main port */
   middleware: Middleware;
+  /** one request into the histogram (provider-lane.ts, which times its requests itself) */
+  record(ctx: Context, seconds: number): void;
   /** the text a scrape gets: this process's series, or in a cluster worker every worker's summed */
   text(): Promise<string>;
   contentType: string;
@@ -135,23 +137,26 @@ export function createMetrics(deps: MetricsDeps = {}): Metrics {
   const registry = deps.counters ? Registry.merge([own, deps.counters]) : own;
   const text = cluster.isWorker ? workerMetrics(registry) : () => registry.metrics();
   const onMainPort = deps.onMainPort ?? true;
+  const record = (ctx: Context, seconds: number) => {
+    // fixed label sets: arbitrary paths and methods must not create new series
+    const route = routeLabel(ctx);
+    const method = methodLabel(ctx.method);
+    duration.observe({ route, method, status: `${Math.floor(ctx.status / 100)}xx` }, seconds);
+    nameActiveSpan(method, route); // the request's trace span, when tracing is on (lib/tracing.ts)
+  };
   const middleware: Middleware = async (ctx, next) => {
     if (onMainPort && ctx.path === "/metrics") {
       await answerMetrics(ctx, text, registry.contentType);
       return;
     }
-    const end = duration.startTimer();
+    const started = process.hrtime.bigint();
     try {
       await next();
     } finally {
-      // fixed label sets: arbitrary paths and methods must not create new series
-      const route = routeLabel(ctx);
-      const method = methodLabel(ctx.method);
-      end({ route, method, status: `${Math.floor(ctx.status / 100)}xx` });
-      nameActiveSpan(method, route); // the request's trace span, when tracing is on (lib/tracing.ts)
+      record(ctx, Number(process.hrtime.bigint() - started) / 1e9);
     }
   };
-  return { registry, middleware, text, contentType: registry.contentType };
+  return { registry, middleware, record, text, contentType: registry.contentType };
 }
 
 async function answerMetrics(ctx: Parameters<Middleware>[0], text: () => Promise<string>, contentType: string): Promise<void> {

@@ -2,7 +2,7 @@
 // query otherwise). They are refused at the edge with one 400: in the path and query string of every request
 // (refuseNulInUrl, before any route or oidc-provider sees them) and in every body Gatehouse parses itself
 // (hasNul, used by body.ts).
-import type { Middleware } from "koa";
+import type { Context, Middleware } from "koa";
 import { catalogueError } from "./errors.ts";
 
 const ENCODED_NUL = /%00/;
@@ -28,10 +28,17 @@ export function hasNul(value: unknown): boolean {
   return false;
 }
 
+/** where in the URL a NUL is, if anywhere */
+export function nulInUrl(ctx: Context): "path" | "query string" | undefined {
+  if (ENCODED_NUL.test(ctx.path) || ctx.path.includes("\0")) return "path";
+  if (ENCODED_NUL.test(ctx.querystring) || ctx.querystring.includes("\0")) return "query string";
+  return undefined;
+}
+
 export function refuseNulInUrl(): Middleware {
   return async (ctx, next) => {
-    if (ENCODED_NUL.test(ctx.path) || ctx.path.includes("\0")) throw nulRefused("path");
-    if (ENCODED_NUL.test(ctx.querystring) || ctx.querystring.includes("\0")) throw nulRefused("query string");
+    const where = nulInUrl(ctx);
+    if (where) throw nulRefused(where);
     await next();
   };
 }

@@ -6,6 +6,7 @@
 // a GET's (offline access, team, prompts). The form's parameters only (like oidc-provider, which ignores the
 // query string of a POST); a body over FORM_LIMIT is refused with 413, because the redirect puts the parameters
 // in the request line, which Node limits (with the other headers) to 16 KiB.
+import type { Context, Next } from "koa";
 import type { IncomingMessage } from "node:http";
 import type Provider from "oidc-provider";
 
@@ -26,14 +27,16 @@ async function readLimited(req: IncomingMessage, declared: number | undefined, l
 
 export function authorizationPostAsGet() {
   return (provider: Provider): void => {
-    provider.use(async (ctx, next) => {
-      if (ctx.method !== "POST" || ctx.path !== "/auth" || !ctx.is("application/x-www-form-urlencoded")) return next();
+    // any other request passes without another async step
+    provider.use((ctx, next) => (ctx.method === "POST" && ctx.path === "/auth" ? postAsGet(ctx, next) : next()));
+    async function postAsGet(ctx: Context, next: Next): Promise<void> {
+      if (!ctx.is("application/x-www-form-urlencoded")) return next();
       const body = await readLimited(ctx.req, ctx.request.length, FORM_LIMIT);
       if (body === null) return ctx.throw(413, "The authorization request is too large: send at most 12 KiB of parameters.");
       const params = new URLSearchParams(body);
       ctx.set("Cache-Control", "no-store");
       ctx.redirect(`${provider.issuer}/auth?${params.toString()}`);
       ctx.status = 303;
-    });
+    }
   };
 }

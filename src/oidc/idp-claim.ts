@@ -3,6 +3,7 @@
 // (the resume), it is kept beside the session (`federation:idp:{session uid}`, for the session's longest life).
 // Tokens whose amr says `fed` read it back: access tokens (token-claims) and ID tokens (findAccount). Sign-ins
 // without `fed` never touch the key, so a password sign-in costs no Redis command for it.
+import type { Context, Next } from "koa";
 import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import type { RedisClient } from "../db/redis.ts";
@@ -21,13 +22,15 @@ export function createIdpClaim(redis: RedisClient, ttlSeconds: number) {
   return {
     /** provider middleware: a resume that applies a login through an upstream remembers it for the session */
     install(provider: Provider): void {
-      provider.use(async (ctx, next) => {
+      // only a resume (/auth/:uid) concerns it: every other request passes without another async step
+      provider.use((ctx, next) => (ctx.path.startsWith("/auth/") ? rememberIdp(ctx, next) : next()));
+      async function rememberIdp(ctx: Context, next: Next): Promise<void> {
         await next();
         const oidc = (ctx as Partial<KoaContextWithOIDC>).oidc;
         const idp = (oidc?.result as WithIdp | undefined)?.gatehouse?.idp;
         if (oidc?.route === "resume" && idp && oidc.result?.login && oidc.session?.uid)
           await redis.set(key(oidc.session.uid), idp, "EX", ttlSeconds);
-      });
+      }
     },
     /** for access tokens: the code's or refresh token's amr and session */
     contributor: (async (ctx, token) => {

@@ -7,6 +7,7 @@
 // and a logout all revoke grants), the user (not disabled or deleted) and, unless the grant holds offline_access
 // for a client whose tokens outlive the session, the sign-in session (`sid`). Anything else is `active: false`,
 // never an error. Like oidc-provider's default policy, a public client may introspect only its own tokens.
+import type { Context, Next } from "koa";
 import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
 import { createResourceServer, type AccessTokenClaims } from "../resource-server/index.ts";
@@ -70,7 +71,9 @@ async function answer(deps: JwtIntrospectionDeps, provider: Provider, ctx: KoaCo
 
 export function jwtIntrospection(deps: JwtIntrospectionDeps) {
   return (provider: Provider): void => {
-    provider.use(async (koaCtx, next) => {
+    // only introspection concerns it: every other request passes without another async step
+    provider.use((koaCtx, next) => (koaCtx.path === "/token/introspection" ? answerRefusedJwt(koaCtx, next) : next()));
+    async function answerRefusedJwt(koaCtx: Context, next: Next): Promise<void> {
       await next();
       const ctx = koaCtx as unknown as KoaContextWithOIDC;
       if (!refusedJwt(ctx)) return;
@@ -87,7 +90,7 @@ export function jwtIntrospection(deps: JwtIntrospectionDeps) {
             }
           : { error: "server_error", error_description: "oops! something went wrong" };
       }
-    });
+    }
   };
 }
 

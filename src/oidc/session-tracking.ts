@@ -8,12 +8,17 @@
 // sessions right after a sign-in sees it.
 import type Provider from "oidc-provider";
 import type { KoaContextWithOIDC } from "oidc-provider";
+import type { Context, Next } from "koa";
 import type { Logger } from "../lib/logger.ts";
 import type { SessionRecords } from "../services/sessions/records.ts";
 
 export function createSessionTracking(deps: { sessions: SessionRecords; log: Logger }) {
   return (provider: Provider): void => {
-    provider.use(async (ctx, next) => {
+    // only the authorization (/auth), its resume (/auth/:uid) and the logout confirmation (/session/end/confirm)
+    // concern it: every other request (the token endpoints' many) passes without another async step
+    const concerned = (path: string) => path.startsWith("/auth") || path === "/session/end/confirm";
+    provider.use((ctx, next) => (concerned(ctx.path) ? track(ctx, next) : next()));
+    async function track(ctx: Context, next: Next): Promise<void> {
       await next();
       // only requests a provider route handled have an OIDC context (`oidc` is defined on ctx by the route)
       const oidc = (ctx as Partial<KoaContextWithOIDC>).oidc;
@@ -43,6 +48,6 @@ export function createSessionTracking(deps: { sessions: SessionRecords; log: Log
       } else if (oidc.route === "end_session_confirm" && session?.accountId && (session as { destroyed?: boolean }).destroyed) {
         await deps.sessions.loggedOut(session.uid, session.accountId, request);
       }
-    });
+    }
   };
 }

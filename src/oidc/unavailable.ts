@@ -34,17 +34,24 @@ export function createUnavailableGuard(log: Logger) {
     },
     /** the same for every method of an oidc-provider adapter */
     adapter<A extends object>(adapter: A, model: string): A {
+      // one wrapper per method, made on its first use (the provider calls them on every request)
+      const wrapped = new Map<PropertyKey, { of: unknown; call: (...args: unknown[]) => Promise<unknown> }>();
       return new Proxy(adapter, {
         get(target, prop, receiver) {
           const value = Reflect.get(target, prop, receiver) as unknown;
           if (typeof value !== "function") return value;
-          return async (...args: unknown[]) => {
+          const known = wrapped.get(prop);
+          if (known?.of === value) return known.call;
+          const where = `${model}.${String(prop)}`;
+          const call = async (...args: unknown[]) => {
             try {
               return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
             } catch (err) {
-              throw convert(err, `${model}.${String(prop)}`);
+              throw convert(err, where);
             }
           };
+          wrapped.set(prop, { of: value, call });
+          return call;
         },
       });
     },
