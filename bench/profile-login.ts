@@ -12,55 +12,19 @@
 // The profile is written to /tmp/gatehouse-login.cpuprofile (open it in Chrome DevTools). Start-up and seeding are not
 // in it. `node_modules/.bin/node --import tsx bench/profile-login.ts [password|totp|passkey] [count] [concurrency]`
 // after `npm run build` (Node 22: it needs the global WebSocket); see docs/performance.md.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { BENCH_RESOURCE, startServer } from "./lib/server.ts";
+import { writeFileSync } from "node:fs";
+import { startServer } from "./lib/server.ts";
 import { freePort } from "../test/helpers/databases.ts";
 import { seed } from "./lib/seed.ts";
 import { startBareServer, type BareServer } from "./lib/bare-server.ts";
-import { basic, flowContext, loginFlow, passkeyLoginFlow, totpLoginFlow, type FlowContext } from "./lib/flows.ts";
+import { flowContext, loginFlow, passkeyLoginFlow, totpLoginFlow, type FlowContext } from "./lib/flows.ts";
+import { tokenRequests } from "./lib/token-requests.ts";
 import { summarize } from "./lib/cpu-profile.ts";
+import { cpuNanos } from "./lib/proc.ts";
 
 const kind = process.argv[2] ?? "password";
 const count = Number(process.argv[3] ?? 200);
 const concurrency = Number(process.argv[4] ?? 4);
-const https = { "x-forwarded-proto": "https" };
-const tokenRequests: Record<string, (ctx: FlowContext) => Promise<void>> = {
-  client_credentials: async (ctx) => {
-    const res = await fetch(`${ctx.baseUrl}/token`, {
-      method: "POST",
-      body: `grant_type=client_credentials&resource=${encodeURIComponent(BENCH_RESOURCE)}`,
-      headers: {
-        ...https,
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: basic(ctx.seeded.machineClient.id, ctx.seeded.machineClient.secret),
-      },
-    });
-    const token = res.status === 200 ? ((await res.json()) as { access_token?: string }).access_token : undefined;
-    if (token?.split(".").length !== 3) throw new Error(`client_credentials ${res.status}`);
-  },
-  introspection: async (ctx) => {
-    const res = await fetch(`${ctx.baseUrl}/token/introspection`, {
-      method: "POST",
-      body: `token=${ctx.accessToken}`,
-      headers: {
-        ...https,
-        "content-type": "application/x-www-form-urlencoded",
-        authorization: basic(ctx.seeded.webClient.id, ctx.seeded.webClient.secret),
-      },
-    });
-    if (res.status !== 200 || !((await res.json()) as { active?: boolean }).active) throw new Error(`introspection ${res.status}`);
-  },
-  jwks: async (ctx) => {
-    const res = await fetch(`${ctx.baseUrl}/jwks`, { headers: https });
-    if (res.status !== 200) throw new Error(`jwks ${res.status}`);
-    await res.arrayBuffer();
-  },
-  userinfo: async (ctx) => {
-    const res = await fetch(`${ctx.baseUrl}/me`, { headers: { ...https, authorization: `Bearer ${ctx.accessToken}` } });
-    if (res.status !== 200) throw new Error(`userinfo ${res.status}`);
-    await res.arrayBuffer();
-  },
-};
 const flow = { password: loginFlow, totp: totpLoginFlow, passkey: passkeyLoginFlow, ...tokenRequests }[kind];
 if (!flow) throw new Error(`unknown kind ${kind}: password, totp, passkey, client_credentials, introspection, userinfo or jwks`);
 
@@ -94,23 +58,6 @@ async function inspector() {
       }),
     close: () => ws.close(),
   };
-}
-
-/**
- * nanoseconds on a CPU (Linux schedstat) of the process's main thread and of all its threads: unlike the profile's
- * busy time, time the main thread spends waiting for a core (the machine is shared) is not counted
- */
-function cpuNanos(pid: number): { main: number; all: number } {
-  const onCpu = (tid: string) => Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
-  let all = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      all += onCpu(tid);
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return { main: onCpu(String(pid)), all };
 }
 
 async function run(ctx: FlowContext, n: number): Promise<void> {

@@ -95,3 +95,20 @@ export function watchPeakRss(pid: number): () => { process: number; total: numbe
     return { process: round(peak.process), total: round(peak.total) };
   };
 }
+
+/**
+ * nanoseconds on a CPU (Linux schedstat) of the process's main thread and of all its threads: unlike the profile's
+ * busy time, time the main thread spends waiting for a core (the machine is shared) is not counted
+ */
+export function cpuNanos(pid: number): { main: number; all: number } {
+  const onCpu = (tid: string) => Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+  let all = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      all += onCpu(tid);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return { main: onCpu(String(pid)), all };
+}
