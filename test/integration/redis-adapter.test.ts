@@ -7,49 +7,16 @@ import { errors, type AdapterPayload } from "oidc-provider";
 import { createRedisAdapterFactory } from "../../src/oidc/redis-adapter.ts";
 import type { AdapterCommands } from "../../src/oidc/redis-adapter-scripts.ts";
 import type { Clock } from "../../src/lib/clock.ts";
-import { TEST_REDIS_URL } from "../helpers/env.ts";
 import { withRequestMemo } from "../../src/lib/request-memo.ts";
-import { deleteRedisPrefix, testRedisPrefix } from "../helpers/databases.ts";
+import { testRedisPrefix } from "../helpers/databases.ts";
+import { REDIS_BACKENDS } from "../helpers/redis-backends.ts";
 import { decodeSessionKey, encodeSessionKey } from "../../src/services/sessions/session-key.ts";
-
-type Backend = {
-  name: string;
-  open(keyPrefix: string): Promise<Redis>;
-  close(redis: Redis, keyPrefix: string): Promise<void>;
-};
-
-const backends: Backend[] = [
-  {
-    name: "real Redis (TEST_REDIS_URL)",
-    open: async (keyPrefix) => new Redis(TEST_REDIS_URL, { keyPrefix }),
-    close: async (redis, keyPrefix) => {
-      await redis.quit().catch(() => redis.disconnect());
-      await deleteRedisPrefix(keyPrefix);
-    },
-  },
-  {
-    name: "in-process store (ioredis-mock)",
-    open: async (keyPrefix) => {
-      const { default: RedisMock } = await import("ioredis-mock");
-      return new RedisMock({ keyPrefix });
-    },
-    close: async (redis) => {
-      // ioredis-mock shares its data between instances of the process; this file's keys all carry its prefix
-      const keys = await redis.keys("*");
-      // KEYS returns full (prefixed) names while DEL prefixes again, so strip the prefix first
-      const prefix = String(redis.options.keyPrefix ?? "");
-      const own = keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-      if (own.length) await redis.del(...own);
-      redis.disconnect();
-    },
-  },
-];
 
 const id = (label: string) => `${label}-${randomBytes(6).toString("hex")}`;
 /** the client with the adapter's scripts (defined on it by the adapter factory) */
 const scripted = (redis: unknown) => redis as AdapterCommands;
 
-describe.each(backends)("RedisAdapter on $name", (backend) => {
+describe.each(REDIS_BACKENDS)("RedisAdapter on $name", (backend) => {
   const keyPrefix = testRedisPrefix();
   let redis: Redis;
   let t = 1_700_000_000;

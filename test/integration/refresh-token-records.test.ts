@@ -7,40 +7,13 @@ import { Redis } from "ioredis";
 import { errors, type AdapterPayload } from "oidc-provider";
 import { createRedisAdapterFactory } from "../../src/oidc/redis-adapter.ts";
 import type { Clock } from "../../src/lib/clock.ts";
-import { TEST_REDIS_URL } from "../helpers/env.ts";
 import { withRequestMemo } from "../../src/lib/request-memo.ts";
-import { deleteRedisPrefix, testRedisPrefix } from "../helpers/databases.ts";
-
-const backends = [
-  {
-    name: "real Redis (TEST_REDIS_URL)",
-    real: true,
-    open: async (keyPrefix: string): Promise<Redis> => new Redis(TEST_REDIS_URL, { keyPrefix }),
-    close: async (redis: Redis, keyPrefix: string) => {
-      await redis.quit().catch(() => redis.disconnect());
-      await deleteRedisPrefix(keyPrefix);
-    },
-  },
-  {
-    name: "in-process store (ioredis-mock)",
-    real: false,
-    open: async (keyPrefix: string): Promise<Redis> => {
-      const { default: RedisMock } = await import("ioredis-mock");
-      return new RedisMock({ keyPrefix }) as unknown as Redis;
-    },
-    close: async (redis: Redis) => {
-      // ioredis-mock shares its data between instances; KEYS returns prefixed names, DEL prefixes again
-      const prefix = String(redis.options.keyPrefix ?? "");
-      const own = (await redis.keys("*")).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-      if (own.length) await redis.del(...own);
-      redis.disconnect();
-    },
-  },
-];
+import { testRedisPrefix } from "../helpers/databases.ts";
+import { REDIS_BACKENDS } from "../helpers/redis-backends.ts";
 
 const id = (label: string) => `${label}-${randomBytes(12).toString("hex")}`;
 
-describe.each(backends)("refresh token records on $name", (backend) => {
+describe.each(REDIS_BACKENDS)("refresh token records on $name", (backend) => {
   const keyPrefix = testRedisPrefix();
   let redis: Redis;
   let t = Math.floor(Date.now() / 1000);

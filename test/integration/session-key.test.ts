@@ -13,32 +13,8 @@ import {
   processEpoch,
   type SessionKeyFields,
 } from "../../src/services/sessions/session-key.ts";
-import { TEST_REDIS_URL } from "../helpers/env.ts";
-import { deleteRedisPrefix, testRedisPrefix } from "../helpers/databases.ts";
-
-const backends = [
-  {
-    name: "real Redis (TEST_REDIS_URL)",
-    open: async (keyPrefix: string) => new Redis(TEST_REDIS_URL, { keyPrefix }),
-    close: async (redis: Redis, keyPrefix: string) => {
-      redis.disconnect();
-      await deleteRedisPrefix(keyPrefix);
-    },
-  },
-  {
-    name: "in-process store (ioredis-mock)",
-    open: async (keyPrefix: string) => {
-      const { default: RedisMock } = await import("ioredis-mock");
-      return new RedisMock({ keyPrefix }) as unknown as Redis;
-    },
-    close: async (redis: Redis, keyPrefix: string) => {
-      // ioredis-mock shares its data between instances of the process: only this file's keys go
-      const own = (await redis.keys("*")).filter((k) => k.startsWith(keyPrefix)).map((k) => k.slice(keyPrefix.length));
-      if (own.length) await redis.del(...own);
-      redis.disconnect();
-    },
-  },
-];
+import { testRedisPrefix } from "../helpers/databases.ts";
+import { REDIS_BACKENDS } from "../helpers/redis-backends.ts";
 
 // the fields as Lua decodes them ("" for nil: a table with nils would end there), then Lua's encoding of them
 const LUA_CODEC = `${LUA_FIELDS}
@@ -50,7 +26,7 @@ const recordId = () => randomBytes(32).toString("base64url");
 const DAY = 86400;
 const RESOLUTION = 60;
 
-describe.each(backends)("the uid key's value on $name", (backend) => {
+describe.each(REDIS_BACKENDS)("the uid key's value on $name", (backend) => {
   const keyPrefix = testRedisPrefix();
   let redis: Redis;
   let activity: SessionActivity;
