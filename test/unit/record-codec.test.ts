@@ -3,8 +3,9 @@
 import { describe, it, expect } from "vitest";
 import type { AdapterPayload } from "oidc-provider";
 import { decodeRecord, encodeRecord } from "../../src/oidc/record-codec.ts";
+import { BENCH_JTI, BENCH_REFRESH_TOKEN } from "../fixtures/oidc-records.ts";
 
-const jti = "cruPnZvgtgnywTcHlWj5n6UvyMGzfkMCw8AiXMxj0aM";
+const jti = BENCH_JTI;
 const session = {
   iat: 1796595528,
   exp: 1796681928,
@@ -177,24 +178,7 @@ const earlier = {
   Grant:
     '~{"I":1796627058,"E":1799219058,"A":"rk7qn_o_Q5CLJL7LHvEu4Q","c":"rfy6KLZFv5BbvXyrxeYjDQ","o":{"s":"openid profile email offline_access"}}',
 };
-const benchRefreshToken = {
-  iat: 1796627059,
-  exp: 1797836659,
-  accountId: "08d9f578-7b67-4a51-aaac-4d0cf8f82602",
-  acr: "urn:gatehouse:loa:pwd",
-  amr: ["pwd"],
-  authTime: 1796627059,
-  grantId: "q7p6ERBLLEyhTMoE_sc8Ke90I-sBOh9pZFM9FUicWlG",
-  gty: "authorization_code",
-  nonce: "ZTYsRtOoPl_hMy3S",
-  rotations: 0,
-  scope: "openid profile email offline_access",
-  sessionUid: "TM0aVOON5fxRFI3UYSvsoVJWfsJxjVi5uIio8FGMIlg",
-  clientId: "rfy6KLZFv5BbvXyrxeYjDQ",
-  iiat: 1796627059,
-  kind: "RefreshToken",
-  jti,
-} as AdapterPayload;
+const benchRefreshToken = BENCH_REFRESH_TOKEN;
 const benchGrant = {
   iat: 1796627058,
   exp: 1799219058,

@@ -4,9 +4,10 @@ import { describe, it, expect } from "vitest";
 import type { AdapterPayload } from "oidc-provider";
 import { FROM_GRANT, decodeRecord, encodeRecord } from "../../src/oidc/record-codec.ts";
 import { recordOfRefreshToken, refreshTokenOfRecord } from "../../src/oidc/refresh-token-records.ts";
+import { BENCH_JTI, BENCH_REFRESH_TOKEN } from "../fixtures/oidc-records.ts";
 
-const jti = "cruPnZvgtgnywTcHlWj5n6UvyMGzfkMCw8AiXMxj0aM";
-// a first refresh token of a bench sign-in and its grant (bench/redis-bytes.ts)
+const jti = BENCH_JTI;
+// a first refresh token of a bench sign-in (test/fixtures/oidc-records.ts) and its grant
 const grant = {
   iat: 1796627058,
   exp: 1799219058,
@@ -16,24 +17,7 @@ const grant = {
   kind: "Grant",
   jti: "q7p6ERBLLEyhTMoE_sc8Ke90I-sBOh9pZFM9FUicWlG",
 } as unknown as AdapterPayload;
-const refreshToken = {
-  iat: 1796627059,
-  exp: 1797836659,
-  accountId: "08d9f578-7b67-4a51-aaac-4d0cf8f82602",
-  acr: "urn:gatehouse:loa:pwd",
-  amr: ["pwd"],
-  authTime: 1796627059,
-  grantId: "q7p6ERBLLEyhTMoE_sc8Ke90I-sBOh9pZFM9FUicWlG",
-  gty: "authorization_code",
-  nonce: "ZTYsRtOoPl_hMy3S",
-  rotations: 0,
-  scope: "openid profile email offline_access",
-  sessionUid: "TM0aVOON5fxRFI3UYSvsoVJWfsJxjVi5uIio8FGMIlg",
-  clientId: "rfy6KLZFv5BbvXyrxeYjDQ",
-  iiat: 1796627059,
-  kind: "RefreshToken",
-  jti,
-} as AdapterPayload;
+const refreshToken = BENCH_REFRESH_TOKEN;
 
 /** the stored text of a refresh token written knowing its grant, after checking it reads back exactly with that grant */
 const written = (payload: AdapterPayload, withGrant = grant) => {
