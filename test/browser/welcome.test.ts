@@ -134,7 +134,8 @@ describe("welcome card in chromium", { timeout: 120_000 }, () => {
     const page = await newPage();
     const signIn = await openSignIn(page);
     expect(await currentTab(page)).toBe("Sign in");
-    await expect.poll(() => page.locator("h1").textContent()).toBe("Welcome");
+    // (a poll's default second was once too short for chromium on a busy CI machine)
+    await expect.poll(() => page.locator("h1").textContent(), { timeout: 10_000 }).toBe("Welcome");
     expect(await page.getByText("Acme Notes").count()).toBe(1);
 
     const expectLinks = async () => {
