@@ -34,10 +34,8 @@ async function startSide(entry: string): Promise<Side> {
     started.push(bare);
     return { name: "bare", pid: bare.pid, ctx: await flowContext(bare.baseUrl, bare.issuer, seededDb.seeded), stop: bare.stop };
   }
-  const [file, ...flags] = entry.split(" ");
-  process.env.BENCH_SERVER_ENTRY = file;
-  process.env.BENCH_NODE_ARGS = flags.join(" ");
-  const server: BenchServer = await startServer();
+  const [file, ...nodeArgs] = entry.split(" ").filter(Boolean);
+  const server: BenchServer = await startServer(undefined, { entry: file, nodeArgs });
   started.push(server);
   const seeded = await seed(
     server.databaseUrl,

@@ -31,8 +31,7 @@ if (!flow) throw new Error(`unknown kind ${kind}: password, totp, passkey, clien
 const bareTarget = process.env.PROFILE_TARGET === "bare";
 const cpuOnly = process.env.PROFILE_CPU_ONLY === "1";
 const inspectPort = await freePort();
-if (!bareTarget) process.env.BENCH_NODE_ARGS = `${process.env.BENCH_NODE_ARGS ?? ""} --inspect=127.0.0.1:${inspectPort}`;
-const server = await startServer();
+const server = await startServer(undefined, { nodeArgs: bareTarget ? [] : [`--inspect=127.0.0.1:${inspectPort}`] });
 let bare: BareServer | undefined;
 
 /** the inspector protocol over the server's WebSocket: one method call at a time */

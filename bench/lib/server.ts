@@ -54,7 +54,16 @@ export function build(): void {
  */
 export type BenchRedis = { url: string; prefix: string };
 
-export async function startServer(redis: BenchRedis = { url: BENCH_REDIS_URL, prefix: testRedisPrefix("ghbench") }): Promise<BenchServer> {
+/**
+ * how the server's process starts, besides the environment's BENCH_SERVER_ENTRY and BENCH_NODE_ARGS: another
+ * build's main.js (`cpu-ab.ts` starts two builds side by side) and Node flags added to the others
+ */
+export type BenchLaunch = { entry?: string; nodeArgs?: string[] };
+
+export async function startServer(
+  redis: BenchRedis = { url: BENCH_REDIS_URL, prefix: testRedisPrefix("ghbench") },
+  launch: BenchLaunch = {},
+): Promise<BenchServer> {
   const database = await createTestDatabase(BENCH_PG_ADMIN_URL, "gh_bench");
   const mail = await startSmtpSink(); // production requires SMTP; lockout notices from the rejected-login runs land here
   const port = await freePort();
@@ -85,7 +94,7 @@ export async function startServer(redis: BenchRedis = { url: BENCH_REDIS_URL, pr
   const node = path.join(PROJECT_ROOT, "node_modules/.bin/node");
   // the production runtime of the Dockerfile (see docs/performance.md); BENCH_NODE_ARGS adds flags, e.g.
   // "--cpu-prof --cpu-prof-dir=/tmp/prof", and BENCH_SERVER_ENV settings, e.g. "WORKERS=2 ARGON2_MAX_CONCURRENCY=2"
-  const nodeArgs = [...PRODUCTION_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean)];
+  const nodeArgs = [...PRODUCTION_NODE_ARGS, ...(process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean), ...(launch.nodeArgs ?? [])];
   const extraEnv = Object.fromEntries(
     (process.env.BENCH_SERVER_ENV ?? "")
       .split(" ")
@@ -93,7 +102,8 @@ export async function startServer(redis: BenchRedis = { url: BENCH_REDIS_URL, pr
       .map((kv) => kv.split("=") as [string, string]),
   );
   // BENCH_SERVER_ENTRY: another build's main.js (inside the project, e.g. a copy of dist from before a change) for A/B runs
-  const child: ChildProcess = spawn(node, [...nodeArgs, process.env.BENCH_SERVER_ENTRY ?? "dist/src/main.js"], {
+  const entry = launch.entry ?? process.env.BENCH_SERVER_ENTRY ?? "dist/src/main.js";
+  const child: ChildProcess = spawn(node, [...nodeArgs, entry], {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env, ...extraEnv },
     stdio: ["ignore", "ignore", "inherit"],
