@@ -3,31 +3,13 @@
 // paths and ALLOWED_HOSTS); development serves it under the issuer's name. Discovery and JWKS say how long they
 // may be cached.
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
-import http from "node:http";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
+import { rawRequest } from "../helpers/raw-request.ts";
 
 const ISSUER = "https://idp.example.test";
 
-/** a raw request with the headers as given (fetch would not let Host be chosen) */
-function get(
-  base: string,
-  path: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path, method: "GET", headers }, (res) => {
-      let body = "";
-      res.on("data", (d: Buffer) => {
-        body += d.toString();
-      });
-      res.on("end", () => resolve({ status: res.statusCode!, body, headers: res.headers }));
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
+const get = (base: string, path: string, headers: Record<string, string>) => rawRequest(base, "GET", path, headers);
 
 describe("the issuer's host only (production)", () => {
   let t: TestApp;

@@ -3,30 +3,12 @@
 // the JWKS, on a real app over real HTTP. Anything else takes the whole way through the app and is answered as
 // before: another method (404 page, CORS preflight), a NUL in the query, and in production plain HTTP or a
 // foreign host.
-import http from "node:http";
 import { describe, it, expect, beforeAll, afterAll } from "vitest";
 import { pino } from "pino";
 import { startTestApp, type TestApp } from "../helpers/test-app.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { parseMetrics } from "../helpers/metrics.ts";
-
-type Answer = { status: number; body: string; headers: http.IncomingHttpHeaders };
-
-/** a raw request with the headers as given (fetch would not let Host be chosen) */
-function send(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Answer> {
-  const u = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: u.hostname, port: u.port, path, method, headers }, (res) => {
-      let text = "";
-      res.on("data", (d: Buffer) => {
-        text += d.toString();
-      });
-      res.on("end", () => resolve({ status: res.statusCode!, body: text, headers: res.headers }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+import { rawRequest as send } from "../helpers/raw-request.ts";
 
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString("base64")}`;
