@@ -2,7 +2,8 @@
 // small for the bench's throughput figures to show (they move by ±10% from run to run on a shared 2-core machine).
 // Each side is a build's entry (`dist/src/main.js`, a copy of an older build inside the project such as
 // `dist-old/src/main.js`), optionally with Node flags for that side after a space (`"dist/src/main.js
-// --max-semi-space-size=32"`), or `bare` (the bench's bare oidc-provider). Both are started as the bench starts them
+// --max-semi-space-size=32"`), or `bare` (the bench's bare oidc-provider), or `bare:log,headers` (the bare provider
+// with those of Gatehouse's per-request features, bench/lib/bare-provider.ts). Both are started as the bench starts them
 // (production, same Node flags and malloc), seeded and warmed up; then `rounds` times, A then B (B then A in odd
 // rounds), `batch` requests of `kind` are sent `concurrency` at a time and the server's time on a CPU (Linux
 // schedstat: time spent waiting for a core is left out), of its main thread and of all its threads, is divided by
@@ -27,12 +28,16 @@ type Side = { name: string; pid: number; ctx: FlowContext; stop(): Promise<void>
 const started: { stop(): Promise<void> }[] = [];
 let seededDb: { url: string; seeded: Seeded } | undefined;
 
+const isBare = (entry: string) => entry === "bare" || entry.startsWith("bare:");
+
 async function startSide(entry: string): Promise<Side> {
-  if (entry === "bare") {
+  if (isBare(entry)) {
     if (!seededDb) throw new Error("bare needs a Gatehouse side first (its database holds the seeded users)");
-    const bare: BareServer = await startBareServer(seededDb.url, seededDb.seeded.webClient, seededDb.seeded.machineClient);
+    // "bare:log,headers": the bare provider with those of Gatehouse's features (bare-provider.ts); "bare": none
+    const features = entry.slice("bare:".length).split(",").filter(Boolean);
+    const bare: BareServer = await startBareServer(seededDb.url, seededDb.seeded.webClient, seededDb.seeded.machineClient, { features });
     started.push(bare);
-    return { name: "bare", pid: bare.pid, ctx: await flowContext(bare.baseUrl, bare.issuer, seededDb.seeded), stop: bare.stop };
+    return { name: entry, pid: bare.pid, ctx: await flowContext(bare.baseUrl, bare.issuer, seededDb.seeded), stop: bare.stop };
   }
   const [file, ...nodeArgs] = entry.split(" ").filter(Boolean);
   const server: BenchServer = await startServer(undefined, { entry: file, nodeArgs });
@@ -60,10 +65,10 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 try {
   // a bare side needs the seeded database of a Gatehouse side: start Gatehouse first
-  const [first, second] = entryA === "bare" ? [entryB, entryA] : [entryA, entryB];
+  const [first, second] = isBare(entryA) ? [entryB, entryA] : [entryA, entryB];
   const one = await startSide(first);
   const two = await startSide(second);
-  const [a, b] = entryA === "bare" ? [two, one] : [one, two];
+  const [a, b] = isBare(entryA) ? [two, one] : [one, two];
   for (const side of [a, b]) {
     side.ctx.accessToken = (await loginFlow(side.ctx)).access_token;
     await send(side.ctx, 3 * batch); // the JIT, pools: the first batches after start cost more

@@ -6,7 +6,8 @@
 // introspection, so the token endpoints compare too. GET /__counters gives the Redis commands sent so far.
 // BENCH_BARE_FEATURES (comma-separated) gives it some of Gatehouse's own per-request features, Gatehouse's very
 // middleware around the provider, to see what each costs: "log" (request id and the access-log line,
-// http/request-context.ts), "headers" (the security headers, http/security-headers.ts).
+// http/request-context.ts), "headers" (the security headers, http/security-headers.ts: the API set on the endpoints
+// Gatehouse serves in its provider lane, http/lane-endpoints.ts, the document set on pages).
 import http from "node:http";
 import { randomBytes } from "node:crypto";
 import argon2 from "argon2";
@@ -17,7 +18,8 @@ import pg from "pg";
 import { bareRedisAdapter } from "./bare-redis-adapter.ts";
 import { createAccessLogger, createLogger } from "../../src/lib/logger.ts";
 import { requestContext } from "../../src/http/request-context.ts";
-import { securityHeaders } from "../../src/http/security-headers.ts";
+import { machineSecurityHeaders, securityHeaders } from "../../src/http/security-headers.ts";
+import { laneEndpoint } from "../../src/http/lane-endpoints.ts";
 
 const env = (name: string) =>
   process.env[name] ??
@@ -138,7 +140,16 @@ async function formBody(req: http.IncomingMessage): Promise<URLSearchParams> {
 
 const features = new Set((process.env.BENCH_BARE_FEATURES ?? "").split(",").filter(Boolean));
 if (features.has("log")) provider.use(requestContext(createLogger("info"), createAccessLogger("info")));
-if (features.has("headers")) provider.use(securityHeaders({ production: true }));
+if (features.has("headers")) {
+  // what Gatehouse sends: the API set on the endpoints of its provider lane, helmet's document set on the rest
+  const pages = securityHeaders({ production: true });
+  const machine = machineSecurityHeaders({ production: true });
+  provider.use((ctx, next) => {
+    if (!laneEndpoint(ctx.method, ctx.path)) return pages(ctx, next);
+    for (const [name, value] of machine) ctx.res.setHeader(name, value);
+    return next();
+  });
+}
 
 provider.use(async (ctx, next) => {
   if (ctx.path === "/__counters") {

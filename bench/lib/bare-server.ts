@@ -10,12 +10,14 @@ import { BENCH_REDIRECT } from "./seed.ts";
 
 export type BareServer = { pid: number; baseUrl: string; issuer: string; stop(): Promise<void> };
 
+/** how the bare provider's process starts: more Node flags (e.g. --inspect), and Gatehouse features it gets (bare-provider.ts) */
+export type BareLaunch = { nodeArgs?: string[]; features?: string[] };
+
 export async function startBareServer(
   databaseUrl: string,
   client: { id: string; secret: string },
   machine: { id: string; secret: string },
-  /** more Node flags for the provider's process, e.g. --inspect (bench/profile-login.ts) */
-  nodeArgs: string[] = [],
+  launch: BareLaunch = {},
 ): Promise<BareServer> {
   const port = await freePort();
   const redisPrefix = testRedisPrefix("ghbench-bare");
@@ -32,12 +34,14 @@ export async function startBareServer(
     MACHINE_CLIENT_ID: machine.id,
     MACHINE_CLIENT_SECRET: machine.secret,
     RESOURCE: BENCH_RESOURCE,
+    // the launch's features, else the environment's BENCH_BARE_FEATURES (the whole bench's bare provider)
+    ...(launch.features ? { BENCH_BARE_FEATURES: launch.features.join(",") } : {}),
   };
   const node = path.join(PROJECT_ROOT, "node_modules/.bin/node");
   // Node 22.18+ runs the TypeScript file itself (type stripping): no loader in the measured process
   const child: ChildProcess = spawn(
     node,
-    [...PRODUCTION_NODE_ARGS, ...nodeArgs, "--disable-warning=ExperimentalWarning", "bench/lib/bare-provider.ts"],
+    [...PRODUCTION_NODE_ARGS, ...(launch.nodeArgs ?? []), "--disable-warning=ExperimentalWarning", "bench/lib/bare-provider.ts"],
     { cwd: PROJECT_ROOT, env: { ...process.env, ...PRODUCTION_RUNTIME_ENV, ...env }, stdio: ["ignore", "ignore", "inherit"] },
   );
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -17,17 +17,7 @@ import { machineSecurityHeaders } from "./security-headers.ts";
 import { errorHandler } from "./error-handler.ts";
 import { nulInUrl } from "./nul-characters.ts";
 import { markPublicCaching } from "./public-caching.ts";
-
-/** each endpoint's path (oidc-provider's default routes) and the methods it answers */
-const LANE: ReadonlyMap<string, ReadonlySet<string>> = new Map([
-  ["/token", new Set(["POST"])],
-  ["/token/introspection", new Set(["POST"])],
-  ["/token/revocation", new Set(["POST"])],
-  ["/me", new Set(["GET", "POST"])],
-  ["/jwks", new Set(["GET"])],
-  ["/.well-known/openid-configuration", new Set(["GET"])],
-  ["/.well-known/oauth-authorization-server", new Set(["GET"])],
-]);
+import { laneEndpoint } from "./lane-endpoints.ts";
 
 export type ProviderLaneDeps = {
   issuer: string;
@@ -50,7 +40,7 @@ export function providerLane(deps: ProviderLaneDeps): Middleware {
   const provider = (ctx: Context) => deps.provider(ctx, nothingAfter);
 
   const takes = (ctx: Context) =>
-    LANE.get(ctx.path)?.has(ctx.method) === true && (!deps.production || (ctx.secure && host.accepts(ctx))) && nulInUrl(ctx) === undefined;
+    laneEndpoint(ctx.method, ctx.path) && (!deps.production || (ctx.secure && host.accepts(ctx))) && nulInUrl(ctx) === undefined;
 
   async function serve(ctx: Context): Promise<void> {
     const opened = openRequest(ctx, deps.log);
