@@ -8,7 +8,9 @@
 // seeded and warmed up the same way (Gatehouse's server then only serves the seeding). Each run prints the main
 // thread's and the whole process's time on a CPU per operation (Linux schedstat: time spent waiting for a core on
 // a busy machine is left out, unlike the profile's busy time); PROFILE_CPU_ONLY=1 measures only that, without the
-// sampling profiler's overhead, for before/after comparisons.
+// sampling profiler's overhead, for before/after comparisons. PROFILE_HEAP=1 samples allocations instead of time
+// (V8's sampling heap profiler, keeping what the GC collected meanwhile): bytes allocated per operation by package
+// and by function (bench/lib/heap-profile.ts), written to /tmp/gatehouse-login.heapprofile.
 // The profile is written to /tmp/gatehouse-login.cpuprofile (open it in Chrome DevTools). Start-up and seeding are not
 // in it. `node_modules/.bin/node --import tsx bench/profile-login.ts [password|totp|passkey] [count] [concurrency]`
 // after `npm run build` (Node 22: it needs the global WebSocket); see docs/performance.md.
@@ -20,6 +22,7 @@ import { startBareServer, type BareServer } from "./lib/bare-server.ts";
 import { flowContext, loginFlow, passkeyLoginFlow, totpLoginFlow, type FlowContext } from "./lib/flows.ts";
 import { tokenRequests } from "./lib/token-requests.ts";
 import { summarize } from "./lib/cpu-profile.ts";
+import { summarizeAllocations, type HeapProfile } from "./lib/heap-profile.ts";
 import { cpuNanos } from "./lib/proc.ts";
 
 const kind = process.argv[2] ?? "password";
@@ -30,6 +33,7 @@ if (!flow) throw new Error(`unknown kind ${kind}: password, totp, passkey, clien
 
 const bareTarget = process.env.PROFILE_TARGET === "bare";
 const cpuOnly = process.env.PROFILE_CPU_ONLY === "1";
+const heap = process.env.PROFILE_HEAP === "1";
 const inspectPort = await freePort();
 const server = await startServer(undefined, { nodeArgs: bareTarget ? [] : [`--inspect=127.0.0.1:${inspectPort}`] });
 let bare: BareServer | undefined;
@@ -77,21 +81,30 @@ try {
     { count: 40, masterKey: server.env.MASTER_KEY! },
   );
   if (bareTarget)
-    bare = await startBareServer(server.databaseUrl, seeded.webClient, seeded.machineClient, [`--inspect=127.0.0.1:${inspectPort}`]);
+    bare = await startBareServer(server.databaseUrl, seeded.webClient, seeded.machineClient, {
+      nodeArgs: [`--inspect=127.0.0.1:${inspectPort}`],
+    });
   const ctx = bare ? await flowContext(bare.baseUrl, bare.issuer, seeded) : await flowContext(server.baseUrl, server.issuer, seeded);
   if (kind in tokenRequests) ctx.accessToken = (await loginFlow(ctx)).access_token;
   await run(ctx, kind in tokenRequests ? 2000 : 30); // warm: the JIT, prepared statements, pools
   cdp = await inspector();
   await cdp.call("Profiler.enable");
   await cdp.call("Profiler.setSamplingInterval", { interval: 200 });
-  if (!cpuOnly) await cdp.call("Profiler.start");
+  if (heap) {
+    await cdp.call("HeapProfiler.enable");
+    // every 256 bytes on average; what the minor and major GC collect stays in the profile (allocated, not alive)
+    const flags = { includeObjectsCollectedByMinorGC: true, includeObjectsCollectedByMajorGC: true };
+    await cdp.call("HeapProfiler.startSampling", { samplingInterval: 256, ...flags });
+  } else if (!cpuOnly) await cdp.call("Profiler.start");
   const pid = bare?.pid ?? server.pid;
   const cpuBefore = cpuNanos(pid);
   const started = performance.now();
   await run(ctx, count);
   const seconds = (performance.now() - started) / 1000;
   const cpuAfter = cpuNanos(pid);
-  const profile = cpuOnly ? undefined : (await cdp.call<{ profile: Parameters<typeof summarize>[0] }>("Profiler.stop")).profile;
+  const allocations = heap ? (await cdp.call<{ profile: HeapProfile }>("HeapProfiler.stopSampling")).profile : undefined;
+  if (allocations) writeFileSync("/tmp/gatehouse-login.heapprofile", JSON.stringify(allocations));
+  const profile = cpuOnly || heap ? undefined : (await cdp.call<{ profile: Parameters<typeof summarize>[0] }>("Profiler.stop")).profile;
   if (profile) writeFileSync("/tmp/gatehouse-login.cpuprofile", JSON.stringify(profile));
   console.log(
     `${bare ? "bare oidc-provider: " : ""}${count} ${kind} ${kind in tokenRequests ? "requests" : "sign-ins"}, ${concurrency} at a time, in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)}/s)`,
@@ -101,6 +114,7 @@ try {
     `on a CPU: main thread ${perOp(cpuAfter.main - cpuBefore.main)} ms, all threads ${perOp(cpuAfter.all - cpuBefore.all)} ms per operation ${cpuOnly ? "" : " (with the profiler's own overhead)"}`,
   );
   if (profile) console.log(summarize(profile, count));
+  if (allocations) console.log(summarizeAllocations(allocations, count));
 } finally {
   cdp?.close(); // the server waits for its debugger to leave before it exits
   await bare?.stop();
