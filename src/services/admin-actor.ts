@@ -21,7 +21,7 @@ export const auditedBy = (actor: AdminActor) => ({ actorId: actor.actorId, ...re
  * the surface in an audit record's data (put it last, after the action's own fields): `via`, and the API's token
  * client where there was one; for the use cases that record the client (the others write `via` alone)
  */
-export const surfaceOf = (actor: { via: string; apiClientId?: string }) => ({
+export const surfaceOf = <Via extends string>(actor: { via: Via; apiClientId?: string }): { via: Via; apiClientId?: string } => ({
   via: actor.via,
   ...(actor.apiClientId ? { apiClientId: actor.apiClientId } : {}),
 });

@@ -14,6 +14,7 @@ import { PERMISSION_GRANT } from "../authz/wildcards.ts";
 import { UUID } from "../lib/ids.ts";
 import { nameCharactersProblem } from "./names.ts";
 import { worded, type RefusalValues, type Worded } from "../lib/i18n/refusal.ts";
+import { surfaceOf } from "./admin-actor.ts";
 
 export const SYSTEM_ROLE_KEY = /^[a-z][a-z0-9_]{1,39}$/;
 const ADMIN_PREFIX = "gatehouse.admin.";
@@ -207,11 +208,15 @@ export function createSystemRoleService(deps: {
 
     /**
      * gives a user a system role, or takes it away with null; the last active Super Admin keeps theirs. `via`: the
-     * surface an admin acts through (admin_page, api, cli), recorded as data.via
+     * surface an admin acts through (admin_page, api, cli), recorded as data.via (with the API's token client)
      */
-    async setUserRole(userId: string, key: string | null, by: AuditContext & { via?: string } = {}): Promise<SetUserSystemRoleResult> {
-      const { via, ...actor } = by;
-      const surface = via ? { via } : {};
+    async setUserRole(
+      userId: string,
+      key: string | null,
+      by: AuditContext & { via?: string; apiClientId?: string } = {},
+    ): Promise<SetUserSystemRoleResult> {
+      const { via, apiClientId, ...actor } = by;
+      const surface = via ? surfaceOf({ via, apiClientId }) : {};
       const role = key !== null ? await permissions.systemRole(key) : null;
       if (key !== null && !role) return { outcome: "unknown_role" };
       const authority = await authorityOf(actor);

@@ -5,7 +5,7 @@ import { SUPER_ADMIN } from "../authz/core-permissions.ts";
 import { UUID } from "../lib/ids.ts";
 import type { NotFound, Outranked, UserAdminActor, UserAdminDeps } from "./user-admin-types.ts";
 import type { UserAdminSteps } from "./user-admin-steps.ts";
-import { auditedBy } from "./admin-actor.ts";
+import { auditedBy, surfaceOf } from "./admin-actor.ts";
 
 export type DisableResult =
   | { outcome: "disabled"; changed: boolean; sessions: number; grants: number }
@@ -68,7 +68,7 @@ export function createUserAccountActions({ queries, clock, services }: UserAdmin
       UUID.test(userId)
         ? services.systemRoles.setUserRole(userId, role, {
             ...auditedBy(actor),
-            via: actor.via,
+            ...surfaceOf(actor),
           })
         : Promise.resolve({ outcome: "not_found" as const }),
   };

@@ -2,7 +2,7 @@
 // surface as data.via), the refusal of a target who outranks the admin, and ending everything a user is signed in with.
 import type { EndedSessions } from "./sessions/session-store.ts";
 import type { UserAdminActor, UserAdminDeps } from "./user-admin-types.ts";
-import { auditedBy } from "./admin-actor.ts";
+import { auditedBy, surfaceOf } from "./admin-actor.ts";
 
 // The request an action came with, as the services it calls take it (the user actions import it with the steps).
 export { requestOf } from "./admin-actor.ts";
@@ -20,7 +20,7 @@ export function createUserAdminSteps(services: UserAdminDeps["services"]) {
       outcome,
       userId,
       ...auditedBy(actor),
-      data: { ...data, via: actor.via },
+      data: { ...data, ...surfaceOf(actor) },
     });
   /** the target holds a wider system role than the actor: refused and audited as a failure */
   async function outranked(type: string, userId: string, actor: UserAdminActor): Promise<boolean> {

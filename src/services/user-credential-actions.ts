@@ -5,6 +5,7 @@ import type { PasskeyView } from "./passkeys/index.ts";
 import { normalizeEmail } from "./identifiers.ts";
 import type { NotFound, Outranked, UserAdminActor, UserAdminDeps } from "./user-admin-types.ts";
 import { requestOf, type UserAdminSteps } from "./user-admin-steps.ts";
+import { surfaceOf } from "./admin-actor.ts";
 
 export function createUserCredentialActions({ queries, services }: UserAdminDeps, { record, outranked }: UserAdminSteps) {
   const users = queries.users;
@@ -35,7 +36,7 @@ export function createUserCredentialActions({ queries, services }: UserAdminDeps
     ): Promise<{ outcome: "removed"; passkey: PasskeyView } | NotFound | Outranked | { outcome: "passkey_not_found" }> {
       if (!UUID.test(userId) || !(await users.findSafe(userId))) return { outcome: "not_found" };
       if (await outranked("passkey.removed", userId, actor)) return { outcome: "outranked" };
-      const result = await services.passkeys.remove(userId, passkeyId, { actorId: actor.actorId, via: actor.via }, requestOf(actor));
+      const result = await services.passkeys.remove(userId, passkeyId, { actorId: actor.actorId, ...surfaceOf(actor) }, requestOf(actor));
       return result.outcome === "removed" ? result : { outcome: "passkey_not_found" };
     },
 

@@ -61,7 +61,11 @@ describe("admin: a user's passkeys", { timeout: 60_000 }, () => {
     expect(removed.status).toBe(204);
     expect(await a.t.app.services.passkeys.list(user.id)).toEqual([]);
     const event = await a.t.app.db.prisma.auditEvent.findFirst({ where: { userId: user.id, type: "passkey.removed" } });
-    expect(event).toMatchObject({ actorId: admin.id, outcome: "success", data: { passkeyId: row.id, name: "Blue key", via: "api" } });
+    expect(event).toMatchObject({
+      actorId: admin.id,
+      outcome: "success",
+      data: { passkeyId: row.id, name: "Blue key", via: "api", apiClientId: a.clientId },
+    });
     await sink.waitFor((m) => m.to.includes(user.email) && m.text.includes('"Blue key" was removed from (by an administrator)'));
     expect((await a.call("GET", `/api/v1/users/${randomUUID()}/passkeys`, admin.token)).body.code).toBe("user.not_found");
   });

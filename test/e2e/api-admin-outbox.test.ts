@@ -111,8 +111,9 @@ describe("outbox: retries, dead letters and the admin API", () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(sink.messages.filter((m) => m.to.includes(user.email))).toHaveLength(1);
     expect((await list()).map((m) => m.id)).not.toContain(dead.id);
-    expect((await audited("outbox.retried", dead.id)).map((e) => [e.actorId, (e.data as { via: string }).via])).toEqual([
-      [a.admin.id, "api"],
+    // the admin, the surface and the client their token was issued to
+    expect((await audited("outbox.retried", dead.id)).map((e) => [e.actorId, e.data])).toEqual([
+      [a.admin.id, { outboxId: dead.id, kind: dead.kind, topic: dead.topic, via: "api", apiClientId: a.clientId }],
     ]);
     expect((await a.call("POST", `/api/v1/outbox/${dead.id}/retry`, a.admin.token)).body.code).toBe("outbox.not_found"); // sent: gone
   });

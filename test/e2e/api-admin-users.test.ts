@@ -239,7 +239,7 @@ describe("admin users API", () => {
         outcome: "success",
         actorId: admin.id,
         ip: expect.any(String),
-        data: expect.objectContaining({ via: "api" }),
+        data: expect.objectContaining({ via: "api", apiClientId: api.clientId }),
       }),
     ]);
     expect((await call("POST", `/api/v1/users/${user.id}/disable`, admin.token)).body).toMatchObject({ changed: false });
@@ -328,7 +328,11 @@ describe("admin users API", () => {
     await sink.waitFor((m) => m.to.includes(user.email) && m.text.includes("/reset-password?token="));
     for (const type of ["user.unlocked", "user.two_factor_reset", "user.signed_out_everywhere", "user.password_reset_sent"]) {
       expect(await eventsOf(user.id, type), type).toEqual([
-        expect.objectContaining({ outcome: "success", actorId: admin.id, data: expect.objectContaining({ via: "api" }) }),
+        expect.objectContaining({
+          outcome: "success",
+          actorId: admin.id,
+          data: expect.objectContaining({ via: "api", apiClientId: api.clientId }),
+        }),
       ]);
     }
   });
@@ -343,7 +347,11 @@ describe("admin users API", () => {
     const removed = await call("PUT", `/api/v1/users/${target.id}/system-role`, admin.token, { role: null });
     expect(removed.body).toEqual({ systemRole: null, previous: reader.role });
     expect((await call("GET", "/api/v1/users?limit=1", targetToken)).body.code).toBe("permission.denied");
-    expect((await eventsOf(target.id, "user.system_role_changed")).map((e) => (e.data as { via?: string }).via)).toEqual(["api", "api"]);
+    const surfaces = (await eventsOf(target.id, "user.system_role_changed")).map((e) => e.data as { via?: string; apiClientId?: string });
+    expect(surfaces.map((d) => [d.via, d.apiClientId])).toEqual([
+      ["api", api.clientId],
+      ["api", api.clientId],
+    ]);
     expect((await eventsOf(target.id, "user.system_role_changed")).map((e) => [e.actorId, (e.data as { to: string | null }).to])).toEqual([
       [admin.id, null],
       [admin.id, reader.role],

@@ -79,7 +79,13 @@ describe("webhooks", () => {
   const register = async (path: string, eventTypes: string[] = ["client.created"]) => {
     const res = await a.call("POST", "/api/v1/webhooks", a.admin.token, { url: `${base}${path}`, eventTypes, description: path });
     expect(res.status).toBe(201);
-    return res.body as { endpoint: { id: string; enabled: boolean; eventTypes: string[] }; secret: string };
+    const body = res.body as { endpoint: { id: string; enabled: boolean; eventTypes: string[] }; secret: string };
+    // audited with the admin, the surface and the client their token was issued to
+    const [created] = (await t.app.queries.auditEvents.listByType("webhook.created", 50)).filter(
+      (e) => (e.data as { endpointId?: string }).endpointId === body.endpoint.id,
+    );
+    expect(created).toMatchObject({ actorId: a.admin.id, data: { url: `${base}${path}`, via: "api", apiClientId: a.clientId } });
+    return body;
   };
   const admin = { actorId: "cli", via: "cli" as const };
   const newClient = (name: string) =>

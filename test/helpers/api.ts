@@ -85,7 +85,7 @@ export async function apiClient(t: TestApp, opts: { name?: string; userAgent?: s
     return { ...user, role };
   }
 
-  return { t, rp, API, call, apiToken, appTokens, clientToken, systemRoleUser };
+  return { t, rp, API, clientId, call, apiToken, appTokens, clientToken, systemRoleUser };
 }
 
 /** a fresh Gatehouse with the API client; `roleUser` also signs the user in */

@@ -5,9 +5,16 @@ import type { Clock } from "../../lib/clock.ts";
 import { UUID } from "../../lib/ids.ts";
 import type { OutboxEntry, OutboxKind, OutboxQueries, OutboxStatus } from "../../queries/outbox.ts";
 import type { AuditService } from "../audit.ts";
-import { auditedBy } from "../admin-actor.ts";
+import { auditedBy, surfaceOf } from "../admin-actor.ts";
 
-export type OutboxActor = { actorId: string; ip?: string | null; userAgent?: string | null; via: "admin" | "api" | "cli" };
+/** the acting admin and the surface (the API's token client too: data.apiClientId) */
+export type OutboxActor = {
+  actorId: string;
+  ip?: string | null;
+  userAgent?: string | null;
+  via: "admin" | "api" | "cli";
+  apiClientId?: string;
+};
 export type OutboxFilter = { status?: OutboxStatus; kind?: OutboxKind };
 export type OutboxAction = { outcome: "done"; entry: OutboxEntry } | { outcome: "not_found" } | { outcome: "not_dead"; entry: OutboxEntry };
 
@@ -19,7 +26,7 @@ export function createOutboxAdmin(deps: { queries: OutboxQueries; audit: AuditSe
       type,
       outcome: "success",
       ...auditedBy(actor),
-      data: { ...data, via: actor.via },
+      data: { ...data, ...surfaceOf(actor) },
     });
 
   /** the entry (refreshed) after a change that only applies to a dead letter */

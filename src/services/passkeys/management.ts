@@ -6,6 +6,7 @@ import type { User } from "../../queries/users.ts";
 import type { PasskeyDeps, RequestInfo } from "./types.ts";
 import { keyKindOf, type KeyKind } from "./kinds.ts";
 import { MAX_NAME_LENGTH } from "./registration.ts";
+import { surfaceOf } from "../admin-actor.ts";
 
 /** what a page or the API shows of a passkey (never the key itself) */
 export type PasskeyView = {
@@ -85,11 +86,11 @@ export function createPasskeyManagement(deps: PasskeyDeps) {
       return { outcome: "renamed", passkey: viewOf(row) };
     },
 
-    /** removes one passkey of `userId`; `actorId`: the administrator doing it (absent: the owner), `via`: the surface */
+    /** removes one passkey of `userId`; `actorId`: the administrator doing it (absent: the owner), `via`: the surface (and the API's token client) */
     async remove(
       userId: string,
       id: string,
-      by: { actorId?: string; via: "account_page" | "admin_page" | "api" | "cli" },
+      by: { actorId?: string; via: "account_page" | "admin_page" | "api" | "cli"; apiClientId?: string },
       request: RequestInfo,
     ): Promise<RemoveOutcome> {
       // the owner never removes their last way in (an account without a password); an administrator may (the
@@ -104,7 +105,7 @@ export function createPasskeyManagement(deps: PasskeyDeps) {
               userId,
               actorId: by.actorId ?? userId,
               ...request,
-              data: { passkeyId: r.id, name: r.name, via: by.via },
+              data: { passkeyId: r.id, name: r.name, ...surfaceOf(by) },
             }),
             !by.actorId,
           )

@@ -6,16 +6,15 @@
 // request.invalid naming it, a namespace another client overlaps 409 client.namespace_taken, and nothing
 // changes. Every change is audited like the screen does it (client.created / updated / secret_rotated /
 // deleted, the admin as actor, the affected client as clientId), with data.via = "api".
-import type { Context } from "koa";
 import { z, ZodError } from "zod";
+import { apiActorOf } from "./users-views.ts";
 import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { ClientNamespaceError } from "../../../../services/clients.ts";
 import type { OidcClient } from "../../../../queries/clients.ts";
 import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
-import { tokenOf } from "../auth.ts";
-import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
+import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
 import { adminClient, clientChangesBody, clientParams, clientView, createdClient, newClientBody, rotatedSecret } from "./clients-schema.ts";
 import { requestInvalid, zodInvalid } from "../request-invalid.ts";
@@ -42,13 +41,7 @@ export function adminClientRoutes(app: AppContext): ApiRoute[] {
     if (!c) throw notFound();
     return c;
   }
-  const actor = (ctx: Context) => ({
-    actorId: userOf(ctx).id,
-    ip: ctx.ip,
-    userAgent: ctx.get("user-agent") || null,
-    via: "api" as const,
-    apiClientId: tokenOf(ctx).client_id,
-  });
+  const actor = apiActorOf;
   /** the resources must be among the configured resource servers, as on the screen */
   const checkResources = (resources: string[] | undefined) => {
     const issues = (resources ?? []).flatMap((r, i) =>

@@ -4,8 +4,8 @@
 // client secret is never in an answer; a private_key_jwt connector answers its jwksUri and key ids (never a
 // private part) and has rotate-key / remove-old-keys. The same use case as the admin screen and the CLI
 // (services/federation/connectors.ts), audited as connector.* with data.via = "api".
-import type { Context } from "koa";
 import { z } from "zod";
+import { apiActorOf } from "./users-views.ts";
 import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { connectorChangesSchema, newConnectorSchema } from "../../../../services/federation/connector-schemas.ts";
@@ -14,9 +14,8 @@ import type { Invalid } from "../../../../services/federation/connector-settings
 import { PRESETS } from "../../../../services/federation/presets.ts";
 import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
-import { tokenOf } from "../auth.ts";
 import { when } from "../schemas.ts";
-import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
+import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
 import { requestInvalid } from "../request-invalid.ts";
 
@@ -76,13 +75,7 @@ export function adminConnectorRoutes(app: AppContext): ApiRoute[] {
       spMetadataUrl: c.kind === "saml" ? services.saml.entityId(c.slug) : null,
       acsUrl: c.kind === "saml" ? services.saml.acsUrl(c.slug) : null,
     }) as z.input<typeof adminConnector>;
-  const actor = (ctx: Context) => ({
-    actorId: userOf(ctx).id,
-    ip: ctx.ip,
-    userAgent: ctx.get("user-agent") || null,
-    via: "api" as const,
-    apiClientId: tokenOf(ctx).client_id,
-  });
+  const actor = apiActorOf;
   const invalid = (r: Invalid) =>
     requestInvalid("body", [{ code: "custom", path: ["body", r.field], message: r.message }], { field: r.field });
 

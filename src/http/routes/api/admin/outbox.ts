@@ -4,7 +4,7 @@
 // it. services.outbox decides and audits (outbox.retried, outbox.discarded, data.via = "api"); an unknown id is a
 // 404 outbox.not_found, a row that is not a dead letter a 409 outbox.not_dead.
 import { z } from "zod";
-import type { Context } from "koa";
+import { apiActorOf } from "./users-views.ts";
 import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import type { OutboxAction } from "../../../../services/outbox/admin.ts";
@@ -14,7 +14,7 @@ import { documented } from "../declared-errors.ts";
 import { UUID } from "../../../../lib/ids.ts";
 import { fieldInvalid } from "../request-invalid.ts";
 import { when } from "../schemas.ts";
-import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
+import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { encodeCursor, nextCursor, pageQuery } from "../pagination.ts";
 
 const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.outboxManage } as const;
@@ -75,7 +75,7 @@ function entryOf(result: OutboxAction): OutboxEntry {
 
 export function adminOutboxRoutes(app: AppContext): ApiRoute[] {
   const { outbox } = app.services;
-  const actor = (ctx: Context) => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null, via: "api" as const });
+  const actor = apiActorOf;
 
   return [
     defineRoute({

@@ -9,7 +9,7 @@ import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
-import { userActorOf, OUTRANKED_DOC, outranked, userNotFound, userParams } from "./users-views.ts";
+import { apiActorOf, OUTRANKED_DOC, outranked, userNotFound, userParams } from "./users-views.ts";
 import type { PasskeyView } from "../../../../services/passkeys/index.ts";
 
 const READ = { token: "user", permission: ADMIN_PERMISSIONS.usersRead } as const;
@@ -80,7 +80,7 @@ export function adminPasskeyRoutes(app: AppContext): ApiRoute[] {
       response: { status: 204, description: "removed" },
       errors: [OUTRANKED_DOC, documented("user.not_found"), documented("passkey.not_found", "the user has no such passkey")],
       handle: async (ctx, { params }) => {
-        const result = await ua().removePasskey(params.userId, params.passkeyId, userActorOf(ctx));
+        const result = await ua().removePasskey(params.userId, params.passkeyId, apiActorOf(ctx));
         if (result.outcome === "outranked") throw outranked();
         if (result.outcome === "not_found") throw userNotFound();
         if (result.outcome === "passkey_not_found") throw catalogueError("passkey.not_found");

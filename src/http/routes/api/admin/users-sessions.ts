@@ -12,7 +12,7 @@ import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { defineRoute, type ApiRoute } from "../openapi.ts";
 import { nextCursor, pageOf, pageQuery } from "../pagination.ts";
-import { userActorOf, OUTRANKED_DOC, outranked, adminSession, sessionView, userNotFound, userParams } from "./users-views.ts";
+import { apiActorOf, OUTRANKED_DOC, outranked, adminSession, sessionView, userNotFound, userParams } from "./users-views.ts";
 
 const READ = { token: "user", permission: ADMIN_PERMISSIONS.usersRead } as const;
 const MANAGE = { token: "user", permission: ADMIN_PERMISSIONS.usersManage } as const;
@@ -65,7 +65,7 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
       response: { status: 204, description: "ended" },
       errors: [OUTRANKED_DOC, documented("user.not_found"), documented("session.not_found#user", "the user has no such live session")],
       handle: async (ctx, { params }) => {
-        const result = await services.userAdmin.endSession(params.userId, params.sessionId, userActorOf(ctx));
+        const result = await services.userAdmin.endSession(params.userId, params.sessionId, apiActorOf(ctx));
         if (result.outcome === "outranked") throw outranked();
         if (result.outcome === "not_found") {
           await ensureUser(params.userId);
@@ -90,7 +90,7 @@ export function adminSessionRoutes(app: AppContext): ApiRoute[] {
       },
       errors: [OUTRANKED_DOC, documented("user.not_found")],
       handle: async (ctx, { params }) => {
-        const result = await services.userAdmin.endSessions(params.userId, userActorOf(ctx));
+        const result = await services.userAdmin.endSessions(params.userId, apiActorOf(ctx));
         if (result.outcome === "outranked") throw outranked();
         if (result.outcome === "not_found") throw userNotFound();
         return { ended: result.ended };

@@ -13,6 +13,7 @@ import type { UserSession } from "../../../../services/sessions/records.ts";
 import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { userOf } from "../openapi.ts";
+import { tokenOf } from "../auth.ts";
 
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -168,8 +169,15 @@ export const roleView = (r: SystemRole): z.input<typeof systemRoleView> => ({
 
 /** the admin behind the token as the services' actor (audited with it) */
 export const actorOf = (ctx: Context): AdminActor => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null });
-/** the same for services.userAdmin's use cases, which record the surface too (data.via "api") */
-export const userActorOf = (ctx: Context): UserAdminActor => ({ ...actorOf(ctx), via: "api" });
+/**
+ * the same for the use cases that record the surface too: data.via "api", and data.apiClientId, the client the
+ * admin's token was issued to (services/admin-actor.ts: surfaceOf)
+ */
+export const apiActorOf = (ctx: Context): UserAdminActor & { via: "api"; apiClientId: string } => ({
+  ...actorOf(ctx),
+  via: "api",
+  apiClientId: tokenOf(ctx).client_id,
+});
 
 /** the user's system role holds more than the caller's (services.userAdmin refused) */
 export const OUTRANKED_DOC = documented("user.outranked", "the user's system role holds more than the caller's");

@@ -13,7 +13,7 @@ import { documented } from "../declared-errors.ts";
 import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
 import { DEFAULT_LIMIT, MAX_LIMIT, nextCursor } from "../pagination.ts";
 import {
-  userActorOf,
+  apiActorOf,
   OUTRANKED_DOC,
   outranked,
   adminUser,
@@ -103,7 +103,7 @@ function userRoutes(app: AppContext): ApiRoute[] {
       handle: async (ctx, { query }) => {
         const result = await ua.search(
           { query: query.query, teamId: query.teamId, disabled: query.disabled, cursor: query.cursor, limit: query.limit },
-          userActorOf(ctx),
+          apiActorOf(ctx),
         );
         if (result.outcome === "invalid") throw fieldInvalid("query", result.field, result.message);
         return { users: result.users.map(userView), nextCursor: result.nextCursor };
@@ -121,7 +121,7 @@ function userRoutes(app: AppContext): ApiRoute[] {
       response: { status: 200, description: "the user", schema: adminUserDetails },
       errors: [documented("user.not_found")],
       handle: async (ctx, { params }) => {
-        const result = await ua.view(params.userId, userActorOf(ctx));
+        const result = await ua.view(params.userId, apiActorOf(ctx));
         if (result.outcome === "not_found") throw userNotFound();
         return detailsView(result, app.clock.now());
       },
@@ -146,7 +146,7 @@ function userRoutes(app: AppContext): ApiRoute[] {
         if (!(await app.services.systemRoles.canAdmin(userOf(ctx), ADMIN_PERMISSIONS.rolesManage))) {
           throw catalogueError("permission.denied#roles_manage", { permission: ADMIN_PERMISSIONS.rolesManage });
         }
-        const result = await ua.setSystemRole(params.userId, body.role, userActorOf(ctx));
+        const result = await ua.setSystemRole(params.userId, body.role, apiActorOf(ctx));
         if (result.outcome === "not_found") throw userNotFound();
         if (result.outcome === "unknown_role")
           throw fieldInvalid("body", "role", "is not a system role's key (GET /api/v1/system-roles lists them)");
@@ -173,7 +173,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
         documented("user.last_super_admin", "the last active Super Admin cannot be disabled"),
       ],
       run: async (ctx, id) => {
-        const r = await ua.disable(id, userActorOf(ctx));
+        const r = await ua.disable(id, apiActorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
         if (r.outcome === "self") throw catalogueError("user.cannot_disable_self");
         if (r.outcome === "last_super_admin") throw catalogueError("user.last_super_admin");
@@ -188,7 +188,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       response: changed("UserEnabled", "false when the user was not disabled", "changed"),
       errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
-        const r = await ua.enable(id, userActorOf(ctx));
+        const r = await ua.enable(id, apiActorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
         if (r.outcome === "outranked") throw outranked();
         return { changed: r.changed };
@@ -201,7 +201,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       response: changed("UserUnlocked", "whether the user was locked", "wasLocked"),
       errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
-        const r = await ua.unlock(id, userActorOf(ctx));
+        const r = await ua.unlock(id, apiActorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
         if (r.outcome === "outranked") throw outranked();
         return { wasLocked: r.wasLocked };
@@ -215,7 +215,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       response: changed("UserTwoFactorReset", "whether two-factor authentication was on", "wasEnabled"),
       errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
-        const r = await ua.resetTwoFactor(id, userActorOf(ctx));
+        const r = await ua.resetTwoFactor(id, apiActorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
         if (r.outcome === "outranked") throw outranked();
         return { wasEnabled: r.wasEnabled };
@@ -228,7 +228,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
       response: signedOut,
       errors: [OUTRANKED_DOC],
       run: async (ctx, id) => {
-        const r = await ua.signOutEverywhere(id, userActorOf(ctx));
+        const r = await ua.signOutEverywhere(id, apiActorOf(ctx));
         if (r.outcome === "not_found") throw userNotFound();
         if (r.outcome === "outranked") throw outranked();
         return { sessionsEnded: r.sessions, grantsRevoked: r.grants };
@@ -247,7 +247,7 @@ function actionRoutes(app: AppContext): ApiRoute[] {
         ),
       ],
       run: async (ctx, id) => {
-        const r = await ua.sendPasswordReset(id, userActorOf(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
+        const r = await ua.sendPasswordReset(id, apiActorOf(ctx), { beforeSend: (key) => app.rateLimits.resetPerIdentifier.consume(key) });
         if (r.outcome === "not_found") throw userNotFound();
         if (r.outcome === "disabled") throw catalogueError("user.disabled");
         return { sent: true };

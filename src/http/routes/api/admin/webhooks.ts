@@ -3,8 +3,8 @@
 // signing for 24 hours beside the new; delete). services.webhooks checks and audits (webhook.created / updated /
 // secret_rotated / deleted, data.via = "api"); a refused field is a 400 request.invalid naming it, an unknown
 // endpoint 404 webhook.not_found. Messages that gave up are the outbox's dead letters (GET /api/v1/outbox?kind=webhook).
-import type { Context } from "koa";
 import { z } from "zod";
+import { apiActorOf } from "./users-views.ts";
 import type { AppContext } from "../../../web-context.ts";
 import { ADMIN_PERMISSIONS } from "../../../../authz/core-permissions.ts";
 import { WEBHOOK_EVENT_TYPES, WEBHOOK_TYPES } from "../../../../services/webhooks/catalogue.ts";
@@ -13,7 +13,7 @@ import { catalogueError } from "../../../errors.ts";
 import { documented } from "../declared-errors.ts";
 import { fieldInvalid } from "../request-invalid.ts";
 import { when } from "../schemas.ts";
-import { defineRoute, userOf, type ApiRoute } from "../openapi.ts";
+import { defineRoute, type ApiRoute } from "../openapi.ts";
 
 const ACCESS = { token: "user", permission: ADMIN_PERMISSIONS.webhooksManage } as const;
 const TAGS = ["Admin: webhooks"];
@@ -81,7 +81,7 @@ function settled<T extends { outcome: string }>(
 
 export function adminWebhookRoutes(app: AppContext): ApiRoute[] {
   const { webhooks } = app.services;
-  const actor = (ctx: Context) => ({ actorId: userOf(ctx).id, ip: ctx.ip, userAgent: ctx.get("user-agent") || null, via: "api" as const });
+  const actor = apiActorOf;
 
   return [
     defineRoute({
