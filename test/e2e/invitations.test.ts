@@ -9,6 +9,7 @@ import { TestBrowser, parseForms, type Page } from "../helpers/browser.ts";
 import { startSmtpSink, type ReceivedMail } from "../helpers/smtp-sink.ts";
 import { teamWithMembers } from "../helpers/team-flow.ts";
 import { sha256 } from "../../src/lib/crypto.ts";
+import { formatDateTime } from "../../src/lib/i18n/index.ts";
 import type { Clock } from "../../src/lib/clock.ts";
 
 const DAY = 86_400_000;
@@ -97,7 +98,9 @@ describe("invitations", () => {
     const item = listed.html.slice(listed.html.indexOf(`id="invitation-${row!.id}"`));
     expect(item).toContain(email);
     expect(item).toContain("Developer");
-    expect(item).toContain(`expires ${row!.expiresAt.toISOString().replace("T", " ").slice(0, 16)} UTC`);
+    // the date as every page writes it (the viewer has no time zone of their own: UTC, named)
+    expect(item).toContain(`expires ${formatDateTime(row!.expiresAt, "en")}`);
+    expect(formatDateTime(row!.expiresAt, "en")).toMatch(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{2}:\d{2} [AP]M UTC$/);
     expect(item).toContain("Invited by Mara &lt;Manager&gt;");
     const audit = await t.app.queries.auditEvents.listByType("team.invitation.created", 200);
     expect(audit.some((e) => e.actorId === manager!.id && (e.data as { invitationId?: string }).invitationId === row!.id)).toBe(true);

@@ -10,6 +10,7 @@ import { TestBrowser, type Page } from "../helpers/browser.ts";
 import { startSmtpSink } from "../helpers/smtp-sink.ts";
 import { startPlatform, type StandInPlatform } from "../helpers/virtuozzo-platform.ts";
 import { teamWithMembers } from "../helpers/team-flow.ts";
+import { formatDateTime } from "../../src/lib/i18n/index.ts";
 
 const PASSWORD = "quiet lantern over the marsh";
 const PLATFORM_SECRET = "platform pass phrase 4412";
@@ -228,7 +229,10 @@ describe("Door A: the Virtuozzo group-type check", () => {
     expect(linked.status).toBe(200);
     expect(linked.html).toContain("The team is linked to paying@platform.example (group type billing).");
     expect(linked.html).not.toContain(PLATFORM_SECRET);
-    expect(await t.app.queries.virtuozzoLinks.find(team.teamId)).toMatchObject({ linkedById: team.owner.id, groupType: "billing" });
+    const link = await t.app.queries.virtuozzoLinks.find(team.teamId);
+    expect(link).toMatchObject({ linkedById: team.owner.id, groupType: "billing" });
+    // since when, written as every page writes a date (the viewer's zone, here UTC, named)
+    expect(linked.html).toContain(`<dd>${formatDateTime(link!.updatedAt, "en")}</dd>`);
     // the authorized clients: shown on the page, set by the Owner there (an unknown client id is refused, nothing changed)
     expect(linked.html).toMatch(/id="vz-clients">none</);
     const { clientId } = await t.createClient({
