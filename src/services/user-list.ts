@@ -5,7 +5,7 @@
 import { UUID } from "../lib/ids.ts";
 import type { AdminListQueries, SortDir, UserSortColumn } from "../queries/admin-lists.ts";
 import type { SafeUser } from "../queries/users.ts";
-import { auditedBy, type AdminActor, type AdminSurface } from "./admin-actor.ts";
+import { auditedBy, surfaceOf, type AdminActor, type AdminSurface } from "./admin-actor.ts";
 import type { AuditService } from "./audit.ts";
 
 export type { UserSortColumn };
@@ -22,7 +22,10 @@ export type SortedUserSearchResult =
 
 export function createUserList(deps: { queries: AdminListQueries; audit: AuditService }) {
   return {
-    async search(input: SortedUserSearchInput, actor: AdminActor & { via?: AdminSurface }): Promise<SortedUserSearchResult> {
+    async search(
+      input: SortedUserSearchInput,
+      actor: AdminActor & { via?: AdminSurface; apiClientId?: string },
+    ): Promise<SortedUserSearchResult> {
       if (!Number.isInteger(input.limit) || input.limit < 1 || input.limit > 200)
         return { outcome: "invalid", field: "limit", message: "The page size is a whole number from 1 to 200." };
       const query = input.query?.normalize("NFC").trim().toLowerCase() || undefined;
@@ -50,7 +53,7 @@ export function createUserList(deps: { queries: AdminListQueries; audit: AuditSe
           sort: `${input.sort.col} ${input.sort.dir}`,
           count: page.length,
           paged: Boolean(input.cursor),
-          ...(actor.via ? { via: actor.via } : {}),
+          ...(actor.via ? surfaceOf({ via: actor.via, apiClientId: actor.apiClientId }) : {}),
         },
       });
       return { outcome: "ok", users: page, nextCursor: rows.length > input.limit ? page.at(-1)!.id : null };

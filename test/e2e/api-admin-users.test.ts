@@ -98,7 +98,7 @@ describe("admin users API", () => {
     const searched = (await t().app.queries.auditEvents.listByType("user.searched")).find(
       (e) => (e.data as { query?: string }).query === `bob_${tag}`,
     );
-    expect(searched).toMatchObject({ outcome: "success", actorId: admin.id });
+    expect(searched).toMatchObject({ outcome: "success", actorId: admin.id, data: { via: "api", apiClientId: api.clientId } });
   });
 
   it("pages by cursor without repeats; a bad query is a 400 with the zod issues", async () => {
