@@ -1,18 +1,11 @@
 // Reads a V8 CPU profile (the inspector's Profiler.stop, or --cpu-prof) into three tables per operation: time by
 // package or file (self), by function (self), and by our own functions (inclusive: each sample counts once for every
 // compiled src/ function on its stack). Idle time is left out of every table.
-type CallFrame = { functionName: string; url: string; lineNumber: number };
+import { addTo, functionOf, packageOf, rankedTable, shortUrl, type CallFrame } from "./profile-tables.ts";
 type ProfileNode = { id: number; callFrame: CallFrame; children?: number[] };
 export type CpuProfile = { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
 
 const OWN_CODE = /\/dist\/(src|plugins)\//;
-const shortUrl = (url: string) => url.replace(/^.*\/(node_modules|dist)\//, "$1/").replace(/^file:\/\//, "");
-
-function packageOf(frame: CallFrame): string {
-  if (!frame.url) return frame.functionName;
-  const pkg = frame.url.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
-  return pkg ? pkg[1]! : shortUrl(frame.url);
-}
 
 export function summarize(profile: CpuProfile, operations: number, rows = 25): string {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -24,14 +17,13 @@ export function summarize(profile: CpuProfile, operations: number, rows = 25): s
   const byPackage = new Map<string, number>(),
     byFunction = new Map<string, number>(),
     ownInclusive = new Map<string, number>();
-  const add = (m: Map<string, number>, k: string, t: number) => m.set(k, (m.get(k) ?? 0) + t);
   let busy = 0;
   for (const [id, t] of timeOf) {
     const frame = nodes.get(id)!.callFrame;
     if (frame.functionName === "(idle)") continue;
     busy += t;
-    add(byPackage, packageOf(frame), t);
-    add(byFunction, `${frame.functionName || "(anonymous)"} ${shortUrl(frame.url)}:${frame.lineNumber + 1}`, t);
+    addTo(byPackage, packageOf(frame), t);
+    addTo(byFunction, functionOf(frame), t);
     const seen = new Set<string>();
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const f = nodes.get(cur)!.callFrame;
@@ -39,19 +31,12 @@ export function summarize(profile: CpuProfile, operations: number, rows = 25): s
       const k = `${f.functionName || "(anonymous)"} ${shortUrl(f.url)}`;
       if (!seen.has(k)) {
         seen.add(k);
-        add(ownInclusive, k, t);
+        addTo(ownInclusive, k, t);
       }
     }
   }
   const perOp = (us: number) => (us / 1000 / operations).toFixed(2).padStart(6);
-  const table = (title: string, m: Map<string, number>) =>
-    [
-      `--- ${title}`,
-      ...[...m]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, rows)
-        .map(([k, t]) => `${perOp(t)} ms  ${((100 * t) / busy).toFixed(1).padStart(5)}%  ${k}`),
-    ].join("\n");
+  const table = (title: string, m: Map<string, number>) => rankedTable(title, m, { rows, whole: busy, amount: (t) => `${perOp(t)} ms` });
   return [
     `main thread busy: ${perOp(busy)} ms per operation`,
     table("by package or file (self time, ms per operation)", byPackage),
