@@ -16,6 +16,7 @@ import { seed, type Seeded } from "./lib/seed.ts";
 import { flowContext, loginFlow, type FlowContext } from "./lib/flows.ts";
 import { tokenRequests } from "./lib/token-requests.ts";
 import { cpuNanos } from "./lib/proc.ts";
+import { runCount } from "./lib/drivers.ts";
 
 const [kind = "jwks", entryA = "dist-old/src/main.js", entryB = "dist/src/main.js"] = process.argv.slice(2);
 const numberArg = (i: number, fallback: number) => Number(process.argv[i] ?? fallback);
@@ -52,14 +53,7 @@ async function startSide(entry: string): Promise<Side> {
   return { name: entry, pid: server.pid, ctx: await flowContext(server.baseUrl, server.issuer, seeded), stop: server.stop };
 }
 
-async function send(ctx: FlowContext, n: number): Promise<void> {
-  let left = n;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (left-- > 0) await request!(ctx);
-    }),
-  );
-}
+const send = (ctx: FlowContext, n: number) => runCount(n, concurrency, () => request(ctx));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

@@ -24,6 +24,7 @@ import { tokenRequests } from "./lib/token-requests.ts";
 import { summarize } from "./lib/cpu-profile.ts";
 import { summarizeAllocations, type HeapProfile } from "./lib/heap-profile.ts";
 import { cpuNanos } from "./lib/proc.ts";
+import { runCount } from "./lib/drivers.ts";
 
 const kind = process.argv[2] ?? "password";
 const count = Number(process.argv[3] ?? 200);
@@ -63,14 +64,7 @@ async function inspector() {
   };
 }
 
-async function run(ctx: FlowContext, n: number): Promise<void> {
-  let left = n;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (left-- > 0) await flow!(ctx);
-    }),
-  );
-}
+const run = (ctx: FlowContext, n: number) => runCount(n, concurrency, () => flow(ctx));
 
 let cdp: Awaited<ReturnType<typeof inspector>> | undefined;
 try {

@@ -6,6 +6,16 @@ import { summarize, type Summary } from "./stats.ts";
 
 export type RunWindow = { concurrency: number; seconds: number };
 
+/** runs `op` `count` times in `concurrency` loops, for a measured batch (profile-login.ts, cpu-ab.ts); a failure stops it */
+export async function runCount(count: number, concurrency: number, op: () => Promise<unknown>): Promise<void> {
+  let left = count;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left-- > 0) await op();
+    }),
+  );
+}
+
 /** runs `op` in `concurrency` loops for `seconds`; each worker gets its own state from `init` */
 export async function runLoop<S>(
   window: RunWindow,
