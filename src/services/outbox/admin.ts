@@ -5,16 +5,10 @@ import type { Clock } from "../../lib/clock.ts";
 import { UUID } from "../../lib/ids.ts";
 import type { OutboxEntry, OutboxKind, OutboxQueries, OutboxStatus } from "../../queries/outbox.ts";
 import type { AuditService } from "../audit.ts";
-import { auditedBy, surfaceOf } from "../admin-actor.ts";
+import { auditedBy, surfaceOf, type AdminActor } from "../admin-actor.ts";
 
 /** the acting admin and the surface (the API's token client too: data.apiClientId) */
-export type OutboxActor = {
-  actorId: string;
-  ip?: string | null;
-  userAgent?: string | null;
-  via: "admin" | "api" | "cli";
-  apiClientId?: string;
-};
+export type OutboxActor = AdminActor & { via: "admin" | "api" | "cli"; apiClientId?: string };
 export type OutboxFilter = { status?: OutboxStatus; kind?: OutboxKind };
 export type OutboxAction = { outcome: "done"; entry: OutboxEntry } | { outcome: "not_found" } | { outcome: "not_dead"; entry: OutboxEntry };
 

@@ -7,14 +7,14 @@ import { decryptSecret, encryptSecret, randomUuid } from "../../lib/crypto.ts";
 import type { Clock } from "../../lib/clock.ts";
 import { UUID } from "../../lib/ids.ts";
 import type { WebhookEndpointChange, WebhookEndpointRow, WebhookQueries } from "../../queries/webhooks.ts";
-import { auditedBy, surfaceOf, type AdminActor } from "../admin-actor.ts";
+import { auditedBy, surfaceOf, type SurfaceActor } from "../admin-actor.ts";
 import type { AuditService } from "../audit.ts";
 import { isSpecialUseAddress } from "../request/geo.ts";
 import { isWebhookType, type WebhookEventType } from "./catalogue.ts";
 import { newWebhookSecret } from "./signing.ts";
 
 /** the acting admin and the surface (the API's token client too: data.apiClientId) */
-export type WebhookActor = AdminActor & { via: "api" | "cli" | "admin_page"; apiClientId?: string };
+export type WebhookActor = SurfaceActor;
 export type WebhookEndpointInput = { url: string; description?: string; eventTypes?: string[]; enabled?: boolean };
 
 /** an endpoint as administrators see it (never its secret) */
